@@ -110,7 +110,9 @@ def _strip_scheme(header: str) -> str:
         raise MalformedHeader("signature header is empty")
     # One extra pair of quotes around the whole header, as some Python utilities emit.
     if len(text) >= 2 and text[0] == '"' and text.endswith('""'):
-        text = text[1:-1]
+        text = text[1:-1].strip()
+        if not text:
+            raise MalformedHeader("signature header is empty")
     scheme = _SCHEME.match(text)
     if scheme:
         return text[scheme.end() :]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -49,18 +51,14 @@ def test_format_then_parse_round_trips(
 
 @given(st.text(max_size=300))
 def test_arbitrary_text_raises_only_the_typed_error(header: str) -> None:
-    try:
+    with contextlib.suppress(signing.SignatureError):
         signing.parse_header(header)
-    except signing.SignatureError:
-        pass
 
 
 @given(st.text(alphabet='Signaturekyd=",|() 0123456789+/abcdefxs', max_size=400))
 def test_header_like_text_raises_only_the_typed_error(header: str) -> None:
-    try:
+    with contextlib.suppress(signing.SignatureError):
         signing.parse_header(header)
-    except signing.SignatureError:
-        pass
 
 
 @given(st.integers(min_value=0, max_value=len(GOOD)))
