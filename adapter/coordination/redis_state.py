@@ -1,0 +1,64 @@
+"""Redis-backed shared state: one view across every adapter process."""
+
+from __future__ import annotations
+
+import math
+
+from redis.asyncio import Redis
+
+from adapter.core.clock import Clock
+
+__all__ = ["RedisState"]
+
+
+class RedisState:
+    """Keys live under ``prefix``; expiry is Redis's own, set from relative TTLs."""
+
+    def __init__(self, client: Redis, clock: Clock, *, prefix: str = "ondc-seller:") -> None:
+        self._redis = client
+        self._clock = clock
+        self._prefix = prefix
+
+    @classmethod
+    def from_url(cls, url: str, clock: Clock, *, prefix: str = "ondc-seller:") -> RedisState:
+        """Connect lazily to ``url``."""
+        return cls(Redis.from_url(url, socket_timeout=2.0), clock, prefix=prefix)
+
+    def _key(self, key: str) -> str:
+        return self._prefix + key
+
+    async def get(self, key: str) -> bytes | None:
+        """The live value under ``key``."""
+        value = await self._redis.get(self._key(key))
+        return None if value is None else bytes(value)
+
+    async def put(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        """Store ``value`` for ``ttl_seconds`` (millisecond precision)."""
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        await self._redis.set(self._key(key), value, px=max(1, math.ceil(ttl_seconds * 1000)))
+
+    async def delete(self, key: str) -> None:
+        """Forget ``key``."""
+        await self._redis.delete(self._key(key))
+
+    async def first_seen(self, key: str, ttl_seconds: float) -> bool:
+        """``SET NX PX``: atomic across processes."""
+        created = await self._redis.set(
+            self._key(key), b"1", nx=True, px=max(1, math.ceil(ttl_seconds * 1000))
+        )
+        return bool(created)
+
+    async def hit(self, key: str, window_seconds: int) -> int:
+        """Fixed-window counter: ``INCR`` and, on the window's first hit, ``EXPIRE``."""
+        window = int(self._clock.now().timestamp() // window_seconds)
+        bucket = self._key(f"{key}:{window}")
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(bucket)
+            pipe.expire(bucket, window_seconds + 1, nx=True)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self._redis.aclose()

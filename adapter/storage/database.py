@@ -1,0 +1,77 @@
+"""Engines for the two supported stores: embedded SQLite and PostgreSQL.
+
+Users write plain URLs (``sqlite:///file.db``, ``postgresql://user@host/db``); the adapter
+picks the drivers: aiosqlite and psycopg 3 at run time, sqlite3 and psycopg 3 for
+migrations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = ["Database", "async_url", "sync_url"]
+
+
+def _normalise(url: str) -> tuple[str, str]:
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+    return backend, parsed.render_as_string(hide_password=False).split("://", 1)[1]
+
+
+def async_url(url: str) -> str:
+    """The SQLAlchemy URL with the run-time async driver."""
+    backend, rest = _normalise(url)
+    driver = "sqlite+aiosqlite" if backend == "sqlite" else "postgresql+psycopg"
+    return f"{driver}://{rest}"
+
+
+def sync_url(url: str) -> str:
+    """The SQLAlchemy URL with the synchronous driver used by migrations."""
+    backend, rest = _normalise(url)
+    driver = "sqlite" if backend == "sqlite" else "postgresql+psycopg"
+    return f"{driver}://{rest}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the one writer; busy_timeout makes writers wait their
+    # turn instead of failing; foreign keys are off in SQLite unless asked for.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """An async engine and what kind of store it talks to."""
+
+    engine: AsyncEngine
+    dialect: str
+
+    @classmethod
+    def connect(cls, url: str, *, pool_size: int = 10) -> Database:
+        """An engine for ``url``; nothing is opened until first use."""
+        target = async_url(url)
+        if target.startswith("sqlite"):
+            engine = create_async_engine(target)
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            return cls(engine=engine, dialect="sqlite")
+        engine = create_async_engine(
+            target, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        )
+        return cls(engine=engine, dialect="postgresql")
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

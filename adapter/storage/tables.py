@@ -1,0 +1,103 @@
+"""The SQL schema, as SQLAlchemy Core tables. Migrations in ``migrations/`` create it.
+
+- ``messages``: the audit log, every signed message in and out with its raw bytes, headers,
+  verification result and timing. Inbound rows are unique on (peer, action, message_id),
+  which makes the store the durable backstop of message-id dedupe.
+- ``outbox``: callbacks to deliver, committed in the same transaction as the inbound
+  message they answer, so an ACKed request is never lost.
+- ``delivery_attempts``: each try of an outbox job: status, latency, the peer's answer.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["delivery_attempts", "messages", "metadata", "outbox"]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+_id = BigInteger().with_variant(Integer(), "sqlite")
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("direction", String(3), nullable=False),  # "in" | "out"
+    Column("action", String(40), nullable=False),
+    Column("peer_id", String(255), nullable=False),
+    Column("transaction_id", String(255), nullable=True),
+    Column("message_id", String(255), nullable=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("verification", String(40), nullable=False),
+    Column("http_status", Integer, nullable=True),
+    Column("duration_ms", Float, nullable=True),
+    Column("error", Text, nullable=True),
+    Index(None, "transaction_id"),
+    Index(None, "received_at"),
+)
+# Inbound duplicates are refused by the database itself, across every adapter process.
+Index(
+    "uq_messages_inbound",
+    messages.c.peer_id,
+    messages.c.action,
+    messages.c.message_id,
+    unique=True,
+    sqlite_where=messages.c.direction == "in",
+    postgresql_where=messages.c.direction == "in",
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("inbound_id", BigInteger, ForeignKey("messages.id"), nullable=True),
+    Column("action", String(40), nullable=False),
+    Column("target_url", Text, nullable=False),
+    Column("transaction_id", String(255), nullable=True),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(12), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("deadline_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(80), nullable=True),
+    Column("claimed_until", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Index(None, "status", "next_attempt_at"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("outbox_id", BigInteger, ForeignKey("outbox.id"), nullable=False),
+    Column("attempted_at", DateTime(timezone=True), nullable=False),
+    Column("http_status", Integer, nullable=True),
+    Column("latency_ms", Float, nullable=True),
+    Column("outcome", String(12), nullable=False),  # ACK | NACK | error
+    Column("error", Text, nullable=True),
+    Index(None, "outbox_id"),
+)
