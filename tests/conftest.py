@@ -7,7 +7,6 @@ Set ``ONDC_TEST_POSTGRES_URL`` / ``ONDC_TEST_REDIS_URL`` to use other servers.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -19,11 +18,7 @@ from redis.asyncio import Redis
 
 from adapter.core.clock import FixedClock
 from adapter.storage import Database, Store, upgrade
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "ONDC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-REDIS_URL = os.environ.get("ONDC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from tests.fixtures import POSTGRES_ADMIN_URL, connect_redis
 
 
 @pytest.fixture
@@ -82,13 +77,7 @@ async def store(database_url: str) -> AsyncIterator[Store]:
 
 @pytest.fixture
 async def redis_client() -> AsyncIterator[Redis]:
-    """A client of the real Redis server; fails (never skips) when it is not reachable."""
-    client = Redis.from_url(REDIS_URL, socket_timeout=2.0)
-    try:
-        await client.ping()
-    except OSError as exc:
-        pytest.fail(f"Redis is required and not reachable at {REDIS_URL}: {exc}")
-    except Exception as exc:  # noqa: BLE001 - redis wraps socket errors in its own types
-        pytest.fail(f"Redis is required and not reachable at {REDIS_URL}: {exc}")
+    """A client of the real Redis server."""
+    client = await connect_redis()
     yield client
     await client.aclose()

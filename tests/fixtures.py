@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
+
+# The real servers the suite talks to; scripts/test starts them when they are not running.
+POSTGRES_ADMIN_URL = os.environ.get(
+    "ONDC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("ONDC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @cache
@@ -23,3 +34,14 @@ def odop_districts() -> list[dict[str, Any]]:
     """The 12 Himachal districts and their ODOP products (``shared/odop-himachal.json``)."""
     data: list[dict[str, Any]] = json.loads((SHARED / "odop-himachal.json").read_text("utf-8"))
     return data
+
+
+async def connect_redis() -> Redis:
+    """A client of the real Redis server; fails the test (never skips) when unreachable."""
+    client = Redis.from_url(REDIS_URL, socket_timeout=2.0)
+    try:
+        await client.ping()
+    except (OSError, RedisError) as exc:
+        await client.aclose()
+        pytest.fail(f"Redis is required and not reachable at {REDIS_URL}: {exc}")
+    return client

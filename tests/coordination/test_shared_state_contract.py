@@ -1,0 +1,98 @@
+"""The shared-state contract, in process and on a real Redis server."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from adapter.coordination import MemoryState, RedisState, SharedState
+from adapter.core.clock import FixedClock
+from tests.fixtures import REDIS_URL, connect_redis
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def state(request: pytest.FixtureRequest, clock: FixedClock) -> AsyncIterator[SharedState]:
+    if request.param == "memory":
+        yield MemoryState(clock)
+        return
+    client = await connect_redis()
+    prefix = f"test-{secrets.token_hex(4)}:"
+    yield RedisState(client, clock, prefix=prefix)
+    keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+async def test_put_then_get_returns_the_bytes(state: SharedState) -> None:
+    await state.put("k", "शॉल".encode(), 30)
+    assert await state.get("k") == "शॉल".encode()
+
+
+async def test_absent_key_is_none(state: SharedState) -> None:
+    assert await state.get("missing") is None
+
+
+async def test_delete_forgets(state: SharedState) -> None:
+    await state.put("k", b"v", 30)
+    await state.delete("k")
+    assert await state.get("k") is None
+
+
+async def test_value_expires_after_its_ttl(state: SharedState, clock: FixedClock) -> None:
+    await state.put("short", b"v", 0.2)
+    clock.advance(0.3)
+    await asyncio.sleep(0.3)  # Redis expires on its own clock
+    assert await state.get("short") is None
+
+
+async def test_non_positive_ttl_is_refused(state: SharedState) -> None:
+    with pytest.raises(ValueError, match="positive"):
+        await state.put("k", b"v", 0)
+
+
+async def test_first_seen_is_true_once(state: SharedState) -> None:
+    assert await state.first_seen("buyer|search|m-1", 60) is True
+    assert await state.first_seen("buyer|search|m-1", 60) is False
+    assert await state.first_seen("buyer|search|m-2", 60) is True
+
+
+async def test_first_seen_under_concurrency_admits_exactly_one(state: SharedState) -> None:
+    results = await asyncio.gather(*(state.first_seen("race", 60) for _ in range(50)))
+    assert results.count(True) == 1
+
+
+async def test_hit_counts_within_a_window(state: SharedState) -> None:
+    counts = [await state.hit("rate:buyer", 60) for _ in range(5)]
+    assert counts == [1, 2, 3, 4, 5]
+
+
+async def test_hit_starts_again_in_the_next_window(state: SharedState, clock: FixedClock) -> None:
+    await state.hit("rate:b", 60)
+    await state.hit("rate:b", 60)
+    clock.advance(60)
+    assert await state.hit("rate:b", 60) == 1
+
+
+async def test_memory_state_evicts_when_full(clock: FixedClock) -> None:
+    state = MemoryState(clock, max_entries=3)
+    for name in "abcd":
+        await state.put(name, b"v", 10 + ord(name))
+    assert await state.get("a") is None
+    assert await state.get("d") == b"v"
+
+
+async def test_two_redis_views_share_one_state(redis_client: Redis, clock: FixedClock) -> None:
+    prefix = f"test-{secrets.token_hex(4)}:"
+    one = RedisState(redis_client, clock, prefix=prefix)
+    other = RedisState.from_url(REDIS_URL, clock, prefix=prefix)
+    try:
+        assert await one.first_seen("m", 60)
+        assert not await other.first_seen("m", 60)
+    finally:
+        await other.close()
+        await redis_client.delete(f"{prefix}m")
