@@ -1,0 +1,128 @@
+"""Senders' public keys: cache first, registry on a miss, until ``valid_until``.
+
+Keys are cached in the shared state (Redis across processes, or memory) under
+``(subscriber_id, unique_key_id)``, each key id separately, so a subscriber rotating keys
+has both verify during the overlap. A cached key is used until its record's ``valid_until``
+(capped by ``max_cache_seconds``), whether or not the registry is up. A sender the registry
+does not know is remembered briefly, so a flood of bad keyIds does not become a flood of
+lookups. Concurrent misses for the same key share one lookup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import lru_cache
+
+import signing
+from adapter.coordination.port import SharedState
+from adapter.core.clock import Clock
+from adapter.core.errors import KeyLookupUnavailable, RegistryError, UnknownSigningKey
+from adapter.registry.client import RegistryClient, RegistryUnavailable
+from adapter.registry.records import SubscriberRecord
+
+__all__ = ["KeyDirectory"]
+
+_UNKNOWN = b"-"
+
+
+@lru_cache(maxsize=4096)
+def _public_key(encoded: str) -> signing.PublicKey:
+    return signing.PublicKey.from_base64(encoded)
+
+
+class KeyDirectory:
+    """Resolves a signature's keyId to the signer's Ed25519 public key."""
+
+    def __init__(
+        self,
+        registry: RegistryClient,
+        state: SharedState,
+        clock: Clock,
+        *,
+        max_cache_seconds: int = 86_400,
+        unknown_cache_seconds: int = 30,
+    ) -> None:
+        self._registry = registry
+        self._state = state
+        self._clock = clock
+        self._max_cache = max_cache_seconds
+        self._unknown_cache = unknown_cache_seconds
+        self._in_flight: dict[str, asyncio.Future[signing.PublicKey]] = {}
+
+    @staticmethod
+    def _cache_key(subscriber_id: str, unique_key_id: str) -> str:
+        return f"regkey:{subscriber_id}|{unique_key_id}"
+
+    async def public_key(self, subscriber_id: str, unique_key_id: str) -> signing.PublicKey:
+        """The signer's key, or :class:`UnknownSigningKey` / :class:`KeyLookupUnavailable`."""
+        cache_key = self._cache_key(subscriber_id, unique_key_id)
+        cached = await self._state.get(cache_key)
+        if cached == _UNKNOWN:
+            raise UnknownSigningKey(
+                f"no live key {unique_key_id!r} for subscriber {subscriber_id!r} in the registry"
+            )
+        if cached is not None:
+            return _public_key(cached.decode("ascii"))
+        pending = self._in_flight.get(cache_key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[signing.PublicKey] = asyncio.get_running_loop().create_future()
+        self._in_flight[cache_key] = future
+        try:
+            key = await self._look_up(subscriber_id, unique_key_id)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: waiters re-raise it themselves
+            raise
+        else:
+            future.set_result(key)
+            return key
+        finally:
+            del self._in_flight[cache_key]
+
+    async def forget(self, subscriber_id: str, unique_key_id: str) -> None:
+        """Drop a cached key, e.g. after the registry announces a revocation."""
+        await self._state.delete(self._cache_key(subscriber_id, unique_key_id))
+
+    async def _look_up(self, subscriber_id: str, unique_key_id: str) -> signing.PublicKey:
+        try:
+            records = await self._registry.lookup(subscriber_id=subscriber_id, ukId=unique_key_id)
+        except (RegistryUnavailable, RegistryError) as exc:
+            raise KeyLookupUnavailable(
+                f"key {unique_key_id!r} of {subscriber_id!r} is not cached and the registry "
+                f"cannot be asked: {exc}; retry later"
+            ) from exc
+        now = self._clock.now()
+        match: signing.PublicKey | None = None
+        for record in records:
+            if record.subscriber_id != subscriber_id or not record.is_live(now):
+                continue
+            key = await self._remember(record)
+            if key is not None and record.unique_key_id == unique_key_id:
+                match = key
+        if match is None:
+            await self._state.put(
+                self._cache_key(subscriber_id, unique_key_id), _UNKNOWN, self._unknown_cache
+            )
+            raise UnknownSigningKey(
+                f"no live key {unique_key_id!r} for subscriber {subscriber_id!r} in the registry"
+            )
+        return match
+
+    async def _remember(self, record: SubscriberRecord) -> signing.PublicKey | None:
+        try:
+            key = _public_key(record.signing_public_key)
+        except signing.KeyFormatError:
+            return None
+        if record.unique_key_id is None:
+            return key
+        ttl = float(self._max_cache)
+        if record.valid_until is not None:
+            ttl = min(ttl, (record.valid_until - self._clock.now()).total_seconds())
+        if ttl > 0:
+            await self._state.put(
+                self._cache_key(record.subscriber_id, record.unique_key_id),
+                record.signing_public_key.encode("ascii"),
+                ttl,
+            )
+        return key
