@@ -147,6 +147,12 @@ class Settings(BaseSettings):
         default="INFO", alias="LOG_LEVEL", description="Log level."
     )
 
+    @field_validator("registry_encryption_public_key", "request_id", "redis_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        # `REDIS_URL=` in a .env file means "not configured", not "an empty URL".
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("signing_private_key")
     @classmethod
     def _signing_key_loads(cls, value: SecretStr) -> SecretStr:
@@ -187,7 +193,7 @@ class Settings(BaseSettings):
     def _redis_url_is_redis(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
-        return value or None
+        return value
 
     @cached_property
     def signing_key(self) -> signing.PrivateKey:

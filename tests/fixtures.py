@@ -45,3 +45,28 @@ async def connect_redis() -> Redis:
         await client.aclose()
         pytest.fail(f"Redis is required and not reachable at {REDIS_URL}: {exc}")
     return client
+
+
+SELLER_KEY = "k1"
+BUYER_KEY = "k2"
+
+
+def settings_values(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """Adapter settings for tests: the k1 vector key is ours, a fresh X25519 key."""
+    keys = signing_vectors()["keys"]
+    challenge = signing_vectors()["aux"]["on_subscribe_challenge"]
+    values: dict[str, Any] = {
+        "ONDC_SUBSCRIBER_ID": "seller.odop.example",
+        "ONDC_SUBSCRIBER_URL": "http://seller.odop.example/ondc",
+        "ONDC_UNIQUE_KEY_ID": "uk-seller-1",
+        "ONDC_SIGNING_PRIVATE_KEY": keys[SELLER_KEY]["private_key_b64"],
+        "ONDC_ENCRYPTION_PRIVATE_KEY": challenge["np_encryption_keys"]["private_pkcs8_der_b64"],
+        "ONDC_REGISTRY_URL": "http://registry.test",
+        "ONDC_REGISTRY_ENCRYPTION_PUBLIC_KEY": challenge["registry_encryption_keys"][
+            "public_spki_der_b64"
+        ],
+        "ONDC_ADMIN_API_KEY": "admin-key-for-tests-0123456789",
+        "DATABASE_URL": database_url,
+    }
+    values.update(overrides)
+    return values

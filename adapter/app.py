@@ -1,0 +1,107 @@
+"""The composition root: :func:`create_app` builds the adapter from its settings.
+
+Nothing is built at import time. The lifespan opens the database engine, the HTTP client,
+the shared state (Redis or memory) and the registry key cache, and closes them on shutdown.
+Tests pass fakes through the same door: an httpx ``transport`` (a respx router), a clock,
+a shared state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from adapter.coordination import MemoryState, RedisState, SharedState
+from adapter.core.clock import Clock, SystemClock
+from adapter.network.authentication import Authenticator
+from adapter.network.health import health_router
+from adapter.network.onboarding import onboarding_router
+from adapter.registry.client import RegistryClient
+from adapter.registry.directory import KeyDirectory
+from adapter.runtime import Runtime
+from adapter.settings import Settings
+from adapter.storage import Database, Store, upgrade
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock | None = None,
+    state: SharedState | None = None,
+    migrate: bool = True,
+) -> FastAPI:
+    """The adapter as an ASGI app; its parts are opened when the app starts."""
+    the_clock: Clock = clock or SystemClock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            await asyncio.to_thread(upgrade, settings.database_url)
+        database = Database.connect(settings.database_url)
+        shared: SharedState
+        if state is not None:
+            shared = state
+        elif settings.redis_url:
+            shared = RedisState.from_url(settings.redis_url, the_clock)
+        else:
+            shared = MemoryState(the_clock)
+        http = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(10.0),
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        )
+        registry = RegistryClient(
+            http,
+            str(settings.registry_url),
+            signer=settings.signer,
+            clock=the_clock,
+            version=settings.registry_lookup,
+            timeout_seconds=settings.registry_timeout_seconds,
+            signature_validity_seconds=settings.signature_validity_seconds,
+        )
+        keys = KeyDirectory(
+            registry, shared, the_clock, max_cache_seconds=settings.key_cache_max_seconds
+        )
+        app.state.runtime = Runtime(
+            settings=settings,
+            clock=the_clock,
+            http=http,
+            store=Store(database),
+            state=shared,
+            registry=registry,
+            keys=keys,
+            authenticator=Authenticator(keys, the_clock, skew_seconds=settings.clock_skew_seconds),
+        )
+        log.info(
+            "adapter started as %s (%s store, %s shared state)",
+            settings.subscriber_id,
+            database.dialect,
+            "redis" if settings.redis_url else "in-process",
+        )
+        try:
+            yield
+        finally:
+            await http.aclose()
+            if state is None:
+                await shared.close()
+            await database.dispose()
+
+    app = FastAPI(
+        title="ONDC seller adapter",
+        version="0.1.0",
+        summary="Beckn/ONDC retail seller app (BPP) for One District One Product sellers",
+        lifespan=lifespan,
+    )
+    app.include_router(health_router())
+    app.include_router(onboarding_router(settings.base_path))
+    return app

@@ -1,0 +1,111 @@
+"""``ondc-seller registry``: onboarding with the ONDC registry."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated
+
+import httpx
+import orjson
+import typer
+
+import signing
+from adapter.cli.settings_loader import settings_or_exit
+from adapter.core.clock import SystemClock
+from adapter.registry.client import RegistryClient
+from adapter.registry.self_test import Check, run_self_test
+from adapter.registry.subscription import Entity, subscribe_payload
+
+app = typer.Typer(help="Onboarding with the ONDC registry.", no_args_is_help=True)
+
+# The STD codes of Himachal Pradesh's 12 district headquarters, Bilaspur to Una.
+HIMACHAL_CITIES = ",".join(
+    f"std:{code}"
+    for code in (
+        "01978", "01899", "01972", "01892", "01786", "01902",
+        "01900", "0177", "01792", "01702", "01975", "01905",
+    )
+)  # fmt: skip
+
+
+@app.command("subscribe-payload")
+def subscribe_payload_command(
+    legal_name: Annotated[str, typer.Option(help="Legal entity name (as on GST).")],
+    gst_no: Annotated[str, typer.Option(help="GSTIN of the marketplace operator.")],
+    pan_no: Annotated[str, typer.Option(help="PAN of the operator.")],
+    email: Annotated[str, typer.Option(help="Contact email.")],
+    mobile: Annotated[str, typer.Option(help="Contact mobile number.")],
+    signatory: Annotated[str, typer.Option(help="Name of the authorised signatory.")],
+    address: Annotated[str, typer.Option(help="Business address.")],
+    incorporated: Annotated[str, typer.Option(help="Date of incorporation, DD/MM/YYYY.")],
+    domains: Annotated[
+        str, typer.Option(help="Comma-separated ONDC domains.")
+    ] = "ONDC:RET10,ONDC:RET12,ONDC:RET16",
+    cities: Annotated[str, typer.Option(help="Comma-separated std: city codes.")] = HIMACHAL_CITIES,
+    request_id: Annotated[str | None, typer.Option(help="Default: a new UUID.")] = None,
+    ops_no: Annotated[int, typer.Option(help="2 seller app; 6 key rotation.")] = 2,
+) -> None:
+    """Print the /subscribe body; set ONDC_REQUEST_ID to its request_id before subscribing."""
+    settings = settings_or_exit()
+    entity = Entity(
+        legal_name=legal_name,
+        business_address=address,
+        gst_no=gst_no,
+        pan_no=pan_no,
+        pan_name=legal_name,
+        date_of_incorporation=incorporated,
+        signatory_name=signatory,
+        signatory_address=address,
+        email=email,
+        mobile=mobile,
+        city_codes=[c.strip() for c in cities.split(",") if c.strip()],
+    )
+    payload = subscribe_payload(
+        settings,
+        entity,
+        request_id=request_id or str(uuid.uuid4()),
+        now=SystemClock().now(),
+        domains=[d.strip() for d in domains.split(",") if d.strip()],
+        ops_no=ops_no,
+    )
+    typer.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode())
+
+
+@app.command("site-verification")
+def site_verification(
+    request_id: Annotated[str, typer.Option(help="The request_id of your /subscribe call.")],
+) -> None:
+    """Print ondc-site-verification.html (the adapter also serves it from ONDC_REQUEST_ID)."""
+    settings = settings_or_exit()
+    typer.echo(signing.site_verification_html(request_id, settings.signing_key), nl=False)
+
+
+def _show(checks: list[Check]) -> None:
+    for check in checks:
+        typer.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+
+
+async def _self_test() -> list[Check]:
+    settings = settings_or_exit()
+    clock = SystemClock()
+    async with httpx.AsyncClient() as http:
+        registry = RegistryClient(
+            http,
+            str(settings.registry_url),
+            signer=settings.signer,
+            clock=clock,
+            version=settings.registry_lookup,
+            timeout_seconds=settings.registry_timeout_seconds,
+        )
+        return await run_self_test(settings, registry, http, clock)
+
+
+@app.command("self-test")
+def self_test() -> None:
+    """Can we sign and verify, is our clock right, does the registry see us as configured?"""
+    checks = asyncio.run(_self_test())
+    _show(checks)
+    failed = [c for c in checks if not c.ok]
+    typer.echo("all checks passed" if not failed else f"{len(failed)} check(s) failed")
+    raise typer.Exit(1 if failed else 0)

@@ -1,0 +1,64 @@
+"""Who sent this request: verify its signature headers on the raw body bytes.
+
+Buyer apps sign with ``Authorization``; a search relayed by the gateway also carries
+``X-Gateway-Authorization``, signed by the gateway over the same bytes. Both are verified
+when present (BECKN-006). The signer's key comes from the registry through the
+:class:`~adapter.registry.KeyDirectory` cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import signing
+from adapter.core.clock import Clock
+from adapter.core.errors import AuthenticationFailed
+from adapter.registry.directory import KeyDirectory
+
+__all__ = ["Authenticator", "Sender"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """The verified signer of a request, and the gateway that relayed it, if any."""
+
+    subscriber_id: str
+    unique_key_id: str
+    gateway_id: str | None = None
+
+
+class Authenticator:
+    """Verifies the signature headers of inbound requests."""
+
+    def __init__(self, keys: KeyDirectory, clock: Clock, *, skew_seconds: int) -> None:
+        self._keys = keys
+        self._clock = clock
+        self._skew = skew_seconds
+
+    async def _verify(self, name: str, header: str, body: bytes) -> signing.SignatureParams:
+        try:
+            params = signing.parse_header(header)
+        except signing.SignatureError as exc:
+            raise AuthenticationFailed(f"{name} header: {exc}") from exc
+        key = await self._keys.public_key(params.subscriber_id, params.unique_key_id)
+        try:
+            return signing.verify(body, params, key, now=self._clock.timestamp(), skew=self._skew)
+        except signing.SignatureError as exc:
+            raise AuthenticationFailed(f"{name} header: {exc}") from exc
+
+    async def authenticate(
+        self, headers: Mapping[str, str], body: bytes, *, gateway_allowed: bool = False
+    ) -> Sender:
+        """The verified sender, or :class:`AuthenticationFailed` naming the problem."""
+        header = headers.get("authorization")
+        if not header:
+            raise AuthenticationFailed("Authorization header is missing: requests must be signed")
+        params = await self._verify("Authorization", header, body)
+        gateway_id: str | None = None
+        gateway_header = headers.get("x-gateway-authorization")
+        if gateway_header and gateway_allowed:
+            gateway_id = (
+                await self._verify("X-Gateway-Authorization", gateway_header, body)
+            ).subscriber_id
+        return Sender(params.subscriber_id, params.unique_key_id, gateway_id)

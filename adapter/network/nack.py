@@ -1,0 +1,48 @@
+"""The one place adapter errors become Beckn responses (ACK / NACK bodies and statuses).
+
+Beckn core 1.2.0 ``Ack``: ``{"message":{"ack":{"status":"ACK"}}}``; a NACK adds the
+``error`` object (``type``, ``code``, ``path``, ``message``) with an ONDC error code.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import orjson
+from starlette.responses import Response
+
+from adapter.core.errors import KeyLookupUnavailable, NetworkError, RateLimited
+
+__all__ = ["ACK_BODY", "ack_response", "nack_body", "nack_response"]
+
+ACK_BODY: Final = orjson.dumps({"message": {"ack": {"status": "ACK"}}})
+_JSON: Final = "application/json"
+
+
+def ack_response() -> Response:
+    """HTTP 200 with a Beckn ACK."""
+    return Response(ACK_BODY, status_code=200, media_type=_JSON)
+
+
+def nack_body(error: NetworkError) -> bytes:
+    """The NACK body for ``error``: its ONDC code, type and a message naming the problem."""
+    problem: dict[str, str] = {
+        "type": error.error_type,
+        "code": error.code,
+        "message": error.message,
+    }
+    if error.path is not None:
+        problem["path"] = error.path
+    return orjson.dumps({"message": {"ack": {"status": "NACK"}}, "error": problem})
+
+
+def nack_response(error: NetworkError) -> Response:
+    """The HTTP response for ``error``: its status, the NACK body, and retry hints."""
+    headers: dict[str, str] = {}
+    if isinstance(error, KeyLookupUnavailable | RateLimited):
+        headers["Retry-After"] = "5"
+    if error.http_status == 401:
+        headers["WWW-Authenticate"] = 'Signature realm="ondc", headers="(created) (expires) digest"'
+    return Response(
+        nack_body(error), status_code=error.http_status, media_type=_JSON, headers=headers
+    )

@@ -1,0 +1,31 @@
+"""What a running adapter holds: built once by the lifespan, shared by every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from adapter.coordination.port import SharedState
+from adapter.core.clock import Clock
+from adapter.network.authentication import Authenticator
+from adapter.registry.client import RegistryClient
+from adapter.registry.directory import KeyDirectory
+from adapter.settings import Settings
+from adapter.storage.store import Store
+
+__all__ = ["Runtime"]
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """The adapter's long-lived parts; the lifespan opens and closes them."""
+
+    settings: Settings
+    clock: Clock
+    http: httpx.AsyncClient
+    store: Store
+    state: SharedState
+    registry: RegistryClient
+    keys: KeyDirectory
+    authenticator: Authenticator
