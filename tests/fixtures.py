@@ -70,3 +70,10 @@ def settings_values(database_url: str, **overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+def subprocess_env(settings: dict[str, Any]) -> dict[str, str]:
+    """This process's environment without adapter settings, plus ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ONDC_", "DATABASE_URL"))}
+    env.update({k: str(v) for k, v in settings.items()})
+    return env

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from adapter.cli import config_cmd, keys_cmd, registry_cmd, serve_cmd, signature_cmd
+from adapter.cli import config_cmd, demo_cmd, keys_cmd, registry_cmd, serve_cmd, signature_cmd
 
 __all__ = ["app", "main"]
 
@@ -20,6 +20,7 @@ app.add_typer(signature_cmd.app, name="signature")
 app.add_typer(registry_cmd.app, name="registry")
 app.add_typer(config_cmd.app, name="config")
 serve_cmd.register(app)
+app.command("demo")(demo_cmd.demo)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ know us as we are configured? Each check says plainly what is wrong and what to 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -49,10 +50,14 @@ async def _clock(http: httpx.AsyncClient, settings: Settings, clock: Clock) -> C
         )
     except httpx.HTTPError as exc:
         return Check("clock", False, f"could not reach the registry to compare clocks: {exc}")
-    date = response.headers.get("date")
-    if not date:
-        return Check("clock", False, "the registry sent no Date header to compare clocks with")
-    offset = (clock.now() - parsedate_to_datetime(date)).total_seconds()
+    dates = response.headers.get_list("date")
+    try:
+        their_time = parsedate_to_datetime(dates[0])
+    except (IndexError, TypeError, ValueError):
+        return Check("clock", False, "the registry sent no usable Date header to compare with")
+    if their_time.tzinfo is None:
+        their_time = their_time.replace(tzinfo=UTC)
+    offset = (clock.now() - their_time).total_seconds()
     if abs(offset) > max(2, settings.clock_skew_seconds):
         return Check(
             "clock",

@@ -1,0 +1,160 @@
+"""``ondc-seller demo``: the adapter and the network's other participants on loopback.
+
+Everything runs with embedded defaults in one process: the adapter on SQLite, a sandbox
+registry. The adapter onboards with the registry exactly as with ONDC (site-verification
+page, encrypted /on_subscribe challenge), then runs its registry self-test. Keys persist in
+the data directory, so the seller keeps its identity across runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import signal
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import orjson
+
+import signing
+from adapter.app import create_app
+from adapter.core.clock import SystemClock
+from adapter.registry.client import RegistryClient
+from adapter.registry.self_test import Check, run_self_test
+from adapter.registry.subscription import Entity, subscribe_payload
+from adapter.sandbox.registry import SandboxRegistry
+from adapter.sandbox.servers import LoopbackServer
+from adapter.settings import Settings, load_settings
+
+__all__ = ["DemoOptions", "run_demo"]
+
+SELLER_ID = "odop-seller.localhost"
+DEMO_ENTITY = Entity(
+    legal_name="Himachal Pradesh ODOP Marketplace (demo)",
+    business_address="Udyog Bhawan, Bemloe, Shimla, Himachal Pradesh 171001",
+    gst_no="02AAAGH0000A1Z5",
+    pan_no="AAAGH0000A",
+    pan_name="Himachal Pradesh ODOP Marketplace",
+    date_of_incorporation="01/04/2024",
+    signatory_name="Demo Signatory",
+    signatory_address="Shimla, Himachal Pradesh 171001",
+    email="ondc-demo@odop.localhost",
+    mobile="9800000000",
+    city_codes=["std:0177"],
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOptions:
+    """Where the demo keeps its files and which loopback ports it uses."""
+
+    data_dir: Path
+    port: int = 8000
+    registry_port: int = 8001
+    once: bool = False
+
+
+def _identity(data_dir: Path) -> dict[str, str]:
+    path = data_dir / "identity.json"
+    if path.exists():
+        loaded: dict[str, str] = orjson.loads(path.read_bytes())
+        return loaded
+    identity = {
+        "signing_private_key": signing.PrivateKey.generate().to_libsodium_base64(),
+        "encryption_private_key": signing.EncryptionKeyPair.generate().private_der_base64(),
+        "registry_encryption_private_key": (
+            signing.EncryptionKeyPair.generate().private_der_base64()
+        ),
+        "admin_api_key": secrets.token_urlsafe(24),
+    }
+    path.write_bytes(orjson.dumps(identity, option=orjson.OPT_INDENT_2))
+    path.chmod(0o600)
+    return identity
+
+
+def _settings(
+    options: DemoOptions, identity: dict[str, str], registry: SandboxRegistry
+) -> Settings:
+    return load_settings(
+        env_file=None,
+        ONDC_SUBSCRIBER_ID=SELLER_ID,
+        ONDC_SUBSCRIBER_URL=f"http://127.0.0.1:{options.port}/ondc",
+        ONDC_UNIQUE_KEY_ID="demo-key-1",
+        ONDC_SIGNING_PRIVATE_KEY=identity["signing_private_key"],
+        ONDC_ENCRYPTION_PRIVATE_KEY=identity["encryption_private_key"],
+        ONDC_REGISTRY_URL=f"http://127.0.0.1:{options.registry_port}",
+        ONDC_REGISTRY_ENCRYPTION_PUBLIC_KEY=registry.encryption_public_key,
+        ONDC_REQUEST_ID=str(uuid.uuid4()),
+        ONDC_ADMIN_API_KEY=identity["admin_api_key"],
+        DATABASE_URL=f"sqlite:///{(options.data_dir / 'ondc-seller.db').resolve()}",
+    )
+
+
+async def _onboard(settings: Settings, registry_url: str, clock: SystemClock) -> list[Check]:
+    async with httpx.AsyncClient(timeout=10.0) as http:
+        assert settings.request_id is not None
+        payload = subscribe_payload(
+            settings,
+            DEMO_ENTITY,
+            request_id=settings.request_id,
+            now=clock.now(),
+            domains=["ONDC:RET10", "ONDC:RET12", "ONDC:RET16"],
+        )
+        answer = await http.post(f"{registry_url}/subscribe", json=payload)
+        subscribed = Check(
+            "subscribe",
+            answer.status_code == 200,
+            "registry verified our site page and /on_subscribe answer"
+            if answer.status_code == 200
+            else f"registry refused: {answer.text[:300]}",
+        )
+        client = RegistryClient(http, registry_url, signer=settings.signer, clock=clock)
+        return [subscribed, *await run_self_test(settings, client, http, clock)]
+
+
+async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
+    """Run the demo; with ``once`` stop after the checks, else serve until interrupted."""
+    options.data_dir.mkdir(parents=True, exist_ok=True)
+    clock = SystemClock()
+    identity = _identity(options.data_dir)
+    registry = SandboxRegistry(
+        clock=clock,
+        hosts={SELLER_ID: f"http://127.0.0.1:{options.port}"},
+        encryption=signing.EncryptionKeyPair.from_base64(
+            identity["registry_encryption_private_key"]
+        ),
+    )
+    settings = _settings(options, identity, registry)
+    # The sandbox registry sends its own Date header (from its clock), as registries do.
+    registry_server = LoopbackServer(registry.app(), options.registry_port, date_header=False)
+    adapter_server = LoopbackServer(create_app(settings, clock=clock), options.port)
+    await registry_server.start()
+    try:
+        await adapter_server.start()
+    except BaseException:
+        await registry_server.stop()
+        raise
+    try:
+        say(f"adapter   {adapter_server.url}/ondc  (SQLite: {settings.database_url})")
+        say(f"registry  {registry_server.url}  (sandbox)")
+        checks = await _onboard(settings, registry_server.url, clock)
+        for check in checks:
+            say(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+        passed = all(check.ok for check in checks)
+        say(f"health    {adapter_server.url}/healthz")
+        say(f"API docs  {adapter_server.url}/docs")
+        say(f"admin key {identity['admin_api_key']}  (in {options.data_dir / 'identity.json'})")
+        if not options.once:
+            say("serving; press Ctrl-C to stop")
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await stop.wait()
+        return passed
+    finally:
+        await adapter_server.stop()
+        await registry_server.stop()

@@ -1,0 +1,59 @@
+"""Run several ASGI apps on loopback ports inside one asyncio process (demo, tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Generator
+from typing import Any
+
+import uvicorn
+
+__all__ = ["LoopbackServer"]
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        # The demo owns the signals and stops every server together.
+        yield
+
+
+class LoopbackServer:
+    """One app served by uvicorn on 127.0.0.1; start() returns once it is listening."""
+
+    def __init__(
+        self, app: Any, port: int, *, log_level: str = "warning", date_header: bool = True
+    ) -> None:
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level=log_level,
+            lifespan="on",
+            access_log=False,
+            date_header=date_header,
+        )
+        self._server = _Server(config)
+        self._task: asyncio.Task[None] | None = None
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        """Base URL of the server."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        """Start serving; raise if the server could not start (port taken, startup error)."""
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+                raise RuntimeError(f"server on port {self.port} stopped during start-up")
+            await asyncio.sleep(0.02)
+
+    async def stop(self) -> None:
+        """Stop serving and wait for shutdown (lifespan included)."""
+        self._server.should_exit = True
+        if self._task is not None:
+            await self._task

@@ -1,0 +1,133 @@
+"""The two model bases and the scalar types every wire model shares.
+
+``WireModel`` is for bodies exchanged with network peers (Beckn core 1.2.0, ONDC retail
+1.2.x, IGM 1.0.0). It is liberal where the network is untidy and exact where we pass data
+on:
+
+- unknown keys (``@ondc/org/...`` extensions, typos such as ``bpp/fulfillents``, newer
+  spec fields) are kept as extras and written back unchanged;
+- validation is strict, so a value is never coerced into another JSON type: a string
+  stays a string, an int stays an int, a bool stays a bool. Where the examples show peers
+  disagreeing on a type (``"tracking": "false"``, ``"count": "1"``), the field's type is a
+  union of what is actually sent (``Flag``, ``Count``, ``DecimalValue``, ``TagValue``);
+- the order of keys as received is remembered and restored when the model is dumped, so
+  ``dump(parse(raw))`` reproduces the peer's JSON value key for key.
+
+``StrictModel`` is for our own seller API: unknown keys are an error there, because a
+seller's typo must not vanish silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Self, TypeAlias
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
+
+Flag: TypeAlias = bool | str
+"""A Beckn boolean as peers send it: ``true``/``false``, or the strings ``"true"``/``"false"``.
+
+The ONDC retail 1.2.0 logs carry both forms (``@ondc/org/returnable``, ``tracking``);
+the value is kept as received. Interpreting it is a semantic rule, not a parsing one.
+"""
+
+Count: TypeAlias = int | str
+"""A Beckn integer count as peers send it: an int, or a numeric string such as ``"99"``.
+
+ONDC retail 1.2.0 item ``quantity.count`` is an integer, but catalogue availability is
+conventionally ``"99"``/``"0"`` and several logs quote order counts too.
+"""
+
+DecimalValue: TypeAlias = str | int | float
+"""A Beckn ``DecimalValue`` (Beckn core 1.2.0): a decimal number written as a string.
+
+Amounts (``price.value``, ``@ondc/org/buyer_app_finder_fee_amount``) are strings such as
+``"6062.00"`` on the wire; some peers send bare numbers, which are kept as numbers so the
+body re-serialises unchanged. Do arithmetic on ``decimal.Decimal(str(value))``.
+"""
+
+TagValue: TypeAlias = str | bool | int | float
+"""The ``value`` of a tag (Beckn core 1.2.0 ``Tag``): a string, though peers send bools and
+numbers too (ONDC retail 1.2.0 logs: ``"value": true`` in fulfilment tags)."""
+
+
+class WireModel(BaseModel):
+    """Base of every network-facing model: extras kept, no coercion, key order preserved.
+
+    Construct models in Python with field names (``Catalog(providers=[...])``); on the wire
+    the spec's aliases are used (``bpp/providers``, ``@ondc/org/TAT``). Parse network bytes
+    with ``schemas.parse`` (aliases only, so a stray key that happens to equal a Python
+    field name stays an extra) and serialise with ``schemas.dump``.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        strict=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+    )
+
+    _wire_keys: tuple[str, ...] | None = PrivateAttr(default=None)
+    _alias_of: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Index the class's aliases by field name, for ordering keys given by name."""
+        super().__pydantic_init_subclass__(**kwargs)
+        alias_of: dict[str, str] = {}
+        for name, field in cls.model_fields.items():
+            alias = field.alias
+            if alias is not None and alias != name:
+                alias_of[name] = alias
+        cls._alias_of = alias_of
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_key_order(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Record the order of the keys as received, in their wire (alias) spelling."""
+        model = handler(data)
+        if isinstance(data, dict):
+            keys: tuple[str, ...] = tuple(data)
+            alias_of = cls._alias_of
+            if alias_of:
+                # A key given by field name is written under its alias; a key that merely
+                # looks like a field name but was kept as an extra is written as it came.
+                extra = model.__pydantic_extra__ or {}
+                keys = tuple([key if key in extra else alias_of.get(key, key) for key in keys])
+            model._wire_keys = keys
+        return model
+
+    @model_serializer(mode="wrap")
+    def _restore_key_order(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Write keys in the order they were received; keys added since go last."""
+        out = handler(self)
+        order = self._wire_keys
+        if order is None or not isinstance(out, dict):
+            return out
+        ordered = {key: out[key] for key in order if key in out}
+        if len(ordered) != len(out):
+            ordered.update((key, value) for key, value in out.items() if key not in ordered)
+        return ordered
+
+
+class StrictModel(BaseModel):
+    """Base for the seller API's own models: an unknown key is a validation error.
+
+    Sellers' systems and spreadsheets are ours to correct, so a misspelt field must be
+    reported, not carried along. Field names and aliases work as in ``WireModel``.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+    )

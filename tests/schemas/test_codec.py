@@ -1,0 +1,208 @@
+"""``parse`` and ``dump``: exact round trips, raw UTF-8, no coercion, extras kept."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from pydantic import ValidationError
+
+import schemas
+from tests.schemas.examples import assert_same_json, load
+
+CONTEXT = {
+    "domain": "ONDC:RET16",
+    "country": "IND",
+    "city": "std:01899",
+    "action": "on_search",
+    "core_version": "1.2.0",
+    "bap_id": "buyer.example.in",
+    "bap_uri": "https://buyer.example.in/ondc",
+    "bpp_id": "odop.example.in",
+    "bpp_uri": "https://odop.example.in/ondc",
+    "transaction_id": "7f1c0f0e-3b8e-4c55-9d0b-2f1a9c2b7d11",
+    "message_id": "b3a8f3f4-6d0e-4a9b-8c84-9a1b0a4d2e55",
+    "timestamp": "2025-03-31T16:45:45.969Z",
+    "ttl": "PT30S",
+}
+
+
+def _body(message: object, **context: object) -> bytes:
+    return orjson.dumps({"context": {**CONTEXT, **context}, "message": message})
+
+
+def test_devanagari_and_rupee_sign_dump_as_raw_utf8_not_escapes() -> None:
+    message = {
+        "catalog": {
+            "bpp/providers": [
+                {
+                    "id": "P-CHAMBA-1",
+                    "descriptor": {"name": "चंबा रुमाल कारीगर समिति"},
+                    "items": [
+                        {
+                            "id": "I1",
+                            "descriptor": {"name": "चंबा रुमाल", "short_desc": "₹4500 हस्तनिर्मित"},
+                            "price": {"currency": "INR", "value": "4500.00"},
+                        }
+                    ],
+                }
+            ]
+        }
+    }
+    raw = _body(message)
+
+    dumped = schemas.dump(schemas.parse(schemas.OnSearchCallback, raw))
+
+    assert "चंबा रुमाल".encode() in dumped
+    assert "₹4500".encode() in dumped
+    assert b"\\u" not in dumped
+    assert dumped == raw
+
+
+def test_values_are_never_coerced_into_another_json_type() -> None:
+    order = {
+        "items": [{"id": "I1", "quantity": {"count": "1"}}, {"id": "I2", "quantity": {"count": 2}}],
+        "fulfillments": [{"id": "F1", "tracking": "false"}, {"id": "F2", "tracking": False}],
+        "payment": {"@ondc/org/buyer_app_finder_fee_amount": 3},
+        "quote": {"price": {"currency": "INR", "value": 106.5}},
+    }
+
+    body = schemas.parse(schemas.OnStatusCallback, _body({"order": order}, action="on_status"))
+
+    assert body.message is not None
+    assert body.message.order is not None
+    parsed = body.message.order
+    assert parsed.items is not None
+    assert parsed.fulfillments is not None
+    assert parsed.items[0].quantity is not None
+    assert parsed.items[0].quantity.count == "1"
+    assert parsed.items[1].quantity is not None
+    assert parsed.items[1].quantity.count == 2
+    assert parsed.fulfillments[0].tracking == "false"
+    assert parsed.fulfillments[1].tracking is False
+    assert parsed.payment is not None
+    assert parsed.payment.buyer_app_finder_fee_amount == 3
+    assert_same_json(load(schemas.dump(body))["message"]["order"], order)
+
+
+def test_a_value_of_an_unexpected_type_is_rejected_rather_than_converted() -> None:
+    order = {"items": [{"id": "I1", "quantity": {"count": 1.0}}]}
+
+    with pytest.raises(ValidationError):
+        schemas.parse(schemas.SelectRequest, _body({"order": order}, action="select"))
+
+
+def test_unmodelled_fields_round_trip_unchanged_wherever_they_appear() -> None:
+    message = {
+        "catalog": {
+            "bpp/fulfillents": [{"id": "1", "type": "Delivery"}],
+            "bpp/providers": [
+                {
+                    "id": "P1",
+                    "@ondc/org/some_future_flag": {"nested": [1, 2.5, None, True, "x"]},
+                    "items": [{"id": "I1", "code": "x", "list": [{"code": "a", "value": 1}]}],
+                }
+            ],
+        },
+        "note": None,
+    }
+    raw = _body(message, extra_context_field=42)
+
+    body = schemas.parse(schemas.OnSearchCallback, raw)
+
+    assert body.message is not None
+    assert body.message.catalog is not None
+    catalog = body.message.catalog
+    assert catalog.model_extra == {"bpp/fulfillents": [{"id": "1", "type": "Delivery"}]}
+    assert body.context.model_extra == {"extra_context_field": 42}
+    assert_same_json(load(schemas.dump(body)), load(raw))
+
+
+def test_a_wire_key_equal_to_a_python_field_name_stays_an_extra() -> None:
+    message = {"catalog": {"providers": [{"id": "beckn-1.1-style"}], "bpp/providers": []}}
+    raw = _body(message)
+
+    body = schemas.parse(schemas.OnSearchCallback, raw)
+
+    assert body.message is not None
+    assert body.message.catalog is not None
+    assert body.message.catalog.providers == []
+    assert body.message.catalog.model_extra == {"providers": [{"id": "beckn-1.1-style"}]}
+    assert_same_json(load(schemas.dump(body)), load(raw))
+
+
+def test_explicit_nulls_stay_null_and_absent_fields_stay_absent() -> None:
+    raw = _body({"order": {"id": None, "items": []}}, action="on_status", ttl=None)
+
+    dumped = load(schemas.dump(schemas.parse(schemas.OnStatusCallback, raw)))
+
+    assert dumped["context"]["ttl"] is None
+    assert dumped["message"] == {"order": {"id": None, "items": []}}
+
+
+def test_floats_ints_and_bools_in_extras_keep_their_types() -> None:
+    raw = _body({"catalog": {}, "stats": {"a": 1, "b": 1.0, "c": 1500.25, "d": True, "e": 0}})
+
+    dumped = load(schemas.dump(schemas.parse(schemas.OnSearchCallback, raw)))
+
+    assert_same_json(dumped, load(raw))
+
+
+def test_key_order_is_restored_at_every_level() -> None:
+    raw = (
+        b'{"message":{"order":{"state":"Accepted","id":"O1"}},'
+        b'"context":{"timestamp":"2025-04-01T11:32:28.024Z","action":"on_status"}}'
+    )
+
+    assert schemas.dump(schemas.parse(schemas.OnStatusCallback, raw)) == raw
+
+
+def test_a_body_with_only_its_required_parts_parses() -> None:
+    request = schemas.parse(schemas.SelectRequest, b'{"context":{"action":"select"},"message":{}}')
+    callback = schemas.parse(
+        schemas.OnSelectCallback,
+        b'{"context":{"action":"on_select"},"error":{"type":"DOMAIN-ERROR","code":"30009"}}',
+    )
+
+    assert request.message.order is None
+    assert callback.message is None
+    assert callback.error is not None
+    assert callback.error.code == "30009"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"context":{"action":"select"}}',
+        b'{"message":{}}',
+        b'{"context":{},"message":{}}',
+        b"not json",
+    ],
+    ids=["no-message", "no-context", "no-action", "not-json"],
+)
+def test_a_request_without_context_action_or_message_is_rejected(raw: bytes) -> None:
+    with pytest.raises(ValidationError):
+        schemas.parse(schemas.SelectRequest, raw)
+
+
+def test_a_model_built_in_code_dumps_only_what_was_given_under_wire_names() -> None:
+    catalog = schemas.Catalog(
+        descriptor=schemas.Descriptor(name="HP ODOP"),
+        providers=[
+            schemas.Provider(
+                id="P1",
+                items=[schemas.Item(id="I1", returnable=True, time_to_ship="P3D")],
+            )
+        ],
+    )
+
+    assert load(schemas.dump(catalog)) == {
+        "bpp/descriptor": {"name": "HP ODOP"},
+        "bpp/providers": [
+            {
+                "id": "P1",
+                "items": [
+                    {"id": "I1", "@ondc/org/returnable": True, "@ondc/org/time_to_ship": "P3D"}
+                ],
+            }
+        ],
+    }
