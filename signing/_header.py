@@ -19,8 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from signing._errors import (
     DuplicateParameter,
@@ -40,10 +39,16 @@ _SCHEME: Final = re.compile(r"signature\s+", re.IGNORECASE)
 _TIME: Final = re.compile(r"[0-9]{1,12}")
 _HEADER_TOKENS: Final = re.compile(r"\s*(\(created\)|\(expires\)|digest)\s*")
 _MAX_HEADER_LENGTH: Final = 4096
+# The exact form the official SDK (and this package) writes: parsed in one match. Anything
+# else takes the general path below, with the same result for every header both accept.
+_CANONICAL: Final = re.compile(
+    r'Signature keyId="([^"|]+)\|([^"|]+)\|ed25519",algorithm="ed25519",'
+    r'created="([0-9]{1,12})",expires="([0-9]{1,12})",'
+    r'headers="\(created\) \(expires\) digest",signature="([A-Za-z0-9+/]{86}==)"'
+)
 
 
-@dataclass(frozen=True, slots=True)
-class SignatureParams:
+class SignatureParams(NamedTuple):
     """A parsed signature header: who signed, when, and the signature bytes."""
 
     subscriber_id: str
@@ -78,6 +83,18 @@ def parse_header(header: str) -> SignatureParams:
     well-formed header, :class:`~signing.UnsupportedAlgorithm` for any algorithm but
     ed25519, and nothing else, whatever the input.
     """
+    canonical = _CANONICAL.fullmatch(header)
+    if canonical is not None:
+        subscriber_id, unique_key_id, created, expires, signature = canonical.groups()
+        return SignatureParams(
+            subscriber_id=subscriber_id,
+            unique_key_id=unique_key_id,
+            algorithm=ALGORITHM,
+            created=int(created),
+            expires=int(expires),
+            # The pattern admits only the base64 alphabet and a 64-byte length.
+            signature=binascii.a2b_base64(signature),
+        )
     params = _split_parameters(_strip_scheme(header))
     for name in _PARAMETERS:
         if name not in params:

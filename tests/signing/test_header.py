@@ -118,3 +118,31 @@ def test_overlong_header_is_refused_before_parsing() -> None:
 def test_format_matches_the_documented_shape() -> None:
     assert GOOD.startswith('Signature keyId="seller.example/ondc|ukid-1|ed25519",algorithm=')
     assert ',headers="(created) (expires) digest",signature="' in GOOD
+
+
+@given(
+    subscriber_id=key_id_text,
+    unique_key_id=key_id_text,
+    created=st.integers(min_value=0, max_value=10**12 - 1),
+    expires=st.integers(min_value=0, max_value=10**12 - 1),
+    signature=st.binary(min_size=64, max_size=64),
+    separator=st.sampled_from([",", ", "]),
+)
+def test_fast_path_and_general_parser_agree(
+    subscriber_id: str,
+    unique_key_id: str,
+    created: int,
+    expires: int,
+    signature: bytes,
+    separator: str,
+) -> None:
+    canonical = signing.format_header(
+        subscriber_id=subscriber_id,
+        unique_key_id=unique_key_id,
+        created=created,
+        expires=expires,
+        signature=signature,
+    )
+    # ", " separators miss the one-match fast path and take the general parser.
+    general = canonical.replace('",', '"' + separator)
+    assert signing.parse_header(canonical) == signing.parse_header(general)
