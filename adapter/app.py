@@ -9,23 +9,30 @@ a shared state.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from redis.asyncio import Redis
 
 from adapter.coordination import MemoryState, RedisState, SharedState
+from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
+from adapter.core.replies import CatalogPort, EmptyCatalog
 from adapter.network.authentication import Authenticator
 from adapter.network.health import health_router
+from adapter.network.inbound import beckn_router
 from adapter.network.onboarding import onboarding_router
+from adapter.outbound.dispatcher import Dispatcher
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
+from adapter.storage.outbox import Outbox
 
 __all__ = ["create_app"]
 
@@ -38,10 +45,17 @@ def create_app(
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock | None = None,
     state: SharedState | None = None,
+    catalog: CatalogPort | None = None,
     migrate: bool = True,
+    dispatch: bool = True,
 ) -> FastAPI:
-    """The adapter as an ASGI app; its parts are opened when the app starts."""
+    """The adapter as an ASGI app; its parts are opened when the app starts.
+
+    ``dispatch=False`` leaves callbacks in the outbox (for tests that drive the dispatcher
+    by hand); otherwise the lifespan runs this process's dispatcher.
+    """
     the_clock: Clock = clock or SystemClock()
+    the_catalog: CatalogPort = catalog or EmptyCatalog()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,12 +63,17 @@ def create_app(
             await asyncio.to_thread(upgrade, settings.database_url)
         database = Database.connect(settings.database_url)
         shared: SharedState
+        wakeup: Wakeup
         if state is not None:
             shared = state
         elif settings.redis_url:
             shared = RedisState.from_url(settings.redis_url, the_clock)
         else:
             shared = MemoryState(the_clock)
+        if settings.redis_url:
+            wakeup = RedisWakeup(Redis.from_url(settings.redis_url))
+        else:
+            wakeup = LocalWakeup()
         http = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(10.0),
@@ -72,12 +91,16 @@ def create_app(
         keys = KeyDirectory(
             registry, shared, the_clock, max_cache_seconds=settings.key_cache_max_seconds
         )
+        store = Store(database)
+        outbox = Outbox(database)
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
             http=http,
-            store=Store(database),
+            store=store,
+            outbox=outbox,
             state=shared,
+            wakeup=wakeup,
             registry=registry,
             keys=keys,
             authenticator=Authenticator(keys, the_clock, skew_seconds=settings.clock_skew_seconds),
@@ -88,9 +111,25 @@ def create_app(
             database.dialect,
             "redis" if settings.redis_url else "in-process",
         )
+        dispatcher = Dispatcher(
+            settings=settings,
+            outbox=outbox,
+            store=store,
+            http=http,
+            clock=the_clock,
+            wakeup=wakeup,
+            catalog=the_catalog,
+        )
+        app.state.dispatcher = dispatcher
+        task = asyncio.create_task(dispatcher.run()) if dispatch else None
         try:
             yield
         finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await wakeup.close()
             await http.aclose()
             if state is None:
                 await shared.close()
@@ -104,4 +143,5 @@ def create_app(
     )
     app.include_router(health_router())
     app.include_router(onboarding_router(settings.base_path))
+    app.include_router(beckn_router(settings.base_path))
     return app

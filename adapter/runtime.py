@@ -7,11 +7,13 @@ from dataclasses import dataclass
 import httpx
 
 from adapter.coordination.port import SharedState
+from adapter.coordination.wakeup import Wakeup
 from adapter.core.clock import Clock
 from adapter.network.authentication import Authenticator
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.settings import Settings
+from adapter.storage.outbox import Outbox
 from adapter.storage.store import Store
 
 __all__ = ["Runtime"]
@@ -25,7 +27,9 @@ class Runtime:
     clock: Clock
     http: httpx.AsyncClient
     store: Store
+    outbox: Outbox
     state: SharedState
+    wakeup: Wakeup
     registry: RegistryClient
     keys: KeyDirectory
     authenticator: Authenticator

@@ -143,6 +143,36 @@ class Settings(BaseSettings):
         alias="ONDC_CLOCK_SKEW_SECONDS",
         description="How far a sender's `created` may run ahead of our clock.",
     )
+    domains: str = Field(
+        default="ONDC:RET10,ONDC:RET12,ONDC:RET16",
+        alias="ONDC_DOMAINS",
+        description="Comma-separated ONDC domains served; requests for others are NACKed.",
+    )
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=64 * 1024,
+        alias="ONDC_MAX_BODY_BYTES",
+        description="Largest request body accepted (large catalogues are normal).",
+    )
+    rate_limit_per_second: int = Field(
+        default=200,
+        ge=1,
+        alias="ONDC_RATE_LIMIT_PER_SECOND",
+        description="Requests per second accepted from one network subscriber.",
+    )
+    dedupe_window_seconds: int = Field(
+        default=86_400,
+        ge=60,
+        alias="ONDC_DEDUPE_WINDOW_SECONDS",
+        description="How long a message id is remembered in the fast dedupe window; the "
+        "database refuses duplicates for as long as the audit log keeps them.",
+    )
+    audit_retention_days: int = Field(
+        default=90,
+        ge=1,
+        alias="ONDC_AUDIT_RETENTION_DAYS",
+        description="Days the audit log keeps raw messages.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="LOG_LEVEL", description="Log level."
     )
@@ -188,6 +218,17 @@ class Settings(BaseSettings):
             raise ValueError(f"scheme {scheme!r} is not supported; use sqlite:/// or postgresql://")
         return value
 
+    @field_validator("domains")
+    @classmethod
+    def _domains_are_ondc(cls, value: str) -> str:
+        names = [d.strip() for d in value.split(",") if d.strip()]
+        bad = [d for d in names if not d.startswith("ONDC:")]
+        if not names or bad:
+            raise ValueError(
+                f"expected ONDC domains like ONDC:RET10, got {', '.join(bad) or 'none'}"
+            )
+        return ",".join(names)
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url_is_redis(cls, value: str | None) -> str | None:
@@ -216,6 +257,11 @@ class Settings(BaseSettings):
         if self.registry_encryption_public_key is None:
             return None
         return signing.load_encryption_public_key(self.registry_encryption_public_key)
+
+    @property
+    def domain_set(self) -> frozenset[str]:
+        """The served domains."""
+        return frozenset(self.domains.split(","))
 
     @property
     def base_path(self) -> str:

@@ -10,7 +10,9 @@ turns them into a NACK in one place (``adapter.network.nack``)::
     │   ├── KeyLookupUnavailable     31001, 503: registry unreachable, key not cached
     │   ├── InvalidRequest           30000, 400: not JSON, or not the action's schema
     │   ├── PayloadTooLarge          30000, 413: body above the configured limit
-    │   └── RateLimited              30000, 429: sender above its request rate
+    │   ├── RateLimited              30000, 429: sender above its request rate
+    │   ├── FeatureNotSupported      40001, 400: an action this seller app does not serve
+    │   └── StoreUnavailable         31001, 503: the request could not be recorded; retry
     └── RegistryError                the registry refused a request of ours (our setup)
 
 Codes: ONDC developer-docs error-codes.md (30000 invalid request, 30016 invalid signature,
@@ -24,12 +26,14 @@ from typing import ClassVar
 __all__ = [
     "AdapterError",
     "AuthenticationFailed",
+    "FeatureNotSupported",
     "InvalidRequest",
     "KeyLookupUnavailable",
     "NetworkError",
     "PayloadTooLarge",
     "RateLimited",
     "RegistryError",
+    "StoreUnavailable",
     "UnknownSigningKey",
 ]
 
@@ -93,6 +97,22 @@ class RateLimited(NetworkError):
     code = "30000"
     http_status = 429
     error_type = "CONTEXT-ERROR"
+
+
+class FeatureNotSupported(NetworkError):
+    """An action this seller app does not serve (ONDC 40001)."""
+
+    code = "40001"
+    http_status = 400
+    error_type = "DOMAIN-ERROR"
+
+
+class StoreUnavailable(NetworkError):
+    """The request could not be recorded, so it is not accepted (ONDC 31001, retry)."""
+
+    code = "31001"
+    http_status = 503
+    error_type = "CORE-ERROR"
 
 
 class RegistryError(AdapterError):

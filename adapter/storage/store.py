@@ -91,6 +91,7 @@ class Store:
                 await connection.execute(
                     insert(outbox).values(
                         inbound_id=message_row,
+                        kind="reply",
                         action=job.action,
                         target_url=job.target_url,
                         transaction_id=job.transaction_id,

@@ -43,7 +43,8 @@ messages = Table(
     "messages",
     metadata,
     Column("id", _id, primary_key=True, autoincrement=True),
-    Column("direction", String(3), nullable=False),  # "in" | "out"
+    # "in" accepted, "rejected" answered with a NACK, "out" sent by us
+    Column("direction", String(8), nullable=False),
     Column("action", String(40), nullable=False),
     Column("peer_id", String(255), nullable=False),
     Column("transaction_id", String(255), nullable=True),
@@ -74,10 +75,14 @@ outbox = Table(
     metadata,
     Column("id", _id, primary_key=True, autoincrement=True),
     Column("inbound_id", BigInteger, ForeignKey("messages.id"), nullable=True),
+    Column("kind", String(12), nullable=False),  # reply | unsolicited
     Column("action", String(40), nullable=False),
     Column("target_url", Text, nullable=False),
     Column("transaction_id", String(255), nullable=True),
     Column("payload", JSON, nullable=False),
+    # The callback's bytes, serialised once: every retry sends exactly these.
+    Column("callback_body", LargeBinary, nullable=True),
+    Column("callback_message_id", String(255), nullable=True),
     Column("status", String(12), nullable=False),  # pending | delivered | failed
     Column("attempts", Integer, nullable=False, default=0),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -86,6 +91,7 @@ outbox = Table(
     Column("claimed_by", String(80), nullable=True),
     Column("claimed_until", DateTime(timezone=True), nullable=True),
     Column("last_error", Text, nullable=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
     Index(None, "status", "next_attempt_at"),
 )
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:14:03.489335
+Create Date: 2026-11-23 12:29:20.174114
 """
 
 from alembic import op
@@ -18,7 +18,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('messages',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('direction', sa.String(length=3), nullable=False),
+    sa.Column('direction', sa.String(length=8), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('peer_id', sa.String(length=255), nullable=False),
     sa.Column('transaction_id', sa.String(length=255), nullable=True),
@@ -40,10 +40,13 @@ def upgrade() -> None:
     op.create_table('outbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('inbound_id', sa.BigInteger(), nullable=True),
+    sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('target_url', sa.Text(), nullable=False),
     sa.Column('transaction_id', sa.String(length=255), nullable=True),
     sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('callback_body', sa.LargeBinary(), nullable=True),
+    sa.Column('callback_message_id', sa.String(length=255), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -52,6 +55,7 @@ def upgrade() -> None:
     sa.Column('claimed_by', sa.String(length=80), nullable=True),
     sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['inbound_id'], ['messages.id'], name=op.f('fk_outbox_inbound_id_messages')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
     )

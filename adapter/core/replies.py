@@ -1,0 +1,91 @@
+"""What we answer to each request: the callback's body, built without I/O (pure).
+
+One table maps an inbound action to its reply builder. A builder takes the parsed request,
+the time and the ports it reads (the catalogue), and returns the callback model; the
+dispatcher serialises it once, signs those bytes and sends them. The callback's context
+repeats the request's ``transaction_id`` and ``message_id`` (ONDC retail 1.2.0 context
+rules) and names us as ``bpp_id``/``bpp_uri``.
+
+Actions whose business logic is not in the table are refused at the edge with NACK 40001
+(feature not supported) rather than ACKed and left unanswered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+from typing import Final, Protocol
+
+import schemas
+
+__all__ = ["REPLIES", "CatalogPort", "Identity", "callback_context", "reply_to"]
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who we are on the network, as the callbacks say it."""
+
+    subscriber_id: str
+    subscriber_url: str
+    name: str = "Himachal ODOP Marketplace"
+
+
+class CatalogPort(Protocol):
+    """Read access to the published catalogue (providers matching a search)."""
+
+    def providers_for(self, search: schemas.SearchRequest) -> list[schemas.Provider]:
+        """Providers, with only their matching items, for this search."""
+        ...
+
+
+class EmptyCatalog:
+    """A catalogue with no sellers yet."""
+
+    def providers_for(self, search: schemas.SearchRequest) -> list[schemas.Provider]:
+        """Nothing matches an empty catalogue."""
+        return []
+
+
+def callback_context(
+    request: schemas.Context, *, action: str, identity: Identity, now: datetime
+) -> schemas.Context:
+    """The context of our answer to ``request`` (same transaction and message ids)."""
+    return request.model_copy(
+        update={
+            "action": action,
+            "bpp_id": identity.subscriber_id,
+            "bpp_uri": identity.subscriber_url,
+            "timestamp": schemas.format_timestamp(now),
+        }
+    )
+
+
+def _on_search(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, catalog: CatalogPort
+) -> schemas.Envelope:
+    assert isinstance(request, schemas.SearchRequest)
+    return schemas.OnSearchCallback(
+        context=callback_context(request.context, action="on_search", identity=identity, now=now),
+        message=schemas.OnSearchMessage(
+            catalog=schemas.Catalog(
+                descriptor=schemas.Descriptor(name=identity.name),
+                providers=catalog.providers_for(request),
+            )
+        ),
+    )
+
+
+ReplyBuilder = Callable[..., schemas.Envelope]
+
+REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType({"search": _on_search})
+"""Inbound action -> reply builder, for the actions whose business logic exists."""
+
+
+def reply_to(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, catalog: CatalogPort
+) -> schemas.Envelope:
+    """The callback answering ``request``."""
+    builder = REPLIES[request.context.action]
+    return builder(request, identity=identity, now=now, catalog=catalog)

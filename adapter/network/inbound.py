@@ -1,0 +1,207 @@
+"""The Beckn endpoints: one route per inbound action, all made by one factory.
+
+For every request: read the raw bytes (refusing bodies over the limit) -> verify
+``Authorization`` (and, on search, ``X-Gateway-Authorization``) on those bytes -> apply the
+sender's rate limit -> parse once with the action's model -> check the context rules ->
+dedupe on (sender, action, message_id) -> record the request and queue its callback in one
+transaction -> ACK. Every failure is a NACK with an ONDC code and a message naming the
+problem (``adapter.network.nack``), and is kept in the audit log too.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Final
+
+import pydantic
+from fastapi import APIRouter, Request
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import Response
+
+import schemas
+from adapter.core.context_rules import EdgePolicy, check_context
+from adapter.core.errors import (
+    FeatureNotSupported,
+    InvalidRequest,
+    NetworkError,
+    PayloadTooLarge,
+    RateLimited,
+    StoreUnavailable,
+)
+from adapter.core.replies import REPLIES
+from adapter.network.authentication import Sender
+from adapter.network.nack import ack_response, nack_response
+from adapter.runtime import Runtime
+from adapter.storage.store import InboundRecord, OutboxJob
+
+__all__ = ["INBOUND_ACTIONS", "beckn_router"]
+
+log = logging.getLogger(__name__)
+
+INBOUND_ACTIONS: Final = (
+    "search", "select", "init", "confirm", "status", "track", "cancel", "update",
+    "rating", "support", "catalog_rejection", "issue", "issue_status",
+)  # fmt: skip
+# Actions that are recorded and ACKed but answered by no callback.
+_NO_CALLBACK: Final = frozenset({"catalog_rejection"})
+_KEPT_HEADERS: Final = ("authorization", "x-gateway-authorization", "content-type", "user-agent")
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"body of {declared} bytes is over the limit of {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _validation_message(error: pydantic.ValidationError) -> tuple[str, str]:
+    first = error.errors()[0]
+    path = ".".join(str(part) for part in first["loc"]) or "body"
+    return f"{path}: {first['msg']}", path
+
+
+class _Endpoint:
+    """The handler of one action; everything that differs between actions is data."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+        self.model = schemas.PAYLOAD_MODELS[action]
+        self.callback_action = f"on_{action}"
+
+    async def __call__(self, request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        started = runtime.clock.monotonic()
+        body = b""
+        sender: Sender | None = None
+        try:
+            body = await _read_body(request, runtime.settings.max_body_bytes)
+            sender = await runtime.authenticator.authenticate(
+                request.headers, body, gateway_allowed=self.action == "search"
+            )
+            await self._rate_limit(runtime, sender)
+            return await self._accept(runtime, request, body, sender, started)
+        except NetworkError as error:
+            await self._record_rejection(runtime, request, body, sender, error, started)
+            return nack_response(error)
+
+    async def _rate_limit(self, runtime: Runtime, sender: Sender) -> None:
+        limit = runtime.settings.rate_limit_per_second
+        if await runtime.state.hit(f"rate:{sender.subscriber_id}", 1) > limit:
+            raise RateLimited(f"{sender.subscriber_id} is over {limit} requests per second")
+
+    async def _accept(
+        self, runtime: Runtime, request: Request, body: bytes, sender: Sender, started: float
+    ) -> Response:
+        try:
+            parsed = schemas.parse(self.model, body)
+        except pydantic.ValidationError as exc:
+            message, path = _validation_message(exc)
+            raise InvalidRequest(message, path=path) from None
+        except ValueError as exc:
+            raise InvalidRequest(f"body is not JSON: {exc}") from None
+        now = runtime.clock.now()
+        settings = runtime.settings
+        policy = EdgePolicy(
+            subscriber_id=settings.subscriber_id,
+            subscriber_url=str(settings.subscriber_url),
+            domains=settings.domain_set,
+            clock_skew=timedelta(seconds=settings.clock_skew_seconds),
+        )
+        context = parsed.context
+        ttl = check_context(
+            context, action=self.action, sender_id=sender.subscriber_id, now=now, policy=policy
+        )
+        if self.action not in REPLIES and self.action not in _NO_CALLBACK:
+            raise FeatureNotSupported(f"/{self.action} is not supported by this seller app yet")
+        dedupe_key = f"dedupe:{sender.subscriber_id}|{self.action}|{context.message_id}"
+        if not await runtime.state.first_seen(dedupe_key, settings.dedupe_window_seconds):
+            log.info("duplicate %s %s from %s: ACK, no work", self.action, context.message_id,
+                     sender.subscriber_id)  # fmt: skip
+            return ack_response()
+        assert context.bap_uri is not None  # check_context requires both
+        assert context.timestamp is not None
+        job = None
+        if self.action not in _NO_CALLBACK:
+            job = OutboxJob(
+                action=self.callback_action,
+                target_url=f"{context.bap_uri.rstrip('/')}/{self.callback_action}",
+                transaction_id=context.transaction_id,
+                payload={},
+                created_at=now,
+                deadline_at=schemas.parse_timestamp(context.timestamp) + ttl,
+            )
+        record = InboundRecord(
+            direction="in",
+            action=self.action,
+            peer_id=sender.subscriber_id,
+            transaction_id=context.transaction_id,
+            message_id=context.message_id,
+            received_at=now,
+            headers=_headers(request),
+            body=body,
+            verification="valid" if sender.gateway_id is None else f"valid via {sender.gateway_id}",
+            http_status=200,
+            duration_ms=(runtime.clock.monotonic() - started) * 1000,
+        )
+        try:
+            await runtime.store.accept_inbound(record, job)
+        except SQLAlchemyError as exc:
+            await runtime.state.delete(dedupe_key)  # let the sender's retry do the work
+            log.exception("could not record %s %s", self.action, context.message_id)
+            raise StoreUnavailable("could not record the request; retry") from exc
+        if job is not None:
+            await runtime.wakeup.notify()
+        return ack_response()
+
+    async def _record_rejection(
+        self,
+        runtime: Runtime,
+        request: Request,
+        body: bytes,
+        sender: Sender | None,
+        error: NetworkError,
+        started: float,
+    ) -> None:
+        record = InboundRecord(
+            direction="rejected",
+            action=self.action,
+            peer_id=sender.subscriber_id if sender else "unverified",
+            transaction_id=None,
+            message_id=None,
+            received_at=runtime.clock.now(),
+            headers=_headers(request),
+            body=body,
+            verification="valid" if sender else f"refused: {error.code}",
+            http_status=error.http_status,
+            duration_ms=(runtime.clock.monotonic() - started) * 1000,
+            error=error.message,
+        )
+        try:
+            await runtime.store.record(record)
+        except SQLAlchemyError:
+            log.exception("could not audit a NACKed %s", self.action)
+
+
+def _headers(request: Request) -> dict[str, str]:
+    return {name: request.headers[name] for name in _KEPT_HEADERS if name in request.headers}
+
+
+def beckn_router(base_path: str) -> APIRouter:
+    """``POST {base_path}/{action}`` for every inbound action."""
+    router = APIRouter()
+    for action in INBOUND_ACTIONS:
+        router.add_api_route(
+            f"{base_path}/{action}",
+            _Endpoint(action),
+            methods=["POST"],
+            include_in_schema=False,
+        )
+    return router

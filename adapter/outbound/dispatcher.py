@@ -1,0 +1,217 @@
+"""The outbox dispatcher: claims jobs, builds each callback once, signs and delivers it.
+
+For a job: build the reply (first attempt only; its bytes are kept, so every retry sends
+the same message), sign exactly those bytes, POST them to ``{bap_uri}/on_{action}`` with
+explicit timeouts. An ACK settles the job; a NACK parks it (the peer refused the message,
+resending it would not help); a network failure, timeout, 5xx or 429 is retried with
+exponential backoff and full jitter until the request's ttl is spent, then parked. Every
+attempt is recorded with its status, latency and the peer's answer, and every sent message
+goes into the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import socket
+import uuid
+from datetime import datetime, timedelta
+
+import httpx
+import orjson
+import pydantic
+from sqlalchemy.exc import SQLAlchemyError
+
+import schemas
+from adapter.coordination.wakeup import Wakeup
+from adapter.core.clock import Clock
+from adapter.core.replies import CatalogPort, Identity, reply_to
+from adapter.settings import Settings
+from adapter.storage.outbox import Attempt, ClaimedJob, Outbox
+from adapter.storage.store import InboundRecord, Store
+
+__all__ = ["Dispatcher", "backoff_delay"]
+
+log = logging.getLogger(__name__)
+
+
+def backoff_delay(attempts: int, *, base: float = 0.25, cap: float = 8.0) -> float:
+    """Seconds to wait before try ``attempts + 1``: exponential with full jitter."""
+    return random.uniform(0, min(cap, base * 2**attempts))  # noqa: S311 - jitter, not secrecy
+
+
+class Dispatcher:
+    """One process's delivery loop over the shared outbox."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        outbox: Outbox,
+        store: Store,
+        http: httpx.AsyncClient,
+        clock: Clock,
+        wakeup: Wakeup,
+        catalog: CatalogPort,
+        concurrency: int = 32,
+        lease: timedelta = timedelta(seconds=30),
+        idle_poll_seconds: float = 1.0,
+    ) -> None:
+        self._settings = settings
+        self._outbox = outbox
+        self._store = store
+        self._http = http
+        self._clock = clock
+        self._wakeup = wakeup
+        self._catalog = catalog
+        self._lease = lease
+        self._idle_poll = idle_poll_seconds
+        self._slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        self._identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
+        self.worker = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        self._timeout = httpx.Timeout(connect=2.0, read=5.0, write=5.0, pool=2.0)
+
+    async def run(self) -> None:
+        """Deliver until cancelled."""
+        while True:
+            try:
+                handled = await self.run_once()
+            except Exception:  # the loop must outlive a database hiccup; logged, retried
+                log.exception("outbox dispatcher iteration failed; retrying")
+                handled = 0
+            if not handled:
+                await self._wakeup.wait(self._idle_poll)
+
+    async def run_once(self) -> int:
+        """Claim the due jobs and deliver them concurrently; the number handled."""
+        now = self._clock.now()
+        jobs = await self._outbox.claim(
+            self.worker, now=now, lease_until=now + self._lease, limit=self._concurrency
+        )
+        if jobs:
+            await asyncio.gather(*(self._guarded(job) for job in jobs))
+        return len(jobs)
+
+    async def _guarded(self, job: ClaimedJob) -> None:
+        async with self._slots:
+            await self.deliver(job)
+
+    def _build(self, job: ClaimedJob) -> tuple[bytes, str | None]:
+        if job.kind == "unsolicited":
+            body = orjson.dumps(job.payload)
+            message_id = job.payload.get("context", {}).get("message_id")
+            return body, message_id
+        assert job.inbound_body is not None
+        model = schemas.PAYLOAD_MODELS[job.action.removeprefix("on_")]
+        request = schemas.parse(model, job.inbound_body)
+        reply = reply_to(
+            request, identity=self._identity, now=self._clock.now(), catalog=self._catalog
+        )
+        return schemas.dump(reply), reply.context.message_id
+
+    async def deliver(self, job: ClaimedJob) -> None:
+        """One attempt at one job, settled in the outbox."""
+        if job.callback_body is None:
+            try:
+                body, message_id = self._build(job)
+            except (pydantic.ValidationError, KeyError, ValueError) as exc:
+                problem = f"could not build the callback: {exc}"
+                attempt = Attempt(self._clock.now(), None, None, "error", problem)
+                await self._settle(job, attempt, "failed")
+                return
+            await self._outbox.save_callback(job.id, body, message_id)
+        else:
+            body, message_id = job.callback_body, job.callback_message_id
+        created = self._clock.timestamp()
+        header = self._settings.signer.sign(
+            body, created=created, expires=created + self._settings.signature_validity_seconds
+        )
+        headers = {"Content-Type": "application/json", "Authorization": header}
+        attempted_at = self._clock.now()
+        started = self._clock.monotonic()
+        try:
+            response = await self._http.post(
+                job.target_url, content=body, headers=headers, timeout=self._timeout
+            )
+        except httpx.HTTPError as exc:
+            latency = (self._clock.monotonic() - started) * 1000
+            error = f"{type(exc).__name__}: {exc}"
+            await self._retry_or_park(job, Attempt(attempted_at, None, latency, "error", error))
+            return
+        latency = (self._clock.monotonic() - started) * 1000
+        await self._audit(job, body, headers, message_id, response.status_code, latency)
+        outcome, reason = _read_ack(response)
+        attempt = Attempt(attempted_at, response.status_code, latency, outcome, reason)
+        if outcome == "ACK":
+            await self._settle(job, attempt, "delivered")
+        elif response.status_code >= 500 or response.status_code == 429:
+            await self._retry_or_park(job, attempt)
+        else:
+            log.warning("callback %s to %s refused: %s", job.action, job.target_url, reason)
+            await self._settle(job, attempt, "failed")
+
+    async def _retry_or_park(self, job: ClaimedJob, attempt: Attempt) -> None:
+        next_at = self._clock.now() + timedelta(seconds=backoff_delay(job.attempts))
+        if next_at >= job.deadline_at:
+            log.warning(
+                "callback %s to %s parked after %d attempts: %s",
+                job.action, job.target_url, job.attempts + 1, attempt.error,
+            )  # fmt: skip
+            await self._settle(job, attempt, "failed")
+        else:
+            await self._settle(job, attempt, "pending", next_attempt_at=next_at)
+
+    async def _settle(
+        self,
+        job: ClaimedJob,
+        attempt: Attempt,
+        status: str,
+        next_attempt_at: datetime | None = None,
+    ) -> None:
+        if not await self._outbox.settle(
+            job.id, self.worker, attempt, status=status, next_attempt_at=next_attempt_at
+        ):
+            log.warning("outbox job %d: lease lost before settling (%s)", job.id, status)
+
+    async def _audit(
+        self,
+        job: ClaimedJob,
+        body: bytes,
+        headers: dict[str, str],
+        message_id: str | None,
+        status: int,
+        latency: float,
+    ) -> None:
+        # A failing audit write must never block a delivery; it is logged instead.
+        with contextlib.suppress(SQLAlchemyError, OSError):
+            await self._store.record(
+                InboundRecord(
+                    direction="out",
+                    action=job.action,
+                    peer_id=httpx.URL(job.target_url).host,
+                    transaction_id=job.transaction_id,
+                    message_id=message_id,
+                    received_at=self._clock.now(),
+                    headers=headers,
+                    body=body,
+                    verification="signed",
+                    http_status=status,
+                    duration_ms=latency,
+                )
+            )
+
+
+def _read_ack(response: httpx.Response) -> tuple[str, str | None]:
+    """``("ACK", None)``, ``("NACK", reason)`` or ``("error", reason)`` from a peer's answer."""
+    try:
+        answer = schemas.parse(schemas.AckResponse, response.content)
+    except (pydantic.ValidationError, ValueError):
+        return "error", f"HTTP {response.status_code}, body is not a Beckn ACK/NACK"
+    if answer.is_ack and response.status_code < 300:
+        return "ACK", None
+    error = answer.error
+    reason = f"{error.code}: {error.message}" if error is not None else "no error object"
+    return "NACK", f"HTTP {response.status_code}, NACK {reason}"

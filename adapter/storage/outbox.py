@@ -1,0 +1,225 @@
+"""The outbox: callbacks waiting to be delivered, claimed safely by many processes.
+
+A job is *claimed* by one dispatcher for a lease: on PostgreSQL with
+``FOR UPDATE SKIP LOCKED``, so processes sharing the database never take the same job; on
+SQLite the single writer lock gives the same guarantee on one machine. A claim that is not
+finished before its lease ends (the process died) becomes claimable again, so a job is
+delivered at least once and, while its owner lives, by exactly one process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select, update
+
+from adapter.storage.database import Database
+from adapter.storage.tables import delivery_attempts, messages, outbox
+
+__all__ = ["Attempt", "ClaimedJob", "Outbox"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    """A job this process holds the lease on."""
+
+    id: int
+    kind: str
+    action: str
+    target_url: str
+    transaction_id: str | None
+    payload: dict[str, Any]
+    callback_body: bytes | None
+    callback_message_id: str | None
+    attempts: int
+    created_at: datetime
+    deadline_at: datetime
+    inbound_body: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One delivery try: when, what the peer said, how long it took."""
+
+    attempted_at: datetime
+    http_status: int | None
+    latency_ms: float | None
+    outcome: str  # ACK | NACK | error
+    error: str | None = None
+
+
+class Outbox:
+    """Claims, records and settles outbox jobs."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def enqueue_unsolicited(
+        self,
+        *,
+        action: str,
+        target_url: str,
+        transaction_id: str | None,
+        payload: dict[str, Any],
+        now: datetime,
+        deadline_at: datetime,
+    ) -> int:
+        """Queue a callback of our own (status change, catalogue push); returns its id."""
+        async with self._db.engine.begin() as connection:
+            result = await connection.execute(
+                insert(outbox)
+                .values(
+                    kind="unsolicited",
+                    action=action,
+                    target_url=target_url,
+                    transaction_id=transaction_id,
+                    payload=payload,
+                    status="pending",
+                    attempts=0,
+                    created_at=now,
+                    next_attempt_at=now,
+                    deadline_at=deadline_at,
+                )
+                .returning(outbox.c.id)
+            )
+            return int(result.scalar_one())
+
+    async def claim(
+        self, worker: str, *, now: datetime, lease_until: datetime, limit: int
+    ) -> list[ClaimedJob]:
+        """Take up to ``limit`` due jobs for ``worker`` until ``lease_until``."""
+        due = (
+            select(outbox.c.id)
+            .where(
+                outbox.c.status == "pending",
+                outbox.c.next_attempt_at <= now,
+                or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+            )
+            .order_by(outbox.c.next_attempt_at, outbox.c.id)
+            .limit(limit)
+        )
+        if self._db.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        async with self._db.engine.begin() as connection:
+            claimed = await connection.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(due.scalar_subquery()))
+                .values(claimed_by=worker, claimed_until=lease_until)
+                .returning(outbox.c.id)
+            )
+            ids = [int(row[0]) for row in claimed]
+            if not ids:
+                return []
+            rows = await connection.execute(
+                select(outbox, messages.c.body.label("inbound_body"))
+                .select_from(outbox.outerjoin(messages, outbox.c.inbound_id == messages.c.id))
+                .where(outbox.c.id.in_(ids))
+                .order_by(outbox.c.id)
+            )
+            return [
+                ClaimedJob(
+                    id=row.id,
+                    kind=row.kind,
+                    action=row.action,
+                    target_url=row.target_url,
+                    transaction_id=row.transaction_id,
+                    payload=row.payload,
+                    callback_body=row.callback_body,
+                    callback_message_id=row.callback_message_id,
+                    attempts=row.attempts,
+                    created_at=row.created_at,
+                    deadline_at=row.deadline_at,
+                    inbound_body=row.inbound_body,
+                )
+                for row in rows
+            ]
+
+    async def save_callback(self, job_id: int, body: bytes, message_id: str | None) -> None:
+        """Keep the callback's bytes so every retry sends exactly the same message."""
+        async with self._db.engine.begin() as connection:
+            await connection.execute(
+                update(outbox)
+                .where(outbox.c.id == job_id)
+                .values(callback_body=body, callback_message_id=message_id)
+            )
+
+    async def settle(
+        self,
+        job_id: int,
+        worker: str,
+        attempt: Attempt,
+        *,
+        status: str,
+        next_attempt_at: datetime | None = None,
+    ) -> bool:
+        """Record ``attempt`` and move the job to ``status`` if ``worker`` still holds it.
+
+        ``status`` is ``delivered``, ``failed`` (parked) or ``pending`` (retry at
+        ``next_attempt_at``). Returns False when the lease was lost to another process.
+        """
+        values: dict[str, Any] = {
+            "status": status,
+            "attempts": outbox.c.attempts + 1,
+            "claimed_by": None,
+            "claimed_until": None,
+            "last_error": attempt.error,
+        }
+        if status == "delivered":
+            values["delivered_at"] = attempt.attempted_at
+        if next_attempt_at is not None:
+            values["next_attempt_at"] = next_attempt_at
+        async with self._db.engine.begin() as connection:
+            result = await connection.execute(
+                update(outbox)
+                .where(outbox.c.id == job_id, outbox.c.claimed_by == worker)
+                .values(**values)
+            )
+            if not result.rowcount:
+                return False
+            await connection.execute(
+                insert(delivery_attempts).values(
+                    outbox_id=job_id,
+                    attempted_at=attempt.attempted_at,
+                    http_status=attempt.http_status,
+                    latency_ms=attempt.latency_ms,
+                    outcome=attempt.outcome,
+                    error=attempt.error,
+                )
+            )
+            return True
+
+    async def jobs(self, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Jobs (newest first), optionally of one status: ``failed`` lists parked callbacks."""
+        query = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
+        if status is not None:
+            query = query.where(outbox.c.status == status)
+        async with self._db.engine.connect() as connection:
+            return [dict(row._mapping) for row in await connection.execute(query)]
+
+    async def attempts(self, job_id: int) -> list[dict[str, Any]]:
+        """Every delivery attempt of one job, oldest first."""
+        async with self._db.engine.connect() as connection:
+            rows = await connection.execute(
+                select(delivery_attempts)
+                .where(delivery_attempts.c.outbox_id == job_id)
+                .order_by(delivery_attempts.c.id)
+            )
+            return [dict(row._mapping) for row in rows]
+
+    async def replay(self, job_id: int, *, now: datetime, deadline_at: datetime) -> bool:
+        """Put a parked job back in the queue (an operator's decision); False if not parked."""
+        async with self._db.engine.begin() as connection:
+            result = await connection.execute(
+                update(outbox)
+                .where(and_(outbox.c.id == job_id, outbox.c.status == "failed"))
+                .values(
+                    status="pending",
+                    next_attempt_at=now,
+                    deadline_at=deadline_at,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+            )
+            return bool(result.rowcount)
