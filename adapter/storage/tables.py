@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -25,8 +27,35 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
 
-__all__ = ["delivery_attempts", "messages", "metadata", "outbox"]
+__all__ = ["UtcDateTime", "delivery_attempts", "messages", "metadata", "outbox"]
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An instant, stored in UTC and always read back timezone-aware.
+
+    PostgreSQL keeps ``timestamptz`` natively; SQLite has no time zones, so the value is
+    stored as naive UTC and given its zone back on the way out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store instants with a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 metadata = MetaData(
     naming_convention={
@@ -49,7 +78,7 @@ messages = Table(
     Column("peer_id", String(255), nullable=False),
     Column("transaction_id", String(255), nullable=True),
     Column("message_id", String(255), nullable=True),
-    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
     Column("headers", JSON, nullable=False),
     Column("body", LargeBinary, nullable=False),
     Column("verification", String(40), nullable=False),
@@ -85,13 +114,13 @@ outbox = Table(
     Column("callback_message_id", String(255), nullable=True),
     Column("status", String(12), nullable=False),  # pending | delivered | failed
     Column("attempts", Integer, nullable=False, default=0),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
-    Column("deadline_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("deadline_at", UtcDateTime(), nullable=False),
     Column("claimed_by", String(80), nullable=True),
-    Column("claimed_until", DateTime(timezone=True), nullable=True),
+    Column("claimed_until", UtcDateTime(), nullable=True),
     Column("last_error", Text, nullable=True),
-    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column("delivered_at", UtcDateTime(), nullable=True),
     Index(None, "status", "next_attempt_at"),
 )
 
@@ -100,7 +129,7 @@ delivery_attempts = Table(
     metadata,
     Column("id", _id, primary_key=True, autoincrement=True),
     Column("outbox_id", BigInteger, ForeignKey("outbox.id"), nullable=False),
-    Column("attempted_at", DateTime(timezone=True), nullable=False),
+    Column("attempted_at", UtcDateTime(), nullable=False),
     Column("http_status", Integer, nullable=True),
     Column("latency_ms", Float, nullable=True),
     Column("outcome", String(12), nullable=False),  # ACK | NACK | error

@@ -1,0 +1,145 @@
+"""Callback delivery: retries until the ttl, parking, replay, the same bytes every time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+import signing
+from adapter.core.clock import FixedClock
+from adapter.outbound import backoff_delay
+from tests.network.peers import edge, search_body, signed
+
+
+async def _search(net: object, clock: FixedClock) -> bytes:
+    body = search_body(clock)
+    response = await net.post("search", body, signed(body, clock))  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    return body
+
+
+def _buyer(net: object, *answers: httpx.Response | Exception) -> list[httpx.Request]:
+    """Make the buyer app answer with ``answers`` in turn (the last one repeats)."""
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        reply = answers[min(len(seen), len(answers)) - 1]
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    router = net.router  # type: ignore[attr-defined]
+    router.route(host="buyer.example").mock(side_effect=answer)
+    return seen
+
+
+ACK = httpx.Response(200, json={"message": {"ack": {"status": "ACK"}}})
+
+
+async def _drain(net: object, clock: FixedClock, rounds: int = 20) -> None:
+    for _ in range(rounds):
+        await net.dispatch()  # type: ignore[attr-defined]
+        clock.advance(1.0)
+
+
+async def test_buyer_errors_are_retried_with_the_same_bytes_until_acked(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        seen = _buyer(net, httpx.Response(503), httpx.ConnectError("refused"), ACK)
+        await _search(net, clock)
+        await _drain(net, clock)
+        assert len(seen) == 3
+        assert seen[0].content == seen[1].content == seen[2].content
+        for request in seen:  # each try is signed afresh over the same bytes
+            signing.verify(
+                request.content,
+                request.headers["Authorization"],
+                net.settings.signing_key.public_key,
+                now=int(signing.parse_header(request.headers["Authorization"]).created),
+            )
+        [job] = await net.app.state.runtime.outbox.jobs()
+        assert job["status"] == "delivered"
+        attempts = await net.app.state.runtime.outbox.attempts(job["id"])
+        assert [(a["outcome"], a["http_status"]) for a in attempts] == [
+            ("error", 503),
+            ("error", None),
+            ("ACK", 200),
+        ]
+
+
+async def test_buyer_down_past_the_ttl_parks_the_callback_then_replay_delivers_it(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        seen = _buyer(net, httpx.ConnectError("buyer down"))
+        await _search(net, clock)
+        await _drain(net, clock, rounds=40)  # 40 s: past the 30 s ttl
+        outbox = net.app.state.runtime.outbox
+        [parked] = await outbox.jobs(status="failed")
+        assert "ConnectError" in parked["last_error"]
+        tries = len(seen)
+        assert tries >= 3
+        assert await outbox.replay(parked["id"], now=clock.now(), deadline_at=clock.now()) is True
+        _buyer(net, ACK)
+        await net.dispatch()
+        [job] = await outbox.jobs()
+        assert job["status"] == "delivered"
+        assert await outbox.replay(job["id"], now=clock.now(), deadline_at=clock.now()) is False
+
+
+async def test_a_nack_from_the_buyer_parks_the_callback_at_once(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        nack = httpx.Response(
+            400,
+            json={"message": {"ack": {"status": "NACK"}},
+                  "error": {"type": "CONTEXT-ERROR", "code": "20000", "message": "bad catalog"}},
+        )  # fmt: skip
+        seen = _buyer(net, nack)
+        await _search(net, clock)
+        await _drain(net, clock, rounds=5)
+        assert len(seen) == 1
+        [job] = await net.app.state.runtime.outbox.jobs(status="failed")
+        assert "NACK 20000: bad catalog" in job["last_error"]
+
+
+async def test_a_non_beckn_answer_is_an_error_not_an_ack(tmp_path: Path, clock: FixedClock) -> None:
+    async with edge(tmp_path, clock) as net:
+        seen = _buyer(net, httpx.Response(200, text="OK"), ACK)
+        await _search(net, clock)
+        await _drain(net, clock, rounds=5)
+        assert len(seen) == 1  # 200 with a non-ACK body: refused, not retried
+        [job] = await net.app.state.runtime.outbox.jobs(status="failed")
+        assert "not a Beckn ACK" in job["last_error"]
+
+
+@pytest.mark.parametrize("attempts", [0, 1, 3, 10])
+def test_backoff_is_jittered_and_capped(attempts: int) -> None:
+    delays = [backoff_delay(attempts) for _ in range(200)]
+    assert all(0 <= d <= min(8.0, 0.25 * 2**attempts) for d in delays)
+    assert len({round(d, 6) for d in delays}) > 100
+
+
+async def test_unsolicited_callbacks_are_delivered_as_queued(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        seen = _buyer(net, ACK)
+        payload = {"context": {"action": "on_status", "message_id": "fresh-1"}, "message": {}}
+        await net.app.state.runtime.outbox.enqueue_unsolicited(
+            action="on_status",
+            target_url="https://buyer.example/ondc/on_status",
+            transaction_id="t-9",
+            payload=payload,
+            now=clock.now(),
+            deadline_at=clock.now(),
+        )
+        await net.dispatch()
+        [request] = seen
+        assert orjson.loads(request.content) == payload
