@@ -1,0 +1,150 @@
+"""A small ONDC network on loopback: sandbox registry and buyer app served in the test
+process, the adapter as a real ``ondc-seller serve`` process."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+import signing
+from adapter.core.clock import SystemClock
+from adapter.sandbox.buyer import SandboxBuyer
+from adapter.sandbox.registry import SandboxRegistry
+from adapter.sandbox.servers import LoopbackServer
+from tests.e2e.processes import CLI, free_port
+from tests.fixtures import REPO_ROOT, settings_values, signing_vectors, subprocess_env
+
+KEYS = signing_vectors()["keys"]
+
+
+class AdapterProcess:
+    """``ondc-seller serve`` in a child process, restartable on the same database."""
+
+    def __init__(self, env: dict[str, str], port: int, workdir: Path) -> None:
+        self.env = env
+        self.port = port
+        self.workdir = workdir
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = workdir / f"adapter-{port}.log"
+
+    @property
+    def url(self) -> str:
+        """Base URL of the Beckn endpoints."""
+        return f"http://127.0.0.1:{self.port}/ondc"
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        with self.log.open("ab") as log:
+            return subprocess.Popen(
+                [*CLI, "serve", "--port", str(self.port)],
+                cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+
+    async def start(self) -> None:
+        """Start and wait until /healthz answers."""
+        self.process = self._spawn()
+        async with httpx.AsyncClient() as http:
+            for _ in range(200):
+                if self.process.poll() is not None:
+                    raise AssertionError(f"adapter exited: {self.log.read_text()[-2000:]}")
+                try:
+                    if (await http.get(f"http://127.0.0.1:{self.port}/healthz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise AssertionError("adapter did not become healthy")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush, no goodbye."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """SIGTERM and wait."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=20)
+
+
+@dataclass
+class Network:
+    """The participants and a client for the buyer's outgoing requests."""
+
+    registry: SandboxRegistry
+    buyer: SandboxBuyer
+    buyer_server: LoopbackServer
+    adapter: AdapterProcess
+    http: httpx.AsyncClient
+
+    def search(self) -> dict[str, object]:
+        """A signed-ready /search from the buyer, with a Hindi item name."""
+        return {
+            "context": self.buyer.context("search", bap_uri=self.buyer_server.url),
+            "message": {"intent": {"item": {"descriptor": {"name": "शॉल"}}}},
+        }
+
+    async def send(self, action: str, payload: dict[str, object]) -> httpx.Response:
+        """The buyer signs and posts ``payload`` to the adapter."""
+        return await self.buyer.send(self.http, f"{self.adapter.url}/{action}", payload)
+
+
+@asynccontextmanager
+async def network(
+    tmp_path: Path, *, buyer_up: bool = True, **overrides: str
+) -> AsyncIterator[Network]:
+    """Registry and buyer in this process, the adapter in a child process."""
+    clock = SystemClock()
+    registry = SandboxRegistry(clock=clock)
+    registry_server = LoopbackServer(registry.app(), free_port())
+    await registry_server.start()
+    buyer = SandboxBuyer(
+        subscriber_id="buyer.loopback.example",
+        unique_key_id="buyer-k2",
+        key=signing.PrivateKey.from_base64(KEYS["k2"]["private_key_b64"]),
+        registry_url=registry_server.url,
+        clock=clock,
+    )
+    buyer_server = LoopbackServer(buyer.app(), free_port())
+    registry.add(buyer.registry_record(buyer_server.url))
+    port = free_port()
+    values = settings_values(
+        f"sqlite:///{tmp_path}/adapter.db",
+        ONDC_SUBSCRIBER_URL=f"http://127.0.0.1:{port}/ondc",
+        ONDC_REGISTRY_URL=registry_server.url,
+        **overrides,
+    )
+    seller = signing.PrivateKey.from_base64(values["ONDC_SIGNING_PRIVATE_KEY"])
+    registry.add(
+        {
+            "subscriber_id": values["ONDC_SUBSCRIBER_ID"],
+            "ukId": values["ONDC_UNIQUE_KEY_ID"],
+            "subscriber_url": f"http://127.0.0.1:{port}/ondc",
+            "type": "BPP",
+            "signing_public_key": seller.public_key.to_base64(),
+            "status": "SUBSCRIBED",
+            "valid_until": "2035-01-01T00:00:00.000Z",
+        }
+    )
+    adapter = AdapterProcess(subprocess_env(values), port, tmp_path)
+    if buyer_up:
+        await buyer_server.start()
+    await adapter.start()
+    try:
+        async with httpx.AsyncClient(timeout=10.0) as http:
+            yield Network(registry, buyer, buyer_server, adapter, http)
+    finally:
+        adapter.stop()
+        if buyer_server._task is not None:
+            await buyer_server.stop()
+        await registry_server.stop()
+
+
+__all__ = ["REPO_ROOT", "AdapterProcess", "Network", "network"]
