@@ -18,6 +18,7 @@ import httpx
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
+from adapter.admin import admin_router
 from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
@@ -144,4 +145,5 @@ def create_app(
     app.include_router(health_router())
     app.include_router(onboarding_router(settings.base_path))
     app.include_router(beckn_router(settings.base_path))
+    app.include_router(admin_router())
     return app

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from adapter.cli import config_cmd, demo_cmd, keys_cmd, registry_cmd, serve_cmd, signature_cmd
+from adapter.cli import (
+    config_cmd,
+    demo_cmd,
+    keys_cmd,
+    outbox_cmd,
+    registry_cmd,
+    serve_cmd,
+    signature_cmd,
+)
 
 __all__ = ["app", "main"]
 
@@ -19,6 +27,8 @@ app.add_typer(keys_cmd.app, name="keys")
 app.add_typer(signature_cmd.app, name="signature")
 app.add_typer(registry_cmd.app, name="registry")
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(outbox_cmd.outbox_app, name="outbox")
+app.add_typer(outbox_cmd.audit_app, name="audit")
 serve_cmd.register(app)
 app.command("demo")(demo_cmd.demo)
 

@@ -1,0 +1,88 @@
+"""``ondc-seller outbox`` and ``ondc-seller audit``: parked callbacks and the audit log."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Annotated, TypeVar
+
+import typer
+
+from adapter.cli.settings_loader import settings_or_exit
+from adapter.core.clock import SystemClock
+from adapter.storage import Database, Store
+from adapter.storage.outbox import Outbox
+
+outbox_app = typer.Typer(help="Callbacks waiting, delivered or parked.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log of signed messages.", no_args_is_help=True)
+
+T = TypeVar("T")
+
+
+def _with_database(work: Callable[[Database], Awaitable[T]]) -> T:
+    settings = settings_or_exit()
+
+    async def run() -> T:
+        database = Database.connect(settings.database_url)
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+@outbox_app.command("list")
+def list_jobs(
+    status: Annotated[str | None, typer.Option(help="pending, delivered or failed")] = "failed",
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+) -> None:
+    """List jobs; by default the parked (failed) callbacks."""
+    jobs = _with_database(lambda db: Outbox(db).jobs(status=status, limit=limit))
+    if not jobs:
+        typer.echo(f"no {status or ''} jobs".replace("  ", " "))
+    for job in jobs:
+        typer.echo(
+            f"{job['id']:>6} {job['status']:<9} {job['action']:<12} attempts {job['attempts']:>2} "
+            f"{job['target_url']}  {job['last_error'] or ''}"
+        )
+
+
+@outbox_app.command("replay")
+def replay(
+    job_id: int,
+    window_seconds: Annotated[int, typer.Option(min=10, help="How long to keep trying.")] = 300,
+) -> None:
+    """Queue a parked callback again; a running adapter delivers it."""
+    now = SystemClock().now()
+    done = _with_database(
+        lambda db: Outbox(db).replay(
+            job_id, now=now, deadline_at=now + timedelta(seconds=window_seconds)
+        )
+    )
+    if not done:
+        typer.echo(f"job {job_id} is not parked (failed); nothing to replay", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"job {job_id} queued again for {window_seconds} s")
+
+
+@audit_app.command("show")
+def show(transaction_id: str) -> None:
+    """Every message of a transaction, in and out, oldest first."""
+    rows = _with_database(lambda db: Store(db).messages_for_transaction(transaction_id))
+    for row in rows:
+        typer.echo(
+            f"{row['received_at'].isoformat()} {row['direction']:<8} {row['action']:<18} "
+            f"{row['peer_id']} HTTP {row['http_status']} {row['verification']}"
+        )
+        typer.echo(f"    {row['body'].decode('utf-8', errors='replace')[:500]}")
+
+
+@audit_app.command("purge")
+def purge() -> None:
+    """Delete audit rows older than ONDC_AUDIT_RETENTION_DAYS."""
+    settings = settings_or_exit()
+    cutoff = SystemClock().now() - timedelta(days=settings.audit_retention_days)
+    count = _with_database(lambda db: Store(db).purge_messages(older_than=cutoff))
+    typer.echo(f"purged {count} audit rows older than {cutoff.date()}")
