@@ -68,6 +68,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def fresh_postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """An empty (unmigrated) PostgreSQL database of its own, dropped afterwards."""
+    url = _fresh_schema_url(postgres_server_url)
+    yield url
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+@pytest.fixture
 async def store(database_url: str) -> AsyncIterator[Store]:
     """A :class:`Store` on each backend."""
     database = Database.connect(database_url)

@@ -81,8 +81,13 @@ class Network:
     registry: SandboxRegistry
     buyer: SandboxBuyer
     buyer_server: LoopbackServer
-    adapter: AdapterProcess
+    adapters: list[AdapterProcess]
     http: httpx.AsyncClient
+
+    @property
+    def adapter(self) -> AdapterProcess:
+        """The first adapter process."""
+        return self.adapters[0]
 
     def search(self) -> dict[str, object]:
         """A signed-ready /search from the buyer, with a Hindi item name."""
@@ -91,16 +96,19 @@ class Network:
             "message": {"intent": {"item": {"descriptor": {"name": "शॉल"}}}},
         }
 
-    async def send(self, action: str, payload: dict[str, object]) -> httpx.Response:
-        """The buyer signs and posts ``payload`` to the adapter."""
-        return await self.buyer.send(self.http, f"{self.adapter.url}/{action}", payload)
+    async def send(
+        self, action: str, payload: dict[str, object], *, via: int = 0
+    ) -> httpx.Response:
+        """The buyer signs and posts ``payload`` to adapter process ``via``."""
+        return await self.buyer.send(self.http, f"{self.adapters[via].url}/{action}", payload)
 
 
 @asynccontextmanager
 async def network(
-    tmp_path: Path, *, buyer_up: bool = True, **overrides: str
+    tmp_path: Path, *, buyer_up: bool = True, processes: int = 1, **overrides: str
 ) -> AsyncIterator[Network]:
-    """Registry and buyer in this process, the adapter in a child process."""
+    """Registry and buyer in this process, the adapter in ``processes`` child processes
+    sharing one subscriber URL (as behind a load balancer) and one store."""
     clock = SystemClock()
     registry = SandboxRegistry(clock=clock)
     registry_server = LoopbackServer(registry.app(), free_port())
@@ -114,7 +122,8 @@ async def network(
     )
     buyer_server = LoopbackServer(buyer.app(), free_port())
     registry.add(buyer.registry_record(buyer_server.url))
-    port = free_port()
+    ports = [free_port() for _ in range(processes)]
+    port = ports[0]
     values = settings_values(
         f"sqlite:///{tmp_path}/adapter.db",
         ONDC_SUBSCRIBER_URL=f"http://127.0.0.1:{port}/ondc",
@@ -133,15 +142,17 @@ async def network(
             "valid_until": "2035-01-01T00:00:00.000Z",
         }
     )
-    adapter = AdapterProcess(subprocess_env(values), port, tmp_path)
+    adapters = [AdapterProcess(subprocess_env(values), p, tmp_path) for p in ports]
     if buyer_up:
         await buyer_server.start()
-    await adapter.start()
+    for adapter in adapters:
+        await adapter.start()
     try:
         async with httpx.AsyncClient(timeout=10.0) as http:
-            yield Network(registry, buyer, buyer_server, adapter, http)
+            yield Network(registry, buyer, buyer_server, adapters, http)
     finally:
-        adapter.stop()
+        for adapter in adapters:
+            adapter.stop()
         if buyer_server._task is not None:
             await buyer_server.stop()
         await registry_server.stop()

@@ -1,0 +1,61 @@
+"""Three adapter processes on one PostgreSQL and one Redis, as behind a load balancer."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.network import network
+from tests.fixtures import REDIS_URL
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
+ACK = {"message": {"ack": {"status": "ACK"}}}
+
+
+async def test_three_processes_deliver_every_callback_exactly_once(
+    tmp_path: Path, fresh_postgres_url: str
+) -> None:
+    async with network(
+        tmp_path, processes=3, DATABASE_URL=fresh_postgres_url, REDIS_URL=REDIS_URL
+    ) as net:
+        searches = [net.search() for _ in range(30)]
+        answers = await asyncio.gather(
+            *(net.send("search", s, via=i % 3) for i, s in enumerate(searches))
+        )
+        assert all(a.json() == ACK for a in answers)
+        # The same message sent to every process: one callback in all.
+        duplicate = searches[0]
+        for via in range(3):
+            assert (await net.send("search", duplicate, via=via)).json() == ACK
+        for search in searches:
+            await net.buyer.wait_for(search["context"]["message_id"])  # type: ignore[index]
+        await asyncio.sleep(2.0)
+        for search in searches:
+            callbacks = await net.buyer.wait_for(search["context"]["message_id"])  # type: ignore[index]
+            assert len(callbacks) == 1
+        assert len(net.buyer.received) == 30
+        assert all(r.problem is None for r in net.buyer.received)
+
+
+async def test_a_dead_process_does_not_strand_its_callbacks(
+    tmp_path: Path, fresh_postgres_url: str
+) -> None:
+    async with network(
+        tmp_path,
+        processes=2,
+        buyer_up=False,
+        DATABASE_URL=fresh_postgres_url,
+        REDIS_URL=REDIS_URL,
+    ) as net:
+        search = net.search()
+        assert (await net.send("search", search, via=0)).json() == ACK
+        await asyncio.sleep(0.5)
+        net.adapters[0].kill()  # the process that took the request dies
+        await net.buyer_server.start()
+        [callback] = await net.buyer.wait_for(
+            search["context"]["message_id"],  # type: ignore[index]
+            seconds=45.0,
+        )
+        assert callback.signer == "seller.odop.example"
