@@ -33,6 +33,7 @@ from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
+from adapter.storage.group_commit import InboundWriter
 from adapter.storage.outbox import Outbox
 
 __all__ = ["create_app"]
@@ -99,6 +100,7 @@ def create_app(
             clock=the_clock,
             http=http,
             store=store,
+            inbound=InboundWriter(store),
             outbox=outbox,
             state=shared,
             wakeup=wakeup,

@@ -152,7 +152,7 @@ class _Endpoint:
             duration_ms=(runtime.clock.monotonic() - started) * 1000,
         )
         try:
-            await runtime.store.accept_inbound(record, job)
+            await runtime.inbound.accept(record, job)
         except SQLAlchemyError as exc:
             await runtime.state.delete(dedupe_key)  # let the sender's retry do the work
             log.exception("could not record %s %s", self.action, context.message_id)

@@ -12,25 +12,25 @@ goes into the audit log.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import dataclasses
 import logging
 import random
 import socket
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import orjson
 import pydantic
-from sqlalchemy.exc import SQLAlchemyError
 
 import schemas
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.clock import Clock
 from adapter.core.replies import CatalogPort, Identity, reply_to
 from adapter.settings import Settings
-from adapter.storage.outbox import Attempt, ClaimedJob, Outbox
-from adapter.storage.store import InboundRecord, Store
+from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
+from adapter.storage.store import Store
 
 __all__ = ["Dispatcher", "backoff_delay"]
 
@@ -86,18 +86,42 @@ class Dispatcher:
                 await self._wakeup.wait(self._idle_poll)
 
     async def run_once(self) -> int:
-        """Claim the due jobs and deliver them concurrently; the number handled."""
+        """Claim the due jobs and deliver them concurrently; the number handled.
+
+        Three writes per batch, whatever its size: the claim, the built callbacks' bytes,
+        and the settlement of every attempt (with the audit rows of what was sent).
+        """
         now = self._clock.now()
         jobs = await self._outbox.claim(
             self.worker, now=now, lease_until=now + self._lease, limit=self._concurrency
         )
-        if jobs:
-            await asyncio.gather(*(self._guarded(job) for job in jobs))
+        if not jobs:
+            return 0
+        ready: list[tuple[ClaimedJob, bytes, str | None]] = []
+        built: list[tuple[int, bytes, str | None]] = []
+        settlements: list[Settlement] = []
+        for job in jobs:
+            if job.callback_body is not None:
+                ready.append((job, job.callback_body, job.callback_message_id))
+                continue
+            try:
+                body, message_id = self._build(job)
+            except (pydantic.ValidationError, KeyError, ValueError) as exc:
+                problem = f"could not build the callback: {exc}"
+                attempt = Attempt(self._clock.now(), None, None, "error", problem)
+                settlements.append(Settlement(job.id, attempt, "failed"))
+                continue
+            built.append((job.id, body, message_id))
+            ready.append((job, body, message_id))
+        await self._outbox.save_callbacks(built)
+        settlements.extend(
+            await asyncio.gather(*(self._send(job, body, mid) for job, body, mid in ready))
+        )
+        kept = await self._outbox.settle_many(self.worker, settlements)
+        for settlement, held in zip(settlements, kept, strict=True):
+            if not held:
+                log.warning("outbox job %d: lease lost before settling", settlement.job_id)
         return len(jobs)
-
-    async def _guarded(self, job: ClaimedJob) -> None:
-        async with self._slots:
-            await self.deliver(job)
 
     def _build(self, job: ClaimedJob) -> tuple[bytes, str | None]:
         if job.kind == "unsolicited":
@@ -112,96 +136,73 @@ class Dispatcher:
         )
         return schemas.dump(reply), reply.context.message_id
 
-    async def deliver(self, job: ClaimedJob) -> None:
-        """One attempt at one job, settled in the outbox."""
-        if job.callback_body is None:
-            try:
-                body, message_id = self._build(job)
-            except (pydantic.ValidationError, KeyError, ValueError) as exc:
-                problem = f"could not build the callback: {exc}"
-                attempt = Attempt(self._clock.now(), None, None, "error", problem)
-                await self._settle(job, attempt, "failed")
-                return
-            await self._outbox.save_callback(job.id, body, message_id)
-        else:
-            body, message_id = job.callback_body, job.callback_message_id
-        created = self._clock.timestamp()
-        header = self._settings.signer.sign(
-            body, created=created, expires=created + self._settings.signature_validity_seconds
-        )
-        headers = {"Content-Type": "application/json", "Authorization": header}
-        attempted_at = self._clock.now()
-        started = self._clock.monotonic()
-        try:
-            response = await self._http.post(
-                job.target_url, content=body, headers=headers, timeout=self._timeout
+    async def _send(self, job: ClaimedJob, body: bytes, message_id: str | None) -> Settlement:
+        """One attempt: sign these exact bytes, POST them, judge the answer."""
+        async with self._slots:
+            created = self._clock.timestamp()
+            header = self._settings.signer.sign(
+                body, created=created, expires=created + self._settings.signature_validity_seconds
             )
-        except httpx.HTTPError as exc:
-            latency = (self._clock.monotonic() - started) * 1000
-            error = f"{type(exc).__name__}: {exc}"
-            await self._retry_or_park(job, Attempt(attempted_at, None, latency, "error", error))
-            return
+            headers = {"Content-Type": "application/json", "Authorization": header}
+            attempted_at = self._clock.now()
+            started = self._clock.monotonic()
+            try:
+                response = await self._http.post(
+                    job.target_url, content=body, headers=headers, timeout=self._timeout
+                )
+            except httpx.HTTPError as exc:
+                latency = (self._clock.monotonic() - started) * 1000
+                error = f"{type(exc).__name__}: {exc}"
+                return self._retry_or_park(
+                    job, Attempt(attempted_at, None, latency, "error", error)
+                )
         latency = (self._clock.monotonic() - started) * 1000
-        await self._audit(job, body, headers, message_id, response.status_code, latency)
+        sent = _sent_row(job, body, headers, message_id, response.status_code, latency,
+                         self._clock.now())  # fmt: skip
         outcome, reason = _read_ack(response)
         attempt = Attempt(attempted_at, response.status_code, latency, outcome, reason)
         if outcome == "ACK":
-            await self._settle(job, attempt, "delivered")
-        elif response.status_code >= 500 or response.status_code == 429:
-            await self._retry_or_park(job, attempt)
-        else:
-            log.warning("callback %s to %s refused: %s", job.action, job.target_url, reason)
-            await self._settle(job, attempt, "failed")
+            return Settlement(job.id, attempt, "delivered", sent=sent)
+        if response.status_code >= 500 or response.status_code == 429:
+            return dataclasses.replace(self._retry_or_park(job, attempt), sent=sent)
+        log.warning("callback %s to %s refused: %s", job.action, job.target_url, reason)
+        return Settlement(job.id, attempt, "failed", sent=sent)
 
-    async def _retry_or_park(self, job: ClaimedJob, attempt: Attempt) -> None:
+    def _retry_or_park(self, job: ClaimedJob, attempt: Attempt) -> Settlement:
         next_at = self._clock.now() + timedelta(seconds=backoff_delay(job.attempts))
         if next_at >= job.deadline_at:
             log.warning(
                 "callback %s to %s parked after %d attempts: %s",
                 job.action, job.target_url, job.attempts + 1, attempt.error,
             )  # fmt: skip
-            await self._settle(job, attempt, "failed")
-        else:
-            await self._settle(job, attempt, "pending", next_attempt_at=next_at)
+            return Settlement(job.id, attempt, "failed")
+        return Settlement(job.id, attempt, "pending", next_attempt_at=next_at)
 
-    async def _settle(
-        self,
-        job: ClaimedJob,
-        attempt: Attempt,
-        status: str,
-        next_attempt_at: datetime | None = None,
-    ) -> None:
-        if not await self._outbox.settle(
-            job.id, self.worker, attempt, status=status, next_attempt_at=next_attempt_at
-        ):
-            log.warning("outbox job %d: lease lost before settling (%s)", job.id, status)
 
-    async def _audit(
-        self,
-        job: ClaimedJob,
-        body: bytes,
-        headers: dict[str, str],
-        message_id: str | None,
-        status: int,
-        latency: float,
-    ) -> None:
-        # A failing audit write must never block a delivery; it is logged instead.
-        with contextlib.suppress(SQLAlchemyError, OSError):
-            await self._store.record(
-                InboundRecord(
-                    direction="out",
-                    action=job.action,
-                    peer_id=httpx.URL(job.target_url).host,
-                    transaction_id=job.transaction_id,
-                    message_id=message_id,
-                    received_at=self._clock.now(),
-                    headers=headers,
-                    body=body,
-                    verification="signed",
-                    http_status=status,
-                    duration_ms=latency,
-                )
-            )
+def _sent_row(
+    job: ClaimedJob,
+    body: bytes,
+    headers: dict[str, str],
+    message_id: str | None,
+    status: int,
+    latency: float,
+    now: datetime,
+) -> dict[str, Any]:
+    """The audit-log row of a callback that reached its peer."""
+    return {
+        "direction": "out",
+        "action": job.action,
+        "peer_id": httpx.URL(job.target_url).host,
+        "transaction_id": job.transaction_id,
+        "message_id": message_id,
+        "received_at": now,
+        "headers": headers,
+        "body": body,
+        "verification": "signed",
+        "http_status": status,
+        "duration_ms": latency,
+        "error": None,
+    }
 
 
 def _read_ack(response: httpx.Response) -> tuple[str, str | None]:

@@ -7,12 +7,15 @@ migrations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 __all__ = ["Database", "async_url", "sync_url"]
 
@@ -58,6 +61,19 @@ class Database:
 
     engine: AsyncEngine
     dialect: str
+    # SQLite has one writer at a time; its busy handler makes competing writers sleep and
+    # retry, which collapses throughput. Writers in this process queue here instead.
+    _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock, compare=False, repr=False)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction: committed on success, rolled back on error."""
+        if self.dialect == "sqlite":
+            async with self._write_lock, self.engine.begin() as connection:
+                yield connection
+        else:
+            async with self.engine.begin() as connection:
+                yield connection
 
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 10) -> Database:

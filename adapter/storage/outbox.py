@@ -9,16 +9,17 @@ delivered at least once and, while its owner lives, by exactly one process.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 
 from adapter.storage.database import Database
 from adapter.storage.tables import delivery_attempts, messages, outbox
 
-__all__ = ["Attempt", "ClaimedJob", "Outbox"]
+__all__ = ["Attempt", "ClaimedJob", "Outbox", "Settlement"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,17 @@ class Attempt:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """How one attempt ended for its job, and the audit row of what was sent, if any."""
+
+    job_id: int
+    attempt: Attempt
+    status: str  # delivered | failed | pending
+    next_attempt_at: datetime | None = None
+    sent: dict[str, Any] | None = None
+
+
 class Outbox:
     """Claims, records and settles outbox jobs."""
 
@@ -67,7 +79,7 @@ class Outbox:
         deadline_at: datetime,
     ) -> int:
         """Queue a callback of our own (status change, catalogue push); returns its id."""
-        async with self._db.engine.begin() as connection:
+        async with self._db.transaction() as connection:
             result = await connection.execute(
                 insert(outbox)
                 .values(
@@ -102,7 +114,7 @@ class Outbox:
         )
         if self._db.dialect == "postgresql":
             due = due.with_for_update(skip_locked=True)
-        async with self._db.engine.begin() as connection:
+        async with self._db.transaction() as connection:
             claimed = await connection.execute(
                 update(outbox)
                 .where(outbox.c.id.in_(due.scalar_subquery()))
@@ -136,14 +148,65 @@ class Outbox:
                 for row in rows
             ]
 
-    async def save_callback(self, job_id: int, body: bytes, message_id: str | None) -> None:
-        """Keep the callback's bytes so every retry sends exactly the same message."""
-        async with self._db.engine.begin() as connection:
+    async def save_callbacks(self, built: Sequence[tuple[int, bytes, str | None]]) -> None:
+        """Keep each callback's bytes (job id, body, message id), so every retry sends
+        exactly the same message. One transaction for the batch."""
+        if not built:
+            return
+        async with self._db.transaction() as connection:
             await connection.execute(
                 update(outbox)
-                .where(outbox.c.id == job_id)
-                .values(callback_body=body, callback_message_id=message_id)
+                .where(outbox.c.id == bindparam("job_id"))
+                .values(callback_body=bindparam("body"), callback_message_id=bindparam("mid")),
+                [{"job_id": j, "body": b, "mid": m} for j, b, m in built],
             )
+
+    async def save_callback(self, job_id: int, body: bytes, message_id: str | None) -> None:
+        """:meth:`save_callbacks` for one job."""
+        await self.save_callbacks([(job_id, body, message_id)])
+
+    async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
+        """Record each attempt, move each job to its status and audit the messages sent,
+        in one transaction. A job whose lease ``worker`` lost is left alone (False)."""
+        outcomes: list[bool] = []
+        async with self._db.transaction() as connection:
+            for settlement in settlements:
+                attempt = settlement.attempt
+                values: dict[str, Any] = {
+                    "status": settlement.status,
+                    "attempts": outbox.c.attempts + 1,
+                    "claimed_by": None,
+                    "claimed_until": None,
+                    "last_error": attempt.error,
+                }
+                if settlement.status == "delivered":
+                    values["delivered_at"] = attempt.attempted_at
+                if settlement.next_attempt_at is not None:
+                    values["next_attempt_at"] = settlement.next_attempt_at
+                result = await connection.execute(
+                    update(outbox)
+                    .where(outbox.c.id == settlement.job_id, outbox.c.claimed_by == worker)
+                    .values(**values)
+                )
+                outcomes.append(bool(result.rowcount))
+            attempts = [
+                {
+                    "outbox_id": s.job_id,
+                    "attempted_at": s.attempt.attempted_at,
+                    "http_status": s.attempt.http_status,
+                    "latency_ms": s.attempt.latency_ms,
+                    "outcome": s.attempt.outcome,
+                    "error": s.attempt.error,
+                }
+                for s, kept in zip(settlements, outcomes, strict=True)
+                if kept
+            ]
+            if attempts:
+                await connection.execute(insert(delivery_attempts), attempts)
+            sent = [s.sent for s in settlements if s.sent is not None]
+            if sent:
+                await connection.execute(insert(messages), sent)
+        return outcomes
 
     async def settle(
         self,
@@ -159,36 +222,10 @@ class Outbox:
         ``status`` is ``delivered``, ``failed`` (parked) or ``pending`` (retry at
         ``next_attempt_at``). Returns False when the lease was lost to another process.
         """
-        values: dict[str, Any] = {
-            "status": status,
-            "attempts": outbox.c.attempts + 1,
-            "claimed_by": None,
-            "claimed_until": None,
-            "last_error": attempt.error,
-        }
-        if status == "delivered":
-            values["delivered_at"] = attempt.attempted_at
-        if next_attempt_at is not None:
-            values["next_attempt_at"] = next_attempt_at
-        async with self._db.engine.begin() as connection:
-            result = await connection.execute(
-                update(outbox)
-                .where(outbox.c.id == job_id, outbox.c.claimed_by == worker)
-                .values(**values)
-            )
-            if not result.rowcount:
-                return False
-            await connection.execute(
-                insert(delivery_attempts).values(
-                    outbox_id=job_id,
-                    attempted_at=attempt.attempted_at,
-                    http_status=attempt.http_status,
-                    latency_ms=attempt.latency_ms,
-                    outcome=attempt.outcome,
-                    error=attempt.error,
-                )
-            )
-            return True
+        [kept] = await self.settle_many(
+            worker, [Settlement(job_id, attempt, status, next_attempt_at)]
+        )
+        return kept
 
     async def jobs(self, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """Jobs (newest first), optionally of one status: ``failed`` lists parked callbacks."""
@@ -210,7 +247,7 @@ class Outbox:
 
     async def replay(self, job_id: int, *, now: datetime, deadline_at: datetime) -> bool:
         """Put a parked job back in the queue (an operator's decision); False if not parked."""
-        async with self._db.engine.begin() as connection:
+        async with self._db.transaction() as connection:
             result = await connection.execute(
                 update(outbox)
                 .where(and_(outbox.c.id == job_id, outbox.c.status == "failed"))

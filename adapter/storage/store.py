@@ -7,11 +7,12 @@ callback queued; a duplicate (peer, action, message_id) writes nothing and says 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -66,7 +67,7 @@ class Store:
 
     async def record(self, message: InboundRecord) -> int:
         """Append one message to the audit log; returns its id."""
-        async with self._db.engine.begin() as connection:
+        async with self._db.transaction() as connection:
             result = await connection.execute(
                 insert(messages).values(**_message_values(message)).returning(messages.c.id)
             )
@@ -78,32 +79,35 @@ class Store:
         Returns the message's id, or ``None`` when the same (peer, action, message_id) was
         already accepted: then nothing is written.
         """
-        async with self._db.engine.begin() as connection:
-            result = await connection.execute(
-                self._insert_unless_duplicate()
-                .values(**_message_values(message))
-                .returning(messages.c.id)
+        [row] = await self.accept_inbound_batch([(message, job)])
+        return row
+
+    async def accept_inbound_batch(
+        self, batch: Sequence[tuple[InboundRecord, OutboxJob | None]]
+    ) -> list[int | None]:
+        """:meth:`accept_inbound` for many requests in one transaction (group commit).
+
+        Each request keeps its own outcome: its message id, or ``None`` for a duplicate.
+        """
+        async with self._db.transaction() as connection:
+            inserted = await connection.execute(
+                self._insert_unless_duplicate().returning(
+                    messages.c.id, messages.c.peer_id, messages.c.action, messages.c.message_id
+                ),
+                [_message_values(message) for message, _ in batch],
             )
-            message_row = result.scalar_one_or_none()
-            if message_row is None:
-                return None
-            if job is not None:
-                await connection.execute(
-                    insert(outbox).values(
-                        inbound_id=message_row,
-                        kind="reply",
-                        action=job.action,
-                        target_url=job.target_url,
-                        transaction_id=job.transaction_id,
-                        payload=job.payload,
-                        status="pending",
-                        attempts=0,
-                        created_at=job.created_at,
-                        next_attempt_at=job.next_attempt_at or job.created_at,
-                        deadline_at=job.deadline_at,
-                    )
-                )
-            return int(message_row)
+            ids = {(row.peer_id, row.action, row.message_id): int(row.id) for row in inserted}
+            outcomes: list[int | None] = []
+            jobs: list[dict[str, Any]] = []
+            for message, job in batch:
+                # A key inserted twice in one batch belongs to its first request only.
+                row_id = ids.pop((message.peer_id, message.action, message.message_id), None)
+                outcomes.append(row_id)
+                if row_id is not None and job is not None:
+                    jobs.append(_job_values(row_id, job))
+            if jobs:
+                await connection.execute(insert(outbox), jobs)
+            return outcomes
 
     def _insert_unless_duplicate(self) -> Any:
         # ON CONFLICT on the partial unique index of inbound messages: a duplicate is
@@ -111,7 +115,7 @@ class Store:
         dialect_insert = sqlite_insert if self._db.dialect == "sqlite" else postgresql_insert
         return dialect_insert(messages).on_conflict_do_nothing(
             index_elements=[messages.c.peer_id, messages.c.action, messages.c.message_id],
-            index_where=messages.c.direction == "in",
+            index_where=text("direction = 'in'"),
         )
 
     async def messages_for_transaction(self, transaction_id: str) -> list[dict[str, Any]]:
@@ -134,7 +138,7 @@ class Store:
 
     async def purge_messages(self, older_than: datetime) -> int:
         """Delete audit rows older than the retention cut-off that no job still needs."""
-        async with self._db.engine.begin() as connection:
+        async with self._db.transaction() as connection:
             referenced = select(outbox.c.inbound_id).where(outbox.c.inbound_id.is_not(None))
             result = await connection.execute(
                 delete(messages).where(
@@ -142,6 +146,22 @@ class Store:
                 )
             )
             return int(result.rowcount or 0)
+
+
+def _job_values(inbound_id: int, job: OutboxJob) -> dict[str, Any]:
+    return {
+        "inbound_id": inbound_id,
+        "kind": "reply",
+        "action": job.action,
+        "target_url": job.target_url,
+        "transaction_id": job.transaction_id,
+        "payload": job.payload,
+        "status": "pending",
+        "attempts": 0,
+        "created_at": job.created_at,
+        "next_attempt_at": job.next_attempt_at or job.created_at,
+        "deadline_at": job.deadline_at,
+    }
 
 
 def _message_values(message: InboundRecord) -> dict[str, Any]:
