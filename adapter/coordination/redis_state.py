@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from adapter.core.clock import Clock
+from adapter.core.errors import SharedStateUnavailable
 
 __all__ = ["RedisState"]
 
@@ -27,33 +31,45 @@ class RedisState:
     def _key(self, key: str) -> str:
         return self._prefix + key
 
+    @asynccontextmanager
+    async def _redis_call(self) -> AsyncIterator[None]:
+        # Redis's own errors become the adapter's typed error, answered as a 503 NACK.
+        try:
+            yield
+        except (RedisError, OSError) as exc:
+            raise SharedStateUnavailable("shared state (Redis) is unreachable; retry") from exc
+
     async def get(self, key: str) -> bytes | None:
         """The live value under ``key``."""
-        value = await self._redis.get(self._key(key))
+        async with self._redis_call():
+            value = await self._redis.get(self._key(key))
         return None if value is None else bytes(value)
 
     async def put(self, key: str, value: bytes, ttl_seconds: float) -> None:
         """Store ``value`` for ``ttl_seconds`` (millisecond precision)."""
         if ttl_seconds <= 0:
             raise ValueError("ttl_seconds must be positive")
-        await self._redis.set(self._key(key), value, px=max(1, math.ceil(ttl_seconds * 1000)))
+        async with self._redis_call():
+            await self._redis.set(self._key(key), value, px=max(1, math.ceil(ttl_seconds * 1000)))
 
     async def delete(self, key: str) -> None:
         """Forget ``key``."""
-        await self._redis.delete(self._key(key))
+        async with self._redis_call():
+            await self._redis.delete(self._key(key))
 
     async def first_seen(self, key: str, ttl_seconds: float) -> bool:
         """``SET NX PX``: atomic across processes."""
-        created = await self._redis.set(
-            self._key(key), b"1", nx=True, px=max(1, math.ceil(ttl_seconds * 1000))
-        )
+        async with self._redis_call():
+            created = await self._redis.set(
+                self._key(key), b"1", nx=True, px=max(1, math.ceil(ttl_seconds * 1000))
+            )
         return bool(created)
 
     async def hit(self, key: str, window_seconds: int) -> int:
         """Fixed-window counter: ``INCR`` and, on the window's first hit, ``EXPIRE``."""
         window = int(self._clock.now().timestamp() // window_seconds)
         bucket = self._key(f"{key}:{window}")
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis_call(), self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(bucket)
             pipe.expire(bucket, window_seconds + 1, nx=True)
             count, _ = await pipe.execute()

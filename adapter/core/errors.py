@@ -12,7 +12,8 @@ turns them into a NACK in one place (``adapter.network.nack``)::
     │   ├── PayloadTooLarge          30000, 413: body above the configured limit
     │   ├── RateLimited              30000, 429: sender above its request rate
     │   ├── FeatureNotSupported      40001, 400: an action this seller app does not serve
-    │   └── StoreUnavailable         31001, 503: the request could not be recorded; retry
+    │   ├── StoreUnavailable         31001, 503: the request could not be recorded; retry
+    │   └── SharedStateUnavailable   31001, 503: Redis (cache, dedupe, limits) unreachable
     └── RegistryError                the registry refused a request of ours (our setup)
 
 Codes: ONDC developer-docs error-codes.md (30000 invalid request, 30016 invalid signature,
@@ -33,6 +34,7 @@ __all__ = [
     "PayloadTooLarge",
     "RateLimited",
     "RegistryError",
+    "SharedStateUnavailable",
     "StoreUnavailable",
     "UnknownSigningKey",
 ]
@@ -109,6 +111,14 @@ class FeatureNotSupported(NetworkError):
 
 class StoreUnavailable(NetworkError):
     """The request could not be recorded, so it is not accepted (ONDC 31001, retry)."""
+
+    code = "31001"
+    http_status = 503
+    error_type = "CORE-ERROR"
+
+
+class SharedStateUnavailable(NetworkError):
+    """The shared state (Redis) cannot be reached, so the request cannot be checked."""
 
     code = "31001"
     http_status = 503

@@ -41,6 +41,12 @@ class Authenticator:
             params = signing.parse_header(header)
         except signing.SignatureError as exc:
             raise AuthenticationFailed(f"{name} header: {exc}") from exc
+        now = self._clock.timestamp()
+        try:
+            # Refuse an expired or future header before it costs a registry lookup.
+            signing.check_time_window(params, now=now, skew=self._skew)
+        except signing.SignatureError as exc:
+            raise AuthenticationFailed(f"{name} header: {exc}") from exc
         key = await self._keys.public_key(params.subscriber_id, params.unique_key_id)
         try:
             return signing.verify(body, params, key, now=self._clock.timestamp(), skew=self._skew)

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import JSONResponse
 
+from adapter.core.errors import SharedStateUnavailable
 from adapter.runtime import Runtime
 
 __all__ = ["health_router"]
@@ -37,7 +38,7 @@ def health_router() -> APIRouter:
             try:
                 await runtime.state.get("healthz")
                 checks["redis"] = "ok"
-            except (OSError, ConnectionError) as exc:
+            except SharedStateUnavailable as exc:
                 log.warning("health check: redis failed: %s", exc)
                 checks["redis"] = "unavailable"
         healthy = all(value in ("ok", "not configured") for value in checks.values())

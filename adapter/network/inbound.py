@@ -14,6 +14,7 @@ import logging
 from datetime import timedelta
 from typing import Final
 
+import orjson
 import pydantic
 from fastapi import APIRouter, Request
 from sqlalchemy.exc import SQLAlchemyError
@@ -170,12 +171,13 @@ class _Endpoint:
         error: NetworkError,
         started: float,
     ) -> None:
+        transaction_id, message_id = _ids(body)
         record = InboundRecord(
             direction="rejected",
             action=self.action,
             peer_id=sender.subscriber_id if sender else "unverified",
-            transaction_id=None,
-            message_id=None,
+            transaction_id=transaction_id,
+            message_id=message_id,
             received_at=runtime.clock.now(),
             headers=_headers(request),
             body=body,
@@ -188,6 +190,22 @@ class _Endpoint:
             await runtime.store.record(record)
         except SQLAlchemyError:
             log.exception("could not audit a NACKed %s", self.action)
+
+
+def _ids(body: bytes) -> tuple[str | None, str | None]:
+    """The transaction and message ids of a refused body, when it is JSON enough to say."""
+    try:
+        context = orjson.loads(body).get("context", {})
+    except (orjson.JSONDecodeError, AttributeError):
+        return None, None
+    if not isinstance(context, dict):
+        return None, None
+
+    def text(name: str) -> str | None:
+        value = context.get(name)
+        return value[:255] if isinstance(value, str) else None
+
+    return text("transaction_id"), text("message_id")
 
 
 def _headers(request: Request) -> dict[str, str]:

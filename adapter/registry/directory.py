@@ -11,6 +11,7 @@ lookups. Concurrent misses for the same key share one lookup.
 from __future__ import annotations
 
 import asyncio
+import logging
 from functools import lru_cache
 
 import signing
@@ -23,6 +24,8 @@ from adapter.registry.records import SubscriberRecord
 __all__ = ["KeyDirectory"]
 
 _UNKNOWN = b"-"
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=4096)
@@ -88,9 +91,11 @@ class KeyDirectory:
         try:
             records = await self._registry.lookup(subscriber_id=subscriber_id, ukId=unique_key_id)
         except (RegistryUnavailable, RegistryError) as exc:
+            # The peer learns what it needs; the registry's URL and answer go to our log.
+            log.warning("key lookup for %s|%s failed: %s", subscriber_id, unique_key_id, exc)
             raise KeyLookupUnavailable(
                 f"key {unique_key_id!r} of {subscriber_id!r} is not cached and the registry "
-                f"cannot be asked: {exc}; retry later"
+                "cannot be asked right now; retry later"
             ) from exc
         now = self._clock.now()
         match: signing.PublicKey | None = None

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 import schemas
 import signing
 from adapter.app import create_app
+from adapter.coordination import SharedState
 from adapter.core.clock import FixedClock
 from adapter.settings import Settings, load_settings
 from tests.fixtures import settings_values, signing_vectors
@@ -124,7 +125,9 @@ class Edge:
 
 
 @asynccontextmanager
-async def edge(tmp_path: Path, clock: FixedClock, **overrides: Any) -> AsyncIterator[Edge]:
+async def edge(
+    tmp_path: Path, clock: FixedClock, *, state: SharedState | None = None, **overrides: Any
+) -> AsyncIterator[Edge]:
     """The adapter in process with a respx buyer app and registry (dispatcher manual)."""
     router = respx.Router(assert_all_called=False)
     router.post(f"{REGISTRY}/v2.0/lookup").mock(side_effect=lookup)
@@ -139,7 +142,11 @@ async def edge(tmp_path: Path, clock: FixedClock, **overrides: Any) -> AsyncIter
         env_file=None, **settings_values(f"sqlite:///{tmp_path}/edge.db", **overrides)
     )
     app = create_app(
-        settings, transport=httpx.MockTransport(router.async_handler), clock=clock, dispatch=False
+        settings,
+        transport=httpx.MockTransport(router.async_handler),
+        clock=clock,
+        state=state,
+        dispatch=False,
     )
     async with (
         running(app),

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import signing
+from adapter.coordination import RedisState
 from adapter.core.clock import FixedClock
 from tests.network.peers import (
     BUYER_ID,
@@ -294,3 +295,43 @@ async def test_arbitrary_signed_bodies_never_get_a_500(
         assert response.status_code in (200, 400, 401)
         if response.status_code != 200:
             assert _nack(response)["code"] in ("30000", "30016", "30022", "40001")
+
+
+async def test_redis_down_is_a_503_nack_not_a_500(tmp_path: Path, clock: FixedClock) -> None:
+    unreachable = RedisState.from_url("redis://127.0.0.1:1/0", clock)
+    async with edge(tmp_path, clock, state=unreachable) as net:
+        body = search_body(clock)
+        response = await net.post("search", body, signed(body, clock))
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+        assert _nack(response)["code"] == "31001"
+    await unreachable.close()
+
+
+async def test_expired_header_is_refused_without_asking_the_registry(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        net.router.routes.clear()
+        lookups = net.router.post(f"{REGISTRY}/v2.0/lookup").mock(
+            side_effect=httpx.ConnectError("down")
+        )
+        body = search_body(clock)
+        headers = signed(body, clock)
+        clock.advance(60)
+        response = await net.post("search", body, headers)
+        assert response.status_code == 401
+        assert "expired" in _nack(response)["message"]
+        assert lookups.call_count == 0
+
+
+async def test_a_refused_request_is_found_by_its_transaction_id(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        body = search_body(clock, domain="ONDC:RET11")
+        await net.post("search", body, signed(body, clock))
+        transaction_id = orjson.loads(body)["context"]["transaction_id"]
+        [row] = await net.app.state.runtime.store.messages_for_transaction(transaction_id)
+        assert (row["direction"], row["http_status"]) == ("rejected", 400)
+        assert "context.domain" in row["error"]

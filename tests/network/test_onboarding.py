@@ -174,3 +174,20 @@ async def test_healthz_reports_the_database(tmp_path: Path, clock: FixedClock) -
         reply = await http.get("/healthz")
     assert reply.status_code == 200
     assert reply.json() == {"status": "ok", "database": "ok", "redis": "not configured"}
+
+
+async def test_healthz_reports_redis_down_as_503_not_500(tmp_path: Path, clock: FixedClock) -> None:
+    settings = load_settings(
+        env_file=None,
+        **settings_values(f"sqlite:///{tmp_path}/a.db", REDIS_URL="redis://127.0.0.1:1/0"),
+    )
+    adapter = create_app(settings, clock=clock)
+    async with (
+        running(adapter),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=adapter), base_url="http://seller.odop.example"
+        ) as http,
+    ):
+        reply = await http.get("/healthz")
+    assert reply.status_code == 503
+    assert reply.json() == {"status": "degraded", "database": "ok", "redis": "unavailable"}
