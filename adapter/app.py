@@ -81,15 +81,7 @@ def create_app(
             timeout=httpx.Timeout(10.0),
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
         )
-        registry = RegistryClient(
-            http,
-            str(settings.registry_url),
-            signer=settings.signer,
-            clock=the_clock,
-            version=settings.registry_lookup,
-            timeout_seconds=settings.registry_timeout_seconds,
-            signature_validity_seconds=settings.signature_validity_seconds,
-        )
+        registry = RegistryClient.from_settings(http, settings, the_clock)
         keys = KeyDirectory(
             registry, shared, the_clock, max_cache_seconds=settings.key_cache_max_seconds
         )

@@ -90,14 +90,7 @@ async def _self_test() -> list[Check]:
     settings = settings_or_exit()
     clock = SystemClock()
     async with httpx.AsyncClient() as http:
-        registry = RegistryClient(
-            http,
-            str(settings.registry_url),
-            signer=settings.signer,
-            clock=clock,
-            version=settings.registry_lookup,
-            timeout_seconds=settings.registry_timeout_seconds,
-        )
+        registry = RegistryClient.from_settings(http, settings, clock)
         return await run_self_test(settings, registry, http, clock)
 
 

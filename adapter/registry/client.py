@@ -19,6 +19,7 @@ import signing
 from adapter.core.clock import Clock
 from adapter.core.errors import AdapterError, RegistryError
 from adapter.registry.records import SubscriberRecord, parse_records
+from adapter.settings import Settings
 
 __all__ = ["RegistryClient", "RegistryUnavailable"]
 
@@ -48,6 +49,21 @@ class RegistryClient:
         self._version = version
         self._timeout = httpx.Timeout(timeout_seconds)
         self._validity = signature_validity_seconds
+
+    @classmethod
+    def from_settings(
+        cls, http: httpx.AsyncClient, settings: Settings, clock: Clock
+    ) -> RegistryClient:
+        """The client the deployment's settings describe."""
+        return cls(
+            http,
+            str(settings.registry_url),
+            signer=settings.signer,
+            clock=clock,
+            version=settings.registry_lookup,
+            timeout_seconds=settings.registry_timeout_seconds,
+            signature_validity_seconds=settings.signature_validity_seconds,
+        )
 
     @property
     def lookup_url(self) -> str:

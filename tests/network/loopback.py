@@ -8,6 +8,10 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from adapter.app import create_app
+from adapter.core.clock import Clock
+from adapter.settings import Settings
+
 
 class HostRouter(httpx.AsyncBaseTransport):
     """Sends each request to the ASGI app registered for its host."""
@@ -32,3 +36,16 @@ async def running(*apps: FastAPI) -> AsyncIterator[None]:
         for app in apps:
             await stack.enter_async_context(app.router.lifespan_context(app))
         yield
+
+
+@asynccontextmanager
+async def serving(settings: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
+    """The adapter started in process, and a client posting to it as its own host."""
+    adapter = create_app(settings, clock=clock)
+    async with (
+        running(adapter),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=adapter), base_url="http://seller.odop.example"
+        ) as http,
+    ):
+        yield http

@@ -17,7 +17,7 @@ from adapter.registry.subscription import Entity, subscribe_payload
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.settings import Settings, load_settings
 from tests.fixtures import settings_values, signing_vectors
-from tests.network.loopback import HostRouter, running
+from tests.network.loopback import HostRouter, running, serving
 
 ENTITY = Entity(
     legal_name="Himachal ODOP Marketplace",
@@ -108,13 +108,7 @@ async def test_self_test_names_a_key_mismatch(tmp_path: Path, clock: FixedClock)
 
 async def test_on_subscribe_answers_the_vector_challenge(tmp_path: Path, clock: FixedClock) -> None:
     settings = load_settings(env_file=None, **settings_values(f"sqlite:///{tmp_path}/a.db"))
-    adapter = create_app(settings, clock=clock)
-    async with (
-        running(adapter),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=adapter), base_url="http://seller.odop.example"
-        ) as http,
-    ):
+    async with serving(settings, clock) as http:
         reply = await http.post(
             "/ondc/on_subscribe",
             json={"subscriber_id": "seller.odop.example", "challenge": CHALLENGE["challenge"]},
@@ -136,13 +130,7 @@ async def test_bad_on_subscribe_requests_get_a_clear_4xx(
     tmp_path: Path, clock: FixedClock, body: bytes, status: int, message: str
 ) -> None:
     settings = load_settings(env_file=None, **settings_values(f"sqlite:///{tmp_path}/a.db"))
-    adapter = create_app(settings, clock=clock)
-    async with (
-        running(adapter),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=adapter), base_url="http://seller.odop.example"
-        ) as http,
-    ):
+    async with serving(settings, clock) as http:
         reply = await http.post("/ondc/on_subscribe", content=body)
     assert reply.status_code == status
     assert message in reply.json()["error"]["message"]
@@ -150,13 +138,7 @@ async def test_bad_on_subscribe_requests_get_a_clear_4xx(
 
 async def test_site_verification_page_needs_a_request_id(tmp_path: Path, clock: FixedClock) -> None:
     settings = load_settings(env_file=None, **settings_values(f"sqlite:///{tmp_path}/a.db"))
-    adapter = create_app(settings, clock=clock)
-    async with (
-        running(adapter),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=adapter), base_url="http://seller.odop.example"
-        ) as http,
-    ):
+    async with serving(settings, clock) as http:
         reply = await http.get("/ondc-site-verification.html")
     assert reply.status_code == 404
     assert "ONDC_REQUEST_ID" in reply.text
@@ -164,13 +146,7 @@ async def test_site_verification_page_needs_a_request_id(tmp_path: Path, clock: 
 
 async def test_healthz_reports_the_database(tmp_path: Path, clock: FixedClock) -> None:
     settings = load_settings(env_file=None, **settings_values(f"sqlite:///{tmp_path}/a.db"))
-    adapter = create_app(settings, clock=clock)
-    async with (
-        running(adapter),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=adapter), base_url="http://seller.odop.example"
-        ) as http,
-    ):
+    async with serving(settings, clock) as http:
         reply = await http.get("/healthz")
     assert reply.status_code == 200
     assert reply.json() == {"status": "ok", "database": "ok", "redis": "not configured"}
@@ -181,13 +157,7 @@ async def test_healthz_reports_redis_down_as_503_not_500(tmp_path: Path, clock: 
         env_file=None,
         **settings_values(f"sqlite:///{tmp_path}/a.db", REDIS_URL="redis://127.0.0.1:1/0"),
     )
-    adapter = create_app(settings, clock=clock)
-    async with (
-        running(adapter),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=adapter), base_url="http://seller.odop.example"
-        ) as http,
-    ):
+    async with serving(settings, clock) as http:
         reply = await http.get("/healthz")
     assert reply.status_code == 503
     assert reply.json() == {"status": "degraded", "database": "ok", "redis": "unavailable"}
