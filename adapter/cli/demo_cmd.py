@@ -16,10 +16,14 @@ __all__ = ["demo"]
 def demo(
     port: Annotated[int, typer.Option(help="Adapter port on 127.0.0.1.")] = 8000,
     registry_port: Annotated[int, typer.Option(help="Sandbox registry port.")] = 8001,
+    buyer_port: Annotated[int, typer.Option(help="Sandbox buyer app port.")] = 8002,
     data_dir: Annotated[Path, typer.Option(help="Keys and the SQLite file.")] = Path("var/demo"),
     once: Annotated[bool, typer.Option(help="Run the checks, then stop.")] = False,
 ) -> None:
-    """Everything on loopback with embedded defaults: adapter, sandbox registry, checks."""
-    options = DemoOptions(data_dir=data_dir, port=port, registry_port=registry_port, once=once)
+    """Everything on loopback with embedded defaults: the adapter on SQLite, a sandbox
+    registry and buyer app; onboarding, self-test and a signed search, then serve."""
+    options = DemoOptions(
+        data_dir=data_dir, port=port, registry_port=registry_port, buyer_port=buyer_port, once=once
+    )
     passed = asyncio.run(run_demo(options, typer.echo))
     raise typer.Exit(0 if passed else 1)

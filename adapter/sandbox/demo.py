@@ -25,6 +25,7 @@ from adapter.core.clock import SystemClock
 from adapter.registry.client import RegistryClient
 from adapter.registry.self_test import Check, run_self_test
 from adapter.registry.subscription import Entity, subscribe_payload
+from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackServer
 from adapter.settings import Settings, load_settings
@@ -54,24 +55,27 @@ class DemoOptions:
     data_dir: Path
     port: int = 8000
     registry_port: int = 8001
+    buyer_port: int = 8002
     once: bool = False
 
 
 def _identity(data_dir: Path) -> dict[str, str]:
+    """The demo's keys, made once and kept; keys missing from an older file are added."""
     path = data_dir / "identity.json"
-    if path.exists():
-        loaded: dict[str, str] = orjson.loads(path.read_bytes())
-        return loaded
-    identity = {
+    loaded: dict[str, str] = orjson.loads(path.read_bytes()) if path.exists() else {}
+    fresh = {
         "signing_private_key": signing.PrivateKey.generate().to_libsodium_base64(),
         "encryption_private_key": signing.EncryptionKeyPair.generate().private_der_base64(),
         "registry_encryption_private_key": (
             signing.EncryptionKeyPair.generate().private_der_base64()
         ),
         "admin_api_key": secrets.token_urlsafe(24),
+        "buyer_signing_private_key": signing.PrivateKey.generate().to_libsodium_base64(),
     }
-    path.write_bytes(orjson.dumps(identity, option=orjson.OPT_INDENT_2))
-    path.chmod(0o600)
+    identity = {**fresh, **loaded}
+    if identity != loaded:
+        path.write_bytes(orjson.dumps(identity, option=orjson.OPT_INDENT_2))
+        path.chmod(0o600)
     return identity
 
 
@@ -115,6 +119,32 @@ async def _onboard(settings: Settings, registry_url: str, clock: SystemClock) ->
         return [subscribed, *await run_self_test(settings, client, http, clock)]
 
 
+async def _search_as_buyer(
+    buyer: SandboxBuyer, buyer_url: str, adapter_url: str, clock: SystemClock
+) -> Check:
+    """A signed /search from the sandbox buyer app; its on_search must come back verified."""
+    search = {
+        "context": buyer.context("search", bap_uri=buyer_url),
+        "message": {"intent": {"item": {"descriptor": {"name": "शॉल"}}}},
+    }
+    started = clock.monotonic()
+    async with httpx.AsyncClient(timeout=10.0) as http:
+        answer = await buyer.send(http, f"{adapter_url}/search", search)
+    if answer.status_code != 200:
+        return Check("search", False, f"adapter answered {answer.status_code}: {answer.text}")
+    try:
+        [callback] = await buyer.wait_for(search["context"]["message_id"], seconds=30.0)
+    except TimeoutError:
+        return Check("search", False, "ACKed, but no verified on_search arrived within 30 s")
+    elapsed = (clock.monotonic() - started) * 1000
+    return Check(
+        "search",
+        True,
+        f"ACK, then a signed on_search verified by the buyer app in {elapsed:.0f} ms "
+        f"(signed by {callback.signer})",
+    )
+
+
 async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
     """Run the demo; with ``once`` stop after the checks, else serve until interrupted."""
     options.data_dir.mkdir(parents=True, exist_ok=True)
@@ -128,19 +158,34 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
         ),
     )
     settings = _settings(options, identity, registry)
+    buyer = SandboxBuyer(
+        subscriber_id="buyer-app.localhost",
+        unique_key_id="demo-buyer-1",
+        key=signing.PrivateKey.from_base64(identity["buyer_signing_private_key"]),
+        registry_url=f"http://127.0.0.1:{options.registry_port}",
+        clock=clock,
+    )
+    buyer_server = LoopbackServer(buyer.app(), options.buyer_port)
+    registry.add(buyer.registry_record(buyer_server.url))
     # The sandbox registry sends its own Date header (from its clock), as registries do.
     registry_server = LoopbackServer(registry.app(), options.registry_port, date_header=False)
     adapter_server = LoopbackServer(create_app(settings, clock=clock), options.port)
     await registry_server.start()
+    await buyer_server.start()
     try:
         await adapter_server.start()
     except BaseException:
+        await buyer_server.stop()
         await registry_server.stop()
         raise
     try:
         say(f"adapter   {adapter_server.url}/ondc  (SQLite: {settings.database_url})")
         say(f"registry  {registry_server.url}  (sandbox)")
+        say(f"buyer app {buyer_server.url}  (sandbox, verifies every callback)")
         checks = await _onboard(settings, registry_server.url, clock)
+        checks.append(
+            await _search_as_buyer(buyer, buyer_server.url, f"{adapter_server.url}/ondc", clock)
+        )
         for check in checks:
             say(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
         passed = all(check.ok for check in checks)
@@ -157,4 +202,5 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
         return passed
     finally:
         await adapter_server.stop()
+        await buyer_server.stop()
         await registry_server.stop()

@@ -17,11 +17,12 @@ pytestmark = pytest.mark.e2e
 
 def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_path: Path) -> None:
     args = ["demo", "--once", "--data-dir", str(tmp_path / "demo"),
-            "--port", str(free_port()), "--registry-port", str(free_port())]  # fmt: skip
+            "--port", str(free_port()), "--registry-port", str(free_port()),
+            "--buyer-port", str(free_port())]  # fmt: skip
     first = run_cli(*args)
     assert first.returncode == 0, first.stdout + first.stderr
     for check in ("subscribe", "sign and verify", "clock", "registry lookup", "signing key",
-                  "encryption key", "validity"):  # fmt: skip
+                  "encryption key", "validity", "search"):  # fmt: skip
         assert f"ok   {check}:" in first.stdout
     assert "FAIL" not in first.stdout
     assert (tmp_path / "demo" / "ondc-seller.db").exists()
