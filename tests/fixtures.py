@@ -48,7 +48,6 @@ async def connect_redis() -> Redis:
 
 
 SELLER_KEY = "k1"
-BUYER_KEY = "k2"
 
 
 def settings_values(database_url: str, **overrides: Any) -> dict[str, Any]:
