@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 
 from adapter.storage.database import Database
-from adapter.storage.tables import delivery_attempts, messages, outbox
+from adapter.storage.tables import UtcDateTime, delivery_attempts, messages, outbox
 
 __all__ = ["Attempt", "ClaimedJob", "Outbox", "Settlement"]
 
@@ -168,27 +168,49 @@ class Outbox:
     async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
         """Record each attempt, move each job to its status and audit the messages sent,
         in one transaction. A job whose lease ``worker`` lost is left alone (False)."""
-        outcomes: list[bool] = []
         async with self._db.transaction() as connection:
-            for settlement in settlements:
-                attempt = settlement.attempt
-                values: dict[str, Any] = {
-                    "status": settlement.status,
-                    "attempts": outbox.c.attempts + 1,
-                    "claimed_by": None,
-                    "claimed_until": None,
-                    "last_error": attempt.error,
+            ids = [settlement.job_id for settlement in settlements]
+            held = set(
+                (
+                    await connection.execute(
+                        select(outbox.c.id).where(
+                            outbox.c.id.in_(ids), outbox.c.claimed_by == worker
+                        )
+                    )
+                ).scalars()
+            )
+            outcomes = [settlement.job_id in held for settlement in settlements]
+            updates = [
+                {
+                    "job_id": s.job_id,
+                    "status": s.status,
+                    "error": s.attempt.error,
+                    "delivered": s.attempt.attempted_at if s.status == "delivered" else None,
+                    "next_at": s.next_attempt_at,
                 }
-                if settlement.status == "delivered":
-                    values["delivered_at"] = attempt.attempted_at
-                if settlement.next_attempt_at is not None:
-                    values["next_attempt_at"] = settlement.next_attempt_at
-                result = await connection.execute(
+                for s, kept in zip(settlements, outcomes, strict=True)
+                if kept
+            ]
+            if updates:
+                # One statement for the batch; the rows are the ones this worker still holds.
+                await connection.execute(
                     update(outbox)
-                    .where(outbox.c.id == settlement.job_id, outbox.c.claimed_by == worker)
-                    .values(**values)
+                    .where(outbox.c.id == bindparam("job_id"))
+                    .values(
+                        status=bindparam("status"),
+                        attempts=outbox.c.attempts + 1,
+                        claimed_by=None,
+                        claimed_until=None,
+                        last_error=bindparam("error"),
+                        delivered_at=func.coalesce(
+                            bindparam("delivered", type_=UtcDateTime()), outbox.c.delivered_at
+                        ),
+                        next_attempt_at=func.coalesce(
+                            bindparam("next_at", type_=UtcDateTime()), outbox.c.next_attempt_at
+                        ),
+                    ),
+                    updates,
                 )
-                outcomes.append(bool(result.rowcount))
             attempts = [
                 {
                     "outbox_id": s.job_id,
