@@ -13,7 +13,8 @@ turns them into a NACK in one place (``adapter.network.nack``)::
     │   ├── RateLimited              30000, 429: sender above its request rate
     │   ├── FeatureNotSupported      40001, 400: an action this seller app does not serve
     │   ├── StoreUnavailable         31001, 503: the request could not be recorded; retry
-    │   └── SharedStateUnavailable   31001, 503: Redis (cache, dedupe, limits) unreachable
+    │   ├── SharedStateUnavailable   31001, 503: Redis (cache, dedupe, limits) unreachable
+    │   └── InternalError            31001, 503: an unexpected failure (logged); retry
     └── RegistryError                the registry refused a request of ours (our setup)
 
 Codes: ONDC developer-docs error-codes.md (30000 invalid request, 30016 invalid signature,
@@ -28,6 +29,7 @@ __all__ = [
     "AdapterError",
     "AuthenticationFailed",
     "FeatureNotSupported",
+    "InternalError",
     "InvalidRequest",
     "KeyLookupUnavailable",
     "NetworkError",
@@ -119,6 +121,14 @@ class StoreUnavailable(NetworkError):
 
 class SharedStateUnavailable(NetworkError):
     """The shared state (Redis) cannot be reached, so the request cannot be checked."""
+
+    code = "31001"
+    http_status = 503
+    error_type = "CORE-ERROR"
+
+
+class InternalError(NetworkError):
+    """An unexpected failure on our side; the peer is told to retry (ONDC 31001)."""
 
     code = "31001"
     http_status = 503

@@ -24,6 +24,7 @@ import schemas
 from adapter.core.context_rules import EdgePolicy, check_context
 from adapter.core.errors import (
     FeatureNotSupported,
+    InternalError,
     InvalidRequest,
     NetworkError,
     PayloadTooLarge,
@@ -92,6 +93,9 @@ class _Endpoint:
         except NetworkError as error:
             await self._record_rejection(runtime, request, body, sender, error, started)
             return nack_response(error)
+        except Exception:
+            log.exception("unexpected failure handling /%s", self.action)
+            return nack_response(InternalError("the request could not be processed; retry"))
 
     async def _rate_limit(self, runtime: Runtime, sender: Sender) -> None:
         limit = runtime.settings.rate_limit_per_second

@@ -33,6 +33,18 @@ def _public_key(encoded: str) -> signing.PublicKey:
     return signing.PublicKey.from_base64(encoded)
 
 
+def _cached_entry(value: bytes | None) -> tuple[signing.PublicKey, float] | None:
+    """A shared-cache value ``key|until``; anything else (another version's format, a
+    damaged value) is a miss, never an error."""
+    if value is None or value == _UNKNOWN:
+        return None
+    encoded, _, until = value.decode("ascii", errors="replace").partition("|")
+    try:
+        return _public_key(encoded), float(until)
+    except (ValueError, signing.KeyFormatError):
+        return None
+
+
 class KeyDirectory:
     """Resolves a signature's keyId to the signer's Ed25519 public key."""
 
@@ -51,6 +63,11 @@ class KeyDirectory:
         self._max_cache = max_cache_seconds
         self._unknown_cache = unknown_cache_seconds
         self._in_flight: dict[str, asyncio.Future[signing.PublicKey]] = {}
+        # A small per-process layer over the shared cache: most requests come from a few
+        # buyer apps, so their keys are served without a Redis round trip. Entries live at
+        # most a minute, so a key dropped from the shared cache is dropped here soon too.
+        self._local: dict[str, tuple[signing.PublicKey, float]] = {}
+        self._local_seconds = 60.0
 
     @staticmethod
     def _cache_key(subscriber_id: str, unique_key_id: str) -> str:
@@ -59,13 +76,20 @@ class KeyDirectory:
     async def public_key(self, subscriber_id: str, unique_key_id: str) -> signing.PublicKey:
         """The signer's key, or :class:`UnknownSigningKey` / :class:`KeyLookupUnavailable`."""
         cache_key = self._cache_key(subscriber_id, unique_key_id)
+        now = self._clock.now().timestamp()
+        local = self._local.get(cache_key)
+        if local is not None and local[1] > now:
+            return local[0]
         cached = await self._state.get(cache_key)
         if cached == _UNKNOWN:
             raise UnknownSigningKey(
                 f"no live key {unique_key_id!r} for subscriber {subscriber_id!r} in the registry"
             )
-        if cached is not None:
-            return _public_key(cached.decode("ascii"))
+        entry = _cached_entry(cached)
+        if entry is not None:
+            key, until = entry
+            self._remember_locally(cache_key, key, min(now + self._local_seconds, until))
+            return key
         pending = self._in_flight.get(cache_key)
         if pending is not None:
             return await asyncio.shield(pending)
@@ -83,9 +107,16 @@ class KeyDirectory:
         finally:
             del self._in_flight[cache_key]
 
+    def _remember_locally(self, cache_key: str, key: signing.PublicKey, until: float) -> None:
+        if len(self._local) >= 4096:
+            self._local.clear()
+        self._local[cache_key] = (key, until)
+
     async def forget(self, subscriber_id: str, unique_key_id: str) -> None:
         """Drop a cached key, e.g. after the registry announces a revocation."""
-        await self._state.delete(self._cache_key(subscriber_id, unique_key_id))
+        cache_key = self._cache_key(subscriber_id, unique_key_id)
+        self._local.pop(cache_key, None)
+        await self._state.delete(cache_key)
 
     async def _look_up(self, subscriber_id: str, unique_key_id: str) -> signing.PublicKey:
         try:
@@ -125,9 +156,11 @@ class KeyDirectory:
         if record.valid_until is not None:
             ttl = min(ttl, (record.valid_until - self._clock.now()).total_seconds())
         if ttl > 0:
-            await self._state.put(
-                self._cache_key(record.subscriber_id, record.unique_key_id),
-                record.signing_public_key.encode("ascii"),
-                ttl,
+            # The value carries its own end, so the per-process layer never outlives it.
+            until = self._clock.now().timestamp() + ttl
+            cache_key = self._cache_key(record.subscriber_id, record.unique_key_id)
+            await self._state.put(cache_key, f"{record.signing_public_key}|{until}".encode(), ttl)
+            self._remember_locally(
+                cache_key, key, min(until, self._clock.now().timestamp() + self._local_seconds)
             )
         return key

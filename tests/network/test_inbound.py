@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import signing
-from adapter.coordination import RedisState
+from adapter.coordination import MemoryState, RedisState
 from adapter.core.clock import FixedClock
 from tests.network.peers import (
     BUYER_ID,
@@ -335,3 +335,20 @@ async def test_a_refused_request_is_found_by_its_transaction_id(
         [row] = await net.app.state.runtime.store.messages_for_transaction(transaction_id)
         assert (row["direction"], row["http_status"]) == ("rejected", 400)
         assert "context.domain" in row["error"]
+
+
+class _BrokenState(MemoryState):
+    async def first_seen(self, key: str, ttl_seconds: float) -> bool:
+        raise RuntimeError("a bug nobody foresaw")
+
+
+async def test_an_unexpected_failure_is_a_503_nack_not_a_500(
+    tmp_path: Path, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with edge(tmp_path, clock, state=_BrokenState(clock)) as net:
+        body = search_body(clock)
+        response = await net.post("search", body, signed(body, clock))
+        assert response.status_code == 503
+        assert _nack(response)["code"] == "31001"
+        assert "a bug nobody foresaw" in caplog.text
+        assert "a bug nobody foresaw" not in response.text

@@ -211,3 +211,34 @@ async def test_registry_refusing_our_lookup_is_logged_not_told_to_the_peer(
     assert "registry.test" not in caught.value.message
     assert "auth header not found" not in caught.value.message
     assert "auth header not found" in caplog.text
+
+
+@respx.mock
+async def test_a_key_valid_for_seconds_is_not_used_after_it_expires(
+    http: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    route = respx.post(f"{REGISTRY}/v2.0/lookup")
+    route.respond(json=[_record("uk-1", BUYER_KEY_1, clock.now() + timedelta(seconds=20))])
+    directory, _ = _directory(http, clock)
+    await directory.public_key("buyer.example", "uk-1")
+    clock.advance(10)
+    await directory.public_key("buyer.example", "uk-1")
+    assert route.call_count == 1  # served from the caches
+    clock.advance(11)
+    route.respond(json=[])
+    with pytest.raises(UnknownSigningKey):
+        await directory.public_key("buyer.example", "uk-1")
+    assert route.call_count == 2
+
+
+@respx.mock
+async def test_a_cache_value_in_another_format_is_a_miss_not_an_error(
+    http: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    route = respx.post(f"{REGISTRY}/v2.0/lookup").respond(
+        json=[_record("uk-1", BUYER_KEY_1, clock.now() + timedelta(days=1))]
+    )
+    directory, state = _directory(http, clock)
+    await state.put("regkey:buyer.example|uk-1", BUYER_KEY_1.encode(), 60)  # no "|until"
+    assert (await directory.public_key("buyer.example", "uk-1")).to_base64() == BUYER_KEY_1
+    assert route.call_count == 1
