@@ -19,10 +19,11 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from adapter.admin import admin_router
+from adapter.catalog import SqlCatalog
 from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
-from adapter.core.replies import CatalogPort, EmptyCatalog
+from adapter.core.replies import CatalogPort
 from adapter.network.authentication import Authenticator
 from adapter.network.health import health_router
 from adapter.network.inbound import beckn_router
@@ -33,6 +34,7 @@ from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
+from adapter.storage.catalog import CatalogStore
 from adapter.storage.group_commit import InboundWriter
 from adapter.storage.outbox import Outbox
 
@@ -57,7 +59,6 @@ def create_app(
     by hand); otherwise the lifespan runs this process's dispatcher.
     """
     the_clock: Clock = clock or SystemClock()
-    the_catalog: CatalogPort = catalog or EmptyCatalog()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,6 +87,7 @@ def create_app(
             registry, shared, the_clock, max_cache_seconds=settings.key_cache_max_seconds
         )
         store = Store(database)
+        the_catalog: CatalogPort = catalog or SqlCatalog(CatalogStore(database))
         outbox = Outbox(database)
         app.state.runtime = Runtime(
             settings=settings,

@@ -12,7 +12,7 @@ Actions whose business logic is not in the table are refused at the edge with NA
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
@@ -35,7 +35,9 @@ class Identity:
 class CatalogPort(Protocol):
     """Read access to the published catalogue (providers matching a search)."""
 
-    def providers_for(self, search: schemas.SearchRequest) -> list[schemas.Provider]:
+    async def providers_for(
+        self, search: schemas.SearchRequest, *, now: datetime
+    ) -> list[schemas.Provider]:
         """Providers, with only their matching items, for this search."""
         ...
 
@@ -43,7 +45,9 @@ class CatalogPort(Protocol):
 class EmptyCatalog:
     """A catalogue with no sellers yet."""
 
-    def providers_for(self, search: schemas.SearchRequest) -> list[schemas.Provider]:
+    async def providers_for(
+        self, search: schemas.SearchRequest, *, now: datetime
+    ) -> list[schemas.Provider]:
         """Nothing matches an empty catalogue."""
         return []
 
@@ -62,30 +66,31 @@ def callback_context(
     )
 
 
-def _on_search(
+async def _on_search(
     request: schemas.Envelope, *, identity: Identity, now: datetime, catalog: CatalogPort
 ) -> schemas.Envelope:
     assert isinstance(request, schemas.SearchRequest)
+    providers = await catalog.providers_for(request, now=now)
     return schemas.OnSearchCallback(
         context=callback_context(request.context, action="on_search", identity=identity, now=now),
         message=schemas.OnSearchMessage(
             catalog=schemas.Catalog(
                 descriptor=schemas.Descriptor(name=identity.name),
-                providers=catalog.providers_for(request),
+                providers=providers,
             )
         ),
     )
 
 
-ReplyBuilder = Callable[..., schemas.Envelope]
+ReplyBuilder = Callable[..., Awaitable[schemas.Envelope]]
 
 REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType({"search": _on_search})
 """Inbound action -> reply builder, for the actions whose business logic exists."""
 
 
-def reply_to(
+async def reply_to(
     request: schemas.Envelope, *, identity: Identity, now: datetime, catalog: CatalogPort
 ) -> schemas.Envelope:
     """The callback answering ``request``."""
     builder = REPLIES[request.context.action]
-    return builder(request, identity=identity, now=now, catalog=catalog)
+    return await builder(request, identity=identity, now=now, catalog=catalog)

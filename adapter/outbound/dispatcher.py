@@ -105,7 +105,7 @@ class Dispatcher:
                 ready.append((job, job.callback_body, job.callback_message_id))
                 continue
             try:
-                body, message_id = self._build(job)
+                body, message_id = await self._build(job)
             except (pydantic.ValidationError, KeyError, ValueError) as exc:
                 problem = f"could not build the callback: {exc}"
                 attempt = Attempt(self._clock.now(), None, None, "error", problem)
@@ -123,7 +123,7 @@ class Dispatcher:
                 log.warning("outbox job %d: lease lost before settling", settlement.job_id)
         return len(jobs)
 
-    def _build(self, job: ClaimedJob) -> tuple[bytes, str | None]:
+    async def _build(self, job: ClaimedJob) -> tuple[bytes, str | None]:
         if job.kind == "unsolicited":
             body = orjson.dumps(job.payload)
             message_id = job.payload.get("context", {}).get("message_id")
@@ -131,7 +131,7 @@ class Dispatcher:
         assert job.inbound_body is not None
         model = schemas.PAYLOAD_MODELS[job.action.removeprefix("on_")]
         request = schemas.parse(model, job.inbound_body)
-        reply = reply_to(
+        reply = await reply_to(
             request, identity=self._identity, now=self._clock.now(), catalog=self._catalog
         )
         return schemas.dump(reply), reply.context.message_id

@@ -26,11 +26,21 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["UtcDateTime", "delivery_attempts", "messages", "metadata", "outbox"]
+__all__ = [
+    "UtcDateTime",
+    "delivery_attempts",
+    "items",
+    "locations",
+    "messages",
+    "metadata",
+    "outbox",
+    "sellers",
+]
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -135,4 +145,43 @@ delivery_attempts = Table(
     Column("outcome", String(12), nullable=False),  # ACK | NACK | error
     Column("error", Text, nullable=True),
     Index(None, "outbox_id"),
+)
+
+# The catalogue: sellers (ONDC providers), their locations and items. Items are keyed by
+# the seller's own SKU, so re-importing a file updates rather than duplicates.
+sellers = Table(
+    "sellers",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("record", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_id", BigInteger, ForeignKey("sellers.id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("std_code", String(8), nullable=False),
+    Column("record", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("seller_id", "code"),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_id", BigInteger, ForeignKey("sellers.id"), nullable=False),
+    Column("location_id", BigInteger, ForeignKey("locations.id"), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("domain", String(16), nullable=False),
+    Column("category_id", String(80), nullable=False),
+    Column("available", Integer, nullable=False),
+    Column("record", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("seller_id", "sku"),
+    Index(None, "domain", "category_id"),
 )

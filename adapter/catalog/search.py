@@ -1,0 +1,64 @@
+"""Search the catalogue for ``/search`` (ONDC retail 1.2.0).
+
+A full catalogue request (no item name) returns every item of the domain; a search by item
+name matches English and Hindi names, case- and accent-insensitively, on partial words; a
+category or provider in the intent narrows it. Providers are returned with only their
+matching items. Sellers here ship pan-India or within a radius; a radius seller is offered
+only when the buyer's city is its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+import schemas
+from adapter.storage.catalog import CatalogStore, Listing
+from catalog_sync.transform import matches, provider_payload
+
+__all__ = ["SqlCatalog"]
+
+
+def _serves(listing: Listing, city: str | None) -> bool:
+    _, location, _ = listing
+    if location.serviceability == "12" or city in (None, "*"):
+        return True
+    return city == f"std:{location.std_code}"
+
+
+class SqlCatalog:
+    """The :class:`~adapter.core.replies.CatalogPort` over the SQL store."""
+
+    def __init__(self, store: CatalogStore) -> None:
+        self._store = store
+
+    async def providers_for(
+        self, search: schemas.SearchRequest, *, now: datetime
+    ) -> list[schemas.Provider]:
+        """Providers with their matching items for this search."""
+        intent = search.message.intent if search.message else None
+        name = ""
+        category: str | None = None
+        provider_id: str | None = None
+        if intent is not None:
+            if intent.item and intent.item.descriptor and intent.item.descriptor.name:
+                name = intent.item.descriptor.name
+            if intent.category and intent.category.id:
+                category = intent.category.id
+            if intent.provider and intent.provider.id:
+                provider_id = intent.provider.id
+        grouped: dict[str, list[Listing]] = defaultdict(list)
+        for listing in await self._store.listings(domain=search.context.domain):
+            seller, _, item = listing
+            if provider_id is not None and seller.code != provider_id:
+                continue
+            if not _serves(listing, search.context.city):
+                continue
+            if matches(item, name, category=category):
+                grouped[seller.code].append(listing)
+        providers = []
+        for group in grouped.values():
+            seller, location, _ = group[0]
+            payload = provider_payload(seller, location, [item for _, _, item in group], now=now)
+            providers.append(schemas.Provider.model_validate(payload))
+        return providers

@@ -1,0 +1,78 @@
+"""What a seller tells us about itself and its goods, before it becomes an ONDC catalogue.
+
+Plain data, no I/O: the store reads these from SQL, the bulk importer from files, and the
+transform turns them into ``/on_search`` providers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["ItemRecord", "LocationRecord", "SellerRecord"]
+
+
+@dataclass(frozen=True, slots=True)
+class SellerRecord:
+    """A seller (ONDC provider): an artisan, cooperative or MSME."""
+
+    code: str
+    name: str
+    name_hi: str | None
+    district: str
+    short_desc: str
+    symbol: str
+    phone: str
+    email: str
+    gstin: str | None = None
+    udyam: str | None = None
+    fssai: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LocationRecord:
+    """Where a seller's goods leave from, and where it will deliver."""
+
+    code: str
+    street: str
+    locality: str
+    city: str
+    state: str
+    pincode: str
+    std_code: str
+    gps: str
+    # ONDC serviceability: "12" pan-India (the default for ODOP goods shipped by courier),
+    # "10" hyperlocal within radius_km of the location.
+    serviceability: str = "12"
+    radius_km: int = 0
+    opening_hours: str = "0900-1900"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    """One item on sale, with what ONDC retail 1.2.0 requires of a catalogue item."""
+
+    sku: str
+    domain: str
+    category_id: str
+    name: str
+    name_hi: str | None
+    short_desc: str
+    long_desc: str
+    images: tuple[str, ...]
+    price: Decimal
+    mrp: Decimal
+    available: int
+    maximum: int
+    unit: str
+    unit_value: str
+    returnable: bool
+    cancellable: bool
+    return_window: str
+    time_to_ship: str
+    available_on_cod: bool = False
+    origin_country: str = "IND"
+    gi_tag: str | None = None
+    odop_district: str | None = None
+    statutory: dict[str, Any] = field(default_factory=dict)
