@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from adapter.cli import (
+    catalog_cmd,
     config_cmd,
     demo_cmd,
     keys_cmd,
@@ -27,6 +28,7 @@ app.add_typer(keys_cmd.app, name="keys")
 app.add_typer(signature_cmd.app, name="signature")
 app.add_typer(registry_cmd.app, name="registry")
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(outbox_cmd.outbox_app, name="outbox")
 app.add_typer(outbox_cmd.audit_app, name="audit")
 serve_cmd.register(app)

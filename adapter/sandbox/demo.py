@@ -21,6 +21,7 @@ import orjson
 
 import signing
 from adapter.app import create_app
+from adapter.catalog.importer import import_catalogue
 from adapter.core.clock import SystemClock
 from adapter.registry.client import RegistryClient
 from adapter.registry.self_test import Check, run_self_test
@@ -29,10 +30,14 @@ from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackServer
 from adapter.settings import Settings, load_settings
+from adapter.storage import Database
+from adapter.storage.catalog import CatalogStore
 
 __all__ = ["DemoOptions", "run_demo"]
 
 SELLER_ID = "odop-seller.localhost"
+DEMO_CATALOGUE = Path(__file__).resolve().parents[2] / "config" / "demo" / "odop-catalogue.json"
+DEMO_SEARCHES = (("shawl", "ONDC:RET12"), ("शॉल", "ONDC:RET12"), ("tea", "ONDC:RET10"))
 DEMO_ENTITY = Entity(
     legal_name="Himachal Pradesh ODOP Marketplace (demo)",
     business_address="Udyog Bhawan, Bemloe, Shimla, Himachal Pradesh 171001",
@@ -57,6 +62,9 @@ class DemoOptions:
     registry_port: int = 8001
     buyer_port: int = 8002
     once: bool = False
+    catalogue: Path = (
+        Path(__file__).resolve().parents[2] / "config" / "demo" / "odop-catalogue.json"
+    )
 
 
 def _identity(data_dir: Path) -> dict[str, str]:
@@ -120,12 +128,19 @@ async def _onboard(settings: Settings, registry_url: str, clock: SystemClock) ->
 
 
 async def _search_as_buyer(
-    buyer: SandboxBuyer, buyer_url: str, adapter_url: str, clock: SystemClock
+    buyer: SandboxBuyer,
+    buyer_url: str,
+    adapter_url: str,
+    clock: SystemClock,
+    *,
+    words: str,
+    domain: str,
 ) -> Check:
-    """A signed /search from the sandbox buyer app; its on_search must come back verified."""
+    """A signed /search from the sandbox buyer app in Shimla; its on_search must come back
+    verified, and the items found are named."""
     search = {
-        "context": buyer.context("search", bap_uri=buyer_url),
-        "message": {"intent": {"item": {"descriptor": {"name": "शॉल"}}}},
+        "context": buyer.context("search", bap_uri=buyer_url, domain=domain),
+        "message": {"intent": {"item": {"descriptor": {"name": words}}}},
     }
     started = clock.monotonic()
     async with httpx.AsyncClient(timeout=10.0) as http:
@@ -137,11 +152,13 @@ async def _search_as_buyer(
     except TimeoutError:
         return Check("search", False, "ACKed, but no verified on_search arrived within 30 s")
     elapsed = (clock.monotonic() - started) * 1000
+    providers = callback.payload["message"]["catalog"].get("bpp/providers", [])
+    found = [item["descriptor"]["name"] for p in providers for item in p.get("items", [])]
     return Check(
-        "search",
-        True,
-        f"ACK, then a signed on_search verified by the buyer app in {elapsed:.0f} ms "
-        f"(signed by {callback.signer})",
+        f"search {words!r}",
+        bool(found),
+        f"signed on_search verified by the buyer app in {elapsed:.0f} ms: "
+        f"{', '.join(found) or 'nothing found'}",
     )
 
 
@@ -183,9 +200,34 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
         say(f"registry  {registry_server.url}  (sandbox)")
         say(f"buyer app {buyer_server.url}  (sandbox, verifies every callback)")
         checks = await _onboard(settings, registry_server.url, clock)
+        database = Database.connect(settings.database_url)
+        try:
+            raw = await asyncio.to_thread(options.catalogue.read_bytes)
+            report = await import_catalogue(raw, CatalogStore(database), now=clock.now())
+        finally:
+            await database.dispose()
         checks.append(
-            await _search_as_buyer(buyer, buyer_server.url, f"{adapter_server.url}/ondc", clock)
+            Check(
+                "catalogue",
+                not report.problems,
+                f"{len(report.landed)} ODOP items from {options.catalogue.name} loaded",
+            )
         )
+        for words, domain in (
+            ("shawl", "ONDC:RET12"),
+            ("शॉल", "ONDC:RET12"),
+            ("tea", "ONDC:RET10"),
+        ):
+            checks.append(
+                await _search_as_buyer(
+                    buyer,
+                    buyer_server.url,
+                    f"{adapter_server.url}/ondc",
+                    clock,
+                    words=words,
+                    domain=domain,
+                )
+            )
         for check in checks:
             say(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
         passed = all(check.ok for check in checks)

@@ -22,8 +22,13 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     first = run_cli(*args)
     assert first.returncode == 0, first.stdout + first.stderr
     for check in ("subscribe", "sign and verify", "clock", "registry lookup", "signing key",
-                  "encryption key", "validity", "search"):  # fmt: skip
+                  "encryption key", "validity", "catalogue"):  # fmt: skip
         assert f"ok   {check}:" in first.stdout
+    assert "ok   search 'shawl':" in first.stdout
+    assert "Kinnauri Shawl, Kullu Shawl" in first.stdout
+    assert "ok   search 'शॉल':" in first.stdout
+    assert "ok   search 'tea':" in first.stdout
+    assert "Kangra Tea" in first.stdout
     assert "FAIL" not in first.stdout
     assert (tmp_path / "demo" / "ondc-seller.db").exists()
     identity = (tmp_path / "demo" / "identity.json").read_bytes()

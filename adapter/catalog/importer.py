@@ -1,0 +1,195 @@
+"""Bulk catalogue files: every row checked, good rows land, bad rows reported with reasons.
+
+A file holds sellers, each with one location and its items (JSON now; the same rows from
+CSV and XLSX templates come next). Each item is one row of the report: it lands when it
+passes the strict model and the pre-flight checks (price not above MRP, GPS with six
+decimals, six-digit pincode, ISO 8601 durations), and is listed with the field and the
+reason when it does not. Re-importing a file updates items by the seller's SKU.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Final
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from adapter.core.context_rules import parse_duration
+from adapter.storage.catalog import CatalogStore
+from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
+
+__all__ = ["ImportReport", "RowProblem", "import_catalogue", "read_catalogue"]
+
+_GPS: Final = re.compile(r"-?\d{1,2}\.\d{6},-?\d{1,3}\.\d{6}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class SellerRow(_Strict):
+    """A seller in an import file."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+    name: Text
+    name_hi: str | None = None
+    district: Text
+    short_desc: Text
+    symbol: Text
+    phone: Annotated[str, Field(pattern=r"^\+?\d{10,13}$")]
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+    gstin: str | None = None
+    udyam: str | None = None
+    fssai: str | None = None
+
+
+class LocationRow(_Strict):
+    """A seller's location in an import file."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+    street: Text
+    locality: Text
+    city: Text
+    state: Text
+    pincode: Annotated[str, Field(pattern=r"^[1-9]\d{5}$")]
+    std_code: Annotated[str, Field(pattern=r"^0\d{2,5}$")]
+    gps: Annotated[str, Field(pattern=_GPS.pattern)]
+    serviceability: Annotated[str, Field(pattern=r"^1[023]$")] = "12"
+    radius_km: Annotated[int, Field(ge=0, le=500)] = 0
+    opening_hours: Annotated[str, Field(pattern=r"^\d{4}-\d{4}$")] = "0900-1900"
+
+
+class ItemRow(_Strict):
+    """An item in an import file."""
+
+    sku: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    domain: Annotated[str, Field(pattern=r"^ONDC:RET1[0-9A-D]$")]
+    category_id: Text
+    name: Text
+    name_hi: str | None = None
+    short_desc: Text
+    long_desc: Text
+    images: Annotated[list[str], Field(min_length=1)]
+    price: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+    mrp: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+    available: Annotated[int, Field(ge=0)]
+    maximum: Annotated[int, Field(ge=1)]
+    unit: Text
+    unit_value: Text
+    returnable: bool
+    cancellable: bool
+    return_window: Text
+    time_to_ship: Text
+    available_on_cod: bool = False
+    gi_tag: str | None = None
+    odop_district: str | None = None
+
+    @model_validator(mode="after")
+    def _preflight(self) -> ItemRow:
+        if self.price > self.mrp:
+            raise ValueError(f"price {self.price} is above the MRP {self.mrp}")
+        for name in ("return_window", "time_to_ship"):
+            try:
+                parse_duration(getattr(self, name))
+            except ValueError:
+                raise ValueError(
+                    f"{name} {getattr(self, name)!r} is not an ISO 8601 duration like P2D"
+                ) from None
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """Why one row of a file did not land."""
+
+    row: str
+    field: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did: rows landed and rows refused, each with its reason."""
+
+    landed: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def _problems(row: str, error: ValidationError) -> list[RowProblem]:
+    return [
+        RowProblem(
+            row,
+            ".".join(str(part) for part in issue["loc"]) or "row",
+            issue["msg"].removeprefix("Value error, "),
+        )
+        for issue in error.errors()
+    ]
+
+
+def read_catalogue(
+    raw: bytes,
+) -> tuple[list[tuple[SellerRecord, LocationRecord, list[ItemRecord]]], ImportReport]:
+    """Check every row of a JSON catalogue file; the good sellers and items, and a report."""
+    report = ImportReport()
+    try:
+        document: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        report.problems.append(RowProblem("file", "file", f"not JSON: {exc}"))
+        return [], report
+    entries = document.get("sellers") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        report.problems.append(RowProblem("file", "sellers", "expected a list under 'sellers'"))
+        return [], report
+    accepted = []
+    for number, entry in enumerate(entries, start=1):
+        label = f"seller {number}"
+        if not isinstance(entry, dict):
+            report.problems.append(RowProblem(label, "seller", "expected an object"))
+            continue
+        try:
+            seller = SellerRow.model_validate(entry.get("seller"))
+            label = f"seller {seller.code}"
+            location = LocationRow.model_validate(entry.get("location"))
+        except ValidationError as exc:
+            report.problems.extend(_problems(label, exc))
+            continue
+        goods = []
+        seen: set[str] = set()
+        for position, raw_item in enumerate(entry.get("items") or [], start=1):
+            sku = raw_item.get("sku") if isinstance(raw_item, dict) else None
+            row = f"{seller.code} item {sku or position}"
+            try:
+                item = ItemRow.model_validate(raw_item)
+            except ValidationError as exc:
+                report.problems.extend(_problems(row, exc))
+                continue
+            if item.sku in seen:
+                report.problems.append(RowProblem(row, "sku", "appears twice for this seller"))
+                continue
+            seen.add(item.sku)
+            goods.append(ItemRecord(**{**item.model_dump(), "images": tuple(item.images)}))
+            report.landed.append(row)
+        accepted.append(
+            (
+                SellerRecord(**seller.model_dump()),
+                LocationRecord(**location.model_dump()),
+                goods,
+            )
+        )
+    return accepted, report
+
+
+async def import_catalogue(raw: bytes, store: CatalogStore, *, now: datetime) -> ImportReport:
+    """Import a catalogue file's bytes: good rows land (updating by SKU), bad rows are
+    reported."""
+    accepted, report = read_catalogue(raw)
+    for seller, location, goods in accepted:
+        await store.upsert(seller, location, goods, now=now)
+    return report

@@ -1,0 +1,120 @@
+"""Build config/demo/odop-catalogue.json from shared/odop-himachal.json.
+
+One producers' cooperative per district, at the district headquarters, selling that
+district's ODOP products at a price inside the published typical range. Run from the
+repository root: .venv/bin/python scripts/make_demo_catalogue.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT.parent / "shared" / "odop-himachal.json"
+TARGET = ROOT / "config" / "demo" / "odop-catalogue.json"
+
+# Hindi names, keyed by the start of the English product name.
+HINDI = {
+    "Amla": ("आंवला मुरब्बा", "Amla murabba"),
+    "Chamba Rumal": ("चंबा रुमाल", "Chamba Rumal"),
+    "Apple": ("सेब", "Himachal apples"),
+    "Agro-products": ("पहाड़ी अचार", "Pahadi pickle"),
+    "Kangra Tea": ("कांगड़ा चाय", "Kangra Tea"),
+    "Kangra miniature": ("कांगड़ा लघु चित्रकला", "Kangra miniature painting"),
+    "Himachali Chulli Oil": ("चुल्ली तेल", "Chulli oil (wild apricot kernel)"),
+    "Kinnauri Shawl": ("किन्नौरी शॉल", "Kinnauri Shawl"),
+    "Himachali Kala Zeera": ("काला जीरा", "Kala Zeera (black cumin)"),
+    "Kullu Shawl": ("कुल्लू शॉल", "Kullu Shawl"),
+    "Kullu handloom cap": ("कुल्लवी टोपी", "Kullu handloom cap"),
+    "Seabuckthorn": ("सी बकथॉर्न जूस", "Sea buckthorn juice"),
+    "Lahauli knitted": ("लाहौली ऊनी मोज़े", "Lahauli woollen socks"),
+    "Peas": ("मटर", "Garden peas"),
+    "Ginger-garlic": ("अदरक-लहसुन पेस्ट", "Ginger-garlic paste"),
+    "Mushroom": ("मशरूम", "Button mushroom"),
+    "Potato": ("आलू", "Potato"),
+}
+UNITS = {"gram": ("gram", "500"), "kilogram": ("kilogram", "1"), "unit": ("unit", "1"),
+         "millilitre": ("millilitre", "250"), "litre": ("litre", "1")}  # fmt: skip
+HANDMADE_DOMAINS = {"ONDC:RET12", "ONDC:RET16"}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _gps(text: str) -> str:
+    lat, lon = (float(part) for part in text.split(","))
+    return f"{lat:.6f},{lon:.6f}"
+
+
+def main() -> None:
+    districts = json.loads(SOURCE.read_text("utf-8"))
+    sellers = []
+    for district in districts:
+        code = f"odop-{_slug(district['district'])}"
+        items = []
+        for number, product in enumerate(district["odop_products"], start=1):
+            key = next(k for k in HINDI if product["name"].startswith(k))
+            name_hi, name = HINDI[key]
+            low, high = product["typical_price_inr"]
+            price = round(low + (high - low) * 0.25)
+            mrp = max(price, round(price * 1.1))
+            unit, value = UNITS[product["unit"]]
+            handmade = product["ondc_domain"] in HANDMADE_DOMAINS
+            gi = product.get("gi_tag") or {}
+            item = {
+                "sku": f"{code}-{number:02d}",
+                "domain": product["ondc_domain"],
+                "category_id": product["category_id"],
+                "name": name,
+                "name_hi": name_hi,
+                "short_desc": f"{name} from {district['district']}, Himachal Pradesh",
+                "long_desc": product["name"],
+                "images": [f"https://odop.himachal.example/img/{code}-{number:02d}.jpg"],
+                "price": f"{price:.2f}",
+                "mrp": f"{mrp:.2f}",
+                "available": 3 if handmade else 200,
+                "maximum": 2 if handmade else 20,
+                "unit": unit,
+                "unit_value": value,
+                "returnable": not handmade or product["ondc_domain"] == "ONDC:RET12",
+                "cancellable": True,
+                "return_window": "P7D",
+                "time_to_ship": "P5D" if handmade else "P2D",
+                "gi_tag": gi.get("name"),
+                "odop_district": district["district"],
+            }
+            items.append(item)
+        sellers.append({
+            "seller": {
+                "code": code,
+                "name": f"{district['district']} ODOP Producers' Cooperative",
+                "name_hi": None,
+                "district": district["district"],
+                "short_desc": f"ODOP products of {district['district']} district",
+                "symbol": f"https://odop.himachal.example/img/{code}.png",
+                "phone": "9800000000",
+                "email": f"{code}@odop.himachal.example",
+            },
+            "location": {
+                "code": f"{code}-hq",
+                "street": f"Udyog Kendra, {district['hq']}",
+                "locality": district["hq"],
+                "city": district["hq"],
+                "state": "Himachal Pradesh",
+                "pincode": district["pincode"],
+                "std_code": district["std_code"],
+                "gps": _gps(district["gps"]),
+            },
+            "items": items,
+        })  # fmt: skip
+    TARGET.write_text(
+        json.dumps({"sellers": sellers}, ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
+    print(f"wrote {TARGET} ({len(sellers)} sellers)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Bulk import with a row-level report, and search over the SQL catalogue (every backend)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import orjson
+import pytest
+
+import schemas
+from adapter.catalog import SqlCatalog
+from adapter.catalog.importer import import_catalogue, read_catalogue
+from adapter.core.clock import FixedClock
+from adapter.storage import Store
+from adapter.storage.catalog import CatalogStore
+from tests.fixtures import REPO_ROOT, odop_districts
+
+DEMO = (REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes()
+
+
+def _demo() -> dict[str, Any]:
+    data: dict[str, Any] = orjson.loads(DEMO)
+    return data
+
+
+def _search(
+    words: str, *, domain: str, city: str = "std:0177", **intent: Any
+) -> schemas.SearchRequest:
+    body = {
+        "context": {"domain": domain, "action": "search", "city": city},
+        "message": {"intent": {"item": {"descriptor": {"name": words}}, **intent}},
+    }
+    return schemas.parse(schemas.SearchRequest, orjson.dumps(body))
+
+
+def test_demo_catalogue_has_every_district_and_product_of_the_odop_list() -> None:
+    sellers = _demo()["sellers"]
+    assert {s["seller"]["district"] for s in sellers} == {d["district"] for d in odop_districts()}
+    expected = sum(len(d["odop_products"]) for d in odop_districts())
+    assert sum(len(s["items"]) for s in sellers) == expected
+    _, report = read_catalogue(DEMO)
+    assert report.problems == []
+    assert len(report.landed) == expected
+
+
+def test_bad_rows_are_reported_with_their_field_and_good_rows_still_land() -> None:
+    data = _demo()
+    kullu = next(s for s in data["sellers"] if s["seller"]["district"] == "Kullu")
+    kullu["items"][0]["price"] = "99999.00"  # above the MRP
+    kullu["items"][1]["time_to_ship"] = "two days"
+    kullu["items"].append(copy.deepcopy(kullu["items"][2]))  # duplicate SKU
+    kullu["location"]["gps"] = "31.95,77.11"  # not six decimals
+    chamba = next(s for s in data["sellers"] if s["seller"]["district"] == "Chamba")
+    chamba["items"][0]["colour"] = "red"  # unknown field
+    accepted, report = read_catalogue(orjson.dumps(data))
+    reasons = {(p.row, p.field): p.reason for p in report.problems}
+    assert ("seller odop-kullu", "gps") in reasons
+    assert any("chamba" in row and field == "colour" for row, field in reasons)
+    assert not any("odop-kullu item" in p.row for p in report.problems)  # the seller was refused
+    landed_sellers = {seller.code for seller, _, _ in accepted}
+    assert "odop-kullu" not in landed_sellers
+    assert "odop-kangra" in landed_sellers
+    kullu["location"]["gps"] = "31.950000,77.110000"
+    _, report = read_catalogue(orjson.dumps(data))
+    reasons = {p.row: f"{p.field}: {p.reason}" for p in report.problems}
+    assert "above the MRP" in reasons["odop-kullu item odop-kullu-01"]
+    assert "ISO 8601 duration" in reasons["odop-kullu item odop-kullu-02"]
+    assert "appears twice" in reasons["odop-kullu item odop-kullu-03"]
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[]", b'{"sellers": 3}'])
+def test_a_file_that_is_not_a_catalogue_is_one_clear_problem(raw: bytes) -> None:
+    accepted, report = read_catalogue(raw)
+    assert accepted == []
+    [problem] = report.problems
+    assert problem.row == "file"
+
+
+async def test_import_is_idempotent_by_sku_and_updates_prices(
+    store: Store, clock: FixedClock
+) -> None:
+    catalogue = CatalogStore(store.database)
+    first = await import_catalogue(DEMO, catalogue, now=clock.now())
+    again = await import_catalogue(DEMO, catalogue, now=clock.now())
+    assert len(first.landed) == len(again.landed) == 19
+    assert len(await catalogue.listings()) == 19
+    data = _demo()
+    data["sellers"][0]["items"][0]["price"] = "150.00"
+    await import_catalogue(orjson.dumps(data), catalogue, now=clock.now())
+    listings = await catalogue.listings()
+    assert len(listings) == 19
+    assert {str(i.price) for s, _, i in listings if i.sku == "odop-bilaspur-01"} == {"150.00"}
+
+
+@pytest.mark.parametrize(
+    ("words", "domain", "expected"),
+    [
+        ("shawl", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        ("शॉल", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        ("SHAW", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        ("tea", "ONDC:RET10", {"Kangra Tea"}),
+        ("चाय", "ONDC:RET10", {"Kangra Tea"}),
+        ("rumal", "ONDC:RET16", {"Chamba Rumal"}),
+        ("shawl", "ONDC:RET10", set()),
+    ],
+)
+async def test_search_by_name_in_shimla_finds_the_odop_products(
+    store: Store, clock: FixedClock, words: str, domain: str, expected: set[str]
+) -> None:
+    catalogue = CatalogStore(store.database)
+    await import_catalogue(DEMO, catalogue, now=clock.now())
+    providers = await SqlCatalog(catalogue).providers_for(
+        _search(words, domain=domain), now=clock.now()
+    )
+    found = {item.descriptor.name for p in providers for item in p.items or [] if item.descriptor}
+    assert found == expected
+
+
+async def test_full_catalogue_search_returns_every_item_of_the_domain_grouped_by_seller(
+    store: Store, clock: FixedClock
+) -> None:
+    catalogue = CatalogStore(store.database)
+    await import_catalogue(DEMO, catalogue, now=clock.now())
+    providers = await SqlCatalog(catalogue).providers_for(
+        _search("", domain="ONDC:RET16"), now=clock.now()
+    )
+    assert {p.id for p in providers} == {"odop-chamba", "odop-kangra"}
+    assert all(len(p.items or []) == 1 for p in providers)
