@@ -32,6 +32,7 @@ from adapter.outbound.dispatcher import Dispatcher
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
+from adapter.seller_api import seller_admin_router, seller_router
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
@@ -87,13 +88,15 @@ def create_app(
             registry, shared, the_clock, max_cache_seconds=settings.key_cache_max_seconds
         )
         store = Store(database)
-        the_catalog: CatalogPort = catalog or SqlCatalog(CatalogStore(database))
+        catalogue = CatalogStore(database)
+        the_catalog: CatalogPort = catalog or SqlCatalog(catalogue)
         outbox = Outbox(database)
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
             http=http,
             store=store,
+            catalogue=catalogue,
             inbound=InboundWriter(store),
             outbox=outbox,
             state=shared,
@@ -142,4 +145,6 @@ def create_app(
     app.include_router(onboarding_router(settings.base_path))
     app.include_router(beckn_router(settings.base_path))
     app.include_router(admin_router())
+    app.include_router(seller_admin_router())
+    app.include_router(seller_router())
     return app

@@ -13,6 +13,7 @@ from adapter.network.authentication import Authenticator
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.settings import Settings
+from adapter.storage.catalog import CatalogStore
 from adapter.storage.group_commit import InboundWriter
 from adapter.storage.outbox import Outbox
 from adapter.storage.store import Store
@@ -28,6 +29,7 @@ class Runtime:
     clock: Clock
     http: httpx.AsyncClient
     store: Store
+    catalogue: CatalogStore
     inbound: InboundWriter
     outbox: Outbox
     state: SharedState

@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from adapter.runtime import Runtime
 
-__all__ = ["admin_router"]
+__all__ = ["admin_router", "require_operator"]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -27,7 +27,7 @@ def _runtime(request: Request) -> Runtime:
     return runtime
 
 
-def _operator(
+def require_operator(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
@@ -59,7 +59,9 @@ def _json_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def admin_router() -> APIRouter:
     """Operator endpoints under ``/admin/v1``."""
-    router = APIRouter(prefix="/admin/v1", tags=["operations"], dependencies=[Depends(_operator)])
+    router = APIRouter(
+        prefix="/admin/v1", tags=["operations"], dependencies=[Depends(require_operator)]
+    )
 
     @router.get("/outbox")
     async def list_jobs(

@@ -5,17 +5,19 @@ filters on beside them."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapter.storage.database import Database
-from adapter.storage.tables import items, locations, sellers
+from adapter.storage.tables import items, locations, seller_keys, sellers
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
 __all__ = ["CatalogStore", "Listing"]
@@ -139,3 +141,91 @@ class CatalogStore:
                 )
                 for seller, location, item in rows
             ]
+
+    async def seller(self, code: str) -> tuple[SellerRecord, LocationRecord] | None:
+        """A seller and its (first) location."""
+        query = (
+            select(sellers.c.record, locations.c.record)
+            .select_from(sellers.join(locations, locations.c.seller_id == sellers.c.id))
+            .where(sellers.c.code == code)
+            .order_by(locations.c.id)
+            .limit(1)
+        )
+        async with self._db.engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        if row is None:
+            return None
+        return SellerRecord(**row[0]), LocationRecord(**row[1])
+
+    async def items_of(self, code: str) -> list[ItemRecord]:
+        """A seller's items, by SKU."""
+        query = (
+            select(items.c.record)
+            .select_from(items.join(sellers, items.c.seller_id == sellers.c.id))
+            .where(sellers.c.code == code)
+            .order_by(items.c.sku)
+        )
+        async with self._db.engine.connect() as connection:
+            return [_item(record) for (record,) in await connection.execute(query)]
+
+    async def set_stock(
+        self, code: str, counts: Sequence[tuple[str, int]], *, now: datetime
+    ) -> list[str]:
+        """Set the true available count of the seller's SKUs; returns the SKUs not found."""
+        unknown: list[str] = []
+        async with self._db.transaction() as connection:
+            seller_id = (
+                await connection.execute(select(sellers.c.id).where(sellers.c.code == code))
+            ).scalar_one()
+            for sku, available in counts:
+                row = (
+                    await connection.execute(
+                        select(items.c.id, items.c.record).where(
+                            items.c.seller_id == seller_id, items.c.sku == sku
+                        )
+                    )
+                ).first()
+                if row is None:
+                    unknown.append(sku)
+                    continue
+                await connection.execute(
+                    update(items)
+                    .where(items.c.id == row.id)
+                    .values(
+                        available=available,
+                        record={**row.record, "available": available},
+                        updated_at=now,
+                    )
+                )
+        return unknown
+
+    async def create_key(self, code: str, label: str, *, now: datetime) -> str | None:
+        """A new API key for the seller (returned once; only its hash is kept)."""
+        key = f"sk_{secrets.token_urlsafe(32)}"
+        async with self._db.transaction() as connection:
+            seller_id = (
+                await connection.execute(select(sellers.c.id).where(sellers.c.code == code))
+            ).scalar_one_or_none()
+            if seller_id is None:
+                return None
+            await connection.execute(
+                seller_keys.insert().values(
+                    seller_id=seller_id, key_hash=_hash(key), label=label, created_at=now
+                )
+            )
+        return key
+
+    async def seller_for_key(self, key: str) -> str | None:
+        """The code of the seller owning this (unrevoked) key."""
+        query = (
+            select(sellers.c.code)
+            .select_from(seller_keys.join(sellers, seller_keys.c.seller_id == sellers.c.id))
+            .where(seller_keys.c.key_hash == _hash(key), seller_keys.c.revoked_at.is_(None))
+        )
+        async with self._db.engine.connect() as connection:
+            code: str | None = (await connection.execute(query)).scalar_one_or_none()
+            return code
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()

@@ -39,6 +39,7 @@ __all__ = [
     "messages",
     "metadata",
     "outbox",
+    "seller_keys",
     "sellers",
 ]
 
@@ -184,4 +185,16 @@ items = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("seller_id", "sku"),
     Index(None, "domain", "category_id"),
+)
+
+# Sellers' API keys: only a SHA-256 of each key is kept; the key is shown once, at creation.
+seller_keys = Table(
+    "seller_keys",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_id", BigInteger, ForeignKey("sellers.id"), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("label", String(80), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
 )

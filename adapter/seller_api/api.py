@@ -1,0 +1,169 @@
+"""``/seller/v1``: each seller manages its own catalogue and stock with its own API key.
+
+Operators create sellers and their keys under ``/admin/v1/sellers`` (``ONDC_ADMIN_API_KEY``).
+A seller's key reaches only that seller's records: there is no parameter through which it
+could name another seller. Bodies are strict (unknown fields refused); a refused body is a
+4xx whose ``detail`` names the field and the reason. Changes reach buyer apps with the next
+``on_search``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from adapter.admin.api import require_operator
+from adapter.catalog.importer import ItemRow, LocationRow, SellerRow
+from adapter.runtime import Runtime
+from adapter.storage.catalog import CatalogStore
+from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
+
+__all__ = ["seller_admin_router", "seller_router"]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _catalogue(request: Request) -> CatalogStore:
+    runtime: Runtime = request.app.state.runtime
+    return runtime.catalogue
+
+
+async def _seller_code(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    if credentials is not None:
+        code = await _catalogue(request).seller_for_key(credentials.credentials)
+        if code is not None:
+            return code
+    raise HTTPException(
+        status_code=401,
+        detail="Authorization: Bearer <seller API key> is required",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+Seller = Annotated[str, Depends(_seller_code)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SellerSetup(_Strict):
+    """A seller and its dispatch location, as an operator registers them."""
+
+    seller: SellerRow
+    location: LocationRow
+
+
+class StockLine(_Strict):
+    """The true available count of one SKU."""
+
+    sku: Annotated[str, Field(min_length=1, max_length=64)]
+    available: Annotated[int, Field(ge=0)]
+
+
+class StockUpdate(_Strict):
+    """Many stock counts at once."""
+
+    items: Annotated[list[StockLine], Field(min_length=1, max_length=5000)]
+
+
+class NewKey(_Strict):
+    """What the key is for (shown in listings, never the key itself)."""
+
+    label: Annotated[str, Field(min_length=1, max_length=80)] = "default"
+
+
+def _item_json(item: ItemRecord) -> dict[str, Any]:
+    values = dataclasses.asdict(item)
+    values["price"], values["mrp"] = str(item.price), str(item.mrp)
+    return values
+
+
+def seller_router() -> APIRouter:
+    """Endpoints a seller calls with its own key."""
+    router = APIRouter(prefix="/seller/v1", tags=["sellers"])
+
+    @router.get("/me")
+    async def me(request: Request, seller: Seller) -> dict[str, Any]:
+        """This seller's record and location."""
+        entry = await _catalogue(request).seller(seller)
+        if entry is None:
+            raise HTTPException(status_code=404, detail=f"seller {seller} has no location yet")
+        record, location = entry
+        return {"seller": dataclasses.asdict(record), "location": dataclasses.asdict(location)}
+
+    @router.get("/items")
+    async def list_items(request: Request, seller: Seller) -> list[dict[str, Any]]:
+        """This seller's items, with their true stock."""
+        return [_item_json(item) for item in await _catalogue(request).items_of(seller)]
+
+    @router.put("/items/{sku}")
+    async def put_item(request: Request, seller: Seller, sku: str, item: ItemRow) -> dict[str, Any]:
+        """Create or replace one item (the path's SKU must be the body's)."""
+        if item.sku != sku:
+            raise HTTPException(
+                status_code=422, detail=f"sku: body says {item.sku!r} but the path says {sku!r}"
+            )
+        store = _catalogue(request)
+        entry = await store.seller(seller)
+        if entry is None:
+            raise HTTPException(status_code=409, detail="location: register a location first")
+        record = ItemRecord(**{**item.model_dump(), "images": tuple(item.images)})
+        runtime: Runtime = request.app.state.runtime
+        await store.upsert(entry[0], entry[1], [record], now=runtime.clock.now())
+        return _item_json(record)
+
+    @router.patch("/stock")
+    async def update_stock(request: Request, seller: Seller, update: StockUpdate) -> dict[str, Any]:
+        """Set the true available count of many SKUs at once; unknown SKUs are listed."""
+        runtime: Runtime = request.app.state.runtime
+        unknown = await _catalogue(request).set_stock(
+            seller, [(line.sku, line.available) for line in update.items], now=runtime.clock.now()
+        )
+        if unknown and len(unknown) == len(update.items):
+            raise HTTPException(status_code=404, detail=f"items.sku: unknown SKUs {unknown}")
+        return {"updated": len(update.items) - len(unknown), "unknown_skus": unknown}
+
+    return router
+
+
+def seller_admin_router() -> APIRouter:
+    """Operators register sellers and issue their keys."""
+    router = APIRouter(
+        prefix="/admin/v1/sellers", tags=["operations"], dependencies=[Depends(require_operator)]
+    )
+
+    @router.put("/{code}")
+    async def put_seller(request: Request, code: str, setup: SellerSetup) -> dict[str, Any]:
+        """Create or update a seller and its location."""
+        if setup.seller.code != code:
+            raise HTTPException(
+                status_code=422,
+                detail=f"seller.code: body says {setup.seller.code!r} but the path says {code!r}",
+            )
+        runtime: Runtime = request.app.state.runtime
+        await _catalogue(request).upsert(
+            SellerRecord(**setup.seller.model_dump()),
+            LocationRecord(**setup.location.model_dump()),
+            [],
+            now=runtime.clock.now(),
+        )
+        return {"seller": code}
+
+    @router.post("/{code}/keys", status_code=201)
+    async def new_key(request: Request, code: str, body: NewKey) -> dict[str, str]:
+        """A new API key for the seller; it is shown here once and never again."""
+        runtime: Runtime = request.app.state.runtime
+        key = await _catalogue(request).create_key(code, body.label, now=runtime.clock.now())
+        if key is None:
+            raise HTTPException(status_code=404, detail=f"seller {code} does not exist")
+        return {"seller": code, "api_key": key}
+
+    return router

@@ -1,0 +1,139 @@
+"""The sellers' API: operators register sellers and keys; each key reaches one seller only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from adapter.core.clock import FixedClock
+from tests.fixtures import REPO_ROOT
+from tests.network.peers import Edge, edge, search_body, signed
+
+ADMIN = {"Authorization": "Bearer admin-key-for-tests-0123456789"}
+DEMO = orjson.loads((REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes())
+
+
+def _entry(district: str) -> dict[str, Any]:
+    entry: dict[str, Any] = next(s for s in DEMO["sellers"] if s["seller"]["district"] == district)
+    return entry
+
+
+async def _register(net: Edge, district: str) -> tuple[str, dict[str, str]]:
+    entry = _entry(district)
+    code = entry["seller"]["code"]
+    created = await net.client.put(
+        f"/admin/v1/sellers/{code}",
+        json={"seller": entry["seller"], "location": entry["location"]},
+        headers=ADMIN,
+    )
+    assert created.status_code == 200, created.text
+    key = await net.client.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=ADMIN)
+    assert key.status_code == 201
+    return code, {"Authorization": f"Bearer {key.json()['api_key']}"}
+
+
+async def test_a_seller_publishes_an_item_that_buyers_then_find(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        code, key = await _register(net, "Kullu")
+        item = _entry("Kullu")["items"][0]
+        put = await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+        assert put.status_code == 200, put.text
+        listed = await net.client.get("/seller/v1/items", headers=key)
+        assert [i["sku"] for i in listed.json()] == [item["sku"]]
+        body = search_body(clock, domain="ONDC:RET12")
+        await net.post("search", body, signed(body, clock))
+        await net.dispatch()
+        [callback] = net.received
+        providers = orjson.loads(callback.content)["message"]["catalog"]["bpp/providers"]
+        assert [p["id"] for p in providers] == [code]
+        assert providers[0]["items"][0]["descriptor"]["name"] == "Kullu Shawl"
+
+
+async def test_one_sellers_key_never_reaches_another_seller(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        _, kullu = await _register(net, "Kullu")
+        _, chamba = await _register(net, "Chamba")
+        kullu_item = _entry("Kullu")["items"][0]
+        await net.client.put(
+            f"/seller/v1/items/{kullu_item['sku']}", json=kullu_item, headers=kullu
+        )
+        assert (await net.client.get("/seller/v1/items", headers=chamba)).json() == []
+        me = await net.client.get("/seller/v1/me", headers=chamba)
+        assert me.json()["seller"]["code"] == "odop-chamba"
+        stolen = await net.client.patch(
+            "/seller/v1/stock",
+            json={"items": [{"sku": kullu_item["sku"], "available": 0}]},
+            headers=chamba,
+        )
+        assert stolen.status_code == 404  # another seller's SKU is simply unknown here
+        [mine] = (await net.client.get("/seller/v1/items", headers=kullu)).json()
+        assert mine["available"] == kullu_item["available"]
+
+
+async def test_bulk_stock_update_sets_true_counts_and_lists_unknown_skus(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        _, key = await _register(net, "Kinnaur")
+        for item in _entry("Kinnaur")["items"]:
+            await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+        skus = [item["sku"] for item in _entry("Kinnaur")["items"]]
+        update = await net.client.patch(
+            "/seller/v1/stock",
+            json={"items": [{"sku": skus[0], "available": 0}, {"sku": skus[1], "available": 7},
+                            {"sku": "nope", "available": 1}]},
+            headers=key,
+        )  # fmt: skip
+        assert update.json() == {"updated": 2, "unknown_skus": ["nope"]}
+        counts = {
+            i["sku"]: i["available"]
+            for i in (await net.client.get("/seller/v1/items", headers=key)).json()
+        }
+        assert (counts[skus[0]], counts[skus[1]]) == (0, 7)
+
+
+async def test_bad_bodies_get_a_4xx_naming_the_field(tmp_path: Path, clock: FixedClock) -> None:
+    async with edge(tmp_path, clock) as net:
+        _, key = await _register(net, "Kangra")
+        item = {**_entry("Kangra")["items"][0], "price": "99999.00"}
+        refused = await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+        assert refused.status_code == 422
+        assert "above the MRP" in refused.text
+        extra = {**_entry("Kangra")["items"][0], "colour": "red"}
+        refused = await net.client.put(f"/seller/v1/items/{extra['sku']}", json=extra, headers=key)
+        assert refused.status_code == 422
+        assert "colour" in refused.text
+        mismatch = await net.client.put(
+            "/seller/v1/items/other-sku", json=_entry("Kangra")["items"][0], headers=key
+        )
+        assert mismatch.status_code == 422
+        assert "sku" in mismatch.json()["detail"]
+        negative = await net.client.patch(
+            "/seller/v1/stock", json={"items": [{"sku": "x", "available": -1}]}, headers=key
+        )
+        assert negative.status_code == 422
+        assert "available" in negative.text
+
+
+async def test_seller_api_needs_a_seller_key_and_admin_needs_the_operator_key(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        assert (await net.client.get("/seller/v1/items")).status_code == 401
+        wrong = {"Authorization": "Bearer sk_not-a-key"}
+        assert (await net.client.get("/seller/v1/items", headers=wrong)).status_code == 401
+        entry = _entry("Una")
+        response = await net.client.put(
+            "/admin/v1/sellers/odop-una",
+            json={"seller": entry["seller"], "location": entry["location"]},
+            headers=wrong,
+        )
+        assert response.status_code == 401
+        missing = await net.client.post("/admin/v1/sellers/nobody/keys", json={}, headers=ADMIN)
+        assert missing.status_code == 404
