@@ -10,6 +10,7 @@ reason when it does not. Re-importing a file updates items by the seller's SKU.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -18,11 +19,19 @@ from typing import Annotated, Any, Final
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from adapter.catalog.spreadsheet import csv_rows, rows_to_document, xlsx_rows
 from adapter.core.context_rules import parse_duration
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
-__all__ = ["ImportReport", "RowProblem", "import_catalogue", "read_catalogue"]
+__all__ = [
+    "ImportReport",
+    "RowProblem",
+    "import_catalogue",
+    "read_catalogue",
+    "read_catalogue_file",
+    "read_document",
+]
 
 _GPS: Final = re.compile(r"-?\d{1,2}\.\d{6},-?\d{1,3}\.\d{6}")
 
@@ -133,16 +142,41 @@ def _problems(row: str, error: ValidationError) -> list[RowProblem]:
     ]
 
 
-def read_catalogue(
-    raw: bytes,
-) -> tuple[list[tuple[SellerRecord, LocationRecord, list[ItemRecord]]], ImportReport]:
+Accepted = list[tuple[SellerRecord, LocationRecord, list[ItemRecord]]]
+
+
+def read_catalogue_file(name: str, raw: bytes) -> tuple[Accepted, ImportReport]:
+    """Check a catalogue file by its kind: ``.json``, ``.csv`` or ``.xlsx``."""
+    suffix = name.rsplit(".", 1)[-1].lower()
+    if suffix == "json":
+        return read_catalogue(raw)
+    try:
+        rows = csv_rows(raw) if suffix == "csv" else xlsx_rows(raw) if suffix == "xlsx" else None
+    except (UnicodeDecodeError, ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        report = ImportReport()
+        report.problems.append(RowProblem("file", "file", f"cannot read the {suffix}: {exc}"))
+        return [], report
+    if rows is None:
+        report = ImportReport()
+        report.problems.append(RowProblem("file", "file", "expected a .json, .csv or .xlsx file"))
+        return [], report
+    return read_document(rows_to_document(rows))
+
+
+def read_catalogue(raw: bytes) -> tuple[Accepted, ImportReport]:
     """Check every row of a JSON catalogue file; the good sellers and items, and a report."""
-    report = ImportReport()
     try:
         document: Any = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        report = ImportReport()
         report.problems.append(RowProblem("file", "file", f"not JSON: {exc}"))
         return [], report
+    return read_document(document)
+
+
+def read_document(document: Any) -> tuple[Accepted, ImportReport]:
+    """Check every row of a catalogue document ``{"sellers": [...]}``."""
+    report = ImportReport()
     entries = document.get("sellers") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         report.problems.append(RowProblem("file", "sellers", "expected a list under 'sellers'"))
@@ -165,6 +199,9 @@ def read_catalogue(
         for position, raw_item in enumerate(entry.get("items") or [], start=1):
             sku = raw_item.get("sku") if isinstance(raw_item, dict) else None
             row = f"{seller.code} item {sku or position}"
+            if isinstance(raw_item, dict) and "_row" in raw_item:
+                raw_item = {k: v for k, v in raw_item.items() if k != "_row"}
+                row = f"row {entry['items'][position - 1]['_row']} ({seller.code} {sku})"
             try:
                 item = ItemRow.model_validate(raw_item)
             except ValidationError as exc:
@@ -186,10 +223,12 @@ def read_catalogue(
     return accepted, report
 
 
-async def import_catalogue(raw: bytes, store: CatalogStore, *, now: datetime) -> ImportReport:
-    """Import a catalogue file's bytes: good rows land (updating by SKU), bad rows are
-    reported."""
-    accepted, report = read_catalogue(raw)
+async def import_catalogue(
+    raw: bytes, store: CatalogStore, *, now: datetime, name: str = "catalogue.json"
+) -> ImportReport:
+    """Import a catalogue file's bytes (kind by ``name``): good rows land (updating by SKU),
+    bad rows are reported."""
+    accepted, report = read_catalogue_file(name, raw)
     for seller, location, goods in accepted:
         await store.upsert(seller, location, goods, now=now)
     return report

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from adapter.catalog.importer import ImportReport, import_catalogue, read_catalogue
+from adapter.catalog.importer import ImportReport, import_catalogue, read_catalogue_file
+from adapter.catalog.spreadsheet import template_csv, template_xlsx
 from adapter.cli.settings_loader import settings_or_exit
 from adapter.core.clock import SystemClock
 from adapter.storage import Database, upgrade
@@ -28,7 +29,7 @@ def _show(report: ImportReport, verb: str) -> None:
 @app.command("validate")
 def validate(file: FileArgument) -> None:
     """Check every row of FILE without writing anything; exit 1 if any row is refused."""
-    _, report = read_catalogue(file.read_bytes())
+    _, report = read_catalogue_file(file.name, file.read_bytes())
     _show(report, "would land")
     raise typer.Exit(1 if report.problems else 0)
 
@@ -43,10 +44,33 @@ def import_file(file: FileArgument) -> None:
     async def run() -> ImportReport:
         database = Database.connect(settings.database_url)
         try:
-            return await import_catalogue(raw, CatalogStore(database), now=SystemClock().now())
+            return await import_catalogue(
+                raw, CatalogStore(database), now=SystemClock().now(), name=file.name
+            )
         finally:
             await database.dispose()
 
     report = asyncio.run(run())
     _show(report, "landed")
     raise typer.Exit(1 if report.problems else 0)
+
+
+@app.command("template")
+def template(
+    output: Annotated[Path, typer.Argument(help="Where to write: a .csv or .xlsx file.")],
+    category: Annotated[str, typer.Option(help="ONDC category of the example row.")] = (
+        "Dupattas & Shawls"
+    ),
+    domain: Annotated[str, typer.Option(help="ONDC domain of the example row.")] = "ONDC:RET12",
+) -> None:
+    """Write a spreadsheet template: every column, and an example row for the category."""
+    if output.suffix.lower() not in (".csv", ".xlsx"):
+        typer.echo("the template must be a .csv or .xlsx file", err=True)
+        raise typer.Exit(2)
+    data = (
+        template_csv(category, domain)
+        if output.suffix.lower() == ".csv"
+        else (template_xlsx(category, domain))
+    )
+    output.write_bytes(data)
+    typer.echo(f"wrote {output}: one row per item; seller and location columns repeat")

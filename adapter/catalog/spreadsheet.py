@@ -1,0 +1,145 @@
+"""Catalogue spreadsheets (CSV and XLSX): one row per item, seller and location columns
+repeated on each row, as sellers keep them. Rows become the same document a JSON file
+holds, so every check and the row-by-row report are shared; each problem names the
+spreadsheet row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any, Final
+
+from openpyxl import Workbook, load_workbook
+
+__all__ = ["COLUMNS", "csv_rows", "rows_to_document", "template_csv", "template_xlsx", "xlsx_rows"]
+
+SELLER_COLUMNS: Final = {
+    "seller_code": "code", "seller_name": "name", "seller_name_hi": "name_hi",
+    "district": "district", "seller_short_desc": "short_desc", "seller_symbol": "symbol",
+    "phone": "phone", "email": "email", "gstin": "gstin", "udyam": "udyam", "fssai": "fssai",
+}  # fmt: skip
+LOCATION_COLUMNS: Final = {
+    "location_code": "code", "street": "street", "locality": "locality", "city": "city",
+    "state": "state", "pincode": "pincode", "std_code": "std_code", "gps": "gps",
+    "serviceability": "serviceability", "radius_km": "radius_km",
+    "opening_hours": "opening_hours",
+}  # fmt: skip
+ITEM_COLUMNS: Final = (
+    "sku", "domain", "category_id", "name", "name_hi", "short_desc", "long_desc", "images",
+    "price", "mrp", "available", "maximum", "unit", "unit_value", "returnable", "cancellable",
+    "return_window", "time_to_ship", "available_on_cod", "gi_tag", "odop_district",
+)  # fmt: skip
+COLUMNS: Final = (*SELLER_COLUMNS, *LOCATION_COLUMNS, *ITEM_COLUMNS)
+_BOOLEANS: Final = {"yes": True, "y": True, "true": True, "1": True,
+                    "no": False, "n": False, "false": False, "0": False}  # fmt: skip
+_INTEGERS: Final = frozenset({"available", "maximum", "radius_km"})
+_FLAGS: Final = frozenset({"returnable", "cancellable", "available_on_cod"})
+
+
+def _cell(name: str, value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer() and name in _INTEGERS:
+        value = int(value)
+    if name in _FLAGS and isinstance(value, str):
+        return _BOOLEANS.get(value.strip().lower(), value)
+    if name in _INTEGERS and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if name in ("price", "mrp") and isinstance(value, int | float):
+        return f"{value:.2f}"
+    if name == "images" and isinstance(value, str):
+        return [part.strip() for part in value.split("|") if part.strip()]
+    if name in ("pincode", "std_code", "phone") and isinstance(value, int):
+        return str(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def rows_to_document(rows: Iterable[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
+    """Group item rows by seller into ``{"sellers": [...]}``; each item keeps its row number."""
+    sellers: dict[str, dict[str, Any]] = {}
+    for number, row in rows:
+        values = {name: _cell(name, value) for name, value in row.items() if name in COLUMNS}
+        code = values.get("seller_code") or f"(no seller_code on row {number})"
+        entry = sellers.setdefault(
+            code,
+            {
+                "seller": _pick(values, SELLER_COLUMNS),
+                "location": _pick(values, LOCATION_COLUMNS),
+                "items": [],
+            },
+        )
+        item = {name: values[name] for name in ITEM_COLUMNS if values.get(name) is not None}
+        item["_row"] = number
+        entry["items"].append(item)
+    return {"sellers": list(sellers.values())}
+
+
+def _pick(values: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
+    return {
+        field: values[column] for column, field in columns.items() if values.get(column) is not None
+    }
+
+
+def csv_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of a UTF-8 CSV file with a header row (a byte-order mark is allowed)."""
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    return [(number, dict(row)) for number, row in enumerate(reader, start=2)]
+
+
+def xlsx_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of the first sheet of an XLSX workbook with a header row."""
+    workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+    out = []
+    for number, cells in enumerate(rows, start=2):
+        if all(cell is None for cell in cells):
+            continue
+        out.append((number, dict(zip(header, cells, strict=False))))
+    workbook.close()
+    return out
+
+
+def _example(category: str, domain: str) -> list[str]:
+    handmade = domain in ("ONDC:RET12", "ONDC:RET16")
+    values = {
+        "seller_code": "odop-kullu", "seller_name": "Kullu ODOP Producers' Cooperative",
+        "district": "Kullu", "seller_short_desc": "Handloom of Kullu",
+        "seller_symbol": "https://example.org/logo.png", "phone": "9800000000",
+        "email": "seller@example.org", "location_code": "odop-kullu-hq",
+        "street": "Akhara Bazar", "locality": "Kullu", "city": "Kullu",
+        "state": "Himachal Pradesh", "pincode": "175101", "std_code": "01902",
+        "gps": "31.950000,77.110000", "serviceability": "12", "sku": "ks-001",
+        "domain": domain, "category_id": category, "name": "Kullu Shawl",
+        "name_hi": "कुल्लू शॉल", "short_desc": "Handloom wool shawl",
+        "long_desc": "Handwoven on a pit loom", "images": "https://example.org/ks-001.jpg",
+        "price": "7725.00", "mrp": "8498.00", "available": "3", "maximum": "2",
+        "unit": "unit", "unit_value": "1", "returnable": "yes", "cancellable": "yes",
+        "return_window": "P7D", "time_to_ship": "P5D" if handmade else "P2D",
+        "available_on_cod": "no", "gi_tag": "Kullu Shawl", "odop_district": "Kullu",
+    }  # fmt: skip
+    return [values.get(column, "") for column in COLUMNS]
+
+
+def template_csv(category: str, domain: str) -> bytes:
+    """A CSV template: the header row and one example row for the category."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerow(_example(category, domain))
+    return out.getvalue().encode("utf-8")
+
+
+def template_xlsx(category: str, domain: str) -> bytes:
+    """An XLSX template: the header row and one example row for the category."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "items"
+    sheet.append(list(COLUMNS))
+    sheet.append(_example(category, domain))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
