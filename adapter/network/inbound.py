@@ -36,6 +36,7 @@ from adapter.network.authentication import Sender
 from adapter.network.nack import ack_response, nack_response
 from adapter.runtime import Runtime
 from adapter.storage.store import InboundRecord, OutboxJob
+from catalog_sync.rejections import parse_rejections
 
 __all__ = ["INBOUND_ACTIONS", "beckn_router"]
 
@@ -164,6 +165,8 @@ class _Endpoint:
             raise StoreUnavailable("could not record the request; retry") from exc
         if job is not None:
             await runtime.wakeup.notify()
+        if isinstance(parsed, schemas.CatalogRejectionRequest):
+            await _record_rejections(runtime, parsed, sender)
         return ack_response()
 
     async def _record_rejection(
@@ -194,6 +197,20 @@ class _Endpoint:
             await runtime.store.record(record)
         except SQLAlchemyError:
             log.exception("could not audit a NACKed %s", self.action)
+
+
+async def _record_rejections(
+    runtime: Runtime, request: schemas.CatalogRejectionRequest, sender: Sender
+) -> None:
+    """Keep a buyer app's catalogue refusals against our sellers' items (after the ACKed
+    request is durable; the raw message stays in the audit log whatever happens here)."""
+    errors = [e.model_dump(by_alias=True, exclude_none=True) for e in request.errors or []]
+    try:
+        await runtime.catalogue.record_rejections(
+            parse_rejections(errors), buyer_id=sender.subscriber_id, now=runtime.clock.now()
+        )
+    except SQLAlchemyError:
+        log.exception("could not record the catalogue rejections from %s", sender.subscriber_id)
 
 
 def _ids(body: bytes) -> tuple[str | None, str | None]:

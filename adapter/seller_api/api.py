@@ -21,6 +21,7 @@ from adapter.catalog.importer import ItemRow, LocationRow, SellerRow
 from adapter.runtime import Runtime
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
+from catalog_sync.rejections import explain
 
 __all__ = ["seller_admin_router", "seller_router"]
 
@@ -119,6 +120,21 @@ def seller_router() -> APIRouter:
         runtime: Runtime = request.app.state.runtime
         await store.upsert(entry[0], entry[1], [record], now=runtime.clock.now())
         return _item_json(record)
+
+    @router.get("/rejections")
+    async def rejections(request: Request, seller: Seller) -> list[dict[str, Any]]:
+        """Buyer apps' refusals of this seller's listings, newest first, in plain words."""
+        return [
+            {
+                "sku": rejection.sku,
+                "buyer_app": buyer,
+                "received_at": when.isoformat(),
+                "code": rejection.code,
+                "message": rejection.message,
+                "explanation": explain(rejection, buyer),
+            }
+            for rejection, buyer, when in await _catalogue(request).rejections_of(seller)
+        ]
 
     @router.patch("/stock")
     async def update_stock(request: Request, seller: Seller, update: StockUpdate) -> dict[str, Any]:

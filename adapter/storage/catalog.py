@@ -17,8 +17,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapter.storage.database import Database
-from adapter.storage.tables import items, locations, seller_keys, sellers
+from adapter.storage.tables import catalog_rejections, items, locations, seller_keys, sellers
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
+from catalog_sync.rejections import Rejection
 
 __all__ = ["CatalogStore", "Listing"]
 
@@ -225,6 +226,50 @@ class CatalogStore:
         async with self._db.engine.connect() as connection:
             code: str | None = (await connection.execute(query)).scalar_one_or_none()
             return code
+
+    async def record_rejections(
+        self, rejections: Sequence[Rejection], *, buyer_id: str, now: datetime
+    ) -> None:
+        """Keep buyer apps' refusals against the seller and item."""
+        if not rejections:
+            return
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                catalog_rejections.insert(),
+                [
+                    {
+                        "seller_code": r.seller_code,
+                        "sku": r.sku,
+                        "buyer_id": buyer_id,
+                        "error_type": r.error_type,
+                        "code": r.code,
+                        "message": r.message,
+                        "path": r.path,
+                        "received_at": now,
+                    }
+                    for r in rejections
+                ],
+            )
+
+    async def rejections_of(self, code: str) -> list[tuple[Rejection, str, datetime]]:
+        """A seller's refusals, newest first: (rejection, buyer id, when)."""
+        query = (
+            select(catalog_rejections)
+            .where(catalog_rejections.c.seller_code == code)
+            .order_by(catalog_rejections.c.received_at.desc(), catalog_rejections.c.id.desc())
+        )
+        async with self._db.engine.connect() as connection:
+            rows = await connection.execute(query)
+            return [
+                (
+                    Rejection(
+                        row.seller_code, row.sku, row.error_type, row.code, row.message, row.path
+                    ),
+                    row.buyer_id,
+                    row.received_at,
+                )
+                for row in rows
+            ]
 
 
 def _hash(key: str) -> str:

@@ -33,6 +33,7 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "UtcDateTime",
+    "catalog_rejections",
     "delivery_attempts",
     "items",
     "locations",
@@ -197,4 +198,21 @@ seller_keys = Table(
     Column("label", String(80), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# Buyer apps' refusals of our catalogue entries (ONDC retail 1.2.0 catalog_rejection),
+# kept against the seller and item so the seller can be told in plain words.
+catalog_rejections = Table(
+    "catalog_rejections",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_code", String(64), nullable=False),
+    Column("sku", String(64), nullable=True),
+    Column("buyer_id", String(255), nullable=False),
+    Column("error_type", String(40), nullable=True),
+    Column("code", String(16), nullable=True),
+    Column("message", Text, nullable=True),
+    Column("path", Text, nullable=True),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Index(None, "seller_code", "received_at"),
 )

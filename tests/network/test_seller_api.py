@@ -9,7 +9,7 @@ import orjson
 
 from adapter.core.clock import FixedClock
 from tests.fixtures import REPO_ROOT
-from tests.network.peers import Edge, edge, search_body, signed
+from tests.network.peers import Edge, context, edge, search_body, signed
 
 ADMIN = {"Authorization": "Bearer admin-key-for-tests-0123456789"}
 DEMO = orjson.loads((REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes())
@@ -137,3 +137,45 @@ async def test_seller_api_needs_a_seller_key_and_admin_needs_the_operator_key(
         assert response.status_code == 401
         missing = await net.client.post("/admin/v1/sellers/nobody/keys", json={}, headers=ADMIN)
         assert missing.status_code == 404
+
+
+async def test_a_buyer_apps_rejection_reaches_the_seller_in_plain_words(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        _, key = await _register(net, "Kullu")
+        item = _entry("Kullu")["items"][0]
+        await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+        path = (
+            f"message.catalog.bpp/providers[?(@.id=='odop-kullu')].items[?(@.id=='{item['sku']}')]"
+        )
+        body = orjson.dumps(
+            {
+                "context": context("catalog_rejection", clock, city="*"),
+                "errors": [
+                    {
+                        "type": "ITEM-ERROR",
+                        "code": "91001",
+                        "path": path,
+                        "message": "Item price > MRP",
+                    },
+                    {
+                        "type": "ITEM-ERROR",
+                        "code": "91002",
+                        "path": "somewhere.else",
+                        "message": "not ours",
+                    },
+                ],
+            }
+        )
+        response = await net.post("catalog_rejection", body, signed(body, clock))
+        assert response.status_code == 200
+        [rejection] = (await net.client.get("/seller/v1/rejections", headers=key)).json()
+        assert rejection["sku"] == item["sku"]
+        assert rejection["buyer_app"] == "buyer.example"
+        assert rejection["explanation"] == (
+            f"The buyer app buyer.example did not accept your item {item['sku']}: "
+            "Item price > MRP (code 91001)."
+        )
+        _, other = await _register(net, "Chamba")
+        assert (await net.client.get("/seller/v1/rejections", headers=other)).json() == []
