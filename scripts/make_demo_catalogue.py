@@ -38,6 +38,7 @@ HINDI = {
 UNITS = {"gram": ("gram", "500"), "kilogram": ("kilogram", "1"), "unit": ("unit", "1"),
          "millilitre": ("millilitre", "250"), "litre": ("litre", "1")}  # fmt: skip
 HANDMADE_DOMAINS = {"ONDC:RET12", "ONDC:RET16"}
+LOOSE = {"Fruits and Vegetables"}
 
 
 def _slug(text: str) -> str:
@@ -86,6 +87,18 @@ def main() -> None:
                 "gi_tag": gi.get("name"),
                 "odop_district": district["district"],
             }
+            if product["ondc_domain"] == "ONDC:RET10" and product["category_id"] not in LOOSE:
+                item["packaged_commodities"] = {
+                    "manufacturer_or_packer_name": f"{district['district']} ODOP Producers' Cooperative",
+                    "manufacturer_or_packer_address": f"Udyog Kendra, {district['hq']}, Himachal Pradesh {district['pincode']}",
+                    "common_or_generic_name_of_commodity": name,
+                    "month_year_of_manufacture_packing_import": "10/2026",
+                }
+                item["prepackaged_food"] = {
+                    "nutritional_info": "Declared on the pack (demo data)",
+                    "additives_info": "None",
+                    "brand_owner_FSSAI_license_no": f"1002{number:02d}{int(district['pincode']):08d}",
+                }
             items.append(item)
         sellers.append({
             "seller": {

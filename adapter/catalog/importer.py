@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from adapter.catalog.spreadsheet import csv_rows, rows_to_document, xlsx_rows
 from adapter.core.context_rules import parse_duration
 from adapter.storage.catalog import CatalogStore
+from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
 __all__ = [
@@ -99,6 +100,18 @@ class ItemRow(_Strict):
     available_on_cod: bool = False
     gi_tag: str | None = None
     odop_district: str | None = None
+    packaged_commodities: dict[str, str] | None = None
+    prepackaged_food: dict[str, str] | None = None
+
+    def record(self) -> ItemRecord:
+        """The item as the catalogue keeps it, statutory blocks under their ONDC keys."""
+        values = self.model_dump(exclude={"packaged_commodities", "prepackaged_food"})
+        statutory: dict[str, Any] = {}
+        if self.packaged_commodities:
+            statutory[PACKAGED_COMMODITIES] = self.packaged_commodities
+        if self.prepackaged_food:
+            statutory[PREPACKAGED_FOOD] = self.prepackaged_food
+        return ItemRecord(**{**values, "images": tuple(self.images), "statutory": statutory})
 
     @model_validator(mode="after")
     def _preflight(self) -> ItemRow:
@@ -125,10 +138,12 @@ class RowProblem:
 
 @dataclass(slots=True)
 class ImportReport:
-    """What an import did: rows landed and rows refused, each with its reason."""
+    """What an import did: rows landed, rows refused, and landed rows held back from the
+    network by pre-flight checks, each with its reason."""
 
     landed: list[str] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    held: list[RowProblem] = field(default_factory=list)
 
 
 def _problems(row: str, error: ValidationError) -> list[RowProblem]:
@@ -211,8 +226,11 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
                 report.problems.append(RowProblem(row, "sku", "appears twice for this seller"))
                 continue
             seen.add(item.sku)
-            goods.append(ItemRecord(**{**item.model_dump(), "images": tuple(item.images)}))
+            goods.append(item.record())
             report.landed.append(row)
+            held = preflight(LocationRecord(**location.model_dump()), goods[-1])
+            if held:
+                report.held.append(RowProblem(row, "pre-flight", "; ".join(held)))
         accepted.append(
             (
                 SellerRecord(**seller.model_dump()),

@@ -30,11 +30,25 @@ ITEM_COLUMNS: Final = (
     "price", "mrp", "available", "maximum", "unit", "unit_value", "returnable", "cancellable",
     "return_window", "time_to_ship", "available_on_cod", "gi_tag", "odop_district",
 )  # fmt: skip
-COLUMNS: Final = (*SELLER_COLUMNS, *LOCATION_COLUMNS, *ITEM_COLUMNS)
+# Statutory declarations (ONDC @ondc/org/statutory_reqs_*) as flat columns.
+COMMODITY_COLUMNS: Final = (
+    "manufacturer_or_packer_name", "manufacturer_or_packer_address",
+    "common_or_generic_name_of_commodity", "month_year_of_manufacture_packing_import",
+)  # fmt: skip
+FOOD_COLUMNS: Final = {
+    "nutritional_info": "nutritional_info",
+    "additives_info": "additives_info",
+    "brand_owner_fssai_license_no": "brand_owner_FSSAI_license_no",
+}
+COLUMNS: Final = (
+    *SELLER_COLUMNS, *LOCATION_COLUMNS, *ITEM_COLUMNS, *COMMODITY_COLUMNS, *FOOD_COLUMNS,
+)  # fmt: skip
 _BOOLEANS: Final = {"yes": True, "y": True, "true": True, "1": True,
                     "no": False, "n": False, "false": False, "0": False}  # fmt: skip
 _INTEGERS: Final = frozenset({"available", "maximum", "radius_km"})
 _FLAGS: Final = frozenset({"returnable", "cancellable", "available_on_cod"})
+# Numbers a spreadsheet may turn into integers that are really codes.
+_DIGIT_STRINGS: Final = frozenset({"pincode", "std_code", "phone", "brand_owner_fssai_license_no"})
 
 
 def _cell(name: str, value: Any) -> Any:
@@ -50,7 +64,7 @@ def _cell(name: str, value: Any) -> Any:
         return f"{value:.2f}"
     if name == "images" and isinstance(value, str):
         return [part.strip() for part in value.split("|") if part.strip()]
-    if name in ("pincode", "std_code", "phone") and isinstance(value, int):
+    if name in _DIGIT_STRINGS and isinstance(value, int):
         return str(value)
     return value.strip() if isinstance(value, str) else value
 
@@ -70,6 +84,12 @@ def rows_to_document(rows: Iterable[tuple[int, dict[str, Any]]]) -> dict[str, An
             },
         )
         item = {name: values[name] for name in ITEM_COLUMNS if values.get(name) is not None}
+        commodities = {name: str(values[name]) for name in COMMODITY_COLUMNS if values.get(name)}
+        if commodities:
+            item["packaged_commodities"] = commodities
+        food = {key: str(values[col]) for col, key in FOOD_COLUMNS.items() if values.get(col)}
+        if food:
+            item["prepackaged_food"] = food
         item["_row"] = number
         entry["items"].append(item)
     return {"sellers": list(sellers.values())}

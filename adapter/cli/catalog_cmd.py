@@ -23,7 +23,12 @@ FileArgument = Annotated[Path, typer.Argument(exists=True, dir_okay=False, reada
 def _show(report: ImportReport, verb: str) -> None:
     for problem in report.problems:
         typer.echo(f"REFUSED {problem.row}: {problem.field}: {problem.reason}")
-    typer.echo(f"{len(report.landed)} row(s) {verb}, {len(report.problems)} problem(s)")
+    for held in report.held:
+        typer.echo(f"HELD    {held.row}: {held.reason}")
+    typer.echo(
+        f"{len(report.landed)} row(s) {verb}, {len(report.problems)} problem(s), "
+        f"{len(report.held)} held back from buyers by pre-flight checks"
+    )
 
 
 @app.command("validate")

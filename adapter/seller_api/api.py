@@ -20,6 +20,7 @@ from adapter.admin.api import require_operator
 from adapter.catalog.importer import ItemRow, LocationRow, SellerRow
 from adapter.runtime import Runtime
 from adapter.storage.catalog import CatalogStore
+from catalog_sync.preflight import preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.rejections import explain
 
@@ -102,8 +103,12 @@ def seller_router() -> APIRouter:
 
     @router.get("/items")
     async def list_items(request: Request, seller: Seller) -> list[dict[str, Any]]:
-        """This seller's items, with their true stock."""
-        return [_item_json(item) for item in await _catalogue(request).items_of(seller)]
+        """This seller's items, with their true stock and, for an item buyers cannot see
+        yet, the pre-flight reasons it is held back."""
+        return [
+            {**_item_json(item), "held_back": held}
+            for item, held in await _catalogue(request).items_of(seller)
+        ]
 
     @router.put("/items/{sku}")
     async def put_item(request: Request, seller: Seller, sku: str, item: ItemRow) -> dict[str, Any]:
@@ -116,10 +121,10 @@ def seller_router() -> APIRouter:
         entry = await store.seller(seller)
         if entry is None:
             raise HTTPException(status_code=409, detail="location: register a location first")
-        record = ItemRecord(**{**item.model_dump(), "images": tuple(item.images)})
+        record = item.record()
         runtime: Runtime = request.app.state.runtime
         await store.upsert(entry[0], entry[1], [record], now=runtime.clock.now())
-        return _item_json(record)
+        return {**_item_json(record), "held_back": preflight(entry[1], record)}
 
     @router.get("/rejections")
     async def rejections(request: Request, seller: Seller) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapter.storage.database import Database
 from adapter.storage.tables import catalog_rejections, items, locations, seller_keys, sellers
+from catalog_sync.preflight import preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.rejections import Rejection
 
@@ -100,6 +101,8 @@ class CatalogStore:
                     category_id=good.category_id,
                     available=good.available,
                     record=_json(good),
+                    held=preflight(location, good),
+                    published=not preflight(location, good),
                     updated_at=now,
                 )
                 await connection.execute(
@@ -113,14 +116,19 @@ class CatalogStore:
                                 "category_id",
                                 "available",
                                 "record",
+                                "held",
+                                "published",
                             )
                         }
                         | {"updated_at": now},
                     )
                 )
 
-    async def listings(self, *, domain: str | None = None) -> list[Listing]:
-        """Every item with its seller and location, optionally of one domain."""
+    async def listings(
+        self, *, domain: str | None = None, published_only: bool = True
+    ) -> list[Listing]:
+        """Items with their seller and location, optionally of one domain; by default only
+        those that passed pre-flight (the ones buyers may see)."""
         query = (
             select(sellers.c.record, locations.c.record, items.c.record)
             .select_from(
@@ -132,6 +140,8 @@ class CatalogStore:
         )
         if domain is not None:
             query = query.where(items.c.domain == domain)
+        if published_only:
+            query = query.where(items.c.published.is_(True))
         async with self._db.engine.connect() as connection:
             rows = await connection.execute(query)
             return [
@@ -158,16 +168,16 @@ class CatalogStore:
             return None
         return SellerRecord(**row[0]), LocationRecord(**row[1])
 
-    async def items_of(self, code: str) -> list[ItemRecord]:
-        """A seller's items, by SKU."""
+    async def items_of(self, code: str) -> list[tuple[ItemRecord, list[str]]]:
+        """A seller's items by SKU, each with the reasons it is held back (if any)."""
         query = (
-            select(items.c.record)
+            select(items.c.record, items.c.held)
             .select_from(items.join(sellers, items.c.seller_id == sellers.c.id))
             .where(sellers.c.code == code)
             .order_by(items.c.sku)
         )
         async with self._db.engine.connect() as connection:
-            return [_item(record) for (record,) in await connection.execute(query)]
+            return [(_item(record), held) for record, held in await connection.execute(query)]
 
     async def set_stock(
         self, code: str, counts: Sequence[tuple[str, int]], *, now: datetime

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import true
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
@@ -183,6 +185,9 @@ items = Table(
     Column("category_id", String(80), nullable=False),
     Column("available", Integer, nullable=False),
     Column("record", JSON, nullable=False),
+    # Pre-flight reasons the item is held back from on_search; empty when published.
+    Column("held", JSON, nullable=False, server_default="[]"),
+    Column("published", Boolean, nullable=False, server_default=true()),
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("seller_id", "sku"),
     Index(None, "domain", "category_id"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 
 import pytest
@@ -144,5 +145,13 @@ def test_fast_path_and_general_parser_agree(
         signature=signature,
     )
     # ", " separators miss the one-match fast path and take the general parser.
-    general = canonical.replace('",', '"' + separator)
+    parts = [
+        f'keyId="{subscriber_id}|{unique_key_id}|ed25519"',
+        'algorithm="ed25519"',
+        f'created="{created}"',
+        f'expires="{expires}"',
+        'headers="(created) (expires) digest"',
+        f'signature="{base64.b64encode(signature).decode()}"',
+    ]
+    general = "Signature " + separator.join(parts)
     assert signing.parse_header(canonical) == signing.parse_header(general)
