@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
-__all__ = ["item_payload", "matches", "normalise", "provider_payload"]
+__all__ = ["item_payload", "matches", "normalise", "provider_payload", "searchable_text"]
 
 _SPACES: Final = re.compile(r"\s+")
 _IN_STOCK_DISPLAY: Final = "99"
@@ -45,10 +45,15 @@ def matches(item: ItemRecord, query: str, *, category: str | None = None) -> boo
     words = normalise(query).split()
     if not words:
         return True
-    haystack = normalise(
+    haystack = searchable_text(item)
+    return all(word in haystack for word in words)
+
+
+def searchable_text(item: ItemRecord) -> str:
+    """What a search by words looks in: names in both languages, description, category."""
+    return normalise(
         " ".join(filter(None, (item.name, item.name_hi, item.short_desc, item.category_id)))
     )
-    return all(word in haystack for word in words)
 
 
 def _timestamp(now: datetime) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import schemas
 from adapter.storage.catalog import CatalogStore, Listing
-from catalog_sync.transform import matches, provider_payload
+from catalog_sync.transform import matches, normalise, provider_payload
 
 __all__ = ["SqlCatalog"]
 
@@ -48,7 +48,10 @@ class SqlCatalog:
             if intent.provider and intent.provider.id:
                 provider_id = intent.provider.id
         grouped: dict[str, list[Listing]] = defaultdict(list)
-        for listing in await self._store.listings(domain=search.context.domain):
+        candidates = await self._store.listings(
+            domain=search.context.domain, words=normalise(name).split()
+        )
+        for listing in candidates:
             seller, _, item = listing
             if provider_id is not None and seller.code != provider_id:
                 continue

@@ -21,6 +21,7 @@ from adapter.storage.tables import catalog_rejections, items, locations, seller_
 from catalog_sync.preflight import preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.rejections import Rejection
+from catalog_sync.transform import normalise, searchable_text
 
 __all__ = ["CatalogStore", "Listing"]
 
@@ -30,6 +31,30 @@ Listing = tuple[SellerRecord, LocationRecord, ItemRecord]
 def _json(record: Any) -> dict[str, Any]:
     values = dataclasses.asdict(record)
     return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
+
+
+def _item_row(
+    seller_id: int, location_id: int, location: LocationRecord, good: ItemRecord, now: datetime
+) -> dict[str, Any]:
+    held = preflight(location, good)
+    return {
+        "seller_id": seller_id,
+        "location_id": location_id,
+        "sku": good.sku,
+        "domain": good.domain,
+        "category_id": good.category_id,
+        "available": good.available,
+        "record": _json(good),
+        "held": held,
+        "published": not held,
+        "search_text": searchable_text(good),
+        "updated_at": now,
+    }
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _item(values: dict[str, Any]) -> ItemRecord:
@@ -92,19 +117,8 @@ class CatalogStore:
                     ).returning(locations.c.id)
                 )
             ).scalar_one()
-            for good in goods:
-                statement = self._insert(items).values(
-                    seller_id=seller_id,
-                    location_id=location_id,
-                    sku=good.sku,
-                    domain=good.domain,
-                    category_id=good.category_id,
-                    available=good.available,
-                    record=_json(good),
-                    held=preflight(location, good),
-                    published=not preflight(location, good),
-                    updated_at=now,
-                )
+            if goods:
+                statement = self._insert(items)
                 await connection.execute(
                     statement.on_conflict_do_update(
                         index_elements=[items.c.seller_id, items.c.sku],
@@ -118,14 +132,20 @@ class CatalogStore:
                                 "record",
                                 "held",
                                 "published",
+                                "search_text",
+                                "updated_at",
                             )
-                        }
-                        | {"updated_at": now},
-                    )
+                        },
+                    ),
+                    [_item_row(seller_id, location_id, location, good, now) for good in goods],
                 )
 
     async def listings(
-        self, *, domain: str | None = None, published_only: bool = True
+        self,
+        *,
+        domain: str | None = None,
+        published_only: bool = True,
+        words: Sequence[str] = (),
     ) -> list[Listing]:
         """Items with their seller and location, optionally of one domain; by default only
         those that passed pre-flight (the ones buyers may see)."""
@@ -142,6 +162,8 @@ class CatalogStore:
             query = query.where(items.c.domain == domain)
         if published_only:
             query = query.where(items.c.published.is_(True))
+        for word in words:
+            query = query.where(items.c.search_text.like(_like(normalise(word)), escape="\\"))
         async with self._db.engine.connect() as connection:
             rows = await connection.execute(query)
             return [

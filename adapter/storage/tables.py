@@ -188,6 +188,9 @@ items = Table(
     # Pre-flight reasons the item is held back from on_search; empty when published.
     Column("held", JSON, nullable=False, server_default="[]"),
     Column("published", Boolean, nullable=False, server_default=true()),
+    # Names, description and category, normalised (catalog_sync.transform.normalise), so a
+    # search narrows candidates in SQL before the exact match runs.
+    Column("search_text", Text, nullable=False, server_default=""),
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("seller_id", "sku"),
     Index(None, "domain", "category_id"),
