@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -162,8 +162,20 @@ class CatalogStore:
             query = query.where(items.c.domain == domain)
         if published_only:
             query = query.where(items.c.published.is_(True))
-        for word in words:
-            query = query.where(items.c.search_text.like(_like(normalise(word)), escape="\\"))
+        wanted = [normalise(word) for word in words if normalise(word)]
+        indexed = [word for word in wanted if len(word) >= 3]
+        if indexed and self._db.dialect == "sqlite":
+            # The FTS5 trigram index (migration 0003) finds the candidates.
+            phrase = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
+            query = query.where(
+                items.c.id.in_(
+                    select(literal_column("rowid"))
+                    .select_from(text("items_fts"))
+                    .where(text("items_fts MATCH :phrase").bindparams(phrase=phrase))
+                )
+            )
+        for word in wanted:
+            query = query.where(items.c.search_text.like(_like(word), escape="\\"))
         async with self._db.engine.connect() as connection:
             rows = await connection.execute(query)
             return [

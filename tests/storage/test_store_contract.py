@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from adapter.core.clock import FixedClock
 from adapter.storage import InboundRecord, Store, sync_url, upgrade
 from adapter.storage.store import OutboxJob
-from adapter.storage.tables import metadata
+from adapter.storage.tables import include_name, metadata
 
 HINDI_BODY = '{"context":{"action":"search"},"message":{"name":"कुल्लू शॉल ₹4500"}}'.encode()
 
@@ -51,7 +51,8 @@ def _job(clock: FixedClock) -> OutboxJob:
 def test_migrations_match_the_table_definitions(database_url: str) -> None:
     engine = create_engine(sync_url(database_url))
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        differences = compare_metadata(context, metadata)
     engine.dispose()
     assert differences == []
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
-from adapter.storage.tables import metadata
+from adapter.storage.tables import include_name, metadata
 
 _MIGRATION_LOCK = 0x0DC5E11E
 
@@ -26,6 +26,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()
