@@ -131,6 +131,9 @@ async def main() -> None:
           f"  (goals 50 / 200 ms)")  # fmt: skip
     print(f"    baseline p50 {percentile(bare_kept, .5)*1000:7.1f} ms  p99 {percentile(bare_kept, .99)*1000:7.1f} ms"
           f"  (in-memory word match only)  ratio p50 {percentile(ours_kept, .5) / percentile(bare_kept, .5):.1f}x")  # fmt: skip
+    slowest = sorted(kept, key=lambda i: ours[i], reverse=True)[:3]
+    print("    slowest: " + "; ".join(
+        f"{queries[i][0]!r} {ours[i]*1000:.0f} ms, {matched[i]} items" for i in slowest))  # fmt: skip
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  resident memory (peak, this process): {rss:,.0f} MiB")
     print("  change-to-push latency: not measured; incremental push is not built yet")
