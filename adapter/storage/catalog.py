@@ -149,10 +149,24 @@ class CatalogStore:
     ) -> list[Listing]:
         """Items with their seller and location, optionally of one domain; by default only
         those that passed pre-flight (the ones buyers may see)."""
+        wanted = [normalise(word) for word in words if normalise(word)]
+        indexed = [word for word in wanted if len(word) >= 3]
+        source: Any = items
+        if indexed and self._db.dialect == "sqlite":
+            # Drive the query from the FTS5 trigram index (migration 0003): the matching
+            # rows first, then their sellers and locations.
+            phrase = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
+            hits = (
+                select(literal_column("rowid").label("id"))
+                .select_from(text("items_fts"))
+                .where(text("items_fts MATCH :phrase").bindparams(phrase=phrase))
+                .subquery("hits")
+            )
+            source = hits.join(items, items.c.id == hits.c.id)
         query = (
             select(sellers.c.record, locations.c.record, items.c.record)
             .select_from(
-                items.join(sellers, items.c.seller_id == sellers.c.id).join(
+                source.join(sellers, items.c.seller_id == sellers.c.id).join(
                     locations, items.c.location_id == locations.c.id
                 )
             )
@@ -162,18 +176,6 @@ class CatalogStore:
             query = query.where(items.c.domain == domain)
         if published_only:
             query = query.where(items.c.published.is_(True))
-        wanted = [normalise(word) for word in words if normalise(word)]
-        indexed = [word for word in wanted if len(word) >= 3]
-        if indexed and self._db.dialect == "sqlite":
-            # The FTS5 trigram index (migration 0003) finds the candidates.
-            phrase = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
-            query = query.where(
-                items.c.id.in_(
-                    select(literal_column("rowid"))
-                    .select_from(text("items_fts"))
-                    .where(text("items_fts MATCH :phrase").bindparams(phrase=phrase))
-                )
-            )
         for word in wanted:
             query = query.where(items.c.search_text.like(_like(word), escape="\\"))
         async with self._db.engine.connect() as connection:
