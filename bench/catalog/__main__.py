@@ -94,6 +94,9 @@ async def main() -> None:
     products = sorted({(i.name.rsplit(" ", 1)[0], i.domain) for _, _, i in listings})
     queries = [(f"{product.split()[-1]} {design}", domain)
                for product, domain in products for design in DESIGNS[::7]][: args.queries]  # fmt: skip
+    # Broader queries (a design family, ~20x the matches) so large answers are timed too.
+    queries += [(f"{product.split()[-1]} {family}", domain)
+                for product, domain in products for family in ("chevron", "lotus", "snow")]  # fmt: skip
     # The bench's own copies of the catalogue must not tax the timings with GC pauses that a
     # serving process (which holds no such copies) would not have.
     del listings, raw
