@@ -10,8 +10,9 @@ on:
   stays a string, an int stays an int, a bool stays a bool. Where the examples show peers
   disagreeing on a type (``"tracking": "false"``, ``"count": "1"``), the field's type is a
   union of what is actually sent (``Flag``, ``Count``, ``DecimalValue``, ``TagValue``);
-- the order of keys as received is remembered and restored when the model is dumped, so
-  ``dump(parse(raw))`` reproduces the peer's JSON value key for key.
+- the order of keys as received is remembered, and ``schemas.dump`` restores it, so
+  ``dump(parse(raw))`` reproduces the peer's JSON value key for key (a bare
+  ``model_dump`` gives field order).
 
 ``StrictModel`` is for our own seller API: unknown keys are an error there, because a
 seller's typo must not vanish silently.
@@ -26,8 +27,6 @@ from pydantic import (
     ConfigDict,
     ModelWrapValidatorHandler,
     PrivateAttr,
-    SerializerFunctionWrapHandler,
-    model_serializer,
     model_validator,
 )
 
@@ -105,17 +104,9 @@ class WireModel(BaseModel):
             model._wire_keys = keys
         return model
 
-    @model_serializer(mode="wrap")
-    def _restore_key_order(self, handler: SerializerFunctionWrapHandler) -> Any:
-        """Write keys in the order they were received; keys added since go last."""
-        out = handler(self)
-        order = self._wire_keys
-        if order is None or not isinstance(out, dict):
-            return out
-        ordered = {key: out[key] for key in order if key in out}
-        if len(ordered) != len(out):
-            ordered.update((key, value) for key, value in out.items() if key not in ordered)
-        return ordered
+    def wire_key(self, name: str) -> str:
+        """The key a field is written under on the wire (its alias, or its name)."""
+        return self._alias_of.get(name, name)
 
 
 class StrictModel(BaseModel):

@@ -8,10 +8,12 @@ the bytes we sign are the bytes the peer verifies.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel
+
+from schemas._base import WireModel
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -34,4 +36,28 @@ def dump(model: BaseModel) -> bytes:
     body dumps to the JSON value it was parsed from, and a built one contains exactly what
     was given. Non-ASCII text is written as raw UTF-8.
     """
-    return orjson.dumps(model.model_dump(mode="json", by_alias=True, exclude_unset=True))
+    data = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return orjson.dumps(_in_wire_order(model, data))
+
+
+def _in_wire_order(model: Any, data: Any) -> Any:
+    """Put each dumped object's keys back in the order they were received.
+
+    Walks the model and its dump side by side; only objects parsed from the network carry
+    a remembered order, and keys added since go last. Built models keep field order.
+    """
+    if isinstance(model, list) and isinstance(data, list):
+        return [_in_wire_order(m, d) for m, d in zip(model, data, strict=False)]
+    if not (isinstance(model, WireModel) and isinstance(data, dict)):
+        return data
+    for name in model.model_fields_set:
+        key = model.wire_key(name)
+        if key in data:
+            data[key] = _in_wire_order(getattr(model, name), data[key])
+    order = model._wire_keys
+    if order is None:
+        return data
+    ordered = {key: data[key] for key in order if key in data}
+    if len(ordered) != len(data):
+        ordered.update((key, value) for key, value in data.items() if key not in ordered)
+    return ordered
