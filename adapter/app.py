@@ -20,10 +20,11 @@ from redis.asyncio import Redis
 
 from adapter.admin import admin_router
 from adapter.catalog import SqlCatalog
+from adapter.catalog.push import CatalogPush
 from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
-from adapter.core.replies import CatalogPort
+from adapter.core.replies import CatalogPort, Identity
 from adapter.network.authentication import Authenticator
 from adapter.network.health import health_router
 from adapter.network.inbound import beckn_router
@@ -97,6 +98,13 @@ def create_app(
             http=http,
             store=store,
             catalogue=catalogue,
+            push=CatalogPush(
+                catalogue,
+                outbox,
+                wakeup,
+                Identity(settings.subscriber_id, str(settings.subscriber_url)),
+                the_clock,
+            ),
             inbound=InboundWriter(store),
             outbox=outbox,
             state=shared,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.clock import Clock
@@ -30,6 +31,7 @@ class Runtime:
     http: httpx.AsyncClient
     store: Store
     catalogue: CatalogStore
+    push: CatalogPush
     inbound: InboundWriter
     outbox: Outbox
     state: SharedState

@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import datetime
 
 import schemas
+from adapter.core.catalog_inc import incremental_request
 from adapter.storage.catalog import CatalogStore, Listing
 from catalog_sync.transform import matches, normalise, provider_payload
 
@@ -48,9 +49,18 @@ class SqlCatalog:
             if intent.provider and intent.provider.id:
                 provider_id = intent.provider.id
         grouped: dict[str, list[Listing]] = defaultdict(list)
-        candidates = await self._store.listings(
-            domain=search.context.domain, words=normalise(name).split()
-        )
+        incremental = incremental_request(search)
+        if incremental is not None and incremental.start and incremental.end:
+            # An incremental pull: everything that changed in the range, whatever its name.
+            name = ""
+            candidates = await self._store.listings(
+                domain=search.context.domain,
+                changed_between=(incremental.start, incremental.end),
+            )
+        else:
+            candidates = await self._store.listings(
+                domain=search.context.domain, words=normalise(name).split()
+            )
         for listing in candidates:
             seller, _, item = listing
             if provider_id is not None and seller.code != provider_id:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 import schemas
+from adapter.core.catalog_inc import incremental_request
 from adapter.core.context_rules import EdgePolicy, check_context
 from adapter.core.errors import (
     FeatureNotSupported,
@@ -127,6 +128,14 @@ class _Endpoint:
         )
         if self.action not in REPLIES and self.action not in _NO_CALLBACK:
             raise FeatureNotSupported(f"/{self.action} is not supported by this seller app yet")
+        subscription = None
+        if isinstance(parsed, schemas.SearchRequest):
+            try:
+                incremental = incremental_request(parsed)
+            except ValueError as exc:
+                raise InvalidRequest(str(exc), path="message.intent.tags") from None
+            if incremental is not None and incremental.mode != "pull":
+                subscription = incremental.mode  # answered by pushes later, not a reply
         dedupe_key = f"dedupe:{sender.subscriber_id}|{self.action}|{context.message_id}"
         if not await runtime.state.first_seen(dedupe_key, settings.dedupe_window_seconds):
             log.info("duplicate %s %s from %s: ACK, no work", self.action, context.message_id,
@@ -135,7 +144,7 @@ class _Endpoint:
         assert context.bap_uri is not None  # check_context requires both
         assert context.timestamp is not None
         job = None
-        if self.action not in _NO_CALLBACK:
+        if self.action not in _NO_CALLBACK and subscription is None:
             job = OutboxJob(
                 action=self.callback_action,
                 target_url=f"{context.bap_uri.rstrip('/')}/{self.callback_action}",
@@ -167,6 +176,8 @@ class _Endpoint:
             await runtime.wakeup.notify()
         if isinstance(parsed, schemas.CatalogRejectionRequest):
             await _record_rejections(runtime, parsed, sender)
+        if subscription is not None:
+            await _subscribe(runtime, context, sender, start=subscription == "start")
         return ack_response()
 
     async def _record_rejection(
@@ -197,6 +208,28 @@ class _Endpoint:
             await runtime.store.record(record)
         except SQLAlchemyError:
             log.exception("could not audit a NACKed %s", self.action)
+
+
+async def _subscribe(
+    runtime: Runtime, context: schemas.Context, sender: Sender, *, start: bool
+) -> None:
+    """Start or stop pushing a domain's catalogue changes to the buyer app."""
+    assert context.domain is not None  # the context rules require it
+    now = runtime.clock.now()
+    if start:
+        assert context.bap_uri is not None
+        assert context.transaction_id is not None
+        await runtime.catalogue.subscribe(
+            bap_id=sender.subscriber_id,
+            bap_uri=context.bap_uri,
+            domain=context.domain,
+            transaction_id=context.transaction_id,
+            now=now,
+        )
+    else:
+        await runtime.catalogue.unsubscribe(
+            bap_id=sender.subscriber_id, domain=context.domain, now=now
+        )
 
 
 async def _record_rejections(

@@ -124,6 +124,7 @@ def seller_router() -> APIRouter:
         record = item.record()
         runtime: Runtime = request.app.state.runtime
         await store.upsert(entry[0], entry[1], [record], now=runtime.clock.now())
+        await runtime.push.changed(seller, [record.sku])
         return {**_item_json(record), "held_back": preflight(entry[1], record)}
 
     @router.get("/rejections")
@@ -150,6 +151,9 @@ def seller_router() -> APIRouter:
         )
         if unknown and len(unknown) == len(update.items):
             raise HTTPException(status_code=404, detail=f"items.sku: unknown SKUs {unknown}")
+        await runtime.push.changed(
+            seller, [line.sku for line in update.items if line.sku not in unknown]
+        )
         return {"updated": len(update.items) - len(unknown), "unknown_skus": unknown}
 
     return router

@@ -17,7 +17,14 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapter.storage.database import Database
-from adapter.storage.tables import catalog_rejections, items, locations, seller_keys, sellers
+from adapter.storage.tables import (
+    catalog_rejections,
+    catalog_subscriptions,
+    items,
+    locations,
+    seller_keys,
+    sellers,
+)
 from catalog_sync.preflight import preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.rejections import Rejection
@@ -146,6 +153,9 @@ class CatalogStore:
         domain: str | None = None,
         published_only: bool = True,
         words: Sequence[str] = (),
+        changed_between: tuple[datetime, datetime] | None = None,
+        seller_code: str | None = None,
+        skus: Sequence[str] | None = None,
     ) -> list[Listing]:
         """Items with their seller and location, optionally of one domain; by default only
         those that passed pre-flight (the ones buyers may see)."""
@@ -176,6 +186,12 @@ class CatalogStore:
             query = query.where(items.c.domain == domain)
         if published_only:
             query = query.where(items.c.published.is_(True))
+        if changed_between is not None:
+            query = query.where(items.c.updated_at.between(*changed_between))
+        if seller_code is not None:
+            query = query.where(sellers.c.code == seller_code)
+        if skus is not None:
+            query = query.where(items.c.sku.in_(list(skus)))
         for word in wanted:
             query = query.where(items.c.search_text.like(_like(word), escape="\\"))
         async with self._db.engine.connect() as connection:
@@ -316,6 +332,48 @@ class CatalogStore:
                 )
                 for row in rows
             ]
+
+    async def subscribe(
+        self, *, bap_id: str, bap_uri: str, domain: str, transaction_id: str, now: datetime
+    ) -> None:
+        """Start pushing this domain's catalogue changes to a buyer app (one subscription
+        per buyer app and domain: a new start replaces the old)."""
+        async with self._db.transaction() as connection:
+            await self._stop(connection, bap_id, domain, now)
+            await connection.execute(
+                catalog_subscriptions.insert().values(
+                    bap_id=bap_id,
+                    bap_uri=bap_uri,
+                    domain=domain,
+                    transaction_id=transaction_id,
+                    started_at=now,
+                )
+            )
+
+    async def unsubscribe(self, *, bap_id: str, domain: str, now: datetime) -> None:
+        """Stop pushing this domain's changes to a buyer app."""
+        async with self._db.transaction() as connection:
+            await self._stop(connection, bap_id, domain, now)
+
+    @staticmethod
+    async def _stop(connection: Any, bap_id: str, domain: str, now: datetime) -> None:
+        await connection.execute(
+            update(catalog_subscriptions)
+            .where(
+                catalog_subscriptions.c.bap_id == bap_id,
+                catalog_subscriptions.c.domain == domain,
+                catalog_subscriptions.c.stopped_at.is_(None),
+            )
+            .values(stopped_at=now)
+        )
+
+    async def subscriptions(self, domain: str) -> list[dict[str, Any]]:
+        """The live push subscriptions of a domain."""
+        query = select(catalog_subscriptions).where(
+            catalog_subscriptions.c.domain == domain, catalog_subscriptions.c.stopped_at.is_(None)
+        )
+        async with self._db.engine.connect() as connection:
+            return [dict(row._mapping) for row in await connection.execute(query)]
 
 
 def _hash(key: str) -> str:

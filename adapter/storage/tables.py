@@ -36,6 +36,7 @@ from sqlalchemy.types import TypeDecorator
 __all__ = [
     "UtcDateTime",
     "catalog_rejections",
+    "catalog_subscriptions",
     "delivery_attempts",
     "include_name",
     "items",
@@ -235,3 +236,18 @@ _HAND_MADE = ("items_fts", "ix_items_search_text_trgm")
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Alembic's filter: compare everything but the hand-made search indexes."""
     return not (name or "").startswith(_HAND_MADE)
+
+
+# Buyer apps' push subscriptions to incremental catalogue changes (catalog_inc start/stop).
+catalog_subscriptions = Table(
+    "catalog_subscriptions",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("bap_id", String(255), nullable=False),
+    Column("bap_uri", Text, nullable=False),
+    Column("domain", String(16), nullable=False),
+    Column("transaction_id", String(255), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("stopped_at", UtcDateTime(), nullable=True),
+    Index(None, "domain", "stopped_at"),
+)

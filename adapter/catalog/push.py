@@ -1,0 +1,91 @@
+"""Push catalogue changes to subscribed buyer apps (ONDC retail 1.2.0 incremental refresh).
+
+When a seller changes items (price, stock, availability, a new item), each buyer app with
+a live ``catalog_inc`` subscription for the items' domain gets an unsolicited ``on_search``
+with only those items, a fresh message id, its subscription's transaction id and city
+``*``, through the outbox like every callback (retried, parked, audited).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import timedelta
+
+import schemas
+from adapter.coordination.wakeup import Wakeup
+from adapter.core.clock import Clock
+from adapter.core.replies import Identity
+from adapter.storage.catalog import CatalogStore, Listing
+from adapter.storage.outbox import Outbox
+from catalog_sync.transform import provider_payload
+
+__all__ = ["CatalogPush"]
+
+_PUSH_WINDOW = timedelta(minutes=5)
+
+
+class CatalogPush:
+    """Turns "these SKUs of this seller changed" into queued on_search pushes."""
+
+    def __init__(
+        self,
+        store: CatalogStore,
+        outbox: Outbox,
+        wakeup: Wakeup,
+        identity: Identity,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._outbox = outbox
+        self._wakeup = wakeup
+        self._identity = identity
+        self._clock = clock
+
+    async def changed(self, seller_code: str, skus: Sequence[str]) -> int:
+        """Queue a push of these items to every live subscriber; the number queued."""
+        listings = await self._store.listings(seller_code=seller_code, skus=skus)
+        by_domain: dict[str, list[Listing]] = defaultdict(list)
+        for listing in listings:
+            by_domain[listing[2].domain].append(listing)
+        queued = 0
+        now = self._clock.now()
+        for domain, changed in by_domain.items():
+            subscriptions = await self._store.subscriptions(domain)
+            if not subscriptions:
+                continue
+            seller, location, _ = changed[0]
+            provider = provider_payload(seller, location, [i for _, _, i in changed], now=now)
+            for subscription in subscriptions:
+                message_id = str(uuid.uuid4())
+                payload = {
+                    "context": {
+                        "domain": domain,
+                        "country": "IND",
+                        "city": "*",
+                        "action": "on_search",
+                        "core_version": "1.2.0",
+                        "bap_id": subscription["bap_id"],
+                        "bap_uri": subscription["bap_uri"],
+                        "bpp_id": self._identity.subscriber_id,
+                        "bpp_uri": self._identity.subscriber_url,
+                        "transaction_id": subscription["transaction_id"],
+                        "message_id": message_id,
+                        "timestamp": schemas.format_timestamp(now),
+                        "ttl": "PT30S",
+                    },
+                    "message": {"catalog": {"bpp/providers": [provider]}},
+                }
+                await self._outbox.enqueue_unsolicited(
+                    action="on_search",
+                    target_url=f"{subscription['bap_uri'].rstrip('/')}/on_search",
+                    transaction_id=subscription["transaction_id"],
+                    payload=payload,
+                    now=now,
+                    deadline_at=now + _PUSH_WINDOW,
+                )
+                queued += 1
+        if queued:
+            await self._wakeup.notify()
+        return queued
