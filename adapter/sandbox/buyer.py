@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,13 +100,19 @@ class SandboxBuyer:
         self, message_id: str, *, count: int = 1, seconds: float = 30.0
     ) -> list[Received]:
         """The verified callbacks answering ``message_id``, once ``count`` have arrived."""
+        return await self.wait_until(
+            lambda r: r.payload["context"].get("message_id") == message_id,
+            count=count,
+            seconds=seconds,
+        )
+
+    async def wait_until(
+        self, wanted: Callable[[Received], bool], *, count: int = 1, seconds: float = 30.0
+    ) -> list[Received]:
+        """The verified callbacks ``wanted`` picks, once ``count`` of them have arrived."""
 
         def matching() -> list[Received]:
-            return [
-                r
-                for r in self.received
-                if r.problem is None and r.payload["context"].get("message_id") == message_id
-            ]
+            return [r for r in self.received if r.problem is None and wanted(r)]
 
         async with self._arrived:
             await asyncio.wait_for(

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -162,6 +163,53 @@ async def _search_as_buyer(
     )
 
 
+async def _price_change_is_pushed(
+    buyer: SandboxBuyer, buyer_url: str, adapter_url: str, admin_key: str, clock: SystemClock
+) -> Check:
+    """The buyer app subscribes to incremental refresh; the Kullu cooperative changes a
+    shawl's price through the seller API; the buyer app must receive the push."""
+    entry = next(s for s in _demo_sellers() if s["seller"]["district"] == "Kullu")
+    item = {**entry["items"][0], "price": "7500.00"}
+    subscribe = {
+        "context": buyer.context("search", bap_uri=buyer_url, domain=item["domain"], city="*"),
+        "message": {"intent": {"tags": [
+            {"code": "catalog_inc", "list": [{"code": "mode", "value": "start"}]}]}},
+    }  # fmt: skip
+    async with httpx.AsyncClient(base_url=adapter_url, timeout=10.0) as http:
+        await buyer.send(http, f"{adapter_url}/ondc/search", subscribe)
+        admin = {"Authorization": f"Bearer {admin_key}"}
+        code = entry["seller"]["code"]
+        key = (await http.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=admin)).json()
+        started = clock.monotonic()
+        changed = await http.put(
+            f"/seller/v1/items/{item['sku']}",
+            json=item,
+            headers={"Authorization": f"Bearer {key['api_key']}"},
+        )
+    if changed.status_code != 200:
+        return Check("price push", False, f"seller API answered {changed.status_code}")
+    transaction = subscribe["context"]["transaction_id"]
+    try:
+        await buyer.wait_until(
+            lambda r: r.payload["context"].get("transaction_id") == transaction, seconds=30.0
+        )
+    except TimeoutError:
+        return Check("price push", False, "no incremental on_search arrived within 30 s")
+    elapsed = (clock.monotonic() - started) * 1000
+    return Check(
+        "price push",
+        True,
+        f"{item['name']} repriced to ₹{item['price']} by its seller; the subscribed buyer app "
+        f"received the signed incremental on_search {elapsed:.0f} ms later",
+    )
+
+
+def _demo_sellers() -> list[dict[str, Any]]:
+    document: dict[str, Any] = orjson.loads(DEMO_CATALOGUE.read_bytes())
+    sellers: list[dict[str, Any]] = document["sellers"]
+    return sellers
+
+
 async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
     """Run the demo; with ``once`` stop after the checks, else serve until interrupted."""
     options.data_dir.mkdir(parents=True, exist_ok=True)
@@ -213,11 +261,7 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
                 f"{len(report.landed)} ODOP items from {options.catalogue.name} loaded",
             )
         )
-        for words, domain in (
-            ("shawl", "ONDC:RET12"),
-            ("शॉल", "ONDC:RET12"),
-            ("tea", "ONDC:RET10"),
-        ):
+        for words, domain in DEMO_SEARCHES:
             checks.append(
                 await _search_as_buyer(
                     buyer,
@@ -228,6 +272,11 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
                     domain=domain,
                 )
             )
+        checks.append(
+            await _price_change_is_pushed(
+                buyer, buyer_server.url, adapter_server.url, identity["admin_api_key"], clock
+            )
+        )
         for check in checks:
             say(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
         passed = all(check.ok for check in checks)

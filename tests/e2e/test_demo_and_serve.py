@@ -29,6 +29,7 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     assert "ok   search 'शॉल':" in first.stdout
     assert "ok   search 'tea':" in first.stdout
     assert "Kangra Tea" in first.stdout
+    assert "ok   price push: Kullu Shawl repriced" in first.stdout
     assert "FAIL" not in first.stdout
     assert (tmp_path / "demo" / "ondc-seller.db").exists()
     identity = (tmp_path / "demo" / "identity.json").read_bytes()
