@@ -12,6 +12,7 @@ not in the fashion ``attribute`` group, and the Hindi name in a ``localised_name
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,7 +21,15 @@ from typing import Any, Final
 
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
-__all__ = ["item_payload", "matches", "normalise", "provider_payload", "searchable_text"]
+__all__ = [
+    "distance_km",
+    "item_payload",
+    "matches",
+    "normalise",
+    "provider_payload",
+    "searchable_text",
+    "serves",
+]
 
 _SPACES: Final = re.compile(r"\s+")
 _IN_STOCK_DISPLAY: Final = "99"
@@ -190,3 +199,28 @@ def provider_payload(
     if seller.fssai:
         provider["@ondc/org/fssai_license_no"] = seller.fssai
     return provider
+
+
+def distance_km(a: str, b: str) -> float:
+    """Great-circle distance between two ``"lat,lon"`` points, in kilometres."""
+    (lat1, lon1), (lat2, lon2) = ((float(x) for x in p.split(",")) for p in (a, b))
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def serves(location: LocationRecord, *, gps: str | None, pincode: str | None) -> bool:
+    """Whether a location delivers to a buyer's end location (ONDC serviceability).
+
+    Pan-India ("12") serves everywhere; hyperlocal ("10") serves within its radius of the
+    buyer's GPS, or, without GPS, the buyer's own pincode only; intercity ("11") serves
+    its pincode region (same first three digits).
+    """
+    if location.serviceability == "12":
+        return True
+    if location.serviceability == "10":
+        if gps:
+            return distance_km(location.gps, gps) <= location.radius_km
+        return pincode is None or pincode == location.pincode
+    return pincode is None or pincode[:3] == location.pincode[:3]

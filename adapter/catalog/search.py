@@ -15,16 +15,28 @@ from datetime import datetime
 import schemas
 from adapter.core.catalog_inc import incremental_request
 from adapter.storage.catalog import CatalogStore, Listing
-from catalog_sync.transform import matches, normalise, provider_payload
+from catalog_sync.transform import matches, normalise, provider_payload, serves
 
 __all__ = ["SqlCatalog"]
 
 
-def _serves(listing: Listing, city: str | None) -> bool:
+def _serves(listing: Listing, city: str | None, gps: str | None, pincode: str | None) -> bool:
     _, location, _ = listing
-    if location.serviceability == "12" or city in (None, "*"):
-        return True
-    return city == f"std:{location.std_code}"
+    if location.serviceability != "12" and city not in (None, "*", f"std:{location.std_code}"):
+        return False
+    return serves(location, gps=gps, pincode=pincode)
+
+
+def _gps(text: str | None) -> str | None:
+    """A buyer's ``"lat, lon"`` as ``"lat,lon"``, or ``None`` if it is not one."""
+    if not text:
+        return None
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        latitude, longitude = (float(part) for part in parts)
+    except ValueError:
+        return None
+    return f"{latitude},{longitude}"
 
 
 class SqlCatalog:
@@ -41,6 +53,8 @@ class SqlCatalog:
         name = ""
         category: str | None = None
         provider_id: str | None = None
+        gps: str | None = None
+        pincode: str | None = None
         if intent is not None:
             if intent.item and intent.item.descriptor and intent.item.descriptor.name:
                 name = intent.item.descriptor.name
@@ -48,6 +62,11 @@ class SqlCatalog:
                 category = intent.category.id
             if intent.provider and intent.provider.id:
                 provider_id = intent.provider.id
+            end = intent.fulfillment.end if intent.fulfillment else None
+            if end is not None and end.location is not None:
+                gps = _gps(end.location.gps)
+                if end.location.address is not None and not isinstance(end.location.address, list):
+                    pincode = end.location.address.area_code
         grouped: dict[str, list[Listing]] = defaultdict(list)
         incremental = incremental_request(search)
         if incremental is not None and incremental.start and incremental.end:
@@ -65,7 +84,7 @@ class SqlCatalog:
             seller, _, item = listing
             if provider_id is not None and seller.code != provider_id:
                 continue
-            if not _serves(listing, search.context.city):
+            if not _serves(listing, search.context.city, gps, pincode):
                 continue
             if matches(item, name, category=category):
                 grouped[seller.code].append(listing)

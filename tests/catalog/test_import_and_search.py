@@ -127,3 +127,23 @@ async def test_full_catalogue_search_returns_every_item_of_the_domain_grouped_by
     )
     assert {p.id for p in providers} == {"odop-chamba", "odop-kangra"}
     assert all(len(p.items or []) == 1 for p in providers)
+
+
+async def test_a_hyperlocal_seller_is_offered_only_near_the_buyers_end_location(
+    store: Store, clock: FixedClock
+) -> None:
+    data = _demo()
+    kullu = next(s for s in data["sellers"] if s["seller"]["district"] == "Kullu")
+    kullu["location"].update({"serviceability": "10", "radius_km": 25})
+    catalogue = CatalogStore(store.database)
+    await import_catalogue(orjson.dumps(data), catalogue, now=clock.now())
+    near = {"fulfillment": {"end": {"location": {"gps": "31.9579, 77.1095"}}}}
+    far = {"fulfillment": {"end": {"location": {"gps": "31.1033, 77.1722"}}}}
+    found = {}
+    for label, intent in (("near", near), ("far", far)):
+        providers = await SqlCatalog(catalogue).providers_for(
+            _search("shawl", domain="ONDC:RET12", city="*", **intent), now=clock.now()
+        )
+        found[label] = {p.id for p in providers}
+    assert found["near"] == {"odop-kinnaur", "odop-kullu"}
+    assert found["far"] == {"odop-kinnaur"}

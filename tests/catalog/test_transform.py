@@ -10,7 +10,14 @@ import pytest
 
 import schemas
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
-from catalog_sync.transform import item_payload, matches, normalise, provider_payload
+from catalog_sync.transform import (
+    distance_km,
+    item_payload,
+    matches,
+    normalise,
+    provider_payload,
+    serves,
+)
 
 NOW = datetime(2026, 11, 23, 10, 0, 0, 123000, tzinfo=UTC)
 SELLER = SellerRecord(
@@ -91,3 +98,20 @@ def test_provider_payload_is_a_valid_wire_provider_that_round_trips() -> None:
     [serviceability] = payload["tags"]
     assert {"code": "type", "value": "12"} in serviceability["list"]
     assert schemas.dump(provider).count(b"\\u") == 0  # Hindi stays raw UTF-8
+
+
+def test_distance_between_shimla_and_kullu_is_about_ninety_km() -> None:
+    assert 80 < distance_km("31.103300,77.172200", "31.950000,77.110000") < 100
+
+
+def test_serviceability_pan_india_hyperlocal_and_intercity() -> None:
+    shimla = "31.103300,77.172200"
+    hyperlocal = dataclasses.replace(LOCATION, serviceability="10", radius_km=20)
+    intercity = dataclasses.replace(LOCATION, serviceability="11")
+    assert serves(LOCATION, gps=shimla, pincode="171001")  # pan-India
+    assert serves(hyperlocal, gps="31.960000,77.100000", pincode=None)  # a few km away
+    assert not serves(hyperlocal, gps=shimla, pincode=None)  # ninety km away
+    assert serves(hyperlocal, gps=None, pincode="175101")
+    assert not serves(hyperlocal, gps=None, pincode="171001")
+    assert serves(intercity, gps=None, pincode="175125")
+    assert not serves(intercity, gps=None, pincode="171001")
