@@ -154,6 +154,13 @@ class Settings(BaseSettings):
         alias="ONDC_MAX_BODY_BYTES",
         description="Largest request body accepted (large catalogues are normal).",
     )
+    on_search_max_bytes: int = Field(
+        default=190_000,
+        ge=20_000,
+        alias="ONDC_ON_SEARCH_MAX_BYTES",
+        description="Largest on_search body sent; a larger answer is split into several "
+        "on_search callbacks for the same request (many buyer apps refuse bodies over 200 kB).",
+    )
     rate_limit_per_second: int = Field(
         default=200,
         ge=1,

@@ -26,6 +26,7 @@ import pydantic
 
 import schemas
 from adapter.coordination.wakeup import Wakeup
+from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.replies import CatalogPort, Identity, reply_to
 from adapter.settings import Settings
@@ -99,6 +100,7 @@ class Dispatcher:
             return 0
         ready: list[tuple[ClaimedJob, bytes, str | None]] = []
         built: list[tuple[int, bytes, str | None]] = []
+        more: list[dict[str, Any]] = []
         settlements: list[Settlement] = []
         for job in jobs:
             if job.callback_body is not None:
@@ -111,9 +113,22 @@ class Dispatcher:
                 attempt = Attempt(self._clock.now(), None, None, "error", problem)
                 settlements.append(Settlement(job.id, attempt, "failed"))
                 continue
+            if job.action == "on_search":
+                body, *rest = split_on_search(body, self._settings.on_search_max_bytes)
+                more.extend(
+                    Outbox.unsolicited_row(
+                        action=job.action,
+                        target_url=job.target_url,
+                        transaction_id=job.transaction_id,
+                        payload=orjson.loads(part),
+                        now=now,
+                        deadline_at=job.deadline_at,
+                    )
+                    for part in rest
+                )
             built.append((job.id, body, message_id))
             ready.append((job, body, message_id))
-        await self._outbox.save_callbacks(built)
+        await self._outbox.save_callbacks(built, more)
         settlements.extend(
             await asyncio.gather(*(self._send(job, body, mid) for job, body, mid in ready))
         )

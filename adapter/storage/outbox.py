@@ -148,18 +148,51 @@ class Outbox:
                 for row in rows
             ]
 
-    async def save_callbacks(self, built: Sequence[tuple[int, bytes, str | None]]) -> None:
+    async def save_callbacks(
+        self,
+        built: Sequence[tuple[int, bytes, str | None]],
+        more: Sequence[dict[str, Any]] = (),
+    ) -> None:
         """Keep each callback's bytes (job id, body, message id), so every retry sends
-        exactly the same message. One transaction for the batch."""
-        if not built:
+        exactly the same message, and queue ``more`` callbacks (outbox rows, e.g. the further
+        parts of a split answer) in the same transaction."""
+        if not built and not more:
             return
         async with self._db.transaction() as connection:
+            if more:
+                await connection.execute(insert(outbox), list(more))
+            if not built:
+                return
             await connection.execute(
                 update(outbox)
                 .where(outbox.c.id == bindparam("job_id"))
                 .values(callback_body=bindparam("body"), callback_message_id=bindparam("mid")),
                 [{"job_id": j, "body": b, "mid": m} for j, b, m in built],
             )
+
+    @staticmethod
+    def unsolicited_row(
+        *,
+        action: str,
+        target_url: str,
+        transaction_id: str | None,
+        payload: dict[str, Any],
+        now: datetime,
+        deadline_at: datetime,
+    ) -> dict[str, Any]:
+        """An outbox row for a callback of our own, for :meth:`save_callbacks`."""
+        return {
+            "kind": "unsolicited",
+            "action": action,
+            "target_url": target_url,
+            "transaction_id": transaction_id,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+            "deadline_at": deadline_at,
+        }
 
     async def save_callback(self, job_id: int, body: bytes, message_id: str | None) -> None:
         """:meth:`save_callbacks` for one job."""
