@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 
 from adapter.admin import admin_router
 from adapter.catalog import SqlCatalog
+from adapter.catalog.feeds import FeedPoller, HttpFeedSource
 from adapter.catalog.push import CatalogPush
 from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
@@ -57,8 +58,9 @@ def create_app(
 ) -> FastAPI:
     """The adapter as an ASGI app; its parts are opened when the app starts.
 
-    ``dispatch=False`` leaves callbacks in the outbox (for tests that drive the dispatcher
-    by hand); otherwise the lifespan runs this process's dispatcher.
+    ``dispatch=False`` leaves callbacks in the outbox and sellers' feeds unread (for tests
+    that drive the dispatcher and the feed poller by hand); otherwise the lifespan runs this
+    process's dispatcher and feed poller.
     """
     the_clock: Clock = clock or SystemClock()
 
@@ -129,11 +131,18 @@ def create_app(
             catalog=the_catalog,
         )
         app.state.dispatcher = dispatcher
-        task = asyncio.create_task(dispatcher.run()) if dispatch else None
+        runtime: Runtime = app.state.runtime
+        poller = FeedPoller(catalogue, runtime.push, HttpFeedSource(http), shared, the_clock)
+        app.state.feed_poller = poller
+        tasks = (
+            [asyncio.create_task(dispatcher.run()), asyncio.create_task(poller.run())]
+            if dispatch
+            else []
+        )
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

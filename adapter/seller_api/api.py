@@ -10,11 +10,13 @@ could name another seller. Bodies are strict (unknown fields refused); a refused
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from adapter.admin.api import require_operator
 from adapter.catalog.importer import ItemRow, LocationRow, SellerRow
@@ -74,6 +76,13 @@ class StockUpdate(_Strict):
     """Many stock counts at once."""
 
     items: Annotated[list[StockLine], Field(min_length=1, max_length=5000)]
+
+
+class FeedSetup(_Strict):
+    """Where a seller's stock feed is and how often to read it."""
+
+    url: HttpUrl
+    interval_seconds: Annotated[int, Field(ge=60, le=86_400)] = 900
 
 
 class NewKey(_Strict):
@@ -142,6 +151,33 @@ def seller_router() -> APIRouter:
             for rejection, buyer, when in await _catalogue(request).rejections_of(seller)
         ]
 
+    @router.post("/webhooks/stock/{code}")
+    async def stock_webhook(request: Request, code: str) -> dict[str, Any]:
+        """Stock counts pushed by the seller's own system, signed with its webhook secret:
+        ``X-Signature: sha256=<hex HMAC-SHA256 of the raw body>``."""
+        body = await request.body()
+        store = _catalogue(request)
+        secret = await store.webhook_secret(code)
+        given = request.headers.get("x-signature", "").removeprefix("sha256=")
+        expected = hmac.new((secret or "").encode(), body, hashlib.sha256).hexdigest()
+        if secret is None or not hmac.compare_digest(given, expected):
+            raise HTTPException(
+                status_code=401,
+                detail="X-Signature: expected sha256=<hex HMAC-SHA256 of the body> "
+                "made with this seller's webhook secret",
+            )
+        try:
+            update = StockUpdate.model_validate_json(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "body"
+            raise HTTPException(status_code=422, detail=f"{field}: {first['msg']}") from None
+        runtime: Runtime = request.app.state.runtime
+        counts = [(line.sku, line.available) for line in update.items]
+        unknown = await store.set_stock(code, counts, now=runtime.clock.now())
+        await runtime.push.changed(code, [sku for sku, _ in counts if sku not in unknown])
+        return {"updated": len(counts) - len(unknown), "unknown_skus": unknown}
+
     @router.patch("/stock")
     async def update_stock(request: Request, seller: Seller, update: StockUpdate) -> dict[str, Any]:
         """Set the true available count of many SKUs at once; unknown SKUs are listed."""
@@ -181,6 +217,30 @@ def seller_admin_router() -> APIRouter:
             now=runtime.clock.now(),
         )
         return {"seller": code}
+
+    @router.put("/{code}/feed")
+    async def put_feed(request: Request, code: str, feed: FeedSetup) -> dict[str, Any]:
+        """Pull the seller's stock from its own CSV or JSON feed on a schedule."""
+        store = _catalogue(request)
+        if await store.seller(code) is None:
+            raise HTTPException(status_code=404, detail=f"seller {code} does not exist")
+        await store.set_feed(code, str(feed.url), feed.interval_seconds)
+        return {"seller": code, "url": str(feed.url), "interval_seconds": feed.interval_seconds}
+
+    @router.post("/{code}/webhook-secret", status_code=201)
+    async def new_webhook_secret(request: Request, code: str) -> dict[str, str]:
+        """A new secret for the seller's signed stock webhook; shown here once."""
+        store = _catalogue(request)
+        if await store.seller(code) is None:
+            raise HTTPException(status_code=404, detail=f"seller {code} does not exist")
+        runtime: Runtime = request.app.state.runtime
+        secret = await store.new_webhook_secret(code, now=runtime.clock.now())
+        return {
+            "seller": code,
+            "secret": secret,
+            "url": f"/seller/v1/webhooks/stock/{code}",
+            "signature": "X-Signature: sha256=<hex HMAC-SHA256 of the raw body with the secret>",
+        }
 
     @router.post("/{code}/keys", status_code=201)
     async def new_key(request: Request, code: str, body: NewKey) -> dict[str, str]:

@@ -22,7 +22,9 @@ from adapter.storage.tables import (
     catalog_subscriptions,
     items,
     locations,
+    seller_feeds,
     seller_keys,
+    seller_webhooks,
     sellers,
 )
 from catalog_sync.preflight import preflight
@@ -374,6 +376,56 @@ class CatalogStore:
         )
         async with self._db.engine.connect() as connection:
             return [dict(row._mapping) for row in await connection.execute(query)]
+
+    async def set_feed(self, code: str, url: str, interval_seconds: int) -> None:
+        """Pull this seller's stock from ``url`` every ``interval_seconds``."""
+        async with self._db.transaction() as connection:
+            statement = self._insert(seller_feeds).values(
+                seller_code=code, url=url, interval_seconds=interval_seconds
+            )
+            await connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[seller_feeds.c.seller_code],
+                    set_={"url": url, "interval_seconds": interval_seconds},
+                )
+            )
+
+    async def feeds(self) -> list[dict[str, Any]]:
+        """Every seller's stock feed."""
+        async with self._db.engine.connect() as connection:
+            rows = await connection.execute(select(seller_feeds).order_by(seller_feeds.c.id))
+            return [dict(row._mapping) for row in rows]
+
+    async def feed_fetched(self, code: str, *, now: datetime, result: str) -> None:
+        """Record when a feed was read and what came of it."""
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                update(seller_feeds)
+                .where(seller_feeds.c.seller_code == code)
+                .values(last_fetched_at=now, last_result=result[:2000])
+            )
+
+    async def new_webhook_secret(self, code: str, *, now: datetime) -> str:
+        """A new shared secret for the seller's signed stock webhook (replaces the old)."""
+        secret = secrets.token_hex(32)
+        async with self._db.transaction() as connection:
+            statement = self._insert(seller_webhooks).values(
+                seller_code=code, secret=secret, created_at=now
+            )
+            await connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[seller_webhooks.c.seller_code],
+                    set_={"secret": secret, "created_at": now},
+                )
+            )
+        return secret
+
+    async def webhook_secret(self, code: str) -> str | None:
+        """The seller's webhook secret, if one was issued."""
+        query = select(seller_webhooks.c.secret).where(seller_webhooks.c.seller_code == code)
+        async with self._db.engine.connect() as connection:
+            secret: str | None = (await connection.execute(query)).scalar_one_or_none()
+            return secret
 
 
 def _hash(key: str) -> str:

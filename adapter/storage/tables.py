@@ -44,7 +44,9 @@ __all__ = [
     "messages",
     "metadata",
     "outbox",
+    "seller_feeds",
     "seller_keys",
+    "seller_webhooks",
     "sellers",
 ]
 
@@ -250,4 +252,26 @@ catalog_subscriptions = Table(
     Column("started_at", UtcDateTime(), nullable=False),
     Column("stopped_at", UtcDateTime(), nullable=True),
     Index(None, "domain", "stopped_at"),
+)
+
+# Sellers' stock feeds (CSV or JSON of SKU and available count at a URL), pulled on a
+# schedule, and the shared secret of their signed stock webhooks.
+seller_feeds = Table(
+    "seller_feeds",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_code", String(64), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("interval_seconds", Integer, nullable=False),
+    Column("last_fetched_at", UtcDateTime(), nullable=True),
+    Column("last_result", Text, nullable=True),
+)
+
+seller_webhooks = Table(
+    "seller_webhooks",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_code", String(64), nullable=False, unique=True),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )

@@ -1,0 +1,112 @@
+"""Pull sellers' stock from their own systems: the feed connector.
+
+Each seller may publish a CSV or JSON feed of SKU and true available count at a URL; the
+poller reads every feed when its interval is due, applies the counts, pushes the changes
+to subscribed buyer apps and records what happened. With several adapter processes, a
+shared-state claim per feed and interval means one process reads each feed once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+import httpx
+from sqlalchemy.exc import SQLAlchemyError
+
+from adapter.catalog.push import CatalogPush
+from adapter.coordination.port import SharedState
+from adapter.core.clock import Clock
+from adapter.core.errors import SharedStateUnavailable
+from adapter.storage.catalog import CatalogStore
+from catalog_sync.stock_feed import parse_stock_feed
+
+__all__ = ["FeedPoller", "HttpFeedSource", "StockSource"]
+
+log = logging.getLogger(__name__)
+
+
+class StockSource(Protocol):
+    """Where a seller's stock feed comes from."""
+
+    async def fetch(self, url: str) -> bytes:
+        """The feed's bytes; raises ``httpx.HTTPError`` when it cannot be read."""
+        ...
+
+
+class HttpFeedSource:
+    """Feeds over HTTP(S), with explicit timeouts and a size limit."""
+
+    def __init__(self, http: httpx.AsyncClient, *, max_bytes: int = 5_000_000) -> None:
+        self._http = http
+        self._max_bytes = max_bytes
+
+    async def fetch(self, url: str) -> bytes:
+        """GET the feed; a non-2xx answer or an oversized body is an error."""
+        response = await self._http.get(url, timeout=httpx.Timeout(10.0))
+        response.raise_for_status()
+        if len(response.content) > self._max_bytes:
+            raise httpx.HTTPError(f"feed is larger than {self._max_bytes} bytes")
+        return response.content
+
+
+class FeedPoller:
+    """Reads due feeds and applies them."""
+
+    def __init__(
+        self,
+        store: CatalogStore,
+        push: CatalogPush,
+        source: StockSource,
+        state: SharedState,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._push = push
+        self._source = source
+        self._state = state
+        self._clock = clock
+
+    async def run(self, every_seconds: float = 10.0) -> None:
+        """Poll until cancelled."""
+        while True:
+            try:
+                await self.run_once()
+            except (SQLAlchemyError, SharedStateUnavailable):
+                log.exception("stock feed round failed; retrying")
+            await asyncio.sleep(every_seconds)
+
+    async def run_once(self) -> int:
+        """Read every due feed once; the number read."""
+        now = self._clock.now()
+        read = 0
+        for feed in await self._store.feeds():
+            last = feed["last_fetched_at"]
+            interval = feed["interval_seconds"]
+            if last is not None and (now - last).total_seconds() < interval:
+                continue
+            slot = int(now.timestamp() // interval)
+            if not await self._state.first_seen(f"feed:{feed['seller_code']}:{slot}", interval):
+                continue  # another process has this round
+            await self._read(feed["seller_code"], feed["url"])
+            read += 1
+        return read
+
+    async def _read(self, code: str, url: str) -> None:
+        now = self._clock.now()
+        try:
+            content = await self._source.fetch(url)
+        except httpx.HTTPError as exc:
+            await self._store.feed_fetched(code, now=now, result=f"could not read {url}: {exc}")
+            return
+        feed = parse_stock_feed(content)
+        unknown = await self._store.set_stock(code, feed.counts, now=now) if feed.counts else []
+        changed = [sku for sku, _ in feed.counts if sku not in unknown]
+        if changed:
+            await self._push.changed(code, changed)
+        problems = feed.problems + [f"unknown SKU {sku}" for sku in unknown]
+        summary = f"{len(changed)} SKU(s) updated"
+        if problems:
+            summary += "; " + "; ".join(problems[:20])
+        await self._store.feed_fetched(code, now=now, result=summary)

@@ -1,0 +1,88 @@
+"""Stock from sellers' systems: a feed pulled on a schedule, and a signed webhook."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+
+import httpx
+import orjson
+
+from adapter.core.clock import FixedClock
+from catalog_sync.stock_feed import parse_stock_feed
+from tests.network.peers import edge, search_body, signed
+from tests.network.test_seller_api import ADMIN, _entry, _register
+
+
+def test_csv_and_json_feeds_are_read_and_bad_lines_reported() -> None:
+    csv_feed = parse_stock_feed(b"sku,available,note\nA,3,x\nB,-1,y\n,4,z\nC,many,w\n")
+    assert csv_feed.counts == [("A", 3)]
+    assert csv_feed.problems == [
+        "row 3: available -1 is negative",
+        "row 4: sku is missing",
+        "row 5: available 'many' is not a whole number",
+    ]
+    json_feed = parse_stock_feed(b'{"items": [{"sku": "A", "available": "7"}, 3]}')
+    assert json_feed.counts == [("A", 7)]
+    assert json_feed.problems == ["item 2: expected an object"]
+    assert parse_stock_feed(b"name,qty\nA,1\n").problems == [
+        "feed: CSV header must name the columns sku and available"
+    ]
+
+
+async def test_a_sellers_feed_is_pulled_applied_and_reported(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        code, key = await _register(net, "Kinnaur")
+        for item in _entry("Kinnaur")["items"]:
+            await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+        skus = [item["sku"] for item in _entry("Kinnaur")["items"]]
+        feed = f"sku,available\n{skus[0]},0\n{skus[1]},42\nno-such-sku,1\n".encode()
+        net.router.get("https://erp.kinnaur.example/stock.csv").mock(
+            return_value=httpx.Response(200, content=feed)
+        )
+        setup = {"url": "https://erp.kinnaur.example/stock.csv", "interval_seconds": 300}
+        response = await net.client.put(f"/admin/v1/sellers/{code}/feed", json=setup, headers=ADMIN)
+        assert response.status_code == 200
+        poller = net.app.state.feed_poller
+        assert await poller.run_once() == 1
+        assert await poller.run_once() == 0  # not due again for 300 s
+        listed = (await net.client.get("/seller/v1/items", headers=key)).json()
+        counts = {i["sku"]: i["available"] for i in listed}
+        assert (counts[skus[0]], counts[skus[1]]) == (0, 42)
+        [feed_row] = await net.app.state.runtime.catalogue.feeds()
+        assert feed_row["last_result"] == "2 SKU(s) updated; unknown SKU no-such-sku"
+        clock.advance(301)
+        net.router.get("https://erp.kinnaur.example/stock.csv").mock(
+            return_value=httpx.Response(503)
+        )
+        assert await poller.run_once() == 1
+        [feed_row] = await net.app.state.runtime.catalogue.feeds()
+        assert "could not read" in feed_row["last_result"]
+
+
+async def test_a_signed_webhook_sets_stock_and_a_bad_signature_is_refused(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        code, key = await _register(net, "Kullu")
+        item = _entry("Kullu")["items"][0]
+        await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+        issued = await net.client.post(f"/admin/v1/sellers/{code}/webhook-secret", headers=ADMIN)
+        secret = issued.json()["secret"]
+        body = orjson.dumps({"items": [{"sku": item["sku"], "available": 0}]})
+        good = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        url = f"/seller/v1/webhooks/stock/{code}"
+        bad = await net.client.post(url, content=body, headers={"X-Signature": "sha256=00"})
+        assert bad.status_code == 401
+        assert "X-Signature" in bad.json()["detail"]
+        ok = await net.client.post(url, content=body, headers={"X-Signature": good})
+        assert ok.json() == {"updated": 1, "unknown_skus": []}
+        body = search_body(clock, domain="ONDC:RET12")
+        await net.post("search", body, signed(body, clock))
+        await net.dispatch()
+        catalog = orjson.loads(net.received[-1].content)["message"]["catalog"]
+        kullu = [p for p in catalog["bpp/providers"] if p["id"] == code]
+        assert kullu[0]["items"][0]["quantity"]["available"] == {"count": "0"}
