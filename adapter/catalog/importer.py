@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Protocol
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -241,12 +242,34 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
     return accepted, report
 
 
+class Changed(Protocol):
+    """Told which items of a seller an import changed (the catalogue push)."""
+
+    async def changed(self, seller_code: str, skus: Sequence[str]) -> int:
+        """Push these items to subscribed buyer apps; the number of pushes queued."""
+        ...
+
+
 async def import_catalogue(
-    raw: bytes, store: CatalogStore, *, now: datetime, name: str = "catalogue.json"
+    raw: bytes,
+    store: CatalogStore,
+    *,
+    now: datetime,
+    name: str = "catalogue.json",
+    push: Changed | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import a catalogue file's bytes (kind by ``name``): good rows land (updating by SKU),
-    bad rows are reported."""
+    bad rows are reported; ``push`` is told what changed; ``progress(done, total)`` follows
+    the rows as they land."""
     accepted, report = read_catalogue_file(name, raw)
+    total = sum(len(goods) for _, _, goods in accepted)
+    done = 0
     for seller, location, goods in accepted:
         await store.upsert(seller, location, goods, now=now)
+        if push is not None and goods:
+            await push.changed(seller.code, [item.sku for item in goods])
+        done += len(goods)
+        if progress is not None:
+            progress(done, total)
     return report

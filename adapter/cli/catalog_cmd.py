@@ -7,13 +7,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from adapter.catalog.importer import ImportReport, import_catalogue, read_catalogue_file
+from adapter.catalog.push import CatalogPush
 from adapter.catalog.spreadsheet import template_csv, template_xlsx
 from adapter.cli.settings_loader import settings_or_exit
+from adapter.coordination.wakeup import LocalWakeup
 from adapter.core.clock import SystemClock
+from adapter.core.replies import Identity
 from adapter.storage import Database, upgrade
 from adapter.storage.catalog import CatalogStore
+from adapter.storage.outbox import Outbox
 
 app = typer.Typer(help="Sellers' catalogues: bulk files.", no_args_is_help=True)
 
@@ -48,10 +53,28 @@ def import_file(file: FileArgument) -> None:
 
     async def run() -> ImportReport:
         database = Database.connect(settings.database_url)
+        clock = SystemClock()
+        store = CatalogStore(database)
+        identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
+        # Pushes are queued in the shared outbox; a running adapter delivers them.
+        push = CatalogPush(store, Outbox(database), LocalWakeup(), identity, clock)
         try:
-            return await import_catalogue(
-                raw, CatalogStore(database), now=SystemClock().now(), name=file.name
-            )
+            with Progress(
+                TextColumn("importing {task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=True,
+            ) as bar:
+                task = bar.add_task(file.name, total=None)
+                return await import_catalogue(
+                    raw,
+                    store,
+                    now=clock.now(),
+                    name=file.name,
+                    push=push,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
         finally:
             await database.dispose()
 

@@ -10,8 +10,16 @@ import pytest
 
 import schemas
 import signing
+from adapter.catalog.importer import import_catalogue
+from adapter.catalog.push import CatalogPush
+from adapter.coordination.wakeup import LocalWakeup
 from adapter.core.catalog_inc import incremental_request
 from adapter.core.clock import FixedClock
+from adapter.core.replies import Identity
+from adapter.storage import Store
+from adapter.storage.catalog import CatalogStore
+from adapter.storage.outbox import Outbox
+from tests.catalog.test_import_and_search import DEMO
 from tests.network.peers import Edge, context, edge, signed
 from tests.network.test_seller_api import _entry, _register
 from tests.schemas.examples import EXAMPLES_DIR
@@ -119,3 +127,28 @@ async def test_a_malformed_incremental_search_is_nacked_naming_the_tags(
         response = await net.post("search", bad, signed(bad, clock))
         assert response.status_code == 400
         assert response.json()["error"]["path"] == "message.intent.tags"
+
+
+async def test_a_file_import_pushes_its_changes_and_reports_progress(
+    store: Store, clock: FixedClock
+) -> None:
+    catalogue = CatalogStore(store.database)
+    outbox = Outbox(store.database)
+    await catalogue.subscribe(
+        bap_id="buyer.example", bap_uri="https://buyer.example/ondc", domain="ONDC:RET12",
+        transaction_id="t-sub", now=clock.now(),
+    )  # fmt: skip
+    push = CatalogPush(catalogue, outbox, LocalWakeup(), Identity("s", "https://s"), clock)
+    seen: list[tuple[int, int]] = []
+    report = await import_catalogue(
+        DEMO, catalogue, now=clock.now(), push=push, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen[-1] == (len(report.landed), len(report.landed))
+    jobs = await outbox.jobs(status="pending")
+    demo = orjson.loads(DEMO)["sellers"]
+    sellers_with_fashion = {s["seller"]["code"] for s in demo
+                            if any(i["domain"] == "ONDC:RET12" for i in s["items"])}  # fmt: skip
+    assert len(jobs) == len(sellers_with_fashion)
+    assert all(job["transaction_id"] == "t-sub" for job in jobs)
+    pushed = {job["payload"]["message"]["catalog"]["bpp/providers"][0]["id"] for job in jobs}
+    assert pushed == sellers_with_fashion
