@@ -94,19 +94,15 @@ def create_app(
         catalogue = CatalogStore(database)
         the_catalog: CatalogPort = catalog or SqlCatalog(catalogue)
         outbox = Outbox(database)
+        identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
+        push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
             http=http,
             store=store,
             catalogue=catalogue,
-            push=CatalogPush(
-                catalogue,
-                outbox,
-                wakeup,
-                Identity(settings.subscriber_id, str(settings.subscriber_url)),
-                the_clock,
-            ),
+            push=push,
             inbound=InboundWriter(store),
             outbox=outbox,
             state=shared,
@@ -131,8 +127,7 @@ def create_app(
             catalog=the_catalog,
         )
         app.state.dispatcher = dispatcher
-        runtime: Runtime = app.state.runtime
-        poller = FeedPoller(catalogue, runtime.push, HttpFeedSource(http), shared, the_clock)
+        poller = FeedPoller(catalogue, push, HttpFeedSource(http), shared, the_clock)
         app.state.feed_poller = poller
         tasks = (
             [asyncio.create_task(dispatcher.run()), asyncio.create_task(poller.run())]

@@ -86,8 +86,9 @@ class RedisWakeup:
         await self._local.wait(seconds)
 
     async def close(self) -> None:
-        """Stop listening."""
+        """Stop listening and close the connection."""
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
+        await self._redis.aclose()
