@@ -129,18 +129,24 @@ def create_app(
         app.state.dispatcher = dispatcher
         poller = FeedPoller(catalogue, push, HttpFeedSource(http), shared, the_clock)
         app.state.feed_poller = poller
+        stop = asyncio.Event()
         tasks = (
-            [asyncio.create_task(dispatcher.run()), asyncio.create_task(poller.run())]
+            [asyncio.create_task(dispatcher.run(stop)), asyncio.create_task(poller.run(stop))]
             if dispatch
             else []
         )
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            # Background work stops between rounds, so no database call is cut off; a round
+            # that does not end in time (a peer slower than every timeout) is cancelled.
+            stop.set()
+            if tasks:
+                _, late = await asyncio.wait(tasks, timeout=20.0)
+                for task in late:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await wakeup.close()
             await http.aclose()
             if state is None:

@@ -9,6 +9,7 @@ shared-state claim per feed and interval means one process reads each feed once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Protocol
 
@@ -68,14 +69,15 @@ class FeedPoller:
         self._state = state
         self._clock = clock
 
-    async def run(self, every_seconds: float = 10.0) -> None:
-        """Poll until cancelled."""
-        while True:
+    async def run(self, stop: asyncio.Event, every_seconds: float = 10.0) -> None:
+        """Poll until ``stop`` is set, finishing a round in progress first."""
+        while not stop.is_set():
             try:
                 await self.run_once()
             except (SQLAlchemyError, SharedStateUnavailable):
                 log.exception("stock feed round failed; retrying")
-            await asyncio.sleep(every_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every_seconds)
 
     async def run_once(self) -> int:
         """Read every due feed once; the number read."""

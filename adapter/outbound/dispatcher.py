@@ -17,6 +17,7 @@ import logging
 import random
 import socket
 import uuid
+from collections.abc import Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -75,16 +76,17 @@ class Dispatcher:
         self.worker = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self._timeout = httpx.Timeout(connect=2.0, read=5.0, write=5.0, pool=2.0)
 
-    async def run(self) -> None:
-        """Deliver until cancelled."""
-        while True:
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; a round in progress is finished first, so no
+        database call is cut off halfway."""
+        while not stop.is_set():
             try:
                 handled = await self.run_once()
             except Exception:  # the loop must outlive a database hiccup; logged, retried
                 log.exception("outbox dispatcher iteration failed; retrying")
                 handled = 0
             if not handled:
-                await self._wakeup.wait(self._idle_poll)
+                await _first_of(self._wakeup.wait(self._idle_poll), stop.wait())
 
     async def run_once(self) -> int:
         """Claim the due jobs and deliver them concurrently; the number handled.
@@ -192,6 +194,17 @@ class Dispatcher:
             )  # fmt: skip
             return Settlement(job.id, attempt, "failed")
         return Settlement(job.id, attempt, "pending", next_attempt_at=next_at)
+
+
+async def _first_of(*waits: Coroutine[Any, Any, Any]) -> None:
+    """Wait until the first of ``waits`` is done; cancel the others."""
+    tasks = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _sent_row(
