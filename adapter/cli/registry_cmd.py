@@ -16,17 +16,12 @@ from adapter.core.clock import SystemClock
 from adapter.registry.client import RegistryClient
 from adapter.registry.self_test import Check, run_self_test
 from adapter.registry.subscription import Entity, subscribe_payload
+from catalog_sync.preflight import HIMACHAL_STD_CODES
 
 app = typer.Typer(help="Onboarding with the ONDC registry.", no_args_is_help=True)
 
-# The STD codes of Himachal Pradesh's 12 district headquarters, Bilaspur to Una.
-HIMACHAL_CITIES = ",".join(
-    f"std:{code}"
-    for code in (
-        "01978", "01899", "01972", "01892", "01786", "01902",
-        "01900", "0177", "01792", "01702", "01975", "01905",
-    )
-)  # fmt: skip
+# Every Himachal Pradesh district headquarters' STD code.
+HIMACHAL_CITIES = ",".join(f"std:{code}" for code in sorted(HIMACHAL_STD_CODES))
 
 
 @app.command("subscribe-payload")

@@ -49,7 +49,7 @@ class Authenticator:
             raise AuthenticationFailed(f"{name} header: {exc}") from exc
         key = await self._keys.public_key(params.subscriber_id, params.unique_key_id)
         try:
-            return signing.verify(body, params, key, now=self._clock.timestamp(), skew=self._skew)
+            return signing.verify(body, params, key, now=now, skew=self._skew)
         except signing.SignatureError as exc:
             raise AuthenticationFailed(f"{name} header: {exc}") from exc
 

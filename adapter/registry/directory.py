@@ -112,12 +112,6 @@ class KeyDirectory:
             self._local.clear()
         self._local[cache_key] = (key, until)
 
-    async def forget(self, subscriber_id: str, unique_key_id: str) -> None:
-        """Drop a cached key, e.g. after the registry announces a revocation."""
-        cache_key = self._cache_key(subscriber_id, unique_key_id)
-        self._local.pop(cache_key, None)
-        await self._state.delete(cache_key)
-
     async def _look_up(self, subscriber_id: str, unique_key_id: str) -> signing.PublicKey:
         try:
             records = await self._registry.lookup(subscriber_id=subscriber_id, ukId=unique_key_id)

@@ -13,8 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import literal_column, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapter.storage.database import Database
 from adapter.storage.tables import (
@@ -83,9 +81,6 @@ class CatalogStore:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def _insert(self, table: Any) -> Any:
-        return (sqlite_insert if self._db.dialect == "sqlite" else postgresql_insert)(table)
-
     async def upsert(
         self,
         seller: SellerRecord,
@@ -96,7 +91,7 @@ class CatalogStore:
     ) -> None:
         """Create or update a seller with one location and its items, in one transaction."""
         async with self._db.transaction() as connection:
-            statement = self._insert(sellers).values(
+            statement = self._db.insert(sellers).values(
                 code=seller.code, record=_json(seller), updated_at=now
             )
             seller_id = (
@@ -107,7 +102,7 @@ class CatalogStore:
                     ).returning(sellers.c.id)
                 )
             ).scalar_one()
-            statement = self._insert(locations).values(
+            statement = self._db.insert(locations).values(
                 seller_id=seller_id,
                 code=location.code,
                 std_code=location.std_code,
@@ -127,7 +122,7 @@ class CatalogStore:
                 )
             ).scalar_one()
             if goods:
-                statement = self._insert(items)
+                statement = self._db.insert(items)
                 await connection.execute(
                     statement.on_conflict_do_update(
                         index_elements=[items.c.seller_id, items.c.sku],
@@ -380,7 +375,7 @@ class CatalogStore:
     async def set_feed(self, code: str, url: str, interval_seconds: int) -> None:
         """Pull this seller's stock from ``url`` every ``interval_seconds``."""
         async with self._db.transaction() as connection:
-            statement = self._insert(seller_feeds).values(
+            statement = self._db.insert(seller_feeds).values(
                 seller_code=code, url=url, interval_seconds=interval_seconds
             )
             await connection.execute(
@@ -409,7 +404,7 @@ class CatalogStore:
         """A new shared secret for the seller's signed stock webhook (replaces the old)."""
         secret = secrets.token_hex(32)
         async with self._db.transaction() as connection:
-            statement = self._insert(seller_webhooks).values(
+            statement = self._db.insert(seller_webhooks).values(
                 seller_code=code, secret=secret, created_at=now
             )
             await connection.execute(

@@ -13,7 +13,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -87,6 +89,10 @@ class Database:
             target, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
         )
         return cls(engine=engine, dialect="postgresql")
+
+    def insert(self, table: Table) -> Any:
+        """An INSERT for this dialect, with its ``ON CONFLICT`` clauses available."""
+        return (sqlite_insert if self.dialect == "sqlite" else postgresql_insert)(table)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

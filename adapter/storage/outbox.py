@@ -194,10 +194,6 @@ class Outbox:
             "deadline_at": deadline_at,
         }
 
-    async def save_callback(self, job_id: int, body: bytes, message_id: str | None) -> None:
-        """:meth:`save_callbacks` for one job."""
-        await self.save_callbacks([(job_id, body, message_id)])
-
     async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
         """Record each attempt, move each job to its status and audit the messages sent,
         in one transaction. A job whose lease ``worker`` lost is left alone (False)."""

@@ -13,8 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, text
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapter.storage.database import Database
 from adapter.storage.tables import messages, outbox
@@ -112,8 +110,7 @@ class Store:
     def _insert_unless_duplicate(self) -> Any:
         # ON CONFLICT on the partial unique index of inbound messages: a duplicate is
         # skipped by the database itself, while every other constraint still raises.
-        dialect_insert = sqlite_insert if self._db.dialect == "sqlite" else postgresql_insert
-        return dialect_insert(messages).on_conflict_do_nothing(
+        return self._db.insert(messages).on_conflict_do_nothing(
             index_elements=[messages.c.peer_id, messages.c.action, messages.c.message_id],
             index_where=text("direction = 'in'"),
         )
@@ -125,14 +122,6 @@ class Store:
                 select(messages)
                 .where(messages.c.transaction_id == transaction_id)
                 .order_by(messages.c.received_at, messages.c.id)
-            )
-            return [dict(row._mapping) for row in rows]
-
-    async def pending_jobs(self) -> list[dict[str, Any]]:
-        """Outbox jobs not yet delivered or parked, oldest first."""
-        async with self._db.engine.connect() as connection:
-            rows = await connection.execute(
-                select(outbox).where(outbox.c.status == "pending").order_by(outbox.c.id)
             )
             return [dict(row._mapping) for row in rows]
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapter.core.clock import FixedClock
 from adapter.storage import InboundRecord, Store, sync_url, upgrade
+from adapter.storage.outbox import Outbox
 from adapter.storage.store import OutboxJob
 from adapter.storage.tables import include_name, metadata
 
@@ -71,7 +72,7 @@ async def test_inbound_message_and_its_job_are_written_together(
     assert audited["body"] == HINDI_BODY
     assert audited["headers"] == {"authorization": "Signature keyId=..."}
     assert audited["received_at"].replace(tzinfo=None) == clock.now().replace(tzinfo=None)
-    [job] = await store.pending_jobs()
+    [job] = await Outbox(store.database).jobs(status="pending")
     assert job["inbound_id"] == row
     assert job["payload"]["note"] == "शॉल"
     assert job["status"] == "pending"
@@ -83,7 +84,7 @@ async def test_duplicate_message_id_writes_nothing_twice(store: Store, clock: Fi
     assert first is not None
     assert again is None
     assert len(await store.messages_for_transaction("t-1")) == 1
-    assert len(await store.pending_jobs()) == 1
+    assert len(await Outbox(store.database).jobs(status="pending")) == 1
 
 
 async def test_same_message_id_from_another_peer_is_not_a_duplicate(
