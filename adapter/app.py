@@ -13,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
@@ -25,25 +26,36 @@ from adapter.catalog.push import CatalogPush
 from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
-from adapter.core.replies import CatalogPort, Identity
+from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.network.authentication import Authenticator
 from adapter.network.health import health_router
 from adapter.network.inbound import beckn_router
 from adapter.network.onboarding import onboarding_router
 from adapter.outbound.dispatcher import Dispatcher
+from adapter.outbound.order_desk import OrderDesk, OrderTimers
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.seller_api import seller_admin_router, seller_router
+from adapter.seller_api.orders import seller_orders_router
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 
 __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
+
+
+def order_policy(settings: Settings) -> OrderPolicy:
+    """The marketplace's order terms, from the settings."""
+    return OrderPolicy(
+        hold=timedelta(seconds=settings.stock_hold_seconds),
+        finder_fee_amount=settings.buyer_finder_fee_percent,
+    )
 
 
 def create_app(
@@ -95,6 +107,8 @@ def create_app(
         the_catalog: CatalogPort = catalog or SqlCatalog(catalogue)
         outbox = Outbox(database)
         identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
+        order_store = OrderStore(database)
+        desk = OrderDesk(order_store, wakeup, identity, the_clock)
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         app.state.runtime = Runtime(
             settings=settings,
@@ -110,6 +124,8 @@ def create_app(
             registry=registry,
             keys=keys,
             authenticator=Authenticator(keys, the_clock, skew_seconds=settings.clock_skew_seconds),
+            orders=order_store,
+            desk=desk,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -125,13 +141,19 @@ def create_app(
             clock=the_clock,
             wakeup=wakeup,
             catalog=the_catalog,
+            orders=order_store,
+            policy=order_policy(settings),
         )
         app.state.dispatcher = dispatcher
         poller = FeedPoller(catalogue, push, HttpFeedSource(http), shared, the_clock)
         app.state.feed_poller = poller
         stop = asyncio.Event()
         tasks = (
-            [asyncio.create_task(dispatcher.run(stop)), asyncio.create_task(poller.run(stop))]
+            [
+                asyncio.create_task(dispatcher.run(stop)),
+                asyncio.create_task(poller.run(stop)),
+                asyncio.create_task(OrderTimers(order_store, desk, the_clock).run(stop)),
+            ]
             if dispatch
             else []
         )
@@ -165,4 +187,5 @@ def create_app(
     app.include_router(admin_router())
     app.include_router(seller_admin_router())
     app.include_router(seller_router())
+    app.include_router(seller_orders_router())
     return app

@@ -11,11 +11,13 @@ from adapter.coordination.port import SharedState
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.clock import Clock
 from adapter.network.authentication import Authenticator
+from adapter.outbound.order_desk import OrderDesk
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.settings import Settings
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 from adapter.storage.store import Store
 
@@ -39,3 +41,5 @@ class Runtime:
     registry: RegistryClient
     keys: KeyDirectory
     authenticator: Authenticator
+    orders: OrderStore
+    desk: OrderDesk

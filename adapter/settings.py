@@ -167,6 +167,21 @@ class Settings(BaseSettings):
         alias="ONDC_RATE_LIMIT_PER_SECOND",
         description="Requests per second accepted from one network subscriber.",
     )
+    stock_hold_seconds: int = Field(
+        default=900,
+        ge=30,
+        le=86_400,
+        alias="ONDC_STOCK_HOLD_SECONDS",
+        description="How long stock quoted in on_select/on_init stays held for the buyer "
+        "before other buyers may have it again (a confirm inside it cannot be oversold).",
+    )
+    buyer_finder_fee_percent: str = Field(
+        default="3",
+        pattern=r"^\d{1,2}(\.\d{1,2})?$",
+        alias="ONDC_BUYER_FINDER_FEE_PERCENT",
+        description="Buyer app finder fee offered in on_init when the buyer app names none "
+        "(percent of the order value).",
+    )
     dedupe_window_seconds: int = Field(
         default=86_400,
         ge=60,

@@ -28,6 +28,16 @@ class SellerRecord:
     gstin: str | None = None
     udyam: str | None = None
     fssai: str | None = None
+    # How the seller takes orders: accepted at once, or by the seller within
+    # ``accept_minutes`` (else cancelled for it); a flat delivery charge per order; days in
+    # transit after shipping; where the buyer app settles the sale amount.
+    auto_accept: bool = True
+    accept_minutes: int = 120
+    delivery_charge: str = "0"
+    transit_days: int = 5
+    settlement_upi: str | None = None
+    settlement_account: str | None = None
+    settlement_ifsc: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

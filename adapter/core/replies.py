@@ -1,7 +1,7 @@
 """What we answer to each request: the callback's body, built without I/O (pure).
 
 One table maps an inbound action to its reply builder. A builder takes the parsed request,
-the time and the ports it reads (the catalogue), and returns the callback model; the
+the time and the ports it reads (the catalogue, the order book), and returns the callback model; the
 dispatcher serialises it once, signs those bytes and sends them. The callback's context
 repeats the request's ``transaction_id`` and ``message_id`` (ONDC retail 1.2.0 context
 rules) and names us as ``bpp_id``/``bpp_uri``.
@@ -13,23 +13,23 @@ Actions whose business logic is not in the table are refused at the edge with NA
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 import schemas
+from adapter.core.callbacks import Identity, callback_context
+from adapter.core.order_replies import ORDER_REPLIES, OrderBook, OrderPolicy
 
-__all__ = ["REPLIES", "CatalogPort", "Identity", "callback_context", "reply_to"]
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Who we are on the network, as the callbacks say it."""
-
-    subscriber_id: str
-    subscriber_url: str
-    name: str = "Himachal ODOP Marketplace"
+__all__ = [
+    "REPLIES",
+    "CatalogPort",
+    "Identity",
+    "OrderBook",
+    "OrderPolicy",
+    "callback_context",
+    "reply_to",
+]
 
 
 class CatalogPort(Protocol):
@@ -52,22 +52,8 @@ class EmptyCatalog:
         return []
 
 
-def callback_context(
-    request: schemas.Context, *, action: str, identity: Identity, now: datetime
-) -> schemas.Context:
-    """The context of our answer to ``request`` (same transaction and message ids)."""
-    return request.model_copy(
-        update={
-            "action": action,
-            "bpp_id": identity.subscriber_id,
-            "bpp_uri": identity.subscriber_url,
-            "timestamp": schemas.format_timestamp(now),
-        }
-    )
-
-
 async def _on_search(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, catalog: CatalogPort
+    request: schemas.Envelope, *, identity: Identity, now: datetime, catalog: CatalogPort, **_: Any
 ) -> schemas.Envelope:
     assert isinstance(request, schemas.SearchRequest)
     providers = await catalog.providers_for(request, now=now)
@@ -84,13 +70,23 @@ async def _on_search(
 
 ReplyBuilder = Callable[..., Awaitable[schemas.Envelope]]
 
-REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType({"search": _on_search})
+REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
+    {"search": _on_search, **ORDER_REPLIES}
+)
 """Inbound action -> reply builder, for the actions whose business logic exists."""
 
 
 async def reply_to(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, catalog: CatalogPort
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    catalog: CatalogPort,
+    orders: OrderBook,
+    policy: OrderPolicy,
 ) -> schemas.Envelope:
     """The callback answering ``request``."""
     builder = REPLIES[request.context.action]
-    return await builder(request, identity=identity, now=now, catalog=catalog)
+    return await builder(
+        request, identity=identity, now=now, catalog=catalog, orders=orders, policy=policy
+    )

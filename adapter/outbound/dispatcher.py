@@ -29,7 +29,7 @@ import schemas
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
-from adapter.core.replies import CatalogPort, Identity, reply_to
+from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy, reply_to
 from adapter.settings import Settings
 from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
 from adapter.storage.store import Store
@@ -57,6 +57,8 @@ class Dispatcher:
         clock: Clock,
         wakeup: Wakeup,
         catalog: CatalogPort,
+        orders: OrderBook,
+        policy: OrderPolicy,
         concurrency: int = 32,
         lease: timedelta = timedelta(seconds=30),
         idle_poll_seconds: float = 1.0,
@@ -68,6 +70,8 @@ class Dispatcher:
         self._clock = clock
         self._wakeup = wakeup
         self._catalog = catalog
+        self._orders = orders
+        self._policy = policy
         self._lease = lease
         self._idle_poll = idle_poll_seconds
         self._slots = asyncio.Semaphore(concurrency)
@@ -149,7 +153,12 @@ class Dispatcher:
         model = schemas.PAYLOAD_MODELS[job.action.removeprefix("on_")]
         request = schemas.parse(model, job.inbound_body)
         reply = await reply_to(
-            request, identity=self._identity, now=self._clock.now(), catalog=self._catalog
+            request,
+            identity=self._identity,
+            now=self._clock.now(),
+            catalog=self._catalog,
+            orders=self._orders,
+            policy=self._policy,
         )
         return schemas.dump(reply), reply.context.message_id
 

@@ -1,6 +1,7 @@
 """The catalogue in the SQL store: upserts keyed by the seller's codes and SKUs, and the
 candidate items a search reads. Records are kept whole (JSON), with the columns a search
-filters on beside them."""
+filters on beside them. The ``available`` column is the true stock count (orders lower it
+atomically at confirm), and what every read reports."""
 
 from __future__ import annotations
 
@@ -171,7 +172,7 @@ class CatalogStore:
             )
             source = hits.join(items, items.c.id == hits.c.id)
         query = (
-            select(sellers.c.record, locations.c.record, items.c.record)
+            select(sellers.c.record, locations.c.record, items.c.record, items.c.available)
             .select_from(
                 source.join(sellers, items.c.seller_id == sellers.c.id).join(
                     locations, items.c.location_id == locations.c.id
@@ -197,9 +198,9 @@ class CatalogStore:
                 (
                     SellerRecord(**seller),
                     LocationRecord(**{**location, "serviceability": location["serviceability"]}),
-                    _item(item),
+                    _item({**item, "available": available}),
                 )
-                for seller, location, item in rows
+                for seller, location, item, available in rows
             ]
 
     async def seller(self, code: str) -> tuple[SellerRecord, LocationRecord] | None:
@@ -220,13 +221,16 @@ class CatalogStore:
     async def items_of(self, code: str) -> list[tuple[ItemRecord, list[str]]]:
         """A seller's items by SKU, each with the reasons it is held back (if any)."""
         query = (
-            select(items.c.record, items.c.held)
+            select(items.c.record, items.c.held, items.c.available)
             .select_from(items.join(sellers, items.c.seller_id == sellers.c.id))
             .where(sellers.c.code == code)
             .order_by(items.c.sku)
         )
         async with self._db.engine.connect() as connection:
-            return [(_item(record), held) for record, held in await connection.execute(query)]
+            return [
+                (_item({**record, "available": available}), held)
+                for record, held, available in await connection.execute(query)
+            ]
 
     async def set_stock(
         self, code: str, counts: Sequence[tuple[str, int]], *, now: datetime

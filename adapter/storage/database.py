@@ -48,13 +48,22 @@ def sync_url(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run beside the one writer; busy_timeout makes writers wait their
-    # turn instead of failing; foreign keys are off in SQLite unless asked for.
+    # turn instead of failing; foreign keys are off in SQLite unless asked for. The driver
+    # is told not to begin transactions itself (it would begin them late, after the first
+    # reads): _sqlite_begin does, at the start.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # DEFERRED for readers (a consistent snapshot, no lock); IMMEDIATE for writers.
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +78,17 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction: committed on success, rolled back on error."""
+        """A write transaction: committed on success, rolled back on error.
+
+        On SQLite it begins ``IMMEDIATE``: it holds the database's write lock from its
+        first statement, so what it reads cannot be changed by another process before it
+        writes (read-then-write steps such as taking stock stay atomic across processes).
+        """
         if self.dialect == "sqlite":
-            async with self._write_lock, self.engine.begin() as connection:
-                yield connection
+            async with self._write_lock, self.engine.connect() as connection:
+                immediate = await connection.execution_options(sqlite_begin="IMMEDIATE")
+                async with immediate.begin():
+                    yield immediate
         else:
             async with self.engine.begin() as connection:
                 yield connection
@@ -84,6 +100,7 @@ class Database:
         if target.startswith("sqlite"):
             engine = create_async_engine(target)
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(engine.sync_engine, "begin", _sqlite_begin)
             return cls(engine=engine, dialect="sqlite")
         engine = create_async_engine(
             target, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True

@@ -43,11 +43,14 @@ __all__ = [
     "locations",
     "messages",
     "metadata",
+    "order_events",
+    "orders",
     "outbox",
     "seller_feeds",
     "seller_keys",
     "seller_webhooks",
     "sellers",
+    "stock_holds",
 ]
 
 
@@ -274,4 +277,68 @@ seller_webhooks = Table(
     Column("seller_code", String(64), nullable=False, unique=True),
     Column("secret", String(128), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# -- Orders ---------------------------------------------------------------------------------
+# One row per transaction from the first /select: ``stage`` is how far the buyer app has
+# gone (selected, initialized, confirmed); ``state`` and ``fulfillment_state`` are ONDC's
+# order and delivery states from confirm on. ``document`` is the order as we last sent it
+# (provider, items, quote, billing, fulfilments, payment, tags), the base of every later
+# callback, so nothing drifts between them.
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("transaction_id", String(255), nullable=False, unique=True),
+    Column("bap_id", String(255), nullable=False),
+    Column("bap_uri", Text, nullable=False),
+    Column("domain", String(16), nullable=False),
+    Column("city", String(16), nullable=False),
+    Column("seller_code", String(64), nullable=False),
+    Column("order_id", String(255), nullable=True),
+    Column("stage", String(16), nullable=False),
+    Column("state", String(16), nullable=True),
+    Column("fulfillment_state", String(32), nullable=True),
+    Column("document", JSON, nullable=False),
+    Column("total", String(24), nullable=False),
+    Column("accept_by", UtcDateTime(), nullable=True),
+    Column("ship_by", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("confirmed_at", UtcDateTime(), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("bap_id", "order_id"),
+    Index(None, "seller_code", "state"),
+)
+
+# Stock held for a transaction: ``held`` until ``expires_at`` (select/init), ``committed``
+# at confirm (the item's available count was lowered), ``released`` after expiry,
+# cancellation or a failed confirm. Only unexpired ``held`` rows reduce what others can have.
+stock_holds = Table(
+    "stock_holds",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("transaction_id", String(255), nullable=False),
+    Column("item_id", BigInteger, ForeignKey("items.id"), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("transaction_id", "item_id"),
+    Index(None, "item_id", "status"),
+)
+
+# What happened to an order, in order: who did it (buyer, seller, system), the event and
+# the states it led to.
+order_events = Table(
+    "order_events",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("order_pk", BigInteger, ForeignKey("orders.id"), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(16), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("state", String(16), nullable=True),
+    Column("fulfillment_state", String(32), nullable=True),
+    Column("detail", JSON, nullable=False),
+    Index(None, "order_pk"),
 )

@@ -126,7 +126,12 @@ class Edge:
 
 @asynccontextmanager
 async def edge(
-    tmp_path: Path, clock: FixedClock, *, state: SharedState | None = None, **overrides: Any
+    tmp_path: Path,
+    clock: FixedClock,
+    *,
+    state: SharedState | None = None,
+    database_url: str | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[Edge]:
     """The adapter in process with a respx buyer app and registry (dispatcher manual)."""
     router = respx.Router(assert_all_called=False)
@@ -139,7 +144,8 @@ async def edge(
 
     router.route(host="buyer.example").mock(side_effect=buyer)
     settings = load_settings(
-        env_file=None, **settings_values(f"sqlite:///{tmp_path}/edge.db", **overrides)
+        env_file=None,
+        **settings_values(database_url or f"sqlite:///{tmp_path}/edge.db", **overrides),
     )
     app = create_app(
         settings,

@@ -1,0 +1,1002 @@
+"""Answers to the order actions: select, init, confirm, status, track, cancel, rating,
+support (ONDC retail 1.2.0). Pure apart from the order book they are given.
+
+The order is kept as one document, the order as we last sent it; each answer starts from
+it, so the quote, items and terms of ``/on_select`` reappear unchanged in ``/on_init``,
+``/on_confirm`` and every ``/on_status`` (a change is only ever announced: an error with the
+new quote). Problems a buyer app can act on (out of stock, not serviceable, unknown order)
+come back in the callback's ``error`` block, with the quantities that can be had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Final, Protocol
+
+import orjson
+import pydantic
+
+import schemas
+from adapter.core.callbacks import Identity, callback_context
+from adapter.core.orders import (
+    BUYER_CANCEL_REASONS,
+    DELIVERY_FULFILLMENT_ID,
+    TAT_BREACH_REASONS,
+    Change,
+    IllegalTransition,
+    Line,
+    OrderRow,
+    Shortfall,
+    Stock,
+    build_quote,
+    money,
+    next_state,
+    problems_message,
+)
+from catalog_sync.records import LocationRecord, SellerRecord
+from catalog_sync.transform import serves
+
+__all__ = [
+    "INTERNAL",
+    "ORDER_REPLIES",
+    "OrderBook",
+    "OrderPolicy",
+    "after_event",
+    "cancelled_document",
+    "iso_duration",
+    "parse_duration",
+    "settlement",
+    "unsolicited",
+    "wire",
+]
+
+_DURATION: Final = pydantic.TypeAdapter(timedelta)
+INTERNAL: Final = "_internal"
+
+
+def parse_duration(text: str) -> timedelta:
+    """An ISO 8601 duration (``P2D``, ``PT48H``) as a timedelta; ``ValueError`` if not one."""
+    try:
+        return _DURATION.validate_python(text)
+    except pydantic.ValidationError as exc:
+        raise ValueError(f"not an ISO 8601 duration: {text!r}") from exc
+
+
+def iso_duration(span: timedelta) -> str:
+    """A timedelta as ONDC writes TATs: ``P7D``, ``P2DT4H``, ``PT45M``."""
+    minutes = int(span.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return (
+        "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
+        if days or time
+        else "PT0M"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPolicy:
+    """The marketplace's order terms (from the settings)."""
+
+    hold: timedelta = timedelta(minutes=15)
+    finder_fee_type: str = "percent"
+    finder_fee_amount: str = "3"
+    settlement_window: str = "PT24H"  # the log validator refuses day forms such as P1D
+    settlement_basis: str = "delivery"
+    withholding_amount: str = "0.00"
+    return_window: str = "P7D"
+    max_liability_percent: str = "2"
+
+
+class OrderBook(Protocol):
+    """What the order answers read and write (the SQL order store)."""
+
+    async def seller(self, code: str) -> tuple[SellerRecord, LocationRecord] | None: ...
+
+    async def hold(
+        self,
+        *,
+        transaction_id: str,
+        seller_code: str,
+        wants: Mapping[str, int],
+        now: datetime,
+        until: datetime,
+    ) -> list[Stock]: ...
+
+    async def save_draft(
+        self,
+        *,
+        transaction_id: str,
+        bap_id: str,
+        bap_uri: str,
+        domain: str,
+        city: str,
+        seller_code: str,
+        stage: str,
+        document: dict[str, Any],
+        total: Decimal,
+        now: datetime,
+    ) -> None: ...
+
+    async def by_transaction(self, transaction_id: str) -> OrderRow | None: ...
+
+    async def by_order_id(
+        self, order_id: str, *, bap_id: str | None = None, seller_code: str | None = None
+    ) -> OrderRow | None: ...
+
+    async def confirm(
+        self,
+        transaction_id: str,
+        *,
+        order_id: str,
+        now: datetime,
+        finish: Any,
+        accept_by: datetime | None,
+        ship_by: datetime | None,
+    ) -> OrderRow | Shortfall: ...
+
+    async def transition(
+        self, order: OrderRow, *, actor: str, event: str, change: Change, now: datetime
+    ) -> OrderRow: ...
+
+
+class _Refusal(Exception):
+    """A request the seller side cannot serve: answered with an error in the callback."""
+
+    def __init__(self, code: str, message: str, order: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.order = order
+
+
+def wire(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The order as buyer apps see it: without what only the adapter keeps."""
+    return {key: value for key, value in document.items() if key != INTERNAL}
+
+
+def _callback(
+    model: type[schemas.Envelope],
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    message: dict[str, Any] | None,
+    error: tuple[str, str] | None = None,
+) -> schemas.Envelope:
+    action = "on_" + request.context.action
+    context = callback_context(request.context, action=action, identity=identity, now=now)
+    body: dict[str, Any] = {
+        "context": context.model_dump(mode="json", by_alias=True, exclude_none=True)
+    }
+    if message is not None:
+        body["message"] = message
+    if error is not None:
+        body["error"] = {"type": "DOMAIN-ERROR", "code": error[0], "message": error[1]}
+    return schemas.parse(model, orjson.dumps(body))
+
+
+def _order_of(request: schemas.Envelope) -> schemas.Order:
+    message = getattr(request, "message", None)
+    order = getattr(message, "order", None)
+    if not isinstance(order, schemas.Order):
+        raise _Refusal("30000", "message.order is required")
+    return order
+
+
+def _tx(request: schemas.Envelope) -> str:
+    # The edge's context rules have already refused a request without one.
+    return request.context.transaction_id or ""
+
+
+def _wants(order: schemas.Order) -> dict[str, int]:
+    if not order.items:
+        raise _Refusal("30000", "message.order.items must list at least one item")
+    wants: dict[str, int] = {}
+    for index, item in enumerate(order.items):
+        count = item.quantity.count if item.quantity is not None else None
+        if not item.id:
+            raise _Refusal("30000", f"message.order.items[{index}].id is required")
+        if not isinstance(count, int) or count < 1:
+            raise _Refusal(
+                "30000", f"message.order.items[{index}].quantity.count must be a whole number >= 1"
+            )
+        wants[item.id] = wants.get(item.id, 0) + count
+    return wants
+
+
+def _end_location(order: schemas.Order) -> tuple[str | None, str | None]:
+    for fulfillment in order.fulfillments or []:
+        location = fulfillment.end.location if fulfillment.end is not None else None
+        if location is not None:
+            address = location.address
+            pincode = address.area_code if isinstance(address, schemas.Address) else None
+            return location.gps, pincode
+    return None, None
+
+
+async def _seller(book: OrderBook, order: schemas.Order) -> tuple[SellerRecord, LocationRecord]:
+    provider_id = order.provider.id if order.provider is not None else None
+    if not provider_id:
+        raise _Refusal("30000", "message.order.provider.id is required")
+    found = await book.seller(provider_id)
+    if found is None:
+        raise _Refusal("30001", f"provider {provider_id} not found")
+    return found
+
+
+def _lines(stocks: Sequence[Stock], wants: Mapping[str, int]) -> list[Line]:
+    lines = []
+    for stock in stocks:
+        want = wants[stock.sku]
+        if stock.item is None:
+            lines.append(Line(stock.sku, stock.sku, Decimal(0), want, 0, 0, "30004"))
+            continue
+        # Short of stock is what the buyer app most needs to know; above the per-order
+        # maximum only when the stock is there.
+        problem = None
+        if stock.held < min(want, stock.item.maximum):
+            problem = "40002"
+        elif want > stock.item.maximum:
+            problem = "40009"
+        maximum = min(stock.item.maximum, stock.free)
+        lines.append(
+            Line(stock.sku, stock.item.name, stock.item.price, want, stock.held, maximum, problem)
+        )
+    return lines
+
+
+def _tat(seller: SellerRecord, stocks: Sequence[Stock]) -> timedelta:
+    ship = max(
+        (parse_duration(stock.item.time_to_ship) for stock in stocks if stock.item is not None),
+        default=timedelta(days=1),
+    )
+    return ship + timedelta(days=seller.transit_days)
+
+
+def _fulfillment(seller: SellerRecord, tat: timedelta, *, serviceable: bool) -> dict[str, Any]:
+    return {
+        "id": DELIVERY_FULFILLMENT_ID,
+        "type": "Delivery",
+        "@ondc/org/provider_name": seller.name,
+        "tracking": False,
+        "@ondc/org/category": "Standard Delivery",
+        "@ondc/org/TAT": iso_duration(tat),
+        "state": {"descriptor": {"code": "Serviceable" if serviceable else "Non-serviceable"}},
+    }
+
+
+async def _quote_cart(
+    request: schemas.Envelope,
+    order: schemas.Order,
+    *,
+    book: OrderBook,
+    policy: OrderPolicy,
+    now: datetime,
+) -> tuple[dict[str, Any], tuple[str, str] | None, Decimal, SellerRecord, LocationRecord]:
+    """Hold what the cart asks for and quote it: the order document of an ``on_select``."""
+    seller, location = await _seller(book, order)
+    wants = _wants(order)
+    gps, pincode = _end_location(order)
+    serviceable = serves(location, gps=gps, pincode=pincode)
+    stocks = await book.hold(
+        transaction_id=_tx(request),
+        seller_code=seller.code,
+        wants=wants if serviceable else dict.fromkeys(wants, 0),
+        now=now,
+        until=now + policy.hold,
+    )
+    lines = _lines(stocks, wants)
+    error = problems_message(lines)
+    delivery = Decimal(seller.delivery_charge) if serviceable else Decimal(0)
+    quote = build_quote(lines, delivery=delivery, with_stock=True)
+    if not serviceable:
+        error = (
+            "30009",
+            f"delivery to {pincode or gps or 'the given location'} is not serviceable "
+            f"from {location.city}",
+        )
+    document = {
+        "provider": {"id": seller.code, "locations": [{"id": location.code}]},
+        "items": [
+            {
+                "id": line.sku,
+                "fulfillment_id": DELIVERY_FULFILLMENT_ID,
+                "quantity": {"count": line.can_have},
+                "location_id": location.code,
+            }
+            for line in lines
+        ],
+        "fulfillments": [_fulfillment(seller, _tat(seller, stocks), serviceable=serviceable)],
+        "quote": quote.payload,
+    }
+    return document, error, quote.total, seller, location
+
+
+async def _on_select(
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    orders: OrderBook,
+    policy: OrderPolicy,
+    **_: Any,
+) -> schemas.Envelope:
+    try:
+        order = _order_of(request)
+        document, error, total, seller, _location = await _quote_cart(
+            request, order, book=orders, policy=policy, now=now
+        )
+    except _Refusal as refusal:
+        return _callback(
+            schemas.OnSelectCallback,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=(refusal.code, refusal.message),
+        )
+    await _save(orders, request, seller, "selected", document, total, now)
+    shown = {
+        "provider": document["provider"],
+        "items": [
+            {"id": i["id"], "fulfillment_id": i["fulfillment_id"]} for i in document["items"]
+        ],
+        "fulfillments": document["fulfillments"],
+        "quote": document["quote"],
+    }
+    return _callback(
+        schemas.OnSelectCallback,
+        request,
+        identity=identity,
+        now=now,
+        message={"order": shown},
+        error=error,
+    )
+
+
+async def _save(
+    book: OrderBook,
+    request: schemas.Envelope,
+    seller: SellerRecord,
+    stage: str,
+    document: dict[str, Any],
+    total: Decimal,
+    now: datetime,
+) -> None:
+    context = request.context
+    await book.save_draft(
+        transaction_id=_tx(request),
+        bap_id=context.bap_id or "",
+        bap_uri=str(context.bap_uri),
+        domain=context.domain or "",
+        city=context.city or "",
+        seller_code=seller.code,
+        stage=stage,
+        document=document,
+        total=total,
+        now=now,
+    )
+
+
+def _without_stock(quote: dict[str, Any]) -> dict[str, Any]:
+    """The quote as init and confirm carry it: without on_select's stock counts."""
+    breakup = []
+    for line in quote["breakup"]:
+        line = dict(line)
+        if "item" in line:
+            line["item"] = {k: v for k, v in line["item"].items() if k != "quantity"}
+        breakup.append(line)
+    return {**quote, "breakup": breakup}
+
+
+def _payment_terms(seller: SellerRecord, policy: OrderPolicy, asked: Any) -> dict[str, Any]:
+    fee_type = policy.finder_fee_type
+    fee_amount = policy.finder_fee_amount
+    if asked is not None:
+        extra = asked.model_extra or {}
+        fee_type = extra.get("@ondc/org/buyer_app_finder_fee_type", fee_type)
+        fee_amount = extra.get("@ondc/org/buyer_app_finder_fee_amount", fee_amount)
+    details: dict[str, Any] = {
+        "settlement_counterparty": "seller-app",
+        "settlement_phase": "sale-amount",
+    }
+    if seller.settlement_upi:
+        details |= {"settlement_type": "upi", "upi_address": seller.settlement_upi}
+    else:
+        details |= {"settlement_type": "neft"}
+    if seller.settlement_account and seller.settlement_ifsc:
+        details |= {
+            "settlement_bank_account_no": seller.settlement_account,
+            "settlement_ifsc_code": seller.settlement_ifsc,
+            "beneficiary_name": seller.name,
+        }
+    return {
+        "type": "ON-ORDER",
+        "collected_by": "BAP",
+        "@ondc/org/buyer_app_finder_fee_type": fee_type,
+        "@ondc/org/buyer_app_finder_fee_amount": fee_amount,
+        "@ondc/org/settlement_basis": policy.settlement_basis,
+        "@ondc/org/settlement_window": policy.settlement_window,
+        "@ondc/org/withholding_amount": policy.withholding_amount,
+        "@ondc/org/settlement_details": [details],
+    }
+
+
+def _bpp_terms(seller: SellerRecord, policy: OrderPolicy) -> list[dict[str, Any]]:
+    terms = [
+        {"code": "max_liability", "value": policy.max_liability_percent},
+        {"code": "mandatory_arbitration", "value": "false"},
+        {"code": "court_jurisdiction", "value": "Shimla"},
+        {"code": "delay_interest", "value": "7.5"},
+        {"code": "np_type", "value": "MSN"},
+        {"code": "accept_bap_terms", "value": "Y"},
+    ]
+    if seller.gstin:
+        terms.insert(0, {"code": "tax_number", "value": seller.gstin})
+        terms.insert(1, {"code": "provider_tax_number", "value": seller.gstin[2:12]})
+    return [{"code": "bpp_terms", "list": terms}]
+
+
+def _json(model: Any) -> Any:
+    return (
+        None if model is None else model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    )
+
+
+async def _on_init(
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    orders: OrderBook,
+    policy: OrderPolicy,
+    **_: Any,
+) -> schemas.Envelope:
+    try:
+        order = _order_of(request)
+        draft = await orders.by_transaction(_tx(request))
+        if draft is not None and draft.stage == "confirmed":
+            raise _Refusal("30000", "this transaction is already confirmed as an order")
+        document, error, total, seller, _location = await _quote_cart(
+            request, order, book=orders, policy=policy, now=now
+        )
+        if draft is not None and error is None:
+            # Same cart: the quote of on_select holds (its prices, even if the seller has
+            # changed them since); a changed cart is quoted afresh and says so.
+            same = [(i["id"], i["quantity"]["count"]) for i in draft.document.get("items", [])]
+            if same == [(i["id"], i["quantity"]["count"]) for i in document["items"]]:
+                document["quote"], total = draft.document["quote"], draft.total
+    except _Refusal as refusal:
+        return _callback(
+            schemas.OnInitCallback,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=(refusal.code, refusal.message),
+        )
+    fulfillment = dict(document["fulfillments"][0])
+    fulfillment.pop("state", None)
+    asked = order.fulfillments[0] if order.fulfillments else None
+    if asked is not None and asked.end is not None:
+        fulfillment["end"] = _json(asked.end)
+    document |= {
+        "items": [
+            {
+                "id": i["id"],
+                "quantity": i["quantity"],
+                "fulfillment_id": i["fulfillment_id"],
+                "location_id": i["location_id"],
+            }
+            for i in document["items"]
+        ],
+        "billing": _json(order.billing),
+        "fulfillments": [fulfillment],
+        "quote": _without_stock(document["quote"]),
+        "payment": _payment_terms(seller, policy, order.payment),
+        "tags": _bpp_terms(seller, policy),
+    }
+    document = {k: v for k, v in document.items() if v is not None}
+    await _save(orders, request, seller, "initialized", document, total, now)
+    return _callback(
+        schemas.OnInitCallback,
+        request,
+        identity=identity,
+        now=now,
+        message={"order": document},
+        error=error,
+    )
+
+
+async def _on_confirm(
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    orders: OrderBook,
+    policy: OrderPolicy,
+    **_: Any,
+) -> schemas.Envelope:
+    model = schemas.OnConfirmCallback
+    try:
+        order = _order_of(request)
+        if not order.id:
+            raise _Refusal("30000", "message.order.id is required")
+        draft = await orders.by_transaction(_tx(request))
+        if draft is None or draft.stage == "selected":
+            raise _Refusal("30019", "confirm needs an /init in the same transaction first")
+        if draft.stage == "confirmed":
+            if draft.order_id != order.id:
+                raise _Refusal("30019", f"this transaction is already order {draft.order_id}")
+            return _callback(
+                model, request, identity=identity, now=now, message={"order": wire(draft.document)}
+            )
+        asked = order.quote.price.value if order.quote and order.quote.price else None
+        if asked is None or Decimal(str(asked)) != draft.total:
+            raise _Refusal(
+                "40008",
+                f"message.order.quote.price.value {asked} is not the quoted {money(draft.total)}",
+            )
+        found = await orders.seller(draft.seller_code)
+        if found is None:
+            raise _Refusal("30001", f"provider {draft.seller_code} not found")
+        seller, location = found
+        tat = parse_duration(draft.document["fulfillments"][0]["@ondc/org/TAT"])
+        ship = tat - timedelta(days=seller.transit_days)
+        # Every order starts Created; the order timers accept it at once for a seller who
+        # accepts automatically (an on_status after the on_confirm), or cancel it if the
+        # seller has not accepted it by accept_by.
+        accept_by = now if seller.auto_accept else now + timedelta(minutes=seller.accept_minutes)
+        state = "Created"
+
+        def finish(row: OrderRow) -> Change:
+            return Change(
+                state, "Pending", _confirmed_document(row, order, seller, location, state, now)
+            )
+
+        result = await orders.confirm(
+            _tx(request),
+            order_id=order.id,
+            now=now,
+            finish=finish,
+            accept_by=accept_by,
+            ship_by=now + ship,
+        )
+    except _Refusal as refusal:
+        return _callback(
+            model,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=(refusal.code, refusal.message),
+        )
+    if isinstance(result, Shortfall):
+        message = orjson.dumps(
+            [
+                {"item_id": sku, "error": "40002", "available": free}
+                for sku, free in result.free.items()
+            ]
+        ).decode()
+        return _callback(
+            model, request, identity=identity, now=now, message=None, error=("40002", message)
+        )
+    return _callback(
+        model, request, identity=identity, now=now, message={"order": wire(result.document)}
+    )
+
+
+def _confirmed_document(
+    draft: OrderRow,
+    order: schemas.Order,
+    seller: SellerRecord,
+    location: LocationRecord,
+    state: str,
+    now: datetime,
+) -> dict[str, Any]:
+    base = draft.document
+    fulfillment = dict(base["fulfillments"][0])
+    asked = order.fulfillments[0] if order.fulfillments else None
+    if asked is not None and asked.end is not None:
+        fulfillment["end"] = _json(asked.end)
+    fulfillment["state"] = {"descriptor": {"code": "Pending"}}
+    fulfillment["start"] = {
+        "location": {
+            "id": location.code,
+            "descriptor": {"name": seller.name},
+            "gps": location.gps,
+            "address": {
+                "locality": location.locality,
+                "city": location.city,
+                "area_code": location.pincode,
+                "state": location.state,
+            },
+        },
+        "contact": {"phone": seller.phone, "email": seller.email},
+    }
+    payment = dict(base.get("payment", {}))
+    if order.payment is not None:
+        payment |= _json(order.payment)
+    stamp = schemas.format_timestamp(now)
+    created = _json(order.created_at) if order.created_at is not None else stamp
+    updated = _json(order.updated_at) if order.updated_at is not None else stamp
+    return {
+        "id": order.id,
+        "state": state,
+        "provider": base["provider"],
+        "items": [
+            {"id": i["id"], "fulfillment_id": i["fulfillment_id"], "quantity": i["quantity"]}
+            for i in base["items"]
+        ],
+        "billing": _json(order.billing) or base.get("billing"),
+        "fulfillments": [fulfillment],
+        "quote": base["quote"],
+        "payment": payment,
+        "tags": base.get("tags", []),
+        "created_at": created,
+        "updated_at": updated,
+    }
+
+
+async def _confirmed(
+    request: schemas.Envelope, order_id: str | None, orders: OrderBook
+) -> OrderRow:
+    if not order_id:
+        raise _Refusal("30000", "message.order_id is required")
+    row = await orders.by_order_id(order_id, bap_id=request.context.bap_id)
+    if row is None:
+        raise _Refusal("30018", f"order {order_id} not found")
+    return row
+
+
+async def _on_status(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    assert isinstance(request, schemas.StatusRequest)
+    try:
+        row = await _confirmed(request, request.message.order_id, orders)
+    except _Refusal as refusal:
+        return _callback(
+            schemas.OnStatusCallback,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=(refusal.code, refusal.message),
+        )
+    # The state is the seller's: a buyer app asking never moves it.
+    return _callback(
+        schemas.OnStatusCallback,
+        request,
+        identity=identity,
+        now=now,
+        message={"order": wire(row.document)},
+    )
+
+
+async def _on_track(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    assert isinstance(request, schemas.TrackRequest)
+    try:
+        row = await _confirmed(request, request.message.order_id, orders)
+        url = row.document.get(INTERNAL, {}).get("tracking_url")
+        if not url:
+            raise _Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
+    except _Refusal as refusal:
+        return _callback(
+            schemas.OnTrackCallback,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=(refusal.code, refusal.message),
+        )
+    status = (
+        "active" if row.fulfillment_state in ("Order-picked-up", "Out-for-delivery") else "inactive"
+    )
+    return _callback(
+        schemas.OnTrackCallback,
+        request,
+        identity=identity,
+        now=now,
+        message={"tracking": {"url": url, "status": status}},
+    )
+
+
+def cancelled_document(
+    row: OrderRow, *, by: str, reason: str, fulfillment_state: str, now: datetime
+) -> dict[str, Any]:
+    """The order document after a cancellation (by the buyer app, the seller, or us)."""
+    document = dict(row.document)
+    fulfillments = [dict(f) for f in document.get("fulfillments", [])]
+    if fulfillments:
+        fulfillments[0]["state"] = {"descriptor": {"code": fulfillment_state}}
+    document |= {
+        "state": "Cancelled",
+        "fulfillments": fulfillments,
+        "cancellation": {"cancelled_by": by, "reason": {"id": reason}},
+        "updated_at": schemas.format_timestamp(now),
+    }
+    return document
+
+
+async def _on_cancel(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    assert isinstance(request, schemas.CancelRequest)
+    model = schemas.OnCancelCallback
+    reason = request.message.cancellation_reason_id
+    try:
+        row = await _confirmed(request, request.message.order_id, orders)
+        by = request.context.bap_id or ""
+        if (
+            row.state == "Cancelled"
+            and row.document.get("cancellation", {}).get("cancelled_by") == by
+        ):
+            return _callback(
+                model, request, identity=identity, now=now, message={"order": wire(row.document)}
+            )
+        if reason is None or reason not in BUYER_CANCEL_REASONS:
+            raise _Refusal(
+                "30012",
+                f"message.cancellation_reason_id {reason!r} is not a buyer cancellation reason",
+            )
+        if reason in TAT_BREACH_REASONS and row.confirmed_at is not None:
+            tat = parse_duration(row.document["fulfillments"][0].get("@ondc/org/TAT", "P0D"))
+            if now < row.confirmed_at + tat:
+                raise _Refusal(
+                    "30014",
+                    f"order {row.order_id} is not late: its TAT {iso_duration(tat)} has not passed",
+                )
+        try:
+            transition = next_state("buyer_cancel", row.state or "", row.fulfillment_state or "")
+        except IllegalTransition as exc:
+            raise _Refusal("50001", f"cancellation not possible: {exc}") from exc
+        document = cancelled_document(
+            row, by=by, reason=reason, now=now, fulfillment_state=transition.fulfillment
+        )
+        change = Change(
+            transition.state,
+            transition.fulfillment,
+            document,
+            restock=True,
+            detail={"reason": reason},
+        )
+        try:
+            row = await orders.transition(
+                row, actor="buyer", event="cancel", change=change, now=now
+            )
+        except IllegalTransition as exc:
+            raise _Refusal("50001", f"cancellation not possible: {exc}") from exc
+    except _Refusal as refusal:
+        return _callback(
+            model,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=(refusal.code, refusal.message),
+        )
+    return _callback(
+        model, request, identity=identity, now=now, message={"order": wire(row.document)}
+    )
+
+
+async def _on_rating(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, **_: Any
+) -> schemas.Envelope:
+    assert isinstance(request, schemas.RatingRequest)
+    for index, rating in enumerate(request.message.ratings or []):
+        if rating.value not in {"1", "2", "3", "4", "5"}:
+            return _callback(
+                schemas.OnRatingCallback,
+                request,
+                identity=identity,
+                now=now,
+                message=None,
+                error=(
+                    "30015",
+                    f"message.ratings[{index}].value must be 1 to 5, not {rating.value!r}",
+                ),
+            )
+    return _callback(
+        schemas.OnRatingCallback,
+        request,
+        identity=identity,
+        now=now,
+        message={"rating_ack": True, "feedback_ack": False},
+    )
+
+
+async def _on_support(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    assert isinstance(request, schemas.SupportRequest)
+    ref = request.message.ref_id
+    row: OrderRow | None = None
+    if ref:
+        row = await orders.by_order_id(ref, bap_id=request.context.bap_id)
+        row = row or await orders.by_transaction(ref)
+    found = await orders.seller(row.seller_code) if row is not None else None
+    if found is None:
+        return _callback(
+            schemas.OnSupportCallback,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=("50004", f"no order or transaction {ref!r} to give support for"),
+        )
+    seller = found[0]
+    return _callback(
+        schemas.OnSupportCallback,
+        request,
+        identity=identity,
+        now=now,
+        message={"phone": seller.phone, "email": seller.email},
+    )
+
+
+ORDER_REPLIES: Final = {
+    "select": _on_select,
+    "init": _on_init,
+    "confirm": _on_confirm,
+    "status": _on_status,
+    "track": _on_track,
+    "cancel": _on_cancel,
+    "rating": _on_rating,
+    "support": _on_support,
+}
+"""Order actions -> reply builders (merged into :data:`adapter.core.replies.REPLIES`)."""
+
+
+def after_event(
+    row: OrderRow,
+    event: str,
+    *,
+    by: str,
+    now: datetime,
+    reason: str | None = None,
+    tracking_url: str | None = None,
+    invoice_url: str | None = None,
+) -> Change:
+    """What a seller's (or the adapter's) ``event`` does to an order: new states and
+    document; raises :class:`IllegalTransition` when the order's state forbids it."""
+    transition = next_state(event, row.state or "", row.fulfillment_state or "")
+    stamp = schemas.format_timestamp(now)
+    detail: dict[str, Any] = {"reason": reason} if reason else {}
+    if transition.state == "Cancelled" and event not in ("rto", "rto_delivered", "rto_disposed"):
+        document = cancelled_document(
+            row, by=by, reason=reason or "005", now=now, fulfillment_state=transition.fulfillment
+        )
+        return Change(
+            transition.state, transition.fulfillment, document, restock=True, detail=detail
+        )
+    document = {**row.document, "state": transition.state, "updated_at": stamp}
+    fulfillments = [dict(f) for f in document.get("fulfillments", [])]
+    delivery = fulfillments[0]
+    internal = dict(document.get(INTERNAL, {}))
+    if event == "rto":
+        delivery["state"] = {"descriptor": {"code": "Cancelled"}}
+        fulfillments.append(
+            {
+                "id": "RTO-" + DELIVERY_FULFILLMENT_ID,
+                "type": "RTO",
+                "state": {"descriptor": {"code": transition.fulfillment}},
+                "start": {"time": {"timestamp": stamp}},
+            }
+        )
+        document["cancellation"] = {"cancelled_by": by, "reason": {"id": reason or "013"}}
+    elif event in ("rto_delivered", "rto_disposed"):
+        rto = next(f for f in fulfillments if f.get("type") == "RTO")
+        rto["state"] = {"descriptor": {"code": transition.fulfillment}}
+        rto["end"] = {"time": {"timestamp": stamp}}
+    else:
+        delivery["state"] = {"descriptor": {"code": transition.fulfillment}}
+    if event == "ship":
+        start = dict(delivery.get("start", {}))
+        start["time"] = {**start.get("time", {}), "timestamp": stamp}
+        delivery["start"] = start
+        if tracking_url:
+            delivery["tracking"] = True
+            internal["tracking_url"] = tracking_url
+            detail["tracking_url"] = tracking_url
+        if invoice_url:
+            document["documents"] = [{"url": invoice_url, "label": "Invoice"}]
+    if event == "deliver":
+        end = dict(delivery.get("end", {}))
+        end["time"] = {**end.get("time", {}), "timestamp": stamp}
+        delivery["end"] = end
+    document["fulfillments"] = fulfillments
+    if internal:
+        document[INTERNAL] = internal
+    restock = event == "rto_delivered"
+    return Change(
+        transition.state, transition.fulfillment, document, restock=restock, detail=detail
+    )
+
+
+def unsolicited(
+    row: OrderRow,
+    document: Mapping[str, Any],
+    *,
+    action: str,
+    identity: Identity,
+    message_id: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """The body of an ``on_status``/``on_cancel`` the seller's event sends unasked: the
+    transaction's ids and a fresh message id."""
+    return {
+        "context": {
+            "domain": row.domain,
+            "country": "IND",
+            "city": row.city,
+            "action": action,
+            "core_version": "1.2.0",
+            "bap_id": row.bap_id,
+            "bap_uri": row.bap_uri,
+            "bpp_id": identity.subscriber_id,
+            "bpp_uri": identity.subscriber_url,
+            "transaction_id": row.transaction_id,
+            "message_id": message_id,
+            "timestamp": schemas.format_timestamp(now),
+            "ttl": "PT30S",
+        },
+        "message": {"order": wire(document)},
+    }
+
+
+def settlement(row: OrderRow, *, delivered_at: datetime | None) -> dict[str, Any]:
+    """What the seller will be paid for an order, line by line, and when.
+
+    From the order's own quote and payment terms: the goods and the charges the buyer paid,
+    less the buyer app's finder fee (a percentage of the order value or an amount, as agreed
+    in ``on_init``), the amount withheld for returns, and the statutory deductions the
+    collecting app makes on an e-commerce sale (1% TCS under section 52 of the CGST Act and
+    1% TDS under section 194-O of the Income-tax Act, both on the order value, shown as
+    estimates). Paid ``settlement_window`` after delivery when the basis is delivery.
+    """
+    quote = row.document.get("quote", {})
+    by_type: dict[str, Decimal] = {}
+    for line in quote.get("breakup", []):
+        kind = line.get("@ondc/org/title_type", "misc")
+        by_type[kind] = by_type.get(kind, Decimal(0)) + Decimal(line["price"]["value"])
+    total = Decimal(quote.get("price", {}).get("value", "0"))
+    payment = row.document.get("payment", {})
+    fee_type = payment.get("@ondc/org/buyer_app_finder_fee_type", "percent")
+    fee_amount = Decimal(str(payment.get("@ondc/org/buyer_app_finder_fee_amount", "0")))
+    finder_fee = total * fee_amount / 100 if fee_type == "percent" else fee_amount
+    withheld = Decimal(str(payment.get("@ondc/org/withholding_amount", "0")))
+    tcs = total / 100
+    tds = total / 100
+    net = total - finder_fee - withheld - tcs - tds
+    window = payment.get("@ondc/org/settlement_window", "P1D")
+    expected = None
+    if delivered_at is not None:
+        expected = schemas.format_timestamp(delivered_at + parse_duration(window))
+    return {
+        "order_id": row.order_id,
+        "items": money(by_type.get("item", Decimal(0))),
+        "delivery_charges": money(by_type.get("delivery", Decimal(0))),
+        "packing_charges": money(by_type.get("packing", Decimal(0))),
+        "taxes": money(by_type.get("tax", Decimal(0))),
+        "discounts": money(by_type.get("discount", Decimal(0))),
+        "order_value": money(total),
+        "buyer_app_finder_fee": money(finder_fee),
+        "finder_fee_terms": f"{fee_amount}%" if fee_type == "percent" else f"INR {fee_amount}",
+        "withholding_for_returns": money(withheld),
+        "tcs_gst_1_percent_estimate": money(tcs),
+        "tds_194o_1_percent_estimate": money(tds),
+        "net_payout": money(net),
+        "settlement_basis": payment.get("@ondc/org/settlement_basis", "delivery"),
+        "settlement_window": window,
+        "expected_by": expected,
+        "status": "awaiting delivery" if expected is None else "due",
+    }

@@ -1,0 +1,127 @@
+"""Seller and timer events on orders: move the order, tell the buyer app.
+
+A seller's accept, pack, ship, deliver or cancel (and the adapter's own cancellation of an
+order its seller did not accept in time) changes the order and queues the unsolicited
+``on_status`` or ``on_cancel`` with a fresh message id in the same transaction, so the
+buyer app hears of every change exactly as it was stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import uuid
+from datetime import timedelta
+
+from adapter.coordination.wakeup import Wakeup
+from adapter.core.callbacks import Identity
+from adapter.core.clock import Clock
+from adapter.core.order_replies import after_event, unsolicited
+from adapter.core.orders import IllegalTransition, OrderRow, next_state
+from adapter.storage.orders import OrderStore
+from adapter.storage.outbox import Outbox
+
+__all__ = ["OrderDesk", "OrderTimers"]
+
+log = logging.getLogger(__name__)
+
+# Unasked updates are retried for longer than a reply's ttl: the buyer app must hear them.
+_UPDATE_DELIVERY_WINDOW = timedelta(hours=6)
+
+
+class OrderDesk:
+    """Applies events to orders and queues the callbacks that announce them."""
+
+    def __init__(self, store: OrderStore, wakeup: Wakeup, identity: Identity, clock: Clock) -> None:
+        self._store = store
+        self._wakeup = wakeup
+        self._identity = identity
+        self._clock = clock
+
+    async def apply(
+        self,
+        order: OrderRow,
+        event: str,
+        *,
+        actor: str,
+        reason: str | None = None,
+        tracking_url: str | None = None,
+        invoice_url: str | None = None,
+    ) -> OrderRow:
+        """Apply ``event``; raises :class:`IllegalTransition` if the order's state forbids
+        it (or another process moved the order first)."""
+        now = self._clock.now()
+        change = after_event(
+            order,
+            event,
+            by=self._identity.subscriber_id,
+            now=now,
+            reason=reason,
+            tracking_url=tracking_url,
+            invoice_url=invoice_url,
+        )
+        action = next_state(event, order.state or "", order.fulfillment_state or "").callback
+        body = unsolicited(
+            order,
+            change.document,
+            action=action,
+            identity=self._identity,
+            message_id=str(uuid.uuid4()),
+            now=now,
+        )
+        callback = Outbox.unsolicited_row(
+            action=action,
+            target_url=f"{order.bap_uri.rstrip('/')}/{action}",
+            transaction_id=order.transaction_id,
+            payload=body,
+            now=now,
+            deadline_at=now + _UPDATE_DELIVERY_WINDOW,
+        )
+        moved = await self._store.transition(
+            order,
+            actor=actor,
+            event=event,
+            change=dataclasses.replace(change, callback=callback),
+            now=now,
+        )
+        await self._wakeup.notify()
+        return moved
+
+
+class OrderTimers:
+    """Round after round: accepts the new orders of sellers who accept automatically, and
+    cancels the orders other sellers did not accept in time (reason 998, order
+    confirmation failure on the seller's side)."""
+
+    def __init__(self, store: OrderStore, desk: OrderDesk, clock: Clock, *, every: float = 1.0):
+        self._store = store
+        self._desk = desk
+        self._clock = clock
+        self._every = every
+
+    async def run_once(self) -> int:
+        """Accept or cancel every order past its time to accept; how many were moved."""
+        moved = 0
+        for order in await self._store.not_accepted(self._clock.now()):
+            found = await self._store.seller(order.seller_code)
+            try:
+                if found is not None and found[0].auto_accept:
+                    await self._desk.apply(order, "accept", actor="system")
+                else:
+                    await self._desk.apply(order, "reject", actor="system", reason="998")
+                moved += 1
+            except IllegalTransition:
+                continue  # accepted (or cancelled) meanwhile by someone else
+        return moved
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Check until ``stop`` is set; a round is finished before stopping."""
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:  # must outlive a database hiccup; logged, retried
+                log.exception("order timer round failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self._every)

@@ -1,0 +1,131 @@
+"""``/seller/v1/orders``: a seller sees and moves its own orders.
+
+Each action (accept, reject, pack, ship, out_for_delivery, deliver, cancel, rto,
+rto_delivered, rto_disposed) is one ``POST /seller/v1/orders/{order_id}/{action}``; the
+adapter moves the order and tells the buyer app with an unsolicited ``on_status`` or
+``on_cancel``. An action the order's state does not allow is refused with 409 and says
+what is allowed now. Orders of other sellers do not exist for a seller's key (404).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from adapter.core.order_replies import INTERNAL, settlement, wire
+from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderRow
+from adapter.runtime import Runtime
+from adapter.seller_api.api import Seller
+
+__all__ = ["seller_orders_router"]
+
+SellerAction = Literal[
+    "accept", "reject", "pack", "ship", "out_for_delivery", "deliver", "cancel", "rto",
+    "rto_delivered", "rto_disposed",
+]  # fmt: skip
+
+
+class ActionBody(BaseModel):
+    """Details some actions need: a cancellation reason, a tracking or invoice link."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None
+    tracking_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+    invoice_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def _summary(row: OrderRow) -> dict[str, Any]:
+    document = row.document
+    return {
+        "order_id": row.order_id,
+        "state": row.state,
+        "fulfillment_state": row.fulfillment_state,
+        "total": str(row.total),
+        "buyer_app": row.bap_id,
+        "items": [
+            {"sku": item["id"], "quantity": item["quantity"]["count"]}
+            for item in document.get("items", [])
+        ],
+        "confirmed_at": row.confirmed_at,
+        "accept_by": row.accept_by,
+        "ship_by": row.ship_by,
+        "tracking_url": document.get(INTERNAL, {}).get("tracking_url"),
+    }
+
+
+async def _own_order(runtime: Runtime, seller: str, order_id: str) -> OrderRow:
+    row = await runtime.orders.by_order_id(order_id, seller_code=seller)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"order_id: no order {order_id} of yours")
+    return row
+
+
+def seller_orders_router() -> APIRouter:
+    """Order endpoints a seller calls with its own key."""
+    router = APIRouter(prefix="/seller/v1/orders", tags=["orders"])
+
+    @router.get("")
+    async def list_orders(request: Request, seller: Seller) -> list[dict[str, Any]]:
+        """This seller's orders, newest first."""
+        return [_summary(row) for row in await _runtime(request).orders.orders_of(seller)]
+
+    @router.get("/{order_id}")
+    async def order(request: Request, seller: Seller, order_id: str) -> dict[str, Any]:
+        """One order: the order as the buyer app has it, its history and its settlement."""
+        runtime = _runtime(request)
+        row = await _own_order(runtime, seller, order_id)
+        events = await runtime.orders.events(row.pk)
+        delivered = next((e["at"] for e in events if e["event"] == "deliver"), None)
+        return {
+            **_summary(row),
+            "order": wire(row.document),
+            "history": events,
+            "settlement": settlement(row, delivered_at=delivered),
+        }
+
+    @router.post("/{order_id}/{action}")
+    async def act(
+        request: Request,
+        seller: Seller,
+        order_id: str,
+        action: SellerAction,
+        body: ActionBody | None = None,
+    ) -> dict[str, Any]:
+        """Move the order; the buyer app is told with an unsolicited callback."""
+        details = body or ActionBody()
+        if action in ("reject", "cancel"):
+            if details.reason is None:
+                raise HTTPException(
+                    status_code=422,
+                    detail="reason: a seller cancellation code is required, one of "
+                    + ", ".join(f"{code} ({text})" for code, text in SELLER_CANCEL_REASONS.items()),
+                )
+            if details.reason not in SELLER_CANCEL_REASONS:
+                raise HTTPException(
+                    status_code=422,
+                    detail=f"reason: {details.reason} is not a seller cancellation code",
+                )
+        runtime = _runtime(request)
+        row = await _own_order(runtime, seller, order_id)
+        try:
+            moved = await runtime.desk.apply(
+                row,
+                action,
+                actor="seller",
+                reason=details.reason,
+                tracking_url=details.tracking_url,
+                invoice_url=details.invoice_url,
+            )
+        except IllegalTransition as exc:
+            raise HTTPException(status_code=409, detail=f"state: {exc}") from exc
+        return _summary(moved)
+
+    return router

@@ -1,0 +1,477 @@
+"""Orders and stock holds in the SQL store.
+
+Stock is never oversold, whatever the number of adapter processes: every step that reads
+an item's free stock and then holds or takes some locks the item's row first
+(``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time), always in the
+same order (by row id) so two carts never deadlock. Free stock is the item's true
+``available`` count minus the unexpired holds of *other* transactions; an expired hold
+simply stops counting, so nothing has to sweep holds for stock to come back.
+
+An order's state changes with a compare-and-set on its current state, so two processes
+(or a seller's click racing a buyer's cancel) can never both move it; the loser gets
+:class:`~adapter.core.orders.IllegalTransition`. The change, its event row, the stock it
+returns and the callback that tells the buyer app are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapter.core.orders import Change, IllegalTransition, OrderRow, Shortfall, Stock
+from adapter.storage.catalog import _item
+from adapter.storage.database import Database
+from adapter.storage.tables import (
+    items,
+    locations,
+    order_events,
+    orders,
+    outbox,
+    sellers,
+    stock_holds,
+)
+from catalog_sync.records import LocationRecord, SellerRecord
+
+__all__ = ["OrderStore"]
+
+
+def _row(values: Any) -> OrderRow:
+    data = dict(values._mapping)
+    data["pk"] = data.pop("id")
+    data["total"] = Decimal(data["total"])
+    return OrderRow(**data)
+
+
+class OrderStore:
+    """Drafts, orders, their events and the stock they hold."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def _locking(self, query: Any) -> Any:
+        return query.with_for_update() if self._db.dialect == "postgresql" else query
+
+    async def seller(self, code: str) -> tuple[SellerRecord, LocationRecord] | None:
+        """A seller and its first location."""
+        query = (
+            select(sellers.c.record, locations.c.record)
+            .select_from(sellers.join(locations, locations.c.seller_id == sellers.c.id))
+            .where(sellers.c.code == code)
+            .order_by(locations.c.id)
+            .limit(1)
+        )
+        async with self._db.engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else (SellerRecord(**row[0]), LocationRecord(**row[1]))
+
+    async def hold(
+        self,
+        *,
+        transaction_id: str,
+        seller_code: str,
+        wants: Mapping[str, int],
+        now: datetime,
+        until: datetime,
+    ) -> list[Stock]:
+        """Hold, for this transaction, as much of each wanted SKU as can be had (up to the
+        item's per-order maximum), replacing what it held before; in one transaction."""
+        async with self._db.transaction() as connection:
+            found = await self._locked_items(connection, seller_code, list(wants))
+            result: list[Stock] = []
+            for sku, want in wants.items():
+                row = found.get(sku)
+                if row is None:
+                    result.append(Stock(sku, None, 0, 0))
+                    continue
+                item = _item({**row.record, "available": row.available})
+                free = max(
+                    row.available
+                    - await self._held_by_others(connection, row.id, transaction_id, now),
+                    0,
+                )
+                can = min(want, free, item.maximum)
+                await self._set_hold(connection, transaction_id, row.id, can, now, until)
+                result.append(Stock(sku, item, free, can))
+            return result
+
+    async def _locked_items(
+        self, connection: AsyncConnection, seller_code: str, skus: Sequence[str]
+    ) -> dict[str, Any]:
+        query = self._locking(
+            select(items.c.id, items.c.sku, items.c.available, items.c.record)
+            .join(sellers, items.c.seller_id == sellers.c.id)
+            .where(
+                sellers.c.code == seller_code,
+                items.c.sku.in_(list(skus)),
+                items.c.published.is_(True),
+            )
+            .order_by(items.c.id)
+        )
+        return {row.sku: row for row in await connection.execute(query)}
+
+    @staticmethod
+    async def _held_by_others(
+        connection: AsyncConnection, item_pk: int, transaction_id: str, now: datetime
+    ) -> int:
+        total = (
+            await connection.execute(
+                select(func.coalesce(func.sum(stock_holds.c.quantity), 0)).where(
+                    stock_holds.c.item_id == item_pk,
+                    stock_holds.c.status == "held",
+                    stock_holds.c.expires_at > now,
+                    stock_holds.c.transaction_id != transaction_id,
+                )
+            )
+        ).scalar_one()
+        return int(total)
+
+    async def _set_hold(
+        self,
+        connection: AsyncConnection,
+        transaction_id: str,
+        item_pk: int,
+        quantity: int,
+        now: datetime,
+        until: datetime,
+    ) -> None:
+        status = "held" if quantity > 0 else "released"
+        statement = self._db.insert(stock_holds).values(
+            transaction_id=transaction_id,
+            item_id=item_pk,
+            quantity=quantity,
+            status=status,
+            expires_at=until,
+            updated_at=now,
+        )
+        await connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[stock_holds.c.transaction_id, stock_holds.c.item_id],
+                set_={
+                    "quantity": quantity,
+                    "status": status,
+                    "expires_at": until,
+                    "updated_at": now,
+                },
+            )
+        )
+
+    async def release(self, transaction_id: str, *, now: datetime) -> None:
+        """Let go of every live hold of a transaction (a confirm that failed)."""
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                update(stock_holds)
+                .where(
+                    stock_holds.c.transaction_id == transaction_id,
+                    stock_holds.c.status == "held",
+                )
+                .values(status="released", updated_at=now)
+            )
+
+    async def save_draft(
+        self,
+        *,
+        transaction_id: str,
+        bap_id: str,
+        bap_uri: str,
+        domain: str,
+        city: str,
+        seller_code: str,
+        stage: str,
+        document: dict[str, Any],
+        total: Decimal,
+        now: datetime,
+    ) -> None:
+        """Record the cart of a select or init (not once the order is confirmed)."""
+        values = {
+            "bap_id": bap_id,
+            "bap_uri": bap_uri,
+            "domain": domain,
+            "city": city,
+            "seller_code": seller_code,
+            "stage": stage,
+            "document": document,
+            "total": str(total),
+            "updated_at": now,
+        }
+        statement = self._db.insert(orders).values(
+            transaction_id=transaction_id, created_at=now, **values
+        )
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[orders.c.transaction_id],
+                    set_=values,
+                    where=orders.c.stage != "confirmed",
+                )
+            )
+
+    async def by_transaction(self, transaction_id: str) -> OrderRow | None:
+        """The draft or order of a transaction."""
+        async with self._db.engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    select(orders).where(orders.c.transaction_id == transaction_id)
+                )
+            ).first()
+        return None if row is None else _row(row)
+
+    async def by_order_id(
+        self, order_id: str, *, bap_id: str | None = None, seller_code: str | None = None
+    ) -> OrderRow | None:
+        """A confirmed order by its id, as one buyer app or one seller may see it."""
+        query = select(orders).where(orders.c.order_id == order_id)
+        if bap_id is not None:
+            query = query.where(orders.c.bap_id == bap_id)
+        if seller_code is not None:
+            query = query.where(orders.c.seller_code == seller_code)
+        async with self._db.engine.connect() as connection:
+            row = (await connection.execute(query.order_by(orders.c.id).limit(1))).first()
+        return None if row is None else _row(row)
+
+    async def confirm(
+        self,
+        transaction_id: str,
+        *,
+        order_id: str,
+        now: datetime,
+        finish: Callable[[OrderRow], Change],
+        accept_by: datetime | None,
+        ship_by: datetime | None,
+    ) -> OrderRow | Shortfall:
+        """Turn a transaction's draft into an order, taking its stock, exactly once.
+
+        A confirm already done returns the order as it is (a retried confirm makes no
+        second order). Otherwise, in one transaction: lock the items, check each line's
+        free stock, lower the available counts, mark the holds committed, store the order
+        as ``finish`` describes it. If any line cannot be had, nothing changes and the
+        shortfall is returned (the transaction's holds are then released).
+        """
+        async with self._db.transaction() as connection:
+            row = (
+                await connection.execute(
+                    self._locking(select(orders).where(orders.c.transaction_id == transaction_id))
+                )
+            ).first()
+            if row is None:
+                raise LookupError(f"no select/init for transaction {transaction_id}")
+            draft = _row(row)
+            if draft.stage == "confirmed":
+                return draft
+            lines = {
+                line["id"]: int(line["quantity"]["count"])
+                for line in draft.document.get("items", [])
+            }
+            found = await self._locked_items(connection, draft.seller_code, list(lines))
+            short: dict[str, int] = {}
+            for sku, quantity in lines.items():
+                item_row = found.get(sku)
+                if item_row is None:
+                    short[sku] = 0
+                    continue
+                others = await self._held_by_others(connection, item_row.id, transaction_id, now)
+                free = item_row.available - others
+                if free < quantity:
+                    short[sku] = max(free, 0)
+            if short:
+                shortfall: OrderRow | Shortfall = Shortfall(short)
+            else:
+                for sku, quantity in lines.items():
+                    item_row = found[sku]
+                    await connection.execute(
+                        update(items)
+                        .where(items.c.id == item_row.id)
+                        .values(available=items.c.available - quantity, updated_at=now)
+                    )
+                    await connection.execute(
+                        self._db.insert(stock_holds)
+                        .values(
+                            transaction_id=transaction_id,
+                            item_id=item_row.id,
+                            quantity=quantity,
+                            status="committed",
+                            expires_at=now,
+                            updated_at=now,
+                        )
+                        .on_conflict_do_update(
+                            index_elements=[stock_holds.c.transaction_id, stock_holds.c.item_id],
+                            set_={"quantity": quantity, "status": "committed", "updated_at": now},
+                        )
+                    )
+                change = finish(draft)
+                await connection.execute(
+                    update(orders)
+                    .where(orders.c.id == draft.pk)
+                    .values(
+                        order_id=order_id,
+                        stage="confirmed",
+                        state=change.state,
+                        fulfillment_state=change.fulfillment_state,
+                        document=change.document,
+                        accept_by=accept_by,
+                        ship_by=ship_by,
+                        confirmed_at=now,
+                        updated_at=now,
+                    )
+                )
+                await self._event(connection, draft.pk, now, "buyer", "confirm", change)
+                if change.callback is not None:
+                    await connection.execute(insert(outbox).values(**change.callback))
+                confirmed = (
+                    await connection.execute(select(orders).where(orders.c.id == draft.pk))
+                ).one()
+                return _row(confirmed)
+        await self.release(transaction_id, now=now)
+        return shortfall
+
+    async def transition(
+        self,
+        order: OrderRow,
+        *,
+        actor: str,
+        event: str,
+        change: Change,
+        now: datetime,
+    ) -> OrderRow:
+        """Move ``order`` from the states it was read in to ``change``'s, with its event
+        row, returned stock and callback, in one transaction; raises
+        :class:`IllegalTransition` if someone else moved it first."""
+        async with self._db.transaction() as connection:
+            moved = await connection.execute(
+                update(orders)
+                .where(
+                    orders.c.id == order.pk,
+                    orders.c.state == order.state,
+                    orders.c.fulfillment_state == order.fulfillment_state,
+                )
+                .values(
+                    state=change.state,
+                    fulfillment_state=change.fulfillment_state,
+                    document=change.document,
+                    updated_at=now,
+                )
+            )
+            if moved.rowcount != 1:
+                current = await self._current(connection, order.pk)
+                raise IllegalTransition(event, current[0] or "", current[1] or "", ())
+            if change.restock:
+                await self._restock(connection, order.transaction_id, now)
+            await self._event(connection, order.pk, now, actor, event, change)
+            if change.callback is not None:
+                await connection.execute(insert(outbox).values(**change.callback))
+            row = (await connection.execute(select(orders).where(orders.c.id == order.pk))).one()
+            return _row(row)
+
+    @staticmethod
+    async def _current(connection: AsyncConnection, pk: int) -> tuple[str | None, str | None]:
+        row = (
+            await connection.execute(
+                select(orders.c.state, orders.c.fulfillment_state).where(orders.c.id == pk)
+            )
+        ).one()
+        return row[0], row[1]
+
+    async def _restock(
+        self, connection: AsyncConnection, transaction_id: str, now: datetime
+    ) -> None:
+        committed = (
+            await connection.execute(
+                self._locking(
+                    select(stock_holds.c.id, stock_holds.c.item_id, stock_holds.c.quantity)
+                    .where(
+                        stock_holds.c.transaction_id == transaction_id,
+                        stock_holds.c.status == "committed",
+                    )
+                    .order_by(stock_holds.c.item_id)
+                )
+            )
+        ).all()
+        for hold_id, item_pk, quantity in committed:
+            await connection.execute(
+                update(items)
+                .where(items.c.id == item_pk)
+                .values(available=items.c.available + quantity, updated_at=now)
+            )
+            await connection.execute(
+                update(stock_holds)
+                .where(stock_holds.c.id == hold_id)
+                .values(status="released", updated_at=now)
+            )
+
+    @staticmethod
+    async def _event(
+        connection: AsyncConnection,
+        pk: int,
+        now: datetime,
+        actor: str,
+        event: str,
+        change: Change,
+    ) -> None:
+        await connection.execute(
+            insert(order_events).values(
+                order_pk=pk,
+                at=now,
+                actor=actor,
+                event=event,
+                state=change.state,
+                fulfillment_state=change.fulfillment_state,
+                detail=dict(change.detail or {}),
+            )
+        )
+
+    async def orders_of(self, seller_code: str, *, limit: int = 100) -> list[OrderRow]:
+        """A seller's confirmed orders, newest first."""
+        query = (
+            select(orders)
+            .where(orders.c.seller_code == seller_code, orders.c.stage == "confirmed")
+            .order_by(orders.c.confirmed_at.desc(), orders.c.id.desc())
+            .limit(limit)
+        )
+        async with self._db.engine.connect() as connection:
+            return [_row(row) for row in await connection.execute(query)]
+
+    async def events(self, pk: int) -> list[dict[str, Any]]:
+        """An order's history, oldest first."""
+        query = (
+            select(
+                order_events.c.at,
+                order_events.c.actor,
+                order_events.c.event,
+                order_events.c.state,
+                order_events.c.fulfillment_state,
+                order_events.c.detail,
+            )
+            .where(order_events.c.order_pk == pk)
+            .order_by(order_events.c.id)
+        )
+        async with self._db.engine.connect() as connection:
+            return [dict(row._mapping) for row in await connection.execute(query)]
+
+    async def not_accepted(self, now: datetime) -> list[OrderRow]:
+        """Orders still ``Created`` at or after their seller's time to accept."""
+        query = select(orders).where(and_(orders.c.state == "Created", orders.c.accept_by <= now))
+        async with self._db.engine.connect() as connection:
+            return [_row(row) for row in await connection.execute(query)]
+
+    async def held_quantity(self, seller_code: str, sku: str, *, now: datetime) -> int:
+        """How many of an item live holds keep from other buyers (for the seller's view)."""
+        query = (
+            select(func.coalesce(func.sum(stock_holds.c.quantity), 0))
+            .select_from(
+                stock_holds.join(items, stock_holds.c.item_id == items.c.id).join(
+                    sellers, items.c.seller_id == sellers.c.id
+                )
+            )
+            .where(
+                sellers.c.code == seller_code,
+                items.c.sku == sku,
+                stock_holds.c.status == "held",
+                stock_holds.c.expires_at > now,
+            )
+        )
+        async with self._db.engine.connect() as connection:
+            return int((await connection.execute(query)).scalar_one())

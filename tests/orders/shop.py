@@ -1,0 +1,185 @@
+"""The adapter in process with the ODOP demo catalogue, and a buyer app that walks the
+order flow: posts signed requests, runs the dispatcher, reads the callbacks it got."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from adapter.catalog.importer import import_catalogue
+from adapter.core.clock import FixedClock
+from adapter.outbound.order_desk import OrderTimers
+from adapter.runtime import Runtime
+from tests.fixtures import REPO_ROOT
+from tests.network.peers import BUYER_ID, Edge, context, edge, signed
+
+DEMO = orjson.loads((REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes())
+ADMIN = {"Authorization": "Bearer admin-key-for-tests-0123456789"}
+SHIMLA_END = {"location": {"gps": "31.104800,77.173400", "address": {"area_code": "171001"}}}
+BUYER_END = {
+    "location": {
+        "gps": "31.104800,77.173400",
+        "address": {
+            "name": "Asha Verma",
+            "building": "12 Mall Road",
+            "locality": "The Mall",
+            "city": "Shimla",
+            "state": "Himachal Pradesh",
+            "country": "IND",
+            "area_code": "171001",
+        },
+    },
+    "contact": {"phone": "9876543210", "email": "asha@example.in"},
+}
+BILLING = {
+    "name": "Asha Verma",
+    "address": BUYER_END["location"]["address"],
+    "phone": "9876543210",
+    "email": "asha@example.in",
+}
+
+
+def demo_item(district: str, index: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A demo seller entry and one of its items."""
+    entry = next(s for s in DEMO["sellers"] if s["seller"]["district"] == district)
+    return entry, entry["items"][index]
+
+
+@dataclass
+class Shop:
+    """A buyer app's view of the adapter: one transaction at a time."""
+
+    net: Edge
+    clock: FixedClock
+    transaction_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    sent: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.net.app.state.runtime
+        return runtime
+
+    def new_transaction(self) -> None:
+        """Start another buyer journey."""
+        self.transaction_id = str(uuid.uuid4())
+
+    async def call(self, action: str, message: dict[str, Any], *, domain: str) -> dict[str, Any]:
+        """Send one signed request, check its ACK, deliver its callback; the callback."""
+        body = {
+            "context": context(
+                action, self.clock, domain=domain, transaction_id=self.transaction_id
+            ),
+            "message": message,
+        }
+        raw = orjson.dumps(body)
+        self.sent.append(body)
+        response = await self.net.post(action, raw, signed(raw, self.clock))
+        assert response.status_code == 200, response.text
+        assert response.json()["message"]["ack"]["status"] == "ACK"
+        before = len(self.net.received)
+        await self.net.dispatch()
+        callbacks = [orjson.loads(r.content) for r in self.net.received[before:]]
+        answers = [c for c in callbacks if c["context"]["action"] == f"on_{action}"]
+        assert len(answers) == 1, callbacks
+        answer: dict[str, Any] = answers[0]
+        assert answer["context"]["message_id"] == body["context"]["message_id"]
+        assert answer["context"]["transaction_id"] == self.transaction_id
+        return answer
+
+    async def unsolicited(self) -> list[dict[str, Any]]:
+        """Deliver what is queued without a request; the callbacks that went out."""
+        before = len(self.net.received)
+        await self.net.dispatch()
+        return [orjson.loads(r.content) for r in self.net.received[before:]]
+
+    async def timers(self) -> list[dict[str, Any]]:
+        """One round of the order timers (automatic accepts, late cancels); the callbacks
+        that went out because of it."""
+        await OrderTimers(self.runtime.orders, self.runtime.desk, self.clock).run_once()
+        return await self.unsolicited()
+
+    async def seller_key(self, code: str) -> dict[str, str]:
+        """A new API key of seller ``code``, as an Authorization header."""
+        key = await self.net.client.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=ADMIN)
+        assert key.status_code == 201, key.text
+        return {"Authorization": f"Bearer {key.json()['api_key']}"}
+
+    async def stock(self, code: str, sku: str) -> int:
+        """The item's true available count."""
+        for item, _ in await self.runtime.catalogue.items_of(code):
+            if item.sku == sku:
+                return item.available
+        raise LookupError(sku)
+
+
+def cart(entry: dict[str, Any], item: dict[str, Any], count: int) -> dict[str, Any]:
+    """A /select message for ``count`` of ``item``, delivered in Shimla."""
+    location = entry["location"]["code"]
+    return {
+        "order": {
+            "provider": {"id": entry["seller"]["code"], "locations": [{"id": location}]},
+            "items": [{"id": item["sku"], "quantity": {"count": count}, "location_id": location}],
+            "fulfillments": [{"end": SHIMLA_END}],
+        }
+    }
+
+
+def init_message(on_select: dict[str, Any]) -> dict[str, Any]:
+    """The /init a buyer app sends after an on_select: cart, billing, delivery address."""
+    order = on_select["message"]["order"]
+    quantities = {
+        line["@ondc/org/item_id"]: line["@ondc/org/item_quantity"]["count"]
+        for line in order["quote"]["breakup"]
+        if line["@ondc/org/title_type"] == "item"
+    }
+    return {
+        "order": {
+            "provider": order["provider"],
+            "items": [
+                {
+                    "id": i["id"],
+                    "quantity": {"count": quantities[i["id"]]},
+                    "fulfillment_id": i["fulfillment_id"],
+                }
+                for i in order["items"]
+            ],
+            "billing": BILLING,
+            "fulfillments": [{"id": "1", "type": "Delivery", "end": BUYER_END}],
+        }
+    }
+
+
+def confirm_message(on_init: dict[str, Any], order_id: str) -> dict[str, Any]:
+    """The /confirm after an on_init: the same order, paid, with its id."""
+    order = dict(on_init["message"]["order"])
+    payment = dict(order["payment"])
+    payment |= {
+        "status": "PAID",
+        "params": {
+            "amount": order["quote"]["price"]["value"],
+            "currency": "INR",
+            "transaction_id": "pay-1",
+        },
+    }
+    order |= {"id": order_id, "state": "Created", "payment": payment}
+    return {"order": order}
+
+
+@asynccontextmanager
+async def shop(tmp_path: Path, clock: FixedClock, database_url: str) -> AsyncIterator[Shop]:
+    """The adapter with the demo catalogue loaded, and a buyer app."""
+    async with edge(tmp_path, clock, database_url=database_url) as net:
+        runtime: Runtime = net.app.state.runtime
+        raw = orjson.dumps(DEMO)
+        report = await import_catalogue(raw, runtime.catalogue, now=clock.now())
+        assert not report.problems
+        yield Shop(net, clock)
+
+
+__all__ = ["BUYER_ID", "Shop", "cart", "confirm_message", "demo_item", "init_message", "shop"]

@@ -1,0 +1,290 @@
+"""A buyer app takes an ODOP product from select to delivered, or cancels it: the real app
+in process on each store, the buyer app's callbacks read as it receives them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapter.core.clock import FixedClock
+from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
+
+
+def _total(callback: dict[str, Any]) -> Decimal:
+    quote = callback["message"]["order"]["quote"]
+    lines = sum(Decimal(line["price"]["value"]) for line in quote["breakup"])
+    assert lines == Decimal(quote["price"]["value"]), "the breakup must sum to the quote"
+    return lines
+
+
+async def _order(s: Shop, district: str, count: int, order_id: str) -> dict[str, Any]:
+    entry, item = demo_item(district)
+    domain = item["domain"]
+    on_select = await s.call("select", cart(entry, item, count), domain=domain)
+    on_init = await s.call("init", init_message(on_select), domain=domain)
+    on_confirm = await s.call("confirm", confirm_message(on_init, order_id), domain=domain)
+    await s.timers()
+    return on_confirm
+
+
+async def test_select_init_confirm_quote_the_same_and_take_the_stock_once(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Kinnaur")
+        code, domain = entry["seller"]["code"], item["domain"]
+        before = await s.stock(code, item["sku"])
+
+        on_select = await s.call("select", cart(entry, item, 2), domain=domain)
+        assert "error" not in on_select
+        order = on_select["message"]["order"]
+        line = next(b for b in order["quote"]["breakup"] if b["@ondc/org/title_type"] == "item")
+        assert line["@ondc/org/item_quantity"]["count"] == 2
+        assert Decimal(line["price"]["value"]) == 2 * Decimal(item["price"])
+        assert line["item"]["quantity"]["available"]["count"] == "99"
+        assert order["fulfillments"][0]["state"]["descriptor"]["code"] == "Serviceable"
+        quoted = _total(on_select)
+        # Held, not taken: the true count is unchanged until confirm.
+        assert await s.stock(code, item["sku"]) == before
+
+        on_init = await s.call("init", init_message(on_select), domain=domain)
+        assert "error" not in on_init
+        assert _total(on_init) == quoted
+        payment = on_init["message"]["order"]["payment"]
+        assert payment["@ondc/org/buyer_app_finder_fee_amount"] == "3"
+        assert payment["collected_by"] == "BAP"
+        assert on_init["message"]["order"]["billing"]["name"] == "Asha Verma"
+
+        confirm = confirm_message(on_init, "ODOP-1001")
+        on_confirm = await s.call("confirm", confirm, domain=domain)
+        confirmed = on_confirm["message"]["order"]
+        assert confirmed["id"] == "ODOP-1001"
+        assert confirmed["state"] == "Created"
+        assert confirmed["fulfillments"][0]["state"]["descriptor"]["code"] == "Pending"
+        # The seller accepts automatically: an on_status right after the on_confirm.
+        accepted = await s.timers()
+        assert [c["context"]["action"] for c in accepted] == ["on_status"]
+        assert accepted[0]["message"]["order"]["state"] == "Accepted"
+        assert accepted[0]["context"]["message_id"] != on_confirm["context"]["message_id"]
+        assert _total(on_confirm) == quoted
+        assert confirmed["quote"] == on_init["message"]["order"]["quote"]
+        assert await s.stock(code, item["sku"]) == before - 2
+
+        # The buyer app retries its confirm (same order id, new message id): same order,
+        # stock taken once.
+        again = await s.call("confirm", confirm, domain=domain)
+        assert again["message"]["order"]["id"] == "ODOP-1001"
+        assert await s.stock(code, item["sku"]) == before - 2
+        rows = await s.runtime.orders.orders_of(code)
+        assert [row.order_id for row in rows] == ["ODOP-1001"]
+
+
+async def test_the_seller_moves_the_order_to_delivered_and_each_step_reaches_the_buyer_app(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        on_confirm = await _order(s, "Kangra", 1, "ODOP-2001")
+        domain = on_confirm["context"]["domain"]
+        entry, _ = demo_item("Kangra")
+        key = await s.seller_key(entry["seller"]["code"])
+
+        # Asking for the status never moves it.
+        status = await s.call("status", {"order_id": "ODOP-2001"}, domain=domain)
+        assert status["message"]["order"]["state"] == "Accepted"
+        assert status["message"]["order"]["quote"] == on_confirm["message"]["order"]["quote"]
+
+        steps = [
+            ("pack", {}, "In-progress", "Packed"),
+            ("ship", {"tracking_url": "https://track.example/AWB123",
+                      "invoice_url": "https://odop.example/invoice/2001.pdf"},
+             "In-progress", "Order-picked-up"),
+            ("out_for_delivery", {}, "In-progress", "Out-for-delivery"),
+            ("deliver", {}, "Completed", "Order-delivered"),
+        ]  # fmt: skip
+        message_ids = set()
+        for action, body, state, fulfillment in steps:
+            clock.advance(60)
+            response = await s.net.client.post(
+                f"/seller/v1/orders/ODOP-2001/{action}", json=body, headers=key
+            )
+            assert response.status_code == 200, response.text
+            assert response.json()["state"] == state
+            sent = await s.unsolicited()
+            assert [c["context"]["action"] for c in sent] == ["on_status"]
+            order = sent[0]["message"]["order"]
+            assert order["state"] == state
+            assert order["fulfillments"][0]["state"]["descriptor"]["code"] == fulfillment
+            assert order["quote"] == on_confirm["message"]["order"]["quote"]
+            assert sent[0]["context"]["transaction_id"] == s.transaction_id
+            message_ids.add(sent[0]["context"]["message_id"])
+            if action == "ship":
+                assert order["documents"] == [
+                    {"url": "https://odop.example/invoice/2001.pdf", "label": "Invoice"}
+                ]
+                assert "_internal" not in order
+                track = await s.call("track", {"order_id": "ODOP-2001"}, domain=domain)
+                assert track["message"]["tracking"] == {
+                    "url": "https://track.example/AWB123",
+                    "status": "active",
+                }
+        assert len(message_ids) == len(steps), "each unsolicited callback has a fresh message id"
+
+        # Delivered is final: the seller cannot pack it again, and is told what is allowed.
+        again = await s.net.client.post("/seller/v1/orders/ODOP-2001/pack", headers=key)
+        assert again.status_code == 409
+        assert "Completed" in again.json()["detail"]
+
+        detail = (await s.net.client.get("/seller/v1/orders/ODOP-2001", headers=key)).json()
+        assert [e["event"] for e in detail["history"]] == [
+            "confirm", "accept", "pack", "ship", "out_for_delivery", "deliver"]  # fmt: skip
+        money = detail["settlement"]
+        total = Decimal(money["order_value"])
+        assert Decimal(money["buyer_app_finder_fee"]) == (total * 3 / 100).quantize(Decimal("0.01"))
+        assert Decimal(money["net_payout"]) < total
+        assert money["expected_by"] is not None
+
+
+async def test_a_buyer_cancel_returns_the_stock_and_a_second_cancel_changes_nothing(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Chamba")
+        code = entry["seller"]["code"]
+        before = await s.stock(code, item["sku"])
+        await _order(s, "Chamba", 1, "ODOP-3001")
+        assert await s.stock(code, item["sku"]) == before - 1
+
+        refused = await s.call(
+            "cancel", {"order_id": "ODOP-3001", "cancellation_reason_id": "777"},
+            domain=item["domain"],
+        )  # fmt: skip
+        assert refused["error"]["code"] == "30012"
+        early = await s.call(
+            "cancel", {"order_id": "ODOP-3001", "cancellation_reason_id": "006"},
+            domain=item["domain"],
+        )  # fmt: skip
+        assert early["error"]["code"] == "30014", "006 means late delivery: not yet late"
+
+        on_cancel = await s.call(
+            "cancel", {"order_id": "ODOP-3001", "cancellation_reason_id": "003"},
+            domain=item["domain"],
+        )  # fmt: skip
+        order = on_cancel["message"]["order"]
+        assert order["state"] == "Cancelled"
+        assert order["cancellation"]["reason"]["id"] == "003"
+        assert order["fulfillments"][0]["state"]["descriptor"]["code"] == "Cancelled"
+        assert await s.stock(code, item["sku"]) == before
+
+        retried = await s.call(
+            "cancel", {"order_id": "ODOP-3001", "cancellation_reason_id": "003"},
+            domain=item["domain"],
+        )  # fmt: skip
+        assert retried["message"]["order"]["state"] == "Cancelled"
+        assert await s.stock(code, item["sku"]) == before
+
+
+async def test_out_of_stock_comes_back_with_what_can_be_had_then_the_reselect_works(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Kullu", 2)
+        code = entry["seller"]["code"]
+        await s.runtime.catalogue.set_stock(code, [(item["sku"], 2)], now=clock.now())
+        on_select = await s.call("select", cart(entry, item, 5), domain=item["domain"])
+        assert on_select["error"]["code"] == "40002"
+        assert item["sku"] in on_select["error"]["message"]
+        line = next(b for b in on_select["message"]["order"]["quote"]["breakup"]
+                    if b["@ondc/org/title_type"] == "item")  # fmt: skip
+        assert line["@ondc/org/item_quantity"]["count"] == 2
+        assert line["item"]["quantity"]["maximum"]["count"] == "2"
+        _total(on_select)
+
+        # Another buyer app's cart finds the two held for the first.
+        other = Shop(s.net, clock)
+        held = await other.call("select", cart(entry, item, 1), domain=item["domain"])
+        assert held["error"]["code"] == "40002"
+        # When the hold expires they are free again.
+        clock.advance(s.net.settings.stock_hold_seconds + 1)
+        freed = await other.call("select", cart(entry, item, 1), domain=item["domain"])
+        assert "error" not in freed
+
+        s.new_transaction()
+        reselect = await s.call("select", cart(entry, item, 1), domain=item["domain"])
+        assert "error" not in reselect
+
+
+async def test_unknown_provider_item_and_unserviceable_address_are_answered_in_the_callback(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Mandi")
+        message = cart(entry, item, 1)
+        message["order"]["provider"]["id"] = "nobody"
+        unknown = await s.call("select", message, domain=item["domain"])
+        assert unknown["error"]["code"] == "30001"
+
+        message = cart(entry, item, 1)
+        message["order"]["items"][0]["id"] = "no-such-sku"
+        missing = await s.call("select", message, domain=item["domain"])
+        assert missing["error"]["code"] == "30004"
+
+        message = cart(entry, item, 1)
+        message["order"]["items"][0]["quantity"]["count"] = 0
+        zero = await s.call("select", message, domain=item["domain"])
+        assert zero["error"]["code"] == "30000"
+        assert "quantity.count" in zero["error"]["message"]
+
+        status = await s.call("status", {"order_id": "NOPE"}, domain=item["domain"])
+        assert status["error"]["code"] == "30018"
+
+
+async def test_a_seller_sees_and_moves_only_its_own_orders(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        await _order(s, "Kangra", 1, "ODOP-4001")
+        other_key = await s.seller_key(demo_item("Una")[0]["seller"]["code"])
+        assert (await s.net.client.get("/seller/v1/orders", headers=other_key)).json() == []
+        peek = await s.net.client.get("/seller/v1/orders/ODOP-4001", headers=other_key)
+        assert peek.status_code == 404
+        move = await s.net.client.post("/seller/v1/orders/ODOP-4001/pack", headers=other_key)
+        assert move.status_code == 404
+
+        key = await s.seller_key(demo_item("Kangra")[0]["seller"]["code"])
+        no_reason = await s.net.client.post("/seller/v1/orders/ODOP-4001/cancel", headers=key)
+        assert no_reason.status_code == 422
+        assert no_reason.json()["detail"].startswith("reason:")
+        cancel = await s.net.client.post(
+            "/seller/v1/orders/ODOP-4001/cancel", json={"reason": "002"}, headers=key
+        )
+        assert cancel.status_code == 200
+        sent = await s.unsolicited()
+        assert [c["context"]["action"] for c in sent] == ["on_cancel"]
+        assert sent[0]["message"]["order"]["cancellation"]["cancelled_by"] == "seller.odop.example"
+
+
+@pytest.mark.parametrize("auto_accept", [False])
+async def test_an_order_the_seller_does_not_accept_in_time_is_cancelled(
+    tmp_path: Path, clock: FixedClock, database_url: str, auto_accept: bool
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, _ = demo_item("Shimla")
+        code = entry["seller"]["code"]
+        seller, location = await s.runtime.orders.seller(code) or (None, None)
+        assert seller is not None
+        assert location is not None
+        items = [item for item, _ in await s.runtime.catalogue.items_of(code)]
+        import dataclasses
+
+        slow = dataclasses.replace(seller, auto_accept=auto_accept, accept_minutes=30)
+        await s.runtime.catalogue.upsert(slow, location, items, now=clock.now())
+        on_confirm = await _order(s, "Shimla", 1, "ODOP-5001")
+        assert on_confirm["message"]["order"]["state"] == "Created"
+        assert await s.timers() == [], "not accepted yet, but not late either"
+        clock.advance(31 * 60)
+        sent = await s.timers()
+        assert [c["context"]["action"] for c in sent] == ["on_cancel"]
+        assert sent[0]["message"]["order"]["cancellation"]["reason"]["id"] == "998"
