@@ -16,6 +16,7 @@ from adapter.registry.directory import KeyDirectory
 from adapter.settings import Settings
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.notifications import SellerNotifications
 from adapter.storage.outbox import Outbox
 from adapter.storage.store import Store
 
@@ -39,3 +40,4 @@ class Runtime:
     registry: RegistryClient
     keys: KeyDirectory
     authenticator: Authenticator
+    notifications: SellerNotifications
