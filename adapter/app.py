@@ -32,16 +32,18 @@ from adapter.network.health import health_router
 from adapter.network.inbound import beckn_router
 from adapter.network.onboarding import onboarding_router
 from adapter.outbound.dispatcher import Dispatcher
+from adapter.outbound.notifier import SellerNotifier
 from adapter.outbound.order_desk import OrderDesk, OrderTimers
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
-from adapter.seller_api import seller_admin_router, seller_router
+from adapter.seller_api import notifications_router, seller_admin_router, seller_router
 from adapter.seller_api.orders import seller_orders_router
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.notifications import SellerNotifications
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 
@@ -70,9 +72,9 @@ def create_app(
 ) -> FastAPI:
     """The adapter as an ASGI app; its parts are opened when the app starts.
 
-    ``dispatch=False`` leaves callbacks in the outbox and sellers' feeds unread (for tests
-    that drive the dispatcher and the feed poller by hand); otherwise the lifespan runs this
-    process's dispatcher and feed poller.
+    ``dispatch=False`` leaves callbacks in the outbox, sellers' feeds unread and seller
+    notifications queued (for tests that drive the dispatcher, the feed poller and the
+    notifier by hand); otherwise the lifespan runs this process's three of them.
     """
     the_clock: Clock = clock or SystemClock()
 
@@ -107,7 +109,10 @@ def create_app(
         the_catalog: CatalogPort = catalog or SqlCatalog(catalogue)
         outbox = Outbox(database)
         identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
-        order_store = OrderStore(database)
+        notifications = SellerNotifications(
+            database, retry_window=timedelta(hours=settings.seller_webhook_deadline_hours)
+        )
+        order_store = OrderStore(database, notifications)
         desk = OrderDesk(order_store, wakeup, identity, the_clock)
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         app.state.runtime = Runtime(
@@ -126,6 +131,7 @@ def create_app(
             authenticator=Authenticator(keys, the_clock, skew_seconds=settings.clock_skew_seconds),
             orders=order_store,
             desk=desk,
+            notifications=notifications,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -147,12 +153,20 @@ def create_app(
         app.state.dispatcher = dispatcher
         poller = FeedPoller(catalogue, push, HttpFeedSource(http), shared, the_clock)
         app.state.feed_poller = poller
+        notifier = SellerNotifier(
+            notifications=notifications,
+            http=http,
+            clock=the_clock,
+            max_attempts=settings.seller_webhook_max_attempts,
+        )
+        app.state.notifier = notifier
         stop = asyncio.Event()
         tasks = (
             [
                 asyncio.create_task(dispatcher.run(stop)),
                 asyncio.create_task(poller.run(stop)),
                 asyncio.create_task(OrderTimers(order_store, desk, the_clock).run(stop)),
+                asyncio.create_task(notifier.run(stop)),
             ]
             if dispatch
             else []
@@ -188,4 +202,5 @@ def create_app(
     app.include_router(seller_admin_router())
     app.include_router(seller_router())
     app.include_router(seller_orders_router())
+    app.include_router(notifications_router())
     return app

@@ -17,6 +17,7 @@ from adapter.registry.directory import KeyDirectory
 from adapter.settings import Settings
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.notifications import SellerNotifications
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 from adapter.storage.store import Store
@@ -43,3 +44,4 @@ class Runtime:
     authenticator: Authenticator
     orders: OrderStore
     desk: OrderDesk
+    notifications: SellerNotifications

@@ -195,6 +195,23 @@ class Settings(BaseSettings):
         alias="ONDC_AUDIT_RETENTION_DAYS",
         description="Days the audit log keeps raw messages.",
     )
+    seller_webhook_max_attempts: int = Field(
+        default=12,
+        ge=1,
+        le=100,
+        alias="ONDC_SELLER_WEBHOOK_MAX_ATTEMPTS",
+        description="Tries of one notification to a seller's own system (new order, "
+        "cancellation, return) before it is marked failed; retries back off exponentially "
+        "with full jitter from 5 s up to 1 h.",
+    )
+    seller_webhook_deadline_hours: int = Field(
+        default=24,
+        ge=1,
+        le=720,
+        alias="ONDC_SELLER_WEBHOOK_DEADLINE_HOURS",
+        description="Hours after an event within which its notification may still be "
+        "retried; after that it is marked failed (a seller can redeliver it).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="LOG_LEVEL", description="Log level."
     )

@@ -23,9 +23,12 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapter.core.order_replies import wire
 from adapter.core.orders import Change, IllegalTransition, OrderRow, Shortfall, Stock
+from adapter.core.seller_events import SellerEvent
 from adapter.storage.catalog import _item
 from adapter.storage.database import Database
+from adapter.storage.notifications import SellerNotifications
 from adapter.storage.tables import (
     items,
     locations,
@@ -50,8 +53,31 @@ def _row(values: Any) -> OrderRow:
 class OrderStore:
     """Drafts, orders, their events and the stock they hold."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, notifications: SellerNotifications | None = None):
         self._db = database
+        self._notifications = notifications
+
+    async def _tell_seller(
+        self, connection: AsyncConnection, row: OrderRow, event: SellerEvent, now: datetime
+    ) -> None:
+        """Queue the seller's webhook for ``event`` in the order's own transaction."""
+        if self._notifications is None or row.order_id is None:
+            return
+        payload = {
+            "state": row.state,
+            "fulfillment_state": row.fulfillment_state,
+            "total": str(row.total),
+            "buyer_app": row.bap_id,
+            "order": wire(row.document),
+        }
+        await self._notifications.enqueue(
+            connection,
+            seller_code=row.seller_code,
+            event=event,
+            order_id=row.order_id,
+            payload=payload,
+            now=now,
+        )
 
     def _locking(self, query: Any) -> Any:
         return query.with_for_update() if self._db.dialect == "postgresql" else query
@@ -321,10 +347,11 @@ class OrderStore:
                 await self._event(connection, draft.pk, now, "buyer", "confirm", change)
                 if change.callback is not None:
                     await connection.execute(insert(outbox).values(**change.callback))
-                confirmed = (
-                    await connection.execute(select(orders).where(orders.c.id == draft.pk))
-                ).one()
-                return _row(confirmed)
+                confirmed = _row(
+                    (await connection.execute(select(orders).where(orders.c.id == draft.pk))).one()
+                )
+                await self._tell_seller(connection, confirmed, SellerEvent.ORDER_CREATED, now)
+                return confirmed
         await self.release(transaction_id, now=now)
         return shortfall
 
@@ -363,8 +390,12 @@ class OrderStore:
             await self._event(connection, order.pk, now, actor, event, change)
             if change.callback is not None:
                 await connection.execute(insert(outbox).values(**change.callback))
-            row = (await connection.execute(select(orders).where(orders.c.id == order.pk))).one()
-            return _row(row)
+            moved_row = _row(
+                (await connection.execute(select(orders).where(orders.c.id == order.pk))).one()
+            )
+            if change.state == "Cancelled" and order.state != "Cancelled" and actor != "seller":
+                await self._tell_seller(connection, moved_row, SellerEvent.ORDER_CANCELLED, now)
+            return moved_row
 
     @staticmethod
     async def _current(connection: AsyncConnection, pk: int) -> tuple[str | None, str | None]:

@@ -6,6 +6,9 @@
 - ``outbox``: callbacks to deliver, committed in the same transaction as the inbound
   message they answer, so an ACKed request is never lost.
 - ``delivery_attempts``: each try of an outbox job: status, latency, the peer's answer.
+- ``seller_endpoints``, ``seller_notifications``, ``seller_notification_attempts``: signed
+  webhooks to sellers' own systems (new orders, cancellations, returns) and their delivery
+  log.
 """
 
 from __future__ import annotations
@@ -46,8 +49,11 @@ __all__ = [
     "order_events",
     "orders",
     "outbox",
+    "seller_endpoints",
     "seller_feeds",
     "seller_keys",
+    "seller_notification_attempts",
+    "seller_notifications",
     "seller_webhooks",
     "sellers",
     "stock_holds",
@@ -341,4 +347,59 @@ order_events = Table(
     Column("fulfillment_state", String(32), nullable=True),
     Column("detail", JSON, nullable=False),
     Index(None, "order_pk"),
+)
+
+# Sellers' own systems, told of their orders by signed webhooks: where to POST and the
+# shared secret that signs each notification (shown to the seller once).
+seller_endpoints = Table(
+    "seller_endpoints",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_code", String(64), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default=true()),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# One row per event a seller is told of, queued in the transaction that changed the order.
+seller_notifications = Table(
+    "seller_notifications",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_code", String(64), nullable=False),
+    Column("event", String(40), nullable=False),  # order.created, order.cancelled, ...
+    Column("order_id", String(255), nullable=True),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(12), nullable=False),  # pending | delivered | failed | skipped
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("deadline_at", UtcDateTime(), nullable=False),
+    Column("claimed_by", String(80), nullable=True),
+    Column("claimed_until", UtcDateTime(), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "seller_code", "id"),
+)
+
+seller_notification_attempts = Table(
+    "seller_notification_attempts",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column(
+        "notification_id",
+        BigInteger,
+        # Named by hand: the conventional name is longer than PostgreSQL's 63 characters.
+        ForeignKey("seller_notifications.id", name="fk_seller_notification_attempts_notification"),
+        nullable=False,
+    ),
+    Column("attempted_at", UtcDateTime(), nullable=False),
+    Column("http_status", Integer, nullable=True),
+    Column("latency_ms", Float, nullable=True),
+    Column("outcome", String(12), nullable=False),  # delivered | refused | error
+    Column("error", Text, nullable=True),
+    Index(None, "notification_id"),
 )

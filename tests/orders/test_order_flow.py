@@ -98,12 +98,18 @@ async def test_the_seller_moves_the_order_to_delivered_and_each_step_reaches_the
 
         steps = [
             ("pack", {}, "In-progress", "Packed"),
-            ("ship", {"tracking_url": "https://track.example/AWB123",
-                      "invoice_url": "https://odop.example/invoice/2001.pdf"},
-             "In-progress", "Order-picked-up"),
+            (
+                "ship",
+                {
+                    "tracking_url": "https://track.example/AWB123",
+                    "invoice_url": "https://odop.example/invoice/2001.pdf",
+                },
+                "In-progress",
+                "Order-picked-up",
+            ),
             ("out_for_delivery", {}, "In-progress", "Out-for-delivery"),
             ("deliver", {}, "Completed", "Order-delivered"),
-        ]  # fmt: skip
+        ]
         message_ids = set()
         for action, body, state, fulfillment in steps:
             clock.advance(60)
@@ -139,7 +145,13 @@ async def test_the_seller_moves_the_order_to_delivered_and_each_step_reaches_the
 
         detail = (await s.net.client.get("/seller/v1/orders/ODOP-2001", headers=key)).json()
         assert [e["event"] for e in detail["history"]] == [
-            "confirm", "accept", "pack", "ship", "out_for_delivery", "deliver"]  # fmt: skip
+            "confirm",
+            "accept",
+            "pack",
+            "ship",
+            "out_for_delivery",
+            "deliver",
+        ]
         money = detail["settlement"]
         total = Decimal(money["order_value"])
         assert Decimal(money["buyer_app_finder_fee"]) == (total * 3 / 100).quantize(Decimal("0.01"))
@@ -158,20 +170,23 @@ async def test_a_buyer_cancel_returns_the_stock_and_a_second_cancel_changes_noth
         assert await s.stock(code, item["sku"]) == before - 1
 
         refused = await s.call(
-            "cancel", {"order_id": "ODOP-3001", "cancellation_reason_id": "777"},
+            "cancel",
+            {"order_id": "ODOP-3001", "cancellation_reason_id": "777"},
             domain=item["domain"],
-        )  # fmt: skip
+        )
         assert refused["error"]["code"] == "30012"
         early = await s.call(
-            "cancel", {"order_id": "ODOP-3001", "cancellation_reason_id": "006"},
+            "cancel",
+            {"order_id": "ODOP-3001", "cancellation_reason_id": "006"},
             domain=item["domain"],
-        )  # fmt: skip
+        )
         assert early["error"]["code"] == "30014", "006 means late delivery: not yet late"
 
         on_cancel = await s.call(
-            "cancel", {"order_id": "ODOP-3001", "cancellation_reason_id": "003"},
+            "cancel",
+            {"order_id": "ODOP-3001", "cancellation_reason_id": "003"},
             domain=item["domain"],
-        )  # fmt: skip
+        )
         order = on_cancel["message"]["order"]
         assert order["state"] == "Cancelled"
         assert order["cancellation"]["reason"]["id"] == "003"
@@ -179,9 +194,10 @@ async def test_a_buyer_cancel_returns_the_stock_and_a_second_cancel_changes_noth
         assert await s.stock(code, item["sku"]) == before
 
         retried = await s.call(
-            "cancel", {"order_id": "ODOP-3001", "cancellation_reason_id": "003"},
+            "cancel",
+            {"order_id": "ODOP-3001", "cancellation_reason_id": "003"},
             domain=item["domain"],
-        )  # fmt: skip
+        )
         assert retried["message"]["order"]["state"] == "Cancelled"
         assert await s.stock(code, item["sku"]) == before
 
@@ -196,8 +212,11 @@ async def test_out_of_stock_comes_back_with_what_can_be_had_then_the_reselect_wo
         on_select = await s.call("select", cart(entry, item, 5), domain=item["domain"])
         assert on_select["error"]["code"] == "40002"
         assert item["sku"] in on_select["error"]["message"]
-        line = next(b for b in on_select["message"]["order"]["quote"]["breakup"]
-                    if b["@ondc/org/title_type"] == "item")  # fmt: skip
+        line = next(
+            b
+            for b in on_select["message"]["order"]["quote"]["breakup"]
+            if b["@ondc/org/title_type"] == "item"
+        )
         assert line["@ondc/org/item_quantity"]["count"] == 2
         assert line["item"]["quantity"]["maximum"]["count"] == "2"
         _total(on_select)
@@ -288,3 +307,22 @@ async def test_an_order_the_seller_does_not_accept_in_time_is_cancelled(
         sent = await s.timers()
         assert [c["context"]["action"] for c in sent] == ["on_cancel"]
         assert sent[0]["message"]["order"]["cancellation"]["reason"]["id"] == "998"
+
+
+async def test_the_seller_system_is_told_of_a_new_order_and_of_the_buyer_cancelling_it(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Bilaspur")
+        code = entry["seller"]["code"]
+        await _order(s, "Bilaspur", 2, "ODOP-6001")
+        await s.call(
+            "cancel",
+            {"order_id": "ODOP-6001", "cancellation_reason_id": "010"},
+            domain=item["domain"],
+        )
+        log = await s.runtime.notifications.log(code)
+        events = sorted((n["event"], n["order_id"]) for n in log)
+        assert events == [("order.cancelled", "ODOP-6001"), ("order.created", "ODOP-6001")]
+        created = next(n for n in log if n["event"] == "order.created")
+        assert created["payload"]["order"]["items"][0]["quantity"]["count"] == 2
