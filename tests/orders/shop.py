@@ -80,10 +80,12 @@ class Shop:
         raw = orjson.dumps(body)
         self.sent.append(body)
         response = await self.net.post(action, raw, signed(raw, self.clock))
+        self.clock.advance(0.25)  # the answer comes a little after the request
         assert response.status_code == 200, response.text
         assert response.json()["message"]["ack"]["status"] == "ACK"
         before = len(self.net.received)
         await self.net.dispatch()
+        self.clock.advance(0.25)  # and the buyer app's next step a little after the answer
         callbacks = [orjson.loads(r.content) for r in self.net.received[before:]]
         answers = [c for c in callbacks if c["context"]["action"] == f"on_{action}"]
         assert len(answers) == 1, callbacks

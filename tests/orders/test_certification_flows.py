@@ -1,0 +1,98 @@
+"""The certification flows played against the adapter, their logs checked with the rules
+ONDC's log validator enforces on a seller (adapter.sandbox.flowcheck): id pairing,
+timestamps, 5-second replies, quote arithmetic and carry-over, state per on_status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapter.core.clock import FixedClock
+from adapter.sandbox.flowcheck import check_flow, write_flow_logs
+from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
+
+# One ODOP product per domain: Kangra tea (RET10), Kinnauri shawl (RET12), Chamba rumal (RET16).
+PRODUCTS = [("Kangra", 0), ("Kinnaur", 1), ("Chamba", 0)]
+
+
+async def _to_confirm(s: Shop, district: str, index: int, logs: dict[str, Any]) -> str:
+    entry, item = demo_item(district, index)
+    domain = item["domain"]
+    search = {
+        "intent": {
+            "fulfillment": {"type": "Delivery"},
+            "payment": {
+                "@ondc/org/buyer_app_finder_fee_type": "percent",
+                "@ondc/org/buyer_app_finder_fee_amount": "3",
+            },
+        }
+    }
+    logs["on_search_full_catalog_refresh"] = await s.call("search", search, domain=domain)
+    logs["search_full_catalog_refresh"] = s.sent[-1]
+    logs["on_select"] = await s.call("select", cart(entry, item, 1), domain=domain)
+    logs["select"] = s.sent[-1]
+    logs["on_init"] = await s.call("init", init_message(logs["on_select"]), domain=domain)
+    logs["init"] = s.sent[-1]
+    confirm = confirm_message(logs["on_init"], f"ODOP-{district}-{index}")
+    logs["on_confirm"] = await s.call("confirm", confirm, domain=domain)
+    logs["confirm"] = s.sent[-1]
+    pending = await s.timers()
+    logs["on_status_pending"] = pending[0]
+    return str(entry["seller"]["code"])
+
+
+@pytest.mark.parametrize(("district", "index"), PRODUCTS)
+async def test_flow_2_order_to_delivery_passes_the_validator_rules(
+    tmp_path: Path, clock: FixedClock, district: str, index: int
+) -> None:
+    url = f"sqlite:///{tmp_path}/flows.db"
+    async with shop(tmp_path, clock, url) as s:
+        logs: dict[str, Any] = {}
+        code = await _to_confirm(s, district, index, logs)
+        order_id = logs["on_confirm"]["message"]["order"]["id"]
+        key = await s.seller_key(code)
+        for action, name in [
+            ("pack", "on_status_packed"),
+            ("ship", "on_status_picked"),
+            ("out_for_delivery", "on_status_out_for_delivery"),
+            ("deliver", "on_status_delivered"),
+        ]:
+            clock.advance(30)
+            moved = await s.net.client.post(f"/seller/v1/orders/{order_id}/{action}", headers=key)
+            assert moved.status_code == 200, moved.text
+            (logs[name],) = await s.unsolicited()
+        assert check_flow(2, logs) == []
+        written = write_flow_logs(tmp_path / "logs" / "flow2", logs)
+        assert len(written) == len(logs)
+
+
+@pytest.mark.parametrize(("district", "index"), PRODUCTS)
+async def test_flow_4_buyer_cancel_passes_the_validator_rules(
+    tmp_path: Path, clock: FixedClock, district: str, index: int
+) -> None:
+    url = f"sqlite:///{tmp_path}/flows.db"
+    async with shop(tmp_path, clock, url) as s:
+        logs: dict[str, Any] = {}
+        await _to_confirm(s, district, index, logs)
+        order_id = logs["on_confirm"]["message"]["order"]["id"]
+        domain = logs["confirm"]["context"]["domain"]
+        logs["on_cancel"] = await s.call(
+            "cancel", {"order_id": order_id, "cancellation_reason_id": "010"}, domain=domain
+        )
+        logs["cancel"] = s.sent[-1]
+        del logs["on_status_pending"]
+        assert logs["on_cancel"]["message"]["order"]["state"] == "Cancelled"
+        assert check_flow(4, logs) == []
+
+
+async def test_a_broken_quote_would_be_caught(tmp_path: Path, clock: FixedClock) -> None:
+    """The check above can fail: the same logs with on_init's total changed do."""
+    url = f"sqlite:///{tmp_path}/flows.db"
+    async with shop(tmp_path, clock, url) as s:
+        logs: dict[str, Any] = {}
+        await _to_confirm(s, "Kangra", 0, logs)
+        logs["on_init"]["message"]["order"]["quote"]["price"]["value"] = "1.00"
+        rules = {violation.rule for violation in check_flow(4, logs)}
+        assert "quote_breakup_sum" in rules
