@@ -3,7 +3,9 @@
 Rules ONDC retail 1.2.0 buyer apps and the log validator apply, beyond the shape of the row:
 packaged goods in grocery (RET10) declare ``@ondc/org/statutory_reqs_packaged_commodities``
 (Legal Metrology); packaged food also ``@ondc/org/statutory_reqs_prepackaged_food`` with a
-14-digit FSSAI licence; a Himachal location has a Himachal pincode (17xxxx) and GPS inside
+14-digit FSSAI licence; the category is one of the domain's taxonomy and the item states
+the attributes its category requires (``catalog_sync.taxonomy``, after the validator's
+``checkMandatoryTags``); a Himachal location has a Himachal pincode (17xxxx) and GPS inside
 India; a hyperlocal radius is between 1 and 50 km. An item that fails is stored but held
 back from ``on_search``, and each reason is said in words the seller can act on.
 """
@@ -14,6 +16,7 @@ import re
 from typing import Any, Final
 
 from catalog_sync.records import ItemRecord, LocationRecord
+from catalog_sync.taxonomy import attribute_problems, category_problem
 
 __all__ = ["HIMACHAL_STD_CODES", "PACKAGED_COMMODITIES", "PREPACKAGED_FOOD", "preflight"]
 
@@ -48,6 +51,10 @@ def _blank(block: dict[str, Any], name: str) -> bool:
 def preflight(location: LocationRecord, item: ItemRecord) -> list[str]:
     """Why ``item`` may not be published yet; empty when it may."""
     reasons: list[str] = []
+    unknown_category = category_problem(item.domain, item.category_id)
+    if unknown_category:
+        reasons.append(unknown_category)
+    reasons.extend(attribute_problems(item.domain, item.category_id, item.attributes))
     if item.domain == "ONDC:RET10" and item.category_id not in _LOOSE:
         block = item.statutory.get(PACKAGED_COMMODITIES) or {}
         missing = [name for name in _COMMODITY_FIELDS if _blank(block, name)]

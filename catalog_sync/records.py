@@ -86,3 +86,6 @@ class ItemRecord:
     gi_tag: str | None = None
     odop_district: str | None = None
     statutory: dict[str, Any] = field(default_factory=dict)
+    # ONDC item attributes of the category (gender, colour, size, brand, fabric ...), sent
+    # in the item's ``attribute`` tag group; see catalog_sync.taxonomy for what is required.
+    attributes: dict[str, str] = field(default_factory=dict)

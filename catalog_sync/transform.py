@@ -6,8 +6,9 @@ fulfilments with contact, items and serviceability tags; each item its descripto
 location ids, the ``@ondc/org`` return, cancel and shipping terms, consumer-care contact and
 tags. Stock follows the display rule the validator enforces (``available.count`` is "99"
 in stock, "0" out of stock) while the true count stays with the adapter; ``maximum.count``
-never exceeds what is really there. ODOP and GI provenance go in their own tag group,
-not in the fashion ``attribute`` group, and the Hindi name in a ``localised_name`` group.
+never exceeds what is really there. The category's attributes (gender, colour, size,
+brand, fabric ...) go in the ``attribute`` tag group; ODOP and GI provenance in their own
+``odop`` group, never in ``attribute``; the Hindi name in a ``localised_name`` group.
 """
 
 from __future__ import annotations
@@ -81,6 +82,10 @@ def item_payload(
     tags: list[dict[str, Any]] = [
         {"code": "origin", "list": [{"code": "country", "value": item.origin_country}]},
     ]
+    if item.attributes:
+        # ONDC retail 1.2.0 item attributes (fashion, home and kitchen; a brand in grocery).
+        attribute_list = [{"code": name, "value": value} for name, value in item.attributes.items()]
+        tags.append({"code": "attribute", "list": attribute_list})
     if item.odop_district or item.gi_tag:
         provenance = [{"code": "scheme", "value": "ODOP Himachal Pradesh"}]
         if item.odop_district:

@@ -38,6 +38,54 @@ HINDI = {
 UNITS = {"gram": ("gram", "500"), "kilogram": ("kilogram", "1"), "unit": ("unit", "1"),
          "millilitre": ("millilitre", "250"), "litre": ("litre", "1")}  # fmt: skip
 HANDMADE_DOMAINS = {"ONDC:RET12", "ONDC:RET16"}
+# ONDC item attributes by product (catalog_sync/taxonomy.py says which a category requires):
+# colour as a hex code and a lower-case name, the brand, and what the goods are made of.
+ATTRIBUTES = {
+    "Chamba Rumal": {
+        "colour": "#F5F0E1",
+        "colour_name": "off white",
+        "material": "silk",
+        "length": "60",
+        "breadth": "60",
+    },
+    "Kangra miniature": {
+        "colour": "#C9A227",
+        "colour_name": "gold",
+        "material": "handmade paper",
+        "length": "30",
+        "breadth": "22",
+    },
+    "Kinnauri Shawl": {
+        "gender": "unisex",
+        "colour": "#8B0000",
+        "colour_name": "dark red",
+        "size": "Free Size",
+        "fabric": "wool",
+        "pattern": "geometric",
+    },
+    "Kullu Shawl": {
+        "gender": "unisex",
+        "colour": "#2F4F4F",
+        "colour_name": "slate grey",
+        "size": "Free Size",
+        "fabric": "wool",
+        "pattern": "geometric",
+    },
+    "Kullu handloom cap": {
+        "gender": "unisex",
+        "colour": "#556B2F",
+        "colour_name": "olive green",
+        "size": "Free Size",
+        "material": "wool",
+    },
+    "Lahauli knitted": {
+        "gender": "unisex",
+        "colour": "#F5F5DC",
+        "colour_name": "beige",
+        "size": "Free Size",
+        "fabric": "wool",
+    },
+}
 LOOSE = {"Fruits and Vegetables"}
 
 
@@ -87,6 +135,12 @@ def main() -> None:
                 "gi_tag": gi.get("name"),
                 "odop_district": district["district"],
             }
+            brand = {"brand": f"{district['district']} ODOP"}
+            item["attributes"] = {**brand, **ATTRIBUTES.get(key, {})}
+            if product["category_id"] in ("Dupattas & Shawls", "Socks"):
+                item["attributes"]["size_chart"] = (
+                    "https://odop.himachal.example/size-chart/free-size.png"
+                )
             if product["ondc_domain"] == "ONDC:RET10" and product["category_id"] not in LOOSE:
                 item["packaged_commodities"] = {
                     "manufacturer_or_packer_name": f"{district['district']} ODOP Producers' Cooperative",

@@ -1,10 +1,12 @@
 """Bulk catalogue files: every row checked, good rows land, bad rows reported with reasons.
 
-A file holds sellers, each with one location and its items (JSON now; the same rows from
-CSV and XLSX templates come next). Each item is one row of the report: it lands when it
-passes the strict model and the pre-flight checks (price not above MRP, GPS with six
-decimals, six-digit pincode, ISO 8601 durations), and is listed with the field and the
-reason when it does not. Re-importing a file updates items by the seller's SKU.
+A file holds sellers, each with one location and its items (JSON, or CSV and XLSX rows
+turned into the same document). Each item is one row of the report: it lands when it
+passes the strict model (price not above MRP, GPS with six decimals, six-digit pincode,
+ISO 8601 durations), and is listed with the field and the reason when it does not. A row
+that lands but fails the buyer-side pre-flight checks (statutory declarations, the
+category's taxonomy and mandatory attributes ...) is reported as held back, with the
+reason. Re-importing a file updates items by the seller's SKU.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ class _Strict(BaseModel):
 
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
+# An ONDC item attribute: a lower-case code (``colour_name``) and its value.
+AttributeName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+AttributeValue = Annotated[str, Field(min_length=1, max_length=300)]
 
 
 class SellerRow(_Strict):
@@ -110,6 +115,7 @@ class ItemRow(_Strict):
     odop_district: str | None = None
     packaged_commodities: dict[str, str] | None = None
     prepackaged_food: dict[str, str] | None = None
+    attributes: dict[AttributeName, AttributeValue] = Field(default_factory=dict)
 
     def record(self) -> ItemRecord:
         """The item as the catalogue keeps it, statutory blocks under their ONDC keys."""

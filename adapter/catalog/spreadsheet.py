@@ -1,7 +1,11 @@
 """Catalogue spreadsheets (CSV and XLSX): one row per item, seller and location columns
 repeated on each row, as sellers keep them. Rows become the same document a JSON file
 holds, so every check and the row-by-row report are shared; each problem names the
-spreadsheet row."""
+spreadsheet row.
+
+An item's ONDC attributes are columns named ``attribute.<name>`` (``attribute.colour``,
+``attribute.fabric``); a blank cell states nothing. The template for a category carries the
+columns of the attributes that category requires (``catalog_sync.taxonomy``)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,18 @@ from typing import Any, Final
 
 from openpyxl import Workbook, load_workbook
 
-__all__ = ["COLUMNS", "csv_rows", "rows_to_document", "template_csv", "template_xlsx", "xlsx_rows"]
+from catalog_sync.taxonomy import rule
+
+__all__ = [
+    "ATTRIBUTE_PREFIX",
+    "COLUMNS",
+    "csv_rows",
+    "rows_to_document",
+    "template_columns",
+    "template_csv",
+    "template_xlsx",
+    "xlsx_rows",
+]
 
 SELLER_COLUMNS: Final = {
     "seller_code": "code", "seller_name": "name", "seller_name_hi": "name_hi",
@@ -43,6 +58,7 @@ FOOD_COLUMNS: Final = {
 COLUMNS: Final = (
     *SELLER_COLUMNS, *LOCATION_COLUMNS, *ITEM_COLUMNS, *COMMODITY_COLUMNS, *FOOD_COLUMNS,
 )  # fmt: skip
+ATTRIBUTE_PREFIX: Final = "attribute."
 _BOOLEANS: Final = {"yes": True, "y": True, "true": True, "1": True,
                     "no": False, "n": False, "false": False, "0": False}  # fmt: skip
 _INTEGERS: Final = frozenset({"available", "maximum", "radius_km"})
@@ -90,9 +106,24 @@ def rows_to_document(rows: Iterable[tuple[int, dict[str, Any]]]) -> dict[str, An
         food = {key: str(values[col]) for col, key in FOOD_COLUMNS.items() if values.get(col)}
         if food:
             item["prepackaged_food"] = food
+        attributes = {
+            name.removeprefix(ATTRIBUTE_PREFIX).strip(): _attribute(value)
+            for name, value in row.items()
+            if isinstance(name, str) and name.startswith(ATTRIBUTE_PREFIX)
+        }
+        attributes = {name: value for name, value in attributes.items() if value}
+        if attributes:
+            item["attributes"] = attributes
         item["_row"] = number
         entry["items"].append(item)
     return {"sellers": list(sellers.values())}
+
+
+def _attribute(value: Any) -> str:
+    # A spreadsheet turns "2" into 2.0; an attribute is always text.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
 
 
 def _pick(values: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
@@ -122,6 +153,22 @@ def xlsx_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
+# Example values for the attribute columns of a template.
+_ATTRIBUTE_EXAMPLES: Final = {
+    "gender": "unisex", "colour": "#8B0000", "colour_name": "dark red", "size": "Free Size",
+    "brand": "Kullu ODOP Producers' Cooperative", "fabric": "wool", "material": "wool",
+    "size_chart": "https://example.org/size-chart.png", "base_metal": "silver",
+    "plating": "silver",
+}  # fmt: skip
+
+
+def template_columns(category: str, domain: str) -> tuple[str, ...]:
+    """Every column of a template for the category: the common ones, then its attributes."""
+    found = rule(domain, category)
+    attributes = found.mandatory if found is not None else ()
+    return (*COLUMNS, *(ATTRIBUTE_PREFIX + name for name in attributes))
+
+
 def _example(category: str, domain: str) -> list[str]:
     handmade = domain in ("ONDC:RET12", "ONDC:RET16")
     values = {
@@ -140,14 +187,17 @@ def _example(category: str, domain: str) -> list[str]:
         "return_window": "P7D", "time_to_ship": "P5D" if handmade else "P2D",
         "available_on_cod": "no", "gi_tag": "Kullu Shawl", "odop_district": "Kullu",
     }  # fmt: skip
-    return [values.get(column, "") for column in COLUMNS]
+    for column in template_columns(category, domain):
+        if column.startswith(ATTRIBUTE_PREFIX):
+            values[column] = _ATTRIBUTE_EXAMPLES.get(column.removeprefix(ATTRIBUTE_PREFIX), "")
+    return [values.get(column, "") for column in template_columns(category, domain)]
 
 
 def template_csv(category: str, domain: str) -> bytes:
     """A CSV template: the header row and one example row for the category."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(template_columns(category, domain))
     writer.writerow(_example(category, domain))
     return out.getvalue().encode("utf-8")
 
@@ -158,7 +208,7 @@ def template_xlsx(category: str, domain: str) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "items"
-    sheet.append(list(COLUMNS))
+    sheet.append(list(template_columns(category, domain)))
     sheet.append(_example(category, domain))
     out = io.BytesIO()
     workbook.save(out)

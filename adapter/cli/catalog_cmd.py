@@ -19,6 +19,7 @@ from adapter.core.replies import Identity
 from adapter.storage import Database, upgrade
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.outbox import Outbox
+from catalog_sync.taxonomy import category_problem, domain_of
 
 app = typer.Typer(help="Sellers' catalogues: bulk files.", no_args_is_help=True)
 
@@ -86,14 +87,25 @@ def import_file(file: FileArgument) -> None:
 @app.command("template")
 def template(
     output: Annotated[Path, typer.Argument(help="Where to write: a .csv or .xlsx file.")],
-    category: Annotated[str, typer.Option(help="ONDC category of the example row.")] = (
-        "Dupattas & Shawls"
-    ),
-    domain: Annotated[str, typer.Option(help="ONDC domain of the example row.")] = "ONDC:RET12",
+    category: Annotated[
+        str, typer.Option(help="ONDC category of the template: its attribute columns.")
+    ] = "Dupattas & Shawls",
+    domain: Annotated[
+        str | None, typer.Option(help="ONDC domain (default: the category's own).")
+    ] = None,
 ) -> None:
-    """Write a spreadsheet template: every column, and an example row for the category."""
+    """Write a spreadsheet template for a category: every column, the category's attribute
+    columns, and an example row."""
     if output.suffix.lower() not in (".csv", ".xlsx"):
         typer.echo("the template must be a .csv or .xlsx file", err=True)
+        raise typer.Exit(2)
+    domain = domain or domain_of(category)
+    if domain is None:
+        typer.echo(f"--domain: say which ONDC domain {category!r} belongs to", err=True)
+        raise typer.Exit(2)
+    problem = category_problem(domain, category)
+    if problem is not None:
+        typer.echo(f"--category: {problem}", err=True)
         raise typer.Exit(2)
     data = (
         template_csv(category, domain)

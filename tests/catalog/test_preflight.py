@@ -15,6 +15,7 @@ from adapter.storage.catalog import CatalogStore
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
 from catalog_sync.records import ItemRecord, LocationRecord
 from tests.catalog.test_import_and_search import DEMO, _search
+from tests.catalog.test_transform import SHAWL_ATTRIBUTES
 
 LOCATION = LocationRecord(
     code="hq", street="Mall Road", locality="Shimla", city="Shimla", state="Himachal Pradesh",
@@ -61,7 +62,7 @@ def test_packaged_food_needs_a_14_digit_fssai_licence() -> None:
 def test_loose_produce_and_handicrafts_need_no_statutory_block() -> None:
     apples = dataclasses.replace(TEA, category_id="Fruits and Vegetables", statutory={})
     shawl = dataclasses.replace(TEA, domain="ONDC:RET12", category_id="Dupattas & Shawls",
-                                statutory={})  # fmt: skip
+                                statutory={}, attributes=SHAWL_ATTRIBUTES)  # fmt: skip
     assert preflight(LOCATION, apples) == []
     assert preflight(LOCATION, shawl) == []
 

@@ -7,16 +7,23 @@ import io
 from typing import Any
 
 import orjson
+import pytest
 from openpyxl import Workbook
 
 from adapter.catalog.importer import read_catalogue_file
-from adapter.catalog.spreadsheet import COLUMNS, template_csv, template_xlsx
+from adapter.catalog.spreadsheet import COLUMNS, template_columns, template_csv, template_xlsx
 from tests.fixtures import REPO_ROOT
 
 DEMO = orjson.loads((REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes())
 SELLER = {"code": "seller_code", "name": "seller_name", "name_hi": "seller_name_hi",
           "short_desc": "seller_short_desc", "symbol": "seller_symbol"}  # fmt: skip
 LOCATION = {"code": "location_code"}
+# Every attribute the demo items state, as spreadsheet columns.
+ATTRIBUTE_COLUMNS = tuple(
+    sorted({f"attribute.{name}" for entry in DEMO["sellers"] for item in entry["items"]
+            for name in item.get("attributes", {})})
+)  # fmt: skip
+HEADER = (*COLUMNS, *ATTRIBUTE_COLUMNS)
 
 
 def _rows() -> list[dict[str, Any]]:
@@ -30,13 +37,14 @@ def _rows() -> list[dict[str, Any]]:
             row.update(item.get("packaged_commodities", {}))
             food = item.get("prepackaged_food", {})
             row.update({k.lower(): v for k, v in food.items()})
-            rows.append({column: row.get(column) for column in COLUMNS})
+            row.update({f"attribute.{k}": v for k, v in item.get("attributes", {}).items()})
+            rows.append({column: row.get(column) for column in HEADER})
     return rows
 
 
 def _csv(rows: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=rows[0].keys())
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v
@@ -48,9 +56,9 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.append(list(COLUMNS))
+    sheet.append(list(rows[0]))
     for row in rows:
-        sheet.append([row[column] for column in COLUMNS])
+        sheet.append(list(row.values()))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -59,10 +67,36 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
 def test_the_demo_catalogue_as_csv_lands_every_row_with_hindi_intact() -> None:
     accepted, report = read_catalogue_file("odop.csv", _csv(_rows()))
     assert report.problems == []
-    assert report.held == []  # statutory columns carried the declarations
+    assert report.held == []  # statutory and attribute columns carried what buyers need
     assert len(report.landed) == 19
     names = {item.name_hi for _, _, goods in accepted for item in goods}
     assert "कुल्लू शॉल" in names
+    shawl = next(i for _, _, goods in accepted for i in goods if i.name == "Kullu Shawl")
+    assert shawl.attributes["fabric"] == "wool"
+    assert shawl.attributes["colour"] == "#2F4F4F"
+
+
+def test_a_row_without_a_mandatory_attribute_is_held_and_the_attribute_named() -> None:
+    rows = _rows()
+    shawl = next(n for n, row in enumerate(rows) if row["name"] == "Kinnauri Shawl")
+    rows[shawl]["attribute.fabric"] = None
+    rows[shawl]["attribute.gender"] = "  "
+    _, report = read_catalogue_file("odop.csv", _csv(rows))
+    assert report.problems == []
+    [held] = report.held
+    assert held.row.startswith(f"row {shawl + 2} ")  # the header is row 1
+    assert "gender, fabric" in held.reason
+    assert "Dupattas & Shawls" in held.reason
+
+
+def test_attribute_cells_from_a_workbook_become_text() -> None:
+    rows = _rows()
+    rumal = next(n for n, row in enumerate(rows) if row["name"] == "Chamba Rumal")
+    rows[rumal]["attribute.length"] = 60.0  # a number cell, as Excel keeps it
+    accepted, report = read_catalogue_file("odop.xlsx", _xlsx(rows))
+    assert report.held == []
+    item = next(i for _, _, goods in accepted for i in goods if i.name == "Chamba Rumal")
+    assert item.attributes["length"] == "60"
 
 
 def test_the_demo_catalogue_as_xlsx_lands_every_row() -> None:
@@ -82,13 +116,33 @@ def test_a_bad_spreadsheet_row_is_reported_by_its_row_number() -> None:
     assert len(report.landed) == 17
 
 
-def test_templates_hold_every_column_and_a_valid_example() -> None:
-    for name, data in (("t.csv", template_csv("Home Decor", "ONDC:RET16")),
-                       ("t.xlsx", template_xlsx("Home Decor", "ONDC:RET16"))):  # fmt: skip
+@pytest.mark.parametrize(
+    ("category", "domain", "attributes"),
+    [
+        ("Home Decor", "ONDC:RET16", ("brand", "colour", "colour_name", "material")),
+        ("Dupattas & Shawls", "ONDC:RET12",
+         ("gender", "colour", "colour_name", "size", "brand", "size_chart", "fabric")),
+        ("Caps & Hats", "ONDC:RET12",
+         ("gender", "colour", "colour_name", "size", "brand", "material")),
+        ("Tea and Coffee", "ONDC:RET10", ("brand",)),
+    ],
+)  # fmt: skip
+def test_a_template_per_category_has_its_attribute_columns_and_a_publishable_example(
+    category: str, domain: str, attributes: tuple[str, ...]
+) -> None:
+    assert template_columns(category, domain) == (
+        *COLUMNS,
+        *(f"attribute.{name}" for name in attributes),
+    )
+    for name, data in (("t.csv", template_csv(category, domain)),
+                       ("t.xlsx", template_xlsx(category, domain))):  # fmt: skip
         accepted, report = read_catalogue_file(name, data)
         assert report.problems == []
         [(_, _, [item])] = accepted
-        assert item.category_id == "Home Decor"
+        assert item.category_id == category
+        assert tuple(item.attributes) == attributes
+        if domain != "ONDC:RET10":  # a grocery example has no statutory declarations filled
+            assert report.held == []
 
 
 def test_an_unreadable_file_is_one_clear_problem() -> None:

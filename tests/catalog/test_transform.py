@@ -29,6 +29,10 @@ LOCATION = LocationRecord(
     code="odop-kullu-hq", street="Akhara Bazar", locality="Kullu", city="Kullu",
     state="Himachal Pradesh", pincode="175101", std_code="01902", gps="31.950000,77.110000",
 )  # fmt: skip
+SHAWL_ATTRIBUTES = {
+    "gender": "unisex", "colour": "#2F4F4F", "colour_name": "slate grey", "size": "Free Size",
+    "brand": "Kullu ODOP", "size_chart": "https://x.example/size-chart.png", "fabric": "wool",
+}  # fmt: skip
 SHAWL = ItemRecord(
     sku="ks-01", domain="ONDC:RET12", category_id="Dupattas & Shawls", name="Kullu Shawl",
     name_hi="कुल्लू शॉल", short_desc="Handloom wool shawl", long_desc="Kullu shawl, GI tagged",
@@ -115,3 +119,18 @@ def test_serviceability_pan_india_hyperlocal_and_intercity() -> None:
     assert not serves(hyperlocal, gps=None, pincode="171001")
     assert serves(intercity, gps=None, pincode="175125")
     assert not serves(intercity, gps=None, pincode="171001")
+
+
+def test_attributes_travel_in_the_attribute_group_and_provenance_stays_apart() -> None:
+    shawl = dataclasses.replace(SHAWL, attributes=SHAWL_ATTRIBUTES)
+    tags = {
+        tag["code"]: tag["list"] for tag in item_payload(SELLER, LOCATION, shawl, now=NOW)["tags"]
+    }
+    assert tags["attribute"] == [{"code": k, "value": v} for k, v in SHAWL_ATTRIBUTES.items()]
+    assert {"code": "gi_tag", "value": "Kullu Shawl"} in tags["odop"]
+    assert not any(entry["code"] in ("gi_tag", "district", "scheme") for entry in tags["attribute"])
+
+
+def test_an_item_without_attributes_sends_no_attribute_group() -> None:
+    tags = item_payload(SELLER, LOCATION, SHAWL, now=NOW)["tags"]
+    assert "attribute" not in {tag["code"] for tag in tags}

@@ -33,3 +33,44 @@ def test_import_lands_good_rows_and_lists_bad_ones(tmp_path: Path) -> None:
         in result.stdout
     )
     assert "18 row(s) landed, 1 problem(s)" in result.stdout
+
+
+def test_validate_names_the_missing_attribute_of_a_held_row(tmp_path: Path) -> None:
+    data = orjson.loads(DEMO.read_bytes())
+    kullu = next(s for s in data["sellers"] if s["seller"]["district"] == "Kullu")
+    del kullu["items"][0]["attributes"]["fabric"]  # the Kullu shawl
+    path = tmp_path / "catalogue.json"
+    path.write_bytes(orjson.dumps(data))
+    result = runner.invoke(app, ["catalog", "validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "HELD    odop-kullu item odop-kullu-01: a 'Dupattas & Shawls' item must state these "
+        "attributes: fabric" in result.stdout
+    )
+
+
+def test_template_for_a_category_carries_its_attribute_columns(tmp_path: Path) -> None:
+    output = tmp_path / "decor.csv"
+    result = runner.invoke(app, ["catalog", "template", str(output), "--category", "Home Decor"])
+    assert result.exit_code == 0, result.output
+    header, example = output.read_text("utf-8").splitlines()[:2]
+    assert header.endswith(
+        "attribute.brand,attribute.colour,attribute.colour_name,attribute.material"
+    )
+    assert "ONDC:RET16" in example  # the domain follows from the category
+    shawls = tmp_path / "shawls.xlsx"
+    result = runner.invoke(app, ["catalog", "template", str(shawls)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["catalog", "validate", str(shawls)])
+    assert result.exit_code == 0, result.output
+    assert "HELD" not in result.stdout
+
+
+def test_template_refuses_a_category_outside_the_taxonomy(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["catalog", "template", str(tmp_path / "t.csv"), "--category", "Handicrafts",
+              "--domain", "ONDC:RET16"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "'Handicrafts' is not in ONDC's home and kitchen taxonomy" in result.output
+    assert not (tmp_path / "t.csv").exists()

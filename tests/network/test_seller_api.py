@@ -179,3 +179,24 @@ async def test_a_buyer_apps_rejection_reaches_the_seller_in_plain_words(
         )
         _, other = await _register(net, "Chamba")
         assert (await net.client.get("/seller/v1/rejections", headers=other)).json() == []
+
+
+async def test_an_item_put_without_a_mandatory_attribute_is_held_and_says_which(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        _, key = await _register(net, "Kullu")
+        item = _entry("Kullu")["items"][0]
+        attributes = {k: v for k, v in item["attributes"].items() if k != "gender"}
+        put = await net.client.put(
+            f"/seller/v1/items/{item['sku']}", json={**item, "attributes": attributes}, headers=key
+        )
+        assert put.status_code == 200, put.text
+        assert put.json()["held_back"] == [
+            "a 'Dupattas & Shawls' item must state these attributes: gender"
+        ]
+        [listed] = (await net.client.get("/seller/v1/items", headers=key)).json()
+        assert listed["attributes"] == attributes
+        fixed = await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+        assert fixed.json()["held_back"] == []
+        assert fixed.json()["attributes"]["gender"] == "unisex"
