@@ -326,3 +326,23 @@ async def test_the_seller_system_is_told_of_a_new_order_and_of_the_buyer_cancell
         assert events == [("order.cancelled", "ODOP-6001"), ("order.created", "ODOP-6001")]
         created = next(n for n in log if n["event"] == "order.created")
         assert created["payload"]["order"]["items"][0]["quantity"]["count"] == 2
+
+
+async def test_rating_is_acknowledged_and_support_names_the_seller(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Sirmaur")
+        await _order(s, "Sirmaur", 1, "ODOP-7001")
+        domain = item["domain"]
+        good = {"ratings": [{"rating_category": "Order", "id": "ODOP-7001", "value": "5"}]}
+        rated = await s.call("rating", good, domain=domain)
+        assert rated["message"]["rating_ack"] is True
+        bad = {"ratings": [{"rating_category": "Order", "id": "ODOP-7001", "value": "9"}]}
+        refused = await s.call("rating", bad, domain=domain)
+        assert refused["error"]["code"] == "30015"
+
+        support = await s.call("support", {"ref_id": "ODOP-7001"}, domain=domain)
+        assert support["message"]["phone"] == entry["seller"]["phone"]
+        unknown = await s.call("support", {"ref_id": "nothing"}, domain=domain)
+        assert unknown["error"]["code"] == "50004"
