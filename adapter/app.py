@@ -57,6 +57,13 @@ def order_policy(settings: Settings) -> OrderPolicy:
     return OrderPolicy(
         hold=timedelta(seconds=settings.stock_hold_seconds),
         finder_fee_amount=settings.buyer_finder_fee_percent,
+        gstin=settings.gstin,
+        bank_account=settings.settlement_bank_account,
+        ifsc=settings.settlement_ifsc,
+        beneficiary=settings.settlement_beneficiary,
+        bank_name=settings.settlement_bank_name,
+        branch=settings.settlement_branch,
+        upi=settings.settlement_upi,
     )
 
 

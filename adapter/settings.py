@@ -182,6 +182,43 @@ class Settings(BaseSettings):
         description="Buyer app finder fee offered in on_init when the buyer app names none "
         "(percent of the order value).",
     )
+    gstin: str | None = Field(
+        default=None,
+        pattern=r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$",
+        alias="ONDC_GSTIN",
+        description="The marketplace's GSTIN, sent as bpp_terms tax_number (and its PAN as "
+        "provider_tax_number) for sellers without a GSTIN of their own.",
+    )
+    settlement_bank_account: str | None = Field(
+        default=None,
+        pattern=r"^\d{9,18}$",
+        alias="ONDC_SETTLEMENT_BANK_ACCOUNT",
+        description="Account the buyer app settles sale amounts into (the marketplace's), "
+        "for sellers without settlement details of their own.",
+    )
+    settlement_ifsc: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$",
+        alias="ONDC_SETTLEMENT_IFSC",
+        description="IFSC of ONDC_SETTLEMENT_BANK_ACCOUNT.",
+    )
+    settlement_beneficiary: str | None = Field(
+        default=None,
+        alias="ONDC_SETTLEMENT_BENEFICIARY",
+        description="Account holder's name of ONDC_SETTLEMENT_BANK_ACCOUNT.",
+    )
+    settlement_bank_name: str | None = Field(
+        default=None, alias="ONDC_SETTLEMENT_BANK_NAME", description="Bank of that account."
+    )
+    settlement_branch: str | None = Field(
+        default=None, alias="ONDC_SETTLEMENT_BRANCH", description="Branch of that account."
+    )
+    settlement_upi: str | None = Field(
+        default=None,
+        pattern=r"^[\w.-]+@[\w]+$",
+        alias="ONDC_SETTLEMENT_UPI",
+        description="UPI address for settlements, if any.",
+    )
     dedupe_window_seconds: int = Field(
         default=86_400,
         ge=60,
@@ -216,7 +253,11 @@ class Settings(BaseSettings):
         default="INFO", alias="LOG_LEVEL", description="Log level."
     )
 
-    @field_validator("registry_encryption_public_key", "request_id", "redis_url", mode="before")
+    @field_validator(
+        "registry_encryption_public_key", "request_id", "redis_url", "gstin",
+        "settlement_bank_account", "settlement_ifsc", "settlement_beneficiary",
+        "settlement_bank_name", "settlement_branch", "settlement_upi", mode="before",
+    )  # fmt: skip
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         # `REDIS_URL=` in a .env file means "not configured", not "an empty URL".

@@ -28,6 +28,7 @@ class SellerRecord:
     gstin: str | None = None
     udyam: str | None = None
     fssai: str | None = None
+    pan: str | None = None
     # How the seller takes orders: accepted at once, or by the seller within
     # ``accept_minutes`` (else cancelled for it); a flat delivery charge per order; days in
     # transit after shipping; where the buyer app settles the sale amount.
@@ -38,6 +39,8 @@ class SellerRecord:
     settlement_upi: str | None = None
     settlement_account: str | None = None
     settlement_ifsc: str | None = None
+    settlement_bank_name: str | None = None
+    settlement_branch: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,12 @@ def settings_values(database_url: str, **overrides: Any) -> dict[str, Any]:
         ],
         "ONDC_ADMIN_API_KEY": "admin-key-for-tests-0123456789",
         "DATABASE_URL": database_url,
+        "ONDC_GSTIN": "02AAAAH1234C1Z5",
+        "ONDC_SETTLEMENT_BANK_ACCOUNT": "123456789012",
+        "ONDC_SETTLEMENT_IFSC": "HPSC0000001",
+        "ONDC_SETTLEMENT_BENEFICIARY": "Himachal ODOP Marketplace",
+        "ONDC_SETTLEMENT_BANK_NAME": "Himachal Pradesh State Co-operative Bank",
+        "ONDC_SETTLEMENT_BRANCH": "The Mall, Shimla",
     }
     values.update(overrides)
     return values

@@ -64,6 +64,7 @@ class SellerRow(_Strict):
     gstin: str | None = None
     udyam: str | None = None
     fssai: str | None = None
+    pan: Annotated[str, Field(pattern=r"^[A-Z]{5}\d{4}[A-Z]$")] | None = None
     auto_accept: bool = True
     accept_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] = 120
     delivery_charge: Annotated[str, Field(pattern=r"^\d{1,6}(\.\d{1,2})?$")] = "0"
@@ -71,6 +72,8 @@ class SellerRow(_Strict):
     settlement_upi: Annotated[str, Field(pattern=r"^[\w.-]+@[\w]+$")] | None = None
     settlement_account: Annotated[str, Field(pattern=r"^\d{9,18}$")] | None = None
     settlement_ifsc: Annotated[str, Field(pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")] | None = None
+    settlement_bank_name: Annotated[str, Field(min_length=2, max_length=100)] | None = None
+    settlement_branch: Annotated[str, Field(min_length=2, max_length=100)] | None = None
 
 
 class LocationRow(_Strict):

@@ -90,6 +90,14 @@ class OrderPolicy:
     withholding_amount: str = "0.00"
     return_window: str = "P7D"
     max_liability_percent: str = "2"
+    # The marketplace's own GSTIN and settlement account, for sellers without theirs.
+    gstin: str | None = None
+    bank_account: str | None = None
+    ifsc: str | None = None
+    beneficiary: str | None = None
+    bank_name: str | None = None
+    branch: str | None = None
+    upi: str | None = None
 
 
 class OrderBook(Protocol):
@@ -401,20 +409,22 @@ def _payment_terms(seller: SellerRecord, policy: OrderPolicy, asked: Any) -> dic
         extra = asked.model_extra or {}
         fee_type = extra.get("@ondc/org/buyer_app_finder_fee_type", fee_type)
         fee_amount = extra.get("@ondc/org/buyer_app_finder_fee_amount", fee_amount)
+    own = bool(seller.settlement_account and seller.settlement_ifsc)
+    upi = seller.settlement_upi or (None if own else policy.upi)
+    account = {
+        "settlement_bank_account_no": seller.settlement_account if own else policy.bank_account,
+        "settlement_ifsc_code": seller.settlement_ifsc if own else policy.ifsc,
+        "beneficiary_name": seller.name if own else policy.beneficiary,
+        "bank_name": seller.settlement_bank_name if own else policy.bank_name,
+        "branch_name": seller.settlement_branch if own else policy.branch,
+    }
     details: dict[str, Any] = {
         "settlement_counterparty": "seller-app",
         "settlement_phase": "sale-amount",
+        "settlement_type": "upi" if upi else "neft",
+        **({"upi_address": upi} if upi else {}),
+        **{key: value for key, value in account.items() if value},
     }
-    if seller.settlement_upi:
-        details |= {"settlement_type": "upi", "upi_address": seller.settlement_upi}
-    else:
-        details |= {"settlement_type": "neft"}
-    if seller.settlement_account and seller.settlement_ifsc:
-        details |= {
-            "settlement_bank_account_no": seller.settlement_account,
-            "settlement_ifsc_code": seller.settlement_ifsc,
-            "beneficiary_name": seller.name,
-        }
     return {
         "type": "ON-ORDER",
         "collected_by": "BAP",
@@ -428,18 +438,21 @@ def _payment_terms(seller: SellerRecord, policy: OrderPolicy, asked: Any) -> dic
 
 
 def _bpp_terms(seller: SellerRecord, policy: OrderPolicy) -> list[dict[str, Any]]:
-    terms = [
+    # tax_number: the GSTIN of the seller app (the marketplace; a seller's own if the
+    # marketplace has none); provider_tax_number: the seller's own PAN, which the log
+    # validator wants to differ from the PAN inside tax_number.
+    gstin = policy.gstin or seller.gstin
+    pan = seller.pan or (seller.gstin[2:12] if seller.gstin and seller.gstin != gstin else None)
+    terms: list[dict[str, Any]] = [
         {"code": "max_liability", "value": policy.max_liability_percent},
         {"code": "mandatory_arbitration", "value": "false"},
         {"code": "court_jurisdiction", "value": "Shimla"},
         {"code": "delay_interest", "value": "7.5"},
         {"code": "np_type", "value": "MSN"},
-        {"code": "accept_bap_terms", "value": "Y"},
     ]
-    if seller.gstin:
-        terms.insert(0, {"code": "tax_number", "value": seller.gstin})
-        terms.insert(1, {"code": "provider_tax_number", "value": seller.gstin[2:12]})
-    return [{"code": "bpp_terms", "list": terms}]
+    head = [{"code": "tax_number", "value": gstin}] if gstin else []
+    head += [{"code": "provider_tax_number", "value": pan}] if pan else []
+    return [{"code": "bpp_terms", "list": head + terms}]
 
 
 def _json(model: Any) -> Any:
@@ -555,9 +568,17 @@ async def _on_confirm(
         state = "Created"
 
         def finish(row: OrderRow) -> Change:
-            return Change(
-                state, "Pending", _confirmed_document(row, order, seller, location, state, now)
+            document = _confirmed_document(
+                row,
+                order,
+                seller,
+                location,
+                state,
+                now,
+                ship=ship,
+                confirmed_at=_stamp(request.context.timestamp, now),
             )
+            return Change(state, "Pending", document)
 
         result = await orders.confirm(
             _tx(request),
@@ -591,6 +612,16 @@ async def _on_confirm(
     )
 
 
+def _stamp(value: str | datetime | None, now: datetime) -> str:
+    if isinstance(value, datetime):
+        return schemas.format_timestamp(value)
+    return value or schemas.format_timestamp(now)
+
+
+def _json_list(models: Any) -> list[Any] | None:
+    return None if not models else [_json(model) for model in models]
+
+
 def _confirmed_document(
     draft: OrderRow,
     order: schemas.Order,
@@ -598,6 +629,9 @@ def _confirmed_document(
     location: LocationRecord,
     state: str,
     now: datetime,
+    *,
+    ship: timedelta,
+    confirmed_at: str,
 ) -> dict[str, Any]:
     base = draft.document
     fulfillment = dict(base["fulfillments"][0])
@@ -605,7 +639,25 @@ def _confirmed_document(
     if asked is not None and asked.end is not None:
         fulfillment["end"] = _json(asked.end)
     fulfillment["state"] = {"descriptor": {"code": "Pending"}}
+    ship_by = now + ship
+    deliver_by = now + parse_duration(fulfillment["@ondc/org/TAT"])
+    if "end" in fulfillment:
+        fulfillment["end"] = {
+            **fulfillment["end"],
+            "time": {
+                "range": {
+                    "start": schemas.format_timestamp(ship_by),
+                    "end": schemas.format_timestamp(deliver_by),
+                }
+            },
+        }
     fulfillment["start"] = {
+        "time": {
+            "range": {
+                "start": schemas.format_timestamp(now),
+                "end": schemas.format_timestamp(ship_by),
+            }
+        },
         "location": {
             "id": location.code,
             "descriptor": {"name": seller.name},
@@ -618,13 +670,18 @@ def _confirmed_document(
             },
         },
         "contact": {"phone": seller.phone, "email": seller.email},
+        "person": {"name": seller.name},
     }
     payment = dict(base.get("payment", {}))
     if order.payment is not None:
         payment |= _json(order.payment)
-    stamp = schemas.format_timestamp(now)
-    created = _json(order.created_at) if order.created_at is not None else stamp
-    updated = _json(order.updated_at) if order.updated_at is not None else stamp
+    # The order was created when the buyer app confirmed it: its created_at, else the
+    # confirm's own timestamp (the log validator checks every later payload against it).
+    stamp = confirmed_at
+    created = _stamp(order.created_at, now) if order.created_at is not None else stamp
+    # Updated now: the seller side added the fulfilment's state (the validator wants the
+    # on_confirm's own timestamp here).
+    updated = schemas.format_timestamp(now)
     return {
         "id": order.id,
         "state": state,
@@ -637,9 +694,10 @@ def _confirmed_document(
         "fulfillments": [fulfillment],
         "quote": base["quote"],
         "payment": payment,
-        "tags": base.get("tags", []),
+        "tags": _json_list(order.tags) or base.get("tags", []),
         "created_at": created,
         "updated_at": updated,
+        INTERNAL: {"fulfillment_since": updated},
     }
 
 
@@ -709,16 +767,73 @@ async def _on_track(
     )
 
 
+def _since(row: OrderRow) -> str:
+    """When the delivery entered its current state."""
+    since = row.document.get(INTERNAL, {}).get("fulfillment_since")
+    return str(since or row.document.get("updated_at", ""))
+
+
+CANCEL_FULFILLMENT_ID: Final = "C1"
+RTO_FULFILLMENT_ID: Final = "R1"
+
+
+def _moved_lines(
+    document: Mapping[str, Any], to: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The order's item lines left on the delivery with count 0, and the same lines (their
+    counts) moved to fulfilment ``to``: how ONDC shows goods leaving a delivery."""
+    emptied, moved = [], []
+    for item in document.get("items", []):
+        if item.get("fulfillment_id") != DELIVERY_FULFILLMENT_ID:
+            continue
+        count = item.get("quantity", {}).get("count", 0)
+        emptied.append(
+            {
+                **item,
+                "quantity": {"count": 0},
+                "tags": [{"code": "type", "list": [{"code": "type", "value": "item"}]}],
+            }
+        )
+        moved.append({"id": item["id"], "fulfillment_id": to, "quantity": {"count": count}})
+    return emptied, moved
+
+
 def cancelled_document(
     row: OrderRow, *, by: str, reason: str, fulfillment_state: str, now: datetime
 ) -> dict[str, Any]:
-    """The order document after a cancellation (by the buyer app, the seller, or us)."""
-    document = dict(row.document)
+    """The order document after a cancellation before pick-up (by the buyer app, the
+    seller, or us), as ONDC retail 1.2.0 shows it: the delivery ``Cancelled`` with the
+    cancel request and the state it was in, its lines moved to a ``Cancel`` fulfilment."""
+    document = {key: value for key, value in row.document.items() if key != "tags"}
     fulfillments = [dict(f) for f in document.get("fulfillments", [])]
-    if fulfillments:
-        fulfillments[0]["state"] = {"descriptor": {"code": fulfillment_state}}
+    delivery = fulfillments[0]
+    delivery["state"] = {"descriptor": {"code": fulfillment_state}}
+    delivery["tags"] = [
+        {
+            "code": "cancel_request",
+            "list": [{"code": "reason_id", "value": reason}, {"code": "initiated_by", "value": by}],
+        },
+        {
+            "code": "precancel_state",
+            "list": [
+                {"code": "fulfillment_state", "value": row.fulfillment_state or "Pending"},
+                {"code": "updated_at", "value": _since(row)},
+            ],
+        },
+    ]
+    fulfillments.append(
+        {
+            "id": CANCEL_FULFILLMENT_ID,
+            "type": "Cancel",
+            "@ondc/org/provider_name": delivery.get("@ondc/org/provider_name", ""),
+            "@ondc/org/TAT": delivery.get("@ondc/org/TAT", "P1D"),
+            "state": {"descriptor": {"code": "Cancelled"}},
+        }
+    )
+    emptied, moved = _moved_lines(document, CANCEL_FULFILLMENT_ID)
     document |= {
         "state": "Cancelled",
+        "items": emptied + moved,
         "fulfillments": fulfillments,
         "cancellation": {"cancelled_by": by, "reason": {"id": reason}},
         "updated_at": schemas.format_timestamp(now),
@@ -882,16 +997,40 @@ def after_event(
     fulfillments = [dict(f) for f in document.get("fulfillments", [])]
     delivery = fulfillments[0]
     internal = dict(document.get(INTERNAL, {}))
+    if transition.fulfillment != row.fulfillment_state:
+        internal["fulfillment_since"] = stamp
     if event == "rto":
+        # Delivery failed: the goods go back to the seller on an RTO fulfilment, with the
+        # value of each line leaving the order in its quote trail.
         delivery["state"] = {"descriptor": {"code": "Cancelled"}}
+        prices = {
+            line.get("@ondc/org/item_id"): line["price"]["value"]
+            for line in document.get("quote", {}).get("breakup", [])
+            if line.get("@ondc/org/title_type") == "item"
+        }
+        trail = [
+            {
+                "code": "quote_trail",
+                "list": [
+                    {"code": "type", "value": "item"},
+                    {"code": "id", "value": sku},
+                    {"code": "currency", "value": "INR"},
+                    {"code": "value", "value": money(-Decimal(value))},
+                ],
+            }
+            for sku, value in prices.items()
+        ]
         fulfillments.append(
             {
-                "id": "RTO-" + DELIVERY_FULFILLMENT_ID,
+                "id": RTO_FULFILLMENT_ID,
                 "type": "RTO",
                 "state": {"descriptor": {"code": transition.fulfillment}},
                 "start": {"time": {"timestamp": stamp}},
+                "tags": trail,
             }
         )
+        emptied, moved = _moved_lines(document, RTO_FULFILLMENT_ID)
+        document["items"] = moved + emptied
         document["cancellation"] = {"cancelled_by": by, "reason": {"id": reason or "013"}}
     elif event in ("rto_delivered", "rto_disposed"):
         rto = next(f for f in fulfillments if f.get("type") == "RTO")
@@ -903,6 +1042,8 @@ def after_event(
         start = dict(delivery.get("start", {}))
         start["time"] = {**start.get("time", {}), "timestamp": stamp}
         delivery["start"] = start
+        # From pick-up on the delivery says how it travels (seller to buyer directly).
+        delivery["tags"] = [{"code": "routing", "list": [{"code": "type", "value": "P2P"}]}]
         if tracking_url:
             delivery["tracking"] = True
             internal["tracking_url"] = tracking_url

@@ -61,7 +61,15 @@ async def _on_search(
         context=callback_context(request.context, action="on_search", identity=identity, now=now),
         message=schemas.OnSearchMessage(
             catalog=schemas.Catalog(
-                descriptor=schemas.Descriptor(name=identity.name),
+                descriptor=schemas.Descriptor(
+                    name=identity.name,
+                    # A marketplace (MSN) fronting many sellers; on_confirm says the same.
+                    tags=[
+                        schemas.TagGroup(
+                            code="bpp_terms", list=[schemas.Tag(code="np_type", value="MSN")]
+                        )
+                    ],
+                ),
                 providers=providers,
             )
         ),

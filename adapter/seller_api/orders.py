@@ -113,6 +113,12 @@ def seller_orders_router() -> APIRouter:
                     status_code=422,
                     detail=f"reason: {details.reason} is not a seller cancellation code",
                 )
+        if action == "ship" and details.invoice_url is None:
+            raise HTTPException(
+                status_code=422,
+                detail="invoice_url: a link to the GST invoice is required to ship (buyer "
+                "apps must have it from pick-up on)",
+            )
         runtime = _runtime(request)
         row = await _own_order(runtime, seller, order_id)
         try:

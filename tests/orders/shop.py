@@ -3,6 +3,7 @@ order flow: posts signed requests, runs the dispatcher, reads the callbacks it g
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,7 +43,10 @@ BILLING = {
     "address": BUYER_END["location"]["address"],
     "phone": "9876543210",
     "email": "asha@example.in",
+    "created_at": "2026-11-23T09:59:00.000Z",
+    "updated_at": "2026-11-23T09:59:00.000Z",
 }
+BUYER_GSTIN = "29AABCU9602Q1Z3"
 
 
 def demo_item(district: str, index: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -77,6 +81,10 @@ class Shop:
             ),
             "message": message,
         }
+        if action == "confirm":
+            # A buyer app dates the order by its confirm (the validator checks this).
+            stamp = body["context"]["timestamp"]
+            body["message"]["order"] |= {"created_at": stamp, "updated_at": stamp}
         raw = orjson.dumps(body)
         self.sent.append(body)
         response = await self.net.post(action, raw, signed(raw, self.clock))
@@ -169,7 +177,19 @@ def confirm_message(on_init: dict[str, Any], order_id: str) -> dict[str, Any]:
             "transaction_id": "pay-1",
         },
     }
-    order |= {"id": order_id, "state": "Created", "payment": payment}
+    fulfillments = [dict(f) for f in order["fulfillments"]]
+    fulfillments[0]["end"] = {**fulfillments[0]["end"], "person": {"name": BILLING["name"]}}
+    tags = [
+        *order.get("tags", []),
+        {"code": "bap_terms", "list": [{"code": "tax_number", "value": BUYER_GSTIN}]},
+    ]
+    order |= {
+        "id": order_id,
+        "state": "Created",
+        "payment": payment,
+        "fulfillments": fulfillments,
+        "tags": tags,
+    }
     return {"order": order}
 
 
@@ -181,6 +201,14 @@ async def shop(tmp_path: Path, clock: FixedClock, database_url: str) -> AsyncIte
         raw = orjson.dumps(DEMO)
         report = await import_catalogue(raw, runtime.catalogue, now=clock.now())
         assert not report.problems
+        # Each demo seller with a PAN of its own (sent as provider_tax_number).
+        for n, entry in enumerate(DEMO["sellers"]):
+            found = await runtime.orders.seller(entry["seller"]["code"])
+            assert found is not None
+            seller, location = found
+            goods = [item for item, _ in await runtime.catalogue.items_of(seller.code)]
+            seller = dataclasses.replace(seller, pan=f"AAAAH{1000 + n}C")
+            await runtime.catalogue.upsert(seller, location, goods, now=clock.now())
         yield Shop(net, clock)
 
 

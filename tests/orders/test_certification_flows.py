@@ -60,7 +60,12 @@ async def test_flow_2_order_to_delivery_passes_the_validator_rules(
             ("deliver", "on_status_delivered"),
         ]:
             clock.advance(30)
-            moved = await s.net.client.post(f"/seller/v1/orders/{order_id}/{action}", headers=key)
+            body = {"invoice_url": f"https://odop.example/invoices/{order_id}.pdf"}
+            moved = await s.net.client.post(
+                f"/seller/v1/orders/{order_id}/{action}",
+                json=body if action == "ship" else None,
+                headers=key,
+            )
             assert moved.status_code == 200, moved.text
             (logs[name],) = await s.unsolicited()
         assert check_flow(2, logs) == []
@@ -96,3 +101,80 @@ async def test_a_broken_quote_would_be_caught(tmp_path: Path, clock: FixedClock)
         logs["on_init"]["message"]["order"]["quote"]["price"]["value"] = "1.00"
         rules = {violation.rule for violation in check_flow(4, logs)}
         assert "quote_breakup_sum" in rules
+
+
+async def test_the_fields_ondc_validator_requires_of_the_seller_are_sent(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """What ONDC's log validator checked on these flows beyond ids, time and quotes: the
+    settlement account, tax numbers, fulfilment times that do not move, the invoice and
+    routing from pick-up, and the shape of a cancellation."""
+    async with shop(tmp_path, clock, f"sqlite:///{tmp_path}/flows.db") as s:
+        logs: dict[str, Any] = {}
+        code = await _to_confirm(s, "Kinnaur", 1, logs)
+        on_init = logs["on_init"]["message"]["order"]
+        (details,) = on_init["payment"]["@ondc/org/settlement_details"]
+        for field in (
+            "settlement_bank_account_no",
+            "settlement_ifsc_code",
+            "beneficiary_name",
+            "bank_name",
+            "branch_name",
+        ):
+            assert details[field], field
+        assert on_init["payment"]["@ondc/org/settlement_window"].startswith("PT")
+        (terms,) = on_init["tags"]
+        values = {tag["code"]: tag["value"] for tag in terms["list"]}
+        assert values["tax_number"][2:12] != values["provider_tax_number"]
+        assert values["np_type"] == "MSN"
+        assert "accept_bap_terms" not in values
+
+        on_confirm = logs["on_confirm"]
+        order = on_confirm["message"]["order"]
+        assert order["created_at"] == logs["confirm"]["context"]["timestamp"]
+        assert order["updated_at"] == on_confirm["context"]["timestamp"]
+        assert {"bpp_terms", "bap_terms"} <= {group["code"] for group in order["tags"]}
+        delivery = order["fulfillments"][0]
+        times = (delivery["start"]["time"]["range"], delivery["end"]["time"]["range"])
+
+        key = await s.seller_key(code)
+        order_id = order["id"]
+        await s.net.client.post(f"/seller/v1/orders/{order_id}/pack", headers=key)
+        unshipped = await s.net.client.post(f"/seller/v1/orders/{order_id}/ship", headers=key)
+        assert unshipped.status_code == 422
+        assert unshipped.json()["detail"].startswith("invoice_url:")
+        invoice = {"invoice_url": "https://odop.example/invoices/1.pdf"}
+        await s.net.client.post(f"/seller/v1/orders/{order_id}/ship", json=invoice, headers=key)
+        *_, picked = await s.unsolicited()
+        moved = picked["message"]["order"]
+        assert moved["documents"][0]["label"] == "Invoice"
+        delivery = moved["fulfillments"][0]
+        assert delivery["tags"][0]["code"] == "routing"
+        assert delivery["start"]["time"]["range"] == times[0]
+        assert delivery["end"]["time"]["range"] == times[1]
+        assert "timestamp" in delivery["start"]["time"]
+
+        s.new_transaction()
+        logs = {}
+        await _to_confirm(s, "Kinnaur", 2, logs)
+        order = logs["on_confirm"]["message"]["order"]
+        on_cancel = await s.call(
+            "cancel",
+            {"order_id": order["id"], "cancellation_reason_id": "010"},
+            domain=logs["confirm"]["context"]["domain"],
+        )
+        cancelled = on_cancel["message"]["order"]
+        assert "tags" not in cancelled
+        kinds = [f["type"] for f in cancelled["fulfillments"]]
+        assert kinds == ["Delivery", "Cancel"]
+        tags = {
+            g["code"]: {t["code"]: t["value"] for t in g["list"]}
+            for g in cancelled["fulfillments"][0]["tags"]
+        }
+        assert tags["cancel_request"] == {"reason_id": "010", "initiated_by": "buyer.example"}
+        assert tags["precancel_state"] == {
+            "fulfillment_state": "Pending",
+            "updated_at": order["updated_at"],
+        }
+        counts = {(i["fulfillment_id"], i["quantity"]["count"]) for i in cancelled["items"]}
+        assert counts == {("1", 0), ("C1", 1)}
