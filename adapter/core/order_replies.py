@@ -971,6 +971,84 @@ ORDER_REPLIES: Final = {
 """Order actions -> reply builders (merged into :data:`adapter.core.replies.REPLIES`)."""
 
 
+def _return_to_origin(
+    document: dict[str, Any],
+    fulfillments: list[dict[str, Any]],
+    row: OrderRow,
+    *,
+    by: str,
+    reason: str,
+) -> None:
+    """Delivery failed: the delivery is cancelled (with the cancel request naming the RTO
+    and the state it was in) and an RTO fulfilment takes the goods from the buyer's address
+    back to the store; each line's value leaves the quote through the RTO's quote trail."""
+    delivery = fulfillments[0]
+    delivery["state"] = {"descriptor": {"code": "Cancelled"}}
+    delivery["tags"] = [
+        {
+            "code": "cancel_request",
+            "list": [
+                {"code": "reason_id", "value": reason},
+                {"code": "initiated_by", "value": by},
+                {"code": "rto_id", "value": RTO_FULFILLMENT_ID},
+            ],
+        },
+        {
+            "code": "precancel_state",
+            "list": [
+                {"code": "fulfillment_state", "value": row.fulfillment_state or ""},
+                {"code": "updated_at", "value": _since(row)},
+            ],
+        },
+    ]
+    quote = document.get("quote", {})
+    breakup, trail, total = [], [], Decimal(0)
+    for line in quote.get("breakup", []):
+        if line.get("@ondc/org/title_type") == "item":
+            trail.append(
+                {
+                    "code": "quote_trail",
+                    "list": [
+                        {"code": "type", "value": "item"},
+                        {"code": "id", "value": line["@ondc/org/item_id"]},
+                        {"code": "currency", "value": "INR"},
+                        {"code": "value", "value": money(-Decimal(line["price"]["value"]))},
+                    ],
+                }
+            )
+            line = {
+                **line,
+                "@ondc/org/item_quantity": {"count": 0},
+                "price": {"currency": "INR", "value": money(Decimal(0))},
+            }
+        total += Decimal(line["price"]["value"])
+        breakup.append(line)
+    document["quote"] = {
+        **quote,
+        "breakup": breakup,
+        "price": {"currency": "INR", "value": money(total)},
+    }
+    end = delivery.get("end", {})
+    fulfillments.append(
+        {
+            "id": RTO_FULFILLMENT_ID,
+            "type": "RTO",
+            "state": {"descriptor": {"code": "RTO-Initiated"}},
+            "start": {
+                key: end[key] for key in ("location", "contact", "person", "time") if key in end
+            },
+            "end": {"location": delivery.get("start", {}).get("location", {})},
+            "tags": trail,
+        }
+    )
+    emptied, moved = _moved_lines(document, RTO_FULFILLMENT_ID)
+    document["items"] = moved + emptied
+    document["cancellation"] = {"cancelled_by": by, "reason": {"id": reason}}
+    # A cancelled order carries neither terms nor documents (the validator's schema).
+    document.pop("tags", None)
+    document.pop("documents", None)
+
+
 def after_event(
     row: OrderRow,
     event: str,
@@ -1000,42 +1078,14 @@ def after_event(
     if transition.fulfillment != row.fulfillment_state:
         internal["fulfillment_since"] = stamp
     if event == "rto":
-        # Delivery failed: the goods go back to the seller on an RTO fulfilment, with the
-        # value of each line leaving the order in its quote trail.
-        delivery["state"] = {"descriptor": {"code": "Cancelled"}}
-        prices = {
-            line.get("@ondc/org/item_id"): line["price"]["value"]
-            for line in document.get("quote", {}).get("breakup", [])
-            if line.get("@ondc/org/title_type") == "item"
-        }
-        trail = [
-            {
-                "code": "quote_trail",
-                "list": [
-                    {"code": "type", "value": "item"},
-                    {"code": "id", "value": sku},
-                    {"code": "currency", "value": "INR"},
-                    {"code": "value", "value": money(-Decimal(value))},
-                ],
-            }
-            for sku, value in prices.items()
-        ]
-        fulfillments.append(
-            {
-                "id": RTO_FULFILLMENT_ID,
-                "type": "RTO",
-                "state": {"descriptor": {"code": transition.fulfillment}},
-                "start": {"time": {"timestamp": stamp}},
-                "tags": trail,
-            }
-        )
-        emptied, moved = _moved_lines(document, RTO_FULFILLMENT_ID)
-        document["items"] = moved + emptied
-        document["cancellation"] = {"cancelled_by": by, "reason": {"id": reason or "013"}}
+        _return_to_origin(document, fulfillments, row, by=by, reason=reason or "013")
+        fulfillments[-1]["state"] = {"descriptor": {"code": transition.fulfillment}}
     elif event in ("rto_delivered", "rto_disposed"):
+        # The RTO fulfilment keeps the ends it was announced with; its state says it is
+        # back with the seller (or disposed of).
         rto = next(f for f in fulfillments if f.get("type") == "RTO")
         rto["state"] = {"descriptor": {"code": transition.fulfillment}}
-        rto["end"] = {"time": {"timestamp": stamp}}
+        rto["end"] = {**rto.get("end", {}), "time": {"timestamp": stamp}}
     else:
         delivery["state"] = {"descriptor": {"code": transition.fulfillment}}
     if event == "ship":
@@ -1117,6 +1167,10 @@ def settlement(row: OrderRow, *, delivered_at: datetime | None) -> dict[str, Any
     withheld = Decimal(str(payment.get("@ondc/org/withholding_amount", "0")))
     tcs = total / 100
     tds = total / 100
+    if row.state == "Cancelled":
+        # Nothing was sold: no fee, no deductions, nothing to pay out.
+        finder_fee = withheld = tcs = tds = Decimal(0)
+        total = Decimal(0)
     net = total - finder_fee - withheld - tcs - tds
     window = payment.get("@ondc/org/settlement_window", "P1D")
     expected = None
@@ -1139,5 +1193,9 @@ def settlement(row: OrderRow, *, delivered_at: datetime | None) -> dict[str, Any
         "settlement_basis": payment.get("@ondc/org/settlement_basis", "delivery"),
         "settlement_window": window,
         "expected_by": expected,
-        "status": "awaiting delivery" if expected is None else "due",
+        "status": "cancelled: nothing to settle"
+        if row.state == "Cancelled"
+        else "awaiting delivery"
+        if expected is None
+        else "due",
     }

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import httpx
 import orjson
@@ -28,8 +28,10 @@ from adapter.registry.client import RegistryClient
 from adapter.registry.self_test import Check, run_self_test
 from adapter.registry.subscription import Entity, subscribe_payload
 from adapter.sandbox.buyer import SandboxBuyer
+from adapter.sandbox.flowcheck import check_flow, write_flow_logs
+from adapter.sandbox.flows import FlowPlayer
 from adapter.sandbox.registry import SandboxRegistry
-from adapter.sandbox.servers import LoopbackServer
+from adapter.sandbox.servers import LoopbackNames, LoopbackServer
 from adapter.settings import Settings, load_settings
 from adapter.storage import Database
 from adapter.storage.catalog import CatalogStore
@@ -37,6 +39,7 @@ from adapter.storage.catalog import CatalogStore
 __all__ = ["DemoOptions", "run_demo"]
 
 SELLER_ID = "odop-seller.localhost"
+BUYER_ID = "buyer-app.localhost"
 DEMO_CATALOGUE = Path(__file__).resolve().parents[2] / "config" / "demo" / "odop-catalogue.json"
 DEMO_SEARCHES = (("shawl", "ONDC:RET12"), ("शॉल", "ONDC:RET12"), ("tea", "ONDC:RET10"))
 DEMO_ENTITY = Entity(
@@ -94,7 +97,7 @@ def _settings(
     return load_settings(
         env_file=None,
         ONDC_SUBSCRIBER_ID=SELLER_ID,
-        ONDC_SUBSCRIBER_URL=f"http://127.0.0.1:{options.port}/ondc",
+        ONDC_SUBSCRIBER_URL=f"http://{SELLER_ID}:{options.port}/ondc",
         ONDC_UNIQUE_KEY_ID="demo-key-1",
         ONDC_SIGNING_PRIVATE_KEY=identity["signing_private_key"],
         ONDC_ENCRYPTION_PRIVATE_KEY=identity["encryption_private_key"],
@@ -102,6 +105,12 @@ def _settings(
         ONDC_REGISTRY_ENCRYPTION_PUBLIC_KEY=registry.encryption_public_key,
         ONDC_REQUEST_ID=str(uuid.uuid4()),
         ONDC_ADMIN_API_KEY=identity["admin_api_key"],
+        ONDC_GSTIN=DEMO_ENTITY.gst_no,
+        ONDC_SETTLEMENT_BANK_ACCOUNT="100200300400",
+        ONDC_SETTLEMENT_IFSC="HPSC0000001",
+        ONDC_SETTLEMENT_BENEFICIARY=DEMO_ENTITY.legal_name,
+        ONDC_SETTLEMENT_BANK_NAME="Himachal Pradesh State Co-operative Bank (demo)",
+        ONDC_SETTLEMENT_BRANCH="The Mall, Shimla",
         DATABASE_URL=f"sqlite:///{(options.data_dir / 'ondc-seller.db').resolve()}",
     )
 
@@ -172,9 +181,12 @@ async def _price_change_is_pushed(
     item = {**entry["items"][0], "price": "7500.00"}
     subscribe = {
         "context": buyer.context("search", bap_uri=buyer_url, domain=item["domain"], city="*"),
-        "message": {"intent": {"tags": [
-            {"code": "catalog_inc", "list": [{"code": "mode", "value": "start"}]}]}},
-    }  # fmt: skip
+        "message": {
+            "intent": {
+                "tags": [{"code": "catalog_inc", "list": [{"code": "mode", "value": "start"}]}]
+            }
+        },
+    }
     async with httpx.AsyncClient(base_url=adapter_url, timeout=10.0) as http:
         await buyer.send(http, f"{adapter_url}/ondc/search", subscribe)
         admin = {"Authorization": f"Bearer {admin_key}"}
@@ -204,6 +216,75 @@ async def _price_change_is_pushed(
     )
 
 
+# One ODOP product per domain for the certification flows: Kangra tea (RET10), the
+# Kinnauri shawl (RET12) and the Chamba rumal (RET16). Flow 3 comes last: it sells out.
+FLOW_PRODUCTS: Final = (("Kangra", 0), ("Kinnaur", 1), ("Chamba", 0))
+FLOWS: Final = (2, 4, 5, 3)
+
+
+async def _play_flows(
+    buyer: SandboxBuyer,
+    buyer_url: str,
+    adapter_url: str,
+    seller_uri: str,
+    admin_key: str,
+    logs_dir: Path,
+) -> list[Check]:
+    """The certification flows for each product, their logs written in the layout of
+    ONDC's log validator and checked with its seller rules."""
+    checks: list[Check] = []
+    admin = {"Authorization": f"Bearer {admin_key}"}
+    async with httpx.AsyncClient(base_url=adapter_url, timeout=10.0) as http:
+        for district, index in FLOW_PRODUCTS:
+            entry = next(s for s in _demo_sellers() if s["seller"]["district"] == district)
+            item = entry["items"][index]
+            code = entry["seller"]["code"]
+            made = await http.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=admin)
+            seller = {"Authorization": f"Bearer {made.json()['api_key']}"}
+
+            async def act(
+                order_id: str, action: str, body: dict[str, Any] | None, seller: Any = seller
+            ) -> httpx.Response:
+                return await http.post(
+                    f"/seller/v1/orders/{order_id}/{action}", json=body, headers=seller
+                )
+
+            async def stock(sku: str, count: int, seller: Any = seller) -> None:
+                lines = {"items": [{"sku": sku, "available": count}]}
+                (
+                    await http.patch("/seller/v1/stock", json=lines, headers=seller)
+                ).raise_for_status()
+
+            player = FlowPlayer(
+                buyer=buyer,
+                http=http,
+                adapter_url=f"{adapter_url}/ondc",
+                seller_uri=seller_uri,
+                buyer_url=buyer_url,
+                seller_id=SELLER_ID,
+                seller_act=act,
+                seller_stock=stock,
+            )
+            domain = item["domain"].removeprefix("ONDC:")
+            for flow in FLOWS:
+                name = f"flow {flow} {domain} ({item['name']})"
+                try:
+                    payloads = await player.play(flow, entry, item)
+                except (RuntimeError, TimeoutError, httpx.HTTPError) as exc:
+                    checks.append(Check(name, False, f"{type(exc).__name__}: {exc}"))
+                    continue
+                folder = logs_dir / domain / f"flow{flow}"
+                await asyncio.to_thread(write_flow_logs, folder, payloads)
+                problems = check_flow(flow, payloads)
+                detail = (
+                    f"{len(payloads)} signed payloads, validator rules pass; logs in {folder}"
+                    if not problems
+                    else "; ".join(f"{p.rule} {p.key}: {p.message}" for p in problems[:3])
+                )
+                checks.append(Check(name, not problems, detail))
+    return checks
+
+
 def _demo_sellers() -> list[dict[str, Any]]:
     document: dict[str, Any] = orjson.loads(DEMO_CATALOGUE.read_bytes())
     sellers: list[dict[str, Any]] = document["sellers"]
@@ -224,7 +305,7 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
     )
     settings = _settings(options, identity, registry)
     buyer = SandboxBuyer(
-        subscriber_id="buyer-app.localhost",
+        subscriber_id=BUYER_ID,
         unique_key_id="demo-buyer-1",
         key=signing.PrivateKey.from_base64(identity["buyer_signing_private_key"]),
         registry_url=f"http://127.0.0.1:{options.registry_port}",
@@ -234,7 +315,11 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
     registry.add(buyer.registry_record(buyer_server.url))
     # The sandbox registry sends its own Date header (from its clock), as registries do.
     registry_server = LoopbackServer(registry.app(), options.registry_port, date_header=False)
-    adapter_server = LoopbackServer(create_app(settings, clock=clock), options.port)
+    adapter_server = LoopbackServer(
+        create_app(settings, clock=clock, transport=LoopbackNames()), options.port
+    )
+    # What the buyer app calls itself on the network (callbacks reach it on loopback).
+    buyer_url = f"http://{BUYER_ID}:{options.buyer_port}"
     await registry_server.start()
     await buyer_server.start()
     try:
@@ -265,7 +350,7 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
             checks.append(
                 await _search_as_buyer(
                     buyer,
-                    buyer_server.url,
+                    buyer_url,
                     f"{adapter_server.url}/ondc",
                     clock,
                     words=words,
@@ -274,7 +359,17 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
             )
         checks.append(
             await _price_change_is_pushed(
-                buyer, buyer_server.url, adapter_server.url, identity["admin_api_key"], clock
+                buyer, buyer_url, adapter_server.url, identity["admin_api_key"], clock
+            )
+        )
+        checks.extend(
+            await _play_flows(
+                buyer,
+                buyer_url,
+                adapter_server.url,
+                str(settings.subscriber_url),
+                identity["admin_api_key"],
+                options.data_dir / "logs",
             )
         )
         for check in checks:

@@ -7,9 +7,27 @@ import contextlib
 from collections.abc import Generator
 from typing import Any
 
+import httpx
 import uvicorn
 
-__all__ = ["LoopbackServer"]
+__all__ = ["LoopbackNames", "LoopbackServer"]
+
+
+class LoopbackNames(httpx.AsyncBaseTransport):
+    """Sends requests for ``*.localhost`` names to 127.0.0.1 (RFC 6761 reserves them for
+    loopback), so sandbox participants have URLs with host names, as on the network, without
+    depending on the machine's resolver."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host.endswith(".localhost"):
+            request.url = request.url.copy_with(host="127.0.0.1")
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 class _Server(uvicorn.Server):

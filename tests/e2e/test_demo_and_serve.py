@@ -30,6 +30,14 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     assert "ok   search 'tea':" in first.stdout
     assert "Kangra Tea" in first.stdout
     assert "ok   price push: Kullu Shawl repriced" in first.stdout
+    # The certification flows, played by the sandbox buyer app over HTTP, logged in the
+    # validator's layout and checked with its seller rules.
+    for domain in ("RET10", "RET12", "RET16"):
+        for flow in (2, 3, 4, 5):
+            assert f"ok   flow {flow} {domain} (" in first.stdout
+            assert (
+                tmp_path / "demo" / "logs" / domain / f"flow{flow}" / "on_confirm.json"
+            ).exists()
     assert "FAIL" not in first.stdout
     assert (tmp_path / "demo" / "ondc-seller.db").exists()
     identity = (tmp_path / "demo" / "identity.json").read_bytes()

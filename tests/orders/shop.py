@@ -17,36 +17,12 @@ from adapter.catalog.importer import import_catalogue
 from adapter.core.clock import FixedClock
 from adapter.outbound.order_desk import OrderTimers
 from adapter.runtime import Runtime
+from adapter.sandbox.flows import cart, confirm_message, init_message
 from tests.fixtures import REPO_ROOT
 from tests.network.peers import BUYER_ID, Edge, context, edge, signed
 
 DEMO = orjson.loads((REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes())
 ADMIN = {"Authorization": "Bearer admin-key-for-tests-0123456789"}
-SHIMLA_END = {"location": {"gps": "31.104800,77.173400", "address": {"area_code": "171001"}}}
-BUYER_END = {
-    "location": {
-        "gps": "31.104800,77.173400",
-        "address": {
-            "name": "Asha Verma",
-            "building": "12 Mall Road",
-            "locality": "The Mall",
-            "city": "Shimla",
-            "state": "Himachal Pradesh",
-            "country": "IND",
-            "area_code": "171001",
-        },
-    },
-    "contact": {"phone": "9876543210", "email": "asha@example.in"},
-}
-BILLING = {
-    "name": "Asha Verma",
-    "address": BUYER_END["location"]["address"],
-    "phone": "9876543210",
-    "email": "asha@example.in",
-    "created_at": "2026-11-23T09:59:00.000Z",
-    "updated_at": "2026-11-23T09:59:00.000Z",
-}
-BUYER_GSTIN = "29AABCU9602Q1Z3"
 
 
 def demo_item(district: str, index: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -126,71 +102,6 @@ class Shop:
             if item.sku == sku:
                 return item.available
         raise LookupError(sku)
-
-
-def cart(entry: dict[str, Any], item: dict[str, Any], count: int) -> dict[str, Any]:
-    """A /select message for ``count`` of ``item``, delivered in Shimla."""
-    location = entry["location"]["code"]
-    return {
-        "order": {
-            "provider": {"id": entry["seller"]["code"], "locations": [{"id": location}]},
-            "items": [{"id": item["sku"], "quantity": {"count": count}, "location_id": location}],
-            "fulfillments": [{"end": SHIMLA_END}],
-        }
-    }
-
-
-def init_message(on_select: dict[str, Any]) -> dict[str, Any]:
-    """The /init a buyer app sends after an on_select: cart, billing, delivery address."""
-    order = on_select["message"]["order"]
-    quantities = {
-        line["@ondc/org/item_id"]: line["@ondc/org/item_quantity"]["count"]
-        for line in order["quote"]["breakup"]
-        if line["@ondc/org/title_type"] == "item"
-    }
-    return {
-        "order": {
-            "provider": order["provider"],
-            "items": [
-                {
-                    "id": i["id"],
-                    "quantity": {"count": quantities[i["id"]]},
-                    "fulfillment_id": i["fulfillment_id"],
-                }
-                for i in order["items"]
-            ],
-            "billing": BILLING,
-            "fulfillments": [{"id": "1", "type": "Delivery", "end": BUYER_END}],
-        }
-    }
-
-
-def confirm_message(on_init: dict[str, Any], order_id: str) -> dict[str, Any]:
-    """The /confirm after an on_init: the same order, paid, with its id."""
-    order = dict(on_init["message"]["order"])
-    payment = dict(order["payment"])
-    payment |= {
-        "status": "PAID",
-        "params": {
-            "amount": order["quote"]["price"]["value"],
-            "currency": "INR",
-            "transaction_id": "pay-1",
-        },
-    }
-    fulfillments = [dict(f) for f in order["fulfillments"]]
-    fulfillments[0]["end"] = {**fulfillments[0]["end"], "person": {"name": BILLING["name"]}}
-    tags = [
-        *order.get("tags", []),
-        {"code": "bap_terms", "list": [{"code": "tax_number", "value": BUYER_GSTIN}]},
-    ]
-    order |= {
-        "id": order_id,
-        "state": "Created",
-        "payment": payment,
-        "fulfillments": fulfillments,
-        "tags": tags,
-    }
-    return {"order": order}
 
 
 @asynccontextmanager

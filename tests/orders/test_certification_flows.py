@@ -31,16 +31,52 @@ async def _to_confirm(s: Shop, district: str, index: int, logs: dict[str, Any]) 
     }
     logs["on_search_full_catalog_refresh"] = await s.call("search", search, domain=domain)
     logs["search_full_catalog_refresh"] = s.sent[-1]
-    logs["on_select"] = await s.call("select", cart(entry, item, 1), domain=domain)
+    await _walk_order(s, entry, item, logs, count=1)
+    return str(entry["seller"]["code"])
+
+
+async def _walk_order(
+    s: Shop, entry: dict[str, Any], item: dict[str, Any], logs: dict[str, Any], *, count: int
+) -> None:
+    """select, init, confirm and the seller's acceptance, into ``logs``."""
+    domain = item["domain"]
+    district = entry["seller"]["district"]
+    logs["on_select"] = await s.call("select", cart(entry, item, count), domain=domain)
     logs["select"] = s.sent[-1]
     logs["on_init"] = await s.call("init", init_message(logs["on_select"]), domain=domain)
     logs["init"] = s.sent[-1]
-    confirm = confirm_message(logs["on_init"], f"ODOP-{district}-{index}")
+    confirm = confirm_message(logs["on_init"], f"ODOP-{district}-{item['sku']}")
     logs["on_confirm"] = await s.call("confirm", confirm, domain=domain)
     logs["confirm"] = s.sent[-1]
     pending = await s.timers()
     logs["on_status_pending"] = pending[0]
-    return str(entry["seller"]["code"])
+
+
+STEPS = [
+    ("pack", "on_status_packed"),
+    ("ship", "on_status_picked"),
+    ("out_for_delivery", "on_status_out_for_delivery"),
+    ("deliver", "on_status_delivered"),
+]
+
+
+async def _deliver(s: Shop, logs: dict[str, Any], *, until: str = "deliver") -> None:
+    """The seller's steps from packing on (up to ``until``), each callback into ``logs``."""
+    order_id = logs["on_confirm"]["message"]["order"]["id"]
+    code = logs["on_confirm"]["message"]["order"]["provider"]["id"]
+    key = await s.seller_key(code)
+    for action, name in STEPS:
+        s.clock.advance(30)
+        body = {"invoice_url": f"https://odop.example/invoices/{order_id}.pdf"}
+        moved = await s.net.client.post(
+            f"/seller/v1/orders/{order_id}/{action}",
+            json=body if action == "ship" else None,
+            headers=key,
+        )
+        assert moved.status_code == 200, moved.text
+        (logs[name],) = await s.unsolicited()
+        if action == until:
+            return
 
 
 @pytest.mark.parametrize(("district", "index"), PRODUCTS)
@@ -50,24 +86,8 @@ async def test_flow_2_order_to_delivery_passes_the_validator_rules(
     url = f"sqlite:///{tmp_path}/flows.db"
     async with shop(tmp_path, clock, url) as s:
         logs: dict[str, Any] = {}
-        code = await _to_confirm(s, district, index, logs)
-        order_id = logs["on_confirm"]["message"]["order"]["id"]
-        key = await s.seller_key(code)
-        for action, name in [
-            ("pack", "on_status_packed"),
-            ("ship", "on_status_picked"),
-            ("out_for_delivery", "on_status_out_for_delivery"),
-            ("deliver", "on_status_delivered"),
-        ]:
-            clock.advance(30)
-            body = {"invoice_url": f"https://odop.example/invoices/{order_id}.pdf"}
-            moved = await s.net.client.post(
-                f"/seller/v1/orders/{order_id}/{action}",
-                json=body if action == "ship" else None,
-                headers=key,
-            )
-            assert moved.status_code == 200, moved.text
-            (logs[name],) = await s.unsolicited()
+        await _to_confirm(s, district, index, logs)
+        await _deliver(s, logs)
         assert check_flow(2, logs) == []
         written = write_flow_logs(tmp_path / "logs" / "flow2", logs)
         assert len(written) == len(logs)
@@ -178,3 +198,52 @@ async def test_the_fields_ondc_validator_requires_of_the_seller_are_sent(
         }
         counts = {(i["fulfillment_id"], i["quantity"]["count"]) for i in cancelled["items"]}
         assert counts == {("1", 0), ("C1", 1)}
+
+
+async def test_flow_3_out_of_stock_then_reselect_passes_the_validator_rules(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with shop(tmp_path, clock, f"sqlite:///{tmp_path}/flows.db") as s:
+        entry, item = demo_item("Kangra", 0)
+        domain = item["domain"]
+        await s.runtime.catalogue.set_stock(
+            entry["seller"]["code"], [(item["sku"], 3)], now=clock.now()
+        )
+        logs: dict[str, Any] = {}
+        search = {"intent": {"fulfillment": {"type": "Delivery"}}}
+        logs["on_search_full_catalog_refresh"] = await s.call("search", search, domain=domain)
+        logs["search_full_catalog_refresh"] = s.sent[-1]
+        logs["on_select_out_of_stock"] = await s.call("select", cart(entry, item, 5), domain=domain)
+        logs["select_out_of_stock"] = s.sent[-1]
+        assert logs["on_select_out_of_stock"]["error"]["code"] == "40002"
+        await _walk_order(s, entry, item, logs, count=3)
+        await _deliver(s, logs)
+        assert check_flow(3, logs) == []
+
+
+async def test_flow_5_return_to_origin_passes_the_validator_rules(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with shop(tmp_path, clock, f"sqlite:///{tmp_path}/flows.db") as s:
+        logs: dict[str, Any] = {}
+        code = await _to_confirm(s, "Chamba", 0, logs)
+        _, item = demo_item("Chamba", 0)
+        before = await s.stock(code, item["sku"])
+        await _deliver(s, logs, until="out_for_delivery")
+        order_id = logs["on_confirm"]["message"]["order"]["id"]
+        key = await s.seller_key(code)
+        clock.advance(30)
+        failed = await s.net.client.post(
+            f"/seller/v1/orders/{order_id}/rto", json={"reason": "013"}, headers=key
+        )
+        assert failed.status_code == 200, failed.text
+        (logs["on_cancel"],) = await s.unsolicited()
+        cancelled = logs["on_cancel"]["message"]["order"]
+        assert cancelled["state"] == "Cancelled"
+        assert [f["type"] for f in cancelled["fulfillments"]] == ["Delivery", "RTO"]
+        clock.advance(30)
+        back = await s.net.client.post(f"/seller/v1/orders/{order_id}/rto_delivered", headers=key)
+        assert back.status_code == 200, back.text
+        (logs["on_status_rto_delivered"],) = await s.unsolicited()
+        assert await s.stock(code, item["sku"]) == before + 1, "the piece is back in stock"
+        assert check_flow(5, logs) == []

@@ -1,0 +1,279 @@
+"""ONDC retail 1.2.0 certification flows, played by the sandbox buyer app against a running
+adapter over real HTTP, with the seller's steps taken through the seller API.
+
+Each flow's requests and verified callbacks are kept under the payload keys of ONDC's log
+validator (``search_full_catalog_refresh``, ``on_select``, ``on_status_packed`` ...), so
+they can be written in its layout (:func:`adapter.sandbox.flowcheck.write_flow_logs`) and
+checked (:func:`adapter.sandbox.flowcheck.check_flow`). The buyer-side messages are built
+here too; the test suite plays the same messages in process.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import httpx
+
+from adapter.sandbox.buyer import Received, SandboxBuyer
+
+__all__ = [
+    "BILLING",
+    "BUYER_END",
+    "SHIMLA_END",
+    "FlowPlayer",
+    "cart",
+    "confirm_message",
+    "init_message",
+]
+
+SHIMLA_END: Final = {"location": {"gps": "31.104800,77.173400", "address": {"area_code": "171001"}}}
+_ADDRESS: Final = {
+    "name": "Asha Verma",
+    "building": "12 Mall Road",
+    "locality": "The Mall",
+    "city": "Shimla",
+    "state": "Himachal Pradesh",
+    "country": "IND",
+    "area_code": "171001",
+}
+BUYER_END: Final = {
+    "location": {"gps": "31.104800,77.173400", "address": _ADDRESS},
+    "contact": {"phone": "9876543210", "email": "asha@example.in"},
+}
+BILLING: Final = {
+    "name": "Asha Verma",
+    "address": _ADDRESS,
+    "phone": "9876543210",
+    "email": "asha@example.in",
+    "created_at": "2026-11-23T09:59:00.000Z",
+    "updated_at": "2026-11-23T09:59:00.000Z",
+}
+BUYER_GSTIN: Final = "29AABCU9602Q1Z3"
+DELIVERY_STEPS: Final = (
+    ("pack", "on_status_packed"),
+    ("ship", "on_status_picked"),
+    ("out_for_delivery", "on_status_out_for_delivery"),
+    ("deliver", "on_status_delivered"),
+)
+
+
+def cart(entry: dict[str, Any], item: dict[str, Any], count: int) -> dict[str, Any]:
+    """A /select message for ``count`` of a catalogue ``item``, delivered in Shimla."""
+    location = entry["location"]["code"]
+    return {
+        "order": {
+            "provider": {"id": entry["seller"]["code"], "locations": [{"id": location}]},
+            "items": [{"id": item["sku"], "quantity": {"count": count}, "location_id": location}],
+            "fulfillments": [{"end": SHIMLA_END}],
+        }
+    }
+
+
+def init_message(on_select: dict[str, Any]) -> dict[str, Any]:
+    """The /init a buyer app sends after an on_select: the quoted cart, billing, address."""
+    order = on_select["message"]["order"]
+    quantities = {
+        line["@ondc/org/item_id"]: line["@ondc/org/item_quantity"]["count"]
+        for line in order["quote"]["breakup"]
+        if line["@ondc/org/title_type"] == "item"
+    }
+    return {
+        "order": {
+            "provider": order["provider"],
+            "items": [
+                {
+                    "id": i["id"],
+                    "quantity": {"count": quantities[i["id"]]},
+                    "fulfillment_id": i["fulfillment_id"],
+                }
+                for i in order["items"]
+            ],
+            "billing": BILLING,
+            "fulfillments": [{"id": "1", "type": "Delivery", "end": BUYER_END}],
+        }
+    }
+
+
+def confirm_message(on_init: dict[str, Any], order_id: str) -> dict[str, Any]:
+    """The /confirm after an on_init: the same order, paid, with its id and the buyer app's
+    terms (its ``created_at``/``updated_at`` are set to the confirm's timestamp when sent)."""
+    order = dict(on_init["message"]["order"])
+    payment = dict(order["payment"])
+    payment |= {
+        "status": "PAID",
+        "params": {
+            "amount": order["quote"]["price"]["value"],
+            "currency": "INR",
+            "transaction_id": f"pay-{order_id}",
+        },
+    }
+    fulfillments = [dict(f) for f in order["fulfillments"]]
+    fulfillments[0]["end"] = {**fulfillments[0]["end"], "person": {"name": BILLING["name"]}}
+    tags = [
+        *order.get("tags", []),
+        {"code": "bap_terms", "list": [{"code": "tax_number", "value": BUYER_GSTIN}]},
+    ]
+    order |= {
+        "id": order_id,
+        "state": "Created",
+        "payment": payment,
+        "fulfillments": fulfillments,
+        "tags": tags,
+    }
+    return {"order": order}
+
+
+SellerAct = Callable[[str, str, dict[str, Any] | None], Awaitable[httpx.Response]]
+
+
+@dataclass
+class FlowPlayer:
+    """The sandbox buyer app walking flows against an adapter at ``adapter_url``."""
+
+    buyer: SandboxBuyer
+    http: httpx.AsyncClient
+    adapter_url: str  # where the adapter's Beckn endpoints are reached, ``.../ondc``
+    seller_uri: str  # what the adapter calls itself (``bpp_uri``)
+    buyer_url: str
+    seller_id: str
+    seller_act: SellerAct  # POST /seller/v1/orders/{order_id}/{action} as the order's seller
+    seller_stock: Callable[[str, int], Awaitable[None]]  # the seller sets an item's stock
+    seconds: float = 30.0
+    _seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    async def call(
+        self, action: str, message: dict[str, Any], *, transaction_id: str, domain: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """One signed request and its verified callback (request body, callback body)."""
+        extra = {} if action == "search" else {"bpp_id": self.seller_id, "bpp_uri": self.seller_uri}
+        context = self.buyer.context(
+            action,
+            bap_uri=self.buyer_url,
+            domain=domain,
+            transaction_id=transaction_id,
+            **extra,
+        )
+        if action == "confirm":
+            stamp = context["timestamp"]
+            message = {"order": {**message["order"], "created_at": stamp, "updated_at": stamp}}
+        body = {"context": context, "message": message}
+        answer = await self.buyer.send(self.http, f"{self.adapter_url}/{action}", body)
+        if answer.status_code != 200:
+            raise RuntimeError(f"{action}: adapter answered {answer.status_code} {answer.text}")
+        (callback,) = await self.buyer.wait_for(context["message_id"], seconds=self.seconds)
+        return body, callback.payload
+
+    async def unsolicited(self, transaction_id: str, action: str) -> dict[str, Any]:
+        """The next unasked callback ``action`` of a transaction."""
+        seen = self._seen.get((transaction_id, action), 0)
+
+        def wanted(received: Received) -> bool:
+            context = received.payload.get("context", {})
+            return bool(
+                context.get("transaction_id") == transaction_id and context.get("action") == action
+            )
+
+        arrived = await self.buyer.wait_until(wanted, count=seen + 1, seconds=self.seconds)
+        self._seen[(transaction_id, action)] = seen + 1
+        return arrived[seen].payload
+
+    async def search(self, logs: dict[str, Any], domain: str) -> None:
+        """Flow step: the full catalogue of the domain in Shimla."""
+        intent = {
+            "fulfillment": {"type": "Delivery"},
+            "payment": {
+                "@ondc/org/buyer_app_finder_fee_type": "percent",
+                "@ondc/org/buyer_app_finder_fee_amount": "3",
+            },
+        }
+        request, callback = await self.call(
+            "search", {"intent": intent}, transaction_id=str(uuid.uuid4()), domain=domain
+        )
+        logs["search_full_catalog_refresh"], logs["on_search_full_catalog_refresh"] = (
+            request,
+            callback,
+        )
+
+    async def order(
+        self,
+        logs: dict[str, Any],
+        entry: dict[str, Any],
+        item: dict[str, Any],
+        *,
+        transaction_id: str,
+        count: int = 1,
+    ) -> str:
+        """Flow steps select, init, confirm and the seller's acceptance; the order id."""
+        domain = item["domain"]
+        logs["select"], logs["on_select"] = await self.call(
+            "select", cart(entry, item, count), transaction_id=transaction_id, domain=domain
+        )
+        logs["init"], logs["on_init"] = await self.call(
+            "init",
+            init_message(logs["on_select"]),
+            transaction_id=transaction_id,
+            domain=domain,
+        )
+        order_id = f"ODOP-{uuid.uuid4().hex[:10].upper()}"
+        logs["confirm"], logs["on_confirm"] = await self.call(
+            "confirm",
+            confirm_message(logs["on_init"], order_id),
+            transaction_id=transaction_id,
+            domain=domain,
+        )
+        logs["on_status_pending"] = await self.unsolicited(transaction_id, "on_status")
+        return order_id
+
+    async def deliver(
+        self, logs: dict[str, Any], order_id: str, transaction_id: str, *, until: str = "deliver"
+    ) -> None:
+        """The seller's steps from packing on, up to ``until``."""
+        for action, key in DELIVERY_STEPS:
+            body = {"invoice_url": f"https://odop.example/invoices/{order_id}.pdf"}
+            moved = await self.seller_act(order_id, action, body if action == "ship" else None)
+            if moved.status_code != 200:
+                raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
+            logs[key] = await self.unsolicited(transaction_id, "on_status")
+            if action == until:
+                return
+
+    async def play(self, flow: int, entry: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+        """Certification flow 2 (order to delivery), 3 (out of stock, re-select, deliver),
+        4 (buyer cancels) or 5 (return to origin) for ``item``; its payloads by key."""
+        logs: dict[str, Any] = {}
+        domain = item["domain"]
+        transaction_id = str(uuid.uuid4())
+        await self.search(logs, domain)
+        count = 1
+        if flow == 3:
+            # Only one left (the seller says so): a cart of two comes back with 40002 and
+            # the one that can be had; the buyer app takes it.
+            await self.seller_stock(item["sku"], 1)
+            logs["select_out_of_stock"], logs["on_select_out_of_stock"] = await self.call(
+                "select", cart(entry, item, 2), transaction_id=transaction_id, domain=domain
+            )
+        order_id = await self.order(logs, entry, item, transaction_id=transaction_id, count=count)
+        if flow in (2, 3):
+            await self.deliver(logs, order_id, transaction_id)
+        elif flow == 4:
+            del logs["on_status_pending"]  # not a flow 4 key
+            logs["cancel"], logs["on_cancel"] = await self.call(
+                "cancel",
+                {"order_id": order_id, "cancellation_reason_id": "010"},
+                transaction_id=transaction_id,
+                domain=domain,
+            )
+        elif flow == 5:
+            await self.deliver(logs, order_id, transaction_id, until="out_for_delivery")
+            failed = await self.seller_act(order_id, "rto", {"reason": "013"})
+            if failed.status_code != 200:
+                raise RuntimeError(f"seller rto: {failed.status_code} {failed.text}")
+            logs["on_cancel"] = await self.unsolicited(transaction_id, "on_cancel")
+            back = await self.seller_act(order_id, "rto_delivered", None)
+            if back.status_code != 200:
+                raise RuntimeError(f"seller rto_delivered: {back.status_code} {back.text}")
+            logs["on_status_rto_delivered"] = await self.unsolicited(transaction_id, "on_status")
+        return logs
