@@ -301,7 +301,8 @@ class OrderStore:
                     continue
                 others = await self._held_by_others(connection, item_row.id, transaction_id, now)
                 free = item_row.available - others
-                if free < quantity:
+                # A line of nothing (quoted when nothing could be had) is no order either.
+                if free < quantity or quantity < 1:
                     short[sku] = max(free, 0)
             if short:
                 shortfall: OrderRow | Shortfall = Shortfall(short)

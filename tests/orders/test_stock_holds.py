@@ -187,3 +187,21 @@ async def test_stock_sold_offline_meanwhile_makes_the_confirm_fail_cleanly(
         assert await store.held_quantity(CODE, sku, now=clock.now()) == 0, "holds released"
     finally:
         await database.dispose()
+
+
+async def test_a_confirm_of_a_cart_quoted_with_nothing_in_it_makes_no_order(
+    database_url: str, clock: FixedClock
+) -> None:
+    """A buyer app that confirms after being told 40002 (a line of 0) gets no empty order."""
+    database = Database.connect(database_url)
+    try:
+        sku = await _seed(database, clock, stock=0, maximum=3)
+        store = OrderStore(database)
+        await _draft(store, clock, "tx", sku, 0)
+        result = await store.confirm(
+            "tx", order_id="O-1", now=clock.now(), finish=_finish, accept_by=None, ship_by=None
+        )
+        assert result == Shortfall({sku: 0})
+        assert (await store.by_order_id("O-1")) is None
+    finally:
+        await database.dispose()
