@@ -17,13 +17,14 @@ from decimal import Decimal
 from typing import Any, Final, Protocol
 
 import orjson
-import pydantic
 
 import schemas
 from adapter.core.callbacks import Identity, callback_context
+from adapter.core.order_updates import UpdateRefused, record_settlement, request_return
 from adapter.core.orders import (
     BUYER_CANCEL_REASONS,
     DELIVERY_FULFILLMENT_ID,
+    INTERNAL,
     TAT_BREACH_REASONS,
     Change,
     IllegalTransition,
@@ -34,6 +35,7 @@ from adapter.core.orders import (
     build_quote,
     money,
     next_state,
+    parse_duration,
     problems_message,
 )
 from catalog_sync.records import LocationRecord, SellerRecord
@@ -52,17 +54,6 @@ __all__ = [
     "unsolicited",
     "wire",
 ]
-
-_DURATION: Final = pydantic.TypeAdapter(timedelta)
-INTERNAL: Final = "_internal"
-
-
-def parse_duration(text: str) -> timedelta:
-    """An ISO 8601 duration (``P2D``, ``PT48H``) as a timedelta; ``ValueError`` if not one."""
-    try:
-        return _DURATION.validate_python(text)
-    except pydantic.ValidationError as exc:
-        raise ValueError(f"not an ISO 8601 duration: {text!r}") from exc
 
 
 def iso_duration(span: timedelta) -> str:
@@ -150,6 +141,8 @@ class OrderBook(Protocol):
     async def transition(
         self, order: OrderRow, *, actor: str, event: str, change: Change, now: datetime
     ) -> OrderRow: ...
+
+    async def returnable(self, seller_code: str, sku: str) -> tuple[bool, str] | None: ...
 
 
 class _Refusal(Exception):
@@ -405,10 +398,10 @@ def _without_stock(quote: dict[str, Any]) -> dict[str, Any]:
 def _payment_terms(seller: SellerRecord, policy: OrderPolicy, asked: Any) -> dict[str, Any]:
     fee_type = policy.finder_fee_type
     fee_amount = policy.finder_fee_amount
-    if asked is not None:
-        extra = asked.model_extra or {}
-        fee_type = extra.get("@ondc/org/buyer_app_finder_fee_type", fee_type)
-        fee_amount = extra.get("@ondc/org/buyer_app_finder_fee_amount", fee_amount)
+    if isinstance(asked, schemas.Payment):
+        fee_type = asked.buyer_app_finder_fee_type or fee_type
+        if asked.buyer_app_finder_fee_amount is not None:
+            fee_amount = str(asked.buyer_app_finder_fee_amount)
     own = bool(seller.settlement_account and seller.settlement_ifsc)
     upi = seller.settlement_upi or (None if own else policy.upi)
     account = {
@@ -958,6 +951,71 @@ async def _on_support(
     )
 
 
+async def _on_update(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    """A return request (``update_target`` item, a ``Return`` fulfilment) or a refund the
+    buyer app settled (``update_target`` payment): answered with the order as it now is."""
+    assert isinstance(request, schemas.UpdateRequest)
+    model = schemas.OnUpdateCallback
+    order = request.message.order
+    target = request.message.update_target
+    by = request.context.bap_id or ""
+    try:
+        if order is None or not order.id:
+            raise _Refusal("30000", "message.order.id is required")
+        row = await _confirmed(request, order.id, orders)
+        if target == "payment" and order.payment is not None:
+            change = record_settlement(row, order.payment, now=now)
+            event = "refund_settled"
+        elif target == "item":
+            skus = {item["id"] for item in row.document.get("items", [])}
+            terms = {sku: await orders.returnable(row.seller_code, sku) for sku in skus}
+            change = request_return(row, order, by=by, now=now, returnable=terms)
+            event = "return_requested"
+        else:
+            raise _Refusal(
+                "50002",
+                f"message.update_target {target!r}: only item (returns) "
+                "and payment (refund settlement) can be updated",
+            )
+        row = await orders.transition(row, actor="buyer", event=event, change=change, now=now)
+    except UpdateRefused as refusal:
+        return _callback(
+            model,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=(refusal.code, str(refusal)),
+        )
+    except IllegalTransition as exc:
+        return _callback(
+            model,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=("50002", f"update not possible: {exc}"),
+        )
+    except _Refusal as refusal:
+        return _callback(
+            model,
+            request,
+            identity=identity,
+            now=now,
+            message=None,
+            error=(refusal.code, refusal.message),
+        )
+    return _callback(
+        model,
+        request,
+        identity=identity,
+        now=now,
+        message={"update_target": target, "order": wire(row.document)},
+    )
+
+
 ORDER_REPLIES: Final = {
     "select": _on_select,
     "init": _on_init,
@@ -967,6 +1025,7 @@ ORDER_REPLIES: Final = {
     "cancel": _on_cancel,
     "rating": _on_rating,
     "support": _on_support,
+    "update": _on_update,
 }
 """Order actions -> reply builders (merged into :data:`adapter.core.replies.REPLIES`)."""
 
@@ -1101,6 +1160,7 @@ def after_event(
         if invoice_url:
             document["documents"] = [{"url": invoice_url, "label": "Invoice"}]
     if event == "deliver":
+        internal["delivered_at"] = stamp
         end = dict(delivery.get("end", {}))
         end["time"] = {**end.get("time", {}), "timestamp": stamp}
         delivery["end"] = end

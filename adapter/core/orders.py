@@ -19,17 +19,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Final
 
 import orjson
+import pydantic
 
 from catalog_sync.records import ItemRecord
 
 __all__ = [
     "BUYER_CANCEL_REASONS",
+    "INTERNAL",
     "SELLER_CANCEL_REASONS",
     "SELLER_EVENTS",
     "Change",
@@ -43,10 +45,24 @@ __all__ = [
     "build_quote",
     "money",
     "next_state",
+    "parse_duration",
     "problems_message",
 ]
 
 PAISA: Final = Decimal("0.01")
+INTERNAL: Final = "_internal"
+"""The key of what the adapter keeps in an order document and never sends."""
+_DURATION: Final = pydantic.TypeAdapter(timedelta)
+
+
+def parse_duration(text: str) -> timedelta:
+    """An ISO 8601 duration (``P2D``, ``PT48H``) as a timedelta; ``ValueError`` if not one."""
+    try:
+        return _DURATION.validate_python(text)
+    except pydantic.ValidationError as exc:
+        raise ValueError(f"not an ISO 8601 duration: {text!r}") from exc
+
+
 DELIVERY_FULFILLMENT_ID: Final = "1"
 
 
@@ -201,7 +217,9 @@ class Change:
     fulfillment_state: str
     document: dict[str, Any]
     callback: dict[str, Any] | None = None
-    restock: bool = False
+    restock: bool = False  # every piece of the order goes back to stock
+    # Only these pieces go back (SKU -> count): a part cancel, a returned item.
+    restock_items: Mapping[str, int] | None = None
     detail: Mapping[str, Any] | None = None
 
 

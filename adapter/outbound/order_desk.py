@@ -13,13 +13,15 @@ import contextlib
 import dataclasses
 import logging
 import uuid
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.callbacks import Identity
 from adapter.core.clock import Clock
 from adapter.core.order_replies import after_event, unsolicited
-from adapter.core.orders import IllegalTransition, OrderRow, next_state
+from adapter.core.order_updates import part_cancel, return_event
+from adapter.core.orders import Change, IllegalTransition, OrderRow, next_state
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 
@@ -74,6 +76,53 @@ class OrderDesk:
         callback = Outbox.unsolicited_row(
             action=action,
             target_url=f"{order.bap_uri.rstrip('/')}/{action}",
+            transaction_id=order.transaction_id,
+            payload=body,
+            now=now,
+            deadline_at=now + _UPDATE_DELIVERY_WINDOW,
+        )
+        moved = await self._store.transition(
+            order,
+            actor=actor,
+            event=event,
+            change=dataclasses.replace(change, callback=callback),
+            now=now,
+        )
+        await self._wakeup.notify()
+        return moved
+
+    async def part_cancel(
+        self, order: OrderRow, pieces: Mapping[str, int], *, reason: str
+    ) -> OrderRow:
+        """The seller cannot supply ``pieces``: the order goes on without them, the buyer app
+        is told with an unsolicited on_update, the pieces go back to stock."""
+        now = self._clock.now()
+        change = part_cancel(order, pieces, reason=reason, by=self._identity.subscriber_id, now=now)
+        return await self._update(order, change, event="part_cancel", actor="seller", now=now)
+
+    async def on_return(
+        self, order: OrderRow, return_id: str, event: str, *, reason: str | None = None
+    ) -> OrderRow:
+        """The seller's ``event`` on a return (approve, reject, pick, deliver, liquidate)."""
+        now = self._clock.now()
+        change = return_event(order, return_id, event, now=now, reason=reason)
+        return await self._update(order, change, event=f"return_{event}", actor="seller", now=now)
+
+    async def _update(
+        self, order: OrderRow, change: Change, *, event: str, actor: str, now: datetime
+    ) -> OrderRow:
+        body = unsolicited(
+            order,
+            change.document,
+            action="on_update",
+            identity=self._identity,
+            message_id=str(uuid.uuid4()),
+            now=now,
+        )
+        body["message"] = {"update_target": "item", **body["message"]}
+        callback = Outbox.unsolicited_row(
+            action="on_update",
+            target_url=f"{order.bap_uri.rstrip('/')}/on_update",
             transaction_id=order.transaction_id,
             payload=body,
             now=now,

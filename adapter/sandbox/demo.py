@@ -217,9 +217,11 @@ async def _price_change_is_pushed(
 
 
 # One ODOP product per domain for the certification flows: Kangra tea (RET10), the
-# Kinnauri shawl (RET12) and the Chamba rumal (RET16). Flow 3 comes last: it sells out.
+# Kinnauri shawl (RET12) and the Chamba rumal (RET16). Flow 6 needs three pieces (tea only:
+# the shawl and the rumal are one-offs, two at most per order); flow 3 comes last: it sells
+# out.
 FLOW_PRODUCTS: Final = (("Kangra", 0), ("Kinnaur", 1), ("Chamba", 0))
-FLOWS: Final = (2, 4, 5, 3)
+FLOWS: Final = (2, 4, 5, 6, 3)
 
 
 async def _play_flows(
@@ -267,6 +269,17 @@ async def _play_flows(
             )
             domain = item["domain"].removeprefix("ONDC:")
             for flow in FLOWS:
+                if flow == 6:
+                    if int(item["maximum"]) < 3:
+                        continue  # a one-off piece: nothing to part-cancel and return
+                    # Flow 6 needs the seller to accept by hand (after its part cancel).
+                    manual = {
+                        "seller": {**entry["seller"], "auto_accept": False},
+                        "location": entry["location"],
+                    }
+                    (
+                        await http.put(f"/admin/v1/sellers/{code}", json=manual, headers=admin)
+                    ).raise_for_status()
                 name = f"flow {flow} {domain} ({item['name']})"
                 try:
                     payloads = await player.play(flow, entry, item)
@@ -282,6 +295,11 @@ async def _play_flows(
                     else "; ".join(f"{p.rule} {p.key}: {p.message}" for p in problems[:3])
                 )
                 checks.append(Check(name, not problems, detail))
+                if flow == 6:  # the seller accepts automatically again
+                    original = {"seller": entry["seller"], "location": entry["location"]}
+                    (
+                        await http.put(f"/admin/v1/sellers/{code}", json=original, headers=admin)
+                    ).raise_for_status()
     return checks
 
 

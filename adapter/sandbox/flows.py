@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Final
 
 import httpx
@@ -27,6 +28,9 @@ __all__ = [
     "cart",
     "confirm_message",
     "init_message",
+    "refund_message",
+    "refund_of",
+    "return_message",
 ]
 
 SHIMLA_END: Final = {"location": {"gps": "31.104800,77.173400", "address": {"area_code": "171001"}}}
@@ -126,6 +130,82 @@ def confirm_message(on_init: dict[str, Any], order_id: str) -> dict[str, Any]:
     return {"order": order}
 
 
+def refund_message(
+    order_id: str, fulfillment_id: str, kind: str, amount: str, when: str
+) -> dict[str, Any]:
+    """The buyer app's ``update`` saying it refunded ``amount`` for a cancel or return."""
+    return {
+        "update_target": "payment",
+        "order": {
+            "id": order_id,
+            "fulfillments": [{"id": fulfillment_id, "type": kind}],
+            "payment": {
+                "@ondc/org/settlement_details": [
+                    {
+                        "settlement_counterparty": "buyer",
+                        "settlement_phase": "refund",
+                        "settlement_type": "upi",
+                        "settlement_amount": amount,
+                        "settlement_timestamp": when,
+                    }
+                ]
+            },
+        },
+    }
+
+
+def return_message(
+    order_id: str, return_id: str, sku: str, count: int, reason: str = "004"
+) -> dict[str, Any]:
+    """The buyer app's ``update`` asking to return ``count`` of ``sku``."""
+    asked = {
+        "id": return_id,
+        "item_id": sku,
+        "item_quantity": str(count),
+        "reason_id": reason,
+        "reason_desc": "the colour is not as in the photo",
+        "images": f"https://buyer-app.example/returns/{return_id}.jpg",
+        "ttl_approval": "PT24H",
+        "ttl_reverseqc": "P3D",
+        "exchange": "no",
+    }
+    return {
+        "update_target": "item",
+        "order": {
+            "id": order_id,
+            "fulfillments": [
+                {
+                    "type": "Return",
+                    "tags": [
+                        {
+                            "code": "return_request",
+                            "list": [
+                                {"code": code, "value": value} for code, value in asked.items()
+                            ],
+                        }
+                    ],
+                }
+            ],
+        },
+    }
+
+
+def refund_of(on_update: dict[str, Any], fulfillment_id: str) -> str:
+    """What a cancel or return took out of the quote (its ``quote_trail``), as a positive
+    amount."""
+    fulfillment = next(
+        f for f in on_update["message"]["order"]["fulfillments"] if f["id"] == fulfillment_id
+    )
+    total = sum(
+        -Decimal(tag["value"])
+        for group in fulfillment.get("tags", [])
+        if group["code"] == "quote_trail"
+        for tag in group["list"]
+        if tag["code"] == "value"
+    )
+    return str(total)
+
+
 SellerAct = Callable[[str, str, dict[str, Any] | None], Awaitable[httpx.Response]]
 
 
@@ -143,6 +223,7 @@ class FlowPlayer:
     seller_stock: Callable[[str, int], Awaitable[None]]  # the seller sets an item's stock
     seconds: float = 30.0
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    _asked: set[str] = field(default_factory=set)  # message ids of our requests
 
     async def call(
         self, action: str, message: dict[str, Any], *, transaction_id: str, domain: str
@@ -160,6 +241,7 @@ class FlowPlayer:
             stamp = context["timestamp"]
             message = {"order": {**message["order"], "created_at": stamp, "updated_at": stamp}}
         body = {"context": context, "message": message}
+        self._asked.add(context["message_id"])
         answer = await self.buyer.send(self.http, f"{self.adapter_url}/{action}", body)
         if answer.status_code != 200:
             raise RuntimeError(f"{action}: adapter answered {answer.status_code} {answer.text}")
@@ -167,13 +249,16 @@ class FlowPlayer:
         return body, callback.payload
 
     async def unsolicited(self, transaction_id: str, action: str) -> dict[str, Any]:
-        """The next unasked callback ``action`` of a transaction."""
+        """The next unasked callback ``action`` of a transaction (replies to our requests
+        carry their message ids and are not counted)."""
         seen = self._seen.get((transaction_id, action), 0)
 
         def wanted(received: Received) -> bool:
             context = received.payload.get("context", {})
             return bool(
-                context.get("transaction_id") == transaction_id and context.get("action") == action
+                context.get("transaction_id") == transaction_id
+                and context.get("action") == action
+                and context.get("message_id") not in self._asked
             )
 
         arrived = await self.buyer.wait_until(wanted, count=seen + 1, seconds=self.seconds)
@@ -242,7 +327,8 @@ class FlowPlayer:
 
     async def play(self, flow: int, entry: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
         """Certification flow 2 (order to delivery), 3 (out of stock, re-select, deliver),
-        4 (buyer cancels) or 5 (return to origin) for ``item``; its payloads by key."""
+        4 (buyer cancels), 5 (return to origin) or 6 (part cancel, returns) for ``item``;
+        its payloads by key."""
         logs: dict[str, Any] = {}
         domain = item["domain"]
         transaction_id = str(uuid.uuid4())
@@ -255,6 +341,9 @@ class FlowPlayer:
             logs["select_out_of_stock"], logs["on_select_out_of_stock"] = await self.call(
                 "select", cart(entry, item, 2), transaction_id=transaction_id, domain=domain
             )
+        if flow == 6:
+            await self._flow_6(logs, entry, item, transaction_id)
+            return logs
         order_id = await self.order(logs, entry, item, transaction_id=transaction_id, count=count)
         if flow in (2, 3):
             await self.deliver(logs, order_id, transaction_id)
@@ -277,3 +366,64 @@ class FlowPlayer:
                 raise RuntimeError(f"seller rto_delivered: {back.status_code} {back.text}")
             logs["on_status_rto_delivered"] = await self.unsolicited(transaction_id, "on_status")
         return logs
+
+    async def _flow_6(
+        self, logs: dict[str, Any], entry: dict[str, Any], item: dict[str, Any], tx: str
+    ) -> None:
+        """Three pieces: one cancelled by the seller before acceptance (the seller must
+        accept by hand), one returned with reverse QC, one liquidated; each refund settled."""
+        domain, sku = item["domain"], item["sku"]
+        logs["select"], logs["on_select"] = await self.call(
+            "select", cart(entry, item, 3), transaction_id=tx, domain=domain
+        )
+        logs["init"], logs["on_init"] = await self.call(
+            "init", init_message(logs["on_select"]), transaction_id=tx, domain=domain
+        )
+        order_id = f"ODOP-{uuid.uuid4().hex[:10].upper()}"
+        logs["confirm"], logs["on_confirm"] = await self.call(
+            "confirm",
+            confirm_message(logs["on_init"], order_id),
+            transaction_id=tx,
+            domain=domain,
+        )
+
+        async def seller(path: str, body: dict[str, Any] | None = None) -> None:
+            moved = await self.seller_act(order_id, path, body)
+            if moved.status_code != 200:
+                raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
+
+        async def settle(key: str, fulfillment: str, kind: str, callback: str) -> None:
+            refund = refund_of(logs[callback], fulfillment)
+            when = logs[callback]["context"]["timestamp"]
+            logs[key], _ = await self.call(
+                "update",
+                refund_message(order_id, fulfillment, kind, refund, when),
+                transaction_id=tx,
+                domain=domain,
+            )
+
+        await seller("part_cancel", {"items": [{"sku": sku, "quantity": 1}], "reason": "002"})
+        logs["on_update_part_cancel"] = await self.unsolicited(tx, "on_update")
+        await settle("update_settlement_part_cancel", "C2", "Cancel", "on_update_part_cancel")
+        await seller("accept")
+        logs["on_status_pending"] = await self.unsolicited(tx, "on_status")
+        await self.deliver(logs, order_id, tx)
+        qc, liquidated = f"R-{uuid.uuid4().hex[:8]}", f"R-{uuid.uuid4().hex[:8]}"
+        logs["update_reverse_qc"], logs["on_update_interim_reverse_qc"] = await self.call(
+            "update", return_message(order_id, qc, sku, 1), transaction_id=tx, domain=domain
+        )
+        for action, key in (("approve", "on_update_approval"), ("pick", "on_update_picked")):
+            await seller(f"returns/{qc}/{action}")
+            logs[key] = await self.unsolicited(tx, "on_update")
+        await settle("update_settlement_reverse_qc", qc, "Return", "on_update_picked")
+        await seller(f"returns/{qc}/deliver")
+        logs["on_update_delivered"] = await self.unsolicited(tx, "on_update")
+        logs["update_liquidated"], logs["on_update_interim_liquidated"] = await self.call(
+            "update",
+            return_message(order_id, liquidated, sku, 1, reason="001"),
+            transaction_id=tx,
+            domain=domain,
+        )
+        await seller(f"returns/{liquidated}/liquidate")
+        logs["on_update_liquidated"] = await self.unsolicited(tx, "on_update")
+        await settle("update_settlement_liquidated", liquidated, "Return", "on_update_liquidated")

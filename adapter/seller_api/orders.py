@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapter.core.order_replies import INTERNAL, settlement, wire
+from adapter.core.order_updates import UpdateRefused
 from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderRow
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
@@ -35,6 +36,27 @@ class ActionBody(BaseModel):
     reason: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None
     tracking_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
     invoice_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+
+
+class CancelLine(BaseModel):
+    """Pieces of one item the seller cannot supply."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sku: Annotated[str, Field(min_length=1, max_length=64)]
+    quantity: Annotated[int, Field(ge=1)]
+
+
+class PartCancel(BaseModel):
+    """A part cancel: which pieces, and why (a seller cancellation code, usually 002)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: Annotated[list[CancelLine], Field(min_length=1, max_length=100)]
+    reason: Annotated[str, Field(pattern=r"^\d{3}$")] = "002"
+
+
+ReturnAction = Literal["approve", "reject", "pick", "deliver", "liquidate"]
 
 
 def _runtime(request: Request) -> Runtime:
@@ -90,6 +112,51 @@ def seller_orders_router() -> APIRouter:
             "history": events,
             "settlement": settlement(row, delivered_at=delivered),
         }
+
+    @router.post("/{order_id}/part_cancel")
+    async def cancel_part(
+        request: Request, seller: Seller, order_id: str, body: PartCancel
+    ) -> dict[str, Any]:
+        """Cancel pieces the seller cannot supply; the rest of the order goes on."""
+        if body.reason not in SELLER_CANCEL_REASONS:
+            raise HTTPException(
+                status_code=422, detail=f"reason: {body.reason} is not a seller cancellation code"
+            )
+        runtime = _runtime(request)
+        row = await _own_order(runtime, seller, order_id)
+        pieces: dict[str, int] = {}
+        for line in body.items:
+            pieces[line.sku] = pieces.get(line.sku, 0) + line.quantity
+        try:
+            moved = await runtime.desk.part_cancel(row, pieces, reason=body.reason)
+        except UpdateRefused as exc:
+            raise HTTPException(status_code=409, detail=str(exc)) from exc
+        except IllegalTransition as exc:
+            raise HTTPException(status_code=409, detail=f"state: {exc}") from exc
+        return _summary(moved)
+
+    @router.post("/{order_id}/returns/{return_id}/{action}")
+    async def act_on_return(
+        request: Request,
+        seller: Seller,
+        order_id: str,
+        return_id: str,
+        action: ReturnAction,
+        body: ActionBody | None = None,
+    ) -> dict[str, Any]:
+        """Approve or reject a return, record its pick-up and arrival, or liquidate it
+        (refund without collecting); the buyer app is told with an unsolicited on_update."""
+        runtime = _runtime(request)
+        row = await _own_order(runtime, seller, order_id)
+        reason = body.reason if body is not None else None
+        try:
+            moved = await runtime.desk.on_return(row, return_id, action, reason=reason)
+        except UpdateRefused as exc:
+            status = 404 if exc.code == "50007" else 409
+            raise HTTPException(status_code=status, detail=f"return_id: {exc}") from exc
+        except IllegalTransition as exc:
+            raise HTTPException(status_code=409, detail=f"state: {exc}") from exc
+        return {**_summary(moved), "returns": moved.document.get(INTERNAL, {}).get("returns", {})}
 
     @router.post("/{order_id}/{action}")
     async def act(

@@ -375,6 +375,9 @@ class OrderStore:
                     orders.c.id == order.pk,
                     orders.c.state == order.state,
                     orders.c.fulfillment_state == order.fulfillment_state,
+                    # Changes that keep the states (a part cancel, a return) must not
+                    # overwrite each other either.
+                    orders.c.updated_at == order.updated_at,
                 )
                 .values(
                     state=change.state,
@@ -388,6 +391,8 @@ class OrderStore:
                 raise IllegalTransition(event, current[0] or "", current[1] or "", ())
             if change.restock:
                 await self._restock(connection, order.transaction_id, now)
+            elif change.restock_items:
+                await self._restock_some(connection, order, change.restock_items, now)
             await self._event(connection, order.pk, now, actor, event, change)
             if change.callback is not None:
                 await connection.execute(insert(outbox).values(**change.callback))
@@ -433,6 +438,55 @@ class OrderStore:
                 .where(stock_holds.c.id == hold_id)
                 .values(status="released", updated_at=now)
             )
+
+    async def _restock_some(
+        self,
+        connection: AsyncConnection,
+        order: OrderRow,
+        pieces: Mapping[str, int],
+        now: datetime,
+    ) -> None:
+        """Return ``pieces`` (SKU -> count) of an order to stock; its committed holds
+        shrink by as much, so a later full cancel returns only the rest."""
+        rows = (
+            await connection.execute(
+                self._locking(
+                    select(stock_holds.c.id, stock_holds.c.quantity, items.c.id, items.c.sku)
+                    .join(items, stock_holds.c.item_id == items.c.id)
+                    .where(
+                        stock_holds.c.transaction_id == order.transaction_id,
+                        stock_holds.c.status == "committed",
+                        items.c.sku.in_(list(pieces)),
+                    )
+                    .order_by(items.c.id)
+                )
+            )
+        ).all()
+        for hold_id, held, item_pk, sku in rows:
+            back = min(pieces[sku], held)
+            await connection.execute(
+                update(items)
+                .where(items.c.id == item_pk)
+                .values(available=items.c.available + back, updated_at=now)
+            )
+            await connection.execute(
+                update(stock_holds)
+                .where(stock_holds.c.id == hold_id)
+                .values(quantity=held - back, updated_at=now)
+            )
+
+    async def returnable(self, seller_code: str, sku: str) -> tuple[bool, str] | None:
+        """Whether a seller's item may be returned, and within what (ISO 8601) window."""
+        query = (
+            select(items.c.record)
+            .join(sellers, items.c.seller_id == sellers.c.id)
+            .where(sellers.c.code == seller_code, items.c.sku == sku)
+        )
+        async with self._db.engine.connect() as connection:
+            record = (await connection.execute(query)).scalar_one_or_none()
+        if record is None:
+            return None
+        return bool(record.get("returnable")), str(record.get("return_window") or "P0D")
 
     @staticmethod
     async def _event(

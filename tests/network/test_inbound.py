@@ -241,8 +241,10 @@ async def test_action_without_business_logic_yet_is_refused_with_40001(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     async with edge(tmp_path, clock) as net:
-        body = orjson.dumps({"context": context("update", clock), "message": {"order": {}}})
-        response = await net.post("update", body, signed(body, clock))
+        body = orjson.dumps(
+            {"context": context("issue", clock, core_version="1.0.0"), "message": {"order": {}}}
+        )
+        response = await net.post("issue", body, signed(body, clock))
         assert response.status_code == 400
         assert _nack(response)["code"] == "40001"
 

@@ -4,13 +4,17 @@ timestamps, 5-second replies, quote arithmetic and carry-over, state per on_stat
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import schemas
 from adapter.core.clock import FixedClock
 from adapter.sandbox.flowcheck import check_flow, write_flow_logs
+from adapter.sandbox.flows import refund_message, refund_of, return_message
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
 # One ODOP product per domain: Kangra tea (RET10), Kinnauri shawl (RET12), Chamba rumal (RET16).
@@ -247,3 +251,115 @@ async def test_flow_5_return_to_origin_passes_the_validator_rules(
         (logs["on_status_rto_delivered"],) = await s.unsolicited()
         assert await s.stock(code, item["sku"]) == before + 1, "the piece is back in stock"
         assert check_flow(5, logs) == []
+
+
+async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rules(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """Kangra tea, three packets: the seller cancels one it cannot supply, the buyer app
+    returns one (reverse QC: approved, picked, delivered back) and one is liquidated; each
+    refund is settled and each step is a callback the buyer app can check."""
+    async with shop(tmp_path, clock, f"sqlite:///{tmp_path}/flows.db") as s:
+        entry, item = demo_item("Kangra", 0)
+        code, sku, domain = entry["seller"]["code"], item["sku"], item["domain"]
+        found = await s.runtime.orders.seller(code)
+        assert found is not None
+        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
+        manual = dataclasses.replace(found[0], auto_accept=False)
+        await s.runtime.catalogue.upsert(manual, found[1], goods, now=clock.now())
+        stock = await s.stock(code, sku)
+        logs: dict[str, Any] = {}
+        search = {"intent": {"fulfillment": {"type": "Delivery"}}}
+        logs["on_search_full_catalog_refresh"] = await s.call("search", search, domain=domain)
+        logs["search_full_catalog_refresh"] = s.sent[-1]
+        logs["on_select"] = await s.call("select", cart(entry, item, 3), domain=domain)
+        logs["select"] = s.sent[-1]
+        logs["on_init"] = await s.call("init", init_message(logs["on_select"]), domain=domain)
+        logs["init"] = s.sent[-1]
+        logs["on_confirm"] = await s.call(
+            "confirm", confirm_message(logs["on_init"], "ODOP-6A"), domain=domain
+        )
+        logs["confirm"] = s.sent[-1]
+        assert await s.stock(code, sku) == stock - 3
+        key = await s.seller_key(code)
+        orders = "/seller/v1/orders/ODOP-6A"
+
+        clock.advance(30)
+        refused = await s.net.client.post(
+            f"{orders}/part_cancel", json={"items": [{"sku": sku, "quantity": 3}]}, headers=key
+        )
+        assert refused.status_code == 409, "cancelling every piece is a cancel, not a part cancel"
+        cancelled = await s.net.client.post(
+            f"{orders}/part_cancel", json={"items": [{"sku": sku, "quantity": 1}]}, headers=key
+        )
+        assert cancelled.status_code == 200, cancelled.text
+        (logs["on_update_part_cancel"],) = await s.unsolicited()
+        assert await s.stock(code, sku) == stock - 2, "the cancelled packet is back in stock"
+        part = logs["on_update_part_cancel"]["message"]["order"]
+        assert Decimal(part["quote"]["price"]["value"]) == Decimal(
+            logs["on_confirm"]["message"]["order"]["quote"]["price"]["value"]
+        ) - Decimal(item["price"])
+        refund = refund_of(logs["on_update_part_cancel"], "C2")
+        stamp = schemas.format_timestamp(clock.now())
+        await s.call(
+            "update", refund_message("ODOP-6A", "C2", "Cancel", refund, stamp), domain=domain
+        )
+        logs["update_settlement_part_cancel"] = s.sent[-1]
+
+        clock.advance(30)
+        assert (await s.net.client.post(f"{orders}/accept", headers=key)).status_code == 200
+        (logs["on_status_pending"],) = await s.unsolicited()
+        await _deliver(s, logs)
+
+        logs["on_update_interim_reverse_qc"] = await s.call(
+            "update", return_message("ODOP-6A", "R-QC-1", sku, 1), domain=domain
+        )
+        logs["update_reverse_qc"] = s.sent[-1]
+        (back,) = [
+            f
+            for f in logs["on_update_interim_reverse_qc"]["message"]["order"]["fulfillments"]
+            if f["type"] == "Return"
+        ]
+        assert back["state"]["descriptor"]["code"] == "Return_Initiated"
+        for action, name in [("approve", "on_update_approval"), ("pick", "on_update_picked")]:
+            clock.advance(30)
+            moved = await s.net.client.post(f"{orders}/returns/R-QC-1/{action}", headers=key)
+            assert moved.status_code == 200, moved.text
+            (logs[name],) = await s.unsolicited()
+        refund = refund_of(logs["on_update_picked"], "R-QC-1")
+        assert Decimal(refund) == Decimal(item["price"])
+        stamp = schemas.format_timestamp(clock.now())
+        await s.call(
+            "update", refund_message("ODOP-6A", "R-QC-1", "Return", refund, stamp), domain=domain
+        )
+        logs["update_settlement_reverse_qc"] = s.sent[-1]
+        clock.advance(30)
+        arrived = await s.net.client.post(f"{orders}/returns/R-QC-1/deliver", headers=key)
+        assert arrived.status_code == 200, arrived.text
+        (logs["on_update_delivered"],) = await s.unsolicited()
+        assert await s.stock(code, sku) == stock - 1, "the returned packet is back in stock"
+
+        logs["on_update_interim_liquidated"] = await s.call(
+            "update", return_message("ODOP-6A", "R-LQ-1", sku, 1, reason="001"), domain=domain
+        )
+        logs["update_liquidated"] = s.sent[-1]
+        clock.advance(30)
+        gone = await s.net.client.post(f"{orders}/returns/R-LQ-1/liquidate", headers=key)
+        assert gone.status_code == 200, gone.text
+        (logs["on_update_liquidated"],) = await s.unsolicited()
+        refund = refund_of(logs["on_update_liquidated"], "R-LQ-1")
+        stamp = schemas.format_timestamp(clock.now())
+        await s.call(
+            "update", refund_message("ODOP-6A", "R-LQ-1", "Return", refund, stamp), domain=domain
+        )
+        logs["update_settlement_liquidated"] = s.sent[-1]
+        assert await s.stock(code, sku) == stock - 1, "a liquidated packet is not collected"
+
+        too_many = await s.call("update", return_message("ODOP-6A", "R-3", sku, 1), domain=domain)
+        assert too_many["error"]["code"] == "30005", "nothing left to return"
+        final = logs["on_update_liquidated"]["message"]["order"]
+        (line,) = [b for b in final["quote"]["breakup"] if b["@ondc/org/title_type"] == "item"]
+        assert line["@ondc/org/item_quantity"]["count"] == 0
+        detail = (await s.net.client.get(orders, headers=key)).json()
+        assert Decimal(detail["settlement"]["items"]) == 0
+        assert check_flow(6, logs) == []
