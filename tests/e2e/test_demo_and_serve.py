@@ -38,6 +38,8 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
             assert (
                 tmp_path / "demo" / "logs" / domain / f"flow{flow}" / "on_confirm.json"
             ).exists()
+    assert "ok   flow 6 RET10 (" in first.stdout  # tea: part cancel, return, liquidation
+    assert (tmp_path / "demo" / "logs" / "RET10" / "flow6" / "on_update_liquidated.json").exists()
     assert "FAIL" not in first.stdout
     assert (tmp_path / "demo" / "ondc-seller.db").exists()
     identity = (tmp_path / "demo" / "identity.json").read_bytes()
