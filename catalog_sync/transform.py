@@ -191,10 +191,7 @@ def provider_payload(
     """A provider with its location, fulfilment, serviceability and the given items."""
     items = list(items)
     start, end = location.opening_hours.split("-")
-    circle: dict[str, Any] = {"gps": location.gps}
-    if location.radius_km:
-        circle["radius"] = {"unit": "km", "value": str(location.radius_km)}
-    location_payload = {
+    location_payload: dict[str, Any] = {
         "id": location.code,
         "time": {
             "label": "enable",
@@ -211,8 +208,14 @@ def provider_payload(
             "area_code": location.pincode,
             "state": location.state,
         },
-        "circle": circle,
     }
+    if location.radius_km:
+        # A circle is a radius around the location (hyperlocal); a seller shipping pan-India
+        # or by pincode has none, and ONDC's schema refuses a circle without its radius.
+        location_payload["circle"] = {
+            "gps": location.gps,
+            "radius": {"unit": "km", "value": str(location.radius_km)},
+        }
     serviceability = [
         {
             "code": "serviceability",
