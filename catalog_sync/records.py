@@ -92,3 +92,9 @@ class ItemRecord:
     # ONDC item attributes of the category (gender, colour, size, brand, fabric ...), sent
     # in the item's ``attribute`` tag group; see catalog_sync.taxonomy for what is required.
     attributes: dict[str, str] = field(default_factory=dict)
+    # The product's codes, sent as the item's ``descriptor.code`` (ONDC retail 1.2.0 code
+    # types: 1 EAN, 3 GTIN, 4 HSN, 5 other): the Harmonised System heading every good has
+    # (4, 6 or 8 digits, as on the GST invoice), and the EAN-8/EAN-13 barcode of a seller
+    # registered with GS1, if the pack carries one. Handmade ODOP goods rarely have an EAN.
+    hsn: str | None = None
+    ean: str | None = None

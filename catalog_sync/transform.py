@@ -9,6 +9,19 @@ in stock, "0" out of stock) while the true count stays with the adapter; ``maxim
 never exceeds what is really there. The category's attributes (gender, colour, size,
 brand, fabric ...) go in the ``attribute`` tag group; ODOP and GI provenance in their own
 ``odop`` group, never in ``attribute``; the Hindi name in a ``localised_name`` group.
+
+What ONDC's log validator (log-validation-utility, ``utils/Retail/Search/on_search.ts``)
+requires of a provider and its items, and how it is met truthfully (docs/catalogue.md):
+
+- ``descriptor.code`` is ``<type>:<code>``; the validator wants ``1:<EAN-8 or EAN-13>`` in
+  RET10, RET13, RET16 and RET18, ``4:<HSN>`` in RET12 and ``3:<GTIN>`` in RET14 and RET15.
+  :func:`item_code` sends the code the domain wants when the seller has it, else the
+  item's HSN heading, else its SKU (``5:``): a barcode is never made up.
+- ``categories`` must not be empty ("support for variants is mandatory"): each provider
+  declares the variant group of its domain (pack size in grocery, colour and size in
+  fashion, colour elsewhere).
+- ``tags`` carry ``timing`` groups: orders are taken at any hour (``Order``), goods leave
+  the location in its opening hours (``Delivery``, the fulfilment's type).
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
 __all__ = [
     "distance_km",
+    "item_code",
     "item_payload",
     "matches",
     "normalise",
@@ -66,6 +80,41 @@ def searchable_text(item: ItemRecord) -> str:
     )
 
 
+# ONDC code types (retail 1.2.0 ``descriptor.code``) and the one the validator wants per
+# domain; the rest use an EAN.
+_EAN: Final = "1"
+_GTIN: Final = "3"
+_HSN: Final = "4"
+_OTHER: Final = "5"
+_WANTED_CODE: Final[dict[str, str]] = {
+    "ONDC:RET12": _HSN, "ONDC:RET14": _GTIN, "ONDC:RET15": _GTIN,
+}  # fmt: skip
+# Which attribute a provider's variants differ in, per domain (ONDC retail 1.2.0 provider
+# ``categories``, ``variant_group``): pack size in grocery, colour and size in fashion.
+_VARIANT_ATTRIBUTES: Final[dict[str, tuple[str, ...]]] = {
+    "ONDC:RET10": ("item.quantity.unitized.measure",),
+    "ONDC:RET12": ("item.tags.attribute.colour", "item.tags.attribute.size"),
+}
+_DEFAULT_VARIANT_ATTRIBUTES: Final = ("item.tags.attribute.colour",)
+_ALL_DAY: Final = ("0000", "2359")
+
+
+def item_code(item: ItemRecord) -> str:
+    """The item's ``descriptor.code``: the kind of code its domain asks for when the seller
+    has one (``4:`` HSN in fashion, ``3:`` GTIN in electronics and appliances, ``1:`` EAN
+    elsewhere), otherwise its HSN heading, otherwise its SKU as ``5:`` (other)."""
+    wanted = _WANTED_CODE.get(item.domain, _EAN)
+    if wanted == _HSN and item.hsn:
+        return f"{_HSN}:{item.hsn}"
+    if wanted in (_EAN, _GTIN) and item.ean:
+        return f"{wanted}:{item.ean}"
+    if item.hsn:
+        return f"{_HSN}:{item.hsn}"
+    if item.ean:
+        return f"{_EAN}:{item.ean}"
+    return f"{_OTHER}:{item.sku}"
+
+
 def _timestamp(now: datetime) -> str:
     return now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -100,7 +149,7 @@ def item_payload(
         "time": {"label": "enable" if in_stock else "disable", "timestamp": _timestamp(now)},
         "descriptor": {
             "name": item.name,
-            "code": f"5:{item.sku}",
+            "code": item_code(item),
             "symbol": item.images[0] if item.images else seller.symbol,
             "short_desc": item.short_desc,
             "long_desc": item.long_desc,
@@ -142,10 +191,7 @@ def provider_payload(
     """A provider with its location, fulfilment, serviceability and the given items."""
     items = list(items)
     start, end = location.opening_hours.split("-")
-    circle: dict[str, Any] = {"gps": location.gps}
-    if location.radius_km:
-        circle["radius"] = {"unit": "km", "value": str(location.radius_km)}
-    location_payload = {
+    location_payload: dict[str, Any] = {
         "id": location.code,
         "time": {
             "label": "enable",
@@ -162,8 +208,14 @@ def provider_payload(
             "area_code": location.pincode,
             "state": location.state,
         },
-        "circle": circle,
     }
+    if location.radius_km:
+        # A circle is a radius around the location (hyperlocal); a seller shipping pan-India
+        # or by pincode has none, and ONDC's schema refuses a circle without its radius.
+        location_payload["circle"] = {
+            "gps": location.gps,
+            "radius": {"unit": "km", "value": str(location.radius_km)},
+        }
     serviceability = [
         {
             "code": "serviceability",
@@ -180,6 +232,26 @@ def provider_payload(
         }
         for category in sorted({item.category_id for item in items})
     ]
+    timing = [
+        _timing("Order", location.code, _ALL_DAY),
+        _timing("Delivery", location.code, (start, end)),
+    ]
+    domain = items[0].domain if items else ""
+    attributes = _VARIANT_ATTRIBUTES.get(domain, _DEFAULT_VARIANT_ATTRIBUTES)
+    variants = {
+        "id": "variants",
+        "descriptor": {"name": "Variants"},
+        "tags": [
+            {"code": "type", "list": [{"code": "type", "value": "variant_group"}]},
+            *(
+                {
+                    "code": "attr",
+                    "list": [{"code": "name", "value": name}, {"code": "seq", "value": str(seq)}],
+                }
+                for seq, name in enumerate(attributes, start=1)
+            ),
+        ],
+    }
     provider: dict[str, Any] = {
         "id": seller.code,
         "descriptor": {
@@ -198,12 +270,28 @@ def provider_payload(
                 "contact": {"phone": seller.phone, "email": seller.email},
             }
         ],
+        "categories": [variants],
         "items": [item_payload(seller, location, item, now=now) for item in items],
-        "tags": serviceability,
+        "tags": [*serviceability, *timing],
     }
     if seller.fssai:
         provider["@ondc/org/fssai_license_no"] = seller.fssai
     return provider
+
+
+def _timing(kind: str, location: str, hours: tuple[str, str]) -> dict[str, Any]:
+    """A provider ``timing`` tag group (ONDC retail 1.2.0): every day, ``hours`` as HHMM."""
+    return {
+        "code": "timing",
+        "list": [
+            {"code": "type", "value": kind},
+            {"code": "location", "value": location},
+            {"code": "day_from", "value": "1"},
+            {"code": "day_to", "value": "7"},
+            {"code": "time_from", "value": hours[0]},
+            {"code": "time_to", "value": hours[1]},
+        ],
+    }
 
 
 def distance_km(a: str, b: str) -> float:

@@ -87,6 +87,28 @@ ATTRIBUTES = {
     },
 }
 LOOSE = {"Fruits and Vegetables"}
+# Harmonised System headings (Customs Tariff of India, as on a GST invoice), by product.
+# None of these goods carries an EAN barcode in the demo: a seller registered with GS1
+# India adds its own under "ean".
+HSN = {
+    "Amla": "2006",  # fruit preserved by sugar (murabba)
+    "Chamba Rumal": "6304",  # other furnishing articles (embroidered coverlet)
+    "Apple": "0808",
+    "Agro-products": "2001",  # vegetables and fruit preserved (pickle)
+    "Kangra Tea": "0902",
+    "Kangra miniature": "9701",  # paintings executed entirely by hand
+    "Himachali Chulli Oil": "1515",  # other fixed vegetable oils
+    "Kinnauri Shawl": "621420",  # shawls of wool or fine animal hair
+    "Himachali Kala Zeera": "0909",  # seeds of cumin
+    "Kullu Shawl": "621420",
+    "Kullu handloom cap": "6505",  # hats, made up from textiles
+    "Seabuckthorn": "2009",  # fruit juices
+    "Lahauli knitted": "6115",  # hosiery, knitted
+    "Peas": "0708",
+    "Ginger-garlic": "2103",  # mixed condiments
+    "Mushroom": "0709",
+    "Potato": "0701",
+}
 
 
 def _slug(text: str) -> str:
@@ -134,6 +156,7 @@ def main() -> None:
                 "time_to_ship": "P5D" if handmade else "P2D",
                 "gi_tag": gi.get("name"),
                 "odop_district": district["district"],
+                "hsn": HSN[key],
             }
             brand = {"brand": f"{district['district']} ODOP"}
             item["attributes"] = {**brand, **ATTRIBUTES.get(key, {})}
@@ -152,6 +175,9 @@ def main() -> None:
                     "nutritional_info": "Declared on the pack (demo data)",
                     "additives_info": "None",
                     "brand_owner_FSSAI_license_no": f"1002{number:02d}{int(district['pincode']):08d}",
+                    # a cooperative packing its own produce: no other licensee, not imported
+                    "other_FSSAI_license_no": "NA",
+                    "importer_FSSAI_license_no": "NA",
                 }
             items.append(item)
         sellers.append({

@@ -40,6 +40,17 @@ __all__ = [
 _GPS: Final = re.compile(r"-?\d{1,2}\.\d{6},-?\d{1,3}\.\d{6}")
 
 
+_FOOD_NOT_APPLICABLE: Final = {"other_FSSAI_license_no": "NA", "importer_FSSAI_license_no": "NA"}
+
+
+def _ean_checks(code: str) -> bool:
+    """Whether an EAN-8 or EAN-13 ends in its GS1 check digit."""
+    digits = [int(ch) for ch in code]
+    body, check = digits[:-1], digits[-1]
+    weighted = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - weighted % 10) % 10 == check
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -119,6 +130,9 @@ class ItemRow(_Strict):
     packaged_commodities: dict[str, str] | None = None
     prepackaged_food: dict[str, str] | None = None
     attributes: dict[AttributeName, AttributeValue] = Field(default_factory=dict)
+    # Harmonised System heading (4, 6 or 8 digits) and EAN-8/EAN-13 barcode, if any.
+    hsn: Annotated[str, Field(pattern=r"^\d{4}(\d{2}){0,2}$")] | None = None
+    ean: Annotated[str, Field(pattern=r"^(\d{8}|\d{13})$")] | None = None
 
     def record(self) -> ItemRecord:
         """The item as the catalogue keeps it, statutory blocks under their ONDC keys."""
@@ -127,13 +141,17 @@ class ItemRow(_Strict):
         if self.packaged_commodities:
             statutory[PACKAGED_COMMODITIES] = self.packaged_commodities
         if self.prepackaged_food:
-            statutory[PREPACKAGED_FOOD] = self.prepackaged_food
+            # A licence the seller leaves blank does not apply to it (goods not imported,
+            # no other licensee): ONDC wants every field of the block, so it says "NA".
+            statutory[PREPACKAGED_FOOD] = {**_FOOD_NOT_APPLICABLE, **self.prepackaged_food}
         return ItemRecord(**{**values, "images": tuple(self.images), "statutory": statutory})
 
     @model_validator(mode="after")
     def _preflight(self) -> ItemRow:
         if self.price > self.mrp:
             raise ValueError(f"price {self.price} is above the MRP {self.mrp}")
+        if self.ean and not _ean_checks(self.ean):
+            raise ValueError(f"ean {self.ean} has a wrong check digit (a typing error?)")
         for name in ("return_window", "time_to_ship"):
             try:
                 parse_duration(getattr(self, name))

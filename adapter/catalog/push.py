@@ -3,7 +3,10 @@
 When a seller changes items (price, stock, availability, a new item), each buyer app with
 a live ``catalog_inc`` subscription for the items' domain gets an unsolicited ``on_search``
 with only those items, a fresh message id, its subscription's transaction id and city
-``*``, through the outbox like every callback (retried, parked, audited).
+``*``, through the outbox like every callback (retried, parked, audited). The provider
+carries only its id and the changed items: its descriptor, locations and fulfilments did
+not change, and ONDC's validator refuses them in an item delta (a location repeated with
+the same ``time.label`` reads as a location change that changes nothing).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from adapter.core.clock import Clock
 from adapter.core.replies import Identity
 from adapter.storage.catalog import CatalogStore, Listing
 from adapter.storage.outbox import Outbox
-from catalog_sync.transform import provider_payload
+from catalog_sync.transform import item_payload
 
 __all__ = ["CatalogPush"]
 
@@ -56,7 +59,10 @@ class CatalogPush:
             if not subscriptions:
                 continue
             seller, location, _ = changed[0]
-            provider = provider_payload(seller, location, [i for _, _, i in changed], now=now)
+            provider = {
+                "id": seller.code,
+                "items": [item_payload(seller, location, i, now=now) for _, _, i in changed],
+            }
             for subscription in subscriptions:
                 message_id = str(uuid.uuid4())
                 payload = {

@@ -43,7 +43,8 @@ LOCATION_COLUMNS: Final = {
 ITEM_COLUMNS: Final = (
     "sku", "domain", "category_id", "name", "name_hi", "short_desc", "long_desc", "images",
     "price", "mrp", "available", "maximum", "unit", "unit_value", "returnable", "cancellable",
-    "return_window", "time_to_ship", "available_on_cod", "gi_tag", "odop_district",
+    "return_window", "time_to_ship", "available_on_cod", "gi_tag", "odop_district", "hsn",
+    "ean",
 )  # fmt: skip
 # Statutory declarations (ONDC @ondc/org/statutory_reqs_*) as flat columns.
 COMMODITY_COLUMNS: Final = (
@@ -54,6 +55,8 @@ FOOD_COLUMNS: Final = {
     "nutritional_info": "nutritional_info",
     "additives_info": "additives_info",
     "brand_owner_fssai_license_no": "brand_owner_FSSAI_license_no",
+    "other_fssai_license_no": "other_FSSAI_license_no",
+    "importer_fssai_license_no": "importer_FSSAI_license_no",
 }
 COLUMNS: Final = (
     *SELLER_COLUMNS, *LOCATION_COLUMNS, *ITEM_COLUMNS, *COMMODITY_COLUMNS, *FOOD_COLUMNS,
@@ -64,7 +67,13 @@ _BOOLEANS: Final = {"yes": True, "y": True, "true": True, "1": True,
 _INTEGERS: Final = frozenset({"available", "maximum", "radius_km"})
 _FLAGS: Final = frozenset({"returnable", "cancellable", "available_on_cod"})
 # Numbers a spreadsheet may turn into integers that are really codes.
-_DIGIT_STRINGS: Final = frozenset({"pincode", "std_code", "phone", "brand_owner_fssai_license_no"})
+_DIGIT_STRINGS: Final = frozenset(
+    {"pincode", "std_code", "phone", "brand_owner_fssai_license_no", "other_fssai_license_no",
+     "importer_fssai_license_no"}
+)  # fmt: skip
+# Product codes a spreadsheet turns into numbers, dropping leading zeros: HSN headings have
+# an even number of digits (0902 tea), EANs 8 or 13.
+_CODE_WIDTHS: Final = {"hsn": (4, 6, 8), "ean": (8, 13)}
 
 
 def _cell(name: str, value: Any) -> Any:
@@ -82,6 +91,10 @@ def _cell(name: str, value: Any) -> Any:
         return [part.strip() for part in value.split("|") if part.strip()]
     if name in _DIGIT_STRINGS and isinstance(value, int):
         return str(value)
+    if name in _CODE_WIDTHS and isinstance(value, int | float) and float(value).is_integer():
+        digits = str(int(value))
+        width = next((w for w in _CODE_WIDTHS[name] if w >= len(digits)), len(digits))
+        return digits.zfill(width)
     return value.strip() if isinstance(value, str) else value
 
 
@@ -186,6 +199,7 @@ def _example(category: str, domain: str) -> list[str]:
         "unit": "unit", "unit_value": "1", "returnable": "yes", "cancellable": "yes",
         "return_window": "P7D", "time_to_ship": "P5D" if handmade else "P2D",
         "available_on_cod": "no", "gi_tag": "Kullu Shawl", "odop_district": "Kullu",
+        "hsn": "621420",
     }  # fmt: skip
     for column in template_columns(category, domain):
         if column.startswith(ATTRIBUTE_PREFIX):
