@@ -190,6 +190,9 @@ def main() -> None:
                 "symbol": f"https://odop.himachal.example/img/{code}.png",
                 "phone": "9800000000",
                 "email": f"{code}@odop.himachal.example",
+                # A cooperative's PAN (the fourth letter A: association of persons); demo
+                # values of the right shape, sent as provider_tax_number.
+                "pan": f"AAAAH{1000 + len(sellers):04d}C",
             },
             "location": {
                 "code": f"{code}-hq",

@@ -3,7 +3,6 @@ order flow: posts signed requests, runs the dispatcher, reads the callbacks it g
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -112,14 +111,6 @@ async def shop(tmp_path: Path, clock: FixedClock, database_url: str) -> AsyncIte
         raw = orjson.dumps(DEMO)
         report = await import_catalogue(raw, runtime.catalogue, now=clock.now())
         assert not report.problems
-        # Each demo seller with a PAN of its own (sent as provider_tax_number).
-        for n, entry in enumerate(DEMO["sellers"]):
-            found = await runtime.orders.seller(entry["seller"]["code"])
-            assert found is not None
-            seller, location = found
-            goods = [item for item, _ in await runtime.catalogue.items_of(seller.code)]
-            seller = dataclasses.replace(seller, pan=f"AAAAH{1000 + n}C")
-            await runtime.catalogue.upsert(seller, location, goods, now=clock.now())
         yield Shop(net, clock)
 
 
