@@ -217,10 +217,10 @@ async def _price_change_is_pushed(
 
 
 # One ODOP product per domain for the certification flows: Kangra tea (RET10), the
-# Kinnauri shawl (RET12) and the Chamba rumal (RET16). Flow 6 needs three pieces (tea only:
+# Kinnauri shawl (RET12) and a Kangra painting (RET16). Flow 6 needs three pieces (tea only:
 # the shawl and the rumal are one-offs, two at most per order); flow 3 comes last: it sells
 # out.
-FLOW_PRODUCTS: Final = (("Kangra", 0), ("Kinnaur", 1), ("Chamba", 0))
+FLOW_PRODUCTS: Final = (("Kangra", 0), ("Kinnaur", 1), ("Kangra", 1))
 FLOWS: Final = (2, 4, 5, 6, 3)
 
 

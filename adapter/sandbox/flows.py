@@ -64,19 +64,22 @@ DELIVERY_STEPS: Final = (
 )
 
 
-def cart(entry: dict[str, Any], item: dict[str, Any], count: int) -> dict[str, Any]:
-    """A /select message for ``count`` of a catalogue ``item``, delivered in Shimla."""
+def cart(
+    entry: dict[str, Any], item: dict[str, Any], count: int, *, end: dict[str, Any] = SHIMLA_END
+) -> dict[str, Any]:
+    """A /select message for ``count`` of a catalogue ``item``, delivered to ``end``
+    (Shimla unless said)."""
     location = entry["location"]["code"]
     return {
         "order": {
             "provider": {"id": entry["seller"]["code"], "locations": [{"id": location}]},
             "items": [{"id": item["sku"], "quantity": {"count": count}, "location_id": location}],
-            "fulfillments": [{"end": SHIMLA_END}],
+            "fulfillments": [{"end": end}],
         }
     }
 
 
-def init_message(on_select: dict[str, Any]) -> dict[str, Any]:
+def init_message(on_select: dict[str, Any], *, end: dict[str, Any] = BUYER_END) -> dict[str, Any]:
     """The /init a buyer app sends after an on_select: the quoted cart, billing, address."""
     order = on_select["message"]["order"]
     quantities = {
@@ -95,8 +98,8 @@ def init_message(on_select: dict[str, Any]) -> dict[str, Any]:
                 }
                 for i in order["items"]
             ],
-            "billing": BILLING,
-            "fulfillments": [{"id": "1", "type": "Delivery", "end": BUYER_END}],
+            "billing": {**BILLING, "address": end["location"]["address"]},
+            "fulfillments": [{"id": "1", "type": "Delivery", "end": end}],
         }
     }
 
@@ -224,6 +227,42 @@ class FlowPlayer:
     seconds: float = 30.0
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
     _asked: set[str] = field(default_factory=set)  # message ids of our requests
+    # Where the buyer is: by default Shimla; a flow puts it in the seller's own city.
+    _city: str = "std:0177"
+    _end: dict[str, Any] = field(default_factory=lambda: dict(BUYER_END))
+
+    def _cart(self, entry: dict[str, Any], item: dict[str, Any], count: int) -> dict[str, Any]:
+        return cart(
+            entry,
+            item,
+            count,
+            end={
+                "location": {
+                    "gps": self._end["location"]["gps"],
+                    "address": {"area_code": self._end["location"]["address"]["area_code"]},
+                }
+            },
+        )
+
+    def _init(self, on_select: dict[str, Any]) -> dict[str, Any]:
+        return init_message(on_select, end=self._end)
+
+    def buyer_near(self, entry: dict[str, Any]) -> None:
+        """Put the buyer in the seller's own city (as certification logs are made: ONDC's
+        validator checks the search's city against each seller's PIN code)."""
+        place = entry["location"]
+        self._city = f"std:{place['std_code']}"
+        address = {
+            **_ADDRESS,
+            "building": "House 7",
+            "locality": place["locality"],
+            "city": place["city"],
+            "area_code": place["pincode"],
+        }
+        self._end = {
+            "location": {"gps": place["gps"], "address": address},
+            "contact": BUYER_END["contact"],
+        }
 
     async def call(
         self, action: str, message: dict[str, Any], *, transaction_id: str, domain: str
@@ -234,6 +273,7 @@ class FlowPlayer:
             action,
             bap_uri=self.buyer_url,
             domain=domain,
+            city=self._city,
             transaction_id=transaction_id,
             **extra,
         )
@@ -265,15 +305,18 @@ class FlowPlayer:
         self._seen[(transaction_id, action)] = seen + 1
         return arrived[seen].payload
 
-    async def search(self, logs: dict[str, Any], domain: str) -> None:
-        """Flow step: the full catalogue of the domain in Shimla."""
-        intent = {
+    async def search(self, logs: dict[str, Any], domain: str, provider: str | None = None) -> None:
+        """Flow step: the full catalogue of the domain (of one provider, if named) in the
+        buyer's city."""
+        intent: dict[str, Any] = {
             "fulfillment": {"type": "Delivery"},
             "payment": {
                 "@ondc/org/buyer_app_finder_fee_type": "percent",
                 "@ondc/org/buyer_app_finder_fee_amount": "3",
             },
         }
+        if provider is not None:
+            intent["provider"] = {"id": provider}
         request, callback = await self.call(
             "search", {"intent": intent}, transaction_id=str(uuid.uuid4()), domain=domain
         )
@@ -294,11 +337,11 @@ class FlowPlayer:
         """Flow steps select, init, confirm and the seller's acceptance; the order id."""
         domain = item["domain"]
         logs["select"], logs["on_select"] = await self.call(
-            "select", cart(entry, item, count), transaction_id=transaction_id, domain=domain
+            "select", self._cart(entry, item, count), transaction_id=transaction_id, domain=domain
         )
         logs["init"], logs["on_init"] = await self.call(
             "init",
-            init_message(logs["on_select"]),
+            self._init(logs["on_select"]),
             transaction_id=transaction_id,
             domain=domain,
         )
@@ -332,14 +375,16 @@ class FlowPlayer:
         logs: dict[str, Any] = {}
         domain = item["domain"]
         transaction_id = str(uuid.uuid4())
-        await self.search(logs, domain)
+        # As certification logs are made: one seller, the buyer in the seller's own city.
+        self.buyer_near(entry)
+        await self.search(logs, domain, provider=entry["seller"]["code"])
         count = 1
         if flow == 3:
             # Only one left (the seller says so): a cart of two comes back with 40002 and
             # the one that can be had; the buyer app takes it.
             await self.seller_stock(item["sku"], 1)
             logs["select_out_of_stock"], logs["on_select_out_of_stock"] = await self.call(
-                "select", cart(entry, item, 2), transaction_id=transaction_id, domain=domain
+                "select", self._cart(entry, item, 2), transaction_id=transaction_id, domain=domain
             )
         if flow == 6:
             await self._flow_6(logs, entry, item, transaction_id)
@@ -374,10 +419,10 @@ class FlowPlayer:
         accept by hand), one returned with reverse QC, one liquidated; each refund settled."""
         domain, sku = item["domain"], item["sku"]
         logs["select"], logs["on_select"] = await self.call(
-            "select", cart(entry, item, 3), transaction_id=tx, domain=domain
+            "select", self._cart(entry, item, 3), transaction_id=tx, domain=domain
         )
         logs["init"], logs["on_init"] = await self.call(
-            "init", init_message(logs["on_select"]), transaction_id=tx, domain=domain
+            "init", self._init(logs["on_select"]), transaction_id=tx, domain=domain
         )
         order_id = f"ODOP-{uuid.uuid4().hex[:10].upper()}"
         logs["confirm"], logs["on_confirm"] = await self.call(
