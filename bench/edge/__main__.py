@@ -140,6 +140,16 @@ class OutboxProbe:
         return f"drained {backlog} pending in {took:.1f} s"
 
 
+def cpu_seconds(*processes: subprocess.Popen[bytes]) -> float:
+    """User + system CPU time used so far by ``processes`` (Linux /proc): less noisy than
+    throughput on a machine shared with other work."""
+    ticks = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def start_process(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -184,7 +194,8 @@ def ms(value: float) -> str:
 
 
 async def bench_backend(name: str, database_url: str, redis_url: str | None, args: argparse.Namespace,
-                        pool: ProcessPoolExecutor, baseline_url: str, work: Path) -> None:  # fmt: skip
+                        pool: ProcessPoolExecutor, baseline: subprocess.Popen[bytes], baseline_url: str,
+                        work: Path) -> None:  # fmt: skip
     clock = SystemClock()
     registry = SandboxRegistry(clock=clock)
     registry_server = LoopbackServer(registry.app(), free_port())
@@ -232,15 +243,22 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         await load_run(pool, adapter_url, bap_uri, 4, 1.0, None)  # warm: key cache, pools
         print(f"  warm-up: {await outbox.drain(args.drain_limit)}")
 
+        cpu = cpu_seconds(baseline)
         base = await load_run(pool, baseline_url, bap_uri, args.concurrency, args.duration, None)
+        base_cpu = (cpu_seconds(baseline) - cpu) / max(1, base.statuses.get(200, 0))
+        cpu = cpu_seconds(*processes)
         ours = await load_run(pool, adapter_url, bap_uri, args.concurrency, args.duration, None)
         base_rate = base.statuses.get(200, 0) / base.elapsed
         our_rate = ours.statuses.get(200, 0) / ours.elapsed
-        print(f"  baseline ACK/s      {base_rate:9,.0f}   (verify + parse + ACK)")
+        print(f"  baseline ACK/s      {base_rate:9,.0f}   (verify + parse + ACK), "
+              f"{base_cpu * 1000:.2f} CPU ms per ACK")  # fmt: skip
         print(
             f"  adapter  ACK/s      {our_rate:9,.0f}   ratio {our_rate / base_rate:.2f} (goal >= 0.70)"
         )
         print(f"  closed loop: {await outbox.drain(args.drain_limit)}")
+        our_cpu = (cpu_seconds(*processes) - cpu) / max(1, ours.statuses.get(200, 0))
+        print(f"  adapter CPU per request, ACK and callback: {our_cpu * 1000:.2f} ms "
+              f"(baseline ratio {base_cpu / our_cpu:.2f})")  # fmt: skip
 
         half = our_rate / 2
         open_loop = await load_run(
@@ -299,11 +317,11 @@ async def main() -> None:
             for backend in args.backends.split(","):
                 if backend == "sqlite":
                     await bench_backend("sqlite", f"sqlite:///{work}/bench.db", None, args, pool,
-                                        baseline_url, work)  # fmt: skip
+                                        baseline, baseline_url, work)  # fmt: skip
                 else:
                     await bench_backend("postgres+redis", fresh_postgres(),
                                         os.environ.get("ONDC_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
-                                        args, pool, baseline_url, work)  # fmt: skip
+                                        args, pool, baseline, baseline_url, work)  # fmt: skip
     finally:
         stop_process(baseline)
 
