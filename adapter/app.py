@@ -103,7 +103,7 @@ def create_app(
             store=store,
             catalogue=catalogue,
             push=push,
-            inbound=InboundWriter(store),
+            inbound=InboundWriter(store, after_commit=wakeup.notify),
             outbox=outbox,
             state=shared,
             wakeup=wakeup,
