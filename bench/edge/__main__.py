@@ -246,7 +246,7 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         cpu = cpu_seconds(baseline)
         base = await load_run(pool, baseline_url, bap_uri, args.concurrency, args.duration, None)
         base_cpu = (cpu_seconds(baseline) - cpu) / max(1, base.statuses.get(200, 0))
-        cpu = cpu_seconds(*processes)
+        cpu = [cpu_seconds(process) for process in processes]
         ours = await load_run(pool, adapter_url, bap_uri, args.concurrency, args.duration, None)
         base_rate = base.statuses.get(200, 0) / base.elapsed
         our_rate = ours.statuses.get(200, 0) / ours.elapsed
@@ -256,8 +256,17 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
             f"  adapter  ACK/s      {our_rate:9,.0f}   ratio {our_rate / base_rate:.2f} (goal >= 0.70)"
         )
         print(f"  closed loop: {await outbox.drain(args.drain_limit)}")
-        our_cpu = (cpu_seconds(*processes) - cpu) / max(1, ours.statuses.get(200, 0))
-        print(f"  adapter CPU per request, ACK and callback: {our_cpu * 1000:.2f} ms "
+        used = [
+            (cpu_seconds(p) - c) / max(1, ours.statuses.get(200, 0))
+            for p, c in zip(processes, cpu, strict=True)
+        ]
+        our_cpu = sum(used)
+        parts = (
+            f" = edge {used[0] * 1000:.2f} + dispatcher {used[1] * 1000:.2f}"
+            if len(used) > 1
+            else ""
+        )
+        print(f"  adapter CPU per request, ACK and callback: {our_cpu * 1000:.2f} ms{parts} "
               f"(baseline ratio {base_cpu / our_cpu:.2f})")  # fmt: skip
 
         half = our_rate / 2
