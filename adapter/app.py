@@ -96,6 +96,7 @@ def create_app(
         outbox = Outbox(database)
         identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
+        inbound = InboundWriter(store, after_commit=wakeup.notify)
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -103,7 +104,7 @@ def create_app(
             store=store,
             catalogue=catalogue,
             push=push,
-            inbound=InboundWriter(store, after_commit=wakeup.notify),
+            inbound=inbound,
             outbox=outbox,
             state=shared,
             wakeup=wakeup,
@@ -125,6 +126,7 @@ def create_app(
             clock=the_clock,
             wakeup=wakeup,
             catalog=the_catalog,
+            edge_load=lambda: inbound.waiting,
         )
         app.state.dispatcher = dispatcher
         poller = FeedPoller(catalogue, push, HttpFeedSource(http), shared, the_clock)

@@ -17,7 +17,7 @@ import logging
 import random
 import socket
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,6 +60,9 @@ class Dispatcher:
         concurrency: int = 32,
         lease: timedelta = timedelta(seconds=30),
         idle_poll_seconds: float = 1.0,
+        edge_load: Callable[[], int] | None = None,
+        busy_edge: int = 8,
+        busy_pause_seconds: float = 0.2,
     ) -> None:
         self._settings = settings
         self._outbox = outbox
@@ -70,6 +73,9 @@ class Dispatcher:
         self._catalog = catalog
         self._lease = lease
         self._idle_poll = idle_poll_seconds
+        self._edge_load = edge_load
+        self._busy_edge = busy_edge
+        self._busy_pause = busy_pause_seconds
         self._slots = asyncio.Semaphore(concurrency)
         # Builds may query the catalogue: a few at a time stay within the database pool
         # (a connection beyond it is opened and closed again for every query).
@@ -90,6 +96,12 @@ class Dispatcher:
                 handled = 0
             if not handled:
                 await _first_of(self._wakeup.wait(self._idle_poll), stop.wait())
+            elif self._edge_load is not None and self._edge_load() >= self._busy_edge:
+                # This process's edge is saturated: requests are waiting for their ACK,
+                # which buyer apps wait for on the spot, while a callback has the request's
+                # ttl. Pause between rounds so the edge gets the CPU; a batch still goes
+                # out every pause, and the backlog is worked off as soon as the edge eases.
+                await _first_of(asyncio.sleep(self._busy_pause), stop.wait())
 
     async def run_once(self) -> int:
         """Claim the due jobs and deliver them concurrently; the number handled.

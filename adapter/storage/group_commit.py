@@ -32,6 +32,12 @@ class InboundWriter:
         self._after_commit = after_commit
         self._queue: list[tuple[InboundRecord, OutboxJob | None, asyncio.Future[int | None]]] = []
         self._flushing: asyncio.Task[None] | None = None
+        self._waiting = 0
+
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for their commit right now: how busy this process's edge is."""
+        return self._waiting
 
     async def accept(self, message: InboundRecord, job: OutboxJob | None) -> int | None:
         """As :meth:`Store.accept_inbound`, committed together with concurrent callers."""
@@ -39,7 +45,11 @@ class InboundWriter:
         self._queue.append((message, job, future))
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush())
-        return await future
+        self._waiting += 1
+        try:
+            return await future
+        finally:
+            self._waiting -= 1
 
     async def _flush(self) -> None:
         while self._queue:
