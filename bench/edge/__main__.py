@@ -181,12 +181,21 @@ async def load_run(pool: ProcessPoolExecutor, url: str, bap_uri: str, concurrenc
     )
 
 
+POSTGRES_ADMIN = os.environ.get(
+    "ONDC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
 def fresh_postgres() -> str:
-    admin = os.environ.get("ONDC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
     name = f"ondc_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(admin, autocommit=True) as connection:
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{admin.rsplit('/', 1)[0]}/{name}"
+    return f"{POSTGRES_ADMIN.rsplit('/', 1)[0]}/{name}"
+
+
+def drop_postgres(url: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def ms(value: float) -> str:
@@ -297,6 +306,8 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
             stop_process(process)
         callbacks.stop()
         await registry_server.stop()
+        if database_url.startswith("postgresql"):
+            await asyncio.to_thread(drop_postgres, database_url)
 
 
 async def main() -> None:
