@@ -122,6 +122,7 @@ def create_app(
         order_store = OrderStore(database, notifications)
         desk = OrderDesk(order_store, wakeup, identity, the_clock)
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
+        inbound = InboundWriter(store, after_commit=wakeup.notify)
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -129,7 +130,7 @@ def create_app(
             store=store,
             catalogue=catalogue,
             push=push,
-            inbound=InboundWriter(store),
+            inbound=inbound,
             outbox=outbox,
             state=shared,
             wakeup=wakeup,
@@ -156,6 +157,7 @@ def create_app(
             catalog=the_catalog,
             orders=order_store,
             policy=order_policy(settings),
+            edge_load=lambda: inbound.waiting,
         )
         app.state.dispatcher = dispatcher
         poller = FeedPoller(catalogue, push, HttpFeedSource(http), shared, the_clock)

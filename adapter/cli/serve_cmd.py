@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from typing import Annotated
 
 import typer
 import uvicorn
 
+from adapter.asgi import configure_logging, run_background
 from adapter.cli.settings_loader import settings_or_exit
+from adapter.settings import Settings
 from adapter.storage import upgrade
 
 __all__ = ["register"]
@@ -17,12 +21,32 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    no_dispatcher: Annotated[
+        bool,
+        typer.Option(
+            "--no-dispatcher",
+            help="Serve HTTP only; callbacks and seller feeds are left to a "
+            "--dispatcher-only process sharing the database (and Redis).",
+        ),
+    ] = False,
+    dispatcher_only: Annotated[
+        bool,
+        typer.Option(
+            "--dispatcher-only",
+            help="Deliver callbacks and read seller feeds only; no HTTP server.",
+        ),
+    ] = False,
 ) -> None:
     """Run the adapter."""
+    if no_dispatcher and dispatcher_only:
+        raise typer.BadParameter("--no-dispatcher and --dispatcher-only exclude each other")
     settings = settings_or_exit()
     upgrade(settings.database_url)
+    if dispatcher_only:
+        _serve_background(settings)
+        return
     uvicorn.run(
-        "adapter.asgi:build",
+        "adapter.asgi:build_edge" if no_dispatcher else "adapter.asgi:build",
         factory=True,
         host=host,
         port=port,
@@ -30,6 +54,19 @@ def serve(
         log_level=settings.log_level.lower(),
         proxy_headers=True,
     )
+
+
+def _serve_background(settings: Settings) -> None:
+    configure_logging(settings)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await run_background(settings, stop)
+
+    asyncio.run(main())
 
 
 def db_upgrade() -> None:

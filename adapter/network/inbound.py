@@ -172,8 +172,6 @@ class _Endpoint:
             await runtime.state.delete(dedupe_key)  # let the sender's retry do the work
             log.exception("could not record %s %s", self.action, context.message_id)
             raise StoreUnavailable("could not record the request; retry") from exc
-        if job is not None:
-            await runtime.wakeup.notify()
         if isinstance(parsed, schemas.CatalogRejectionRequest):
             await _record_rejections(runtime, parsed, sender)
         if subscription is not None:
@@ -270,9 +268,11 @@ def beckn_router(base_path: str) -> APIRouter:
     """``POST {base_path}/{action}`` for every inbound action."""
     router = APIRouter()
     for action in INBOUND_ACTIONS:
-        router.add_api_route(
+        # A plain Starlette route: the endpoint takes the request and reads the raw bytes
+        # itself, so FastAPI's dependency solving would be work for nothing on every call.
+        router.add_route(
             f"{base_path}/{action}",
-            _Endpoint(action),
+            _Endpoint(action).__call__,
             methods=["POST"],
             include_in_schema=False,
         )

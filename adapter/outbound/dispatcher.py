@@ -17,7 +17,7 @@ import logging
 import random
 import socket
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,6 +62,9 @@ class Dispatcher:
         concurrency: int = 32,
         lease: timedelta = timedelta(seconds=30),
         idle_poll_seconds: float = 1.0,
+        edge_load: Callable[[], int] | None = None,
+        busy_edge: int = 8,
+        busy_pause_seconds: float = 0.2,
     ) -> None:
         self._settings = settings
         self._outbox = outbox
@@ -74,7 +77,13 @@ class Dispatcher:
         self._policy = policy
         self._lease = lease
         self._idle_poll = idle_poll_seconds
+        self._edge_load = edge_load
+        self._busy_edge = busy_edge
+        self._busy_pause = busy_pause_seconds
         self._slots = asyncio.Semaphore(concurrency)
+        # Builds may query the catalogue: a few at a time stay within the database pool
+        # (a connection beyond it is opened and closed again for every query).
+        self._building = asyncio.Semaphore(4)
         self._concurrency = concurrency
         self._identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
         self.worker = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
@@ -91,6 +100,12 @@ class Dispatcher:
                 handled = 0
             if not handled:
                 await _first_of(self._wakeup.wait(self._idle_poll), stop.wait())
+            elif self._edge_load is not None and self._edge_load() >= self._busy_edge:
+                # This process's edge is saturated: requests are waiting for their ACK,
+                # which buyer apps wait for on the spot, while a callback has the request's
+                # ttl. Pause between rounds so the edge gets the CPU; a batch still goes
+                # out every pause, and the backlog is worked off as soon as the edge eases.
+                await _first_of(asyncio.sleep(self._busy_pause), stop.wait())
 
     async def run_once(self) -> int:
         """Claim the due jobs and deliver them concurrently; the number handled.
@@ -108,17 +123,22 @@ class Dispatcher:
         built: list[tuple[int, bytes, str | None]] = []
         more: list[dict[str, Any]] = []
         settlements: list[Settlement] = []
+        # First attempts are built a few at a time: a reply may read the catalogue, and one
+        # query after another would make the whole batch wait on each in turn.
+        fresh = [job for job in jobs if job.callback_body is None]
+        built_now = await asyncio.gather(*map(self._try_build, fresh))
+        builds = {job.id: outcome for job, outcome in zip(fresh, built_now, strict=True)}
         for job in jobs:
             if job.callback_body is not None:
                 ready.append((job, job.callback_body, job.callback_message_id))
                 continue
-            try:
-                body, message_id = await self._build(job)
-            except (pydantic.ValidationError, KeyError, ValueError) as exc:
-                problem = f"could not build the callback: {exc}"
+            outcome = builds[job.id]
+            if isinstance(outcome, Exception):
+                problem = f"could not build the callback: {outcome}"
                 attempt = Attempt(self._clock.now(), None, None, "error", problem)
                 settlements.append(Settlement(job.id, attempt, "failed"))
                 continue
+            body, message_id = outcome
             if job.action == "on_search":
                 body, *rest = split_on_search(body, self._settings.on_search_max_bytes)
                 more.extend(
@@ -143,6 +163,16 @@ class Dispatcher:
             if not held:
                 log.warning("outbox job %d: lease lost before settling", settlement.job_id)
         return len(jobs)
+
+    async def _try_build(
+        self, job: ClaimedJob
+    ) -> tuple[bytes, str | None] | pydantic.ValidationError | KeyError | ValueError:
+        """:meth:`_build`, or the reason the callback cannot be built (the job is parked)."""
+        try:
+            async with self._building:
+                return await self._build(job)
+        except (pydantic.ValidationError, KeyError, ValueError) as exc:
+            return exc
 
     async def _build(self, job: ClaimedJob) -> tuple[bytes, str | None]:
         if job.kind == "unsolicited":

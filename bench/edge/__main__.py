@@ -1,23 +1,33 @@
 """Signed /search ACK throughput and latency, next to a bare-stack baseline in the same run.
 
     .venv/bin/python bench/edge [--duration 8] [--concurrency 32] [--backends sqlite,postgres]
+                                [--callback-rate 50] [--drain-limit 180] [--split-dispatcher]
 
 For each store (SQLite; PostgreSQL with Redis) the adapter runs as ``ondc-seller serve``
 (one uvicorn worker) and the baseline (``baseline.py``: verify, parse, ACK) under the same
-uvicorn settings. A load generator in its own process signs fresh bodies. Printed:
-closed-loop ACK throughput of both and their ratio (goal >= 0.7); p50/p99 ACK latency at
-half the adapter's throughput, open loop (goal p99 < 20 ms); request-in to callback-out
-p50 at the callback sink (goal < 50 ms).
+uvicorn settings. A load generator in its own process signs fresh bodies; the buyer's
+callback sink (``sink.py``) runs in another, answering ACK at once. Phases, each waiting
+for the outbox to drain before the next (the wait is printed):
+
+1. closed loop, baseline then adapter: ACK throughput and their ratio (goal >= 0.7);
+2. open loop at half the adapter's throughput: p50/p99 ACK latency (goal p99 < 20 ms);
+3. open loop at a modest fixed rate (``--callback-rate``): request-in to callback-out
+   p50/p99 at the sink (goal p50 < 50 ms). Its own phase, so it measures latency, not
+   the backlog the closed loop leaves behind.
+
+``--split-dispatcher`` runs the edge as ``serve --no-dispatcher`` and the outbox
+dispatcher as ``serve --dispatcher-only`` in a second process.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import secrets
 import socket
-import statistics
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,6 +41,7 @@ import psycopg
 
 import load
 import signing
+import sink
 from adapter.core.clock import SystemClock
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackServer
@@ -38,7 +49,6 @@ from adapter.sandbox.servers import LoopbackServer
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = orjson.loads((ROOT.parent / "shared" / "signing-vectors.json").read_bytes())
 SELLER = VECTORS["keys"]["k1"]
-ACK = b'{"message":{"ack":{"status":"ACK"}}}'
 
 
 def free_port() -> int:
@@ -52,37 +62,102 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
-class Sink:
-    """The buyer's callback endpoint: records when each on_search arrives."""
+class SinkProcess:
+    """``sink.serve`` in a child process, asked over a pipe."""
 
     def __init__(self) -> None:
-        self.arrived: dict[str, float] = {}
         self.port = free_port()
+        self._pipe, child = multiprocessing.Pipe()
+        self._process = multiprocessing.Process(target=sink.serve, args=(self.port, child),
+                                                daemon=True)  # fmt: skip
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":")[1])
-                body = await reader.readexactly(length)
-                message_id = orjson.loads(body)["context"]["message_id"]
-                self.arrived.setdefault(message_id, time.monotonic())
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                             b"Content-Length: %d\r\n\r\n%s" % (len(ACK), ACK))  # fmt: skip
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            writer.close()
+    def start(self) -> None:
+        self._process.start()
+        if self._pipe.recv() != "ready":
+            raise SystemExit("callback sink did not start")
 
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+    async def ask(self, command: str) -> object:
+        def exchange() -> object:
+            self._pipe.send(command)
+            return self._pipe.recv()
+
+        return await asyncio.to_thread(exchange)
+
+    def stop(self) -> None:
+        self._pipe.send("stop")
+        self._process.join(timeout=10)
+
+
+class OutboxProbe:
+    """Reads the adapter's outbox straight from its database (the bench's own view)."""
+
+    def __init__(self, database_url: str) -> None:
+        self._url = database_url
+
+    def _query(self, sql: str) -> list[tuple[object, ...]]:
+        if self._url.startswith("sqlite:///"):
+            with sqlite3.connect(self._url.removeprefix("sqlite:///"), timeout=30) as db:
+                return list(db.execute(sql).fetchall())
+        with psycopg.connect(self._url) as db:
+            return list(db.execute(sql).fetchall())
+
+    async def pending(self) -> int:
+        rows = await asyncio.to_thread(
+            self._query, "SELECT count(*) FROM outbox WHERE status = 'pending'"
+        )
+        return int(rows[0][0])  # type: ignore[call-overload]
+
+    async def summary(self) -> str:
+        jobs = await asyncio.to_thread(
+            self._query, "SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status"
+        )
+        tries = await asyncio.to_thread(
+            self._query,
+            "SELECT outcome, count(*) FROM delivery_attempts GROUP BY outcome ORDER BY outcome",
+        )
+        errors = await asyncio.to_thread(
+            self._query,
+            "SELECT substr(error, 1, 40), count(*) FROM delivery_attempts WHERE outcome <> 'ACK'"
+            " GROUP BY 1 ORDER BY 2 DESC LIMIT 3",
+        )
+        text = (f"jobs {', '.join(f'{s} {n}' for s, n in jobs)}; "
+                f"attempts {', '.join(f'{o} {n}' for o, n in tries)}")  # fmt: skip
+        if errors:
+            text += "; errors: " + ", ".join(f"{e!r} x{n}" for e, n in errors)
+        return text
+
+    async def drain(self, limit: float) -> str:
+        """Wait until no job is pending (or ``limit`` seconds); say how long it took."""
+        began = time.monotonic()
+        backlog = await self.pending()
+        left = backlog
+        while left and time.monotonic() - began < limit:
+            await asyncio.sleep(0.2)
+            left = await self.pending()
+        took = time.monotonic() - began
+        if left:
+            return f"NOT drained: {left} of {backlog} pending after {took:.1f} s"
+        return f"drained {backlog} pending in {took:.1f} s"
+
+
+def cpu_seconds(*processes: subprocess.Popen[bytes]) -> float:
+    """User + system CPU time used so far by ``processes`` (Linux /proc): less noisy than
+    throughput on a machine shared with other work."""
+    ticks = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def start_process(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
 
 
 async def wait_ready(url: str) -> None:
@@ -106,16 +181,30 @@ async def load_run(pool: ProcessPoolExecutor, url: str, bap_uri: str, concurrenc
     )
 
 
+POSTGRES_ADMIN = os.environ.get(
+    "ONDC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
 def fresh_postgres() -> str:
-    admin = os.environ.get("ONDC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
     name = f"ondc_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(admin, autocommit=True) as connection:
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{admin.rsplit('/', 1)[0]}/{name}"
+    return f"{POSTGRES_ADMIN.rsplit('/', 1)[0]}/{name}"
+
+
+def drop_postgres(url: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:.1f} ms"
 
 
 async def bench_backend(name: str, database_url: str, redis_url: str | None, args: argparse.Namespace,
-                        pool: ProcessPoolExecutor, baseline_url: str, work: Path) -> None:  # fmt: skip
+                        pool: ProcessPoolExecutor, baseline: subprocess.Popen[bytes], baseline_url: str,
+                        work: Path) -> None:  # fmt: skip
     clock = SystemClock()
     registry = SandboxRegistry(clock=clock)
     registry_server = LoopbackServer(registry.app(), free_port())
@@ -128,8 +217,8 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
     registry.add({"subscriber_id": "seller.bench.example", "ukId": "seller-k1", "status": "SUBSCRIBED",
                   "signing_public_key": SELLER["public_key_b64"],
                   "valid_until": "2035-01-01T00:00:00.000Z"})  # fmt: skip
-    sink = Sink()
-    await sink.start()
+    callbacks = SinkProcess()
+    callbacks.start()
     env = {**os.environ,
            "ONDC_SUBSCRIBER_ID": "seller.bench.example", "ONDC_UNIQUE_KEY_ID": "seller-k1",
            "ONDC_SUBSCRIBER_URL": f"http://127.0.0.1:{port}/ondc",
@@ -141,45 +230,84 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
-    adapter = start_process([sys.executable, "-m", "adapter.cli", "serve", "--port", str(port)],
-                            env, work / f"adapter-{name}.log")  # fmt: skip
+    serve = [sys.executable, "-m", "adapter.cli", "serve"]
+    processes = []
+    if args.split_dispatcher:
+        processes.append(start_process([*serve, "--port", str(port), "--no-dispatcher"],
+                                       env, work / f"adapter-{name}.log"))  # fmt: skip
+        await wait_ready(f"http://127.0.0.1:{port}/healthz")  # migrated; now the second one
+        processes.append(start_process([*serve, "--port", str(free_port()), "--dispatcher-only"],
+                                       env, work / f"dispatcher-{name}.log"))  # fmt: skip
+    else:
+        processes.append(start_process([*serve, "--port", str(port)], env,
+                                       work / f"adapter-{name}.log"))  # fmt: skip
+    outbox = OutboxProbe(database_url)
     try:
         await wait_ready(f"http://127.0.0.1:{port}/healthz")
-        bap_uri = f"http://127.0.0.1:{sink.port}"
+        bap_uri = f"http://127.0.0.1:{callbacks.port}"
         adapter_url = f"http://127.0.0.1:{port}/ondc/search"
+        print(f"\n[{name}] store: {database_url.split('://')[0]}, shared state: "
+              f"{'redis' if redis_url else 'in-process'}"
+              f"{', dispatcher in its own process' if args.split_dispatcher else ''}")  # fmt: skip
         await load_run(pool, adapter_url, bap_uri, 4, 1.0, None)  # warm: key cache, pools
+        print(f"  warm-up: {await outbox.drain(args.drain_limit)}")
+
+        cpu = cpu_seconds(baseline)
         base = await load_run(pool, baseline_url, bap_uri, args.concurrency, args.duration, None)
+        base_cpu = (cpu_seconds(baseline) - cpu) / max(1, base.statuses.get(200, 0))
+        cpu = [cpu_seconds(process) for process in processes]
         ours = await load_run(pool, adapter_url, bap_uri, args.concurrency, args.duration, None)
         base_rate = base.statuses.get(200, 0) / base.elapsed
         our_rate = ours.statuses.get(200, 0) / ours.elapsed
-        await asyncio.sleep(3.0)  # let the outbox drain before the latency run
+        print(f"  baseline ACK/s      {base_rate:9,.0f}   (verify + parse + ACK), "
+              f"{base_cpu * 1000:.2f} CPU ms per ACK")  # fmt: skip
+        print(
+            f"  adapter  ACK/s      {our_rate:9,.0f}   ratio {our_rate / base_rate:.2f} (goal >= 0.70)"
+        )
+        print(f"  closed loop: {await outbox.drain(args.drain_limit)}")
+        used = [
+            (cpu_seconds(p) - c) / max(1, ours.statuses.get(200, 0))
+            for p, c in zip(processes, cpu, strict=True)
+        ]
+        our_cpu = sum(used)
+        parts = (
+            f" = edge {used[0] * 1000:.2f} + dispatcher {used[1] * 1000:.2f}"
+            if len(used) > 1
+            else ""
+        )
+        print(f"  adapter CPU per request, ACK and callback: {our_cpu * 1000:.2f} ms{parts} "
+              f"(baseline ratio {base_cpu / our_cpu:.2f})")  # fmt: skip
+
         half = our_rate / 2
         open_loop = await load_run(
             pool, adapter_url, bap_uri, args.concurrency, args.duration, half
         )
-        await asyncio.sleep(3.0)
-        to_callback = [
-            sink.arrived[m] - t for m, t in open_loop.sent_at.items() if m in sink.arrived
-        ]
-        non_ack = sum(v for k, v in {**ours.statuses, **open_loop.statuses}.items() if k != 200)
-        print(f"\n[{name}] store: {database_url.split('://')[0]}, shared state: "
-              f"{'redis' if redis_url else 'in-process'}")  # fmt: skip
-        print(f"  baseline ACK/s      {base_rate:9,.0f}   (verify + parse + ACK)")
-        print(
-            f"  adapter  ACK/s      {our_rate:9,.0f}   ratio {our_rate / base_rate:.2f} (goal >= 0.70)"
-        )
-        print(f"  at {half:,.0f} req/s open loop: ACK p50 {percentile(open_loop.latencies, .5)*1000:.1f} ms,"
-              f" p99 {percentile(open_loop.latencies, .99)*1000:.1f} ms (goal p99 < 20 ms)")  # fmt: skip
-        to_callback = to_callback or [float("nan")]
-        print(f"  request -> callback p50 {statistics.median(to_callback)*1000:.1f} ms, "
-              f"p99 {percentile(to_callback, .99)*1000:.1f} ms over {len(to_callback)} of "
-              f"{len(open_loop.sent_at)} (goal p50 < 50 ms)")  # fmt: skip
-        print(f"  non-ACK answers: {non_ack}")
+        print(f"  at {half:,.0f} req/s open loop: ACK p50 {ms(percentile(open_loop.latencies, .5))},"
+              f" p99 {ms(percentile(open_loop.latencies, .99))} (goal p99 < 20 ms)")  # fmt: skip
+        print(f"  half load: {await outbox.drain(args.drain_limit)}")
+
+        paced = await load_run(pool, adapter_url, bap_uri, 8, args.duration, args.callback_rate)
+        print(f"  at {args.callback_rate:,.0f} req/s open loop: ACK p50 "
+              f"{ms(percentile(paced.latencies, .5))}, p99 {ms(percentile(paced.latencies, .99))}")  # fmt: skip
+        print(f"  callback phase: {await outbox.drain(args.drain_limit)}")
+        await asyncio.sleep(0.5)  # the last settled callbacks are already at the sink
+        arrived = await callbacks.ask("collect")
+        assert isinstance(arrived, dict)
+        to_callback = [arrived[m] - t for m, t in paced.sent_at.items() if m in arrived]
+        print(f"  request -> callback p50 {ms(percentile(to_callback, .5))}, "
+              f"p99 {ms(percentile(to_callback, .99))} over {len(to_callback)} of "
+              f"{len(paced.sent_at)} (goal p50 < 50 ms)")  # fmt: skip
+        runs = (ours, open_loop, paced)
+        non_ack = sum(v for run in runs for k, v in run.statuses.items() if k != 200)
+        print(f"  non-ACK answers: {non_ack}; callbacks seen at the sink: {len(arrived)}")
+        print(f"  outbox: {await outbox.summary()}")
     finally:
-        adapter.terminate()
-        adapter.wait(timeout=30)
-        sink.server.close()
+        for process in processes:
+            stop_process(process)
+        callbacks.stop()
         await registry_server.stop()
+        if database_url.startswith("postgresql"):
+            await asyncio.to_thread(drop_postgres, database_url)
 
 
 async def main() -> None:
@@ -187,6 +315,12 @@ async def main() -> None:
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--callback-rate", type=float, default=50.0,
+                        help="req/s of the request-to-callback phase")  # fmt: skip
+    parser.add_argument("--drain-limit", type=float, default=180.0,
+                        help="longest wait, in seconds, for the outbox to drain between phases")  # fmt: skip
+    parser.add_argument("--split-dispatcher", action="store_true",
+                        help="run the dispatcher in a second process (serve --dispatcher-only)")  # fmt: skip
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-edge-"))
     baseline_port = free_port()
@@ -203,14 +337,13 @@ async def main() -> None:
             for backend in args.backends.split(","):
                 if backend == "sqlite":
                     await bench_backend("sqlite", f"sqlite:///{work}/bench.db", None, args, pool,
-                                        baseline_url, work)  # fmt: skip
+                                        baseline, baseline_url, work)  # fmt: skip
                 else:
                     await bench_backend("postgres+redis", fresh_postgres(),
                                         os.environ.get("ONDC_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
-                                        args, pool, baseline_url, work)  # fmt: skip
+                                        args, pool, baseline, baseline_url, work)  # fmt: skip
     finally:
-        baseline.terminate()
-        baseline.wait(timeout=30)
+        stop_process(baseline)
 
 
 if __name__ == "__main__":

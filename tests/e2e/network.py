@@ -27,10 +27,13 @@ KEYS = signing_vectors()["keys"]
 class AdapterProcess:
     """``ondc-seller serve`` in a child process, restartable on the same database."""
 
-    def __init__(self, env: dict[str, str], port: int, workdir: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], port: int, workdir: Path, serve_args: tuple[str, ...] = ()
+    ) -> None:
         self.env = env
         self.port = port
         self.workdir = workdir
+        self.serve_args = serve_args
         self.process: subprocess.Popen[bytes] | None = None
         self.log = workdir / f"adapter-{port}.log"
 
@@ -42,7 +45,7 @@ class AdapterProcess:
     def _spawn(self) -> subprocess.Popen[bytes]:
         with self.log.open("ab") as log:
             return subprocess.Popen(
-                [*CLI, "serve", "--port", str(self.port)],
+                [*CLI, "serve", "--port", str(self.port), *self.serve_args],
                 cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
 
@@ -105,10 +108,16 @@ class Network:
 
 @asynccontextmanager
 async def network(
-    tmp_path: Path, *, buyer_up: bool = True, processes: int = 1, **overrides: str
+    tmp_path: Path,
+    *,
+    buyer_up: bool = True,
+    processes: int = 1,
+    serve_args: tuple[str, ...] = (),
+    **overrides: str,
 ) -> AsyncIterator[Network]:
     """Registry and buyer in this process, the adapter in ``processes`` child processes
-    sharing one subscriber URL (as behind a load balancer) and one store."""
+    sharing one subscriber URL (as behind a load balancer) and one store; ``serve_args``
+    are added to each ``ondc-seller serve``."""
     clock = SystemClock()
     registry = SandboxRegistry(clock=clock)
     registry_server = LoopbackServer(registry.app(), free_port())
@@ -142,7 +151,7 @@ async def network(
             "valid_until": "2035-01-01T00:00:00.000Z",
         }
     )
-    adapters = [AdapterProcess(subprocess_env(values), p, tmp_path) for p in ports]
+    adapters = [AdapterProcess(subprocess_env(values), p, tmp_path, serve_args) for p in ports]
     if buyer_up:
         await buyer_server.start()
     for adapter in adapters:

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -35,6 +36,14 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 20
             pass
         time.sleep(0.1)
     raise AssertionError(f"{url} did not become healthy in {timeout} s")
+
+
+def spawn_cli(*args: str, env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
+    """Start ``ondc-seller`` in the background, its output going to ``log``."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [*CLI, *args], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
 
 
 def run_cli(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.network import network
+from tests.e2e.processes import spawn_cli
 from tests.fixtures import REDIS_URL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
@@ -59,3 +61,30 @@ async def test_a_dead_process_does_not_strand_its_callbacks(
             seconds=45.0,
         )
         assert callback.signer == "seller.odop.example"
+
+
+async def test_edge_and_dispatcher_in_separate_processes_deliver_the_callback(
+    tmp_path: Path, fresh_postgres_url: str
+) -> None:
+    async with network(
+        tmp_path,
+        serve_args=("--no-dispatcher",),
+        DATABASE_URL=fresh_postgres_url,
+        REDIS_URL=REDIS_URL,
+    ) as net:
+        search = net.search()
+        message_id = search["context"]["message_id"]  # type: ignore[index]
+        assert (await net.send("search", search)).json() == ACK
+        await asyncio.sleep(1.5)
+        assert net.buyer.received == []  # the edge process leaves callbacks alone
+        log = tmp_path / "dispatcher.log"
+        dispatcher = spawn_cli(
+            "serve", "--dispatcher-only", env=net.adapter.env, cwd=tmp_path, log=log
+        )
+        try:
+            [callback] = await net.buyer.wait_for(message_id, seconds=30.0)
+            assert callback.signer == "seller.odop.example"
+            assert callback.problem is None
+        finally:
+            dispatcher.send_signal(signal.SIGTERM)
+            assert dispatcher.wait(timeout=20) == 0, log.read_text()

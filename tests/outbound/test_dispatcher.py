@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
@@ -10,7 +11,8 @@ import pytest
 
 import signing
 from adapter.core.clock import FixedClock
-from adapter.outbound import backoff_delay
+from adapter.core.replies import EmptyCatalog, OrderPolicy
+from adapter.outbound import Dispatcher, backoff_delay
 from tests.network.peers import edge, search_body, signed
 
 
@@ -143,3 +145,69 @@ async def test_unsolicited_callbacks_are_delivered_as_queued(
         await net.dispatch()
         [request] = seen
         assert orjson.loads(request.content) == payload
+
+
+async def test_a_saturated_edge_makes_the_dispatcher_pause_between_rounds(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        for _ in range(2):
+            await _search(net, clock)
+        runtime = net.app.state.runtime
+        dispatcher = Dispatcher(
+            settings=net.settings,
+            outbox=runtime.outbox,
+            store=runtime.store,
+            http=runtime.http,
+            clock=clock,
+            wakeup=runtime.wakeup,
+            catalog=EmptyCatalog(),
+            orders=runtime.orders,
+            policy=OrderPolicy(),
+            concurrency=1,
+            edge_load=lambda: 100,  # requests are queueing for their commit
+            busy_pause_seconds=60.0,
+        )
+        stop = asyncio.Event()
+        running = asyncio.create_task(dispatcher.run(stop))
+        for _ in range(100):
+            if net.received:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        assert len(net.received) == 1  # one round, then a pause: the second job waits
+        stop.set()  # the pause ends with the shutdown, not after a minute
+        await asyncio.wait_for(running, timeout=5.0)
+        assert [job["status"] for job in await runtime.outbox.jobs()] == ["pending", "delivered"]
+
+
+async def test_an_idle_edge_lets_the_dispatcher_run_round_after_round(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        for _ in range(2):
+            await _search(net, clock)
+        runtime = net.app.state.runtime
+        dispatcher = Dispatcher(
+            settings=net.settings,
+            outbox=runtime.outbox,
+            store=runtime.store,
+            http=runtime.http,
+            clock=clock,
+            wakeup=runtime.wakeup,
+            catalog=EmptyCatalog(),
+            orders=runtime.orders,
+            policy=OrderPolicy(),
+            concurrency=1,
+            edge_load=lambda: 0,
+            busy_pause_seconds=60.0,
+        )
+        stop = asyncio.Event()
+        running = asyncio.create_task(dispatcher.run(stop))
+        for _ in range(100):
+            if len(net.received) == 2:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(running, timeout=5.0)
+        assert len(net.received) == 2
