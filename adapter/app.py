@@ -27,6 +27,8 @@ from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
+from adapter.dashboard import dashboard_admin_router, dashboard_router
+from adapter.metrics import Metrics, metrics_router
 from adapter.network.authentication import Authenticator
 from adapter.network.health import health_router
 from adapter.network.inbound import beckn_router
@@ -42,10 +44,14 @@ from adapter.seller_api.orders import seller_orders_router
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
+from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.letters import LettersOfIntent
 from adapter.storage.notifications import SellerNotifications
+from adapter.storage.order_facts import OrderFacts
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
+from adapter.storage.reports import Reports
 
 __all__ = ["create_app"]
 
@@ -84,6 +90,7 @@ def create_app(
     notifier by hand); otherwise the lifespan runs this process's three of them.
     """
     the_clock: Clock = clock or SystemClock()
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -140,6 +147,11 @@ def create_app(
             orders=order_store,
             desk=desk,
             notifications=notifications,
+            metrics=metrics,
+            reports=Reports(database),
+            facts=OrderFacts(database),
+            credentials=DashboardCredentials(database),
+            letters=LettersOfIntent(database),
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -158,6 +170,7 @@ def create_app(
             orders=order_store,
             policy=order_policy(settings),
             edge_load=lambda: inbound.waiting,
+            metrics=metrics,
         )
         app.state.dispatcher = dispatcher
         poller = FeedPoller(catalogue, push, HttpFeedSource(http), shared, the_clock)
@@ -212,4 +225,7 @@ def create_app(
     app.include_router(seller_router())
     app.include_router(seller_orders_router())
     app.include_router(notifications_router())
+    app.include_router(dashboard_router())
+    app.include_router(dashboard_admin_router())
+    app.include_router(metrics_router())
     return app

@@ -10,16 +10,21 @@ from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.clock import Clock
+from adapter.metrics import Metrics
 from adapter.network.authentication import Authenticator
 from adapter.outbound.order_desk import OrderDesk
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.settings import Settings
 from adapter.storage.catalog import CatalogStore
+from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.letters import LettersOfIntent
 from adapter.storage.notifications import SellerNotifications
+from adapter.storage.order_facts import OrderFacts
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
+from adapter.storage.reports import Reports
 from adapter.storage.store import Store
 
 __all__ = ["Runtime"]
@@ -45,3 +50,8 @@ class Runtime:
     orders: OrderStore
     desk: OrderDesk
     notifications: SellerNotifications
+    metrics: Metrics
+    reports: Reports
+    facts: OrderFacts
+    credentials: DashboardCredentials
+    letters: LettersOfIntent

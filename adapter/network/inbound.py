@@ -83,6 +83,7 @@ class _Endpoint:
     async def __call__(self, request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
         started = runtime.clock.monotonic()
+        runtime.metrics.requests.labels(self.action).inc()
         body = b""
         sender: Sender | None = None
         try:
@@ -94,6 +95,7 @@ class _Endpoint:
             return await self._accept(runtime, request, body, sender, started)
         except NetworkError as error:
             await self._record_rejection(runtime, request, body, sender, error, started)
+            runtime.metrics.nacks.labels(self.action, error.code).inc()
             return nack_response(error)
         except Exception:
             log.exception("unexpected failure handling /%s", self.action)

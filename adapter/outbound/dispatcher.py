@@ -30,6 +30,7 @@ from adapter.coordination.wakeup import Wakeup
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy, reply_to
+from adapter.metrics import Metrics
 from adapter.settings import Settings
 from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
 from adapter.storage.store import Store
@@ -65,6 +66,7 @@ class Dispatcher:
         edge_load: Callable[[], int] | None = None,
         busy_edge: int = 8,
         busy_pause_seconds: float = 0.2,
+        metrics: Metrics | None = None,
     ) -> None:
         self._settings = settings
         self._outbox = outbox
@@ -75,6 +77,7 @@ class Dispatcher:
         self._catalog = catalog
         self._orders = orders
         self._policy = policy
+        self._metrics = metrics
         self._lease = lease
         self._idle_poll = idle_poll_seconds
         self._edge_load = edge_load
@@ -159,6 +162,8 @@ class Dispatcher:
             await asyncio.gather(*(self._send(job, body, mid) for job, body, mid in ready))
         )
         kept = await self._outbox.settle_many(self.worker, settlements)
+        if self._metrics is not None:
+            self._metrics.settled(jobs, settlements)
         for settlement, held in zip(settlements, kept, strict=True):
             if not held:
                 log.warning("outbox job %d: lease lost before settling", settlement.job_id)

@@ -396,6 +396,14 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
         say(f"health    {adapter_server.url}/healthz")
         say(f"API docs  {adapter_server.url}/docs")
         say(f"admin key {identity['admin_api_key']}  (in {options.data_dir / 'identity.json'})")
+        async with httpx.AsyncClient(base_url=adapter_server.url, timeout=10.0) as http:
+            viewer = await http.post(
+                "/admin/v1/dashboard/credentials",
+                json={"role": "viewer", "label": "demo department viewer"},
+                headers={"Authorization": f"Bearer {identity['admin_api_key']}"},
+            )
+        token = viewer.json().get("token", "?") if viewer.status_code == 201 else "?"
+        say(f"dashboard {adapter_server.url}/dashboard  (department viewer token: {token})")
         if not options.once:
             say("serving; press Ctrl-C to stop")
             stop = asyncio.Event()

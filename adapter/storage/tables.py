@@ -33,22 +33,26 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.expression import true
+from sqlalchemy.sql.expression import false, true
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "UtcDateTime",
     "catalog_rejections",
     "catalog_subscriptions",
+    "dashboard_credentials",
     "delivery_attempts",
     "include_name",
     "items",
+    "letters_of_intent",
     "locations",
     "messages",
     "metadata",
     "order_events",
+    "order_facts",
     "orders",
     "outbox",
+    "report_marks",
     "seller_endpoints",
     "seller_feeds",
     "seller_keys",
@@ -403,3 +407,84 @@ seller_notification_attempts = Table(
     Column("error", Text, nullable=True),
     Index(None, "notification_id"),
 )
+
+# -- Department dashboard ---------------------------------------------------------------------
+# Credentials operators issue for the dashboard: a department ``viewer`` (every figure, no
+# buyer's personal data) or a ``seller`` (its own figures only). Only a SHA-256 of each
+# token is kept; the token is shown once, at creation.
+dashboard_credentials = Table(
+    "dashboard_credentials",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("role", String(12), nullable=False),  # viewer | seller
+    Column("seller_code", String(64), nullable=True),
+    Column("label", String(80), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# Letters of intent signed at buyer-seller meets: a buyer's stated wish to buy an ODOP
+# product of a district for a value. Orders realised against one are those of that product
+# and district (from that buyer app, when named) since the date it was signed.
+letters_of_intent = Table(
+    "letters_of_intent",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("buyer", String(200), nullable=False),
+    Column("buyer_app_id", String(255), nullable=True),
+    Column("product", String(120), nullable=False),
+    Column("district", String(40), nullable=False),
+    Column("value_paise", BigInteger, nullable=False),
+    Column("signed_on", UtcDateTime(), nullable=False),
+    Column("meet", String(200), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "district", "product"),
+)
+
+# One row per line of each confirmed order, kept in step with ``orders`` by
+# adapter.storage.order_facts: the figures the dashboard aggregates (district, ODOP product,
+# GI tag, seller, value in paise, outcome), and nothing about the buyer but the buyer app.
+order_facts = Table(
+    "order_facts",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("order_pk", BigInteger, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("seller_code", String(64), nullable=False),
+    Column("district", String(40), nullable=False),
+    Column("product", String(120), nullable=False),
+    Column("gi_tag", String(80), nullable=True),
+    Column("sku", String(64), nullable=False),
+    Column("bap_id", String(255), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("amount_paise", BigInteger, nullable=False),
+    Column("confirmed_at", UtcDateTime(), nullable=False),
+    Column("state", String(16), nullable=True),
+    Column("fulfillment_state", String(32), nullable=True),
+    Column("cancel_reason", String(8), nullable=True),
+    Column("cancelled_by", String(16), nullable=True),
+    Column("returned", Boolean, nullable=False, server_default=false()),
+    Column("order_updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("order_pk", "line_no"),
+    Index(None, "confirmed_at"),
+    Index(None, "seller_code", "confirmed_at"),
+    Index(None, "district", "product", "confirmed_at"),
+)
+
+# How far a derived table has caught up with its source (``order_facts``: orders'
+# ``updated_at``).
+report_marks = Table(
+    "report_marks",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("mark", UtcDateTime(), nullable=False),
+)
+
+# The dashboard's funnel and service levels read these by time.
+Index("ix_orders_created_at", orders.c.created_at)
+Index("ix_orders_updated_at", orders.c.updated_at)
+Index("ix_messages_action_received_at", messages.c.action, messages.c.received_at)
+Index("ix_orders_ship_by", orders.c.ship_by)
+Index("ix_outbox_created_at", outbox.c.created_at)
+Index("ix_delivery_attempts_attempted_at", delivery_attempts.c.attempted_at)

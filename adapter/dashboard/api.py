@@ -1,0 +1,260 @@
+"""``/dashboard``: the department's page, its JSON API and exports; and the operators'
+``/admin/v1/dashboard`` for credentials and the letters-of-intent register.
+
+Reading is all a viewer or seller can do: the only writes under ``/dashboard`` are signing
+in and out, and an operator's replay of a parked callback. Every figure is aggregated in
+SQL (:mod:`adapter.storage.reports`); no response carries a buyer's name, phone, e-mail
+or address.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from adapter.admin.api import _json_row, require_operator
+from adapter.dashboard.access import (
+    COOKIE,
+    require_operator_view,
+    require_viewer,
+    viewer_for,
+    viewer_of,
+)
+from adapter.dashboard.exports import to_csv, to_xlsx
+from adapter.dashboard.i18n import Language, text
+from adapter.dashboard.page import dashboard_page, login_page
+from adapter.dashboard.views import Section, Table, Viewer, build, table_ids
+from adapter.runtime import Runtime
+from adapter.storage.reports import CALLBACK_WINDOW_SECONDS, Scope
+
+__all__ = ["dashboard_admin_router", "dashboard_router"]
+
+Lang = Annotated[Language, Query(description="`en` or `hi` (Hindi).")]
+Days = Annotated[int, Query(ge=1, le=3650, description="The period: the last N days.")]
+SignedIn = Annotated[Viewer, Depends(require_viewer)]
+Operator = Annotated[Viewer, Depends(require_operator_view)]
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+async def _sections(
+    request: Request, viewer: Viewer, lang: Language, days: int, only: str | None = None
+) -> list[Section]:
+    runtime = _runtime(request)
+    await runtime.facts.refresh()
+    now = runtime.clock.now()
+    scope = Scope(now - timedelta(days=days), now + timedelta(seconds=1), viewer.seller_code)
+    return await build(runtime.reports, runtime.letters, viewer, scope, lang, now=now, only=only)
+
+
+async def _one(request: Request, viewer: Viewer, table_id: str, lang: Language, days: int) -> Table:
+    if table_id not in table_ids(viewer):
+        raise HTTPException(status_code=404, detail=f"no table {table_id!r} for this login")
+    sections = await _sections(request, viewer, lang, days, only=table_id)
+    return next(t for s in sections for t in s.tables)
+
+
+def _json_cell(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def dashboard_router() -> APIRouter:
+    """The page, the sign-in form, the JSON API and the exports."""
+    router = APIRouter(prefix="/dashboard", tags=["dashboard"])
+
+    @router.get("", response_class=HTMLResponse, include_in_schema=False)
+    async def page(request: Request, lang: Lang = "en", days: Days = 30) -> Response:
+        viewer = await viewer_of(request)
+        if viewer is None:
+            return RedirectResponse(f"/dashboard/login?lang={lang}", status_code=303)
+        sections = await _sections(request, viewer, lang, days)
+        return HTMLResponse(dashboard_page(sections, viewer, lang, days))
+
+    @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    async def login_form(lang: Lang = "en") -> HTMLResponse:
+        return HTMLResponse(login_page(lang))
+
+    @router.post("/login", include_in_schema=False)
+    async def login(request: Request, lang: Lang = "en") -> Response:
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        token = (form.get("token") or [""])[0].strip()
+        if not token or await viewer_for(_runtime(request), token) is None:
+            return HTMLResponse(login_page(lang, failed=True), status_code=401)
+        response = RedirectResponse(f"/dashboard?lang={lang}", status_code=303)
+        response.set_cookie(
+            COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            path="/dashboard",
+            secure=request.url.scheme == "https",
+            max_age=12 * 3600,
+        )
+        return response
+
+    @router.post("/logout", include_in_schema=False)
+    async def logout() -> Response:
+        response = RedirectResponse("/dashboard/login", status_code=303)
+        response.delete_cookie(COOKIE, path="/dashboard")
+        return response
+
+    @router.get("/api/tables")
+    async def tables(viewer: SignedIn, lang: Lang = "en") -> list[dict[str, str]]:
+        """The tables this login may read, with their titles."""
+        return [
+            {"id": t, "title": text(t, lang, window=CALLBACK_WINDOW_SECONDS)}
+            for t in table_ids(viewer)
+        ]
+
+    @router.get("/api/tables/{table_id}")
+    async def table(
+        request: Request, viewer: SignedIn, table_id: str, lang: Lang = "en", days: Days = 30
+    ) -> dict[str, Any]:
+        """One table: its columns (keys and labels) and rows as objects keyed by column.
+        Money is in rupees, as decimal strings."""
+        found = await _one(request, viewer, table_id, lang, days)
+        return {
+            "id": found.id,
+            "title": found.title,
+            "days": days,
+            "columns": found.columns,
+            "labels": found.labels,
+            "rows": [{k: _json_cell(v) for k, v in r.items()} for r in found.records()],
+        }
+
+    @router.get("/export/{table_id}.{fmt}")
+    async def export(
+        request: Request,
+        viewer: SignedIn,
+        table_id: str,
+        fmt: Literal["csv", "xlsx"],
+        lang: Lang = "en",
+        days: Days = 30,
+    ) -> Response:
+        """One table as a CSV or XLSX download, with its labels in ``lang``."""
+        found = await _one(request, viewer, table_id, lang, days)
+        name = f"odop-{table_id}-{lang}.{fmt}"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if fmt == "csv":
+            return Response(to_csv(found), media_type="text/csv; charset=utf-8", headers=headers)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(to_xlsx(found), media_type=media, headers=headers)
+
+    @router.post("/outbox/{job_id}/replay", include_in_schema=False)
+    async def replay(request: Request, _: Operator, job_id: int) -> Response:
+        runtime = _runtime(request)
+        now = runtime.clock.now()
+        if not await runtime.outbox.replay(job_id, now=now, deadline_at=now + timedelta(minutes=5)):
+            raise HTTPException(status_code=409, detail=f"job {job_id} is not parked (failed)")
+        await runtime.wakeup.notify()
+        return RedirectResponse("/dashboard#table-parked", status_code=303)
+
+    @router.get("/api/audit/{transaction_id}")
+    async def audit(request: Request, _: Operator, transaction_id: str) -> list[dict[str, Any]]:
+        """Operators only: every message of a transaction, with raw bodies."""
+        rows = await _runtime(request).store.messages_for_transaction(transaction_id)
+        return [_json_row(row) for row in rows]
+
+    return router
+
+
+class NewCredential(BaseModel):
+    """A dashboard login for a department viewer or for one seller."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["viewer", "seller"]
+    seller_code: Annotated[str | None, Field(max_length=64)] = None
+    label: Annotated[str, Field(min_length=1, max_length=80)] = "dashboard"
+
+
+class NewLetter(BaseModel):
+    """A letter of intent signed at a buyer-seller meet."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    buyer: Annotated[str, Field(min_length=1, max_length=200)]
+    buyer_app_id: Annotated[str | None, Field(max_length=255)] = None
+    product: Annotated[str, Field(min_length=1, max_length=120, description="ODOP product")]
+    district: Annotated[str, Field(min_length=1, max_length=40)]
+    value: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="₹")]
+    signed_on: datetime | Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    meet: Annotated[str | None, Field(max_length=200)] = None
+
+
+def dashboard_admin_router() -> APIRouter:
+    """Operators issue dashboard logins and keep the letters-of-intent register."""
+    router = APIRouter(
+        prefix="/admin/v1/dashboard", tags=["dashboard"], dependencies=[Depends(require_operator)]
+    )
+
+    @router.post("/credentials", status_code=201)
+    async def create(request: Request, body: NewCredential) -> dict[str, Any]:
+        """A viewer's or seller's token; shown here once and never again."""
+        runtime = _runtime(request)
+        if body.role == "seller":
+            if not body.seller_code or await runtime.catalogue.seller(body.seller_code) is None:
+                raise HTTPException(status_code=422, detail="seller_code: not a registered seller")
+        elif body.seller_code is not None:
+            raise HTTPException(status_code=422, detail="seller_code: only for role seller")
+        credential, token = await runtime.credentials.create(
+            role=body.role, seller_code=body.seller_code, label=body.label, now=runtime.clock.now()
+        )
+        return {
+            "id": credential.id,
+            "role": credential.role,
+            "seller_code": credential.seller_code,
+            "token": token,
+        }
+
+    @router.get("/credentials")
+    async def credentials(request: Request) -> list[dict[str, Any]]:
+        """Every dashboard login (never its token)."""
+        return [_json_row(row) for row in await _runtime(request).credentials.list()]
+
+    @router.delete("/credentials/{credential_id}", status_code=204)
+    async def revoke(request: Request, credential_id: int) -> Response:
+        """Stop a login working."""
+        runtime = _runtime(request)
+        if not await runtime.credentials.revoke(credential_id, now=runtime.clock.now()):
+            raise HTTPException(status_code=404, detail=f"no live credential {credential_id}")
+        return Response(status_code=204)
+
+    @router.post("/letters", status_code=201)
+    async def add_letter(request: Request, body: NewLetter) -> dict[str, Any]:
+        """Add a letter of intent to the register."""
+        runtime = _runtime(request)
+        signed = body.signed_on
+        if isinstance(signed, str):
+            signed = datetime.combine(datetime.fromisoformat(signed).date(), time(), tzinfo=UTC)
+        elif signed.tzinfo is None:
+            raise HTTPException(status_code=422, detail="signed_on: give a date or a time zone")
+        letter = await runtime.letters.add(
+            buyer=body.buyer,
+            buyer_app_id=body.buyer_app_id,
+            product=body.product,
+            district=body.district,
+            value_paise=int(body.value * 100),
+            signed_on=signed,
+            meet=body.meet,
+            now=runtime.clock.now(),
+        )
+        return {"id": letter}
+
+    @router.get("/letters")
+    async def letters(request: Request) -> list[dict[str, Any]]:
+        """The register with the orders realised against each letter (values in paise)."""
+        runtime = _runtime(request)
+        await runtime.facts.refresh()
+        return [_json_row(row) for row in await runtime.letters.register()]
+
+    return router

@@ -1,0 +1,334 @@
+"""What each dashboard table holds, for whom: the one place the columns are chosen.
+
+Every table the page shows, the JSON API returns and the exports write is built here from
+:class:`~adapter.storage.reports.Reports`, so the three can never disagree, and no column
+of a buyer's personal data exists to leak (the store's queries read none). Network-wide
+service levels and the letters register are for the department and operators; a seller's
+login gets its own order figures and coverage only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final, Literal
+
+from adapter.dashboard.i18n import Language, place, text
+from adapter.storage.letters import LettersOfIntent
+from adapter.storage.reports import CALLBACK_WINDOW_SECONDS, Dimension, Reports, Scope
+
+__all__ = ["Role", "Section", "Table", "Viewer", "build", "table_ids"]
+
+Role = Literal["operator", "viewer", "seller"]
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is looking: an operator, a department viewer, or one seller."""
+
+    role: Role
+    seller_code: str | None = None
+    label: str = ""
+
+
+@dataclass(slots=True)
+class Table:
+    """One table: its id (the export's name), title, column keys and labels, rows."""
+
+    id: str
+    title: str
+    columns: list[str]
+    labels: list[str]
+    rows: list[list[Any]]
+    chart: Literal["bar", "line"] | None = None
+    chart_value: str | None = None
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as JSON objects keyed by column."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and its tables."""
+
+    title: str
+    tables: list[Table] = field(default_factory=list)
+
+
+def _rupees(paise: Any) -> Decimal:
+    return (Decimal(int(paise or 0)) / 100).quantize(Decimal("0.01"))
+
+
+_DIMENSIONS: Final[tuple[tuple[str, Dimension], ...]] = (
+    ("by_district", "district"),
+    ("by_product", "product"),
+    ("by_gi", "gi"),
+    ("by_seller", "seller"),
+)
+_NETWORK_ONLY: Final = frozenset(
+    {"ack_latency", "callbacks", "delivery", "parked", "letters", "held_items"}
+)
+
+
+def table_ids(viewer: Viewer) -> list[str]:
+    """The tables ``viewer`` may see, in page order."""
+    ids = [
+        "funnel",
+        "timeline",
+        "by_district",
+        "by_product",
+        "by_gi",
+        "by_seller",
+        "reasons_by_district",
+        "reasons_by_seller",
+        "ack_latency",
+        "callbacks",
+        "delivery",
+        "parked",
+        "late_to_ship",
+        "coverage",
+        "held_items",
+        "letters",
+    ]
+    if viewer.role == "seller":
+        return [i for i in ids if i not in _NETWORK_ONLY]
+    return ids
+
+
+class _Builder:
+    def __init__(
+        self,
+        reports: Reports,
+        letters: LettersOfIntent,
+        scope: Scope,
+        lang: Language,
+        now: datetime,
+    ) -> None:
+        self.reports, self.letters, self.scope, self.lang, self.now = (
+            reports,
+            letters,
+            scope,
+            lang,
+            now,
+        )
+
+    def table(
+        self, table_id: str, columns: list[str], rows: list[list[Any]], **extra: Any
+    ) -> Table:
+        labels = [text(column, self.lang) for column in columns]
+        title = text(table_id, self.lang, window=CALLBACK_WINDOW_SECONDS)
+        return Table(table_id, title, columns, labels, rows, **extra)
+
+    async def funnel(self) -> Table:
+        figures = await self.reports.funnel(self.scope)
+        names = {"delivered": "delivered_stage"}
+        rows = [
+            [text(names.get(stage, stage), self.lang), count]
+            for stage, count in figures.items()
+            if count is not None
+        ]
+        return self.table("funnel", ["stage", "count"], rows, chart="bar", chart_value="count")
+
+    async def timeline(self) -> Table:
+        rows = [
+            [r["day"], r["orders"], _rupees(r["value_paise"]), r["cancelled"]]
+            for r in await self.reports.timeline(self.scope)
+        ]
+        columns = ["day", "orders", "value", "cancelled"]
+        return self.table("timeline", columns, rows, chart="line", chart_value="orders")
+
+    async def breakdown(self, table_id: str, by: Dimension) -> Table:
+        named = by in ("district", "product", "gi")
+        rows = [
+            [
+                place(r["key"], self.lang) if named else r["key"],
+                r["orders"],
+                _rupees(r["value_paise"]),
+                r["cancelled"],
+                r["returned"],
+                r["rto"],
+            ]
+            for r in await self.reports.breakdown(self.scope, by)
+        ]
+        columns = [by, "orders", "value", "cancelled", "returned", "rto"]
+        chart = "bar" if by in ("district", "product") else None
+        return self.table(table_id, columns, rows, chart=chart, chart_value="value")
+
+    async def reasons(self, table_id: str, by: Dimension) -> Table:
+        rows = [
+            [
+                place(r["key"], self.lang) if by == "district" else r["key"],
+                r["reason"],
+                r["cancelled_by"],
+                r["orders"],
+            ]
+            for r in await self.reports.reasons(self.scope, by)
+        ]
+        return self.table(table_id, [by, "reason", "cancelled_by", "orders"], rows)
+
+    async def ack_latency(self) -> Table:
+        columns = ["action", "requests", "nacks", "p50_ms", "p95_ms", "p99_ms"]
+        rows = [[r[c] for c in columns] for r in await self.reports.ack_latency(self.scope)]
+        return self.table("ack_latency", columns, rows)
+
+    async def callbacks(self) -> Table:
+        keys = ["action", "queued", "delivered", "on_time", "parked", "pending"]
+        rows = [[r[c] for c in keys] for r in await self.reports.callbacks(self.scope)]
+        columns = ["action", "queued", "delivered", "on_time", "parked_count", "pending"]
+        return self.table("callbacks", columns, rows)
+
+    async def delivery(self) -> Table:
+        columns = ["outcome", "attempts", "mean_latency_ms"]
+        rows = [[r[c] for c in columns] for r in await self.reports.delivery(self.scope)]
+        return self.table("delivery", columns, rows, chart="bar", chart_value="attempts")
+
+    async def parked(self) -> Table:
+        columns = [
+            "job",
+            "action",
+            "buyer_app",
+            "transaction_id",
+            "created_at",
+            "attempts",
+            "last_error",
+        ]
+        rows = [
+            [
+                r["id"],
+                r["action"],
+                r["buyer_app"],
+                r["transaction_id"],
+                r["created_at"].isoformat(),
+                r["attempts"],
+                r["last_error"],
+            ]
+            for r in await self.reports.parked()
+        ]
+        return self.table("parked", columns, rows)
+
+    async def late_to_ship(self) -> Table:
+        rows = [
+            [r["seller_code"], r["late_orders"], r["oldest_ship_by"].isoformat()]
+            for r in await self.reports.late_to_ship(self.scope, now=self.now)
+        ]
+        return self.table("late_to_ship", ["seller", "late_orders", "oldest_ship_by"], rows)
+
+    async def coverage(self) -> tuple[Table, Table]:
+        districts, held = await self.reports.coverage(self.scope)
+        lang = self.lang
+        rows = [
+            [
+                place(d["district"], lang),
+                text("yes" if d["live"] else "no", lang),
+                ", ".join(place(p, lang) for p in d["odop_products"]),
+                ", ".join(place(p, lang) for p in d["live_products"]),
+                d["sellers"],
+                d["items_published"],
+                d["items_held"],
+                d["orders"],
+            ]
+            for d in districts
+        ]
+        columns = [
+            "district",
+            "live",
+            "odop_products",
+            "live_products",
+            "sellers",
+            "items_published",
+            "items_held",
+            "orders",
+        ]
+        held_rows = [
+            [h["seller"], place(h["district"], lang), h["sku"], h["item"], h["reasons"]]
+            for h in held
+        ]
+        return (
+            self.table("coverage", columns, rows),
+            self.table("held_items", ["seller", "district", "sku", "item", "reasons"], held_rows),
+        )
+
+    async def letters_register(self) -> Table:
+        lang = self.lang
+        rows = [
+            [
+                r["buyer"],
+                place(r["product"], lang),
+                place(r["district"], lang),
+                _rupees(r["value_paise"]),
+                r["signed_on"].date().isoformat(),
+                r["meet"],
+                r["orders"],
+                _rupees(r["realised_paise"]),
+                text("realising" if r["orders"] else "on_paper", lang),
+            ]
+            for r in await self.letters.register()
+        ]
+        columns = [
+            "buyer",
+            "product",
+            "district",
+            "intent_value",
+            "signed_on",
+            "meet",
+            "realised_orders",
+            "realised_value",
+            "status",
+        ]
+        return self.table("letters", columns, rows)
+
+
+async def build(
+    reports: Reports,
+    letters: LettersOfIntent,
+    viewer: Viewer,
+    scope: Scope,
+    lang: Language,
+    *,
+    now: datetime,
+    only: str | None = None,
+) -> list[Section]:
+    """The page's sections with the tables ``viewer`` may see (just ``only``, if given)."""
+    b = _Builder(reports, letters, scope, lang, now)
+    allowed = set(table_ids(viewer))
+    wanted = allowed if only is None else allowed & {only}
+    plan: list[tuple[str, list[tuple[str, Callable[[], Awaitable[Any]]]]]] = [
+        (
+            "section_orders",
+            [
+                ("funnel", b.funnel),
+                ("timeline", b.timeline),
+                *((tid, lambda tid=tid, by=by: b.breakdown(tid, by)) for tid, by in _DIMENSIONS),
+                ("reasons_by_district", lambda: b.reasons("reasons_by_district", "district")),
+                ("reasons_by_seller", lambda: b.reasons("reasons_by_seller", "seller")),
+            ],
+        ),
+        (
+            "section_service",
+            [
+                ("ack_latency", b.ack_latency),
+                ("callbacks", b.callbacks),
+                ("delivery", b.delivery),
+                ("parked", b.parked),
+                ("late_to_ship", b.late_to_ship),
+            ],
+        ),
+        ("section_coverage", [("coverage", b.coverage)]),
+        ("section_letters", [("letters", b.letters_register)]),
+    ]
+    sections: list[Section] = []
+    for title, parts in plan:
+        section = Section(text(title, lang))
+        for table_id, make in parts:
+            if table_id == "coverage":
+                if wanted & {"coverage", "held_items"}:
+                    made = await make()
+                    section.tables.extend(t for t in made if t.id in wanted)
+            elif table_id in wanted:
+                section.tables.append(await make())
+        if section.tables:
+            sections.append(section)
+    return sections

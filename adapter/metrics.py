@@ -1,0 +1,80 @@
+"""Prometheus metrics: requests and NACKs by code, callback outcomes and latency, orders by
+state. Served at ``/metrics`` in Prometheus' text format.
+
+Each app has its own registry (several apps live in one test process); the orders gauge is
+read from the store when scraped, so every adapter process reports the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.exposition import generate_latest
+
+from adapter.storage.outbox import ClaimedJob, Settlement
+
+__all__ = ["Metrics", "metrics_router"]
+
+
+class Metrics:
+    """This process's counters and histograms."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "ondc_requests",
+            "Beckn requests received, by action",
+            ["action"],
+            registry=self.registry,
+        )
+        self.nacks = Counter(
+            "ondc_nacks",
+            "Requests answered with a NACK, by action and ONDC error code",
+            ["action", "code"],
+            registry=self.registry,
+        )
+        self.callbacks = Counter(
+            "ondc_callback_attempts",
+            "Callback delivery attempts, by action and outcome (ACK, NACK, error)",
+            ["action", "outcome"],
+            registry=self.registry,
+        )
+        self.callback_latency = Histogram(
+            "ondc_callback_latency_seconds",
+            "Time for a buyer app to answer a callback",
+            ["action"],
+            registry=self.registry,
+            buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+        )
+        self.orders = Gauge(
+            "ondc_orders", "Orders by ONDC order state", ["state"], registry=self.registry
+        )
+
+    def settled(self, jobs: Iterable[ClaimedJob], settlements: Iterable[Settlement]) -> None:
+        """Count one dispatcher round's delivery attempts."""
+        actions = {job.id: job.action for job in jobs}
+        for settlement in settlements:
+            action = actions.get(settlement.job_id, "unknown")
+            attempt = settlement.attempt
+            self.callbacks.labels(action, attempt.outcome).inc()
+            if attempt.latency_ms is not None:
+                self.callback_latency.labels(action).observe(attempt.latency_ms / 1000)
+
+
+def metrics_router() -> APIRouter:
+    """``GET /metrics``."""
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/metrics", response_class=Response)
+    async def metrics(request: Request) -> Response:
+        """Prometheus text format."""
+        runtime = request.app.state.runtime
+        seen: Metrics = runtime.metrics
+        seen.orders.clear()
+        for state, count in await runtime.reports.orders_by_state():
+            seen.orders.labels(state).set(count)
+        return Response(generate_latest(seen.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,417 @@
+"""The department dashboard's figures, aggregated in SQL.
+
+Every query takes a :class:`Scope`: a period and, for a seller's login, the one seller whose
+figures may be read (applied in SQL, so no other seller's rows ever leave the database).
+Order figures come from ``order_facts`` (one narrow row per line of a confirmed order, with
+no buyer data); the funnel from ``orders`` and the audit log; service levels from the audit
+log, the outbox and its delivery attempts. Money is in paise (integers, exact).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final, Literal
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from adapter.core.odop import districts
+from adapter.storage.database import Database
+from adapter.storage.tables import (
+    delivery_attempts,
+    items,
+    messages,
+    order_facts,
+    orders,
+    outbox,
+    sellers,
+)
+
+__all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope"]
+
+Dimension = Literal["district", "product", "gi", "seller"]
+
+CALLBACK_WINDOW_SECONDS: Final = 30
+"""A callback is on time when it reaches the buyer app within the request's ttl; ONDC's
+retail 1.2.0 contexts give requests ``PT30S``."""
+
+_COLUMN: Final = {
+    "district": order_facts.c.district,
+    "product": order_facts.c.product,
+    "gi": order_facts.c.gi_tag,
+    "seller": order_facts.c.seller_code,
+}
+_BEFORE_PICKUP: Final = ("Pending", "Packed")
+_ACTIVE: Final = ("Created", "Accepted", "In-progress")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The period ``[since, until)`` and, for a seller, whose figures."""
+
+    since: datetime
+    until: datetime
+    seller_code: str | None = None
+
+
+class Reports:
+    """Read-only aggregate queries over the store."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _day(self, column: Any) -> ColumnElement[str]:
+        # Days as India sees them (IST, UTC+05:30).
+        if self._db.dialect == "postgresql":
+            return func.to_char(func.timezone("Asia/Kolkata", column), "YYYY-MM-DD")
+        return func.date(column, "+330 minutes")
+
+    def _seconds(self, later: Any, earlier: Any) -> Any:
+        if self._db.dialect == "postgresql":
+            return func.extract("epoch", later - earlier)
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+    def _facts(self, query: Select[Any], scope: Scope) -> Select[Any]:
+        query = query.where(
+            order_facts.c.confirmed_at >= scope.since, order_facts.c.confirmed_at < scope.until
+        )
+        if scope.seller_code is not None:
+            query = query.where(order_facts.c.seller_code == scope.seller_code)
+        return query
+
+    async def _rows(self, query: Any) -> list[dict[str, Any]]:
+        async with self._db.engine.connect() as connection:
+            return [dict(row._mapping) for row in await connection.execute(query)]
+
+    # -- orders ----------------------------------------------------------------------------
+
+    async def funnel(self, scope: Scope) -> dict[str, int | None]:
+        """Buyer journeys begun in the period: searches (all sellers' only), carts quoted
+        (select), orders initialised, confirmed, delivered."""
+        o = orders.c
+        query = select(
+            func.count().label("select"),
+            func.count().filter(o.stage.in_(("initialized", "confirmed"))).label("init"),
+            func.count().filter(o.stage == "confirmed").label("confirm"),
+            func.count().filter(o.fulfillment_state == "Order-delivered").label("delivered"),
+        ).where(o.created_at >= scope.since, o.created_at < scope.until)
+        if scope.seller_code is not None:
+            query = query.where(o.seller_code == scope.seller_code)
+        async with self._db.engine.connect() as connection:
+            row = (await connection.execute(query)).one()
+            searches = None
+            if scope.seller_code is None:
+                searches = (
+                    await connection.execute(
+                        select(func.count()).where(
+                            messages.c.action == "search",
+                            messages.c.received_at >= scope.since,
+                            messages.c.received_at < scope.until,
+                            messages.c.direction == "in",
+                        )
+                    )
+                ).scalar_one()
+        return {"search": searches, **{k: int(v) for k, v in row._mapping.items()}}
+
+    async def timeline(self, scope: Scope) -> list[dict[str, Any]]:
+        """Orders, their value and cancellations by day of confirmation (IST)."""
+        day = self._day(order_facts.c.confirmed_at).label("day")
+        f = order_facts.c
+        query = self._facts(
+            select(
+                day,
+                func.count().filter(f.line_no == 0).label("orders"),
+                func.coalesce(func.sum(f.amount_paise), 0).label("value_paise"),
+                func.count().filter(f.line_no == 0, f.state == "Cancelled").label("cancelled"),
+            ),
+            scope,
+        )
+        return await self._rows(query.group_by(day).order_by(day))
+
+    async def breakdown(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
+        """Orders, value, cancellations, returns and returns to origin by ``by``.
+
+        By district or seller an order counts once; by product or GI product each line
+        counts (an order of two products is an order of each). Value is the items' value,
+        cancelled orders excluded.
+        """
+        f = order_facts.c
+        key = _COLUMN[by].label("key")
+        counted = f.line_no == 0 if by in ("district", "seller") else literal(True)
+        live = f.state.is_distinct_from("Cancelled")
+        query = self._facts(
+            select(
+                key,
+                func.count().filter(counted).label("orders"),
+                func.coalesce(func.sum(case((live, f.amount_paise), else_=0)), 0).label(
+                    "value_paise"
+                ),
+                func.count().filter(counted, f.state == "Cancelled").label("cancelled"),
+                func.count().filter(counted, f.returned.is_(True)).label("returned"),
+                func.count().filter(counted, f.fulfillment_state.like("RTO%")).label("rto"),
+            ),
+            scope,
+        )
+        if by == "gi":
+            query = query.where(f.gi_tag.is_not(None))
+        return await self._rows(query.group_by(key).order_by(key))
+
+    async def reasons(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
+        """Cancellations (and returns to origin) by ``by``, reason code and who cancelled."""
+        f = order_facts.c
+        key = _COLUMN[by].label("key")
+        counted = f.line_no == 0 if by in ("district", "seller") else literal(True)
+        query = self._facts(
+            select(
+                key,
+                f.cancel_reason.label("reason"),
+                f.cancelled_by,
+                func.count().filter(counted).label("orders"),
+            ).where(f.state == "Cancelled"),
+            scope,
+        )
+        if by == "gi":
+            query = query.where(f.gi_tag.is_not(None))
+        grouped = query.group_by(key, f.cancel_reason, f.cancelled_by)
+        return await self._rows(grouped.order_by(key, f.cancel_reason))
+
+    # -- service levels ----------------------------------------------------------------------
+
+    async def ack_latency(self, scope: Scope) -> list[dict[str, Any]]:
+        """Per action of the buyer apps' requests: how many, how many NACKed, and the time
+        to answer (p50, p95, p99, in ms)."""
+        m = messages.c
+        window = and_(
+            m.received_at >= scope.since,
+            m.received_at < scope.until,
+            m.direction.in_(("in", "rejected")),
+        )
+        counts = (
+            select(
+                m.action,
+                func.count().label("requests"),
+                func.count().filter(m.direction == "rejected").label("nacks"),
+            )
+            .where(window)
+            .group_by(m.action)
+            .order_by(m.action)
+        )
+        rows = await self._rows(counts)
+        if self._db.dialect == "postgresql":
+            latencies = await self._rows(
+                select(
+                    m.action,
+                    *(
+                        func.percentile_cont(q)
+                        .within_group(m.duration_ms)
+                        .label(f"p{int(q * 100)}")
+                        for q in (0.5, 0.95, 0.99)
+                    ),
+                )
+                .where(window, m.duration_ms.is_not(None))
+                .group_by(m.action)
+            )
+            by_action = {row.pop("action"): row for row in latencies}
+        else:
+            # SQLite has no percentile function; its stores are small.
+            values: dict[str, list[float]] = {}
+            for row in await self._rows(
+                select(m.action, m.duration_ms)
+                .where(window, m.duration_ms.is_not(None))
+                .order_by(m.action, m.duration_ms)
+            ):
+                values.setdefault(row["action"], []).append(float(row["duration_ms"]))
+            by_action = {
+                action: {
+                    f"p{int(q * 100)}": series[min(int(q * len(series)), len(series) - 1)]
+                    for q in (0.5, 0.95, 0.99)
+                }
+                for action, series in values.items()
+            }
+        for row in rows:
+            found = by_action.get(row["action"], {})
+            for name in ("p50", "p95", "p99"):
+                value = found.get(name)
+                row[f"{name}_ms"] = None if value is None else round(float(value), 1)
+        return rows
+
+    async def callbacks(self, scope: Scope) -> list[dict[str, Any]]:
+        """Per callback action: queued, delivered, delivered within ONDC's window, parked
+        (failed after every retry) and still pending."""
+        o = outbox.c
+        on_time = self._seconds(o.delivered_at, o.created_at) <= CALLBACK_WINDOW_SECONDS
+        query = (
+            select(
+                o.action,
+                func.count().label("queued"),
+                func.count().filter(o.status == "delivered").label("delivered"),
+                func.count().filter(o.status == "delivered", on_time).label("on_time"),
+                func.count().filter(o.status == "failed").label("parked"),
+                func.count().filter(o.status == "pending").label("pending"),
+            )
+            .where(o.created_at >= scope.since, o.created_at < scope.until)
+            .group_by(o.action)
+            .order_by(o.action)
+        )
+        return await self._rows(query)
+
+    async def delivery(self, scope: Scope) -> list[dict[str, Any]]:
+        """Delivery attempts of callbacks by outcome (ACK, NACK, error) and mean latency."""
+        a = delivery_attempts.c
+        query = (
+            select(
+                a.outcome,
+                func.count().label("attempts"),
+                func.avg(a.latency_ms).label("mean_latency_ms"),
+            )
+            .where(a.attempted_at >= scope.since, a.attempted_at < scope.until)
+            .group_by(a.outcome)
+            .order_by(a.outcome)
+        )
+        rows = await self._rows(query)
+        for row in rows:
+            mean = row["mean_latency_ms"]
+            row["mean_latency_ms"] = None if mean is None else round(float(mean), 1)
+        return rows
+
+    async def parked(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        """Parked callbacks, newest first: what an operator may replay."""
+        o = outbox.c
+        rows = await self._rows(
+            select(
+                o.id,
+                o.action,
+                o.target_url,
+                o.transaction_id,
+                o.created_at,
+                o.attempts,
+                o.last_error,
+            )
+            .where(o.status == "failed")
+            .order_by(o.id.desc())
+            .limit(limit)
+        )
+        for row in rows:
+            # The buyer app's host is enough to know whom it was for.
+            row["buyer_app"] = urlsplit(row.pop("target_url")).netloc
+        return rows
+
+    async def late_to_ship(self, scope: Scope, *, now: datetime) -> list[dict[str, Any]]:
+        """Sellers with orders past their time to ship (due in the period) and not yet
+        handed over, and how late the latest is."""
+        o = orders.c
+        query = (
+            select(
+                o.seller_code,
+                func.count().label("late_orders"),
+                func.min(o.ship_by).label("oldest_ship_by"),
+            )
+            .where(
+                o.ship_by >= scope.since,
+                o.ship_by < min(now, scope.until),
+                o.state.in_(_ACTIVE),
+                o.fulfillment_state.in_(_BEFORE_PICKUP),
+            )
+            .group_by(o.seller_code)
+            .order_by(func.count().desc(), o.seller_code)
+        )
+        if scope.seller_code is not None:
+            query = query.where(o.seller_code == scope.seller_code)
+        return await self._rows(query)
+
+    # -- coverage ----------------------------------------------------------------------------
+
+    async def coverage(self, scope: Scope) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Per district: its ODOP products and which are live (a published item), sellers
+        onboarded, items published and held back, orders in the period; and the items held
+        back by pre-flight checks with the reasons."""
+        query = select(
+            sellers.c.code,
+            sellers.c.record.label("seller"),
+            items.c.sku,
+            items.c.domain,
+            items.c.category_id,
+            items.c.record,
+            items.c.published,
+            items.c.held,
+        ).select_from(sellers.outerjoin(items, items.c.seller_id == sellers.c.id))
+        if scope.seller_code is not None:
+            query = query.where(sellers.c.code == scope.seller_code)
+        rows = await self._rows(query)
+        f = order_facts.c
+        orders_by = {
+            row["district"]: row["orders"]
+            for row in await self._rows(
+                self._facts(
+                    select(f.district, func.count().label("orders")).where(f.line_no == 0), scope
+                ).group_by(f.district)
+            )
+        }
+        table = {
+            d.name: {
+                "district": d.name,
+                "odop_products": [p.name for p in d.products],
+                "live_products": set(),
+                "sellers": set(),
+                "items_published": 0,
+                "items_held": 0,
+                "orders": orders_by.get(d.name, 0),
+            }
+            for d in districts()
+        }
+        held: list[dict[str, Any]] = []
+        for row in rows:
+            home = row["seller"].get("district")
+            record = row["record"] or {}
+            district = record.get("odop_district") or home
+            if home in table:
+                table[home]["sellers"].add(row["code"])
+            if row["sku"] is None or district not in table:
+                continue
+            entry = table[district]
+            if row["published"] and not row["held"]:
+                entry["items_published"] += 1
+                for product in next(d for d in districts() if d.name == district).products:
+                    if (product.domain, product.category_id) == (row["domain"], row["category_id"]):
+                        entry["live_products"].add(product.name)
+            else:
+                entry["items_held"] += 1
+                held.append(
+                    {
+                        "seller": row["code"],
+                        "district": district,
+                        "sku": row["sku"],
+                        "item": record.get("name"),
+                        "reasons": "; ".join(str(reason) for reason in row["held"] or []),
+                    }
+                )
+        result = []
+        for entry in table.values():
+            live = sorted(entry["live_products"])
+            result.append(
+                {
+                    "district": entry["district"],
+                    "live": bool(live),
+                    "odop_products": entry["odop_products"],
+                    "live_products": live,
+                    "sellers": len(entry["sellers"]),
+                    "items_published": entry["items_published"],
+                    "items_held": entry["items_held"],
+                    "orders": entry["orders"],
+                }
+            )
+        return result, held
+
+    async def orders_by_state(self) -> list[tuple[str, int]]:
+        """Confirmed orders by ONDC order state (for /metrics)."""
+        o = orders.c
+        rows = await self._rows(
+            select(o.state, func.count().label("orders"))
+            .where(o.state.is_not(None))
+            .group_by(o.state)
+        )
+        return [(row["state"], int(row["orders"])) for row in rows]

@@ -1,0 +1,179 @@
+"""Dashboard queries over one million orders in PostgreSQL.
+
+    .venv/bin/python bench/dashboard [--orders 1000000] [--database URL] [--runs 7]
+
+Makes a fresh database (on the test server unless --database names one), fills it in SQL
+with generate_series: ``orders`` (12 sellers, a year of confirmations, 8% cancelled, 2%
+returned to origin), their ``order_facts`` lines, one search in the audit log per order,
+one outbox job per order with its delivery attempt, and 40 letters of intent. Then times
+each dashboard view's queries for the default period (30 days) and for a whole year, p50
+and p99 over several runs (goal: under 300 ms), next to a baseline measured in the same
+run: a bare ``SELECT count(*) FROM orders``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+
+from adapter.storage import Database, upgrade
+from adapter.storage.letters import LettersOfIntent
+from adapter.storage.reports import Reports, Scope
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+FILL = """
+INSERT INTO sellers (code, record, updated_at)
+SELECT 'odop-' || d, json_build_object('district', d, 'name', d || ' cooperative'), now()
+FROM unnest(ARRAY['Bilaspur','Chamba','Hamirpur','Kangra','Kinnaur','Kullu','Lahaul and Spiti',
+                  'Mandi','Shimla','Sirmaur','Solan','Una']) AS d;
+
+INSERT INTO orders (transaction_id, bap_id, bap_uri, domain, city, seller_code, order_id,
+                    stage, state, fulfillment_state, document, total, accept_by, ship_by,
+                    created_at, confirmed_at, updated_at)
+SELECT 'tx-' || g, 'buyer' || (g % 7) || '.example', 'https://buyer.example/ondc',
+       'ONDC:RET12', 'std:0177', 'odop-' || (ARRAY['Bilaspur','Chamba','Hamirpur','Kangra',
+       'Kinnaur','Kullu','Lahaul and Spiti','Mandi','Shimla','Sirmaur','Solan','Una'])[1 + g % 12],
+       'O-' || g, 'confirmed',
+       CASE WHEN g % 100 < 8 THEN 'Cancelled' WHEN g % 100 < 10 THEN 'Cancelled'
+            WHEN g % 100 < 15 THEN 'In-progress' ELSE 'Completed' END,
+       CASE WHEN g % 100 < 8 THEN 'Cancelled' WHEN g % 100 < 10 THEN 'RTO-Delivered'
+            WHEN g % 100 < 15 THEN 'Packed' ELSE 'Order-delivered' END,
+       '{"billing": {"name": "x"}}'::json, (500 + g % 4000)::text, NULL,
+       t + interval '2 days', t, t, t + interval '3 days'
+FROM (SELECT g, %(now)s::timestamptz - (g * (365.0 * 86400 / %(n)s)) * interval '1 second' AS t
+      FROM generate_series(1, %(n)s) AS g) s;
+
+INSERT INTO order_facts (order_pk, line_no, seller_code, district, product, gi_tag, sku, bap_id,
+                         quantity, amount_paise, confirmed_at, state, fulfillment_state,
+                         cancel_reason, cancelled_by, returned, order_updated_at)
+SELECT id, 0, seller_code, substr(seller_code, 6), 'Product of ' || substr(seller_code, 6),
+       CASE WHEN id % 3 = 0 THEN 'Kullu Shawl' END, seller_code || '-01', bap_id, 1,
+       total::bigint * 100, confirmed_at, state, fulfillment_state,
+       CASE WHEN state = 'Cancelled' THEN '00' || (2 + id % 3) END,
+       CASE WHEN state = 'Cancelled' THEN 'seller' END, false, updated_at
+FROM orders;
+
+INSERT INTO messages (direction, action, peer_id, transaction_id, message_id, received_at,
+                      headers, body, verification, http_status, duration_ms)
+SELECT 'in', 'search', 'buyer.example', 'tx-' || g, 'm-' || g, created_at, '{}'::json, '\\x'::bytea,
+       'ok', 200, 2 + (g % 50) / 10.0
+FROM (SELECT id AS g, created_at FROM orders) s;
+
+INSERT INTO outbox (kind, action, target_url, transaction_id, payload, status, attempts,
+                    created_at, next_attempt_at, deadline_at, delivered_at)
+SELECT 'reply', 'on_confirm', 'https://buyer.example/ondc/on_confirm', transaction_id, '{}'::json,
+       CASE WHEN id % 500 = 0 THEN 'failed' ELSE 'delivered' END, 1, created_at, created_at,
+       created_at + interval '30 seconds', created_at + (id % 40) * interval '1 second'
+FROM orders;
+
+INSERT INTO delivery_attempts (outbox_id, attempted_at, http_status, latency_ms, outcome)
+SELECT id, created_at, 200, 20 + id % 200, CASE WHEN status = 'failed' THEN 'error' ELSE 'ACK' END
+FROM outbox;
+
+INSERT INTO letters_of_intent (buyer, buyer_app_id, product, district, value_paise, signed_on,
+                               meet, created_at)
+SELECT 'Buyer ' || g, 'buyer' || (g % 7) || '.example', 'Product of ' || d, d, 10000000,
+       %(now)s::timestamptz - (g * 7) * interval '1 day', 'HIM MSME Fest', now()
+FROM generate_series(1, 40) AS g,
+     LATERAL (SELECT (ARRAY['Kangra','Kullu','Kinnaur','Chamba'])[1 + g % 4] AS d) x;
+ANALYZE;
+"""
+
+
+def _fresh(server: str) -> str:
+    name = f"ondc_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{server.rsplit('/', 1)[0]}/{name}"
+
+
+async def _time(run: Callable[[], Awaitable[Any]], runs: int) -> tuple[float, float]:
+    await run()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await run()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(0.99 * len(samples)))]
+
+
+def _views(
+    reports: Reports, letters: LettersOfIntent, scope: Scope, seller: Scope
+) -> list[tuple[str, Callable[[], Awaitable[Any]]]]:
+    return [
+        ("funnel", lambda: reports.funnel(scope)),
+        ("timeline", lambda: reports.timeline(scope)),
+        ("by district", lambda: reports.breakdown(scope, "district")),
+        ("by ODOP product", lambda: reports.breakdown(scope, "product")),
+        ("by GI product", lambda: reports.breakdown(scope, "gi")),
+        ("by seller", lambda: reports.breakdown(scope, "seller")),
+        ("reasons by district", lambda: reports.reasons(scope, "district")),
+        ("one seller's figures (by seller)", lambda: reports.breakdown(seller, "seller")),
+        ("ACK latency", lambda: reports.ack_latency(scope)),
+        ("callbacks", lambda: reports.callbacks(scope)),
+        ("delivery attempts", lambda: reports.delivery(scope)),
+        ("parked callbacks", lambda: reports.parked()),
+        ("late to ship", lambda: reports.late_to_ship(scope, now=NOW)),
+        ("coverage", lambda: reports.coverage(scope)),
+        ("letters of intent", lambda: letters.register()),
+    ]
+
+
+async def _measure(url: str, runs: int) -> None:
+    database = Database.connect(url)
+    reports, letters = Reports(database), LettersOfIntent(database)
+
+    async def baseline() -> None:
+        async with database.engine.connect() as connection:
+            await connection.exec_driver_sql("SELECT count(*) FROM orders")
+
+    p50, p99 = await _time(baseline, runs)
+    print(f"{'baseline: SELECT count(*) FROM orders':<44} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms")
+    for label, days in (("30 days", 30), ("365 days", 366)):
+        scope = Scope(NOW - timedelta(days=days), NOW + timedelta(seconds=1))
+        seller = Scope(scope.since, scope.until, "odop-Kullu")
+        views = _views(reports, letters, scope, seller)
+        print(f"-- period: {label}")
+        for name, run in views:
+            p50, p99 = await _time(run, runs)
+            flag = "" if p99 < 300 else "  (over 300 ms)"
+            print(f"{name:<44} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms{flag}")
+    await database.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--database", default=None)
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    url = args.database or _fresh(args.server)
+    upgrade(url)
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(
+            FILL.replace("%(n)s", str(args.orders)).replace("%(now)s", f"'{NOW.isoformat()}'")
+        )
+    print(
+        f"filled {args.orders:,} orders (+ facts, searches, callbacks) in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    asyncio.run(_measure(url, args.runs))
+    if args.database is None:
+        with psycopg.connect(args.server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
