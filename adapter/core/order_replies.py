@@ -856,11 +856,15 @@ async def _on_cancel(
                 f"message.cancellation_reason_id {reason!r} is not a buyer cancellation reason",
             )
         if reason in TAT_BREACH_REASONS and row.confirmed_at is not None:
+            # Late: not delivered within the TAT, or not shipped by the seller's time to ship.
             tat = parse_duration(row.document["fulfillments"][0].get("@ondc/org/TAT", "P0D"))
-            if now < row.confirmed_at + tat:
+            unshipped = row.fulfillment_state in ("Pending", "Packed")
+            missed_ship = unshipped and row.ship_by is not None and now > row.ship_by
+            if now < row.confirmed_at + tat and not missed_ship:
                 raise _Refusal(
                     "30014",
-                    f"order {row.order_id} is not late: its TAT {iso_duration(tat)} has not passed",
+                    f"order {row.order_id} is not late: its TAT {iso_duration(tat)} has not "
+                    "passed and it is not past its time to ship",
                 )
         try:
             transition = next_state("buyer_cancel", row.state or "", row.fulfillment_state or "")

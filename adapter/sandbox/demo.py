@@ -221,6 +221,7 @@ async def _price_change_is_pushed(
 # the shawl and the rumal are one-offs, two at most per order); flow 3 comes last: it sells
 # out.
 FLOW_PRODUCTS: Final = (("Kangra", 0), ("Kinnaur", 1), ("Kangra", 1))
+CATALOGUE_FLOWS: Final = (8, 7, 1, 9)
 FLOWS: Final = (2, 4, 5, 6, 3)
 
 
@@ -268,6 +269,16 @@ async def _play_flows(
                 seller_stock=stock,
             )
             domain = item["domain"].removeprefix("ONDC:")
+            for flow in CATALOGUE_FLOWS:
+                name = f"flow {flow} {domain} ({item['name']})"
+                try:
+                    payloads = await player.catalogue_flow(flow, entry, item)
+                except (RuntimeError, TimeoutError, httpx.HTTPError) as exc:
+                    checks.append(Check(name, False, f"{type(exc).__name__}: {exc}"))
+                    continue
+                checks.append(
+                    await _logged(name, flow, payloads, logs_dir / domain / f"flow{flow}")
+                )
             for flow in FLOWS:
                 if flow == 6:
                     if int(item["maximum"]) < 3:
@@ -286,21 +297,27 @@ async def _play_flows(
                 except (RuntimeError, TimeoutError, httpx.HTTPError) as exc:
                     checks.append(Check(name, False, f"{type(exc).__name__}: {exc}"))
                     continue
-                folder = logs_dir / domain / f"flow{flow}"
-                await asyncio.to_thread(write_flow_logs, folder, payloads)
-                problems = check_flow(flow, payloads)
-                detail = (
-                    f"{len(payloads)} signed payloads, validator rules pass; logs in {folder}"
-                    if not problems
-                    else "; ".join(f"{p.rule} {p.key}: {p.message}" for p in problems[:3])
+                checks.append(
+                    await _logged(name, flow, payloads, logs_dir / domain / f"flow{flow}")
                 )
-                checks.append(Check(name, not problems, detail))
                 if flow == 6:  # the seller accepts automatically again
                     original = {"seller": entry["seller"], "location": entry["location"]}
                     (
                         await http.put(f"/admin/v1/sellers/{code}", json=original, headers=admin)
                     ).raise_for_status()
     return checks
+
+
+async def _logged(name: str, flow: int, payloads: dict[str, Any], folder: Path) -> Check:
+    """Write a flow's payloads in the validator's layout and check them with its rules."""
+    await asyncio.to_thread(write_flow_logs, folder, payloads)
+    problems = check_flow(flow, payloads)
+    detail = (
+        f"{len(payloads)} signed payloads, validator rules pass; logs in {folder}"
+        if not problems
+        else "; ".join(f"{p.rule} {p.key}: {p.message}" for p in problems[:3])
+    )
+    return Check(name, not problems, detail)
 
 
 def _demo_sellers() -> list[dict[str, Any]]:

@@ -268,25 +268,97 @@ class FlowPlayer:
         self, action: str, message: dict[str, Any], *, transaction_id: str, domain: str
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """One signed request and its verified callback (request body, callback body)."""
-        extra = {} if action == "search" else {"bpp_id": self.seller_id, "bpp_uri": self.seller_uri}
+        body = await self.send(
+            action, {"message": message}, transaction_id=transaction_id, domain=domain
+        )
+        message_id = body["context"]["message_id"]
+        (callback,) = await self.buyer.wait_for(message_id, seconds=self.seconds)
+        return body, callback.payload
+
+    async def send(
+        self,
+        action: str,
+        content: dict[str, Any],
+        *,
+        transaction_id: str,
+        domain: str,
+        city: str | None = None,
+    ) -> dict[str, Any]:
+        """One signed request, ACKed; its body. ``content`` is what goes beside the context
+        (``message``, or ``errors`` for a catalogue rejection)."""
+        search = action == "search"
+        extra = {} if search else {"bpp_id": self.seller_id, "bpp_uri": self.seller_uri}
         context = self.buyer.context(
             action,
             bap_uri=self.buyer_url,
             domain=domain,
-            city=self._city,
+            city=city or self._city,
             transaction_id=transaction_id,
             **extra,
         )
         if action == "confirm":
             stamp = context["timestamp"]
-            message = {"order": {**message["order"], "created_at": stamp, "updated_at": stamp}}
-        body = {"context": context, "message": message}
+            order = content["message"]["order"]
+            content = {"message": {"order": {**order, "created_at": stamp, "updated_at": stamp}}}
+        body = {"context": context, **content}
         self._asked.add(context["message_id"])
         answer = await self.buyer.send(self.http, f"{self.adapter_url}/{action}", body)
         if answer.status_code != 200:
             raise RuntimeError(f"{action}: adapter answered {answer.status_code} {answer.text}")
-        (callback,) = await self.buyer.wait_for(context["message_id"], seconds=self.seconds)
-        return body, callback.payload
+        return body
+
+    async def catalogue_flow(
+        self, flow: int, entry: dict[str, Any], item: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Certification flow 8 (search only), 7 (search, then the buyer app rejects an
+        item), 1 (search, then an incremental refresh: the buyer app subscribes and a stock
+        change is pushed) or 9 (incremental refresh, then a rejection)."""
+        logs: dict[str, Any] = {}
+        domain, code = item["domain"], entry["seller"]["code"]
+        self.buyer_near(entry)
+        if flow in (1, 7, 8):
+            await self.search(logs, domain, provider=code)
+        if flow in (1, 9):
+            tx = str(uuid.uuid4())
+            start = {
+                "intent": {
+                    "payment": {
+                        "@ondc/org/buyer_app_finder_fee_type": "percent",
+                        "@ondc/org/buyer_app_finder_fee_amount": "3",
+                    },
+                    "tags": [{"code": "catalog_inc", "list": [{"code": "mode", "value": "start"}]}],
+                }
+            }
+            logs["search_inc_refresh"] = await self.send(
+                "search", {"message": start}, transaction_id=tx, domain=domain, city="*"
+            )
+            # The seller sells out (the buyer app sees "0"), then restocks.
+            await self.seller_stock(item["sku"], 0)
+            logs["on_search_inc_refresh"] = await self.unsolicited(tx, "on_search")
+            await self.seller_stock(item["sku"], int(item["available"]))
+            await self.unsolicited(tx, "on_search")
+        if flow in (7, 9):
+            path = (
+                f"message.catalog.bpp/providers[?(@.id=='{code}')].items[?(@.id=='{item['sku']}')]"
+            )
+            errors = {
+                "errors": [
+                    {
+                        "type": "ITEM-ERROR",
+                        "code": "91001",
+                        "path": path,
+                        "message": "images are not clear enough",
+                    }
+                ]
+            }
+            logs["catalog_rejection"] = await self.send(
+                "catalog_rejection",
+                errors,
+                transaction_id=str(uuid.uuid4()),
+                domain=domain,
+                city="*" if flow == 9 else None,
+            )
+        return logs
 
     async def unsolicited(self, transaction_id: str, action: str) -> dict[str, Any]:
         """The next unasked callback ``action`` of a transaction (replies to our requests

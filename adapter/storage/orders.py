@@ -401,6 +401,10 @@ class OrderStore:
             )
             if change.state == "Cancelled" and order.state != "Cancelled" and actor != "seller":
                 await self._tell_seller(connection, moved_row, SellerEvent.ORDER_CANCELLED, now)
+            if event == "return_requested":
+                await self._tell_seller(
+                    connection, moved_row, SellerEvent.ORDER_RETURN_REQUESTED, now
+                )
             return moved_row
 
     @staticmethod

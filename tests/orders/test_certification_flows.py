@@ -362,4 +362,6 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         assert line["@ondc/org/item_quantity"]["count"] == 0
         detail = (await s.net.client.get(orders, headers=key)).json()
         assert Decimal(detail["settlement"]["items"]) == 0
+        told = {n["event"] for n in await s.runtime.notifications.log(code)}
+        assert {"order.created", "order.return_requested"} <= told
         assert check_flow(6, logs) == []

@@ -346,3 +346,22 @@ async def test_rating_is_acknowledged_and_support_names_the_seller(
         assert support["message"]["phone"] == entry["seller"]["phone"]
         unknown = await s.call("support", {"ref_id": "nothing"}, domain=domain)
         assert unknown["error"]["code"] == "50004"
+
+
+async def test_a_seller_missing_its_time_to_ship_lets_the_buyer_cancel_as_late(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Hamirpur")
+        await _order(s, "Hamirpur", 1, "ODOP-8001")
+        row = await s.runtime.orders.by_order_id("ODOP-8001")
+        assert row is not None
+        assert row.ship_by is not None
+        ask = {"order_id": "ODOP-8001", "cancellation_reason_id": "006"}
+        early = await s.call("cancel", ask, domain=item["domain"])
+        assert early["error"]["code"] == "30014"
+        clock.advance((row.ship_by - clock.now()).total_seconds() + 60)
+        late = await s.call("cancel", ask, domain=item["domain"])
+        assert late["message"]["order"]["state"] == "Cancelled"
+        log = await s.runtime.notifications.log(entry["seller"]["code"])
+        assert "order.cancelled" in {n["event"] for n in log}
