@@ -87,9 +87,18 @@ ATTRIBUTES = {
     },
 }
 LOOSE = {"Fruits and Vegetables"}
+
+
+def _in_store_ean(serial: int) -> str:
+    """An EAN-13 in GS1's restricted-circulation range (prefix 200), with its check digit."""
+    body = f"200{serial:09d}"
+    weighted = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return body + str((10 - weighted % 10) % 10)
+
+
 # Harmonised System headings (Customs Tariff of India, as on a GST invoice), by product.
-# None of these goods carries an EAN barcode in the demo: a seller registered with GS1
-# India adds its own under "ean".
+# None of these goods carries a maker's EAN barcode in the demo: grocery and home items get
+# an in-store number (below); a seller registered with GS1 India puts its own under "ean".
 HSN = {
     "Amla": "2006",  # fruit preserved by sugar (murabba)
     "Chamba Rumal": "6304",  # other furnishing articles (embroidered coverlet)
@@ -146,11 +155,12 @@ def main() -> None:
                 "images": [f"https://odop.himachal.example/img/{code}-{number:02d}.jpg"],
                 "price": f"{price:.2f}",
                 "mrp": f"{mrp:.2f}",
-                "available": 3 if handmade else 200,
-                "maximum": 2 if handmade else 20,
+                # Handmade pieces come few at a time: five in stock, three per order at most.
+                "available": 5 if handmade else 200,
+                "maximum": 3 if handmade else 20,
                 "unit": unit,
                 "unit_value": value,
-                "returnable": not handmade or product["ondc_domain"] == "ONDC:RET12",
+                "returnable": True,
                 "cancellable": True,
                 "return_window": "P7D",
                 "time_to_ship": "P5D" if handmade else "P2D",
@@ -158,6 +168,12 @@ def main() -> None:
                 "odop_district": district["district"],
                 "hsn": HSN[key],
             }
+            if product["ondc_domain"] in ("ONDC:RET10", "ONDC:RET16"):
+                # Grocery and home buyer apps want an EAN. These goods have no maker's
+                # barcode, so the marketplace numbers them itself, in GS1's range for
+                # numbers a business assigns to its own goods (restricted circulation,
+                # prefix 2): never a number that could belong to someone else's product.
+                item["ean"] = _in_store_ean(len(sellers) * 100 + number)
             brand = {"brand": f"{district['district']} ODOP"}
             item["attributes"] = {**brand, **ATTRIBUTES.get(key, {})}
             if product["category_id"] in ("Dupattas & Shawls", "Socks"):

@@ -217,9 +217,7 @@ async def _price_change_is_pushed(
 
 
 # One ODOP product per domain for the certification flows: Kangra tea (RET10), the
-# Kinnauri shawl (RET12) and a Kangra painting (RET16). Flow 6 needs three pieces (tea only:
-# the shawl and the rumal are one-offs, two at most per order); flow 3 comes last: it sells
-# out.
+# Kinnauri shawl (RET12) and a Kangra painting (RET16). Flow 3 comes last: it sells out.
 FLOW_PRODUCTS: Final = (("Kangra", 0), ("Kinnaur", 1), ("Kangra", 1))
 CATALOGUE_FLOWS: Final = (8, 7, 1, 9)
 FLOWS: Final = (2, 4, 5, 6, 3)
@@ -281,8 +279,6 @@ async def _play_flows(
                 )
             for flow in FLOWS:
                 if flow == 6:
-                    if int(item["maximum"]) < 3:
-                        continue  # a one-off piece: nothing to part-cancel and return
                     # Flow 6 needs the seller to accept by hand (after its part cancel).
                     manual = {
                         "seller": {**entry["seller"], "auto_accept": False},

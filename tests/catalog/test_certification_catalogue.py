@@ -245,11 +245,18 @@ def test_every_demo_seller_is_at_its_districts_pin_and_std_code() -> None:
     assert found == DISTRICTS
 
 
-def test_every_demo_item_has_an_hsn_heading_and_no_made_up_barcode() -> None:
+def test_every_demo_item_has_an_hsn_heading_and_only_in_store_barcodes() -> None:
+    """No demo item claims a maker's barcode: grocery and home items carry numbers from
+    GS1's restricted-circulation range (prefix 2), which a business assigns to its own
+    goods; fashion items have none (their buyer apps want the HSN code)."""
     for entry in DEMO["sellers"]:
         for item in entry["items"]:
             assert _CODE_FORMS["4"].match(item["hsn"]), item["sku"]
-            assert "ean" not in item, item["sku"]
+            if item["domain"] in ("ONDC:RET10", "ONDC:RET16"):
+                assert item["ean"].startswith("2"), item["sku"]
+                assert len(item["ean"]) == 13
+            else:
+                assert "ean" not in item, item["sku"]
 
 
 # One seller per domain, searched from its own city: Kangra tea (RET10) and painting

@@ -33,10 +33,9 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     # The certification flows, played by the sandbox buyer app over HTTP, logged in the
     # validator's layout and checked with its seller rules.
     for domain in ("RET10", "RET12", "RET16"):
-        for flow in (1, 2, 3, 4, 5, 7, 8, 9):
+        for flow in range(1, 10):
             assert f"ok   flow {flow} {domain} (" in first.stdout
             assert (tmp_path / "demo" / "logs" / domain / f"flow{flow}").is_dir()
-    assert "ok   flow 6 RET10 (" in first.stdout  # tea: part cancel, return, liquidation
     assert (tmp_path / "demo" / "logs" / "RET10" / "flow6" / "on_update_liquidated.json").exists()
     assert "FAIL" not in first.stdout
     assert (tmp_path / "demo" / "ondc-seller.db").exists()
