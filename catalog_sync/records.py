@@ -35,6 +35,7 @@ class SellerRecord:
     auto_accept: bool = True
     accept_minutes: int = 120
     delivery_charge: str = "0"
+    packing_charge: str = "0"
     transit_days: int = 5
     settlement_upi: str | None = None
     settlement_account: str | None = None

@@ -79,6 +79,7 @@ class SellerRow(_Strict):
     auto_accept: bool = True
     accept_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] = 120
     delivery_charge: Annotated[str, Field(pattern=r"^\d{1,6}(\.\d{1,2})?$")] = "0"
+    packing_charge: Annotated[str, Field(pattern=r"^\d{1,6}(\.\d{1,2})?$")] = "0"
     transit_days: Annotated[int, Field(ge=0, le=30)] = 5
     settlement_upi: Annotated[str, Field(pattern=r"^[\w.-]+@[\w]+$")] | None = None
     settlement_account: Annotated[str, Field(pattern=r"^\d{9,18}$")] | None = None

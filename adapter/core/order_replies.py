@@ -294,7 +294,10 @@ async def _quote_cart(
     lines = _lines(stocks, wants)
     error = problems_message(lines)
     delivery = Decimal(seller.delivery_charge) if serviceable else Decimal(0)
-    quote = build_quote(lines, delivery=delivery, with_stock=True)
+    packing = Decimal(seller.packing_charge) if serviceable else Decimal(0)
+    # Item prices include GST (retail prices in India are tax-inclusive by law), so the
+    # breakup has no separate tax line.
+    quote = build_quote(lines, delivery=delivery, packing=packing, with_stock=True)
     if not serviceable:
         error = (
             "30009",

@@ -365,3 +365,26 @@ async def test_a_seller_missing_its_time_to_ship_lets_the_buyer_cancel_as_late(
         assert late["message"]["order"]["state"] == "Cancelled"
         log = await s.runtime.notifications.log(entry["seller"]["code"])
         assert "order.cancelled" in {n["event"] for n in log}
+
+
+async def test_a_sellers_packing_charge_is_its_own_line_and_the_quote_still_sums(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    import dataclasses
+
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Sirmaur")
+        code = entry["seller"]["code"]
+        found = await s.runtime.orders.seller(code)
+        assert found is not None
+        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
+        priced = dataclasses.replace(found[0], delivery_charge="60", packing_charge="15.50")
+        await s.runtime.catalogue.upsert(priced, found[1], goods, now=clock.now())
+        on_select = await s.call("select", cart(entry, item, 2), domain=item["domain"])
+        lines = {
+            b["@ondc/org/title_type"]: b["price"]["value"]
+            for b in on_select["message"]["order"]["quote"]["breakup"]
+        }
+        assert lines["delivery"] == "60.00"
+        assert lines["packing"] == "15.50"
+        assert _total(on_select) == 2 * Decimal(item["price"]) + Decimal("75.50")
