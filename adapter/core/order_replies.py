@@ -10,7 +10,7 @@ come back in the callback's ``error`` block, with the quantities that can be had
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -62,11 +62,9 @@ def iso_duration(span: timedelta) -> str:
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-    return (
-        "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
-        if days or time
-        else "PT0M"
-    )
+    if not days and not time:
+        return "PT0M"
+    return "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +131,7 @@ class OrderBook(Protocol):
         *,
         order_id: str,
         now: datetime,
-        finish: Any,
+        finish: Callable[[OrderRow], Change],
         accept_by: datetime | None,
         ship_by: datetime | None,
     ) -> OrderRow | Shortfall: ...
