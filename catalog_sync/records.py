@@ -61,6 +61,11 @@ class LocationRecord:
     serviceability: str = "12"
     radius_km: int = 0
     opening_hours: str = "0900-1900"
+    # Days the store is shut (ISO dates), and a seasonal closure (first and last day shut,
+    # ISO dates): Lahaul and Spiti or Kinnaur across the winter, say.
+    holidays: tuple[str, ...] = ()
+    closed_from: str | None = None
+    closed_until: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

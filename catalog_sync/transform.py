@@ -30,12 +30,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
 __all__ = [
+    "closed_on",
     "distance_km",
     "item_code",
     "item_payload",
@@ -181,6 +182,21 @@ def item_payload(
     return payload
 
 
+def closed_on(location: LocationRecord, day: date) -> bool:
+    """Whether the store is shut on ``day``: a holiday or inside its seasonal closure."""
+    if day.isoformat() in location.holidays:
+        return True
+    if location.closed_from and location.closed_until:
+        return bool(location.closed_from <= day.isoformat() <= location.closed_until)
+    return False
+
+
+def _shut_days(location: LocationRecord, now: datetime) -> list[str]:
+    """The holidays still to come, for ``schedule.holidays`` (ONDC lists dates)."""
+    today = now.date().isoformat()
+    return sorted(day for day in location.holidays if day >= today)
+
+
 def provider_payload(
     seller: SellerRecord,
     location: LocationRecord,
@@ -191,13 +207,16 @@ def provider_payload(
     """A provider with its location, fulfilment, serviceability and the given items."""
     items = list(items)
     start, end = location.opening_hours.split("-")
+    # A store shut today (holiday, winter closure) is shown disabled: buyer apps keep it
+    # listed but take no orders.
+    label = "disable" if closed_on(location, now.date()) else "enable"
     location_payload: dict[str, Any] = {
         "id": location.code,
         "time": {
-            "label": "enable",
+            "label": label,
             "timestamp": _timestamp(now),
             "days": "1,2,3,4,5,6,7",
-            "schedule": {"holidays": []},
+            "schedule": {"holidays": _shut_days(location, now)},
             "range": {"start": start, "end": end},
         },
         "gps": location.gps,
@@ -261,7 +280,7 @@ def provider_payload(
             "long_desc": seller.short_desc,
             "images": [seller.symbol],
         },
-        "time": {"label": "enable", "timestamp": _timestamp(now)},
+        "time": {"label": label, "timestamp": _timestamp(now)},
         "locations": [location_payload],
         "fulfillments": [
             {

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Final, Protocol
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from adapter.catalog.spreadsheet import csv_rows, rows_to_document, xlsx_rows
 from adapter.core.context_rules import parse_duration
@@ -56,6 +56,7 @@ class _Strict(BaseModel):
 
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
+IsoDay = Annotated[str, Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
 # An ONDC item attribute: a lower-case code (``colour_name``) and its value.
 AttributeName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 AttributeValue = Annotated[str, Field(min_length=1, max_length=300)]
@@ -102,6 +103,27 @@ class LocationRow(_Strict):
     serviceability: Annotated[str, Field(pattern=r"^1[023]$")] = "12"
     radius_km: Annotated[int, Field(ge=0, le=500)] = 0
     opening_hours: Annotated[str, Field(pattern=r"^\d{4}-\d{4}$")] = "0900-1900"
+    holidays: tuple[IsoDay, ...] = ()
+    closed_from: IsoDay | None = None
+    closed_until: IsoDay | None = None
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _days_in_a_cell(cls, value: Any) -> Any:
+        # A spreadsheet cell holds them as "2026-12-25; 2027-01-26".
+        if isinstance(value, str):
+            return tuple(day.strip() for day in value.split(";") if day.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _closure_is_a_range(self) -> LocationRow:
+        if (self.closed_from is None) != (self.closed_until is None):
+            raise ValueError("closed_from and closed_until go together (first and last day shut)")
+        if self.closed_from and self.closed_until and self.closed_from > self.closed_until:
+            raise ValueError(
+                f"closed_from {self.closed_from} is after closed_until {self.closed_until}"
+            )
+        return self
 
 
 class ItemRow(_Strict):

@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import schemas
 from adapter.coordination.wakeup import Wakeup
@@ -22,7 +23,7 @@ from adapter.core.clock import Clock
 from adapter.core.replies import Identity
 from adapter.storage.catalog import CatalogStore, Listing
 from adapter.storage.outbox import Outbox
-from catalog_sync.transform import item_payload
+from catalog_sync.transform import item_payload, provider_payload
 
 __all__ = ["CatalogPush"]
 
@@ -46,8 +47,10 @@ class CatalogPush:
         self._identity = identity
         self._clock = clock
 
-    async def changed(self, seller_code: str, skus: Sequence[str]) -> int:
-        """Queue a push of these items to every live subscriber; the number queued."""
+    async def changed(self, seller_code: str, skus: Sequence[str], *, store: bool = False) -> int:
+        """Queue a push of these items to every live subscriber; the number queued.
+        ``store``: the store itself changed (opening hours, holidays, a closure), so its
+        location goes too, with its ``time.label`` (``enable`` or ``disable``)."""
         listings = await self._store.listings(seller_code=seller_code, skus=skus)
         by_domain: dict[str, list[Listing]] = defaultdict(list)
         for listing in listings:
@@ -59,10 +62,18 @@ class CatalogPush:
             if not subscriptions:
                 continue
             seller, location, _ = changed[0]
-            provider = {
+            provider: dict[str, Any] = {
                 "id": seller.code,
                 "items": [item_payload(seller, location, i, now=now) for _, _, i in changed],
             }
+            if store:
+                whole = provider_payload(seller, location, [], now=now)
+                provider = {
+                    "id": seller.code,
+                    "time": whole["time"],
+                    "locations": whole["locations"],
+                    "items": provider["items"],
+                }
             for subscription in subscriptions:
                 message_id = str(uuid.uuid4())
                 payload = {

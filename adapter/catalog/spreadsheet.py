@@ -38,7 +38,8 @@ LOCATION_COLUMNS: Final = {
     "location_code": "code", "street": "street", "locality": "locality", "city": "city",
     "state": "state", "pincode": "pincode", "std_code": "std_code", "gps": "gps",
     "serviceability": "serviceability", "radius_km": "radius_km",
-    "opening_hours": "opening_hours",
+    "opening_hours": "opening_hours", "holidays": "holidays", "closed_from": "closed_from",
+    "closed_until": "closed_until",
 }  # fmt: skip
 ITEM_COLUMNS: Final = (
     "sku", "domain", "category_id", "name", "name_hi", "short_desc", "long_desc", "images",

@@ -39,7 +39,7 @@ from adapter.core.orders import (
     problems_message,
 )
 from catalog_sync.records import LocationRecord, SellerRecord
-from catalog_sync.transform import serves
+from catalog_sync.transform import closed_on, serves
 
 __all__ = [
     "INTERNAL",
@@ -279,6 +279,13 @@ async def _quote_cart(
 ) -> tuple[dict[str, Any], tuple[str, str] | None, Decimal, SellerRecord, LocationRecord]:
     """Hold what the cart asks for and quote it: the order document of an ``on_select``."""
     seller, location = await _seller(book, order)
+    if closed_on(location, now.date()):
+        until = location.closed_until if location.closed_from else None
+        raise _Refusal(
+            "30017",
+            f"{seller.name} is closed "
+            + (f"until {until} (seasonal closure)" if until else "today (holiday)"),
+        )
     wants = _wants(order)
     gps, pincode = _end_location(order)
     serviceable = serves(location, gps=gps, pincode=pincode)

@@ -97,6 +97,15 @@ def _item_json(item: ItemRecord) -> dict[str, Any]:
     return values
 
 
+def _store_hours(location: LocationRecord) -> tuple[object, ...]:
+    return (
+        location.opening_hours,
+        tuple(location.holidays),
+        location.closed_from,
+        location.closed_until,
+    )
+
+
 def seller_router() -> APIRouter:
     """Endpoints a seller calls with its own key."""
     router = APIRouter(prefix="/seller/v1", tags=["sellers"])
@@ -210,12 +219,18 @@ def seller_admin_router() -> APIRouter:
                 detail=f"seller.code: body says {setup.seller.code!r} but the path says {code!r}",
             )
         runtime: Runtime = request.app.state.runtime
-        await _catalogue(request).upsert(
-            SellerRecord(**setup.seller.model_dump()),
-            LocationRecord(**setup.location.model_dump()),
-            [],
-            now=runtime.clock.now(),
+        store = _catalogue(request)
+        before = await store.seller(code)
+        location = LocationRecord(**setup.location.model_dump())
+        await store.upsert(
+            SellerRecord(**setup.seller.model_dump()), location, [], now=runtime.clock.now()
         )
+        if before is not None and _store_hours(before[1]) != _store_hours(location):
+            # Opening hours, holidays or a closure changed: subscribed buyer apps see the
+            # store as it now is (enabled or disabled), with its items.
+            skus = [item.sku for item, _ in await store.items_of(code)]
+            if skus:
+                await runtime.push.changed(code, skus, store=True)
         return {"seller": code}
 
     @router.put("/{code}/feed")

@@ -7,9 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from adapter.core.clock import FixedClock
+from tests.network.peers import context, signed
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
 
@@ -388,3 +390,66 @@ async def test_a_sellers_packing_charge_is_its_own_line_and_the_quote_still_sums
         assert lines["delivery"] == "60.00"
         assert lines["packing"] == "15.50"
         assert _total(on_select) == 2 * Decimal(item["price"]) + Decimal("75.50")
+
+
+async def test_a_store_closed_for_winter_shows_disabled_and_takes_no_orders(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    import dataclasses
+
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Lahaul and Spiti")
+        code = entry["seller"]["code"]
+        found = await s.runtime.orders.seller(code)
+        assert found is not None
+        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
+        today = clock.now().date()
+        winter = dataclasses.replace(
+            found[1],
+            closed_from=today.isoformat(),
+            closed_until=today.replace(year=today.year + 1).isoformat(),
+        )
+        await s.runtime.catalogue.upsert(found[0], winter, goods, now=clock.now())
+        refused = await s.call("select", cart(entry, item, 1), domain=item["domain"])
+        assert refused["error"]["code"] == "30017"
+        assert "seasonal closure" in refused["error"]["message"]
+        search = {"intent": {"provider": {"id": code}, "fulfillment": {"type": "Delivery"}}}
+        found_search = await s.call("search", search, domain=item["domain"])
+        (provider,) = found_search["message"]["catalog"]["bpp/providers"]
+        assert provider["time"]["label"] == "disable"
+        assert provider["locations"][0]["time"]["label"] == "disable"
+
+
+async def test_closing_a_store_is_pushed_to_subscribed_buyer_apps(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    from tests.orders.shop import ADMIN
+
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Kinnaur", 1)
+        start = {
+            "intent": {
+                "tags": [{"code": "catalog_inc", "list": [{"code": "mode", "value": "start"}]}]
+            }
+        }
+        body = {
+            "context": {**context("search", s.clock, domain=item["domain"], city="*")},
+            "message": start,
+        }
+        raw = orjson.dumps(body)
+        assert (await s.net.post("search", raw, signed(raw, s.clock))).status_code == 200
+        await s.net.dispatch()
+        today = clock.now().date().isoformat()
+        closed = {
+            "seller": entry["seller"],
+            "location": {**entry["location"], "closed_from": today, "closed_until": "2099-03-31"},
+        }
+        code = entry["seller"]["code"]
+        put = await s.net.client.put(f"/admin/v1/sellers/{code}", json=closed, headers=ADMIN)
+        assert put.status_code == 200, put.text
+        pushed = await s.unsolicited()
+        assert pushed, "the closure reached the subscribed buyer app"
+        (provider,) = pushed[0]["message"]["catalog"]["bpp/providers"]
+        assert provider["id"] == code
+        assert provider["time"]["label"] == "disable"
+        assert provider["locations"][0]["time"]["label"] == "disable"
