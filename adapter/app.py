@@ -26,6 +26,7 @@ from adapter.catalog.push import CatalogPush
 from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
+from adapter.core.context_rules import EdgePolicy
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.metrics import Metrics, metrics_router
@@ -133,6 +134,12 @@ def create_app(
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
+            edge_policy=EdgePolicy(
+                subscriber_id=settings.subscriber_id,
+                subscriber_url=str(settings.subscriber_url),
+                domains=settings.domain_set,
+                clock_skew=timedelta(seconds=settings.clock_skew_seconds),
+            ),
             http=http,
             store=store,
             catalogue=catalogue,
@@ -217,9 +224,10 @@ def create_app(
         summary="Beckn/ONDC retail seller app (BPP) for One District One Product sellers",
         lifespan=lifespan,
     )
+    # The Beckn routes first: routes are matched in order, and they take the most calls.
+    app.include_router(beckn_router(settings.base_path))
     app.include_router(health_router())
     app.include_router(onboarding_router(settings.base_path))
-    app.include_router(beckn_router(settings.base_path))
     app.include_router(admin_router())
     app.include_router(seller_admin_router())
     app.include_router(seller_router())

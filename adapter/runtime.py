@@ -10,6 +10,7 @@ from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.clock import Clock
+from adapter.core.context_rules import EdgePolicy
 from adapter.metrics import Metrics
 from adapter.network.authentication import Authenticator
 from adapter.outbound.order_desk import OrderDesk
@@ -36,6 +37,7 @@ class Runtime:
 
     settings: Settings
     clock: Clock
+    edge_policy: EdgePolicy  # from the settings, built once instead of per request
     http: httpx.AsyncClient
     store: Store
     catalogue: CatalogStore

@@ -6,7 +6,7 @@ implementations pass one contract test suite.
 """
 
 from adapter.coordination.memory import MemoryState
-from adapter.coordination.port import SharedState
+from adapter.coordination.port import Admission, SharedState
 from adapter.coordination.redis_state import RedisState
 
-__all__ = ["MemoryState", "RedisState", "SharedState"]
+__all__ = ["Admission", "MemoryState", "RedisState", "SharedState"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from adapter.coordination.port import Admission
 from adapter.core.clock import Clock
 
 __all__ = ["MemoryState"]
@@ -70,15 +71,31 @@ class MemoryState:
     async def hit(self, key: str, window_seconds: int) -> int:
         """Fixed-window counter."""
         async with self._lock:
+            return self._hit(key, window_seconds, self._now())
+
+    def _hit(self, key: str, window_seconds: int, now: float) -> int:
+        window = int(now // window_seconds)
+        bucket = f"{key}:{window}"
+        current = self._live(bucket, now)
+        count = int(current or b"0") + 1
+        if current is None:
+            self._evict(now)
+        self._values[bucket] = (str(count).encode(), (window + 1) * window_seconds)
+        return count
+
+    async def admit(
+        self, rate_key: str, limit: int, seen_key: str, seen_ttl_seconds: float
+    ) -> Admission:
+        """Rate limit, then set-if-absent, under one lock."""
+        async with self._lock:
             now = self._now()
-            window = int(now // window_seconds)
-            bucket = f"{key}:{window}"
-            current = self._live(bucket, now)
-            count = int(current or b"0") + 1
-            if current is None:
-                self._evict(now)
-            self._values[bucket] = (str(count).encode(), (window + 1) * window_seconds)
-            return count
+            if self._hit(rate_key, 1, now) > limit:
+                return Admission.LIMITED
+            if self._live(seen_key, now) is not None:
+                return Admission.DUPLICATE
+            self._evict(now)
+            self._values[seen_key] = (b"1", now + seen_ttl_seconds)
+            return Admission.FIRST
 
     async def close(self) -> None:
         """Nothing to release."""

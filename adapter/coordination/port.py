@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Protocol
 
-__all__ = ["SharedState"]
+__all__ = ["Admission", "SharedState"]
+
+
+class Admission(StrEnum):
+    """What :meth:`SharedState.admit` decided about one inbound message."""
+
+    FIRST = "first"  # within the sender's rate and not seen before: do the work
+    DUPLICATE = "duplicate"  # within the rate, already seen: ACK, no work
+    LIMITED = "limited"  # over the sender's rate: refused, and not remembered as seen
 
 
 class SharedState(Protocol):
@@ -28,6 +37,18 @@ class SharedState(Protocol):
 
     async def hit(self, key: str, window_seconds: int) -> int:
         """Count one event in the current fixed window of ``key``; return the count so far."""
+        ...
+
+    async def admit(
+        self, rate_key: str, limit: int, seen_key: str, seen_ttl_seconds: float
+    ) -> Admission:
+        """Count one event in the current one-second window of ``rate_key`` and, when the
+        count is within ``limit``, do :meth:`first_seen` on ``seen_key``; one atomic step.
+
+        The inbound edge's rate limit and dedupe in one call (one Redis round trip). An
+        event over the limit is counted but its ``seen_key`` is left alone, so the sender's
+        retry after the limit eases is still new work.
+        """
         ...
 
     async def close(self) -> None:

@@ -5,14 +5,27 @@ from __future__ import annotations
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Final
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapter.coordination.port import Admission
 from adapter.core.clock import Clock
 from adapter.core.errors import SharedStateUnavailable
 
 __all__ = ["RedisState"]
+
+# KEYS: the rate window's bucket, the seen key. ARGV: limit, bucket expiry (s), seen ttl
+# (ms). -1: over the limit (the seen key untouched); 1: first seen; 0: a duplicate.
+_ADMIT: Final = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if count > tonumber(ARGV[1]) then return -1 end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then return 1 end
+return 0
+"""
+_ADMISSIONS: Final = {-1: Admission.LIMITED, 0: Admission.DUPLICATE, 1: Admission.FIRST}
 
 
 class RedisState:
@@ -22,6 +35,8 @@ class RedisState:
         self._redis = client
         self._clock = clock
         self._prefix = prefix
+        # EVALSHA, falling back to EVAL (and loading the script) when Redis lacks it.
+        self._admit = client.register_script(_ADMIT)
 
     @classmethod
     def from_url(cls, url: str, clock: Clock, *, prefix: str = "ondc-seller:") -> RedisState:
@@ -74,6 +89,17 @@ class RedisState:
             pipe.expire(bucket, window_seconds + 1, nx=True)
             count, _ = await pipe.execute()
         return int(count)
+
+    async def admit(
+        self, rate_key: str, limit: int, seen_key: str, seen_ttl_seconds: float
+    ) -> Admission:
+        """Rate limit and ``SET NX PX`` in one server-side script: one round trip, atomic."""
+        window = int(self._clock.now().timestamp())
+        keys = [self._key(f"{rate_key}:{window}"), self._key(seen_key)]
+        ttl_ms = max(1, math.ceil(seen_ttl_seconds * 1000))
+        async with self._redis_call():
+            outcome = await self._admit(keys=keys, args=[limit, 2, ttl_ms])
+        return _ADMISSIONS[int(outcome)]
 
     async def close(self) -> None:
         """Close the connection pool."""

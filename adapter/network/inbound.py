@@ -1,11 +1,16 @@
 """The Beckn endpoints: one route per inbound action, all made by one factory.
 
 For every request: read the raw bytes (refusing bodies over the limit) -> verify
-``Authorization`` (and, on search, ``X-Gateway-Authorization``) on those bytes -> apply the
-sender's rate limit -> parse once with the action's model -> check the context rules ->
-dedupe on (sender, action, message_id) -> record the request and queue its callback in one
-transaction -> ACK. Every failure is a NACK with an ONDC code and a message naming the
+``Authorization`` (and, on search, ``X-Gateway-Authorization``) on those bytes -> parse
+once with the action's model -> check the context rules -> apply the sender's rate limit
+and dedupe on (sender, action, message_id) -> record the request and queue its callback in
+one transaction -> ACK. Every failure is a NACK with an ONDC code and a message naming the
 problem (``adapter.network.nack``), and is kept in the audit log too.
+
+Every verified request counts once against its sender's rate, whether it is accepted or
+refused, and a sender over its rate hears 429 whatever else is wrong with the request. The
+rate limit and the dedupe are one call to the shared state (one Redis round trip); a
+request refused by the rate limit is not remembered as seen, so its retry is new work.
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 import schemas
+from adapter.coordination.port import Admission
 from adapter.core.catalog_inc import incremental_request
-from adapter.core.context_rules import EdgePolicy, check_context
+from adapter.core.context_rules import check_context
 from adapter.core.errors import (
     FeatureNotSupported,
     InternalError,
@@ -49,7 +55,10 @@ INBOUND_ACTIONS: Final = (
 )  # fmt: skip
 # Actions that are recorded and ACKed but answered by no callback.
 _NO_CALLBACK: Final = frozenset({"catalog_rejection"})
-_KEPT_HEADERS: Final = ("authorization", "x-gateway-authorization", "content-type", "user-agent")
+# The request headers kept in the audit log, as ASGI spells them (lower-case bytes).
+_KEPT_HEADERS: Final = frozenset(
+    {b"authorization", b"x-gateway-authorization", b"content-type", b"user-agent"}
+)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -91,8 +100,16 @@ class _Endpoint:
             sender = await runtime.authenticator.authenticate(
                 request.headers, body, gateway_allowed=self.action == "search"
             )
-            await self._rate_limit(runtime, sender)
-            return await self._accept(runtime, request, body, sender, started)
+            try:
+                parsed, ttl, subscription = self._check(runtime, body, sender)
+            except NetworkError:
+                # A refused request counts against its sender too, and a sender over its
+                # rate hears 429 whatever else is wrong.
+                await self._rate_limit(runtime, sender)
+                raise
+            return await self._accept(
+                runtime, request, body, sender, started, parsed, ttl, subscription
+            )
         except NetworkError as error:
             await self._record_rejection(runtime, request, body, sender, error, started)
             runtime.metrics.nacks.labels(self.action, error.code).inc()
@@ -106,9 +123,11 @@ class _Endpoint:
         if await runtime.state.hit(f"rate:{sender.subscriber_id}", 1) > limit:
             raise RateLimited(f"{sender.subscriber_id} is over {limit} requests per second")
 
-    async def _accept(
-        self, runtime: Runtime, request: Request, body: bytes, sender: Sender, started: float
-    ) -> Response:
+    def _check(
+        self, runtime: Runtime, body: bytes, sender: Sender
+    ) -> tuple[schemas.Envelope, timedelta, str | None]:
+        """Parse and check the request: the model, its ttl, and whether it is a catalogue
+        subscription (``start``/``stop``, answered by pushes later) instead of a search."""
         try:
             parsed = schemas.parse(self.model, body)
         except pydantic.ValidationError as exc:
@@ -116,17 +135,12 @@ class _Endpoint:
             raise InvalidRequest(message, path=path) from None
         except ValueError as exc:
             raise InvalidRequest(f"body is not JSON: {exc}") from None
-        now = runtime.clock.now()
-        settings = runtime.settings
-        policy = EdgePolicy(
-            subscriber_id=settings.subscriber_id,
-            subscriber_url=str(settings.subscriber_url),
-            domains=settings.domain_set,
-            clock_skew=timedelta(seconds=settings.clock_skew_seconds),
-        )
-        context = parsed.context
         ttl = check_context(
-            context, action=self.action, sender_id=sender.subscriber_id, now=now, policy=policy
+            parsed.context,
+            action=self.action,
+            sender_id=sender.subscriber_id,
+            now=runtime.clock.now(),
+            policy=runtime.edge_policy,
         )
         if self.action not in REPLIES and self.action not in _NO_CALLBACK:
             raise FeatureNotSupported(f"/{self.action} is not supported by this seller app yet")
@@ -138,13 +152,40 @@ class _Endpoint:
                 raise InvalidRequest(str(exc), path="message.intent.tags") from None
             if incremental is not None and incremental.mode != "pull":
                 subscription = incremental.mode  # answered by pushes later, not a reply
+        return parsed, ttl, subscription
+
+    async def _accept(
+        self,
+        runtime: Runtime,
+        request: Request,
+        body: bytes,
+        sender: Sender,
+        started: float,
+        parsed: schemas.Envelope,
+        ttl: timedelta,
+        subscription: str | None,
+    ) -> Response:
+        settings = runtime.settings
+        context = parsed.context
         dedupe_key = f"dedupe:{sender.subscriber_id}|{self.action}|{context.message_id}"
-        if not await runtime.state.first_seen(dedupe_key, settings.dedupe_window_seconds):
+        admission = await runtime.state.admit(
+            f"rate:{sender.subscriber_id}",
+            settings.rate_limit_per_second,
+            dedupe_key,
+            settings.dedupe_window_seconds,
+        )
+        if admission is Admission.LIMITED:
+            raise RateLimited(
+                f"{sender.subscriber_id} is over {settings.rate_limit_per_second} "
+                "requests per second"
+            )
+        if admission is Admission.DUPLICATE:
             log.info("duplicate %s %s from %s: ACK, no work", self.action, context.message_id,
                      sender.subscriber_id)  # fmt: skip
             return ack_response()
         assert context.bap_uri is not None  # check_context requires both
         assert context.timestamp is not None
+        now = runtime.clock.now()
         job = None
         if self.action not in _NO_CALLBACK and subscription is None:
             job = OutboxJob(
@@ -263,7 +304,13 @@ def _ids(body: bytes) -> tuple[str | None, str | None]:
 
 
 def _headers(request: Request) -> dict[str, str]:
-    return {name: request.headers[name] for name in _KEPT_HEADERS if name in request.headers}
+    # Straight from the ASGI scope: one pass, no header map built for the audit row. A
+    # repeated header keeps its first value, as ``request.headers[name]`` would.
+    kept: dict[str, str] = {}
+    for name, value in request.scope["headers"]:
+        if name in _KEPT_HEADERS:
+            kept.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+    return kept
 
 
 def beckn_router(base_path: str) -> APIRouter:

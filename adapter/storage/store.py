@@ -104,7 +104,9 @@ class Store:
                 if row_id is not None and job is not None:
                     jobs.append(_job_values(row_id, job))
             if jobs:
-                await connection.execute(insert(outbox), jobs)
+                # RETURNING makes this one multi-row INSERT per batch (SQLAlchemy's
+                # "insertmanyvalues") instead of one statement per row.
+                await connection.execute(insert(outbox).returning(outbox.c.id), jobs)
             return outcomes
 
     def _insert_unless_duplicate(self) -> Any:

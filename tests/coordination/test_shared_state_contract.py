@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from adapter.coordination import MemoryState, RedisState, SharedState
+from adapter.coordination import Admission, MemoryState, RedisState, SharedState
 from adapter.core.clock import FixedClock
 from tests.fixtures import REDIS_URL, connect_redis
 
@@ -76,6 +76,42 @@ async def test_hit_starts_again_in_the_next_window(state: SharedState, clock: Fi
     await state.hit("rate:b", 60)
     clock.advance(60)
     assert await state.hit("rate:b", 60) == 1
+
+
+async def test_admit_says_first_then_duplicate(state: SharedState) -> None:
+    assert await state.admit("rate:buyer", 10, "dedupe:m-1", 60) is Admission.FIRST
+    assert await state.admit("rate:buyer", 10, "dedupe:m-1", 60) is Admission.DUPLICATE
+    assert await state.admit("rate:buyer", 10, "dedupe:m-2", 60) is Admission.FIRST
+
+
+async def test_admit_over_the_limit_does_not_remember_the_key(
+    state: SharedState, clock: FixedClock
+) -> None:
+    assert await state.admit("rate:buyer", 1, "dedupe:m-1", 60) is Admission.FIRST
+    assert await state.admit("rate:buyer", 1, "dedupe:m-2", 60) is Admission.LIMITED
+    assert await state.admit("rate:buyer", 1, "dedupe:m-2", 60) is Admission.LIMITED
+    clock.advance(1)  # the next one-second window
+    assert await state.admit("rate:buyer", 1, "dedupe:m-2", 60) is Admission.FIRST
+
+
+async def test_admit_shares_its_rate_window_with_hit(state: SharedState) -> None:
+    await state.hit("rate:buyer", 1)
+    assert await state.admit("rate:buyer", 1, "dedupe:m-1", 60) is Admission.LIMITED
+
+
+async def test_admit_under_concurrency_admits_exactly_one(state: SharedState) -> None:
+    outcomes = await asyncio.gather(
+        *(state.admit("rate:buyer", 1000, "dedupe:race", 60) for _ in range(50))
+    )
+    assert outcomes.count(Admission.FIRST) == 1
+    assert outcomes.count(Admission.DUPLICATE) == 49
+
+
+async def test_admitted_key_expires_after_its_ttl(state: SharedState, clock: FixedClock) -> None:
+    assert await state.admit("rate:buyer", 10, "dedupe:m-1", 0.2) is Admission.FIRST
+    clock.advance(0.3)
+    await asyncio.sleep(0.3)  # Redis expires on its own clock
+    assert await state.admit("rate:buyer", 10, "dedupe:m-1", 0.2) is Admission.FIRST
 
 
 async def test_memory_state_evicts_when_full(clock: FixedClock) -> None:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import signing
-from adapter.coordination import MemoryState, RedisState
+from adapter.coordination import Admission, MemoryState, RedisState
 from adapter.core.clock import FixedClock
 from tests.network.peers import (
     BUYER_ID,
@@ -218,6 +218,32 @@ async def test_sender_over_its_rate_gets_429(tmp_path: Path, clock: FixedClock) 
         assert statuses == [200, 200, 200, 429, 429]
 
 
+async def test_a_rate_limited_message_is_new_work_when_retried_later(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_RATE_LIMIT_PER_SECOND=1) as net:
+        first, second = search_body(clock), search_body(clock)
+        assert (await net.post("search", first, signed(first, clock))).status_code == 200
+        assert (await net.post("search", second, signed(second, clock))).status_code == 429
+        clock.advance(1)
+        assert (await net.post("search", second, signed(second, clock))).status_code == 200
+        assert await net.dispatch() == 2
+
+
+async def test_refused_requests_count_against_the_senders_rate(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_RATE_LIMIT_PER_SECOND=2) as net:
+        statuses = []
+        for domain in ("ONDC:RET11", "ONDC:RET11", "ONDC:RET16"):
+            body = search_body(clock, domain=domain)
+            statuses.append((await net.post("search", body, signed(body, clock))).status_code)
+        assert statuses == [400, 400, 429]
+        body = search_body(clock, domain="ONDC:RET11")
+        response = await net.post("search", body, signed(body, clock))
+        assert response.status_code == 429  # over the rate: 429 before the domain is judged
+
+
 async def test_catalog_rejection_is_acked_and_recorded_without_a_callback(
     tmp_path: Path, clock: FixedClock
 ) -> None:
@@ -340,7 +366,9 @@ async def test_a_refused_request_is_found_by_its_transaction_id(
 
 
 class _BrokenState(MemoryState):
-    async def first_seen(self, key: str, ttl_seconds: float) -> bool:
+    async def admit(
+        self, rate_key: str, limit: int, seen_key: str, seen_ttl_seconds: float
+    ) -> Admission:
         raise RuntimeError("a bug nobody foresaw")
 
 
