@@ -96,7 +96,8 @@ async def test_ack_latency_percentiles_are_nearest_rank_to_a_tenth_of_a_ms(
     database_url: str,
 ) -> None:
     database = Database.connect(database_url)
-    durations = [round(0.37 * (i * 7 % 101) + 1.01, 3)  # no ties at the tenths for i in range(101)]
+    # Three decimals ending in 1: no value lies halfway between two tenths.
+    durations = [round(0.37 * (i * 7 % 101) + 1.01, 3) for i in range(101)]
     rows = [
         {
             "direction": "rejected" if i % 10 == 0 else "in",
