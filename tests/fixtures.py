@@ -20,6 +20,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "ONDC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 REDIS_URL = os.environ.get("ONDC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Where the browser test also saves its screenshot of the dashboard (a path in the
+# repository, such as docs/dashboard.png), when set.
+DASHBOARD_SCREENSHOT = os.environ.get("ONDC_DASHBOARD_SCREENSHOT", "")
 
 
 @cache

@@ -10,19 +10,20 @@ log, the outbox and its delivery attempts. Money is in paise (integers, exact).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, and_, case, func, literal, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Select, case, func, literal, select
 
 from adapter.core.odop import districts
 from adapter.storage.database import Database
+from adapter.storage.order_facts import ist_day
 from adapter.storage.tables import (
     delivery_attempts,
     items,
     messages,
+    order_days,
     order_facts,
     orders,
     outbox,
@@ -47,6 +48,20 @@ _BEFORE_PICKUP: Final = ("Pending", "Packed")
 _ACTIVE: Final = ("Created", "Accepted", "In-progress")
 
 
+def _nearest_rank(histogram: dict[int, int], q: float) -> int | None:
+    """The ``int(q * n)``-th smallest (0-based) of the ``n`` values a histogram counts."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    wanted = min(int(q * total), total - 1)
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen > wanted:
+            return value
+    raise AssertionError("unreachable: the ranks add up to the total")
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     """The period ``[since, until)`` and, for a seller, whose figures."""
@@ -63,12 +78,6 @@ class Reports:
         self._db = database
 
     # -- helpers -------------------------------------------------------------------------
-
-    def _day(self, column: Any) -> ColumnElement[str]:
-        # Days as India sees them (IST, UTC+05:30).
-        if self._db.dialect == "postgresql":
-            return func.to_char(func.timezone("Asia/Kolkata", column), "YYYY-MM-DD")
-        return func.date(column, "+330 minutes")
 
     def _seconds(self, later: Any, earlier: Any) -> Any:
         if self._db.dialect == "postgresql":
@@ -118,19 +127,41 @@ class Reports:
         return {"search": searches, **{k: int(v) for k, v in row._mapping.items()}}
 
     async def timeline(self, scope: Scope) -> list[dict[str, Any]]:
-        """Orders, their value and cancellations by day of confirmation (IST)."""
-        day = self._day(order_facts.c.confirmed_at).label("day")
+        """Orders, their value and cancellations by day of confirmation (IST).
+
+        The days wholly inside the period come from ``order_days``; its first and last
+        days, which it may cover only in part, from ``order_facts``.
+        """
+        first, last = ist_day(scope.since), ist_day(scope.until)
+        d = order_days.c
+        whole = select(
+            d.day,
+            func.sum(d.orders).label("orders"),
+            func.sum(d.value_paise).label("value_paise"),
+            func.sum(d.cancelled).label("cancelled"),
+        ).where(d.day > first, d.day < last)
+        if scope.seller_code is not None:
+            whole = whole.where(d.seller_code == scope.seller_code)
         f = order_facts.c
-        query = self._facts(
+        edges = self._facts(
             select(
-                day,
+                f.day,
                 func.count().filter(f.line_no == 0).label("orders"),
                 func.coalesce(func.sum(f.amount_paise), 0).label("value_paise"),
                 func.count().filter(f.line_no == 0, f.state == "Cancelled").label("cancelled"),
-            ),
+            ).where(f.day.in_(sorted({first, last}))),
             scope,
         )
-        return await self._rows(query.group_by(day).order_by(day))
+        by_day: dict[date, dict[str, Any]] = {}
+        for query in (whole.group_by(d.day), edges.group_by(f.day)):
+            for row in await self._rows(query):
+                by_day[row["day"]] = {
+                    "day": row["day"].isoformat(),
+                    "orders": int(row["orders"]),
+                    "value_paise": int(row["value_paise"]),
+                    "cancelled": int(row["cancelled"]),
+                }
+        return [by_day[day] for day in sorted(by_day)]
 
     async def breakdown(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
         """Orders, value, cancellations, returns and returns to origin by ``by``.
@@ -183,60 +214,42 @@ class Reports:
 
     async def ack_latency(self, scope: Scope) -> list[dict[str, Any]]:
         """Per action of the buyer apps' requests: how many, how many NACKed, and the time
-        to answer (p50, p95, p99, in ms)."""
+        to answer (p50, p95, p99, in ms).
+
+        One pass groups the requests by action, outcome and time to answer to the tenth of
+        a millisecond (the precision shown); each percentile is then the nearest-rank value
+        of that histogram, the same on every backend: the ``int(q * n)``-th smallest time
+        (0-based), to the tenth of a millisecond.
+        """
         m = messages.c
-        window = and_(
-            m.received_at >= scope.since,
-            m.received_at < scope.until,
-            m.direction.in_(("in", "rejected")),
-        )
-        counts = (
-            select(
-                m.action,
-                func.count().label("requests"),
-                func.count().filter(m.direction == "rejected").label("nacks"),
+        tenths = func.round(m.duration_ms * 10).label("tenths")
+        query = (
+            select(m.action, m.direction, tenths, func.count().label("requests"))
+            .where(
+                m.received_at >= scope.since,
+                m.received_at < scope.until,
+                m.direction.in_(("in", "rejected")),
             )
-            .where(window)
-            .group_by(m.action)
-            .order_by(m.action)
+            .group_by(m.action, m.direction, tenths)
         )
-        rows = await self._rows(counts)
-        if self._db.dialect == "postgresql":
-            latencies = await self._rows(
-                select(
-                    m.action,
-                    *(
-                        func.percentile_cont(q)
-                        .within_group(m.duration_ms)
-                        .label(f"p{int(q * 100)}")
-                        for q in (0.5, 0.95, 0.99)
-                    ),
-                )
-                .where(window, m.duration_ms.is_not(None))
-                .group_by(m.action)
-            )
-            by_action = {row.pop("action"): row for row in latencies}
-        else:
-            # SQLite has no percentile function; its stores are small.
-            values: dict[str, list[float]] = {}
-            for row in await self._rows(
-                select(m.action, m.duration_ms)
-                .where(window, m.duration_ms.is_not(None))
-                .order_by(m.action, m.duration_ms)
-            ):
-                values.setdefault(row["action"], []).append(float(row["duration_ms"]))
-            by_action = {
-                action: {
-                    f"p{int(q * 100)}": series[min(int(q * len(series)), len(series) - 1)]
-                    for q in (0.5, 0.95, 0.99)
-                }
-                for action, series in values.items()
-            }
-        for row in rows:
-            found = by_action.get(row["action"], {})
-            for name in ("p50", "p95", "p99"):
-                value = found.get(name)
-                row[f"{name}_ms"] = None if value is None else round(float(value), 1)
+        counts: dict[str, dict[str, int]] = {}
+        histograms: dict[str, dict[int, int]] = {}
+        for row in await self._rows(query):
+            count = counts.setdefault(row["action"], {"requests": 0, "nacks": 0})
+            count["requests"] += row["requests"]
+            if row["direction"] == "rejected":
+                count["nacks"] += row["requests"]
+            if row["tenths"] is not None:
+                histogram = histograms.setdefault(row["action"], {})
+                bucket = int(row["tenths"])
+                histogram[bucket] = histogram.get(bucket, 0) + row["requests"]
+        rows = []
+        for action in sorted(counts):
+            figures: dict[str, Any] = {"action": action, **counts[action]}
+            for q in (0.5, 0.95, 0.99):
+                rank = _nearest_rank(histograms.get(action, {}), q)
+                figures[f"p{int(q * 100)}_ms"] = None if rank is None else rank / 10
+            rows.append(figures)
         return rows
 
     async def callbacks(self, scope: Scope) -> list[dict[str, Any]]:

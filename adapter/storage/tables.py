@@ -20,6 +20,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -48,6 +50,7 @@ __all__ = [
     "locations",
     "messages",
     "metadata",
+    "order_days",
     "order_events",
     "order_facts",
     "orders",
@@ -460,6 +463,9 @@ order_facts = Table(
     Column("quantity", Integer, nullable=False),
     Column("amount_paise", BigInteger, nullable=False),
     Column("confirmed_at", UtcDateTime(), nullable=False),
+    # The day of confirmation as India sees it (IST), stored so that no query computes it
+    # for every row.
+    Column("day", Date, nullable=False),
     Column("state", String(16), nullable=True),
     Column("fulfillment_state", String(32), nullable=True),
     Column("cancel_reason", String(8), nullable=True),
@@ -470,6 +476,28 @@ order_facts = Table(
     Index(None, "confirmed_at"),
     Index(None, "seller_code", "confirmed_at"),
     Index(None, "district", "product", "confirmed_at"),
+    Index(None, "day"),
+    Index(None, "district", "product", "day"),
+)
+
+# ``order_facts`` summed by day, seller, district, ODOP product and buyer app, recomputed
+# for the days a refresh touches: long periods (the timeline, letters of intent) read
+# these few rows instead of every order line.
+order_days = Table(
+    "order_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("seller_code", String(64), nullable=False),
+    Column("district", String(40), nullable=False),
+    Column("product", String(120), nullable=False),
+    Column("bap_id", String(255), nullable=False),
+    Column("orders", Integer, nullable=False),  # orders (first lines) of the group
+    Column("cancelled", Integer, nullable=False),  # of which cancelled
+    Column("value_paise", BigInteger, nullable=False),  # every line's value
+    Column("live_orders", Integer, nullable=False),  # distinct orders not cancelled
+    Column("live_value_paise", BigInteger, nullable=False),  # their lines' value
+    PrimaryKeyConstraint("day", "seller_code", "district", "product", "bap_id"),
+    Index(None, "district", "product", "day"),
 )
 
 # How far a derived table has caught up with its source (``order_facts``: orders'

@@ -1,0 +1,253 @@
+"""The dashboard as a person sees it: headless Chromium (Debian's ``chromium`` driven
+through its ``chromium-driver``) signs in to a real ``ondc-seller serve`` process holding
+orders a buyer app placed over signed HTTP, reads the figures off the page, switches to
+Hindi and downloads a CSV export.
+
+``scripts/services`` installs both packages when they are missing; this test never skips.
+Set ``ONDC_DASHBOARD_SCREENSHOT=docs/dashboard.png`` to refresh the screenshot in the docs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import shutil
+import sqlite3
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from adapter.sandbox.flows import FlowPlayer
+from tests.e2e.network import Network, network
+from tests.e2e.processes import run_cli
+from tests.fixtures import DASHBOARD_SCREENSHOT, REPO_ROOT
+
+pytestmark = pytest.mark.e2e
+
+CATALOGUE = REPO_ROOT / "config" / "demo" / "odop-catalogue.json"
+DEMO = orjson.loads(CATALOGUE.read_bytes())
+ADMIN_KEY = "admin-key-for-tests-0123456789"
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+# (district, item index, pieces, cancelled by the seller)
+ORDERS = (
+    ("Kinnaur", 0, 2, False),
+    ("Kangra", 0, 3, False),
+    ("Kangra", 0, 1, True),
+    ("Kullu", 1, 1, False),
+)
+
+
+def _binary(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: run scripts/services (it installs Debian's package)")
+    return found
+
+
+def _entry(district: str) -> dict[str, Any]:
+    return next(s for s in DEMO["sellers"] if s["seller"]["district"] == district)
+
+
+async def _place_orders(net: Network) -> None:
+    """Each order through select, init and confirm, signed by the sandbox buyer app; the
+    seller cancels one through the seller API."""
+    port = net.adapter.port
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=15.0) as http:
+        for district, index, pieces, cancel in ORDERS:
+            entry = _entry(district)
+            code = entry["seller"]["code"]
+            made = await http.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=ADMIN)
+            assert made.status_code == 201, made.text
+            seller = {"Authorization": f"Bearer {made.json()['api_key']}"}
+
+            async def act(
+                order_id: str, action: str, body: dict[str, Any] | None, seller: Any = seller
+            ) -> httpx.Response:
+                return await http.post(
+                    f"/seller/v1/orders/{order_id}/{action}", json=body, headers=seller
+                )
+
+            async def stock(sku: str, count: int) -> None:
+                raise AssertionError("no flow here changes stock")
+
+            player = FlowPlayer(
+                buyer=net.buyer,
+                http=net.http,
+                adapter_url=net.adapter.url,
+                seller_uri=net.adapter.url,
+                buyer_url=net.buyer_server.url,
+                seller_id="seller.odop.example",
+                seller_act=act,
+                seller_stock=stock,
+            )
+            player.buyer_near(entry)
+            logs: dict[str, Any] = {}
+            transaction = f"tx-{district}-{index}-{pieces}-{cancel}"
+            item = entry["items"][index]
+            order_id = await player.order(
+                logs, entry, item, transaction_id=transaction, count=pieces
+            )
+            if cancel:
+                cancelled = await act(order_id, "cancel", {"reason": "002"})
+                assert cancelled.status_code == 200, cancelled.text
+
+
+def _stored_figures(database: Path) -> dict[str, tuple[int, Decimal, int]]:
+    """Orders, value of the items (cancelled orders excluded) and cancellations by the
+    sellers' district, read straight from the adapter's store."""
+    figures: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal("0.00"), 0])
+    with sqlite3.connect(database) as store:
+        homes = {
+            code: orjson.loads(record)["district"]
+            for code, record in store.execute("SELECT code, record FROM sellers")
+        }
+        rows = store.execute(
+            "SELECT seller_code, state, document FROM orders WHERE confirmed_at IS NOT NULL"
+        ).fetchall()
+    for seller_code, state, document in rows:
+        entry = figures[homes[seller_code]]
+        entry[0] += 1
+        if state == "Cancelled":
+            entry[2] += 1
+            continue
+        for line in orjson.loads(document)["quote"]["breakup"]:
+            if line["@ondc/org/title_type"] == "item":
+                entry[1] += Decimal(line["price"]["value"])
+    return {district: (o, v, c) for district, (o, v, c) in figures.items()}
+
+
+def _table(driver: WebDriver, table_id: str) -> list[dict[str, str]]:
+    """The rows of one table on the page, as the text a person reads, by column key."""
+    section = driver.find_element(By.ID, f"table-{table_id}")
+    return [
+        {
+            cell.get_attribute("data-col") or "": cell.text
+            for cell in row.find_elements(By.TAG_NAME, "td")
+        }
+        for row in section.find_elements(By.CSS_SELECTOR, "tbody tr")
+    ]
+
+
+def _rupees(shown: str) -> Decimal:
+    return Decimal(shown.replace(",", ""))
+
+
+def _chromium(downloads: Path, profile: Path, log: Path) -> WebDriver:
+    options = webdriver.ChromeOptions()
+    options.binary_location = _binary("chromium")
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",  # CI runs as root
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,1500",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(argument)
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    )
+    service = Service(executable_path=_binary("chromedriver"), log_output=str(log))
+    return webdriver.Chrome(options=options, service=service)
+
+
+def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
+    """What a person signing in with ``token`` sees: the figures in English, the Hindi
+    page's labels, the CSV export they download, and a screenshot."""
+    downloads = work / "downloads"
+    downloads.mkdir()
+    driver = _chromium(downloads, work / "profile", work / "chromedriver.log")
+    seen: dict[str, Any] = {}
+    try:
+        driver.implicitly_wait(5)
+        driver.get(f"{base}/dashboard")  # not signed in: sent to the sign-in form
+        assert driver.current_url.startswith(f"{base}/dashboard/login")
+        driver.find_element(By.ID, "token").send_keys(token)
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        driver.find_element(By.ID, "table-by_district")
+        seen["title"] = driver.title
+        seen["who"] = driver.find_element(By.ID, "who").text
+        seen["by_district"] = _table(driver, "by_district")
+        seen["charts"] = len(driver.find_elements(By.CSS_SELECTOR, "svg"))
+        seen["screenshot"] = driver.get_screenshot_as_png()
+
+        driver.find_element(By.ID, "language").click()
+        driver.find_element(By.CSS_SELECTOR, "html[lang=hi]")
+        seen["title_hi"] = driver.find_element(By.TAG_NAME, "h1").text
+        section = driver.find_element(By.ID, "table-by_district")
+        seen["heading_hi"] = section.find_element(By.TAG_NAME, "h3").text
+        seen["labels_hi"] = [th.text for th in section.find_elements(By.TAG_NAME, "th")]
+        seen["by_district_hi"] = _table(driver, "by_district")
+        section.find_element(By.PARTIAL_LINK_TEXT, "CSV").click()
+        exported = downloads / "odop-by_district-hi.csv"
+        deadline = time.monotonic() + 15
+        while not exported.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert exported.exists(), f"no download: {sorted(p.name for p in downloads.iterdir())}"
+        seen["csv"] = exported.read_bytes()
+    finally:
+        driver.quit()
+    return seen
+
+
+async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path: Path) -> None:
+    async with network(tmp_path) as net:
+        env = net.adapter.env
+        imported = await asyncio.to_thread(run_cli, "catalog", "import", str(CATALOGUE), env=env)
+        assert imported.returncode == 0, imported.stdout + imported.stderr
+        await _place_orders(net)
+        base = f"http://127.0.0.1:{net.adapter.port}"
+        made = await net.http.post(
+            f"{base}/admin/v1/dashboard/credentials",
+            json={"role": "viewer", "label": "Industries Department"},
+            headers=ADMIN,
+        )
+        assert made.status_code == 201, made.text
+        seen = await asyncio.to_thread(_browse, base, made.json()["token"], tmp_path)
+
+    stored = _stored_figures(tmp_path / "adapter.db")
+    assert sorted(stored) == ["Kangra", "Kinnaur", "Kullu"]
+    assert stored["Kangra"][0] == 2
+    assert stored["Kangra"][2] == 1
+
+    assert seen["title"] == "ODOP order flow: Himachal Pradesh"
+    assert seen["who"] == "Signed in as department viewer"
+    assert seen["charts"] >= 2
+    shown = {
+        row["district"]: (int(row["orders"]), _rupees(row["value"]), int(row["cancelled"]))
+        for row in seen["by_district"]
+    }
+    assert shown == stored
+
+    assert seen["title_hi"] == "ओडीओपी ऑर्डर प्रवाह: हिमाचल प्रदेश"
+    assert seen["heading_hi"] == "ज़िले के अनुसार"
+    assert seen["labels_hi"][:3] == ["ज़िला", "ऑर्डर", "मूल्य (₹)"]
+    districts_hi = {row["district"] for row in seen["by_district_hi"]}
+    assert districts_hi == {"कांगड़ा", "किन्नौर", "कुल्लू"}
+
+    raw: bytes = seen["csv"]
+    assert raw.startswith(b"\xef\xbb\xbf")
+    exported = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert exported[0][:3] == ["ज़िला", "ऑर्डर", "मूल्य (₹)"]
+    assert {r[0]: (int(r[1]), Decimal(r[2]), int(r[3])) for r in exported[1:]} == {
+        {"Kangra": "कांगड़ा", "Kinnaur": "किन्नौर", "Kullu": "कुल्लू"}[d]: figures
+        for d, figures in stored.items()
+    }
+
+    png: bytes = seen["screenshot"]
+    assert png.startswith(b"\x89PNG")
+    (tmp_path / "dashboard.png").write_bytes(png)
+    if DASHBOARD_SCREENSHOT:
+        (REPO_ROOT / DASHBOARD_SCREENSHOT).write_bytes(png)

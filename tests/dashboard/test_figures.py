@@ -1,0 +1,123 @@
+"""Figures read from the day sums and histograms equal the same figures counted row by row,
+on each backend, including periods and letters that begin in the middle of an IST day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert
+
+from adapter.storage import Database
+from adapter.storage.letters import LettersOfIntent
+from adapter.storage.order_facts import OrderFacts, ist_day
+from adapter.storage.reports import Reports, Scope
+from adapter.storage.tables import messages, order_facts
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def _fact(pk: int, line: int, at: datetime, *, cancelled: bool = False, bap: str = "a") -> Any:
+    return {
+        "order_pk": pk,
+        "line_no": line,
+        "seller_code": "odop-kullu",
+        "district": "Kullu",
+        "product": "Kullu Shawl",
+        "gi_tag": None,
+        "sku": f"s{line}",
+        "bap_id": bap,
+        "quantity": 1,
+        "amount_paise": 1000 * pk + line,
+        "confirmed_at": at,
+        "day": ist_day(at),
+        "state": "Cancelled" if cancelled else "Accepted",
+        "fulfillment_state": "Pending",
+        "returned": False,
+        "order_updated_at": at,
+    }
+
+
+async def test_timeline_and_letters_from_day_sums_match_the_facts(database_url: str) -> None:
+    database = Database.connect(database_url)
+    # Orders every 7 hours for ten days, some of two lines, some cancelled, two buyer apps.
+    facts = []
+    for pk in range(1, 35):
+        at = NOW - timedelta(hours=7 * pk)
+        facts.append(_fact(pk, 0, at, cancelled=pk % 5 == 0, bap="a" if pk % 2 else "b"))
+        if pk % 3 == 0:
+            facts.append(_fact(pk, 1, at, cancelled=pk % 5 == 0, bap="a" if pk % 2 else "b"))
+    async with database.transaction() as connection:
+        await connection.execute(insert(order_facts), facts)
+        await connection.execute(OrderFacts(database)._sum_days({f["day"] for f in facts}))
+    since = NOW - timedelta(days=6, hours=3)  # in the middle of an IST day
+    timeline = await Reports(database).timeline(Scope(since, NOW + timedelta(seconds=1)))
+    expected: dict[str, dict[str, Any]] = {}
+    for f in facts:
+        if f["confirmed_at"] < since:
+            continue
+        day = expected.setdefault(
+            f["day"].isoformat(),
+            {"day": f["day"].isoformat(), "orders": 0, "value_paise": 0, "cancelled": 0},
+        )
+        day["orders"] += f["line_no"] == 0
+        day["value_paise"] += f["amount_paise"]
+        day["cancelled"] += f["line_no"] == 0 and f["state"] == "Cancelled"
+    assert timeline == [expected[d] for d in sorted(expected)]
+
+    letters = LettersOfIntent(database)
+    signed = NOW - timedelta(days=4, hours=5)
+    for buyer_app in (None, "b"):
+        await letters.add(
+            buyer="Himalayan Stores",
+            buyer_app_id=buyer_app,
+            product="Kullu Shawl",
+            district="Kullu",
+            value_paise=100,
+            signed_on=signed,
+            meet=None,
+            now=NOW,
+        )
+    register = {r["buyer_app_id"]: r for r in await letters.register()}
+    for buyer_app, row in register.items():
+        matched = [
+            f
+            for f in facts
+            if f["confirmed_at"] >= signed
+            and f["state"] != "Cancelled"
+            and buyer_app in (None, f["bap_id"])
+        ]
+        assert row["orders"] == len({f["order_pk"] for f in matched}) > 0
+        assert row["realised_paise"] == sum(f["amount_paise"] for f in matched)
+    await database.dispose()
+
+
+async def test_ack_latency_percentiles_are_nearest_rank_to_a_tenth_of_a_ms(
+    database_url: str,
+) -> None:
+    database = Database.connect(database_url)
+    # Three decimals ending in 1: no value lies halfway between two tenths.
+    durations = [round(0.37 * (i * 7 % 101) + 1.01, 3) for i in range(101)]
+    rows = [
+        {
+            "direction": "rejected" if i % 10 == 0 else "in",
+            "action": "select",
+            "peer_id": "buyer.example",
+            "message_id": f"m{i}",
+            "received_at": NOW - timedelta(minutes=i),
+            "headers": {},
+            "body": b"",
+            "verification": "ok",
+            "duration_ms": duration,
+        }
+        for i, duration in enumerate(durations)
+    ]
+    async with database.transaction() as connection:
+        await connection.execute(insert(messages), rows)
+    [figures] = await Reports(database).ack_latency(Scope(NOW - timedelta(days=1), NOW))
+    ranked = sorted(round(d * 10) / 10 for d in durations[1:])  # the first is at NOW: outside
+    assert figures["requests"] == 100
+    assert figures["nacks"] == 10
+    for q in (50, 95, 99):
+        assert figures[f"p{q}_ms"] == ranked[min(q * len(ranked) // 100, len(ranked) - 1)]
+    await database.dispose()
