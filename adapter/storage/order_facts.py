@@ -54,6 +54,11 @@ def _paise(value: Any) -> int:
         return 0
 
 
+# The delivery, and the fulfilments that take pieces off it: a cancel (whole or part) and
+# a return to origin (adapter.core.order_replies / order_updates name them so).
+_ORDERED_ON = frozenset({"1", "C1", "C2", "R1"})
+
+
 def _lines(document: dict[str, Any]) -> list[tuple[str, int, int]]:
     """(SKU, quantity, amount in paise) of each item line of an order document."""
     amounts: dict[str, int] = {}
@@ -61,12 +66,17 @@ def _lines(document: dict[str, Any]) -> list[tuple[str, int, int]]:
         if line.get("@ondc/org/title_type") == "item":
             sku = str(line.get("@ondc/org/item_id", ""))
             amounts[sku] = amounts.get(sku, 0) + _paise(line.get("price", {}).get("value", 0))
-    result = []
+    # One line per SKU, as ordered: what is still on the delivery plus what a cancellation
+    # or a return to origin moved off it (a cancelled order shows its lines twice: at 0 on
+    # the delivery and with their count on the Cancel fulfilment). Lines on a buyer's
+    # Return fulfilment are a copy of delivered pieces and are not counted again.
+    counts: dict[str, int] = {}
     for item in document.get("items", []):
+        if str(item.get("fulfillment_id", "1")) not in _ORDERED_ON:
+            continue
         sku = str(item.get("id", ""))
-        count = int(item.get("quantity", {}).get("count", 0))
-        result.append((sku, count, amounts.pop(sku, 0)))
-    return result
+        counts[sku] = counts.get(sku, 0) + int(item.get("quantity", {}).get("count", 0))
+    return [(sku, count, amounts.pop(sku, 0)) for sku, count in counts.items()]
 
 
 class OrderFacts:

@@ -121,3 +121,32 @@ async def test_ack_latency_percentiles_are_nearest_rank_to_a_tenth_of_a_ms(
     for q in (50, 95, 99):
         assert figures[f"p{q}_ms"] == ranked[min(q * len(ranked) // 100, len(ranked) - 1)]
     await database.dispose()
+
+
+def test_a_cancelled_order_is_one_line_per_item_with_its_ordered_count() -> None:
+    from adapter.storage.order_facts import _lines
+
+    cancelled = {
+        "quote": {
+            "breakup": [
+                {
+                    "@ondc/org/title_type": "item",
+                    "@ondc/org/item_id": "tea",
+                    "price": {"value": "700.00"},
+                }
+            ]
+        },
+        "items": [
+            {"id": "tea", "fulfillment_id": "1", "quantity": {"count": 0}},
+            {"id": "tea", "fulfillment_id": "C1", "quantity": {"count": 2}},
+        ],
+    }
+    assert _lines(cancelled) == [("tea", 2, 70000)]
+    returned = {
+        "quote": cancelled["quote"],
+        "items": [
+            {"id": "tea", "fulfillment_id": "1", "quantity": {"count": 2}},
+            {"id": "tea", "fulfillment_id": "R-QC-1", "quantity": {"count": 1}},
+        ],
+    }
+    assert _lines(returned) == [("tea", 2, 70000)]
