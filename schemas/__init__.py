@@ -26,7 +26,7 @@ from schemas._ack import (
 from schemas._actions import ACTIONS, PAYLOAD_MODELS, Action, ActionSpec
 from schemas._base import Count, DecimalValue, Flag, StrictModel, TagValue, WireModel
 from schemas._catalog import Catalog, Category, Credential, Intent, Offer, Provider
-from schemas._codec import dump, parse
+from schemas._codec import Prebuilt, dump, parse
 from schemas._context import Context
 from schemas._descriptor import Descriptor, MediaFile, Tag, TagGroup, find_tag_group
 from schemas._fulfillment import (
@@ -209,6 +209,7 @@ __all__ = [
     "Payment",
     "PaymentParams",
     "Person",
+    "Prebuilt",
     "PrepackagedFood",
     "Price",
     "Provider",

@@ -3,17 +3,20 @@
 Parse the raw bytes once, after the signature over exactly those bytes has been verified;
 serialise once, then sign and send exactly those bytes (``content=body``, never ``json=``).
 ``dump`` writes UTF-8 as is: a rupee sign or Devanagari name is never ``\\u``-escaped, so
-the bytes we sign are the bytes the peer verifies.
+the bytes we sign are the bytes the peer verifies. It writes models, and ``Prebuilt``
+callbacks whose message we built as plain JSON data.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel
 
 from schemas._base import WireModel
+from schemas._context import Context
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -29,15 +32,39 @@ def parse(model: type[ModelT], raw: bytes) -> ModelT:
     return model.model_validate_json(raw, by_alias=True, by_name=False)
 
 
-def dump(model: BaseModel) -> bytes:
-    """Serialise a model to the bytes to sign and send: orjson, once.
+@dataclass(frozen=True, slots=True)
+class Prebuilt:
+    """A callback of our own whose ``message`` is already wire JSON data: ``{"context":
+    ..., "message": ...}`` once dumped.
+
+    For large answers built from data the adapter already holds in wire form (the
+    ``/on_search`` catalogue, whose providers and items the catalogue transform writes as
+    ONDC retail 1.2.0 JSON): validating a model per provider, item and tag only to dump it
+    again costs several times the rest of the answer. Only what we send is built this way;
+    what peers send is always parsed into models. ``message`` is written as given, keys in
+    their order, so whoever builds one owes a test that it equals the model-built body.
+    """
+
+    context: Context
+    message: dict[str, Any]
+
+
+def dump(body: BaseModel | Prebuilt) -> bytes:
+    """Serialise a model (or a ``Prebuilt`` callback) to the bytes to sign and send:
+    orjson, once.
 
     Wire aliases are used and fields never set stay absent (``exclude_unset``): a parsed
     body dumps to the JSON value it was parsed from, and a built one contains exactly what
     was given. Non-ASCII text is written as raw UTF-8.
     """
+    if isinstance(body, Prebuilt):
+        return orjson.dumps({"context": _data(body.context), "message": body.message})
+    return orjson.dumps(_data(body))
+
+
+def _data(model: BaseModel) -> Any:
     data = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    return orjson.dumps(_in_wire_order(model, data))
+    return _in_wire_order(model, data)
 
 
 def _in_wire_order(model: Any, data: Any) -> Any:

@@ -5,17 +5,23 @@ name matches English and Hindi names, case- and accent-insensitively, on partial
 category or provider in the intent narrows it. Providers are returned with only their
 matching items. Sellers here ship pan-India or within a radius; a radius seller is offered
 only when the buyer's city is its own.
+
+Providers are answered as the wire JSON the catalogue transform writes, not as models: an
+answer of a few hundred items would otherwise spend most of its time building, validating
+and dumping a model per provider, item and tag (``schemas.Prebuilt``; a test holds the two
+ways to the same bytes).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 import schemas
 from adapter.core.catalog_inc import incremental_request
 from adapter.storage.catalog import CatalogStore, Listing
-from catalog_sync.transform import matches, normalise, provider_payload, serves
+from catalog_sync.transform import normalise, provider_payload, serves
 
 __all__ = ["SqlCatalog"]
 
@@ -47,8 +53,9 @@ class SqlCatalog:
 
     async def providers_for(
         self, search: schemas.SearchRequest, *, now: datetime
-    ) -> list[schemas.Provider]:
-        """Providers with their matching items for this search."""
+    ) -> list[dict[str, Any]]:
+        """Providers with their matching items for this search, as ``bpp/providers``
+        entries."""
         intent = search.message.intent if search.message else None
         name = ""
         category: str | None = None
@@ -77,20 +84,21 @@ class SqlCatalog:
                 changed_between=(incremental.start, incremental.end),
             )
         else:
+            # The store matches every word of the name against the items' searchable text
+            # (catalog_sync.transform.matches, in SQL), so only the category is left to check.
             candidates = await self._store.listings(
                 domain=search.context.domain, words=normalise(name).split()
             )
+        wanted_category = normalise(category) if category is not None else None
         for listing in candidates:
             seller, _, item = listing
             if provider_id is not None and seller.code != provider_id:
                 continue
-            if not _serves(listing, search.context.city, gps, pincode):
+            if wanted_category is not None and normalise(item.category_id) != wanted_category:
                 continue
-            if matches(item, name, category=category):
+            if _serves(listing, search.context.city, gps, pincode):
                 grouped[seller.code].append(listing)
-        providers = []
-        for group in grouped.values():
-            seller, location, _ = group[0]
-            payload = provider_payload(seller, location, [item for _, _, item in group], now=now)
-            providers.append(schemas.Provider.model_validate(payload))
-        return providers
+        return [
+            provider_payload(group[0][0], group[0][1], [item for _, _, item in group], now=now)
+            for group in grouped.values()
+        ]

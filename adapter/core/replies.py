@@ -1,10 +1,11 @@
 """What we answer to each request: the callback's body, built without I/O (pure).
 
 One table maps an inbound action to its reply builder. A builder takes the parsed request,
-the time and the ports it reads (the catalogue, the order book), and returns the callback model; the
-dispatcher serialises it once, signs those bytes and sends them. The callback's context
-repeats the request's ``transaction_id`` and ``message_id`` (ONDC retail 1.2.0 context
-rules) and names us as ``bpp_id``/``bpp_uri``.
+the time and the ports it reads (the catalogue, the order book), and returns the callback
+model (or, for ``/on_search``, a ``schemas.Prebuilt`` whose catalogue is already wire JSON);
+the dispatcher serialises it once with ``schemas.dump``, signs those bytes and sends them.
+The callback's context repeats the request's ``transaction_id`` and ``message_id`` (ONDC
+retail 1.2.0 context rules) and names us as ``bpp_id``/``bpp_uri``.
 
 Actions whose business logic is not in the table are refused at the edge with NACK 40001
 (feature not supported) rather than ACKed and left unanswered.
@@ -28,6 +29,7 @@ __all__ = [
     "OrderBook",
     "OrderPolicy",
     "callback_context",
+    "on_search_catalog",
     "reply_to",
 ]
 
@@ -37,8 +39,9 @@ class CatalogPort(Protocol):
 
     async def providers_for(
         self, search: schemas.SearchRequest, *, now: datetime
-    ) -> list[schemas.Provider]:
-        """Providers, with only their matching items, for this search."""
+    ) -> list[dict[str, Any]]:
+        """Providers, with only their matching items, for this search: ``bpp/providers``
+        entries as wire JSON (``catalog_sync.transform.provider_payload``)."""
         ...
 
 
@@ -47,36 +50,36 @@ class EmptyCatalog:
 
     async def providers_for(
         self, search: schemas.SearchRequest, *, now: datetime
-    ) -> list[schemas.Provider]:
+    ) -> list[dict[str, Any]]:
         """Nothing matches an empty catalogue."""
         return []
 
 
+def on_search_catalog(identity: Identity, providers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``/on_search`` ``message.catalog`` (ONDC retail 1.2.0) as wire JSON: our
+    descriptor, as a marketplace (MSN) fronting many sellers (on_confirm says the same),
+    and the providers."""
+    descriptor = {
+        "name": identity.name,
+        "tags": [{"code": "bpp_terms", "list": [{"code": "np_type", "value": "MSN"}]}],
+    }
+    return {"bpp/descriptor": descriptor, "bpp/providers": providers}
+
+
 async def _on_search(
     request: schemas.Envelope, *, identity: Identity, now: datetime, catalog: CatalogPort, **_: Any
-) -> schemas.Envelope:
+) -> schemas.Prebuilt:
     assert isinstance(request, schemas.SearchRequest)
     providers = await catalog.providers_for(request, now=now)
-    return schemas.OnSearchCallback(
+    # Built as JSON, not models: see schemas.Prebuilt. The catalogue's providers come from
+    # the catalogue transform, whose output tests validate against schemas.Provider.
+    return schemas.Prebuilt(
         context=callback_context(request.context, action="on_search", identity=identity, now=now),
-        message=schemas.OnSearchMessage(
-            catalog=schemas.Catalog(
-                descriptor=schemas.Descriptor(
-                    name=identity.name,
-                    # A marketplace (MSN) fronting many sellers; on_confirm says the same.
-                    tags=[
-                        schemas.TagGroup(
-                            code="bpp_terms", list=[schemas.Tag(code="np_type", value="MSN")]
-                        )
-                    ],
-                ),
-                providers=providers,
-            )
-        ),
+        message={"catalog": on_search_catalog(identity, providers)},
     )
 
 
-ReplyBuilder = Callable[..., Awaitable[schemas.Envelope]]
+ReplyBuilder = Callable[..., Awaitable[schemas.Envelope | schemas.Prebuilt]]
 
 REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
     {"search": _on_search, **ORDER_REPLIES}
@@ -92,7 +95,7 @@ async def reply_to(
     catalog: CatalogPort,
     orders: OrderBook,
     policy: OrderPolicy,
-) -> schemas.Envelope:
+) -> schemas.Envelope | schemas.Prebuilt:
     """The callback answering ``request``."""
     builder = REPLIES[request.context.action]
     return await builder(

@@ -13,7 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import literal_column, select, text, update
+import orjson
+from sqlalchemy import Text, cast, literal_column, select, text, update
 
 from adapter.storage.database import Database
 from adapter.storage.tables import (
@@ -171,8 +172,17 @@ class CatalogStore:
                 .subquery("hits")
             )
             source = hits.join(items, items.c.id == hits.c.id)
+        # Records come as JSON text, decoded here: a seller's and its location's once per
+        # query, however many of their items match (a large answer repeats them per row).
         query = (
-            select(sellers.c.record, locations.c.record, items.c.record, items.c.available)
+            select(
+                items.c.seller_id,
+                cast(sellers.c.record, Text),
+                items.c.location_id,
+                cast(locations.c.record, Text),
+                cast(items.c.record, Text),
+                items.c.available,
+            )
             .select_from(
                 source.join(sellers, items.c.seller_id == sellers.c.id).join(
                     locations, items.c.location_id == locations.c.id
@@ -193,15 +203,22 @@ class CatalogStore:
         for word in wanted:
             query = query.where(items.c.search_text.like(_like(word), escape="\\"))
         async with self._db.engine.connect() as connection:
-            rows = await connection.execute(query)
-            return [
-                (
-                    SellerRecord(**seller),
-                    LocationRecord(**{**location, "serviceability": location["serviceability"]}),
-                    _item({**item, "available": available}),
-                )
-                for seller, location, item, available in rows
-            ]
+            rows = (await connection.execute(query)).all()
+        seen_sellers: dict[int, SellerRecord] = {}
+        seen_locations: dict[int, LocationRecord] = {}
+        found: list[Listing] = []
+        for seller_id, seller_json, location_id, location_json, item_json, available in rows:
+            seller = seen_sellers.get(seller_id)
+            if seller is None:
+                seller = seen_sellers[seller_id] = SellerRecord(**orjson.loads(seller_json))
+            location = seen_locations.get(location_id)
+            if location is None:
+                location = LocationRecord(**orjson.loads(location_json))
+                seen_locations[location_id] = location
+            found.append(
+                (seller, location, _item({**orjson.loads(item_json), "available": available}))
+            )
+        return found
 
     async def seller(self, code: str) -> tuple[SellerRecord, LocationRecord] | None:
         """A seller and its (first) location."""

@@ -31,9 +31,10 @@ import schemas
 import signing
 from adapter.catalog import SqlCatalog
 from adapter.catalog.importer import import_catalogue
-from adapter.core.replies import Identity, reply_to
+from adapter.core.replies import Identity, OrderPolicy, reply_to
 from adapter.storage import Database, upgrade
 from adapter.storage.catalog import CatalogStore
+from adapter.storage.orders import OrderStore
 from catalog_sync.transform import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,18 +81,22 @@ def search_body(words: str, domain: str) -> bytes:
     })  # fmt: skip
 
 
-async def answer(catalog: SqlCatalog, words: str, domain: str, now: datetime) -> tuple[float, int]:
+async def answer(
+    catalog: SqlCatalog, orders: OrderStore, words: str, domain: str, now: datetime
+) -> tuple[float, int]:
     """One search to a signed on_search body: seconds taken and items answered."""
     identity = Identity("seller.bench.example", "https://seller.bench.example/ondc")
     signer = signing.Signer("seller.bench.example", "k1", KEY)
     request = schemas.parse(schemas.SearchRequest, search_body(words, domain))
     started = time.perf_counter()
-    reply = await reply_to(request, identity=identity, now=now, catalog=catalog)
+    reply = await reply_to(
+        request, identity=identity, now=now, catalog=catalog, orders=orders, policy=OrderPolicy()
+    )
     payload = schemas.dump(reply)
     signer.sign(payload, created=1, expires=2)
     took = time.perf_counter() - started
-    providers = reply.message.catalog.providers if reply.message and reply.message.catalog else []  # type: ignore[union-attr]
-    return took, sum(len(p.items or []) for p in providers or [])
+    providers = orjson.loads(payload)["message"]["catalog"]["bpp/providers"]
+    return took, sum(len(p.get("items", [])) for p in providers)
 
 
 def memory() -> tuple[float, float]:
@@ -109,11 +114,12 @@ async def serve_only(url: str, queries_file: str) -> None:
     """The serving process: open the store, answer every search, print its memory as JSON."""
     database = Database.connect(url)
     catalog = SqlCatalog(CatalogStore(database))
+    orders = OrderStore(database)
     now = datetime.now(UTC)
     queries = orjson.loads(await asyncio.to_thread(Path(queries_file).read_bytes))
     before, _ = memory()
     for words, domain in queries:
-        await answer(catalog, words, domain, now)
+        await answer(catalog, orders, words, domain, now)
     rss, peak = memory()
     await database.dispose()
     print(
@@ -170,11 +176,12 @@ async def main() -> None:
     gc.collect()
     gc.freeze()
     catalog = SqlCatalog(store)
+    orders = OrderStore(database)
     ours: list[float] = []
     bare: list[float] = []
     matched: list[int] = []
     for words, domain in queries:
-        took, count = await answer(catalog, words, domain, now)
+        took, count = await answer(catalog, orders, words, domain, now)
         ours.append(took)
         matched.append(count)
         started = time.perf_counter()

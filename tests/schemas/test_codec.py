@@ -206,3 +206,13 @@ def test_a_model_built_in_code_dumps_only_what_was_given_under_wire_names() -> N
             }
         ],
     }
+
+
+def test_a_prebuilt_callback_dumps_its_context_as_received_and_its_message_as_given() -> None:
+    context = schemas.parse(schemas.Context, orjson.dumps(dict(reversed(CONTEXT.items()))))
+    message = {"catalog": {"bpp/providers": [{"id": "P1", "descriptor": {"name": "चंबा रुमाल ₹"}}]}}
+
+    raw = schemas.dump(schemas.Prebuilt(context=context, message=message))
+
+    assert raw == orjson.dumps({"context": dict(reversed(CONTEXT.items())), "message": message})
+    assert "चंबा रुमाल ₹".encode() in raw  # raw UTF-8, not \u escapes
