@@ -95,6 +95,9 @@ class ItemRecord:
     gi_tag: str | None = None
     odop_district: str | None = None
     statutory: dict[str, Any] = field(default_factory=dict)
+    # Variants: items of one product that differ only in colour, size or pack (ONDC
+    # ``parent_item_id``) share a group id, unique within the seller.
+    variant_group: str | None = None
     # ONDC item attributes of the category (gender, colour, size, brand, fabric ...), sent
     # in the item's ``attribute`` tag group; see catalog_sync.taxonomy for what is required.
     attributes: dict[str, str] = field(default_factory=dict)

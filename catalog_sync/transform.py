@@ -45,6 +45,8 @@ __all__ = [
     "provider_payload",
     "searchable_text",
     "serves",
+    "variant_attributes",
+    "variant_key",
 ]
 
 _SPACES: Final = re.compile(r"\s+")
@@ -100,6 +102,22 @@ _DEFAULT_VARIANT_ATTRIBUTES: Final = ("item.tags.attribute.colour",)
 _ALL_DAY: Final = ("0000", "2359")
 
 
+def variant_attributes(domain: str) -> tuple[str, ...]:
+    """What a domain's variants differ by, as ONDC names it (``item.tags.attribute.colour``)."""
+    return _VARIANT_ATTRIBUTES.get(domain, _DEFAULT_VARIANT_ATTRIBUTES)
+
+
+def variant_key(item: ItemRecord) -> tuple[str, ...]:
+    """The values that tell an item from the other variants of its group."""
+    values = []
+    for path in variant_attributes(item.domain):
+        if path == "item.quantity.unitized.measure":
+            values.append(f"{item.unit_value} {item.unit}")
+        else:
+            values.append(item.attributes.get(path.rsplit(".", 1)[-1], ""))
+    return tuple(values)
+
+
 def item_code(item: ItemRecord) -> str:
     """The item's ``descriptor.code``: the kind of code its domain asks for when the seller
     has one (``4:`` HSN in fashion, ``3:`` GTIN in electronics and appliances, ``1:`` EAN
@@ -145,8 +163,10 @@ def item_payload(
         tags.append({"code": "odop", "list": provenance})
     if item.name_hi:
         tags.append({"code": "localised_name", "list": [{"code": "hi", "value": item.name_hi}]})
-    payload: dict[str, Any] = {
-        "id": item.sku,
+    payload: dict[str, Any] = {"id": item.sku}
+    if item.variant_group:
+        payload["parent_item_id"] = item.variant_group
+    payload |= {
         "time": {"label": "enable" if in_stock else "disable", "timestamp": _timestamp(now)},
         "descriptor": {
             "name": item.name,
@@ -256,21 +276,30 @@ def provider_payload(
         _timing("Delivery", location.code, (start, end)),
     ]
     domain = items[0].domain if items else ""
-    attributes = _VARIANT_ATTRIBUTES.get(domain, _DEFAULT_VARIANT_ATTRIBUTES)
-    variants = {
-        "id": "variants",
-        "descriptor": {"name": "Variants"},
-        "tags": [
-            {"code": "type", "list": [{"code": "type", "value": "variant_group"}]},
-            *(
-                {
-                    "code": "attr",
-                    "list": [{"code": "name", "value": name}, {"code": "seq", "value": str(seq)}],
-                }
-                for seq, name in enumerate(attributes, start=1)
-            ),
-        ],
-    }
+    attributes = variant_attributes(domain)
+    # One variant group per product family the seller sells in variants (its items name it
+    # as parent_item_id); a seller with none still declares the group its domain varies by.
+    groups = sorted({item.variant_group for item in items if item.variant_group}) or ["variants"]
+    categories = [
+        {
+            "id": group,
+            "descriptor": {"name": "Variants" if group == "variants" else group},
+            "tags": [
+                {"code": "type", "list": [{"code": "type", "value": "variant_group"}]},
+                *(
+                    {
+                        "code": "attr",
+                        "list": [
+                            {"code": "name", "value": name},
+                            {"code": "seq", "value": str(seq)},
+                        ],
+                    }
+                    for seq, name in enumerate(attributes, start=1)
+                ),
+            ],
+        }
+        for group in groups
+    ]
     provider: dict[str, Any] = {
         "id": seller.code,
         "descriptor": {
@@ -289,7 +318,7 @@ def provider_payload(
                 "contact": {"phone": seller.phone, "email": seller.email},
             }
         ],
-        "categories": [variants],
+        "categories": categories,
         "items": [item_payload(seller, location, item, now=now) for item in items],
         "tags": [*serviceability, *timing],
     }

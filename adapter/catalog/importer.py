@@ -27,6 +27,7 @@ from adapter.core.context_rules import parse_duration
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
+from catalog_sync.transform import variant_attributes, variant_key
 
 __all__ = [
     "ImportReport",
@@ -156,6 +157,8 @@ class ItemRow(_Strict):
     # Harmonised System heading (4, 6 or 8 digits) and EAN-8/EAN-13 barcode, if any.
     hsn: Annotated[str, Field(pattern=r"^\d{4}(\d{2}){0,2}$")] | None = None
     ean: Annotated[str, Field(pattern=r"^(\d{8}|\d{13})$")] | None = None
+    # Items of one product in several colours, sizes or packs share a variant group.
+    variant_group: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")] | None = None
 
     def record(self) -> ItemRecord:
         """The item as the catalogue keeps it, statutory blocks under their ONDC keys."""
@@ -247,6 +250,28 @@ def read_catalogue(raw: bytes) -> tuple[Accepted, ImportReport]:
     return read_document(document)
 
 
+def _variant_clash(goods: list[ItemRecord], item: ItemRecord) -> str | None:
+    """Why ``item`` cannot join its variant group: another variant with the same colour,
+    size or pack, or one in another domain; ``None`` when it can."""
+    if item.variant_group is None:
+        return None
+    for other in goods:
+        if other.variant_group != item.variant_group:
+            continue
+        if other.domain != item.domain:
+            return (
+                f"{item.variant_group}: variants must share a domain "
+                f"({other.sku} is {other.domain})"
+            )
+        if variant_key(other) == variant_key(item):
+            names = ", ".join(path.rsplit(".", 1)[-1] for path in variant_attributes(item.domain))
+            return (
+                f"{item.variant_group}: {other.sku} is already the variant with this "
+                f"{names} ({' / '.join(variant_key(item))})"
+            )
+    return None
+
+
 def read_document(document: Any) -> tuple[Accepted, ImportReport]:
     """Check every row of a catalogue document ``{"sellers": [...]}``."""
     report = ImportReport()
@@ -267,7 +292,7 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
         except ValidationError as exc:
             report.problems.extend(_problems(label, exc))
             continue
-        goods = []
+        goods: list[ItemRecord] = []
         seen: set[str] = set()
         for position, raw_item in enumerate(entry.get("items") or [], start=1):
             sku = raw_item.get("sku") if isinstance(raw_item, dict) else None
@@ -284,7 +309,12 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
                 report.problems.append(RowProblem(row, "sku", "appears twice for this seller"))
                 continue
             seen.add(item.sku)
-            goods.append(item.record())
+            record = item.record()
+            clash = _variant_clash(goods, record)
+            if clash is not None:
+                report.problems.append(RowProblem(row, "variant_group", clash))
+                continue
+            goods.append(record)
             report.landed.append(row)
             held = preflight(LocationRecord(**location.model_dump()), goods[-1])
             if held:

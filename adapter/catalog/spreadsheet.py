@@ -45,7 +45,7 @@ ITEM_COLUMNS: Final = (
     "sku", "domain", "category_id", "name", "name_hi", "short_desc", "long_desc", "images",
     "price", "mrp", "available", "maximum", "unit", "unit_value", "returnable", "cancellable",
     "return_window", "time_to_ship", "available_on_cod", "gi_tag", "odop_district", "hsn",
-    "ean",
+    "ean", "variant_group",
 )  # fmt: skip
 # Statutory declarations (ONDC @ondc/org/statutory_reqs_*) as flat columns.
 COMMODITY_COLUMNS: Final = (
