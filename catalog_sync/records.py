@@ -57,9 +57,13 @@ class LocationRecord:
     std_code: str
     gps: str
     # ONDC serviceability: "12" pan-India (the default for ODOP goods shipped by courier),
+    # "11" intercity to listed pincodes,
     # "10" hyperlocal within radius_km of the location.
     serviceability: str = "12"
     radius_km: int = 0
+    # Intercity ("11"): the pincodes delivered to (an empty list: the location's own
+    # pincode region, its first three digits).
+    pincodes: tuple[str, ...] = ()
     opening_hours: str = "0900-1900"
     # Days the store is shut (ISO dates), and a seasonal closure (first and last day shut,
     # ISO dates): Lahaul and Spiti or Kinnaur across the winter, say.

@@ -262,11 +262,8 @@ def provider_payload(
                 {"code": "location", "value": location.code},
                 {"code": "category", "value": category},
                 {"code": "type", "value": location.serviceability},
-                {
-                    "code": "val",
-                    "value": "IND" if location.serviceability == "12" else str(location.radius_km),
-                },
-                {"code": "unit", "value": "country" if location.serviceability == "12" else "km"},
+                {"code": "val", "value": _serviceable_value(location)},
+                {"code": "unit", "value": _serviceable_unit(location)},
             ],
         }
         for category in sorted({item.category_id for item in items})
@@ -327,6 +324,18 @@ def provider_payload(
     return provider
 
 
+def _serviceable_value(location: LocationRecord) -> str:
+    if location.serviceability == "12":
+        return "IND"
+    if location.serviceability == "11":
+        return ",".join(location.pincodes) or f"{location.pincode[:3]}xxx"
+    return str(location.radius_km)
+
+
+def _serviceable_unit(location: LocationRecord) -> str:
+    return {"12": "country", "11": "pincode"}.get(location.serviceability, "km")
+
+
 def _timing(kind: str, location: str, hours: tuple[str, str]) -> dict[str, Any]:
     """A provider ``timing`` tag group (ONDC retail 1.2.0): every day, ``hours`` as HHMM."""
     return {
@@ -356,7 +365,7 @@ def serves(location: LocationRecord, *, gps: str | None, pincode: str | None) ->
 
     Pan-India ("12") serves everywhere; hyperlocal ("10") serves within its radius of the
     buyer's GPS, or, without GPS, the buyer's own pincode only; intercity ("11") serves
-    its pincode region (same first three digits).
+    the pincodes it lists, or without a list its pincode region (same first three digits).
     """
     if location.serviceability == "12":
         return True
@@ -364,4 +373,6 @@ def serves(location: LocationRecord, *, gps: str | None, pincode: str | None) ->
         if gps:
             return distance_km(location.gps, gps) <= location.radius_km
         return pincode is None or pincode == location.pincode
+    if location.pincodes:
+        return pincode is None or pincode in location.pincodes
     return pincode is None or pincode[:3] == location.pincode[:3]

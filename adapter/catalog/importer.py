@@ -101,14 +101,15 @@ class LocationRow(_Strict):
     pincode: Annotated[str, Field(pattern=r"^[1-9]\d{5}$")]
     std_code: Annotated[str, Field(pattern=r"^0\d{2,5}$")]
     gps: Annotated[str, Field(pattern=_GPS.pattern)]
-    serviceability: Annotated[str, Field(pattern=r"^1[023]$")] = "12"
+    serviceability: Annotated[str, Field(pattern=r"^1[0-2]$")] = "12"
     radius_km: Annotated[int, Field(ge=0, le=500)] = 0
+    pincodes: tuple[Annotated[str, Field(pattern=r"^[1-9]\d{5}$")], ...] = ()
     opening_hours: Annotated[str, Field(pattern=r"^\d{4}-\d{4}$")] = "0900-1900"
     holidays: tuple[IsoDay, ...] = ()
     closed_from: IsoDay | None = None
     closed_until: IsoDay | None = None
 
-    @field_validator("holidays", mode="before")
+    @field_validator("holidays", "pincodes", mode="before")
     @classmethod
     def _days_in_a_cell(cls, value: Any) -> Any:
         # A spreadsheet cell holds them as "2026-12-25; 2027-01-26".

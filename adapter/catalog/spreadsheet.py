@@ -37,7 +37,7 @@ SELLER_COLUMNS: Final = {
 LOCATION_COLUMNS: Final = {
     "location_code": "code", "street": "street", "locality": "locality", "city": "city",
     "state": "state", "pincode": "pincode", "std_code": "std_code", "gps": "gps",
-    "serviceability": "serviceability", "radius_km": "radius_km",
+    "serviceability": "serviceability", "radius_km": "radius_km", "pincodes": "pincodes",
     "opening_hours": "opening_hours", "holidays": "holidays", "closed_from": "closed_from",
     "closed_until": "closed_until",
 }  # fmt: skip
