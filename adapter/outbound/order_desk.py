@@ -65,31 +65,7 @@ class OrderDesk:
             invoice_url=invoice_url,
         )
         action = next_state(event, order.state or "", order.fulfillment_state or "").callback
-        body = unsolicited(
-            order,
-            change.document,
-            action=action,
-            identity=self._identity,
-            message_id=str(uuid.uuid4()),
-            now=now,
-        )
-        callback = Outbox.unsolicited_row(
-            action=action,
-            target_url=f"{order.bap_uri.rstrip('/')}/{action}",
-            transaction_id=order.transaction_id,
-            payload=body,
-            now=now,
-            deadline_at=now + _UPDATE_DELIVERY_WINDOW,
-        )
-        moved = await self._store.transition(
-            order,
-            actor=actor,
-            event=event,
-            change=dataclasses.replace(change, callback=callback),
-            now=now,
-        )
-        await self._wakeup.notify()
-        return moved
+        return await self._record(order, change, action=action, event=event, actor=actor, now=now)
 
     async def part_cancel(
         self, order: OrderRow, pieces: Mapping[str, int], *, reason: str
@@ -98,7 +74,9 @@ class OrderDesk:
         is told with an unsolicited on_update, the pieces go back to stock."""
         now = self._clock.now()
         change = part_cancel(order, pieces, reason=reason, by=self._identity.subscriber_id, now=now)
-        return await self._update(order, change, event="part_cancel", actor="seller", now=now)
+        return await self._record(
+            order, change, action="on_update", event="part_cancel", actor="seller", now=now
+        )
 
     async def on_return(
         self, order: OrderRow, return_id: str, event: str, *, reason: str | None = None
@@ -106,23 +84,35 @@ class OrderDesk:
         """The seller's ``event`` on a return (approve, reject, pick, deliver, liquidate)."""
         now = self._clock.now()
         change = return_event(order, return_id, event, now=now, reason=reason)
-        return await self._update(order, change, event=f"return_{event}", actor="seller", now=now)
+        return await self._record(
+            order, change, action="on_update", event=f"return_{event}", actor="seller", now=now
+        )
 
-    async def _update(
-        self, order: OrderRow, change: Change, *, event: str, actor: str, now: datetime
+    async def _record(
+        self,
+        order: OrderRow,
+        change: Change,
+        *,
+        action: str,
+        event: str,
+        actor: str,
+        now: datetime,
     ) -> OrderRow:
+        """Store ``change`` with the unsolicited ``action`` callback that announces it, in
+        one transaction, and wake the dispatchers."""
         body = unsolicited(
             order,
             change.document,
-            action="on_update",
+            action=action,
             identity=self._identity,
             message_id=str(uuid.uuid4()),
             now=now,
         )
-        body["message"] = {"update_target": "item", **body["message"]}
+        if action == "on_update":
+            body["message"] = {"update_target": "item", **body["message"]}
         callback = Outbox.unsolicited_row(
-            action="on_update",
-            target_url=f"{order.bap_uri.rstrip('/')}/on_update",
+            action=action,
+            target_url=f"{order.bap_uri.rstrip('/')}/{action}",
             transaction_id=order.transaction_id,
             payload=body,
             now=now,
