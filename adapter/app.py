@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 
 from adapter.admin import admin_router
 from adapter.catalog import SqlCatalog
+from adapter.catalog.closures import ClosureWatcher
 from adapter.catalog.feeds import FeedPoller, HttpFeedSource
 from adapter.catalog.push import CatalogPush
 from adapter.coordination import MemoryState, RedisState, SharedState
@@ -194,6 +195,7 @@ def create_app(
             [
                 asyncio.create_task(dispatcher.run(stop)),
                 asyncio.create_task(poller.run(stop)),
+                asyncio.create_task(ClosureWatcher(catalogue, push, shared, the_clock).run(stop)),
                 asyncio.create_task(OrderTimers(order_store, desk, the_clock).run(stop)),
                 asyncio.create_task(notifier.run(stop)),
             ]

@@ -235,6 +235,19 @@ class CatalogStore:
             return None
         return SellerRecord(**row[0]), LocationRecord(**row[1])
 
+    async def stores(self) -> list[tuple[SellerRecord, LocationRecord]]:
+        """Every seller with each of its locations."""
+        query = (
+            select(sellers.c.record, locations.c.record)
+            .select_from(sellers.join(locations, locations.c.seller_id == sellers.c.id))
+            .order_by(sellers.c.code, locations.c.id)
+        )
+        async with self._db.engine.connect() as connection:
+            return [
+                (SellerRecord(**seller), LocationRecord(**location))
+                for seller, location in await connection.execute(query)
+            ]
+
     async def items_of(self, code: str) -> list[tuple[ItemRecord, list[str]]]:
         """A seller's items by SKU, each with the reasons it is held back (if any)."""
         query = (

@@ -453,3 +453,44 @@ async def test_closing_a_store_is_pushed_to_subscribed_buyer_apps(
         assert provider["id"] == code
         assert provider["time"]["label"] == "disable"
         assert provider["locations"][0]["time"]["label"] == "disable"
+
+
+async def test_a_closure_starting_by_the_calendar_is_pushed_once_that_day(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    import dataclasses
+    from datetime import timedelta
+
+    from adapter.catalog.closures import ClosureWatcher
+
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Kinnaur", 1)
+        start = {
+            "intent": {
+                "tags": [{"code": "catalog_inc", "list": [{"code": "mode", "value": "start"}]}]
+            }
+        }
+        raw = orjson.dumps(
+            {
+                "context": context("search", s.clock, domain=item["domain"], city="*"),
+                "message": start,
+            }
+        )
+        assert (await s.net.post("search", raw, signed(raw, s.clock))).status_code == 200
+        await s.net.dispatch()
+        code = entry["seller"]["code"]
+        found = await s.runtime.orders.seller(code)
+        assert found is not None
+        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
+        tomorrow = (clock.now() + timedelta(days=1)).date().isoformat()
+        winter = dataclasses.replace(found[1], closed_from=tomorrow, closed_until="2099-03-31")
+        await s.runtime.catalogue.upsert(found[0], winter, goods, now=clock.now())
+        runtime = s.runtime
+        watcher = ClosureWatcher(runtime.catalogue, runtime.push, runtime.state, clock)
+        assert await watcher.run_once() == 0, "still open today"
+        clock.advance(86_400)
+        assert await watcher.run_once() == 1
+        assert await watcher.run_once() == 0, "once that day"
+        pushed = [c for c in await s.unsolicited() if c["context"]["action"] == "on_search"]
+        providers = [p for c in pushed for p in c["message"]["catalog"]["bpp/providers"]]
+        assert [p["time"]["label"] for p in providers if p["id"] == code] == ["disable"]
