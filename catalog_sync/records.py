@@ -64,6 +64,9 @@ class LocationRecord:
     # Intercity ("11"): the pincodes delivered to (an empty list: the location's own
     # pincode region, its first three digits).
     pincodes: tuple[str, ...] = ()
+    # How buyers get their goods: "Delivery" (by courier or the seller's own), and/or
+    # "Self-Pickup" (collected at the store).
+    fulfillment_types: tuple[str, ...] = ("Delivery",)
     opening_hours: str = "0900-1900"
     # Days the store is shut (ISO dates), and a seasonal closure (first and last day shut,
     # ISO dates): Lahaul and Spiti or Kinnaur across the winter, say.

@@ -310,10 +310,11 @@ def provider_payload(
         "locations": [location_payload],
         "fulfillments": [
             {
-                "id": "1",
-                "type": "Delivery",
+                "id": str(number),
+                "type": kind,
                 "contact": {"phone": seller.phone, "email": seller.email},
             }
+            for number, kind in enumerate(location.fulfillment_types or ("Delivery",), start=1)
         ],
         "categories": categories,
         "items": [item_payload(seller, location, item, now=now) for item in items],

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Final, Protocol
+from typing import Annotated, Any, Final, Literal, Protocol
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -104,12 +104,15 @@ class LocationRow(_Strict):
     serviceability: Annotated[str, Field(pattern=r"^1[0-2]$")] = "12"
     radius_km: Annotated[int, Field(ge=0, le=500)] = 0
     pincodes: tuple[Annotated[str, Field(pattern=r"^[1-9]\d{5}$")], ...] = ()
+    fulfillment_types: Annotated[
+        tuple[Literal["Delivery", "Self-Pickup"], ...], Field(min_length=1, max_length=2)
+    ] = ("Delivery",)
     opening_hours: Annotated[str, Field(pattern=r"^\d{4}-\d{4}$")] = "0900-1900"
     holidays: tuple[IsoDay, ...] = ()
     closed_from: IsoDay | None = None
     closed_until: IsoDay | None = None
 
-    @field_validator("holidays", "pincodes", mode="before")
+    @field_validator("holidays", "pincodes", "fulfillment_types", mode="before")
     @classmethod
     def _days_in_a_cell(cls, value: Any) -> Any:
         # A spreadsheet cell holds them as "2026-12-25; 2027-01-26".

@@ -38,6 +38,7 @@ LOCATION_COLUMNS: Final = {
     "location_code": "code", "street": "street", "locality": "locality", "city": "city",
     "state": "state", "pincode": "pincode", "std_code": "std_code", "gps": "gps",
     "serviceability": "serviceability", "radius_km": "radius_km", "pincodes": "pincodes",
+    "fulfillment_types": "fulfillment_types",
     "opening_hours": "opening_hours", "holidays": "holidays", "closed_from": "closed_from",
     "closed_until": "closed_until",
 }  # fmt: skip

@@ -249,21 +249,32 @@ def _lines(stocks: Sequence[Stock], wants: Mapping[str, int]) -> list[Line]:
     return lines
 
 
-def _tat(seller: SellerRecord, stocks: Sequence[Stock]) -> timedelta:
+def _tat(seller: SellerRecord, stocks: Sequence[Stock], *, pickup: bool = False) -> timedelta:
     ship = max(
         (parse_duration(stock.item.time_to_ship) for stock in stocks if stock.item is not None),
         default=timedelta(days=1),
     )
-    return ship + timedelta(days=seller.transit_days)
+    # Ready to collect once ready to ship; a delivery adds the days in transit.
+    return ship if pickup else ship + timedelta(days=seller.transit_days)
 
 
-def _fulfillment(seller: SellerRecord, tat: timedelta, *, serviceable: bool) -> dict[str, Any]:
+def _requested_type(order: schemas.Order) -> str:
+    """The fulfilment type the buyer app asks for (Delivery unless it says otherwise)."""
+    for fulfillment in order.fulfillments or []:
+        if fulfillment.type:
+            return fulfillment.type
+    return "Delivery"
+
+
+def _fulfillment(
+    seller: SellerRecord, tat: timedelta, *, serviceable: bool, kind: str = "Delivery"
+) -> dict[str, Any]:
     return {
         "id": DELIVERY_FULFILLMENT_ID,
-        "type": "Delivery",
+        "type": kind,
         "@ondc/org/provider_name": seller.name,
         "tracking": False,
-        "@ondc/org/category": "Standard Delivery",
+        "@ondc/org/category": "Takeaway" if kind == "Self-Pickup" else "Standard Delivery",
         "@ondc/org/TAT": iso_duration(tat),
         "state": {"descriptor": {"code": "Serviceable" if serviceable else "Non-serviceable"}},
     }
@@ -287,8 +298,17 @@ async def _quote_cart(
             + (f"until {until} (seasonal closure)" if until else "today (holiday)"),
         )
     wants = _wants(order)
+    kind = _requested_type(order)
+    if kind not in location.fulfillment_types:
+        offered = " or ".join(location.fulfillment_types)
+        raise _Refusal(
+            "30008" if kind == "Self-Pickup" else "30009",
+            f"message.order.fulfillments[0].type {kind!r}: {seller.name} offers {offered}",
+        )
     gps, pincode = _end_location(order)
-    serviceable = serves(location, gps=gps, pincode=pincode)
+    pickup = kind == "Self-Pickup"
+    # A buyer collecting at the store needs no delivery to its address.
+    serviceable = pickup or serves(location, gps=gps, pincode=pincode)
     stocks = await book.hold(
         transaction_id=_tx(request),
         seller_code=seller.code,
@@ -298,7 +318,7 @@ async def _quote_cart(
     )
     lines = _lines(stocks, wants)
     error = problems_message(lines)
-    delivery = Decimal(seller.delivery_charge) if serviceable else Decimal(0)
+    delivery = Decimal(seller.delivery_charge) if serviceable and not pickup else Decimal(0)
     packing = Decimal(seller.packing_charge) if serviceable else Decimal(0)
     # Item prices include GST (retail prices in India are tax-inclusive by law), so the
     # breakup has no separate tax line.
@@ -320,7 +340,14 @@ async def _quote_cart(
             }
             for line in lines
         ],
-        "fulfillments": [_fulfillment(seller, _tat(seller, stocks), serviceable=serviceable)],
+        "fulfillments": [
+            _fulfillment(
+                seller,
+                _tat(seller, stocks, pickup=pickup),
+                serviceable=serviceable,
+                kind=kind,
+            )
+        ],
         "quote": quote.payload,
     }
     return document, error, quote.total, seller, location
@@ -560,8 +587,10 @@ async def _on_confirm(
         if found is None:
             raise _Refusal("30001", f"provider {draft.seller_code} not found")
         seller, location = found
-        tat = parse_duration(draft.document["fulfillments"][0]["@ondc/org/TAT"])
-        ship = tat - timedelta(days=seller.transit_days)
+        chosen = draft.document["fulfillments"][0]
+        tat = parse_duration(chosen["@ondc/org/TAT"])
+        pickup = chosen.get("type") == "Self-Pickup"
+        ship = tat if pickup else tat - timedelta(days=seller.transit_days)
         # Every order starts Created; the order timers accept it at once for a seller who
         # accepts automatically (an on_status after the on_confirm), or cancel it if the
         # seller has not accepted it by accept_by.

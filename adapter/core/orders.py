@@ -269,6 +269,10 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
             (("In-progress", "Order-picked-up"),),
             Transition("In-progress", "Out-for-delivery", "on_status"),
         ),
+        "hand_over": (
+            (("In-progress", "Packed"),),
+            Transition("Completed", "Order-picked-up", "on_status"),
+        ),
         "deliver": (
             (("In-progress", "Order-picked-up"), ("In-progress", "Out-for-delivery")),
             Transition("Completed", "Order-delivered", "on_status"),
@@ -292,7 +296,7 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
 )
 
 SELLER_EVENTS: Final = ("accept", "reject", "pack", "ship", "out_for_delivery", "deliver",
-                        "cancel", "rto", "rto_delivered", "rto_disposed")  # fmt: skip
+                        "hand_over", "cancel", "rto", "rto_delivered", "rto_disposed")  # fmt: skip
 """What a seller may do to an order through the seller API, in the order it usually
 happens."""
 

@@ -23,8 +23,8 @@ from adapter.seller_api.api import Seller
 __all__ = ["seller_orders_router"]
 
 SellerAction = Literal[
-    "accept", "reject", "pack", "ship", "out_for_delivery", "deliver", "cancel", "rto",
-    "rto_delivered", "rto_disposed",
+    "accept", "reject", "pack", "ship", "out_for_delivery", "deliver", "hand_over", "cancel",
+    "rto", "rto_delivered", "rto_disposed",
 ]  # fmt: skip
 
 
@@ -57,6 +57,11 @@ class PartCancel(BaseModel):
 
 
 ReturnAction = Literal["approve", "reject", "pick", "deliver", "liquidate"]
+
+
+# A buyer collecting at the store is handed the goods (hand_over): nothing is shipped.
+_DELIVERY_ONLY = frozenset({"ship", "out_for_delivery", "deliver", "rto", "rto_delivered",
+                            "rto_disposed"})  # fmt: skip
 
 
 def _runtime(request: Request) -> Runtime:
@@ -188,6 +193,15 @@ def seller_orders_router() -> APIRouter:
             )
         runtime = _runtime(request)
         row = await _own_order(runtime, seller, order_id)
+        kind = row.document.get("fulfillments", [{}])[0].get("type", "Delivery")
+        wrong = _DELIVERY_ONLY if kind == "Self-Pickup" else {"hand_over"}
+        if action in wrong:
+            instead = "hand_over" if kind == "Self-Pickup" else "ship, out_for_delivery, deliver"
+            raise HTTPException(
+                status_code=409,
+                detail=f"state: order {order_id} is {kind}: {action} does not apply "
+                f"({instead} does)",
+            )
         try:
             moved = await runtime.desk.apply(
                 row,

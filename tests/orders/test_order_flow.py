@@ -494,3 +494,62 @@ async def test_a_closure_starting_by_the_calendar_is_pushed_once_that_day(
         pushed = [c for c in await s.unsolicited() if c["context"]["action"] == "on_search"]
         providers = [p for c in pushed for p in c["message"]["catalog"]["bpp/providers"]]
         assert [p["time"]["label"] for p in providers if p["id"] == code] == ["disable"]
+
+
+async def test_a_buyer_collects_at_the_store_with_no_delivery_charge(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    import dataclasses
+
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Mandi")
+        code, domain = entry["seller"]["code"], item["domain"]
+        found = await s.runtime.orders.seller(code)
+        assert found is not None
+        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
+        priced = dataclasses.replace(found[0], delivery_charge="60")
+
+        ask = cart(entry, item, 1)
+        ask["order"]["fulfillments"] = [{"type": "Self-Pickup"}]
+        refused = await s.call("select", ask, domain=domain)
+        assert refused["error"]["code"] == "30008", "this store does not offer collection yet"
+
+        both = dataclasses.replace(found[1], fulfillment_types=("Delivery", "Self-Pickup"))
+        await s.runtime.catalogue.upsert(priced, both, goods, now=clock.now())
+        search = {"intent": {"provider": {"id": code}, "fulfillment": {"type": "Delivery"}}}
+        listed = await s.call("search", search, domain=domain)
+        (provider,) = listed["message"]["catalog"]["bpp/providers"]
+        assert [f["type"] for f in provider["fulfillments"]] == ["Delivery", "Self-Pickup"]
+
+        s.new_transaction()
+        on_select = await s.call("select", ask, domain=domain)
+        assert "error" not in on_select
+        (fulfillment,) = on_select["message"]["order"]["fulfillments"]
+        assert fulfillment["type"] == "Self-Pickup"
+        assert fulfillment["@ondc/org/category"] == "Takeaway"
+        delivery = [
+            b
+            for b in on_select["message"]["order"]["quote"]["breakup"]
+            if b["@ondc/org/title_type"] == "delivery"
+        ]
+        assert [b["price"]["value"] for b in delivery] == ["0.00"]
+        init = init_message(on_select)
+        init["order"]["fulfillments"][0]["type"] = "Self-Pickup"
+        on_init = await s.call("init", init, domain=domain)
+        assert on_init["message"]["order"]["fulfillments"][0]["type"] == "Self-Pickup"
+        await s.call("confirm", confirm_message(on_init, "ODOP-9001"), domain=domain)
+        await s.timers()
+        key = await s.seller_key(code)
+        orders = "/seller/v1/orders/ODOP-9001"
+        assert (await s.net.client.post(f"{orders}/pack", headers=key)).status_code == 200
+        shipped = await s.net.client.post(
+            f"{orders}/ship", json={"invoice_url": "https://odop.example/i.pdf"}, headers=key
+        )
+        assert shipped.status_code == 409
+        assert "hand_over" in shipped.json()["detail"]
+        collected = await s.net.client.post(f"{orders}/hand_over", headers=key)
+        assert collected.status_code == 200, collected.text
+        assert collected.json()["state"] == "Completed"
+        sent = await s.unsolicited()
+        final = sent[-1]["message"]["order"]
+        assert final["fulfillments"][0]["state"]["descriptor"]["code"] == "Order-picked-up"
