@@ -10,7 +10,8 @@ come back in the callback's ``error`` block, with the quantities that can be had
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -54,6 +55,8 @@ __all__ = [
     "unsolicited",
     "wire",
 ]
+
+_Builder = Callable[..., Awaitable[schemas.Envelope]]
 
 
 def iso_duration(span: timedelta) -> str:
@@ -146,11 +149,31 @@ class OrderBook(Protocol):
 class _Refusal(Exception):
     """A request the seller side cannot serve: answered with an error in the callback."""
 
-    def __init__(self, code: str, message: str, order: dict[str, Any] | None = None) -> None:
+    def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
-        self.order = order
+
+
+def _answers_refusals(builder: _Builder) -> _Builder:
+    """The builder, with a :class:`_Refusal` it raises answered as the callback's error."""
+
+    @functools.wraps(builder)
+    async def answer(
+        request: schemas.Envelope, *, identity: Identity, now: datetime, **ports: Any
+    ) -> schemas.Envelope:
+        try:
+            return await builder(request, identity=identity, now=now, **ports)
+        except _Refusal as refusal:
+            return _callback(
+                request,
+                identity=identity,
+                now=now,
+                message=None,
+                error=(refusal.code, refusal.message),
+            )
+
+    return answer
 
 
 def wire(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -159,7 +182,6 @@ def wire(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _callback(
-    model: type[schemas.Envelope],
     request: schemas.Envelope,
     *,
     identity: Identity,
@@ -168,6 +190,7 @@ def _callback(
     error: tuple[str, str] | None = None,
 ) -> schemas.Envelope:
     action = "on_" + request.context.action
+    model = schemas.PAYLOAD_MODELS[action]
     context = callback_context(request.context, action=action, identity=identity, now=now)
     body: dict[str, Any] = {
         "context": context.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -362,20 +385,10 @@ async def _on_select(
     policy: OrderPolicy,
     **_: Any,
 ) -> schemas.Envelope:
-    try:
-        order = _order_of(request)
-        document, error, total, seller, _location = await _quote_cart(
-            request, order, book=orders, policy=policy, now=now
-        )
-    except _Refusal as refusal:
-        return _callback(
-            schemas.OnSelectCallback,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=(refusal.code, refusal.message),
-        )
+    order = _order_of(request)
+    document, error, total, seller, _location = await _quote_cart(
+        request, order, book=orders, policy=policy, now=now
+    )
     await _save(orders, request, seller, "selected", document, total, now)
     shown = {
         "provider": document["provider"],
@@ -386,7 +399,6 @@ async def _on_select(
         "quote": document["quote"],
     }
     return _callback(
-        schemas.OnSelectCallback,
         request,
         identity=identity,
         now=now,
@@ -498,29 +510,19 @@ async def _on_init(
     policy: OrderPolicy,
     **_: Any,
 ) -> schemas.Envelope:
-    try:
-        order = _order_of(request)
-        draft = await orders.by_transaction(_tx(request))
-        if draft is not None and draft.stage == "confirmed":
-            raise _Refusal("30000", "this transaction is already confirmed as an order")
-        document, error, total, seller, _location = await _quote_cart(
-            request, order, book=orders, policy=policy, now=now
-        )
-        if draft is not None and error is None:
-            # Same cart: the quote of on_select holds (its prices, even if the seller has
-            # changed them since); a changed cart is quoted afresh and says so.
-            same = [(i["id"], i["quantity"]["count"]) for i in draft.document.get("items", [])]
-            if same == [(i["id"], i["quantity"]["count"]) for i in document["items"]]:
-                document["quote"], total = draft.document["quote"], draft.total
-    except _Refusal as refusal:
-        return _callback(
-            schemas.OnInitCallback,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=(refusal.code, refusal.message),
-        )
+    order = _order_of(request)
+    draft = await orders.by_transaction(_tx(request))
+    if draft is not None and draft.stage == "confirmed":
+        raise _Refusal("30000", "this transaction is already confirmed as an order")
+    document, error, total, seller, _location = await _quote_cart(
+        request, order, book=orders, policy=policy, now=now
+    )
+    if draft is not None and error is None:
+        # Same cart: the quote of on_select holds (its prices, even if the seller has
+        # changed them since); a changed cart is quoted afresh and says so.
+        same = [(i["id"], i["quantity"]["count"]) for i in draft.document.get("items", [])]
+        if same == [(i["id"], i["quantity"]["count"]) for i in document["items"]]:
+            document["quote"], total = draft.document["quote"], draft.total
     fulfillment = dict(document["fulfillments"][0])
     fulfillment.pop("state", None)
     asked = order.fulfillments[0] if order.fulfillments else None
@@ -545,7 +547,6 @@ async def _on_init(
     document = {k: v for k, v in document.items() if v is not None}
     await _save(orders, request, seller, "initialized", document, total, now)
     return _callback(
-        schemas.OnInitCallback,
         request,
         identity=identity,
         now=now,
@@ -563,70 +564,59 @@ async def _on_confirm(
     policy: OrderPolicy,
     **_: Any,
 ) -> schemas.Envelope:
-    model = schemas.OnConfirmCallback
-    try:
-        order = _order_of(request)
-        if not order.id:
-            raise _Refusal("30000", "message.order.id is required")
-        draft = await orders.by_transaction(_tx(request))
-        if draft is None or draft.stage == "selected":
-            raise _Refusal("30019", "confirm needs an /init in the same transaction first")
-        if draft.stage == "confirmed":
-            if draft.order_id != order.id:
-                raise _Refusal("30019", f"this transaction is already order {draft.order_id}")
-            return _callback(
-                model, request, identity=identity, now=now, message={"order": wire(draft.document)}
-            )
-        asked = order.quote.price.value if order.quote and order.quote.price else None
-        if asked is None or Decimal(str(asked)) != draft.total:
-            raise _Refusal(
-                "40008",
-                f"message.order.quote.price.value {asked} is not the quoted {money(draft.total)}",
-            )
-        found = await orders.seller(draft.seller_code)
-        if found is None:
-            raise _Refusal("30001", f"provider {draft.seller_code} not found")
-        seller, location = found
-        chosen = draft.document["fulfillments"][0]
-        tat = parse_duration(chosen["@ondc/org/TAT"])
-        pickup = chosen.get("type") == "Self-Pickup"
-        ship = tat if pickup else tat - timedelta(days=seller.transit_days)
-        # Every order starts Created; the order timers accept it at once for a seller who
-        # accepts automatically (an on_status after the on_confirm), or cancel it if the
-        # seller has not accepted it by accept_by.
-        accept_by = now if seller.auto_accept else now + timedelta(minutes=seller.accept_minutes)
-        state = "Created"
-
-        def finish(row: OrderRow) -> Change:
-            document = _confirmed_document(
-                row,
-                order,
-                seller,
-                location,
-                state,
-                now,
-                ship=ship,
-                confirmed_at=_stamp(request.context.timestamp, now),
-            )
-            return Change(state, "Pending", document)
-
-        result = await orders.confirm(
-            _tx(request),
-            order_id=order.id,
-            now=now,
-            finish=finish,
-            accept_by=accept_by,
-            ship_by=now + ship,
-        )
-    except _Refusal as refusal:
+    order = _order_of(request)
+    if not order.id:
+        raise _Refusal("30000", "message.order.id is required")
+    draft = await orders.by_transaction(_tx(request))
+    if draft is None or draft.stage == "selected":
+        raise _Refusal("30019", "confirm needs an /init in the same transaction first")
+    if draft.stage == "confirmed":
+        if draft.order_id != order.id:
+            raise _Refusal("30019", f"this transaction is already order {draft.order_id}")
         return _callback(
-            model,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=(refusal.code, refusal.message),
+            request, identity=identity, now=now, message={"order": wire(draft.document)}
         )
+    asked = order.quote.price.value if order.quote and order.quote.price else None
+    if asked is None or Decimal(str(asked)) != draft.total:
+        raise _Refusal(
+            "40008",
+            f"message.order.quote.price.value {asked} is not the quoted {money(draft.total)}",
+        )
+    found = await orders.seller(draft.seller_code)
+    if found is None:
+        raise _Refusal("30001", f"provider {draft.seller_code} not found")
+    seller, location = found
+    chosen = draft.document["fulfillments"][0]
+    tat = parse_duration(chosen["@ondc/org/TAT"])
+    pickup = chosen.get("type") == "Self-Pickup"
+    ship = tat if pickup else tat - timedelta(days=seller.transit_days)
+    # Every order starts Created; the order timers accept it at once for a seller who
+    # accepts automatically (an on_status after the on_confirm), or cancel it if the
+    # seller has not accepted it by accept_by.
+    accept_by = now if seller.auto_accept else now + timedelta(minutes=seller.accept_minutes)
+    state = "Created"
+
+    def finish(row: OrderRow) -> Change:
+        document = _confirmed_document(
+            row,
+            order,
+            seller,
+            location,
+            state,
+            now,
+            ship=ship,
+            confirmed_at=_stamp(request.context.timestamp, now),
+        )
+        return Change(state, "Pending", document)
+
+    result = await orders.confirm(
+        _tx(request),
+        order_id=order.id,
+        now=now,
+        finish=finish,
+        accept_by=accept_by,
+        ship_by=now + ship,
+    )
     if isinstance(result, Shortfall):
         message = orjson.dumps(
             [
@@ -634,12 +624,8 @@ async def _on_confirm(
                 for sku, free in result.free.items()
             ]
         ).decode()
-        return _callback(
-            model, request, identity=identity, now=now, message=None, error=("40002", message)
-        )
-    return _callback(
-        model, request, identity=identity, now=now, message={"order": wire(result.document)}
-    )
+        raise _Refusal("40002", message)
+    return _callback(request, identity=identity, now=now, message={"order": wire(result.document)})
 
 
 def _stamp(value: str | datetime | None, now: datetime) -> str:
@@ -746,20 +732,9 @@ async def _on_status(
     request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
 ) -> schemas.Envelope:
     assert isinstance(request, schemas.StatusRequest)
-    try:
-        row = await _confirmed(request, request.message.order_id, orders)
-    except _Refusal as refusal:
-        return _callback(
-            schemas.OnStatusCallback,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=(refusal.code, refusal.message),
-        )
+    row = await _confirmed(request, request.message.order_id, orders)
     # The state is the seller's: a buyer app asking never moves it.
     return _callback(
-        schemas.OnStatusCallback,
         request,
         identity=identity,
         now=now,
@@ -771,25 +746,14 @@ async def _on_track(
     request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
 ) -> schemas.Envelope:
     assert isinstance(request, schemas.TrackRequest)
-    try:
-        row = await _confirmed(request, request.message.order_id, orders)
-        url = row.document.get(INTERNAL, {}).get("tracking_url")
-        if not url:
-            raise _Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
-    except _Refusal as refusal:
-        return _callback(
-            schemas.OnTrackCallback,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=(refusal.code, refusal.message),
-        )
+    row = await _confirmed(request, request.message.order_id, orders)
+    url = row.document.get(INTERNAL, {}).get("tracking_url")
+    if not url:
+        raise _Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
     status = (
         "active" if row.fulfillment_state in ("Order-picked-up", "Out-for-delivery") else "inactive"
     )
     return _callback(
-        schemas.OnTrackCallback,
         request,
         identity=identity,
         now=now,
@@ -875,66 +839,46 @@ async def _on_cancel(
     request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
 ) -> schemas.Envelope:
     assert isinstance(request, schemas.CancelRequest)
-    model = schemas.OnCancelCallback
     reason = request.message.cancellation_reason_id
-    try:
-        row = await _confirmed(request, request.message.order_id, orders)
-        by = request.context.bap_id or ""
-        if (
-            row.state == "Cancelled"
-            and row.document.get("cancellation", {}).get("cancelled_by") == by
-        ):
-            return _callback(
-                model, request, identity=identity, now=now, message={"order": wire(row.document)}
-            )
-        if reason is None or reason not in BUYER_CANCEL_REASONS:
+    row = await _confirmed(request, request.message.order_id, orders)
+    by = request.context.bap_id or ""
+    if row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by:
+        return _callback(request, identity=identity, now=now, message={"order": wire(row.document)})
+    if reason is None or reason not in BUYER_CANCEL_REASONS:
+        raise _Refusal(
+            "30012",
+            f"message.cancellation_reason_id {reason!r} is not a buyer cancellation reason",
+        )
+    if reason in TAT_BREACH_REASONS and row.confirmed_at is not None:
+        # Late: not delivered within the TAT, or not shipped by the seller's time to ship.
+        tat = parse_duration(row.document["fulfillments"][0].get("@ondc/org/TAT", "P0D"))
+        unshipped = row.fulfillment_state in ("Pending", "Packed")
+        missed_ship = unshipped and row.ship_by is not None and now > row.ship_by
+        if now < row.confirmed_at + tat and not missed_ship:
             raise _Refusal(
-                "30012",
-                f"message.cancellation_reason_id {reason!r} is not a buyer cancellation reason",
+                "30014",
+                f"order {row.order_id} is not late: its TAT {iso_duration(tat)} has not "
+                "passed and it is not past its time to ship",
             )
-        if reason in TAT_BREACH_REASONS and row.confirmed_at is not None:
-            # Late: not delivered within the TAT, or not shipped by the seller's time to ship.
-            tat = parse_duration(row.document["fulfillments"][0].get("@ondc/org/TAT", "P0D"))
-            unshipped = row.fulfillment_state in ("Pending", "Packed")
-            missed_ship = unshipped and row.ship_by is not None and now > row.ship_by
-            if now < row.confirmed_at + tat and not missed_ship:
-                raise _Refusal(
-                    "30014",
-                    f"order {row.order_id} is not late: its TAT {iso_duration(tat)} has not "
-                    "passed and it is not past its time to ship",
-                )
-        try:
-            transition = next_state("buyer_cancel", row.state or "", row.fulfillment_state or "")
-        except IllegalTransition as exc:
-            raise _Refusal("50001", f"cancellation not possible: {exc}") from exc
-        document = cancelled_document(
-            row, by=by, reason=reason, now=now, fulfillment_state=transition.fulfillment
-        )
-        change = Change(
-            transition.state,
-            transition.fulfillment,
-            document,
-            restock=True,
-            detail={"reason": reason},
-        )
-        try:
-            row = await orders.transition(
-                row, actor="buyer", event="cancel", change=change, now=now
-            )
-        except IllegalTransition as exc:
-            raise _Refusal("50001", f"cancellation not possible: {exc}") from exc
-    except _Refusal as refusal:
-        return _callback(
-            model,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=(refusal.code, refusal.message),
-        )
-    return _callback(
-        model, request, identity=identity, now=now, message={"order": wire(row.document)}
+    try:
+        transition = next_state("buyer_cancel", row.state or "", row.fulfillment_state or "")
+    except IllegalTransition as exc:
+        raise _Refusal("50001", f"cancellation not possible: {exc}") from exc
+    document = cancelled_document(
+        row, by=by, reason=reason, now=now, fulfillment_state=transition.fulfillment
     )
+    change = Change(
+        transition.state,
+        transition.fulfillment,
+        document,
+        restock=True,
+        detail={"reason": reason},
+    )
+    try:
+        row = await orders.transition(row, actor="buyer", event="cancel", change=change, now=now)
+    except IllegalTransition as exc:
+        raise _Refusal("50001", f"cancellation not possible: {exc}") from exc
+    return _callback(request, identity=identity, now=now, message={"order": wire(row.document)})
 
 
 async def _on_rating(
@@ -943,19 +887,10 @@ async def _on_rating(
     assert isinstance(request, schemas.RatingRequest)
     for index, rating in enumerate(request.message.ratings or []):
         if rating.value not in {"1", "2", "3", "4", "5"}:
-            return _callback(
-                schemas.OnRatingCallback,
-                request,
-                identity=identity,
-                now=now,
-                message=None,
-                error=(
-                    "30015",
-                    f"message.ratings[{index}].value must be 1 to 5, not {rating.value!r}",
-                ),
+            raise _Refusal(
+                "30015", f"message.ratings[{index}].value must be 1 to 5, not {rating.value!r}"
             )
     return _callback(
-        schemas.OnRatingCallback,
         request,
         identity=identity,
         now=now,
@@ -974,17 +909,9 @@ async def _on_support(
         row = row or await orders.by_transaction(ref)
     found = await orders.seller(row.seller_code) if row is not None else None
     if found is None:
-        return _callback(
-            schemas.OnSupportCallback,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=("50004", f"no order or transaction {ref!r} to give support for"),
-        )
+        raise _Refusal("50004", f"no order or transaction {ref!r} to give support for")
     seller = found[0]
     return _callback(
-        schemas.OnSupportCallback,
         request,
         identity=identity,
         now=now,
@@ -998,14 +925,13 @@ async def _on_update(
     """A return request (``update_target`` item, a ``Return`` fulfilment) or a refund the
     buyer app settled (``update_target`` payment): answered with the order as it now is."""
     assert isinstance(request, schemas.UpdateRequest)
-    model = schemas.OnUpdateCallback
     order = request.message.order
     target = request.message.update_target
     by = request.context.bap_id or ""
+    if order is None or not order.id:
+        raise _Refusal("30000", "message.order.id is required")
+    row = await _confirmed(request, order.id, orders)
     try:
-        if order is None or not order.id:
-            raise _Refusal("30000", "message.order.id is required")
-        row = await _confirmed(request, order.id, orders)
         if target == "payment" and order.payment is not None:
             change = record_settlement(row, order.payment, now=now)
             event = "refund_settled"
@@ -1022,34 +948,10 @@ async def _on_update(
             )
         row = await orders.transition(row, actor="buyer", event=event, change=change, now=now)
     except UpdateRefused as refusal:
-        return _callback(
-            model,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=(refusal.code, str(refusal)),
-        )
+        raise _Refusal(refusal.code, str(refusal)) from refusal
     except IllegalTransition as exc:
-        return _callback(
-            model,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=("50002", f"update not possible: {exc}"),
-        )
-    except _Refusal as refusal:
-        return _callback(
-            model,
-            request,
-            identity=identity,
-            now=now,
-            message=None,
-            error=(refusal.code, refusal.message),
-        )
+        raise _Refusal("50002", f"update not possible: {exc}") from exc
     return _callback(
-        model,
         request,
         identity=identity,
         now=now,
@@ -1058,15 +960,15 @@ async def _on_update(
 
 
 ORDER_REPLIES: Final = {
-    "select": _on_select,
-    "init": _on_init,
-    "confirm": _on_confirm,
-    "status": _on_status,
-    "track": _on_track,
-    "cancel": _on_cancel,
-    "rating": _on_rating,
-    "support": _on_support,
-    "update": _on_update,
+    "select": _answers_refusals(_on_select),
+    "init": _answers_refusals(_on_init),
+    "confirm": _answers_refusals(_on_confirm),
+    "status": _answers_refusals(_on_status),
+    "track": _answers_refusals(_on_track),
+    "cancel": _answers_refusals(_on_cancel),
+    "rating": _answers_refusals(_on_rating),
+    "support": _answers_refusals(_on_support),
+    "update": _answers_refusals(_on_update),
 }
 """Order actions -> reply builders (merged into :data:`adapter.core.replies.REPLIES`)."""
 
