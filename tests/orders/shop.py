@@ -3,8 +3,9 @@ order flow: posts signed requests, runs the dispatcher, reads the callbacks it g
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,25 @@ class Shop:
         that went out because of it."""
         await OrderTimers(self.runtime.orders, self.runtime.desk, self.clock).run_once()
         return await self.unsolicited()
+
+    async def reshape(
+        self,
+        code: str,
+        *,
+        seller: Mapping[str, Any] | None = None,
+        location: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Change fields of a seller's record or of its location, keeping its items (no
+        push: as if it had always been so)."""
+        found = await self.runtime.orders.seller(code)
+        assert found is not None, code
+        goods = [record for record, _ in await self.runtime.catalogue.items_of(code)]
+        await self.runtime.catalogue.upsert(
+            dataclasses.replace(found[0], **(seller or {})),
+            dataclasses.replace(found[1], **(location or {})),
+            goods,
+            now=self.clock.now(),
+        )
 
     async def seller_key(self, code: str) -> dict[str, str]:
         """A new API key of seller ``code``, as an Authorization header."""

@@ -4,7 +4,6 @@ timestamps, 5-second replies, quote arithmetic and carry-over, state per on_stat
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -262,11 +261,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
     async with shop(tmp_path, clock, f"sqlite:///{tmp_path}/flows.db") as s:
         entry, item = demo_item("Kangra", 0)
         code, sku, domain = entry["seller"]["code"], item["sku"], item["domain"]
-        found = await s.runtime.orders.seller(code)
-        assert found is not None
-        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
-        manual = dataclasses.replace(found[0], auto_accept=False)
-        await s.runtime.catalogue.upsert(manual, found[1], goods, now=clock.now())
+        await s.reshape(code, seller={"auto_accept": False})
         stock = await s.stock(code, sku)
         logs: dict[str, Any] = {}
         search = {"intent": {"fulfillment": {"type": "Delivery"}}}

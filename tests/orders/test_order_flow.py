@@ -294,14 +294,7 @@ async def test_an_order_the_seller_does_not_accept_in_time_is_cancelled(
     async with shop(tmp_path, clock, database_url) as s:
         entry, _ = demo_item("Shimla")
         code = entry["seller"]["code"]
-        seller, location = await s.runtime.orders.seller(code) or (None, None)
-        assert seller is not None
-        assert location is not None
-        items = [item for item, _ in await s.runtime.catalogue.items_of(code)]
-        import dataclasses
-
-        slow = dataclasses.replace(seller, auto_accept=auto_accept, accept_minutes=30)
-        await s.runtime.catalogue.upsert(slow, location, items, now=clock.now())
+        await s.reshape(code, seller={"auto_accept": auto_accept, "accept_minutes": 30})
         on_confirm = await _order(s, "Shimla", 1, "ODOP-5001")
         assert on_confirm["message"]["order"]["state"] == "Created"
         assert await s.timers() == [], "not accepted yet, but not late either"
@@ -372,16 +365,11 @@ async def test_a_seller_missing_its_time_to_ship_lets_the_buyer_cancel_as_late(
 async def test_a_sellers_packing_charge_is_its_own_line_and_the_quote_still_sums(
     tmp_path: Path, clock: FixedClock, database_url: str
 ) -> None:
-    import dataclasses
 
     async with shop(tmp_path, clock, database_url) as s:
         entry, item = demo_item("Sirmaur")
         code = entry["seller"]["code"]
-        found = await s.runtime.orders.seller(code)
-        assert found is not None
-        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
-        priced = dataclasses.replace(found[0], delivery_charge="60", packing_charge="15.50")
-        await s.runtime.catalogue.upsert(priced, found[1], goods, now=clock.now())
+        await s.reshape(code, seller={"delivery_charge": "60", "packing_charge": "15.50"})
         on_select = await s.call("select", cart(entry, item, 2), domain=item["domain"])
         lines = {
             b["@ondc/org/title_type"]: b["price"]["value"]
@@ -395,21 +383,16 @@ async def test_a_sellers_packing_charge_is_its_own_line_and_the_quote_still_sums
 async def test_a_store_closed_for_winter_shows_disabled_and_takes_no_orders(
     tmp_path: Path, clock: FixedClock, database_url: str
 ) -> None:
-    import dataclasses
 
     async with shop(tmp_path, clock, database_url) as s:
         entry, item = demo_item("Lahaul and Spiti")
         code = entry["seller"]["code"]
-        found = await s.runtime.orders.seller(code)
-        assert found is not None
-        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
         today = clock.now().date()
-        winter = dataclasses.replace(
-            found[1],
-            closed_from=today.isoformat(),
-            closed_until=today.replace(year=today.year + 1).isoformat(),
-        )
-        await s.runtime.catalogue.upsert(found[0], winter, goods, now=clock.now())
+        winter = {
+            "closed_from": today.isoformat(),
+            "closed_until": today.replace(year=today.year + 1).isoformat(),
+        }
+        await s.reshape(code, location=winter)
         refused = await s.call("select", cart(entry, item, 1), domain=item["domain"])
         assert refused["error"]["code"] == "30017"
         assert "seasonal closure" in refused["error"]["message"]
@@ -458,7 +441,6 @@ async def test_closing_a_store_is_pushed_to_subscribed_buyer_apps(
 async def test_a_closure_starting_by_the_calendar_is_pushed_once_that_day(
     tmp_path: Path, clock: FixedClock, database_url: str
 ) -> None:
-    import dataclasses
     from datetime import timedelta
 
     from adapter.catalog.closures import ClosureWatcher
@@ -479,12 +461,8 @@ async def test_a_closure_starting_by_the_calendar_is_pushed_once_that_day(
         assert (await s.net.post("search", raw, signed(raw, s.clock))).status_code == 200
         await s.net.dispatch()
         code = entry["seller"]["code"]
-        found = await s.runtime.orders.seller(code)
-        assert found is not None
-        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
         tomorrow = (clock.now() + timedelta(days=1)).date().isoformat()
-        winter = dataclasses.replace(found[1], closed_from=tomorrow, closed_until="2099-03-31")
-        await s.runtime.catalogue.upsert(found[0], winter, goods, now=clock.now())
+        await s.reshape(code, location={"closed_from": tomorrow, "closed_until": "2099-03-31"})
         runtime = s.runtime
         watcher = ClosureWatcher(runtime.catalogue, runtime.push, runtime.state, clock)
         assert await watcher.run_once() == 0, "still open today"
@@ -499,23 +477,20 @@ async def test_a_closure_starting_by_the_calendar_is_pushed_once_that_day(
 async def test_a_buyer_collects_at_the_store_with_no_delivery_charge(
     tmp_path: Path, clock: FixedClock, database_url: str
 ) -> None:
-    import dataclasses
 
     async with shop(tmp_path, clock, database_url) as s:
         entry, item = demo_item("Mandi")
         code, domain = entry["seller"]["code"], item["domain"]
-        found = await s.runtime.orders.seller(code)
-        assert found is not None
-        goods = [record for record, _ in await s.runtime.catalogue.items_of(code)]
-        priced = dataclasses.replace(found[0], delivery_charge="60")
-
         ask = cart(entry, item, 1)
         ask["order"]["fulfillments"] = [{"type": "Self-Pickup"}]
         refused = await s.call("select", ask, domain=domain)
         assert refused["error"]["code"] == "30008", "this store does not offer collection yet"
 
-        both = dataclasses.replace(found[1], fulfillment_types=("Delivery", "Self-Pickup"))
-        await s.runtime.catalogue.upsert(priced, both, goods, now=clock.now())
+        await s.reshape(
+            code,
+            seller={"delivery_charge": "60"},
+            location={"fulfillment_types": ("Delivery", "Self-Pickup")},
+        )
         search = {"intent": {"provider": {"id": code}, "fulfillment": {"type": "Delivery"}}}
         listed = await s.call("search", search, domain=domain)
         (provider,) = listed["message"]["catalog"]["bpp/providers"]
