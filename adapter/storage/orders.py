@@ -26,12 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapter.core.order_replies import wire
 from adapter.core.orders import Change, IllegalTransition, OrderRow, Shortfall, Stock
 from adapter.core.seller_events import SellerEvent
-from adapter.storage.catalog import _item
+from adapter.storage.catalog import CatalogStore, _item
 from adapter.storage.database import Database
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.tables import (
     items,
-    locations,
     order_events,
     orders,
     outbox,
@@ -55,6 +54,7 @@ class OrderStore:
 
     def __init__(self, database: Database, notifications: SellerNotifications | None = None):
         self._db = database
+        self._catalogue = CatalogStore(database)
         self._notifications = notifications
 
     async def _tell_seller(
@@ -83,17 +83,8 @@ class OrderStore:
         return query.with_for_update() if self._db.dialect == "postgresql" else query
 
     async def seller(self, code: str) -> tuple[SellerRecord, LocationRecord] | None:
-        """A seller and its first location."""
-        query = (
-            select(sellers.c.record, locations.c.record)
-            .select_from(sellers.join(locations, locations.c.seller_id == sellers.c.id))
-            .where(sellers.c.code == code)
-            .order_by(locations.c.id)
-            .limit(1)
-        )
-        async with self._db.engine.connect() as connection:
-            row = (await connection.execute(query)).first()
-        return None if row is None else (SellerRecord(**row[0]), LocationRecord(**row[1]))
+        """A seller and its first location (as the catalogue keeps them)."""
+        return await self._catalogue.seller(code)
 
     async def hold(
         self,
