@@ -32,7 +32,7 @@ from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.rejections import Rejection
 from catalog_sync.transform import normalise, searchable_text
 
-__all__ = ["CatalogStore", "Listing"]
+__all__ = ["CatalogStore", "Listing", "item_record"]
 
 Listing = tuple[SellerRecord, LocationRecord, ItemRecord]
 
@@ -66,7 +66,8 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _item(values: dict[str, Any]) -> ItemRecord:
+def item_record(values: dict[str, Any]) -> ItemRecord:
+    """An item as stored (its JSON record) back as a record."""
     return ItemRecord(
         **{
             **values,
@@ -216,7 +217,7 @@ class CatalogStore:
                 location = LocationRecord(**orjson.loads(location_json))
                 seen_locations[location_id] = location
             found.append(
-                (seller, location, _item({**orjson.loads(item_json), "available": available}))
+                (seller, location, item_record({**orjson.loads(item_json), "available": available}))
             )
         return found
 
@@ -258,7 +259,7 @@ class CatalogStore:
         )
         async with self._db.engine.connect() as connection:
             return [
-                (_item({**record, "available": available}), held)
+                (item_record({**record, "available": available}), held)
                 for record, held, available in await connection.execute(query)
             ]
 

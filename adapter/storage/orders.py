@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapter.core.order_replies import wire
 from adapter.core.orders import Change, IllegalTransition, OrderRow, Shortfall, Stock
 from adapter.core.seller_events import SellerEvent
-from adapter.storage.catalog import CatalogStore, _item
+from adapter.storage.catalog import CatalogStore, item_record
 from adapter.storage.database import Database
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.tables import (
@@ -105,7 +105,7 @@ class OrderStore:
                 if row is None:
                     result.append(Stock(sku, None, 0, 0))
                     continue
-                item = _item({**row.record, "available": row.available})
+                item = item_record({**row.record, "available": row.available})
                 free = max(
                     row.available
                     - await self._held_by_others(connection, row.id, transaction_id, now),
