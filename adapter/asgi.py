@@ -1,7 +1,8 @@
 """ASGI entry points for servers: ``uvicorn --factory adapter.asgi:build``.
 
 ``build`` is a whole adapter process: the Beckn endpoints, the seller API and dashboard,
-and the background work (outbox dispatcher, feed poller). ``build_edge`` serves the same
+and the background work (outbox dispatcher, feeds, order timers, notifications, closure
+watcher). ``build_edge`` serves the same
 routes without the background work, for deployments that run it in processes of its own
 (``ondc-seller serve --no-dispatcher`` next to ``ondc-seller serve --dispatcher-only``).
 """
@@ -34,14 +35,15 @@ def build() -> FastAPI:
 
 
 def build_edge() -> FastAPI:
-    """As :func:`build`, leaving callbacks and feeds to ``--dispatcher-only`` processes."""
+    """As :func:`build`, leaving the background work to ``--dispatcher-only`` processes."""
     settings = load_settings()
     configure_logging(settings)
     return create_app(settings, dispatch=False)
 
 
 async def run_background(settings: Settings, stop: asyncio.Event) -> None:
-    """Run only the background work (outbox dispatcher, feed poller) until ``stop`` is set.
+    """Run only the background work (callbacks, feeds, order timers, notifications, store
+    closures) until ``stop`` is set.
 
     The app's own lifespan opens and closes everything, exactly as in a serving process;
     no HTTP server is started.
