@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -84,12 +85,19 @@ def create_app(
     catalog: CatalogPort | None = None,
     migrate: bool = True,
     dispatch: bool = True,
+    freeze_heap: bool = False,
 ) -> FastAPI:
     """The adapter as an ASGI app; its parts are opened when the app starts.
 
     ``dispatch=False`` leaves callbacks in the outbox, sellers' feeds unread and seller
     notifications queued (for tests that drive the dispatcher, the feed poller and the
     notifier by hand); otherwise the lifespan runs this process's three of them.
+
+    ``freeze_heap=True`` (server processes, one app per process) moves everything alive
+    once the app has started into the collector's permanent generation: the modules,
+    schemas and pools built at start-up are never scanned again, so a full collection
+    under load walks only what requests made, and no longer pauses every request in
+    flight for tens of milliseconds.
     """
     the_clock: Clock = clock or SystemClock()
     metrics = Metrics()
@@ -202,6 +210,9 @@ def create_app(
             if dispatch
             else []
         )
+        if freeze_heap:
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:

@@ -31,14 +31,14 @@ def build() -> FastAPI:
     """The adapter configured from the environment (and ``.env``)."""
     settings = load_settings()
     configure_logging(settings)
-    return create_app(settings)
+    return create_app(settings, freeze_heap=True)
 
 
 def build_edge() -> FastAPI:
     """As :func:`build`, leaving the background work to ``--dispatcher-only`` processes."""
     settings = load_settings()
     configure_logging(settings)
-    return create_app(settings, dispatch=False)
+    return create_app(settings, dispatch=False, freeze_heap=True)
 
 
 async def run_background(settings: Settings, stop: asyncio.Event) -> None:
@@ -48,7 +48,7 @@ async def run_background(settings: Settings, stop: asyncio.Event) -> None:
     The app's own lifespan opens and closes everything, exactly as in a serving process;
     no HTTP server is started.
     """
-    app = create_app(settings)
+    app = create_app(settings, freeze_heap=True)
     async with app.router.lifespan_context(app):
         logging.getLogger(__name__).info("dispatcher-only process started")
         await stop.wait()

@@ -52,6 +52,8 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        # Access lines are logged at INFO: above it they would be formatted for nothing.
+        access_log=settings.log_level in ("DEBUG", "INFO"),
         proxy_headers=True,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,15 +17,28 @@ from adapter.core.errors import SharedStateUnavailable
 
 __all__ = ["RedisState"]
 
-# KEYS: the rate window's bucket, the seen key. ARGV: limit, bucket expiry (s), seen ttl
-# (ms). -1: over the limit (the seen key untouched); 1: first seen; 0: a duplicate.
+# Several admissions in one call, in order. For admission i: KEYS[2i-1] the rate window's
+# bucket, KEYS[2i] the seen key; ARGV[2i-1] the limit, ARGV[2i] the seen ttl (ms); bucket
+# expiry 2 s. Each answer: -1 over the limit (the seen key untouched), 1 first seen, 0 a
+# duplicate.
 _ADMIT: Final = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-if count > tonumber(ARGV[1]) then return -1 end
-if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then return 1 end
-return 0
+local answers = {}
+for i = 1, #KEYS / 2 do
+  local bucket, seen = KEYS[2 * i - 1], KEYS[2 * i]
+  local count = redis.call('INCR', bucket)
+  if count == 1 then redis.call('EXPIRE', bucket, 2) end
+  if count > tonumber(ARGV[2 * i - 1]) then
+    answers[i] = -1
+  elseif redis.call('SET', seen, '1', 'NX', 'PX', ARGV[2 * i]) then
+    answers[i] = 1
+  else
+    answers[i] = 0
+  end
+end
+return answers
 """
+# Admissions asked for while one call is out go together in the next one.
+_MAX_ADMISSIONS_PER_CALL: Final = 256
 _ADMISSIONS: Final = {-1: Admission.LIMITED, 0: Admission.DUPLICATE, 1: Admission.FIRST}
 
 
@@ -37,6 +51,8 @@ class RedisState:
         self._prefix = prefix
         # EVALSHA, falling back to EVAL (and loading the script) when Redis lacks it.
         self._admit = client.register_script(_ADMIT)
+        self._admissions: list[tuple[str, str, int, int, asyncio.Future[Admission]]] = []
+        self._admitting: asyncio.Task[None] | None = None
 
     @classmethod
     def from_url(cls, url: str, clock: Clock, *, prefix: str = "ondc-seller:") -> RedisState:
@@ -93,13 +109,40 @@ class RedisState:
     async def admit(
         self, rate_key: str, limit: int, seen_key: str, seen_ttl_seconds: float
     ) -> Admission:
-        """Rate limit and ``SET NX PX`` in one server-side script: one round trip, atomic."""
+        """Rate limit and ``SET NX PX`` in one server-side script, atomic.
+
+        Concurrent callers share round trips: while one script call is out, the admissions
+        asked for meanwhile queue and go together in the next, each in its order and with
+        its own answer. Under load the cost of a call is paid once per group; a lone
+        admission goes at once.
+        """
         window = int(self._clock.now().timestamp())
-        keys = [self._key(f"{rate_key}:{window}"), self._key(seen_key)]
         ttl_ms = max(1, math.ceil(seen_ttl_seconds * 1000))
-        async with self._redis_call():
-            outcome = await self._admit(keys=keys, args=[limit, 2, ttl_ms])
-        return _ADMISSIONS[int(outcome)]
+        answer: asyncio.Future[Admission] = asyncio.get_running_loop().create_future()
+        self._admissions.append(
+            (self._key(f"{rate_key}:{window}"), self._key(seen_key), limit, ttl_ms, answer)
+        )
+        if self._admitting is None or self._admitting.done():
+            self._admitting = asyncio.create_task(self._admit_queued())
+        return await answer
+
+    async def _admit_queued(self) -> None:
+        while self._admissions:
+            group = self._admissions[:_MAX_ADMISSIONS_PER_CALL]
+            del self._admissions[:_MAX_ADMISSIONS_PER_CALL]
+            keys = [key for bucket, seen, *_ in group for key in (bucket, seen)]
+            args = [arg for _, _, limit, ttl_ms, _ in group for arg in (limit, ttl_ms)]
+            try:
+                async with self._redis_call():
+                    outcomes = await self._admit(keys=keys, args=args)
+            except SharedStateUnavailable as exc:
+                for *_, answer in group:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for (*_, answer), outcome in zip(group, outcomes, strict=True):
+                if not answer.done():
+                    answer.set_result(_ADMISSIONS[int(outcome)])
 
     async def close(self) -> None:
         """Close the connection pool."""

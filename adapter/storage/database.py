@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, event
+from sqlalchemy import Connection, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
@@ -22,6 +23,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 __all__ = ["Database", "async_url", "sync_url"]
+
+T = TypeVar("T")
 
 
 def _normalise(url: str) -> tuple[str, str]:
@@ -109,6 +112,9 @@ class Database:
     # SQLite has one writer at a time; its busy handler makes competing writers sleep and
     # retry, which collapses throughput. Writers in this process queue here instead.
     _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock, compare=False, repr=False)
+    # SQLite only: a synchronous engine and the one thread that uses it (write_in_thread).
+    _sync_engine: Engine | None = field(default=None, compare=False, repr=False)
+    _writer: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -127,6 +133,31 @@ class Database:
             async with self.engine.begin() as connection:
                 yield connection
 
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work``, written against a synchronous connection, as one write
+        transaction (as :meth:`transaction` would): committed if it returns, rolled back
+        if it raises.
+
+        For hot writes of several statements. On SQLite the whole transaction is one call
+        to a thread of its own with a synchronous driver, where through the async driver
+        every statement is several hand-offs to the driver's thread and back (about 0.3 ms
+        of CPU each, more than SQLite's own work for a batch of rows). On PostgreSQL it
+        runs on the async connection as usual (``run_sync``).
+        """
+        if self._sync_engine is None or self._writer is None:
+            async with self.engine.begin() as connection:
+                return await connection.run_sync(work)
+        engine = self._sync_engine
+
+        def run() -> T:
+            with engine.connect() as connection:
+                immediate = connection.execution_options(sqlite_begin="IMMEDIATE")
+                with immediate.begin():
+                    return work(immediate)
+
+        async with self._write_lock:
+            return await asyncio.get_running_loop().run_in_executor(self._writer, run)
+
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 10, ping_after_idle: float = 5.0) -> Database:
         """An engine for ``url``; nothing is opened until first use.
@@ -136,9 +167,12 @@ class Database:
         target = async_url(url)
         if target.startswith("sqlite"):
             engine = create_async_engine(target)
-            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-            event.listen(engine.sync_engine, "begin", _sqlite_begin)
-            return cls(engine=engine, dialect="sqlite")
+            threaded = create_engine(sync_url(url), pool_size=1, max_overflow=0)
+            for each in (engine.sync_engine, threaded):
+                event.listen(each, "connect", _sqlite_pragmas)
+                event.listen(each, "begin", _sqlite_begin)
+            writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+            return cls(engine=engine, dialect="sqlite", _sync_engine=threaded, _writer=writer)
         engine = create_async_engine(
             target, pool_size=pool_size, max_overflow=pool_size, pool_recycle=_RECYCLE_SECONDS
         )
@@ -152,3 +186,8 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+        if self._sync_engine is not None and self._writer is not None:
+            await asyncio.get_running_loop().run_in_executor(
+                self._writer, self._sync_engine.dispose
+            )
+            self._writer.shutdown(wait=False)

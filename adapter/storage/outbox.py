@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from adapter.storage.database import Database
 from adapter.storage.tables import UtcDateTime, delivery_attempts, messages, outbox
@@ -114,8 +115,9 @@ class Outbox:
         )
         if self._db.dialect == "postgresql":
             due = due.with_for_update(skip_locked=True)
-        async with self._db.transaction() as connection:
-            claimed = await connection.execute(
+
+        def take(connection: Connection) -> list[ClaimedJob]:
+            claimed = connection.execute(
                 update(outbox)
                 .where(outbox.c.id.in_(due.scalar_subquery()))
                 .values(claimed_by=worker, claimed_until=lease_until)
@@ -124,7 +126,7 @@ class Outbox:
             ids = [int(row[0]) for row in claimed]
             if not ids:
                 return []
-            rows = await connection.execute(
+            rows = connection.execute(
                 select(outbox, messages.c.body.label("inbound_body"))
                 .select_from(outbox.outerjoin(messages, outbox.c.inbound_id == messages.c.id))
                 .where(outbox.c.id.in_(ids))
@@ -148,6 +150,8 @@ class Outbox:
                 for row in rows
             ]
 
+        return await self._db.write(take)
+
     async def save_callbacks(
         self,
         built: Sequence[tuple[int, bytes, str | None]],
@@ -158,17 +162,19 @@ class Outbox:
         parts of a split answer) in the same transaction."""
         if not built and not more:
             return
-        async with self._db.transaction() as connection:
+
+        def keep(connection: Connection) -> None:
             if more:
-                await connection.execute(insert(outbox), list(more))
-            if not built:
-                return
-            await connection.execute(
-                update(outbox)
-                .where(outbox.c.id == bindparam("job_id"))
-                .values(callback_body=bindparam("body"), callback_message_id=bindparam("mid")),
-                [{"job_id": j, "body": b, "mid": m} for j, b, m in built],
-            )
+                connection.execute(insert(outbox), list(more))
+            if built:
+                connection.execute(
+                    update(outbox)
+                    .where(outbox.c.id == bindparam("job_id"))
+                    .values(callback_body=bindparam("body"), callback_message_id=bindparam("mid")),
+                    [{"job_id": j, "body": b, "mid": m} for j, b, m in built],
+                )
+
+        await self._db.write(keep)
 
     @staticmethod
     def unsolicited_row(
@@ -197,67 +203,7 @@ class Outbox:
     async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
         """Record each attempt, move each job to its status and audit the messages sent,
         in one transaction. A job whose lease ``worker`` lost is left alone (False)."""
-        async with self._db.transaction() as connection:
-            ids = [settlement.job_id for settlement in settlements]
-            held = set(
-                (
-                    await connection.execute(
-                        select(outbox.c.id).where(
-                            outbox.c.id.in_(ids), outbox.c.claimed_by == worker
-                        )
-                    )
-                ).scalars()
-            )
-            outcomes = [settlement.job_id in held for settlement in settlements]
-            updates = [
-                {
-                    "job_id": s.job_id,
-                    "status": s.status,
-                    "error": s.attempt.error,
-                    "delivered": s.attempt.attempted_at if s.status == "delivered" else None,
-                    "next_at": s.next_attempt_at,
-                }
-                for s, kept in zip(settlements, outcomes, strict=True)
-                if kept
-            ]
-            if updates:
-                # One statement for the batch; the rows are the ones this worker still holds.
-                await connection.execute(
-                    update(outbox)
-                    .where(outbox.c.id == bindparam("job_id"))
-                    .values(
-                        status=bindparam("status"),
-                        attempts=outbox.c.attempts + 1,
-                        claimed_by=None,
-                        claimed_until=None,
-                        last_error=bindparam("error"),
-                        delivered_at=func.coalesce(
-                            bindparam("delivered", type_=UtcDateTime()), outbox.c.delivered_at
-                        ),
-                        next_attempt_at=func.coalesce(
-                            bindparam("next_at", type_=UtcDateTime()), outbox.c.next_attempt_at
-                        ),
-                    ),
-                    updates,
-                )
-            attempts = [
-                {
-                    "outbox_id": s.job_id,
-                    "attempted_at": s.attempt.attempted_at,
-                    "http_status": s.attempt.http_status,
-                    "latency_ms": s.attempt.latency_ms,
-                    "outcome": s.attempt.outcome,
-                    "error": s.attempt.error,
-                }
-                for s, kept in zip(settlements, outcomes, strict=True)
-                if kept
-            ]
-            if attempts:
-                await connection.execute(insert(delivery_attempts), attempts)
-            sent = [s.sent for s in settlements if s.sent is not None]
-            if sent:
-                await connection.execute(insert(messages), sent)
-        return outcomes
+        return await self._db.write(partial(_settle, worker, settlements))
 
     async def settle(
         self,
@@ -311,3 +257,65 @@ class Outbox:
                 )
             )
             return bool(result.rowcount)
+
+
+def _settle(worker: str, settlements: Sequence[Settlement], connection: Connection) -> list[bool]:
+    """:meth:`Outbox.settle_many`'s transaction."""
+    ids = [settlement.job_id for settlement in settlements]
+    held = set(
+        (
+            connection.execute(
+                select(outbox.c.id).where(outbox.c.id.in_(ids), outbox.c.claimed_by == worker)
+            )
+        ).scalars()
+    )
+    outcomes = [settlement.job_id in held for settlement in settlements]
+    updates = [
+        {
+            "job_id": s.job_id,
+            "status": s.status,
+            "error": s.attempt.error,
+            "delivered": s.attempt.attempted_at if s.status == "delivered" else None,
+            "next_at": s.next_attempt_at,
+        }
+        for s, kept in zip(settlements, outcomes, strict=True)
+        if kept
+    ]
+    if updates:
+        # One statement for the batch; the rows are the ones this worker still holds.
+        connection.execute(
+            update(outbox)
+            .where(outbox.c.id == bindparam("job_id"))
+            .values(
+                status=bindparam("status"),
+                attempts=outbox.c.attempts + 1,
+                claimed_by=None,
+                claimed_until=None,
+                last_error=bindparam("error"),
+                delivered_at=func.coalesce(
+                    bindparam("delivered", type_=UtcDateTime()), outbox.c.delivered_at
+                ),
+                next_attempt_at=func.coalesce(
+                    bindparam("next_at", type_=UtcDateTime()), outbox.c.next_attempt_at
+                ),
+            ),
+            updates,
+        )
+    attempts = [
+        {
+            "outbox_id": s.job_id,
+            "attempted_at": s.attempt.attempted_at,
+            "http_status": s.attempt.http_status,
+            "latency_ms": s.attempt.latency_ms,
+            "outcome": s.attempt.outcome,
+            "error": s.attempt.error,
+        }
+        for s, kept in zip(settlements, outcomes, strict=True)
+        if kept
+    ]
+    if attempts:
+        connection.execute(insert(delivery_attempts), attempts)
+    sent = [s.sent for s in settlements if s.sent is not None]
+    if sent:
+        connection.execute(insert(messages), sent)
+    return outcomes

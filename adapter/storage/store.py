@@ -7,12 +7,14 @@ callback queued; a duplicate (peer, action, message_id) writes nothing and says 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, Final
 
-from sqlalchemy import delete, insert, select, text
+import orjson
+from sqlalchemy import Connection, delete, insert, select, text
 
 from adapter.storage.database import Database
 from adapter.storage.tables import messages, outbox
@@ -87,27 +89,8 @@ class Store:
 
         Each request keeps its own outcome: its message id, or ``None`` for a duplicate.
         """
-        async with self._db.transaction() as connection:
-            inserted = await connection.execute(
-                self._insert_unless_duplicate().returning(
-                    messages.c.id, messages.c.peer_id, messages.c.action, messages.c.message_id
-                ),
-                [_message_values(message) for message, _ in batch],
-            )
-            ids = {(row.peer_id, row.action, row.message_id): int(row.id) for row in inserted}
-            outcomes: list[int | None] = []
-            jobs: list[dict[str, Any]] = []
-            for message, job in batch:
-                # A key inserted twice in one batch belongs to its first request only.
-                row_id = ids.pop((message.peer_id, message.action, message.message_id), None)
-                outcomes.append(row_id)
-                if row_id is not None and job is not None:
-                    jobs.append(_job_values(row_id, job))
-            if jobs:
-                # RETURNING makes this one multi-row INSERT per batch (SQLAlchemy's
-                # "insertmanyvalues") instead of one statement per row.
-                await connection.execute(insert(outbox).returning(outbox.c.id), jobs)
-            return outcomes
+        rows = [_message_row(message) for message, _ in batch]
+        return await self._db.write(partial(_accept, self._db.dialect, batch, rows))
 
     def _insert_unless_duplicate(self) -> Any:
         # ON CONFLICT on the partial unique index of inbound messages: a duplicate is
@@ -139,20 +122,136 @@ class Store:
             return int(result.rowcount or 0)
 
 
-def _job_values(inbound_id: int, job: OutboxJob) -> dict[str, Any]:
+# A batch is written by driver SQL whose text never changes with the batch's size, so
+# the driver parses and prepares each statement once: on PostgreSQL every column goes as
+# one array (in binary, ``%(name)b``: no per-element escaping) unnested by the server; on
+# SQLite one statement runs for every row. SQLAlchemy's multi-row VALUES list would be a
+# new statement for every batch size, parsed again each time, and its per-row parameter
+# processing cost more than the database's own work. The columns are (name, PostgreSQL
+# type); JSON goes as text, and SQLite instants as SQLAlchemy stores them.
+_MESSAGE_COLUMNS: Final = (
+    ("direction", "text"), ("action", "text"), ("peer_id", "text"),
+    ("transaction_id", "text"), ("message_id", "text"), ("received_at", "timestamptz"),
+    ("headers", "json"), ("body", "bytea"), ("verification", "text"),
+    ("http_status", "integer"), ("duration_ms", "float8"), ("error", "text"),
+)  # fmt: skip
+_JOB_COLUMNS: Final = (
+    ("inbound_id", "bigint"), ("kind", "text"), ("action", "text"), ("target_url", "text"),
+    ("transaction_id", "text"), ("payload", "json"), ("status", "text"),
+    ("attempts", "integer"), ("created_at", "timestamptz"), ("next_attempt_at", "timestamptz"),
+    ("deadline_at", "timestamptz"),
+)  # fmt: skip
+# The partial unique index of inbound messages: a duplicate is skipped by the database
+# itself, while every other constraint still raises.
+_UNLESS_DUPLICATE: Final = (
+    "ON CONFLICT (peer_id, action, message_id) WHERE direction = 'in' DO NOTHING"
+)
+
+
+def _names(columns: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(name for name, _ in columns)
+
+
+def _pg_insert(table: str, columns: tuple[tuple[str, str], ...], tail: str = "") -> str:
+    arrays = ", ".join(f"CAST(%({name})b AS {kind}[])" for name, kind in columns)
+    return f"INSERT INTO {table} ({_names(columns)}) SELECT * FROM unnest({arrays}) {tail}"
+
+
+def _sqlite_insert(table: str, columns: tuple[tuple[str, str], ...], tail: str = "") -> str:
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {table} ({_names(columns)}) VALUES ({marks}) {tail}"
+
+
+_PG_MESSAGES_UNLESS_DUPLICATE: Final = _pg_insert(
+    "messages", _MESSAGE_COLUMNS, f"{_UNLESS_DUPLICATE} RETURNING id, peer_id, action, message_id"
+)
+_PG_OUTBOX_JOBS: Final = _pg_insert("outbox", _JOB_COLUMNS)
+_SQLITE_MESSAGES_UNLESS_DUPLICATE: Final = _sqlite_insert(
+    "messages", _MESSAGE_COLUMNS, _UNLESS_DUPLICATE
+)
+_SQLITE_LAST_MESSAGE: Final = "SELECT coalesce(max(id), 0) FROM messages"
+_SQLITE_MESSAGES_AFTER: Final = "SELECT id, peer_id, action, message_id FROM messages WHERE id > ?"
+_SQLITE_OUTBOX_JOBS: Final = _sqlite_insert("outbox", _JOB_COLUMNS)
+
+
+def _accept(
+    dialect: str,
+    batch: Sequence[tuple[InboundRecord, OutboxJob | None]],
+    rows: list[tuple[Any, ...]],
+    connection: Connection,
+) -> list[int | None]:
+    if dialect == "postgresql":
+        inserted = connection.exec_driver_sql(
+            _PG_MESSAGES_UNLESS_DUPLICATE, _arrays(_MESSAGE_COLUMNS, rows)
+        )
+    else:
+        # The transaction holds SQLite's only write lock, so the rows this batch adds are
+        # exactly those past the highest id before it.
+        before = connection.exec_driver_sql(_SQLITE_LAST_MESSAGE).scalar_one()
+        connection.exec_driver_sql(
+            _SQLITE_MESSAGES_UNLESS_DUPLICATE, [_sqlite_row(row) for row in rows]
+        )
+        inserted = connection.exec_driver_sql(_SQLITE_MESSAGES_AFTER, (before,))
+    outcomes, jobs = _outcomes(batch, inserted)
+    if jobs and dialect == "postgresql":
+        connection.exec_driver_sql(_PG_OUTBOX_JOBS, _arrays(_JOB_COLUMNS, jobs))
+    elif jobs:
+        connection.exec_driver_sql(_SQLITE_OUTBOX_JOBS, [_sqlite_row(job) for job in jobs])
+    return outcomes
+
+
+def _outcomes(
+    batch: Sequence[tuple[InboundRecord, OutboxJob | None]], inserted: Iterable[Any]
+) -> tuple[list[int | None], list[tuple[Any, ...]]]:
+    """Each request's message id (``None`` for a duplicate) and the job rows to queue."""
+    ids = {(peer, action, message_id): int(id_) for id_, peer, action, message_id in inserted}
+    outcomes: list[int | None] = []
+    jobs: list[tuple[Any, ...]] = []
+    for message, job in batch:
+        # A key inserted twice in one batch belongs to its first request only.
+        row_id = ids.pop((message.peer_id, message.action, message.message_id), None)
+        outcomes.append(row_id)
+        if row_id is not None and job is not None:
+            jobs.append(_job_row(row_id, job))
+    return outcomes, jobs
+
+
+def _message_row(message: InboundRecord) -> tuple[Any, ...]:
+    return (
+        message.direction, message.action, message.peer_id, message.transaction_id,
+        message.message_id, message.received_at, orjson.dumps(message.headers).decode(),
+        message.body, message.verification, message.http_status, message.duration_ms,
+        message.error,
+    )  # fmt: skip
+
+
+def _job_row(inbound_id: int, job: OutboxJob) -> tuple[Any, ...]:
+    return (
+        inbound_id, "reply", job.action, job.target_url, job.transaction_id,
+        orjson.dumps(job.payload).decode(), "pending", 0, job.created_at,
+        job.next_attempt_at or job.created_at, job.deadline_at,
+    )  # fmt: skip
+
+
+def _arrays(
+    columns: tuple[tuple[str, str], ...], rows: Sequence[tuple[Any, ...]]
+) -> dict[str, Any]:
+    """Rows as one list per column, for an unnest."""
     return {
-        "inbound_id": inbound_id,
-        "kind": "reply",
-        "action": job.action,
-        "target_url": job.target_url,
-        "transaction_id": job.transaction_id,
-        "payload": job.payload,
-        "status": "pending",
-        "attempts": 0,
-        "created_at": job.created_at,
-        "next_attempt_at": job.next_attempt_at or job.created_at,
-        "deadline_at": job.deadline_at,
+        name: list(values)
+        for (name, _), values in zip(columns, zip(*rows, strict=True), strict=True)
     }
+
+
+def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(_sqlite_instant(value) if isinstance(value, datetime) else value for value in row)
+
+
+def _sqlite_instant(value: datetime) -> str:
+    """An instant as :class:`~adapter.storage.tables.UtcDateTime` stores it in SQLite."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: store instants with a time zone")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _message_values(message: InboundRecord) -> dict[str, Any]:

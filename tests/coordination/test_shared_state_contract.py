@@ -107,6 +107,28 @@ async def test_admit_under_concurrency_admits_exactly_one(state: SharedState) ->
     assert outcomes.count(Admission.DUPLICATE) == 49
 
 
+async def test_concurrent_admissions_each_get_their_own_answer(state: SharedState) -> None:
+    # Callers at once: each sender's limit and each key's first sight are kept apart, in
+    # the order asked, however the calls are grouped on the way to the shared state.
+    outcomes = await asyncio.gather(
+        state.admit("rate:a", 2, "dedupe:a-1", 60),
+        state.admit("rate:b", 5, "dedupe:b-1", 60),
+        state.admit("rate:a", 2, "dedupe:a-1", 60),
+        state.admit("rate:a", 2, "dedupe:a-2", 60),
+        state.admit("rate:b", 5, "dedupe:a-2", 60),
+        *(state.admit("rate:c", 300, f"dedupe:c-{n}", 60) for n in range(300)),
+    )
+    assert outcomes[:5] == [
+        Admission.FIRST,
+        Admission.FIRST,
+        Admission.DUPLICATE,
+        Admission.LIMITED,
+        Admission.FIRST,
+    ]
+    assert outcomes[5:] == [Admission.FIRST] * 300
+    assert await state.admit("rate:a", 10, "dedupe:a-2", 60) is Admission.DUPLICATE
+
+
 async def test_admitted_key_expires_after_its_ttl(state: SharedState, clock: FixedClock) -> None:
     assert await state.admit("rate:buyer", 10, "dedupe:m-1", 0.2) is Admission.FIRST
     clock.advance(0.3)

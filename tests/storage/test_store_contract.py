@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.exc import IntegrityError
 
 from adapter.core.clock import FixedClock
 from adapter.storage import InboundRecord, Store, sync_url, upgrade
 from adapter.storage.outbox import Outbox
 from adapter.storage.store import OutboxJob
-from adapter.storage.tables import include_name, metadata
+from adapter.storage.tables import include_name, messages, metadata
 
 HINDI_BODY = '{"context":{"action":"search"},"message":{"name":"कुल्लू शॉल ₹4500"}}'.encode()
 
@@ -85,6 +85,62 @@ async def test_duplicate_message_id_writes_nothing_twice(store: Store, clock: Fi
     assert again is None
     assert len(await store.messages_for_transaction("t-1")) == 1
     assert len(await Outbox(store.database).jobs(status="pending")) == 1
+
+
+async def test_a_batch_keeps_each_requests_outcome_and_every_column(
+    store: Store, clock: FixedClock
+) -> None:
+    earlier = await store.accept_inbound(_inbound(clock, "m-0"), None)
+    bare = dataclasses.replace(
+        _inbound(clock, "m-1"),
+        transaction_id=None,
+        headers={},
+        body=b"\x00\xff{}",
+        http_status=None,
+        duration_ms=None,
+    )
+    refused = dataclasses.replace(
+        _inbound(clock, "m-2"),
+        headers={"authorization": 'Signature keyId="a|b|ed25519"', "user-agent": "ऐप/1.0"},
+        error="context.city: std:0000 is not served",
+    )
+    outcomes = await store.accept_inbound_batch(
+        [
+            (bare, _job(clock)),
+            (_inbound(clock, "m-1"), _job(clock)),  # the same key again in the batch
+            (refused, None),
+            (_inbound(clock, "m-0"), _job(clock)),  # already accepted before
+        ]
+    )
+    assert earlier is not None
+    first, again, refused_id, before = outcomes
+    assert first is not None
+    assert refused_id is not None
+    assert again is None
+    assert before is None
+    assert len({earlier, first, refused_id}) == 3
+    [job] = await Outbox(store.database).jobs(status="pending")
+    assert job["inbound_id"] == first
+    assert job["payload"] == {"context": {"action": "search"}, "note": "शॉल"}
+    assert job["deadline_at"] == clock.now() + timedelta(seconds=30)
+    rows = {row["message_id"]: row for row in await store.messages_for_transaction("t-1")}
+    assert set(rows) == {"m-0", "m-2"}
+    assert rows["m-2"]["headers"] == refused.headers
+    assert rows["m-2"]["error"] == refused.error
+    assert rows["m-2"]["duration_ms"] == 1.25
+    [stored] = await _messages_without_transaction(store)
+    assert stored["body"] == b"\x00\xff{}"
+    assert stored["headers"] == {}
+    assert stored["http_status"] is None
+    assert stored["duration_ms"] is None
+    assert stored["error"] is None
+    assert stored["received_at"] == clock.now()
+
+
+async def _messages_without_transaction(store: Store) -> list[dict[str, object]]:
+    async with store.database.engine.connect() as connection:
+        rows = await connection.execute(select(messages).where(messages.c.transaction_id.is_(None)))
+        return [dict(row._mapping) for row in rows]
 
 
 async def test_same_message_id_from_another_peer_is_not_a_duplicate(
