@@ -48,7 +48,7 @@ async def run_background(settings: Settings, stop: asyncio.Event) -> None:
     The app's own lifespan opens and closes everything, exactly as in a serving process;
     no HTTP server is started.
     """
-    app = create_app(settings, freeze_heap=True)
+    app = create_app(settings, freeze_heap=True, queued_elsewhere=True)
     async with app.router.lifespan_context(app):
         logging.getLogger(__name__).info("dispatcher-only process started")
         await stop.wait()

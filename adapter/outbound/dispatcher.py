@@ -63,6 +63,7 @@ class Dispatcher:
         concurrency: int = 32,
         lease: timedelta = timedelta(seconds=30),
         idle_poll_seconds: float = 1.0,
+        poll_first: bool = False,
         edge_load: Callable[[], int] | None = None,
         busy_edge: int = 8,
         busy_pause_seconds: float = 0.2,
@@ -80,6 +81,7 @@ class Dispatcher:
         self._metrics = metrics
         self._lease = lease
         self._idle_poll = idle_poll_seconds
+        self._poll_first = poll_first
         self._edge_load = edge_load
         self._busy_edge = busy_edge
         self._busy_pause = busy_pause_seconds
@@ -103,12 +105,24 @@ class Dispatcher:
                 handled = 0
             if not handled:
                 await _first_of(self._wakeup.wait(self._idle_poll), stop.wait())
+                if self._poll_first:
+                    # Nothing wakes this process when another one queues a job: look before
+                    # claiming, so an idle poll takes no write lock.
+                    while not stop.is_set() and not await self._due():
+                        await _first_of(self._wakeup.wait(self._idle_poll), stop.wait())
             elif self._edge_load is not None and self._edge_load() >= self._busy_edge:
                 # This process's edge is saturated: requests are waiting for their ACK,
                 # which buyer apps wait for on the spot, while a callback has the request's
                 # ttl. Pause between rounds so the edge gets the CPU; a batch still goes
                 # out every pause, and the backlog is worked off as soon as the edge eases.
                 await _first_of(asyncio.sleep(self._busy_pause), stop.wait())
+
+    async def _due(self) -> bool:
+        try:
+            return await self._outbox.any_due(self._clock.now())
+        except Exception:  # a database hiccup: claim anyway, which reports it
+            log.exception("could not look for due outbox jobs")
+            return True
 
     async def run_once(self) -> int:
         """Claim the due jobs and deliver them concurrently; the number handled.
@@ -126,6 +140,15 @@ class Dispatcher:
         built: list[tuple[int, bytes, str | None]] = []
         more: list[dict[str, Any]] = []
         settlements: list[Settlement] = []
+        claimed = jobs
+        # A callback whose request's ttl has passed is parked unsent: the buyer app has
+        # stopped waiting for it, and sending it would delay the ones still awaited (an
+        # operator can still replay it).
+        expired = [job for job in jobs if job.deadline_at < now]
+        if expired:
+            late = Attempt(now, None, None, "error", "the request's ttl passed before it was sent")
+            settlements.extend(Settlement(job.id, late, "failed") for job in expired)
+            jobs = [job for job in jobs if job.deadline_at >= now]
         # First attempts are built a few at a time: a reply may read the catalogue, and one
         # query after another would make the whole batch wait on each in turn.
         fresh = [job for job in jobs if job.callback_body is None]
@@ -163,11 +186,11 @@ class Dispatcher:
         )
         kept = await self._outbox.settle_many(self.worker, settlements)
         if self._metrics is not None:
-            self._metrics.settled(jobs, settlements)
+            self._metrics.settled(claimed, settlements)
         for settlement, held in zip(settlements, kept, strict=True):
             if not held:
                 log.warning("outbox job %d: lease lost before settling", settlement.job_id)
-        return len(jobs)
+        return len(claimed)
 
     async def _try_build(
         self, job: ClaimedJob

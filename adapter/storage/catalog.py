@@ -203,8 +203,7 @@ class CatalogStore:
             query = query.where(items.c.sku.in_(list(skus)))
         for word in wanted:
             query = query.where(items.c.search_text.like(_like(word), escape="\\"))
-        async with self._db.engine.connect() as connection:
-            rows = (await connection.execute(query)).all()
+        rows = await self._db.read(lambda connection: connection.execute(query).all())
         seen_sellers: dict[int, SellerRecord] = {}
         seen_locations: dict[int, LocationRecord] = {}
         found: list[Listing] = []

@@ -71,6 +71,9 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+# Threads reading SQLite beside the one writer (WAL lets them).
+_SQLITE_READERS = 2
+
 # Connections are replaced after this long whatever happens, before firewalls and server
 # timeouts drop them.
 _RECYCLE_SECONDS = 1800
@@ -112,9 +115,11 @@ class Database:
     # SQLite has one writer at a time; its busy handler makes competing writers sleep and
     # retry, which collapses throughput. Writers in this process queue here instead.
     _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock, compare=False, repr=False)
-    # SQLite only: a synchronous engine and the one thread that uses it (write_in_thread).
+    # SQLite only: a synchronous engine, the one thread that writes with it (write) and
+    # the threads that read with it (read).
     _sync_engine: Engine | None = field(default=None, compare=False, repr=False)
     _writer: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
+    _readers: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -158,6 +163,22 @@ class Database:
         async with self._write_lock:
             return await asyncio.get_running_loop().run_in_executor(self._writer, run)
 
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work``, written against a synchronous connection, as one read (a
+        consistent snapshot, nothing written). On SQLite it is one call to a reader thread
+        (see :meth:`write`); on PostgreSQL it runs on the async connection (``run_sync``).
+        """
+        if self._sync_engine is None or self._readers is None:
+            async with self.engine.connect() as connection:
+                return await connection.run_sync(work)
+        engine = self._sync_engine
+
+        def run() -> T:
+            with engine.connect() as connection:
+                return work(connection)
+
+        return await asyncio.get_running_loop().run_in_executor(self._readers, run)
+
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 10, ping_after_idle: float = 5.0) -> Database:
         """An engine for ``url``; nothing is opened until first use.
@@ -167,12 +188,19 @@ class Database:
         target = async_url(url)
         if target.startswith("sqlite"):
             engine = create_async_engine(target)
-            threaded = create_engine(sync_url(url), pool_size=1, max_overflow=0)
+            threaded = create_engine(sync_url(url), pool_size=1 + _SQLITE_READERS)
             for each in (engine.sync_engine, threaded):
                 event.listen(each, "connect", _sqlite_pragmas)
                 event.listen(each, "begin", _sqlite_begin)
-            writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
-            return cls(engine=engine, dialect="sqlite", _sync_engine=threaded, _writer=writer)
+            return cls(
+                engine=engine,
+                dialect="sqlite",
+                _sync_engine=threaded,
+                _writer=ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer"),
+                _readers=ThreadPoolExecutor(
+                    max_workers=_SQLITE_READERS, thread_name_prefix="sqlite-reader"
+                ),
+            )
         engine = create_async_engine(
             target, pool_size=pool_size, max_overflow=pool_size, pool_recycle=_RECYCLE_SECONDS
         )

@@ -99,6 +99,19 @@ class Outbox:
             )
             return int(result.scalar_one())
 
+    async def any_due(self, now: datetime) -> bool:
+        """Whether some job could be claimed now: a read, which takes no write lock."""
+        query = (
+            select(outbox.c.id)
+            .where(
+                outbox.c.status == "pending",
+                outbox.c.next_attempt_at <= now,
+                or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+            )
+            .limit(1)
+        )
+        return await self._db.read(lambda connection: connection.execute(query).first() is not None)
+
     async def claim(
         self, worker: str, *, now: datetime, lease_until: datetime, limit: int
     ) -> list[ClaimedJob]:

@@ -236,7 +236,8 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         processes.append(start_process([*serve, "--port", str(port), "--no-dispatcher"],
                                        env, work / f"adapter-{name}.log"))  # fmt: skip
         await wait_ready(f"http://127.0.0.1:{port}/healthz")  # migrated; now the second one
-        processes.append(start_process([*serve, "--port", str(free_port()), "--dispatcher-only"],
+        niced = ["nice", "-n", str(args.dispatcher_nice)] if args.dispatcher_nice else []
+        processes.append(start_process([*niced, *serve, "--port", str(free_port()), "--dispatcher-only"],
                                        env, work / f"dispatcher-{name}.log"))  # fmt: skip
     else:
         processes.append(start_process([*serve, "--port", str(port)], env,
@@ -248,7 +249,7 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         adapter_url = f"http://127.0.0.1:{port}/ondc/search"
         print(f"\n[{name}] store: {database_url.split('://')[0]}, shared state: "
               f"{'redis' if redis_url else 'in-process'}"
-              f"{', dispatcher in its own process' if args.split_dispatcher else ''}")  # fmt: skip
+              f"{f', dispatcher in its own process (nice {args.dispatcher_nice})' if args.split_dispatcher else ''}")  # fmt: skip
         await load_run(pool, adapter_url, bap_uri, 4, 1.0, None)  # warm: key cache, pools
         print(f"  warm-up: {await outbox.drain(args.drain_limit)}")
 
@@ -321,6 +322,8 @@ async def main() -> None:
                         help="longest wait, in seconds, for the outbox to drain between phases")  # fmt: skip
     parser.add_argument("--split-dispatcher", action="store_true",
                         help="run the dispatcher in a second process (serve --dispatcher-only)")  # fmt: skip
+    parser.add_argument("--dispatcher-nice", type=int, default=10,
+                        help="with --split-dispatcher, the dispatcher's niceness (0: none)")  # fmt: skip
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-edge-"))
     baseline_port = free_port()

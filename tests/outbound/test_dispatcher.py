@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 import signing
+from adapter.coordination.wakeup import LocalWakeup
 from adapter.core.clock import FixedClock
 from adapter.core.replies import EmptyCatalog, OrderPolicy
 from adapter.outbound import Dispatcher, backoff_delay
@@ -211,3 +212,63 @@ async def test_an_idle_edge_lets_the_dispatcher_run_round_after_round(
         stop.set()
         await asyncio.wait_for(running, timeout=5.0)
         assert len(net.received) == 2
+
+
+async def test_a_dispatcher_nobody_wakes_finds_jobs_queued_by_another_process(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # A --dispatcher-only process on SQLite: the edge that queues the job is another
+    # process, so this dispatcher's own wake-up never fires; it looks, then claims.
+    async with edge(tmp_path, clock) as net:
+        runtime = net.app.state.runtime
+        dispatcher = Dispatcher(
+            settings=net.settings,
+            outbox=runtime.outbox,
+            store=runtime.store,
+            http=runtime.http,
+            clock=clock,
+            wakeup=LocalWakeup(),
+            catalog=EmptyCatalog(),
+            orders=runtime.orders,
+            policy=OrderPolicy(),
+            idle_poll_seconds=0.05,
+            poll_first=True,
+        )
+        stop = asyncio.Event()
+        running = asyncio.create_task(dispatcher.run(stop))
+        await asyncio.sleep(0.2)  # idle: looking, not claiming
+        assert await runtime.outbox.any_due(clock.now()) is False
+        await _search(net, clock)
+        assert await runtime.outbox.any_due(clock.now()) is True
+        for _ in range(100):
+            if net.received:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(running, timeout=5.0)
+        assert len(net.received) == 1
+        assert await runtime.outbox.any_due(clock.now()) is False
+        assert [job["status"] for job in await runtime.outbox.jobs()] == ["delivered"]
+
+
+async def test_a_callback_claimed_after_its_ttl_is_parked_unsent(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # A backlog outlived the request's ttl: the buyer app no longer waits for the answer,
+    # so it is not sent (the ones still awaited go first); an operator may replay it.
+    async with edge(tmp_path, clock) as net:
+        seen = _buyer(net, ACK)
+        await _search(net, clock)
+        clock.advance(31)  # the search's ttl is 30 s
+        await _search(net, clock)
+        await net.dispatch()
+        outbox = net.app.state.runtime.outbox
+        [parked] = await outbox.jobs(status="failed")
+        assert parked["last_error"] == "the request's ttl passed before it was sent"
+        assert [a["outcome"] for a in await outbox.attempts(parked["id"])] == ["error"]
+        [fresh] = await outbox.jobs(status="delivered")
+        assert len(seen) == 1
+        assert orjson.loads(seen[0].content)["context"]["transaction_id"] == fresh["transaction_id"]
+        assert await outbox.replay(parked["id"], now=clock.now(), deadline_at=clock.now()) is True
+        await net.dispatch()
+        assert len(seen) == 2

@@ -75,12 +75,16 @@ async def test_retry_is_not_claimed_before_its_time(database_url: str, clock: Fi
     outbox = Outbox(database)
     await _enqueue(outbox, clock, 1)
     lease = clock.now() + timedelta(seconds=30)
+    assert await outbox.any_due(clock.now()) is True
     [job] = await outbox.claim("w", now=clock.now(), lease_until=lease, limit=1)
+    assert await outbox.any_due(clock.now()) is False  # claimed: not due for anyone else
     attempt = Attempt(clock.now(), 503, 2.0, "error", "HTTP 503")
     later = clock.now() + timedelta(seconds=2)
     assert await outbox.settle(job.id, "w", attempt, status="pending", next_attempt_at=later)
+    assert await outbox.any_due(clock.now()) is False
     assert await outbox.claim("w", now=clock.now(), lease_until=lease, limit=1) == []
     clock.advance(2)
+    assert await outbox.any_due(clock.now()) is True
     [retry] = await outbox.claim("w", now=clock.now(), lease_until=lease, limit=1)
     assert retry.attempts == 1
     await database.dispose()
