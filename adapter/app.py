@@ -12,13 +12,16 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from redis.asyncio import Redis
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from adapter.admin import admin_router
 from adapter.catalog import SqlCatalog
@@ -34,7 +37,7 @@ from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.metrics import Metrics, metrics_router
 from adapter.network.authentication import Authenticator
 from adapter.network.health import health_router
-from adapter.network.inbound import beckn_router
+from adapter.network.inbound import beckn_endpoints, beckn_router
 from adapter.network.onboarding import onboarding_router
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
@@ -74,6 +77,34 @@ def order_policy(settings: Settings) -> OrderPolicy:
         branch=settings.settlement_branch,
         upi=settings.settlement_upi,
     )
+
+
+class _AdapterApp(FastAPI):
+    """The adapter's ASGI app: a Beckn request goes straight to its endpoint.
+
+    Buyer apps and the gateway send most of the calls, and each is answered by one
+    endpoint that handles every failure itself (a NACK, never a 500): the route search and
+    the middleware stack of the other routes would be a tenth of the request's cost for
+    nothing. Everything else, including a Beckn path under a ``root_path`` and every
+    method but POST, goes through FastAPI as usual (the same endpoints are routed there
+    too).
+    """
+
+    def __init__(
+        self, beckn: dict[str, Callable[[Request], Awaitable[Response]]], **options: Any
+    ) -> None:
+        super().__init__(**options)
+        self._beckn = beckn
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and not scope.get("root_path"):
+            endpoint = self._beckn.get(scope["path"])
+            if endpoint is not None:
+                scope["app"] = self
+                response = await endpoint(Request(scope, receive, send))
+                await response(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -240,7 +271,8 @@ def create_app(
                 await shared.close()
             await database.dispose()
 
-    app = FastAPI(
+    app = _AdapterApp(
+        beckn_endpoints(settings.base_path),
         title="ONDC seller adapter",
         version="0.1.0",
         summary="Beckn/ONDC retail seller app (BPP) for One District One Product sellers",

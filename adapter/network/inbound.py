@@ -16,6 +16,7 @@ request refused by the rate limit is not remembered as seen, so its retry is new
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Final
 
@@ -45,7 +46,7 @@ from adapter.runtime import Runtime
 from adapter.storage.store import InboundRecord, OutboxJob
 from catalog_sync.rejections import parse_rejections
 
-__all__ = ["INBOUND_ACTIONS", "beckn_router"]
+__all__ = ["INBOUND_ACTIONS", "beckn_endpoints", "beckn_router"]
 
 log = logging.getLogger(__name__)
 
@@ -313,16 +314,16 @@ def _headers(request: Request) -> dict[str, str]:
     return kept
 
 
+def beckn_endpoints(base_path: str) -> dict[str, Callable[[Request], Awaitable[Response]]]:
+    """The endpoint of ``POST {base_path}/{action}`` by path, for every inbound action."""
+    return {f"{base_path}/{action}": _Endpoint(action).__call__ for action in INBOUND_ACTIONS}
+
+
 def beckn_router(base_path: str) -> APIRouter:
     """``POST {base_path}/{action}`` for every inbound action."""
     router = APIRouter()
-    for action in INBOUND_ACTIONS:
+    for path, endpoint in beckn_endpoints(base_path).items():
         # A plain Starlette route: the endpoint takes the request and reads the raw bytes
         # itself, so FastAPI's dependency solving would be work for nothing on every call.
-        router.add_route(
-            f"{base_path}/{action}",
-            _Endpoint(action).__call__,
-            methods=["POST"],
-            include_in_schema=False,
-        )
+        router.add_route(path, endpoint, methods=["POST"], include_in_schema=False)
     return router

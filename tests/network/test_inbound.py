@@ -382,3 +382,29 @@ async def test_an_unexpected_failure_is_a_503_nack_not_a_500(
         assert _nack(response)["code"] == "31001"
         assert "a bug nobody foresaw" in caplog.text
         assert "a bug nobody foresaw" not in response.text
+
+
+async def test_beckn_requests_under_a_root_path_and_other_methods_go_through_fastapi(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # The app sends a Beckn POST straight to its endpoint; behind a proxy that sets a
+    # root path, and for any other method, FastAPI routes it to the same endpoints.
+    async with edge(tmp_path, clock) as net:
+        proxied = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=net.app, root_path="/gateway"),
+            base_url="http://seller.odop.example",
+        )
+        async with proxied:
+            body = search_body(clock)
+            response = await proxied.post("/gateway/ondc/search", content=body,
+                                          headers=signed(body, clock))  # fmt: skip
+            assert response.status_code == 200
+            assert response.json() == ACK
+            unsigned = await proxied.post("/gateway/ondc/search", content=body)
+            assert unsigned.status_code == 401
+            assert _nack(unsigned)["code"] == "30016"
+        assert (await net.client.get("/ondc/search")).status_code == 405
+        assert (await net.client.post("/ondc/no_such_action", content=b"{}")).status_code == 404
+        assert await net.dispatch() == 1
+        [callback] = net.received
+        assert orjson.loads(callback.content)["context"]["action"] == "on_search"
