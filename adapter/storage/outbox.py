@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, insert, or_, select, update
 
 from adapter.storage.database import Database
 from adapter.storage.tables import UtcDateTime, delivery_attempts, messages, outbox
@@ -101,15 +101,7 @@ class Outbox:
 
     async def any_due(self, now: datetime) -> bool:
         """Whether some job could be claimed now: a read, which takes no write lock."""
-        query = (
-            select(outbox.c.id)
-            .where(
-                outbox.c.status == "pending",
-                outbox.c.next_attempt_at <= now,
-                or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
-            )
-            .limit(1)
-        )
+        query = select(outbox.c.id).where(*_due(now)).limit(1)
         return await self._db.read(lambda connection: connection.execute(query).first() is not None)
 
     async def claim(
@@ -118,11 +110,7 @@ class Outbox:
         """Take up to ``limit`` due jobs for ``worker`` until ``lease_until``."""
         due = (
             select(outbox.c.id)
-            .where(
-                outbox.c.status == "pending",
-                outbox.c.next_attempt_at <= now,
-                or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
-            )
+            .where(*_due(now))
             .order_by(outbox.c.next_attempt_at, outbox.c.id)
             .limit(limit)
         )
@@ -270,6 +258,15 @@ class Outbox:
                 )
             )
             return bool(result.rowcount)
+
+
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """What makes a job claimable at ``now``: pending, its time come, no live lease."""
+    return (
+        outbox.c.status == "pending",
+        outbox.c.next_attempt_at <= now,
+        or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+    )
 
 
 def _settle(worker: str, settlements: Sequence[Settlement], connection: Connection) -> list[bool]:

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, delete, insert, select
 
 from adapter.storage.database import Database
 from adapter.storage.tables import messages, outbox
@@ -89,16 +89,10 @@ class Store:
 
         Each request keeps its own outcome: its message id, or ``None`` for a duplicate.
         """
+        if not batch:
+            return []
         rows = [_message_row(message) for message, _ in batch]
         return await self._db.write(partial(_accept, self._db.dialect, batch, rows))
-
-    def _insert_unless_duplicate(self) -> Any:
-        # ON CONFLICT on the partial unique index of inbound messages: a duplicate is
-        # skipped by the database itself, while every other constraint still raises.
-        return self._db.insert(messages).on_conflict_do_nothing(
-            index_elements=[messages.c.peer_id, messages.c.action, messages.c.message_id],
-            index_where=text("direction = 'in'"),
-        )
 
     async def messages_for_transaction(self, transaction_id: str) -> list[dict[str, Any]]:
         """Every audited message of one transaction, oldest first."""
@@ -219,7 +213,7 @@ def _outcomes(
 def _message_row(message: InboundRecord) -> tuple[Any, ...]:
     return (
         message.direction, message.action, message.peer_id, message.transaction_id,
-        message.message_id, message.received_at, orjson.dumps(message.headers).decode(),
+        message.message_id, _instant(message.received_at), orjson.dumps(message.headers).decode(),
         message.body, message.verification, message.http_status, message.duration_ms,
         message.error,
     )  # fmt: skip
@@ -228,8 +222,8 @@ def _message_row(message: InboundRecord) -> tuple[Any, ...]:
 def _job_row(inbound_id: int, job: OutboxJob) -> tuple[Any, ...]:
     return (
         inbound_id, "reply", job.action, job.target_url, job.transaction_id,
-        orjson.dumps(job.payload).decode(), "pending", 0, job.created_at,
-        job.next_attempt_at or job.created_at, job.deadline_at,
+        orjson.dumps(job.payload).decode(), "pending", 0, _instant(job.created_at),
+        _instant(job.next_attempt_at or job.created_at), _instant(job.deadline_at),
     )  # fmt: skip
 
 
@@ -247,10 +241,15 @@ def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(_sqlite_instant(value) if isinstance(value, datetime) else value for value in row)
 
 
-def _sqlite_instant(value: datetime) -> str:
-    """An instant as :class:`~adapter.storage.tables.UtcDateTime` stores it in SQLite."""
+def _instant(value: datetime) -> datetime:
+    # As :class:`~adapter.storage.tables.UtcDateTime` does for SQLAlchemy's own statements.
     if value.tzinfo is None:
         raise ValueError("naive datetime: store instants with a time zone")
+    return value
+
+
+def _sqlite_instant(value: datetime) -> str:
+    """An instant as :class:`~adapter.storage.tables.UtcDateTime` stores it in SQLite."""
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 

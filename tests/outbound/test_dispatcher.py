@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -41,6 +42,23 @@ def _buyer(net: object, *answers: httpx.Response | Exception) -> list[httpx.Requ
 
 
 ACK = httpx.Response(200, json={"message": {"ack": {"status": "ACK"}}})
+
+
+def _dispatcher(net: object, clock: FixedClock, **options: Any) -> Dispatcher:
+    """A dispatcher of its own over the edge's store, answering searches from nothing."""
+    runtime = net.app.state.runtime  # type: ignore[attr-defined]
+    return Dispatcher(
+        settings=net.settings,  # type: ignore[attr-defined]
+        outbox=runtime.outbox,
+        store=runtime.store,
+        http=runtime.http,
+        clock=clock,
+        wakeup=options.pop("wakeup", runtime.wakeup),
+        catalog=EmptyCatalog(),
+        orders=runtime.orders,
+        policy=OrderPolicy(),
+        **options,
+    )
 
 
 async def _drain(net: object, clock: FixedClock, rounds: int = 20) -> None:
@@ -155,16 +173,9 @@ async def test_a_saturated_edge_makes_the_dispatcher_pause_between_rounds(
         for _ in range(2):
             await _search(net, clock)
         runtime = net.app.state.runtime
-        dispatcher = Dispatcher(
-            settings=net.settings,
-            outbox=runtime.outbox,
-            store=runtime.store,
-            http=runtime.http,
-            clock=clock,
-            wakeup=runtime.wakeup,
-            catalog=EmptyCatalog(),
-            orders=runtime.orders,
-            policy=OrderPolicy(),
+        dispatcher = _dispatcher(
+            net,
+            clock,
             concurrency=1,
             edge_load=lambda: 100,  # requests are queueing for their commit
             busy_pause_seconds=60.0,
@@ -188,17 +199,9 @@ async def test_an_idle_edge_lets_the_dispatcher_run_round_after_round(
     async with edge(tmp_path, clock) as net:
         for _ in range(2):
             await _search(net, clock)
-        runtime = net.app.state.runtime
-        dispatcher = Dispatcher(
-            settings=net.settings,
-            outbox=runtime.outbox,
-            store=runtime.store,
-            http=runtime.http,
-            clock=clock,
-            wakeup=runtime.wakeup,
-            catalog=EmptyCatalog(),
-            orders=runtime.orders,
-            policy=OrderPolicy(),
+        dispatcher = _dispatcher(
+            net,
+            clock,
             concurrency=1,
             edge_load=lambda: 0,
             busy_pause_seconds=60.0,
@@ -221,16 +224,10 @@ async def test_a_dispatcher_nobody_wakes_finds_jobs_queued_by_another_process(
     # process, so this dispatcher's own wake-up never fires; it looks, then claims.
     async with edge(tmp_path, clock) as net:
         runtime = net.app.state.runtime
-        dispatcher = Dispatcher(
-            settings=net.settings,
-            outbox=runtime.outbox,
-            store=runtime.store,
-            http=runtime.http,
-            clock=clock,
+        dispatcher = _dispatcher(
+            net,
+            clock,
             wakeup=LocalWakeup(),
-            catalog=EmptyCatalog(),
-            orders=runtime.orders,
-            policy=OrderPolicy(),
             idle_poll_seconds=0.05,
             poll_first=True,
         )

@@ -137,6 +137,16 @@ async def test_a_batch_keeps_each_requests_outcome_and_every_column(
     assert stored["received_at"] == clock.now()
 
 
+async def test_a_batch_refuses_naive_instants_and_an_empty_one_writes_nothing(
+    store: Store, clock: FixedClock
+) -> None:
+    naive = dataclasses.replace(_inbound(clock), received_at=clock.now().replace(tzinfo=None))
+    with pytest.raises(ValueError, match="naive datetime"):
+        await store.accept_inbound_batch([(naive, _job(clock))])
+    assert await store.accept_inbound_batch([]) == []
+    assert await store.messages_for_transaction("t-1") == []
+
+
 async def _messages_without_transaction(store: Store) -> list[dict[str, object]]:
     async with store.database.engine.connect() as connection:
         rows = await connection.execute(select(messages).where(messages.c.transaction_id.is_(None)))
