@@ -45,7 +45,7 @@ class SharedState(Protocol):
         """Count one event in the current one-second window of ``rate_key`` and, when the
         count is within ``limit``, do :meth:`first_seen` on ``seen_key``; one atomic step.
 
-        The inbound edge's rate limit and dedupe in one call (one Redis round trip). An
+        The inbound edge's rate limit and dedupe in one call (on Redis, one script). An
         event over the limit is counted but its ``seen_key`` is left alone, so the sender's
         retry after the limit eases is still new work.
         """

@@ -9,8 +9,9 @@ problem (``adapter.network.nack``), and is kept in the audit log too.
 
 Every verified request counts once against its sender's rate, whether it is accepted or
 refused, and a sender over its rate hears 429 whatever else is wrong with the request. The
-rate limit and the dedupe are one call to the shared state (one Redis round trip); a
-request refused by the rate limit is not remembered as seen, so its retry is new work.
+rate limit and the dedupe are one call to the shared state (on Redis one script, whose
+round trip requests admitted at the same moment share); a request refused by the rate
+limit is not remembered as seen, so its retry is new work.
 """
 
 from __future__ import annotations
