@@ -135,14 +135,17 @@ class RedisState:
             try:
                 async with self._redis_call():
                     outcomes = await self._admit(keys=keys, args=args)
-            except SharedStateUnavailable as exc:
+                answers = [_ADMISSIONS[int(outcome)] for outcome in outcomes]
+                if len(answers) != len(group):
+                    raise SharedStateUnavailable("shared state (Redis) answered out of step")
+            except Exception as exc:  # noqa: BLE001 - raised in every waiter, none hangs
                 for *_, answer in group:
                     if not answer.done():
                         answer.set_exception(exc)
                 continue
-            for (*_, answer), outcome in zip(group, outcomes, strict=True):
+            for (*_, answer), admission in zip(group, answers, strict=True):
                 if not answer.done():
-                    answer.set_result(_ADMISSIONS[int(outcome)])
+                    answer.set_result(admission)
 
     async def close(self) -> None:
         """Close the connection pool."""

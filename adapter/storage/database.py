@@ -1,8 +1,8 @@
 """Engines for the two supported stores: embedded SQLite and PostgreSQL.
 
 Users write plain URLs (``sqlite:///file.db``, ``postgresql://user@host/db``); the adapter
-picks the drivers: aiosqlite and psycopg 3 at run time, sqlite3 and psycopg 3 for
-migrations.
+picks the drivers: aiosqlite and psycopg 3 at run time (and sqlite3 for SQLite's hot paths,
+see :meth:`Database.write`), sqlite3 and psycopg 3 for migrations.
 """
 
 from __future__ import annotations

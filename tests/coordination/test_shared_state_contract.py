@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from adapter.coordination import Admission, MemoryState, RedisState, SharedState
 from adapter.core.clock import FixedClock
+from adapter.core.errors import SharedStateUnavailable
 from tests.fixtures import REDIS_URL, connect_redis
 
 
@@ -154,3 +155,32 @@ async def test_two_redis_views_share_one_state(redis_client: Redis, clock: Fixed
     finally:
         await other.close()
         await redis_client.delete(f"{prefix}m")
+
+
+@pytest.mark.redis
+async def test_a_failed_redis_call_reaches_every_admission_waiting_on_it(
+    clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = await connect_redis()
+    state = RedisState(client, clock, prefix=f"test-{secrets.token_hex(4)}:")
+
+    async def broken(**_: object) -> list[int]:
+        await asyncio.sleep(0.01)
+        raise RuntimeError("the script call broke")
+
+    async def short(**_: object) -> list[int]:
+        return [1]  # one answer for a whole group: out of step
+
+    try:
+        for script, error in ((broken, RuntimeError), (short, SharedStateUnavailable)):
+            monkeypatch.setattr(state, "_admit", script)
+            outcomes = await asyncio.wait_for(
+                asyncio.gather(
+                    *(state.admit("rate:b", 10, f"dedupe:{n}", 60) for n in range(5)),
+                    return_exceptions=True,
+                ),
+                timeout=5,
+            )
+            assert all(isinstance(outcome, error) for outcome in outcomes), outcomes
+    finally:
+        await client.aclose()
