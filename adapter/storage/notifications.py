@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.storage.database import Database
+from adapter.storage.leases import settle_statement
 from adapter.storage.tables import (
-    UtcDateTime,
     seller_endpoints,
     seller_notification_attempts,
     seller_notifications,
@@ -239,20 +239,11 @@ class SellerNotifications:
             kept = [s for s in settlements if s.notification_id in held]
             if kept:
                 await connection.execute(
-                    update(table)
-                    .where(table.c.id == bindparam("notification_id"))
-                    .values(
-                        status=bindparam("new_status"),
-                        attempts=table.c.attempts + bindparam("tried"),
-                        claimed_by=None,
-                        claimed_until=None,
-                        last_error=bindparam("error"),
-                        delivered_at=func.coalesce(
-                            bindparam("delivered", type_=UtcDateTime()), table.c.delivered_at
-                        ),
-                        next_attempt_at=func.coalesce(
-                            bindparam("next_at", type_=UtcDateTime()), table.c.next_attempt_at
-                        ),
+                    settle_statement(
+                        table,
+                        id_param="notification_id",
+                        status_param="new_status",
+                        tried=bindparam("tried"),
                     ),
                     [_settled_values(s) for s in kept],
                 )

@@ -15,10 +15,11 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, insert, or_, select, update
 
 from adapter.storage.database import Database
-from adapter.storage.tables import UtcDateTime, delivery_attempts, messages, outbox
+from adapter.storage.leases import settle_statement
+from adapter.storage.tables import delivery_attempts, messages, outbox
 
 __all__ = ["Attempt", "ClaimedJob", "Outbox", "Settlement"]
 
@@ -294,21 +295,7 @@ def _settle(worker: str, settlements: Sequence[Settlement], connection: Connecti
     if updates:
         # One statement for the batch; the rows are the ones this worker still holds.
         connection.execute(
-            update(outbox)
-            .where(outbox.c.id == bindparam("job_id"))
-            .values(
-                status=bindparam("status"),
-                attempts=outbox.c.attempts + 1,
-                claimed_by=None,
-                claimed_until=None,
-                last_error=bindparam("error"),
-                delivered_at=func.coalesce(
-                    bindparam("delivered", type_=UtcDateTime()), outbox.c.delivered_at
-                ),
-                next_attempt_at=func.coalesce(
-                    bindparam("next_at", type_=UtcDateTime()), outbox.c.next_attempt_at
-                ),
-            ),
+            settle_statement(outbox, id_param="job_id", status_param="status", tried=1),
             updates,
         )
     attempts = [
