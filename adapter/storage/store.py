@@ -211,12 +211,10 @@ def _outcomes(
 
 
 def _message_row(message: InboundRecord) -> tuple[Any, ...]:
-    return (
-        message.direction, message.action, message.peer_id, message.transaction_id,
-        message.message_id, _instant(message.received_at), orjson.dumps(message.headers).decode(),
-        message.body, message.verification, message.http_status, message.duration_ms,
-        message.error,
-    )  # fmt: skip
+    values = _message_values(message)
+    values["received_at"] = _instant(message.received_at)
+    values["headers"] = orjson.dumps(message.headers).decode()
+    return tuple(values[name] for name, _ in _MESSAGE_COLUMNS)
 
 
 def _job_row(inbound_id: int, job: OutboxJob) -> tuple[Any, ...]:
