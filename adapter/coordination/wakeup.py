@@ -54,13 +54,22 @@ class LocalWakeup:
 
 
 class RedisWakeup:
-    """Wake-ups across processes through a Redis channel (and locally, at once)."""
+    """Wake-ups across processes through a Redis channel (and locally, at once).
+
+    A notification does not wait for Redis: it is published in the background, and the
+    notifications made while one is on its way are published once after it, together.
+    Under load an edge commits a batch every millisecond or two; a publish per batch, and
+    a round trip waited for before the next batch, would cost more than the wake-ups are
+    worth (any one of them wakes a dispatcher, which then claims everything due).
+    """
 
     def __init__(self, client: Redis, channel: str = "ondc-seller:outbox") -> None:
         self._redis = client
         self._channel = channel
         self._local = LocalWakeup()
         self._listener: asyncio.Task[None] | None = None
+        self._publisher: asyncio.Task[None] | None = None
+        self._again = False
 
     async def _listen(self) -> None:
         while True:
@@ -74,10 +83,20 @@ class RedisWakeup:
                 await asyncio.sleep(1.0)  # Redis away: polling carries on meanwhile
 
     async def notify(self) -> None:
-        """Publish to every process; wake this one directly."""
+        """Wake this process directly; publish to every process in the background."""
         await self._local.notify()
-        with contextlib.suppress(RedisError, OSError):
-            await self._redis.publish(self._channel, b"1")
+        if self._publisher is not None and not self._publisher.done():
+            self._again = True  # published once more when the one on its way is done
+            return
+        self._publisher = asyncio.create_task(self._publish())
+
+    async def _publish(self) -> None:
+        again = True
+        while again:
+            self._again = False
+            with contextlib.suppress(RedisError, OSError):
+                await self._redis.publish(self._channel, b"1")
+            again = self._again
 
     async def wait(self, seconds: float) -> None:
         """Wait for a local or remote notification."""
@@ -86,9 +105,11 @@ class RedisWakeup:
         await self._local.wait(seconds)
 
     async def close(self) -> None:
-        """Stop listening and close the connection."""
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+        """Stop publishing and listening and close the connection (a wake-up lost here
+        costs no callback: dispatchers poll too)."""
+        for task in (self._publisher, self._listener):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self._redis.aclose()

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import Connection, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 __all__ = ["Database", "async_url", "sync_url"]
@@ -131,6 +132,45 @@ def _ping_stale_connections(engine: Engine, after_idle_seconds: float) -> None:
             raise DisconnectionError("pooled connection is gone")
 
 
+class _DirectConnection:
+    """One psycopg connection in autocommit, outside the pool, opened on first use; one
+    statement at a time."""
+
+    def __init__(self, conninfo: str) -> None:
+        self._conninfo = conninfo
+        self._connection: psycopg.AsyncConnection[tuple[Any, ...]] | None = None
+        self._lock = asyncio.Lock()
+
+    async def rows(self, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
+        async with self._lock:
+            for attempt in (1, 2):
+                try:
+                    if self._connection is None or self._connection.closed:
+                        self._connection = await psycopg.AsyncConnection.connect(
+                            self._conninfo, autocommit=True
+                        )
+                    cursor = await self._connection.execute(sql, parameters)
+                    return await cursor.fetchall() if cursor.description else []
+                except psycopg.Error as exc:
+                    dead = self._connection is None or self._connection.broken
+                    if dead and attempt == 1:
+                        await self._drop()
+                        continue  # a connection gone while idle (a restarted server)
+                    raise DBAPIError.instance(
+                        sql, None, exc, psycopg.Error, hide_parameters=True
+                    ) from exc
+        raise AssertionError("unreachable")
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._drop()
+
+    async def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
+
+
 @dataclass(frozen=True, slots=True)
 class Database:
     """An async engine and what kind of store it talks to."""
@@ -146,6 +186,8 @@ class Database:
     _inline_engine: Engine | None = field(default=None, compare=False, repr=False)
     _writer: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
     _readers: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
+    # PostgreSQL only: the connection of :meth:`statement`.
+    _direct: _DirectConnection | None = field(default=None, compare=False, repr=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -192,6 +234,22 @@ class Database:
                 self._writer, partial(_immediate, self._sync_engine, work)
             )
 
+    async def statement(self, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Run one driver-level statement in autocommit and return its rows (PostgreSQL).
+
+        For the hottest write, one statement per batch (a data-modifying ``WITH`` writes
+        several tables at once). It runs on a psycopg connection of its own, outside the
+        pool: one round trip, no ``BEGIN`` or ``COMMIT`` to wait for, and none of the
+        pool's and the async adapter's work per call (measured: 0.29 ms of CPU for a batch
+        of 13 rows, against 0.77 ms through an autocommit connection of the pool). A
+        connection found dead is opened again and the statement run once more, so the
+        statement must be safe to run twice (an insert that skips what it already wrote).
+        Errors are raised as SQLAlchemy's, as from every other method.
+        """
+        if self._direct is None:
+            raise NotImplementedError("one-statement writes are for PostgreSQL")
+        return await self._direct.rows(sql, parameters)
+
     async def read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work``, written against a synchronous connection, as one read (a
         consistent snapshot, nothing written). On SQLite it is one call to a reader thread
@@ -237,7 +295,11 @@ class Database:
             target, pool_size=pool_size, max_overflow=pool_size, pool_recycle=_RECYCLE_SECONDS
         )
         _ping_stale_connections(engine.sync_engine, ping_after_idle)
-        return cls(engine=engine, dialect="postgresql")
+        return cls(
+            engine=engine,
+            dialect="postgresql",
+            _direct=_DirectConnection(f"postgresql://{_normalise(url)[1]}"),
+        )
 
     def insert(self, table: Table) -> Any:
         """An INSERT for this dialect, with its ``ON CONFLICT`` clauses available."""
@@ -246,6 +308,8 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+        if self._direct is not None:
+            await self._direct.close()
         if self._inline_engine is not None:
             self._inline_engine.dispose()
         if self._sync_engine is not None and self._writer is not None:

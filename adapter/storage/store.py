@@ -7,6 +7,7 @@ callback queued; a duplicate (peer, action, message_id) writes nothing and says 
 
 from __future__ import annotations
 
+from base64 import b64encode
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -91,8 +92,12 @@ class Store:
         """
         if not batch:
             return []
+        if self._db.dialect == "postgresql":
+            inserted = await self._db.statement(_PG_ACCEPT, {"batch": _pg_batch(batch)})
+            outcomes, _ = _outcomes(batch, inserted, jobs_wanted=False)
+            return outcomes
         rows = [_message_row(message) for message, _ in batch]
-        return await self._db.write(partial(_accept, self._db.dialect, batch, rows))
+        return await self._db.write(partial(_accept_sqlite, batch, rows))
 
     async def messages_for_transaction(self, transaction_id: str) -> list[dict[str, Any]]:
         """Every audited message of one transaction, oldest first."""
@@ -117,12 +122,14 @@ class Store:
 
 
 # A batch is written by driver SQL whose text never changes with the batch's size, so
-# the driver parses and prepares each statement once: on PostgreSQL every column goes as
-# one array (in binary, ``%(name)b``: no per-element escaping) unnested by the server; on
-# SQLite one statement runs for every row. SQLAlchemy's multi-row VALUES list would be a
-# new statement for every batch size, parsed again each time, and its per-row parameter
-# processing cost more than the database's own work. The columns are (name, PostgreSQL
-# type); JSON goes as text, and SQLite instants as SQLAlchemy stores them.
+# the driver parses and prepares each statement once. On PostgreSQL the whole batch is one
+# statement in autocommit (one round trip, no BEGIN or COMMIT of its own): the rows go as
+# one JSON document, written by orjson and unpacked by the server, and the same statement
+# queues the jobs of the messages it inserted. (One array parameter per column cost
+# psycopg's Python array dumper about 30 us per column per batch; a multi-row VALUES list
+# is a new statement, parsed again, for every batch size.) On SQLite one statement runs for
+# every row. The columns are (name, PostgreSQL type); SQLite instants are written as
+# SQLAlchemy stores them.
 _MESSAGE_COLUMNS: Final = (
     ("direction", "text"), ("action", "text"), ("peer_id", "text"),
     ("transaction_id", "text"), ("message_id", "text"), ("received_at", "timestamptz"),
@@ -140,15 +147,52 @@ _JOB_COLUMNS: Final = (
 _UNLESS_DUPLICATE: Final = (
     "ON CONFLICT (peer_id, action, message_id) WHERE direction = 'in' DO NOTHING"
 )
+# The job columns every queued reply starts with; the rest come from its request.
+_NEW_REPLY: Final = {"inbound_id": "inserted.id", "kind": "'reply'", "status": "'pending'",
+                     "attempts": "0"}  # fmt: skip
+_JOB_FIELDS: Final = tuple((name, kind) for name, kind in _JOB_COLUMNS if name not in _NEW_REPLY)
 
 
 def _names(columns: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(name for name, _ in columns)
 
 
-def _pg_insert(table: str, columns: tuple[tuple[str, str], ...], tail: str = "") -> str:
-    arrays = ", ".join(f"CAST(%({name})b AS {kind}[])" for name, kind in columns)
-    return f"INSERT INTO {table} ({_names(columns)}) SELECT * FROM unnest({arrays}) {tail}"
+def _definitions(columns: tuple[tuple[str, str], ...]) -> str:
+    # Bytes travel in JSON as base64 text.
+    return ", ".join(f"{name} {'text' if kind == 'bytea' else kind}" for name, kind in columns)
+
+
+def _pg_accept() -> str:
+    """The PostgreSQL statement of a batch: messages inserted unless duplicate, and the
+    job of each inserted message queued, as one statement.
+
+    A (peer, action, message_id) twice in one batch is inserted once, for the first of the
+    two (rows go in ``ord`` order), and only that request's job is queued.
+    """
+    values = ", ".join(
+        f"decode({name}, 'base64')" if kind == "bytea" else name for name, kind in _MESSAGE_COLUMNS
+    )
+    job_values = ", ".join(_NEW_REPLY.get(name, f"j.{name}") for name, _ in _JOB_COLUMNS)
+    return f"""
+WITH batch AS (
+    SELECT * FROM json_to_recordset(CAST(%(batch)s AS json))
+        AS r(ord integer, {_definitions(_MESSAGE_COLUMNS)}, job json)
+), inserted AS (
+    INSERT INTO messages ({_names(_MESSAGE_COLUMNS)})
+    SELECT {values} FROM batch ORDER BY ord
+    {_UNLESS_DUPLICATE}
+    RETURNING id, peer_id, action, message_id
+), queued AS (
+    INSERT INTO outbox ({_names(_JOB_COLUMNS)})
+    SELECT DISTINCT ON (inserted.id) {job_values}
+    FROM inserted
+    JOIN batch USING (peer_id, action, message_id)
+    CROSS JOIN LATERAL json_to_record(batch.job) AS j({_definitions(_JOB_FIELDS)})
+    WHERE batch.job IS NOT NULL
+    ORDER BY inserted.id, batch.ord
+)
+SELECT id, peer_id, action, message_id FROM inserted
+"""
 
 
 def _sqlite_insert(table: str, columns: tuple[tuple[str, str], ...], tail: str = "") -> str:
@@ -156,10 +200,7 @@ def _sqlite_insert(table: str, columns: tuple[tuple[str, str], ...], tail: str =
     return f"INSERT INTO {table} ({_names(columns)}) VALUES ({marks}) {tail}"
 
 
-_PG_MESSAGES_UNLESS_DUPLICATE: Final = _pg_insert(
-    "messages", _MESSAGE_COLUMNS, f"{_UNLESS_DUPLICATE} RETURNING id, peer_id, action, message_id"
-)
-_PG_OUTBOX_JOBS: Final = _pg_insert("outbox", _JOB_COLUMNS)
+_PG_ACCEPT: Final = _pg_accept()
 _SQLITE_MESSAGES_UNLESS_DUPLICATE: Final = _sqlite_insert(
     "messages", _MESSAGE_COLUMNS, _UNLESS_DUPLICATE
 )
@@ -168,36 +209,30 @@ _SQLITE_MESSAGES_AFTER: Final = "SELECT id, peer_id, action, message_id FROM mes
 _SQLITE_OUTBOX_JOBS: Final = _sqlite_insert("outbox", _JOB_COLUMNS)
 
 
-def _accept(
-    dialect: str,
+def _accept_sqlite(
     batch: Sequence[tuple[InboundRecord, OutboxJob | None]],
     rows: list[tuple[Any, ...]],
     connection: Connection,
 ) -> list[int | None]:
-    if dialect == "postgresql":
-        inserted = connection.exec_driver_sql(
-            _PG_MESSAGES_UNLESS_DUPLICATE, _arrays(_MESSAGE_COLUMNS, rows)
-        )
-    else:
-        # The transaction holds SQLite's only write lock, so the rows this batch adds are
-        # exactly those past the highest id before it.
-        before = connection.exec_driver_sql(_SQLITE_LAST_MESSAGE).scalar_one()
-        connection.exec_driver_sql(
-            _SQLITE_MESSAGES_UNLESS_DUPLICATE, [_sqlite_row(row) for row in rows]
-        )
-        inserted = connection.exec_driver_sql(_SQLITE_MESSAGES_AFTER, (before,))
+    # The transaction holds SQLite's only write lock, so the rows this batch adds are
+    # exactly those past the highest id before it.
+    before = connection.exec_driver_sql(_SQLITE_LAST_MESSAGE).scalar_one()
+    connection.exec_driver_sql(_SQLITE_MESSAGES_UNLESS_DUPLICATE, rows)
+    inserted = connection.exec_driver_sql(_SQLITE_MESSAGES_AFTER, (before,))
     outcomes, jobs = _outcomes(batch, inserted)
-    if jobs and dialect == "postgresql":
-        connection.exec_driver_sql(_PG_OUTBOX_JOBS, _arrays(_JOB_COLUMNS, jobs))
-    elif jobs:
-        connection.exec_driver_sql(_SQLITE_OUTBOX_JOBS, [_sqlite_row(job) for job in jobs])
+    if jobs:
+        connection.exec_driver_sql(_SQLITE_OUTBOX_JOBS, jobs)
     return outcomes
 
 
 def _outcomes(
-    batch: Sequence[tuple[InboundRecord, OutboxJob | None]], inserted: Iterable[Any]
+    batch: Sequence[tuple[InboundRecord, OutboxJob | None]],
+    inserted: Iterable[Any],
+    *,
+    jobs_wanted: bool = True,
 ) -> tuple[list[int | None], list[tuple[Any, ...]]]:
-    """Each request's message id (``None`` for a duplicate) and the job rows to queue."""
+    """Each request's message id (``None`` for a duplicate) and, for SQLite, the job rows to
+    queue (PostgreSQL's statement queues them itself)."""
     ids = {(peer, action, message_id): int(id_) for id_, peer, action, message_id in inserted}
     outcomes: list[int | None] = []
     jobs: list[tuple[Any, ...]] = []
@@ -205,38 +240,41 @@ def _outcomes(
         # A key inserted twice in one batch belongs to its first request only.
         row_id = ids.pop((message.peer_id, message.action, message.message_id), None)
         outcomes.append(row_id)
-        if row_id is not None and job is not None:
+        if jobs_wanted and row_id is not None and job is not None:
             jobs.append(_job_row(row_id, job))
     return outcomes, jobs
 
 
+def _pg_batch(batch: Sequence[tuple[InboundRecord, OutboxJob | None]]) -> str:
+    """The batch as the JSON document :data:`_PG_ACCEPT` unpacks: a record per request."""
+    records = []
+    for ord_, (message, job) in enumerate(batch):
+        record = _message_values(message)
+        _instant(message.received_at)
+        record["body"] = b64encode(message.body).decode("ascii")
+        record["ord"] = ord_
+        record["job"] = None if job is None else _job_values(job)
+        records.append(record)
+    return orjson.dumps(records).decode()
+
+
 def _message_row(message: InboundRecord) -> tuple[Any, ...]:
+    """An inbound message as SQLite's statement takes it."""
     values = _message_values(message)
-    values["received_at"] = _instant(message.received_at)
+    values["received_at"] = _sqlite_instant(message.received_at)
     values["headers"] = orjson.dumps(message.headers).decode()
     return tuple(values[name] for name, _ in _MESSAGE_COLUMNS)
 
 
 def _job_row(inbound_id: int, job: OutboxJob) -> tuple[Any, ...]:
-    return (
-        inbound_id, "reply", job.action, job.target_url, job.transaction_id,
-        orjson.dumps(job.payload).decode(), "pending", 0, _instant(job.created_at),
-        _instant(job.next_attempt_at or job.created_at), _instant(job.deadline_at),
-    )  # fmt: skip
-
-
-def _arrays(
-    columns: tuple[tuple[str, str], ...], rows: Sequence[tuple[Any, ...]]
-) -> dict[str, Any]:
-    """Rows as one list per column, for an unnest."""
-    return {
-        name: list(values)
-        for (name, _), values in zip(columns, zip(*rows, strict=True), strict=True)
-    }
-
-
-def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(_sqlite_instant(value) if isinstance(value, datetime) else value for value in row)
+    """A queued job as SQLite's statement takes it."""
+    values: dict[str, Any] = {"inbound_id": inbound_id, "kind": "reply", "status": "pending",
+                              "attempts": 0, **_job_values(job)}  # fmt: skip
+    values["payload"] = orjson.dumps(job.payload).decode()
+    return tuple(
+        _sqlite_instant(value) if isinstance(value, datetime) else value
+        for value in (values[name] for name, _ in _JOB_COLUMNS)
+    )
 
 
 def _instant(value: datetime) -> datetime:
@@ -248,7 +286,7 @@ def _instant(value: datetime) -> datetime:
 
 def _sqlite_instant(value: datetime) -> str:
     """An instant as :class:`~adapter.storage.tables.UtcDateTime` stores it in SQLite."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return _instant(value).astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _message_values(message: InboundRecord) -> dict[str, Any]:
@@ -265,4 +303,16 @@ def _message_values(message: InboundRecord) -> dict[str, Any]:
         "http_status": message.http_status,
         "duration_ms": message.duration_ms,
         "error": message.error,
+    }
+
+
+def _job_values(job: OutboxJob) -> dict[str, Any]:
+    return {
+        "action": job.action,
+        "target_url": job.target_url,
+        "transaction_id": job.transaction_id,
+        "payload": job.payload,
+        "created_at": _instant(job.created_at),
+        "next_attempt_at": _instant(job.next_attempt_at or job.created_at),
+        "deadline_at": _instant(job.deadline_at),
     }

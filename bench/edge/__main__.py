@@ -147,14 +147,22 @@ class OutboxProbe:
         return f"drained {backlog} pending in {took:.1f} s"
 
 
-def cpu_seconds(*processes: subprocess.Popen[bytes]) -> float:
-    """User + system CPU time used so far by ``processes`` (Linux /proc): less noisy than
-    throughput on a machine shared with other work."""
-    ticks = 0
+def cpu_times(*processes: subprocess.Popen[bytes]) -> tuple[float, float]:
+    """User and system CPU seconds used so far by ``processes`` (Linux /proc): less noisy
+    than throughput on a machine shared with other work. System time is mostly the kernel's
+    share of the sockets (HTTP, and the store's and Redis's round trips)."""
+    user = system = 0
     for process in processes:
         fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+        user += int(fields[11])
+        system += int(fields[12])
+    tick = os.sysconf("SC_CLK_TCK")
+    return user / tick, system / tick
+
+
+def cpu_seconds(*processes: subprocess.Popen[bytes]) -> float:
+    """User + system CPU seconds used so far by ``processes``."""
+    return sum(cpu_times(*processes))
 
 
 def start_process(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -284,20 +292,24 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         rounds_run: list[load.Result] = []
         rates: list[tuple[float, float]] = []
         acked = 0
-        edge_cpu = 0.0  # the first process's CPU while the load runs (not while draining)
-        base_cpu_ms: list[float] = []
+        # The first process's user and system CPU while the load runs (not while draining).
+        edge_user = edge_system = 0.0
+        base_cpu_ms: list[tuple[float, float]] = []  # per ACK, user and system
         cpu = [cpu_seconds(process) for process in processes]
         for round_number in range(1, args.rounds + 1):
-            before = cpu_seconds(baseline)
+            user, system = cpu_times(baseline)
             base = await load_run(
                 pool, baseline_url, bap_uri, args.concurrency, args.duration, None
             )
-            base_cpu_ms.append(
-                (cpu_seconds(baseline) - before) * 1000 / max(1, base.statuses.get(200, 0))
-            )
-            before = cpu_seconds(processes[0])
+            base_acks = max(1, base.statuses.get(200, 0))
+            after_user, after_system = cpu_times(baseline)
+            base_cpu_ms.append(((after_user - user) * 1000 / base_acks,
+                                (after_system - system) * 1000 / base_acks))  # fmt: skip
+            user, system = cpu_times(processes[0])
             ours = await load_run(pool, adapter_url, bap_uri, args.concurrency, args.duration, None)
-            edge_cpu += cpu_seconds(processes[0]) - before
+            after_user, after_system = cpu_times(processes[0])
+            edge_user += after_user - user
+            edge_system += after_system - system
             base_rate = base.statuses.get(200, 0) / base.elapsed
             our_rate = ours.statuses.get(200, 0) / ours.elapsed
             acked += ours.statuses.get(200, 0)
@@ -309,24 +321,31 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
                   f"{our_rate:7,.0f} ACK/s, ratio {our_rate / base_rate:.2f}{drained}")  # fmt: skip
         middle = sorted(range(len(ratios)), key=ratios.__getitem__)[len(ratios) // 2]
         base_rate, our_rate = rates[middle]
+        base_user = statistics.median(user for user, _ in base_cpu_ms)
+        base_system = statistics.median(system for _, system in base_cpu_ms)
+        base_cpu = (
+            f"{base_user + base_system:.2f} ms (user {base_user:.2f} + system {base_system:.2f})"
+        )
         print(f"  baseline ACK/s      {base_rate:9,.0f}   (verify + parse + ACK), "
-              f"{statistics.median(base_cpu_ms):.2f} CPU ms per ACK")  # fmt: skip
+              f"CPU per ACK {base_cpu}")  # fmt: skip
         print(f"  adapter  ACK/s      {our_rate:9,.0f}   median ratio {ratios[middle]:.2f} of "
               f"{len(ratios)} rounds (goal >= 0.70)")  # fmt: skip
 
         half = our_rate / 2
-        before = cpu_seconds(processes[0])
+        user, system = cpu_times(processes[0])
         open_loop = await load_run(
             pool, adapter_url, bap_uri, args.concurrency, args.duration, half
         )
-        edge_cpu += cpu_seconds(processes[0]) - before
+        after_user, after_system = cpu_times(processes[0])
+        edge_user += after_user - user
+        edge_system += after_system - system
         acked += open_loop.statuses.get(200, 0)
         print(f"  at {half:,.0f} req/s open loop: ACK p50 {ms(percentile(open_loop.latencies, .5))},"
               f" p99 {ms(percentile(open_loop.latencies, .99))} (goal p99 < 20 ms)")  # fmt: skip
-        edge_ms = edge_cpu * 1000 / max(1, acked)
+        user_ms, system_ms = (edge_user * 1000 / max(1, acked), edge_system * 1000 / max(1, acked))
         what = "edge process" if split else "adapter process (edge and callbacks)"
-        print(f"  {what} CPU per ACK while loaded: {edge_ms:.2f} ms "
-              f"(baseline {statistics.median(base_cpu_ms):.2f} ms)")  # fmt: skip
+        print(f"  {what} CPU per ACK while loaded: {user_ms + system_ms:.2f} ms "
+              f"(user {user_ms:.2f} + system {system_ms:.2f}; baseline {base_cpu})")  # fmt: skip
         if args.dispatcher_later:
             processes.append(start_process(dispatcher_args, env, work / f"dispatcher-{name}.log"))
             cpu.append(cpu_seconds(processes[-1]))

@@ -1,5 +1,6 @@
-"""Engines: PostgreSQL's pool replaces a connection the server dropped while idle;
-SQLite's hot writes never make the event loop wait for another process's lock."""
+"""Engines: PostgreSQL's pool, and the connection of one-statement writes, replace a
+connection the server dropped while idle; SQLite's hot writes never make the event loop
+wait for another process's lock."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
 
 from adapter.storage import Database, upgrade
 
@@ -31,6 +33,50 @@ async def test_an_idle_connection_the_server_dropped_is_replaced(
         async with database.transaction() as connection:
             second = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
         assert second != first
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_one_statement_write_survives_its_connection_being_dropped(
+    fresh_postgres_url: str,
+) -> None:
+    database = Database.connect(fresh_postgres_url)
+    try:
+        [(first,)] = await database.statement("SELECT pg_backend_pid()", {})
+        async with database.transaction() as connection:
+            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        [(second,)] = await database.statement("SELECT pg_backend_pid()", {})
+        assert second != first
+        # Its own connection, in autocommit: what it wrote is there for everyone at once.
+        await database.statement("CREATE TABLE t (n integer PRIMARY KEY)", {})
+        await database.statement("INSERT INTO t VALUES (%(n)s)", {"n": 1})
+        async with database.engine.connect() as connection:
+            assert (await connection.execute(text("SELECT n FROM t"))).scalar_one() == 1
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_one_statement_write_that_fails_raises_sqlalchemys_error(
+    fresh_postgres_url: str,
+) -> None:
+    database = Database.connect(fresh_postgres_url)
+    try:
+        await database.statement("CREATE TABLE t (n integer PRIMARY KEY)", {})
+        await database.statement("INSERT INTO t VALUES (1)", {})
+        with pytest.raises(IntegrityError, match="duplicate key"):
+            await database.statement("INSERT INTO t VALUES (1)", {})
+        assert await database.statement("SELECT count(*) FROM t", {}) == [(1,)]  # still usable
+    finally:
+        await database.dispose()
+
+
+async def test_one_statement_writes_are_for_postgresql(tmp_path: Path) -> None:
+    database = Database.connect(f"sqlite:///{tmp_path}/one.db")
+    try:
+        with pytest.raises(NotImplementedError, match="PostgreSQL"):
+            await database.statement("SELECT 1", {})
     finally:
         await database.dispose()
 
