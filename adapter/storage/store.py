@@ -167,7 +167,9 @@ def _pg_accept() -> str:
     job of each inserted message queued, as one statement.
 
     A (peer, action, message_id) twice in one batch is inserted once, for the first of the
-    two (rows go in ``ord`` order), and only that request's job is queued.
+    two (rows go in ``ord`` order), and only that request's job is queued. Jobs find
+    their message by (peer, action, message_id): accepted requests always carry a message
+    id (the context rules require one).
     """
     values = ", ".join(
         f"decode({name}, 'base64')" if kind == "bytea" else name for name, kind in _MESSAGE_COLUMNS
