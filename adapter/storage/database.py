@@ -306,7 +306,7 @@ class Database:
         return (sqlite_insert if self.dialect == "sqlite" else postgresql_insert)(table)
 
     async def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every connection: the pools' and that of :meth:`statement`."""
         await self.engine.dispose()
         if self._direct is not None:
             await self._direct.close()

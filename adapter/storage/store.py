@@ -94,8 +94,7 @@ class Store:
             return []
         if self._db.dialect == "postgresql":
             inserted = await self._db.statement(_PG_ACCEPT, {"batch": _pg_batch(batch)})
-            outcomes, _ = _outcomes(batch, inserted, jobs_wanted=False)
-            return outcomes
+            return _outcomes(batch, inserted)
         rows = [_message_row(message) for message, _ in batch]
         return await self._db.write(partial(_accept_sqlite, batch, rows))
 
@@ -221,30 +220,24 @@ def _accept_sqlite(
     before = connection.exec_driver_sql(_SQLITE_LAST_MESSAGE).scalar_one()
     connection.exec_driver_sql(_SQLITE_MESSAGES_UNLESS_DUPLICATE, rows)
     inserted = connection.exec_driver_sql(_SQLITE_MESSAGES_AFTER, (before,))
-    outcomes, jobs = _outcomes(batch, inserted)
+    outcomes = _outcomes(batch, inserted)
+    jobs = [
+        _job_row(row_id, job)
+        for (_, job), row_id in zip(batch, outcomes, strict=True)
+        if row_id is not None and job is not None
+    ]
     if jobs:
         connection.exec_driver_sql(_SQLITE_OUTBOX_JOBS, jobs)
     return outcomes
 
 
 def _outcomes(
-    batch: Sequence[tuple[InboundRecord, OutboxJob | None]],
-    inserted: Iterable[Any],
-    *,
-    jobs_wanted: bool = True,
-) -> tuple[list[int | None], list[tuple[Any, ...]]]:
-    """Each request's message id (``None`` for a duplicate) and, for SQLite, the job rows to
-    queue (PostgreSQL's statement queues them itself)."""
+    batch: Sequence[tuple[InboundRecord, OutboxJob | None]], inserted: Iterable[Any]
+) -> list[int | None]:
+    """Each request's message id, from the rows inserted: ``None`` for a duplicate."""
     ids = {(peer, action, message_id): int(id_) for id_, peer, action, message_id in inserted}
-    outcomes: list[int | None] = []
-    jobs: list[tuple[Any, ...]] = []
-    for message, job in batch:
-        # A key inserted twice in one batch belongs to its first request only.
-        row_id = ids.pop((message.peer_id, message.action, message.message_id), None)
-        outcomes.append(row_id)
-        if jobs_wanted and row_id is not None and job is not None:
-            jobs.append(_job_row(row_id, job))
-    return outcomes, jobs
+    # A key inserted twice in one batch belongs to its first request only.
+    return [ids.pop((m.peer_id, m.action, m.message_id), None) for m, _ in batch]
 
 
 def _pg_batch(batch: Sequence[tuple[InboundRecord, OutboxJob | None]]) -> str:
@@ -252,7 +245,7 @@ def _pg_batch(batch: Sequence[tuple[InboundRecord, OutboxJob | None]]) -> str:
     records = []
     for ord_, (message, job) in enumerate(batch):
         record = _message_values(message)
-        _instant(message.received_at)
+        record["received_at"] = _instant(message.received_at)
         record["body"] = b64encode(message.body).decode("ascii")
         record["ord"] = ord_
         record["job"] = None if job is None else _job_values(job)
