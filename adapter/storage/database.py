@@ -8,6 +8,8 @@ see :meth:`Database.write`), sqlite3 and psycopg 3 for migrations.
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 __all__ = ["Database", "async_url", "sync_url"]
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 def _normalise(url: str) -> tuple[str, str]:
@@ -67,10 +71,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
+def _inline_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # For writes tried on the event loop: a database locked by another process fails at
-    # once (and the write goes to a thread that waits its turn) instead of blocking.
+    # once (and the write goes to a thread that waits its turn) instead of blocking; and
+    # the commit never checkpoints the WAL (SQLite's automatic checkpoint, every 1,000
+    # pages, copies them into the database file and syncs it: about 10 ms during which
+    # the loop would serve nothing). The writer thread checkpoints instead: see
+    # :meth:`Database.write`.
     dbapi_connection.execute("PRAGMA busy_timeout=0")
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 class _Busy(Exception):
@@ -79,7 +88,17 @@ class _Busy(Exception):
 
 def _immediate(engine: Engine, work: Callable[[Connection], T], *, fail_if_busy: bool = False) -> T:
     """``work`` in one ``BEGIN IMMEDIATE`` transaction on a connection of ``engine``."""
+    return _immediate_counted(engine, work, fail_if_busy=fail_if_busy)[0]
+
+
+def _immediate_counted(
+    engine: Engine, work: Callable[[Connection], T], *, fail_if_busy: bool = False
+) -> tuple[T, int]:
+    """:func:`_immediate`, and how many rows the transaction wrote."""
     with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a checked-out connection
+        before = driver.total_changes
         immediate = connection.execution_options(sqlite_begin="IMMEDIATE")
         try:
             transaction = immediate.begin()
@@ -88,7 +107,19 @@ def _immediate(engine: Engine, work: Callable[[Connection], T], *, fail_if_busy:
                 raise _Busy from exc
             raise
         with transaction:
-            return work(immediate)
+            result = work(immediate)
+        return result, driver.total_changes - before
+
+
+def _checkpoint(engine: Engine) -> None:
+    """Copy the WAL into the database file, without waiting for readers or writers."""
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert driver is not None  # a checked-out connection
+        driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    finally:
+        raw.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
@@ -99,6 +130,49 @@ def _sqlite_begin(connection: Any) -> None:
 
 # Threads reading SQLite beside the one writer (WAL lets them).
 _SQLITE_READERS = 2
+
+# Rows written on the event loop between two checkpoints of the WAL by the writer thread:
+# an inbound request (its message and its job) adds about 4 pages to the WAL, so this is
+# about SQLite's own 1,000 pages between automatic checkpoints.
+_CHECKPOINT_AFTER_ROWS = 500
+
+
+class _WalCheckpoints:
+    """Checkpoints of the WAL that writes on the event loop fill, run on the writer thread.
+
+    Every write of this process waits, once it holds the write lock, for the checkpoint
+    running to finish: so no write adds to the WAL while it runs, it copies the whole WAL,
+    and the next write starts the WAL again from its beginning. (A checkpoint racing
+    writers never catches up under steady load, and the WAL would grow for as long as the
+    load lasts.) Requests meanwhile queue for the next group commit; the loop keeps
+    serving them.
+    """
+
+    def __init__(self) -> None:
+        self._rows = 0
+        self._running: asyncio.Task[None] | None = None
+
+    async def finished(self) -> None:
+        """Wait for the checkpoint running, if one is."""
+        if self._running is not None and not self._running.done():
+            await asyncio.shield(self._running)
+
+    def count(self, rows: int, engine: Engine, writer: ThreadPoolExecutor) -> None:
+        """Count rows written on the event loop; start a checkpoint when they are due one
+        (under the write lock, with none running)."""
+        self._rows += rows
+        if self._rows >= _CHECKPOINT_AFTER_ROWS:
+            self._rows = 0
+            self._running = asyncio.create_task(_checkpoint_on(writer, engine))
+
+
+async def _checkpoint_on(writer: ThreadPoolExecutor, engine: Engine) -> None:
+    try:
+        await asyncio.get_running_loop().run_in_executor(writer, partial(_checkpoint, engine))
+    except (DBAPIError, sqlite3.Error):
+        # Left to the next one (and to the automatic checkpoints of other connections).
+        log.warning("WAL checkpoint failed", exc_info=True)
+
 
 # Connections are replaced after this long whatever happens, before firewalls and server
 # timeouts drop them.
@@ -185,6 +259,9 @@ class Database:
     _sync_engine: Engine | None = field(default=None, compare=False, repr=False)
     _inline_engine: Engine | None = field(default=None, compare=False, repr=False)
     _writer: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
+    _checkpoints: _WalCheckpoints = field(
+        default_factory=_WalCheckpoints, compare=False, repr=False
+    )
     _readers: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
     # PostgreSQL only: the connection of :meth:`statement`.
     _direct: _DirectConnection | None = field(default=None, compare=False, repr=False)
@@ -199,6 +276,7 @@ class Database:
         """
         if self.dialect == "sqlite":
             async with self._write_lock, self.engine.connect() as connection:
+                await self._checkpoints.finished()
                 immediate = await connection.execution_options(sqlite_begin="IMMEDIATE")
                 async with immediate.begin():
                     yield immediate
@@ -218,17 +296,23 @@ class Database:
         free (a batch takes about a millisecond; handing it to a thread costs a sixth of
         an inbound request's CPU in thread switches), and on a thread of its own, waiting
         its turn, when another process holds the write lock (an import, a dispatcher), so
-        the event loop never waits for a lock. On PostgreSQL it runs on the async
+        the event loop never waits for a lock. The WAL those writes fill is copied into
+        the database file on the writer thread, between two writes, after every few
+        hundred rows (:class:`_WalCheckpoints`). On PostgreSQL it runs on the async
         connection as usual (``run_sync``).
         """
         if self._sync_engine is None or self._inline_engine is None or self._writer is None:
             async with self.engine.begin() as connection:
                 return await connection.run_sync(work)
         async with self._write_lock:
+            await self._checkpoints.finished()
             try:
-                return _immediate(self._inline_engine, work, fail_if_busy=True)
+                result, rows = _immediate_counted(self._inline_engine, work, fail_if_busy=True)
             except _Busy:
                 pass
+            else:
+                self._checkpoints.count(rows, self._sync_engine, self._writer)
+                return result
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(
                 self._writer, partial(_immediate, self._sync_engine, work)
@@ -280,7 +364,7 @@ class Database:
             for each in (engine.sync_engine, threaded, inline):
                 event.listen(each, "connect", _sqlite_pragmas)
                 event.listen(each, "begin", _sqlite_begin)
-            event.listen(inline, "connect", _no_busy_wait)
+            event.listen(inline, "connect", _inline_pragmas)
             return cls(
                 engine=engine,
                 dialect="sqlite",
@@ -307,6 +391,7 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every connection: the pools' and that of :meth:`statement`."""
+        await self._checkpoints.finished()
         await self.engine.dispose()
         if self._direct is not None:
             await self._direct.close()

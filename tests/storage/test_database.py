@@ -1,19 +1,22 @@
 """Engines: PostgreSQL's pool, and the connection of one-statement writes, replace a
 connection the server dropped while idle; SQLite's hot writes never make the event loop
-wait for another process's lock."""
+wait for another process's lock, nor for a checkpoint of the WAL."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from adapter.storage import Database, upgrade
+from adapter.storage import database as database_module
 
 
 @pytest.mark.postgres
@@ -108,3 +111,72 @@ async def test_a_sqlite_write_waits_for_another_processs_lock_off_the_event_loop
     finally:
         other.close()
         await database.dispose()
+
+
+def _add_rows(count: int) -> Callable[[Connection], None]:
+    def add(connection: Connection) -> None:
+        connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS t (body BLOB)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (?)", [(b"x" * 1000,)] * count)
+
+    return add
+
+
+async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path}/wal.db"
+    upgrade(url)
+    database = Database.connect(url)
+    checkpointed_on: list[str] = []
+    checkpoint = database_module._checkpoint
+
+    def spy(engine: Engine) -> None:
+        checkpointed_on.append(threading.current_thread().name)
+        checkpoint(engine)
+
+    monkeypatch.setattr(database_module, "_checkpoint", spy)
+    try:
+        # The writes on the event loop never checkpoint themselves (it would stop the loop
+        # for the copy and the sync).
+        automatic = await database.write(
+            lambda connection: connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        )
+        assert automatic == 0
+        for _ in range(100):  # 10,000 rows of 1 kB: some 2,500 pages of WAL
+            await database.write(_add_rows(100))
+        assert len(checkpointed_on) >= 10
+        assert {name.split("_")[0] for name in checkpointed_on} == {"sqlite-writer"}
+    finally:
+        await database.dispose()
+    # Each checkpoint copied the whole WAL, so the next write started it again: what is
+    # left is what was written after the last one, not the whole run.
+    other = sqlite3.connect(tmp_path / "wal.db", isolation_level=None)
+    try:
+        _busy, frames, _copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert frames < 500
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (10_000,)
+    finally:
+        other.close()
+
+
+async def test_a_failed_wal_checkpoint_is_logged_and_writes_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path}/wal.db"
+    upgrade(url)
+    database = Database.connect(url)
+
+    def failing(_engine: Engine) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(database_module, "_checkpoint", failing)
+    try:
+        for _ in range(12):
+            await database.write(_add_rows(100))
+        count = await database.write(
+            lambda connection: connection.exec_driver_sql("SELECT count(*) FROM t").scalar()
+        )
+        assert count == 1200
+    finally:
+        await database.dispose()
+    assert "WAL checkpoint failed" in caplog.text
