@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 
 from adapter.coordination.port import Admission
 from adapter.core.clock import Clock
@@ -11,11 +12,19 @@ __all__ = ["MemoryState"]
 
 
 class MemoryState:
-    """A dict with expiry, read against the injected clock."""
+    """A dict with expiry, read against the injected clock.
+
+    Expired entries go as soon as anything is stored; when it holds ``max_entries`` live
+    ones, those that expire soonest make room. Both are found on a heap of expiry times,
+    so each costs a few steps, however full the state is.
+    """
 
     def __init__(self, clock: Clock, *, max_entries: int = 200_000) -> None:
         self._clock = clock
         self._values: dict[str, tuple[bytes, float]] = {}
+        # (expiry, key) of every stored entry; an entry since deleted or given another
+        # expiry leaves its old pair behind, skipped when it comes up.
+        self._expiries: list[tuple[float, str]] = []
         self._max_entries = max_entries
         self._lock = asyncio.Lock()
 
@@ -31,15 +40,24 @@ class MemoryState:
             return None
         return entry[0]
 
-    def _evict(self, now: float) -> None:
-        # Drop expired entries first; if still full, the soonest to expire go.
-        if len(self._values) < self._max_entries:
+    def _store(self, key: str, value: bytes, until: float, now: float) -> None:
+        """Keep ``value`` under ``key`` until ``until``, after making room for it."""
+        entry = self._values.get(key)
+        if entry is not None and entry[1] == until:
+            self._values[key] = (value, until)  # same expiry: its pair is on the heap
             return
-        for key in [k for k, (_, until) in self._values.items() if until <= now]:
-            del self._values[key]
-        overflow = len(self._values) - self._max_entries + 1
-        if overflow > 0:
-            for key, _ in sorted(self._values.items(), key=lambda kv: kv[1][1])[:overflow]:
+        self._values.pop(key, None)
+        self._evict(now)
+        self._values[key] = (value, until)
+        heapq.heappush(self._expiries, (until, key))
+
+    def _evict(self, now: float) -> None:
+        # Drop expired entries; if still full, the soonest to expire go.
+        expiries = self._expiries
+        while expiries and (expiries[0][0] <= now or len(self._values) >= self._max_entries):
+            until, key = heapq.heappop(expiries)
+            entry = self._values.get(key)
+            if entry is not None and entry[1] == until:
                 del self._values[key]
 
     async def get(self, key: str) -> bytes | None:
@@ -51,8 +69,7 @@ class MemoryState:
         if ttl_seconds <= 0:
             raise ValueError("ttl_seconds must be positive")
         now = self._now()
-        self._evict(now)
-        self._values[key] = (value, now + ttl_seconds)
+        self._store(key, value, now + ttl_seconds, now)
 
     async def delete(self, key: str) -> None:
         """Forget ``key``."""
@@ -64,8 +81,7 @@ class MemoryState:
             now = self._now()
             if self._live(key, now) is not None:
                 return False
-            self._evict(now)
-            self._values[key] = (b"1", now + ttl_seconds)
+            self._store(key, b"1", now + ttl_seconds, now)
             return True
 
     async def hit(self, key: str, window_seconds: int) -> int:
@@ -78,9 +94,7 @@ class MemoryState:
         bucket = f"{key}:{window}"
         current = self._live(bucket, now)
         count = int(current or b"0") + 1
-        if current is None:
-            self._evict(now)
-        self._values[bucket] = (str(count).encode(), (window + 1) * window_seconds)
+        self._store(bucket, str(count).encode(), (window + 1) * window_seconds, now)
         return count
 
     async def admit(
@@ -93,8 +107,7 @@ class MemoryState:
                 return Admission.LIMITED
             if self._live(seen_key, now) is not None:
                 return Admission.DUPLICATE
-            self._evict(now)
-            self._values[seen_key] = (b"1", now + seen_ttl_seconds)
+            self._store(seen_key, b"1", now + seen_ttl_seconds, now)
             return Admission.FIRST
 
     async def close(self) -> None:

@@ -11,7 +11,7 @@ from base64 import b64encode
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Final
 
 import orjson
@@ -216,11 +216,16 @@ def _accept_sqlite(
     connection: Connection,
 ) -> list[int | None]:
     # The transaction holds SQLite's only write lock, so the rows this batch adds are
-    # exactly those past the highest id before it.
+    # exactly those past the highest id before it. When none was a duplicate they are
+    # the ids right after it, in order: a rowid table without AUTOINCREMENT gives each
+    # new row the largest rowid plus one.
     before = connection.exec_driver_sql(_SQLITE_LAST_MESSAGE).scalar_one()
-    connection.exec_driver_sql(_SQLITE_MESSAGES_UNLESS_DUPLICATE, rows)
-    inserted = connection.exec_driver_sql(_SQLITE_MESSAGES_AFTER, (before,))
-    outcomes = _outcomes(batch, inserted)
+    added = connection.exec_driver_sql(_SQLITE_MESSAGES_UNLESS_DUPLICATE, rows).rowcount
+    if added == len(rows):
+        outcomes: list[int | None] = list(range(before + 1, before + 1 + added))
+    else:
+        inserted = connection.exec_driver_sql(_SQLITE_MESSAGES_AFTER, (before,))
+        outcomes = _outcomes(batch, inserted)
     jobs = [
         _job_row(row_id, job)
         for (_, job), row_id in zip(batch, outcomes, strict=True)
@@ -279,8 +284,12 @@ def _instant(value: datetime) -> datetime:
     return value
 
 
+@lru_cache(maxsize=256)
 def _sqlite_instant(value: datetime) -> str:
-    """An instant as :class:`~adapter.storage.tables.UtcDateTime` stores it in SQLite."""
+    """An instant as :class:`~adapter.storage.tables.UtcDateTime` stores it in SQLite.
+
+    Cached: a request's arrival is also its job's creation and first attempt.
+    """
     return _instant(value).astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 

@@ -145,6 +145,42 @@ async def test_memory_state_evicts_when_full(clock: FixedClock) -> None:
     assert await state.get("d") == b"v"
 
 
+async def test_memory_state_stays_within_its_size_keeping_the_newest_admissions(
+    clock: FixedClock,
+) -> None:
+    state = MemoryState(clock, max_entries=1000)
+    for n in range(5000):
+        clock.advance(0.001)
+        assert await state.admit("rate:buyer", 10**6, f"dedupe:{n}", 3600) is Admission.FIRST
+    assert len(state._values) <= 1000
+    # The soonest to expire were dropped to make room: the oldest admissions.
+    assert await state.admit("rate:buyer", 10**6, "dedupe:4990", 3600) is Admission.DUPLICATE
+    assert await state.admit("rate:buyer", 10**6, "dedupe:10", 3600) is Admission.FIRST
+
+
+async def test_memory_state_drops_expired_entries_before_live_ones(clock: FixedClock) -> None:
+    state = MemoryState(clock, max_entries=2)
+    await state.put("short", b"v", 1)
+    await state.put("long", b"v", 100)
+    clock.advance(2)
+    await state.put("new", b"v", 100)
+    assert await state.get("long") == b"v"
+    assert await state.get("new") == b"v"
+
+
+async def test_memory_state_a_key_stored_again_keeps_its_new_expiry(clock: FixedClock) -> None:
+    state = MemoryState(clock, max_entries=2)
+    await state.put("a", b"1", 5)
+    await state.put("a", b"2", 50)
+    clock.advance(10)
+    await state.put("b", b"v", 100)  # evicts what has expired: not "a", stored again
+    assert await state.get("a") == b"2"
+    await state.delete("a")
+    await state.put("c", b"v", 100)  # room was made by the delete, not by "b"
+    assert await state.get("b") == b"v"
+    assert await state.get("a") is None
+
+
 async def test_two_redis_views_share_one_state(redis_client: Redis, clock: FixedClock) -> None:
     prefix = f"test-{secrets.token_hex(4)}:"
     one = RedisState(redis_client, clock, prefix=prefix)

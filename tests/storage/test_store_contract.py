@@ -137,6 +137,20 @@ async def test_a_batch_keeps_each_requests_outcome_and_every_column(
     assert stored["received_at"] == clock.now()
 
 
+async def test_a_batch_of_new_requests_gets_the_ids_of_its_rows(
+    store: Store, clock: FixedClock
+) -> None:
+    await store.accept_inbound(_inbound(clock, "m-0"), _job(clock))
+    names = [f"n-{n}" for n in range(7)]
+    outcomes = await store.accept_inbound_batch(
+        [(_inbound(clock, name), _job(clock) if n % 2 else None) for n, name in enumerate(names)]
+    )
+    ids = {row["message_id"]: row["id"] for row in await store.messages_for_transaction("t-1")}
+    assert outcomes == [ids[name] for name in names]
+    jobs = await Outbox(store.database).jobs(status="pending")
+    assert sorted(job["inbound_id"] for job in jobs) == sorted([ids["m-0"], *outcomes[1::2]])
+
+
 async def test_a_batch_refuses_naive_instants_and_an_empty_one_writes_nothing(
     store: Store, clock: FixedClock
 ) -> None:
