@@ -8,10 +8,11 @@ callback queued; a duplicate (peer, action, message_id) writes nothing and says 
 from __future__ import annotations
 
 from base64 import b64encode
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
+from operator import itemgetter
 from typing import Any, Final
 
 import orjson
@@ -263,18 +264,26 @@ def _message_row(message: InboundRecord) -> tuple[Any, ...]:
     values = _message_values(message)
     values["received_at"] = _sqlite_instant(message.received_at)
     values["headers"] = orjson.dumps(message.headers).decode()
-    return tuple(values[name] for name, _ in _MESSAGE_COLUMNS)
+    return _MESSAGE_ROW(values)
 
 
 def _job_row(inbound_id: int, job: OutboxJob) -> tuple[Any, ...]:
     """A queued job as SQLite's statement takes it."""
-    values: dict[str, Any] = {"inbound_id": inbound_id, "kind": "reply", "status": "pending",
-                              "attempts": 0, **_job_values(job)}  # fmt: skip
-    values["payload"] = orjson.dumps(job.payload).decode()
-    return tuple(
-        _sqlite_instant(value) if isinstance(value, datetime) else value
-        for value in (values[name] for name, _ in _JOB_COLUMNS)
-    )
+    values = _job_values(job)
+    values.update(inbound_id=inbound_id, kind="reply", status="pending", attempts=0,
+                  payload=orjson.dumps(job.payload).decode())  # fmt: skip
+    for name in ("created_at", "next_attempt_at", "deadline_at"):
+        values[name] = _sqlite_instant(values[name])
+    return _JOB_ROW(values)
+
+
+# A record's values in its statement's column order.
+_MESSAGE_ROW: Final[Callable[[dict[str, Any]], tuple[Any, ...]]] = itemgetter(
+    *(name for name, _ in _MESSAGE_COLUMNS)
+)
+_JOB_ROW: Final[Callable[[dict[str, Any]], tuple[Any, ...]]] = itemgetter(
+    *(name for name, _ in _JOB_COLUMNS)
+)
 
 
 def _instant(value: datetime) -> datetime:
