@@ -34,6 +34,7 @@ class Received:
     payload: dict[str, Any]
     signer: str | None
     problem: str | None
+    authorization: str = ""
 
 
 @dataclass
@@ -139,10 +140,11 @@ class SandboxBuyer:
         @api.post("/{action}")
         async def callback(action: str, request: Request) -> Response:
             body = await request.body()
+            authorization = request.headers.get("authorization", "")
             problem: str | None = None
             signer: str | None = None
             try:
-                params = signing.parse_header(request.headers.get("authorization", ""))
+                params = signing.parse_header(authorization)
                 async with httpx.AsyncClient(timeout=5.0) as http:
                     key = await self._seller_key(http, params)
                 signing.verify(body, params, key, now=self.clock.timestamp())
@@ -154,7 +156,9 @@ class SandboxBuyer:
             except orjson.JSONDecodeError:
                 payload, problem = {"context": {}}, problem or "body is not JSON"
             async with self._arrived:
-                self.received.append(Received(action, body, payload, signer, problem))
+                self.received.append(
+                    Received(action, body, payload, signer, problem, authorization)
+                )
                 self._arrived.notify_all()
             if problem is not None:
                 return JSONResponse(

@@ -86,6 +86,7 @@ class Network:
     buyer_server: LoopbackServer
     adapters: list[AdapterProcess]
     http: httpx.AsyncClient
+    seller_public_key: str  # base64, as the registry publishes it
 
     @property
     def adapter(self) -> AdapterProcess:
@@ -158,7 +159,9 @@ async def network(
         await adapter.start()
     try:
         async with httpx.AsyncClient(timeout=10.0) as http:
-            yield Network(registry, buyer, buyer_server, adapters, http)
+            yield Network(
+                registry, buyer, buyer_server, adapters, http, seller.public_key.to_base64()
+            )
     finally:
         for adapter in adapters:
             adapter.stop()

@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from tests.e2e.network import network
+from tests.official_sdk import sdk_verifies
 
 pytestmark = pytest.mark.e2e
 ACK = {"message": {"ack": {"status": "ACK"}}}
@@ -25,6 +26,9 @@ async def test_search_is_acked_and_a_verified_on_search_arrives(tmp_path: Path) 
         assert callback.action == "on_search"
         assert callback.signer == "seller.odop.example"
         assert callback.payload["context"]["bpp_id"] == "seller.odop.example"
+        # ONDC's official SDK agrees, on the bytes that came over the wire.
+        verdict = sdk_verifies([(callback.authorization, callback.body)], net.seller_public_key)
+        assert verdict == [True]
 
 
 async def test_bad_signature_gets_401_nack_and_no_callback(tmp_path: Path) -> None:

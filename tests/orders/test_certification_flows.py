@@ -8,12 +8,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 import schemas
 from adapter.core.clock import FixedClock
 from adapter.sandbox.flowcheck import check_flow, write_flow_logs
 from adapter.sandbox.flows import refund_message, refund_of, return_message
+from tests.official_sdk import sdk_verifies
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
 # One ODOP product per domain: Kangra tea (RET10), Kinnauri shawl (RET12), Chamba rumal (RET16).
@@ -360,3 +362,33 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         told = {n["event"] for n in await s.runtime.notifications.log(code)}
         assert {"order.created", "order.return_requested"} <= told
         assert check_flow(6, logs) == []
+
+
+async def test_every_callback_of_the_flows_verifies_with_ondcs_official_sdk(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """Flow 2 to delivery with track and support, then a buyer's cancel: the Authorization
+    header of every callback, checked by the official SDK on the bytes the adapter sent."""
+    async with shop(tmp_path, clock, f"sqlite:///{tmp_path}/flows.db") as s:
+        logs: dict[str, Any] = {}
+        await _to_confirm(s, "Kangra", 0, logs)
+        order_id = logs["on_confirm"]["message"]["order"]["id"]
+        domain = logs["confirm"]["context"]["domain"]
+        await s.call("track", {"order_id": order_id}, domain=domain)
+        await s.call("support", {"ref_id": order_id}, domain=domain)
+        await _deliver(s, logs)
+        s.new_transaction()
+        cancelled: dict[str, Any] = {}
+        await _to_confirm(s, "Chamba", 0, cancelled)
+        await s.call(
+            "cancel",
+            {"order_id": cancelled["on_confirm"]["message"]["order"]["id"],
+             "cancellation_reason_id": "010"},
+            domain=cancelled["confirm"]["context"]["domain"],
+        )  # fmt: skip
+        callbacks = [(sent.headers["authorization"], sent.content) for sent in s.net.received]
+        public = s.runtime.settings.signer.private_key.public_key.to_base64()
+    actions = {orjson.loads(body)["context"]["action"] for _, body in callbacks}
+    assert actions == {"on_search", "on_select", "on_init", "on_confirm", "on_track",
+                       "on_support", "on_status", "on_cancel"}  # fmt: skip
+    assert sdk_verifies(callbacks, public) == [True] * len(callbacks)
