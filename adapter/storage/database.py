@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -169,8 +168,9 @@ class _WalCheckpoints:
 async def _checkpoint_on(writer: ThreadPoolExecutor, engine: Engine) -> None:
     try:
         await asyncio.get_running_loop().run_in_executor(writer, partial(_checkpoint, engine))
-    except (DBAPIError, sqlite3.Error):
-        # Left to the next one (and to the automatic checkpoints of other connections).
+    except Exception:
+        # Every write of this process awaits this task: whatever went wrong must not fail
+        # them. Left to the next one (and to the automatic checkpoints of other connections).
         log.warning("WAL checkpoint failed", exc_info=True)
 
 

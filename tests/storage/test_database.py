@@ -159,15 +159,21 @@ async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
         other.close()
 
 
+@pytest.mark.parametrize(
+    "failure", [sqlite3.OperationalError("disk I/O error"), RuntimeError("executor shut down")]
+)
 async def test_a_failed_wal_checkpoint_is_logged_and_writes_go_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    failure: Exception,
 ) -> None:
     url = f"sqlite:///{tmp_path}/wal.db"
     upgrade(url)
     database = Database.connect(url)
 
     def failing(_engine: Engine) -> None:
-        raise sqlite3.OperationalError("disk I/O error")
+        raise failure
 
     monkeypatch.setattr(database_module, "_checkpoint", failing)
     try:
