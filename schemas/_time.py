@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Annotated, TypeAlias
 
 from pydantic import AfterValidator
@@ -24,8 +25,12 @@ _RFC3339 = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def parse_timestamp(text: str) -> datetime:
     """Read an RFC 3339 timestamp into an aware ``datetime``.
+
+    Cached: a request's timestamp is read when its model is validated, again by the
+    context rules and for its callback's deadline.
 
     Loose in form, strict in meaning: ``T`` or a space may separate date and time, the
     fraction may have any number of digits (kept to microseconds), ``Z``/``z`` or an offset

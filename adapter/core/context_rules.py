@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import ClassVar, Final
 
 import schemas
@@ -42,8 +43,12 @@ class StaleRequest(ContextError):
     code: ClassVar[str] = "30022"
 
 
+@lru_cache(maxsize=64)
 def parse_duration(text: str) -> timedelta:
-    """An ISO 8601 duration of days, hours, minutes and seconds (``PT30S``, ``P1D``)."""
+    """An ISO 8601 duration of days, hours, minutes and seconds (``PT30S``, ``P1D``).
+
+    Cached: buyer apps send a handful of ttls (``PT30S`` on almost every request).
+    """
     match = _DURATION.fullmatch(text)
     if match is None or text in ("P", "PT") or text.endswith("T"):
         raise ValueError(f"{text!r} is not an ISO 8601 duration")
