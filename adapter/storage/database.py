@@ -275,11 +275,12 @@ class Database:
         writes (read-then-write steps such as taking stock stay atomic across processes).
         """
         if self.dialect == "sqlite":
-            async with self._write_lock, self.engine.connect() as connection:
+            async with self._write_lock:
                 await self._checkpoints.finished()
-                immediate = await connection.execution_options(sqlite_begin="IMMEDIATE")
-                async with immediate.begin():
-                    yield immediate
+                async with self.engine.connect() as connection:
+                    immediate = await connection.execution_options(sqlite_begin="IMMEDIATE")
+                    async with immediate.begin():
+                        yield immediate
         else:
             async with self.engine.begin() as connection:
                 yield connection

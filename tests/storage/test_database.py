@@ -186,3 +186,40 @@ async def test_a_failed_wal_checkpoint_is_logged_and_writes_go_on(
     finally:
         await database.dispose()
     assert "WAL checkpoint failed" in caplog.text
+
+
+async def test_writes_wait_for_a_running_wal_checkpoint_while_the_loop_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path}/wal.db"
+    upgrade(url)
+    database = Database.connect(url)
+    started = threading.Semaphore(0)
+    release = threading.Semaphore(0)
+
+    def slow(_engine: Engine) -> None:  # a checkpoint that lasts until the test says
+        started.release()
+        release.acquire(timeout=10)
+
+    async def through_transaction() -> None:
+        async with database.transaction() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (x'00')"))
+
+    monkeypatch.setattr(database_module, "_checkpoint", slow)
+    try:
+        for writing in (through_transaction, lambda: database.write(_add_rows(1))):
+            await database.write(_add_rows(600))  # due a checkpoint: it starts on the thread
+            assert await asyncio.to_thread(started.acquire, timeout=5)
+            waiting = asyncio.create_task(writing())
+            for _ in range(10):  # the loop runs; the write waits
+                await asyncio.sleep(0.01)
+            assert not waiting.done()
+            release.release()
+            await asyncio.wait_for(waiting, timeout=10)
+        count = await database.write(
+            lambda connection: connection.exec_driver_sql("SELECT count(*) FROM t").scalar()
+        )
+        assert count == 1202
+    finally:
+        release.release()
+        await database.dispose()
