@@ -113,6 +113,12 @@ async def test_a_sqlite_write_waits_for_another_processs_lock_off_the_event_loop
         await database.dispose()
 
 
+def _migrated_sqlite(tmp_path: Path) -> Database:
+    url = f"sqlite:///{tmp_path}/wal.db"
+    upgrade(url)
+    return Database.connect(url)
+
+
 def _add_rows(count: int) -> Callable[[Connection], None]:
     def add(connection: Connection) -> None:
         connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS t (body BLOB)")
@@ -124,9 +130,7 @@ def _add_rows(count: int) -> Callable[[Connection], None]:
 async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path}/wal.db"
-    upgrade(url)
-    database = Database.connect(url)
+    database = _migrated_sqlite(tmp_path)
     checkpointed_on: list[str] = []
     checkpoint = database_module._checkpoint
 
@@ -168,9 +172,7 @@ async def test_a_failed_wal_checkpoint_is_logged_and_writes_go_on(
     caplog: pytest.LogCaptureFixture,
     failure: Exception,
 ) -> None:
-    url = f"sqlite:///{tmp_path}/wal.db"
-    upgrade(url)
-    database = Database.connect(url)
+    database = _migrated_sqlite(tmp_path)
 
     def failing(_engine: Engine) -> None:
         raise failure
@@ -191,9 +193,7 @@ async def test_a_failed_wal_checkpoint_is_logged_and_writes_go_on(
 async def test_writes_wait_for_a_running_wal_checkpoint_while_the_loop_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path}/wal.db"
-    upgrade(url)
-    database = Database.connect(url)
+    database = _migrated_sqlite(tmp_path)
     started = threading.Semaphore(0)
     release = threading.Semaphore(0)
 
