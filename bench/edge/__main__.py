@@ -332,6 +332,9 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
               f"{len(ratios)} rounds (goal >= 0.70)")  # fmt: skip
 
         half = our_rate / 2
+        # The same schedule against the baseline first (nothing of the adapter's running):
+        # what this machine alone adds to a p99.
+        bare = await load_run(pool, baseline_url, bap_uri, args.concurrency, args.duration, half)
         user, system = cpu_times(processes[0])
         open_loop = await load_run(
             pool, adapter_url, bap_uri, args.concurrency, args.duration, half
@@ -341,7 +344,9 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         edge_system += after_system - system
         acked += open_loop.statuses.get(200, 0)
         print(f"  at {half:,.0f} req/s open loop: ACK p50 {ms(percentile(open_loop.latencies, .5))},"
-              f" p99 {ms(percentile(open_loop.latencies, .99))} (goal p99 < 20 ms)")  # fmt: skip
+              f" p99 {ms(percentile(open_loop.latencies, .99))} (goal p99 < 20 ms); baseline at"
+              f" the same rate: p50 {ms(percentile(bare.latencies, .5))},"
+              f" p99 {ms(percentile(bare.latencies, .99))}")  # fmt: skip
         user_ms, system_ms = (edge_user * 1000 / max(1, acked), edge_system * 1000 / max(1, acked))
         what = "edge process" if split else "adapter process (edge and callbacks)"
         print(f"  {what} CPU per ACK while loaded: {user_ms + system_ms:.2f} ms "

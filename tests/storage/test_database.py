@@ -134,11 +134,12 @@ async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
     checkpointed_on: list[str] = []
     checkpoint = database_module._checkpoint
 
-    def spy(engine: Engine) -> None:
+    def spy(engine: Engine) -> int:
         checkpointed_on.append(threading.current_thread().name)
-        checkpoint(engine)
+        return checkpoint(engine)
 
     monkeypatch.setattr(database_module, "_checkpoint", spy)
+    monkeypatch.setattr(database_module, "_WAL_RESTART_PAGES", 600)
     try:
         # The writes on the event loop never checkpoint themselves (it would stop the loop
         # for the copy and the sync).
@@ -146,19 +147,20 @@ async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
             lambda connection: connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
         )
         assert automatic == 0
-        for _ in range(100):  # 10,000 rows of 1 kB: some 2,500 pages of WAL
+        for _ in range(200):  # 20,000 rows of 1 kB: some 5,000 pages of WAL
             await database.write(_add_rows(100))
-        assert len(checkpointed_on) >= 10
+        assert len(checkpointed_on) >= 20
         assert {name.split("_")[0] for name in checkpointed_on} == {"sqlite-writer"}
+        # Once the WAL was long, a checkpoint copied all of it and the next write started
+        # it again from its beginning: the file (reused, never shrunk) is as long as the
+        # longest stretch between two restarts, not the whole run.
+        wal_pages = (tmp_path / "wal.db-wal").stat().st_size // (4096 + 24)
+        assert 600 <= wal_pages < 1500
     finally:
         await database.dispose()
-    # Each checkpoint copied the whole WAL, so the next write started it again: what is
-    # left is what was written after the last one, not the whole run.
     other = sqlite3.connect(tmp_path / "wal.db", isolation_level=None)
     try:
-        _busy, frames, _copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        assert frames < 500
-        assert other.execute("SELECT count(*) FROM t").fetchone() == (10_000,)
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (20_000,)
     finally:
         other.close()
 
@@ -190,36 +192,49 @@ async def test_a_failed_wal_checkpoint_is_logged_and_writes_go_on(
     assert "WAL checkpoint failed" in caplog.text
 
 
-async def test_writes_wait_for_a_running_wal_checkpoint_while_the_loop_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("wal_pages", [100, 9000])
+async def test_writes_go_on_beside_a_checkpoint_and_wait_only_to_restart_a_long_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wal_pages: int
 ) -> None:
     database = _migrated_sqlite(tmp_path)
     started = threading.Semaphore(0)
     release = threading.Semaphore(0)
 
-    def slow(_engine: Engine) -> None:  # a checkpoint that lasts until the test says
+    def slow(_engine: Engine) -> int:  # a checkpoint pass that lasts until the test says
         started.release()
         release.acquire(timeout=10)
+        return wal_pages
 
     async def through_transaction() -> None:
         async with database.transaction() as connection:
             await connection.execute(text("INSERT INTO t VALUES (x'00')"))
 
     monkeypatch.setattr(database_module, "_checkpoint", slow)
+    long_wal = wal_pages >= database_module._WAL_RESTART_PAGES
     try:
         for writing in (through_transaction, lambda: database.write(_add_rows(1))):
             await database.write(_add_rows(600))  # due a checkpoint: it starts on the thread
             assert await asyncio.to_thread(started.acquire, timeout=5)
-            waiting = asyncio.create_task(writing())
-            for _ in range(10):  # the loop runs; the write waits
-                await asyncio.sleep(0.01)
-            assert not waiting.done()
+            # The checkpoint copies the WAL beside the writes.
+            await asyncio.wait_for(writing(), timeout=5)
             release.release()
+            # A long WAL: a second pass copies what the writes added, under the write lock,
+            # so that the next write starts the WAL again. A write waits for it, and the
+            # loop runs meanwhile.
+            second_pass = await asyncio.to_thread(started.acquire, timeout=5 if long_wal else 0.5)
+            assert second_pass == long_wal
+            waiting = asyncio.create_task(writing())
+            for _ in range(10):
+                await asyncio.sleep(0.01)
+            assert waiting.done() != long_wal
+            if long_wal:
+                release.release()
             await asyncio.wait_for(waiting, timeout=10)
         count = await database.write(
             lambda connection: connection.exec_driver_sql("SELECT count(*) FROM t").scalar()
         )
-        assert count == 1202
+        assert count == 1204
     finally:
+        release.release()
         release.release()
         await database.dispose()
