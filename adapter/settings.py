@@ -161,6 +161,15 @@ class Settings(BaseSettings):
         description="Largest on_search body sent; a larger answer is split into several "
         "on_search callbacks for the same request (many buyer apps refuse bodies over 200 kB).",
     )
+    callbacks_per_peer: int = Field(
+        default=8,
+        ge=1,
+        le=200,
+        alias="ONDC_CALLBACKS_PER_PEER",
+        description="Callbacks one process sends to one buyer app at a time (32 in all). Raise "
+        "it for distant buyer apps with many callbacks to receive: each one in flight costs "
+        "the HTTP client CPU on every request.",
+    )
     rate_limit_per_second: int = Field(
         default=200,
         ge=1,

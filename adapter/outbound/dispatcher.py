@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -86,6 +87,12 @@ class Dispatcher:
         self._busy_edge = busy_edge
         self._busy_pause = busy_pause_seconds
         self._slots = asyncio.Semaphore(concurrency)
+        # Per buyer app (scheme, host and port): httpx's pool looks over every connection
+        # and every waiting request on each request, so its CPU per callback grows with the
+        # number in flight to one peer (a bare signed POST on loopback, measured: 0.74 ms
+        # four at a time, 1.07 ms eight, 2.67 ms thirty-two).
+        self._per_peer = settings.callbacks_per_peer
+        self._peer_slots: dict[tuple[str, str], asyncio.Semaphore] = {}
         # Builds may query the catalogue: a few at a time stay within the database pool
         # (a connection beyond it is opened and closed again for every query).
         self._building = asyncio.Semaphore(4)
@@ -222,7 +229,7 @@ class Dispatcher:
 
     async def _send(self, job: ClaimedJob, body: bytes, message_id: str | None) -> Settlement:
         """One attempt: sign these exact bytes, POST them, judge the answer."""
-        async with self._slots:
+        async with self._slots, self._peer_slot(job.target_url):
             created = self._clock.timestamp()
             header = self._settings.signer.sign(
                 body, created=created, expires=created + self._settings.signature_validity_seconds
@@ -251,6 +258,13 @@ class Dispatcher:
             return dataclasses.replace(self._retry_or_park(job, attempt), sent=sent)
         log.warning("callback %s to %s refused: %s", job.action, job.target_url, reason)
         return Settlement(job.id, attempt, "failed", sent=sent)
+
+    def _peer_slot(self, url: str) -> asyncio.Semaphore:
+        peer = urlsplit(url)[:2]
+        slot = self._peer_slots.get(peer)
+        if slot is None:
+            slot = self._peer_slots[peer] = asyncio.Semaphore(self._per_peer)
+        return slot
 
     def _retry_or_park(self, job: ClaimedJob, attempt: Attempt) -> Settlement:
         next_at = self._clock.now() + timedelta(seconds=backoff_delay(job.attempts))

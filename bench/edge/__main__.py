@@ -46,6 +46,7 @@ import orjson
 import psycopg
 import redis
 
+import bare_callback
 import load
 import signing
 import sink
@@ -113,6 +114,15 @@ class OutboxProbe:
             self._query, "SELECT count(*) FROM outbox WHERE status = 'pending'"
         )
         return int(rows[0][0])  # type: ignore[call-overload]
+
+    async def last_on_search(self) -> bytes | None:
+        """The bytes of the last ``on_search`` sent, from the audit log."""
+        rows = await asyncio.to_thread(
+            self._query,
+            "SELECT body FROM messages WHERE direction = 'out' AND action = 'on_search'"
+            " ORDER BY id DESC LIMIT 1",
+        )
+        return bytes(rows[0][0]) if rows else None  # type: ignore[call-overload]
 
     async def summary(self) -> str:
         jobs = await asyncio.to_thread(
@@ -194,6 +204,27 @@ async def load_run(pool: ProcessPoolExecutor, url: str, bap_uri: str, concurrenc
     return await loop.run_in_executor(
         pool, load.run, url, bap_uri, concurrency, duration, rate, count
     )
+
+
+# As many callbacks at a time as the adapter sends to one buyer app (ONDC_CALLBACKS_PER_PEER).
+DISPATCHER_CONCURRENCY = 8
+
+
+async def bare_callbacks(pool: ProcessPoolExecutor, body: bytes, count: int = 3000) -> str:
+    """The bare stack's cost of a callback: ``body`` signed and POSTed by an httpx client
+    set up as the adapter's, to a sink of its own, in the load generator's process."""
+    bare_sink = SinkProcess()
+    bare_sink.start()
+    try:
+        cpu_ms, rate = await asyncio.get_running_loop().run_in_executor(
+            pool, bare_callback.run, f"http://127.0.0.1:{bare_sink.port}/on_search", body,
+            SELLER["private_key_b64"], DISPATCHER_CONCURRENCY, count,
+        )  # fmt: skip
+    finally:
+        bare_sink.stop()
+    return (f"bare callback (sign + httpx POST of the same {len(body):,}-byte on_search, "
+            f"{DISPATCHER_CONCURRENCY} at a time): {cpu_ms:.2f} ms CPU per POST, "
+            f"{rate:,.0f} POST/s")  # fmt: skip
 
 
 POSTGRES_ADMIN = os.environ.get(
@@ -381,6 +412,9 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         non_ack = sum(v for run in runs for k, v in run.statuses.items() if k != 200)
         print(f"  non-ACK answers: {non_ack}; callbacks seen at the sink: {len(arrived)}")
         print(f"  outbox: {await outbox.summary()}")
+        sent = await outbox.last_on_search()
+        if sent is not None:
+            print(f"  {await bare_callbacks(pool, sent)}")
     finally:
         for process in processes:
             stop_process(process)

@@ -269,3 +269,37 @@ async def test_a_callback_claimed_after_its_ttl_is_parked_unsent(
         assert await outbox.replay(parked["id"], now=clock.now(), deadline_at=clock.now()) is True
         await net.dispatch()
         assert len(seen) == 2
+
+
+async def test_callbacks_to_one_buyer_app_are_limited_at_a_time_not_those_to_others(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_CALLBACKS_PER_PEER="2") as net:
+        in_flight: dict[str, int] = {"a.example": 0, "b.example": 0}
+        most = {"a.example": 0, "b.example": 0, "both": 0}
+
+        async def answer(request: httpx.Request) -> httpx.Response:
+            host = request.url.host
+            in_flight[host] += 1
+            most[host] = max(most[host], in_flight[host])
+            most["both"] = max(most["both"], sum(in_flight.values()))
+            await asyncio.sleep(0.02)  # the buyer app takes its time
+            in_flight[host] -= 1
+            return ACK
+
+        for host in in_flight:
+            net.router.route(host=host).mock(side_effect=answer)
+        for number in range(12):
+            host = "a.example" if number % 2 else "b.example"
+            await net.app.state.runtime.outbox.enqueue_unsolicited(
+                action="on_status",
+                target_url=f"https://{host}/ondc/on_status",
+                transaction_id=f"t-{number}",
+                payload={"context": {"action": "on_status", "message_id": f"m-{number}"}},
+                now=clock.now(),
+                deadline_at=clock.now(),
+            )
+        await net.dispatch()
+        statuses = [job["status"] for job in await net.app.state.runtime.outbox.jobs()]
+        assert statuses == ["delivered"] * 12
+        assert most == {"a.example": 2, "b.example": 2, "both": 4}
