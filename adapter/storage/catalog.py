@@ -11,10 +11,11 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, cast, literal_column, select, text, update
+from sqlalchemy import Select, Text, bindparam, cast, literal_column, select, text, update
 
 from adapter.storage.database import Database
 from adapter.storage.tables import (
@@ -59,6 +60,66 @@ def _item_row(
         "search_text": searchable_text(good),
         "updated_at": now,
     }
+
+
+@lru_cache(maxsize=64)
+def _listings_query(
+    *,
+    fts: bool,
+    domain: bool,
+    published_only: bool,
+    changed: bool,
+    seller: bool,
+    skus: bool,
+    words: int,
+) -> Select[Any]:
+    """The query of :meth:`CatalogStore.listings` for one combination of filters, their
+    values left to bind. Built once: building the statement and its cache key took more
+    CPU than running it on an empty catalogue."""
+    source: Any = items
+    if fts:
+        # Drive the query from the FTS5 trigram index (migration 0003): the matching rows
+        # first, then their sellers and locations.
+        hits = (
+            select(literal_column("rowid").label("id"))
+            .select_from(text("items_fts"))
+            .where(text("items_fts MATCH :phrase"))
+            .subquery("hits")
+        )
+        source = hits.join(items, items.c.id == hits.c.id)
+    # Records come as JSON text, decoded by the caller: a seller's and its location's once
+    # per query, however many of their items match (a large answer repeats them per row).
+    query = (
+        select(
+            items.c.seller_id,
+            cast(sellers.c.record, Text),
+            items.c.location_id,
+            cast(locations.c.record, Text),
+            cast(items.c.record, Text),
+            items.c.available,
+        )
+        .select_from(
+            source.join(sellers, items.c.seller_id == sellers.c.id).join(
+                locations, items.c.location_id == locations.c.id
+            )
+        )
+        .order_by(sellers.c.code, items.c.sku)
+    )
+    if domain:
+        query = query.where(items.c.domain == bindparam("domain"))
+    if published_only:
+        query = query.where(items.c.published.is_(True))
+    if changed:
+        query = query.where(
+            items.c.updated_at.between(bindparam("changed_from"), bindparam("changed_to"))
+        )
+    if seller:
+        query = query.where(sellers.c.code == bindparam("seller_code"))
+    if skus:
+        query = query.where(items.c.sku.in_(bindparam("skus", expanding=True)))
+    for number in range(words):
+        query = query.where(items.c.search_text.like(bindparam(f"word_{number}"), escape="\\"))
+    return query
 
 
 def _like(word: str) -> str:
@@ -161,49 +222,28 @@ class CatalogStore:
         those that passed pre-flight (the ones buyers may see)."""
         wanted = [normalise(word) for word in words if normalise(word)]
         indexed = [word for word in wanted if len(word) >= 3]
-        source: Any = items
-        if indexed and self._db.dialect == "sqlite":
-            # Drive the query from the FTS5 trigram index (migration 0003): the matching
-            # rows first, then their sellers and locations.
-            phrase = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
-            hits = (
-                select(literal_column("rowid").label("id"))
-                .select_from(text("items_fts"))
-                .where(text("items_fts MATCH :phrase").bindparams(phrase=phrase))
-                .subquery("hits")
-            )
-            source = hits.join(items, items.c.id == hits.c.id)
-        # Records come as JSON text, decoded here: a seller's and its location's once per
-        # query, however many of their items match (a large answer repeats them per row).
-        query = (
-            select(
-                items.c.seller_id,
-                cast(sellers.c.record, Text),
-                items.c.location_id,
-                cast(locations.c.record, Text),
-                cast(items.c.record, Text),
-                items.c.available,
-            )
-            .select_from(
-                source.join(sellers, items.c.seller_id == sellers.c.id).join(
-                    locations, items.c.location_id == locations.c.id
-                )
-            )
-            .order_by(sellers.c.code, items.c.sku)
+        fts = bool(indexed) and self._db.dialect == "sqlite"
+        query = _listings_query(
+            fts=fts,
+            domain=domain is not None,
+            published_only=published_only,
+            changed=changed_between is not None,
+            seller=seller_code is not None,
+            skus=skus is not None,
+            words=len(wanted),
         )
+        values: dict[str, Any] = {f"word_{n}": _like(word) for n, word in enumerate(wanted)}
+        if fts:
+            values["phrase"] = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
         if domain is not None:
-            query = query.where(items.c.domain == domain)
-        if published_only:
-            query = query.where(items.c.published.is_(True))
+            values["domain"] = domain
         if changed_between is not None:
-            query = query.where(items.c.updated_at.between(*changed_between))
+            values["changed_from"], values["changed_to"] = changed_between
         if seller_code is not None:
-            query = query.where(sellers.c.code == seller_code)
+            values["seller_code"] = seller_code
         if skus is not None:
-            query = query.where(items.c.sku.in_(list(skus)))
-        for word in wanted:
-            query = query.where(items.c.search_text.like(_like(word), escape="\\"))
-        rows = await self._db.read(lambda connection: connection.execute(query).all())
+            values["skus"] = list(skus)
+        rows = await self._db.read(lambda connection: connection.execute(query, values).all())
         seen_sellers: dict[int, SellerRecord] = {}
         seen_locations: dict[int, LocationRecord] = {}
         found: list[Listing] = []

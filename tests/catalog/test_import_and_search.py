@@ -147,3 +147,26 @@ async def test_a_hyperlocal_seller_is_offered_only_near_the_buyers_end_location(
         found[label] = {p["id"] for p in providers}
     assert found["near"] == {"odop-kinnaur", "odop-kullu"}
     assert found["far"] == {"odop-kinnaur"}
+
+
+async def test_listings_of_one_seller_by_sku_and_filters_reused_with_other_values(
+    store: Store, clock: FixedClock
+) -> None:
+    catalogue = CatalogStore(store.database)
+    await import_catalogue(DEMO, catalogue, now=clock.now())
+    everything = await catalogue.listings()
+    seller, _, item = everything[0]
+    stranger_seller, _, stranger = next(row for row in everything if row[0].code != seller.code)
+    # The same filters twice with other values: each call binds its own.
+    for skus in ([item.sku], [item.sku, stranger.sku]):
+        found = await catalogue.listings(seller_code=seller.code, skus=skus)
+        assert [(s.code, i.sku) for s, _, i in found] == [(seller.code, item.sku)]
+    found = await catalogue.listings(seller_code=stranger_seller.code, skus=[stranger.sku])
+    assert [(s.code, i.sku) for s, _, i in found] == [(stranger_seller.code, stranger.sku)]
+    found = await catalogue.listings(skus=[item.sku, stranger.sku])
+    assert {i.sku for _, _, i in found} == {item.sku, stranger.sku}
+    assert await catalogue.listings(seller_code=seller.code, skus=[]) == []
+    kullu = await catalogue.listings(domain="ONDC:RET12", words=["kullu", "shawl"])
+    assert [i.name for _, _, i in kullu] == ["Kullu Shawl"]
+    kinnaur = await catalogue.listings(domain="ONDC:RET12", words=["kinnauri", "shawl"])
+    assert [i.name for _, _, i in kinnaur] == ["Kinnauri Shawl"]
