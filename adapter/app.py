@@ -63,6 +63,9 @@ __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
 
+# The outbound HTTP client's pool (callbacks, registry lookups, sellers' feeds and hooks).
+HTTP_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+
 
 def order_policy(settings: Settings) -> OrderPolicy:
     """The marketplace's order terms, from the settings."""
@@ -159,7 +162,7 @@ def create_app(
         http = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(10.0),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            limits=HTTP_LIMITS,
         )
         registry = RegistryClient.from_settings(http, settings, the_clock)
         keys = KeyDirectory(

@@ -53,6 +53,7 @@ import sink
 from adapter.core.clock import SystemClock
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackServer
+from adapter.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = orjson.loads((ROOT.parent / "shared" / "signing-vectors.json").read_bytes())
@@ -206,8 +207,8 @@ async def load_run(pool: ProcessPoolExecutor, url: str, bap_uri: str, concurrenc
     )
 
 
-# As many callbacks at a time as the adapter sends to one buyer app (ONDC_CALLBACKS_PER_PEER).
-DISPATCHER_CONCURRENCY = 8
+# As many callbacks at a time as the adapter sends to one buyer app, by default.
+DISPATCHER_CONCURRENCY: int = Settings.model_fields["callbacks_per_peer"].default
 
 
 async def bare_callbacks(pool: ProcessPoolExecutor, body: bytes, count: int = 3000) -> str:

@@ -12,9 +12,7 @@ import time
 import httpx
 
 import signing
-
-# The adapter's client: app.py.
-LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+from adapter.app import HTTP_LIMITS
 
 
 def _cpu_seconds() -> float:
@@ -25,7 +23,7 @@ def _cpu_seconds() -> float:
 async def _measure(url: str, body: bytes, signer: signing.Signer, concurrency: int,
                    count: int) -> tuple[float, float]:  # fmt: skip
     slots = asyncio.Semaphore(concurrency)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0), limits=LIMITS) as http:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0), limits=HTTP_LIMITS) as http:
 
         async def one() -> None:
             async with slots:
