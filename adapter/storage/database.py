@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -110,17 +111,37 @@ def _immediate_counted(
         return result, driver.total_changes - before
 
 
-def _checkpoint(engine: Engine) -> int:
+def _checkpoint(engine: Engine, *, flush: bool) -> int:
     """Copy the WAL into the database file, without waiting for readers or writers; how
-    many pages the WAL holds."""
+    many pages the WAL holds (-1 outside WAL mode). With ``flush``, the database file's
+    pages are then written to the disk.
+
+    SQLite syncs the database file only at the end of a checkpoint that has copied the
+    whole WAL (the second pass, under the write lock). Without a flush after the passes
+    racing the writes, that sync would write everything they copied since, while the
+    writes wait: 15 to 18 ms at half load on the edge's bench, against 3 to 4.5 ms with it.
+    """
     raw = engine.raw_connection()
     try:
         driver = raw.driver_connection
         assert driver is not None  # a checked-out connection
-        _busy, pages, _copied = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        _busy, pages, copied = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if flush and copied > 0:
+            for _seq, name, path in driver.execute("PRAGMA database_list"):
+                if name == "main" and path:
+                    _flush(path)
         return int(pages)
     finally:
         raw.close()
+
+
+def _flush(path: str) -> None:
+    """Write the file's pages held in the operating system's cache to the disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        getattr(os, "fdatasync", os.fsync)(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _sqlite_begin(connection: Any) -> None:
@@ -147,7 +168,7 @@ class _WalCheckpoints:
     """Checkpoints of the WAL that writes on the event loop fill, run on the writer thread.
 
     After every few hundred rows a checkpoint copies the WAL into the database file and
-    syncs it, while writes go on. Once the WAL is long, a second pass follows under the
+    flushes it, while writes go on. Once the WAL is long, a second pass follows under the
     write lock: the writes of this process queue for it (the loop keeps serving requests
     meanwhile) while it copies only what they added during the first. The whole WAL is
     then in the database file, and the next write starts the WAL again from its
@@ -188,10 +209,10 @@ async def _checkpoint_passes(
 ) -> None:
     loop = asyncio.get_running_loop()
     try:
-        pages = await loop.run_in_executor(writer, partial(_checkpoint, engine))
+        pages = await loop.run_in_executor(writer, partial(_checkpoint, engine, flush=True))
         if pages >= _WAL_RESTART_PAGES:
             async with write_lock:
-                await loop.run_in_executor(writer, partial(_checkpoint, engine))
+                await loop.run_in_executor(writer, partial(_checkpoint, engine, flush=False))
     except Exception:
         # Nothing waits on this task but dispose: whatever went wrong must not fail a
         # write. Left to the next one (and to the automatic checkpoints of other

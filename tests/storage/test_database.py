@@ -134,9 +134,9 @@ async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
     checkpointed_on: list[str] = []
     checkpoint = database_module._checkpoint
 
-    def spy(engine: Engine) -> int:
+    def spy(engine: Engine, *, flush: bool) -> int:
         checkpointed_on.append(threading.current_thread().name)
-        return checkpoint(engine)
+        return checkpoint(engine, flush=flush)
 
     monkeypatch.setattr(database_module, "_checkpoint", spy)
     monkeypatch.setattr(database_module, "_WAL_RESTART_PAGES", 600)
@@ -165,6 +165,44 @@ async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
         other.close()
 
 
+async def test_checkpoints_beside_the_writes_flush_the_database_file_the_one_holding_them_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite syncs the database file only after a checkpoint that copied the whole WAL:
+    # the second pass, while the writes wait. The passes beside the writes flush what they
+    # copied, so that sync has only the second pass's own pages to write.
+    database = _migrated_sqlite(tmp_path)
+    passes: list[tuple[bool, int]] = []  # (flush asked, pages in the WAL)
+    flushed: list[tuple[str, str]] = []  # (path, thread)
+    checkpoint, flush_file = database_module._checkpoint, database_module._flush
+
+    def checkpoint_spy(engine: Engine, *, flush: bool) -> int:
+        pages = checkpoint(engine, flush=flush)
+        passes.append((flush, pages))
+        return pages
+
+    def flush_spy(path: str) -> None:
+        flushed.append((path, threading.current_thread().name.split("_")[0]))
+        flush_file(path)
+
+    monkeypatch.setattr(database_module, "_checkpoint", checkpoint_spy)
+    monkeypatch.setattr(database_module, "_flush", flush_spy)
+    monkeypatch.setattr(database_module, "_WAL_RESTART_PAGES", 600)
+    try:
+        for _ in range(200):  # 20,000 rows of 1 kB
+            await database.write(_add_rows(100))
+    finally:
+        await database.dispose()
+    # Every pass beside the writes flushed; the passes holding them (those after a first
+    # pass that found the WAL long) did not.
+    holding = [i for i, (flush, _pages) in enumerate(passes) if not flush]
+    assert len(passes) - len(holding) >= 20
+    assert len(holding) >= 2
+    assert all(passes[i - 1][0] and passes[i - 1][1] >= 600 for i in holding)
+    assert len(flushed) == len(passes) - len(holding)
+    assert set(flushed) == {(str(tmp_path / "wal.db"), "sqlite-writer")}
+
+
 @pytest.mark.parametrize(
     "failure", [sqlite3.OperationalError("disk I/O error"), RuntimeError("executor shut down")]
 )
@@ -176,7 +214,7 @@ async def test_a_failed_wal_checkpoint_is_logged_and_writes_go_on(
 ) -> None:
     database = _migrated_sqlite(tmp_path)
 
-    def failing(_engine: Engine) -> None:
+    def failing(_engine: Engine, *, flush: bool) -> None:
         raise failure
 
     monkeypatch.setattr(database_module, "_checkpoint", failing)
@@ -200,7 +238,7 @@ async def test_writes_go_on_beside_a_checkpoint_and_wait_only_to_restart_a_long_
     started = threading.Semaphore(0)
     release = threading.Semaphore(0)
 
-    def slow(_engine: Engine) -> int:  # a checkpoint pass that lasts until the test says
+    def slow(_engine: Engine, *, flush: bool) -> int:  # a pass that lasts until the test says
         started.release()
         release.acquire(timeout=10)
         return wal_pages
