@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -137,11 +138,25 @@ def _checkpoint(engine: Engine, *, flush: bool) -> int:
 
 def _flush(path: str) -> None:
     """Write the file's pages held in the operating system's cache to the disk."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        getattr(os, "fdatasync", os.fsync)(descriptor)
-    finally:
-        os.close(descriptor)
+    getattr(os, "fdatasync", os.fsync)(_descriptor(path))
+
+
+# Descriptors of database files opened for :func:`_flush`, one per file, never closed: a
+# process loses all its POSIX locks on a file as soon as it closes any descriptor of it,
+# SQLite's locks included, and another process closing the database would then take this
+# one for gone and delete the WAL it is writing.
+_descriptors: dict[tuple[int, int], int] = {}
+_descriptors_lock = threading.Lock()
+
+
+def _descriptor(path: str) -> int:
+    """A descriptor of the file at ``path``, kept open for the life of the process."""
+    found = os.stat(path)
+    key = (found.st_dev, found.st_ino)
+    with _descriptors_lock:
+        if key not in _descriptors:
+            _descriptors[key] = os.open(path, os.O_RDONLY)
+        return _descriptors[key]
 
 
 def _sqlite_begin(connection: Any) -> None:
