@@ -137,7 +137,10 @@ def _checkpoint(engine: Engine, *, flush: bool) -> int:
         if flush and copied > 0:
             for _seq, name, path in driver.execute("PRAGMA database_list"):
                 if name == "main" and path:
-                    _flush(path)
+                    try:
+                        _flush(path)
+                    except OSError:  # only a shorter second pass is lost, never a write
+                        log.warning("could not flush %s after a checkpoint", path, exc_info=True)
         return int(pages)
     finally:
         raw.close()

@@ -255,6 +255,27 @@ async def test_checkpoints_beside_the_writes_flush_the_database_file_the_one_hol
     assert set(flushed) == {(str(tmp_path / "wal.db"), "sqlite-writer")}
 
 
+async def test_a_flush_that_fails_is_logged_and_the_wal_still_starts_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = _migrated_sqlite(tmp_path)
+
+    def failing(path: str) -> None:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(database_module, "_flush", failing)
+    monkeypatch.setattr(database_module, "_WAL_RESTART_PAGES", 600)
+    try:
+        for _ in range(200):  # 20,000 rows of 1 kB
+            await database.write(_add_rows(100))
+        wal_pages = (tmp_path / "wal.db-wal").stat().st_size // (4096 + 24)
+        assert wal_pages < 3000  # the whole run: some 5,500
+    finally:
+        await database.dispose()
+    assert "could not flush" in caplog.text
+    assert "WAL checkpoint failed" not in caplog.text
+
+
 def _count_elsewhere(path: Path) -> int:
     """Another process opens the database, counts the rows of ``t`` and closes it again
     (the last connection to close copies the WAL into the database file and deletes it)."""
