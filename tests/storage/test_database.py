@@ -77,16 +77,21 @@ async def test_a_one_statement_write_that_fails_raises_sqlalchemys_error(
         await database.dispose()
 
 
+def _database_and_another_connection(tmp_path: Path) -> tuple[Database, sqlite3.Connection]:
+    """A migrated SQLite database, and a connection of its own to the same file, which
+    SQLite's locks treat as another process's."""
+    url = f"sqlite:///{tmp_path}/locked.db"
+    upgrade(url)
+    return Database.connect(url), sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+
+
 async def test_a_sqlite_write_goes_through_within_milliseconds_of_another_processs_commit(
     tmp_path: Path,
 ) -> None:
     # SQLite's own busy handler sleeps 25 to 100 ms between tries once a wait has lasted a
     # few tens of milliseconds; a write of the edge behind a dispatcher's would come through
     # that long after the lock was free.
-    url = f"sqlite:///{tmp_path}/locked.db"
-    upgrade(url)
-    database = Database.connect(url)
-    other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    database, other = _database_and_another_connection(tmp_path)
     late: list[float] = []
     try:
         await database.write(_add_rows(1))
@@ -107,10 +112,7 @@ async def test_a_sqlite_write_goes_through_within_milliseconds_of_another_proces
 async def test_a_sqlite_write_gives_up_on_a_lock_held_too_long(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path}/locked.db"
-    upgrade(url)
-    database = Database.connect(url)
-    other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    database, other = _database_and_another_connection(tmp_path)
     monkeypatch.setattr(database_module, "_BUSY_TIMEOUT", 0.2)
     try:
         await database.write(_add_rows(1))  # the file in WAL mode, the connections open
@@ -139,10 +141,7 @@ async def test_one_statement_writes_are_for_postgresql(tmp_path: Path) -> None:
 async def test_a_sqlite_write_waits_for_another_processs_lock_off_the_event_loop(
     tmp_path: Path,
 ) -> None:
-    url = f"sqlite:///{tmp_path}/locked.db"
-    upgrade(url)
-    database = Database.connect(url)
-    other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    database, other = _database_and_another_connection(tmp_path)
     try:
 
         def count_and_add(connection: Connection) -> int:
