@@ -22,6 +22,7 @@ from typing import Any, Final
 from sqlalchemy import case, func, literal, select, tuple_
 
 from adapter.core.odop import odop_product
+from adapter.core.order_updates import RETURN_EVENTS
 from adapter.storage.database import Database
 from adapter.storage.tables import (
     items,
@@ -77,6 +78,16 @@ def _lines(document: dict[str, Any]) -> list[tuple[str, int, int]]:
         sku = str(item.get("id", ""))
         counts[sku] = counts.get(sku, 0) + int(item.get("quantity", {}).get("count", 0))
     return [(sku, count, amounts.pop(sku, 0)) for sku, count in counts.items()]
+
+
+# An order counts as returned once goods of it came back or were written off against a
+# refund: a return picked up (its refund is due then), delivered back or liquidated. A
+# return asked for and still waiting, or rejected, is not one.
+_RETURNED_BY = frozenset(
+    f"return_{action}"
+    for action, (_sources, target) in RETURN_EVENTS.items()
+    if target in {"Return_Picked", "Return_Delivered", "Liquidated"}
+)
 
 
 class OrderFacts:
@@ -177,7 +188,7 @@ class OrderFacts:
                         None if reason is None else str(reason),
                         event.actor,
                     )
-                if event.event.startswith("return"):
+                if event.event in _RETURNED_BY:
                     returned.add(event.order_pk)
         values = []
         for row in rows:

@@ -3,12 +3,15 @@ on each backend, including periods and letters that begin in the middle of an IS
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
 
-from adapter.storage import Database
+from adapter.storage import Database, upgrade
 from adapter.storage.letters import LettersOfIntent
 from adapter.storage.order_facts import OrderFacts, ist_day
 from adapter.storage.reports import Reports, Scope
@@ -150,3 +153,23 @@ def test_a_cancelled_order_is_one_line_per_item_with_its_ordered_count() -> None
         ],
     }
     assert _lines(returned) == [("tea", 2, 70000)]
+
+
+def test_migration_0010_has_every_order_counted_again_at_the_next_refresh(
+    tmp_path: Path,
+) -> None:
+    # Returns were counted from the first return event, a rejected request included; the
+    # facts already copied are counted the new way once the refresh forgets its mark.
+    url = f"sqlite:///{tmp_path}/facts.db"
+    upgrade(url, "0009")
+    with closing(sqlite3.connect(tmp_path / "facts.db")) as connection, connection:
+        connection.execute(
+            "INSERT INTO report_marks (name, mark) VALUES ('order_facts', '2026-12-01 10:00:00')"
+        )
+        connection.execute(
+            "INSERT INTO report_marks (name, mark) VALUES ('other', '2026-12-01 10:00:00')"
+        )
+    upgrade(url)
+    with closing(sqlite3.connect(tmp_path / "facts.db")) as connection:
+        left = connection.execute("SELECT name FROM report_marks").fetchall()
+    assert left == [("other",)]

@@ -10,11 +10,14 @@ from typing import Any
 
 import orjson
 import pytest
+from sqlalchemy import select
 
 import schemas
 from adapter.core.clock import FixedClock
 from adapter.sandbox.flowcheck import check_flow, write_flow_logs
 from adapter.sandbox.flows import refund_message, refund_of, return_message
+from adapter.storage import Database
+from adapter.storage.tables import order_facts, orders
 from tests.official_sdk import sdk_verifies
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
@@ -362,6 +365,52 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         told = {n["event"] for n in await s.runtime.notifications.log(code)}
         assert {"order.created", "order.return_requested"} <= told
         assert check_flow(6, logs) == []
+
+
+async def test_the_department_counts_an_order_returned_once_its_goods_come_back(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """Not when a return is asked for, nor when the seller rejects it: once one is picked up."""
+    url = f"sqlite:///{tmp_path}/flows.db"
+    async with shop(tmp_path, clock, url) as s:
+        entry, item = demo_item("Kangra", 0)
+        code, sku, domain = entry["seller"]["code"], item["sku"], item["domain"]
+        logs: dict[str, Any] = {}
+        await _walk_order(s, entry, item, logs, count=2)
+        await _deliver(s, logs)
+        order_id = logs["on_confirm"]["message"]["order"]["id"]
+        returns = f"/seller/v1/orders/{order_id}/returns"
+        key = await s.seller_key(code)
+        database = Database.connect(url)
+
+        async def counted_returned() -> bool:
+            await s.runtime.facts.refresh()
+            query = select(order_facts.c.returned).where(order_facts.c.order_pk == order_pk)
+            async with database.engine.connect() as connection:
+                return bool((await connection.execute(query)).scalar_one())
+
+        try:
+            async with database.engine.connect() as connection:
+                order_pk = (
+                    await connection.execute(
+                        select(orders.c.id).where(orders.c.order_id == order_id)
+                    )
+                ).scalar_one()
+            assert not await counted_returned()
+            for return_id, seller_says in [("R-1", "reject"), ("R-2", "approve"), ("R-2", "pick")]:
+                if seller_says != "pick":
+                    clock.advance(30)
+                    asked = await s.call("update", return_message(order_id, return_id, sku, 1),
+                                         domain=domain)  # fmt: skip
+                    assert "error" not in asked, asked
+                    assert not await counted_returned(), "asked for, not returned"
+                clock.advance(30)
+                said = await s.net.client.post(f"{returns}/{return_id}/{seller_says}", headers=key)
+                assert said.status_code == 200, said.text
+                await s.unsolicited()
+                assert await counted_returned() == (seller_says == "pick"), seller_says
+        finally:
+            await database.dispose()
 
 
 async def test_every_callback_of_the_flows_verifies_with_ondcs_official_sdk(
