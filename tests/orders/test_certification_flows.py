@@ -16,7 +16,6 @@ import schemas
 from adapter.core.clock import FixedClock
 from adapter.sandbox.flowcheck import check_flow, write_flow_logs
 from adapter.sandbox.flows import refund_message, refund_of, return_message
-from adapter.storage import Database
 from adapter.storage.tables import order_facts, orders
 from tests.official_sdk import sdk_verifies
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
@@ -371,8 +370,7 @@ async def test_the_department_counts_an_order_returned_once_its_goods_come_back(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     """Not when a return is asked for, nor when the seller rejects it: once one is picked up."""
-    url = f"sqlite:///{tmp_path}/flows.db"
-    async with shop(tmp_path, clock, url) as s:
+    async with shop(tmp_path, clock, f"sqlite:///{tmp_path}/flows.db") as s:
         entry, item = demo_item("Kangra", 0)
         code, sku, domain = entry["seller"]["code"], item["sku"], item["domain"]
         logs: dict[str, Any] = {}
@@ -381,7 +379,7 @@ async def test_the_department_counts_an_order_returned_once_its_goods_come_back(
         order_id = logs["on_confirm"]["message"]["order"]["id"]
         returns = f"/seller/v1/orders/{order_id}/returns"
         key = await s.seller_key(code)
-        database = Database.connect(url)
+        database = s.runtime.store.database
 
         async def counted_returned() -> bool:
             await s.runtime.facts.refresh()
@@ -389,28 +387,23 @@ async def test_the_department_counts_an_order_returned_once_its_goods_come_back(
             async with database.engine.connect() as connection:
                 return bool((await connection.execute(query)).scalar_one())
 
-        try:
-            async with database.engine.connect() as connection:
-                order_pk = (
-                    await connection.execute(
-                        select(orders.c.id).where(orders.c.order_id == order_id)
-                    )
-                ).scalar_one()
-            assert not await counted_returned()
-            for return_id, seller_says in [("R-1", "reject"), ("R-2", "approve"), ("R-2", "pick")]:
-                if seller_says != "pick":
-                    clock.advance(30)
-                    asked = await s.call("update", return_message(order_id, return_id, sku, 1),
-                                         domain=domain)  # fmt: skip
-                    assert "error" not in asked, asked
-                    assert not await counted_returned(), "asked for, not returned"
+        async with database.engine.connect() as connection:
+            order_pk = (
+                await connection.execute(select(orders.c.id).where(orders.c.order_id == order_id))
+            ).scalar_one()
+        assert not await counted_returned()
+        for return_id, seller_says in [("R-1", "reject"), ("R-2", "approve"), ("R-2", "pick")]:
+            if seller_says != "pick":
                 clock.advance(30)
-                said = await s.net.client.post(f"{returns}/{return_id}/{seller_says}", headers=key)
-                assert said.status_code == 200, said.text
-                await s.unsolicited()
-                assert await counted_returned() == (seller_says == "pick"), seller_says
-        finally:
-            await database.dispose()
+                asked = await s.call("update", return_message(order_id, return_id, sku, 1),
+                                     domain=domain)  # fmt: skip
+                assert "error" not in asked, asked
+                assert not await counted_returned(), "asked for, not returned"
+            clock.advance(30)
+            said = await s.net.client.post(f"{returns}/{return_id}/{seller_says}", headers=key)
+            assert said.status_code == 200, said.text
+            await s.unsolicited()
+            assert await counted_returned() == (seller_says == "pick"), seller_says
 
 
 async def test_every_callback_of_the_flows_verifies_with_ondcs_official_sdk(

@@ -170,6 +170,11 @@ def _migrated_sqlite(tmp_path: Path) -> Database:
     return Database.connect(url)
 
 
+def _wal_pages(tmp_path: Path) -> int:
+    """How many pages (frames of 4 kB and their 24-byte headers) the ``-wal`` file holds."""
+    return (tmp_path / "wal.db-wal").stat().st_size // (4096 + 24)
+
+
 def _add_rows(count: int) -> Callable[[Connection], None]:
     def add(connection: Connection) -> None:
         connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS t (body BLOB)")
@@ -205,7 +210,7 @@ async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
         # Once the WAL was long, a checkpoint copied all of it and the next write started
         # it again from its beginning: the file (reused, never shrunk) is as long as the
         # longest stretch between two restarts, not the whole run.
-        wal_pages = (tmp_path / "wal.db-wal").stat().st_size // (4096 + 24)
+        wal_pages = _wal_pages(tmp_path)
         assert 600 <= wal_pages < 3000  # the whole run: some 5,500
     finally:
         await database.dispose()
@@ -267,7 +272,7 @@ async def test_a_flush_that_fails_is_logged_and_the_wal_still_starts_again(
     try:
         for _ in range(200):  # 20,000 rows of 1 kB
             await database.write(_add_rows(100))
-        wal_pages = (tmp_path / "wal.db-wal").stat().st_size // (4096 + 24)
+        wal_pages = _wal_pages(tmp_path)
         assert wal_pages < 3000  # the whole run: some 5,500
     finally:
         await database.dispose()
