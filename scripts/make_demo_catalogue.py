@@ -1,4 +1,4 @@
-"""Build config/demo/odop-catalogue.json from shared/odop-himachal.json.
+"""Build config/demo/odop-catalogue.json from tests/fixtures/odop-himachal.json.
 
 One producers' cooperative per district, at the district headquarters, selling that
 district's ODOP products at a price inside the published typical range. Run from the
@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT.parent / "shared" / "odop-himachal.json"
+SOURCE = ROOT / "tests" / "fixtures" / "odop-himachal.json"
 TARGET = ROOT / "config" / "demo" / "odop-catalogue.json"
 
 # Hindi names, keyed by the start of the English product name.

@@ -1,4 +1,4 @@
-"""Where the shared fixtures live: ``shared/`` sits beside the repository checkout."""
+"""The suite's fixtures (``tests/fixtures/``, provenance in its README) and real servers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
 
 # The real servers the suite talks to; scripts/test starts them when they are not running.
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -27,15 +27,15 @@ DASHBOARD_SCREENSHOT = os.environ.get("ONDC_DASHBOARD_SCREENSHOT", "")
 
 @cache
 def signing_vectors() -> dict[str, Any]:
-    """The ONDC SDK-made signature vectors (``shared/signing-vectors.json``)."""
-    data: dict[str, Any] = json.loads((SHARED / "signing-vectors.json").read_text("utf-8"))
+    """The ONDC SDK-made signature vectors (``tests/fixtures/signing-vectors.json``)."""
+    data: dict[str, Any] = json.loads((FIXTURES / "signing-vectors.json").read_text("utf-8"))
     return data
 
 
 @cache
 def odop_districts() -> list[dict[str, Any]]:
-    """The 12 Himachal districts and their ODOP products (``shared/odop-himachal.json``)."""
-    data: list[dict[str, Any]] = json.loads((SHARED / "odop-himachal.json").read_text("utf-8"))
+    """The 12 Himachal districts and their ODOP products (``tests/fixtures/odop-himachal.json``)."""
+    data: list[dict[str, Any]] = json.loads((FIXTURES / "odop-himachal.json").read_text("utf-8"))
     return data
 
 

@@ -1,7 +1,7 @@
 """Himachal Pradesh's One District One Product list: the 12 districts and their products.
 
 Data from the Industries Department's ODOP list (``odop_districts.json``, made from
-``shared/odop-himachal.json``), each product mapped to the ONDC retail domain and category
+``tests/fixtures/odop-himachal.json``), each product mapped to the ONDC retail domain and category
 its items are listed under. An item is counted as a district's ODOP product when it is
 listed in that district (its ``odop_district``, else its seller's) under the product's
 domain and category.

@@ -6,7 +6,7 @@ re-states, in our own code, the rules of that validator that a seller app can br
 which payload keys a flow needs, the context (versions, ids, timestamps, the 5-second
 replies), the quote's arithmetic and carry-over, and the order and fulfillment states per
 ``on_status``. ``check_flow`` is pure: it takes one flow's payloads (payload key -> parsed
-body, the layout of ``../shared/ondc-examples``) and returns every violation, each naming
+body, the layout of ``tests/fixtures/ondc-examples``) and returns every violation, each naming
 its rule, payload key and JSON path, so the suite can catch a regression before ONDC does.
 
 ``write_flow_logs`` writes a flow in that layout: one folder, one pretty JSON file per key.
@@ -180,7 +180,7 @@ def check_flow(flow: int | str, payloads: Mapping[str, Any]) -> list[Violation]:
     """Every violation of ``RULES`` in one flow's logs.
 
     ``payloads`` maps payload keys (file names without ``.json``, as in
-    ``../shared/ondc-examples``; the validator's ``on_status_rto_delivered/disposed`` is
+    ``tests/fixtures/ondc-examples``; the validator's ``on_status_rto_delivered/disposed`` is
     also accepted) to parsed ``{context, message}`` bodies. An unknown flow is a violation
     of its own (the validator answers "Provided flow is invalid").
     """

@@ -56,7 +56,7 @@ from adapter.sandbox.servers import LoopbackServer
 from adapter.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-VECTORS = orjson.loads((ROOT.parent / "shared" / "signing-vectors.json").read_bytes())
+VECTORS = orjson.loads((ROOT / "tests" / "fixtures" / "signing-vectors.json").read_bytes())
 SELLER = VECTORS["keys"]["k1"]
 
 

@@ -31,7 +31,7 @@ from buyer import Buyer, Callbacks, Port
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-VECTORS = orjson.loads((ROOT.parent / "shared" / "signing-vectors.json").read_bytes())
+VECTORS = orjson.loads((ROOT / "tests" / "fixtures" / "signing-vectors.json").read_bytes())
 SELLER_ID = "seller.bench.example"
 ADMIN_KEY = "bench-admin-key-0123456789"
 CATALOGUE = ROOT / "config" / "demo" / "odop-catalogue.json"

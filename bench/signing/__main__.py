@@ -23,7 +23,7 @@ from nacl.signing import SigningKey, VerifyKey
 
 import signing
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 
 
 def rate(operation: Callable[[], object], seconds: float) -> float:
@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds; median kept")
     args = parser.parse_args()
 
-    vectors = json.loads((SHARED / "signing-vectors.json").read_text("utf-8"))
+    vectors = json.loads((FIXTURES / "signing-vectors.json").read_text("utf-8"))
     keys = vectors["keys"]["k1"]
     cases = {v["id"]: v for v in vectors["positive"]}
     hindi = cases["P03_on_search_hindi_raw_utf8"]["body_b64"]

@@ -1,4 +1,4 @@
-"""The flow checker against ONDC's certification logs in ``shared/ondc-examples``, and
+"""The flow checker against ONDC's certification logs in ``tests/fixtures/ondc-examples``, and
 against those logs broken one rule at a time."""
 
 from __future__ import annotations

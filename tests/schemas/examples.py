@@ -1,4 +1,4 @@
-"""The ONDC example payloads in ``shared/ondc-examples`` (beside the repo checkout), and a
+"""The ONDC example payloads in ``tests/fixtures/ondc-examples``, and a
 JSON comparison strict enough to prove a round trip."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import orjson
 
-EXAMPLES_DIR: Final = Path(__file__).resolve().parents[3] / "shared" / "ondc-examples"
+EXAMPLES_DIR: Final = Path(__file__).resolve().parents[1] / "fixtures" / "ondc-examples"
 
 NOT_PAYLOADS: Final[dict[str, str]] = {
     "manifest.json": "provenance and validator verdicts of the fixtures, not a wire body",

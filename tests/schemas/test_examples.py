@@ -45,7 +45,7 @@ def test_examples_hold_enough_payloads_to_mean_something() -> None:
     payloads = payload_files()
     assert len(payloads) >= MINIMUM_PAYLOADS, (
         f"only {len(payloads)} payloads under {EXAMPLES_DIR}; expected at least "
-        f"{MINIMUM_PAYLOADS} (is shared/ondc-examples beside the checkout?)"
+        f"{MINIMUM_PAYLOADS} (is tests/fixtures/ondc-examples complete?)"
     )
 
 
