@@ -7,12 +7,15 @@ ISO 8601 durations), and is listed with the field and the reason when it does no
 that lands but fails the buyer-side pre-flight checks (statutory declarations, the
 category's taxonomy and mandatory attributes ...) is reported as held back, with the
 reason. Re-importing a file updates items by the seller's SKU.
+
+A file that cannot be read as a catalogue at all (not UTF-8 or UTF-16 text, no column
+separator, a header with unknown, misspelt or missing columns, no rows, over a size limit)
+is one problem of the file, ``ImportReport.unusable``, and nothing in it lands.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +25,16 @@ from typing import Annotated, Any, Final, Literal, Protocol
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from adapter.catalog.spreadsheet import csv_rows, rows_to_document, xlsx_rows
+from adapter.catalog.sheets import MAX_FILE_BYTES, MAX_ROWS, FileUnusable, csv_sheet, xlsx_sheet
+from adapter.catalog.spreadsheet import (
+    LOCATION_COLUMNS,
+    SELLER_COLUMNS,
+    CellProblem,
+    header_problem,
+    known_column,
+    rows_to_document,
+    sheet_rows,
+)
 from adapter.core.context_rules import parse_duration
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
@@ -204,11 +216,18 @@ class RowProblem:
 @dataclass(slots=True)
 class ImportReport:
     """What an import did: rows landed, rows refused, and landed rows held back from the
-    network by pre-flight checks, each with its reason."""
+    network by pre-flight checks, each with its reason. ``unusable`` is set, and is also the
+    one problem listed, when the file as a whole could not be read (nothing in it lands)."""
 
     landed: list[str] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     held: list[RowProblem] = field(default_factory=list)
+    unusable: str | None = None
+
+    @classmethod
+    def of_unusable_file(cls, reason: str) -> ImportReport:
+        """The report of a file that cannot be read as a catalogue."""
+        return cls(problems=[RowProblem("file", "file", reason)], unusable=reason)
 
 
 def _problems(row: str, error: ValidationError) -> list[RowProblem]:
@@ -225,32 +244,53 @@ def _problems(row: str, error: ValidationError) -> list[RowProblem]:
 Accepted = list[tuple[SellerRecord, LocationRecord, list[ItemRecord]]]
 
 
+def _required_columns() -> tuple[str, ...]:
+    """The spreadsheet columns every row must have: the models' required fields."""
+    seller = {field: column for column, field in SELLER_COLUMNS.items()}
+    location = {field: column for column, field in LOCATION_COLUMNS.items()}
+    return (
+        *(seller[n] for n, info in SellerRow.model_fields.items() if info.is_required()),
+        *(location[n] for n, info in LocationRow.model_fields.items() if info.is_required()),
+        *(n for n, info in ItemRow.model_fields.items() if info.is_required()),
+    )
+
+
 def read_catalogue_file(name: str, raw: bytes) -> tuple[Accepted, ImportReport]:
-    """Check a catalogue file by its kind: ``.json``, ``.csv`` or ``.xlsx``."""
-    suffix = name.rsplit(".", 1)[-1].lower()
+    """Check a catalogue file by its kind: ``.json``, ``.csv`` or ``.xlsx``. Never raises for
+    what the file holds: a file that cannot be read is ``ImportReport.unusable``."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix == "json":
         return read_catalogue(raw)
+    if suffix not in ("csv", "xlsx"):
+        return [], ImportReport.of_unusable_file("expected a .json, .csv or .xlsx file")
+    problems: list[CellProblem] = []
     try:
-        rows = csv_rows(raw) if suffix == "csv" else xlsx_rows(raw) if suffix == "xlsx" else None
-    except (UnicodeDecodeError, ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
-        report = ImportReport()
-        report.problems.append(RowProblem("file", "file", f"cannot read the {suffix}: {exc}"))
-        return [], report
-    if rows is None:
-        report = ImportReport()
-        report.problems.append(RowProblem("file", "file", "expected a .json, .csv or .xlsx file"))
-        return [], report
-    return read_document(rows_to_document(rows))
+        sheet = csv_sheet(raw, known_column) if suffix == "csv" else xlsx_sheet(raw)
+        wrong = header_problem(sheet.header, _required_columns())
+        if wrong is not None:
+            raise FileUnusable(wrong)
+        document = rows_to_document(sheet_rows(sheet, problems), problems=problems)
+    except FileUnusable as exc:
+        return [], ImportReport.of_unusable_file(str(exc))
+    if not document["sellers"] and not problems:
+        return [], ImportReport.of_unusable_file("the file has a header row but no item rows")
+    accepted, report = read_document(document)
+    refused = [RowProblem(f"row {p.row}", p.column, p.reason) for p in problems]
+    report.problems[:0] = refused
+    return accepted, report
 
 
 def read_catalogue(raw: bytes) -> tuple[Accepted, ImportReport]:
     """Check every row of a JSON catalogue file; the good sellers and items, and a report."""
+    if len(raw) > MAX_FILE_BYTES:
+        return [], ImportReport.of_unusable_file(
+            f"the file is {len(raw) / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB "
+            "limit; split the catalogue into several files"
+        )
     try:
         document: Any = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        report = ImportReport()
-        report.problems.append(RowProblem("file", "file", f"not JSON: {exc}"))
-        return [], report
+        return [], ImportReport.of_unusable_file(f"not JSON: {exc}")
     return read_document(document)
 
 
@@ -278,23 +318,43 @@ def _variant_clash(goods: list[ItemRecord], item: ItemRecord) -> str | None:
 
 def read_document(document: Any) -> tuple[Accepted, ImportReport]:
     """Check every row of a catalogue document ``{"sellers": [...]}``."""
-    report = ImportReport()
     entries = document.get("sellers") if isinstance(document, dict) else None
     if not isinstance(entries, list):
-        report.problems.append(RowProblem("file", "sellers", "expected a list under 'sellers'"))
-        return [], report
+        return [], ImportReport.of_unusable_file('expected {"sellers": [...]}')
+    if not entries:
+        return [], ImportReport.of_unusable_file("the file lists no sellers")
+    rows = sum(len(e["items"]) for e in entries if isinstance(e, dict) and _is_list(e, "items"))
+    if rows > MAX_ROWS:
+        return [], ImportReport.of_unusable_file(
+            f"{rows:,} items, more than the {MAX_ROWS:,} one file may hold; "
+            "split the catalogue into several files"
+        )
+    report = ImportReport()
     accepted = []
     for number, entry in enumerate(entries, start=1):
         label = f"seller {number}"
         if not isinstance(entry, dict):
             report.problems.append(RowProblem(label, "seller", "expected an object"))
             continue
+        # A spreadsheet's seller is named by its first row, where its columns were read.
+        first_row = entry.get("_row")
         try:
             seller = SellerRow.model_validate(entry.get("seller"))
             label = f"seller {seller.code}"
+            if first_row is not None:
+                label = f"row {first_row} (seller {seller.code})"
             location = LocationRow.model_validate(entry.get("location"))
         except ValidationError as exc:
-            report.problems.extend(_problems(label, exc))
+            items = entry.get("items")
+            count = len(items) if isinstance(items, list) else 0
+            with_it = f" (refusing the seller's {count} item(s) with it)" if count else ""
+            report.problems.extend(
+                RowProblem(problem.row, problem.field, problem.reason + with_it)
+                for problem in _problems(label if first_row is None else f"row {first_row}", exc)
+            )
+            continue
+        if entry.get("items") is not None and not _is_list(entry, "items"):
+            report.problems.append(RowProblem(label, "items", "expected a list of items"))
             continue
         goods: list[ItemRecord] = []
         seen: set[str] = set()
@@ -331,6 +391,10 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
             )
         )
     return accepted, report
+
+
+def _is_list(entry: dict[str, Any], key: str) -> bool:
+    return isinstance(entry.get(key), list)
 
 
 class Changed(Protocol):

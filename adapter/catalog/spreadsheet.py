@@ -1,7 +1,10 @@
 """Catalogue spreadsheets (CSV and XLSX): one row per item, seller and location columns
 repeated on each row, as sellers keep them. Rows become the same document a JSON file
 holds, so every check and the row-by-row report are shared; each problem names the
-spreadsheet row.
+spreadsheet row. Reading the bytes (encodings, separators, limits) is ``sheets``; here the
+header is checked once (an unknown or misspelt column is refused by name, the closest known
+column suggested) and each row's values are checked, including the seller and location
+columns of every row of a seller, which must repeat the values of its first row.
 
 An item's ONDC attributes are columns named ``attribute.<name>`` (``attribute.colour``,
 ``attribute.fabric``); a blank cell states nothing. The template for a category carries the
@@ -10,29 +13,36 @@ columns of the attributes that category requires (``catalog_sync.taxonomy``)."""
 from __future__ import annotations
 
 import csv
+import difflib
 import io
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
+from adapter.catalog.sheets import MAX_CELL_CHARS, Sheet
 from catalog_sync.taxonomy import rule
 
 __all__ = [
     "ATTRIBUTE_PREFIX",
     "COLUMNS",
-    "csv_rows",
+    "CellProblem",
+    "header_problem",
+    "known_column",
     "rows_to_document",
+    "sheet_rows",
     "template_columns",
     "template_csv",
     "template_xlsx",
-    "xlsx_rows",
 ]
 
 SELLER_COLUMNS: Final = {
     "seller_code": "code", "seller_name": "name", "seller_name_hi": "name_hi",
     "district": "district", "seller_short_desc": "short_desc", "seller_symbol": "symbol",
     "phone": "phone", "email": "email", "gstin": "gstin", "udyam": "udyam", "fssai": "fssai",
+    "pan": "pan",
 }  # fmt: skip
 LOCATION_COLUMNS: Final = {
     "location_code": "code", "street": "street", "locality": "locality", "city": "city",
@@ -64,6 +74,8 @@ COLUMNS: Final = (
     *SELLER_COLUMNS, *LOCATION_COLUMNS, *ITEM_COLUMNS, *COMMODITY_COLUMNS, *FOOD_COLUMNS,
 )  # fmt: skip
 ATTRIBUTE_PREFIX: Final = "attribute."
+# An ONDC item attribute's code, as the importer's ``AttributeName`` takes it.
+_ATTRIBUTE_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _BOOLEANS: Final = {"yes": True, "y": True, "true": True, "1": True,
                     "no": False, "n": False, "false": False, "0": False}  # fmt: skip
 _INTEGERS: Final = frozenset({"available", "maximum", "radius_km"})
@@ -100,20 +112,110 @@ def _cell(name: str, value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def rows_to_document(rows: Iterable[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
-    """Group item rows by seller into ``{"sellers": [...]}``; each item keeps its row number."""
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    """Why one spreadsheet row was refused before its item was checked."""
+
+    row: int
+    column: str
+    reason: str
+
+
+def known_column(name: str) -> bool:
+    """Whether the importer reads a column of this name: a listed one or ``attribute.<code>``."""
+    if name.startswith(ATTRIBUTE_PREFIX):
+        return _ATTRIBUTE_NAME.fullmatch(name.removeprefix(ATTRIBUTE_PREFIX)) is not None
+    return name in COLUMNS
+
+
+def header_problem(header: Sequence[str], required: Collection[str]) -> str | None:
+    """One line naming everything wrong with a header row (unknown, misspelt, unnamed,
+    repeated and missing columns), or ``None`` when it is right."""
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    suggested: set[str] = set()
+    for position, name in enumerate(header, start=1):
+        if not name:
+            problems.append(f"column {position} has no name")
+        elif name in seen:
+            problems.append(f"column {name!r} appears twice (columns {seen[name]} and {position})")
+        elif name.startswith(ATTRIBUTE_PREFIX) and not known_column(name):
+            problems.append(
+                f"column {name!r}: an attribute's code is lower-case letters, digits and _ "
+                "(attribute.colour_name)"
+            )
+        elif not known_column(name):
+            guess = name.strip().lower().replace(" ", "_").replace("-", "_")
+            close = [c for c in difflib.get_close_matches(guess, COLUMNS, n=1) if c not in header]
+            if close:
+                suggested.add(close[0])
+                problems.append(f"unknown column {name!r} (did you mean {close[0]!r}?)")
+            else:
+                problems.append(f"unknown column {name!r}")
+        seen.setdefault(name, position)
+    missing = [name for name in required if name not in seen and name not in suggested]
+    if missing:
+        problems.append("missing column(s) " + ", ".join(missing))
+    return "header: " + "; ".join(problems) if problems else None
+
+
+def sheet_rows(sheet: Sheet, problems: list[CellProblem]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each row of ``sheet`` as ``{column: value}``; a row with a value under no column or a
+    cell over ``MAX_CELL_CHARS`` characters is added to ``problems`` instead."""
+    width = len(sheet.header)
+    for number, cells in sheet.rows:
+        if len(cells) > width:
+            problems.append(
+                CellProblem(number, f"column {width + 1}", "a value under no named column")
+            )
+            continue
+        too_long = [
+            (name, len(cell))
+            for name, cell in zip(sheet.header, cells, strict=False)
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS
+        ]
+        if too_long:
+            limit = f"{MAX_CELL_CHARS:,}"
+            problems.extend(
+                CellProblem(number, name, f"{size:,} characters, over the {limit} a cell may hold")
+                for name, size in too_long
+            )
+            continue
+        yield number, dict(zip(sheet.header, cells, strict=False))
+
+
+def rows_to_document(
+    rows: Iterable[tuple[int, dict[str, Any]]], *, problems: list[CellProblem]
+) -> dict[str, Any]:
+    """Group item rows by seller into ``{"sellers": [...]}``; each item keeps its row number,
+    each seller the number of its first row. A row whose seller or location columns differ
+    from its seller's first row is added to ``problems`` instead, naming the columns."""
     sellers: dict[str, dict[str, Any]] = {}
     for number, row in rows:
         values = {name: _cell(name, value) for name, value in row.items() if name in COLUMNS}
         code = values.get("seller_code") or f"(no seller_code on row {number})"
-        entry = sellers.setdefault(
-            code,
-            {
-                "seller": _pick(values, SELLER_COLUMNS),
-                "location": _pick(values, LOCATION_COLUMNS),
-                "items": [],
-            },
-        )
+        seller, location = _pick(values, SELLER_COLUMNS), _pick(values, LOCATION_COLUMNS)
+        entry = sellers.get(code)
+        if entry is None:
+            entry = {"seller": seller, "location": location, "items": [], "_row": number}
+            sellers[code] = entry
+        else:
+            differences = [
+                *_differences(SELLER_COLUMNS, entry["seller"], seller),
+                *_differences(LOCATION_COLUMNS, entry["location"], location),
+            ]
+            if differences:
+                first = entry["_row"]
+                problems.extend(
+                    CellProblem(
+                        number,
+                        column,
+                        f"{_shown(now)} here but {_shown(then)} on row {first}, the first row "
+                        f"of seller {code}: a seller's columns repeat the same values on every row",
+                    )
+                    for column, then, now in differences
+                )
+                continue
         item = {name: values[name] for name in ITEM_COLUMNS if values.get(name) is not None}
         commodities = {name: str(values[name]) for name in COMMODITY_COLUMNS if values.get(name)}
         if commodities:
@@ -134,6 +236,20 @@ def rows_to_document(rows: Iterable[tuple[int, dict[str, Any]]]) -> dict[str, An
     return {"sellers": list(sellers.values())}
 
 
+def _differences(
+    columns: dict[str, str], first: dict[str, Any], this: dict[str, Any]
+) -> Iterator[tuple[str, Any, Any]]:
+    for column, field in columns.items():
+        if first.get(field) != this.get(field):
+            yield column, first.get(field), this.get(field)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "blank"
+    return repr(value) if len(str(value)) <= 60 else repr(f"{value!s:.57}...")
+
+
 def _attribute(value: Any) -> str:
     # A spreadsheet turns "2" into 2.0; an attribute is always text.
     if isinstance(value, float) and value.is_integer():
@@ -145,27 +261,6 @@ def _pick(values: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
     return {
         field: values[column] for column, field in columns.items() if values.get(column) is not None
     }
-
-
-def csv_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
-    """Rows of a UTF-8 CSV file with a header row (a byte-order mark is allowed)."""
-    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
-    return [(number, dict(row)) for number, row in enumerate(reader, start=2)]
-
-
-def xlsx_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
-    """Rows of the first sheet of an XLSX workbook with a header row."""
-    workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
-    out = []
-    for number, cells in enumerate(rows, start=2):
-        if all(cell is None for cell in cells):
-            continue
-        out.append((number, dict(zip(header, cells, strict=False))))
-    workbook.close()
-    return out
 
 
 # Example values for the attribute columns of a template.

@@ -26,7 +26,18 @@ app = typer.Typer(help="Sellers' catalogues: bulk files.", no_args_is_help=True)
 FileArgument = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 
 
-def _show(report: ImportReport, verb: str) -> None:
+# Exit codes scripts can rely on (docs/catalogue.md).
+ALL_ROWS_GOOD = 0
+ROWS_REFUSED = 1
+FILE_UNUSABLE = 2
+
+
+def _show(report: ImportReport, verb: str) -> int:
+    """Print the report; the exit code it calls for."""
+    if report.unusable is not None:
+        typer.echo(f"UNUSABLE file: {report.unusable}", err=True)
+        typer.echo(f"nothing {verb}: the file cannot be read as a catalogue", err=True)
+        return FILE_UNUSABLE
     for problem in report.problems:
         typer.echo(f"REFUSED {problem.row}: {problem.field}: {problem.reason}")
     for held in report.held:
@@ -35,19 +46,22 @@ def _show(report: ImportReport, verb: str) -> None:
         f"{len(report.landed)} row(s) {verb}, {len(report.problems)} problem(s), "
         f"{len(report.held)} held back from buyers by pre-flight checks"
     )
+    return ROWS_REFUSED if report.problems else ALL_ROWS_GOOD
 
 
 @app.command("validate")
 def validate(file: FileArgument) -> None:
-    """Check every row of FILE without writing anything; exit 1 if any row is refused."""
+    """Check every row of FILE without writing anything. Exit 0 when every row is good, 1
+    when some rows are refused, 2 when the file itself cannot be read."""
     _, report = read_catalogue_file(file.name, file.read_bytes())
-    _show(report, "would land")
-    raise typer.Exit(1 if report.problems else 0)
+    raise typer.Exit(_show(report, "would land"))
 
 
 @app.command("import")
 def import_file(file: FileArgument) -> None:
-    """Import FILE: good rows land (updated by SKU on re-import), bad rows are listed."""
+    """Import FILE: good rows land (updated by SKU on re-import), bad rows are listed. Exit
+    0 when every row landed, 1 when some rows are refused, 2 when the file itself cannot be
+    read (nothing lands)."""
     settings = settings_or_exit()
     upgrade(settings.database_url)
     raw = file.read_bytes()
@@ -80,8 +94,7 @@ def import_file(file: FileArgument) -> None:
             await database.dispose()
 
     report = asyncio.run(run())
-    _show(report, "landed")
-    raise typer.Exit(1 if report.problems else 0)
+    raise typer.Exit(_show(report, "landed"))
 
 
 @app.command("template")

@@ -180,7 +180,7 @@ def test_an_ean_with_a_wrong_check_digit_or_a_short_hsn_is_refused() -> None:
 
 def test_a_spreadsheet_keeps_the_leading_zeros_of_hsn_and_ean() -> None:
     document = rows_to_document(
-        [(2, {"seller_code": "s", "sku": "t", "hsn": 902.0, "ean": 12345670})]
+        [(2, {"seller_code": "s", "sku": "t", "hsn": 902.0, "ean": 12345670})], problems=[]
     )
     item = document["sellers"][0]["items"][0]
     assert (item["hsn"], item["ean"]) == ("0902", "12345670")
