@@ -272,10 +272,12 @@ def read_catalogue_file(name: str, raw: bytes) -> tuple[Accepted, ImportReport]:
         document = rows_to_document(sheet_rows(sheet, problems), problems=problems)
     except FileUnusable as exc:
         return [], ImportReport.of_unusable_file(str(exc))
-    if not document["sellers"] and not problems:
+    refused = [RowProblem(f"row {p.row}", p.column, p.reason) for p in problems]
+    if not document["sellers"]:
+        if refused:  # every row was refused: a report of rows, not an unusable file
+            return [], ImportReport(problems=refused)
         return [], ImportReport.of_unusable_file("the file has a header row but no item rows")
     accepted, report = read_document(document)
-    refused = [RowProblem(f"row {p.row}", p.column, p.reason) for p in problems]
     report.problems[:0] = refused
     return accepted, report
 

@@ -36,6 +36,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
+    "MAX_SHARED_TEXT_BYTES",
     "MAX_UNPACKED_BYTES",
     "FileUnusable",
     "Sheet",
@@ -45,9 +46,12 @@ __all__ = [
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
 """The largest catalogue file read, as given (CSV, XLSX or JSON)."""
-MAX_UNPACKED_BYTES: Final = 100 * 1024 * 1024
-"""The largest an XLSX workbook may unpack to (a small file of repeated text can unpack to
-gigabytes, and openpyxl holds a workbook's shared strings in memory)."""
+MAX_UNPACKED_BYTES: Final = 200 * 1024 * 1024
+"""The largest an XLSX workbook may unpack to: a small file of repeated text can unpack to
+gigabytes (50,000 rows of the template's columns unpack to about 130 MB)."""
+MAX_SHARED_TEXT_BYTES: Final = 50 * 1024 * 1024
+"""The largest a workbook's table of shared text may unpack to: openpyxl's streaming reader
+streams the rows but holds that table in memory, so this bounds what a workbook can take."""
 MAX_ROWS: Final = 50_000
 """The most item rows one file may hold; split larger catalogues into several files."""
 MAX_CELL_CHARS: Final = 10_000
@@ -206,14 +210,20 @@ def xlsx_sheet(raw: bytes) -> Sheet:
     _check_size(raw)
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise FileUnusable(f"not an XLSX workbook: {exc}") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileUnusable(
-            f"the workbook unpacks to {unpacked / _MB:.0f} MB, over the "
-            f"{MAX_UNPACKED_BYTES // _MB} MB limit; split the catalogue into several files"
-        )
+    unpacked = sum(part.file_size for part in parts)
+    shared = sum(part.file_size for part in parts if part.filename.endswith("sharedStrings.xml"))
+    for size, limit, what in (
+        (unpacked, MAX_UNPACKED_BYTES, "the workbook unpacks to"),
+        (shared, MAX_SHARED_TEXT_BYTES, "the workbook's shared text unpacks to"),
+    ):
+        if size > limit:
+            raise FileUnusable(
+                f"{what} {size / _MB:.0f} MB, over the {limit // _MB} MB limit; "
+                "split the catalogue into several files"
+            )
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except _BROKEN_WORKBOOK as exc:

@@ -191,6 +191,13 @@ def test_a_long_cell_in_a_workbook_is_a_row_problem() -> None:
     assert (problem.row, problem.field) == ("row 2", "short_desc")
 
 
+def test_a_file_whose_every_row_is_refused_is_a_report_of_rows() -> None:
+    rows = [{**row, "long_desc": "x" * 10_001} for row in _rows()]
+    _, report = read_catalogue_file("odop.csv", _text(rows).encode())
+    assert report.unusable is None
+    assert [p.row for p in report.problems] == [f"row {n}" for n in range(2, 21)]
+
+
 def _validate(tmp_path: Path, name: str, raw: bytes) -> Any:
     path = tmp_path / name
     path.write_bytes(raw)
