@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import orjson
 import pytest
 
@@ -59,3 +62,16 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_unread(
     assert report.unusable is not None
     assert report.unusable.startswith("the workbook unpacks to")
     assert orjson.dumps(report.problems)  # plain data, printable as the report
+
+
+def test_a_workbook_whose_shared_text_unpacks_past_the_limit_is_refused_unread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sheets, "MAX_SHARED_TEXT_BYTES", 4096)
+    out = io.BytesIO(_xlsx(_rows()))
+    with zipfile.ZipFile(out, "a") as archive:
+        text = "".join(f"<si><t>{n} ऊन</t></si>" for n in range(400))
+        archive.writestr("xl/sharedStrings.xml", f"<sst>{text}</sst>")
+    _, report = read_catalogue_file("odop.xlsx", out.getvalue())
+    assert report.unusable is not None
+    assert report.unusable.startswith("the workbook's shared text unpacks to")
