@@ -25,7 +25,7 @@ from typing import Annotated, Any, Final, Literal, Protocol
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from adapter.catalog.sheets import MAX_FILE_BYTES, MAX_ROWS, FileUnusable, csv_sheet, xlsx_sheet
+from adapter.catalog.sheets import MAX_ROWS, FileUnusable, csv_sheet, size_problem, xlsx_sheet
 from adapter.catalog.spreadsheet import (
     LOCATION_COLUMNS,
     SELLER_COLUMNS,
@@ -284,11 +284,9 @@ def read_catalogue_file(name: str, raw: bytes) -> tuple[Accepted, ImportReport]:
 
 def read_catalogue(raw: bytes) -> tuple[Accepted, ImportReport]:
     """Check every row of a JSON catalogue file; the good sellers and items, and a report."""
-    if len(raw) > MAX_FILE_BYTES:
-        return [], ImportReport.of_unusable_file(
-            f"the file is {len(raw) / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB "
-            "limit; split the catalogue into several files"
-        )
+    too_large = size_problem(len(raw))
+    if too_large is not None:
+        return [], ImportReport.of_unusable_file(too_large)
     try:
         document: Any = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

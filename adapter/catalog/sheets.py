@@ -41,6 +41,7 @@ __all__ = [
     "FileUnusable",
     "Sheet",
     "csv_sheet",
+    "size_problem",
     "xlsx_sheet",
 ]
 
@@ -75,12 +76,21 @@ class Sheet:
     rows: Iterator[tuple[int, list[Any]]]
 
 
+def size_problem(size: int) -> str | None:
+    """Why a catalogue file of ``size`` bytes is not read, or ``None`` when it is small enough
+    (callers holding only a path check this before reading the file)."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return (
+        f"the file is {size / _MB:.1f} MB, over the {MAX_FILE_BYTES // _MB} MB limit; "
+        "split the catalogue into several files"
+    )
+
+
 def _check_size(raw: bytes) -> None:
-    if len(raw) > MAX_FILE_BYTES:
-        raise FileUnusable(
-            f"the file is {len(raw) / _MB:.1f} MB, over the {MAX_FILE_BYTES // _MB} MB limit; "
-            "split the catalogue into several files"
-        )
+    too_large = size_problem(len(raw))
+    if too_large is not None:
+        raise FileUnusable(too_large)
     if not raw.strip():
         raise FileUnusable("the file is empty: expected a header row and one row per item")
 

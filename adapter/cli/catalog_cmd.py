@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from adapter.catalog.importer import ImportReport, import_catalogue, read_catalogue_file
 from adapter.catalog.push import CatalogPush
+from adapter.catalog.sheets import size_problem
 from adapter.catalog.spreadsheet import template_csv, template_xlsx
 from adapter.cli.settings_loader import settings_or_exit
 from adapter.coordination.wakeup import LocalWakeup
@@ -49,11 +50,18 @@ def _show(report: ImportReport, verb: str) -> int:
     return ROWS_REFUSED if report.problems else ALL_ROWS_GOOD
 
 
+def _read(file: Path) -> bytes | ImportReport:
+    """The file's bytes, or the report refusing it when it is too large to read at all."""
+    too_large = size_problem(file.stat().st_size)
+    return file.read_bytes() if too_large is None else ImportReport.of_unusable_file(too_large)
+
+
 @app.command("validate")
 def validate(file: FileArgument) -> None:
     """Check every row of FILE without writing anything. Exit 0 when every row is good, 1
     when some rows are refused, 2 when the file itself cannot be read."""
-    _, report = read_catalogue_file(file.name, file.read_bytes())
+    raw = _read(file)
+    report = raw if isinstance(raw, ImportReport) else read_catalogue_file(file.name, raw)[1]
     raise typer.Exit(_show(report, "would land"))
 
 
@@ -62,9 +70,11 @@ def import_file(file: FileArgument) -> None:
     """Import FILE: good rows land (updated by SKU on re-import), bad rows are listed. Exit
     0 when every row landed, 1 when some rows are refused, 2 when the file itself cannot be
     read (nothing lands)."""
+    raw = _read(file)
+    if isinstance(raw, ImportReport):
+        raise typer.Exit(_show(raw, "landed"))
     settings = settings_or_exit()
     upgrade(settings.database_url)
-    raw = file.read_bytes()
 
     async def run() -> ImportReport:
         database = Database.connect(settings.database_url)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import orjson
 import pytest
+from typer.testing import CliRunner
 
 from adapter.catalog import importer, sheets
 from adapter.catalog.importer import read_catalogue_file
+from adapter.cli import app
 from tests.catalog.test_import_files import _text
 from tests.catalog.test_spreadsheet import _rows, _xlsx
 from tests.fixtures import REPO_ROOT
@@ -42,7 +45,6 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sheets, "MAX_FILE_BYTES", 2 * 1024 * 1024)
-    monkeypatch.setattr(importer, "MAX_FILE_BYTES", 2 * 1024 * 1024)
     padding = b" " * (3 * 1024 * 1024)
     raw = {"csv": _text(_rows()).encode() + padding, "xlsx": _xlsx(_rows()) + padding,
            "json": DEMO + padding}[kind]  # fmt: skip
@@ -75,3 +77,16 @@ def test_a_workbook_whose_shared_text_unpacks_past_the_limit_is_refused_unread(
     _, report = read_catalogue_file("odop.xlsx", out.getvalue())
     assert report.unusable is not None
     assert report.unusable.startswith("the workbook's shared text unpacks to")
+
+
+def test_the_commands_refuse_a_file_over_the_size_limit_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sheets, "MAX_FILE_BYTES", 1024 * 1024)
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as out:
+        out.truncate(3 * 1024 * 1024)  # sparse: nothing the command reads is written
+    for command in ("validate", "import"):
+        result = CliRunner().invoke(app, ["catalog", command, str(huge)])
+        assert result.exit_code == 2, result.output
+        assert "UNUSABLE file: the file is 3.0 MB, over the 1 MB limit" in result.output
