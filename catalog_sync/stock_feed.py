@@ -66,9 +66,18 @@ def parse_stock_feed(content: bytes) -> StockFeed:
     except UnicodeDecodeError:
         feed.problems.append("feed: not UTF-8 text")
         return feed
-    if not reader.fieldnames or not {"sku", "available"} <= set(reader.fieldnames):
-        feed.problems.append("feed: CSV header must name the columns sku and available")
-        return feed
-    for number, row in enumerate(reader, start=2):
-        _count(feed, f"row {number}", row.get("sku"), row.get("available"))
+    number = 0  # the last row read: the header is row 1
+    try:
+        if not reader.fieldnames or not {"sku", "available"} <= set(reader.fieldnames):
+            feed.problems.append("feed: CSV header must name the columns sku and available")
+            return feed
+        number = 1
+        for number, row in enumerate(reader, start=2):
+            _count(feed, f"row {number}", row.get("sku"), row.get("available"))
+    except csv.Error as exc:
+        # A field past the csv module's limit (128 KiB) or a broken quote: the rows before
+        # it stand, the rest of the feed is not read.
+        feed.problems.append(
+            f"row {number + 1}: cannot be read as CSV ({exc}); rows after it not read"
+        )
     return feed

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import httpx
 import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adapter.core.clock import FixedClock
 from catalog_sync.stock_feed import parse_stock_feed
@@ -29,6 +31,27 @@ def test_csv_and_json_feeds_are_read_and_bad_lines_reported() -> None:
     assert parse_stock_feed(b"name,qty\nA,1\n").problems == [
         "feed: CSV header must name the columns sku and available"
     ]
+
+
+def test_a_csv_feed_with_a_field_past_the_csv_limit_keeps_the_rows_before_it() -> None:
+    feed = parse_stock_feed(b"sku,available\nA,3\n" + b"B" * 200_000 + b",1\nC,2\n")
+    assert feed.counts == [("A", 3)]
+    assert feed.problems == [
+        "row 3: cannot be read as CSV (field larger than field limit (131072)); "
+        "rows after it not read"
+    ]
+    header = parse_stock_feed(b"sku," + b"x" * 200_000 + b"\nA,3\n")
+    assert header.problems[0].startswith("row 1: cannot be read as CSV")
+
+
+FEED_TEXT = st.text(alphabet=',"\n\r\x00ab1-[]{}', max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.binary(max_size=400) | FEED_TEXT.map(lambda text: f"sku,available\n{text}".encode()))
+def test_any_feed_bytes_give_counts_and_problems_never_an_error(raw: bytes) -> None:
+    feed = parse_stock_feed(raw)
+    assert all(isinstance(count, int) and count >= 0 for _, count in feed.counts)
 
 
 async def test_a_sellers_feed_is_pulled_applied_and_reported(
