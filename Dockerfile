@@ -21,6 +21,9 @@ WORKDIR /opt/ondc-seller
 # The dependencies first, so that a change to the code alone reuses their layer.
 COPY pyproject.toml README.md ./
 COPY scripts/setup scripts/setup
+# Behind a proxy that re-signs TLS, give pip its CA: --volume CA.crt:/etc/ssl/proxy-ca.crt:ro
+# --build-arg PIP_CERT=/etc/ssl/proxy-ca.crt (nothing of it stays in the image).
+ARG PIP_CERT
 RUN mkdir -p adapter signing schemas catalog_sync && scripts/setup
 COPY adapter adapter
 COPY signing signing
