@@ -121,11 +121,12 @@ def test_fresh_server_gets_a_role_with_a_password_and_keeps_its_access_rules(
 
     assert first.returncode == 0, first.stderr
     url = _saved_url(env_file)
-    assert url.startswith("postgresql://ondc_test:")
+    role = "ondc_test_" + hashlib.sha256(f"{REPO_ROOT}\n".encode()).hexdigest()[:8]
+    assert url.startswith(f"postgresql://{role}:")
     password = url.split(":")[2].split("@")[0]
     assert len(password) == 48
     assert password not in first.stdout + first.stderr
-    assert f"@127.0.0.1:{fresh_cluster.port}/ondc_test" in url
+    assert url.endswith(f"@127.0.0.1:{fresh_cluster.port}/{role}")
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     assert hashlib.sha256(fresh_cluster.hba.read_bytes()).hexdigest() == hba_before
     with psycopg.connect(url, autocommit=True) as conn:
