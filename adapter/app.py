@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from adapter.admin import admin_router
+from adapter.api_docs import install_api_docs
 from adapter.catalog import SqlCatalog
 from adapter.catalog.closures import ClosureWatcher
 from adapter.catalog.feeds import FeedPoller, HttpFeedSource
@@ -34,6 +35,7 @@ from adapter.core.clock import Clock, SystemClock
 from adapter.core.context_rules import EdgePolicy
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
+from adapter.home import home_router
 from adapter.metrics import Metrics, metrics_router
 from adapter.network.authentication import Authenticator
 from adapter.network.health import health_router
@@ -280,6 +282,8 @@ def create_app(
         version="0.1.0",
         summary="Beckn/ONDC retail seller app (BPP) for One District One Product sellers",
         lifespan=lifespan,
+        docs_url=None,  # served from installed assets by install_api_docs, not a CDN
+        redoc_url=None,
     )
     # The Beckn routes first: routes are matched in order, and they take the most calls.
     app.include_router(beckn_router(settings.base_path))
@@ -293,4 +297,6 @@ def create_app(
     app.include_router(dashboard_router())
     app.include_router(dashboard_admin_router())
     app.include_router(metrics_router())
+    app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
+    install_api_docs(app)
     return app

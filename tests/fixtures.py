@@ -15,10 +15,20 @@ from redis.exceptions import RedisError
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 
+
+def _saved_postgres_url() -> str:
+    """The URL scripts/services saved (a role of its own on a server that needs one)."""
+    saved = REPO_ROOT / ".cache" / "test-postgres.env"
+    if saved.is_file():
+        for line in saved.read_text("utf-8").splitlines():
+            name, _, value = line.partition("=")
+            if name == "ONDC_TEST_POSTGRES_URL" and value:
+                return value
+    return "postgresql://postgres@127.0.0.1:5432/test"
+
+
 # The real servers the suite talks to; scripts/test starts them when they are not running.
-POSTGRES_ADMIN_URL = os.environ.get(
-    "ONDC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_ADMIN_URL = os.environ.get("ONDC_TEST_POSTGRES_URL") or _saved_postgres_url()
 REDIS_URL = os.environ.get("ONDC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Where the browser test also saves its screenshot of the dashboard (a path in the
 # repository, such as docs/dashboard.png), when set.
