@@ -5,10 +5,13 @@ fulfilments with contact, items and serviceability tags; each item its descripto
 ``code``, unitised quantity, price with ``maximum_value`` (MRP), category, fulfilment and
 location ids, the ``@ondc/org`` return, cancel and shipping terms, consumer-care contact and
 tags. Stock follows the display rule the validator enforces (``available.count`` is "99"
-in stock, "0" out of stock) while the true count stays with the adapter; ``maximum.count``
-never exceeds what is really there. The category's attributes (gender, colour, size,
-brand, fabric ...) go in the ``attribute`` tag group; ODOP and GI provenance in their own
-``odop`` group, never in ``attribute``; the Hindi name in a ``localised_name`` group.
+in stock, "0" out of stock, the item still ``enable``) while the true count stays with
+the adapter; ``maximum.count`` never exceeds what is really there. In fashion and home
+and kitchen the category's attributes (gender, colour, size, brand, fabric ...) go in the
+``attribute`` tag group, ODOP and GI provenance in their own ``odop`` group (never in
+``attribute``) and the Hindi name in a ``localised_name`` group. Grocery (RET10) allows
+only ``origin``, ``veg_nonveg``, ``image``, ``timing`` and ``np_fees`` groups, so there the
+Hindi name and the provenance end the item's long description.
 
 What ONDC's log validator (log-validation-utility, ``utils/Retail/Search/on_search.ts``)
 requires of a provider and its items, and how it is met truthfully (docs/catalogue.md):
@@ -26,6 +29,7 @@ requires of a provider and its items, and how it is met truthfully (docs/catalog
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -40,17 +44,20 @@ __all__ = [
     "distance_km",
     "item_code",
     "item_payload",
+    "item_tags",
     "matches",
     "normalise",
     "provider_payload",
     "searchable_text",
     "serves",
     "variant_attributes",
+    "variant_group_id",
     "variant_key",
 ]
 
 _SPACES: Final = re.compile(r"\s+")
 _IN_STOCK_DISPLAY: Final = "99"
+_CATALOGUE_TTL: Final = "P1D"
 
 
 def normalise(text: str) -> str:
@@ -147,33 +154,17 @@ def item_payload(
 ) -> dict[str, Any]:
     """One catalogue item as ONDC retail 1.2.0 ``bpp/providers[].items[]`` wants it."""
     in_stock = item.available > 0
-    tags: list[dict[str, Any]] = [
-        {"code": "origin", "list": [{"code": "country", "value": item.origin_country}]},
-    ]
-    if item.attributes:
-        # ONDC retail 1.2.0 item attributes (fashion, home and kitchen; a brand in grocery).
-        attribute_list = [{"code": name, "value": value} for name, value in item.attributes.items()]
-        tags.append({"code": "attribute", "list": attribute_list})
-    if item.odop_district or item.gi_tag:
-        provenance = [{"code": "scheme", "value": "ODOP Himachal Pradesh"}]
-        if item.odop_district:
-            provenance.append({"code": "district", "value": item.odop_district})
-        if item.gi_tag:
-            provenance.append({"code": "gi_tag", "value": item.gi_tag})
-        tags.append({"code": "odop", "list": provenance})
-    if item.name_hi:
-        tags.append({"code": "localised_name", "list": [{"code": "hi", "value": item.name_hi}]})
-    payload: dict[str, Any] = {"id": item.sku}
-    if item.variant_group:
-        payload["parent_item_id"] = item.variant_group
+    payload: dict[str, Any] = {"id": item.sku, "parent_item_id": variant_group_id(item)}
     payload |= {
-        "time": {"label": "enable" if in_stock else "disable", "timestamp": _timestamp(now)},
+        # A sold-out item stays listed ("enable", count "0"): "disable" is the contract's
+        # soft delete, and a buyer app drops the item until it is pushed again.
+        "time": {"label": "enable", "timestamp": _timestamp(now)},
         "descriptor": {
             "name": item.name,
             "code": item_code(item),
             "symbol": item.images[0] if item.images else seller.symbol,
             "short_desc": item.short_desc,
-            "long_desc": item.long_desc,
+            "long_desc": _long_desc(item),
             "images": list(item.images) or [seller.symbol],
         },
         "quantity": {
@@ -196,10 +187,76 @@ def item_payload(
         "@ondc/org/time_to_ship": item.time_to_ship,
         "@ondc/org/available_on_cod": item.available_on_cod,
         "@ondc/org/contact_details_consumer_care": f"{seller.name},{seller.email},{seller.phone}",
-        "tags": tags,
+        "tags": item_tags(item),
     }
     payload.update(item.statutory)
     return payload
+
+
+# The diet marks of ONDC's ``veg_nonveg`` tag group (retail 1.2.0, grocery).
+_DIETS: Final = frozenset({"veg", "non_veg", "egg"})
+
+
+def item_tags(item: ItemRecord) -> list[dict[str, Any]]:
+    """The item's ``tags``: origin always; in grocery the ``veg_nonveg`` mark (from the
+    ``veg_nonveg`` attribute) and nothing outside the groups RET10 allows; elsewhere the
+    category's ``attribute`` group, ODOP and GI provenance in an ``odop`` group and the
+    Hindi name in ``localised_name``. Grocery's provenance travels in the descriptor's
+    long description instead (:func:`_long_desc`)."""
+    tags: list[dict[str, Any]] = [
+        {"code": "origin", "list": [{"code": "country", "value": item.origin_country}]},
+    ]
+    attributes = dict(item.attributes)
+    diet = attributes.pop("veg_nonveg", None)
+    if item.domain == "ONDC:RET10":
+        if diet in _DIETS:
+            tags.append({"code": "veg_nonveg", "list": [{"code": diet, "value": "yes"}]})
+        return tags
+    if attributes:
+        # ONDC retail 1.2.0 item attributes (fashion, home and kitchen).
+        attribute_list = [{"code": name, "value": value} for name, value in attributes.items()]
+        tags.append({"code": "attribute", "list": attribute_list})
+    if item.odop_district or item.gi_tag:
+        tags.append({"code": "odop", "list": _provenance(item)})
+    if item.name_hi:
+        tags.append({"code": "localised_name", "list": [{"code": "hi", "value": item.name_hi}]})
+    return tags
+
+
+def _provenance(item: ItemRecord) -> list[dict[str, str]]:
+    provenance = [{"code": "scheme", "value": "ODOP Himachal Pradesh"}]
+    if item.odop_district:
+        provenance.append({"code": "district", "value": item.odop_district})
+    if item.gi_tag:
+        provenance.append({"code": "gi_tag", "value": item.gi_tag})
+    return provenance
+
+
+def _long_desc(item: ItemRecord) -> str:
+    """The item's long description; in grocery, where no custom tag group is allowed, it
+    ends with the Hindi name and the ODOP and GI provenance, in words."""
+    if item.domain != "ONDC:RET10":
+        return item.long_desc
+    notes = []
+    if item.name_hi:
+        notes.append(f"{item.name_hi}.")
+    if item.odop_district:
+        notes.append(
+            f"One District One Product of {item.odop_district} district, Himachal Pradesh."
+        )
+    if item.gi_tag:
+        notes.append(f"Geographical Indication: {item.gi_tag}.")
+    return " ".join([item.long_desc.rstrip(), *notes]) if notes else item.long_desc
+
+
+def variant_group_id(item: ItemRecord) -> str:
+    """The provider ``categories`` id of the item's variant group (its ``parent_item_id``):
+    the seller's group, or, for an item sold in one form only, a group of its own whose id
+    is made from the SKU (letters and digits, at most 12: the strictest domain's rule)."""
+    if item.variant_group:
+        return item.variant_group
+    digest = hashlib.blake2b(item.sku.encode(), digest_size=5).hexdigest()
+    return f"V{digest}"
 
 
 def closed_on(location: LocationRecord, day: date) -> bool:
@@ -274,13 +331,15 @@ def provider_payload(
     ]
     domain = items[0].domain if items else ""
     attributes = variant_attributes(domain)
-    # One variant group per product family the seller sells in variants (its items name it
-    # as parent_item_id); a seller with none still declares the group its domain varies by.
-    groups = sorted({item.variant_group for item in items if item.variant_group}) or ["variants"]
+    # One variant group per product family the seller sells in variants, and one for each
+    # item sold in one form only: every group declared has items naming it as parent.
+    groups: dict[str, str] = {}
+    for item in items:
+        groups.setdefault(variant_group_id(item), item.variant_group or item.name)
     categories = [
         {
             "id": group,
-            "descriptor": {"name": "Variants" if group == "variants" else group},
+            "descriptor": {"name": name},
             "tags": [
                 {"code": "type", "list": [{"code": "type", "value": "variant_group"}]},
                 *(
@@ -295,10 +354,13 @@ def provider_payload(
                 ),
             ],
         }
-        for group in groups
+        for group, name in sorted(groups.items())
     ]
     provider: dict[str, Any] = {
         "id": seller.code,
+        # How long a buyer app may keep the catalogue before asking again (ONDC retail
+        # 1.2.0 provider ttl; certified sellers send a day).
+        "ttl": _CATALOGUE_TTL,
         "descriptor": {
             "name": seller.name,
             "symbol": seller.symbol,

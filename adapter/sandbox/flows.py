@@ -170,6 +170,9 @@ def return_message(
         "images": f"https://buyer-app.example/returns/{return_id}.jpg",
         "ttl_approval": "PT24H",
         "ttl_reverseqc": "P3D",
+        # Not a retail 1.2.0 code, but ONDC's log validator (commit c3d10fe, the one
+        # certification runs) refuses a buyer's return request without it. The adapter
+        # takes it and does not echo it in on_update (adapter.core.order_updates).
         "exchange": "no",
     }
     return {

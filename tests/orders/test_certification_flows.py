@@ -1,6 +1,7 @@
-"""The certification flows played against the adapter, their logs checked with the rules
-ONDC's log validator enforces on a seller (adapter.sandbox.flowcheck): id pairing,
-timestamps, 5-second replies, quote arithmetic and carry-over, state per on_status."""
+"""The certification flows played against the adapter, their logs checked by the
+conformance gate (adapter.sandbox.conformance): the rules ONDC's log validator enforces on
+a seller (id pairing, timestamps, 5-second replies, quote arithmetic and carry-over, state
+per on_status) and the workbench's field rules on every callback."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlalchemy import select
 
 import schemas
 from adapter.core.clock import FixedClock
-from adapter.sandbox.flowcheck import check_flow, write_flow_logs
+from adapter.sandbox.conformance import check
+from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import refund_message, refund_of, return_message
 from adapter.storage.tables import order_facts, orders
 from tests.official_sdk import sdk_verifies
@@ -95,7 +97,7 @@ async def test_flow_2_order_to_delivery_passes_the_validator_rules(
         logs: dict[str, Any] = {}
         await _to_confirm(s, district, index, logs)
         await _deliver(s, logs)
-        assert check_flow(2, logs) == []
+        assert check(2, logs) == []
         written = write_flow_logs(tmp_path / "logs" / "flow2", logs)
         assert len(written) == len(logs)
 
@@ -116,7 +118,7 @@ async def test_flow_4_buyer_cancel_passes_the_validator_rules(
         logs["cancel"] = s.sent[-1]
         del logs["on_status_pending"]
         assert logs["on_cancel"]["message"]["order"]["state"] == "Cancelled"
-        assert check_flow(4, logs) == []
+        assert check(4, logs) == []
 
 
 async def test_a_broken_quote_would_be_caught(tmp_path: Path, clock: FixedClock) -> None:
@@ -126,7 +128,7 @@ async def test_a_broken_quote_would_be_caught(tmp_path: Path, clock: FixedClock)
         logs: dict[str, Any] = {}
         await _to_confirm(s, "Kangra", 0, logs)
         logs["on_init"]["message"]["order"]["quote"]["price"]["value"] = "1.00"
-        rules = {violation.rule for violation in check_flow(4, logs)}
+        rules = {violation.rule for violation in check(4, logs)}
         assert "quote_breakup_sum" in rules
 
 
@@ -225,7 +227,7 @@ async def test_flow_3_out_of_stock_then_reselect_passes_the_validator_rules(
         assert logs["on_select_out_of_stock"]["error"]["code"] == "40002"
         await _walk_order(s, entry, item, logs, count=3)
         await _deliver(s, logs)
-        assert check_flow(3, logs) == []
+        assert check(3, logs) == []
 
 
 async def test_flow_5_return_to_origin_passes_the_validator_rules(
@@ -253,7 +255,7 @@ async def test_flow_5_return_to_origin_passes_the_validator_rules(
         assert back.status_code == 200, back.text
         (logs["on_status_rto_delivered"],) = await s.unsolicited()
         assert await s.stock(code, item["sku"]) == before + 1, "the piece is back in stock"
-        assert check_flow(5, logs) == []
+        assert check(5, logs) == []
 
 
 async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rules(
@@ -363,7 +365,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         assert Decimal(detail["settlement"]["items"]) == 0
         told = {n["event"] for n in await s.runtime.notifications.log(code)}
         assert {"order.created", "order.return_requested"} <= told
-        assert check_flow(6, logs) == []
+        assert check(6, logs) == []
 
 
 async def test_the_department_counts_an_order_returned_once_its_goods_come_back(
