@@ -33,10 +33,10 @@ UUID: Final = (
 )
 URI: Final = r"^(https?://)?([\w.-]+)(:[0-9]+)?(/.*)?$"
 ORDER_ID: Final = r"^[0-9a-zA-Z_\-]{1,36}$"
-# RET16's catalogue ids: ONDC wrote "/-_" meaning three characters, which a regular
+# RET16's ids (catalogue and order): ONDC wrote "/-_" meaning three characters, which a regular
 # expression reads as the range from "/" to "_": digits, capitals and a few signs, but no
 # hyphen. It is what the workbench runs, so ids with a hyphen fail in RET16.
-RET16_CATALOGUE_ID: Final = r"^[0-9a-zA-Z/-_]{1,36}$"
+RET16_ID: Final = r"^[0-9a-zA-Z/-_]{1,36}$"
 # on_status writes its order id rule differently again: hyphen and slash, no underscore.
 STATUS_ORDER_ID: Final = r"^[a-zA-Z0-9\-/]{1,36}$"
 PRICE: Final = r"^[0-9]+(\.[0-9]{2,})?$"
@@ -309,7 +309,7 @@ def _providers() -> list[FieldRule]:
     others.pattern("LOCATIONS_GPS", "locations[].gps", GPS)
     others.present("CATEGORIES_ID", "categories[].id")
 
-    for domains, regex in ((RET12, ORDER_ID), (RET16, RET16_CATALOGUE_ID)):
+    for domains, regex in ((RET12, ORDER_ID), (RET16, RET16_ID)):
         ids = _Group("on_search", "message.catalog.bpp/providers[]", domains=domains)
         ids.pattern("PROVIDERS_ID", "id", regex)
         ids.pattern("CATEGORIES_ID", "categories[].id", regex, optional=True)
@@ -363,7 +363,7 @@ def _items() -> list[FieldRule]:
         optional=True,
     )
     ret10.one_of(
-        "TAGS_VEG_NONVEG_VALUES", "tags[code=veg_nonveg].list[].value", ("yes", "no"), optional=True
+        "TAGS_VEG_NONVEG_VALUES", "tags[code=veg_nonveg].list[].value", ("yes",), optional=True
     )
     commodities = "@ondc/org/statutory_reqs_packaged_commodities"
     commodity_fields = (
@@ -436,15 +436,41 @@ def _order() -> list[FieldRule]:
     """The order of on_select ... on_update: provider, items, fulfilments, quote, billing,
     payment and timestamps, as far as each callback carries them."""
     rules: list[FieldRule] = []
+    # RET12 ids allow letters, digits, "_" and "-"; RET16 holds the ids of its order
+    # callbacks to its catalogue rule (no hyphen), the order id and the payment's
+    # transaction id included.
+    for domains, regex in ((RET12, ORDER_ID), (RET16, RET16_ID)):
+        g = _Group(ORDER_CALLBACKS, "message.order", domains=domains)
+        g.pattern("ORDER_PROVIDER_ID", "provider.id", regex)
+        g.pattern("ORDER_PROVIDER_LOCATIONS_ID", "provider.locations[].id", regex, optional=True)
+        g.pattern("ITEMS_ID", "items[].id", regex)
+        ids = _Group(("on_confirm", "on_cancel", "on_update"), "message.order", domains=domains)
+        ids.pattern("ORDER_ID", "id", regex)
+        paid = _Group(
+            ("on_confirm", "on_status", "on_cancel", "on_update"), "message.order", domains=domains
+        )
+        paid.pattern(
+            "PAYMENT_PARAMS_TRANSACTION_ID", "payment.params.transaction_id", regex, optional=True
+        )
+        rules += [*g.rules, *ids.rules, *paid.rules]
+    ret16 = _Group(("on_cancel", "on_update"), "message.order", domains=RET16)
+    ret16.pattern(
+        "FULFILLMENTS_START_LOCATION_ID",
+        "fulfillments[].start.location.id",
+        RET16_ID,
+        optional=True,
+    )
+    ret16.pattern(
+        "QUOTE_TRAIL_ID", "tags[code=quote_trail].list[code=id].value", RET16_ID, optional=True
+    )
+    tracked = _Group("on_track", "message.tracking", domains=RET16)
+    tracked.pattern("ORDER_ID", "tags[code=order].list[code=id].value", RET16_ID, optional=True)
     g = _Group(ORDER_CALLBACKS, "message.order", domains=FASHION_AND_HOME)
-    g.pattern("ORDER_PROVIDER_ID", "provider.id", ORDER_ID)
-    g.pattern("ORDER_PROVIDER_LOCATIONS_ID", "provider.locations[].id", ORDER_ID, optional=True)
-    g.pattern("ITEMS_ID", "items[].id", ORDER_ID)
     g.pattern("ITEMS_FULFILLMENT_ID", "items[].fulfillment_id", ORDER_ID, optional=True)
     g.refers(
         "ITEMS_FULFILLMENT_ID_MAP_SPF", "items[].fulfillment_id", "fulfillments[].id", optional=True
     )
-    rules += g.rules
+    rules += [*ret16.rules, *tracked.rules, *g.rules]
 
     quoted = _Group(
         ("on_select", "on_init", "on_confirm", "on_cancel", "on_update"), "message.order.quote"
@@ -589,7 +615,6 @@ def _order() -> list[FieldRule]:
     rules += init.rules
 
     confirm = _Group("on_confirm", "message.order", domains=FASHION_AND_HOME)
-    confirm.pattern("ORDER_ID", "id", ORDER_ID)
     confirm.one_of("ORDER_STATE", "state", ("Created", "Accepted"))
     confirm.pattern("ITEMS_QUANTITY_COUNT", "items[].quantity.count", r"^[0-9]+$")
     confirm.pattern("FULFILLMENTS_ID", "fulfillments[].id", ORDER_ID)
@@ -681,7 +706,6 @@ def _order() -> list[FieldRule]:
     rules += status.rules
 
     cancel = _Group("on_cancel", "message.order", domains=FASHION_AND_HOME)
-    cancel.pattern("ORDER_ID", "id", ORDER_ID)
     cancel.one_of("ORDER_STATE", "state", ("Cancelled",))
     cancel.pattern("ITEMS_QUANTITY_COUNT", "items[].quantity.count", r"^[0-9]+$")
     cancel.pattern("FULFILLMENTS_ID", "fulfillments[].id", ORDER_ID)
@@ -696,7 +720,6 @@ def _order() -> list[FieldRule]:
     rules += cancel.rules
 
     update = _Group("on_update", "message.order", domains=FASHION_AND_HOME)
-    update.pattern("ORDER_ID", "id", ORDER_ID)
     update.one_of(
         "ORDER_STATE", "state", ("Created", "Accepted", "In-progress", "Completed", "Cancelled")
     )
@@ -733,12 +756,15 @@ def _returns() -> list[FieldRule]:
 def _tracking() -> list[FieldRule]:
     """on_track's tracking block."""
     g = _Group("on_track", "message.tracking", domains=FASHION_AND_HOME)
-    g.pattern("TRACKING_ID", "id", ORDER_ID, optional=True)
     g.pattern("TRACKING_LOCATION_GPS", "location.gps", GPS, optional=True)
     g.pattern(
         "TRACKING_LOCATION_TIME_TIMESTAMP", "location.time.timestamp", TIMESTAMP, optional=True
     )
     g.pattern("TRACKING_LOCATION_UPDATED_AT", "location.updated_at", TIMESTAMP, optional=True)
+    for domains, regex in ((RET12, ORDER_ID), (RET16, RET16_ID)):
+        ids = _Group("on_track", "message.tracking", domains=domains)
+        ids.pattern("TRACKING_ID", "id", regex, optional=True)
+        g.rules += ids.rules
     every = _Group("on_track", "message.tracking")
     every.one_of("TRACKING_STATUS", "status", ("active", "inactive"))
     return [*g.rules, *every.rules]

@@ -114,7 +114,9 @@ def confirm_message(on_init: dict[str, Any], order_id: str) -> dict[str, Any]:
         "params": {
             "amount": order["quote"]["price"]["value"],
             "currency": "INR",
-            "transaction_id": f"pay-{order_id}",
+            # Letters and digits only: RET16 refuses a hyphen in the order and payment
+            # ids the seller echoes (ONDC's workbench rule on its ids).
+            "transaction_id": f"PAY{order_id}",
         },
     }
     fulfillments = [dict(f) for f in order["fulfillments"]]
@@ -420,7 +422,7 @@ class FlowPlayer:
             transaction_id=transaction_id,
             domain=domain,
         )
-        order_id = f"ODOP-{uuid.uuid4().hex[:10].upper()}"
+        order_id = f"ODOP{uuid.uuid4().hex[:10].upper()}"
         logs["confirm"], logs["on_confirm"] = await self.call(
             "confirm",
             confirm_message(logs["on_init"], order_id),
@@ -499,7 +501,7 @@ class FlowPlayer:
         logs["init"], logs["on_init"] = await self.call(
             "init", self._init(logs["on_select"]), transaction_id=tx, domain=domain
         )
-        order_id = f"ODOP-{uuid.uuid4().hex[:10].upper()}"
+        order_id = f"ODOP{uuid.uuid4().hex[:10].upper()}"
         logs["confirm"], logs["on_confirm"] = await self.call(
             "confirm",
             confirm_message(logs["on_init"], order_id),

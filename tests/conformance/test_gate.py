@@ -177,3 +177,22 @@ def test_every_rule_names_a_seller_callback() -> None:
     callbacks |= {"on_cancel", "on_update", "on_track"}
     assert all(rule.actions <= callbacks for rule in FIELD_RULES)
     assert len(FIELD_RULES) > 200
+
+
+@pytest.mark.parametrize(("domain", "refused"), [("ONDC:RET16", True), ("ONDC:RET12", False)])
+def test_a_hyphen_in_a_ret16_order_id_fails(domain: str, refused: bool) -> None:
+    on_confirm = {
+        "context": {"domain": domain, "action": "on_confirm"},
+        "message": {
+            "order": {
+                "id": "ODOP-2678270EA0",
+                "payment": {"params": {"transaction_id": "PAYODOP2678270EA0"}},
+            }
+        },
+    }
+    found = {
+        (v.rule, v.path)
+        for v in check_callback("on_confirm", on_confirm)
+        if v.rule in ("ORDER_ID", "PAYMENT_PARAMS_TRANSACTION_ID")
+    }
+    assert found == ({("ORDER_ID", "$.message.order.id")} if refused else set())

@@ -54,7 +54,7 @@ async def _walk_order(
     logs["select"] = s.sent[-1]
     logs["on_init"] = await s.call("init", init_message(logs["on_select"]), domain=domain)
     logs["init"] = s.sent[-1]
-    confirm = confirm_message(logs["on_init"], f"ODOP-{district}-{item['sku']}")
+    confirm = confirm_message(logs["on_init"], f"ODOP{district}{item['sku']}")
     logs["on_confirm"] = await s.call("confirm", confirm, domain=domain)
     logs["confirm"] = s.sent[-1]
     pending = await s.timers()
@@ -278,12 +278,12 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         logs["on_init"] = await s.call("init", init_message(logs["on_select"]), domain=domain)
         logs["init"] = s.sent[-1]
         logs["on_confirm"] = await s.call(
-            "confirm", confirm_message(logs["on_init"], "ODOP-6A"), domain=domain
+            "confirm", confirm_message(logs["on_init"], "ODOP6A"), domain=domain
         )
         logs["confirm"] = s.sent[-1]
         assert await s.stock(code, sku) == stock - 3
         key = await s.seller_key(code)
-        orders = "/seller/v1/orders/ODOP-6A"
+        orders = "/seller/v1/orders/ODOP6A"
 
         clock.advance(30)
         refused = await s.net.client.post(
@@ -303,7 +303,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         refund = refund_of(logs["on_update_part_cancel"], "C2")
         stamp = schemas.format_timestamp(clock.now())
         await s.call(
-            "update", refund_message("ODOP-6A", "C2", "Cancel", refund, stamp), domain=domain
+            "update", refund_message("ODOP6A", "C2", "Cancel", refund, stamp), domain=domain
         )
         logs["update_settlement_part_cancel"] = s.sent[-1]
 
@@ -313,7 +313,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         await _deliver(s, logs)
 
         logs["on_update_interim_reverse_qc"] = await s.call(
-            "update", return_message("ODOP-6A", "R-QC-1", sku, 1), domain=domain
+            "update", return_message("ODOP6A", "R-QC-1", sku, 1), domain=domain
         )
         logs["update_reverse_qc"] = s.sent[-1]
         (back,) = [
@@ -331,7 +331,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         assert Decimal(refund) == Decimal(item["price"])
         stamp = schemas.format_timestamp(clock.now())
         await s.call(
-            "update", refund_message("ODOP-6A", "R-QC-1", "Return", refund, stamp), domain=domain
+            "update", refund_message("ODOP6A", "R-QC-1", "Return", refund, stamp), domain=domain
         )
         logs["update_settlement_reverse_qc"] = s.sent[-1]
         clock.advance(30)
@@ -341,7 +341,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         assert await s.stock(code, sku) == stock - 1, "the returned packet is back in stock"
 
         logs["on_update_interim_liquidated"] = await s.call(
-            "update", return_message("ODOP-6A", "R-LQ-1", sku, 1, reason="001"), domain=domain
+            "update", return_message("ODOP6A", "R-LQ-1", sku, 1, reason="001"), domain=domain
         )
         logs["update_liquidated"] = s.sent[-1]
         clock.advance(30)
@@ -351,12 +351,12 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         refund = refund_of(logs["on_update_liquidated"], "R-LQ-1")
         stamp = schemas.format_timestamp(clock.now())
         await s.call(
-            "update", refund_message("ODOP-6A", "R-LQ-1", "Return", refund, stamp), domain=domain
+            "update", refund_message("ODOP6A", "R-LQ-1", "Return", refund, stamp), domain=domain
         )
         logs["update_settlement_liquidated"] = s.sent[-1]
         assert await s.stock(code, sku) == stock - 1, "a liquidated packet is not collected"
 
-        too_many = await s.call("update", return_message("ODOP-6A", "R-3", sku, 1), domain=domain)
+        too_many = await s.call("update", return_message("ODOP6A", "R-3", sku, 1), domain=domain)
         assert too_many["error"]["code"] == "30005", "nothing left to return"
         final = logs["on_update_liquidated"]["message"]["order"]
         (line,) = [b for b in final["quote"]["breakup"] if b["@ondc/org/title_type"] == "item"]
