@@ -45,6 +45,7 @@ __all__ = [
     "item_code",
     "item_payload",
     "item_tags",
+    "location_change",
     "matches",
     "normalise",
     "provider_payload",
@@ -385,6 +386,24 @@ def provider_payload(
     if seller.fssai:
         provider["@ondc/org/fssai_license_no"] = seller.fssai
     return provider
+
+
+def location_change(location: dict[str, Any]) -> dict[str, Any]:
+    """A location of :func:`provider_payload` as an incremental ``on_search`` sends it when
+    the store changes (a closure, a reopening, new hours): its id and ``time`` with the
+    label, days and holidays, the opening hours as split timings (``schedule.times`` the
+    opening, ``schedule.frequency`` how long it stays open). ONDC's workbench reads a
+    ``time.range`` in an incremental catalogue as timestamps (ONDC retail 1.2.0 store
+    closure: the closure window), while its log validator wants fixed or split hours there;
+    split timings satisfy both."""
+    time = location["time"]
+    start, end = time["range"]["start"], time["range"]["end"]
+    minutes = (int(end[:2]) * 60 + int(end[2:])) - (int(start[:2]) * 60 + int(start[2:]))
+    hours, rest = divmod(max(minutes, 1), 60)
+    frequency = "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest else "")
+    schedule = {**time.get("schedule", {}), "frequency": frequency, "times": [start]}
+    changed = {key: value for key, value in time.items() if key not in ("range", "schedule")}
+    return {"id": location["id"], "time": {**changed, "schedule": schedule}}
 
 
 def _serviceable_value(location: LocationRecord) -> str:
