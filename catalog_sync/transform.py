@@ -21,8 +21,9 @@ requires of a provider and its items, and how it is met truthfully (docs/catalog
   :func:`item_code` sends the code the domain wants when the seller has it, else the
   item's HSN heading, else its SKU (``5:``): a barcode is never made up.
 - ``categories`` must not be empty ("support for variants is mandatory"): each provider
-  declares the variant group of its domain (pack size in grocery, colour and size in
-  fashion, colour elsewhere).
+  declares a variant group per product family, with what its variants differ in (pack
+  size in grocery, colour and size in fashion, colour elsewhere), and every item names its
+  group as ``parent_item_id`` (an item sold in one form only is a group of its own).
 - ``tags`` carry ``timing`` groups: orders are taken at any hour (``Order``), goods leave
   the location in its opening hours (``Delivery``, the fulfilment's type).
 """
@@ -37,6 +38,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Final
 
+from catalog_sync.item_tags import item_tags, long_description
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
 __all__ = [
@@ -44,7 +46,6 @@ __all__ = [
     "distance_km",
     "item_code",
     "item_payload",
-    "item_tags",
     "location_change",
     "matches",
     "normalise",
@@ -165,7 +166,7 @@ def item_payload(
             "code": item_code(item),
             "symbol": item.images[0] if item.images else seller.symbol,
             "short_desc": item.short_desc,
-            "long_desc": _long_desc(item),
+            "long_desc": long_description(item),
             "images": list(item.images) or [seller.symbol],
         },
         "quantity": {
@@ -192,62 +193,6 @@ def item_payload(
     }
     payload.update(item.statutory)
     return payload
-
-
-# The diet marks of ONDC's ``veg_nonveg`` tag group (retail 1.2.0, grocery).
-_DIETS: Final = frozenset({"veg", "non_veg", "egg"})
-
-
-def item_tags(item: ItemRecord) -> list[dict[str, Any]]:
-    """The item's ``tags``: origin always; in grocery the ``veg_nonveg`` mark (from the
-    ``veg_nonveg`` attribute) and nothing outside the groups RET10 allows; elsewhere the
-    category's ``attribute`` group, ODOP and GI provenance in an ``odop`` group and the
-    Hindi name in ``localised_name``. Grocery's provenance travels in the descriptor's
-    long description instead (:func:`_long_desc`)."""
-    tags: list[dict[str, Any]] = [
-        {"code": "origin", "list": [{"code": "country", "value": item.origin_country}]},
-    ]
-    attributes = dict(item.attributes)
-    diet = attributes.pop("veg_nonveg", None)
-    if item.domain == "ONDC:RET10":
-        if diet in _DIETS:
-            tags.append({"code": "veg_nonveg", "list": [{"code": diet, "value": "yes"}]})
-        return tags
-    if attributes:
-        # ONDC retail 1.2.0 item attributes (fashion, home and kitchen).
-        attribute_list = [{"code": name, "value": value} for name, value in attributes.items()]
-        tags.append({"code": "attribute", "list": attribute_list})
-    if item.odop_district or item.gi_tag:
-        tags.append({"code": "odop", "list": _provenance(item)})
-    if item.name_hi:
-        tags.append({"code": "localised_name", "list": [{"code": "hi", "value": item.name_hi}]})
-    return tags
-
-
-def _provenance(item: ItemRecord) -> list[dict[str, str]]:
-    provenance = [{"code": "scheme", "value": "ODOP Himachal Pradesh"}]
-    if item.odop_district:
-        provenance.append({"code": "district", "value": item.odop_district})
-    if item.gi_tag:
-        provenance.append({"code": "gi_tag", "value": item.gi_tag})
-    return provenance
-
-
-def _long_desc(item: ItemRecord) -> str:
-    """The item's long description; in grocery, where no custom tag group is allowed, it
-    ends with the Hindi name and the ODOP and GI provenance, in words."""
-    if item.domain != "ONDC:RET10":
-        return item.long_desc
-    notes = []
-    if item.name_hi:
-        notes.append(f"{item.name_hi}.")
-    if item.odop_district:
-        notes.append(
-            f"One District One Product of {item.odop_district} district, Himachal Pradesh."
-        )
-    if item.gi_tag:
-        notes.append(f"Geographical Indication: {item.gi_tag}.")
-    return " ".join([item.long_desc.rstrip(), *notes]) if notes else item.long_desc
 
 
 def variant_group_id(item: ItemRecord) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from adapter.sandbox.flowcheck import Violation
 
-__all__ = ["ALL_DOMAINS", "Check", "FieldRule", "Scope"]
+__all__ = ["ALL_DOMAINS", "Check", "FieldRule", "RuleGroup", "Scope"]
 
 
 class Check(StrEnum):
@@ -109,6 +109,58 @@ class FieldRule:
         if self.check is Check.EQUALS_FIELD:
             return None if others == [text] else f"{text!r} differs from {self.values[0]}"
         raise AssertionError(self.check)  # pragma: no cover - every Check is handled above
+
+
+class RuleGroup:
+    """A builder of rules sharing actions, domains, a scope and the start of their paths:
+    each method adds one :class:`FieldRule` to :attr:`rules`."""
+
+    def __init__(
+        self,
+        actions: tuple[str, ...] | str,
+        base: str = "",
+        *,
+        domains: frozenset[str] = ALL_DOMAINS,
+        scope: Scope = Scope.ANY,
+    ) -> None:
+        self.actions = frozenset((actions,) if isinstance(actions, str) else actions)
+        self.base = base
+        self.domains = domains
+        self.scope = scope
+        self.rules: list[FieldRule] = []
+
+    def _add(
+        self, name: str, path: str, check: Check, values: tuple[str, ...], optional: bool
+    ) -> None:
+        full = f"{self.base}.{path}" if self.base else path
+        self.rules.append(
+            FieldRule(name, self.actions, full, check, values, optional, self.domains, self.scope)
+        )
+
+    def present(self, name: str, path: str, *, optional: bool = False) -> None:
+        """``path`` must be there (unless ``optional``, which only documents the field)."""
+        self._add(name, path, Check.PRESENT, (), optional)
+
+    def pattern(self, name: str, path: str, regex: str, *, optional: bool = False) -> None:
+        """``path`` must match ``regex``; when ``optional`` only if it is there."""
+        self._add(name, path, Check.PATTERN, (regex,), optional)
+
+    def one_of(
+        self, name: str, path: str, values: tuple[str, ...], *, optional: bool = False
+    ) -> None:
+        """``path`` must be one of ``values``; when ``optional`` only if it is there."""
+        self._add(name, path, Check.ONE_OF, values, optional)
+
+    def refers(self, name: str, path: str, other: str, *, optional: bool = False) -> None:
+        """``path`` must be one of the values at ``other`` (under the group's base, unless
+        ``other`` starts at ``message``)."""
+        full = f"{self.base}.{other}" if self.base and not other.startswith("message.") else other
+        self._add(name, path, Check.IN_FIELD, (full,), optional)
+
+    def equals(self, name: str, path: str, other: str) -> None:
+        """``path`` must equal the value at ``other`` (under the group's base)."""
+        full = f"{self.base}.{other}" if self.base else other
+        self._add(name, path, Check.EQUALS_FIELD, (full,), False)
 
 
 # --- walking paths -----------------------------------------------------------------------
