@@ -172,7 +172,7 @@ def create_app(
         )
         store = Store(database)
         catalogue = CatalogStore(database)
-        the_catalog: CatalogPort = catalog or SqlCatalog(catalogue)
+        the_catalog: CatalogPort = catalog or SqlCatalog(catalogue, settings.storefront)
         outbox = Outbox(database)
         identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
         notifications = SellerNotifications(

@@ -11,6 +11,7 @@ variable at fault; secrets are ``SecretStr`` and never appear in reprs or logs.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import signing
+from adapter.core.callbacks import Storefront
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
 
@@ -228,6 +230,34 @@ class Settings(BaseSettings):
         alias="ONDC_SETTLEMENT_UPI",
         description="UPI address for settlements, if any.",
     )
+    marketplace_symbol: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://odop.himachal.example/img/marketplace.png"),
+        alias="ONDC_MARKETPLACE_SYMBOL",
+        description="Logo of the marketplace (URL), sent as the catalogue's "
+        "`bpp/descriptor.symbol` in every full on_search (ONDC retail 1.2.0 requires it).",
+    )
+    marketplace_short_desc: str = Field(
+        default="One District One Product: goods of Himachal Pradesh's 12 districts",
+        min_length=1,
+        max_length=200,
+        alias="ONDC_MARKETPLACE_SHORT_DESC",
+        description="One line saying what the marketplace sells (`bpp/descriptor.short_desc`).",
+    )
+    marketplace_long_desc: str = Field(
+        default="Handloom, handicrafts and foods from producers' cooperatives, artisans and "
+        "MSMEs of Himachal Pradesh, chosen district by district under the One District One "
+        "Product programme, many with a Geographical Indication.",
+        min_length=1,
+        max_length=2000,
+        alias="ONDC_MARKETPLACE_LONG_DESC",
+        description="A paragraph about the marketplace (`bpp/descriptor.long_desc`).",
+    )
+    marketplace_images: str = Field(
+        default="https://odop.himachal.example/img/marketplace-banner.jpg",
+        alias="ONDC_MARKETPLACE_IMAGES",
+        description="Comma-separated image URLs of the marketplace (`bpp/descriptor.images`, "
+        "at least one).",
+    )
     dedupe_window_seconds: int = Field(
         default=86_400,
         ge=60,
@@ -318,6 +348,14 @@ class Settings(BaseSettings):
             )
         return ",".join(names)
 
+    @field_validator("marketplace_images")
+    @classmethod
+    def _images_are_urls(cls, value: str) -> str:
+        urls = [url.strip() for url in value.split(",") if url.strip()]
+        if not urls or not all(re.match(r"^https?://\S+$", url) for url in urls):
+            raise ValueError("one or more http(s) URLs, separated by commas")
+        return ",".join(urls)
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url_is_redis(cls, value: str | None) -> str | None:
@@ -346,6 +384,16 @@ class Settings(BaseSettings):
         if self.registry_encryption_public_key is None:
             return None
         return signing.load_encryption_public_key(self.registry_encryption_public_key)
+
+    @property
+    def storefront(self) -> Storefront:
+        """How the marketplace presents itself at the head of its catalogue."""
+        return Storefront(
+            symbol=str(self.marketplace_symbol),
+            short_desc=self.marketplace_short_desc,
+            long_desc=self.marketplace_long_desc,
+            images=tuple(self.marketplace_images.split(",")),
+        )
 
     @property
     def domain_set(self) -> frozenset[str]:

@@ -58,7 +58,8 @@ class CategoryRule:
 
 
 # Grocery (RET10): the validator's groceryCategoryMappingWithStatutory keys; an attribute
-# group is optional, and when sent it names the brand.
+# group is optional, and when sent it names the brand. ``veg_nonveg`` ("veg", "non_veg",
+# "egg") is the diet mark, sent as ONDC's ``veg_nonveg`` tag group (catalog_sync.transform).
 _GROCERY: Final = frozenset(
     {
         "Bakery, Cakes & Dairy", "Dairy and Cheese", "Snacks, Dry Fruits, Nuts",
@@ -71,7 +72,9 @@ _GROCERY: Final = frozenset(
         "Fruits and Vegetables", "Water", "Frozen Vegetables", "Gift Voucher",
     }
 )  # fmt: skip
-_GROCERY_RULE: Final = CategoryRule(mandatory=("brand",), optional=(), group_required=False)
+_GROCERY_RULE: Final = CategoryRule(
+    mandatory=("brand",), optional=("veg_nonveg",), group_required=False
+)
 
 # Fashion (RET12): every category accepts the same attribute names; what is mandatory varies.
 _FASHION_OPTIONAL: Final = (

@@ -5,10 +5,13 @@ fulfilments with contact, items and serviceability tags; each item its descripto
 ``code``, unitised quantity, price with ``maximum_value`` (MRP), category, fulfilment and
 location ids, the ``@ondc/org`` return, cancel and shipping terms, consumer-care contact and
 tags. Stock follows the display rule the validator enforces (``available.count`` is "99"
-in stock, "0" out of stock) while the true count stays with the adapter; ``maximum.count``
-never exceeds what is really there. The category's attributes (gender, colour, size,
-brand, fabric ...) go in the ``attribute`` tag group; ODOP and GI provenance in their own
-``odop`` group, never in ``attribute``; the Hindi name in a ``localised_name`` group.
+in stock, "0" out of stock, the item still ``enable``) while the true count stays with
+the adapter; ``maximum.count`` never exceeds what is really there. In fashion and home
+and kitchen the category's attributes (gender, colour, size, brand, fabric ...) go in the
+``attribute`` tag group, ODOP and GI provenance in their own ``odop`` group (never in
+``attribute``) and the Hindi name in a ``localised_name`` group. Grocery (RET10) allows
+only ``origin``, ``veg_nonveg``, ``image``, ``timing`` and ``np_fees`` groups, so there the
+Hindi name and the provenance end the item's long description.
 
 What ONDC's log validator (log-validation-utility, ``utils/Retail/Search/on_search.ts``)
 requires of a provider and its items, and how it is met truthfully (docs/catalogue.md):
@@ -18,14 +21,16 @@ requires of a provider and its items, and how it is met truthfully (docs/catalog
   :func:`item_code` sends the code the domain wants when the seller has it, else the
   item's HSN heading, else its SKU (``5:``): a barcode is never made up.
 - ``categories`` must not be empty ("support for variants is mandatory"): each provider
-  declares the variant group of its domain (pack size in grocery, colour and size in
-  fashion, colour elsewhere).
+  declares a variant group per product family, with what its variants differ in (pack
+  size in grocery, colour and size in fashion, colour elsewhere), and every item names its
+  group as ``parent_item_id`` (an item sold in one form only is a group of its own).
 - ``tags`` carry ``timing`` groups: orders are taken at any hour (``Order``), goods leave
   the location in its opening hours (``Delivery``, the fulfilment's type).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -33,6 +38,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Final
 
+from catalog_sync.item_tags import item_tags, long_description
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
 __all__ = [
@@ -40,17 +46,20 @@ __all__ = [
     "distance_km",
     "item_code",
     "item_payload",
+    "location_change",
     "matches",
     "normalise",
     "provider_payload",
     "searchable_text",
     "serves",
     "variant_attributes",
+    "variant_group_id",
     "variant_key",
 ]
 
 _SPACES: Final = re.compile(r"\s+")
 _IN_STOCK_DISPLAY: Final = "99"
+_CATALOGUE_TTL: Final = "P1D"
 
 
 def normalise(text: str) -> str:
@@ -147,33 +156,17 @@ def item_payload(
 ) -> dict[str, Any]:
     """One catalogue item as ONDC retail 1.2.0 ``bpp/providers[].items[]`` wants it."""
     in_stock = item.available > 0
-    tags: list[dict[str, Any]] = [
-        {"code": "origin", "list": [{"code": "country", "value": item.origin_country}]},
-    ]
-    if item.attributes:
-        # ONDC retail 1.2.0 item attributes (fashion, home and kitchen; a brand in grocery).
-        attribute_list = [{"code": name, "value": value} for name, value in item.attributes.items()]
-        tags.append({"code": "attribute", "list": attribute_list})
-    if item.odop_district or item.gi_tag:
-        provenance = [{"code": "scheme", "value": "ODOP Himachal Pradesh"}]
-        if item.odop_district:
-            provenance.append({"code": "district", "value": item.odop_district})
-        if item.gi_tag:
-            provenance.append({"code": "gi_tag", "value": item.gi_tag})
-        tags.append({"code": "odop", "list": provenance})
-    if item.name_hi:
-        tags.append({"code": "localised_name", "list": [{"code": "hi", "value": item.name_hi}]})
-    payload: dict[str, Any] = {"id": item.sku}
-    if item.variant_group:
-        payload["parent_item_id"] = item.variant_group
+    payload: dict[str, Any] = {"id": item.sku, "parent_item_id": variant_group_id(item)}
     payload |= {
-        "time": {"label": "enable" if in_stock else "disable", "timestamp": _timestamp(now)},
+        # A sold-out item stays listed ("enable", count "0"): "disable" is the contract's
+        # soft delete, and a buyer app drops the item until it is pushed again.
+        "time": {"label": "enable", "timestamp": _timestamp(now)},
         "descriptor": {
             "name": item.name,
             "code": item_code(item),
             "symbol": item.images[0] if item.images else seller.symbol,
             "short_desc": item.short_desc,
-            "long_desc": item.long_desc,
+            "long_desc": long_description(item),
             "images": list(item.images) or [seller.symbol],
         },
         "quantity": {
@@ -196,10 +189,20 @@ def item_payload(
         "@ondc/org/time_to_ship": item.time_to_ship,
         "@ondc/org/available_on_cod": item.available_on_cod,
         "@ondc/org/contact_details_consumer_care": f"{seller.name},{seller.email},{seller.phone}",
-        "tags": tags,
+        "tags": item_tags(item),
     }
     payload.update(item.statutory)
     return payload
+
+
+def variant_group_id(item: ItemRecord) -> str:
+    """The provider ``categories`` id of the item's variant group (its ``parent_item_id``):
+    the seller's group, or, for an item sold in one form only, a group of its own whose id
+    is made from the SKU (letters and digits, at most 12: the strictest domain's rule)."""
+    if item.variant_group:
+        return item.variant_group
+    digest = hashlib.blake2b(item.sku.encode(), digest_size=5).hexdigest()
+    return f"V{digest}"
 
 
 def closed_on(location: LocationRecord, day: date) -> bool:
@@ -274,13 +277,15 @@ def provider_payload(
     ]
     domain = items[0].domain if items else ""
     attributes = variant_attributes(domain)
-    # One variant group per product family the seller sells in variants (its items name it
-    # as parent_item_id); a seller with none still declares the group its domain varies by.
-    groups = sorted({item.variant_group for item in items if item.variant_group}) or ["variants"]
+    # One variant group per product family the seller sells in variants, and one for each
+    # item sold in one form only: every group declared has items naming it as parent.
+    groups: dict[str, str] = {}
+    for item in items:
+        groups.setdefault(variant_group_id(item), item.variant_group or item.name)
     categories = [
         {
             "id": group,
-            "descriptor": {"name": "Variants" if group == "variants" else group},
+            "descriptor": {"name": name},
             "tags": [
                 {"code": "type", "list": [{"code": "type", "value": "variant_group"}]},
                 *(
@@ -295,10 +300,13 @@ def provider_payload(
                 ),
             ],
         }
-        for group in groups
+        for group, name in sorted(groups.items())
     ]
     provider: dict[str, Any] = {
         "id": seller.code,
+        # How long a buyer app may keep the catalogue before asking again (ONDC retail
+        # 1.2.0 provider ttl; certified sellers send a day).
+        "ttl": _CATALOGUE_TTL,
         "descriptor": {
             "name": seller.name,
             "symbol": seller.symbol,
@@ -323,6 +331,24 @@ def provider_payload(
     if seller.fssai:
         provider["@ondc/org/fssai_license_no"] = seller.fssai
     return provider
+
+
+def location_change(location: dict[str, Any]) -> dict[str, Any]:
+    """A location of :func:`provider_payload` as an incremental ``on_search`` sends it when
+    the store changes (a closure, a reopening, new hours): its id and ``time`` with the
+    label, days and holidays, the opening hours as split timings (``schedule.times`` the
+    opening, ``schedule.frequency`` how long it stays open). ONDC's workbench reads a
+    ``time.range`` in an incremental catalogue as timestamps (ONDC retail 1.2.0 store
+    closure: the closure window), while its log validator wants fixed or split hours there;
+    split timings satisfy both."""
+    time = location["time"]
+    start, end = time["range"]["start"], time["range"]["end"]
+    minutes = (int(end[:2]) * 60 + int(end[2:])) - (int(start[:2]) * 60 + int(start[2:]))
+    hours, rest = divmod(max(minutes, 1), 60)
+    frequency = "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest else "")
+    schedule = {**time.get("schedule", {}), "frequency": frequency, "times": [start]}
+    changed = {key: value for key, value in time.items() if key not in ("range", "schedule")}
+    return {"id": location["id"], "time": {**changed, "schedule": schedule}}
 
 
 def _serviceable_value(location: LocationRecord) -> str:

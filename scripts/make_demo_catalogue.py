@@ -39,26 +39,29 @@ UNITS = {"gram": ("gram", "500"), "kilogram": ("kilogram", "1"), "unit": ("unit"
          "millilitre": ("millilitre", "250"), "litre": ("litre", "1")}  # fmt: skip
 HANDMADE_DOMAINS = {"ONDC:RET12", "ONDC:RET16"}
 # ONDC item attributes by product (catalog_sync/taxonomy.py says which a category requires):
-# colour as a hex code and a lower-case name, the brand, and what the goods are made of.
+# colour as a hex code with its name from the CSS named-colour table (one agreed pair, not a
+# free description), the brand, and what the goods are made of from ONDC's material and
+# fabric lists (a miniature painted on handmade paper is "cellulose" there; the paper is
+# named in the long description).
 ATTRIBUTES = {
     "Chamba Rumal": {
-        "colour": "#F5F0E1",
-        "colour_name": "off white",
+        "colour": "#FFFFF0",
+        "colour_name": "ivory",
         "material": "silk",
         "length": "60",
         "breadth": "60",
     },
     "Kangra miniature": {
-        "colour": "#C9A227",
-        "colour_name": "gold",
-        "material": "handmade paper",
+        "colour": "#DAA520",
+        "colour_name": "goldenrod",
+        "material": "cellulose",
         "length": "30",
         "breadth": "22",
     },
     "Kinnauri Shawl": {
         "gender": "unisex",
-        "colour": "#8B0000",
-        "colour_name": "dark red",
+        "colour": "#800000",
+        "colour_name": "maroon",
         "size": "Free Size",
         "fabric": "wool",
         "pattern": "geometric",
@@ -66,7 +69,7 @@ ATTRIBUTES = {
     "Kullu Shawl": {
         "gender": "unisex",
         "colour": "#2F4F4F",
-        "colour_name": "slate grey",
+        "colour_name": "dark slate grey",
         "size": "Free Size",
         "fabric": "wool",
         "pattern": "geometric",
@@ -74,7 +77,7 @@ ATTRIBUTES = {
     "Kullu handloom cap": {
         "gender": "unisex",
         "colour": "#556B2F",
-        "colour_name": "olive green",
+        "colour_name": "dark olive green",
         "size": "Free Size",
         "material": "wool",
     },
@@ -87,6 +90,8 @@ ATTRIBUTES = {
     },
 }
 LOOSE = {"Fruits and Vegetables"}
+# What the long description adds to the product's name.
+MADE_OF = {"Kangra miniature": "Painted by hand on handmade paper."}
 
 
 def _in_store_ean(serial: int) -> str:
@@ -121,7 +126,9 @@ HSN = {
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Letters and digits only: ids ONDC accepts in every retail domain (RET16's id rule
+    refuses a hyphen, RET10's variant group ids are letters and digits)."""
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
 def _gps(text: str) -> str:
@@ -133,7 +140,7 @@ def main() -> None:
     districts = json.loads(SOURCE.read_text("utf-8"))
     sellers = []
     for district in districts:
-        code = f"odop-{_slug(district['district'])}"
+        code = f"odop{_slug(district['district'])}"
         items = []
         for number, product in enumerate(district["odop_products"], start=1):
             key = next(k for k in HINDI if product["name"].startswith(k))
@@ -145,14 +152,14 @@ def main() -> None:
             handmade = product["ondc_domain"] in HANDMADE_DOMAINS
             gi = product.get("gi_tag") or {}
             item = {
-                "sku": f"{code}-{number:02d}",
+                "sku": f"{code}{number:02d}",
                 "domain": product["ondc_domain"],
                 "category_id": product["category_id"],
                 "name": name,
                 "name_hi": name_hi,
                 "short_desc": f"{name} from {district['district']}, Himachal Pradesh",
-                "long_desc": product["name"],
-                "images": [f"https://odop.himachal.example/img/{code}-{number:02d}.jpg"],
+                "long_desc": " ".join(filter(None, (product["name"], MADE_OF.get(key)))),
+                "images": [f"https://odop.himachal.example/img/{code}{number:02d}.jpg"],
                 "price": f"{price:.2f}",
                 "mrp": f"{mrp:.2f}",
                 # Handmade pieces come few at a time: five in stock, three per order at most.
@@ -176,17 +183,23 @@ def main() -> None:
                 item["ean"] = _in_store_ean(len(sellers) * 100 + number)
             brand = {"brand": f"{district['district']} ODOP"}
             item["attributes"] = {**brand, **ATTRIBUTES.get(key, {})}
+            if product["ondc_domain"] == "ONDC:RET10":
+                # Every ODOP food of Himachal is vegetarian; grocery sends it as veg_nonveg.
+                item["attributes"]["veg_nonveg"] = "veg"
             if product["category_id"] in ("Dupattas & Shawls", "Socks"):
                 item["attributes"]["size_chart"] = (
                     "https://odop.himachal.example/size-chart/free-size.png"
                 )
-            if product["ondc_domain"] == "ONDC:RET10" and product["category_id"] not in LOOSE:
+            if product["category_id"] not in LOOSE:
+                # Legal Metrology declarations of pre-packed goods: grocery, and handloom
+                # and home goods too (ONDC's fashion and home rules ask for them on every item).
                 item["packaged_commodities"] = {
                     "manufacturer_or_packer_name": f"{district['district']} ODOP Producers' Cooperative",
                     "manufacturer_or_packer_address": f"Udyog Kendra, {district['hq']}, Himachal Pradesh {district['pincode']}",
                     "common_or_generic_name_of_commodity": name,
                     "month_year_of_manufacture_packing_import": "10/2026",
                 }
+            if product["ondc_domain"] == "ONDC:RET10" and product["category_id"] not in LOOSE:
                 item["prepackaged_food"] = {
                     "nutritional_info": "Declared on the pack (demo data)",
                     "additives_info": "None",
@@ -211,7 +224,7 @@ def main() -> None:
                 "pan": f"AAAAH{1000 + len(sellers):04d}C",
             },
             "location": {
-                "code": f"{code}-hq",
+                "code": f"{code}hq",
                 "street": f"Udyog Kendra, {district['hq']}",
                 "locality": district["hq"],
                 "city": district["hq"],

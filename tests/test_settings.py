@@ -60,6 +60,9 @@ def test_missing_required_setting_is_named(tmp_path: Path, variable: str) -> Non
         ("ONDC_ADMIN_API_KEY", "short", "at least 16"),
         ("ONDC_REGISTRY_LOOKUP", "v3", "v1"),
         ("ONDC_CLOCK_SKEW_SECONDS", "-1", "greater than or equal"),
+        ("ONDC_MARKETPLACE_IMAGES", "logo.png", "http(s) URLs"),
+        ("ONDC_MARKETPLACE_SYMBOL", "not a url", "URL"),
+        ("ONDC_MARKETPLACE_SHORT_DESC", "", "at least 1"),
     ],
 )
 def test_malformed_setting_is_named_with_the_reason(
@@ -117,3 +120,23 @@ def test_configuration_doc_is_generated_from_the_model() -> None:
     from tests.fixtures import REPO_ROOT
 
     assert (REPO_ROOT / "docs" / "configuration.md").read_text("utf-8") == configuration_markdown()
+
+
+def test_the_marketplace_descriptor_comes_from_its_settings(tmp_path: Path) -> None:
+    settings = load_settings(
+        env_file=None,
+        **settings_values(
+            f"sqlite:///{tmp_path}/s.db",
+            ONDC_MARKETPLACE_SYMBOL="https://hp.example/logo.png",
+            ONDC_MARKETPLACE_SHORT_DESC="हिमाचल के उत्पाद",
+            ONDC_MARKETPLACE_LONG_DESC="Goods of Himachal's districts",
+            ONDC_MARKETPLACE_IMAGES=" https://hp.example/a.jpg, https://hp.example/b.jpg ",
+        ),
+    )
+    front = settings.storefront
+    assert front.symbol == "https://hp.example/logo.png"
+    assert (front.short_desc, front.long_desc) == (
+        "हिमाचल के उत्पाद",
+        "Goods of Himachal's districts",
+    )
+    assert front.images == ("https://hp.example/a.jpg", "https://hp.example/b.jpg")

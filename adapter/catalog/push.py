@@ -23,7 +23,7 @@ from adapter.core.clock import Clock
 from adapter.core.replies import Identity
 from adapter.storage.catalog import CatalogStore, Listing
 from adapter.storage.outbox import Outbox
-from catalog_sync.transform import item_payload, provider_payload
+from catalog_sync.transform import item_payload, location_change, provider_payload
 
 __all__ = ["CatalogPush"]
 
@@ -50,7 +50,8 @@ class CatalogPush:
     async def changed(self, seller_code: str, skus: Sequence[str], *, store: bool = False) -> int:
         """Queue a push of these items to every live subscriber; the number queued.
         ``store``: the store itself changed (opening hours, holidays, a closure), so its
-        location goes too, with its ``time.label`` (``enable`` or ``disable``)."""
+        location goes too, with its ``time.label`` (``enable`` or ``disable``) and its hours
+        as split timings (:func:`catalog_sync.transform.location_change`)."""
         listings = await self._store.listings(seller_code=seller_code, skus=skus)
         by_domain: dict[str, list[Listing]] = defaultdict(list)
         for listing in listings:
@@ -71,7 +72,7 @@ class CatalogPush:
                 provider = {
                     "id": seller.code,
                     "time": whole["time"],
-                    "locations": whole["locations"],
+                    "locations": [location_change(where) for where in whole["locations"]],
                     "items": provider["items"],
                 }
             for subscription in subscriptions:

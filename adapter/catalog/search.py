@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 import schemas
+from adapter.core.callbacks import Storefront
 from adapter.core.catalog_inc import incremental_request
 from adapter.storage.catalog import CatalogStore, Listing
 from catalog_sync.transform import normalise, provider_payload, serves
@@ -48,8 +49,9 @@ def _gps(text: str | None) -> str | None:
 class SqlCatalog:
     """The :class:`~adapter.core.replies.CatalogPort` over the SQL store."""
 
-    def __init__(self, store: CatalogStore) -> None:
+    def __init__(self, store: CatalogStore, storefront: Storefront | None = None) -> None:
         self._store = store
+        self.storefront = storefront or Storefront()
 
     async def providers_for(
         self, search: schemas.SearchRequest, *, now: datetime

@@ -31,12 +31,20 @@ from adapter.core.orders import (
 
 __all__ = [
     "RETURN_EVENTS",
+    "RETURN_REQUEST_CODES",
     "UpdateRefused",
     "part_cancel",
     "record_settlement",
     "request_return",
     "return_event",
 ]
+
+RETURN_REQUEST_CODES: Final = frozenset(
+    {"id", "item_id", "parent_item_id", "item_quantity", "reason_id", "reason_desc", "images",
+     "ttl_approval", "ttl_reverseqc"}
+)  # fmt: skip
+"""The codes of a ``return_request`` tag group in ONDC retail 1.2.0 (``initiated_by`` is
+added by us)."""
 
 PART_CANCEL_ID: Final = "C2"
 _TYPE_ITEM: Final = [{"code": "type", "list": [{"code": "type", "value": "item"}]}]
@@ -242,11 +250,18 @@ def request_return(
         window = parse_duration(asked.get("ttl_reverseqc") or "P3D")
     except ValueError:
         window = parse_duration("P3D")
+    # The buyer app's request is echoed with only the codes retail 1.2.0 defines for it (a
+    # code of a later version, such as "exchange", would make our on_update fail ONDC's
+    # rules), and says who initiated it.
     tags = [
         {
             "code": "return_request",
             "list": [
-                *[{"code": t.code, "value": t.value} for t in group.list or []],
+                *[
+                    {"code": t.code, "value": t.value}
+                    for t in group.list or []
+                    if t.code in RETURN_REQUEST_CODES
+                ],
                 {"code": "initiated_by", "value": by},
             ],
         }

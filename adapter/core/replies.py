@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any, Final, Protocol
 
 import schemas
-from adapter.core.callbacks import Identity, callback_context
+from adapter.core.callbacks import Identity, Storefront, callback_context
 from adapter.core.order_replies import ORDER_REPLIES, OrderBook, OrderPolicy
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Identity",
     "OrderBook",
     "OrderPolicy",
+    "Storefront",
     "callback_context",
     "on_search_catalog",
     "reply_to",
@@ -35,7 +36,10 @@ __all__ = [
 
 
 class CatalogPort(Protocol):
-    """Read access to the published catalogue (providers matching a search)."""
+    """Read access to the published catalogue (providers matching a search) and the
+    storefront heading it."""
+
+    storefront: Storefront
 
     async def providers_for(
         self, search: schemas.SearchRequest, *, now: datetime
@@ -48,6 +52,9 @@ class CatalogPort(Protocol):
 class EmptyCatalog:
     """A catalogue with no sellers yet."""
 
+    def __init__(self, storefront: Storefront | None = None) -> None:
+        self.storefront = storefront or Storefront()
+
     async def providers_for(
         self, search: schemas.SearchRequest, *, now: datetime
     ) -> list[dict[str, Any]]:
@@ -55,15 +62,31 @@ class EmptyCatalog:
         return []
 
 
-def on_search_catalog(identity: Identity, providers: list[dict[str, Any]]) -> dict[str, Any]:
+def on_search_catalog(
+    identity: Identity, providers: list[dict[str, Any]], storefront: Storefront | None = None
+) -> dict[str, Any]:
     """The ``/on_search`` ``message.catalog`` (ONDC retail 1.2.0) as wire JSON: our
     descriptor, as a marketplace (MSN) fronting many sellers (on_confirm says the same),
-    and the providers."""
+    with the symbol, descriptions and images the contract requires, the fulfilment types
+    offered across the catalogue, and the providers."""
+    front = storefront or Storefront()
     descriptor = {
         "name": identity.name,
+        "symbol": front.symbol,
+        "short_desc": front.short_desc,
+        "long_desc": front.long_desc,
+        "images": list(front.images),
         "tags": [{"code": "bpp_terms", "list": [{"code": "np_type", "value": "MSN"}]}],
     }
-    return {"bpp/descriptor": descriptor, "bpp/providers": providers}
+    fulfillments = [
+        {"id": str(number), "type": kind}
+        for number, kind in enumerate(front.fulfillment_types, start=1)
+    ]
+    return {
+        "bpp/descriptor": descriptor,
+        "bpp/fulfillments": fulfillments,
+        "bpp/providers": providers,
+    }
 
 
 async def _on_search(
@@ -75,7 +98,7 @@ async def _on_search(
     # the catalogue transform, whose output tests validate against schemas.Provider.
     return schemas.Prebuilt(
         context=callback_context(request.context, action="on_search", identity=identity, now=now),
-        message={"catalog": on_search_catalog(identity, providers)},
+        message={"catalog": on_search_catalog(identity, providers, catalog.storefront)},
     )
 
 

@@ -28,7 +28,8 @@ from adapter.registry.client import RegistryClient
 from adapter.registry.self_test import Check, run_self_test
 from adapter.registry.subscription import Entity, subscribe_payload
 from adapter.sandbox.buyer import SandboxBuyer
-from adapter.sandbox.flowcheck import check_flow, write_flow_logs
+from adapter.sandbox.conformance import check
+from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import FlowPlayer
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackNames, LoopbackServer
@@ -305,11 +306,12 @@ async def _play_flows(
 
 
 async def _logged(name: str, flow: int, payloads: dict[str, Any], folder: Path) -> Check:
-    """Write a flow's payloads in the validator's layout and check them with its rules."""
+    """Write a flow's payloads in the validator's layout and check them with the
+    conformance gate (the validator's flow rules and the workbench's field rules)."""
     await asyncio.to_thread(write_flow_logs, folder, payloads)
-    problems = check_flow(flow, payloads)
+    problems = check(flow, payloads)
     detail = (
-        f"{len(payloads)} signed payloads, validator rules pass; logs in {folder}"
+        f"{len(payloads)} signed payloads, validator and workbench rules pass; logs in {folder}"
         if not problems
         else "; ".join(f"{p.rule} {p.key}: {p.message}" for p in problems[:3])
     )

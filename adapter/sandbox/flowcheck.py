@@ -107,7 +107,7 @@ id of its own."""
 
 _ORDER_CHAIN: Final = ("select_out_of_stock", "on_select_out_of_stock", *_ORDER)
 _DELIVERY_CHAIN: Final = (*_DELIVERY, "on_status_delivered", "on_status_rto_delivered")
-_PROMPT_REPLIES: Final = ("on_select", "on_init", "on_confirm")
+_PROMPT_REPLIES: Final = ("on_select_out_of_stock", "on_select", "on_init", "on_confirm")
 _REPLY_WINDOW_MS: Final = 5000
 _CITY_FREE: Final = frozenset({"search_inc_refresh", "on_search_inc_refresh", "catalog_rejection"})
 _QUOTE_CARRIED: Final = ("on_init", "confirm", "on_confirm")
@@ -350,7 +350,8 @@ def _chains(flow: _Flow) -> Iterator[tuple[str, ...]]:
 
 
 def _prompt_replies(flow: _Flow) -> Iterator[Violation]:
-    """on_select, on_init and on_confirm come within 5 s of their request (by timestamp)."""
+    """on_select (the out-of-stock answer of flow 3 too), on_init and on_confirm come within
+    5 s of their request (by timestamp)."""
     for callback in _PROMPT_REPLIES:
         request = callback.removeprefix("on_")
         asked = _instant(flow.context(request).get("timestamp"))

@@ -17,7 +17,8 @@ import pytest
 from adapter.catalog.importer import ItemRow, import_catalogue
 from adapter.catalog.spreadsheet import rows_to_document
 from adapter.core.clock import FixedClock
-from adapter.sandbox.flowcheck import check_flow, write_flow_logs
+from adapter.sandbox.conformance import check
+from adapter.sandbox.flowcheck import write_flow_logs
 from catalog_sync.transform import item_code, item_payload, provider_payload
 from tests.catalog.test_transform import LOCATION, NOW, SELLER, SHAWL
 from tests.network.peers import context, edge, signed
@@ -222,7 +223,7 @@ def test_a_provider_declares_the_variant_group_of_its_domain(
 def test_a_provider_takes_orders_all_day_and_ships_in_its_opening_hours() -> None:
     provider = provider_payload(SELLER, LOCATION, [SHAWL], now=NOW)
     timings = [_values(tag) for tag in provider["tags"] if tag["code"] == "timing"]
-    common = {"location": "odop-kullu-hq", "day_from": "1", "day_to": "7"}
+    common = {"location": "odopkulluhq", "day_from": "1", "day_to": "7"}
     assert timings == [
         {"type": "Order", **common, "time_from": "0000", "time_to": "2359"},
         {"type": "Delivery", **common, "time_from": "0900", "time_to": "1900"},
@@ -284,7 +285,7 @@ async def test_flows_8_and_1_catalogue_answers_keep_the_validator_rules(
         await net.dispatch()
         [answer] = [orjson.loads(request.content) for request in net.received]
         logs = {"search_full_catalog_refresh": full, "on_search_full_catalog_refresh": answer}
-        assert check_flow(8, logs) == []
+        assert check(8, logs) == []
         assert catalogue_problems(answer) == []
         assert answer["message"]["catalog"]["bpp/providers"][0]["items"]
 
@@ -307,7 +308,7 @@ async def test_flows_8_and_1_catalogue_answers_keep_the_validator_rules(
         assert await net.dispatch() == 1
         pushed = orjson.loads(net.received[-1].content)
         logs |= {"search_inc_refresh": inc, "on_search_inc_refresh": pushed}
-        assert check_flow(1, logs) == []
+        assert check(1, logs) == []
         assert increment_problems(pushed) == []
         write_flow_logs(tmp_path / "logs" / "flow1", logs)
 

@@ -55,18 +55,18 @@ def test_bad_rows_are_reported_with_their_field_and_good_rows_still_land() -> No
     chamba["items"][0]["colour"] = "red"  # unknown field
     accepted, report = read_catalogue(orjson.dumps(data))
     reasons = {(p.row, p.field): p.reason for p in report.problems}
-    assert ("seller odop-kullu", "gps") in reasons
+    assert ("seller odopkullu", "gps") in reasons
     assert any("chamba" in row and field == "colour" for row, field in reasons)
-    assert not any("odop-kullu item" in p.row for p in report.problems)  # the seller was refused
+    assert not any("odopkullu item" in p.row for p in report.problems)  # the seller was refused
     landed_sellers = {seller.code for seller, _, _ in accepted}
-    assert "odop-kullu" not in landed_sellers
-    assert "odop-kangra" in landed_sellers
+    assert "odopkullu" not in landed_sellers
+    assert "odopkangra" in landed_sellers
     kullu["location"]["gps"] = "31.950000,77.110000"
     _, report = read_catalogue(orjson.dumps(data))
     reasons = {p.row: f"{p.field}: {p.reason}" for p in report.problems}
-    assert "above the MRP" in reasons["odop-kullu item odop-kullu-01"]
-    assert "ISO 8601 duration" in reasons["odop-kullu item odop-kullu-02"]
-    assert "appears twice" in reasons["odop-kullu item odop-kullu-03"]
+    assert "above the MRP" in reasons["odopkullu item odopkullu01"]
+    assert "ISO 8601 duration" in reasons["odopkullu item odopkullu02"]
+    assert "appears twice" in reasons["odopkullu item odopkullu03"]
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"[]", b'{"sellers": 3}'])
@@ -90,7 +90,7 @@ async def test_import_is_idempotent_by_sku_and_updates_prices(
     await import_catalogue(orjson.dumps(data), catalogue, now=clock.now())
     listings = await catalogue.listings()
     assert len(listings) == 19
-    assert {str(i.price) for s, _, i in listings if i.sku == "odop-bilaspur-01"} == {"150.00"}
+    assert {str(i.price) for s, _, i in listings if i.sku == "odopbilaspur01"} == {"150.00"}
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ async def test_full_catalogue_search_returns_every_item_of_the_domain_grouped_by
     providers = await SqlCatalog(catalogue).providers_for(
         _search("", domain="ONDC:RET16"), now=clock.now()
     )
-    assert {p["id"] for p in providers} == {"odop-chamba", "odop-kangra"}
+    assert {p["id"] for p in providers} == {"odopchamba", "odopkangra"}
     assert all(len(p["items"]) == 1 for p in providers)
 
 
@@ -145,8 +145,8 @@ async def test_a_hyperlocal_seller_is_offered_only_near_the_buyers_end_location(
             _search("shawl", domain="ONDC:RET12", city="*", **intent), now=clock.now()
         )
         found[label] = {p["id"] for p in providers}
-    assert found["near"] == {"odop-kinnaur", "odop-kullu"}
-    assert found["far"] == {"odop-kinnaur"}
+    assert found["near"] == {"odopkinnaur", "odopkullu"}
+    assert found["far"] == {"odopkinnaur"}
 
 
 async def test_listings_of_one_seller_by_sku_and_filters_reused_with_other_values(

@@ -20,7 +20,7 @@ import schemas
 from adapter.catalog import SqlCatalog
 from adapter.catalog.importer import import_catalogue
 from adapter.core.clock import FixedClock
-from adapter.core.replies import REPLIES, CatalogPort, Identity, callback_context
+from adapter.core.replies import REPLIES, CatalogPort, Identity, Storefront, callback_context
 from adapter.storage import Store
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
@@ -28,6 +28,12 @@ from catalog_sync.transform import provider_payload
 from tests.catalog.test_import_and_search import DEMO, _search
 
 IDENTITY = Identity("seller.odop.example", "https://seller.odop.example/ondc", "ODOP हिमाचल ₹")
+STOREFRONT = Storefront(
+    symbol="https://seller.odop.example/logo.png",
+    short_desc="हिमाचल के ODOP उत्पाद ₹",
+    long_desc='Goods of "Himachal" — हिमाचल',
+    images=("https://seller.odop.example/a.jpg", "https://seller.odop.example/b.jpg"),
+)
 NOW = datetime(2026, 11, 23, 10, 0, 0, 123000, tzinfo=UTC)
 
 
@@ -42,12 +48,17 @@ def _model_built(request: schemas.SearchRequest, providers: list[dict[str, Any]]
                 catalog=schemas.Catalog(
                     descriptor=schemas.Descriptor(
                         name=IDENTITY.name,
+                        symbol=STOREFRONT.symbol,
+                        short_desc=STOREFRONT.short_desc,
+                        long_desc=STOREFRONT.long_desc,
+                        images=list(STOREFRONT.images),
                         tags=[
                             schemas.TagGroup(
                                 code="bpp_terms", list=[schemas.Tag(code="np_type", value="MSN")]
                             )
                         ],
                     ),
+                    fulfillments=[schemas.Fulfillment(id="1", type="Delivery")],
                     providers=[schemas.Provider.model_validate(p) for p in providers],
                 )
             ),
@@ -73,7 +84,7 @@ async def test_the_demo_catalogue_answers_the_same_bytes_as_the_model_built_body
     ]
     answered = 0
     for request in searches:
-        reply = await _answer(request, SqlCatalog(catalogue))
+        reply = await _answer(request, SqlCatalog(catalogue, STOREFRONT))
         providers = reply.message["catalog"]["bpp/providers"]
         body = schemas.dump(reply)
         assert body == _model_built(request, providers)
@@ -85,6 +96,7 @@ async def test_the_demo_catalogue_answers_the_same_bytes_as_the_model_built_body
 class _Fixed:
     def __init__(self, providers: list[dict[str, Any]]) -> None:
         self._providers = providers
+        self.storefront = STOREFRONT
 
     async def providers_for(
         self, search: schemas.SearchRequest, *, now: datetime

@@ -21,12 +21,12 @@ from catalog_sync.transform import (
 
 NOW = datetime(2026, 11, 23, 10, 0, 0, 123000, tzinfo=UTC)
 SELLER = SellerRecord(
-    code="odop-kullu", name="Kullu ODOP Producers' Cooperative", name_hi="कुल्लू सहकारी",
+    code="odopkullu", name="Kullu ODOP Producers' Cooperative", name_hi="कुल्लू सहकारी",
     district="Kullu", short_desc="Handloom of Kullu", symbol="https://x.example/s.png",
     phone="9800000000", email="kullu@odop.example", fssai=None,
 )  # fmt: skip
 LOCATION = LocationRecord(
-    code="odop-kullu-hq", street="Akhara Bazar", locality="Kullu", city="Kullu",
+    code="odopkulluhq", street="Akhara Bazar", locality="Kullu", city="Kullu",
     state="Himachal Pradesh", pincode="175101", std_code="01902", gps="31.950000,77.110000",
 )  # fmt: skip
 SHAWL_ATTRIBUTES = {
@@ -73,7 +73,8 @@ def test_item_shows_99_in_stock_and_never_more_than_there_is() -> None:
     assert one_left["quantity"]["maximum"] == {"count": "1"}
     sold_out = item_payload(SELLER, LOCATION, _with(available=0), now=NOW)
     assert sold_out["quantity"]["available"] == {"count": "0"}
-    assert sold_out["time"]["label"] == "disable"
+    # Still listed: "disable" is the soft delete, and buyer apps drop the item.
+    assert sold_out["time"]["label"] == "enable"
 
 
 def _with(**changes: object) -> ItemRecord:
@@ -96,7 +97,7 @@ def test_item_carries_the_ondc_fields_and_provenance_in_its_own_group() -> None:
 def test_provider_payload_is_a_valid_wire_provider_that_round_trips() -> None:
     payload = provider_payload(SELLER, LOCATION, [SHAWL], now=NOW)
     provider = schemas.Provider.model_validate(payload)
-    assert provider.id == "odop-kullu"
+    assert provider.id == "odopkullu"
     assert payload["locations"][0]["gps"] == "31.950000,77.110000"
     assert payload["locations"][0]["address"]["area_code"] == "175101"
     [serviceability] = [tag for tag in payload["tags"] if tag["code"] == "serviceability"]
@@ -134,3 +135,33 @@ def test_attributes_travel_in_the_attribute_group_and_provenance_stays_apart() -
 def test_an_item_without_attributes_sends_no_attribute_group() -> None:
     tags = item_payload(SELLER, LOCATION, SHAWL, now=NOW)["tags"]
     assert "attribute" not in {tag["code"] for tag in tags}
+
+
+TEA = dataclasses.replace(
+    SHAWL, sku="kt01", domain="ONDC:RET10", category_id="Tea and Coffee", name="Kangra Tea",
+    name_hi="कांगड़ा चाय", long_desc="Kangra Tea", gi_tag="Kangra Tea", odop_district="Kangra",
+    attributes={"brand": "Kangra ODOP", "veg_nonveg": "veg"},
+)  # fmt: skip
+
+
+def test_grocery_sends_only_the_tag_groups_ret10_allows_and_marks_the_diet() -> None:
+    payload = item_payload(SELLER, LOCATION, TEA, now=NOW)
+    assert payload["tags"] == [
+        {"code": "origin", "list": [{"code": "country", "value": "IND"}]},
+        {"code": "veg_nonveg", "list": [{"code": "veg", "value": "yes"}]},
+    ]
+
+
+def test_grocery_keeps_its_hindi_name_and_provenance_in_the_long_description() -> None:
+    long_desc = item_payload(SELLER, LOCATION, TEA, now=NOW)["descriptor"]["long_desc"]
+    assert long_desc == (
+        "Kangra Tea कांगड़ा चाय. One District One Product of Kangra district, Himachal Pradesh. "
+        "Geographical Indication: Kangra Tea."
+    )
+    assert item_payload(SELLER, LOCATION, SHAWL, now=NOW)["descriptor"]["long_desc"] == (
+        "Kullu shawl, GI tagged"
+    ), "fashion keeps provenance in its odop group, the text as the seller wrote it"
+
+
+def test_a_provider_lets_buyer_apps_keep_its_catalogue_for_a_day() -> None:
+    assert provider_payload(SELLER, LOCATION, [SHAWL], now=NOW)["ttl"] == "P1D"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,10 +57,19 @@ def test_two_variants_alike_in_every_varying_attribute_are_refused_by_name() -> 
     assert [item.sku for item in accepted[0][2]] == ["shawl-red"], "the first one still lands"
 
 
-def test_an_item_without_a_group_is_no_variant() -> None:
+def test_an_item_without_a_group_is_a_group_of_its_own_that_it_names() -> None:
+    # A variant group no item names as parent leaves buyer apps with an empty group; the
+    # strictest rule on group ids (RET10) wants letters and digits, at most 12.
     entry = copy.deepcopy(next(s for s in DEMO["sellers"] if s["seller"]["district"] == "Kullu"))
     accepted, _ = read_document({"sellers": [entry]})
     ((seller, location, goods),) = accepted
     provider = provider_payload(seller, location, goods, now=datetime(2026, 11, 23, tzinfo=UTC))
-    assert [group["id"] for group in provider["categories"]] == ["variants"]
-    assert all("parent_item_id" not in item for item in provider["items"])
+    groups = [group["id"] for group in provider["categories"]]
+    parents = [item["parent_item_id"] for item in provider["items"]]
+    assert sorted(groups) == sorted(parents)
+    assert len(set(parents)) == len(goods) == 3
+    assert all(re.fullmatch(r"[a-zA-Z0-9]{1,12}", group) for group in groups)
+    again = provider_payload(seller, location, goods, now=datetime(2026, 12, 1, tzinfo=UTC))
+    assert [item["parent_item_id"] for item in again["items"]] == parents, "stable ids"
+    names = {group["descriptor"]["name"] for group in provider["categories"]}
+    assert names == {item.name for item in goods}

@@ -29,7 +29,7 @@ def test_import_lands_good_rows_and_lists_bad_ones(tmp_path: Path) -> None:
     result = runner.invoke(app, ["catalog", "import", str(broken)], env=env)
     assert result.exit_code == 1
     assert (
-        "REFUSED odop-bilaspur item odop-bilaspur-01: row: price 165.00 is above the MRP 1.00"
+        "REFUSED odopbilaspur item odopbilaspur01: row: price 165.00 is above the MRP 1.00"
         in result.stdout
     )
     assert "18 row(s) landed, 1 problem(s)" in result.stdout
@@ -44,7 +44,7 @@ def test_validate_names_the_missing_attribute_of_a_held_row(tmp_path: Path) -> N
     result = runner.invoke(app, ["catalog", "validate", str(path)])
     assert result.exit_code == 0, result.output
     assert (
-        "HELD    odop-kullu item odop-kullu-01: a 'Dupattas & Shawls' item must state these "
+        "HELD    odopkullu item odopkullu01: a 'Dupattas & Shawls' item must state these "
         "attributes: fabric" in result.stdout
     )
 

@@ -65,7 +65,7 @@ async def test_one_sellers_key_never_reaches_another_seller(
         )
         assert (await net.client.get("/seller/v1/items", headers=chamba)).json() == []
         me = await net.client.get("/seller/v1/me", headers=chamba)
-        assert me.json()["seller"]["code"] == "odop-chamba"
+        assert me.json()["seller"]["code"] == "odopchamba"
         stolen = await net.client.patch(
             "/seller/v1/stock",
             json={"items": [{"sku": kullu_item["sku"], "available": 0}]},
@@ -130,7 +130,7 @@ async def test_seller_api_needs_a_seller_key_and_admin_needs_the_operator_key(
         assert (await net.client.get("/seller/v1/items", headers=wrong)).status_code == 401
         entry = _entry("Una")
         response = await net.client.put(
-            "/admin/v1/sellers/odop-una",
+            "/admin/v1/sellers/odopuna",
             json={"seller": entry["seller"], "location": entry["location"]},
             headers=wrong,
         )
@@ -147,7 +147,7 @@ async def test_a_buyer_apps_rejection_reaches_the_seller_in_plain_words(
         item = _entry("Kullu")["items"][0]
         await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
         path = (
-            f"message.catalog.bpp/providers[?(@.id=='odop-kullu')].items[?(@.id=='{item['sku']}')]"
+            f"message.catalog.bpp/providers[?(@.id=='odopkullu')].items[?(@.id=='{item['sku']}')]"
         )
         body = orjson.dumps(
             {

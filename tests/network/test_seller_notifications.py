@@ -226,11 +226,11 @@ async def test_the_running_adapter_delivers_notifications_by_itself(
     async with running(app):
         runtime: Runtime = app.state.runtime
         await runtime.notifications.set_endpoint(
-            "odop-kullu", HOOK, enabled=True, rotate_secret=False, now=clock.now()
+            "odopkullu", HOOK, enabled=True, rotate_secret=False, now=clock.now()
         )
         await runtime.notifications.enqueue(
             None,
-            seller_code="odop-kullu",
+            seller_code="odopkullu",
             event=SellerEvent.ORDER_CREATED,
             order_id="O-1",
             payload={},

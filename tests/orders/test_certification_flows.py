@@ -1,6 +1,7 @@
-"""The certification flows played against the adapter, their logs checked with the rules
-ONDC's log validator enforces on a seller (adapter.sandbox.flowcheck): id pairing,
-timestamps, 5-second replies, quote arithmetic and carry-over, state per on_status."""
+"""The certification flows played against the adapter, their logs checked by the
+conformance gate (adapter.sandbox.conformance): the rules ONDC's log validator enforces on
+a seller (id pairing, timestamps, 5-second replies, quote arithmetic and carry-over, state
+per on_status) and the workbench's field rules on every callback."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlalchemy import select
 
 import schemas
 from adapter.core.clock import FixedClock
-from adapter.sandbox.flowcheck import check_flow, write_flow_logs
+from adapter.sandbox.conformance import check
+from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import refund_message, refund_of, return_message
 from adapter.storage.tables import order_facts, orders
 from tests.official_sdk import sdk_verifies
@@ -52,7 +54,7 @@ async def _walk_order(
     logs["select"] = s.sent[-1]
     logs["on_init"] = await s.call("init", init_message(logs["on_select"]), domain=domain)
     logs["init"] = s.sent[-1]
-    confirm = confirm_message(logs["on_init"], f"ODOP-{district}-{item['sku']}")
+    confirm = confirm_message(logs["on_init"], f"ODOP{district}{item['sku']}")
     logs["on_confirm"] = await s.call("confirm", confirm, domain=domain)
     logs["confirm"] = s.sent[-1]
     pending = await s.timers()
@@ -95,7 +97,7 @@ async def test_flow_2_order_to_delivery_passes_the_validator_rules(
         logs: dict[str, Any] = {}
         await _to_confirm(s, district, index, logs)
         await _deliver(s, logs)
-        assert check_flow(2, logs) == []
+        assert check(2, logs) == []
         written = write_flow_logs(tmp_path / "logs" / "flow2", logs)
         assert len(written) == len(logs)
 
@@ -116,7 +118,7 @@ async def test_flow_4_buyer_cancel_passes_the_validator_rules(
         logs["cancel"] = s.sent[-1]
         del logs["on_status_pending"]
         assert logs["on_cancel"]["message"]["order"]["state"] == "Cancelled"
-        assert check_flow(4, logs) == []
+        assert check(4, logs) == []
 
 
 async def test_a_broken_quote_would_be_caught(tmp_path: Path, clock: FixedClock) -> None:
@@ -126,7 +128,7 @@ async def test_a_broken_quote_would_be_caught(tmp_path: Path, clock: FixedClock)
         logs: dict[str, Any] = {}
         await _to_confirm(s, "Kangra", 0, logs)
         logs["on_init"]["message"]["order"]["quote"]["price"]["value"] = "1.00"
-        rules = {violation.rule for violation in check_flow(4, logs)}
+        rules = {violation.rule for violation in check(4, logs)}
         assert "quote_breakup_sum" in rules
 
 
@@ -225,7 +227,7 @@ async def test_flow_3_out_of_stock_then_reselect_passes_the_validator_rules(
         assert logs["on_select_out_of_stock"]["error"]["code"] == "40002"
         await _walk_order(s, entry, item, logs, count=3)
         await _deliver(s, logs)
-        assert check_flow(3, logs) == []
+        assert check(3, logs) == []
 
 
 async def test_flow_5_return_to_origin_passes_the_validator_rules(
@@ -253,7 +255,7 @@ async def test_flow_5_return_to_origin_passes_the_validator_rules(
         assert back.status_code == 200, back.text
         (logs["on_status_rto_delivered"],) = await s.unsolicited()
         assert await s.stock(code, item["sku"]) == before + 1, "the piece is back in stock"
-        assert check_flow(5, logs) == []
+        assert check(5, logs) == []
 
 
 async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rules(
@@ -276,12 +278,12 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         logs["on_init"] = await s.call("init", init_message(logs["on_select"]), domain=domain)
         logs["init"] = s.sent[-1]
         logs["on_confirm"] = await s.call(
-            "confirm", confirm_message(logs["on_init"], "ODOP-6A"), domain=domain
+            "confirm", confirm_message(logs["on_init"], "ODOP6A"), domain=domain
         )
         logs["confirm"] = s.sent[-1]
         assert await s.stock(code, sku) == stock - 3
         key = await s.seller_key(code)
-        orders = "/seller/v1/orders/ODOP-6A"
+        orders = "/seller/v1/orders/ODOP6A"
 
         clock.advance(30)
         refused = await s.net.client.post(
@@ -301,7 +303,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         refund = refund_of(logs["on_update_part_cancel"], "C2")
         stamp = schemas.format_timestamp(clock.now())
         await s.call(
-            "update", refund_message("ODOP-6A", "C2", "Cancel", refund, stamp), domain=domain
+            "update", refund_message("ODOP6A", "C2", "Cancel", refund, stamp), domain=domain
         )
         logs["update_settlement_part_cancel"] = s.sent[-1]
 
@@ -311,7 +313,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         await _deliver(s, logs)
 
         logs["on_update_interim_reverse_qc"] = await s.call(
-            "update", return_message("ODOP-6A", "R-QC-1", sku, 1), domain=domain
+            "update", return_message("ODOP6A", "R-QC-1", sku, 1), domain=domain
         )
         logs["update_reverse_qc"] = s.sent[-1]
         (back,) = [
@@ -329,7 +331,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         assert Decimal(refund) == Decimal(item["price"])
         stamp = schemas.format_timestamp(clock.now())
         await s.call(
-            "update", refund_message("ODOP-6A", "R-QC-1", "Return", refund, stamp), domain=domain
+            "update", refund_message("ODOP6A", "R-QC-1", "Return", refund, stamp), domain=domain
         )
         logs["update_settlement_reverse_qc"] = s.sent[-1]
         clock.advance(30)
@@ -339,7 +341,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         assert await s.stock(code, sku) == stock - 1, "the returned packet is back in stock"
 
         logs["on_update_interim_liquidated"] = await s.call(
-            "update", return_message("ODOP-6A", "R-LQ-1", sku, 1, reason="001"), domain=domain
+            "update", return_message("ODOP6A", "R-LQ-1", sku, 1, reason="001"), domain=domain
         )
         logs["update_liquidated"] = s.sent[-1]
         clock.advance(30)
@@ -349,12 +351,12 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         refund = refund_of(logs["on_update_liquidated"], "R-LQ-1")
         stamp = schemas.format_timestamp(clock.now())
         await s.call(
-            "update", refund_message("ODOP-6A", "R-LQ-1", "Return", refund, stamp), domain=domain
+            "update", refund_message("ODOP6A", "R-LQ-1", "Return", refund, stamp), domain=domain
         )
         logs["update_settlement_liquidated"] = s.sent[-1]
         assert await s.stock(code, sku) == stock - 1, "a liquidated packet is not collected"
 
-        too_many = await s.call("update", return_message("ODOP-6A", "R-3", sku, 1), domain=domain)
+        too_many = await s.call("update", return_message("ODOP6A", "R-3", sku, 1), domain=domain)
         assert too_many["error"]["code"] == "30005", "nothing left to return"
         final = logs["on_update_liquidated"]["message"]["order"]
         (line,) = [b for b in final["quote"]["breakup"] if b["@ondc/org/title_type"] == "item"]
@@ -363,7 +365,7 @@ async def test_flow_6_part_cancel_return_and_liquidation_pass_the_validator_rule
         assert Decimal(detail["settlement"]["items"]) == 0
         told = {n["event"] for n in await s.runtime.notifications.log(code)}
         assert {"order.created", "order.return_requested"} <= told
-        assert check_flow(6, logs) == []
+        assert check(6, logs) == []
 
 
 async def test_the_department_counts_an_order_returned_once_its_goods_come_back(

@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from adapter.core.clock import FixedClock
+from adapter.sandbox.conformance import check_callback
 from tests.network.peers import context, signed
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
@@ -436,6 +437,11 @@ async def test_closing_a_store_is_pushed_to_subscribed_buyer_apps(
         assert provider["id"] == code
         assert provider["time"]["label"] == "disable"
         assert provider["locations"][0]["time"]["label"] == "disable"
+        # An incremental catalogue is held to its own rules: a location's time range there
+        # is read as timestamps, so opening hours travel as split timings.
+        assert check_callback("on_search", pushed[0]) == []
+        assert provider["locations"][0]["time"]["schedule"]["times"] == ["0900"]
+        assert provider["locations"][0]["time"]["schedule"]["frequency"] == "PT10H"
 
 
 async def test_a_closure_starting_by_the_calendar_is_pushed_once_that_day(

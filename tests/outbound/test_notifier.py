@@ -25,7 +25,7 @@ from adapter.storage.notifications import SellerNotifications
 from tests.fixtures import REPO_ROOT
 
 HOOK = "https://shop.kullu.example/odop/hooks"
-SELLER = "odop-kullu"
+SELLER = "odopkullu"
 WINDOW = timedelta(hours=24)
 ORDER = {"items": [{"sku": "KS-01", "name": "कुल्लू शॉल", "price": "₹4,500.00"}]}
 

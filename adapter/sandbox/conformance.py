@@ -1,0 +1,78 @@
+"""The conformance gate: every callback we send, checked against ONDC's field rules.
+
+ONDC's workbench (Pramaan 2.0) NACKs a callback on its first failing field rule ("L1"
+rules, published per domain for retail 1.2.0); its log-validation-utility checks a whole
+flow. The gate holds both, in our own words:
+
+- the workbench's field rules for the callbacks a seller sends, as data
+  (:data:`adapter.sandbox.conformance_rules.FIELD_RULES`, in the vocabulary of
+  :mod:`adapter.sandbox.field_rules`): each rule names a field by a
+  path, what it must be (present, a pattern, one of a list, one of another field's values),
+  the actions and domains it applies to and whether an absent field is allowed;
+- the validator's flow rules, :func:`adapter.sandbox.flowcheck.check_flow`.
+
+:func:`check` runs both on one flow's payloads and returns every violation, each naming
+the rule, the payload key and the JSON path where it failed; :func:`check_folder` does the
+same for a folder written by :func:`~adapter.sandbox.flowcheck.write_flow_logs`. Only our
+own messages (``on_*``) are held to the field rules: the buyer app's are not ours to fix.
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from adapter.sandbox.conformance_rules import FIELD_RULES
+from adapter.sandbox.flowcheck import Violation, check_flow
+
+__all__ = ["check", "check_callback", "check_folder", "read_flow_logs"]
+
+
+def check_callback(key: str, body: Mapping[str, Any]) -> list[Violation]:
+    """Every field rule ``body`` (one of our callbacks, named ``key``) breaks."""
+    context = body.get("context") or {}
+    action = str(context.get("action", ""))
+    domain = str(context.get("domain", ""))
+    city = str(context.get("city", ""))
+    return [
+        violation
+        for rule in FIELD_RULES
+        if rule.applies(action, domain, city)
+        for violation in rule.violations(key, body)
+    ]
+
+
+def check(flow: int | str, payloads: Mapping[str, Any]) -> list[Violation]:
+    """The gate on one flow: the validator's flow rules, then the workbench's field rules on
+    each of our callbacks (payload keys as in :mod:`adapter.sandbox.flowcheck`)."""
+    found = check_flow(flow, payloads)
+    for key, body in payloads.items():
+        if isinstance(body, dict) and str(_action(body)).startswith("on_"):
+            found.extend(check_callback(key, body))
+    return found
+
+
+def read_flow_logs(folder: Path) -> dict[str, Any]:
+    """A flow folder written by ``write_flow_logs``: payload key -> parsed body."""
+    return {path.stem: orjson.loads(path.read_bytes()) for path in sorted(folder.glob("*.json"))}
+
+
+def check_folder(folder: Path) -> list[Violation]:
+    """The gate on a folder named ``flow<N>`` (the validator's layout); violations' keys
+    are prefixed with the file's path so a report points at the file."""
+    flow = folder.name.removeprefix("flow")
+    return [
+        Violation(
+            v.rule, str(folder / f"{v.key}.json") if v.key else str(folder), v.path, v.message
+        )
+        for v in check(flow, read_flow_logs(folder))
+    ]
+
+
+def _action(body: Mapping[str, Any]) -> str:
+    context = body.get("context")
+    return str(context.get("action", "")) if isinstance(context, dict) else ""
