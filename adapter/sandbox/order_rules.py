@@ -329,7 +329,7 @@ def _order() -> list[FieldRule]:
 def _returns() -> list[FieldRule]:
     """A return's tags in on_update: only the codes retail 1.2.0 defines for a
     ``return_request`` (``exchange`` is not one of them). Ours, not the workbench's: the
-    1.2.0 contract and every certified log in ``../shared/ondc-examples`` use these codes."""
+    1.2.0 contract and every certified log in ``tests/fixtures/ondc-examples`` use these codes."""
     g = RuleGroup("on_update", "message.order.fulfillments[]")
     g.one_of(
         "return_request_codes",
