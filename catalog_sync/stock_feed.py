@@ -11,11 +11,17 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
 __all__ = ["StockFeed", "parse_stock_feed"]
+
+
+MAX_SKU_CHARS: Final = 64
+"""The longest SKU a seller can have (the catalogue's SKU pattern)."""
+CSV_FIELD_LIMIT: Final = 2**31 - 1
+"""The csv module's field size limit while reading feeds and catalogues: no limit."""
 
 
 @dataclass(slots=True)
@@ -29,6 +35,9 @@ class StockFeed:
 def _count(feed: StockFeed, where: str, sku: Any, available: Any) -> None:
     if not isinstance(sku, str) or not sku.strip():
         feed.problems.append(f"{where}: sku is missing")
+        return
+    if len(sku.strip()) > MAX_SKU_CHARS:
+        feed.problems.append(f"{where}: sku is longer than {MAX_SKU_CHARS} characters")
         return
     try:
         count = int(str(available).strip())
@@ -61,6 +70,10 @@ def parse_stock_feed(content: bytes) -> StockFeed:
                 continue
             _count(feed, f"item {number}", line.get("sku"), line.get("available"))
         return feed
+    # Any field size is read (a long one is refused by the checks on its row). The csv
+    # module's limit is one setting for the whole process: the catalogue importer sets it
+    # to this same value, so how a feed is read never depends on what ran before it.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     try:
         reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
     except UnicodeDecodeError:
