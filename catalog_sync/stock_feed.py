@@ -11,14 +11,17 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
-__all__ = ["MAX_FEED_CELL_CHARS", "StockFeed", "parse_stock_feed"]
+__all__ = ["StockFeed", "parse_stock_feed"]
 
-# A SKU or a count longer than this is refused on its row; the feed's other rows still count.
-MAX_FEED_CELL_CHARS = 256
+
+MAX_SKU_CHARS: Final = 64
+"""The longest SKU a seller can have (the catalogue's SKU pattern)."""
+CSV_FIELD_LIMIT: Final = 2**31 - 1
+"""The csv module's field size limit while reading feeds and catalogues: no limit."""
 
 
 @dataclass(slots=True)
@@ -30,15 +33,11 @@ class StockFeed:
 
 
 def _count(feed: StockFeed, where: str, sku: Any, available: Any) -> None:
-    for name, value in (("sku", sku), ("available", available)):
-        if isinstance(value, str) and len(value) > MAX_FEED_CELL_CHARS:
-            feed.problems.append(
-                f"{where}: {name} is {len(value):,} characters, over the "
-                f"{MAX_FEED_CELL_CHARS} a stock feed's cell may hold"
-            )
-            return
     if not isinstance(sku, str) or not sku.strip():
         feed.problems.append(f"{where}: sku is missing")
+        return
+    if len(sku.strip()) > MAX_SKU_CHARS:
+        feed.problems.append(f"{where}: sku is longer than {MAX_SKU_CHARS} characters")
         return
     try:
         count = int(str(available).strip())
@@ -71,10 +70,10 @@ def parse_stock_feed(content: bytes) -> StockFeed:
                 continue
             _count(feed, f"item {number}", line.get("sku"), line.get("available"))
         return feed
-    # The csv module's field limit is one setting for the whole process, which the catalogue
-    # importer raises too: lift it past this feed's size so the outcome never depends on
-    # what ran before, and hold each cell to MAX_FEED_CELL_CHARS instead.
-    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+    # Any field size is read (a long one is refused by the checks on its row). The csv
+    # module's limit is one setting for the whole process: the catalogue importer sets it
+    # to this same value, so how a feed is read never depends on what ran before it.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     try:
         reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
     except UnicodeDecodeError:
@@ -89,7 +88,8 @@ def parse_stock_feed(content: bytes) -> StockFeed:
         for number, row in enumerate(reader, start=2):
             _count(feed, f"row {number}", row.get("sku"), row.get("available"))
     except csv.Error as exc:
-        # A broken quote: the rows before it stand, the rest of the feed is not read.
+        # A field past the csv module's limit (128 KiB) or a broken quote: the rows before
+        # it stand, the rest of the feed is not read.
         feed.problems.append(
             f"row {number + 1}: cannot be read as CSV ({exc}); rows after it not read"
         )

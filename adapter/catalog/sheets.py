@@ -32,6 +32,8 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from catalog_sync.stock_feed import CSV_FIELD_LIMIT
+
 __all__ = [
     "MAX_CELL_CHARS",
     "MAX_FILE_BYTES",
@@ -183,8 +185,9 @@ def csv_sheet(raw: bytes, known: Callable[[str], bool]) -> Sheet:
     text = _text(raw)
     separator = _separator(text, known)
     # A cell may be as long as the file: the limit is MAX_CELL_CHARS, checked per cell with
-    # its row and column named, not the csv module's 128 KiB field limit.
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES + 1))
+    # its row and column named, not the csv module's 128 KiB field limit. That limit is one
+    # setting for the whole process; stock feeds set it to the same value.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
         header = _header(next(reader, []))
