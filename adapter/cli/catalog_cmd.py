@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from adapter.catalog.importer import ImportReport, import_catalogue, read_catalogue_file
-from adapter.catalog.push import CatalogPush
-from adapter.catalog.spreadsheet import template_csv, template_xlsx
 from adapter.cli.settings_loader import settings_or_exit
-from adapter.coordination.wakeup import LocalWakeup
-from adapter.core.clock import SystemClock
-from adapter.core.replies import Identity
-from adapter.storage import Database, upgrade
-from adapter.storage.catalog import CatalogStore
-from adapter.storage.outbox import Outbox
-from catalog_sync.taxonomy import category_problem, domain_of
+
+if TYPE_CHECKING:
+    from adapter.catalog.importer import ImportReport
+
+# The importer, the storage layer and the spreadsheet library are imported inside the
+# commands: importing them here would slow down every other command's start-up.
 
 app = typer.Typer(help="Sellers' catalogues: bulk files.", no_args_is_help=True)
 
@@ -40,6 +35,8 @@ def _show(report: ImportReport, verb: str) -> None:
 @app.command("validate")
 def validate(file: FileArgument) -> None:
     """Check every row of FILE without writing anything; exit 1 if any row is refused."""
+    from adapter.catalog.importer import read_catalogue_file
+
     _, report = read_catalogue_file(file.name, file.read_bytes())
     _show(report, "would land")
     raise typer.Exit(1 if report.problems else 0)
@@ -48,6 +45,23 @@ def validate(file: FileArgument) -> None:
 @app.command("import")
 def import_file(file: FileArgument) -> None:
     """Import FILE: good rows land (updated by SKU on re-import), bad rows are listed."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from adapter.catalog.importer import import_catalogue
+    from adapter.catalog.push import CatalogPush
+    from adapter.coordination.wakeup import LocalWakeup
+    from adapter.core.clock import SystemClock
+    from adapter.core.replies import Identity
+    from adapter.storage import Database, upgrade
+    from adapter.storage.catalog import CatalogStore
+    from adapter.storage.outbox import Outbox
+
     settings = settings_or_exit()
     upgrade(settings.database_url)
     raw = file.read_bytes()
@@ -96,6 +110,9 @@ def template(
 ) -> None:
     """Write a spreadsheet template for a category: every column, the category's attribute
     columns, and an example row."""
+    from adapter.catalog.spreadsheet import template_csv, template_xlsx
+    from catalog_sync.taxonomy import category_problem, domain_of
+
     if output.suffix.lower() not in (".csv", ".xlsx"):
         typer.echo("the template must be a .csv or .xlsx file", err=True)
         raise typer.Exit(2)
