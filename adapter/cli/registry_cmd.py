@@ -10,15 +10,18 @@ import typer
 
 from adapter.cli.settings_loader import settings_or_exit
 from adapter.core.clock import SystemClock
-from catalog_sync.preflight import HIMACHAL_STD_CODES
 
 if TYPE_CHECKING:
     from adapter.registry.self_test import Check
 
 app = typer.Typer(help="Onboarding with the ONDC registry.", no_args_is_help=True)
 
-# Every Himachal Pradesh district headquarters' STD code.
-HIMACHAL_CITIES = ",".join(f"std:{code}" for code in sorted(HIMACHAL_STD_CODES))
+
+def _himachal_cities() -> str:
+    """Every Himachal Pradesh district headquarters' STD code, as std: city codes."""
+    from catalog_sync.preflight import HIMACHAL_STD_CODES
+
+    return ",".join(f"std:{code}" for code in sorted(HIMACHAL_STD_CODES))
 
 
 @app.command("subscribe-payload")
@@ -34,7 +37,12 @@ def subscribe_payload_command(
     domains: Annotated[
         str, typer.Option(help="Comma-separated ONDC domains.")
     ] = "ONDC:RET10,ONDC:RET12,ONDC:RET16",
-    cities: Annotated[str, typer.Option(help="Comma-separated std: city codes.")] = HIMACHAL_CITIES,
+    cities: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated std: city codes; default: every Himachal Pradesh district HQ."
+        ),
+    ] = None,
     request_id: Annotated[str | None, typer.Option(help="Default: a new UUID.")] = None,
     ops_no: Annotated[int, typer.Option(help="2 seller app; 6 key rotation.")] = 2,
 ) -> None:
@@ -55,7 +63,7 @@ def subscribe_payload_command(
         signatory_address=address,
         email=email,
         mobile=mobile,
-        city_codes=[c.strip() for c in cities.split(",") if c.strip()],
+        city_codes=[c.strip() for c in (cities or _himachal_cities()).split(",") if c.strip()],
     )
     payload = subscribe_payload(
         settings,

@@ -8,12 +8,14 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-import signing
 from adapter.cli.failures import BadInput
+
+if TYPE_CHECKING:
+    import signing
 
 app = typer.Typer(help="Sign, verify and explain Beckn HTTP signatures.", no_args_is_help=True)
 
@@ -33,6 +35,8 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _private_key(key_file: Path | None, on_argv: str | None) -> signing.PrivateKey:
+    import signing
+
     if on_argv is not None:
         raise BadInput(
             "--private-key is no longer accepted: a key on the command line is visible to "
@@ -85,6 +89,8 @@ def sign(
     The private key is read from --private-key-file or ONDC_SIGNING_PRIVATE_KEY, never from
     the command line (where every user of the machine could see it).
     """
+    import signing
+
     key = _private_key(private_key_file, private_key)
     created_at = _now() if created is None else created
     expires_at = created_at + 300 if expires is None else expires
@@ -102,6 +108,8 @@ def verify(
     skew: Annotated[int, typer.Option(help="Allowed clock skew for created, seconds.")] = 5,
 ) -> None:
     """Exit 0 when the header is valid for the body on standard input, 1 when not."""
+    import signing
+
     try:
         key = signing.PublicKey.from_base64(public_key)
     except signing.KeyFormatError as exc:
@@ -126,6 +134,8 @@ def explain(
     skew: Annotated[int, typer.Option(help="Allowed clock skew for created, seconds.")] = 5,
 ) -> None:
     """Show the digest, the signing string, the time window and which check failed."""
+    import signing
+
     key = None
     if public_key is not None:
         try:

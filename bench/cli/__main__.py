@@ -1,12 +1,13 @@
 """Start-up time of the ``ondc-seller`` command line: wall time of whole processes.
 
-Each command runs N times as its own process (the console script of this virtual
-environment, from a temporary directory holding a valid ``.env``), and the median and
-minimum wall times are printed. Goal: under 0.5 s for ``--help``, ``config check`` and
+Each command runs N times as its own process (``python -m adapter.cli`` of the source tree
+given by ``--tree``, default this one, from a temporary directory holding a valid ``.env``),
+and the median and minimum wall times are printed. ``--tree`` measures another checkout
+(an older commit's, say) with this virtual environment, for before-and-after figures. Goal: under 0.5 s for ``--help``, ``config check`` and
 ``signature``. ``config check`` here probes a SQLite file only (no Redis), so the figure is
 the command line's own cost, not a network round trip.
 
-    .venv/bin/python bench/cli [--runs 10]
+    .venv/bin/python bench/cli [--runs 10] [--tree PATH]
 """
 
 from __future__ import annotations
@@ -65,10 +66,11 @@ def main() -> None:
     """Print median and minimum start-up time per command."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--tree", type=Path, default=REPO, help="source tree to measure")
     args = parser.parse_args()
-    script = str(Path(sys.executable).parent / "ondc-seller")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ONDC_", "DATABASE_URL"))}
     env.pop("REDIS_URL", None)
+    env["PYTHONPATH"] = str(args.tree.resolve())
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         _, public = _dotenv(directory)
@@ -78,7 +80,12 @@ def main() -> None:
             f"{'python -c pass':<20} {statistics.median(baseline):>9.3f} {min(baseline):>7.3f}\n"
         )
         for name, arguments in COMMANDS:
-            argv = [script, *(a.replace("{public}", public) for a in arguments)]
+            argv = [
+                sys.executable,
+                "-m",
+                "adapter.cli",
+                *(a.replace("{public}", public) for a in arguments),
+            ]
             times = time_command(argv, directory, env, args.runs)
             sys.stdout.write(f"{name:<20} {statistics.median(times):>9.3f} {min(times):>7.3f}\n")
 
