@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from adapter.cli.failures import WorkFailed
+from adapter.cli.failures import Unavailable, WorkFailed
 from adapter.cli.settings_loader import settings_or_exit
 from adapter.core.clock import SystemClock
 
@@ -24,9 +24,18 @@ T = TypeVar("T")
 
 
 def _with_database(work: Callable[[Database], Awaitable[T]], settings: Settings | None = None) -> T:
+    from adapter.settings import redact_url
     from adapter.storage import Database
+    from adapter.storage.probe import database_status
 
     settings = settings or settings_or_exit()
+    # Checked first, synchronously: a missing or unmigrated database is named plainly here,
+    # before the async engine opens it (and leaves a driver thread behind on failure).
+    status = database_status(settings.database_url)
+    if not status.exists or status.revision is None:
+        raise Unavailable(
+            f"DATABASE_URL ({redact_url(settings.database_url)}): {status.describe()}"
+        )
 
     async def run() -> T:
         database = Database.connect(settings.database_url)

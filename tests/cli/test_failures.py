@@ -103,9 +103,14 @@ def test_commands_on_a_database_never_migrated_say_to_upgrade(
 ) -> None:
     _configure(monkeypatch, tmp_path)
     (tmp_path / "adapter.db").touch()
-    message = _plain_failure(runner.invoke(app, ["audit", "show", "tx-1"]), 3)
-    assert "has no adapter schema yet" in message
-    assert "ondc-seller db upgrade" in message
+    for command in (["audit", "show", "tx-1"], ["outbox", "list"], ["audit", "purge"]):
+        message = _plain_failure(runner.invoke(app, command), 3)
+        assert f"SQLite file {tmp_path / 'adapter.db'}, not migrated" in message
+        assert "run `ondc-seller db upgrade`" in message
+    (tmp_path / "adapter.db").unlink()
+    message = _plain_failure(runner.invoke(app, ["outbox", "list"]), 3)
+    assert "does not exist yet (`ondc-seller db upgrade` creates it)" in message
+    assert not (tmp_path / "adapter.db").exists()
 
 
 def test_audit_show_of_an_unknown_transaction_exits_one(
