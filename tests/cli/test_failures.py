@@ -251,3 +251,20 @@ def test_help_imports_no_web_framework_database_layer_or_settings_model() -> Non
         [sys.executable, "-c", probe], capture_output=True, cwd=REPO_ROOT, check=True
     )
     assert done.stdout.decode().strip() == "[]"
+
+
+def test_an_unexpected_error_is_one_line_and_a_traceback_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import signing
+
+    def broken() -> signing.PrivateKey:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(signing.PrivateKey, "generate", staticmethod(broken))
+    message = _plain_failure(runner.invoke(app, ["keys", "generate"]), 1)
+    assert message.startswith("unexpected error: ZeroDivisionError: a bug\n")
+    assert "ondc-seller --traceback" in message
+    shown = runner.invoke(app, ["--traceback", "keys", "generate"])
+    assert shown.exit_code == 1
+    assert "Traceback (most recent call last)" in shown.stderr
