@@ -11,19 +11,71 @@ variable at fault; secrets are ``SecretStr`` and never appear in reprs or logs.
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from dotenv import dotenv_values
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import signing
 from adapter.core.callbacks import Storefront
 
-__all__ = ["Settings", "SettingsError", "load_settings"]
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import (
+        X25519PrivateKey,
+        X25519PublicKey,
+    )
+
+__all__ = [
+    "ADMIN_KEY_MIN_LENGTH",
+    "RETAIL_DOMAINS",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+    "misspelt_variables",
+    "redact_url",
+    "signing_key_from_environment",
+]
+
+# ONDC retail domains (RET10 grocery ... RET1D agriculture): the ones the adapter may serve.
+RETAIL_DOMAINS: Final = tuple(f"ONDC:RET1{c}" for c in "0123456789ABCD")
+
+# An operator key shorter than this is guessable; config/example.env's placeholders all
+# begin with _PLACEHOLDER, and a deployment started with one is open to anyone who read it.
+ADMIN_KEY_MIN_LENGTH: Final = 24
+_PLACEHOLDER: Final = "replace-with-"
+
+# What a valid value looks like, for the settings checked against a pattern: the user sees
+# this, never the pattern.
+_LOOKS_LIKE: Final = {
+    "ONDC_BUYER_FINDER_FEE_PERCENT": "a percentage with at most two decimals, like 3 or 2.5",
+    "ONDC_GSTIN": "a 15-character GSTIN, like 02AAAAH1234C1Z5",
+    "ONDC_SETTLEMENT_BANK_ACCOUNT": "9 to 18 digits, like 123456789012",
+    "ONDC_SETTLEMENT_IFSC": "an 11-character IFSC, four letters, 0, six letters or digits, "
+    "like HPSC0000001",
+    "ONDC_SETTLEMENT_UPI": "a UPI address, like odop.himachal@sbi",
+}
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``, for messages and reprs."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 class SettingsError(Exception):
@@ -129,7 +181,8 @@ class Settings(BaseSettings):
     )
     admin_api_key: SecretStr = Field(
         alias="ONDC_ADMIN_API_KEY",
-        description="Operator credential for the admin API and dashboard (at least 16 characters).",
+        description="Operator credential for the admin API and dashboard: a random secret of at "
+        "least 24 characters (the placeholder of `config/example.env` is refused).",
     )
     signature_validity_seconds: int = Field(
         default=300,
@@ -148,7 +201,8 @@ class Settings(BaseSettings):
     domains: str = Field(
         default="ONDC:RET10,ONDC:RET12,ONDC:RET16",
         alias="ONDC_DOMAINS",
-        description="Comma-separated ONDC domains served; requests for others are NACKed.",
+        description="Comma-separated ONDC retail domains served (ONDC:RET10 to ONDC:RET19, "
+        "ONDC:RET1A to ONDC:RET1D); requests for others are NACKed.",
     )
     max_body_bytes: int = Field(
         default=16 * 1024 * 1024,
@@ -324,9 +378,18 @@ class Settings(BaseSettings):
 
     @field_validator("admin_api_key")
     @classmethod
-    def _admin_key_is_long_enough(cls, value: SecretStr) -> SecretStr:
-        if len(value.get_secret_value()) < 16:
-            raise ValueError("must be at least 16 characters")
+    def _admin_key_is_a_real_secret(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if secret.startswith(_PLACEHOLDER):
+            raise ValueError(
+                "is still the placeholder of config/example.env; set a random secret, "
+                "e.g. the output of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        if len(secret) < ADMIN_KEY_MIN_LENGTH:
+            raise ValueError(
+                f"must be at least {ADMIN_KEY_MIN_LENGTH} characters (a random secret, e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
         return value
 
     @field_validator("database_url")
@@ -341,10 +404,11 @@ class Settings(BaseSettings):
     @classmethod
     def _domains_are_ondc(cls, value: str) -> str:
         names = [d.strip() for d in value.split(",") if d.strip()]
-        bad = [d for d in names if not d.startswith("ONDC:")]
-        if not names or bad:
+        unknown = [d for d in names if d not in RETAIL_DOMAINS]
+        if not names or unknown:
             raise ValueError(
-                f"expected ONDC domains like ONDC:RET10, got {', '.join(bad) or 'none'}"
+                f"{', '.join(unknown) or 'no domain given'}: not an ONDC retail domain; "
+                f"allowed: {', '.join(RETAIL_DOMAINS)} (comma-separated)"
             )
         return ",".join(names)
 
@@ -362,6 +426,14 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Passwords in DATABASE_URL and REDIS_URL are secrets too (keys are SecretStr).
+        for name, value in super().__repr_args__():
+            if name in ("database_url", "redis_url") and isinstance(value, str):
+                yield name, redact_url(value)
+            else:
+                yield name, value
 
     @cached_property
     def signing_key(self) -> signing.PrivateKey:
@@ -420,6 +492,61 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: Any) -> Set
             field_name = str(error["loc"][0]) if error["loc"] else "?"
             info = Settings.model_fields.get(field_name)
             variable = info.alias if info is not None and info.alias else field_name
-            reason = "is not set" if error["type"] == "missing" else error["msg"]
-            problems.append((variable, reason.removeprefix("Value error, ")))
+            problems.append((variable, _reason(variable, error)))
         raise SettingsError(problems) from None
+
+
+def _reason(variable: str, error: ErrorDetails) -> str:
+    """What is wrong with a value and what a valid one looks like, in plain words (pydantic's
+    own messages speak of patterns, types and "Input should")."""
+    kind, context = error["type"], error.get("ctx", {})
+    if kind == "missing":
+        return "is not set"
+    if kind == "string_pattern_mismatch":
+        return f"must be {_LOOKS_LIKE.get(variable, 'in the documented format')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind.startswith("url_"):
+        return "must be a URL starting with http:// or https://, like https://host/path"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return "must be a whole number"
+    if kind in ("float_parsing", "float_type"):
+        return "must be a number"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        words = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }
+        bound = next(iter(context.values()), "")
+        return f"must be {words[kind]} {bound}"
+    if kind == "literal_error":
+        return f"must be one of {context.get('expected', '')}".replace("'", "")
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def signing_key_from_environment() -> str | None:
+    """``ONDC_SIGNING_PRIVATE_KEY`` from the environment alone (for ``ondc-seller signature
+    sign``, which needs no other setting), or None when unset or blank."""
+    value = os.environ.get("ONDC_SIGNING_PRIVATE_KEY", "").strip()
+    return value or None
+
+
+def misspelt_variables(
+    env_file: Path | None = Path(".env"), environ: dict[str, str] | None = None
+) -> list[tuple[str, str | None]]:
+    """Variables that look meant for the adapter but that no setting reads: every ``ONDC_*``
+    environment variable and every key of ``env_file`` that is not a setting, each with the
+    closest setting's name (or None when nothing is close). A misspelt name would otherwise
+    be silently ignored and its setting left at its default or reported missing."""
+    known = [info.alias or name for name, info in Settings.model_fields.items()]
+    found = {
+        name for name in (os.environ if environ is None else environ) if name.startswith("ONDC_")
+    }
+    if env_file is not None and env_file.is_file():
+        found.update(dotenv_values(env_file))
+    return [
+        (name, next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.75)), None))
+        for name in sorted(found - set(known))
+    ]

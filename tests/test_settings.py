@@ -57,12 +57,22 @@ def test_missing_required_setting_is_named(tmp_path: Path, variable: str) -> Non
         ("ONDC_SUBSCRIBER_URL", "not a url", "URL"),
         ("DATABASE_URL", "mysql://x/y", "not supported"),
         ("REDIS_URL", "127.0.0.1:6379", "redis://"),
-        ("ONDC_ADMIN_API_KEY", "short", "at least 16"),
-        ("ONDC_REGISTRY_LOOKUP", "v3", "v1"),
-        ("ONDC_CLOCK_SKEW_SECONDS", "-1", "greater than or equal"),
+        ("ONDC_ADMIN_API_KEY", "short", "at least 24 characters"),
+        ("ONDC_REGISTRY_LOOKUP", "v3", "must be one of v1 or v2"),
+        ("ONDC_CLOCK_SKEW_SECONDS", "-1", "must be at least 0"),
+        ("ONDC_CLOCK_SKEW_SECONDS", "five", "must be a whole number"),
+        ("ONDC_GSTIN", "02AAAAH1234C1Z", "like 02AAAAH1234C1Z5"),
+        ("ONDC_SETTLEMENT_IFSC", "hpsc1", "like HPSC0000001"),
+        ("ONDC_BUYER_FINDER_FEE_PERCENT", "3%", "like 3 or 2.5"),
+        ("ONDC_SETTLEMENT_UPI", "no-at-sign", "a UPI address"),
+        (
+            "ONDC_DOMAINS",
+            "ONDC:RET99",
+            "ONDC:RET99: not an ONDC retail domain; allowed: ONDC:RET10",
+        ),
         ("ONDC_MARKETPLACE_IMAGES", "logo.png", "http(s) URLs"),
         ("ONDC_MARKETPLACE_SYMBOL", "not a url", "URL"),
-        ("ONDC_MARKETPLACE_SHORT_DESC", "", "at least 1"),
+        ("ONDC_MARKETPLACE_SHORT_DESC", "", "must not be empty"),
     ],
 )
 def test_malformed_setting_is_named_with_the_reason(
@@ -140,3 +150,78 @@ def test_the_marketplace_descriptor_comes_from_its_settings(tmp_path: Path) -> N
         "Goods of Himachal's districts",
     )
     assert front.images == ("https://hp.example/a.jpg", "https://hp.example/b.jpg")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ONDC_GSTIN", "x"),
+        ("ONDC_SETTLEMENT_BANK_ACCOUNT", "12ab"),
+        ("ONDC_SETTLEMENT_IFSC", "x"),
+        ("ONDC_SETTLEMENT_UPI", "x"),
+        ("ONDC_BUYER_FINDER_FEE_PERCENT", "x"),
+        ("ONDC_SUBSCRIBER_URL", "x"),
+        ("ONDC_REGISTRY_TIMEOUT_SECONDS", "x"),
+        ("ONDC_MAX_BODY_BYTES", "x"),
+        ("LOG_LEVEL", "x"),
+    ],
+)
+def test_errors_say_what_a_valid_value_looks_like_without_pydantic_jargon(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    with pytest.raises(SettingsError) as caught:
+        _load(tmp_path, **{variable: value})
+    text = str(caught.value)
+    assert f"{variable}: must be " in text
+    for jargon in ("pattern", "^", "$'", "Input should", "String should", "parsing", "[type="):
+        assert jargon not in text, text
+
+
+def test_the_example_env_placeholder_admin_key_is_refused(tmp_path: Path) -> None:
+    from tests.fixtures import REPO_ROOT
+
+    example = (REPO_ROOT / "config" / "example.env").read_text("utf-8")
+    placeholder = next(
+        line.split("=", 1)[1]
+        for line in example.splitlines()
+        if line.startswith("ONDC_ADMIN_API_KEY=")
+    )
+    assert len(placeholder) >= 24  # long enough: refused for being the placeholder
+    with pytest.raises(SettingsError) as caught:
+        _load(tmp_path, ONDC_ADMIN_API_KEY=placeholder)
+    [(name, message)] = caught.value.problems
+    assert name == "ONDC_ADMIN_API_KEY"
+    assert "placeholder of config/example.env" in message
+
+
+def test_database_and_redis_passwords_never_appear_in_reprs(tmp_path: Path) -> None:
+    settings = load_settings(
+        env_file=None,
+        **settings_values(
+            "postgresql://ondc:db-secret-pw@db.internal:5432/ondc",
+            REDIS_URL="redis://:redis-secret-pw@redis.internal:6379/0",
+        ),
+    )
+    text = repr(settings) + str(settings)
+    assert "db-secret-pw" not in text
+    assert "redis-secret-pw" not in text
+    assert "postgresql://ondc:***@db.internal:5432/ondc" in text
+    assert "redis://:***@redis.internal:6379/0" in text
+    # The values themselves are unchanged: the adapter still connects with them.
+    assert settings.database_url.endswith("ondc:db-secret-pw@db.internal:5432/ondc")
+
+
+def test_misspelt_variables_are_named_with_the_closest_setting(tmp_path: Path) -> None:
+    from adapter.settings import misspelt_variables
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("ONDC_SUBSCRIBER_UR=https://x\nDATABSE_URL=sqlite:///x.db\n", "utf-8")
+    found = misspelt_variables(
+        env_file,
+        {"ONDC_REGISTERY_URL": "https://r", "ONDC_SUBSCRIBER_ID": "s", "PATH": "/bin"},
+    )
+    assert found == [
+        ("DATABSE_URL", "DATABASE_URL"),
+        ("ONDC_REGISTERY_URL", "ONDC_REGISTRY_URL"),
+        ("ONDC_SUBSCRIBER_UR", "ONDC_SUBSCRIBER_URL"),
+    ]

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from adapter.catalog.importer import ImportReport, import_catalogue, read_catalogue_file
-from adapter.catalog.push import CatalogPush
-from adapter.catalog.sheets import size_problem
-from adapter.catalog.spreadsheet import template_csv, template_xlsx
 from adapter.cli.settings_loader import settings_or_exit
-from adapter.coordination.wakeup import LocalWakeup
-from adapter.core.clock import SystemClock
-from adapter.core.replies import Identity
-from adapter.storage import Database, upgrade
-from adapter.storage.catalog import CatalogStore
-from adapter.storage.outbox import Outbox
-from catalog_sync.taxonomy import category_problem, domain_of
+
+if TYPE_CHECKING:
+    from adapter.catalog.importer import ImportReport
+
+# The importer, the storage layer and the spreadsheet library are imported inside the
+# commands: importing them here would slow down every other command's start-up.
 
 app = typer.Typer(help="Sellers' catalogues: bulk files.", no_args_is_help=True)
 
@@ -52,6 +46,9 @@ def _show(report: ImportReport, verb: str) -> int:
 
 def _read(file: Path) -> bytes | ImportReport:
     """The file's bytes, or the report refusing it when it is too large to read at all."""
+    from adapter.catalog.importer import ImportReport
+    from adapter.catalog.sheets import size_problem
+
     too_large = size_problem(file.stat().st_size)
     return file.read_bytes() if too_large is None else ImportReport.of_unusable_file(too_large)
 
@@ -60,6 +57,8 @@ def _read(file: Path) -> bytes | ImportReport:
 def validate(file: FileArgument) -> None:
     """Check every row of FILE without writing anything. Exit 0 when every row is good, 1
     when some rows are refused, 2 when the file itself cannot be read."""
+    from adapter.catalog.importer import ImportReport, read_catalogue_file
+
     raw = _read(file)
     report = raw if isinstance(raw, ImportReport) else read_catalogue_file(file.name, raw)[1]
     raise typer.Exit(_show(report, "would land"))
@@ -70,6 +69,23 @@ def import_file(file: FileArgument) -> None:
     """Import FILE: good rows land (updated by SKU on re-import), bad rows are listed. Exit
     0 when every row landed, 1 when some rows are refused, 2 when the file itself cannot be
     read (nothing lands)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from adapter.catalog.importer import ImportReport, import_catalogue
+    from adapter.catalog.push import CatalogPush
+    from adapter.coordination.wakeup import LocalWakeup
+    from adapter.core.clock import SystemClock
+    from adapter.core.replies import Identity
+    from adapter.storage import Database, upgrade
+    from adapter.storage.catalog import CatalogStore
+    from adapter.storage.outbox import Outbox
+
     raw = _read(file)
     if isinstance(raw, ImportReport):
         raise typer.Exit(_show(raw, "landed"))
@@ -119,6 +135,9 @@ def template(
 ) -> None:
     """Write a spreadsheet template for a category: every column, the category's attribute
     columns, and an example row."""
+    from adapter.catalog.spreadsheet import template_csv, template_xlsx
+    from catalog_sync.taxonomy import category_problem, domain_of
+
     if output.suffix.lower() not in (".csv", ".xlsx"):
         typer.echo("the template must be a .csv or .xlsx file", err=True)
         raise typer.Exit(2)

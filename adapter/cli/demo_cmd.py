@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from adapter.sandbox.demo import DemoOptions, run_demo
+from adapter.cli.ports import ensure_free
 
 __all__ = ["demo"]
 
@@ -22,6 +22,14 @@ def demo(
 ) -> None:
     """Everything on loopback with embedded defaults: the adapter on SQLite, a sandbox
     registry and buyer app; onboarding, self-test and a signed search, then serve."""
+    for option, number in (
+        ("--port", port),
+        ("--registry-port", registry_port),
+        ("--buyer-port", buyer_port),
+    ):
+        ensure_free("127.0.0.1", number, option)
+    from adapter.sandbox.demo import DemoOptions, run_demo
+
     options = DemoOptions(
         data_dir=data_dir, port=port, registry_port=registry_port, buyer_port=buyer_port, once=once
     )

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 import typer
-
-import signing
 
 app = typer.Typer(help="Signing (Ed25519) and encryption (X25519) keys.", no_args_is_help=True)
 
@@ -24,6 +21,10 @@ def generate(
     ONDC_SIGNING_PRIVATE_KEY and ONDC_ENCRYPTION_PRIVATE_KEY; the public keys go into the
     registry's /subscribe request (see `ondc-seller registry subscribe-payload`).
     """
+    import orjson
+
+    import signing
+
     signing_key = signing.PrivateKey.generate()
     encryption = signing.EncryptionKeyPair.generate()
     values = {

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
-import orjson
 import typer
 
-import signing
 from adapter.cli.settings_loader import settings_or_exit
 from adapter.core.clock import SystemClock
-from adapter.registry.client import RegistryClient
-from adapter.registry.self_test import Check, run_self_test
-from adapter.registry.subscription import Entity, subscribe_payload
-from catalog_sync.preflight import HIMACHAL_STD_CODES
+
+if TYPE_CHECKING:
+    from adapter.registry.self_test import Check
 
 app = typer.Typer(help="Onboarding with the ONDC registry.", no_args_is_help=True)
 
-# Every Himachal Pradesh district headquarters' STD code.
-HIMACHAL_CITIES = ",".join(f"std:{code}" for code in sorted(HIMACHAL_STD_CODES))
+
+def _himachal_cities() -> str:
+    """Every Himachal Pradesh district headquarters' STD code, as std: city codes."""
+    from catalog_sync.preflight import HIMACHAL_STD_CODES
+
+    return ",".join(f"std:{code}" for code in sorted(HIMACHAL_STD_CODES))
 
 
 @app.command("subscribe-payload")
@@ -37,11 +37,20 @@ def subscribe_payload_command(
     domains: Annotated[
         str, typer.Option(help="Comma-separated ONDC domains.")
     ] = "ONDC:RET10,ONDC:RET12,ONDC:RET16",
-    cities: Annotated[str, typer.Option(help="Comma-separated std: city codes.")] = HIMACHAL_CITIES,
+    cities: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated std: city codes; default: every Himachal Pradesh district HQ."
+        ),
+    ] = None,
     request_id: Annotated[str | None, typer.Option(help="Default: a new UUID.")] = None,
     ops_no: Annotated[int, typer.Option(help="2 seller app; 6 key rotation.")] = 2,
 ) -> None:
     """Print the /subscribe body; set ONDC_REQUEST_ID to its request_id before subscribing."""
+    import orjson
+
+    from adapter.registry.subscription import Entity, subscribe_payload
+
     settings = settings_or_exit()
     entity = Entity(
         legal_name=legal_name,
@@ -54,7 +63,7 @@ def subscribe_payload_command(
         signatory_address=address,
         email=email,
         mobile=mobile,
-        city_codes=[c.strip() for c in cities.split(",") if c.strip()],
+        city_codes=[c.strip() for c in (cities or _himachal_cities()).split(",") if c.strip()],
     )
     payload = subscribe_payload(
         settings,
@@ -72,6 +81,8 @@ def site_verification(
     request_id: Annotated[str, typer.Option(help="The request_id of your /subscribe call.")],
 ) -> None:
     """Print ondc-site-verification.html (the adapter also serves it from ONDC_REQUEST_ID)."""
+    import signing
+
     settings = settings_or_exit()
     typer.echo(signing.site_verification_html(request_id, settings.signing_key), nl=False)
 
@@ -82,6 +93,11 @@ def _show(checks: list[Check]) -> None:
 
 
 async def _self_test() -> list[Check]:
+    import httpx
+
+    from adapter.registry.client import RegistryClient
+    from adapter.registry.self_test import run_self_test
+
     settings = settings_or_exit()
     clock = SystemClock()
     async with httpx.AsyncClient() as http:

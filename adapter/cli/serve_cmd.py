@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 
-from adapter.asgi import configure_logging, run_background
+from adapter.cli.ports import ensure_free
 from adapter.cli.settings_loader import settings_or_exit
-from adapter.settings import Settings
-from adapter.storage import upgrade
+
+if TYPE_CHECKING:
+    from adapter.settings import Settings
 
 __all__ = ["register"]
+
+
+def _prepare(settings: Settings) -> None:
+    """What a serving process needs before it starts, each failure named here rather than
+    in a server's traceback: the schema migrated, Redis answering."""
+    from adapter.storage import upgrade
+
+    upgrade(settings.database_url)
+    if settings.redis_url is not None:
+        from adapter.coordination.probe import redis_version
+
+        redis_version(settings.redis_url)
 
 
 def serve(
@@ -41,10 +53,14 @@ def serve(
     if no_dispatcher and dispatcher_only:
         raise typer.BadParameter("--no-dispatcher and --dispatcher-only exclude each other")
     settings = settings_or_exit()
-    upgrade(settings.database_url)
+    if not dispatcher_only:
+        ensure_free(host, port, "--port")
+    _prepare(settings)
     if dispatcher_only:
         _serve_background(settings)
         return
+    import uvicorn
+
     uvicorn.run(
         "adapter.asgi:build_edge" if no_dispatcher else "adapter.asgi:build",
         factory=True,
@@ -59,6 +75,8 @@ def serve(
 
 
 def _serve_background(settings: Settings) -> None:
+    from adapter.asgi import configure_logging, run_background
+
     configure_logging(settings)
 
     async def main() -> None:
@@ -73,6 +91,8 @@ def _serve_background(settings: Settings) -> None:
 
 def db_upgrade() -> None:
     """Apply pending schema migrations to DATABASE_URL."""
+    from adapter.storage import upgrade
+
     settings = settings_or_exit()
     upgrade(settings.database_url)
     typer.echo("database schema is current")

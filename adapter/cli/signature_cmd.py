@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-import signing
+from adapter.cli.failures import BadInput
+
+if TYPE_CHECKING:
+    import signing
 
 app = typer.Typer(help="Sign, verify and explain Beckn HTTP signatures.", no_args_is_help=True)
 
@@ -30,23 +34,64 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _private_key(key_file: Path | None, on_argv: str | None) -> signing.PrivateKey:
+    import signing
+
+    if on_argv is not None:
+        raise BadInput(
+            "--private-key is no longer accepted: a key on the command line is visible to "
+            "every user of the machine (ps, shell history). Use --private-key-file FILE or "
+            "set ONDC_SIGNING_PRIVATE_KEY in the environment."
+        )
+    if key_file is not None:
+        text, source = key_file.read_text("utf-8").strip(), f"--private-key-file {key_file}"
+    else:
+        from adapter.settings import signing_key_from_environment
+
+        found = signing_key_from_environment()
+        if found is None:
+            raise BadInput(
+                "no signing key: give --private-key-file FILE (the base64 key alone in a "
+                "file) or set ONDC_SIGNING_PRIVATE_KEY in the environment"
+            )
+        text, source = found, "ONDC_SIGNING_PRIVATE_KEY"
+    try:
+        return signing.PrivateKey.from_base64(text)
+    except signing.KeyFormatError as exc:
+        raise BadInput(f"{source}: {exc}") from None
+
+
 @app.command("sign")
 def sign(
-    private_key: Annotated[
-        str, typer.Option(help="Ed25519 private key, base64 (seed or 64-byte).")
-    ],
     subscriber_id: Annotated[str, typer.Option(help="Your subscriber id.")],
     unique_key_id: Annotated[str, typer.Option(help="Your unique key id (ukId).")],
+    private_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="File holding the Ed25519 private key, base64 (seed or 64-byte); "
+            "default: ONDC_SIGNING_PRIVATE_KEY from the environment.",
+        ),
+    ] = None,
+    private_key: Annotated[
+        str | None,
+        typer.Option(hidden=True, help="Refused: use --private-key-file."),
+    ] = None,
     created: Annotated[int | None, typer.Option(help="Seconds since 1970; default now.")] = None,
     expires: Annotated[
         int | None, typer.Option(help="Seconds since 1970; default created + 300.")
     ] = None,
 ) -> None:
-    """Print the Authorization header for the body on standard input."""
-    try:
-        key = signing.PrivateKey.from_base64(private_key)
-    except signing.KeyFormatError as exc:
-        raise _fail(f"--private-key: {exc}") from None
+    """Print the Authorization header for the body on standard input.
+
+    The private key is read from --private-key-file or ONDC_SIGNING_PRIVATE_KEY, never from
+    the command line (where every user of the machine could see it).
+    """
+    import signing
+
+    key = _private_key(private_key_file, private_key)
     created_at = _now() if created is None else created
     expires_at = created_at + 300 if expires is None else expires
     signer = signing.Signer(subscriber_id, unique_key_id, key)
@@ -63,6 +108,8 @@ def verify(
     skew: Annotated[int, typer.Option(help="Allowed clock skew for created, seconds.")] = 5,
 ) -> None:
     """Exit 0 when the header is valid for the body on standard input, 1 when not."""
+    import signing
+
     try:
         key = signing.PublicKey.from_base64(public_key)
     except signing.KeyFormatError as exc:
@@ -87,6 +134,8 @@ def explain(
     skew: Annotated[int, typer.Option(help="Allowed clock skew for created, seconds.")] = 5,
 ) -> None:
     """Show the digest, the signing string, the time window and which check failed."""
+    import signing
+
     key = None
     if public_key is not None:
         try:

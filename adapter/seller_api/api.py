@@ -12,23 +12,21 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from adapter.admin.api import require_operator
 from adapter.catalog.importer import ItemRow, LocationRow, SellerRow
 from adapter.runtime import Runtime
+from adapter.seller_api.refusals import FieldNamingRoute, field_errors
 from adapter.storage.catalog import CatalogStore
-from catalog_sync.preflight import preflight
+from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.rejections import explain
 
 __all__ = ["seller_admin_router", "seller_router"]
-
-_bearer = HTTPBearer(auto_error=False)
 
 
 def _catalogue(request: Request) -> CatalogStore:
@@ -36,19 +34,28 @@ def _catalogue(request: Request) -> CatalogStore:
     return runtime.catalogue
 
 
-async def _seller_code(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    if credentials is not None:
-        code = await _catalogue(request).seller_for_key(credentials.credentials)
-        if code is not None:
-            return code
-    raise HTTPException(
-        status_code=401,
-        detail="Authorization: Bearer <seller API key> is required",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
+async def _seller_code(request: Request) -> str:
+    # A missing header and a key nobody issued are both 401, told apart: the first is a
+    # client that forgot to authenticate, the second a mistyped, revoked or foreign key.
+    header = request.headers.get("authorization")
+    if header is None:
+        raise _unauthorised(
+            "missing Authorization header: send Authorization: Bearer <seller API key>"
+        )
+    scheme, _, key = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise _unauthorised("Authorization: expected Bearer <seller API key>")
+    code = await _catalogue(request).seller_for_key(key.strip())
+    if code is None:
+        raise _unauthorised(
+            "Authorization: seller API key not recognised (mistyped, revoked, or issued by "
+            "another deployment); an operator issues keys at POST /admin/v1/sellers/{code}/keys"
+        )
+    return code
+
+
+def _unauthorised(detail: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 Seller = Annotated[str, Depends(_seller_code)]
@@ -91,6 +98,41 @@ class NewKey(_Strict):
     label: Annotated[str, Field(min_length=1, max_length=80)] = "default"
 
 
+# What GET /seller/v1/items adds to an item and PUT leaves alone: read-only, not refused.
+_READ_ONLY: Final = ("held_back",)
+# GET shows statutory blocks under their ONDC keys; PUT takes them by these names.
+_STATUTORY_FIELDS: Final = {
+    PACKAGED_COMMODITIES: "packaged_commodities",
+    PREPACKAGED_FOOD: "prepackaged_food",
+}
+
+
+def _item_row(body: Any) -> ItemRow:
+    """The item of a PUT body: the import-file shape, or exactly what GET returned."""
+    if not isinstance(body, dict):
+        raise HTTPException(status_code=422, detail="body: the body must be a JSON object")
+    values = {name: value for name, value in body.items() if name not in _READ_ONLY}
+    statutory = values.pop("statutory", None) or {}
+    if not isinstance(statutory, dict):
+        raise HTTPException(status_code=422, detail="statutory: must be a JSON object")
+    for key, block in statutory.items():
+        if key not in _STATUTORY_FIELDS:
+            raise HTTPException(
+                status_code=422,
+                detail=f"statutory.{key}: unknown block; expected {' or '.join(_STATUTORY_FIELDS)}",
+            )
+        values.setdefault(_STATUTORY_FIELDS[key], block)
+    if values.get("origin_country", "IND") != "IND":
+        raise HTTPException(
+            status_code=422, detail="origin_country: only IND (made in India) is supported"
+        )
+    values.pop("origin_country", None)
+    try:
+        return ItemRow.model_validate(values)
+    except ValidationError as exc:
+        raise HTTPException(status_code=422, detail=field_errors(exc.errors())) from None
+
+
 def _item_json(item: ItemRecord) -> dict[str, Any]:
     values = dataclasses.asdict(item)
     values["price"], values["mrp"] = str(item.price), str(item.mrp)
@@ -108,7 +150,7 @@ def _store_hours(location: LocationRecord) -> tuple[object, ...]:
 
 def seller_router() -> APIRouter:
     """Endpoints a seller calls with its own key."""
-    router = APIRouter(prefix="/seller/v1", tags=["sellers"])
+    router = APIRouter(prefix="/seller/v1", tags=["sellers"], route_class=FieldNamingRoute)
 
     @router.get("/me")
     async def me(request: Request, seller: Seller) -> dict[str, Any]:
@@ -129,8 +171,21 @@ def seller_router() -> APIRouter:
         ]
 
     @router.put("/items/{sku}")
-    async def put_item(request: Request, seller: Seller, sku: str, item: ItemRow) -> dict[str, Any]:
-        """Create or replace one item (the path's SKU must be the body's)."""
+    async def put_item(
+        request: Request,
+        seller: Seller,
+        sku: str,
+        body: Annotated[
+            dict[str, Any],
+            Body(
+                description="An item as in an import file, or as GET /seller/v1/items "
+                "returned it (held_back is ignored, statutory blocks are accepted)."
+            ),
+        ],
+    ) -> dict[str, Any]:
+        """Create or replace one item (the path's SKU must be the body's). What GET returns
+        for an item can be sent back as it is."""
+        item = _item_row(body)
         if item.sku != sku:
             raise HTTPException(
                 status_code=422, detail=f"sku: body says {item.sku!r} but the path says {sku!r}"
@@ -178,9 +233,7 @@ def seller_router() -> APIRouter:
         try:
             update = StockUpdate.model_validate_json(body)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(part) for part in first["loc"]) or "body"
-            raise HTTPException(status_code=422, detail=f"{field}: {first['msg']}") from None
+            raise HTTPException(status_code=422, detail=field_errors(exc.errors())) from None
         runtime: Runtime = request.app.state.runtime
         counts = [(line.sku, line.available) for line in update.items]
         unknown = await store.set_stock(code, counts, now=runtime.clock.now())
@@ -207,7 +260,10 @@ def seller_router() -> APIRouter:
 def seller_admin_router() -> APIRouter:
     """Operators register sellers and issue their keys."""
     router = APIRouter(
-        prefix="/admin/v1/sellers", tags=["operations"], dependencies=[Depends(require_operator)]
+        prefix="/admin/v1/sellers",
+        tags=["operations"],
+        dependencies=[Depends(require_operator)],
+        route_class=FieldNamingRoute,
     )
 
     @router.put("/{code}")
@@ -258,10 +314,13 @@ def seller_admin_router() -> APIRouter:
         }
 
     @router.post("/{code}/keys", status_code=201)
-    async def new_key(request: Request, code: str, body: NewKey) -> dict[str, str]:
-        """A new API key for the seller; it is shown here once and never again."""
+    async def new_key(request: Request, code: str, body: NewKey | None = None) -> dict[str, str]:
+        """A new API key for the seller; it is shown here once and never again. The body is
+        optional: ``{"label": "shop system"}`` names what the key is for (default
+        ``default``)."""
         runtime: Runtime = request.app.state.runtime
-        key = await _catalogue(request).create_key(code, body.label, now=runtime.clock.now())
+        label = (body or NewKey()).label
+        key = await _catalogue(request).create_key(code, label, now=runtime.clock.now())
         if key is None:
             raise HTTPException(status_code=404, detail=f"seller {code} does not exist")
         return {"seller": code, "api_key": key}

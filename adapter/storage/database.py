@@ -34,6 +34,11 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
+# libpq waits for an unreachable PostgreSQL host as long as the operating system does (two
+# minutes and more); a URL without its own connect_timeout gets this many seconds.
+CONNECT_TIMEOUT_SECONDS = 10
+
+
 def _normalise(url: str) -> tuple[str, str]:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
@@ -41,6 +46,8 @@ def _normalise(url: str) -> tuple[str, str]:
         backend = "postgresql"
     if backend not in ("sqlite", "postgresql"):
         raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+    if backend == "postgresql" and "connect_timeout" not in parsed.query:
+        parsed = parsed.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_SECONDS)})
     return backend, parsed.render_as_string(hide_password=False).split("://", 1)[1]
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from adapter.cli import app
-from tests.fixtures import REPO_ROOT, signing_vectors
+from tests.fixtures import REPO_ROOT, signing_vectors, subprocess_env
 
 VECTORS = signing_vectors()
 runner = CliRunner()
@@ -22,12 +23,16 @@ def _key(vector: dict[str, Any], form: str = "private_key_b64") -> str:
 
 
 @pytest.mark.parametrize("vector", VECTORS["positive"], ids=lambda v: v["id"])
-def test_sign_prints_the_sdk_header_for_the_body_on_stdin(vector: dict[str, Any]) -> None:
+def test_sign_prints_the_sdk_header_for_the_body_on_stdin(
+    vector: dict[str, Any], tmp_path: Path
+) -> None:
+    key_file = tmp_path / "signing.key"
+    key_file.write_text(_key(vector, "private_key_seed_b64") + "\n", "utf-8")
     result = runner.invoke(
         app,
         [
             "signature", "sign",
-            "--private-key", _key(vector, "private_key_seed_b64"),
+            "--private-key-file", str(key_file),
             "--subscriber-id", vector["subscriber_id"],
             "--unique-key-id", vector["unique_key_id"],
             "--created", str(vector["created"]),
@@ -99,14 +104,55 @@ def test_explain_shows_digest_signing_string_and_the_failed_check() -> None:
     assert "result: invalid (failed at signature)" in out
 
 
+def test_sign_refuses_a_private_key_on_the_command_line() -> None:
+    # A key on argv is visible to every user of the machine in `ps`.
+    key = VECTORS["keys"]["k1"]["private_key_b64"]
+    result = runner.invoke(
+        app,
+        ["signature", "sign", "--private-key", key,
+         "--subscriber-id", "seller.example", "--unique-key-id", "k1"],
+        input=b"{}",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--private-key is no longer accepted" in result.stderr
+    assert "--private-key-file" in result.stderr
+    assert "ONDC_SIGNING_PRIVATE_KEY" in result.stderr
+    assert key not in result.stderr
+
+
+def test_sign_without_a_key_says_where_to_put_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ONDC_SIGNING_PRIVATE_KEY", raising=False)
+    result = runner.invoke(
+        app, ["signature", "sign", "--subscriber-id", "s", "--unique-key-id", "k"], input=b"{}"
+    )
+    assert result.exit_code == 2
+    assert "--private-key-file FILE" in result.stderr
+
+
+def test_sign_names_the_key_file_holding_a_bad_key(tmp_path: Path) -> None:
+    key_file = tmp_path / "signing.key"
+    key_file.write_text("not a key", "utf-8")
+    result = runner.invoke(
+        app,
+        ["signature", "sign", "--private-key-file", str(key_file),
+         "--subscriber-id", "s", "--unique-key-id", "k"],
+        input=b"{}",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"--private-key-file {key_file}: private key is not valid base64" in result.stderr
+
+
 def test_console_script_round_trips_a_hindi_body() -> None:
     body = '{"message":{"name":"चम्बा रुमाल","price":"₹1500"}}'.encode()
     key = VECTORS["keys"]["k1"]
     script = [sys.executable, "-m", "adapter.cli"]
+    # The key comes from the environment, never from the command line.
     signed = subprocess.run(
-        [*script, "signature", "sign", "--private-key", key["private_key_b64"],
-         "--subscriber-id", "seller.example", "--unique-key-id", "k1"],
+        [*script, "signature", "sign", "--subscriber-id", "seller.example",
+         "--unique-key-id", "k1"],
         input=body, capture_output=True, check=True, cwd=REPO_ROOT,
+        env=subprocess_env({"ONDC_SIGNING_PRIVATE_KEY": key["private_key_b64"]}),
     )  # fmt: skip
     header = signed.stdout.decode().strip()
     verified = subprocess.run(

@@ -200,3 +200,92 @@ async def test_an_item_put_without_a_mandatory_attribute_is_held_and_says_which(
         fixed = await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
         assert fixed.json()["held_back"] == []
         assert fixed.json()["attributes"]["gender"] == "unisex"
+
+
+async def test_a_seller_key_is_issued_without_a_body(tmp_path: Path, clock: FixedClock) -> None:
+    async with edge(tmp_path, clock) as net:
+        entry = _entry("Mandi")
+        code = entry["seller"]["code"]
+        await net.client.put(
+            f"/admin/v1/sellers/{code}",
+            json={"seller": entry["seller"], "location": entry["location"]},
+            headers=ADMIN,
+        )
+        issued = await net.client.post(f"/admin/v1/sellers/{code}/keys", headers=ADMIN)
+        assert issued.status_code == 201, issued.text
+        me = await net.client.get(
+            "/seller/v1/me", headers={"Authorization": f"Bearer {issued.json()['api_key']}"}
+        )
+        assert me.json()["seller"]["code"] == code
+        labelled = await net.client.post(
+            f"/admin/v1/sellers/{code}/keys", json={"label": ""}, headers=ADMIN
+        )
+        assert labelled.status_code == 422
+        assert labelled.json()["detail"].startswith("label: ")
+
+
+async def test_an_item_from_get_can_be_put_back_unchanged(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        _, key = await _register(net, "Kangra")
+        for item in _entry("Kangra")["items"]:
+            put = await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+            assert put.status_code == 200, put.text
+        before = (await net.client.get("/seller/v1/items", headers=key)).json()
+        assert any(item["statutory"] for item in before)  # a packaged food item is among them
+        for item in before:
+            again = await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+            assert again.status_code == 200, again.text
+        changed = {**before[0], "price": "101.00", "mrp": "120.00"}
+        await net.client.put(f"/seller/v1/items/{changed['sku']}", json=changed, headers=key)
+        after = (await net.client.get("/seller/v1/items", headers=key)).json()
+        assert after[1:] == before[1:]
+        assert (after[0]["price"], after[0]["mrp"]) == ("101.00", "120.00")
+        abroad = {**before[0], "origin_country": "CHN"}
+        refused = await net.client.put(
+            f"/seller/v1/items/{abroad['sku']}", json=abroad, headers=key
+        )
+        assert refused.status_code == 422
+        assert refused.json()["detail"].startswith("origin_country: ")
+
+
+async def test_a_missing_key_and_an_unknown_key_are_told_apart(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        missing = await net.client.get("/seller/v1/items")
+        unknown = await net.client.get(
+            "/seller/v1/items", headers={"Authorization": "Bearer sk_not-a-key"}
+        )
+        malformed = await net.client.get(
+            "/seller/v1/items", headers={"Authorization": "sk_not-a-key"}
+        )
+        assert (missing.status_code, unknown.status_code, malformed.status_code) == (401, 401, 401)
+        assert missing.json()["detail"].startswith("missing Authorization header")
+        assert "not recognised" in unknown.json()["detail"]
+        assert malformed.json()["detail"] == "Authorization: expected Bearer <seller API key>"
+        assert unknown.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_every_refused_body_names_its_field(tmp_path: Path, clock: FixedClock) -> None:
+    async with edge(tmp_path, clock) as net:
+        code, key = await _register(net, "Kangra")
+        item = _entry("Kangra")["items"][0]
+        path = f"/seller/v1/items/{item['sku']}"
+        nameless = {k: v for k, v in item.items() if k != "name"}
+        cases = [
+            ("put", path, nameless, "name: is required"),
+            ("put", path, {**item, "colour": "red"}, "colour: is not a field"),
+            ("put", path, [item], "body: "),
+            ("patch", "/seller/v1/stock", {"items": [{"sku": "x"}]}, "items.0.available: is"),
+            ("patch", "/seller/v1/stock", {"items": []}, "items: "),
+            ("put", f"/admin/v1/sellers/{code}/feed", {"url": "not a url"}, "url: "),
+        ]  # fmt: skip
+        for method, path, body, named in cases:
+            headers = ADMIN if path.startswith("/admin") else key
+            response = await net.client.request(method, path, json=body, headers=headers)
+            assert response.status_code == 422, (path, response.text)
+            detail = response.json()["detail"]
+            assert isinstance(detail, str), detail
+            assert detail.startswith(named), (named, detail)
