@@ -13,6 +13,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -36,8 +37,9 @@ from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.metrics import Metrics, metrics_router
 from adapter.network.authentication import Authenticator
+from adapter.network.body_limit import BodyLimit, BodyLimits
 from adapter.network.health import health_router
-from adapter.network.inbound import beckn_endpoints, beckn_router
+from adapter.network.inbound import INBOUND_ACTIONS, beckn_endpoints, beckn_router
 from adapter.network.onboarding import onboarding_router
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
@@ -94,12 +96,21 @@ class _AdapterApp(FastAPI):
     """
 
     def __init__(
-        self, beckn: dict[str, Callable[[Request], Awaitable[Response]]], **options: Any
+        self,
+        beckn: dict[str, Callable[[Request], Awaitable[Response]]],
+        limits: BodyLimits,
+        **options: Any,
     ) -> None:
         super().__init__(**options)
         self._beckn = beckn
+        # In front of everything, the Beckn fast path included: no route reads a body
+        # past its limit.
+        self._bounded = BodyLimit(self._route, limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._bounded(scope, receive, send)
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and not scope.get("root_path"):
             endpoint = self._beckn.get(scope["path"])
             if endpoint is not None:
@@ -180,6 +191,7 @@ def create_app(
         desk = OrderDesk(order_store, wakeup, identity, the_clock)
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         inbound = InboundWriter(store, after_commit=wakeup.notify)
+        parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -208,6 +220,7 @@ def create_app(
             facts=OrderFacts(database),
             credentials=DashboardCredentials(database),
             letters=LettersOfIntent(database),
+            parser=parser,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -273,9 +286,17 @@ def create_app(
             if state is None:
                 await shared.close()
             await database.dispose()
+            parser.shutdown(wait=False)
 
     app = _AdapterApp(
         beckn_endpoints(settings.base_path),
+        BodyLimits.for_actions(
+            settings.base_path,
+            INBOUND_ACTIONS,
+            search=settings.max_search_bytes,
+            action=settings.max_action_bytes,
+            api=settings.max_body_bytes,
+        ),
         title="ONDC seller adapter",
         version="0.1.0",
         summary="Beckn/ONDC retail seller app (BPP) for One District One Product sellers",

@@ -148,11 +148,34 @@ class Settings(BaseSettings):
         alias="ONDC_DOMAINS",
         description="Comma-separated ONDC domains served; requests for others are NACKed.",
     )
+    # --- The inbound network edge: what an unknown or hostile sender can make us do. ---
+    # Bodies are bounded per route while they are read (adapter/network/body_limit.py);
+    # forms and unrouted paths take 16 KiB. See docs/security.md, "Inbound".
+    max_search_bytes: int = Field(
+        default=16 * 1024,
+        ge=4 * 1024,
+        le=16 * 1024 * 1024,
+        alias="ONDC_MAX_SEARCH_BYTES",
+        description="Largest /search body accepted (the examples of ONDC retail 1.2 are "
+        "under 3 kB); a larger one is refused with a 413 NACK before more is read.",
+    )
+    max_action_bytes: int = Field(
+        default=64 * 1024,
+        ge=16 * 1024,
+        le=16 * 1024 * 1024,
+        alias="ONDC_MAX_ACTION_BYTES",
+        description="Largest body of every other Beckn action (select, init, confirm, "
+        "update, cancel, status, issue...; the largest ONDC example, a confirm, is 29 kB); "
+        "a larger one is refused with a 413 NACK before more is read. Validating a dense "
+        "body costs about 1 ms of CPU per kB: raise it with care.",
+    )
     max_body_bytes: int = Field(
-        default=16 * 1024 * 1024,
+        default=1024 * 1024,
         ge=64 * 1024,
+        le=64 * 1024 * 1024,
         alias="ONDC_MAX_BODY_BYTES",
-        description="Largest request body accepted (large catalogues are normal).",
+        description="Largest body of the seller API, the admin API and the dashboard's "
+        "operator API (a stock list of 5,000 lines is about 250 kB); refused with 413.",
     )
     on_search_max_bytes: int = Field(
         default=190_000,
