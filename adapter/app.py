@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from redis.asyncio import Redis
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -40,6 +40,7 @@ from adapter.network.authentication import Authenticator
 from adapter.network.body_limit import BodyLimit, BodyLimits
 from adapter.network.health import health_router
 from adapter.network.inbound import INBOUND_ACTIONS, beckn_endpoints, beckn_router
+from adapter.network.nul_text import refuse_nul_text
 from adapter.network.onboarding import onboarding_router
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
@@ -306,12 +307,15 @@ def create_app(
     app.include_router(beckn_router(settings.base_path))
     app.include_router(health_router())
     app.include_router(onboarding_router(settings.base_path))
-    app.include_router(admin_router())
-    app.include_router(seller_admin_router())
-    app.include_router(seller_router())
-    app.include_router(seller_orders_router())
-    app.include_router(notifications_router())
+    # JSON bodies holding NUL are refused (422 naming the field) before they reach a
+    # route: PostgreSQL cannot store the text.
+    json_body = [Depends(refuse_nul_text)]
+    app.include_router(admin_router(), dependencies=json_body)
+    app.include_router(seller_admin_router(), dependencies=json_body)
+    app.include_router(seller_router(), dependencies=json_body)
+    app.include_router(seller_orders_router(), dependencies=json_body)
+    app.include_router(notifications_router(), dependencies=json_body)
     app.include_router(dashboard_router())
-    app.include_router(dashboard_admin_router())
+    app.include_router(dashboard_admin_router(), dependencies=json_body)
     app.include_router(metrics_router())
     return app

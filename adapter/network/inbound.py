@@ -46,6 +46,7 @@ from adapter.core.errors import (
 from adapter.core.replies import REPLIES
 from adapter.network.authentication import Sender
 from adapter.network.nack import ack_response, nack_response
+from adapter.network.nul_text import nul_path
 from adapter.runtime import Runtime
 from adapter.storage.store import InboundRecord, OutboxJob
 from catalog_sync.rejections import parse_rejections
@@ -145,6 +146,10 @@ class _Endpoint:
         body limits (``adapter.network.body_limit``) bound what is left. One thread: large
         bodies wait for each other, not for the rest.
         """
+        path = nul_path(body)
+        if path is not None:
+            # PostgreSQL cannot store it: refused here, never failing a batched write.
+            raise InvalidRequest(f"{path}: text with a NUL character (\\u0000)", path=path)
         try:
             if len(body) <= _INLINE_PARSE_BYTES:
                 return schemas.parse(self.model, body)
@@ -326,7 +331,8 @@ def _ids(body: bytes) -> tuple[str | None, str | None]:
 
     def text(name: str) -> str | None:
         value = context.get(name)
-        return value[:255] if isinstance(value, str) else None
+        # Kept as the escape: PostgreSQL cannot store NUL.
+        return value.replace("\x00", "\\u0000")[:255] if isinstance(value, str) else None
 
     return text("transaction_id"), text("message_id")
 

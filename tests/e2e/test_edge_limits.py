@@ -3,6 +3,7 @@ body sent without credentials costs the server no more than the route's limit.""
 
 from __future__ import annotations
 
+import asyncio
 import select
 import signal
 import socket
@@ -14,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.network import network
 from tests.e2e.processes import CLI, free_port, wait_healthy
 from tests.fixtures import settings_values, subprocess_env
 
 pytestmark = pytest.mark.e2e
 
+ACK = {"message": {"ack": {"status": "ACK"}}}
 GIGABYTE = 1024**3
 MEGABYTE = 1024**2
 
@@ -113,3 +116,31 @@ def test_a_gigabyte_without_credentials_is_refused_at_the_routes_limit(
         grown = peak_rss(process.pid) - before
         assert peak_rss(process.pid) < 400 * MEGABYTE
         assert grown < 32 * MEGABYTE
+
+
+async def test_nul_from_one_buyer_app_never_fails_others_on_postgresql(
+    tmp_path: Path, fresh_postgres_url: str
+) -> None:
+    # One buyer app's "\u0000" used to fail the batched writes of everyone sending at the
+    # same moment (82 of 200 honest requests got 503 on PostgreSQL).
+    async with network(tmp_path, DATABASE_URL=fresh_postgres_url) as net:
+        honest = [net.search() for _ in range(120)]
+        hostile = []
+        for _ in range(12):
+            search = net.search()
+            search["context"]["message_id"] += "\x00"  # type: ignore[index]
+            hostile.append(search)
+        mixed = []
+        for i, search in enumerate(honest):
+            mixed.append(search)
+            if i % 10 == 0:
+                mixed.append(hostile[i // 10])
+        answers = await asyncio.gather(*(net.send("search", s) for s in mixed))
+        for search, answer in zip(mixed, answers, strict=True):
+            if search in hostile:
+                assert answer.status_code == 400, answer.text
+                assert answer.json()["error"]["path"] == "context.message_id"
+            else:
+                assert (answer.status_code, answer.json()) == (200, ACK), answer.text
+        last = honest[-1]["context"]["message_id"]  # type: ignore[index]
+        await net.buyer.wait_for(last, seconds=30.0)
