@@ -177,6 +177,15 @@ class Settings(BaseSettings):
         description="Largest body of the seller API, the admin API and the dashboard's "
         "operator API (a stock list of 5,000 lines is about 250 kB); refused with 413.",
     )
+    unverified_rate_per_second: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        alias="ONDC_UNVERIFIED_RATE_PER_SECOND",
+        description="Requests per second one source address may send to the Beckn endpoints "
+        "that fail verification (no, a bad or an unknown signature); past it they are "
+        "refused with 429 and not written to the audit log.",
+    )
     on_search_max_bytes: int = Field(
         default=190_000,
         ge=20_000,

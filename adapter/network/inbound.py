@@ -18,7 +18,10 @@ limit is not remembered as seen, so its retry is new work.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import re
+from base64 import b64encode
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
@@ -41,6 +44,7 @@ from adapter.core.errors import (
     InvalidRequest,
     NetworkError,
     RateLimited,
+    SharedStateUnavailable,
     StoreUnavailable,
 )
 from adapter.core.replies import REPLIES
@@ -51,7 +55,7 @@ from adapter.runtime import Runtime
 from adapter.storage.store import InboundRecord, OutboxJob
 from catalog_sync.rejections import parse_rejections
 
-__all__ = ["INBOUND_ACTIONS", "beckn_endpoints", "beckn_router"]
+__all__ = ["INBOUND_ACTIONS", "beckn_endpoints", "beckn_router", "unverified_summary"]
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +68,10 @@ _NO_CALLBACK: Final = frozenset({"catalog_rejection"})
 # Bodies up to this size are parsed on the event loop (a few ms at most); larger ones on
 # the parser thread (see _Endpoint._parse).
 _INLINE_PARSE_BYTES: Final = 8 * 1024
+# What the audit keeps of an unverified request's body and of each of its headers.
+_UNVERIFIED_KEPT_BYTES: Final = 512
+# The subscriber id in a signature header's keyId, as claimed (unverified).
+_CLAIMED_SIGNER: Final = re.compile(r'keyId="([^|"]{1,255})\|')
 # The request headers kept in the audit log, as ASGI spells them (lower-case bytes).
 _KEPT_HEADERS: Final = frozenset(
     {b"authorization", b"x-gateway-authorization", b"content-type", b"user-agent"}
@@ -123,9 +131,17 @@ class _Endpoint:
                 runtime, request, body, sender, started, parsed, ttl, subscription
             )
         except NetworkError as error:
-            await self._record_rejection(runtime, request, body, sender, error, started)
-            runtime.metrics.nacks.labels(self.action, error.code).inc()
-            return nack_response(error)
+            refusal = error
+            if sender is None and await _unverified_over_rate(runtime, request):
+                # Refused unrecorded: an unsigned flood costs no audit writes.
+                refusal = RateLimited(
+                    f"over {runtime.settings.unverified_rate_per_second} unverified "
+                    "requests per second from this address"
+                )
+            else:
+                await self._record_rejection(runtime, request, body, sender, refusal, started)
+            runtime.metrics.nacks.labels(self.action, refusal.code).inc()
+            return nack_response(refusal)
         except Exception:
             log.exception("unexpected failure handling /%s", self.action)
             return nack_response(InternalError("the request could not be processed; retry"))
@@ -264,6 +280,14 @@ class _Endpoint:
         started: float,
     ) -> None:
         transaction_id, message_id = _ids(body)
+        headers = _headers(request)
+        problem = error.message
+        if sender is None:
+            # Nothing of an unverified request is kept beyond a bounded summary: who it
+            # claims to be, its size and digest, and its first bytes.
+            headers = {name: value[:_UNVERIFIED_KEPT_BYTES] for name, value in headers.items()}
+            problem = unverified_summary(error.message, body, headers.get("authorization"))
+            body = body[:_UNVERIFIED_KEPT_BYTES]
         record = InboundRecord(
             direction="rejected",
             action=self.action,
@@ -271,17 +295,41 @@ class _Endpoint:
             transaction_id=transaction_id,
             message_id=message_id,
             received_at=runtime.clock.now(),
-            headers=_headers(request),
+            headers=headers,
             body=body,
             verification="valid" if sender else f"refused: {error.code}",
             http_status=error.http_status,
             duration_ms=(runtime.clock.monotonic() - started) * 1000,
-            error=error.message,
+            error=problem,
         )
         try:
             await runtime.store.record(record)
         except SQLAlchemyError:
             log.exception("could not audit a NACKed %s", self.action)
+
+
+async def _unverified_over_rate(runtime: Runtime, request: Request) -> bool:
+    """Count one unverified request against its source address; whether it is over the
+    address's rate (``ONDC_UNVERIFIED_RATE_PER_SECOND``)."""
+    address = request.client.host if request.client else "unknown"
+    try:
+        count = await runtime.state.hit(f"unverified:{address}", 1)
+    except SharedStateUnavailable:
+        log.warning("unverified request from %s not counted: shared state unreachable", address)
+        return False
+    return count > runtime.settings.unverified_rate_per_second
+
+
+def unverified_summary(problem: str, body: bytes, authorization: str | None) -> str:
+    """The audit's account of an unverified request: the reason, the signer it claims,
+    the body's size and BLAKE2b-512 digest (all of it is not kept)."""
+    claimed = _CLAIMED_SIGNER.search(authorization or "")
+    digest = b64encode(hashlib.blake2b(body).digest()).decode("ascii")
+    return (
+        f"{problem} [unverified: claimed signer {claimed[1] if claimed else 'none'}; "
+        f"body {len(body)} bytes, BLAKE-512={digest}, first "
+        f"{min(len(body), _UNVERIFIED_KEPT_BYTES)} kept]"
+    )
 
 
 async def _subscribe(
