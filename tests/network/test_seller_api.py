@@ -200,3 +200,25 @@ async def test_an_item_put_without_a_mandatory_attribute_is_held_and_says_which(
         fixed = await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
         assert fixed.json()["held_back"] == []
         assert fixed.json()["attributes"]["gender"] == "unisex"
+
+
+async def test_signature_headers_with_non_ascii_text_are_refused_not_500(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        code, _ = await _register(net, "Kullu")
+        await net.client.post(f"/admin/v1/sellers/{code}/webhook-secret", headers=ADMIN)
+        hook = await net.client.post(
+            f"/seller/v1/webhooks/stock/{code}",
+            content=b'{"items": []}',
+            headers={"X-Signature": "sha256=é".encode()},
+        )
+        assert hook.status_code == 401
+        assert "X-Signature" in hook.json()["detail"]
+        body = search_body(clock)
+        for old, new in (('signature="', 'signature="é'), ('keyId="', 'keyId="é')):
+            header = signed(body, clock)["Authorization"].replace(old, new, 1).encode()
+            beckn = await net.client.post(
+                "/ondc/search", content=body, headers={"Authorization": header}
+            )
+            assert (beckn.status_code, beckn.json()["error"]["code"]) == (401, "30016")
