@@ -186,6 +186,12 @@ class Settings(BaseSettings):
         "that fail verification (no, a bad or an unknown signature); past it they are "
         "refused with 429 and not written to the audit log.",
     )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        alias="ONDC_METRICS_TOKEN",
+        description="Bearer token Prometheus must present to read `/metrics` (at least 16 "
+        "characters). Without it, `/metrics` answers clients on loopback only.",
+    )
     on_search_max_bytes: int = Field(
         default=190_000,
         ge=20_000,
@@ -297,7 +303,8 @@ class Settings(BaseSettings):
     @field_validator(
         "registry_encryption_public_key", "request_id", "redis_url", "gstin",
         "settlement_bank_account", "settlement_ifsc", "settlement_beneficiary",
-        "settlement_bank_name", "settlement_branch", "settlement_upi", mode="before",
+        "settlement_bank_name", "settlement_branch", "settlement_upi", "metrics_token",
+        mode="before",
     )  # fmt: skip
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
@@ -324,10 +331,10 @@ class Settings(BaseSettings):
                 raise ValueError(str(exc)) from None
         return value
 
-    @field_validator("admin_api_key")
+    @field_validator("admin_api_key", "metrics_token")
     @classmethod
-    def _admin_key_is_long_enough(cls, value: SecretStr) -> SecretStr:
-        if len(value.get_secret_value()) < 16:
+    def _secret_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("must be at least 16 characters")
         return value
 
