@@ -148,7 +148,7 @@ class _Endpoint:
 
     async def _rate_limit(self, runtime: Runtime, sender: Sender) -> None:
         limit = runtime.settings.rate_limit_per_second
-        if await runtime.state.hit(f"rate:{sender.subscriber_id}", 1) > limit:
+        if not await runtime.state.take(f"rate:{sender.subscriber_id}", limit):
             raise RateLimited(f"{sender.subscriber_id} is over {limit} requests per second")
 
     async def _parse(self, runtime: Runtime, body: bytes) -> schemas.Envelope:
@@ -313,11 +313,13 @@ async def _unverified_over_rate(runtime: Runtime, request: Request) -> bool:
     address's rate (``ONDC_UNVERIFIED_RATE_PER_SECOND``)."""
     address = request.client.host if request.client else "unknown"
     try:
-        count = await runtime.state.hit(f"unverified:{address}", 1)
+        allowed = await runtime.state.take(
+            f"unverified:{address}", runtime.settings.unverified_rate_per_second
+        )
     except SharedStateUnavailable:
         log.warning("unverified request from %s not counted: shared state unreachable", address)
         return False
-    return count > runtime.settings.unverified_rate_per_second
+    return not allowed
 
 
 def unverified_summary(problem: str, body: bytes, authorization: str | None) -> str:
