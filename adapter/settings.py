@@ -186,6 +186,23 @@ class Settings(BaseSettings):
         "that fail verification (no, a bad or an unknown signature); past it they are "
         "refused with 429 and not written to the audit log.",
     )
+    max_signature_lifetime_seconds: int = Field(
+        default=3600,
+        ge=60,
+        le=86_400,
+        alias="ONDC_MAX_SIGNATURE_LIFETIME_SECONDS",
+        description="Longest `expires - created` accepted in a sender's signature (ONDC's "
+        "SDK signs for an hour); a longer one is refused with a 401 NACK 30016.",
+    )
+    max_ttl_seconds: int = Field(
+        default=172_800,
+        ge=30,
+        le=2_592_000,
+        alias="ONDC_MAX_TTL_SECONDS",
+        description="Longest `context.ttl` accepted (retail sends PT30S, B2B select up to "
+        "P2D); a longer one is refused with a NACK 30000 naming context.ttl. The ttl bounds "
+        "how long a request's callback is retried.",
+    )
     metrics_token: SecretStr | None = Field(
         default=None,
         alias="ONDC_METRICS_TOKEN",

@@ -14,6 +14,7 @@ import signing
 from adapter.coordination import Admission, MemoryState, RedisState
 from adapter.core.clock import FixedClock
 from tests.network.peers import (
+    BUYER,
     BUYER_ID,
     GATEWAY,
     REGISTRY,
@@ -416,3 +417,30 @@ async def test_beckn_requests_under_a_root_path_and_other_methods_go_through_fas
         assert await net.dispatch() == 1
         [callback] = net.received
         assert orjson.loads(callback.content)["context"]["action"] == "on_search"
+
+
+async def test_a_signature_valid_for_years_is_refused(tmp_path: Path, clock: FixedClock) -> None:
+    async with edge(tmp_path, clock) as net:
+        body = search_body(clock)
+        now = clock.timestamp()
+        header = BUYER.sign(body, created=now, expires=now + 10 * 365 * 86400)
+        response = await net.post("search", body, {"Authorization": header})
+        error = _nack(response)
+        assert (response.status_code, error["code"]) == (401, "30016")
+        assert "expires - created is 315360000 s; at most 3600 s" in error["message"]
+        hour = BUYER.sign(body, created=now, expires=now + 3600)
+        assert (await net.post("search", body, {"Authorization": hour})).status_code == 200
+
+
+async def test_a_ttl_of_years_is_refused_naming_the_field(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        body = search_body(clock, ttl="P3650D")
+        response = await net.post("search", body, signed(body, clock))
+        error = _nack(response)
+        assert (response.status_code, error["code"], error["path"]) == (400, "30000", "context.ttl")
+        assert "P3650D" in error["message"]
+        day = search_body(clock, ttl="P1D")  # B2B selects ask for a day
+        assert (await net.post("search", day, signed(day, clock))).status_code == 200
+        assert await net.dispatch() == 1
