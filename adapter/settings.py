@@ -203,6 +203,14 @@ class Settings(BaseSettings):
         "P2D); a longer one is refused with a NACK 30000 naming context.ttl. The ttl bounds "
         "how long a request's callback is retried.",
     )
+    health_min_free_disk_mb: int = Field(
+        default=256,
+        ge=0,
+        alias="ONDC_HEALTH_MIN_FREE_DISK_MB",
+        description="`/healthz` answers 503 when the directory of the SQLite database has "
+        "less free space than this (MB): writes would soon fail. Not checked for PostgreSQL, "
+        "whose disk is the server's.",
+    )
     metrics_token: SecretStr | None = Field(
         default=None,
         alias="ONDC_METRICS_TOKEN",
