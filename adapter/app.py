@@ -61,6 +61,7 @@ from adapter.storage.order_facts import OrderFacts
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 from adapter.storage.reports import Reports
+from adapter.storage.retention import AuditRetention
 
 __all__ = ["create_app"]
 
@@ -269,6 +270,14 @@ def create_app(
                 asyncio.create_task(ClosureWatcher(catalogue, push, shared, the_clock).run(stop)),
                 asyncio.create_task(OrderTimers(order_store, desk, the_clock).run(stop)),
                 asyncio.create_task(notifier.run(stop)),
+                asyncio.create_task(
+                    AuditRetention(
+                        store,
+                        the_clock,
+                        max_age=timedelta(days=settings.audit_retention_days),
+                        max_bytes=settings.audit_max_mb * 1024 * 1024,
+                    ).run(stop)
+                ),
             ]
             if dispatch
             else []

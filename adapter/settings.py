@@ -211,6 +211,14 @@ class Settings(BaseSettings):
         "less free space than this (MB): writes would soon fail. Not checked for PostgreSQL, "
         "whose disk is the server's.",
     )
+    audit_max_mb: int = Field(
+        default=10_240,
+        ge=1,
+        alias="ONDC_AUDIT_MAX_MB",
+        description="Most space (MB of message bodies) the audit log may take; every five "
+        "minutes the oldest rows past it are deleted, as are rows older than "
+        "ONDC_AUDIT_RETENTION_DAYS (rows a pending or parked callback needs stay).",
+    )
     metrics_token: SecretStr | None = Field(
         default=None,
         alias="ONDC_METRICS_TOKEN",
@@ -302,7 +310,8 @@ class Settings(BaseSettings):
         default=90,
         ge=1,
         alias="ONDC_AUDIT_RETENTION_DAYS",
-        description="Days the audit log keeps raw messages.",
+        description="Days the audit log keeps raw messages (purged every five minutes by "
+        "each process that runs the background work, and by `ondc-seller audit purge`).",
     )
     seller_webhook_max_attempts: int = Field(
         default=12,
