@@ -27,6 +27,7 @@ _DURATION: Final = re.compile(
 )
 _CITY: Final = re.compile(r"std:\d{2,6}|\*")
 _IGM_ACTIONS: Final = frozenset({"issue", "issue_status"})
+_MAX_ID_LENGTH: Final = 255
 
 
 class ContextError(NetworkError):
@@ -138,6 +139,13 @@ def check_context(
         )
     transaction_id = _require(context.transaction_id, "context.transaction_id")
     message_id = _require(context.message_id, "context.message_id")
+    for field, value in (("transaction_id", transaction_id), ("message_id", message_id)):
+        # The audit log and the orders keep ids in columns of 255 characters.
+        if len(value) > _MAX_ID_LENGTH:
+            raise ContextError(
+                f"context.{field} is {len(value)} characters long; at most {_MAX_ID_LENGTH}",
+                path=f"context.{field}",
+            )
     if transaction_id == message_id:
         raise ContextError(
             "context.transaction_id and context.message_id must differ",

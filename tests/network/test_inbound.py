@@ -444,3 +444,17 @@ async def test_a_ttl_of_years_is_refused_naming_the_field(
         day = search_body(clock, ttl="P1D")  # B2B selects ask for a day
         assert (await net.post("search", day, signed(day, clock))).status_code == 200
         assert await net.dispatch() == 1
+
+
+async def test_an_id_longer_than_the_store_keeps_is_refused_naming_it(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    # PostgreSQL refused a 300-character message id when writing it: a 503 to the sender.
+    async with edge(tmp_path, clock, database_url=database_url) as net:
+        body = search_body(clock, message_id="m" * 300)
+        response = await net.post("search", body, signed(body, clock))
+        error = _nack(response)
+        assert (response.status_code, error["path"]) == (400, "context.message_id")
+        assert "300 characters long; at most 255" in error["message"]
+        body = search_body(clock, message_id="m" * 255)
+        assert (await net.post("search", body, signed(body, clock))).status_code == 200
