@@ -13,12 +13,13 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from redis.asyncio import Redis
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -38,8 +39,10 @@ from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.home import home_router
 from adapter.metrics import Metrics, metrics_router
 from adapter.network.authentication import Authenticator
+from adapter.network.body_limit import BodyLimit, BodyLimits
 from adapter.network.health import health_router
-from adapter.network.inbound import beckn_endpoints, beckn_router
+from adapter.network.inbound import INBOUND_ACTIONS, beckn_endpoints, beckn_router
+from adapter.network.nul_text import refuse_nul_text
 from adapter.network.onboarding import onboarding_router
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
@@ -60,6 +63,7 @@ from adapter.storage.order_facts import OrderFacts
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 from adapter.storage.reports import Reports
+from adapter.storage.retention import AuditRetention
 
 __all__ = ["create_app"]
 
@@ -96,12 +100,21 @@ class _AdapterApp(FastAPI):
     """
 
     def __init__(
-        self, beckn: dict[str, Callable[[Request], Awaitable[Response]]], **options: Any
+        self,
+        beckn: dict[str, Callable[[Request], Awaitable[Response]]],
+        limits: BodyLimits,
+        **options: Any,
     ) -> None:
         super().__init__(**options)
         self._beckn = beckn
+        # In front of everything, the Beckn fast path included: no route reads a body
+        # past its limit.
+        self._bounded = BodyLimit(self._route, limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._bounded(scope, receive, send)
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and not scope.get("root_path"):
             endpoint = self._beckn.get(scope["path"])
             if endpoint is not None:
@@ -182,6 +195,7 @@ def create_app(
         desk = OrderDesk(order_store, wakeup, identity, the_clock)
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         inbound = InboundWriter(store, after_commit=wakeup.notify)
+        parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -190,6 +204,7 @@ def create_app(
                 subscriber_url=str(settings.subscriber_url),
                 domains=settings.domain_set,
                 clock_skew=timedelta(seconds=settings.clock_skew_seconds),
+                max_ttl=timedelta(seconds=settings.max_ttl_seconds),
             ),
             http=http,
             store=store,
@@ -201,7 +216,12 @@ def create_app(
             wakeup=wakeup,
             registry=registry,
             keys=keys,
-            authenticator=Authenticator(keys, the_clock, skew_seconds=settings.clock_skew_seconds),
+            authenticator=Authenticator(
+                keys,
+                the_clock,
+                skew_seconds=settings.clock_skew_seconds,
+                max_lifetime_seconds=settings.max_signature_lifetime_seconds,
+            ),
             orders=order_store,
             desk=desk,
             notifications=notifications,
@@ -210,6 +230,7 @@ def create_app(
             facts=OrderFacts(database),
             credentials=DashboardCredentials(database),
             letters=LettersOfIntent(database),
+            parser=parser,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -251,6 +272,14 @@ def create_app(
                 asyncio.create_task(ClosureWatcher(catalogue, push, shared, the_clock).run(stop)),
                 asyncio.create_task(OrderTimers(order_store, desk, the_clock).run(stop)),
                 asyncio.create_task(notifier.run(stop)),
+                asyncio.create_task(
+                    AuditRetention(
+                        store,
+                        the_clock,
+                        max_age=timedelta(days=settings.audit_retention_days),
+                        max_bytes=settings.audit_max_mb * 1024 * 1024,
+                    ).run(stop)
+                ),
             ]
             if dispatch
             else []
@@ -275,9 +304,17 @@ def create_app(
             if state is None:
                 await shared.close()
             await database.dispose()
+            parser.shutdown(wait=False)
 
     app = _AdapterApp(
         beckn_endpoints(settings.base_path),
+        BodyLimits.for_actions(
+            settings.base_path,
+            INBOUND_ACTIONS,
+            search=settings.max_search_bytes,
+            action=settings.max_action_bytes,
+            api=settings.max_body_bytes,
+        ),
         title="ONDC seller adapter",
         version="0.1.0",
         summary="Beckn/ONDC retail seller app (BPP) for One District One Product sellers",
@@ -289,13 +326,16 @@ def create_app(
     app.include_router(beckn_router(settings.base_path))
     app.include_router(health_router())
     app.include_router(onboarding_router(settings.base_path))
-    app.include_router(admin_router())
-    app.include_router(seller_admin_router())
-    app.include_router(seller_router())
-    app.include_router(seller_orders_router())
-    app.include_router(notifications_router())
+    # JSON bodies holding NUL are refused (422 naming the field) before they reach a
+    # route: PostgreSQL cannot store the text.
+    json_body = [Depends(refuse_nul_text)]
+    app.include_router(admin_router(), dependencies=json_body)
+    app.include_router(seller_admin_router(), dependencies=json_body)
+    app.include_router(seller_router(), dependencies=json_body)
+    app.include_router(seller_orders_router(), dependencies=json_body)
+    app.include_router(notifications_router(), dependencies=json_body)
     app.include_router(dashboard_router())
-    app.include_router(dashboard_admin_router())
+    app.include_router(dashboard_admin_router(), dependencies=json_body)
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
     install_api_docs(app)

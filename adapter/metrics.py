@@ -1,5 +1,6 @@
 """Prometheus metrics: requests and NACKs by code, callback outcomes and latency, orders by
-state. Served at ``/metrics`` in Prometheus' text format.
+state. Served at ``/metrics`` in Prometheus' text format, to loopback clients or to those
+presenting ``ONDC_METRICS_TOKEN`` as a bearer token.
 
 Each app has its own registry (several apps live in one test process); the orders gauge is
 read from the store when scraped, so every adapter process reports the same figures.
@@ -7,11 +8,15 @@ read from the store when scraped, so every adapter process reports the same figu
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
+from typing import Final
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
+from pydantic import SecretStr
 
 from adapter.storage.outbox import ClaimedJob, Settlement
 
@@ -63,14 +68,36 @@ class Metrics:
                 self.callback_latency.labels(action).observe(attempt.latency_ms / 1000)
 
 
+# Addresses that may scrape without a token when ONDC_METRICS_TOKEN is not set.
+_LOOPBACK: Final = frozenset({"127.0.0.1", "::1"})
+
+
+def _scraper_allowed(request: Request, token: SecretStr | None) -> bool:
+    """With ``ONDC_METRICS_TOKEN``, a matching bearer token from anywhere; without it,
+    loopback clients only (a Prometheus agent on the same host or a sidecar)."""
+    if token is None:
+        return request.client is not None and request.client.host in _LOOPBACK
+    given = request.headers.get("authorization", "")
+    expected = f"Bearer {token.get_secret_value()}"
+    # Compared as bytes: Starlette decodes headers as Latin-1.
+    return secrets.compare_digest(given.encode("latin-1"), expected.encode())
+
+
 def metrics_router() -> APIRouter:
-    """``GET /metrics``."""
+    """``GET /metrics``: to loopback clients, or to those with ``ONDC_METRICS_TOKEN``."""
     router = APIRouter(tags=["operations"])
 
     @router.get("/metrics", response_class=Response)
     async def metrics(request: Request) -> Response:
         """Prometheus text format."""
         runtime = request.app.state.runtime
+        if not _scraper_allowed(request, runtime.settings.metrics_token):
+            return JSONResponse(
+                {"detail": "Authorization: Bearer <ONDC_METRICS_TOKEN> is required "
+                 "(without the setting, /metrics answers loopback clients only)"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )  # fmt: skip
         seen: Metrics = runtime.metrics
         seen.orders.clear()
         for state, count in await runtime.reports.orders_by_state():

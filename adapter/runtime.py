@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -57,3 +58,5 @@ class Runtime:
     facts: OrderFacts
     credentials: DashboardCredentials
     letters: LettersOfIntent
+    # One thread that parses large inbound bodies off the event loop.
+    parser: ThreadPoolExecutor

@@ -204,11 +204,82 @@ class Settings(BaseSettings):
         description="Comma-separated ONDC retail domains served (ONDC:RET10 to ONDC:RET19, "
         "ONDC:RET1A to ONDC:RET1D); requests for others are NACKed.",
     )
+    # --- The inbound network edge: what an unknown or hostile sender can make us do. ---
+    # Bodies are bounded per route while they are read (adapter/network/body_limit.py);
+    # forms and unrouted paths take 16 KiB. See docs/security.md, "Inbound".
+    max_search_bytes: int = Field(
+        default=16 * 1024,
+        ge=4 * 1024,
+        le=16 * 1024 * 1024,
+        alias="ONDC_MAX_SEARCH_BYTES",
+        description="Largest /search body accepted (the examples of ONDC retail 1.2 are "
+        "under 3 kB); a larger one is refused with a 413 NACK before more is read.",
+    )
+    max_action_bytes: int = Field(
+        default=64 * 1024,
+        ge=16 * 1024,
+        le=16 * 1024 * 1024,
+        alias="ONDC_MAX_ACTION_BYTES",
+        description="Largest body of every other Beckn action (select, init, confirm, "
+        "update, cancel, status, issue...; the largest ONDC example, a confirm, is 29 kB); "
+        "a larger one is refused with a 413 NACK before more is read. Validating a dense "
+        "body costs about 1 ms of CPU per kB: raise it with care.",
+    )
     max_body_bytes: int = Field(
-        default=16 * 1024 * 1024,
+        default=1024 * 1024,
         ge=64 * 1024,
+        le=64 * 1024 * 1024,
         alias="ONDC_MAX_BODY_BYTES",
-        description="Largest request body accepted (large catalogues are normal).",
+        description="Largest body of the seller API, the admin API and the dashboard's "
+        "operator API (a stock list of 5,000 lines is about 250 kB); refused with 413.",
+    )
+    unverified_rate_per_second: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        alias="ONDC_UNVERIFIED_RATE_PER_SECOND",
+        description="Requests per second one source address may send to the Beckn endpoints "
+        "that fail verification (no, a bad or an unknown signature); past it they are "
+        "refused with 429 and not written to the audit log.",
+    )
+    max_signature_lifetime_seconds: int = Field(
+        default=3600,
+        ge=60,
+        le=86_400,
+        alias="ONDC_MAX_SIGNATURE_LIFETIME_SECONDS",
+        description="Longest `expires - created` accepted in a sender's signature (ONDC's "
+        "SDK signs for an hour); a longer one is refused with a 401 NACK 30016.",
+    )
+    max_ttl_seconds: int = Field(
+        default=172_800,
+        ge=30,
+        le=2_592_000,
+        alias="ONDC_MAX_TTL_SECONDS",
+        description="Longest `context.ttl` accepted (retail sends PT30S, B2B select up to "
+        "P2D); a longer one is refused with a NACK 30000 naming context.ttl. The ttl bounds "
+        "how long a request's callback is retried.",
+    )
+    health_min_free_disk_mb: int = Field(
+        default=256,
+        ge=0,
+        alias="ONDC_HEALTH_MIN_FREE_DISK_MB",
+        description="`/healthz` answers 503 when the directory of the SQLite database has "
+        "less free space than this (MB): writes would soon fail. Not checked for PostgreSQL, "
+        "whose disk is the server's.",
+    )
+    audit_max_mb: int = Field(
+        default=10_240,
+        ge=1,
+        alias="ONDC_AUDIT_MAX_MB",
+        description="Most space (MB of message bodies) the audit log may take; every five "
+        "minutes the oldest rows past it are deleted, as are rows older than "
+        "ONDC_AUDIT_RETENTION_DAYS (rows a pending or parked callback needs stay).",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        alias="ONDC_METRICS_TOKEN",
+        description="Bearer token Prometheus must present to read `/metrics` (at least 16 "
+        "characters). Without it, `/metrics` answers clients on loopback only.",
     )
     on_search_max_bytes: int = Field(
         default=190_000,
@@ -323,7 +394,8 @@ class Settings(BaseSettings):
         default=90,
         ge=1,
         alias="ONDC_AUDIT_RETENTION_DAYS",
-        description="Days the audit log keeps raw messages.",
+        description="Days the audit log keeps raw messages (purged every five minutes by "
+        "each process that runs the background work, and by `ondc-seller audit purge`).",
     )
     seller_webhook_max_attempts: int = Field(
         default=12,
@@ -349,7 +421,8 @@ class Settings(BaseSettings):
     @field_validator(
         "registry_encryption_public_key", "request_id", "redis_url", "gstin",
         "settlement_bank_account", "settlement_ifsc", "settlement_beneficiary",
-        "settlement_bank_name", "settlement_branch", "settlement_upi", mode="before",
+        "settlement_bank_name", "settlement_branch", "settlement_upi", "metrics_token",
+        mode="before",
     )  # fmt: skip
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
@@ -390,6 +463,13 @@ class Settings(BaseSettings):
                 f"must be at least {ADMIN_KEY_MIN_LENGTH} characters (a random secret, e.g. "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
             )
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _secret_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
         return value
 
     @field_validator("database_url")

@@ -97,13 +97,32 @@ class MemoryState:
         self._store(bucket, str(count).encode(), (window + 1) * window_seconds, now)
         return count
 
+    async def take(self, key: str, rate: int) -> bool:
+        """Leaky bucket."""
+        async with self._lock:
+            return self._take(key, rate, self._now())
+
+    def _take(self, key: str, rate: int, now: float) -> bool:
+        # The bucket's level and when it was last set; absent is empty, so the entry
+        # lives until the bucket would have drained.
+        level = 0.0
+        stored = self._live(key, now)
+        if stored is not None:
+            held, at = stored.split(b" ")
+            level = max(0.0, float(held) - max(0.0, now - float(at)) * rate)
+        if level + 1 > rate:
+            return False
+        level += 1
+        self._store(key, f"{level!r} {now!r}".encode(), now + level / rate, now)
+        return True
+
     async def admit(
         self, rate_key: str, limit: int, seen_key: str, seen_ttl_seconds: float
     ) -> Admission:
         """Rate limit, then set-if-absent, under one lock."""
         async with self._lock:
             now = self._now()
-            if self._hit(rate_key, 1, now) > limit:
+            if not self._take(rate_key, limit, now):
                 return Admission.LIMITED
             if self._live(seen_key, now) is not None:
                 return Admission.DUPLICATE

@@ -36,18 +36,32 @@ class SharedState(Protocol):
         ...
 
     async def hit(self, key: str, window_seconds: int) -> int:
-        """Count one event in the current fixed window of ``key``; return the count so far."""
+        """Count one event in the current fixed window of ``key``; return the count so far.
+
+        A plain counter; rate limits use :meth:`take`."""
+        ...
+
+    async def take(self, key: str, rate: int) -> bool:
+        """One event against the rate ``key`` allows: True, and counted, while the sender
+        is within ``rate`` events a second; False, and not counted, past it.
+
+        A leaky bucket that holds ``rate`` events and drains ``rate`` a second: a sender
+        steady at ``rate`` a second is never refused, whatever its jitter, while one
+        sending faster is refused as soon as a second's worth has piled up (a fixed
+        one-second window refused a steady sender whenever two of its requests fell on
+        either side of a window's edge, and let a sender have twice its rate across it).
+        """
         ...
 
     async def admit(
         self, rate_key: str, limit: int, seen_key: str, seen_ttl_seconds: float
     ) -> Admission:
-        """Count one event in the current one-second window of ``rate_key`` and, when the
-        count is within ``limit``, do :meth:`first_seen` on ``seen_key``; one atomic step.
+        """:meth:`take` on ``rate_key`` at ``limit`` a second and, when it allows the
+        event, :meth:`first_seen` on ``seen_key``; one atomic step.
 
         The inbound edge's rate limit and dedupe in one call (on Redis, one script). An
-        event over the limit is counted but its ``seen_key`` is left alone, so the sender's
-        retry after the limit eases is still new work.
+        event over the limit leaves its ``seen_key`` alone, so the sender's retry after the
+        limit eases is still new work.
         """
         ...
 

@@ -17,19 +17,43 @@ from adapter.core.errors import SharedStateUnavailable
 
 __all__ = ["RedisState"]
 
-# Several admissions in one call, in order. For admission i: KEYS[2i-1] the rate window's
-# bucket, KEYS[2i] the seen key; ARGV[2i-1] the limit, ARGV[2i] the seen ttl (ms); bucket
-# expiry 2 s. Each answer: -1 over the limit (the seen key untouched), 1 first seen, 0 a
-# duplicate.
-_ADMIT: Final = """
+# The leaky bucket of :meth:`SharedState.take`, in Lua: KEYS[k] the bucket (a hash of its
+# level and when it was set, in ms); the rate, now (ms). True (1) when the event fits and
+# is counted. The bucket expires when it would have drained.
+_BUCKET: Final = """
+local function take(bucket, rate, now)
+  local level = 0
+  local stored = redis.call('HMGET', bucket, 'level', 'at')
+  if stored[1] then
+    level = math.max(0, tonumber(stored[1]) - math.max(0, now - tonumber(stored[2])) * rate / 1000)
+  end
+  if level + 1 > rate then return false end
+  level = level + 1
+  redis.call('HSET', bucket, 'level', tostring(level), 'at', tostring(now))
+  redis.call('PEXPIRE', bucket, math.ceil(level * 1000 / rate) + 1)
+  return true
+end
+"""
+_TAKE: Final = (
+    _BUCKET
+    + """
+if take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])) then return 1 end
+return 0
+"""
+)
+# Several admissions in one call, in order. For admission i: KEYS[2i-1] the sender's
+# bucket, KEYS[2i] the seen key; ARGV[3i-2] the limit, ARGV[3i-1] the seen ttl (ms),
+# ARGV[3i] now (ms). Each answer: -1 over the limit (the seen key untouched), 1 first seen,
+# 0 a duplicate.
+_ADMIT: Final = (
+    _BUCKET
+    + """
 local answers = {}
 for i = 1, #KEYS / 2 do
   local bucket, seen = KEYS[2 * i - 1], KEYS[2 * i]
-  local count = redis.call('INCR', bucket)
-  if count == 1 then redis.call('EXPIRE', bucket, 2) end
-  if count > tonumber(ARGV[2 * i - 1]) then
+  if not take(bucket, tonumber(ARGV[3 * i - 2]), tonumber(ARGV[3 * i])) then
     answers[i] = -1
-  elseif redis.call('SET', seen, '1', 'NX', 'PX', ARGV[2 * i]) then
+  elseif redis.call('SET', seen, '1', 'NX', 'PX', ARGV[3 * i - 1]) then
     answers[i] = 1
   else
     answers[i] = 0
@@ -37,6 +61,7 @@ for i = 1, #KEYS / 2 do
 end
 return answers
 """
+)
 # Admissions asked for while one call is out go together in the next one.
 _MAX_ADMISSIONS_PER_CALL: Final = 256
 _ADMISSIONS: Final = {-1: Admission.LIMITED, 0: Admission.DUPLICATE, 1: Admission.FIRST}
@@ -51,7 +76,8 @@ class RedisState:
         self._prefix = prefix
         # EVALSHA, falling back to EVAL (and loading the script) when Redis lacks it.
         self._admit = client.register_script(_ADMIT)
-        self._admissions: list[tuple[str, str, int, int, asyncio.Future[Admission]]] = []
+        self._take = client.register_script(_TAKE)
+        self._admissions: list[tuple[str, str, int, int, str, asyncio.Future[Admission]]] = []
         self._admitting: asyncio.Task[None] | None = None
 
     @classmethod
@@ -106,6 +132,15 @@ class RedisState:
             count, _ = await pipe.execute()
         return int(count)
 
+    def _now_ms(self) -> str:
+        return f"{self._clock.now().timestamp() * 1000:.3f}"
+
+    async def take(self, key: str, rate: int) -> bool:
+        """The leaky bucket, in one server-side script."""
+        async with self._redis_call():
+            allowed = await self._take(keys=[self._key(key)], args=[rate, self._now_ms()])
+        return bool(allowed)
+
     async def admit(
         self, rate_key: str, limit: int, seen_key: str, seen_ttl_seconds: float
     ) -> Admission:
@@ -116,11 +151,10 @@ class RedisState:
         its own answer. Under load the cost of a call is paid once per group; a lone
         admission goes at once.
         """
-        window = int(self._clock.now().timestamp())
         ttl_ms = max(1, math.ceil(seen_ttl_seconds * 1000))
         answer: asyncio.Future[Admission] = asyncio.get_running_loop().create_future()
         self._admissions.append(
-            (self._key(f"{rate_key}:{window}"), self._key(seen_key), limit, ttl_ms, answer)
+            (self._key(rate_key), self._key(seen_key), limit, ttl_ms, self._now_ms(), answer)
         )
         if self._admitting is None or self._admitting.done():
             self._admitting = asyncio.create_task(self._admit_queued())
@@ -131,7 +165,7 @@ class RedisState:
             group = self._admissions[:_MAX_ADMISSIONS_PER_CALL]
             del self._admissions[:_MAX_ADMISSIONS_PER_CALL]
             keys = [key for bucket, seen, *_ in group for key in (bucket, seen)]
-            args = [arg for _, _, limit, ttl_ms, _ in group for arg in (limit, ttl_ms)]
+            args = [arg for _, _, limit, ttl_ms, now, _ in group for arg in (limit, ttl_ms, now)]
             try:
                 async with self._redis_call():
                     outcomes = await self._admit(keys=keys, args=args)

@@ -27,6 +27,7 @@ _DURATION: Final = re.compile(
 )
 _CITY: Final = re.compile(r"std:\d{2,6}|\*")
 _IGM_ACTIONS: Final = frozenset({"issue", "issue_status"})
+_MAX_ID_LENGTH: Final = 255
 
 
 class ContextError(NetworkError):
@@ -58,12 +59,15 @@ def parse_duration(text: str) -> timedelta:
 
 @dataclass(frozen=True, slots=True)
 class EdgePolicy:
-    """What this deployment accepts: our identity, domains and clock tolerance."""
+    """What this deployment accepts: our identity, domains, clock tolerance and the
+    longest ``ttl`` (a request's ttl also bounds how long its callback is retried and how
+    old it may be when it arrives, so a ten-year ttl is refused)."""
 
     subscriber_id: str
     subscriber_url: str
     domains: frozenset[str]
     clock_skew: timedelta = timedelta(seconds=5)
+    max_ttl: timedelta = timedelta(days=2)
 
 
 def _require(value: str | None, field: str) -> str:
@@ -135,6 +139,13 @@ def check_context(
         )
     transaction_id = _require(context.transaction_id, "context.transaction_id")
     message_id = _require(context.message_id, "context.message_id")
+    for field, value in (("transaction_id", transaction_id), ("message_id", message_id)):
+        # The audit log and the orders keep ids in columns of 255 characters.
+        if len(value) > _MAX_ID_LENGTH:
+            raise ContextError(
+                f"context.{field} is {len(value)} characters long; at most {_MAX_ID_LENGTH}",
+                path=f"context.{field}",
+            )
     if transaction_id == message_id:
         raise ContextError(
             "context.transaction_id and context.message_id must differ",
@@ -149,6 +160,12 @@ def check_context(
         ttl = parse_duration(_require(context.ttl, "context.ttl"))
     except ValueError as exc:
         raise ContextError(f"context.ttl: {exc}", path="context.ttl") from None
+    if ttl > policy.max_ttl:
+        raise ContextError(
+            f"context.ttl {context.ttl} is longer than the {policy.max_ttl.total_seconds():.0f} s "
+            "accepted here",
+            path="context.ttl",
+        )
     if sent_at > now + policy.clock_skew:
         raise ContextError(
             f"context.timestamp {stamp} is {(sent_at - now).total_seconds():.1f} s in the future",

@@ -31,16 +31,31 @@ class Sender:
 class Authenticator:
     """Verifies the signature headers of inbound requests."""
 
-    def __init__(self, keys: KeyDirectory, clock: Clock, *, skew_seconds: int) -> None:
+    def __init__(
+        self,
+        keys: KeyDirectory,
+        clock: Clock,
+        *,
+        skew_seconds: int,
+        max_lifetime_seconds: int = 3600,
+    ) -> None:
         self._keys = keys
         self._clock = clock
         self._skew = skew_seconds
+        self._max_lifetime = max_lifetime_seconds
 
     async def _verify(self, name: str, header: str, body: bytes) -> signing.SignatureParams:
         try:
             params = signing.parse_header(header)
         except signing.SignatureError as exc:
             raise AuthenticationFailed(f"{name} header: {exc}") from exc
+        lifetime = params.expires - params.created
+        if lifetime > self._max_lifetime:
+            # A signature valid for years could be replayed for years.
+            raise AuthenticationFailed(
+                f"{name} header: expires - created is {lifetime} s; at most "
+                f"{self._max_lifetime} s is accepted"
+            )
         now = self._clock.timestamp()
         try:
             # Refuse an expired or future header before it costs a registry lookup.

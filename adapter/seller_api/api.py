@@ -224,7 +224,9 @@ def seller_router() -> APIRouter:
         secret = await store.webhook_secret(code)
         given = request.headers.get("x-signature", "").removeprefix("sha256=")
         expected = hmac.new((secret or "").encode(), body, hashlib.sha256).hexdigest()
-        if secret is None or not hmac.compare_digest(given, expected):
+        # Compared as bytes: a header with non-ASCII text is a wrong signature, not a 500
+        # (Starlette decodes headers as Latin-1, so this gives back the bytes sent).
+        if secret is None or not hmac.compare_digest(given.encode("latin-1"), expected.encode()):
             raise HTTPException(
                 status_code=401,
                 detail="X-Signature: expected sha256=<hex HMAC-SHA256 of the body> "

@@ -7,6 +7,8 @@ single writer's turn) is paid once per batch instead of once per request. A lone
 written at once: there is no added delay. After a batch that queued callbacks commits,
 ``after_commit`` runs once for the whole batch, after its requests are released (the
 adapter wakes the outbox dispatchers there: one wake-up per batch, not one per request).
+A request whose row the database refuses fails alone: the rest of its batch is written
+again without it.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Final
 
+from sqlalchemy.exc import DataError, IntegrityError
+
 from adapter.storage.store import InboundRecord, OutboxJob, Store
 
 __all__ = ["InboundWriter"]
 
 _MAX_BATCH: Final = 256
+
+# A request waiting for its commit: its message, its job, and the future that answers it.
+_Waiter = tuple[InboundRecord, OutboxJob | None, "asyncio.Future[int | None]"]
 
 
 class InboundWriter:
@@ -30,7 +37,7 @@ class InboundWriter:
     ) -> None:
         self._store = store
         self._after_commit = after_commit
-        self._queue: list[tuple[InboundRecord, OutboxJob | None, asyncio.Future[int | None]]] = []
+        self._queue: list[_Waiter] = []
         self._flushing: asyncio.Task[None] | None = None
         self._waiting = 0
 
@@ -54,19 +61,34 @@ class InboundWriter:
     async def _flush(self) -> None:
         while self._queue:
             batch, self._queue = self._queue[:_MAX_BATCH], self._queue[_MAX_BATCH:]
-            try:
-                outcomes = await self._store.accept_inbound_batch([(m, j) for m, j, _ in batch])
-            except Exception as exc:  # noqa: BLE001 - re-raised in every waiter, none hangs
-                for _, _, future in batch:
+            outcomes = await self._write(batch)
+            queued = False
+            for (_, job, future), outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, BaseException):
                     if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+                        future.set_exception(outcome)
+                    continue
+                queued = queued or (outcome is not None and job is not None)
                 if not future.done():
                     future.set_result(outcome)
-            queued = any(
-                outcome is not None and job is not None
-                for (_, job, _), outcome in zip(batch, outcomes, strict=True)
-            )
             if queued and self._after_commit is not None:
                 await self._after_commit()
+
+    async def _write(self, batch: list[_Waiter]) -> list[int | BaseException | None]:
+        """Each request's outcome, or the error that refused it.
+
+        A batch the database refuses for its data (a value it cannot store, a constraint)
+        is written again in halves, down to single requests: one request's bad row fails
+        that request only, never those batched with it. Any other failure (the database
+        unreachable) is every request's.
+        """
+        try:
+            outcomes = await self._store.accept_inbound_batch([(m, j) for m, j, _ in batch])
+        except (DataError, IntegrityError) as exc:
+            if len(batch) == 1:
+                return [exc]
+            half = len(batch) // 2
+            return [*await self._write(batch[:half]), *await self._write(batch[half:])]
+        except Exception as exc:  # noqa: BLE001 - re-raised in every waiter, none hangs
+            return [exc] * len(batch)
+        return list(outcomes)

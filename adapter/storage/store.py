@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from adapter.storage.database import Database
 from adapter.storage.tables import messages, outbox
@@ -120,6 +120,64 @@ class Store:
             )
             return int(result.rowcount or 0)
 
+    async def audit_bytes(self) -> int:
+        """The size of the audit log's message bodies, in bytes."""
+        async with self._db.engine.connect() as connection:
+            total = await connection.scalar(
+                select(func.coalesce(func.sum(func.length(messages.c.body)), 0))
+            )
+            return int(total or 0)
+
+    async def purge_messages_over(self, max_bytes: int) -> int:
+        """Delete the oldest audit rows until the bodies left take at most ``max_bytes``;
+        how many rows went.
+
+        Rows a job still needs (pending, or parked for an operator's replay) stay, however
+        old: a delivered job lets go of its request first.
+        """
+        excess = await self.audit_bytes() - max_bytes
+        purged = 0
+        after = 0
+        needed = select(outbox.c.inbound_id).where(
+            outbox.c.inbound_id.is_not(None), outbox.c.status != _DONE_WITH_REQUEST
+        )
+        while excess > 0:
+            async with self._db.engine.connect() as connection:
+                rows = (
+                    await connection.execute(
+                        select(messages.c.id, func.length(messages.c.body))
+                        .where(messages.c.id > after, messages.c.id.not_in(needed))
+                        .order_by(messages.c.id)
+                        .limit(_PURGE_ROUND)
+                    )
+                ).all()
+            if not rows:
+                break
+            chosen: list[int] = []
+            for id_, size in rows:
+                if excess <= 0:
+                    break
+                chosen.append(int(id_))
+                excess -= int(size or 0)
+            after = chosen[-1]
+            async with self._db.transaction() as connection:
+                await connection.execute(
+                    update(outbox)
+                    .where(outbox.c.inbound_id.in_(chosen), outbox.c.status == _DONE_WITH_REQUEST)
+                    .values(inbound_id=None)
+                )
+                result = await connection.execute(
+                    delete(messages).where(messages.c.id.in_(chosen), messages.c.id.not_in(needed))
+                )
+                purged += int(result.rowcount or 0)
+        return purged
+
+
+# Jobs in this state no longer need their request: its audit row may go, the job keeps
+# its own record of the delivery.
+_DONE_WITH_REQUEST: Final = "delivered"
+# Rows looked at per round of a purge by size.
+_PURGE_ROUND: Final = 2000
 
 # A batch is written by driver SQL whose text never changes with the batch's size, so
 # the driver parses and prepares each statement once. On PostgreSQL the whole batch is one

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+FIXTURES = REPO / "tests" / "fixtures"
 
 COMMANDS: list[tuple[str, list[str]]] = [
     ("--help", ["--help"]),
@@ -36,7 +36,7 @@ COMMANDS: list[tuple[str, list[str]]] = [
 
 
 def _dotenv(directory: Path) -> tuple[dict[str, str], str]:
-    keys = json.loads((SHARED / "signing-vectors.json").read_text("utf-8"))["keys"]["k1"]
+    keys = json.loads((FIXTURES / "signing-vectors.json").read_text("utf-8"))["keys"]["k1"]
     encryption = base64.b64encode(bytes(range(32))).decode()
     values = {
         "ONDC_SUBSCRIBER_ID": "seller.odop.example",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import secrets
 from collections.abc import AsyncIterator
 
@@ -95,9 +96,44 @@ async def test_admit_over_the_limit_does_not_remember_the_key(
     assert await state.admit("rate:buyer", 1, "dedupe:m-2", 60) is Admission.FIRST
 
 
-async def test_admit_shares_its_rate_window_with_hit(state: SharedState) -> None:
-    await state.hit("rate:buyer", 1)
+async def test_admit_shares_its_rate_with_take(state: SharedState) -> None:
+    assert await state.take("rate:buyer", 1) is True
     assert await state.admit("rate:buyer", 1, "dedupe:m-1", 60) is Admission.LIMITED
+
+
+async def _steady(state: SharedState, clock: FixedClock, per_second: int, limit: int) -> int:
+    """Requests at ``per_second`` for 3 s, each up to 10 ms early or late (seeded); how
+    many were refused. Every one goes through ``take`` or ``admit``, alternately."""
+    jitter = random.Random(7)
+    step = 1 / per_second
+    now = 0.0
+    refused = 0
+    for n in range(3 * per_second):
+        at = max(now, n * step + jitter.uniform(-0.01, 0.01))  # arrivals in order
+        clock.advance(at - now)
+        now = at
+        if n % 2:
+            refused += not await state.take("rate:steady", limit)
+        else:
+            admitted = await state.admit("rate:steady", limit, f"dedupe:{n}", 60)
+            refused += admitted is Admission.LIMITED
+    return refused
+
+
+async def test_a_sender_steady_at_its_rate_is_never_refused(
+    state: SharedState, clock: FixedClock
+) -> None:
+    # A fixed one-second window refused some of these: two requests a few ms apart on
+    # either side of a window's edge made 201 in one window.
+    assert await _steady(state, clock, 200, 200) == 0
+
+
+async def test_a_sender_at_twice_its_rate_is_refused_about_half_the_time(
+    state: SharedState, clock: FixedClock
+) -> None:
+    refused = await _steady(state, clock, 400, 200)
+    # 1,200 sent in 3 s; the bucket lets through its 200 and then 200 a second.
+    assert 350 <= refused <= 450
 
 
 async def test_admit_under_concurrency_admits_exactly_one(state: SharedState) -> None:

@@ -59,7 +59,12 @@ def test_serve_starts_on_sqlite_and_answers_health_over_http(tmp_path: Path) -> 
         try:
             wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
             health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
-            assert health == {"status": "ok", "database": "ok", "redis": "not configured"}
+            assert health == {
+                "status": "ok",
+                "database": "ok",
+                "disk": "ok",
+                "redis": "not configured",
+            }
             assert (tmp_path / "serve.db").exists()
         finally:
             process.send_signal(signal.SIGTERM)

@@ -149,7 +149,12 @@ async def test_healthz_reports_the_database(tmp_path: Path, clock: FixedClock) -
     async with serving(settings, clock) as http:
         reply = await http.get("/healthz")
     assert reply.status_code == 200
-    assert reply.json() == {"status": "ok", "database": "ok", "redis": "not configured"}
+    assert reply.json() == {
+        "status": "ok",
+        "database": "ok",
+        "disk": "ok",
+        "redis": "not configured",
+    }
 
 
 async def test_healthz_reports_redis_down_as_503_not_500(tmp_path: Path, clock: FixedClock) -> None:
@@ -160,4 +165,9 @@ async def test_healthz_reports_redis_down_as_503_not_500(tmp_path: Path, clock: 
     async with serving(settings, clock) as http:
         reply = await http.get("/healthz")
     assert reply.status_code == 503
-    assert reply.json() == {"status": "degraded", "database": "ok", "redis": "unavailable"}
+    assert reply.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "disk": "ok",
+        "redis": "unavailable",
+    }

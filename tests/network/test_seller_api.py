@@ -289,3 +289,25 @@ async def test_every_refused_body_names_its_field(tmp_path: Path, clock: FixedCl
             detail = response.json()["detail"]
             assert isinstance(detail, str), detail
             assert detail.startswith(named), (named, detail)
+
+
+async def test_signature_headers_with_non_ascii_text_are_refused_not_500(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        code, _ = await _register(net, "Kullu")
+        await net.client.post(f"/admin/v1/sellers/{code}/webhook-secret", headers=ADMIN)
+        hook = await net.client.post(
+            f"/seller/v1/webhooks/stock/{code}",
+            content=b'{"items": []}',
+            headers={"X-Signature": "sha256=é".encode()},
+        )
+        assert hook.status_code == 401
+        assert "X-Signature" in hook.json()["detail"]
+        body = search_body(clock)
+        for old, new in (('signature="', 'signature="é'), ('keyId="', 'keyId="é')):
+            header = signed(body, clock)["Authorization"].replace(old, new, 1).encode()
+            beckn = await net.client.post(
+                "/ondc/search", content=body, headers={"Authorization": header}
+            )
+            assert (beckn.status_code, beckn.json()["error"]["code"]) == (401, "30016")
