@@ -11,6 +11,8 @@ come back in the callback's ``error`` block, with the quantities that can be had
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
@@ -54,6 +56,7 @@ from adapter.core.orders import (
     next_state,
     parse_duration,
 )
+from adapter.core.ownership import belongs_to, foreign_refusal
 from catalog_sync.records import SellerRecord
 
 __all__ = [
@@ -70,6 +73,12 @@ __all__ = [
     "wire",
 ]
 
+_Builder = Callable[..., Awaitable[schemas.Envelope]]
+
+_ALREADY_CONFIRMED: Final = (
+    "this transaction is already confirmed as an order: a new cart needs a new transaction"
+)
+
 
 async def _on_select(
     request: schemas.Envelope,
@@ -81,6 +90,11 @@ async def _on_select(
     **_: Any,
 ) -> schemas.Envelope:
     order = order_of(request)
+    draft = await orders.by_transaction(transaction_of(request))
+    if draft is not None and draft.stage == "confirmed":
+        # Out of sequence: the cart became an order, whose committed stock a new quote
+        # must not touch (its holds are what a cancel gives back).
+        raise Refusal("30000", _ALREADY_CONFIRMED)
     document, error, total, seller, _location = await quote_cart(
         request, order, book=orders, policy=policy, now=now
     )
@@ -138,7 +152,7 @@ async def _on_init(
     order = order_of(request)
     draft = await orders.by_transaction(transaction_of(request))
     if draft is not None and draft.stage == "confirmed":
-        raise Refusal("30000", "this transaction is already confirmed as an order")
+        raise Refusal("30000", _ALREADY_CONFIRMED)
     document, error, total, seller, _location = await quote_cart(
         request, order, book=orders, policy=policy, now=now
     )
@@ -374,7 +388,11 @@ async def _on_support(
     row: OrderRow | None = None
     if ref:
         row = await orders.by_order_id(ref, bap_id=request.context.bap_id)
-        row = row or await orders.by_transaction(ref)
+        if row is None:
+            row = await orders.by_transaction(ref)
+            # Another buyer app's transaction is no transaction to this one.
+            if row is not None and not belongs_to(row, request.context):
+                row = None
     found = await orders.seller(row.seller_code) if row is not None else None
     if found is None:
         raise Refusal("50004", f"no order or transaction {ref!r} to give support for")
@@ -427,15 +445,34 @@ async def _on_update(
     )
 
 
+def _bound_to_opener(action: str, builder: _Builder) -> _Builder:
+    """The builder, refusing a request in a transaction another buyer app opened before it
+    reads or changes anything (see :mod:`adapter.core.ownership`)."""
+
+    @functools.wraps(builder)
+    async def answer(
+        request: schemas.Envelope, *, orders: OrderBook, **ports: Any
+    ) -> schemas.Envelope:
+        opened = await orders.by_transaction(transaction_of(request))
+        if opened is not None and not belongs_to(opened, request.context):
+            raise Refusal(*foreign_refusal(action))
+        return await builder(request, orders=orders, **ports)
+
+    return answer
+
+
 ORDER_REPLIES: Final = {
-    "select": answers_refusals(_on_select),
-    "init": answers_refusals(_on_init),
-    "confirm": answers_refusals(_on_confirm),
-    "status": answers_refusals(_on_status),
-    "track": answers_refusals(_on_track),
-    "cancel": answers_refusals(_on_cancel),
-    "rating": answers_refusals(_on_rating),
-    "support": answers_refusals(_on_support),
-    "update": answers_refusals(_on_update),
+    action: answers_refusals(_bound_to_opener(action, builder))
+    for action, builder in (
+        ("select", _on_select),
+        ("init", _on_init),
+        ("confirm", _on_confirm),
+        ("status", _on_status),
+        ("track", _on_track),
+        ("cancel", _on_cancel),
+        ("rating", _on_rating),
+        ("support", _on_support),
+        ("update", _on_update),
+    )
 }
 """Order actions -> reply builders (merged into :data:`adapter.core.replies.REPLIES`)."""
