@@ -98,6 +98,11 @@ async def test_import_is_idempotent_by_sku_and_updates_prices(
     [
         ("shawl", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
         ("शॉल", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        # Typed with a zero-width joiner, a non-joiner, a zero-width space or a BOM.
+        ("श\u200dॉल", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        ("शॉ\u200cल", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        ("\u200bशॉल\ufeff", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        ("कुल्लू\u200d शॉल", "ONDC:RET12", {"Kullu Shawl"}),
         ("SHAW", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
         ("tea", "ONDC:RET10", {"Kangra Tea"}),
         ("चाय", "ONDC:RET10", {"Kangra Tea"}),
@@ -115,6 +120,24 @@ async def test_search_by_name_in_shimla_finds_the_odop_products(
     )
     found = {item["descriptor"]["name"] for p in providers for item in p["items"]}
     assert found == expected
+
+
+async def test_a_hindi_name_stored_with_invisible_characters_is_found_by_plain_words(
+    store: Store, clock: FixedClock
+) -> None:
+    data = _demo()
+    entry = next(s for s in data["sellers"] if s["seller"]["district"] == "Kullu")
+    shawl = next(i for i in entry["items"] if i["name"] == "Kullu Shawl")
+    shawl["name_hi"] = "कु\u200dल्लू श\u200cॉ\u00adल"
+    catalogue = CatalogStore(store.database)
+    report = await import_catalogue(orjson.dumps(data), catalogue, now=clock.now())
+    assert not report.problems
+    for words in ("कुल्लू शॉल", "श\u200dॉल"):
+        providers = await SqlCatalog(catalogue).providers_for(
+            _search(words, domain="ONDC:RET12"), now=clock.now()
+        )
+        found = {item["descriptor"]["name"] for p in providers for item in p["items"]}
+        assert "Kullu Shawl" in found, words
 
 
 async def test_full_catalogue_search_returns_every_item_of_the_domain_grouped_by_seller(
