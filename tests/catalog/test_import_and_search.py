@@ -7,13 +7,16 @@ from typing import Any
 
 import orjson
 import pytest
+from alembic import command
+from sqlalchemy import text
 
 import schemas
 from adapter.catalog import SqlCatalog
 from adapter.catalog.importer import import_catalogue, read_catalogue
 from adapter.core.clock import FixedClock
-from adapter.storage import Store
+from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
+from adapter.storage.migrate import alembic_config
 from tests.fixtures import REPO_ROOT, odop_districts
 
 DEMO = (REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes()
@@ -193,3 +196,35 @@ async def test_listings_of_one_seller_by_sku_and_filters_reused_with_other_value
     assert [i.name for _, _, i in kullu] == ["Kullu Shawl"]
     kinnaur = await catalogue.listings(domain="ONDC:RET12", words=["kinnauri", "shawl"])
     assert [i.name for _, _, i in kinnaur] == ["Kinnauri Shawl"]
+
+
+async def test_the_migration_cleans_search_text_stored_with_invisible_characters(
+    database_url: str, clock: FixedClock
+) -> None:
+    """Items imported before invisible characters were ignored are found after upgrading."""
+    command.downgrade(alembic_config(database_url), "0011")
+    database = Database.connect(database_url)
+    try:
+        catalogue = CatalogStore(database)
+        await import_catalogue(DEMO, catalogue, now=clock.now())
+        # As the older code stored it: the joiner kept in the searchable text.
+        async with database.transaction() as connection:
+            await connection.execute(
+                text(
+                    "UPDATE items SET search_text = REPLACE(search_text, 'शॉल', :old) "
+                    "WHERE search_text LIKE :like"
+                ),
+                {"old": "श\u200dॉल", "like": "%शॉल%"},
+            )
+
+        async def found() -> set[str]:
+            providers = await SqlCatalog(catalogue).providers_for(
+                _search("शॉल", domain="ONDC:RET12"), now=clock.now()
+            )
+            return {item["descriptor"]["name"] for p in providers for item in p["items"]}
+
+        assert await found() == set()
+        upgrade(database_url)
+        assert await found() == {"Kinnauri Shawl", "Kullu Shawl"}
+    finally:
+        await database.dispose()
