@@ -141,11 +141,24 @@ async def record_failed_sign_in(runtime: Runtime, request: Request) -> None:
 
 
 def check_origin(request: Request) -> None:
-    """403 for a form posted from another site's page."""
+    """403 for a form posted from another site's page.
+
+    Ours are the host the request was sent to, the host a proxy says it was sent to
+    (``X-Forwarded-Host``: a page of another site cannot set that header on a form it
+    posts) and the host of ``ONDC_SUBSCRIBER_URL``, the adapter's public address, as a
+    proxy may pass its own name upstream in ``Host``."""
     origin = request.headers.get("origin")
     if origin is None:  # not sent by every browser for a same-origin form
         return
-    if urlsplit(origin).netloc != request.headers.get("host", request.url.netloc):
+    ours = {
+        request.headers.get("host", request.url.netloc),
+        _runtime(request).settings.subscriber_url.host or "",
+    }
+    forwarded = request.headers.get("x-forwarded-host")
+    if forwarded:
+        ours.add(forwarded.split(",")[0].strip())
+    sent_from = urlsplit(origin)
+    if sent_from.netloc not in ours and sent_from.hostname not in ours:
         raise HTTPException(status_code=403, detail="Origin: not this dashboard")
 
 

@@ -166,3 +166,21 @@ async def test_a_sign_in_posted_from_another_site_is_refused(
             headers=FORM | {"Origin": "http://seller.odop.example"},
         )
         assert same.status_code == 303
+        # Behind a proxy that passes its own name upstream: the public host still counts.
+        proxied = await http.post(
+            "/dashboard/login",
+            content=f"token={KEY}",
+            headers=FORM | {"Origin": "https://seller.odop.example", "Host": "127.0.0.1:8000"},
+        )
+        assert proxied.status_code == 303
+        forwarded = await http.post(
+            "/dashboard/login",
+            content=f"token={KEY}",
+            headers=FORM
+            | {
+                "Origin": "https://dash.example.in",
+                "Host": "127.0.0.1:8000",
+                "X-Forwarded-Host": "dash.example.in",
+            },
+        )
+        assert forwarded.status_code == 303
