@@ -168,6 +168,7 @@ def reply_envelope(
     message: dict[str, Any] | None,
     error: tuple[str, str] | None = None,
 ) -> schemas.Envelope:
+    """The callback answering ``request``: its context, and a message or an error."""
     action = "on_" + request.context.action
     model = schemas.PAYLOAD_MODELS[action]
     context = callback_context(request.context, action=action, identity=identity, now=now)

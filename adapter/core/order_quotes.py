@@ -40,6 +40,7 @@ __all__ = [
 
 
 def order_of(request: schemas.Envelope) -> schemas.Order:
+    """The request's ``message.order``; 30000 if it has none."""
     message = getattr(request, "message", None)
     order = getattr(message, "order", None)
     if not isinstance(order, schemas.Order):
@@ -49,6 +50,7 @@ def order_of(request: schemas.Envelope) -> schemas.Order:
 
 def transaction_of(request: schemas.Envelope) -> str:
     # The edge's context rules have already refused a request without one.
+    """The request's transaction id."""
     return request.context.transaction_id or ""
 
 
@@ -225,6 +227,7 @@ def without_stock(quote: dict[str, Any]) -> dict[str, Any]:
 
 
 def payment_terms(seller: SellerRecord, policy: OrderPolicy, asked: Any) -> dict[str, Any]:
+    """The ``/on_init`` payment terms: finder fee, settlement basis, window and account."""
     fee_type = policy.finder_fee_type
     fee_amount = policy.finder_fee_amount
     if isinstance(asked, schemas.Payment):
@@ -263,6 +266,7 @@ def bpp_terms(seller: SellerRecord, policy: OrderPolicy) -> list[dict[str, Any]]
     # tax_number: the GSTIN of the seller app (the marketplace; a seller's own if the
     # marketplace has none); provider_tax_number: the seller's own PAN, which the log
     # validator wants to differ from the PAN inside tax_number.
+    """The ``/on_init`` ``bpp_terms`` tags: tax numbers, liability, arbitration, jurisdiction."""
     gstin = policy.gstin or seller.gstin
     pan = seller.pan or (seller.gstin[2:12] if seller.gstin and seller.gstin != gstin else None)
     terms: list[dict[str, Any]] = [
@@ -278,18 +282,21 @@ def bpp_terms(seller: SellerRecord, policy: OrderPolicy) -> list[dict[str, Any]]
 
 
 def as_json(model: Any) -> Any:
+    """A wire model as JSON (aliases, no empty fields), or None."""
     return (
         None if model is None else model.model_dump(mode="json", by_alias=True, exclude_none=True)
     )
 
 
 def order_stamp(value: str | datetime | None, now: datetime) -> str:
+    """A request's timestamp as ONDC writes it, or ``now``'s."""
     if isinstance(value, datetime):
         return schemas.format_timestamp(value)
     return value or schemas.format_timestamp(now)
 
 
 def as_json_list(models: Any) -> list[Any] | None:
+    """Wire models as a JSON list, or None when there are none."""
     return None if not models else [as_json(model) for model in models]
 
 
@@ -304,6 +311,7 @@ def confirmed_document(
     ship: timedelta,
     confirmed_at: str,
 ) -> dict[str, Any]:
+    """The order document of ``/on_confirm``, from the draft and the buyer app's confirm."""
     base = draft.document
     fulfillment = dict(base["fulfillments"][0])
     asked = order.fulfillments[0] if order.fulfillments else None

@@ -31,6 +31,14 @@ from adapter.core.order_book import (
     wire,
 )
 from adapter.core.order_changes import after_event, cancelled_document, unsolicited
+from adapter.core.order_followups import (
+    on_cancel,
+    on_rating,
+    on_status,
+    on_support,
+    on_track,
+    on_update,
+)
 from adapter.core.order_quotes import (
     as_json,
     bpp_terms,
@@ -43,17 +51,12 @@ from adapter.core.order_quotes import (
     without_stock,
 )
 from adapter.core.order_settlement import settlement
-from adapter.core.order_updates import UpdateRefused, record_settlement, request_return
 from adapter.core.orders import (
-    BUYER_CANCEL_REASONS,
     INTERNAL,
-    TAT_BREACH_REASONS,
     Change,
-    IllegalTransition,
     OrderRow,
     Shortfall,
     money,
-    next_state,
     parse_duration,
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
@@ -269,182 +272,6 @@ async def _on_confirm(
     )
 
 
-async def _confirmed(
-    request: schemas.Envelope, order_id: str | None, orders: OrderBook
-) -> OrderRow:
-    if not order_id:
-        raise Refusal("30000", "message.order_id is required")
-    row = await orders.by_order_id(order_id, bap_id=request.context.bap_id)
-    if row is None:
-        raise Refusal("30018", f"order {order_id} not found")
-    return row
-
-
-async def _on_status(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
-) -> schemas.Envelope:
-    assert isinstance(request, schemas.StatusRequest)
-    row = await _confirmed(request, request.message.order_id, orders)
-    # The state is the seller's: a buyer app asking never moves it.
-    return reply_envelope(
-        request,
-        identity=identity,
-        now=now,
-        message={"order": wire(row.document)},
-    )
-
-
-async def _on_track(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
-) -> schemas.Envelope:
-    assert isinstance(request, schemas.TrackRequest)
-    row = await _confirmed(request, request.message.order_id, orders)
-    url = row.document.get(INTERNAL, {}).get("tracking_url")
-    if not url:
-        raise Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
-    status = (
-        "active" if row.fulfillment_state in ("Order-picked-up", "Out-for-delivery") else "inactive"
-    )
-    return reply_envelope(
-        request,
-        identity=identity,
-        now=now,
-        message={"tracking": {"url": url, "status": status}},
-    )
-
-
-async def _on_cancel(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
-) -> schemas.Envelope:
-    assert isinstance(request, schemas.CancelRequest)
-    reason = request.message.cancellation_reason_id
-    row = await _confirmed(request, request.message.order_id, orders)
-    by = request.context.bap_id or ""
-    if row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by:
-        return reply_envelope(
-            request, identity=identity, now=now, message={"order": wire(row.document)}
-        )
-    if reason is None or reason not in BUYER_CANCEL_REASONS:
-        raise Refusal(
-            "30012",
-            f"message.cancellation_reason_id {reason!r} is not a buyer cancellation reason",
-        )
-    if reason in TAT_BREACH_REASONS and row.confirmed_at is not None:
-        # Late: not delivered within the TAT, or not shipped by the seller's time to ship.
-        tat = parse_duration(row.document["fulfillments"][0].get("@ondc/org/TAT", "P0D"))
-        unshipped = row.fulfillment_state in ("Pending", "Packed")
-        missed_ship = unshipped and row.ship_by is not None and now > row.ship_by
-        if now < row.confirmed_at + tat and not missed_ship:
-            raise Refusal(
-                "30014",
-                f"order {row.order_id} is not late: its TAT {iso_duration(tat)} has not "
-                "passed and it is not past its time to ship",
-            )
-    try:
-        transition = next_state("buyer_cancel", row.state or "", row.fulfillment_state or "")
-    except IllegalTransition as exc:
-        raise Refusal("50001", f"cancellation not possible: {exc}") from exc
-    document = cancelled_document(
-        row, by=by, reason=reason, now=now, fulfillment_state=transition.fulfillment
-    )
-    change = Change(
-        transition.state,
-        transition.fulfillment,
-        document,
-        restock=True,
-        detail={"reason": reason},
-    )
-    try:
-        row = await orders.transition(row, actor="buyer", event="cancel", change=change, now=now)
-    except IllegalTransition as exc:
-        raise Refusal("50001", f"cancellation not possible: {exc}") from exc
-    return reply_envelope(
-        request, identity=identity, now=now, message={"order": wire(row.document)}
-    )
-
-
-async def _on_rating(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, **_: Any
-) -> schemas.Envelope:
-    assert isinstance(request, schemas.RatingRequest)
-    for index, rating in enumerate(request.message.ratings or []):
-        if rating.value not in {"1", "2", "3", "4", "5"}:
-            raise Refusal(
-                "30015", f"message.ratings[{index}].value must be 1 to 5, not {rating.value!r}"
-            )
-    return reply_envelope(
-        request,
-        identity=identity,
-        now=now,
-        message={"rating_ack": True, "feedback_ack": False},
-    )
-
-
-async def _on_support(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
-) -> schemas.Envelope:
-    assert isinstance(request, schemas.SupportRequest)
-    ref = request.message.ref_id
-    row: OrderRow | None = None
-    if ref:
-        row = await orders.by_order_id(ref, bap_id=request.context.bap_id)
-        if row is None:
-            row = await orders.by_transaction(ref)
-            # Another buyer app's transaction is no transaction to this one.
-            if row is not None and not belongs_to(row, request.context):
-                row = None
-    found = await orders.seller(row.seller_code) if row is not None else None
-    if found is None:
-        raise Refusal("50004", f"no order or transaction {ref!r} to give support for")
-    seller = found[0]
-    return reply_envelope(
-        request,
-        identity=identity,
-        now=now,
-        message={"phone": seller.phone, "email": seller.email},
-    )
-
-
-async def _on_update(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
-) -> schemas.Envelope:
-    """A return request (``update_target`` item, a ``Return`` fulfilment) or a refund the
-    buyer app settled (``update_target`` payment): answered with the order as it now is."""
-    assert isinstance(request, schemas.UpdateRequest)
-    order = request.message.order
-    target = request.message.update_target
-    by = request.context.bap_id or ""
-    if order is None or not order.id:
-        raise Refusal("30000", "message.order.id is required")
-    row = await _confirmed(request, order.id, orders)
-    try:
-        if target == "payment" and order.payment is not None:
-            change = record_settlement(row, order.payment, now=now)
-            event = "refund_settled"
-        elif target == "item":
-            skus = {item["id"] for item in row.document.get("items", [])}
-            terms = {sku: await orders.returnable(row.seller_code, sku) for sku in skus}
-            change = request_return(row, order, by=by, now=now, returnable=terms)
-            event = "return_requested"
-        else:
-            raise Refusal(
-                "50002",
-                f"message.update_target {target!r}: only item (returns) "
-                "and payment (refund settlement) can be updated",
-            )
-        row = await orders.transition(row, actor="buyer", event=event, change=change, now=now)
-    except UpdateRefused as refusal:
-        raise Refusal(refusal.code, str(refusal)) from refusal
-    except IllegalTransition as exc:
-        raise Refusal("50002", f"update not possible: {exc}") from exc
-    return reply_envelope(
-        request,
-        identity=identity,
-        now=now,
-        message={"update_target": target, "order": wire(row.document)},
-    )
-
-
 def _bound_to_opener(action: str, builder: _Builder) -> _Builder:
     """The builder, refusing a request in a transaction another buyer app opened before it
     reads or changes anything (see :mod:`adapter.core.ownership`)."""
@@ -467,12 +294,12 @@ ORDER_REPLIES: Final = {
         ("select", _on_select),
         ("init", _on_init),
         ("confirm", _on_confirm),
-        ("status", _on_status),
-        ("track", _on_track),
-        ("cancel", _on_cancel),
-        ("rating", _on_rating),
-        ("support", _on_support),
-        ("update", _on_update),
+        ("status", on_status),
+        ("track", on_track),
+        ("cancel", on_cancel),
+        ("rating", on_rating),
+        ("support", on_support),
+        ("update", on_update),
     )
 }
 """Order actions -> reply builders (merged into :data:`adapter.core.replies.REPLIES`)."""
