@@ -417,6 +417,39 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="LOG_LEVEL", description="Log level."
     )
+    # --- Dashboard sessions and sign-in (docs/security.md, "Orders, transactions and
+    # sessions"). ---
+    dashboard_session_hours: int = Field(
+        default=12,
+        ge=1,
+        le=168,
+        alias="ONDC_DASHBOARD_SESSION_HOURS",
+        description="Hours a dashboard sign-in lasts; signing out ends it at once.",
+    )
+    dashboard_secure_cookie: bool = Field(
+        default=False,
+        alias="ONDC_DASHBOARD_SECURE_COOKIE",
+        description="Always mark the dashboard's session cookie Secure (browsers then send "
+        "it over https only). It is Secure anyway when the request came over https, "
+        "directly or as a trusted proxy's X-Forwarded-Proto says; set this when TLS ends "
+        "at a proxy that does not forward the protocol.",
+    )
+    dashboard_login_failures: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        alias="ONDC_DASHBOARD_LOGIN_FAILURES",
+        description="Failed dashboard sign-ins from one address within the window after "
+        "which that address is refused (429 with Retry-After) until the window has passed; "
+        "ten times as many from all addresses together refuse every sign-in likewise.",
+    )
+    dashboard_login_window_seconds: int = Field(
+        default=900,
+        ge=60,
+        le=86_400,
+        alias="ONDC_DASHBOARD_LOGIN_WINDOW_SECONDS",
+        description="The window of ONDC_DASHBOARD_LOGIN_FAILURES, and how long a refusal lasts.",
+    )
 
     @field_validator(
         "registry_encryption_public_key", "request_id", "redis_url", "gstin",

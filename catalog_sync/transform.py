@@ -62,14 +62,21 @@ _IN_STOCK_DISPLAY: Final = "99"
 _CATALOGUE_TTL: Final = "P1D"
 
 
+_INVISIBLE: Final = frozenset({"Mn", "Cf"})  # combining marks, format characters
+
+
 def normalise(text: str) -> str:
     """Case- and accent-insensitive form for matching, in any script.
 
-    Compatibility-decomposed, combining marks removed, case folded, spaces collapsed: "Kullū
-    SHAWL" and "kullu shawl" meet, and Devanagari is compared the same way on both sides.
+    Compatibility-decomposed, combining marks and invisible format characters removed,
+    case folded, spaces collapsed: "Kullū SHAWL" and "kullu shawl" meet, and Devanagari is
+    compared the same way on both sides. Format characters (Unicode category Cf: the
+    zero-width joiner and non-joiner that Hindi keyboards insert, zero-width spaces, soft
+    hyphens, byte-order marks, direction marks) change how text is drawn, never what it
+    says, so "श\u200dॉल" is "शॉल".
     """
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) not in _INVISIBLE)
     return _SPACES.sub(" ", bare.casefold()).strip()
 
 

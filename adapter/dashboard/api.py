@@ -20,10 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from adapter.admin.api import _json_row, require_operator
 from adapter.dashboard.access import (
-    COOKIE,
+    Throttled,
+    check_origin,
+    end_session,
+    record_failed_sign_in,
     require_operator_view,
     require_viewer,
-    viewer_for,
+    sign_in,
+    sign_in_wait,
     viewer_of,
 )
 from adapter.dashboard.exports import to_csv, to_xlsx
@@ -85,26 +89,28 @@ def dashboard_router() -> APIRouter:
 
     @router.post("/login", include_in_schema=False)
     async def login(request: Request, lang: Lang = "en") -> Response:
+        runtime = _runtime(request)
+        check_origin(request)
+        try:
+            await sign_in_wait(runtime, request)
+        except Throttled as refused:
+            return HTMLResponse(
+                login_page(lang, failed=True),
+                status_code=429,
+                headers={"Retry-After": str(refused.seconds)},
+            )
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         token = (form.get("token") or [""])[0].strip()
-        if not token or await viewer_for(_runtime(request), token) is None:
-            return HTMLResponse(login_page(lang, failed=True), status_code=401)
         response = RedirectResponse(f"/dashboard?lang={lang}", status_code=303)
-        response.set_cookie(
-            COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            path="/dashboard",
-            secure=request.url.scheme == "https",
-            max_age=12 * 3600,
-        )
+        if not token or not await sign_in(runtime, request, token, response):
+            await record_failed_sign_in(runtime, request)
+            return HTMLResponse(login_page(lang, failed=True), status_code=401)
         return response
 
     @router.post("/logout", include_in_schema=False)
-    async def logout() -> Response:
+    async def logout(request: Request, _: SignedIn) -> Response:
         response = RedirectResponse("/dashboard/login", status_code=303)
-        response.delete_cookie(COOKIE, path="/dashboard")
+        await end_session(_runtime(request), request, response)
         return response
 
     @router.get("/api/tables")

@@ -80,11 +80,19 @@ def _table(table: Table, viewer: Viewer, language: Language, query: str) -> str:
         if replay:
             cells.append(
                 f'<td><form method="post" action="/dashboard/outbox/{row[0]}/replay">'
+                f"{_csrf_field(viewer)}"
                 f'<button type="submit">{escape(text("replay", language))}</button></form></td>'
             )
         out.append(f"<tr>{''.join(cells)}</tr>")
     out.append("</tbody></table></section>")
     return "".join(out)
+
+
+def _csrf_field(viewer: Viewer) -> str:
+    """The session's token for a form it posts (none when signed in by a bearer token)."""
+    if viewer.csrf is None:
+        return ""
+    return f'<input type="hidden" name="csrf" value="{escape(viewer.csrf)}">'
 
 
 def dashboard_page(sections: list[Section], viewer: Viewer, language: Language, days: int) -> str:
@@ -114,6 +122,7 @@ def dashboard_page(sections: list[Section], viewer: Viewer, language: Language, 
         f'<a id="language" href="/dashboard?lang={other}&amp;days={days}">'
         f"{escape(text('language', language))}</a>"
         '<form method="post" action="/dashboard/logout" style="margin:0">'
+        f"{_csrf_field(viewer)}"
         f'<button type="submit">{escape(text("sign_out", language))}</button></form></header>'
         f"<main><p>{escape(text('subtitle', language))} · "
         f'<strong id="period">{escape(text("period", language, days=days))}</strong></p>'

@@ -31,6 +31,8 @@ class Viewer:
     role: Role
     seller_code: str | None = None
     label: str = ""
+    # The signed-in session's token for its forms; None when signed in by a bearer token.
+    csrf: str | None = None
 
 
 @dataclass(slots=True)

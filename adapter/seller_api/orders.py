@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapter.core.order_replies import INTERNAL, settlement, wire
@@ -88,11 +88,34 @@ def _summary(row: OrderRow) -> dict[str, Any]:
     }
 
 
-async def _own_order(runtime: Runtime, seller: str, order_id: str) -> OrderRow:
-    row = await runtime.orders.by_order_id(order_id, seller_code=seller)
-    if row is None:
+BuyerApp = Annotated[
+    str | None,
+    Query(
+        max_length=255,
+        description="the buyer app (its subscriber id) whose order this is: needed only when "
+        "two buyer apps have given orders of yours the same id",
+    ),
+]
+
+
+async def _own_order(
+    runtime: Runtime, seller: str, order_id: str, buyer_app: str | None
+) -> OrderRow:
+    """The one order of ``seller`` this path names: an order id is the buyer app's own, so
+    two buyer apps may use the same one; then ``buyer_app`` must say which is meant."""
+    rows = await runtime.orders.with_order_id(order_id, seller_code=seller)
+    if buyer_app is not None:
+        rows = [row for row in rows if row.bap_id == buyer_app]
+    if not rows:
         raise HTTPException(status_code=404, detail=f"order_id: no order {order_id} of yours")
-    return row
+    if len(rows) > 1:
+        apps = ", ".join(row.bap_id for row in rows)
+        raise HTTPException(
+            status_code=409,
+            detail=f"buyer_app: {len(rows)} of your orders have id {order_id} (from buyer "
+            f"apps {apps}); say which with ?buyer_app=<subscriber id>",
+        )
+    return rows[0]
 
 
 def seller_orders_router() -> APIRouter:
@@ -105,10 +128,12 @@ def seller_orders_router() -> APIRouter:
         return [_summary(row) for row in await _runtime(request).orders.orders_of(seller)]
 
     @router.get("/{order_id}")
-    async def order(request: Request, seller: Seller, order_id: str) -> dict[str, Any]:
+    async def order(
+        request: Request, seller: Seller, order_id: str, buyer_app: BuyerApp = None
+    ) -> dict[str, Any]:
         """One order: the order as the buyer app has it, its history and its settlement."""
         runtime = _runtime(request)
-        row = await _own_order(runtime, seller, order_id)
+        row = await _own_order(runtime, seller, order_id, buyer_app)
         events = await runtime.orders.events(row.pk)
         delivered = next((e["at"] for e in events if e["event"] == "deliver"), None)
         return {
@@ -120,7 +145,11 @@ def seller_orders_router() -> APIRouter:
 
     @router.post("/{order_id}/part_cancel")
     async def cancel_part(
-        request: Request, seller: Seller, order_id: str, body: PartCancel
+        request: Request,
+        seller: Seller,
+        order_id: str,
+        body: PartCancel,
+        buyer_app: BuyerApp = None,
     ) -> dict[str, Any]:
         """Cancel pieces the seller cannot supply; the rest of the order goes on."""
         if body.reason not in SELLER_CANCEL_REASONS:
@@ -128,7 +157,7 @@ def seller_orders_router() -> APIRouter:
                 status_code=422, detail=f"reason: {body.reason} is not a seller cancellation code"
             )
         runtime = _runtime(request)
-        row = await _own_order(runtime, seller, order_id)
+        row = await _own_order(runtime, seller, order_id, buyer_app)
         pieces: dict[str, int] = {}
         for line in body.items:
             pieces[line.sku] = pieces.get(line.sku, 0) + line.quantity
@@ -148,11 +177,12 @@ def seller_orders_router() -> APIRouter:
         return_id: str,
         action: ReturnAction,
         body: ActionBody | None = None,
+        buyer_app: BuyerApp = None,
     ) -> dict[str, Any]:
         """Approve or reject a return, record its pick-up and arrival, or liquidate it
         (refund without collecting); the buyer app is told with an unsolicited on_update."""
         runtime = _runtime(request)
-        row = await _own_order(runtime, seller, order_id)
+        row = await _own_order(runtime, seller, order_id, buyer_app)
         reason = body.reason if body is not None else None
         try:
             moved = await runtime.desk.on_return(row, return_id, action, reason=reason)
@@ -170,6 +200,7 @@ def seller_orders_router() -> APIRouter:
         order_id: str,
         action: SellerAction,
         body: ActionBody | None = None,
+        buyer_app: BuyerApp = None,
     ) -> dict[str, Any]:
         """Move the order; the buyer app is told with an unsolicited callback."""
         details = body or ActionBody()
@@ -192,7 +223,7 @@ def seller_orders_router() -> APIRouter:
                 "apps must have it from pick-up on)",
             )
         runtime = _runtime(request)
-        row = await _own_order(runtime, seller, order_id)
+        row = await _own_order(runtime, seller, order_id, buyer_app)
         kind = row.document.get("fulfillments", [{}])[0].get("type", "Delivery")
         wrong = _DELIVERY_ONLY if kind == "Self-Pickup" else {"hand_over"}
         if action in wrong:

@@ -174,6 +174,9 @@ class OrderStore:
                     "expires_at": until,
                     "updated_at": now,
                 },
+                # What a confirm committed is the order's: only its cancel or return may
+                # give it back, never a later quote in the same transaction.
+                where=stock_holds.c.status != "committed",
             )
         )
 
@@ -203,7 +206,8 @@ class OrderStore:
         total: Decimal,
         now: datetime,
     ) -> None:
-        """Record the cart of a select or init (not once the order is confirmed)."""
+        """Record the cart of a select or init: never once the order is confirmed, and
+        never over a draft another buyer app (``bap_id`` and ``bap_uri``) opened."""
         values = {
             "bap_id": bap_id,
             "bap_uri": bap_uri,
@@ -223,7 +227,11 @@ class OrderStore:
                 statement.on_conflict_do_update(
                     index_elements=[orders.c.transaction_id],
                     set_=values,
-                    where=orders.c.stage != "confirmed",
+                    where=and_(
+                        orders.c.stage != "confirmed",
+                        orders.c.bap_id == bap_id,
+                        orders.c.bap_uri == bap_uri,
+                    ),
                 )
             )
 
@@ -249,6 +257,17 @@ class OrderStore:
         async with self._db.engine.connect() as connection:
             row = (await connection.execute(query.order_by(orders.c.id).limit(1))).first()
         return None if row is None else _row(row)
+
+    async def with_order_id(self, order_id: str, *, seller_code: str) -> list[OrderRow]:
+        """A seller's confirmed orders with this id, oldest first: one per buyer app, as an
+        order id is the buyer app's and two buyer apps may choose the same one."""
+        query = (
+            select(orders)
+            .where(orders.c.order_id == order_id, orders.c.seller_code == seller_code)
+            .order_by(orders.c.id)
+        )
+        async with self._db.engine.connect() as connection:
+            return [_row(row) for row in await connection.execute(query)]
 
     async def confirm(
         self,

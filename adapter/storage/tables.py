@@ -43,6 +43,7 @@ __all__ = [
     "catalog_rejections",
     "catalog_subscriptions",
     "dashboard_credentials",
+    "dashboard_sessions",
     "delivery_attempts",
     "include_name",
     "items",
@@ -425,6 +426,23 @@ dashboard_credentials = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# Signed-in dashboard sessions: the browser's cookie holds a random session id, never a
+# token or key; only its SHA-256 is kept. Signing out deletes the row; a session of a
+# revoked credential ends with it. ``csrf`` is the session's token for its forms.
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("role", String(12), nullable=False),  # operator | viewer | seller
+    Column("credential_id", BigInteger, nullable=True),  # None for the operator
+    Column("seller_code", String(64), nullable=True),
+    Column("label", String(80), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Index(None, "expires_at"),
 )
 
 # Letters of intent signed at buyer-seller meets: a buyer's stated wish to buy an ODOP

@@ -7,13 +7,16 @@ from typing import Any
 
 import orjson
 import pytest
+from alembic import command
+from sqlalchemy import text
 
 import schemas
 from adapter.catalog import SqlCatalog
 from adapter.catalog.importer import import_catalogue, read_catalogue
 from adapter.core.clock import FixedClock
-from adapter.storage import Store
+from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
+from adapter.storage.migrate import alembic_config
 from tests.fixtures import REPO_ROOT, odop_districts
 
 DEMO = (REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes()
@@ -98,6 +101,11 @@ async def test_import_is_idempotent_by_sku_and_updates_prices(
     [
         ("shawl", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
         ("शॉल", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        # Typed with a zero-width joiner, a non-joiner, a zero-width space or a BOM.
+        ("श\u200dॉल", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        ("शॉ\u200cल", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        ("\u200bशॉल\ufeff", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
+        ("कुल्लू\u200d शॉल", "ONDC:RET12", {"Kullu Shawl"}),
         ("SHAW", "ONDC:RET12", {"Kinnauri Shawl", "Kullu Shawl"}),
         ("tea", "ONDC:RET10", {"Kangra Tea"}),
         ("चाय", "ONDC:RET10", {"Kangra Tea"}),
@@ -115,6 +123,24 @@ async def test_search_by_name_in_shimla_finds_the_odop_products(
     )
     found = {item["descriptor"]["name"] for p in providers for item in p["items"]}
     assert found == expected
+
+
+async def test_a_hindi_name_stored_with_invisible_characters_is_found_by_plain_words(
+    store: Store, clock: FixedClock
+) -> None:
+    data = _demo()
+    entry = next(s for s in data["sellers"] if s["seller"]["district"] == "Kullu")
+    shawl = next(i for i in entry["items"] if i["name"] == "Kullu Shawl")
+    shawl["name_hi"] = "कु\u200dल्लू श\u200cॉ\u00adल"
+    catalogue = CatalogStore(store.database)
+    report = await import_catalogue(orjson.dumps(data), catalogue, now=clock.now())
+    assert not report.problems
+    for words in ("कुल्लू शॉल", "श\u200dॉल"):
+        providers = await SqlCatalog(catalogue).providers_for(
+            _search(words, domain="ONDC:RET12"), now=clock.now()
+        )
+        found = {item["descriptor"]["name"] for p in providers for item in p["items"]}
+        assert "Kullu Shawl" in found, words
 
 
 async def test_full_catalogue_search_returns_every_item_of_the_domain_grouped_by_seller(
@@ -170,3 +196,35 @@ async def test_listings_of_one_seller_by_sku_and_filters_reused_with_other_value
     assert [i.name for _, _, i in kullu] == ["Kullu Shawl"]
     kinnaur = await catalogue.listings(domain="ONDC:RET12", words=["kinnauri", "shawl"])
     assert [i.name for _, _, i in kinnaur] == ["Kinnauri Shawl"]
+
+
+async def test_the_migration_cleans_search_text_stored_with_invisible_characters(
+    database_url: str, clock: FixedClock
+) -> None:
+    """Items imported before invisible characters were ignored are found after upgrading."""
+    command.downgrade(alembic_config(database_url), "0011")
+    database = Database.connect(database_url)
+    try:
+        catalogue = CatalogStore(database)
+        await import_catalogue(DEMO, catalogue, now=clock.now())
+        # As the older code stored it: the joiner kept in the searchable text.
+        async with database.transaction() as connection:
+            await connection.execute(
+                text(
+                    "UPDATE items SET search_text = REPLACE(search_text, 'शॉल', :old) "
+                    "WHERE search_text LIKE :like"
+                ),
+                {"old": "श\u200dॉल", "like": "%शॉल%"},
+            )
+
+        async def found() -> set[str]:
+            providers = await SqlCatalog(catalogue).providers_for(
+                _search("शॉल", domain="ONDC:RET12"), now=clock.now()
+            )
+            return {item["descriptor"]["name"] for p in providers for item in p["items"]}
+
+        assert await found() == set()
+        upgrade(database_url)
+        assert await found() == {"Kinnauri Shawl", "Kullu Shawl"}
+    finally:
+        await database.dispose()

@@ -32,14 +32,23 @@ REGISTRY = "http://registry.test"
 BUYER_KEY = signing.PrivateKey.from_base64(KEYS["k2"]["private_key_b64"])
 GATEWAY_KEY = signing.PrivateKey.from_base64(KEYS["doc"]["private_key_b64"])
 BUYER = signing.Signer(BUYER_ID, BUYER_UKID, BUYER_KEY)
+# A second buyer app on the network, with its own identity, key and callback host.
+OTHER_BUYER_ID = "other-buyer.example"
+OTHER_BUYER_UKID = "other-buyer-key-1"
+OTHER_BUYER_URI = "https://other-buyer.example/ondc"
+OTHER_BUYER_KEY = signing.PrivateKey.from_base64(KEYS["doc"]["private_key_b64"])
+OTHER_BUYER = signing.Signer(OTHER_BUYER_ID, OTHER_BUYER_UKID, OTHER_BUYER_KEY)
 GATEWAY = signing.Signer(GATEWAY_ID, "gw-1", GATEWAY_KEY)
 
 
 def registry_records() -> list[dict[str, Any]]:
-    """The registry's entries for the buyer and the gateway."""
+    """The registry's entries for the two buyer apps and the gateway."""
     return [
         {"subscriber_id": BUYER_ID, "ukId": BUYER_UKID, "status": "SUBSCRIBED",
          "signing_public_key": BUYER_KEY.public_key.to_base64(),
+         "valid_until": "2030-01-01T00:00:00.000Z"},
+        {"subscriber_id": OTHER_BUYER_ID, "ukId": OTHER_BUYER_UKID, "status": "SUBSCRIBED",
+         "signing_public_key": OTHER_BUYER_KEY.public_key.to_base64(),
          "valid_until": "2030-01-01T00:00:00.000Z"},
         {"subscriber_id": GATEWAY_ID, "ukId": "gw-1", "status": "SUBSCRIBED",
          "signing_public_key": GATEWAY_KEY.public_key.to_base64(),
@@ -143,6 +152,7 @@ async def edge(
         return httpx.Response(200, json={"message": {"ack": {"status": "ACK"}}})
 
     router.route(host="buyer.example").mock(side_effect=buyer)
+    router.route(host="other-buyer.example").mock(side_effect=buyer)
     settings = load_settings(
         env_file=None,
         **settings_values(database_url or f"sqlite:///{tmp_path}/edge.db", **overrides),

@@ -18,8 +18,20 @@ from adapter.core.clock import FixedClock
 from adapter.outbound.order_desk import OrderTimers
 from adapter.runtime import Runtime
 from adapter.sandbox.flows import cart, confirm_message, init_message
+from signing import Signer
 from tests.fixtures import REPO_ROOT
-from tests.network.peers import BUYER_ID, Edge, context, edge, signed
+from tests.network.peers import (
+    BUYER,
+    BUYER_ID,
+    BUYER_URI,
+    OTHER_BUYER,
+    OTHER_BUYER_ID,
+    OTHER_BUYER_URI,
+    Edge,
+    context,
+    edge,
+    signed,
+)
 
 DEMO = orjson.loads((REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes())
 ADMIN = {"Authorization": "Bearer admin-key-for-tests-0123456789"}
@@ -39,6 +51,21 @@ class Shop:
     clock: FixedClock
     transaction_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     sent: list[dict[str, Any]] = field(default_factory=list)
+    bap_id: str = BUYER_ID
+    bap_uri: str = BUYER_URI
+    signer: Signer = BUYER
+
+    def other_buyer_app(self) -> Shop:
+        """Another buyer app on the same adapter (its own identity, key and host), starting
+        in this one's transaction: what it can do to a transaction it did not open."""
+        return Shop(
+            self.net,
+            self.clock,
+            transaction_id=self.transaction_id,
+            bap_id=OTHER_BUYER_ID,
+            bap_uri=OTHER_BUYER_URI,
+            signer=OTHER_BUYER,
+        )
 
     @property
     def runtime(self) -> Runtime:
@@ -53,7 +80,12 @@ class Shop:
         """Send one signed request, check its ACK, deliver its callback; the callback."""
         body = {
             "context": context(
-                action, self.clock, domain=domain, transaction_id=self.transaction_id
+                action,
+                self.clock,
+                domain=domain,
+                transaction_id=self.transaction_id,
+                bap_id=self.bap_id,
+                bap_uri=self.bap_uri,
             ),
             "message": message,
         }
@@ -63,7 +95,7 @@ class Shop:
             body["message"]["order"] |= {"created_at": stamp, "updated_at": stamp}
         raw = orjson.dumps(body)
         self.sent.append(body)
-        response = await self.net.post(action, raw, signed(raw, self.clock))
+        response = await self.net.post(action, raw, signed(raw, self.clock, self.signer))
         self.clock.advance(0.25)  # the answer comes a little after the request
         assert response.status_code == 200, response.text
         assert response.json()["message"]["ack"]["status"] == "ACK"
@@ -73,6 +105,11 @@ class Shop:
         callbacks = [orjson.loads(r.content) for r in self.net.received[before:]]
         answers = [c for c in callbacks if c["context"]["action"] == f"on_{action}"]
         assert len(answers) == 1, callbacks
+        # The answer goes to the buyer app that asked, whoever opened the transaction.
+        (sent_to,) = [
+            str(r.url) for r in self.net.received[before:] if r.url.path.endswith(f"/on_{action}")
+        ]
+        assert sent_to.startswith(self.bap_uri), sent_to
         answer: dict[str, Any] = answers[0]
         assert answer["context"]["message_id"] == body["context"]["message_id"]
         assert answer["context"]["transaction_id"] == self.transaction_id

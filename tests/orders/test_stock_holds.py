@@ -205,3 +205,60 @@ async def test_a_confirm_of_a_cart_quoted_with_nothing_in_it_makes_no_order(
         assert (await store.by_order_id("O-1")) is None
     finally:
         await database.dispose()
+
+
+async def test_a_quote_after_confirm_keeps_the_committed_stock_for_the_cancel(
+    database_url: str, clock: FixedClock
+) -> None:
+    """Whatever reaches the store, a later hold in a confirmed transaction never rewrites
+    what the confirm took: the cancel gives back exactly that."""
+    database = Database.connect(database_url)
+    try:
+        sku = await _seed(database, clock, stock=5, maximum=5)
+        store = OrderStore(database)
+        until = clock.now() + timedelta(minutes=15)
+        await store.hold(
+            transaction_id="tx", seller_code=CODE, wants={sku: 2}, now=clock.now(), until=until
+        )
+        await _draft(store, clock, "tx", sku, 2)
+        order = await store.confirm(
+            "tx", order_id="O-1", now=clock.now(), finish=_finish, accept_by=None, ship_by=None
+        )
+        assert isinstance(order, OrderRow)
+        assert await _available(database, sku) == 3
+        await store.hold(
+            transaction_id="tx", seller_code=CODE, wants={sku: 1}, now=clock.now(), until=until
+        )
+        change = Change("Cancelled", "Cancelled", order.document, restock=True)
+        await store.transition(order, actor="buyer", event="cancel", change=change, now=clock.now())
+        assert await _available(database, sku) == 5
+    finally:
+        await database.dispose()
+
+
+async def test_a_draft_is_never_rewritten_by_another_buyer_app(
+    database_url: str, clock: FixedClock
+) -> None:
+    database = Database.connect(database_url)
+    try:
+        sku = await _seed(database, clock, stock=5, maximum=5)
+        store = OrderStore(database)
+        await _draft(store, clock, "tx", sku, 2)
+        await store.save_draft(
+            transaction_id="tx",
+            bap_id="other-buyer.example",
+            bap_uri="https://other-buyer.example/ondc",
+            domain="ONDC:RET12",
+            city="std:0177",
+            seller_code=CODE,
+            stage="selected",
+            document={"items": [{"id": sku, "quantity": {"count": 5}}]},
+            total=Decimal(1),
+            now=clock.now(),
+        )
+        draft = await store.by_transaction("tx")
+        assert draft is not None
+        assert (draft.bap_id, draft.stage, draft.total) == ("buyer.example", "initialized", 100)
+        assert draft.document["items"][0]["quantity"]["count"] == 2
+    finally:
+        await database.dispose()

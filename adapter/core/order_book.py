@@ -1,0 +1,182 @@
+"""The order book: what the order answers read and write, the marketplace's order terms,
+and how a refusal becomes the callback's ``error`` block (ONDC retail 1.2.0). Pure.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+
+import orjson
+
+import schemas
+from adapter.core.callbacks import Identity, callback_context
+from adapter.core.orders import (
+    INTERNAL,
+    Change,
+    OrderRow,
+    Shortfall,
+    Stock,
+)
+from catalog_sync.records import LocationRecord, SellerRecord
+
+__all__ = [
+    "OrderBook",
+    "OrderPolicy",
+    "Refusal",
+    "answers_refusals",
+    "iso_duration",
+    "reply_envelope",
+    "wire",
+]
+
+
+_Builder = Callable[..., Awaitable[schemas.Envelope]]
+
+
+def iso_duration(span: timedelta) -> str:
+    """A timedelta as ONDC writes TATs: ``P7D``, ``P2DT4H``, ``PT45M``."""
+    minutes = int(span.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if not days and not time:
+        return "PT0M"
+    return "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPolicy:
+    """The marketplace's order terms (from the settings)."""
+
+    hold: timedelta = timedelta(minutes=15)
+    finder_fee_type: str = "percent"
+    finder_fee_amount: str = "3"
+    settlement_window: str = "PT24H"  # the log validator refuses day forms such as P1D
+    settlement_basis: str = "delivery"
+    withholding_amount: str = "0.00"
+    return_window: str = "P7D"
+    max_liability_percent: str = "2"
+    # The marketplace's own GSTIN and settlement account, for sellers without theirs.
+    gstin: str | None = None
+    bank_account: str | None = None
+    ifsc: str | None = None
+    beneficiary: str | None = None
+    bank_name: str | None = None
+    branch: str | None = None
+    upi: str | None = None
+
+
+class OrderBook(Protocol):
+    """What the order answers read and write (the SQL order store)."""
+
+    async def seller(self, code: str) -> tuple[SellerRecord, LocationRecord] | None: ...
+
+    async def hold(
+        self,
+        *,
+        transaction_id: str,
+        seller_code: str,
+        wants: Mapping[str, int],
+        now: datetime,
+        until: datetime,
+    ) -> list[Stock]: ...
+
+    async def save_draft(
+        self,
+        *,
+        transaction_id: str,
+        bap_id: str,
+        bap_uri: str,
+        domain: str,
+        city: str,
+        seller_code: str,
+        stage: str,
+        document: dict[str, Any],
+        total: Decimal,
+        now: datetime,
+    ) -> None: ...
+
+    async def by_transaction(self, transaction_id: str) -> OrderRow | None: ...
+
+    async def by_order_id(
+        self, order_id: str, *, bap_id: str | None = None, seller_code: str | None = None
+    ) -> OrderRow | None: ...
+
+    async def confirm(
+        self,
+        transaction_id: str,
+        *,
+        order_id: str,
+        now: datetime,
+        finish: Callable[[OrderRow], Change],
+        accept_by: datetime | None,
+        ship_by: datetime | None,
+    ) -> OrderRow | Shortfall: ...
+
+    async def transition(
+        self, order: OrderRow, *, actor: str, event: str, change: Change, now: datetime
+    ) -> OrderRow: ...
+
+    async def returnable(self, seller_code: str, sku: str) -> tuple[bool, str] | None: ...
+
+
+class Refusal(Exception):
+    """A request the seller side cannot serve: answered with an error in the callback."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def answers_refusals(builder: _Builder) -> _Builder:
+    """The builder, with a :class:`Refusal` it raises answered as the callback's error."""
+
+    @functools.wraps(builder)
+    async def answer(
+        request: schemas.Envelope, *, identity: Identity, now: datetime, **ports: Any
+    ) -> schemas.Envelope:
+        try:
+            return await builder(request, identity=identity, now=now, **ports)
+        except Refusal as refusal:
+            return reply_envelope(
+                request,
+                identity=identity,
+                now=now,
+                message=None,
+                error=(refusal.code, refusal.message),
+            )
+
+    return answer
+
+
+def wire(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The order as buyer apps see it: without what only the adapter keeps."""
+    return {key: value for key, value in document.items() if key != INTERNAL}
+
+
+def reply_envelope(
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    message: dict[str, Any] | None,
+    error: tuple[str, str] | None = None,
+) -> schemas.Envelope:
+    """The callback answering ``request``: its context, and a message or an error."""
+    action = "on_" + request.context.action
+    model = schemas.PAYLOAD_MODELS[action]
+    context = callback_context(request.context, action=action, identity=identity, now=now)
+    body: dict[str, Any] = {
+        "context": context.model_dump(mode="json", by_alias=True, exclude_none=True)
+    }
+    if message is not None:
+        body["message"] = message
+    if error is not None:
+        body["error"] = {"type": "DOMAIN-ERROR", "code": error[0], "message": error[1]}
+    return schemas.parse(model, orjson.dumps(body))

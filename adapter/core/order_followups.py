@@ -1,0 +1,223 @@
+"""The buyer app's requests about a confirmed order: status, track, cancel, update (returns
+and refunds settled), rating and support (ONDC retail 1.2.0). Pure apart from the order
+book they are given; each reads the order of the asking buyer app only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import schemas
+from adapter.core.callbacks import Identity
+from adapter.core.order_book import (
+    OrderBook,
+    Refusal,
+    iso_duration,
+    reply_envelope,
+    wire,
+)
+from adapter.core.order_changes import cancelled_document
+from adapter.core.order_updates import UpdateRefused, record_settlement, request_return
+from adapter.core.orders import (
+    BUYER_CANCEL_REASONS,
+    INTERNAL,
+    TAT_BREACH_REASONS,
+    Change,
+    IllegalTransition,
+    OrderRow,
+    next_state,
+    parse_duration,
+)
+from adapter.core.ownership import belongs_to
+
+__all__ = [
+    "on_cancel",
+    "on_rating",
+    "on_status",
+    "on_support",
+    "on_track",
+    "on_update",
+]
+
+
+async def confirmed_order(
+    request: schemas.Envelope, order_id: str | None, orders: OrderBook
+) -> OrderRow:
+    """The confirmed order ``order_id`` of the asking buyer app; 30018 if it has none."""
+    if not order_id:
+        raise Refusal("30000", "message.order_id is required")
+    row = await orders.by_order_id(order_id, bap_id=request.context.bap_id)
+    if row is None:
+        raise Refusal("30018", f"order {order_id} not found")
+    return row
+
+
+async def on_status(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    """``/on_status``: the order as stored; asking never moves it."""
+    assert isinstance(request, schemas.StatusRequest)
+    row = await confirmed_order(request, request.message.order_id, orders)
+    # The state is the seller's: a buyer app asking never moves it.
+    return reply_envelope(
+        request,
+        identity=identity,
+        now=now,
+        message={"order": wire(row.document)},
+    )
+
+
+async def on_track(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    """``/on_track``: the tracking link the seller gave at shipping, once there is one."""
+    assert isinstance(request, schemas.TrackRequest)
+    row = await confirmed_order(request, request.message.order_id, orders)
+    url = row.document.get(INTERNAL, {}).get("tracking_url")
+    if not url:
+        raise Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
+    status = (
+        "active" if row.fulfillment_state in ("Order-picked-up", "Out-for-delivery") else "inactive"
+    )
+    return reply_envelope(
+        request,
+        identity=identity,
+        now=now,
+        message={"tracking": {"url": url, "status": status}},
+    )
+
+
+async def on_cancel(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    """``/on_cancel``: a buyer's cancellation before pick-up, its stock returned."""
+    assert isinstance(request, schemas.CancelRequest)
+    reason = request.message.cancellation_reason_id
+    row = await confirmed_order(request, request.message.order_id, orders)
+    by = request.context.bap_id or ""
+    if row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by:
+        return reply_envelope(
+            request, identity=identity, now=now, message={"order": wire(row.document)}
+        )
+    if reason is None or reason not in BUYER_CANCEL_REASONS:
+        raise Refusal(
+            "30012",
+            f"message.cancellation_reason_id {reason!r} is not a buyer cancellation reason",
+        )
+    if reason in TAT_BREACH_REASONS and row.confirmed_at is not None:
+        # Late: not delivered within the TAT, or not shipped by the seller's time to ship.
+        tat = parse_duration(row.document["fulfillments"][0].get("@ondc/org/TAT", "P0D"))
+        unshipped = row.fulfillment_state in ("Pending", "Packed")
+        missed_ship = unshipped and row.ship_by is not None and now > row.ship_by
+        if now < row.confirmed_at + tat and not missed_ship:
+            raise Refusal(
+                "30014",
+                f"order {row.order_id} is not late: its TAT {iso_duration(tat)} has not "
+                "passed and it is not past its time to ship",
+            )
+    try:
+        transition = next_state("buyer_cancel", row.state or "", row.fulfillment_state or "")
+    except IllegalTransition as exc:
+        raise Refusal("50001", f"cancellation not possible: {exc}") from exc
+    document = cancelled_document(
+        row, by=by, reason=reason, now=now, fulfillment_state=transition.fulfillment
+    )
+    change = Change(
+        transition.state,
+        transition.fulfillment,
+        document,
+        restock=True,
+        detail={"reason": reason},
+    )
+    try:
+        row = await orders.transition(row, actor="buyer", event="cancel", change=change, now=now)
+    except IllegalTransition as exc:
+        raise Refusal("50001", f"cancellation not possible: {exc}") from exc
+    return reply_envelope(
+        request, identity=identity, now=now, message={"order": wire(row.document)}
+    )
+
+
+async def on_rating(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, **_: Any
+) -> schemas.Envelope:
+    """``/on_rating``: ratings of 1 to 5 acknowledged."""
+    assert isinstance(request, schemas.RatingRequest)
+    for index, rating in enumerate(request.message.ratings or []):
+        if rating.value not in {"1", "2", "3", "4", "5"}:
+            raise Refusal(
+                "30015", f"message.ratings[{index}].value must be 1 to 5, not {rating.value!r}"
+            )
+    return reply_envelope(
+        request,
+        identity=identity,
+        now=now,
+        message={"rating_ack": True, "feedback_ack": False},
+    )
+
+
+async def on_support(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    """``/on_support``: the seller's phone and e-mail, for an order or transaction of the
+    asking buyer app."""
+    assert isinstance(request, schemas.SupportRequest)
+    ref = request.message.ref_id
+    row: OrderRow | None = None
+    if ref:
+        row = await orders.by_order_id(ref, bap_id=request.context.bap_id)
+        if row is None:
+            row = await orders.by_transaction(ref)
+            # Another buyer app's transaction is no transaction to this one.
+            if row is not None and not belongs_to(row, request.context):
+                row = None
+    found = await orders.seller(row.seller_code) if row is not None else None
+    if found is None:
+        raise Refusal("50004", f"no order or transaction {ref!r} to give support for")
+    seller = found[0]
+    return reply_envelope(
+        request,
+        identity=identity,
+        now=now,
+        message={"phone": seller.phone, "email": seller.email},
+    )
+
+
+async def on_update(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    """A return request (``update_target`` item, a ``Return`` fulfilment) or a refund the
+    buyer app settled (``update_target`` payment): answered with the order as it now is."""
+    assert isinstance(request, schemas.UpdateRequest)
+    order = request.message.order
+    target = request.message.update_target
+    by = request.context.bap_id or ""
+    if order is None or not order.id:
+        raise Refusal("30000", "message.order.id is required")
+    row = await confirmed_order(request, order.id, orders)
+    try:
+        if target == "payment" and order.payment is not None:
+            change = record_settlement(row, order.payment, now=now)
+            event = "refund_settled"
+        elif target == "item":
+            skus = {item["id"] for item in row.document.get("items", [])}
+            terms = {sku: await orders.returnable(row.seller_code, sku) for sku in skus}
+            change = request_return(row, order, by=by, now=now, returnable=terms)
+            event = "return_requested"
+        else:
+            raise Refusal(
+                "50002",
+                f"message.update_target {target!r}: only item (returns) "
+                "and payment (refund settlement) can be updated",
+            )
+        row = await orders.transition(row, actor="buyer", event=event, change=change, now=now)
+    except UpdateRefused as refusal:
+        raise Refusal(refusal.code, str(refusal)) from refusal
+    except IllegalTransition as exc:
+        raise Refusal("50002", f"update not possible: {exc}") from exc
+    return reply_envelope(
+        request,
+        identity=identity,
+        now=now,
+        message={"update_target": target, "order": wire(row.document)},
+    )

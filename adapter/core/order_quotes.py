@@ -1,0 +1,380 @@
+"""Order documents without I/O: the cart a select or init quotes (and the stock it holds),
+the payment and seller terms of ``/on_init``, and the order as ``/on_confirm`` shows it
+(ONDC retail 1.2.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import schemas
+from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
+from adapter.core.orders import (
+    DELIVERY_FULFILLMENT_ID,
+    INTERNAL,
+    Line,
+    OrderRow,
+    Stock,
+    build_quote,
+    parse_duration,
+    problems_message,
+)
+from catalog_sync.records import LocationRecord, SellerRecord
+from catalog_sync.transform import closed_on, serves
+
+__all__ = [
+    "as_json",
+    "as_json_list",
+    "bpp_terms",
+    "confirmed_document",
+    "order_of",
+    "order_stamp",
+    "payment_terms",
+    "quote_cart",
+    "transaction_of",
+    "without_stock",
+]
+
+
+def order_of(request: schemas.Envelope) -> schemas.Order:
+    """The request's ``message.order``; 30000 if it has none."""
+    message = getattr(request, "message", None)
+    order = getattr(message, "order", None)
+    if not isinstance(order, schemas.Order):
+        raise Refusal("30000", "message.order is required")
+    return order
+
+
+def transaction_of(request: schemas.Envelope) -> str:
+    # The edge's context rules have already refused a request without one.
+    """The request's transaction id."""
+    return request.context.transaction_id or ""
+
+
+def _wants(order: schemas.Order) -> dict[str, int]:
+    if not order.items:
+        raise Refusal("30000", "message.order.items must list at least one item")
+    wants: dict[str, int] = {}
+    for index, item in enumerate(order.items):
+        count = item.quantity.count if item.quantity is not None else None
+        if not item.id:
+            raise Refusal("30000", f"message.order.items[{index}].id is required")
+        if not isinstance(count, int) or count < 1:
+            raise Refusal(
+                "30000", f"message.order.items[{index}].quantity.count must be a whole number >= 1"
+            )
+        wants[item.id] = wants.get(item.id, 0) + count
+    return wants
+
+
+def _end_location(order: schemas.Order) -> tuple[str | None, str | None]:
+    for fulfillment in order.fulfillments or []:
+        location = fulfillment.end.location if fulfillment.end is not None else None
+        if location is not None:
+            address = location.address
+            pincode = address.area_code if isinstance(address, schemas.Address) else None
+            return location.gps, pincode
+    return None, None
+
+
+async def _seller(book: OrderBook, order: schemas.Order) -> tuple[SellerRecord, LocationRecord]:
+    provider_id = order.provider.id if order.provider is not None else None
+    if not provider_id:
+        raise Refusal("30000", "message.order.provider.id is required")
+    found = await book.seller(provider_id)
+    if found is None:
+        raise Refusal("30001", f"provider {provider_id} not found")
+    return found
+
+
+def _lines(stocks: Sequence[Stock], wants: Mapping[str, int]) -> list[Line]:
+    lines = []
+    for stock in stocks:
+        want = wants[stock.sku]
+        if stock.item is None:
+            lines.append(Line(stock.sku, stock.sku, Decimal(0), want, 0, 0, "30004"))
+            continue
+        # Short of stock is what the buyer app most needs to know; above the per-order
+        # maximum only when the stock is there.
+        problem = None
+        if stock.held < min(want, stock.item.maximum):
+            problem = "40002"
+        elif want > stock.item.maximum:
+            problem = "40009"
+        maximum = min(stock.item.maximum, stock.free)
+        lines.append(
+            Line(stock.sku, stock.item.name, stock.item.price, want, stock.held, maximum, problem)
+        )
+    return lines
+
+
+def _tat(seller: SellerRecord, stocks: Sequence[Stock], *, pickup: bool = False) -> timedelta:
+    ship = max(
+        (parse_duration(stock.item.time_to_ship) for stock in stocks if stock.item is not None),
+        default=timedelta(days=1),
+    )
+    # Ready to collect once ready to ship; a delivery adds the days in transit.
+    return ship if pickup else ship + timedelta(days=seller.transit_days)
+
+
+def _requested_type(order: schemas.Order) -> str:
+    """The fulfilment type the buyer app asks for (Delivery unless it says otherwise)."""
+    for fulfillment in order.fulfillments or []:
+        if fulfillment.type:
+            return fulfillment.type
+    return "Delivery"
+
+
+def _fulfillment(
+    seller: SellerRecord, tat: timedelta, *, serviceable: bool, kind: str = "Delivery"
+) -> dict[str, Any]:
+    return {
+        "id": DELIVERY_FULFILLMENT_ID,
+        "type": kind,
+        "@ondc/org/provider_name": seller.name,
+        "tracking": False,
+        "@ondc/org/category": "Takeaway" if kind == "Self-Pickup" else "Standard Delivery",
+        "@ondc/org/TAT": iso_duration(tat),
+        "state": {"descriptor": {"code": "Serviceable" if serviceable else "Non-serviceable"}},
+    }
+
+
+async def quote_cart(
+    request: schemas.Envelope,
+    order: schemas.Order,
+    *,
+    book: OrderBook,
+    policy: OrderPolicy,
+    now: datetime,
+) -> tuple[dict[str, Any], tuple[str, str] | None, Decimal, SellerRecord, LocationRecord]:
+    """Hold what the cart asks for and quote it: the order document of an ``on_select``."""
+    seller, location = await _seller(book, order)
+    if closed_on(location, now.date()):
+        until = location.closed_until if location.closed_from else None
+        raise Refusal(
+            "30017",
+            f"{seller.name} is closed "
+            + (f"until {until} (seasonal closure)" if until else "today (holiday)"),
+        )
+    wants = _wants(order)
+    kind = _requested_type(order)
+    if kind not in location.fulfillment_types:
+        offered = " or ".join(location.fulfillment_types)
+        raise Refusal(
+            "30008" if kind == "Self-Pickup" else "30009",
+            f"message.order.fulfillments[0].type {kind!r}: {seller.name} offers {offered}",
+        )
+    gps, pincode = _end_location(order)
+    pickup = kind == "Self-Pickup"
+    # A buyer collecting at the store needs no delivery to its address.
+    serviceable = pickup or serves(location, gps=gps, pincode=pincode)
+    stocks = await book.hold(
+        transaction_id=transaction_of(request),
+        seller_code=seller.code,
+        wants=wants if serviceable else dict.fromkeys(wants, 0),
+        now=now,
+        until=now + policy.hold,
+    )
+    lines = _lines(stocks, wants)
+    error = problems_message(lines)
+    delivery = Decimal(seller.delivery_charge) if serviceable and not pickup else Decimal(0)
+    packing = Decimal(seller.packing_charge) if serviceable else Decimal(0)
+    # Item prices include GST (retail prices in India are tax-inclusive by law), so the
+    # breakup has no separate tax line.
+    quote = build_quote(lines, delivery=delivery, packing=packing, with_stock=True)
+    if not serviceable:
+        error = (
+            "30009",
+            f"delivery to {pincode or gps or 'the given location'} is not serviceable "
+            f"from {location.city}",
+        )
+    document = {
+        "provider": {"id": seller.code, "locations": [{"id": location.code}]},
+        "items": [
+            {
+                "id": line.sku,
+                "fulfillment_id": DELIVERY_FULFILLMENT_ID,
+                "quantity": {"count": line.can_have},
+                "location_id": location.code,
+            }
+            for line in lines
+        ],
+        "fulfillments": [
+            _fulfillment(
+                seller,
+                _tat(seller, stocks, pickup=pickup),
+                serviceable=serviceable,
+                kind=kind,
+            )
+        ],
+        "quote": quote.payload,
+    }
+    return document, error, quote.total, seller, location
+
+
+def without_stock(quote: dict[str, Any]) -> dict[str, Any]:
+    """The quote as init and confirm carry it: without on_select's stock counts."""
+    breakup = []
+    for line in quote["breakup"]:
+        line = dict(line)
+        if "item" in line:
+            line["item"] = {k: v for k, v in line["item"].items() if k != "quantity"}
+        breakup.append(line)
+    return {**quote, "breakup": breakup}
+
+
+def payment_terms(seller: SellerRecord, policy: OrderPolicy, asked: Any) -> dict[str, Any]:
+    """The ``/on_init`` payment terms: finder fee, settlement basis, window and account."""
+    fee_type = policy.finder_fee_type
+    fee_amount = policy.finder_fee_amount
+    if isinstance(asked, schemas.Payment):
+        fee_type = asked.buyer_app_finder_fee_type or fee_type
+        if asked.buyer_app_finder_fee_amount is not None:
+            fee_amount = str(asked.buyer_app_finder_fee_amount)
+    own = bool(seller.settlement_account and seller.settlement_ifsc)
+    upi = seller.settlement_upi or (None if own else policy.upi)
+    account = {
+        "settlement_bank_account_no": seller.settlement_account if own else policy.bank_account,
+        "settlement_ifsc_code": seller.settlement_ifsc if own else policy.ifsc,
+        "beneficiary_name": seller.name if own else policy.beneficiary,
+        "bank_name": seller.settlement_bank_name if own else policy.bank_name,
+        "branch_name": seller.settlement_branch if own else policy.branch,
+    }
+    details: dict[str, Any] = {
+        "settlement_counterparty": "seller-app",
+        "settlement_phase": "sale-amount",
+        "settlement_type": "upi" if upi else "neft",
+        **({"upi_address": upi} if upi else {}),
+        **{key: value for key, value in account.items() if value},
+    }
+    return {
+        "type": "ON-ORDER",
+        "collected_by": "BAP",
+        "@ondc/org/buyer_app_finder_fee_type": fee_type,
+        "@ondc/org/buyer_app_finder_fee_amount": fee_amount,
+        "@ondc/org/settlement_basis": policy.settlement_basis,
+        "@ondc/org/settlement_window": policy.settlement_window,
+        "@ondc/org/withholding_amount": policy.withholding_amount,
+        "@ondc/org/settlement_details": [details],
+    }
+
+
+def bpp_terms(seller: SellerRecord, policy: OrderPolicy) -> list[dict[str, Any]]:
+    # tax_number: the GSTIN of the seller app (the marketplace; a seller's own if the
+    # marketplace has none); provider_tax_number: the seller's own PAN, which the log
+    # validator wants to differ from the PAN inside tax_number.
+    """The ``/on_init`` ``bpp_terms`` tags: tax numbers, liability, arbitration, jurisdiction."""
+    gstin = policy.gstin or seller.gstin
+    pan = seller.pan or (seller.gstin[2:12] if seller.gstin and seller.gstin != gstin else None)
+    terms: list[dict[str, Any]] = [
+        {"code": "max_liability", "value": policy.max_liability_percent},
+        {"code": "mandatory_arbitration", "value": "false"},
+        {"code": "court_jurisdiction", "value": "Shimla"},
+        {"code": "delay_interest", "value": "7.5"},
+        {"code": "np_type", "value": "MSN"},
+    ]
+    head = [{"code": "tax_number", "value": gstin}] if gstin else []
+    head += [{"code": "provider_tax_number", "value": pan}] if pan else []
+    return [{"code": "bpp_terms", "list": head + terms}]
+
+
+def as_json(model: Any) -> Any:
+    """A wire model as JSON (aliases, no empty fields), or None."""
+    return (
+        None if model is None else model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    )
+
+
+def order_stamp(value: str | datetime | None, now: datetime) -> str:
+    """A request's timestamp as ONDC writes it, or ``now``'s."""
+    if isinstance(value, datetime):
+        return schemas.format_timestamp(value)
+    return value or schemas.format_timestamp(now)
+
+
+def as_json_list(models: Any) -> list[Any] | None:
+    """Wire models as a JSON list, or None when there are none."""
+    return None if not models else [as_json(model) for model in models]
+
+
+def confirmed_document(
+    draft: OrderRow,
+    order: schemas.Order,
+    seller: SellerRecord,
+    location: LocationRecord,
+    state: str,
+    now: datetime,
+    *,
+    ship: timedelta,
+    confirmed_at: str,
+) -> dict[str, Any]:
+    """The order document of ``/on_confirm``, from the draft and the buyer app's confirm."""
+    base = draft.document
+    fulfillment = dict(base["fulfillments"][0])
+    asked = order.fulfillments[0] if order.fulfillments else None
+    if asked is not None and asked.end is not None:
+        fulfillment["end"] = as_json(asked.end)
+    fulfillment["state"] = {"descriptor": {"code": "Pending"}}
+    ship_by = now + ship
+    deliver_by = now + parse_duration(fulfillment["@ondc/org/TAT"])
+    if "end" in fulfillment:
+        fulfillment["end"] = {
+            **fulfillment["end"],
+            "time": {
+                "range": {
+                    "start": schemas.format_timestamp(ship_by),
+                    "end": schemas.format_timestamp(deliver_by),
+                }
+            },
+        }
+    fulfillment["start"] = {
+        "time": {
+            "range": {
+                "start": schemas.format_timestamp(now),
+                "end": schemas.format_timestamp(ship_by),
+            }
+        },
+        "location": {
+            "id": location.code,
+            "descriptor": {"name": seller.name},
+            "gps": location.gps,
+            "address": {
+                "locality": location.locality,
+                "city": location.city,
+                "area_code": location.pincode,
+                "state": location.state,
+            },
+        },
+        "contact": {"phone": seller.phone, "email": seller.email},
+        "person": {"name": seller.name},
+    }
+    payment = dict(base.get("payment", {}))
+    if order.payment is not None:
+        payment |= as_json(order.payment)
+    # The order was created when the buyer app confirmed it: its created_at, else the
+    # confirm's own timestamp (the log validator checks every later payload against it).
+    stamp = confirmed_at
+    created = order_stamp(order.created_at, now) if order.created_at is not None else stamp
+    # Updated now: the seller side added the fulfilment's state (the validator wants the
+    # on_confirm's own timestamp here).
+    updated = schemas.format_timestamp(now)
+    return {
+        "id": order.id,
+        "state": state,
+        "provider": base["provider"],
+        "items": [
+            {"id": i["id"], "fulfillment_id": i["fulfillment_id"], "quantity": i["quantity"]}
+            for i in base["items"]
+        ],
+        "billing": as_json(order.billing) or base.get("billing"),
+        "fulfillments": [fulfillment],
+        "quote": base["quote"],
+        "payment": payment,
+        "tags": as_json_list(order.tags) or base.get("tags", []),
+        "created_at": created,
+        "updated_at": updated,
+        INTERNAL: {"fulfillment_since": updated},
+    }
