@@ -112,6 +112,9 @@ def _settings(
         ONDC_SETTLEMENT_BANK_NAME="Himachal Pradesh State Co-operative Bank (demo)",
         ONDC_SETTLEMENT_BRANCH="The Mall, Shimla",
         DATABASE_URL=f"sqlite:///{(options.data_dir / 'ondc-seller.db').resolve()}",
+        # The demo's buyer app, registry and sellers are all on loopback, over plain HTTP.
+        ONDC_OUTBOUND_ALLOW_HTTP=True,
+        ONDC_OUTBOUND_ALLOW_PRIVATE=True,
     )
 
 
