@@ -148,7 +148,7 @@ async def test_a_refused_notification_is_redelivered_when_the_seller_asks(
         [failed] = (
             await net.client.get("/seller/v1/notifications?status=failed", headers=key)
         ).json()
-        assert failed["last_error"] == "HTTP 400: bad field"
+        assert failed["last_error"] == "HTTP 400"  # the status alone, never the answer's body
         again = await net.client.post(f"/seller/v1/notifications/{sent}/redeliver", headers=key)
         assert again.status_code == 202
         assert again.json() == {"id": sent, "status": "pending"}
