@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
 import tracemalloc
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -37,40 +37,39 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 async def test_a_gzip_bomb_feed_is_refused_at_the_cap_without_being_inflated() -> None:
     # 256 MB of zeros in about 250 kB of gzip: read whole, it would take 256 MB at least.
-    async with HostilePeer("bomb", inflated_bytes=256 << 20).running() as peer:
-        async with httpx.AsyncClient() as http:
-            source = HttpFeedSource(http, max_bytes=5_000_000, destinations=LOOPBACK)
-            tracemalloc.start()
-            try:
-                with pytest.raises(AnswerTooLarge, match="5000000 bytes when inflated"):
-                    await source.fetch(f"{peer.url}/stock.csv")
-                _, peak = tracemalloc.get_traced_memory()
-            finally:
-                tracemalloc.stop()
+    bomb = HostilePeer("bomb", inflated_bytes=256 << 20)
+    async with bomb.running() as peer, httpx.AsyncClient() as http:
+        source = HttpFeedSource(http, max_bytes=5_000_000, destinations=LOOPBACK)
+        tracemalloc.start()
+        try:
+            with pytest.raises(AnswerTooLarge, match="5000000 bytes when inflated"):
+                await source.fetch(f"{peer.url}/stock.csv")
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
     assert peak < 24 << 20, f"peak {peak >> 20} MB while reading a bomb"
 
 
 async def test_an_answer_within_the_cap_is_read_and_inflated() -> None:
-    async with HostilePeer("bomb", inflated_bytes=2 << 20).running() as peer:
-        async with httpx.AsyncClient() as http:
-            answer = await exchange(
-                http, "GET", peer.url, max_bytes=3 << 20, deadline_seconds=5.0, phases=PHASES
-            )
+    small = HostilePeer("bomb", inflated_bytes=2 << 20)
+    async with small.running() as peer, httpx.AsyncClient() as http:
+        answer = await exchange(
+            http, "GET", peer.url, max_bytes=3 << 20, deadline_seconds=5.0, phases=PHASES
+        )
     assert answer.status_code == 200
     assert answer.content == bytes(2 << 20)
 
 
 async def test_a_peer_sending_a_byte_a_second_is_cut_off_at_the_overall_deadline() -> None:
-    async with HostilePeer("dribble").running() as peer:
-        async with httpx.AsyncClient() as http:
-            started = time.monotonic()
-            with pytest.raises(AnswerTooSlow):
-                # httpx's 10 s read timeout alone never trips: a byte comes every second.
-                await exchange(
-                    http, "POST", peer.url, content=b"{}", max_bytes=65536,
-                    deadline_seconds=2.0, phases=PHASES,
-                )  # fmt: skip
-            assert time.monotonic() - started < 3.0
+    async with HostilePeer("dribble").running() as peer, httpx.AsyncClient() as http:
+        started = time.monotonic()
+        with pytest.raises(AnswerTooSlow):
+            # httpx's 10 s read timeout alone never trips: a byte comes every second.
+            await exchange(
+                http, "POST", peer.url, content=b"{}", max_bytes=65536,
+                deadline_seconds=2.0, phases=PHASES,
+            )  # fmt: skip
+        assert time.monotonic() - started < 3.0
 
 
 async def _notifier_for(
