@@ -49,12 +49,6 @@ def _search(buyer: SandboxBuyer, bap_uri: str) -> dict[str, Any]:
     }
 
 
-async def _wait_for_requests(peer: HostilePeer, count: int, seconds: float) -> None:
-    async with asyncio.timeout(seconds):
-        while len(peer.paths) < count:
-            await asyncio.sleep(0.05)
-
-
 async def test_gzip_bomb_answers_to_callbacks_leave_the_adapter_small(tmp_path: Path) -> None:
     gzip_bomb(1 << 30)  # made before the clock starts: ~1 MB of gzip, 1 GB inflated
     async with network(tmp_path) as net:
@@ -66,7 +60,7 @@ async def test_gzip_bomb_answers_to_callbacks_leave_the_adapter_small(tmp_path: 
                 response = await hostile.send(net.http, f"{net.adapter.url}/search", search)
                 assert response.json() == ACK
             # Three bombs answered at once, then the adapter still serves an honest buyer.
-            await _wait_for_requests(bomb, 3, 15.0)
+            await bomb.wait_for_requests(3, 15.0)
             honest = net.search()
             assert (await net.send("search", honest)).json() == ACK
             await net.buyer.wait_for(honest["context"]["message_id"], seconds=15.0)  # type: ignore[index]
@@ -75,22 +69,21 @@ async def test_gzip_bomb_answers_to_callbacks_leave_the_adapter_small(tmp_path: 
 
 
 async def test_a_dribbling_buyer_app_delays_only_its_own_callbacks(tmp_path: Path) -> None:
-    async with network(tmp_path) as net:
-        async with HostilePeer("dribble").running() as slow:
-            hostile = _other_buyer(net, "slow", slow.url)
-            for _ in range(10):
-                search = _search(hostile, slow.url)
-                response = await hostile.send(net.http, f"{net.adapter.url}/search", search)
-                assert response.json() == ACK
-            await _wait_for_requests(slow, 1, 10.0)
-            await asyncio.sleep(1.0)  # the slow buyer app's callbacks are being dribbled
-            honest = [net.search() for _ in range(10)]
-            sent = time.monotonic()
-            for search in honest:
-                assert (await net.send("search", search)).json() == ACK
-            for search in honest:
-                await net.buyer.wait_for(search["context"]["message_id"], seconds=10.0)  # type: ignore[index]
-            took = time.monotonic() - sent
+    async with network(tmp_path) as net, HostilePeer("dribble").running() as slow:
+        hostile = _other_buyer(net, "slow", slow.url)
+        for _ in range(10):
+            search = _search(hostile, slow.url)
+            response = await hostile.send(net.http, f"{net.adapter.url}/search", search)
+            assert response.json() == ACK
+        await slow.wait_for_requests(1, 10.0)
+        await asyncio.sleep(1.0)  # the slow buyer app's callbacks are being dribbled
+        honest = [net.search() for _ in range(10)]
+        sent = time.monotonic()
+        for search in honest:
+            assert (await net.send("search", search)).json() == ACK
+        for search in honest:
+            await net.buyer.wait_for(search["context"]["message_id"], seconds=10.0)  # type: ignore[index]
+        took = time.monotonic() - sent
     assert took < 5.0, f"the honest buyer app's 10 callbacks took {took:.1f} s"
 
 
@@ -103,7 +96,7 @@ async def test_a_sigkill_between_ack_and_callback_loses_no_callback(tmp_path: Pa
             acked = time.monotonic()
             for search in searches:
                 assert (await net.send("search", search)).json() == ACK
-            await _wait_for_requests(hang, 10, 10.0)
+            await hang.wait_for_requests(10, 10.0)
             net.adapter.kill()
         await net.buyer_server.start()
         await net.adapter.start()

@@ -40,6 +40,12 @@ class HostilePeer:
     paths: list[str] = field(default_factory=list)
     _server: asyncio.Server | None = None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def wait_for_requests(self, count: int, seconds: float) -> None:
+        """Return once ``count`` requests have arrived; TimeoutError after ``seconds``."""
+        async with asyncio.timeout(seconds), self._arrived:
+            await self._arrived.wait_for(lambda: len(self.paths) >= count)
 
     @property
     def url(self) -> str:
@@ -59,6 +65,8 @@ class HostilePeer:
                     head = await reader.readuntil(b"\r\n\r\n")
                     lines = head.decode("latin-1").split("\r\n")
                     self.paths.append(lines[0].split(" ")[1])
+                    async with self._arrived:
+                        self._arrived.notify_all()
                     length = 0
                     for line in lines[1:]:
                         name, _, value = line.partition(":")
