@@ -217,12 +217,14 @@ class Dispatcher:
 
     async def _wait(self, wait_seconds: float | None) -> None:
         """Wait for the attempts in flight, renewing their leases while they run."""
-        started = self._clock.monotonic()
+        # Real waiting time (the event loop's clock), not the injected business clock.
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         pending = set(self._in_flight.values())
         while pending:
             step = self._renew_every
             if wait_seconds is not None:
-                left = wait_seconds - (self._clock.monotonic() - started)
+                left = wait_seconds - (loop.time() - started)
                 if left <= 0:
                     return
                 step = min(step, left)
