@@ -94,7 +94,9 @@ async def _check_bap_uri(runtime: Runtime, context: schemas.Context, sender: Sen
         callback_url(context.bap_uri, "on_search")
     except UnsafeDestination as exc:
         raise InvalidRequest(str(exc), path="context.bap_uri") from None
-    registered = await runtime.keys.subscriber_url(sender.subscriber_id, sender.unique_key_id)
+    registered = await runtime.keys.subscriber_url(
+        sender.subscriber_id, sender.unique_key_id, expected=context.bap_uri
+    )
     if context.bap_uri.rstrip("/") != registered.rstrip("/"):
         raise InvalidRequest(
             f"context.bap_uri {context.bap_uri!r} is not the subscriber_url the registry "

@@ -15,6 +15,7 @@ check a request's ``context.bap_uri`` against where the registry says the sender
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from functools import lru_cache
 
@@ -70,6 +71,7 @@ class KeyDirectory:
         self._max_cache = max_cache_seconds
         self._unknown_cache = unknown_cache_seconds
         self._in_flight: dict[str, asyncio.Future[signing.PublicKey]] = {}
+        self._refreshing: dict[str, asyncio.Future[None]] = {}
         # A small per-process layer over the shared cache: most requests come from a few
         # buyer apps, so their keys are served without a Redis round trip. Entries live at
         # most a minute, so a key dropped from the shared cache is dropped here soon too.
@@ -114,10 +116,39 @@ class KeyDirectory:
         finally:
             del self._in_flight[cache_key]
 
-    async def subscriber_url(self, subscriber_id: str, unique_key_id: str) -> str:
+    async def subscriber_url(
+        self, subscriber_id: str, unique_key_id: str, *, expected: str | None = None
+    ) -> str:
         """The ``subscriber_url`` of the registry record that holds this key (looked up
-        like :meth:`public_key`, whose errors it raises)."""
+        like :meth:`public_key`, whose errors it raises).
+
+        When the cached URL is not ``expected``, the record may have changed since it was
+        cached: the registry is asked again, at most a few times a minute per subscriber
+        (a flood of wrong URLs must not become a flood of lookups).
+        """
         await self.public_key(subscriber_id, unique_key_id)
+        url = await self._cached_url(subscriber_id, unique_key_id)
+        if expected is None or url.rstrip("/") == expected.rstrip("/"):
+            return url
+        cache_key = self._cache_key(subscriber_id, unique_key_id)
+        pending = self._refreshing.get(cache_key)
+        if pending is None:
+            if await self._state.hit(f"regurl:{subscriber_id}", 60) > 5:
+                return url
+            # Requests arriving meanwhile wait for this one refresh instead of starting more.
+            pending = asyncio.ensure_future(self._refresh(subscriber_id, unique_key_id))
+            self._refreshing[cache_key] = pending
+            pending.add_done_callback(lambda _: self._refreshing.pop(cache_key, None))
+        await asyncio.shield(pending)
+        return await self._cached_url(subscriber_id, unique_key_id)
+
+    async def _refresh(self, subscriber_id: str, unique_key_id: str) -> None:
+        self._local.pop(self._cache_key(subscriber_id, unique_key_id), None)
+        # A registry that cannot answer, or no longer lists the key: the cached record stands.
+        with contextlib.suppress(KeyLookupUnavailable, UnknownSigningKey):
+            await self._look_up(subscriber_id, unique_key_id)
+
+    async def _cached_url(self, subscriber_id: str, unique_key_id: str) -> str:
         cache_key = self._cache_key(subscriber_id, unique_key_id)
         local = self._local.get(cache_key)
         if local is not None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+import orjson
 import pytest
 
 from adapter.core.clock import FixedClock
-from tests.network.peers import BUYER_URI, edge, search_body, signed
+from tests.network.peers import BUYER_URI, REGISTRY, edge, lookup, search_body, signed
 
 ACK = {"message": {"ack": {"status": "ACK"}}}
 
@@ -48,3 +50,24 @@ async def test_the_registered_bap_uri_is_acked_with_or_without_a_trailing_slash(
             assert (await net.post("search", body, signed(body, clock))).json() == ACK
         assert await net.dispatch() == 2
         assert [str(r.url) for r in net.received] == [f"{BUYER_URI}/on_search"] * 2
+
+
+async def test_a_buyer_app_that_moved_is_looked_up_again_not_refused_for_a_day(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        body = search_body(clock)
+        assert (await net.post("search", body, signed(body, clock))).json() == ACK  # cached
+        moved = "https://buyer.example/ondc/v2"
+
+        def lookup_after_the_move(request: httpx.Request) -> httpx.Response:
+            found = orjson.loads(lookup(request).content)
+            records = [{**record, "subscriber_url": moved} for record in found]
+            return httpx.Response(200, json=records)
+
+        net.router.post(f"{REGISTRY}/v2.0/lookup").mock(side_effect=lookup_after_the_move)
+        body = search_body(clock, bap_uri=moved)
+        assert (await net.post("search", body, signed(body, clock))).json() == ACK
+        # The old URL is now the wrong one.
+        body = search_body(clock)
+        assert (await net.post("search", body, signed(body, clock))).status_code == 400
