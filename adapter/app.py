@@ -44,6 +44,7 @@ from adapter.network.health import health_router
 from adapter.network.inbound import INBOUND_ACTIONS, beckn_endpoints, beckn_router
 from adapter.network.nul_text import refuse_nul_text
 from adapter.network.onboarding import onboarding_router
+from adapter.outbound.destination import Destinations
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
 from adapter.outbound.order_desk import OrderDesk, OrderTimers
@@ -255,13 +256,22 @@ def create_app(
             poll_first=polled,
         )
         app.state.dispatcher = dispatcher
-        poller = FeedPoller(catalogue, push, HttpFeedSource(http), shared, the_clock)
+        destinations = Destinations(
+            allow_http=settings.outbound_allow_http, allow_private=settings.outbound_allow_private
+        )
+        feeds = HttpFeedSource(
+            http, max_bytes=settings.stock_feed_max_bytes, destinations=destinations
+        )
+        poller = FeedPoller(catalogue, push, feeds, shared, the_clock)
         app.state.feed_poller = poller
         notifier = SellerNotifier(
             notifications=notifications,
             http=http,
             clock=the_clock,
             max_attempts=settings.seller_webhook_max_attempts,
+            lease=timedelta(seconds=settings.job_lease_seconds),
+            destinations=destinations,
+            deadline_seconds=settings.outbound_deadline_seconds,
         )
         app.state.notifier = notifier
         stop = asyncio.Event()

@@ -414,6 +414,56 @@ class Settings(BaseSettings):
         description="Hours after an event within which its notification may still be "
         "retried; after that it is marked failed (a seller can redeliver it).",
     )
+    # --- Outbound hardening: what we call (callbacks, seller webhooks, stock feeds), how
+    # long and how much we read, job leases, and the signed stock webhook's replay window.
+    outbound_allow_http: bool = Field(
+        default=False,
+        alias="ONDC_OUTBOUND_ALLOW_HTTP",
+        description="Let callbacks, seller webhooks and stock feeds go to plain http:// URLs. "
+        "Off in production (https only); the demo and the test suite, which run on loopback, "
+        "turn it on.",
+    )
+    outbound_allow_private: bool = Field(
+        default=False,
+        alias="ONDC_OUTBOUND_ALLOW_PRIVATE",
+        description="Let callbacks, seller webhooks and stock feeds reach private, loopback, "
+        "link-local and cloud-metadata addresses (checked after DNS resolution). Off in "
+        "production; the demo and the test suite, which run on loopback, turn it on.",
+    )
+    outbound_deadline_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=120,
+        alias="ONDC_OUTBOUND_DEADLINE_SECONDS",
+        description="Longest one callback or seller-webhook attempt may take in all (connect, "
+        "send, read the answer); a peer slower than that is cut off and retried later.",
+    )
+    stock_feed_max_bytes: int = Field(
+        default=5_000_000,
+        ge=1_000,
+        alias="ONDC_STOCK_FEED_MAX_BYTES",
+        description="Largest stock feed read, counted after decompression; a larger feed is "
+        "refused and the refusal shows in the feed's last result.",
+    )
+    job_lease_seconds: float = Field(
+        default=10.0,
+        ge=2,
+        le=300,
+        alias="ONDC_JOB_LEASE_SECONDS",
+        description="How long a process holds a claimed callback or seller notification "
+        "without renewing it. The lease is renewed while the job is being sent, so after a "
+        "crash its jobs are picked up by another process (or the restarted one) within this "
+        "time.",
+    )
+    stock_webhook_window_seconds: int = Field(
+        default=300,
+        ge=30,
+        le=3600,
+        alias="ONDC_STOCK_WEBHOOK_WINDOW_SECONDS",
+        description="How far a signed stock webhook's X-ODOP-Timestamp may be from our clock; "
+        "a delivery id already seen within this window is refused as a replay.",
+    )
+    # --- end of outbound hardening settings.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="LOG_LEVEL", description="Log level."
     )

@@ -85,6 +85,9 @@ def settings_values(database_url: str, **overrides: Any) -> dict[str, Any]:
         "ONDC_SETTLEMENT_BENEFICIARY": "Himachal ODOP Marketplace",
         "ONDC_SETTLEMENT_BANK_NAME": "Himachal Pradesh State Co-operative Bank",
         "ONDC_SETTLEMENT_BRANCH": "The Mall, Shimla",
+        # The tests' peers are on loopback, over plain HTTP.
+        "ONDC_OUTBOUND_ALLOW_HTTP": "true",
+        "ONDC_OUTBOUND_ALLOW_PRIVATE": "true",
     }
     values.update(overrides)
     return values

@@ -20,6 +20,8 @@ from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.core.clock import Clock
 from adapter.core.errors import SharedStateUnavailable
+from adapter.outbound.answer import OutboundError, exchange
+from adapter.outbound.destination import Destinations
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.stock_feed import parse_stock_feed
 
@@ -32,24 +34,42 @@ class StockSource(Protocol):
     """Where a seller's stock feed comes from."""
 
     async def fetch(self, url: str) -> bytes:
-        """The feed's bytes; raises ``httpx.HTTPError`` when it cannot be read."""
+        """The feed's bytes; raises ``httpx.HTTPError`` or
+        :class:`~adapter.outbound.answer.OutboundError` when it cannot be read."""
         ...
 
 
 class HttpFeedSource:
-    """Feeds over HTTP(S), with explicit timeouts and a size limit."""
+    """Feeds over HTTP(S): the URL checked, the answer streamed with a cap on its decoded
+    size (a gzip feed is inflated a step at a time, never whole) and one overall deadline."""
 
-    def __init__(self, http: httpx.AsyncClient, *, max_bytes: int = 5_000_000) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        max_bytes: int = 5_000_000,
+        deadline_seconds: float = 30.0,
+        destinations: Destinations | None = None,
+    ) -> None:
         self._http = http
         self._max_bytes = max_bytes
+        self._deadline = deadline_seconds
+        self._destinations = destinations or Destinations()
 
     async def fetch(self, url: str) -> bytes:
-        """GET the feed; a non-2xx answer or an oversized body is an error."""
-        response = await self._http.get(url, timeout=httpx.Timeout(10.0))
-        response.raise_for_status()
-        if len(response.content) > self._max_bytes:
-            raise httpx.HTTPError(f"feed is larger than {self._max_bytes} bytes")
-        return response.content
+        """GET the feed; a refused URL, a non-2xx answer or an oversized body is an error."""
+        await self._destinations.check(url)
+        answer = await exchange(
+            self._http,
+            "GET",
+            url,
+            max_bytes=self._max_bytes,
+            deadline_seconds=self._deadline,
+            phases=httpx.Timeout(10.0),
+        )
+        if not 200 <= answer.status_code < 300:
+            raise OutboundError(f"HTTP {answer.status_code}")
+        return answer.content
 
 
 class FeedPoller:
@@ -99,8 +119,9 @@ class FeedPoller:
         now = self._clock.now()
         try:
             content = await self._source.fetch(url)
-        except httpx.HTTPError as exc:
-            await self._store.feed_fetched(code, now=now, result=f"could not read {url}: {exc}")
+        except (httpx.HTTPError, OutboundError) as exc:
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            await self._store.feed_fetched(code, now=now, result=f"could not read {url}: {reason}")
             return
         feed = parse_stock_feed(content)
         unknown = await self._store.set_stock(code, feed.counts, now=now) if feed.counts else []

@@ -51,6 +51,7 @@ from adapter.core.replies import REPLIES
 from adapter.network.authentication import Sender
 from adapter.network.nack import ack_response, nack_response
 from adapter.network.nul_text import nul_path
+from adapter.outbound.destination import UnsafeDestination, callback_url
 from adapter.runtime import Runtime
 from adapter.storage.store import InboundRecord, OutboxJob
 from catalog_sync.rejections import parse_rejections
@@ -96,6 +97,27 @@ def _validation_message(error: pydantic.ValidationError) -> tuple[str, str]:
     return f"{path}: {first['msg']}", path
 
 
+async def _check_bap_uri(runtime: Runtime, context: schemas.Context, sender: Sender) -> None:
+    """Callbacks go only where the registry says the sender lives: ``context.bap_uri``
+    must be the ``subscriber_url`` of the signer's registry record (cached with its key),
+    with no query or fragment that would swallow the ``on_<action>`` appended to it."""
+    if context.bap_uri is None:
+        return  # check_context has refused it already
+    try:
+        callback_url(context.bap_uri, "on_search")
+    except UnsafeDestination as exc:
+        raise InvalidRequest(str(exc), path="context.bap_uri") from None
+    registered = await runtime.keys.subscriber_url(
+        sender.subscriber_id, sender.unique_key_id, expected=context.bap_uri
+    )
+    if context.bap_uri.rstrip("/") != registered.rstrip("/"):
+        raise InvalidRequest(
+            f"context.bap_uri {context.bap_uri!r} is not the subscriber_url the registry "
+            f"holds for {sender.subscriber_id!r}",
+            path="context.bap_uri",
+        )
+
+
 class _Endpoint:
     """The handler of one action; everything that differs between actions is data."""
 
@@ -122,6 +144,7 @@ class _Endpoint:
             try:
                 parsed = await self._parse(runtime, body)
                 ttl, subscription = self._check(runtime, parsed, sender)
+                await _check_bap_uri(runtime, parsed.context, sender)
             except NetworkError:
                 # A refused request counts against its sender too, and a sender over its
                 # rate hears 429 whatever else is wrong.

@@ -1,17 +1,25 @@
 """The outbox dispatcher: claims jobs, builds each callback once, signs and delivers it.
 
 For a job: build the reply (first attempt only; its bytes are kept, so every retry sends
-the same message), sign exactly those bytes, POST them to ``{bap_uri}/on_{action}`` with
-explicit timeouts. An ACK settles the job; a NACK parks it (the peer refused the message,
-resending it would not help); a network failure, timeout, 5xx or 429 is retried with
-exponential backoff and full jitter until the request's ttl is spent, then parked. Every
-attempt is recorded with its status, latency and the peer's answer, and every sent message
-goes into the audit log.
+the same message), sign exactly those bytes, POST them to ``{bap_uri}/on_{action}`` once
+the URL passes the outbound guard (``adapter/outbound/destination.py``), and read the
+answer streaming, capped and under one deadline (``adapter/outbound/answer.py``). An ACK
+settles the job; a NACK parks it (the peer refused the message, resending it would not
+help); a network failure, timeout, 5xx or 429 is retried with exponential backoff and full
+jitter until the request's ttl is spent, then parked. Every attempt is recorded with its
+status, latency and the peer's answer, and every sent message goes into the audit log.
+
+Jobs are held on short leases renewed while they are being sent (``ONDC_JOB_LEASE_SECONDS``),
+so a process killed mid-send loses nothing: its jobs are claimable again one lease later.
+Each buyer app is isolated (``adapter/outbound/peers.py``): a few attempts at a time, a
+breaker when it keeps failing, and a round does not wait for a slow peer's attempts: they
+are settled by a later round while other peers' callbacks keep going out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import random
@@ -32,6 +40,9 @@ from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy, reply_to
 from adapter.metrics import Metrics
+from adapter.outbound.answer import OutboundError, exchange
+from adapter.outbound.destination import Destinations, UnsafeDestination
+from adapter.outbound.peers import PeerBusy, PeerGate
 from adapter.settings import Settings
 from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
 from adapter.storage.store import Store
@@ -39,6 +50,20 @@ from adapter.storage.store import Store
 __all__ = ["Dispatcher", "backoff_delay"]
 
 log = logging.getLogger(__name__)
+
+# A Beckn ACK/NACK is a few hundred bytes; a larger answer is not one (and is not read).
+_ACK_MAX_BYTES = 64 * 1024
+# How long a round waits for its attempts before settling those done and claiming more;
+# the rest are settled by later rounds.
+_ROUND_SECONDS = 0.5
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Release:
+    """A job handed back unsent: its peer was busy or failing."""
+
+    job_id: int
+    retry_in: float
 
 
 def backoff_delay(attempts: int, *, base: float = 0.25, cap: float = 8.0) -> float:
@@ -62,7 +87,7 @@ class Dispatcher:
         orders: OrderBook,
         policy: OrderPolicy,
         concurrency: int = 32,
-        lease: timedelta = timedelta(seconds=30),
+        lease: timedelta | None = None,
         idle_poll_seconds: float = 1.0,
         poll_first: bool = False,
         edge_load: Callable[[], int] | None = None,
@@ -80,7 +105,15 @@ class Dispatcher:
         self._orders = orders
         self._policy = policy
         self._metrics = metrics
-        self._lease = lease
+        self._lease = lease or timedelta(seconds=settings.job_lease_seconds)
+        self._renew_every = self._lease.total_seconds() / 3
+        self._renewed_at = 0.0
+        self._in_flight: dict[int, asyncio.Task[Settlement | _Release]] = {}
+        self._jobs: dict[int, ClaimedJob] = {}
+        self._destinations = Destinations(
+            allow_http=settings.outbound_allow_http, allow_private=settings.outbound_allow_private
+        )
+        self._deadline = settings.outbound_deadline_seconds
         self._idle_poll = idle_poll_seconds
         self._poll_first = poll_first
         self._edge_load = edge_load
@@ -90,9 +123,9 @@ class Dispatcher:
         # Per buyer app (scheme, host and port): httpx's pool looks over every connection
         # and every waiting request on each request, so its CPU per callback grows with the
         # number in flight to one peer (a bare signed POST on loopback, measured: 0.74 ms
-        # four at a time, 1.07 ms eight, 2.67 ms thirty-two).
-        self._per_peer = settings.callbacks_per_peer
-        self._peer_slots: dict[tuple[str, str], asyncio.Semaphore] = {}
+        # four at a time, 1.07 ms eight, 2.67 ms thirty-two). The gate also keeps a slow
+        # or failing buyer app from holding capacity the others need.
+        self._gate = PeerGate(per_peer=settings.callbacks_per_peer)
         # Builds may query the catalogue: a few at a time stay within the database pool
         # (a connection beyond it is opened and closed again for every query).
         self._building = asyncio.Semaphore(4)
@@ -106,11 +139,14 @@ class Dispatcher:
         database call is cut off halfway."""
         while not stop.is_set():
             try:
-                handled = await self.run_once()
+                handled = await self._round(wait_seconds=_ROUND_SECONDS)
             except Exception:  # the loop must outlive a database hiccup; logged, retried
                 log.exception("outbox dispatcher iteration failed; retrying")
                 handled = 0
-            if not handled:
+            if not handled and self._in_flight:
+                # Attempts still running (a slow peer): settle them soon, renew their leases.
+                await _first_of(asyncio.sleep(_ROUND_SECONDS), stop.wait())
+            elif not handled:
                 await _first_of(self._wakeup.wait(self._idle_poll), stop.wait())
                 if self._poll_first:
                     # Nothing wakes this process when another one queues a job: look before
@@ -123,6 +159,9 @@ class Dispatcher:
                 # ttl. Pause between rounds so the edge gets the CPU; a batch still goes
                 # out every pause, and the backlog is worked off as soon as the edge eases.
                 await _first_of(asyncio.sleep(self._busy_pause), stop.wait())
+        # Attempts still running end within their deadline; settle them before leaving.
+        with contextlib.suppress(Exception):
+            await self._round(wait_seconds=None, claim=False)
 
     async def _due(self) -> bool:
         try:
@@ -132,22 +171,88 @@ class Dispatcher:
             return True
 
     async def run_once(self) -> int:
-        """Claim the due jobs and deliver them concurrently; the number handled.
+        """Claim the due jobs, deliver them concurrently and settle every attempt; the
+        number of jobs handled."""
+        return await self._round(wait_seconds=None)
 
-        Three writes per batch, whatever its size: the claim, the built callbacks' bytes,
-        and the settlement of every attempt (with the audit rows of what was sent).
+    async def _round(self, *, wait_seconds: float | None, claim: bool = True) -> int:
+        """Claim what capacity allows, start its attempts, wait up to ``wait_seconds``
+        (``None``: until every attempt is done), then settle the attempts that are done.
+
+        Three writes per round, whatever its size: the claim, the built callbacks' bytes,
+        and the settlement of every finished attempt (with the audit rows of what was sent).
         """
+        await self._renew_leases()
         now = self._clock.now()
-        jobs = await self._outbox.claim(
-            self.worker, now=now, lease_until=now + self._lease, limit=self._concurrency
+        free = self._concurrency - len(self._in_flight)
+        jobs = []
+        if claim and free > 0:
+            jobs = await self._outbox.claim(
+                self.worker, now=now, lease_until=now + self._lease, limit=free
+            )
+        settlements = await self._start(jobs, now) if jobs else []
+        await self._wait(wait_seconds)
+        done = [job_id for job_id, task in self._in_flight.items() if task.done()]
+        releases: list[tuple[int, datetime]] = []
+        for job_id in done:
+            outcome = self._in_flight.pop(job_id).result()
+            if isinstance(outcome, _Release):
+                at = self._clock.now() + timedelta(seconds=outcome.retry_in)
+                releases.append((job_id, at))
+            else:
+                settlements.append(outcome)
+        await self._outbox.queue.release(self.worker, releases)
+        if not settlements:
+            return len(jobs)
+        kept = await self._outbox.settle_many(self.worker, settlements)
+        if self._metrics is not None:
+            self._metrics.settled(self._jobs.values(), settlements)
+        for settlement, held in zip(settlements, kept, strict=True):
+            self._jobs.pop(settlement.job_id, None)
+            if not held:
+                log.warning("outbox job %d: lease lost before settling", settlement.job_id)
+        for job_id, _ in releases:
+            self._jobs.pop(job_id, None)
+        return len(jobs) or len(done)
+
+    async def _wait(self, wait_seconds: float | None) -> None:
+        """Wait for the attempts in flight, renewing their leases while they run."""
+        # Real waiting time (the event loop's clock), not the injected business clock.
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        pending = set(self._in_flight.values())
+        while pending:
+            step = self._renew_every
+            if wait_seconds is not None:
+                left = wait_seconds - (loop.time() - started)
+                if left <= 0:
+                    return
+                step = min(step, left)
+            _, pending = await asyncio.wait(pending, timeout=step)
+            await self._renew_leases()
+
+    async def _renew_leases(self) -> None:
+        """Extend the leases of the jobs still being sent, every third of the lease."""
+        if not self._in_flight or self._clock.monotonic() - self._renewed_at < self._renew_every:
+            return
+        self._renewed_at = self._clock.monotonic()
+        now = self._clock.now()
+        held = await self._outbox.renew(
+            self.worker, list(self._in_flight), lease_until=now + self._lease
         )
-        if not jobs:
-            return 0
+        lost = set(self._in_flight) - held
+        if lost:
+            log.warning("outbox jobs %s: leases lost while sending", sorted(lost))
+
+    async def _start(self, jobs: list[ClaimedJob], now: datetime) -> list[Settlement]:
+        """Build the claimed jobs' callbacks and start their attempts; the settlements of
+        jobs that end without an attempt (expired, not buildable)."""
+        for job in jobs:
+            self._jobs[job.id] = job
         ready: list[tuple[ClaimedJob, bytes, str | None]] = []
         built: list[tuple[int, bytes, str | None]] = []
         more: list[dict[str, Any]] = []
         settlements: list[Settlement] = []
-        claimed = jobs
         # A callback whose request's ttl has passed is parked unsent: the buyer app has
         # stopped waiting for it, and sending it would delay the ones still awaited (an
         # operator can still replay it).
@@ -188,16 +293,9 @@ class Dispatcher:
             built.append((job.id, body, message_id))
             ready.append((job, body, message_id))
         await self._outbox.save_callbacks(built, more)
-        settlements.extend(
-            await asyncio.gather(*(self._send(job, body, mid) for job, body, mid in ready))
-        )
-        kept = await self._outbox.settle_many(self.worker, settlements)
-        if self._metrics is not None:
-            self._metrics.settled(claimed, settlements)
-        for settlement, held in zip(settlements, kept, strict=True):
-            if not held:
-                log.warning("outbox job %d: lease lost before settling", settlement.job_id)
-        return len(claimed)
+        for job, body, message_id in ready:
+            self._in_flight[job.id] = asyncio.create_task(self._send(job, body, message_id))
+        return settlements
 
     async def _try_build(
         self, job: ClaimedJob
@@ -227,44 +325,61 @@ class Dispatcher:
         )
         return schemas.dump(reply), reply.context.message_id
 
-    async def _send(self, job: ClaimedJob, body: bytes, message_id: str | None) -> Settlement:
-        """One attempt: sign these exact bytes, POST them, judge the answer."""
-        async with self._slots, self._peer_slot(job.target_url):
-            created = self._clock.timestamp()
-            header = self._settings.signer.sign(
-                body, created=created, expires=created + self._settings.signature_validity_seconds
-            )
-            headers = {"Content-Type": "application/json", "Authorization": header}
-            attempted_at = self._clock.now()
-            started = self._clock.monotonic()
-            try:
-                response = await self._http.post(
-                    job.target_url, content=body, headers=headers, timeout=self._timeout
-                )
-            except httpx.HTTPError as exc:
-                latency = (self._clock.monotonic() - started) * 1000
-                error = f"{type(exc).__name__}: {exc}"
-                return self._retry_or_park(
-                    job, Attempt(attempted_at, None, latency, "error", error)
-                )
+    async def _send(
+        self, job: ClaimedJob, body: bytes, message_id: str | None
+    ) -> Settlement | _Release:
+        """One attempt: check the URL, sign these exact bytes, POST them, judge the answer."""
+        try:
+            await self._destinations.check(job.target_url, query_allowed=False)
+        except UnsafeDestination as exc:
+            log.warning("callback %s to %s refused: %s", job.action, job.target_url, exc)
+            problem = f"callback URL refused: {exc}"
+            return Settlement(job.id, Attempt(self._clock.now(), None, None, "error", problem),
+                              "failed")  # fmt: skip
+        peer = _peer(job.target_url)
+        can_wait = (job.deadline_at - self._clock.now()).total_seconds()
+        try:
+            async with (
+                self._slots,
+                self._gate.slot(peer, self._clock.monotonic(), can_wait=can_wait),
+            ):
+                return await self._post(job, body, message_id, peer)
+        except PeerBusy as busy:
+            return _Release(job.id, busy.retry_in)
+
+    async def _post(
+        self, job: ClaimedJob, body: bytes, message_id: str | None, peer: str
+    ) -> Settlement:
+        created = self._clock.timestamp()
+        header = self._settings.signer.sign(
+            body, created=created, expires=created + self._settings.signature_validity_seconds
+        )
+        headers = {"Content-Type": "application/json", "Authorization": header}
+        attempted_at = self._clock.now()
+        started = self._clock.monotonic()
+        try:
+            answer = await exchange(
+                self._http, "POST", job.target_url, content=body, headers=headers,
+                max_bytes=_ACK_MAX_BYTES, deadline_seconds=self._deadline, phases=self._timeout,
+            )  # fmt: skip
+        except (httpx.HTTPError, OutboundError) as exc:
+            self._gate.failed(peer, self._clock.monotonic())
+            latency = (self._clock.monotonic() - started) * 1000
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            return self._retry_or_park(job, Attempt(attempted_at, None, latency, "error", error))
         latency = (self._clock.monotonic() - started) * 1000
-        sent = _sent_row(job, body, headers, message_id, response.status_code, latency,
-                         self._clock.now())  # fmt: skip
-        outcome, reason = _read_ack(response)
-        attempt = Attempt(attempted_at, response.status_code, latency, outcome, reason)
+        status = answer.status_code
+        sent = _sent_row(job, body, headers, message_id, status, latency, self._clock.now())
+        outcome, reason = _read_ack(status, answer.content)
+        attempt = Attempt(attempted_at, status, latency, outcome, reason)
+        if status >= 500 or status == 429:
+            self._gate.failed(peer, self._clock.monotonic())
+            return dataclasses.replace(self._retry_or_park(job, attempt), sent=sent)
+        self._gate.succeeded(peer)
         if outcome == "ACK":
             return Settlement(job.id, attempt, "delivered", sent=sent)
-        if response.status_code >= 500 or response.status_code == 429:
-            return dataclasses.replace(self._retry_or_park(job, attempt), sent=sent)
         log.warning("callback %s to %s refused: %s", job.action, job.target_url, reason)
         return Settlement(job.id, attempt, "failed", sent=sent)
-
-    def _peer_slot(self, url: str) -> asyncio.Semaphore:
-        peer = urlsplit(url)[:2]
-        slot = self._peer_slots.get(peer)
-        if slot is None:
-            slot = self._peer_slots[peer] = asyncio.Semaphore(self._per_peer)
-        return slot
 
     def _retry_or_park(self, job: ClaimedJob, attempt: Attempt) -> Settlement:
         next_at = self._clock.now() + timedelta(seconds=backoff_delay(job.attempts))
@@ -275,6 +390,12 @@ class Dispatcher:
             )  # fmt: skip
             return Settlement(job.id, attempt, "failed")
         return Settlement(job.id, attempt, "pending", next_attempt_at=next_at)
+
+
+def _peer(url: str) -> str:
+    """A buyer app, as its callbacks' scheme, host and port."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 async def _first_of(*waits: Coroutine[Any, Any, Any]) -> None:
@@ -314,14 +435,14 @@ def _sent_row(
     }
 
 
-def _read_ack(response: httpx.Response) -> tuple[str, str | None]:
+def _read_ack(status: int, content: bytes) -> tuple[str, str | None]:
     """``("ACK", None)``, ``("NACK", reason)`` or ``("error", reason)`` from a peer's answer."""
     try:
-        answer = schemas.parse(schemas.AckResponse, response.content)
+        answer = schemas.parse(schemas.AckResponse, content)
     except (pydantic.ValidationError, ValueError):
-        return "error", f"HTTP {response.status_code}, body is not a Beckn ACK/NACK"
-    if answer.is_ack and response.status_code < 300:
+        return "error", f"HTTP {status}, body is not a Beckn ACK/NACK"
+    if answer.is_ack and status < 300:
         return "ACK", None
     error = answer.error
-    reason = f"{error.code}: {error.message}" if error is not None else "no error object"
-    return "NACK", f"HTTP {response.status_code}, NACK {reason}"
+    reason = f"{error.code}: {error.message}"[:300] if error is not None else "no error object"
+    return "NACK", f"HTTP {status}, NACK {reason}"

@@ -6,11 +6,16 @@ has both verify during the overlap. A cached key is used until its record's ``va
 (capped by ``max_cache_seconds``), whether or not the registry is up. A sender the registry
 does not know is remembered briefly, so a flood of bad keyIds does not become a flood of
 lookups. Concurrent misses for the same key share one lookup.
+
+The cache keeps the record's ``subscriber_url`` beside its key, so the network edge can
+check a request's ``context.bap_uri`` against where the registry says the sender lives
+(:meth:`KeyDirectory.subscriber_url`) without another lookup.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from functools import lru_cache
 
@@ -33,14 +38,17 @@ def _public_key(encoded: str) -> signing.PublicKey:
     return signing.PublicKey.from_base64(encoded)
 
 
-def _cached_entry(value: bytes | None) -> tuple[signing.PublicKey, float] | None:
-    """A shared-cache value ``key|until``; anything else (another version's format, a
-    damaged value) is a miss, never an error."""
+def _cached_entry(value: bytes | None) -> tuple[signing.PublicKey, float, str] | None:
+    """A shared-cache value ``key|until|subscriber_url``; anything else (another version's
+    format, a damaged value) is a miss, never an error."""
     if value is None or value == _UNKNOWN:
         return None
-    encoded, _, until = value.decode("ascii", errors="replace").partition("|")
+    parts = value.decode("utf-8", errors="replace").split("|", 2)
+    if len(parts) != 3:
+        return None  # written before the URL was kept: look the record up again
+    encoded, until, url = parts
     try:
-        return _public_key(encoded), float(until)
+        return _public_key(encoded), float(until), url
     except (ValueError, signing.KeyFormatError):
         return None
 
@@ -63,10 +71,11 @@ class KeyDirectory:
         self._max_cache = max_cache_seconds
         self._unknown_cache = unknown_cache_seconds
         self._in_flight: dict[str, asyncio.Future[signing.PublicKey]] = {}
+        self._refreshing: dict[str, asyncio.Future[None]] = {}
         # A small per-process layer over the shared cache: most requests come from a few
         # buyer apps, so their keys are served without a Redis round trip. Entries live at
         # most a minute, so a key dropped from the shared cache is dropped here soon too.
-        self._local: dict[str, tuple[signing.PublicKey, float]] = {}
+        self._local: dict[str, tuple[signing.PublicKey, float, str]] = {}
         self._local_seconds = 60.0
 
     @staticmethod
@@ -87,8 +96,8 @@ class KeyDirectory:
             )
         entry = _cached_entry(cached)
         if entry is not None:
-            key, until = entry
-            self._remember_locally(cache_key, key, min(now + self._local_seconds, until))
+            key, until, url = entry
+            self._remember_locally(cache_key, key, min(now + self._local_seconds, until), url)
             return key
         pending = self._in_flight.get(cache_key)
         if pending is not None:
@@ -107,10 +116,56 @@ class KeyDirectory:
         finally:
             del self._in_flight[cache_key]
 
-    def _remember_locally(self, cache_key: str, key: signing.PublicKey, until: float) -> None:
+    async def subscriber_url(
+        self, subscriber_id: str, unique_key_id: str, *, expected: str | None = None
+    ) -> str:
+        """The ``subscriber_url`` of the registry record that holds this key (looked up
+        like :meth:`public_key`, whose errors it raises).
+
+        When the cached URL is not ``expected``, the record may have changed since it was
+        cached: the registry is asked again, at most a few times a minute per subscriber
+        (a flood of wrong URLs must not become a flood of lookups).
+        """
+        await self.public_key(subscriber_id, unique_key_id)
+        url = await self._cached_url(subscriber_id, unique_key_id)
+        if expected is None or url.rstrip("/") == expected.rstrip("/"):
+            return url
+        cache_key = self._cache_key(subscriber_id, unique_key_id)
+        pending = self._refreshing.get(cache_key)
+        if pending is None:
+            if await self._state.hit(f"regurl:{subscriber_id}", 60) > 5:
+                return url
+            # Requests arriving meanwhile wait for this one refresh instead of starting more.
+            pending = asyncio.ensure_future(self._refresh(subscriber_id, unique_key_id))
+            self._refreshing[cache_key] = pending
+            pending.add_done_callback(lambda _: self._refreshing.pop(cache_key, None))
+        await asyncio.shield(pending)
+        return await self._cached_url(subscriber_id, unique_key_id)
+
+    async def _refresh(self, subscriber_id: str, unique_key_id: str) -> None:
+        self._local.pop(self._cache_key(subscriber_id, unique_key_id), None)
+        # A registry that cannot answer, or no longer lists the key: the cached record stands.
+        with contextlib.suppress(KeyLookupUnavailable, UnknownSigningKey):
+            await self._look_up(subscriber_id, unique_key_id)
+
+    async def _cached_url(self, subscriber_id: str, unique_key_id: str) -> str:
+        cache_key = self._cache_key(subscriber_id, unique_key_id)
+        local = self._local.get(cache_key)
+        if local is not None:
+            return local[2]
+        entry = _cached_entry(await self._state.get(cache_key))
+        if entry is None:
+            raise KeyLookupUnavailable(
+                f"the registry record of {subscriber_id!r} is not cached; retry later"
+            )
+        return entry[2]
+
+    def _remember_locally(
+        self, cache_key: str, key: signing.PublicKey, until: float, url: str
+    ) -> None:
         if len(self._local) >= 4096:
             self._local.clear()
-        self._local[cache_key] = (key, until)
+        self._local[cache_key] = (key, until, url)
 
     async def _look_up(self, subscriber_id: str, unique_key_id: str) -> signing.PublicKey:
         try:
@@ -153,8 +208,12 @@ class KeyDirectory:
             # The value carries its own end, so the per-process layer never outlives it.
             until = self._clock.now().timestamp() + ttl
             cache_key = self._cache_key(record.subscriber_id, record.unique_key_id)
-            await self._state.put(cache_key, f"{record.signing_public_key}|{until}".encode(), ttl)
+            value = f"{record.signing_public_key}|{until}|{record.subscriber_url or ''}"
+            await self._state.put(cache_key, value.encode(), ttl)
             self._remember_locally(
-                cache_key, key, min(until, self._clock.now().timestamp() + self._local_seconds)
+                cache_key,
+                key,
+                min(until, self._clock.now().timestamp() + self._local_seconds),
+                record.subscriber_url or "",
             )
         return key

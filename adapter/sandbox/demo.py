@@ -113,6 +113,9 @@ def _settings(
         ONDC_SETTLEMENT_BANK_NAME="Himachal Pradesh State Co-operative Bank (demo)",
         ONDC_SETTLEMENT_BRANCH="The Mall, Shimla",
         DATABASE_URL=f"sqlite:///{(options.data_dir / 'ondc-seller.db').resolve()}",
+        # The demo's buyer app, registry and sellers are all on loopback, over plain HTTP.
+        ONDC_OUTBOUND_ALLOW_HTTP=True,
+        ONDC_OUTBOUND_ALLOW_PRIVATE=True,
     )
 
 
@@ -345,14 +348,15 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
         clock=clock,
     )
     buyer_server = LoopbackServer(buyer.app(), options.buyer_port)
-    registry.add(buyer.registry_record(buyer_server.url))
+    # What the buyer app calls itself on the network (callbacks reach it on loopback); the
+    # registry holds that URL, which the adapter checks each request's bap_uri against.
+    buyer_url = f"http://{BUYER_ID}:{options.buyer_port}"
+    registry.add(buyer.registry_record(buyer_url))
     # The sandbox registry sends its own Date header (from its clock), as registries do.
     registry_server = LoopbackServer(registry.app(), options.registry_port, date_header=False)
     adapter_server = LoopbackServer(
         create_app(settings, clock=clock, transport=LoopbackNames()), options.port
     )
-    # What the buyer app calls itself on the network (callbacks reach it on loopback).
-    buyer_url = f"http://{BUYER_ID}:{options.buyer_port}"
     await registry_server.start()
     await buyer_server.start()
     try:

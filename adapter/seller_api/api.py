@@ -10,8 +10,6 @@ could name another seller. Bodies are strict (unknown fields refused); a refused
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
@@ -21,6 +19,13 @@ from adapter.admin.api import require_operator
 from adapter.catalog.importer import ItemRow, LocationRow, SellerRow
 from adapter.runtime import Runtime
 from adapter.seller_api.refusals import FieldNamingRoute, field_errors
+from adapter.seller_api.stock_webhook import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    StockWebhookRefused,
+    verify_stock_push,
+)
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
@@ -217,26 +222,36 @@ def seller_router() -> APIRouter:
 
     @router.post("/webhooks/stock/{code}")
     async def stock_webhook(request: Request, code: str) -> dict[str, Any]:
-        """Stock counts pushed by the seller's own system, signed with its webhook secret:
-        ``X-Signature: sha256=<hex HMAC-SHA256 of the raw body>``."""
+        """Stock counts pushed by the seller's own system, signed with its webhook secret
+        over a timestamp, a fresh delivery id and the body (``stock_webhook.py`` has the
+        scheme); a stale or replayed push is refused."""
         body = await request.body()
         store = _catalogue(request)
-        secret = await store.webhook_secret(code)
-        given = request.headers.get("x-signature", "").removeprefix("sha256=")
-        expected = hmac.new((secret or "").encode(), body, hashlib.sha256).hexdigest()
-        # Compared as bytes: a header with non-ASCII text is a wrong signature, not a 500
-        # (Starlette decodes headers as Latin-1, so this gives back the bytes sent).
-        if secret is None or not hmac.compare_digest(given.encode("latin-1"), expected.encode()):
+        runtime: Runtime = request.app.state.runtime
+        window = runtime.settings.stock_webhook_window_seconds
+        try:
+            delivery = verify_stock_push(
+                await store.webhook_secret(code),
+                body,
+                timestamp=request.headers.get(TIMESTAMP_HEADER),
+                delivery=request.headers.get(DELIVERY_HEADER),
+                signature=request.headers.get(SIGNATURE_HEADER),
+                now=runtime.clock.timestamp(),
+                window_seconds=window,
+            )
+        except StockWebhookRefused as refused:
+            raise HTTPException(status_code=refused.status, detail=refused.message) from None
+        # Remembered past the window's both ends, so an id is never accepted twice while
+        # its timestamp could still pass.
+        if not await runtime.state.first_seen(f"stock-push:{code}:{delivery}", 2 * window + 60):
             raise HTTPException(
-                status_code=401,
-                detail="X-Signature: expected sha256=<hex HMAC-SHA256 of the body> "
-                "made with this seller's webhook secret",
+                status_code=409,
+                detail=f"{DELIVERY_HEADER}: {delivery} was already received; send a fresh id",
             )
         try:
             update = StockUpdate.model_validate_json(body)
         except ValidationError as exc:
             raise HTTPException(status_code=422, detail=field_errors(exc.errors())) from None
-        runtime: Runtime = request.app.state.runtime
         counts = [(line.sku, line.available) for line in update.items]
         unknown = await store.set_stock(code, counts, now=runtime.clock.now())
         await runtime.push.changed(code, [sku for sku, _ in counts if sku not in unknown])
@@ -312,7 +327,8 @@ def seller_admin_router() -> APIRouter:
             "seller": code,
             "secret": secret,
             "url": f"/seller/v1/webhooks/stock/{code}",
-            "signature": "X-Signature: sha256=<hex HMAC-SHA256 of the raw body with the secret>",
+            "signature": f"{SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of "
+            f'"{{{TIMESTAMP_HEADER}}}.{{{DELIVERY_HEADER}}}." + the raw body, with the secret>',
         }
 
     @router.post("/{code}/keys", status_code=201)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 import schemas
 from adapter.core.seller_events import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from adapter.outbound.destination import Destinations, UnsafeDestination
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
 from adapter.storage.notifications import SellerNotifications
@@ -102,6 +103,15 @@ def notifications_router() -> APIRouter:
         """Send this seller's notifications to ``url``. The signing secret is returned
         when it is made (the first time, or with ``rotate_secret``) and never again."""
         runtime: Runtime = request.app.state.runtime
+        settings = runtime.settings
+        policy = Destinations(
+            allow_http=settings.outbound_allow_http, allow_private=settings.outbound_allow_private
+        )
+        try:
+            # The form only: the address is checked again, resolved, before every send.
+            policy.check_form(str(setup.url))
+        except UnsafeDestination as exc:
+            raise HTTPException(status_code=422, detail=f"url: {exc}") from None
         secret = await _notifications(request).set_endpoint(
             seller,
             str(setup.url),

@@ -1,14 +1,127 @@
-"""What the two lease-claimed queues (the outbox, seller notifications) share."""
+"""The leased queue: one claim, renew and settle mechanism for every queue of jobs.
+
+The outbox (callbacks to buyer apps) and seller notifications are both tables of jobs
+that several processes work through. A job is *claimed* by one worker for a short lease:
+on PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so processes sharing the database never
+take the same job; on SQLite the single writer lock does the same on one machine. While
+the worker is sending, it *renews* the lease of every job it holds (every third of the
+lease), so a slow but live peer never lets a job be taken twice, and a worker that dies
+(``kill -9``) stops renewing: its jobs are claimable again one lease later, well inside a
+callback's ttl. Settling a job ends its lease; a settlement from a worker that lost the
+lease is refused, so a job is settled by one process at a time.
+
+A queue table has the columns ``id``, ``status`` (``pending`` is due), ``attempts``,
+``next_attempt_at``, ``claimed_by``, ``claimed_until``, ``last_error`` and
+``delivered_at``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, Update, bindparam, func, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    Update,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 
+from adapter.storage.database import Database
 from adapter.storage.tables import UtcDateTime
 
-__all__ = ["settle_statement"]
+__all__ = ["LeasedQueue", "settle_statement"]
+
+
+class LeasedQueue:
+    """Claims, renews and checks the leases of one queue table's jobs."""
+
+    def __init__(self, database: Database, table: Table) -> None:
+        self._db = database
+        self.table = table
+
+    def due(self, now: datetime) -> tuple[ColumnElement[bool], ...]:
+        """What makes a job claimable at ``now``: pending, its time come, no live lease."""
+        table = self.table
+        return (
+            table.c.status == "pending",
+            table.c.next_attempt_at <= now,
+            or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
+        )
+
+    def claim_statement(
+        self, worker: str, *, now: datetime, lease_until: datetime, limit: int
+    ) -> Update:
+        """The UPDATE ... RETURNING id that takes up to ``limit`` due jobs for ``worker``."""
+        table = self.table
+        due = (
+            select(table.c.id)
+            .where(*self.due(now))
+            .order_by(table.c.next_attempt_at, table.c.id)
+            .limit(limit)
+        )
+        if self._db.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        return (
+            update(table)
+            .where(table.c.id.in_(due.scalar_subquery()))
+            .values(claimed_by=worker, claimed_until=lease_until)
+            .returning(table.c.id)
+        )
+
+    def held(self, connection: Connection, worker: str, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` ``worker`` still holds (inside a settling transaction)."""
+        table = self.table
+        return set(
+            connection.execute(
+                select(table.c.id).where(table.c.id.in_(list(ids)), table.c.claimed_by == worker)
+            ).scalars()
+        )
+
+    async def renew(self, worker: str, ids: Sequence[int], *, lease_until: datetime) -> set[int]:
+        """Extend ``worker``'s lease on ``ids`` to ``lease_until``; the ids it still held."""
+        if not ids:
+            return set()
+        table = self.table
+
+        def extend(connection: Connection) -> set[int]:
+            renewed = connection.execute(
+                update(table)
+                .where(
+                    table.c.id.in_(list(ids)),
+                    table.c.claimed_by == worker,
+                    table.c.status == "pending",
+                )
+                .values(claimed_until=lease_until)
+                .returning(table.c.id)
+            )
+            return {int(row[0]) for row in renewed}
+
+        return await self._db.write(extend)
+
+    async def release(self, worker: str, later: Sequence[tuple[int, datetime]]) -> None:
+        """Hand jobs back unsent, each due again at its time, without counting an attempt
+        (its peer was busy or failing: the job itself did nothing wrong)."""
+        if not later:
+            return
+        table = self.table
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("job"), table.c.claimed_by == worker)
+            .values(
+                claimed_by=None,
+                claimed_until=None,
+                next_attempt_at=bindparam("at", type_=UtcDateTime()),
+            )
+        )
+        rows = [{"job": job, "at": at} for job, at in later]
+        await self._db.write(lambda connection: connection.execute(statement, rows))
 
 
 def settle_statement(table: Table, *, id_param: str, status_param: str, tried: Any) -> Update:

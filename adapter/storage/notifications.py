@@ -6,11 +6,11 @@ and the news of it commit or roll back together. A seller with no enabled endpoi
 ``skipped`` row: nothing is sent, but the event shows in its delivery log and can be
 redelivered once an endpoint is set.
 
-Delivery follows the outbox (``adapter/storage/outbox.py``): a notifier *claims* due rows
-for a lease (on PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so processes sharing the
-database never take the same row; on SQLite the single writer lock does the same on one
-machine) and *settles* each with what its attempt gave. A settlement from a worker whose
-lease has lapsed is refused, so a notification is delivered by one process at a time.
+Delivery goes through the leased queue the outbox uses too (``adapter/storage/leases.py``):
+a notifier *claims* due rows for a short lease, renews it while it sends, and *settles*
+each with what its attempt gave. A settlement from a worker whose lease has lapsed is
+refused, so a notification is delivered by one process at a time, and one whose notifier
+died is taken up again one lease later.
 
 Statuses: ``pending`` (queued or waiting for a retry), ``delivered``, ``failed`` (refused
 by the seller's system, or out of attempts or time), ``skipped`` (no endpoint).
@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.storage.database import Database
-from adapter.storage.leases import settle_statement
+from adapter.storage.leases import LeasedQueue, settle_statement
 from adapter.storage.tables import (
     seller_endpoints,
     seller_notification_attempts,
@@ -111,6 +111,7 @@ class SellerNotifications:
     def __init__(self, database: Database, *, retry_window: timedelta) -> None:
         self._db = database
         self._window = retry_window
+        self.queue = LeasedQueue(database, seller_notifications)
 
     async def enqueue(
         self,
@@ -172,32 +173,16 @@ class SellerNotifications:
     ) -> list[ClaimedNotification]:
         """Take up to ``limit`` due notifications for ``worker`` until ``lease_until``."""
         table = seller_notifications
-        due = (
-            select(table.c.id)
-            .where(
-                table.c.status == "pending",
-                table.c.next_attempt_at <= now,
-                (table.c.claimed_until.is_(None)) | (table.c.claimed_until < now),
-            )
-            .order_by(table.c.next_attempt_at, table.c.id)
-            .limit(limit)
-        )
-        if self._db.dialect == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        async with self._db.transaction() as connection:
-            claimed = await connection.execute(
-                update(table)
-                .where(table.c.id.in_(due.scalar_subquery()))
-                .values(claimed_by=worker, claimed_until=lease_until)
-                .returning(table.c.id)
-            )
-            ids = [int(row[0]) for row in claimed]
+        claim = self.queue.claim_statement(worker, now=now, lease_until=lease_until, limit=limit)
+
+        def take(connection: Connection) -> list[ClaimedNotification]:
+            ids = [int(row[0]) for row in connection.execute(claim)]
             if not ids:
                 return []
             endpoint = and_(
                 seller_endpoints.c.seller_code == table.c.seller_code, seller_endpoints.c.enabled
             )
-            rows = await connection.execute(
+            rows = connection.execute(
                 select(table, seller_endpoints.c.url, seller_endpoints.c.secret)
                 .select_from(table.outerjoin(seller_endpoints, endpoint))
                 .where(table.c.id.in_(ids))
@@ -219,6 +204,12 @@ class SellerNotifications:
                 for row in rows
             ]
 
+        return await self._db.write(take)
+
+    async def renew(self, worker: str, ids: Sequence[int], *, lease_until: datetime) -> set[int]:
+        """Extend ``worker``'s lease on the notifications it is still sending."""
+        return await self.queue.renew(worker, ids, lease_until=lease_until)
+
     async def settle(
         self, worker: str, settlements: Sequence[NotificationSettlement]
     ) -> list[bool]:
@@ -227,18 +218,12 @@ class SellerNotifications:
         A notification whose lease ``worker`` no longer holds is left alone (False).
         """
         table = seller_notifications
-        async with self._db.transaction() as connection:
-            ids = [s.notification_id for s in settlements]
-            held = set(
-                (
-                    await connection.execute(
-                        select(table.c.id).where(table.c.id.in_(ids), table.c.claimed_by == worker)
-                    )
-                ).scalars()
-            )
+
+        def record(connection: Connection) -> set[int]:
+            held = self.queue.held(connection, worker, [s.notification_id for s in settlements])
             kept = [s for s in settlements if s.notification_id in held]
             if kept:
-                await connection.execute(
+                connection.execute(
                     settle_statement(
                         table,
                         id_param="notification_id",
@@ -260,7 +245,10 @@ class SellerNotifications:
                 if s.attempt is not None
             ]
             if attempts:
-                await connection.execute(insert(seller_notification_attempts), attempts)
+                connection.execute(insert(seller_notification_attempts), attempts)
+            return held
+
+        held = await self._db.write(record)
         return [s.notification_id in held for s in settlements]
 
     async def log(

@@ -1,10 +1,9 @@
 """The outbox: callbacks waiting to be delivered, claimed safely by many processes.
 
-A job is *claimed* by one dispatcher for a lease: on PostgreSQL with
-``FOR UPDATE SKIP LOCKED``, so processes sharing the database never take the same job; on
-SQLite the single writer lock gives the same guarantee on one machine. A claim that is not
-finished before its lease ends (the process died) becomes claimable again, so a job is
-delivered at least once and, while its owner lives, by exactly one process.
+Jobs are claimed, renewed and settled through the leased queue
+(``adapter/storage/leases.py``), which seller notifications share: a short lease renewed
+while the callback is being sent, so a job is delivered at least once and, while its owner
+lives, by exactly one process; after a crash it is claimable again one lease later.
 """
 
 from __future__ import annotations
@@ -15,10 +14,10 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from adapter.storage.database import Database
-from adapter.storage.leases import settle_statement
+from adapter.storage.leases import LeasedQueue, settle_statement
 from adapter.storage.tables import delivery_attempts, messages, outbox
 
 __all__ = ["Attempt", "ClaimedJob", "Outbox", "Settlement"]
@@ -69,6 +68,7 @@ class Outbox:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self.queue = LeasedQueue(database, outbox)
 
     async def enqueue_unsolicited(
         self,
@@ -102,29 +102,17 @@ class Outbox:
 
     async def any_due(self, now: datetime) -> bool:
         """Whether some job could be claimed now: a read, which takes no write lock."""
-        query = select(outbox.c.id).where(*_due(now)).limit(1)
+        query = select(outbox.c.id).where(*self.queue.due(now)).limit(1)
         return await self._db.read(lambda connection: connection.execute(query).first() is not None)
 
     async def claim(
         self, worker: str, *, now: datetime, lease_until: datetime, limit: int
     ) -> list[ClaimedJob]:
         """Take up to ``limit`` due jobs for ``worker`` until ``lease_until``."""
-        due = (
-            select(outbox.c.id)
-            .where(*_due(now))
-            .order_by(outbox.c.next_attempt_at, outbox.c.id)
-            .limit(limit)
-        )
-        if self._db.dialect == "postgresql":
-            due = due.with_for_update(skip_locked=True)
+        claim = self.queue.claim_statement(worker, now=now, lease_until=lease_until, limit=limit)
 
         def take(connection: Connection) -> list[ClaimedJob]:
-            claimed = connection.execute(
-                update(outbox)
-                .where(outbox.c.id.in_(due.scalar_subquery()))
-                .values(claimed_by=worker, claimed_until=lease_until)
-                .returning(outbox.c.id)
-            )
+            claimed = connection.execute(claim)
             ids = [int(row[0]) for row in claimed]
             if not ids:
                 return []
@@ -153,6 +141,10 @@ class Outbox:
             ]
 
         return await self._db.write(take)
+
+    async def renew(self, worker: str, ids: Sequence[int], *, lease_until: datetime) -> set[int]:
+        """Extend ``worker``'s lease on the jobs it is still sending; the ids it held."""
+        return await self.queue.renew(worker, ids, lease_until=lease_until)
 
     async def save_callbacks(
         self,
@@ -205,7 +197,7 @@ class Outbox:
     async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
         """Record each attempt, move each job to its status and audit the messages sent,
         in one transaction. A job whose lease ``worker`` lost is left alone (False)."""
-        return await self._db.write(partial(_settle, worker, settlements))
+        return await self._db.write(partial(_settle, self.queue, worker, settlements))
 
     async def settle(
         self,
@@ -261,25 +253,11 @@ class Outbox:
             return bool(result.rowcount)
 
 
-def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
-    """What makes a job claimable at ``now``: pending, its time come, no live lease."""
-    return (
-        outbox.c.status == "pending",
-        outbox.c.next_attempt_at <= now,
-        or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
-    )
-
-
-def _settle(worker: str, settlements: Sequence[Settlement], connection: Connection) -> list[bool]:
+def _settle(
+    queue: LeasedQueue, worker: str, settlements: Sequence[Settlement], connection: Connection
+) -> list[bool]:
     """:meth:`Outbox.settle_many`'s transaction."""
-    ids = [settlement.job_id for settlement in settlements]
-    held = set(
-        (
-            connection.execute(
-                select(outbox.c.id).where(outbox.c.id.in_(ids), outbox.c.claimed_by == worker)
-            )
-        ).scalars()
-    )
+    held = queue.held(connection, worker, [settlement.job_id for settlement in settlements])
     outcomes = [settlement.job_id in held for settlement in settlements]
     updates = [
         {

@@ -268,15 +268,17 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
     registry_server = LoopbackServer(registry.app(), free_port())
     await registry_server.start()
     buyer_key = signing.PrivateKey.from_base64(load.BUYER_KEY)
-    registry.add({"subscriber_id": "buyer.bench.example", "ukId": "bench-k2", "status": "SUBSCRIBED",
-                  "signing_public_key": buyer_key.public_key.to_base64(),
-                  "valid_until": "2035-01-01T00:00:00.000Z"})  # fmt: skip
     port = free_port()
     registry.add({"subscriber_id": "seller.bench.example", "ukId": "seller-k1", "status": "SUBSCRIBED",
                   "signing_public_key": SELLER["public_key_b64"],
                   "valid_until": "2035-01-01T00:00:00.000Z"})  # fmt: skip
     callbacks = SinkProcess()
     callbacks.start()
+    # The edge checks each request's bap_uri against the buyer's registered subscriber_url.
+    registry.add({"subscriber_id": "buyer.bench.example", "ukId": "bench-k2", "status": "SUBSCRIBED",
+                  "subscriber_url": f"http://127.0.0.1:{callbacks.port}",
+                  "signing_public_key": buyer_key.public_key.to_base64(),
+                  "valid_until": "2035-01-01T00:00:00.000Z"})  # fmt: skip
     env = {**os.environ,
            "ONDC_SUBSCRIBER_ID": "seller.bench.example", "ONDC_UNIQUE_KEY_ID": "seller-k1",
            "ONDC_SUBSCRIBER_URL": f"http://127.0.0.1:{port}/ondc",
@@ -284,6 +286,8 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
            "ONDC_ENCRYPTION_PRIVATE_KEY": VECTORS["aux"]["on_subscribe_challenge"]["np_encryption_keys"]["private_raw_b64"],
            "ONDC_REGISTRY_URL": registry_server.url, "ONDC_ADMIN_API_KEY": "bench-admin-key-0123456789",
            "ONDC_RATE_LIMIT_PER_SECOND": "1000000", "DATABASE_URL": database_url,
+           # The buyer app's callback sink is on loopback, over plain HTTP.
+           "ONDC_OUTBOUND_ALLOW_HTTP": "true", "ONDC_OUTBOUND_ALLOW_PRIVATE": "true",
            "LOG_LEVEL": "WARNING"}  # fmt: skip
     env.pop("REDIS_URL", None)
     if redis_url:

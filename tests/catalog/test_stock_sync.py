@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
 from pathlib import Path
 
 import httpx
@@ -100,13 +101,67 @@ async def test_a_signed_webhook_sets_stock_and_a_bad_signature_is_refused(
         issued = await net.client.post(f"/admin/v1/sellers/{code}/webhook-secret", headers=ADMIN)
         secret = issued.json()["secret"]
         body = orjson.dumps({"items": [{"sku": item["sku"], "available": 0}]})
-        good = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
         url = f"/seller/v1/webhooks/stock/{code}"
-        bad = await net.client.post(url, content=body, headers={"X-Signature": "sha256=00"})
+        bad = await net.client.post(
+            url, content=body, headers={**_push(secret, clock, body), "X-ODOP-Signature": "00"}
+        )
         assert bad.status_code == 401
-        assert "X-Signature" in bad.json()["detail"]
-        ok = await net.client.post(url, content=body, headers={"X-Signature": good})
+        assert "X-ODOP-Signature" in bad.json()["detail"]
+        ok = await net.client.post(url, content=body, headers=_push(secret, clock, body))
         assert ok.json() == {"updated": 1, "unknown_skus": []}
+        body = search_body(clock, domain="ONDC:RET12")
+        await net.post("search", body, signed(body, clock))
+        await net.dispatch()
+        catalog = orjson.loads(net.received[-1].content)["message"]["catalog"]
+        kullu = [p for p in catalog["bpp/providers"] if p["id"] == code]
+        assert kullu[0]["items"][0]["quantity"]["available"] == {"count": "0"}
+
+
+def _push(
+    secret: str, clock: FixedClock, body: bytes, *, delivery: str | None = None, at: int = 0
+) -> dict[str, str]:
+    """The headers of a signed stock push made ``at`` seconds from the clock's now."""
+    timestamp = clock.timestamp() + at
+    delivery = delivery or f"push-{uuid.uuid4()}"
+    material = f"{timestamp}.{delivery}.".encode() + body
+    return {
+        "X-ODOP-Timestamp": str(timestamp),
+        "X-ODOP-Delivery": delivery,
+        "X-ODOP-Signature": "sha256="
+        + hmac.new(secret.encode(), material, hashlib.sha256).hexdigest(),
+    }
+
+
+async def test_a_captured_stock_push_replayed_later_does_not_undo_a_sell_out(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        code, key = await _register(net, "Kullu")
+        item = _entry("Kullu")["items"][0]
+        await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+        issued = await net.client.post(f"/admin/v1/sellers/{code}/webhook-secret", headers=ADMIN)
+        secret = issued.json()["secret"]
+        url = f"/seller/v1/webhooks/stock/{code}"
+        fifty = orjson.dumps({"items": [{"sku": item["sku"], "available": 50}]})
+        captured = _push(secret, clock, fifty)
+        assert (await net.client.post(url, content=fifty, headers=captured)).status_code == 200
+        sold_out = orjson.dumps({"items": [{"sku": item["sku"], "available": 0}]})
+        pushed = await net.client.post(
+            url, content=sold_out, headers=_push(secret, clock, sold_out)
+        )
+        assert pushed.status_code == 200
+        # The attacker replays the captured "50 in stock" at once, then later.
+        again = await net.client.post(url, content=fifty, headers=captured)
+        assert again.status_code == 409
+        assert "X-ODOP-Delivery" in again.json()["detail"]
+        clock.advance(600)
+        late = await net.client.post(url, content=fifty, headers=captured)
+        assert late.status_code == 401
+        assert "X-ODOP-Timestamp" in late.json()["detail"]
+        # A body-only signature (no timestamp, no id) is refused too.
+        body_only = "sha256=" + hmac.new(secret.encode(), fifty, hashlib.sha256).hexdigest()
+        old = await net.client.post(url, content=fifty, headers={"X-Signature": body_only})
+        assert old.status_code == 401
         body = search_body(clock, domain="ONDC:RET12")
         await net.post("search", body, signed(body, clock))
         await net.dispatch()

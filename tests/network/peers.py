@@ -45,12 +45,14 @@ def registry_records() -> list[dict[str, Any]]:
     """The registry's entries for the two buyer apps and the gateway."""
     return [
         {"subscriber_id": BUYER_ID, "ukId": BUYER_UKID, "status": "SUBSCRIBED",
+         "subscriber_url": BUYER_URI,
          "signing_public_key": BUYER_KEY.public_key.to_base64(),
          "valid_until": "2030-01-01T00:00:00.000Z"},
         {"subscriber_id": OTHER_BUYER_ID, "ukId": OTHER_BUYER_UKID, "status": "SUBSCRIBED",
          "signing_public_key": OTHER_BUYER_KEY.public_key.to_base64(),
          "valid_until": "2030-01-01T00:00:00.000Z"},
         {"subscriber_id": GATEWAY_ID, "ukId": "gw-1", "status": "SUBSCRIBED",
+         "subscriber_url": "https://gateway.example/ondc",
          "signing_public_key": GATEWAY_KEY.public_key.to_base64(),
          "valid_until": "2030-01-01T00:00:00.000Z"},
     ]  # fmt: skip

@@ -148,7 +148,7 @@ async def test_a_refused_notification_is_redelivered_when_the_seller_asks(
         [failed] = (
             await net.client.get("/seller/v1/notifications?status=failed", headers=key)
         ).json()
-        assert failed["last_error"] == "HTTP 400: bad field"
+        assert failed["last_error"] == "HTTP 400"  # the status alone, never the answer's body
         again = await net.client.post(f"/seller/v1/notifications/{sent}/redeliver", headers=key)
         assert again.status_code == 202
         assert again.json() == {"id": sent, "status": "pending"}
@@ -214,6 +214,27 @@ async def test_bad_requests_get_a_4xx_naming_the_field(tmp_path: Path, clock: Fi
         assert "notification_id" in bad_id.text
         unknown = await net.client.post("/seller/v1/notifications/999/redeliver", headers=key)
         assert unknown.status_code == 404
+
+
+async def test_production_settings_take_only_https_endpoints_without_credentials(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_OUTBOUND_ALLOW_HTTP="false") as net:
+        _, key = await _register(net, "Mandi")
+        for url, reason in [
+            ("http://shop.kullu.example/odop/hooks", "scheme 'http' is not allowed"),
+            ("https://user:pw@shop.kullu.example/odop/hooks", "user name or password"),
+        ]:
+            refused = await net.client.put(
+                "/seller/v1/notifications/endpoint", json={"url": url}, headers=key
+            )
+            assert refused.status_code == 422
+            assert refused.json()["detail"].startswith("url: ")
+            assert reason in refused.json()["detail"]
+        taken = await net.client.put(
+            "/seller/v1/notifications/endpoint", json={"url": HOOK}, headers=key
+        )
+        assert taken.status_code == 200
 
 
 async def test_the_running_adapter_delivers_notifications_by_itself(
