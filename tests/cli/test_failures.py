@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from adapter.cli import app
+from adapter.storage.probe import head_revision
 from tests.e2e.processes import free_port
 from tests.fixtures import REDIS_URL, REPO_ROOT, settings_values, subprocess_env
 
@@ -159,7 +160,7 @@ def test_config_check_reports_the_store_its_revision_and_redis(
         line for line in result.stdout.splitlines() if line.startswith("database:")
     )
     assert store in database_line
-    assert "schema at revision 0010" in database_line
+    assert f"schema at revision {head_revision()}" in database_line
     assert "(current)" in database_line
     assert "answered (Redis " in result.stdout
 
