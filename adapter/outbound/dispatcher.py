@@ -42,6 +42,7 @@ from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy, 
 from adapter.metrics import Metrics
 from adapter.outbound.answer import OutboundError, exchange
 from adapter.outbound.destination import Destinations, UnsafeDestination
+from adapter.outbound.in_flight import InFlight
 from adapter.outbound.peers import PeerBusy, PeerGate
 from adapter.settings import Settings
 from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
@@ -106,9 +107,6 @@ class Dispatcher:
         self._policy = policy
         self._metrics = metrics
         self._lease = lease or timedelta(seconds=settings.job_lease_seconds)
-        self._renew_every = self._lease.total_seconds() / 3
-        self._renewed_at = 0.0
-        self._in_flight: dict[int, asyncio.Task[Settlement | _Release]] = {}
         self._jobs: dict[int, ClaimedJob] = {}
         self._destinations = Destinations(
             allow_http=settings.outbound_allow_http, allow_private=settings.outbound_allow_private
@@ -133,6 +131,9 @@ class Dispatcher:
         self._identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
         self.worker = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self._timeout = httpx.Timeout(connect=2.0, read=5.0, write=5.0, pool=2.0)
+        self._in_flight: InFlight[Settlement | _Release] = InFlight(
+            outbox, worker=self.worker, lease=self._lease, clock=clock, what="outbox jobs"
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a round in progress is finished first, so no
@@ -182,7 +183,7 @@ class Dispatcher:
         Three writes per round, whatever its size: the claim, the built callbacks' bytes,
         and the settlement of every finished attempt (with the audit rows of what was sent).
         """
-        await self._renew_leases()
+        await self._in_flight.renew()
         now = self._clock.now()
         free = self._concurrency - len(self._in_flight)
         jobs = []
@@ -191,11 +192,10 @@ class Dispatcher:
                 self.worker, now=now, lease_until=now + self._lease, limit=free
             )
         settlements = await self._start(jobs, now) if jobs else []
-        await self._wait(wait_seconds)
-        done = [job_id for job_id, task in self._in_flight.items() if task.done()]
+        await self._in_flight.wait(wait_seconds)
+        done = self._in_flight.finished()
         releases: list[tuple[int, datetime]] = []
-        for job_id in done:
-            outcome = self._in_flight.pop(job_id).result()
+        for job_id, outcome in done:
             if isinstance(outcome, _Release):
                 at = self._clock.now() + timedelta(seconds=outcome.retry_in)
                 releases.append((job_id, at))
@@ -214,35 +214,6 @@ class Dispatcher:
         for job_id, _ in releases:
             self._jobs.pop(job_id, None)
         return len(jobs) or len(done)
-
-    async def _wait(self, wait_seconds: float | None) -> None:
-        """Wait for the attempts in flight, renewing their leases while they run."""
-        # Real waiting time (the event loop's clock), not the injected business clock.
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        pending = set(self._in_flight.values())
-        while pending:
-            step = self._renew_every
-            if wait_seconds is not None:
-                left = wait_seconds - (loop.time() - started)
-                if left <= 0:
-                    return
-                step = min(step, left)
-            _, pending = await asyncio.wait(pending, timeout=step)
-            await self._renew_leases()
-
-    async def _renew_leases(self) -> None:
-        """Extend the leases of the jobs still being sent, every third of the lease."""
-        if not self._in_flight or self._clock.monotonic() - self._renewed_at < self._renew_every:
-            return
-        self._renewed_at = self._clock.monotonic()
-        now = self._clock.now()
-        held = await self._outbox.renew(
-            self.worker, list(self._in_flight), lease_until=now + self._lease
-        )
-        lost = set(self._in_flight) - held
-        if lost:
-            log.warning("outbox jobs %s: leases lost while sending", sorted(lost))
 
     async def _start(self, jobs: list[ClaimedJob], now: datetime) -> list[Settlement]:
         """Build the claimed jobs' callbacks and start their attempts; the settlements of
@@ -294,7 +265,7 @@ class Dispatcher:
             ready.append((job, body, message_id))
         await self._outbox.save_callbacks(built, more)
         for job, body, message_id in ready:
-            self._in_flight[job.id] = asyncio.create_task(self._send(job, body, message_id))
+            self._in_flight.start(job.id, self._send(job, body, message_id))
         return settlements
 
     async def _try_build(

@@ -49,6 +49,7 @@ from adapter.core.seller_events import (
 from adapter.outbound.answer import OutboundError, exchange
 from adapter.outbound.destination import Destinations, UnsafeDestination
 from adapter.outbound.dispatcher import backoff_delay
+from adapter.outbound.in_flight import InFlight
 from adapter.outbound.peers import PeerBusy, PeerGate
 from adapter.storage.notifications import (
     ClaimedNotification,
@@ -100,9 +101,6 @@ class SellerNotifier:
         # A short lease, renewed every third of it while attempts run: a notifier that dies
         # leaves its notifications to another process one lease later.
         self._lease = lease
-        self._renew_every = lease.total_seconds() / 3
-        self._renewed_at = 0.0
-        self._in_flight: dict[int, asyncio.Task[NotificationSettlement | PeerBusy]] = {}
         self._destinations = destinations or Destinations()
         self._deadline = deadline_seconds
         self._gate = PeerGate(per_peer=per_seller)
@@ -111,6 +109,13 @@ class SellerNotifier:
         self._cap = backoff_cap_seconds
         self._timeout = httpx.Timeout(connect=3.0, read=10.0, write=5.0, pool=3.0)
         self.worker = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        self._in_flight: InFlight[NotificationSettlement | PeerBusy] = InFlight(
+            notifications,
+            worker=self.worker,
+            lease=lease,
+            clock=clock,
+            what="seller notifications",
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a round in progress is finished first, so no
@@ -134,7 +139,7 @@ class SellerNotifier:
         return await self._round(wait_seconds=None)
 
     async def _round(self, *, wait_seconds: float | None, claim: bool = True) -> int:
-        await self._renew_leases()
+        await self._in_flight.renew()
         now = self._clock.now()
         free = self._concurrency - len(self._in_flight)
         claimed = []
@@ -143,13 +148,12 @@ class SellerNotifier:
                 self.worker, now=now, lease_until=now + self._lease, limit=free
             )
         for one in claimed:
-            self._in_flight[one.id] = asyncio.create_task(self._deliver(one))
-        await self._wait(wait_seconds)
-        done = [key for key, task in self._in_flight.items() if task.done()]
+            self._in_flight.start(one.id, self._deliver(one))
+        await self._in_flight.wait(wait_seconds)
+        done = self._in_flight.finished()
         settlements: list[NotificationSettlement] = []
         later: list[tuple[int, datetime]] = []
-        for key in done:
-            outcome = self._in_flight.pop(key).result()
+        for key, outcome in done:
             if isinstance(outcome, PeerBusy):
                 later.append((key, self._clock.now() + timedelta(seconds=outcome.retry_in)))
             else:
@@ -164,31 +168,6 @@ class SellerNotifier:
                         settlement.notification_id,
                     )
         return len(claimed) or len(done)
-
-    async def _wait(self, wait_seconds: float | None) -> None:
-        """Wait for the attempts in flight, renewing their leases while they run."""
-        # Real waiting time (the event loop's clock), not the injected business clock.
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        pending = set(self._in_flight.values())
-        while pending:
-            step = self._renew_every
-            if wait_seconds is not None:
-                left = wait_seconds - (loop.time() - started)
-                if left <= 0:
-                    return
-                step = min(step, left)
-            _, pending = await asyncio.wait(pending, timeout=step)
-            await self._renew_leases()
-
-    async def _renew_leases(self) -> None:
-        if not self._in_flight or self._clock.monotonic() - self._renewed_at < self._renew_every:
-            return
-        self._renewed_at = self._clock.monotonic()
-        now = self._clock.now()
-        await self._notifications.renew(
-            self.worker, list(self._in_flight), lease_until=now + self._lease
-        )
 
     async def _deliver(
         self, notification: ClaimedNotification

@@ -35,6 +35,8 @@ TIMESTAMP_HEADER: Final = "X-ODOP-Timestamp"
 DELIVERY_HEADER: Final = "X-ODOP-Delivery"
 SIGNATURE_HEADER: Final = "X-ODOP-Signature"
 _DELIVERY_ID: Final = re.compile(r"[A-Za-z0-9._:-]{8,100}")
+# ASCII digits only: str.isdigit() takes "²" too, which int() then refuses.
+_TIMESTAMP: Final = re.compile(r"[0-9]{1,12}")
 
 
 class StockWebhookRefused(Exception):
@@ -65,7 +67,7 @@ def verify_stock_push(
 ) -> str:
     """Check a push's headers; returns its delivery id (for the replay check), or raises
     :class:`StockWebhookRefused`. A seller with no secret cannot push at all."""
-    if not timestamp or not timestamp.isdigit():
+    if not timestamp or not _TIMESTAMP.fullmatch(timestamp):
         raise StockWebhookRefused(401, f"{TIMESTAMP_HEADER}: expected whole seconds since 1970")
     if not delivery or not _DELIVERY_ID.fullmatch(delivery):
         raise StockWebhookRefused(

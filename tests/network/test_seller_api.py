@@ -297,13 +297,22 @@ async def test_signature_headers_with_non_ascii_text_are_refused_not_500(
     async with edge(tmp_path, clock) as net:
         code, _ = await _register(net, "Kullu")
         await net.client.post(f"/admin/v1/sellers/{code}/webhook-secret", headers=ADMIN)
-        hook = await net.client.post(
-            f"/seller/v1/webhooks/stock/{code}",
-            content=b'{"items": []}',
-            headers={"X-Signature": "sha256=é".encode()},
-        )
-        assert hook.status_code == 401
-        assert "X-Signature" in hook.json()["detail"]
+        stamp = str(int(clock.now().timestamp()))
+        for headers, named in (
+            ({"X-ODOP-Timestamp": stamp, "X-ODOP-Delivery": "delivery-0001",
+              "X-ODOP-Signature": "sha256=é"}, "X-ODOP-Signature"),
+            ({"X-ODOP-Timestamp": "²", "X-ODOP-Delivery": "delivery-0002",
+              "X-ODOP-Signature": "sha256=00"}, "X-ODOP-Timestamp"),
+            ({"X-ODOP-Timestamp": stamp, "X-ODOP-Delivery": "délivery-0003",
+              "X-ODOP-Signature": "sha256=00"}, "X-ODOP-Delivery"),
+        ):  # fmt: skip
+            hook = await net.client.post(
+                f"/seller/v1/webhooks/stock/{code}",
+                content=b'{"items": []}',
+                headers={name: value.encode("latin-1") for name, value in headers.items()},
+            )
+            assert hook.status_code == 401, hook.text
+            assert hook.json()["detail"].startswith(named)
         body = search_body(clock)
         for old, new in (('signature="', 'signature="é'), ('keyId="', 'keyId="é')):
             header = signed(body, clock)["Authorization"].replace(old, new, 1).encode()
