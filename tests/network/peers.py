@@ -49,6 +49,7 @@ def registry_records() -> list[dict[str, Any]]:
          "signing_public_key": BUYER_KEY.public_key.to_base64(),
          "valid_until": "2030-01-01T00:00:00.000Z"},
         {"subscriber_id": OTHER_BUYER_ID, "ukId": OTHER_BUYER_UKID, "status": "SUBSCRIBED",
+         "subscriber_url": OTHER_BUYER_URI,
          "signing_public_key": OTHER_BUYER_KEY.public_key.to_base64(),
          "valid_until": "2030-01-01T00:00:00.000Z"},
         {"subscriber_id": GATEWAY_ID, "ukId": "gw-1", "status": "SUBSCRIBED",
