@@ -168,7 +168,9 @@ def create_app(
         if state is not None:
             shared = state
         elif settings.redis_url:
-            shared = RedisState.from_url(settings.redis_url, the_clock)
+            shared = RedisState.from_url(
+                settings.redis_url, the_clock, prefix=settings.redis_key_prefix
+            )
         else:
             shared = MemoryState(the_clock)
         if settings.redis_url:

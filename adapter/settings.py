@@ -179,6 +179,15 @@ class Settings(BaseSettings):
         description="Optional Redis (`redis://host:6379/0`) shared by several adapter "
         "processes; without it the adapter runs single-node.",
     )
+    redis_key_prefix: str = Field(
+        default="ondc-seller:",
+        min_length=1,
+        max_length=64,
+        alias="ONDC_REDIS_KEY_PREFIX",
+        description="Start of every key the adapter keeps in Redis (registry key cache, "
+        "dedupe, rate limits): deployments sharing one Redis server each take their own, "
+        "and all processes of one deployment the same.",
+    )
     admin_api_key: SecretStr = Field(
         alias="ONDC_ADMIN_API_KEY",
         description="Operator credential for the admin API and dashboard: a random secret of at "

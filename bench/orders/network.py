@@ -216,6 +216,8 @@ async def network(processes: int, work: Path, *, hold_seconds: int,
                     "ONDC_RATE_LIMIT_PER_SECOND": "1000000",
                     "ONDC_STOCK_HOLD_SECONDS": str(hold_seconds),
                     "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+                    # A Redis server given to the bench may hold another run's keys.
+                    "ONDC_REDIS_KEY_PREFIX": f"ondc-bench-{secrets.token_hex(4)}:",
                     # The buyer app's callback sink is on loopback, over plain HTTP.
                     "ONDC_OUTBOUND_ALLOW_HTTP": "true", "ONDC_OUTBOUND_ALLOW_PRIVATE": "true",
                     "LOG_LEVEL": "WARNING"}  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import signal
 from pathlib import Path
 
@@ -16,11 +17,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
 ACK = {"message": {"ack": {"status": "ACK"}}}
 
 
+def _prefix() -> str:
+    """Redis keys of this test's adapters alone: the suite's Redis server outlives each test,
+    and its cached registry records (the sandbox buyer's URL moves with its port) must not
+    reach the next test's adapters."""
+    return f"ondc-test-{secrets.token_hex(4)}:"
+
+
 async def test_three_processes_deliver_every_callback_exactly_once(
     tmp_path: Path, fresh_postgres_url: str
 ) -> None:
     async with network(
-        tmp_path, processes=3, DATABASE_URL=fresh_postgres_url, REDIS_URL=REDIS_URL
+        tmp_path,
+        processes=3,
+        DATABASE_URL=fresh_postgres_url,
+        REDIS_URL=REDIS_URL,
+        ONDC_REDIS_KEY_PREFIX=_prefix(),
     ) as net:
         searches = [net.search() for _ in range(30)]
         answers = await asyncio.gather(
@@ -50,6 +62,7 @@ async def test_a_dead_process_does_not_strand_its_callbacks(
         buyer_up=False,
         DATABASE_URL=fresh_postgres_url,
         REDIS_URL=REDIS_URL,
+        ONDC_REDIS_KEY_PREFIX=_prefix(),
     ) as net:
         search = net.search()
         assert (await net.send("search", search, via=0)).json() == ACK
@@ -71,6 +84,7 @@ async def test_edge_and_dispatcher_in_separate_processes_deliver_the_callback(
         serve_args=("--no-dispatcher",),
         DATABASE_URL=fresh_postgres_url,
         REDIS_URL=REDIS_URL,
+        ONDC_REDIS_KEY_PREFIX=_prefix(),
     ) as net:
         search = net.search()
         message_id = search["context"]["message_id"]  # type: ignore[index]
