@@ -21,6 +21,7 @@ from adapter.core.seller_events import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from adapter.outbound.destination import Destinations, UnsafeDestination
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
+from adapter.seller_api.refusals import FieldNamingRoute
 from adapter.storage.notifications import SellerNotifications
 
 __all__ = ["EndpointSetup", "notifications_router"]
@@ -94,7 +95,9 @@ def _view(row: dict[str, Any]) -> dict[str, Any]:
 
 def notifications_router() -> APIRouter:
     """Endpoints a seller calls with its own key to run its notifications."""
-    router = APIRouter(prefix="/seller/v1/notifications", tags=["sellers"])
+    router = APIRouter(
+        prefix="/seller/v1/notifications", tags=["sellers"], route_class=FieldNamingRoute
+    )
 
     @router.put("/endpoint")
     async def put_endpoint(

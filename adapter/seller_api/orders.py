@@ -19,6 +19,7 @@ from adapter.core.order_updates import UpdateRefused
 from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderRow
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
+from adapter.seller_api.refusals import FieldNamingRoute
 
 __all__ = ["seller_orders_router"]
 
@@ -120,7 +121,7 @@ async def _own_order(
 
 def seller_orders_router() -> APIRouter:
     """Order endpoints a seller calls with its own key."""
-    router = APIRouter(prefix="/seller/v1/orders", tags=["orders"])
+    router = APIRouter(prefix="/seller/v1/orders", tags=["orders"], route_class=FieldNamingRoute)
 
     @router.get("")
     async def list_orders(request: Request, seller: Seller) -> list[dict[str, Any]]:
