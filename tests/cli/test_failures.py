@@ -254,6 +254,21 @@ def test_help_imports_no_web_framework_database_layer_or_settings_model() -> Non
     assert done.stdout.decode().strip() == "[]"
 
 
+def test_reading_the_settings_loads_no_wire_models_or_web_framework() -> None:
+    # What keeps `ondc-seller config check` fast: the settings model needs neither the
+    # wire models (schemas) nor the web framework, the database layer or an HTTP client.
+    probe = (
+        "import sys\n"
+        "import adapter.settings\n"
+        "heavy = ('schemas', 'fastapi', 'starlette', 'sqlalchemy', 'alembic', 'httpx')\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, cwd=REPO_ROOT, check=True
+    )
+    assert done.stdout.decode().strip() == "[]"
+
+
 def test_an_unexpected_error_is_one_line_and_a_traceback_only_when_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
