@@ -88,7 +88,9 @@ async def test_a_dribbling_buyer_app_delays_only_its_own_callbacks(tmp_path: Pat
 
 
 async def test_a_sigkill_between_ack_and_callback_loses_no_callback(tmp_path: Path) -> None:
-    async with network(tmp_path, buyer_up=False) as net:
+    # All ten callbacks in flight at once (the default of 8 per buyer app would keep two
+    # waiting for a slot until the first attempts time out, racing the wait below).
+    async with network(tmp_path, buyer_up=False, ONDC_CALLBACKS_PER_PEER="16") as net:
         searches = [net.search() for _ in range(10)]
         # The buyer app accepts the callbacks' connections but does not answer yet, so the
         # adapter holds every job's lease when it is killed.
