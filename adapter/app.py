@@ -34,6 +34,7 @@ from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
 from adapter.core.context_rules import EdgePolicy
+from adapter.core.contract_table import default_table
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.home import home_router
@@ -199,6 +200,7 @@ def create_app(
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
+        contracts = default_table()
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -234,6 +236,7 @@ def create_app(
             credentials=DashboardCredentials(database),
             letters=LettersOfIntent(database),
             parser=parser,
+            contracts=contracts,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -254,6 +257,7 @@ def create_app(
             policy=order_policy(settings),
             edge_load=lambda: inbound.waiting,
             metrics=metrics,
+            contracts=contracts,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -12,6 +12,8 @@ from adapter.coordination.port import SharedState
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.clock import Clock
 from adapter.core.context_rules import EdgePolicy
+from adapter.core.contract_table import default_table
+from adapter.core.contracts import ContractTable
 from adapter.metrics import Metrics
 from adapter.network.authentication import Authenticator
 from adapter.outbound.order_desk import OrderDesk
@@ -60,3 +62,5 @@ class Runtime:
     letters: LettersOfIntent
     # One thread that parses large inbound bodies off the event loop.
     parser: ThreadPoolExecutor
+    # The contract families served (retail 1.2.0, IGM...): which one a request belongs to.
+    contracts: ContractTable = field(default_factory=default_table)

@@ -1,7 +1,8 @@
 """Context rules for inbound requests: who may send what, and when (pure).
 
-ONDC retail 1.2.0 context (``ondc-retail-1.2.md``, the validator's ``checkContext``):
-``core_version`` "1.2.0" (IGM "1.0.0"), a supported ``domain``, ``country`` "IND", ``city``
+ONDC retail 1.2.0 context (``ondc-retail-1.2.md``, the validator's ``checkContext``; the
+version is checked where the request's family is chosen, ``adapter.core.contracts``):
+a supported ``domain``, ``country`` "IND", ``city``
 ``std:<code>`` or ``*``, ``bap_id`` equal to the signer, ``bpp_id``/``bpp_uri`` ours (absent
 on search), distinct ``transaction_id`` and ``message_id``, an RFC 3339 ``timestamp`` that
 is neither in the future nor older than the ``ttl`` (an ISO 8601 duration). Each broken rule
@@ -26,7 +27,6 @@ _DURATION: Final = re.compile(
     r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?"
 )
 _CITY: Final = re.compile(r"std:\d{2,6}|\*")
-_IGM_ACTIONS: Final = frozenset({"issue", "issue_status"})
 _MAX_ID_LENGTH: Final = 255
 
 
@@ -93,13 +93,6 @@ def check_context(
         raise ContextError(
             f"context.action is {context.action!r} but the request was posted to /{action}",
             path="context.action",
-        )
-    expected_version = "1.0.0" if action in _IGM_ACTIONS else "1.2.0"
-    version = context.core_version or context.version
-    if version != expected_version:
-        raise ContextError(
-            f"context.core_version is {version!r}; this endpoint speaks {expected_version}",
-            path="context.core_version",
         )
     domain = _require(context.domain, "context.domain")
     if domain not in policy.domains:

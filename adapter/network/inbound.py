@@ -37,7 +37,7 @@ from starlette.responses import Response
 import schemas
 from adapter.coordination.port import Admission
 from adapter.core.catalog_inc import incremental_request
-from adapter.core.context_rules import check_context
+from adapter.core.contracts import Contract
 from adapter.core.errors import (
     FeatureNotSupported,
     InternalError,
@@ -47,7 +47,6 @@ from adapter.core.errors import (
     SharedStateUnavailable,
     StoreUnavailable,
 )
-from adapter.core.replies import REPLIES
 from adapter.network.authentication import Sender
 from adapter.network.nack import ack_response, nack_response
 from adapter.network.nul_text import nul_path
@@ -64,8 +63,6 @@ INBOUND_ACTIONS: Final = (
     "search", "select", "init", "confirm", "status", "track", "cancel", "update",
     "rating", "support", "catalog_rejection", "issue", "issue_status",
 )  # fmt: skip
-# Actions that are recorded and ACKed but answered by no callback.
-_NO_CALLBACK: Final = frozenset({"catalog_rejection"})
 # Bodies up to this size are parsed on the event loop (a few ms at most); larger ones on
 # the parser thread (see _Endpoint._parse).
 _INLINE_PARSE_BYTES: Final = 8 * 1024
@@ -123,7 +120,6 @@ class _Endpoint:
 
     def __init__(self, action: str) -> None:
         self.action = action
-        self.model = schemas.PAYLOAD_MODELS[action]
         self.callback_action = f"on_{action}"
 
     async def __call__(self, request: Request) -> Response:
@@ -142,8 +138,8 @@ class _Endpoint:
                 request.headers, body, gateway_allowed=self.action == "search"
             )
             try:
-                parsed = await self._parse(runtime, body)
-                ttl, subscription = self._check(runtime, parsed, sender)
+                contract, parsed = await self._parse(runtime, body)
+                ttl, subscription = self._check(runtime, contract, parsed, sender)
                 await _check_bap_uri(runtime, parsed.context, sender)
             except NetworkError:
                 # A refused request counts against its sender too, and a sender over its
@@ -151,7 +147,7 @@ class _Endpoint:
                 await self._rate_limit(runtime, sender)
                 raise
             return await self._accept(
-                runtime, request, body, sender, started, parsed, ttl, subscription
+                runtime, request, body, sender, started, contract, parsed, ttl, subscription
             )
         except NetworkError as error:
             refusal = error
@@ -174,8 +170,9 @@ class _Endpoint:
         if not await runtime.state.take(f"rate:{sender.subscriber_id}", limit):
             raise RateLimited(f"{sender.subscriber_id} is over {limit} requests per second")
 
-    async def _parse(self, runtime: Runtime, body: bytes) -> schemas.Envelope:
-        """The body as the action's model; a large one is parsed on the parser thread.
+    async def _parse(self, runtime: Runtime, body: bytes) -> tuple[Contract, schemas.Envelope]:
+        """The body as its family's model of the action (the family its context's version
+        names: ``adapter.core.contracts``); a large one is parsed on the parser thread.
 
         Validating a body of many small objects costs about 1.2 ms of CPU per kB (a dense
         120 kB confirm took 148 ms on a loaded machine): on the event loop it stalls every
@@ -190,12 +187,11 @@ class _Endpoint:
             # PostgreSQL cannot store it: refused here, never failing a batched write.
             raise InvalidRequest(f"{path}: text with a NUL character (\\u0000)", path=path)
         try:
+            parse = partial(runtime.contracts.parse_request, self.action, body)
             if len(body) <= _INLINE_PARSE_BYTES:
-                return schemas.parse(self.model, body)
+                return parse()
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(
-                runtime.parser, partial(schemas.parse, self.model, body)
-            )
+            return await loop.run_in_executor(runtime.parser, parse)
         except pydantic.ValidationError as exc:
             message, path = _validation_message(exc)
             raise InvalidRequest(message, path=path) from None
@@ -203,19 +199,22 @@ class _Endpoint:
             raise InvalidRequest(f"body is not JSON: {exc}") from None
 
     def _check(
-        self, runtime: Runtime, parsed: schemas.Envelope, sender: Sender
+        self, runtime: Runtime, contract: Contract, parsed: schemas.Envelope, sender: Sender
     ) -> tuple[timedelta, str | None]:
-        """Check the parsed request: its ttl, and whether it is a catalogue subscription
-        (``start``/``stop``, answered by pushes later) instead of a search."""
-        ttl = check_context(
+        """Check the parsed request by its family's rules: its ttl, and whether it is a
+        catalogue subscription (``start``/``stop``, answered by pushes later) instead of a
+        search."""
+        ttl = contract.check_context(
             parsed.context,
             action=self.action,
             sender_id=sender.subscriber_id,
             now=runtime.clock.now(),
             policy=runtime.edge_policy,
         )
-        if self.action not in REPLIES and self.action not in _NO_CALLBACK:
-            raise FeatureNotSupported(f"/{self.action} is not supported by this seller app yet")
+        if not contract.answers(self.action) and self.action not in contract.silent:
+            raise FeatureNotSupported(
+                f"/{self.action} ({contract.name}) is not supported by this seller app yet"
+            )
         subscription = None
         if isinstance(parsed, schemas.SearchRequest):
             try:
@@ -233,6 +232,7 @@ class _Endpoint:
         body: bytes,
         sender: Sender,
         started: float,
+        contract: Contract,
         parsed: schemas.Envelope,
         ttl: timedelta,
         subscription: str | None,
@@ -259,7 +259,7 @@ class _Endpoint:
         assert context.timestamp is not None
         now = runtime.clock.now()
         job = None
-        if self.action not in _NO_CALLBACK and subscription is None:
+        if self.action not in contract.silent and subscription is None:
             job = OutboxJob(
                 action=self.callback_action,
                 target_url=f"{context.bap_uri.rstrip('/')}/{self.callback_action}",

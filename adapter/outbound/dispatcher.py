@@ -38,7 +38,10 @@ import schemas
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
-from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy, reply_to
+from adapter.core.context_rules import ContextError
+from adapter.core.contract_table import default_table
+from adapter.core.contracts import ContractTable
+from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
 from adapter.metrics import Metrics
 from adapter.outbound.answer import OutboundError, exchange
 from adapter.outbound.destination import Destinations, UnsafeDestination
@@ -95,8 +98,10 @@ class Dispatcher:
         busy_edge: int = 8,
         busy_pause_seconds: float = 0.2,
         metrics: Metrics | None = None,
+        contracts: ContractTable | None = None,
     ) -> None:
         self._settings = settings
+        self._contracts = contracts or default_table()
         self._outbox = outbox
         self._store = store
         self._http = http
@@ -268,14 +273,13 @@ class Dispatcher:
             self._in_flight.start(job.id, self._send(job, body, message_id))
         return settlements
 
-    async def _try_build(
-        self, job: ClaimedJob
-    ) -> tuple[bytes, str | None] | pydantic.ValidationError | KeyError | ValueError:
-        """:meth:`_build`, or the reason the callback cannot be built (the job is parked)."""
+    async def _try_build(self, job: ClaimedJob) -> tuple[bytes, str | None] | Exception:
+        """:meth:`_build`, or the reason the callback cannot be built (the job is parked):
+        a stored request that no longer parses, or whose version is no longer served."""
         try:
             async with self._building:
                 return await self._build(job)
-        except (pydantic.ValidationError, KeyError, ValueError) as exc:
+        except (pydantic.ValidationError, KeyError, ValueError, ContextError) as exc:
             return exc
 
     async def _build(self, job: ClaimedJob) -> tuple[bytes, str | None]:
@@ -284,9 +288,10 @@ class Dispatcher:
             message_id = job.payload.get("context", {}).get("message_id")
             return body, message_id
         assert job.inbound_body is not None
-        model = schemas.PAYLOAD_MODELS[job.action.removeprefix("on_")]
-        request = schemas.parse(model, job.inbound_body)
-        reply = await reply_to(
+        contract, request = self._contracts.parse_request(
+            job.action.removeprefix("on_"), job.inbound_body
+        )
+        reply = await contract.replies[request.context.action](
             request,
             identity=self._identity,
             now=self._clock.now(),

@@ -1,0 +1,175 @@
+"""The contract families the adapter speaks, and which one a request belongs to (pure).
+
+ONDC runs several contracts over the same Beckn endpoints: retail 1.2.x (``core_version``
+"1.2.0"), B2B retail (``version`` "2.0.2"), IGM grievances (``core_version`` "1.0.0",
+``version`` "2.0.0"). They share the edge (verification, dedupe, audit), the outbox and
+signing; what differs is data, kept here: a family's version, the models of the requests it
+takes and of the callbacks it sends, the reply builder of each action it answers, and the
+context rules it checks.
+
+A request is served by the family whose version its context names (``core_version``, or
+``version`` where the family uses that name); a transaction keeps the version it began with
+because every message in it names that version. A version no family serves is refused with
+a context error naming the field.
+
+Adding a family: build a :class:`Contract` in the family's own module and list it in
+``adapter.core.contract_table.FAMILIES`` (which imports the families, so this module stays
+free of their code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import Any, Protocol
+
+import pydantic
+
+import schemas
+from adapter.core.context_rules import ContextError, EdgePolicy
+
+__all__ = [
+    "ContextCheck",
+    "Contract",
+    "ContractTable",
+    "ReplyBuilder",
+    "peek_version",
+]
+
+ReplyBuilder = Callable[..., Awaitable[schemas.Envelope | schemas.Prebuilt]]
+
+
+class ContextCheck(Protocol):
+    """A family's context rules: raise ``ContextError`` naming the field, or return the
+    request's ttl."""
+
+    def __call__(
+        self,
+        context: Any,
+        *,
+        action: str,
+        sender_id: str,
+        now: datetime,
+        policy: EdgePolicy,
+    ) -> timedelta: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """One family of the ONDC contract.
+
+    ``requests`` maps each inbound action the family takes to its model; ``callbacks`` maps
+    each callback action (``on_search``...) to its model; ``replies`` maps the inbound
+    actions the family answers to their builders. An action with a request model but no
+    builder and no place in ``silent`` is refused with NACK 40001 (not supported yet).
+    ``version_field`` is the context field that names the version in this family's
+    messages (used in error messages; either field selects the family).
+    """
+
+    name: str
+    version: str
+    requests: Mapping[str, type[schemas.Envelope]]
+    callbacks: Mapping[str, type[schemas.Envelope]]
+    replies: Mapping[str, ReplyBuilder]
+    check_context: ContextCheck
+    version_field: str = "core_version"
+    silent: frozenset[str] = field(default_factory=frozenset)
+    """Actions recorded and ACKed but answered by no callback (``catalog_rejection``)."""
+
+    def answers(self, action: str) -> bool:
+        """Whether this family builds a callback for ``action``."""
+        return action in self.replies
+
+
+class _PeekContext(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="ignore")
+    core_version: str | None = None
+    version: str | None = None
+
+
+class _Peek(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="ignore")
+    context: _PeekContext | None = None
+
+
+def peek_version(body: bytes) -> str | None:
+    """The version a raw body's context names (``core_version``, else ``version``), read
+    without building its message; ``None`` when the body says none or is not JSON enough."""
+    try:
+        peeked = _Peek.model_validate_json(body)
+    except pydantic.ValidationError:
+        return None
+    if peeked.context is None:
+        return None
+    return peeked.context.core_version or peeked.context.version
+
+
+def _named_version(context: Any) -> str | None:
+    return getattr(context, "core_version", None) or getattr(context, "version", None)
+
+
+class ContractTable:
+    """The families this deployment serves, indexed by action and version."""
+
+    def __init__(self, contracts: Iterable[Contract]) -> None:
+        self.contracts: tuple[Contract, ...] = tuple(contracts)
+        by_action: dict[str, dict[str, Contract]] = {}
+        for contract in self.contracts:
+            for action in contract.requests:
+                versions = by_action.setdefault(action, {})
+                if contract.version in versions:
+                    raise ValueError(
+                        f"two families serve /{action} at version {contract.version}: "
+                        f"{versions[contract.version].name} and {contract.name}"
+                    )
+                versions[contract.version] = contract
+        self._by_action: Mapping[str, Mapping[str, Contract]] = MappingProxyType(
+            {action: MappingProxyType(versions) for action, versions in by_action.items()}
+        )
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """Every inbound action some family takes, in the order the families list them."""
+        return tuple(self._by_action)
+
+    def versions(self, action: str) -> Mapping[str, Contract]:
+        """Version -> family, for the families taking ``action``."""
+        return self._by_action.get(action, MappingProxyType({}))
+
+    def shared_model(self, action: str) -> type[schemas.Envelope] | None:
+        """The request model of ``action`` when every family taking it parses it with the
+        same model (then the body is parsed once and the family chosen afterwards)."""
+        models = {contract.requests[action] for contract in self.versions(action).values()}
+        return models.pop() if len(models) == 1 else None
+
+    def select(self, action: str, version: str | None) -> Contract:
+        """The family serving ``action`` at ``version``. Raises ``ContextError`` naming the
+        version field when none does."""
+        families = self.versions(action)
+        contract = families.get(version) if version is not None else None
+        if contract is not None:
+            return contract
+        served = sorted(families)
+        fields = sorted({family.version_field for family in families.values()}) or ["core_version"]
+        path = f"context.{fields[0]}"
+        shown = "missing" if version is None else repr(version)
+        raise ContextError(
+            f"{path} is {shown}; /{action} is served here at {', '.join(served) or 'no version'}",
+            path=path,
+        )
+
+    def select_for(self, action: str, context: Any) -> Contract:
+        """:meth:`select` by a parsed context's version."""
+        return self.select(action, _named_version(context))
+
+    def parse_request(self, action: str, body: bytes) -> tuple[Contract, schemas.Envelope]:
+        """A stored or received request body of ``action`` as its family's model, with the
+        family. Raises ``pydantic.ValidationError``, ``ValueError`` or ``ContextError``."""
+        model = self.shared_model(action)
+        if model is not None:
+            request = schemas.parse(model, body)
+            return self.select_for(action, request.context), request
+        contract = self.select(action, peek_version(body))
+        return contract, schemas.parse(contract.requests[action], body)

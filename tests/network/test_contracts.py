@@ -1,0 +1,96 @@
+"""Which contract family serves a request: chosen by the version its context names."""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+import orjson
+import pytest
+
+import schemas
+from adapter.core.context_rules import ContextError, check_context
+from adapter.core.contract_table import IGM_1_0_0, RETAIL_1_2_0, default_table
+from adapter.core.contracts import Contract, ContractTable, peek_version
+
+
+def _body(action: str, **context: str) -> bytes:
+    return orjson.dumps({"context": {"action": action, **context}, "message": {}})
+
+
+def test_retail_request_is_served_by_retail_1_2_0() -> None:
+    contract, request = default_table().parse_request(
+        "search", _body("search", core_version="1.2.0")
+    )
+    assert contract is RETAIL_1_2_0
+    assert isinstance(request, schemas.SearchRequest)
+
+
+def test_version_field_beckn_1_1_spelling_selects_too() -> None:
+    contract, _ = default_table().parse_request("status", _body("status", version="1.2.0"))
+    assert contract is RETAIL_1_2_0
+
+
+def test_unserved_version_is_a_context_error_naming_the_field_and_the_versions() -> None:
+    with pytest.raises(ContextError) as refused:
+        default_table().parse_request("search", _body("search", core_version="1.1.0"))
+    assert refused.value.path == "context.core_version"
+    assert "'1.1.0'" in str(refused.value)
+    assert "1.2.0" in str(refused.value)
+
+
+def test_missing_version_is_named_missing() -> None:
+    with pytest.raises(ContextError, match=re.escape("context.core_version is missing")):
+        default_table().parse_request("select", _body("select"))
+
+
+def test_igm_issue_is_taken_by_igm_1_0_0_which_answers_nothing_yet() -> None:
+    contract, request = default_table().parse_request("issue", _body("issue", core_version="1.0.0"))
+    assert contract is IGM_1_0_0
+    assert isinstance(request, schemas.IssueRequest)
+    assert not contract.answers("issue")
+    with pytest.raises(ContextError, match=re.escape("served here at 1.0.0")):
+        default_table().parse_request("issue", _body("issue", core_version="1.2.0"))
+
+
+def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:
+    other = Contract(
+        name="other 9.9.9",
+        version="9.9.9",
+        version_field="version",
+        requests=MappingProxyType({"search": schemas.StatusRequest}),
+        callbacks=MappingProxyType({}),
+        replies=MappingProxyType({}),
+        check_context=check_context,
+    )
+    table = ContractTable([RETAIL_1_2_0, other])
+    assert table.shared_model("search") is None
+    assert table.shared_model("select") is schemas.SelectRequest
+    contract, request = table.parse_request("search", _body("search", version="9.9.9"))
+    assert contract is other
+    assert isinstance(request, schemas.StatusRequest)
+    contract, request = table.parse_request("search", _body("search", core_version="1.2.0"))
+    assert contract is RETAIL_1_2_0
+    assert isinstance(request, schemas.SearchRequest)
+    with pytest.raises(ContextError, match=re.escape("1.2.0, 9.9.9")):
+        table.parse_request("search", _body("search", core_version="2.0.0"))
+
+
+def test_two_families_cannot_claim_one_action_at_one_version() -> None:
+    with pytest.raises(ValueError, match=re.escape("two families serve /search at version 1.2.0")):
+        ContractTable([RETAIL_1_2_0, RETAIL_1_2_0])
+
+
+@pytest.mark.parametrize(
+    ("body", "version"),
+    [
+        (b'{"context": {"core_version": "1.2.0"}}', "1.2.0"),
+        (b'{"message": {}, "context": {"version": "2.0.2", "x": [1]}}', "2.0.2"),
+        (b'{"context": {"core_version": "1.0.0", "version": "2.0.0"}}', "1.0.0"),
+        (b'{"context": 5}', None),
+        (b"not json", None),
+        (b"{}", None),
+    ],
+)
+def test_peek_version(body: bytes, version: str | None) -> None:
+    assert peek_version(body) == version
