@@ -16,7 +16,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from adapter.admin.api import require_operator
-from adapter.catalog.importer import ItemRow, LocationRow, SellerRow
+from adapter.catalog.rows import ItemRow, LocationRow, SellerRow
 from adapter.runtime import Runtime
 from adapter.seller_api.refusals import FieldNamingRoute, field_errors
 from adapter.seller_api.stock_webhook import (
@@ -27,6 +27,8 @@ from adapter.seller_api.stock_webhook import (
     verify_stock_push,
 )
 from adapter.storage.catalog import CatalogStore
+from adapter.storage.held_items import HeldItems
+from catalog_sync.item_rules import rule_problems
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.rejections import explain
@@ -37,6 +39,11 @@ __all__ = ["seller_admin_router", "seller_router"]
 def _catalogue(request: Request) -> CatalogStore:
     runtime: Runtime = request.app.state.runtime
     return runtime.catalogue
+
+
+def _held(request: Request) -> HeldItems:
+    runtime: Runtime = request.app.state.runtime
+    return HeldItems(runtime.store.database)
 
 
 async def _seller_code(request: Request) -> str:
@@ -200,10 +207,25 @@ def seller_router() -> APIRouter:
         if entry is None:
             raise HTTPException(status_code=409, detail="location: register a location first")
         record = item.record()
+        # A value ONDC's rules refuse is a 422 naming the field and the rule; what is
+        # missing is stored and held back from buyers (held_back says why).
+        wrong = [p for p in rule_problems(entry[0], entry[1], record) if p.refuses]
+        if wrong:
+            raise HTTPException(status_code=422, detail="; ".join(map(str, wrong)))
         runtime: Runtime = request.app.state.runtime
         await store.upsert(entry[0], entry[1], [record], now=runtime.clock.now())
         await runtime.push.changed(seller, [record.sku])
-        return {**_item_json(record), "held_back": preflight(entry[1], record)}
+        return {**_item_json(record), "held_back": preflight(entry[1], record, entry[0])}
+
+    @router.get("/items/held")
+    async def held_items(request: Request, seller: Seller) -> list[dict[str, Any]]:
+        """This seller's items that buyers cannot see yet, each with the reasons: the field,
+        what is wrong and, for ONDC's rules, the rule. Fixing an item (PUT it again, or
+        import it again) publishes it."""
+        return [
+            {"sku": item.sku, "name": item.name, "reasons": list(item.reasons)}
+            for item in await _held(request).of(seller)
+        ]
 
     @router.get("/rejections")
     async def rejections(request: Request, seller: Seller) -> list[dict[str, Any]]:
@@ -304,7 +326,13 @@ def seller_admin_router() -> APIRouter:
             skus = [item.sku for item, _ in await store.items_of(code)]
             if skus:
                 await runtime.push.changed(code, skus, store=True)
-        return {"seller": code}
+        # The seller's and its location's fields are checked by pre-flight too (the
+        # provider's id, descriptor, pincode ...): its items are checked again, and those
+        # that pass now are published.
+        recheck = await _held(request).recheck(code, now=runtime.clock.now())
+        if recheck.released:
+            await runtime.push.changed(code, [sku for _, sku in recheck.released])
+        return {"seller": code, "items_held": len(recheck.held)}
 
     @router.put("/{code}/feed")
     async def put_feed(request: Request, code: str, feed: FeedSetup) -> dict[str, Any]:

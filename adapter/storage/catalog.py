@@ -44,9 +44,14 @@ def _json(record: Any) -> dict[str, Any]:
 
 
 def _item_row(
-    seller_id: int, location_id: int, location: LocationRecord, good: ItemRecord, now: datetime
+    ids: tuple[int, int],
+    seller: SellerRecord,
+    location: LocationRecord,
+    good: ItemRecord,
+    now: datetime,
 ) -> dict[str, Any]:
-    held = preflight(location, good)
+    seller_id, location_id = ids
+    held = preflight(location, good, seller)
     return {
         "seller_id": seller_id,
         "location_id": location_id,
@@ -205,7 +210,10 @@ class CatalogStore:
                             )
                         },
                     ),
-                    [_item_row(seller_id, location_id, location, good, now) for good in goods],
+                    [
+                        _item_row((seller_id, location_id), seller, location, good, now)
+                        for good in goods
+                    ],
                 )
 
     async def listings(
