@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Final
 
 from adapter.sandbox.catalogue_rules import CATALOGUE_RULES
@@ -188,9 +189,42 @@ def rule_problems(
     """Every gate rule the item's catalogue entry (and its ids in an order) would break."""
     bodies = _bodies(seller, location, item)
     short = item.domain.removeprefix("ONDC:")
+    provider_rules, own_rules = _scoped(item.domain)
+    # The provider's part of the entry (descriptor, location, fulfilments, tags) is the same
+    # for every item of a seller's location in a domain: checked once, not per row.
+    # By their text: records read back from JSON hold lists, which do not hash.
+    key = (repr(seller), repr(location), item.domain)
+    if key not in _PROVIDER_PROBLEMS:
+        if len(_PROVIDER_PROBLEMS) >= _PROVIDER_CACHE_SIZE:
+            _PROVIDER_PROBLEMS.clear()
+        _PROVIDER_PROBLEMS[key] = _check(provider_rules, bodies, short)
+    found = [*_PROVIDER_PROBLEMS[key], *_check(own_rules, bodies, short)]
+    found.extend(_diet_problems(item, short))
+    return found
+
+
+_PROVIDER_CACHE_SIZE: Final = 256
+_PROVIDER_PROBLEMS: dict[tuple[str, str, str], list[RuleProblem]] = {}
+# Rules on what belongs to one item: its entry, its variant group, its id in an order.
+_ITEM_SCOPE: Final = (f"{_PROVIDER}items[]", f"{_PROVIDER}categories[]", "message.order.items[]")
+
+
+@lru_cache(maxsize=32)
+def _scoped(
+    domain: str,
+) -> tuple[tuple[tuple[str, FieldRule], ...], tuple[tuple[str, FieldRule], ...]]:
+    """The domain's rules on the provider, and those on one item."""
+    rules = item_rules(domain)
+    own = tuple((action, rule) for action, rule in rules if rule.path.startswith(_ITEM_SCOPE))
+    return tuple(pair for pair in rules if pair not in own), own
+
+
+def _check(
+    rules: Iterable[tuple[str, FieldRule]], bodies: dict[str, dict[str, Any]], short: str
+) -> list[RuleProblem]:
     found: list[RuleProblem] = []
     seen: set[tuple[str, str]] = set()
-    for action, rule in item_rules(item.domain):
+    for action, rule in rules:
         for violation in rule.violations(action, bodies[action]):
             field = field_of(rule.path)
             if (field, rule.name) in seen:
@@ -203,7 +237,6 @@ def rule_problems(
                 # value the rule wants, so the item is held until it is given.
                 field, reason, missing = *_DERIVED[rule.name], True
             found.append(RuleProblem(field, f"{short} {rule.name}", reason, not missing))
-    found.extend(_diet_problems(item, short))
     return found
 
 

@@ -73,6 +73,11 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     held: list[RowProblem] = field(default_factory=list)
     unusable: str | None = None
+    # Every landed item's pre-flight reasons, by (seller code, SKU), so that storing it does
+    # not check it again.
+    checked: dict[tuple[str, str], list[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of_unusable_file(cls, reason: str) -> ImportReport:
@@ -232,7 +237,8 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
                 continue
             # A value ONDC's rules refuse (an id RET16 does not take, a colour name not in
             # ONDC's list ...) refuses the row; what is missing holds the item back below.
-            wrong = [p for p in rule_problems(seller_record, place, record) if p.refuses]
+            problems = rule_problems(seller_record, place, record)
+            wrong = [p for p in problems if p.refuses]
             if wrong:
                 report.problems.extend(
                     RowProblem(row, p.field, f"{p.reason} (rule {p.rule})") for p in wrong
@@ -240,7 +246,9 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
                 continue
             goods.append(record)
             report.landed.append(row)
-            held = preflight(place, record, seller_record)
+            # preflight(place, record, seller_record), without checking the rules twice.
+            held = [*preflight(place, record), *map(str, problems)]
+            report.checked[(seller_record.code, record.sku)] = held
             if held:
                 report.held.append(RowProblem(row, "pre-flight", "; ".join(held)))
         accepted.append((seller_record, place, goods))
@@ -275,7 +283,8 @@ async def import_catalogue(
     total = sum(len(goods) for _, _, goods in accepted)
     done = 0
     for seller, location, goods in accepted:
-        await store.upsert(seller, location, goods, now=now)
+        held = {item.sku: report.checked[(seller.code, item.sku)] for item in goods}
+        await store.upsert(seller, location, goods, now=now, held=held)
         if push is not None and goods:
             await push.changed(seller.code, [item.sku for item in goods])
         done += len(goods)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -49,9 +49,10 @@ def _item_row(
     location: LocationRecord,
     good: ItemRecord,
     now: datetime,
+    checked: Mapping[str, list[str]] | None,
 ) -> dict[str, Any]:
     seller_id, location_id = ids
-    held = preflight(location, good, seller)
+    held = checked[good.sku] if checked is not None else preflight(location, good, seller)
     return {
         "seller_id": seller_id,
         "location_id": location_id,
@@ -157,8 +158,11 @@ class CatalogStore:
         goods: Sequence[ItemRecord],
         *,
         now: datetime,
+        held: Mapping[str, list[str]] | None = None,
     ) -> None:
-        """Create or update a seller with one location and its items, in one transaction."""
+        """Create or update a seller with one location and its items, in one transaction.
+        ``held`` gives the items' pre-flight reasons by SKU when the caller has just checked
+        them (a bulk import); otherwise each item is checked here."""
         async with self._db.transaction() as connection:
             statement = self._db.insert(sellers).values(
                 code=seller.code, record=_json(seller), updated_at=now
@@ -211,7 +215,7 @@ class CatalogStore:
                         },
                     ),
                     [
-                        _item_row((seller_id, location_id), seller, location, good, now)
+                        _item_row((seller_id, location_id), seller, location, good, now, held)
                         for good in goods
                     ],
                 )
