@@ -143,25 +143,21 @@ def field_of(path: str) -> str:
     return path
 
 
+@lru_cache(maxsize=32)
 def item_rules(domain: str) -> tuple[tuple[str, FieldRule], ...]:
     """The gate's rules an item of ``domain`` is held to, with the action each is checked
     on: a full ``on_search``'s rules on providers and items, and ``on_confirm``'s id rules."""
-    if domain not in _CACHE:
-        catalogue = tuple(
-            ("on_search", rule)
-            for rule in CATALOGUE_RULES
-            if rule.path.startswith(_PROVIDER) and rule.applies("on_search", domain, "std:0177")
-        )
-        orders = tuple(
-            ("on_confirm", rule)
-            for rule in ORDER_RULES
-            if rule.path in _ORDER_ID_PATHS and rule.applies("on_confirm", domain, "std:0177")
-        )
-        _CACHE[domain] = catalogue + orders
-    return _CACHE[domain]
-
-
-_CACHE: dict[str, tuple[tuple[str, FieldRule], ...]] = {}
+    catalogue = tuple(
+        ("on_search", rule)
+        for rule in CATALOGUE_RULES
+        if rule.path.startswith(_PROVIDER) and rule.applies("on_search", domain, "std:0177")
+    )
+    orders = tuple(
+        ("on_confirm", rule)
+        for rule in ORDER_RULES
+        if rule.path in _ORDER_ID_PATHS and rule.applies("on_confirm", domain, "std:0177")
+    )
+    return catalogue + orders
 
 
 def _bodies(
