@@ -6,8 +6,11 @@ packaged goods in grocery (RET10) declare ``@ondc/org/statutory_reqs_packaged_co
 14-digit FSSAI licence; the category is one of the domain's taxonomy and the item states
 the attributes its category requires (``catalog_sync.taxonomy``, after the validator's
 ``checkMandatoryTags``); a Himachal location has a Himachal pincode (17xxxx) and GPS inside
-India; a hyperlocal radius is between 1 and 50 km. An item that fails is stored but held
-back from ``on_search``, and each reason is said in words the seller can act on.
+India; a hyperlocal radius is between 1 and 50 km; packaged food says whether it is veg,
+non-veg or egg. With the seller given, the item's catalogue entry is also held to the
+conformance gate's rules (``catalog_sync.item_rules``), each reason naming the field and
+the rule. An item that fails is stored but held back from ``on_search``, and each reason is
+said in words the seller can act on.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from catalog_sync.records import ItemRecord, LocationRecord
+from adapter.sandbox.ondc_values import DIETS
+from catalog_sync.item_rules import rule_problems
+from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.taxonomy import attribute_problems, category_problem
 
 __all__ = ["HIMACHAL_STD_CODES", "PACKAGED_COMMODITIES", "PREPACKAGED_FOOD", "preflight"]
@@ -48,8 +53,11 @@ def _blank(block: dict[str, Any], name: str) -> bool:
     return not (isinstance(value, str) and value.strip())
 
 
-def preflight(location: LocationRecord, item: ItemRecord) -> list[str]:
-    """Why ``item`` may not be published yet; empty when it may."""
+def preflight(
+    location: LocationRecord, item: ItemRecord, seller: SellerRecord | None = None
+) -> list[str]:
+    """Why ``item`` may not be published yet; empty when it may. Given the ``seller``, the
+    gate's rules on the item's catalogue entry are checked too."""
     reasons: list[str] = []
     unknown_category = category_problem(item.domain, item.category_id)
     if unknown_category:
@@ -67,6 +75,13 @@ def preflight(location: LocationRecord, item: ItemRecord) -> list[str]:
                 reasons.append("packaged food needs the brand owner's 14-digit FSSAI licence")
             if _blank(food, "nutritional_info"):
                 reasons.append("packaged food needs its nutritional information")
+            if item.attributes.get("veg_nonveg") not in DIETS:
+                # Ours: a buyer app shows the green or brown mark on food, and cannot
+                # without it (ONDC's veg_nonveg tag group, retail 1.2.0 grocery).
+                reasons.append(
+                    f"attribute.veg_nonveg: packaged food must say {', '.join(DIETS)} "
+                    "(rule RET10 veg_nonveg_food)"
+                )
     if location.std_code in HIMACHAL_STD_CODES and not location.pincode.startswith("17"):
         reasons.append(
             f"pincode {location.pincode} is not a Himachal Pradesh pincode (17xxxx) but the "
@@ -79,4 +94,6 @@ def preflight(location: LocationRecord, item: ItemRecord) -> list[str]:
         reasons.append(
             f"a hyperlocal delivery radius must be 1 to 50 km, not {location.radius_km} km"
         )
+    if seller is not None:
+        reasons.extend(str(problem) for problem in rule_problems(seller, location, item))
     return reasons

@@ -39,21 +39,21 @@ UNITS = {"gram": ("gram", "500"), "kilogram": ("kilogram", "1"), "unit": ("unit"
          "millilitre": ("millilitre", "250"), "litre": ("litre", "1")}  # fmt: skip
 HANDMADE_DOMAINS = {"ONDC:RET12", "ONDC:RET16"}
 # ONDC item attributes by product (catalog_sync/taxonomy.py says which a category requires):
-# colour as a hex code with its name from the CSS named-colour table (one agreed pair, not a
-# free description), the brand, and what the goods are made of from ONDC's material and
-# fabric lists (a miniature painted on handmade paper is "cellulose" there; the paper is
-# named in the long description).
+# colour as the exact shade's hex code with the name of its colour family from ONDC's colour
+# enumeration (adapter/sandbox/ondc_values.py: "grey" for dark slate grey #2F4F4F), the
+# brand, and what the goods are made of (a miniature painted on handmade paper is
+# "cellulose"; the paper is named in the long description).
 ATTRIBUTES = {
     "Chamba Rumal": {
         "colour": "#FFFFF0",
-        "colour_name": "ivory",
+        "colour_name": "off-white",
         "material": "silk",
         "length": "60",
         "breadth": "60",
     },
     "Kangra miniature": {
         "colour": "#DAA520",
-        "colour_name": "goldenrod",
+        "colour_name": "gold",
         "material": "cellulose",
         "length": "30",
         "breadth": "22",
@@ -69,7 +69,7 @@ ATTRIBUTES = {
     "Kullu Shawl": {
         "gender": "unisex",
         "colour": "#2F4F4F",
-        "colour_name": "dark slate grey",
+        "colour_name": "grey",
         "size": "Free Size",
         "fabric": "wool",
         "pattern": "geometric",
@@ -77,7 +77,7 @@ ATTRIBUTES = {
     "Kullu handloom cap": {
         "gender": "unisex",
         "colour": "#556B2F",
-        "colour_name": "dark olive green",
+        "colour_name": "green",
         "size": "Free Size",
         "material": "wool",
     },

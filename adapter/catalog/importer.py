@@ -2,11 +2,14 @@
 
 A file holds sellers, each with one location and its items (JSON, or CSV and XLSX rows
 turned into the same document). Each item is one row of the report: it lands when it
-passes the strict model (price not above MRP, GPS with six decimals, six-digit pincode,
-ISO 8601 durations), and is listed with the field and the reason when it does not. A row
-that lands but fails the buyer-side pre-flight checks (statutory declarations, the
-category's taxonomy and mandatory attributes ...) is reported as held back, with the
-reason. Re-importing a file updates items by the seller's SKU.
+passes the strict model (``adapter.catalog.rows``: price not above MRP, GPS with six
+decimals, six-digit pincode, ISO 8601 durations) and gives no value ONDC's rules refuse
+(``catalog_sync.item_rules``: the conformance gate's rules, each problem naming the field
+and the rule), and is listed with the field and the reason when it does not. A row that
+lands but fails the pre-flight checks (statutory declarations, the category's taxonomy and
+mandatory attributes, a rule's field left out ...) is reported as held back, with the
+reasons: it is stored, not offered to buyers until fixed. Re-importing a file updates items
+by the seller's SKU.
 
 A file that cannot be read as a catalogue at all (not UTF-8 or UTF-16 text, no column
 separator, a header with unknown, misspelt or missing columns, no rows, over a size limit)
@@ -15,16 +18,15 @@ is one problem of the file, ``ImportReport.unusable``, and nothing in it lands.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
-from typing import Annotated, Any, Final, Literal, Protocol
+from typing import Any, Protocol
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
+from adapter.catalog.rows import ItemRow, LocationRow, SellerRow
 from adapter.catalog.sheets import MAX_ROWS, FileUnusable, csv_sheet, size_problem, xlsx_sheet
 from adapter.catalog.spreadsheet import (
     LOCATION_COLUMNS,
@@ -35,173 +37,21 @@ from adapter.catalog.spreadsheet import (
     rows_to_document,
     sheet_rows,
 )
-from adapter.core.context_rules import parse_duration
 from adapter.storage.catalog import CatalogStore
-from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
+from catalog_sync.item_rules import rule_problems
+from catalog_sync.preflight import preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.transform import variant_attributes, variant_key
 
 __all__ = [
     "ImportReport",
+    "ItemRow",
     "RowProblem",
     "import_catalogue",
     "read_catalogue",
     "read_catalogue_file",
     "read_document",
 ]
-
-_GPS: Final = re.compile(r"-?\d{1,2}\.\d{6},-?\d{1,3}\.\d{6}")
-
-
-_FOOD_NOT_APPLICABLE: Final = {"other_FSSAI_license_no": "NA", "importer_FSSAI_license_no": "NA"}
-
-
-def _ean_checks(code: str) -> bool:
-    """Whether an EAN-8 or EAN-13 ends in its GS1 check digit."""
-    digits = [int(ch) for ch in code]
-    body, check = digits[:-1], digits[-1]
-    weighted = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - weighted % 10) % 10 == check
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-Text = Annotated[str, Field(min_length=1, max_length=500)]
-IsoDay = Annotated[str, Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
-# An ONDC item attribute: a lower-case code (``colour_name``) and its value.
-AttributeName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-AttributeValue = Annotated[str, Field(min_length=1, max_length=300)]
-
-
-class SellerRow(_Strict):
-    """A seller in an import file."""
-
-    code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-    name: Text
-    name_hi: str | None = None
-    district: Text
-    short_desc: Text
-    symbol: Text
-    phone: Annotated[str, Field(pattern=r"^\+?\d{10,13}$")]
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
-    gstin: str | None = None
-    udyam: str | None = None
-    fssai: str | None = None
-    pan: Annotated[str, Field(pattern=r"^[A-Z]{5}\d{4}[A-Z]$")] | None = None
-    auto_accept: bool = True
-    accept_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] = 120
-    delivery_charge: Annotated[str, Field(pattern=r"^\d{1,6}(\.\d{1,2})?$")] = "0"
-    packing_charge: Annotated[str, Field(pattern=r"^\d{1,6}(\.\d{1,2})?$")] = "0"
-    transit_days: Annotated[int, Field(ge=0, le=30)] = 5
-    settlement_upi: Annotated[str, Field(pattern=r"^[\w.-]+@[\w]+$")] | None = None
-    settlement_account: Annotated[str, Field(pattern=r"^\d{9,18}$")] | None = None
-    settlement_ifsc: Annotated[str, Field(pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")] | None = None
-    settlement_bank_name: Annotated[str, Field(min_length=2, max_length=100)] | None = None
-    settlement_branch: Annotated[str, Field(min_length=2, max_length=100)] | None = None
-
-
-class LocationRow(_Strict):
-    """A seller's location in an import file."""
-
-    code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-    street: Text
-    locality: Text
-    city: Text
-    state: Text
-    pincode: Annotated[str, Field(pattern=r"^[1-9]\d{5}$")]
-    std_code: Annotated[str, Field(pattern=r"^0\d{2,5}$")]
-    gps: Annotated[str, Field(pattern=_GPS.pattern)]
-    serviceability: Annotated[str, Field(pattern=r"^1[0-2]$")] = "12"
-    radius_km: Annotated[int, Field(ge=0, le=500)] = 0
-    pincodes: tuple[Annotated[str, Field(pattern=r"^[1-9]\d{5}$")], ...] = ()
-    fulfillment_types: Annotated[
-        tuple[Literal["Delivery", "Self-Pickup"], ...], Field(min_length=1, max_length=2)
-    ] = ("Delivery",)
-    opening_hours: Annotated[str, Field(pattern=r"^\d{4}-\d{4}$")] = "0900-1900"
-    holidays: tuple[IsoDay, ...] = ()
-    closed_from: IsoDay | None = None
-    closed_until: IsoDay | None = None
-
-    @field_validator("holidays", "pincodes", "fulfillment_types", mode="before")
-    @classmethod
-    def _days_in_a_cell(cls, value: Any) -> Any:
-        # A spreadsheet cell holds them as "2026-12-25; 2027-01-26".
-        if isinstance(value, str):
-            return tuple(day.strip() for day in value.split(";") if day.strip())
-        return value
-
-    @model_validator(mode="after")
-    def _closure_is_a_range(self) -> LocationRow:
-        if (self.closed_from is None) != (self.closed_until is None):
-            raise ValueError("closed_from and closed_until go together (first and last day shut)")
-        if self.closed_from and self.closed_until and self.closed_from > self.closed_until:
-            raise ValueError(
-                f"closed_from {self.closed_from} is after closed_until {self.closed_until}"
-            )
-        return self
-
-
-class ItemRow(_Strict):
-    """An item in an import file."""
-
-    sku: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    domain: Annotated[str, Field(pattern=r"^ONDC:RET1[0-9A-D]$")]
-    category_id: Text
-    name: Text
-    name_hi: str | None = None
-    short_desc: Text
-    long_desc: Text
-    images: Annotated[list[str], Field(min_length=1)]
-    price: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
-    mrp: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
-    available: Annotated[int, Field(ge=0)]
-    maximum: Annotated[int, Field(ge=1)]
-    unit: Text
-    unit_value: Text
-    returnable: bool
-    cancellable: bool
-    return_window: Text
-    time_to_ship: Text
-    available_on_cod: bool = False
-    gi_tag: str | None = None
-    odop_district: str | None = None
-    packaged_commodities: dict[str, str] | None = None
-    prepackaged_food: dict[str, str] | None = None
-    attributes: dict[AttributeName, AttributeValue] = Field(default_factory=dict)
-    # Harmonised System heading (4, 6 or 8 digits) and EAN-8/EAN-13 barcode, if any.
-    hsn: Annotated[str, Field(pattern=r"^\d{4}(\d{2}){0,2}$")] | None = None
-    ean: Annotated[str, Field(pattern=r"^(\d{8}|\d{13})$")] | None = None
-    # Items of one product in several colours, sizes or packs share a variant group.
-    variant_group: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")] | None = None
-
-    def record(self) -> ItemRecord:
-        """The item as the catalogue keeps it, statutory blocks under their ONDC keys."""
-        values = self.model_dump(exclude={"packaged_commodities", "prepackaged_food"})
-        statutory: dict[str, Any] = {}
-        if self.packaged_commodities:
-            statutory[PACKAGED_COMMODITIES] = self.packaged_commodities
-        if self.prepackaged_food:
-            # A licence the seller leaves blank does not apply to it (goods not imported,
-            # no other licensee): ONDC wants every field of the block, so it says "NA".
-            statutory[PREPACKAGED_FOOD] = {**_FOOD_NOT_APPLICABLE, **self.prepackaged_food}
-        return ItemRecord(**{**values, "images": tuple(self.images), "statutory": statutory})
-
-    @model_validator(mode="after")
-    def _preflight(self) -> ItemRow:
-        if self.price > self.mrp:
-            raise ValueError(f"price {self.price} is above the MRP {self.mrp}")
-        if self.ean and not _ean_checks(self.ean):
-            raise ValueError(f"ean {self.ean} has a wrong check digit (a typing error?)")
-        for name in ("return_window", "time_to_ship"):
-            try:
-                parse_duration(getattr(self, name))
-            except ValueError:
-                raise ValueError(
-                    f"{name} {getattr(self, name)!r} is not an ISO 8601 duration like P2D"
-                ) from None
-        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +73,11 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     held: list[RowProblem] = field(default_factory=list)
     unusable: str | None = None
+    # Every landed item's pre-flight reasons, by (seller code, SKU), so that storing it does
+    # not check it again.
+    checked: dict[tuple[str, str], list[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of_unusable_file(cls, reason: str) -> ImportReport:
@@ -356,6 +211,8 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
         if entry.get("items") is not None and not _is_list(entry, "items"):
             report.problems.append(RowProblem(label, "items", "expected a list of items"))
             continue
+        seller_record = SellerRecord(**seller.model_dump())
+        place = LocationRecord(**location.model_dump())
         goods: list[ItemRecord] = []
         seen: set[str] = set()
         for position, raw_item in enumerate(entry.get("items") or [], start=1):
@@ -378,18 +235,23 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
             if clash is not None:
                 report.problems.append(RowProblem(row, "variant_group", clash))
                 continue
+            # A value ONDC's rules refuse (an id RET16 does not take, a colour name not in
+            # ONDC's list ...) refuses the row; what is missing holds the item back below.
+            problems = rule_problems(seller_record, place, record)
+            wrong = [p for p in problems if p.refuses]
+            if wrong:
+                report.problems.extend(
+                    RowProblem(row, p.field, f"{p.reason} (rule {p.rule})") for p in wrong
+                )
+                continue
             goods.append(record)
             report.landed.append(row)
-            held = preflight(LocationRecord(**location.model_dump()), goods[-1])
+            # preflight(place, record, seller_record), without checking the rules twice.
+            held = [*preflight(place, record), *map(str, problems)]
+            report.checked[(seller_record.code, record.sku)] = held
             if held:
                 report.held.append(RowProblem(row, "pre-flight", "; ".join(held)))
-        accepted.append(
-            (
-                SellerRecord(**seller.model_dump()),
-                LocationRecord(**location.model_dump()),
-                goods,
-            )
-        )
+        accepted.append((seller_record, place, goods))
     return accepted, report
 
 
@@ -421,7 +283,8 @@ async def import_catalogue(
     total = sum(len(goods) for _, _, goods in accepted)
     done = 0
     for seller, location, goods in accepted:
-        await store.upsert(seller, location, goods, now=now)
+        held = {item.sku: report.checked[(seller.code, item.sku)] for item in goods}
+        await store.upsert(seller, location, goods, now=now, held=held)
         if push is not None and goods:
             await push.changed(seller.code, [item.sku for item in goods])
         done += len(goods)

@@ -215,6 +215,7 @@ _BROKEN_WORKBOOK: Final = (
     IndexError,
     EOFError,
     OSError,
+    NotImplementedError,
 )
 
 
@@ -224,7 +225,8 @@ def xlsx_sheet(raw: bytes) -> Sheet:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        # NotImplementedError: a damaged header claiming a zip version Python cannot read.
         raise FileUnusable(f"not an XLSX workbook: {exc}") from None
     unpacked = sum(part.file_size for part in parts)
     shared = sum(part.file_size for part in parts if part.filename.endswith("sharedStrings.xml"))

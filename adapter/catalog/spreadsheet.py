@@ -265,7 +265,7 @@ def _pick(values: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
 
 # Example values for the attribute columns of a template.
 _ATTRIBUTE_EXAMPLES: Final = {
-    "gender": "unisex", "colour": "#8B0000", "colour_name": "dark red", "size": "Free Size",
+    "gender": "unisex", "colour": "#8B0000", "colour_name": "red", "size": "Free Size",
     "brand": "Kullu ODOP Producers' Cooperative", "fabric": "wool", "material": "wool",
     "size_chart": "https://example.org/size-chart.png", "base_metal": "silver",
     "plating": "silver",
@@ -282,22 +282,29 @@ def template_columns(category: str, domain: str) -> tuple[str, ...]:
 def _example(category: str, domain: str) -> list[str]:
     handmade = domain in ("ONDC:RET12", "ONDC:RET16")
     values = {
-        "seller_code": "odop-kullu", "seller_name": "Kullu ODOP Producers' Cooperative",
+        "seller_code": "odopkullu", "seller_name": "Kullu ODOP Producers' Cooperative",
         "district": "Kullu", "seller_short_desc": "Handloom of Kullu",
         "seller_symbol": "https://example.org/logo.png", "phone": "9800000000",
-        "email": "seller@example.org", "location_code": "odop-kullu-hq",
+        "email": "seller@example.org", "location_code": "odopkulluhq",
         "street": "Akhara Bazar", "locality": "Kullu", "city": "Kullu",
         "state": "Himachal Pradesh", "pincode": "175101", "std_code": "01902",
-        "gps": "31.950000,77.110000", "serviceability": "12", "sku": "ks-001",
+        "gps": "31.950000,77.110000", "serviceability": "12", "sku": "ks001",
         "domain": domain, "category_id": category, "name": "Kullu Shawl",
         "name_hi": "कुल्लू शॉल", "short_desc": "Handloom wool shawl",
-        "long_desc": "Handwoven on a pit loom", "images": "https://example.org/ks-001.jpg",
+        "long_desc": "Handwoven on a pit loom", "images": "https://example.org/ks001.jpg",
         "price": "7725.00", "mrp": "8498.00", "available": "3", "maximum": "2",
         "unit": "unit", "unit_value": "1", "returnable": "yes", "cancellable": "yes",
         "return_window": "P7D", "time_to_ship": "P5D" if handmade else "P2D",
         "available_on_cod": "no", "gi_tag": "Kullu Shawl", "odop_district": "Kullu",
-        "hsn": "621420",
+        "hsn": "621420", "manufacturer_or_packer_name": "Kullu ODOP Producers' Cooperative",
+        "manufacturer_or_packer_address": "Akhara Bazar, Kullu, Himachal Pradesh 175101",
+        "common_or_generic_name_of_commodity": "Shawl",
+        "month_year_of_manufacture_packing_import": "10/2026",
     }  # fmt: skip
+    if not handmade:
+        # Grocery names its goods by EAN barcode (ONDC's rule for RET10 item codes); this
+        # one is in GS1's range for in-store codes.
+        values |= {"hsn": "", "ean": "2000000000015"}
     for column in template_columns(category, domain):
         if column.startswith(ATTRIBUTE_PREFIX):
             values[column] = _ATTRIBUTE_EXAMPLES.get(column.removeprefix(ATTRIBUTE_PREFIX), "")

@@ -1,4 +1,5 @@
-"""``ondc-seller catalog import FILE`` and ``catalog validate FILE``."""
+"""``ondc-seller catalog import FILE``, ``catalog validate FILE``, ``catalog template`` and
+``catalog preflight``."""
 
 from __future__ import annotations
 
@@ -156,3 +157,53 @@ def template(
     )
     output.write_bytes(data)
     typer.echo(f"wrote {output}: one row per item; seller and location columns repeat")
+
+
+@app.command("preflight")
+def preflight(
+    seller: Annotated[
+        str | None, typer.Option(help="Only this seller's items (its seller code).")
+    ] = None,
+) -> None:
+    """Check the stored catalogue again with the pre-flight rules (ONDC's rules, as the
+    conformance gate holds them): list every item held back from buyers with its reasons,
+    and publish the items that pass now (queued to subscribed buyer apps). Exit 0 when no
+    item is held, 1 when some are."""
+    from adapter.catalog.push import CatalogPush
+    from adapter.coordination.wakeup import LocalWakeup
+    from adapter.core.clock import SystemClock
+    from adapter.core.replies import Identity
+    from adapter.storage import Database, upgrade
+    from adapter.storage.catalog import CatalogStore
+    from adapter.storage.held_items import HeldItems, Recheck
+    from adapter.storage.outbox import Outbox
+
+    settings = settings_or_exit()
+    upgrade(settings.database_url)
+
+    async def run() -> Recheck:
+        database = Database.connect(settings.database_url)
+        clock = SystemClock()
+        try:
+            result = await HeldItems(database).recheck(seller, now=clock.now())
+            store = CatalogStore(database)
+            identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
+            push = CatalogPush(store, Outbox(database), LocalWakeup(), identity, clock)
+            for code in sorted({code for code, _ in result.released}):
+                await push.changed(code, [sku for owner, sku in result.released if owner == code])
+            return result
+        finally:
+            await database.dispose()
+
+    result = asyncio.run(run())
+    for item in result.held:
+        typer.echo(f"HELD      {item.seller_code} {item.sku} ({item.name}):")
+        for reason in item.reasons:
+            typer.echo(f"            {reason}")
+    for code, sku in result.released:
+        typer.echo(f"PUBLISHED {code} {sku}: passes pre-flight now")
+    typer.echo(
+        f"{result.checked} item(s) checked, {len(result.held)} held back from buyers, "
+        f"{len(result.released)} published by this check"
+    )
+    raise typer.Exit(1 if result.held else 0)

@@ -9,12 +9,15 @@ from typing import Final
 
 from adapter.sandbox.field_rules import FieldRule, RuleGroup, Scope
 from adapter.sandbox.ondc_values import (
+    COLOURS,
+    DIETS,
     DURATION,
     EMAIL,
     FASHION_AND_HOME,
     FULFILLMENT_TYPES,
     GPS,
     HHMM,
+    MATERIALS,
     ORDER_ID,
     PHONE,
     PINCODE,
@@ -218,7 +221,7 @@ def _items() -> list[FieldRule]:
     ret10.one_of(
         "TAGS_VEG_NONVEG_CODES",
         "tags[code=veg_nonveg].list[].code",
-        ("veg", "non_veg", "egg"),
+        DIETS,
         optional=True,
     )
     ret10.one_of(
@@ -256,6 +259,17 @@ def _items() -> list[FieldRule]:
         "TAGS_ATTRIBUTE_BRAND", "tags[code=attribute].list[code=brand].value", optional=False
     )
 
+    # Ours (lower case): colour names and fashion's materials from ONDC's enumerations
+    # (adapter.sandbox.ondc_values), which no validator checks but buyer apps filter by.
+    attribute = "tags[code=attribute].list"
+    others.one_of(
+        "item_colour_name", f"{attribute}[code=colour_name].value", COLOURS, optional=True
+    )
+    fashion_material = RuleGroup("on_search", base, domains=RET12, scope=Scope.FULL_CATALOGUE)
+    fashion_material.one_of(
+        "item_material", f"{attribute}[code=material].value", MATERIALS, optional=True
+    )
+
     ret12 = RuleGroup("on_search", base, domains=RET12, scope=Scope.FULL_CATALOGUE)
     ret12.pattern("ITEMS_PRICE_VALUE", "price.value", PRICE)
     ret12.pattern("ITEMS_PRICE_MAXIMUM_VALUE", "price.maximum_value", PRICE)
@@ -287,7 +301,7 @@ def _items() -> list[FieldRule]:
     # In an incremental catalogue ONDC reads a location's range as timestamps, not HHMM.
     locations.pattern("LOCATIONS_TIME_RANGE_START", "time.range.start", TIMESTAMP, optional=True)
     locations.pattern("LOCATIONS_TIME_RANGE_END", "time.range.end", TIMESTAMP, optional=True)
-    groups = (g, ret10, others, ret12, ret16, inc, locations)
+    groups = (g, ret10, others, fashion_material, ret12, ret16, inc, locations)
     return [rule for group in groups for rule in group.rules]
 
 

@@ -5,7 +5,8 @@ retail 1.2.0 callbacks (``x-validations`` of the specification each domain publi
 names are theirs, so a failure here can be found in a workbench report). Restated, not
 copied: the rules a seller's callbacks must pass, grouped by the part of the message they
 look at: the context (here), the catalogue (:mod:`adapter.sandbox.catalogue_rules`), the
-order callbacks and ``on_track`` (:mod:`adapter.sandbox.order_rules`), with the patterns and
+order callbacks and ``on_track`` (:mod:`adapter.sandbox.order_rules`, and grocery's own in
+:mod:`adapter.sandbox.grocery_order_rules`), with the patterns and
 values they share in :mod:`adapter.sandbox.ondc_values`. Where ONDC's own rule is odd it is
 kept as it runs, with a comment: a callback that passes here must pass there.
 
@@ -20,6 +21,7 @@ from typing import Final
 
 from adapter.sandbox.catalogue_rules import CATALOGUE_RULES
 from adapter.sandbox.field_rules import FieldRule, RuleGroup
+from adapter.sandbox.grocery_order_rules import GROCERY_ORDER_RULES
 from adapter.sandbox.ondc_values import (
     CALLBACKS,
     DURATION,
@@ -57,5 +59,10 @@ def _context() -> list[FieldRule]:
     return [*rules, *ids.rules]
 
 
-FIELD_RULES: Final[tuple[FieldRule, ...]] = (*_context(), *CATALOGUE_RULES, *ORDER_RULES)
+FIELD_RULES: Final[tuple[FieldRule, ...]] = (
+    *_context(),
+    *CATALOGUE_RULES,
+    *ORDER_RULES,
+    *GROCERY_ORDER_RULES,
+)
 """Every field rule of the gate, in the order they are checked."""

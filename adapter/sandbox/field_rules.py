@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Final
 
 from adapter.sandbox.flowcheck import Violation
@@ -169,20 +170,31 @@ _MISSING: Final = object()
 _STEP: Final = re.compile(r"^(?P<key>[^\[]+)(?:\[(?P<filter>[^\]]*)\])?$")
 
 
-def _walk(body: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """Every place ``path`` reaches in ``body``, as (JSON path, value or ``_MISSING``)."""
-    places: list[tuple[str, Any]] = [("$", body)]
+@lru_cache(maxsize=1024)
+def _steps(path: str) -> tuple[tuple[str, str | None, str], ...]:
+    """A path's steps, parsed once: (key, filter or ``None``, the key as a JSON path writes
+    it after the place before it)."""
+    steps = []
     for step in path.split("."):
         match = _STEP.match(step)
         assert match is not None, f"bad path step {step!r} in {path!r}"
-        key, selector = match["key"], match["filter"]
+        key = match["key"]
+        shown = f".{key}" if re.fullmatch(r"\w+", key) else f"['{key}']"
+        steps.append((key, match["filter"], shown))
+    return tuple(steps)
+
+
+def _walk(body: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every place ``path`` reaches in ``body``, as (JSON path, value or ``_MISSING``)."""
+    places: list[tuple[str, Any]] = [("$", body)]
+    for key, selector, shown in _steps(path):
         reached: list[tuple[str, Any]] = []
         for where, value in places:
             if value is _MISSING:
                 reached.append((where, value))
                 continue
             child = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
-            here = f"{where}.{key}" if re.fullmatch(r"\w+", key) else f"{where}['{key}']"
+            here = where + shown
             if selector is None:
                 reached.append((here, child))
                 continue

@@ -8,10 +8,11 @@ from typing import Final
 from adapter.sandbox.field_rules import ALL_DOMAINS
 
 __all__ = [
-    "ALL_DOMAINS", "AMOUNT", "CALLBACKS", "DURATION", "EMAIL", "FASHION_AND_HOME",
-    "FULFILLMENT_TYPES", "GPS", "HHMM", "ORDER_CALLBACKS", "ORDER_ID", "PHONE", "PINCODE",
-    "PRICE", "RET10", "RET10_CATEGORIES", "RET12", "RET16", "RET16_ID", "RET16_PRICE",
-    "STATUS_ORDER_ID", "TIMESTAMP", "TITLE_TYPES", "UNITS", "URI", "UUID",
+    "ALL_DOMAINS", "AMOUNT", "CALLBACKS", "COLOURS", "DIETS", "DURATION", "EMAIL",
+    "FASHION_AND_HOME", "FULFILLMENT_TYPES", "GPS", "HHMM", "MATERIALS", "ORDER_CALLBACKS",
+    "ORDER_ID", "PHONE", "PINCODE", "PRICE", "RET10", "RET10_CATEGORIES", "RET12", "RET16",
+    "RET16_ID", "RET16_PRICE", "STATUS_ORDER_ID", "TIMESTAMP", "TITLE_TYPES", "UNITS", "URI",
+    "UUID",
 ]  # fmt: skip
 
 RET10: Final = frozenset({"ONDC:RET10"})
@@ -54,6 +55,24 @@ CALLBACKS: Final = ("on_search", *ORDER_CALLBACKS, "on_track")
 
 # Allowed values the rules share.
 FULFILLMENT_TYPES: Final = ("Delivery", "Self-Pickup", "Buyer-Delivery")
+# The diet marks of grocery's ``veg_nonveg`` tag group.
+DIETS: Final = ("veg", "non_veg", "egg")
+# ONDC's colour and material enumerations for item attributes (the retail specification's
+# tag enumerations, ONDC-Official/ONDC-RET-Specifications, branch draft-1.x,
+# api/components/tags/tags_enum/colour.yaml and material.yaml). An item's ``colour_name``
+# names its colour family from this list (its exact shade is the ``colour`` hex code), so a
+# buyer app's colour filter finds it. The material list is of textiles: it holds fashion's
+# materials, not home and kitchen's (wood, brass, paper ... are not in it).
+COLOURS: Final = (
+    "black", "grey", "white", "off-white", "transparent", "blue", "red", "green", "yellow",
+    "brown", "pink", "orange", "turquoise", "gold", "purple", "beige", "silver",
+    "multicoloured", "active black", "fixed/alpha", "coral", "maroon", "lavender", "clear",
+    "bronze",
+)  # fmt: skip
+MATERIALS: Final = (
+    "cotton", "silk", "polyester", "wool", "jute", "leather", "pu", "vegan leather", "nylon",
+    "viscose", "linen", "rayon", "modal", "elastane", "synthetic",
+)  # fmt: skip
 UNITS: Final = ("unit", "dozen", "gram", "kilogram", "tonne", "litre", "millilitre")
 TITLE_TYPES: Final = ("item", "delivery", "packing", "tax", "misc", "discount", "offer")
 RET10_CATEGORIES: Final = (

@@ -13,10 +13,9 @@ import dataclasses
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from adapter.admin.api import require_operator
-from adapter.catalog.importer import ItemRow, LocationRow, SellerRow
+from adapter.catalog.rows import ItemRow
 from adapter.runtime import Runtime
 from adapter.seller_api.refusals import FieldNamingRoute, field_errors
 from adapter.seller_api.stock_webhook import (
@@ -26,17 +25,13 @@ from adapter.seller_api.stock_webhook import (
     StockWebhookRefused,
     verify_stock_push,
 )
-from adapter.storage.catalog import CatalogStore
+from adapter.seller_api.stores import catalogue, held_items
+from catalog_sync.item_rules import rule_problems
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
-from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
+from catalog_sync.records import ItemRecord
 from catalog_sync.rejections import explain
 
-__all__ = ["seller_admin_router", "seller_router"]
-
-
-def _catalogue(request: Request) -> CatalogStore:
-    runtime: Runtime = request.app.state.runtime
-    return runtime.catalogue
+__all__ = ["Seller", "seller_router"]
 
 
 async def _seller_code(request: Request) -> str:
@@ -50,7 +45,7 @@ async def _seller_code(request: Request) -> str:
     scheme, _, key = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise _unauthorised("Authorization: expected Bearer <seller API key>")
-    code = await _catalogue(request).seller_for_key(key.strip())
+    code = await catalogue(request).seller_for_key(key.strip())
     if code is None:
         raise _unauthorised(
             "Authorization: seller API key not recognised (mistyped, revoked, or issued by "
@@ -70,13 +65,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class SellerSetup(_Strict):
-    """A seller and its dispatch location, as an operator registers them."""
-
-    seller: SellerRow
-    location: LocationRow
-
-
 class StockLine(_Strict):
     """The true available count of one SKU."""
 
@@ -88,19 +76,6 @@ class StockUpdate(_Strict):
     """Many stock counts at once."""
 
     items: Annotated[list[StockLine], Field(min_length=1, max_length=5000)]
-
-
-class FeedSetup(_Strict):
-    """Where a seller's stock feed is and how often to read it."""
-
-    url: HttpUrl
-    interval_seconds: Annotated[int, Field(ge=60, le=86_400)] = 900
-
-
-class NewKey(_Strict):
-    """What the key is for (shown in listings, never the key itself)."""
-
-    label: Annotated[str, Field(min_length=1, max_length=80)] = "default"
 
 
 # What GET /seller/v1/items adds to an item and PUT leaves alone: read-only, not refused.
@@ -144,15 +119,6 @@ def _item_json(item: ItemRecord) -> dict[str, Any]:
     return values
 
 
-def _store_hours(location: LocationRecord) -> tuple[object, ...]:
-    return (
-        location.opening_hours,
-        tuple(location.holidays),
-        location.closed_from,
-        location.closed_until,
-    )
-
-
 def seller_router() -> APIRouter:
     """Endpoints a seller calls with its own key."""
     router = APIRouter(prefix="/seller/v1", tags=["sellers"], route_class=FieldNamingRoute)
@@ -160,7 +126,7 @@ def seller_router() -> APIRouter:
     @router.get("/me")
     async def me(request: Request, seller: Seller) -> dict[str, Any]:
         """This seller's record and location."""
-        entry = await _catalogue(request).seller(seller)
+        entry = await catalogue(request).seller(seller)
         if entry is None:
             raise HTTPException(status_code=404, detail=f"seller {seller} has no location yet")
         record, location = entry
@@ -172,7 +138,7 @@ def seller_router() -> APIRouter:
         yet, the pre-flight reasons it is held back."""
         return [
             {**_item_json(item), "held_back": held}
-            for item, held in await _catalogue(request).items_of(seller)
+            for item, held in await catalogue(request).items_of(seller)
         ]
 
     @router.put("/items/{sku}")
@@ -195,15 +161,30 @@ def seller_router() -> APIRouter:
             raise HTTPException(
                 status_code=422, detail=f"sku: body says {item.sku!r} but the path says {sku!r}"
             )
-        store = _catalogue(request)
+        store = catalogue(request)
         entry = await store.seller(seller)
         if entry is None:
             raise HTTPException(status_code=409, detail="location: register a location first")
         record = item.record()
+        # A value ONDC's rules refuse is a 422 naming the field and the rule; what is
+        # missing is stored and held back from buyers (held_back says why).
+        wrong = [p for p in rule_problems(entry[0], entry[1], record) if p.refuses]
+        if wrong:
+            raise HTTPException(status_code=422, detail="; ".join(map(str, wrong)))
         runtime: Runtime = request.app.state.runtime
         await store.upsert(entry[0], entry[1], [record], now=runtime.clock.now())
         await runtime.push.changed(seller, [record.sku])
-        return {**_item_json(record), "held_back": preflight(entry[1], record)}
+        return {**_item_json(record), "held_back": preflight(entry[1], record, entry[0])}
+
+    @router.get("/items/held")
+    async def list_held(request: Request, seller: Seller) -> list[dict[str, Any]]:
+        """This seller's items that buyers cannot see yet, each with the reasons: the field,
+        what is wrong and, for ONDC's rules, the rule. Fixing an item (PUT it again, or
+        import it again) publishes it."""
+        return [
+            {"sku": item.sku, "name": item.name, "reasons": list(item.reasons)}
+            for item in await held_items(request).of(seller)
+        ]
 
     @router.get("/rejections")
     async def rejections(request: Request, seller: Seller) -> list[dict[str, Any]]:
@@ -217,7 +198,7 @@ def seller_router() -> APIRouter:
                 "message": rejection.message,
                 "explanation": explain(rejection, buyer),
             }
-            for rejection, buyer, when in await _catalogue(request).rejections_of(seller)
+            for rejection, buyer, when in await catalogue(request).rejections_of(seller)
         ]
 
     @router.post("/webhooks/stock/{code}")
@@ -226,7 +207,7 @@ def seller_router() -> APIRouter:
         over a timestamp, a fresh delivery id and the body (``stock_webhook.py`` has the
         scheme); a stale or replayed push is refused."""
         body = await request.body()
-        store = _catalogue(request)
+        store = catalogue(request)
         runtime: Runtime = request.app.state.runtime
         window = runtime.settings.stock_webhook_window_seconds
         try:
@@ -261,7 +242,7 @@ def seller_router() -> APIRouter:
     async def update_stock(request: Request, seller: Seller, update: StockUpdate) -> dict[str, Any]:
         """Set the true available count of many SKUs at once; unknown SKUs are listed."""
         runtime: Runtime = request.app.state.runtime
-        unknown = await _catalogue(request).set_stock(
+        unknown = await catalogue(request).set_stock(
             seller, [(line.sku, line.available) for line in update.items], now=runtime.clock.now()
         )
         if unknown and len(unknown) == len(update.items):
@@ -270,77 +251,5 @@ def seller_router() -> APIRouter:
             seller, [line.sku for line in update.items if line.sku not in unknown]
         )
         return {"updated": len(update.items) - len(unknown), "unknown_skus": unknown}
-
-    return router
-
-
-def seller_admin_router() -> APIRouter:
-    """Operators register sellers and issue their keys."""
-    router = APIRouter(
-        prefix="/admin/v1/sellers",
-        tags=["operations"],
-        dependencies=[Depends(require_operator)],
-        route_class=FieldNamingRoute,
-    )
-
-    @router.put("/{code}")
-    async def put_seller(request: Request, code: str, setup: SellerSetup) -> dict[str, Any]:
-        """Create or update a seller and its location."""
-        if setup.seller.code != code:
-            raise HTTPException(
-                status_code=422,
-                detail=f"seller.code: body says {setup.seller.code!r} but the path says {code!r}",
-            )
-        runtime: Runtime = request.app.state.runtime
-        store = _catalogue(request)
-        before = await store.seller(code)
-        location = LocationRecord(**setup.location.model_dump())
-        await store.upsert(
-            SellerRecord(**setup.seller.model_dump()), location, [], now=runtime.clock.now()
-        )
-        if before is not None and _store_hours(before[1]) != _store_hours(location):
-            # Opening hours, holidays or a closure changed: subscribed buyer apps see the
-            # store as it now is (enabled or disabled), with its items.
-            skus = [item.sku for item, _ in await store.items_of(code)]
-            if skus:
-                await runtime.push.changed(code, skus, store=True)
-        return {"seller": code}
-
-    @router.put("/{code}/feed")
-    async def put_feed(request: Request, code: str, feed: FeedSetup) -> dict[str, Any]:
-        """Pull the seller's stock from its own CSV or JSON feed on a schedule."""
-        store = _catalogue(request)
-        if await store.seller(code) is None:
-            raise HTTPException(status_code=404, detail=f"seller {code} does not exist")
-        await store.set_feed(code, str(feed.url), feed.interval_seconds)
-        return {"seller": code, "url": str(feed.url), "interval_seconds": feed.interval_seconds}
-
-    @router.post("/{code}/webhook-secret", status_code=201)
-    async def new_webhook_secret(request: Request, code: str) -> dict[str, str]:
-        """A new secret for the seller's signed stock webhook; shown here once."""
-        store = _catalogue(request)
-        if await store.seller(code) is None:
-            raise HTTPException(status_code=404, detail=f"seller {code} does not exist")
-        runtime: Runtime = request.app.state.runtime
-        secret = await store.new_webhook_secret(code, now=runtime.clock.now())
-        return {
-            "seller": code,
-            "secret": secret,
-            "url": f"/seller/v1/webhooks/stock/{code}",
-            "signature": f"{SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of "
-            f'"{{{TIMESTAMP_HEADER}}}.{{{DELIVERY_HEADER}}}." + the raw body, with the secret>',
-        }
-
-    @router.post("/{code}/keys", status_code=201)
-    async def new_key(request: Request, code: str, body: NewKey | None = None) -> dict[str, str]:
-        """A new API key for the seller; it is shown here once and never again. The body is
-        optional: ``{"label": "shop system"}`` names what the key is for (default
-        ``default``)."""
-        runtime: Runtime = request.app.state.runtime
-        label = (body or NewKey()).label
-        key = await _catalogue(request).create_key(code, label, now=runtime.clock.now())
-        if key is None:
-            raise HTTPException(status_code=404, detail=f"seller {code} does not exist")
-        return {"seller": code, "api_key": key}
 
     return router

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -44,9 +44,15 @@ def _json(record: Any) -> dict[str, Any]:
 
 
 def _item_row(
-    seller_id: int, location_id: int, location: LocationRecord, good: ItemRecord, now: datetime
+    ids: tuple[int, int],
+    seller: SellerRecord,
+    location: LocationRecord,
+    good: ItemRecord,
+    now: datetime,
+    checked: Mapping[str, list[str]] | None,
 ) -> dict[str, Any]:
-    held = preflight(location, good)
+    seller_id, location_id = ids
+    held = checked[good.sku] if checked is not None else preflight(location, good, seller)
     return {
         "seller_id": seller_id,
         "location_id": location_id,
@@ -152,8 +158,11 @@ class CatalogStore:
         goods: Sequence[ItemRecord],
         *,
         now: datetime,
+        held: Mapping[str, list[str]] | None = None,
     ) -> None:
-        """Create or update a seller with one location and its items, in one transaction."""
+        """Create or update a seller with one location and its items, in one transaction.
+        ``held`` gives the items' pre-flight reasons by SKU when the caller has just checked
+        them (a bulk import); otherwise each item is checked here."""
         async with self._db.transaction() as connection:
             statement = self._db.insert(sellers).values(
                 code=seller.code, record=_json(seller), updated_at=now
@@ -205,7 +214,10 @@ class CatalogStore:
                             )
                         },
                     ),
-                    [_item_row(seller_id, location_id, location, good, now) for good in goods],
+                    [
+                        _item_row((seller_id, location_id), seller, location, good, now, held)
+                        for good in goods
+                    ],
                 )
 
     async def listings(

@@ -221,3 +221,16 @@ def test_validate_exit_codes_tell_good_refused_rows_and_an_unusable_file_apart(
     broken["sellers"][0]["items"] = 5
     assert _validate(tmp_path, "items.json", orjson.dumps(broken)).exit_code == 1
     assert _validate(tmp_path, "odd.json", b"[1, 2]").exit_code == 2
+
+
+def test_a_workbook_claiming_a_zip_version_python_cannot_read_is_unusable() -> None:
+    raw = bytearray(_xlsx(_rows()))
+    # Every central directory entry says version 8.4 is needed to extract it (the fuzz
+    # test's damaged byte): the zip module raises NotImplementedError on reading it.
+    start = raw.find(b"PK\x01\x02")
+    while start != -1:
+        raw[start + 6] = 84
+        start = raw.find(b"PK\x01\x02", start + 4)
+    _, report = read_catalogue_file("odop.xlsx", bytes(raw))
+    assert report.unusable is not None
+    assert "zip file version 8.4" in report.unusable

@@ -27,6 +27,7 @@ TEA = ItemRecord(
     images=("https://x.example/t.jpg",), price=Decimal("200.00"), mrp=Decimal("220.00"),
     available=10, maximum=5, unit="gram", unit_value="250", returnable=True, cancellable=True,
     return_window="P7D", time_to_ship="P2D",
+    attributes={"brand": "Kangra ODOP", "veg_nonveg": "veg"},
     statutory={
         PACKAGED_COMMODITIES: {
             "manufacturer_or_packer_name": "Kangra Tea Cooperative",

@@ -1,4 +1,5 @@
-"""``ondc-seller catalog validate`` and ``import``: a row-level report, exit 1 on problems."""
+"""``ondc-seller catalog validate``, ``import`` and ``preflight``: a row-level report, exit 1
+on problems (refused rows, held items)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,36 @@ def test_template_refuses_a_category_outside_the_taxonomy(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "'Handicrafts' is not in ONDC's home and kitchen taxonomy" in result.output
     assert not (tmp_path / "t.csv").exists()
+
+
+def test_preflight_lists_held_items_with_their_rules_and_passes_once_they_are_fixed(
+    tmp_path: Path,
+) -> None:
+    data = orjson.loads(DEMO.read_bytes())
+    kangra = next(s for s in data["sellers"] if s["seller"]["district"] == "Kangra")
+    painting = next(i for i in kangra["items"] if i["domain"] == "ONDC:RET16")
+    block = painting.pop("packaged_commodities")
+    path = tmp_path / "catalogue.json"
+    path.write_bytes(orjson.dumps(data))
+    env = {k: str(v) for k, v in settings_values(f"sqlite:///{tmp_path}/c.db").items()}
+    imported = runner.invoke(app, ["catalog", "import", str(path)], env=env)
+    assert imported.exit_code == 0, imported.output
+
+    held = runner.invoke(app, ["catalog", "preflight"], env=env)
+    assert held.exit_code == 1, held.output
+    assert f"HELD      odopkangra {painting['sku']} ({painting['name']}):" in held.stdout
+    assert (
+        "manufacturer_or_packer_name: is required (rule RET16 MANUFACTURER_OR_PACKER_NAME)"
+        in held.stdout
+    )
+    assert "19 item(s) checked, 1 held back from buyers, 0 published by this check" in held.stdout
+    one_seller = runner.invoke(app, ["catalog", "preflight", "--seller", "odopkullu"], env=env)
+    assert one_seller.exit_code == 0, one_seller.output
+    assert "0 held back from buyers" in one_seller.stdout
+
+    painting["packaged_commodities"] = block
+    path.write_bytes(orjson.dumps(data))
+    assert runner.invoke(app, ["catalog", "import", str(path)], env=env).exit_code == 0
+    clean = runner.invoke(app, ["catalog", "preflight"], env=env)
+    assert clean.exit_code == 0, clean.output
+    assert "19 item(s) checked, 0 held back from buyers" in clean.stdout

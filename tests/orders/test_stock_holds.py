@@ -16,6 +16,7 @@ from adapter.core.orders import Change, OrderRow, Shortfall
 from adapter.storage import Database
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.orders import OrderStore
+from catalog_sync.preflight import PACKAGED_COMMODITIES
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from tests.fixtures import REPO_ROOT
 
@@ -38,6 +39,9 @@ async def _seed(database: Database, clock: FixedClock, *, stock: int, maximum: i
             "images": tuple(raw["images"]),
             "available": stock,
             "maximum": maximum,
+            # The Legal Metrology block ONDC wants of a fashion item: without it the item
+            # would be held back from buyers by pre-flight.
+            "statutory": {PACKAGED_COMMODITIES: raw["packaged_commodities"]},
         }
     )
     await CatalogStore(database).upsert(
