@@ -20,8 +20,9 @@ from typing import Any
 
 import httpx
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from redis.asyncio import Redis
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from adapter.admin import admin_router
@@ -53,6 +54,7 @@ from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.seller_api import notifications_router, seller_admin_router, seller_router
 from adapter.seller_api.orders import seller_orders_router
+from adapter.seller_api.refusals import field_errors
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
@@ -124,6 +126,13 @@ class _AdapterApp(FastAPI):
                 await response(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+
+async def _refused_fields(_: Request, exc: Exception) -> Response:
+    """A 422 naming each refused field, on every route: FastAPI's own handler echoes the
+    refused input, and fails (a 500) when that input is bytes that are not UTF-8."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
 
 
 def create_app(
@@ -351,4 +360,5 @@ def create_app(
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
     install_api_docs(app)
+    app.add_exception_handler(RequestValidationError, _refused_fields)
     return app

@@ -26,6 +26,7 @@ from adapter.seller_api.stock_webhook import (
     StockWebhookRefused,
     verify_stock_push,
 )
+from adapter.storage.bounds import MAX_COUNT
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
@@ -81,7 +82,7 @@ class StockLine(_Strict):
     """The true available count of one SKU."""
 
     sku: Annotated[str, Field(min_length=1, max_length=64)]
-    available: Annotated[int, Field(ge=0)]
+    available: Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 class StockUpdate(_Strict):
