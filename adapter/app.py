@@ -347,15 +347,15 @@ def create_app(
     app.include_router(beckn_router(settings.base_path))
     app.include_router(health_router())
     app.include_router(onboarding_router(settings.base_path))
-    # JSON bodies holding NUL are refused (422 naming the field) before they reach a
-    # route: PostgreSQL cannot store the text.
+    # Path values, query values and JSON bodies holding NUL are refused (422 naming the
+    # field) before they reach a route: PostgreSQL cannot store or compare the text.
     json_body = [Depends(refuse_nul_text)]
     app.include_router(admin_router(), dependencies=json_body)
     app.include_router(seller_admin_router(), dependencies=json_body)
     app.include_router(seller_router(), dependencies=json_body)
     app.include_router(seller_orders_router(), dependencies=json_body)
     app.include_router(notifications_router(), dependencies=json_body)
-    app.include_router(dashboard_router())
+    app.include_router(dashboard_router(), dependencies=json_body)
     app.include_router(dashboard_admin_router(), dependencies=json_body)
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))

@@ -68,11 +68,18 @@ _KEY: Final = object()  # marks a key holding NUL on the stack
 
 
 async def refuse_nul_text(request: Request) -> None:
-    """A FastAPI dependency: 422 naming the field when a JSON body holds NUL.
+    """A FastAPI dependency: 422 naming the field when a path value, a query value or a
+    JSON body holds NUL (a ``%00`` in an id looked up in PostgreSQL was a 500).
 
     FastAPI solves dependencies before it validates the body, and the body read here is
     kept by the request, so routes that read it themselves get the same bytes.
     """
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if "\x00" in str(value) or "\x00" in name:
+            raise HTTPException(
+                status_code=422,
+                detail=f"{name.replace(chr(0), '%00')}: text with a NUL character (%00) is refused",
+            )
     if request.method not in _BODY_METHODS:
         return
     path = nul_path(await request.body())

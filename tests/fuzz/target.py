@@ -24,7 +24,7 @@ import schemas
 from adapter.core.catalog_inc import incremental_request
 from adapter.sandbox.buyer import SandboxBuyer
 from adapter.seller_api.stock_webhook import sign_stock_push
-from tests.fixtures import REPO_ROOT
+from tests.fixtures import REPO_ROOT, settings_values
 from tests.fuzz.inputs import (
     Encoded,
     encoded_bodies,
@@ -41,6 +41,7 @@ __all__ = ["Credentials", "Sent", "Target", "expects_callback", "finish", "fuzz_
 
 DEMO: Final = orjson.loads((REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes())
 SELLER: Final = DEMO["sellers"][0]
+SUBSCRIBER_ID: Final = settings_values("sqlite://")["ONDC_SUBSCRIBER_ID"]
 MEGABYTE: Final = 1024 * 1024
 
 
@@ -102,7 +103,13 @@ class Target:
     passed_auth: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     acked: list[tuple[str, str, bytes]] = field(default_factory=list)  # action, message id, body
-    client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30.0))
+    # A connection per request: a server that answers and closes (a refused body) must not
+    # make the next request fail on a connection the pool kept.
+    client: httpx.Client = field(
+        default_factory=lambda: httpx.Client(
+            timeout=30.0, limits=httpx.Limits(max_keepalive_connections=0)
+        )
+    )
 
     def send(self, route: FuzzRoute, sent: Sent, *, refused: bool = False) -> httpx.Response | None:
         """Send ``sent`` and hold its answer to the fuzz's rules: never a 5xx, never a
@@ -176,7 +183,16 @@ def _signed_beckn(target: Target, body: bytes, mode: str) -> list[tuple[bytes, b
 
 
 def _context(target: Target, action: str) -> dict[str, Any]:
-    return target.buyer.context(action, bap_uri=target.buyer_url)
+    if action == "search":
+        return target.buyer.context(action, bap_uri=target.buyer_url)
+    igm = action in ("issue", "issue_status")
+    return target.buyer.context(
+        action,
+        bap_uri=target.buyer_url,
+        bpp_id=SUBSCRIBER_ID,
+        bpp_uri=f"{target.origin}/ondc",
+        **({"core_version": "1.0.0"} if igm else {}),
+    )
 
 
 def _beckn_document(target: Target, action: str, example: int) -> dict[str, Any]:
