@@ -45,6 +45,7 @@ from adapter.network.health import health_router
 from adapter.network.inbound import INBOUND_ACTIONS, beckn_endpoints, beckn_router
 from adapter.network.nul_text import refuse_nul_text
 from adapter.network.onboarding import onboarding_router
+from adapter.network.refusal_audit import record_refusal
 from adapter.outbound.destination import Destinations
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
@@ -112,10 +113,15 @@ class _AdapterApp(FastAPI):
         self._beckn = beckn
         # In front of everything, the Beckn fast path included: no route reads a body
         # past its limit.
-        self._bounded = BodyLimit(self._route, limits)
+        self._bounded = BodyLimit(self._route, limits, on_refused=self._audit_refusal)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._bounded(scope, receive, send)
+
+    async def _audit_refusal(self, scope: Scope, status: int, reason: str) -> None:
+        runtime: Runtime | None = getattr(self.state, "runtime", None)
+        if runtime is not None:  # None only before the lifespan has opened the store
+            await record_refusal(runtime, scope, status, reason)
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and not scope.get("root_path"):
