@@ -46,6 +46,7 @@ from adapter.network.inbound import INBOUND_ACTIONS, beckn_endpoints, beckn_rout
 from adapter.network.nul_text import refuse_nul_text
 from adapter.network.onboarding import onboarding_router
 from adapter.network.refusal_audit import record_refusal
+from adapter.network.security_headers import SecurityHeaders
 from adapter.outbound.destination import Destinations
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
@@ -114,6 +115,8 @@ class _AdapterApp(FastAPI):
         # In front of everything, the Beckn fast path included: no route reads a body
         # past its limit.
         self._bounded = BodyLimit(self._route, limits, on_refused=self._audit_refusal)
+        # Browsers' headers on everything but the Beckn fast path (peers are not browsers).
+        self._secured = SecurityHeaders(self._routed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._bounded(scope, receive, send)
@@ -131,6 +134,9 @@ class _AdapterApp(FastAPI):
                 response = await endpoint(Request(scope, receive, send))
                 await response(scope, receive, send)
                 return
+        await self._secured(scope, receive, send)
+
+    async def _routed(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
 
 
