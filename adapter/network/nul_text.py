@@ -57,7 +57,9 @@ def _find(document: Any, root: str) -> str | None:
             stack.extend(reversed(children))
         elif isinstance(value, list):
             stack.extend(
-                reversed([(item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value)])
+                reversed(
+                    [(item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value)]
+                )
             )
         elif value is _KEY:
             return path

@@ -3,19 +3,19 @@ one JSON object a line): the finding it retries, whether the control held, the f
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import orjson
+
+from tests.fixtures import ATTACK_REPORT
 
 __all__ = ["verdict"]
 
 
 def verdict(finding: str, held: bool, figures: str) -> bool:
     """Record one result and return ``held`` (the test asserts it after recording)."""
-    path = os.environ.get("ONDC_ATTACK_REPORT")
-    if path:
+    if ATTACK_REPORT:
         line = orjson.dumps({"finding": finding, "held": held, "figures": figures})
-        with Path(path).open("ab") as report:
+        with Path(ATTACK_REPORT).open("ab") as report:
             report.write(line + b"\n")
     return held

@@ -20,8 +20,8 @@ __all__ = [
     "Raw",
     "encoded_bodies",
     "header_values",
-    "junk_headers",
     "json_values",
+    "junk_headers",
     "mutated",
     "path_segments",
     "to_json",
@@ -48,7 +48,7 @@ HARD_TEXT: Final = (
     "\u202eevil",  # right-to-left override
     "\ufeff",
     "\uffff",
-    "=HYPERLINK(\"http://x\",\"y\")",
+    '=HYPERLINK("http://x","y")',
     "<script>alert(1)</script>",
     "' OR 1=1 --",
     "../../../../etc/passwd",
@@ -109,7 +109,9 @@ def json_values() -> st.SearchStrategy[Any]:
     keys = st.one_of(st.sampled_from(("context", "message", "", "\x00", "@ondc/org/x")), _texts())
     return st.recursive(
         leaves,
-        lambda children: st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4),
+        lambda children: (
+            st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4)
+        ),
         max_leaves=12,
     )
 
@@ -119,7 +121,9 @@ def to_json(value: Any) -> bytes:
     if isinstance(value, Raw):
         return value.text
     if isinstance(value, dict):
-        return b"{" + b",".join(to_json(str(k)) + b":" + to_json(v) for k, v in value.items()) + b"}"
+        return (
+            b"{" + b",".join(to_json(str(k)) + b":" + to_json(v) for k, v in value.items()) + b"}"
+        )
     if isinstance(value, list | tuple):
         return b"[" + b",".join(to_json(v) for v in value) + b"]"
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
@@ -220,7 +224,9 @@ def encoded_bodies(draw: st.DrawFn, document: bytes) -> Encoded:
                "gzip unsaid", "duplicate key")
         )
     )  # fmt: skip
-    content_type: str | None = draw(st.one_of(st.just("application/json"), st.sampled_from(_CHARSET_LIES), st.none()))
+    content_type: str | None = draw(
+        st.one_of(st.just("application/json"), st.sampled_from(_CHARSET_LIES), st.none())
+    )
     encoding = None
     body = document
     if how == "truncated" and body:
@@ -262,7 +268,7 @@ def header_values() -> st.SearchStrategy[bytes]:
                 b"Bearer",
                 b"Bearer ",
                 b"Bearer \xc3\xa9",
-                b"Signature keyId=\"a|b|ed25519\"",
+                b'Signature keyId="a|b|ed25519"',
                 b'Signature keyId="x|y|ed25519",algorithm="ed25519",created="1",expires="2",'
                 b'headers="(created) (expires) digest",signature="AAAA"',
                 b'Signature keyId="|||",signature=""',
@@ -319,7 +325,18 @@ def path_segments() -> st.SearchStrategy[str]:
         st.sampled_from(HARD_TEXT).map(lambda s: quote(s, safe="")),
         st.integers(min_value=-(2**70), max_value=2**70).map(str),
         st.sampled_from(
-            ("%FF%FE", "%00", "%2F..%2F..", "..", "%C0%AF", "%ED%A0%80", "0", "-1",
-             "9223372036854775808", "1e3", "x" * 5000)
-        ),  # fmt: skip
+            (
+                "%FF%FE",
+                "%00",
+                "%2F..%2F..",
+                "..",
+                "%C0%AF",
+                "%ED%A0%80",
+                "0",
+                "-1",
+                "9223372036854775808",
+                "1e3",
+                "x" * 5000,
+            )
+        ),
     )

@@ -8,7 +8,6 @@ test's event loop) keep answering the adapter's lookups and callbacks meanwhile.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,14 +21,15 @@ from hypothesis import strategies as st
 
 import schemas
 from adapter.core.catalog_inc import incremental_request
+from adapter.core.clock import SystemClock
 from adapter.sandbox.buyer import SandboxBuyer
 from adapter.seller_api.stock_webhook import sign_stock_push
 from tests.fixtures import REPO_ROOT, settings_values
 from tests.fuzz.inputs import (
     Encoded,
     encoded_bodies,
-    junk_headers,
     json_values,
+    junk_headers,
     mutated,
     path_segments,
     to_json,
@@ -37,7 +37,15 @@ from tests.fuzz.inputs import (
 from tests.fuzz.routes import FuzzRoute, auth_of
 from tests.schemas.examples import payload_action, payload_files, read_example
 
-__all__ = ["Credentials", "Sent", "Target", "expects_callback", "finish", "fuzz_request", "seed_request"]
+__all__ = [
+    "Credentials",
+    "Sent",
+    "Target",
+    "expects_callback",
+    "finish",
+    "fuzz_request",
+    "seed_request",
+]
 
 DEMO: Final = orjson.loads((REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes())
 SELLER: Final = DEMO["sellers"][0]
@@ -85,7 +93,8 @@ class Sent:
         """The request, short enough for a failure message."""
         return (
             f"{self.method} {self.url[:300]}\nheaders: {self.headers!r:.1000}\n"
-            f"body ({len(self.body)} bytes{', chunked' if self.chunked else ''}): {self.body[:400]!r}"
+            f"body ({len(self.body)} bytes{', chunked' if self.chunked else ''}): "
+            f"{self.body[:400]!r}"
         )
 
 
@@ -134,7 +143,9 @@ class Target:
         self.statuses[answer.status_code] += 1
         if answer.status_code not in (401, 403):
             self.passed_auth[route.label] += 1
-        assert answer.status_code < 500, f"{answer.status_code} {answer.text[:500]}\n{sent.describe()}"
+        assert answer.status_code < 500, (
+            f"{answer.status_code} {answer.text[:500]}\n{sent.describe()}"
+        )
         assert b"Traceback" not in answer.content, sent.describe()
         encodings = [v for n, v in sent.headers if n.lower() == b"content-encoding"]
         if encodings and encodings[0].strip().lower() not in (b"", b"identity"):
@@ -150,7 +161,8 @@ class Target:
         if status == "NACK":
             assert answer.status_code >= 400, reply
             error = reply["error"]
-            assert error["code"].isdigit() and error["message"], reply
+            assert error["code"].isdigit(), reply
+            assert error["message"], reply
             return
         assert answer.status_code == 200, reply
         if sent.action is None:
@@ -161,7 +173,7 @@ class Target:
 
 
 def _signed_beckn(target: Target, body: bytes, mode: str) -> list[tuple[bytes, bytes]]:
-    now = int(time.time())
+    now = SystemClock().timestamp()
     signer = target.buyer.signer
     if mode == "none":
         return []
@@ -285,7 +297,9 @@ def _form(route: FuzzRoute, creds: Credentials) -> bytes:
     return urlencode({"csrf": "not-this-sessions"}).encode()
 
 
-_FORMS: Final = frozenset({"/dashboard/login", "/dashboard/logout", "/dashboard/outbox/{job_id}/replay"})
+_FORMS: Final = frozenset(
+    {"/dashboard/login", "/dashboard/logout", "/dashboard/outbox/{job_id}/replay"}
+)
 
 
 def _body_document(target: Target, route: FuzzRoute, example: int) -> tuple[Any, str | None]:
@@ -327,7 +341,7 @@ def finish(
     if auth == "beckn":
         headers += _signed_beckn(target, body, auth_mode)
     elif auth == "stock_webhook" and auth_mode != "none":
-        stamp = int(time.time()) - (3600 if auth_mode == "stale" else 0)
+        stamp = SystemClock().timestamp() - (3600 if auth_mode == "stale" else 0)
         delivery = str(uuid.uuid4())
         secret = target.credentials.webhook_secret + ("x" if auth_mode == "wrong" else "")
         headers += [
@@ -351,10 +365,16 @@ def seed_request(target: Target, route: FuzzRoute) -> Sent:
     encoded = None
     if document is not None:
         raw = document if isinstance(document, bytes) else orjson.dumps(document)
-        kind = "application/x-www-form-urlencoded" if isinstance(document, bytes) else "application/json"
+        kind = (
+            "application/x-www-form-urlencoded"
+            if isinstance(document, bytes)
+            else "application/json"
+        )
         encoded = Encoded(raw, kind)
     mode = "session" if auth_of(route) == "dashboard" and route.method == "POST" else "valid"
-    return finish(target, route, _url(target, route, params, ""), encoded, mode, [], callback=callback)
+    return finish(
+        target, route, _url(target, route, params, ""), encoded, mode, [], callback=callback
+    )
 
 
 _AUTH_MODES: Final = {
@@ -371,9 +391,7 @@ def fuzz_request(draw: st.DrawFn, target: Target, route: FuzzRoute) -> Sent:
     creds = target.credentials
     params = {name: draw(_param_value(name, creds)) for name in route.params}
     names = [*route.query, "lang", "days", "limit", "x"]
-    query_pairs = draw(
-        st.lists(st.tuples(st.sampled_from(names), path_segments()), max_size=3)
-    )
+    query_pairs = draw(st.lists(st.tuples(st.sampled_from(names), path_segments()), max_size=3))
     query = "&".join(f"{quote(k)}={v}" for k, v in query_pairs)
     document, callback = _body_document(target, route, draw(st.integers(0, 50)))
     if document is None and draw(st.integers(0, 5)) == 0:
@@ -381,14 +399,18 @@ def fuzz_request(draw: st.DrawFn, target: Target, route: FuzzRoute) -> Sent:
     encoded = None
     if document is not None:
         if isinstance(document, bytes):
-            raw = draw(st.one_of(st.just(document), st.binary(max_size=200), json_values().map(to_json)))
+            raw = draw(
+                st.one_of(st.just(document), st.binary(max_size=200), json_values().map(to_json))
+            )
         else:
             if callback is not None:
                 # Fresh ids stay fresh: a mutation of the context keeps them most times.
                 document["context"]["message_id"] = str(uuid.uuid4())
             raw = to_json(draw(mutated(document)))
         encoded = draw(encoded_bodies(raw))
-    auth_mode = draw(st.sampled_from(_AUTH_MODES.get(auth_of(route) or "", ("valid",) * 3 + ("none", "wrong"))))
+    auth_mode = draw(
+        st.sampled_from(_AUTH_MODES.get(auth_of(route) or "", ("valid",) * 3 + ("none", "wrong")))
+    )
     extra = draw(junk_headers())
     chunked = draw(st.integers(0, 7)) == 0
     url = _url(target, route, params, query)

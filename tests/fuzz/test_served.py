@@ -18,20 +18,19 @@ the number of generated requests per route (default 5); a long run, for example
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 import time
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
-import orjson
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, select
 
 from adapter.app import create_app
+from adapter.core.clock import SystemClock
 from adapter.network.body_limit import BodyLimits
 from adapter.network.inbound import INBOUND_ACTIONS
 from adapter.settings import Settings, load_settings
@@ -39,9 +38,9 @@ from adapter.storage import tables
 from adapter.storage.database import sync_url
 from tests.e2e.network import Network, network
 from tests.e2e.processes import run_cli
-from tests.fixtures import REDIS_URL, REPO_ROOT, settings_values
-from tests.fuzz.routes import FuzzRoute, app_routes, auth_of
+from tests.fixtures import FUZZ_EXAMPLES, FUZZ_ROUTES, REDIS_URL, REPO_ROOT, settings_values
 from tests.fuzz.inputs import Encoded
+from tests.fuzz.routes import FuzzRoute, app_routes, auth_of
 from tests.fuzz.target import (
     SELLER,
     Credentials,
@@ -55,8 +54,8 @@ from tests.fuzz.target import (
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES: Final = int(os.environ.get("ONDC_FUZZ_EXAMPLES", "5"))
-ONLY: Final = os.environ.get("ONDC_FUZZ_ROUTES", "")
+EXAMPLES: Final = FUZZ_EXAMPLES
+ONLY: Final = FUZZ_ROUTES
 MEGABYTE: Final = 1024 * 1024
 # The served process's peak resident memory may not pass this, whatever it was sent.
 PEAK_RSS_LIMIT: Final = 400 * MEGABYTE
@@ -102,13 +101,17 @@ async def _target(net: Network) -> Target:
     """Sign in everywhere the fuzz needs to: a seller with the demo catalogue, its API key
     and webhook secret, a dashboard session."""
     catalogue = REPO_ROOT / "config" / "demo" / "odop-catalogue.json"
-    imported = await asyncio.to_thread(run_cli, "catalog", "import", str(catalogue), env=net.adapter.env)
+    imported = await asyncio.to_thread(
+        run_cli, "catalog", "import", str(catalogue), env=net.adapter.env
+    )
     assert imported.returncode == 0, imported.stdout + imported.stderr
     origin = f"http://127.0.0.1:{net.adapter.port}"
     operator = {"Authorization": f"Bearer {ADMIN_KEY}"}
     code = SELLER["seller"]["code"]
     key = await net.http.post(f"{origin}/admin/v1/sellers/{code}/keys", headers=operator)
-    secret = await net.http.post(f"{origin}/admin/v1/sellers/{code}/webhook-secret", headers=operator)
+    secret = await net.http.post(
+        f"{origin}/admin/v1/sellers/{code}/webhook-secret", headers=operator
+    )
     login = await net.http.post(f"{origin}/dashboard/login", data={"token": ADMIN_KEY})
     assert (key.status_code, secret.status_code, login.status_code) == (201, 201, 303)
     assert net.adapter.process is not None
@@ -178,23 +181,37 @@ def _at_and_past_the_limit(target: Target, route: FuzzRoute, limits: BodyLimits)
         # (a route that never reads its body answers as it did at the limit).
         unread = chunked and answer.status_code == at_limit
         assert answer.status_code == 413 or unread, (
-            f"{route.label}: {limit + 1} bytes ({chunked=}) {answer.status_code} {answer.text[:300]}"
+            f"{route.label}: {limit + 1} bytes ({chunked=}) {answer.status_code} "
+            f"{answer.text[:300]}"
             f"\n{over.describe()}"
         )
 
 
 def _resign(
-    target: Target, route: FuzzRoute, sent: Sent, body: bytes, *, chunked: bool = False, callback: bool = True
+    target: Target,
+    route: FuzzRoute,
+    sent: Sent,
+    body: bytes,
+    *,
+    chunked: bool = False,
+    callback: bool = True,
 ) -> Sent:
     headers = [(n, v) for n, v in sent.headers if n not in (b"authorization",)]
     if auth_of(route) == "beckn":
-        now = int(time.time())
-        headers.append((b"authorization", target.buyer.signer.sign(body, created=now, expires=now + 30).encode()))
+        now = SystemClock().timestamp()
+        headers.append(
+            (
+                b"authorization",
+                target.buyer.signer.sign(body, created=now, expires=now + 30).encode(),
+            )
+        )
     else:
         headers += [(n, v) for n, v in sent.headers if n == b"authorization"]
     if auth_of(route) == "stock_webhook":
         # The signature covers the body: a padded one is a new push, signed again.
-        return finish(target, route, sent.url, Encoded(body, "application/json"), "valid", [], chunked=chunked)
+        return finish(
+            target, route, sent.url, Encoded(body, "application/json"), "valid", [], chunked=chunked
+        )
     action = sent.action if callback else None
     return Sent(sent.method, sent.url, headers, body, chunked=chunked, action=action)
 
@@ -203,13 +220,19 @@ def _acked_work_is_queued(target: Target, database_url: str) -> tuple[int, int]:
     """Every ACKed request is recorded with its callback job; (ACKs, jobs) counted."""
     engine = create_engine(sync_url(database_url))
     expected = {
-        (action, message_id) for action, message_id, body in target.acked if expects_callback(action, body)
+        (action, message_id)
+        for action, message_id, body in target.acked
+        if expects_callback(action, body)
     }
     try:
         with engine.connect() as connection:
             rows = connection.execute(
                 select(tables.messages.c.action, tables.messages.c.message_id, tables.outbox.c.id)
-                .select_from(tables.messages.outerjoin(tables.outbox, tables.outbox.c.inbound_id == tables.messages.c.id))
+                .select_from(
+                    tables.messages.outerjoin(
+                        tables.outbox, tables.outbox.c.inbound_id == tables.messages.c.id
+                    )
+                )
                 .where(tables.messages.c.direction == "in")
             ).all()
     finally:
@@ -238,7 +261,10 @@ def _run(target: Target, routes: list[FuzzRoute], limits: BodyLimits) -> list[st
 
 
 def _alive(target: Target) -> bool:
-    return Path(f"/proc/{target.pid}").exists() and "zombie" not in Path(f"/proc/{target.pid}/status").read_text()
+    return (
+        Path(f"/proc/{target.pid}").exists()
+        and "zombie" not in Path(f"/proc/{target.pid}/status").read_text()
+    )
 
 
 async def _fuzz_served(tmp_path: Path, database_url: str, **overrides: str) -> None:

@@ -39,7 +39,11 @@ async def test_an_oversized_search_leaves_a_summary_without_its_body(
         )
     assert (answer.status_code, compressed.status_code) == (413, 415)
     first, second = _refusals(database_url)
-    assert (first["action"], first["http_status"], first["peer_id"]) == ("search", 413, "unverified")
+    assert (first["action"], first["http_status"], first["peer_id"]) == (
+        "search",
+        413,
+        "unverified",
+    )
     assert first["body"] == b""
     assert "over the limit of 16384 bytes" in first["error"]
     assert "claimed signer buyer.example" in first["error"]
