@@ -949,3 +949,139 @@ async def test_m1_callbacks_to_internal_addresses_in_disguise_are_parked(tmp_pat
         f"{attempts}; reasons {reasons}",
     )
     assert held, reasons
+
+
+async def test_m2_a_sellers_item_named_like_a_formula_through_the_seller_api(
+    tmp_path: Path,
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from adapter.sandbox.flows import FlowPlayer, cart, confirm_message, init_message
+
+    payloads = [
+        "-2+3+cmd|' /C calc'!A0",  # DDE through a leading minus
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        '=IMPORTXML("http://203.0.113.9/x","//a")',
+    ]
+    async with network(tmp_path) as net:
+        imported = await asyncio.to_thread(
+            run_cli, "catalog", "import", str(DEMO), env=net.adapter.env
+        )
+        assert imported.returncode == 0, imported.stdout
+        origin = f"http://127.0.0.1:{net.adapter.port}"
+        entry = next(
+            s
+            for s in orjson.loads(DEMO.read_bytes())["sellers"]
+            if s["seller"]["district"] == "Kullu"
+        )
+        code = entry["seller"]["code"]
+        key = (await net.http.post(f"{origin}/admin/v1/sellers/{code}/keys", headers=ADMIN)).json()[
+            "api_key"
+        ]
+        # The seller names the item, its GI tag and its ODOP district (all seller text).
+        item = {
+            **entry["items"][0],
+            "name": payloads[0],
+            "gi_tag": payloads[1],
+            "odop_district": payloads[2],
+        }
+        put = await net.http.put(
+            f"{origin}/seller/v1/items/{item['sku']}",
+            json=item,
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        assert put.status_code == 200, put.text
+        player = FlowPlayer(
+            buyer=net.buyer,
+            http=net.http,
+            adapter_url=net.adapter.url,
+            seller_uri=net.adapter.url,
+            buyer_url=net.buyer_server.url,
+            seller_id=settings_values("sqlite://")["ONDC_SUBSCRIBER_ID"],
+            seller_act=_nothing,
+            seller_stock=_nothing,
+        )
+        tx, domain = str(uuid.uuid4()), item["domain"]
+        _, on_select = await player.call(
+            "select", cart(entry, item, 1), transaction_id=tx, domain=domain
+        )
+        _, on_init = await player.call(
+            "init", init_message(on_select), transaction_id=tx, domain=domain
+        )
+        _, on_confirm = await player.call(
+            "confirm", confirm_message(on_init, "M2-1"), transaction_id=tx, domain=domain
+        )
+        assert "error" not in on_confirm, on_confirm
+        live_csv: list[str] = []
+        live_xlsx: list[str] = []
+        shown = 0
+        for table_id in ("by_product", "by_gi", "by_district"):
+            raw = await net.http.get(f"{origin}/dashboard/export/{table_id}.csv", headers=ADMIN)
+            cells = [
+                c for row in csv.reader(io.StringIO(raw.content.decode("utf-8-sig"))) for c in row
+            ]
+            shown += sum(1 for c in cells if any(p.strip() in c for p in payloads[:3]))
+            live_csv += [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+            xlsx = await net.http.get(f"{origin}/dashboard/export/{table_id}.xlsx", headers=ADMIN)
+            sheet = load_workbook(io.BytesIO(xlsx.content)).active
+            assert sheet is not None
+            live_xlsx += [
+                str(c.value) for row in sheet.iter_rows() for c in row if c.data_type == "f"
+            ]
+    held = verdict(
+        "M2",
+        shown > 0 and not live_csv and not live_xlsx,
+        f"item named {payloads[0]!r} put through the seller API and ordered: CSV cells shown "
+        f"{shown}, cells a spreadsheet would run: CSV {live_csv}, XLSX formulas {live_xlsx}",
+    )
+    assert held
+
+
+async def test_low_a_steady_sender_is_never_limited_and_a_burst_is(tmp_path: Path) -> None:
+    async with network(tmp_path, ONDC_RATE_LIMIT_PER_SECOND="20") as net:
+        steady: list[int] = []
+        started = time.monotonic()
+        for n in range(54):  # 18 a second for 3 s, just under the rate
+            await asyncio.sleep(max(started + n / 18 - time.monotonic(), 0))
+            steady.append((await net.send("search", net.search())).status_code)
+        burst = await asyncio.gather(*(net.send("search", net.search()) for _ in range(100)))
+    limited = sum(1 for a in burst if a.status_code == 429)
+    held = verdict(
+        "Low: rate limit window",
+        steady.count(429) == 0 and limited > 0,
+        f"limit 20/s: 54 searches at a steady 18/s: {steady.count(429)} refused; "
+        f"100 at once: {limited} refused (429)",
+    )
+    assert held
+
+
+async def test_low_hindi_search_with_invisible_characters_finds_the_shawls(tmp_path: Path) -> None:
+    async with network(tmp_path) as net:
+        imported = await asyncio.to_thread(
+            run_cli, "catalog", "import", str(DEMO), env=net.adapter.env
+        )
+        assert imported.returncode == 0, imported.stdout
+        found = {}
+        for label, word in (
+            ("plain", "शॉल"),
+            ("ZWJ", "श\u200dॉल"),
+            ("ZWNJ", "शॉ\u200cल"),
+            ("soft hyphen", "शॉ\u00adल"),
+        ):
+            search = net.search()
+            search["context"]["domain"] = "ONDC:RET12"  # type: ignore[index]  # shawls
+            search["message"] = {"intent": {"item": {"descriptor": {"name": word}}}}
+            assert (await net.send("search", search)).json() == ACK
+            [callback] = await net.buyer.wait_for(search["context"]["message_id"])  # type: ignore[index]
+            catalog = callback.payload["message"]["catalog"]
+            found[label] = sum(len(p.get("items", [])) for p in catalog.get("bpp/providers", []))
+    held = verdict(
+        "Low: Hindi search with joiners",
+        found["plain"] > 0 and len(set(found.values())) == 1,
+        f"items found for शॉल: {found}",
+    )
+    assert held
