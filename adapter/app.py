@@ -20,8 +20,9 @@ from typing import Any
 
 import httpx
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from redis.asyncio import Redis
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from adapter.admin import admin_router
@@ -45,6 +46,8 @@ from adapter.network.health import health_router
 from adapter.network.inbound import INBOUND_ACTIONS, beckn_endpoints, beckn_router
 from adapter.network.nul_text import refuse_nul_text
 from adapter.network.onboarding import onboarding_router
+from adapter.network.refusal_audit import record_refusal
+from adapter.network.security_headers import SecurityHeaders
 from adapter.outbound.destination import Destinations
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
@@ -54,6 +57,7 @@ from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.seller_api import notifications_router, seller_admin_router, seller_router
 from adapter.seller_api.orders import seller_orders_router
+from adapter.seller_api.refusals import field_errors
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
@@ -111,10 +115,17 @@ class _AdapterApp(FastAPI):
         self._beckn = beckn
         # In front of everything, the Beckn fast path included: no route reads a body
         # past its limit.
-        self._bounded = BodyLimit(self._route, limits)
+        self._bounded = BodyLimit(self._route, limits, on_refused=self._audit_refusal)
+        # Browsers' headers on everything but the Beckn fast path (peers are not browsers).
+        self._secured = SecurityHeaders(self._routed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._bounded(scope, receive, send)
+
+    async def _audit_refusal(self, scope: Scope, status: int, reason: str) -> None:
+        runtime: Runtime | None = getattr(self.state, "runtime", None)
+        if runtime is not None:  # None only before the lifespan has opened the store
+            await record_refusal(runtime, scope, status, reason)
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and not scope.get("root_path"):
@@ -124,7 +135,17 @@ class _AdapterApp(FastAPI):
                 response = await endpoint(Request(scope, receive, send))
                 await response(scope, receive, send)
                 return
+        await self._secured(scope, receive, send)
+
+    async def _routed(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
+
+
+async def _refused_fields(_: Request, exc: Exception) -> Response:
+    """A 422 naming each refused field, on every route: FastAPI's own handler echoes the
+    refused input, and fails (a 500) when that input is bytes that are not UTF-8."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
 
 
 def create_app(
@@ -342,17 +363,18 @@ def create_app(
     app.include_router(beckn_router(settings.base_path))
     app.include_router(health_router())
     app.include_router(onboarding_router(settings.base_path))
-    # JSON bodies holding NUL are refused (422 naming the field) before they reach a
-    # route: PostgreSQL cannot store the text.
+    # Path values, query values and JSON bodies holding NUL are refused (422 naming the
+    # field) before they reach a route: PostgreSQL cannot store or compare the text.
     json_body = [Depends(refuse_nul_text)]
     app.include_router(admin_router(), dependencies=json_body)
     app.include_router(seller_admin_router(), dependencies=json_body)
     app.include_router(seller_router(), dependencies=json_body)
     app.include_router(seller_orders_router(), dependencies=json_body)
     app.include_router(notifications_router(), dependencies=json_body)
-    app.include_router(dashboard_router())
+    app.include_router(dashboard_router(), dependencies=json_body)
     app.include_router(dashboard_admin_router(), dependencies=json_body)
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
     install_api_docs(app)
+    app.add_exception_handler(RequestValidationError, _refused_fields)
     return app

@@ -33,6 +33,12 @@ REDIS_URL = os.environ.get("ONDC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Where the browser test also saves its screenshot of the dashboard (a path in the
 # repository, such as docs/dashboard.png), when set.
 DASHBOARD_SCREENSHOT = os.environ.get("ONDC_DASHBOARD_SCREENSHOT", "")
+# The route fuzzer's generated requests per route (a long run: 300), and the routes it
+# fuzzes (those whose "METHOD /path" holds this text; all when empty).
+FUZZ_EXAMPLES = int(os.environ.get("ONDC_FUZZ_EXAMPLES", "5"))
+FUZZ_ROUTES = os.environ.get("ONDC_FUZZ_ROUTES", "")
+# Where the attacks of tests/attacks write their verdicts (scripts/attack sets it).
+ATTACK_REPORT = os.environ.get("ONDC_ATTACK_REPORT", "")
 
 
 @cache

@@ -12,14 +12,19 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from adapter.runtime import Runtime
+from adapter.storage.bounds import MAX_ROW_ID
 
-__all__ = ["admin_router", "require_operator"]
+__all__ = ["RowId", "admin_router", "require_operator"]
 
 _bearer = HTTPBearer(auto_error=False)
+
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="a row id (1 to 2^63 - 1)")]
+"""A job, notification or credential id in a path: a number past the database's integer
+is a 422 naming it, not a driver's overflow (a 500)."""
 
 
 def _runtime(request: Request) -> Runtime:
@@ -77,14 +82,14 @@ def admin_router() -> APIRouter:
         return [_json_row(job) for job in jobs]
 
     @router.get("/outbox/{job_id}/attempts")
-    async def attempts(request: Request, job_id: int) -> list[dict[str, Any]]:
+    async def attempts(request: Request, job_id: RowId) -> list[dict[str, Any]]:
         """Every delivery attempt of one job: when, HTTP status, latency, the peer's answer."""
         return [_json_row(a) for a in await _runtime(request).outbox.attempts(job_id)]
 
     @router.post("/outbox/{job_id}/replay")
     async def replay(
         request: Request,
-        job_id: int,
+        job_id: RowId,
         window_seconds: Annotated[int, Query(ge=10, le=86_400)] = 300,
     ) -> dict[str, Any]:
         """Queue a parked callback again, to be tried for ``window_seconds``."""

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from adapter.core.context_rules import parse_duration
+from adapter.storage.bounds import MAX_COUNT
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD
 from catalog_sync.records import ItemRecord
 
@@ -124,8 +125,8 @@ class ItemRow(_Strict):
     images: Annotated[list[str], Field(min_length=1)]
     price: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
     mrp: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
-    available: Annotated[int, Field(ge=0)]
-    maximum: Annotated[int, Field(ge=1)]
+    available: Annotated[int, Field(ge=0, le=MAX_COUNT)]
+    maximum: Annotated[int, Field(ge=1, le=MAX_COUNT)]
     unit: Text
     unit_value: Text
     returnable: bool

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from adapter.admin.api import _json_row, require_operator
+from adapter.admin.api import RowId, _json_row, require_operator
 from adapter.dashboard.access import (
     Throttled,
     check_origin,
@@ -156,7 +156,7 @@ def dashboard_router() -> APIRouter:
         return Response(to_xlsx(found), media_type=media, headers=headers)
 
     @router.post("/outbox/{job_id}/replay", include_in_schema=False)
-    async def replay(request: Request, _: Operator, job_id: int) -> Response:
+    async def replay(request: Request, _: Operator, job_id: RowId) -> Response:
         runtime = _runtime(request)
         now = runtime.clock.now()
         if not await runtime.outbox.replay(job_id, now=now, deadline_at=now + timedelta(minutes=5)):
@@ -228,7 +228,7 @@ def dashboard_admin_router() -> APIRouter:
         return [_json_row(row) for row in await _runtime(request).credentials.list()]
 
     @router.delete("/credentials/{credential_id}", status_code=204)
-    async def revoke(request: Request, credential_id: int) -> Response:
+    async def revoke(request: Request, credential_id: RowId) -> Response:
         """Stop a login working."""
         runtime = _runtime(request)
         if not await runtime.credentials.revoke(credential_id, now=runtime.clock.now()):

@@ -11,11 +11,14 @@ each request it finds the route's limit (:class:`BodyLimits`), then:
   the limit, and nothing past it is buffered.
 
 Beckn routes are answered with a NACK (``PayloadTooLarge``, ONDC 30000); every other route
-with ``{"detail": ...}`` as the seller API's other refusals.
+with ``{"detail": ...}`` as the seller API's other refusals. A Beckn refusal is also passed
+to ``on_refused`` (the app audits a bounded summary of it:
+``adapter.network.refusal_audit``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -26,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from adapter.core.errors import PayloadTooLarge
 from adapter.network.nack import nack_body
 
-__all__ = ["FORM_MAX_BYTES", "BodyLimit", "BodyLimits"]
+__all__ = ["FORM_MAX_BYTES", "BodyLimit", "BodyLimits", "Refused"]
 
 # Sign-in forms, the registry's /on_subscribe challenge, logout, and any path the app does
 # not route: a few hundred bytes are real, 16 KiB is plenty.
@@ -95,12 +98,21 @@ _DISCONNECT: Final[Message] = {"type": "http.disconnect"}
 _PLAIN: Final = (b"", b"identity")
 
 
+Refused = Callable[[Scope, int, str], Awaitable[None]]
+"""Told of each refused Beckn request: its scope, the HTTP status and the reason."""
+
+
 class BodyLimit:
     """ASGI middleware: the request body of every HTTP request bounded by its route."""
 
-    def __init__(self, app: ASGIApp, limits: BodyLimits) -> None:
+    def __init__(self, app: ASGIApp, limits: BodyLimits, on_refused: Refused | None = None) -> None:
         self._app = app
         self._limits = limits
+        self._on_refused = on_refused
+
+    async def _refused(self, scope: Scope, route: Route, status: int, message: str) -> None:
+        if route.beckn and self._on_refused is not None:
+            await self._on_refused(scope, status, message)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,10 +131,12 @@ class BodyLimit:
             elif name == b"content-encoding" and value.strip().lower() not in _PLAIN:
                 message = "compressed request bodies are refused: send it without Content-Encoding"
                 await _refuse(send, route, 415, message)
+                await self._refused(scope, route, 415, message)
                 return
         if declared is not None and declared.isdigit() and int(declared) > limit:
             message = f"body of {int(declared)} bytes is over the limit of {limit} bytes for {path}"
             await _refuse(send, route, 413, message)
+            await self._refused(scope, route, 413, message)
             return
         received = 0
         refused = False  # the body went past the limit: the app reads no more of it
@@ -142,6 +156,7 @@ class BodyLimit:
                         answered = True
                         over = f"body is over the limit of {limit} bytes for {path}"
                         await _refuse(send, route, 413, over)
+                        await self._refused(scope, route, 413, over)
                     # The app stops reading as if the client had gone; its own answer to
                     # a body it never had whole is dropped (guarded_send).
                     return _DISCONNECT

@@ -37,6 +37,7 @@ from starlette.responses import Response
 import schemas
 from adapter.coordination.port import Admission
 from adapter.core.catalog_inc import incremental_request
+from adapter.core.context_rules import ContextError
 from adapter.core.contracts import Contract
 from adapter.core.errors import (
     FeatureNotSupported,
@@ -97,18 +98,19 @@ def _validation_message(error: pydantic.ValidationError) -> tuple[str, str]:
 async def _check_bap_uri(runtime: Runtime, context: schemas.Context, sender: Sender) -> None:
     """Callbacks go only where the registry says the sender lives: ``context.bap_uri``
     must be the ``subscriber_url`` of the signer's registry record (cached with its key),
-    with no query or fragment that would swallow the ``on_<action>`` appended to it."""
+    with no query or fragment that would swallow the ``on_<action>`` appended to it.
+    A context rule like the others: CONTEXT-ERROR 30000 naming the field."""
     if context.bap_uri is None:
         return  # check_context has refused it already
     try:
         callback_url(context.bap_uri, "on_search")
     except UnsafeDestination as exc:
-        raise InvalidRequest(str(exc), path="context.bap_uri") from None
+        raise ContextError(str(exc), path="context.bap_uri") from None
     registered = await runtime.keys.subscriber_url(
         sender.subscriber_id, sender.unique_key_id, expected=context.bap_uri
     )
     if context.bap_uri.rstrip("/") != registered.rstrip("/"):
-        raise InvalidRequest(
+        raise ContextError(
             f"context.bap_uri {context.bap_uri!r} is not the subscriber_url the registry "
             f"holds for {sender.subscriber_id!r}",
             path="context.bap_uri",

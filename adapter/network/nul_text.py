@@ -34,31 +34,54 @@ def nul_path(body: bytes) -> str | None:
     return _find(document, "")
 
 
-def _find(value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        return (path or "body") if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else key
-            if "\x00" in key:
-                return where.replace("\x00", "\\u0000")
-            found = _find(item, where)
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _find(item, f"{path}.{index}" if path else str(index))
-            if found is not None:
-                return found
+def _find(document: Any, root: str) -> str | None:
+    # Depth first with a stack of its own, in document order: JSON nested as deep as the
+    # parser allows (1,024 levels) is deeper than Python lets a recursive walk go (it was
+    # a RecursionError, a 500 to the seller API and a 503 NACK to buyer apps).
+    stack: list[tuple[Any, str]] = [(document, root)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return path or "body"
+        elif isinstance(value, dict):
+            children: list[tuple[Any, str]] = []
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else key
+                if "\x00" in key:
+                    # Keys come before their values and their later siblings: the first
+                    # key with NUL wins unless an earlier sibling's value holds one.
+                    children.append((_KEY, where.replace("\x00", "\\u0000")))
+                    break
+                children.append((item, where))
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(
+                reversed(
+                    [(item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value)]
+                )
+            )
+        elif value is _KEY:
+            return path
     return None
 
 
+_KEY: Final = object()  # marks a key holding NUL on the stack
+
+
 async def refuse_nul_text(request: Request) -> None:
-    """A FastAPI dependency: 422 naming the field when a JSON body holds NUL.
+    """A FastAPI dependency: 422 naming the field when a path value, a query value or a
+    JSON body holds NUL (a ``%00`` in an id looked up in PostgreSQL was a 500).
 
     FastAPI solves dependencies before it validates the body, and the body read here is
     kept by the request, so routes that read it themselves get the same bytes.
     """
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if "\x00" in str(value) or "\x00" in name:
+            raise HTTPException(
+                status_code=422,
+                detail=f"{name.replace(chr(0), '%00')}: text with a NUL character (%00) is refused",
+            )
     if request.method not in _BODY_METHODS:
         return
     path = nul_path(await request.body())

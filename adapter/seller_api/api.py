@@ -26,6 +26,7 @@ from adapter.seller_api.stock_webhook import (
     verify_stock_push,
 )
 from adapter.seller_api.stores import catalogue, held_items
+from adapter.storage.bounds import MAX_COUNT
 from catalog_sync.item_rules import rule_problems
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, preflight
 from catalog_sync.records import ItemRecord
@@ -69,7 +70,7 @@ class StockLine(_Strict):
     """The true available count of one SKU."""
 
     sku: Annotated[str, Field(min_length=1, max_length=64)]
-    available: Annotated[int, Field(ge=0)]
+    available: Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 class StockUpdate(_Strict):

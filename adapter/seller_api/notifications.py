@@ -17,6 +17,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 import schemas
+from adapter.admin.api import RowId
 from adapter.core.seller_events import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from adapter.outbound.destination import Destinations, UnsafeDestination
 from adapter.runtime import Runtime
@@ -157,7 +158,7 @@ def notifications_router() -> APIRouter:
         return [_view(row) for row in rows]
 
     @router.post("/{notification_id}/redeliver", status_code=202)
-    async def redeliver(request: Request, seller: Seller, notification_id: int) -> dict[str, Any]:
+    async def redeliver(request: Request, seller: Seller, notification_id: RowId) -> dict[str, Any]:
         """Send one of this seller's notifications again (its attempts start afresh)."""
         runtime: Runtime = request.app.state.runtime
         outcome = await _notifications(request).redeliver(

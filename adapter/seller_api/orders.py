@@ -20,6 +20,7 @@ from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderR
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
 from adapter.seller_api.refusals import FieldNamingRoute
+from adapter.storage.bounds import MAX_COUNT
 
 __all__ = ["seller_orders_router"]
 
@@ -45,7 +46,7 @@ class CancelLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sku: Annotated[str, Field(min_length=1, max_length=64)]
-    quantity: Annotated[int, Field(ge=1)]
+    quantity: Annotated[int, Field(ge=1, le=MAX_COUNT)]
 
 
 class PartCancel(BaseModel):

@@ -116,7 +116,8 @@ messages = Table(
     Column("received_at", UtcDateTime(), nullable=False),
     Column("headers", JSON, nullable=False),
     Column("body", LargeBinary, nullable=False),
-    Column("verification", String(40), nullable=False),
+    # "valid via <gateway id>": room for a 255-character subscriber id.
+    Column("verification", String(300), nullable=False),
     Column("http_status", Integer, nullable=True),
     Column("duration_ms", Float, nullable=True),
     Column("error", Text, nullable=True),

@@ -33,7 +33,11 @@ async def test_a_bap_uri_other_than_the_registered_one_is_nacked_naming_the_fiel
         response = await net.post("search", body, signed(body, clock))
         assert response.status_code == 400
         error = response.json()["error"]
-        assert (error["code"], error["path"]) == ("30000", "context.bap_uri")
+        assert (error["type"], error["code"], error["path"]) == (
+            "CONTEXT-ERROR",
+            "30000",
+            "context.bap_uri",
+        )
         assert "bap_uri" in error["message"]
         # Nothing was queued: no callback goes anywhere.
         assert await net.dispatch() == 0
