@@ -61,11 +61,12 @@ async def test_timeline_and_letters_from_day_sums_match_the_facts(database_url: 
             continue
         day = expected.setdefault(
             f["day"].isoformat(),
-            {"day": f["day"].isoformat(), "orders": 0, "value_paise": 0, "cancelled": 0},
+            {"at": f["day"].isoformat(), "orders": 0, "live": 0, "cancelled": 0, "value_paise": 0},
         )
         day["orders"] += f["line_no"] == 0
         day["value_paise"] += f["amount_paise"]
         day["cancelled"] += f["line_no"] == 0 and f["state"] == "Cancelled"
+        day["live"] += f["line_no"] == 0 and f["state"] != "Cancelled"
     assert timeline == [expected[d] for d in sorted(expected)]
 
     letters = LettersOfIntent(database)
