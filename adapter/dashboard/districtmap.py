@@ -9,6 +9,7 @@ the same figures are in a table beside the map.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any, Final
 
 import orjson
 
-__all__ = ["MapArea", "district_outlines", "district_map"]
+__all__ = ["MapArea", "district_map", "district_outlines"]
 
 _WIDTH: Final = 560
 _PAD: Final = 8
@@ -49,7 +50,7 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
 def _area_centre(ring: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
     """Signed area and centroid of a closed ring (the shoelace formula)."""
     area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
         cross = x0 * y1 - x1 * y0
         area += cross
         cx += (x0 + x1) * cross
@@ -134,6 +135,7 @@ def district_map(
         )
         labels.append(
             f'<text class="tip {text_class}" x="{area.label_x}" y="{area.label_y}" '
+            'text-anchor="middle" '
             f'data-for="{escape(area.district)}">'
             f'<tspan x="{area.label_x}" class="name">{escape(name)}</tspan>'
             f'<tspan x="{area.label_x}" dy="1.2em">{escape(figure)}</tspan></text>'

@@ -20,6 +20,7 @@ from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
 from adapter.dashboard.i18n import Language
+from adapter.storage.order_facts import IST
 
 __all__ = ["Formats"]
 
@@ -88,6 +89,13 @@ class Formats:
         if isinstance(value, datetime):
             value = value.date()
         return self._digits(format_date(value, format="d MMM y", locale=self.locale))
+
+    def moment(self, value: datetime | str) -> str:
+        """An instant as India reads it (IST): ``6 Dec 2026, 14:05``."""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        local = value.astimezone(IST)
+        return self._digits(f"{self.day(local.date())}, {local:%H:%M}")
 
     def hour(self, hour: int) -> str:
         """An hour of the day, ``14:00``."""

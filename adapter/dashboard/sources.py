@@ -3,11 +3,11 @@
 Two ports, each one small protocol, so that the parts of the service that own these
 figures can feed the overview without the dashboard knowing their tables:
 
-- :class:`LetterSource` answers "how much was promised in letters of intent, and how much
-  of it was ordered, delivered and paid". Until the B2B letters desk provides its own,
-  :class:`RegisterLetters` reads the register as it is today, which knows what was signed
-  and what was ordered against each letter, but not deliveries or payments: those stay
-  ``None`` and the page says "not yet available".
+- :class:`LetterSource` answers, district by district, "how much was promised in letters
+  of intent, and how much of it was ordered, delivered and paid". Until the B2B letters
+  desk provides its own, :class:`RegisterLetters` reads the register as it is today,
+  which knows what was signed and what was ordered against each letter, but not
+  deliveries or payments: those stay ``None`` and the page says "not yet available".
 - :class:`ComplaintSource` answers "how many complaints are open and how many are past
   their resolution deadline". Nothing provides one yet (the grievance module does not
   exist), so the overview shows "not yet available", never a zero it did not count.
@@ -19,7 +19,7 @@ figures can feed the overview without the dashboard knowing their tables:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from adapter.storage.letters import LettersOfIntent
 
@@ -30,6 +30,7 @@ __all__ = [
     "LetterSource",
     "RegisterLetters",
     "Sources",
+    "total",
 ]
 
 
@@ -59,8 +60,8 @@ class ComplaintFigures:
 class LetterSource(Protocol):
     """Gives the overview its letter-of-intent figures."""
 
-    async def letter_figures(self, *, district: str | None) -> LetterFigures:
-        """Every letter (of ``district`` alone, if given) and what became of them."""
+    async def letter_figures_by_district(self) -> dict[str, LetterFigures]:
+        """For each district with letters: its letters and what became of them."""
         ...
 
 
@@ -79,16 +80,38 @@ class RegisterLetters:
     def __init__(self, letters: LettersOfIntent) -> None:
         self._letters = letters
 
-    async def letter_figures(self, *, district: str | None) -> LetterFigures:
-        rows = await self._letters.register(district=district)
-        return LetterFigures(
-            letters=len(rows),
-            signed_paise=sum(int(r["value_paise"]) for r in rows),
-            ordered_paise=sum(int(r["realised_paise"]) for r in rows),
-            delivered_paise=None,
-            paid_paise=None,
-            realising=sum(1 for r in rows if r["orders"]),
-        )
+    async def letter_figures_by_district(self) -> dict[str, LetterFigures]:
+        rows: dict[str, list[dict[str, Any]]] = {}
+        for row in await self._letters.register():
+            rows.setdefault(row["district"], []).append(row)
+        return {district: _summed(letters) for district, letters in rows.items()}
+
+
+def total(figures: list[LetterFigures]) -> LetterFigures:
+    """Several districts' letter figures added up (unknown stays unknown)."""
+
+    def added(values: list[int | None]) -> int | None:
+        return None if any(v is None for v in values) else sum(v or 0 for v in values)
+
+    return LetterFigures(
+        letters=sum(f.letters for f in figures),
+        signed_paise=sum(f.signed_paise for f in figures),
+        ordered_paise=added([f.ordered_paise for f in figures]),
+        delivered_paise=added([f.delivered_paise for f in figures]),
+        paid_paise=added([f.paid_paise for f in figures]),
+        realising=added([f.realising for f in figures]),
+    )
+
+
+def _summed(rows: list[dict[str, Any]]) -> LetterFigures:
+    return LetterFigures(
+        letters=len(rows),
+        signed_paise=sum(int(r["value_paise"]) for r in rows),
+        ordered_paise=sum(int(r["realised_paise"]) for r in rows),
+        delivered_paise=None,
+        paid_paise=None,
+        realising=sum(1 for r in rows if r["orders"]),
+    )
 
 
 class Sources:

@@ -97,6 +97,7 @@ class Overview:
 
     async def _callbacks(self, scope: Scope) -> tuple[int, int]:
         o = outbox.c
+        took: Any
         if self._db.dialect == "postgresql":
             took = func.extract("epoch", o.delivered_at - o.created_at)
         else:

@@ -68,6 +68,11 @@ class Reports:
     def __init__(self, database: Database) -> None:
         self._db = database
 
+    @property
+    def database(self) -> Database:
+        """The store the figures are read from."""
+        return self._db
+
     # -- helpers -------------------------------------------------------------------------
 
     def _seconds(self, later: Any, earlier: Any) -> Any:
