@@ -34,7 +34,7 @@ from adapter.dashboard.access import (
 from adapter.dashboard.exports import to_csv, to_xlsx
 from adapter.dashboard.filters import Measure, View
 from adapter.dashboard.i18n import Language, text
-from adapter.dashboard.overview import OverviewData
+from adapter.dashboard.overview import OverviewData, overview_json
 from adapter.dashboard.page import dashboard_page, login_page
 from adapter.dashboard.sources import total
 from adapter.dashboard.views import Section, Table, Viewer, build, table_ids
@@ -113,6 +113,7 @@ async def _sections(
 
 async def _overview(request: Request, viewer: Viewer, view: View) -> OverviewData:
     runtime = _runtime(request)
+    await runtime.facts.refresh()
     scope = view.scope(runtime.clock.now(), viewer.seller_code)
     figures = await Overview(runtime.store.database).figures(scope)
     network = viewer.role != "seller"
@@ -184,6 +185,14 @@ def dashboard_router() -> APIRouter:
         response = RedirectResponse("/dashboard/login", status_code=303)
         await end_session(_runtime(request), request, response)
         return response
+
+    @router.get("/api/overview")
+    async def overview(request: Request, viewer: SignedIn, view: Chosen) -> dict[str, Any]:
+        """The overview's figures and the map's, for the period and filters: money in
+        rupees as decimal strings; ``null`` where no source counts the figure yet (and,
+        for a seller's login, for the network-wide figures it may not see)."""
+        data = await _overview(request, viewer, view)
+        return overview_json(data, view)
 
     @router.get("/api/tables")
     async def tables(viewer: SignedIn, lang: Lang = "en") -> list[dict[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+from typing import Any
 
 from adapter.dashboard.districtmap import district_map
 from adapter.dashboard.filters import MEASURES, Measure, View
@@ -18,7 +19,7 @@ from adapter.dashboard.sources import ComplaintFigures, LetterFigures
 from adapter.storage.overview import OverviewFigures
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
 
-__all__ = ["OverviewData", "map_section", "overview_section"]
+__all__ = ["OverviewData", "map_section", "overview_json", "overview_section"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,3 +250,66 @@ def map_section(view: View, data: OverviewData) -> str:
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></div>"
         "</section>"
     )
+
+
+def _money(paise: int | None) -> str | None:
+    return None if paise is None else str((Decimal(paise) / 100).quantize(Decimal("0.01")))
+
+
+def overview_json(data: OverviewData, view: View) -> dict[str, Any]:
+    """The same figures for programs (``/dashboard/api/overview``)."""
+    figures, letters, complaints = data.figures, data.letters, data.complaints
+    return {
+        "days": view.days,
+        "district": view.district,
+        "product": view.product,
+        "seller": view.seller,
+        "letters": None
+        if letters is None
+        else {
+            "letters": letters.letters,
+            "realising": letters.realising,
+            "signed": _money(letters.signed_paise),
+            "ordered": _money(letters.ordered_paise),
+            "delivered": _money(letters.delivered_paise),
+            "paid": _money(letters.paid_paise),
+        },
+        "orders": figures.orders,
+        "cancelled": figures.cancelled,
+        "value": _money(figures.value_paise),
+        "sellers_live": figures.sellers_live,
+        "sellers_onboarded": figures.sellers_onboarded,
+        "districts_live": figures.districts_live,
+        "districts": figures.districts,
+        "complaints": None
+        if complaints is None
+        else {"open": complaints.open, "breaching_sla": complaints.breaching_sla},
+        "callbacks": None
+        if not data.network
+        else {"delivered": figures.callbacks_delivered, "on_time": figures.callbacks_on_time},
+        "by_district": [
+            {
+                "district": entry.district,
+                "orders": entry.orders,
+                "cancelled": entry.cancelled,
+                "value": _money(entry.value_paise),
+                "sellers_live": entry.sellers_live,
+                "sellers_onboarded": entry.sellers_onboarded,
+                "letters_signed": _money(
+                    data.letters_by_district[entry.district].signed_paise
+                    if entry.district in data.letters_by_district
+                    else 0
+                )
+                if data.network
+                else None,
+                "letters_ordered": _money(
+                    data.letters_by_district[entry.district].ordered_paise
+                    if entry.district in data.letters_by_district
+                    else 0
+                )
+                if data.network
+                else None,
+            }
+            for entry in figures.by_district.values()
+        ],
+    }

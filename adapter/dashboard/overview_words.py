@@ -83,8 +83,6 @@ OVERVIEW_EN: Final[dict[str, str]] = {
         "Paste the token and press Sign in. It is checked once; the browser keeps a session."
     ),
     "login_throttled": "Too many failed attempts. Please wait a few minutes and try again.",
-    "hindi": "हिन्दी",
-    "english": "English",
 }
 
 OVERVIEW_HI: Final[dict[str, str]] = {
@@ -161,6 +159,4 @@ OVERVIEW_HI: Final[dict[str, str]] = {
     ),
     "login_help": "टोकन चिपकाएँ और लॉग-इन दबाएँ। इसकी एक बार जाँच होती है; ब्राउज़र एक सत्र रखता है।",
     "login_throttled": "बहुत अधिक असफल प्रयास। कृपया कुछ मिनट रुककर फिर प्रयास करें।",
-    "hindi": "हिन्दी",
-    "english": "English",
 }
