@@ -51,7 +51,10 @@ def main(source: Path) -> None:
             {
                 "type": "Feature",
                 "properties": {"district": name, "census_2011_code": props.get("censuscode")},
-                "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])},
+                "geometry": {
+                    "type": geometry["type"],
+                    "coordinates": _rounded(geometry["coordinates"]),
+                },
             }
         )
     missing = wanted - {f["properties"]["district"] for f in features}
@@ -61,7 +64,9 @@ def main(source: Path) -> None:
     collection = {"type": "FeatureCollection", "features": features}
     OUT.write_text(json.dumps(collection, separators=(",", ":")) + "\n", encoding="utf-8")
     points = sum(len(str(f["geometry"]["coordinates"]).split("],")) for f in features)
-    print(f"{OUT.relative_to(ROOT)}: {len(features)} districts, about {points} points, {OUT.stat().st_size} bytes")
+    print(
+        f"{OUT.relative_to(ROOT)}: {len(features)} districts, about {points} points, {OUT.stat().st_size} bytes"
+    )
 
 
 if __name__ == "__main__":

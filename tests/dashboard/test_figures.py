@@ -208,5 +208,6 @@ async def test_a_single_day_is_read_hour_by_hour_in_india_time(database_url: str
     assert all(p["live"] + p["cancelled"] == p["orders"] for p in points)
     # A filter by district that matches nothing empties every hour.
     other = await hourly(database, Scope(scope.since, scope.until, district="Una"))
-    assert len(other) == 25 and not any(p["orders"] for p in other)
+    assert len(other) == 25
+    assert not any(p["orders"] for p in other)
     await database.dispose()

@@ -35,7 +35,8 @@ def test_the_packaged_outlines_are_the_twelve_districts_by_the_projects_names() 
     assert 400 < height < 700
     # Every label sits inside the drawing.
     for area in areas:
-        assert 0 < area.label_x < 560 and 0 < area.label_y < height, area
+        assert 0 < area.label_x < 560, area
+        assert 0 < area.label_y < height, area
 
 
 def test_the_map_draws_each_district_once_with_its_figure_and_link() -> None:

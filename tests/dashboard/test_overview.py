@@ -57,7 +57,8 @@ async def test_the_overview_shows_the_apis_figures_in_indian_formats(
             "paid": None,
         }
         assert figures["complaints"] is None
-        assert figures["districts"] == 12 and len(figures["by_district"]) == 12
+        assert figures["districts"] == 12
+        assert len(figures["by_district"]) == 12
         assert figures["sellers_onboarded"] >= figures["sellers_live"] >= 2
 
         page = (await client.get("/dashboard", headers=viewer)).text
@@ -65,7 +66,8 @@ async def test_the_overview_shows_the_apis_figures_in_indian_formats(
         assert "delivered: not yet available" in _tile(page, "letters")
         assert "not yet available" in _tile(page, "complaints")
         orders = _tile(page, "orders")
-        assert " 2 " in orders and "1 cancelled" in orders
+        assert " 2 " in orders
+        assert "1 cancelled" in orders
         assert f"of {figures['sellers_onboarded']} onboarded" in _tile(page, "sellers")
         assert page.count('<a class="district"') == 12
         assert 'href="/dashboard?lang=en&amp;days=30#table-letters"' in page
@@ -100,9 +102,11 @@ async def test_filters_in_the_url_narrow_every_figure_and_bad_ones_are_named(
         assert "/dashboard/export/by_district.csv?lang=en&amp;days=7&amp;district=Kinnaur" in page
         assert 'href="/dashboard?lang=hi&amp;days=7&amp;district=Kinnaur&amp;measure=value"' in page
         bad = await client.get("/dashboard/api/overview?district=Atlantis", headers=viewer)
-        assert bad.status_code == 422 and bad.json()["detail"].startswith("district:")
+        assert bad.status_code == 422
+        assert bad.json()["detail"].startswith("district:")
         bad = await client.get("/dashboard?product=Tea", headers=viewer)
-        assert bad.status_code == 422 and bad.json()["detail"].startswith("product:")
+        assert bad.status_code == 422
+        assert bad.json()["detail"].startswith("product:")
 
         day = (await client.get("/dashboard/api/tables/timeline?days=1", headers=viewer)).json()
         assert day["columns"][0] == "hour"
@@ -119,10 +123,12 @@ async def test_a_seller_sees_no_network_figures_and_a_source_can_be_registered(
         code = demo_item("Kinnaur")[0]["seller"]["code"]
         seller = await _token(s, "seller", code)
         own = (await client.get("/dashboard/api/overview", headers=seller)).json()
-        assert own["letters"] is None and own["callbacks"] is None
+        assert own["letters"] is None
+        assert own["callbacks"] is None
         assert (own["orders"], own["sellers_onboarded"]) == (1, 1)
         page = (await client.get("/dashboard", headers=seller)).text
-        assert 'id="tile-letters"' not in page and 'id="tile-complaints"' not in page
+        assert 'id="tile-letters"' not in page
+        assert 'id="tile-complaints"' not in page
 
         class Desk:
             async def complaint_figures(self, *, district: str | None) -> ComplaintFigures:
