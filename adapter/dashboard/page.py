@@ -22,6 +22,9 @@ from adapter.dashboard.views import Section, Table, Viewer
 __all__ = ["dashboard_page", "login_page"]
 
 _DAYS: Final = frozenset({"day", "signed_on"})
+# A table longer than this shows its first rows on the page (a year's days fit); the
+# exports and the JSON API hold every row.
+ROWS_ON_PAGE: Final = 400
 _MOMENTS: Final = frozenset({"created_at", "oldest_ship_by"})
 
 
@@ -109,7 +112,7 @@ def _table(table: Table, viewer: Viewer, view: View) -> str:
     if replay:
         head += f'<th scope="col">{escape(text("replay", lang))}</th>'
     rows = []
-    for row in table.rows:
+    for row in table.rows[:ROWS_ON_PAGE]:
         cells = []
         for column, value in zip(table.columns, row, strict=True):
             shown, numeric = _cell(value, column, formats)
@@ -122,9 +125,24 @@ def _table(table: Table, viewer: Viewer, view: View) -> str:
                 f'<button type="submit">{escape(text("replay", lang))}</button></form></td>'
             )
         rows.append(f"<tr>{''.join(cells)}</tr>")
+    more = ""
+    if len(table.rows) > ROWS_ON_PAGE:
+        more = (
+            '<p class="note">'
+            + escape(
+                text(
+                    "rows_shown",
+                    lang,
+                    shown=formats.number(ROWS_ON_PAGE),
+                    total=formats.number(len(table.rows)),
+                )
+            )
+            + "</p>"
+        )
     numbers = (
         f'<div class="numbers" tabindex="0" aria-label="{escape(table.title)}">'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"{more}</div>"
     )
     chart = _chart(table, formats)
     if chart:

@@ -5,8 +5,8 @@
 Makes a fresh database (on the test server unless --database names one), fills it in SQL
 with generate_series: ``orders`` (12 sellers, a year of confirmations, 8% cancelled, 2%
 returned to origin), their ``order_facts`` lines, one search in the audit log per order,
-one outbox job per order with its delivery attempt, and 10,000 letters of intent (over a
-year, every district). Then times each dashboard view's queries for the default period (30
+one outbox job per order with its delivery attempt, and 10,000 letters of intent (signed
+at 24 buyer-seller meets over the year, every district). Then times each dashboard view's queries for the default period (30
 days) and for a whole year, p50 and p99 over several runs (goal: under 300 ms), next to a
 baseline measured in the same run: a bare ``SELECT count(*) FROM orders``; and the overview
 (its figures and the letters by district), the hourly timeline of the last day, and the
@@ -95,12 +95,15 @@ INSERT INTO delivery_attempts (outbox_id, attempted_at, http_status, latency_ms,
 SELECT id, created_at, 200, 20 + id % 200, CASE WHEN status = 'failed' THEN 'error' ELSE 'ACK' END
 FROM outbox;
 
+-- 10,000 letters signed at 24 buyer-seller meets (one every 15 days, from 11:30 IST on),
+-- every district, a third naming a buyer app.
 INSERT INTO letters_of_intent (buyer, buyer_app_id, product, district, value_paise, signed_on,
                                meet, created_at)
 SELECT 'Buyer ' || g, CASE WHEN g % 3 = 0 THEN 'buyer' || (g % 7) || '.example' END,
        'Product of ' || d, d, 1000000 + (g % 50) * 100000,
-       %(now)s::timestamptz - (g % 365) * interval '1 day' - (g % 24) * interval '1 hour',
-       'HIM MSME Fest', now()
+       %(now)s::timestamptz - ((g % 24) * 15 + 3) * interval '1 day' - interval '4 hours'
+           + (g % 360) * interval '1 minute',
+       'Buyer-seller meet ' || (g % 24), now()
 FROM generate_series(1, 10000) AS g,
      LATERAL (SELECT (ARRAY['Bilaspur','Chamba','Hamirpur','Kangra','Kinnaur','Kullu',
                             'Lahaul and Spiti','Mandi','Shimla','Sirmaur','Solan','Una'])[1 + g % 12]

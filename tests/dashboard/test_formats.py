@@ -1,15 +1,19 @@
-"""Figures as an Indian reader writes them (Babel's en_IN and hi_IN), and ONDC reason codes
-with their meaning in both languages."""
+"""Figures as an Indian reader writes them (Babel's en_IN and hi_IN), ONDC reason codes
+with their meaning in both languages, and long tables on the page."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from adapter.core.orders import BUYER_CANCEL_REASONS, SELLER_CANCEL_REASONS
+from adapter.dashboard.filters import View
 from adapter.dashboard.formats import Formats
 from adapter.dashboard.i18n import _EN, _HI
+from adapter.dashboard.page import ROWS_ON_PAGE, _table
 from adapter.dashboard.reasons import reason_meaning
+from adapter.dashboard.views import Table, Viewer
 
 EN, HI, DEVA = Formats("en"), Formats("hi"), Formats("hi", devanagari_digits=True)
 
@@ -66,3 +70,13 @@ def test_every_label_has_a_hindi_word() -> None:
         if key in {"language", "nacks"}:
             continue
         assert words != _EN[key] or not any(c.isalpha() for c in words), key
+
+
+def test_a_long_table_shows_its_first_rows_and_says_the_exports_hold_all() -> None:
+    rows: list[list[Any]] = [[f"Buyer {i}", Decimal(100 * i)] for i in range(ROWS_ON_PAGE + 5)]
+    table = Table("letters", "Letters", ["buyer", "intent_value"], ["Buyer", "Value"], rows)
+    html = _table(table, Viewer("viewer"), View(lang="hi"))
+    assert html.count("<tr>") == ROWS_ON_PAGE + 1  # and the header row
+    assert f"{ROWS_ON_PAGE + 5:,} में से पहली {ROWS_ON_PAGE} पंक्तियाँ" in html
+    assert "₹39,900" in html  # the last row shown, in Indian format
+    assert "Buyer 400" not in html
