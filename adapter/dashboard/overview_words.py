@@ -27,7 +27,6 @@ OVERVIEW_EN: Final[dict[str, str]] = {
     "letters_paid": "paid",
     "letters_count": "letters: {count}, with orders: {realising}",
     "not_yet_available": "not yet available",
-    "not_recorded": "not yet recorded: the register holds what was signed and ordered",
     "tile_orders": "Orders",
     "orders_value": "worth {value}",
     "orders_cancelled": "{count} cancelled",
@@ -56,7 +55,6 @@ OVERVIEW_EN: Final[dict[str, str]] = {
     "loi_realisation": "Letters realised",
     "sellers_live": "Sellers live",
     "hour": "Hour",
-    "at": "When",
     "live_orders": "Live",
     "confirmed_value": "Value confirmed, cancelled included (₹)",
     "meaning": "Meaning",
@@ -66,10 +64,8 @@ OVERVIEW_EN: Final[dict[str, str]] = {
     "actor_seller": "seller",
     "actor_logistics": "logistics",
     "actor_system": "system",
-    "chart_table": "Numbers",
     "rows_shown": "The first {shown} of {total} rows; the CSV and XLSX exports hold them all.",
     "channel_note": "B2C and B2B are not yet told apart: every order so far is retail (B2C).",
-    "print": "Print",
     "home": "Home",
     "login_intro": (
         "The Industries Department's view of the One District One Product sellers on ONDC:"
@@ -106,7 +102,6 @@ OVERVIEW_HI: Final[dict[str, str]] = {
     "letters_paid": "भुगतान हुआ",
     "letters_count": "पत्र: {count}, ऑर्डर आए: {realising}",
     "not_yet_available": "अभी उपलब्ध नहीं",
-    "not_recorded": "अभी दर्ज नहीं: रजिस्टर में केवल हस्ताक्षर और ऑर्डर हैं",
     "tile_orders": "ऑर्डर",
     "orders_value": "मूल्य {value}",
     "orders_cancelled": "{count} रद्द",
@@ -135,7 +130,6 @@ OVERVIEW_HI: Final[dict[str, str]] = {
     "loi_realisation": "आशय पत्रों की पूर्ति",
     "sellers_live": "सक्रिय विक्रेता",
     "hour": "घंटा",
-    "at": "समय",
     "live_orders": "चालू",
     "confirmed_value": "पुष्ट मूल्य, रद्द सहित (₹)",
     "meaning": "अर्थ",
@@ -145,10 +139,8 @@ OVERVIEW_HI: Final[dict[str, str]] = {
     "actor_seller": "विक्रेता",
     "actor_logistics": "लॉजिस्टिक्स",
     "actor_system": "सिस्टम",
-    "chart_table": "आँकड़े",
     "rows_shown": "{total} में से पहली {shown} पंक्तियाँ; CSV और XLSX निर्यात में सभी हैं।",
     "channel_note": "बी2सी और बी2बी अभी अलग नहीं दिखाए जाते: अब तक के सभी ऑर्डर खुदरा (बी2सी) हैं।",
-    "print": "प्रिंट",
     "home": "मुखपृष्ठ",
     "login_intro": (
         "ओएनडीसी पर एक ज़िला एक उत्पाद विक्रेताओं का उद्योग विभाग का दृश्य: ज़िले, उत्पाद और"

@@ -19,7 +19,7 @@ figures can feed the overview without the dashboard knowing their tables:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from adapter.storage.letters import LettersOfIntent
 
@@ -81,10 +81,17 @@ class RegisterLetters:
         self._letters = letters
 
     async def letter_figures_by_district(self) -> dict[str, LetterFigures]:
-        rows: dict[str, list[dict[str, Any]]] = {}
-        for row in await self._letters.register():
-            rows.setdefault(row["district"], []).append(row)
-        return {district: _summed(letters) for district, letters in rows.items()}
+        return {
+            row["district"]: LetterFigures(
+                letters=int(row["letters"]),
+                signed_paise=int(row["value_paise"] or 0),
+                ordered_paise=int(row["realised_paise"] or 0),
+                delivered_paise=None,
+                paid_paise=None,
+                realising=int(row["realising"]),
+            )
+            for row in await self._letters.by_district()
+        }
 
 
 def total(figures: list[LetterFigures]) -> LetterFigures:
@@ -100,17 +107,6 @@ def total(figures: list[LetterFigures]) -> LetterFigures:
         delivered_paise=added([f.delivered_paise for f in figures]),
         paid_paise=added([f.paid_paise for f in figures]),
         realising=added([f.realising for f in figures]),
-    )
-
-
-def _summed(rows: list[dict[str, Any]]) -> LetterFigures:
-    return LetterFigures(
-        letters=len(rows),
-        signed_paise=sum(int(r["value_paise"]) for r in rows),
-        ordered_paise=sum(int(r["realised_paise"]) for r in rows),
-        delivered_paise=None,
-        paid_paise=None,
-        realising=sum(1 for r in rows if r["orders"]),
     )
 
 

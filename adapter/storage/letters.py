@@ -18,10 +18,10 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from adapter.storage.database import Database
-from adapter.storage.order_facts import ist_day
 from adapter.storage.tables import letters_of_intent, order_days, order_facts
 
 __all__ = ["LettersOfIntent"]
@@ -86,41 +86,86 @@ class LettersOfIntent:
           signed on, not with letters times orders.
         """
         loi = letters_of_intent.c
-        query = select(
-            loi.id,
-            loi.buyer,
-            loi.buyer_app_id,
-            loi.product,
-            loi.district,
-            loi.value_paise,
-            loi.signed_on,
-            loi.meet,
-        ).order_by(loi.signed_on.desc(), loi.id.desc())
+        async with self._db.engine.connect() as connection:
+            realised = await self._realised(connection, district)
+            if realised is None:
+                return []
+            query = (
+                select(
+                    loi.id,
+                    loi.buyer,
+                    loi.buyer_app_id,
+                    loi.product,
+                    loi.district,
+                    loi.value_paise,
+                    loi.signed_on,
+                    loi.meet,
+                    realised.c.orders,
+                    realised.c.realised_paise,
+                )
+                .join_from(letters_of_intent, realised, realised.c.id == loi.id)
+                .order_by(loi.signed_on.desc(), loi.id.desc())
+            )
+            return [dict(row._mapping) for row in await connection.execute(query)]
+
+    async def by_district(self) -> list[dict[str, Any]]:
+        """Per district with letters: how many, their value, how many have orders, and
+        the orders and value realised (summed in the database, as :meth:`register`
+        counts them)."""
+        loi = letters_of_intent.c
+        async with self._db.engine.connect() as connection:
+            realised = await self._realised(connection, None)
+            if realised is None:
+                return []
+            query = (
+                select(
+                    loi.district,
+                    func.count().label("letters"),
+                    func.sum(loi.value_paise).label("value_paise"),
+                    func.count().filter(realised.c.orders > 0).label("realising"),
+                    func.sum(realised.c.orders).label("orders"),
+                    func.sum(realised.c.realised_paise).label("realised_paise"),
+                )
+                .join_from(letters_of_intent, realised, realised.c.id == loi.id)
+                .group_by(loi.district)
+            )
+            return [dict(row._mapping) for row in await connection.execute(query)]
+
+    async def _realised(self, connection: AsyncConnection, district: str | None) -> Any:
+        """A subquery of each letter's ``id``, ``orders`` and ``realised_paise`` (None
+        when there are no letters): its signing day's part plus the later days' part."""
+        loi = letters_of_intent.c
+        days = select(loi.district, loi.product, self._signed_day().label("day")).distinct()
+        if district is not None:
+            days = days.where(loi.district == district)
+        signing = [(r.district, r.product, r.day) for r in await connection.execute(days)]
+        if not signing:
+            return None
+        if isinstance(signing[0][2], str):  # SQLite gives the computed day as text
+            signing = [(d, p, date.fromisoformat(day)) for d, p, day in signing]
+        same = self._signing_day_query(district, signing).subquery()
+        later = self._later_days_query(district, min(day for _, _, day in signing)).subquery()
+
+        def part(sums: Any, figure: str) -> Any:
+            chosen = case(
+                (sums.c.buyer_app_id.is_(None), sums.c[f"any_{figure}"]),
+                else_=sums.c[f"app_{figure}"],
+            )
+            return func.coalesce(chosen, 0)
+
+        query = (
+            select(
+                loi.id,
+                (part(same, "orders") + part(later, "orders")).label("orders"),
+                (part(same, "value") + part(later, "value")).label("realised_paise"),
+            )
+            .select_from(letters_of_intent)
+            .outerjoin(same, same.c.letter_id == loi.id)
+            .outerjoin(later, later.c.letter_id == loi.id)
+        )
         if district is not None:
             query = query.where(loi.district == district)
-        async with self._db.engine.connect() as connection:
-            letters = [dict(row._mapping) for row in await connection.execute(query)]
-            if not letters:
-                return []
-            signing = sorted(
-                {(x["district"], x["product"], ist_day(x["signed_on"])) for x in letters}
-            )
-            realised: dict[int, list[int]] = {}
-            for part in (
-                self._signing_day_query(district, signing),
-                self._later_days_query(district, min(day for _, _, day in signing)),
-            ):
-                for row in await connection.execute(part):
-                    counted = realised.setdefault(row.letter_id, [0, 0])
-                    if row.buyer_app_id is None:
-                        counted[0] += int(row.any_orders or 0)
-                        counted[1] += int(row.any_value or 0)
-                    else:
-                        counted[0] += int(row.app_orders or 0)
-                        counted[1] += int(row.app_value or 0)
-        for letter in letters:
-            letter["orders"], letter["realised_paise"] = realised.get(letter["id"], (0, 0))
-        return letters
+        return query.subquery()
 
     def _signing_day_query(self, district: str | None, signing: list[tuple[str, str, date]]) -> Any:
         """Each letter's live orders and value on its day of signing, from the instant of

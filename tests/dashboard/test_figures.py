@@ -94,6 +94,13 @@ async def test_timeline_and_letters_from_day_sums_match_the_facts(database_url: 
         ]
         assert row["orders"] == len({f["order_pk"] for f in matched}) > 0
         assert row["realised_paise"] == sum(f["amount_paise"] for f in matched)
+    # The overview's sums by district are the register's, added up.
+    [kullu] = await letters.by_district()
+    assert kullu["district"] == "Kullu"
+    assert (kullu["letters"], kullu["realising"], kullu["value_paise"]) == (2, 2, 200)
+    assert kullu["orders"] == sum(r["orders"] for r in register.values())
+    assert kullu["realised_paise"] == sum(r["realised_paise"] for r in register.values())
+    assert await LettersOfIntent(database).register(district="Una") == []
     await database.dispose()
 
 
