@@ -37,7 +37,7 @@ from adapter.dashboard.i18n import Language, text
 from adapter.dashboard.overview import OverviewData, overview_json
 from adapter.dashboard.page import dashboard_page, login_page
 from adapter.dashboard.sources import total
-from adapter.dashboard.views import Section, Table, Viewer, build, table_ids
+from adapter.dashboard.views import ROWS_ON_PAGE, Section, Table, Viewer, build, table_ids
 from adapter.runtime import Runtime
 from adapter.storage.overview import Overview
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
@@ -108,6 +108,7 @@ async def _sections(
         now=now,
         only=only,
         by_hour=view.hourly,
+        rows_limit=ROWS_ON_PAGE if only is None else None,
     )
 
 

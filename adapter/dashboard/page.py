@@ -17,14 +17,11 @@ from adapter.dashboard.formats import Formats
 from adapter.dashboard.i18n import Language, text
 from adapter.dashboard.overview import OverviewData, map_section, overview_section
 from adapter.dashboard.style import STYLE
-from adapter.dashboard.views import Section, Table, Viewer
+from adapter.dashboard.views import ROWS_ON_PAGE, Section, Table, Viewer
 
 __all__ = ["dashboard_page", "login_page"]
 
 _DAYS: Final = frozenset({"day", "signed_on"})
-# A table longer than this shows its first rows on the page (a year's days fit); the
-# exports and the JSON API hold every row.
-ROWS_ON_PAGE: Final = 400
 _MOMENTS: Final = frozenset({"created_at", "oldest_ship_by"})
 
 
@@ -126,7 +123,8 @@ def _table(table: Table, viewer: Viewer, view: View) -> str:
             )
         rows.append(f"<tr>{''.join(cells)}</tr>")
     more = ""
-    if len(table.rows) > ROWS_ON_PAGE:
+    total = table.total if table.total is not None else len(table.rows)
+    if total > ROWS_ON_PAGE:
         more = (
             '<p class="note">'
             + escape(
@@ -134,7 +132,7 @@ def _table(table: Table, viewer: Viewer, view: View) -> str:
                     "rows_shown",
                     lang,
                     shown=formats.number(ROWS_ON_PAGE),
-                    total=formats.number(len(table.rows)),
+                    total=formats.number(total),
                 )
             )
             + "</p>"

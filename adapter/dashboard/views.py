@@ -21,7 +21,11 @@ from adapter.storage.letters import LettersOfIntent
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS, Dimension, Reports, Scope
 from adapter.storage.timeline import hourly
 
-__all__ = ["Role", "Section", "Table", "Viewer", "build", "table_ids"]
+__all__ = ["ROWS_ON_PAGE", "Role", "Section", "Table", "Viewer", "build", "table_ids"]
+
+ROWS_ON_PAGE: Final = 400
+"""A table longer than this shows its first rows on the page (a year's days fit); the
+exports and the JSON API hold every row."""
 
 Role = Literal["operator", "viewer", "seller"]
 
@@ -50,6 +54,8 @@ class Table:
     chart_value: str | None = None
     # For a stacked chart: the columns whose values make up each bar, bottom first.
     parts: list[str] = field(default_factory=list)
+    # How many rows the whole table has, when ``rows`` holds only the first of them.
+    total: int | None = None
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as JSON objects keyed by column."""
@@ -113,6 +119,7 @@ class _Builder:
         lang: Language,
         now: datetime,
         by_hour: bool = False,
+        rows_limit: int | None = None,
     ) -> None:
         self.reports, self.letters, self.scope, self.lang, self.now = (
             reports,
@@ -122,6 +129,7 @@ class _Builder:
             now,
         )
         self.by_hour = by_hour
+        self.rows_limit = rows_limit
 
     def table(
         self, table_id: str, columns: list[str], rows: list[list[Any]], **extra: Any
@@ -298,7 +306,9 @@ class _Builder:
                 _rupees(r["realised_paise"]),
                 text("realising" if r["orders"] else "on_paper", lang),
             ]
-            for r in await self.letters.register(district=self.scope.district)
+            for r in await self.letters.register(
+                district=self.scope.district, limit=self.rows_limit
+            )
         ]
         columns = [
             "buyer",
@@ -311,7 +321,10 @@ class _Builder:
             "realised_value",
             "status",
         ]
-        return self.table("letters", columns, rows)
+        total = None
+        if self.rows_limit is not None and len(rows) >= self.rows_limit:
+            total = await self.letters.count(district=self.scope.district)
+        return self.table("letters", columns, rows, total=total)
 
 
 async def build(
@@ -324,10 +337,12 @@ async def build(
     now: datetime,
     only: str | None = None,
     by_hour: bool = False,
+    rows_limit: int | None = None,
 ) -> list[Section]:
     """The page's sections with the tables ``viewer`` may see (just ``only``, if given);
-    the timeline hour by hour when ``by_hour``."""
-    b = _Builder(reports, letters, scope, lang, now, by_hour)
+    the timeline hour by hour when ``by_hour``; the letters register's newest
+    ``rows_limit`` letters only, if given (the page's)."""
+    b = _Builder(reports, letters, scope, lang, now, by_hour, rows_limit)
     allowed = set(table_ids(viewer))
     wanted = allowed if only is None else allowed & {only}
     plan: list[tuple[str, list[tuple[str, Callable[[], Awaitable[Any]]]]]] = [

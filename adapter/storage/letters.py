@@ -69,7 +69,17 @@ class LettersOfIntent:
             return cast(func.timezone("Asia/Kolkata", signed), Date)
         return func.date(signed, "+330 minutes")
 
-    async def register(self, *, district: str | None = None) -> list[dict[str, Any]]:
+    async def count(self, *, district: str | None = None) -> int:
+        """How many letters the register holds (of ``district``, if given)."""
+        query = select(func.count()).select_from(letters_of_intent)
+        if district is not None:
+            query = query.where(letters_of_intent.c.district == district)
+        async with self._db.engine.connect() as connection:
+            return int((await connection.execute(query)).scalar_one())
+
+    async def register(
+        self, *, district: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         """Every letter, newest first, with the orders (not cancelled) and their value
         realised against it: the letter's product from its district, from its buyer app
         when one is named, confirmed on or after the instant it was signed.
@@ -84,10 +94,21 @@ class LettersOfIntent:
         - The day of signing: the same with that day's orders (``order_facts``), from the
           latest instant back, so the cost grows with the orders of the days letters were
           signed on, not with letters times orders.
+
+        With ``limit``, the newest ``limit`` letters only, and only theirs are counted.
         """
         loi = letters_of_intent.c
+        chosen: ColumnElement[bool] | None = None
+        if district is not None:
+            chosen = loi.district == district
         async with self._db.engine.connect() as connection:
-            realised = await self._realised(connection, district)
+            if limit is not None:
+                newest = select(loi.id).order_by(loi.signed_on.desc(), loi.id.desc()).limit(limit)
+                if chosen is not None:
+                    newest = newest.where(chosen)
+                ids = list((await connection.execute(newest)).scalars())
+                chosen = loi.id.in_(ids)
+            realised = await self._realised(connection, chosen, district)
             if realised is None:
                 return []
             query = (
@@ -114,7 +135,7 @@ class LettersOfIntent:
         counts them)."""
         loi = letters_of_intent.c
         async with self._db.engine.connect() as connection:
-            realised = await self._realised(connection, None)
+            realised = await self._realised(connection, None, None)
             if realised is None:
                 return []
             query = (
@@ -131,20 +152,28 @@ class LettersOfIntent:
             )
             return [dict(row._mapping) for row in await connection.execute(query)]
 
-    async def _realised(self, connection: AsyncConnection, district: str | None) -> Any:
-        """A subquery of each letter's ``id``, ``orders`` and ``realised_paise`` (None
-        when there are no letters): its signing day's part plus the later days' part."""
+    async def _realised(
+        self,
+        connection: AsyncConnection,
+        chosen: ColumnElement[bool] | None,
+        district: str | None,
+    ) -> Any:
+        """A subquery of each ``chosen`` letter's ``id``, ``orders`` and
+        ``realised_paise`` (None when there are none): its signing day's part plus the
+        later days' part. ``district``, when the letters are all of one, narrows the day
+        sums read."""
         loi = letters_of_intent.c
         days = select(loi.district, loi.product, self._signed_day().label("day")).distinct()
-        if district is not None:
-            days = days.where(loi.district == district)
+        if chosen is not None:
+            days = days.where(chosen)
         signing = [(r.district, r.product, r.day) for r in await connection.execute(days)]
         if not signing:
             return None
         if isinstance(signing[0][2], str):  # SQLite gives the computed day as text
             signing = [(d, p, date.fromisoformat(day)) for d, p, day in signing]
-        same = self._signing_day_query(district, signing).subquery()
-        later = self._later_days_query(district, min(day for _, _, day in signing)).subquery()
+        same = self._signing_day_query(chosen, signing).subquery()
+        earliest = min(day for _, _, day in signing)
+        later = self._later_days_query(chosen, district, earliest).subquery()
 
         def part(sums: Any, figure: str) -> Any:
             chosen = case(
@@ -163,11 +192,13 @@ class LettersOfIntent:
             .outerjoin(same, same.c.letter_id == loi.id)
             .outerjoin(later, later.c.letter_id == loi.id)
         )
-        if district is not None:
-            query = query.where(loi.district == district)
+        if chosen is not None:
+            query = query.where(chosen)
         return query.subquery()
 
-    def _signing_day_query(self, district: str | None, signing: list[tuple[str, str, date]]) -> Any:
+    def _signing_day_query(
+        self, chosen: ColumnElement[bool] | None, signing: list[tuple[str, str, date]]
+    ) -> Any:
         """Each letter's live orders and value on its day of signing, from the instant of
         signing on: for any buyer app and for the letter's own. ``signing`` holds the
         letters' districts, products and days of signing, given as values so that the
@@ -198,11 +229,13 @@ class LettersOfIntent:
             cast(literal(0), BigInteger),
             loi.id,
         )
-        if district is not None:
-            letters = letters.where(loi.district == district)
+        if chosen is not None:
+            letters = letters.where(chosen)
         return _running_sums(union_all(facts, letters).subquery(), by_day=True)
 
-    def _later_days_query(self, district: str | None, earliest: date) -> Any:
+    def _later_days_query(
+        self, chosen: ColumnElement[bool] | None, district: str | None, earliest: date
+    ) -> Any:
         """Each letter's live orders and value on the days after its day of signing
         (``order_days``), for any buyer app and for the letter's own: the letters and the
         day sums in one stream from the latest day back, a letter coming before the sums
@@ -230,7 +263,8 @@ class LettersOfIntent:
         )
         if district is not None:
             sums = sums.where(d.district == district)
-            letters = letters.where(loi.district == district)
+        if chosen is not None:
+            letters = letters.where(chosen)
         return _running_sums(union_all(sums, letters).subquery(), by_day=False)
 
 

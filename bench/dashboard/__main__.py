@@ -153,13 +153,14 @@ def _views(
         ("parked callbacks", lambda: reports.parked()),
         ("late to ship", lambda: reports.late_to_ship(scope, now=NOW)),
         ("coverage", lambda: reports.coverage(scope)),
-        ("letters of intent", lambda: letters.register()),
+        ("letters of intent (all: export, API)", lambda: letters.register()),
+        ("letters of intent (page: newest 400)", lambda: letters.register(limit=400)),
         ("overview figures", lambda: Overview(reports.database).figures(scope)),
         ("letters by district (overview, map)", lambda: register.letter_figures_by_district()),
         ("timeline by hour (last day)", lambda: hourly(reports.database, day)),
         (
             "page: every table, as built",
-            lambda: build(reports, letters, VIEWER, scope, "en", now=NOW),
+            lambda: build(reports, letters, VIEWER, scope, "en", now=NOW, rows_limit=400),
         ),
     ]
 

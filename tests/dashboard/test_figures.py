@@ -101,6 +101,11 @@ async def test_timeline_and_letters_from_day_sums_match_the_facts(database_url: 
     assert kullu["orders"] == sum(r["orders"] for r in register.values())
     assert kullu["realised_paise"] == sum(r["realised_paise"] for r in register.values())
     assert await LettersOfIntent(database).register(district="Una") == []
+    # The page's newest letters only: the same rows as the whole register's first.
+    everything = await letters.register()
+    assert await letters.register(limit=1) == everything[:1]
+    assert await letters.register(district="Kullu", limit=5) == everything
+    assert await letters.count() == 2
     await database.dispose()
 
 

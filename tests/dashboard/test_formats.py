@@ -11,9 +11,9 @@ from adapter.core.orders import BUYER_CANCEL_REASONS, SELLER_CANCEL_REASONS
 from adapter.dashboard.filters import View
 from adapter.dashboard.formats import Formats
 from adapter.dashboard.i18n import _EN, _HI
-from adapter.dashboard.page import ROWS_ON_PAGE, _table
+from adapter.dashboard.page import _table
 from adapter.dashboard.reasons import reason_meaning
-from adapter.dashboard.views import Table, Viewer
+from adapter.dashboard.views import ROWS_ON_PAGE, Table, Viewer
 
 EN, HI, DEVA = Formats("en"), Formats("hi"), Formats("hi", devanagari_digits=True)
 
