@@ -38,6 +38,7 @@ from adapter.core.context_rules import EdgePolicy
 from adapter.core.contract_table import default_table
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
+from adapter.dashboard.sources import RegisterLetters, Sources
 from adapter.home import home_router
 from adapter.metrics import Metrics, metrics_router
 from adapter.network.authentication import Authenticator
@@ -222,6 +223,7 @@ def create_app(
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
         contracts = default_table()
+        letters = LettersOfIntent(database)
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -255,7 +257,8 @@ def create_app(
             reports=Reports(database),
             facts=OrderFacts(database),
             credentials=DashboardCredentials(database),
-            letters=LettersOfIntent(database),
+            letters=letters,
+            dashboard_sources=Sources(RegisterLetters(letters)),
             parser=parser,
             contracts=contracts,
         )

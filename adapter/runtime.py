@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -30,6 +31,9 @@ from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 from adapter.storage.reports import Reports
 from adapter.storage.store import Store
+
+if TYPE_CHECKING:  # the dashboard package imports this module
+    from adapter.dashboard.sources import Sources
 
 __all__ = ["Runtime"]
 
@@ -60,6 +64,8 @@ class Runtime:
     facts: OrderFacts
     credentials: DashboardCredentials
     letters: LettersOfIntent
+    # The dashboard overview's letter and complaint figures (other modules register theirs).
+    dashboard_sources: Sources
     # One thread that parses large inbound bodies off the event loop.
     parser: ThreadPoolExecutor
     # The contract families served (retail 1.2.0, IGM...): which one a request belongs to.

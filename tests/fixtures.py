@@ -30,9 +30,9 @@ def _saved_postgres_url() -> str:
 # The real servers the suite talks to; scripts/test starts them when they are not running.
 POSTGRES_ADMIN_URL = os.environ.get("ONDC_TEST_POSTGRES_URL") or _saved_postgres_url()
 REDIS_URL = os.environ.get("ONDC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-# Where the browser test also saves its screenshot of the dashboard (a path in the
-# repository, such as docs/dashboard.png), when set.
-DASHBOARD_SCREENSHOT = os.environ.get("ONDC_DASHBOARD_SCREENSHOT", "")
+# Where the browser test also saves its pictures of the dashboard (a folder in the
+# repository, such as docs/screenshots), when set.
+DASHBOARD_SCREENSHOTS = os.environ.get("ONDC_DASHBOARD_SCREENSHOTS", "")
 # The route fuzzer's generated requests per route (a long run: 300), and the routes it
 # fuzzes (those whose "METHOD /path" holds this text; all when empty).
 FUZZ_EXAMPLES = int(os.environ.get("ONDC_FUZZ_EXAMPLES", "5"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapter.admin.api import RowId, _json_row, require_operator
+from adapter.core.odop import districts
 from adapter.dashboard.access import (
     Throttled,
     check_origin,
@@ -31,11 +32,15 @@ from adapter.dashboard.access import (
     viewer_of,
 )
 from adapter.dashboard.exports import to_csv, to_xlsx
+from adapter.dashboard.filters import Measure, View
 from adapter.dashboard.i18n import Language, text
+from adapter.dashboard.overview import OverviewData, overview_json
 from adapter.dashboard.page import dashboard_page, login_page
-from adapter.dashboard.views import Section, Table, Viewer, build, table_ids
+from adapter.dashboard.sources import total
+from adapter.dashboard.views import ROWS_ON_PAGE, Section, Table, Viewer, build, table_ids
 from adapter.runtime import Runtime
-from adapter.storage.reports import CALLBACK_WINDOW_SECONDS, Scope
+from adapter.storage.overview import Overview
+from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
 
 __all__ = ["dashboard_admin_router", "dashboard_router"]
 
@@ -44,6 +49,43 @@ Days = Annotated[int, Query(ge=1, le=3650, description="The period: the last N d
 SignedIn = Annotated[Viewer, Depends(require_viewer)]
 Operator = Annotated[Viewer, Depends(require_operator_view)]
 
+_DISTRICTS: Final = frozenset(d.name for d in districts())
+_PRODUCTS: Final = frozenset(p.name for d in districts() for p in d.products)
+
+
+def chosen_view(
+    lang: Lang = "en",
+    days: Days = 30,
+    district: Annotated[
+        str | None, Query(max_length=40, description="One of the 12 districts.")
+    ] = None,
+    product: Annotated[str | None, Query(max_length=120, description="An ODOP product.")] = None,
+    seller: Annotated[
+        str | None, Query(max_length=64, description="A seller's code (not for sellers).")
+    ] = None,
+    measure: Annotated[Measure, Query(description="What colours the map.")] = "orders",
+    digits: Annotated[
+        Literal["latn", "deva"], Query(description="`deva`: Devanagari digits in Hindi.")
+    ] = "latn",
+) -> View:
+    """The view the URL asks for; 422 naming the filter that names nothing we know."""
+    if district and district not in _DISTRICTS:
+        raise HTTPException(status_code=422, detail="district: not one of the 12 districts")
+    if product and product not in _PRODUCTS:
+        raise HTTPException(status_code=422, detail="product: not an ODOP product")
+    return View(
+        lang=lang,
+        days=days,
+        district=district or None,
+        product=product or None,
+        seller=(seller or "").strip() or None,
+        measure=measure,
+        devanagari=digits == "deva",
+    )
+
+
+Chosen = Annotated[View, Depends(chosen_view)]
+
 
 def _runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
@@ -51,19 +93,50 @@ def _runtime(request: Request) -> Runtime:
 
 
 async def _sections(
-    request: Request, viewer: Viewer, lang: Language, days: int, only: str | None = None
+    request: Request, viewer: Viewer, view: View, only: str | None = None
 ) -> list[Section]:
     runtime = _runtime(request)
     await runtime.facts.refresh()
     now = runtime.clock.now()
-    scope = Scope(now - timedelta(days=days), now + timedelta(seconds=1), viewer.seller_code)
-    return await build(runtime.reports, runtime.letters, viewer, scope, lang, now=now, only=only)
+    scope = view.scope(now, viewer.seller_code)
+    return await build(
+        runtime.reports,
+        runtime.letters,
+        viewer,
+        scope,
+        view.lang,
+        now=now,
+        only=only,
+        by_hour=view.hourly,
+        rows_limit=ROWS_ON_PAGE if only is None else None,
+    )
 
 
-async def _one(request: Request, viewer: Viewer, table_id: str, lang: Language, days: int) -> Table:
+async def _overview(request: Request, viewer: Viewer, view: View) -> OverviewData:
+    runtime = _runtime(request)
+    await runtime.facts.refresh()
+    scope = view.scope(runtime.clock.now(), viewer.seller_code)
+    figures = await Overview(runtime.store.database).figures(scope)
+    network = viewer.role != "seller"
+    sources = runtime.dashboard_sources
+    by_district = await sources.letters.letter_figures_by_district() if network else {}
+    chosen = [f for d, f in by_district.items() if view.district in (None, d)]
+    complaints = None
+    if network and sources.complaints is not None:
+        complaints = await sources.complaints.complaint_figures(district=view.district)
+    return OverviewData(
+        figures=figures,
+        letters=total(chosen) if network else None,
+        letters_by_district=by_district,
+        complaints=complaints,
+        network=network,
+    )
+
+
+async def _one(request: Request, viewer: Viewer, table_id: str, view: View) -> Table:
     if table_id not in table_ids(viewer):
         raise HTTPException(status_code=404, detail=f"no table {table_id!r} for this login")
-    sections = await _sections(request, viewer, lang, days, only=table_id)
+    sections = await _sections(request, viewer, view, only=table_id)
     return next(t for s in sections for t in s.tables)
 
 
@@ -76,12 +149,13 @@ def dashboard_router() -> APIRouter:
     router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 
     @router.get("", response_class=HTMLResponse, include_in_schema=False)
-    async def page(request: Request, lang: Lang = "en", days: Days = 30) -> Response:
+    async def page(request: Request, view: Chosen) -> Response:
         viewer = await viewer_of(request)
         if viewer is None:
-            return RedirectResponse(f"/dashboard/login?lang={lang}", status_code=303)
-        sections = await _sections(request, viewer, lang, days)
-        return HTMLResponse(dashboard_page(sections, viewer, lang, days))
+            return RedirectResponse(f"/dashboard/login?lang={view.lang}", status_code=303)
+        sections = await _sections(request, viewer, view)
+        overview = await _overview(request, viewer, view)
+        return HTMLResponse(dashboard_page(sections, viewer, view, overview))
 
     @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
     async def login_form(lang: Lang = "en") -> HTMLResponse:
@@ -95,7 +169,7 @@ def dashboard_router() -> APIRouter:
             await sign_in_wait(runtime, request)
         except Throttled as refused:
             return HTMLResponse(
-                login_page(lang, failed=True),
+                login_page(lang, throttled=True),
                 status_code=429,
                 headers={"Retry-After": str(refused.seconds)},
             )
@@ -113,6 +187,14 @@ def dashboard_router() -> APIRouter:
         await end_session(_runtime(request), request, response)
         return response
 
+    @router.get("/api/overview")
+    async def overview(request: Request, viewer: SignedIn, view: Chosen) -> dict[str, Any]:
+        """The overview's figures and the map's, for the period and filters: money in
+        rupees as decimal strings; ``null`` where no source counts the figure yet (and,
+        for a seller's login, for the network-wide figures it may not see)."""
+        data = await _overview(request, viewer, view)
+        return overview_json(data, view)
+
     @router.get("/api/tables")
     async def tables(viewer: SignedIn, lang: Lang = "en") -> list[dict[str, str]]:
         """The tables this login may read, with their titles."""
@@ -123,15 +205,15 @@ def dashboard_router() -> APIRouter:
 
     @router.get("/api/tables/{table_id}")
     async def table(
-        request: Request, viewer: SignedIn, table_id: str, lang: Lang = "en", days: Days = 30
+        request: Request, viewer: SignedIn, table_id: str, view: Chosen
     ) -> dict[str, Any]:
         """One table: its columns (keys and labels) and rows as objects keyed by column.
-        Money is in rupees, as decimal strings."""
-        found = await _one(request, viewer, table_id, lang, days)
+        Money is in rupees, as decimal strings; days and hours as ISO 8601 (IST)."""
+        found = await _one(request, viewer, table_id, view)
         return {
             "id": found.id,
             "title": found.title,
-            "days": days,
+            "days": view.days,
             "columns": found.columns,
             "labels": found.labels,
             "rows": [{k: _json_cell(v) for k, v in r.items()} for r in found.records()],
@@ -143,12 +225,11 @@ def dashboard_router() -> APIRouter:
         viewer: SignedIn,
         table_id: str,
         fmt: Literal["csv", "xlsx"],
-        lang: Lang = "en",
-        days: Days = 30,
+        view: Chosen,
     ) -> Response:
         """One table as a CSV or XLSX download, with its labels in ``lang``."""
-        found = await _one(request, viewer, table_id, lang, days)
-        name = f"odop-{table_id}-{lang}.{fmt}"
+        found = await _one(request, viewer, table_id, view)
+        name = f"odop-{table_id}-{view.lang}.{fmt}"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         if fmt == "csv":
             return Response(to_csv(found), media_type="text/csv; charset=utf-8", headers=headers)

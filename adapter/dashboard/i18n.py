@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final, Literal
 
 from adapter.core.odop import districts
+from adapter.dashboard.overview_words import OVERVIEW_EN, OVERVIEW_HI
 
 __all__ = ["LANGUAGES", "Language", "place", "text"]
 
@@ -171,6 +172,9 @@ _HI: Final[dict[str, str]] = {
     "action": "कार्रवाई",
     "requests": "अनुरोध",
     "nacks": "NACK",
+    "p50_ms": "p50 (मि.से.)",
+    "p95_ms": "p95 (मि.से.)",
+    "p99_ms": "p99 (मि.से.)",
     "queued": "कतार में",
     "delivered": "पहुँचाए गए",
     "on_time": "समय पर",
@@ -213,6 +217,10 @@ _HI: Final[dict[str, str]] = {
     "confirm": "पुष्टि",
     "delivered_stage": "डिलीवर",
 }
+
+
+_EN.update(OVERVIEW_EN)
+_HI.update(OVERVIEW_HI)
 
 
 def text(key: str, language: Language, **values: object) -> str:

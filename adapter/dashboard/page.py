@@ -1,91 +1,82 @@
-"""The dashboard as one server-rendered HTML page: tables, inline SVG charts, export links.
-No script, no fonts or styles from elsewhere: it works offline and prints cleanly."""
+"""The dashboard as one server-rendered HTML page: the overview, the map, then each table
+with its chart beside it and its exports. No script, no fonts or styles from elsewhere: it
+works offline, on a phone and on a projector, and prints as a summary (see
+:mod:`adapter.dashboard.style`).
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from html import escape
 from typing import Any, Final
 
-from adapter.dashboard.charts import bar_chart, line_chart
+from adapter.dashboard.charts import bar_chart, stacked_chart
+from adapter.dashboard.filters import View, filter_form
+from adapter.dashboard.formats import Formats
 from adapter.dashboard.i18n import Language, text
-from adapter.dashboard.views import Section, Table, Viewer
+from adapter.dashboard.overview import OverviewData, map_section, overview_section
+from adapter.dashboard.style import STYLE
+from adapter.dashboard.views import ROWS_ON_PAGE, Section, Table, Viewer
 
 __all__ = ["dashboard_page", "login_page"]
 
-_STYLE: Final = """
-body{font-family:"Noto Sans","Noto Sans Devanagari",system-ui,sans-serif;margin:0;color:#1d2a24}
-header{background:#2f6f4f;color:#fff;padding:12px 24px;display:flex;gap:24px;align-items:center}
-header h1{font-size:20px;margin:0;flex:1}
-header a,header button{color:#fff;background:none;border:1px solid #fff;padding:4px 10px;
-  text-decoration:none;border-radius:4px;cursor:pointer;font:inherit}
-main{padding:8px 24px 40px}
-h2{border-bottom:2px solid #2f6f4f;padding-bottom:4px;margin-top:32px}
-section.table{margin:18px 0 26px}
-h3{font-size:16px;margin:0 0 6px}
-table{border-collapse:collapse;font-size:14px}
-th,td{border:1px solid #c9d3cd;padding:4px 8px;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
-th{background:#eef3f0}
-.exports a{font-size:13px;margin-right:8px}
-.chart text{font-size:12px;fill:#1d2a24}
-nav.period a{margin-right:8px}
-"""
+_DAYS: Final = frozenset({"day", "signed_on"})
+_MOMENTS: Final = frozenset({"created_at", "oldest_ship_by"})
 
 
-def _cell(value: Any, language: Language) -> tuple[str, bool]:
+def _cell(value: Any, column: str, formats: Formats) -> tuple[str, bool]:
+    """What a cell shows, and whether it is a number (right-aligned)."""
     if value is None:
         return "", False
+    if column in _DAYS and isinstance(value, str | date):
+        return formats.day(value), False
+    if column == "hour" and isinstance(value, str):
+        return formats.day(value[:10]) + ", " + formats.hour(int(value[11:13])), False
+    if column in _MOMENTS and isinstance(value, str | datetime):
+        return formats.moment(value), False
     if isinstance(value, Decimal):
-        return f"{value:,.2f}", True
+        return formats.money(value), True
     if isinstance(value, bool):
-        return text("yes" if value else "no", language), False
-    if isinstance(value, int | float):
-        return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}", True
+        return text("yes" if value else "no", formats.language), False
+    if isinstance(value, int):
+        return formats.number(value), True
+    if isinstance(value, float):
+        return formats.number(value, decimals=1), True
     return str(value), False
 
 
-def _table(table: Table, viewer: Viewer, language: Language, query: str) -> str:
-    out = [f'<section class="table" id="table-{table.id}" data-table="{table.id}">']
-    out.append(f"<h3>{escape(table.title)}</h3>")
-    out.append(
-        '<div class="exports">'
-        f'<a href="/dashboard/export/{table.id}.csv?{query}">{text("export", language)} CSV</a>'
-        f'<a href="/dashboard/export/{table.id}.xlsx?{query}">{text("export", language)} XLSX</a>'
-        "</div>"
-    )
-    if table.chart and table.chart_value and table.rows:
-        index = table.columns.index(table.chart_value)
-        labels = [str(row[0]) for row in table.rows]
-        values = [row[index] for row in table.rows]
-        draw = bar_chart if table.chart == "bar" else line_chart
-        out.append(draw(labels, values, title=table.title))
-    if not table.rows:
-        out.append(f'<p class="empty">{escape(text("no_rows", language))}</p></section>')
-        return "".join(out)
-    replay = table.id == "parked" and viewer.role == "operator"
-    head = "".join(
-        f'<th data-col="{c}">{escape(label)}</th>'
-        for c, label in zip(table.columns, table.labels, strict=True)
-    )
-    if replay:
-        head += f"<th>{escape(text('replay', language))}</th>"
-    out.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
-    for row in table.rows:
-        cells = []
-        for column, value in zip(table.columns, row, strict=True):
-            shown, numeric = _cell(value, language)
-            css = ' class="n"' if numeric else ""
-            cells.append(f'<td data-col="{column}"{css}>{escape(shown)}</td>')
-        if replay:
-            cells.append(
-                f'<td><form method="post" action="/dashboard/outbox/{row[0]}/replay">'
-                f"{_csrf_field(viewer)}"
-                f'<button type="submit">{escape(text("replay", language))}</button></form></td>'
+def _axis_label(value: Any, column: str, formats: Formats) -> str:
+    if column == "hour":
+        return formats.hour(int(str(value)[11:13]))
+    if column == "day":
+        return formats.day(value)
+    return str(value)
+
+
+def _chart(table: Table, formats: Formats) -> str:
+    if not (table.chart and table.chart_value and table.rows):
+        return ""
+    first = table.columns[0]
+    if table.chart == "stacked":
+        labels = [_axis_label(row[0], first, formats) for row in table.rows]
+        parts = [
+            (
+                table.labels[table.columns.index(part)],
+                [row[table.columns.index(part)] for row in table.rows],
             )
-        out.append(f"<tr>{''.join(cells)}</tr>")
-    out.append("</tbody></table></section>")
-    return "".join(out)
+            for part in table.parts
+        ]
+        top = max(sum(int(values[i] or 0) for _, values in parts) for i in range(len(labels)))
+        return stacked_chart(labels, parts, title=table.title, top_shown=formats.number(top))
+    index = table.columns.index(table.chart_value)
+    values = [row[index] for row in table.rows]
+    shown = [
+        formats.money_short(v) if isinstance(v, Decimal) else formats.number(int(v or 0))
+        for v in values
+    ]
+    labels = [str(row[0]) for row in table.rows]
+    return bar_chart(labels, values, shown, title=table.title)
 
 
 def _csrf_field(viewer: Viewer) -> str:
@@ -95,51 +86,137 @@ def _csrf_field(viewer: Viewer) -> str:
     return f'<input type="hidden" name="csrf" value="{escape(viewer.csrf)}">'
 
 
-def dashboard_page(sections: list[Section], viewer: Viewer, language: Language, days: int) -> str:
-    """The whole page for ``viewer``."""
-    other = "en" if language == "hi" else "hi"
-    query = f"lang={language}&amp;days={days}"
-    who = text(f"role_{viewer.role}", language)
+def _table(table: Table, viewer: Viewer, view: View) -> str:
+    lang, formats = view.lang, view.formats
+    out = [
+        f'<section class="table" id="table-{table.id}" data-table="{table.id}" '
+        f'aria-labelledby="h-{table.id}">'
+        f'<h3 id="h-{table.id}">{escape(table.title)}</h3>'
+        '<div class="exports">'
+        f'<a href="{view.href(f"/dashboard/export/{table.id}.csv")}">'
+        f"{escape(text('export', lang))} CSV</a>"
+        f'<a href="{view.href(f"/dashboard/export/{table.id}.xlsx")}">'
+        f"{escape(text('export', lang))} XLSX</a></div>"
+    ]
+    if not table.rows:
+        out.append(f'<p class="empty">{escape(text("no_rows", lang))}</p></section>')
+        return "".join(out)
+    replay = table.id == "parked" and viewer.role == "operator"
+    head = "".join(
+        f'<th scope="col" data-col="{c}">{escape(label)}</th>'
+        for c, label in zip(table.columns, table.labels, strict=True)
+    )
+    if replay:
+        head += f'<th scope="col">{escape(text("replay", lang))}</th>'
+    rows = []
+    for row in table.rows[:ROWS_ON_PAGE]:
+        cells = []
+        for column, value in zip(table.columns, row, strict=True):
+            shown, numeric = _cell(value, column, formats)
+            css = ' class="n"' if numeric else ""
+            cells.append(f'<td data-col="{column}"{css}>{escape(shown)}</td>')
+        if replay:
+            cells.append(
+                f'<td><form method="post" action="/dashboard/outbox/{row[0]}/replay">'
+                f"{_csrf_field(viewer)}"
+                f'<button type="submit">{escape(text("replay", lang))}</button></form></td>'
+            )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    more = ""
+    total = table.total if table.total is not None else len(table.rows)
+    if total > ROWS_ON_PAGE:
+        more = (
+            '<p class="note">'
+            + escape(
+                text(
+                    "rows_shown",
+                    lang,
+                    shown=formats.number(ROWS_ON_PAGE),
+                    total=formats.number(total),
+                )
+            )
+            + "</p>"
+        )
+    numbers = (
+        f'<div class="numbers" tabindex="0" aria-label="{escape(table.title)}">'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"{more}</div>"
+    )
+    chart = _chart(table, formats)
+    if chart:
+        out.append(f'<div class="pair"><div class="chartbox">{chart}</div>{numbers}</div>')
+    else:
+        out.append(numbers)
+    out.append("</section>")
+    return "".join(out)
+
+
+def _head(title: str, language: Language) -> str:
+    return (
+        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{STYLE}</style></head><body>"
+    )
+
+
+def dashboard_page(
+    sections: list[Section], viewer: Viewer, view: View, overview: OverviewData
+) -> str:
+    """The whole page for ``viewer`` as ``view`` asks."""
+    lang = view.lang
+    other = "en" if lang == "hi" else "hi"
+    who = text(f"role_{viewer.role}", lang)
     if viewer.seller_code:
         who += f" ({viewer.seller_code})"
-    periods = " ".join(
-        f'<a href="/dashboard?lang={language}&amp;days={d}">'
-        f"{escape(text('period', language, days=d))}</a>"
-        for d in (7, 30, 90, 365)
-    )
     body = "".join(
-        f"<h2>{escape(section.title)}</h2>"
-        + "".join(_table(t, viewer, language, query) for t in section.tables)
+        f'<h2 class="section">{escape(section.title)}</h2>'
+        + "".join(_table(t, viewer, view) for t in section.tables)
         for section in sections
     )
+    channel = f'<p class="note">{escape(text("channel_note", lang))}</p>'
     return (
-        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
-        f"<title>{escape(text('title', language))}</title>"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<style>{_STYLE}</style></head><body>"
-        f"<header><h1>{escape(text('title', language))}</h1>"
-        f'<span id="who">{escape(text("signed_in_as", language))} {escape(who)}</span>'
-        f'<a id="language" href="/dashboard?lang={other}&amp;days={days}">'
-        f"{escape(text('language', language))}</a>"
-        '<form method="post" action="/dashboard/logout" style="margin:0">'
+        _head(text("title", lang), lang)
+        + f'<a class="skip" href="#main">{escape(text("skip", lang))}</a>'
+        f"<header><h1>{escape(text('title', lang))}</h1>"
+        f'<span id="who">{escape(text("signed_in_as", lang))} {escape(who)}</span>'
+        '<nav class="top" aria-label="site">'
+        f'<a href="/?lang={lang}">{escape(text("home", lang))}</a>'
+        f'<a id="language" lang="{other}" href="{view.href(lang=other, devanagari=False)}">'
+        f"{escape(text('language', lang))}</a></nav>"
+        '<form method="post" action="/dashboard/logout" class="signout">'
         f"{_csrf_field(viewer)}"
-        f'<button type="submit">{escape(text("sign_out", language))}</button></form></header>'
-        f"<main><p>{escape(text('subtitle', language))} · "
-        f'<strong id="period">{escape(text("period", language, days=days))}</strong></p>'
-        f'<nav class="period">{periods}</nav>{body}</main></body></html>'
+        f'<button type="submit">{escape(text("sign_out", lang))}</button></form></header>'
+        f"{filter_form(view, seller_login=viewer.role == 'seller')}"
+        f'<main id="main" tabindex="-1"><p class="subtitle">{escape(text("subtitle", lang))}</p>'
+        f"{overview_section(view, overview)}{map_section(view, overview)}{channel}{body}</main>"
+        f"<footer><p>{escape(text('map_attribution', lang))}</p></footer></body></html>"
     )
 
 
-def login_page(language: Language, *, failed: bool = False) -> str:
-    """The sign-in form: one token field."""
-    problem = f'<p role="alert">{escape(text("login_failed", language))}</p>' if failed else ""
+def login_page(language: Language, *, failed: bool = False, throttled: bool = False) -> str:
+    """The sign-in page: what the dashboard is, who gets a token, one token field."""
+    other = "en" if language == "hi" else "hi"
+    problem = ""
+    if throttled:
+        problem = f'<p class="alert" role="alert">{escape(text("login_throttled", language))}</p>'
+    elif failed:
+        problem = f'<p class="alert" role="alert">{escape(text("login_failed", language))}</p>'
     return (
-        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
-        f"<title>{escape(text('login_title', language))}</title><style>{_STYLE}</style></head>"
-        f"<body><header><h1>{escape(text('login_title', language))}</h1></header><main>"
-        f'{problem}<form method="post" action="/dashboard/login?lang={language}">'
-        f'<label for="token">{escape(text("login_prompt", language))}</label><br>'
-        '<input id="token" name="token" type="password" size="48" autocomplete="off" required> '
+        _head(text("login_title", language), language)
+        + f"<header><h1>{escape(text('title', language))}</h1>"
+        '<nav class="top" aria-label="site">'
+        f'<a href="/?lang={language}">{escape(text("home", language))}</a>'
+        f'<a id="language" lang="{other}" href="/dashboard/login?lang={other}">'
+        f"{escape(text('language', language))}</a></nav></header>"
+        f'<main id="main" class="login"><h2>{escape(text("login_title", language))}</h2>'
+        f"<p>{escape(text('login_intro', language))}</p>"
+        f"<p>{escape(text('login_who', language))}</p>{problem}"
+        f'<form method="post" action="/dashboard/login?lang={language}">'
+        f'<label for="token">{escape(text("login_prompt", language))}</label>'
+        '<input id="token" name="token" type="password" autocomplete="off" required '
+        'aria-describedby="token-help">'
+        f'<p id="token-help" class="note">{escape(text("login_help", language))}</p>'
         f'<button type="submit">{escape(text("login_button", language))}</button>'
         "</form></main></body></html>"
     )

@@ -16,10 +16,16 @@ from decimal import Decimal
 from typing import Any, Final, Literal
 
 from adapter.dashboard.i18n import Language, place, text
+from adapter.dashboard.reasons import reason_meaning
 from adapter.storage.letters import LettersOfIntent
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS, Dimension, Reports, Scope
+from adapter.storage.timeline import hourly
 
-__all__ = ["Role", "Section", "Table", "Viewer", "build", "table_ids"]
+__all__ = ["ROWS_ON_PAGE", "Role", "Section", "Table", "Viewer", "build", "table_ids"]
+
+ROWS_ON_PAGE: Final = 400
+"""A table longer than this shows its first rows on the page (a year's days fit); the
+exports and the JSON API hold every row."""
 
 Role = Literal["operator", "viewer", "seller"]
 
@@ -44,8 +50,12 @@ class Table:
     columns: list[str]
     labels: list[str]
     rows: list[list[Any]]
-    chart: Literal["bar", "line"] | None = None
+    chart: Literal["bar", "line", "stacked"] | None = None
     chart_value: str | None = None
+    # For a stacked chart: the columns whose values make up each bar, bottom first.
+    parts: list[str] = field(default_factory=list)
+    # How many rows the whole table has, when ``rows`` holds only the first of them.
+    total: int | None = None
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as JSON objects keyed by column."""
@@ -108,6 +118,8 @@ class _Builder:
         scope: Scope,
         lang: Language,
         now: datetime,
+        by_hour: bool = False,
+        rows_limit: int | None = None,
     ) -> None:
         self.reports, self.letters, self.scope, self.lang, self.now = (
             reports,
@@ -116,6 +128,8 @@ class _Builder:
             lang,
             now,
         )
+        self.by_hour = by_hour
+        self.rows_limit = rows_limit
 
     def table(
         self, table_id: str, columns: list[str], rows: list[list[Any]], **extra: Any
@@ -135,12 +149,30 @@ class _Builder:
         return self.table("funnel", ["stage", "count"], rows, chart="bar", chart_value="count")
 
     async def timeline(self) -> Table:
+        """Orders by IST day (by hour for a single day), live and cancelled stacked."""
+        if self.by_hour:
+            points = await hourly(self.reports.database, self.scope)
+        else:
+            points = await self.reports.timeline(self.scope)
         rows = [
-            [r["day"], r["orders"], _rupees(r["value_paise"]), r["cancelled"]]
-            for r in await self.reports.timeline(self.scope)
+            [p["at"], p["orders"], p["live"], p["cancelled"], _rupees(p["value_paise"])]
+            for p in points
         ]
-        columns = ["day", "orders", "value", "cancelled"]
-        return self.table("timeline", columns, rows, chart="line", chart_value="orders")
+        columns = [
+            "hour" if self.by_hour else "day",
+            "orders",
+            "live_orders",
+            "cancelled",
+            "confirmed_value",
+        ]
+        return self.table(
+            "timeline",
+            columns,
+            rows,
+            chart="stacked",
+            chart_value="orders",
+            parts=["live_orders", "cancelled"],
+        )
 
     async def breakdown(self, table_id: str, by: Dimension) -> Table:
         named = by in ("district", "product", "gi")
@@ -160,16 +192,20 @@ class _Builder:
         return self.table(table_id, columns, rows, chart=chart, chart_value="value")
 
     async def reasons(self, table_id: str, by: Dimension) -> Table:
+        """Cancellations by reason code, with what the code means and who cancelled."""
+        lang = self.lang
         rows = [
             [
-                place(r["key"], self.lang) if by == "district" else r["key"],
+                place(r["key"], lang) if by == "district" else r["key"],
                 r["reason"],
-                r["cancelled_by"],
+                reason_meaning(r["reason"], lang),
+                text(f"actor_{r['cancelled_by']}", lang) if r["cancelled_by"] else None,
                 r["orders"],
             ]
             for r in await self.reports.reasons(self.scope, by)
         ]
-        return self.table(table_id, [by, "reason", "cancelled_by", "orders"], rows)
+        columns = [by, "reason", "meaning", "cancelled_by", "orders"]
+        return self.table(table_id, columns, rows)
 
     async def ack_latency(self) -> Table:
         columns = ["action", "requests", "nacks", "p50_ms", "p95_ms", "p99_ms"]
@@ -221,6 +257,9 @@ class _Builder:
     async def coverage(self) -> tuple[Table, Table]:
         districts, held = await self.reports.coverage(self.scope)
         lang = self.lang
+        if self.scope.district is not None:
+            districts = [d for d in districts if d["district"] == self.scope.district]
+            held = [h for h in held if h["district"] == self.scope.district]
         rows = [
             [
                 place(d["district"], lang),
@@ -267,7 +306,9 @@ class _Builder:
                 _rupees(r["realised_paise"]),
                 text("realising" if r["orders"] else "on_paper", lang),
             ]
-            for r in await self.letters.register()
+            for r in await self.letters.register(
+                district=self.scope.district, limit=self.rows_limit
+            )
         ]
         columns = [
             "buyer",
@@ -280,7 +321,10 @@ class _Builder:
             "realised_value",
             "status",
         ]
-        return self.table("letters", columns, rows)
+        total = None
+        if self.rows_limit is not None and len(rows) >= self.rows_limit:
+            total = await self.letters.count(district=self.scope.district)
+        return self.table("letters", columns, rows, total=total)
 
 
 async def build(
@@ -292,9 +336,13 @@ async def build(
     *,
     now: datetime,
     only: str | None = None,
+    by_hour: bool = False,
+    rows_limit: int | None = None,
 ) -> list[Section]:
-    """The page's sections with the tables ``viewer`` may see (just ``only``, if given)."""
-    b = _Builder(reports, letters, scope, lang, now)
+    """The page's sections with the tables ``viewer`` may see (just ``only``, if given);
+    the timeline hour by hour when ``by_hour``; the letters register's newest
+    ``rows_limit`` letters only, if given (the page's)."""
+    b = _Builder(reports, letters, scope, lang, now, by_hour, rows_limit)
     allowed = set(table_ids(viewer))
     wanted = allowed if only is None else allowed & {only}
     plan: list[tuple[str, list[tuple[str, Callable[[], Awaitable[Any]]]]]] = [

@@ -1,7 +1,8 @@
 """The department dashboard's figures, aggregated in SQL.
 
-Every query takes a :class:`Scope`: a period and, for a seller's login, the one seller whose
-figures may be read (applied in SQL, so no other seller's rows ever leave the database).
+Every query takes a :class:`~adapter.storage.scope.Scope`: a period, the viewer's filters
+and, for a seller's login, the one seller whose figures may be read (applied in SQL, so no
+other seller's rows ever leave the database).
 Order figures come from ``order_facts`` (one narrow row per line of a confirmed order, with
 no buyer data); the funnel from ``orders`` and the audit log; service levels from the audit
 log, the outbox and its delivery attempts. Money is in paise (integers, exact).
@@ -9,8 +10,7 @@ log, the outbox and its delivery attempts. Money is in paise (integers, exact).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
@@ -18,17 +18,17 @@ from sqlalchemy import Select, case, func, literal, select
 
 from adapter.core.odop import districts
 from adapter.storage.database import Database
-from adapter.storage.order_facts import ist_day
+from adapter.storage.scope import Scope, facts_in
 from adapter.storage.tables import (
     delivery_attempts,
     items,
     messages,
-    order_days,
     order_facts,
     orders,
     outbox,
     sellers,
 )
+from adapter.storage.timeline import daily
 
 __all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope"]
 
@@ -62,20 +62,16 @@ def _nearest_rank(histogram: dict[int, int], q: float) -> int | None:
     raise AssertionError("unreachable: the ranks add up to the total")
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """The period ``[since, until)`` and, for a seller, whose figures."""
-
-    since: datetime
-    until: datetime
-    seller_code: str | None = None
-
-
 class Reports:
     """Read-only aggregate queries over the store."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
+
+    @property
+    def database(self) -> Database:
+        """The store the figures are read from."""
+        return self._db
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -85,12 +81,7 @@ class Reports:
         return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
     def _facts(self, query: Select[Any], scope: Scope) -> Select[Any]:
-        query = query.where(
-            order_facts.c.confirmed_at >= scope.since, order_facts.c.confirmed_at < scope.until
-        )
-        if scope.seller_code is not None:
-            query = query.where(order_facts.c.seller_code == scope.seller_code)
-        return query
+        return facts_in(query, scope)
 
     async def _rows(self, query: Any) -> list[dict[str, Any]]:
         async with self._db.engine.connect() as connection:
@@ -127,41 +118,8 @@ class Reports:
         return {"search": searches, **{k: int(v) for k, v in row._mapping.items()}}
 
     async def timeline(self, scope: Scope) -> list[dict[str, Any]]:
-        """Orders, their value and cancellations by day of confirmation (IST).
-
-        The days wholly inside the period come from ``order_days``; its first and last
-        days, which it may cover only in part, from ``order_facts``.
-        """
-        first, last = ist_day(scope.since), ist_day(scope.until)
-        d = order_days.c
-        whole = select(
-            d.day,
-            func.sum(d.orders).label("orders"),
-            func.sum(d.value_paise).label("value_paise"),
-            func.sum(d.cancelled).label("cancelled"),
-        ).where(d.day > first, d.day < last)
-        if scope.seller_code is not None:
-            whole = whole.where(d.seller_code == scope.seller_code)
-        f = order_facts.c
-        edges = self._facts(
-            select(
-                f.day,
-                func.count().filter(f.line_no == 0).label("orders"),
-                func.coalesce(func.sum(f.amount_paise), 0).label("value_paise"),
-                func.count().filter(f.line_no == 0, f.state == "Cancelled").label("cancelled"),
-            ).where(f.day.in_(sorted({first, last}))),
-            scope,
-        )
-        by_day: dict[date, dict[str, Any]] = {}
-        for query in (whole.group_by(d.day), edges.group_by(f.day)):
-            for row in await self._rows(query):
-                by_day[row["day"]] = {
-                    "day": row["day"].isoformat(),
-                    "orders": int(row["orders"]),
-                    "value_paise": int(row["value_paise"]),
-                    "cancelled": int(row["cancelled"]),
-                }
-        return [by_day[day] for day in sorted(by_day)]
+        """Orders, their value and cancellations by IST day (see :mod:`.timeline`)."""
+        return await daily(self._db, scope)
 
     async def breakdown(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
         """Orders, value, cancellations, returns and returns to origin by ``by``.

@@ -5,10 +5,12 @@
 Makes a fresh database (on the test server unless --database names one), fills it in SQL
 with generate_series: ``orders`` (12 sellers, a year of confirmations, 8% cancelled, 2%
 returned to origin), their ``order_facts`` lines, one search in the audit log per order,
-one outbox job per order with its delivery attempt, and 40 letters of intent. Then times
-each dashboard view's queries for the default period (30 days) and for a whole year, p50
-and p99 over several runs (goal: under 300 ms), next to a baseline measured in the same
-run: a bare ``SELECT count(*) FROM orders``.
+one outbox job per order with its delivery attempt, and 10,000 letters of intent (signed
+at 24 buyer-seller meets over the year, every district). Then times each dashboard view's queries for the default period (30
+days) and for a whole year, p50 and p99 over several runs (goal: under 300 ms), next to a
+baseline measured in the same run: a bare ``SELECT count(*) FROM orders``; and the overview
+(its figures and the letters by district), the hourly timeline of the last day, and the
+whole page's tables as the page builds them.
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ from typing import Any
 import psycopg
 
 from adapter.storage import Database, upgrade
+from adapter.dashboard.sources import RegisterLetters
+from adapter.dashboard.views import Viewer, build
 from adapter.storage.letters import LettersOfIntent
+from adapter.storage.overview import Overview
 from adapter.storage.reports import Reports, Scope
+from adapter.storage.timeline import hourly
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -89,12 +95,19 @@ INSERT INTO delivery_attempts (outbox_id, attempted_at, http_status, latency_ms,
 SELECT id, created_at, 200, 20 + id % 200, CASE WHEN status = 'failed' THEN 'error' ELSE 'ACK' END
 FROM outbox;
 
+-- 10,000 letters signed at 24 buyer-seller meets (one every 15 days, from 11:30 IST on),
+-- every district, a third naming a buyer app.
 INSERT INTO letters_of_intent (buyer, buyer_app_id, product, district, value_paise, signed_on,
                                meet, created_at)
-SELECT 'Buyer ' || g, 'buyer' || (g % 7) || '.example', 'Product of ' || d, d, 10000000,
-       %(now)s::timestamptz - (g * 7) * interval '1 day', 'HIM MSME Fest', now()
-FROM generate_series(1, 40) AS g,
-     LATERAL (SELECT (ARRAY['Kangra','Kullu','Kinnaur','Chamba'])[1 + g % 4] AS d) x;
+SELECT 'Buyer ' || g, CASE WHEN g % 3 = 0 THEN 'buyer' || (g % 7) || '.example' END,
+       'Product of ' || d, d, 1000000 + (g % 50) * 100000,
+       %(now)s::timestamptz - ((g % 24) * 15 + 3) * interval '1 day' - interval '4 hours'
+           + (g % 360) * interval '1 minute',
+       'Buyer-seller meet ' || (g % 24), now()
+FROM generate_series(1, 10000) AS g,
+     LATERAL (SELECT (ARRAY['Bilaspur','Chamba','Hamirpur','Kangra','Kinnaur','Kullu',
+                            'Lahaul and Spiti','Mandi','Shimla','Sirmaur','Solan','Una'])[1 + g % 12]
+              AS d) x;
 ANALYZE;
 """
 
@@ -117,9 +130,14 @@ async def _time(run: Callable[[], Awaitable[Any]], runs: int) -> tuple[float, fl
     return statistics.median(samples), samples[min(len(samples) - 1, int(0.99 * len(samples)))]
 
 
+VIEWER = Viewer("viewer", label="bench")
+
+
 def _views(
     reports: Reports, letters: LettersOfIntent, scope: Scope, seller: Scope
 ) -> list[tuple[str, Callable[[], Awaitable[Any]]]]:
+    register = RegisterLetters(letters)
+    day = Scope(NOW - timedelta(days=1), NOW + timedelta(seconds=1))
     return [
         ("funnel", lambda: reports.funnel(scope)),
         ("timeline", lambda: reports.timeline(scope)),
@@ -135,7 +153,15 @@ def _views(
         ("parked callbacks", lambda: reports.parked()),
         ("late to ship", lambda: reports.late_to_ship(scope, now=NOW)),
         ("coverage", lambda: reports.coverage(scope)),
-        ("letters of intent", lambda: letters.register()),
+        ("letters of intent (all: export, API)", lambda: letters.register()),
+        ("letters of intent (page: newest 400)", lambda: letters.register(limit=400)),
+        ("overview figures", lambda: Overview(reports.database).figures(scope)),
+        ("letters by district (overview, map)", lambda: register.letter_figures_by_district()),
+        ("timeline by hour (last day)", lambda: hourly(reports.database, day)),
+        (
+            "page: every table, as built",
+            lambda: build(reports, letters, VIEWER, scope, "en", now=NOW, rows_limit=400),
+        ),
     ]
 
 

@@ -1,10 +1,13 @@
 """The dashboard as a person sees it: headless Chromium (Debian's ``chromium`` driven
 through its ``chromium-driver``) signs in to a real ``ondc-seller serve`` process holding
-orders a buyer app placed over signed HTTP, reads the figures off the page, switches to
-Hindi and downloads a CSV export.
+orders a buyer app placed over signed HTTP and a letter of intent, reads the overview, the
+map and the tables off the page and holds them to the JSON API, switches to Hindi,
+downloads a CSV export, and checks from the browser's own network log that no request
+left the machine. It photographs the overview, the map and the letters at phone and
+desktop widths in English and Hindi.
 
 ``scripts/services`` installs both packages when they are missing; this test never skips.
-Set ``ONDC_DASHBOARD_SCREENSHOT=docs/dashboard.png`` to refresh the screenshot in the docs.
+Set ``ONDC_DASHBOARD_SCREENSHOTS=docs/screenshots`` to refresh the pictures in the docs.
 """
 
 from __future__ import annotations
@@ -28,10 +31,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from adapter.dashboard.formats import Formats
 from adapter.sandbox.flows import FlowPlayer
 from tests.e2e.network import Network, network
 from tests.e2e.processes import run_cli
-from tests.fixtures import DASHBOARD_SCREENSHOT, REPO_ROOT
+from tests.fixtures import DASHBOARD_SCREENSHOTS, REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -140,7 +144,53 @@ def _table(driver: WebDriver, table_id: str) -> list[dict[str, str]]:
 
 
 def _rupees(shown: str) -> Decimal:
-    return Decimal(shown.replace(",", ""))
+    """An amount as the page writes it (``₹1,10,100`` or ``₹56,800.50``)."""
+    assert shown.startswith("₹"), shown
+    return Decimal(shown.removeprefix("₹").replace(",", ""))
+
+
+def _short(paise_text: str, language: str) -> str:
+    """The short form the overview writes for an amount (Babel, as the page does)."""
+    return Formats(language).money_short(Decimal(paise_text))  # type: ignore[arg-type]
+
+
+WIDTHS = {"desktop": 1280, "phone": 390}
+PICTURES = ("overview", "map", "letters")
+
+
+def _requests(driver: WebDriver, base: str) -> tuple[list[str], int]:
+    """Every network URL the pages asked for that is not the adapter on loopback (the
+    browser's own ``chrome://`` pages, such as the blank new tab, are not the network),
+    and how many requests went to the adapter."""
+    away, local = [], 0
+    for entry in driver.get_log("performance"):
+        message = orjson.loads(entry["message"])["message"]
+        if message["method"] != "Network.requestWillBeSent":
+            continue
+        url = message["params"]["request"]["url"]
+        if url.startswith(base + "/"):
+            local += 1
+        elif url.startswith(("http:", "https:", "ws:", "wss:", "ftp:")):
+            away.append(url)
+    return away, local
+
+
+def _pictures(driver: WebDriver, base: str, language: str) -> dict[str, bytes]:
+    """The overview (the first screen), the map and the letters table, at each width."""
+    pictures = {}
+    for width_name, width in WIDTHS.items():
+        driver.set_window_size(width, 1400)
+        driver.get(f"{base}/dashboard?lang={language}")
+        for name, element_id in (
+            ("overview", "overview"),
+            ("map", "map"),
+            ("letters", "table-letters"),
+        ):
+            element = driver.find_element(By.ID, element_id)
+            driver.execute_script("arguments[0].scrollIntoView()", element)
+            pictures[f"{name}-{language}-{width_name}"] = element.screenshot_as_png
+    driver.set_window_size(1280, 1500)
+    return pictures
 
 
 def _chromium(downloads: Path, profile: Path, log: Path) -> WebDriver:
@@ -153,8 +203,12 @@ def _chromium(downloads: Path, profile: Path, log: Path) -> WebDriver:
         "--disable-gpu",
         "--window-size=1280,1500",
         f"--user-data-dir={profile}",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
     ):
         options.add_argument(argument)
+    # The browser's network log, read to prove that no request leaves the machine.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     options.add_experimental_option(
         "prefs",
         {"download.default_directory": str(downloads), "download.prompt_for_download": False},
@@ -164,28 +218,49 @@ def _chromium(downloads: Path, profile: Path, log: Path) -> WebDriver:
 
 
 def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
-    """What a person signing in with ``token`` sees: the figures in English, the Hindi
-    page's labels, the CSV export they download, and a screenshot."""
+    """What a person signing in with ``token`` sees: the overview, the map and the figures
+    in English, the Hindi page's labels, the CSV export they download, the pictures, and
+    every request the browser made."""
     downloads = work / "downloads"
     downloads.mkdir()
     driver = _chromium(downloads, work / "profile", work / "chromedriver.log")
     seen: dict[str, Any] = {}
     try:
         driver.implicitly_wait(5)
-        driver.get(f"{base}/dashboard")  # not signed in: sent to the sign-in form
+        driver.get(f"{base}/dashboard")  # not signed in: sent to the sign-in page
         assert driver.current_url.startswith(f"{base}/dashboard/login")
+        seen["login_heading"] = driver.find_element(By.CSS_SELECTOR, "main h2").text
         driver.find_element(By.ID, "token").send_keys(token)
         driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
         driver.find_element(By.ID, "table-by_district")
         seen["title"] = driver.title
         seen["who"] = driver.find_element(By.ID, "who").text
+        seen["tiles"] = {
+            tile.get_attribute("id"): tile.text
+            for tile in driver.find_elements(By.CSS_SELECTOR, "li.tile")
+        }
+        seen["districts"] = [
+            area.get_attribute("data-district")
+            for area in driver.find_elements(By.CSS_SELECTOR, "#map a.district")
+        ]
+        seen["map_rows"] = {
+            row.get_attribute("data-district"): {
+                cell.get_attribute("data-col"): cell.text
+                for cell in row.find_elements(By.CSS_SELECTOR, "th, td")
+            }
+            for row in driver.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
+        }
         seen["by_district"] = _table(driver, "by_district")
-        seen["charts"] = len(driver.find_elements(By.CSS_SELECTOR, "svg"))
+        seen["charts"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.chart"))
         seen["screenshot"] = driver.get_screenshot_as_png()
 
         driver.find_element(By.ID, "language").click()
         driver.find_element(By.CSS_SELECTOR, "html[lang=hi]")
         seen["title_hi"] = driver.find_element(By.TAG_NAME, "h1").text
+        seen["tiles_hi"] = {
+            tile.get_attribute("id"): tile.text
+            for tile in driver.find_elements(By.CSS_SELECTOR, "li.tile")
+        }
         section = driver.find_element(By.ID, "table-by_district")
         seen["heading_hi"] = section.find_element(By.TAG_NAME, "h3").text
         seen["labels_hi"] = [th.text for th in section.find_elements(By.TAG_NAME, "th")]
@@ -197,6 +272,11 @@ def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
             time.sleep(0.1)
         assert exported.exists(), f"no download: {sorted(p.name for p in downloads.iterdir())}"
         seen["csv"] = exported.read_bytes()
+        seen["pictures"] = {
+            **_pictures(driver, base, "en"),
+            **_pictures(driver, base, "hi"),
+        }
+        seen["away"], seen["local"] = _requests(driver, base)
     finally:
         driver.quit()
     return seen
@@ -215,13 +295,30 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
             headers=ADMIN,
         )
         assert made.status_code == 201, made.text
-        seen = await asyncio.to_thread(_browse, base, made.json()["token"], tmp_path)
+        token = made.json()["token"]
+        letter = await net.http.post(
+            f"{base}/admin/v1/dashboard/letters",
+            json={
+                "buyer": "Himalayan Naturals, New Delhi",
+                "product": "Chulli oil (wild apricot kernel)",
+                "district": "Kinnaur",
+                "value": "450000",
+                "signed_on": "2026-01-15",
+                "meet": "ODOP buyer-seller meet, Shimla",
+            },
+            headers=ADMIN,
+        )
+        assert letter.status_code == 201, letter.text
+        viewer = {"Authorization": f"Bearer {token}"}
+        overview = (await net.http.get(f"{base}/dashboard/api/overview", headers=viewer)).json()
+        seen = await asyncio.to_thread(_browse, base, token, tmp_path)
 
     stored = _stored_figures(tmp_path / "adapter.db")
     assert sorted(stored) == ["Kangra", "Kinnaur", "Kullu"]
     assert stored["Kangra"][0] == 2
     assert stored["Kangra"][2] == 1
 
+    assert seen["login_heading"] == "Dashboard sign-in"
     assert seen["title"] == "ODOP order flow: Himachal Pradesh"
     assert seen["who"] == "Signed in as department viewer"
     assert seen["charts"] >= 2
@@ -230,6 +327,43 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
         for row in seen["by_district"]
     }
     assert shown == stored
+
+    # The overview shows the JSON API's figures, in Indian short forms.
+    tiles = seen["tiles"]
+    assert overview["orders"] == sum(o for o, _, _ in stored.values())
+    assert overview["cancelled"] == sum(c for _, _, c in stored.values())
+    assert Decimal(overview["value"]) == sum(v for _, v, _ in stored.values())
+    orders_tile = tiles["tile-orders"].splitlines()
+    assert orders_tile[1] == str(overview["orders"])
+    assert orders_tile[2] == f"worth {_short(overview['value'], 'en')}"
+    assert orders_tile[3] == f"{overview['cancelled']} cancelled"
+    letters = overview["letters"]
+    assert letters["signed"] == "450000.00"
+    assert Decimal(letters["ordered"]) > 0  # the Kinnaur chulli oil ordered after the meet
+    assert tiles["tile-letters"].splitlines()[1:4] == [
+        f"{_short(letters['signed'], 'en')} signed",
+        f"ordered: {_short(letters['ordered'], 'en')}",
+        "delivered: not yet available",
+    ]
+    assert tiles["tile-sellers"].splitlines()[1:] == [
+        str(overview["sellers_live"]),
+        f"of {overview['sellers_onboarded']} onboarded",
+    ]
+    assert tiles["tile-districts"].splitlines()[1:] == [str(overview["districts_live"]), "of 12"]
+    assert tiles["tile-complaints"].splitlines()[1] == "not yet available"
+    assert overview["complaints"] is None
+    assert seen["tiles_hi"]["tile-complaints"].splitlines()[1] == "अभी उपलब्ध नहीं"
+    assert seen["tiles_hi"]["tile-letters"].splitlines()[1] == (
+        f"{_short(letters['signed'], 'hi')} हस्ताक्षरित"
+    )
+
+    # The map: the 12 districts, and its table holds the API's figures.
+    assert sorted(seen["districts"]) == sorted(d["district"] for d in overview["by_district"])
+    assert len(seen["districts"]) == 12
+    for figures in overview["by_district"]:
+        row = seen["map_rows"][figures["district"]]
+        assert int(row["orders"]) == figures["orders"]
+        assert _rupees(row["value"]) == Decimal(figures["value"])
 
     assert seen["title_hi"] == "ओडीओपी ऑर्डर प्रवाह: हिमाचल प्रदेश"
     assert seen["heading_hi"] == "ज़िले के अनुसार"
@@ -246,8 +380,22 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
         for d, figures in stored.items()
     }
 
-    png: bytes = seen["screenshot"]
-    assert png.startswith(b"\x89PNG")
-    (tmp_path / "dashboard.png").write_bytes(png)
-    if DASHBOARD_SCREENSHOT:
-        (REPO_ROOT / DASHBOARD_SCREENSHOT).write_bytes(png)
+    # Nothing the pages need comes from anywhere but the adapter.
+    assert seen["away"] == []
+    assert seen["local"] > 10  # the log did see the pages' own requests
+
+    pictures: dict[str, bytes] = seen["pictures"]
+    assert sorted(pictures) == sorted(
+        f"{picture}-{language}-{width}"
+        for picture in PICTURES
+        for language in ("en", "hi")
+        for width in WIDTHS
+    )
+    for name, png in [*pictures.items(), ("dashboard", seen["screenshot"])]:
+        assert png.startswith(b"\x89PNG"), name
+        (tmp_path / f"dashboard-{name}.png").write_bytes(png)
+    if DASHBOARD_SCREENSHOTS:
+        folder = REPO_ROOT / DASHBOARD_SCREENSHOTS
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, png in pictures.items():
+            (folder / f"dashboard-{name}.png").write_bytes(png)

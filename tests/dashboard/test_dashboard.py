@@ -82,7 +82,13 @@ async def test_a_viewer_sees_the_orders_by_district_and_product_as_stored(
         }
         reasons = await client.get("/dashboard/api/tables/reasons_by_district", headers=viewer)
         assert reasons.json()["rows"] == [
-            {"district": "Kangra", "reason": "002", "cancelled_by": "seller", "orders": 1}
+            {
+                "district": "Kangra",
+                "reason": "002",
+                "meaning": "one or more items not available",
+                "cancelled_by": "seller",
+                "orders": 1,
+            }
         ]
         funnel = await client.get("/dashboard/api/tables/funnel", headers=viewer)
         counts = {r["stage"]: r["count"] for r in funnel.json()["rows"]}

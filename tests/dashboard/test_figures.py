@@ -13,9 +13,10 @@ from sqlalchemy import insert
 
 from adapter.storage import Database, upgrade
 from adapter.storage.letters import LettersOfIntent
-from adapter.storage.order_facts import OrderFacts, ist_day
+from adapter.storage.order_facts import IST, OrderFacts, ist_day
 from adapter.storage.reports import Reports, Scope
 from adapter.storage.tables import messages, order_facts
+from adapter.storage.timeline import hourly
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -61,11 +62,12 @@ async def test_timeline_and_letters_from_day_sums_match_the_facts(database_url: 
             continue
         day = expected.setdefault(
             f["day"].isoformat(),
-            {"day": f["day"].isoformat(), "orders": 0, "value_paise": 0, "cancelled": 0},
+            {"at": f["day"].isoformat(), "orders": 0, "live": 0, "cancelled": 0, "value_paise": 0},
         )
         day["orders"] += f["line_no"] == 0
         day["value_paise"] += f["amount_paise"]
         day["cancelled"] += f["line_no"] == 0 and f["state"] == "Cancelled"
+        day["live"] += f["line_no"] == 0 and f["state"] != "Cancelled"
     assert timeline == [expected[d] for d in sorted(expected)]
 
     letters = LettersOfIntent(database)
@@ -92,6 +94,18 @@ async def test_timeline_and_letters_from_day_sums_match_the_facts(database_url: 
         ]
         assert row["orders"] == len({f["order_pk"] for f in matched}) > 0
         assert row["realised_paise"] == sum(f["amount_paise"] for f in matched)
+    # The overview's sums by district are the register's, added up.
+    [kullu] = await letters.by_district()
+    assert kullu["district"] == "Kullu"
+    assert (kullu["letters"], kullu["realising"], kullu["value_paise"]) == (2, 2, 200)
+    assert kullu["orders"] == sum(r["orders"] for r in register.values())
+    assert kullu["realised_paise"] == sum(r["realised_paise"] for r in register.values())
+    assert await LettersOfIntent(database).register(district="Una") == []
+    # The page's newest letters only: the same rows as the whole register's first.
+    everything = await letters.register()
+    assert await letters.register(limit=1) == everything[:1]
+    assert await letters.register(district="Kullu", limit=5) == everything
+    assert await letters.count() == 2
     await database.dispose()
 
 
@@ -173,3 +187,39 @@ def test_migration_0010_has_every_order_counted_again_at_the_next_refresh(
     with closing(sqlite3.connect(tmp_path / "facts.db")) as connection:
         left = connection.execute("SELECT name FROM report_marks").fetchall()
     assert left == [("other",)]
+
+
+async def test_a_single_day_is_read_hour_by_hour_in_india_time(database_url: str) -> None:
+    database = Database.connect(database_url)
+    # Orders every 50 minutes over the last day, every fourth cancelled, some of two lines.
+    facts = []
+    for pk in range(1, 29):
+        at = NOW - timedelta(minutes=50 * pk)
+        facts.append(_fact(pk, 0, at, cancelled=pk % 4 == 0))
+        if pk % 3 == 0:
+            facts.append(_fact(pk, 1, at, cancelled=pk % 4 == 0))
+    async with database.transaction() as connection:
+        await connection.execute(insert(order_facts), facts)
+    scope = Scope(NOW - timedelta(days=1), NOW + timedelta(seconds=1))
+    points = await hourly(database, scope)
+    # Every hour of the day is there, empty or not: 25 starts from 10:30 IST to 15:30 IST.
+    assert len(points) == 25
+    assert points[0]["at"] == "2026-11-22T15:00"
+    assert points[-1]["at"] == "2026-11-23T15:00"
+    expected: dict[str, list[int]] = {}
+    for f in facts:
+        if f["confirmed_at"] < scope.since:
+            continue
+        key = f["confirmed_at"].astimezone(IST).strftime("%Y-%m-%dT%H:00")
+        counted = expected.setdefault(key, [0, 0, 0])
+        counted[0] += f["line_no"] == 0
+        counted[1] += f["line_no"] == 0 and f["state"] == "Cancelled"
+        counted[2] += f["amount_paise"]
+    got = {p["at"]: [p["orders"], p["cancelled"], p["value_paise"]] for p in points if p["orders"]}
+    assert got == expected
+    assert all(p["live"] + p["cancelled"] == p["orders"] for p in points)
+    # A filter by district that matches nothing empties every hour.
+    other = await hourly(database, Scope(scope.since, scope.until, district="Una"))
+    assert len(other) == 25
+    assert not any(p["orders"] for p in other)
+    await database.dispose()

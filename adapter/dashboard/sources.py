@@ -1,0 +1,118 @@
+"""Where the overview's letter-of-intent and complaint figures come from.
+
+Two ports, each one small protocol, so that the parts of the service that own these
+figures can feed the overview without the dashboard knowing their tables:
+
+- :class:`LetterSource` answers, district by district, "how much was promised in letters
+  of intent, and how much of it was ordered, delivered and paid". Until the B2B letters
+  desk provides its own, :class:`RegisterLetters` reads the register as it is today,
+  which knows what was signed and what was ordered against each letter, but not
+  deliveries or payments: those stay ``None`` and the page says "not yet available".
+- :class:`ComplaintSource` answers "how many complaints are open and how many are past
+  their resolution deadline". Nothing provides one yet (the grievance module does not
+  exist), so the overview shows "not yet available", never a zero it did not count.
+
+:class:`Sources` holds the two for a running service; register a source with
+``sources.letters = ...`` / ``sources.complaints = ...``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from adapter.storage.letters import LettersOfIntent
+
+__all__ = [
+    "ComplaintFigures",
+    "ComplaintSource",
+    "LetterFigures",
+    "LetterSource",
+    "RegisterLetters",
+    "Sources",
+    "total",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterFigures:
+    """Letters of intent and what became of them, in paise; ``None`` where the source
+    does not know."""
+
+    letters: int
+    signed_paise: int
+    ordered_paise: int | None
+    delivered_paise: int | None
+    paid_paise: int | None
+    # Letters with at least one order placed against them.
+    realising: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintFigures:
+    """Complaints (ONDC IGM issues) open now, and how many of those are past their
+    resolution deadline."""
+
+    open: int
+    breaching_sla: int
+
+
+class LetterSource(Protocol):
+    """Gives the overview its letter-of-intent figures."""
+
+    async def letter_figures_by_district(self) -> dict[str, LetterFigures]:
+        """For each district with letters: its letters and what became of them."""
+        ...
+
+
+class ComplaintSource(Protocol):
+    """Gives the overview its complaint figures."""
+
+    async def complaint_figures(self, *, district: str | None) -> ComplaintFigures:
+        """Complaints open now (against ``district``'s sellers, if given)."""
+        ...
+
+
+class RegisterLetters:
+    """The letters register as it is: signed value and the value of orders placed
+    against each letter; deliveries and payments are not recorded there."""
+
+    def __init__(self, letters: LettersOfIntent) -> None:
+        self._letters = letters
+
+    async def letter_figures_by_district(self) -> dict[str, LetterFigures]:
+        return {
+            row["district"]: LetterFigures(
+                letters=int(row["letters"]),
+                signed_paise=int(row["value_paise"] or 0),
+                ordered_paise=int(row["realised_paise"] or 0),
+                delivered_paise=None,
+                paid_paise=None,
+                realising=int(row["realising"]),
+            )
+            for row in await self._letters.by_district()
+        }
+
+
+def total(figures: list[LetterFigures]) -> LetterFigures:
+    """Several districts' letter figures added up (unknown stays unknown)."""
+
+    def added(values: list[int | None]) -> int | None:
+        return None if any(v is None for v in values) else sum(v or 0 for v in values)
+
+    return LetterFigures(
+        letters=sum(f.letters for f in figures),
+        signed_paise=sum(f.signed_paise for f in figures),
+        ordered_paise=added([f.ordered_paise for f in figures]),
+        delivered_paise=added([f.delivered_paise for f in figures]),
+        paid_paise=added([f.paid_paise for f in figures]),
+        realising=added([f.realising for f in figures]),
+    )
+
+
+class Sources:
+    """The overview's sources for one running service."""
+
+    def __init__(self, letters: LetterSource, complaints: ComplaintSource | None = None) -> None:
+        self.letters: LetterSource = letters
+        self.complaints: ComplaintSource | None = complaints
