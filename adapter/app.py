@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -38,6 +39,7 @@ from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.home import home_router
 from adapter.metrics import Metrics, metrics_router
+from adapter.network.admission import AdmissionControl, AdmissionPolicy
 from adapter.network.authentication import Authenticator
 from adapter.network.body_limit import BodyLimit, BodyLimits
 from adapter.network.health import health_router
@@ -55,6 +57,7 @@ from adapter.seller_api import notifications_router, seller_admin_router, seller
 from adapter.seller_api.orders import seller_orders_router
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
+from adapter.storage.backlog import pending_callbacks
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
@@ -199,6 +202,17 @@ def create_app(
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
+        admission = AdmissionControl(
+            shared,
+            the_clock,
+            AdmissionPolicy(
+                search_share=settings.admission_search_share,
+                order_share=settings.admission_order_share,
+                min_rate=settings.admission_min_rate,
+            ),
+            pending=partial(pending_callbacks, database),
+            enabled=settings.admission_control,
+        )
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -234,6 +248,7 @@ def create_app(
             credentials=DashboardCredentials(database),
             letters=LettersOfIntent(database),
             parser=parser,
+            admission=admission,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -254,6 +269,7 @@ def create_app(
             policy=order_policy(settings),
             edge_load=lambda: inbound.waiting,
             metrics=metrics,
+            on_settled=admission.settled,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
@@ -277,6 +293,8 @@ def create_app(
         )
         app.state.notifier = notifier
         stop = asyncio.Event()
+        # Every process shares its counts: an edge alone queues, a dispatcher alone settles.
+        admission_task = asyncio.create_task(admission.run(stop))
         tasks = (
             [
                 asyncio.create_task(dispatcher.run(stop)),
@@ -305,6 +323,9 @@ def create_app(
             # Background work stops between rounds, so no database call is cut off; a round
             # that does not end in time (a peer slower than every timeout) is cancelled.
             stop.set()
+            _, late_admission = await asyncio.wait([admission_task], timeout=5.0)
+            for task in late_admission:
+                task.cancel()
             if tasks:
                 _, late = await asyncio.wait(tasks, timeout=20.0)
                 for task in late:

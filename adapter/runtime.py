@@ -13,6 +13,7 @@ from adapter.coordination.wakeup import Wakeup
 from adapter.core.clock import Clock
 from adapter.core.context_rules import EdgePolicy
 from adapter.metrics import Metrics
+from adapter.network.admission import AdmissionControl
 from adapter.network.authentication import Authenticator
 from adapter.outbound.order_desk import OrderDesk
 from adapter.registry.client import RegistryClient
@@ -60,3 +61,5 @@ class Runtime:
     letters: LettersOfIntent
     # One thread that parses large inbound bodies off the event loop.
     parser: ThreadPoolExecutor
+    # Whether a request's callback can still be sent within its ttl (checked before ACK).
+    admission: AdmissionControl

@@ -3,10 +3,12 @@
 For every request: read the raw bytes (bounded by the action's limit before they reach the
 endpoint: ``adapter.network.body_limit``) -> verify
 ``Authorization`` (and, on search, ``X-Gateway-Authorization``) on those bytes -> parse
-once with the action's model -> check the context rules -> apply the sender's rate limit
-and dedupe on (sender, action, message_id) -> record the request and queue its callback in
-one transaction -> ACK. Every failure is a NACK with an ONDC code and a message naming the
-problem (``adapter.network.nack``), and is kept in the audit log too.
+once with the action's model -> check the context rules -> refuse it if its callback could
+not be sent within its ttl (``adapter.network.admission``; not audited, so shedding load
+costs no write) -> apply the sender's rate limit and dedupe on (sender, action,
+message_id) -> record the request and queue its callback in one transaction -> ACK.
+Every failure is a NACK with an ONDC code and a message naming the problem
+(``adapter.network.nack``), and is kept in the audit log too.
 
 Every verified request counts once against its sender's rate, whether it is accepted or
 refused, and a sender over its rate hears 429 whatever else is wrong with the request. The
@@ -43,6 +45,7 @@ from adapter.core.errors import (
     InternalError,
     InvalidRequest,
     NetworkError,
+    Overloaded,
     RateLimited,
     SharedStateUnavailable,
     StoreUnavailable,
@@ -161,6 +164,8 @@ class _Endpoint:
                     f"over {runtime.settings.unverified_rate_per_second} unverified "
                     "requests per second from this address"
                 )
+            elif isinstance(refusal, Overloaded):
+                runtime.metrics.shed.labels(self.action).inc()
             else:
                 await self._record_rejection(runtime, request, body, sender, refusal, started)
             runtime.metrics.nacks.labels(self.action, refusal.code).inc()
@@ -239,6 +244,14 @@ class _Endpoint:
     ) -> Response:
         settings = runtime.settings
         context = parsed.context
+        assert context.bap_uri is not None  # check_context requires both
+        assert context.timestamp is not None
+        deadline = schemas.parse_timestamp(context.timestamp) + ttl
+        answered = self.action not in _NO_CALLBACK and subscription is None
+        if answered:
+            # Refused before it is remembered as seen: the sender's retry is new work.
+            left = (deadline - runtime.clock.now()).total_seconds()
+            runtime.admission.check(self.action, left)
         dedupe_key = f"dedupe:{sender.subscriber_id}|{self.action}|{context.message_id}"
         admission = await runtime.state.admit(
             f"rate:{sender.subscriber_id}",
@@ -255,18 +268,16 @@ class _Endpoint:
             log.info("duplicate %s %s from %s: ACK, no work", self.action, context.message_id,
                      sender.subscriber_id)  # fmt: skip
             return ack_response()
-        assert context.bap_uri is not None  # check_context requires both
-        assert context.timestamp is not None
         now = runtime.clock.now()
         job = None
-        if self.action not in _NO_CALLBACK and subscription is None:
+        if answered:
             job = OutboxJob(
                 action=self.callback_action,
                 target_url=f"{context.bap_uri.rstrip('/')}/{self.callback_action}",
                 transaction_id=context.transaction_id,
                 payload={},
                 created_at=now,
-                deadline_at=schemas.parse_timestamp(context.timestamp) + ttl,
+                deadline_at=deadline,
             )
         record = InboundRecord(
             direction="in",
@@ -287,6 +298,8 @@ class _Endpoint:
             await runtime.state.delete(dedupe_key)  # let the sender's retry do the work
             log.exception("could not record %s %s", self.action, context.message_id)
             raise StoreUnavailable("could not record the request; retry") from exc
+        if job is not None:
+            runtime.admission.queued()
         if isinstance(parsed, schemas.CatalogRejectionRequest):
             await _record_rejections(runtime, parsed, sender)
         if subscription is not None:

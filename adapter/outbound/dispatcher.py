@@ -95,6 +95,7 @@ class Dispatcher:
         busy_edge: int = 8,
         busy_pause_seconds: float = 0.2,
         metrics: Metrics | None = None,
+        on_settled: Callable[[int, int], None] | None = None,
     ) -> None:
         self._settings = settings
         self._outbox = outbox
@@ -106,6 +107,9 @@ class Dispatcher:
         self._orders = orders
         self._policy = policy
         self._metrics = metrics
+        # Told how many jobs left the queue and how many of them were delivered, for the
+        # edge's admission control (adapter/network/admission.py).
+        self._on_settled = on_settled
         self._lease = lease or timedelta(seconds=settings.job_lease_seconds)
         self._jobs: dict[int, ClaimedJob] = {}
         self._destinations = Destinations(
@@ -207,6 +211,9 @@ class Dispatcher:
         kept = await self._outbox.settle_many(self.worker, settlements)
         if self._metrics is not None:
             self._metrics.settled(self._jobs.values(), settlements)
+        if self._on_settled is not None:
+            ended = [s.status for s in settlements if s.status != "pending"]
+            self._on_settled(len(ended), ended.count("delivered"))
         for settlement, held in zip(settlements, kept, strict=True):
             self._jobs.pop(settlement.job_id, None)
             if not held:
