@@ -46,6 +46,7 @@ from adapter.network.health import health_router
 from adapter.network.inbound import INBOUND_ACTIONS, beckn_endpoints, beckn_router
 from adapter.network.nul_text import refuse_nul_text
 from adapter.network.onboarding import onboarding_router
+from adapter.outbound.client import AiohttpCallbacks, CallbackClient, HttpxCallbacks
 from adapter.outbound.destination import Destinations
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
@@ -185,6 +186,13 @@ def create_app(
             timeout=httpx.Timeout(10.0),
             limits=HTTP_LIMITS,
         )
+        # Callbacks go through the client bench/outbound measured cheapest (aiohttp), or
+        # through httpx where a test injects a transport, or when the settings ask for it.
+        callbacks: CallbackClient
+        if transport is not None or settings.callback_client == "httpx":
+            callbacks = HttpxCallbacks(http)
+        else:
+            callbacks = AiohttpCallbacks(allow_private=settings.outbound_allow_private)
         registry = RegistryClient.from_settings(http, settings, the_clock)
         keys = KeyDirectory(
             registry, shared, the_clock, max_cache_seconds=settings.key_cache_max_seconds
@@ -261,7 +269,7 @@ def create_app(
             settings=settings,
             outbox=outbox,
             store=store,
-            http=http,
+            client=callbacks,
             clock=the_clock,
             wakeup=wakeup,
             catalog=the_catalog,
@@ -333,6 +341,7 @@ def create_app(
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
             await wakeup.close()
+            await callbacks.aclose()
             await http.aclose()
             if state is None:
                 await shared.close()

@@ -474,6 +474,14 @@ class Settings(BaseSettings):
         "link-local and cloud-metadata addresses (checked after DNS resolution). Off in "
         "production; the demo and the test suite, which run on loopback, turn it on.",
     )
+    callback_client: Literal["aiohttp", "httpx"] = Field(
+        default="aiohttp",
+        alias="ONDC_CALLBACK_CLIENT",
+        description="HTTP client that sends callbacks to buyer apps. aiohttp costs several "
+        "times less CPU per callback than httpx (bench/outbound) and checks the addresses it "
+        "connects to; httpx is kept as a fallback. Both read answers capped and under "
+        "ONDC_OUTBOUND_DEADLINE_SECONDS.",
+    )
     outbound_deadline_seconds: float = Field(
         default=10.0,
         gt=0,

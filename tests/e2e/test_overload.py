@@ -35,7 +35,7 @@ pytestmark = pytest.mark.e2e
 
 BUYER_ID = "buyer.overload.example"
 ACK = b'{"message":{"ack":{"status":"ACK"}}}'
-TTL_SECONDS = 6
+TTL_SECONDS = 8
 # The buyer app takes this long to answer each callback, and the adapter sends it two at
 # a time: about 20 callbacks a second, whatever the machine.
 ANSWER_SECONDS = 0.1
