@@ -22,10 +22,14 @@ or in process without it):
   ``_FLUSH_SECONDS``; every ``_RECONCILE_SECONDS`` a process sets it to the outbox's own
   count of pending jobs, so jobs queued elsewhere (catalogue pushes, seller events, a
   split on_search) and counts lost with a killed process are corrected within a second.
-- ``admission:delivered:<second>``: callbacks delivered in each second; the rate is their
-  mean over the last ``_RATE_WINDOW_SECONDS`` whole seconds, never taken below
+- ``admission:delivered:<second>``: callbacks delivered in each second; the rate is the
+  best of the last ``_RATE_WINDOW_SECONDS`` whole seconds, never taken below
   ``ONDC_ADMISSION_MIN_RATE`` (an idle deployment has delivered nothing lately, which says
   nothing of what it could).
+
+Every request with a callback is checked twice: as soon as its body is read, as if its
+ttl were the usual 30 s (so that under overload a request is shed before the cost of its
+signature and parsing), and with its own ttl once parsed.
 
 A check reads this process's latest snapshot of the figures, plus what it has queued
 itself since, so it costs no round trip; :meth:`AdmissionControl.run` refreshes the
@@ -58,6 +62,8 @@ _RATE_WINDOW_SECONDS: Final = 5
 _FLUSH_SECONDS: Final = 0.1
 _RECONCILE_SECONDS: Final = 1.0
 _LONGEST_RETRY_AFTER: Final = 120
+# The ttl buyer apps send on almost every request (ONDC retail 1.2: PT30S).
+_USUAL_TTL_SECONDS: Final = 30.0
 # Searches, and the catalogue's incremental pulls, which arrive as searches.
 _SEARCH_ACTIONS: Final = frozenset({"search"})
 
@@ -151,6 +157,13 @@ class AdmissionControl:
                 retry_after=delay,
             )
 
+    def check_early(self, action: str) -> None:
+        """:meth:`check` as if the request had the usual ttl, ``_USUAL_TTL_SECONDS``: made
+        as soon as the body is read, so that under overload a request is shed before its
+        signature is verified and its body parsed (most of what an ACK costs the edge).
+        A request with a shorter ttl is checked again on its own once parsed."""
+        self.check(action, _USUAL_TTL_SECONDS)
+
     def queued(self, count: int = 1) -> None:
         """``count`` callbacks were promised (ACKed requests)."""
         self._queued += count
@@ -178,7 +191,11 @@ class AdmissionControl:
             self._delivered += delivered
             log.warning("admission figures not shared: shared state unreachable")
             return
-        rate = max(self.policy.min_rate, sum(counts) / _RATE_WINDOW_SECONDS)
+        # The best of the last few whole seconds: while callbacks are queued, the
+        # dispatchers send as fast as they can, so a busy second shows what they can do;
+        # a quiet one only what was asked of them (a mean would lag every rise by the
+        # whole window, and shed requests the dispatchers could have answered).
+        rate = max(self.policy.min_rate, *counts)
         self._snapshot = Snapshot(max(0, backlog), rate)
 
     async def reconcile(self) -> None:

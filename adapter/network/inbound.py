@@ -1,7 +1,8 @@
 """The Beckn endpoints: one route per inbound action, all made by one factory.
 
 For every request: read the raw bytes (bounded by the action's limit before they reach the
-endpoint: ``adapter.network.body_limit``) -> verify
+endpoint: ``adapter.network.body_limit``) -> shed it at once if the callbacks queued are
+past what a usual (30 s) ttl could wait -> verify
 ``Authorization`` (and, on search, ``X-Gateway-Authorization``) on those bytes -> parse
 once with the action's model -> check the context rules -> refuse it if its callback could
 not be sent within its ttl (``adapter.network.admission``; not audited, so shedding load
@@ -141,6 +142,9 @@ class _Endpoint:
                 # Nobody to answer: this response goes nowhere.
                 return Response(status_code=400)
             body = read
+            if self.action not in _NO_CALLBACK:
+                # Past what any usual request could wait: shed before the signature's cost.
+                runtime.admission.check_early(self.action)
             sender = await runtime.authenticator.authenticate(
                 request.headers, body, gateway_allowed=self.action == "search"
             )
@@ -158,14 +162,14 @@ class _Endpoint:
             )
         except NetworkError as error:
             refusal = error
-            if sender is None and await _unverified_over_rate(runtime, request):
+            if isinstance(refusal, Overloaded):
+                runtime.metrics.shed.labels(self.action).inc()
+            elif sender is None and await _unverified_over_rate(runtime, request):
                 # Refused unrecorded: an unsigned flood costs no audit writes.
                 refusal = RateLimited(
                     f"over {runtime.settings.unverified_rate_per_second} unverified "
                     "requests per second from this address"
                 )
-            elif isinstance(refusal, Overloaded):
-                runtime.metrics.shed.labels(self.action).inc()
             else:
                 await self._record_rejection(runtime, request, body, sender, refusal, started)
             runtime.metrics.nacks.labels(self.action, refusal.code).inc()

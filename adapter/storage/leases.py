@@ -69,12 +69,7 @@ class LeasedQueue:
     ) -> Update:
         """The UPDATE ... RETURNING id that takes up to ``limit`` due jobs for ``worker``."""
         table = self.table
-        due = (
-            select(table.c.id)
-            .where(*self.due(now))
-            .order_by(*self._order)
-            .limit(limit)
-        )
+        due = select(table.c.id).where(*self.due(now)).order_by(*self._order).limit(limit)
         if self._db.dialect == "postgresql":
             due = due.with_for_update(skip_locked=True)
         return (

@@ -101,7 +101,7 @@ async def test_processes_share_the_backlog_and_the_delivery_rate(
     clock.advance(1)
     await edge_process.refresh()
     assert edge_process.snapshot.backlog == 5
-    assert edge_process.snapshot.rate == 25 / 5  # the mean of the last five seconds
+    assert edge_process.snapshot.rate == 25  # the best of the last five seconds
     edge_process.check("search", 30.0)
 
 
@@ -134,6 +134,10 @@ async def test_the_edge_sheds_searches_first_with_nack_and_retry_after(
         error = shed.json()["error"]
         assert (error["code"], error["type"]) == ("31001", "CORE-ERROR")
         assert "ttl" in error["message"]
+        # Shed before its signature is checked: a tampered copy hears 503, not 401.
+        tampered = await net.post("search", last.replace("शॉल".encode(), b"x"),
+                                  signed(last, clock))  # fmt: skip
+        assert (tampered.status_code, tampered.headers["Retry-After"]) == (503, "1")
         # An order action still finds room.
         body = orjson.dumps(
             {"context": context("status", clock), "message": {"order_id": "ODOP-1"}}
@@ -147,7 +151,7 @@ async def test_the_edge_sheds_searches_first_with_nack_and_retry_after(
         assert runtime.admission.snapshot.backlog == 0
         retried = await net.post("search", last, signed(last, clock))
         assert retried.status_code == 200
-        assert net.app.state.runtime.metrics.shed.labels("search")._value.get() == 1
+        assert net.app.state.runtime.metrics.shed.labels("search")._value.get() == 2
 
 
 async def test_admission_figures_are_refreshed_in_the_background(
