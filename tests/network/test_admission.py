@@ -101,8 +101,15 @@ async def test_processes_share_the_backlog_and_the_delivery_rate(
     clock.advance(1)
     await edge_process.refresh()
     assert edge_process.snapshot.backlog == 5
-    assert edge_process.snapshot.rate == 25  # the best of the last five seconds
+    assert edge_process.snapshot.rate == 25  # the one second with deliveries
     edge_process.check("search", 30.0)
+    # Two seconds later, 15 more in one second: the mean of the seconds with deliveries.
+    dispatcher_process.settled(15, delivered=15)
+    clock.advance(1)
+    await dispatcher_process.refresh()
+    clock.advance(1)
+    await edge_process.refresh()
+    assert edge_process.snapshot.rate == (25 + 15) / 2
 
 
 async def test_the_backlog_is_reconciled_with_the_outbox(
