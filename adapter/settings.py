@@ -316,7 +316,7 @@ class Settings(BaseSettings):
         "without it.",
     )
     admission_search_share: float = Field(
-        default=0.5,
+        default=0.3,
         gt=0,
         le=1,
         alias="ONDC_ADMISSION_SEARCH_SHARE",
@@ -325,7 +325,7 @@ class Settings(BaseSettings):
         "share, so searches are shed first and orders keep the room between the two.",
     )
     admission_order_share: float = Field(
-        default=0.9,
+        default=0.6,
         gt=0,
         le=1,
         alias="ONDC_ADMISSION_ORDER_SHARE",

@@ -73,8 +73,8 @@ _SEARCH_ACTIONS: Final = frozenset({"search"})
 class AdmissionPolicy:
     """How much of its ttl a request's callback may spend waiting, by kind of action."""
 
-    search_share: float = 0.5
-    order_share: float = 0.9
+    search_share: float = 0.3
+    order_share: float = 0.6
     min_rate: float = 20.0
 
     def share(self, action: str) -> float:

@@ -129,14 +129,14 @@ async def test_the_edge_sheds_searches_first_with_nack_and_retry_after(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     # At most 1 callback a second is assumed and none is sent (manual dispatcher): a search
-    # with 30 s of ttl may wait 15 s, an order action 27 s.
+    # with 30 s of ttl may wait 9 s (the default share 0.3), an order action 18 s (0.6).
     async with edge(tmp_path, clock, ONDC_ADMISSION_MIN_RATE="1") as net:
         statuses = []
-        for _ in range(16):
+        for _ in range(10):
             last = search_body(clock)
             shed = await net.post("search", last, signed(last, clock))
             statuses.append(shed.status_code)
-        assert statuses == [200] * 15 + [503]
+        assert statuses == [200] * 9 + [503]
         assert shed.headers["Retry-After"] == "1"
         error = shed.json()["error"]
         assert (error["code"], error["type"]) == ("31001", "CORE-ERROR")
@@ -153,7 +153,7 @@ async def test_the_edge_sheds_searches_first_with_nack_and_retry_after(
         # A shed request is not remembered as seen: once the backlog is sent, its retry
         # (the same message) is accepted.
         runtime = net.app.state.runtime
-        assert await net.dispatch() == 16
+        assert await net.dispatch() == 10
         await runtime.admission.reconcile()
         assert runtime.admission.snapshot.backlog == 0
         retried = await net.post("search", last, signed(last, clock))
