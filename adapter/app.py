@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -41,6 +42,7 @@ from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.dashboard.sources import RegisterLetters, Sources
 from adapter.home import home_router
 from adapter.metrics import Metrics, metrics_router
+from adapter.network.admission import AdmissionControl, AdmissionPolicy
 from adapter.network.authentication import Authenticator
 from adapter.network.body_limit import BodyLimit, BodyLimits
 from adapter.network.health import health_router
@@ -49,6 +51,7 @@ from adapter.network.nul_text import refuse_nul_text
 from adapter.network.onboarding import onboarding_router
 from adapter.network.refusal_audit import record_refusal
 from adapter.network.security_headers import SecurityHeaders
+from adapter.outbound.client import AiohttpCallbacks, CallbackClient, HttpxCallbacks
 from adapter.outbound.destination import Destinations
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
@@ -61,6 +64,7 @@ from adapter.seller_api.orders import seller_orders_router
 from adapter.seller_api.refusals import field_errors
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
+from adapter.storage.backlog import pending_callbacks
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
@@ -205,6 +209,13 @@ def create_app(
             timeout=httpx.Timeout(10.0),
             limits=HTTP_LIMITS,
         )
+        # Callbacks go through the client bench/outbound measured cheapest (aiohttp), or
+        # through httpx where a test injects a transport, or when the settings ask for it.
+        callbacks: CallbackClient
+        if transport is not None or settings.callback_client == "httpx":
+            callbacks = HttpxCallbacks(http)
+        else:
+            callbacks = AiohttpCallbacks(allow_private=settings.outbound_allow_private)
         registry = RegistryClient.from_settings(http, settings, the_clock)
         keys = KeyDirectory(
             registry, shared, the_clock, max_cache_seconds=settings.key_cache_max_seconds
@@ -224,6 +235,17 @@ def create_app(
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
         contracts = default_table()
         letters = LettersOfIntent(database)
+        admission = AdmissionControl(
+            shared,
+            the_clock,
+            AdmissionPolicy(
+                search_share=settings.admission_search_share,
+                order_share=settings.admission_order_share,
+                min_rate=settings.admission_min_rate,
+            ),
+            pending=partial(pending_callbacks, database),
+            enabled=settings.admission_control,
+        )
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -261,6 +283,7 @@ def create_app(
             dashboard_sources=Sources(RegisterLetters(letters)),
             parser=parser,
             contracts=contracts,
+            admission=admission,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -273,7 +296,7 @@ def create_app(
             settings=settings,
             outbox=outbox,
             store=store,
-            http=http,
+            client=callbacks,
             clock=the_clock,
             wakeup=wakeup,
             catalog=the_catalog,
@@ -282,6 +305,7 @@ def create_app(
             edge_load=lambda: inbound.waiting,
             metrics=metrics,
             contracts=contracts,
+            on_settled=admission.settled,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
@@ -305,6 +329,8 @@ def create_app(
         )
         app.state.notifier = notifier
         stop = asyncio.Event()
+        # Every process shares its counts: an edge alone queues, a dispatcher alone settles.
+        admission_task = asyncio.create_task(admission.run(stop))
         tasks = (
             [
                 asyncio.create_task(dispatcher.run(stop)),
@@ -333,6 +359,9 @@ def create_app(
             # Background work stops between rounds, so no database call is cut off; a round
             # that does not end in time (a peer slower than every timeout) is cancelled.
             stop.set()
+            _, late_admission = await asyncio.wait([admission_task], timeout=5.0)
+            for task in late_admission:
+                task.cancel()
             if tasks:
                 _, late = await asyncio.wait(tasks, timeout=20.0)
                 for task in late:
@@ -340,6 +369,7 @@ def create_app(
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
             await wakeup.close()
+            await callbacks.aclose()
             await http.aclose()
             if state is None:
                 await shared.close()

@@ -40,6 +40,13 @@ class Metrics:
             ["action", "code"],
             registry=self.registry,
         )
+        self.shed = Counter(
+            "ondc_requests_shed",
+            "Requests refused before their ACK because their callback could not be sent "
+            "within their ttl (admission control), by action",
+            ["action"],
+            registry=self.registry,
+        )
         self.callbacks = Counter(
             "ondc_callback_attempts",
             "Callback delivery attempts, by action and outcome (ACK, NACK, error)",

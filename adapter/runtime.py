@@ -16,6 +16,7 @@ from adapter.core.context_rules import EdgePolicy
 from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
 from adapter.metrics import Metrics
+from adapter.network.admission import AdmissionControl
 from adapter.network.authentication import Authenticator
 from adapter.outbound.order_desk import OrderDesk
 from adapter.registry.client import RegistryClient
@@ -68,5 +69,7 @@ class Runtime:
     dashboard_sources: Sources
     # One thread that parses large inbound bodies off the event loop.
     parser: ThreadPoolExecutor
+    # Whether a request's callback can still be sent within its ttl (checked before ACK).
+    admission: AdmissionControl
     # The contract families served (retail 1.2.0, IGM...): which one a request belongs to.
     contracts: ContractTable = field(default_factory=default_table)

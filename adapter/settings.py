@@ -307,6 +307,40 @@ class Settings(BaseSettings):
         "it for distant buyer apps with many callbacks to receive: each one in flight costs "
         "the HTTP client CPU on every request.",
     )
+    admission_control: bool = Field(
+        default=True,
+        alias="ONDC_ADMISSION_CONTROL",
+        description="Refuse a request (NACK 31001, HTTP 503 with Retry-After) before ACKing "
+        "it when the callbacks already queued would not leave time to answer it within its "
+        "ttl (docs/operations.md, admission control). Turn off only to measure what happens "
+        "without it.",
+    )
+    admission_search_share: float = Field(
+        default=0.3,
+        gt=0,
+        le=1,
+        alias="ONDC_ADMISSION_SEARCH_SHARE",
+        description="Fraction of a search's remaining ttl its callback may be expected to wait "
+        "behind the queued callbacks; past it the search is refused. Lower than the order "
+        "share, so searches are shed first and orders keep the room between the two.",
+    )
+    admission_order_share: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        alias="ONDC_ADMISSION_ORDER_SHARE",
+        description="The same fraction for every other action with a callback (select, init, "
+        "confirm, status, track, cancel, update, rating, support, issue, issue_status).",
+    )
+    admission_min_rate: float = Field(
+        default=20.0,
+        gt=0,
+        alias="ONDC_ADMISSION_MIN_RATE",
+        description="Callbacks per second the deployment is assumed to deliver when it has "
+        "delivered fewer in the last 5 s (after start-up or a quiet spell). Set it no higher "
+        "than the slowest rate the dispatchers keep up, or requests admitted on the "
+        "assumption may miss their ttl.",
+    )
     rate_limit_per_second: int = Field(
         default=200,
         ge=1,
@@ -439,6 +473,14 @@ class Settings(BaseSettings):
         description="Let callbacks, seller webhooks and stock feeds reach private, loopback, "
         "link-local and cloud-metadata addresses (checked after DNS resolution). Off in "
         "production; the demo and the test suite, which run on loopback, turn it on.",
+    )
+    callback_client: Literal["aiohttp", "httpx"] = Field(
+        default="aiohttp",
+        alias="ONDC_CALLBACK_CLIENT",
+        description="HTTP client that sends callbacks to buyer apps. aiohttp costs several "
+        "times less CPU per callback than httpx (bench/outbound) and checks the addresses it "
+        "connects to; httpx is kept as a fallback. Both read answers capped and under "
+        "ONDC_OUTBOUND_DEADLINE_SECONDS.",
     )
     outbound_deadline_seconds: float = Field(
         default=10.0,

@@ -97,6 +97,21 @@ class MemoryState:
         self._store(bucket, str(count).encode(), (window + 1) * window_seconds, now)
         return count
 
+    async def add(self, key: str, amount: int, ttl_seconds: float) -> int:
+        """Integer add with expiry."""
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        async with self._lock:
+            now = self._now()
+            value = int(self._live(key, now) or b"0") + amount
+            self._store(key, str(value).encode(), now + ttl_seconds, now)
+            return value
+
+    async def counts(self, keys: list[str]) -> list[int]:
+        """The integers under ``keys`` (absent: 0)."""
+        now = self._now()
+        return [int(self._live(key, now) or b"0") for key in keys]
+
     async def take(self, key: str, rate: int) -> bool:
         """Leaky bucket."""
         async with self._lock:

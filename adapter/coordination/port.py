@@ -41,6 +41,15 @@ class SharedState(Protocol):
         A plain counter; rate limits use :meth:`take`."""
         ...
 
+    async def add(self, key: str, amount: int, ttl_seconds: float) -> int:
+        """Add ``amount`` (may be negative) to the integer under ``key`` (absent is 0),
+        keep it ``ttl_seconds`` from now; the new value. Atomic across processes."""
+        ...
+
+    async def counts(self, keys: list[str]) -> list[int]:
+        """The integers under ``keys``, in order (absent or expired: 0); one round trip."""
+        ...
+
     async def take(self, key: str, rate: int) -> bool:
         """One event against the rate ``key`` allows: True, and counted, while the sender
         is within ``rate`` events a second; False, and not counted, past it.

@@ -67,6 +67,13 @@ _MAX_ADMISSIONS_PER_CALL: Final = 256
 _ADMISSIONS: Final = {-1: Admission.LIMITED, 0: Admission.DUPLICATE, 1: Admission.FIRST}
 
 
+def _integer(value: bytes | None) -> int:
+    try:
+        return int(value) if value is not None else 0
+    except ValueError:
+        return 0
+
+
 class RedisState:
     """Keys live under ``prefix``; expiry is Redis's own, set from relative TTLs."""
 
@@ -131,6 +138,25 @@ class RedisState:
             pipe.expire(bucket, window_seconds + 1, nx=True)
             count, _ = await pipe.execute()
         return int(count)
+
+    async def add(self, key: str, amount: int, ttl_seconds: float) -> int:
+        """``INCRBY`` and ``PEXPIRE`` in one transaction."""
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        name = self._key(key)
+        async with self._redis_call(), self._redis.pipeline(transaction=True) as pipe:
+            pipe.incrby(name, amount)
+            pipe.pexpire(name, max(1, math.ceil(ttl_seconds * 1000)))
+            value, _ = await pipe.execute()
+        return int(value)
+
+    async def counts(self, keys: list[str]) -> list[int]:
+        """``MGET``; a value that is not an integer counts as 0."""
+        if not keys:
+            return []
+        async with self._redis_call():
+            values = await self._redis.mget([self._key(key) for key in keys])
+        return [_integer(value) for value in values]
 
     def _now_ms(self) -> str:
         return f"{self._clock.now().timestamp() * 1000:.3f}"

@@ -14,6 +14,8 @@ turns them into a NACK in one place (``adapter.network.nack``)::
     │   ├── FeatureNotSupported      40001, 400: an action this seller app does not serve
     │   ├── StoreUnavailable         31001, 503: the request could not be recorded; retry
     │   ├── SharedStateUnavailable   31001, 503: Redis (cache, dedupe, limits) unreachable
+    │   ├── Overloaded               31001, 503: the callback could not be sent within the
+    │   │                            request's ttl; Retry-After says when to try again
     │   └── InternalError            31001, 503: an unexpected failure (logged); retry
     └── RegistryError                the registry refused a request of ours (our setup)
 
@@ -33,6 +35,7 @@ __all__ = [
     "InvalidRequest",
     "KeyLookupUnavailable",
     "NetworkError",
+    "Overloaded",
     "PayloadTooLarge",
     "RateLimited",
     "RegistryError",
@@ -125,6 +128,20 @@ class SharedStateUnavailable(NetworkError):
     code = "31001"
     http_status = 503
     error_type = "CORE-ERROR"
+
+
+class Overloaded(NetworkError):
+    """The callbacks already promised would not leave room to answer this request within
+    its ttl, so it is refused before it is ACKed (ONDC 31001, retry; HTTP 503 with
+    ``Retry-After``: ``retry_after`` whole seconds)."""
+
+    code = "31001"
+    http_status = 503
+    error_type = "CORE-ERROR"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InternalError(NetworkError):

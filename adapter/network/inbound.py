@@ -1,12 +1,15 @@
 """The Beckn endpoints: one route per inbound action, all made by one factory.
 
 For every request: read the raw bytes (bounded by the action's limit before they reach the
-endpoint: ``adapter.network.body_limit``) -> verify
+endpoint: ``adapter.network.body_limit``) -> shed it at once if the callbacks queued are
+past what a usual (30 s) ttl could wait -> verify
 ``Authorization`` (and, on search, ``X-Gateway-Authorization``) on those bytes -> parse
-once with the action's model -> check the context rules -> apply the sender's rate limit
-and dedupe on (sender, action, message_id) -> record the request and queue its callback in
-one transaction -> ACK. Every failure is a NACK with an ONDC code and a message naming the
-problem (``adapter.network.nack``), and is kept in the audit log too.
+once with the action's model -> check the context rules -> refuse it if its callback could
+not be sent within its ttl (``adapter.network.admission``; not audited, so shedding load
+costs no write) -> apply the sender's rate limit and dedupe on (sender, action,
+message_id) -> record the request and queue its callback in one transaction -> ACK.
+Every failure is a NACK with an ONDC code and a message naming the problem
+(``adapter.network.nack``), and is kept in the audit log too.
 
 Every verified request counts once against its sender's rate, whether it is accepted or
 refused, and a sender over its rate hears 429 whatever else is wrong with the request. The
@@ -44,6 +47,7 @@ from adapter.core.errors import (
     InternalError,
     InvalidRequest,
     NetworkError,
+    Overloaded,
     RateLimited,
     SharedStateUnavailable,
     StoreUnavailable,
@@ -64,6 +68,8 @@ INBOUND_ACTIONS: Final = (
     "search", "select", "init", "confirm", "status", "track", "cancel", "update",
     "rating", "support", "catalog_rejection", "issue", "issue_status",
 )  # fmt: skip
+# Actions no family answers with a callback (checked before the body is parsed).
+_NO_CALLBACK: Final = frozenset({"catalog_rejection"})
 # Bodies up to this size are parsed on the event loop (a few ms at most); larger ones on
 # the parser thread (see _Endpoint._parse).
 _INLINE_PARSE_BYTES: Final = 8 * 1024
@@ -136,6 +142,9 @@ class _Endpoint:
                 # Nobody to answer: this response goes nowhere.
                 return Response(status_code=400)
             body = read
+            if self.action not in _NO_CALLBACK:
+                # Past what any usual request could wait: shed before the signature's cost.
+                runtime.admission.check_early(self.action)
             sender = await runtime.authenticator.authenticate(
                 request.headers, body, gateway_allowed=self.action == "search"
             )
@@ -153,7 +162,9 @@ class _Endpoint:
             )
         except NetworkError as error:
             refusal = error
-            if sender is None and await _unverified_over_rate(runtime, request):
+            if isinstance(refusal, Overloaded):
+                runtime.metrics.shed.labels(self.action).inc()
+            elif sender is None and await _unverified_over_rate(runtime, request):
                 # Refused unrecorded: an unsigned flood costs no audit writes.
                 refusal = RateLimited(
                     f"over {runtime.settings.unverified_rate_per_second} unverified "
@@ -241,6 +252,14 @@ class _Endpoint:
     ) -> Response:
         settings = runtime.settings
         context = parsed.context
+        assert context.bap_uri is not None  # check_context requires both
+        assert context.timestamp is not None
+        deadline = schemas.parse_timestamp(context.timestamp) + ttl
+        answered = self.action not in contract.silent and subscription is None
+        if answered:
+            # Refused before it is remembered as seen: the sender's retry is new work.
+            left = (deadline - runtime.clock.now()).total_seconds()
+            runtime.admission.check(self.action, left)
         dedupe_key = f"dedupe:{sender.subscriber_id}|{self.action}|{context.message_id}"
         admission = await runtime.state.admit(
             f"rate:{sender.subscriber_id}",
@@ -257,18 +276,16 @@ class _Endpoint:
             log.info("duplicate %s %s from %s: ACK, no work", self.action, context.message_id,
                      sender.subscriber_id)  # fmt: skip
             return ack_response()
-        assert context.bap_uri is not None  # check_context requires both
-        assert context.timestamp is not None
         now = runtime.clock.now()
         job = None
-        if self.action not in contract.silent and subscription is None:
+        if answered:
             job = OutboxJob(
                 action=self.callback_action,
                 target_url=f"{context.bap_uri.rstrip('/')}/{self.callback_action}",
                 transaction_id=context.transaction_id,
                 payload={},
                 created_at=now,
-                deadline_at=schemas.parse_timestamp(context.timestamp) + ttl,
+                deadline_at=deadline,
             )
         record = InboundRecord(
             direction="in",
@@ -289,6 +306,8 @@ class _Endpoint:
             await runtime.state.delete(dedupe_key)  # let the sender's retry do the work
             log.exception("could not record %s %s", self.action, context.message_id)
             raise StoreUnavailable("could not record the request; retry") from exc
+        if job is not None:
+            runtime.admission.queued()
         if isinstance(parsed, schemas.CatalogRejectionRequest):
             await _record_rejections(runtime, parsed, sender)
         if subscription is not None:

@@ -11,7 +11,7 @@ from typing import Final
 import orjson
 from starlette.responses import Response
 
-from adapter.core.errors import NetworkError
+from adapter.core.errors import NetworkError, Overloaded
 
 __all__ = ["ACK_BODY", "ack_response", "nack_body", "nack_response"]
 
@@ -39,7 +39,9 @@ def nack_body(error: NetworkError) -> bytes:
 def nack_response(error: NetworkError) -> Response:
     """The HTTP response for ``error``: its status, the NACK body, and retry hints."""
     headers: dict[str, str] = {}
-    if error.http_status in (429, 503):
+    if isinstance(error, Overloaded):
+        headers["Retry-After"] = str(error.retry_after)
+    elif error.http_status in (429, 503):
         headers["Retry-After"] = "5"
     if error.http_status == 401:
         headers["WWW-Authenticate"] = 'Signature realm="ondc", headers="(created) (expires) digest"'

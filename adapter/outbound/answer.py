@@ -21,23 +21,26 @@ from __future__ import annotations
 
 import asyncio
 import zlib
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
 import httpx
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "Answer",
     "AnswerTooLarge",
     "AnswerTooSlow",
     "AnswerUnreadable",
     "OutboundError",
     "exchange",
+    "read_capped",
 ]
 
 # Answers are asked for plain or gzip; gzip and deflate are inflated here, bounded. Any
 # other coding (br, zstd) is refused rather than handed to a decoder we cannot bound.
-_ACCEPT_ENCODING: Final = "gzip, deflate;q=0.5, identity;q=0.1"
+ACCEPT_ENCODING: Final = "gzip, deflate;q=0.5, identity;q=0.1"
 _INFLATED: Final = frozenset({"gzip", "x-gzip", "deflate"})
 # Inflate at most this much per step, so memory stays near the cap whatever the ratio.
 _STEP: Final = 64 * 1024
@@ -64,7 +67,7 @@ class Answer:
     """A peer's answer: its status, headers and decoded body (at most the cap)."""
 
     status_code: int
-    headers: httpx.Headers
+    headers: Mapping[str, str]
     content: bytes
 
 
@@ -85,7 +88,7 @@ async def exchange(
     Raises :class:`AnswerTooLarge`, :class:`AnswerTooSlow`, :class:`AnswerUnreadable` or
     ``httpx.HTTPError`` (no connection, a per-phase timeout, a broken answer).
     """
-    sent = {**(headers or {}), "Accept-Encoding": _ACCEPT_ENCODING}
+    sent = {**(headers or {}), "Accept-Encoding": ACCEPT_ENCODING}
     try:
         async with asyncio.timeout(deadline_seconds):
             async with http.stream(
@@ -106,7 +109,15 @@ async def exchange(
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     """The decoded body, read as raw bytes and inflated here a step at a time."""
-    coding = response.headers.get("content-encoding", "identity").strip().lower()
+    coding = response.headers.get("content-encoding", "identity")
+    return await read_capped(response.aiter_raw(), coding, max_bytes)
+
+
+async def read_capped(raw_chunks: AsyncIterator[bytes], coding: str, max_bytes: int) -> bytes:
+    """The decoded body of an answer whose raw (still encoded) bytes come as
+    ``raw_chunks`` with content coding ``coding``: counted as they arrive, inflated here
+    a bounded step at a time, refused past ``max_bytes`` (whichever HTTP client read it)."""
+    coding = coding.strip().lower()
     if coding in ("", "identity"):
         inflater = None
     elif coding in _INFLATED:
@@ -116,7 +127,7 @@ async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
         raise AnswerUnreadable(f"answer uses content coding {coding!r}, which is not read")
     parts: list[bytes] = []
     size = 0
-    async for raw in response.aiter_raw():
+    async for raw in raw_chunks:
         if inflater is None:
             size += len(raw)
             if size > max_bytes:

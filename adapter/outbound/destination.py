@@ -11,9 +11,12 @@ webhook or feed URL. Before each call the URL is checked:
   are refused unless ``ONDC_OUTBOUND_ALLOW_PRIVATE`` is set (the demo and tests, which run
   on loopback).
 
-The check resolves the name just before the call; the connection resolves it again, so a
-name whose DNS answer changes between the two (DNS rebinding) is not covered by this guard
-alone: deployments should also deny egress to internal ranges at the network layer.
+The check resolves the name just before the call; the connection resolves it again. The
+callbacks' client checks the addresses it connects to as well
+(``adapter.outbound.client``), so a name whose DNS answer changes between the two (DNS
+rebinding) cannot point a callback inward; seller webhooks and feeds go through httpx,
+which cannot be asked to, so deployments should still deny egress to internal ranges at
+the network layer.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from urllib.parse import urlsplit
 
 from adapter.outbound.answer import OutboundError
 
-__all__ = ["Destinations", "UnsafeDestination", "callback_url"]
+__all__ = ["Destinations", "UnsafeDestination", "callback_url", "is_public"]
 
 
 class UnsafeDestination(OutboundError):
@@ -95,6 +98,12 @@ async def _addresses(host: str) -> list[str]:
     except (socket.gaierror, UnicodeError) as exc:
         raise UnsafeDestination(f"{host} does not resolve: {exc}") from None
     return sorted({str(info[4][0]) for info in found})
+
+
+def is_public(address: str) -> bool:
+    """Whether ``address`` (an IP address, as resolved) may be called without
+    ``ONDC_OUTBOUND_ALLOW_PRIVATE``."""
+    return _public(address)
 
 
 def _public(address: str) -> bool:

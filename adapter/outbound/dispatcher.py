@@ -3,7 +3,8 @@
 For a job: build the reply (first attempt only; its bytes are kept, so every retry sends
 the same message), sign exactly those bytes, POST them to ``{bap_uri}/on_{action}`` once
 the URL passes the outbound guard (``adapter/outbound/destination.py``), and read the
-answer streaming, capped and under one deadline (``adapter/outbound/answer.py``). An ACK
+answer streaming, capped and under one deadline, through the callback client
+(``adapter/outbound/client.py``). An ACK
 settles the job; a NACK parks it (the peer refused the message, resending it would not
 help); a network failure, timeout, 5xx or 429 is retried with exponential backoff and full
 jitter until the request's ttl is spent, then parked. Every attempt is recorded with its
@@ -43,7 +44,8 @@ from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
 from adapter.metrics import Metrics
-from adapter.outbound.answer import OutboundError, exchange
+from adapter.outbound.answer import OutboundError
+from adapter.outbound.client import CallbackClient, HttpxCallbacks
 from adapter.outbound.destination import Destinations, UnsafeDestination
 from adapter.outbound.in_flight import InFlight
 from adapter.outbound.peers import PeerBusy, PeerGate
@@ -84,7 +86,8 @@ class Dispatcher:
         settings: Settings,
         outbox: Outbox,
         store: Store,
-        http: httpx.AsyncClient,
+        http: httpx.AsyncClient | None = None,
+        client: CallbackClient | None = None,
         clock: Clock,
         wakeup: Wakeup,
         catalog: CatalogPort,
@@ -99,18 +102,25 @@ class Dispatcher:
         busy_pause_seconds: float = 0.2,
         metrics: Metrics | None = None,
         contracts: ContractTable | None = None,
+        on_settled: Callable[[int, int], None] | None = None,
     ) -> None:
         self._settings = settings
         self._contracts = contracts or default_table()
         self._outbox = outbox
         self._store = store
-        self._http = http
+        if client is None:
+            assert http is not None, "a callback client or an httpx client"
+            client = HttpxCallbacks(http)
+        self._client = client
         self._clock = clock
         self._wakeup = wakeup
         self._catalog = catalog
         self._orders = orders
         self._policy = policy
         self._metrics = metrics
+        # Told how many jobs left the queue and how many of them were delivered, for the
+        # edge's admission control (adapter/network/admission.py).
+        self._on_settled = on_settled
         self._lease = lease or timedelta(seconds=settings.job_lease_seconds)
         self._jobs: dict[int, ClaimedJob] = {}
         self._destinations = Destinations(
@@ -135,7 +145,6 @@ class Dispatcher:
         self._concurrency = concurrency
         self._identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
         self.worker = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
-        self._timeout = httpx.Timeout(connect=2.0, read=5.0, write=5.0, pool=2.0)
         self._in_flight: InFlight[Settlement | _Release] = InFlight(
             outbox, worker=self.worker, lease=self._lease, clock=clock, what="outbox jobs"
         )
@@ -212,6 +221,9 @@ class Dispatcher:
         kept = await self._outbox.settle_many(self.worker, settlements)
         if self._metrics is not None:
             self._metrics.settled(self._jobs.values(), settlements)
+        if self._on_settled is not None:
+            ended = [s.status for s in settlements if s.status != "pending"]
+            self._on_settled(len(ended), ended.count("delivered"))
         for settlement, held in zip(settlements, kept, strict=True):
             self._jobs.pop(settlement.job_id, None)
             if not held:
@@ -306,7 +318,10 @@ class Dispatcher:
     ) -> Settlement | _Release:
         """One attempt: check the URL, sign these exact bytes, POST them, judge the answer."""
         try:
-            await self._destinations.check(job.target_url, query_allowed=False)
+            if self._client.checks_addresses:
+                self._destinations.check_form(job.target_url, query_allowed=False)
+            else:
+                await self._destinations.check(job.target_url, query_allowed=False)
         except UnsafeDestination as exc:
             log.warning("callback %s to %s refused: %s", job.action, job.target_url, exc)
             problem = f"callback URL refused: {exc}"
@@ -334,11 +349,11 @@ class Dispatcher:
         attempted_at = self._clock.now()
         started = self._clock.monotonic()
         try:
-            answer = await exchange(
-                self._http, "POST", job.target_url, content=body, headers=headers,
-                max_bytes=_ACK_MAX_BYTES, deadline_seconds=self._deadline, phases=self._timeout,
+            answer = await self._client.post(
+                job.target_url, body, headers,
+                max_bytes=_ACK_MAX_BYTES, deadline_seconds=self._deadline,
             )  # fmt: skip
-        except (httpx.HTTPError, OutboundError) as exc:
+        except OutboundError as exc:
             self._gate.failed(peer, self._clock.monotonic())
             latency = (self._clock.monotonic() - started) * 1000
             error = f"{type(exc).__name__}: {exc}"[:300]
@@ -398,7 +413,7 @@ def _sent_row(
     return {
         "direction": "out",
         "action": job.action,
-        "peer_id": httpx.URL(job.target_url).host,
+        "peer_id": urlsplit(job.target_url).hostname or "",
         "transaction_id": job.transaction_id,
         "message_id": message_id,
         "received_at": now,

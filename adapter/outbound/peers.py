@@ -85,7 +85,8 @@ class PeerGate:
         try:
             await asyncio.wait_for(peer.slots.acquire(), self._slot_wait)
         except TimeoutError:
-            raise PeerBusy(f"{key} has {self._per_peer} attempts in flight", 1.0) from None
+            # Back soon: the job waited its turn already, and keeps its place in the queue.
+            raise PeerBusy(f"{key} has {self._per_peer} attempts in flight", 0.25) from None
         try:
             yield
         finally:

@@ -42,9 +42,18 @@ __all__ = ["LeasedQueue", "settle_statement"]
 class LeasedQueue:
     """Claims, renews and checks the leases of one queue table's jobs."""
 
-    def __init__(self, database: Database, table: Table) -> None:
+    def __init__(
+        self,
+        database: Database,
+        table: Table,
+        *,
+        first: Sequence[ColumnElement[Any]] | None = None,
+    ) -> None:
         self._db = database
         self.table = table
+        # Which due jobs a claim takes first: ``first`` (then the id), or by default the
+        # longest due.
+        self._order = (*(first or (table.c.next_attempt_at,)), table.c.id)
 
     def due(self, now: datetime) -> tuple[ColumnElement[bool], ...]:
         """What makes a job claimable at ``now``: pending, its time come, no live lease."""
@@ -60,12 +69,7 @@ class LeasedQueue:
     ) -> Update:
         """The UPDATE ... RETURNING id that takes up to ``limit`` due jobs for ``worker``."""
         table = self.table
-        due = (
-            select(table.c.id)
-            .where(*self.due(now))
-            .order_by(table.c.next_attempt_at, table.c.id)
-            .limit(limit)
-        )
+        due = select(table.c.id).where(*self.due(now)).order_by(*self._order).limit(limit)
         if self._db.dialect == "postgresql":
             due = due.with_for_update(skip_locked=True)
         return (

@@ -68,7 +68,10 @@ class Outbox:
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self.queue = LeasedQueue(database, outbox)
+        # Earliest deadline first: a job handed back for a moment (its buyer app's slots
+        # were taken) keeps its place ahead of the jobs queued after it, and the
+        # callbacks with the least of their ttl left go before those that can wait.
+        self.queue = LeasedQueue(database, outbox, first=(outbox.c.deadline_at,))
 
     async def enqueue_unsolicited(
         self,

@@ -1,21 +1,34 @@
-"""Signed /search ACK throughput and latency, next to a bare-stack baseline in the same run.
+"""Answered searches: signed /search ACKed and its signed on_search delivered within the
+ttl, next to a bare-stack baseline in the same run.
 
-    .venv/bin/python bench/edge [--duration 6] [--rounds 3] [--concurrency 32]
+    .venv/bin/python bench/edge [--duration 8] [--rounds 3] [--concurrency 32]
                                 [--backends sqlite,postgres] [--callback-rate 50]
+                                [--overload-seconds 60] [--overload-concurrency 64]
                                 [--drain-limit 180] [--split-dispatcher | --dispatcher-later]
                                 [--dispatcher-nice 10]
 
 For each store (SQLite; PostgreSQL with Redis) the adapter runs as ``ondc-seller serve``
 (one uvicorn worker) and the baseline (``baseline.py``: verify, parse, ACK) under the same
 uvicorn settings. A load generator in its own process signs fresh bodies; the buyer's
-callback sink (``sink.py``) runs in another, answering ACK at once. Phases:
+callback sink (``sink.py``) runs in another, answering ACK at once. After each phase the
+bench waits for its callbacks and counts, of the requests ACKed, those whose on_search
+reached the sink within the ttl (30 s from the request's timestamp): answered searches per
+second (from the phase's first request to its last callback in time), the ACKed but
+unanswered (goal 0 in every phase), the NACKs shed with Retry-After, and the CPU of every
+adapter process per answered search. Phases:
 
-1. closed loop in ``--rounds`` interleaved rounds, baseline then adapter, the outbox
-   drained after each (the wait is printed): ACK throughput and the median ratio
-   (goal >= 0.7);
-2. open loop at half the adapter's throughput: p50/p99 ACK latency (goal p99 < 20 ms);
+1. closed loop in ``--rounds`` interleaved rounds, baseline then adapter: ACK throughput
+   and its ratio to the baseline, and answered searches per second;
+2. open loop at half the adapter's ACK throughput: p50/p99 ACK latency (goal p99 < 20 ms);
 3. open loop at a modest fixed rate (``--callback-rate``), once the outbox is empty:
-   request-in to callback-out p50/p99 at the sink (goal p50 < 50 ms).
+   request-in to callback-out p50/p99 at the sink (goal p50 < 50 ms, p99 < 200 ms);
+4. overload: twice the answered capacity of phase 1 asked for ``--overload-seconds``
+   (0 skips it) over ``--overload-concurrency`` connections, each waiting for its answer.
+
+Last, the bare full path of the same run: the baseline's verify-parse-ACK plus a bare
+signed POST of the same on_search bytes with the fastest client (aiohttp,
+``bare_callback.py``), as CPU per answered search and as answered searches per second in
+one process (``1 / (1 / baseline ACK/s + bare POST CPU)``), with the adapter's ratios.
 
 Topologies: by default one process does everything. ``--split-dispatcher`` runs the edge
 as ``serve --no-dispatcher`` and the callbacks in a second process,
@@ -211,9 +224,11 @@ async def load_run(pool: ProcessPoolExecutor, url: str, bap_uri: str, concurrenc
 DISPATCHER_CONCURRENCY: int = Settings.model_fields["callbacks_per_peer"].default
 
 
-async def bare_callbacks(pool: ProcessPoolExecutor, body: bytes, count: int = 3000) -> str:
-    """The bare stack's cost of a callback: ``body`` signed and POSTed by an httpx client
-    set up as the adapter's, to a sink of its own, in the load generator's process."""
+async def bare_callbacks(pool: ProcessPoolExecutor, body: bytes,
+                         count: int = 3000) -> tuple[float, str]:  # fmt: skip
+    """The bare stack's cost of a callback: ``body`` signed and POSTed by the fastest
+    client bench/outbound measured (aiohttp), to a sink of its own, in the load
+    generator's process. (CPU ms per POST, a line to print.)"""
     bare_sink = SinkProcess()
     bare_sink.start()
     try:
@@ -223,9 +238,9 @@ async def bare_callbacks(pool: ProcessPoolExecutor, body: bytes, count: int = 30
         )  # fmt: skip
     finally:
         bare_sink.stop()
-    return (f"bare callback (sign + httpx POST of the same {len(body):,}-byte on_search, "
-            f"{DISPATCHER_CONCURRENCY} at a time): {cpu_ms:.2f} ms CPU per POST, "
-            f"{rate:,.0f} POST/s")  # fmt: skip
+    return cpu_ms, (f"bare callback (sign + aiohttp POST of the same {len(body):,}-byte "
+                    f"on_search, {DISPATCHER_CONCURRENCY} at a time): {cpu_ms:.2f} ms CPU per "
+                    f"POST, {rate:,.0f} POST/s")  # fmt: skip
 
 
 POSTGRES_ADMIN = os.environ.get(
@@ -258,6 +273,40 @@ def drop_postgres(url: str) -> None:
 
 def ms(value: float) -> str:
     return f"{value * 1000:.1f} ms"
+
+
+class Answered:
+    """What the buyer app got for one phase: every ACKed search answered within its ttl?"""
+
+    def __init__(self, run: load.Result, arrived: dict[str, float]) -> None:
+        self.acked = len(run.acked)
+        in_time = [arrived[m] for m, stamped in run.acked.items()
+                   if m in arrived and arrived[m] - stamped <= load.TTL_SECONDS]  # fmt: skip
+        self.answered = len(in_time)
+        self.unanswered = self.acked - self.answered
+        self.shed = run.retry_after
+        began = min(run.sent_at.values(), default=0.0)
+        # From the phase's first request to its last callback in time (or its end).
+        self.seconds = max([run.elapsed, *(t - began for t in in_time)])
+        self.rate = self.answered / self.seconds if self.seconds else 0.0
+
+    def __str__(self) -> str:
+        return (f"{self.answered:,} answered in ttl of {self.acked:,} ACKed "
+                f"({self.rate:,.0f}/s over {self.seconds:.1f} s), unanswered "
+                f"{self.unanswered}, shed {self.shed:,}")  # fmt: skip
+
+
+async def answered(callbacks: SinkProcess, run: load.Result, outbox: OutboxProbe,
+                   drain_limit: float) -> Answered:  # fmt: skip
+    """Wait for the phase's callbacks (the outbox drained, or every ttl passed), then
+    count what arrived in time."""
+    last = max(run.acked.values(), default=0.0) + load.TTL_SECONDS
+    limit = min(drain_limit, max(1.0, last - time.monotonic() + 1.0))
+    await outbox.drain(limit)
+    await asyncio.sleep(0.3)  # the last settled callbacks are already at the sink
+    arrived = await callbacks.ask("collect")
+    assert isinstance(arrived, dict)
+    return Answered(run, arrived)
 
 
 async def bench_backend(name: str, database_url: str, redis_url: str | None, args: argparse.Namespace,
@@ -331,6 +380,8 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         # The first process's user and system CPU while the load runs (not while draining).
         edge_user = edge_system = 0.0
         base_cpu_ms: list[tuple[float, float]] = []  # per ACK, user and system
+        answered_rounds: list[Answered] = []
+        answered_cpu: list[float] = []  # every adapter process, seconds per answered search
         cpu = [cpu_seconds(process) for process in processes]
         for round_number in range(1, args.rounds + 1):
             user, system = cpu_times(baseline)
@@ -342,6 +393,7 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
             base_cpu_ms.append(((after_user - user) * 1000 / base_acks,
                                 (after_system - system) * 1000 / base_acks))  # fmt: skip
             user, system = cpu_times(processes[0])
+            all_cpu = cpu_seconds(*processes)
             ours = await load_run(pool, adapter_url, bap_uri, args.concurrency, args.duration, None)
             after_user, after_system = cpu_times(processes[0])
             edge_user += after_user - user
@@ -352,7 +404,12 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
             rounds_run.append(ours)
             ratios.append(our_rate / base_rate)
             rates.append((base_rate, our_rate))
-            drained = "" if args.dispatcher_later else f"; {await outbox.drain(args.drain_limit)}"
+            drained = ""
+            if not args.dispatcher_later:
+                got = await answered(callbacks, ours, outbox, args.drain_limit)
+                answered_rounds.append(got)
+                answered_cpu.append((cpu_seconds(*processes) - all_cpu) / max(1, got.answered))
+                drained = f"\n    {got}; CPU per answered search {answered_cpu[-1] * 1000:.2f} ms"
             print(f"  round {round_number}: baseline {base_rate:7,.0f} ACK/s, adapter "
                   f"{our_rate:7,.0f} ACK/s, ratio {our_rate / base_rate:.2f}{drained}")  # fmt: skip
         middle = sorted(range(len(ratios)), key=ratios.__getitem__)[len(ratios) // 2]
@@ -383,6 +440,10 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
               f" p99 {ms(percentile(open_loop.latencies, .99))} (goal p99 < 20 ms); baseline at"
               f" the same rate: p50 {ms(percentile(bare.latencies, .5))},"
               f" p99 {ms(percentile(bare.latencies, .99))}")  # fmt: skip
+        if not args.dispatcher_later:
+            half_answered = await answered(callbacks, open_loop, outbox, args.drain_limit)
+            answered_rounds.append(half_answered)
+            print(f"    {half_answered}")
         user_ms, system_ms = (edge_user * 1000 / max(1, acked), edge_system * 1000 / max(1, acked))
         what = "edge process" if split else "adapter process (edge and callbacks)"
         print(f"  {what} CPU per ACK while loaded: {user_ms + system_ms:.2f} ms "
@@ -414,12 +475,52 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
               f"p99 {ms(percentile(to_callback, .99))} over {len(to_callback)} of "
               f"{len(paced.sent_at)} (goal p50 < 50 ms)")  # fmt: skip
         runs = (*rounds_run, open_loop, paced)
+        if not args.dispatcher_later:
+            answered_rounds.append(Answered(paced, arrived))
+            print(f"    {answered_rounds[-1]}")
+        capacity = statistics.median(a.rate for a in answered_rounds[: args.rounds]) \
+            if answered_rounds else 0.0  # fmt: skip
+        if args.overload_seconds > 0 and capacity > 0:
+            # Closed loop at twice what the closed-loop rounds answered: each connection
+            # waits for its answer, the schedule asks for twice the capacity.
+            offered = 2 * capacity
+            all_cpu = cpu_seconds(*processes)
+            overload = await load_run(pool, adapter_url, bap_uri, args.overload_concurrency,
+                                      args.overload_seconds, offered)  # fmt: skip
+            got = await answered(callbacks, overload, outbox, args.drain_limit)
+            answered_rounds.append(got)
+            cpu_each = (cpu_seconds(*processes) - all_cpu) / max(1, got.answered)
+            sent_rate = sum(overload.statuses.values()) / overload.elapsed
+            print(f"  overload, {args.overload_seconds:.0f} s at 2 x {capacity:,.0f} = "
+                  f"{offered:,.0f} req/s asked ({sent_rate:,.0f}/s sent, "
+                  f"{args.overload_concurrency} connections):\n    {got}; CPU per answered "
+                  f"search {cpu_each * 1000:.2f} ms; ACK p99 "
+                  f"{ms(percentile(overload.latencies, .99))}")  # fmt: skip
+            runs = (*runs, overload)
         non_ack = sum(v for run in runs for k, v in run.statuses.items() if k != 200)
         print(f"  non-ACK answers: {non_ack}; callbacks seen at the sink: {len(arrived)}")
+        if answered_rounds:
+            print(f"  ACKed but unanswered, by phase: "
+                  f"{', '.join(str(a.unanswered) for a in answered_rounds)} "
+                  f"(total {sum(a.unanswered for a in answered_rounds)}; goal 0)")  # fmt: skip
         print(f"  outbox: {await outbox.summary()}")
         sent = await outbox.last_on_search()
         if sent is not None:
-            print(f"  {await bare_callbacks(pool, sent)}")
+            post_cpu, line = await bare_callbacks(pool, sent)
+            print(f"  {line}")
+            bare_cpu = base_user + base_system + post_cpu  # ms per answered search
+            # The bare full path in one process: each ACK takes the baseline's time
+            # (its closed-loop rate), each callback the bare POST's CPU.
+            bare_rate = 1 / (1 / base_rate + post_cpu / 1000)
+            print(f"  bare full path: {bare_cpu:.2f} ms CPU per answered search "
+                  f"(verify-parse-ACK {base_user + base_system:.2f} + bare POST "
+                  f"{post_cpu:.2f}); {bare_rate:,.0f} answered/s in one process")  # fmt: skip
+            if answered_cpu:
+                ours_cpu = statistics.median(answered_cpu) * 1000
+                print(f"  adapter: {capacity:,.0f} answered searches/s (median of the closed-loop "
+                      f"rounds), ratio {capacity / bare_rate:.2f} of the bare full path (goal "
+                      f">= 0.70); CPU per answered search {ours_cpu:.2f} ms, bare/adapter "
+                      f"{bare_cpu / ours_cpu:.2f}")  # fmt: skip
     finally:
         for process in processes:
             stop_process(process)
@@ -443,6 +544,11 @@ async def main() -> None:
     parser.add_argument("--dispatcher-later", action="store_true",
                         help="run the edge alone through the ACK phases and start its dispatcher "
                              "process after them (as with dispatchers on other machines)")  # fmt: skip
+    parser.add_argument("--overload-seconds", type=float, default=60.0,
+                        help="length of the overload phase at twice the answered capacity "
+                             "(0: none)")  # fmt: skip
+    parser.add_argument("--overload-concurrency", type=int, default=64,
+                        help="connections of the overload phase")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved closed-loop rounds of baseline and adapter")  # fmt: skip
     parser.add_argument("--dispatcher-nice", type=int, default=10,

@@ -1,6 +1,7 @@
 """The bare stack's callback for bench/edge, run in its own process: sign a body and POST
-it with an httpx client set up as the adapter's (no claim, no build, no audit, no
-settlement), as many at a time as the adapter's dispatcher sends. What a callback costs
+it with the fastest client bench/outbound measured (aiohttp, without the adapter's
+answer reading: the bare minimum), as many at a time as the adapter's dispatcher sends
+to one buyer app (no claim, no build, no audit, no settlement). What a callback costs
 before any of the adapter's own work."""
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ import asyncio
 import resource
 import time
 
-import httpx
+import aiohttp
 
 import signing
-from adapter.app import HTTP_LIMITS
 
 
 def _cpu_seconds() -> float:
@@ -23,16 +23,16 @@ def _cpu_seconds() -> float:
 async def _measure(url: str, body: bytes, signer: signing.Signer, concurrency: int,
                    count: int) -> tuple[float, float]:  # fmt: skip
     slots = asyncio.Semaphore(concurrency)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0), limits=HTTP_LIMITS) as http:
+    async with aiohttp.ClientSession() as http:
 
         async def one() -> None:
             async with slots:
                 created = int(time.time())
                 header = signer.sign(body, created=created, expires=created + 300)
-                response = await http.post(url, content=body, headers={
-                    "Content-Type": "application/json", "Authorization": header})  # fmt: skip
-                response.raise_for_status()
-                response.json()
+                async with http.post(url, data=body, headers={
+                        "Content-Type": "application/json", "Authorization": header}) as answer:  # fmt: skip
+                    answer.raise_for_status()
+                    await answer.read()
 
         await asyncio.gather(*(one() for _ in range(max(1, count // 10))))  # warm-up
         cpu, began = _cpu_seconds(), time.monotonic()

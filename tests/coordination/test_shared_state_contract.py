@@ -256,3 +256,18 @@ async def test_a_failed_redis_call_reaches_every_admission_waiting_on_it(
             assert all(isinstance(outcome, error) for outcome in outcomes), outcomes
     finally:
         await client.aclose()
+
+
+async def test_add_sums_and_counts_reads_absent_as_zero(state: SharedState) -> None:
+    assert await state.add("backlog", 5, 60) == 5
+    assert await state.add("backlog", -2, 60) == 3
+    await state.put("set", b"40", 60)
+    assert await state.add("set", 2, 60) == 42
+    assert await state.counts(["backlog", "missing", "set"]) == [3, 0, 42]
+    assert await state.counts([]) == []
+
+
+async def test_add_under_concurrency_loses_no_update(state: SharedState) -> None:
+    await asyncio.gather(*(state.add("n", 1, 60) for _ in range(50)))
+    await asyncio.gather(*(state.add("n", -1, 60) for _ in range(20)))
+    assert await state.counts(["n"]) == [30]

@@ -1,0 +1,228 @@
+"""Admission control: ACK only what the dispatchers can answer within the request's ttl.
+
+An ACK promises a signed callback before the request's ttl runs out. Before a request
+with a callback is ACKed, the edge estimates how long its callback would wait: the
+callbacks already promised and not yet settled (the *backlog*) over the rate at which the
+deployment's dispatchers have been delivering them. A request whose estimated wait is
+more than its share of the time it has left is refused with a NACK (ONDC 31001, HTTP 503)
+and a ``Retry-After`` saying when the backlog will have drained far enough, so the buyer
+app can retry here later or elsewhere now, instead of waiting for an answer that never
+comes.
+
+Order and post-order actions get the larger share of their ttl
+(``ONDC_ADMISSION_ORDER_SHARE``), searches the smaller (``ONDC_ADMISSION_SEARCH_SHARE``):
+when the two compete, searches are shed at a lower backlog, and the room between the two
+thresholds is kept for checkouts and orders already placed.
+
+The figures are shared by every process of a deployment through the shared state (Redis,
+or in process without it):
+
+- ``admission:backlog``: callbacks queued and not settled. Each edge adds what it ACKs,
+  each dispatcher takes off what it settles (delivered or given up), both in batches every
+  ``_FLUSH_SECONDS``; every ``_RECONCILE_SECONDS`` a process sets it to the outbox's own
+  count of pending jobs, so jobs queued elsewhere (catalogue pushes, seller events, a
+  split on_search) and counts lost with a killed process are corrected within a second.
+- ``admission:delivered:<second>``: callbacks delivered in each second; the rate is their
+  mean over those of the last ``_RATE_WINDOW_SECONDS`` whole seconds in which any was
+  delivered, never taken below
+  ``ONDC_ADMISSION_MIN_RATE`` (an idle deployment has delivered nothing lately, which says
+  nothing of what it could).
+
+Every request with a callback is checked twice: as soon as its body is read, as if its
+ttl were the usual 30 s (so that under overload a request is shed before the cost of its
+signature and parsing), and with its own ttl once parsed.
+
+A check reads this process's latest snapshot of the figures, plus what it has queued
+itself since, so it costs no round trip; :meth:`AdmissionControl.run` refreshes the
+snapshot in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Final
+
+from adapter.coordination.port import SharedState
+from adapter.core.clock import Clock
+from adapter.core.errors import Overloaded, SharedStateUnavailable
+
+__all__ = ["AdmissionControl", "AdmissionPolicy", "estimated_wait", "refusal_delay"]
+
+log = logging.getLogger(__name__)
+
+_BACKLOG: Final = "admission:backlog"
+_DELIVERED: Final = "admission:delivered:"
+# How long the shared backlog outlives its last change (it is set again every second).
+_BACKLOG_TTL: Final = 86_400.0
+_RATE_WINDOW_SECONDS: Final = 5
+_FLUSH_SECONDS: Final = 0.1
+_RECONCILE_SECONDS: Final = 1.0
+_LONGEST_RETRY_AFTER: Final = 120
+# The ttl buyer apps send on almost every request (ONDC retail 1.2: PT30S).
+_USUAL_TTL_SECONDS: Final = 30.0
+# Searches, and the catalogue's incremental pulls, which arrive as searches.
+_SEARCH_ACTIONS: Final = frozenset({"search"})
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionPolicy:
+    """How much of its ttl a request's callback may spend waiting, by kind of action."""
+
+    search_share: float = 0.3
+    order_share: float = 0.6
+    min_rate: float = 20.0
+
+    def share(self, action: str) -> float:
+        """The fraction of its remaining ttl a request of ``action`` may wait."""
+        return self.search_share if action in _SEARCH_ACTIONS else self.order_share
+
+
+def estimated_wait(backlog: int, rate: float) -> float:
+    """Seconds until a callback queued behind ``backlog`` others has been sent, at
+    ``rate`` callbacks a second."""
+    return (max(0, backlog) + 1) / rate
+
+
+def refusal_delay(*, backlog: int, rate: float, time_left: float, share: float) -> int | None:
+    """``None`` when a request with ``time_left`` seconds of ttl may be ACKed (its
+    estimated wait is within ``share`` of that time); otherwise the whole seconds after
+    which the backlog, drained at ``rate``, would admit a request like it."""
+    wait = estimated_wait(backlog, rate)
+    allowed = share * time_left
+    if wait <= allowed:
+        return None
+    return max(1, min(_LONGEST_RETRY_AFTER, math.ceil(wait - max(0.0, allowed))))
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The deployment's figures as last read: backlog and delivery rate (per second)."""
+
+    backlog: int
+    rate: float
+
+
+class AdmissionControl:
+    """One process's view of the deployment's callback backlog, and its admission check.
+
+    ``pending`` counts the outbox's pending jobs (the reconciliation, a database read).
+    """
+
+    def __init__(
+        self,
+        state: SharedState,
+        clock: Clock,
+        policy: AdmissionPolicy,
+        *,
+        pending: Callable[[], Awaitable[int]],
+        enabled: bool = True,
+    ) -> None:
+        self._state = state
+        self._clock = clock
+        self.policy = policy
+        self._pending = pending
+        self._enabled = enabled
+        self._snapshot = Snapshot(0, policy.min_rate)
+        # Counted here, not yet added to the shared figures.
+        self._queued = 0
+        self._settled = 0
+        self._delivered = 0
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The figures as this process sees them now (its own unflushed ACKs included)."""
+        return Snapshot(self._snapshot.backlog + self._queued, self._snapshot.rate)
+
+    def check(self, action: str, time_left: float) -> None:
+        """Raise :class:`Overloaded` unless a request of ``action`` with ``time_left``
+        seconds of ttl can be answered in time. No I/O: reads the latest snapshot."""
+        if not self._enabled:
+            return
+        seen = self.snapshot
+        delay = refusal_delay(
+            backlog=seen.backlog,
+            rate=seen.rate,
+            time_left=time_left,
+            share=self.policy.share(action),
+        )
+        if delay is not None:
+            raise Overloaded(
+                f"{seen.backlog} callbacks are waiting to be sent at about {seen.rate:.0f} a "
+                f"second: this /{action} could not be answered within its ttl; retry in "
+                f"{delay} s",
+                retry_after=delay,
+            )
+
+    def check_early(self, action: str) -> None:
+        """:meth:`check` as if the request had the usual ttl, ``_USUAL_TTL_SECONDS``: made
+        as soon as the body is read, so that under overload a request is shed before its
+        signature is verified and its body parsed (most of what an ACK costs the edge).
+        A request with a shorter ttl is checked again on its own once parsed."""
+        self.check(action, _USUAL_TTL_SECONDS)
+
+    def queued(self, count: int = 1) -> None:
+        """``count`` callbacks were promised (ACKed requests)."""
+        self._queued += count
+
+    def settled(self, settled: int, delivered: int) -> None:
+        """``settled`` callbacks left the backlog, ``delivered`` of them sent and ACKed."""
+        self._settled += settled
+        self._delivered += delivered
+
+    async def refresh(self) -> None:
+        """Add this process's counts to the shared figures and read them back."""
+        queued, settled, delivered = self._queued, self._settled, self._delivered
+        self._queued = self._settled = self._delivered = 0
+        second = int(self._clock.now().timestamp())
+        try:
+            backlog = await self._state.add(_BACKLOG, queued - settled, _BACKLOG_TTL)
+            if delivered:
+                await self._state.add(f"{_DELIVERED}{second}", delivered, _RATE_WINDOW_SECONDS + 2)
+            window = [f"{_DELIVERED}{second - n}" for n in range(1, _RATE_WINDOW_SECONDS + 1)]
+            counts = await self._state.counts(window)
+        except SharedStateUnavailable:
+            # Counted again next time; meanwhile the last snapshot stands.
+            self._queued += queued
+            self._settled += settled
+            self._delivered += delivered
+            log.warning("admission figures not shared: shared state unreachable")
+            return
+        # The mean of the last few whole seconds in which callbacks were delivered: an
+        # idle second says nothing of what the dispatchers can do (a mean over all of them
+        # lagged every rise by the whole window, and shed requests that could have been
+        # answered), while the best second alone overstated them whenever their pace
+        # varied (a bench run on a loaded machine parked 1,297 ACKed callbacks with it).
+        active = [count for count in counts if count > 0]
+        rate = max(self.policy.min_rate, sum(active) / len(active) if active else 0.0)
+        self._snapshot = Snapshot(max(0, backlog), rate)
+
+    async def reconcile(self) -> None:
+        """Set the shared backlog to the outbox's count of pending jobs."""
+        await self.refresh()
+        pending = await self._pending()
+        await self._state.put(_BACKLOG, str(pending).encode(), _BACKLOG_TTL)
+        self._snapshot = Snapshot(pending, self._snapshot.rate)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Share the counts every ``_FLUSH_SECONDS`` and reconcile every second, until
+        ``stop`` is set."""
+        loop = asyncio.get_running_loop()
+        reconciled = loop.time()
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), _FLUSH_SECONDS)
+            try:
+                if loop.time() - reconciled >= _RECONCILE_SECONDS:
+                    reconciled = loop.time()
+                    await self.reconcile()
+                else:
+                    await self.refresh()
+            except Exception:  # the loop must outlive a database or Redis hiccup; logged
+                log.exception("admission figures not refreshed; retrying")
+        with contextlib.suppress(Exception):
+            await self.refresh()

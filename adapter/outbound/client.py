@@ -1,0 +1,199 @@
+"""The callbacks' HTTP client: one small interface, so the library behind it can change.
+
+A callback is one signed POST whose answer (a Beckn ACK or NACK) is read streaming, capped
+and inflated here (``adapter.outbound.answer.read_capped``), all under one deadline. Two
+clients implement it:
+
+- :class:`AiohttpCallbacks`, the default: measured with ``bench/outbound`` against the
+  same loopback sink, aiohttp costs several times less CPU per signed POST than httpx
+  (figures in bench/README.md). It keeps a keep-alive pool per buyer app, leaves the
+  answer's content coding to our bounded inflater, and checks every address a buyer
+  app's host name resolves to *when it connects* (the resolver refuses private and
+  loopback addresses unless allowed), so a DNS answer that changes after the
+  pre-call check (``adapter.outbound.destination``) cannot reach an internal address.
+- :class:`HttpxCallbacks`: through :func:`adapter.outbound.answer.exchange` on the
+  adapter's httpx client; used where a test injects an httpx transport (a respx router),
+  and with ``ONDC_CALLBACK_CLIENT=httpx``.
+
+Either raises :class:`ExchangeFailed` (no connection, a phase timed out, a broken answer)
+or the errors of ``adapter.outbound.answer``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Mapping
+from typing import Any, Final, Protocol
+from urllib.parse import urlsplit
+
+import aiohttp
+import httpx
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+
+from adapter.outbound.answer import (
+    ACCEPT_ENCODING,
+    Answer,
+    AnswerTooSlow,
+    OutboundError,
+    exchange,
+    read_capped,
+)
+from adapter.outbound.destination import UnsafeDestination, is_public
+
+__all__ = ["AiohttpCallbacks", "CallbackClient", "ExchangeFailed", "HttpxCallbacks"]
+
+# Per-phase limits inside the overall deadline: a buyer app gets 2 s to accept the
+# connection and 5 s between reads.
+_CONNECT_SECONDS: Final = 2.0
+_READ_SECONDS: Final = 5.0
+
+
+class ExchangeFailed(OutboundError):
+    """No usable exchange: the connection failed, a phase timed out, the answer broke off.
+    The message starts with the client's own name for the failure (``ConnectError: ...``)."""
+
+
+class CallbackClient(Protocol):
+    """Sends one callback and reads its answer."""
+
+    # True when the client itself refuses non-public addresses as it connects (then the
+    # caller checks only the URL's form, with no DNS look-up of its own).
+    checks_addresses: bool
+
+    async def post(
+        self,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        *,
+        max_bytes: int,
+        deadline_seconds: float,
+    ) -> Answer:
+        """POST ``body`` to ``url``; the answer decoded up to ``max_bytes``, all within
+        ``deadline_seconds``."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        ...
+
+
+class HttpxCallbacks:
+    """:class:`CallbackClient` over an httpx client (closed by whoever opened it)."""
+
+    checks_addresses = False
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+        self._phases = httpx.Timeout(
+            connect=_CONNECT_SECONDS, read=_READ_SECONDS, write=_READ_SECONDS, pool=2.0
+        )
+
+    async def post(
+        self,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        *,
+        max_bytes: int,
+        deadline_seconds: float,
+    ) -> Answer:
+        """See :class:`CallbackClient`."""
+        try:
+            return await exchange(
+                self._http, "POST", url, content=body, headers=dict(headers),
+                max_bytes=max_bytes, deadline_seconds=deadline_seconds, phases=self._phases,
+            )  # fmt: skip
+        except httpx.HTTPError as exc:
+            raise ExchangeFailed(f"{type(exc).__name__}: {exc}") from exc
+
+    async def aclose(self) -> None:
+        """The httpx client belongs to the caller."""
+
+
+class _GuardedResolver(AbstractResolver):
+    """Resolves as aiohttp does, then refuses a host any of whose addresses is not public:
+    the check is made on the addresses the connection will use."""
+
+    def __init__(self) -> None:
+        self._resolver = DefaultResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        found = await self._resolver.resolve(host, port, family)
+        for entry in found:
+            if not is_public(entry["host"]):
+                raise UnsafeDestination(
+                    f"{host} resolves to {entry['host']}, which is not a public address"
+                )
+        return found
+
+    async def close(self) -> None:
+        await self._resolver.close()
+
+
+def _refuse_private_literal(url: str) -> None:
+    """A host written as an IP address is connected to without a look-up (aiohttp skips
+    the resolver): it is checked here."""
+    host = urlsplit(url).hostname or ""
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return  # a name: the resolver checks what it resolves to
+    if not is_public(host):
+        raise UnsafeDestination(f"{host} is not a public address")
+
+
+class AiohttpCallbacks:
+    """:class:`CallbackClient` over an aiohttp session of its own (create it inside the
+    running event loop; :meth:`aclose` it)."""
+
+    checks_addresses = True
+
+    def __init__(self, *, allow_private: bool, max_connections: int = 200) -> None:
+        self._allow_private = allow_private
+        resolver: AbstractResolver | None = None if allow_private else _GuardedResolver()
+        options: dict[str, Any] = {"limit": max_connections, "limit_per_host": 0}
+        if resolver is not None:
+            options["resolver"] = resolver
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(**options),
+            # Answers are inflated by read_capped, a bounded step at a time.
+            auto_decompress=False,
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=_CONNECT_SECONDS, sock_read=_READ_SECONDS
+            ),
+            skip_auto_headers=("User-Agent",),
+        )
+
+    async def post(
+        self,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        *,
+        max_bytes: int,
+        deadline_seconds: float,
+    ) -> Answer:
+        """See :class:`CallbackClient`."""
+        if not self._allow_private:
+            _refuse_private_literal(url)
+        sent = {**headers, "Accept-Encoding": ACCEPT_ENCODING}
+        try:
+            async with asyncio.timeout(deadline_seconds):
+                async with self._session.post(url, data=body, headers=sent) as response:
+                    coding = response.headers.get("Content-Encoding", "identity")
+                    content = await read_capped(response.content.iter_any(), coding, max_bytes)
+                    return Answer(response.status, response.headers, content)
+        except aiohttp.ClientError as exc:  # a phase's timeout too (ServerTimeoutError)
+            raise ExchangeFailed(f"{type(exc).__name__}: {exc}") from exc
+        except TimeoutError:
+            raise AnswerTooSlow(f"no complete answer within {deadline_seconds:g} s") from None
+
+    async def aclose(self) -> None:
+        """Close the session and its connections."""
+        await self._session.close()

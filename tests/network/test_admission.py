@@ -1,0 +1,179 @@
+"""Admission control: the arithmetic, the order of precedence, and the edge refusing
+requests it could not answer within their ttl (NACK 31001 with Retry-After)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from adapter.coordination import MemoryState, RedisState, SharedState
+from adapter.core.clock import FixedClock
+from adapter.core.errors import Overloaded
+from adapter.network.admission import (
+    AdmissionControl,
+    AdmissionPolicy,
+    estimated_wait,
+    refusal_delay,
+)
+from tests.fixtures import connect_redis
+from tests.network.peers import context, edge, search_body, signed
+
+
+def test_estimated_wait_is_the_backlog_and_this_one_over_the_rate() -> None:
+    assert estimated_wait(0, 10.0) == 0.1
+    assert estimated_wait(99, 10.0) == 10.0
+    assert estimated_wait(-5, 10.0) == 0.1  # a backlog counted below zero is empty
+
+
+def test_a_request_is_admitted_while_its_wait_fits_its_share_of_the_ttl() -> None:
+    # 149 queued at 10 a second: the 150th is sent after 15 s, half of a 30 s ttl.
+    assert refusal_delay(backlog=149, rate=10.0, time_left=30.0, share=0.5) is None
+    assert refusal_delay(backlog=150, rate=10.0, time_left=30.0, share=0.5) == 1
+
+
+def test_retry_after_is_when_the_backlog_will_have_drained_enough() -> None:
+    # 400 queued at 10/s: 40.1 s to wait, 15 s allowed -> retry after 26 s (rounded up).
+    assert refusal_delay(backlog=400, rate=10.0, time_left=30.0, share=0.5) == 26
+    # Never more than two minutes, however deep the backlog.
+    assert refusal_delay(backlog=10**9, rate=1.0, time_left=30.0, share=0.5) == 120
+
+
+def test_a_request_whose_ttl_is_spent_is_refused_even_with_nothing_queued() -> None:
+    assert refusal_delay(backlog=0, rate=1000.0, time_left=0.0, share=0.9) == 1
+
+
+def test_order_actions_are_admitted_at_a_backlog_where_searches_are_shed() -> None:
+    policy = AdmissionPolicy(search_share=0.5, order_share=0.9, min_rate=20.0)
+    backlog, rate, left = 300, 20.0, 30.0  # 15.05 s to wait: past 15 s, within 27 s
+    search = refusal_delay(backlog=backlog, rate=rate, time_left=left,
+                           share=policy.share("search"))  # fmt: skip
+    assert search is not None
+    for action in ("select", "init", "confirm", "status", "cancel", "update", "issue"):
+        share = policy.share(action)
+        assert share > policy.share("search")
+        assert refusal_delay(backlog=backlog, rate=rate, time_left=left, share=share) is None
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def shared(request: pytest.FixtureRequest, clock: FixedClock) -> AsyncIterator[SharedState]:
+    if request.param == "memory":
+        yield MemoryState(clock)
+        return
+    client = await connect_redis()
+    prefix = f"test-admission-{secrets.token_hex(4)}:"
+    yield RedisState(client, clock, prefix=prefix)
+    keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+def _control(shared: SharedState, clock: FixedClock, pending: int = 0) -> AdmissionControl:
+    async def count() -> int:
+        return pending
+
+    policy = AdmissionPolicy(search_share=0.5, order_share=0.9, min_rate=2.0)
+    return AdmissionControl(shared, clock, policy, pending=count)
+
+
+async def test_processes_share_the_backlog_and_the_delivery_rate(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    edge_process, dispatcher_process = _control(shared, clock), _control(shared, clock)
+    edge_process.queued(30)
+    await edge_process.refresh()
+    await dispatcher_process.refresh()
+    assert dispatcher_process.snapshot.backlog == 30
+    # At the floor of 2 a second, 30 queued is 15.5 s: a search with 30 s left is refused.
+    with pytest.raises(Overloaded) as refused:
+        dispatcher_process.check("search", 30.0)
+    assert refused.value.retry_after == 1
+    assert refused.value.code == "31001"
+    dispatcher_process.check("confirm", 30.0)  # 15.5 s of 27 s: admitted
+    # The dispatcher delivers 25 in one second: the backlog falls, the rate is measured.
+    dispatcher_process.settled(25, delivered=25)
+    await dispatcher_process.refresh()
+    clock.advance(1)
+    await edge_process.refresh()
+    assert edge_process.snapshot.backlog == 5
+    assert edge_process.snapshot.rate == 25  # the one second with deliveries
+    edge_process.check("search", 30.0)
+    # Two seconds later, 15 more in one second: the mean of the seconds with deliveries.
+    dispatcher_process.settled(15, delivered=15)
+    clock.advance(1)
+    await dispatcher_process.refresh()
+    clock.advance(1)
+    await edge_process.refresh()
+    assert edge_process.snapshot.rate == (25 + 15) / 2
+
+
+async def test_the_backlog_is_reconciled_with_the_outbox(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    control = _control(shared, clock, pending=7)
+    control.queued(100)  # counted, though only 7 jobs are pending in the outbox
+    await control.reconcile()
+    assert control.snapshot.backlog == 7
+    await _control(shared, clock).refresh()
+    other = _control(shared, clock)
+    await other.refresh()
+    assert other.snapshot.backlog == 7
+
+
+async def test_the_edge_sheds_searches_first_with_nack_and_retry_after(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # At most 1 callback a second is assumed and none is sent (manual dispatcher): a search
+    # with 30 s of ttl may wait 9 s (the default share 0.3), an order action 18 s (0.6).
+    async with edge(tmp_path, clock, ONDC_ADMISSION_MIN_RATE="1") as net:
+        statuses = []
+        for _ in range(10):
+            last = search_body(clock)
+            shed = await net.post("search", last, signed(last, clock))
+            statuses.append(shed.status_code)
+        assert statuses == [200] * 9 + [503]
+        assert shed.headers["Retry-After"] == "1"
+        error = shed.json()["error"]
+        assert (error["code"], error["type"]) == ("31001", "CORE-ERROR")
+        assert "ttl" in error["message"]
+        # Shed before its signature is checked: a tampered copy hears 503, not 401.
+        tampered = await net.post("search", last.replace("शॉल".encode(), b"x"),
+                                  signed(last, clock))  # fmt: skip
+        assert (tampered.status_code, tampered.headers["Retry-After"]) == (503, "1")
+        # An order action still finds room.
+        body = orjson.dumps(
+            {"context": context("status", clock), "message": {"order_id": "ODOP-1"}}
+        )
+        assert (await net.post("status", body, signed(body, clock))).status_code == 200
+        # A shed request is not remembered as seen: once the backlog is sent, its retry
+        # (the same message) is accepted.
+        runtime = net.app.state.runtime
+        assert await net.dispatch() == 10
+        await runtime.admission.reconcile()
+        assert runtime.admission.snapshot.backlog == 0
+        retried = await net.post("search", last, signed(last, clock))
+        assert retried.status_code == 200
+        assert net.app.state.runtime.metrics.shed.labels("search")._value.get() == 2
+
+
+async def test_admission_figures_are_refreshed_in_the_background(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    control = _control(shared, clock)
+    control.queued(3)
+    stop = asyncio.Event()
+    running = asyncio.create_task(control.run(stop))
+    other = _control(shared, clock)
+    for _ in range(50):
+        await asyncio.sleep(0.05)
+        await other.refresh()
+        if other.snapshot.backlog:
+            break
+    stop.set()
+    await running
+    assert other.snapshot.backlog == 3
