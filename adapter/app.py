@@ -38,6 +38,8 @@ from adapter.core.contract_table import default_table
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.home import home_router
+from adapter.igm.desk import IssueDesk, IssueTimers
+from adapter.igm.respondent import respondent
 from adapter.metrics import Metrics, metrics_router
 from adapter.network.authentication import Authenticator
 from adapter.network.body_limit import BodyLimit, BodyLimits
@@ -53,12 +55,14 @@ from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.seller_api import notifications_router, seller_admin_router, seller_router
+from adapter.seller_api.issues import seller_issues_router
 from adapter.seller_api.orders import seller_orders_router
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.issues import IssueStore
 from adapter.storage.letters import LettersOfIntent
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
@@ -197,6 +201,10 @@ def create_app(
         )
         order_store = OrderStore(database, notifications)
         desk = OrderDesk(order_store, wakeup, identity, the_clock)
+        issues = IssueStore(
+            database, respondent(settings), orders=order_store, notifications=notifications
+        )
+        grievances = IssueDesk(issues, order_store, wakeup, identity, the_clock)
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
@@ -237,6 +245,8 @@ def create_app(
             letters=LettersOfIntent(database),
             parser=parser,
             contracts=contracts,
+            issues=issues,
+            grievances=grievances,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -258,6 +268,7 @@ def create_app(
             edge_load=lambda: inbound.waiting,
             metrics=metrics,
             contracts=contracts,
+            issues=issues,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
@@ -287,6 +298,15 @@ def create_app(
                 asyncio.create_task(poller.run(stop)),
                 asyncio.create_task(ClosureWatcher(catalogue, push, shared, the_clock).run(stop)),
                 asyncio.create_task(OrderTimers(order_store, desk, the_clock).run(stop)),
+                asyncio.create_task(
+                    IssueTimers(
+                        issues,
+                        grievances,
+                        the_clock,
+                        warn_before=timedelta(minutes=settings.grievance_warn_minutes),
+                        notify=issues.notify,
+                    ).run(stop)
+                ),
                 asyncio.create_task(notifier.run(stop)),
                 asyncio.create_task(
                     AuditRetention(
@@ -349,6 +369,7 @@ def create_app(
     app.include_router(seller_admin_router(), dependencies=json_body)
     app.include_router(seller_router(), dependencies=json_body)
     app.include_router(seller_orders_router(), dependencies=json_body)
+    app.include_router(seller_issues_router(), dependencies=json_body)
     app.include_router(notifications_router(), dependencies=json_body)
     app.include_router(dashboard_router())
     app.include_router(dashboard_admin_router(), dependencies=json_body)

@@ -42,6 +42,7 @@ from adapter.core.context_rules import ContextError
 from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
+from adapter.igm.book import IssueBook
 from adapter.metrics import Metrics
 from adapter.outbound.answer import OutboundError, exchange
 from adapter.outbound.destination import Destinations, UnsafeDestination
@@ -99,6 +100,7 @@ class Dispatcher:
         busy_pause_seconds: float = 0.2,
         metrics: Metrics | None = None,
         contracts: ContractTable | None = None,
+        issues: IssueBook | None = None,
     ) -> None:
         self._settings = settings
         self._contracts = contracts or default_table()
@@ -110,6 +112,7 @@ class Dispatcher:
         self._catalog = catalog
         self._orders = orders
         self._policy = policy
+        self._issues = issues
         self._metrics = metrics
         self._lease = lease or timedelta(seconds=settings.job_lease_seconds)
         self._jobs: dict[int, ClaimedJob] = {}
@@ -298,6 +301,7 @@ class Dispatcher:
             catalog=self._catalog,
             orders=self._orders,
             policy=self._policy,
+            issues=self._issues,
         )
         return schemas.dump(reply), reply.context.message_id
 
