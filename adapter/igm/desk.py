@@ -235,6 +235,8 @@ class IssueDesk:
         resolution = None
         remedy = None
         if kind == RespondentStep.RESOLVED:
+            if row.status == IssueStatus.RESOLVED:
+                raise StepRefused(f"status: issue {row.issue_id} is resolved already")
             if len(proposals) != 1:
                 raise StepRefused("resolutions: resolving an IGM 1.0.0 issue takes one resolution")
             chosen = proposals[0]

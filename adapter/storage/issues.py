@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.igm.book import IssueMoved, IssueRecord, IssueRow, Remedy
@@ -26,7 +26,7 @@ from adapter.storage.issue_table import issues
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
-from adapter.storage.tables import outbox
+from adapter.storage.tables import order_facts, outbox
 
 __all__ = ["IssueStore", "issues"]
 
@@ -199,10 +199,19 @@ class IssueStore:
             return moved.rowcount == 1
 
     async def report_rows(self) -> list[dict[str, Any]]:
-        """Every issue's reportable facts (no document, so no buyer's personal data)."""
-        columns = [c for c in issues.c if c.name not in ("document", "bap_uri")]
+        """Every issue's reportable facts, with the ODOP product of its item (from the
+        order facts); no document, so no complainant's name, phone, e-mail or address."""
+        product = (
+            select(order_facts.c.product)
+            .where(order_facts.c.seller_code == issues.c.seller_code,
+                   order_facts.c.sku == issues.c.sku)
+            .limit(1)
+            .scalar_subquery()
+        )  # fmt: skip
+        columns = [c for c in issues.c if c.name not in ("document", "bap_uri", "product")]
+        query = select(*columns, func.coalesce(issues.c.product, product).label("product"))
         async with self._db.engine.connect() as connection:
-            return [dict(r._mapping) for r in await connection.execute(select(*columns))]
+            return [dict(r._mapping) for r in await connection.execute(query)]
 
 
 def _callback_row(
