@@ -19,7 +19,8 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     args = ["demo", "--once", "--data-dir", str(tmp_path / "demo"),
             "--port", str(free_port()), "--registry-port", str(free_port()),
             "--buyer-port", str(free_port())]  # fmt: skip
-    first = run_cli(*args)
+    # The demo plays 27 retail and 6 grievance flows: about a minute on a loaded machine.
+    first = run_cli(*args, timeout=240)
     assert first.returncode == 0, first.stdout + first.stderr
     for check in ("subscribe", "sign and verify", "clock", "registry lookup", "signing key",
                   "encryption key", "validity", "catalogue"):  # fmt: skip
@@ -49,7 +50,7 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     assert "FAIL" not in first.stdout
     assert (tmp_path / "demo" / "ondc-seller.db").exists()
     identity = (tmp_path / "demo" / "identity.json").read_bytes()
-    second = run_cli(*args)
+    second = run_cli(*args, timeout=240)
     assert second.returncode == 0, second.stdout + second.stderr
     assert (tmp_path / "demo" / "identity.json").read_bytes() == identity
 
