@@ -38,8 +38,9 @@ from adapter.core.contract_table import default_table
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.home import home_router
-from adapter.igm.desk import IssueDesk, IssueTimers
+from adapter.igm.desk import IssueDesk
 from adapter.igm.respondent import respondent
+from adapter.igm.timers import IssueTimers
 from adapter.metrics import Metrics, metrics_router
 from adapter.network.authentication import Authenticator
 from adapter.network.body_limit import BodyLimit, BodyLimits

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from adapter.core.clock import FixedClock
-from adapter.igm.desk import IssueTimers
+from adapter.igm.timers import IssueTimers
 from tests.igm.complainant import Complainant
 from tests.igm.test_igm2_flow import delivered
 from tests.orders.shop import demo_item, shop
@@ -40,7 +40,7 @@ async def test_a_complaint_near_its_resolution_time_is_flagged_once_to_seller_an
         )
         assert await timers.run_once() == (0, 0)  # four hours left
         clock.advance(3 * 3600 + 60)
-        with caplog.at_level(logging.WARNING, logger="adapter.igm.desk"):
+        with caplog.at_level(logging.WARNING, logger="adapter.igm.timers"):
             assert await timers.run_once() == (0, 1)
         assert "is due for resolution" in caplog.text
         assert await timers.run_once() == (0, 0)  # flagged once
