@@ -19,17 +19,19 @@ from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import FlowPlayer
 from adapter.sandbox.grievances import GrievancePlayer
+from adapter.sandbox.grievances_v1 import igm1_flow
 from adapter.sandbox.igm_rules import IGM_FLOW_KEYS, check_igm
 
 __all__ = ["GRIEVANCE_PRODUCTS", "play_grievances"]
 
 # The Kullu shawl (RET12) and the Chamba rumal (RET16).
 GRIEVANCE_PRODUCTS: Final = (("Kullu", 0), ("Chamba", 0))
-# Each flow: its folder, the conformance rules that judge it, and the player's method.
-_FLOWS: Final = (
-    ("igm2-flow1", "IGM2_FLOW_1", "igm2_flow_1"),
-    ("igm2-flow2", "IGM2_FLOW_2", "igm2_escalation"),
-    ("igm1", "IGM1", "igm1_flow"),
+# Each flow: its folder, the conformance rules that judge it, and how it is played.
+_Play = Callable[[GrievancePlayer, dict[str, Any], str, str], Awaitable[dict[str, Any]]]
+_FLOWS: Final[tuple[tuple[str, str, _Play], ...]] = (
+    ("igm2-flow1", "IGM2_FLOW_1", GrievancePlayer.igm2_flow_1),
+    ("igm2-flow2", "IGM2_FLOW_2", GrievancePlayer.igm2_escalation),
+    ("igm1", "IGM1", igm1_flow),
 )
 
 
@@ -76,12 +78,11 @@ async def play_grievances(
                 city=f"std:{entry['location']['std_code']}",
             )
             domain = item["domain"]
-            for folder, rules, method in _FLOWS:
+            for folder, rules, play in _FLOWS:
                 name = f"IGM {folder} {domain.removeprefix('ONDC:')} ({item['name']})"
                 try:
                     order, tx = await _delivered(player, entry, item)
-                    play: Callable[..., Awaitable[dict[str, Any]]] = getattr(grievances, method)
-                    payloads = await play(order, tx, domain)
+                    payloads = await play(grievances, order, tx, domain)
                 except (RuntimeError, TimeoutError, httpx.HTTPError) as exc:
                     checks.append(Check(name, False, f"{type(exc).__name__}: {exc}"))
                     continue

@@ -9,8 +9,8 @@ the seller API, as ONDC's log validator names the steps:
 - IGM 2.0.0 ``FLOW_2`` keys (Pramaan's "rejection with escalation"): the buyer app rejects
   the seller's resolution and raises the issue to a grievance (level ``GRIEVANCE``); our
   grievance officer takes it up and proposes a replacement; accepted, resolved, closed.
-- IGM 1.0.0: issue, ``PROCESSING``, resolved by the seller with a refund (unsolicited
-  ``on_issue_status``), ``issue_status``, close.
+- IGM 1.0.0 (``adapter.sandbox.grievances_v1``): issue, ``PROCESSING``, resolved by the
+  seller with a refund (unsolicited ``on_issue_status``), ``issue_status``, close.
 
 Each flow's payloads are returned by key, to be written in the validator's layout.
 """
@@ -306,96 +306,4 @@ class GrievancePlayer:
         logs["on_update_igm_replacement"] = await self.unsolicited(tx, "on_update")
         issue = self._add(issue, "CLOSED", status="CLOSED")
         await self._issue(logs, "issue_gro_close", None, issue, tx, domain)
-        return logs
-
-    # -- IGM 1.0.0 ---------------------------------------------------------------------
-
-    def _issue_v1(
-        self, order: dict[str, Any], domain: str, step: str, issue_id: str, created: str
-    ) -> dict[str, Any]:
-        stamp = self._stamp()
-        by = {
-            "org": {"name": f"{self.buyer.subscriber_id}::{domain}"},
-            "contact": {"phone": "9816000001", "email": "support@buyer.localhost"},
-            "person": {"name": "Asha Devi"},
-        }
-        issue: dict[str, Any] = {
-            "id": issue_id,
-            "issue_actions": {
-                "complainant_actions": [
-                    {
-                        "complainant_action": step,
-                        "short_desc": f"Complaint {step.lower()}",
-                        "updated_at": stamp,
-                        "updated_by": by,
-                    }
-                ]
-            },
-            "created_at": created,
-            "updated_at": stamp,
-        }
-        if step == "CLOSE":
-            return {**issue, "status": "CLOSED", "rating": "THUMBS-UP"}
-        item = order["items"][0]
-        return {
-            **issue,
-            "category": "ITEM",
-            "sub_category": "ITM04",
-            "complainant_info": {
-                "person": {"name": "Asha Devi"},
-                "contact": {"phone": "9816000000"},
-            },
-            "order_details": {
-                "id": order["id"],
-                "state": "Completed",
-                "items": [{"id": item["id"], "quantity": item["quantity"]["count"]}],
-                "fulfillments": [
-                    {"id": order["fulfillments"][0]["id"], "state": "Order-delivered"}
-                ],
-                "provider_id": order["provider"]["id"],
-            },
-            "description": {
-                "short_desc": "Damaged product",
-                "long_desc": "Torn near the border",
-                "additional_desc": {
-                    "url": "https://buyer.localhost/desc.txt",
-                    "content_type": "text/plain",
-                },
-                "images": ["https://buyer.localhost/img/damage.jpg"],
-            },
-            "source": {"network_participant_id": self.buyer.subscriber_id, "type": "CONSUMER"},
-            "expected_response_time": {"duration": "PT1H"},
-            "expected_resolution_time": {"duration": "P1D"},
-            "status": "OPEN",
-            "issue_type": "ISSUE",
-        }
-
-    async def igm1_flow(self, order: dict[str, Any], tx: str, domain: str) -> dict[str, Any]:
-        """IGM 1.0.0: the validator's ``ret_*`` keys (and the refund's ``on_update``)."""
-        logs: dict[str, Any] = {}
-        issue_id = str(uuid.uuid4())
-        created = self._stamp()
-        opened = self._issue_v1(order, domain, "OPEN", issue_id, created)
-        logs["ret_issue"], logs["ret_on_issue"] = await self.call(
-            "issue", {"issue": opened}, tx=tx, domain=domain, version="1.0.0"
-        )
-        price = order["quote"]["breakup"][0]["price"]["value"]
-        await self.seller(
-            issue_id,
-            "resolve",
-            {
-                "resolutions": [
-                    {"code": "REFUND", "short_desc": "Refund initiated", "refund_amount": price}
-                ]
-            },
-        )
-        logs["ret_on_issue_status_unsolicited"] = await self.unsolicited(tx, "on_issue_status")
-        logs["on_update_igm_refund"] = await self.unsolicited(tx, "on_update")
-        logs["ret_issue_status"], logs["ret_on_issue_status"] = await self.call(
-            "issue_status", {"issue_id": issue_id}, tx=tx, domain=domain, version="1.0.0"
-        )
-        closing = self._issue_v1(order, domain, "CLOSE", issue_id, created)
-        logs["ret_issue_close"], _ = await self.call(
-            "issue", {"issue": closing}, tx=tx, domain=domain, version="1.0.0"
-        )
         return logs
