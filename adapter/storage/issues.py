@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.igm.book import IssueMoved, IssueRecord, IssueRow, Remedy
@@ -129,9 +130,13 @@ class IssueStore:
         values = {name: getattr(record, name) for name in _RECORD_FIELDS}
         async with self._db.transaction() as connection:
             if previous is None:
-                result = await connection.execute(
-                    insert(issues).values(**values, created_at=now, updated_at=now)
-                )
+                try:
+                    result = await connection.execute(
+                        insert(issues).values(**values, created_at=now, updated_at=now)
+                    )
+                except IntegrityError:
+                    # Another process stored the same new issue first: read it and retry.
+                    raise IssueMoved(f"issue {record.issue_id} was stored meanwhile") from None
                 (pk,) = result.inserted_primary_key or (0,)
             else:
                 pk = previous.pk
