@@ -39,8 +39,11 @@ from adapter.core.context_rules import EdgePolicy
 from adapter.core.contract_table import default_table
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
-from adapter.dashboard.sources import RegisterLetters, Sources
+from adapter.dashboard.sources import GrievanceComplaints, RegisterLetters, Sources
 from adapter.home import home_router
+from adapter.igm.desk import IssueDesk
+from adapter.igm.respondent import respondent
+from adapter.igm.timers import IssueTimers
 from adapter.metrics import Metrics, metrics_router
 from adapter.network.admission import AdmissionControl, AdmissionPolicy
 from adapter.network.authentication import Authenticator
@@ -60,6 +63,7 @@ from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.seller_api import notifications_router, seller_admin_router, seller_router
+from adapter.seller_api.issues import seller_issues_router
 from adapter.seller_api.orders import seller_orders_router
 from adapter.seller_api.refusals import field_errors
 from adapter.settings import Settings
@@ -68,6 +72,7 @@ from adapter.storage.backlog import pending_callbacks
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.issues import IssueStore
 from adapter.storage.letters import LettersOfIntent
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
@@ -230,6 +235,10 @@ def create_app(
         )
         order_store = OrderStore(database, notifications)
         desk = OrderDesk(order_store, wakeup, identity, the_clock)
+        issues = IssueStore(
+            database, respondent(settings), orders=order_store, notifications=notifications
+        )
+        grievances = IssueDesk(issues, order_store, wakeup, identity, the_clock)
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
@@ -280,10 +289,14 @@ def create_app(
             facts=OrderFacts(database),
             credentials=DashboardCredentials(database),
             letters=letters,
-            dashboard_sources=Sources(RegisterLetters(letters)),
+            dashboard_sources=Sources(
+                RegisterLetters(letters), GrievanceComplaints(issues, the_clock)
+            ),
             parser=parser,
             contracts=contracts,
             admission=admission,
+            issues=issues,
+            grievances=grievances,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -306,6 +319,7 @@ def create_app(
             metrics=metrics,
             contracts=contracts,
             on_settled=admission.settled,
+            issues=issues,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
@@ -337,6 +351,15 @@ def create_app(
                 asyncio.create_task(poller.run(stop)),
                 asyncio.create_task(ClosureWatcher(catalogue, push, shared, the_clock).run(stop)),
                 asyncio.create_task(OrderTimers(order_store, desk, the_clock).run(stop)),
+                asyncio.create_task(
+                    IssueTimers(
+                        issues,
+                        grievances,
+                        the_clock,
+                        warn_before=timedelta(minutes=settings.grievance_warn_minutes),
+                        notify=issues.notify,
+                    ).run(stop)
+                ),
                 asyncio.create_task(notifier.run(stop)),
                 asyncio.create_task(
                     AuditRetention(
@@ -403,6 +426,7 @@ def create_app(
     app.include_router(seller_admin_router(), dependencies=json_body)
     app.include_router(seller_router(), dependencies=json_body)
     app.include_router(seller_orders_router(), dependencies=json_body)
+    app.include_router(seller_issues_router(), dependencies=json_body)
     app.include_router(notifications_router(), dependencies=json_body)
     app.include_router(dashboard_router(), dependencies=json_body)
     app.include_router(dashboard_admin_router(), dependencies=json_body)

@@ -15,6 +15,7 @@ from adapter.core.clock import Clock
 from adapter.core.context_rules import EdgePolicy
 from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
+from adapter.igm.desk import IssueDesk
 from adapter.metrics import Metrics
 from adapter.network.admission import AdmissionControl
 from adapter.network.authentication import Authenticator
@@ -25,6 +26,7 @@ from adapter.settings import Settings
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.issues import IssueStore
 from adapter.storage.letters import LettersOfIntent
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
@@ -73,3 +75,6 @@ class Runtime:
     admission: AdmissionControl
     # The contract families served (retail 1.2.0, IGM...): which one a request belongs to.
     contracts: ContractTable = field(default_factory=default_table)
+    # Grievances (IGM): the issues and the desk that applies the seller's steps.
+    issues: IssueStore | None = None
+    grievances: IssueDesk | None = None

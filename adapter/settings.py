@@ -427,6 +427,56 @@ class Settings(BaseSettings):
         description="Comma-separated image URLs of the marketplace (`bpp/descriptor.images`, "
         "at least one).",
     )
+    # --- Grievances (IGM): who answers complaints for the marketplace, and how fast.
+    grievance_desk_name: str = Field(
+        default="ODOP Himachal grievance desk",
+        min_length=1,
+        max_length=120,
+        alias="ONDC_GRIEVANCE_DESK_NAME",
+        description="Who answers buyers' complaints for the marketplace (the seller app's "
+        "actor in IGM issues: `COUNTERPARTY_NP`).",
+    )
+    grievance_desk_phone: str = Field(
+        default="9418000000",
+        pattern=r"^[0-9]{10,11}$",
+        alias="ONDC_GRIEVANCE_DESK_PHONE",
+        description="The grievance desk's phone number (10 or 11 digits, as IGM wants).",
+    )
+    grievance_desk_email: str = Field(
+        default="grievance@odop.himachal.example",
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        alias="ONDC_GRIEVANCE_DESK_EMAIL",
+        description="The grievance desk's e-mail address.",
+    )
+    gro_name: str = Field(
+        default="Grievance Redressal Officer, ODOP Himachal",
+        min_length=1,
+        max_length=120,
+        alias="ONDC_GRO_NAME",
+        description="The marketplace's grievance redressal officer (named in escalated IGM "
+        "issues as `COUNTERPARTY_NP_GRO` and in IGM 1.0.0 resolutions as the GRO), as the "
+        "Consumer Protection (E-Commerce) Rules require.",
+    )
+    gro_phone: str = Field(
+        default="9418000001",
+        pattern=r"^[0-9]{10,11}$",
+        alias="ONDC_GRO_PHONE",
+        description="The grievance officer's phone number (10 or 11 digits).",
+    )
+    gro_email: str = Field(
+        default="gro@odop.himachal.example",
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        alias="ONDC_GRO_EMAIL",
+        description="The grievance officer's e-mail address.",
+    )
+    grievance_warn_minutes: int = Field(
+        default=120,
+        ge=1,
+        le=10_080,
+        alias="ONDC_GRIEVANCE_WARN_MINUTES",
+        description="Minutes before an open complaint's expected resolution time at which the "
+        "seller (webhook `issue.due`) and the operator (log warning) are told it is nearly due.",
+    )
     dedupe_window_seconds: int = Field(
         default=86_400,
         ge=60,

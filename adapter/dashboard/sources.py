@@ -9,8 +9,9 @@ figures can feed the overview without the dashboard knowing their tables:
   which knows what was signed and what was ordered against each letter, but not
   deliveries or payments: those stay ``None`` and the page says "not yet available".
 - :class:`ComplaintSource` answers "how many complaints are open and how many are past
-  their resolution deadline". Nothing provides one yet (the grievance module does not
-  exist), so the overview shows "not yet available", never a zero it did not count.
+  their resolution deadline". :class:`GrievanceComplaints` counts the IGM issues
+  (``adapter.storage.issues``); without a source the overview shows "not yet available",
+  never a zero it did not count.
 
 :class:`Sources` holds the two for a running service; register a source with
 ``sources.letters = ...`` / ``sources.complaints = ...``.
@@ -21,11 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from adapter.core.clock import Clock
+from adapter.igm.reports import OPEN_STATUSES, sla_state
+from adapter.storage.issues import IssueStore
 from adapter.storage.letters import LettersOfIntent
 
 __all__ = [
     "ComplaintFigures",
     "ComplaintSource",
+    "GrievanceComplaints",
     "LetterFigures",
     "LetterSource",
     "RegisterLetters",
@@ -92,6 +97,27 @@ class RegisterLetters:
             )
             for row in await self._letters.by_district()
         }
+
+
+class GrievanceComplaints:
+    """Complaints from the grievance desk's issues: open (``OPEN``/``PROCESSING``) and,
+    of those, past their resolution time (the IGM report's own SLA rule)."""
+
+    def __init__(self, issues: IssueStore, clock: Clock) -> None:
+        self._issues = issues
+        self._clock = clock
+
+    async def complaint_figures(self, *, district: str | None) -> ComplaintFigures:
+        now = self._clock.now()
+        rows = [
+            row
+            for row in await self._issues.report_rows()
+            if row.get("status") in OPEN_STATUSES
+            and (district is None or row.get("district") == district)
+        ]
+        return ComplaintFigures(
+            open=len(rows), breaching_sla=sum(1 for row in rows if sla_state(row, now)[1])
+        )
 
 
 def total(figures: list[LetterFigures]) -> LetterFigures:

@@ -43,6 +43,7 @@ from adapter.core.context_rules import ContextError
 from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
+from adapter.igm.book import IssueBook
 from adapter.metrics import Metrics
 from adapter.outbound.answer import OutboundError
 from adapter.outbound.client import CallbackClient, HttpxCallbacks
@@ -103,6 +104,7 @@ class Dispatcher:
         metrics: Metrics | None = None,
         contracts: ContractTable | None = None,
         on_settled: Callable[[int, int], None] | None = None,
+        issues: IssueBook | None = None,
     ) -> None:
         self._settings = settings
         self._contracts = contracts or default_table()
@@ -117,6 +119,7 @@ class Dispatcher:
         self._catalog = catalog
         self._orders = orders
         self._policy = policy
+        self._issues = issues
         self._metrics = metrics
         # Told how many jobs left the queue and how many of them were delivered, for the
         # edge's admission control (adapter/network/admission.py).
@@ -310,6 +313,7 @@ class Dispatcher:
             catalog=self._catalog,
             orders=self._orders,
             policy=self._policy,
+            issues=self._issues,
         )
         return schemas.dump(reply), reply.context.message_id
 

@@ -32,6 +32,7 @@ from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.conformance import check
 from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import FlowPlayer
+from adapter.sandbox.grievance_demo import play_grievances
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackNames, LoopbackServer
 from adapter.settings import Settings, load_settings
@@ -442,6 +443,18 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
                 str(settings.subscriber_url),
                 identity["admin_api_key"],
                 options.data_dir / "logs",
+            )
+        )
+        checks.extend(
+            await play_grievances(
+                buyer,
+                buyer_url,
+                adapter_server.url,
+                str(settings.subscriber_url),
+                SELLER_ID,
+                identity["admin_api_key"],
+                options.data_dir / "logs",
+                _demo_sellers(),
             )
         )
         for check in checks:

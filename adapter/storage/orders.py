@@ -379,43 +379,57 @@ class OrderStore:
         row, returned stock and callback, in one transaction; raises
         :class:`IllegalTransition` if someone else moved it first."""
         async with self._db.transaction() as connection:
-            moved = await connection.execute(
-                update(orders)
-                .where(
-                    orders.c.id == order.pk,
-                    orders.c.state == order.state,
-                    orders.c.fulfillment_state == order.fulfillment_state,
-                    # Changes that keep the states (a part cancel, a return) must not
-                    # overwrite each other either.
-                    orders.c.updated_at == order.updated_at,
-                )
-                .values(
-                    state=change.state,
-                    fulfillment_state=change.fulfillment_state,
-                    document=change.document,
-                    updated_at=now,
-                )
+            return await self.transition_within(
+                connection, order, actor=actor, event=event, change=change, now=now
             )
-            if moved.rowcount != 1:
-                current = await self._current(connection, order.pk)
-                raise IllegalTransition(event, current[0] or "", current[1] or "", ())
-            if change.restock:
-                await self._restock(connection, order.transaction_id, now)
-            elif change.restock_items:
-                await self._restock_some(connection, order, change.restock_items, now)
-            await self._event(connection, order.pk, now, actor, event, change)
-            if change.callback is not None:
-                await connection.execute(insert(outbox).values(**change.callback))
-            moved_row = _row(
-                (await connection.execute(select(orders).where(orders.c.id == order.pk))).one()
+
+    async def transition_within(
+        self,
+        connection: AsyncConnection,
+        order: OrderRow,
+        *,
+        actor: str,
+        event: str,
+        change: Change,
+        now: datetime,
+    ) -> OrderRow:
+        """:meth:`transition` inside the caller's open transaction (a grievance's
+        resolution moves the order and the issue together)."""
+        moved = await connection.execute(
+            update(orders)
+            .where(
+                orders.c.id == order.pk,
+                orders.c.state == order.state,
+                orders.c.fulfillment_state == order.fulfillment_state,
+                # Changes that keep the states (a part cancel, a return) must not
+                # overwrite each other either.
+                orders.c.updated_at == order.updated_at,
             )
-            if change.state == "Cancelled" and order.state != "Cancelled" and actor != "seller":
-                await self._tell_seller(connection, moved_row, SellerEvent.ORDER_CANCELLED, now)
-            if event == "return_requested":
-                await self._tell_seller(
-                    connection, moved_row, SellerEvent.ORDER_RETURN_REQUESTED, now
-                )
-            return moved_row
+            .values(
+                state=change.state,
+                fulfillment_state=change.fulfillment_state,
+                document=change.document,
+                updated_at=now,
+            )
+        )
+        if moved.rowcount != 1:
+            current = await self._current(connection, order.pk)
+            raise IllegalTransition(event, current[0] or "", current[1] or "", ())
+        if change.restock:
+            await self._restock(connection, order.transaction_id, now)
+        elif change.restock_items:
+            await self._restock_some(connection, order, change.restock_items, now)
+        await self._event(connection, order.pk, now, actor, event, change)
+        if change.callback is not None:
+            await connection.execute(insert(outbox).values(**change.callback))
+        moved_row = _row(
+            (await connection.execute(select(orders).where(orders.c.id == order.pk))).one()
+        )
+        if change.state == "Cancelled" and order.state != "Cancelled" and actor != "seller":
+            await self._tell_seller(connection, moved_row, SellerEvent.ORDER_CANCELLED, now)
+        if event == "return_requested":
+            await self._tell_seller(connection, moved_row, SellerEvent.ORDER_RETURN_REQUESTED, now)
+        return moved_row
 
     @staticmethod
     async def _current(connection: AsyncConnection, pk: int) -> tuple[str | None, str | None]:

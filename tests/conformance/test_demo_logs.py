@@ -2,7 +2,9 @@
 certification flows for RET10, RET12 and RET16 and writes 27 flow folders; every callback
 in them must pass ONDC's workbench field rules as restated in
 ``adapter.sandbox.conformance_rules`` and every folder the validator's flow rules
-(``adapter.sandbox.flowcheck``). A failure names the rule, the file and the JSON path."""
+(``adapter.sandbox.flowcheck``). Its six grievance folders (IGM 2.0.0 and 1.0.0, RET12 and
+RET16) must pass the validator's IGM rules as restated in ``adapter.sandbox.igm_rules``.
+A failure names the rule, the file and the JSON path."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from adapter.sandbox.conformance import check_folder
+from adapter.sandbox.conformance import check_folder, read_flow_logs
+from adapter.sandbox.igm_rules import check_igm
 from tests.e2e.processes import CLI, free_port
 
 DOMAINS = ("RET10", "RET12", "RET16")
@@ -39,6 +42,21 @@ def test_every_demo_flow_passes_the_gate(demo_logs: Path, domain: str, flow: str
     folder = demo_logs / domain / f"flow{flow}"
     assert folder.is_dir(), f"the demo wrote no {folder}"
     problems = check_folder(folder)
+    assert not problems, "\n".join(f"{p.rule} {p.key} {p.path}: {p.message}" for p in problems)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("domain", ["RET12", "RET16"])
+@pytest.mark.parametrize(
+    ("folder", "rules"),
+    [("igm2-flow1", "IGM2_FLOW_1"), ("igm2-flow2", "IGM2_FLOW_2"), ("igm1", "IGM1")],
+)
+def test_every_demo_grievance_flow_passes_the_gate(
+    demo_logs: Path, domain: str, folder: str, rules: str
+) -> None:
+    payloads = read_flow_logs(demo_logs / domain / folder)
+    assert payloads, f"the demo wrote no {domain}/{folder}"
+    problems = check_igm(rules, payloads)
     assert not problems, "\n".join(f"{p.rule} {p.key} {p.path}: {p.message}" for p in problems)
 
 

@@ -19,7 +19,8 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     args = ["demo", "--once", "--data-dir", str(tmp_path / "demo"),
             "--port", str(free_port()), "--registry-port", str(free_port()),
             "--buyer-port", str(free_port())]  # fmt: skip
-    first = run_cli(*args)
+    # The demo plays 27 retail and 6 grievance flows: about a minute on a loaded machine.
+    first = run_cli(*args, timeout=240)
     assert first.returncode == 0, first.stdout + first.stderr
     for check in ("subscribe", "sign and verify", "clock", "registry lookup", "signing key",
                   "encryption key", "validity", "catalogue"):  # fmt: skip
@@ -37,10 +38,19 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
             assert f"ok   flow {flow} {domain} (" in first.stdout
             assert (tmp_path / "demo" / "logs" / domain / f"flow{flow}").is_dir()
     assert (tmp_path / "demo" / "logs" / "RET10" / "flow6" / "on_update_liquidated.json").exists()
+    # The grievance flows (IGM 2.0.0 and 1.0.0) for a delivered Kullu shawl and Chamba rumal.
+    for domain in ("RET12", "RET16"):
+        for folder in ("igm2-flow1", "igm2-flow2", "igm1"):
+            assert f"ok   IGM {folder} {domain} (" in first.stdout
+            assert (tmp_path / "demo" / "logs" / domain / folder).is_dir()
+    logs = tmp_path / "demo" / "logs"
+    assert (logs / "RET12" / "igm2-flow1" / "on_issue_resolved.json").exists()
+    assert (logs / "RET16" / "igm2-flow2" / "on_issue_gro_resolved.json").exists()
+    assert (logs / "RET12" / "igm1" / "ret_on_issue_status_unsolicited.json").exists()
     assert "FAIL" not in first.stdout
     assert (tmp_path / "demo" / "ondc-seller.db").exists()
     identity = (tmp_path / "demo" / "identity.json").read_bytes()
-    second = run_cli(*args)
+    second = run_cli(*args, timeout=240)
     assert second.returncode == 0, second.stdout + second.stderr
     assert (tmp_path / "demo" / "identity.json").read_bytes() == identity
 

@@ -10,7 +10,7 @@ import pytest
 
 import schemas
 from adapter.core.context_rules import ContextError, check_context
-from adapter.core.contract_table import IGM_1_0_0, RETAIL_1_2_0, default_table
+from adapter.core.contract_table import IGM_1_0_0, IGM_2_0_0, RETAIL_1_2_0, default_table
 from adapter.core.contracts import Contract, ContractTable, peek_version
 
 
@@ -44,13 +44,28 @@ def test_missing_version_is_named_missing() -> None:
         default_table().parse_request("select", _body("select"))
 
 
-def test_igm_issue_is_taken_by_igm_1_0_0_which_answers_nothing_yet() -> None:
+def test_igm_issue_at_core_version_1_0_0_is_served_by_igm_1_0_0() -> None:
     contract, request = default_table().parse_request("issue", _body("issue", core_version="1.0.0"))
     assert contract is IGM_1_0_0
     assert isinstance(request, schemas.IssueRequest)
-    assert not contract.answers("issue")
-    with pytest.raises(ContextError, match=re.escape("served here at 1.0.0")):
-        default_table().parse_request("issue", _body("issue", core_version="1.2.0"))
+    assert contract.answers("issue")
+    assert contract.answers("issue_status")
+
+
+@pytest.mark.parametrize(
+    ("field", "version"),
+    [("core_version", "1.2.0"), ("core_version", "1.2.5"), ("version", "2.0.0")],
+)
+def test_igm_issue_in_a_retail_transaction_is_served_by_igm_2_0_0(field: str, version: str) -> None:
+    contract, request = default_table().parse_request("issue", _body("issue", **{field: version}))
+    assert contract.name == IGM_2_0_0.name
+    assert isinstance(request, schemas.IssueRequestV2)
+    assert contract.answers("issue")
+
+
+def test_igm_issue_at_an_unserved_version_names_the_served_ones() -> None:
+    with pytest.raises(ContextError, match=re.escape("served here at 1.0.0, 1.2.0, 1.2.5, 2.0.0")):
+        default_table().parse_request("issue", _body("issue", core_version="1.1.0"))
 
 
 def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:

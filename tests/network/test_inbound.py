@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from types import MappingProxyType
 
 import httpx
 import orjson
@@ -13,6 +15,8 @@ from hypothesis import strategies as st
 import signing
 from adapter.coordination import Admission, MemoryState, RedisState
 from adapter.core.clock import FixedClock
+from adapter.core.contract_table import IGM_1_0_0
+from adapter.core.contracts import ContractTable
 from tests.network.peers import (
     BUYER,
     BUYER_ID,
@@ -276,10 +280,15 @@ async def test_action_without_business_logic_yet_is_refused_with_40001(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     async with edge(tmp_path, clock) as net:
+        runtime = net.app.state.runtime
+        # A family that takes /issue but answers nothing: refused, not ACKed unanswered.
+        mute = dataclasses.replace(IGM_1_0_0, replies=MappingProxyType({}))
+        net.app.state.runtime = dataclasses.replace(runtime, contracts=ContractTable([mute]))
         body = orjson.dumps(
             {"context": context("issue", clock, core_version="1.0.0"), "message": {"order": {}}}
         )
         response = await net.post("issue", body, signed(body, clock))
+        net.app.state.runtime = runtime
         assert response.status_code == 400
         assert _nack(response)["code"] == "40001"
 

@@ -76,8 +76,11 @@ class Shop:
         """Start another buyer journey."""
         self.transaction_id = str(uuid.uuid4())
 
-    async def call(self, action: str, message: dict[str, Any], *, domain: str) -> dict[str, Any]:
-        """Send one signed request, check its ACK, deliver its callback; the callback."""
+    async def call(
+        self, action: str, message: dict[str, Any], *, domain: str, **overrides: Any
+    ) -> dict[str, Any]:
+        """Send one signed request, check its ACK, deliver its callback; the callback.
+        ``overrides`` change context fields (``core_version="1.0.0"`` for IGM 1.0.0)."""
         body = {
             "context": context(
                 action,
@@ -86,6 +89,7 @@ class Shop:
                 transaction_id=self.transaction_id,
                 bap_id=self.bap_id,
                 bap_uri=self.bap_uri,
+                **overrides,
             ),
             "message": message,
         }
