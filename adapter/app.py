@@ -34,7 +34,7 @@ from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
 from adapter.core.context_rules import EdgePolicy
-from adapter.core.contract_table import default_table
+from adapter.core.contract_table import table_for
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.home import home_router
@@ -200,7 +200,7 @@ def create_app(
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
-        contracts = default_table()
+        contracts = table_for(settings.core_version_set)
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,

@@ -1,0 +1,101 @@
+"""Retail 1.2.5's answers: retail 1.2.0's builders, with what 1.2.5 changed (pure).
+
+ONDC retail 1.2.5 keeps 1.2.0's actions and payloads and adds to a few of them:
+
+- ``/on_search``: the marketplace's ``bpp_terms`` say it is a marketplace (``np_type``
+  MSN), that the buyer app collects the payment (``collect_payment`` N) and that the buyer
+  app's terms are accepted (``accept_bap_terms`` Y);
+- ``/on_confirm``: the delivery fulfilment names its routing (``tags[code=routing]``, P2P or
+  P2H2P, see :mod:`adapter.core.retail125.routing`), and the provider carries the seller's
+  credentials (``provider.creds``: its goods' Geographical Indications, ``type`` GI), which
+  the order keeps, so ``/on_cancel`` and ``/on_status`` echo them unchanged.
+
+Everything else is answered by the 1.2.0 builder, whose replies repeat the request's
+context, so they name 1.2.5.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import schemas
+from adapter.core.order_book import OrderBook
+from adapter.core.order_replies import confirm_reply
+from adapter.core.orders import OrderRow
+from adapter.core.replies import REPLIES, ReplyBuilder
+from adapter.core.retail125.routing import route_for, routing_tag
+from catalog_sync.records import LocationRecord, SellerRecord
+
+__all__ = ["ON_SEARCH_TERMS", "REPLIES_125", "gi_credentials"]
+
+ON_SEARCH_TERMS: Final = (
+    {"code": "np_type", "value": "MSN"},
+    {"code": "collect_payment", "value": "N"},
+    {"code": "accept_bap_terms", "value": "Y"},
+)
+"""The ``bpp_terms`` of a 1.2.5 ``/on_search`` catalogue (ONDC retail 1.2.5): a marketplace
+whose buyer apps collect the payment and whose terms it accepts."""
+
+
+async def _on_search(request: schemas.Envelope, **ports: Any) -> schemas.Prebuilt:
+    reply = await REPLIES["search"](request, **ports)
+    assert isinstance(reply, schemas.Prebuilt)
+    catalog = dict(reply.message["catalog"])
+    descriptor = dict(catalog["bpp/descriptor"])
+    others = [tag for tag in descriptor.get("tags", []) if tag.get("code") != "bpp_terms"]
+    descriptor["tags"] = [{"code": "bpp_terms", "list": [dict(t) for t in ON_SEARCH_TERMS]}]
+    descriptor["tags"] += others
+    catalog["bpp/descriptor"] = descriptor
+    return schemas.Prebuilt(context=reply.context, message={**reply.message, "catalog": catalog})
+
+
+def gi_credentials(gi_tags: list[str]) -> list[dict[str, Any]]:
+    """``provider.creds`` for the Geographical Indications of the ordered goods (ONDC retail
+    1.2.5, seller credentials): one credential of ``type`` GI per indication, with a stable
+    id made from its name."""
+    return [
+        {
+            "id": "GI-" + re.sub(r"[^A-Za-z0-9]+", "-", tag).strip("-").upper(),
+            "descriptor": {"code": tag, "type": "GI"},
+        }
+        for tag in gi_tags
+    ]
+
+
+async def _dress(
+    request: schemas.Envelope,
+    draft: OrderRow,
+    seller: SellerRecord,
+    location: LocationRecord,
+    orders: OrderBook,
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    skus = [str(item["id"]) for item in draft.document.get("items", [])]
+    creds = gi_credentials(await orders.gi_tags(seller.code, skus))
+    first = draft.document.get("fulfillments", [{}])[0]
+    routing = route_for(
+        kind=str(first.get("type", "Delivery")),
+        buyer_city=request.context.city,
+        seller_std_code=location.std_code,
+    )
+
+    def dress(document: dict[str, Any]) -> dict[str, Any]:
+        fulfillments = [dict(f) for f in document["fulfillments"]]
+        if routing is not None:
+            delivery = fulfillments[0]
+            kept = [t for t in delivery.get("tags", []) if t.get("code") != "routing"]
+            delivery["tags"] = [routing_tag(routing), *kept]
+        provider = dict(document["provider"])
+        if creds:
+            provider["creds"] = creds
+        return {**document, "provider": provider, "fulfillments": fulfillments}
+
+    return dress
+
+
+REPLIES_125: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
+    {**REPLIES, "search": _on_search, "confirm": confirm_reply(_dress)}
+)
+"""Inbound action -> reply builder, for retail 1.2.5."""
