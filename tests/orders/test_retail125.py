@@ -191,3 +191,42 @@ async def test_a_deployment_of_1_2_0_only_nacks_a_1_2_5_select_naming_core_versi
         assert nack["error"]["path"] == "context.core_version"
         assert "1.2.5" in nack["error"]["message"]
         assert not await s.unsolicited()
+
+
+async def test_on_confirm_keeps_on_init_gst_number_and_refuses_a_confirm_changing_it(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url, ONDC_GSTIN="02AAAAH1234C1Z5") as s:
+        s.core_version = "1.2.5"
+        entry, item = demo_item("Chamba")
+        domain = item["domain"]
+        on_select = await s.call("select", cart(entry, item, 1), domain=domain)
+        on_init = await s.call("init", init_message(on_select), domain=domain)
+        init_terms = on_init["message"]["order"]["tags"][0]
+        assert init_terms["code"] == "bpp_terms"
+        gst = {e["code"]: e["value"] for e in init_terms["list"]}["tax_number"]
+        assert gst == "02AAAAH1234C1Z5"
+
+        changed = orjson.loads(orjson.dumps(confirm_message(on_init, "ODOP-125-4")))
+        for tag in changed["order"]["tags"]:
+            if tag["code"] == "bpp_terms":
+                tag["list"] = [
+                    {**e, "value": "07BBBBB1234C1Z5"} if e["code"] == "tax_number" else e
+                    for e in tag["list"]
+                ]
+        refused = await s.call("confirm", changed, domain=domain)
+        assert refused["error"]["code"] == "30000"
+        assert "tax_number" in refused["error"]["message"]
+        assert "message" not in refused
+
+        on_confirm = await s.call("confirm", confirm_message(on_init, "ODOP-125-4"), domain=domain)
+        assert "error" not in on_confirm, on_confirm["error"]
+        tags = on_confirm["message"]["order"]["tags"]
+        assert [t["code"] for t in tags] == ["bpp_terms", "bap_terms"]
+        terms = {e["code"]: e["value"] for e in tags[0]["list"]}
+        assert terms["tax_number"] == gst
+        assert terms["accept_bap_terms"] == "Y"
+        assert on_confirm["message"]["order"]["provider"]["creds"][0]["descriptor"] == {
+            "code": "Chamba Rumal",
+            "type": "GI",
+        }
