@@ -151,14 +151,14 @@ async def test_a_1_2_0_order_keeps_the_1_2_0_states_and_callbacks(
         assert sent["context"]["core_version"] == "1.2.0"
 
 
-async def test_1_2_5_on_search_carries_the_marketplace_terms(
+async def test_1_2_5_on_search_carries_the_marketplace_terms_and_ttl_pt30s(
     tmp_path: Path, clock: FixedClock, database_url: str
 ) -> None:
     async with shop(tmp_path, clock, database_url) as s:
         for version in ("1.2.0", "1.2.5"):
             body = orjson.dumps(
                 {
-                    "context": context("search", clock, core_version=version),
+                    "context": context("search", clock, core_version=version, ttl="PT1M"),
                     "message": {"intent": {"item": {"descriptor": {"name": "painting"}}}},
                 }
             )
@@ -166,6 +166,8 @@ async def test_1_2_5_on_search_carries_the_marketplace_terms(
             assert response.status_code == 200, response.text
             (on_search,) = await s.unsolicited()
             assert on_search["context"]["core_version"] == version
+            # 1.2.5 callbacks say PT30S whatever the request's ttl; 1.2.0 ones repeat it.
+            assert on_search["context"]["ttl"] == ("PT30S" if version == "1.2.5" else "PT1M")
             tags = on_search["message"]["catalog"]["bpp/descriptor"]["tags"]
             terms = {e["code"]: e["value"] for e in tags[0]["list"]}
             if version == "1.2.5":

@@ -13,11 +13,12 @@ ONDC retail 1.2.5 keeps 1.2.0's actions and payloads and adds to a few of them:
   with ``accept_bap_terms``, beside the buyer app's ``bap_terms``.
 
 Everything else is answered by the 1.2.0 builder, whose replies repeat the request's
-context, so they name 1.2.5.
+context, so they name 1.2.5; every 1.2.5 callback says ``ttl`` PT30S (Pramaan).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -32,7 +33,7 @@ from adapter.core.replies import REPLIES, ReplyBuilder
 from adapter.core.retail125.routing import route_for, routing_tag
 from catalog_sync.records import LocationRecord, SellerRecord
 
-__all__ = ["ON_SEARCH_TERMS", "REPLIES_125", "gi_credentials", "order_terms"]
+__all__ = ["CALLBACK_TTL", "ON_SEARCH_TERMS", "REPLIES_125", "gi_credentials", "order_terms"]
 
 ON_SEARCH_TERMS: Final = (
     {"code": "np_type", "value": "MSN"},
@@ -133,7 +134,34 @@ async def _dress(
     return dress
 
 
+CALLBACK_TTL: Final = "PT30S"
+"""The ``ttl`` of every retail 1.2.5 callback (Pramaan), whatever the request said."""
+
+
+def _with_ttl(builder: ReplyBuilder) -> ReplyBuilder:
+    """``builder``, its callback's context saying ``ttl`` PT30S."""
+
+    @functools.wraps(builder)
+    async def answer(
+        request: schemas.Envelope, **ports: Any
+    ) -> schemas.Envelope | schemas.Prebuilt:
+        reply = await builder(request, **ports)
+        context = reply.context.model_copy(update={"ttl": CALLBACK_TTL})
+        if isinstance(reply, schemas.Prebuilt):
+            return schemas.Prebuilt(context=context, message=reply.message)
+        return reply.model_copy(update={"context": context})
+
+    return answer
+
+
 REPLIES_125: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
-    {**REPLIES, "search": _on_search, "confirm": confirm_reply(_dress)}
+    {
+        action: _with_ttl(builder)
+        for action, builder in {
+            **REPLIES,
+            "search": _on_search,
+            "confirm": confirm_reply(_dress),
+        }.items()
+    }
 )
 """Inbound action -> reply builder, for retail 1.2.5."""
