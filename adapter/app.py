@@ -59,6 +59,7 @@ from adapter.storage import Database, Store, upgrade
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.history import SqlTransactionHistory
 from adapter.storage.letters import LettersOfIntent
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
@@ -237,6 +238,7 @@ def create_app(
             letters=LettersOfIntent(database),
             parser=parser,
             contracts=contracts,
+            history=SqlTransactionHistory(database),
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",

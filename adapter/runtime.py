@@ -14,6 +14,7 @@ from adapter.core.clock import Clock
 from adapter.core.context_rules import EdgePolicy
 from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
+from adapter.core.retail125.sequence import TransactionHistory
 from adapter.metrics import Metrics
 from adapter.network.authentication import Authenticator
 from adapter.outbound.order_desk import OrderDesk
@@ -64,3 +65,5 @@ class Runtime:
     parser: ThreadPoolExecutor
     # The contract families served (retail 1.2.0, IGM...): which one a request belongs to.
     contracts: ContractTable = field(default_factory=default_table)
+    # What the edge reads of a transaction for the families with sequence rules (1.2.5).
+    history: TransactionHistory | None = None

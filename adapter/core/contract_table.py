@@ -18,6 +18,7 @@ from adapter.core.context_rules import check_context
 from adapter.core.contracts import Contract, ContractTable
 from adapter.core.replies import REPLIES
 from adapter.core.retail125.replies import REPLIES_125
+from adapter.core.retail125.sequence import check_sequence
 
 __all__ = [
     "FAMILIES",
@@ -71,6 +72,7 @@ RETAIL_1_2_5: Final = Contract(
     replies=REPLIES_125,
     check_context=check_context,
     silent=frozenset({"catalog_rejection"}),
+    check_sequence=check_sequence,
 )
 """Retail 1.2.5: 1.2.0's wire models (every 1.2.5 example payload round-trips through
 them), with 1.2.5's replies."""

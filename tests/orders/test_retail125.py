@@ -232,3 +232,80 @@ async def test_on_confirm_keeps_on_init_gst_number_and_refuses_a_confirm_changin
             "code": "Chamba Rumal",
             "type": "GI",
         }
+
+
+def _bare_confirm(on_select: dict[str, Any], order_id: str) -> dict[str, Any]:
+    """A confirm of the selected cart that skips init (its terms made up by the buyer)."""
+    order = {
+        **init_message(on_select)["order"],
+        "id": order_id,
+        "quote": on_select["message"]["order"]["quote"],
+        "payment": {"type": "ON-ORDER", "collected_by": "BAP", "status": "PAID"},
+    }
+    return {"order": order}
+
+
+async def _nack(s: Shop, action: str, message: dict[str, Any], **context_fields: Any) -> Any:
+    """Send a 1.2.5 request in the shop's transaction; its synchronous answer (JSON)."""
+    body = orjson.dumps(
+        {
+            "context": context(
+                action,
+                s.clock,
+                domain=context_fields.pop("domain", "ONDC:RET16"),
+                transaction_id=s.transaction_id,
+                core_version="1.2.5",
+                **context_fields,
+            ),
+            "message": message,
+        }
+    )
+    response = await s.net.post(action, body, signed(body, s.clock))
+    return response.json()
+
+
+async def test_1_2_5_requests_out_of_their_transactions_order_are_nacked_with_the_reason(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        s.core_version = "1.2.5"
+        entry, item = demo_item("Kangra", 1)
+        domain = item["domain"]
+        # Nothing yet: a status has no order to ask about.
+        answer = await _nack(s, "status", {"order_id": "ODOP-X"}, domain=domain)
+        assert answer["message"]["ack"]["status"] == "NACK"
+        assert answer["error"]["code"] == "30018"
+        on_select = await s.call("select", cart(entry, item, 1), domain=domain)
+        # A confirm straight after select: no init and on_init before it.
+        answer = await _nack(s, "confirm", _bare_confirm(on_select, "ODOP-125-9"), domain=domain)
+        assert answer["error"]["code"] == "30019"
+        assert "/init and its /on_init" in answer["error"]["message"]
+        # An init reusing the select's message id.
+        select_id = s.sent[-1]["context"]["message_id"]
+        answer = await _nack(
+            s, "init", init_message(on_select), domain=domain, message_id=select_id
+        )
+        assert answer["error"]["code"] == "30000"
+        assert answer["error"]["path"] == "context.message_id"
+        assert "/select" in answer["error"]["message"]
+        # In order, everything is taken; after the confirm a new cart is refused.
+        on_init = await s.call("init", init_message(on_select), domain=domain)
+        on_confirm = await s.call("confirm", confirm_message(on_init, "ODOP-125-9"), domain=domain)
+        assert "error" not in on_confirm
+        answer = await _nack(s, "select", cart(entry, item, 1), domain=domain)
+        assert answer["error"]["code"] == "30000"
+        assert "already an order" in answer["error"]["message"]
+        status = await s.call("status", {"order_id": "ODOP-125-9"}, domain=domain)
+        assert status["message"]["order"]["id"] == "ODOP-125-9"
+
+
+async def test_1_2_0_keeps_answering_a_confirm_without_init_in_its_callback(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Kangra", 1)
+        on_select = await s.call("select", cart(entry, item, 1), domain=item["domain"])
+        on_confirm = await s.call(
+            "confirm", _bare_confirm(on_select, "ODOP-120-9"), domain=item["domain"]
+        )
+        assert on_confirm["error"]["code"] == "30019"
