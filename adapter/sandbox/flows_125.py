@@ -39,11 +39,12 @@ __all__ = [
 PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "ONDC:RET10": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Cancellation_Flow",
-                       "Out_Of_Stock_Flow", "Return_Flow"),
+                       "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
-                       "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow"),
+                       "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
+                       "Seller_Cancellation_Flow"),
         "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
-                       "Out_Of_Stock_Flow", "Return_Flow"),
+                       "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow"),
     }
 )  # fmt: skip
 """Domain -> the PRAMAAN or MANDATORY 1.2.5 flows the demo plays (RET16's Return_Flow has no
@@ -58,14 +59,15 @@ NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
         "updates are not built yet",
         "Forced_Cancellation_Flow": "a buyer's forced cancel after pick-up is not built yet",
         "Force_Cancellation_Flow": "a buyer's forced cancel after pick-up is not built yet",
-        "Seller_Cancellation_Flow": "1.2.5's seller part cancel then RTO sequence is not "
-        "played yet (1.2.0 flows 5 and 6 play both)",
-        "RTO_And_Part_Cancellation_Flow": "not played yet (1.2.0 flows 5 and 6 play both)",
         "Delivery_Flow_With_IGM": "IGM flows come with the IGM families",
     }
 )
 """PRAMAAN or MANDATORY flows (by flow id, IGM variants under one name) the demo does not
 play, and why."""
+
+_PART_CANCEL_THEN_RTO: Final = frozenset(
+    {"Seller_Cancellation_Flow", "RTO_And_Part_Cancellation_Flow"}
+)
 
 _DELIVERY: Final = (
     ("pack", "on_status_packed"),
@@ -136,8 +138,12 @@ class Pramaan125:
             finally:
                 await p.seller_stock(item["sku"], int(item["available"]))
             return steps
-        order_id = await p.order(steps, entry, item, transaction_id=tx)
-        if flow_id == "Seller_Cred_Flow":
+        part_cancel = flow_id in _PART_CANCEL_THEN_RTO
+        count = 2 if part_cancel else 1  # a part cancel leaves a piece to deliver
+        order_id = await p.order(steps, entry, item, transaction_id=tx, count=count)
+        if part_cancel:
+            await self._part_cancel_then_rto(steps, order_id, item["sku"], tx, domain)
+        elif flow_id == "Seller_Cred_Flow":
             steps["confirm_seller_cred"] = steps.pop("confirm")
             steps["on_confirm_seller_cred"] = steps.pop("on_confirm")
             steps["on_status_pending"] = steps.pop("on_status_pending")
@@ -157,11 +163,53 @@ class Pramaan125:
             raise ValueError(f"{flow_id} is not a flow the demo plays")
         return steps
 
-    async def _deliver(
-        self, steps: dict[str, Any], order_id: str, tx: str, *, track: bool = False
+    async def _part_cancel_then_rto(
+        self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
     ) -> None:
-        """The seller's (and its courier's) steps to delivery: the hub legs when the order
-        travels P2H2P; a track after pick-up when asked."""
+        """The seller cannot supply one piece (a part cancel, its refund settled by the
+        buyer app); the rest ships, the delivery fails at the door and the goods return to
+        the seller."""
+        p = self.player
+        cut = {"items": [{"sku": sku, "quantity": 1}], "reason": "002"}
+        moved = await p.seller_act(order_id, "part_cancel", cut)
+        if moved.status_code != 200:
+            raise RuntimeError(f"seller part_cancel: {moved.status_code} {moved.text}")
+        steps["on_update_part_cancel"] = on_update = await p.unsolicited(tx, "on_update")
+        cancel = next(
+            f for f in on_update["message"]["order"]["fulfillments"] if f.get("type") == "Cancel"
+        )
+        refund = refund_of(on_update, cancel["id"])
+        when = on_update["context"]["timestamp"]
+        (
+            steps["update_settlement_part_cancel"],
+            steps["on_update_settlement_part_cancel"],
+        ) = await p.call(
+            "update",
+            refund_message(order_id, cancel["id"], "Cancel", refund, when),
+            transaction_id=tx,
+            domain=domain,
+        )
+        await self._deliver(steps, order_id, tx, until="out_for_delivery")
+        failed = await p.seller_act(order_id, "rto", {"reason": "013"})
+        if failed.status_code != 200:
+            raise RuntimeError(f"seller rto: {failed.status_code} {failed.text}")
+        steps["on_cancel_rto"] = await p.unsolicited(tx, "on_cancel")
+        back = await p.seller_act(order_id, "rto_delivered", None)
+        if back.status_code != 200:
+            raise RuntimeError(f"seller rto_delivered: {back.status_code} {back.text}")
+        steps["on_status_rto_delivered"] = await p.unsolicited(tx, "on_status")
+
+    async def _deliver(
+        self,
+        steps: dict[str, Any],
+        order_id: str,
+        tx: str,
+        *,
+        track: bool = False,
+        until: str = "deliver",
+    ) -> None:
+        """The seller's (and its courier's) steps to delivery (or to ``until``): the hub
+        legs when the order travels P2H2P; a track after pick-up when asked."""
         p = self.player
         routing = _routing(steps)
         legs = [*_DELIVERY, *(_HUB if routing == "P2H2P" else ()), *_LAST_MILE]
@@ -178,6 +226,8 @@ class Pramaan125:
                 steps["track"], steps["on_track"] = await p.call(
                     "track", {"order_id": order_id}, transaction_id=tx, domain=_domain(steps)
                 )
+            if action == until:
+                return
 
     async def _return(
         self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
