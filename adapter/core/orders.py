@@ -282,15 +282,11 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
             Transition("In-progress", "Out-for-pickup", "on_status"),
         ),
         "at_pickup": (
-            (("In-progress", "Agent-assigned"), ("In-progress", "Out-for-pickup")),
+            (("In-progress", "Packed"), ("In-progress", "Agent-assigned")),
             Transition("In-progress", "At-pickup", "on_status"),
         ),
         "pickup_failed": (
-            (
-                ("In-progress", "Agent-assigned"),
-                ("In-progress", "Out-for-pickup"),
-                ("In-progress", "At-pickup"),
-            ),
+            (("In-progress", "Out-for-pickup"),),
             Transition("In-progress", "Pickup-failed", "on_status"),
         ),
         "ship": (
@@ -314,11 +310,11 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
             Transition("In-progress", "Out-for-delivery", "on_status"),
         ),
         "at_delivery": (
-            (("In-progress", "Out-for-delivery"),),
+            (("In-progress", "Order-picked-up"),),
             Transition("In-progress", "At-delivery", "on_status"),
         ),
         "delivery_failed": (
-            (("In-progress", "Out-for-delivery"), ("In-progress", "At-delivery")),
+            (("In-progress", "Out-for-delivery"),),
             Transition("In-progress", "Delivery-failed", "on_status"),
         ),
         "hand_over": (
@@ -330,6 +326,7 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
                 ("In-progress", "Order-picked-up"),
                 ("In-progress", "Out-for-delivery"),
                 ("In-progress", "At-delivery"),
+                ("In-progress", "Delivery-failed"),
             ),
             Transition("Completed", "Order-delivered", "on_status"),
         ),

@@ -99,15 +99,18 @@ async def test_same_city_delivery_is_p2p_and_takes_no_hub_leg(
             s, key, "ODOP-125-2", "ship", invoice_url="https://odop.example/i/2.pdf"
         )
         assert response.status_code == 200, response.text
-        refused = await _move(s, key, "ODOP-125-2", "in_transit")
-        assert refused.status_code == 409, refused.text
-        for action in ("out_for_delivery", "at_delivery", "deliver"):
+        # A hyperlocal courier has no hub and is not "out for delivery": it is at the door.
+        for leg in ("in_transit", "out_for_delivery"):
+            refused = await _move(s, key, "ODOP-125-2", leg)
+            assert refused.status_code == 409, refused.text
+            assert "at_delivery" in refused.json()["detail"]
+        for action in ("at_delivery", "deliver"):
             response = await _move(s, key, "ODOP-125-2", action)
             assert response.status_code == 200, (action, response.text)
         sent = await s.unsolicited()
         states = [c["message"]["order"]["fulfillments"][0]["state"]["descriptor"]["code"]
                   for c in sent]  # fmt: skip
-        assert states[-3:] == ["Out-for-delivery", "At-delivery", "Order-delivered"]
+        assert states[-4:] == ["At-pickup", "Order-picked-up", "At-delivery", "Order-delivered"]
         assert {c["context"]["core_version"] for c in sent} == {"1.2.5"}
 
 

@@ -131,12 +131,17 @@ def test_on_confirm_must_name_the_routing_and_later_callbacks_keep_it() -> None:
     assert _rules(steps) == ["routing_kept"]
 
 
-def test_a_p2p_order_may_not_show_a_hub_state() -> None:
+def test_a_p2p_order_may_not_show_a_hub_or_out_for_delivery_state() -> None:
     steps = consistent("RET16-1.2.5/Delivery_Flow", routing="P2P")
     assert check_flow_125(steps) == []
     delivery = steps[9][1]["message"]["order"]["fulfillments"][0]
     delivery["state"] = {"descriptor": {"code": "At-destination-hub"}}
     assert _rules(steps) == ["routing_states"]
+    # Nor "out for delivery": a hyperlocal courier is at the door (ONDC's validator).
+    delivery["state"] = {"descriptor": {"code": "Out-for-delivery"}}
+    assert _rules(steps) == ["routing_states"]
+    delivery["state"] = {"descriptor": {"code": "At-delivery"}}
+    assert check_flow_125(steps) == []
 
 
 def test_credentials_and_gst_number_stay_as_agreed() -> None:

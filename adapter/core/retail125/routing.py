@@ -3,11 +3,12 @@
 ONDC retail 1.2.5 has the seller app name the route of the delivery fulfilment in
 ``/on_confirm`` (``fulfillments[].tags[code=routing]``, ``type`` ``P2P`` or ``P2H2P``) and
 keep it in every later callback. The route decides which delivery states the order may pass
-through: a point-to-point courier (P2P) reaches the pick-up and the buyer's door in one leg
-(``At-pickup``, ``At-delivery``), a parcel network (P2H2P: point to hub to point) carries the
-goods between hubs (``In-transit``, ``At-destination-hub``). Handicrafts from the hills ship
-to buyers in other cities, so most of our orders are P2H2P; a delivery inside the seller's
-own city is P2P.
+through: a point-to-point courier (P2P, hyperlocal) is at the pick-up and at the buyer's
+door (``At-pickup``, ``At-delivery``) in one leg, a parcel network (P2H2P: point to hub to
+point, intercity) carries the goods between hubs and out for delivery (``In-transit``,
+``At-destination-hub``, ``Out-for-delivery``), and may fail a pick-up or a delivery.
+Handicrafts from the hills ship to buyers in other cities, so most of our orders are P2H2P;
+a delivery inside the seller's own city is P2P.
 """
 
 from __future__ import annotations
@@ -33,25 +34,26 @@ class Routing(StrEnum):
     P2H2P = "P2H2P"
 
 
-_EVERY_ROUTE: Final = frozenset(
-    {
-        "Pending", "Packed", "Agent-assigned", "Out-for-pickup", "Pickup-failed",
-        "Order-picked-up", "Out-for-delivery", "Delivery-failed", "Order-delivered",
-        "Cancelled", "RTO-Initiated", "RTO-Delivered", "RTO-Disposed",
-    }
-)  # fmt: skip
+_CLOSING: Final = frozenset({"Cancelled", "RTO-Initiated", "RTO-Delivered", "RTO-Disposed"})
+_EITHER: Final = frozenset({"Pending", "Packed", "Agent-assigned", "Order-picked-up",
+                            "Order-delivered"})  # fmt: skip
 
 ROUTING_STATES: Final[Mapping[Routing, frozenset[str]]] = MappingProxyType(
     {
-        Routing.P2P: _EVERY_ROUTE | {"At-pickup", "At-delivery"},
-        Routing.P2H2P: _EVERY_ROUTE | {"In-transit", "At-destination-hub"},
+        Routing.P2P: _EITHER | _CLOSING | {"At-pickup", "At-delivery"},
+        Routing.P2H2P: _EITHER
+        | _CLOSING
+        | {"Out-for-pickup", "Pickup-failed", "In-transit", "At-destination-hub",
+           "Out-for-delivery", "Delivery-failed"},
     }
-)
+)  # fmt: skip
 """Routing -> the delivery fulfilment states an order on that route may take (ONDC retail
-1.2.5: P2H2P passes Pending, Packed, Order-picked-up, In-transit, At-destination-hub,
-Out-for-delivery, Order-delivered, and may pass Agent-assigned, Out-for-pickup,
-Pickup-failed and Delivery-failed; P2P has At-pickup and At-delivery in place of the hub
-legs). Cancellation and return-to-origin states are open to both."""
+1.2.5, as ONDC's log validator holds them: a P2P order passes Pending, Packed,
+Order-picked-up and Order-delivered and may pass Agent-assigned, At-pickup and At-delivery;
+a P2H2P order passes Pending, Packed, Order-picked-up, In-transit, At-destination-hub,
+Out-for-delivery and Order-delivered and may pass Agent-assigned, Out-for-pickup,
+Pickup-failed and Delivery-failed; each route forbids the other's own legs). Cancellation
+and return-to-origin states are open to both."""
 
 
 def routing_tag(routing: Routing) -> dict[str, Any]:
