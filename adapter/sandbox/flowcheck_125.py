@@ -14,7 +14,8 @@ flow rules of the specification):
   request and before the request's timestamp plus its ``ttl``; callbacks say ``ttl`` PT30S;
 - **contract**: one transaction and version throughout; on_confirm's delivery names its
   routing (P2P or P2H2P), later callbacks keep it and show only the delivery states it
-  allows; the seller's credentials of on_confirm come back unchanged; the GST number of
+  allows, each move one ONDC's validator allows; the seller's credentials of on_confirm
+  come back unchanged; the GST number of
   on_init's ``bpp_terms`` is the one confirm and on_confirm carry.
 
 :func:`check_flow_125` returns every :class:`~adapter.sandbox.flowcheck.Violation`, naming
@@ -105,6 +106,27 @@ PARTNERS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 )
 """Action -> what must have happened before it in the transaction (``apiProperties``
 ``transaction_partner``)."""
+
+_NEXT_STATES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "Pending": frozenset({"Packed"}),
+        "Packed": frozenset({"Agent-assigned", "At-pickup", "Out-for-pickup", "Order-picked-up"}),
+        "Agent-assigned": frozenset({"At-pickup", "Out-for-pickup", "Order-picked-up"}),
+        "At-pickup": frozenset({"Order-picked-up"}),
+        "Out-for-pickup": frozenset({"Pickup-failed", "Order-picked-up"}),
+        "Pickup-failed": frozenset({"Out-for-pickup", "Order-picked-up"}),
+        "Order-picked-up": frozenset(
+            {"At-delivery", "In-transit", "Out-for-delivery", "Order-delivered"}
+        ),
+        "At-delivery": frozenset({"Order-delivered"}),
+        "In-transit": frozenset({"At-destination-hub"}),
+        "At-destination-hub": frozenset({"Out-for-delivery"}),
+        "Out-for-delivery": frozenset({"Delivery-failed", "Order-delivered"}),
+        "Delivery-failed": frozenset({"Out-for-delivery", "Order-delivered"}),
+    }
+)
+"""Delivery state -> the states it may move to next (besides staying, and Cancelled), as
+ONDC's log validator holds them for retail 1.2.5."""
 
 TIMED_CALLBACKS: Final = frozenset({"on_select", "on_init", "on_confirm"})
 STAMP_WITHIN: Final = timedelta(seconds=5)
@@ -251,11 +273,19 @@ def _delivery(order: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return None
 
 
+def _state(fulfillment: Mapping[str, Any] | None) -> str | None:
+    if fulfillment is None:
+        return None
+    code = fulfillment.get("state", {}).get("descriptor", {}).get("code")
+    return None if code is None else str(code)
+
+
 def _contract(steps: Sequence[Step]) -> Iterator[Violation]:
     first = _context(steps[0][1]) if steps else {}
     routing: Routing | None = None
     creds: Any = None
     gst: str | None = None
+    was: str | None = None  # the delivery's last state
     for key, body in steps:
         context, order = _context(body), _order(body)
         action = str(context.get("action"))
@@ -280,6 +310,7 @@ def _contract(steps: Sequence[Step]) -> Iterator[Violation]:
         if action == "on_confirm":
             creds = order.get("provider", {}).get("creds")
             routing = routing_of(delivery) if delivery is not None else None
+            was = _state(delivery)
             if delivery is not None and routing is None:
                 yield Violation(
                     "routing_required", key, "$.message.order.fulfillments",
@@ -301,12 +332,21 @@ def _contract(steps: Sequence[Step]) -> Iterator[Violation]:
                 "routing_kept", key, "$.message.order.fulfillments",
                 f"routing {routing_of(delivery)} is not on_confirm's {routing}",
             )  # fmt: skip
-        state = delivery.get("state", {}).get("descriptor", {}).get("code")
+        state = _state(delivery)
         if state is not None and state not in ROUTING_STATES[routing]:
             yield Violation(
                 "routing_states", key, "$.message.order.fulfillments",
                 f"delivery state {state} is not one {routing} allows",
             )  # fmt: skip
+            continue  # judged by the routing; the next move is judged from the last good state
+        onward = _NEXT_STATES.get(was or "")
+        if onward is not None and state not in (None, was, "Cancelled", *onward):
+            yield Violation(
+                "state_transition", key, "$.message.order.fulfillments",
+                f"delivery state {was} -> {state}; next may be "
+                f"{', '.join(sorted(onward))} or Cancelled",
+            )  # fmt: skip
+        was = state or was
 
 
 def check_flow_125(steps: Sequence[Step]) -> list[Violation]:

@@ -79,7 +79,11 @@ def test_every_ondc_flow_keeps_the_sequence_and_partner_rules(flow: str) -> None
 
 @pytest.mark.parametrize(
     "flow",
-    ["RET16-1.2.5/Delivery_Flow", "RET12-1.2.5/Return_Flow", "RET10-1.2.5/Cancellation_Flow"],
+    [
+        "RET16-1.2.5/Delivery_Flow",
+        "RET12-1.2.5/Buyer_Cancellation_Flow",
+        "RET10-1.2.5/Cancellation_Flow",
+    ],
 )
 def test_a_consistent_flow_passes_every_rule(flow: str) -> None:
     assert check_flow_125(consistent(flow)) == []
@@ -133,15 +137,41 @@ def test_on_confirm_must_name_the_routing_and_later_callbacks_keep_it() -> None:
 
 def test_a_p2p_order_may_not_show_a_hub_or_out_for_delivery_state() -> None:
     steps = consistent("RET16-1.2.5/Delivery_Flow", routing="P2P")
+    _states(steps, {
+        "on_status_packed": "Packed",
+        "on_status_agent_assigned": "Agent-assigned",
+        "on_status_picked": "Order-picked-up",
+        "on_status_out_for_delivery": "At-delivery",
+        "on_status_order_delivered": "Order-delivered",
+    })  # fmt: skip
     assert check_flow_125(steps) == []
-    delivery = steps[9][1]["message"]["order"]["fulfillments"][0]
-    delivery["state"] = {"descriptor": {"code": "At-destination-hub"}}
+    _states(steps, {"on_status_out_for_delivery": "At-destination-hub"})
     assert _rules(steps) == ["routing_states"]
     # Nor "out for delivery": a hyperlocal courier is at the door (ONDC's validator).
-    delivery["state"] = {"descriptor": {"code": "Out-for-delivery"}}
+    _states(steps, {"on_status_out_for_delivery": "Out-for-delivery"})
     assert _rules(steps) == ["routing_states"]
-    delivery["state"] = {"descriptor": {"code": "At-delivery"}}
+
+
+def _states(steps: list[tuple[str, dict[str, Any]]], codes: dict[str, str]) -> None:
+    for key, body in steps:
+        if key in codes:
+            delivery = body["message"]["order"]["fulfillments"][0]
+            delivery["state"] = {"descriptor": {"code": codes[key]}}
+
+
+def test_the_delivery_moves_only_as_the_validator_allows() -> None:
+    steps = consistent("RET16-1.2.5/Delivery_Flow")
+    moves = {
+        "on_status_packed": "Packed",
+        "on_status_agent_assigned": "Agent-assigned",
+        "on_status_picked": "Order-picked-up",
+        "on_status_out_for_delivery": "Out-for-delivery",
+        "on_status_order_delivered": "Order-delivered",
+    }
+    _states(steps, moves)
     assert check_flow_125(steps) == []
+    _states(steps, {"on_status_out_for_delivery": "At-destination-hub"})  # skipped transit
+    assert _rules(steps) == ["state_transition", "state_transition"]
 
 
 def test_credentials_and_gst_number_stay_as_agreed() -> None:
