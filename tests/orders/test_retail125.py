@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from adapter.core.clock import FixedClock
+from tests.fixtures import REPO_ROOT
 from tests.network.peers import context, signed
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
@@ -312,3 +313,26 @@ async def test_1_2_0_keeps_answering_a_confirm_without_init_in_its_callback(
             "confirm", _bare_confirm(on_select, "ODOP-120-9"), domain=item["domain"]
         )
         assert on_confirm["error"]["code"] == "30019"
+
+
+async def test_a_1_2_5_search_with_bap_terms_and_bap_features_is_answered(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    fixture = REPO_ROOT / "tests/fixtures/retail-1.2.5/RET10-1.2.5/Discovery_Flow_full_catalog"
+    intent = orjson.loads((fixture / "01_search.json").read_bytes())["message"]["intent"]
+    assert {tag["code"] for tag in intent["tags"]} == {"bap_terms", "bap_features"}
+    async with shop(tmp_path, clock, database_url) as s:
+        body = orjson.dumps(
+            {
+                "context": context(
+                    "search", clock, core_version="1.2.5", domain="ONDC:RET10", city="std:01892"
+                ),
+                "message": {"intent": intent},
+            }
+        )
+        response = await s.net.post("search", body, signed(body, clock))
+        assert response.json()["message"]["ack"]["status"] == "ACK", response.text
+        (on_search,) = await s.unsolicited()
+        assert on_search["context"]["action"] == "on_search"
+        providers = on_search["message"]["catalog"]["bpp/providers"]
+        assert providers, "the Kangra seller serves RET10 in its own city"
