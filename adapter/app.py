@@ -36,7 +36,7 @@ from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.coordination.wakeup import LocalWakeup, RedisWakeup, Wakeup
 from adapter.core.clock import Clock, SystemClock
 from adapter.core.context_rules import EdgePolicy
-from adapter.core.contract_table import default_table
+from adapter.core.contract_table import table_for
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.dashboard.sources import GrievanceComplaints, RegisterLetters, Sources
@@ -72,6 +72,7 @@ from adapter.storage.backlog import pending_callbacks
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
+from adapter.storage.history import SqlTransactionHistory
 from adapter.storage.issues import IssueStore
 from adapter.storage.letters import LettersOfIntent
 from adapter.storage.notifications import SellerNotifications
@@ -242,7 +243,7 @@ def create_app(
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
-        contracts = default_table()
+        contracts = table_for(settings.core_version_set)
         letters = LettersOfIntent(database)
         admission = AdmissionControl(
             shared,
@@ -297,6 +298,7 @@ def create_app(
             admission=admission,
             issues=issues,
             grievances=grievances,
+            history=SqlTransactionHistory(database),
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",

@@ -15,6 +15,7 @@ from adapter.core.clock import Clock
 from adapter.core.context_rules import EdgePolicy
 from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
+from adapter.core.retail125.sequence import TransactionHistory
 from adapter.igm.desk import IssueDesk
 from adapter.metrics import Metrics
 from adapter.network.admission import AdmissionControl
@@ -78,3 +79,5 @@ class Runtime:
     # Grievances (IGM): the issues and the desk that applies the seller's steps.
     issues: IssueStore | None = None
     grievances: IssueDesk | None = None
+    # What the edge reads of a transaction for the families with sequence rules (1.2.5).
+    history: TransactionHistory | None = None

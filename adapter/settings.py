@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ADMIN_KEY_MIN_LENGTH",
+    "RETAIL_CORE_VERSIONS",
     "RETAIL_DOMAINS",
     "Settings",
     "SettingsError",
@@ -48,6 +49,9 @@ __all__ = [
 
 # ONDC retail domains (RET10 grocery ... RET1D agriculture): the ones the adapter may serve.
 RETAIL_DOMAINS: Final = tuple(f"ONDC:RET1{c}" for c in "0123456789ABCD")
+# The retail contract versions (``context.core_version``) the adapter has a family for
+# (adapter.core.contract_table; a test holds the two lists equal).
+RETAIL_CORE_VERSIONS: Final = ("1.2.0", "1.2.5")
 
 # An operator key shorter than this is guessable; config/example.env's placeholders all
 # begin with _PLACEHOLDER, and a deployment started with one is open to anyone who read it.
@@ -213,6 +217,13 @@ class Settings(BaseSettings):
         alias="ONDC_DOMAINS",
         description="Comma-separated ONDC retail domains served (ONDC:RET10 to ONDC:RET19, "
         "ONDC:RET1A to ONDC:RET1D); requests for others are NACKed.",
+    )
+    core_versions: str = Field(
+        default="1.2.0,1.2.5",
+        alias="ONDC_CORE_VERSIONS",
+        description="Comma-separated retail contract versions accepted (`context.core_version`: "
+        "1.2.0, 1.2.5). A transaction is served in the version it began with; a request "
+        "naming another version is NACKed naming the field.",
     )
     # --- The inbound network edge: what an unknown or hostile sender can make us do. ---
     # Bodies are bounded per route while they are read (adapter/network/body_limit.py);
@@ -677,6 +688,18 @@ class Settings(BaseSettings):
             )
         return ",".join(names)
 
+    @field_validator("core_versions")
+    @classmethod
+    def _core_versions_are_known(cls, value: str) -> str:
+        names = [v.strip() for v in value.split(",") if v.strip()]
+        unknown = [v for v in names if v not in RETAIL_CORE_VERSIONS]
+        if not names or unknown:
+            raise ValueError(
+                f"{', '.join(unknown) or 'no version given'}: not a retail version served here; "
+                f"allowed: {', '.join(RETAIL_CORE_VERSIONS)} (comma-separated)"
+            )
+        return ",".join(dict.fromkeys(names))
+
     @field_validator("marketplace_images")
     @classmethod
     def _images_are_urls(cls, value: str) -> str:
@@ -740,6 +763,11 @@ class Settings(BaseSettings):
     def domain_set(self) -> frozenset[str]:
         """The served domains."""
         return frozenset(self.domains.split(","))
+
+    @property
+    def core_version_set(self) -> frozenset[str]:
+        """The retail contract versions accepted."""
+        return frozenset(self.core_versions.split(","))
 
     @property
     def base_path(self) -> str:

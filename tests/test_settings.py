@@ -70,6 +70,12 @@ def test_missing_required_setting_is_named(tmp_path: Path, variable: str) -> Non
             "ONDC:RET99",
             "ONDC:RET99: not an ONDC retail domain; allowed: ONDC:RET10",
         ),
+        (
+            "ONDC_CORE_VERSIONS",
+            "1.2.0,1.3.0",
+            "1.3.0: not a retail version served here; allowed: 1.2.0, 1.2.5",
+        ),
+        ("ONDC_CORE_VERSIONS", " , ", "no version given"),
         ("ONDC_MARKETPLACE_IMAGES", "logo.png", "http(s) URLs"),
         ("ONDC_MARKETPLACE_SYMBOL", "not a url", "URL"),
         ("ONDC_MARKETPLACE_SHORT_DESC", "", "must not be empty"),

@@ -35,10 +35,14 @@ __all__ = [
     "Contract",
     "ContractTable",
     "ReplyBuilder",
+    "SequenceCheck",
     "peek_version",
 ]
 
 ReplyBuilder = Callable[..., Awaitable[schemas.Envelope | schemas.Prebuilt]]
+SequenceCheck = Callable[[schemas.Envelope, Any], Awaitable[None]]
+"""A family's sequence rules: given the request and the transaction's history (a
+``adapter.core.retail125.sequence.TransactionHistory``), raise a ``NetworkError``."""
 
 
 class ContextCheck(Protocol):
@@ -77,6 +81,10 @@ class Contract:
     version_field: str = "core_version"
     silent: frozenset[str] = field(default_factory=frozenset)
     """Actions recorded and ACKed but answered by no callback (``catalog_rejection``)."""
+    check_sequence: SequenceCheck | None = None
+    """The family's rules on a request's place in its transaction, checked at the edge
+    before the ACK (retail 1.2.5: ``adapter.core.retail125.sequence``); None: no such
+    rules."""
 
     def answers(self, action: str) -> bool:
         """Whether this family builds a callback for ``action``."""

@@ -12,6 +12,10 @@ turns them into a NACK in one place (``adapter.network.nack``)::
     │   ├── PayloadTooLarge          30000, 413: body above the configured limit
     │   ├── RateLimited              30000, 429: sender above its request rate
     │   ├── FeatureNotSupported      40001, 400: an action this seller app does not serve
+    │   ├── OutOfSequence            30000, 400: a 1.2.5 request out of its transaction's
+    │   │   │                        order (adapter.core.retail125.sequence)
+    │   │   ├── ConfirmWithoutInit   30019, 400: confirm with no init/on_init before it
+    │   │   └── OrderNotFound        30018, 400: status/track/cancel/update before confirm
     │   ├── StoreUnavailable         31001, 503: the request could not be recorded; retry
     │   ├── SharedStateUnavailable   31001, 503: Redis (cache, dedupe, limits) unreachable
     │   ├── Overloaded               31001, 503: the callback could not be sent within the

@@ -5,7 +5,7 @@ and how a refusal becomes the callback's ``error`` block (ONDC retail 1.2.0). Pu
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -123,6 +123,8 @@ class OrderBook(Protocol):
     ) -> OrderRow: ...
 
     async def returnable(self, seller_code: str, sku: str) -> tuple[bool, str] | None: ...
+
+    async def gi_tags(self, seller_code: str, skus: Sequence[str]) -> list[str]: ...
 
 
 class Refusal(Exception):

@@ -14,6 +14,7 @@ import schemas
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import wire
 from adapter.core.orders import (
+    CLASSIC_STATES,
     DELIVERY_FULFILLMENT_ID,
     INTERNAL,
     Change,
@@ -21,12 +22,15 @@ from adapter.core.orders import (
     money,
     next_state,
 )
+from adapter.core.retail125.routing import ROUTING_STATES, routing_of
 
 __all__ = [
     "CANCEL_FULFILLMENT_ID",
     "RTO_FULFILLMENT_ID",
     "after_event",
     "cancelled_document",
+    "core_version_of",
+    "delivery_states",
     "unsolicited",
 ]
 
@@ -35,6 +39,12 @@ def _since(row: OrderRow) -> str:
     """When the delivery entered its current state."""
     since = row.document.get(INTERNAL, {}).get("fulfillment_since")
     return str(since or row.document.get("updated_at", ""))
+
+
+def _routing_tags(delivery: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The delivery's routing tag (ONDC retail 1.2.5 names it at confirm), which every
+    later state of the delivery keeps."""
+    return [dict(tag) for tag in delivery.get("tags") or [] if tag.get("code") == "routing"]
 
 
 CANCEL_FULFILLMENT_ID: Final = "C1"
@@ -73,6 +83,7 @@ def cancelled_document(
     delivery = fulfillments[0]
     delivery["state"] = {"descriptor": {"code": fulfillment_state}}
     delivery["tags"] = [
+        *_routing_tags(delivery),
         {
             "code": "cancel_request",
             "list": [{"code": "reason_id", "value": reason}, {"code": "initiated_by", "value": by}],
@@ -119,6 +130,7 @@ def _return_to_origin(
     delivery = fulfillments[0]
     delivery["state"] = {"descriptor": {"code": "Cancelled"}}
     delivery["tags"] = [
+        *_routing_tags(delivery),
         {
             "code": "cancel_request",
             "list": [
@@ -195,7 +207,9 @@ def after_event(
 ) -> Change:
     """What a seller's (or the adapter's) ``event`` does to an order: new states and
     document; raises :class:`IllegalTransition` when the order's state forbids it."""
-    transition = next_state(event, row.state or "", row.fulfillment_state or "")
+    transition = next_state(
+        event, row.state or "", row.fulfillment_state or "", states=delivery_states(row)
+    )
     stamp = schemas.format_timestamp(now)
     detail: dict[str, Any] = {"reason": reason} if reason else {}
     if transition.state == "Cancelled" and event not in ("rto", "rto_delivered", "rto_disposed"):
@@ -226,8 +240,11 @@ def after_event(
         start = dict(delivery.get("start", {}))
         start["time"] = {**start.get("time", {}), "timestamp": stamp}
         delivery["start"] = start
-        # From pick-up on the delivery says how it travels (seller to buyer directly).
-        delivery["tags"] = [{"code": "routing", "list": [{"code": "type", "value": "P2P"}]}]
+        # From pick-up on the delivery says how it travels: as on_confirm named it (1.2.5),
+        # else seller to buyer directly.
+        delivery["tags"] = _routing_tags(delivery) or [
+            {"code": "routing", "list": [{"code": "type", "value": "P2P"}]}
+        ]
         if tracking_url:
             delivery["tracking"] = True
             internal["tracking_url"] = tracking_url
@@ -248,6 +265,22 @@ def after_event(
     )
 
 
+def core_version_of(row: OrderRow) -> str:
+    """The contract version an order's transaction is served in (kept at confirm; orders
+    confirmed before it was kept are 1.2.0)."""
+    return str(row.document.get(INTERNAL, {}).get("core_version") or "1.2.0")
+
+
+def delivery_states(row: OrderRow) -> frozenset[str]:
+    """The delivery states an order may take: the classic ones of retail 1.2.0, or, for an
+    order served in 1.2.5, those its routing allows (ONDC retail 1.2.5 routing rules)."""
+    fulfillments = row.document.get("fulfillments") or [{}]
+    routing = routing_of(fulfillments[0])
+    if core_version_of(row) == "1.2.0" or routing is None:
+        return CLASSIC_STATES
+    return ROUTING_STATES[routing]
+
+
 def unsolicited(
     row: OrderRow,
     document: Mapping[str, Any],
@@ -265,7 +298,7 @@ def unsolicited(
             "country": "IND",
             "city": row.city,
             "action": action,
-            "core_version": "1.2.0",
+            "core_version": core_version_of(row),
             "bap_id": row.bap_id,
             "bap_uri": row.bap_uri,
             "bpp_id": identity.subscriber_id,

@@ -5,7 +5,7 @@ book they are given; each reads the order of the asking buyer app only."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import schemas
 from adapter.core.callbacks import Identity
@@ -67,6 +67,13 @@ async def on_status(
     )
 
 
+_ON_THE_WAY: Final = frozenset(
+    {"Order-picked-up", "In-transit", "At-destination-hub", "Out-for-delivery", "At-delivery"}
+)
+"""Delivery states in which the goods are with the courier (1.2.5 adds the hub and door
+legs), so a tracking link is live."""
+
+
 async def on_track(
     request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
 ) -> schemas.Envelope:
@@ -76,9 +83,7 @@ async def on_track(
     url = row.document.get(INTERNAL, {}).get("tracking_url")
     if not url:
         raise Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
-    status = (
-        "active" if row.fulfillment_state in ("Order-picked-up", "Out-for-delivery") else "inactive"
-    )
+    status = "active" if row.fulfillment_state in _ON_THE_WAY else "inactive"
     return reply_envelope(
         request,
         identity=identity,

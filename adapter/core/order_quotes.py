@@ -310,8 +310,11 @@ def confirmed_document(
     *,
     ship: timedelta,
     confirmed_at: str,
+    core_version: str | None = None,
 ) -> dict[str, Any]:
-    """The order document of ``/on_confirm``, from the draft and the buyer app's confirm."""
+    """The order document of ``/on_confirm``, from the draft and the buyer app's confirm
+    (``core_version``: the contract version the transaction is served in, kept so that the
+    seller's later events are announced in it)."""
     base = draft.document
     fulfillment = dict(base["fulfillments"][0])
     asked = order.fulfillments[0] if order.fulfillments else None
@@ -376,5 +379,8 @@ def confirmed_document(
         "tags": as_json_list(order.tags) or base.get("tags", []),
         "created_at": created,
         "updated_at": updated,
-        INTERNAL: {"fulfillment_since": updated},
+        INTERNAL: {
+            "fulfillment_since": updated,
+            **({"core_version": core_version} if core_version else {}),
+        },
     }

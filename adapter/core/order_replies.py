@@ -60,15 +60,17 @@ from adapter.core.orders import (
     parse_duration,
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
-from catalog_sync.records import SellerRecord
+from catalog_sync.records import LocationRecord, SellerRecord
 
 __all__ = [
     "INTERNAL",
     "ORDER_REPLIES",
+    "ConfirmDress",
     "OrderBook",
     "OrderPolicy",
     "after_event",
     "cancelled_document",
+    "confirm_reply",
     "iso_duration",
     "parse_duration",
     "settlement",
@@ -77,6 +79,14 @@ __all__ = [
 ]
 
 _Builder = Callable[..., Awaitable[schemas.Envelope]]
+
+ConfirmDress = Callable[
+    [schemas.Envelope, OrderRow, SellerRecord, LocationRecord, OrderBook],
+    Awaitable[Callable[[dict[str, Any]], dict[str, Any]]],
+]
+"""What a contract version adds to the confirmed order: given the confirm, the draft, the
+seller, its location and the order book, the (pure) change to the order document, made
+before it is stored, so every later callback carries it (retail 1.2.5: routing, creds)."""
 
 _ALREADY_CONFIRMED: Final = (
     "this transaction is already confirmed as an order: a new cart needs a new transaction"
@@ -204,6 +214,7 @@ async def _on_confirm(
     now: datetime,
     orders: OrderBook,
     policy: OrderPolicy,
+    dress: ConfirmDress | None = None,
     **_: Any,
 ) -> schemas.Envelope:
     order = order_of(request)
@@ -237,6 +248,7 @@ async def _on_confirm(
     # seller has not accepted it by accept_by.
     accept_by = now if seller.auto_accept else now + timedelta(minutes=seller.accept_minutes)
     state = "Created"
+    dressed = await dress(request, draft, seller, location, orders) if dress else None
 
     def finish(row: OrderRow) -> Change:
         document = confirmed_document(
@@ -248,7 +260,10 @@ async def _on_confirm(
             now,
             ship=ship,
             confirmed_at=order_stamp(request.context.timestamp, now),
+            core_version=request.context.core_version,
         )
+        if dressed is not None:
+            document = dressed(document)
         return Change(state, "Pending", document)
 
     result = await orders.confirm(
@@ -286,6 +301,13 @@ def _bound_to_opener(action: str, builder: _Builder) -> _Builder:
         return await builder(request, orders=orders, **ports)
 
     return answer
+
+
+def confirm_reply(dress: ConfirmDress) -> _Builder:
+    """The ``/confirm`` builder of a contract version that adds ``dress`` to the order."""
+    return answers_refusals(
+        _bound_to_opener("confirm", functools.partial(_on_confirm, dress=dress))
+    )
 
 
 ORDER_REPLIES: Final = {

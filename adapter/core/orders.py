@@ -31,6 +31,7 @@ from catalog_sync.records import ItemRecord
 
 __all__ = [
     "BUYER_CANCEL_REASONS",
+    "CLASSIC_STATES",
     "INTERNAL",
     "SELLER_CANCEL_REASONS",
     "SELLER_EVENTS",
@@ -250,9 +251,16 @@ class Transition:
     callback: str  # on_status | on_cancel
 
 
+_AWAITING_PICKUP: Final = tuple(
+    ("In-progress", leg) for leg in ("Agent-assigned", "Out-for-pickup", "At-pickup",
+                                     "Pickup-failed")
+)  # fmt: skip
 _ACTIVE_BEFORE_PICKUP: Final = (("Created", "Pending"), ("Accepted", "Pending"),
-                                ("In-progress", "Packed"))  # fmt: skip
-_IN_TRANSIT: Final = (("In-progress", "Order-picked-up"), ("In-progress", "Out-for-delivery"))
+                                ("In-progress", "Packed"), *_AWAITING_PICKUP)  # fmt: skip
+_IN_TRANSIT: Final = tuple(
+    ("In-progress", leg) for leg in ("Order-picked-up", "Out-for-delivery", "In-transit",
+                                     "At-destination-hub", "At-delivery", "Delivery-failed")
+)  # fmt: skip
 
 _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = MappingProxyType(
     {
@@ -261,20 +269,65 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
             (("Accepted", "Pending"),),
             Transition("In-progress", "Packed", "on_status"),
         ),
-        "ship": (
+        "agent_assigned": (
             (("In-progress", "Packed"),),
+            Transition("In-progress", "Agent-assigned", "on_status"),
+        ),
+        "out_for_pickup": (
+            (
+                ("In-progress", "Packed"),
+                ("In-progress", "Agent-assigned"),
+                ("In-progress", "Pickup-failed"),
+            ),
+            Transition("In-progress", "Out-for-pickup", "on_status"),
+        ),
+        "at_pickup": (
+            (("In-progress", "Packed"), ("In-progress", "Agent-assigned")),
+            Transition("In-progress", "At-pickup", "on_status"),
+        ),
+        "pickup_failed": (
+            (("In-progress", "Out-for-pickup"),),
+            Transition("In-progress", "Pickup-failed", "on_status"),
+        ),
+        "ship": (
+            (("In-progress", "Packed"), *_AWAITING_PICKUP),
             Transition("In-progress", "Order-picked-up", "on_status"),
         ),
-        "out_for_delivery": (
+        "in_transit": (
             (("In-progress", "Order-picked-up"),),
+            Transition("In-progress", "In-transit", "on_status"),
+        ),
+        "at_destination_hub": (
+            (("In-progress", "In-transit"),),
+            Transition("In-progress", "At-destination-hub", "on_status"),
+        ),
+        "out_for_delivery": (
+            (
+                ("In-progress", "Order-picked-up"),
+                ("In-progress", "At-destination-hub"),
+                ("In-progress", "Delivery-failed"),
+            ),
             Transition("In-progress", "Out-for-delivery", "on_status"),
+        ),
+        "at_delivery": (
+            (("In-progress", "Order-picked-up"),),
+            Transition("In-progress", "At-delivery", "on_status"),
+        ),
+        "delivery_failed": (
+            (("In-progress", "Out-for-delivery"),),
+            Transition("In-progress", "Delivery-failed", "on_status"),
         ),
         "hand_over": (
             (("In-progress", "Packed"),),
             Transition("Completed", "Order-picked-up", "on_status"),
         ),
         "deliver": (
-            (("In-progress", "Order-picked-up"), ("In-progress", "Out-for-delivery")),
+            (
+                ("In-progress", "Order-picked-up"),
+                ("In-progress", "Out-for-delivery"),
+                ("In-progress", "At-delivery"),
+                ("In-progress", "Delivery-failed"),
+            ),
             Transition("Completed", "Order-delivered", "on_status"),
         ),
         "reject": ((("Created", "Pending"),), Transition("Cancelled", "Cancelled", "on_cancel")),
@@ -295,20 +348,35 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
     }
 )
 
-SELLER_EVENTS: Final = ("accept", "reject", "pack", "ship", "out_for_delivery", "deliver",
-                        "hand_over", "cancel", "rto", "rto_delivered", "rto_disposed")  # fmt: skip
-"""What a seller may do to an order through the seller API, in the order it usually
-happens."""
+SELLER_EVENTS: Final = ("accept", "reject", "pack", "agent_assigned", "out_for_pickup",
+                        "at_pickup", "pickup_failed", "ship", "in_transit",
+                        "at_destination_hub", "out_for_delivery", "at_delivery",
+                        "delivery_failed", "deliver", "hand_over", "cancel", "rto",
+                        "rto_delivered", "rto_disposed")  # fmt: skip
+"""What a seller (or its courier, through the seller) may do to an order through the seller
+API, in the order it usually happens."""
+
+CLASSIC_STATES: Final = frozenset(
+    {"Pending", "Packed", "Order-picked-up", "Out-for-delivery", "Order-delivered",
+     "Cancelled", "RTO-Initiated", "RTO-Delivered", "RTO-Disposed"}
+)  # fmt: skip
+"""The delivery states the adapter announces for an order served in retail 1.2.0: the
+courier's own legs (agent assigned, in transit...) are announced from 1.2.5 on, where the
+order's routing says which of them it passes (``adapter.core.retail125.routing``)."""
 
 
-def next_state(event: str, state: str, fulfillment: str) -> Transition:
-    """Where ``event`` takes an order that is ``state`` with its delivery ``fulfillment``;
-    raises :class:`IllegalTransition` naming what is allowed instead."""
+def next_state(
+    event: str, state: str, fulfillment: str, *, states: frozenset[str] = CLASSIC_STATES
+) -> Transition:
+    """Where ``event`` takes an order that is ``state`` with its delivery ``fulfillment``,
+    among the delivery ``states`` its contract and routing allow; raises
+    :class:`IllegalTransition` naming what is allowed instead."""
     sources, transition = _RULES[event]
-    if (state, fulfillment) in sources:
+    if (state, fulfillment) in sources and transition.fulfillment in states:
         return transition
-    allowed = [name for name, (froms, _) in _RULES.items()
-               if (state, fulfillment) in froms and name != "buyer_cancel"]  # fmt: skip
+    allowed = [name for name, (froms, to) in _RULES.items()
+               if (state, fulfillment) in froms and to.fulfillment in states
+               and name != "buyer_cancel"]  # fmt: skip
     raise IllegalTransition(event, state, fulfillment, allowed)
 
 

@@ -152,6 +152,8 @@ class _Endpoint:
                 contract, parsed = await self._parse(runtime, body)
                 ttl, subscription = self._check(runtime, contract, parsed, sender)
                 await _check_bap_uri(runtime, parsed.context, sender)
+                if contract.check_sequence is not None and runtime.history is not None:
+                    await contract.check_sequence(parsed, runtime.history)
             except NetworkError:
                 # A refused request counts against its sender too, and a sender over its
                 # rate hears 429 whatever else is wrong.

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.callbacks import Identity
 from adapter.core.clock import Clock
+from adapter.core.order_changes import delivery_states
 from adapter.core.order_replies import after_event, unsolicited
 from adapter.core.order_updates import part_cancel, return_event
 from adapter.core.orders import Change, IllegalTransition, OrderRow, next_state
@@ -64,7 +65,9 @@ class OrderDesk:
             tracking_url=tracking_url,
             invoice_url=invoice_url,
         )
-        action = next_state(event, order.state or "", order.fulfillment_state or "").callback
+        action = next_state(
+            event, order.state or "", order.fulfillment_state or "", states=delivery_states(order)
+        ).callback
         return await self._record(order, change, action=action, event=event, actor=actor, now=now)
 
     async def part_cancel(

@@ -11,6 +11,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -35,6 +36,7 @@ class Received:
     signer: str | None
     problem: str | None
     authorization: str = ""
+    at: datetime | None = None  # when it arrived, by the buyer's clock
 
 
 @dataclass
@@ -157,7 +159,9 @@ class SandboxBuyer:
                 payload, problem = {"context": {}}, problem or "body is not JSON"
             async with self._arrived:
                 self.received.append(
-                    Received(action, body, payload, signer, problem, authorization)
+                    Received(
+                        action, body, payload, signer, problem, authorization, self.clock.now()
+                    )
                 )
                 self._arrived.notify_all()
             if problem is not None:

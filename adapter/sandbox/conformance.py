@@ -11,6 +11,11 @@ flow. The gate holds both, in our own words:
   the actions and domains it applies to and whether an absent field is allowed;
 - the validator's flow rules, :func:`adapter.sandbox.flowcheck.check_flow`.
 
+A log is judged by the rules of its version (``context.core_version``): retail 1.2.5
+callbacks by :data:`adapter.sandbox.conformance_rules_125.FIELD_RULES_125`, a 1.2.5 flow
+(named by its Pramaan flow id, its messages in the order sent) by Pramaan's flow rules,
+:func:`adapter.sandbox.flowcheck_125.check_flow_125`.
+
 :func:`check` runs both on one flow's payloads and returns every violation, each naming
 the rule, the payload key and the JSON path where it failed; :func:`check_folder` does the
 same for a folder written by :func:`~adapter.sandbox.flowcheck.write_flow_logs`. Only our
@@ -27,9 +32,17 @@ from typing import Any
 import orjson
 
 from adapter.sandbox.conformance_rules import FIELD_RULES
+from adapter.sandbox.conformance_rules_125 import FIELD_RULES_125
+from adapter.sandbox.field_rules import FieldRule
 from adapter.sandbox.flowcheck import Violation, check_flow
+from adapter.sandbox.flowcheck_125 import check_flow_125
 
-__all__ = ["check", "check_callback", "check_folder", "read_flow_logs"]
+__all__ = ["check", "check_callback", "check_folder", "read_flow_logs", "rules_for"]
+
+
+def rules_for(version: str) -> tuple[FieldRule, ...]:
+    """The field rules a callback naming ``version`` (its ``core_version``) is held to."""
+    return FIELD_RULES_125 if version == "1.2.5" else FIELD_RULES
 
 
 def check_callback(key: str, body: Mapping[str, Any]) -> list[Violation]:
@@ -40,16 +53,20 @@ def check_callback(key: str, body: Mapping[str, Any]) -> list[Violation]:
     city = str(context.get("city", ""))
     return [
         violation
-        for rule in FIELD_RULES
+        for rule in rules_for(str(context.get("core_version", "")))
         if rule.applies(action, domain, city)
         for violation in rule.violations(key, body)
     ]
 
 
 def check(flow: int | str, payloads: Mapping[str, Any]) -> list[Violation]:
-    """The gate on one flow: the validator's flow rules, then the workbench's field rules on
-    each of our callbacks (payload keys as in :mod:`adapter.sandbox.flowcheck`)."""
-    found = check_flow(flow, payloads)
+    """The gate on one flow: the validator's flow rules (Pramaan's for a 1.2.5 flow, whose
+    payloads are in the order sent), then the workbench's field rules on each of our
+    callbacks (payload keys as in :mod:`adapter.sandbox.flowcheck`)."""
+    if _version(payloads) == "1.2.5":
+        found = check_flow_125(list(payloads.items()))
+    else:
+        found = check_flow(flow, payloads)
     for key, body in payloads.items():
         if isinstance(body, dict) and str(_action(body)).startswith("on_"):
             found.extend(check_callback(key, body))
@@ -57,13 +74,15 @@ def check(flow: int | str, payloads: Mapping[str, Any]) -> list[Violation]:
 
 
 def read_flow_logs(folder: Path) -> dict[str, Any]:
-    """A flow folder written by ``write_flow_logs``: payload key -> parsed body."""
+    """A flow folder written by ``write_flow_logs`` (payload key -> parsed body), or by
+    ``write_steps`` (``NN_<key>.json``: keys in the order sent, each once)."""
     return {path.stem: orjson.loads(path.read_bytes()) for path in sorted(folder.glob("*.json"))}
 
 
 def check_folder(folder: Path) -> list[Violation]:
-    """The gate on a folder named ``flow<N>`` (the validator's layout); violations' keys
-    are prefixed with the file's path so a report points at the file."""
+    """The gate on a folder named ``flow<N>`` (the validator's layout) or after a 1.2.5
+    flow; violations' keys are prefixed with the file's path so a report points at the
+    file."""
     flow = folder.name.removeprefix("flow")
     return [
         Violation(
@@ -71,6 +90,13 @@ def check_folder(folder: Path) -> list[Violation]:
         )
         for v in check(flow, read_flow_logs(folder))
     ]
+
+
+def _version(payloads: Mapping[str, Any]) -> str:
+    for body in payloads.values():
+        if isinstance(body, dict) and isinstance(body.get("context"), dict):
+            return str(body["context"].get("core_version", ""))
+    return ""
 
 
 def _action(body: Mapping[str, Any]) -> str:

@@ -30,6 +30,7 @@ from adapter.registry.self_test import Check, run_self_test
 from adapter.registry.subscription import Entity, subscribe_payload
 from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.conformance import check
+from adapter.sandbox.demo_125 import play_flows_125
 from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import FlowPlayer
 from adapter.sandbox.grievance_demo import play_grievances
@@ -356,6 +357,11 @@ async def _logged(name: str, flow: int, payloads: dict[str, Any], folder: Path) 
     return Check(name, not problems, detail)
 
 
+def _product(district: str, index: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    entry = next(s for s in _demo_sellers() if s["seller"]["district"] == district)
+    return entry, entry["items"][index]
+
+
 def _demo_sellers() -> list[dict[str, Any]]:
     document: dict[str, Any] = orjson.loads(DEMO_CATALOGUE.read_bytes())
     sellers: list[dict[str, Any]] = document["sellers"]
@@ -455,6 +461,18 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
                 identity["admin_api_key"],
                 options.data_dir / "logs",
                 _demo_sellers(),
+            )
+        )
+        checks.extend(
+            await play_flows_125(
+                buyer,
+                buyer_url,
+                adapter_server.url,
+                str(settings.subscriber_url),
+                SELLER_ID,
+                identity["admin_api_key"],
+                [_product(district, index) for district, index in FLOW_PRODUCTS],
+                options.data_dir / "logs" / "1.2.5",
             )
         )
         for check in checks:

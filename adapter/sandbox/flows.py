@@ -230,6 +230,7 @@ class FlowPlayer:
     seller_act: SellerAct  # POST /seller/v1/orders/{order_id}/{action} as the order's seller
     seller_stock: Callable[[str, int], Awaitable[None]]  # the seller sets an item's stock
     seconds: float = 30.0
+    version: str = "1.2.0"  # the retail version the buyer app's transactions speak
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
     _asked: set[str] = field(default_factory=set)  # message ids of our requests
     # Where the buyer is: by default Shimla; a flow puts it in the seller's own city.
@@ -248,6 +249,10 @@ class FlowPlayer:
                 }
             },
         )
+
+    def cart_for(self, entry: dict[str, Any], item: dict[str, Any], count: int) -> dict[str, Any]:
+        """A /select message for ``count`` of ``item``, delivered where the buyer is."""
+        return self._cart(entry, item, count)
 
     def _init(self, on_select: dict[str, Any]) -> dict[str, Any]:
         return init_message(on_select, end=self._end)
@@ -299,6 +304,7 @@ class FlowPlayer:
             domain=domain,
             city=city or self._city,
             transaction_id=transaction_id,
+            core_version=self.version,
             **extra,
         )
         if action == "confirm":

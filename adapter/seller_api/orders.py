@@ -27,6 +27,10 @@ __all__ = ["seller_orders_router"]
 SellerAction = Literal[
     "accept", "reject", "pack", "ship", "out_for_delivery", "deliver", "hand_over", "cancel",
     "rto", "rto_delivered", "rto_disposed",
+    # The courier's legs, announced for orders served in retail 1.2.5 (their routing, P2P
+    # or P2H2P, says which apply).
+    "agent_assigned", "out_for_pickup", "at_pickup", "pickup_failed", "in_transit",
+    "at_destination_hub", "at_delivery", "delivery_failed",
 ]  # fmt: skip
 
 
@@ -63,7 +67,9 @@ ReturnAction = Literal["approve", "reject", "pick", "deliver", "liquidate"]
 
 # A buyer collecting at the store is handed the goods (hand_over): nothing is shipped.
 _DELIVERY_ONLY = frozenset({"ship", "out_for_delivery", "deliver", "rto", "rto_delivered",
-                            "rto_disposed"})  # fmt: skip
+                            "rto_disposed", "agent_assigned", "out_for_pickup", "at_pickup",
+                            "pickup_failed", "in_transit", "at_destination_hub",
+                            "at_delivery", "delivery_failed"})  # fmt: skip
 
 
 def _runtime(request: Request) -> Runtime:

@@ -516,6 +516,20 @@ class OrderStore:
             return None
         return bool(record.get("returnable")), str(record.get("return_window") or "P0D")
 
+    async def gi_tags(self, seller_code: str, skus: Sequence[str]) -> list[str]:
+        """The Geographical Indications of a seller's items among ``skus`` (each once, in
+        SKU order)."""
+        query = (
+            select(items.c.sku, items.c.record)
+            .join(sellers, items.c.seller_id == sellers.c.id)
+            .where(sellers.c.code == seller_code, items.c.sku.in_(list(skus)))
+            .order_by(items.c.sku)
+        )
+        async with self._db.engine.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        tags = (str(row.record.get("gi_tag")) for row in rows if row.record.get("gi_tag"))
+        return list(dict.fromkeys(tags))
+
     @staticmethod
     async def _event(
         connection: AsyncConnection,

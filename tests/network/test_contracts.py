@@ -10,8 +10,17 @@ import pytest
 
 import schemas
 from adapter.core.context_rules import ContextError, check_context
-from adapter.core.contract_table import IGM_1_0_0, IGM_2_0_0, RETAIL_1_2_0, default_table
+from adapter.core.contract_table import (
+    IGM_1_0_0,
+    IGM_2_0_0,
+    RETAIL_1_2_0,
+    RETAIL_1_2_5,
+    RETAIL_FAMILIES,
+    default_table,
+    table_for,
+)
 from adapter.core.contracts import Contract, ContractTable, peek_version
+from adapter.settings import RETAIL_CORE_VERSIONS
 
 
 def _body(action: str, **context: str) -> bytes:
@@ -109,3 +118,47 @@ def test_two_families_cannot_claim_one_action_at_one_version() -> None:
 )
 def test_peek_version(body: bytes, version: str | None) -> None:
     assert peek_version(body) == version
+
+
+def test_retail_1_2_0_and_1_2_5_are_served_side_by_side() -> None:
+    table = default_table()
+    assert table.select("confirm", "1.2.0") is RETAIL_1_2_0
+    assert table.select("confirm", "1.2.5") is RETAIL_1_2_5
+    contract, request = table.parse_request("select", _body("select", core_version="1.2.5"))
+    assert contract is RETAIL_1_2_5
+    assert isinstance(request, schemas.SelectRequest)
+    # Same wire models: the body is parsed once, the family chosen by its version.
+    assert table.shared_model("confirm") is schemas.ConfirmRequest
+    assert RETAIL_1_2_5.replies["confirm"] is not RETAIL_1_2_0.replies["confirm"]
+    # Where 1.2.5 changes nothing but the callback's ttl, the 1.2.0 builder answers.
+    assert RETAIL_1_2_5.replies["status"].__wrapped__ is RETAIL_1_2_0.replies["status"]  # type: ignore[attr-defined]
+
+
+def test_a_deployment_serving_1_2_0_only_refuses_1_2_5_naming_the_field() -> None:
+    table = table_for(["1.2.0"])
+    assert {(family.name, family.version) for family in table.contracts} == {
+        ("retail 1.2.0", "1.2.0"),
+        ("IGM 1.0.0", "1.0.0"),
+        ("IGM 2.0.0", "1.2.0"),
+        ("IGM 2.0.0", "2.0.0"),
+    }
+    # IGM 2.0.0 inside a 1.2.5 transaction goes with 1.2.5.
+    with pytest.raises(ContextError, match=re.escape("served here at 1.0.0, 1.2.0, 2.0.0")):
+        table.parse_request("issue", _body("issue", core_version="1.2.5"))
+    with pytest.raises(ContextError) as refused:
+        table.parse_request("select", _body("select", core_version="1.2.5"))
+    assert refused.value.path == "context.core_version"
+    assert "'1.2.5'" in str(refused.value)
+    assert "served here at 1.2.0" in str(refused.value)
+    only_125 = table_for(["1.2.5"])
+    with pytest.raises(ContextError, match=re.escape("served here at 1.2.5")):
+        only_125.parse_request("init", _body("init", core_version="1.2.0"))
+
+
+def test_an_unknown_retail_version_cannot_be_enabled() -> None:
+    with pytest.raises(ValueError, match=re.escape("1.3.0")):
+        table_for(["1.2.0", "1.3.0"])
+
+
+def test_the_settings_know_the_same_retail_versions_as_the_table() -> None:
+    assert tuple(RETAIL_FAMILIES) == RETAIL_CORE_VERSIONS

@@ -54,6 +54,8 @@ class Shop:
     bap_id: str = BUYER_ID
     bap_uri: str = BUYER_URI
     signer: Signer = BUYER
+    core_version: str = "1.2.0"
+    city: str = "std:0177"
 
     def other_buyer_app(self) -> Shop:
         """Another buyer app on the same adapter (its own identity, key and host), starting
@@ -89,7 +91,7 @@ class Shop:
                 transaction_id=self.transaction_id,
                 bap_id=self.bap_id,
                 bap_uri=self.bap_uri,
-                **overrides,
+                **{"core_version": self.core_version, "city": self.city, **overrides},
             ),
             "message": message,
         }
@@ -165,9 +167,12 @@ class Shop:
 
 
 @asynccontextmanager
-async def shop(tmp_path: Path, clock: FixedClock, database_url: str) -> AsyncIterator[Shop]:
-    """The adapter with the demo catalogue loaded, and a buyer app."""
-    async with edge(tmp_path, clock, database_url=database_url) as net:
+async def shop(
+    tmp_path: Path, clock: FixedClock, database_url: str, **overrides: Any
+) -> AsyncIterator[Shop]:
+    """The adapter with the demo catalogue loaded (settings ``overrides`` applied), and a
+    buyer app."""
+    async with edge(tmp_path, clock, database_url=database_url, **overrides) as net:
         runtime: Runtime = net.app.state.runtime
         raw = orjson.dumps(DEMO)
         report = await import_catalogue(raw, runtime.catalogue, now=clock.now())

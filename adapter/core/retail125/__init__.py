@@ -1,0 +1,9 @@
+"""Retail 1.2.5, the contract family served beside retail 1.2.0 (pure).
+
+- :mod:`~adapter.core.retail125.routing`: P2P and P2H2P, and the delivery states each allows;
+- :mod:`~adapter.core.retail125.replies`: 1.2.0's reply builders with 1.2.5's changes
+  (``bpp_terms`` in on_search; routing, GI credentials and GST terms in on_confirm; ttl);
+- :mod:`~adapter.core.retail125.sequence`: Pramaan's sequence rules, checked at the edge.
+
+The family itself is put together in ``adapter.core.contract_table`` (``RETAIL_1_2_5``).
+"""

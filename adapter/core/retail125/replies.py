@@ -1,0 +1,167 @@
+"""Retail 1.2.5's answers: retail 1.2.0's builders, with what 1.2.5 changed (pure).
+
+ONDC retail 1.2.5 keeps 1.2.0's actions and payloads and adds to a few of them:
+
+- ``/on_search``: the marketplace's ``bpp_terms`` say it is a marketplace (``np_type``
+  MSN), that the buyer app collects the payment (``collect_payment`` N) and that the buyer
+  app's terms are accepted (``accept_bap_terms`` Y);
+- ``/on_confirm``: the delivery fulfilment names its routing (``tags[code=routing]``, P2P or
+  P2H2P, see :mod:`adapter.core.retail125.routing`), and the provider carries the seller's
+  credentials (``provider.creds``: its goods' Geographical Indications, ``type`` GI), which
+  the order keeps, so ``/on_cancel`` and ``/on_status`` echo them unchanged; its
+  ``bpp_terms`` are on_init's (the same GST number; a confirm naming another is refused)
+  with ``accept_bap_terms``, beside the buyer app's ``bap_terms``.
+
+Everything else is answered by the 1.2.0 builder, whose replies repeat the request's
+context, so they name 1.2.5; every 1.2.5 callback says ``ttl`` PT30S (Pramaan).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import schemas
+from adapter.core.order_book import OrderBook, Refusal
+from adapter.core.order_quotes import as_json_list, order_of
+from adapter.core.order_replies import confirm_reply
+from adapter.core.orders import OrderRow
+from adapter.core.replies import REPLIES, ReplyBuilder
+from adapter.core.retail125.routing import route_for, routing_tag
+from catalog_sync.records import LocationRecord, SellerRecord
+
+__all__ = ["CALLBACK_TTL", "ON_SEARCH_TERMS", "REPLIES_125", "gi_credentials", "order_terms"]
+
+ON_SEARCH_TERMS: Final = (
+    {"code": "np_type", "value": "MSN"},
+    {"code": "collect_payment", "value": "N"},
+    {"code": "accept_bap_terms", "value": "Y"},
+)
+"""The ``bpp_terms`` of a 1.2.5 ``/on_search`` catalogue (ONDC retail 1.2.5): a marketplace
+whose buyer apps collect the payment and whose terms it accepts."""
+
+
+async def _on_search(request: schemas.Envelope, **ports: Any) -> schemas.Prebuilt:
+    reply = await REPLIES["search"](request, **ports)
+    assert isinstance(reply, schemas.Prebuilt)
+    catalog = dict(reply.message["catalog"])
+    descriptor = dict(catalog["bpp/descriptor"])
+    others = [tag for tag in descriptor.get("tags", []) if tag.get("code") != "bpp_terms"]
+    descriptor["tags"] = [{"code": "bpp_terms", "list": [dict(t) for t in ON_SEARCH_TERMS]}]
+    descriptor["tags"] += others
+    catalog["bpp/descriptor"] = descriptor
+    return schemas.Prebuilt(context=reply.context, message={**reply.message, "catalog": catalog})
+
+
+def gi_credentials(gi_tags: list[str]) -> list[dict[str, Any]]:
+    """``provider.creds`` for the Geographical Indications of the ordered goods (ONDC retail
+    1.2.5, seller credentials): one credential of ``type`` GI per indication, with a stable
+    id made from its name."""
+    return [
+        {
+            "id": "GI-" + re.sub(r"[^A-Za-z0-9]+", "-", tag).strip("-").upper(),
+            "descriptor": {"code": tag, "type": "GI"},
+        }
+        for tag in gi_tags
+    ]
+
+
+def _terms(tags: Any, group: str) -> dict[str, Any]:
+    """The entries of one tag group (``bpp_terms``...) of an order's tags, by code."""
+    for tag in tags or []:
+        if tag.get("code") == group:
+            return {entry.get("code"): entry.get("value") for entry in tag.get("list") or []}
+    return {}
+
+
+def order_terms(draft: OrderRow, confirm_tags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``/on_confirm`` order tags (ONDC retail 1.2.5): our ``bpp_terms`` exactly as
+    ``/on_init`` gave them, saying the buyer app's terms are accepted, then the buyer app's
+    own groups (``bap_terms``...) as its confirm sent them. A confirm whose ``bpp_terms``
+    carry another GST number than on_init's is refused (30000, naming the field): the GST
+    number must be the same across on_init, confirm and on_confirm."""
+    ours = next(
+        (dict(t) for t in draft.document.get("tags", []) if t.get("code") == "bpp_terms"), None
+    )
+    quoted = _terms(draft.document.get("tags"), "bpp_terms").get("tax_number")
+    echoed = _terms(confirm_tags, "bpp_terms").get("tax_number")
+    if echoed is not None and echoed != quoted:
+        raise Refusal(
+            "30000",
+            f"message.order.tags[bpp_terms].tax_number {echoed!r} is not the GST number "
+            f"on_init gave ({quoted!r})",
+        )
+    theirs = [dict(t) for t in confirm_tags if t.get("code") != "bpp_terms"]
+    if ours is None:
+        return theirs
+    entries = [e for e in ours.get("list", []) if e.get("code") != "accept_bap_terms"]
+    ours["list"] = [*entries, {"code": "accept_bap_terms", "value": "Y"}]
+    return [ours, *theirs]
+
+
+async def _dress(
+    request: schemas.Envelope,
+    draft: OrderRow,
+    seller: SellerRecord,
+    location: LocationRecord,
+    orders: OrderBook,
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    confirm_tags = as_json_list(order_of(request).tags) or []
+    tags = order_terms(draft, confirm_tags)
+    skus = [str(item["id"]) for item in draft.document.get("items", [])]
+    creds = gi_credentials(await orders.gi_tags(seller.code, skus))
+    first = draft.document.get("fulfillments", [{}])[0]
+    routing = route_for(
+        kind=str(first.get("type", "Delivery")),
+        buyer_city=request.context.city,
+        seller_std_code=location.std_code,
+    )
+
+    def dress(document: dict[str, Any]) -> dict[str, Any]:
+        fulfillments = [dict(f) for f in document["fulfillments"]]
+        if routing is not None:
+            delivery = fulfillments[0]
+            kept = [t for t in delivery.get("tags", []) if t.get("code") != "routing"]
+            delivery["tags"] = [routing_tag(routing), *kept]
+        provider = dict(document["provider"])
+        if creds:
+            provider["creds"] = creds
+        return {**document, "provider": provider, "fulfillments": fulfillments, "tags": tags}
+
+    return dress
+
+
+CALLBACK_TTL: Final = "PT30S"
+"""The ``ttl`` of every retail 1.2.5 callback (Pramaan), whatever the request said."""
+
+
+def _with_ttl(builder: ReplyBuilder) -> ReplyBuilder:
+    """``builder``, its callback's context saying ``ttl`` PT30S."""
+
+    @functools.wraps(builder)
+    async def answer(
+        request: schemas.Envelope, **ports: Any
+    ) -> schemas.Envelope | schemas.Prebuilt:
+        reply = await builder(request, **ports)
+        context = reply.context.model_copy(update={"ttl": CALLBACK_TTL})
+        if isinstance(reply, schemas.Prebuilt):
+            return schemas.Prebuilt(context=context, message=reply.message)
+        return reply.model_copy(update={"context": context})
+
+    return answer
+
+
+REPLIES_125: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
+    {
+        action: _with_ttl(builder)
+        for action, builder in {
+            **REPLIES,
+            "search": _on_search,
+            "confirm": confirm_reply(_dress),
+        }.items()
+    }
+)
+"""Inbound action -> reply builder, for retail 1.2.5."""

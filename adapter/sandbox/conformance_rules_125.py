@@ -1,0 +1,77 @@
+"""The field rules a seller's retail 1.2.5 callbacks must pass, restated as our data.
+
+Retail 1.2.5 keeps 1.2.0's payloads, so its callbacks are held to every rule of
+:data:`adapter.sandbox.conformance_rules.FIELD_RULES` (the workbench's 1.2.0 L1 rules), with
+the version rule naming 1.2.5, and to the fields 1.2.5 adds (ONDC-Official/automation-
+specifications, branches ``draft-RET10-1.2.5``, ``draft-RET12-1.2.5``, ``draft-RET16-1.2.5``,
+``config/specs/openapi.yaml``, and the flow rules of Pramaan): the ``ttl`` of every order
+callback, the routing of the delivery in ``/on_confirm``, the seller's credentials and the
+marketplace's ``bpp_terms`` in ``/on_search``. The rules 1.2.5 adds carry our own (lower
+case) names, as ONDC publishes none for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Final
+
+from adapter.sandbox.conformance_rules import FIELD_RULES
+from adapter.sandbox.field_rules import FieldRule, RuleGroup, Scope
+from adapter.sandbox.ondc_values import ORDER_CALLBACKS
+
+__all__ = ["FIELD_RULES_125"]
+
+_VERSION_RULE: Final = "CONTEXT_ENUM_VERSION"
+
+
+_STATE_RULE: Final = "FULFILLMENTS_STATE_DESCRIPTOR_CODE"
+_COURIER_STATES: Final = (
+    "Out-for-pickup", "Pickup-failed", "At-pickup", "In-transit", "At-destination-hub",
+    "At-delivery", "Delivery-failed",
+)  # fmt: skip
+"""The delivery states 1.2.5 lets an order's callbacks show beside 1.2.0's, as its routing
+allows (``adapter.core.retail125.routing``; that a state fits the routing is a flow rule)."""
+
+
+def _inherited() -> list[FieldRule]:
+    """1.2.0's rules, the version rule asking for 1.2.5 and the later callbacks' delivery
+    states taking 1.2.5's courier legs too."""
+    rules = []
+    for rule in FIELD_RULES:
+        if rule.name == _VERSION_RULE:
+            rule = replace(rule, values=("1.2.5",))
+        elif rule.name == _STATE_RULE and "Agent-assigned" in rule.values:
+            rule = replace(rule, values=(*rule.values, *_COURIER_STATES))
+        rules.append(rule)
+    return rules
+
+
+def _added() -> list[FieldRule]:
+    context = RuleGroup((*ORDER_CALLBACKS, "on_track"), "context")
+    # Pramaan: every retail 1.2.5 callback of an order says ttl PT30S.
+    context.one_of("ttl_pt30s", "ttl", ("PT30S",))
+
+    confirm = RuleGroup(("on_confirm", "on_status", "on_cancel", "on_update"), "message.order")
+    delivery = "fulfillments[type=Delivery].tags[code=routing].list[code=type].value"
+    # The routing a delivery names (that on_confirm names one is a flow rule,
+    # adapter.sandbox.flowcheck_125: an order collected at the store has none).
+    confirm.one_of("routing_type", delivery, ("P2P", "P2H2P"), optional=True)
+
+    creds = RuleGroup(("on_confirm", "on_status", "on_cancel", "on_update"), "message.order")
+    creds.present("creds_id", "provider.creds[].id", optional=True)
+    creds.one_of("creds_type", "provider.creds[].descriptor.type", ("GI",), optional=True)
+    creds.present("creds_code", "provider.creds[].descriptor.code", optional=True)
+
+    terms = RuleGroup("on_search", "message.catalog", scope=Scope.FULL_CATALOGUE)
+    base = "bpp/descriptor.tags[code=bpp_terms].list"
+    terms.one_of("bpp_terms_np_type", f"{base}[code=np_type].value", ("MSN", "ISN"))
+    terms.one_of("bpp_terms_accept_bap_terms", f"{base}[code=accept_bap_terms].value", ("Y", "N"))
+    terms.one_of(
+        "bpp_terms_collect_payment", f"{base}[code=collect_payment].value", ("Y", "N"),
+        optional=True,
+    )  # fmt: skip
+    return [*context.rules, *confirm.rules, *creds.rules, *terms.rules]
+
+
+FIELD_RULES_125: Final[tuple[FieldRule, ...]] = (*_inherited(), *_added())
+"""Every field rule of the gate for a retail 1.2.5 callback, in the order they are checked."""

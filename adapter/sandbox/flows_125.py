@@ -1,0 +1,303 @@
+"""Retail 1.2.5 flows of Pramaan, played by the sandbox buyer app against a running adapter
+over real HTTP, the seller's steps taken through the seller API.
+
+Pramaan (ONDC's certification buyer) runs, per domain, the flows its flow catalogue tags
+PRAMAAN or MANDATORY (ONDC-Official/automation-specifications, ``draft-RET1x-1.2.5``,
+``config/flows/index.yaml``). :data:`PLAYED` names those the demo plays for each domain;
+:data:`NOT_PLAYED` those it does not, with the reason. A played flow is the list of messages
+in the order they were sent, under the step names of Pramaan's flow (``select``,
+``on_status_agent_assigned`` ...); :func:`write_steps` writes it as ``NN_<step>.json``, the
+layout of the automation framework's flow folders, which the conformance gate reads back
+(:func:`adapter.sandbox.conformance.check_folder`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final
+
+import orjson
+
+import schemas
+from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
+from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
+
+__all__ = [
+    "NOT_PLAYED",
+    "PLAYED",
+    "Pramaan125",
+    "TimingFigures",
+    "timing_of",
+    "write_steps",
+]
+
+PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "ONDC:RET10": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Cancellation_Flow",
+                       "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow"),
+        "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
+                       "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
+                       "Seller_Cancellation_Flow"),
+        "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
+                       "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow"),
+    }
+)  # fmt: skip
+"""Domain -> the PRAMAAN or MANDATORY 1.2.5 flows the demo plays (RET16's Return_Flow has no
+tag upstream; it is played as the return flow of the other two domains)."""
+
+NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "Discovery_Flow_incremental_catalog": "the 1.2.0 demo plays the incremental refresh",
+        "Replacement_Flow": "replacement (reverse QC, then a second forward delivery) is "
+        "not built yet",
+        "Buyer_Instructions_And_Delivery_Update_Flow": "buyer instructions and address "
+        "updates are not built yet",
+        "Forced_Cancellation_Flow": "a buyer's forced cancel after pick-up is not built yet",
+        "Force_Cancellation_Flow": "a buyer's forced cancel after pick-up is not built yet",
+        "Delivery_Flow_With_IGM": "IGM flows come with the IGM families",
+    }
+)
+"""PRAMAAN or MANDATORY flows (by flow id, IGM variants under one name) the demo does not
+play, and why."""
+
+_PART_CANCEL_THEN_RTO: Final = frozenset(
+    {"Seller_Cancellation_Flow", "RTO_And_Part_Cancellation_Flow"}
+)
+
+_DELIVERY: Final = (
+    ("pack", "on_status_packed"),
+    ("agent_assigned", "on_status_agent_assigned"),
+    ("ship", "on_status_picked"),
+)
+_HUB: Final = (
+    ("in_transit", "on_status_in_transit"),
+    ("at_destination_hub", "on_status_at_destination_hub"),
+)
+_LAST_MILE: Final = (
+    ("out_for_delivery", "on_status_out_for_delivery"),
+    ("deliver", "on_status_order_delivered"),
+)
+
+
+def write_steps(folder: Path, steps: Mapping[str, Any]) -> list[Path]:
+    """Write one flow's messages, in order, as ``NN_<step>.json`` (pretty-printed UTF-8
+    JSON); returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number, (key, body) in enumerate(steps.items(), start=1):
+        path = folder / f"{number:02d}_{key}.json"
+        path.write_bytes(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
+        written.append(path)
+    return written
+
+
+@dataclass(frozen=True, slots=True)
+class TimingFigures:
+    """The worst timing of a flow's timed callbacks (on_select, on_init, on_confirm):
+    stamped how long after their request, and arrived how long after it (Pramaan wants the
+    stamp within 5 s and the arrival inside the request's ttl)."""
+
+    callbacks: int
+    worst_stamp: timedelta
+    worst_arrival: timedelta
+
+
+@dataclass
+class Pramaan125:
+    """Pramaan's 1.2.5 flows, played by ``player`` (whose version is 1.2.5)."""
+
+    player: FlowPlayer
+
+    async def play(
+        self, flow_id: str, entry: dict[str, Any], item: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Play ``flow_id`` for ``item``; its messages by step name, in the order sent."""
+        steps: dict[str, Any] = {}
+        p = self.player
+        tx = str(uuid.uuid4())
+        domain = item["domain"]
+        if flow_id == "Discovery_Flow_full_catalog":
+            logs: dict[str, Any] = {}
+            await p.search(logs, domain, provider=entry["seller"]["code"])
+            steps["search"] = logs["search_full_catalog_refresh"]
+            steps["on_search"] = logs["on_search_full_catalog_refresh"]
+            return steps
+        if flow_id == "Out_Of_Stock_Flow":
+            await p.seller_stock(item["sku"], 1)
+            try:
+                steps["select_out_of_stock"], steps["on_select_out_of_stock"] = await p.call(
+                    "select", p.cart_for(entry, item, 2), transaction_id=tx, domain=domain
+                )
+                order_id = await p.order(steps, entry, item, transaction_id=tx)
+                await self._deliver(steps, order_id, tx)
+            finally:
+                await p.seller_stock(item["sku"], int(item["available"]))
+            return steps
+        part_cancel = flow_id in _PART_CANCEL_THEN_RTO
+        count = 2 if part_cancel else 1  # a part cancel leaves a piece to deliver
+        order_id = await p.order(steps, entry, item, transaction_id=tx, count=count)
+        if part_cancel:
+            await self._part_cancel_then_rto(steps, order_id, item["sku"], tx, domain)
+        elif flow_id == "Seller_Cred_Flow":
+            steps["confirm_seller_cred"] = steps.pop("confirm")
+            steps["on_confirm_seller_cred"] = steps.pop("on_confirm")
+            steps["on_status_pending"] = steps.pop("on_status_pending")
+        elif flow_id in ("Cancellation_Flow", "Buyer_Cancellation_Flow"):
+            steps["cancel"], steps["on_cancel"] = await p.call(
+                "cancel",
+                {"order_id": order_id, "cancellation_reason_id": "053"},
+                transaction_id=tx,
+                domain=domain,
+            )
+        elif flow_id == "Delivery_Flow":
+            await self._deliver(steps, order_id, tx, track=True)
+        elif flow_id == "Return_Flow":
+            await self._deliver(steps, order_id, tx)
+            await self._return(steps, order_id, item["sku"], tx, domain)
+        else:
+            raise ValueError(f"{flow_id} is not a flow the demo plays")
+        return steps
+
+    async def _part_cancel_then_rto(
+        self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
+    ) -> None:
+        """The seller cannot supply one piece (a part cancel, its refund settled by the
+        buyer app); the rest ships, the delivery fails at the door and the goods return to
+        the seller."""
+        p = self.player
+        cut = {"items": [{"sku": sku, "quantity": 1}], "reason": "002"}
+        moved = await p.seller_act(order_id, "part_cancel", cut)
+        if moved.status_code != 200:
+            raise RuntimeError(f"seller part_cancel: {moved.status_code} {moved.text}")
+        steps["on_update_part_cancel"] = on_update = await p.unsolicited(tx, "on_update")
+        cancel = next(
+            f for f in on_update["message"]["order"]["fulfillments"] if f.get("type") == "Cancel"
+        )
+        refund = refund_of(on_update, cancel["id"])
+        when = on_update["context"]["timestamp"]
+        (
+            steps["update_settlement_part_cancel"],
+            steps["on_update_settlement_part_cancel"],
+        ) = await p.call(
+            "update",
+            refund_message(order_id, cancel["id"], "Cancel", refund, when),
+            transaction_id=tx,
+            domain=domain,
+        )
+        await self._deliver(steps, order_id, tx, until="out_for_delivery")
+        failed = await p.seller_act(order_id, "rto", {"reason": "013"})
+        if failed.status_code != 200:
+            raise RuntimeError(f"seller rto: {failed.status_code} {failed.text}")
+        steps["on_cancel_rto"] = await p.unsolicited(tx, "on_cancel")
+        back = await p.seller_act(order_id, "rto_delivered", None)
+        if back.status_code != 200:
+            raise RuntimeError(f"seller rto_delivered: {back.status_code} {back.text}")
+        steps["on_status_rto_delivered"] = await p.unsolicited(tx, "on_status")
+
+    async def _deliver(
+        self,
+        steps: dict[str, Any],
+        order_id: str,
+        tx: str,
+        *,
+        track: bool = False,
+        until: str = "deliver",
+    ) -> None:
+        """The seller's (and its courier's) steps to delivery (or to ``until``): the hub
+        legs when the order travels P2H2P; a track after pick-up when asked."""
+        p = self.player
+        routing = _routing(steps)
+        legs = [*_DELIVERY, *(_HUB if routing == "P2H2P" else ()), *_LAST_MILE]
+        for action, key in legs:
+            body = {
+                "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
+                "tracking_url": f"https://track.odop.example/{order_id}",
+            }
+            moved = await p.seller_act(order_id, action, body if action == "ship" else None)
+            if moved.status_code != 200:
+                raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
+            steps[key] = await p.unsolicited(tx, "on_status")
+            if track and action == "ship":
+                steps["track"], steps["on_track"] = await p.call(
+                    "track", {"order_id": order_id}, transaction_id=tx, domain=_domain(steps)
+                )
+            if action == until:
+                return
+
+    async def _return(
+        self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
+    ) -> None:
+        """The buyer returns the piece; the seller approves, has it picked and received."""
+        p = self.player
+        return_id = f"R-{uuid.uuid4().hex[:8]}"
+
+        async def seller(path: str) -> None:
+            moved = await p.seller_act(order_id, path, None)
+            if moved.status_code != 200:
+                raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
+
+        steps["update_reverse_qc"], steps["on_update_interim_reverseQc"] = await p.call(
+            "update", return_message(order_id, return_id, sku, 1), transaction_id=tx, domain=domain
+        )
+        await seller(f"returns/{return_id}/approve")
+        steps["on_update_return_approved"] = await p.unsolicited(tx, "on_update")
+        await seller(f"returns/{return_id}/pick")
+        steps["on_update_return_picked"] = await p.unsolicited(tx, "on_update")
+        refund = refund_of(steps["on_update_return_picked"], return_id)
+        when = steps["on_update_return_picked"]["context"]["timestamp"]
+        (
+            steps["update_reverse_qc_settlement"],
+            steps["on_update_reverse_qc_settlement"],
+        ) = await p.call(
+            "update",
+            refund_message(order_id, return_id, "Return", refund, when),
+            transaction_id=tx,
+            domain=domain,
+        )
+        await seller(f"returns/{return_id}/deliver")
+        steps["on_update_return_delivered"] = await p.unsolicited(tx, "on_update")
+
+
+def timing_of(steps: Mapping[str, Any], arrivals: Mapping[str, Any]) -> TimingFigures:
+    """The worst stamp and arrival delays of the timed callbacks among ``steps``;
+    ``arrivals`` maps ``(action, message_id)`` to when the buyer received it."""
+    requests = {
+        body["context"]["message_id"]: body
+        for body in steps.values()
+        if isinstance(body, dict)
+        and not str(body.get("context", {}).get("action")).startswith("on_")
+    }
+    worst_stamp = worst_arrival = timedelta(0)
+    counted = 0
+    for body in steps.values():
+        context = body.get("context", {}) if isinstance(body, dict) else {}
+        action = context.get("action")
+        request = requests.get(context.get("message_id"))
+        if action not in TIMED_CALLBACKS or request is None:
+            continue
+        sent = schemas.parse_timestamp(request["context"]["timestamp"])
+        stamped = schemas.parse_timestamp(context["timestamp"])
+        counted += 1
+        worst_stamp = max(worst_stamp, stamped - sent)
+        arrived = arrivals.get(f"{action} {context['message_id']}")
+        if arrived is not None:
+            worst_arrival = max(worst_arrival, arrived - sent)
+    return TimingFigures(counted, worst_stamp, worst_arrival)
+
+
+def _routing(steps: Mapping[str, Any]) -> str | None:
+    order = steps.get("on_confirm", steps.get("on_confirm_seller_cred", {}))
+    for fulfillment in order.get("message", {}).get("order", {}).get("fulfillments", []):
+        for tag in fulfillment.get("tags") or []:
+            if tag.get("code") == "routing":
+                return str(tag["list"][0]["value"])
+    return None
+
+
+def _domain(steps: Mapping[str, Any]) -> str:
+    return str(next(iter(steps.values()))["context"]["domain"])
