@@ -20,6 +20,7 @@ from adapter.core.order_changes import cancelled_document
 from adapter.core.order_updates import UpdateRefused, record_settlement, request_return
 from adapter.core.orders import (
     BUYER_CANCEL_REASONS,
+    DELIVERY_FULFILLMENT_ID,
     INTERNAL,
     TAT_BREACH_REASONS,
     Change,
@@ -84,12 +85,9 @@ async def on_track(
     if not url:
         raise Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
     status = "active" if row.fulfillment_state in _ON_THE_WAY else "inactive"
-    return reply_envelope(
-        request,
-        identity=identity,
-        now=now,
-        message={"tracking": {"url": url, "status": status}},
-    )
+    # The tracking's id is the delivery fulfilment's (RET10 rule TRACKING_ID).
+    tracking = {"id": DELIVERY_FULFILLMENT_ID, "url": url, "status": status}
+    return reply_envelope(request, identity=identity, now=now, message={"tracking": tracking})
 
 
 async def on_cancel(

@@ -136,6 +136,7 @@ async def test_the_seller_moves_the_order_to_delivered_and_each_step_reaches_the
                 assert "_internal" not in order
                 track = await s.call("track", {"order_id": "ODOP-2001"}, domain=domain)
                 assert track["message"]["tracking"] == {
+                    "id": "1",  # the delivery fulfilment's (RET10 rule TRACKING_ID)
                     "url": "https://track.example/AWB123",
                     "status": "active",
                 }
