@@ -2,7 +2,8 @@
 
 Retail 1.2.0 answers the retail actions; IGM 1.0.0's ``issue`` and ``issue_status`` are
 taken (parsed, their context checked) but not answered yet, so the edge refuses them with
-NACK 40001 instead of ACKing work nobody will do.
+NACK 40001 instead of ACKing work nobody will do. B2B 2.0.2 (``adapter.core.b2b.family``)
+takes every B2B action and answers those whose replies it builds.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from types import MappingProxyType
 from typing import Final
 
 import schemas
+from adapter.core.b2b.family import B2B_2_0_2
 from adapter.core.context_rules import check_context
 from adapter.core.contracts import Contract, ContractTable
 from adapter.core.replies import REPLIES
 
-__all__ = ["FAMILIES", "IGM_1_0_0", "RETAIL_1_2_0", "default_table"]
+__all__ = ["B2B_2_0_2", "FAMILIES", "IGM_1_0_0", "RETAIL_1_2_0", "default_table"]
 
 _RETAIL_ACTIONS: Final = (
     "search", "select", "init", "confirm", "status", "track", "cancel", "update",
@@ -61,7 +63,7 @@ IGM_1_0_0: Final = Contract(
     check_context=check_context,
 )
 
-FAMILIES: Final[tuple[Contract, ...]] = (RETAIL_1_2_0, IGM_1_0_0)
+FAMILIES: Final[tuple[Contract, ...]] = (RETAIL_1_2_0, IGM_1_0_0, B2B_2_0_2)
 """Every family the adapter has."""
 
 
