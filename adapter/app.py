@@ -26,6 +26,8 @@ from starlette.types import Receive, Scope, Send
 
 from adapter.admin import admin_router
 from adapter.api_docs import install_api_docs
+from adapter.b2b.loi_api import loi_admin_router, loi_seller_router
+from adapter.b2b.loi_watch import LoiWatcher
 from adapter.catalog import SqlCatalog
 from adapter.catalog.closures import ClosureWatcher
 from adapter.catalog.feeds import FeedPoller, HttpFeedSource
@@ -60,6 +62,7 @@ from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
 from adapter.storage.letters import LettersOfIntent
+from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
 from adapter.storage.orders import OrderStore
@@ -201,6 +204,7 @@ def create_app(
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
         contracts = default_table()
+        loi_desk = LoiDesk(database)
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -235,6 +239,7 @@ def create_app(
             facts=OrderFacts(database),
             credentials=DashboardCredentials(database),
             letters=LettersOfIntent(database),
+            loi=loi_desk,
             parser=parser,
             contracts=contracts,
         )
@@ -288,6 +293,11 @@ def create_app(
                 asyncio.create_task(ClosureWatcher(catalogue, push, shared, the_clock).run(stop)),
                 asyncio.create_task(OrderTimers(order_store, desk, the_clock).run(stop)),
                 asyncio.create_task(notifier.run(stop)),
+                asyncio.create_task(
+                    LoiWatcher(
+                        loi_desk, notifications, the_clock, quiet_days=settings.loi_on_paper_days
+                    ).run(stop)
+                ),
                 asyncio.create_task(
                     AuditRetention(
                         store,
@@ -352,6 +362,8 @@ def create_app(
     app.include_router(notifications_router(), dependencies=json_body)
     app.include_router(dashboard_router())
     app.include_router(dashboard_admin_router(), dependencies=json_body)
+    app.include_router(loi_admin_router(), dependencies=json_body)
+    app.include_router(loi_seller_router(), dependencies=json_body)
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
     install_api_docs(app)

@@ -24,6 +24,7 @@ from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
 from adapter.storage.letters import LettersOfIntent
+from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
 from adapter.storage.orders import OrderStore
@@ -60,6 +61,7 @@ class Runtime:
     facts: OrderFacts
     credentials: DashboardCredentials
     letters: LettersOfIntent
+    loi: LoiDesk  # the LOI desk: letters linked to the B2B transactions realising them
     # One thread that parses large inbound bodies off the event loop.
     parser: ThreadPoolExecutor
     # The contract families served (retail 1.2.0, IGM...): which one a request belongs to.
