@@ -26,6 +26,8 @@ from starlette.types import Receive, Scope, Send
 
 from adapter.admin import admin_router
 from adapter.api_docs import install_api_docs
+from adapter.b2b.catalogue_api import b2b_catalogue_router
+from adapter.b2b.desk_port import SqlB2BDesk
 from adapter.b2b.loi_api import loi_admin_router, loi_seller_router
 from adapter.b2b.loi_watch import LoiWatcher
 from adapter.catalog import SqlCatalog
@@ -58,6 +60,7 @@ from adapter.seller_api import notifications_router, seller_admin_router, seller
 from adapter.seller_api.orders import seller_orders_router
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
+from adapter.storage.b2b_terms import B2BTermsStore
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
@@ -205,6 +208,7 @@ def create_app(
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
         contracts = default_table()
         loi_desk = LoiDesk(database)
+        b2b_terms = B2BTermsStore(database)
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -240,6 +244,7 @@ def create_app(
             credentials=DashboardCredentials(database),
             letters=LettersOfIntent(database),
             loi=loi_desk,
+            b2b_terms=b2b_terms,
             parser=parser,
             contracts=contracts,
         )
@@ -263,6 +268,7 @@ def create_app(
             edge_load=lambda: inbound.waiting,
             metrics=metrics,
             contracts=contracts,
+            b2b=SqlB2BDesk(b2b_terms, loi_desk),
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
@@ -364,6 +370,7 @@ def create_app(
     app.include_router(dashboard_admin_router(), dependencies=json_body)
     app.include_router(loi_admin_router(), dependencies=json_body)
     app.include_router(loi_seller_router(), dependencies=json_body)
+    app.include_router(b2b_catalogue_router(), dependencies=json_body)
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
     install_api_docs(app)

@@ -20,6 +20,7 @@ from adapter.outbound.order_desk import OrderDesk
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.settings import Settings
+from adapter.storage.b2b_terms import B2BTermsStore
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
@@ -62,6 +63,7 @@ class Runtime:
     credentials: DashboardCredentials
     letters: LettersOfIntent
     loi: LoiDesk  # the LOI desk: letters linked to the B2B transactions realising them
+    b2b_terms: B2BTermsStore  # sellers' B2B price lists and terms
     # One thread that parses large inbound bodies off the event loop.
     parser: ThreadPoolExecutor
     # The contract families served (retail 1.2.0, IGM...): which one a request belongs to.

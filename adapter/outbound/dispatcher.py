@@ -36,6 +36,7 @@ import pydantic
 
 import schemas
 from adapter.coordination.wakeup import Wakeup
+from adapter.core.b2b.ports import B2BDesk
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.context_rules import ContextError
@@ -99,8 +100,10 @@ class Dispatcher:
         busy_pause_seconds: float = 0.2,
         metrics: Metrics | None = None,
         contracts: ContractTable | None = None,
+        b2b: B2BDesk | None = None,
     ) -> None:
         self._settings = settings
+        self._b2b = b2b
         self._contracts = contracts or default_table()
         self._outbox = outbox
         self._store = store
@@ -298,6 +301,7 @@ class Dispatcher:
             catalog=self._catalog,
             orders=self._orders,
             policy=self._policy,
+            b2b=self._b2b,
         )
         return schemas.dump(reply), reply.context.message_id
 

@@ -1,4 +1,5 @@
-"""LOI desk: letters of intent with their items and the B2B movements against them
+"""B2B 2.0.2: price lists and seller terms; LOI desk: letters of intent with their items
+and the B2B movements against them
 
 Revision ID: 0017
 Revises: 0012
@@ -18,6 +19,29 @@ _ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:
+    op.create_table('b2b_price_lists',
+    sa.Column('id', _ID, autoincrement=True, nullable=False),
+    sa.Column('seller_code', sa.String(length=64), nullable=False),
+    sa.Column('sku', sa.String(length=64), nullable=False),
+    sa.Column('slabs', sa.JSON(), nullable=False),
+    sa.Column('min_order_quantity', sa.BigInteger(), nullable=False),
+    sa.Column('time_to_ship', sa.String(length=20), nullable=False),
+    sa.Column('tax_rate', sa.String(length=8), nullable=False),
+    sa.Column('cancellable', sa.Boolean(), nullable=False),
+    sa.Column('origin', sa.String(length=3), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_b2b_price_lists')),
+    sa.UniqueConstraint('seller_code', 'sku', name=op.f('uq_b2b_price_lists_seller_code_sku'))
+    )
+    op.create_table('b2b_seller_terms',
+    sa.Column('id', _ID, autoincrement=True, nullable=False),
+    sa.Column('seller_code', sa.String(length=64), nullable=False),
+    sa.Column('gst_credit_invoice', sa.Boolean(), nullable=False),
+    sa.Column('payment_types', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_b2b_seller_terms')),
+    sa.UniqueConstraint('seller_code', name=op.f('uq_b2b_seller_terms_seller_code'))
+    )
     op.create_table('loi_letters',
     sa.Column('id', _ID, autoincrement=True, nullable=False),
     sa.Column('reference', sa.String(length=80), nullable=False),
@@ -89,3 +113,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loi_letters_district_product'))
         batch_op.drop_index(batch_op.f('ix_loi_letters_buyer_gstin'))
     op.drop_table('loi_letters')
+    op.drop_table('b2b_seller_terms')
+    op.drop_table('b2b_price_lists')
