@@ -183,3 +183,42 @@ async def test_rfq_below_the_minimum_order_quantity_or_payment_not_offered_is_re
         too_many = await _quote(net, clock, _rfq(clock, 5000))
         assert too_many["error"]["code"] == "40002"
         assert _lines(too_many["message"]["order"]["quote"])["item"] == "350000.00"
+
+
+async def test_b2b_search_answers_the_catalogue_the_b2b_way_with_slabs_and_terms(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        await _seller(net)
+        body = b2b_body(
+            "search", clock, {"intent": {"item": {"descriptor": {"name": "chulli"}}}},
+            bpp_id=None, bpp_uri=None,
+        )  # fmt: skip
+        assert (await net.post("search", body, signed(body, clock))).status_code == 200
+        assert await net.dispatch() == 1
+        [callback] = net.received
+        assert str(callback.url) == "https://buyer.example/ondc/on_search"
+        parsed = schemas.parse(schemas.b2b.B2BOnSearchCallback, callback.content)
+        assert parsed.message is not None
+        catalog = parsed.message.catalog
+        assert catalog is not None
+        assert [p.type for p in catalog.payments or []] == ["PRE-FULFILLMENT", "POST-FULFILLMENT"]
+        [provider] = catalog.providers or []
+        terms = schemas.b2b.b2b_tag_group(provider.tags, "seller_terms")
+        assert terms is not None
+        assert terms.value_of("gst_credit_invoice") == "Y"
+        [item] = provider.items or []
+        assert item.id == OIL
+        assert item.quantity is not None
+        assert item.quantity.minimum is not None
+        assert item.quantity.minimum.count == 20
+        slabs = [group for group in item.tags or [] if group.code == "price_slab"]
+        assert [(s.value_of("min_pack_size"), s.value_of("max_pack_size"),
+                 s.value_of("unit_sale_price")) for s in slabs] == [
+            ("1", "99", "400.00"), ("100", "", "350.00"),
+        ]  # fmt: skip
+        g2 = schemas.b2b.b2b_tag_group(item.tags, "g2")
+        assert g2 is not None
+        assert (g2.value_of("time_to_ship"), g2.value_of("tax_rate")) == ("P3D", "5")
+        raw = orjson.loads(callback.content)
+        assert "bpp/providers" not in raw["message"]["catalog"]
