@@ -37,13 +37,40 @@ from adapter.core.b2b.price_list import PriceList, SellerTerms, unit_price
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
-from adapter.core.orders import parse_duration
+from adapter.core.orders import INTERNAL, parse_duration
+from adapter.core.ownership import belongs_to, foreign_refusal
 from catalog_sync.transform import serves
 
-__all__ = ["buyer_gstin", "on_select"]
+__all__ = ["b2b_order", "buyer_gstin", "on_select", "stored"]
 
 _DEFAULT_QUOTE_TTL: Final = "P1D"
-_FULFILLMENT_ID: Final = "F1"
+_FULFILLMENT_ID: Final = "1"
+
+
+def stored(wire: dict[str, Any], gstin: str | None) -> dict[str, Any]:
+    """A B2B order as the order store keeps it: the item lines and quote in the shape the
+    store's stock, confirm and reporting steps read (``id``, ``quantity.count``,
+    ``fulfillment_id``), and the B2B wire order itself under the adapter's own key."""
+    return {
+        "provider": wire["provider"],
+        "items": [
+            {
+                "id": item["id"],
+                "quantity": {"count": item["quantity"]["selected"]["count"]},
+                "fulfillment_id": _FULFILLMENT_ID,
+            }
+            for item in wire["items"]
+        ],
+        "quote": wire["quote"],
+        INTERNAL: {"contract": "B2B 2.0.2", "b2b": wire, "buyer_gstin": gstin},
+    }
+
+
+def b2b_order(document: dict[str, Any]) -> dict[str, Any]:
+    """The B2B wire order kept in a stored document (``{}`` for a retail order)."""
+    internal = document.get(INTERNAL) or {}
+    wire: dict[str, Any] = internal.get("b2b") or {}
+    return wire
 
 
 def buyer_gstin(order: schemas.b2b.B2BOrder) -> str | None:
@@ -142,6 +169,8 @@ async def on_select(
         raise Refusal("30001", f"message.order.provider.id {order.provider.id!r}: no such seller")
     seller, location = found
     draft = await orders.by_transaction(transaction_id)
+    if draft is not None and not belongs_to(draft, context):
+        raise Refusal(*foreign_refusal("select"))
     if draft is not None and draft.stage == "confirmed":
         raise Refusal("30000", "this transaction is already a purchase order")
     wants = _wants(order)
@@ -257,7 +286,7 @@ async def on_select(
     await orders.save_draft(
         transaction_id=transaction_id, bap_id=context.bap_id or "", bap_uri=context.bap_uri or "",
         domain=context.domain or "", city=context.city_code or "", seller_code=seller.code,
-        stage="selected", document=document, total=total, now=now,
+        stage="selected", document=stored(document, gstin), total=total, now=now,
     )  # fmt: skip
     moves: tuple[tuple[MovementKind, int, str], ...] = (
         (MovementKind.RFQ, 0, f"{transaction_id}:rfq"),

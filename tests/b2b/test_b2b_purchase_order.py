@@ -1,0 +1,134 @@
+"""The B2B purchase order at the edge: RFQ -> quotation -> /init (proforma terms) ->
+/confirm (PO accepted once, or rejected with 30019) and the letter it realises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from adapter.core.clock import FixedClock
+from tests.b2b.peers import b2b_body
+from tests.b2b.test_b2b_rfq import GSTIN, _quote, _rfq, _seller
+from tests.network.peers import Edge, edge, signed
+from tests.network.test_seller_api import ADMIN
+
+TXN = "b2b-txn-0001"
+
+
+def _billing(gstin: str = GSTIN) -> dict[str, Any]:
+    return {"name": "Alpine Foods", "address": "Mall Road, Shimla 171001", "tax_id": gstin,
+            "phone": "9800000001"}  # fmt: skip
+
+
+def _order(quoted: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "provider": quoted["provider"],
+        "items": [{"id": i["id"], "quantity": i["quantity"]} for i in quoted["items"]],
+        "billing": _billing(),
+        "payments": [{"type": quoted["payments"][0]["type"]}],
+        **extra,
+    }
+
+
+async def _step(net: Edge, clock: FixedClock, action: str, order: dict[str, Any]) -> dict[str, Any]:
+    body = b2b_body(action, clock, {"order": order}, transaction_id=TXN)
+    return await _quote_like(net, clock, action, body)
+
+
+async def _quote_like(net: Edge, clock: FixedClock, action: str, body: bytes) -> dict[str, Any]:
+    response = await net.post(action, body, signed(body, clock))
+    assert response.status_code == 200, response.text
+    before = len(net.received)
+    assert await net.dispatch() == 1
+    callback = net.received[before]
+    assert str(callback.url).endswith(f"/on_{action}")
+    sent: dict[str, Any] = orjson.loads(callback.content)
+    return sent
+
+
+ACCEPT = [{"descriptor": {"code": "bap_terms"},
+           "list": [{"descriptor": {"code": "accept_bpp_terms"}, "value": "Y"}]}]  # fmt: skip
+
+
+async def _quoted(net: Edge, clock: FixedClock) -> dict[str, Any]:
+    await _seller(net)
+    quoted = await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN))
+    order: dict[str, Any] = quoted["message"]["order"]
+    return order
+
+
+async def test_rfq_to_purchase_order_accepted_once_and_the_letter_moves(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        quoted = await _quoted(net, clock)
+        letter = {
+            "reference": "HIM-PO-1", "buyer_name": "Alpine Foods (demo)", "buyer_gstin": GSTIN,
+            "district": "Kinnaur", "product": "Chulli oil (wild apricot kernel)",
+            "value": "60000", "signed_on": "2026-11-15",
+            "items": [{"seller_code": "odopkinnaur", "sku": "odopkinnaur01", "quantity": 120,
+                       "unit_price": "350"}],
+        }  # fmt: skip
+        created = await net.client.post("/admin/v1/loi/letters", json=letter, headers=ADMIN)
+        assert created.status_code == 201
+        init = await _step(net, clock, "init", _order(quoted))
+        assert "error" not in init, init
+        terms = {tag["descriptor"]["code"]: tag for tag in init["message"]["order"]["tags"]}
+        assert {e["descriptor"]["code"] for e in terms["bpp_terms"]["list"]} == {
+            "max_liability", "max_liability_cap", "mandatory_arbitration", "court_jurisdiction",
+            "delay_interest",
+        }  # fmt: skip
+        assert init["message"]["order"]["quote"] == quoted["quote"]
+        po = _order(quoted, id="PO-7", quote=quoted["quote"], tags=ACCEPT)
+        first = await _step(net, clock, "confirm", po)
+        assert first["message"]["order"]["state"] == "Accepted", first
+        assert first["message"]["order"]["id"] == "PO-7"
+        assert first["message"]["order"]["payments"][0]["status"] == "NOT-PAID"
+        again = await _step(net, clock, "confirm", po)
+        assert again["message"]["order"] == first["message"]["order"]
+        orders = await net.app.state.runtime.orders.by_transaction(TXN)
+        assert (orders.stage, orders.order_id) == ("confirmed", "PO-7")
+        shown = (
+            await net.client.get(f"/admin/v1/loi/letters/{created.json()['id']}", headers=ADMIN)
+        ).json()
+        assert shown["stage"] == "po_placed"
+        assert shown["ordered_paise"] == round(float(quoted["quote"]["price"]["value"]) * 100)
+
+
+async def test_po_without_accepting_the_sellers_terms_is_rejected_30019(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        quoted = await _quoted(net, clock)
+        assert "error" not in await _step(net, clock, "init", _order(quoted))
+        refused = await _step(net, clock, "confirm", _order(quoted, id="PO-8",
+                                                             quote=quoted["quote"]))  # fmt: skip
+        assert refused["error"]["code"] == "30019"
+        assert "accept_bpp_terms" in refused["error"]["message"]
+        cheaper = dict(quoted["quote"], price={"currency": "INR", "value": "1.00"})
+        refused = await _step(net, clock, "confirm", _order(quoted, id="PO-8", quote=cheaper,
+                                                             tags=ACCEPT))  # fmt: skip
+        assert refused["error"]["code"] == "30019"
+        draft = await net.app.state.runtime.orders.by_transaction(TXN)
+        assert draft.stage == "initialized"
+
+
+async def test_init_checks_the_buyers_gstin_and_the_quoted_lines(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        quoted = await _quoted(net, clock)
+        wrong = await _step(
+            net, clock, "init", {**_order(quoted), "billing": _billing("NOTAGSTIN")}
+        )
+        assert wrong["error"]["code"] == "50005"
+        other = await _step(net, clock, "init",
+                            {**_order(quoted), "billing": _billing("02ZZZZZ9999Z1Z5")})  # fmt: skip
+        assert other["error"]["code"] == "50005"
+        assert GSTIN in other["error"]["message"]
+        more = _order(quoted)
+        more["items"] = [{"id": "odopkinnaur01", "quantity": {"selected": {"count": 121}}}]
+        changed = await _step(net, clock, "init", more)
+        assert changed["error"]["code"] == "40008"
