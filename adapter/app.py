@@ -30,6 +30,8 @@ from adapter.b2b.catalogue_api import b2b_catalogue_router
 from adapter.b2b.desk_port import SqlB2BDesk
 from adapter.b2b.loi_api import loi_admin_router, loi_seller_router
 from adapter.b2b.loi_watch import LoiWatcher
+from adapter.b2b.order_events import B2BOrderSteps
+from adapter.b2b.orders_api import b2b_orders_router
 from adapter.catalog import SqlCatalog
 from adapter.catalog.closures import ClosureWatcher
 from adapter.catalog.feeds import FeedPoller, HttpFeedSource
@@ -245,6 +247,7 @@ def create_app(
             letters=LettersOfIntent(database),
             loi=loi_desk,
             b2b_terms=b2b_terms,
+            b2b_steps=B2BOrderSteps(order_store, loi_desk, wakeup, identity, the_clock),
             parser=parser,
             contracts=contracts,
         )
@@ -371,6 +374,7 @@ def create_app(
     app.include_router(loi_admin_router(), dependencies=json_body)
     app.include_router(loi_seller_router(), dependencies=json_body)
     app.include_router(b2b_catalogue_router(), dependencies=json_body)
+    app.include_router(b2b_orders_router(), dependencies=json_body)
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
     install_api_docs(app)

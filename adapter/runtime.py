@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from adapter.b2b.order_events import B2BOrderSteps
 from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.coordination.wakeup import Wakeup
@@ -64,6 +65,7 @@ class Runtime:
     letters: LettersOfIntent
     loi: LoiDesk  # the LOI desk: letters linked to the B2B transactions realising them
     b2b_terms: B2BTermsStore  # sellers' B2B price lists and terms
+    b2b_steps: B2BOrderSteps  # sellers' steps on B2B orders (deliveries, payments)
     # One thread that parses large inbound bodies off the event loop.
     parser: ThreadPoolExecutor
     # The contract families served (retail 1.2.0, IGM...): which one a request belongs to.

@@ -132,3 +132,70 @@ async def test_init_checks_the_buyers_gstin_and_the_quoted_lines(
         more["items"] = [{"id": "odopkinnaur01", "quantity": {"selected": {"count": 121}}}]
         changed = await _step(net, clock, "init", more)
         assert changed["error"]["code"] == "40008"
+
+
+async def test_staged_split_deliveries_and_payment_move_the_order_and_the_letter(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        quoted = await _quoted(net, clock)
+        key = await net.client.post("/admin/v1/sellers/odopkinnaur/keys", json={}, headers=ADMIN)
+        seller = {"Authorization": f"Bearer {key.json()['api_key']}"}
+        letter = {
+            "reference": "HIM-PO-2", "buyer_name": "Alpine Foods (demo)", "buyer_gstin": GSTIN,
+            "district": "Kinnaur", "product": "Chulli oil (wild apricot kernel)",
+            "value": "60000", "signed_on": "2026-11-15",
+            "items": [{"seller_code": "odopkinnaur", "sku": "odopkinnaur01", "quantity": 120,
+                       "unit_price": "350"}],
+        }  # fmt: skip
+        letter_id = (
+            await net.client.post("/admin/v1/loi/letters", json=letter, headers=ADMIN)
+        ).json()["id"]
+        await _step(net, clock, "init", _order(quoted))
+        await _step(net, clock, "confirm", _order(quoted, id="PO-9", quote=quoted["quote"],
+                                                  tags=ACCEPT))  # fmt: skip
+        base = "/seller/v1/b2b/orders/PO-9"
+        before = len(net.received)
+        for stage in ("Packed", "Order-picked-up", "Out-for-delivery"):
+            moved = await net.client.post(f"{base}/stage", json={"stage": stage}, headers=seller)
+            assert moved.status_code == 200, moved.text
+        first = await net.client.post(
+            f"{base}/deliveries", json={"items": [{"sku": "odopkinnaur01", "count": 50}]},
+            headers=seller,
+        )  # fmt: skip
+        assert first.json()["state"] == "In-progress", first.text
+        too_many = await net.client.post(
+            f"{base}/deliveries", json={"items": [{"sku": "odopkinnaur01", "count": 71}]},
+            headers=seller,
+        )  # fmt: skip
+        assert too_many.status_code == 409
+        rest = await net.client.post(f"{base}/deliveries", json={}, headers=seller)
+        assert rest.json()["state"] == "Completed", rest.text
+        total = quoted["quote"]["price"]["value"]
+        paid = await net.client.post(
+            f"{base}/payments", json={"amount": total, "reference": "UTR-1"}, headers=seller
+        )
+        assert paid.json()["order"]["payments"][0]["status"] == "PAID", paid.text
+        await net.dispatch()
+        sent = [orjson.loads(r.content) for r in net.received[before:]]
+        assert [s["context"]["action"] for s in sent] == ["on_status"] * 6
+        assert {s["context"]["version"] for s in sent} == {"2.0.2"}
+        assert len({s["context"]["message_id"] for s in sent}) == 6
+        codes = [s["message"]["order"]["fulfillments"][0]["state"]["descriptor"]["code"]
+                 for s in sent]  # fmt: skip
+        assert codes == ["Packed", "Order-picked-up", "Out-for-delivery", "Out-for-delivery",
+                         "Order-delivered", "Order-delivered"]  # fmt: skip
+        split = sent[3]["message"]["order"]["fulfillments"][-1]["tags"][0]
+        assert split["descriptor"]["code"] == "ITEM_DETAILS"
+        shown = (await net.client.get(f"/admin/v1/loi/letters/{letter_id}", headers=ADMIN)).json()
+        assert shown["stage"] == "paid"
+        ordered = round(float(total) * 100)
+        assert (shown["ordered_paise"], shown["paid_paise"]) == (ordered, ordered)
+        assert shown["delivered_paise"] == ordered  # the second delivery completes the value
+        status = await _quote_like(
+            net,
+            clock,
+            "status",
+            b2b_body("status", clock, {"order_id": "PO-9"}, transaction_id=TXN),
+        )
+        assert status["message"]["order"]["state"] == "Completed"

@@ -17,12 +17,19 @@ from adapter.core.b2b.catalogue import on_search
 from adapter.core.b2b.context import check_b2b_context
 from adapter.core.b2b.purchase_order import on_confirm, on_init
 from adapter.core.b2b.rfq import on_select
+from adapter.core.b2b.status import on_status
 from adapter.core.contracts import Contract, ReplyBuilder
 
 __all__ = ["B2B_2_0_2", "B2B_REPLIES"]
 
 B2B_REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
-    {"search": on_search, "select": on_select, "init": on_init, "confirm": on_confirm}
+    {
+        "search": on_search,
+        "select": on_select,
+        "init": on_init,
+        "confirm": on_confirm,
+        "status": on_status,
+    }
 )
 """B2B inbound action -> reply builder, for the actions whose business logic exists."""
 

@@ -1,0 +1,122 @@
+"""A seller's steps on its B2B orders: stages of delivery, split deliveries, payments.
+
+Each step changes the stored order and queues the unsolicited B2B ``on_status`` that tells
+the buyer app, in one transaction (``OrderStore.transition``); then what the step realised
+is recorded on the LOI desk (delivered, paid) under a key of its own, so a step retried
+after a failure between the two records nothing twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Mapping
+from datetime import timedelta
+from decimal import Decimal
+from typing import Final
+
+from adapter.coordination.wakeup import Wakeup
+from adapter.core.b2b.fulfilment import Step, b2b_unsolicited, deliver, pay, ship
+from adapter.core.b2b.loi import MovementKind
+from adapter.core.b2b.rfq import b2b_order
+from adapter.core.callbacks import Identity
+from adapter.core.clock import Clock
+from adapter.core.orders import INTERNAL, Change, OrderRow
+from adapter.storage.loi_desk import LoiDesk
+from adapter.storage.orders import OrderStore
+from adapter.storage.outbox import Outbox
+
+__all__ = ["B2BOrderSteps", "NotB2BOrder"]
+
+_DELIVERY_WINDOW: Final = timedelta(hours=6)
+
+
+class NotB2BOrder(LookupError):
+    """No B2B order of this seller has that id."""
+
+
+class B2BOrderSteps:
+    """Applies a seller's step to a B2B order and tells the buyer app."""
+
+    def __init__(
+        self, store: OrderStore, loi: LoiDesk, wakeup: Wakeup, identity: Identity, clock: Clock
+    ) -> None:
+        self._store = store
+        self._loi = loi
+        self._wakeup = wakeup
+        self._identity = identity
+        self._clock = clock
+
+    async def _order(self, order_id: str, seller_code: str) -> OrderRow:
+        order = await self._store.by_order_id(order_id, seller_code=seller_code)
+        if order is None or not b2b_order(order.document):
+            raise NotB2BOrder(order_id)
+        return order
+
+    async def ship(self, order_id: str, seller_code: str, stage: str) -> OrderRow:
+        """Move the delivery to ``stage``. Raises ``Refusal`` or ``NotB2BOrder``."""
+        order = await self._order(order_id, seller_code)
+        step = ship(b2b_order(order.document), order.document[INTERNAL], stage,
+                    now=self._clock.now())  # fmt: skip
+        return await self._apply(order, step, event=f"b2b_{stage.lower()}", kind=None)
+
+    async def deliver(
+        self, order_id: str, seller_code: str, pieces: Mapping[str, int] | None
+    ) -> OrderRow:
+        """Record a delivery (of ``pieces``, or all that is left)."""
+        order = await self._order(order_id, seller_code)
+        step = deliver(b2b_order(order.document), order.document[INTERNAL], pieces,
+                       now=self._clock.now())  # fmt: skip
+        key = f"delivered:{step.internal['deliveries']}"
+        return await self._apply(
+            order, step, event="b2b_delivered", kind=(MovementKind.DELIVERED, key)
+        )
+
+    async def paid(
+        self, order_id: str, seller_code: str, amount: Decimal, reference: str
+    ) -> OrderRow:
+        """Record a payment received."""
+        order = await self._order(order_id, seller_code)
+        step = pay(b2b_order(order.document), order.document[INTERNAL], amount, reference,
+                   now=self._clock.now())  # fmt: skip
+        return await self._apply(
+            order, step, event="b2b_paid", kind=(MovementKind.PAID, f"paid:{reference}")
+        )
+
+    async def _apply(
+        self, order: OrderRow, step: Step, *, event: str, kind: tuple[MovementKind, str] | None
+    ) -> OrderRow:
+        now = self._clock.now()
+        document = dict(order.document)
+        document[INTERNAL] = {**step.internal, "b2b": step.wire}
+        body = b2b_unsolicited(
+            domain=order.domain, city_code=order.city, bap_id=order.bap_id,
+            bap_uri=order.bap_uri, transaction_id=order.transaction_id, wire=step.wire,
+            action="on_status", identity=self._identity, message_id=str(uuid.uuid4()), now=now,
+        )  # fmt: skip
+        callback = Outbox.unsolicited_row(
+            action="on_status",
+            target_url=f"{order.bap_uri.rstrip('/')}/on_status",
+            transaction_id=order.transaction_id,
+            payload=body,
+            now=now,
+            deadline_at=now + _DELIVERY_WINDOW,
+        )
+        change = Change(step.state, step.fulfillment_state, document)
+        moved = await self._store.transition(
+            order, actor="seller", event=event,
+            change=dataclasses.replace(change, callback=callback), now=now,
+        )  # fmt: skip
+        await self._wakeup.notify()
+        if kind is not None:
+            movement, key = kind
+            wire = step.wire
+            await self._loi.record(
+                buyer_gstin=order.document[INTERNAL].get("buyer_gstin"),
+                buyer_app_id=order.bap_id,
+                lines=[(order.seller_code, item["id"]) for item in wire["items"]],
+                transaction_id=order.transaction_id, order_id=order.order_id, kind=movement,
+                amount_paise=step.realised_paise, event_key=f"{order.transaction_id}:{key}",
+                at=now,
+            )  # fmt: skip
+        return moved
