@@ -14,9 +14,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from adapter.admin.api import require_operator
+from adapter.b2b.loi_import import import_letters
 from adapter.b2b.loi_models import FollowUpIn, LetterIn
 from adapter.b2b.loi_report import Grouping, loi_report, summarise
-from adapter.b2b.loi_sheet import read_letters
 from adapter.catalog.sheets import FileUnusable
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
@@ -108,33 +108,9 @@ def loi_admin_router() -> APIRouter:
         if len(raw) > _MAX_SHEET_BYTES:
             raise HTTPException(status_code=413, detail="body: the file is over 5 MB")
         try:
-            letters, reports = read_letters(raw, filename)
+            return await import_letters(raw, filename, runtime.loi, now=runtime.clock.now())
         except FileUnusable as exc:
             raise HTTPException(status_code=422, detail=f"file: {exc}") from None
-        sellers = {item.seller_code for letter in letters for item in letter.record.items}
-        unknown = await runtime.loi.unknown_sellers(sellers)
-        saved = 0
-        for letter in letters:
-            missing = sorted({i.seller_code for i in letter.record.items} & unknown)
-            if missing:
-                for report in letter.rows:
-                    report.problems.append(
-                        f"seller_code: no seller {', '.join(missing)} is registered here"
-                    )
-                continue
-            _, created = await runtime.loi.save(letter.record, now=runtime.clock.now())
-            saved += 1
-            for report in letter.rows:
-                report.status = "created" if created else "updated"
-        return {
-            "letters_saved": saved,
-            "rows": len(reports),
-            "rows_refused": sum(report.status == "refused" for report in reports),
-            "report": [
-                {"row": r.row, "reference": r.reference, "status": r.status, "problems": r.problems}
-                for r in reports
-            ],
-        }
 
     @router.get("/report")
     async def report(
