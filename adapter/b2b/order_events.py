@@ -16,11 +16,13 @@ from decimal import Decimal
 from typing import Final
 
 from adapter.coordination.wakeup import Wakeup
+from adapter.core.b2b.cancellation import SELLER_REASONS, cancel
 from adapter.core.b2b.fulfilment import Step, b2b_unsolicited, deliver, pay, ship
 from adapter.core.b2b.loi import MovementKind
 from adapter.core.b2b.rfq import b2b_order
 from adapter.core.callbacks import Identity
 from adapter.core.clock import Clock
+from adapter.core.order_book import Refusal
 from adapter.core.orders import INTERNAL, Change, OrderRow
 from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.orders import OrderStore
@@ -83,8 +85,33 @@ class B2BOrderSteps:
             order, step, event="b2b_paid", kind=(MovementKind.PAID, f"paid:{reference}")
         )
 
+    async def cancel(self, order_id: str, seller_code: str, reason: str) -> OrderRow:
+        """The seller cancels the order (before its goods leave): its stock goes back and
+        the buyer app is sent an unsolicited ``on_cancel``."""
+        if reason not in SELLER_REASONS:
+            raise Refusal("30012", f"reason: one of {', '.join(sorted(SELLER_REASONS))}")
+        order = await self._order(order_id, seller_code)
+        step = cancel(
+            b2b_order(order.document),
+            order.document[INTERNAL],
+            by=self._identity.subscriber_id,
+            reason=reason,
+            now=self._clock.now(),
+        )
+        return await self._apply(
+            order, step, event="b2b_seller_cancel", kind=(MovementKind.CANCELLED, "cancelled"),
+            action="on_cancel", restock=True,
+        )  # fmt: skip
+
     async def _apply(
-        self, order: OrderRow, step: Step, *, event: str, kind: tuple[MovementKind, str] | None
+        self,
+        order: OrderRow,
+        step: Step,
+        *,
+        event: str,
+        kind: tuple[MovementKind, str] | None,
+        action: str = "on_status",
+        restock: bool = False,
     ) -> OrderRow:
         now = self._clock.now()
         document = dict(order.document)
@@ -92,17 +119,17 @@ class B2BOrderSteps:
         body = b2b_unsolicited(
             domain=order.domain, city_code=order.city, bap_id=order.bap_id,
             bap_uri=order.bap_uri, transaction_id=order.transaction_id, wire=step.wire,
-            action="on_status", identity=self._identity, message_id=str(uuid.uuid4()), now=now,
+            action=action, identity=self._identity, message_id=str(uuid.uuid4()), now=now,
         )  # fmt: skip
         callback = Outbox.unsolicited_row(
-            action="on_status",
-            target_url=f"{order.bap_uri.rstrip('/')}/on_status",
+            action=action,
+            target_url=f"{order.bap_uri.rstrip('/')}/{action}",
             transaction_id=order.transaction_id,
             payload=body,
             now=now,
             deadline_at=now + _DELIVERY_WINDOW,
         )
-        change = Change(step.state, step.fulfillment_state, document)
+        change = Change(step.state, step.fulfillment_state, document, restock=restock)
         moved = await self._store.transition(
             order, actor="seller", event=event,
             change=dataclasses.replace(change, callback=callback), now=now,

@@ -51,6 +51,12 @@ class PaymentIn(_Strict):
     reference: Annotated[str, Field(min_length=1, max_length=100)]
 
 
+class CancelIn(_Strict):
+    """The seller's reason code for cancelling (002 items not available, 005 rejected...)."""
+
+    reason: Annotated[str, Field(min_length=3, max_length=3)]
+
+
 def _steps(request: Request) -> B2BOrderSteps:
     runtime: Runtime = request.app.state.runtime
     return runtime.b2b_steps
@@ -107,5 +113,12 @@ def b2b_orders_router() -> APIRouter:
     ) -> dict[str, Any]:
         """Record a payment received (advance, on delivery or on credit)."""
         return await _run(_steps(request).paid(order_id, seller, body.amount, body.reference))
+
+    @router.post("/{order_id}/cancel")
+    async def seller_cancel(
+        request: Request, seller: Seller, order_id: str, body: CancelIn
+    ) -> dict[str, Any]:
+        """Cancel the order before its goods leave (the buyer app is told)."""
+        return await _run(_steps(request).cancel(order_id, seller, body.reason))
 
     return router

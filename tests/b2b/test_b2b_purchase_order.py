@@ -199,3 +199,72 @@ async def test_staged_split_deliveries_and_payment_move_the_order_and_the_letter
             b2b_body("status", clock, {"order_id": "PO-9"}, transaction_id=TXN),
         )
         assert status["message"]["order"]["state"] == "Completed"
+
+
+async def _accepted(net: Edge, clock: FixedClock, order_id: str) -> dict[str, Any]:
+    quoted = await _quoted(net, clock)
+    await _step(net, clock, "init", _order(quoted))
+    po = await _step(net, clock, "confirm",
+                     _order(quoted, id=order_id, quote=quoted["quote"], tags=ACCEPT))  # fmt: skip
+    assert po["message"]["order"]["state"] == "Accepted"
+    return quoted
+
+
+async def test_buyer_cancels_before_dispatch_and_the_stock_comes_back(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        await _accepted(net, clock, "PO-C1")
+        bad = await _quote_like(net, clock, "cancel", b2b_body(
+            "cancel", clock, {"order_id": "PO-C1", "cancellation_reason_id": "777"},
+            transaction_id=TXN))  # fmt: skip
+        assert bad["error"]["code"] == "30012"
+        body = b2b_body("cancel", clock, {"order_id": "PO-C1", "cancellation_reason_id": "003"},
+                        transaction_id=TXN)  # fmt: skip
+        cancelled = await _quote_like(net, clock, "cancel", body)
+        order = cancelled["message"]["order"]
+        assert order["state"] == "Cancelled"
+        assert order["cancellation"] == {"cancelled_by": "buyer.example", "reason": {"id": "003"}}
+        assert order["fulfillments"][0]["state"]["descriptor"]["code"] == "Cancelled"
+        items = await net.app.state.runtime.catalogue.items_of("odopkinnaur")
+        [oil] = [item for item, _ in items if item.sku == "odopkinnaur01"]
+        assert oil.available == 1000  # the 120 taken by the PO are back
+
+
+async def test_no_cancel_after_pick_up_and_the_seller_cancels_with_a_reason(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        await _accepted(net, clock, "PO-C2")
+        key = await net.client.post("/admin/v1/sellers/odopkinnaur/keys", json={}, headers=ADMIN)
+        seller = {"Authorization": f"Bearer {key.json()['api_key']}"}
+        base = "/seller/v1/b2b/orders/PO-C2"
+        refused = await net.client.post(f"{base}/cancel", json={"reason": "777"}, headers=seller)
+        assert refused.status_code == 409
+        before = len(net.received)
+        done = await net.client.post(f"{base}/cancel", json={"reason": "002"}, headers=seller)
+        assert done.json()["state"] == "Cancelled", done.text
+        await net.dispatch()
+        [told] = [orjson.loads(r.content) for r in net.received[before:]]
+        assert told["context"]["action"] == "on_cancel"
+        assert told["message"]["order"]["cancellation"]["reason"] == {"id": "002"}
+        again = await net.client.post(f"{base}/stage", json={"stage": "Packed"}, headers=seller)
+        assert again.status_code == 409
+
+
+async def test_buyer_cannot_cancel_once_the_goods_have_left(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        await _accepted(net, clock, "PO-C3")
+        key = await net.client.post("/admin/v1/sellers/odopkinnaur/keys", json={}, headers=ADMIN)
+        seller = {"Authorization": f"Bearer {key.json()['api_key']}"}
+        picked = await net.client.post(
+            "/seller/v1/b2b/orders/PO-C3/stage", json={"stage": "Order-picked-up"}, headers=seller
+        )
+        assert picked.status_code == 200
+        assert await net.dispatch() == 1  # its on_status
+        body = b2b_body("cancel", clock, {"order_id": "PO-C3", "cancellation_reason_id": "003"},
+                        transaction_id=TXN)  # fmt: skip
+        refused = await _quote_like(net, clock, "cancel", body)
+        assert refused["error"]["code"] == "50001"

@@ -13,6 +13,7 @@ from typing import Final
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.cancellation import on_cancel
 from adapter.core.b2b.catalogue import on_search
 from adapter.core.b2b.context import check_b2b_context
 from adapter.core.b2b.purchase_order import on_confirm, on_init
@@ -29,6 +30,7 @@ B2B_REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
         "init": on_init,
         "confirm": on_confirm,
         "status": on_status,
+        "cancel": on_cancel,
     }
 )
 """B2B inbound action -> reply builder, for the actions whose business logic exists."""
