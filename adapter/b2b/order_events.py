@@ -49,6 +49,10 @@ class B2BOrderSteps:
         self._identity = identity
         self._clock = clock
 
+    async def order(self, order_id: str, seller_code: str) -> OrderRow:
+        """The seller's B2B order with this id. Raises ``NotB2BOrder``."""
+        return await self._order(order_id, seller_code)
+
     async def _order(self, order_id: str, seller_code: str) -> OrderRow:
         order = await self._store.by_order_id(order_id, seller_code=seller_code)
         if order is None or not b2b_order(order.document):

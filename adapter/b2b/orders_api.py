@@ -92,6 +92,11 @@ def b2b_orders_router() -> APIRouter:
         prefix="/seller/v1/b2b/orders", tags=["sellers"], route_class=FieldNamingRoute
     )
 
+    @router.get("/{order_id}")
+    async def show(request: Request, seller: Seller, order_id: str) -> dict[str, Any]:
+        """One B2B order as the buyer app has it."""
+        return await _run(_steps(request).order(order_id, seller))
+
     @router.post("/{order_id}/stage")
     async def stage(
         request: Request, seller: Seller, order_id: str, body: StageIn

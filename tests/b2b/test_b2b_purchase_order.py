@@ -268,3 +268,17 @@ async def test_buyer_cannot_cancel_once_the_goods_have_left(
                         transaction_id=TXN)  # fmt: skip
         refused = await _quote_like(net, clock, "cancel", body)
         assert refused["error"]["code"] == "50001"
+
+
+async def test_a_b2b_order_is_read_and_moved_only_through_the_b2b_routes(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        await _accepted(net, clock, "PO-R1")
+        key = await net.client.post("/admin/v1/sellers/odopkinnaur/keys", json={}, headers=ADMIN)
+        seller = {"Authorization": f"Bearer {key.json()['api_key']}"}
+        retail = await net.client.post("/seller/v1/orders/PO-R1/pack", headers=seller)
+        assert retail.status_code == 409
+        assert "/seller/v1/b2b/orders" in retail.json()["detail"]
+        shown = await net.client.get("/seller/v1/b2b/orders/PO-R1", headers=seller)
+        assert shown.json()["order"]["state"] == "Accepted", shown.text
