@@ -123,7 +123,7 @@ async def test_b2b_request_with_retail_context_fields_is_nacked_at_the_edge(
         assert "context.location" in error["message"]
 
 
-@pytest.mark.parametrize("action", ["update", "track", "rating", "support"])
+@pytest.mark.parametrize("action", ["track", "rating", "support"])
 async def test_b2b_action_without_a_reply_is_nacked_40001_not_left_unanswered(
     tmp_path: Path, clock: FixedClock, action: str
 ) -> None:

@@ -90,3 +90,9 @@ def test_stages_move_the_delivery_and_refuse_after_completion() -> None:
     done = deliver(picked.wire, {}, None, now=NOW)
     with pytest.raises(Refusal):
         ship(done.wire, done.internal, "Packed", now=NOW)
+
+
+def test_a_payment_reference_is_recorded_once() -> None:
+    first = pay(_wire(), {}, Decimal("100"), "UTR-9", now=NOW)
+    with pytest.raises(Refusal, match="recorded already"):
+        pay(first.wire, first.internal, Decimal("100"), "UTR-9", now=NOW)

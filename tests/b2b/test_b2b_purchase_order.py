@@ -282,3 +282,31 @@ async def test_a_b2b_order_is_read_and_moved_only_through_the_b2b_routes(
         assert "/seller/v1/b2b/orders" in retail.json()["detail"]
         shown = await net.client.get("/seller/v1/b2b/orders/PO-R1", headers=seller)
         assert shown.json()["order"]["state"] == "Accepted", shown.text
+
+
+async def test_a_payment_the_buyer_app_collected_arrives_by_update(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        quoted = await _accepted(net, clock, "PO-U1")
+        total = quoted["quote"]["price"]["value"]
+        update = {
+            "update_target": "payments",
+            "order": {
+                "id": "PO-U1",
+                "payments": [{"type": "PRE-FULFILLMENT", "collected_by": "BAP", "status": "PAID",
+                              "params": {"currency": "INR", "amount": total,
+                                         "transaction_id": "BAP-PAY-1"}}],
+            },
+        }  # fmt: skip
+        for _ in range(2):  # a retried update (new message id) records the payment once
+            body = b2b_body("update", clock, update, transaction_id=TXN)
+            answered = await _quote_like(net, clock, "update", body)
+            assert answered["message"]["update_target"] == "payments"
+            assert answered["message"]["order"]["payments"][0]["status"] == "PAID", answered
+        row = await net.app.state.runtime.orders.by_order_id("PO-U1")
+        assert row.document["_internal"]["paid"] == total
+        wrong = dict(update, update_target="items")
+        wrong_body = b2b_body("update", clock, wrong, transaction_id=TXN)
+        refused = await _quote_like(net, clock, "update", wrong_body)
+        assert refused["error"]["code"] == "50002"

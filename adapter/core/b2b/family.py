@@ -16,6 +16,7 @@ import schemas.b2b
 from adapter.core.b2b.cancellation import on_cancel
 from adapter.core.b2b.catalogue import on_search
 from adapter.core.b2b.context import check_b2b_context
+from adapter.core.b2b.payment_update import on_update
 from adapter.core.b2b.purchase_order import on_confirm, on_init
 from adapter.core.b2b.rfq import on_select
 from adapter.core.b2b.status import on_status
@@ -31,6 +32,7 @@ B2B_REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
         "confirm": on_confirm,
         "status": on_status,
         "cancel": on_cancel,
+        "update": on_update,
     }
 )
 """B2B inbound action -> reply builder, for the actions whose business logic exists."""

@@ -133,6 +133,9 @@ def pay(
     is covered."""
     if amount <= 0:
         raise Refusal("30000", "amount: above 0")
+    references = list(internal.get("payment_references") or [])
+    if reference in references:
+        raise Refusal("30000", f"reference: payment {reference} is recorded already")
     total = Decimal(wire["quote"]["price"]["value"])
     paid = Decimal(str(internal.get("paid", "0"))) + amount
     if paid > total:
@@ -145,7 +148,7 @@ def pay(
     moved["payments"] = [payment, *moved["payments"][1:]]
     moved["updated_at"] = schemas.format_timestamp(now)
     fulfilment = moved["fulfillments"][0].get("state", {}).get("descriptor", {}).get("code")
-    kept = {**internal, "paid": f"{paid:.2f}"}
+    kept = {**internal, "paid": f"{paid:.2f}", "payment_references": [*references, reference]}
     return Step(moved, str(moved.get("state")), str(fulfilment), int(amount * 100), kept)
 
 
