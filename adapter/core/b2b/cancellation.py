@@ -30,7 +30,7 @@ from adapter.core.orders import (
     Change,
 )
 
-__all__ = ["BUYER_REASONS", "SELLER_REASONS", "cancel", "on_cancel"]
+__all__ = ["BUYER_REASONS", "SELLER_REASONS", "cancel", "cancellation_terms", "on_cancel"]
 
 BUYER_REASONS: Final = frozenset(BUYER_CANCEL_REASONS) - TAT_BREACH_REASONS
 """Buyer cancellation reasons: the retail codes B2B shares (its examples use 003), but for
@@ -39,6 +39,19 @@ passed."""
 SELLER_REASONS: Final = frozenset(SELLER_CANCEL_REASONS)
 """Seller cancellation reasons (002 items not available, 005 merchant rejected...)."""
 _CANCELLABLE: Final = frozenset({"Pending", "Packed"})
+
+
+def cancellation_terms() -> list[dict[str, Any]]:
+    """The marketplace's B2B cancellation terms: free while the order is Pending or Packed
+    (``adapter.core.b2b.cancellation``), not possible after."""
+    return [
+        {
+            "fulfillment_state": {"descriptor": {"code": code}},
+            "reason_required": False,
+            "cancellation_fee": {"percentage": "0"},
+        }
+        for code in ("Pending", "Packed")
+    ]
 
 
 def cancel(

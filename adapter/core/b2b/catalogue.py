@@ -19,12 +19,13 @@ provider, delivery location), so both contracts find the same things.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.cancellation import cancellation_terms
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import PAYMENT_TYPES, SellerTerms, b2b_tag, item_tags
 from adapter.core.b2b.replies import b2b_reply
@@ -89,6 +90,27 @@ def _tags(groups: Any) -> list[dict[str, Any]]:
     return converted
 
 
+def _images_as_objects(descriptor: dict[str, Any] | None) -> dict[str, Any]:
+    """A retail descriptor with its images as B2B writes them (``[{"url": ...}]``)."""
+    shown = dict(descriptor or {})
+    if "images" in shown:
+        shown["images"] = [
+            image if isinstance(image, dict) else {"url": image} for image in shown["images"]
+        ]
+    return shown
+
+
+def _address(provider: dict[str, Any]) -> str:
+    location = (provider.get("locations") or [{}])[0]
+    address = location.get("address") or {}
+    parts = ("street", "locality", "city", "state", "area_code")
+    return ", ".join(str(address[key]) for key in parts if address.get(key))
+
+
+# ISO 3166-2:IN codes of the states sellers here are in (ODOP: Himachal Pradesh).
+_STATE_CODES: Final = {"Himachal Pradesh": "HP"}
+
+
 def _location(location: dict[str, Any], city_code: str | None) -> dict[str, Any]:
     address = location.get("address") or {}
     shown: dict[str, Any] = {
@@ -104,6 +126,9 @@ def _location(location: dict[str, Any], city_code: str | None) -> dict[str, Any]
     }
     if city_code:
         shown["city"]["code"] = city_code
+    state_code = _STATE_CODES.get(str(address.get("state")))
+    if state_code:
+        shown["state"]["code"] = state_code
     return shown
 
 
@@ -118,13 +143,33 @@ def b2b_provider(
     2.0.2 provider, with the seller's B2B price lists and terms."""
     payment_ids = [str(PAYMENT_TYPES.index(kind) + 1) for kind in terms.payment_types]
     credit = "Y" if terms.gst_credit_invoice else "N"
+    added = {"origin", "g2", "g3", "price_slab"}
+    descriptor = provider.get("descriptor") or {}
+    contact = next((f.get("contact") for f in provider.get("fulfillments") or []), None) or {}
+    creator = {
+        "descriptor": {
+            "name": descriptor.get("name"),
+            "contact": {
+                "name": descriptor.get("name"),
+                "address": {"full": _address(provider)},
+                "phone": contact.get("phone"),
+                "email": contact.get("email"),
+            },
+        }
+    }
     items = []
     for item in provider.get("items") or []:
         price_list = price_lists.get(item["id"])
         quantity = item.get("quantity") or {}
+        retail_tags = [
+            tag
+            for tag in item.get("tags") or []
+            if price_list is None or tag.get("code") not in added
+        ]
         shown: dict[str, Any] = {
             "id": item["id"],
-            "descriptor": item.get("descriptor"),
+            "descriptor": _images_as_objects(item.get("descriptor")),
+            "creator": creator,
             "price": item.get("price"),
             "quantity": {
                 "available": {"count": int((quantity.get("available") or {}).get("count", 0))},
@@ -135,15 +180,31 @@ def b2b_provider(
             "fulfillment_ids": [item.get("fulfillment_id")],
             "location_ids": [item.get("location_id")],
             "payment_ids": payment_ids,
-            "tags": _tags(item.get("tags")) + (item_tags(price_list) if price_list else []),
+            "cancellation_terms": cancellation_terms(),
+            # B2B returns are not handled here (docs/b2b.md): said, not implied.
+            "return_terms": [
+                {
+                    "fulfillment_state": {"descriptor": {"code": "Order-delivered"}},
+                    "return_eligible": False,
+                    "return_time": {"duration": "P0D"},
+                    "fulfillment_managed_by": "seller",
+                }
+            ],
+            "matched": True,
+            "recommended": False,
+            "tags": _tags(retail_tags) + (item_tags(price_list) if price_list else []),
         }
         if quantity.get("unitized"):
             shown["quantity"]["unitized"] = quantity["unitized"]
         items.append(shown)
     return {
         "id": provider["id"],
-        "descriptor": provider.get("descriptor"),
+        "descriptor": {"code": provider["id"], **_images_as_objects(descriptor)},
         "ttl": "P1D",
+        "fulfillments": [
+            {key: value for key, value in f.items() if key in ("id", "type", "contact")}
+            for f in provider.get("fulfillments") or []
+        ],
         "locations": [_location(loc, city_code) for loc in provider.get("locations") or []],
         "items": items,
         "tags": [

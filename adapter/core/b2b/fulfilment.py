@@ -22,6 +22,7 @@ import schemas
 from adapter.core.b2b.price_list import b2b_tag
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import Refusal
+from adapter.core.orders import parse_duration
 
 __all__ = ["STAGES", "Step", "b2b_unsolicited", "deliver", "pay", "ship"]
 
@@ -40,10 +41,36 @@ class Step:
     internal: dict[str, Any]
 
 
-def _fulfilment_state(wire: dict[str, Any], code: str, now: datetime) -> dict[str, Any]:
+def _timed_stops(
+    fulfilment: dict[str, Any], internal: Mapping[str, Any], code: str, now: datetime
+) -> list[dict[str, Any]]:
+    """The delivery's stops with their times: once the goods are packed, the end stop's
+    expected window (from now to the quoted TAT); once delivered, when."""
+    tat = parse_duration(str(internal.get("tat") or "P1D"))
+    stops = []
+    for stop in fulfilment.get("stops") or []:
+        timed = dict(stop)
+        time = dict(timed.get("time") or {})
+        if "range" not in time:
+            time["range"] = {
+                "start": schemas.format_timestamp(now),
+                "end": schemas.format_timestamp(now + tat),
+            }
+        if code == "Order-delivered" and stop.get("type") == "end":
+            time["timestamp"] = schemas.format_timestamp(now)
+        timed["time"] = time
+        stops.append(timed)
+    return stops
+
+
+def _fulfilment_state(
+    wire: dict[str, Any], code: str, now: datetime, internal: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     moved = dict(wire)
     fulfilment = dict(moved["fulfillments"][0])
     fulfilment["state"] = {"descriptor": {"code": code}}
+    if fulfilment.get("stops"):
+        fulfilment["stops"] = _timed_stops(fulfilment, internal or {}, code, now)
     moved["fulfillments"] = [fulfilment, *moved["fulfillments"][1:]]
     moved["updated_at"] = schemas.format_timestamp(now)
     return moved
@@ -55,7 +82,7 @@ def ship(wire: dict[str, Any], internal: Mapping[str, Any], stage: str, *, now: 
         raise Refusal("30000", f"stage: one of {', '.join(STAGES)} (or a delivery)")
     if wire.get("state") in ("Completed", "Cancelled"):
         raise Refusal("50008", f"the order is {wire['state']}")
-    moved = _fulfilment_state(wire, stage, now)
+    moved = _fulfilment_state(wire, stage, now, internal)
     state = "In-progress" if stage != "Packed" else str(wire.get("state", "Accepted"))
     moved["state"] = state
     return Step(moved, state, stage, 0, dict(internal))
@@ -105,13 +132,18 @@ def deliver(
         # and what rounding per piece left over.
         realised = int(Decimal(wire["quote"]["price"]["value"]) * 100) - before
     deliveries = int(internal.get("deliveries", 0)) + 1
-    moved = _fulfilment_state(wire, "Order-delivered" if complete else "Out-for-delivery", now)
+    state_code = "Order-delivered" if complete else "Out-for-delivery"
+    moved = _fulfilment_state(wire, state_code, now, internal)
+    main = moved["fulfillments"][0]
     moved["fulfillments"] = [
         *moved["fulfillments"],
         {
-            "id": f"{moved['fulfillments'][0]['id']}-{deliveries}",
+            "id": f"{main['id']}-{deliveries}",
             "type": "Delivery",
+            "@ondc/org/provider_name": main.get("@ondc/org/provider_name"),
+            "tracking": False,
             "state": {"descriptor": {"code": "Order-delivered"}},
+            "stops": _timed_stops(main, internal, "Order-delivered", now),
             "tags": [
                 b2b_tag("ITEM_DETAILS", [(sku, str(count)) for sku, count in carried.items()])
             ],

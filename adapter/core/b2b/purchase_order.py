@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.cancellation import cancellation_terms
 from adapter.core.b2b.loi import GSTIN, MovementKind
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import b2b_tag
@@ -29,8 +30,10 @@ from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.b2b.rfq import b2b_order, buyer_gstin
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal
+from adapter.core.order_quotes import payment_terms
 from adapter.core.orders import INTERNAL, Change, OrderRow, Shortfall
 from adapter.core.ownership import belongs_to, foreign_refusal
+from catalog_sync.records import SellerRecord
 
 __all__ = ["BPP_TERMS", "on_confirm", "on_init"]
 
@@ -75,8 +78,13 @@ def _same_lines(wire: dict[str, Any], order: schemas.b2b.B2BOrder) -> bool:
     return quoted == asked
 
 
-def _payment(wire: dict[str, Any], policy: OrderPolicy) -> dict[str, Any]:
+def _payment(
+    wire: dict[str, Any], policy: OrderPolicy, seller: SellerRecord | None
+) -> dict[str, Any]:
     quoted = wire["payments"][0]
+    settlement = (
+        payment_terms(seller, policy, None)["@ondc/org/settlement_details"] if seller else None
+    )
     return {
         "type": quoted["type"],
         "collected_by": "BPP",
@@ -87,6 +95,7 @@ def _payment(wire: dict[str, Any], policy: OrderPolicy) -> dict[str, Any]:
         "@ondc/org/settlement_basis": policy.settlement_basis,
         "@ondc/org/settlement_window": policy.settlement_window,
         "@ondc/org/withholding_amount": policy.withholding_amount,
+        **({"@ondc/org/settlement_details": settlement} if settlement else {}),
     }
 
 
@@ -125,20 +134,25 @@ async def on_init(
     quoted_type = wire["payments"][0]["type"]
     if asked is not None and asked != quoted_type:
         raise Refusal("40004", f"message.order.payments[0].type {asked!r}: quoted {quoted_type}")
+    found = await orders.seller(draft.seller_code)
     fulfilment = dict(wire["fulfillments"][0])
     fulfilment.pop("state", None)
     asked_fulfilment = order.fulfillments[0] if order.fulfillments else None
     stops = (asked_fulfilment.model_extra or {}).get("stops") if asked_fulfilment else None
     if stops:
         fulfilment["stops"] = stops
+    provider = wire["provider"]
     wire |= {
+        "provider": {"id": provider["id"]},
+        "provider_location": {"id": provider["locations"][0]["id"]},
         "billing": _as_json(billing),
         "fulfillments": [fulfilment],
-        "payments": [_payment(wire, policy)],
+        "payments": [_payment(wire, policy, found[0] if found else None)],
         "tags": [
             b2b_tag("buyer_id", [("buyer_id_code", "gst"), ("buyer_id_no", tax_id)]),
             b2b_tag("bpp_terms", list(BPP_TERMS)),
         ],
+        "cancellation_terms": cancellation_terms(),
     }
     document = dict(draft.document)
     document[INTERNAL] = {**draft.document[INTERNAL], "b2b": wire, "buyer_gstin": tax_id}
@@ -193,18 +207,30 @@ async def on_confirm(
             f"purchase order rejected: message.order.quote.price.value {asked} is not the "
             f"quoted {draft.total:.2f}",
         )
-    stamp = schemas.format_timestamp(now)
+    # The order's creation is the buyer's, as its PO says (the contract keeps it unchanged).
+    created = order.created_at or schemas.format_timestamp(now)
+    tags = [_as_json(tag) for tag in order.tags or []]
 
     def finish(row: OrderRow) -> Change:
         wire = dict(b2b_order(row.document))
-        fulfilment = dict(wire["fulfillments"][0])
+        fulfilment = {
+            key: value
+            for key, value in wire["fulfillments"][0].items()
+            if key not in ("@ondc/org/category", "@ondc/org/TAT")
+        }
         fulfilment["state"] = {"descriptor": {"code": "Pending"}}
+        location = wire.pop("provider_location", None)
+        if location is not None:
+            # on_init names the store apart; from on_confirm on it is among the provider's.
+            wire["provider"] = {"id": wire["provider"]["id"], "locations": [location]}
         wire = {
             "id": order.id, "state": "Accepted", **wire, "fulfillments": [fulfilment],
-            "created_at": stamp, "updated_at": stamp,
+            "tags": tags or wire.get("tags", []), "created_at": created,
+            "updated_at": schemas.format_timestamp(now),
         }  # fmt: skip
         document = dict(row.document)
-        document[INTERNAL] = {**row.document[INTERNAL], "b2b": wire}
+        tat = row.document[INTERNAL]["b2b"]["fulfillments"][0].get("@ondc/org/TAT")
+        document[INTERNAL] = {**row.document[INTERNAL], "b2b": wire, "tat": tat}
         return Change("Accepted", "Pending", document)
 
     result = await orders.confirm(

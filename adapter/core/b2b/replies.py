@@ -32,6 +32,8 @@ def b2b_reply(
     action = "on_" + request.context.action
     model = schemas.b2b.B2B_PAYLOAD_MODELS[action]
     context = callback_context(request.context, action=action, identity=identity, now=now)
+    # A callback's own ttl is the contract's PT30S, whatever window the request opened.
+    context = context.model_copy(update={"ttl": "PT30S"})
     body: dict[str, Any] = {
         "context": context.model_dump(mode="json", by_alias=True, exclude_none=True)
     }
