@@ -28,10 +28,11 @@ from adapter.admin import admin_router
 from adapter.api_docs import install_api_docs
 from adapter.b2b.catalogue_api import b2b_catalogue_router
 from adapter.b2b.desk_port import SqlB2BDesk
+from adapter.b2b.documents import DocumentLinks
 from adapter.b2b.loi_api import loi_admin_router, loi_seller_router
 from adapter.b2b.loi_watch import LoiWatcher
 from adapter.b2b.order_events import B2BOrderSteps
-from adapter.b2b.orders_api import b2b_orders_router
+from adapter.b2b.orders_api import b2b_documents_router, b2b_orders_router
 from adapter.catalog import SqlCatalog
 from adapter.catalog.closures import ClosureWatcher
 from adapter.catalog.feeds import FeedPoller, HttpFeedSource
@@ -211,6 +212,9 @@ def create_app(
         contracts = default_table()
         loi_desk = LoiDesk(database)
         b2b_terms = B2BTermsStore(database)
+        links = DocumentLinks(
+            str(settings.subscriber_url), settings.admin_api_key.get_secret_value()
+        )
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -247,7 +251,7 @@ def create_app(
             letters=LettersOfIntent(database),
             loi=loi_desk,
             b2b_terms=b2b_terms,
-            b2b_steps=B2BOrderSteps(order_store, loi_desk, wakeup, identity, the_clock),
+            b2b_steps=B2BOrderSteps(order_store, loi_desk, wakeup, identity, the_clock, links),
             parser=parser,
             contracts=contracts,
         )
@@ -271,7 +275,7 @@ def create_app(
             edge_load=lambda: inbound.waiting,
             metrics=metrics,
             contracts=contracts,
-            b2b=SqlB2BDesk(b2b_terms, loi_desk),
+            b2b=SqlB2BDesk(b2b_terms, loi_desk, links),
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
@@ -375,6 +379,7 @@ def create_app(
     app.include_router(loi_seller_router(), dependencies=json_body)
     app.include_router(b2b_catalogue_router(), dependencies=json_body)
     app.include_router(b2b_orders_router(), dependencies=json_body)
+    app.include_router(b2b_documents_router())
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
     install_api_docs(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from adapter.b2b.documents import KINDS, DocumentLinks
 from adapter.core.b2b.loi import LetterTerms, MovementKind
 from adapter.core.b2b.price_list import PriceList, SellerTerms
 from adapter.storage.b2b_terms import B2BTermsStore
@@ -16,9 +17,15 @@ __all__ = ["SqlB2BDesk"]
 class SqlB2BDesk:
     """Price lists and seller terms from ``B2BTermsStore``, letters from ``LoiDesk``."""
 
-    def __init__(self, terms: B2BTermsStore, loi: LoiDesk) -> None:
+    def __init__(self, terms: B2BTermsStore, loi: LoiDesk, links: DocumentLinks) -> None:
         self._terms = terms
         self._loi = loi
+        self._links = links
+
+    def document_url(self, seller_code: str, order_id: str, kind: str) -> str:
+        """The signed URL of an order's document."""
+        assert kind in KINDS
+        return self._links.url(seller_code, order_id, kind)  # type: ignore[arg-type]
 
     async def price_lists(
         self, seller_code: str, skus: Iterable[str] | None = None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Final
 
+from adapter.b2b.documents import KINDS, DocumentLinks, invoice_pdf
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.b2b.cancellation import SELLER_REASONS, cancel
 from adapter.core.b2b.fulfilment import Step, b2b_unsolicited, deliver, pay, ship
@@ -41,13 +42,39 @@ class B2BOrderSteps:
     """Applies a seller's step to a B2B order and tells the buyer app."""
 
     def __init__(
-        self, store: OrderStore, loi: LoiDesk, wakeup: Wakeup, identity: Identity, clock: Clock
+        self,
+        store: OrderStore,
+        loi: LoiDesk,
+        wakeup: Wakeup,
+        identity: Identity,
+        clock: Clock,
+        links: DocumentLinks,
     ) -> None:
+        self._links = links
         self._store = store
         self._loi = loi
         self._wakeup = wakeup
         self._identity = identity
         self._clock = clock
+
+    async def document(
+        self, seller_code: str, order_id: str, kind: str, signature: str
+    ) -> bytes | None:
+        """The PDF of an order's document when ``signature`` is its URL's; else ``None``."""
+        if kind not in KINDS or not self._links.valid(seller_code, order_id, kind, signature):
+            return None
+        order = await self._store.by_order_id(order_id, seller_code=seller_code)
+        wire = b2b_order(order.document) if order is not None else {}
+        labels = {d.get("label") for d in wire.get("documents") or []}
+        if order is None or KINDS[kind] not in labels:
+            return None
+        found = await self._store.seller(seller_code)
+        seller = found[0] if found is not None else None
+        return invoice_pdf(
+            wire, kind="proforma" if kind == "proforma" else "invoice",
+            seller_name=seller.name if seller else seller_code,
+            seller_gstin=seller.gstin if seller else None, issued=self._clock.now(),
+        )  # fmt: skip
 
     async def order(self, order_id: str, seller_code: str) -> OrderRow:
         """The seller's B2B order with this id. Raises ``NotB2BOrder``."""
@@ -62,17 +89,27 @@ class B2BOrderSteps:
     async def ship(self, order_id: str, seller_code: str, stage: str) -> OrderRow:
         """Move the delivery to ``stage``. Raises ``Refusal`` or ``NotB2BOrder``."""
         order = await self._order(order_id, seller_code)
-        step = ship(b2b_order(order.document), order.document[INTERNAL], stage,
-                    now=self._clock.now())  # fmt: skip
+        step = ship(
+            b2b_order(order.document), order.document[INTERNAL], stage,
+            now=self._clock.now(),
+            proforma_url=self._links.url(seller_code, order_id, "proforma"),
+            invoice_url=self._links.url(seller_code, order_id, "invoice"),
+        )  # fmt: skip
         return await self._apply(order, step, event=f"b2b_{stage.lower()}", kind=None)
 
     async def deliver(
-        self, order_id: str, seller_code: str, pieces: Mapping[str, int] | None
+        self,
+        order_id: str,
+        seller_code: str,
+        pieces: Mapping[str, int] | None,
+        proof: Sequence[str] = (),
     ) -> OrderRow:
-        """Record a delivery (of ``pieces``, or all that is left)."""
+        """Record a delivery (of ``pieces``, or all that is left), with proof images."""
         order = await self._order(order_id, seller_code)
-        step = deliver(b2b_order(order.document), order.document[INTERNAL], pieces,
-                       now=self._clock.now())  # fmt: skip
+        step = deliver(
+            b2b_order(order.document), order.document[INTERNAL], pieces,
+            now=self._clock.now(), proof=proof,
+        )  # fmt: skip
         key = f"delivered:{step.internal['deliveries']}"
         return await self._apply(
             order, step, event="b2b_delivered", kind=(MovementKind.DELIVERED, key)

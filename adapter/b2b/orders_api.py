@@ -7,8 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from adapter.b2b.order_events import B2BOrderSteps, NotB2BOrder
 from adapter.core.b2b.rfq import b2b_order
@@ -18,7 +18,7 @@ from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
 from adapter.seller_api.refusals import FieldNamingRoute
 
-__all__ = ["b2b_orders_router"]
+__all__ = ["b2b_documents_router", "b2b_orders_router"]
 
 
 class _Strict(BaseModel):
@@ -42,6 +42,7 @@ class DeliveryIn(_Strict):
     """A delivery: the pieces it carried (a split delivery), or everything left."""
 
     items: Annotated[list[PiecesIn], Field(max_length=200)] | None = None
+    proof_images: Annotated[list[HttpUrl], Field(max_length=10)] = []
 
 
 class PaymentIn(_Strict):
@@ -110,7 +111,8 @@ def b2b_orders_router() -> APIRouter:
     ) -> dict[str, Any]:
         """Record a delivery: some pieces (split delivery) or all that is left."""
         pieces = {p.sku: p.count for p in body.items} if body.items else None
-        return await _run(_steps(request).deliver(order_id, seller, pieces))
+        proof = [str(url) for url in body.proof_images]
+        return await _run(_steps(request).deliver(order_id, seller, pieces, proof))
 
     @router.post("/{order_id}/payments")
     async def payment(
@@ -125,5 +127,26 @@ def b2b_orders_router() -> APIRouter:
     ) -> dict[str, Any]:
         """Cancel the order before its goods leave (the buyer app is told)."""
         return await _run(_steps(request).cancel(order_id, seller, body.reason))
+
+    return router
+
+
+def b2b_documents_router() -> APIRouter:
+    """B2B order documents at signed URLs (no account: the URL's signature is the key)."""
+    router = APIRouter(prefix="/b2b/documents", tags=["B2B documents"])
+
+    @router.get("/{seller_code}/{order_id}/{kind}.pdf")
+    async def document(
+        request: Request,
+        seller_code: str,
+        order_id: str,
+        kind: str,
+        sig: Annotated[str, Query(min_length=64, max_length=64)],
+    ) -> Response:
+        """A proforma or tax invoice (PDF with the GST breakup)."""
+        pdf = await _steps(request).document(seller_code, order_id, kind, sig)
+        if pdf is None:
+            raise HTTPException(status_code=404, detail="no such document")
+        return Response(pdf, media_type="application/pdf")
 
     return router

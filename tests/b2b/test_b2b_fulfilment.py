@@ -96,3 +96,13 @@ def test_a_payment_reference_is_recorded_once() -> None:
     first = pay(_wire(), {}, Decimal("100"), "UTR-9", now=NOW)
     with pytest.raises(Refusal, match="recorded already"):
         pay(first.wire, first.internal, Decimal("100"), "UTR-9", now=NOW)
+
+
+def test_proof_of_delivery_images_go_on_the_end_stop() -> None:
+    wire = _wire()
+    wire["fulfillments"][0]["stops"] = [{"type": "end", "location": {"area_code": "171001"}}]
+    done = deliver(wire, {"tat": "P2D"}, None, now=NOW, proof=["https://x.example/pod.jpg"])
+    [end] = done.wire["fulfillments"][0]["stops"]
+    assert end["instructions"]["images"] == ["https://x.example/pod.jpg"]
+    assert end["time"]["timestamp"] == "2026-11-20T10:00:00.000Z"
+    assert end["time"]["range"]["end"] == "2026-11-22T10:00:00.000Z"

@@ -310,3 +310,37 @@ async def test_a_payment_the_buyer_app_collected_arrives_by_update(
         wrong_body = b2b_body("update", clock, wrong, transaction_id=TXN)
         refused = await _quote_like(net, clock, "update", wrong_body)
         assert refused["error"]["code"] == "50002"
+
+
+async def test_proforma_and_tax_invoices_are_pdfs_at_signed_urls(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        quoted = await _quoted(net, clock)
+        await _step(net, clock, "init", _order(quoted))
+        purchase = _order(quoted, id="PO-D1", quote=quoted["quote"], tags=ACCEPT)
+        po = await _step(net, clock, "confirm", purchase)
+        assert "documents" not in po["message"]["order"]  # B2B sends them in on_status
+        key = await net.client.post("/admin/v1/sellers/odopkinnaur/keys", json={}, headers=ADMIN)
+        seller = {"Authorization": f"Bearer {key.json()['api_key']}"}
+        packed = await net.client.post(
+            "/seller/v1/b2b/orders/PO-D1/stage", json={"stage": "Packed"}, headers=seller
+        )
+        [proforma] = packed.json()["order"]["documents"]
+        assert proforma["label"] == "PROFORMA_INVOICE"
+        path = proforma["url"].removeprefix("http://seller.odop.example")
+        fetched = await net.client.get(path)
+        assert fetched.status_code == 200
+        assert fetched.headers["content-type"] == "application/pdf"
+        assert fetched.content.startswith(b"%PDF")
+        forged = path[:-4] + ("0000" if not path.endswith("0000") else "1111")
+        assert (await net.client.get(forged)).status_code == 404
+        other = path.replace("/PO-D1/", "/PO-D2/")
+        assert (await net.client.get(other)).status_code == 404
+        picked = await net.client.post(
+            "/seller/v1/b2b/orders/PO-D1/stage", json={"stage": "Order-picked-up"}, headers=seller
+        )
+        labels = {d["label"]: d["url"] for d in picked.json()["order"]["documents"]}
+        assert set(labels) == {"PROFORMA_INVOICE", "INVOICE"}
+        invoice = await net.client.get(labels["INVOICE"].removeprefix("http://seller.odop.example"))
+        assert invoice.content.startswith(b"%PDF")

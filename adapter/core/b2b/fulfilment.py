@@ -12,7 +12,7 @@ which the LOI desk records.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -76,13 +76,32 @@ def _fulfilment_state(
     return moved
 
 
-def ship(wire: dict[str, Any], internal: Mapping[str, Any], stage: str, *, now: datetime) -> Step:
-    """The delivery moved to ``stage`` (one of :data:`STAGES`)."""
+def ship(
+    wire: dict[str, Any],
+    internal: Mapping[str, Any],
+    stage: str,
+    *,
+    now: datetime,
+    proforma_url: str | None = None,
+    invoice_url: str | None = None,
+) -> Step:
+    """The delivery moved to ``stage`` (one of :data:`STAGES`). The proforma invoice
+    (``proforma_url``) joins the order's documents at the first step after the purchase
+    order (B2B 2.0.2 sends it in ``on_status``, never in ``on_confirm``), the tax invoice
+    (``invoice_url``) once the goods are picked up."""
     if stage not in STAGES:
         raise Refusal("30000", f"stage: one of {', '.join(STAGES)} (or a delivery)")
     if wire.get("state") in ("Completed", "Cancelled"):
         raise Refusal("50008", f"the order is {wire['state']}")
     moved = _fulfilment_state(wire, stage, now, internal)
+    documents = list(moved.get("documents") or [])
+    labels = {document.get("label") for document in documents}
+    if proforma_url and "PROFORMA_INVOICE" not in labels:
+        documents.append({"url": proforma_url, "label": "PROFORMA_INVOICE"})
+    if invoice_url and stage != "Packed" and "INVOICE" not in labels:
+        documents.append({"url": invoice_url, "label": "INVOICE"})
+    if documents:
+        moved["documents"] = documents
     state = "In-progress" if stage != "Packed" else str(wire.get("state", "Accepted"))
     moved["state"] = state
     return Step(moved, state, stage, 0, dict(internal))
@@ -104,10 +123,11 @@ def _unit_values(wire: dict[str, Any]) -> dict[str, Decimal]:
 
 def deliver(
     wire: dict[str, Any], internal: Mapping[str, Any], pieces: Mapping[str, int] | None,
-    *, now: datetime,
+    *, now: datetime, proof: Sequence[str] = (),
 ) -> Step:  # fmt: skip
     """Goods delivered: ``pieces`` (SKU -> count) of a split delivery, or everything still
-    to deliver. Refused beyond what was ordered."""
+    to deliver, with the URLs of proof of delivery images the seller has (on the end
+    stop's ``instructions.images``). Refused beyond what was ordered."""
     if wire.get("state") in ("Completed", "Cancelled"):
         raise Refusal("50008", f"the order is {wire['state']}")
     ordered = {i["id"]: int(i["quantity"]["selected"]["count"]) for i in wire["items"]}
@@ -149,6 +169,14 @@ def deliver(
             ],
         },
     ]
+    if proof:
+        shown = {"name": "Proof of delivery", "short_desc": "Photographs of the goods delivered",
+                 "images": list(proof)}  # fmt: skip
+        for fulfilment in (moved["fulfillments"][0], moved["fulfillments"][-1]):
+            fulfilment["stops"] = [
+                {**stop, "instructions": shown} if stop.get("type") == "end" else stop
+                for stop in fulfilment.get("stops") or []
+            ]
     state = "Completed" if complete else "In-progress"
     moved["state"] = state
     fulfillment_state = "Order-delivered" if complete else "Out-for-delivery"

@@ -29,6 +29,10 @@ class B2BDesk(Protocol):
         """The letters of intent this GSTIN signed, oldest first."""
         ...
 
+    def document_url(self, seller_code: str, order_id: str, kind: str) -> str:
+        """The signed URL of an order's document (``proforma`` or ``invoice``)."""
+        ...
+
     async def record(
         self,
         *,

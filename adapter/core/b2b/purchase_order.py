@@ -225,7 +225,8 @@ async def on_confirm(
             wire["provider"] = {"id": wire["provider"]["id"], "locations": [location]}
         wire = {
             "id": order.id, "state": "Accepted", **wire, "fulfillments": [fulfilment],
-            "tags": tags or wire.get("tags", []), "created_at": created,
+            "tags": tags or wire.get("tags", []),
+            "created_at": created,
             "updated_at": schemas.format_timestamp(now),
         }  # fmt: skip
         document = dict(row.document)
