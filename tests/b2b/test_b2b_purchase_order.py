@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from sqlalchemy import delete
 
 from adapter.core.clock import FixedClock
+from adapter.storage.loi_tables import loi_movements
 from tests.b2b.peers import b2b_body
 from tests.b2b.test_b2b_rfq import GSTIN, _quote, _rfq, _seller
 from tests.network.peers import Edge, edge, signed
@@ -86,6 +88,13 @@ async def test_rfq_to_purchase_order_accepted_once_and_the_letter_moves(
         assert first["message"]["order"]["state"] == "Accepted", first
         assert first["message"]["order"]["id"] == "PO-7"
         assert first["message"]["order"]["payments"][0]["status"] == "NOT-PAID"
+        # As if the process died after the order's commit and before the letter's record:
+        # the repeated PO (or the outbox's rebuilt answer) records it.
+        database = net.app.state.runtime.store.database
+        async with database.transaction() as connection:
+            await connection.execute(
+                delete(loi_movements).where(loi_movements.c.stage == "ordered")
+            )
         again = await _step(net, clock, "confirm", po)
         assert again["message"]["order"] == first["message"]["order"]
         orders = await net.app.state.runtime.orders.by_transaction(TXN)

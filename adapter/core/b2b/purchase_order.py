@@ -164,6 +164,17 @@ async def on_init(
     return b2b_reply(request, identity=identity, now=now, message={"order": wire})
 
 
+async def _record_ordered(b2b: B2BDesk, order: OrderRow, now: datetime) -> None:
+    wire = b2b_order(order.document)
+    await b2b.record(
+        buyer_gstin=order.document[INTERNAL].get("buyer_gstin"), buyer_app_id=order.bap_id,
+        lines=[(order.seller_code, item["id"]) for item in wire["items"]],
+        transaction_id=order.transaction_id, order_id=order.order_id, kind=MovementKind.ORDERED,
+        amount_paise=int(order.total * 100), event_key=f"{order.transaction_id}:ordered",
+        at=now,
+    )  # fmt: skip
+
+
 def _accepts_terms(order: schemas.b2b.B2BOrder) -> bool:
     terms = schemas.b2b.b2b_tag_group(order.tags, "bap_terms")
     value = terms.value_of("accept_bpp_terms") if terms is not None else None
@@ -189,6 +200,9 @@ async def on_confirm(
     if draft.stage == "confirmed":
         if draft.order_id != order.id:
             raise Refusal("30019", f"this transaction is already purchase order {draft.order_id}")
+        # Recorded again (once per key): a reply rebuilt after a crash between the order's
+        # commit and this record still moves the letter.
+        await _record_ordered(b2b, draft, now)
         return b2b_reply(
             request, identity=identity, now=now, message={"order": b2b_order(draft.document)}
         )
@@ -242,12 +256,5 @@ async def on_confirm(
         short = ", ".join(f"{sku} ({free} left)" for sku, free in result.free.items())
         raise Refusal("30019", f"purchase order rejected: not enough stock of {short}")
     wire = b2b_order(result.document)
-    gstin = result.document[INTERNAL].get("buyer_gstin")
-    await b2b.record(
-        buyer_gstin=gstin, buyer_app_id=result.bap_id,
-        lines=[(result.seller_code, item["id"]) for item in wire["items"]],
-        transaction_id=result.transaction_id, order_id=order.id, kind=MovementKind.ORDERED,
-        amount_paise=int(result.total * 100), event_key=f"{result.transaction_id}:ordered",
-        at=now,
-    )  # fmt: skip
+    await _record_ordered(b2b, result, now)
     return b2b_reply(request, identity=identity, now=now, message={"order": wire})
