@@ -190,6 +190,8 @@ def b2b_provider(
                     "fulfillment_managed_by": "seller",
                 }
             ],
+            # Nor replacements: a window of no days.
+            "replacement_terms": [{"replace_within": "P0D"}],
             "matched": True,
             "recommended": False,
             "tags": _tags(retail_tags) + (item_tags(price_list) if price_list else []),
