@@ -28,6 +28,13 @@ from starlette.types import Receive, Scope, Send
 
 from adapter.admin import admin_router
 from adapter.api_docs import install_api_docs
+from adapter.b2b.catalogue_api import b2b_catalogue_router
+from adapter.b2b.desk_port import SqlB2BDesk
+from adapter.b2b.documents import DocumentLinks
+from adapter.b2b.loi_api import loi_admin_router, loi_seller_router
+from adapter.b2b.loi_watch import LoiWatcher
+from adapter.b2b.order_events import B2BOrderSteps
+from adapter.b2b.orders_api import b2b_documents_router, b2b_orders_router
 from adapter.catalog import SqlCatalog
 from adapter.catalog.closures import ClosureWatcher
 from adapter.catalog.feeds import FeedPoller, HttpFeedSource
@@ -68,6 +75,7 @@ from adapter.seller_api.orders import seller_orders_router
 from adapter.seller_api.refusals import field_errors
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
+from adapter.storage.b2b_terms import B2BTermsStore
 from adapter.storage.backlog import pending_callbacks
 from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
@@ -75,6 +83,7 @@ from adapter.storage.group_commit import InboundWriter
 from adapter.storage.history import SqlTransactionHistory
 from adapter.storage.issues import IssueStore
 from adapter.storage.letters import LettersOfIntent
+from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
 from adapter.storage.orders import OrderStore
@@ -256,6 +265,11 @@ def create_app(
             pending=partial(pending_callbacks, database),
             enabled=settings.admission_control,
         )
+        loi_desk = LoiDesk(database)
+        b2b_terms = B2BTermsStore(database)
+        links = DocumentLinks(
+            str(settings.subscriber_url), settings.admin_api_key.get_secret_value()
+        )
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -293,6 +307,9 @@ def create_app(
             dashboard_sources=Sources(
                 RegisterLetters(letters), GrievanceComplaints(issues, the_clock)
             ),
+            loi=loi_desk,
+            b2b_terms=b2b_terms,
+            b2b_steps=B2BOrderSteps(order_store, loi_desk, wakeup, identity, the_clock, links),
             parser=parser,
             contracts=contracts,
             admission=admission,
@@ -322,6 +339,7 @@ def create_app(
             contracts=contracts,
             on_settled=admission.settled,
             issues=issues,
+            b2b=SqlB2BDesk(b2b_terms, loi_desk, links),
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
@@ -363,6 +381,11 @@ def create_app(
                     ).run(stop)
                 ),
                 asyncio.create_task(notifier.run(stop)),
+                asyncio.create_task(
+                    LoiWatcher(
+                        loi_desk, notifications, the_clock, quiet_days=settings.loi_on_paper_days
+                    ).run(stop)
+                ),
                 asyncio.create_task(
                     AuditRetention(
                         store,
@@ -432,6 +455,11 @@ def create_app(
     app.include_router(notifications_router(), dependencies=json_body)
     app.include_router(dashboard_router(), dependencies=json_body)
     app.include_router(dashboard_admin_router(), dependencies=json_body)
+    app.include_router(loi_admin_router(), dependencies=json_body)
+    app.include_router(loi_seller_router(), dependencies=json_body)
+    app.include_router(b2b_catalogue_router(), dependencies=json_body)
+    app.include_router(b2b_orders_router(), dependencies=json_body)
+    app.include_router(b2b_documents_router())
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
     install_api_docs(app)

@@ -519,6 +519,16 @@ class Settings(BaseSettings):
         description="Hours after an event within which its notification may still be "
         "retried; after that it is marked failed (a seller can redeliver it).",
     )
+    loi_on_paper_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        alias="ONDC_LOI_ON_PAPER_DAYS",
+        description="Days without movement (no RFQ, quote, purchase order, delivery or "
+        "payment linked to it; counted from its signing when it has none) after which an "
+        'unpaid letter of intent is flagged "on paper" on the LOI desk and its sellers are '
+        "sent a `loi.on_paper` webhook (again after each further such spell).",
+    )
     # --- Outbound hardening: what we call (callbacks, seller webhooks, stock feeds), how
     # long and how much we read, job leases, and the signed stock webhook's replay window.
     outbound_allow_http: bool = Field(

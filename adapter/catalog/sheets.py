@@ -183,11 +183,15 @@ def csv_sheet(raw: bytes, known: Callable[[str], bool]) -> Sheet:
     """A CSV file's header and rows; ``known`` tells a column name this importer reads."""
     _check_size(raw)
     text = _text(raw)
-    separator = _separator(text, known)
     # A cell may be as long as the file: the limit is MAX_CELL_CHARS, checked per cell with
     # its row and column named, not the csv module's 128 KiB field limit. That limit is one
-    # setting for the whole process; stock feeds set it to the same value.
+    # setting for the whole process; stock feeds set it to the same value. Set before the
+    # header line is first read (a header of one long cell hit the 128 KiB limit: a 500).
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    try:
+        separator = _separator(text, known)
+    except csv.Error as exc:
+        raise FileUnusable(f"the header row cannot be read as CSV: {exc}") from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
         header = _header(next(reader, []))

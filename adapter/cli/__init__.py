@@ -17,6 +17,7 @@ from adapter.cli import (
     config_cmd,
     demo_cmd,
     keys_cmd,
+    loi_cmd,
     outbox_cmd,
     registry_cmd,
     serve_cmd,
@@ -71,6 +72,7 @@ app.add_typer(signature_cmd.app, name="signature")
 app.add_typer(registry_cmd.app, name="registry")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(loi_cmd.app, name="loi")
 app.add_typer(outbox_cmd.outbox_app, name="outbox")
 app.add_typer(outbox_cmd.audit_app, name="audit")
 serve_cmd.register(app)

@@ -6,6 +6,8 @@ names itself in ``core_version`` ("1.0.0"); IGM 2.0.0 rides in the retail transa
 about, so its context carries that transaction's ``core_version`` ("1.2.0" or "1.2.5"), or
 ``version`` "2.0.0" where a buyer app names IGM's own version: the same IGM 2.0.0 family is
 listed under each of those versions for ``issue`` and ``issue_status``.
+B2B 2.0.2 (``adapter.core.b2b.family``, ``version`` "2.0.2") takes every B2B action and
+answers those whose replies it builds.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from types import MappingProxyType
 from typing import Final
 
 import schemas
+from adapter.core.b2b.family import B2B_2_0_2
 from adapter.core.context_rules import check_context
 from adapter.core.contracts import Contract, ContractTable
 from adapter.core.replies import REPLIES
@@ -24,6 +27,7 @@ from adapter.core.retail125.sequence import check_sequence
 from adapter.igm.replies import IGM1_REPLIES, IGM2_REPLIES
 
 __all__ = [
+    "B2B_2_0_2",
     "FAMILIES",
     "IGM_1_0_0",
     "IGM_2_0_0",
@@ -125,6 +129,7 @@ FAMILIES: Final[tuple[Contract, ...]] = (
     IGM_2_0_0,
     _igm2("1.2.5"),
     _igm2("2.0.0", version_field="version"),
+    B2B_2_0_2,
 )
 """Every family the adapter has."""
 

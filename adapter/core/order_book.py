@@ -84,6 +84,7 @@ class OrderBook(Protocol):
         wants: Mapping[str, int],
         now: datetime,
         until: datetime,
+        caps: Mapping[str, int | None] | None = None,
     ) -> list[Stock]: ...
 
     async def save_draft(

@@ -189,7 +189,14 @@ class AiohttpCallbacks:
                     coding = response.headers.get("Content-Encoding", "identity")
                     content = await read_capped(response.content.iter_any(), coding, max_bytes)
                     return Answer(response.status, response.headers, content)
+        except aiohttp.InvalidURL as exc:
+            # A host aiohttp will not call (127.1, 2130706433, 0177.0.0.1: not canonical);
+            # no retry would ever reach it.
+            raise UnsafeDestination(f"not a canonical public address: {exc}") from None
         except aiohttp.ClientError as exc:  # a phase's timeout too (ServerTimeoutError)
+            refused = exc.__cause__ or exc.__context__
+            if isinstance(refused, UnsafeDestination):  # the resolver's check, wrapped
+                raise refused from None
             raise ExchangeFailed(f"{type(exc).__name__}: {exc}") from exc
         except TimeoutError:
             raise AnswerTooSlow(f"no complete answer within {deadline_seconds:g} s") from None

@@ -37,6 +37,7 @@ import pydantic
 
 import schemas
 from adapter.coordination.wakeup import Wakeup
+from adapter.core.b2b.ports import B2BDesk
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.context_rules import ContextError
@@ -105,8 +106,10 @@ class Dispatcher:
         contracts: ContractTable | None = None,
         on_settled: Callable[[int, int], None] | None = None,
         issues: IssueBook | None = None,
+        b2b: B2BDesk | None = None,
     ) -> None:
         self._settings = settings
+        self._b2b = b2b
         self._contracts = contracts or default_table()
         self._outbox = outbox
         self._store = store
@@ -314,6 +317,7 @@ class Dispatcher:
             orders=self._orders,
             policy=self._policy,
             issues=self._issues,
+            b2b=self._b2b,
         )
         return schemas.dump(reply), reply.context.message_id
 
@@ -357,6 +361,13 @@ class Dispatcher:
                 job.target_url, body, headers,
                 max_bytes=_ACK_MAX_BYTES, deadline_seconds=self._deadline,
             )  # fmt: skip
+        except UnsafeDestination as exc:
+            # Refused by the client's own address check (an IP literal, or what the name
+            # resolved to at connect time): parked like the check before the call.
+            log.warning("callback %s to %s refused: %s", job.action, job.target_url, exc)
+            problem = f"callback URL refused: {exc}"
+            return Settlement(job.id, Attempt(attempted_at, None, None, "error", problem),
+                              "failed")  # fmt: skip
         except OutboundError as exc:
             self._gate.failed(peer, self._clock.monotonic())
             latency = (self._clock.monotonic() - started) * 1000

@@ -123,6 +123,11 @@ async def _own_order(
             detail=f"buyer_app: {len(rows)} of your orders have id {order_id} (from buyer "
             f"apps {apps}); say which with ?buyer_app=<subscriber id>",
         )
+    if rows[0].document.get(INTERNAL, {}).get("contract") == "B2B 2.0.2":
+        # Its steps and callbacks are B2B's: moved here, it would be told in retail terms.
+        raise HTTPException(
+            status_code=409, detail=f"order_id: {order_id} is a B2B order: /seller/v1/b2b/orders"
+        )
     return rows[0]
 
 

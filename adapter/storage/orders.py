@@ -94,9 +94,12 @@ class OrderStore:
         wants: Mapping[str, int],
         now: datetime,
         until: datetime,
+        caps: Mapping[str, int | None] | None = None,
     ) -> list[Stock]:
         """Hold, for this transaction, as much of each wanted SKU as can be had (up to the
-        item's per-order maximum), replacing what it held before; in one transaction."""
+        item's per-order maximum, or the SKU's entry in ``caps`` where it has one: a B2B
+        price list's last slab, ``None`` for open-ended), replacing what it held before;
+        in one transaction."""
         async with self._db.transaction() as connection:
             found = await self._locked_items(connection, seller_code, list(wants))
             result: list[Stock] = []
@@ -111,7 +114,8 @@ class OrderStore:
                     - await self._held_by_others(connection, row.id, transaction_id, now),
                     0,
                 )
-                can = min(want, free, item.maximum)
+                cap = caps[sku] if caps is not None and sku in caps else item.maximum
+                can = min(want, free) if cap is None else min(want, free, cap)
                 await self._set_hold(connection, transaction_id, row.id, can, now, until)
                 result.append(Stock(sku, item, free, can))
             return result

@@ -535,3 +535,7 @@ Index("ix_messages_action_received_at", messages.c.action, messages.c.received_a
 Index("ix_orders_ship_by", orders.c.ship_by)
 Index("ix_outbox_created_at", outbox.c.created_at)
 Index("ix_delivery_attempts_attempted_at", delivery_attempts.c.attempted_at)
+
+# Tables defined in modules of their own, on this metadata (imported last: they import it).
+from adapter.storage import b2b_tables as _b2b_tables  # noqa: E402, F401
+from adapter.storage import loi_tables as _loi_tables  # noqa: E402, F401

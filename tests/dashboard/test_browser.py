@@ -350,9 +350,9 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
         f"of {overview['sellers_onboarded']} onboarded",
     ]
     assert tiles["tile-districts"].splitlines()[1:] == [str(overview["districts_live"]), "of 12"]
-    assert tiles["tile-complaints"].splitlines()[1] == "not yet available"
-    assert overview["complaints"] is None
-    assert seen["tiles_hi"]["tile-complaints"].splitlines()[1] == "अभी उपलब्ध नहीं"
+    assert tiles["tile-complaints"].splitlines()[1] == "0 open"  # counted by the grievance desk
+    assert overview["complaints"] == {"open": 0, "breaching_sla": 0}
+    assert seen["tiles_hi"]["tile-complaints"].splitlines()[1] == "0 खुली"
     assert seen["tiles_hi"]["tile-letters"].splitlines()[1] == (
         f"{_short(letters['signed'], 'hi')} हस्ताक्षरित"
     )

@@ -33,6 +33,8 @@ AUTH_RULES: Final[tuple[tuple[str | None, str, Auth], ...]] = (
     ("GET", "/redoc", "public"),
     ("GET", "/openapi.json", "public"),
     ("GET", "/docs/assets/*", "public"),
+    # B2B invoices: opened by the HMAC signature in the link itself (no other credentials).
+    ("GET", "/b2b/documents/*", "public"),
     ("POST", "/ondc/*", "beckn"),
     (None, "/seller/v1/webhooks/stock/*", "stock_webhook"),
     (None, "/seller/v1/*", "seller"),

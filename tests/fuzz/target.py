@@ -254,11 +254,19 @@ _PLAIN_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "return_id": ("R1",),
     "order_id": ("O1",),
     "transaction_id": ("T1",),
+    "pk": ("1",),
+    "step": ("process", "ask_info", "propose", "resolve", "cascade"),
+    "letter_id": ("1",),
+    "kind": ("proforma", "invoice"),
 }
 
 
 def _param_values(name: str, creds: Credentials) -> tuple[str, ...]:
-    known = {"code": (creds.seller_code,), "sku": (SELLER["items"][0]["sku"],)}
+    known = {
+        "code": (creds.seller_code,),
+        "seller_code": (creds.seller_code,),
+        "sku": (SELLER["items"][0]["sku"],),
+    }
     return known.get(name) or _PLAIN_VALUES.get(name) or ("x",)
 
 

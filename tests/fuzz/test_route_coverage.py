@@ -11,7 +11,7 @@ from tests.fuzz.routes import FuzzRoute, app_routes, auth_of
 from tests.fuzz.target import _PLAIN_VALUES
 from tests.fuzz.test_served import _settings, served_routes
 
-KNOWN_PARAMETERS = {*_PLAIN_VALUES, "code", "sku"}
+KNOWN_PARAMETERS = {*_PLAIN_VALUES, "code", "seller_code", "sku"}
 
 
 def test_every_route_of_the_app_has_credentials_and_path_values_for_the_fuzzer() -> None:

@@ -127,8 +127,10 @@ def test_retail_1_2_0_and_1_2_5_are_served_side_by_side() -> None:
     contract, request = table.parse_request("select", _body("select", core_version="1.2.5"))
     assert contract is RETAIL_1_2_5
     assert isinstance(request, schemas.SelectRequest)
-    # Same wire models: the body is parsed once, the family chosen by its version.
-    assert table.shared_model("confirm") is schemas.ConfirmRequest
+    # Retail 1.2.0 and 1.2.5 share their wire models; B2B 2.0.2 has its own, so the
+    # version is read before the body is parsed.
+    assert RETAIL_1_2_5.requests["confirm"] is RETAIL_1_2_0.requests["confirm"]
+    assert table.shared_model("confirm") is None
     assert RETAIL_1_2_5.replies["confirm"] is not RETAIL_1_2_0.replies["confirm"]
     # Where 1.2.5 changes nothing but the callback's ttl, the 1.2.0 builder answers.
     assert RETAIL_1_2_5.replies["status"].__wrapped__ is RETAIL_1_2_0.replies["status"]  # type: ignore[attr-defined]
@@ -141,6 +143,7 @@ def test_a_deployment_serving_1_2_0_only_refuses_1_2_5_naming_the_field() -> Non
         ("IGM 1.0.0", "1.0.0"),
         ("IGM 2.0.0", "1.2.0"),
         ("IGM 2.0.0", "2.0.0"),
+        ("B2B 2.0.2", "2.0.2"),
     }
     # IGM 2.0.0 inside a 1.2.5 transaction goes with 1.2.5.
     with pytest.raises(ContextError, match=re.escape("served here at 1.0.0, 1.2.0, 2.0.0")):

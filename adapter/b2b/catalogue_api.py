@@ -1,0 +1,166 @@
+"""``/seller/v1/b2b``: a seller's B2B price list per item and its B2B terms.
+
+A price list gives quantity slabs with a unit price each (before GST), the minimum order
+quantity, ``g2`` time_to_ship / tax_rate / cancellable and the country of origin; the
+seller's terms say whether it issues GST credit invoices and which payment types it offers
+(advance PRE-FULFILLMENT, ON-FULFILLMENT, credit POST-FULFILLMENT). Quotations to B2B RFQs
+are priced from them (``adapter.core.b2b.rfq``). Bodies are strict; a refusal names the
+field.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Final, Literal
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from adapter.core.b2b.price_list import PriceList, PriceSlab, SellerTerms, rupees, slab_problem
+from adapter.core.context_rules import parse_duration
+from adapter.runtime import Runtime
+from adapter.seller_api.api import Seller
+from adapter.seller_api.refusals import FieldNamingRoute
+
+__all__ = ["b2b_catalogue_router"]
+
+_GST_RATES: Final = frozenset(Decimal(r) for r in ("0", "0.25", "3", "5", "12", "18", "28"))
+_ALPHA3: Final = re.compile(r"[A-Z]{3}")
+
+
+def _duration(value: str) -> str:
+    try:
+        parse_duration(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (e.g. P2D, PT48H)") from None
+    return value
+
+
+def _gst(value: Decimal) -> Decimal:
+    if value not in _GST_RATES:
+        raise ValueError(
+            f"a GST rate: one of {', '.join(sorted(map(str, _GST_RATES), key=Decimal))}"
+        )
+    return value
+
+
+def _alpha3(value: str) -> str:
+    if not _ALPHA3.fullmatch(value):
+        raise ValueError("an ISO 3166 alpha-3 country code in capitals (IND, NPL...)")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SlabIn(_Strict):
+    """A quantity range and its unit price in rupees, before GST."""
+
+    min_quantity: Annotated[int, Field(ge=1)]
+    max_quantity: Annotated[int, Field(ge=1)] | None = None
+    unit_price: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+
+
+class PriceListIn(_Strict):
+    """An item's B2B price list."""
+
+    slabs: Annotated[list[SlabIn], Field(min_length=1, max_length=20)]
+    min_order_quantity: Annotated[int, Field(ge=1)] = 1
+    time_to_ship: Annotated[str, AfterValidator(_duration)] = "P1D"
+    tax_rate: Annotated[Decimal, AfterValidator(_gst)] = Decimal(0)
+    cancellable: bool = True
+    origin: Annotated[str, AfterValidator(_alpha3)] = "IND"
+
+
+class TermsIn(_Strict):
+    """A seller's B2B terms."""
+
+    gst_credit_invoice: bool = True
+    payment_types: Annotated[
+        list[Literal["PRE-FULFILLMENT", "ON-FULFILLMENT", "POST-FULFILLMENT"]],
+        Field(min_length=1, max_length=3),
+    ]
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def _shown(price_list: PriceList) -> dict[str, Any]:
+    return {
+        "sku": price_list.sku,
+        "slabs": [
+            {
+                "min_quantity": s.min_quantity,
+                "max_quantity": s.max_quantity,
+                "unit_price": rupees(s.unit_price_paise),
+            }
+            for s in price_list.slabs
+        ],
+        "min_order_quantity": price_list.min_order_quantity,
+        "time_to_ship": price_list.time_to_ship,
+        "tax_rate": format(price_list.tax_rate, "f"),
+        "cancellable": price_list.cancellable,
+        "origin": price_list.origin,
+    }
+
+
+def b2b_catalogue_router() -> APIRouter:
+    """A seller's B2B price lists and terms."""
+    router = APIRouter(prefix="/seller/v1/b2b", tags=["sellers"], route_class=FieldNamingRoute)
+
+    @router.put("/items/{sku}")
+    async def put_price_list(
+        request: Request, seller: Seller, sku: str, body: PriceListIn
+    ) -> dict[str, Any]:
+        """Set the B2B price list of one of the seller's items."""
+        runtime = _runtime(request)
+        mine = {item.sku for item, _ in await runtime.catalogue.items_of(seller)}
+        if sku not in mine:
+            raise HTTPException(status_code=404, detail=f"sku: {sku!r} is not an item of yours")
+        slabs = tuple(
+            PriceSlab(s.min_quantity, s.max_quantity, int(s.unit_price * 100)) for s in body.slabs
+        )
+        problem = slab_problem(slabs)
+        if problem is not None:
+            raise HTTPException(status_code=422, detail=problem)
+        price_list = PriceList(
+            seller_code=seller, sku=sku, slabs=slabs,
+            min_order_quantity=body.min_order_quantity, time_to_ship=body.time_to_ship,
+            tax_rate=body.tax_rate, cancellable=body.cancellable, origin=body.origin,
+        )  # fmt: skip
+        await runtime.b2b_terms.put_price_list(price_list, now=runtime.clock.now())
+        return _shown(price_list)
+
+    @router.get("/items")
+    async def price_lists(request: Request, seller: Seller) -> list[dict[str, Any]]:
+        """The seller's B2B price lists."""
+        found = await _runtime(request).b2b_terms.price_lists(seller)
+        return [_shown(found[sku]) for sku in sorted(found)]
+
+    @router.put("/terms")
+    async def put_terms(request: Request, seller: Seller, body: TermsIn) -> dict[str, Any]:
+        """Set the seller's B2B terms."""
+        runtime = _runtime(request)
+        terms = SellerTerms(
+            seller, body.gst_credit_invoice, tuple(dict.fromkeys(body.payment_types))
+        )
+        await runtime.b2b_terms.put_seller_terms(terms, now=runtime.clock.now())
+        return {
+            "gst_credit_invoice": terms.gst_credit_invoice,
+            "payment_types": list(terms.payment_types),
+        }
+
+    @router.get("/terms")
+    async def terms(request: Request, seller: Seller) -> dict[str, Any]:
+        """The seller's B2B terms (the defaults when none are set)."""
+        found = await _runtime(request).b2b_terms.seller_terms(seller) or SellerTerms(seller)
+        return {
+            "gst_credit_invoice": found.gst_credit_invoice,
+            "payment_types": list(found.payment_types),
+        }
+
+    return router

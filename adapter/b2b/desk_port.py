@@ -1,0 +1,68 @@
+"""The :class:`~adapter.core.b2b.ports.B2BDesk` over the SQL store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from adapter.b2b.documents import KINDS, DocumentLinks
+from adapter.core.b2b.loi import LetterTerms, MovementKind
+from adapter.core.b2b.price_list import PriceList, SellerTerms
+from adapter.storage.b2b_terms import B2BTermsStore
+from adapter.storage.loi_desk import LoiDesk
+
+__all__ = ["SqlB2BDesk"]
+
+
+class SqlB2BDesk:
+    """Price lists and seller terms from ``B2BTermsStore``, letters from ``LoiDesk``."""
+
+    def __init__(self, terms: B2BTermsStore, loi: LoiDesk, links: DocumentLinks) -> None:
+        self._terms = terms
+        self._loi = loi
+        self._links = links
+
+    def document_url(self, seller_code: str, order_id: str, kind: str) -> str:
+        """The signed URL of an order's document."""
+        assert kind in KINDS
+        return self._links.url(seller_code, order_id, kind)  # type: ignore[arg-type]
+
+    async def price_lists(
+        self, seller_code: str, skus: Iterable[str] | None = None
+    ) -> dict[str, PriceList]:
+        """The seller's price lists of these SKUs, by SKU."""
+        return await self._terms.price_lists(seller_code, skus)
+
+    async def seller_terms(self, seller_code: str) -> SellerTerms | None:
+        """The seller's B2B terms."""
+        return await self._terms.seller_terms(seller_code)
+
+    async def terms_for_buyer(self, buyer_gstin: str) -> list[LetterTerms]:
+        """The letters this GSTIN signed."""
+        return await self._loi.terms_for_buyer(buyer_gstin)
+
+    async def record(
+        self,
+        *,
+        buyer_gstin: str | None,
+        buyer_app_id: str,
+        lines: Sequence[tuple[str, str]],
+        transaction_id: str,
+        order_id: str | None,
+        kind: MovementKind,
+        amount_paise: int,
+        event_key: str,
+        at: datetime,
+    ) -> list[int]:
+        """Record against the letters the transaction realises."""
+        return await self._loi.record(
+            buyer_gstin=buyer_gstin,
+            buyer_app_id=buyer_app_id,
+            lines=lines,
+            transaction_id=transaction_id,
+            order_id=order_id,
+            kind=kind,
+            amount_paise=amount_paise,
+            event_key=event_key,
+            at=at,
+        )

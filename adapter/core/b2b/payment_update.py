@@ -1,0 +1,83 @@
+"""``/update`` -> ``/on_update`` for B2B payments (ONDC B2B 2.0.2): a buyer app that
+collected a payment itself tells the seller (``update_target`` "payments", the payment
+``PAID`` with its amount and transaction id). The payment is recorded as the seller's own
+would be (``adapter.core.b2b.fulfilment.pay``): the order's payment is ``PAID`` once
+payments cover its total, and the letters it realises move to paid.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import schemas
+import schemas.b2b
+from adapter.core.b2b.fulfilment import pay
+from adapter.core.b2b.loi import MovementKind
+from adapter.core.b2b.ports import B2BDesk
+from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
+from adapter.core.b2b.rfq import b2b_order
+from adapter.core.callbacks import Identity
+from adapter.core.order_book import OrderBook, Refusal
+from adapter.core.orders import INTERNAL, Change
+
+__all__ = ["on_update"]
+
+
+@answers_b2b_refusals
+async def on_update(
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    orders: OrderBook,
+    b2b: B2BDesk,
+    **_: Any,
+) -> schemas.Envelope:
+    """A payment the buyer app collected, recorded against the order."""
+    assert isinstance(request, schemas.b2b.B2BUpdateRequest)
+    message = request.message
+    if message.update_target != "payments":
+        raise Refusal(
+            "50002", f"message.update_target {message.update_target!r}: only payments here"
+        )
+    asked = message.order
+    if asked is None or not asked.id or not asked.payments:
+        raise Refusal("30000", "message.order.id and message.order.payments are required")
+    order = await orders.by_order_id(asked.id, bap_id=request.context.bap_id or "")
+    wire = b2b_order(order.document) if order is not None else {}
+    if order is None or not wire:
+        raise Refusal("30018", f"message.order.id {asked.id!r}: no such B2B order of yours")
+    payment = asked.payments[0]
+    reference = payment.params.transaction_id if payment.params else None
+    if payment.status != "PAID" or not reference:
+        raise Refusal(
+            "50002",
+            "message.order.payments[0]: status PAID with params.transaction_id and amount",
+        )
+    if reference in (order.document[INTERNAL].get("payment_references") or []):
+        # A retried update changes nothing and hears the same answer.
+        return b2b_reply(request, identity=identity, now=now,
+                         message={"update_target": "payments", "order": wire})  # fmt: skip
+    try:
+        amount = Decimal(str(payment.params.amount if payment.params else ""))
+    except InvalidOperation:
+        raise Refusal("30000", "message.order.payments[0].params.amount: a number") from None
+    step = pay(wire, order.document[INTERNAL], amount, reference, now=now)
+    document = dict(order.document)
+    document[INTERNAL] = {**step.internal, "b2b": step.wire}
+    await orders.transition(
+        order, actor="buyer", event="b2b_paid",
+        change=Change(order.state or "Accepted", order.fulfillment_state or "Pending", document),
+        now=now,
+    )  # fmt: skip
+    await b2b.record(
+        buyer_gstin=order.document[INTERNAL].get("buyer_gstin"), buyer_app_id=order.bap_id,
+        lines=[(order.seller_code, item["id"]) for item in wire["items"]],
+        transaction_id=order.transaction_id, order_id=order.order_id, kind=MovementKind.PAID,
+        amount_paise=step.realised_paise, event_key=f"{order.transaction_id}:paid:{reference}",
+        at=now,
+    )  # fmt: skip
+    return b2b_reply(request, identity=identity, now=now,
+                     message={"update_target": "payments", "order": step.wire})  # fmt: skip

@@ -1,0 +1,137 @@
+"""A seller's B2B price list per item and its B2B terms (pure): slab prices, the minimum
+order quantity, and how they are written in a B2B 2.0.2 catalogue.
+
+ONDC B2B 2.0.2 ``/on_search`` items carry ``price_slab`` tag groups (min_pack_size,
+max_pack_size, unit_sale_price; an empty max_pack_size is open-ended), ``g2``
+(time_to_ship, tax_rate, cancellable), ``origin`` (country, ISO 3166 alpha-3) and the
+minimum order quantity as ``quantity.minimum.count``; providers carry ``seller_terms``
+(gst_credit_invoice). The catalogue's ``payments`` list the payment types offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final
+
+__all__ = [
+    "PAYMENT_TYPES",
+    "PriceList",
+    "PriceSlab",
+    "SellerTerms",
+    "b2b_tag",
+    "item_tags",
+    "rupees",
+    "slab_problem",
+    "unit_price",
+]
+
+PAYMENT_TYPES: Final = ("PRE-FULFILLMENT", "ON-FULFILLMENT", "POST-FULFILLMENT")
+"""B2B 2.0.2 payment types: advance, on delivery, credit (all implemented here)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PriceSlab:
+    """A quantity range and its unit price (paise); ``max_quantity`` ``None`` is open."""
+
+    min_quantity: int
+    max_quantity: int | None
+    unit_price_paise: int
+
+
+@dataclass(frozen=True, slots=True)
+class PriceList:
+    """One item's B2B terms."""
+
+    seller_code: str
+    sku: str
+    slabs: tuple[PriceSlab, ...]
+    min_order_quantity: int = 1
+    time_to_ship: str = "P1D"
+    tax_rate: Decimal = Decimal(0)
+    cancellable: bool = True
+    origin: str = "IND"
+
+
+@dataclass(frozen=True, slots=True)
+class SellerTerms:
+    """A seller's B2B terms."""
+
+    seller_code: str
+    gst_credit_invoice: bool = True
+    payment_types: tuple[str, ...] = PAYMENT_TYPES
+
+
+def slab_problem(slabs: Sequence[PriceSlab]) -> str | None:
+    """Why these slabs are not a price list (ascending, non-overlapping ranges from 1 up,
+    only the last open-ended), or ``None``."""
+    if not slabs:
+        return "at least one price slab is needed"
+    previous_max = 0
+    for index, slab in enumerate(slabs):
+        if slab.min_quantity != previous_max + 1:
+            return (
+                f"slabs[{index}].min_quantity must be {previous_max + 1} (slabs run on from 1 "
+                "without gaps or overlaps)"
+            )
+        if slab.max_quantity is None:
+            if index != len(slabs) - 1:
+                return f"slabs[{index}].max_quantity: only the last slab may be open-ended"
+            return None
+        if slab.max_quantity < slab.min_quantity:
+            return f"slabs[{index}].max_quantity is below its min_quantity"
+        previous_max = slab.max_quantity
+    return None
+
+
+def unit_price(price_list: PriceList, quantity: int) -> int | None:
+    """The unit price (paise) of ``quantity`` units: that of the slab holding it; ``None``
+    beyond the last closed slab."""
+    for slab in price_list.slabs:
+        if slab.min_quantity <= quantity and (
+            slab.max_quantity is None or quantity <= slab.max_quantity
+        ):
+            return slab.unit_price_paise
+    return None
+
+
+def rupees(paise: int) -> str:
+    """Paise as the wire's rupees: ``"4500.00"``."""
+    return f"{Decimal(paise) / 100:.2f}"
+
+
+def b2b_tag(code: str, values: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """A B2B tag group as wire JSON."""
+    return {
+        "descriptor": {"code": code},
+        "list": [{"descriptor": {"code": key}, "value": value} for key, value in values],
+    }
+
+
+def item_tags(price_list: PriceList) -> list[dict[str, Any]]:
+    """The item's B2B tag groups: origin, g2, g3 (number of slabs) and one per slab."""
+    tags = [
+        b2b_tag("origin", [("country", price_list.origin)]),
+        b2b_tag(
+            "g2",
+            [
+                ("time_to_ship", price_list.time_to_ship),
+                ("tax_rate", format(price_list.tax_rate, "f")),
+                ("cancellable", "true" if price_list.cancellable else "false"),
+            ],
+        ),
+        b2b_tag("g3", [("num_price_slabs", str(len(price_list.slabs)))]),
+    ]
+    for slab in price_list.slabs:
+        tags.append(
+            b2b_tag(
+                "price_slab",
+                [
+                    ("min_pack_size", str(slab.min_quantity)),
+                    ("max_pack_size", "" if slab.max_quantity is None else str(slab.max_quantity)),
+                    ("unit_sale_price", rupees(slab.unit_price_paise)),
+                ],
+            )
+        )
+    return tags

@@ -1,0 +1,260 @@
+"""The B2B purchase order: ``/init`` -> ``/on_init`` (proforma terms) and ``/confirm`` ->
+``/on_confirm`` (ONDC B2B 2.0.2). Pure apart from the ports it is given.
+
+``/init`` comes after the quotation of ``/select`` in the same transaction and must ask for
+the same items and quantities (else 40008: select again). The buyer's GSTIN in
+``billing.tax_id`` must be a GSTIN and the one in its ``buyer_id`` tags; the payment type
+must be the quoted one. ``/on_init`` repeats the quotation and adds the seller's terms
+(``bpp_terms``: max_liability, max_liability_cap, mandatory_arbitration,
+court_jurisdiction, delay_interest) and the payment with its settlement terms.
+
+``/confirm`` is the purchase order: its ``bap_terms`` must accept the seller's terms
+(``accept_bpp_terms`` Y) and its total must be the quoted one; else the PO is rejected
+with 30019 naming why. An accepted PO takes its stock once (a PO confirmed twice is one
+order: the second answer repeats the first) and is recorded on the LOI desk as ordered.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+
+import schemas
+import schemas.b2b
+from adapter.core.b2b.cancellation import cancellation_terms
+from adapter.core.b2b.loi import GSTIN, MovementKind
+from adapter.core.b2b.ports import B2BDesk
+from adapter.core.b2b.price_list import b2b_tag
+from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
+from adapter.core.b2b.rfq import b2b_order, buyer_gstin
+from adapter.core.callbacks import Identity
+from adapter.core.order_book import OrderBook, OrderPolicy, Refusal
+from adapter.core.order_quotes import payment_terms
+from adapter.core.orders import INTERNAL, Change, OrderRow, Shortfall
+from adapter.core.ownership import belongs_to, foreign_refusal
+from catalog_sync.records import SellerRecord
+
+__all__ = ["BPP_TERMS", "on_confirm", "on_init"]
+
+BPP_TERMS: Final = (
+    ("max_liability", "2"),
+    ("max_liability_cap", "10000"),
+    ("mandatory_arbitration", "false"),
+    ("court_jurisdiction", "Shimla"),
+    ("delay_interest", "1000"),
+)
+"""The marketplace's terms for B2B orders: liability up to twice the order value, capped at
+Rs 10,000; no mandatory arbitration; courts at Shimla; delay interest (paise per day)."""
+
+
+def _as_json(model: schemas.WireModel | None) -> Any:
+    return (
+        None if model is None else model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    )
+
+
+async def _draft(orders: OrderBook, request: schemas.Envelope, action: str) -> OrderRow:
+    transaction_id = request.context.transaction_id or ""
+    draft = await orders.by_transaction(transaction_id)
+    if draft is not None and not belongs_to(draft, request.context):
+        raise Refusal(*foreign_refusal(action))
+    if draft is None or not b2b_order(draft.document):
+        raise Refusal(
+            "30000", f"/{action} needs the quotation of a B2B /select in this transaction"
+        )
+    return draft
+
+
+def _same_lines(wire: dict[str, Any], order: schemas.b2b.B2BOrder) -> bool:
+    quoted = sorted((i["id"], i["quantity"]["selected"]["count"]) for i in wire["items"])
+    asked = sorted(
+        (
+            item.id,
+            item.quantity.selected.count if item.quantity and item.quantity.selected else None,
+        )
+        for item in order.items or []
+    )
+    return quoted == asked
+
+
+def _payment(
+    wire: dict[str, Any], policy: OrderPolicy, seller: SellerRecord | None
+) -> dict[str, Any]:
+    quoted = wire["payments"][0]
+    settlement = (
+        payment_terms(seller, policy, None)["@ondc/org/settlement_details"] if seller else None
+    )
+    return {
+        "type": quoted["type"],
+        "collected_by": "BPP",
+        "params": {"currency": "INR", "amount": wire["quote"]["price"]["value"]},
+        "status": "NOT-PAID",
+        "@ondc/org/buyer_app_finder_fee_type": policy.finder_fee_type,
+        "@ondc/org/buyer_app_finder_fee_amount": policy.finder_fee_amount,
+        "@ondc/org/settlement_basis": policy.settlement_basis,
+        "@ondc/org/settlement_window": policy.settlement_window,
+        "@ondc/org/withholding_amount": policy.withholding_amount,
+        **({"@ondc/org/settlement_details": settlement} if settlement else {}),
+    }
+
+
+@answers_b2b_refusals
+async def on_init(
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    orders: OrderBook,
+    policy: OrderPolicy,
+    **_: Any,
+) -> schemas.Envelope:
+    """The proforma terms of a quoted RFQ."""
+    assert isinstance(request, schemas.b2b.B2BInitRequest)
+    order = request.message.order
+    if order is None:
+        raise Refusal("30000", "message.order is required")
+    draft = await _draft(orders, request, "init")
+    if draft.stage == "confirmed":
+        raise Refusal("30000", "this transaction is already a purchase order")
+    wire = dict(b2b_order(draft.document))
+    if not _same_lines(wire, order):
+        raise Refusal("40008", "message.order.items differ from the quotation: select again")
+    gstin = buyer_gstin(order) or draft.document[INTERNAL].get("buyer_gstin")
+    billing = order.billing
+    tax_id = (billing.tax_id or "").strip().upper() if billing is not None else ""
+    if not tax_id or not GSTIN.fullmatch(tax_id):
+        raise Refusal("50005", "message.order.billing.tax_id: the buyer's GSTIN is required")
+    if gstin and tax_id != gstin:
+        raise Refusal(
+            "50005",
+            f"message.order.billing.tax_id {tax_id} is not the buyer_id GSTIN {gstin}",
+        )
+    asked = next((p.type for p in order.payments or [] if p.type), None)
+    quoted_type = wire["payments"][0]["type"]
+    if asked is not None and asked != quoted_type:
+        raise Refusal("40004", f"message.order.payments[0].type {asked!r}: quoted {quoted_type}")
+    found = await orders.seller(draft.seller_code)
+    fulfilment = dict(wire["fulfillments"][0])
+    fulfilment.pop("state", None)
+    asked_fulfilment = order.fulfillments[0] if order.fulfillments else None
+    stops = (asked_fulfilment.model_extra or {}).get("stops") if asked_fulfilment else None
+    if stops:
+        fulfilment["stops"] = stops
+    provider = wire["provider"]
+    wire |= {
+        "provider": {"id": provider["id"]},
+        "provider_location": {"id": provider["locations"][0]["id"]},
+        "billing": _as_json(billing),
+        "fulfillments": [fulfilment],
+        "payments": [_payment(wire, policy, found[0] if found else None)],
+        "tags": [
+            b2b_tag("buyer_id", [("buyer_id_code", "gst"), ("buyer_id_no", tax_id)]),
+            b2b_tag("bpp_terms", list(BPP_TERMS)),
+        ],
+        "cancellation_terms": cancellation_terms(),
+    }
+    document = dict(draft.document)
+    document[INTERNAL] = {**draft.document[INTERNAL], "b2b": wire, "buyer_gstin": tax_id}
+    await orders.save_draft(
+        transaction_id=draft.transaction_id, bap_id=draft.bap_id, bap_uri=draft.bap_uri,
+        domain=draft.domain, city=draft.city, seller_code=draft.seller_code,
+        stage="initialized", document=document, total=draft.total, now=now,
+    )  # fmt: skip
+    return b2b_reply(request, identity=identity, now=now, message={"order": wire})
+
+
+async def _record_ordered(b2b: B2BDesk, order: OrderRow, now: datetime) -> None:
+    wire = b2b_order(order.document)
+    await b2b.record(
+        buyer_gstin=order.document[INTERNAL].get("buyer_gstin"), buyer_app_id=order.bap_id,
+        lines=[(order.seller_code, item["id"]) for item in wire["items"]],
+        transaction_id=order.transaction_id, order_id=order.order_id, kind=MovementKind.ORDERED,
+        amount_paise=int(order.total * 100), event_key=f"{order.transaction_id}:ordered",
+        at=now,
+    )  # fmt: skip
+
+
+def _accepts_terms(order: schemas.b2b.B2BOrder) -> bool:
+    terms = schemas.b2b.b2b_tag_group(order.tags, "bap_terms")
+    value = terms.value_of("accept_bpp_terms") if terms is not None else None
+    return isinstance(value, str) and value.strip().upper() == "Y"
+
+
+@answers_b2b_refusals
+async def on_confirm(
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    orders: OrderBook,
+    b2b: B2BDesk,
+    **_: Any,
+) -> schemas.Envelope:
+    """The purchase order accepted, or rejected with 30019 and the reason."""
+    assert isinstance(request, schemas.b2b.B2BConfirmRequest)
+    order = request.message.order
+    if order is None or not order.id:
+        raise Refusal("30000", "message.order.id is required")
+    draft = await _draft(orders, request, "confirm")
+    if draft.stage == "confirmed":
+        if draft.order_id != order.id:
+            raise Refusal("30019", f"this transaction is already purchase order {draft.order_id}")
+        # Recorded again (once per key): a reply rebuilt after a crash between the order's
+        # commit and this record still moves the letter.
+        await _record_ordered(b2b, draft, now)
+        return b2b_reply(
+            request, identity=identity, now=now, message={"order": b2b_order(draft.document)}
+        )
+    if draft.stage != "initialized":
+        raise Refusal("30019", "a purchase order needs the /init of this transaction first")
+    if not _accepts_terms(order):
+        raise Refusal(
+            "30019",
+            "purchase order rejected: message.order.tags bap_terms must accept the seller's "
+            "terms (accept_bpp_terms Y)",
+        )
+    asked = order.quote.price.value if order.quote and order.quote.price else None
+    if asked is None or Decimal(str(asked)) != draft.total:
+        raise Refusal(
+            "30019",
+            f"purchase order rejected: message.order.quote.price.value {asked} is not the "
+            f"quoted {draft.total:.2f}",
+        )
+    # The order's creation is the buyer's, as its PO says (the contract keeps it unchanged).
+    created = order.created_at or schemas.format_timestamp(now)
+    tags = [_as_json(tag) for tag in order.tags or []]
+
+    def finish(row: OrderRow) -> Change:
+        wire = dict(b2b_order(row.document))
+        fulfilment = {
+            key: value
+            for key, value in wire["fulfillments"][0].items()
+            if key not in ("@ondc/org/category", "@ondc/org/TAT")
+        }
+        fulfilment["state"] = {"descriptor": {"code": "Pending"}}
+        location = wire.pop("provider_location", None)
+        if location is not None:
+            # on_init names the store apart; from on_confirm on it is among the provider's.
+            wire["provider"] = {"id": wire["provider"]["id"], "locations": [location]}
+        wire = {
+            "id": order.id, "state": "Accepted", **wire, "fulfillments": [fulfilment],
+            "tags": tags or wire.get("tags", []),
+            "created_at": created,
+            "updated_at": schemas.format_timestamp(now),
+        }  # fmt: skip
+        document = dict(row.document)
+        tat = row.document[INTERNAL]["b2b"]["fulfillments"][0].get("@ondc/org/TAT")
+        document[INTERNAL] = {**row.document[INTERNAL], "b2b": wire, "tat": tat}
+        return Change("Accepted", "Pending", document)
+
+    result = await orders.confirm(
+        draft.transaction_id, order_id=order.id, now=now, finish=finish, accept_by=None,
+        ship_by=None,
+    )  # fmt: skip
+    if isinstance(result, Shortfall):
+        short = ", ".join(f"{sku} ({free} left)" for sku, free in result.free.items())
+        raise Refusal("30019", f"purchase order rejected: not enough stock of {short}")
+    wire = b2b_order(result.document)
+    await _record_ordered(b2b, result, now)
+    return b2b_reply(request, identity=identity, now=now, message={"order": wire})

@@ -1,0 +1,46 @@
+"""B2B 2.0.2 catalogue terms, on the schema's shared ``metadata`` (migration 0015).
+
+- ``b2b_price_lists``: a seller's B2B price list per item: price slabs (quantity ranges
+  with a unit price each), the minimum order quantity, ``g2`` time_to_ship / tax_rate /
+  cancellable and the ISO alpha-3 country of origin.
+- ``b2b_seller_terms``: a seller's B2B terms: ``gst_credit_invoice`` and the payment types
+  it offers (PRE-FULFILLMENT, ON-FULFILLMENT, POST-FULFILLMENT).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, String, Table, UniqueConstraint
+
+from adapter.storage.tables import UtcDateTime, metadata
+
+__all__ = ["b2b_price_lists", "b2b_seller_terms"]
+
+_id = BigInteger().with_variant(Integer(), "sqlite")
+
+b2b_price_lists = Table(
+    "b2b_price_lists",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_code", String(64), nullable=False),
+    Column("sku", String(64), nullable=False),
+    # The slabs in ascending order, each with min, max (null when open) and unit_price_paise.
+    Column("slabs", JSON, nullable=False),
+    Column("min_order_quantity", BigInteger, nullable=False),
+    Column("time_to_ship", String(20), nullable=False),
+    Column("tax_rate", String(8), nullable=False),
+    Column("cancellable", Boolean, nullable=False),
+    Column("origin", String(3), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("seller_code", "sku"),
+)
+
+b2b_seller_terms = Table(
+    "b2b_seller_terms",
+    metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("seller_code", String(64), nullable=False),
+    Column("gst_credit_invoice", Boolean, nullable=False),
+    Column("payment_types", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("seller_code"),
+)

@@ -1,0 +1,101 @@
+"""Sellers' B2B price lists and terms (tables in ``adapter.storage.b2b_tables``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from adapter.core.b2b.price_list import PriceList, PriceSlab, SellerTerms
+from adapter.storage.b2b_tables import b2b_price_lists, b2b_seller_terms
+from adapter.storage.database import Database
+
+__all__ = ["B2BTermsStore"]
+
+
+def _price_list(row: Any) -> PriceList:
+    return PriceList(
+        seller_code=row.seller_code,
+        sku=row.sku,
+        slabs=tuple(
+            PriceSlab(slab["min"], slab["max"], slab["unit_price_paise"]) for slab in row.slabs
+        ),
+        min_order_quantity=row.min_order_quantity,
+        time_to_ship=row.time_to_ship,
+        tax_rate=Decimal(row.tax_rate),
+        cancellable=row.cancellable,
+        origin=row.origin,
+    )
+
+
+class B2BTermsStore:
+    """Read and write sellers' B2B price lists and terms."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def put_price_list(self, price_list: PriceList, *, now: datetime) -> None:
+        """Create or replace one item's price list."""
+        values = {
+            "slabs": [
+                {
+                    "min": s.min_quantity,
+                    "max": s.max_quantity,
+                    "unit_price_paise": s.unit_price_paise,
+                }
+                for s in price_list.slabs
+            ],
+            "min_order_quantity": price_list.min_order_quantity,
+            "time_to_ship": price_list.time_to_ship,
+            "tax_rate": format(price_list.tax_rate, "f"),
+            "cancellable": price_list.cancellable,
+            "origin": price_list.origin,
+            "updated_at": now,
+        }
+        statement = self._db.insert(b2b_price_lists).values(
+            seller_code=price_list.seller_code, sku=price_list.sku, **values
+        )
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                statement.on_conflict_do_update(index_elements=["seller_code", "sku"], set_=values)
+            )
+
+    async def price_lists(
+        self, seller_code: str, skus: Iterable[str] | None = None
+    ) -> dict[str, PriceList]:
+        """The seller's price lists (of these SKUs), by SKU."""
+        query = select(b2b_price_lists).where(b2b_price_lists.c.seller_code == seller_code)
+        if skus is not None:
+            query = query.where(b2b_price_lists.c.sku.in_(list(skus)))
+        async with self._db.engine.connect() as connection:
+            return {row.sku: _price_list(row) for row in await connection.execute(query)}
+
+    async def put_seller_terms(self, terms: SellerTerms, *, now: datetime) -> None:
+        """Create or replace a seller's B2B terms."""
+        values = {
+            "gst_credit_invoice": terms.gst_credit_invoice,
+            "payment_types": list(terms.payment_types),
+            "updated_at": now,
+        }
+        statement = self._db.insert(b2b_seller_terms).values(
+            seller_code=terms.seller_code, **values
+        )
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                statement.on_conflict_do_update(index_elements=["seller_code"], set_=values)
+            )
+
+    async def seller_terms(self, seller_code: str) -> SellerTerms | None:
+        """The seller's B2B terms, or ``None`` when it has set none."""
+        async with self._db.engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    select(b2b_seller_terms).where(b2b_seller_terms.c.seller_code == seller_code)
+                )
+            ).first()
+        if row is None:
+            return None
+        return SellerTerms(row.seller_code, row.gst_credit_invoice, tuple(row.payment_types))
