@@ -46,7 +46,12 @@ from adapter.core.context_rules import EdgePolicy
 from adapter.core.contract_table import table_for
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
-from adapter.dashboard.sources import GrievanceComplaints, RegisterLetters, Sources
+from adapter.dashboard.sources import (
+    DeskLetters,
+    GrievanceComplaints,
+    RegisterLetters,
+    Sources,
+)
 from adapter.home import home_router
 from adapter.igm.desk import IssueDesk
 from adapter.igm.respondent import respondent
@@ -305,7 +310,8 @@ def create_app(
             credentials=DashboardCredentials(database),
             letters=letters,
             dashboard_sources=Sources(
-                RegisterLetters(letters), GrievanceComplaints(issues, the_clock)
+                DeskLetters(loi_desk, fallback=RegisterLetters(letters)),
+                GrievanceComplaints(issues, the_clock),
             ),
             loi=loi_desk,
             b2b_terms=b2b_terms,

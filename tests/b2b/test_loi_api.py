@@ -9,6 +9,7 @@ from typing import Any
 
 from adapter.core.b2b.loi import MovementKind
 from adapter.core.clock import FixedClock
+from adapter.dashboard.sources import LetterFigures
 from tests.network.peers import Edge, edge
 from tests.network.test_seller_api import ADMIN, _register
 
@@ -174,6 +175,16 @@ async def test_report_by_district_and_the_on_paper_flag(tmp_path: Path, clock: F
         assert (kinnaur["key"], kinnaur["letters"]) == ("Kinnaur", 2)
         assert (kinnaur["signed_paise"], kinnaur["ordered_paise"]) == (100_000_000, 45_000_000)
         assert kinnaur["stages"]["po_placed"] == 1
+        # The dashboard's overview reads the same desk (delivered and paid known: zero here).
+        by_district = (
+            await net.app.state.runtime.dashboard_sources.letters.letter_figures_by_district()
+        )
+        assert by_district == {
+            "Kinnaur": LetterFigures(
+                letters=2, signed_paise=100_000_000, ordered_paise=45_000_000,
+                delivered_paise=0, paid_paise=0, realising=1,
+            )
+        }  # fmt: skip
         swept = (await net.client.post("/admin/v1/loi/sweep", headers=ADMIN)).json()
         assert [letter["reference"] for letter in swept["flagged"]] == ["B"]
         after = (await net.client.get("/admin/v1/loi/report", headers=ADMIN)).json()
