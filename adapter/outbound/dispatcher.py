@@ -37,6 +37,7 @@ import pydantic
 
 import schemas
 from adapter.coordination.wakeup import Wakeup
+from adapter.catalog.shared_answers import RoundCatalog
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.context_rules import ContextError
@@ -253,9 +254,11 @@ class Dispatcher:
             settlements.extend(Settlement(job.id, late, "failed") for job in expired)
             jobs = [job for job in jobs if job.deadline_at >= now]
         # First attempts are built a few at a time: a reply may read the catalogue, and one
-        # query after another would make the whole batch wait on each in turn.
+        # query after another would make the whole batch wait on each in turn. Searches of
+        # this round that ask the same thing share one catalogue query (RoundCatalog).
         fresh = [job for job in jobs if job.callback_body is None]
-        built_now = await asyncio.gather(*map(self._try_build, fresh))
+        catalog = RoundCatalog(self._catalog)
+        built_now = await asyncio.gather(*(self._try_build(job, catalog) for job in fresh))
         builds = {job.id: outcome for job, outcome in zip(fresh, built_now, strict=True)}
         for job in jobs:
             if job.callback_body is not None:
@@ -288,16 +291,18 @@ class Dispatcher:
             self._in_flight.start(job.id, self._send(job, body, message_id))
         return settlements
 
-    async def _try_build(self, job: ClaimedJob) -> tuple[bytes, str | None] | Exception:
+    async def _try_build(
+        self, job: ClaimedJob, catalog: CatalogPort
+    ) -> tuple[bytes, str | None] | Exception:
         """:meth:`_build`, or the reason the callback cannot be built (the job is parked):
         a stored request that no longer parses, or whose version is no longer served."""
         try:
             async with self._building:
-                return await self._build(job)
+                return await self._build(job, catalog)
         except (pydantic.ValidationError, KeyError, ValueError, ContextError) as exc:
             return exc
 
-    async def _build(self, job: ClaimedJob) -> tuple[bytes, str | None]:
+    async def _build(self, job: ClaimedJob, catalog: CatalogPort) -> tuple[bytes, str | None]:
         if job.kind == "unsolicited":
             body = orjson.dumps(job.payload)
             message_id = job.payload.get("context", {}).get("message_id")
@@ -310,7 +315,7 @@ class Dispatcher:
             request,
             identity=self._identity,
             now=self._clock.now(),
-            catalog=self._catalog,
+            catalog=catalog,
             orders=self._orders,
             policy=self._policy,
             issues=self._issues,
