@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any, Final, Protocol
 
 import orjson
+
 import schemas
 from adapter.core.callbacks import Identity, Storefront, callback_context
 from adapter.core.order_replies import ORDER_REPLIES, OrderBook, OrderPolicy

@@ -36,8 +36,8 @@ import orjson
 import pydantic
 
 import schemas
-from adapter.coordination.wakeup import Wakeup
 from adapter.catalog.shared_answers import RoundCatalog
+from adapter.coordination.wakeup import Wakeup
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.context_rules import ContextError

@@ -132,7 +132,8 @@ async def test_a_failed_query_fails_every_search_that_shared_it_and_not_the_next
 
 
 def test_the_key_is_domain_city_and_intent_not_the_ids() -> None:
-    assert search_key(_search("shawl", message_id="a")) == search_key(_search("shawl", message_id="b"))
+    one, other = _search("shawl", message_id="a"), _search("shawl", message_id="b")
+    assert search_key(one) == search_key(other)
     assert search_key(_search("shawl")) != search_key(_search("shawl", city="std:011"))
     assert search_key(_search("shawl")) != search_key(_search("shawl", domain="ONDC:RET16"))
     assert search_key(_search("shawl")) != search_key(_search("shawls"))
