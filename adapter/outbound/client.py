@@ -189,6 +189,10 @@ class AiohttpCallbacks:
                     coding = response.headers.get("Content-Encoding", "identity")
                     content = await read_capped(response.content.iter_any(), coding, max_bytes)
                     return Answer(response.status, response.headers, content)
+        except aiohttp.InvalidURL as exc:
+            # A host aiohttp will not call as written (127.1, 2130706433, 0177.0.0.1: an
+            # address in a non-canonical form) is refused, not retried until the ttl.
+            raise UnsafeDestination(f"not a public address in its plain form: {exc}") from exc
         except aiohttp.ClientError as exc:  # a phase's timeout too (ServerTimeoutError)
             raise ExchangeFailed(f"{type(exc).__name__}: {exc}") from exc
         except TimeoutError:

@@ -362,6 +362,12 @@ class Dispatcher:
                 job.target_url, body, headers,
                 max_bytes=_ACK_MAX_BYTES, deadline_seconds=self._deadline,
             )  # fmt: skip
+        except UnsafeDestination as exc:
+            # Refused at connect time (the client checks the addresses it connects to):
+            # asking again would be refused again, so the callback is parked at once.
+            log.warning("callback %s to %s refused: %s", job.action, job.target_url, exc)
+            problem = f"callback URL refused: {exc}"[:300]
+            return Settlement(job.id, Attempt(attempted_at, None, None, "error", problem), "failed")
         except OutboundError as exc:
             self._gate.failed(peer, self._clock.monotonic())
             latency = (self._clock.monotonic() - started) * 1000

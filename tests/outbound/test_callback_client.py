@@ -97,3 +97,13 @@ async def test_aiohttp_refuses_a_name_resolving_to_loopback_when_it_connects() -
             await c.post(f"{peer.url}/on_search", BODY, HEADERS, max_bytes=65536,
                          deadline_seconds=5.0)  # fmt: skip
         assert peer.paths == []
+
+
+async def test_aiohttp_refuses_loopback_written_in_a_non_canonical_form() -> None:
+    # Refused (so the dispatcher parks the callback), not an exchange failure to retry.
+    async with HostilePeer("ack").running() as peer, _client("aiohttp", allow_private=False) as c:
+        for host in ("127.1", "2130706433", "0177.0.0.1"):
+            with pytest.raises(UnsafeDestination, match="not a public address"):
+                await c.post(f"http://{host}:{peer.port}/on_search", BODY, HEADERS,
+                             max_bytes=65536, deadline_seconds=5.0)  # fmt: skip
+        assert peer.paths == []
