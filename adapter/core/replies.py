@@ -18,6 +18,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final, Protocol
 
+import orjson
+
 import schemas
 from adapter.core.callbacks import Identity, Storefront, callback_context
 from adapter.core.order_replies import ORDER_REPLIES, OrderBook, OrderPolicy
@@ -43,9 +45,10 @@ class CatalogPort(Protocol):
 
     async def providers_for(
         self, search: schemas.SearchRequest, *, now: datetime
-    ) -> list[dict[str, Any]]:
+    ) -> list[dict[str, Any]] | orjson.Fragment:
         """Providers, with only their matching items, for this search: ``bpp/providers``
-        entries as wire JSON (``catalog_sync.transform.provider_payload``)."""
+        entries as wire JSON (``catalog_sync.transform.provider_payload``), or that list
+        already serialised."""
         ...
 
 
@@ -63,12 +66,15 @@ class EmptyCatalog:
 
 
 def on_search_catalog(
-    identity: Identity, providers: list[dict[str, Any]], storefront: Storefront | None = None
+    identity: Identity,
+    providers: list[dict[str, Any]] | orjson.Fragment,
+    storefront: Storefront | None = None,
 ) -> dict[str, Any]:
     """The ``/on_search`` ``message.catalog`` (ONDC retail 1.2.0) as wire JSON: our
     descriptor, as a marketplace (MSN) fronting many sellers (on_confirm says the same),
     with the symbol, descriptions and images the contract requires, the fulfilment types
-    offered across the catalogue, and the providers."""
+    offered across the catalogue, and the providers (already serialised, as an
+    ``orjson.Fragment``, when several answers share them: ``adapter.catalog.shared_answers``)."""
     front = storefront or Storefront()
     descriptor = {
         "name": identity.name,

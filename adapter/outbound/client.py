@@ -190,9 +190,9 @@ class AiohttpCallbacks:
                     content = await read_capped(response.content.iter_any(), coding, max_bytes)
                     return Answer(response.status, response.headers, content)
         except aiohttp.InvalidURL as exc:
-            # A host aiohttp will not call (127.1, 2130706433, 0177.0.0.1: not canonical);
-            # no retry would ever reach it.
-            raise UnsafeDestination(f"not a canonical public address: {exc}") from None
+            # A host aiohttp will not call as written (127.1, 2130706433, 0177.0.0.1: an
+            # address in a non-canonical form) is refused, not retried until the ttl.
+            raise UnsafeDestination(f"not a public address in its plain form: {exc}") from exc
         except aiohttp.ClientError as exc:  # a phase's timeout too (ServerTimeoutError)
             refused = exc.__cause__ or exc.__context__
             if isinstance(refused, UnsafeDestination):  # the resolver's check, wrapped

@@ -36,6 +36,7 @@ import orjson
 import pydantic
 
 import schemas
+from adapter.catalog.shared_answers import RoundCatalog
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.catalog_split import split_on_search
@@ -256,9 +257,11 @@ class Dispatcher:
             settlements.extend(Settlement(job.id, late, "failed") for job in expired)
             jobs = [job for job in jobs if job.deadline_at >= now]
         # First attempts are built a few at a time: a reply may read the catalogue, and one
-        # query after another would make the whole batch wait on each in turn.
+        # query after another would make the whole batch wait on each in turn. Searches of
+        # this round that ask the same thing share one catalogue query (RoundCatalog).
         fresh = [job for job in jobs if job.callback_body is None]
-        built_now = await asyncio.gather(*map(self._try_build, fresh))
+        catalog = RoundCatalog(self._catalog)
+        built_now = await asyncio.gather(*(self._try_build(job, catalog) for job in fresh))
         builds = {job.id: outcome for job, outcome in zip(fresh, built_now, strict=True)}
         for job in jobs:
             if job.callback_body is not None:
@@ -291,16 +294,18 @@ class Dispatcher:
             self._in_flight.start(job.id, self._send(job, body, message_id))
         return settlements
 
-    async def _try_build(self, job: ClaimedJob) -> tuple[bytes, str | None] | Exception:
+    async def _try_build(
+        self, job: ClaimedJob, catalog: CatalogPort
+    ) -> tuple[bytes, str | None] | Exception:
         """:meth:`_build`, or the reason the callback cannot be built (the job is parked):
         a stored request that no longer parses, or whose version is no longer served."""
         try:
             async with self._building:
-                return await self._build(job)
+                return await self._build(job, catalog)
         except (pydantic.ValidationError, KeyError, ValueError, ContextError) as exc:
             return exc
 
-    async def _build(self, job: ClaimedJob) -> tuple[bytes, str | None]:
+    async def _build(self, job: ClaimedJob, catalog: CatalogPort) -> tuple[bytes, str | None]:
         if job.kind == "unsolicited":
             body = orjson.dumps(job.payload)
             message_id = job.payload.get("context", {}).get("message_id")
@@ -313,7 +318,7 @@ class Dispatcher:
             request,
             identity=self._identity,
             now=self._clock.now(),
-            catalog=self._catalog,
+            catalog=catalog,
             orders=self._orders,
             policy=self._policy,
             issues=self._issues,
@@ -365,7 +370,7 @@ class Dispatcher:
             # Refused by the client's own address check (an IP literal, or what the name
             # resolved to at connect time): parked like the check before the call.
             log.warning("callback %s to %s refused: %s", job.action, job.target_url, exc)
-            problem = f"callback URL refused: {exc}"
+            problem = f"callback URL refused: {exc}"[:300]
             return Settlement(job.id, Attempt(attempted_at, None, None, "error", problem),
                               "failed")  # fmt: skip
         except OutboundError as exc:

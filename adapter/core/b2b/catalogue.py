@@ -227,7 +227,10 @@ async def on_search(
 ) -> schemas.Envelope:
     """The B2B catalogue matching a B2B search."""
     assert isinstance(request, schemas.b2b.B2BSearchRequest)
-    providers = await catalog.providers_for(retail_search(request), now=now)
+    found = await catalog.providers_for(retail_search(request), now=now)
+    # A dispatcher round shares one query between identical searches and hands out its
+    # providers already serialised (adapter.catalog.shared_answers); B2B rewrites them.
+    providers = orjson.loads(orjson.dumps(found)) if isinstance(found, orjson.Fragment) else found
     shown = []
     offered: set[str] = set()
     for provider in providers:

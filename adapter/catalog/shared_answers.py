@@ -1,0 +1,73 @@
+"""One catalogue query per distinct search in a dispatcher round, its providers serialised once.
+
+Buyer apps repeat searches: a gateway broadcasts the same intent from many buyers, and a
+buyer app asks again for the same words in the same city. The dispatcher claims a batch
+of jobs per round; before this, each ``/search`` in the batch queried the catalogue, built
+its providers' payload and serialised it on its own, even when ten of them asked the same
+thing (the catalogue query alone was about an eighth of the CPU of an answered search).
+
+:class:`RoundCatalog` wraps the catalogue for one round. Searches with the same domain,
+city and intent share one query, and the providers it found are serialised once into an
+``orjson.Fragment`` that every answer embeds as it is. Nothing outlives the round, so an
+answer is never staler than it was: every search of the round was received before the
+round claimed it, and the shared query starts after the claim, so it reads the catalogue
+as it was after each request arrived, which is what answering them one by one did. A
+catalogue write from any process (import, seller API, stock taken by an order) is seen by
+the next round without any counter to keep in step. The number of distinct searches it
+holds is bounded by the round's claim (``concurrency`` jobs at most).
+
+Only the providers are shared: each answer still has its own context (its request's
+transaction and message ids, its own timestamp).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import orjson
+
+import schemas
+from adapter.core.callbacks import Storefront
+from adapter.core.replies import CatalogPort
+
+__all__ = ["RoundCatalog", "search_key"]
+
+
+def search_key(search: schemas.SearchRequest) -> bytes:
+    """What a search's answer depends on: its domain, city and intent (the words, category,
+    provider, delivery location and incremental range), as bytes. Two searches with the
+    same key get the same providers from the same catalogue."""
+    intent = search.message.intent if search.message else None
+    head = orjson.dumps([search.context.domain, search.context.city])
+    return head + (schemas.dump(intent) if intent is not None else b"null")
+
+
+class RoundCatalog:
+    """The :class:`~adapter.core.replies.CatalogPort` of one dispatcher round: the inner
+    catalogue queried once per distinct search, its providers serialised once."""
+
+    def __init__(self, inner: CatalogPort) -> None:
+        self._inner = inner
+        self.storefront: Storefront = inner.storefront
+        self._answers: dict[bytes, asyncio.Future[orjson.Fragment]] = {}
+        self.queries = 0
+        """How many queries reached the inner catalogue (the rest were shared)."""
+
+    async def providers_for(
+        self, search: schemas.SearchRequest, *, now: datetime
+    ) -> orjson.Fragment:
+        """The providers for ``search`` as one ``orjson.Fragment`` (a JSON array), the
+        same object for every search of the round with the same key."""
+        key = search_key(search)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = asyncio.ensure_future(self._query(search, now))
+            self._answers[key] = answer
+        # shield: one waiter cancelled (its build abandoned) does not cancel the others'.
+        return await asyncio.shield(answer)
+
+    async def _query(self, search: schemas.SearchRequest, now: datetime) -> orjson.Fragment:
+        self.queries += 1
+        providers = await self._inner.providers_for(search, now=now)
+        return orjson.Fragment(orjson.dumps(providers))
