@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
-from adapter.admin.api import require_operator
+from adapter.admin.api import RowId, require_operator
 from adapter.b2b.loi_import import import_letters
 from adapter.b2b.loi_models import FollowUpIn, LetterIn
 from adapter.b2b.loi_report import Grouping, loi_report, summarise
@@ -76,7 +76,7 @@ def loi_admin_router() -> APIRouter:
         return await _runtime(request).loi.letters(seller_code=seller, district=district)
 
     @router.get("/letters/{letter_id}")
-    async def letter(request: Request, letter_id: int) -> dict[str, Any]:
+    async def letter(request: Request, letter_id: RowId) -> dict[str, Any]:
         """One letter with the movements of the transactions realising it."""
         found = await _runtime(request).loi.letter(letter_id)
         if found is None:
@@ -84,7 +84,7 @@ def loi_admin_router() -> APIRouter:
         return found
 
     @router.put("/letters/{letter_id}/follow-up")
-    async def follow_up(request: Request, letter_id: int, body: FollowUpIn) -> dict[str, Any]:
+    async def follow_up(request: Request, letter_id: RowId, body: FollowUpIn) -> dict[str, Any]:
         """Set the letter's next follow-up date (and nodal officer)."""
         runtime = _runtime(request)
         if not await runtime.loi.set_follow_up(
@@ -179,7 +179,7 @@ def loi_seller_router() -> APIRouter:
         return await _save(runtime, letter, response)
 
     @router.get("/letters/{letter_id}")
-    async def my_letter(request: Request, seller: Seller, letter_id: int) -> dict[str, Any]:
+    async def my_letter(request: Request, seller: Seller, letter_id: RowId) -> dict[str, Any]:
         """One of this seller's letters with its movements."""
         found = await _runtime(request).loi.letter(letter_id)
         if found is None or seller not in found["sellers"]:

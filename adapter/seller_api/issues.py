@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from adapter.admin.api import RowId
 from adapter.core.orders import IllegalTransition
 from adapter.igm.book import IssueMoved, IssueRow
 from adapter.igm.desk import IssueDesk, Proposal, StepRefused, parse_refund
@@ -85,14 +86,14 @@ def seller_issues_router() -> APIRouter:
         return [_view(row) for row in rows]
 
     @router.get("/{pk}")
-    async def issue(request: Request, seller: Seller, pk: int) -> dict[str, Any]:
+    async def issue(request: Request, seller: Seller, pk: RowId) -> dict[str, Any]:
         """One complaint, as the seller may see it."""
         store, _ = _parts(request)
         return _view(await _own_issue(store, seller, pk))
 
     @router.post("/{pk}/{step}")
     async def act(
-        request: Request, seller: Seller, pk: int, step: Step, body: StepBody | None = None
+        request: Request, seller: Seller, pk: RowId, step: Step, body: StepBody | None = None
     ) -> dict[str, Any]:
         """Take a step on a complaint; the buyer app is told at once."""
         store, desk = _parts(request)

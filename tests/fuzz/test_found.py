@@ -21,6 +21,7 @@ PAST_64_BITS = 2**63  # one past SQLite's and PostgreSQL's bigint
         ("DELETE", f"/admin/v1/dashboard/credentials/{PAST_64_BITS}", "credential_id"),
         ("GET", f"/admin/v1/outbox/{PAST_64_BITS}/attempts", "job_id"),
         ("POST", f"/admin/v1/outbox/{PAST_64_BITS}/replay", "job_id"),
+        ("GET", f"/admin/v1/loi/letters/{PAST_64_BITS}", "letter_id"),
     ],
 )
 async def test_a_row_id_past_64_bits_is_a_422_naming_it(
@@ -43,6 +44,25 @@ async def test_a_notification_id_past_64_bits_is_a_422_naming_it(
         )
     assert answer.status_code == 422, answer.text
     assert answer.json()["detail"].startswith("notification_id")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "field"),
+    [
+        ("GET", f"/seller/v1/issues/{PAST_64_BITS}", "pk"),
+        ("POST", f"/seller/v1/issues/{PAST_64_BITS}/process", "pk"),
+        ("GET", f"/seller/v1/loi/letters/{PAST_64_BITS}", "letter_id"),
+    ],
+)
+async def test_a_sellers_row_id_past_64_bits_is_a_422_naming_it(
+    tmp_path: Path, clock: FixedClock, database_url: str, method: str, path: str, field: str
+) -> None:
+    # Found by the fuzzer on the grievance and LOI routes once they were merged: a 500.
+    async with edge(tmp_path, clock, database_url=database_url) as net:
+        _, key = await _register(net, "Kullu")
+        answer = await net.client.request(method, path, headers=key)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"].startswith(field)
 
 
 async def test_a_stock_count_past_the_column_is_a_422_naming_it(
