@@ -32,7 +32,7 @@ from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.conformance import check
 from adapter.sandbox.demo_125 import play_flows_125
 from adapter.sandbox.flowcheck import write_flow_logs
-from adapter.sandbox.flows import FlowPlayer
+from adapter.sandbox.flows import seller_player
 from adapter.sandbox.grievance_demo import play_grievances
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackNames, LoopbackServer
@@ -280,31 +280,15 @@ async def _play_flows(
             entry = next(s for s in _demo_sellers() if s["seller"]["district"] == district)
             item = entry["items"][index]
             code = entry["seller"]["code"]
-            made = await http.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=admin)
-            seller = {"Authorization": f"Bearer {made.json()['api_key']}"}
-
-            async def act(
-                order_id: str, action: str, body: dict[str, Any] | None, seller: Any = seller
-            ) -> httpx.Response:
-                return await http.post(
-                    f"/seller/v1/orders/{order_id}/{action}", json=body, headers=seller
-                )
-
-            async def stock(sku: str, count: int, seller: Any = seller) -> None:
-                lines = {"items": [{"sku": sku, "available": count}]}
-                (
-                    await http.patch("/seller/v1/stock", json=lines, headers=seller)
-                ).raise_for_status()
-
-            player = FlowPlayer(
+            player = await seller_player(
+                http,
                 buyer=buyer,
-                http=http,
-                adapter_url=f"{adapter_url}/ondc",
+                adapter_url=adapter_url,
                 seller_uri=seller_uri,
                 buyer_url=buyer_url,
                 seller_id=SELLER_ID,
-                seller_act=act,
-                seller_stock=stock,
+                seller_code=code,
+                admin=admin,
             )
             domain = item["domain"].removeprefix("ONDC:")
             for flow in CATALOGUE_FLOWS:

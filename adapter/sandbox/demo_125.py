@@ -15,7 +15,7 @@ import httpx
 from adapter.registry.self_test import Check
 from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.conformance import check
-from adapter.sandbox.flows import FlowPlayer
+from adapter.sandbox.flows import seller_player
 from adapter.sandbox.flows_125 import PLAYED, Pramaan125, timing_of, write_steps
 
 __all__ = ["play_flows_125"]
@@ -42,36 +42,19 @@ async def play_flows_125(
     async with httpx.AsyncClient(base_url=adapter_url, timeout=10.0) as http:
         for entry, item in products:
             code = entry["seller"]["code"]
-            made = await http.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=admin)
-            made.raise_for_status()
-            seller = {"Authorization": f"Bearer {made.json()['api_key']}"}
-
-            async def act(
-                order_id: str, action: str, body: dict[str, Any] | None, seller: Any = seller
-            ) -> httpx.Response:
-                return await http.post(
-                    f"/seller/v1/orders/{order_id}/{action}", json=body, headers=seller
-                )
-
-            async def stock(sku: str, count: int, seller: Any = seller) -> None:
-                lines = {"items": [{"sku": sku, "available": count}]}
-                (
-                    await http.patch("/seller/v1/stock", json=lines, headers=seller)
-                ).raise_for_status()
-
-            player = FlowPlayer(
+            player = await seller_player(
+                http,
                 buyer=buyer,
-                http=http,
-                adapter_url=f"{adapter_url}/ondc",
+                adapter_url=adapter_url,
                 seller_uri=seller_uri,
                 buyer_url=buyer_url,
                 seller_id=seller_id,
-                seller_act=act,
-                seller_stock=stock,
+                seller_code=code,
+                admin=admin,
                 version="1.2.5",
             )
             # The 1.2.0 flows leave the item short (flow 3 sells out its stock).
-            await stock(item["sku"], int(item["available"]))
+            await player.seller_stock(item["sku"], int(item["available"]))
             pramaan = Pramaan125(player)
             domain = item["domain"].removeprefix("ONDC:")
             for flow_id in PLAYED[item["domain"]]:

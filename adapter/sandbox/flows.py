@@ -31,6 +31,7 @@ __all__ = [
     "refund_message",
     "refund_of",
     "return_message",
+    "seller_player",
 ]
 
 SHIMLA_END: Final = {"location": {"gps": "31.104800,77.173400", "address": {"area_code": "171001"}}}
@@ -555,3 +556,42 @@ class FlowPlayer:
         await seller(f"returns/{liquidated}/liquidate")
         logs["on_update_liquidated"] = await self.unsolicited(tx, "on_update")
         await settle("update_settlement_liquidated", liquidated, "Return", "on_update_liquidated")
+
+
+async def seller_player(
+    http: httpx.AsyncClient,
+    *,
+    buyer: SandboxBuyer,
+    adapter_url: str,
+    seller_uri: str,
+    buyer_url: str,
+    seller_id: str,
+    seller_code: str,
+    admin: dict[str, str],
+    version: str = "1.2.0",
+) -> FlowPlayer:
+    """A :class:`FlowPlayer` whose seller steps (order actions, stock) are taken with a fresh
+    seller API key for ``seller_code``, made with the operator's ``admin`` headers on
+    ``http`` (a client whose base URL is the adapter's)."""
+    made = await http.post(f"/admin/v1/sellers/{seller_code}/keys", json={}, headers=admin)
+    made.raise_for_status()
+    seller = {"Authorization": f"Bearer {made.json()['api_key']}"}
+
+    async def act(order_id: str, action: str, body: dict[str, Any] | None) -> httpx.Response:
+        return await http.post(f"/seller/v1/orders/{order_id}/{action}", json=body, headers=seller)
+
+    async def stock(sku: str, count: int) -> None:
+        lines = {"items": [{"sku": sku, "available": count}]}
+        (await http.patch("/seller/v1/stock", json=lines, headers=seller)).raise_for_status()
+
+    return FlowPlayer(
+        buyer=buyer,
+        http=http,
+        adapter_url=f"{adapter_url}/ondc",
+        seller_uri=seller_uri,
+        buyer_url=buyer_url,
+        seller_id=seller_id,
+        seller_act=act,
+        seller_stock=stock,
+        version=version,
+    )
