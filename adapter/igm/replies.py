@@ -11,7 +11,7 @@ stored. Pure apart from the ports it is given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final
@@ -226,26 +226,41 @@ def _notice(stored: IssueRow | None, fresh: Mapping[str, Any] | None) -> str | N
     return ISSUE_UPDATED if fresh is not None else None
 
 
-async def _on_issue_status_v2(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, issues: IssueBook, **_: Any
+async def _issue_status(
+    request: schemas.Envelope,
+    issue_id: str | None,
+    callback: type[schemas.OnIssueStatusCallbackV2 | schemas.OnIssueStatusCallback],
+    render: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    identity: Identity,
+    now: datetime,
+    issues: IssueBook,
 ) -> schemas.Envelope | schemas.Prebuilt:
-    assert isinstance(request, schemas.IssueStatusRequestV2)
-    stored = await issues.find(request.context.bap_id or "", request.message.issue_id or "")
+    """``/on_issue_status`` in either IGM version: the stored issue as ``render`` writes it
+    for that version, or error 30018 when this buyer app raised no such issue."""
+    stored = await issues.find(request.context.bap_id or "", issue_id or "")
     if stored is None:
         return _error(
-            request,
-            schemas.OnIssueStatusCallbackV2,
-            identity,
-            now,
-            "30018",
-            f"no issue {request.message.issue_id!r} from {request.context.bap_id}",
-        )
+            request, callback, identity, now, "30018",
+            f"no issue {issue_id!r} from {request.context.bap_id}",
+        )  # fmt: skip
     return schemas.Prebuilt(
         context=callback_context(
             request.context, action="on_issue_status", identity=identity, now=now
         ),
-        message=on_issue_message(stored.document, appended=False),
+        message=render(stored.document),
     )
+
+
+async def _on_issue_status_v2(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, issues: IssueBook, **_: Any
+) -> schemas.Envelope | schemas.Prebuilt:
+    assert isinstance(request, schemas.IssueStatusRequestV2)
+    return await _issue_status(
+        request, request.message.issue_id, schemas.OnIssueStatusCallbackV2,
+        lambda document: on_issue_message(document, appended=False),
+        identity=identity, now=now, issues=issues,
+    )  # fmt: skip
 
 
 async def _on_issue_v1(
@@ -321,22 +336,10 @@ async def _on_issue_status_v1(
     request: schemas.Envelope, *, identity: Identity, now: datetime, issues: IssueBook, **_: Any
 ) -> schemas.Envelope | schemas.Prebuilt:
     assert isinstance(request, schemas.IssueStatusRequest)
-    stored = await issues.find(request.context.bap_id or "", request.message.issue_id or "")
-    if stored is None:
-        return _error(
-            request,
-            schemas.OnIssueStatusCallback,
-            identity,
-            now,
-            "30018",
-            f"no issue {request.message.issue_id!r} from {request.context.bap_id}",
-        )
-    return schemas.Prebuilt(
-        context=callback_context(
-            request.context, action="on_issue_status", identity=identity, now=now
-        ),
-        message=status_v1(stored.document),
-    )
+    return await _issue_status(
+        request, request.message.issue_id, schemas.OnIssueStatusCallback, status_v1,
+        identity=identity, now=now, issues=issues,
+    )  # fmt: skip
 
 
 IGM2_REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
