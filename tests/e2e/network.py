@@ -52,8 +52,11 @@ class AdapterProcess:
     async def start(self) -> None:
         """Start and wait until /healthz answers."""
         self.process = self._spawn()
+        # A deadline, not a count of polls: on a busy machine one interpreter start (imports,
+        # migrations) can take tens of seconds, and a poll itself can wait its timeout.
+        deadline = asyncio.get_running_loop().time() + 90
         async with httpx.AsyncClient() as http:
-            for _ in range(200):
+            while asyncio.get_running_loop().time() < deadline:
                 if self.process.poll() is not None:
                     raise AssertionError(f"adapter exited: {self.log.read_text()[-2000:]}")
                 try:
@@ -62,7 +65,7 @@ class AdapterProcess:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
-        raise AssertionError("adapter did not become healthy")
+        raise AssertionError(f"adapter did not become healthy in 90 s: {self.log.read_text()[-2000:]}")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flush, no goodbye."""
