@@ -77,8 +77,8 @@ def test_igm_issue_at_an_unserved_version_names_the_served_ones() -> None:
         default_table().parse_request("issue", _body("issue", core_version="1.1.0"))
 
 
-def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:
-    other = Contract(
+def _other_family() -> Contract:
+    return Contract(
         name="other 9.9.9",
         version="9.9.9",
         version_field="version",
@@ -87,6 +87,10 @@ def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:
         replies=MappingProxyType({}),
         check_context=check_context,
     )
+
+
+def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:
+    other = _other_family()
     table = ContractTable([RETAIL_1_2_0, other])
     assert table.shared_model("search") is None
     assert table.shared_model("select") is schemas.SelectRequest
@@ -98,18 +102,6 @@ def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:
     assert isinstance(request, schemas.SearchRequest)
     with pytest.raises(ContextError, match=re.escape("1.2.0, 9.9.9")):
         table.parse_request("search", _body("search", core_version="2.0.0"))
-
-
-def _other_family() -> Contract:
-    return Contract(
-        name="other 9.9.9",
-        version="9.9.9",
-        version_field="version",
-        requests=MappingProxyType({"search": schemas.StatusRequest}),
-        callbacks=MappingProxyType({}),
-        replies=MappingProxyType({}),
-        check_context=check_context,
-    )
 
 
 @pytest.mark.parametrize(
