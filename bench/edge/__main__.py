@@ -426,9 +426,7 @@ async def main() -> None:
         if args.instructions:
             print(f"\ninstructions (valgrind callgrind, {args.instructions} searches, load-"
                   f"independent; {machine_load()})")  # fmt: skip
-            for line in await instructions.report(args.instructions, args.backends.split(","),
-                                                  work):  # fmt: skip
-                print(f"  {line}")
+            await instructions.report(args.instructions, args.backends.split(","), work)
     finally:
         stop_process(baseline)
 
