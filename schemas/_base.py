@@ -20,15 +20,9 @@ seller's typo must not vanish silently.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self, TypeAlias
+from typing import Any, ClassVar, Final, Self, TypeAlias
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    ModelWrapValidatorHandler,
-    PrivateAttr,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict
 
 Flag: TypeAlias = bool | str
 """A Beckn boolean as peers send it: ``true``/``false``, or the strings ``"true"``/``"false"``.
@@ -74,7 +68,13 @@ class WireModel(BaseModel):
         serialize_by_alias=True,
     )
 
-    _wire_keys: tuple[str, ...] | None = PrivateAttr(default=None)
+    # The keys as received, in their wire spelling, one tuple per parsed object. A slot,
+    # not a pydantic private attribute or a wrap validator: either runs Python for every
+    # object of every parsed body (a wrap validator also turns each object's JSON subtree
+    # into Python data again, at every depth), which made parsing a 435-byte /search
+    # about five times as slow. The order is filled in after validation, by one walk over
+    # the model and its data (``remember_order``).
+    __slots__ = ("_received_order",)
     _alias_of: ClassVar[dict[str, str]] = {}
 
     @classmethod
@@ -88,25 +88,72 @@ class WireModel(BaseModel):
                 alias_of[name] = alias
         cls._alias_of = alias_of
 
-    @model_validator(mode="wrap")
     @classmethod
-    def _remember_key_order(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
-        """Record the order of the keys as received, in their wire (alias) spelling."""
-        model = handler(data)
-        if isinstance(data, dict):
-            keys: tuple[str, ...] = tuple(data)
-            alias_of = cls._alias_of
-            if alias_of:
-                # A key given by field name is written under its alias; a key that merely
-                # looks like a field name but was kept as an extra is written as it came.
-                extra = model.__pydantic_extra__ or {}
-                keys = tuple([key if key in extra else alias_of.get(key, key) for key in keys])
-            model._wire_keys = keys
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """As pydantic's, and the order of the keys given is remembered."""
+        model = super().model_validate(obj, *args, **kwargs)
+        remember_order(model, obj)
         return model
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        _set_order(copied, wire_order(self))
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        copied = super().__deepcopy__(memo)
+        _set_order(copied, wire_order(self))
+        return copied
 
     def wire_key(self, name: str) -> str:
         """The key a field is written under on the wire (its alias, or its name)."""
         return self._alias_of.get(name, name)
+
+
+_ORDER_SLOT: Final = WireModel.__dict__["_received_order"]
+
+
+def wire_order(model: WireModel) -> tuple[str, ...] | None:
+    """The keys ``model`` was given, in their wire spelling and order; ``None`` for a model
+    built without them (only fields, in field order)."""
+    try:
+        order: tuple[str, ...] = _ORDER_SLOT.__get__(model, type(model))
+    except AttributeError:
+        return None
+    return order
+
+
+def _set_order(model: WireModel, order: tuple[str, ...] | None) -> None:
+    if order is not None:
+        _ORDER_SLOT.__set__(model, order)
+
+
+def remember_order(model: Any, data: Any) -> None:
+    """Record on ``model`` (a ``WireModel``, or a list of them) and on every model inside
+    it the order of the keys of ``data``, the JSON object (or the mapping given in Python)
+    it was validated from. A key given by field name is recorded under its alias; a key
+    that merely looks like a field name but was kept as an extra stays as it came."""
+    if isinstance(model, list):
+        if isinstance(data, list):
+            for item, item_data in zip(model, data, strict=False):
+                remember_order(item, item_data)
+        return
+    if not isinstance(model, WireModel) or not isinstance(data, dict):
+        return
+    alias_of = type(model)._alias_of
+    if alias_of:
+        extra = model.__pydantic_extra__ or {}
+        _ORDER_SLOT.__set__(
+            model, tuple([key if key in extra else alias_of.get(key, key) for key in data])
+        )
+    else:
+        _ORDER_SLOT.__set__(model, tuple(data))
+    for name in model.__pydantic_fields_set__:
+        value = data.get(alias_of.get(name, name))
+        if value is None and name in data:
+            value = data[name]
+        if isinstance(value, dict | list):
+            remember_order(getattr(model, name), value)
 
 
 class StrictModel(BaseModel):

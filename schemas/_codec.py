@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import BaseModel
 
-from schemas._base import WireModel
+from schemas._base import WireModel, remember_order, wire_order
 from schemas._context import Context
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -29,7 +29,12 @@ def parse(model: type[ModelT], raw: bytes) -> ModelT:
     unchanged. Raises ``pydantic.ValidationError`` for malformed JSON or a body that does
     not fit the model; the network edge turns that into a NACK.
     """
-    return model.model_validate_json(raw, by_alias=True, by_name=False)
+    model_ = model.model_validate_json(raw, by_alias=True, by_name=False)
+    if isinstance(model_, WireModel):
+        # The received key order, for ``dump`` (see ``schemas._base``): one orjson pass and
+        # one walk, instead of Python run by pydantic for every object.
+        remember_order(model_, orjson.loads(raw))
+    return model_
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +86,7 @@ def _in_wire_order(model: Any, data: Any) -> Any:
         key = model.wire_key(name)
         if key in data:
             data[key] = _in_wire_order(getattr(model, name), data[key])
-    order = model._wire_keys
+    order = wire_order(model)
     if order is None:
         return data
     ordered = {key: data[key] for key in order if key in data}

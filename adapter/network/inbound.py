@@ -9,7 +9,8 @@ not be sent within its ttl (``adapter.network.admission``; not audited, so shedd
 costs no write) -> apply the sender's rate limit and dedupe on (sender, action,
 message_id) -> record the request and queue its callback in one transaction -> ACK.
 Every failure is a NACK with an ONDC code and a message naming the problem
-(``adapter.network.nack``), and is kept in the audit log too.
+(``adapter.network.nack``), and is kept in the audit log too
+(``adapter.network.nack_audit``).
 
 Every verified request counts once against its sender's rate, whether it is accepted or
 refused, and a sender over its rate hears 429 whatever else is wrong with the request. The
@@ -21,16 +22,12 @@ limit is not remembered as seen, so its retry is new work.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import re
-from base64 import b64encode
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
 from typing import Final
 
-import orjson
 import pydantic
 from fastapi import APIRouter, Request
 from sqlalchemy.exc import SQLAlchemyError
@@ -49,18 +46,18 @@ from adapter.core.errors import (
     NetworkError,
     Overloaded,
     RateLimited,
-    SharedStateUnavailable,
     StoreUnavailable,
 )
 from adapter.network.authentication import Sender
+from adapter.network.catalogue_requests import record_rejections, subscribe
 from adapter.network.nack import ack_response, nack_response
+from adapter.network.nack_audit import kept_headers, record_nack, unverified_over_rate
 from adapter.network.nul_text import nul_path
 from adapter.outbound.destination import UnsafeDestination, callback_url
 from adapter.runtime import Runtime
 from adapter.storage.store import InboundRecord, OutboxJob
-from catalog_sync.rejections import parse_rejections
 
-__all__ = ["INBOUND_ACTIONS", "beckn_endpoints", "beckn_router", "unverified_summary"]
+__all__ = ["INBOUND_ACTIONS", "beckn_endpoints", "beckn_router"]
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +70,6 @@ _NO_CALLBACK: Final = frozenset({"catalog_rejection"})
 # Bodies up to this size are parsed on the event loop (a few ms at most); larger ones on
 # the parser thread (see _Endpoint._parse).
 _INLINE_PARSE_BYTES: Final = 8 * 1024
-# What the audit keeps of an unverified request's body and of each of its headers.
-_UNVERIFIED_KEPT_BYTES: Final = 512
-# The subscriber id in a signature header's keyId, as claimed (unverified).
-_CLAIMED_SIGNER: Final = re.compile(r'keyId="([^|"]{1,255})\|')
-# The request headers kept in the audit log, as ASGI spells them (lower-case bytes).
-_KEPT_HEADERS: Final = frozenset(
-    {b"authorization", b"x-gateway-authorization", b"content-type", b"user-agent"}
-)
 
 
 async def _read_body(request: Request) -> bytes | None:
@@ -166,14 +155,14 @@ class _Endpoint:
             refusal = error
             if isinstance(refusal, Overloaded):
                 runtime.metrics.shed.labels(self.action).inc()
-            elif sender is None and await _unverified_over_rate(runtime, request):
+            elif sender is None and await unverified_over_rate(runtime, request):
                 # Refused unrecorded: an unsigned flood costs no audit writes.
                 refusal = RateLimited(
                     f"over {runtime.settings.unverified_rate_per_second} unverified "
                     "requests per second from this address"
                 )
             else:
-                await self._record_rejection(runtime, request, body, sender, refusal, started)
+                await record_nack(runtime, self.action, request, body, sender, refusal, started)
             runtime.metrics.nacks.labels(self.action, refusal.code).inc()
             return nack_response(refusal)
         except Exception:
@@ -296,7 +285,7 @@ class _Endpoint:
             transaction_id=context.transaction_id,
             message_id=context.message_id,
             received_at=now,
-            headers=_headers(request),
+            headers=kept_headers(request),
             body=body,
             verification="valid" if sender.gateway_id is None else f"valid via {sender.gateway_id}",
             http_status=200,
@@ -311,136 +300,10 @@ class _Endpoint:
         if job is not None:
             runtime.admission.queued()
         if isinstance(parsed, schemas.CatalogRejectionRequest):
-            await _record_rejections(runtime, parsed, sender)
+            await record_rejections(runtime, parsed, sender)
         if subscription is not None:
-            await _subscribe(runtime, context, sender, start=subscription == "start")
+            await subscribe(runtime, context, sender, start=subscription == "start")
         return ack_response()
-
-    async def _record_rejection(
-        self,
-        runtime: Runtime,
-        request: Request,
-        body: bytes,
-        sender: Sender | None,
-        error: NetworkError,
-        started: float,
-    ) -> None:
-        transaction_id, message_id = _ids(body)
-        headers = _headers(request)
-        problem = error.message
-        if sender is None:
-            # Nothing of an unverified request is kept beyond a bounded summary: who it
-            # claims to be, its size and digest, and its first bytes.
-            headers = {name: value[:_UNVERIFIED_KEPT_BYTES] for name, value in headers.items()}
-            problem = unverified_summary(error.message, body, headers.get("authorization"))
-            body = body[:_UNVERIFIED_KEPT_BYTES]
-        record = InboundRecord(
-            direction="rejected",
-            action=self.action,
-            peer_id=sender.subscriber_id if sender else "unverified",
-            transaction_id=transaction_id,
-            message_id=message_id,
-            received_at=runtime.clock.now(),
-            headers=headers,
-            body=body,
-            verification="valid" if sender else f"refused: {error.code}",
-            http_status=error.http_status,
-            duration_ms=(runtime.clock.monotonic() - started) * 1000,
-            error=problem,
-        )
-        try:
-            await runtime.store.record(record)
-        except SQLAlchemyError:
-            log.exception("could not audit a NACKed %s", self.action)
-
-
-async def _unverified_over_rate(runtime: Runtime, request: Request) -> bool:
-    """Count one unverified request against its source address; whether it is over the
-    address's rate (``ONDC_UNVERIFIED_RATE_PER_SECOND``)."""
-    address = request.client.host if request.client else "unknown"
-    try:
-        allowed = await runtime.state.take(
-            f"unverified:{address}", runtime.settings.unverified_rate_per_second
-        )
-    except SharedStateUnavailable:
-        log.warning("unverified request from %s not counted: shared state unreachable", address)
-        return False
-    return not allowed
-
-
-def unverified_summary(problem: str, body: bytes, authorization: str | None) -> str:
-    """The audit's account of an unverified request: the reason, the signer it claims,
-    the body's size and BLAKE2b-512 digest (all of it is not kept)."""
-    claimed = _CLAIMED_SIGNER.search(authorization or "")
-    digest = b64encode(hashlib.blake2b(body).digest()).decode("ascii")
-    return (
-        f"{problem} [unverified: claimed signer {claimed[1] if claimed else 'none'}; "
-        f"body {len(body)} bytes, BLAKE-512={digest}, first "
-        f"{min(len(body), _UNVERIFIED_KEPT_BYTES)} kept]"
-    )
-
-
-async def _subscribe(
-    runtime: Runtime, context: schemas.Context, sender: Sender, *, start: bool
-) -> None:
-    """Start or stop pushing a domain's catalogue changes to the buyer app."""
-    assert context.domain is not None  # the context rules require it
-    now = runtime.clock.now()
-    if start:
-        assert context.bap_uri is not None
-        assert context.transaction_id is not None
-        await runtime.catalogue.subscribe(
-            bap_id=sender.subscriber_id,
-            bap_uri=context.bap_uri,
-            domain=context.domain,
-            transaction_id=context.transaction_id,
-            now=now,
-        )
-    else:
-        await runtime.catalogue.unsubscribe(
-            bap_id=sender.subscriber_id, domain=context.domain, now=now
-        )
-
-
-async def _record_rejections(
-    runtime: Runtime, request: schemas.CatalogRejectionRequest, sender: Sender
-) -> None:
-    """Keep a buyer app's catalogue refusals against our sellers' items (after the ACKed
-    request is durable; the raw message stays in the audit log whatever happens here)."""
-    errors = [e.model_dump(by_alias=True, exclude_none=True) for e in request.errors or []]
-    try:
-        await runtime.catalogue.record_rejections(
-            parse_rejections(errors), buyer_id=sender.subscriber_id, now=runtime.clock.now()
-        )
-    except SQLAlchemyError:
-        log.exception("could not record the catalogue rejections from %s", sender.subscriber_id)
-
-
-def _ids(body: bytes) -> tuple[str | None, str | None]:
-    """The transaction and message ids of a refused body, when it is JSON enough to say."""
-    try:
-        context = orjson.loads(body).get("context", {})
-    except (orjson.JSONDecodeError, AttributeError):
-        return None, None
-    if not isinstance(context, dict):
-        return None, None
-
-    def text(name: str) -> str | None:
-        value = context.get(name)
-        # Kept as the escape: PostgreSQL cannot store NUL.
-        return value.replace("\x00", "\\u0000")[:255] if isinstance(value, str) else None
-
-    return text("transaction_id"), text("message_id")
-
-
-def _headers(request: Request) -> dict[str, str]:
-    # Straight from the ASGI scope: one pass, no header map built for the audit row. A
-    # repeated header keeps its first value, as ``request.headers[name]`` would.
-    kept: dict[str, str] = {}
-    for name, value in request.scope["headers"]:
-        if name in _KEPT_HEADERS:
-            kept.setdefault(name.decode("latin-1"), value.decode("latin-1"))
-    return kept
 
 
 def beckn_endpoints(base_path: str) -> dict[str, Callable[[Request], Awaitable[Response]]]:

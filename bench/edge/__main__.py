@@ -41,11 +41,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
 import os
-import secrets
-import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -54,161 +50,33 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import httpx
-import orjson
-import psycopg
-import redis
 
 import bare_callback
+import instructions
 import load
-import signing
-import sink
-from adapter.core.clock import SystemClock
-from adapter.sandbox.registry import SandboxRegistry
-from adapter.sandbox.servers import LoopbackServer
+import stage
 from adapter.settings import Settings
+from harness import (
+    BENCH_REDIS,
+    ROOT,
+    OutboxProbe,
+    SinkProcess,
+    cpu_seconds,
+    cpu_times,
+    drop_postgres,
+    empty_redis,
+    free_port,
+    fresh_postgres,
+    machine_load,
+    ms,
+    other_cores,
+    percentile,
+    start_process,
+    stop_process,
+    wait_ready,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-VECTORS = orjson.loads((ROOT / "tests" / "fixtures" / "signing-vectors.json").read_bytes())
-SELLER = VECTORS["keys"]["k1"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
-
-
-class SinkProcess:
-    """``sink.serve`` in a child process, asked over a pipe."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self._pipe, child = multiprocessing.Pipe()
-        self._process = multiprocessing.Process(target=sink.serve, args=(self.port, child),
-                                                daemon=True)  # fmt: skip
-
-    def start(self) -> None:
-        self._process.start()
-        if self._pipe.recv() != "ready":
-            raise SystemExit("callback sink did not start")
-
-    async def ask(self, command: str) -> object:
-        def exchange() -> object:
-            self._pipe.send(command)
-            return self._pipe.recv()
-
-        return await asyncio.to_thread(exchange)
-
-    def stop(self) -> None:
-        self._pipe.send("stop")
-        self._process.join(timeout=10)
-
-
-class OutboxProbe:
-    """Reads the adapter's outbox straight from its database (the bench's own view)."""
-
-    def __init__(self, database_url: str) -> None:
-        self._url = database_url
-
-    def _query(self, sql: str) -> list[tuple[object, ...]]:
-        if self._url.startswith("sqlite:///"):
-            with sqlite3.connect(self._url.removeprefix("sqlite:///"), timeout=30) as db:
-                return list(db.execute(sql).fetchall())
-        with psycopg.connect(self._url) as db:
-            return list(db.execute(sql).fetchall())
-
-    async def pending(self) -> int:
-        rows = await asyncio.to_thread(
-            self._query, "SELECT count(*) FROM outbox WHERE status = 'pending'"
-        )
-        return int(rows[0][0])  # type: ignore[call-overload]
-
-    async def last_on_search(self) -> bytes | None:
-        """The bytes of the last ``on_search`` sent, from the audit log."""
-        rows = await asyncio.to_thread(
-            self._query,
-            "SELECT body FROM messages WHERE direction = 'out' AND action = 'on_search'"
-            " ORDER BY id DESC LIMIT 1",
-        )
-        return bytes(rows[0][0]) if rows else None  # type: ignore[call-overload]
-
-    async def summary(self) -> str:
-        jobs = await asyncio.to_thread(
-            self._query, "SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status"
-        )
-        tries = await asyncio.to_thread(
-            self._query,
-            "SELECT outcome, count(*) FROM delivery_attempts GROUP BY outcome ORDER BY outcome",
-        )
-        errors = await asyncio.to_thread(
-            self._query,
-            "SELECT substr(error, 1, 40), count(*) FROM delivery_attempts WHERE outcome <> 'ACK'"
-            " GROUP BY 1 ORDER BY 2 DESC LIMIT 3",
-        )
-        text = (f"jobs {', '.join(f'{s} {n}' for s, n in jobs)}; "
-                f"attempts {', '.join(f'{o} {n}' for o, n in tries)}")  # fmt: skip
-        if errors:
-            text += "; errors: " + ", ".join(f"{e!r} x{n}" for e, n in errors)
-        return text
-
-    async def drain(self, limit: float) -> str:
-        """Wait until no job is pending (or ``limit`` seconds); say how long it took."""
-        began = time.monotonic()
-        backlog = await self.pending()
-        left = backlog
-        while left and time.monotonic() - began < limit:
-            await asyncio.sleep(0.2)
-            left = await self.pending()
-        took = time.monotonic() - began
-        if left:
-            return f"NOT drained: {left} of {backlog} pending after {took:.1f} s"
-        return f"drained {backlog} pending in {took:.1f} s"
-
-
-def cpu_times(*processes: subprocess.Popen[bytes]) -> tuple[float, float]:
-    """User and system CPU seconds used so far by ``processes`` (Linux /proc): less noisy
-    than throughput on a machine shared with other work. System time is mostly the kernel's
-    share of the sockets (HTTP, and the store's and Redis's round trips)."""
-    user = system = 0
-    for process in processes:
-        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        user += int(fields[11])
-        system += int(fields[12])
-    tick = os.sysconf("SC_CLK_TCK")
-    return user / tick, system / tick
-
-
-def cpu_seconds(*processes: subprocess.Popen[bytes]) -> float:
-    """User + system CPU seconds used so far by ``processes``."""
-    return sum(cpu_times(*processes))
-
-
-def start_process(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    process.wait(timeout=30)
-
-
-async def wait_ready(url: str) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(300):
-            try:
-                if (await http.get(url)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
+SELLER = stage.SELLER
 
 
 async def load_run(pool: ProcessPoolExecutor, url: str, bap_uri: str, concurrency: int,
@@ -241,38 +109,6 @@ async def bare_callbacks(pool: ProcessPoolExecutor, body: bytes,
     return cpu_ms, (f"bare callback (sign + aiohttp POST of the same {len(body):,}-byte "
                     f"on_search, {DISPATCHER_CONCURRENCY} at a time): {cpu_ms:.2f} ms CPU per "
                     f"POST, {rate:,.0f} POST/s")  # fmt: skip
-
-
-POSTGRES_ADMIN = os.environ.get(
-    "ONDC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-
-
-BENCH_REDIS = os.environ.get("ONDC_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def empty_redis(url: str) -> None:
-    client = redis.Redis.from_url(url)
-    try:
-        client.flushdb()
-    finally:
-        client.close()
-
-
-def fresh_postgres() -> str:
-    name = f"ondc_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{POSTGRES_ADMIN.rsplit('/', 1)[0]}/{name}"
-
-
-def drop_postgres(url: str) -> None:
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-
-
-def ms(value: float) -> str:
-    return f"{value * 1000:.1f} ms"
 
 
 class Answered:
@@ -311,62 +147,43 @@ async def answered(callbacks: SinkProcess, run: load.Result, outbox: OutboxProbe
 
 async def bench_backend(name: str, database_url: str, redis_url: str | None, args: argparse.Namespace,
                         pool: ProcessPoolExecutor, baseline: subprocess.Popen[bytes], baseline_url: str,
-                        work: Path) -> None:  # fmt: skip
-    clock = SystemClock()
-    registry = SandboxRegistry(clock=clock)
-    registry_server = LoopbackServer(registry.app(), free_port())
-    await registry_server.start()
-    buyer_key = signing.PrivateKey.from_base64(load.BUYER_KEY)
-    port = free_port()
-    registry.add({"subscriber_id": "seller.bench.example", "ukId": "seller-k1", "status": "SUBSCRIBED",
-                  "signing_public_key": SELLER["public_key_b64"],
-                  "valid_until": "2035-01-01T00:00:00.000Z"})  # fmt: skip
-    callbacks = SinkProcess()
+                        work: Path, topology: str) -> dict[str, float]:  # fmt: skip
+    """One store in one topology through every phase; its figures, for the summary."""
+    figures: dict[str, float] = {}
+    callbacks = SinkProcess(other_cores(args.cpus))
     callbacks.start()
-    # The edge checks each request's bap_uri against the buyer's registered subscriber_url.
-    registry.add({"subscriber_id": "buyer.bench.example", "ukId": "bench-k2", "status": "SUBSCRIBED",
-                  "subscriber_url": f"http://127.0.0.1:{callbacks.port}",
-                  "signing_public_key": buyer_key.public_key.to_base64(),
-                  "valid_until": "2035-01-01T00:00:00.000Z"})  # fmt: skip
-    env = {**os.environ,
-           "ONDC_SUBSCRIBER_ID": "seller.bench.example", "ONDC_UNIQUE_KEY_ID": "seller-k1",
-           "ONDC_SUBSCRIBER_URL": f"http://127.0.0.1:{port}/ondc",
-           "ONDC_SIGNING_PRIVATE_KEY": SELLER["private_key_b64"],
-           "ONDC_ENCRYPTION_PRIVATE_KEY": VECTORS["aux"]["on_subscribe_challenge"]["np_encryption_keys"]["private_raw_b64"],
-           "ONDC_REGISTRY_URL": registry_server.url, "ONDC_ADMIN_API_KEY": "bench-admin-key-0123456789",
-           "ONDC_RATE_LIMIT_PER_SECOND": "1000000", "DATABASE_URL": database_url,
-           # The buyer app's callback sink is on loopback, over plain HTTP.
-           "ONDC_OUTBOUND_ALLOW_HTTP": "true", "ONDC_OUTBOUND_ALLOW_PRIVATE": "true",
-           "LOG_LEVEL": "WARNING"}  # fmt: skip
-    env.pop("REDIS_URL", None)
-    if redis_url:
-        env["REDIS_URL"] = redis_url
+    port = free_port()
+    registry_server = await stage.registry(callbacks.port)
+    env = stage.adapter_env(port, registry_server.url, database_url, redis_url)
     serve = [sys.executable, "-m", "adapter.cli", "serve"]
-    split = args.split_dispatcher or args.dispatcher_later
+    split = topology == "split" or args.dispatcher_later
     niced = ["nice", "-n", str(args.dispatcher_nice)] if args.dispatcher_nice else []
     dispatcher_args = [*niced, *serve, "--port", str(free_port()), "--dispatcher-only"]
     processes = []
     if split:
         processes.append(start_process([*serve, "--port", str(port), "--no-dispatcher"],
-                                       env, work / f"adapter-{name}.log"))  # fmt: skip
+                                       env, work / f"adapter-{name}-{topology}.log", args.cpus))  # fmt: skip
         await wait_ready(f"http://127.0.0.1:{port}/healthz")  # migrated; now the second one
         if not args.dispatcher_later:
-            processes.append(start_process(dispatcher_args, env, work / f"dispatcher-{name}.log"))
+            processes.append(start_process(dispatcher_args, env,
+                                           work / f"dispatcher-{name}.log", args.cpus))  # fmt: skip
     else:
         processes.append(start_process([*serve, "--port", str(port)], env,
-                                       work / f"adapter-{name}.log"))  # fmt: skip
+                                       work / f"adapter-{name}-{topology}.log", args.cpus))  # fmt: skip
     outbox = OutboxProbe(database_url)
     try:
         await wait_ready(f"http://127.0.0.1:{port}/healthz")
         bap_uri = f"http://127.0.0.1:{callbacks.port}"
         adapter_url = f"http://127.0.0.1:{port}/ondc/search"
-        topology = (
+        described = (
             "edge alone (its dispatcher starts after the ACK phases)" if args.dispatcher_later
             else f"dispatcher in its own process (nice {args.dispatcher_nice})" if split
             else "one process"
         )  # fmt: skip
+        pinned = f"pinned to cores {args.cpus}" if args.cpus else "not pinned"
         print(f"\n[{name}] store: {database_url.split('://')[0]}, shared state: "
-              f"{'redis' if redis_url else 'in-process'}, {topology}")  # fmt: skip
+              f"{'redis' if redis_url else 'in-process'}, {described}, {pinned}; "
+              f"{machine_load()}")  # fmt: skip
         await load_run(pool, adapter_url, bap_uri, 4, 1.0, None)  # warm: key cache, pools
         if not args.dispatcher_later:
             print(f"  warm-up: {await outbox.drain(args.drain_limit)}")
@@ -411,7 +228,7 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
                 answered_cpu.append((cpu_seconds(*processes) - all_cpu) / max(1, got.answered))
                 drained = f"\n    {got}; CPU per answered search {answered_cpu[-1] * 1000:.2f} ms"
             print(f"  round {round_number}: baseline {base_rate:7,.0f} ACK/s, adapter "
-                  f"{our_rate:7,.0f} ACK/s, ratio {our_rate / base_rate:.2f}{drained}")  # fmt: skip
+                  f"{our_rate:7,.0f} ACK/s, ratio {our_rate / base_rate:.2f} ({machine_load()}){drained}")  # fmt: skip
         middle = sorted(range(len(ratios)), key=ratios.__getitem__)[len(ratios) // 2]
         base_rate, our_rate = rates[middle]
         base_user = statistics.median(user for user, _ in base_cpu_ms)
@@ -439,7 +256,9 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         print(f"  at {half:,.0f} req/s open loop: ACK p50 {ms(percentile(open_loop.latencies, .5))},"
               f" p99 {ms(percentile(open_loop.latencies, .99))} (goal p99 < 20 ms); baseline at"
               f" the same rate: p50 {ms(percentile(bare.latencies, .5))},"
-              f" p99 {ms(percentile(bare.latencies, .99))}")  # fmt: skip
+              f" p99 {ms(percentile(bare.latencies, .99))} ({machine_load()})")  # fmt: skip
+        figures["half_load_p99_ms"] = percentile(open_loop.latencies, 0.99) * 1000
+        figures["baseline_half_load_p99_ms"] = percentile(bare.latencies, 0.99) * 1000
         if not args.dispatcher_later:
             half_answered = await answered(callbacks, open_loop, outbox, args.drain_limit)
             answered_rounds.append(half_answered)
@@ -449,7 +268,8 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         print(f"  {what} CPU per ACK while loaded: {user_ms + system_ms:.2f} ms "
               f"(user {user_ms:.2f} + system {system_ms:.2f}; baseline {base_cpu})")  # fmt: skip
         if args.dispatcher_later:
-            processes.append(start_process(dispatcher_args, env, work / f"dispatcher-{name}.log"))
+            processes.append(start_process(dispatcher_args, env,
+                                           work / f"dispatcher-{name}.log", args.cpus))  # fmt: skip
             cpu.append(cpu_seconds(processes[-1]))
             print("  dispatcher started")
         print(f"  ACK phases' callbacks: {await outbox.drain(args.drain_limit)}")
@@ -473,7 +293,9 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         to_callback = [arrived[m] - t for m, t in paced.sent_at.items() if m in arrived]
         print(f"  request -> callback p50 {ms(percentile(to_callback, .5))}, "
               f"p99 {ms(percentile(to_callback, .99))} over {len(to_callback)} of "
-              f"{len(paced.sent_at)} (goal p50 < 50 ms)")  # fmt: skip
+              f"{len(paced.sent_at)} (goal p50 < 50 ms, p99 < 200 ms; {machine_load()})")  # fmt: skip
+        figures["callback_p50_ms"] = percentile(to_callback, 0.5) * 1000
+        figures["callback_p99_ms"] = percentile(to_callback, 0.99) * 1000
         runs = (*rounds_run, open_loop, paced)
         if not args.dispatcher_later:
             answered_rounds.append(Answered(paced, arrived))
@@ -495,7 +317,8 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
                   f"{offered:,.0f} req/s asked ({sent_rate:,.0f}/s sent, "
                   f"{args.overload_concurrency} connections):\n    {got}; CPU per answered "
                   f"search {cpu_each * 1000:.2f} ms; ACK p99 "
-                  f"{ms(percentile(overload.latencies, .99))}")  # fmt: skip
+                  f"{ms(percentile(overload.latencies, .99))} ({machine_load()})")  # fmt: skip
+            figures["overload_shed"] = got.shed
             runs = (*runs, overload)
         non_ack = sum(v for run in runs for k, v in run.statuses.items() if k != 200)
         print(f"  non-ACK answers: {non_ack}; callbacks seen at the sink: {len(arrived)}")
@@ -503,6 +326,7 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
             print(f"  ACKed but unanswered, by phase: "
                   f"{', '.join(str(a.unanswered) for a in answered_rounds)} "
                   f"(total {sum(a.unanswered for a in answered_rounds)}; goal 0)")  # fmt: skip
+            figures["unanswered"] = sum(a.unanswered for a in answered_rounds)
         print(f"  outbox: {await outbox.summary()}")
         sent = await outbox.last_on_search()
         if sent is not None:
@@ -521,6 +345,8 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
                       f"rounds), ratio {capacity / bare_rate:.2f} of the bare full path (goal "
                       f">= 0.70); CPU per answered search {ours_cpu:.2f} ms, bare/adapter "
                       f"{bare_cpu / ours_cpu:.2f}")  # fmt: skip
+                figures.update(answered_per_s=capacity, bare_per_s=bare_rate,
+                               ratio=capacity / bare_rate, cpu_ms=ours_cpu, bare_cpu_ms=bare_cpu)  # fmt: skip
     finally:
         for process in processes:
             stop_process(process)
@@ -528,6 +354,7 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         await registry_server.stop()
         if database_url.startswith("postgresql"):
             await asyncio.to_thread(drop_postgres, database_url)
+    return figures
 
 
 async def main() -> None:
@@ -553,34 +380,102 @@ async def main() -> None:
                         help="interleaved closed-loop rounds of baseline and adapter")  # fmt: skip
     parser.add_argument("--dispatcher-nice", type=int, default=10,
                         help="with --split-dispatcher, the dispatcher's niceness (0: none)")  # fmt: skip
+    parser.add_argument("--topologies", default="one,split",
+                        help="one (a process does everything) and/or split (edge and dispatcher "
+                             "processes; PostgreSQL + Redis only)")  # fmt: skip
+    parser.add_argument("--cpus", default=None,
+                        help="taskset core list for the adapter's and the baseline's processes, "
+                             "such as 0 or 0,1; the load generator and the sink then run on the "
+                             "other cores when there are any")  # fmt: skip
+    parser.add_argument("--instructions", type=int, default=0,
+                        help="also count instructions per answered search under valgrind's "
+                             "callgrind over this many searches (0: not)")  # fmt: skip
+    parser.add_argument("--instructions-only", action="store_true",
+                        help="count instructions (--instructions) without the timed phases")  # fmt: skip
     args = parser.parse_args()
+    topologies = ["split"] if args.split_dispatcher else args.topologies.split(",")
     work = Path(tempfile.mkdtemp(prefix="bench-edge-"))
     baseline_port = free_port()
     baseline = start_process(
         [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench" / "edge"), "baseline:app",
          "--port", str(baseline_port), "--log-level", "warning", "--no-access-log"],
-        dict(os.environ), work / "baseline.log")  # fmt: skip
-    print(f"bench/edge: {args.concurrency} connections, {args.duration:.0f} s per phase, "
-          f"{os.cpu_count()} cores, logs in {work}")  # fmt: skip
+        dict(os.environ), work / "baseline.log", args.cpus)  # fmt: skip
+    commit = _commit()
+    print(f"bench/edge at {commit or 'unknown commit'}: {args.concurrency} connections, "
+          f"{args.duration:.0f} s per phase, adapter "
+          f"{'pinned to cores ' + args.cpus if args.cpus else 'not pinned'}, "
+          f"{machine_load()}, logs in {work}")  # fmt: skip
+    results: dict[tuple[str, str], dict[str, float]] = {}
     try:
         await wait_ready(f"http://127.0.0.1:{baseline_port}/healthz")
         baseline_url = f"http://127.0.0.1:{baseline_port}/ondc/search"
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            for backend in args.backends.split(","):
-                if backend == "sqlite":
-                    await bench_backend("sqlite", f"sqlite:///{work}/bench.db", None, args, pool,
-                                        baseline, baseline_url, work)  # fmt: skip
-                else:
-                    # The adapter's dedupe keys live for a day: a database of the bench's
-                    # own, emptied before and after, keeps them from piling up.
-                    empty_redis(BENCH_REDIS)
-                    try:
-                        await bench_backend("postgres+redis", fresh_postgres(), BENCH_REDIS,
-                                            args, pool, baseline, baseline_url, work)  # fmt: skip
-                    finally:
-                        empty_redis(BENCH_REDIS)
+        pinned = other_cores(args.cpus)
+        with ProcessPoolExecutor(max_workers=1, initializer=_pin, initargs=(pinned,)) as pool:
+            for backend in [] if args.instructions_only else args.backends.split(","):
+                for topology in topologies:
+                    if backend == "sqlite" and topology == "split":
+                        print("\n[sqlite] split topology: run on PostgreSQL + Redis only "
+                              "(processes share admission through Redis)")  # fmt: skip
+                        continue
+                    name = "sqlite" if backend == "sqlite" else "postgres+redis"
+                    results[(name, topology)] = await _one_backend(
+                        backend, args, pool, baseline, baseline_url, work, topology
+                    )
+        if results:
+            _summary(results)
+        if args.instructions:
+            print(f"\ninstructions (valgrind callgrind, {args.instructions} searches, load-"
+                  f"independent; {machine_load()})")  # fmt: skip
+            await instructions.report(args.instructions, args.backends.split(","), work)
     finally:
         stop_process(baseline)
+
+
+def _commit() -> str:
+    """The adapter's commit, for the figures' record."""
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                          capture_output=True, check=False).stdout.strip()  # fmt: skip
+
+
+def _pin(cores: set[int] | None) -> None:
+    """The load generator's process, on the cores the adapter does not use."""
+    if cores:
+        os.sched_setaffinity(0, cores)
+
+
+async def _one_backend(backend: str, args: argparse.Namespace, pool: ProcessPoolExecutor,
+                       baseline: subprocess.Popen[bytes], baseline_url: str, work: Path,
+                       topology: str) -> dict[str, float]:  # fmt: skip
+    if backend == "sqlite":
+        database = work / f"bench-{topology}.db"
+        return await bench_backend("sqlite", f"sqlite:///{database}", None, args, pool,
+                                   baseline, baseline_url, work, topology)  # fmt: skip
+    # The adapter's dedupe keys live for a day: a database of the bench's own, emptied
+    # before and after, keeps them from piling up.
+    empty_redis(BENCH_REDIS)
+    try:
+        return await bench_backend("postgres+redis", fresh_postgres(), BENCH_REDIS, args, pool,
+                                   baseline, baseline_url, work, topology)  # fmt: skip
+    finally:
+        empty_redis(BENCH_REDIS)
+
+
+def _summary(results: dict[tuple[str, str], dict[str, float]]) -> None:
+    """Every goal's figure of the run, by store and topology, with its ratio or goal."""
+    print("\nsummary (goals: unanswered 0; answered/s >= 0.70 x bare full path; half-load ACK "
+          "p99 < 20 ms; request -> callback p50 < 50 ms, p99 < 200 ms)")  # fmt: skip
+    print(f"  {'store':15} {'topology':8} {'answered/s':>10} {'x bare':>6} {'CPU ms':>6} "
+          f"{'p99 ACK':>8} {'cb p50':>7} {'cb p99':>7} {'unanswered':>10}")  # fmt: skip
+    for (store, topology), got in results.items():
+        print(f"  {store:15} {topology:8} {got.get('answered_per_s', 0):10,.0f} "
+              f"{got.get('ratio', 0):6.2f} {got.get('cpu_ms', 0):6.2f} "
+              f"{got.get('half_load_p99_ms', 0):6.1f}ms {got.get('callback_p50_ms', 0):5.1f}ms "
+              f"{got.get('callback_p99_ms', 0):5.1f}ms {got.get('unanswered', -1):10.0f}")  # fmt: skip
+    one, split = results.get(("postgres+redis", "one")), results.get(("postgres+redis", "split"))
+    if one and split and one.get("answered_per_s"):
+        print(f"  split / one process on PostgreSQL + Redis: answered/s "
+              f"{split.get('answered_per_s', 0) / one['answered_per_s']:.2f}, half-load p99 "
+              f"{split.get('half_load_p99_ms', 0):.1f} vs {one.get('half_load_p99_ms', 0):.1f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

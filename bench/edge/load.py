@@ -43,9 +43,9 @@ class Result:
     elapsed: float = 0.0
 
 
-def bodies(count: int, bap_uri: str) -> list[tuple[str, bytes, str]]:
+def bodies(count: int, bap_uri: str, ttl: int = TTL_SECONDS) -> list[tuple[str, bytes, str]]:
     """``count`` signed search bodies: (message_id, body, Authorization)."""
-    return [_signed(bap_uri) for _ in range(count)]
+    return [_signed(bap_uri, ttl) for _ in range(count)]
 
 
 _SIGNER = signing.Signer(
@@ -57,7 +57,7 @@ _SIGNER = signing.Signer(
 stamped: dict[str, float] = {}
 
 
-def _signed(bap_uri: str) -> tuple[str, bytes, str]:
+def _signed(bap_uri: str, ttl: int = TTL_SECONDS) -> tuple[str, bytes, str]:
     """One signed search body stamped now: (message_id, body, Authorization); when its
     timestamp was, on the monotonic clock, is kept in ``stamped``."""
     wall, mono = time.time(), time.monotonic()
@@ -69,7 +69,7 @@ def _signed(bap_uri: str) -> tuple[str, bytes, str]:
                     "action": "search", "core_version": "1.2.0",
                     "bap_id": "buyer.bench.example", "bap_uri": bap_uri,
                     "transaction_id": str(uuid.uuid4()), "message_id": message_id,
-                    "timestamp": stamp, "ttl": f"PT{TTL_SECONDS}S"},
+                    "timestamp": stamp, "ttl": f"PT{ttl}S"},
         "message": {"intent": {"item": {"descriptor": {"name": "शॉल"}},
                                "fulfillment": {"type": "Delivery"}}},
     })  # fmt: skip

@@ -77,8 +77,8 @@ def test_igm_issue_at_an_unserved_version_names_the_served_ones() -> None:
         default_table().parse_request("issue", _body("issue", core_version="1.1.0"))
 
 
-def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:
-    other = Contract(
+def _other_family() -> Contract:
+    return Contract(
         name="other 9.9.9",
         version="9.9.9",
         version_field="version",
@@ -87,6 +87,10 @@ def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:
         replies=MappingProxyType({}),
         check_context=check_context,
     )
+
+
+def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:
+    other = _other_family()
     table = ContractTable([RETAIL_1_2_0, other])
     assert table.shared_model("search") is None
     assert table.shared_model("select") is schemas.SelectRequest
@@ -98,6 +102,49 @@ def test_families_with_their_own_models_are_told_apart_before_parsing() -> None:
     assert isinstance(request, schemas.SearchRequest)
     with pytest.raises(ContextError, match=re.escape("1.2.0, 9.9.9")):
         table.parse_request("search", _body("search", core_version="2.0.0"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A version spelt in the message before the context: the guess is wrong, the
+        # context's version chooses.
+        b'{"message": {"core_version": "9.9.9"}, "context": {"action": "search",'
+        b' "core_version": "1.2.0"}}',
+        # A version the guess cannot read (escaped): the careful way reads it.
+        b'{"context": {"action": "search", "core_version": "1\\u002e2.0"}, "message": {}}',
+        # Only a version in the message that no family serves, the context's is read.
+        b'{"message": {"tags": [{"version": "0.0.1"}]}, "context": {"action": "search",'
+        b' "core_version": "1.2.0"}}',
+    ],
+)
+def test_a_misleading_version_elsewhere_in_the_body_does_not_choose_the_family(body: bytes) -> None:
+    table = ContractTable([RETAIL_1_2_0, _other_family()])
+    contract, request = table.parse_request("search", body)
+    assert contract is RETAIL_1_2_0
+    assert isinstance(request, schemas.SearchRequest)
+
+
+def test_a_body_whose_context_names_its_version_is_parsed_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = ContractTable([RETAIL_1_2_0, _other_family()])
+    calls: list[type[object]] = []
+    real_parse = schemas.parse
+
+    def counted(model: type[schemas.Envelope], raw: bytes) -> schemas.Envelope:
+        calls.append(model)
+        return real_parse(model, raw)
+
+    monkeypatch.setattr(schemas, "parse", counted)
+    peeked: list[bytes] = []
+    monkeypatch.setattr(
+        "adapter.core.contracts.peek_version", lambda body: peeked.append(body) or None
+    )
+    contract, _ = table.parse_request("search", _body("search", core_version="1.2.0"))
+    assert contract is RETAIL_1_2_0
+    assert calls == [schemas.SearchRequest]
+    assert peeked == []
 
 
 def test_two_families_cannot_claim_one_action_at_one_version() -> None:

@@ -156,6 +156,34 @@ def test_key_order_is_restored_at_every_level() -> None:
     assert schemas.dump(schemas.parse(schemas.OnStatusCallback, raw)) == raw
 
 
+def test_key_order_survives_copies_of_a_parsed_body() -> None:
+    raw = (
+        b'{"message":{"order":{"state":"Accepted","id":"O1"}},'
+        b'"context":{"timestamp":"2025-04-01T11:32:28.024Z","action":"on_status"}}'
+    )
+    parsed = schemas.parse(schemas.OnStatusCallback, raw)
+
+    assert schemas.dump(parsed.model_copy()) == raw
+    assert schemas.dump(parsed.model_copy(deep=True)) == raw
+
+
+def test_key_order_of_data_validated_in_python_is_kept_under_wire_names() -> None:
+    data = {
+        "message": {"order": {"state": "Accepted", "id": "O1"}},
+        "context": {"timestamp": "2025-04-01T11:32:28.024Z", "action": "on_status"},
+    }
+
+    dumped = schemas.dump(schemas.OnStatusCallback.model_validate(data))
+
+    assert dumped == orjson.dumps(data)
+
+
+def test_a_peer_key_named_like_the_order_slot_is_an_extra_like_any_other() -> None:
+    raw = b'{"context":{"action":"on_status","_received_order":["x"]},"message":{}}'
+
+    assert schemas.dump(schemas.parse(schemas.OnStatusCallback, raw)) == raw
+
+
 def test_a_body_with_only_its_required_parts_parses() -> None:
     request = schemas.parse(schemas.SelectRequest, b'{"context":{"action":"select"},"message":{}}')
     callback = schemas.parse(

@@ -1,0 +1,145 @@
+"""Building a round's callbacks: each reply once, from the stored request, kept as bytes.
+
+A first attempt builds its reply (the request as its family's model, answered by the
+family's reply function); its bytes are saved with the job, so every retry sends the same
+message. A search's ``on_search`` past ``ONDC_ON_SEARCH_MAX_BYTES`` is split into parts,
+the rest queued as callbacks of our own. Builds run a few at a time (a reply may read the
+catalogue, and the database pool is small), and searches of one round that ask the same
+thing share one catalogue query (``adapter/catalog/shared_answers.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+import orjson
+import pydantic
+
+import schemas
+from adapter.catalog.shared_answers import RoundCatalog
+from adapter.core.b2b.ports import B2BDesk
+from adapter.core.catalog_split import split_on_search
+from adapter.core.clock import Clock
+from adapter.core.context_rules import ContextError
+from adapter.core.contracts import ContractTable
+from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
+from adapter.igm.book import IssueBook
+from adapter.settings import Settings
+from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
+
+__all__ = ["Builds", "CallbackBuilder"]
+
+
+@dataclasses.dataclass(slots=True)
+class Builds:
+    """A round's jobs, built: what to send, what to save, what ended unbuilt."""
+
+    # (job, bytes, message id) for every job to attempt now.
+    ready: list[tuple[ClaimedJob, bytes, str | None]] = dataclasses.field(default_factory=list)
+    # (job id, bytes, message id) of the callbacks built this round, to save with their jobs.
+    built: list[tuple[int, bytes, str | None]] = dataclasses.field(default_factory=list)
+    # Outbox rows of the further parts of split on_search callbacks.
+    more: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    # Jobs parked because their callback could not be built.
+    failed: list[Settlement] = dataclasses.field(default_factory=list)
+
+
+class CallbackBuilder:
+    """Builds the callbacks of claimed jobs from their stored requests."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        contracts: ContractTable,
+        clock: Clock,
+        catalog: CatalogPort,
+        orders: OrderBook,
+        policy: OrderPolicy,
+        issues: IssueBook | None,
+        b2b: B2BDesk | None,
+    ) -> None:
+        self._settings = settings
+        self._contracts = contracts
+        self._clock = clock
+        self._catalog = catalog
+        self._orders = orders
+        self._policy = policy
+        self._issues = issues
+        self._b2b = b2b
+        self._identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
+        # Builds may query the catalogue: a few at a time stay within the database pool
+        # (a connection beyond it is opened and closed again for every query).
+        self._building = asyncio.Semaphore(4)
+
+    async def build(self, jobs: list[ClaimedJob], now: datetime) -> Builds:
+        """The callbacks of ``jobs``: those built before as they were, the others built now."""
+        builds = Builds()
+        # First attempts are built a few at a time: a reply may read the catalogue, and one
+        # query after another would make the whole batch wait on each in turn.
+        fresh = [job for job in jobs if job.callback_body is None]
+        catalog = RoundCatalog(self._catalog)
+        built_now = await asyncio.gather(*(self._try_build(job, catalog) for job in fresh))
+        outcomes = {job.id: outcome for job, outcome in zip(fresh, built_now, strict=True)}
+        for job in jobs:
+            if job.callback_body is not None:
+                builds.ready.append((job, job.callback_body, job.callback_message_id))
+                continue
+            outcome = outcomes[job.id]
+            if isinstance(outcome, Exception):
+                problem = f"could not build the callback: {outcome}"
+                attempt = Attempt(self._clock.now(), None, None, "error", problem)
+                builds.failed.append(Settlement(job.id, attempt, "failed"))
+                continue
+            body, message_id = outcome
+            if job.action == "on_search":
+                body, *rest = split_on_search(body, self._settings.on_search_max_bytes)
+                builds.more.extend(
+                    Outbox.unsolicited_row(
+                        action=job.action,
+                        target_url=job.target_url,
+                        transaction_id=job.transaction_id,
+                        payload=orjson.loads(part),
+                        now=now,
+                        deadline_at=job.deadline_at,
+                    )
+                    for part in rest
+                )
+            builds.built.append((job.id, body, message_id))
+            builds.ready.append((job, body, message_id))
+        return builds
+
+    async def _try_build(
+        self, job: ClaimedJob, catalog: CatalogPort
+    ) -> tuple[bytes, str | None] | Exception:
+        """:meth:`_build`, or the reason the callback cannot be built (the job is parked):
+        a stored request that no longer parses, or whose version is no longer served."""
+        try:
+            async with self._building:
+                return await self._build(job, catalog)
+        except (pydantic.ValidationError, KeyError, ValueError, ContextError) as exc:
+            return exc
+
+    async def _build(self, job: ClaimedJob, catalog: CatalogPort) -> tuple[bytes, str | None]:
+        if job.kind == "unsolicited":
+            body = orjson.dumps(job.payload)
+            message_id = job.payload.get("context", {}).get("message_id")
+            return body, message_id
+        assert job.inbound_body is not None
+        contract, request = self._contracts.parse_request(
+            job.action.removeprefix("on_"), job.inbound_body
+        )
+        reply = await contract.replies[request.context.action](
+            request,
+            identity=self._identity,
+            now=self._clock.now(),
+            catalog=catalog,
+            orders=self._orders,
+            policy=self._policy,
+            issues=self._issues,
+            b2b=self._b2b,
+        )
+        return schemas.dump(reply), reply.context.message_id
