@@ -44,6 +44,7 @@ from adapter.core.clock import Clock
 from adapter.core.context_rules import ContextError
 from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
+from adapter.core.catalog_link import CatalogueLinks
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
 from adapter.igm.book import IssueBook
 from adapter.metrics import Metrics
@@ -108,9 +109,11 @@ class Dispatcher:
         on_settled: Callable[[int, int], None] | None = None,
         issues: IssueBook | None = None,
         b2b: B2BDesk | None = None,
+        catalogue_links: CatalogueLinks | None = None,
     ) -> None:
         self._settings = settings
         self._b2b = b2b
+        self._catalogue_links = catalogue_links
         self._contracts = contracts or default_table()
         self._outbox = outbox
         self._store = store
@@ -323,6 +326,7 @@ class Dispatcher:
             policy=self._policy,
             issues=self._issues,
             b2b=self._b2b,
+            links=self._catalogue_links,
         )
         return schemas.dump(reply), reply.context.message_id
 

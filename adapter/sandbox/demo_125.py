@@ -17,6 +17,7 @@ from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.conformance import check
 from adapter.sandbox.flows import seller_player
 from adapter.sandbox.flows_125 import PLAYED, Pramaan125, timing_of, write_steps
+from adapter.sandbox.validator_layout_125 import write_validator_flow
 
 __all__ = ["play_flows_125"]
 
@@ -30,9 +31,11 @@ async def play_flows_125(
     admin_key: str,
     products: Sequence[tuple[dict[str, Any], dict[str, Any]]],
     logs_dir: Path,
+    validator_dir: Path,
 ) -> list[Check]:
     """For each (seller entry, item), the 1.2.5 flows of the item's domain, their folders
-    written under ``logs_dir/<domain>/<flow id>`` and checked; then one check with the worst
+    written under ``logs_dir/<domain>/<flow id>`` and checked, and written again for ONDC's
+    log-validation-utility under ``validator_dir/<domain>/flow<its id>``; then one check with the worst
     stamp and arrival delays of on_select, on_init and on_confirm against Pramaan's limits.
     The buyer stays in Shimla, so goods from other districts travel P2H2P."""
     checks: list[Check] = []
@@ -66,6 +69,9 @@ async def play_flows_125(
                     continue
                 folder = logs_dir / domain / flow_id
                 await asyncio.to_thread(write_steps, folder, steps)
+                await asyncio.to_thread(
+                    write_validator_flow, validator_dir, item["domain"], flow_id, steps
+                )
                 problems = check(flow_id, steps)
                 figures = timing_of(steps, _arrivals(buyer))
                 timed += figures.callbacks
