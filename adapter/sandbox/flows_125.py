@@ -150,7 +150,17 @@ class Pramaan125:
         elif flow_id in ("Cancellation_Flow", "Buyer_Cancellation_Flow"):
             steps["cancel"], steps["on_cancel"] = await p.call(
                 "cancel",
-                {"order_id": order_id, "cancellation_reason_id": "053"},
+                # 010 with a descriptor: the one buyer reason both of the log-validation-
+                # utility's 1.2.5 reason lists hold, and its cancel schema wants the
+                # descriptor (Pramaan's own example sends 051 without one).
+                {
+                    "order_id": order_id,
+                    "cancellation_reason_id": "010",
+                    "descriptor": {
+                        "name": "Buyer wants to modify address / other order details",
+                        "short_desc": "010",
+                    },
+                },
                 transaction_id=tx,
                 domain=domain,
             )

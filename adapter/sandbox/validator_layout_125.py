@@ -114,12 +114,21 @@ def validator_payloads(steps: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def write_validator_flow(
-    root: Path, domain: str, flow_id: str, steps: Mapping[str, Any]
+    root: Path,
+    domain: str,
+    flow_id: str,
+    steps: Mapping[str, Any],
+    discovery: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Write a played Pramaan flow as ``root/<DOM>/flow<id>/<key>.json`` for each of the
     utility's 1.2.5 flows it plays; nothing for a flow the utility has no id for. Returns
-    the files written."""
-    payloads = validator_payloads(steps)
+    the files written.
+
+    Pramaan's order flows begin at ``select``; the utility's begin with the full catalogue
+    (it checks the order against the items, prices, store and finder fee found there), so
+    ``discovery`` (the domain's played ``Discovery_Flow_full_catalog``: ``search`` and
+    ``on_search``) goes first."""
+    payloads = validator_payloads({**(discovery or {}), **steps})
     written: list[Path] = []
     for number in VALIDATOR_FLOWS.get(flow_id, ()):
         folder = root / domain.removeprefix("ONDC:") / f"flow{number}"

@@ -95,12 +95,12 @@ async def test_a_link_search_is_answered_with_links_whose_file_holds_the_items(
         assert await net.dispatch() == 2
         answers = [orjson.loads(r.content) for r in net.received]
         by_message = {a["context"]["message_id"]: a for a in answers}
-        [inline_provider] = by_message[orjson.loads(inline)["context"]["message_id"]][
-            "message"
-        ]["catalog"]["bpp/providers"]
-        [linked] = by_message[orjson.loads(link)["context"]["message_id"]]["message"][
+        [inline_provider] = by_message[orjson.loads(inline)["context"]["message_id"]]["message"][
             "catalog"
         ]["bpp/providers"]
+        [linked] = by_message[orjson.loads(link)["context"]["message_id"]]["message"]["catalog"][
+            "bpp/providers"
+        ]
         assert "items" not in linked
         [tag] = [t for t in linked["tags"] if t["code"] == "catalog_link"]
         url = next(e["value"] for e in tag["list"] if e["code"] == "type_value")
