@@ -31,13 +31,13 @@ from adapter.api_docs import install_api_docs
 from adapter.b2b.catalogue_api import b2b_catalogue_router
 from adapter.b2b.desk_port import SqlB2BDesk
 from adapter.b2b.documents import DocumentLinks
-from adapter.catalog.download import SignedCatalogueLinks, catalogue_download_router
 from adapter.b2b.loi_api import loi_admin_router, loi_seller_router
 from adapter.b2b.loi_watch import LoiWatcher
 from adapter.b2b.order_events import B2BOrderSteps
 from adapter.b2b.orders_api import b2b_documents_router, b2b_orders_router
 from adapter.catalog import SqlCatalog
 from adapter.catalog.closures import ClosureWatcher
+from adapter.catalog.download import SignedCatalogueLinks, catalogue_download_router
 from adapter.catalog.feeds import FeedPoller, HttpFeedSource
 from adapter.catalog.push import CatalogPush
 from adapter.coordination import MemoryState, RedisState, SharedState

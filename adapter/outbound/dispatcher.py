@@ -39,12 +39,12 @@ import schemas
 from adapter.catalog.shared_answers import RoundCatalog
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.b2b.ports import B2BDesk
+from adapter.core.catalog_link import CatalogueLinks
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.context_rules import ContextError
 from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
-from adapter.core.catalog_link import CatalogueLinks
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
 from adapter.igm.book import IssueBook
 from adapter.metrics import Metrics
