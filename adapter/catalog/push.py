@@ -6,8 +6,9 @@ a live ``catalog_inc`` subscription for the items' domain gets an unsolicited ``
 with only those items, a fresh message id, its subscription's transaction id, the
 ``core_version`` the subscription was started in and city ``*``, through the outbox like
 every callback (retried, parked, audited). The provider carries only its id and the changed
-items: its descriptor, locations and fulfilments did not change, and ONDC's validator refuses them in an item delta (a location repeated with
-the same ``time.label`` reads as a location change that changes nothing).
+items: its descriptor, locations and fulfilments did not change, and ONDC's validator
+refuses them in an item delta (a location repeated with the same ``time.label`` reads as a
+location change that changes nothing).
 """
 
 from __future__ import annotations

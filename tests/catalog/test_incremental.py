@@ -123,9 +123,10 @@ async def test_a_push_speaks_the_core_version_its_subscription_was_started_in(
             assert await net.dispatch() == 1
             push = orjson.loads(net.received[-1].content)
             assert push["context"]["core_version"] == version
-            assert push["context"]["transaction_id"] == orjson.loads(start)["context"][
-                "transaction_id"
-            ]
+            assert (
+                push["context"]["transaction_id"]
+                == orjson.loads(start)["context"]["transaction_id"]
+            )
 
 
 async def test_a_pull_returns_only_what_changed_in_the_range(

@@ -83,8 +83,9 @@ def _terms(tags: Any, group: str) -> dict[str, Any]:
 def order_terms(draft: OrderRow, confirm_tags: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The ``/on_confirm`` order tags (ONDC retail 1.2.5): our ``bpp_terms`` exactly as
     ``/on_init`` gave them, then the buyer app's own groups (``bap_terms``...) as its
-    confirm sent them. A confirm whose ``bpp_terms`` carry another GST number than on_init's is refused (30000, naming the field): the GST
-    number must be the same across on_init, confirm and on_confirm."""
+    confirm sent them. A confirm whose ``bpp_terms`` carry another GST number than
+    on_init's is refused (30000, naming the field): the GST number must be the same across
+    on_init, confirm and on_confirm."""
     ours = next(
         (dict(t) for t in draft.document.get("tags", []) if t.get("code") == "bpp_terms"), None
     )
