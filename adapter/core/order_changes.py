@@ -89,6 +89,17 @@ def _moved_lines(
     return emptied, moved
 
 
+def _other_lines(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The order's item lines on other fulfilments than the delivery (a part cancel's, a
+    return's): a cancellation or an RTO keeps them, so the lines still add up to what was
+    ordered (ONDC's validator counts them against on_select)."""
+    return [
+        dict(item)
+        for item in document.get("items", [])
+        if item.get("fulfillment_id") != DELIVERY_FULFILLMENT_ID
+    ]
+
+
 def cancelled_document(
     row: OrderRow, *, by: str, reason: str, fulfillment_state: str, now: datetime
 ) -> dict[str, Any]:
@@ -125,7 +136,7 @@ def cancelled_document(
     emptied, moved = _moved_lines(document, CANCEL_FULFILLMENT_ID)
     document |= {
         "state": "Cancelled",
-        "items": emptied + moved,
+        "items": emptied + moved + _other_lines(document),
         "fulfillments": fulfillments,
         "cancellation": {"cancelled_by": by, "reason": {"id": reason}},
         "updated_at": schemas.format_timestamp(now),
@@ -205,7 +216,7 @@ def _return_to_origin(
         }
     )
     emptied, moved = _moved_lines(document, RTO_FULFILLMENT_ID)
-    document["items"] = moved + emptied
+    document["items"] = moved + emptied + _other_lines(document)
     document["cancellation"] = {"cancelled_by": by, "reason": {"id": reason}}
     # A cancelled order carries neither terms nor documents (the validator's schema).
     document.pop("tags", None)
