@@ -37,6 +37,7 @@ from adapter.b2b.order_events import B2BOrderSteps
 from adapter.b2b.orders_api import b2b_documents_router, b2b_orders_router
 from adapter.catalog import SqlCatalog
 from adapter.catalog.closures import ClosureWatcher
+from adapter.catalog.download import SignedCatalogueLinks, catalogue_download_router
 from adapter.catalog.feeds import FeedPoller, HttpFeedSource
 from adapter.catalog.push import CatalogPush
 from adapter.coordination import MemoryState, RedisState, SharedState
@@ -275,6 +276,9 @@ def create_app(
         links = DocumentLinks(
             str(settings.subscriber_url), settings.admin_api_key.get_secret_value()
         )
+        catalogue_links = SignedCatalogueLinks(
+            str(settings.subscriber_url), settings.admin_api_key.get_secret_value()
+        )
         app.state.runtime = Runtime(
             settings=settings,
             clock=the_clock,
@@ -316,6 +320,7 @@ def create_app(
             loi=loi_desk,
             b2b_terms=b2b_terms,
             b2b_steps=B2BOrderSteps(order_store, loi_desk, wakeup, identity, the_clock, links),
+            catalogue_links=catalogue_links,
             parser=parser,
             contracts=contracts,
             admission=admission,
@@ -346,6 +351,7 @@ def create_app(
             on_settled=admission.settled,
             issues=issues,
             b2b=SqlB2BDesk(b2b_terms, loi_desk, links),
+            catalogue_links=catalogue_links,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
@@ -466,6 +472,7 @@ def create_app(
     app.include_router(b2b_catalogue_router(), dependencies=json_body)
     app.include_router(b2b_orders_router(), dependencies=json_body)
     app.include_router(b2b_documents_router())
+    app.include_router(catalogue_download_router())
     app.include_router(metrics_router())
     app.include_router(home_router(str(settings.subscriber_url).rstrip("/")))
     install_api_docs(app)

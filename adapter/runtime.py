@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from adapter.b2b.order_events import B2BOrderSteps
+from adapter.catalog.download import SignedCatalogueLinks
 from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.coordination.wakeup import Wakeup
@@ -87,3 +88,5 @@ class Runtime:
     grievances: IssueDesk | None = None
     # What the edge reads of a transaction for the families with sequence rules (1.2.5).
     history: TransactionHistory | None = None
+    # Signs and checks the catalogue file links of ``catalog_full`` link answers.
+    catalogue_links: SignedCatalogueLinks | None = None

@@ -1,12 +1,14 @@
-"""Push catalogue changes to subscribed buyer apps (ONDC retail 1.2.0 incremental refresh).
+"""Push catalogue changes to subscribed buyer apps (ONDC retail 1.2.0 and 1.2.5 incremental
+refresh).
 
 When a seller changes items (price, stock, availability, a new item), each buyer app with
 a live ``catalog_inc`` subscription for the items' domain gets an unsolicited ``on_search``
-with only those items, a fresh message id, its subscription's transaction id and city
-``*``, through the outbox like every callback (retried, parked, audited). The provider
-carries only its id and the changed items: its descriptor, locations and fulfilments did
-not change, and ONDC's validator refuses them in an item delta (a location repeated with
-the same ``time.label`` reads as a location change that changes nothing).
+with only those items, a fresh message id, its subscription's transaction id, the
+``core_version`` the subscription was started in and city ``*``, through the outbox like
+every callback (retried, parked, audited). The provider carries only its id and the changed
+items: its descriptor, locations and fulfilments did not change, and ONDC's validator
+refuses them in an item delta (a location repeated with the same ``time.label`` reads as a
+location change that changes nothing).
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ class CatalogPush:
                         "country": "IND",
                         "city": "*",
                         "action": "on_search",
-                        "core_version": "1.2.0",
+                        "core_version": subscription["core_version"],
                         "bap_id": subscription["bap_id"],
                         "bap_uri": subscription["bap_uri"],
                         "bpp_id": self._identity.subscriber_id,

@@ -28,6 +28,7 @@ __all__ = [
     "CANCEL_FULFILLMENT_ID",
     "RTO_FULFILLMENT_ID",
     "after_event",
+    "cancel_wire",
     "cancelled_document",
     "core_version_of",
     "delivery_states",
@@ -45,6 +46,22 @@ def _routing_tags(delivery: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The delivery's routing tag (ONDC retail 1.2.5 names it at confirm), which every
     later state of the delivery keeps."""
     return [dict(tag) for tag in delivery.get("tags") or [] if tag.get("code") == "routing"]
+
+
+def cancel_wire(document: Mapping[str, Any]) -> dict[str, Any]:
+    """An order as an ``/on_cancel`` shows it: its fulfilments without the routing tag,
+    which the order keeps (for the states its delivery may still take) but which ONDC's
+    on_cancel does not carry (retail 1.2.5: Pramaan's on_cancel examples name none; the
+    log-validation-utility's on_cancel schema allows only ``cancel_request``,
+    ``igm_request``, ``precancel_state`` and ``quote_trail``)."""
+    order = wire(document)
+    order["fulfillments"] = [
+        {**f, "tags": [t for t in f.get("tags") or [] if t.get("code") != "routing"]}
+        if f.get("tags")
+        else f
+        for f in order.get("fulfillments") or []
+    ]
+    return order
 
 
 CANCEL_FULFILLMENT_ID: Final = "C1"
@@ -70,6 +87,17 @@ def _moved_lines(
         )
         moved.append({"id": item["id"], "fulfillment_id": to, "quantity": {"count": count}})
     return emptied, moved
+
+
+def _other_lines(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The order's item lines on other fulfilments than the delivery (a part cancel's, a
+    return's): a cancellation or an RTO keeps them, so the lines still add up to what was
+    ordered (ONDC's validator counts them against on_select)."""
+    return [
+        dict(item)
+        for item in document.get("items", [])
+        if item.get("fulfillment_id") != DELIVERY_FULFILLMENT_ID
+    ]
 
 
 def cancelled_document(
@@ -108,7 +136,7 @@ def cancelled_document(
     emptied, moved = _moved_lines(document, CANCEL_FULFILLMENT_ID)
     document |= {
         "state": "Cancelled",
-        "items": emptied + moved,
+        "items": emptied + moved + _other_lines(document),
         "fulfillments": fulfillments,
         "cancellation": {"cancelled_by": by, "reason": {"id": reason}},
         "updated_at": schemas.format_timestamp(now),
@@ -188,7 +216,7 @@ def _return_to_origin(
         }
     )
     emptied, moved = _moved_lines(document, RTO_FULFILLMENT_ID)
-    document["items"] = moved + emptied
+    document["items"] = moved + emptied + _other_lines(document)
     document["cancellation"] = {"cancelled_by": by, "reason": {"id": reason}}
     # A cancelled order carries neither terms nor documents (the validator's schema).
     document.pop("tags", None)
@@ -308,5 +336,5 @@ def unsolicited(
             "timestamp": schemas.format_timestamp(now),
             "ttl": "PT30S",
         },
-        "message": {"order": wire(document)},
+        "message": {"order": cancel_wire(document) if action == "on_cancel" else wire(document)},
     }

@@ -22,6 +22,7 @@ import orjson
 
 import schemas
 from adapter.core.callbacks import Identity, Storefront, callback_context
+from adapter.core.catalog_link import CatalogueLinks, linked_providers, payload_type
 from adapter.core.order_replies import ORDER_REPLIES, OrderBook, OrderPolicy
 
 __all__ = [
@@ -96,10 +97,22 @@ def on_search_catalog(
 
 
 async def _on_search(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, catalog: CatalogPort, **_: Any
+    request: schemas.Envelope,
+    *,
+    identity: Identity,
+    now: datetime,
+    catalog: CatalogPort,
+    links: CatalogueLinks | None = None,
+    **_: Any,
 ) -> schemas.Prebuilt:
     assert isinstance(request, schemas.SearchRequest)
     providers = await catalog.providers_for(request, now=now)
+    if links is not None and payload_type(request) == "link":
+        # The full catalogue as files: each provider points at its items (catalog_link).
+        if isinstance(providers, orjson.Fragment):
+            providers = orjson.loads(orjson.dumps(providers))
+        assert request.context.domain is not None  # the context rules require it
+        providers = linked_providers(providers, request.context.domain, links, now=now)
     # Built as JSON, not models: see schemas.Prebuilt. The catalogue's providers come from
     # the catalogue transform, whose output tests validate against schemas.Provider.
     return schemas.Prebuilt(

@@ -33,6 +33,7 @@ async def subscribe(
             domain=context.domain,
             transaction_id=context.transaction_id,
             now=now,
+            core_version=context.core_version or "1.2.0",
         )
     else:
         await runtime.catalogue.unsubscribe(

@@ -37,6 +37,7 @@ from starlette.responses import Response
 import schemas
 from adapter.coordination.port import Admission
 from adapter.core.catalog_inc import incremental_request
+from adapter.core.catalog_link import payload_type
 from adapter.core.context_rules import ContextError
 from adapter.core.contracts import Contract
 from adapter.core.errors import (
@@ -223,6 +224,7 @@ class _Endpoint:
         if isinstance(parsed, schemas.SearchRequest):
             try:
                 incremental = incremental_request(parsed)
+                payload_type(parsed)
             except ValueError as exc:
                 raise InvalidRequest(str(exc), path="message.intent.tags") from None
             if incremental is not None and incremental.mode != "pull":

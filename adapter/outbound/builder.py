@@ -21,6 +21,7 @@ import pydantic
 import schemas
 from adapter.catalog.shared_answers import RoundCatalog
 from adapter.core.b2b.ports import B2BDesk
+from adapter.core.catalog_link import CatalogueLinks
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.context_rules import ContextError
@@ -61,6 +62,7 @@ class CallbackBuilder:
         policy: OrderPolicy,
         issues: IssueBook | None,
         b2b: B2BDesk | None,
+        links: CatalogueLinks | None = None,
     ) -> None:
         self._settings = settings
         self._contracts = contracts
@@ -70,6 +72,7 @@ class CallbackBuilder:
         self._policy = policy
         self._issues = issues
         self._b2b = b2b
+        self._links = links
         self._identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
         # Builds may query the catalogue: a few at a time stay within the database pool
         # (a connection beyond it is opened and closed again for every query).
@@ -141,5 +144,6 @@ class CallbackBuilder:
             policy=self._policy,
             issues=self._issues,
             b2b=self._b2b,
+            links=self._links,
         )
         return schemas.dump(reply), reply.context.message_id

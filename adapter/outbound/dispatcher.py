@@ -29,6 +29,7 @@ import httpx
 
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.b2b.ports import B2BDesk
+from adapter.core.catalog_link import CatalogueLinks
 from adapter.core.clock import Clock
 from adapter.core.contract_table import default_table
 from adapter.core.contracts import ContractTable
@@ -80,6 +81,7 @@ class Dispatcher:
         on_settled: Callable[[int, int], None] | None = None,
         issues: IssueBook | None = None,
         b2b: B2BDesk | None = None,
+        catalogue_links: CatalogueLinks | None = None,
     ) -> None:
         self._outbox = outbox
         self._store = store
@@ -103,6 +105,7 @@ class Dispatcher:
         self._builder = CallbackBuilder(
             settings=settings, contracts=contracts or default_table(), clock=clock,
             catalog=catalog, orders=orders, policy=policy, issues=issues, b2b=b2b,
+            links=catalogue_links,
         )  # fmt: skip
         self._delivery = Delivery(
             settings=settings, client=client, clock=clock, concurrency=concurrency

@@ -65,7 +65,10 @@ def _added() -> list[FieldRule]:
     terms = RuleGroup("on_search", "message.catalog", scope=Scope.FULL_CATALOGUE)
     base = "bpp/descriptor.tags[code=bpp_terms].list"
     terms.one_of("bpp_terms_np_type", f"{base}[code=np_type].value", ("MSN", "ISN"))
-    terms.one_of("bpp_terms_accept_bap_terms", f"{base}[code=accept_bap_terms].value", ("Y", "N"))
+    terms.one_of(
+        "bpp_terms_accept_bap_terms", f"{base}[code=accept_bap_terms].value", ("Y", "N"),
+        optional=True,
+    )  # fmt: skip
     terms.one_of(
         "bpp_terms_collect_payment", f"{base}[code=collect_payment].value", ("Y", "N"),
         optional=True,

@@ -457,6 +457,7 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
                 identity["admin_api_key"],
                 [_product(district, index) for district, index in FLOW_PRODUCTS],
                 options.data_dir / "logs" / "1.2.5",
+                options.data_dir / "logs" / "lvu-1.2.5",
             )
         )
         for check in checks:

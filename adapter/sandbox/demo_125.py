@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
 from adapter.registry.self_test import Check
 from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.conformance import check
-from adapter.sandbox.flows import seller_player
+from adapter.sandbox.flows import FlowPlayer, seller_player
 from adapter.sandbox.flows_125 import PLAYED, Pramaan125, timing_of, write_steps
+from adapter.sandbox.validator_layout_125 import write_validator_flow
 
 __all__ = ["play_flows_125"]
 
@@ -30,19 +32,22 @@ async def play_flows_125(
     admin_key: str,
     products: Sequence[tuple[dict[str, Any], dict[str, Any]]],
     logs_dir: Path,
+    validator_dir: Path,
 ) -> list[Check]:
     """For each (seller entry, item), the 1.2.5 flows of the item's domain, their folders
-    written under ``logs_dir/<domain>/<flow id>`` and checked; then one check with the worst
-    stamp and arrival delays of on_select, on_init and on_confirm against Pramaan's limits.
-    The buyer stays in Shimla, so goods from other districts travel P2H2P."""
+    written under ``logs_dir/<domain>/<flow id>`` and checked, and written again for ONDC's
+    log-validation-utility under ``validator_dir/<domain>/flow<its id>``; then one check
+    with the worst stamp and arrival delays of on_select, on_init and on_confirm against
+    Pramaan's limits.
+    The buyer is in the seller's city (P2P), then once more in Shimla for an intercity
+    (P2H2P) delivery."""
     checks: list[Check] = []
     admin = {"Authorization": f"Bearer {admin_key}"}
-    worst_stamp = worst_arrival = timedelta(0)
-    timed = 0
+    timing = _Timing()
     async with httpx.AsyncClient(base_url=adapter_url, timeout=10.0) as http:
-        for entry, item in products:
-            code = entry["seller"]["code"]
-            player = await seller_player(
+
+        async def player_of(code: str) -> FlowPlayer:
+            return await seller_player(
                 http,
                 buyer=buyer,
                 adapter_url=adapter_url,
@@ -53,31 +58,31 @@ async def play_flows_125(
                 admin=admin,
                 version="1.2.5",
             )
+
+        for entry, item in products:
+            player = await player_of(entry["seller"]["code"])
             # The 1.2.0 flows leave the item short (flow 3 sells out its stock).
             await player.seller_stock(item["sku"], int(item["available"]))
+            # As certification logs are made: the buyer in the seller's own city (the
+            # log-validation-utility holds the search's city to the store's PIN code and
+            # every order message to the search's city), so these orders travel P2P.
+            player.buyer_near(entry)
             pramaan = Pramaan125(player)
-            domain = item["domain"].removeprefix("ONDC:")
+            discovery: dict[str, Any] = {}
             for flow_id in PLAYED[item["domain"]]:
-                name = f"1.2.5 {flow_id} {domain} ({item['name']})"
-                try:
-                    steps = await pramaan.play(flow_id, entry, item)
-                except (RuntimeError, TimeoutError, httpx.HTTPError, KeyError) as exc:
-                    checks.append(Check(name, False, f"{type(exc).__name__}: {exc}"))
+                steps = await _play(pramaan, flow_id, entry, item, logs_dir, checks, timing)
+                if steps is None:
                     continue
-                folder = logs_dir / domain / flow_id
-                await asyncio.to_thread(write_steps, folder, steps)
-                problems = check(flow_id, steps)
-                figures = timing_of(steps, _arrivals(buyer))
-                timed += figures.callbacks
-                worst_stamp = max(worst_stamp, figures.worst_stamp)
-                worst_arrival = max(worst_arrival, figures.worst_arrival)
-                detail = (
-                    f"{len(steps)} messages, Pramaan's flow rules and the 1.2.5 field rules "
-                    f"pass; logs in {folder}"
-                    if not problems
-                    else "; ".join(f"{p.rule} {p.key}: {p.message}" for p in problems[:3])
+                if flow_id == "Discovery_Flow_full_catalog":
+                    discovery = steps
+                await asyncio.to_thread(
+                    write_validator_flow, validator_dir, item["domain"], flow_id, steps, discovery
                 )
-                checks.append(Check(name, not problems, detail))
+            # The goods also travel to the buyer's own city, Shimla: an intercity (P2H2P)
+            # delivery through the courier's hubs, for Pramaan's layout only.
+            far = Pramaan125(await player_of(entry["seller"]["code"]))
+            await _play(far, "Delivery_Flow", entry, item, logs_dir, checks, timing, folder=_P2H2P)
+    worst_stamp, worst_arrival, timed = timing.worst_stamp, timing.worst_arrival, timing.callbacks
     within = worst_stamp <= timedelta(seconds=5) and worst_arrival <= timedelta(seconds=30)
     checks.append(
         Check(
@@ -89,6 +94,57 @@ async def play_flows_125(
         )
     )
     return checks
+
+
+_P2H2P: Final = "Delivery_Flow_P2H2P"
+"""The folder of the intercity delivery (Pramaan's ``Delivery_Flow``, buyer in Shimla)."""
+
+
+@dataclass
+class _Timing:
+    """The worst timing of the timed callbacks seen so far."""
+
+    callbacks: int = 0
+    worst_stamp: timedelta = timedelta(0)
+    worst_arrival: timedelta = timedelta(0)
+
+
+async def _play(
+    pramaan: Pramaan125,
+    flow_id: str,
+    entry: dict[str, Any],
+    item: dict[str, Any],
+    logs_dir: Path,
+    checks: list[Check],
+    timing: _Timing,
+    *,
+    folder: str | None = None,
+) -> dict[str, Any] | None:
+    """Play one flow, write it under ``logs_dir/<domain>/<folder or flow id>``, check it
+    (one :class:`Check` appended) and count its timing; its steps, or ``None`` if it could
+    not be played."""
+    domain = item["domain"].removeprefix("ONDC:")
+    name = f"1.2.5 {folder or flow_id} {domain} ({item['name']})"
+    try:
+        steps = await pramaan.play(flow_id, entry, item)
+    except (RuntimeError, TimeoutError, httpx.HTTPError, KeyError) as exc:
+        checks.append(Check(name, False, f"{type(exc).__name__}: {exc}"))
+        return None
+    where = logs_dir / domain / (folder or flow_id)
+    await asyncio.to_thread(write_steps, where, steps)
+    problems = check(flow_id, steps)
+    figures = timing_of(steps, _arrivals(pramaan.player.buyer))
+    timing.callbacks += figures.callbacks
+    timing.worst_stamp = max(timing.worst_stamp, figures.worst_stamp)
+    timing.worst_arrival = max(timing.worst_arrival, figures.worst_arrival)
+    detail = (
+        f"{len(steps)} messages, Pramaan's flow rules and the 1.2.5 field rules pass; "
+        f"logs in {where}"
+        if not problems
+        else "; ".join(f"{p.rule} {p.key}: {p.message}" for p in problems[:3])
+    )
+    checks.append(Check(name, not problems, detail))
+    return steps
 
 
 def _arrivals(buyer: SandboxBuyer) -> dict[str, datetime]:

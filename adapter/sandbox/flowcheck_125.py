@@ -327,7 +327,10 @@ def _contract(steps: Sequence[Step]) -> Iterator[Violation]:
             )  # fmt: skip
         if delivery is None:
             continue
-        if routing_of(delivery) != routing:
+        # An on_cancel names no routing (Pramaan's examples); every other callback keeps it.
+        if routing_of(delivery) != routing and not (
+            action == "on_cancel" and routing_of(delivery) is None
+        ):
             yield Violation(
                 "routing_kept", key, "$.message.order.fulfillments",
                 f"routing {routing_of(delivery)} is not on_confirm's {routing}",

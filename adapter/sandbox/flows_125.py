@@ -150,7 +150,17 @@ class Pramaan125:
         elif flow_id in ("Cancellation_Flow", "Buyer_Cancellation_Flow"):
             steps["cancel"], steps["on_cancel"] = await p.call(
                 "cancel",
-                {"order_id": order_id, "cancellation_reason_id": "053"},
+                # 010 with a descriptor: the one buyer reason both of the log-validation-
+                # utility's 1.2.5 reason lists hold, and its cancel schema wants the
+                # descriptor (Pramaan's own example sends 051 without one).
+                {
+                    "order_id": order_id,
+                    "cancellation_reason_id": "010",
+                    "descriptor": {
+                        "name": "Buyer wants to modify address / other order details",
+                        "short_desc": "010",
+                    },
+                },
                 transaction_id=tx,
                 domain=domain,
             )
@@ -211,8 +221,12 @@ class Pramaan125:
         """The seller's (and its courier's) steps to delivery (or to ``until``): the hub
         legs when the order travels P2H2P; a track after pick-up when asked."""
         p = self.player
-        routing = _routing(steps)
-        legs = [*_DELIVERY, *(_HUB if routing == "P2H2P" else ()), *_LAST_MILE]
+        # P2H2P goes through the hubs and out for delivery; P2P (within the city) has no
+        # out-for-delivery state (ONDC retail 1.2.5 routing): picked up, then delivered.
+        intercity = _routing(steps) == "P2H2P"
+        legs = [*_DELIVERY, *(_HUB if intercity else ()), *_LAST_MILE[0 if intercity else 1 :]]
+        if until not in {action for action, _ in legs}:
+            until = "ship"  # the last leg before the door: P2P's is the pick-up
         for action, key in legs:
             body = {
                 "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",

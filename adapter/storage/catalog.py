@@ -417,10 +417,18 @@ class CatalogStore:
             ]
 
     async def subscribe(
-        self, *, bap_id: str, bap_uri: str, domain: str, transaction_id: str, now: datetime
+        self,
+        *,
+        bap_id: str,
+        bap_uri: str,
+        domain: str,
+        transaction_id: str,
+        now: datetime,
+        core_version: str = "1.2.0",
     ) -> None:
-        """Start pushing this domain's catalogue changes to a buyer app (one subscription
-        per buyer app and domain: a new start replaces the old)."""
+        """Start pushing this domain's catalogue changes to a buyer app in the retail
+        ``core_version`` it subscribed in (one subscription per buyer app and domain: a new
+        start replaces the old)."""
         async with self._db.transaction() as connection:
             await self._stop(connection, bap_id, domain, now)
             await connection.execute(
@@ -429,6 +437,7 @@ class CatalogStore:
                     bap_uri=bap_uri,
                     domain=domain,
                     transaction_id=transaction_id,
+                    core_version=core_version,
                     started_at=now,
                 )
             )

@@ -267,6 +267,8 @@ catalog_subscriptions = Table(
     Column("bap_uri", Text, nullable=False),
     Column("domain", String(16), nullable=False),
     Column("transaction_id", String(255), nullable=False),
+    # The retail version the subscription was started in: its pushes speak it.
+    Column("core_version", String(8), nullable=False, server_default="1.2.0"),
     Column("started_at", UtcDateTime(), nullable=False),
     Column("stopped_at", UtcDateTime(), nullable=True),
     Index(None, "domain", "stopped_at"),

@@ -100,6 +100,35 @@ async def test_a_subscription_gets_each_stock_change_pushed_until_it_stops(
         assert await net.dispatch() == 0
 
 
+async def test_a_push_speaks_the_core_version_its_subscription_was_started_in(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        key, item = await _publish(net, clock)
+        for version in ("1.2.5", "1.2.0"):
+            start = orjson.dumps(
+                {
+                    "context": context(
+                        "search", clock, city="*", domain="ONDC:RET12", core_version=version
+                    ),
+                    "message": {"intent": {"tags": _mode("start")}},
+                }
+            )
+            assert (await net.post("search", start, signed(start, clock))).status_code == 200
+            clock.advance(5)
+            update = {"items": [{"sku": item["sku"], "available": 3}]}
+            assert (
+                await net.client.patch("/seller/v1/stock", json=update, headers=key)
+            ).status_code == 200
+            assert await net.dispatch() == 1
+            push = orjson.loads(net.received[-1].content)
+            assert push["context"]["core_version"] == version
+            assert (
+                push["context"]["transaction_id"]
+                == orjson.loads(start)["context"]["transaction_id"]
+            )
+
+
 async def test_a_pull_returns_only_what_changed_in_the_range(
     tmp_path: Path, clock: FixedClock
 ) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -92,21 +93,67 @@ def test_every_demo_1_2_5_flow_passes_the_gate(demo_logs: Path, domain: str, flo
     assert not problems, "\n".join(f"{p.rule} {p.key} {p.path}: {p.message}" for p in problems)
 
 
-@pytest.mark.e2e
-def test_the_demo_s_1_2_5_deliveries_travel_p2h2p_with_their_gi_credentials(
-    demo_logs: Path,
-) -> None:
-    for domain in ("RET10", "RET12", "RET16"):
-        (path,) = (demo_logs / "1.2.5" / domain / "Delivery_Flow").glob("*_on_confirm.json")
-        order = orjson.loads(path.read_bytes())["message"]["order"]
-        (routing,) = [t for t in order["fulfillments"][0]["tags"] if t["code"] == "routing"]
-        assert routing["list"] == [{"code": "type", "value": "P2H2P"}]
-        assert order["provider"]["creds"][0]["descriptor"]["type"] == "GI"
-        states = [
-            orjson.loads(p.read_bytes())["message"]["order"]["fulfillments"][0]["state"][
-                "descriptor"
-            ]["code"]
-            for p in sorted((path.parent).glob("*_on_status_*.json"))
+def _delivery_states(folder: Path) -> list[str]:
+    return [
+        orjson.loads(p.read_bytes())["message"]["order"]["fulfillments"][0]["state"]["descriptor"][
+            "code"
         ]
-        assert "In-transit" in states, states
-        assert "At-destination-hub" in states, states
+        for p in sorted(folder.glob("*_on_status_*.json"))
+    ]
+
+
+def _on_confirm(folder: Path) -> dict[str, Any]:
+    (path,) = folder.glob("*_on_confirm.json")
+    order: dict[str, Any] = orjson.loads(path.read_bytes())["message"]["order"]
+    return order
+
+
+def _routing(order: dict[str, Any]) -> list[dict[str, str]]:
+    (routing,) = [t for t in order["fulfillments"][0]["tags"] if t["code"] == "routing"]
+    return list(routing["list"])
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_demo_s_1_2_5_intercity_delivery_travels_p2h2p_with_its_gi_credentials(
+    demo_logs: Path, domain: str
+) -> None:
+    folder = demo_logs / "1.2.5" / domain / "Delivery_Flow_P2H2P"
+    order = _on_confirm(folder)
+    assert _routing(order) == [{"code": "type", "value": "P2H2P"}]
+    assert order["provider"]["creds"][0]["descriptor"]["type"] == "GI"
+    states = _delivery_states(folder)
+    assert {"In-transit", "At-destination-hub", "Out-for-delivery"} <= set(states), states
+    assert not check_folder(folder)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_demo_s_1_2_5_flows_are_made_in_the_seller_s_city_and_travel_p2p(
+    demo_logs: Path, domain: str
+) -> None:
+    folder = demo_logs / "1.2.5" / domain / "Delivery_Flow"
+    assert _routing(_on_confirm(folder)) == [{"code": "type", "value": "P2P"}]
+    states = _delivery_states(folder)
+    assert states[-1] == "Order-delivered", states
+    assert "Out-for-delivery" not in states, "P2P routing has no Out-for-delivery"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_demo_writes_its_1_2_5_flows_in_the_log_validation_utility_s_layout(
+    demo_logs: Path, domain: str
+) -> None:
+    root = demo_logs / "lvu-1.2.5" / domain
+    assert sorted(p.name for p in root.iterdir()) == [
+        "flow2", "flow3", "flow4", "flow5", "flow8"]  # fmt: skip
+    delivery = root / "flow2"
+    keys = {p.stem for p in delivery.glob("*.json")}
+    assert {"search_full_catalog_refresh", "on_search_full_catalog_refresh", "select",
+            "on_status_pending", "on_status_picked", "on_status_delivered"} <= keys  # fmt: skip
+    search = orjson.loads((delivery / "search_full_catalog_refresh.json").read_bytes())
+    select = orjson.loads((delivery / "select.json").read_bytes())
+    assert search["context"]["core_version"] == "1.2.5"
+    assert search["context"]["city"] == select["context"]["city"]
+    assert (root / "flow5" / "on_status_rto_delivered.json").is_file()
+    assert (root / "flow3" / "select_out_of_stock.json").is_file()

@@ -35,6 +35,8 @@ AUTH_RULES: Final[tuple[tuple[str | None, str, Auth], ...]] = (
     ("GET", "/docs/assets/*", "public"),
     # B2B invoices: opened by the HMAC signature in the link itself (no other credentials).
     ("GET", "/b2b/documents/*", "public"),
+    # Catalogue files of catalog_full link answers: opened by the link's HMAC signature.
+    ("GET", "/catalogue/v1/*", "public"),
     ("POST", "/ondc/*", "beckn"),
     (None, "/seller/v1/webhooks/stock/*", "stock_webhook"),
     (None, "/seller/v1/*", "seller"),

@@ -258,6 +258,7 @@ _PLAIN_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "step": ("process", "ask_info", "propose", "resolve", "cascade"),
     "letter_id": ("1",),
     "kind": ("proforma", "invoice"),
+    "domain": ("ONDC:RET12", "ONDC:RET10"),
 }
 
 

@@ -135,7 +135,10 @@ async def test_seller_cancel_echoes_the_credentials_of_on_confirm_unchanged(
         assert on_cancel["context"]["core_version"] == "1.2.5"
         cancelled = on_cancel["message"]["order"]
         assert cancelled["provider"] == confirmed["provider"]
-        assert _routing(cancelled) == "P2H2P"
+        # on_cancel names no routing (Pramaan's examples; the validator's schema refuses it)
+        assert _routing(cancelled) is None
+        assert [t["code"] for t in cancelled["fulfillments"][0]["tags"]] == [
+            "cancel_request", "precancel_state"]  # fmt: skip
 
 
 async def test_a_1_2_0_order_keeps_the_1_2_0_states_and_callbacks(
@@ -175,7 +178,7 @@ async def test_1_2_5_on_search_carries_the_marketplace_terms_and_ttl_pt30s(
             tags = on_search["message"]["catalog"]["bpp/descriptor"]["tags"]
             terms = {e["code"]: e["value"] for e in tags[0]["list"]}
             if version == "1.2.5":
-                assert terms == {"np_type": "MSN", "collect_payment": "N", "accept_bap_terms": "Y"}
+                assert terms == {"np_type": "MSN", "collect_payment": "N"}
             else:
                 assert terms == {"np_type": "MSN"}
 
@@ -231,7 +234,9 @@ async def test_on_confirm_keeps_on_init_gst_number_and_refuses_a_confirm_changin
         assert [t["code"] for t in tags] == ["bpp_terms", "bap_terms"]
         terms = {e["code"]: e["value"] for e in tags[0]["list"]}
         assert terms["tax_number"] == gst
-        assert terms["accept_bap_terms"] == "Y"
+        # on_init's terms, unchanged: the validator refuses any code on_init did not send
+        assert tags[0] == next(t for t in on_init["message"]["order"]["tags"]
+                               if t["code"] == "bpp_terms")  # fmt: skip
         assert on_confirm["message"]["order"]["provider"]["creds"][0]["descriptor"] == {
             "code": "Chamba Rumal",
             "type": "GI",
@@ -336,3 +341,45 @@ async def test_a_1_2_5_search_with_bap_terms_and_bap_features_is_answered(
         assert on_search["context"]["action"] == "on_search"
         providers = on_search["message"]["catalog"]["bpp/providers"]
         assert providers, "the Kangra seller serves RET10 in its own city"
+
+
+async def test_a_return_to_origin_after_a_part_cancel_keeps_the_cancelled_line(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    """The seller cannot supply one of two shawls, the other fails at the door: the RTO's
+    on_cancel still shows the part-cancelled piece (its lines add up to the two ordered,
+    as ONDC's validator counts them against on_select) and names no routing."""
+    async with shop(tmp_path, clock, database_url) as s:
+        s.core_version = "1.2.5"
+        entry, item = demo_item("Kullu", 0)
+        domain = item["domain"]
+        on_select = await s.call("select", cart(entry, item, 2), domain=domain)
+        on_init = await s.call("init", init_message(on_select), domain=domain)
+        await s.call("confirm", confirm_message(on_init, "ODOP-125-7"), domain=domain)
+        await s.timers()
+        await s.unsolicited()
+        key = await s.seller_key(entry["seller"]["code"])
+        cut = {"items": [{"sku": item["sku"], "quantity": 1}], "reason": "002"}
+        assert (await _move(s, key, "ODOP-125-7", "part_cancel", **cut)).status_code == 200
+        (part,) = await s.unsolicited()
+        cancel_id = next(
+            f["id"] for f in part["message"]["order"]["fulfillments"] if f["type"] == "Cancel"
+        )
+        for action in ("pack", "ship", "in_transit", "at_destination_hub", "out_for_delivery"):
+            body = (
+                {"tracking_url": "https://track.example/7",
+                 "invoice_url": "https://odop.example/invoices/7.pdf"}
+                if action == "ship" else {}
+            )  # fmt: skip
+            moved = await _move(s, key, "ODOP-125-7", action, **body)
+            assert moved.status_code == 200, (action, moved.text)
+            await s.unsolicited()
+        assert (await _move(s, key, "ODOP-125-7", "rto", reason="013")).status_code == 200
+        (on_cancel,) = await s.unsolicited()
+        order = on_cancel["message"]["order"]
+        lines = {(i["fulfillment_id"], i["quantity"]["count"]) for i in order["items"]}
+        assert (cancel_id, 1) in lines
+        assert sum(count for _, count in lines) == 2
+        assert all(
+            t["code"] != "routing" for f in order["fulfillments"] for t in f.get("tags") or []
+        )

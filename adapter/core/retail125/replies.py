@@ -3,14 +3,18 @@
 ONDC retail 1.2.5 keeps 1.2.0's actions and payloads and adds to a few of them:
 
 - ``/on_search``: the marketplace's ``bpp_terms`` say it is a marketplace (``np_type``
-  MSN), that the buyer app collects the payment (``collect_payment`` N) and that the buyer
-  app's terms are accepted (``accept_bap_terms`` Y);
+  MSN) and that the buyer app collects the payment (``collect_payment`` N);
 - ``/on_confirm``: the delivery fulfilment names its routing (``tags[code=routing]``, P2P or
   P2H2P, see :mod:`adapter.core.retail125.routing`), and the provider carries the seller's
   credentials (``provider.creds``: its goods' Geographical Indications, ``type`` GI), which
   the order keeps, so ``/on_cancel`` and ``/on_status`` echo them unchanged; its
-  ``bpp_terms`` are on_init's (the same GST number; a confirm naming another is refused)
-  with ``accept_bap_terms``, beside the buyer app's ``bap_terms``.
+  ``bpp_terms`` are on_init's, unchanged (the same GST number; a confirm naming another is
+  refused), beside the buyer app's ``bap_terms``.
+
+``accept_bap_terms`` (optional in the contract) is sent nowhere: ONDC's log-validation-utility
+refuses it in ``/on_search`` ``bpp/descriptor`` ("accept_bap_terms is not required in
+bpp/descriptor/tags for now") and in ``/on_confirm`` ("accept_bap_terms is not required for
+now!", and every ``bpp_terms`` code of on_confirm must be one of on_init's).
 
 Everything else is answered by the 1.2.0 builder, whose replies repeat the request's
 context, so they name 1.2.5; every 1.2.5 callback says ``ttl`` PT30S (Pramaan).
@@ -38,10 +42,9 @@ __all__ = ["CALLBACK_TTL", "ON_SEARCH_TERMS", "REPLIES_125", "gi_credentials", "
 ON_SEARCH_TERMS: Final = (
     {"code": "np_type", "value": "MSN"},
     {"code": "collect_payment", "value": "N"},
-    {"code": "accept_bap_terms", "value": "Y"},
 )
 """The ``bpp_terms`` of a 1.2.5 ``/on_search`` catalogue (ONDC retail 1.2.5): a marketplace
-whose buyer apps collect the payment and whose terms it accepts."""
+whose buyer apps collect the payment."""
 
 
 async def _on_search(request: schemas.Envelope, **ports: Any) -> schemas.Prebuilt:
@@ -79,10 +82,10 @@ def _terms(tags: Any, group: str) -> dict[str, Any]:
 
 def order_terms(draft: OrderRow, confirm_tags: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The ``/on_confirm`` order tags (ONDC retail 1.2.5): our ``bpp_terms`` exactly as
-    ``/on_init`` gave them, saying the buyer app's terms are accepted, then the buyer app's
-    own groups (``bap_terms``...) as its confirm sent them. A confirm whose ``bpp_terms``
-    carry another GST number than on_init's is refused (30000, naming the field): the GST
-    number must be the same across on_init, confirm and on_confirm."""
+    ``/on_init`` gave them, then the buyer app's own groups (``bap_terms``...) as its
+    confirm sent them. A confirm whose ``bpp_terms`` carry another GST number than
+    on_init's is refused (30000, naming the field): the GST number must be the same across
+    on_init, confirm and on_confirm."""
     ours = next(
         (dict(t) for t in draft.document.get("tags", []) if t.get("code") == "bpp_terms"), None
     )
@@ -97,8 +100,6 @@ def order_terms(draft: OrderRow, confirm_tags: list[dict[str, Any]]) -> list[dic
     theirs = [dict(t) for t in confirm_tags if t.get("code") != "bpp_terms"]
     if ours is None:
         return theirs
-    entries = [e for e in ours.get("list", []) if e.get("code") != "accept_bap_terms"]
-    ours["list"] = [*entries, {"code": "accept_bap_terms", "value": "Y"}]
     return [ours, *theirs]
 
 
