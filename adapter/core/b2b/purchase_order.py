@@ -181,6 +181,32 @@ def _accepts_terms(order: schemas.b2b.B2BOrder) -> bool:
     return isinstance(value, str) and value.strip().upper() == "Y"
 
 
+def _po_wire(
+    initialized: dict[str, Any], order_id: str, state: str, tags: list[Any], *,
+    created: str, now: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    """The purchase order as on_confirm states it: the order of on_init with the PO's id,
+    ``state``, the PO's tags and times; its delivery Pending (Cancelled when rejected)."""
+    wire = dict(initialized)
+    fulfilment = {
+        key: value
+        for key, value in wire["fulfillments"][0].items()
+        if key not in ("@ondc/org/category", "@ondc/org/TAT")
+    }
+    delivery = "Cancelled" if state == "Cancelled" else "Pending"
+    fulfilment["state"] = {"descriptor": {"code": delivery}}
+    location = wire.pop("provider_location", None)
+    if location is not None:
+        # on_init names the store apart; from on_confirm on it is among the provider's.
+        wire["provider"] = {"id": wire["provider"]["id"], "locations": [location]}
+    return {
+        "id": order_id, "state": state, **wire, "fulfillments": [fulfilment],
+        "tags": tags or wire.get("tags", []),
+        "created_at": created,
+        "updated_at": schemas.format_timestamp(now),
+    }  # fmt: skip
+
+
 @answers_b2b_refusals
 async def on_confirm(
     request: schemas.Envelope,
@@ -208,41 +234,30 @@ async def on_confirm(
         )
     if draft.stage != "initialized":
         raise Refusal("30019", "a purchase order needs the /init of this transaction first")
-    if not _accepts_terms(order):
-        raise Refusal(
-            "30019",
-            "purchase order rejected: message.order.tags bap_terms must accept the seller's "
-            "terms (accept_bpp_terms Y)",
-        )
-    asked = order.quote.price.value if order.quote and order.quote.price else None
-    if asked is None or Decimal(str(asked)) != draft.total:
-        raise Refusal(
-            "30019",
-            f"purchase order rejected: message.order.quote.price.value {asked} is not the "
-            f"quoted {draft.total:.2f}",
-        )
     # The order's creation is the buyer's, as its PO says (the contract keeps it unchanged).
     created = order.created_at or schemas.format_timestamp(now)
     tags = [_as_json(tag) for tag in order.tags or []]
 
+    def rejected(reason: str) -> schemas.Envelope:
+        # ONDC B2B 2.0.2, on_confirm of a rejected PO: the order "Cancelled" with the error.
+        wire = _po_wire(b2b_order(draft.document), order.id or "", "Cancelled", tags,
+                        created=created, now=now)  # fmt: skip
+        return b2b_reply(request, identity=identity, now=now, message={"order": wire},
+                         error=("30019", f"purchase order rejected: {reason}"))  # fmt: skip
+
+    if not _accepts_terms(order):
+        return rejected(
+            "message.order.tags bap_terms must accept the seller's terms (accept_bpp_terms Y)"
+        )
+    asked = order.quote.price.value if order.quote and order.quote.price else None
+    if asked is None or Decimal(str(asked)) != draft.total:
+        return rejected(
+            f"message.order.quote.price.value {asked} is not the quoted {draft.total:.2f}"
+        )
+
     def finish(row: OrderRow) -> Change:
-        wire = dict(b2b_order(row.document))
-        fulfilment = {
-            key: value
-            for key, value in wire["fulfillments"][0].items()
-            if key not in ("@ondc/org/category", "@ondc/org/TAT")
-        }
-        fulfilment["state"] = {"descriptor": {"code": "Pending"}}
-        location = wire.pop("provider_location", None)
-        if location is not None:
-            # on_init names the store apart; from on_confirm on it is among the provider's.
-            wire["provider"] = {"id": wire["provider"]["id"], "locations": [location]}
-        wire = {
-            "id": order.id, "state": "Accepted", **wire, "fulfillments": [fulfilment],
-            "tags": tags or wire.get("tags", []),
-            "created_at": created,
-            "updated_at": schemas.format_timestamp(now),
-        }  # fmt: skip
+        wire = _po_wire(b2b_order(row.document), order.id or "", "Accepted", tags,
+                        created=created, now=now)  # fmt: skip
         document = dict(row.document)
         tat = row.document[INTERNAL]["b2b"]["fulfillments"][0].get("@ondc/org/TAT")
         document[INTERNAL] = {**row.document[INTERNAL], "b2b": wire, "tat": tat}
@@ -254,7 +269,7 @@ async def on_confirm(
     )  # fmt: skip
     if isinstance(result, Shortfall):
         short = ", ".join(f"{sku} ({free} left)" for sku, free in result.free.items())
-        raise Refusal("30019", f"purchase order rejected: not enough stock of {short}")
+        return rejected(f"not enough stock of {short}")
     wire = b2b_order(result.document)
     await _record_ordered(b2b, result, now)
     return b2b_reply(request, identity=identity, now=now, message={"order": wire})

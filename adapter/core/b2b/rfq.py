@@ -15,7 +15,8 @@ wants quotations. The quotation:
 - refuses, in the callback's error, what the seller cannot meet: 30001 unknown provider,
   30004 unknown item, 40002 not enough stock (the quote shows what can be had), 40012
   below the item's minimum order quantity, 30009 not serviceable, 40004 a payment type the
-  seller does not offer. The buyer selects again in the same transaction.
+  seller does not offer, 50005 delivery terms it will not meet
+  (``adapter.core.b2b.delivery_terms``). The buyer selects again in the same transaction.
 
 The RFQ and the quotation are recorded against the letters of intent the transaction
 realises (``adapter.core.b2b.loi``), so the LOI desk shows "RFQ received" and "quoted".
@@ -31,6 +32,7 @@ import orjson
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.delivery_terms import check_delivery_terms
 from adapter.core.b2b.loi import LetterItem, MovementKind, agreed_lines
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import PriceList, SellerTerms, unit_price
@@ -195,6 +197,7 @@ async def on_select(
             f"delivery to {end.get('area_code') or gps or country} is not serviceable from "
             f"{location.city}",
         )
+    check_delivery_terms(order)
     gstin = buyer_gstin(order)
     lines = [(seller.code, sku) for sku in wants]
     letters = await b2b.terms_for_buyer(gstin) if gstin else []
