@@ -118,9 +118,7 @@ class Journey:
             raise RuntimeError(
                 f"seller step answered {response.status_code}: {response.text[:300]}"
             )
-        arrived = await self.app.buyer.wait_until(
-            ours, count=before + 1, seconds=_CALLBACK_SECONDS
-        )
+        arrived = await self.app.buyer.wait_until(ours, count=before + 1, seconds=_CALLBACK_SECONDS)
         callback = arrived[before].payload
         self.steps.append((f"{action}{label}", callback))
         return callback

@@ -26,8 +26,9 @@ import orjson
 import schemas
 import schemas.b2b
 from adapter.core.b2b.cancellation import cancellation_terms
+from adapter.core.b2b.categories import b2b_category
 from adapter.core.b2b.ports import B2BDesk
-from adapter.core.b2b.price_list import PAYMENT_TYPES, SellerTerms, b2b_tag, item_tags
+from adapter.core.b2b.price_list import PAYMENT_TYPES, SellerTerms, b2b_tag, item_tags, payment_id
 from adapter.core.b2b.replies import b2b_reply
 from adapter.core.callbacks import Identity
 from adapter.core.replies import CatalogPort
@@ -82,11 +83,15 @@ def retail_search(request: schemas.b2b.B2BSearchRequest) -> schemas.SearchReques
 
 
 def _tags(groups: Any) -> list[dict[str, Any]]:
-    """Retail tag groups (``{"code", "list": [{"code", "value"}]}``) the B2B way."""
+    """Retail tag groups (``{"code", "list": [{"code", "value"}]}``) the B2B way; the
+    serviceability category by its B2B code."""
     converted = []
     for group in groups or []:
+        code = str(group.get("code"))
         entries = [(str(e.get("code")), str(e.get("value", ""))) for e in group.get("list") or []]
-        converted.append(b2b_tag(str(group.get("code")), entries))
+        if code == "serviceability":
+            entries = [(k, str(b2b_category(v)) if k == "category" else v) for k, v in entries]
+        converted.append(b2b_tag(code, entries))
     return converted
 
 
@@ -141,7 +146,7 @@ def b2b_provider(
 ) -> dict[str, Any]:
     """A retail provider payload (``catalog_sync.transform.provider_payload``) as a B2B
     2.0.2 provider, with the seller's B2B price lists and terms."""
-    payment_ids = [str(PAYMENT_TYPES.index(kind) + 1) for kind in terms.payment_types]
+    payment_ids = [payment_id(kind) for kind in terms.payment_types]
     credit = "Y" if terms.gst_credit_invoice else "N"
     added = {"origin", "g2", "g3", "price_slab"}
     descriptor = provider.get("descriptor") or {}
@@ -176,7 +181,7 @@ def b2b_provider(
                 "maximum": {"count": int((quantity.get("maximum") or {}).get("count", 0))},
                 "minimum": {"count": price_list.min_order_quantity if price_list else 1},
             },
-            "category_ids": [item.get("category_id")],
+            "category_ids": [b2b_category(item.get("category_id"))],
             "fulfillment_ids": [item.get("fulfillment_id")],
             "location_ids": [item.get("location_id")],
             "payment_ids": payment_ids,

@@ -164,8 +164,10 @@ def deliver(
             "tracking": False,
             "state": {"descriptor": {"code": "Order-delivered"}},
             "stops": _timed_stops(main, internal, "Order-delivered", now),
+            # ONDC B2B 2.0.2: one ITEM_DETAILS group per item of the delivery (ITEM_ID, COUNT).
             "tags": [
-                b2b_tag("ITEM_DETAILS", [(sku, str(count)) for sku, count in carried.items()])
+                b2b_tag("ITEM_DETAILS", [("ITEM_ID", sku), ("COUNT", str(count))])
+                for sku, count in carried.items()
             ],
         },
     ]

@@ -25,7 +25,7 @@ import schemas.b2b
 from adapter.core.b2b.cancellation import cancellation_terms
 from adapter.core.b2b.loi import GSTIN, MovementKind
 from adapter.core.b2b.ports import B2BDesk
-from adapter.core.b2b.price_list import b2b_tag
+from adapter.core.b2b.price_list import b2b_tag, payment_id
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.b2b.rfq import b2b_order, buyer_gstin
 from adapter.core.callbacks import Identity
@@ -86,6 +86,7 @@ def _payment(
         payment_terms(seller, policy, None)["@ondc/org/settlement_details"] if seller else None
     )
     return {
+        "id": payment_id(quoted["type"]),
         "type": quoted["type"],
         "collected_by": "BPP",
         "params": {"currency": "INR", "amount": wire["quote"]["price"]["value"]},
@@ -186,19 +187,24 @@ def _po_wire(
     created: str, now: datetime,
 ) -> dict[str, Any]:  # fmt: skip
     """The purchase order as on_confirm states it: the order of on_init with the PO's id,
-    ``state``, the PO's tags and times; its delivery Pending (Cancelled when rejected)."""
+    ``state``, the PO's tags and times; its delivery Pending."""
     wire = dict(initialized)
     fulfilment = {
         key: value
         for key, value in wire["fulfillments"][0].items()
         if key not in ("@ondc/org/category", "@ondc/org/TAT")
     }
-    delivery = "Cancelled" if state == "Cancelled" else "Pending"
-    fulfilment["state"] = {"descriptor": {"code": delivery}}
+    # Pending even on a rejected PO: the contract's on_confirm allows no other state.
+    fulfilment["state"] = {"descriptor": {"code": "Pending"}}
     location = wire.pop("provider_location", None)
     if location is not None:
         # on_init names the store apart; from on_confirm on it is among the provider's.
         wire["provider"] = {"id": wire["provider"]["id"], "locations": [location]}
+    payments = wire.get("payments") or []
+    if payments:
+        # Each line names the order's payment (ONDC B2B 2.0.2 order items: payment_ids).
+        ids = [str(p["id"]) for p in payments if p.get("id")] or [payment_id(payments[0]["type"])]
+        wire["items"] = [{**item, "payment_ids": ids} for item in wire["items"]]
     return {
         "id": order_id, "state": state, **wire, "fulfillments": [fulfilment],
         "tags": tags or wire.get("tags", []),
