@@ -21,6 +21,7 @@ A fifth letter's buyer never sends an RFQ: the LOI desk's sweep flags it "on pap
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -129,6 +130,7 @@ _TERMS: Final = {
     "odopkinnaur": {"payment_types": ["ON-FULFILLMENT", "PRE-FULFILLMENT"]},
     "odopkangra": {"payment_types": ["POST-FULFILLMENT", "ON-FULFILLMENT"]},
 }
+_FSSAI: Final = {"odopkinnaur": "10026011000101", "odopkangra": "10026011000102"}  # demo
 _STOCK: Final = {"odopkinnaur02": 60, "odopkinnaur01": 400, "odopkinnaur03": 150,
                  "odopkangra01": 800}  # fmt: skip
 
@@ -258,17 +260,28 @@ class _Seller:
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return lambda: self._http.post(path, json=body, headers=self._headers)
 
-    def stage(self, order_id: str, stage: str) -> Any:
-        return self.post(f"/seller/v1/b2b/orders/{order_id}/stage", {"stage": stage})
+    def stage(self, order_id: str, stage: str, *, proof: str = "") -> Any:
+        body: dict[str, Any] = {"stage": stage}
+        if proof:
+            body["proof_images"] = [f"https://odop.himachal.example/proof/{proof}.jpg"]
+        return self.post(f"/seller/v1/b2b/orders/{order_id}/stage", body)
 
     def deliver(self, order_id: str, body: dict[str, Any]) -> Any:
         return self.post(f"/seller/v1/b2b/orders/{order_id}/deliveries", body)
 
 
-async def _prepare(http: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, _Seller]:
-    """Each trading seller's key, B2B price lists, terms and bulk stock; the letters."""
+async def _prepare(
+    http: httpx.AsyncClient, admin: dict[str, str], entries: Sequence[Mapping[str, Any]]
+) -> dict[str, _Seller]:
+    """Each trading seller's FSSAI licence (food businesses trading B2B), key, B2B price
+    lists, terms and bulk stock."""
     sellers: dict[str, _Seller] = {}
     for code in _TERMS:
+        entry = next(e for e in entries if e["seller"]["code"] == code)
+        record = {"seller": {**entry["seller"], "fssai": _FSSAI[code]},
+                  "location": entry["location"]}  # fmt: skip
+        (await http.put(f"/admin/v1/sellers/{code}", json=record, headers=admin)
+         ).raise_for_status()  # fmt: skip
         made = await http.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=admin)
         made.raise_for_status()
         headers = {"Authorization": f"Bearer {made.json()['api_key']}"}
@@ -348,7 +361,9 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
         raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
     po = "PO-HLE-0001"
     await journey.told(seller.stage(po, "Packed"), label="_PROFORMA_INVOICE")
-    await journey.told(seller.stage(po, "Order-picked-up"), label="_Order-picked-up")
+    await journey.told(
+        seller.stage(po, "Order-picked-up", proof=f"{po}-pickup"), label="_Order-picked-up"
+    )
     await journey.told(seller.stage(po, "Out-for-delivery"), label="_Out-for-delivery")
     first = {
         "items": [{"sku": "odopkinnaur02", "count": 15}],
@@ -381,7 +396,9 @@ async def _credit_tea(app: B2BBuyer, seller: _Seller) -> Journey:
     if confirmed["message"]["order"].get("state") != "Accepted":
         raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
     await journey.told(seller.stage(po, "Packed"), label="_PROFORMA_INVOICE")
-    await journey.told(seller.stage(po, "Order-picked-up"), label="_Order-picked-up")
+    await journey.told(
+        seller.stage(po, "Order-picked-up", proof=f"{po}-pickup"), label="_Order-picked-up"
+    )
     await journey.told(seller.stage(po, "Out-for-delivery"), label="_Out-for-delivery")
     done = await journey.told(
         seller.deliver(po, {"proof_images": ["https://odop.himachal.example/pod/HTB-1.jpg"]}),
@@ -469,6 +486,7 @@ async def play_b2b(
     seller_id: str,
     admin_key: str,
     logs_dir: Path,
+    sellers: Sequence[Mapping[str, Any]],
     *,
     today: date,
     on_paper_days: int,
@@ -480,7 +498,7 @@ async def play_b2b(
     checks: list[Check] = []
     async with httpx.AsyncClient(base_url=adapter_url, timeout=10.0) as http:
         try:
-            sellers = await _prepare(http, admin)
+            steps = await _prepare(http, admin, sellers)
             letters = await _sign_letters(
                 http, admin, buyer.subscriber_id, today - timedelta(days=on_paper_days + 1)
             )
@@ -490,8 +508,8 @@ async def play_b2b(
                             "LOI desk, sellers' B2B price lists and terms entered"))  # fmt: skip
         app = B2BBuyer(buyer, buyer_url, http, seller_id, seller_uri)
         plays = {
-            "rfq-export-shawls": lambda: _export_shawls(app, sellers["odopkinnaur"]),
-            "credit-kangra-tea": lambda: _credit_tea(app, sellers["odopkangra"]),
+            "rfq-export-shawls": lambda: _export_shawls(app, steps["odopkinnaur"]),
+            "credit-kangra-tea": lambda: _credit_tea(app, steps["odopkangra"]),
             "po-rejected-chulli-oil": lambda: _rejected_oil(app),
             "buyer-cancel-kala-zeera": lambda: _cancelled_zeera(app),
         }
@@ -504,7 +522,7 @@ async def play_b2b(
                 continue
             folder = logs_dir / "b2b" / domain / name
             await asyncio.to_thread(write_journey, folder, journey.steps)
-            problems = check_b2b([payload for _, payload in journey.steps])
+            problems = check_b2b(journey.steps)
             detail = (
                 f"{len(journey.steps)} signed payloads, the B2B verifier's rules pass; "
                 f"logs in {folder}"

@@ -31,9 +31,11 @@ from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import PAYMENT_TYPES, SellerTerms, b2b_tag, item_tags, payment_id
 from adapter.core.b2b.replies import b2b_reply
 from adapter.core.callbacks import Identity
+from adapter.core.order_book import OrderBook
 from adapter.core.replies import CatalogPort
+from catalog_sync.records import SellerRecord
 
-__all__ = ["b2b_provider", "on_search", "retail_search"]
+__all__ = ["b2b_provider", "on_search", "retail_search", "seller_id_tags"]
 
 
 def retail_search(request: schemas.b2b.B2BSearchRequest) -> schemas.SearchRequest:
@@ -137,15 +139,33 @@ def _location(location: dict[str, Any], city_code: str | None) -> dict[str, Any]
     return shown
 
 
+def seller_id_tags(seller: SellerRecord | None) -> list[dict[str, Any]]:
+    """The provider's ``seller_id`` (its GSTIN, else its PAN) and, for a food business,
+    ``FSSAI_LICENSE_NO`` tag groups (ONDC B2B 2.0.2 on_search provider tags)."""
+    if seller is None:
+        return []
+    groups = []
+    if seller.gstin or seller.pan:
+        kind, number = ("gst", seller.gstin) if seller.gstin else ("pan", seller.pan)
+        groups.append(
+            b2b_tag("seller_id", [("seller_id_code", kind), ("seller_id_no", str(number))])
+        )
+    if seller.fssai:
+        groups.append(b2b_tag("FSSAI_LICENSE_NO", [("BRAND_OWNER", seller.fssai)]))
+    return groups
+
+
 def b2b_provider(
     provider: dict[str, Any],
     *,
     price_lists: dict[str, Any],
     terms: SellerTerms,
     city_code: str | None,
+    seller: SellerRecord | None = None,
 ) -> dict[str, Any]:
     """A retail provider payload (``catalog_sync.transform.provider_payload``) as a B2B
-    2.0.2 provider, with the seller's B2B price lists and terms."""
+    2.0.2 provider, with the seller's B2B price lists, terms and identity. Retail's
+    ``timing`` groups stay out: B2B 2.0.2 has none, and names each provider tag once."""
     payment_ids = [payment_id(kind) for kind in terms.payment_types]
     credit = "Y" if terms.gst_credit_invoice else "N"
     added = {"origin", "g2", "g3", "price_slab"}
@@ -215,8 +235,9 @@ def b2b_provider(
         "locations": [_location(loc, city_code) for loc in provider.get("locations") or []],
         "items": items,
         "tags": [
-            *_tags(provider.get("tags")),
+            *_tags([g for g in provider.get("tags") or [] if g.get("code") != "timing"]),
             b2b_tag("seller_terms", [("gst_credit_invoice", credit)]),
+            *seller_id_tags(seller),
         ],
     }
 
@@ -228,6 +249,7 @@ async def on_search(
     now: datetime,
     catalog: CatalogPort,
     b2b: B2BDesk,
+    orders: OrderBook,
     **_: Any,
 ) -> schemas.Envelope:
     """The B2B catalogue matching a B2B search."""
@@ -242,10 +264,12 @@ async def on_search(
         terms = await b2b.seller_terms(provider["id"]) or SellerTerms(provider["id"])
         offered.update(terms.payment_types)
         price_lists = await b2b.price_lists(provider["id"])
+        found_seller = await orders.seller(provider["id"])
         shown.append(
             b2b_provider(
                 provider, price_lists=price_lists, terms=terms,
                 city_code=request.context.city_code,
+                seller=found_seller[0] if found_seller else None,
             )
         )  # fmt: skip
     front = catalog.storefront

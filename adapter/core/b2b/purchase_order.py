@@ -33,9 +33,9 @@ from adapter.core.order_book import OrderBook, OrderPolicy, Refusal
 from adapter.core.order_quotes import payment_terms
 from adapter.core.orders import INTERNAL, Change, OrderRow, Shortfall
 from adapter.core.ownership import belongs_to, foreign_refusal
-from catalog_sync.records import SellerRecord
+from catalog_sync.records import LocationRecord, SellerRecord
 
-__all__ = ["BPP_TERMS", "on_confirm", "on_init"]
+__all__ = ["BPP_TERMS", "on_confirm", "on_init", "start_stop"]
 
 BPP_TERMS: Final = (
     ("max_liability", "2"),
@@ -182,9 +182,19 @@ def _accepts_terms(order: schemas.b2b.B2BOrder) -> bool:
     return isinstance(value, str) and value.strip().upper() == "Y"
 
 
+def start_stop(seller: SellerRecord, location: LocationRecord) -> dict[str, Any]:
+    """Where the goods leave from: the seller's location (ONDC B2B 2.0.2 ``start`` stop)."""
+    return {
+        "type": "start",
+        "location": {"id": location.code, "descriptor": {"name": seller.name},
+                     "gps": location.gps.replace(" ", "")},
+        "contact": {"phone": seller.phone, "email": seller.email},
+    }  # fmt: skip
+
+
 def _po_wire(
     initialized: dict[str, Any], order_id: str, state: str, tags: list[Any], *,
-    created: str, now: datetime,
+    created: str, now: datetime, start: dict[str, Any] | None,
 ) -> dict[str, Any]:  # fmt: skip
     """The purchase order as on_confirm states it: the order of on_init with the PO's id,
     ``state``, the PO's tags and times; its delivery Pending."""
@@ -196,6 +206,9 @@ def _po_wire(
     }
     # Pending even on a rejected PO: the contract's on_confirm allows no other state.
     fulfilment["state"] = {"descriptor": {"code": "Pending"}}
+    if start is not None:
+        ends = [stop for stop in fulfilment.get("stops") or [] if stop.get("type") != "start"]
+        fulfilment["stops"] = [start, *ends]
     location = wire.pop("provider_location", None)
     if location is not None:
         # on_init names the store apart; from on_confirm on it is among the provider's.
@@ -243,11 +256,13 @@ async def on_confirm(
     # The order's creation is the buyer's, as its PO says (the contract keeps it unchanged).
     created = order.created_at or schemas.format_timestamp(now)
     tags = [_as_json(tag) for tag in order.tags or []]
+    found = await orders.seller(draft.seller_code)
+    start = start_stop(*found) if found is not None else None
 
     def rejected(reason: str) -> schemas.Envelope:
         # ONDC B2B 2.0.2, on_confirm of a rejected PO: the order "Cancelled" with the error.
         wire = _po_wire(b2b_order(draft.document), order.id or "", "Cancelled", tags,
-                        created=created, now=now)  # fmt: skip
+                        created=created, now=now, start=start)  # fmt: skip
         return b2b_reply(request, identity=identity, now=now, message={"order": wire},
                          error=("30019", f"purchase order rejected: {reason}"))  # fmt: skip
 
@@ -263,7 +278,7 @@ async def on_confirm(
 
     def finish(row: OrderRow) -> Change:
         wire = _po_wire(b2b_order(row.document), order.id or "", "Accepted", tags,
-                        created=created, now=now)  # fmt: skip
+                        created=created, now=now, start=start)  # fmt: skip
         document = dict(row.document)
         tat = row.document[INTERNAL]["b2b"]["fulfillments"][0].get("@ondc/org/TAT")
         document[INTERNAL] = {**row.document[INTERNAL], "b2b": wire, "tat": tat}
