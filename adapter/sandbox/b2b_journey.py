@@ -17,7 +17,10 @@ import orjson
 import schemas
 from adapter.sandbox.buyer import Received, SandboxBuyer
 
-__all__ = ["B2BBuyer", "Journey", "Party", "write_journey"]
+__all__ = [
+    "B2BBuyer", "Journey", "Party", "billing", "buyer_id", "end_stop", "po_lines", "provider_of",
+    "purchase_order", "rfq_order", "search", "tag_group", "write_journey",
+]  # fmt: skip
 
 _CALLBACK_SECONDS: Final = 30.0
 
@@ -62,6 +65,10 @@ class Journey:
     party: Party
     transaction_id: str
     steps: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def po_number(self, buyer: str) -> str:
+        """The buyer's purchase order number in this transaction (unique per run)."""
+        return f"PO-{buyer}-{self.transaction_id[:8].upper()}"
 
     def context(self, action: str, *, ttl: str = "PT30S") -> dict[str, Any]:
         """A request context of this transaction (B2B: ``location``, ``version``)."""
@@ -133,3 +140,120 @@ def write_journey(folder: Path, steps: list[tuple[str, dict[str, Any]]]) -> None
         (folder / f"{number:02d}_{name}.json").write_bytes(
             orjson.dumps(payload, option=orjson.OPT_INDENT_2)
         )
+
+
+def tag_group(code: str, **values: str) -> dict[str, Any]:
+    return {
+        "descriptor": {"code": code},
+        "list": [{"descriptor": {"code": k}, "value": v} for k, v in values.items()],
+    }
+
+
+def end_stop(party: Party) -> dict[str, Any]:
+    return {
+        "type": "end",
+        "location": {
+            "gps": party.gps, "address": party.address, "area_code": party.pincode,
+            "city": {"name": party.city}, "state": {"name": party.state},
+            "country": {"code": "IND"},
+        },
+        "contact": {"phone": party.phone, "email": party.email},
+    }  # fmt: skip
+
+
+def buyer_id(party: Party) -> dict[str, Any]:
+    return tag_group("buyer_id", buyer_id_code="gst", buyer_id_no=party.gstin)
+
+
+def billing(party: Party) -> dict[str, Any]:
+    return {
+        "name": party.name, "address": party.address, "state": {"name": party.state},
+        "city": {"name": party.city}, "tax_id": party.gstin, "email": party.email,
+        "phone": party.phone,
+    }  # fmt: skip
+
+
+async def search(journey: Journey, words: str, payment: str, *, finder_fee: str) -> dict[str, Any]:
+    """A B2B /search from the journey's buyer, naming the buyer app's finder fee; its
+    on_search."""
+    party = journey.party
+    intent = {
+        "item": {"descriptor": {"name": words}},
+        "fulfillment": {"type": "Delivery", "stops": [
+            {"type": "end", "location": {"gps": party.gps, "area_code": party.pincode}}]},
+        "payment": {"type": payment},
+        "tags": [tag_group("bap_terms", finder_fee_type="percent", finder_fee_amount=finder_fee),
+                 buyer_id(party)],
+    }  # fmt: skip
+    return await journey.ask("search", {"intent": intent})
+
+
+def rfq_order(
+    journey: Journey, provider: str, location: str, sku: str, count: int, payment: str,
+    *, item_req: str, packaging_req: str, delivery_terms: dict[str, str] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    fulfilment: dict[str, Any] = {"id": "1", "type": "Delivery", "stops": [end_stop(journey.party)]}
+    if delivery_terms:
+        fulfilment["tags"] = [tag_group("DELIVERY_TERMS", **delivery_terms)]
+    return {
+        "order": {
+            "provider": {"id": provider, "locations": [{"id": location}], "ttl": "P2D"},
+            "items": [{
+                "id": sku, "location_ids": [location], "fulfillment_ids": ["1"],
+                "quantity": {"selected": {"count": count}},
+                "tags": [tag_group("BUYER_TERMS", ITEM_REQ=item_req, PACKAGING_REQ=packaging_req)],
+            }],
+            "fulfillments": [fulfilment],
+            "payments": [{"type": payment}],
+            "tags": [buyer_id(journey.party)],
+        }
+    }  # fmt: skip
+
+
+def po_lines(quoted: dict[str, Any], party: Party, rfq: dict[str, Any]) -> dict[str, Any]:
+    """The /init order: the quoted lines, the buyer's billing and delivery."""
+    asked = rfq["order"]
+    return {
+        "provider": {"id": quoted["provider"]["id"],
+                     "locations": quoted["provider"].get("locations", [])},
+        "items": [{k: item[k] for k in ("id", "location_ids", "fulfillment_ids", "quantity",
+                                        "tags") if k in item} for item in quoted["items"]],
+        "billing": billing(party),
+        "fulfillments": asked["fulfillments"],
+        "payments": [{"type": quoted["payments"][0]["type"],
+                      "collected_by": quoted["payments"][0].get("collected_by", "BPP")}],
+        "tags": [buyer_id(party)],
+    }  # fmt: skip
+
+
+async def purchase_order(
+    journey: Journey, rfq: dict[str, Any], quoted: dict[str, Any], po_id: str,
+    *, accept: str = "Y",
+) -> dict[str, Any]:  # fmt: skip
+    """/init then /confirm of the quotation; the on_confirm."""
+    party = journey.party
+    init = po_lines(quoted, party, rfq)
+    on_init = await journey.ask("init", {"order": init})
+    if "error" in on_init:
+        raise RuntimeError(f"on_init refused: {on_init['error']}")
+    offered = on_init["message"]["order"]
+    now = on_init["context"]["timestamp"]
+    po = {
+        **init, "id": po_id, "state": "Created",
+        "quote": offered["quote"],
+        "payments": [{**offered["payments"][0], "status": "NOT-PAID"}],
+        "tags": [buyer_id(party),
+                 *[t for t in offered.get("tags", []) if t["descriptor"]["code"] == "bpp_terms"],
+                 tag_group("bap_terms", accept_bpp_terms=accept)],
+        "created_at": now, "updated_at": now,
+    }  # fmt: skip
+    if offered.get("cancellation_terms"):
+        po["cancellation_terms"] = offered["cancellation_terms"]
+    return await journey.ask("confirm", {"order": po})
+
+
+def provider_of(on_search: dict[str, Any], seller: str) -> tuple[str, str]:
+    for provider in on_search["message"]["catalog"].get("providers", []):
+        if provider["id"] == seller:
+            return provider["id"], provider["locations"][0]["id"]
+    raise RuntimeError(f"{seller} is not in the on_search catalogue")

@@ -6,8 +6,9 @@ log-verification-utility`` (``utils/ContextVal.js``, ``utils/mergeSort.js``,
 not copied, and only the rules on the seller's messages (``on_*``), which are ours to fix;
 the names (``B2B_...``) are ours. One transaction is judged at a time, its payloads in the
 order they were sent. Rules the verifier applies that break the contract are not restated
-but named in ``docs/b2b.md`` (a delivered part of a split delivery while the order is
-still in progress; RET12 category codes the contract does not publish).
+but named in ``docs/b2b.md``: a delivered part of a split delivery while the order is
+still in progress, and category codes outside grocery, which the contract does not
+publish (the serviceability category is held to a code in RET10 only).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ _PROVIDER_TAGS: Final = ("serviceability", "seller_id", "seller_terms")
 _SERVICEABILITY: Final = ("location", "category", "type", "val", "unit")
 _SPLIT_CODES: Final = frozenset({"ITEM_ID", "COUNT", "MEASURE_UNIT", "MEASURE_VALUE"})
 _ON_SELECT_PARTS: Final = ("provider", "items", "quote", "payments", "fulfillments")
+_CODED_DOMAINS: Final = frozenset({"RET10"})
 _ON_UPDATE_STATES: Final = frozenset({"Created", "Accepted", "In-progress"})
 
 
@@ -55,7 +57,8 @@ def _when(stamp: Any) -> datetime | None:
 
 def _codes(group: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        (e.get("descriptor") or {}).get("code"): e.get("value") for e in group.get("list") or []
+        str((e.get("descriptor") or {}).get("code")): e.get("value")
+        for e in group.get("list") or []
     }
 
 
@@ -162,7 +165,9 @@ def _on_search(key: str, body: Mapping[str, Any], domain: str) -> Iterator[Viola
                     f"{at}.tags",
                     f"serviceability without {', '.join(missing)}",
                 )
-            if not str(values.get("category", "")).startswith(domain):
+            # Only grocery has B2B category codes in the contract (docs/b2b.md): elsewhere
+            # the retail category name is sent, which ONDC's verifier reports.
+            if domain in _CODED_DOMAINS and not str(values.get("category", "")).startswith(domain):
                 yield Violation(
                     "B2B_SERVICEABILITY_CATEGORY",
                     key,
@@ -192,7 +197,7 @@ def _on_search(key: str, body: Mapping[str, Any], domain: str) -> Iterator[Viola
                     "B2B_ITEM_TAGS_ONCE",
                     key,
                     f"{where}.tags",
-                    f"{', '.join(sorted(twice))} more than once",
+                    f"{', '.join(sorted(map(str, twice)))} more than once",
                 )
 
 

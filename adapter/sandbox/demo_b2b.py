@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -30,224 +29,34 @@ from typing import Any, Final
 import httpx
 
 from adapter.registry.self_test import Check
-from adapter.sandbox.b2b_journey import B2BBuyer, Journey, Party, write_journey
+from adapter.sandbox.b2b_demo_data import (
+    DEMO_LETTERS,
+    EXPECTED_STAGES,
+    EXPORTER,
+    FINDER_FEE,
+    FSSAI,
+    MEET,
+    OIL_BUYER,
+    PRICE_LISTS,
+    SELLER_TERMS,
+    SOURCE,
+    SPICE_BUYER,
+    STOCK,
+    TEA_BLENDER,
+)  # fmt: skip
+from adapter.sandbox.b2b_journey import (
+    B2BBuyer,
+    Journey,
+    provider_of,
+    purchase_order,
+    rfq_order,
+    search,
+    write_journey,
+)  # fmt: skip
 from adapter.sandbox.b2b_rules import check_b2b
 from adapter.sandbox.buyer import SandboxBuyer
 
 __all__ = ["DEMO_LETTERS", "play_b2b"]
-
-# The finder fee the demo's buyer app asks in its searches: the marketplace's own (a B2B
-# on_init offers ONDC_BUYER_FINDER_FEE_PERCENT whatever a search named: docs/b2b.md).
-_FINDER_FEE: Final = "3"
-_MEET: Final = "HIM MSME Fest 2026, Shimla (demo letters, not the meet's)"
-_SOURCE: Final = "demo data made up for the sandbox; no real buyer or figure"
-
-EXPORTER: Final = Party(
-    name="Himalayan Looms Export House (demo)", gstin="07AAGCH4821K1Z6",
-    address="Plot 14, Okhla Industrial Area Phase II, New Delhi 110020", city="New Delhi",
-    state="Delhi", std_code="011", pincode="110020", gps="28.529500,77.271800",
-    phone="9811000001", email="buying@himalayan-looms.example",
-)  # fmt: skip
-TEA_BLENDER: Final = Party(
-    name="Hooghly Tea Blenders (demo)", gstin="19AAFCH7315M1Z2",
-    address="7 Brabourne Road, Kolkata 700001", city="Kolkata", state="West Bengal",
-    std_code="033", pincode="700001", gps="22.572600,88.363900",
-    phone="9830000002", email="orders@hooghly-tea.example",
-)  # fmt: skip
-OIL_BUYER: Final = Party(
-    name="Konkan Organic Stores (demo)", gstin="27AAECK2468P1Z8",
-    address="12 Mint Road, Fort, Mumbai 400001", city="Mumbai", state="Maharashtra",
-    std_code="022", pincode="400001", gps="18.938800,72.835400",
-    phone="9820000003", email="purchase@konkan-organic.example",
-)  # fmt: skip
-SPICE_BUYER: Final = Party(
-    name="Mall Road Spice House (demo)", gstin="02AAHFM1357Q1Z4",
-    address="The Mall, Shimla 171001", city="Shimla", state="Himachal Pradesh",
-    std_code="0177", pincode="171001", gps="31.104800,77.173400",
-    phone="9816000004", email="stores@mallroad-spice.example",
-)  # fmt: skip
-RUMAL_BUYER_GSTIN: Final = "07AAKCD9753R1Z1"
-
-
-@dataclass(frozen=True, slots=True)
-class DemoLetter:
-    """A demo letter of intent: who signed for what, at which agreed price."""
-
-    reference: str
-    buyer: str
-    gstin: str
-    district: str
-    product: str
-    seller: str
-    sku: str
-    quantity: int
-    unit_price: str
-    payment_type: str
-    terms: str
-
-
-DEMO_LETTERS: Final = (
-    DemoLetter("HIM-MSME-2026-DEMO-01", EXPORTER.name, EXPORTER.gstin, "Kinnaur",
-               "Kinnauri Shawl", "odopkinnaur", "odopkinnaur02", 40, "18000.00",
-               "ON-FULFILLMENT", "40 pure-wool Kinnauri shawls for export, paid on delivery"),
-    DemoLetter("HIM-MSME-2026-DEMO-02", TEA_BLENDER.name, TEA_BLENDER.gstin, "Kangra",
-               "Kangra Tea", "odopkangra", "odopkangra01", 500, "165.00",
-               "POST-FULFILLMENT", "500 packs of orthodox Kangra tea on 30 days' credit"),
-    DemoLetter("HIM-MSME-2026-DEMO-03", OIL_BUYER.name, OIL_BUYER.gstin, "Kinnaur",
-               "Chulli oil (wild apricot kernel)", "odopkinnaur", "odopkinnaur01", 300,
-               "380.00", "ON-FULFILLMENT", "300 bottles of cold-pressed chulli oil"),
-    DemoLetter("HIM-MSME-2026-DEMO-04", SPICE_BUYER.name, SPICE_BUYER.gstin, "Kinnaur",
-               "Kala Zeera (black cumin)", "odopkinnaur", "odopkinnaur03", 100, "190.00",
-               "ON-FULFILLMENT", "100 packs of Kinnauri kala zeera"),
-    DemoLetter("HIM-MSME-2026-DEMO-05", "Delhi Heritage Crafts (demo)", RUMAL_BUYER_GSTIN,
-               "Chamba", "Chamba Rumal", "odopchamba", "odopchamba01", 20, "21000.00",
-               "PRE-FULFILLMENT", "20 embroidered Chamba rumals; no RFQ sent since"),
-)  # fmt: skip
-"""Five letters like the meet's; the fifth's buyer never sends an RFQ."""
-
-# The sellers' B2B price lists (before GST) and terms, as they would enter them.
-_PRICE_LISTS: Final = {
-    ("odopkinnaur", "odopkinnaur02"): {
-        "slabs": [{"min_quantity": 1, "max_quantity": 19, "unit_price": "19500"},
-                  {"min_quantity": 20, "unit_price": "18500"}],
-        "min_order_quantity": 10, "time_to_ship": "P7D", "tax_rate": "5", "origin": "IND",
-    },
-    ("odopkinnaur", "odopkinnaur01"): {
-        "slabs": [{"min_quantity": 1, "unit_price": "400"}],
-        "min_order_quantity": 50, "time_to_ship": "P3D", "tax_rate": "5", "origin": "IND",
-    },
-    ("odopkinnaur", "odopkinnaur03"): {
-        "slabs": [{"min_quantity": 1, "unit_price": "200"}],
-        "min_order_quantity": 20, "time_to_ship": "P2D", "tax_rate": "5", "origin": "IND",
-    },
-    ("odopkangra", "odopkangra01"): {
-        "slabs": [{"min_quantity": 1, "max_quantity": 99, "unit_price": "190"},
-                  {"min_quantity": 100, "unit_price": "170"}],
-        "min_order_quantity": 50, "time_to_ship": "P2D", "tax_rate": "5", "origin": "IND",
-    },
-}  # fmt: skip
-_TERMS: Final = {
-    "odopkinnaur": {"payment_types": ["ON-FULFILLMENT", "PRE-FULFILLMENT"]},
-    "odopkangra": {"payment_types": ["POST-FULFILLMENT", "ON-FULFILLMENT"]},
-}
-_FSSAI: Final = {"odopkinnaur": "10026011000101", "odopkangra": "10026011000102"}  # demo
-_STOCK: Final = {"odopkinnaur02": 60, "odopkinnaur01": 400, "odopkinnaur03": 150,
-                 "odopkangra01": 800}  # fmt: skip
-
-
-def _tags(code: str, **values: str) -> dict[str, Any]:
-    return {
-        "descriptor": {"code": code},
-        "list": [{"descriptor": {"code": k}, "value": v} for k, v in values.items()],
-    }
-
-
-def _end(party: Party) -> dict[str, Any]:
-    return {
-        "type": "end",
-        "location": {
-            "gps": party.gps, "address": party.address, "area_code": party.pincode,
-            "city": {"name": party.city}, "state": {"name": party.state},
-            "country": {"code": "IND"},
-        },
-        "contact": {"phone": party.phone, "email": party.email},
-    }  # fmt: skip
-
-
-def _buyer_id(party: Party) -> dict[str, Any]:
-    return _tags("buyer_id", buyer_id_code="gst", buyer_id_no=party.gstin)
-
-
-def _billing(party: Party) -> dict[str, Any]:
-    return {
-        "name": party.name, "address": party.address, "state": {"name": party.state},
-        "city": {"name": party.city}, "tax_id": party.gstin, "email": party.email,
-        "phone": party.phone,
-    }  # fmt: skip
-
-
-async def _search(journey: Journey, words: str, payment: str) -> dict[str, Any]:
-    party = journey.party
-    intent = {
-        "item": {"descriptor": {"name": words}},
-        "fulfillment": {"type": "Delivery", "stops": [
-            {"type": "end", "location": {"gps": party.gps, "area_code": party.pincode}}]},
-        "payment": {"type": payment},
-        "tags": [_tags("bap_terms", finder_fee_type="percent", finder_fee_amount=_FINDER_FEE),
-                 _buyer_id(party)],
-    }  # fmt: skip
-    return await journey.ask("search", {"intent": intent})
-
-
-def _rfq(
-    journey: Journey, provider: str, location: str, sku: str, count: int, payment: str,
-    *, item_req: str, packaging_req: str, delivery_terms: dict[str, str] | None = None,
-) -> dict[str, Any]:  # fmt: skip
-    fulfilment: dict[str, Any] = {"id": "1", "type": "Delivery", "stops": [_end(journey.party)]}
-    if delivery_terms:
-        fulfilment["tags"] = [_tags("DELIVERY_TERMS", **delivery_terms)]
-    return {
-        "order": {
-            "provider": {"id": provider, "locations": [{"id": location}], "ttl": "P2D"},
-            "items": [{
-                "id": sku, "location_ids": [location], "fulfillment_ids": ["1"],
-                "quantity": {"selected": {"count": count}},
-                "tags": [_tags("BUYER_TERMS", ITEM_REQ=item_req, PACKAGING_REQ=packaging_req)],
-            }],
-            "fulfillments": [fulfilment],
-            "payments": [{"type": payment}],
-            "tags": [_buyer_id(journey.party)],
-        }
-    }  # fmt: skip
-
-
-def _po_lines(quoted: dict[str, Any], party: Party, rfq: dict[str, Any]) -> dict[str, Any]:
-    """The /init order: the quoted lines, the buyer's billing and delivery."""
-    asked = rfq["order"]
-    return {
-        "provider": {"id": quoted["provider"]["id"],
-                     "locations": quoted["provider"].get("locations", [])},
-        "items": [{k: item[k] for k in ("id", "location_ids", "fulfillment_ids", "quantity",
-                                        "tags") if k in item} for item in quoted["items"]],
-        "billing": _billing(party),
-        "fulfillments": asked["fulfillments"],
-        "payments": [{"type": quoted["payments"][0]["type"],
-                      "collected_by": quoted["payments"][0].get("collected_by", "BPP")}],
-        "tags": [_buyer_id(party)],
-    }  # fmt: skip
-
-
-async def _purchase_order(
-    journey: Journey, rfq: dict[str, Any], quoted: dict[str, Any], po_id: str,
-    *, accept: str = "Y",
-) -> dict[str, Any]:  # fmt: skip
-    """/init then /confirm of the quotation; the on_confirm."""
-    party = journey.party
-    init = _po_lines(quoted, party, rfq)
-    on_init = await journey.ask("init", {"order": init})
-    if "error" in on_init:
-        raise RuntimeError(f"on_init refused: {on_init['error']}")
-    offered = on_init["message"]["order"]
-    now = on_init["context"]["timestamp"]
-    po = {
-        **init, "id": po_id, "state": "Created",
-        "quote": offered["quote"],
-        "payments": [{**offered["payments"][0], "status": "NOT-PAID"}],
-        "tags": [_buyer_id(party),
-                 *[t for t in offered.get("tags", []) if t["descriptor"]["code"] == "bpp_terms"],
-                 _tags("bap_terms", accept_bpp_terms=accept)],
-        "created_at": now, "updated_at": now,
-    }  # fmt: skip
-    if offered.get("cancellation_terms"):
-        po["cancellation_terms"] = offered["cancellation_terms"]
-    return await journey.ask("confirm", {"order": po})
-
-
-def _provider_of(on_search: dict[str, Any], seller: str) -> tuple[str, str]:
-    for provider in on_search["message"]["catalog"].get("providers", []):
-        if provider["id"] == seller:
-            return provider["id"], provider["locations"][0]["id"]
-    raise RuntimeError(f"{seller} is not in the on_search catalogue")
 
 
 class _Seller:
@@ -276,9 +85,9 @@ async def _prepare(
     """Each trading seller's FSSAI licence (food businesses trading B2B), key, B2B price
     lists, terms and bulk stock."""
     sellers: dict[str, _Seller] = {}
-    for code in _TERMS:
+    for code in SELLER_TERMS:
         entry = next(e for e in entries if e["seller"]["code"] == code)
-        record = {"seller": {**entry["seller"], "fssai": _FSSAI[code]},
+        record = {"seller": {**entry["seller"], "fssai": FSSAI[code]},
                   "location": entry["location"]}  # fmt: skip
         (await http.put(f"/admin/v1/sellers/{code}", json=record, headers=admin)
          ).raise_for_status()  # fmt: skip
@@ -286,13 +95,13 @@ async def _prepare(
         made.raise_for_status()
         headers = {"Authorization": f"Bearer {made.json()['api_key']}"}
         sellers[code] = _Seller(http, headers)
-        (await http.put("/seller/v1/b2b/terms", json=_TERMS[code], headers=headers)
+        (await http.put("/seller/v1/b2b/terms", json=SELLER_TERMS[code], headers=headers)
          ).raise_for_status()  # fmt: skip
-        stock = [{"sku": sku, "available": count} for (seller, sku) in _PRICE_LISTS
-                 if seller == code for count in (_STOCK[sku],)]  # fmt: skip
+        stock = [{"sku": sku, "available": count} for (seller, sku) in PRICE_LISTS
+                 if seller == code for count in (STOCK[sku],)]  # fmt: skip
         (await http.patch("/seller/v1/stock", json={"items": stock}, headers=headers)
          ).raise_for_status()  # fmt: skip
-        for (seller, sku), price_list in _PRICE_LISTS.items():
+        for (seller, sku), price_list in PRICE_LISTS.items():
             if seller == code:
                 put = await http.put(f"/seller/v1/b2b/items/{sku}", json=price_list,
                                      headers=headers)  # fmt: skip
@@ -311,7 +120,7 @@ async def _sign_letters(
             "district": letter.district, "product": letter.product,
             "value": str(letter.quantity * int(letter.unit_price.split(".")[0])),
             "payment_type": letter.payment_type, "terms": letter.terms,
-            "signed_on": signed_on.isoformat(), "meet": _MEET, "figures_source": _SOURCE,
+            "signed_on": signed_on.isoformat(), "meet": MEET, "figures_source": SOURCE,
             "nodal_officer": "District Industries Centre (demo)", "demo": True,
             "items": [{"seller_code": letter.seller, "sku": letter.sku,
                        "quantity": letter.quantity, "unit_price": letter.unit_price}],
@@ -325,11 +134,11 @@ async def _sign_letters(
 
 async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
     journey = app.journey("ONDC:RET12", EXPORTER)
-    found = await _search(journey, "Kinnauri Shawl", "ON-FULFILLMENT")
-    provider, location = _provider_of(found, "odopkinnaur")
+    found = await search(journey, "Kinnauri Shawl", "ON-FULFILLMENT", finder_fee=FINDER_FEE)
+    provider, location = provider_of(found, "odopkinnaur")
     wants = {"item_req": "pure wool, natural dyes, 100 x 200 cm",
              "packaging_req": "each shawl in a cotton bag, 10 to a carton"}  # fmt: skip
-    ddp = _rfq(
+    ddp = rfq_order(
         journey,
         provider,
         location,
@@ -342,7 +151,7 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
     refused = await journey.ask("select", ddp, ttl="P2D", label="_DDP")
     if (refused.get("error") or {}).get("code") != "50005":
         raise RuntimeError(f"the DDP RFQ was not refused with 50005: {refused.get('error')}")
-    dap = _rfq(
+    dap = rfq_order(
         journey,
         provider,
         location,
@@ -356,10 +165,10 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
     if "error" in quoted:
         raise RuntimeError(f"the DAP RFQ was refused: {quoted['error']}")
     order = quoted["message"]["order"]
-    confirmed = await _purchase_order(journey, dap, order, "PO-HLE-0001")
+    po = journey.po_number("HLE")
+    confirmed = await purchase_order(journey, dap, order, po)
     if confirmed["message"]["order"].get("state") != "Accepted":
         raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
-    po = "PO-HLE-0001"
     await journey.told(seller.stage(po, "Packed"), label="_PROFORMA_INVOICE")
     await journey.told(
         seller.stage(po, "Order-picked-up", proof=f"{po}-pickup"), label="_Order-picked-up"
@@ -367,15 +176,15 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
     await journey.told(seller.stage(po, "Out-for-delivery"), label="_Out-for-delivery")
     first = {
         "items": [{"sku": "odopkinnaur02", "count": 15}],
-        "proof_images": ["https://odop.himachal.example/pod/PO-HLE-0001-1.jpg"],
+        "proof_images": [f"https://odop.himachal.example/pod/{po}-1.jpg"],
     }
     await journey.told(seller.deliver(po, first), label="_delivery-1")
-    rest = {"proof_images": ["https://odop.himachal.example/pod/PO-HLE-0001-2.jpg"]}
+    rest = {"proof_images": [f"https://odop.himachal.example/pod/{po}-2.jpg"]}
     done = await journey.told(seller.deliver(po, rest), label="_delivery-2")
     total = done["message"]["order"]["quote"]["price"]["value"]
     await journey.told(
         seller.post(f"/seller/v1/b2b/orders/{po}/payments",
-                    {"amount": total, "reference": "UTR-HLE-0001"}),
+                    {"amount": total, "reference": f"UTR-{po}"}),
         label="_PAID",
     )  # fmt: skip
     return journey
@@ -383,16 +192,16 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
 
 async def _credit_tea(app: B2BBuyer, seller: _Seller) -> Journey:
     journey = app.journey("ONDC:RET10", TEA_BLENDER)
-    found = await _search(journey, "Kangra Tea", "POST-FULFILLMENT")
-    provider, location = _provider_of(found, "odopkangra")
-    rfq = _rfq(journey, provider, location, "odopkangra01", 500, "POST-FULFILLMENT",
+    found = await search(journey, "Kangra Tea", "POST-FULFILLMENT", finder_fee=FINDER_FEE)
+    provider, location = provider_of(found, "odopkangra")
+    rfq = rfq_order(journey, provider, location, "odopkangra01", 500, "POST-FULFILLMENT",
                item_req="orthodox first flush, 250 g packs",
                packaging_req="packs in 5-ply cartons of 50")  # fmt: skip
     quoted = await journey.ask("select", rfq, ttl="P2D")
     if "error" in quoted:
         raise RuntimeError(f"the tea RFQ was refused: {quoted['error']}")
-    po = "PO-HTB-0001"
-    confirmed = await _purchase_order(journey, rfq, quoted["message"]["order"], po)
+    po = journey.po_number("HTB")
+    confirmed = await purchase_order(journey, rfq, quoted["message"]["order"], po)
     if confirmed["message"]["order"].get("state") != "Accepted":
         raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
     await journey.told(seller.stage(po, "Packed"), label="_PROFORMA_INVOICE")
@@ -401,14 +210,14 @@ async def _credit_tea(app: B2BBuyer, seller: _Seller) -> Journey:
     )
     await journey.told(seller.stage(po, "Out-for-delivery"), label="_Out-for-delivery")
     done = await journey.told(
-        seller.deliver(po, {"proof_images": ["https://odop.himachal.example/pod/HTB-1.jpg"]}),
+        seller.deliver(po, {"proof_images": [f"https://odop.himachal.example/pod/{po}.jpg"]}),
         label="_Order-delivered",
     )
     # On credit: the buyer's NEFT reaches the seller after delivery, and the seller records it.
     total = done["message"]["order"]["quote"]["price"]["value"]
     paid = await journey.told(
         seller.post(f"/seller/v1/b2b/orders/{po}/payments",
-                    {"amount": total, "reference": "NEFT-HTB-0001"}),
+                    {"amount": total, "reference": f"NEFT-{po}"}),
         label="_PAID",
     )  # fmt: skip
     if paid["message"]["order"]["payments"][0].get("status") != "PAID":
@@ -418,9 +227,9 @@ async def _credit_tea(app: B2BBuyer, seller: _Seller) -> Journey:
 
 async def _rejected_oil(app: B2BBuyer) -> Journey:
     journey = app.journey("ONDC:RET10", OIL_BUYER)
-    found = await _search(journey, "Chulli oil", "ON-FULFILLMENT")
-    provider, location = _provider_of(found, "odopkinnaur")
-    rfq = _rfq(
+    found = await search(journey, "Chulli oil", "ON-FULFILLMENT", finder_fee=FINDER_FEE)
+    provider, location = provider_of(found, "odopkinnaur")
+    rfq = rfq_order(
         journey,
         provider,
         location,
@@ -434,8 +243,8 @@ async def _rejected_oil(app: B2BBuyer) -> Journey:
     if "error" in quoted:
         raise RuntimeError(f"the oil RFQ was refused: {quoted['error']}")
     # The buyer's PO does not accept the seller's liability and jurisdiction terms.
-    refused = await _purchase_order(journey, rfq, quoted["message"]["order"], "PO-KOS-0001",
-                                    accept="N")  # fmt: skip
+    po = journey.po_number("KOS")
+    refused = await purchase_order(journey, rfq, quoted["message"]["order"], po, accept="N")
     if (refused.get("error") or {}).get("code") != "30019":
         raise RuntimeError(f"the PO was not rejected with 30019: {refused.get('error')}")
     return journey
@@ -443,9 +252,9 @@ async def _rejected_oil(app: B2BBuyer) -> Journey:
 
 async def _cancelled_zeera(app: B2BBuyer) -> Journey:
     journey = app.journey("ONDC:RET10", SPICE_BUYER)
-    found = await _search(journey, "Kala Zeera", "ON-FULFILLMENT")
-    provider, location = _provider_of(found, "odopkinnaur")
-    rfq = _rfq(
+    found = await search(journey, "Kala Zeera", "ON-FULFILLMENT", finder_fee=FINDER_FEE)
+    provider, location = provider_of(found, "odopkinnaur")
+    rfq = rfq_order(
         journey,
         provider,
         location,
@@ -458,12 +267,11 @@ async def _cancelled_zeera(app: B2BBuyer) -> Journey:
     quoted = await journey.ask("select", rfq, ttl="P2D")
     if "error" in quoted:
         raise RuntimeError(f"the kala zeera RFQ was refused: {quoted['error']}")
-    confirmed = await _purchase_order(journey, rfq, quoted["message"]["order"], "PO-MRS-0001")
+    po = journey.po_number("MRS")
+    confirmed = await purchase_order(journey, rfq, quoted["message"]["order"], po)
     if confirmed["message"]["order"].get("state") != "Accepted":
         raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
-    cancelled = await journey.ask(
-        "cancel", {"order_id": "PO-MRS-0001", "cancellation_reason_id": "001"}
-    )
+    cancelled = await journey.ask("cancel", {"order_id": po, "cancellation_reason_id": "001"})
     if cancelled["message"]["order"].get("state") != "Cancelled":
         raise RuntimeError(f"the cancellation was refused: {cancelled.get('error')}")
     return journey
@@ -534,16 +342,6 @@ async def play_b2b(
     return checks
 
 
-_EXPECTED: Final = {
-    "HIM-MSME-2026-DEMO-01": ("paid", False),
-    "HIM-MSME-2026-DEMO-02": ("paid", False),
-    "HIM-MSME-2026-DEMO-03": ("quoted", False),  # its PO was rejected
-    "HIM-MSME-2026-DEMO-04": ("signed", False),  # cancelled: counts for nothing, but moved
-    "HIM-MSME-2026-DEMO-05": ("signed", True),  # no RFQ since the meet: on paper
-}
-"""Each demo letter's stage after the journeys, and whether the sweep flags it."""
-
-
 async def _desk(http: httpx.AsyncClient, admin: dict[str, str], letters: dict[str, int]) -> Check:
     """The LOI desk after the journeys: every letter's stage as played, realised values,
     and the letter without an RFQ flagged on paper by the sweep."""
@@ -554,7 +352,7 @@ async def _desk(http: httpx.AsyncClient, admin: dict[str, str], letters: dict[st
         letter = (await http.get(f"/admin/v1/loi/letters/{letter_id}", headers=admin)).json()
         stage = letter.get("stage")
         flagged = bool(letter.get("on_paper"))
-        expected, on_paper = _EXPECTED[reference]
+        expected, on_paper = EXPECTED_STAGES[reference]
         if (stage, flagged) != (expected, on_paper):
             wrong.append(f"{reference} {stage}, on paper {flagged} (expected {expected}, "
                          f"on paper {on_paper})")  # fmt: skip
