@@ -151,7 +151,9 @@ def _on_search(key: str, body: Mapping[str, Any], domain: str) -> Iterator[Viola
         for code in _PROVIDER_TAGS:
             if code not in codes:
                 yield Violation("B2B_PROVIDER_TAGS", key, f"{at}.tags", f"no {code} group")
-        if domain in ("RET10", "RET11") and "FSSAI_LICENSE_NO" not in codes:
+        city = ((body.get("context") or {}).get("location") or {}).get("city") or {}
+        exported = city.get("code") == "std:999"  # exports name no Indian food licence
+        if domain in ("RET10", "RET11") and not exported and "FSSAI_LICENSE_NO" not in codes:
             yield Violation("B2B_PROVIDER_FSSAI", key, f"{at}.tags", "no FSSAI_LICENSE_NO")
         for group in provider.get("tags") or []:
             if (group.get("descriptor") or {}).get("code") != "serviceability":
