@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -404,6 +405,22 @@ def _order_callback(key: str, body: Mapping[str, Any], action: str) -> Iterator[
                 )
 
 
+def _quote_total(key: str, order: Mapping[str, Any]) -> Iterator[Violation]:
+    """A quote's price is the sum of its breakup, to the paisa (on_select ... on_status)."""
+    quote = order.get("quote")
+    if not isinstance(quote, Mapping):
+        return
+    try:
+        total = sum(Decimal(str(line["price"]["value"])) for line in quote.get("breakup") or [])
+        price = Decimal(str(quote["price"]["value"]))
+    except (KeyError, TypeError, ArithmeticError):
+        yield Violation("B2B_QUOTE_TOTAL", key, "message.order.quote", "prices are not numbers")
+        return
+    if round(total, 2) != round(price, 2):
+        yield Violation("B2B_QUOTE_TOTAL", key, "message.order.quote.price",
+                        f"{price} is not the breakup's {total}")  # fmt: skip
+
+
 def check_b2b(steps: Sequence[Step]) -> list[Violation]:
     """Every rule one B2B transaction's callbacks break; ``steps`` are (name, payload) in
     the order sent."""
@@ -446,7 +463,11 @@ def check_b2b(steps: Sequence[Step]) -> list[Violation]:
             found += _quote_lines(
                 key, message["order"], refused, asked.get(str(context.get("message_id")), [])
             )
-        elif action.startswith("on_"):
+        if action in ("on_select", "on_init", "on_confirm", "on_status", "on_cancel"):
+            found += _quote_total(key, message.get("order") or {})
+        if action in ("search", "select", "cancel", "on_search", "on_select"):
+            continue
+        if action.startswith("on_"):
             order = message.get("order") or {}
             found += _payments(key, order, fee, action)
             found += _order_callback(key, body, action)

@@ -93,6 +93,10 @@ def _finder_fee(steps: Steps) -> None:
     ] = "7"
 
 
+def _quote_not_its_breakup(steps: Steps) -> None:
+    _step(steps, "on_init")["message"]["order"]["quote"]["price"]["value"] = "1.00"
+
+
 def _not_pending(steps: Steps) -> None:
     on_confirm = _step(steps, "on_confirm")
     on_confirm["message"]["order"]["fulfillments"][0]["state"]["descriptor"]["code"] = "Packed"
@@ -135,6 +139,7 @@ BROKEN_CREDIT: list[tuple[Callable[[Steps], None], str]] = [
     (_late_on_init, "B2B_CONTEXT_CALLBACK_TIME"),
     (_repeated_message_id, "B2B_CONTEXT_CALLBACK_MESSAGE_ID"),
     (_finder_fee, "B2B_FINDER_FEE"),
+    (_quote_not_its_breakup, "B2B_QUOTE_TOTAL"),
     (_not_pending, "B2B_ON_CONFIRM_FULFILMENT"),
     (_no_invoice, "B2B_INVOICE"),
     (_no_pickup_proof, "B2B_PICKUP_PROOF"),
