@@ -13,195 +13,28 @@ publish (the serviceability category is held to a code in RET10 only).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
 import orjson
 
-from adapter.core.orders import parse_duration
+from adapter.sandbox.b2b_flow_rules import (
+    Step,
+    catalogue_violations,
+    codes,
+    context_violations,
+    group,
+)  # fmt: skip
 from adapter.sandbox.flowcheck import Violation
 
 __all__ = ["check_b2b", "check_b2b_folder", "read_b2b_folder"]
 
-Step = tuple[str, Mapping[str, Any]]
 
-_FLOW: Final = (
-    "search",
-    "on_search",
-    "select",
-    "on_select",
-    "init",
-    "on_init",
-    "confirm",
-    "on_confirm",
-)
-_TIMED: Final = frozenset({"on_init", "on_confirm", "on_update", "on_track"})
-_STAMP: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-_PROVIDER_TAGS: Final = ("serviceability", "seller_id", "seller_terms")
-_SERVICEABILITY: Final = ("location", "category", "type", "val", "unit")
 _SPLIT_CODES: Final = frozenset({"ITEM_ID", "COUNT", "MEASURE_UNIT", "MEASURE_VALUE"})
 _ON_SELECT_PARTS: Final = ("provider", "items", "quote", "payments", "fulfillments")
-_CODED_DOMAINS: Final = frozenset({"RET10"})
 _ON_UPDATE_STATES: Final = frozenset({"Created", "Accepted", "In-progress"})
-
-
-def _when(stamp: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _codes(group: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        str((e.get("descriptor") or {}).get("code")): e.get("value")
-        for e in group.get("list") or []
-    }
-
-
-def _group(tags: Any, code: str) -> Mapping[str, Any] | None:
-    return next((t for t in tags or [] if (t.get("descriptor") or {}).get("code") == code), None)
-
-
-def _context(steps: Sequence[Step]) -> Iterator[Violation]:
-    """Stamps, message ids, the flow's order and each callback's time after its request."""
-    firsts: list[str] = []
-    requests: dict[str, Mapping[str, Any]] = {}
-    selects: dict[str, Mapping[str, Any]] = {}
-    seen: set[str] = set()
-    for key, body in steps:
-        context = body.get("context") or {}
-        action = str(context.get("action"))
-        if action in _FLOW and action not in firsts:
-            firsts.append(action)
-        if not action.startswith("on_"):
-            requests[action] = context
-            if action == "select":
-                selects[str(context.get("message_id"))] = context
-            continue
-        if not _STAMP.match(str(context.get("timestamp", ""))):
-            yield Violation(
-                "B2B_CONTEXT_TIMESTAMP",
-                key,
-                "context.timestamp",
-                "not RFC 3339 with milliseconds and Z",
-            )
-        message_id = str(context.get("message_id"))
-        if message_id in seen:
-            yield Violation(
-                "B2B_CONTEXT_CALLBACK_MESSAGE_ID",
-                key,
-                "context.message_id",
-                f"{message_id} is the message id of an earlier callback",
-            )
-        seen.add(message_id)
-        if action == "on_select":
-            request = selects.get(message_id)
-            if request is None:
-                yield Violation(
-                    "B2B_CONTEXT_ON_SELECT_MESSAGE_ID",
-                    key,
-                    "context.message_id",
-                    "answers no /select of this transaction",
-                )
-                continue
-            ttl = str(request.get("ttl") or "PT30S")
-            limit = timedelta(seconds=5) if ttl == "PT30S" else parse_duration(ttl)
-        elif action in _TIMED:
-            request = requests.get(action.removeprefix("on_"))
-            limit = timedelta(seconds=5)
-            if request is None:
-                yield Violation(
-                    "B2B_CONTEXT_CALLBACK_REQUEST",
-                    key,
-                    "context.action",
-                    f"no /{action.removeprefix('on_')} came before it",
-                )
-                continue
-        else:
-            continue
-        sent, asked = _when(context.get("timestamp")), _when(request.get("timestamp"))
-        if sent is None or asked is None or not asked < sent <= asked + limit:
-            yield Violation(
-                "B2B_CONTEXT_CALLBACK_TIME",
-                key,
-                "context.timestamp",
-                f"must follow its request's {request.get('timestamp')} within "
-                f"{limit.total_seconds():.0f} s",
-            )
-    if firsts != [a for a in _FLOW if a in firsts]:
-        yield Violation(
-            "B2B_FLOW_ORDER",
-            "flow",
-            "context.action",
-            f"first messages in the order {', '.join(firsts)}",
-        )
-
-
-def _on_search(key: str, body: Mapping[str, Any], domain: str) -> Iterator[Violation]:
-    catalog = (body.get("message") or {}).get("catalog") or {}
-    payments = {p.get("id") for p in catalog.get("payments") or []}
-    fulfilments = {f.get("id") for f in catalog.get("fulfillments") or []}
-    for p, provider in enumerate(catalog.get("providers") or []):
-        at = f"message.catalog.providers[{p}]"
-        codes = [(t.get("descriptor") or {}).get("code") for t in provider.get("tags") or []]
-        for code in _PROVIDER_TAGS:
-            if code not in codes:
-                yield Violation("B2B_PROVIDER_TAGS", key, f"{at}.tags", f"no {code} group")
-        city = ((body.get("context") or {}).get("location") or {}).get("city") or {}
-        exported = city.get("code") == "std:999"  # exports name no Indian food licence
-        if domain in ("RET10", "RET11") and not exported and "FSSAI_LICENSE_NO" not in codes:
-            yield Violation("B2B_PROVIDER_FSSAI", key, f"{at}.tags", "no FSSAI_LICENSE_NO")
-        for group in provider.get("tags") or []:
-            if (group.get("descriptor") or {}).get("code") != "serviceability":
-                continue
-            values = _codes(group)
-            missing = [c for c in _SERVICEABILITY if c not in values]
-            if missing:
-                yield Violation(
-                    "B2B_SERVICEABILITY",
-                    key,
-                    f"{at}.tags",
-                    f"serviceability without {', '.join(missing)}",
-                )
-            # Only grocery has B2B category codes in the contract (docs/b2b.md): elsewhere
-            # the retail category name is sent, which ONDC's verifier reports.
-            if domain in _CODED_DOMAINS and not str(values.get("category", "")).startswith(domain):
-                yield Violation(
-                    "B2B_SERVICEABILITY_CATEGORY",
-                    key,
-                    f"{at}.tags",
-                    f"category {values.get('category')!r} is not a {domain} code",
-                )
-        locations = {loc.get("id") for loc in provider.get("locations") or []}
-        for i, item in enumerate(provider.get("items") or []):
-            where = f"{at}.items[{i}]"
-            for field, known in (
-                ("fulfillment_ids", fulfilments),
-                ("location_ids", locations),
-                ("payment_ids", payments),
-            ):
-                unknown = [v for v in item.get(field) or [] if v not in known]
-                if unknown:
-                    yield Violation(
-                        "B2B_ITEM_REFERENCES",
-                        key,
-                        f"{where}.{field}",
-                        f"{', '.join(map(str, unknown))} not in the catalogue",
-                    )
-            tag_codes = [(t.get("descriptor") or {}).get("code") for t in item.get("tags") or []]
-            twice = {c for c in tag_codes if tag_codes.count(c) > 1 and c != "price_slab"}
-            if twice:
-                yield Violation(
-                    "B2B_ITEM_TAGS_ONCE",
-                    key,
-                    f"{where}.tags",
-                    f"{', '.join(sorted(map(str, twice)))} more than once",
-                )
 
 
 def _quote_lines(
@@ -395,8 +228,8 @@ def _order_callback(key: str, body: Mapping[str, Any], action: str) -> Iterator[
                 f"{order.get('state')}: Created, Accepted or In-progress",
             )
         for n, fulfilment in enumerate(order.get("fulfillments") or []):
-            split = _group(fulfilment.get("tags"), "ITEM_DETAILS")
-            if split is not None and not set(_codes(split)) <= _SPLIT_CODES:
+            split = group(fulfilment.get("tags"), "ITEM_DETAILS")
+            if split is not None and not set(codes(split)) <= _SPLIT_CODES:
                 yield Violation(
                     "B2B_ITEM_DETAILS",
                     key,
@@ -424,7 +257,7 @@ def _quote_total(key: str, order: Mapping[str, Any]) -> Iterator[Violation]:
 def check_b2b(steps: Sequence[Step]) -> list[Violation]:
     """Every rule one B2B transaction's callbacks break; ``steps`` are (name, payload) in
     the order sent."""
-    found = list(_context(steps))
+    found = list(context_violations(steps))
     fee: tuple[Any, Any] | None = None
     asked: dict[str, Sequence[Mapping[str, Any]]] = {}
     rfq = False
@@ -435,8 +268,8 @@ def check_b2b(steps: Sequence[Step]) -> list[Violation]:
         message = body.get("message") or {}
         domain = str(context.get("domain", "")).removeprefix("ONDC:")
         if action == "search":
-            terms = _group((message.get("intent") or {}).get("tags"), "bap_terms")
-            values = _codes(terms) if terms is not None else {}
+            terms = group((message.get("intent") or {}).get("tags"), "bap_terms")
+            values = codes(terms) if terms is not None else {}
             fee = (values.get("finder_fee_type"), values.get("finder_fee_amount"))
         elif action == "select":
             rfq = context.get("ttl") != "PT30S"
@@ -446,7 +279,7 @@ def check_b2b(steps: Sequence[Step]) -> list[Violation]:
                 message.get("order_id") and message.get("cancellation_reason_id")
             )
         elif action == "on_search":
-            found += _on_search(key, body, domain)
+            found += catalogue_violations(key, body, domain)
         elif action == "on_select":
             missing = [p for p in _ON_SELECT_PARTS if p not in (message.get("order") or {})]
             if missing:
