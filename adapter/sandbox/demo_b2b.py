@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -47,6 +48,7 @@ from adapter.sandbox.b2b_demo_data import (
 from adapter.sandbox.b2b_journey import (
     B2BBuyer,
     Journey,
+    Party,
     provider_of,
     purchase_order,
     rfq_order,
@@ -190,20 +192,50 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
     return journey
 
 
-async def _credit_tea(app: B2BBuyer, seller: _Seller) -> Journey:
-    journey = app.journey("ONDC:RET10", TEA_BLENDER)
-    found = await search(journey, "Kangra Tea", "POST-FULFILLMENT", finder_fee=FINDER_FEE)
-    provider, location = provider_of(found, "odopkangra")
-    rfq = rfq_order(journey, provider, location, "odopkangra01", 500, "POST-FULFILLMENT",
-               item_req="orthodox first flush, 250 g packs",
-               packaging_req="packs in 5-ply cartons of 50")  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class _Rfq:
+    """What a buyer asks for in an RFQ of one line."""
+
+    domain: str
+    party: Party
+    words: str
+    seller: str
+    sku: str
+    count: int
+    payment: str
+    item_req: str
+    packaging_req: str
+
+
+async def _quoted(app: B2BBuyer, ask: _Rfq) -> tuple[Journey, dict[str, Any], dict[str, Any]]:
+    """Search, then an RFQ of one line, in a fresh transaction: the journey, the RFQ and
+    the quotation (an RFQ refused is an error)."""
+    journey = app.journey(ask.domain, ask.party)
+    found = await search(journey, ask.words, ask.payment, finder_fee=FINDER_FEE)
+    provider, location = provider_of(found, ask.seller)
+    rfq = rfq_order(journey, provider, location, ask.sku, ask.count, ask.payment,
+                    item_req=ask.item_req, packaging_req=ask.packaging_req)  # fmt: skip
     quoted = await journey.ask("select", rfq, ttl="P2D")
     if "error" in quoted:
-        raise RuntimeError(f"the tea RFQ was refused: {quoted['error']}")
-    po = journey.po_number("HTB")
-    confirmed = await purchase_order(journey, rfq, quoted["message"]["order"], po)
+        raise RuntimeError(f"the RFQ for {ask.words} was refused: {quoted['error']}")
+    return journey, rfq, quoted["message"]["order"]
+
+
+async def _ordered(app: B2BBuyer, ask: _Rfq, buyer: str) -> tuple[Journey, str]:
+    """A quoted RFQ turned into a purchase order the seller accepts: the journey, the PO."""
+    journey, rfq, quotation = await _quoted(app, ask)
+    po = journey.po_number(buyer)
+    confirmed = await purchase_order(journey, rfq, quotation, po)
     if confirmed["message"]["order"].get("state") != "Accepted":
         raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
+    return journey, po
+
+
+async def _credit_tea(app: B2BBuyer, seller: _Seller) -> Journey:
+    ask = _Rfq("ONDC:RET10", TEA_BLENDER, "Kangra Tea", "odopkangra", "odopkangra01", 500,
+               "POST-FULFILLMENT", "orthodox first flush, 250 g packs",
+               "packs in 5-ply cartons of 50")  # fmt: skip
+    journey, po = await _ordered(app, ask, "HTB")
     await journey.told(seller.stage(po, "Packed"), label="_PROFORMA_INVOICE")
     await journey.told(
         seller.stage(po, "Order-picked-up", proof=f"{po}-pickup"), label="_Order-picked-up"
@@ -226,51 +258,21 @@ async def _credit_tea(app: B2BBuyer, seller: _Seller) -> Journey:
 
 
 async def _rejected_oil(app: B2BBuyer) -> Journey:
-    journey = app.journey("ONDC:RET10", OIL_BUYER)
-    found = await search(journey, "Chulli oil", "ON-FULFILLMENT", finder_fee=FINDER_FEE)
-    provider, location = provider_of(found, "odopkinnaur")
-    rfq = rfq_order(
-        journey,
-        provider,
-        location,
-        "odopkinnaur01",
-        300,
-        "ON-FULFILLMENT",
-        item_req="cold pressed, 500 ml glass bottles",
-        packaging_req="cartons of 24",
-    )
-    quoted = await journey.ask("select", rfq, ttl="P2D")
-    if "error" in quoted:
-        raise RuntimeError(f"the oil RFQ was refused: {quoted['error']}")
+    ask = _Rfq("ONDC:RET10", OIL_BUYER, "Chulli oil", "odopkinnaur", "odopkinnaur01", 300,
+               "ON-FULFILLMENT", "cold pressed, 500 ml glass bottles", "cartons of 24")  # fmt: skip
+    journey, rfq, quotation = await _quoted(app, ask)
     # The buyer's PO does not accept the seller's liability and jurisdiction terms.
     po = journey.po_number("KOS")
-    refused = await purchase_order(journey, rfq, quoted["message"]["order"], po, accept="N")
+    refused = await purchase_order(journey, rfq, quotation, po, accept="N")
     if (refused.get("error") or {}).get("code") != "30019":
         raise RuntimeError(f"the PO was not rejected with 30019: {refused.get('error')}")
     return journey
 
 
 async def _cancelled_zeera(app: B2BBuyer) -> Journey:
-    journey = app.journey("ONDC:RET10", SPICE_BUYER)
-    found = await search(journey, "Kala Zeera", "ON-FULFILLMENT", finder_fee=FINDER_FEE)
-    provider, location = provider_of(found, "odopkinnaur")
-    rfq = rfq_order(
-        journey,
-        provider,
-        location,
-        "odopkinnaur03",
-        100,
-        "ON-FULFILLMENT",
-        item_req="sun dried, cleaned",
-        packaging_req="100 g pouches",
-    )
-    quoted = await journey.ask("select", rfq, ttl="P2D")
-    if "error" in quoted:
-        raise RuntimeError(f"the kala zeera RFQ was refused: {quoted['error']}")
-    po = journey.po_number("MRS")
-    confirmed = await purchase_order(journey, rfq, quoted["message"]["order"], po)
-    if confirmed["message"]["order"].get("state") != "Accepted":
-        raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
+    ask = _Rfq("ONDC:RET10", SPICE_BUYER, "Kala Zeera", "odopkinnaur", "odopkinnaur03", 100,
+               "ON-FULFILLMENT", "sun dried, cleaned", "100 g pouches")  # fmt: skip
+    journey, po = await _ordered(app, ask, "MRS")
     cancelled = await journey.ask("cancel", {"order_id": po, "cancellation_reason_id": "001"})
     if cancelled["message"]["order"].get("state") != "Cancelled":
         raise RuntimeError(f"the cancellation was refused: {cancelled.get('error')}")
@@ -332,7 +334,7 @@ async def play_b2b(
             await asyncio.to_thread(write_journey, folder, journey.steps)
             problems = check_b2b(journey.steps)
             detail = (
-                f"{len(journey.steps)} signed payloads, the B2B verifier's rules pass; "
+                f"{len(journey.steps)} signed payloads, the gate's B2B rules (ONDC's B2B verifier's) pass; "
                 f"logs in {folder}"
                 if not problems
                 else "; ".join(f"{p.rule} {p.key}: {p.message}" for p in problems[:3])
