@@ -334,8 +334,7 @@ async def play_b2b(
             await asyncio.to_thread(write_journey, folder, journey.steps)
             problems = check_b2b(journey.steps)
             detail = (
-                f"{len(journey.steps)} signed payloads, the gate's B2B rules (ONDC's B2B verifier's) pass; "
-                f"logs in {folder}"
+                f"{len(journey.steps)} signed payloads, the gate's B2B rules pass; logs in {folder}"
                 if not problems
                 else "; ".join(f"{p.rule} {p.key}: {p.message}" for p in problems[:3])
             )
