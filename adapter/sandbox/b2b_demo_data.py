@@ -108,8 +108,10 @@ SELLER_TERMS: Final = {
     "odopkangra": {"payment_types": ["POST-FULFILLMENT", "ON-FULFILLMENT"]},
 }
 FSSAI: Final = {"odopkinnaur": "10026011000101", "odopkangra": "10026011000102"}  # demo
-STOCK: Final = {"odopkinnaur02": 60, "odopkinnaur01": 400, "odopkinnaur03": 150,
-                 "odopkangra01": 800}  # fmt: skip
+# Set again on each run. A rejected PO's stock stays held for ONDC_STOCK_HOLD_SECONDS (its
+# buyer may still confirm), so the chulli oil covers a few runs within that hold.
+STOCK: Final = {"odopkinnaur02": 60, "odopkinnaur01": 1500, "odopkinnaur03": 150,
+                "odopkangra01": 800}  # fmt: skip
 
 
 EXPECTED_STAGES: Final = {
