@@ -86,12 +86,15 @@ class B2BOrderSteps:
             raise NotB2BOrder(order_id)
         return order
 
-    async def ship(self, order_id: str, seller_code: str, stage: str) -> OrderRow:
-        """Move the delivery to ``stage``. Raises ``Refusal`` or ``NotB2BOrder``."""
+    async def ship(
+        self, order_id: str, seller_code: str, stage: str, proof: Sequence[str] = ()
+    ) -> OrderRow:
+        """Move the delivery to ``stage`` (with proof of pick-up images). Raises
+        ``Refusal`` or ``NotB2BOrder``."""
         order = await self._order(order_id, seller_code)
         step = ship(
             b2b_order(order.document), order.document[INTERNAL], stage,
-            now=self._clock.now(),
+            now=self._clock.now(), proof=proof,
             proforma_url=self._links.url(seller_code, order_id, "proforma"),
             invoice_url=self._links.url(seller_code, order_id, "invoice"),
         )  # fmt: skip

@@ -29,6 +29,7 @@ class StageIn(_Strict):
     """The delivery's new stage."""
 
     stage: Literal["Packed", "Order-picked-up", "Out-for-delivery"]
+    proof_images: Annotated[list[HttpUrl], Field(max_length=10)] = []
 
 
 class PiecesIn(_Strict):
@@ -103,7 +104,8 @@ def b2b_orders_router() -> APIRouter:
         request: Request, seller: Seller, order_id: str, body: StageIn
     ) -> dict[str, Any]:
         """Move the delivery to a stage (packed, picked up, out for delivery)."""
-        return await _run(_steps(request).ship(order_id, seller, body.stage))
+        proof = [str(url) for url in body.proof_images]
+        return await _run(_steps(request).ship(order_id, seller, body.stage, proof))
 
     @router.post("/{order_id}/deliveries")
     async def delivery(

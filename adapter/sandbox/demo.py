@@ -31,6 +31,7 @@ from adapter.registry.subscription import Entity, subscribe_payload
 from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.conformance import check
 from adapter.sandbox.demo_125 import play_flows_125
+from adapter.sandbox.demo_b2b import play_b2b
 from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import seller_player
 from adapter.sandbox.grievance_demo import play_grievances
@@ -458,6 +459,20 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
                 [_product(district, index) for district, index in FLOW_PRODUCTS],
                 options.data_dir / "logs" / "1.2.5",
                 options.data_dir / "logs" / "lvu-1.2.5",
+            )
+        )
+        checks.extend(
+            await play_b2b(
+                buyer,
+                buyer_url,
+                adapter_server.url,
+                str(settings.subscriber_url),
+                SELLER_ID,
+                identity["admin_api_key"],
+                options.data_dir / "logs",
+                _demo_sellers(),
+                today=clock.now().date(),
+                on_paper_days=settings.loi_on_paper_days,
             )
         )
         for check in checks:

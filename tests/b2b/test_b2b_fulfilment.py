@@ -57,8 +57,14 @@ def _wire() -> dict[str, Any]:
 def test_split_deliveries_realise_per_piece_and_the_last_completes_the_total() -> None:
     first = deliver(_wire(), {}, {"A": 2}, now=NOW)
     assert (first.state, first.realised_paise) == ("In-progress", 21_000)  # 2 x (100 + 5)
-    assert first.wire["fulfillments"][-1]["tags"][0]["list"] == [
-        {"descriptor": {"code": "A"}, "value": "2"}
+    assert first.wire["fulfillments"][-1]["tags"] == [
+        {
+            "descriptor": {"code": "ITEM_DETAILS"},
+            "list": [
+                {"descriptor": {"code": "ITEM_ID"}, "value": "A"},
+                {"descriptor": {"code": "COUNT"}, "value": "2"},
+            ],
+        }
     ]
     last = deliver(first.wire, first.internal, None, now=NOW)
     assert (last.state, last.fulfillment_state) == ("Completed", "Order-delivered")

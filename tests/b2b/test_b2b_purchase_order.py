@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,10 @@ async def test_po_without_accepting_the_sellers_terms_is_rejected_30019(
                                                              quote=quoted["quote"]))  # fmt: skip
         assert refused["error"]["code"] == "30019"
         assert "accept_bpp_terms" in refused["error"]["message"]
+        # As the contract's rejected PO: the order, Cancelled, its delivery still Pending.
+        rejected = refused["message"]["order"]
+        assert (rejected["id"], rejected["state"]) == ("PO-8", "Cancelled")
+        assert rejected["fulfillments"][0]["state"]["descriptor"]["code"] == "Pending"
         cheaper = dict(quoted["quote"], price={"currency": "INR", "value": "1.00"})
         refused = await _step(net, clock, "confirm", _order(quoted, id="PO-8", quote=cheaper,
                                                              tags=ACCEPT))  # fmt: skip
@@ -165,8 +170,10 @@ async def test_staged_split_deliveries_and_payment_move_the_order_and_the_letter
                                                   tags=ACCEPT))  # fmt: skip
         base = "/seller/v1/b2b/orders/PO-9"
         before = len(net.received)
+        proof = {"proof_images": ["https://odop.example/pickup/PO-9.jpg"]}
         for stage in ("Packed", "Order-picked-up", "Out-for-delivery"):
-            moved = await net.client.post(f"{base}/stage", json={"stage": stage}, headers=seller)
+            body = {"stage": stage, **(proof if stage == "Order-picked-up" else {})}
+            moved = await net.client.post(f"{base}/stage", json=body, headers=seller)
             assert moved.status_code == 200, moved.text
         first = await net.client.post(
             f"{base}/deliveries", json={"items": [{"sku": "odopkinnaur01", "count": 50}]},
@@ -196,6 +203,12 @@ async def test_staged_split_deliveries_and_payment_move_the_order_and_the_letter
                          "Order-delivered", "Order-delivered"]  # fmt: skip
         split = sent[3]["message"]["order"]["fulfillments"][-1]["tags"][0]
         assert split["descriptor"]["code"] == "ITEM_DETAILS"
+        # The goods leave from the seller's location: picked up when, with proof.
+        start = sent[1]["message"]["order"]["fulfillments"][0]["stops"][0]
+        assert (start["type"], start["location"]["id"]) == ("start", "odopkinnaurhq")
+        assert start["time"]["timestamp"] == sent[1]["context"]["timestamp"]
+        assert start["instructions"]["images"] == proof["proof_images"]
+        assert "timestamp" not in sent[0]["message"]["order"]["fulfillments"][0]["stops"][0]["time"]
         shown = (await net.client.get(f"/admin/v1/loi/letters/{letter_id}", headers=ADMIN)).json()
         assert shown["stage"] == "paid"
         ordered = round(float(total) * 100)
@@ -235,6 +248,16 @@ async def test_buyer_cancels_before_dispatch_and_the_stock_comes_back(
         assert order["state"] == "Cancelled"
         assert order["cancellation"] == {"cancelled_by": "buyer.example", "reason": {"id": "003"}}
         assert order["fulfillments"][0]["state"]["descriptor"]["code"] == "Cancelled"
+        # Every charge refunded, the total 0, each line naming the order's payment.
+        lines = [
+            (b["@ondc/org/title_type"], b["price"]["value"]) for b in order["quote"]["breakup"]
+        ]
+        charges = [value for kind, value in lines if kind != "refund"]
+        refunds = [value for kind, value in lines if kind == "refund"]
+        assert len(refunds) == len(charges)
+        assert order["quote"]["price"]["value"] == "0.00"
+        assert sum(map(Decimal, charges)) + sum(map(Decimal, refunds)) == 0
+        assert {i["payment_ids"][0] for i in order["items"]} == {order["payments"][0]["id"]}
         items = await net.app.state.runtime.catalogue.items_of("odopkinnaur")
         [oil] = [item for item, _ in items if item.sku == "odopkinnaur01"]
         assert oil.available == 1000  # the 120 taken by the PO are back

@@ -186,6 +186,44 @@ async def test_rfq_below_the_minimum_order_quantity_or_payment_not_offered_is_re
         assert _lines(too_many["message"]["order"]["quote"])["item"] == "350000.00"
 
 
+def _with_incoterm(body: bytes, incoterm: str) -> bytes:
+    payload = orjson.loads(body)
+    payload["message"]["order"]["fulfillments"][0]["tags"] = [
+        {"descriptor": {"code": "DELIVERY_TERMS"},
+         "list": [{"descriptor": {"code": "INCOTERMS"}, "value": incoterm},
+                  {"descriptor": {"code": "NAMED_PLACE_OF_DELIVERY"}, "value": "Shimla"}]}
+    ]  # fmt: skip
+    return orjson.dumps(payload)
+
+
+async def test_rfq_asking_delivered_duty_paid_is_refused_50005_with_its_quote_then_reselected(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        await _seller(net)
+        ddp = await _quote(net, clock, _with_incoterm(_rfq(clock, 120, transaction_id="T-DDP"),
+                                                      "DDP"))  # fmt: skip
+        assert ddp["error"]["code"] == "50005"
+        assert "DDP" in ddp["error"]["message"]
+        assert "DAP" in ddp["error"]["message"]
+        # The contract's rejected RFQ still carries the quotation the seller would make.
+        assert set(ddp["message"]["order"]) >= {"provider", "items", "quote", "payments",
+                                                 "fulfillments"}  # fmt: skip
+        # ... but nothing the buyer can take to /init.
+        assert await net.app.state.runtime.orders.by_transaction("T-DDP") is None
+        odd = await _quote(net, clock, _with_incoterm(_rfq(clock, 120, transaction_id="T-DDP"),
+                                                      "XYZ"))  # fmt: skip
+        assert odd["error"]["code"] == "50005"
+        dap = await _quote(net, clock, _with_incoterm(_rfq(clock, 120, transaction_id="T-DDP"),
+                                                      "DAP"))  # fmt: skip
+        assert "error" not in dap, dap
+        draft = await net.app.state.runtime.orders.by_transaction("T-DDP")
+        assert draft is not None
+        assert draft.stage == "selected"
+        terms = dap["message"]["order"]["fulfillments"][0]["tags"][0]
+        assert terms["list"][0]["value"] == "DAP"
+
+
 async def test_b2b_search_answers_the_catalogue_the_b2b_way_with_slabs_and_terms(
     tmp_path: Path, clock: FixedClock
 ) -> None:
@@ -223,3 +261,18 @@ async def test_b2b_search_answers_the_catalogue_the_b2b_way_with_slabs_and_terms
         assert (g2.value_of("time_to_ship"), g2.value_of("tax_rate")) == ("P3D", "5")
         raw = orjson.loads(callback.content)
         assert "bpp/providers" not in raw["message"]["catalog"]
+        tags = {
+            t["descriptor"]["code"]: t for t in raw["message"]["catalog"]["providers"][0]["tags"]
+        }
+        # B2B names each provider tag group once (retail's timing groups stay out), the
+        # seller by its PAN (no GSTIN here), and grocery's category by its B2B code.
+        assert set(tags) == {"serviceability", "seller_terms", "seller_id"}
+        assert {e["descriptor"]["code"]: e["value"] for e in tags["seller_id"]["list"]} == {
+            "seller_id_code": "pan",
+            "seller_id_no": "AAAAH1004C",
+        }
+        category = {e["descriptor"]["code"]: e["value"] for e in tags["serviceability"]["list"]}
+        assert category["category"].startswith("RET10-")
+        assert raw["message"]["catalog"]["providers"][0]["items"][0]["category_ids"] == [
+            category["category"]
+        ]

@@ -6,7 +6,9 @@ in them must pass ONDC's workbench field rules as restated in
 RET16) must pass the validator's IGM rules as restated in ``adapter.sandbox.igm_rules``. It
 also plays Pramaan's retail 1.2.5 flows of each domain (``adapter.sandbox.flows_125.PLAYED``),
 each judged by the 1.2.5 field rules and Pramaan's flow rules
-(``adapter.sandbox.flowcheck_125``). A failure names the rule, the file and the JSON path."""
+(``adapter.sandbox.flowcheck_125``), and its B2B 2.0.2 journeys, each judged by ONDC's B2B
+verifier's rules as restated in ``adapter.sandbox.b2b_rules``. A failure names the rule,
+the file and the JSON path."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from typing import Any
 import orjson
 import pytest
 
+from adapter.sandbox.b2b_rules import check_b2b_folder
 from adapter.sandbox.conformance import check_folder, read_flow_logs
+from adapter.sandbox.demo_b2b import JOURNEYS as B2B_JOURNEYS
 from adapter.sandbox.flows_125 import PLAYED
 from adapter.sandbox.igm_rules import check_igm
 from tests.e2e.processes import CLI, free_port
@@ -157,3 +161,12 @@ def test_the_demo_writes_its_1_2_5_flows_in_the_log_validation_utility_s_layout(
     assert search["context"]["city"] == select["context"]["city"]
     assert (root / "flow5" / "on_status_rto_delivered.json").is_file()
     assert (root / "flow3" / "select_out_of_stock.json").is_file()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("domain", "journey"), [(d, n) for d, n, _ in B2B_JOURNEYS])
+def test_every_demo_b2b_journey_passes_the_gate(demo_logs: Path, domain: str, journey: str) -> None:
+    folder = demo_logs / "b2b" / domain / journey
+    assert folder.is_dir(), f"the demo wrote no {folder}"
+    problems = check_b2b_folder(folder)
+    assert not problems, "\n".join(f"{p.rule} {p.key} {p.path}: {p.message}" for p in problems)

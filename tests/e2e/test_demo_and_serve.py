@@ -23,7 +23,7 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
             "--port", str(free_port()), "--registry-port", str(free_port()),
             "--buyer-port", str(free_port())]  # fmt: skip
     # The demo plays 27 retail 1.2.0, 6 grievance and 19 retail 1.2.5 flows (about 80 s on a
-    # quiet machine), so it is given longer than a command.
+    # quiet machine) and 4 B2B journeys (47 messages), so it is given longer than a command.
     first = run_cli(*args, timeout=_DEMO_SECONDS)
     assert first.returncode == 0, first.stdout + first.stderr
     for check in ("subscribe", "sign and verify", "clock", "registry lookup", "signing key",
@@ -55,6 +55,9 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     assert "ok   1.2.5 Delivery_Flow RET16 (" in first.stdout
     assert "ok   1.2.5 Seller_Cred_Flow RET12 (" in first.stdout
     assert "ok   1.2.5 timing:" in first.stdout
+    assert "ok   B2B RET12 rfq-export-shawls:" in first.stdout
+    assert "05 signed ON PAPER" in first.stdout  # the letter no RFQ followed
+    assert (logs / "b2b" / "RET10" / "credit-kangra-tea").is_dir()
     assert "FAIL" not in first.stdout
     assert (tmp_path / "demo" / "ondc-seller.db").exists()
     identity = (tmp_path / "demo" / "identity.json").read_bytes()

@@ -11,6 +11,7 @@ the contract's buyer reason codes; the seller's, one of its seller codes.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final
 
 import schemas
@@ -30,7 +31,9 @@ from adapter.core.orders import (
     Change,
 )
 
-__all__ = ["BUYER_REASONS", "SELLER_REASONS", "cancel", "cancellation_terms", "on_cancel"]
+__all__ = [
+    "BUYER_REASONS", "SELLER_REASONS", "cancel", "cancellation_terms", "on_cancel", "refunded",
+]  # fmt: skip
 
 BUYER_REASONS: Final = frozenset(BUYER_CANCEL_REASONS) - TAT_BREACH_REASONS
 """Buyer cancellation reasons: the retail codes B2B shares (its examples use 003), but for
@@ -72,8 +75,28 @@ def cancel(
         {**fulfilment, "state": {"descriptor": {"code": "Cancelled"}}},
         *wire["fulfillments"][1:],
     ]
+    if isinstance(wire.get("quote"), dict):
+        moved["quote"] = refunded(wire["quote"])
     moved["updated_at"] = schemas.format_timestamp(now)
     return Step(moved, "Cancelled", "Cancelled", 0, dict(internal))
+
+
+def refunded(quote: dict[str, Any]) -> dict[str, Any]:
+    """The quote of a cancelled order: after each charge of the breakup, a ``refund`` line
+    reimbursing it, so the total is 0 (ONDC B2B 2.0.2, ``/on_cancel`` examples)."""
+    breakup: list[dict[str, Any]] = []
+    currency = (quote.get("price") or {}).get("currency", "INR")
+    for line in quote.get("breakup") or []:
+        breakup.append(line)
+        if line.get("@ondc/org/title_type") == "refund":
+            continue
+        value = Decimal(str((line.get("price") or {}).get("value", "0")))
+        breakup.append({
+            "@ondc/org/item_id": line.get("@ondc/org/item_id"), "title": "Refund",
+            "@ondc/org/title_type": "refund",
+            "price": {"currency": currency, "value": f"{-value if value else value:.2f}"},
+        })  # fmt: skip
+    return {**quote, "price": {"currency": currency, "value": "0.00"}, "breakup": breakup}
 
 
 @answers_b2b_refusals

@@ -26,13 +26,16 @@ import orjson
 import schemas
 import schemas.b2b
 from adapter.core.b2b.cancellation import cancellation_terms
+from adapter.core.b2b.categories import b2b_category
 from adapter.core.b2b.ports import B2BDesk
-from adapter.core.b2b.price_list import PAYMENT_TYPES, SellerTerms, b2b_tag, item_tags
+from adapter.core.b2b.price_list import PAYMENT_TYPES, SellerTerms, b2b_tag, item_tags, payment_id
 from adapter.core.b2b.replies import b2b_reply
 from adapter.core.callbacks import Identity
+from adapter.core.order_book import OrderBook
 from adapter.core.replies import CatalogPort
+from catalog_sync.records import SellerRecord
 
-__all__ = ["b2b_provider", "on_search", "retail_search"]
+__all__ = ["b2b_provider", "on_search", "retail_search", "seller_id_tags"]
 
 
 def retail_search(request: schemas.b2b.B2BSearchRequest) -> schemas.SearchRequest:
@@ -82,11 +85,15 @@ def retail_search(request: schemas.b2b.B2BSearchRequest) -> schemas.SearchReques
 
 
 def _tags(groups: Any) -> list[dict[str, Any]]:
-    """Retail tag groups (``{"code", "list": [{"code", "value"}]}``) the B2B way."""
+    """Retail tag groups (``{"code", "list": [{"code", "value"}]}``) the B2B way; the
+    serviceability category by its B2B code."""
     converted = []
     for group in groups or []:
+        code = str(group.get("code"))
         entries = [(str(e.get("code")), str(e.get("value", ""))) for e in group.get("list") or []]
-        converted.append(b2b_tag(str(group.get("code")), entries))
+        if code == "serviceability":
+            entries = [(k, str(b2b_category(v)) if k == "category" else v) for k, v in entries]
+        converted.append(b2b_tag(code, entries))
     return converted
 
 
@@ -132,16 +139,34 @@ def _location(location: dict[str, Any], city_code: str | None) -> dict[str, Any]
     return shown
 
 
+def seller_id_tags(seller: SellerRecord | None) -> list[dict[str, Any]]:
+    """The provider's ``seller_id`` (its GSTIN, else its PAN) and, for a food business,
+    ``FSSAI_LICENSE_NO`` tag groups (ONDC B2B 2.0.2 on_search provider tags)."""
+    if seller is None:
+        return []
+    groups = []
+    if seller.gstin or seller.pan:
+        kind, number = ("gst", seller.gstin) if seller.gstin else ("pan", seller.pan)
+        groups.append(
+            b2b_tag("seller_id", [("seller_id_code", kind), ("seller_id_no", str(number))])
+        )
+    if seller.fssai:
+        groups.append(b2b_tag("FSSAI_LICENSE_NO", [("BRAND_OWNER", seller.fssai)]))
+    return groups
+
+
 def b2b_provider(
     provider: dict[str, Any],
     *,
     price_lists: dict[str, Any],
     terms: SellerTerms,
     city_code: str | None,
+    seller: SellerRecord | None = None,
 ) -> dict[str, Any]:
     """A retail provider payload (``catalog_sync.transform.provider_payload``) as a B2B
-    2.0.2 provider, with the seller's B2B price lists and terms."""
-    payment_ids = [str(PAYMENT_TYPES.index(kind) + 1) for kind in terms.payment_types]
+    2.0.2 provider, with the seller's B2B price lists, terms and identity. Retail's
+    ``timing`` groups stay out: B2B 2.0.2 has none, and names each provider tag once."""
+    payment_ids = [payment_id(kind) for kind in terms.payment_types]
     credit = "Y" if terms.gst_credit_invoice else "N"
     added = {"origin", "g2", "g3", "price_slab"}
     descriptor = provider.get("descriptor") or {}
@@ -176,7 +201,7 @@ def b2b_provider(
                 "maximum": {"count": int((quantity.get("maximum") or {}).get("count", 0))},
                 "minimum": {"count": price_list.min_order_quantity if price_list else 1},
             },
-            "category_ids": [item.get("category_id")],
+            "category_ids": [b2b_category(item.get("category_id"))],
             "fulfillment_ids": [item.get("fulfillment_id")],
             "location_ids": [item.get("location_id")],
             "payment_ids": payment_ids,
@@ -210,8 +235,9 @@ def b2b_provider(
         "locations": [_location(loc, city_code) for loc in provider.get("locations") or []],
         "items": items,
         "tags": [
-            *_tags(provider.get("tags")),
+            *_tags([g for g in provider.get("tags") or [] if g.get("code") != "timing"]),
             b2b_tag("seller_terms", [("gst_credit_invoice", credit)]),
+            *seller_id_tags(seller),
         ],
     }
 
@@ -223,6 +249,7 @@ async def on_search(
     now: datetime,
     catalog: CatalogPort,
     b2b: B2BDesk,
+    orders: OrderBook,
     **_: Any,
 ) -> schemas.Envelope:
     """The B2B catalogue matching a B2B search."""
@@ -237,10 +264,12 @@ async def on_search(
         terms = await b2b.seller_terms(provider["id"]) or SellerTerms(provider["id"])
         offered.update(terms.payment_types)
         price_lists = await b2b.price_lists(provider["id"])
+        found_seller = await orders.seller(provider["id"])
         shown.append(
             b2b_provider(
                 provider, price_lists=price_lists, terms=terms,
                 city_code=request.context.city_code,
+                seller=found_seller[0] if found_seller else None,
             )
         )  # fmt: skip
     front = catalog.storefront

@@ -44,8 +44,9 @@ class Step:
 def _timed_stops(
     fulfilment: dict[str, Any], internal: Mapping[str, Any], code: str, now: datetime
 ) -> list[dict[str, Any]]:
-    """The delivery's stops with their times: once the goods are packed, the end stop's
-    expected window (from now to the quoted TAT); once delivered, when."""
+    """The delivery's stops with their times: once the goods are packed, each stop's
+    expected window (from now to the quoted TAT); once picked up, when (on the start
+    stop); once delivered, when (on the end stop)."""
     tat = parse_duration(str(internal.get("tat") or "P1D"))
     stops = []
     for stop in fulfilment.get("stops") or []:
@@ -58,6 +59,8 @@ def _timed_stops(
             }
         if code == "Order-delivered" and stop.get("type") == "end":
             time["timestamp"] = schemas.format_timestamp(now)
+        if code == "Order-picked-up" and stop.get("type") == "start":
+            time.setdefault("timestamp", schemas.format_timestamp(now))
         timed["time"] = time
         stops.append(timed)
     return stops
@@ -84,16 +87,20 @@ def ship(
     now: datetime,
     proforma_url: str | None = None,
     invoice_url: str | None = None,
+    proof: Sequence[str] = (),
 ) -> Step:
     """The delivery moved to ``stage`` (one of :data:`STAGES`). The proforma invoice
     (``proforma_url``) joins the order's documents at the first step after the purchase
     order (B2B 2.0.2 sends it in ``on_status``, never in ``on_confirm``), the tax invoice
-    (``invoice_url``) once the goods are picked up."""
+    (``invoice_url``) once the goods are picked up; ``proof`` images of the pick-up go on
+    the start stop."""
     if stage not in STAGES:
         raise Refusal("30000", f"stage: one of {', '.join(STAGES)} (or a delivery)")
     if wire.get("state") in ("Completed", "Cancelled"):
         raise Refusal("50008", f"the order is {wire['state']}")
     moved = _fulfilment_state(wire, stage, now, internal)
+    if proof:
+        _with_proof(moved["fulfillments"][0], "start", "Proof of pick-up", proof)
     documents = list(moved.get("documents") or [])
     labels = {document.get("label") for document in documents}
     if proforma_url and "PROFORMA_INVOICE" not in labels:
@@ -105,6 +112,16 @@ def ship(
     state = "In-progress" if stage != "Packed" else str(wire.get("state", "Accepted"))
     moved["state"] = state
     return Step(moved, state, stage, 0, dict(internal))
+
+
+def _with_proof(fulfilment: dict[str, Any], kind: str, name: str, proof: Sequence[str]) -> None:
+    """Photographs of the goods (``proof`` URLs) on the fulfilment's ``kind`` stop."""
+    shown = {"name": name, "short_desc": f"Photographs of the goods ({name.lower()})",
+             "images": list(proof)}  # fmt: skip
+    fulfilment["stops"] = [
+        {**stop, "instructions": shown} if stop.get("type") == kind else stop
+        for stop in fulfilment.get("stops") or []
+    ]
 
 
 def _unit_values(wire: dict[str, Any]) -> dict[str, Decimal]:
@@ -164,19 +181,16 @@ def deliver(
             "tracking": False,
             "state": {"descriptor": {"code": "Order-delivered"}},
             "stops": _timed_stops(main, internal, "Order-delivered", now),
+            # ONDC B2B 2.0.2: one ITEM_DETAILS group per item of the delivery (ITEM_ID, COUNT).
             "tags": [
-                b2b_tag("ITEM_DETAILS", [(sku, str(count)) for sku, count in carried.items()])
+                b2b_tag("ITEM_DETAILS", [("ITEM_ID", sku), ("COUNT", str(count))])
+                for sku, count in carried.items()
             ],
         },
     ]
     if proof:
-        shown = {"name": "Proof of delivery", "short_desc": "Photographs of the goods delivered",
-                 "images": list(proof)}  # fmt: skip
         for fulfilment in (moved["fulfillments"][0], moved["fulfillments"][-1]):
-            fulfilment["stops"] = [
-                {**stop, "instructions": shown} if stop.get("type") == "end" else stop
-                for stop in fulfilment.get("stops") or []
-            ]
+            _with_proof(fulfilment, "end", "Proof of delivery", proof)
     state = "Completed" if complete else "In-progress"
     moved["state"] = state
     fulfillment_state = "Order-delivered" if complete else "Out-for-delivery"

@@ -22,6 +22,7 @@ __all__ = [
     "SellerTerms",
     "b2b_tag",
     "item_tags",
+    "payment_id",
     "rupees",
     "slab_problem",
     "unit_price",
@@ -29,6 +30,12 @@ __all__ = [
 
 PAYMENT_TYPES: Final = ("PRE-FULFILLMENT", "ON-FULFILLMENT", "POST-FULFILLMENT")
 """B2B 2.0.2 payment types: advance, on delivery, credit (all implemented here)."""
+
+
+def payment_id(kind: str) -> str:
+    """The id of a payment type in the B2B catalogue's ``payments`` (and of the order's
+    payment of that type): its place in :data:`PAYMENT_TYPES`, from 1."""
+    return str(PAYMENT_TYPES.index(kind) + 1) if kind in PAYMENT_TYPES else "1"
 
 
 @dataclass(frozen=True, slots=True)

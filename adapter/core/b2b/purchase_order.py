@@ -25,7 +25,7 @@ import schemas.b2b
 from adapter.core.b2b.cancellation import cancellation_terms
 from adapter.core.b2b.loi import GSTIN, MovementKind
 from adapter.core.b2b.ports import B2BDesk
-from adapter.core.b2b.price_list import b2b_tag
+from adapter.core.b2b.price_list import b2b_tag, payment_id
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.b2b.rfq import b2b_order, buyer_gstin
 from adapter.core.callbacks import Identity
@@ -33,9 +33,9 @@ from adapter.core.order_book import OrderBook, OrderPolicy, Refusal
 from adapter.core.order_quotes import payment_terms
 from adapter.core.orders import INTERNAL, Change, OrderRow, Shortfall
 from adapter.core.ownership import belongs_to, foreign_refusal
-from catalog_sync.records import SellerRecord
+from catalog_sync.records import LocationRecord, SellerRecord
 
-__all__ = ["BPP_TERMS", "on_confirm", "on_init"]
+__all__ = ["BPP_TERMS", "on_confirm", "on_init", "start_stop"]
 
 BPP_TERMS: Final = (
     ("max_liability", "2"),
@@ -86,6 +86,7 @@ def _payment(
         payment_terms(seller, policy, None)["@ondc/org/settlement_details"] if seller else None
     )
     return {
+        "id": payment_id(quoted["type"]),
         "type": quoted["type"],
         "collected_by": "BPP",
         "params": {"currency": "INR", "amount": wire["quote"]["price"]["value"]},
@@ -181,6 +182,50 @@ def _accepts_terms(order: schemas.b2b.B2BOrder) -> bool:
     return isinstance(value, str) and value.strip().upper() == "Y"
 
 
+def start_stop(seller: SellerRecord, location: LocationRecord) -> dict[str, Any]:
+    """Where the goods leave from: the seller's location (ONDC B2B 2.0.2 ``start`` stop)."""
+    return {
+        "type": "start",
+        "location": {"id": location.code, "descriptor": {"name": seller.name},
+                     "gps": location.gps.replace(" ", "")},
+        "contact": {"phone": seller.phone, "email": seller.email},
+    }  # fmt: skip
+
+
+def _po_wire(
+    initialized: dict[str, Any], order_id: str, state: str, tags: list[Any], *,
+    created: str, now: datetime, start: dict[str, Any] | None,
+) -> dict[str, Any]:  # fmt: skip
+    """The purchase order as on_confirm states it: the order of on_init with the PO's id,
+    ``state``, the PO's tags and times; its delivery Pending."""
+    wire = dict(initialized)
+    fulfilment = {
+        key: value
+        for key, value in wire["fulfillments"][0].items()
+        if key not in ("@ondc/org/category", "@ondc/org/TAT")
+    }
+    # Pending even on a rejected PO: the contract's on_confirm allows no other state.
+    fulfilment["state"] = {"descriptor": {"code": "Pending"}}
+    if start is not None:
+        ends = [stop for stop in fulfilment.get("stops") or [] if stop.get("type") != "start"]
+        fulfilment["stops"] = [start, *ends]
+    location = wire.pop("provider_location", None)
+    if location is not None:
+        # on_init names the store apart; from on_confirm on it is among the provider's.
+        wire["provider"] = {"id": wire["provider"]["id"], "locations": [location]}
+    payments = wire.get("payments") or []
+    if payments:
+        # Each line names the order's payment (ONDC B2B 2.0.2 order items: payment_ids).
+        ids = [str(p["id"]) for p in payments if p.get("id")] or [payment_id(payments[0]["type"])]
+        wire["items"] = [{**item, "payment_ids": ids} for item in wire["items"]]
+    return {
+        "id": order_id, "state": state, **wire, "fulfillments": [fulfilment],
+        "tags": tags or wire.get("tags", []),
+        "created_at": created,
+        "updated_at": schemas.format_timestamp(now),
+    }  # fmt: skip
+
+
 @answers_b2b_refusals
 async def on_confirm(
     request: schemas.Envelope,
@@ -208,41 +253,32 @@ async def on_confirm(
         )
     if draft.stage != "initialized":
         raise Refusal("30019", "a purchase order needs the /init of this transaction first")
-    if not _accepts_terms(order):
-        raise Refusal(
-            "30019",
-            "purchase order rejected: message.order.tags bap_terms must accept the seller's "
-            "terms (accept_bpp_terms Y)",
-        )
-    asked = order.quote.price.value if order.quote and order.quote.price else None
-    if asked is None or Decimal(str(asked)) != draft.total:
-        raise Refusal(
-            "30019",
-            f"purchase order rejected: message.order.quote.price.value {asked} is not the "
-            f"quoted {draft.total:.2f}",
-        )
     # The order's creation is the buyer's, as its PO says (the contract keeps it unchanged).
     created = order.created_at or schemas.format_timestamp(now)
     tags = [_as_json(tag) for tag in order.tags or []]
+    found = await orders.seller(draft.seller_code)
+    start = start_stop(*found) if found is not None else None
+
+    def rejected(reason: str) -> schemas.Envelope:
+        # ONDC B2B 2.0.2, on_confirm of a rejected PO: the order "Cancelled" with the error.
+        wire = _po_wire(b2b_order(draft.document), order.id or "", "Cancelled", tags,
+                        created=created, now=now, start=start)  # fmt: skip
+        return b2b_reply(request, identity=identity, now=now, message={"order": wire},
+                         error=("30019", f"purchase order rejected: {reason}"))  # fmt: skip
+
+    if not _accepts_terms(order):
+        return rejected(
+            "message.order.tags bap_terms must accept the seller's terms (accept_bpp_terms Y)"
+        )
+    asked = order.quote.price.value if order.quote and order.quote.price else None
+    if asked is None or Decimal(str(asked)) != draft.total:
+        return rejected(
+            f"message.order.quote.price.value {asked} is not the quoted {draft.total:.2f}"
+        )
 
     def finish(row: OrderRow) -> Change:
-        wire = dict(b2b_order(row.document))
-        fulfilment = {
-            key: value
-            for key, value in wire["fulfillments"][0].items()
-            if key not in ("@ondc/org/category", "@ondc/org/TAT")
-        }
-        fulfilment["state"] = {"descriptor": {"code": "Pending"}}
-        location = wire.pop("provider_location", None)
-        if location is not None:
-            # on_init names the store apart; from on_confirm on it is among the provider's.
-            wire["provider"] = {"id": wire["provider"]["id"], "locations": [location]}
-        wire = {
-            "id": order.id, "state": "Accepted", **wire, "fulfillments": [fulfilment],
-            "tags": tags or wire.get("tags", []),
-            "created_at": created,
-            "updated_at": schemas.format_timestamp(now),
-        }  # fmt: skip
+        wire = _po_wire(b2b_order(row.document), order.id or "", "Accepted", tags,
+                        created=created, now=now, start=start)  # fmt: skip
         document = dict(row.document)
         tat = row.document[INTERNAL]["b2b"]["fulfillments"][0].get("@ondc/org/TAT")
         document[INTERNAL] = {**row.document[INTERNAL], "b2b": wire, "tat": tat}
@@ -254,7 +290,7 @@ async def on_confirm(
     )  # fmt: skip
     if isinstance(result, Shortfall):
         short = ", ".join(f"{sku} ({free} left)" for sku, free in result.free.items())
-        raise Refusal("30019", f"purchase order rejected: not enough stock of {short}")
+        return rejected(f"not enough stock of {short}")
     wire = b2b_order(result.document)
     await _record_ordered(b2b, result, now)
     return b2b_reply(request, identity=identity, now=now, message={"order": wire})

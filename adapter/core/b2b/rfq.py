@@ -15,7 +15,8 @@ wants quotations. The quotation:
 - refuses, in the callback's error, what the seller cannot meet: 30001 unknown provider,
   30004 unknown item, 40002 not enough stock (the quote shows what can be had), 40012
   below the item's minimum order quantity, 30009 not serviceable, 40004 a payment type the
-  seller does not offer. The buyer selects again in the same transaction.
+  seller does not offer, 50005 delivery terms it will not meet
+  (``adapter.core.b2b.delivery_terms``). The buyer selects again in the same transaction.
 
 The RFQ and the quotation are recorded against the letters of intent the transaction
 realises (``adapter.core.b2b.loi``), so the LOI desk shows "RFQ received" and "quoted".
@@ -31,6 +32,7 @@ import orjson
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.delivery_terms import delivery_terms_refusal
 from adapter.core.b2b.loi import LetterItem, MovementKind, agreed_lines
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import PriceList, SellerTerms, unit_price
@@ -195,6 +197,9 @@ async def on_select(
             f"delivery to {end.get('area_code') or gps or country} is not serviceable from "
             f"{location.city}",
         )
+    # Terms the seller will not meet are answered with the quotation it would make and the
+    # error naming why (as the contract's rejected RFQ), so the buyer can select again.
+    refused_terms = delivery_terms_refusal(order)
     gstin = buyer_gstin(order)
     lines = [(seller.code, sku) for sku in wants]
     letters = await b2b.terms_for_buyer(gstin) if gstin else []
@@ -286,23 +291,26 @@ async def on_select(
     if order.tags:
         document["tags"] = [t.model_dump(mode="json", by_alias=True, exclude_none=True)
                             for t in order.tags]  # fmt: skip
-    await orders.save_draft(
-        transaction_id=transaction_id, bap_id=context.bap_id or "", bap_uri=context.bap_uri or "",
-        domain=context.domain or "", city=context.city_code or "", seller_code=seller.code,
-        stage="selected", document=stored(document, gstin), total=total, now=now,
-    )  # fmt: skip
     moves: tuple[tuple[MovementKind, int, str], ...] = (
         (MovementKind.RFQ, 0, f"{transaction_id}:rfq"),
-        (MovementKind.QUOTED, int(total * 100), f"{transaction_id}:quoted:{context.message_id}"),
     )
+    if refused_terms is None:
+        await orders.save_draft(
+            transaction_id=transaction_id, bap_id=context.bap_id or "",
+            bap_uri=context.bap_uri or "", domain=context.domain or "",
+            city=context.city_code or "", seller_code=seller.code, stage="selected",
+            document=stored(document, gstin), total=total, now=now,
+        )  # fmt: skip
+        quoted = int(total * 100)
+        moves += ((MovementKind.QUOTED, quoted, f"{transaction_id}:quoted:{context.message_id}"),)
     for kind_moved, moved_paise, key in moves:
         await b2b.record(
             buyer_gstin=gstin, buyer_app_id=context.bap_id or "", lines=lines,
             transaction_id=transaction_id, order_id=None, kind=kind_moved,
             amount_paise=moved_paise, event_key=key, at=now,
         )  # fmt: skip
-    error = None
-    if short:
+    error = refused_terms
+    if short and error is None:
         error = ("40002", _out_of_stock(short))
     return b2b_reply(request, identity=identity, now=now, message={"order": document}, error=error)
 
