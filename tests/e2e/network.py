@@ -65,7 +65,8 @@ class AdapterProcess:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
-        raise AssertionError(f"adapter did not become healthy in 90 s: {self.log.read_text()[-2000:]}")
+        log = self.log.read_text()[-2000:]
+        raise AssertionError(f"adapter did not become healthy in 90 s: {log}")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flush, no goodbye."""
