@@ -82,6 +82,11 @@ class TermsIn(_Strict):
         list[Literal["PRE-FULFILLMENT", "ON-FULFILLMENT", "POST-FULFILLMENT"]],
         Field(min_length=1, max_length=3),
     ]
+    # A PO above this value (rupees, with GST) waits for the seller's decision; none: every
+    # PO is accepted automatically.
+    po_review_above: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
+    po_decision_seconds: Annotated[int, Field(ge=5, le=7 * 24 * 3600)] = 7200
+    po_default: Literal["accept", "reject"] = "reject"
 
 
 def _runtime(request: Request) -> Runtime:
@@ -105,6 +110,17 @@ def _shown(price_list: PriceList) -> dict[str, Any]:
         "tax_rate": format(price_list.tax_rate, "f"),
         "cancellable": price_list.cancellable,
         "origin": price_list.origin,
+    }
+
+
+def _terms_shown(terms: SellerTerms) -> dict[str, Any]:
+    above = terms.po_review_above_paise
+    return {
+        "gst_credit_invoice": terms.gst_credit_invoice,
+        "payment_types": list(terms.payment_types),
+        "po_review_above": None if above is None else rupees(above),
+        "po_decision_seconds": terms.po_decision_seconds,
+        "po_default": terms.po_default,
     }
 
 
@@ -145,22 +161,22 @@ def b2b_catalogue_router() -> APIRouter:
     async def put_terms(request: Request, seller: Seller, body: TermsIn) -> dict[str, Any]:
         """Set the seller's B2B terms."""
         runtime = _runtime(request)
+        above = body.po_review_above
         terms = SellerTerms(
-            seller, body.gst_credit_invoice, tuple(dict.fromkeys(body.payment_types))
+            seller,
+            body.gst_credit_invoice,
+            tuple(dict.fromkeys(body.payment_types)),
+            po_review_above_paise=None if above is None else int(above * 100),
+            po_decision_seconds=body.po_decision_seconds,
+            po_default=body.po_default,
         )
         await runtime.b2b_terms.put_seller_terms(terms, now=runtime.clock.now())
-        return {
-            "gst_credit_invoice": terms.gst_credit_invoice,
-            "payment_types": list(terms.payment_types),
-        }
+        return _terms_shown(terms)
 
     @router.get("/terms")
     async def terms(request: Request, seller: Seller) -> dict[str, Any]:
         """The seller's B2B terms (the defaults when none are set)."""
         found = await _runtime(request).b2b_terms.seller_terms(seller) or SellerTerms(seller)
-        return {
-            "gst_credit_invoice": found.gst_credit_invoice,
-            "payment_types": list(found.payment_types),
-        }
+        return _terms_shown(found)
 
     return router

@@ -38,6 +38,7 @@ import pydantic
 import schemas
 from adapter.catalog.shared_answers import RoundCatalog
 from adapter.coordination.wakeup import Wakeup
+from adapter.core.b2b.po_review import Deferred
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
@@ -268,6 +269,13 @@ class Dispatcher:
                 ready.append((job, job.callback_body, job.callback_message_id))
                 continue
             outcome = builds[job.id]
+            if isinstance(outcome, Deferred):
+                # Not a failed try: the answer waits for an event (a seller's decision).
+                later = Attempt(self._clock.now(), None, None, "deferred", outcome.reason)
+                settlements.append(
+                    Settlement(job.id, later, "pending", next_attempt_at=outcome.until)
+                )
+                continue
             if isinstance(outcome, Exception):
                 problem = f"could not build the callback: {outcome}"
                 attempt = Attempt(self._clock.now(), None, None, "error", problem)
@@ -302,7 +310,7 @@ class Dispatcher:
         try:
             async with self._building:
                 return await self._build(job, catalog)
-        except (pydantic.ValidationError, KeyError, ValueError, ContextError) as exc:
+        except (pydantic.ValidationError, KeyError, ValueError, ContextError, Deferred) as exc:
             return exc
 
     async def _build(self, job: ClaimedJob, catalog: CatalogPort) -> tuple[bytes, str | None]:

@@ -78,6 +78,9 @@ class B2BTermsStore:
         values = {
             "gst_credit_invoice": terms.gst_credit_invoice,
             "payment_types": list(terms.payment_types),
+            "po_review_above_paise": terms.po_review_above_paise,
+            "po_decision_seconds": terms.po_decision_seconds,
+            "po_default": terms.po_default,
             "updated_at": now,
         }
         statement = self._db.insert(b2b_seller_terms).values(
@@ -98,4 +101,11 @@ class B2BTermsStore:
             ).first()
         if row is None:
             return None
-        return SellerTerms(row.seller_code, row.gst_credit_invoice, tuple(row.payment_types))
+        return SellerTerms(
+            row.seller_code,
+            row.gst_credit_invoice,
+            tuple(row.payment_types),
+            po_review_above_paise=row.po_review_above_paise,
+            po_decision_seconds=row.po_decision_seconds,
+            po_default=row.po_default,
+        )
