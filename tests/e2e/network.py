@@ -53,7 +53,7 @@ class AdapterProcess:
         """Start and wait until /healthz answers."""
         self.process = self._spawn()
         async with httpx.AsyncClient() as http:
-            for _ in range(200):
+            for _ in range(600):  # a minute: a loaded machine starts slowly
                 if self.process.poll() is not None:
                     raise AssertionError(f"adapter exited: {self.log.read_text()[-2000:]}")
                 try:
