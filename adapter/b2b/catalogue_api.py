@@ -10,45 +10,19 @@ field.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from adapter.catalog.b2b_rows import alpha3, duration, gst_rate
 from adapter.core.b2b.price_list import PriceList, PriceSlab, SellerTerms, rupees, slab_problem
-from adapter.core.context_rules import parse_duration
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
 from adapter.seller_api.refusals import FieldNamingRoute
 
 __all__ = ["b2b_catalogue_router"]
-
-_GST_RATES: Final = frozenset(Decimal(r) for r in ("0", "0.25", "3", "5", "12", "18", "28"))
-_ALPHA3: Final = re.compile(r"[A-Z]{3}")
-
-
-def _duration(value: str) -> str:
-    try:
-        parse_duration(value)
-    except ValueError as exc:
-        raise ValueError(f"{exc} (e.g. P2D, PT48H)") from None
-    return value
-
-
-def _gst(value: Decimal) -> Decimal:
-    if value not in _GST_RATES:
-        raise ValueError(
-            f"a GST rate: one of {', '.join(sorted(map(str, _GST_RATES), key=Decimal))}"
-        )
-    return value
-
-
-def _alpha3(value: str) -> str:
-    if not _ALPHA3.fullmatch(value):
-        raise ValueError("an ISO 3166 alpha-3 country code in capitals (IND, NPL...)")
-    return value
 
 
 class _Strict(BaseModel):
@@ -68,10 +42,10 @@ class PriceListIn(_Strict):
 
     slabs: Annotated[list[SlabIn], Field(min_length=1, max_length=20)]
     min_order_quantity: Annotated[int, Field(ge=1)] = 1
-    time_to_ship: Annotated[str, AfterValidator(_duration)] = "P1D"
-    tax_rate: Annotated[Decimal, AfterValidator(_gst)] = Decimal(0)
+    time_to_ship: Annotated[str, AfterValidator(duration)] = "P1D"
+    tax_rate: Annotated[Decimal, AfterValidator(gst_rate)] = Decimal(0)
     cancellable: bool = True
-    origin: Annotated[str, AfterValidator(_alpha3)] = "IND"
+    origin: Annotated[str, AfterValidator(alpha3)] = "IND"
 
 
 class TermsIn(_Strict):
