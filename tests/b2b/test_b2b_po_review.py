@@ -55,6 +55,12 @@ def _sent(net: Edge, before: int) -> list[dict[str, Any]]:
     return [orjson.loads(request.content) for request in net.received[before:]]
 
 
+def _timers(net: Edge, clock: FixedClock) -> OrderTimers:
+    """The order timers as the app runs them, held POs given their seller's default."""
+    runtime = net.app.state.runtime
+    return OrderTimers(runtime.orders, runtime.desk, clock, held=runtime.b2b_po.apply_default)
+
+
 async def _available(net: Edge) -> int:
     items = await net.app.state.runtime.catalogue.items_of("odopkinnaur")
     [oil] = [item for item, _ in items if item.sku == "odopkinnaur01"]
@@ -107,8 +113,7 @@ async def test_no_decision_within_the_window_gets_the_default_rejection_30019(
         before = len(net.received)
         assert await net.dispatch() == 1
         assert _sent(net, before) == []
-        runtime = net.app.state.runtime
-        timers = OrderTimers(runtime.orders, runtime.desk, clock, held=runtime.b2b_po.apply_default)
+        timers = _timers(net, clock)
         assert await timers.run_once() == 0  # the window is still open
         clock.advance(11)
         assert await timers.run_once() == 1
@@ -157,10 +162,7 @@ async def test_a_window_longer_than_the_ttl_answers_created_then_an_unsolicited_
         }
         assert await _available(net) == 1000
         # The timers leave a decided PO alone, and a retried PO hears the decision.
-        timers = OrderTimers(
-            net.app.state.runtime.orders, net.app.state.runtime.desk, clock,
-            held=net.app.state.runtime.b2b_po.apply_default,
-        )  # fmt: skip
+        timers = _timers(net, clock)
         clock.advance(7200)
         assert await timers.run_once() == 0
         retried = await _step(net, clock, "confirm", po)
