@@ -35,6 +35,7 @@ from adapter.b2b.loi_api import loi_admin_router, loi_seller_router
 from adapter.b2b.loi_watch import LoiWatcher
 from adapter.b2b.order_events import B2BOrderSteps
 from adapter.b2b.orders_api import b2b_documents_router, b2b_orders_router
+from adapter.b2b.po_decisions import PoDecisions
 from adapter.catalog import SqlCatalog
 from adapter.catalog.closures import ClosureWatcher
 from adapter.catalog.download import SignedCatalogueLinks, catalogue_download_router
@@ -50,7 +51,6 @@ from adapter.dashboard import dashboard_admin_router, dashboard_router
 from adapter.dashboard.sources import (
     DeskLetters,
     GrievanceComplaints,
-    RegisterLetters,
     Sources,
 )
 from adapter.home import home_router
@@ -88,7 +88,6 @@ from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
 from adapter.storage.history import SqlTransactionHistory
 from adapter.storage.issues import IssueStore
-from adapter.storage.letters import LettersOfIntent
 from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
@@ -259,7 +258,6 @@ def create_app(
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
         contracts = table_for(settings.core_version_set)
-        letters = LettersOfIntent(database)
         admission = AdmissionControl(
             shared,
             the_clock,
@@ -312,15 +310,15 @@ def create_app(
             reports=Reports(database),
             facts=OrderFacts(database),
             credentials=DashboardCredentials(database),
-            letters=letters,
             dashboard_sources=Sources(
-                DeskLetters(loi_desk, fallback=RegisterLetters(letters)),
+                DeskLetters(loi_desk),
                 GrievanceComplaints(issues, the_clock),
             ),
             loi=loi_desk,
             b2b_terms=b2b_terms,
             b2b_steps=B2BOrderSteps(order_store, loi_desk, wakeup, identity, the_clock, links),
             catalogue_links=catalogue_links,
+            b2b_po=PoDecisions(order_store, outbox, loi_desk, wakeup, identity, the_clock),
             parser=parser,
             contracts=contracts,
             admission=admission,
@@ -382,7 +380,11 @@ def create_app(
                 asyncio.create_task(dispatcher.run(stop)),
                 asyncio.create_task(poller.run(stop)),
                 asyncio.create_task(ClosureWatcher(catalogue, push, shared, the_clock).run(stop)),
-                asyncio.create_task(OrderTimers(order_store, desk, the_clock).run(stop)),
+                asyncio.create_task(
+                    OrderTimers(
+                        order_store, desk, the_clock, held=app.state.runtime.b2b_po.apply_default
+                    ).run(stop)
+                ),
                 asyncio.create_task(
                     IssueTimers(
                         issues,

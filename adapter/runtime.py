@@ -10,6 +10,7 @@ import httpx
 
 from adapter.b2b.order_events import B2BOrderSteps
 from adapter.catalog.download import SignedCatalogueLinks
+from adapter.b2b.po_decisions import PoDecisions
 from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.coordination.wakeup import Wakeup
@@ -31,7 +32,6 @@ from adapter.storage.catalog import CatalogStore
 from adapter.storage.credentials import DashboardCredentials
 from adapter.storage.group_commit import InboundWriter
 from adapter.storage.issues import IssueStore
-from adapter.storage.letters import LettersOfIntent
 from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
@@ -71,12 +71,12 @@ class Runtime:
     reports: Reports
     facts: OrderFacts
     credentials: DashboardCredentials
-    letters: LettersOfIntent
     # The dashboard overview's letter and complaint figures (other modules register theirs).
     dashboard_sources: Sources
     loi: LoiDesk  # the LOI desk: letters linked to the B2B transactions realising them
     b2b_terms: B2BTermsStore  # sellers' B2B price lists and terms
     b2b_steps: B2BOrderSteps  # sellers' steps on B2B orders (deliveries, payments)
+    b2b_po: PoDecisions  # decisions on purchase orders held for their seller
     # One thread that parses large inbound bodies off the event loop.
     parser: ThreadPoolExecutor
     # Whether a request's callback can still be sent within its ttl (checked before ACK).

@@ -10,45 +10,19 @@ field.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from adapter.catalog.b2b_rows import alpha3, duration, gst_rate
 from adapter.core.b2b.price_list import PriceList, PriceSlab, SellerTerms, rupees, slab_problem
-from adapter.core.context_rules import parse_duration
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
 from adapter.seller_api.refusals import FieldNamingRoute
 
 __all__ = ["b2b_catalogue_router"]
-
-_GST_RATES: Final = frozenset(Decimal(r) for r in ("0", "0.25", "3", "5", "12", "18", "28"))
-_ALPHA3: Final = re.compile(r"[A-Z]{3}")
-
-
-def _duration(value: str) -> str:
-    try:
-        parse_duration(value)
-    except ValueError as exc:
-        raise ValueError(f"{exc} (e.g. P2D, PT48H)") from None
-    return value
-
-
-def _gst(value: Decimal) -> Decimal:
-    if value not in _GST_RATES:
-        raise ValueError(
-            f"a GST rate: one of {', '.join(sorted(map(str, _GST_RATES), key=Decimal))}"
-        )
-    return value
-
-
-def _alpha3(value: str) -> str:
-    if not _ALPHA3.fullmatch(value):
-        raise ValueError("an ISO 3166 alpha-3 country code in capitals (IND, NPL...)")
-    return value
 
 
 class _Strict(BaseModel):
@@ -68,10 +42,10 @@ class PriceListIn(_Strict):
 
     slabs: Annotated[list[SlabIn], Field(min_length=1, max_length=20)]
     min_order_quantity: Annotated[int, Field(ge=1)] = 1
-    time_to_ship: Annotated[str, AfterValidator(_duration)] = "P1D"
-    tax_rate: Annotated[Decimal, AfterValidator(_gst)] = Decimal(0)
+    time_to_ship: Annotated[str, AfterValidator(duration)] = "P1D"
+    tax_rate: Annotated[Decimal, AfterValidator(gst_rate)] = Decimal(0)
     cancellable: bool = True
-    origin: Annotated[str, AfterValidator(_alpha3)] = "IND"
+    origin: Annotated[str, AfterValidator(alpha3)] = "IND"
 
 
 class TermsIn(_Strict):
@@ -82,6 +56,11 @@ class TermsIn(_Strict):
         list[Literal["PRE-FULFILLMENT", "ON-FULFILLMENT", "POST-FULFILLMENT"]],
         Field(min_length=1, max_length=3),
     ]
+    # A PO above this value (rupees, with GST) waits for the seller's decision; none: every
+    # PO is accepted automatically.
+    po_review_above: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
+    po_decision_seconds: Annotated[int, Field(ge=5, le=7 * 24 * 3600)] = 7200
+    po_default: Literal["accept", "reject"] = "reject"
 
 
 def _runtime(request: Request) -> Runtime:
@@ -105,6 +84,17 @@ def _shown(price_list: PriceList) -> dict[str, Any]:
         "tax_rate": format(price_list.tax_rate, "f"),
         "cancellable": price_list.cancellable,
         "origin": price_list.origin,
+    }
+
+
+def _terms_shown(terms: SellerTerms) -> dict[str, Any]:
+    above = terms.po_review_above_paise
+    return {
+        "gst_credit_invoice": terms.gst_credit_invoice,
+        "payment_types": list(terms.payment_types),
+        "po_review_above": None if above is None else rupees(above),
+        "po_decision_seconds": terms.po_decision_seconds,
+        "po_default": terms.po_default,
     }
 
 
@@ -145,22 +135,22 @@ def b2b_catalogue_router() -> APIRouter:
     async def put_terms(request: Request, seller: Seller, body: TermsIn) -> dict[str, Any]:
         """Set the seller's B2B terms."""
         runtime = _runtime(request)
+        above = body.po_review_above
         terms = SellerTerms(
-            seller, body.gst_credit_invoice, tuple(dict.fromkeys(body.payment_types))
+            seller,
+            body.gst_credit_invoice,
+            tuple(dict.fromkeys(body.payment_types)),
+            po_review_above_paise=None if above is None else int(above * 100),
+            po_decision_seconds=body.po_decision_seconds,
+            po_default=body.po_default,
         )
         await runtime.b2b_terms.put_seller_terms(terms, now=runtime.clock.now())
-        return {
-            "gst_credit_invoice": terms.gst_credit_invoice,
-            "payment_types": list(terms.payment_types),
-        }
+        return _terms_shown(terms)
 
     @router.get("/terms")
     async def terms(request: Request, seller: Seller) -> dict[str, Any]:
         """The seller's B2B terms (the defaults when none are set)."""
         found = await _runtime(request).b2b_terms.seller_terms(seller) or SellerTerms(seller)
-        return {
-            "gst_credit_invoice": found.gst_credit_invoice,
-            "payment_types": list(found.payment_types),
-        }
+        return _terms_shown(found)
 
     return router

@@ -1,6 +1,8 @@
-"""``/seller/v1/b2b/orders``: a seller moves its B2B orders after the purchase order:
-stages of delivery, split deliveries, payments received. Each step sends the buyer app an
-unsolicited B2B ``on_status`` and moves the letters of intent the order realises."""
+"""``/seller/v1/b2b/orders``: a seller decides the purchase orders held for it (accept,
+reject) and moves its B2B orders after the purchase order: stages of delivery, split
+deliveries, payments received. Each step sends the buyer app an unsolicited B2B
+``on_status`` (a decision: the ``on_confirm``) and moves the letters of intent the order
+realises."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from adapter.b2b.order_events import B2BOrderSteps, NotB2BOrder
+from adapter.core.b2b.po_review import Decision
 from adapter.core.b2b.rfq import b2b_order
 from adapter.core.order_book import Refusal
 from adapter.core.orders import IllegalTransition, OrderRow
@@ -53,6 +56,13 @@ class PaymentIn(_Strict):
     reference: Annotated[str, Field(min_length=1, max_length=100)]
 
 
+class RejectIn(_Strict):
+    """Why the seller rejects a purchase order held for its decision (the buyer app is
+    told, with error 30019)."""
+
+    reason: Annotated[str, Field(min_length=3, max_length=200)]
+
+
 class CancelIn(_Strict):
     """The seller's reason code for cancelling (002 items not available, 005 rejected...)."""
 
@@ -62,6 +72,14 @@ class CancelIn(_Strict):
 def _steps(request: Request) -> B2BOrderSteps:
     runtime: Runtime = request.app.state.runtime
     return runtime.b2b_steps
+
+
+async def _decide(
+    request: Request, seller: str, order_id: str, decision: Decision, reason: str | None
+) -> OrderRow:
+    runtime: Runtime = request.app.state.runtime
+    order = await runtime.b2b_steps.order(order_id, seller)
+    return await runtime.b2b_po.decide(order, decision, reason=reason, actor="seller")
 
 
 def _shown(order: OrderRow) -> dict[str, Any]:
@@ -122,6 +140,19 @@ def b2b_orders_router() -> APIRouter:
     ) -> dict[str, Any]:
         """Record a payment received (advance, on delivery or on credit)."""
         return await _run(_steps(request).paid(order_id, seller, body.amount, body.reference))
+
+    @router.post("/{order_id}/accept")
+    async def accept(request: Request, seller: Seller, order_id: str) -> dict[str, Any]:
+        """Accept a purchase order held for your decision (``on_confirm`` Accepted)."""
+        return await _run(_decide(request, seller, order_id, Decision.ACCEPT, None))
+
+    @router.post("/{order_id}/reject")
+    async def reject(
+        request: Request, seller: Seller, order_id: str, body: RejectIn
+    ) -> dict[str, Any]:
+        """Reject a purchase order held for your decision (``on_confirm`` 30019, the reason
+        given); its stock goes back."""
+        return await _run(_decide(request, seller, order_id, Decision.REJECT, body.reason))
 
     @router.post("/{order_id}/cancel")
     async def seller_cancel(

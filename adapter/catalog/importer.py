@@ -21,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Final, Literal, Protocol
 
 import orjson
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from adapter.catalog.b2b_rows import ITEM_B2B_COLUMNS, SELLER_TERMS_COLUMNS, SellerTermsRow
 from adapter.catalog.rows import ItemRow, LocationRow, SellerRow
 from adapter.catalog.sheets import MAX_ROWS, FileUnusable, csv_sheet, size_problem, xlsx_sheet
 from adapter.catalog.spreadsheet import (
@@ -37,6 +38,7 @@ from adapter.catalog.spreadsheet import (
     rows_to_document,
     sheet_rows,
 )
+from adapter.core.b2b.price_list import PriceList, SellerTerms
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.item_rules import rule_problems
 from catalog_sync.preflight import preflight
@@ -44,6 +46,7 @@ from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.transform import variant_attributes, variant_key
 
 __all__ = [
+    "B2BOffer",
     "ImportReport",
     "ItemRow",
     "RowProblem",
@@ -64,6 +67,14 @@ class RowProblem:
 
 
 @dataclass(slots=True)
+class B2BOffer:
+    """A seller's B2B terms (``None``: the file does not state them) and price lists."""
+
+    terms: SellerTerms | None = None
+    price_lists: list[PriceList] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class ImportReport:
     """What an import did: rows landed, rows refused, and landed rows held back from the
     network by pre-flight checks, each with its reason. ``unusable`` is set, and is also the
@@ -78,6 +89,9 @@ class ImportReport:
     checked: dict[tuple[str, str], list[str]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # The landed items' B2B price lists and their sellers' B2B terms, by seller code, stored
+    # with the items.
+    b2b: dict[str, B2BOffer] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of_unusable_file(cls, reason: str) -> ImportReport:
@@ -85,15 +99,34 @@ class ImportReport:
         return cls(problems=[RowProblem("file", "file", reason)], unusable=reason)
 
 
-def _problems(row: str, error: ValidationError) -> list[RowProblem]:
+# A spreadsheet's B2B columns, by the field each fills (a problem names the column).
+_B2B_FIELD_COLUMNS: Final = {
+    **{f"b2b.{field}": column for column, field in ITEM_B2B_COLUMNS.items()},
+    **{f"seller_terms.{field}": column for column, field in SELLER_TERMS_COLUMNS.items()},
+}
+
+
+# A seller's terms validated under their own key, so that a problem names
+# ``seller_terms.<field>`` as a JSON file spells it.
+_TERMS: Final = TypeAdapter(dict[Literal["seller_terms"], SellerTermsRow])
+
+
+def _problems(row: str, error: ValidationError, *, sheet: bool = False) -> list[RowProblem]:
     return [
-        RowProblem(
-            row,
-            ".".join(str(part) for part in issue["loc"]) or "row",
-            issue["msg"].removeprefix("Value error, "),
-        )
+        RowProblem(row, _field(issue["loc"], sheet), issue["msg"].removeprefix("Value error, "))
         for issue in error.errors()
     ]
+
+
+def _field(loc: tuple[Any, ...], sheet: bool) -> str:
+    named = ".".join(str(part) for part in loc) or "row"
+    if sheet:
+        for prefix, column in _B2B_FIELD_COLUMNS.items():
+            if named == prefix or named.startswith(prefix + "."):
+                return column
+        if named == "b2b":
+            return "b2b_price_slabs"
+    return named
 
 
 Accepted = list[tuple[SellerRecord, LocationRecord, list[ItemRecord]]]
@@ -199,13 +232,25 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
             if first_row is not None:
                 label = f"row {first_row} (seller {seller.code})"
             location = LocationRow.model_validate(entry.get("location"))
+            terms = entry.get("seller_terms")
+            offer = B2BOffer(
+                None
+                if terms is None
+                else _TERMS.validate_python({"seller_terms": terms})["seller_terms"].terms(
+                    seller.code
+                )
+            )
         except ValidationError as exc:
             items = entry.get("items")
             count = len(items) if isinstance(items, list) else 0
             with_it = f" (refusing the seller's {count} item(s) with it)" if count else ""
             report.problems.extend(
                 RowProblem(problem.row, problem.field, problem.reason + with_it)
-                for problem in _problems(label if first_row is None else f"row {first_row}", exc)
+                for problem in _problems(
+                    label if first_row is None else f"row {first_row}",
+                    exc,
+                    sheet=first_row is not None,
+                )
             )
             continue
         if entry.get("items") is not None and not _is_list(entry, "items"):
@@ -224,7 +269,7 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
             try:
                 item = ItemRow.model_validate(raw_item)
             except ValidationError as exc:
-                report.problems.extend(_problems(row, exc))
+                report.problems.extend(_problems(row, exc, sheet=first_row is not None))
                 continue
             if item.sku in seen:
                 report.problems.append(RowProblem(row, "sku", "appears twice for this seller"))
@@ -245,6 +290,8 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
                 )
                 continue
             goods.append(record)
+            if item.b2b is not None:
+                offer.price_lists.append(item.b2b.price_list(seller.code, item.sku))
             report.landed.append(row)
             # preflight(place, record, seller_record), without checking the rules twice.
             held = [*preflight(place, record), *map(str, problems)]
@@ -252,6 +299,7 @@ def read_document(document: Any) -> tuple[Accepted, ImportReport]:
             if held:
                 report.held.append(RowProblem(row, "pre-flight", "; ".join(held)))
         accepted.append((seller_record, place, goods))
+        report.b2b[seller_record.code] = offer
     return accepted, report
 
 
@@ -284,7 +332,11 @@ async def import_catalogue(
     done = 0
     for seller, location, goods in accepted:
         held = {item.sku: report.checked[(seller.code, item.sku)] for item in goods}
-        await store.upsert(seller, location, goods, now=now, held=held)
+        offer = report.b2b.get(seller.code) or B2BOffer()
+        await store.upsert(
+            seller, location, goods, now=now, held=held,
+            b2b_terms=offer.terms, b2b_prices=offer.price_lists,
+        )  # fmt: skip
         if push is not None and goods:
             await push.changed(seller.code, [item.sku for item in goods])
         done += len(goods)

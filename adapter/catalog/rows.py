@@ -12,6 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from adapter.catalog.b2b_rows import B2BPriceRow
 from adapter.core.context_rules import parse_duration
 from adapter.storage.bounds import MAX_COUNT
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD
@@ -144,10 +145,12 @@ class ItemRow(_Strict):
     ean: Annotated[str, Field(pattern=r"^(\d{8}|\d{13})$")] | None = None
     # Items of one product in several colours, sizes or packs share a variant group.
     variant_group: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")] | None = None
+    # The item's B2B price list (ONDC B2B 2.0.2), if it is sold in bulk too.
+    b2b: B2BPriceRow | None = None
 
     def record(self) -> ItemRecord:
         """The item as the catalogue keeps it, statutory blocks under their ONDC keys."""
-        values = self.model_dump(exclude={"packaged_commodities", "prepackaged_food"})
+        values = self.model_dump(exclude={"packaged_commodities", "prepackaged_food", "b2b"})
         statutory: dict[str, Any] = {}
         if self.packaged_commodities:
             statutory[PACKAGED_COMMODITIES] = self.packaged_commodities

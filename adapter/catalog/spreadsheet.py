@@ -6,6 +6,9 @@ header is checked once (an unknown or misspelt column is refused by name, the cl
 column suggested) and each row's values are checked, including the seller and location
 columns of every row of a seller, which must repeat the values of its first row.
 
+An item's B2B price list and its seller's B2B terms are the ``b2b_*`` columns
+(``adapter.catalog.b2b_rows``), blank for an item sold retail only.
+
 An item's ONDC attributes are columns named ``attribute.<name>`` (``attribute.colour``,
 ``attribute.fabric``); a blank cell states nothing. The template for a category carries the
 columns of the attributes that category requires (``catalog_sync.taxonomy``)."""
@@ -22,6 +25,7 @@ from typing import Any, Final
 
 from openpyxl import Workbook
 
+from adapter.catalog.b2b_rows import ITEM_B2B_COLUMNS, SELLER_TERMS_COLUMNS
 from adapter.catalog.sheets import MAX_CELL_CHARS, Sheet
 from catalog_sync.taxonomy import rule
 
@@ -72,14 +76,17 @@ FOOD_COLUMNS: Final = {
 }
 COLUMNS: Final = (
     *SELLER_COLUMNS, *LOCATION_COLUMNS, *ITEM_COLUMNS, *COMMODITY_COLUMNS, *FOOD_COLUMNS,
+    *ITEM_B2B_COLUMNS, *SELLER_TERMS_COLUMNS,
 )  # fmt: skip
 ATTRIBUTE_PREFIX: Final = "attribute."
 # An ONDC item attribute's code, as the importer's ``AttributeName`` takes it.
 _ATTRIBUTE_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _BOOLEANS: Final = {"yes": True, "y": True, "true": True, "1": True,
                     "no": False, "n": False, "false": False, "0": False}  # fmt: skip
-_INTEGERS: Final = frozenset({"available", "maximum", "radius_km"})
-_FLAGS: Final = frozenset({"returnable", "cancellable", "available_on_cod"})
+_INTEGERS: Final = frozenset({"available", "maximum", "radius_km", "b2b_min_order_quantity"})
+_FLAGS: Final = frozenset(
+    {"returnable", "cancellable", "available_on_cod", "b2b_cancellable", "b2b_gst_credit_invoice"}
+)
 # Numbers a spreadsheet may turn into integers that are really codes.
 _DIGIT_STRINGS: Final = frozenset(
     {"pincode", "std_code", "phone", "brand_owner_fssai_license_no", "other_fssai_license_no",
@@ -101,6 +108,8 @@ def _cell(name: str, value: Any) -> Any:
         return int(value)
     if name in ("price", "mrp") and isinstance(value, int | float):
         return f"{value:.2f}"
+    if name == "b2b_tax_rate" and isinstance(value, int | float):
+        return f"{value:g}"
     if name == "images" and isinstance(value, str):
         return [part.strip() for part in value.split("|") if part.strip()]
     if name in _DIGIT_STRINGS and isinstance(value, int):
@@ -195,14 +204,18 @@ def rows_to_document(
         values = {name: _cell(name, value) for name, value in row.items() if name in COLUMNS}
         code = values.get("seller_code") or f"(no seller_code on row {number})"
         seller, location = _pick(values, SELLER_COLUMNS), _pick(values, LOCATION_COLUMNS)
+        terms = _pick(values, SELLER_TERMS_COLUMNS)
         entry = sellers.get(code)
         if entry is None:
             entry = {"seller": seller, "location": location, "items": [], "_row": number}
+            if terms:
+                entry["seller_terms"] = terms
             sellers[code] = entry
         else:
             differences = [
                 *_differences(SELLER_COLUMNS, entry["seller"], seller),
                 *_differences(LOCATION_COLUMNS, entry["location"], location),
+                *_differences(SELLER_TERMS_COLUMNS, entry.get("seller_terms", {}), terms),
             ]
             if differences:
                 first = entry["_row"]
@@ -231,6 +244,9 @@ def rows_to_document(
         attributes = {name: value for name, value in attributes.items() if value}
         if attributes:
             item["attributes"] = attributes
+        b2b = _pick(values, ITEM_B2B_COLUMNS)
+        if b2b:
+            item["b2b"] = b2b
         item["_row"] = number
         entry["items"].append(item)
     return {"sellers": list(sellers.values())}
@@ -300,6 +316,11 @@ def _example(category: str, domain: str) -> list[str]:
         "manufacturer_or_packer_address": "Akhara Bazar, Kullu, Himachal Pradesh 175101",
         "common_or_generic_name_of_commodity": "Shawl",
         "month_year_of_manufacture_packing_import": "10/2026",
+        # Sold in bulk too (B2B): blank these columns for an item sold retail only.
+        "b2b_price_slabs": "1-9:6900|10-:6500", "b2b_min_order_quantity": "2",
+        "b2b_time_to_ship": "P7D", "b2b_tax_rate": "12", "b2b_cancellable": "yes",
+        "b2b_origin": "IND", "b2b_gst_credit_invoice": "yes",
+        "b2b_payment_types": "PRE-FULFILLMENT|POST-FULFILLMENT",
     }  # fmt: skip
     if not handmade:
         # Grocery names its goods by EAN barcode (ONDC's rule for RET10 item codes); this

@@ -9,10 +9,11 @@ or address.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import parse_qs
+from uuid import uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -39,6 +40,8 @@ from adapter.dashboard.page import dashboard_page, login_page
 from adapter.dashboard.sources import total
 from adapter.dashboard.views import ROWS_ON_PAGE, Section, Table, Viewer, build, table_ids
 from adapter.runtime import Runtime
+from adapter.storage.loi_desk import LetterRecord
+from adapter.storage.order_facts import IST
 from adapter.storage.overview import Overview
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
 
@@ -101,7 +104,7 @@ async def _sections(
     scope = view.scope(now, viewer.seller_code)
     return await build(
         runtime.reports,
-        runtime.letters,
+        runtime.loi,
         viewer,
         scope,
         view.lang,
@@ -318,30 +321,35 @@ def dashboard_admin_router() -> APIRouter:
 
     @router.post("/letters", status_code=201)
     async def add_letter(request: Request, body: NewLetter) -> dict[str, Any]:
-        """Add a letter of intent to the register."""
+        """Add a letter of intent known by product and district to the LOI desk (its
+        buyer's GSTIN and items, entered through ``/admin/v1/loi``, link it to trade)."""
         runtime = _runtime(request)
         signed = body.signed_on
         if isinstance(signed, str):
-            signed = datetime.combine(datetime.fromisoformat(signed).date(), time(), tzinfo=UTC)
+            day = date.fromisoformat(signed)
         elif signed.tzinfo is None:
             raise HTTPException(status_code=422, detail="signed_on: give a date or a time zone")
-        letter = await runtime.letters.add(
-            buyer=body.buyer,
-            buyer_app_id=body.buyer_app_id,
-            product=body.product,
-            district=body.district,
-            value_paise=int(body.value * 100),
-            signed_on=signed,
-            meet=body.meet,
+        else:
+            day = signed.astimezone(IST).date()
+        letter_id, _ = await runtime.loi.save(
+            LetterRecord(
+                reference=f"dashboard-{uuid4().hex[:16]}",
+                buyer_name=body.buyer,
+                buyer_app_id=body.buyer_app_id,
+                district=body.district,
+                product=body.product,
+                value_paise=int(body.value * 100),
+                signed_on=day,
+                meet=body.meet,
+                items=(),
+            ),
             now=runtime.clock.now(),
         )
-        return {"id": letter}
+        return {"id": letter_id}
 
     @router.get("/letters")
     async def letters(request: Request) -> list[dict[str, Any]]:
-        """The register with the orders realised against each letter (values in paise)."""
-        runtime = _runtime(request)
-        await runtime.facts.refresh()
-        return [_json_row(row) for row in await runtime.letters.register()]
+        """The LOI desk's letters with what each realised (values in paise)."""
+        return [_json_row(row) for row in await _runtime(request).loi.letters()]
 
     return router

@@ -6,10 +6,7 @@ figures can feed the overview without the dashboard knowing their tables:
 - :class:`LetterSource` answers, district by district, "how much was promised in letters
   of intent, and how much of it was ordered, delivered and paid". :class:`DeskLetters`
   reads the LOI desk (``adapter.storage.loi_desk``: letters linked to the B2B trade that
-  realises them, so delivered and paid are known) once it holds any letter, and until then
-  the older register (:class:`RegisterLetters`), which knows what was signed and what was
-  ordered against each letter but not deliveries or payments: those stay ``None`` and the
-  page says "not yet available".
+  realises them, by buyer GSTIN, buyer app and items).
 - :class:`ComplaintSource` answers "how many complaints are open and how many are past
   their resolution deadline". :class:`GrievanceComplaints` counts the IGM issues
   (``adapter.storage.issues``); without a source the overview shows "not yet available",
@@ -27,7 +24,6 @@ from typing import Protocol
 from adapter.core.clock import Clock
 from adapter.igm.reports import OPEN_STATUSES, sla_state
 from adapter.storage.issues import IssueStore
-from adapter.storage.letters import LettersOfIntent
 from adapter.storage.loi_desk import LoiDesk
 
 __all__ = [
@@ -37,7 +33,6 @@ __all__ = [
     "GrievanceComplaints",
     "LetterFigures",
     "LetterSource",
-    "RegisterLetters",
     "Sources",
     "total",
 ]
@@ -82,53 +77,25 @@ class ComplaintSource(Protocol):
         ...
 
 
-class RegisterLetters:
-    """The letters register as it is: signed value and the value of orders placed
-    against each letter; deliveries and payments are not recorded there."""
+class DeskLetters:
+    """The LOI desk's letters by district (signed, ordered, delivered, paid; realising =
+    letters with an order placed)."""
 
-    def __init__(self, letters: LettersOfIntent) -> None:
-        self._letters = letters
+    def __init__(self, desk: LoiDesk) -> None:
+        self._desk = desk
 
     async def letter_figures_by_district(self) -> dict[str, LetterFigures]:
         return {
-            row["district"]: LetterFigures(
+            str(row["district"]): LetterFigures(
                 letters=int(row["letters"]),
-                signed_paise=int(row["value_paise"] or 0),
-                ordered_paise=int(row["realised_paise"] or 0),
-                delivered_paise=None,
-                paid_paise=None,
+                signed_paise=int(row["signed_paise"]),
+                ordered_paise=int(row["ordered_paise"]),
+                delivered_paise=int(row["delivered_paise"]),
+                paid_paise=int(row["paid_paise"]),
                 realising=int(row["realising"]),
             )
-            for row in await self._letters.by_district()
+            for row in await self._desk.by_district()
         }
-
-
-class DeskLetters:
-    """The LOI desk's letters by district (signed, ordered, delivered, paid; realising =
-    letters with an order placed), or ``fallback``'s while the desk holds none."""
-
-    def __init__(self, desk: LoiDesk, fallback: LetterSource) -> None:
-        self._desk = desk
-        self._fallback = fallback
-
-    async def letter_figures_by_district(self) -> dict[str, LetterFigures]:
-        letters = await self._desk.letters(district=None)
-        if not letters:
-            return await self._fallback.letter_figures_by_district()
-        figures: dict[str, LetterFigures] = {}
-        for letter in letters:
-            before = figures.get(str(letter["district"]))
-            ordered = int(letter["ordered_paise"])
-            figures[str(letter["district"])] = LetterFigures(
-                letters=(before.letters if before else 0) + 1,
-                signed_paise=(before.signed_paise if before else 0) + int(letter["value_paise"]),
-                ordered_paise=(before.ordered_paise or 0 if before else 0) + ordered,
-                delivered_paise=(before.delivered_paise or 0 if before else 0)
-                + int(letter["delivered_paise"]),
-                paid_paise=(before.paid_paise or 0 if before else 0) + int(letter["paid_paise"]),
-                realising=(before.realising or 0 if before else 0) + int(ordered > 0),
-            )
-        return figures
 
 
 class GrievanceComplaints:

@@ -17,7 +17,7 @@ from typing import Any, Final, Literal
 
 from adapter.dashboard.i18n import Language, place, text
 from adapter.dashboard.reasons import reason_meaning
-from adapter.storage.letters import LettersOfIntent
+from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS, Dimension, Reports, Scope
 from adapter.storage.timeline import hourly
 
@@ -114,7 +114,7 @@ class _Builder:
     def __init__(
         self,
         reports: Reports,
-        letters: LettersOfIntent,
+        letters: LoiDesk,
         scope: Scope,
         lang: Language,
         now: datetime,
@@ -296,19 +296,17 @@ class _Builder:
         lang = self.lang
         rows = [
             [
-                r["buyer"],
+                r["buyer_name"],
                 place(r["product"], lang),
                 place(r["district"], lang),
                 _rupees(r["value_paise"]),
-                r["signed_on"].date().isoformat(),
+                r["signed_on"].isoformat(),
                 r["meet"],
                 r["orders"],
-                _rupees(r["realised_paise"]),
+                _rupees(r["ordered_paise"]),
                 text("realising" if r["orders"] else "on_paper", lang),
             ]
-            for r in await self.letters.register(
-                district=self.scope.district, limit=self.rows_limit
-            )
+            for r in await self.letters.letters(district=self.scope.district, limit=self.rows_limit)
         ]
         columns = [
             "buyer",
@@ -329,7 +327,7 @@ class _Builder:
 
 async def build(
     reports: Reports,
-    letters: LettersOfIntent,
+    letters: LoiDesk,
     viewer: Viewer,
     scope: Scope,
     lang: Language,

@@ -20,6 +20,7 @@ import pydantic
 
 import schemas
 from adapter.catalog.shared_answers import RoundCatalog
+from adapter.core.b2b.po_review import Deferred
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.catalog_link import CatalogueLinks
 from adapter.core.catalog_split import split_on_search
@@ -46,6 +47,8 @@ class Builds:
     more: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     # Jobs parked because their callback could not be built.
     failed: list[Settlement] = dataclasses.field(default_factory=list)
+    # Answers that wait for an event (a seller's decision): tried again at their time.
+    deferred: list[Settlement] = dataclasses.field(default_factory=list)
 
 
 class CallbackBuilder:
@@ -92,6 +95,13 @@ class CallbackBuilder:
                 builds.ready.append((job, job.callback_body, job.callback_message_id))
                 continue
             outcome = outcomes[job.id]
+            if isinstance(outcome, Deferred):
+                # Not a failed try: the answer waits for an event (a seller's decision).
+                later = Attempt(self._clock.now(), None, None, "deferred", outcome.reason)
+                builds.deferred.append(
+                    Settlement(job.id, later, "pending", next_attempt_at=outcome.until)
+                )
+                continue
             if isinstance(outcome, Exception):
                 problem = f"could not build the callback: {outcome}"
                 attempt = Attempt(self._clock.now(), None, None, "error", problem)
@@ -123,7 +133,7 @@ class CallbackBuilder:
         try:
             async with self._building:
                 return await self._build(job, catalog)
-        except (pydantic.ValidationError, KeyError, ValueError, ContextError) as exc:
+        except (pydantic.ValidationError, KeyError, ValueError, ContextError, Deferred) as exc:
             return exc
 
     async def _build(self, job: ClaimedJob, catalog: CatalogPort) -> tuple[bytes, str | None]:

@@ -214,6 +214,7 @@ class Dispatcher:
             jobs = [job for job in jobs if job.deadline_at >= now]
         builds = await self._builder.build(jobs, now)
         settlements.extend(builds.failed)
+        settlements.extend(builds.deferred)
         await self._outbox.save_callbacks(builds.built, builds.more)
         for job, body, message_id in builds.ready:
             self._in_flight.start(job.id, self._delivery.send(job, body, message_id))

@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from adapter.coordination.wakeup import Wakeup
@@ -137,11 +137,22 @@ class OrderTimers:
     cancels the orders other sellers did not accept in time (reason 998, order
     confirmation failure on the seller's side)."""
 
-    def __init__(self, store: OrderStore, desk: OrderDesk, clock: Clock, *, every: float = 1.0):
+    def __init__(
+        self,
+        store: OrderStore,
+        desk: OrderDesk,
+        clock: Clock,
+        *,
+        every: float = 1.0,
+        held: Callable[[OrderRow], Awaitable[bool]] | None = None,
+    ):
         self._store = store
         self._desk = desk
         self._clock = clock
         self._every = every
+        # Gives an order held for its seller's decision (a B2B purchase order) its default,
+        # saying whether the order was one; such orders are not accepted or cancelled here.
+        self._held = held
 
     async def run_once(self) -> int:
         """Accept or cancel every order past its time to accept; how many were moved."""
@@ -149,6 +160,9 @@ class OrderTimers:
         for order in await self._store.not_accepted(self._clock.now()):
             found = await self._store.seller(order.seller_code)
             try:
+                if self._held is not None and await self._held(order):
+                    moved += 1
+                    continue
                 if found is not None and found[0].auto_accept:
                     await self._desk.apply(order, "accept", actor="system")
                 else:

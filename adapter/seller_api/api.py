@@ -108,6 +108,11 @@ def _item_row(body: Any) -> ItemRow:
             status_code=422, detail="origin_country: only IND (made in India) is supported"
         )
     values.pop("origin_country", None)
+    if "b2b" in values:  # catalogue files only; not silently dropped here
+        raise HTTPException(
+            status_code=422,
+            detail="b2b: set an item's B2B price list with PUT /seller/v1/b2b/items/{sku}",
+        )
     try:
         return ItemRow.model_validate(values)
     except ValidationError as exc:

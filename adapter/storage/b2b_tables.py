@@ -3,8 +3,9 @@
 - ``b2b_price_lists``: a seller's B2B price list per item: price slabs (quantity ranges
   with a unit price each), the minimum order quantity, ``g2`` time_to_ship / tax_rate /
   cancellable and the ISO alpha-3 country of origin.
-- ``b2b_seller_terms``: a seller's B2B terms: ``gst_credit_invoice`` and the payment types
-  it offers (PRE-FULFILLMENT, ON-FULFILLMENT, POST-FULFILLMENT).
+- ``b2b_seller_terms``: a seller's B2B terms: ``gst_credit_invoice``, the payment types
+  it offers (PRE-FULFILLMENT, ON-FULFILLMENT, POST-FULFILLMENT) and which POs it decides
+  by hand (above a value, within a window, with a default).
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ b2b_seller_terms = Table(
     Column("seller_code", String(64), nullable=False),
     Column("gst_credit_invoice", Boolean, nullable=False),
     Column("payment_types", JSON, nullable=False),
+    # Held POs (migration 0018): above this value (None: none held), the decision window
+    # in seconds, and the default when it closes (accept | reject).
+    Column("po_review_above_paise", BigInteger, nullable=True),
+    Column("po_decision_seconds", Integer, nullable=False, server_default="7200"),
+    Column("po_default", String(6), nullable=False, server_default="reject"),
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("seller_code"),
 )

@@ -8,12 +8,65 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.core.b2b.price_list import PriceList, PriceSlab, SellerTerms
 from adapter.storage.b2b_tables import b2b_price_lists, b2b_seller_terms
 from adapter.storage.database import Database
 
-__all__ = ["B2BTermsStore"]
+__all__ = ["B2BTermsStore", "write_price_list", "write_seller_terms"]
+
+
+async def write_price_list(
+    database: Database, connection: AsyncConnection, price_list: PriceList, *, now: datetime
+) -> None:
+    """Create or replace one item's price list in ``connection``'s transaction."""
+    values = {
+        "slabs": [
+            {"min": s.min_quantity, "max": s.max_quantity, "unit_price_paise": s.unit_price_paise}
+            for s in price_list.slabs
+        ],
+        "min_order_quantity": price_list.min_order_quantity,
+        "time_to_ship": price_list.time_to_ship,
+        "tax_rate": format(price_list.tax_rate, "f"),
+        "cancellable": price_list.cancellable,
+        "origin": price_list.origin,
+        "updated_at": now,
+    }
+    statement = database.insert(b2b_price_lists).values(
+        seller_code=price_list.seller_code, sku=price_list.sku, **values
+    )
+    await connection.execute(
+        statement.on_conflict_do_update(index_elements=["seller_code", "sku"], set_=values)
+    )
+
+
+async def write_seller_terms(
+    database: Database,
+    connection: AsyncConnection,
+    terms: SellerTerms,
+    *,
+    now: datetime,
+    keep_po_rules: bool = False,
+) -> None:
+    """Create or replace a seller's B2B terms in ``connection``'s transaction; with
+    ``keep_po_rules`` (a catalogue file, which does not state them), an existing seller's
+    rules for held POs stay as they are."""
+    values = {
+        "gst_credit_invoice": terms.gst_credit_invoice,
+        "payment_types": list(terms.payment_types),
+        "po_review_above_paise": terms.po_review_above_paise,
+        "po_decision_seconds": terms.po_decision_seconds,
+        "po_default": terms.po_default,
+        "updated_at": now,
+    }
+    statement = database.insert(b2b_seller_terms).values(seller_code=terms.seller_code, **values)
+    changed = {
+        key: value for key, value in values.items() if not (keep_po_rules and key.startswith("po_"))
+    }
+    await connection.execute(
+        statement.on_conflict_do_update(index_elements=["seller_code"], set_=changed)
+    )
 
 
 def _price_list(row: Any) -> PriceList:
@@ -39,29 +92,8 @@ class B2BTermsStore:
 
     async def put_price_list(self, price_list: PriceList, *, now: datetime) -> None:
         """Create or replace one item's price list."""
-        values = {
-            "slabs": [
-                {
-                    "min": s.min_quantity,
-                    "max": s.max_quantity,
-                    "unit_price_paise": s.unit_price_paise,
-                }
-                for s in price_list.slabs
-            ],
-            "min_order_quantity": price_list.min_order_quantity,
-            "time_to_ship": price_list.time_to_ship,
-            "tax_rate": format(price_list.tax_rate, "f"),
-            "cancellable": price_list.cancellable,
-            "origin": price_list.origin,
-            "updated_at": now,
-        }
-        statement = self._db.insert(b2b_price_lists).values(
-            seller_code=price_list.seller_code, sku=price_list.sku, **values
-        )
         async with self._db.transaction() as connection:
-            await connection.execute(
-                statement.on_conflict_do_update(index_elements=["seller_code", "sku"], set_=values)
-            )
+            await write_price_list(self._db, connection, price_list, now=now)
 
     async def price_lists(
         self, seller_code: str, skus: Iterable[str] | None = None
@@ -75,18 +107,8 @@ class B2BTermsStore:
 
     async def put_seller_terms(self, terms: SellerTerms, *, now: datetime) -> None:
         """Create or replace a seller's B2B terms."""
-        values = {
-            "gst_credit_invoice": terms.gst_credit_invoice,
-            "payment_types": list(terms.payment_types),
-            "updated_at": now,
-        }
-        statement = self._db.insert(b2b_seller_terms).values(
-            seller_code=terms.seller_code, **values
-        )
         async with self._db.transaction() as connection:
-            await connection.execute(
-                statement.on_conflict_do_update(index_elements=["seller_code"], set_=values)
-            )
+            await write_seller_terms(self._db, connection, terms, now=now)
 
     async def seller_terms(self, seller_code: str) -> SellerTerms | None:
         """The seller's B2B terms, or ``None`` when it has set none."""
@@ -98,4 +120,11 @@ class B2BTermsStore:
             ).first()
         if row is None:
             return None
-        return SellerTerms(row.seller_code, row.gst_credit_invoice, tuple(row.payment_types))
+        return SellerTerms(
+            row.seller_code,
+            row.gst_credit_invoice,
+            tuple(row.payment_types),
+            po_review_above_paise=row.po_review_above_paise,
+            po_decision_seconds=row.po_decision_seconds,
+            po_default=row.po_default,
+        )

@@ -17,6 +17,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Select, Text, bindparam, cast, literal_column, select, text, update
 
+from adapter.core.b2b.price_list import PriceList, SellerTerms
+from adapter.storage.b2b_terms import write_price_list, write_seller_terms
 from adapter.storage.database import Database
 from adapter.storage.tables import (
     catalog_rejections,
@@ -159,11 +161,21 @@ class CatalogStore:
         *,
         now: datetime,
         held: Mapping[str, list[str]] | None = None,
+        b2b_terms: SellerTerms | None = None,
+        b2b_prices: Sequence[PriceList] = (),
     ) -> None:
         """Create or update a seller with one location and its items, in one transaction.
         ``held`` gives the items' pre-flight reasons by SKU when the caller has just checked
-        them (a bulk import); otherwise each item is checked here."""
+        them (a bulk import); otherwise each item is checked here. ``b2b_terms`` and
+        ``b2b_prices`` (a catalogue file's B2B columns) are written in the same transaction;
+        the seller's rules for held POs are kept."""
         async with self._db.transaction() as connection:
+            if b2b_terms is not None:
+                await write_seller_terms(
+                    self._db, connection, b2b_terms, now=now, keep_po_rules=True
+                )
+            for price_list in b2b_prices:
+                await write_price_list(self._db, connection, price_list, now=now)
             statement = self._db.insert(sellers).values(
                 code=seller.code, record=_json(seller), updated_at=now
             )

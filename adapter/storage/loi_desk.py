@@ -130,6 +130,8 @@ class LoiDesk:
                 await connection.execute(
                     delete(loi_items).where(loi_items.c.letter_id == letter_id)
                 )
+            if not letter.items:  # a letter known by product and district only, so far
+                return letter_id, existing is None
             await connection.execute(
                 insert(loi_items),
                 [
@@ -257,17 +259,26 @@ class LoiDesk:
         return linked
 
     async def letters(
-        self, *, seller_code: str | None = None, district: str | None = None
+        self,
+        *,
+        seller_code: str | None = None,
+        district: str | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Every letter (of one seller, of one district), newest signed first, with its
-        items, figures and stage."""
-        condition: Any = true()
-        if district is not None:
-            condition = loi_letters.c.district == district
-        if seller_code is not None:
-            mine = select(loi_items.c.letter_id).where(loi_items.c.seller_code == seller_code)
-            condition = loi_letters.c.id.in_(mine) & condition
+        items, figures and stage; with ``limit``, the newest ``limit`` only (only theirs
+        are read)."""
+        condition = self._chosen(seller_code, district)
         async with self._db.engine.connect() as connection:
+            if limit is not None:
+                newest = (
+                    select(loi_letters.c.id)
+                    .where(condition)
+                    .order_by(loi_letters.c.signed_on.desc(), loi_letters.c.id.desc())
+                    .limit(limit)
+                )
+                ids = list((await connection.execute(newest)).scalars())
+                condition = loi_letters.c.id.in_(ids)
             loaded = await load_letters(connection, condition)
         shown = [letter_view(entry) for entry in loaded]
         shown.sort(key=lambda letter: (letter["signed_on"], letter["id"]), reverse=True)
@@ -336,11 +347,93 @@ class LoiDesk:
                     )
         return flagged
 
-    async def count(self) -> int:
-        """How many letters the desk holds."""
-        async with self._db.engine.connect() as connection:
-            return int(
-                (
-                    await connection.execute(select(func.count()).select_from(loi_letters))
-                ).scalar_one()
+    async def by_district(self) -> list[dict[str, Any]]:
+        """Per district with letters: how many, their value signed, and the value ordered,
+        delivered and paid against them, with how many letters have a PO placed (summed in
+        the database by the rules of ``adapter.core.b2b.loi.figures``: a transaction's
+        latest PO counts unless it was cancelled; deliveries and payments add up)."""
+        m = loi_movements.c
+        latest = (
+            select(
+                m.letter_id,
+                m.transaction_id,
+                m.amount_paise,
+                func.row_number()
+                .over(
+                    partition_by=(m.letter_id, m.transaction_id),
+                    order_by=(m.at.desc(), m.id.desc()),
+                )
+                .label("newest"),
             )
+            .where(m.stage == str(MovementKind.ORDERED))
+            .subquery()
+        )
+        cancelled = (
+            select(m.letter_id, m.transaction_id)
+            .where(m.stage == str(MovementKind.CANCELLED))
+            .distinct()
+            .subquery()
+        )
+        ordered = (
+            select(
+                latest.c.letter_id,
+                func.sum(latest.c.amount_paise).label("ordered"),
+                func.count().label("orders"),
+            )
+            .outerjoin(
+                cancelled,
+                (cancelled.c.letter_id == latest.c.letter_id)
+                & (cancelled.c.transaction_id == latest.c.transaction_id),
+            )
+            .where(latest.c.newest == 1, cancelled.c.letter_id.is_(None))
+            .group_by(latest.c.letter_id)
+            .subquery()
+        )
+
+        def summed(kind: MovementKind) -> Any:
+            return func.sum(m.amount_paise).filter(m.stage == str(kind))
+
+        moved = (
+            select(
+                m.letter_id,
+                summed(MovementKind.DELIVERED).label("delivered"),
+                summed(MovementKind.PAID).label("paid"),
+            )
+            .group_by(m.letter_id)
+            .subquery()
+        )
+        letters = loi_letters.c
+        query = (
+            select(
+                letters.district,
+                func.count().label("letters"),
+                func.sum(letters.value_paise).label("signed_paise"),
+                func.coalesce(func.sum(ordered.c.ordered), 0).label("ordered_paise"),
+                func.coalesce(func.sum(moved.c.delivered), 0).label("delivered_paise"),
+                func.coalesce(func.sum(moved.c.paid), 0).label("paid_paise"),
+                func.count(ordered.c.letter_id).filter(ordered.c.ordered > 0).label("realising"),
+            )
+            .select_from(loi_letters)
+            .outerjoin(ordered, ordered.c.letter_id == letters.id)
+            .outerjoin(moved, moved.c.letter_id == letters.id)
+            .group_by(letters.district)
+            .order_by(letters.district)
+        )
+        async with self._db.engine.connect() as connection:
+            return [dict(row._mapping) for row in await connection.execute(query)]
+
+    async def count(self, *, district: str | None = None) -> int:
+        """How many letters the desk holds (of ``district``, if given)."""
+        query = select(func.count()).select_from(loi_letters).where(self._chosen(None, district))
+        async with self._db.engine.connect() as connection:
+            return int((await connection.execute(query)).scalar_one())
+
+    @staticmethod
+    def _chosen(seller_code: str | None, district: str | None) -> Any:
+        condition: Any = true()
+        if district is not None:
+            condition = loi_letters.c.district == district
+        if seller_code is not None:
+            mine = select(loi_items.c.letter_id).where(loi_items.c.seller_code == seller_code)
+            condition = loi_letters.c.id.in_(mine) & condition
+        return condition

@@ -41,15 +41,22 @@ class LoadedLetter:
 
 async def load_letters(connection: AsyncConnection, condition: Any) -> list[LoadedLetter]:
     """The letters meeting ``condition``, with their items and movements, by id."""
+    # Rows as dicts through the result's keys, read once: ``row._mapping`` builds its keys
+    # anew for every row (half the time of ten thousand letters).
     rows = await connection.execute(select(loi_letters).where(condition))
-    loaded = {row.id: LoadedLetter(dict(row._mapping)) for row in rows}
+    keys = list(rows.keys())
+    loaded = {row.id: LoadedLetter(dict(zip(keys, row, strict=True))) for row in rows}
     if not loaded:
         return []
-    ids = list(loaded)
-    for row in await connection.execute(
+    # The same condition as a subquery, not the ids as parameters: ten thousand letters
+    # made ten thousand bound parameters per query (seconds on PostgreSQL).
+    ids = select(loi_letters.c.id).where(condition).scalar_subquery()
+    items = await connection.execute(
         select(loi_items).where(loi_items.c.letter_id.in_(ids)).order_by(loi_items.c.id)
-    ):
-        loaded[row.letter_id].items.append(dict(row._mapping))
+    )
+    keys = list(items.keys())
+    for row in items:
+        loaded[row.letter_id].items.append(dict(zip(keys, row, strict=True)))
     for row in await connection.execute(
         select(loi_movements).where(loi_movements.c.letter_id.in_(ids))
     ):
@@ -113,6 +120,7 @@ def letter_view(entry: LoadedLetter) -> dict[str, Any]:
         delivered_paise=counted.delivered_paise,
         paid_paise=counted.paid_paise,
         transactions=counted.transactions,
+        orders=counted.orders,
         last_movement_at=counted.last_movement_at,
         on_paper=entry.row["flagged_at"] is not None
         and (

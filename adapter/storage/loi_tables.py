@@ -12,8 +12,9 @@
   event of a B2B transaction linked to it (RFQ received, quoted, PO placed, delivered,
   paid, cancelled) with its amount; ``event_key`` makes recording an event idempotent.
 
-The older ``letters_of_intent`` register (product and district only) stays as it is for
-the dashboard that reads it; the desk does not guess links from product and district.
+The desk is the one register of letters: the dashboard's older ``letters_of_intent``
+(product and district only) was folded into it by migration 0018 (references
+``register-<id>``); the desk never links trade to a letter by product and district.
 """
 
 from __future__ import annotations

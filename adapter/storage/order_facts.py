@@ -10,7 +10,7 @@ buyer app's subscriber id.
 
 Each refresh also recomputes ``order_days`` (the facts summed by IST day, seller, district,
 ODOP product and buyer app) for the days whose facts it copied, in the same transaction, so
-the timeline and the letters of intent over a year read a few thousand rows, not a million.
+the timeline over a year reads a few thousand rows, not a million.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.core.order_replies import wire
-from adapter.core.orders import Change, IllegalTransition, OrderRow, Shortfall, Stock
+from adapter.core.orders import INTERNAL, Change, IllegalTransition, OrderRow, Shortfall, Stock
 from adapter.core.seller_events import SellerEvent
 from adapter.storage.catalog import CatalogStore, item_record
 from adapter.storage.database import Database
@@ -70,6 +70,11 @@ class OrderStore:
             "buyer_app": row.bap_id,
             "order": wire(row.document),
         }
+        review = row.document.get(INTERNAL, {}).get("po_review")
+        if review is not None and row.state == "Created":
+            # A B2B purchase order held for the seller: accept or reject it by decide_by
+            # (POST /seller/v1/b2b/orders/{id}/accept | reject), else the default applies.
+            payload["po_review"] = review
         await self._notifications.enqueue(
             connection,
             seller_code=row.seller_code,

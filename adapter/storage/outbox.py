@@ -48,7 +48,7 @@ class Attempt:
     attempted_at: datetime
     http_status: int | None
     latency_ms: float | None
-    outcome: str  # ACK | NACK | error
+    outcome: str  # ACK | NACK | error | deferred (built later, not sent)
     error: str | None = None
 
 
@@ -196,6 +196,23 @@ class Outbox:
             "next_attempt_at": now,
             "deadline_at": deadline_at,
         }
+
+    async def hurry(self, transaction_id: str, action: str, *, now: datetime) -> int:
+        """Make the transaction's pending answers of ``action`` due now (a build deferred
+        until something happened, which now has); how many."""
+        async with self._db.transaction() as connection:
+            result = await connection.execute(
+                update(outbox)
+                .where(
+                    outbox.c.transaction_id == transaction_id,
+                    outbox.c.action == action,
+                    outbox.c.kind != "unsolicited",
+                    outbox.c.status == "pending",
+                    outbox.c.next_attempt_at > now,
+                )
+                .values(next_attempt_at=now)
+            )
+            return int(result.rowcount)
 
     async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
         """Record each attempt, move each job to its status and audit the messages sent,

@@ -47,7 +47,6 @@ __all__ = [
     "delivery_attempts",
     "include_name",
     "items",
-    "letters_of_intent",
     "locations",
     "messages",
     "metadata",
@@ -448,24 +447,6 @@ dashboard_sessions = Table(
     Index(None, "expires_at"),
 )
 
-# Letters of intent signed at buyer-seller meets: a buyer's stated wish to buy an ODOP
-# product of a district for a value. Orders realised against one are those of that product
-# and district (from that buyer app, when named) since the date it was signed.
-letters_of_intent = Table(
-    "letters_of_intent",
-    metadata,
-    Column("id", _id, primary_key=True, autoincrement=True),
-    Column("buyer", String(200), nullable=False),
-    Column("buyer_app_id", String(255), nullable=True),
-    Column("product", String(120), nullable=False),
-    Column("district", String(40), nullable=False),
-    Column("value_paise", BigInteger, nullable=False),
-    Column("signed_on", UtcDateTime(), nullable=False),
-    Column("meet", String(200), nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
-    Index(None, "district", "product"),
-)
-
 # One row per line of each confirmed order, kept in step with ``orders`` by
 # adapter.storage.order_facts: the figures the dashboard aggregates (district, ODOP product,
 # GI tag, seller, value in paise, outcome), and nothing about the buyer but the buyer app.
@@ -502,7 +483,7 @@ order_facts = Table(
 )
 
 # ``order_facts`` summed by day, seller, district, ODOP product and buyer app, recomputed
-# for the days a refresh touches: long periods (the timeline, letters of intent) read
+# for the days a refresh touches: long periods (the timeline) read
 # these few rows instead of every order line.
 order_days = Table(
     "order_days",

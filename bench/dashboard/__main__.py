@@ -27,9 +27,9 @@ from typing import Any
 import psycopg
 
 from adapter.storage import Database, upgrade
-from adapter.dashboard.sources import RegisterLetters
+from adapter.dashboard.sources import DeskLetters
 from adapter.dashboard.views import Viewer, build
-from adapter.storage.letters import LettersOfIntent
+from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.overview import Overview
 from adapter.storage.reports import Reports, Scope
 from adapter.storage.timeline import hourly
@@ -95,19 +95,31 @@ INSERT INTO delivery_attempts (outbox_id, attempted_at, http_status, latency_ms,
 SELECT id, created_at, 200, 20 + id % 200, CASE WHEN status = 'failed' THEN 'error' ELSE 'ACK' END
 FROM outbox;
 
--- 10,000 letters signed at 24 buyer-seller meets (one every 15 days, from 11:30 IST on),
--- every district, a third naming a buyer app.
-INSERT INTO letters_of_intent (buyer, buyer_app_id, product, district, value_paise, signed_on,
-                               meet, created_at)
-SELECT 'Buyer ' || g, CASE WHEN g % 3 = 0 THEN 'buyer' || (g % 7) || '.example' END,
-       'Product of ' || d, d, 1000000 + (g % 50) * 100000,
-       %(now)s::timestamptz - ((g % 24) * 15 + 3) * interval '1 day' - interval '4 hours'
-           + (g % 360) * interval '1 minute',
-       'Buyer-seller meet ' || (g % 24), now()
+-- 10,000 letters on the LOI desk, signed at 24 buyer-seller meets (one every 15 days),
+-- every district, a third naming a buyer app; one item each; a third with a PO placed and
+-- half of those delivered.
+INSERT INTO loi_letters (reference, buyer_name, buyer_gstin, buyer_app_id, district, product,
+                         value_paise, signed_on, meet, demo, created_at, updated_at)
+SELECT 'BENCH-' || g, 'Buyer ' || g, '02ABCDE' || lpad((g % 10000)::text, 4, '0') || 'F1Z5',
+       CASE WHEN g % 3 = 0 THEN 'buyer' || (g % 7) || '.example' END,
+       d, 'Product of ' || d, 1000000 + (g % 50) * 100000,
+       (%(now)s::timestamptz - ((g % 24) * 15 + 3) * interval '1 day')::date,
+       'Buyer-seller meet ' || (g % 24), false, now(), now()
 FROM generate_series(1, 10000) AS g,
      LATERAL (SELECT (ARRAY['Bilaspur','Chamba','Hamirpur','Kangra','Kinnaur','Kullu',
                             'Lahaul and Spiti','Mandi','Shimla','Sirmaur','Solan','Una'])[1 + g % 12]
               AS d) x;
+INSERT INTO loi_items (letter_id, seller_code, sku, name, quantity, unit_price_paise)
+SELECT id, 'odop-' || district, 'sku-' || (id % 40), 'Item ' || (id % 40), 100 + id % 50, 10000
+FROM loi_letters;
+INSERT INTO loi_movements (letter_id, transaction_id, order_id, stage, amount_paise, event_key, at)
+SELECT id, 'txn-' || id, 'PO-' || id, 'ordered', value_paise / 2, 'txn-' || id || ':ordered',
+       %(now)s::timestamptz - interval '2 days'
+FROM loi_letters WHERE id % 3 = 0;
+INSERT INTO loi_movements (letter_id, transaction_id, order_id, stage, amount_paise, event_key, at)
+SELECT id, 'txn-' || id, 'PO-' || id, 'delivered', value_paise / 2,
+       'txn-' || id || ':delivered:1', %(now)s::timestamptz - interval '1 day'
+FROM loi_letters WHERE id % 6 = 0;
 ANALYZE;
 """
 
@@ -134,9 +146,9 @@ VIEWER = Viewer("viewer", label="bench")
 
 
 def _views(
-    reports: Reports, letters: LettersOfIntent, scope: Scope, seller: Scope
+    reports: Reports, letters: LoiDesk, scope: Scope, seller: Scope
 ) -> list[tuple[str, Callable[[], Awaitable[Any]]]]:
-    register = RegisterLetters(letters)
+    register = DeskLetters(letters)
     day = Scope(NOW - timedelta(days=1), NOW + timedelta(seconds=1))
     return [
         ("funnel", lambda: reports.funnel(scope)),
@@ -153,8 +165,8 @@ def _views(
         ("parked callbacks", lambda: reports.parked()),
         ("late to ship", lambda: reports.late_to_ship(scope, now=NOW)),
         ("coverage", lambda: reports.coverage(scope)),
-        ("letters of intent (all: export, API)", lambda: letters.register()),
-        ("letters of intent (page: newest 400)", lambda: letters.register(limit=400)),
+        ("letters of intent (all: export, API)", lambda: letters.letters()),
+        ("letters of intent (page: newest 400)", lambda: letters.letters(limit=400)),
         ("overview figures", lambda: Overview(reports.database).figures(scope)),
         ("letters by district (overview, map)", lambda: register.letter_figures_by_district()),
         ("timeline by hour (last day)", lambda: hourly(reports.database, day)),
@@ -167,7 +179,7 @@ def _views(
 
 async def _measure(url: str, runs: int) -> None:
     database = Database.connect(url)
-    reports, letters = Reports(database), LettersOfIntent(database)
+    reports, letters = Reports(database), LoiDesk(database)
 
     async def baseline() -> None:
         async with database.engine.connect() as connection:

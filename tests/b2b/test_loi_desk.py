@@ -115,3 +115,91 @@ async def test_sweep_flags_a_quiet_letter_once_and_queues_a_webhook_per_seller(
     assert rows[0].payload["reference"] == "HIM-QUIET"
     [quiet] = [letter for letter in await desk.letters() if letter["id"] == quiet_id]
     assert quiet["on_paper"] is True
+
+
+async def test_the_newest_letters_only_are_read_and_counted_by_district(
+    database: Database,
+) -> None:
+    desk = LoiDesk(database)
+    for n, (district, day) in enumerate(
+        [("Kinnaur", 10), ("Kangra", 12), ("Kinnaur", 14), ("Kinnaur", 11)]
+    ):
+        await desk.save(
+            _letter(f"HIM-{n}", district=district, signed_on=date(2026, 11, day)), now=NOW
+        )
+    everything = await desk.letters()
+    assert [letter["reference"] for letter in everything] == ["HIM-2", "HIM-1", "HIM-3", "HIM-0"]
+    assert await desk.letters(limit=2) == everything[:2]
+    kinnaur = await desk.letters(district="Kinnaur", limit=2)
+    assert [letter["reference"] for letter in kinnaur] == ["HIM-2", "HIM-3"]
+    assert (await desk.count(), await desk.count(district="Kinnaur")) == (4, 3)
+    assert await desk.count(district="Una") == 0
+
+
+async def test_a_letter_without_items_is_kept_and_realised_by_nothing(
+    database: Database,
+) -> None:
+    # As the dashboard enters one: a buyer, a product and a district, no GSTIN or items.
+    desk = LoiDesk(database)
+    letter_id, _ = await desk.save(_letter(buyer_gstin=None, items=()), now=NOW)
+    linked = await desk.record(
+        buyer_gstin=GSTIN, buyer_app_id="buyer.example", lines=[SHAWL], transaction_id="t1",
+        order_id="o1", kind=MovementKind.ORDERED, amount_paise=100, event_key="t1:po", at=NOW,
+    )  # fmt: skip
+    assert linked == []
+    shown = await desk.letter(letter_id)
+    assert shown is not None
+    assert (shown["items"], shown["orders"], shown["stage"]) == ([], 0, "signed")
+
+
+async def test_sums_by_district_in_the_database_are_the_letters_figures_added_up(
+    database: Database,
+) -> None:
+    desk = LoiDesk(database)
+    kangra_gstin = "02ZZZZZ9999Z1Z5"
+    await desk.save(_letter("K-1"), now=NOW)
+    await desk.save(_letter("K-2", value_paise=5_000_000), now=NOW)
+    await desk.save(
+        _letter("G-1", district="Kangra", buyer_gstin=kangra_gstin, buyer_app_id=None), now=NOW
+    )
+    await desk.save(_letter("G-2", district="Kangra", buyer_gstin=None, items=()), now=NOW)
+
+    async def move(gstin: str, txn: str, kind: MovementKind, paise: int, key: str, hours: int):
+        await desk.record(
+            buyer_gstin=gstin, buyer_app_id="buyer.example", lines=[SHAWL], transaction_id=txn,
+            order_id=f"PO-{txn}", kind=kind, amount_paise=paise, event_key=f"{txn}:{key}",
+            at=NOW + timedelta(hours=hours),
+        )  # fmt: skip
+
+    # Kinnaur's two letters (same buyer) move together: a PO replaced by a later one in its
+    # transaction, split deliveries, a payment; a second transaction cancelled after its PO.
+    await move(GSTIN, "t1", MovementKind.ORDERED, 700_000, "po1", 1)
+    await move(GSTIN, "t1", MovementKind.ORDERED, 900_000, "po2", 2)
+    await move(GSTIN, "t1", MovementKind.DELIVERED, 300_000, "d1", 3)
+    await move(GSTIN, "t1", MovementKind.DELIVERED, 600_000, "d2", 4)
+    await move(GSTIN, "t1", MovementKind.PAID, 500_000, "p1", 5)
+    await move(GSTIN, "t2", MovementKind.ORDERED, 400_000, "po", 1)
+    await move(GSTIN, "t2", MovementKind.CANCELLED, 0, "cancelled", 2)
+    # Kangra: a quote only (no PO), for the letter with a GSTIN.
+    await move(kangra_gstin, "t3", MovementKind.QUOTED, 250_000, "quoted", 1)
+
+    expected: dict[str, dict[str, int]] = {}
+    for letter in await desk.letters():
+        sums = expected.setdefault(
+            letter["district"],
+            {"letters": 0, "signed_paise": 0, "ordered_paise": 0, "delivered_paise": 0,
+             "paid_paise": 0, "realising": 0},
+        )  # fmt: skip
+        sums["letters"] += 1
+        sums["signed_paise"] += letter["value_paise"]
+        for figure in ("ordered_paise", "delivered_paise", "paid_paise"):
+            sums[figure] += letter[figure]
+        sums["realising"] += letter["ordered_paise"] > 0
+    summed = {row.pop("district"): row for row in await desk.by_district()}
+    assert summed == expected
+    assert summed["Kinnaur"]["ordered_paise"] == 2 * 900_000  # the later PO, not cancelled
+    assert summed["Kinnaur"]["realising"] == 2
+    assert summed["Kangra"] == {
+        "letters": 2, "signed_paise": 2 * 90_000_000, "ordered_paise": 0,
+        "delivered_paise": 0, "paid_paise": 0, "realising": 0,
+    }  # fmt: skip

@@ -231,6 +231,8 @@ def _api_document(route: FuzzRoute, creds: Credentials) -> Any:
         return {"url": "https://shop.example.in/hooks/ondc", "enabled": True}
     if path == "/seller/v1/orders/{order_id}/part_cancel":
         return {"items": [{"sku": item["sku"], "quantity": 1}], "reason": "002"}
+    if path == "/seller/v1/b2b/orders/{order_id}/reject":
+        return {"reason": "credit limit for this buyer reached"}
     if path.startswith("/seller/v1/orders/"):
         return {"reason": "002", "tracking_url": "https://track.example.in/1"}
     if path == "/admin/v1/dashboard/credentials":

@@ -92,6 +92,8 @@ class LetterFigures:
     stage: Stage
     last_movement_at: datetime | None
     transactions: int
+    # Transactions with a purchase order, not cancelled.
+    orders: int = 0
 
 
 def figures(signed_paise: int, movements: Iterable[Movement]) -> LetterFigures:
@@ -129,6 +131,7 @@ def figures(signed_paise: int, movements: Iterable[Movement]) -> LetterFigures:
         stage=stage,
         last_movement_at=ordered_moves[-1].at if ordered_moves else None,
         transactions=len({move.transaction_id for move in ordered_moves}),
+        orders=len(set(ordered) - cancelled),
     )
 
 

@@ -68,6 +68,11 @@ class SellerTerms:
     seller_code: str
     gst_credit_invoice: bool = True
     payment_types: tuple[str, ...] = PAYMENT_TYPES
+    # A PO above this value waits for the seller's decision (None: every PO is accepted
+    # automatically), for this long, then gets this default (adapter.core.b2b.po_review).
+    po_review_above_paise: int | None = None
+    po_decision_seconds: int = 7200
+    po_default: str = "reject"
 
 
 def slab_problem(slabs: Sequence[PriceSlab]) -> str | None:

@@ -12,11 +12,12 @@ court_jurisdiction, delay_interest) and the payment with its settlement terms.
 (``accept_bpp_terms`` Y) and its total must be the quoted one; else the PO is rejected
 with 30019 naming why. An accepted PO takes its stock once (a PO confirmed twice is one
 order: the second answer repeats the first) and is recorded on the LOI desk as ordered.
+A PO outside the seller's rules is held for its decision (``adapter.core.b2b.po_review``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
@@ -24,11 +25,13 @@ import schemas
 import schemas.b2b
 from adapter.core.b2b.cancellation import cancellation_terms
 from adapter.core.b2b.loi import GSTIN, MovementKind
+from adapter.core.b2b.po_review import Deferred, Review, held_for, review_of
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import b2b_tag, payment_id
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.b2b.rfq import b2b_order, buyer_gstin
 from adapter.core.callbacks import Identity
+from adapter.core.context_rules import parse_duration
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal
 from adapter.core.order_quotes import payment_terms
 from adapter.core.orders import INTERNAL, Change, OrderRow, Shortfall
@@ -236,7 +239,8 @@ async def on_confirm(
     b2b: B2BDesk,
     **_: Any,
 ) -> schemas.Envelope:
-    """The purchase order accepted, or rejected with 30019 and the reason."""
+    """The purchase order accepted, held for its seller's decision, or rejected with 30019
+    and the reason."""
     assert isinstance(request, schemas.b2b.B2BConfirmRequest)
     order = request.message.order
     if order is None or not order.id:
@@ -245,6 +249,9 @@ async def on_confirm(
     if draft.stage == "confirmed":
         if draft.order_id != order.id:
             raise Refusal("30019", f"this transaction is already purchase order {draft.order_id}")
+        review = review_of(draft.document[INTERNAL].get("po_review"))
+        if review is not None:
+            return _held_answer(request, draft, review, identity=identity, now=now)
         # Recorded again (once per key): a reply rebuilt after a crash between the order's
         # commit and this record still moves the letter.
         await _record_ordered(b2b, draft, now)
@@ -275,22 +282,66 @@ async def on_confirm(
         return rejected(
             f"message.order.quote.price.value {asked} is not the quoted {draft.total:.2f}"
         )
+    review = held_for(
+        await b2b.seller_terms(draft.seller_code),
+        total_paise=int(draft.total * 100),
+        now=now,
+        answer_deadline=_answer_deadline(request, now),
+    )
+    state = "Accepted" if review is None else "Created"
 
     def finish(row: OrderRow) -> Change:
-        wire = _po_wire(b2b_order(row.document), order.id or "", "Accepted", tags,
+        wire = _po_wire(b2b_order(row.document), order.id or "", state, tags,
                         created=created, now=now, start=start)  # fmt: skip
         document = dict(row.document)
         tat = row.document[INTERNAL]["b2b"]["fulfillments"][0].get("@ondc/org/TAT")
         document[INTERNAL] = {**row.document[INTERNAL], "b2b": wire, "tat": tat}
-        return Change("Accepted", "Pending", document)
+        if review is not None:
+            document[INTERNAL]["po_review"] = review.stored()
+        return Change(state, "Pending", document)
 
     result = await orders.confirm(
-        draft.transaction_id, order_id=order.id, now=now, finish=finish, accept_by=None,
-        ship_by=None,
+        draft.transaction_id, order_id=order.id, now=now, finish=finish,
+        accept_by=None if review is None else review.decide_by, ship_by=None,
     )  # fmt: skip
     if isinstance(result, Shortfall):
         short = ", ".join(f"{sku} ({free} left)" for sku, free in result.free.items())
         return rejected(f"not enough stock of {short}")
+    kept = review_of(result.document[INTERNAL].get("po_review"))
+    if kept is not None:
+        return _held_answer(request, result, kept, identity=identity, now=now)
     wire = b2b_order(result.document)
     await _record_ordered(b2b, result, now)
+    return b2b_reply(request, identity=identity, now=now, message={"order": wire})
+
+
+def _answer_deadline(request: schemas.Envelope, now: datetime) -> datetime:
+    """When the request's ttl ends: its timestamp plus its ttl (PT30S when it has none)."""
+    context = request.context
+    try:
+        sent = schemas.parse_timestamp(context.timestamp) if context.timestamp else now
+        ttl = parse_duration(context.ttl) if context.ttl else timedelta(seconds=30)
+    except ValueError:
+        sent, ttl = now, timedelta(seconds=30)
+    return sent + ttl
+
+
+def _held_answer(
+    request: schemas.Envelope, order: OrderRow, review: Review, *, identity: Identity,
+    now: datetime,
+) -> schemas.Envelope:  # fmt: skip
+    """The ``/on_confirm`` of a PO held for its seller's decision (``po_review``): the
+    decision once made; until then, when the window fits the ttl, nothing yet (the build is
+    :class:`Deferred`), else the order ``Created`` (the decision follows unsolicited)."""
+    wire = b2b_order(order.document)
+    if order.state == "Cancelled":
+        reason = order.document[INTERNAL].get("po_decision_reason") or review.reason
+        return b2b_reply(
+            request, identity=identity, now=now, message={"order": wire},
+            error=("30019", f"purchase order rejected: {reason}"),
+        )  # fmt: skip
+    if order.state == "Created" and review.solicited and now < review.answer_by:
+        # Until the window closes; after it, each second until the timers apply the default.
+        until = review.decide_by if now < review.decide_by else now + timedelta(seconds=1)
+        raise Deferred(min(until, review.answer_by), "the PO awaits its seller's decision")
     return b2b_reply(request, identity=identity, now=now, message={"order": wire})

@@ -1,0 +1,131 @@
+"""Decisions on purchase orders held for their seller (``adapter.core.b2b.po_review``):
+the seller's accept or reject through the seller API, or the default its terms set once
+the window closes (the order timers' round).
+
+A decision moves the held order (``Created``) to ``Accepted``, or to ``Cancelled`` with its
+stock back, in one transaction with what tells the buyer app:
+
+- while the solicited ``/on_confirm`` still waits for it (the window fits the ttl), that
+  answer is made due at once and carries the decision;
+- otherwise an unsolicited ``/on_confirm`` (fresh message id) is queued with the change:
+  ``Accepted``, or ``Cancelled`` with error 30019 and the reason.
+
+An accepted PO is then recorded on the LOI desk as ordered (once per key, as every PO).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import timedelta
+from typing import Final
+
+from adapter.coordination.wakeup import Wakeup
+from adapter.core.b2b.fulfilment import b2b_unsolicited
+from adapter.core.b2b.loi import MovementKind
+from adapter.core.b2b.po_review import Decision, decided, review_of
+from adapter.core.b2b.rfq import b2b_order
+from adapter.core.callbacks import Identity
+from adapter.core.clock import Clock
+from adapter.core.order_book import Refusal
+from adapter.core.orders import INTERNAL, Change, OrderRow
+from adapter.storage.loi_desk import LoiDesk
+from adapter.storage.orders import OrderStore
+from adapter.storage.outbox import Outbox
+
+__all__ = ["PoDecisions"]
+
+# An unsolicited decision is retried for longer than a reply's ttl: the buyer must hear it.
+_DELIVERY_WINDOW: Final = timedelta(hours=6)
+
+
+class PoDecisions:
+    """Applies decisions to held purchase orders and tells the buyer app."""
+
+    def __init__(
+        self,
+        store: OrderStore,
+        outbox: Outbox,
+        loi: LoiDesk,
+        wakeup: Wakeup,
+        identity: Identity,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._outbox = outbox
+        self._loi = loi
+        self._wakeup = wakeup
+        self._identity = identity
+        self._clock = clock
+
+    async def decide(
+        self, order: OrderRow, decision: Decision, *, reason: str | None, actor: str
+    ) -> OrderRow:
+        """Accept or reject a held PO. Raises ``Refusal`` when it is not held (any more),
+        ``IllegalTransition`` when another decision moved it first."""
+        review = review_of(order.document[INTERNAL].get("po_review"))
+        if review is None:
+            raise Refusal("30019", "this purchase order was not held for a decision")
+        if order.state != "Created":
+            raise Refusal("30019", f"this purchase order was decided already: {order.state}")
+        now = self._clock.now()
+        state, fulfilment_state, wire = decided(b2b_order(order.document), decision, now=now)
+        document = dict(order.document)
+        internal = {**order.document[INTERNAL], "b2b": wire, "po_decided_by": actor}
+        if decision is Decision.REJECT:
+            internal["po_decision_reason"] = reason or review.reason
+        document[INTERNAL] = internal
+        change = Change(state, fulfilment_state, document, restock=decision is Decision.REJECT)
+        waits = review.solicited and now < review.answer_by
+        if not waits:
+            change = dataclasses.replace(change, callback=self._callback(order, wire, internal))
+        moved = await self._store.transition(
+            order, actor=actor, event=f"b2b_po_{decision}", change=change, now=now
+        )
+        if waits:
+            await self._outbox.hurry(order.transaction_id, "on_confirm", now=now)
+        await self._wakeup.notify()
+        if decision is Decision.ACCEPT:
+            await self._loi.record(
+                buyer_gstin=internal.get("buyer_gstin"), buyer_app_id=order.bap_id,
+                lines=[(order.seller_code, item["id"]) for item in wire["items"]],
+                transaction_id=order.transaction_id, order_id=order.order_id,
+                kind=MovementKind.ORDERED, amount_paise=int(order.total * 100),
+                event_key=f"{order.transaction_id}:ordered", at=now,
+            )  # fmt: skip
+        return moved
+
+    async def apply_default(self, order: OrderRow) -> bool:
+        """The order timers' hook: give a held PO past its window its seller's default;
+        whether ``order`` was a held B2B PO (then the timers leave it alone)."""
+        review = review_of(order.document[INTERNAL].get("po_review"))
+        if review is None or not b2b_order(order.document):
+            return False
+        reason = f"no decision within the seller's window ({review.reason})"
+        await self.decide(order, review.default, reason=reason, actor="system")
+        return True
+
+    def _callback(
+        self, order: OrderRow, wire: dict[str, object], internal: dict[str, object]
+    ) -> dict[str, object]:
+        now = self._clock.now()
+        body = b2b_unsolicited(
+            domain=order.domain, city_code=order.city, bap_id=order.bap_id,
+            bap_uri=order.bap_uri, transaction_id=order.transaction_id, wire=wire,
+            action="on_confirm", identity=self._identity, message_id=str(uuid.uuid4()),
+            now=now,
+        )  # fmt: skip
+        if wire.get("state") == "Cancelled":
+            body["error"] = {
+                "type": "DOMAIN-ERROR",
+                "code": "30019",
+                "message": f"purchase order rejected: {internal['po_decision_reason']}",
+            }
+        return Outbox.unsolicited_row(
+            action="on_confirm",
+            target_url=f"{order.bap_uri.rstrip('/')}/on_confirm",
+            transaction_id=order.transaction_id,
+            payload=body,
+            now=now,
+            deadline_at=now + _DELIVERY_WINDOW,
+        )
