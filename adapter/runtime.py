@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import httpx
 
 from adapter.b2b.order_events import B2BOrderSteps
-from adapter.catalog.download import SignedCatalogueLinks
 from adapter.b2b.po_decisions import PoDecisions
+from adapter.catalog.download import SignedCatalogueLinks
 from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.coordination.wakeup import Wakeup
