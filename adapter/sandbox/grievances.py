@@ -122,7 +122,16 @@ class GrievancePlayer:
             "refs": [
                 {"ref_id": order["id"], "ref_type": "ORDER"},
                 {"ref_id": order["provider"]["id"], "ref_type": "PROVIDER"},
-                {"ref_id": order["fulfillments"][0]["id"], "ref_type": "FULFILLMENT"},
+                {
+                    "ref_id": order["fulfillments"][0]["id"],
+                    "ref_type": "FULFILLMENT",
+                    # Not a contract field: ONDC's log validator (up to 4d13362) checks its
+                    # FLOW_1 refs by `type or ref_type` and spells the value FULFILMENT,
+                    # which the ref_type enum of its schema refuses; carrying both lets one
+                    # log satisfy the two (docs/validating-logs.md). The adapter keeps a
+                    # buyer app's extra fields as they came.
+                    "type": "FULFILMENT",
+                },
                 {
                     "ref_id": item["id"],
                     "ref_type": "ITEM",
