@@ -46,6 +46,7 @@ from adapter.core.context_rules import EdgePolicy
 from adapter.core.contract_table import table_for
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
+from adapter.dashboard.complaints import complaints_router
 from adapter.dashboard.sources import (
     DeskLetters,
     GrievanceComplaints,
@@ -460,6 +461,7 @@ def create_app(
     app.include_router(seller_issues_router(), dependencies=json_body)
     app.include_router(notifications_router(), dependencies=json_body)
     app.include_router(dashboard_router(), dependencies=json_body)
+    app.include_router(complaints_router(), dependencies=json_body)
     app.include_router(dashboard_admin_router(), dependencies=json_body)
     app.include_router(loi_admin_router(), dependencies=json_body)
     app.include_router(loi_seller_router(), dependencies=json_body)
