@@ -11,7 +11,8 @@ comes with ``resolutions``, every actor has ``type``, ``info.org.name`` and ``in
 (ten-digit phone, e-mail with ``@``), ``update_target`` paths start with ``issue.``; for the
 buyer app's ``issue``: ``updated_at`` not after the context's timestamp. Message ids are
 unique across the flow's unsolicited callbacks, and every payload has the flow's
-transaction and issue id.
+transaction and issue id. ``FLOW_1`` also gets the validator's named-flow rules: its refs
+and each party's organisation (:func:`_flow_1_parties`).
 
 IGM 1.0.0 (``ret_*`` keys): every respondent action names its organisation, and the
 resolved status carries ``resolution`` (one of ``REFUND``, ``REPLACEMENT``, ``RETURN``,
@@ -80,6 +81,8 @@ _EXPECTED_STATUS: Final = {
     "issue_open": "OPEN",
 }
 _PHONE: Final = re.compile(r"^\d{10,11}$")
+# The validator's spelling (utils/igm/igm2/common/refs.ts), read as `type or ref_type`.
+_FLOW_1_REFS: Final = frozenset({"ORDER", "PROVIDER", "FULFILMENT", "ITEM"})
 
 
 def _at(value: Any) -> datetime | None:
@@ -151,6 +154,33 @@ def _v2(key: str, body: Mapping[str, Any]) -> Iterator[Violation]:
             yield bad("update_target", f"message.update_target[{n}].path", "not issue.*")
 
 
+def _flow_1_parties(key: str, body: Mapping[str, Any]) -> Iterator[Violation]:
+    """What the validator checks when it is told ``flow: FLOW_1`` (an item complaint): the
+    refs ``ORDER``, ``PROVIDER``, ``FULFILMENT`` and ``ITEM``, each read as ``type`` or else
+    ``ref_type`` (so the fulfilment ref needs ``type: FULFILMENT`` besides its
+    schema-valid ``ref_type: FULFILLMENT``), and each party's ``org.name`` as
+    ``<subscriber id>::<domain>``: the buyer app's for ``CONSUMER`` and
+    ``INTERFACING_NP``, ours for ``COUNTERPARTY_NP`` and ``COUNTERPARTY_NP_GRO``."""
+    context = body.get("context") or {}
+    issue = (body.get("message") or {}).get("issue") or {}
+    present = {r.get("type") or r.get("ref_type") for r in issue.get("refs") or []}
+    for missing in sorted(_FLOW_1_REFS - present):
+        yield Violation("igm2_flow_1_refs", key, "message.issue.refs", f"no {missing} ref")
+    domain = context.get("domain")
+    org_of = {
+        "CONSUMER": context.get("bap_id"),
+        "INTERFACING_NP": context.get("bap_id"),
+        "COUNTERPARTY_NP": context.get("bpp_id"),
+        "COUNTERPARTY_NP_GRO": context.get("bpp_id"),
+    }
+    for n, actor in enumerate(issue.get("actors") or []):
+        subscriber = org_of.get(str(actor.get("type")))
+        name = ((actor.get("info") or {}).get("org") or {}).get("name")
+        if subscriber is not None and name != f"{subscriber}::{domain}":
+            path = f"message.issue.actors[{n}].info.org.name"
+            yield Violation("igm2_flow_1_actors", key, path, f"{name!r}")
+
+
 def _v1(key: str, body: Mapping[str, Any]) -> Iterator[Violation]:
     issue = (body.get("message") or {}).get("issue") or {}
     for n, step in enumerate((issue.get("issue_actions") or {}).get("respondent_actions") or []):
@@ -189,6 +219,8 @@ def check_igm(flow: str, payloads: Mapping[str, Any]) -> list[Violation]:
             if earlier != key:
                 found.append(Violation("message_id", key, "context.message_id", f"as {earlier}"))
         found.extend(_v1(key, body) if flow == "IGM1" else _v2(key, body))
+        if flow == "IGM2_FLOW_1":
+            found.extend(_flow_1_parties(key, body))
     if len(transactions) > 1:
         found.append(Violation("transaction_id", "", "context.transaction_id", "differs"))
     return found
