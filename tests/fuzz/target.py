@@ -229,6 +229,8 @@ def _api_document(route: FuzzRoute, creds: Credentials) -> Any:
         return {"items": [{"sku": item["sku"], "available": 7}]}
     if path == "/seller/v1/notifications/endpoint":
         return {"url": "https://shop.example.in/hooks/ondc", "enabled": True}
+    if path == "/seller/v1/complaints":
+        return {"order_id": "O1", "code": "PMT002", "short_desc": "COD parcel refused"}
     if path == "/seller/v1/orders/{order_id}/part_cancel":
         return {"items": [{"sku": item["sku"], "quantity": 1}], "reason": "002"}
     if path.startswith("/seller/v1/orders/"):
@@ -256,7 +258,18 @@ _PLAIN_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "order_id": ("O1",),
     "transaction_id": ("T1",),
     "pk": ("1",),
-    "step": ("process", "ask_info", "propose", "resolve", "cascade", "pack", "deliver"),
+    "step": (
+        "process",
+        "ask_info",
+        "propose",
+        "resolve",
+        "cascade",
+        "pack",
+        "deliver",
+        "accept",
+        "escalate",
+        "close",
+    ),
     "letter_id": ("1",),
     "kind": ("proforma", "invoice"),
 }

@@ -76,6 +76,8 @@ def test_flow_1_needs_the_validators_fulfilment_ref_and_each_partys_organisation
     found = {(v.rule, v.path) for v in check_igm("IGM2_FLOW_1", {"on_issue_resolved": body})}
     assert ("igm2_flow_1_refs", "message.issue.refs") in found
     assert ("igm2_flow_1_actors", "message.issue.actors[2].info.org.name") in found
-    # Other flows do not name these parties or refs.
-    escalation = {v.rule for v in check_igm("IGM2_FLOW_2", {"on_issue_gro_resolved": body})}
-    assert not {"igm2_flow_1_refs", "igm2_flow_1_actors"} & escalation
+    # FLOW_2 (the seller's complaint) names other refs and sides; the escalation none.
+    seller = {v.rule for v in check_igm("IGM2_FLOW_2", {"on_issue_gro_resolved": body})}
+    assert {"igm2_flow_2_refs", "igm2_flow_2_actors"} <= seller
+    escalation = {v.rule for v in check_igm("IGM2_ESCALATION", {"on_issue_gro_resolved": body})}
+    assert not {r for r in escalation if r.startswith(("igm2_flow_1", "igm2_flow_2"))}
