@@ -55,7 +55,14 @@ class GrievancePlayer:
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
 
     async def _request(
-        self, action: str, message: dict[str, Any], *, tx: str, domain: str, version: str
+        self,
+        action: str,
+        message: dict[str, Any],
+        *,
+        tx: str,
+        domain: str,
+        version: str,
+        ttl: str = "PT30S",
     ) -> dict[str, Any]:
         context = self.buyer.context(
             action,
@@ -66,6 +73,7 @@ class GrievancePlayer:
             core_version=version,
             bpp_id=self.seller_id,
             bpp_uri=self.seller_uri,
+            ttl=ttl,
         )
         body = {"context": context, "message": message}
         self._asked.add(context["message_id"])

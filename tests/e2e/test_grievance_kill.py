@@ -109,8 +109,16 @@ async def test_a_sigkill_after_an_accepted_resolution_loses_neither_answer_nor_o
             # holds the job when it is killed.
             await net.buyer_server.stop()
             async with HostilePeer("hang", port=net.buyer_server.port).running() as hang:
+                # The buyer app waits five minutes for the answer: a restart on a loaded
+                # machine can take longer than the usual 30 s ttl, after which the answer
+                # is rightly dropped (the on_update, unasked, is kept for hours anyway).
                 sent = await buyer._request(
-                    "issue", {"issue": accepted}, tx=tx, domain=item["domain"], version="1.2.0"
+                    "issue",
+                    {"issue": accepted},
+                    tx=tx,
+                    domain=item["domain"],
+                    version="1.2.0",
+                    ttl="PT5M",
                 )
                 await hang.wait_for_requests(1, 15.0)
                 net.adapter.kill()
@@ -129,7 +137,7 @@ async def _both_arrive(
 ) -> None:
     """The killed process's RESOLVED answer and the resolution's on_update reach the
     buyer: a refund liquidated, or a replacement's return approved with its new delivery."""
-    [resolved] = await buyer.buyer.wait_for(sent["context"]["message_id"], seconds=30.0)
+    [resolved] = await buyer.buyer.wait_for(sent["context"]["message_id"], seconds=90.0)
     assert resolved.signer == "seller.odop.example"
     assert resolved.payload["message"]["issue"]["status"] == "RESOLVED"
     update = await buyer.unsolicited(tx, "on_update")
