@@ -48,6 +48,7 @@ from adapter.core.context_rules import EdgePolicy
 from adapter.core.contract_table import table_for
 from adapter.core.replies import CatalogPort, Identity, OrderPolicy
 from adapter.dashboard import dashboard_admin_router, dashboard_router
+from adapter.dashboard.complaints import complaints_router
 from adapter.dashboard.sources import (
     DeskLetters,
     GrievanceComplaints,
@@ -72,10 +73,12 @@ from adapter.outbound.destination import Destinations
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
 from adapter.outbound.order_desk import OrderDesk, OrderTimers
+from adapter.outbound.raised_desk import RaisedDesk
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.seller_api import notifications_router, seller_admin_router, seller_router
+from adapter.seller_api.complaints import seller_complaints_router
 from adapter.seller_api.issues import seller_issues_router
 from adapter.seller_api.orders import seller_orders_router
 from adapter.seller_api.refusals import field_errors
@@ -93,6 +96,7 @@ from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
+from adapter.storage.raised_issues import RaisedIssueStore
 from adapter.storage.reports import Reports
 from adapter.storage.retention import AuditRetention
 
@@ -254,6 +258,8 @@ def create_app(
             database, respondent(settings), orders=order_store, notifications=notifications
         )
         grievances = IssueDesk(issues, order_store, wakeup, identity, the_clock)
+        raised_issues = RaisedIssueStore(database, notifications=notifications)
+        raised = RaisedDesk(raised_issues, wakeup, identity, respondent(settings), the_clock)
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
@@ -324,6 +330,8 @@ def create_app(
             admission=admission,
             issues=issues,
             grievances=grievances,
+            raised_issues=raised_issues,
+            raised=raised,
             history=SqlTransactionHistory(database),
         )
         log.info(
@@ -466,8 +474,10 @@ def create_app(
     app.include_router(seller_router(), dependencies=json_body)
     app.include_router(seller_orders_router(), dependencies=json_body)
     app.include_router(seller_issues_router(), dependencies=json_body)
+    app.include_router(seller_complaints_router(), dependencies=json_body)
     app.include_router(notifications_router(), dependencies=json_body)
     app.include_router(dashboard_router(), dependencies=json_body)
+    app.include_router(complaints_router(), dependencies=json_body)
     app.include_router(dashboard_admin_router(), dependencies=json_body)
     app.include_router(loi_admin_router(), dependencies=json_body)
     app.include_router(loi_seller_router(), dependencies=json_body)

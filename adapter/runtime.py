@@ -24,6 +24,7 @@ from adapter.metrics import Metrics
 from adapter.network.admission import AdmissionControl
 from adapter.network.authentication import Authenticator
 from adapter.outbound.order_desk import OrderDesk
+from adapter.outbound.raised_desk import RaisedDesk
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.settings import Settings
@@ -37,6 +38,7 @@ from adapter.storage.notifications import SellerNotifications
 from adapter.storage.order_facts import OrderFacts
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
+from adapter.storage.raised_issues import RaisedIssueStore
 from adapter.storage.reports import Reports
 from adapter.storage.store import Store
 
@@ -86,6 +88,9 @@ class Runtime:
     # Grievances (IGM): the issues and the desk that applies the seller's steps.
     issues: IssueStore | None = None
     grievances: IssueDesk | None = None
+    # The seller's own complaints against buyer apps (IGM 2.0.0 Flow2).
+    raised_issues: RaisedIssueStore | None = None
+    raised: RaisedDesk | None = None
     # What the edge reads of a transaction for the families with sequence rules (1.2.5).
     history: TransactionHistory | None = None
     # Signs and checks the catalogue file links of ``catalog_full`` link answers.

@@ -99,8 +99,14 @@ IGM_1_0_0: Final = Contract(
     check_context=check_context,
 )
 
+# ``on_issue`` comes in too: the buyer app's answer to a complaint the seller raised
+# (IGM 2.0.0 Flow2), recorded and ACKed, answered by no callback.
 _IGM2_REQUESTS: Final[MappingProxyType[str, type[schemas.Envelope]]] = MappingProxyType(
-    {"issue": schemas.IssueRequestV2, "issue_status": schemas.IssueStatusRequestV2}
+    {
+        "issue": schemas.IssueRequestV2,
+        "issue_status": schemas.IssueStatusRequestV2,
+        "on_issue": schemas.OnIssueCallbackV2,
+    }
 )
 _IGM2_CALLBACKS: Final[MappingProxyType[str, type[schemas.Envelope]]] = MappingProxyType(
     {"on_issue": schemas.OnIssueCallbackV2, "on_issue_status": schemas.OnIssueStatusCallbackV2}
@@ -116,6 +122,7 @@ def _igm2(carried_by: str, version_field: str = "core_version") -> Contract:
         replies=IGM2_REPLIES,
         check_context=check_context,
         version_field=version_field,
+        silent=frozenset({"on_issue"}),
     )
 
 

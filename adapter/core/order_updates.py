@@ -363,7 +363,8 @@ def return_event(
         arrival = dict(the_return.get("end", {}))
         arrival["time"] = {**arrival.get("time", {}), "timestamp": stamp}
         the_return["end"] = arrival
-    if target in _REFUNDED_AT:
+    # A replaced piece is swapped, not refunded (adapter.core.order_replacements).
+    if target in _REFUNDED_AT and not entry.get("replace"):
         prices = _unit_prices(document)
         _take_out_of_quote(document, pieces)
         the_return["tags"] = [*the_return.get("tags", []), *_trail(pieces, prices)]

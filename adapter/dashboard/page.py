@@ -12,6 +12,7 @@ from html import escape
 from typing import Any, Final
 
 from adapter.dashboard.charts import bar_chart, stacked_chart
+from adapter.dashboard.complaint_words import complaint_text
 from adapter.dashboard.filters import View, filter_form
 from adapter.dashboard.formats import Formats
 from adapter.dashboard.i18n import Language, text
@@ -182,6 +183,7 @@ def dashboard_page(
         f'<span id="who">{escape(text("signed_in_as", lang))} {escape(who)}</span>'
         '<nav class="top" aria-label="site">'
         f'<a href="/?lang={lang}">{escape(text("home", lang))}</a>'
+        f'<a href="{view.href("/dashboard/complaints")}">{escape(complaint_text("link", lang))}</a>'
         f'<a id="language" lang="{other}" href="{view.href(lang=other, devanagari=False)}">'
         f"{escape(text('language', lang))}</a></nav>"
         '<form method="post" action="/dashboard/logout" class="signout">'

@@ -9,8 +9,9 @@ ends its IGM flows with ``on_update_igm_return`` / ``on_update_igm_replacement``
   collected): its value leaves the quote with a ``quote_trail``.
 - ``RETURN``: a ``Return`` fulfilment ``Return_Approved``; the seller then has it picked up
   (the refund is made at pick-up) through the seller API as any return.
-- ``REPLACEMENT``: as ``RETURN``, marked as a replacement; the new piece is the seller's
-  shipment.
+- ``REPLACEMENT``: as ``RETURN``, with ``replace: yes`` and a new ``Delivery``
+  fulfilment (``Pending``) for the new piece, which the seller ships through the seller API
+  (``adapter.core.order_replacements``); the returned piece is not refunded.
 - ``CANCEL``, ``NO_ACTION`` (``NO-ACTION`` in IGM 1.0.0) and anything else change no order.
 
 Each return fulfilment carries an ``igm_request`` tag group naming the issue.
@@ -27,6 +28,7 @@ from typing import Any, Final
 import schemas
 from adapter.core.callbacks import Identity
 from adapter.core.order_changes import unsolicited
+from adapter.core.order_replacements import open_replacement, replacement_id
 from adapter.core.order_updates import UpdateRefused, request_return, return_event
 from adapter.core.orders import Change, IllegalTransition, OrderRow
 from adapter.igm.book import Remedy
@@ -63,7 +65,7 @@ def _as_row(order: OrderRow, change: Change, now: datetime) -> OrderRow:
     )
 
 
-def _tag_issue(change: Change, return_id: str, issue_id: str, kind: str) -> Change:
+def _tag_issue(change: Change, return_id: str, issue_id: str) -> Change:
     document = dict(change.document)
     fulfillments = []
     for fulfillment in document["fulfillments"]:
@@ -73,12 +75,7 @@ def _tag_issue(change: Change, return_id: str, issue_id: str, kind: str) -> Chan
                 "tags": [
                     *fulfillment.get("tags", []),
                     {"code": "igm_request", "list": [{"code": "id", "value": issue_id}]},
-                ]
-                + (
-                    [{"code": "igm_resolution", "list": [{"code": "type", "value": kind}]}]
-                    if kind == "REPLACEMENT"
-                    else []
-                ),
+                ],
             }
         fulfillments.append(fulfillment)
     document["fulfillments"] = fulfillments
@@ -132,7 +129,9 @@ def remedy_for(
         done = return_event(_as_row(order, opened, now), return_id, event, now=now)
     except (UpdateRefused, IllegalTransition) as exc:
         raise RemedyRefused(str(exc)) from None
-    change = _tag_issue(done, return_id, issue_id, kind)
+    change = _tag_issue(done, return_id, issue_id)
+    if kind == "REPLACEMENT":
+        change = open_replacement(change, return_id, now=now)
     body = unsolicited(
         order,
         change.document,
@@ -148,6 +147,7 @@ def remedy_for(
         "return": return_id,
         "item": item_id,
         "quantity": quantity,
+        **({"replacement": replacement_id(return_id)} if kind == "REPLACEMENT" else {}),
     }
     change = dataclasses.replace(change, detail=detail)
     return Remedy(order=order, change=change, event=f"igm_{kind.lower()}", detail=detail, body=body)

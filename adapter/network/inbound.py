@@ -55,7 +55,9 @@ from adapter.network.nack import ack_response, nack_response
 from adapter.network.nack_audit import kept_headers, record_nack, unverified_over_rate
 from adapter.network.nul_text import nul_path
 from adapter.outbound.destination import UnsafeDestination, callback_url
+from adapter.outbound.raised_desk import UnknownComplaint
 from adapter.runtime import Runtime
+from adapter.storage.raised_issues import RaisedMoved
 from adapter.storage.store import InboundRecord, OutboxJob
 
 __all__ = ["INBOUND_ACTIONS", "beckn_endpoints", "beckn_router"]
@@ -65,9 +67,11 @@ log = logging.getLogger(__name__)
 INBOUND_ACTIONS: Final = (
     "search", "select", "init", "confirm", "status", "track", "cancel", "update",
     "rating", "support", "catalog_rejection", "issue", "issue_status",
+    # The buyer app's answers to the seller's own complaints (IGM 2.0.0 Flow2).
+    "on_issue",
 )  # fmt: skip
 # Actions no family answers with a callback (checked before the body is parsed).
-_NO_CALLBACK: Final = frozenset({"catalog_rejection"})
+_NO_CALLBACK: Final = frozenset({"catalog_rejection", "on_issue"})
 # Bodies up to this size are parsed on the event loop (a few ms at most); larger ones on
 # the parser thread (see _Endpoint._parse).
 _INLINE_PARSE_BYTES: Final = 8 * 1024
@@ -113,6 +117,25 @@ async def _check_bap_uri(runtime: Runtime, context: schemas.Context, sender: Sen
         )
 
 
+async def _take_answer(
+    runtime: Runtime, callback: schemas.OnIssueCallbackV2, sender: Sender
+) -> None:
+    """A buyer app's ``/on_issue`` to a complaint the seller raised, stored (with the
+    seller's webhook) before the ACK: an answer about no complaint of ours, or from another
+    buyer app, is refused naming ``message.issue.id``; one that met a concurrent change is
+    NACKed to be sent again."""
+    if runtime.raised is None:
+        raise FeatureNotSupported("/on_issue is not supported by this seller app")
+    try:
+        await runtime.raised.answered(callback, sender.subscriber_id)
+    except UnknownComplaint as exc:
+        raise InvalidRequest(str(exc), path="message.issue.id") from None
+    except RaisedMoved:
+        raise InternalError("the complaint changed meanwhile; send the answer again") from None
+    except SQLAlchemyError as exc:
+        raise StoreUnavailable("could not record the answer; retry") from exc
+
+
 class _Endpoint:
     """The handler of one action; everything that differs between actions is data."""
 
@@ -144,6 +167,8 @@ class _Endpoint:
                 await _check_bap_uri(runtime, parsed.context, sender)
                 if contract.check_sequence is not None and runtime.history is not None:
                     await contract.check_sequence(parsed, runtime.history)
+                if isinstance(parsed, schemas.OnIssueCallbackV2):
+                    await _take_answer(runtime, parsed, sender)
             except NetworkError:
                 # A refused request counts against its sender too, and a sender over its
                 # rate hears 429 whatever else is wrong.

@@ -20,6 +20,7 @@ from adapter.coordination.wakeup import Wakeup
 from adapter.core.callbacks import Identity
 from adapter.core.clock import Clock
 from adapter.core.order_changes import delivery_states
+from adapter.core.order_replacements import replacement_event
 from adapter.core.order_replies import after_event, unsolicited
 from adapter.core.order_updates import part_cancel, return_event
 from adapter.core.orders import Change, IllegalTransition, OrderRow, next_state
@@ -89,6 +90,15 @@ class OrderDesk:
         change = return_event(order, return_id, event, now=now, reason=reason)
         return await self._record(
             order, change, action="on_update", event=f"return_{event}", actor="seller", now=now
+        )
+
+    async def on_replacement(self, order: OrderRow, fulfillment_id: str, step: str) -> OrderRow:
+        """The seller's ``step`` on a replacement's delivery (pack, ship, out_for_delivery,
+        deliver); the buyer app is told with an unsolicited on_status."""
+        now = self._clock.now()
+        change = replacement_event(order, fulfillment_id, step, now=now)
+        return await self._record(
+            order, change, action="on_status", event=f"replace_{step}", actor="seller", now=now
         )
 
     async def _record(

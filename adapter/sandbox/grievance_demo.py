@@ -1,8 +1,9 @@
 """``ondc-seller demo``'s grievance flows: for a delivered order of a RET12 and a RET16
-product (the Kullu shawl, the Chamba rumal), IGM 2.0.0 (``FLOW_1``, and the escalation to
-our grievance officer under the validator's ``FLOW_2`` keys) and IGM 1.0.0, written as
-``<logs>/<domain>/igm2-flow1``, ``igm2-flow2`` and ``igm1`` and checked with the
-conformance gate's grievance rules."""
+product (the Kullu shawl, the Chamba rumal), IGM 2.0.0 (``FLOW_1``; ``FLOW_2``, the seller's
+complaint against the buyer app; and a buyer's complaint escalated to our grievance officer
+under the ``FLOW_2`` keys) and IGM 1.0.0, written as ``<logs>/<domain>/igm2-flow1``,
+``igm2-flow2``, ``igm2-escalation`` and ``igm1`` and checked with the conformance gate's
+grievance rules."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import FlowPlayer
 from adapter.sandbox.grievances import GrievancePlayer
+from adapter.sandbox.grievances_seller import seller_complaint_flow
 from adapter.sandbox.grievances_v1 import igm1_flow
 from adapter.sandbox.igm_rules import IGM_FLOW_KEYS, check_igm
 
@@ -30,7 +32,10 @@ GRIEVANCE_PRODUCTS: Final = (("Kullu", 0), ("Chamba", 0))
 _Play = Callable[[GrievancePlayer, dict[str, Any], str, str], Awaitable[dict[str, Any]]]
 _FLOWS: Final[tuple[tuple[str, str, _Play], ...]] = (
     ("igm2-flow1", "IGM2_FLOW_1", GrievancePlayer.igm2_flow_1),
-    ("igm2-flow2", "IGM2_FLOW_2", GrievancePlayer.igm2_escalation),
+    ("igm2-flow2", "IGM2_FLOW_2", seller_complaint_flow),
+    # Pramaan's "rejection with escalation" (a buyer's complaint) under the FLOW_2 keys:
+    # the validator judges it with no named flow (its FLOW_2 parties are Flow2's).
+    ("igm2-escalation", "IGM2_ESCALATION", GrievancePlayer.igm2_escalation),
     ("igm1", "IGM1", igm1_flow),
 )
 
@@ -76,6 +81,7 @@ async def play_grievances(
                 seller_id=seller_id,
                 seller_desk=_desk(http, key),
                 city=f"std:{entry['location']['std_code']}",
+                seller_complaints=_complaints(http, key),
             )
             domain = item["domain"]
             for folder, rules, play in _FLOWS:
@@ -127,6 +133,15 @@ def _desk(
         listed = (await http.get("/seller/v1/issues", headers=key)).json()
         pk = next(i["id"] for i in listed if i["issue_id"] == issue_id)
         return await http.post(f"/seller/v1/issues/{pk}/{step}", json=body, headers=key)
+
+    return act
+
+
+def _complaints(
+    http: httpx.AsyncClient, key: dict[str, str]
+) -> Callable[[str, dict[str, Any] | None], Awaitable[httpx.Response]]:
+    async def act(suffix: str, body: dict[str, Any] | None) -> httpx.Response:
+        return await http.post(f"/seller/v1/complaints{suffix}", json=body, headers=key)
 
     return act
 

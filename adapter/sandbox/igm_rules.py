@@ -1,17 +1,20 @@
 """The conformance gate's grievance rules: what ONDC's log validator checks on an IGM
 flow, restated here so the suite and the demo catch a break before the validator does.
 
-IGM 2.0.0 (the validator's ``FLOW_1`` and ``FLOW_2`` payload keys), for each of our
+IGM 2.0.0 (the validator's ``FLOW_1`` and ``FLOW_2`` payload keys), for each
 ``on_issue``: the issue's ``updated_at`` is not before the context's timestamp and not after
 its last action, ``last_action_id`` names that action, ``updated_at`` is after
 ``created_at``, the status is one IGM knows (and ``PROCESSING`` / ``RESOLVED`` where the key
 says so), every ``respondent_ids`` entry is an actor, every action has ``action_by``,
 ``updated_at``, ``descriptor.code`` and ``actor_details``, a resolution-related action
 comes with ``resolutions``, every actor has ``type``, ``info.org.name`` and ``info.contact``
-(ten-digit phone, e-mail with ``@``), ``update_target`` paths start with ``issue.``; for the
-buyer app's ``issue``: ``updated_at`` not after the context's timestamp. Message ids are
+(ten-digit phone, e-mail with ``@``), ``update_target`` paths start with ``issue.``; for
+each ``issue``: ``updated_at`` not after the context's timestamp. Message ids are
 unique across the flow's unsolicited callbacks, and every payload has the flow's
-transaction and issue id.
+transaction and issue id. ``FLOW_1`` and ``FLOW_2`` (the seller's complaint against the
+buyer app) also get the validator's named-flow rules: their refs and each party's
+organisation (:func:`_named_flow`); the buyer's complaint escalated to our grievance
+officer (``IGM2_ESCALATION``, the same keys as ``FLOW_2``) does not.
 
 IGM 1.0.0 (``ret_*`` keys): every respondent action names its organisation, and the
 resolved status carries ``resolution`` (one of ``REFUND``, ``REPLACEMENT``, ``RETURN``,
@@ -55,6 +58,17 @@ IGM_FLOW_KEYS: Final[Mapping[str, tuple[str, ...]]] = {
         "on_issue_gro_resolved",
         "issue_gro_close",
     ),
+    "IGM2_ESCALATION": (
+        "issue_open",
+        "on_issue_processing",
+        "on_issue_resolution_proposed",
+        "issue_esclated",
+        "on_issue_gro_processing",
+        "on_issue_gro_resolution_proposed",
+        "issue_gro_resolution_accepted",
+        "on_issue_gro_resolved",
+        "issue_gro_close",
+    ),
     "IGM1": (
         "ret_issue",
         "ret_on_issue",
@@ -80,6 +94,21 @@ _EXPECTED_STATUS: Final = {
     "issue_open": "OPEN",
 }
 _PHONE: Final = re.compile(r"^\d{10,11}$")
+# The validator's named flows (utils/igm/igm2/common/refs.ts, actors.ts): the refs each
+# needs, read as `type or ref_type` and spelled as it spells them, and which side of the
+# transaction (bap, bpp) each party's org.name must name.
+_NAMED_FLOWS: Final[Mapping[str, tuple[frozenset[str], Mapping[str, str]]]] = {
+    "IGM2_FLOW_1": (
+        frozenset({"ORDER", "PROVIDER", "FULFILMENT", "ITEM"}),
+        {"CONSUMER": "bap_id", "INTERFACING_NP": "bap_id",
+         "COUNTERPARTY_NP": "bpp_id", "COUNTERPARTY_NP_GRO": "bpp_id"},
+    ),
+    "IGM2_FLOW_2": (
+        frozenset({"TRANSACTION", "PROVIDER"}),
+        {"SELLER": "bpp_id", "INTERFACING_NP": "bpp_id",
+         "COUNTERPARTY_NP": "bap_id", "COUNTERPARTY_NP_GRO": "bap_id"},
+    ),
+}  # fmt: skip
 
 
 def _at(value: Any) -> datetime | None:
@@ -151,6 +180,28 @@ def _v2(key: str, body: Mapping[str, Any]) -> Iterator[Violation]:
             yield bad("update_target", f"message.update_target[{n}].path", "not issue.*")
 
 
+def _named_flow(flow: str, key: str, body: Mapping[str, Any]) -> Iterator[Violation]:
+    """What the validator checks when it is told ``flow: FLOW_1`` (an item complaint) or
+    ``FLOW_2`` (the seller app's complaint against the buyer app): the flow's refs, each
+    read as ``type`` or else ``ref_type`` (so FLOW_1's fulfilment ref needs ``type:
+    FULFILMENT`` besides its schema-valid ``ref_type: FULFILLMENT``), and each party's
+    ``org.name`` as ``<subscriber id>::<domain>`` of its side of the transaction."""
+    refs, sides = _NAMED_FLOWS[flow]
+    rule = flow.removeprefix("IGM2_").lower()
+    context = body.get("context") or {}
+    issue = (body.get("message") or {}).get("issue") or {}
+    present = {r.get("type") or r.get("ref_type") for r in issue.get("refs") or []}
+    for missing in sorted(refs - present):
+        yield Violation(f"igm2_{rule}_refs", key, "message.issue.refs", f"no {missing} ref")
+    domain = context.get("domain")
+    for n, actor in enumerate(issue.get("actors") or []):
+        side = sides.get(str(actor.get("type")))
+        name = ((actor.get("info") or {}).get("org") or {}).get("name")
+        if side is not None and name != f"{context.get(side)}::{domain}":
+            path = f"message.issue.actors[{n}].info.org.name"
+            yield Violation(f"igm2_{rule}_actors", key, path, f"{name!r}")
+
+
 def _v1(key: str, body: Mapping[str, Any]) -> Iterator[Violation]:
     issue = (body.get("message") or {}).get("issue") or {}
     for n, step in enumerate((issue.get("issue_actions") or {}).get("respondent_actions") or []):
@@ -189,6 +240,8 @@ def check_igm(flow: str, payloads: Mapping[str, Any]) -> list[Violation]:
             if earlier != key:
                 found.append(Violation("message_id", key, "context.message_id", f"as {earlier}"))
         found.extend(_v1(key, body) if flow == "IGM1" else _v2(key, body))
+        if flow in _NAMED_FLOWS:
+            found.extend(_named_flow(flow, key, body))
     if len(transactions) > 1:
         found.append(Violation("transaction_id", "", "context.transaction_id", "differs"))
     return found

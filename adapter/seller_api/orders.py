@@ -63,6 +63,7 @@ class PartCancel(BaseModel):
 
 
 ReturnAction = Literal["approve", "reject", "pick", "deliver", "liquidate"]
+ReplacementStep = Literal["pack", "ship", "out_for_delivery", "deliver"]
 
 
 # A buyer collecting at the store is handed the goods (hand_over): nothing is shipped.
@@ -205,6 +206,28 @@ def seller_orders_router() -> APIRouter:
         except IllegalTransition as exc:
             raise HTTPException(status_code=409, detail=f"state: {exc}") from exc
         return {**_summary(moved), "returns": moved.document.get(INTERNAL, {}).get("returns", {})}
+
+    @router.post("/{order_id}/replacements/{fulfillment_id}/{step}")
+    async def act_on_replacement(
+        request: Request,
+        seller: Seller,
+        order_id: str,
+        fulfillment_id: str,
+        step: ReplacementStep,
+        buyer_app: BuyerApp = None,
+    ) -> dict[str, Any]:
+        """Pack, ship, send out and deliver the new piece of a replacement (agreed in a
+        grievance); the buyer app is told with an unsolicited on_status."""
+        runtime = _runtime(request)
+        row = await _own_order(runtime, seller, order_id, buyer_app)
+        try:
+            moved = await runtime.desk.on_replacement(row, fulfillment_id, step)
+        except UpdateRefused as exc:
+            raise HTTPException(status_code=404, detail=f"fulfillment_id: {exc}") from exc
+        except IllegalTransition as exc:
+            raise HTTPException(status_code=409, detail=f"state: {exc}") from exc
+        replacements = moved.document.get(INTERNAL, {}).get("replacements", {})
+        return {**_summary(moved), "replacements": replacements}
 
     @router.post("/{order_id}/{action}")
     async def act(

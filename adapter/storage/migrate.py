@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from adapter.storage import issue_table  # noqa: F401 - its table joins the shared metadata
+from adapter.storage import issue_table, raised_table  # noqa: F401 - their tables join the shared metadata
 from adapter.storage.database import sync_url
 
 __all__ = ["alembic_config", "upgrade"]

@@ -60,7 +60,12 @@ def test_every_demo_flow_passes_the_gate(demo_logs: Path, domain: str, flow: str
 @pytest.mark.parametrize("domain", ["RET12", "RET16"])
 @pytest.mark.parametrize(
     ("folder", "rules"),
-    [("igm2-flow1", "IGM2_FLOW_1"), ("igm2-flow2", "IGM2_FLOW_2"), ("igm1", "IGM1")],
+    [
+        ("igm2-flow1", "IGM2_FLOW_1"),
+        ("igm2-flow2", "IGM2_FLOW_2"),
+        ("igm2-escalation", "IGM2_ESCALATION"),
+        ("igm1", "IGM1"),
+    ],
 )
 def test_every_demo_grievance_flow_passes_the_gate(
     demo_logs: Path, domain: str, folder: str, rules: str

@@ -44,12 +44,13 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     assert (tmp_path / "demo" / "logs" / "RET10" / "flow6" / "on_update_liquidated.json").exists()
     # The grievance flows (IGM 2.0.0 and 1.0.0) for a delivered Kullu shawl and Chamba rumal.
     for domain in ("RET12", "RET16"):
-        for folder in ("igm2-flow1", "igm2-flow2", "igm1"):
+        for folder in ("igm2-flow1", "igm2-flow2", "igm2-escalation", "igm1"):
             assert f"ok   IGM {folder} {domain} (" in first.stdout
             assert (tmp_path / "demo" / "logs" / domain / folder).is_dir()
     logs = tmp_path / "demo" / "logs"
     assert (logs / "RET12" / "igm2-flow1" / "on_issue_resolved.json").exists()
     assert (logs / "RET16" / "igm2-flow2" / "on_issue_gro_resolved.json").exists()
+    assert (logs / "RET16" / "igm2-escalation" / "on_issue_gro_resolved.json").exists()
     assert (logs / "RET12" / "igm1" / "ret_on_issue_status_unsolicited.json").exists()
     # Pramaan's retail 1.2.5 flows, and the timing it holds a seller to.
     assert "ok   1.2.5 Delivery_Flow RET16 (" in first.stdout

@@ -1,6 +1,7 @@
-"""A SIGKILL between a buyer app's acceptance of a refund and its delivery loses neither
-the issue's RESOLVED answer nor the order's on_update: both were written in the same
-transaction as the issue's new state, and the restarted process sends them."""
+"""A SIGKILL between a buyer app's acceptance of a refund (or a replacement) and its
+delivery loses neither the issue's RESOLVED answer nor the order's on_update: both were
+written in the same transaction as the issue's new state, and the restarted process sends
+them."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ ADMIN = {"Authorization": "Bearer admin-key-for-tests-0123456789"}
 CATALOGUE = REPO_ROOT / "config" / "demo" / "odop-catalogue.json"
 
 
-async def test_a_sigkill_after_an_accepted_refund_loses_neither_answer_nor_on_update(
-    tmp_path: Path,
+@pytest.mark.parametrize("resolution", ["REFUND", "REPLACEMENT"])
+async def test_a_sigkill_after_an_accepted_resolution_loses_neither_answer_nor_on_update(
+    tmp_path: Path, resolution: str
 ) -> None:
     # Short leases: the restarted process takes the killed one's jobs over within seconds.
     async with network(tmp_path, ONDC_JOB_LEASE_SECONDS="3") as net:
@@ -95,6 +97,8 @@ async def test_a_sigkill_after_an_accepted_refund_loses_neither_answer_nor_on_up
                             "short_desc": "Full refund",
                             "refund_amount": item["price"],
                         }
+                        if resolution == "REFUND"
+                        else {"code": "REPLACEMENT", "short_desc": "A new piece"}
                     ]
                 },
             )
@@ -105,8 +109,16 @@ async def test_a_sigkill_after_an_accepted_refund_loses_neither_answer_nor_on_up
             # holds the job when it is killed.
             await net.buyer_server.stop()
             async with HostilePeer("hang", port=net.buyer_server.port).running() as hang:
+                # The buyer app waits five minutes for the answer: a restart on a loaded
+                # machine can take longer than the usual 30 s ttl, after which the answer
+                # is rightly dropped (the on_update, unasked, is kept for hours anyway).
                 sent = await buyer._request(
-                    "issue", {"issue": accepted}, tx=tx, domain=item["domain"], version="1.2.0"
+                    "issue",
+                    {"issue": accepted},
+                    tx=tx,
+                    domain=item["domain"],
+                    version="1.2.0",
+                    ttl="PT5M",
                 )
                 await hang.wait_for_requests(1, 15.0)
                 net.adapter.kill()
@@ -115,20 +127,27 @@ async def test_a_sigkill_after_an_accepted_refund_loses_neither_answer_nor_on_up
             await back.start()
             try:
                 await net.adapter.start()
-                await _both_arrive(buyer, sent, tx, issue["id"])
+                await _both_arrive(buyer, sent, tx, issue["id"], resolution)
             finally:
                 await back.stop()
 
 
 async def _both_arrive(
-    buyer: GrievancePlayer, sent: dict[str, Any], tx: str, issue_id: str
+    buyer: GrievancePlayer, sent: dict[str, Any], tx: str, issue_id: str, resolution: str
 ) -> None:
-    """The killed process's RESOLVED answer and the refund's on_update reach the buyer."""
-    [resolved] = await buyer.buyer.wait_for(sent["context"]["message_id"], seconds=30.0)
+    """The killed process's RESOLVED answer and the resolution's on_update reach the
+    buyer: a refund liquidated, or a replacement's return approved with its new delivery."""
+    [resolved] = await buyer.buyer.wait_for(sent["context"]["message_id"], seconds=90.0)
     assert resolved.signer == "seller.odop.example"
     assert resolved.payload["message"]["issue"]["status"] == "RESOLVED"
     update = await buyer.unsolicited(tx, "on_update")
     returned = [f for f in update["message"]["order"]["fulfillments"] if f["type"] == "Return"]
-    assert returned[0]["state"]["descriptor"]["code"] == "Liquidated"
     tags = {g["code"]: g["list"] for g in returned[0]["tags"]}
     assert tags["igm_request"] == [{"code": "id", "value": issue_id}]
+    if resolution == "REFUND":
+        assert returned[0]["state"]["descriptor"]["code"] == "Liquidated"
+        return
+    assert returned[0]["state"]["descriptor"]["code"] == "Return_Approved"
+    [(_, new_id)] = [(t["code"], t["value"]) for t in tags["replace_request"]]
+    [new] = [f for f in update["message"]["order"]["fulfillments"] if f["id"] == new_id]
+    assert (new["type"], new["state"]["descriptor"]["code"]) == ("Delivery", "Pending")

@@ -229,6 +229,8 @@ def _api_document(route: FuzzRoute, creds: Credentials) -> Any:
         return {"items": [{"sku": item["sku"], "available": 7}]}
     if path == "/seller/v1/notifications/endpoint":
         return {"url": "https://shop.example.in/hooks/ondc", "enabled": True}
+    if path == "/seller/v1/complaints":
+        return {"order_id": "O1", "code": "PMT002", "short_desc": "COD parcel refused"}
     if path == "/seller/v1/orders/{order_id}/part_cancel":
         return {"items": [{"sku": item["sku"], "quantity": 1}], "reason": "002"}
     if path == "/seller/v1/b2b/orders/{order_id}/reject":
@@ -248,16 +250,28 @@ def _api_document(route: FuzzRoute, creds: Credentials) -> Any:
 _PLAIN_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "action": ("accept", "reject", "pack", "ship", "deliver", "cancel", "approve", "liquidate"),
     "fmt": ("csv", "xlsx"),
-    "table_id": ("orders_by_district", "sla", "parked"),
+    "table_id": ("orders_by_district", "sla", "parked", "grievances_open"),
     "asset": ("swagger-ui.css", "redoc.standalone.js", "..%2F..%2Fpyproject.toml"),
     "job_id": ("1", "2"),
     "notification_id": ("1",),
     "credential_id": ("1",),
     "return_id": ("R1",),
+    "fulfillment_id": ("FIGM-1",),
     "order_id": ("O1",),
     "transaction_id": ("T1",),
     "pk": ("1",),
-    "step": ("process", "ask_info", "propose", "resolve", "cascade"),
+    "step": (
+        "process",
+        "ask_info",
+        "propose",
+        "resolve",
+        "cascade",
+        "pack",
+        "deliver",
+        "accept",
+        "escalate",
+        "close",
+    ),
     "letter_id": ("1",),
     "kind": ("proforma", "invoice"),
     "domain": ("ONDC:RET12", "ONDC:RET10"),

@@ -20,6 +20,10 @@ def _on_issue() -> dict[str, Any]:
     later = "2023-01-15T11:00:00.000Z"
     body["context"]["timestamp"] = body["message"]["issue"]["updated_at"] = later
     body["message"]["issue"]["actions"][-1]["updated_at"] = later
+    # Its context names the buyer app buyerNP.com, its actors buyerapp.com; and its
+    # fulfilment ref has no `type` (which the validator's FLOW_1 rule reads).
+    body["context"]["bap_id"] = "buyerapp.com"
+    body["message"]["issue"]["refs"][2]["type"] = "FULFILMENT"
     return body
 
 
@@ -63,3 +67,17 @@ def test_missing_keys_and_a_second_transaction_are_caught() -> None:
     rules = {v.rule for v in found}
     assert "required_keys" in rules
     assert "transaction_id" in rules
+
+
+def test_flow_1_needs_the_validators_fulfilment_ref_and_each_partys_organisation() -> None:
+    body = _on_issue()
+    del body["message"]["issue"]["refs"][2]["type"]
+    body["message"]["issue"]["actors"][2]["info"]["org"]["name"] = "sellerapp.com"
+    found = {(v.rule, v.path) for v in check_igm("IGM2_FLOW_1", {"on_issue_resolved": body})}
+    assert ("igm2_flow_1_refs", "message.issue.refs") in found
+    assert ("igm2_flow_1_actors", "message.issue.actors[2].info.org.name") in found
+    # FLOW_2 (the seller's complaint) names other refs and sides; the escalation none.
+    seller = {v.rule for v in check_igm("IGM2_FLOW_2", {"on_issue_gro_resolved": body})}
+    assert {"igm2_flow_2_refs", "igm2_flow_2_actors"} <= seller
+    escalation = {v.rule for v in check_igm("IGM2_ESCALATION", {"on_issue_gro_resolved": body})}
+    assert not {r for r in escalation if r.startswith(("igm2_flow_1", "igm2_flow_2"))}
