@@ -1,7 +1,7 @@
 """catalogue push subscriptions remember the retail core_version they were started in
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 Create Date: 2026-12-06 22:10:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0019'
-down_revision = '0015'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
