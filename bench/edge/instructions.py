@@ -102,7 +102,8 @@ async def _adapter(count: int, backend: str, work: Path) -> tuple[int, int, int,
         url = f"http://127.0.0.1:{port}/ondc/search"
         await _send(url, bap_uri, 20)  # warm: key cache, pools, first queries
         await outbox.drain(300)
-        await callbacks.ask("collect")
+        warm = await callbacks.ask("collect")  # the sink keeps every arrival: not counted
+        assert isinstance(warm, dict)
         _control(process.pid, "-i", "on")
         acked = await _send(url, bap_uri, count)
         await outbox.drain(600)
@@ -111,7 +112,8 @@ async def _adapter(count: int, backend: str, work: Path) -> tuple[int, int, int,
         _control(process.pid, "-d")
         _control(process.pid, "-i", "off")
         assert isinstance(arrived, dict)
-        return _counted(out), acked, len(arrived), await outbox.last_on_search()
+        delivered = len(arrived.keys() - warm.keys())
+        return _counted(out), acked, delivered, await outbox.last_on_search()
     finally:
         stop_process(process)
         callbacks.stop()
