@@ -29,12 +29,17 @@ def parse(model: type[ModelT], raw: bytes) -> ModelT:
     unchanged. Raises ``pydantic.ValidationError`` for malformed JSON or a body that does
     not fit the model; the network edge turns that into a NACK.
     """
-    model_ = model.model_validate_json(raw, by_alias=True, by_name=False)
-    if isinstance(model_, WireModel):
+    parsed = model.model_validate_json(raw, by_alias=True, by_name=False)
+    if isinstance(parsed, WireModel):
         # The received key order, for ``dump`` (see ``schemas._base``): one orjson pass and
-        # one walk, instead of Python run by pydantic for every object.
-        remember_order(model_, orjson.loads(raw))
-    return model_
+        # one walk, instead of Python run by pydantic for every object. A body pydantic
+        # takes and orjson does not keeps field order: it is valid all the same.
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return parsed
+        remember_order(parsed, data)
+    return parsed
 
 
 @dataclass(frozen=True, slots=True)

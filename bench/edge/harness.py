@@ -151,8 +151,14 @@ def start_process(args: list[str], env: dict[str, str], log: Path,
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and SIGKILL if it is still there 30 s later (a process under valgrind on a
+    busy machine can take longer to finish)."""
     process.terminate()
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
 
 
 def other_cores(cpus: str | None) -> set[int] | None:

@@ -184,6 +184,20 @@ def test_a_peer_key_named_like_the_order_slot_is_an_extra_like_any_other() -> No
     assert schemas.dump(schemas.parse(schemas.OnStatusCallback, raw)) == raw
 
 
+def test_a_body_pydantic_takes_but_orjson_does_not_still_parses_in_field_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw = b'{"message":{},"context":{"action":"on_status"}}'
+
+    def refuse(_: bytes) -> object:
+        raise orjson.JSONDecodeError("refused", "", 0)
+
+    monkeypatch.setattr(orjson, "loads", refuse)
+    parsed = schemas.parse(schemas.OnStatusCallback, raw)
+
+    assert parsed.context.action == "on_status"
+
+
 def test_a_body_with_only_its_required_parts_parses() -> None:
     request = schemas.parse(schemas.SelectRequest, b'{"context":{"action":"select"},"message":{}}')
     callback = schemas.parse(
