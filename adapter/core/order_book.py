@@ -159,8 +159,21 @@ def answers_refusals(builder: _Builder) -> _Builder:
 
 
 def wire(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The order as buyer apps see it: without what only the adapter keeps."""
-    return {key: value for key, value in document.items() if key != INTERNAL}
+    """The order as buyer apps see it: without what only the adapter keeps; a cancelled
+    order's fulfilments without the delivery's routing tag, which the order keeps (for the
+    states its goods may still take) but no callback names once it is cancelled (retail
+    1.2.5: Pramaan's on_cancel examples name none; the log-validation-utility's on_cancel
+    schema allows only ``cancel_request``, ``igm_request``, ``precancel_state`` and
+    ``quote_trail``, and it holds every later callback's delivery to on_cancel's)."""
+    order = {key: value for key, value in document.items() if key != INTERNAL}
+    if order.get("state") == "Cancelled" and isinstance(order.get("fulfillments"), list):
+        order["fulfillments"] = [
+            {**f, "tags": [t for t in f["tags"] if t.get("code") != "routing"]}
+            if f.get("tags")
+            else f
+            for f in order["fulfillments"]
+        ]
+    return order
 
 
 def reply_envelope(

@@ -28,7 +28,6 @@ __all__ = [
     "CANCEL_FULFILLMENT_ID",
     "RTO_FULFILLMENT_ID",
     "after_event",
-    "cancel_wire",
     "cancelled_document",
     "core_version_of",
     "delivery_states",
@@ -46,22 +45,6 @@ def _routing_tags(delivery: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The delivery's routing tag (ONDC retail 1.2.5 names it at confirm), which every
     later state of the delivery keeps."""
     return [dict(tag) for tag in delivery.get("tags") or [] if tag.get("code") == "routing"]
-
-
-def cancel_wire(document: Mapping[str, Any]) -> dict[str, Any]:
-    """An order as an ``/on_cancel`` shows it: its fulfilments without the routing tag,
-    which the order keeps (for the states its delivery may still take) but which ONDC's
-    on_cancel does not carry (retail 1.2.5: Pramaan's on_cancel examples name none; the
-    log-validation-utility's on_cancel schema allows only ``cancel_request``,
-    ``igm_request``, ``precancel_state`` and ``quote_trail``)."""
-    order = wire(document)
-    order["fulfillments"] = [
-        {**f, "tags": [t for t in f.get("tags") or [] if t.get("code") != "routing"]}
-        if f.get("tags")
-        else f
-        for f in order.get("fulfillments") or []
-    ]
-    return order
 
 
 CANCEL_FULFILLMENT_ID: Final = "C1"
@@ -336,5 +319,5 @@ def unsolicited(
             "timestamp": schemas.format_timestamp(now),
             "ttl": "PT30S",
         },
-        "message": {"order": cancel_wire(document) if action == "on_cancel" else wire(document)},
+        "message": {"order": wire(document)},
     }

@@ -16,7 +16,7 @@ from adapter.core.order_book import (
     reply_envelope,
     wire,
 )
-from adapter.core.order_changes import cancel_wire, cancelled_document
+from adapter.core.order_changes import cancelled_document
 from adapter.core.order_updates import UpdateRefused, record_settlement, request_return
 from adapter.core.orders import (
     BUYER_CANCEL_REASONS,
@@ -100,7 +100,7 @@ async def on_cancel(
     by = request.context.bap_id or ""
     if row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by:
         return reply_envelope(
-            request, identity=identity, now=now, message={"order": cancel_wire(row.document)}
+            request, identity=identity, now=now, message={"order": wire(row.document)}
         )
     if reason is None or reason not in BUYER_CANCEL_REASONS:
         raise Refusal(
@@ -137,7 +137,7 @@ async def on_cancel(
     except IllegalTransition as exc:
         raise Refusal("50001", f"cancellation not possible: {exc}") from exc
     return reply_envelope(
-        request, identity=identity, now=now, message={"order": cancel_wire(row.document)}
+        request, identity=identity, now=now, message={"order": wire(row.document)}
     )
 
 

@@ -327,9 +327,10 @@ def _contract(steps: Sequence[Step]) -> Iterator[Violation]:
             )  # fmt: skip
         if delivery is None:
             continue
-        # An on_cancel names no routing (Pramaan's examples); every other callback keeps it.
+        # A cancelled order's callbacks name no routing (Pramaan's on_cancel examples);
+        # every other callback keeps on_confirm's.
         if routing_of(delivery) != routing and not (
-            action == "on_cancel" and routing_of(delivery) is None
+            order.get("state") == "Cancelled" and routing_of(delivery) is None
         ):
             yield Violation(
                 "routing_kept", key, "$.message.order.fulfillments",

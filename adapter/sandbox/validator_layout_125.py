@@ -103,13 +103,15 @@ PAYLOAD_KEYS: Final[Mapping[str, str]] = MappingProxyType(
 
 
 def validator_payloads(steps: Mapping[str, Any]) -> dict[str, Any]:
-    """One played flow's messages under the utility's payload keys (a step whose key is
-    already taken by an earlier one keeps its own name: the utility reads one message per
-    key)."""
+    """One played flow's messages under the utility's payload keys. The utility reads one
+    message per key, the first: a later step whose key is taken keeps its own step name,
+    or is left out when that is taken too."""
     payloads: dict[str, Any] = {}
     for step, body in steps.items():
         key = PAYLOAD_KEYS.get(step, step)
-        payloads[key if key not in payloads else step] = body
+        if key in payloads:
+            key = step
+        payloads.setdefault(key, body)
     return payloads
 
 

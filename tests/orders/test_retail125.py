@@ -383,3 +383,8 @@ async def test_a_return_to_origin_after_a_part_cancel_keeps_the_cancelled_line(
         assert all(
             t["code"] != "routing" for f in order["fulfillments"] for t in f.get("tags") or []
         )
+        # The goods come back: that update shows the delivery as on_cancel did (no routing).
+        assert (await _move(s, key, "ODOP-125-7", "rto_delivered")).status_code == 200
+        (back,) = await s.unsolicited()
+        delivered = back["message"]["order"]
+        assert delivered["fulfillments"][0] == order["fulfillments"][0]
