@@ -273,6 +273,7 @@ def create_app(
                 min_rate=settings.admission_min_rate,
             ),
             pending=partial(pending_callbacks, database),
+            due=lambda: outbox.due_count(the_clock.now()),
             enabled=settings.admission_control,
         )
         loi_desk = LoiDesk(database)

@@ -28,6 +28,14 @@ or in process without it):
   ``ONDC_ADMISSION_MIN_RATE`` (an idle deployment has delivered nothing lately, which says
   nothing of what it could).
 
+The floor is for a deployment with nothing to send, never for one that has work and does
+not send it: when callbacks have been *due* (pending, their next attempt not in the
+future) at every reconciliation for ``_RATE_WINDOW_SECONDS`` and none was delivered in
+that time, the dispatchers are stalled (stopped, starved of CPU, cut off from the
+database) and every request with a callback is refused until one is delivered again or
+nothing is due; an edge that kept ACKing at the floor's rate would promise callbacks no
+process is sending.
+
 Every request with a callback is checked twice: as soon as its body is read, as if its
 ttl were the usual 30 s (so that under overload a request is shed before the cost of its
 signature and parsing), and with its own ttl once parsed.
@@ -41,6 +49,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import math
 from collections.abc import Awaitable, Callable
@@ -105,6 +114,8 @@ class Snapshot:
 
     backlog: int
     rate: float
+    # Callbacks were due throughout the rate window and none was delivered.
+    stalled: bool = False
 
 
 class AdmissionControl:
@@ -120,12 +131,17 @@ class AdmissionControl:
         policy: AdmissionPolicy,
         *,
         pending: Callable[[], Awaitable[int]],
+        due: Callable[[], Awaitable[int]] | None = None,
         enabled: bool = True,
     ) -> None:
         self._state = state
         self._clock = clock
         self.policy = policy
         self._pending = pending
+        self._due = due
+        # Since when (monotonic) callbacks have been due at every reconciliation.
+        self._due_since: float | None = None
+        self._delivered_lately = True
         self._enabled = enabled
         self._snapshot = Snapshot(0, policy.min_rate)
         # Counted here, not yet added to the shared figures.
@@ -136,7 +152,7 @@ class AdmissionControl:
     @property
     def snapshot(self) -> Snapshot:
         """The figures as this process sees them now (its own unflushed ACKs included)."""
-        return Snapshot(self._snapshot.backlog + self._queued, self._snapshot.rate)
+        return dataclasses.replace(self._snapshot, backlog=self._snapshot.backlog + self._queued)
 
     def check(self, action: str, time_left: float) -> None:
         """Raise :class:`Overloaded` unless a request of ``action`` with ``time_left``
@@ -144,6 +160,13 @@ class AdmissionControl:
         if not self._enabled:
             return
         seen = self.snapshot
+        if seen.stalled:
+            raise Overloaded(
+                f"{seen.backlog} callbacks are waiting and none has been sent for "
+                f"{_RATE_WINDOW_SECONDS} s: this /{action} could not be answered within its "
+                f"ttl; retry in {_RATE_WINDOW_SECONDS} s",
+                retry_after=_RATE_WINDOW_SECONDS,
+            )
         delay = refusal_delay(
             backlog=seen.backlog,
             rate=seen.rate,
@@ -199,14 +222,29 @@ class AdmissionControl:
         # varied (a bench run on a loaded machine parked 1,297 ACKed callbacks with it).
         active = [count for count in counts if count > 0]
         rate = max(self.policy.min_rate, sum(active) / len(active) if active else 0.0)
-        self._snapshot = Snapshot(max(0, backlog), rate)
+        self._delivered_lately = bool(active) or delivered > 0
+        self._snapshot = Snapshot(max(0, backlog), rate, self._stalled())
+
+    def _stalled(self) -> bool:
+        due_since = self._due_since
+        return (
+            due_since is not None
+            and not self._delivered_lately
+            and self._clock.monotonic() - due_since >= _RATE_WINDOW_SECONDS
+        )
 
     async def reconcile(self) -> None:
         """Set the shared backlog to the outbox's count of pending jobs."""
         await self.refresh()
         pending = await self._pending()
         await self._state.put(_BACKLOG, str(pending).encode(), _BACKLOG_TTL)
-        self._snapshot = Snapshot(pending, self._snapshot.rate)
+        if self._due is not None:
+            if await self._due() > 0:
+                if self._due_since is None:
+                    self._due_since = self._clock.monotonic()
+            else:
+                self._due_since = None
+        self._snapshot = Snapshot(pending, self._snapshot.rate, self._stalled())
 
     async def run(self, stop: asyncio.Event) -> None:
         """Share the counts every ``_FLUSH_SECONDS`` and reconcile every second, until

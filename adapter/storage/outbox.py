@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from adapter.storage.database import Database
 from adapter.storage.leases import LeasedQueue, settle_statement
@@ -107,6 +107,12 @@ class Outbox:
         """Whether some job could be claimed now: a read, which takes no write lock."""
         query = select(outbox.c.id).where(*self.queue.due(now)).limit(1)
         return await self._db.read(lambda connection: connection.execute(query).first() is not None)
+
+    async def due_count(self, now: datetime) -> int:
+        """How many jobs could be claimed now (pending, due, under no live lease): what a
+        running dispatcher would be sending; admission control watches it for a stall."""
+        query = select(func.count()).select_from(outbox).where(*self.queue.due(now))
+        return await self._db.read(lambda connection: int(connection.execute(query).scalar_one()))
 
     async def claim(
         self, worker: str, *, now: datetime, lease_until: datetime, limit: int

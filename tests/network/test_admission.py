@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import orjson
@@ -20,6 +21,8 @@ from adapter.network.admission import (
     estimated_wait,
     refusal_delay,
 )
+from adapter.storage import Database
+from adapter.storage.outbox import Attempt, Outbox
 from tests.fixtures import connect_redis
 from tests.network.peers import context, edge, search_body, signed
 
@@ -177,3 +180,91 @@ async def test_admission_figures_are_refreshed_in_the_background(
     stop.set()
     await running
     assert other.snapshot.backlog == 3
+
+
+def _watched(shared: SharedState, clock: FixedClock, due: list[int]) -> AdmissionControl:
+    """A control whose outbox has ``due[0]`` callbacks due at every reconciliation."""
+
+    async def pending() -> int:
+        return due[0]
+
+    async def count_due() -> int:
+        return due[0]
+
+    policy = AdmissionPolicy(search_share=0.5, order_share=0.9, min_rate=20.0)
+    return AdmissionControl(shared, clock, policy, pending=pending, due=count_due)
+
+
+async def test_an_edge_whose_dispatchers_send_nothing_stops_acking(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    # Split topology, dispatchers starved: 3 callbacks due, none delivered. At the floor's
+    # 20 a second a search would be admitted for ever (the backlog never drains).
+    due = [3]
+    edge_process = _watched(shared, clock, due)
+    for _ in range(4):
+        await edge_process.reconcile()
+        clock.advance(1)
+        edge_process.check("search", 30.0)  # not yet: less than the rate window
+    await edge_process.reconcile()
+    clock.advance(1)
+    await edge_process.reconcile()
+    with pytest.raises(Overloaded) as refused:
+        edge_process.check("confirm", 30.0)
+    assert refused.value.retry_after == 5
+    assert "none has been sent" in str(refused.value)
+    # One delivery by any process (shared figures) and the edge admits again.
+    dispatcher_process = _watched(shared, clock, due)
+    dispatcher_process.settled(1, delivered=1)
+    await dispatcher_process.refresh()
+    clock.advance(1)
+    await edge_process.refresh()
+    edge_process.check("search", 30.0)
+
+
+async def test_callbacks_waiting_for_their_time_are_not_a_stall(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    # A held purchase order's answer or a retry's backoff is pending but not due: an idle
+    # deployment holding such jobs keeps admitting (nothing to send is not a stall).
+    async def pending() -> int:
+        return 4
+
+    async def due() -> int:
+        return 0
+
+    control = AdmissionControl(
+        shared, clock, AdmissionPolicy(min_rate=20.0), pending=pending, due=due
+    )
+    for _ in range(10):
+        await control.reconcile()
+        clock.advance(1)
+    control.check("search", 30.0)
+    assert not control.snapshot.stalled
+
+
+async def test_the_outbox_counts_the_jobs_a_dispatcher_could_claim_now(
+    database_url: str, clock: FixedClock
+) -> None:
+    database = Database.connect(database_url)
+    outbox = Outbox(database)
+    try:
+        for number in range(3):
+            await outbox.enqueue_unsolicited(
+                action="on_status", target_url="https://buyer.example/ondc/on_status",
+                transaction_id=f"t-{number}", payload={"n": number}, now=clock.now(),
+                deadline_at=clock.now() + timedelta(seconds=30),
+            )  # fmt: skip
+        assert await outbox.due_count(clock.now()) == 3
+        lease = clock.now() + timedelta(seconds=30)
+        [_sending] = await outbox.claim("w", now=clock.now(), lease_until=lease, limit=1)
+        [waiting] = await outbox.claim("w", now=clock.now(), lease_until=lease, limit=1)
+        later = clock.now() + timedelta(seconds=2)
+        attempt = Attempt(clock.now(), 503, 2.0, "error", "HTTP 503")
+        await outbox.settle(waiting.id, "w", attempt, status="pending", next_attempt_at=later)
+        # One being sent under its lease, one waiting for its retry: one due.
+        assert await outbox.due_count(clock.now()) == 1
+        clock.advance(2)
+        assert await outbox.due_count(clock.now()) == 2
+    finally:
+        await database.dispose()
