@@ -141,7 +141,8 @@ class AdmissionControl:
         self._due = due
         # Since when (monotonic) callbacks have been due at every reconciliation.
         self._due_since: float | None = None
-        self._delivered_lately = True
+        # Reconciliations in a row that found callbacks due, none delivered meanwhile.
+        self._due_rounds = 0
         self._enabled = enabled
         self._snapshot = Snapshot(0, policy.min_rate)
         # Counted here, not yet added to the shared figures.
@@ -222,14 +223,18 @@ class AdmissionControl:
         # varied (a bench run on a loaded machine parked 1,297 ACKed callbacks with it).
         active = [count for count in counts if count > 0]
         rate = max(self.policy.min_rate, sum(active) / len(active) if active else 0.0)
-        self._delivered_lately = bool(active) or delivered > 0
+        if active or delivered:
+            # A delivery, by any process: whatever is due is being sent.
+            self._due_since, self._due_rounds = None, 0
         self._snapshot = Snapshot(max(0, backlog), rate, self._stalled())
 
     def _stalled(self) -> bool:
+        # Both a rate window of time and as many reconciliations (one a second): a clock
+        # moved by hand (tests, replays) alone does not make a stall.
         due_since = self._due_since
         return (
             due_since is not None
-            and not self._delivered_lately
+            and self._due_rounds > _RATE_WINDOW_SECONDS
             and self._clock.monotonic() - due_since >= _RATE_WINDOW_SECONDS
         )
 
@@ -242,8 +247,9 @@ class AdmissionControl:
             if await self._due() > 0:
                 if self._due_since is None:
                     self._due_since = self._clock.monotonic()
+                self._due_rounds += 1
             else:
-                self._due_since = None
+                self._due_since, self._due_rounds = None, 0
         self._snapshot = Snapshot(pending, self._snapshot.rate, self._stalled())
 
     async def run(self, stop: asyncio.Event) -> None:
