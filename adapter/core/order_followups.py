@@ -16,8 +16,14 @@ from adapter.core.order_book import (
     reply_envelope,
     wire,
 )
-from adapter.core.order_changes import cancelled_document
-from adapter.core.order_updates import UpdateRefused, record_settlement, request_return
+from adapter.core.order_changes import cancelled_document, core_version_of
+from adapter.core.order_updates import (
+    RETURN_REQUEST_CODES,
+    RETURN_REQUEST_CODES_125,
+    UpdateRefused,
+    record_settlement,
+    request_return,
+)
 from adapter.core.orders import (
     BUYER_CANCEL_REASONS,
     DELIVERY_FULFILLMENT_ID,
@@ -205,7 +211,10 @@ async def on_update(
         elif target == "item":
             skus = {item["id"] for item in row.document.get("items", [])}
             terms = {sku: await orders.returnable(row.seller_code, sku) for sku in skus}
-            change = request_return(row, order, by=by, now=now, returnable=terms)
+            # Retail 1.2.5 lets the buyer ask for a replacement instead of a refund.
+            is_125 = core_version_of(row) == "1.2.5"
+            codes = RETURN_REQUEST_CODES_125 if is_125 else RETURN_REQUEST_CODES
+            change = request_return(row, order, by=by, now=now, returnable=terms, codes=codes)
             event = "return_requested"
         else:
             raise Refusal(
