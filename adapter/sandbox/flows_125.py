@@ -39,12 +39,14 @@ __all__ = [
 PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "ONDC:RET10": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Cancellation_Flow",
-                       "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow"),
+                       "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow",
+                       "Replacement_Flow"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
-                       "Seller_Cancellation_Flow"),
+                       "Seller_Cancellation_Flow", "Replacement_Flow"),
         "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
-                       "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow"),
+                       "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
+                       "Replacement_Flow"),
     }
 )  # fmt: skip
 """Domain -> the PRAMAAN or MANDATORY 1.2.5 flows the demo plays (RET16's Return_Flow has no
@@ -53,8 +55,6 @@ tag upstream; it is played as the return flow of the other two domains)."""
 NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
     {
         "Discovery_Flow_incremental_catalog": "the 1.2.0 demo plays the incremental refresh",
-        "Replacement_Flow": "replacement (reverse QC, then a second forward delivery) is "
-        "not built yet",
         "Buyer_Instructions_And_Delivery_Update_Flow": "buyer instructions and address "
         "updates are not built yet",
         "Forced_Cancellation_Flow": "a buyer's forced cancel after pick-up is not built yet",
@@ -159,6 +159,9 @@ class Pramaan125:
         elif flow_id == "Return_Flow":
             await self._deliver(steps, order_id, tx)
             await self._return(steps, order_id, item["sku"], tx, domain)
+        elif flow_id == "Replacement_Flow":
+            await self._deliver(steps, order_id, tx)
+            await self._replace(steps, order_id, item["sku"], tx, domain)
         else:
             raise ValueError(f"{flow_id} is not a flow the demo plays")
         return steps
@@ -261,6 +264,37 @@ class Pramaan125:
         )
         await seller(f"returns/{return_id}/deliver")
         steps["on_update_return_delivered"] = await p.unsolicited(tx, "on_update")
+
+    async def _replace(
+        self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
+    ) -> None:
+        """The buyer wants the piece replaced: reverse QC, approval, pick-up (the
+        replacement leaves Pending with it, nobody is refunded) and arrival back; then the
+        seller delivers the replacement, the hub legs when the order travels P2H2P."""
+        p = self.player
+        return_id = f"R-{uuid.uuid4().hex[:8]}"
+
+        async def seller(path: str) -> None:
+            moved = await p.seller_act(order_id, path, None)
+            if moved.status_code != 200:
+                raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
+
+        asked = return_message(order_id, return_id, sku, 1, replace=True)
+        steps["update_reverse_qc_rep"], steps["on_update_interim_reverseQc"] = await p.call(
+            "update", asked, transaction_id=tx, domain=domain
+        )
+        for action, key in (("approve", "on_update_return_approved"),
+                            ("pick", "on_update_return_picked_rep"),
+                            ("deliver", "on_update_return_delivered_rep")):  # fmt: skip
+            await seller(f"returns/{return_id}/{action}")
+            steps[key] = await p.unsolicited(tx, "on_update")
+        legs = [("pack", "packed"), ("ship", "picked")]
+        if _routing(steps) == "P2H2P":
+            legs += [("in_transit", "in_transit"), ("at_destination_hub", "at_destination_hub")]
+        legs += [("out_for_delivery", "out_for_delivery"), ("deliver", "order_delivered")]
+        for action, name in legs:
+            await seller(f"returns/{return_id}/replacement/{action}")
+            steps[f"on_status_{name}_rep"] = await p.unsolicited(tx, "on_status")
 
 
 def timing_of(steps: Mapping[str, Any], arrivals: Mapping[str, Any]) -> TimingFigures:
