@@ -40,13 +40,14 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "ONDC:RET10": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow",
-                       "Replacement_Flow"),
+                       "Replacement_Flow", "Forced_Cancellation_Flow"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
-                       "Seller_Cancellation_Flow", "Replacement_Flow"),
+                       "Seller_Cancellation_Flow", "Replacement_Flow",
+                       "Force_Cancellation_Flow"),
         "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
-                       "Replacement_Flow"),
+                       "Replacement_Flow", "Force_Cancellation_Flow"),
     }
 )  # fmt: skip
 """Domain -> the PRAMAAN or MANDATORY 1.2.5 flows the demo plays (RET16's Return_Flow has no
@@ -57,8 +58,6 @@ NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
         "Discovery_Flow_incremental_catalog": "the 1.2.0 demo plays the incremental refresh",
         "Buyer_Instructions_And_Delivery_Update_Flow": "buyer instructions and address "
         "updates are not built yet",
-        "Forced_Cancellation_Flow": "a buyer's forced cancel after pick-up is not built yet",
-        "Force_Cancellation_Flow": "a buyer's forced cancel after pick-up is not built yet",
         "Delivery_Flow_With_IGM": "IGM flows come with the IGM families",
     }
 )
@@ -159,6 +158,10 @@ class Pramaan125:
         elif flow_id == "Return_Flow":
             await self._deliver(steps, order_id, tx)
             await self._return(steps, order_id, item["sku"], tx, domain)
+        elif flow_id in ("Forced_Cancellation_Flow", "Force_Cancellation_Flow"):
+            await self._deliver(steps, order_id, tx, until="out_for_delivery")
+            steps["on_status_out_for_delivery_force"] = steps.pop("on_status_out_for_delivery")
+            await self._force_cancel(steps, order_id, tx, domain, flow_id)
         elif flow_id == "Replacement_Flow":
             await self._deliver(steps, order_id, tx)
             await self._replace(steps, order_id, item["sku"], tx, domain)
@@ -264,6 +267,46 @@ class Pramaan125:
         )
         await seller(f"returns/{return_id}/deliver")
         steps["on_update_return_delivered"] = await p.unsolicited(tx, "on_update")
+
+    async def _force_cancel(
+        self, steps: dict[str, Any], order_id: str, tx: str, domain: str, flow_id: str
+    ) -> None:
+        """The order is late and out for delivery: the buyer app asks to cancel (``force``
+        no; the seller may refuse: it is not late by the order's TAT yet), then insists
+        (``force`` yes), and settles the buyer's refund for the cancelled goods."""
+        p = self.player
+
+        def cancel(force: str) -> dict[str, Any]:
+            params = [{"code": "force", "value": force},
+                      {"code": "ttl_response", "value": "PT1H"}]  # fmt: skip
+            return {
+                "order_id": order_id,
+                "cancellation_reason_id": "052",
+                "descriptor": {
+                    "name": "fulfillment",
+                    "short_desc": "1",
+                    "tags": [{"code": "params", "list": params}],
+                },
+            }
+
+        steps["cancel_no"], steps["on_cancel_no"] = await p.call(
+            "cancel", cancel("no"), transaction_id=tx, domain=domain
+        )
+        answer = "on_cancel_force" if flow_id == "Forced_Cancellation_Flow" else "on_cancel_yes"
+        steps["cancel_yes"], steps[answer] = await p.call(
+            "cancel", cancel("yes"), transaction_id=tx, domain=domain
+        )
+        order = steps[answer]["message"]["order"]
+        if order.get("state") != "Cancelled":
+            raise RuntimeError(f"forced cancel not taken: {steps[answer].get('error')}")
+        refund = order["quote"]["price"]["value"]
+        when = steps[answer]["context"]["timestamp"]
+        steps["update_settlement_cancel"], steps["on_update_settlement_cancel"] = await p.call(
+            "update",
+            refund_message(order_id, "C1", "Cancel", refund, when),
+            transaction_id=tx,
+            domain=domain,
+        )
 
     async def _replace(
         self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
