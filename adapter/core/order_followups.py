@@ -36,7 +36,9 @@ from adapter.core.orders import (
     parse_duration,
 )
 from adapter.core.ownership import belongs_to
+from adapter.core.retail125.delivery_update import update_delivery
 from adapter.core.retail125.force_cancel import forced
+from catalog_sync.transform import serves
 
 __all__ = [
     "on_cancel",
@@ -235,11 +237,25 @@ async def on_update(
             codes = RETURN_REQUEST_CODES_125 if is_125 else RETURN_REQUEST_CODES
             change = request_return(row, order, by=by, now=now, returnable=terms, codes=codes)
             event = "return_requested"
+        elif target == "fulfillment" and core_version_of(row) == "1.2.5":
+            found = await orders.seller(row.seller_code)
+            if found is None:
+                raise Refusal("30001", f"provider {row.seller_code} not found")
+            location = found[1]
+            wanted = next((f for f in order.fulfillments or [] if f.type == "Delivery"), None)
+            change = update_delivery(
+                row,
+                wanted,
+                now=now,
+                serves=lambda gps, area: serves(location, gps=gps, pincode=area),
+            )
+            event = "delivery_updated"
         else:
             raise Refusal(
                 "50002",
-                f"message.update_target {target!r}: only item (returns) "
-                "and payment (refund settlement) can be updated",
+                f"message.update_target {target!r}: only item (returns), payment (refund "
+                "settlement) and, in retail 1.2.5, fulfillment (buyer instructions, delivery "
+                "address) can be updated",
             )
         row = await orders.transition(row, actor="buyer", event=event, change=change, now=now)
     except UpdateRefused as refusal:

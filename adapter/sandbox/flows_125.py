@@ -28,10 +28,13 @@ from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
 
 __all__ = [
+    "INSTRUCTIONS",
+    "NEW_ADDRESS",
     "NOT_PLAYED",
     "PLAYED",
     "Pramaan125",
     "TimingFigures",
+    "delivery_update_message",
     "timing_of",
     "write_steps",
 ]
@@ -81,6 +84,41 @@ _LAST_MILE: Final = (
     ("out_for_delivery", "on_status_out_for_delivery"),
     ("deliver", "on_status_order_delivered"),
 )
+
+
+NEW_ADDRESS: Final = {
+    "location": {
+        "gps": "31.077100,77.171900",
+        "address": {
+            "name": "Asha Verma",
+            "building": "4 Summer Hill Road",
+            "locality": "Summer Hill",
+            "city": "Shimla",
+            "state": "Himachal Pradesh",
+            "country": "IND",
+            "area_code": "171005",
+        },
+    },
+    "contact": {"phone": "9876543210", "email": "asha@example.in"},
+}
+"""Where the buyer of the demo has the goods sent instead (Shimla, Summer Hill)."""
+
+INSTRUCTIONS: Final = {
+    "instructions": {
+        "name": "Delivery instructions",
+        "short_desc": "Leave it with the guard at the gate if nobody answers",
+    }
+}
+"""What the buyer of the demo tells the courier."""
+
+
+def delivery_update_message(order_id: str, end: Mapping[str, Any]) -> dict[str, Any]:
+    """The buyer app's ``update`` (retail 1.2.5, ``update_target`` fulfillment) changing the
+    buyer's end of delivery ``1``: ``end`` holds instructions or a new location."""
+    return {
+        "update_target": "fulfillment",
+        "order": {"id": order_id, "fulfillments": [{"id": "1", "type": "Delivery", "end": end}]},
+    }
 
 
 def write_steps(folder: Path, steps: Mapping[str, Any]) -> list[Path]:

@@ -40,9 +40,7 @@ async def _delivered(s: Shop, key: dict[str, str], steps: dict[str, Any]) -> dic
 
 
 def _fulfilment(callback: dict[str, Any], fulfilment_id: str) -> dict[str, Any]:
-    (found,) = [
-        f for f in callback["message"]["order"]["fulfillments"] if f["id"] == fulfilment_id
-    ]
+    (found,) = [f for f in callback["message"]["order"]["fulfillments"] if f["id"] == fulfilment_id]
     return found
 
 
@@ -96,7 +94,8 @@ async def test_a_replacement_goes_back_through_reverse_qc_and_a_second_delivery_
         new_id = request["list"][0]["value"]
         sent = _fulfilment(picked, new_id)
         first = order["fulfillments"][0]
-        assert sent["type"] == "Delivery" and _code(sent) == "Pending"
+        assert sent["type"] == "Delivery"
+        assert _code(sent) == "Pending"
         assert sent["@ondc/org/TAT"] == first["@ondc/org/TAT"]
         assert sent["end"]["location"] == first["end"]["location"], "to the order's address"
         assert sent["start"]["location"]["gps"] == first["start"]["location"]["gps"]
@@ -133,8 +132,9 @@ async def test_a_replacement_goes_back_through_reverse_qc_and_a_second_delivery_
             assert _code(_fulfilment(told, new_id)) == state
             assert _code(_fulfilment(told, "1")) == "Order-delivered", "the first stays"
         delivered = _fulfilment(steps["on_status_deliver_rep"], new_id)
-        assert delivered["end"]["time"]["timestamp"] == (
-            steps["on_status_deliver_rep"]["context"]["timestamp"]
+        assert (
+            delivered["end"]["time"]["timestamp"]
+            == (steps["on_status_deliver_rep"]["context"]["timestamp"])
         )
         again = await s.net.client.post(f"{returns}/replacement/deliver", headers=key)
         assert again.status_code == 409
