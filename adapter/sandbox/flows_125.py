@@ -43,11 +43,12 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "ONDC:RET10": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow",
-                       "Replacement_Flow", "Forced_Cancellation_Flow"),
+                       "Replacement_Flow", "Forced_Cancellation_Flow",
+                       "Buyer_Instructions_And_Delivery_Update_Flow"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
                        "Seller_Cancellation_Flow", "Replacement_Flow",
-                       "Force_Cancellation_Flow"),
+                       "Force_Cancellation_Flow", "Buyer_Instructions_And_Delivery_Update_Flow"),
         "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
                        "Replacement_Flow", "Force_Cancellation_Flow"),
@@ -59,8 +60,6 @@ tag upstream; it is played as the return flow of the other two domains)."""
 NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
     {
         "Discovery_Flow_incremental_catalog": "the 1.2.0 demo plays the incremental refresh",
-        "Buyer_Instructions_And_Delivery_Update_Flow": "buyer instructions and address "
-        "updates are not built yet",
         "Delivery_Flow_With_IGM": "IGM flows come with the IGM families",
     }
 )
@@ -200,6 +199,14 @@ class Pramaan125:
             await self._deliver(steps, order_id, tx, until="out_for_delivery")
             steps["on_status_out_for_delivery_force"] = steps.pop("on_status_out_for_delivery")
             await self._force_cancel(steps, order_id, tx, domain, flow_id)
+        elif flow_id == "Buyer_Instructions_And_Delivery_Update_Flow":
+            for name, end in (("buyer_instructions", INSTRUCTIONS),
+                              ("delivery_address", NEW_ADDRESS)):  # fmt: skip
+                steps[f"update_{name}"], steps[f"on_update_{name}"] = await p.call(
+                    "update", delivery_update_message(order_id, end), transaction_id=tx,
+                    domain=domain,
+                )  # fmt: skip
+            await self._deliver(steps, order_id, tx)
         elif flow_id == "Replacement_Flow":
             await self._deliver(steps, order_id, tx)
             await self._replace(steps, order_id, item["sku"], tx, domain)
