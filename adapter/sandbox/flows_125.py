@@ -24,17 +24,20 @@ from typing import Any, Final
 import orjson
 
 import schemas
+from adapter.sandbox.buyer_messages_125 import (
+    INSTRUCTIONS,
+    NEW_ADDRESS,
+    delivery_update_message,
+    force_cancel_message,
+)
 from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
 
 __all__ = [
-    "INSTRUCTIONS",
-    "NEW_ADDRESS",
     "NOT_PLAYED",
     "PLAYED",
     "Pramaan125",
     "TimingFigures",
-    "delivery_update_message",
     "timing_of",
     "write_steps",
 ]
@@ -83,41 +86,6 @@ _LAST_MILE: Final = (
     ("out_for_delivery", "on_status_out_for_delivery"),
     ("deliver", "on_status_order_delivered"),
 )
-
-
-NEW_ADDRESS: Final = {
-    "location": {
-        "gps": "31.077100,77.171900",
-        "address": {
-            "name": "Asha Verma",
-            "building": "4 Summer Hill Road",
-            "locality": "Summer Hill",
-            "city": "Shimla",
-            "state": "Himachal Pradesh",
-            "country": "IND",
-            "area_code": "171005",
-        },
-    },
-    "contact": {"phone": "9876543210", "email": "asha@example.in"},
-}
-"""Where the buyer of the demo has the goods sent instead (Shimla, Summer Hill)."""
-
-INSTRUCTIONS: Final = {
-    "instructions": {
-        "name": "Delivery instructions",
-        "short_desc": "Leave it with the guard at the gate if nobody answers",
-    }
-}
-"""What the buyer of the demo tells the courier."""
-
-
-def delivery_update_message(order_id: str, end: Mapping[str, Any]) -> dict[str, Any]:
-    """The buyer app's ``update`` (retail 1.2.5, ``update_target`` fulfillment) changing the
-    buyer's end of delivery ``1``: ``end`` holds instructions or a new location."""
-    return {
-        "update_target": "fulfillment",
-        "order": {"id": order_id, "fulfillments": [{"id": "1", "type": "Delivery", "end": end}]},
-    }
 
 
 def write_steps(folder: Path, steps: Mapping[str, Any]) -> list[Path]:
@@ -280,6 +248,12 @@ class Pramaan125:
             if action == until:
                 return
 
+    async def _seller(self, order_id: str, path: str) -> None:
+        """One seller API action on the order (``pack``, ``returns/R-1/approve`` ...)."""
+        moved = await self.player.seller_act(order_id, path, None)
+        if moved.status_code != 200:
+            raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
+
     async def _return(
         self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
     ) -> None:
@@ -287,17 +261,12 @@ class Pramaan125:
         p = self.player
         return_id = f"R-{uuid.uuid4().hex[:8]}"
 
-        async def seller(path: str) -> None:
-            moved = await p.seller_act(order_id, path, None)
-            if moved.status_code != 200:
-                raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
-
         steps["update_reverse_qc"], steps["on_update_interim_reverseQc"] = await p.call(
             "update", return_message(order_id, return_id, sku, 1), transaction_id=tx, domain=domain
         )
-        await seller(f"returns/{return_id}/approve")
+        await self._seller(order_id, f"returns/{return_id}/approve")
         steps["on_update_return_approved"] = await p.unsolicited(tx, "on_update")
-        await seller(f"returns/{return_id}/pick")
+        await self._seller(order_id, f"returns/{return_id}/pick")
         steps["on_update_return_picked"] = await p.unsolicited(tx, "on_update")
         refund = refund_of(steps["on_update_return_picked"], return_id)
         when = steps["on_update_return_picked"]["context"]["timestamp"]
@@ -310,7 +279,7 @@ class Pramaan125:
             transaction_id=tx,
             domain=domain,
         )
-        await seller(f"returns/{return_id}/deliver")
+        await self._seller(order_id, f"returns/{return_id}/deliver")
         steps["on_update_return_delivered"] = await p.unsolicited(tx, "on_update")
 
     async def _force_cancel(
@@ -321,25 +290,12 @@ class Pramaan125:
         (``force`` yes), and settles the buyer's refund for the cancelled goods."""
         p = self.player
 
-        def cancel(force: str) -> dict[str, Any]:
-            params = [{"code": "force", "value": force},
-                      {"code": "ttl_response", "value": "PT1H"}]  # fmt: skip
-            return {
-                "order_id": order_id,
-                "cancellation_reason_id": "052",
-                "descriptor": {
-                    "name": "fulfillment",
-                    "short_desc": "1",
-                    "tags": [{"code": "params", "list": params}],
-                },
-            }
-
         steps["cancel_no"], steps["on_cancel_no"] = await p.call(
-            "cancel", cancel("no"), transaction_id=tx, domain=domain
+            "cancel", force_cancel_message(order_id, force=False), transaction_id=tx, domain=domain
         )
         answer = "on_cancel_force" if flow_id == "Forced_Cancellation_Flow" else "on_cancel_yes"
         steps["cancel_yes"], steps[answer] = await p.call(
-            "cancel", cancel("yes"), transaction_id=tx, domain=domain
+            "cancel", force_cancel_message(order_id, force=True), transaction_id=tx, domain=domain
         )
         order = steps[answer]["message"]["order"]
         if order.get("state") != "Cancelled":
@@ -362,11 +318,6 @@ class Pramaan125:
         p = self.player
         return_id = f"R-{uuid.uuid4().hex[:8]}"
 
-        async def seller(path: str) -> None:
-            moved = await p.seller_act(order_id, path, None)
-            if moved.status_code != 200:
-                raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
-
         asked = return_message(order_id, return_id, sku, 1, replace=True)
         steps["update_reverse_qc_rep"], steps["on_update_interim_reverseQc"] = await p.call(
             "update", asked, transaction_id=tx, domain=domain
@@ -374,14 +325,14 @@ class Pramaan125:
         for action, key in (("approve", "on_update_return_approved"),
                             ("pick", "on_update_return_picked_rep"),
                             ("deliver", "on_update_return_delivered_rep")):  # fmt: skip
-            await seller(f"returns/{return_id}/{action}")
+            await self._seller(order_id, f"returns/{return_id}/{action}")
             steps[key] = await p.unsolicited(tx, "on_update")
         legs = [("pack", "packed"), ("ship", "picked")]
         if _routing(steps) == "P2H2P":
             legs += [("in_transit", "in_transit"), ("at_destination_hub", "at_destination_hub")]
         legs += [("out_for_delivery", "out_for_delivery"), ("deliver", "order_delivered")]
         for action, name in legs:
-            await seller(f"returns/{return_id}/replacement/{action}")
+            await self._seller(order_id, f"returns/{return_id}/replacement/{action}")
             steps[f"on_status_{name}_rep"] = await p.unsolicited(tx, "on_status")
 
 

@@ -9,7 +9,7 @@ import dataclasses
 from pathlib import Path
 
 from adapter.core.clock import FixedClock
-from adapter.sandbox.flows_125 import INSTRUCTIONS, NEW_ADDRESS, delivery_update_message
+from adapter.sandbox.buyer_messages_125 import INSTRUCTIONS, NEW_ADDRESS, delivery_update_message
 from tests.orders.shop import cart, confirm_message, demo_item, init_message, shop
 
 _ORDER = "ODOPADDR1"

@@ -5,24 +5,12 @@ delivery; asked without force, a late order on the road is still the seller's to
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from adapter.core.clock import FixedClock
+from adapter.sandbox.buyer_messages_125 import force_cancel_message
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
 _ORDER = "ODOPFORCE1"
-
-
-def _cancel(reason: str, force: str | None) -> dict[str, Any]:
-    message: dict[str, Any] = {"order_id": _ORDER, "cancellation_reason_id": reason}
-    if force is not None:
-        params = [{"code": "force", "value": force}, {"code": "ttl_response", "value": "PT1H"}]
-        message["descriptor"] = {
-            "name": "fulfillment",
-            "short_desc": "1",
-            "tags": [{"code": "params", "list": params}],
-        }
-    return message
 
 
 async def _out_for_delivery(s: Shop) -> tuple[str, str, str]:
@@ -54,13 +42,15 @@ async def test_a_forced_cancel_of_a_late_order_out_for_delivery_is_taken(
         code, sku, domain = await _out_for_delivery(s)
         stock = await s.stock(code, sku)
 
-        asked = await s.call("cancel", _cancel("052", "no"), domain=domain)
+        asked = await s.call("cancel", force_cancel_message(_ORDER, force=False), domain=domain)
         assert asked["error"]["code"] == "30014", "asked, not forced: not late yet"
-        wrong = await s.call("cancel", _cancel("053", "yes"), domain=domain)
+        wrong = await s.call(
+            "cancel", force_cancel_message(_ORDER, force=True, reason="053"), domain=domain
+        )
         assert wrong["error"]["code"] == "30012", "force is for a late order"
         assert "052" in wrong["error"]["message"]
 
-        forced = await s.call("cancel", _cancel("052", "yes"), domain=domain)
+        forced = await s.call("cancel", force_cancel_message(_ORDER, force=True), domain=domain)
         assert "error" not in forced, forced
         order = forced["message"]["order"]
         assert order["state"] == "Cancelled"
@@ -94,5 +84,5 @@ async def test_a_1_2_0_order_on_the_road_is_not_force_cancelled(
                 headers=key,
             )
             assert moved.status_code == 200, moved.text
-        refused = await s.call("cancel", _cancel("052", "yes"), domain=domain)
+        refused = await s.call("cancel", force_cancel_message(_ORDER, force=True), domain=domain)
         assert refused["error"]["code"] == "30014", "1.2.0 knows no forced cancel"
