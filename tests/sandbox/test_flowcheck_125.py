@@ -236,3 +236,21 @@ def test_a_replacement_delivery_starts_pending_and_moves_as_the_first_one() -> N
     assert check_flow_125(steps) == []
     steps.append(_replacement_status(steps, "on_status_delivered_rep", "Order-delivered"))
     assert _rules(steps) == ["state_transition"], "Packed -> Order-delivered skips the courier"
+
+
+def test_a_refusing_callback_is_held_to_its_context_and_error_block() -> None:
+    steps = consistent("RET16-1.2.5/Delivery_Flow")
+    on_status = next(b for _, b in steps if b["context"]["action"] == "on_status")
+    context = {**on_status["context"], "action": "on_cancel"}
+    error = {"type": "DOMAIN-ERROR", "code": "30014", "message": "not late yet"}
+    assert check_callback("on_cancel_no", {"context": context, "error": error}) == []
+    rules = {
+        v.rule
+        for v in check_callback("on_cancel_no", {"context": context, "error": {"code": "late"}})
+    }
+    assert rules == {"error_code", "error_type", "error_message"}
+    # An answer with a message is held to the message's rules, error or not.
+    hollow = {"context": context, "message": {"order": {}}, "error": error}
+    assert check_callback("on_cancel", hollow), "an empty order breaks the order rules"
+    bad_context = {"context": {**context, "ttl": "PT1H"}, "error": error}
+    assert [v.rule for v in check_callback("on_cancel_no", bad_context)] == ["ttl_pt30s"]
