@@ -47,14 +47,17 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "ONDC:RET10": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow",
                        "Replacement_Flow", "Forced_Cancellation_Flow",
-                       "Buyer_Instructions_And_Delivery_Update_Flow"),
+                       "Buyer_Instructions_And_Delivery_Update_Flow",
+                       "Out_Of_Stock_Flow_Error-code_"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
                        "Seller_Cancellation_Flow", "Replacement_Flow",
-                       "Force_Cancellation_Flow", "Buyer_Instructions_And_Delivery_Update_Flow"),
+                       "Force_Cancellation_Flow", "Buyer_Instructions_And_Delivery_Update_Flow",
+                       "Out_Of_Stock_Flow_Error-code_"),
         "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
-                       "Replacement_Flow", "Force_Cancellation_Flow"),
+                       "Replacement_Flow", "Force_Cancellation_Flow",
+                       "Out_Of_Stock_Flow_Error-code_"),
     }
 )  # fmt: skip
 """Domain -> the PRAMAAN or MANDATORY 1.2.5 flows the demo plays (RET16's Return_Flow has no
@@ -68,6 +71,10 @@ NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
 )
 """PRAMAAN or MANDATORY flows (by flow id, IGM variants under one name) the demo does not
 play, and why."""
+
+_OUT_OF_STOCK_CODE: Final = "Out_Of_Stock_Flow_Error-code_"
+"""Pramaan's ``Out_Of_Stock_Flow(Error-code)``, under the folder name ONDC's framework
+gives it."""
 
 _PART_CANCEL_THEN_RTO: Final = frozenset(
     {"Seller_Cancellation_Flow", "RTO_And_Part_Cancellation_Flow"}
@@ -131,12 +138,18 @@ class Pramaan125:
             steps["search"] = logs["search_full_catalog_refresh"]
             steps["on_search"] = logs["on_search_full_catalog_refresh"]
             return steps
-        if flow_id == "Out_Of_Stock_Flow":
+        if flow_id in ("Out_Of_Stock_Flow", _OUT_OF_STOCK_CODE):
             await p.seller_stock(item["sku"], 1)
             try:
                 steps["select_out_of_stock"], steps["on_select_out_of_stock"] = await p.call(
                     "select", p.cart_for(entry, item, 2), transaction_id=tx, domain=domain
                 )
+                if flow_id == _OUT_OF_STOCK_CODE:
+                    # The flow is the refusal itself: 40002, the item and what is left.
+                    code = steps["on_select_out_of_stock"].get("error", {}).get("code")
+                    if code != "40002":
+                        raise RuntimeError(f"on_select_out_of_stock error {code}, not 40002")
+                    return steps
                 order_id = await p.order(steps, entry, item, transaction_id=tx)
                 await self._deliver(steps, order_id, tx)
             finally:
