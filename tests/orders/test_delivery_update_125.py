@@ -50,15 +50,7 @@ async def test_instructions_and_a_new_address_are_taken_before_pick_up_only(
         await s.reshape(code, location=dataclasses.asdict(found[1]))
 
         key = await s.seller_key(code)
-        for action in ("pack", "ship"):
-            clock.advance(60)
-            body = {"invoice_url": "https://odop.example/invoice/addr-1.pdf"}
-            shipped = await s.net.client.post(
-                f"/seller/v1/orders/{_ORDER}/{action}",
-                json=body if action == "ship" else None,
-                headers=key,
-            )
-            assert shipped.status_code == 200, shipped.text
+        await s.seller_moves(key, _ORDER, ("pack", "ship"))
         late = await s.call("update", delivery_update_message(_ORDER, NEW_ADDRESS), domain=domain)
         assert late["error"]["code"] == "50002"
         assert "end.location" in late["error"]["message"]

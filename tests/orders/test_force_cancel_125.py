@@ -21,16 +21,8 @@ async def _out_for_delivery(s: Shop) -> tuple[str, str, str]:
     await s.call("confirm", confirm_message(on_init, _ORDER), domain=domain)
     await s.timers()
     key = await s.seller_key(code)
-    for action in ("pack", "ship", "in_transit", "at_destination_hub", "out_for_delivery"):
-        s.clock.advance(60)
-        body = {"invoice_url": "https://odop.example/invoice/force-1.pdf"}
-        moved = await s.net.client.post(
-            f"/seller/v1/orders/{_ORDER}/{action}",
-            json=body if action == "ship" else None,
-            headers=key,
-        )
-        assert moved.status_code == 200, (action, moved.text)
-        await s.unsolicited()
+    legs = ("pack", "ship", "in_transit", "at_destination_hub", "out_for_delivery")
+    await s.seller_moves(key, _ORDER, legs)
     return code, item["sku"], domain
 
 
@@ -75,14 +67,6 @@ async def test_a_1_2_0_order_on_the_road_is_not_force_cancelled(
         await s.call("confirm", confirm_message(on_init, _ORDER), domain=domain)
         await s.timers()
         key = await s.seller_key(entry["seller"]["code"])
-        for action in ("pack", "ship"):
-            s.clock.advance(60)
-            body = {"invoice_url": "https://odop.example/invoice/force-2.pdf"}
-            moved = await s.net.client.post(
-                f"/seller/v1/orders/{_ORDER}/{action}",
-                json=body if action == "ship" else None,
-                headers=key,
-            )
-            assert moved.status_code == 200, moved.text
+        await s.seller_moves(key, _ORDER, ("pack", "ship"))
         refused = await s.call("cancel", force_cancel_message(_ORDER, force=True), domain=domain)
         assert refused["error"]["code"] == "30014", "1.2.0 knows no forced cancel"

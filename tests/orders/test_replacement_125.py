@@ -26,16 +26,10 @@ async def _delivered(s: Shop, key: dict[str, str], steps: dict[str, Any]) -> dic
         answer = await s.call(action, message(), domain=domain)
         steps[action], steps[f"on_{action}"] = s.sent[-1], answer
     (steps["on_status_pending"],) = await s.timers()  # accepted at once
-    for action in ("pack", "agent_assigned", "ship", "in_transit", "at_destination_hub",
-                   "out_for_delivery", "deliver"):  # fmt: skip
-        s.clock.advance(60)
-        body = {"invoice_url": "https://odop.example/invoice/rpl-1.pdf"}
-        moved = await s.net.client.post(
-            f"/seller/v1/orders/{_ORDER}/{action}", json=body if action == "ship" else None,
-            headers=key,
-        )  # fmt: skip
-        assert moved.status_code == 200, (action, moved.text)
-        (steps[f"on_status_{action}"],) = await s.unsolicited()
+    legs = ("pack", "agent_assigned", "ship", "in_transit", "at_destination_hub",
+            "out_for_delivery", "deliver")  # fmt: skip
+    for action, told in zip(legs, await s.seller_moves(key, _ORDER, legs), strict=True):
+        steps[f"on_status_{action}"] = told
     return item
 
 
