@@ -188,7 +188,8 @@ class Pramaan125:
             await self._return(steps, order_id, item["sku"], tx, domain)
         elif flow_id in ("Forced_Cancellation_Flow", "Force_Cancellation_Flow"):
             await self._deliver(steps, order_id, tx, until="out_for_delivery")
-            steps["on_status_out_for_delivery_force"] = steps.pop("on_status_out_for_delivery")
+            if "on_status_out_for_delivery" in steps:  # P2P stops at the pick-up: on the road
+                steps["on_status_out_for_delivery_force"] = steps.pop("on_status_out_for_delivery")
             await self._force_cancel(steps, order_id, tx, domain, flow_id)
         elif flow_id == "Buyer_Instructions_And_Delivery_Update_Flow":
             for name, end in (("buyer_instructions", INSTRUCTIONS),
@@ -341,7 +342,8 @@ class Pramaan125:
     ) -> None:
         """The buyer wants the piece replaced: reverse QC, approval, pick-up (the
         replacement leaves Pending with it, nobody is refunded) and arrival back; then the
-        seller delivers the replacement, the hub legs when the order travels P2H2P."""
+        seller delivers the replacement as the order went: the hub legs and out for
+        delivery when it travels P2H2P, picked up then delivered when P2P."""
         p = self.player
         return_id = f"R-{uuid.uuid4().hex[:8]}"
 
@@ -356,8 +358,9 @@ class Pramaan125:
             steps[key] = await p.unsolicited(tx, "on_update")
         legs = [("pack", "packed"), ("ship", "picked")]
         if _routing(steps) == "P2H2P":
-            legs += [("in_transit", "in_transit"), ("at_destination_hub", "at_destination_hub")]
-        legs += [("out_for_delivery", "out_for_delivery"), ("deliver", "order_delivered")]
+            legs += [("in_transit", "in_transit"), ("at_destination_hub", "at_destination_hub"),
+                     ("out_for_delivery", "out_for_delivery")]  # fmt: skip
+        legs += [("deliver", "order_delivered")]
         for action, name in legs:
             await self._seller(order_id, f"returns/{return_id}/replacement/{action}")
             steps[f"on_status_{name}_rep"] = await p.unsolicited(tx, "on_status")

@@ -5,7 +5,7 @@ second delivery, moved by the seller API to delivered; nobody is refunded."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from adapter.core.clock import FixedClock
 from adapter.sandbox.conformance import check
@@ -15,8 +15,20 @@ from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_messa
 _ORDER = "ODOPRPL1"
 
 
-async def _delivered(s: Shop, key: dict[str, str], steps: dict[str, Any]) -> dict[str, Any]:
-    entry, item = demo_item("Kangra", 1)  # a Kangra painting, shipped to Shimla: P2H2P
+_P2H2P_LEGS: Final = ("pack", "agent_assigned", "ship", "in_transit", "at_destination_hub",
+                      "out_for_delivery", "deliver")  # fmt: skip
+
+
+async def _delivered(
+    s: Shop,
+    key: dict[str, str],
+    steps: dict[str, Any],
+    *,
+    district: str = "Kangra",
+    index: int = 1,  # a Kangra painting, shipped to Shimla: P2H2P
+    legs: tuple[str, ...] = _P2H2P_LEGS,
+) -> dict[str, Any]:
+    entry, item = demo_item(district, index)
     domain = item["domain"]
     for action, message in [
         ("select", lambda: cart(entry, item, 1)),
@@ -26,8 +38,6 @@ async def _delivered(s: Shop, key: dict[str, str], steps: dict[str, Any]) -> dic
         answer = await s.call(action, message(), domain=domain)
         steps[action], steps[f"on_{action}"] = s.sent[-1], answer
     (steps["on_status_pending"],) = await s.timers()  # accepted at once
-    legs = ("pack", "agent_assigned", "ship", "in_transit", "at_destination_hub",
-            "out_for_delivery", "deliver")  # fmt: skip
     for action, told in zip(legs, await s.seller_moves(key, _ORDER, legs), strict=True):
         steps[f"on_status_{action}"] = told
     return item
@@ -166,3 +176,41 @@ async def test_a_return_without_replace_is_refunded_and_a_bad_replace_value_is_r
         assert not [t for t in back["tags"] if t["code"] == "replace_request"]
         none = await s.net.client.post(f"{returns}/replacement/pack", headers=key)
         assert none.status_code == 404
+
+
+async def test_a_same_city_replacement_travels_p2p_picked_up_then_delivered(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        s.core_version = "1.2.5"
+        entry, item = demo_item("Shimla", 0)  # Shimla to Shimla: P2P
+        key = await s.seller_key(entry["seller"]["code"])
+        legs = ("pack", "agent_assigned", "ship", "at_delivery", "deliver")
+        await _delivered(s, key, {}, district="Shimla", index=0, legs=legs)
+        await s.call(
+            "update",
+            return_message(_ORDER, "R-4", item["sku"], 1, replace=True),
+            domain=item["domain"],
+        )
+        returns = f"/seller/v1/orders/{_ORDER}/returns/R-4"
+        for action in ("approve", "pick"):
+            clock.advance(60)
+            assert (await s.net.client.post(f"{returns}/{action}", headers=key)).is_success
+            (picked,) = await s.unsolicited()
+        sent = _fulfilment(picked, "R-4-RP")
+        assert [t["list"] for t in sent["tags"] if t["code"] == "routing"] == [
+            [{"code": "type", "value": "P2P"}]
+        ]
+        for action in ("pack", "ship"):
+            clock.advance(60)
+            moved = await s.net.client.post(f"{returns}/replacement/{action}", headers=key)
+            assert moved.status_code == 200, (action, moved.text)
+            await s.unsolicited()
+        hub = await s.net.client.post(f"{returns}/replacement/out_for_delivery", headers=key)
+        assert hub.status_code == 409, "a hyperlocal courier is never out for delivery"
+        assert "deliver" in hub.json()["detail"]
+        clock.advance(60)
+        done = await s.net.client.post(f"{returns}/replacement/deliver", headers=key)
+        assert done.status_code == 200, done.text
+        (told,) = await s.unsolicited()
+        assert _code(_fulfilment(told, "R-4-RP")) == "Order-delivered"
