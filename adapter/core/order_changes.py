@@ -247,10 +247,12 @@ def after_event(
         rto["end"] = {**rto.get("end", {}), "time": {"timestamp": stamp}}
     else:
         delivery["state"] = {"descriptor": {"code": transition.fulfillment}}
-    if event == "ship":
+    if event in ("ship", "hand_over"):
+        # When the goods left the store: with the courier, or in the collecting buyer's hands.
         start = dict(delivery.get("start", {}))
         start["time"] = {**start.get("time", {}), "timestamp": stamp}
         delivery["start"] = start
+    if event == "ship":
         # From pick-up on the delivery says how it travels: as on_confirm named it (1.2.5),
         # else seller to buyer directly.
         delivery["tags"] = _routing_tags(delivery) or [

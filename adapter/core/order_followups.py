@@ -16,8 +16,18 @@ from adapter.core.order_book import (
     reply_envelope,
     wire,
 )
-from adapter.core.order_changes import cancelled_document
-from adapter.core.order_updates import UpdateRefused, record_settlement, request_return
+from adapter.core.order_changes import (
+    cancelled_document,
+    core_version_of,
+    delivery_states,
+)
+from adapter.core.order_updates import (
+    RETURN_REQUEST_CODES,
+    RETURN_REQUEST_CODES_125,
+    UpdateRefused,
+    record_settlement,
+    request_return,
+)
 from adapter.core.orders import (
     BUYER_CANCEL_REASONS,
     DELIVERY_FULFILLMENT_ID,
@@ -30,6 +40,9 @@ from adapter.core.orders import (
     parse_duration,
 )
 from adapter.core.ownership import belongs_to
+from adapter.core.retail125.delivery_update import update_delivery
+from adapter.core.retail125.force_cancel import forced
+from catalog_sync.transform import serves
 
 __all__ = [
     "on_cancel",
@@ -93,10 +106,13 @@ async def on_track(
 async def on_cancel(
     request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
 ) -> schemas.Envelope:
-    """``/on_cancel``: a buyer's cancellation before pick-up, its stock returned."""
+    """``/on_cancel``: a buyer's cancellation before pick-up, its stock returned; in retail
+    1.2.5 also a forced cancel of a late order on the road
+    (:mod:`adapter.core.retail125.force_cancel`)."""
     assert isinstance(request, schemas.CancelRequest)
     reason = request.message.cancellation_reason_id
     row = await confirmed_order(request, request.message.order_id, orders)
+    force = core_version_of(row) == "1.2.5" and forced(request.message.descriptor) is True
     by = request.context.bap_id or ""
     if row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by:
         return reply_envelope(
@@ -107,7 +123,15 @@ async def on_cancel(
             "30012",
             f"message.cancellation_reason_id {reason!r} is not a buyer cancellation reason",
         )
-    if reason in TAT_BREACH_REASONS and row.confirmed_at is not None:
+    if force and reason not in TAT_BREACH_REASONS:
+        raise Refusal(
+            "30012",
+            f"message.cancellation_reason_id {reason!r}: a forced cancel is for an order not "
+            f"delivered in time ({' or '.join(sorted(TAT_BREACH_REASONS))})",
+        )
+    # A forced cancel is the buyer app insisting after the seller let its ask pass: the
+    # seller may no longer refuse it as not late.
+    if reason in TAT_BREACH_REASONS and row.confirmed_at is not None and not force:
         # Late: not delivered within the TAT, or not shipped by the seller's time to ship.
         tat = parse_duration(row.document["fulfillments"][0].get("@ondc/org/TAT", "P0D"))
         unshipped = row.fulfillment_state in ("Pending", "Packed")
@@ -119,18 +143,25 @@ async def on_cancel(
                 "passed and it is not past its time to ship",
             )
     try:
-        transition = next_state("buyer_cancel", row.state or "", row.fulfillment_state or "")
+        transition = next_state(
+            "force_cancel" if force else "buyer_cancel",
+            row.state or "",
+            row.fulfillment_state or "",
+            states=delivery_states(row),
+        )
     except IllegalTransition as exc:
         raise Refusal("50001", f"cancellation not possible: {exc}") from exc
     document = cancelled_document(
         row, by=by, reason=reason, now=now, fulfillment_state=transition.fulfillment
     )
+    # Goods already with the courier are not back on the shelf yet.
+    on_the_road = row.fulfillment_state in _ON_THE_WAY | {"Delivery-failed"}
     change = Change(
         transition.state,
         transition.fulfillment,
         document,
-        restock=True,
-        detail={"reason": reason},
+        restock=not on_the_road,
+        detail={"reason": reason, **({"force": True} if force else {})},
     )
     try:
         row = await orders.transition(row, actor="buyer", event="cancel", change=change, now=now)
@@ -205,13 +236,30 @@ async def on_update(
         elif target == "item":
             skus = {item["id"] for item in row.document.get("items", [])}
             terms = {sku: await orders.returnable(row.seller_code, sku) for sku in skus}
-            change = request_return(row, order, by=by, now=now, returnable=terms)
+            # Retail 1.2.5 lets the buyer ask for a replacement instead of a refund.
+            is_125 = core_version_of(row) == "1.2.5"
+            codes = RETURN_REQUEST_CODES_125 if is_125 else RETURN_REQUEST_CODES
+            change = request_return(row, order, by=by, now=now, returnable=terms, codes=codes)
             event = "return_requested"
+        elif target == "fulfillment" and core_version_of(row) == "1.2.5":
+            found = await orders.seller(row.seller_code)
+            if found is None:
+                raise Refusal("30001", f"provider {row.seller_code} not found")
+            location = found[1]
+            wanted = next((f for f in order.fulfillments or [] if f.type == "Delivery"), None)
+            change = update_delivery(
+                row,
+                wanted,
+                now=now,
+                serves=lambda gps, area: serves(location, gps=gps, pincode=area),
+            )
+            event = "delivery_updated"
         else:
             raise Refusal(
                 "50002",
-                f"message.update_target {target!r}: only item (returns) "
-                "and payment (refund settlement) can be updated",
+                f"message.update_target {target!r}: only item (returns), payment (refund "
+                "settlement) and, in retail 1.2.5, fulfillment (buyer instructions, delivery "
+                "address) can be updated",
             )
         row = await orders.transition(row, actor="buyer", event=event, change=change, now=now)
     except UpdateRefused as refusal:

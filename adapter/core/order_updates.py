@@ -28,10 +28,16 @@ from adapter.core.orders import (
     money,
     parse_duration,
 )
+from adapter.core.retail125.replacement import (
+    RETURN_REQUEST_CODE,
+    asks_replacement,
+    open_replacement,
+)
 
 __all__ = [
     "RETURN_EVENTS",
     "RETURN_REQUEST_CODES",
+    "RETURN_REQUEST_CODES_125",
     "UpdateRefused",
     "part_cancel",
     "record_settlement",
@@ -45,6 +51,10 @@ RETURN_REQUEST_CODES: Final = frozenset(
 )  # fmt: skip
 """The codes of a ``return_request`` tag group in ONDC retail 1.2.0 (``initiated_by`` is
 added by us)."""
+
+RETURN_REQUEST_CODES_125: Final = RETURN_REQUEST_CODES | {RETURN_REQUEST_CODE}
+"""Those of retail 1.2.5, which adds ``replace`` (a replacement asked instead of a refund,
+:mod:`adapter.core.retail125.replacement`)."""
 
 PART_CANCEL_ID: Final = "C2"
 _TYPE_ITEM: Final = [{"code": "type", "list": [{"code": "type", "value": "item"}]}]
@@ -201,10 +211,12 @@ def request_return(
     by: str,
     now: datetime,
     returnable: Mapping[str, tuple[bool, str] | None],
+    codes: frozenset[str] = RETURN_REQUEST_CODES,
 ) -> Change:
     """The buyer app asks to return items of a delivered order (a ``Return`` fulfilment
     with a ``return_request`` tag group); ``returnable`` says, per SKU, whether and within
-    what window the seller takes returns."""
+    what window the seller takes returns; ``codes`` are those of the request its version
+    knows (1.2.5's ``replace`` asks for a replacement instead of a refund)."""
     wanted = next((f for f in order.fulfillments or [] if f.type == "Return"), None)
     group = schemas.find_tag_group(wanted.tags if wanted else None, "return_request")
     if group is None:
@@ -221,10 +233,16 @@ def request_return(
         count = 0
     if not return_id or not sku or count < 1:
         raise UpdateRefused("30005", "return_request needs id, item_id and item_quantity >= 1")
+    if RETURN_REQUEST_CODE in codes and asked.get(RETURN_REQUEST_CODE) not in (None, "yes", "no"):
+        raise UpdateRefused(
+            "30005",
+            f"return_request.replace {asked[RETURN_REQUEST_CODE]!r} must be yes or no",
+        )
     if row.state != "Completed":
         raise UpdateRefused(
             "30005", f"order {row.order_id} is {row.state}: only a delivered order can be returned"
         )
+    replace = RETURN_REQUEST_CODE in codes and asks_replacement(asked)
     existing = row.document.get(INTERNAL, {}).get("returns", {})
     if return_id in existing:
         raise UpdateRefused("30005", f"return {return_id} was already asked for")
@@ -257,11 +275,7 @@ def request_return(
         {
             "code": "return_request",
             "list": [
-                *[
-                    {"code": t.code, "value": t.value}
-                    for t in group.list or []
-                    if t.code in RETURN_REQUEST_CODES
-                ],
+                *[{"code": t.code, "value": t.value} for t in group.list or [] if t.code in codes],
                 {"code": "initiated_by", "value": by},
             ],
         }
@@ -308,6 +322,7 @@ def request_return(
             "state": "Return_Initiated",
             "reason": asked.get("reason_id"),
             "window_seconds": int(window.total_seconds()),
+            **({"replace": True} if replace else {}),
         },
     }
     document[INTERNAL] = internal
@@ -363,8 +378,17 @@ def return_event(
         arrival = dict(the_return.get("end", {}))
         arrival["time"] = {**arrival.get("time", {}), "timestamp": stamp}
         the_return["end"] = arrival
-    # A replaced piece is swapped, not refunded (adapter.core.order_replacements).
-    if target in _REFUNDED_AT and not entry.get("replace"):
+    replacing = bool(entry.get("replace"))
+    sent = entry.get("replacement")  # an IGM replacement is sent at once (igm.remedies)
+    new_entry = {**entry, "state": target}
+    if target == "Return_Picked" and replacing:
+        # No refund: another piece goes to the buyer (adapter.core.retail125.replacement).
+        if not sent:
+            new_id = open_replacement(
+                document, fulfillments, the_return, entry, return_id=return_id, now=now
+            )
+            new_entry["replacement"] = {"id": new_id, "state": "Pending"}
+    elif target in _REFUNDED_AT and not sent:
         prices = _unit_prices(document)
         _take_out_of_quote(document, pieces)
         the_return["tags"] = [*the_return.get("tags", []), *_trail(pieces, prices)]
@@ -375,10 +399,11 @@ def return_event(
         ]
     document["fulfillments"] = fulfillments
     internal = dict(document.get(INTERNAL, {}))
-    internal["returns"] = {**returns, return_id: {**entry, "state": target}}
+    internal["returns"] = {**returns, return_id: new_entry}
     document[INTERNAL] = internal
     document["updated_at"] = schemas.format_timestamp(now)
-    back = pieces if target == "Return_Delivered" else None
+    # A replaced piece coming back takes the shelf place of the one sent in its stead.
+    back = pieces if target == "Return_Delivered" and not replacing else None
     return Change(
         row.state or "",
         row.fulfillment_state or "",

@@ -336,6 +336,12 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
             _ACTIVE_BEFORE_PICKUP,
             Transition("Cancelled", "Cancelled", "on_cancel"),
         ),
+        # Retail 1.2.5: a buyer app's forced cancel of an order not delivered in time
+        # (``force`` yes) is taken before delivery, on the road too.
+        "force_cancel": (
+            (*_ACTIVE_BEFORE_PICKUP, *_IN_TRANSIT),
+            Transition("Cancelled", "Cancelled", "on_cancel"),
+        ),
         "rto": (_IN_TRANSIT, Transition("Cancelled", "RTO-Initiated", "on_cancel")),
         "rto_delivered": (
             (("Cancelled", "RTO-Initiated"),),
@@ -365,6 +371,9 @@ courier's own legs (agent assigned, in transit...) are announced from 1.2.5 on, 
 order's routing says which of them it passes (``adapter.core.retail125.routing``)."""
 
 
+_BUYER_EVENTS: Final = frozenset({"buyer_cancel", "force_cancel"})
+
+
 def next_state(
     event: str, state: str, fulfillment: str, *, states: frozenset[str] = CLASSIC_STATES
 ) -> Transition:
@@ -376,7 +385,7 @@ def next_state(
         return transition
     allowed = [name for name, (froms, to) in _RULES.items()
                if (state, fulfillment) in froms and to.fulfillment in states
-               and name != "buyer_cancel"]  # fmt: skip
+               and name not in _BUYER_EVENTS]  # fmt: skip
     raise IllegalTransition(event, state, fulfillment, allowed)
 
 

@@ -9,9 +9,10 @@ ends its IGM flows with ``on_update_igm_return`` / ``on_update_igm_replacement``
   collected): its value leaves the quote with a ``quote_trail``.
 - ``RETURN``: a ``Return`` fulfilment ``Return_Approved``; the seller then has it picked up
   (the refund is made at pick-up) through the seller API as any return.
-- ``REPLACEMENT``: as ``RETURN``, with ``replace: yes`` and a new ``Delivery``
+- ``REPLACEMENT``: as ``RETURN``, with ``replace: yes`` and, at once, the new ``Delivery``
   fulfilment (``Pending``) for the new piece, which the seller ships through the seller API
-  (``adapter.core.order_replacements``); the returned piece is not refunded.
+  as any retail 1.2.5 replacement (``adapter.core.retail125.replacement``); the returned
+  piece is not refunded.
 - ``CANCEL``, ``NO_ACTION`` (``NO-ACTION`` in IGM 1.0.0) and anything else change no order.
 
 Each return fulfilment carries an ``igm_request`` tag group naming the issue.
@@ -28,9 +29,14 @@ from typing import Any, Final
 import schemas
 from adapter.core.callbacks import Identity
 from adapter.core.order_changes import unsolicited
-from adapter.core.order_replacements import open_replacement, replacement_id
-from adapter.core.order_updates import UpdateRefused, request_return, return_event
+from adapter.core.order_updates import (
+    RETURN_REQUEST_CODES_125,
+    UpdateRefused,
+    request_return,
+    return_event,
+)
 from adapter.core.orders import Change, IllegalTransition, OrderRow
+from adapter.core.retail125.replacement import replacement_id, send_at_once
 from adapter.igm.book import Remedy
 
 __all__ = ["CARRIED_OUT", "RemedyRefused", "remedy_for", "return_reason"]
@@ -100,6 +106,7 @@ def remedy_for(
     if kind not in CARRIED_OUT:
         return None
     return_id = f"IGM-{uuid.uuid5(uuid.NAMESPACE_URL, issue_id).hex[:8]}"
+    replace = [{"code": "replace", "value": "yes"}] if kind == "REPLACEMENT" else []
     asked = schemas.Order.model_validate(
         {
             "fulfillments": [
@@ -114,6 +121,7 @@ def remedy_for(
                                 {"code": "item_quantity", "value": str(quantity)},
                                 {"code": "reason_id", "value": return_reason(category)},
                                 {"code": "reason_desc", "value": f"Agreed in grievance {issue_id}"},
+                                *replace,
                             ],
                         }
                     ],
@@ -123,7 +131,12 @@ def remedy_for(
     )
     try:
         opened = request_return(
-            order, asked, by=order.bap_id, now=now, returnable={item_id: (True, "P3650D")}
+            order,
+            asked,
+            by=order.bap_id,
+            now=now,
+            returnable={item_id: (True, "P3650D")},
+            codes=RETURN_REQUEST_CODES_125,
         )
         event = "liquidate" if kind == "REFUND" else "approve"
         done = return_event(_as_row(order, opened, now), return_id, event, now=now)
@@ -131,7 +144,7 @@ def remedy_for(
         raise RemedyRefused(str(exc)) from None
     change = _tag_issue(done, return_id, issue_id)
     if kind == "REPLACEMENT":
-        change = open_replacement(change, return_id, now=now)
+        change = send_at_once(change, return_id, now=now)
     body = unsolicited(
         order,
         change.document,

@@ -20,10 +20,10 @@ from adapter.coordination.wakeup import Wakeup
 from adapter.core.callbacks import Identity
 from adapter.core.clock import Clock
 from adapter.core.order_changes import delivery_states
-from adapter.core.order_replacements import replacement_event
 from adapter.core.order_replies import after_event, unsolicited
 from adapter.core.order_updates import part_cancel, return_event
 from adapter.core.orders import Change, IllegalTransition, OrderRow, next_state
+from adapter.core.retail125.replacement import replacement_event
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 
@@ -92,13 +92,23 @@ class OrderDesk:
             order, change, action="on_update", event=f"return_{event}", actor="seller", now=now
         )
 
-    async def on_replacement(self, order: OrderRow, fulfillment_id: str, step: str) -> OrderRow:
-        """The seller's ``step`` on a replacement's delivery (pack, ship, out_for_delivery,
-        deliver); the buyer app is told with an unsolicited on_status."""
+    async def on_replacement(
+        self, order: OrderRow, return_id: str, event: str, *, tracking_url: str | None = None
+    ) -> OrderRow:
+        """The seller's ``event`` on the delivery replacing return ``return_id`` (retail
+        1.2.5), told with an unsolicited on_status; raises :class:`LookupError` when the
+        return has no replacement, :class:`IllegalTransition` when its state forbids it."""
         now = self._clock.now()
-        change = replacement_event(order, fulfillment_id, step, now=now)
+        change = replacement_event(
+            order,
+            return_id,
+            event,
+            now=now,
+            states=delivery_states(order),
+            tracking_url=tracking_url,
+        )
         return await self._record(
-            order, change, action="on_status", event=f"replace_{step}", actor="seller", now=now
+            order, change, action="on_status", event=f"replacement_{event}", actor="seller", now=now
         )
 
     async def _record(

@@ -46,17 +46,36 @@ def rules_for(version: str) -> tuple[FieldRule, ...]:
 
 
 def check_callback(key: str, body: Mapping[str, Any]) -> list[Violation]:
-    """Every field rule ``body`` (one of our callbacks, named ``key``) breaks."""
+    """Every field rule ``body`` (one of our callbacks, named ``key``) breaks. A callback
+    that refuses its request (an ``error`` block and no ``message``) is held to the context
+    rules and to its error block: ONDC's field rules of a message are for the answers that
+    carry one."""
     context = body.get("context") or {}
     action = str(context.get("action", ""))
     domain = str(context.get("domain", ""))
     city = str(context.get("city", ""))
-    return [
+    refusal = "error" in body and "message" not in body
+    found = [
         violation
         for rule in rules_for(str(context.get("core_version", "")))
-        if rule.applies(action, domain, city)
+        if rule.applies(action, domain, city) and (not refusal or rule.path.startswith("context."))
         for violation in rule.violations(key, body)
     ]
+    if refusal:
+        found.extend(_error_block(key, body.get("error")))
+    return found
+
+
+def _error_block(key: str, error: Any) -> list[Violation]:
+    """A refusal's ``error``: an ONDC error code (five digits), its type and a message."""
+    block = error if isinstance(error, Mapping) else {}
+    found = []
+    if not str(block.get("code", "")).isdigit() or len(str(block.get("code"))) != 5:
+        found.append(Violation("error_code", key, "$.error.code", "an ONDC error code is required"))
+    for field in ("type", "message"):
+        if not block.get(field):
+            found.append(Violation(f"error_{field}", key, f"$.error.{field}", "is required"))
+    return found
 
 
 def check(flow: int | str, payloads: Mapping[str, Any]) -> list[Violation]:

@@ -33,15 +33,28 @@ _COURIER_STATES: Final = (
 allows (``adapter.core.retail125.routing``; that a state fits the routing is a flow rule)."""
 
 
+_RETURN_STATES: Final = (
+    "Return_Initiated", "Return_Approved", "Return_Rejected", "Return_Picked",
+    "Return_Delivered", "Liquidated",
+)  # fmt: skip
+"""The states of a buyer's ``Return`` fulfilment, which a 1.2.5 ``/on_status`` about the
+delivery replacing a returned piece shows beside it (the order is sent whole)."""
+
+_RETURN_CODES_RULE: Final = "return_request_codes"
+
+
 def _inherited() -> list[FieldRule]:
-    """1.2.0's rules, the version rule asking for 1.2.5 and the later callbacks' delivery
-    states taking 1.2.5's courier legs too."""
+    """1.2.0's rules, the version rule asking for 1.2.5, the later callbacks' delivery
+    states taking 1.2.5's courier legs (and a replaced piece's return states) too, and a
+    return request taking 1.2.5's ``replace``."""
     rules = []
     for rule in FIELD_RULES:
         if rule.name == _VERSION_RULE:
             rule = replace(rule, values=("1.2.5",))
         elif rule.name == _STATE_RULE and "Agent-assigned" in rule.values:
-            rule = replace(rule, values=(*rule.values, *_COURIER_STATES))
+            rule = replace(rule, values=(*rule.values, *_COURIER_STATES, *_RETURN_STATES))
+        elif rule.name == _RETURN_CODES_RULE:
+            rule = replace(rule, values=(*rule.values, "replace"))
         rules.append(rule)
     return rules
 

@@ -285,7 +285,7 @@ def _contract(steps: Sequence[Step]) -> Iterator[Violation]:
     routing: Routing | None = None
     creds: Any = None
     gst: str | None = None
-    was: str | None = None  # the delivery's last state
+    was: dict[str, str | None] = {}  # each delivery's last state, by fulfilment id
     for key, body in steps:
         context, order = _context(body), _order(body)
         action = str(context.get("action"))
@@ -310,7 +310,7 @@ def _contract(steps: Sequence[Step]) -> Iterator[Violation]:
         if action == "on_confirm":
             creds = order.get("provider", {}).get("creds")
             routing = routing_of(delivery) if delivery is not None else None
-            was = _state(delivery)
+            was = {str(delivery.get("id")): _state(delivery)} if delivery is not None else {}
             if delivery is not None and routing is None:
                 yield Violation(
                     "routing_required", key, "$.message.order.fulfillments",
@@ -325,32 +325,59 @@ def _contract(steps: Sequence[Step]) -> Iterator[Violation]:
                 "creds_echoed", key, "$.message.order.provider.creds",
                 "the seller's credentials differ from on_confirm's",
             )  # fmt: skip
-        if delivery is None:
-            continue
-        # A cancelled order's callbacks name no routing (Pramaan's on_cancel examples);
-        # every other callback keeps on_confirm's.
-        if routing_of(delivery) != routing and not (
-            order.get("state") == "Cancelled" and routing_of(delivery) is None
-        ):
+        cancelled = order.get("state") == "Cancelled"
+        for found in _deliveries(order):
+            yield from _delivery_moves(key, cancelled, found, routing, was)
+
+
+def _deliveries(order: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The order's Delivery fulfilments: the first, and any sent to replace a returned piece
+    (ONDC retail 1.2.5 replacement)."""
+    return [f for f in order.get("fulfillments") or [] if f.get("type") == "Delivery"]
+
+
+def _delivery_moves(
+    key: str,
+    cancelled: bool,
+    delivery: Mapping[str, Any],
+    routing: Routing,
+    was: dict[str, str | None],
+) -> Iterator[Violation]:
+    """A Delivery fulfilment keeps the order's routing (a cancelled order's callbacks may
+    name none, as Pramaan's on_cancel examples do), takes only the states it allows and
+    moves as ONDC's validator allows from its last state (``was``, by fulfilment id,
+    updated here); a delivery first seen after on_confirm (a replacement) starts Pending."""
+    fulfilment_id = str(delivery.get("id"))
+    found = routing_of(delivery)
+    if found != routing and not (cancelled and found is None):
+        yield Violation(
+            "routing_kept", key, "$.message.order.fulfillments",
+            f"routing {found} is not on_confirm's {routing}",
+        )  # fmt: skip
+    state = _state(delivery)
+    if fulfilment_id not in was:
+        was[fulfilment_id] = state
+        if state != "Pending":
             yield Violation(
-                "routing_kept", key, "$.message.order.fulfillments",
-                f"routing {routing_of(delivery)} is not on_confirm's {routing}",
+                "replacement_starts_pending", key, "$.message.order.fulfillments",
+                f"delivery {fulfilment_id} first shown {state}, not Pending",
             )  # fmt: skip
-        state = _state(delivery)
-        if state is not None and state not in ROUTING_STATES[routing]:
-            yield Violation(
-                "routing_states", key, "$.message.order.fulfillments",
-                f"delivery state {state} is not one {routing} allows",
-            )  # fmt: skip
-            continue  # judged by the routing; the next move is judged from the last good state
-        onward = _NEXT_STATES.get(was or "")
-        if onward is not None and state not in (None, was, "Cancelled", *onward):
-            yield Violation(
-                "state_transition", key, "$.message.order.fulfillments",
-                f"delivery state {was} -> {state}; next may be "
-                f"{', '.join(sorted(onward))} or Cancelled",
-            )  # fmt: skip
-        was = state or was
+        return
+    if state is not None and state not in ROUTING_STATES[routing]:
+        yield Violation(
+            "routing_states", key, "$.message.order.fulfillments",
+            f"delivery state {state} is not one {routing} allows",
+        )  # fmt: skip
+        return  # judged by the routing; the next move is judged from the last good state
+    before = was[fulfilment_id]
+    onward = _NEXT_STATES.get(before or "")
+    if onward is not None and state not in (None, before, "Cancelled", *onward):
+        yield Violation(
+            "state_transition", key, "$.message.order.fulfillments",
+            f"delivery state {before} -> {state}; next may be "
+            f"{', '.join(sorted(onward))} or Cancelled",
+        )  # fmt: skip
+    was[fulfilment_id] = state or before
 
 
 def check_flow_125(steps: Sequence[Step]) -> list[Violation]:

@@ -161,9 +161,16 @@ def refund_message(
 
 
 def return_message(
-    order_id: str, return_id: str, sku: str, count: int, reason: str = "004"
+    order_id: str,
+    return_id: str,
+    sku: str,
+    count: int,
+    reason: str = "004",
+    *,
+    replace: bool | None = None,
 ) -> dict[str, Any]:
-    """The buyer app's ``update`` asking to return ``count`` of ``sku``."""
+    """The buyer app's ``update`` asking to return ``count`` of ``sku`` (and, in retail
+    1.2.5, saying whether it wants them replaced rather than refunded)."""
     asked = {
         "id": return_id,
         "item_id": sku,
@@ -178,6 +185,8 @@ def return_message(
         # takes it and does not echo it in on_update (adapter.core.order_updates).
         "exchange": "no",
     }
+    if replace is not None:
+        asked["replace"] = "yes" if replace else "no"
     return {
         "update_target": "item",
         "order": {

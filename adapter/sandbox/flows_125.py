@@ -24,6 +24,12 @@ from typing import Any, Final
 import orjson
 
 import schemas
+from adapter.sandbox.buyer_messages_125 import (
+    INSTRUCTIONS,
+    NEW_ADDRESS,
+    delivery_update_message,
+    force_cancel_message,
+)
 from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
 
@@ -39,12 +45,19 @@ __all__ = [
 PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "ONDC:RET10": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Cancellation_Flow",
-                       "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow"),
+                       "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow",
+                       "Replacement_Flow", "Forced_Cancellation_Flow",
+                       "Buyer_Instructions_And_Delivery_Update_Flow",
+                       "Out_Of_Stock_Flow_Error-code_"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
-                       "Seller_Cancellation_Flow"),
+                       "Seller_Cancellation_Flow", "Replacement_Flow",
+                       "Force_Cancellation_Flow", "Buyer_Instructions_And_Delivery_Update_Flow",
+                       "Out_Of_Stock_Flow_Error-code_"),
         "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
-                       "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow"),
+                       "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
+                       "Replacement_Flow", "Force_Cancellation_Flow",
+                       "Out_Of_Stock_Flow_Error-code_"),
     }
 )  # fmt: skip
 """Domain -> the PRAMAAN or MANDATORY 1.2.5 flows the demo plays (RET16's Return_Flow has no
@@ -53,17 +66,15 @@ tag upstream; it is played as the return flow of the other two domains)."""
 NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
     {
         "Discovery_Flow_incremental_catalog": "the 1.2.0 demo plays the incremental refresh",
-        "Replacement_Flow": "replacement (reverse QC, then a second forward delivery) is "
-        "not built yet",
-        "Buyer_Instructions_And_Delivery_Update_Flow": "buyer instructions and address "
-        "updates are not built yet",
-        "Forced_Cancellation_Flow": "a buyer's forced cancel after pick-up is not built yet",
-        "Force_Cancellation_Flow": "a buyer's forced cancel after pick-up is not built yet",
         "Delivery_Flow_With_IGM": "IGM flows come with the IGM families",
     }
 )
 """PRAMAAN or MANDATORY flows (by flow id, IGM variants under one name) the demo does not
 play, and why."""
+
+_OUT_OF_STOCK_CODE: Final = "Out_Of_Stock_Flow_Error-code_"
+"""Pramaan's ``Out_Of_Stock_Flow(Error-code)``, under the folder name ONDC's framework
+gives it."""
 
 _PART_CANCEL_THEN_RTO: Final = frozenset(
     {"Seller_Cancellation_Flow", "RTO_And_Part_Cancellation_Flow"}
@@ -127,12 +138,18 @@ class Pramaan125:
             steps["search"] = logs["search_full_catalog_refresh"]
             steps["on_search"] = logs["on_search_full_catalog_refresh"]
             return steps
-        if flow_id == "Out_Of_Stock_Flow":
+        if flow_id in ("Out_Of_Stock_Flow", _OUT_OF_STOCK_CODE):
             await p.seller_stock(item["sku"], 1)
             try:
                 steps["select_out_of_stock"], steps["on_select_out_of_stock"] = await p.call(
                     "select", p.cart_for(entry, item, 2), transaction_id=tx, domain=domain
                 )
+                if flow_id == _OUT_OF_STOCK_CODE:
+                    # The flow is the refusal itself: 40002, the item and what is left.
+                    code = steps["on_select_out_of_stock"].get("error", {}).get("code")
+                    if code != "40002":
+                        raise RuntimeError(f"on_select_out_of_stock error {code}, not 40002")
+                    return steps
                 order_id = await p.order(steps, entry, item, transaction_id=tx)
                 await self._deliver(steps, order_id, tx)
             finally:
@@ -169,6 +186,22 @@ class Pramaan125:
         elif flow_id == "Return_Flow":
             await self._deliver(steps, order_id, tx)
             await self._return(steps, order_id, item["sku"], tx, domain)
+        elif flow_id in ("Forced_Cancellation_Flow", "Force_Cancellation_Flow"):
+            await self._deliver(steps, order_id, tx, until="out_for_delivery")
+            if "on_status_out_for_delivery" in steps:  # P2P stops at the pick-up: on the road
+                steps["on_status_out_for_delivery_force"] = steps.pop("on_status_out_for_delivery")
+            await self._force_cancel(steps, order_id, tx, domain, flow_id)
+        elif flow_id == "Buyer_Instructions_And_Delivery_Update_Flow":
+            for name, end in (("buyer_instructions", INSTRUCTIONS),
+                              ("delivery_address", NEW_ADDRESS)):  # fmt: skip
+                steps[f"update_{name}"], steps[f"on_update_{name}"] = await p.call(
+                    "update", delivery_update_message(order_id, end), transaction_id=tx,
+                    domain=domain,
+                )  # fmt: skip
+            await self._deliver(steps, order_id, tx)
+        elif flow_id == "Replacement_Flow":
+            await self._deliver(steps, order_id, tx)
+            await self._replace(steps, order_id, item["sku"], tx, domain)
         else:
             raise ValueError(f"{flow_id} is not a flow the demo plays")
         return steps
@@ -243,6 +276,12 @@ class Pramaan125:
             if action == until:
                 return
 
+    async def _seller(self, order_id: str, path: str) -> None:
+        """One seller API action on the order (``pack``, ``returns/R-1/approve`` ...)."""
+        moved = await self.player.seller_act(order_id, path, None)
+        if moved.status_code != 200:
+            raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
+
     async def _return(
         self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
     ) -> None:
@@ -250,17 +289,12 @@ class Pramaan125:
         p = self.player
         return_id = f"R-{uuid.uuid4().hex[:8]}"
 
-        async def seller(path: str) -> None:
-            moved = await p.seller_act(order_id, path, None)
-            if moved.status_code != 200:
-                raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
-
         steps["update_reverse_qc"], steps["on_update_interim_reverseQc"] = await p.call(
             "update", return_message(order_id, return_id, sku, 1), transaction_id=tx, domain=domain
         )
-        await seller(f"returns/{return_id}/approve")
+        await self._seller(order_id, f"returns/{return_id}/approve")
         steps["on_update_return_approved"] = await p.unsolicited(tx, "on_update")
-        await seller(f"returns/{return_id}/pick")
+        await self._seller(order_id, f"returns/{return_id}/pick")
         steps["on_update_return_picked"] = await p.unsolicited(tx, "on_update")
         refund = refund_of(steps["on_update_return_picked"], return_id)
         when = steps["on_update_return_picked"]["context"]["timestamp"]
@@ -273,8 +307,63 @@ class Pramaan125:
             transaction_id=tx,
             domain=domain,
         )
-        await seller(f"returns/{return_id}/deliver")
+        await self._seller(order_id, f"returns/{return_id}/deliver")
         steps["on_update_return_delivered"] = await p.unsolicited(tx, "on_update")
+
+    async def _force_cancel(
+        self, steps: dict[str, Any], order_id: str, tx: str, domain: str, flow_id: str
+    ) -> None:
+        """The order is late and out for delivery: the buyer app asks to cancel (``force``
+        no; the seller may refuse: it is not late by the order's TAT yet), then insists
+        (``force`` yes), and settles the buyer's refund for the cancelled goods."""
+        p = self.player
+
+        steps["cancel_no"], steps["on_cancel_no"] = await p.call(
+            "cancel", force_cancel_message(order_id, force=False), transaction_id=tx, domain=domain
+        )
+        answer = "on_cancel_force" if flow_id == "Forced_Cancellation_Flow" else "on_cancel_yes"
+        steps["cancel_yes"], steps[answer] = await p.call(
+            "cancel", force_cancel_message(order_id, force=True), transaction_id=tx, domain=domain
+        )
+        order = steps[answer]["message"]["order"]
+        if order.get("state") != "Cancelled":
+            raise RuntimeError(f"forced cancel not taken: {steps[answer].get('error')}")
+        refund = order["quote"]["price"]["value"]
+        when = steps[answer]["context"]["timestamp"]
+        steps["update_settlement_cancel"], steps["on_update_settlement_cancel"] = await p.call(
+            "update",
+            refund_message(order_id, "C1", "Cancel", refund, when),
+            transaction_id=tx,
+            domain=domain,
+        )
+
+    async def _replace(
+        self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
+    ) -> None:
+        """The buyer wants the piece replaced: reverse QC, approval, pick-up (the
+        replacement leaves Pending with it, nobody is refunded) and arrival back; then the
+        seller delivers the replacement as the order went: the hub legs and out for
+        delivery when it travels P2H2P, picked up then delivered when P2P."""
+        p = self.player
+        return_id = f"R-{uuid.uuid4().hex[:8]}"
+
+        asked = return_message(order_id, return_id, sku, 1, replace=True)
+        steps["update_reverse_qc_rep"], steps["on_update_interim_reverseQc"] = await p.call(
+            "update", asked, transaction_id=tx, domain=domain
+        )
+        for action, key in (("approve", "on_update_return_approved"),
+                            ("pick", "on_update_return_picked_rep"),
+                            ("deliver", "on_update_return_delivered_rep")):  # fmt: skip
+            await self._seller(order_id, f"returns/{return_id}/{action}")
+            steps[key] = await p.unsolicited(tx, "on_update")
+        legs = [("pack", "packed"), ("ship", "picked")]
+        if _routing(steps) == "P2H2P":
+            legs += [("in_transit", "in_transit"), ("at_destination_hub", "at_destination_hub"),
+                     ("out_for_delivery", "out_for_delivery")]  # fmt: skip
+        legs += [("deliver", "order_delivered")]
+        for action, name in legs:
+            await self._seller(order_id, f"returns/{return_id}/replacement/{action}")
+            steps[f"on_status_{name}_rep"] = await p.unsolicited(tx, "on_status")
 
 
 def timing_of(steps: Mapping[str, Any], arrivals: Mapping[str, Any]) -> TimingFigures:

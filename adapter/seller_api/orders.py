@@ -3,8 +3,11 @@
 Each action (accept, reject, pack, ship, out_for_delivery, deliver, cancel, rto,
 rto_delivered, rto_disposed) is one ``POST /seller/v1/orders/{order_id}/{action}``; the
 adapter moves the order and tells the buyer app with an unsolicited ``on_status`` or
-``on_cancel``. An action the order's state does not allow is refused with 409 and says
-what is allowed now. Orders of other sellers do not exist for a seller's key (404).
+``on_cancel``. A return is moved by ``.../returns/{return_id}/{action}`` (``on_update``), and
+the delivery replacing a returned piece (retail 1.2.5) by
+``.../returns/{return_id}/replacement/{action}`` (``on_status``). An action the order's
+state does not allow is refused with 409 and says what is allowed now. Orders of other
+sellers do not exist for a seller's key (404).
 """
 
 from __future__ import annotations
@@ -63,7 +66,14 @@ class PartCancel(BaseModel):
 
 
 ReturnAction = Literal["approve", "reject", "pick", "deliver", "liquidate"]
-ReplacementStep = Literal["pack", "ship", "out_for_delivery", "deliver"]
+
+ReplacementAction = Literal[
+    "pack", "agent_assigned", "out_for_pickup", "at_pickup", "pickup_failed", "ship",
+    "in_transit", "at_destination_hub", "out_for_delivery", "at_delivery", "delivery_failed",
+    "deliver",
+]  # fmt: skip
+"""What the seller reports of the delivery replacing a returned piece (retail 1.2.5;
+``adapter.core.retail125.replacement.REPLACEMENT_EVENTS``)."""
 
 
 # A buyer collecting at the store is handed the goods (hand_over): nothing is shipped.
@@ -207,27 +217,30 @@ def seller_orders_router() -> APIRouter:
             raise HTTPException(status_code=409, detail=f"state: {exc}") from exc
         return {**_summary(moved), "returns": moved.document.get(INTERNAL, {}).get("returns", {})}
 
-    @router.post("/{order_id}/replacements/{fulfillment_id}/{step}")
+    @router.post("/{order_id}/returns/{return_id}/replacement/{action}")
     async def act_on_replacement(
         request: Request,
         seller: Seller,
         order_id: str,
-        fulfillment_id: str,
-        step: ReplacementStep,
+        return_id: str,
+        action: ReplacementAction,
+        body: ActionBody | None = None,
         buyer_app: BuyerApp = None,
     ) -> dict[str, Any]:
-        """Pack, ship, send out and deliver the new piece of a replacement (agreed in a
-        grievance); the buyer app is told with an unsolicited on_status."""
+        """Move the delivery that replaces a returned piece (retail 1.2.5: sent once the
+        return is picked up); the buyer app is told with an unsolicited on_status."""
         runtime = _runtime(request)
         row = await _own_order(runtime, seller, order_id, buyer_app)
+        tracking_url = body.tracking_url if body is not None else None
         try:
-            moved = await runtime.desk.on_replacement(row, fulfillment_id, step)
-        except UpdateRefused as exc:
-            raise HTTPException(status_code=404, detail=f"fulfillment_id: {exc}") from exc
+            moved = await runtime.desk.on_replacement(
+                row, return_id, action, tracking_url=tracking_url
+            )
+        except LookupError as exc:
+            raise HTTPException(status_code=404, detail=f"return_id: {exc}") from exc
         except IllegalTransition as exc:
             raise HTTPException(status_code=409, detail=f"state: {exc}") from exc
-        replacements = moved.document.get(INTERNAL, {}).get("replacements", {})
-        return {**_summary(moved), "replacements": replacements}
+        return {**_summary(moved), "returns": moved.document.get(INTERNAL, {}).get("returns", {})}
 
     @router.post("/{order_id}/{action}")
     async def act(

@@ -1,8 +1,9 @@
 """A replacement agreed in a grievance is carried out end to end: the buyer app's
 acceptance brings the order's on_update with the return marked ``replace: yes`` and a new
 Delivery fulfilment (as Pramaan's ``on_update_igm_replacement``); the returned piece is
-picked up without a refund; the seller ships the new piece and the buyer app hears each
-step as on_status."""
+picked up without a refund; the seller ships the new piece through the same seller route as
+a retail 1.2.5 replacement and the buyer app hears each step as on_status; neither piece
+moves the stock."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ async def test_an_accepted_replacement_ships_a_new_piece_and_refunds_nothing(
 ) -> None:
     async with shop(tmp_path, clock, database_url) as s:
         on_confirm, key = await delivered(s, "Kullu", "ODOP-KU-R")
-        _, item = demo_item("Kullu")
+        entry, item = demo_item("Kullu")
+        stock = await s.stock(entry["seller"]["code"], item["sku"])
         buyer = Complainant(s, "ODOP-KU-R", item["sku"], item["domain"])
         buyer.open_v2()
         await buyer.send()
@@ -61,23 +63,27 @@ async def test_an_accepted_replacement_ships_a_new_piece_and_refunds_nothing(
         assert _quote(order) == _quote(on_confirm["message"]["order"])  # nothing refunded
 
         base = "/seller/v1/orders/ODOP-KU-R"
-        early = await s.net.client.post(f"{base}/replacements/{new_id}/deliver", headers=key)
+        returns = f"{base}/returns/{returned['id']}"
+        early = await s.net.client.post(f"{returns}/replacement/deliver", headers=key)
         assert early.status_code == 409, early.text
-        unknown = await s.net.client.post(f"{base}/replacements/FX9/pack", headers=key)
+        unknown = await s.net.client.post(f"{base}/returns/RX9/replacement/pack", headers=key)
         assert unknown.status_code == 404, unknown.text
-        assert "fulfillment_id" in unknown.text
+        assert "return_id" in unknown.text
 
         # The returned piece is collected: still no refund.
         clock.advance(60)
-        picked = await s.net.client.post(f"{base}/returns/{returned['id']}/pick", headers=key)
+        picked = await s.net.client.post(f"{returns}/pick", headers=key)
         assert picked.status_code == 200, picked.text
         [pick_update] = await s.unsolicited()
         assert _quote(pick_update["message"]["order"]) == _quote(on_confirm["message"]["order"])
+        deliveries = [f["id"] for f in pick_update["message"]["order"]["fulfillments"]
+                      if f["type"] == "Delivery"]  # fmt: skip
+        assert deliveries == [first["id"], new_id], "the pick-up opens no second replacement"
 
         states = []
         for step in ("pack", "ship", "out_for_delivery", "deliver"):
             clock.advance(60)
-            moved = await s.net.client.post(f"{base}/replacements/{new_id}/{step}", headers=key)
+            moved = await s.net.client.post(f"{returns}/replacement/{step}", headers=key)
             assert moved.status_code == 200, moved.text
             [status] = await s.unsolicited()
             assert status["context"]["action"] == "on_status"
@@ -86,4 +92,10 @@ async def test_an_accepted_replacement_ships_a_new_piece_and_refunds_nothing(
             states.append(shipped["state"]["descriptor"]["code"])
         assert states == ["Packed", "Order-picked-up", "Out-for-delivery", "Order-delivered"]
         assert shipped["start"]["time"]["timestamp"] < shipped["end"]["time"]["timestamp"]
-        assert moved.json()["replacements"][new_id]["state"] == "Order-delivered"
+        replacement = moved.json()["returns"][returned["id"]]["replacement"]
+        assert replacement == {"id": new_id, "state": "Order-delivered"}
+        clock.advance(60)
+        arrived = await s.net.client.post(f"{returns}/deliver", headers=key)
+        assert arrived.status_code == 200, arrived.text
+        await s.unsolicited()
+        assert await s.stock(entry["seller"]["code"], item["sku"]) == stock

@@ -152,6 +152,25 @@ class Shop:
             now=self.clock.now(),
         )
 
+    async def seller_moves(
+        self, key: Mapping[str, str], order_id: str, actions: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        """The seller's ``actions`` on an order, a minute apart (``ship`` with an invoice),
+        each checked to succeed; the callback each sent."""
+        sent = []
+        for action in actions:
+            self.clock.advance(60)
+            body = {"invoice_url": f"https://odop.example/invoices/{order_id}.pdf"}
+            moved = await self.net.client.post(
+                f"/seller/v1/orders/{order_id}/{action}",
+                json=body if action == "ship" else None,
+                headers=dict(key),
+            )
+            assert moved.status_code == 200, (action, moved.text)
+            (callback,) = await self.unsolicited()
+            sent.append(callback)
+        return sent
+
     async def seller_key(self, code: str) -> dict[str, str]:
         """A new API key of seller ``code``, as an Authorization header."""
         key = await self.net.client.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=ADMIN)

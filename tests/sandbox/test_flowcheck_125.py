@@ -205,3 +205,52 @@ def test_the_gate_picks_the_field_rules_by_the_callbacks_version() -> None:
     assert "FULFILLMENTS_STATE_DESCRIPTOR_CODE" in seen_120 - seen_125
     on_status["context"] |= {"core_version": "1.2.5", "ttl": "PT1M"}
     assert "ttl_pt30s" in {v.rule for v in check_callback("on_status", on_status)}
+
+
+def _replacement_status(
+    steps: list[tuple[str, dict[str, Any]]], name: str, state: str
+) -> tuple[str, dict[str, Any]]:
+    """The flow's last on_status again, later, with a second delivery (a replacement)."""
+    key, body = copy.deepcopy(steps[-1])
+    assert body["context"]["action"] == "on_status", key
+    context = body["context"]
+    context["message_id"] = str(uuid.uuid4())
+    stamp = schemas.parse_timestamp(steps[-1][1]["context"]["timestamp"]) + timedelta(seconds=1)
+    context["timestamp"] = schemas.format_timestamp(stamp)
+    order = body["message"]["order"]
+    order["fulfillments"] = [f for f in order["fulfillments"] if f["id"] != "R1-RP"]
+    fulfillments = order["fulfillments"]
+    first = next(f for f in fulfillments if f["type"] == "Delivery")
+    second = {**copy.deepcopy(first), "id": "R1-RP", "state": {"descriptor": {"code": state}}}
+    fulfillments.append(second)
+    return name, body
+
+
+def test_a_replacement_delivery_starts_pending_and_moves_as_the_first_one() -> None:
+    steps = consistent("RET16-1.2.5/Delivery_Flow")
+    assert check_flow_125(steps) == []
+    wrong_start = [*steps, _replacement_status(steps, "on_status_rep", "Packed")]
+    assert _rules(wrong_start) == ["replacement_starts_pending"]
+    steps.append(_replacement_status(steps, "on_status_pending_rep", "Pending"))
+    steps.append(_replacement_status(steps, "on_status_packed_rep", "Packed"))
+    assert check_flow_125(steps) == []
+    steps.append(_replacement_status(steps, "on_status_delivered_rep", "Order-delivered"))
+    assert _rules(steps) == ["state_transition"], "Packed -> Order-delivered skips the courier"
+
+
+def test_a_refusing_callback_is_held_to_its_context_and_error_block() -> None:
+    steps = consistent("RET16-1.2.5/Delivery_Flow")
+    on_status = next(b for _, b in steps if b["context"]["action"] == "on_status")
+    context = {**on_status["context"], "action": "on_cancel"}
+    error = {"type": "DOMAIN-ERROR", "code": "30014", "message": "not late yet"}
+    assert check_callback("on_cancel_no", {"context": context, "error": error}) == []
+    rules = {
+        v.rule
+        for v in check_callback("on_cancel_no", {"context": context, "error": {"code": "late"}})
+    }
+    assert rules == {"error_code", "error_type", "error_message"}
+    # An answer with a message is held to the message's rules, error or not.
+    hollow = {"context": context, "message": {"order": {}}, "error": error}
+    assert check_callback("on_cancel", hollow), "an empty order breaks the order rules"
+    bad_context = {"context": {**context, "ttl": "PT1H"}, "error": error}
+    assert [v.rule for v in check_callback("on_cancel_no", bad_context)] == ["ttl_pt30s"]

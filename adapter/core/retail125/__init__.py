@@ -4,6 +4,9 @@
 - :mod:`~adapter.core.retail125.replies`: 1.2.0's reply builders with 1.2.5's changes
   (``bpp_terms`` in on_search; routing, GI credentials and GST terms in on_confirm; ttl);
 - :mod:`~adapter.core.retail125.sequence`: Pramaan's sequence rules, checked at the edge.
+- :mod:`~adapter.core.retail125.replacement`: a returned piece replaced by a second delivery;
+- :mod:`~adapter.core.retail125.force_cancel`: a buyer app's forced cancel of a late order;
+- :mod:`~adapter.core.retail125.delivery_update`: buyer instructions and a new address.
 
 The family itself is put together in ``adapter.core.contract_table`` (``RETAIL_1_2_5``).
 """

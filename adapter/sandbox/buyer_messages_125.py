@@ -1,0 +1,62 @@
+"""The sandbox buyer app's retail 1.2.5 requests about a confirmed order, beside 1.2.0's
+(:mod:`adapter.sandbox.flows`): a change of the delivery's end (buyer instructions, a new
+address) and a cancel asked or forced (ONDC retail 1.2.5, ``descriptor.tags[code=params]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+__all__ = ["INSTRUCTIONS", "NEW_ADDRESS", "delivery_update_message", "force_cancel_message"]
+
+NEW_ADDRESS: Final = {
+    "location": {
+        "gps": "31.077100,77.171900",
+        "address": {
+            "name": "Asha Verma",
+            "building": "4 Summer Hill Road",
+            "locality": "Summer Hill",
+            "city": "Shimla",
+            "state": "Himachal Pradesh",
+            "country": "IND",
+            "area_code": "171005",
+        },
+    },
+    "contact": {"phone": "9876543210", "email": "asha@example.in"},
+}
+"""Where the buyer of the demo has the goods sent instead (Shimla, Summer Hill)."""
+
+INSTRUCTIONS: Final = {
+    "instructions": {
+        "name": "Delivery instructions",
+        "short_desc": "Leave it with the guard at the gate if nobody answers",
+    }
+}
+"""What the buyer of the demo tells the courier."""
+
+
+def delivery_update_message(order_id: str, end: Mapping[str, Any]) -> dict[str, Any]:
+    """The buyer app's ``update`` (retail 1.2.5, ``update_target`` fulfillment) changing the
+    buyer's end of delivery ``1``: ``end`` holds instructions or a new location."""
+    return {
+        "update_target": "fulfillment",
+        "order": {"id": order_id, "fulfillments": [{"id": "1", "type": "Delivery", "end": end}]},
+    }
+
+
+def force_cancel_message(order_id: str, *, force: bool, reason: str = "052") -> dict[str, Any]:
+    """The buyer app's ``cancel`` of a late order (reason 052, not delivered in time):
+    asking (``force`` no, the seller to answer within ``ttl_response``) or insisting."""
+    params = [
+        {"code": "force", "value": "yes" if force else "no"},
+        {"code": "ttl_response", "value": "PT1H"},
+    ]
+    return {
+        "order_id": order_id,
+        "cancellation_reason_id": reason,
+        "descriptor": {
+            "name": "fulfillment",
+            "short_desc": "1",
+            "tags": [{"code": "params", "list": params}],
+        },
+    }
