@@ -34,10 +34,21 @@ from adapter.dashboard.access import (
 from adapter.dashboard.exports import to_csv, to_xlsx
 from adapter.dashboard.filters import Measure, View
 from adapter.dashboard.i18n import Language, text
+from adapter.dashboard.loi_page import loi_page
+from adapter.dashboard.loi_view import loi_letters, loi_tables
 from adapter.dashboard.overview import OverviewData, overview_json
 from adapter.dashboard.page import dashboard_page, login_page
 from adapter.dashboard.sources import total
-from adapter.dashboard.views import ROWS_ON_PAGE, Section, Table, Viewer, build, table_ids
+from adapter.dashboard.summary_pdf import summary_pdf
+from adapter.dashboard.views import (
+    LOI_TABLES,
+    ROWS_ON_PAGE,
+    Section,
+    Table,
+    Viewer,
+    build,
+    table_ids,
+)
 from adapter.runtime import Runtime
 from adapter.storage.overview import Overview
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
@@ -63,6 +74,10 @@ def chosen_view(
     seller: Annotated[
         str | None, Query(max_length=64, description="A seller's code (not for sellers).")
     ] = None,
+    channel: Annotated[
+        Literal["", "b2c", "b2b"],
+        Query(description="`b2c` (retail) or `b2b` (ONDC B2B); empty or absent: both."),
+    ] = "",
     measure: Annotated[Measure, Query(description="What colours the map.")] = "orders",
     digits: Annotated[
         Literal["latn", "deva"], Query(description="`deva`: Devanagari digits in Hindi.")
@@ -79,6 +94,7 @@ def chosen_view(
         district=district or None,
         product=product or None,
         seller=(seller or "").strip() or None,
+        channel=channel or None,
         measure=measure,
         devanagari=digits == "deva",
     )
@@ -133,9 +149,16 @@ async def _overview(request: Request, viewer: Viewer, view: View) -> OverviewDat
     )
 
 
+async def _loi(request: Request, view: View) -> list[Table]:
+    letters = await loi_letters(_runtime(request).loi, district=view.district, product=view.product)
+    return loi_tables(letters, view.lang)
+
+
 async def _one(request: Request, viewer: Viewer, table_id: str, view: View) -> Table:
     if table_id not in table_ids(viewer):
         raise HTTPException(status_code=404, detail=f"no table {table_id!r} for this login")
+    if table_id in LOI_TABLES:
+        return next(t for t in await _loi(request, view) if t.id == table_id)
     sections = await _sections(request, viewer, view, only=table_id)
     return next(t for s in sections for t in s.tables)
 
@@ -156,6 +179,31 @@ def dashboard_router() -> APIRouter:
         sections = await _sections(request, viewer, view)
         overview = await _overview(request, viewer, view)
         return HTMLResponse(dashboard_page(sections, viewer, view, overview))
+
+    @router.get("/loi", response_class=HTMLResponse, include_in_schema=False)
+    async def loi(request: Request, view: Chosen) -> Response:
+        viewer = await viewer_of(request)
+        if viewer is None:
+            return RedirectResponse(f"/dashboard/login?lang={view.lang}", status_code=303)
+        if viewer.role == "seller":
+            raise HTTPException(status_code=404, detail="the LOI view is not for a seller's login")
+        return HTMLResponse(loi_page(await _loi(request, view), viewer, view))
+
+    @router.get("/summary.pdf")
+    async def summary(request: Request, viewer: SignedIn, view: Chosen) -> Response:
+        """The monthly review's one-page summary (key figures, districts, letters by
+        stage) as a PDF, in ``lang`` with Indian formats."""
+        overview = await _overview(request, viewer, view)
+        stages = None
+        if viewer.role != "seller":
+            stages = next(t for t in await _loi(request, view) if t.id == "loi_stages")
+        made = summary_pdf(view, overview, stages, now=_runtime(request).clock.now())
+        name = f"odop-summary-{view.lang}.pdf"
+        return Response(
+            made,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
     async def login_form(lang: Lang = "en") -> HTMLResponse:

@@ -21,7 +21,16 @@ from adapter.storage.letters import LettersOfIntent
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS, Dimension, Reports, Scope
 from adapter.storage.timeline import hourly
 
-__all__ = ["ROWS_ON_PAGE", "Role", "Section", "Table", "Viewer", "build", "table_ids"]
+__all__ = [
+    "LOI_TABLES",
+    "ROWS_ON_PAGE",
+    "Role",
+    "Section",
+    "Table",
+    "Viewer",
+    "build",
+    "table_ids",
+]
 
 ROWS_ON_PAGE: Final = 400
 """A table longer than this shows its first rows on the page (a year's days fit); the
@@ -52,7 +61,8 @@ class Table:
     rows: list[list[Any]]
     chart: Literal["bar", "line", "stacked"] | None = None
     chart_value: str | None = None
-    # For a stacked chart: the columns whose values make up each bar, bottom first.
+    # The columns whose values make up each bar (bottom or left first): a stacked chart's,
+    # or a bar chart's when its bars are split (B2C and B2B value).
     parts: list[str] = field(default_factory=list)
     # How many rows the whole table has, when ``rows`` holds only the first of them.
     total: int | None = None
@@ -80,8 +90,17 @@ _DIMENSIONS: Final[tuple[tuple[str, Dimension], ...]] = (
     ("by_gi", "gi"),
     ("by_seller", "seller"),
 )
+LOI_TABLES: Final = (
+    "loi_values",
+    "loi_stages",
+    "loi_by_district",
+    "loi_by_product",
+    "loi_on_paper",
+)
+"""The letters-of-intent view's tables (``adapter.dashboard.loi_view``), in page order."""
+
 _NETWORK_ONLY: Final = frozenset(
-    {"ack_latency", "callbacks", "delivery", "parked", "letters", "held_items"}
+    {"ack_latency", "callbacks", "delivery", "parked", "letters", "held_items", *LOI_TABLES}
 )
 
 
@@ -104,6 +123,7 @@ def table_ids(viewer: Viewer) -> list[str]:
         "coverage",
         "held_items",
         "letters",
+        *LOI_TABLES,
     ]
     if viewer.role == "seller":
         return [i for i in ids if i not in _NETWORK_ONLY]
@@ -180,16 +200,38 @@ class _Builder:
             [
                 place(r["key"], self.lang) if named else r["key"],
                 r["orders"],
+                r["orders"] - r["b2b_orders"],
+                r["b2b_orders"],
                 _rupees(r["value_paise"]),
+                _rupees(r["value_paise"] - r["b2b_value_paise"]),
+                _rupees(r["b2b_value_paise"]),
                 r["cancelled"],
                 r["returned"],
                 r["rto"],
             ]
             for r in await self.reports.breakdown(self.scope, by)
         ]
-        columns = [by, "orders", "value", "cancelled", "returned", "rto"]
+        columns = [
+            by,
+            "orders",
+            "b2c_orders",
+            "b2b_orders",
+            "value",
+            "b2c_value",
+            "b2b_value",
+            "cancelled",
+            "returned",
+            "rto",
+        ]
         chart = "bar" if by in ("district", "product") else None
-        return self.table(table_id, columns, rows, chart=chart, chart_value="value")
+        return self.table(
+            table_id,
+            columns,
+            rows,
+            chart=chart,
+            chart_value="value",
+            parts=["b2c_value", "b2b_value"] if chart else [],
+        )
 
     async def reasons(self, table_id: str, by: Dimension) -> Table:
         """Cancellations by reason code, with what the code means and who cancelled."""

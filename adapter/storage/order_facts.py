@@ -8,9 +8,15 @@ the orders whose ``updated_at`` is at or after the last mark (less a margin, for
 transactions that committed late) are copied again. Nothing of the buyer is kept but the
 buyer app's subscriber id.
 
+Each fact carries its channel: ``b2b`` for an order placed through ONDC B2B 2.0.2 (its
+stored document holds the B2B order, ``adapter.core.b2b.rfq.b2b_order``), ``b2c`` for a
+retail one.
+
 Each refresh also recomputes ``order_days`` (the facts summed by IST day, seller, district,
-ODOP product and buyer app) for the days whose facts it copied, in the same transaction, so
-the timeline and the letters of intent over a year read a few thousand rows, not a million.
+ODOP product, buyer app and channel) for the days whose facts it copied, and moves the
+letters of intent's realised counts by what changed (``adapter.storage.letter_counts``),
+in the same transaction, so the timeline and the letters of intent over a year read a few
+thousand rows, not a million.
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ from typing import Any, Final
 
 from sqlalchemy import case, func, literal, select, tuple_
 
+from adapter.core.b2b.rfq import b2b_order
 from adapter.core.odop import odop_product
 from adapter.core.order_updates import RETURN_EVENTS
 from adapter.storage.database import Database
+from adapter.storage.letter_counts import apply_fact_changes, fact_parts, serialise
 from adapter.storage.tables import (
     items,
     order_days,
@@ -224,6 +232,7 @@ class OrderFacts:
                         "cancelled_by": actor,
                         "returned": row.id in returned,
                         "order_updated_at": row.updated_at,
+                        "channel": "b2b" if b2b_order(row.document) else "b2c",
                     }
                 )
         if not values:
@@ -235,8 +244,13 @@ class OrderFacts:
             "cancelled_by",
             "returned",
             "order_updated_at",
+            "channel",
         )
+        copied = sorted({v["order_pk"] for v in values})
         async with self._db.transaction() as connection:
+            # The letters' counts move with the facts, in this transaction (letter_counts).
+            await serialise(connection)
+            before = await fact_parts(connection, copied)
             statement = self._db.insert(order_facts).values(values)
             await connection.execute(
                 statement.on_conflict_do_update(
@@ -245,6 +259,7 @@ class OrderFacts:
                 )
             )
             await connection.execute(self._sum_days({v["day"] for v in values}))
+            await apply_fact_changes(connection, before, await fact_parts(connection, copied))
 
     def _sum_days(self, days: set[date]) -> Any:
         """Recompute ``order_days`` for ``days`` from the facts (an upsert: a group never
@@ -252,7 +267,7 @@ class OrderFacts:
         f = order_facts.c
         live = f.state.is_(None) | (f.state != "Cancelled")
         first = f.line_no == 0
-        keys = [f.day, f.seller_code, f.district, f.product, f.bap_id]
+        keys = [f.day, f.seller_code, f.district, f.product, f.bap_id, f.channel]
         summed = (
             select(
                 *keys,
@@ -266,7 +281,7 @@ class OrderFacts:
             .group_by(*keys)
         )
         d = order_days.c
-        columns = ["day", "seller_code", "district", "product", "bap_id"]
+        columns = ["day", "seller_code", "district", "product", "bap_id", "channel"]
         figures = ["orders", "cancelled", "value_paise", "live_orders", "live_value_paise"]
         statement = self._db.insert(order_days).from_select(columns + figures, summed)
         return statement.on_conflict_do_update(

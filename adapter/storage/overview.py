@@ -30,6 +30,9 @@ class DistrictFigures:
     orders: int = 0
     cancelled: int = 0
     value_paise: int = 0
+    # Of the orders and value, those placed through ONDC B2B (the rest are retail, B2C).
+    b2b_orders: int = 0
+    b2b_value_paise: int = 0
     sellers_onboarded: int = 0
     sellers_live: int = 0
     letters_signed_paise: int = 0
@@ -43,6 +46,8 @@ class OverviewFigures:
     orders: int
     cancelled: int
     value_paise: int
+    b2b_orders: int
+    b2b_value_paise: int
     sellers_onboarded: int
     sellers_live: int
     districts_live: int
@@ -65,6 +70,7 @@ class Overview:
     async def _orders_by_district(self, scope: Scope) -> list[dict[str, Any]]:
         f = order_facts.c
         live = f.state.is_distinct_from("Cancelled")
+        b2b = f.channel == "b2b"
         query = facts_in(
             select(
                 f.district,
@@ -72,6 +78,10 @@ class Overview:
                 func.count().filter(f.line_no == 0, f.state == "Cancelled").label("cancelled"),
                 func.coalesce(func.sum(case((live, f.amount_paise), else_=0)), 0).label(
                     "value_paise"
+                ),
+                func.count().filter(f.line_no == 0, b2b).label("b2b_orders"),
+                func.coalesce(func.sum(case((live & b2b, f.amount_paise), else_=0)), 0).label(
+                    "b2b_value_paise"
                 ),
             ),
             scope,
@@ -126,6 +136,8 @@ class Overview:
             entry.orders = int(row["orders"])
             entry.cancelled = int(row["cancelled"])
             entry.value_paise = int(row["value_paise"])
+            entry.b2b_orders = int(row["b2b_orders"])
+            entry.b2b_value_paise = int(row["b2b_value_paise"])
         for seller in await self._sellers(scope):
             entry = by_district.get(seller["district"] or "")
             if entry is None:
@@ -138,6 +150,8 @@ class Overview:
             orders=sum(e.orders for e in every),
             cancelled=sum(e.cancelled for e in every),
             value_paise=sum(e.value_paise for e in every),
+            b2b_orders=sum(e.b2b_orders for e in every),
+            b2b_value_paise=sum(e.b2b_value_paise for e in every),
             sellers_onboarded=sum(e.sellers_onboarded for e in every),
             sellers_live=sum(e.sellers_live for e in every),
             districts_live=sum(1 for e in every if e.sellers_live),

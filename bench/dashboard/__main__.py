@@ -60,23 +60,24 @@ FROM (SELECT g, %(now)s::timestamptz - (g * (365.0 * 86400 / %(n)s)) * interval 
 
 INSERT INTO order_facts (order_pk, line_no, seller_code, district, product, gi_tag, sku, bap_id,
                          quantity, amount_paise, confirmed_at, day, state, fulfillment_state,
-                         cancel_reason, cancelled_by, returned, order_updated_at)
+                         cancel_reason, cancelled_by, returned, order_updated_at, channel)
 SELECT id, 0, seller_code, substr(seller_code, 6), 'Product of ' || substr(seller_code, 6),
        CASE WHEN id % 3 = 0 THEN 'Kullu Shawl' END, seller_code || '-01', bap_id, 1,
        total::bigint * 100, confirmed_at, (confirmed_at AT TIME ZONE 'Asia/Kolkata')::date,
        state, fulfillment_state,
        CASE WHEN state = 'Cancelled' THEN '00' || (2 + id % 3) END,
-       CASE WHEN state = 'Cancelled' THEN 'seller' END, false, updated_at
+       CASE WHEN state = 'Cancelled' THEN 'seller' END, false, updated_at,
+       CASE WHEN id % 20 = 0 THEN 'b2b' ELSE 'b2c' END
 FROM orders;
 
 -- What OrderFacts.refresh keeps beside the facts: their sums by day.
-INSERT INTO order_days (day, seller_code, district, product, bap_id, orders, cancelled,
+INSERT INTO order_days (day, seller_code, district, product, bap_id, channel, orders, cancelled,
                         value_paise, live_orders, live_value_paise)
-SELECT day, seller_code, district, product, bap_id,
+SELECT day, seller_code, district, product, bap_id, channel,
        count(*) FILTER (WHERE line_no = 0), count(*) FILTER (WHERE line_no = 0 AND state = 'Cancelled'),
        sum(amount_paise), count(DISTINCT order_pk) FILTER (WHERE state IS DISTINCT FROM 'Cancelled'),
        coalesce(sum(amount_paise) FILTER (WHERE state IS DISTINCT FROM 'Cancelled'), 0)
-FROM order_facts GROUP BY day, seller_code, district, product, bap_id;
+FROM order_facts GROUP BY day, seller_code, district, product, bap_id, channel;
 
 INSERT INTO messages (direction, action, peer_id, transaction_id, message_id, received_at,
                       headers, body, verification, http_status, duration_ms)

@@ -131,7 +131,7 @@ def _stored_figures(database: Path) -> dict[str, tuple[int, Decimal, int]]:
     return {district: (o, v, c) for district, (o, v, c) in figures.items()}
 
 
-def _table(driver: WebDriver, table_id: str) -> list[dict[str, str]]:
+def table_section(driver: WebDriver, table_id: str) -> list[dict[str, str]]:
     """The rows of one table on the page, as the text a person reads, by column key."""
     section = driver.find_element(By.ID, f"table-{table_id}")
     return [
@@ -250,7 +250,7 @@ def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
             }
             for row in driver.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
         }
-        seen["by_district"] = _table(driver, "by_district")
+        seen["by_district"] = table_section(driver, "by_district")
         seen["charts"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.chart"))
         seen["screenshot"] = driver.get_screenshot_as_png()
 
@@ -264,7 +264,7 @@ def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
         section = driver.find_element(By.ID, "table-by_district")
         seen["heading_hi"] = section.find_element(By.TAG_NAME, "h3").text
         seen["labels_hi"] = [th.text for th in section.find_elements(By.TAG_NAME, "th")]
-        seen["by_district_hi"] = _table(driver, "by_district")
+        seen["by_district_hi"] = table_section(driver, "by_district")
         section.find_element(By.PARTIAL_LINK_TEXT, "CSV").click()
         exported = downloads / "odop-by_district-hi.csv"
         deadline = time.monotonic() + 15
