@@ -35,7 +35,7 @@ from adapter.dashboard.exports import to_csv, to_xlsx
 from adapter.dashboard.filters import Measure, View
 from adapter.dashboard.i18n import Language, text
 from adapter.dashboard.loi_page import loi_page
-from adapter.dashboard.loi_view import loi_letters, loi_tables
+from adapter.dashboard.loi_view import loi_tables
 from adapter.dashboard.overview import OverviewData, overview_json
 from adapter.dashboard.page import dashboard_page, login_page
 from adapter.dashboard.sources import total
@@ -50,12 +50,14 @@ from adapter.dashboard.views import (
     table_ids,
 )
 from adapter.runtime import Runtime
+from adapter.storage.loi_figures import LoiFigures
 from adapter.storage.overview import Overview
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
 
 __all__ = ["dashboard_admin_router", "dashboard_router"]
 
 Lang = Annotated[Language, Query(description="`en` or `hi` (Hindi).")]
+_PAGE: Final = "The letters register only: which page of 400 letters (newest first)."
 Days = Annotated[int, Query(ge=1, le=3650, description="The period: the last N days.")]
 SignedIn = Annotated[Viewer, Depends(require_viewer)]
 Operator = Annotated[Viewer, Depends(require_operator_view)]
@@ -109,7 +111,11 @@ def _runtime(request: Request) -> Runtime:
 
 
 async def _sections(
-    request: Request, viewer: Viewer, view: View, only: str | None = None
+    request: Request,
+    viewer: Viewer,
+    view: View,
+    only: str | None = None,
+    page: int | None = None,
 ) -> list[Section]:
     runtime = _runtime(request)
     await runtime.facts.refresh()
@@ -124,7 +130,8 @@ async def _sections(
         now=now,
         only=only,
         by_hour=view.hourly,
-        rows_limit=ROWS_ON_PAGE if only is None else None,
+        rows_limit=ROWS_ON_PAGE if only is None or page is not None else None,
+        rows_offset=ROWS_ON_PAGE * (page - 1) if page is not None else 0,
     )
 
 
@@ -149,17 +156,21 @@ async def _overview(request: Request, viewer: Viewer, view: View) -> OverviewDat
     )
 
 
-async def _loi(request: Request, view: View) -> list[Table]:
-    letters = await loi_letters(_runtime(request).loi, district=view.district, product=view.product)
-    return loi_tables(letters, view.lang)
+async def _loi(request: Request, view: View, rows_limit: int | None = None) -> list[Table]:
+    figures = LoiFigures(_runtime(request).store.database)
+    return await loi_tables(
+        figures, view.lang, district=view.district, product=view.product, rows_limit=rows_limit
+    )
 
 
-async def _one(request: Request, viewer: Viewer, table_id: str, view: View) -> Table:
+async def _one(
+    request: Request, viewer: Viewer, table_id: str, view: View, page: int | None = None
+) -> Table:
     if table_id not in table_ids(viewer):
         raise HTTPException(status_code=404, detail=f"no table {table_id!r} for this login")
     if table_id in LOI_TABLES:
         return next(t for t in await _loi(request, view) if t.id == table_id)
-    sections = await _sections(request, viewer, view, only=table_id)
+    sections = await _sections(request, viewer, view, only=table_id, page=page)
     return next(t for s in sections for t in s.tables)
 
 
@@ -187,7 +198,8 @@ def dashboard_router() -> APIRouter:
             return RedirectResponse(f"/dashboard/login?lang={view.lang}", status_code=303)
         if viewer.role == "seller":
             raise HTTPException(status_code=404, detail="the LOI view is not for a seller's login")
-        return HTMLResponse(loi_page(await _loi(request, view), viewer, view))
+        tables = await _loi(request, view, rows_limit=ROWS_ON_PAGE)
+        return HTMLResponse(loi_page(tables, viewer, view))
 
     @router.get("/summary.pdf")
     async def summary(request: Request, viewer: SignedIn, view: Chosen) -> Response:
@@ -196,7 +208,7 @@ def dashboard_router() -> APIRouter:
         overview = await _overview(request, viewer, view)
         stages = None
         if viewer.role != "seller":
-            stages = next(t for t in await _loi(request, view) if t.id == "loi_stages")
+            stages = next(t for t in await _loi(request, view, 0) if t.id == "loi_stages")
         made = summary_pdf(view, overview, stages, now=_runtime(request).clock.now())
         name = f"odop-summary-{view.lang}.pdf"
         return Response(
@@ -253,15 +265,24 @@ def dashboard_router() -> APIRouter:
 
     @router.get("/api/tables/{table_id}")
     async def table(
-        request: Request, viewer: SignedIn, table_id: str, view: Chosen
+        request: Request,
+        viewer: SignedIn,
+        table_id: str,
+        view: Chosen,
+        page: Annotated[int, Query(ge=1, le=100_000, description=_PAGE)] = 1,
     ) -> dict[str, Any]:
         """One table: its columns (keys and labels) and rows as objects keyed by column.
-        Money is in rupees, as decimal strings; days and hours as ISO 8601 (IST)."""
-        found = await _one(request, viewer, table_id, view)
+        Money is in rupees, as decimal strings; days and hours as ISO 8601 (IST). The
+        letters register comes in pages of 400 letters, newest first (``page``, and
+        ``total``: how many letters in all); the exports hold every letter."""
+        paged = table_id == "letters"
+        found = await _one(request, viewer, table_id, view, page=page if paged else None)
         return {
             "id": found.id,
             "title": found.title,
             "days": view.days,
+            "page": page if paged else 1,
+            "total": found.total if found.total is not None else len(found.rows),
             "columns": found.columns,
             "labels": found.labels,
             "rows": [{k: _json_cell(v) for k, v in r.items()} for r in found.records()],

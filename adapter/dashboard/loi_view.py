@@ -12,7 +12,7 @@ transactions that realise them), as tables like every other dashboard table, so 
 - ``loi_on_paper``: the letters flagged on paper, longest signed first.
 
 Letters of the district and ODOP product chosen in the filters; demo letters are left out
-unless the desk holds nothing else.
+unless the desk holds nothing else. Summed in SQL (``adapter.storage.loi_figures``).
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Final
 
-from adapter.b2b.loi_report import summarise
 from adapter.core.b2b.loi import Stage
 from adapter.dashboard.i18n import Language, place, text
 from adapter.dashboard.views import Table
-from adapter.storage.loi_desk import LoiDesk
+from adapter.storage.loi_figures import LoiFigures
 
-__all__ = ["loi_letters", "loi_tables"]
+__all__ = ["loi_tables"]
 
 _VALUES: Final = (
     ("stage_signed", "signed_paise"),
@@ -41,18 +40,6 @@ def _rupees(paise: Any) -> Decimal:
     return (Decimal(int(paise or 0)) / 100).quantize(Decimal("0.01"))
 
 
-async def loi_letters(
-    desk: LoiDesk, *, district: str | None, product: str | None
-) -> list[dict[str, Any]]:
-    """The desk's letters of ``district`` and ``product`` (None: all), newest first;
-    without the demo letters when there are others."""
-    letters = await desk.letters(district=district)
-    if product is not None:
-        letters = [letter for letter in letters if letter["product"] == product]
-    real = [letter for letter in letters if not letter["demo"]]
-    return real or letters
-
-
 def _table(
     table_id: str, columns: list[str], rows: list[list[Any]], lang: Language, **extra: Any
 ) -> Table:
@@ -60,8 +47,7 @@ def _table(
     return Table(table_id, text(table_id, lang), columns, labels, rows, **extra)
 
 
-def _grouped(table_id: str, letters: list[dict[str, Any]], by: str, lang: Language) -> Table:
-    summary = summarise(letters, "district" if by == "district" else "product")
+def _grouped(table_id: str, groups: list[dict[str, Any]], by: str, lang: Language) -> Table:
     rows = [
         [
             place(group["key"], lang),
@@ -69,46 +55,58 @@ def _grouped(table_id: str, letters: list[dict[str, Any]], by: str, lang: Langua
             *(_rupees(group[paise]) for _, paise in _VALUES),
             group["on_paper"],
         ]
-        for group in summary["groups"]
+        for group in groups
     ]
     columns = [by, "letters_n", *(f"loi_{paise[:-6]}" for _, paise in _VALUES), "on_paper_n"]
     return _table(table_id, columns, rows, lang, chart="bar", chart_value="loi_signed")
 
 
-def loi_tables(letters: list[dict[str, Any]], lang: Language) -> list[Table]:
-    """The view's tables over ``letters`` (as ``LoiDesk.letters`` lists them)."""
-    total = summarise(letters, "district")["total"]
+async def loi_tables(
+    figures: LoiFigures,
+    lang: Language,
+    *,
+    district: str | None,
+    product: str | None,
+    rows_limit: int | None = None,
+) -> list[Table]:
+    """The view's tables over the letters of ``district`` and ``product`` (None: all);
+    the first ``rows_limit`` letters on paper only, if given (the page's)."""
+    chosen = {"district": district, "product": product}
+    grouped = await figures.grouped(**chosen)
+    by_stage = {g["key"]: g for g in grouped["stage"]}
+    total = {paise: sum(g[paise] for g in by_stage.values()) for _, paise in _VALUES}
     values = [[text(label, lang), _rupees(total[paise])] for label, paise in _VALUES]
-    signed_at: dict[str, int] = {str(stage): 0 for stage in Stage}
-    for letter in letters:
-        signed_at[letter["stage"]] += int(letter["value_paise"])
+    empty = {"letters": 0, "signed_paise": 0}
     stages = [
-        [text(f"stage_{stage}", lang), total["stages"][str(stage)], _rupees(signed_at[stage])]
+        [
+            text(f"stage_{stage}", lang),
+            by_stage.get(str(stage), empty)["letters"],
+            _rupees(by_stage.get(str(stage), empty)["signed_paise"]),
+        ]
         for stage in Stage
     ]
-    paper = sorted(
-        (letter for letter in letters if letter["on_paper"]),
-        key=lambda letter: (letter["signed_on"], letter["id"]),
-    )
+    paper = await figures.on_paper(**chosen, limit=rows_limit)
     paper_rows = [
         [
             letter["reference"],
             letter["buyer_name"],
             place(letter["district"], lang),
             place(letter["product"], lang),
-            _rupees(letter["value_paise"]),
+            _rupees(letter["signed"]),
             text(f"stage_{letter['stage']}", lang),
             letter["signed_on"].isoformat(),
-            letter["last_movement_at"].isoformat() if letter["last_movement_at"] else None,
+            letter["last_at"].isoformat() if letter["last_at"] else None,
             letter["nodal_officer"],
         ]
         for letter in paper
     ]
+    on_paper = sum(g["on_paper"] for g in by_stage.values())
+    any_letter = bool(by_stage)
     return [
         _table(
             "loi_values",
             ["stage", "value"],
-            values if letters else [],
+            values if any_letter else [],
             lang,
             chart="bar",
             chart_value="value",
@@ -116,13 +114,13 @@ def loi_tables(letters: list[dict[str, Any]], lang: Language) -> list[Table]:
         _table(
             "loi_stages",
             ["stage", "letters_n", "loi_signed"],
-            stages if letters else [],
+            stages if any_letter else [],
             lang,
             chart="bar",
             chart_value="letters_n",
         ),
-        _grouped("loi_by_district", letters, "district", lang),
-        _grouped("loi_by_product", letters, "product", lang),
+        _grouped("loi_by_district", grouped["district"], "district", lang),
+        _grouped("loi_by_product", grouped["product"], "product", lang),
         _table(
             "loi_on_paper",
             [
@@ -138,5 +136,6 @@ def loi_tables(letters: list[dict[str, Any]], lang: Language) -> list[Table]:
             ],
             paper_rows,
             lang,
+            total=on_paper,
         ),
     ]

@@ -6,7 +6,8 @@ PDF's built-in fonts know Latin-1 only: the rupee sign and Devanagari need a Tru
 font. :func:`fonts` looks for them on the server when first asked (Debian's
 ``fonts-dejavu-core`` for English and the rupee sign, ``fonts-lohit-deva`` for Hindi,
 which ``scripts/services`` installs), and Devanagari is shaped (its conjuncts and vowel
-signs placed) by HarfBuzz through fpdf2. Without DejaVu the English summary writes
+signs placed) by HarfBuzz (``uharfbuzz``) through fpdf2. Without DejaVu the English
+summary writes
 ``Rs`` for ``₹`` in a built-in font; without Lohit Devanagari a Hindi summary is the
 English one with a line saying which font is missing, never boxes in place of letters.
 """
@@ -33,7 +34,6 @@ __all__ = ["Fonts", "fonts", "summary_pdf"]
 
 _FONT_DIRS: Final = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 _LATIN: Final = "DejaVuSans.ttf"
-_LATIN_BOLD: Final = "DejaVuSans-Bold.ttf"
 _DEVANAGARI: Final = "Lohit-Devanagari.ttf"
 
 
@@ -42,7 +42,6 @@ class Fonts:
     """The TrueType fonts found on this server (None: not installed)."""
 
     latin: Path | None
-    latin_bold: Path | None
     devanagari: Path | None
 
 
@@ -57,31 +56,29 @@ def _find(name: str, roots: Iterable[Path]) -> Path | None:
 @cache
 def fonts(roots: tuple[Path, ...] = _FONT_DIRS) -> Fonts:
     """The fonts under ``roots`` (looked for once per process)."""
-    return Fonts(_find(_LATIN, roots), _find(_LATIN_BOLD, roots), _find(_DEVANAGARI, roots))
+    return Fonts(_find(_LATIN, roots), _find(_DEVANAGARI, roots))
 
 
 class _Writer:
-    """An A4 page and the fonts chosen for the summary's language."""
+    """An A4 page and the one font chosen for the summary's language (each TrueType font
+    is read from disk for every document, so one font, no bold: headings are larger)."""
 
     def __init__(self, found: Fonts, hindi: bool) -> None:
         self.pdf = FPDF(orientation="portrait", unit="mm", format="A4")
         self.pdf.set_auto_page_break(auto=True, margin=12)
         self.pdf.set_margins(14, 12, 14)
         self.pdf.add_page()
-        self.unicode = found.latin is not None
-        self.family = "Helvetica"
-        if found.latin is not None:
-            self.pdf.add_font("Latin", "", str(found.latin))
-            self.pdf.add_font("Latin", "B", str(found.latin_bold or found.latin))
-            self.family = "Latin"
+        self.unicode = True
         if hindi and found.devanagari is not None:
+            # Lohit Devanagari has Latin letters, digits and the rupee sign too.
             self.pdf.add_font("Deva", "", str(found.devanagari))
-            self.pdf.add_font("Deva", "B", str(found.devanagari))
-            if found.latin is not None:
-                self.pdf.set_fallback_fonts(["Latin"])
-            self.family = "Deva"
-            self.unicode = True
             self.pdf.set_text_shaping(True)
+            self.family = "Deva"
+        elif found.latin is not None:
+            self.pdf.add_font("Latin", "", str(found.latin))
+            self.family = "Latin"
+        else:
+            self.family, self.unicode = "Helvetica", False
 
     def _plain(self, words: str) -> str:
         if self.unicode:
@@ -89,14 +86,14 @@ class _Writer:
         return words.replace("₹", "Rs ").encode("latin-1", "replace").decode("latin-1")
 
     def line(self, words: str, *, size: float = 9, bold: bool = False, gap: float = 1) -> None:
-        self.pdf.set_font(self.family, "B" if bold else "", size)
+        self.pdf.set_font(self.family, "B" if bold and not self.unicode else "", size)
         self.pdf.multi_cell(0, size * 0.5, self._plain(words), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.pdf.ln(gap)
 
     def table(self, head: list[str], rows: list[list[str]], widths: list[float]) -> None:
         """A table of short texts; the first column left-aligned, the others right."""
         for number, cells in enumerate([head, *rows]):
-            self.pdf.set_font(self.family, "B" if number == 0 else "", 8)
+            self.pdf.set_font(self.family, "B" if number == 0 and not self.unicode else "", 8)
             for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
                 self.pdf.cell(
                     width,

@@ -140,6 +140,7 @@ class _Builder:
         now: datetime,
         by_hour: bool = False,
         rows_limit: int | None = None,
+        rows_offset: int = 0,
     ) -> None:
         self.reports, self.letters, self.scope, self.lang, self.now = (
             reports,
@@ -150,6 +151,7 @@ class _Builder:
         )
         self.by_hour = by_hour
         self.rows_limit = rows_limit
+        self.rows_offset = rows_offset
 
     def table(
         self, table_id: str, columns: list[str], rows: list[list[Any]], **extra: Any
@@ -349,7 +351,7 @@ class _Builder:
                 text("realising" if r["orders"] else "on_paper", lang),
             ]
             for r in await self.letters.register(
-                district=self.scope.district, limit=self.rows_limit
+                district=self.scope.district, limit=self.rows_limit, offset=self.rows_offset
             )
         ]
         columns = [
@@ -364,7 +366,7 @@ class _Builder:
             "status",
         ]
         total = None
-        if self.rows_limit is not None and len(rows) >= self.rows_limit:
+        if self.rows_limit is not None and (self.rows_offset or len(rows) >= self.rows_limit):
             total = await self.letters.count(district=self.scope.district)
         return self.table("letters", columns, rows, total=total)
 
@@ -380,11 +382,12 @@ async def build(
     only: str | None = None,
     by_hour: bool = False,
     rows_limit: int | None = None,
+    rows_offset: int = 0,
 ) -> list[Section]:
     """The page's sections with the tables ``viewer`` may see (just ``only``, if given);
     the timeline hour by hour when ``by_hour``; the letters register's newest
-    ``rows_limit`` letters only, if given (the page's)."""
-    b = _Builder(reports, letters, scope, lang, now, by_hour, rows_limit)
+    ``rows_limit`` letters only, if given (the page's), after the newest ``rows_offset``."""
+    b = _Builder(reports, letters, scope, lang, now, by_hour, rows_limit, rows_offset)
     allowed = set(table_ids(viewer))
     wanted = allowed if only is None else allowed & {only}
     plan: list[tuple[str, list[tuple[str, Callable[[], Awaitable[Any]]]]]] = [

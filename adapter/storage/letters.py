@@ -63,12 +63,13 @@ class LettersOfIntent:
             return int((await connection.execute(query)).scalar_one())
 
     async def register(
-        self, *, district: str | None = None, limit: int | None = None
+        self, *, district: str | None = None, limit: int | None = None, offset: int = 0
     ) -> list[dict[str, Any]]:
         """Every letter (of ``district``, if given), newest first, with the orders (not
         cancelled) and their value realised against it: the letter's product from its
         district, from its buyer app when one is named, confirmed on or after the instant
-        it was signed. With ``limit``, the newest ``limit`` letters only.
+        it was signed. With ``limit``, the newest ``limit`` letters only, after the
+        newest ``offset``.
 
         The figures are the letter's counts, kept current as the facts change
         (:mod:`adapter.storage.letter_counts`); letters not counted yet are counted first.
@@ -90,7 +91,7 @@ class LettersOfIntent:
         if district is not None:
             query = query.where(loi.district == district)
         if limit is not None:
-            query = query.limit(limit)
+            query = query.limit(limit).offset(offset)
         async with self._db.engine.connect() as connection:
             return [dict(row._mapping) for row in await connection.execute(query)]
 

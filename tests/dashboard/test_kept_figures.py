@@ -1,0 +1,182 @@
+"""Figures the dashboard keeps or sums in SQL equal the same figures counted in full, on
+SQLite and PostgreSQL: the letters' realised counts moved on every change of the facts,
+and the LOI desk's letters summed by stage, district and product."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select, update
+
+from adapter.b2b.loi_report import summarise
+from adapter.core.b2b.loi import LetterItem, MovementKind
+from adapter.storage import Database
+from adapter.storage.letter_counts import apply_fact_changes, fact_parts, serialise
+from adapter.storage.letters import LettersOfIntent
+from adapter.storage.loi_desk import LetterRecord, LoiDesk
+from adapter.storage.loi_figures import LoiFigures
+from adapter.storage.order_facts import OrderFacts, ist_day
+from adapter.storage.tables import letters_of_intent, order_facts
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    database = Database.connect(database_url)
+    yield database
+    await database.dispose()
+
+
+def _fact(pk: int, at: datetime, *, line: int = 0, bap: str = "a", product: str = "Kullu Shawl",
+          cancelled: bool = False) -> dict[str, Any]:  # fmt: skip
+    return {
+        "order_pk": pk, "line_no": line, "seller_code": "odop-kullu", "district": "Kullu",
+        "product": product, "gi_tag": None, "sku": f"s{line}", "bap_id": bap, "quantity": 1,
+        "amount_paise": 1000 * pk + line, "confirmed_at": at, "day": ist_day(at),
+        "state": "Cancelled" if cancelled else "Accepted", "fulfillment_state": "Pending",
+        "returned": False, "order_updated_at": at,
+    }  # fmt: skip
+
+
+async def _counts(database: Database) -> dict[int, tuple[int, int]]:
+    loi = letters_of_intent.c
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(select(loi.id, loi.realised_orders, loi.realised_paise))
+        return {r.id: (r.realised_orders, r.realised_paise) for r in rows}
+
+
+async def test_letters_counts_moved_by_fact_changes_equal_a_full_count(
+    database: Database,
+) -> None:
+    letters = LettersOfIntent(database)
+    first = [_fact(pk, NOW - timedelta(hours=9 * pk), bap="a" if pk % 2 else "b")
+             for pk in range(1, 21)]  # fmt: skip
+    sums = OrderFacts(database)
+    async with database.transaction() as connection:
+        await connection.execute(insert(order_facts), first)
+        await connection.execute(sums._sum_days({f["day"] for f in first}))
+    signed = NOW - timedelta(days=3, hours=2)
+    for app in (None, "b"):
+        await letters.add(buyer="Himalayan Stores", buyer_app_id=app, product="Kullu Shawl",
+                          district="Kullu", value_paise=10_000_000, signed_on=signed, meet=None,
+                          now=NOW)  # fmt: skip
+    await letters.add(
+        buyer="Other", buyer_app_id=None, product="Kullu Shawl", district="Kullu",
+        value_paise=1, signed_on=NOW + timedelta(days=1), meet=None, now=NOW,
+    )  # fmt: skip
+    # As a refresh does: cancel two orders after signing and one before, add new orders
+    # (one at the very instant of signing, one of another product), in one transaction.
+    changed = [2, 3, 19, 30, 31, 32]
+    async with database.transaction() as connection:
+        await serialise(connection)
+        before = await fact_parts(connection, changed)
+        await connection.execute(
+            update(order_facts).where(order_facts.c.order_pk.in_([2, 3, 19]))
+            .values(state="Cancelled")
+        )  # fmt: skip
+        await connection.execute(insert(order_facts), [
+            _fact(30, signed, bap="b"), _fact(31, NOW - timedelta(hours=1)),
+            _fact(31, NOW - timedelta(hours=1), line=1),
+            _fact(32, NOW - timedelta(hours=2), product="Kullu Cap"),
+        ])  # fmt: skip
+        await connection.execute(sums._sum_days({f["day"] for f in first} | {ist_day(NOW)}))
+        moved = await apply_fact_changes(connection, before, await fact_parts(connection, changed))
+        # Copying the same facts again changes nothing.
+        again = await fact_parts(connection, changed)
+        assert await apply_fact_changes(connection, again, again) == 0
+    assert moved > 0
+    kept = await _counts(database)
+    assert kept[3] == (0, 0)  # signed tomorrow
+    async with database.transaction() as connection:
+        await connection.execute(update(letters_of_intent).values(realised_orders=None))
+    await letters.catch_up()
+    assert await _counts(database) == kept
+    # And row by row: orders at or after signing, not cancelled, of the letter's buyer app.
+    facts = [f for f in first if f["order_pk"] not in (2, 3, 19)] + [
+        _fact(30, signed, bap="b"), _fact(31, NOW - timedelta(hours=1)),
+        _fact(31, NOW - timedelta(hours=1), line=1),
+    ]  # fmt: skip
+    for letter_id, app in ((1, None), (2, "b")):
+        mine = [f for f in facts if f["confirmed_at"] >= signed and app in (None, f["bap_id"])]
+        expected = (sum(f["line_no"] == 0 for f in mine), sum(f["amount_paise"] for f in mine))
+        assert kept[letter_id] == expected
+    register = await letters.register()
+    assert {r["id"]: (r["orders"], r["realised_paise"]) for r in register} == kept
+
+
+GSTIN = "02ABCDE1234F1Z5"
+
+
+def _record(reference: str, district: str, product: str, signed_on: date, *,
+            demo: bool = False, sku: str = "x01") -> LetterRecord:  # fmt: skip
+    return LetterRecord(
+        reference=reference, buyer_name=f"Buyer {reference}", district=district,
+        product=product, value_paise=10_000_000, signed_on=signed_on,
+        items=(LetterItem("odop-x", sku, 10, 1_000_000),), buyer_gstin=GSTIN,
+        buyer_app_id=None, demo=demo,
+    )  # fmt: skip
+
+
+async def test_loi_desk_sums_in_sql_equal_the_desks_own_figures(database: Database) -> None:
+    desk = LoiDesk(database)
+    plan = [
+        ("L1", "Kullu", "Kullu Shawl", "x01"),
+        ("L2", "Kullu", "Kullu Shawl", "x02"),
+        ("L3", "Mandi", "Mandi Siddu", "x03"),
+        ("L4", "Mandi", "Mandi Siddu", "x04"),
+        ("L5", "Una", "Una Honey", "x05"),
+        ("L6", "Una", "Una Honey", "x06"),
+    ]
+    for reference, district, product, sku in plan:
+        await desk.save(_record(reference, district, product, date(2026, 11, 1), sku=sku), now=NOW)
+    await desk.save(_record("D1", "Una", "Una Honey", date(2026, 11, 1), demo=True), now=NOW)
+
+    async def move(sku: str, txn: str, kind: MovementKind, paise: int, minutes: int) -> None:
+        await desk.record(
+            buyer_gstin=GSTIN, buyer_app_id="buyer.example", lines=[("odop-x", sku)],
+            transaction_id=txn, order_id=None, kind=kind, amount_paise=paise,
+            event_key=f"{txn}:{kind}:{minutes}", at=NOW + timedelta(minutes=minutes),
+        )  # fmt: skip
+
+    await move("x02", "t2", MovementKind.RFQ, 0, 1)  # RFQ received
+    await move("x03", "t3", MovementKind.QUOTED, 500, 1)
+    await move("x03", "t3", MovementKind.QUOTED, 400, 2)  # re-quoted: 400 counts
+    await move("x04", "t4", MovementKind.ORDERED, 900, 1)
+    await move("x04", "t4", MovementKind.DELIVERED, 300, 2)  # partly delivered
+    await move("x04", "t4b", MovementKind.ORDERED, 700, 3)
+    await move("x04", "t4b", MovementKind.CANCELLED, 0, 4)  # a cancelled PO counts not
+    await move("x05", "t5", MovementKind.ORDERED, 800, 1)
+    await move("x05", "t5", MovementKind.DELIVERED, 800, 2)
+    await move("x05", "t5", MovementKind.PAID, 800, 3)
+    await move("x06", "t6", MovementKind.ORDERED, 600, 1)
+    await move("x06", "t6", MovementKind.DELIVERED, 600, 2)
+    await desk.sweep(now=NOW + timedelta(days=60), quiet_days=30)  # flags letters on paper
+    await move("x06", "t6", MovementKind.PAID, 100, 60 * 24 * 61)  # moved after the flag
+
+    letters = [letter for letter in await desk.letters() if not letter["demo"]]
+    figures = LoiFigures(database)
+    grouped = await figures.grouped()
+    for by in ("district", "product"):
+        expected = summarise(letters, by)  # type: ignore[arg-type]
+        got = grouped[by]  # type: ignore[index]
+        assert [g["key"] for g in got] == [g["key"] for g in expected["groups"]]
+        for mine, theirs in zip(got, expected["groups"], strict=True):
+            assert mine["letters"] == theirs["letters"]
+            assert mine["on_paper"] == theirs["on_paper"]
+            for name in ("signed", "quoted", "ordered", "delivered", "paid"):
+                assert mine[f"{name}_paise"] == theirs[f"{name}_paise"], (by, name)
+    stages = {g["key"]: g["letters"] for g in grouped["stage"]}
+    assert stages == {
+        stage: count for stage, count in summarise(letters, "district")["total"]["stages"].items()
+        if count
+    }  # fmt: skip
+    assert set(stages) == {"signed", "rfq_received", "quoted", "partly_delivered", "paid",
+                           "delivered"}  # fmt: skip
+    paper = await figures.on_paper()
+    assert {p["reference"] for p in paper} == {x["reference"] for x in letters if x["on_paper"]}
+    only = await figures.grouped(district="Mandi", product="Mandi Siddu")
+    assert [g["key"] for g in only["district"]] == ["Mandi"]
