@@ -113,7 +113,7 @@ def filter_form(view: View, *, seller_login: bool, action: str = "/dashboard") -
             f'placeholder="{escape(text("all_sellers", lang))}"></label>'
         )
     )
-    channels = [(c, text(f"channel_{c}", lang)) for c in CHANNELS]
+    channels: list[tuple[str, str]] = [(c, text(f"channel_{c}", lang)) for c in CHANNELS]
     channel = (
         f'<label>{escape(text("channel", lang))}<select name="channel">'
         f"{_options(view.channel, channels, text('all_channels', lang))}</select></label>"

@@ -24,7 +24,7 @@ depends_on = None
 
 
 def _order_days(with_channel: bool) -> None:
-    columns = [
+    columns: list[sa.schema.SchemaItem] = [
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("seller_code", sa.String(length=64), nullable=False),
         sa.Column("district", sa.String(length=40), nullable=False),
