@@ -88,13 +88,13 @@ def overview_section(view: View, data: OverviewData) -> str:
             f.count_short(figures.orders),
             [
                 text("orders_value", lang, value=f.money_short(_rupees(figures.value_paise))),
+                text("orders_cancelled", lang, count=f.number(figures.cancelled)),
                 text(
                     "orders_b2b",
                     lang,
                     count=f.number(figures.b2b_orders),
                     value=f.money_short(_rupees(figures.b2b_value_paise)),
                 ),
-                text("orders_cancelled", lang, count=f.number(figures.cancelled)),
             ],
             view.href(anchor="table-by_district"),
         )

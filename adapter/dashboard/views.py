@@ -202,28 +202,29 @@ class _Builder:
             [
                 place(r["key"], self.lang) if named else r["key"],
                 r["orders"],
-                r["orders"] - r["b2b_orders"],
-                r["b2b_orders"],
                 _rupees(r["value_paise"]),
-                _rupees(r["value_paise"] - r["b2b_value_paise"]),
-                _rupees(r["b2b_value_paise"]),
                 r["cancelled"],
                 r["returned"],
                 r["rto"],
+                r["orders"] - r["b2b_orders"],
+                r["b2b_orders"],
+                _rupees(r["value_paise"] - r["b2b_value_paise"]),
+                _rupees(r["b2b_value_paise"]),
             ]
             for r in await self.reports.breakdown(self.scope, by)
         ]
         columns = [
             by,
             "orders",
-            "b2c_orders",
-            "b2b_orders",
             "value",
-            "b2c_value",
-            "b2b_value",
             "cancelled",
             "returned",
             "rto",
+            # The channels last, so that the columns exports had keep their places.
+            "b2c_orders",
+            "b2b_orders",
+            "b2c_value",
+            "b2b_value",
         ]
         chart = "bar" if by in ("district", "product") else None
         return self.table(
