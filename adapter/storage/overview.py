@@ -9,17 +9,20 @@ seller at home.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import case, func, select
 
 from adapter.core.odop import districts
 from adapter.storage.database import Database
+from adapter.storage.order_facts import ist_day
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
-from adapter.storage.scope import Scope, facts_in
-from adapter.storage.tables import items, order_facts, outbox, sellers
+from adapter.storage.scope import Scope, days_in, facts_in
+from adapter.storage.tables import items, order_days, order_facts, outbox, sellers
 
 __all__ = ["DistrictFigures", "Overview", "OverviewFigures"]
+
+_SUMMED: Final = ("orders", "cancelled", "value_paise", "b2b_orders", "b2b_value_paise")
 
 
 @dataclass(slots=True)
@@ -68,10 +71,27 @@ class Overview:
             return [dict(row._mapping) for row in await connection.execute(query)]
 
     async def _orders_by_district(self, scope: Scope) -> list[dict[str, Any]]:
+        """Orders, cancellations and value (cancelled orders excluded), all and B2B, by
+        district: the IST days wholly inside the period from their sums (``order_days``),
+        its first and last days, which it may cover only in part, from the facts."""
+        first, last = ist_day(scope.since), ist_day(scope.until)
+        d = order_days.c
+        d_b2b = d.channel == "b2b"
+        whole = days_in(
+            select(
+                d.district,
+                func.sum(d.orders).label("orders"),
+                func.sum(d.cancelled).label("cancelled"),
+                func.sum(d.live_value_paise).label("value_paise"),
+                func.sum(case((d_b2b, d.orders), else_=0)).label("b2b_orders"),
+                func.sum(case((d_b2b, d.live_value_paise), else_=0)).label("b2b_value_paise"),
+            ).where(d.day > first, d.day < last),
+            scope,
+        ).group_by(d.district)
         f = order_facts.c
         live = f.state.is_distinct_from("Cancelled")
         b2b = f.channel == "b2b"
-        query = facts_in(
+        edges = facts_in(
             select(
                 f.district,
                 func.count().filter(f.line_no == 0).label("orders"),
@@ -83,10 +103,16 @@ class Overview:
                 func.coalesce(func.sum(case((live & b2b, f.amount_paise), else_=0)), 0).label(
                     "b2b_value_paise"
                 ),
-            ),
+            ).where(f.day.in_(sorted({first, last}))),
             scope,
         ).group_by(f.district)
-        return await self._rows(query)
+        summed: dict[str, dict[str, Any]] = {}
+        for query in (whole, edges):
+            for row in await self._rows(query):
+                entry = summed.setdefault(row["district"], {"district": row["district"]})
+                for name in _SUMMED:
+                    entry[name] = entry.get(name, 0) + int(row[name] or 0)
+        return list(summed.values())
 
     async def _sellers(self, scope: Scope) -> list[dict[str, Any]]:
         """Each seller's home district and whether any item of theirs is live."""

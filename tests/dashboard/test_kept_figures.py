@@ -19,6 +19,8 @@ from adapter.storage.letters import LettersOfIntent
 from adapter.storage.loi_desk import LetterRecord, LoiDesk
 from adapter.storage.loi_figures import LoiFigures
 from adapter.storage.order_facts import OrderFacts, ist_day
+from adapter.storage.overview import Overview
+from adapter.storage.scope import Scope
 from adapter.storage.tables import letters_of_intent, order_facts
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -38,7 +40,7 @@ def _fact(pk: int, at: datetime, *, line: int = 0, bap: str = "a", product: str 
         "product": product, "gi_tag": None, "sku": f"s{line}", "bap_id": bap, "quantity": 1,
         "amount_paise": 1000 * pk + line, "confirmed_at": at, "day": ist_day(at),
         "state": "Cancelled" if cancelled else "Accepted", "fulfillment_state": "Pending",
-        "returned": False, "order_updated_at": at,
+        "returned": False, "order_updated_at": at, "channel": "b2c",
     }  # fmt: skip
 
 
@@ -180,3 +182,32 @@ async def test_loi_desk_sums_in_sql_equal_the_desks_own_figures(database: Databa
     assert {p["reference"] for p in paper} == {x["reference"] for x in letters if x["on_paper"]}
     only = await figures.grouped(district="Mandi", product="Mandi Siddu")
     assert [g["key"] for g in only["district"]] == ["Mandi"]
+
+
+async def test_overview_by_district_from_day_sums_matches_the_facts(database: Database) -> None:
+    facts = []
+    for pk in range(1, 60):
+        at = NOW - timedelta(hours=5 * pk)
+        fact = _fact(pk, at, cancelled=pk % 7 == 0, bap="a" if pk % 2 else "b")
+        fact["district"] = "Kullu" if pk % 3 else "Mandi"
+        fact["channel"] = "b2b" if pk % 4 == 0 else "b2c"
+        facts.append(fact)
+    async with database.transaction() as connection:
+        await connection.execute(insert(order_facts), facts)
+        await connection.execute(OrderFacts(database)._sum_days({f["day"] for f in facts}))
+    since = NOW - timedelta(days=8, hours=3)  # in the middle of an IST day
+    for channel in (None, "b2b"):
+        scope = Scope(since, NOW + timedelta(seconds=1), channel=channel)
+        figures = await Overview(database).figures(scope)
+        for district in ("Kullu", "Mandi"):
+            mine = [f for f in facts if f["district"] == district and f["confirmed_at"] >= since
+                    and channel in (None, f["channel"])]  # fmt: skip
+            live = [f for f in mine if f["state"] != "Cancelled"]
+            b2b = [f for f in live if f["channel"] == "b2b"]
+            entry = figures.by_district[district]
+            assert (entry.orders, entry.cancelled, entry.value_paise) == (
+                len(mine), len(mine) - len(live), sum(f["amount_paise"] for f in live),
+            )  # fmt: skip
+            assert (entry.b2b_orders, entry.b2b_value_paise) == (
+                sum(f["channel"] == "b2b" for f in mine), sum(f["amount_paise"] for f in b2b),
+            )  # fmt: skip
