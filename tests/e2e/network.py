@@ -53,7 +53,9 @@ class AdapterProcess:
         """Start and wait until /healthz answers."""
         self.process = self._spawn()
         async with httpx.AsyncClient() as http:
-            for _ in range(200):
+            # Up to a minute: on a loaded 2-core machine importing the service alone took
+            # 25 s (the adapter's log shows it starting after the earlier 20 s had passed).
+            for _ in range(600):
                 if self.process.poll() is not None:
                     raise AssertionError(f"adapter exited: {self.log.read_text()[-2000:]}")
                 try:
