@@ -34,6 +34,18 @@ def _svg(title: str, height: int) -> str:
     )
 
 
+def _legend(parts: Sequence[tuple[str, Any]], x: float, height: int) -> str:
+    """A swatch and name for each part, in a row along the bottom from ``x``."""
+    out = []
+    for (name, _), colour in zip(parts, PALETTE, strict=False):
+        out.append(
+            f'<rect x="{x}" y="{height - 14}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16}" y="{height - 4}">{escape(name)}</text>'
+        )
+        x += 24 + 8 * len(name)
+    return "".join(out)
+
+
 def bar_chart(
     labels: list[str],
     values: list[Any],
@@ -84,13 +96,7 @@ def bar_chart(
             )
             x += piece_width
         out.append(f'<text x="{label_width + width + 4:.1f}" y="{y + 15}">{escape(figure)}</text>')
-    x = label_width
-    for (name, _), colour in zip(parts, PALETTE, strict=False):
-        out.append(
-            f'<rect x="{x}" y="{height - 14}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{x + 16}" y="{height - 4}">{escape(name)}</text>'
-        )
-        x += 24 + 8 * len(name)
+    out.append(_legend(parts, label_width, height))
     out.append("</svg>")
     return "".join(out)
 
@@ -149,12 +155,6 @@ def stacked_chart(
             f'<text x="{x:.1f}" y="{top_pad + plot_h + 16}" text-anchor="{anchor}">'
             f"{escape(labels[i])}</text>"
         )
-    x = left
-    for (name, _), colour in zip(parts, PALETTE, strict=False):
-        out.append(
-            f'<rect x="{x}" y="{height - 14}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{x + 16}" y="{height - 4}">{escape(name)}</text>'
-        )
-        x += 24 + 8 * len(name)
+    out.append(_legend(parts, left, height))
     out.append("</svg>")
     return "".join(out)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from adapter.core.clock import FixedClock
+from adapter.dashboard.charts import PALETTE, bar_chart
 from adapter.dashboard.filters import View
 from adapter.dashboard.overview import OverviewData
 from adapter.dashboard.summary_pdf import Fonts, fonts, summary_pdf
@@ -149,3 +150,22 @@ def test_without_a_devanagari_font_the_hindi_summary_is_the_english_one_saying_s
     assert "fonts-lohit-deva" in words
     assert "Rs 5,62,90,000.50" in words  # Indian grouping; "Rs" where no font has the sign
     assert "Monthly review" in words
+
+
+def test_value_bars_are_split_b2c_then_b2b_with_a_legend() -> None:
+    drawn = bar_chart(
+        ["Kullu", "Una"],
+        [Decimal("300"), Decimal("100")],
+        ["₹300", "₹100"],
+        title="Value by district",
+        parts=[("B2C value (₹)", [Decimal("200"), Decimal("100")]),
+               ("B2B value (₹)", [Decimal("100"), Decimal("0")])],
+    )  # fmt: skip
+    pieces = re.findall(r'<rect x="([\d.]+)" y="\d+" width="([\d.]+)"[^>]*fill="(#\w+)">', drawn)
+    # Kullu: B2C then B2B, side by side; Una: B2C only (a part of 0 draws nothing).
+    assert [(colour, width) for _, width, colour in pieces] == [
+        (PALETTE[0], "220.0"), (PALETTE[1], "110.0"), (PALETTE[0], "110.0"),
+    ]  # fmt: skip
+    assert float(pieces[1][0]) == float(pieces[0][0]) + float(pieces[0][1])
+    assert "B2C value (₹)</text>" in drawn
+    assert "B2B value (₹)</text>" in drawn
