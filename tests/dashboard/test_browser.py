@@ -375,13 +375,20 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
     assert orders_tile[1] == str(overview["orders"])
     assert orders_tile[2] == f"worth {_short(overview['value'], 'en')}"
     assert orders_tile[3] == f"{overview['cancelled']} cancelled"
+    b2b = overview["b2b"]
+    assert orders_tile[4] == f"of which B2B: {b2b['orders']} ({_short(b2b['value'], 'en')})"
     letters = overview["letters"]
-    assert letters["signed"] == "450000.00"
-    assert Decimal(letters["ordered"]) > 0  # the Kinnaur chulli oil ordered after the meet
-    assert tiles["tile-letters"].splitlines()[1:4] == [
+    # Once the LOI desk holds a letter the tile reads it (signed, ordered, delivered, paid):
+    # no B2B purchase order has been placed against it yet.
+    assert letters == {
+        "letters": 1, "realising": 0, "signed": "450000.00", "ordered": "0.00",
+        "delivered": "0.00", "paid": "0.00",
+    }  # fmt: skip
+    assert tiles["tile-letters"].splitlines()[1:5] == [
         f"{_short(letters['signed'], 'en')} signed",
         f"ordered: {_short(letters['ordered'], 'en')}",
-        "delivered: not yet available",
+        f"delivered: {_short(letters['delivered'], 'en')}",
+        f"paid: {_short(letters['paid'], 'en')}",
     ]
     assert tiles["tile-sellers"].splitlines()[1:] == [
         str(overview["sellers_live"]),
