@@ -66,13 +66,14 @@ def _letters_tile(view: View, letters: LetterFigures) -> str:
             )
         )
     big = f"{amount(letters.signed_paise)} {text('letters_signed', lang)}"
-    return _tile(
-        "letters",
-        text("tile_letters", lang),
-        big,
-        lines,
-        view.href(anchor="table-letters"),
+    # The LOI desk's figures (deliveries known) are detailed in the LOI view; the older
+    # register's in its table on this page.
+    detail = (
+        view.href("/dashboard/loi")
+        if letters.delivered_paise is not None
+        else view.href(anchor="table-letters")
     )
+    return _tile("letters", text("tile_letters", lang), big, lines, detail)
 
 
 def overview_section(view: View, data: OverviewData) -> str:

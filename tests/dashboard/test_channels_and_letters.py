@@ -90,6 +90,11 @@ async def test_a_b2b_purchase_order_counts_as_b2b_and_the_letter_moves_in_the_lo
         page = (await client.get("/dashboard?channel=b2b", headers=viewer)).text
         assert '<option value="b2b" selected>' in page
         assert "channel=b2b" in page  # every link keeps the choice
+        # The letters tile reads the LOI desk and links to the LOI view.
+        assert (
+            '<li class="tile" id="tile-letters"><h3>'
+            '<a href="/dashboard/loi?lang=en&amp;days=30&amp;channel=b2b">'
+        ) in page
 
         # The LOI view: the letter is at "PO placed" with the PO's value ordered, as the
         # desk's own report counts it.
