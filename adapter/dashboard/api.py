@@ -1,5 +1,5 @@
-"""``/dashboard``: the department's page, its JSON API and exports; and the operators'
-``/admin/v1/dashboard`` for credentials and the letters-of-intent register.
+"""``/dashboard``: the department's page, the LOI view, the JSON API, the exports and the
+PDF summary (the operators' ``/admin/v1/dashboard`` is :mod:`.admin_api`).
 
 Reading is all a viewer or seller can do: the only writes under ``/dashboard`` are signing
 in and out, and an operator's replay of a parked callback. Every figure is aggregated in
@@ -9,16 +9,15 @@ or address.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
 
-from adapter.admin.api import RowId, _json_row, require_operator
+from adapter.admin.api import RowId, _json_row
 from adapter.core.odop import districts
 from adapter.dashboard.access import (
     Throttled,
@@ -54,7 +53,7 @@ from adapter.storage.loi_figures import LoiFigures
 from adapter.storage.overview import Overview
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
 
-__all__ = ["dashboard_admin_router", "dashboard_router"]
+__all__ = ["dashboard_router"]
 
 Lang = Annotated[Language, Query(description="`en` or `hi` (Hindi).")]
 _PAGE: Final = "The letters register only: which page of 400 letters (newest first)."
@@ -319,98 +318,5 @@ def dashboard_router() -> APIRouter:
         """Operators only: every message of a transaction, with raw bodies."""
         rows = await _runtime(request).store.messages_for_transaction(transaction_id)
         return [_json_row(row) for row in rows]
-
-    return router
-
-
-class NewCredential(BaseModel):
-    """A dashboard login for a department viewer or for one seller."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    role: Literal["viewer", "seller"]
-    seller_code: Annotated[str | None, Field(max_length=64)] = None
-    label: Annotated[str, Field(min_length=1, max_length=80)] = "dashboard"
-
-
-class NewLetter(BaseModel):
-    """A letter of intent signed at a buyer-seller meet."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    buyer: Annotated[str, Field(min_length=1, max_length=200)]
-    buyer_app_id: Annotated[str | None, Field(max_length=255)] = None
-    product: Annotated[str, Field(min_length=1, max_length=120, description="ODOP product")]
-    district: Annotated[str, Field(min_length=1, max_length=40)]
-    value: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="₹")]
-    signed_on: datetime | Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-    meet: Annotated[str | None, Field(max_length=200)] = None
-
-
-def dashboard_admin_router() -> APIRouter:
-    """Operators issue dashboard logins and keep the letters-of-intent register."""
-    router = APIRouter(
-        prefix="/admin/v1/dashboard", tags=["dashboard"], dependencies=[Depends(require_operator)]
-    )
-
-    @router.post("/credentials", status_code=201)
-    async def create(request: Request, body: NewCredential) -> dict[str, Any]:
-        """A viewer's or seller's token; shown here once and never again."""
-        runtime = _runtime(request)
-        if body.role == "seller":
-            if not body.seller_code or await runtime.catalogue.seller(body.seller_code) is None:
-                raise HTTPException(status_code=422, detail="seller_code: not a registered seller")
-        elif body.seller_code is not None:
-            raise HTTPException(status_code=422, detail="seller_code: only for role seller")
-        credential, token = await runtime.credentials.create(
-            role=body.role, seller_code=body.seller_code, label=body.label, now=runtime.clock.now()
-        )
-        return {
-            "id": credential.id,
-            "role": credential.role,
-            "seller_code": credential.seller_code,
-            "token": token,
-        }
-
-    @router.get("/credentials")
-    async def credentials(request: Request) -> list[dict[str, Any]]:
-        """Every dashboard login (never its token)."""
-        return [_json_row(row) for row in await _runtime(request).credentials.list()]
-
-    @router.delete("/credentials/{credential_id}", status_code=204)
-    async def revoke(request: Request, credential_id: RowId) -> Response:
-        """Stop a login working."""
-        runtime = _runtime(request)
-        if not await runtime.credentials.revoke(credential_id, now=runtime.clock.now()):
-            raise HTTPException(status_code=404, detail=f"no live credential {credential_id}")
-        return Response(status_code=204)
-
-    @router.post("/letters", status_code=201)
-    async def add_letter(request: Request, body: NewLetter) -> dict[str, Any]:
-        """Add a letter of intent to the register."""
-        runtime = _runtime(request)
-        signed = body.signed_on
-        if isinstance(signed, str):
-            signed = datetime.combine(datetime.fromisoformat(signed).date(), time(), tzinfo=UTC)
-        elif signed.tzinfo is None:
-            raise HTTPException(status_code=422, detail="signed_on: give a date or a time zone")
-        letter = await runtime.letters.add(
-            buyer=body.buyer,
-            buyer_app_id=body.buyer_app_id,
-            product=body.product,
-            district=body.district,
-            value_paise=int(body.value * 100),
-            signed_on=signed,
-            meet=body.meet,
-            now=runtime.clock.now(),
-        )
-        return {"id": letter}
-
-    @router.get("/letters")
-    async def letters(request: Request) -> list[dict[str, Any]]:
-        """The register with the orders realised against each letter (values in paise)."""
-        runtime = _runtime(request)
-        await runtime.facts.refresh()
-        return [_json_row(row) for row in await runtime.letters.register()]
 
     return router
