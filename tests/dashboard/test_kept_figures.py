@@ -108,6 +108,9 @@ async def test_letters_counts_moved_by_fact_changes_equal_a_full_count(
         assert kept[letter_id] == expected
     register = await letters.register()
     assert {r["id"]: (r["orders"], r["realised_paise"]) for r in register} == kept
+    # Pages of the register, newest first: the second letter alone is the second page of 1.
+    assert [r["id"] for r in register] == [3, 2, 1]
+    assert [r["id"] for r in await letters.register(limit=1, offset=1)] == [2]
 
 
 GSTIN = "02ABCDE1234F1Z5"
