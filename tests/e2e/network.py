@@ -64,6 +64,9 @@ class AdapterProcess:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
+        # Not left running after the test (it was, answering nobody, until killed by hand).
+        self.process.kill()
+        self.process.wait()
         raise AssertionError("adapter did not become healthy")
 
     def kill(self) -> None:
