@@ -9,9 +9,11 @@
 ARG BASE=docker.io/library/debian:bookworm-slim
 FROM ${BASE}
 
+# The fonts draw the dashboard's PDF summary: DejaVu Sans (English, the rupee sign) and
+# Lohit Devanagari (Hindi).
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        python3 python3-venv ca-certificates \
+        python3 python3-venv ca-certificates fonts-dejavu-core fonts-lohit-deva \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --user-group --home-dir /var/lib/ondc-seller --create-home \

@@ -1,5 +1,5 @@
-"""``/dashboard``: the department's page, its JSON API and exports; and the operators'
-``/admin/v1/dashboard`` for credentials and the letters-of-intent register.
+"""``/dashboard``: the department's page, the LOI view, the JSON API, the exports and the
+PDF summary (the operators' ``/admin/v1/dashboard`` is :mod:`.admin_api`).
 
 Reading is all a viewer or seller can do: the only writes under ``/dashboard`` are signing
 in and out, and an operator's replay of a parked callback. Every figure is aggregated in
@@ -9,17 +9,15 @@ or address.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import parse_qs
-from uuid import uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
 
-from adapter.admin.api import RowId, _json_row, require_operator
+from adapter.admin.api import RowId, _json_row
 from adapter.core.odop import districts
 from adapter.dashboard.access import (
     Throttled,
@@ -35,19 +33,30 @@ from adapter.dashboard.access import (
 from adapter.dashboard.exports import to_csv, to_xlsx
 from adapter.dashboard.filters import Measure, View
 from adapter.dashboard.i18n import Language, text
+from adapter.dashboard.loi_page import loi_page
+from adapter.dashboard.loi_view import loi_tables
 from adapter.dashboard.overview import OverviewData, overview_json
 from adapter.dashboard.page import dashboard_page, login_page
 from adapter.dashboard.sources import total
-from adapter.dashboard.views import ROWS_ON_PAGE, Section, Table, Viewer, build, table_ids
+from adapter.dashboard.summary_pdf import summary_pdf
+from adapter.dashboard.views import (
+    LOI_TABLES,
+    ROWS_ON_PAGE,
+    Section,
+    Table,
+    Viewer,
+    build,
+    table_ids,
+)
 from adapter.runtime import Runtime
-from adapter.storage.loi_desk import LetterRecord
-from adapter.storage.order_facts import IST
+from adapter.storage.loi_figures import LoiFigures
 from adapter.storage.overview import Overview
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
 
-__all__ = ["dashboard_admin_router", "dashboard_router"]
+__all__ = ["dashboard_router"]
 
 Lang = Annotated[Language, Query(description="`en` or `hi` (Hindi).")]
+_PAGE: Final = "The letters register only: which page of 400 letters (newest first)."
 Days = Annotated[int, Query(ge=1, le=3650, description="The period: the last N days.")]
 SignedIn = Annotated[Viewer, Depends(require_viewer)]
 Operator = Annotated[Viewer, Depends(require_operator_view)]
@@ -66,6 +75,10 @@ def chosen_view(
     seller: Annotated[
         str | None, Query(max_length=64, description="A seller's code (not for sellers).")
     ] = None,
+    channel: Annotated[
+        Literal["", "b2c", "b2b"],
+        Query(description="`b2c` (retail) or `b2b` (ONDC B2B); empty or absent: both."),
+    ] = "",
     measure: Annotated[Measure, Query(description="What colours the map.")] = "orders",
     digits: Annotated[
         Literal["latn", "deva"], Query(description="`deva`: Devanagari digits in Hindi.")
@@ -82,6 +95,7 @@ def chosen_view(
         district=district or None,
         product=product or None,
         seller=(seller or "").strip() or None,
+        channel=channel or None,
         measure=measure,
         devanagari=digits == "deva",
     )
@@ -96,7 +110,11 @@ def _runtime(request: Request) -> Runtime:
 
 
 async def _sections(
-    request: Request, viewer: Viewer, view: View, only: str | None = None
+    request: Request,
+    viewer: Viewer,
+    view: View,
+    only: str | None = None,
+    page: int | None = None,
 ) -> list[Section]:
     runtime = _runtime(request)
     await runtime.facts.refresh()
@@ -111,7 +129,8 @@ async def _sections(
         now=now,
         only=only,
         by_hour=view.hourly,
-        rows_limit=ROWS_ON_PAGE if only is None else None,
+        rows_limit=ROWS_ON_PAGE if only is None or page is not None else None,
+        rows_offset=ROWS_ON_PAGE * (page - 1) if page is not None else 0,
     )
 
 
@@ -136,10 +155,21 @@ async def _overview(request: Request, viewer: Viewer, view: View) -> OverviewDat
     )
 
 
-async def _one(request: Request, viewer: Viewer, table_id: str, view: View) -> Table:
+async def _loi(request: Request, view: View, rows_limit: int | None = None) -> list[Table]:
+    figures = LoiFigures(_runtime(request).store.database)
+    return await loi_tables(
+        figures, view.lang, district=view.district, product=view.product, rows_limit=rows_limit
+    )
+
+
+async def _one(
+    request: Request, viewer: Viewer, table_id: str, view: View, page: int | None = None
+) -> Table:
     if table_id not in table_ids(viewer):
         raise HTTPException(status_code=404, detail=f"no table {table_id!r} for this login")
-    sections = await _sections(request, viewer, view, only=table_id)
+    if table_id in LOI_TABLES:
+        return next(t for t in await _loi(request, view) if t.id == table_id)
+    sections = await _sections(request, viewer, view, only=table_id, page=page)
     return next(t for s in sections for t in s.tables)
 
 
@@ -159,6 +189,32 @@ def dashboard_router() -> APIRouter:
         sections = await _sections(request, viewer, view)
         overview = await _overview(request, viewer, view)
         return HTMLResponse(dashboard_page(sections, viewer, view, overview))
+
+    @router.get("/loi", response_class=HTMLResponse, include_in_schema=False)
+    async def loi(request: Request, view: Chosen) -> Response:
+        viewer = await viewer_of(request)
+        if viewer is None:
+            return RedirectResponse(f"/dashboard/login?lang={view.lang}", status_code=303)
+        if viewer.role == "seller":
+            raise HTTPException(status_code=404, detail="the LOI view is not for a seller's login")
+        tables = await _loi(request, view, rows_limit=ROWS_ON_PAGE)
+        return HTMLResponse(loi_page(tables, viewer, view))
+
+    @router.get("/summary.pdf")
+    async def summary(request: Request, viewer: SignedIn, view: Chosen) -> Response:
+        """The monthly review's one-page summary (key figures, districts, letters by
+        stage) as a PDF, in ``lang`` with Indian formats."""
+        overview = await _overview(request, viewer, view)
+        stages = None
+        if viewer.role != "seller":
+            stages = next(t for t in await _loi(request, view, 0) if t.id == "loi_stages")
+        made = summary_pdf(view, overview, stages, now=_runtime(request).clock.now())
+        name = f"odop-summary-{view.lang}.pdf"
+        return Response(
+            made,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
     async def login_form(lang: Lang = "en") -> HTMLResponse:
@@ -208,15 +264,24 @@ def dashboard_router() -> APIRouter:
 
     @router.get("/api/tables/{table_id}")
     async def table(
-        request: Request, viewer: SignedIn, table_id: str, view: Chosen
+        request: Request,
+        viewer: SignedIn,
+        table_id: str,
+        view: Chosen,
+        page: Annotated[int, Query(ge=1, le=100_000, description=_PAGE)] = 1,
     ) -> dict[str, Any]:
         """One table: its columns (keys and labels) and rows as objects keyed by column.
-        Money is in rupees, as decimal strings; days and hours as ISO 8601 (IST)."""
-        found = await _one(request, viewer, table_id, view)
+        Money is in rupees, as decimal strings; days and hours as ISO 8601 (IST). The
+        letters register comes in pages of 400 letters, newest first (``page``, and
+        ``total``: how many letters in all); the exports hold every letter."""
+        paged = table_id == "letters"
+        found = await _one(request, viewer, table_id, view, page=page if paged else None)
         return {
             "id": found.id,
             "title": found.title,
             "days": view.days,
+            "page": page if paged else 1,
+            "total": found.total if found.total is not None else len(found.rows),
             "columns": found.columns,
             "labels": found.labels,
             "rows": [{k: _json_cell(v) for k, v in r.items()} for r in found.records()],
@@ -253,103 +318,5 @@ def dashboard_router() -> APIRouter:
         """Operators only: every message of a transaction, with raw bodies."""
         rows = await _runtime(request).store.messages_for_transaction(transaction_id)
         return [_json_row(row) for row in rows]
-
-    return router
-
-
-class NewCredential(BaseModel):
-    """A dashboard login for a department viewer or for one seller."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    role: Literal["viewer", "seller"]
-    seller_code: Annotated[str | None, Field(max_length=64)] = None
-    label: Annotated[str, Field(min_length=1, max_length=80)] = "dashboard"
-
-
-class NewLetter(BaseModel):
-    """A letter of intent signed at a buyer-seller meet."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    buyer: Annotated[str, Field(min_length=1, max_length=200)]
-    buyer_app_id: Annotated[str | None, Field(max_length=255)] = None
-    product: Annotated[str, Field(min_length=1, max_length=120, description="ODOP product")]
-    district: Annotated[str, Field(min_length=1, max_length=40)]
-    value: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="₹")]
-    signed_on: datetime | Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-    meet: Annotated[str | None, Field(max_length=200)] = None
-
-
-def dashboard_admin_router() -> APIRouter:
-    """Operators issue dashboard logins and keep the letters-of-intent register."""
-    router = APIRouter(
-        prefix="/admin/v1/dashboard", tags=["dashboard"], dependencies=[Depends(require_operator)]
-    )
-
-    @router.post("/credentials", status_code=201)
-    async def create(request: Request, body: NewCredential) -> dict[str, Any]:
-        """A viewer's or seller's token; shown here once and never again."""
-        runtime = _runtime(request)
-        if body.role == "seller":
-            if not body.seller_code or await runtime.catalogue.seller(body.seller_code) is None:
-                raise HTTPException(status_code=422, detail="seller_code: not a registered seller")
-        elif body.seller_code is not None:
-            raise HTTPException(status_code=422, detail="seller_code: only for role seller")
-        credential, token = await runtime.credentials.create(
-            role=body.role, seller_code=body.seller_code, label=body.label, now=runtime.clock.now()
-        )
-        return {
-            "id": credential.id,
-            "role": credential.role,
-            "seller_code": credential.seller_code,
-            "token": token,
-        }
-
-    @router.get("/credentials")
-    async def credentials(request: Request) -> list[dict[str, Any]]:
-        """Every dashboard login (never its token)."""
-        return [_json_row(row) for row in await _runtime(request).credentials.list()]
-
-    @router.delete("/credentials/{credential_id}", status_code=204)
-    async def revoke(request: Request, credential_id: RowId) -> Response:
-        """Stop a login working."""
-        runtime = _runtime(request)
-        if not await runtime.credentials.revoke(credential_id, now=runtime.clock.now()):
-            raise HTTPException(status_code=404, detail=f"no live credential {credential_id}")
-        return Response(status_code=204)
-
-    @router.post("/letters", status_code=201)
-    async def add_letter(request: Request, body: NewLetter) -> dict[str, Any]:
-        """Add a letter of intent known by product and district to the LOI desk (its
-        buyer's GSTIN and items, entered through ``/admin/v1/loi``, link it to trade)."""
-        runtime = _runtime(request)
-        signed = body.signed_on
-        if isinstance(signed, str):
-            day = date.fromisoformat(signed)
-        elif signed.tzinfo is None:
-            raise HTTPException(status_code=422, detail="signed_on: give a date or a time zone")
-        else:
-            day = signed.astimezone(IST).date()
-        letter_id, _ = await runtime.loi.save(
-            LetterRecord(
-                reference=f"dashboard-{uuid4().hex[:16]}",
-                buyer_name=body.buyer,
-                buyer_app_id=body.buyer_app_id,
-                district=body.district,
-                product=body.product,
-                value_paise=int(body.value * 100),
-                signed_on=day,
-                meet=body.meet,
-                items=(),
-            ),
-            now=runtime.clock.now(),
-        )
-        return {"id": letter_id}
-
-    @router.get("/letters")
-    async def letters(request: Request) -> list[dict[str, Any]]:
-        """The LOI desk's letters with what each realised (values in paise)."""
-        return [_json_row(row) for row in await _runtime(request).loi.letters()]
 
     return router

@@ -34,27 +34,71 @@ def _svg(title: str, height: int) -> str:
     )
 
 
-def bar_chart(labels: list[str], values: list[Any], shown: list[str], *, title: str) -> str:
-    """Horizontal bars, one per label, each with its figure as ``shown``."""
+def _legend(parts: Sequence[tuple[str, Any]], x: float, height: int) -> str:
+    """A swatch and name for each part, in a row along the bottom from ``x``."""
+    out = []
+    for (name, _), colour in zip(parts, PALETTE, strict=False):
+        out.append(
+            f'<rect x="{x}" y="{height - 14}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16}" y="{height - 4}">{escape(name)}</text>'
+        )
+        x += 24 + 8 * len(name)
+    return "".join(out)
+
+
+def bar_chart(
+    labels: list[str],
+    values: list[Any],
+    shown: list[str],
+    *,
+    title: str,
+    parts: Sequence[tuple[str, list[Any]]] = (),
+) -> str:
+    """Horizontal bars, one per label, each with its figure as ``shown``. With ``parts``
+    (name and values, left first, adding up to ``values``) each bar is split into them,
+    with a legend."""
     if not values:
         return ""
     top = max(_number(v) for v in values) or 1.0
-    height = _BAR * len(values) + 10
+    legend = 20 if parts else 0
+    height = _BAR * len(values) + 10 + legend
     label_width = 200
     room = _WIDTH - label_width - 110
-    parts = [_svg(title, height)]
+    out = [_svg(title, height)]
     for index, (label, value, figure) in enumerate(zip(labels, values, shown, strict=True)):
         y = 5 + index * _BAR
         width = max(room * _number(value) / top, 1.0)
-        parts.append(
+        out.append(
             f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end">'
             f"{escape(label[:32])}</text>"
-            f'<rect x="{label_width}" y="{y + 3}" width="{width:.1f}" height="{_BAR - 6}" '
-            f'fill="{PALETTE[0]}"><title>{escape(label)}: {escape(figure)}</title></rect>'
-            f'<text x="{label_width + width + 4:.1f}" y="{y + 15}">{escape(figure)}</text>'
         )
-    parts.append("</svg>")
-    return "".join(parts)
+        pieces = (
+            [(None, value, PALETTE[0])]
+            if not parts
+            else [
+                (name, part_values[index], colour)
+                for (name, part_values), colour in zip(parts, PALETTE, strict=False)
+            ]
+        )
+        x = float(label_width)
+        for name, piece, colour in pieces:
+            piece_width = room * _number(piece) / top if parts else width
+            if piece_width <= 0:
+                continue
+            named = (
+                f"{escape(label)}: {escape(figure)}"
+                if name is None
+                else (f"{escape(label)}: {escape(name)} {escape(str(piece))}")
+            )
+            out.append(
+                f'<rect x="{x:.1f}" y="{y + 3}" width="{piece_width:.1f}" '
+                f'height="{_BAR - 6}" fill="{colour}"><title>{named}</title></rect>'
+            )
+            x += piece_width
+        out.append(f'<text x="{label_width + width + 4:.1f}" y="{y + 15}">{escape(figure)}</text>')
+    out.append(_legend(parts, label_width, height))
+    out.append("</svg>")
+    return "".join(out)
 
 
 def stacked_chart(
@@ -111,12 +155,6 @@ def stacked_chart(
             f'<text x="{x:.1f}" y="{top_pad + plot_h + 16}" text-anchor="{anchor}">'
             f"{escape(labels[i])}</text>"
         )
-    x = left
-    for (name, _), colour in zip(parts, PALETTE, strict=False):
-        out.append(
-            f'<rect x="{x}" y="{height - 14}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{x + 16}" y="{height - 4}">{escape(name)}</text>'
-        )
-        x += 24 + 8 * len(name)
+    out.append(_legend(parts, left, height))
     out.append("</svg>")
     return "".join(out)

@@ -1,6 +1,6 @@
 """What a viewer chose to look at, kept in the URL so that a view can be shared.
 
-``/dashboard?lang=hi&days=30&district=Kullu&product=Kullu+Shawl&seller=odop-kullu&measure=value&digits=deva``
+``/dashboard?lang=hi&days=30&district=Kullu&product=Kullu+Shawl&seller=odop-kullu&channel=b2b&measure=value&digits=deva``
 
 Every link on the page (periods, language, the map's measures, exports) carries the whole
 choice, so following one changes one thing and keeps the rest.
@@ -19,9 +19,11 @@ from adapter.dashboard.formats import Formats
 from adapter.dashboard.i18n import Language, place, text
 from adapter.storage.scope import Scope
 
-__all__ = ["MEASURES", "PERIODS", "Measure", "View", "filter_form"]
+__all__ = ["CHANNELS", "MEASURES", "PERIODS", "Channel", "Measure", "View", "filter_form"]
 
 Measure = Literal["orders", "value", "loi", "sellers"]
+Channel = Literal["b2c", "b2b"]
+CHANNELS: Final[tuple[Channel, ...]] = ("b2c", "b2b")
 MEASURES: Final[tuple[Measure, ...]] = ("orders", "value", "loi", "sellers")
 PERIODS: Final = (1, 7, 30, 90, 365)
 
@@ -35,6 +37,7 @@ class View:
     district: str | None = None
     product: str | None = None
     seller: str | None = None
+    channel: Channel | None = None
     measure: Measure = "orders"
     devanagari: bool = False
 
@@ -56,13 +59,14 @@ class View:
             seller_login or self.seller,
             self.district,
             self.product,
+            self.channel,
         )
 
     def query(self, **changes: object) -> str:
         """This view's URL query with ``changes`` applied (None drops a filter)."""
         view = replace(self, **changes)  # type: ignore[arg-type]
         pairs: list[tuple[str, str]] = [("lang", view.lang), ("days", str(view.days))]
-        for key in ("district", "product", "seller"):
+        for key in ("district", "product", "seller", "channel"):
             value = getattr(view, key)
             if value:
                 pairs.append((key, value))
@@ -85,8 +89,8 @@ def _options(chosen: str | None, choices: list[tuple[str, str]], everything: str
     return "".join(out)
 
 
-def filter_form(view: View, *, seller_login: bool) -> str:
-    """The filters as a GET form: submitting it gives the shareable URL."""
+def filter_form(view: View, *, seller_login: bool, action: str = "/dashboard") -> str:
+    """The filters as a GET form to ``action``: submitting it gives the shareable URL."""
     lang = view.lang
     periods = [(str(d), text("period", lang, days=d) if d > 1 else text("period_day", lang))
                for d in PERIODS]  # fmt: skip
@@ -109,6 +113,11 @@ def filter_form(view: View, *, seller_login: bool) -> str:
             f'placeholder="{escape(text("all_sellers", lang))}"></label>'
         )
     )
+    channels: list[tuple[str, str]] = [(c, text(f"channel_{c}", lang)) for c in CHANNELS]
+    channel = (
+        f'<label>{escape(text("channel", lang))}<select name="channel">'
+        f"{_options(view.channel, channels, text('all_channels', lang))}</select></label>"
+    )
     digits = (
         f'<label class="check"><input type="checkbox" name="digits" value="deva"'
         f"{' checked' if view.devanagari else ''}> {escape(text('devanagari_digits', lang))}"
@@ -117,7 +126,7 @@ def filter_form(view: View, *, seller_login: bool) -> str:
         else ""
     )
     return (
-        f'<form class="filters" method="get" action="/dashboard" role="search" '
+        f'<form class="filters" method="get" action="{escape(action)}" role="search" '
         f'aria-label="{escape(text("filters", lang))}">'
         f'<input type="hidden" name="lang" value="{lang}">'
         f'<input type="hidden" name="measure" value="{view.measure}">'
@@ -127,6 +136,6 @@ def filter_form(view: View, *, seller_login: bool) -> str:
         f"{_options(view.district, district_choices, text('all_districts', lang))}</select></label>"
         f'<label>{escape(text("product", lang))}<select name="product">'
         f"{_options(view.product, products, text('all_products', lang))}</select></label>"
-        f"{seller}{digits}"
+        f"{channel}{seller}{digits}"
         f'<button type="submit">{escape(text("apply", lang))}</button></form>'
     )

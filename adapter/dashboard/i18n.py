@@ -10,6 +10,7 @@ from typing import Final, Literal
 
 from adapter.core.odop import districts
 from adapter.dashboard.overview_words import OVERVIEW_EN, OVERVIEW_HI
+from adapter.dashboard.review_words import REVIEW_EN, REVIEW_HI
 
 __all__ = ["LANGUAGES", "Language", "place", "text"]
 
@@ -221,6 +222,8 @@ _HI: Final[dict[str, str]] = {
 
 _EN.update(OVERVIEW_EN)
 _HI.update(OVERVIEW_HI)
+_EN.update(REVIEW_EN)
+_HI.update(REVIEW_HI)
 
 
 def text(key: str, language: Language, **values: object) -> str:

@@ -66,13 +66,8 @@ def _letters_tile(view: View, letters: LetterFigures) -> str:
             )
         )
     big = f"{amount(letters.signed_paise)} {text('letters_signed', lang)}"
-    return _tile(
-        "letters",
-        text("tile_letters", lang),
-        big,
-        lines,
-        view.href(anchor="table-letters"),
-    )
+    # The LOI desk's figures are detailed in the LOI view.
+    return _tile("letters", text("tile_letters", lang), big, lines, view.href("/dashboard/loi"))
 
 
 def overview_section(view: View, data: OverviewData) -> str:
@@ -89,6 +84,12 @@ def overview_section(view: View, data: OverviewData) -> str:
             [
                 text("orders_value", lang, value=f.money_short(_rupees(figures.value_paise))),
                 text("orders_cancelled", lang, count=f.number(figures.cancelled)),
+                text(
+                    "orders_b2b",
+                    lang,
+                    count=f.number(figures.b2b_orders),
+                    value=f.money_short(_rupees(figures.b2b_value_paise)),
+                ),
             ],
             view.href(anchor="table-by_district"),
         )
@@ -150,8 +151,10 @@ def overview_section(view: View, data: OverviewData) -> str:
             )
         )
     period = text("period", lang, days=view.days) if view.days > 1 else text("period_day", lang)
-    chosen = [place(x, lang) for x in (view.district, view.product) if x] + (
-        [view.seller] if view.seller else []
+    chosen = (
+        [place(x, lang) for x in (view.district, view.product) if x]
+        + ([view.seller] if view.seller else [])
+        + ([text(f"channel_{view.channel}", lang)] if view.channel else [])
     )
     note = text(
         "overview_note",
@@ -264,6 +267,7 @@ def overview_json(data: OverviewData, view: View) -> dict[str, Any]:
         "district": view.district,
         "product": view.product,
         "seller": view.seller,
+        "channel": view.channel,
         "letters": None
         if letters is None
         else {
@@ -277,6 +281,11 @@ def overview_json(data: OverviewData, view: View) -> dict[str, Any]:
         "orders": figures.orders,
         "cancelled": figures.cancelled,
         "value": _money(figures.value_paise),
+        "b2c": {
+            "orders": figures.orders - figures.b2b_orders,
+            "value": _money(figures.value_paise - figures.b2b_value_paise),
+        },
+        "b2b": {"orders": figures.b2b_orders, "value": _money(figures.b2b_value_paise)},
         "sellers_live": figures.sellers_live,
         "sellers_onboarded": figures.sellers_onboarded,
         "districts_live": figures.districts_live,
@@ -293,6 +302,8 @@ def overview_json(data: OverviewData, view: View) -> dict[str, Any]:
                 "orders": entry.orders,
                 "cancelled": entry.cancelled,
                 "value": _money(entry.value_paise),
+                "b2b_orders": entry.b2b_orders,
+                "b2b_value": _money(entry.b2b_value_paise),
                 "sellers_live": entry.sellers_live,
                 "sellers_onboarded": entry.sellers_onboarded,
                 "letters_signed": _money(

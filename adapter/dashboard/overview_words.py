@@ -65,7 +65,6 @@ OVERVIEW_EN: Final[dict[str, str]] = {
     "actor_logistics": "logistics",
     "actor_system": "system",
     "rows_shown": "The first {shown} of {total} rows; the CSV and XLSX exports hold them all.",
-    "channel_note": "B2C and B2B are not yet told apart: every order so far is retail (B2C).",
     "home": "Home",
     "login_intro": (
         "The Industries Department's view of the One District One Product sellers on ONDC:"
@@ -140,7 +139,6 @@ OVERVIEW_HI: Final[dict[str, str]] = {
     "actor_logistics": "लॉजिस्टिक्स",
     "actor_system": "सिस्टम",
     "rows_shown": "{total} में से पहली {shown} पंक्तियाँ; CSV और XLSX निर्यात में सभी हैं।",
-    "channel_note": "बी2सी और बी2बी अभी अलग नहीं दिखाए जाते: अब तक के सभी ऑर्डर खुदरा (बी2सी) हैं।",
     "home": "मुखपृष्ठ",
     "login_intro": (
         "ओएनडीसी पर एक ज़िला एक उत्पाद विक्रेताओं का उद्योग विभाग का दृश्य: ज़िले, उत्पाद और"

@@ -20,10 +20,17 @@ from adapter.dashboard.overview import OverviewData, map_section, overview_secti
 from adapter.dashboard.style import STYLE
 from adapter.dashboard.views import ROWS_ON_PAGE, Section, Table, Viewer
 
-__all__ = ["dashboard_page", "login_page"]
+__all__ = [
+    "dashboard_page",
+    "login_page",
+    "page_end",
+    "page_head",
+    "page_top",
+    "table_section",
+]
 
 _DAYS: Final = frozenset({"day", "signed_on"})
-_MOMENTS: Final = frozenset({"created_at", "oldest_ship_by"})
+_MOMENTS: Final = frozenset({"created_at", "oldest_ship_by", "last_movement"})
 
 
 def _cell(value: Any, column: str, formats: Formats) -> tuple[str, bool]:
@@ -77,7 +84,14 @@ def _chart(table: Table, formats: Formats) -> str:
         for v in values
     ]
     labels = [str(row[0]) for row in table.rows]
-    return bar_chart(labels, values, shown, title=table.title)
+    parts = [
+        (
+            table.labels[table.columns.index(part)],
+            [row[table.columns.index(part)] for row in table.rows],
+        )
+        for part in table.parts
+    ]
+    return bar_chart(labels, values, shown, title=table.title, parts=parts)
 
 
 def _csrf_field(viewer: Viewer) -> str:
@@ -87,7 +101,8 @@ def _csrf_field(viewer: Viewer) -> str:
     return f'<input type="hidden" name="csrf" value="{escape(viewer.csrf)}">'
 
 
-def _table(table: Table, viewer: Viewer, view: View) -> str:
+def table_section(table: Table, viewer: Viewer, view: View) -> str:
+    """One table: its title, exports, chart and numbers."""
     lang, formats = view.lang, view.formats
     out = [
         f'<section class="table" id="table-{table.id}" data-table="{table.id}" '
@@ -152,7 +167,8 @@ def _table(table: Table, viewer: Viewer, view: View) -> str:
     return "".join(out)
 
 
-def _head(title: str, language: Language) -> str:
+def page_head(title: str, language: Language) -> str:
+    """The document's head, with the one inline stylesheet."""
     return (
         f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title>"
@@ -161,38 +177,65 @@ def _head(title: str, language: Language) -> str:
     )
 
 
-def dashboard_page(
-    sections: list[Section], viewer: Viewer, view: View, overview: OverviewData
-) -> str:
-    """The whole page for ``viewer`` as ``view`` asks."""
+def page_top(viewer: Viewer, view: View, path: str) -> str:
+    """The head, skip link, header (who, the views, language, sign out) and the filters
+    of the page at ``path``, up to and including the opening of ``main``."""
     lang = view.lang
     other = "en" if lang == "hi" else "hi"
     who = text(f"role_{viewer.role}", lang)
     if viewer.seller_code:
         who += f" ({viewer.seller_code})"
-    body = "".join(
-        f'<h2 class="section">{escape(section.title)}</h2>'
-        + "".join(_table(t, viewer, view) for t in section.tables)
-        for section in sections
+    views = [("/dashboard", text("overview_link", lang))]
+    if viewer.role != "seller":
+        views.append(("/dashboard/loi", text("loi_link", lang)))
+    views.append(("/dashboard/complaints", complaint_text("link", lang)))
+    current = ' aria-current="page"'
+    links = "".join(
+        f'<a href="{view.href(href)}"{current if href == path else ""}>{escape(label)}</a>'
+        for href, label in views
     )
-    channel = f'<p class="note">{escape(text("channel_note", lang))}</p>'
+    summary = (
+        f'<a href="{view.href("/dashboard/summary.pdf")}">{escape(text("pdf_link", lang))}</a>'
+    )
     return (
-        _head(text("title", lang), lang)
+        page_head(text("title", lang), lang)
         + f'<a class="skip" href="#main">{escape(text("skip", lang))}</a>'
         f"<header><h1>{escape(text('title', lang))}</h1>"
         f'<span id="who">{escape(text("signed_in_as", lang))} {escape(who)}</span>'
         '<nav class="top" aria-label="site">'
-        f'<a href="/?lang={lang}">{escape(text("home", lang))}</a>'
-        f'<a href="{view.href("/dashboard/complaints")}">{escape(complaint_text("link", lang))}</a>'
-        f'<a id="language" lang="{other}" href="{view.href(lang=other, devanagari=False)}">'
+        f'<a href="/?lang={lang}">{escape(text("home", lang))}</a>{links}{summary}'
+        f'<a id="language" lang="{other}" href="{view.href(path, lang=other, devanagari=False)}">'
         f"{escape(text('language', lang))}</a></nav>"
         '<form method="post" action="/dashboard/logout" class="signout">'
         f"{_csrf_field(viewer)}"
         f'<button type="submit">{escape(text("sign_out", lang))}</button></form></header>'
-        f"{filter_form(view, seller_login=viewer.role == 'seller')}"
+        f"{filter_form(view, seller_login=viewer.role == 'seller', action=path)}"
         f'<main id="main" tabindex="-1"><p class="subtitle">{escape(text("subtitle", lang))}</p>'
-        f"{overview_section(view, overview)}{map_section(view, overview)}{channel}{body}</main>"
-        f"<footer><p>{escape(text('map_attribution', lang))}</p></footer></body></html>"
+    )
+
+
+def page_end(view: View) -> str:
+    """The end of ``main``, the footer (the map's attribution) and the document."""
+    return (
+        f"</main><footer><p>{escape(text('map_attribution', view.lang))}</p></footer></body></html>"
+    )
+
+
+def dashboard_page(
+    sections: list[Section], viewer: Viewer, view: View, overview: OverviewData
+) -> str:
+    """The whole page for ``viewer`` as ``view`` asks."""
+    lang = view.lang
+    body = "".join(
+        f'<h2 class="section">{escape(section.title)}</h2>'
+        + "".join(table_section(t, viewer, view) for t in section.tables)
+        for section in sections
+    )
+    channel = f'<p class="note">{escape(text("channel_note", lang))}</p>'
+    return (
+        page_top(viewer, view, "/dashboard")
+        + f"{overview_section(view, overview)}{map_section(view, overview)}{channel}{body}"
+        + page_end(view)
     )
 
 
@@ -205,7 +248,7 @@ def login_page(language: Language, *, failed: bool = False, throttled: bool = Fa
     elif failed:
         problem = f'<p class="alert" role="alert">{escape(text("login_failed", language))}</p>'
     return (
-        _head(text("login_title", language), language)
+        page_head(text("login_title", language), language)
         + f"<header><h1>{escape(text('title', language))}</h1>"
         '<nav class="top" aria-label="site">'
         f'<a href="/?lang={language}">{escape(text("home", language))}</a>'

@@ -9,65 +9,39 @@ login gets its own order figures and coverage only.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from adapter.dashboard.i18n import Language, place, text
 from adapter.dashboard.reasons import reason_meaning
+from adapter.dashboard.table_model import (
+    LOI_TABLES,
+    ROWS_ON_PAGE,
+    Role,
+    Section,
+    Table,
+    Viewer,
+    table_ids,
+)
 from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS, Dimension, Reports, Scope
 from adapter.storage.timeline import hourly
 
-__all__ = ["ROWS_ON_PAGE", "Role", "Section", "Table", "Viewer", "build", "table_ids"]
+__all__ = [
+    "LOI_TABLES",
+    "ROWS_ON_PAGE",
+    "Role",
+    "Section",
+    "Table",
+    "Viewer",
+    "build",
+    "table_ids",
+]
 
-ROWS_ON_PAGE: Final = 400
-"""A table longer than this shows its first rows on the page (a year's days fit); the
-exports and the JSON API hold every row."""
-
-Role = Literal["operator", "viewer", "seller"]
-
-
-@dataclass(frozen=True, slots=True)
-class Viewer:
-    """Who is looking: an operator, a department viewer, or one seller."""
-
-    role: Role
-    seller_code: str | None = None
-    label: str = ""
-    # The signed-in session's token for its forms; None when signed in by a bearer token.
-    csrf: str | None = None
-
-
-@dataclass(slots=True)
-class Table:
-    """One table: its id (the export's name), title, column keys and labels, rows."""
-
-    id: str
-    title: str
-    columns: list[str]
-    labels: list[str]
-    rows: list[list[Any]]
-    chart: Literal["bar", "line", "stacked"] | None = None
-    chart_value: str | None = None
-    # For a stacked chart: the columns whose values make up each bar, bottom first.
-    parts: list[str] = field(default_factory=list)
-    # How many rows the whole table has, when ``rows`` holds only the first of them.
-    total: int | None = None
-
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as JSON objects keyed by column."""
-        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
-
-
-@dataclass(slots=True)
-class Section:
-    """A heading and its tables."""
-
-    title: str
-    tables: list[Table] = field(default_factory=list)
+_AT_ONCE: Final = 4  # tables built at once for one page (each holds a pooled connection)
 
 
 def _rupees(paise: Any) -> Decimal:
@@ -80,34 +54,6 @@ _DIMENSIONS: Final[tuple[tuple[str, Dimension], ...]] = (
     ("by_gi", "gi"),
     ("by_seller", "seller"),
 )
-_NETWORK_ONLY: Final = frozenset(
-    {"ack_latency", "callbacks", "delivery", "parked", "letters", "held_items"}
-)
-
-
-def table_ids(viewer: Viewer) -> list[str]:
-    """The tables ``viewer`` may see, in page order."""
-    ids = [
-        "funnel",
-        "timeline",
-        "by_district",
-        "by_product",
-        "by_gi",
-        "by_seller",
-        "reasons_by_district",
-        "reasons_by_seller",
-        "ack_latency",
-        "callbacks",
-        "delivery",
-        "parked",
-        "late_to_ship",
-        "coverage",
-        "held_items",
-        "letters",
-    ]
-    if viewer.role == "seller":
-        return [i for i in ids if i not in _NETWORK_ONLY]
-    return ids
 
 
 class _Builder:
@@ -120,6 +66,7 @@ class _Builder:
         now: datetime,
         by_hour: bool = False,
         rows_limit: int | None = None,
+        rows_offset: int = 0,
     ) -> None:
         self.reports, self.letters, self.scope, self.lang, self.now = (
             reports,
@@ -130,6 +77,7 @@ class _Builder:
         )
         self.by_hour = by_hour
         self.rows_limit = rows_limit
+        self.rows_offset = rows_offset
 
     def table(
         self, table_id: str, columns: list[str], rows: list[list[Any]], **extra: Any
@@ -184,12 +132,35 @@ class _Builder:
                 r["cancelled"],
                 r["returned"],
                 r["rto"],
+                r["orders"] - r["b2b_orders"],
+                r["b2b_orders"],
+                _rupees(r["value_paise"] - r["b2b_value_paise"]),
+                _rupees(r["b2b_value_paise"]),
             ]
             for r in await self.reports.breakdown(self.scope, by)
         ]
-        columns = [by, "orders", "value", "cancelled", "returned", "rto"]
+        columns = [
+            by,
+            "orders",
+            "value",
+            "cancelled",
+            "returned",
+            "rto",
+            # The channels last, so that the columns exports had keep their places.
+            "b2c_orders",
+            "b2b_orders",
+            "b2c_value",
+            "b2b_value",
+        ]
         chart = "bar" if by in ("district", "product") else None
-        return self.table(table_id, columns, rows, chart=chart, chart_value="value")
+        return self.table(
+            table_id,
+            columns,
+            rows,
+            chart=chart,
+            chart_value="value",
+            parts=["b2c_value", "b2b_value"] if chart else [],
+        )
 
     async def reasons(self, table_id: str, by: Dimension) -> Table:
         """Cancellations by reason code, with what the code means and who cancelled."""
@@ -306,7 +277,9 @@ class _Builder:
                 _rupees(r["ordered_paise"]),
                 text("realising" if r["orders"] else "on_paper", lang),
             ]
-            for r in await self.letters.letters(district=self.scope.district, limit=self.rows_limit)
+            for r in await self.letters.letters(
+                district=self.scope.district, limit=self.rows_limit, offset=self.rows_offset
+            )
         ]
         columns = [
             "buyer",
@@ -320,7 +293,7 @@ class _Builder:
             "status",
         ]
         total = None
-        if self.rows_limit is not None and len(rows) >= self.rows_limit:
+        if self.rows_limit is not None and (self.rows_offset or len(rows) >= self.rows_limit):
             total = await self.letters.count(district=self.scope.district)
         return self.table("letters", columns, rows, total=total)
 
@@ -336,11 +309,12 @@ async def build(
     only: str | None = None,
     by_hour: bool = False,
     rows_limit: int | None = None,
+    rows_offset: int = 0,
 ) -> list[Section]:
     """The page's sections with the tables ``viewer`` may see (just ``only``, if given);
     the timeline hour by hour when ``by_hour``; the letters register's newest
-    ``rows_limit`` letters only, if given (the page's)."""
-    b = _Builder(reports, letters, scope, lang, now, by_hour, rows_limit)
+    ``rows_limit`` letters only, if given (the page's), after the newest ``rows_offset``."""
+    b = _Builder(reports, letters, scope, lang, now, by_hour, rows_limit, rows_offset)
     allowed = set(table_ids(viewer))
     wanted = allowed if only is None else allowed & {only}
     plan: list[tuple[str, list[tuple[str, Callable[[], Awaitable[Any]]]]]] = [
@@ -367,16 +341,32 @@ async def build(
         ("section_coverage", [("coverage", b.coverage)]),
         ("section_letters", [("letters", b.letters_register)]),
     ]
+    # The tables' queries are independent: they run side by side (a few at a time, each
+    # on its own pooled connection), so the page takes about its slowest table's time on
+    # a database with cores to spare, not the sum of them all.
+    gate = asyncio.Semaphore(_AT_ONCE)
+
+    async def made(make: Callable[[], Awaitable[Any]]) -> Any:
+        async with gate:
+            return await make()
+
+    chosen = [
+        (title, table_id, make)
+        for title, parts in plan
+        for table_id, make in parts
+        if (table_id == "coverage" and wanted & {"coverage", "held_items"}) or table_id in wanted
+    ]
+    results = await asyncio.gather(*(made(make) for _, _, make in chosen))
     sections: list[Section] = []
-    for title, parts in plan:
+    for title, _ in plan:
         section = Section(text(title, lang))
-        for table_id, make in parts:
+        for (of, table_id, _), result in zip(chosen, results, strict=True):
+            if of != title:
+                continue
             if table_id == "coverage":
-                if wanted & {"coverage", "held_items"}:
-                    made = await make()
-                    section.tables.extend(t for t in made if t.id in wanted)
-            elif table_id in wanted:
-                section.tables.append(await make())
+                section.tables.extend(t for t in result if t.id in wanted)
+            else:
+                section.tables.append(result)
         if section.tables:
             sections.append(section)
     return sections

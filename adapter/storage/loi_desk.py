@@ -264,10 +264,11 @@ class LoiDesk:
         seller_code: str | None = None,
         district: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
         """Every letter (of one seller, of one district), newest signed first, with its
-        items, figures and stage; with ``limit``, the newest ``limit`` only (only theirs
-        are read)."""
+        items, figures and stage; with ``limit``, the newest ``limit`` only after the newest
+        ``offset`` (a page: only its letters are read)."""
         condition = self._chosen(seller_code, district)
         async with self._db.engine.connect() as connection:
             if limit is not None:
@@ -276,6 +277,7 @@ class LoiDesk:
                     .where(condition)
                     .order_by(loi_letters.c.signed_on.desc(), loi_letters.c.id.desc())
                     .limit(limit)
+                    .offset(offset)
                 )
                 ids = list((await connection.execute(newest)).scalars())
                 condition = loi_letters.c.id.in_(ids)

@@ -8,9 +8,13 @@ the orders whose ``updated_at`` is at or after the last mark (less a margin, for
 transactions that committed late) are copied again. Nothing of the buyer is kept but the
 buyer app's subscriber id.
 
+Each fact carries its channel: ``b2b`` for an order placed through ONDC B2B 2.0.2 (its
+stored document holds the B2B order, ``adapter.core.b2b.rfq.b2b_order``), ``b2c`` for a
+retail one.
+
 Each refresh also recomputes ``order_days`` (the facts summed by IST day, seller, district,
-ODOP product and buyer app) for the days whose facts it copied, in the same transaction, so
-the timeline over a year reads a few thousand rows, not a million.
+ODOP product, buyer app and channel) for the days whose facts it copied, in the same
+transaction, so the timeline over a year reads a few thousand rows, not a million.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any, Final
 
 from sqlalchemy import case, func, literal, select, tuple_
 
+from adapter.core.b2b.rfq import b2b_order
 from adapter.core.odop import odop_product
 from adapter.core.order_updates import RETURN_EVENTS
 from adapter.storage.database import Database
@@ -224,6 +229,7 @@ class OrderFacts:
                         "cancelled_by": actor,
                         "returned": row.id in returned,
                         "order_updated_at": row.updated_at,
+                        "channel": "b2b" if b2b_order(row.document) else "b2c",
                     }
                 )
         if not values:
@@ -235,6 +241,7 @@ class OrderFacts:
             "cancelled_by",
             "returned",
             "order_updated_at",
+            "channel",
         )
         async with self._db.transaction() as connection:
             statement = self._db.insert(order_facts).values(values)
@@ -252,7 +259,7 @@ class OrderFacts:
         f = order_facts.c
         live = f.state.is_(None) | (f.state != "Cancelled")
         first = f.line_no == 0
-        keys = [f.day, f.seller_code, f.district, f.product, f.bap_id]
+        keys = [f.day, f.seller_code, f.district, f.product, f.bap_id, f.channel]
         summed = (
             select(
                 *keys,
@@ -266,7 +273,7 @@ class OrderFacts:
             .group_by(*keys)
         )
         d = order_days.c
-        columns = ["day", "seller_code", "district", "product", "bap_id"]
+        columns = ["day", "seller_code", "district", "product", "bap_id", "channel"]
         figures = ["orders", "cancelled", "value_paise", "live_orders", "live_value_paise"]
         statement = self._db.insert(order_days).from_select(columns + figures, summed)
         return statement.on_conflict_do_update(

@@ -9,17 +9,20 @@ seller at home.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import case, func, select
 
 from adapter.core.odop import districts
 from adapter.storage.database import Database
+from adapter.storage.order_facts import ist_day
 from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
-from adapter.storage.scope import Scope, facts_in
-from adapter.storage.tables import items, order_facts, outbox, sellers
+from adapter.storage.scope import Scope, days_in, facts_in
+from adapter.storage.tables import items, order_days, order_facts, outbox, sellers
 
 __all__ = ["DistrictFigures", "Overview", "OverviewFigures"]
+
+_SUMMED: Final = ("orders", "cancelled", "value_paise", "b2b_orders", "b2b_value_paise")
 
 
 @dataclass(slots=True)
@@ -30,6 +33,9 @@ class DistrictFigures:
     orders: int = 0
     cancelled: int = 0
     value_paise: int = 0
+    # Of the orders and value, those placed through ONDC B2B (the rest are retail, B2C).
+    b2b_orders: int = 0
+    b2b_value_paise: int = 0
     sellers_onboarded: int = 0
     sellers_live: int = 0
     letters_signed_paise: int = 0
@@ -43,6 +49,8 @@ class OverviewFigures:
     orders: int
     cancelled: int
     value_paise: int
+    b2b_orders: int
+    b2b_value_paise: int
     sellers_onboarded: int
     sellers_live: int
     districts_live: int
@@ -63,9 +71,27 @@ class Overview:
             return [dict(row._mapping) for row in await connection.execute(query)]
 
     async def _orders_by_district(self, scope: Scope) -> list[dict[str, Any]]:
+        """Orders, cancellations and value (cancelled orders excluded), all and B2B, by
+        district: the IST days wholly inside the period from their sums (``order_days``),
+        its first and last days, which it may cover only in part, from the facts."""
+        first, last = ist_day(scope.since), ist_day(scope.until)
+        d = order_days.c
+        d_b2b = d.channel == "b2b"
+        whole = days_in(
+            select(
+                d.district,
+                func.sum(d.orders).label("orders"),
+                func.sum(d.cancelled).label("cancelled"),
+                func.sum(d.live_value_paise).label("value_paise"),
+                func.sum(case((d_b2b, d.orders), else_=0)).label("b2b_orders"),
+                func.sum(case((d_b2b, d.live_value_paise), else_=0)).label("b2b_value_paise"),
+            ).where(d.day > first, d.day < last),
+            scope,
+        ).group_by(d.district)
         f = order_facts.c
         live = f.state.is_distinct_from("Cancelled")
-        query = facts_in(
+        b2b = f.channel == "b2b"
+        edges = facts_in(
             select(
                 f.district,
                 func.count().filter(f.line_no == 0).label("orders"),
@@ -73,10 +99,20 @@ class Overview:
                 func.coalesce(func.sum(case((live, f.amount_paise), else_=0)), 0).label(
                     "value_paise"
                 ),
-            ),
+                func.count().filter(f.line_no == 0, b2b).label("b2b_orders"),
+                func.coalesce(func.sum(case((live & b2b, f.amount_paise), else_=0)), 0).label(
+                    "b2b_value_paise"
+                ),
+            ).where(f.day.in_(sorted({first, last}))),
             scope,
         ).group_by(f.district)
-        return await self._rows(query)
+        summed: dict[str, dict[str, Any]] = {}
+        for query in (whole, edges):
+            for row in await self._rows(query):
+                entry = summed.setdefault(row["district"], {"district": row["district"]})
+                for name in _SUMMED:
+                    entry[name] = entry.get(name, 0) + int(row[name] or 0)
+        return list(summed.values())
 
     async def _sellers(self, scope: Scope) -> list[dict[str, Any]]:
         """Each seller's home district and whether any item of theirs is live."""
@@ -126,6 +162,8 @@ class Overview:
             entry.orders = int(row["orders"])
             entry.cancelled = int(row["cancelled"])
             entry.value_paise = int(row["value_paise"])
+            entry.b2b_orders = int(row["b2b_orders"])
+            entry.b2b_value_paise = int(row["b2b_value_paise"])
         for seller in await self._sellers(scope):
             entry = by_district.get(seller["district"] or "")
             if entry is None:
@@ -138,6 +176,8 @@ class Overview:
             orders=sum(e.orders for e in every),
             cancelled=sum(e.cancelled for e in every),
             value_paise=sum(e.value_paise for e in every),
+            b2b_orders=sum(e.b2b_orders for e in every),
+            b2b_value_paise=sum(e.b2b_value_paise for e in every),
             sellers_onboarded=sum(e.sellers_onboarded for e in every),
             sellers_live=sum(e.sellers_live for e in every),
             districts_live=sum(1 for e in every if e.sellers_live),

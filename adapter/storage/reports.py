@@ -126,7 +126,8 @@ class Reports:
 
         By district or seller an order counts once; by product or GI product each line
         counts (an order of two products is an order of each). Value is the items' value,
-        cancelled orders excluded.
+        cancelled orders excluded. ``b2b_orders`` and ``b2b_value_paise`` are the part of
+        the orders and value placed through ONDC B2B; the rest is retail (B2C).
         """
         f = order_facts.c
         key = _COLUMN[by].label("key")
@@ -139,6 +140,10 @@ class Reports:
                 func.coalesce(func.sum(case((live, f.amount_paise), else_=0)), 0).label(
                     "value_paise"
                 ),
+                func.count().filter(counted, f.channel == "b2b").label("b2b_orders"),
+                func.coalesce(
+                    func.sum(case((live & (f.channel == "b2b"), f.amount_paise), else_=0)), 0
+                ).label("b2b_value_paise"),
                 func.count().filter(counted, f.state == "Cancelled").label("cancelled"),
                 func.count().filter(counted, f.returned.is_(True)).label("returned"),
                 func.count().filter(counted, f.fulfillment_state.like("RTO%")).label("rto"),

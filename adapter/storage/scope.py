@@ -20,13 +20,15 @@ __all__ = ["Scope", "days_in", "facts_in"]
 @dataclass(frozen=True, slots=True)
 class Scope:
     """The period ``[since, until)``; for a seller's login, whose figures; and the
-    viewer's filters by district and ODOP product (None: all)."""
+    viewer's filters by district, ODOP product and channel (``b2c`` retail, ``b2b``;
+    None: all)."""
 
     since: datetime
     until: datetime
     seller_code: str | None = None
     district: str | None = None
     product: str | None = None
+    channel: str | None = None
 
 
 def facts_in(query: Select[Any], scope: Scope) -> Select[Any]:
@@ -39,6 +41,8 @@ def facts_in(query: Select[Any], scope: Scope) -> Select[Any]:
         query = query.where(f.district == scope.district)
     if scope.product is not None:
         query = query.where(f.product == scope.product)
+    if scope.channel is not None:
+        query = query.where(f.channel == scope.channel)
     return query
 
 
@@ -52,4 +56,6 @@ def days_in(query: Select[Any], scope: Scope) -> Select[Any]:
         query = query.where(d.district == scope.district)
     if scope.product is not None:
         query = query.where(d.product == scope.product)
+    if scope.channel is not None:
+        query = query.where(d.channel == scope.channel)
     return query

@@ -474,6 +474,8 @@ order_facts = Table(
     Column("cancelled_by", String(16), nullable=True),
     Column("returned", Boolean, nullable=False, server_default=false()),
     Column("order_updated_at", UtcDateTime(), nullable=False),
+    # "b2c" for a retail order, "b2b" for a B2B 2.0.2 one (adapter.core.b2b).
+    Column("channel", String(3), nullable=False, server_default="b2c"),
     UniqueConstraint("order_pk", "line_no"),
     Index(None, "confirmed_at"),
     Index(None, "seller_code", "confirmed_at"),
@@ -482,7 +484,7 @@ order_facts = Table(
     Index(None, "district", "product", "day"),
 )
 
-# ``order_facts`` summed by day, seller, district, ODOP product and buyer app, recomputed
+# ``order_facts`` summed by day, seller, district, ODOP product, buyer app and channel, recomputed
 # for the days a refresh touches: long periods (the timeline) read
 # these few rows instead of every order line.
 order_days = Table(
@@ -493,12 +495,13 @@ order_days = Table(
     Column("district", String(40), nullable=False),
     Column("product", String(120), nullable=False),
     Column("bap_id", String(255), nullable=False),
+    Column("channel", String(3), nullable=False),
     Column("orders", Integer, nullable=False),  # orders (first lines) of the group
     Column("cancelled", Integer, nullable=False),  # of which cancelled
     Column("value_paise", BigInteger, nullable=False),  # every line's value
     Column("live_orders", Integer, nullable=False),  # distinct orders not cancelled
     Column("live_value_paise", BigInteger, nullable=False),  # their lines' value
-    PrimaryKeyConstraint("day", "seller_code", "district", "product", "bap_id"),
+    PrimaryKeyConstraint("day", "seller_code", "district", "product", "bap_id", "channel"),
     Index(None, "district", "product", "day"),
 )
 

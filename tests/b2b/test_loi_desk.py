@@ -117,7 +117,7 @@ async def test_sweep_flags_a_quiet_letter_once_and_queues_a_webhook_per_seller(
     assert quiet["on_paper"] is True
 
 
-async def test_the_newest_letters_only_are_read_and_counted_by_district(
+async def test_the_newest_letters_only_are_read_by_page_and_counted_by_district(
     database: Database,
 ) -> None:
     desk = LoiDesk(database)
@@ -132,6 +132,11 @@ async def test_the_newest_letters_only_are_read_and_counted_by_district(
     assert await desk.letters(limit=2) == everything[:2]
     kinnaur = await desk.letters(district="Kinnaur", limit=2)
     assert [letter["reference"] for letter in kinnaur] == ["HIM-2", "HIM-3"]
+    # Pages: the letters after the newest ``offset``, newest first.
+    assert await desk.letters(limit=2, offset=2) == everything[2:]
+    later = await desk.letters(district="Kinnaur", limit=2, offset=1)
+    assert [letter["reference"] for letter in later] == ["HIM-3", "HIM-0"]
+    assert await desk.letters(limit=2, offset=4) == []
     assert (await desk.count(), await desk.count(district="Kinnaur")) == (4, 3)
     assert await desk.count(district="Una") == 0
 

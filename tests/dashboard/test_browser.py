@@ -3,8 +3,9 @@ through its ``chromium-driver``) signs in to a real ``ondc-seller serve`` proces
 orders a buyer app placed over signed HTTP and a letter of intent, reads the overview, the
 map and the tables off the page and holds them to the JSON API, switches to Hindi,
 downloads a CSV export, and checks from the browser's own network log that no request
-left the machine. It photographs the overview, the map and the letters at phone and
-desktop widths in English and Hindi.
+left the machine. It reads the letters-of-intent view (``/dashboard/loi``) over a letter
+on the LOI desk and holds it to the JSON API too. It photographs the overview, the map
+and the LOI view at phone and desktop widths in English and Hindi.
 
 ``scripts/services`` installs both packages when they are missing; this test never skips.
 Set ``ONDC_DASHBOARD_SCREENSHOTS=docs/screenshots`` to refresh the pictures in the docs.
@@ -131,7 +132,7 @@ def _stored_figures(database: Path) -> dict[str, tuple[int, Decimal, int]]:
     return {district: (o, v, c) for district, (o, v, c) in figures.items()}
 
 
-def _table(driver: WebDriver, table_id: str) -> list[dict[str, str]]:
+def _rows(driver: WebDriver, table_id: str) -> list[dict[str, str]]:
     """The rows of one table on the page, as the text a person reads, by column key."""
     section = driver.find_element(By.ID, f"table-{table_id}")
     return [
@@ -155,7 +156,7 @@ def _short(paise_text: str, language: str) -> str:
 
 
 WIDTHS = {"desktop": 1280, "phone": 390}
-PICTURES = ("overview", "map", "letters")
+PICTURES = ("overview", "map", "loi")
 
 
 def _requests(driver: WebDriver, base: str) -> tuple[list[str], int]:
@@ -176,19 +177,21 @@ def _requests(driver: WebDriver, base: str) -> tuple[list[str], int]:
 
 
 def _pictures(driver: WebDriver, base: str, language: str) -> dict[str, bytes]:
-    """The overview (the first screen), the map and the letters table, at each width."""
+    """The overview (the first screen), the map and the LOI view, at each width."""
     pictures = {}
     for width_name, width in WIDTHS.items():
         driver.set_window_size(width, 1400)
-        driver.get(f"{base}/dashboard?lang={language}")
-        for name, element_id in (
-            ("overview", "overview"),
-            ("map", "map"),
-            ("letters", "table-letters"),
+        for path, name, element_id in (
+            ("/dashboard", "overview", "overview"),
+            ("/dashboard", "map", "map"),
+            ("/dashboard/loi", "loi", "loi"),
         ):
+            if not driver.current_url.startswith(f"{base}{path}?"):
+                driver.get(f"{base}{path}?lang={language}")
             element = driver.find_element(By.ID, element_id)
             driver.execute_script("arguments[0].scrollIntoView()", element)
             pictures[f"{name}-{language}-{width_name}"] = element.screenshot_as_png
+        driver.get(f"{base}/dashboard?lang={language}")
     driver.set_window_size(1280, 1500)
     return pictures
 
@@ -250,7 +253,7 @@ def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
             }
             for row in driver.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
         }
-        seen["by_district"] = _table(driver, "by_district")
+        seen["by_district"] = _rows(driver, "by_district")
         seen["charts"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.chart"))
         seen["screenshot"] = driver.get_screenshot_as_png()
 
@@ -264,7 +267,7 @@ def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
         section = driver.find_element(By.ID, "table-by_district")
         seen["heading_hi"] = section.find_element(By.TAG_NAME, "h3").text
         seen["labels_hi"] = [th.text for th in section.find_elements(By.TAG_NAME, "th")]
-        seen["by_district_hi"] = _table(driver, "by_district")
+        seen["by_district_hi"] = _rows(driver, "by_district")
         section.find_element(By.PARTIAL_LINK_TEXT, "CSV").click()
         exported = downloads / "odop-by_district-hi.csv"
         deadline = time.monotonic() + 15
@@ -272,6 +275,11 @@ def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
             time.sleep(0.1)
         assert exported.exists(), f"no download: {sorted(p.name for p in downloads.iterdir())}"
         seen["csv"] = exported.read_bytes()
+        driver.find_element(By.CSS_SELECTOR, "nav.top a[href^='/dashboard/loi']").click()
+        driver.find_element(By.ID, "table-loi_stages")
+        seen["loi_heading_hi"] = driver.find_element(By.ID, "loi-h").text
+        seen["loi_stages_hi"] = _rows(driver, "loi_stages")
+        seen["loi_by_district_hi"] = _rows(driver, "loi_by_district")
         seen["pictures"] = {
             **_pictures(driver, base, "en"),
             **_pictures(driver, base, "hi"),
@@ -296,21 +304,38 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
         )
         assert made.status_code == 201, made.text
         token = made.json()["token"]
-        letter = await net.http.post(
-            f"{base}/admin/v1/dashboard/letters",
+        kinnaur = _entry("Kinnaur")
+        desk_letter = await net.http.post(
+            f"{base}/admin/v1/loi/letters",
             json={
-                "buyer": "Himalayan Naturals, New Delhi",
-                "product": "Chulli oil (wild apricot kernel)",
+                "reference": "HIM-MEET-2026-014",
+                "buyer_name": "Himalayan Naturals, New Delhi",
+                "buyer_gstin": "07ABCDE1234F1Z5",
                 "district": "Kinnaur",
+                "product": "Chulli oil (wild apricot kernel)",
                 "value": "450000",
                 "signed_on": "2026-01-15",
                 "meet": "ODOP buyer-seller meet, Shimla",
+                "items": [
+                    {
+                        "seller_code": kinnaur["seller"]["code"],
+                        "sku": kinnaur["items"][0]["sku"],
+                        "quantity": 500,
+                        "unit_price": "900",
+                    }
+                ],
             },
             headers=ADMIN,
         )
-        assert letter.status_code == 201, letter.text
+        assert desk_letter.status_code == 201, desk_letter.text
         viewer = {"Authorization": f"Bearer {token}"}
         overview = (await net.http.get(f"{base}/dashboard/api/overview", headers=viewer)).json()
+        loi_api = {
+            table: (
+                await net.http.get(f"{base}/dashboard/api/tables/{table}?lang=hi", headers=viewer)
+            ).json()
+            for table in ("loi_stages", "loi_by_district")
+        }
         seen = await asyncio.to_thread(_browse, base, token, tmp_path)
 
     stored = _stored_figures(tmp_path / "adapter.db")
@@ -337,15 +362,20 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
     assert orders_tile[1] == str(overview["orders"])
     assert orders_tile[2] == f"worth {_short(overview['value'], 'en')}"
     assert orders_tile[3] == f"{overview['cancelled']} cancelled"
+    b2b = overview["b2b"]
+    assert orders_tile[4] == f"of which B2B: {b2b['orders']} ({_short(b2b['value'], 'en')})"
     letters = overview["letters"]
-    assert letters["signed"] == "450000.00"
-    # Kept by the LOI desk: the retail orders of the letter's product and district do not
-    # realise it (no buyer GSTIN, no items), so nothing is ordered, delivered or paid.
-    assert (letters["ordered"], letters["delivered"], letters["paid"]) == ("0.00",) * 3
-    assert tiles["tile-letters"].splitlines()[1:4] == [
+    # Once the LOI desk holds a letter the tile reads it (signed, ordered, delivered, paid):
+    # no B2B purchase order has been placed against it yet.
+    assert letters == {
+        "letters": 1, "realising": 0, "signed": "450000.00", "ordered": "0.00",
+        "delivered": "0.00", "paid": "0.00",
+    }  # fmt: skip
+    assert tiles["tile-letters"].splitlines()[1:5] == [
         f"{_short(letters['signed'], 'en')} signed",
         f"ordered: {_short(letters['ordered'], 'en')}",
         f"delivered: {_short(letters['delivered'], 'en')}",
+        f"paid: {_short(letters['paid'], 'en')}",
     ]
     assert tiles["tile-sellers"].splitlines()[1:] == [
         str(overview["sellers_live"]),
@@ -381,6 +411,21 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
         {"Kangra": "कांगड़ा", "Kinnaur": "किन्नौर", "Kullu": "कुल्लू"}[d]: figures
         for d, figures in stored.items()
     }
+
+    # The LOI view, in Hindi, shows the JSON API's figures: the letter signed, nothing
+    # moved on it yet.
+    assert seen["loi_heading_hi"] == "आशय पत्र: हस्ताक्षर से भुगतान तक"
+    stages = {row["stage"]: row for row in seen["loi_stages_hi"]}
+    assert len(stages) == 7
+    for row in loi_api["loi_stages"]["rows"]:
+        shown_row = stages[row["stage"]]
+        assert int(shown_row["letters_n"]) == row["letters_n"]
+        assert _rupees(shown_row["loi_signed"]) == Decimal(row["loi_signed"])
+    assert stages["हस्ताक्षरित"]["letters_n"] == "1"
+    [district_row] = seen["loi_by_district_hi"]
+    [api_row] = loi_api["loi_by_district"]["rows"]
+    assert district_row["district"] == api_row["district"] == "किन्नौर"
+    assert _rupees(district_row["loi_signed"]) == Decimal(api_row["loi_signed"]) == 450000
 
     # Nothing the pages need comes from anywhere but the adapter.
     assert seen["away"] == []

@@ -11,7 +11,7 @@ from adapter.core.orders import BUYER_CANCEL_REASONS, SELLER_CANCEL_REASONS
 from adapter.dashboard.filters import View
 from adapter.dashboard.formats import Formats
 from adapter.dashboard.i18n import _EN, _HI
-from adapter.dashboard.page import _table
+from adapter.dashboard.page import table_section
 from adapter.dashboard.reasons import reason_meaning
 from adapter.dashboard.views import ROWS_ON_PAGE, Table, Viewer
 
@@ -75,7 +75,7 @@ def test_every_label_has_a_hindi_word() -> None:
 def test_a_long_table_shows_its_first_rows_and_says_the_exports_hold_all() -> None:
     rows: list[list[Any]] = [[f"Buyer {i}", Decimal(100 * i)] for i in range(ROWS_ON_PAGE + 5)]
     table = Table("letters", "Letters", ["buyer", "intent_value"], ["Buyer", "Value"], rows)
-    html = _table(table, Viewer("viewer"), View(lang="hi"))
+    html = table_section(table, Viewer("viewer"), View(lang="hi"))
     assert html.count("<tr>") == ROWS_ON_PAGE + 1  # and the header row
     assert f"{ROWS_ON_PAGE + 5:,} में से पहली {ROWS_ON_PAGE} पंक्तियाँ" in html
     assert "₹39,900" in html  # the last row shown, in Indian format

@@ -65,6 +65,9 @@ class AdapterProcess:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
+        # Not left running after the test.
+        self.process.kill()
+        self.process.wait()
         log = self.log.read_text()[-2000:]
         raise AssertionError(f"adapter did not become healthy in 90 s: {log}")
 

@@ -15,7 +15,7 @@ Downgrade recreates the register from the desk letters with a ``register-`` refe
 removes them (with any items and movements added since) from the desk.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-06 22:10:00
 """
 
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
