@@ -75,7 +75,8 @@ async def test_the_overview_shows_the_apis_figures_in_indian_formats(
         assert page.count('<a class="district"') == 12
         # The letters tile opens the LOI view, where the desk's letters are detailed.
         found = re.search(r'<li class="tile" id="tile-letters"><h3><a href="([^"]*)"', page)
-        assert found is not None and found.group(1) == "/dashboard/loi?lang=en&amp;days=30"
+        assert found is not None
+        assert found.group(1) == "/dashboard/loi?lang=en&amp;days=30"
         # Amounts in the tables read as an Indian reader writes them.
         assert f"₹{int(value):,}" in page or f"₹{value:,.2f}" in page
 
