@@ -139,7 +139,10 @@ class Pramaan125:
             steps["on_search"] = logs["on_search_full_catalog_refresh"]
             return steps
         if flow_id in ("Out_Of_Stock_Flow", _OUT_OF_STOCK_CODE):
-            await p.seller_stock(item["sku"], 1)
+            # The error-code flow is the refusal alone and its cart is abandoned: with none
+            # left it holds nothing (one left would stay held for the hold window, and the
+            # next run's "one left" flows would find none).
+            await p.seller_stock(item["sku"], 0 if flow_id == _OUT_OF_STOCK_CODE else 1)
             try:
                 steps["select_out_of_stock"], steps["on_select_out_of_stock"] = await p.call(
                     "select", p.cart_for(entry, item, 2), transaction_id=tx, domain=domain
