@@ -30,7 +30,7 @@ from adapter.dashboard.access import (
     sign_in_wait,
     viewer_of,
 )
-from adapter.dashboard.exports import to_csv, to_xlsx
+from adapter.dashboard.exports import download
 from adapter.dashboard.filters import Measure, View
 from adapter.dashboard.i18n import Language, text
 from adapter.dashboard.loi_page import loi_page
@@ -296,13 +296,7 @@ def dashboard_router() -> APIRouter:
         view: Chosen,
     ) -> Response:
         """One table as a CSV or XLSX download, with its labels in ``lang``."""
-        found = await _one(request, viewer, table_id, view)
-        name = f"odop-{table_id}-{view.lang}.{fmt}"
-        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-        if fmt == "csv":
-            return Response(to_csv(found), media_type="text/csv; charset=utf-8", headers=headers)
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Response(to_xlsx(found), media_type=media, headers=headers)
+        return download(await _one(request, viewer, table_id, view), view.lang, fmt)
 
     @router.post("/outbox/{job_id}/replay", include_in_schema=False)
     async def replay(request: Request, _: Operator, job_id: RowId) -> Response:

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from adapter.dashboard.access import require_viewer, viewer_of
 from adapter.dashboard.api import Chosen
 from adapter.dashboard.complaint_words import complaint_text
-from adapter.dashboard.exports import to_csv, to_xlsx
+from adapter.dashboard.exports import download
 from adapter.dashboard.filters import View
 from adapter.dashboard.i18n import Language, place, text
 from adapter.dashboard.style import STYLE
@@ -188,12 +188,6 @@ def complaints_router() -> APIRouter:
         view: Chosen,
     ) -> Response:
         """One complaints table as a CSV or XLSX download, with its labels in ``lang``."""
-        found = await _one(request, viewer, table_id, view)
-        name = f"odop-{table_id}-{view.lang}.{fmt}"
-        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-        if fmt == "csv":
-            return Response(to_csv(found), media_type="text/csv; charset=utf-8", headers=headers)
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Response(to_xlsx(found), media_type=media, headers=headers)
+        return download(await _one(request, viewer, table_id, view), view.lang, fmt)
 
     return router

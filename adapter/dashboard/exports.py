@@ -13,15 +13,16 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, Literal
 
+from fastapi import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 
 from adapter.dashboard.views import Table
 
-__all__ = ["neutralised", "to_csv", "to_xlsx"]
+__all__ = ["download", "neutralised", "to_csv", "to_xlsx"]
 
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,3 +69,13 @@ def to_xlsx(table: Table) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def download(table: Table, lang: str, fmt: Literal["csv", "xlsx"]) -> Response:
+    """``table`` as a CSV or XLSX attachment named after its id and language."""
+    name = f"odop-{table.id}-{lang}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        return Response(to_csv(table), media_type="text/csv; charset=utf-8", headers=headers)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(to_xlsx(table), media_type=media, headers=headers)
