@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from adapter.catalog.b2b_rows import alpha3, b2b_category_code, duration, gst_rate
+from adapter.catalog.b2b_rows import PriceListTerms
 from adapter.core.b2b.category_codes import category_code_problem
 from adapter.core.b2b.price_list import PriceList, PriceSlab, SellerTerms, rupees, slab_problem
 from adapter.runtime import Runtime
@@ -39,17 +39,11 @@ class SlabIn(_Strict):
     unit_price: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 
-class PriceListIn(_Strict):
-    """An item's B2B price list."""
+class PriceListIn(PriceListTerms):
+    """An item's B2B price list: the terms a catalogue file takes too (``category_code``
+    of the item's domain, checked in the route), slabs in the API's words."""
 
     slabs: Annotated[list[SlabIn], Field(min_length=1, max_length=20)]
-    min_order_quantity: Annotated[int, Field(ge=1)] = 1
-    time_to_ship: Annotated[str, AfterValidator(duration)] = "P1D"
-    tax_rate: Annotated[Decimal, AfterValidator(gst_rate)] = Decimal(0)
-    cancellable: bool = True
-    origin: Annotated[str, AfterValidator(alpha3)] = "IND"
-    # The item's B2B category code (RET12-1029), of the item's domain.
-    category_code: Annotated[str, AfterValidator(b2b_category_code)] | None = None
 
 
 class TermsIn(_Strict):
@@ -131,12 +125,7 @@ def b2b_catalogue_router() -> APIRouter:
         problem = slab_problem(slabs)
         if problem is not None:
             raise HTTPException(status_code=422, detail=problem)
-        price_list = PriceList(
-            seller_code=seller, sku=sku, slabs=slabs,
-            min_order_quantity=body.min_order_quantity, time_to_ship=body.time_to_ship,
-            tax_rate=body.tax_rate, cancellable=body.cancellable, origin=body.origin,
-            category_code=body.category_code,
-        )  # fmt: skip
+        price_list = body.with_slabs(seller, sku, slabs)
         await runtime.b2b_terms.put_price_list(price_list, now=runtime.clock.now())
         return _shown(price_list)
 

@@ -28,6 +28,7 @@ __all__ = [
     "ITEM_B2B_COLUMNS",
     "SELLER_TERMS_COLUMNS",
     "B2BPriceRow",
+    "PriceListTerms",
     "SellerTermsRow",
     "alpha3",
     "b2b_category_code",
@@ -103,16 +104,31 @@ class SlabRow(_Strict):
     unit_sale_price: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 
-class B2BPriceRow(_Strict):
-    """An item's B2B price list."""
+class PriceListTerms(_Strict):
+    """An item's B2B terms besides its slabs, as a catalogue file and the seller API
+    (``adapter.b2b.catalogue_api``) both take them."""
 
-    slabs: Annotated[list[SlabRow], Field(min_length=1, max_length=20)]
     min_order_quantity: Annotated[int, Field(ge=1)] = 1
     time_to_ship: Annotated[str, AfterValidator(duration)] = "P1D"
     tax_rate: Annotated[Decimal, AfterValidator(gst_rate)] = Decimal(0)
     cancellable: bool = True
     origin: Annotated[str, AfterValidator(alpha3)] = "IND"
     category_code: Annotated[str, AfterValidator(b2b_category_code)] | None = None
+
+    def with_slabs(self, seller_code: str, sku: str, slabs: tuple[PriceSlab, ...]) -> PriceList:
+        """The price list of these terms and ``slabs``, as quotations read it."""
+        return PriceList(
+            seller_code=seller_code, sku=sku, slabs=slabs,
+            min_order_quantity=self.min_order_quantity, time_to_ship=self.time_to_ship,
+            tax_rate=self.tax_rate, cancellable=self.cancellable, origin=self.origin,
+            category_code=self.category_code,
+        )  # fmt: skip
+
+
+class B2BPriceRow(PriceListTerms):
+    """An item's B2B price list."""
+
+    slabs: Annotated[list[SlabRow], Field(min_length=1, max_length=20)]
 
     @field_validator("slabs", mode="before")
     @classmethod
@@ -147,12 +163,7 @@ class B2BPriceRow(_Strict):
 
     def price_list(self, seller_code: str, sku: str) -> PriceList:
         """The price list as quotations read it."""
-        return PriceList(
-            seller_code=seller_code, sku=sku, slabs=self._slabs(),
-            min_order_quantity=self.min_order_quantity, time_to_ship=self.time_to_ship,
-            tax_rate=self.tax_rate, cancellable=self.cancellable, origin=self.origin,
-            category_code=self.category_code,
-        )  # fmt: skip
+        return self.with_slabs(seller_code, sku, self._slabs())
 
 
 PaymentType = Literal["PRE-FULFILLMENT", "ON-FULFILLMENT", "POST-FULFILLMENT"]
