@@ -108,7 +108,8 @@ PRICE_LISTS: Final = {
 }  # fmt: skip
 SELLER_TERMS: Final = {
     "odopkinnaur": {"payment_types": ["ON-FULFILLMENT", "PRE-FULFILLMENT"]},
-    # Its minimum order value (rupees, with GST): the tea buyer's first RFQ is below it.
+    # Its minimum order value (rupees, with GST): the minimum-order journey's first RFQ is
+    # below it.
     "odopkangra": {
         "payment_types": ["POST-FULFILLMENT", "ON-FULFILLMENT"],
         "min_order_value": "50000",
@@ -117,8 +118,10 @@ SELLER_TERMS: Final = {
 FSSAI: Final = {"odopkinnaur": "10026011000101", "odopkangra": "10026011000102"}  # demo
 # Set again on each run. A rejected PO's stock stays held for ONDC_STOCK_HOLD_SECONDS (its
 # buyer may still confirm), so the chulli oil covers a few runs within that hold.
+# The tea covers the credit order and, for a few runs within the hold, the 300 packs held
+# for the quotation the minimum-order buyer never takes further.
 STOCK: Final = {"odopkinnaur02": 60, "odopkinnaur01": 1500, "odopkinnaur03": 150,
-                "odopkangra01": 800}  # fmt: skip
+                "odopkangra01": 2000}  # fmt: skip
 
 
 EXPECTED_STAGES: Final = {
