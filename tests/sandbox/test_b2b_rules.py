@@ -206,7 +206,7 @@ def test_a_part_of_a_split_delivery_may_be_delivered_while_the_order_is_in_progr
 def test_fashion_named_by_its_retail_category_or_another_domains_code_is_caught() -> None:
     # The seller's RET12 code is what ONDC's verifier takes (docs/b2b.md); a retail name or
     # a grocery code in a RET12 catalogue is what it reports.
-    for wrong in ("Dupattas & Shawls", "RET10-1042", "RET12-1013"):
+    for wrong in ("Dupattas & Shawls", "RET10-1042"):
         steps = copy.deepcopy(_flow("rfq-export-shawls"))
         provider = _step(steps, "on_search")["message"]["catalog"]["providers"][0]
         assert provider["items"][0]["category_ids"] == ["RET12-1029"]
@@ -217,3 +217,9 @@ def test_fashion_named_by_its_retail_category_or_another_domains_code_is_caught(
             if entry["descriptor"]["code"] == "category":
                 entry["value"] = wrong
         assert {"B2B_ITEM_CATEGORY", "B2B_SERVICEABILITY_CATEGORY"} <= _rules(steps), wrong
+    # A code the verifier's fashion table lacks: the item is reported, not the
+    # serviceability (the verifier reads only its domain prefix).
+    steps = copy.deepcopy(_flow("rfq-export-shawls"))
+    item = _step(steps, "on_search")["message"]["catalog"]["providers"][0]["items"][0]
+    item["category_ids"] = ["RET12-1013"]
+    assert _rules(steps) == {"B2B_ITEM_CATEGORY"}
