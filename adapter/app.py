@@ -357,7 +357,7 @@ def create_app(
             contracts=contracts,
             on_settled=admission.settled,
             issues=issues,
-            b2b=SqlB2BDesk(b2b_terms, loi_desk, links),
+            b2b=SqlB2BDesk(b2b_terms, loi_desk, links, SqlTransactionHistory(database)),
             catalogue_links=catalogue_links,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,

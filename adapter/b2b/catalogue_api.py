@@ -1,9 +1,10 @@
 """``/seller/v1/b2b``: a seller's B2B price list per item and its B2B terms.
 
 A price list gives quantity slabs with a unit price each (before GST), the minimum order
-quantity, ``g2`` time_to_ship / tax_rate / cancellable and the country of origin; the
-seller's terms say whether it issues GST credit invoices and which payment types it offers
-(advance PRE-FULFILLMENT, ON-FULFILLMENT, credit POST-FULFILLMENT). Quotations to B2B RFQs
+quantity, ``g2`` time_to_ship / tax_rate / cancellable, the country of origin and the
+item's B2B category code; the seller's terms say whether it issues GST credit invoices,
+which payment types it offers (advance PRE-FULFILLMENT, ON-FULFILLMENT, credit
+POST-FULFILLMENT) and its minimum order value. Quotations to B2B RFQs
 are priced from them (``adapter.core.b2b.rfq``). Bodies are strict; a refusal names the
 field.
 """
@@ -14,9 +15,10 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from adapter.catalog.b2b_rows import alpha3, duration, gst_rate
+from adapter.catalog.b2b_rows import PriceListTerms
+from adapter.core.b2b.category_codes import category_code_problem
 from adapter.core.b2b.price_list import PriceList, PriceSlab, SellerTerms, rupees, slab_problem
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
@@ -37,15 +39,11 @@ class SlabIn(_Strict):
     unit_price: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 
-class PriceListIn(_Strict):
-    """An item's B2B price list."""
+class PriceListIn(PriceListTerms):
+    """An item's B2B price list: the terms a catalogue file takes too (``category_code``
+    of the item's domain, checked in the route), slabs in the API's words."""
 
     slabs: Annotated[list[SlabIn], Field(min_length=1, max_length=20)]
-    min_order_quantity: Annotated[int, Field(ge=1)] = 1
-    time_to_ship: Annotated[str, AfterValidator(duration)] = "P1D"
-    tax_rate: Annotated[Decimal, AfterValidator(gst_rate)] = Decimal(0)
-    cancellable: bool = True
-    origin: Annotated[str, AfterValidator(alpha3)] = "IND"
 
 
 class TermsIn(_Strict):
@@ -61,6 +59,8 @@ class TermsIn(_Strict):
     po_review_above: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
     po_decision_seconds: Annotated[int, Field(ge=5, le=7 * 24 * 3600)] = 7200
     po_default: Literal["accept", "reject"] = "reject"
+    # The smallest B2B order (rupees, the quote's total with GST); none: no minimum.
+    min_order_value: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
 
 
 def _runtime(request: Request) -> Runtime:
@@ -84,6 +84,7 @@ def _shown(price_list: PriceList) -> dict[str, Any]:
         "tax_rate": format(price_list.tax_rate, "f"),
         "cancellable": price_list.cancellable,
         "origin": price_list.origin,
+        "category_code": price_list.category_code,
     }
 
 
@@ -95,6 +96,9 @@ def _terms_shown(terms: SellerTerms) -> dict[str, Any]:
         "po_review_above": None if above is None else rupees(above),
         "po_decision_seconds": terms.po_decision_seconds,
         "po_default": terms.po_default,
+        "min_order_value": (
+            None if terms.min_order_value_paise is None else rupees(terms.min_order_value_paise)
+        ),
     }
 
 
@@ -108,20 +112,20 @@ def b2b_catalogue_router() -> APIRouter:
     ) -> dict[str, Any]:
         """Set the B2B price list of one of the seller's items."""
         runtime = _runtime(request)
-        mine = {item.sku for item, _ in await runtime.catalogue.items_of(seller)}
+        mine = {item.sku: item for item, _ in await runtime.catalogue.items_of(seller)}
         if sku not in mine:
             raise HTTPException(status_code=404, detail=f"sku: {sku!r} is not an item of yours")
+        if body.category_code is not None:
+            problem = category_code_problem(body.category_code, mine[sku].domain)
+            if problem is not None:
+                raise HTTPException(status_code=422, detail=f"category_code: {problem}")
         slabs = tuple(
             PriceSlab(s.min_quantity, s.max_quantity, int(s.unit_price * 100)) for s in body.slabs
         )
         problem = slab_problem(slabs)
         if problem is not None:
             raise HTTPException(status_code=422, detail=problem)
-        price_list = PriceList(
-            seller_code=seller, sku=sku, slabs=slabs,
-            min_order_quantity=body.min_order_quantity, time_to_ship=body.time_to_ship,
-            tax_rate=body.tax_rate, cancellable=body.cancellable, origin=body.origin,
-        )  # fmt: skip
+        price_list = body.with_slabs(seller, sku, slabs)
         await runtime.b2b_terms.put_price_list(price_list, now=runtime.clock.now())
         return _shown(price_list)
 
@@ -143,6 +147,9 @@ def b2b_catalogue_router() -> APIRouter:
             po_review_above_paise=None if above is None else int(above * 100),
             po_decision_seconds=body.po_decision_seconds,
             po_default=body.po_default,
+            min_order_value_paise=(
+                None if body.min_order_value is None else int(body.min_order_value * 100)
+            ),
         )
         await runtime.b2b_terms.put_seller_terms(terms, now=runtime.clock.now())
         return _terms_shown(terms)

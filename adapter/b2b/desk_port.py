@@ -5,22 +5,45 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+import orjson
+
 from adapter.b2b.documents import KINDS, DocumentLinks
+from adapter.core.b2b.finder_fee import search_finder_fee
 from adapter.core.b2b.loi import LetterTerms, MovementKind
 from adapter.core.b2b.price_list import PriceList, SellerTerms
 from adapter.storage.b2b_terms import B2BTermsStore
+from adapter.storage.history import SqlTransactionHistory
 from adapter.storage.loi_desk import LoiDesk
 
 __all__ = ["SqlB2BDesk"]
 
 
 class SqlB2BDesk:
-    """Price lists and seller terms from ``B2BTermsStore``, letters from ``LoiDesk``."""
+    """Price lists and seller terms from ``B2BTermsStore``, letters from ``LoiDesk``, a
+    transaction's search from the audit log (``SqlTransactionHistory``)."""
 
-    def __init__(self, terms: B2BTermsStore, loi: LoiDesk, links: DocumentLinks) -> None:
+    def __init__(
+        self,
+        terms: B2BTermsStore,
+        loi: LoiDesk,
+        links: DocumentLinks,
+        history: SqlTransactionHistory,
+    ) -> None:
         self._terms = terms
         self._loi = loi
         self._links = links
+        self._history = history
+
+    async def search_finder_fee(self, transaction_id: str, bap_id: str) -> tuple[str, str] | None:
+        """The finder fee the buyer app's last search in the transaction named."""
+        body = await self._history.last_request(transaction_id, "search", bap_id)
+        if body is None:
+            return None
+        try:
+            search = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        return search_finder_fee(search) if isinstance(search, dict) else None
 
     def document_url(self, seller_code: str, order_id: str, kind: str) -> str:
         """The signed URL of an order's document."""

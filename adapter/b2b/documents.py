@@ -13,14 +13,13 @@ state (Himachal Pradesh, 02) is taxed as CGST + SGST (half each), one across sta
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
-from urllib.parse import urlsplit
 
 from fpdf import FPDF
+
+from adapter.signed_links import LinkSigner
 
 __all__ = ["KINDS", "DocumentLinks", "invoice_pdf"]
 
@@ -34,23 +33,17 @@ class DocumentLinks:
     """Signed URLs of order documents, and their check."""
 
     def __init__(self, subscriber_url: str, secret: str) -> None:
-        parts = urlsplit(subscriber_url)
-        self._origin = f"{parts.scheme}://{parts.netloc}"
-        self._key = hashlib.sha256(b"ondc-b2b-documents:" + secret.encode()).digest()
-
-    def _signature(self, seller_code: str, order_id: str, kind: str) -> str:
-        message = f"{seller_code}\n{order_id}\n{kind}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        self._signer = LinkSigner(subscriber_url, secret, purpose="ondc-b2b-documents")
 
     def url(self, seller_code: str, order_id: str, kind: Kind) -> str:
         """The signed URL of a document."""
-        signature = self._signature(seller_code, order_id, kind)
-        return f"{self._origin}/b2b/documents/{seller_code}/{order_id}/{kind}.pdf?sig={signature}"
+        signature = self._signer.sign(seller_code, order_id, kind)
+        path = f"/b2b/documents/{seller_code}/{order_id}/{kind}.pdf"
+        return f"{self._signer.origin}{path}?sig={signature}"
 
     def valid(self, seller_code: str, order_id: str, kind: str, signature: str) -> bool:
         """Whether ``signature`` is this document's."""
-        expected = self._signature(seller_code, order_id, kind)
-        return hmac.compare_digest(expected, signature)
+        return self._signer.valid(signature, seller_code, order_id, kind)
 
 
 def _latin(text: Any) -> str:

@@ -1,7 +1,8 @@
 """An item's B2B price list and a seller's B2B terms as a catalogue file gives them
 (ONDC B2B 2.0.2 vocabulary: price slabs ``min_pack_size`` / ``max_pack_size`` /
 ``unit_sale_price``, minimum order quantity, ``g2`` time_to_ship / tax_rate / cancellable,
-``origin``; provider ``seller_terms`` ``gst_credit_invoice`` and the payment types offered).
+``origin``, the item's B2B category code; provider ``seller_terms`` ``gst_credit_invoice``
+and the payment types offered).
 
 In JSON an item carries ``"b2b": {...}`` and a seller entry ``"seller_terms": {...}``. In a
 spreadsheet the columns are :data:`ITEM_B2B_COLUMNS` (the slabs in one cell,
@@ -18,6 +19,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from adapter.core.b2b.category_codes import category_code_problem
 from adapter.core.b2b.price_list import PriceList, PriceSlab, SellerTerms, slab_problem
 from adapter.core.context_rules import parse_duration
 
@@ -26,8 +28,10 @@ __all__ = [
     "ITEM_B2B_COLUMNS",
     "SELLER_TERMS_COLUMNS",
     "B2BPriceRow",
+    "PriceListTerms",
     "SellerTermsRow",
     "alpha3",
+    "b2b_category_code",
     "duration",
     "gst_rate",
 ]
@@ -44,6 +48,7 @@ ITEM_B2B_COLUMNS: Final = {
     "b2b_tax_rate": "tax_rate",
     "b2b_cancellable": "cancellable",
     "b2b_origin": "origin",
+    "b2b_category_code": "category_code",
 }
 # Spreadsheet column -> field of a seller's ``seller_terms``.
 SELLER_TERMS_COLUMNS: Final = {
@@ -77,6 +82,16 @@ def alpha3(value: str) -> str:
     return value
 
 
+def b2b_category_code(value: str) -> str:
+    """``value`` when it is an accepted B2B category code (of any domain; the item's own
+    domain is checked where the item is known)."""
+    value = value.strip().upper()
+    problem = category_code_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -89,15 +104,31 @@ class SlabRow(_Strict):
     unit_sale_price: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 
-class B2BPriceRow(_Strict):
-    """An item's B2B price list."""
+class PriceListTerms(_Strict):
+    """An item's B2B terms besides its slabs, as a catalogue file and the seller API
+    (``adapter.b2b.catalogue_api``) both take them."""
 
-    slabs: Annotated[list[SlabRow], Field(min_length=1, max_length=20)]
     min_order_quantity: Annotated[int, Field(ge=1)] = 1
     time_to_ship: Annotated[str, AfterValidator(duration)] = "P1D"
     tax_rate: Annotated[Decimal, AfterValidator(gst_rate)] = Decimal(0)
     cancellable: bool = True
     origin: Annotated[str, AfterValidator(alpha3)] = "IND"
+    category_code: Annotated[str, AfterValidator(b2b_category_code)] | None = None
+
+    def with_slabs(self, seller_code: str, sku: str, slabs: tuple[PriceSlab, ...]) -> PriceList:
+        """The price list of these terms and ``slabs``, as quotations read it."""
+        return PriceList(
+            seller_code=seller_code, sku=sku, slabs=slabs,
+            min_order_quantity=self.min_order_quantity, time_to_ship=self.time_to_ship,
+            tax_rate=self.tax_rate, cancellable=self.cancellable, origin=self.origin,
+            category_code=self.category_code,
+        )  # fmt: skip
+
+
+class B2BPriceRow(PriceListTerms):
+    """An item's B2B price list."""
+
+    slabs: Annotated[list[SlabRow], Field(min_length=1, max_length=20)]
 
     @field_validator("slabs", mode="before")
     @classmethod
@@ -132,11 +163,7 @@ class B2BPriceRow(_Strict):
 
     def price_list(self, seller_code: str, sku: str) -> PriceList:
         """The price list as quotations read it."""
-        return PriceList(
-            seller_code=seller_code, sku=sku, slabs=self._slabs(),
-            min_order_quantity=self.min_order_quantity, time_to_ship=self.time_to_ship,
-            tax_rate=self.tax_rate, cancellable=self.cancellable, origin=self.origin,
-        )  # fmt: skip
+        return self.with_slabs(seller_code, sku, self._slabs())
 
 
 PaymentType = Literal["PRE-FULFILLMENT", "ON-FULFILLMENT", "POST-FULFILLMENT"]

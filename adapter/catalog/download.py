@@ -10,18 +10,16 @@ catalogue when it is fetched.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import io
 import zipfile
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import orjson
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from adapter.signed_links import LinkSigner
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.transform import provider_payload
 
@@ -33,20 +31,14 @@ class SignedCatalogueLinks:
     check of a link it made."""
 
     def __init__(self, subscriber_url: str, secret: str) -> None:
-        parts = urlsplit(subscriber_url)
-        self._origin = f"{parts.scheme}://{parts.netloc}"
-        self._key = hashlib.sha256(b"ondc-catalogue-links:" + secret.encode()).digest()
-
-    def _signature(self, provider_id: str, domain: str, expires: int) -> str:
-        message = f"{provider_id}\n{domain}\n{expires}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        self._signer = LinkSigner(subscriber_url, secret, purpose="ondc-catalogue-links")
 
     def url(self, provider_id: str, domain: str, *, expires: datetime) -> str:
         """The signed URL of a provider's items in a domain, good until ``expires``."""
         until = int(expires.timestamp())
-        signature = self._signature(provider_id, domain, until)
+        signature = self._signer.sign(provider_id, domain, str(until))
         return (
-            f"{self._origin}/catalogue/v1/{provider_id}/{domain}.zip"
+            f"{self._signer.origin}/catalogue/v1/{provider_id}/{domain}.zip"
             f"?expires={until}&sig={signature}"
         )
 
@@ -54,8 +46,8 @@ class SignedCatalogueLinks:
         self, provider_id: str, domain: str, expires: int, signature: str, *, now: datetime
     ) -> bool:
         """Whether the link is one we made and has not expired."""
-        expected = self._signature(provider_id, domain, expires)
-        return hmac.compare_digest(expected, signature) and now.timestamp() <= expires
+        signed = self._signer.valid(signature, provider_id, domain, str(expires))
+        return signed and now.timestamp() <= expires
 
 
 def items_zip(provider_id: str, items: list[dict[str, Any]]) -> bytes:

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from adapter.catalog.b2b_rows import B2BPriceRow
+from adapter.core.b2b.category_codes import category_code_problem
 from adapter.core.context_rules import parse_duration
 from adapter.storage.bounds import MAX_COUNT
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD
@@ -164,6 +165,10 @@ class ItemRow(_Strict):
     def _preflight(self) -> ItemRow:
         if self.price > self.mrp:
             raise ValueError(f"price {self.price} is above the MRP {self.mrp}")
+        if self.b2b is not None and self.b2b.category_code is not None:
+            problem = category_code_problem(self.b2b.category_code, self.domain)
+            if problem is not None:
+                raise ValueError(f"b2b category_code: {problem}")
         if self.ean and not _ean_checks(self.ean):
             raise ValueError(f"ean {self.ean} has a wrong check digit (a typing error?)")
         for name in ("return_window", "time_to_ship"):

@@ -320,6 +320,9 @@ def _example(category: str, domain: str) -> list[str]:
         "b2b_price_slabs": "1-9:6900|10-:6500", "b2b_min_order_quantity": "2",
         "b2b_time_to_ship": "P7D", "b2b_tax_rate": "12", "b2b_cancellable": "yes",
         "b2b_origin": "IND", "b2b_gst_credit_invoice": "yes",
+        # The B2B category code: the one of ONDC's verifier for the fashion list's
+        # "Dupattas & Shawls" (docs/b2b.md); blank elsewhere until the seller looks it up.
+        "b2b_category_code": "RET12-1029" if domain == "ONDC:RET12" else "",
         "b2b_payment_types": "PRE-FULFILLMENT|POST-FULFILLMENT",
     }  # fmt: skip
     if not handmade:

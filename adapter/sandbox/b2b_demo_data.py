@@ -13,9 +13,9 @@ __all__ = [
     "PRICE_LISTS", "SELLER_TERMS", "SOURCE", "SPICE_BUYER", "STOCK", "TEA_BLENDER", "DemoLetter",
 ]  # fmt: skip
 
-# The finder fee the demo's buyer app asks in its searches: the marketplace's own (a B2B
-# on_init offers ONDC_BUYER_FINDER_FEE_PERCENT whatever a search named: docs/b2b.md).
-FINDER_FEE: Final = "3"
+# The finder fee (percent) the demo's buyer app names in its searches, not the marketplace's
+# ONDC_BUYER_FINDER_FEE_PERCENT: on_init and on_confirm carry the search's (docs/b2b.md).
+FINDER_FEE: Final = "2.5"
 MEET: Final = "HIM MSME Fest 2026, Shimla (demo letters, not the meet's)"
 SOURCE: Final = "demo data made up for the sandbox; no real buyer or figure"
 
@@ -88,6 +88,9 @@ PRICE_LISTS: Final = {
         "slabs": [{"min_quantity": 1, "max_quantity": 19, "unit_price": "19500"},
                   {"min_quantity": 20, "unit_price": "18500"}],
         "min_order_quantity": 10, "time_to_ship": "P7D", "tax_rate": "5", "origin": "IND",
+        # Entered by the seller: the RET12 code ONDC's B2B verifier takes for the item's
+        # retail category, Dupattas & Shawls (docs/b2b.md).
+        "category_code": "RET12-1029",
     },
     ("odopkinnaur", "odopkinnaur01"): {
         "slabs": [{"min_quantity": 1, "unit_price": "400"}],
@@ -105,13 +108,20 @@ PRICE_LISTS: Final = {
 }  # fmt: skip
 SELLER_TERMS: Final = {
     "odopkinnaur": {"payment_types": ["ON-FULFILLMENT", "PRE-FULFILLMENT"]},
-    "odopkangra": {"payment_types": ["POST-FULFILLMENT", "ON-FULFILLMENT"]},
+    # Its minimum order value (rupees, with GST): the minimum-order journey's first RFQ is
+    # below it.
+    "odopkangra": {
+        "payment_types": ["POST-FULFILLMENT", "ON-FULFILLMENT"],
+        "min_order_value": "50000",
+    },
 }
 FSSAI: Final = {"odopkinnaur": "10026011000101", "odopkangra": "10026011000102"}  # demo
 # Set again on each run. A rejected PO's stock stays held for ONDC_STOCK_HOLD_SECONDS (its
 # buyer may still confirm), so the chulli oil covers a few runs within that hold.
+# The tea covers the credit order and, for a few runs within the hold, the 300 packs held
+# for the quotation the minimum-order buyer never takes further.
 STOCK: Final = {"odopkinnaur02": 60, "odopkinnaur01": 1500, "odopkinnaur03": 150,
-                "odopkangra01": 800}  # fmt: skip
+                "odopkangra01": 2000}  # fmt: skip
 
 
 EXPECTED_STAGES: Final = {

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from adapter.core.b2b.category_codes import code_domain, is_known_code
 from adapter.core.orders import parse_duration
 from adapter.sandbox.flowcheck import Violation
 
@@ -29,7 +30,14 @@ _TIMED: Final = frozenset({"on_init", "on_confirm", "on_update", "on_track"})
 _STAMP: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 _PROVIDER_TAGS: Final = ("serviceability", "seller_id", "seller_terms")
 _SERVICEABILITY: Final = ("location", "category", "type", "val", "unit")
-_CODED_DOMAINS: Final = frozenset({"RET10"})
+# Domains whose items and serviceability must name a B2B category code of the domain: the
+# demo's sellers give one in each (grocery by the contract's mapping, fashion by entry).
+_CODED_DOMAINS: Final = frozenset({"RET10", "RET12"})
+
+
+def _coded(value: Any, domain: str) -> bool:
+    """Whether ``value`` is an accepted B2B category code of ``domain``."""
+    return is_known_code(str(value)) and code_domain(str(value)) == domain
 
 
 def _when(stamp: Any) -> datetime | None:
@@ -154,14 +162,15 @@ def catalogue_violations(key: str, body: Mapping[str, Any], domain: str) -> Iter
                     f"{at}.tags",
                     f"serviceability without {', '.join(missing)}",
                 )
-            # Only grocery has B2B category codes in the contract (docs/b2b.md): elsewhere
-            # the retail category name is sent, which ONDC's verifier reports.
-            if domain in _CODED_DOMAINS and not str(values.get("category", "")).startswith(domain):
+            # ONDC's verifier wants the serviceability category to name the domain's codes
+            # (a code, or a pattern such as the certified flow's "RET10-*").
+            category = str(values.get("category", ""))
+            if domain in _CODED_DOMAINS and not category.startswith(f"{domain}-"):
                 yield Violation(
                     "B2B_SERVICEABILITY_CATEGORY",
                     key,
                     f"{at}.tags",
-                    f"category {values.get('category')!r} is not a {domain} code",
+                    f"category {category!r} is not a {domain} code",
                 )
         locations = {loc.get("id") for loc in provider.get("locations") or []}
         for i, item in enumerate(provider.get("items") or []):
@@ -179,6 +188,15 @@ def catalogue_violations(key: str, body: Mapping[str, Any], domain: str) -> Iter
                         f"{where}.{field}",
                         f"{', '.join(map(str, unknown))} not in the catalogue",
                     )
+            # ... and an item's category a code it knows ("Invalid category_id").
+            category = (item.get("category_ids") or [None])[0]
+            if domain in _CODED_DOMAINS and not _coded(category, domain):
+                yield Violation(
+                    "B2B_ITEM_CATEGORY",
+                    key,
+                    f"{where}.category_ids",
+                    f"{category!r} is not an accepted {domain} category code",
+                )
             tag_codes = [(t.get("descriptor") or {}).get("code") for t in item.get("tags") or []]
             twice = {c for c in tag_codes if tag_codes.count(c) > 1 and c != "price_slab"}
             if twice:

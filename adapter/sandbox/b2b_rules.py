@@ -7,8 +7,10 @@ not copied, and only the rules on the seller's messages (``on_*``), which are ou
 the names (``B2B_...``) are ours. One transaction is judged at a time, its payloads in the
 order they were sent. Rules the verifier applies that break the contract are not restated
 but named in ``docs/b2b.md``: a delivered part of a split delivery while the order is
-still in progress, and category codes outside grocery, which the contract does not
-publish (the serviceability category is held to a code in RET10 only).
+still in progress. In the domains the demo sells in with a code (RET10, RET12) an item's
+category is held to the domain's accepted codes (``adapter.core.b2b.category_codes``) and
+the serviceability category to the domain's prefix; elsewhere a seller that entered no
+code sends the retail category name.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ ONDC's B2B log verifier and judged by the conformance gate's B2B rules):
   two split deliveries, payment on delivery;
 - ``credit-kangra-tea`` (RET10): a tea blender's letter on credit (POST-FULFILLMENT): PO,
   proforma, delivery with the tax invoice, then the payment the seller records;
+- ``minimum-order-kangra-tea`` (RET10): a store's RFQ below the tea seller's minimum order
+  value, refused with 30023 naming it, then one for enough in the same transaction,
+  quoted;
 - ``po-rejected-chulli-oil`` (RET10): a PO that does not accept the seller's terms,
   rejected with 30019 and the reason;
 - ``buyer-cancel-kala-zeera`` (RET10): a PO the buyer cancels before dispatch.
@@ -221,6 +224,29 @@ async def _quoted(app: B2BBuyer, ask: _Rfq) -> tuple[Journey, dict[str, Any], di
     return journey, rfq, quoted["message"]["order"]
 
 
+async def _minimum_order_tea(app: B2BBuyer) -> Journey:
+    """A first RFQ below the seller's minimum order value, refused with 30023 naming it,
+    then one for enough in the same transaction, quoted (the buyer goes no further: a
+    transaction's later steps are judged against its first quotation)."""
+    ask = _Rfq("ONDC:RET10", OIL_BUYER, "Kangra Tea", "odopkangra", "odopkangra01", 300,
+               "ON-FULFILLMENT", "orthodox second flush, 250 g packs",
+               "packs in 5-ply cartons of 50")  # fmt: skip
+    journey = app.journey(ask.domain, ask.party)
+    found = await search(journey, ask.words, ask.payment, finder_fee=FINDER_FEE)
+    provider, location = provider_of(found, ask.seller)
+    small = rfq_order(journey, provider, location, ask.sku, ask.count // 3, ask.payment,
+                      item_req=ask.item_req, packaging_req=ask.packaging_req)  # fmt: skip
+    refused = await journey.ask("select", small, ttl="P2D", label="_below_minimum")
+    if (refused.get("error") or {}).get("code") != "30023":
+        raise RuntimeError(f"the small RFQ was not refused with 30023: {refused.get('error')}")
+    rfq = rfq_order(journey, provider, location, ask.sku, ask.count, ask.payment,
+                    item_req=ask.item_req, packaging_req=ask.packaging_req)  # fmt: skip
+    quoted = await journey.ask("select", rfq, ttl="P2D", label="_above_minimum")
+    if "error" in quoted:
+        raise RuntimeError(f"the RFQ for {ask.words} was refused: {quoted['error']}")
+    return journey
+
+
 async def _ordered(app: B2BBuyer, ask: _Rfq, buyer: str) -> tuple[Journey, str]:
     """A quoted RFQ turned into a purchase order the seller accepts: the journey, the PO."""
     journey, rfq, quotation = await _quoted(app, ask)
@@ -284,6 +310,7 @@ JOURNEYS: Final = (
     ("RET10", "credit-kangra-tea", "odopkangra"),
     ("RET10", "po-rejected-chulli-oil", None),
     ("RET10", "buyer-cancel-kala-zeera", None),
+    ("RET10", "minimum-order-kangra-tea", None),
 )
 """The demo's B2B folders: domain, name, the seller whose steps it takes (if any)."""
 
@@ -322,6 +349,7 @@ async def play_b2b(
             "credit-kangra-tea": lambda: _credit_tea(app, steps["odopkangra"]),
             "po-rejected-chulli-oil": lambda: _rejected_oil(app),
             "buyer-cancel-kala-zeera": lambda: _cancelled_zeera(app),
+            "minimum-order-kangra-tea": lambda: _minimum_order_tea(app),
         }
         for domain, name, _seller in JOURNEYS:
             label = f"B2B {domain} {name}"

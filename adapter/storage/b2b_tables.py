@@ -2,10 +2,10 @@
 
 - ``b2b_price_lists``: a seller's B2B price list per item: price slabs (quantity ranges
   with a unit price each), the minimum order quantity, ``g2`` time_to_ship / tax_rate /
-  cancellable and the ISO alpha-3 country of origin.
+  cancellable, the ISO alpha-3 country of origin and the item's B2B category code.
 - ``b2b_seller_terms``: a seller's B2B terms: ``gst_credit_invoice``, the payment types
   it offers (PRE-FULFILLMENT, ON-FULFILLMENT, POST-FULFILLMENT) and which POs it decides
-  by hand (above a value, within a window, with a default).
+  by hand (above a value, within a window, with a default), and its minimum order value.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ b2b_price_lists = Table(
     Column("tax_rate", String(8), nullable=False),
     Column("cancellable", Boolean, nullable=False),
     Column("origin", String(3), nullable=False),
+    # The seller's B2B category code of the item (migration 0020), e.g. RET12-1029.
+    Column("category_code", String(16), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("seller_code", "sku"),
 )
@@ -47,6 +49,8 @@ b2b_seller_terms = Table(
     Column("po_review_above_paise", BigInteger, nullable=True),
     Column("po_decision_seconds", Integer, nullable=False, server_default="7200"),
     Column("po_default", String(6), nullable=False, server_default="reject"),
+    # The minimum order value in paise (migration 0020); None: no minimum.
+    Column("min_order_value_paise", BigInteger, nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("seller_code"),
 )

@@ -31,6 +31,7 @@ async def write_price_list(
         "tax_rate": format(price_list.tax_rate, "f"),
         "cancellable": price_list.cancellable,
         "origin": price_list.origin,
+        "category_code": price_list.category_code,
         "updated_at": now,
     }
     statement = database.insert(b2b_price_lists).values(
@@ -51,18 +52,21 @@ async def write_seller_terms(
 ) -> None:
     """Create or replace a seller's B2B terms in ``connection``'s transaction; with
     ``keep_po_rules`` (a catalogue file, which does not state them), an existing seller's
-    rules for held POs stay as they are."""
+    rules for held POs and its minimum order value stay as they are."""
     values = {
         "gst_credit_invoice": terms.gst_credit_invoice,
         "payment_types": list(terms.payment_types),
         "po_review_above_paise": terms.po_review_above_paise,
         "po_decision_seconds": terms.po_decision_seconds,
         "po_default": terms.po_default,
+        "min_order_value_paise": terms.min_order_value_paise,
         "updated_at": now,
     }
     statement = database.insert(b2b_seller_terms).values(seller_code=terms.seller_code, **values)
     changed = {
-        key: value for key, value in values.items() if not (keep_po_rules and key.startswith("po_"))
+        key: value
+        for key, value in values.items()
+        if not (keep_po_rules and key.startswith(("po_", "min_order_value")))
     }
     await connection.execute(
         statement.on_conflict_do_update(index_elements=["seller_code"], set_=changed)
@@ -81,6 +85,7 @@ def _price_list(row: Any) -> PriceList:
         tax_rate=Decimal(row.tax_rate),
         cancellable=row.cancellable,
         origin=row.origin,
+        category_code=row.category_code,
     )
 
 
@@ -127,4 +132,5 @@ class B2BTermsStore:
             po_review_above_paise=row.po_review_above_paise,
             po_decision_seconds=row.po_decision_seconds,
             po_default=row.po_default,
+            min_order_value_paise=row.min_order_value_paise,
         )

@@ -30,6 +30,24 @@ class SqlTransactionHistory:
             rows = (await connection.execute(query)).all()
         return [(str(row.action), str(row.message_id)) for row in rows]
 
+    async def last_request(self, transaction_id: str, action: str, peer_id: str) -> bytes | None:
+        """The body of the last ``action`` request ``peer_id`` sent in the transaction that
+        was accepted (kept by the audit log), or ``None``."""
+        query = (
+            select(messages.c.body)
+            .where(
+                messages.c.transaction_id == transaction_id,
+                messages.c.direction == "in",
+                messages.c.action == action,
+                messages.c.peer_id == peer_id,
+            )
+            .order_by(messages.c.id.desc())
+            .limit(1)
+        )
+        async with self._db.engine.connect() as connection:
+            body = (await connection.execute(query)).scalar_one_or_none()
+        return None if body is None else bytes(body)
+
     async def stage(self, transaction_id: str) -> str | None:
         """The stage of the transaction's order (or draft), if it has one."""
         query = select(orders.c.stage).where(orders.c.transaction_id == transaction_id)

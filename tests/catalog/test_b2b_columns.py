@@ -110,11 +110,18 @@ async def test_imported_price_lists_are_stored_and_keep_the_sellers_po_rules(
     terms = B2BTermsStore(database)
     try:
         await terms.put_seller_terms(
-            SellerTerms("odopkinnaur", po_review_above_paise=100_000, po_decision_seconds=60),
+            SellerTerms(
+                "odopkinnaur",
+                po_review_above_paise=100_000,
+                po_decision_seconds=60,
+                min_order_value_paise=5_000_000,
+            ),
             now=clock.now(),
         )
+        rows = _kinnaur_rows()
+        rows[0]["b2b_category_code"] = _code_for(rows[0])
         report = await import_catalogue(
-            _csv(_kinnaur_rows()), CatalogStore(database), now=clock.now(), name="k.csv"
+            _csv(rows), CatalogStore(database), now=clock.now(), name="k.csv"
         )
         assert report.problems == []
         stored = await terms.price_lists("odopkinnaur")
@@ -124,5 +131,34 @@ async def test_imported_price_lists_are_stored_and_keep_the_sellers_po_rules(
         assert kept is not None
         assert kept.payment_types == ("PRE-FULFILLMENT", "POST-FULFILLMENT")
         assert (kept.po_review_above_paise, kept.po_decision_seconds) == (100_000, 60)
+        # A file states no minimum order value: the seller's stays.
+        assert kept.min_order_value_paise == 5_000_000
+        assert stored[rows[0]["sku"]].category_code == _code_for(rows[0])
     finally:
         await database.dispose()
+
+
+def _code_for(row: dict[str, Any]) -> str:
+    """An accepted B2B category code of the row's domain."""
+    return {"ONDC:RET10": "RET10-1042", "ONDC:RET12": "RET12-1029"}[row["domain"]]
+
+
+def test_b2b_category_codes_land_in_the_price_lists_and_bad_ones_refuse_their_row() -> None:
+    rows = _kinnaur_rows()
+    for row in rows:
+        row["b2b_category_code"] = _code_for(row).lower()
+    _, report = read_catalogue_file("k.csv", _csv(rows))
+    assert report.problems == []
+    codes = {p.sku: p.category_code for p in report.b2b["odopkinnaur"].price_lists}
+    assert codes == {row["sku"]: _code_for(row) for row in rows}
+    rows[0]["b2b_category_code"] = "RET12-9999"
+    other = "RET12-1029" if rows[1]["domain"] == "ONDC:RET10" else "RET10-1042"
+    rows[1]["b2b_category_code"] = other
+    _, report = read_catalogue_file("k.csv", _csv(rows))
+    found = {(p.row, p.field): p.reason for p in report.problems}
+    unknown = found[(f"row 2 (odopkinnaur {rows[0]['sku']})", "b2b_category_code")]
+    assert "RET12-9999 is not a RET12 code" in unknown
+    [(field, wrong)] = [(f, r) for (row, f), r in found.items() if row.startswith("row 3")]
+    assert f"{other} is a code of ONDC:{other[:5]}" in wrong, (field, wrong)
+    assert "b2b category_code" in wrong
+    assert len(report.landed) == len(rows) - 2

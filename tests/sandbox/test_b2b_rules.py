@@ -33,7 +33,13 @@ def _step(steps: Steps, key_part: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "name",
-    ["credit-kangra-tea", "po-rejected-chulli-oil", "buyer-cancel-kala-zeera", "rfq-export-shawls"],
+    [
+        "credit-kangra-tea",
+        "po-rejected-chulli-oil",
+        "buyer-cancel-kala-zeera",
+        "rfq-export-shawls",
+        "minimum-order-kangra-tea",
+    ],
 )
 def test_the_demo_s_flows_pass(name: str) -> None:
     assert check_b2b(_flow(name)) == []
@@ -54,6 +60,11 @@ def _no_seller_id(steps: Steps) -> None:
 def _retail_category(steps: Steps) -> None:
     provider = _step(steps, "on_search")["message"]["catalog"]["providers"][0]
     provider["tags"][0]["list"][1]["value"] = "Tea and Coffee"
+
+
+def _item_retail_category(steps: Steps) -> None:
+    item = _step(steps, "on_search")["message"]["catalog"]["providers"][0]["items"][0]
+    item["category_ids"] = ["Tea and Coffee"]
 
 
 def _duplicate_item_tag(steps: Steps) -> None:
@@ -132,6 +143,7 @@ def _split_by_sku(steps: Steps) -> None:
 BROKEN_CREDIT: list[tuple[Callable[[Steps], None], str]] = [
     (_no_seller_id, "B2B_PROVIDER_TAGS"),
     (_retail_category, "B2B_SERVICEABILITY_CATEGORY"),
+    (_item_retail_category, "B2B_ITEM_CATEGORY"),
     (_duplicate_item_tag, "B2B_ITEM_TAGS_ONCE"),
     (_unknown_payment_id, "B2B_ITEM_REFERENCES"),
     (_bare_refusal, "B2B_ON_SELECT_ORDER"),
@@ -189,3 +201,25 @@ def test_a_part_of_a_split_delivery_may_be_delivered_while_the_order_is_in_progr
     assert first["state"] == "In-progress"
     assert first["fulfillments"][-1]["state"]["descriptor"]["code"] == "Order-delivered"
     assert _rules(steps) == set()
+
+
+def test_fashion_named_by_its_retail_category_or_another_domains_code_is_caught() -> None:
+    # The seller's RET12 code is what ONDC's verifier takes (docs/b2b.md); a retail name or
+    # a grocery code in a RET12 catalogue is what it reports.
+    for wrong in ("Dupattas & Shawls", "RET10-1042"):
+        steps = copy.deepcopy(_flow("rfq-export-shawls"))
+        provider = _step(steps, "on_search")["message"]["catalog"]["providers"][0]
+        assert provider["items"][0]["category_ids"] == ["RET12-1029"]
+        provider["items"][0]["category_ids"] = [wrong]
+        [serviceability] = [t for t in provider["tags"]
+                            if t["descriptor"]["code"] == "serviceability"]  # fmt: skip
+        for entry in serviceability["list"]:
+            if entry["descriptor"]["code"] == "category":
+                entry["value"] = wrong
+        assert {"B2B_ITEM_CATEGORY", "B2B_SERVICEABILITY_CATEGORY"} <= _rules(steps), wrong
+    # A code the verifier's fashion table lacks: the item is reported, not the
+    # serviceability (the verifier reads only its domain prefix).
+    steps = copy.deepcopy(_flow("rfq-export-shawls"))
+    item = _step(steps, "on_search")["message"]["catalog"]["providers"][0]["items"][0]
+    item["category_ids"] = ["RET12-1013"]
+    assert _rules(steps) == {"B2B_ITEM_CATEGORY"}

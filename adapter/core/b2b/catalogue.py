@@ -84,15 +84,20 @@ def retail_search(request: schemas.b2b.B2BSearchRequest) -> schemas.SearchReques
     return schemas.parse(schemas.SearchRequest, orjson.dumps(body))
 
 
-def _tags(groups: Any) -> list[dict[str, Any]]:
+def _tags(groups: Any, codes: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Retail tag groups (``{"code", "list": [{"code", "value"}]}``) the B2B way; the
-    serviceability category by its B2B code."""
+    serviceability category by its B2B code: the one the seller entered for items of that
+    category (``codes``, retail name -> code), else the contract's grocery code."""
+    known = codes or {}
     converted = []
     for group in groups or []:
         code = str(group.get("code"))
         entries = [(str(e.get("code")), str(e.get("value", ""))) for e in group.get("list") or []]
         if code == "serviceability":
-            entries = [(k, str(b2b_category(v)) if k == "category" else v) for k, v in entries]
+            entries = [
+                (k, known.get(v) or str(b2b_category(v)) if k == "category" else v)
+                for k, v in entries
+            ]
         converted.append(b2b_tag(code, entries))
     return converted
 
@@ -183,8 +188,13 @@ def b2b_provider(
         }
     }
     items = []
+    # The seller's own B2B category code of each retail category it entered one for.
+    codes: dict[str, str] = {}
     for item in provider.get("items") or []:
         price_list = price_lists.get(item["id"])
+        entered = price_list.category_code if price_list is not None else None
+        if entered:
+            codes.setdefault(str(item.get("category_id")), entered)
         quantity = item.get("quantity") or {}
         retail_tags = [
             tag
@@ -201,7 +211,7 @@ def b2b_provider(
                 "maximum": {"count": int((quantity.get("maximum") or {}).get("count", 0))},
                 "minimum": {"count": price_list.min_order_quantity if price_list else 1},
             },
-            "category_ids": [b2b_category(item.get("category_id"))],
+            "category_ids": [entered or b2b_category(item.get("category_id"))],
             "fulfillment_ids": [item.get("fulfillment_id")],
             "location_ids": [item.get("location_id")],
             "payment_ids": payment_ids,
@@ -235,7 +245,7 @@ def b2b_provider(
         "locations": [_location(loc, city_code) for loc in provider.get("locations") or []],
         "items": items,
         "tags": [
-            *_tags([g for g in provider.get("tags") or [] if g.get("code") != "timing"]),
+            *_tags([g for g in provider.get("tags") or [] if g.get("code") != "timing"], codes),
             b2b_tag("seller_terms", [("gst_credit_invoice", credit)]),
             *seller_id_tags(seller),
         ],

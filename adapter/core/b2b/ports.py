@@ -29,6 +29,11 @@ class B2BDesk(Protocol):
         """The letters of intent this GSTIN signed, oldest first."""
         ...
 
+    async def search_finder_fee(self, transaction_id: str, bap_id: str) -> tuple[str, str] | None:
+        """The finder fee (type, amount) this buyer app's last search in the transaction
+        named (``adapter.core.b2b.finder_fee``), or ``None``."""
+        ...
+
     def document_url(self, seller_code: str, order_id: str, kind: str) -> str:
         """The signed URL of an order's document (``proforma`` or ``invoice``)."""
         ...

@@ -22,6 +22,7 @@ __all__ = [
     "SellerTerms",
     "b2b_tag",
     "item_tags",
+    "minimum_order_refusal",
     "payment_id",
     "rupees",
     "slab_problem",
@@ -59,6 +60,9 @@ class PriceList:
     tax_rate: Decimal = Decimal(0)
     cancellable: bool = True
     origin: str = "IND"
+    # The item's B2B category code as the seller entered it (adapter.core.b2b.category_codes);
+    # None: the retail category, mapped where the contract has a code.
+    category_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,9 @@ class SellerTerms:
     po_review_above_paise: int | None = None
     po_decision_seconds: int = 7200
     po_default: str = "reject"
+    # The smallest order (paise, the quote's total with GST) the seller takes in B2B; a
+    # select below it is answered 30023 (adapter.core.b2b.rfq). None: no minimum.
+    min_order_value_paise: int | None = None
 
 
 def slab_problem(slabs: Sequence[PriceSlab]) -> str | None:
@@ -106,6 +113,19 @@ def unit_price(price_list: PriceList, quantity: int) -> int | None:
         ):
             return slab.unit_price_paise
     return None
+
+
+def minimum_order_refusal(terms: SellerTerms | None, total_paise: int) -> tuple[str, str] | None:
+    """The 30023 refusal of a quotation whose total (paise, with GST) is below the seller's
+    minimum order value (ONDC B2B 2.0.2 error 30023, "minimum order value"), or ``None``."""
+    floor = terms.min_order_value_paise if terms is not None else None
+    if floor is None or total_paise >= floor:
+        return None
+    return (
+        "30023",
+        f"message.order.quote.price {rupees(total_paise)}: below the seller's minimum order "
+        f"value of INR {rupees(floor)}",
+    )
 
 
 def rupees(paise: int) -> str:

@@ -82,9 +82,15 @@ def _same_lines(wire: dict[str, Any], order: schemas.b2b.B2BOrder) -> bool:
 
 
 def _payment(
-    wire: dict[str, Any], policy: OrderPolicy, seller: SellerRecord | None
+    wire: dict[str, Any],
+    policy: OrderPolicy,
+    seller: SellerRecord | None,
+    finder_fee: tuple[str, str] | None,
 ) -> dict[str, Any]:
+    """The order's payment: the quoted type, its settlement terms, and the finder fee the
+    buyer app's search named (``adapter.core.b2b.finder_fee``), else the marketplace's."""
     quoted = wire["payments"][0]
+    fee_type, fee_amount = finder_fee or (policy.finder_fee_type, policy.finder_fee_amount)
     settlement = (
         payment_terms(seller, policy, None)["@ondc/org/settlement_details"] if seller else None
     )
@@ -94,8 +100,8 @@ def _payment(
         "collected_by": "BPP",
         "params": {"currency": "INR", "amount": wire["quote"]["price"]["value"]},
         "status": "NOT-PAID",
-        "@ondc/org/buyer_app_finder_fee_type": policy.finder_fee_type,
-        "@ondc/org/buyer_app_finder_fee_amount": policy.finder_fee_amount,
+        "@ondc/org/buyer_app_finder_fee_type": fee_type,
+        "@ondc/org/buyer_app_finder_fee_amount": fee_amount,
         "@ondc/org/settlement_basis": policy.settlement_basis,
         "@ondc/org/settlement_window": policy.settlement_window,
         "@ondc/org/withholding_amount": policy.withholding_amount,
@@ -111,6 +117,7 @@ async def on_init(
     now: datetime,
     orders: OrderBook,
     policy: OrderPolicy,
+    b2b: B2BDesk,
     **_: Any,
 ) -> schemas.Envelope:
     """The proforma terms of a quoted RFQ."""
@@ -139,6 +146,7 @@ async def on_init(
     if asked is not None and asked != quoted_type:
         raise Refusal("40004", f"message.order.payments[0].type {asked!r}: quoted {quoted_type}")
     found = await orders.seller(draft.seller_code)
+    finder_fee = await b2b.search_finder_fee(draft.transaction_id, draft.bap_id)
     fulfilment = dict(wire["fulfillments"][0])
     fulfilment.pop("state", None)
     asked_fulfilment = order.fulfillments[0] if order.fulfillments else None
@@ -151,7 +159,7 @@ async def on_init(
         "provider_location": {"id": provider["locations"][0]["id"]},
         "billing": _as_json(billing),
         "fulfillments": [fulfilment],
-        "payments": [_payment(wire, policy, found[0] if found else None)],
+        "payments": [_payment(wire, policy, found[0] if found else None, finder_fee)],
         "tags": [
             b2b_tag("buyer_id", [("buyer_id_code", "gst"), ("buyer_id_no", tax_id)]),
             b2b_tag("bpp_terms", list(BPP_TERMS)),

@@ -35,7 +35,7 @@ import schemas.b2b
 from adapter.core.b2b.delivery_terms import delivery_terms_refusal
 from adapter.core.b2b.loi import LetterItem, MovementKind, agreed_lines
 from adapter.core.b2b.ports import B2BDesk
-from adapter.core.b2b.price_list import PriceList, SellerTerms, unit_price
+from adapter.core.b2b.price_list import PriceList, SellerTerms, minimum_order_refusal, unit_price
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
@@ -268,6 +268,9 @@ async def on_select(
         breakup.append({"@ondc/org/item_id": _FULFILLMENT_ID, "title": title,
                         "@ondc/org/title_type": kind_code, "price": _money(amount)})  # fmt: skip
     total = subtotal + delivery + packing
+    # Like terms the seller will not meet, an order below its minimum value is answered
+    # with the quotation and the error naming the minimum; no draft is kept from it.
+    refused_terms = refused_terms or minimum_order_refusal(terms, int(total * 100))
     window = order.provider.ttl or _DEFAULT_QUOTE_TTL
     fulfilment_in = order.fulfillments[0] if order.fulfillments else None
     tat = ship if pickup else ship + timedelta(days=seller.transit_days)

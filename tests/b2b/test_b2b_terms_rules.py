@@ -1,0 +1,97 @@
+"""The pure rules behind a seller's B2B category codes and the buyer app's finder fee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from adapter.core.b2b.category_codes import (
+    CODE_RUNS,
+    category_code_problem,
+    code_domain,
+    is_known_code,
+)
+from adapter.core.b2b.finder_fee import search_finder_fee
+from adapter.core.b2b.price_list import SellerTerms, minimum_order_refusal
+
+
+@pytest.mark.parametrize(
+    ("code", "known"),
+    [
+        ("RET10-1000", True),  # the contract's first grocery code
+        ("RET10-105F", True),  # ... and its last
+        ("RET10-1060", False),
+        ("RET12-1029", True),
+        ("RET12-1013", False),  # a gap in the verifier's fashion codes
+        ("RET16-104C", True),
+        ("RET16-104D", False),
+        ("RET1D-1042", True),
+        ("RET11-1000", False),  # food and beverages: no B2B codes
+        ("ret12-1029", False),  # the table is in capitals; entries are upper-cased first
+        ("Dupattas & Shawls", False),
+    ],
+)
+def test_known_codes_follow_the_runs_of_their_domain(code: str, known: bool) -> None:
+    assert is_known_code(code) is known
+
+
+def test_every_run_is_ascending_hexadecimal_of_four_digits() -> None:
+    for domain, runs in CODE_RUNS.items():
+        assert domain.startswith("RET1")
+        for run in runs:
+            first, _, last = run.partition("-")
+            assert len(first) == 4
+            assert int(first, 16) <= int(last or first, 16), (domain, run)
+
+
+def test_a_code_problem_names_the_form_the_list_or_the_domain() -> None:
+    assert category_code_problem("RET12-1029", "ONDC:RET12") is None
+    assert category_code_problem("RET12-1029") is None
+    assert code_domain("RET12-1029") == "RET12"
+    assert "four hexadecimal digits" in str(category_code_problem("RET12-29"))
+    assert "not a RET12 code" in str(category_code_problem("RET12-1013"))
+    wrong = str(category_code_problem("RET10-1042", "ONDC:RET12"))
+    assert wrong == "RET10-1042 is a code of ONDC:RET10, not of the item's domain ONDC:RET12"
+
+
+def _search(*entries: tuple[str, Any]) -> dict[str, Any]:
+    terms = {"descriptor": {"code": "bap_terms"},
+             "list": [{"descriptor": {"code": k}, "value": v} for k, v in entries]}  # fmt: skip
+    other = {"descriptor": {"code": "buyer_id"}, "list": []}
+    return {"message": {"intent": {"tags": [other, terms]}}}
+
+
+def test_the_search_names_the_finder_fee_in_its_bap_terms() -> None:
+    fee = _search(("finder_fee_type", "percent"), ("finder_fee_amount", "2.5"))
+    assert search_finder_fee(fee) == ("percent", "2.5")
+    flat = _search(("finder_fee_type", "amount"), ("finder_fee_amount", "150.00"))
+    assert search_finder_fee(flat) == ("amount", "150.00")
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        {},
+        {"message": {"intent": {}}},
+        {"message": {"intent": {"tags": "bap_terms"}}},
+        _search(("finder_fee_type", "percent"), ("finder_fee_amount", "101")),
+        _search(("finder_fee_type", "share"), ("finder_fee_amount", "3")),
+        _search(("finder_fee_type", "percent"), ("finder_fee_amount", "three")),
+        _search(("finder_fee_type", "percent"), ("finder_fee_amount", 3)),
+        _search(("finder_fee_type", "percent")),
+    ],
+)
+def test_a_search_without_a_usable_finder_fee_names_none(search: dict[str, Any]) -> None:
+    assert search_finder_fee(search) is None
+
+
+def test_a_total_below_the_sellers_minimum_order_value_is_refused_30023_naming_it() -> None:
+    terms = SellerTerms("odopkangra", min_order_value_paise=5_000_000)
+    code, message = minimum_order_refusal(terms, 1_732_500) or ("", "")
+    assert code == "30023"
+    assert "17325.00" in message
+    assert "50000.00" in message
+    assert minimum_order_refusal(terms, 5_000_000) is None
+    assert minimum_order_refusal(SellerTerms("odopkangra"), 1) is None
+    assert minimum_order_refusal(None, 1) is None
