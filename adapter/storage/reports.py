@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Select, case, func, literal, select
 
 from adapter.core.odop import districts
+from adapter.storage.callback_days import CALLBACK_WINDOW_SECONDS, callback_figures
 from adapter.storage.database import Database
 from adapter.storage.scope import Scope, facts_in
 from adapter.storage.tables import (
@@ -34,9 +35,6 @@ __all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope"]
 
 Dimension = Literal["district", "product", "gi", "seller"]
 
-CALLBACK_WINDOW_SECONDS: Final = 30
-"""A callback is on time when it reaches the buyer app within the request's ttl; ONDC's
-retail 1.2.0 contexts give requests ``PT30S``."""
 
 _COLUMN: Final = {
     "district": order_facts.c.district,
@@ -74,11 +72,6 @@ class Reports:
         return self._db
 
     # -- helpers -------------------------------------------------------------------------
-
-    def _seconds(self, later: Any, earlier: Any) -> Any:
-        if self._db.dialect == "postgresql":
-            return func.extract("epoch", later - earlier)
-        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
     def _facts(self, query: Select[Any], scope: Scope) -> Select[Any]:
         return facts_in(query, scope)
@@ -217,23 +210,12 @@ class Reports:
 
     async def callbacks(self, scope: Scope) -> list[dict[str, Any]]:
         """Per callback action: queued, delivered, delivered within ONDC's window, parked
-        (failed after every retry) and still pending."""
-        o = outbox.c
-        on_time = self._seconds(o.delivered_at, o.created_at) <= CALLBACK_WINDOW_SECONDS
-        query = (
-            select(
-                o.action,
-                func.count().label("queued"),
-                func.count().filter(o.status == "delivered").label("delivered"),
-                func.count().filter(o.status == "delivered", on_time).label("on_time"),
-                func.count().filter(o.status == "failed").label("parked"),
-                func.count().filter(o.status == "pending").label("pending"),
-            )
-            .where(o.created_at >= scope.since, o.created_at < scope.until)
-            .group_by(o.action)
-            .order_by(o.action)
-        )
-        return await self._rows(query)
+        (failed after every retry) and still pending, of the scope's channel (see
+        :mod:`.callback_days`)."""
+        return [
+            {"action": action, **counts}
+            for action, counts in (await callback_figures(self._db, scope)).items()
+        ]
 
     async def delivery(self, scope: Scope) -> list[dict[str, Any]]:
         """Delivery attempts of callbacks by outcome (ACK, NACK, error) and mean latency."""

@@ -505,6 +505,20 @@ order_days = Table(
     Index(None, "district", "product", "day"),
 )
 
+# Callbacks summed by the IST day their job was created, action and channel: what
+# adapter.storage.callback_days adds in each settling transaction (migration 0022).
+callback_days = Table(
+    "callback_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("delivered", Integer, nullable=False),
+    Column("on_time", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "action", "channel"),
+)
+
 # How far a derived table has caught up with its source (``order_facts``: orders'
 # ``updated_at``).
 report_marks = Table(

@@ -99,6 +99,14 @@ SELECT 'reply', 'on_confirm', 'https://buyer.example/ondc/on_confirm', transacti
        created_at + interval '30 seconds', created_at + (id % 40) * interval '1 second'
 FROM orders;
 
+-- What the outbox's settling transactions keep beside the jobs: their sums by IST day.
+INSERT INTO callback_days (day, action, channel, delivered, on_time, failed)
+SELECT (created_at AT TIME ZONE 'Asia/Kolkata')::date, action, 'b2c',
+       count(*) FILTER (WHERE status = 'delivered'),
+       count(*) FILTER (WHERE status = 'delivered' AND delivered_at - created_at <= interval '30 seconds'),
+       count(*) FILTER (WHERE status = 'failed')
+FROM outbox GROUP BY 1, 2;
+
 INSERT INTO delivery_attempts (outbox_id, attempted_at, http_status, latency_ms, outcome)
 SELECT id, created_at, 200, 20 + id % 200, CASE WHEN status = 'failed' THEN 'error' ELSE 'ACK' END
 FROM outbox;
