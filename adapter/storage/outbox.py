@@ -310,7 +310,12 @@ def _settle(
             updates,
         )
         # The day sums of callbacks move with the jobs they count, in this transaction.
-        count_settled(connection, [u["job_id"] for u in updates if u["status"] != "pending"])
+        ended = [
+            s.job_id
+            for s, kept in zip(settlements, outcomes, strict=True)
+            if kept and s.status != "pending"
+        ]
+        count_settled(connection, ended)
     attempts = [
         {
             "outbox_id": s.job_id,
