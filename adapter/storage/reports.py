@@ -11,12 +11,13 @@ log, the outbox and its delivery attempts. Money is in paise (integers, exact).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import Any, Final
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Select, func, literal, select
 
 from adapter.core.odop import districts
+from adapter.storage.breakdown import COLUMN, Dimension, breakdown
 from adapter.storage.callback_days import CALLBACK_WINDOW_SECONDS, callback_figures
 from adapter.storage.database import Database
 from adapter.storage.scope import Scope, facts_in
@@ -33,15 +34,7 @@ from adapter.storage.timeline import daily
 
 __all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope"]
 
-Dimension = Literal["district", "product", "gi", "seller"]
-
-
-_COLUMN: Final = {
-    "district": order_facts.c.district,
-    "product": order_facts.c.product,
-    "gi": order_facts.c.gi_tag,
-    "seller": order_facts.c.seller_code,
-}
+_COLUMN: Final = COLUMN
 _BEFORE_PICKUP: Final = ("Pending", "Packed")
 _ACTIVE: Final = ("Created", "Accepted", "In-progress")
 
@@ -115,37 +108,9 @@ class Reports:
         return await daily(self._db, scope)
 
     async def breakdown(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
-        """Orders, value, cancellations, returns and returns to origin by ``by``.
-
-        By district or seller an order counts once; by product or GI product each line
-        counts (an order of two products is an order of each). Value is the items' value,
-        cancelled orders excluded. ``b2b_orders`` and ``b2b_value_paise`` are the part of
-        the orders and value placed through ONDC B2B; the rest is retail (B2C).
-        """
-        f = order_facts.c
-        key = _COLUMN[by].label("key")
-        counted = f.line_no == 0 if by in ("district", "seller") else literal(True)
-        live = f.state.is_distinct_from("Cancelled")
-        query = self._facts(
-            select(
-                key,
-                func.count().filter(counted).label("orders"),
-                func.coalesce(func.sum(case((live, f.amount_paise), else_=0)), 0).label(
-                    "value_paise"
-                ),
-                func.count().filter(counted, f.channel == "b2b").label("b2b_orders"),
-                func.coalesce(
-                    func.sum(case((live & (f.channel == "b2b"), f.amount_paise), else_=0)), 0
-                ).label("b2b_value_paise"),
-                func.count().filter(counted, f.state == "Cancelled").label("cancelled"),
-                func.count().filter(counted, f.returned.is_(True)).label("returned"),
-                func.count().filter(counted, f.fulfillment_state.like("RTO%")).label("rto"),
-            ),
-            scope,
-        )
-        if by == "gi":
-            query = query.where(f.gi_tag.is_not(None))
-        return await self._rows(query.group_by(key).order_by(key))
+        """Orders, value, cancellations, returns and returns to origin by ``by`` (see
+        :mod:`.breakdown`)."""
+        return await breakdown(self._db, scope, by)
 
     async def reasons(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
         """Cancellations (and returns to origin) by ``by``, reason code and who cancelled."""
@@ -300,14 +265,9 @@ class Reports:
         if scope.seller_code is not None:
             query = query.where(sellers.c.code == scope.seller_code)
         rows = await self._rows(query)
-        f = order_facts.c
+        # The orders of each district in the period: the breakdown's, from the day sums.
         orders_by = {
-            row["district"]: row["orders"]
-            for row in await self._rows(
-                self._facts(
-                    select(f.district, func.count().label("orders")).where(f.line_no == 0), scope
-                ).group_by(f.district)
-            )
+            row["key"]: row["orders"] for row in await breakdown(self._db, scope, "district")
         }
         table = {
             d.name: {

@@ -501,6 +501,15 @@ order_days = Table(
     Column("value_paise", BigInteger, nullable=False),  # every line's value
     Column("live_orders", Integer, nullable=False),  # distinct orders not cancelled
     Column("live_value_paise", BigInteger, nullable=False),  # their lines' value
+    # Orders returned and returned to origin (first lines), and the lines of the group,
+    # cancelled, returned and returned to origin: the breakdowns by district and seller
+    # count orders, by product lines (migration 0022).
+    Column("returned", Integer, nullable=False, server_default="0"),
+    Column("rto", Integer, nullable=False, server_default="0"),
+    Column("lines", Integer, nullable=False, server_default="0"),
+    Column("cancelled_lines", Integer, nullable=False, server_default="0"),
+    Column("returned_lines", Integer, nullable=False, server_default="0"),
+    Column("rto_lines", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("day", "seller_code", "district", "product", "bap_id", "channel"),
     Index(None, "district", "product", "day"),
 )

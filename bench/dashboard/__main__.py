@@ -82,11 +82,16 @@ FROM orders;
 
 -- What OrderFacts.refresh keeps beside the facts: their sums by day.
 INSERT INTO order_days (day, seller_code, district, product, bap_id, channel, orders, cancelled,
-                        value_paise, live_orders, live_value_paise)
+                        value_paise, live_orders, live_value_paise, returned, rto, lines,
+                        cancelled_lines, returned_lines, rto_lines)
 SELECT day, seller_code, district, product, bap_id, channel,
        count(*) FILTER (WHERE line_no = 0), count(*) FILTER (WHERE line_no = 0 AND state = 'Cancelled'),
        sum(amount_paise), count(DISTINCT order_pk) FILTER (WHERE state IS DISTINCT FROM 'Cancelled'),
-       coalesce(sum(amount_paise) FILTER (WHERE state IS DISTINCT FROM 'Cancelled'), 0)
+       coalesce(sum(amount_paise) FILTER (WHERE state IS DISTINCT FROM 'Cancelled'), 0),
+       count(*) FILTER (WHERE line_no = 0 AND returned),
+       count(*) FILTER (WHERE line_no = 0 AND fulfillment_state LIKE 'RTO%'), count(*),
+       count(*) FILTER (WHERE state = 'Cancelled'), count(*) FILTER (WHERE returned),
+       count(*) FILTER (WHERE fulfillment_state LIKE 'RTO%')
 FROM order_facts GROUP BY day, seller_code, district, product, bap_id, channel;
 
 INSERT INTO messages (direction, action, peer_id, transaction_id, message_id, received_at,
