@@ -33,9 +33,11 @@ class LoiFigures:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def _letters(self, district: str | None, product: str | None, *, flagged: bool = False) -> Any:
+    def _letters(
+        self, district: str | None, product: str | None, *, flagged_only: bool = False
+    ) -> Any:
         """Each chosen letter with its value at each stage, its stage, last movement and
-        whether it is flagged on paper (only letters ever flagged, if ``flagged``). Demo
+        whether it is flagged on paper (only letters ever flagged, if ``flagged_only``). Demo
         letters count only when the desk holds no other letter."""
         m, letter = loi_movements.c, loi_letters.c
         real = exists(select(loi_letters.c.id).where(loi_letters.c.demo.is_(False)))
@@ -44,7 +46,7 @@ class LoiFigures:
             chosen.append(letter.district == district)
         if product is not None:
             chosen.append(letter.product == product)
-        if flagged:
+        if flagged_only:
             chosen.append(letter.flagged_at.is_not(None))
         # A narrower choice reads only its letters' movements (the letters flagged on
         # paper are a few of the desk's).
@@ -170,7 +172,7 @@ class LoiFigures:
         self, *, district: str | None = None, product: str | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]:
         """The letters flagged on paper, longest signed first (the first ``limit``)."""
-        letters = self._letters(district, product, flagged=True).subquery()
+        letters = self._letters(district, product, flagged_only=True).subquery()
         query = (
             select(letters)
             .where(letters.c.on_paper == 1)
