@@ -198,3 +198,44 @@ async def test_migration_sums_the_jobs_already_settled(unmigrated_url: str) -> N
     assert summed == direct
     assert sum(n for key, n in direct.items() if key[2] == "b2b") > 0
     await database.dispose()
+
+
+async def test_migration_sums_the_order_days_again_with_returns_and_lines(
+    unmigrated_url: str,
+) -> None:
+    upgrade(unmigrated_url, "0019")
+    database = Database.connect(unmigrated_url)
+    facts = []
+    for pk in range(1, 30):
+        at = START - timedelta(hours=9 * pk)
+        for line in range(1 + pk % 2):
+            facts.append(
+                {
+                    "order_pk": pk, "line_no": line, "seller_code": "odop-kullu",
+                    "district": "Kullu", "product": ("Kullu Shawl", "Kullu Cap")[line],
+                    "gi_tag": None, "sku": f"s{line}", "bap_id": "a", "quantity": 1,
+                    "amount_paise": 1000 * pk + line, "confirmed_at": at, "day": ist_day(at),
+                    "state": "Cancelled" if pk % 7 == 0 else "Completed",
+                    "fulfillment_state": "RTO-Delivered" if pk % 5 == 0 else "Order-delivered",
+                    "returned": pk % 3 == 0, "order_updated_at": at, "channel": "b2c",
+                }
+            )  # fmt: skip
+    async with database.transaction() as connection:
+        await connection.execute(
+            sa.insert(sa.table("order_facts", *map(sa.column, facts[0]))), facts
+        )
+    await database.dispose()
+    upgrade(unmigrated_url)
+    database = Database.connect(unmigrated_url)
+    scope = Scope(START - timedelta(days=20), START)
+    for by, counted in (("district", [f for f in facts if f["line_no"] == 0]), ("product", facts)):
+        rows = await Reports(database).breakdown(scope, by)  # type: ignore[arg-type]
+        assert sum(r["orders"] for r in rows) == len(counted), by
+        assert sum(r["returned"] for r in rows) == sum(f["returned"] for f in counted), by
+        assert sum(r["rto"] for r in rows) == sum(
+            f["fulfillment_state"].startswith("RTO") for f in counted
+        ), by
+        assert sum(r["cancelled"] for r in rows) == sum(
+            f["state"] == "Cancelled" for f in counted
+        ), by
+    await database.dispose()
