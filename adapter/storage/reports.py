@@ -10,6 +10,7 @@ log, the outbox and its delivery attempts. Money is in paise (integers, exact).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -37,6 +38,10 @@ __all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope"]
 _COLUMN: Final = COLUMN
 _BEFORE_PICKUP: Final = ("Pending", "Packed")
 _ACTIVE: Final = ("Created", "Accepted", "In-progress")
+
+
+async def _no_row() -> None:
+    return None
 
 
 def _nearest_rank(histogram: dict[int, int], q: float) -> int | None:
@@ -87,20 +92,22 @@ class Reports:
         ).where(o.created_at >= scope.since, o.created_at < scope.until)
         if scope.seller_code is not None:
             query = query.where(o.seller_code == scope.seller_code)
-        async with self._db.engine.connect() as connection:
-            row = (await connection.execute(query)).one()
-            searches = None
-            if scope.seller_code is None:
-                searches = (
-                    await connection.execute(
-                        select(func.count()).where(
-                            messages.c.action == "search",
-                            messages.c.received_at >= scope.since,
-                            messages.c.received_at < scope.until,
-                            messages.c.direction == "in",
-                        )
-                    )
-                ).scalar_one()
+        searched = select(func.count()).where(
+            messages.c.action == "search",
+            messages.c.received_at >= scope.since,
+            messages.c.received_at < scope.until,
+            messages.c.direction == "in",
+        )
+
+        async def one(statement: Any) -> Any:
+            async with self._db.engine.connect() as connection:
+                return (await connection.execute(statement)).one()
+
+        # The orders and the searches are two tables: read side by side.
+        row, searched_row = await asyncio.gather(
+            one(query), one(searched) if scope.seller_code is None else _no_row()
+        )
+        searches = None if searched_row is None else int(searched_row[0])
         return {"search": searches, **{k: int(v) for k, v in row._mapping.items()}}
 
     async def timeline(self, scope: Scope) -> list[dict[str, Any]]:
