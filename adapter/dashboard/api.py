@@ -9,9 +9,10 @@ or address.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -134,18 +135,31 @@ async def _sections(
     )
 
 
+T = TypeVar("T")
+
+
+async def _none(value: T) -> T:
+    return value
+
+
 async def _overview(request: Request, viewer: Viewer, view: View) -> OverviewData:
     runtime = _runtime(request)
     await runtime.facts.refresh()
     scope = view.scope(runtime.clock.now(), viewer.seller_code)
-    figures = await Overview(runtime.store.database).figures(scope)
     network = viewer.role != "seller"
     sources = runtime.dashboard_sources
-    by_district = await sources.letters.letter_figures_by_district() if network else {}
+    # The figures, the letters and the complaints come from separate statements: side
+    # by side, each on a pooled connection of its own.
+    letters = sources.letters.letter_figures_by_district() if network else _none({})
+    complaints_of = sources.complaints if network else None
+    figures, by_district, complaints = await asyncio.gather(
+        Overview(runtime.store.database).figures(scope),
+        letters,
+        complaints_of.complaint_figures(district=view.district)
+        if complaints_of is not None
+        else _none(None),
+    )
     chosen = [f for d, f in by_district.items() if view.district in (None, d)]
-    complaints = None
-    if network and sources.complaints is not None:
-        complaints = await sources.complaints.complaint_figures(district=view.district)
     return OverviewData(
         figures=figures,
         letters=total(chosen) if network else None,
@@ -204,10 +218,9 @@ def dashboard_router() -> APIRouter:
     async def summary(request: Request, viewer: SignedIn, view: Chosen) -> Response:
         """The monthly review's one-page summary (key figures, districts, letters by
         stage) as a PDF, in ``lang`` with Indian formats."""
-        overview = await _overview(request, viewer, view)
-        stages = None
-        if viewer.role != "seller":
-            stages = next(t for t in await _loi(request, view, 0) if t.id == "loi_stages")
+        loi = _loi(request, view, 0) if viewer.role != "seller" else _none([])
+        overview, tables = await asyncio.gather(_overview(request, viewer, view), loi)
+        stages = next((t for t in tables if t.id == "loi_stages"), None)
         made = summary_pdf(view, overview, stages, now=_runtime(request).clock.now())
         name = f"odop-summary-{view.lang}.pdf"
         return Response(

@@ -17,6 +17,7 @@ unless the desk holds nothing else. Summed in SQL (``adapter.storage.loi_figures
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any, Final
 
@@ -61,6 +62,10 @@ def _grouped(table_id: str, groups: list[dict[str, Any]], by: str, lang: Languag
     return _table(table_id, columns, rows, lang, chart="bar", chart_value="loi_signed")
 
 
+async def _nothing() -> list[dict[str, Any]]:
+    return []
+
+
 async def loi_tables(
     figures: LoiFigures,
     lang: Language,
@@ -70,9 +75,14 @@ async def loi_tables(
     rows_limit: int | None = None,
 ) -> list[Table]:
     """The view's tables over the letters of ``district`` and ``product`` (None: all);
-    the first ``rows_limit`` letters on paper only, if given (the page's)."""
+    the first ``rows_limit`` letters on paper only, if given (the page's; 0: none, for
+    the summary, which shows the stages only)."""
     chosen = {"district": district, "product": product}
-    grouped = await figures.grouped(**chosen)
+    # The two statements each sum every chosen letter: side by side, on two connections.
+    grouped, paper = await asyncio.gather(
+        figures.grouped(**chosen),
+        figures.on_paper(**chosen, limit=rows_limit) if rows_limit != 0 else _nothing(),
+    )
     by_stage = {g["key"]: g for g in grouped["stage"]}
     total = {paise: sum(g[paise] for g in by_stage.values()) for _, paise in _VALUES}
     values = [[text(label, lang), _rupees(total[paise])] for label, paise in _VALUES]
@@ -85,7 +95,6 @@ async def loi_tables(
         ]
         for stage in Stage
     ]
-    paper = await figures.on_paper(**chosen, limit=rows_limit)
     paper_rows = [
         [
             letter["reference"],

@@ -14,6 +14,7 @@ English one with a line saying which font is missing, never boxes in place of le
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -35,6 +36,9 @@ __all__ = ["Fonts", "fonts", "summary_pdf"]
 _FONT_DIRS: Final = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 _LATIN: Final = "DejaVuSans.ttf"
 _DEVANAGARI: Final = "Lohit-Devanagari.ttf"
+# Devanagari letters and signs, whose conjuncts and vowel signs need shaping; its digits
+# (U+0966 to U+096F), Latin, figures and the rupee sign are drawn glyph by glyph.
+_NEEDS_SHAPING: Final = re.compile("[\u0900-\u0965\u0970-\u097f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +73,11 @@ class _Writer:
         self.pdf.set_margins(14, 12, 14)
         self.pdf.add_page()
         self.unicode = True
+        self.hindi = hindi and found.devanagari is not None
+        self.shaping = False
         if hindi and found.devanagari is not None:
             # Lohit Devanagari has Latin letters, digits and the rupee sign too.
             self.pdf.add_font("Deva", "", str(found.devanagari))
-            self.pdf.set_text_shaping(True)
             self.family = "Deva"
         elif found.latin is not None:
             self.pdf.add_font("Latin", "", str(found.latin))
@@ -81,6 +86,13 @@ class _Writer:
             self.family, self.unicode = "Helvetica", False
 
     def _plain(self, words: str) -> str:
+        if self.hindi:
+            # HarfBuzz only where Devanagari needs it: shaping every figure of the tables
+            # cost most of the time to draw a Hindi page (about 3 ms a cell).
+            needed = _NEEDS_SHAPING.search(words) is not None
+            if needed != self.shaping:
+                self.pdf.set_text_shaping(needed)
+                self.shaping = needed
         if self.unicode:
             return words
         return words.replace("₹", "Rs ").encode("latin-1", "replace").decode("latin-1")

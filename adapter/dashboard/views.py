@@ -97,13 +97,22 @@ class _Builder:
         return self.table("funnel", ["stage", "count"], rows, chart="bar", chart_value="count")
 
     async def timeline(self) -> Table:
-        """Orders by IST day (by hour for a single day), live and cancelled stacked."""
+        """Orders by IST day (by hour for a single day), live and cancelled stacked, with
+        the B2C and B2B parts of each."""
         if self.by_hour:
             points = await hourly(self.reports.database, self.scope)
         else:
             points = await self.reports.timeline(self.scope)
         rows = [
-            [p["at"], p["orders"], p["live"], p["cancelled"], _rupees(p["value_paise"])]
+            [
+                p["at"],
+                p["orders"],
+                p["live"],
+                p["cancelled"],
+                _rupees(p["value_paise"]),
+                p["b2c_orders"],
+                p["b2b_orders"],
+            ]
             for p in points
         ]
         columns = [
@@ -112,6 +121,9 @@ class _Builder:
             "live_orders",
             "cancelled",
             "confirmed_value",
+            # The channels last, so that the columns exports had keep their places.
+            "b2c_orders",
+            "b2b_orders",
         ]
         return self.table(
             "timeline",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, exists, func, literal, or_, select, true, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from adapter.storage.database import Database
@@ -33,11 +33,25 @@ class LoiFigures:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def _letters(self, district: str | None, product: str | None) -> Any:
+    def _letters(
+        self, district: str | None, product: str | None, *, flagged_only: bool = False
+    ) -> Any:
         """Each chosen letter with its value at each stage, its stage, last movement and
-        whether it is flagged on paper. Demo letters count only when the desk holds no
-        other letter."""
+        whether it is flagged on paper (only letters ever flagged, if ``flagged_only``). Demo
+        letters count only when the desk holds no other letter."""
         m, letter = loi_movements.c, loi_letters.c
+        real = exists(select(loi_letters.c.id).where(loi_letters.c.demo.is_(False)))
+        chosen: list[ColumnElement[bool]] = [or_(letter.demo.is_(False), ~real)]
+        if district is not None:
+            chosen.append(letter.district == district)
+        if product is not None:
+            chosen.append(letter.product == product)
+        if flagged_only:
+            chosen.append(letter.flagged_at.is_not(None))
+        # A narrower choice reads only its letters' movements (the letters flagged on
+        # paper are a few of the desk's).
+        narrowed = len(chosen) > 1
+        of_chosen = m.letter_id.in_(select(loi_letters.c.id).where(*chosen))
         latest = (
             select(
                 m.letter_id,
@@ -51,10 +65,12 @@ class LoiFigures:
                     order_by=(m.at.desc(), m.id.desc()),
                 )
                 .label("newest"),
-            )
+            ).where(of_chosen if narrowed else true())
         ).subquery()
         cancelled = (
-            select(m.letter_id, m.transaction_id).where(m.stage == "cancelled").distinct()
+            select(m.letter_id, m.transaction_id)
+            .where(m.stage == "cancelled", of_chosen if narrowed else true())
+            .distinct()
         ).subquery()
         live = cancelled.c.transaction_id.is_(None)
 
@@ -121,12 +137,6 @@ class LoiFigures:
             moves.c.last_at,
             case((flagged, literal(1)), else_=literal(0)).label("on_paper"),
         ).select_from(loi_letters.outerjoin(moves, moves.c.letter_id == letter.id))
-        real = exists(select(loi_letters.c.id).where(loi_letters.c.demo.is_(False)))
-        chosen: list[ColumnElement[bool]] = [or_(letter.demo.is_(False), ~real)]
-        if district is not None:
-            chosen.append(letter.district == district)
-        if product is not None:
-            chosen.append(letter.product == product)
         return query.where(*chosen)
 
     async def grouped(
@@ -162,7 +172,7 @@ class LoiFigures:
         self, *, district: str | None = None, product: str | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]:
         """The letters flagged on paper, longest signed first (the first ``limit``)."""
-        letters = self._letters(district, product).subquery()
+        letters = self._letters(district, product, flagged_only=True).subquery()
         query = (
             select(letters)
             .where(letters.c.on_paper == 1)

@@ -13,8 +13,9 @@ stored document holds the B2B order, ``adapter.core.b2b.rfq.b2b_order``), ``b2c`
 retail one.
 
 Each refresh also recomputes ``order_days`` (the facts summed by IST day, seller, district,
-ODOP product, buyer app and channel) for the days whose facts it copied, in the same
-transaction, so the timeline over a year reads a few thousand rows, not a million.
+ODOP product, buyer app and channel: orders and lines, cancelled, returned, returned to
+origin, value) for the days whose facts it copied, in the same transaction, so the
+timeline and the breakdowns over a year read a few thousand rows, not a million.
 """
 
 from __future__ import annotations
@@ -260,21 +261,42 @@ class OrderFacts:
         live = f.state.is_(None) | (f.state != "Cancelled")
         first = f.line_no == 0
         keys = [f.day, f.seller_code, f.district, f.product, f.bap_id, f.channel]
+        cancelled = f.state == "Cancelled"
+        returned = f.returned.is_(True)
+        rto = f.fulfillment_state.like("RTO%")
         summed = (
             select(
                 *keys,
                 func.count(case((first, literal(1)))),
-                func.count(case((first & (f.state == "Cancelled"), literal(1)))),
+                func.count(case((first & cancelled, literal(1)))),
                 func.coalesce(func.sum(f.amount_paise), 0),
                 func.count(func.distinct(case((live, f.order_pk)))),
                 func.coalesce(func.sum(case((live, f.amount_paise))), 0),
+                func.count(case((first & returned, literal(1)))),
+                func.count(case((first & rto, literal(1)))),
+                func.count(),
+                func.count(case((cancelled, literal(1)))),
+                func.count(case((returned, literal(1)))),
+                func.count(case((rto, literal(1)))),
             )
             .where(f.day.in_(sorted(days)))
             .group_by(*keys)
         )
         d = order_days.c
         columns = ["day", "seller_code", "district", "product", "bap_id", "channel"]
-        figures = ["orders", "cancelled", "value_paise", "live_orders", "live_value_paise"]
+        figures = [
+            "orders",
+            "cancelled",
+            "value_paise",
+            "live_orders",
+            "live_value_paise",
+            "returned",
+            "rto",
+            "lines",
+            "cancelled_lines",
+            "returned_lines",
+            "rto_lines",
+        ]
         statement = self._db.insert(order_days).from_select(columns + figures, summed)
         return statement.on_conflict_do_update(
             index_elements=[d[name] for name in columns],

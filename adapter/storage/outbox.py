@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
+from adapter.storage.callback_days import count_settled, uncount_parked
 from adapter.storage.database import Database
 from adapter.storage.leases import LeasedQueue, settle_statement
 from adapter.storage.tables import delivery_attempts, messages, outbox
@@ -264,19 +265,25 @@ class Outbox:
 
     async def replay(self, job_id: int, *, now: datetime, deadline_at: datetime) -> bool:
         """Put a parked job back in the queue (an operator's decision); False if not parked."""
-        async with self._db.transaction() as connection:
-            result = await connection.execute(
-                update(outbox)
-                .where(and_(outbox.c.id == job_id, outbox.c.status == "failed"))
-                .values(
-                    status="pending",
-                    next_attempt_at=now,
-                    deadline_at=deadline_at,
-                    claimed_by=None,
-                    claimed_until=None,
-                )
-            )
-            return bool(result.rowcount)
+        return await self._db.write(partial(_replay, job_id, now, deadline_at))
+
+
+def _replay(job_id: int, now: datetime, deadline_at: datetime, connection: Connection) -> bool:
+    """:meth:`Outbox.replay`'s transaction: the job leaves its day's parked sum as it
+    leaves the parked state."""
+    uncount_parked(connection, job_id)
+    result = connection.execute(
+        update(outbox)
+        .where(and_(outbox.c.id == job_id, outbox.c.status == "failed"))
+        .values(
+            status="pending",
+            next_attempt_at=now,
+            deadline_at=deadline_at,
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    return bool(result.rowcount)
 
 
 def _settle(
@@ -302,6 +309,13 @@ def _settle(
             settle_statement(outbox, id_param="job_id", status_param="status", tried=1),
             updates,
         )
+        # The day sums of callbacks move with the jobs they count, in this transaction.
+        ended = [
+            s.job_id
+            for s, kept in zip(settlements, outcomes, strict=True)
+            if kept and s.status != "pending"
+        ]
+        count_settled(connection, ended)
     attempts = [
         {
             "outbox_id": s.job_id,

@@ -14,11 +14,11 @@ from typing import Any, Final
 from sqlalchemy import case, func, select
 
 from adapter.core.odop import districts
+from adapter.storage.callback_days import callback_figures
 from adapter.storage.database import Database
 from adapter.storage.order_facts import ist_day
-from adapter.storage.reports import CALLBACK_WINDOW_SECONDS
 from adapter.storage.scope import Scope, days_in, facts_in
-from adapter.storage.tables import items, order_days, order_facts, outbox, sellers
+from adapter.storage.tables import items, order_days, order_facts, sellers
 
 __all__ = ["DistrictFigures", "Overview", "OverviewFigures"]
 
@@ -132,20 +132,10 @@ class Overview:
         ]
 
     async def _callbacks(self, scope: Scope) -> tuple[int, int]:
-        o = outbox.c
-        took: Any
-        if self._db.dialect == "postgresql":
-            took = func.extract("epoch", o.delivered_at - o.created_at)
-        else:
-            took = (func.julianday(o.delivered_at) - func.julianday(o.created_at)) * 86400.0
-        query = select(
-            func.count().filter(o.status == "delivered").label("delivered"),
-            func.count()
-            .filter(o.status == "delivered", took <= CALLBACK_WINDOW_SECONDS)
-            .label("on_time"),
-        ).where(o.created_at >= scope.since, o.created_at < scope.until)
-        [row] = await self._rows(query)
-        return int(row["delivered"] or 0), int(row["on_time"] or 0)
+        """Callbacks of the period delivered, and delivered on time (day sums, see
+        :mod:`.callback_days`)."""
+        every = (await callback_figures(self._db, scope)).values()
+        return sum(c["delivered"] for c in every), sum(c["on_time"] for c in every)
 
     async def figures(self, scope: Scope) -> OverviewFigures:
         """The overview for ``scope``. Sellers and districts are counted as they are now;

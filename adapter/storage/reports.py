@@ -10,13 +10,16 @@ log, the outbox and its delivery attempts. Money is in paise (integers, exact).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import Any, Final
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Select, func, literal, select
 
 from adapter.core.odop import districts
+from adapter.storage.breakdown import COLUMN, Dimension, breakdown
+from adapter.storage.callback_days import CALLBACK_WINDOW_SECONDS, callback_figures
 from adapter.storage.database import Database
 from adapter.storage.scope import Scope, facts_in
 from adapter.storage.tables import (
@@ -32,20 +35,13 @@ from adapter.storage.timeline import daily
 
 __all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope"]
 
-Dimension = Literal["district", "product", "gi", "seller"]
-
-CALLBACK_WINDOW_SECONDS: Final = 30
-"""A callback is on time when it reaches the buyer app within the request's ttl; ONDC's
-retail 1.2.0 contexts give requests ``PT30S``."""
-
-_COLUMN: Final = {
-    "district": order_facts.c.district,
-    "product": order_facts.c.product,
-    "gi": order_facts.c.gi_tag,
-    "seller": order_facts.c.seller_code,
-}
+_COLUMN: Final = COLUMN
 _BEFORE_PICKUP: Final = ("Pending", "Packed")
 _ACTIVE: Final = ("Created", "Accepted", "In-progress")
+
+
+async def _no_row() -> None:
+    return None
 
 
 def _nearest_rank(histogram: dict[int, int], q: float) -> int | None:
@@ -75,11 +71,6 @@ class Reports:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _seconds(self, later: Any, earlier: Any) -> Any:
-        if self._db.dialect == "postgresql":
-            return func.extract("epoch", later - earlier)
-        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-
     def _facts(self, query: Select[Any], scope: Scope) -> Select[Any]:
         return facts_in(query, scope)
 
@@ -101,20 +92,22 @@ class Reports:
         ).where(o.created_at >= scope.since, o.created_at < scope.until)
         if scope.seller_code is not None:
             query = query.where(o.seller_code == scope.seller_code)
-        async with self._db.engine.connect() as connection:
-            row = (await connection.execute(query)).one()
-            searches = None
-            if scope.seller_code is None:
-                searches = (
-                    await connection.execute(
-                        select(func.count()).where(
-                            messages.c.action == "search",
-                            messages.c.received_at >= scope.since,
-                            messages.c.received_at < scope.until,
-                            messages.c.direction == "in",
-                        )
-                    )
-                ).scalar_one()
+        searched = select(func.count()).where(
+            messages.c.action == "search",
+            messages.c.received_at >= scope.since,
+            messages.c.received_at < scope.until,
+            messages.c.direction == "in",
+        )
+
+        async def one(statement: Any) -> Any:
+            async with self._db.engine.connect() as connection:
+                return (await connection.execute(statement)).one()
+
+        # The orders and the searches are two tables: read side by side.
+        row, searched_row = await asyncio.gather(
+            one(query), one(searched) if scope.seller_code is None else _no_row()
+        )
+        searches = None if searched_row is None else int(searched_row[0])
         return {"search": searches, **{k: int(v) for k, v in row._mapping.items()}}
 
     async def timeline(self, scope: Scope) -> list[dict[str, Any]]:
@@ -122,37 +115,9 @@ class Reports:
         return await daily(self._db, scope)
 
     async def breakdown(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
-        """Orders, value, cancellations, returns and returns to origin by ``by``.
-
-        By district or seller an order counts once; by product or GI product each line
-        counts (an order of two products is an order of each). Value is the items' value,
-        cancelled orders excluded. ``b2b_orders`` and ``b2b_value_paise`` are the part of
-        the orders and value placed through ONDC B2B; the rest is retail (B2C).
-        """
-        f = order_facts.c
-        key = _COLUMN[by].label("key")
-        counted = f.line_no == 0 if by in ("district", "seller") else literal(True)
-        live = f.state.is_distinct_from("Cancelled")
-        query = self._facts(
-            select(
-                key,
-                func.count().filter(counted).label("orders"),
-                func.coalesce(func.sum(case((live, f.amount_paise), else_=0)), 0).label(
-                    "value_paise"
-                ),
-                func.count().filter(counted, f.channel == "b2b").label("b2b_orders"),
-                func.coalesce(
-                    func.sum(case((live & (f.channel == "b2b"), f.amount_paise), else_=0)), 0
-                ).label("b2b_value_paise"),
-                func.count().filter(counted, f.state == "Cancelled").label("cancelled"),
-                func.count().filter(counted, f.returned.is_(True)).label("returned"),
-                func.count().filter(counted, f.fulfillment_state.like("RTO%")).label("rto"),
-            ),
-            scope,
-        )
-        if by == "gi":
-            query = query.where(f.gi_tag.is_not(None))
-        return await self._rows(query.group_by(key).order_by(key))
+        """Orders, value, cancellations, returns and returns to origin by ``by`` (see
+        :mod:`.breakdown`)."""
+        return await breakdown(self._db, scope, by)
 
     async def reasons(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
         """Cancellations (and returns to origin) by ``by``, reason code and who cancelled."""
@@ -217,23 +182,12 @@ class Reports:
 
     async def callbacks(self, scope: Scope) -> list[dict[str, Any]]:
         """Per callback action: queued, delivered, delivered within ONDC's window, parked
-        (failed after every retry) and still pending."""
-        o = outbox.c
-        on_time = self._seconds(o.delivered_at, o.created_at) <= CALLBACK_WINDOW_SECONDS
-        query = (
-            select(
-                o.action,
-                func.count().label("queued"),
-                func.count().filter(o.status == "delivered").label("delivered"),
-                func.count().filter(o.status == "delivered", on_time).label("on_time"),
-                func.count().filter(o.status == "failed").label("parked"),
-                func.count().filter(o.status == "pending").label("pending"),
-            )
-            .where(o.created_at >= scope.since, o.created_at < scope.until)
-            .group_by(o.action)
-            .order_by(o.action)
-        )
-        return await self._rows(query)
+        (failed after every retry) and still pending, of the scope's channel (see
+        :mod:`.callback_days`)."""
+        return [
+            {"action": action, **counts}
+            for action, counts in (await callback_figures(self._db, scope)).items()
+        ]
 
     async def delivery(self, scope: Scope) -> list[dict[str, Any]]:
         """Delivery attempts of callbacks by outcome (ACK, NACK, error) and mean latency."""
@@ -318,14 +272,9 @@ class Reports:
         if scope.seller_code is not None:
             query = query.where(sellers.c.code == scope.seller_code)
         rows = await self._rows(query)
-        f = order_facts.c
+        # The orders of each district in the period: the breakdown's, from the day sums.
         orders_by = {
-            row["district"]: row["orders"]
-            for row in await self._rows(
-                self._facts(
-                    select(f.district, func.count().label("orders")).where(f.line_no == 0), scope
-                ).group_by(f.district)
-            )
+            row["key"]: row["orders"] for row in await breakdown(self._db, scope, "district")
         }
         table = {
             d.name: {

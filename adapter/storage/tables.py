@@ -501,8 +501,31 @@ order_days = Table(
     Column("value_paise", BigInteger, nullable=False),  # every line's value
     Column("live_orders", Integer, nullable=False),  # distinct orders not cancelled
     Column("live_value_paise", BigInteger, nullable=False),  # their lines' value
+    # Orders returned and returned to origin (first lines), and the lines of the group,
+    # cancelled, returned and returned to origin: the breakdowns by district and seller
+    # count orders, by product lines (migration 0022).
+    Column("returned", Integer, nullable=False, server_default="0"),
+    Column("rto", Integer, nullable=False, server_default="0"),
+    Column("lines", Integer, nullable=False, server_default="0"),
+    Column("cancelled_lines", Integer, nullable=False, server_default="0"),
+    Column("returned_lines", Integer, nullable=False, server_default="0"),
+    Column("rto_lines", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("day", "seller_code", "district", "product", "bap_id", "channel"),
     Index(None, "district", "product", "day"),
+)
+
+# Callbacks summed by the IST day their job was created, action and channel: what
+# adapter.storage.callback_days adds in each settling transaction (migration 0022).
+callback_days = Table(
+    "callback_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("delivered", Integer, nullable=False),
+    Column("on_time", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "action", "channel"),
 )
 
 # How far a derived table has caught up with its source (``order_facts``: orders'

@@ -1,7 +1,8 @@
 """Orders over time: by IST day for a period of days, by IST hour for a single day.
 
 Each point holds the orders confirmed in it, split into the parts that make the whole
-(still live, cancelled), and the value of the live ones, so a chart can stack them.
+(still live, cancelled; and retail B2C, B2B), and the value of the live ones, so a chart
+can stack them.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from adapter.storage.database import Database
 from adapter.storage.order_facts import IST, ist_day
@@ -19,14 +20,16 @@ from adapter.storage.tables import order_days, order_facts
 __all__ = ["daily", "hourly"]
 
 
-def _point(at: str, orders: Any, cancelled: Any, value: Any) -> dict[str, Any]:
-    orders, cancelled = int(orders or 0), int(cancelled or 0)
+def _point(at: str, orders: Any, cancelled: Any, value: Any, b2b: Any) -> dict[str, Any]:
+    orders, cancelled, b2b = int(orders or 0), int(cancelled or 0), int(b2b or 0)
     return {
         "at": at,
         "orders": orders,
         "live": orders - cancelled,
         "cancelled": cancelled,
         "value_paise": int(value or 0),
+        "b2c_orders": orders - b2b,
+        "b2b_orders": b2b,
     }
 
 
@@ -50,6 +53,7 @@ async def daily(database: Database, scope: Scope) -> list[dict[str, Any]]:
             func.sum(d.orders).label("orders"),
             func.sum(d.cancelled).label("cancelled"),
             func.sum(d.value_paise).label("value_paise"),
+            func.sum(case((d.channel == "b2b", d.orders), else_=0)).label("b2b_orders"),
         ).where(d.day > first, d.day < last),
         scope,
     )
@@ -60,6 +64,7 @@ async def daily(database: Database, scope: Scope) -> list[dict[str, Any]]:
             func.count().filter(f.line_no == 0).label("orders"),
             func.count().filter(f.line_no == 0, f.state == "Cancelled").label("cancelled"),
             func.coalesce(func.sum(f.amount_paise), 0).label("value_paise"),
+            func.count().filter(f.line_no == 0, f.channel == "b2b").label("b2b_orders"),
         ).where(f.day.in_(sorted({first, last}))),
         scope,
     )
@@ -68,7 +73,11 @@ async def daily(database: Database, scope: Scope) -> list[dict[str, Any]]:
         for row in await _rows(database, query):
             day = row["day"]
             by_day[day] = _point(
-                day.isoformat(), row["orders"], row["cancelled"], row["value_paise"]
+                day.isoformat(),
+                row["orders"],
+                row["cancelled"],
+                row["value_paise"],
+                row["b2b_orders"],
             )
     return [by_day[day] for day in sorted(by_day)]
 
@@ -88,6 +97,7 @@ async def hourly(database: Database, scope: Scope) -> list[dict[str, Any]]:
             func.count().filter(f.line_no == 0).label("orders"),
             func.count().filter(f.line_no == 0, f.state == "Cancelled").label("cancelled"),
             func.coalesce(func.sum(f.amount_paise), 0).label("value_paise"),
+            func.count().filter(f.line_no == 0, f.channel == "b2b").label("b2b_orders"),
         ),
         scope,
     ).group_by(hour)
@@ -98,6 +108,14 @@ async def hourly(database: Database, scope: Scope) -> list[dict[str, Any]]:
     while at < scope.until:
         key = at.strftime("%Y-%m-%dT%H:00")
         row = found.get(key, {})
-        points.append(_point(key, row.get("orders"), row.get("cancelled"), row.get("value_paise")))
+        points.append(
+            _point(
+                key,
+                row.get("orders"),
+                row.get("cancelled"),
+                row.get("value_paise"),
+                row.get("b2b_orders"),
+            )
+        )
         at += timedelta(hours=1)
     return points

@@ -22,6 +22,7 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 def _fact(pk: int, line: int, at: datetime, *, cancelled: bool = False, bap: str = "a") -> Any:
     return {
+        "channel": "b2b" if pk % 4 == 0 else "b2c",
         "order_pk": pk,
         "line_no": line,
         "seller_code": "odop-kullu",
@@ -61,13 +62,16 @@ async def test_timeline_from_day_sums_matches_the_facts(database_url: str) -> No
             continue
         day = expected.setdefault(
             f["day"].isoformat(),
-            {"at": f["day"].isoformat(), "orders": 0, "live": 0, "cancelled": 0, "value_paise": 0},
-        )
+            {"at": f["day"].isoformat(), "orders": 0, "live": 0, "cancelled": 0, "value_paise": 0,
+             "b2c_orders": 0, "b2b_orders": 0},
+        )  # fmt: skip
         day["orders"] += f["line_no"] == 0
         day["value_paise"] += f["amount_paise"]
         day["cancelled"] += f["line_no"] == 0 and f["state"] == "Cancelled"
         day["live"] += f["line_no"] == 0 and f["state"] != "Cancelled"
+        day[f"{f['channel']}_orders"] += f["line_no"] == 0
     assert timeline == [expected[d] for d in sorted(expected)]
+    assert sum(day["b2b_orders"] for day in timeline) > 0
 
     await database.dispose()
 

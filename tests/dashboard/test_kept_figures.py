@@ -1,6 +1,6 @@
 """Figures the dashboard sums in SQL equal the same figures counted in full, on SQLite and
 PostgreSQL: the LOI desk's letters summed by stage, district and product, and orders by
-district read from the day sums."""
+district, ODOP product and seller read from the day sums."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from adapter.storage.loi_desk import LetterRecord, LoiDesk
 from adapter.storage.loi_figures import LoiFigures
 from adapter.storage.order_facts import OrderFacts, ist_day
 from adapter.storage.overview import Overview
+from adapter.storage.reports import Reports
 from adapter.storage.scope import Scope
 from adapter.storage.tables import order_facts
 
@@ -143,3 +144,62 @@ async def test_overview_by_district_from_day_sums_matches_the_facts(database: Da
             assert (entry.b2b_orders, entry.b2b_value_paise) == (
                 sum(f["channel"] == "b2b" for f in mine), sum(f["amount_paise"] for f in b2b),
             )  # fmt: skip
+
+
+async def test_breakdowns_from_day_sums_match_the_facts(database: Database) -> None:
+    facts = []
+    for pk in range(1, 80):
+        at = NOW - timedelta(hours=5 * pk)
+        for line in range(1 + pk % 2):  # every other order has a second line
+            fact = _fact(pk, at, line=line, cancelled=pk % 7 == 0, bap="a" if pk % 2 else "b",
+                         product=("Kullu Shawl", "Chamba Rumal")[(pk + line) % 2])  # fmt: skip
+            fact["district"] = "Kullu" if pk % 3 else "Mandi"
+            fact["seller_code"] = f"odop-{pk % 4}"
+            fact["channel"] = "b2b" if pk % 5 == 0 else "b2c"
+            fact["returned"] = pk % 11 == 0
+            fact["fulfillment_state"] = "RTO-Delivered" if pk % 13 == 0 else "Order-delivered"
+            facts.append(fact)
+    async with database.transaction() as connection:
+        await connection.execute(insert(order_facts), facts)
+        await connection.execute(OrderFacts(database)._sum_days({f["day"] for f in facts}))
+    reports = Reports(database)
+    since = NOW - timedelta(days=9, hours=3)  # in the middle of an IST day
+    for scope in (
+        Scope(since, NOW + timedelta(seconds=1)),
+        Scope(since, NOW - timedelta(days=2, hours=7), channel="b2b"),
+        Scope(since, NOW + timedelta(seconds=1), seller_code="odop-1"),
+        Scope(NOW - timedelta(hours=20), NOW, district="Kullu"),  # within a day or two
+    ):
+        for by, column in (("district", "district"), ("seller", "seller_code"),
+                           ("product", "product")):  # fmt: skip
+            expected: dict[str, dict[str, int]] = {}
+            for f in facts:
+                if not (scope.since <= f["confirmed_at"] < scope.until) or (
+                    scope.channel not in (None, f["channel"])
+                    or scope.seller_code not in (None, f["seller_code"])
+                    or scope.district not in (None, f["district"])
+                ):
+                    continue
+                if by != "product" and f["line_no"] != 0:
+                    continue  # by district and seller an order counts once
+                row = expected.setdefault(f[column], dict.fromkeys(
+                    ("orders", "value_paise", "b2b_orders", "b2b_value_paise", "cancelled",
+                     "returned", "rto"), 0))  # fmt: skip
+                live = f["state"] != "Cancelled"
+                row["orders"] += 1
+                row["b2b_orders"] += f["channel"] == "b2b"
+                row["cancelled"] += not live
+                row["returned"] += f["returned"]
+                row["rto"] += f["fulfillment_state"].startswith("RTO")
+            # Value is every live line's, whichever line counts the order.
+            for f in facts:
+                if f[column] in expected and scope.since <= f["confirmed_at"] < scope.until and (
+                    f["state"] != "Cancelled" and scope.channel in (None, f["channel"])
+                    and scope.seller_code in (None, f["seller_code"])
+                    and scope.district in (None, f["district"])
+                ):  # fmt: skip
+                    expected[f[column]]["value_paise"] += f["amount_paise"]
+                    if f["channel"] == "b2b":
+                        expected[f[column]]["b2b_value_paise"] += f["amount_paise"]
+            found = {row.pop("key"): row for row in await reports.breakdown(scope, by)}
+            assert found == expected, (scope, by)
