@@ -131,8 +131,10 @@ class OrderBook(Protocol):
     async def rate(self, order: OrderRow, ratings: Sequence[BuyerRating], *, now: datetime) -> None:
         """Keep a buyer app's ratings of ``order`` (``adapter.core.ratings``)."""
 
-    async def rating_tallies(self) -> Mapping[tuple[str, str, str], RatingTally]:
-        """Provider and item ratings so far, by (seller code, category, id)."""
+    async def rating_tallies(
+        self, seller_codes: Sequence[str]
+    ) -> Mapping[tuple[str, str, str], RatingTally]:
+        """The sellers' provider and item ratings so far, by (seller code, category, id)."""
 
 
 class Refusal(Exception):

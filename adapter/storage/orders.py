@@ -552,9 +552,11 @@ class OrderStore:
             now=now,
         )
 
-    async def rating_tallies(self) -> dict[tuple[str, str, str], RatingTally]:
-        """Provider and item ratings so far, by (seller code, category, id)."""
-        return await rating_tallies(self._db)
+    async def rating_tallies(
+        self, seller_codes: Sequence[str]
+    ) -> dict[tuple[str, str, str], RatingTally]:
+        """The sellers' provider and item ratings so far, by (seller code, category, id)."""
+        return await rating_tallies(self._db, seller_codes)
 
     @staticmethod
     async def _event(

@@ -56,8 +56,13 @@ async def record_ratings(
         )
 
 
-async def rating_tallies(database: Database) -> dict[tuple[str, str, str], RatingTally]:
-    """The provider and item ratings so far, keyed by (seller code, category, id)."""
+async def rating_tallies(
+    database: Database, seller_codes: Sequence[str]
+) -> dict[tuple[str, str, str], RatingTally]:
+    """The provider and item ratings so far of the sellers ``seller_codes``, keyed by
+    (seller code, category, id)."""
+    if not seller_codes:
+        return {}
     table = buyer_ratings.c
     query = (
         select(
@@ -67,7 +72,10 @@ async def rating_tallies(database: Database) -> dict[tuple[str, str, str], Ratin
             func.sum(table.value),
             func.count(),
         )
-        .where(table.category.in_(CATALOGUE_CATEGORIES))
+        .where(
+            table.seller_code.in_(list(seller_codes)),
+            table.category.in_(CATALOGUE_CATEGORIES),
+        )
         .group_by(table.seller_code, table.category, table.subject_id)
     )
     async with database.engine.connect() as connection:

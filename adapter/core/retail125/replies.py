@@ -61,12 +61,13 @@ async def _on_search(request: schemas.Envelope, **ports: Any) -> schemas.Prebuil
     descriptor["tags"] += others
     catalog["bpp/descriptor"] = descriptor
     orders: OrderBook | None = ports.get("orders")
-    tallies = await orders.rating_tallies() if orders is not None else {}
-    if tallies:
-        providers = catalog["bpp/providers"]
+    providers = catalog["bpp/providers"]
+    if orders is not None and providers:
         if isinstance(providers, orjson.Fragment):
             providers = orjson.loads(orjson.dumps(providers))
-        catalog["bpp/providers"] = rate_providers(providers, tallies)
+        tallies = await orders.rating_tallies([str(p.get("id")) for p in providers])
+        if tallies:
+            catalog["bpp/providers"] = rate_providers(providers, tallies)
     return schemas.Prebuilt(context=reply.context, message={**reply.message, "catalog": catalog})
 
 
