@@ -22,6 +22,7 @@ from adapter.core.orders import (
     Shortfall,
     Stock,
 )
+from adapter.core.ratings import BuyerRating, RatingTally
 from catalog_sync.records import LocationRecord, SellerRecord
 
 __all__ = [
@@ -126,6 +127,14 @@ class OrderBook(Protocol):
     async def returnable(self, seller_code: str, sku: str) -> tuple[bool, str] | None: ...
 
     async def gi_tags(self, seller_code: str, skus: Sequence[str]) -> list[str]: ...
+
+    async def rate(self, order: OrderRow, ratings: Sequence[BuyerRating], *, now: datetime) -> None:
+        """Keep a buyer app's ratings of ``order`` (``adapter.core.ratings``)."""
+
+    async def rating_tallies(
+        self, seller_codes: Sequence[str]
+    ) -> Mapping[tuple[str, str, str], RatingTally]:
+        """The sellers' provider and item ratings so far, by (seller code, category, id)."""
 
 
 class Refusal(Exception):

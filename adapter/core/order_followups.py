@@ -40,6 +40,7 @@ from adapter.core.orders import (
     parse_duration,
 )
 from adapter.core.ownership import belongs_to
+from adapter.core.ratings import order_ratings
 from adapter.core.retail125.delivery_update import update_delivery
 from adapter.core.retail125.force_cancel import forced
 from catalog_sync.transform import serves
@@ -173,15 +174,22 @@ async def on_cancel(
 
 
 async def on_rating(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, **_: Any
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
 ) -> schemas.Envelope:
-    """``/on_rating``: ratings of 1 to 5 acknowledged."""
+    """``/on_rating``: ratings of 1 to 5 acknowledged, and those that rate the transaction's
+    confirmed order (its provider, items, fulfilments) kept for the catalogue's ``rating``
+    (``adapter.core.ratings``)."""
     assert isinstance(request, schemas.RatingRequest)
+    given: list[tuple[str, str, str]] = []
     for index, rating in enumerate(request.message.ratings or []):
         if rating.value not in {"1", "2", "3", "4", "5"}:
             raise Refusal(
                 "30015", f"message.ratings[{index}].value must be 1 to 5, not {rating.value!r}"
             )
+        given.append((rating.rating_category or "", rating.id or "", rating.value))
+    row = await orders.by_transaction(request.context.transaction_id or "")
+    if row is not None and row.order_id and belongs_to(row, request.context):
+        await orders.rate(row, order_ratings(row, given), now=now)
     return reply_envelope(
         request,
         identity=identity,

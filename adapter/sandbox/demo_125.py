@@ -60,6 +60,17 @@ async def play_flows_125(
             )
 
         for entry, item in products:
+            # The goods travel to the buyer's own city, Shimla: an intercity (P2H2P)
+            # delivery through the courier's hubs, for Pramaan's layout only. The buyer
+            # then rates the seller and the item (/rating): the catalogue the flows below
+            # search shows the averages (ONDC retail 1.2.5 catalogue ``rating``).
+            far = Pramaan125(await player_of(entry["seller"]["code"]))
+            await far.player.seller_stock(item["sku"], int(item["available"]))
+            delivered = await _play(
+                far, "Delivery_Flow", entry, item, logs_dir, checks, timing, folder=_P2H2P
+            )
+            if delivered is not None:
+                checks.append(await _rate(far.player, entry, item, delivered))
             player = await player_of(entry["seller"]["code"])
             # The 1.2.0 flows leave the item short (flow 3 sells out its stock).
             await player.seller_stock(item["sku"], int(item["available"]))
@@ -78,10 +89,6 @@ async def play_flows_125(
                 await asyncio.to_thread(
                     write_validator_flow, validator_dir, item["domain"], flow_id, steps, discovery
                 )
-            # The goods also travel to the buyer's own city, Shimla: an intercity (P2H2P)
-            # delivery through the courier's hubs, for Pramaan's layout only.
-            far = Pramaan125(await player_of(entry["seller"]["code"]))
-            await _play(far, "Delivery_Flow", entry, item, logs_dir, checks, timing, folder=_P2H2P)
     worst_stamp, worst_arrival, timed = timing.worst_stamp, timing.worst_arrival, timing.callbacks
     within = worst_stamp <= timedelta(seconds=5) and worst_arrival <= timedelta(seconds=30)
     checks.append(
@@ -145,6 +152,33 @@ async def _play(
     )
     checks.append(Check(name, not problems, detail))
     return steps
+
+
+_RATINGS: Final = (("Provider", "5"), ("Item", "4"))
+"""What the sandbox buyer thinks of a delivered order: the seller 5, the item 4."""
+
+
+async def _rate(
+    player: FlowPlayer, entry: dict[str, Any], item: dict[str, Any], steps: dict[str, Any]
+) -> Check:
+    """The buyer rates the seller and the item of a delivered order (/rating); a check of
+    whether the seller app acknowledged it."""
+    domain = item["domain"].removeprefix("ONDC:")
+    name = f"1.2.5 rating {domain} ({item['name']})"
+    ids = {"Provider": entry["seller"]["code"], "Item": item["sku"]}
+    ratings = [
+        {"rating_category": category, "id": ids[category], "value": value}
+        for category, value in _RATINGS
+    ]
+    transaction_id = steps["select"]["context"]["transaction_id"]
+    try:
+        _, answer = await player.call(
+            "rating", {"ratings": ratings}, transaction_id=transaction_id, domain=item["domain"]
+        )
+    except (RuntimeError, TimeoutError, httpx.HTTPError) as exc:
+        return Check(name, False, f"{type(exc).__name__}: {exc}")
+    acked = bool(answer.get("message", {}).get("rating_ack"))
+    return Check(name, acked, "seller 5, item 4: on_rating rating_ack " + str(acked).lower())
 
 
 def _arrivals(buyer: SandboxBuyer) -> dict[str, datetime]:

@@ -7,7 +7,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from adapter.storage import issue_table, raised_table  # noqa: F401 - their tables join the shared metadata
+from adapter.storage import (  # noqa: F401 - their tables join the shared metadata
+    issue_table,
+    raised_table,
+    rating_table,
+)
 from adapter.storage.database import sync_url
 
 __all__ = ["alembic_config", "upgrade"]

@@ -25,10 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.core.order_replies import wire
 from adapter.core.orders import INTERNAL, Change, IllegalTransition, OrderRow, Shortfall, Stock
+from adapter.core.ratings import BuyerRating, RatingTally
 from adapter.core.seller_events import SellerEvent
 from adapter.storage.catalog import CatalogStore, item_record
 from adapter.storage.database import Database
 from adapter.storage.notifications import SellerNotifications
+from adapter.storage.ratings import rating_tallies, record_ratings
 from adapter.storage.tables import (
     items,
     order_events,
@@ -538,6 +540,23 @@ class OrderStore:
             rows = (await connection.execute(query)).all()
         tags = (str(row.record.get("gi_tag")) for row in rows if row.record.get("gi_tag"))
         return list(dict.fromkeys(tags))
+
+    async def rate(self, order: OrderRow, ratings: Sequence[BuyerRating], *, now: datetime) -> None:
+        """Keep a buyer app's ratings of ``order``."""
+        await record_ratings(
+            self._db,
+            seller_code=order.seller_code,
+            transaction_id=order.transaction_id,
+            bap_id=order.bap_id,
+            ratings=ratings,
+            now=now,
+        )
+
+    async def rating_tallies(
+        self, seller_codes: Sequence[str]
+    ) -> dict[tuple[str, str, str], RatingTally]:
+        """The sellers' provider and item ratings so far, by (seller code, category, id)."""
+        return await rating_tallies(self._db, seller_codes)
 
     @staticmethod
     async def _event(

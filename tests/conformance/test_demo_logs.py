@@ -171,6 +171,12 @@ def test_the_demo_writes_its_1_2_5_flows_in_the_log_validation_utility_s_layout(
     assert search["context"]["city"] == select["context"]["city"]
     assert (root / "flow5" / "on_status_rto_delivered.json").is_file()
     assert (root / "flow3" / "select_out_of_stock.json").is_file()
+    # The Shimla buyer rated the seller (5) and the item (4) of its intercity delivery,
+    # played before these: the catalogue shows the averages, as the utility requires.
+    catalogue = orjson.loads((root / "flow8" / "on_search_full_catalog_refresh.json").read_bytes())
+    for provider in catalogue["message"]["catalog"]["bpp/providers"]:
+        assert provider["rating"] == "5.0"
+        assert [item["rating"] for item in provider["items"]] == ["4.0"] * len(provider["items"])
 
 
 @pytest.mark.e2e

@@ -56,6 +56,8 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     assert "ok   1.2.5 Delivery_Flow RET16 (" in first.stdout
     assert "ok   1.2.5 Seller_Cred_Flow RET12 (" in first.stdout
     assert "ok   1.2.5 timing:" in first.stdout
+    for domain in ("RET10", "RET12", "RET16"):
+        assert f"ok   1.2.5 rating {domain} (" in first.stdout
     assert "ok   B2B RET12 rfq-export-shawls:" in first.stdout
     assert "ok   B2B RET10 minimum-order-kangra-tea:" in first.stdout  # 30023, then quoted
     assert "05 signed ON PAPER" in first.stdout  # the letter no RFQ followed
