@@ -359,6 +359,7 @@ def create_app(
             issues=issues,
             b2b=SqlB2BDesk(b2b_terms, loi_desk, links),
             catalogue_links=catalogue_links,
+            on_failed=app.state.runtime.b2b_po.unheard,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
