@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from adapter.core.clock import FixedClock
 from tests.b2b.peers import b2b_body
 from tests.b2b.test_b2b_purchase_order import ACCEPT, TXN, _order, _quote_like, _step
@@ -77,6 +79,8 @@ async def test_a_buyer_app_payment_must_be_the_orders_due_and_moves_the_letter_t
         [payment] = paid["message"]["order"]["payments"]
         assert (payment["status"], payment["params"]["transaction_id"]) == ("PAID", "BAP-PAY-7")
         assert paid["context"]["action"] == "on_update"
+        # As the contract's on_update_prepaid_BAP: the order without its fulfilments.
+        assert set(paid["message"]["order"]) == {"id", "state", "provider", "items", "payments"}
         shown = (
             await net.client.get(f"/admin/v1/loi/letters/{created.json()['id']}", headers=ADMIN)
         ).json()
@@ -86,3 +90,28 @@ async def test_a_buyer_app_payment_must_be_the_orders_due_and_moves_the_letter_t
         again = await update(_update("PO-P1", total, reference="BAP-PAY-8"))
         assert again["error"]["code"] == "30000"
         assert "amount due is 0.00" in again["error"]["message"]
+
+
+async def test_an_rfq_naming_the_buyer_app_as_collector_is_quoted_and_ordered_so(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, **DOMAINS) as net:
+        key = await _seller(net)
+        body = orjson.loads(_rfq(clock, 120, transaction_id=TXN))
+        body["message"]["order"]["payments"] = [{"type": "PRE-FULFILLMENT", "collected_by": "BAP"}]
+        raw = orjson.dumps(body)
+        quoted = (await _quote(net, clock, raw))["message"]["order"]
+        assert quoted["payments"] == [{"type": "PRE-FULFILLMENT", "collected_by": "BAP"}]
+        init = await _step(net, clock, "init", _order(quoted))
+        assert init["message"]["order"]["payments"][0]["collected_by"] == "BAP"
+        # On delivery the seller app collects, whatever the RFQ says.
+        body["context"]["message_id"] = "another-rfq"
+        body["message"]["order"]["payments"] = [{"type": "ON-FULFILLMENT", "collected_by": "BAP"}]
+        await net.client.put(
+            "/seller/v1/b2b/terms",
+            json={"payment_types": ["ON-FULFILLMENT"]},
+            headers=key,
+        )
+        raw = orjson.dumps(body)
+        again = (await _quote(net, clock, raw))["message"]["order"]
+        assert again["payments"] == [{"type": "ON-FULFILLMENT", "collected_by": "BPP"}]

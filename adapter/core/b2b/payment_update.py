@@ -4,7 +4,8 @@ collected a payment itself tells the seller (``update_target`` "payments", the p
 settle what the order still owes (its total less what was received), to the paisa, else
 the ``/on_update`` carries 40004 or 30000 naming the field. The payment is recorded as
 the seller's own would be (``adapter.core.b2b.fulfilment.pay``): the order's payment is
-``PAID`` once payments cover its total, and the letters it realises move to paid.
+``PAID`` once payments cover its total, and the letters it realises move to paid. The
+answer carries the order as the contract's ``on_update_prepaid_BAP`` does.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ async def on_update(
     if reference in (order.document[INTERNAL].get("payment_references") or []):
         # A retried update changes nothing and hears the same answer.
         return b2b_reply(request, identity=identity, now=now,
-                         message={"update_target": "payments", "order": wire})  # fmt: skip
+                         message={"update_target": "payments", "order": _paid(wire)})  # fmt: skip
     try:
         amount = Decimal(str(payment.params.amount if payment.params else ""))
     except InvalidOperation:
@@ -83,7 +84,16 @@ async def on_update(
         at=now,
     )  # fmt: skip
     return b2b_reply(request, identity=identity, now=now,
-                     message={"update_target": "payments", "order": step.wire})  # fmt: skip
+                     message={"update_target": "payments", "order": _paid(step.wire)})  # fmt: skip
+
+
+def _paid(wire: dict[str, Any]) -> dict[str, Any]:
+    """The order as the contract's ``on_update_prepaid_BAP`` answers a payment: its id,
+    state, provider, items and payments (no fulfilments: the delivery is told in
+    ``on_status``, and ONDC's verifier holds an ``on_update``'s fulfilments to the rules of a
+    split delivery)."""
+    return {key: wire[key] for key in ("id", "state", "provider", "items", "payments")
+            if key in wire}  # fmt: skip
 
 
 def _check_due(

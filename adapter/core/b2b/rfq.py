@@ -141,6 +141,14 @@ def _price(
     return catalogue_price, Decimal(0)
 
 
+def _collector(order: schemas.b2b.B2BOrder, payment_type: str) -> str:
+    """Who collects the payment: the buyer app when its RFQ says so for an advance or a
+    credit (it then reports the payment by ``/update``); else, and always on delivery, the
+    seller app (ONDC B2B 2.0.2: ON-FULFILLMENT is collected by the BPP)."""
+    wanted = next((p.collected_by for p in order.payments or [] if p.collected_by), None)
+    return "BAP" if wanted == "BAP" and payment_type != "ON-FULFILLMENT" else "BPP"
+
+
 def _money(value: Decimal) -> dict[str, str]:
     return {"currency": "INR", "value": f"{value.quantize(Decimal('0.01'))}"}
 
@@ -307,7 +315,7 @@ async def on_select(
         "items": items,
         "fulfillments": [fulfilment],
         "quote": {"price": _money(total), "breakup": breakup, "ttl": window},
-        "payments": [{"type": payment_type, "collected_by": "BPP"}],
+        "payments": [{"type": payment_type, "collected_by": _collector(order, payment_type)}],
     }
     if order.tags:
         document["tags"] = [t.model_dump(mode="json", by_alias=True, exclude_none=True)
