@@ -18,6 +18,10 @@ wants quotations. The quotation:
   seller does not offer, 50005 delivery terms it will not meet
   (``adapter.core.b2b.delivery_terms``). The buyer selects again in the same transaction.
 
+A seller's RFQ rules may hold the RFQ for its own decision (``adapter.core.b2b.
+rfq_review``): the quotation is then built and kept as the proposal, and the ``/on_select``
+waits for the seller (``adapter.core.b2b.rfq_held``).
+
 The RFQ and the quotation are recorded against the letters of intent the transaction
 realises (``adapter.core.b2b.loi``), so the LOI desk shows "RFQ received" and "quoted".
 """
