@@ -36,6 +36,7 @@ from adapter.b2b.loi_watch import LoiWatcher
 from adapter.b2b.order_events import B2BOrderSteps
 from adapter.b2b.orders_api import b2b_documents_router, b2b_orders_router
 from adapter.b2b.po_decisions import PoDecisions
+from adapter.b2b.rfq_api import b2b_rfq_router
 from adapter.catalog import SqlCatalog
 from adapter.catalog.closures import ClosureWatcher
 from adapter.catalog.download import SignedCatalogueLinks, catalogue_download_router
@@ -99,6 +100,7 @@ from adapter.storage.outbox import Outbox
 from adapter.storage.raised_issues import RaisedIssueStore
 from adapter.storage.reports import Reports
 from adapter.storage.retention import AuditRetention
+from adapter.storage.rfq_reviews import RfqStore
 
 __all__ = ["create_app"]
 
@@ -112,6 +114,7 @@ def order_policy(settings: Settings) -> OrderPolicy:
     """The marketplace's order terms, from the settings."""
     return OrderPolicy(
         hold=timedelta(seconds=settings.stock_hold_seconds),
+        answer_window=timedelta(seconds=settings.max_ttl_seconds),
         finder_fee_amount=settings.buyer_finder_fee_percent,
         gstin=settings.gstin,
         bank_account=settings.settlement_bank_account,
@@ -278,6 +281,7 @@ def create_app(
         )
         loi_desk = LoiDesk(database)
         b2b_terms = B2BTermsStore(database)
+        rfqs = RfqStore(database, notifications)
         links = DocumentLinks(
             str(settings.subscriber_url), settings.admin_api_key.get_secret_value()
         )
@@ -326,6 +330,7 @@ def create_app(
             b2b_steps=B2BOrderSteps(order_store, loi_desk, wakeup, identity, the_clock, links),
             catalogue_links=catalogue_links,
             b2b_po=PoDecisions(order_store, outbox, loi_desk, wakeup, identity, the_clock),
+            b2b_rfqs=rfqs,
             parser=parser,
             contracts=contracts,
             admission=admission,
@@ -357,8 +362,9 @@ def create_app(
             contracts=contracts,
             on_settled=admission.settled,
             issues=issues,
-            b2b=SqlB2BDesk(b2b_terms, loi_desk, links, SqlTransactionHistory(database)),
+            b2b=SqlB2BDesk(b2b_terms, loi_desk, links, SqlTransactionHistory(database), rfqs),
             catalogue_links=catalogue_links,
+            on_failed=app.state.runtime.b2b_po.unheard,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
         )
@@ -484,6 +490,7 @@ def create_app(
     app.include_router(loi_seller_router(), dependencies=json_body)
     app.include_router(b2b_catalogue_router(), dependencies=json_body)
     app.include_router(b2b_orders_router(), dependencies=json_body)
+    app.include_router(b2b_rfq_router(), dependencies=json_body)
     app.include_router(b2b_documents_router())
     app.include_router(catalogue_download_router())
     app.include_router(metrics_router())

@@ -40,6 +40,7 @@ from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
 from adapter.storage.raised_issues import RaisedIssueStore
 from adapter.storage.reports import Reports
+from adapter.storage.rfq_reviews import RfqStore
 from adapter.storage.store import Store
 
 if TYPE_CHECKING:  # the dashboard package imports this module
@@ -95,3 +96,5 @@ class Runtime:
     history: TransactionHistory | None = None
     # Signs and checks the catalogue file links of ``catalog_full`` link answers.
     catalogue_links: SignedCatalogueLinks | None = None
+    # Sellers' RFQ rules and the RFQs held for their decision.
+    b2b_rfqs: RfqStore | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import orjson
 
@@ -11,16 +12,19 @@ from adapter.b2b.documents import KINDS, DocumentLinks
 from adapter.core.b2b.finder_fee import search_finder_fee
 from adapter.core.b2b.loi import LetterTerms, MovementKind
 from adapter.core.b2b.price_list import PriceList, SellerTerms
+from adapter.core.b2b.rfq_review import HeldRfq, RfqRules, RfqState
 from adapter.storage.b2b_terms import B2BTermsStore
 from adapter.storage.history import SqlTransactionHistory
 from adapter.storage.loi_desk import LoiDesk
+from adapter.storage.rfq_reviews import RfqStore
 
 __all__ = ["SqlB2BDesk"]
 
 
 class SqlB2BDesk:
     """Price lists and seller terms from ``B2BTermsStore``, letters from ``LoiDesk``, a
-    transaction's search from the audit log (``SqlTransactionHistory``)."""
+    transaction's search from the audit log (``SqlTransactionHistory``), held RFQs from
+    ``RfqStore``."""
 
     def __init__(
         self,
@@ -28,11 +32,13 @@ class SqlB2BDesk:
         loi: LoiDesk,
         links: DocumentLinks,
         history: SqlTransactionHistory,
+        rfqs: RfqStore,
     ) -> None:
         self._terms = terms
         self._loi = loi
         self._links = links
         self._history = history
+        self._rfqs = rfqs
 
     async def search_finder_fee(self, transaction_id: str, bap_id: str) -> tuple[str, str] | None:
         """The finder fee the buyer app's last search in the transaction named."""
@@ -89,3 +95,44 @@ class SqlB2BDesk:
             event_key=event_key,
             at=at,
         )
+
+    async def rfq_rules(self, seller_code: str) -> RfqRules | None:
+        """The seller's RFQ rules."""
+        return await self._rfqs.rules(seller_code)
+
+    async def held_rfq(self, transaction_id: str, message_id: str) -> HeldRfq | None:
+        """The RFQ of this ``/select`` held for its seller, if it was."""
+        return await self._rfqs.held(transaction_id, message_id)
+
+    async def hold_rfq(
+        self,
+        *,
+        seller_code: str,
+        transaction_id: str,
+        message_id: str,
+        bap_id: str,
+        reason: str,
+        decide_by: datetime,
+        default: str,
+        proposed: dict[str, Any],
+        now: datetime,
+    ) -> HeldRfq:
+        """Hold an RFQ for its seller."""
+        return await self._rfqs.hold(
+            seller_code=seller_code, transaction_id=transaction_id, message_id=message_id,
+            bap_id=bap_id, reason=reason, decide_by=decide_by, default=default,
+            proposed=proposed, now=now,
+        )  # fmt: skip
+
+    async def decide_rfq(
+        self,
+        rfq_id: int,
+        *,
+        state: RfqState,
+        decision: dict[str, Any],
+        actor: str,
+        now: datetime,
+    ) -> HeldRfq:
+        """Record a held RFQ's decision if it is still pending."""
+        return await self._rfqs.decide(rfq_id, state=state, decision=decision, actor=actor,
+                                       now=now)  # fmt: skip

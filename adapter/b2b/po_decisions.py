@@ -10,6 +10,12 @@ stock back, in one transaction with what tells the buyer app:
 - otherwise an unsolicited ``/on_confirm`` (fresh message id) is queued with the change:
   ``Accepted``, or ``Cancelled`` with error 30019 and the reason.
 
+A solicited answer that could not be delivered at all (the buyer app down until the
+``/confirm``'s ttl ran out, or refusing it) is not the end: the dispatcher tells
+:meth:`PoDecisions.unheard` of every parked job, and a held PO's decision is then queued
+again as an unsolicited ``/on_confirm`` (once; or, when the decision is still to come, it
+goes out unsolicited when it is taken, since its solicited answer is no longer pending).
+
 An accepted PO is then recorded on the LOI desk as ordered (once per key, as every PO).
 """
 
@@ -31,7 +37,7 @@ from adapter.core.order_book import Refusal
 from adapter.core.orders import INTERNAL, Change, OrderRow
 from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.orders import OrderStore
-from adapter.storage.outbox import Outbox
+from adapter.storage.outbox import ClaimedJob, Outbox
 
 __all__ = ["PoDecisions"]
 
@@ -76,7 +82,11 @@ class PoDecisions:
             internal["po_decision_reason"] = reason or review.reason
         document[INTERNAL] = internal
         change = Change(state, fulfilment_state, document, restock=decision is Decision.REJECT)
-        waits = review.solicited and now < review.answer_by
+        waits = (
+            review.solicited
+            and now < review.answer_by
+            and await self._outbox.awaits_answer(order.transaction_id, "on_confirm")
+        )
         if not waits:
             change = dataclasses.replace(change, callback=self._callback(order, wire, internal))
         moved = await self._store.transition(
@@ -104,6 +114,39 @@ class PoDecisions:
         reason = f"no decision within the seller's window ({review.reason})"
         await self.decide(order, review.default, reason=reason, actor="system")
         return True
+
+    async def unheard(self, jobs: list[ClaimedJob]) -> None:
+        """The dispatcher's hook for jobs parked unsent or undelivered: a held PO's
+        solicited ``/on_confirm`` that carried (or was to carry) the seller's decision is
+        followed by the decision as an unsolicited ``/on_confirm``, once."""
+        for job in jobs:
+            if job.kind == "unsolicited" or job.action != "on_confirm" or not job.transaction_id:
+                continue
+            order = await self._store.by_transaction(job.transaction_id)
+            if order is None or order.stage != "confirmed" or order.order_id is None:
+                continue
+            internal = order.document[INTERNAL]
+            review = review_of(internal.get("po_review"))
+            if review is None or not review.solicited or order.state == "Created":
+                # Not held, answered "Created" at once (its decision is sent unsolicited
+                # anyway), or undecided: the decision will be sent unsolicited when taken.
+                continue
+            if internal.get("po_decision_resent") or order.state not in ("Accepted", "Cancelled"):
+                continue
+            wire = b2b_order(order.document)
+            document = dict(order.document)
+            document[INTERNAL] = {**internal, "po_decision_resent": True}
+            change = Change(
+                order.state,
+                order.fulfillment_state or "Pending",
+                document,
+                callback=self._callback(order, wire, internal),
+            )
+            await self._store.transition(
+                order, actor="system", event="b2b_po_decision_resent", change=change,
+                now=self._clock.now(),
+            )  # fmt: skip
+            await self._wakeup.notify()
 
     def _callback(
         self, order: OrderRow, wire: dict[str, object], internal: dict[str, object]

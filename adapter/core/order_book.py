@@ -55,6 +55,9 @@ class OrderPolicy:
     """The marketplace's order terms (from the settings)."""
 
     hold: timedelta = timedelta(minutes=15)
+    # How long the outbox keeps a request's answer (ONDC_MAX_TTL_SECONDS): a B2B RFQ held
+    # for its seller is decided within it.
+    answer_window: timedelta = timedelta(days=2)
     finder_fee_type: str = "percent"
     finder_fee_amount: str = "3"
     settlement_window: str = "PT24H"  # the log validator refuses day forms such as P1D

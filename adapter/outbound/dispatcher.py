@@ -82,8 +82,12 @@ class Dispatcher:
         issues: IssueBook | None = None,
         b2b: B2BDesk | None = None,
         catalogue_links: CatalogueLinks | None = None,
+        on_failed: Callable[[list[ClaimedJob]], Coroutine[Any, Any, None]] | None = None,
     ) -> None:
         self._outbox = outbox
+        # Told of the jobs parked unsent or undelivered (a held PO's decision is then sent
+        # again unsolicited: adapter/b2b/po_decisions.py).
+        self._on_failed = on_failed
         self._store = store
         if client is None:
             assert http is not None, "a callback client or an httpx client"
@@ -190,10 +194,17 @@ class Dispatcher:
         if self._on_settled is not None:
             ended = [s.status for s in settlements if s.status != "pending"]
             self._on_settled(len(ended), ended.count("delivered"))
+        failed = [
+            self._jobs[s.job_id]
+            for s, held in zip(settlements, kept, strict=True)
+            if held and s.status == "failed" and s.job_id in self._jobs
+        ]
         for settlement, held in zip(settlements, kept, strict=True):
             self._jobs.pop(settlement.job_id, None)
             if not held:
                 log.warning("outbox job %d: lease lost before settling", settlement.job_id)
+        if failed and self._on_failed is not None:
+            await self._on_failed(failed)
         for job_id, _ in releases:
             self._jobs.pop(job_id, None)
         return len(jobs) or len(done)

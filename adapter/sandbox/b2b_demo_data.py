@@ -66,7 +66,7 @@ class DemoLetter:
 DEMO_LETTERS: Final = (
     DemoLetter("HIM-MSME-2026-DEMO-01", EXPORTER.name, EXPORTER.gstin, "Kinnaur",
                "Kinnauri Shawl", "odopkinnaur", "odopkinnaur02", 40, "18000.00",
-               "ON-FULFILLMENT", "40 pure-wool Kinnauri shawls for export, paid on delivery"),
+               "PRE-FULFILLMENT", "40 pure-wool Kinnauri shawls for export, paid in advance"),
     DemoLetter("HIM-MSME-2026-DEMO-02", TEA_BLENDER.name, TEA_BLENDER.gstin, "Kangra",
                "Kangra Tea", "odopkangra", "odopkangra01", 500, "165.00",
                "POST-FULFILLMENT", "500 packs of orthodox Kangra tea on 30 days' credit"),

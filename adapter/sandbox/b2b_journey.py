@@ -18,7 +18,8 @@ import schemas
 from adapter.sandbox.buyer import Received, SandboxBuyer
 
 __all__ = [
-    "B2BBuyer", "Journey", "Party", "billing", "buyer_id", "end_stop", "po_lines", "provider_of",
+    "B2BBuyer", "Journey", "Party", "advance_paid", "billing", "buyer_id", "end_stop", "po_lines",
+    "provider_of",
     "purchase_order", "rfq_order", "search", "tag_group", "write_journey",
 ]  # fmt: skip
 
@@ -191,6 +192,7 @@ async def search(journey: Journey, words: str, payment: str, *, finder_fee: str)
 def rfq_order(
     journey: Journey, provider: str, location: str, sku: str, count: int, payment: str,
     *, item_req: str, packaging_req: str, delivery_terms: dict[str, str] | None = None,
+    collected_by: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     fulfilment: dict[str, Any] = {"id": "1", "type": "Delivery", "stops": [end_stop(journey.party)]}
     if delivery_terms:
@@ -204,7 +206,8 @@ def rfq_order(
                 "tags": [tag_group("BUYER_TERMS", ITEM_REQ=item_req, PACKAGING_REQ=packaging_req)],
             }],
             "fulfillments": [fulfilment],
-            "payments": [{"type": payment}],
+            "payments": [{"type": payment,
+                          **({"collected_by": collected_by} if collected_by else {})}],
             "tags": [buyer_id(journey.party)],
         }
     }  # fmt: skip
@@ -257,3 +260,28 @@ def provider_of(on_search: dict[str, Any], seller: str) -> tuple[str, str]:
         if provider["id"] == seller:
             return provider["id"], provider["locations"][0]["id"]
     raise RuntimeError(f"{seller} is not in the on_search catalogue")
+
+
+async def advance_paid(journey: Journey, po_id: str, order: dict[str, Any]) -> dict[str, Any]:
+    """The buyer app reports the advance it collected for ``order`` (PRE-FULFILLMENT,
+    ``collected_by`` BAP): ``/update`` with the payment ``PAID``, its amount and transaction
+    id, answered by ``/on_update`` (ONDC B2B 2.0.2, the contract's ``update_prepaid``)."""
+    payment = order["payments"][0]
+    paid = {
+        "update_target": "payments",
+        "order": {
+            "id": po_id, "state": order["state"], "provider": order["provider"],
+            "items": [{"id": item["id"], "quantity": item["quantity"]} for item in order["items"]],
+            "payments": [{
+                **{k: v for k, v in payment.items() if k not in ("status", "params")},
+                "uri": f"{journey.app.buyer_url.rstrip('/')}/pay/{po_id}", "tl_method": "http/get",
+                "status": "PAID",
+                "params": {"currency": "INR", "amount": order["quote"]["price"]["value"],
+                           "transaction_id": f"ADV-{po_id}"},
+            }],
+        },
+    }  # fmt: skip
+    answered = await journey.ask("update", paid, label="_PAID")
+    if "error" in answered or answered["message"]["order"]["payments"][0]["status"] != "PAID":
+        raise RuntimeError(f"the advance was not recorded: {answered.get('error')}")
+    return answered

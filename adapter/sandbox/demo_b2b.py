@@ -52,6 +52,7 @@ from adapter.sandbox.b2b_journey import (
     B2BBuyer,
     Journey,
     Party,
+    advance_paid,
     provider_of,
     purchase_order,
     rfq_order,
@@ -139,7 +140,7 @@ async def _sign_letters(
 
 async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
     journey = app.journey("ONDC:RET12", EXPORTER)
-    found = await search(journey, "Kinnauri Shawl", "ON-FULFILLMENT", finder_fee=FINDER_FEE)
+    found = await search(journey, "Kinnauri Shawl", "PRE-FULFILLMENT", finder_fee=FINDER_FEE)
     provider, location = provider_of(found, "odopkinnaur")
     wants = {"item_req": "pure wool, natural dyes, 100 x 200 cm",
              "packaging_req": "each shawl in a cotton bag, 10 to a carton"}  # fmt: skip
@@ -149,9 +150,10 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
         location,
         "odopkinnaur02",
         40,
-        "ON-FULFILLMENT",
+        "PRE-FULFILLMENT",
         **wants,
         delivery_terms={"INCOTERMS": "DDP", "NAMED_PLACE_OF_DELIVERY": "New Delhi"},
+        collected_by="BAP",
     )
     refused = await journey.ask("select", ddp, ttl="P2D", label="_DDP")
     if (refused.get("error") or {}).get("code") != "50005":
@@ -162,9 +164,10 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
         location,
         "odopkinnaur02",
         40,
-        "ON-FULFILLMENT",
+        "PRE-FULFILLMENT",
         **wants,
         delivery_terms={"INCOTERMS": "DAP", "NAMED_PLACE_OF_DELIVERY": "New Delhi"},
+        collected_by="BAP",
     )
     quoted = await journey.ask("select", dap, ttl="P2D", label="_DAP")
     if "error" in quoted:
@@ -175,6 +178,8 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
     if confirmed["message"]["order"].get("state") != "Accepted":
         raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
     await journey.told(seller.stage(po, "Packed"), label="_PROFORMA_INVOICE")
+    # The exporter pays the proforma in advance through its buyer app, which reports it.
+    await advance_paid(journey, po, confirmed["message"]["order"])
     await journey.told(
         seller.stage(po, "Order-picked-up", proof=f"{po}-pickup"), label="_Order-picked-up"
     )
@@ -185,13 +190,7 @@ async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
     }
     await journey.told(seller.deliver(po, first), label="_delivery-1")
     rest = {"proof_images": [f"https://odop.himachal.example/pod/{po}-2.jpg"]}
-    done = await journey.told(seller.deliver(po, rest), label="_delivery-2")
-    total = done["message"]["order"]["quote"]["price"]["value"]
-    await journey.told(
-        seller.post(f"/seller/v1/b2b/orders/{po}/payments",
-                    {"amount": total, "reference": f"UTR-{po}"}),
-        label="_PAID",
-    )  # fmt: skip
+    await journey.told(seller.deliver(po, rest), label="_delivery-2")
     return journey
 
 

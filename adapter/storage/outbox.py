@@ -221,6 +221,22 @@ class Outbox:
             )
             return int(result.rowcount)
 
+    async def awaits_answer(self, transaction_id: str, action: str) -> bool:
+        """Whether the transaction's solicited answer of ``action`` is still to be sent (a
+        pending job: a deferred build, or retries left)."""
+        async with self._db.engine.connect() as connection:
+            found = (
+                await connection.execute(
+                    select(outbox.c.id).where(
+                        outbox.c.transaction_id == transaction_id,
+                        outbox.c.action == action,
+                        outbox.c.kind != "unsolicited",
+                        outbox.c.status == "pending",
+                    )
+                )
+            ).first()
+        return found is not None
+
     async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
         """Record each attempt, move each job to its status and audit the messages sent,
         in one transaction. A job whose lease ``worker`` lost is left alone (False)."""

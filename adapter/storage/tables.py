@@ -548,3 +548,4 @@ Index("ix_delivery_attempts_attempted_at", delivery_attempts.c.attempted_at)
 # Tables defined in modules of their own, on this metadata (imported last: they import it).
 from adapter.storage import b2b_tables as _b2b_tables  # noqa: E402, F401
 from adapter.storage import loi_tables as _loi_tables  # noqa: E402, F401
+from adapter.storage import rfq_tables as _rfq_tables  # noqa: E402, F401

@@ -270,6 +270,7 @@ _PLAIN_VALUES: Final[dict[str, tuple[str, ...]]] = {
         "close",
     ),
     "letter_id": ("1",),
+    "rfq_id": ("1",),
     "kind": ("proforma", "invoice"),
     "domain": ("ONDC:RET12", "ONDC:RET10"),
 }

@@ -1,8 +1,11 @@
 """``/update`` -> ``/on_update`` for B2B payments (ONDC B2B 2.0.2): a buyer app that
 collected a payment itself tells the seller (``update_target`` "payments", the payment
-``PAID`` with its amount and transaction id). The payment is recorded as the seller's own
-would be (``adapter.core.b2b.fulfilment.pay``): the order's payment is ``PAID`` once
-payments cover its total, and the letters it realises move to paid.
+``PAID`` with its amount and transaction id). The payment must be of the order's type and
+settle what the order still owes (its total less what was received), to the paisa, else
+the ``/on_update`` carries 40004 or 30000 naming the field. The payment is recorded as
+the seller's own would be (``adapter.core.b2b.fulfilment.pay``): the order's payment is
+``PAID`` once payments cover its total, and the letters it realises move to paid. The
+answer carries the order as the contract's ``on_update_prepaid_BAP`` does.
 """
 
 from __future__ import annotations
@@ -59,11 +62,12 @@ async def on_update(
     if reference in (order.document[INTERNAL].get("payment_references") or []):
         # A retried update changes nothing and hears the same answer.
         return b2b_reply(request, identity=identity, now=now,
-                         message={"update_target": "payments", "order": wire})  # fmt: skip
+                         message={"update_target": "payments", "order": _paid(wire)})  # fmt: skip
     try:
         amount = Decimal(str(payment.params.amount if payment.params else ""))
     except InvalidOperation:
         raise Refusal("30000", "message.order.payments[0].params.amount: a number") from None
+    _check_due(wire, order.document[INTERNAL], payment.type, amount)
     step = pay(wire, order.document[INTERNAL], amount, reference, now=now)
     document = dict(order.document)
     document[INTERNAL] = {**step.internal, "b2b": step.wire}
@@ -80,4 +84,34 @@ async def on_update(
         at=now,
     )  # fmt: skip
     return b2b_reply(request, identity=identity, now=now,
-                     message={"update_target": "payments", "order": step.wire})  # fmt: skip
+                     message={"update_target": "payments", "order": _paid(step.wire)})  # fmt: skip
+
+
+def _paid(wire: dict[str, Any]) -> dict[str, Any]:
+    """The order as the contract's ``on_update_prepaid_BAP`` answers a payment: its id,
+    state, provider, items and payments (no fulfilments: the delivery is told in
+    ``on_status``, and ONDC's verifier holds an ``on_update``'s fulfilments to the rules of a
+    split delivery)."""
+    return {key: wire[key] for key in ("id", "state", "provider", "items", "payments")
+            if key in wire}  # fmt: skip
+
+
+def _check_due(
+    wire: dict[str, Any], internal: dict[str, Any], kind: str | None, amount: Decimal
+) -> None:
+    """A payment the buyer app collected settles what the order still owes, at once: its
+    type is the order's (ONDC B2B 2.0.2: PRE-FULFILLMENT, the advance, or POST-FULFILLMENT,
+    the credit) and its amount the order's total less what was received before."""
+    ordered = (wire.get("payments") or [{}])[0].get("type")
+    if kind != ordered:
+        raise Refusal(
+            "40004", f"message.order.payments[0].type {kind!r}: this order's payment is {ordered}"
+        )
+    total = Decimal(str(wire["quote"]["price"]["value"]))
+    due = total - Decimal(str(internal.get("paid", "0")))
+    if amount != due:
+        raise Refusal(
+            "30000",
+            f"message.order.payments[0].params.amount {amount}: the order's amount due is "
+            f"{due:.2f}",
+        )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from adapter.core.b2b.loi import LetterTerms, MovementKind
 from adapter.core.b2b.price_list import PriceList, SellerTerms
+from adapter.core.b2b.rfq_review import HeldRfq, RfqRules, RfqState
 
 __all__ = ["B2BDesk"]
 
@@ -52,4 +53,42 @@ class B2BDesk(Protocol):
         at: datetime,
     ) -> list[int]:
         """Record an event of a transaction against the letters it realises."""
+        ...
+
+    async def rfq_rules(self, seller_code: str) -> RfqRules | None:
+        """The seller's rules for holding RFQs, or ``None`` when it has set none."""
+        ...
+
+    async def held_rfq(self, transaction_id: str, message_id: str) -> HeldRfq | None:
+        """The RFQ of this ``/select`` held for its seller, if it was."""
+        ...
+
+    async def hold_rfq(
+        self,
+        *,
+        seller_code: str,
+        transaction_id: str,
+        message_id: str,
+        bap_id: str,
+        reason: str,
+        decide_by: datetime,
+        default: str,
+        proposed: dict[str, Any],
+        now: datetime,
+    ) -> HeldRfq:
+        """Hold an RFQ for its seller (once per ``/select``; an earlier RFQ of the
+        transaction still pending is superseded) and tell the seller."""
+        ...
+
+    async def decide_rfq(
+        self,
+        rfq_id: int,
+        *,
+        state: RfqState,
+        decision: dict[str, Any],
+        actor: str,
+        now: datetime,
+    ) -> HeldRfq:
+        """Record a held RFQ's decision if it is still pending (the seller is told of a
+        decision it did not take); the RFQ as it then stands."""
         ...

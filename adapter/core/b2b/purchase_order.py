@@ -97,7 +97,7 @@ def _payment(
     return {
         "id": payment_id(quoted["type"]),
         "type": quoted["type"],
-        "collected_by": "BPP",
+        "collected_by": quoted.get("collected_by", "BPP"),
         "params": {"currency": "INR", "amount": wire["quote"]["price"]["value"]},
         "status": "NOT-PAID",
         "@ondc/org/buyer_app_finder_fee_type": fee_type,

@@ -18,6 +18,10 @@ wants quotations. The quotation:
   seller does not offer, 50005 delivery terms it will not meet
   (``adapter.core.b2b.delivery_terms``). The buyer selects again in the same transaction.
 
+A seller's RFQ rules may hold the RFQ for its own decision (``adapter.core.b2b.
+rfq_review``): the quotation is then built and kept as the proposal, and the ``/on_select``
+waits for the seller (``adapter.core.b2b.rfq_held``).
+
 The RFQ and the quotation are recorded against the letters of intent the transaction
 realises (``adapter.core.b2b.loi``), so the LOI desk shows "RFQ received" and "quoted".
 """
@@ -32,54 +36,25 @@ import orjson
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.context import parse_b2b_duration
 from adapter.core.b2b.delivery_terms import delivery_terms_refusal
 from adapter.core.b2b.loi import LetterItem, MovementKind, agreed_lines
+from adapter.core.b2b.po_review import Deferred
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import PriceList, SellerTerms, minimum_order_refusal, unit_price
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
+from adapter.core.b2b.rfq_held import answer_held
+from adapter.core.b2b.rfq_order import FULFILLMENT_ID, b2b_order, buyer_gstin, stored
+from adapter.core.b2b.rfq_review import decide_by, held_reason, with_buyer_terms
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
-from adapter.core.orders import INTERNAL, parse_duration
+from adapter.core.orders import parse_duration
 from adapter.core.ownership import belongs_to, foreign_refusal
 from catalog_sync.transform import serves
 
 __all__ = ["b2b_order", "buyer_gstin", "on_select", "stored"]
 
 _DEFAULT_QUOTE_TTL: Final = "P1D"
-_FULFILLMENT_ID: Final = "1"
-
-
-def stored(wire: dict[str, Any], gstin: str | None) -> dict[str, Any]:
-    """A B2B order as the order store keeps it: the item lines and quote in the shape the
-    store's stock, confirm and reporting steps read (``id``, ``quantity.count``,
-    ``fulfillment_id``), and the B2B wire order itself under the adapter's own key."""
-    return {
-        "provider": wire["provider"],
-        "items": [
-            {
-                "id": item["id"],
-                "quantity": {"count": item["quantity"]["selected"]["count"]},
-                "fulfillment_id": _FULFILLMENT_ID,
-            }
-            for item in wire["items"]
-        ],
-        "quote": wire["quote"],
-        INTERNAL: {"contract": "B2B 2.0.2", "b2b": wire, "buyer_gstin": gstin},
-    }
-
-
-def b2b_order(document: dict[str, Any]) -> dict[str, Any]:
-    """The B2B wire order kept in a stored document (``{}`` for a retail order)."""
-    internal = document.get(INTERNAL) or {}
-    wire: dict[str, Any] = internal.get("b2b") or {}
-    return wire
-
-
-def buyer_gstin(order: schemas.b2b.B2BOrder) -> str | None:
-    """The buyer's GSTIN from the order's ``buyer_id`` tags (``buyer_id_no``)."""
-    group = schemas.b2b.b2b_tag_group(order.tags, "buyer_id")
-    value = group.value_of("buyer_id_no") if group is not None else None
-    return value.strip().upper() if isinstance(value, str) and value.strip() else None
 
 
 def _wants(order: schemas.b2b.B2BOrder) -> dict[str, int]:
@@ -128,20 +103,54 @@ def _payment_type(
     return wanted
 
 
+def _beyond(price_list: PriceList, count: int) -> bool:
+    """Whether ``count`` is more than the price list's last (closed) slab."""
+    last = price_list.slabs[-1].max_quantity if price_list.slabs else None
+    return last is not None and count > last
+
+
+def _answer_deadline(
+    request: schemas.Envelope, now: datetime, policy: OrderPolicy
+) -> datetime | None:
+    """When the ``/select``'s answer is due: its timestamp plus its ttl, as far as the outbox
+    keeps an answer (``policy.answer_window``). ``None`` for the usual PT30S (or none):
+    then the answer is owed within 5 s, as ONDC's B2B verifier holds it, and no RFQ waits."""
+    context = request.context
+    try:
+        sent = schemas.parse_timestamp(context.timestamp) if context.timestamp else now
+        ttl = parse_b2b_duration(context.ttl) if context.ttl else timedelta(seconds=30)
+    except ValueError:
+        return None
+    if ttl <= timedelta(seconds=30):
+        return None
+    return sent + min(ttl, policy.answer_window)
+
+
 def _price(
     sku: str, count: int, catalogue_price: Decimal, price_list: PriceList | None,
-    agreed: LetterItem | None,
+    agreed: LetterItem | None, *, beyond_ok: bool = False,
 ) -> tuple[Decimal, Decimal]:  # fmt: skip
-    """Unit price (rupees) and tax rate (percent) of a line."""
+    """Unit price (rupees) and tax rate (percent) of a line; beyond the price list's last
+    slab (``beyond_ok``: an RFQ held for its seller) the last slab's price is proposed."""
     tax = price_list.tax_rate if price_list is not None else Decimal(0)
     if agreed is not None:
         return Decimal(agreed.unit_price_paise) / 100, tax
     if price_list is not None:
         slab = unit_price(price_list, count)
+        if slab is None and beyond_ok and price_list.slabs:
+            slab = price_list.slabs[-1].unit_price_paise
         if slab is None:
             raise Refusal("40009", f"item {sku}: {count} is beyond the price list's last slab")
         return Decimal(slab) / 100, tax
     return catalogue_price, Decimal(0)
+
+
+def _collector(order: schemas.b2b.B2BOrder, payment_type: str) -> str:
+    """Who collects the payment: the buyer app when its RFQ says so for an advance or a
+    credit (it then reports the payment by ``/update``); else, and always on delivery, the
+    seller app (ONDC B2B 2.0.2: ON-FULFILLMENT is collected by the BPP)."""
+    wanted = next((p.collected_by for p in order.payments or [] if p.collected_by), None)
+    return "BAP" if wanted == "BAP" and payment_type != "ON-FULFILLMENT" else "BPP"
 
 
 def _money(value: Decimal) -> dict[str, str]:
@@ -175,6 +184,10 @@ async def on_select(
         raise Refusal(*foreign_refusal("select"))
     if draft is not None and draft.stage == "confirmed":
         raise Refusal("30000", "this transaction is already a purchase order")
+    held = await b2b.held_rfq(transaction_id, context.message_id or "")
+    if held is not None:  # a deferred answer built again: the seller's decision, or later
+        return await answer_held(request, held, identity=identity, now=now, orders=orders,
+                                 b2b=b2b)  # fmt: skip
     wants = _wants(order)
     kind, end = _end(order)
     if kind not in location.fulfillment_types:
@@ -219,10 +232,24 @@ async def on_select(
     # Bulk quantities: a price list bounds a line by its last slab (open-ended: the stock
     # alone), not by the retail per-order maximum (at most 99 in ONDC's retail rules).
     caps = {sku: terms.slabs[-1].max_quantity for sku, terms in price_lists.items() if terms.slabs}
+    # The seller's rules may hold the RFQ for its decision (adapter.core.b2b.rfq_review).
+    rules = await b2b.rfq_rules(seller.code)
+    beyond = [sku for sku, want in wants.items() if sku in price_lists
+              and _beyond(price_lists[sku], want)]  # fmt: skip
+    reason = held_reason(rules, buyer_terms=with_buyer_terms(order), beyond=beyond)
+    closes = None
+    deadline = _answer_deadline(request, now, policy)
+    if rules is not None and reason is not None and refused_terms is None and deadline:
+        closes = decide_by(rules, now=now, answer_deadline=deadline)
+    until = now + policy.hold
+    if closes is not None:
+        caps.update(dict.fromkeys(beyond))  # the seller decides what it can supply
+        until = closes + policy.hold
     stocks = await orders.hold(
         transaction_id=transaction_id, seller_code=seller.code, wants=wants, now=now,
-        until=now + policy.hold, caps=caps,
+        until=until, caps=caps,
     )  # fmt: skip
+    lines_listed: dict[str, dict[str, str]] = {}
     breakup: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     short: list[str] = []
@@ -238,8 +265,14 @@ async def on_select(
         if count < want:
             short.append(stock.sku)
         unit, tax_rate = _price(
-            stock.sku, want, stock.item.price, price_list, agreed.get((seller.code, stock.sku))
+            stock.sku,
+            want,
+            stock.item.price,
+            price_list,
+            agreed.get((seller.code, stock.sku)),
+            beyond_ok=closes is not None,
         )
+        lines_listed[stock.sku] = {"list_price": f"{unit:.2f}", "tax_rate": f"{tax_rate}"}
         line_total = unit * count
         subtotal += line_total
         ship = max(
@@ -257,7 +290,7 @@ async def on_select(
         asked = requested.get(stock.sku)
         items.append({
             "id": stock.sku, "location_ids": [location.code],
-            "fulfillment_ids": [_FULFILLMENT_ID], "quantity": {"selected": {"count": count}},
+            "fulfillment_ids": [FULFILLMENT_ID], "quantity": {"selected": {"count": count}},
             **({"tags": [t.model_dump(mode="json", by_alias=True, exclude_none=True)
                          for t in asked.tags]} if asked is not None and asked.tags else {}),
         })  # fmt: skip
@@ -265,7 +298,7 @@ async def on_select(
     packing = Decimal(seller.packing_charge)
     for title, kind_code, amount in (("Delivery charges", "delivery", delivery),
                                      ("Packing charges", "packing", packing)):  # fmt: skip
-        breakup.append({"@ondc/org/item_id": _FULFILLMENT_ID, "title": title,
+        breakup.append({"@ondc/org/item_id": FULFILLMENT_ID, "title": title,
                         "@ondc/org/title_type": kind_code, "price": _money(amount)})  # fmt: skip
     total = subtotal + delivery + packing
     # Like terms the seller will not meet, an order below its minimum value is answered
@@ -275,7 +308,7 @@ async def on_select(
     fulfilment_in = order.fulfillments[0] if order.fulfillments else None
     tat = ship if pickup else ship + timedelta(days=seller.transit_days)
     fulfilment: dict[str, Any] = {
-        "id": _FULFILLMENT_ID, "type": kind, "@ondc/org/provider_name": seller.name,
+        "id": FULFILLMENT_ID, "type": kind, "@ondc/org/provider_name": seller.name,
         "tracking": False, "@ondc/org/category": "Standard Delivery",
         "@ondc/org/TAT": iso_duration(tat),
         "state": {"descriptor": {"code": "Serviceable"}},
@@ -289,7 +322,7 @@ async def on_select(
         "items": items,
         "fulfillments": [fulfilment],
         "quote": {"price": _money(total), "breakup": breakup, "ttl": window},
-        "payments": [{"type": payment_type, "collected_by": "BPP"}],
+        "payments": [{"type": payment_type, "collected_by": _collector(order, payment_type)}],
     }
     if order.tags:
         document["tags"] = [t.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -297,6 +330,21 @@ async def on_select(
     moves: tuple[tuple[MovementKind, int, str], ...] = (
         (MovementKind.RFQ, 0, f"{transaction_id}:rfq"),
     )
+    if closes is not None and reason is not None and rules is not None:
+        await b2b.record(
+            buyer_gstin=gstin, buyer_app_id=context.bap_id or "", lines=lines,
+            transaction_id=transaction_id, order_id=None, kind=MovementKind.RFQ,
+            amount_paise=0, event_key=f"{transaction_id}:rfq", at=now,
+        )  # fmt: skip
+        await b2b.hold_rfq(
+            seller_code=seller.code, transaction_id=transaction_id,
+            message_id=context.message_id or "", bap_id=context.bap_id or "", reason=reason,
+            decide_by=closes, default=rules.default,
+            proposed={"order": document, "lines": lines_listed,
+                      "short": _out_of_stock(short) if short else None},
+            now=now,
+        )  # fmt: skip
+        raise Deferred(closes, "the RFQ awaits its seller's decision")
     if refused_terms is None:
         await orders.save_draft(
             transaction_id=transaction_id, bap_id=context.bap_id or "",

@@ -1,0 +1,46 @@
+"""A B2B order as the RFQ's quotation makes it and the order store keeps it (pure)."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import schemas.b2b
+from adapter.core.orders import INTERNAL
+
+__all__ = ["FULFILLMENT_ID", "b2b_order", "buyer_gstin", "stored"]
+
+FULFILLMENT_ID: Final = "1"
+"""The id of a quotation's one fulfilment."""
+
+
+def stored(wire: dict[str, Any], gstin: str | None) -> dict[str, Any]:
+    """A B2B order as the order store keeps it: the item lines and quote in the shape the
+    store's stock, confirm and reporting steps read (``id``, ``quantity.count``,
+    ``fulfillment_id``), and the B2B wire order itself under the adapter's own key."""
+    return {
+        "provider": wire["provider"],
+        "items": [
+            {
+                "id": item["id"],
+                "quantity": {"count": item["quantity"]["selected"]["count"]},
+                "fulfillment_id": FULFILLMENT_ID,
+            }
+            for item in wire["items"]
+        ],
+        "quote": wire["quote"],
+        INTERNAL: {"contract": "B2B 2.0.2", "b2b": wire, "buyer_gstin": gstin},
+    }
+
+
+def b2b_order(document: dict[str, Any]) -> dict[str, Any]:
+    """The B2B wire order kept in a stored document (``{}`` for a retail order)."""
+    internal = document.get(INTERNAL) or {}
+    wire: dict[str, Any] = internal.get("b2b") or {}
+    return wire
+
+
+def buyer_gstin(order: schemas.b2b.B2BOrder) -> str | None:
+    """The buyer's GSTIN from the order's ``buyer_id`` tags (``buyer_id_no``)."""
+    group = schemas.b2b.b2b_tag_group(order.tags, "buyer_id")
+    value = group.value_of("buyer_id_no") if group is not None else None
+    return value.strip().upper() if isinstance(value, str) and value.strip() else None
