@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.igm.book import IssueMoved, IssueRecord, IssueRow, Remedy
 from adapter.igm.issue2 import Respondent
@@ -138,27 +139,27 @@ class IssueStore:
                 )
             if callback is not None:
                 await queue_message(connection, record, callback, now)
-            if notify is not None and self._notifications is not None and record.seller_code:
-                await self._notifications.enqueue(
-                    connection,
-                    seller_code=record.seller_code,
-                    event=notify,
-                    order_id=record.order_id,
-                    payload=seller_view(record),
-                    now=now,
-                )
+            if notify is not None:
+                await self._tell(connection, record, notify, now)
             return await self._rows.stored(connection, pk)
 
     async def notify(self, row: IssueRow, event: str, now: datetime) -> None:
         """Queue the seller's webhook ``event`` about an issue, on its own."""
-        if self._notifications is None or row.seller_code is None:
+        await self._tell(None, row, event, now)
+
+    async def _tell(
+        self, connection: AsyncConnection | None, record: IssueRecord, event: str, now: datetime
+    ) -> None:
+        """Queue the seller's webhook ``event`` about ``record`` (in ``connection``'s
+        transaction, or in one of its own)."""
+        if self._notifications is None or not record.seller_code:
             return
         await self._notifications.enqueue(
-            None,
-            seller_code=row.seller_code,
+            connection,
+            seller_code=record.seller_code,
             event=event,
-            order_id=row.order_id,
-            payload=seller_view(row),
+            order_id=record.order_id,
+            payload=seller_view(record),
             now=now,
         )
 
