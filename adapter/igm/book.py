@@ -1,8 +1,9 @@
 """The issue book: what the grievance answers read and write (pure; the SQL store
 ``adapter.storage.issues.IssueStore`` implements it).
 
-An issue is stored once per (buyer app, issue id) with its whole document as last sent,
-the facts the department's reports group by (seller, district, product, complaint code)
+An issue is stored once per (buyer app, issue id) with its whole document as last sent
+(:class:`IssueThread`: what the seller's own complaints against buyer apps keep too), the
+facts the department's reports group by (seller, district, product, complaint code)
 and its clock: when it must be answered (``respond_by``), resolved (``resolve_by``), and
 when it was answered, resolved, escalated and closed.
 """
@@ -24,6 +25,7 @@ __all__ = [
     "IssueMoved",
     "IssueRecord",
     "IssueRow",
+    "IssueThread",
     "Remedy",
 ]
 
@@ -35,10 +37,11 @@ a resolution accepted or rejected, an escalation, a close)."""
 
 
 @dataclass(frozen=True, slots=True)
-class IssueRecord:
-    """An issue as it is to be stored."""
+class IssueThread:
+    """What every stored IGM issue holds, whoever raised it: its id, the buyer app and
+    transaction its messages travel in (where our ``/issue`` or ``/on_issue`` goes), its
+    status and level, and its whole document as last sent."""
 
-    version: str  # the IGM version: "1.0.0" or "2.0.0"
     issue_id: str
     bap_id: str
     bap_uri: str
@@ -49,6 +52,14 @@ class IssueRecord:
     status: str
     level: str
     document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRecord(IssueThread):
+    """A buyer's complaint against the seller as it is to be stored: the thread, the facts
+    the department's reports group by and its clock."""
+
+    version: str  # the IGM version: "1.0.0" or "2.0.0"
     order_id: str | None = None
     seller_code: str | None = None
     district: str | None = None

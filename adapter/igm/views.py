@@ -12,7 +12,7 @@ from typing import Any, Final
 import schemas
 from adapter.igm.book import IssueRecord
 
-__all__ = ["LABELS", "seller_view"]
+__all__ = ["LABELS", "action_log", "seller_view"]
 
 LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     "OPEN": {"en": "Open: awaiting your answer", "hi": "खुली: आपके उत्तर की प्रतीक्षा"},
@@ -39,7 +39,8 @@ def _images(description: Mapping[str, Any]) -> list[str]:
     return found
 
 
-def _log_v2(issue: Mapping[str, Any]) -> list[dict[str, Any]]:
+def action_log(issue: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """An IGM 2.0.0 issue's actions as the seller reads them: code, who, when, text."""
     return [
         {
             "code": (a.get("descriptor") or {}).get("code"),
@@ -78,7 +79,7 @@ def seller_view(record: IssueRecord) -> dict[str, Any]:
     issue = record.document
     if record.version == "2.0.0":
         description = issue.get("descriptor") or {}
-        log = _log_v2(issue)
+        log = action_log(issue)
         resolutions = [
             {
                 "id": r.get("id"),

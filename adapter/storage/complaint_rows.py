@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from adapter.storage.database import Database
 from adapter.storage.issue_table import issues
 from adapter.storage.scope import Scope
 from adapter.storage.tables import order_facts
 
-__all__ = ["ComplaintRows"]
+__all__ = ["ComplaintRows", "issue_product"]
 
 # The columns a report may read: nothing of the document, the buyer app or its transaction.
 _FACTS: Final = (
@@ -25,6 +25,19 @@ _FACTS: Final = (
     "district", "sku", "category", "respond_by", "resolve_by", "responded_at",
     "resolved_at", "escalated_at", "closed_at", "created_at", "updated_at",
 )  # fmt: skip
+
+
+def issue_product() -> ColumnElement[Any]:
+    """An issue's ODOP product: the product of its item, as the order facts name it (the
+    issue row keeps one only when the order facts had none at the time)."""
+    known = (
+        select(order_facts.c.product)
+        .where(order_facts.c.seller_code == issues.c.seller_code,
+               order_facts.c.sku == issues.c.sku)
+        .limit(1)
+        .scalar_subquery()
+    )  # fmt: skip
+    return func.coalesce(issues.c.product, known)
 
 
 class ComplaintRows:
@@ -35,16 +48,7 @@ class ComplaintRows:
 
     async def rows(self, scope: Scope) -> list[dict[str, Any]]:
         """The scope's complaints, oldest first (by the time they were raised)."""
-        # An issue's product is the ODOP product of its item, as the order facts name it
-        # (the issue row keeps one only when the order facts had none at the time).
-        known = (
-            select(order_facts.c.product)
-            .where(order_facts.c.seller_code == issues.c.seller_code,
-                   order_facts.c.sku == issues.c.sku)
-            .limit(1)
-            .scalar_subquery()
-        )  # fmt: skip
-        product = func.coalesce(issues.c.product, known)
+        product = issue_product()
         query = (
             select(*(issues.c[name] for name in _FACTS), product.label("product"))
             .where(issues.c.created_at >= scope.since, issues.c.created_at < scope.until)

@@ -1,10 +1,13 @@
-"""The ``issues`` table (grievances), on the shared schema's ``metadata``.
+"""The issue tables (IGM), on the shared schema's ``metadata``: ``issues`` (grievances,
+the buyers' complaints against the seller) and the columns every issue table has.
 
 Kept apart from the store's code so that the migrations and the schema comparison see the
 table without importing the grievance logic (``adapter.storage.migrate`` imports it).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -20,25 +23,48 @@ from sqlalchemy import (
 
 from adapter.storage.tables import UtcDateTime, metadata
 
-__all__ = ["issues"]
+__all__ = ["issue_row_id", "issue_times", "issues", "thread_columns"]
 
-_id = BigInteger().with_variant(Integer(), "sqlite")
+
+def issue_row_id() -> Column[Any]:
+    """An issue table's row id (``pk`` of its rows)."""
+    return Column(
+        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+
+
+def thread_columns() -> list[Column[Any]]:
+    """The columns of :class:`adapter.igm.book.IssueThread` but its ``issue_id``: the buyer
+    app and transaction the issue travels in, its status and level, its whole document."""
+    return [
+        Column("bap_id", String(255), nullable=False),
+        Column("bap_uri", Text, nullable=False),
+        Column("transaction_id", String(255), nullable=False),
+        Column("domain", String(16), nullable=False),
+        Column("city", String(16), nullable=False),
+        Column("core_version", String(8), nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("level", String(16), nullable=False),
+        Column("document", JSON, nullable=False),
+    ]
+
+
+def issue_times() -> list[Column[Any]]:
+    """When an issue's row was stored and last changed (``updated_at``: its
+    compare-and-set)."""
+    return [
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("updated_at", UtcDateTime(), nullable=False),
+    ]
+
 
 issues = Table(
     "issues",
     metadata,
-    Column("id", _id, primary_key=True, autoincrement=True),
+    issue_row_id(),
     Column("version", String(8), nullable=False),
     Column("issue_id", String(255), nullable=False),
-    Column("bap_id", String(255), nullable=False),
-    Column("bap_uri", Text, nullable=False),
-    Column("transaction_id", String(255), nullable=False),
-    Column("domain", String(16), nullable=False),
-    Column("city", String(16), nullable=False),
-    Column("core_version", String(8), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("level", String(16), nullable=False),
-    Column("document", JSON, nullable=False),
+    *thread_columns(),
     Column("order_id", String(255), nullable=True),
     Column("seller_code", String(64), nullable=True),
     Column("district", String(40), nullable=True),
@@ -52,8 +78,7 @@ issues = Table(
     Column("escalated_at", UtcDateTime(), nullable=True),
     Column("closed_at", UtcDateTime(), nullable=True),
     Column("flagged_at", UtcDateTime(), nullable=True),
-    Column("created_at", UtcDateTime(), nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
+    *issue_times(),
     UniqueConstraint("bap_id", "issue_id"),
     Index(None, "status", "resolve_by"),
     Index(None, "seller_code", "status"),

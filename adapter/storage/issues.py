@@ -15,32 +15,23 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.igm.book import IssueMoved, IssueRecord, IssueRow, Remedy
 from adapter.igm.issue2 import Respondent
 from adapter.igm.views import seller_view
+from adapter.storage.complaint_rows import issue_product
 from adapter.storage.database import Database
+from adapter.storage.issue_rows import IssueRows, message_row, queue_message
 from adapter.storage.issue_table import issues
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.orders import OrderStore
-from adapter.storage.outbox import Outbox
-from adapter.storage.tables import order_facts, outbox
 
 __all__ = ["IssueStore", "issues"]
 
-# Unasked updates are retried for longer than a reply's ttl: the buyer app must hear them.
-_UPDATE_DELIVERY_WINDOW: Final = timedelta(hours=6)
-
 _RECORD_FIELDS: Final = tuple(f.name for f in dataclasses.fields(IssueRecord))
-
-
-def _row(values: Any) -> IssueRow:
-    data = dict(values._mapping)
-    data["pk"] = data.pop("id")
-    return IssueRow(**data)
 
 
 class IssueStore:
@@ -55,25 +46,21 @@ class IssueStore:
         notifications: SellerNotifications | None = None,
     ) -> None:
         self._db = database
+        self._rows = IssueRows(database, issues, IssueRow)
         self.respondent = respondent
         self._orders = orders
         self._notifications = notifications
 
     async def find(self, bap_id: str, issue_id: str) -> IssueRow | None:
         """The stored issue a buyer app raised, or ``None``."""
-        query = select(issues).where(issues.c.bap_id == bap_id, issues.c.issue_id == issue_id)
-        async with self._db.engine.connect() as connection:
-            row = (await connection.execute(query)).first()
-        return None if row is None else _row(row)
+        return await self._rows.first(issues.c.bap_id == bap_id, issues.c.issue_id == issue_id)
 
     async def get(self, pk: int, *, seller_code: str | None = None) -> IssueRow | None:
         """An issue by its row id (as one seller may see it)."""
-        query = select(issues).where(issues.c.id == pk)
+        where = [issues.c.id == pk]
         if seller_code is not None:
-            query = query.where(issues.c.seller_code == seller_code)
-        async with self._db.engine.connect() as connection:
-            row = (await connection.execute(query)).first()
-        return None if row is None else _row(row)
+            where.append(issues.c.seller_code == seller_code)
+        return await self._rows.first(*where)
 
     async def listing(
         self,
@@ -88,8 +75,7 @@ class IssueStore:
             query = query.where(issues.c.seller_code == seller_code)
         if statuses:
             query = query.where(issues.c.status.in_(list(statuses)))
-        async with self._db.engine.connect() as connection:
-            return [_row(row) for row in await connection.execute(query)]
+        return await self._rows.all(query)
 
     async def due(self, now: datetime, *, warn_before: timedelta) -> list[IssueRow]:
         """Open issues not yet flagged whose resolution is due within ``warn_before``."""
@@ -99,8 +85,7 @@ class IssueStore:
             issues.c.resolve_by.is_not(None),
             issues.c.resolve_by <= now + warn_before,
         )
-        async with self._db.engine.connect() as connection:
-            return [_row(row) for row in await connection.execute(query)]
+        return await self._rows.all(query)
 
     async def unanswered(self, now: datetime) -> list[IssueRow]:
         """Issues past their response time with no answer from us."""
@@ -110,8 +95,7 @@ class IssueStore:
             issues.c.respond_by.is_not(None),
             issues.c.respond_by <= now,
         )
-        async with self._db.engine.connect() as connection:
-            return [_row(row) for row in await connection.execute(query)]
+        return await self._rows.all(query)
 
     async def save(
         self,
@@ -131,24 +115,18 @@ class IssueStore:
         async with self._db.transaction() as connection:
             if previous is None:
                 try:
-                    result = await connection.execute(
-                        insert(issues).values(**values, created_at=now, updated_at=now)
-                    )
+                    pk = await self._rows.insert(connection, values, now=now)
                 except IntegrityError:
                     # Another process stored the same new issue first: read it and retry.
                     raise IssueMoved(f"issue {record.issue_id} was stored meanwhile") from None
-                (pk,) = result.inserted_primary_key or (0,)
             else:
                 pk = previous.pk
-                moved = await connection.execute(
-                    update(issues)
-                    .where(issues.c.id == pk, issues.c.updated_at == previous.updated_at)
-                    .values(**values, updated_at=now)
-                )
-                if moved.rowcount != 1:
+                if not await self._rows.compare_and_set(
+                    connection, pk, previous.updated_at, values, now=now
+                ):
                     raise IssueMoved(f"issue {record.issue_id} changed meanwhile")
             if remedy is not None:
-                announce = _callback_row(
+                announce = message_row(
                     remedy.order.bap_uri, remedy.order.transaction_id, remedy.body, now
                 )
                 await self._orders.transition_within(
@@ -160,36 +138,28 @@ class IssueStore:
                     now=now,
                 )
             if callback is not None:
-                await self._queue(connection, record, callback, now)
-            if notify is not None and self._notifications is not None and record.seller_code:
-                await self._notifications.enqueue(
-                    connection,
-                    seller_code=record.seller_code,
-                    event=notify,
-                    order_id=record.order_id,
-                    payload=seller_view(record),
-                    now=now,
-                )
-            stored = (await connection.execute(select(issues).where(issues.c.id == pk))).one()
-            return _row(stored)
-
-    @staticmethod
-    async def _queue(
-        connection: AsyncConnection, record: IssueRecord, body: dict[str, Any], now: datetime
-    ) -> None:
-        row = _callback_row(record.bap_uri, record.transaction_id, body, now)
-        await connection.execute(insert(outbox).values(**row))
+                await queue_message(connection, record, callback, now)
+            if notify is not None:
+                await self._tell(connection, record, notify, now)
+            return await self._rows.stored(connection, pk)
 
     async def notify(self, row: IssueRow, event: str, now: datetime) -> None:
         """Queue the seller's webhook ``event`` about an issue, on its own."""
-        if self._notifications is None or row.seller_code is None:
+        await self._tell(None, row, event, now)
+
+    async def _tell(
+        self, connection: AsyncConnection | None, record: IssueRecord, event: str, now: datetime
+    ) -> None:
+        """Queue the seller's webhook ``event`` about ``record`` (in ``connection``'s
+        transaction, or in one of its own)."""
+        if self._notifications is None or not record.seller_code:
             return
         await self._notifications.enqueue(
-            None,
-            seller_code=row.seller_code,
+            connection,
+            seller_code=record.seller_code,
             event=event,
-            order_id=row.order_id,
-            payload=seller_view(row),
+            order_id=record.order_id,
+            payload=seller_view(record),
             now=now,
         )
 
@@ -206,29 +176,7 @@ class IssueStore:
     async def report_rows(self) -> list[dict[str, Any]]:
         """Every issue's reportable facts, with the ODOP product of its item (from the
         order facts); no document, so no complainant's name, phone, e-mail or address."""
-        product = (
-            select(order_facts.c.product)
-            .where(order_facts.c.seller_code == issues.c.seller_code,
-                   order_facts.c.sku == issues.c.sku)
-            .limit(1)
-            .scalar_subquery()
-        )  # fmt: skip
         columns = [c for c in issues.c if c.name not in ("document", "bap_uri", "product")]
-        query = select(*columns, func.coalesce(issues.c.product, product).label("product"))
+        query = select(*columns, issue_product().label("product"))
         async with self._db.engine.connect() as connection:
             return [dict(r._mapping) for r in await connection.execute(query)]
-
-
-def _callback_row(
-    bap_uri: str, transaction_id: str, body: dict[str, Any], now: datetime
-) -> dict[str, Any]:
-    """The outbox row of an unsolicited callback ``body`` to the buyer app at ``bap_uri``."""
-    action = body["context"]["action"]
-    return Outbox.unsolicited_row(
-        action=action,
-        target_url=f"{bap_uri.rstrip('/')}/{action}",
-        transaction_id=transaction_id,
-        payload=body,
-        now=now,
-        deadline_at=now + _UPDATE_DELIVERY_WINDOW,
-    )

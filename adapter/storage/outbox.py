@@ -85,23 +85,16 @@ class Outbox:
         deadline_at: datetime,
     ) -> int:
         """Queue a callback of our own (status change, catalogue push); returns its id."""
+        row = self.unsolicited_row(
+            action=action,
+            target_url=target_url,
+            transaction_id=transaction_id,
+            payload=payload,
+            now=now,
+            deadline_at=deadline_at,
+        )
         async with self._db.transaction() as connection:
-            result = await connection.execute(
-                insert(outbox)
-                .values(
-                    kind="unsolicited",
-                    action=action,
-                    target_url=target_url,
-                    transaction_id=transaction_id,
-                    payload=payload,
-                    status="pending",
-                    attempts=0,
-                    created_at=now,
-                    next_attempt_at=now,
-                    deadline_at=deadline_at,
-                )
-                .returning(outbox.c.id)
-            )
+            result = await connection.execute(insert(outbox).values(**row).returning(outbox.c.id))
             return int(result.scalar_one())
 
     async def any_due(self, now: datetime) -> bool:
