@@ -225,8 +225,9 @@ async def _quoted(app: B2BBuyer, ask: _Rfq) -> tuple[Journey, dict[str, Any], di
 
 async def _minimum_order_tea(app: B2BBuyer) -> Journey:
     """A first RFQ below the seller's minimum order value, refused with 30023 naming it,
-    then one for enough in the same transaction, quoted (the buyer goes no further: a
-    transaction's later steps are judged against its first quotation)."""
+    then one for enough in the same transaction, quoted. The buyer goes no further: ONDC's
+    B2B verifier judges a transaction's ``on_init`` against its first quotation, the
+    refused one (docs/b2b.md)."""
     ask = _Rfq("ONDC:RET10", OIL_BUYER, "Kangra Tea", "odopkangra", "odopkangra01", 300,
                "ON-FULFILLMENT", "orthodox second flush, 250 g packs",
                "packs in 5-ply cartons of 50")  # fmt: skip

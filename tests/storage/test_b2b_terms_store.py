@@ -1,0 +1,49 @@
+"""The B2B price list's category code and the seller's minimum order value (migration
+0020) on each backend: written, read back, cleared, and a downgrade and upgrade again."""
+
+from __future__ import annotations
+
+from alembic import command
+
+from adapter.core.b2b.price_list import PriceList, PriceSlab, SellerTerms
+from adapter.core.clock import FixedClock
+from adapter.storage import Database, upgrade
+from adapter.storage.b2b_terms import B2BTermsStore
+from adapter.storage.migrate import alembic_config
+
+
+async def test_category_code_and_minimum_order_value_round_trip_and_survive_a_downgrade(
+    database_url: str, clock: FixedClock
+) -> None:
+    database = Database.connect(database_url)
+    terms = B2BTermsStore(database)
+    coded = PriceList("odopkinnaur", "odopkinnaur02", (PriceSlab(1, None, 1_950_000),),
+                      category_code="RET12-1029")  # fmt: skip
+    try:
+        await terms.put_price_list(coded, now=clock.now())
+        await terms.put_seller_terms(
+            SellerTerms("odopkinnaur", min_order_value_paise=5_000_000), now=clock.now()
+        )
+        assert (await terms.price_lists("odopkinnaur"))["odopkinnaur02"] == coded
+        found = await terms.seller_terms("odopkinnaur")
+        assert found is not None
+        assert found.min_order_value_paise == 5_000_000
+        # Set again without them: none.
+        await terms.put_price_list(
+            PriceList("odopkinnaur", "odopkinnaur02", coded.slabs), now=clock.now()
+        )
+        await terms.put_seller_terms(SellerTerms("odopkinnaur"), now=clock.now())
+        assert (await terms.price_lists("odopkinnaur"))["odopkinnaur02"].category_code is None
+        again = await terms.seller_terms("odopkinnaur")
+        assert again is not None
+        assert again.min_order_value_paise is None
+    finally:
+        await database.dispose()
+    command.downgrade(alembic_config(database_url), "0019")
+    upgrade(database_url)
+    database = Database.connect(database_url)
+    try:
+        kept = await B2BTermsStore(database).price_lists("odopkinnaur")
+        assert kept["odopkinnaur02"].slabs == coded.slabs
+    finally:
+        await database.dispose()
