@@ -101,9 +101,15 @@ class Counted(collections.abc.Coroutine):  # type: ignore[type-arg]
 
 
 def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
-    """The loop's task factory: a task created by counted work is counted."""
+    """The loop's task factory: a task created by counted work is counted, and one created
+    inside a stage (a build's per-job tasks) is that stage's too. The protocol reads'
+    stages pass nothing on: the request's whole task starts in uvicorn's read."""
     if _inside():
-        coro = Counted(coro)
+        stage = getattr(_state, "part", None)
+        if stage is not None and stage not in (_HTTP_IN, _ANSWER_IN):
+            coro = _PartCoroutine(stage, coro)
+        else:
+            coro = Counted(coro)
     return asyncio.Task(coro, loop=loop, **kwargs)
 
 
@@ -215,11 +221,12 @@ class _PartCoroutine(Counted):
         super().__init__(coro)
         self._index = index
 
+    # Through call: a task's own coroutine is stepped from the loop, outside counted work.
     def send(self, value: Any) -> Any:
-        return part(self._index, self._coro.send, value)
+        return call(part, self._index, self._coro.send, value)
 
     def throw(self, *exc: Any) -> Any:
-        return part(self._index, self._coro.throw, *exc)
+        return call(part, self._index, self._coro.throw, *exc)
 
 
 def _attribute(index: int, cls: type, name: str) -> None:
