@@ -17,13 +17,17 @@ the next round without any counter to keep in step. The number of distinct searc
 holds is bounded by the round's claim (``concurrency`` jobs at most).
 
 Only the providers are shared: each answer still has its own context (its request's
-transaction and message ids, its own timestamp).
+transaction and message ids, its own timestamp). Answers that rewrite the providers (the
+B2B catalogue, catalogue links) take them decoded (:meth:`RoundCatalog.provider_rows_for`,
+read-only), not by decoding the serialised fragment again; the fragment is made only when
+a retail answer embeds it.
 """
 
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from typing import Any
 
 import orjson
 
@@ -43,6 +47,22 @@ def search_key(search: schemas.SearchRequest) -> bytes:
     return head + (schemas.dump(intent) if intent is not None else b"null")
 
 
+class _Shared:
+    """One distinct search's providers: as found, and serialised on first use."""
+
+    __slots__ = ("_fragment", "rows")
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self._fragment: orjson.Fragment | None = None
+
+    @property
+    def fragment(self) -> orjson.Fragment:
+        if self._fragment is None:
+            self._fragment = orjson.Fragment(orjson.dumps(self.rows))
+        return self._fragment
+
+
 class RoundCatalog:
     """The :class:`~adapter.core.replies.CatalogPort` of one dispatcher round: the inner
     catalogue queried once per distinct search, its providers serialised once."""
@@ -50,7 +70,7 @@ class RoundCatalog:
     def __init__(self, inner: CatalogPort) -> None:
         self._inner = inner
         self.storefront: Storefront = inner.storefront
-        self._answers: dict[bytes, asyncio.Future[orjson.Fragment]] = {}
+        self._answers: dict[bytes, asyncio.Future[_Shared]] = {}
         self.queries = 0
         """How many queries reached the inner catalogue (the rest were shared)."""
 
@@ -59,6 +79,16 @@ class RoundCatalog:
     ) -> orjson.Fragment:
         """The providers for ``search`` as one ``orjson.Fragment`` (a JSON array), the
         same object for every search of the round with the same key."""
+        return (await self._shared(search, now)).fragment
+
+    async def provider_rows_for(
+        self, search: schemas.SearchRequest, *, now: datetime
+    ) -> list[dict[str, Any]]:
+        """The providers for ``search`` as found, shared by every search of the round with
+        the same key: read them, never change them."""
+        return (await self._shared(search, now)).rows
+
+    async def _shared(self, search: schemas.SearchRequest, now: datetime) -> _Shared:
         key = search_key(search)
         answer = self._answers.get(key)
         if answer is None:
@@ -67,7 +97,10 @@ class RoundCatalog:
         # shield: one waiter cancelled (its build abandoned) does not cancel the others'.
         return await asyncio.shield(answer)
 
-    async def _query(self, search: schemas.SearchRequest, now: datetime) -> orjson.Fragment:
+    async def _query(self, search: schemas.SearchRequest, now: datetime) -> _Shared:
         self.queries += 1
         providers = await self._inner.providers_for(search, now=now)
-        return orjson.Fragment(orjson.dumps(providers))
+        if isinstance(providers, orjson.Fragment):
+            # A catalogue that serialises its own answers: decoded once, for rewriters.
+            providers = orjson.loads(orjson.dumps(providers))
+        return _Shared(providers)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, runtime_checkable
 
 import orjson
 
@@ -28,12 +28,14 @@ from adapter.core.order_replies import ORDER_REPLIES, OrderBook, OrderPolicy
 __all__ = [
     "REPLIES",
     "CatalogPort",
+    "DecodedProviders",
     "Identity",
     "OrderBook",
     "OrderPolicy",
     "Storefront",
     "callback_context",
     "on_search_catalog",
+    "provider_rows",
     "reply_to",
 ]
 
@@ -51,6 +53,30 @@ class CatalogPort(Protocol):
         entries as wire JSON (``catalog_sync.transform.provider_payload``), or that list
         already serialised."""
         ...
+
+
+@runtime_checkable
+class DecodedProviders(Protocol):
+    """A catalogue that also hands out its providers decoded (a dispatcher round's, whose
+    answers are otherwise serialised once): what answers that rewrite them read."""
+
+    async def provider_rows_for(
+        self, search: schemas.SearchRequest, *, now: datetime
+    ) -> list[dict[str, Any]]:
+        """The providers for ``search`` as wire JSON objects, possibly shared: read-only."""
+        ...
+
+
+async def provider_rows(
+    catalog: CatalogPort, search: schemas.SearchRequest, *, now: datetime
+) -> list[dict[str, Any]]:
+    """The providers for ``search`` as wire JSON objects to read and rewrite into new ones
+    (the B2B catalogue, catalogue links), never to change in place: a catalogue that keeps
+    them decoded hands them over without decoding its serialised answer again."""
+    if isinstance(catalog, DecodedProviders):
+        return await catalog.provider_rows_for(search, now=now)
+    found = await catalog.providers_for(search, now=now)
+    return orjson.loads(orjson.dumps(found)) if isinstance(found, orjson.Fragment) else found
 
 
 class EmptyCatalog:
@@ -106,13 +132,14 @@ async def _on_search(
     **_: Any,
 ) -> schemas.Prebuilt:
     assert isinstance(request, schemas.SearchRequest)
-    providers = await catalog.providers_for(request, now=now)
+    providers: list[dict[str, Any]] | orjson.Fragment
     if links is not None and payload_type(request) == "link":
         # The full catalogue as files: each provider points at its items (catalog_link).
-        if isinstance(providers, orjson.Fragment):
-            providers = orjson.loads(orjson.dumps(providers))
         assert request.context.domain is not None  # the context rules require it
-        providers = linked_providers(providers, request.context.domain, links, now=now)
+        rows = await provider_rows(catalog, request, now=now)
+        providers = linked_providers(rows, request.context.domain, links, now=now)
+    else:
+        providers = await catalog.providers_for(request, now=now)
     # Built as JSON, not models: see schemas.Prebuilt. The catalogue's providers come from
     # the catalogue transform, whose output tests validate against schemas.Provider.
     return schemas.Prebuilt(

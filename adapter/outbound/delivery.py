@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 # A Beckn ACK/NACK is a few hundred bytes; a larger answer is not one (and is not read).
 _ACK_MAX_BYTES = 64 * 1024
+# The compact Beckn ACK, byte for byte (what this adapter's own edge answers, and many
+# buyer apps): judged without a parse. Any other answer is parsed.
+_COMPACT_ACK = b'{"message":{"ack":{"status":"ACK"}}}'
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -184,6 +187,8 @@ def _sent_row(
 
 def _read_ack(status: int, content: bytes) -> tuple[str, str | None]:
     """``("ACK", None)``, ``("NACK", reason)`` or ``("error", reason)`` from a peer's answer."""
+    if status < 300 and content == _COMPACT_ACK:
+        return "ACK", None
     try:
         answer = schemas.parse(schemas.AckResponse, content)
     except (pydantic.ValidationError, ValueError):

@@ -22,8 +22,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
+    Integer,
     Table,
     Update,
     bindparam,
@@ -54,9 +56,51 @@ class LeasedQueue:
         # Which due jobs a claim takes first: ``first`` (then the id), or by default the
         # longest due.
         self._order = (*(first or (table.c.next_attempt_at,)), table.c.id)
+        # The hot statements are built once, their values bound at each call: SQLAlchemy
+        # then reuses each one's cache key and compiled form instead of building a new
+        # statement object and its key per call (claim, renew, release and the settling
+        # check run every dispatcher round).
+        due = (
+            select(table.c.id)
+            .where(*self.due(bindparam("now", type_=UtcDateTime())))
+            .order_by(*self._order)
+            .limit(bindparam("claim_limit", type_=Integer()))
+        )
+        if database.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        self._claim = (
+            update(table)
+            .where(table.c.id.in_(due.scalar_subquery()))
+            .values(
+                claimed_by=bindparam("worker"),
+                claimed_until=bindparam("lease_until", type_=UtcDateTime()),
+            )
+            .returning(table.c.id)
+        )
+        ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+        self._held = select(table.c.id).where(
+            table.c.id.in_(ids), table.c.claimed_by == bindparam("worker")
+        )
+        self._renew = (
+            update(table)
+            .where(table.c.id.in_(ids), table.c.claimed_by == bindparam("worker"),
+                   table.c.status == "pending")
+            .values(claimed_until=bindparam("lease_until", type_=UtcDateTime()))
+            .returning(table.c.id)
+        )  # fmt: skip
+        self._release = (
+            update(table)
+            .where(table.c.id == bindparam("job"), table.c.claimed_by == bindparam("worker"))
+            .values(
+                claimed_by=None,
+                claimed_until=None,
+                next_attempt_at=bindparam("at", type_=UtcDateTime()),
+            )
+        )
 
-    def due(self, now: datetime) -> tuple[ColumnElement[bool], ...]:
-        """What makes a job claimable at ``now``: pending, its time come, no live lease."""
+    def due(self, now: datetime | ColumnElement[Any]) -> tuple[ColumnElement[bool], ...]:
+        """What makes a job claimable at ``now`` (an instant, or a parameter bound to one):
+        pending, its time come, no live lease."""
         table = self.table
         return (
             table.c.status == "pending",
@@ -64,48 +108,35 @@ class LeasedQueue:
             or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
         )
 
-    def claim_statement(
-        self, worker: str, *, now: datetime, lease_until: datetime, limit: int
-    ) -> Update:
-        """The UPDATE ... RETURNING id that takes up to ``limit`` due jobs for ``worker``."""
-        table = self.table
-        due = select(table.c.id).where(*self.due(now)).order_by(*self._order).limit(limit)
-        if self._db.dialect == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        return (
-            update(table)
-            .where(table.c.id.in_(due.scalar_subquery()))
-            .values(claimed_by=worker, claimed_until=lease_until)
-            .returning(table.c.id)
+    def claim(
+        self,
+        connection: Connection,
+        worker: str,
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+    ) -> list[int]:
+        """Take up to ``limit`` due jobs for ``worker`` until ``lease_until`` (inside the
+        caller's transaction); their ids."""
+        claimed = connection.execute(
+            self._claim,
+            {"now": now, "claim_limit": limit, "worker": worker, "lease_until": lease_until},
         )
+        return [int(row[0]) for row in claimed]
 
     def held(self, connection: Connection, worker: str, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` ``worker`` still holds (inside a settling transaction)."""
-        table = self.table
-        return set(
-            connection.execute(
-                select(table.c.id).where(table.c.id.in_(list(ids)), table.c.claimed_by == worker)
-            ).scalars()
-        )
+        return set(connection.execute(self._held, {"ids": list(ids), "worker": worker}).scalars())
 
     async def renew(self, worker: str, ids: Sequence[int], *, lease_until: datetime) -> set[int]:
         """Extend ``worker``'s lease on ``ids`` to ``lease_until``; the ids it still held."""
         if not ids:
             return set()
-        table = self.table
+        values = {"ids": list(ids), "worker": worker, "lease_until": lease_until}
 
         def extend(connection: Connection) -> set[int]:
-            renewed = connection.execute(
-                update(table)
-                .where(
-                    table.c.id.in_(list(ids)),
-                    table.c.claimed_by == worker,
-                    table.c.status == "pending",
-                )
-                .values(claimed_until=lease_until)
-                .returning(table.c.id)
-            )
-            return {int(row[0]) for row in renewed}
+            return {int(row[0]) for row in connection.execute(self._renew, values)}
 
         return await self._db.write(extend)
 
@@ -114,18 +145,8 @@ class LeasedQueue:
         (its peer was busy or failing: the job itself did nothing wrong)."""
         if not later:
             return
-        table = self.table
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("job"), table.c.claimed_by == worker)
-            .values(
-                claimed_by=None,
-                claimed_until=None,
-                next_attempt_at=bindparam("at", type_=UtcDateTime()),
-            )
-        )
-        rows = [{"job": job, "at": at} for job, at in later]
-        await self._db.write(lambda connection: connection.execute(statement, rows))
+        rows = [{"job": job, "at": at, "worker": worker} for job, at in later]
+        await self._db.write(lambda connection: connection.execute(self._release, rows))
 
 
 def settle_statement(table: Table, *, id_param: str, status_param: str, tried: Any) -> Update:

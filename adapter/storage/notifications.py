@@ -173,10 +173,11 @@ class SellerNotifications:
     ) -> list[ClaimedNotification]:
         """Take up to ``limit`` due notifications for ``worker`` until ``lease_until``."""
         table = seller_notifications
-        claim = self.queue.claim_statement(worker, now=now, lease_until=lease_until, limit=limit)
 
         def take(connection: Connection) -> list[ClaimedNotification]:
-            ids = [int(row[0]) for row in connection.execute(claim)]
+            ids = self.queue.claim(
+                connection, worker, now=now, lease_until=lease_until, limit=limit
+            )
             if not ids:
                 return []
             endpoint = and_(

@@ -64,6 +64,24 @@ class Settlement:
     sent: dict[str, Any] | None = None
 
 
+# The dispatcher's statements of every round, built once (see LeasedQueue): the claimed
+# jobs with their requests, the built callbacks' bytes, the settlement and its records.
+_CLAIMED = (
+    select(outbox, messages.c.body.label("inbound_body"))
+    .select_from(outbox.outerjoin(messages, outbox.c.inbound_id == messages.c.id))
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(outbox.c.id)
+)
+_SAVE_CALLBACK = (
+    update(outbox)
+    .where(outbox.c.id == bindparam("job_id"))
+    .values(callback_body=bindparam("body"), callback_message_id=bindparam("mid"))
+)
+_SETTLE = settle_statement(outbox, id_param="job_id", status_param="status", tried=1)
+_RECORD_ATTEMPTS = insert(delivery_attempts)
+_AUDIT_SENT = insert(messages)
+
+
 class Outbox:
     """Claims, records and settles outbox jobs."""
 
@@ -112,19 +130,14 @@ class Outbox:
         self, worker: str, *, now: datetime, lease_until: datetime, limit: int
     ) -> list[ClaimedJob]:
         """Take up to ``limit`` due jobs for ``worker`` until ``lease_until``."""
-        claim = self.queue.claim_statement(worker, now=now, lease_until=lease_until, limit=limit)
 
         def take(connection: Connection) -> list[ClaimedJob]:
-            claimed = connection.execute(claim)
-            ids = [int(row[0]) for row in claimed]
+            ids = self.queue.claim(
+                connection, worker, now=now, lease_until=lease_until, limit=limit
+            )
             if not ids:
                 return []
-            rows = connection.execute(
-                select(outbox, messages.c.body.label("inbound_body"))
-                .select_from(outbox.outerjoin(messages, outbox.c.inbound_id == messages.c.id))
-                .where(outbox.c.id.in_(ids))
-                .order_by(outbox.c.id)
-            )
+            rows = connection.execute(_CLAIMED, {"ids": ids})
             return [
                 ClaimedJob(
                     id=row.id,
@@ -165,10 +178,7 @@ class Outbox:
                 connection.execute(insert(outbox), list(more))
             if built:
                 connection.execute(
-                    update(outbox)
-                    .where(outbox.c.id == bindparam("job_id"))
-                    .values(callback_body=bindparam("body"), callback_message_id=bindparam("mid")),
-                    [{"job_id": j, "body": b, "mid": m} for j, b, m in built],
+                    _SAVE_CALLBACK, [{"job_id": j, "body": b, "mid": m} for j, b, m in built]
                 )
 
         await self._db.write(keep)
@@ -314,10 +324,7 @@ def _settle(
     ]
     if updates:
         # One statement for the batch; the rows are the ones this worker still holds.
-        connection.execute(
-            settle_statement(outbox, id_param="job_id", status_param="status", tried=1),
-            updates,
-        )
+        connection.execute(_SETTLE, updates)
         # The day sums of callbacks move with the jobs they count, in this transaction.
         ended = [
             s.job_id
@@ -338,8 +345,8 @@ def _settle(
         if kept
     ]
     if attempts:
-        connection.execute(insert(delivery_attempts), attempts)
+        connection.execute(_RECORD_ATTEMPTS, attempts)
     sent = [s.sent for s in settlements if s.sent is not None]
     if sent:
-        connection.execute(insert(messages), sent)
+        connection.execute(_AUDIT_SENT, sent)
     return outcomes

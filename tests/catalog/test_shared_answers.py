@@ -15,7 +15,7 @@ from adapter.catalog.importer import import_catalogue
 from adapter.catalog.shared_answers import RoundCatalog, search_key
 from adapter.core.callbacks import Identity
 from adapter.core.clock import FixedClock
-from adapter.core.replies import OrderPolicy, reply_to
+from adapter.core.replies import OrderPolicy, provider_rows, reply_to
 from adapter.storage import Store
 from adapter.storage.catalog import CatalogStore
 from tests.fixtures import REPO_ROOT
@@ -137,3 +137,26 @@ def test_the_key_is_domain_city_and_intent_not_the_ids() -> None:
     assert search_key(_search("shawl")) != search_key(_search("shawl", city="std:011"))
     assert search_key(_search("shawl")) != search_key(_search("shawl", domain="ONDC:RET16"))
     assert search_key(_search("shawl")) != search_key(_search("shawls"))
+
+
+async def test_rewriting_answers_share_the_rounds_decoded_providers(
+    store: Store, clock: FixedClock
+) -> None:
+    catalogue = CatalogStore(store.database)
+    await import_catalogue(DEMO, catalogue, now=clock.now())
+    inner = CountingCatalog(catalogue)
+    round_catalog = RoundCatalog(inner)
+    first, second = await asyncio.gather(
+        provider_rows(round_catalog, _search("shawl", message_id="a"), now=clock.now()),
+        provider_rows(round_catalog, _search("shawl", message_id="b"), now=clock.now()),
+    )
+    # One query, and the B2B and catalogue-link answers read the same objects: nothing is
+    # serialised and decoded again per search.
+    assert inner.queries == 1
+    assert first is second
+    alone = await SqlCatalog(catalogue).providers_for(_search("shawl"), now=clock.now())
+    assert first == alone
+    # The retail answers of the same round embed those providers serialised.
+    fragment = await round_catalog.providers_for(_search("shawl", message_id="c"), now=clock.now())
+    assert orjson.loads(orjson.dumps(fragment)) == alone
+    assert inner.queries == 1

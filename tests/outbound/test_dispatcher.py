@@ -140,6 +140,34 @@ async def test_a_non_beckn_answer_is_an_error_not_an_ack(tmp_path: Path, clock: 
         assert "not a Beckn ACK" in job["last_error"]
 
 
+COMPACT_ACK = b'{"message":{"ack":{"status":"ACK"}}}'
+
+
+@pytest.mark.parametrize("body", [COMPACT_ACK, b'{ "message": { "ack": { "status": "ACK" } } }'])
+async def test_an_ack_compact_or_spaced_delivers_the_callback(
+    tmp_path: Path, clock: FixedClock, body: bytes
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        seen = _buyer(net, httpx.Response(200, content=body))
+        await _search(net, clock)
+        await _drain(net, clock, rounds=5)
+        assert len(seen) == 1
+        assert len(await net.app.state.runtime.outbox.jobs(status="delivered")) == 1
+
+
+async def test_a_compact_ack_under_a_refusal_status_is_not_a_delivery(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        seen = _buyer(net, httpx.Response(400, content=COMPACT_ACK))
+        await _search(net, clock)
+        await _drain(net, clock, rounds=5)
+        assert len(seen) == 1
+        assert await net.app.state.runtime.outbox.jobs(status="delivered") == []
+        [job] = await net.app.state.runtime.outbox.jobs(status="failed")
+        assert "HTTP 400" in job["last_error"]
+
+
 @pytest.mark.parametrize("attempts", [0, 1, 3, 10])
 def test_backoff_is_jittered_and_capped(attempts: int) -> None:
     delays = [backoff_delay(attempts) for _ in range(200)]

@@ -32,7 +32,7 @@ from adapter.core.b2b.price_list import PAYMENT_TYPES, SellerTerms, b2b_tag, ite
 from adapter.core.b2b.replies import b2b_reply
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook
-from adapter.core.replies import CatalogPort
+from adapter.core.replies import CatalogPort, provider_rows
 from catalog_sync.records import SellerRecord
 
 __all__ = ["b2b_provider", "on_search", "retail_search", "seller_id_tags"]
@@ -264,10 +264,8 @@ async def on_search(
 ) -> schemas.Envelope:
     """The B2B catalogue matching a B2B search."""
     assert isinstance(request, schemas.b2b.B2BSearchRequest)
-    found = await catalog.providers_for(retail_search(request), now=now)
-    # A dispatcher round shares one query between identical searches and hands out its
-    # providers already serialised (adapter.catalog.shared_answers); B2B rewrites them.
-    providers = orjson.loads(orjson.dumps(found)) if isinstance(found, orjson.Fragment) else found
+    # Read, not changed: a dispatcher round shares them between identical searches.
+    providers = await provider_rows(catalog, retail_search(request), now=now)
     shown = []
     offered: set[str] = set()
     for provider in providers:
