@@ -2,7 +2,7 @@
 holding them (b2b_rfq_rules)
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 01:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

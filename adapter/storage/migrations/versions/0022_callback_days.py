@@ -10,7 +10,7 @@
   district, ODOP product and seller read day sums; made again here from the facts.
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-07 02:00:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 
 revision = "0022"
-down_revision = "0019"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

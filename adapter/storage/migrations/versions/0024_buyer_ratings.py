@@ -1,7 +1,7 @@
 """buyer_ratings: the ratings buyer apps send with /rating, aggregated into the catalogue
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0022
 Create Date: 2026-12-07 02:00:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0024'
-down_revision = '0019'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
