@@ -13,6 +13,7 @@ layout of the automation framework's flow folders, which the conformance gate re
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import Any, Final
 import orjson
 
 import schemas
+from adapter.core.orders import parse_duration
 from adapter.sandbox.buyer_messages_125 import (
     INSTRUCTIONS,
     NEW_ADDRESS,
@@ -71,6 +73,10 @@ NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
 )
 """PRAMAAN or MANDATORY flows (by flow id, IGM variants under one name) the demo does not
 play, and why."""
+
+_ASK_TTL: Final = "PT2S"
+"""How long the demo's buyer app gives the seller to answer a cancel it asks before it
+forces one (Pramaan's example gives PT10S; the demo keeps its own runs short)."""
 
 _OUT_OF_STOCK_CODE: Final = "Out_Of_Stock_Flow_Error-code_"
 """Pramaan's ``Out_Of_Stock_Flow(Error-code)``, under the folder name ONDC's framework
@@ -321,9 +327,12 @@ class Pramaan125:
         (``force`` yes), and settles the buyer's refund for the cancelled goods."""
         p = self.player
 
+        ask = force_cancel_message(order_id, force=False, ttl_response=_ASK_TTL)
         steps["cancel_no"], steps["on_cancel_no"] = await p.call(
-            "cancel", force_cancel_message(order_id, force=False), transaction_id=tx, domain=domain
+            "cancel", ask, transaction_id=tx, domain=domain
         )
+        # The seller lets its time to answer the ask lapse; only then may the buyer insist.
+        await asyncio.sleep(parse_duration(_ASK_TTL).total_seconds() + 0.2)
         answer = "on_cancel_force" if flow_id == "Forced_Cancellation_Flow" else "on_cancel_yes"
         steps["cancel_yes"], steps[answer] = await p.call(
             "cancel", force_cancel_message(order_id, force=True), transaction_id=tx, domain=domain
