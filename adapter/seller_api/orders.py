@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from adapter.core.order_replies import INTERNAL, settlement, wire
 from adapter.core.order_updates import UpdateRefused
 from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderRow
+from adapter.core.retail125.cash_on_delivery import collection_refusal
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
 from adapter.seller_api.refusals import FieldNamingRoute
@@ -45,6 +46,8 @@ class ActionBody(BaseModel):
     reason: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None
     tracking_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
     invoice_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+    # Cash on delivery: the cash the seller or its courier collected (deliver, hand_over).
+    cash_collected: Annotated[str, Field(pattern=r"^\d{1,9}(\.\d{1,2})?$")] | None = None
 
 
 class CancelLine(BaseModel):
@@ -281,6 +284,14 @@ def seller_orders_router() -> APIRouter:
                 status_code=409,
                 detail=f"state: order {order_id} is {kind}: {action} does not apply "
                 f"({instead} does)",
+            )
+        if action in ("deliver", "hand_over"):
+            unpaid = collection_refusal(row.document, details.cash_collected)
+            if unpaid is not None:
+                raise HTTPException(status_code=422, detail=unpaid)
+        elif details.cash_collected is not None:
+            raise HTTPException(
+                status_code=422, detail="cash_collected: reported with deliver or hand_over only"
             )
         try:
             moved = await runtime.desk.apply(
