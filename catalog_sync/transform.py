@@ -25,7 +25,8 @@ requires of a provider and its items, and how it is met truthfully (docs/catalog
   size in grocery, colour and size in fashion, colour elsewhere), and every item names its
   group as ``parent_item_id`` (an item sold in one form only is a group of its own).
 - ``tags`` carry ``timing`` groups: orders are taken at any hour (``Order``), goods leave
-  the location in its opening hours (``Delivery``, the fulfilment's type).
+  the location in its opening hours (``Delivery``, the fulfilment's type), and a store
+  where buyers collect their goods is open for it in the same hours (``Self-Pickup``).
 """
 
 from __future__ import annotations
@@ -282,6 +283,9 @@ def provider_payload(
         _timing("Order", location.code, _ALL_DAY),
         _timing("Delivery", location.code, (start, end)),
     ]
+    if "Self-Pickup" in location.fulfillment_types:
+        # A store where buyers collect their goods says when: its opening hours.
+        timing.append(_timing("Self-Pickup", location.code, (start, end)))
     domain = items[0].domain if items else ""
     attributes = variant_attributes(domain)
     # One variant group per product family the seller sells in variants, and one for each

@@ -64,9 +64,7 @@ def _inherited() -> list[FieldRule]:
         if _DELIVERY in rule.path and rule.name != _STATE_RULE:
             rule = replace(rule, path=rule.path.replace(_DELIVERY, _HANDED_OVER))
         if rule.name == _CATEGORY_RULE:
-            rule = replace(
-                rule, path=rule.path.replace("fulfillments[]", _DELIVERY), optional=True
-            )
+            rule = replace(rule, path=rule.path.replace("fulfillments[]", _DELIVERY), optional=True)
         if rule.name == _VERSION_RULE:
             rule = replace(rule, values=("1.2.5",))
         elif rule.name == _STATE_RULE and "Agent-assigned" in rule.values:
