@@ -195,7 +195,8 @@ def item_payload(
         "@ondc/org/return_window": item.return_window,
         "@ondc/org/seller_pickup_return": False,
         "@ondc/org/time_to_ship": item.time_to_ship,
-        "@ondc/org/available_on_cod": item.available_on_cod,
+        # Cash on delivery is offered only by a seller who takes cash.
+        "@ondc/org/available_on_cod": item.available_on_cod and seller.accepts_cash,
         "@ondc/org/contact_details_consumer_care": f"{seller.name},{seller.email},{seller.phone}",
         "tags": item_tags(item),
     }

@@ -215,6 +215,8 @@ def main() -> None:
                     "other_FSSAI_license_no": "NA",
                     "importer_FSSAI_license_no": "NA",
                 }
+            if district["district"] in _TAKE_CASH:
+                item["available_on_cod"] = True
             items.append(item)
         sellers.append({
             "seller": {

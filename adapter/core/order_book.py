@@ -127,6 +127,8 @@ class OrderBook(Protocol):
 
     async def gi_tags(self, seller_code: str, skus: Sequence[str]) -> list[str]: ...
 
+    async def cash_items(self, seller_code: str, skus: Sequence[str]) -> set[str]: ...
+
 
 class Refusal(Exception):
     """A request the seller side cannot serve: answered with an error in the callback."""

@@ -178,7 +178,8 @@ async def _on_init(
             document["quote"], total = draft.document["quote"], draft.total
     payment = payment_terms(seller, policy, order.payment)
     if is_cash(order.payment):
-        refused = cash_refusal(seller, total)
+        skus = [str(i["id"]) for i in document["items"]]
+        refused = cash_refusal(seller, total, skus, await orders.cash_items(seller.code, skus))
         if refused is not None:
             raise Refusal("40004", refused)
         payment = cash_terms(payment)

@@ -5,6 +5,7 @@ settlement shows the finder fee it owes the buyer app."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,20 @@ from tests.orders.shop import Shop, cart, demo_item, shop
 _ORDER = "ODOPCASH1"
 
 
-async def _cash_init(s: Shop, *, accepts: bool, limit: str = "5000") -> dict[str, Any]:
+async def _cash_init(
+    s: Shop, *, accepts: bool, limit: str = "5000", cash_items: bool = True
+) -> dict[str, Any]:
     entry, item = demo_item("Kangra", 0)  # Kangra tea
     code, domain = entry["seller"]["code"], item["domain"]
     await s.reshape(code, seller={"accepts_cash": accepts, "cash_limit": limit})
+    if not cash_items:
+        goods = [
+            dataclasses.replace(record, available_on_cod=False)
+            for record, _ in await s.runtime.catalogue.items_of(code)
+        ]
+        found = await s.runtime.orders.seller(code)
+        assert found is not None
+        await s.runtime.catalogue.upsert(*found, goods, now=s.clock.now())
     on_select = await s.call("select", cart(entry, item, 1), domain=domain)
     return await s.call("init", cash_init_message(on_select), domain=domain)
 
@@ -36,6 +47,10 @@ async def test_a_seller_that_takes_no_cash_is_not_asked_to(
         dear = await _cash_init(s, accepts=True, limit="1")
         assert dear["error"]["code"] == "40004"
         assert "up to 1.00" in dear["error"]["message"]
+        s.new_transaction()
+        not_on_cod = await _cash_init(s, accepts=True, cash_items=False)
+        assert not_on_cod["error"]["code"] == "40004"
+        assert "not available on cash on delivery: odopkangra01" in not_on_cod["error"]["message"]
 
 
 async def test_a_cash_order_is_not_paid_until_the_seller_reports_the_cash_at_delivery(
@@ -51,7 +66,7 @@ async def test_a_cash_order_is_not_paid_until_the_seller_reports_the_cash_at_del
             "BPP",
             "NOT-PAID",
         )
-        assert "@ondc/org/settlement_details" not in terms, "the buyer app gives its own"
+        assert terms["@ondc/org/settlement_details"][0]["settlement_counterparty"] == "seller-app"
         domain = s.sent[-1]["context"]["domain"]
 
         prepaid = cash_confirm_message(on_init, _ORDER)
@@ -59,15 +74,19 @@ async def test_a_cash_order_is_not_paid_until_the_seller_reports_the_cash_at_del
         switched = await s.call("confirm", prepaid, domain=domain)
         assert switched["error"]["code"] == "40004", "on_init's type holds"
 
-        on_confirm = await s.call("confirm", cash_confirm_message(on_init, _ORDER), domain=domain)
+        confirm = cash_confirm_message(on_init, _ORDER)
+        # Pramaan's example: the buyer app gives its own account for its finder fee.
+        account = {"settlement_counterparty": "buyer-app", "settlement_phase": "sale-amount",
+                   "settlement_type": "upi", "upi_address": "buyer-app@okhdfc"}  # fmt: skip
+        confirm["order"]["payment"]["@ondc/org/settlement_details"] = [account]
+        on_confirm = await s.call("confirm", confirm, domain=domain)
         paid = on_confirm["message"]["order"]["payment"]
         assert (paid["type"], paid["collected_by"], paid["status"]) == (
             "ON-FULFILLMENT",
             "BPP",
             "NOT-PAID",
         )
-        (account,) = paid["@ondc/org/settlement_details"]
-        assert account["settlement_counterparty"] == "buyer-app"
+        assert paid["@ondc/org/settlement_details"] == [account], "confirm's, kept"
         await s.timers()
         entry, _ = demo_item("Kangra", 0)
         key = await s.seller_key(entry["seller"]["code"])
@@ -88,6 +107,7 @@ async def test_a_cash_order_is_not_paid_until_the_seller_reports_the_cash_at_del
         order = on_status["message"]["order"]
         assert order["fulfillments"][0]["state"]["descriptor"]["code"] == "Order-delivered"
         assert order["payment"]["status"] == "PAID"
+        assert order["payment"]["time"]["timestamp"] == on_status["context"]["timestamp"]
 
         seen = await s.net.client.get(f"/seller/v1/orders/{_ORDER}", headers=key)
         settled = seen.json()["settlement"]

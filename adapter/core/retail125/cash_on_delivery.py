@@ -4,18 +4,21 @@ A buyer app asks for it in ``/init``: ``payment.type`` ON-FULFILLMENT. Only a se
 cash (``accepts_cash`` in its record, off by default) is offered it, and only for an order no
 dearer than its ``cash_limit``; any other ask is answered with 40004 (payment type not
 supported), naming the field. The terms of ``/on_init`` then say the seller app collects
-(``collected_by`` BPP) and the order is NOT-PAID; they carry no settlement account of ours:
-the money is in the seller's hands at the door, so it is the buyer app that gives, in
-``/confirm``, where its finder fee is to be settled (``@ondc/org/settlement_details``, which
-the order keeps from then on). The order stays NOT-PAID until it is delivered (or handed
-over at the store): the seller, or its courier, reports the cash collected with the delivery,
-the order says PAID from that ``on_status`` on, and the seller's settlement shows the cash
-collected and the finder fee it owes the buyer app.
+(``collected_by`` BPP) and the order is NOT-PAID. Cash on delivery is offered for items the
+catalogue marks ``@ondc/org/available_on_cod`` (shown true only for a seller who takes
+cash). The settlement details are settled by ``/confirm``: on_init gives the seller app's
+account as for a prepaid order (ONDC's log-validation-utility wants it there, and the same in
+confirm), and the order keeps what the buyer app's confirm says (Pramaan's example has the
+buyer app give its own account for its finder fee there). The order stays NOT-PAID until it
+is delivered (or handed over at the store): the seller, or its courier, reports the cash
+collected with the delivery, the order says PAID (with the time) from that ``on_status``
+on, and the seller's settlement shows the cash collected and the finder fee it owes the
+buyer app.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Set
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -47,12 +50,18 @@ def is_cash(payment: Mapping[str, Any] | schemas.Payment | None) -> bool:
     return bool(payment) and payment is not None and payment.get("type") == CASH_TYPE
 
 
-def cash_refusal(seller: SellerRecord, total: Decimal) -> str | None:
-    """Why ``seller`` does not take cash for an order of ``total`` (the message of a 40004),
-    or None when it does."""
+def cash_refusal(
+    seller: SellerRecord, total: Decimal, skus: Sequence[str], cash_skus: Set[str]
+) -> str | None:
+    """Why ``seller`` does not take cash for an order of ``total`` for the items ``skus``,
+    of which ``cash_skus`` are sold cash on delivery (the message of a 40004), or None when
+    it does."""
     field = f"message.order.payment.type {CASH_TYPE}"
     if not seller.accepts_cash:
         return f"{field}: seller {seller.code} does not take cash on delivery"
+    others = [sku for sku in skus if sku not in cash_skus]
+    if others:
+        return f"{field}: not available on cash on delivery: {', '.join(others)}"
     limit = Decimal(seller.cash_limit)
     if total > limit:
         return (
@@ -64,10 +73,9 @@ def cash_refusal(seller: SellerRecord, total: Decimal) -> str | None:
 
 def cash_terms(prepaid: Mapping[str, Any]) -> dict[str, Any]:
     """The ``/on_init`` payment of a cash order, from the prepaid terms: the seller app
-    collects, nothing is paid yet, and no settlement account of ours is given (the buyer
-    app gives its own in ``/confirm``)."""
-    terms = {k: v for k, v in prepaid.items() if k != "@ondc/org/settlement_details"}
-    return {**terms, "type": CASH_TYPE, "collected_by": "BPP", "status": "NOT-PAID"}
+    collects and nothing is paid yet. The settlement account stays (ONDC's
+    log-validation-utility wants it in on_init and the same in confirm)."""
+    return {**prepaid, "type": CASH_TYPE, "collected_by": "BPP", "status": "NOT-PAID"}
 
 
 def collection_refusal(document: Mapping[str, Any], cash: str | None) -> str | None:
@@ -99,5 +107,5 @@ def collected(document: dict[str, Any], internal: dict[str, Any], stamp: str) ->
     if not is_cash(document.get("payment")):
         return
     total = str(document.get("quote", {}).get("price", {}).get("value", "0"))
-    document["payment"] = {**document["payment"], "status": "PAID"}
+    document["payment"] = {**document["payment"], "status": "PAID", "time": {"timestamp": stamp}}
     internal[CASH_KEY] = {"amount": money(Decimal(total)), "at": stamp}
