@@ -1,16 +1,21 @@
 """Cash on delivery (retail 1.2.5, the OPTIONAL Cash_On_Delivery_Flow): offered only by a
 seller who takes cash, up to its limit; the seller app collects, the order is NOT-PAID until
 the seller reports the cash collected with the delivery, then PAID, and the seller's
-settlement shows the finder fee it owes the buyer app."""
+settlement shows the finder fee it owes the buyer app; the gate passes the callbacks, and a
+broken copy fails each cash on delivery rule."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from adapter.core.clock import FixedClock
 from adapter.sandbox.cash_messages_125 import cash_confirm_message, cash_init_message
+from adapter.sandbox.conformance import check_callback
+from adapter.sandbox.flowcheck_cash_125 import check_cash_on_delivery
 from tests.orders.shop import Shop, cart, demo_item, shop
 
 _ORDER = "ODOPCASH1"
@@ -87,7 +92,7 @@ async def test_a_cash_order_is_not_paid_until_the_seller_reports_the_cash_at_del
             "NOT-PAID",
         )
         assert paid["@ondc/org/settlement_details"] == [account], "confirm's, kept"
-        await s.timers()
+        (accepted,) = await s.timers()
         entry, _ = demo_item("Kangra", 0)
         key = await s.seller_key(entry["seller"]["code"])
         moved = await s.seller_moves(key, _ORDER, ("pack", "ship", "out_for_delivery"))
@@ -109,9 +114,30 @@ async def test_a_cash_order_is_not_paid_until_the_seller_reports_the_cash_at_del
         assert order["payment"]["status"] == "PAID"
         assert order["payment"]["time"]["timestamp"] == on_status["context"]["timestamp"]
 
+        callbacks = [("on_init_cod", on_init), ("on_confirm_cod", on_confirm),
+                     ("on_status_accepted", accepted),
+                     *((f"on_status_{n}", m) for n, m in enumerate(moved)),
+                     ("on_status_order_delivered_cod", on_status)]  # fmt: skip
+        assert list(check_cash_on_delivery(callbacks)) == []
+        assert [v for key, body in callbacks for v in check_callback(key, body)] == []
+        for index, rule, breaks in _BROKEN:
+            broken = copy.deepcopy(callbacks)
+            breaks(broken[index][1]["message"]["order"]["payment"])
+            assert rule in {v.rule for v in check_cash_on_delivery(broken)}, rule
+
         seen = await s.net.client.get(f"/seller/v1/orders/{_ORDER}", headers=key)
         settled = seen.json()["settlement"]
         assert settled["collected_by"] == "BPP"
         assert settled["cash_collected"] == total
         assert settled["status"] == "cash collected: finder fee due to the buyer app"
         assert settled["payable_to_buyer_app"] == settled["buyer_app_finder_fee"] != "0.00"
+
+
+_BROKEN: Final[tuple[tuple[int, str, Callable[[dict[str, Any]], None]], ...]] = (
+    (1, "cod_collected_by", lambda p: p.update({"collected_by": "BAP"})),
+    (1, "cod_type_kept", lambda p: p.update({"type": "ON-ORDER"})),
+    (3, "cod_not_paid", lambda p: p.update({"status": "PAID"})),
+    (-1, "cod_paid", lambda p: p.update({"status": "NOT-PAID"})),
+    (-1, "cod_paid", lambda p: p.pop("time")),
+)
+"""(callback index, rule, how a copy of its payment breaks the rule)."""
