@@ -42,6 +42,10 @@ class SellerRecord:
     settlement_ifsc: str | None = None
     settlement_bank_name: str | None = None
     settlement_branch: str | None = None
+    # Cash on delivery (retail 1.2.5): offered only by a seller who takes cash, for orders
+    # up to ``cash_limit`` rupees.
+    accepts_cash: bool = False
+    cash_limit: str = "5000"
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,8 @@ requires of a provider and its items, and how it is met truthfully (docs/catalog
   size in grocery, colour and size in fashion, colour elsewhere), and every item names its
   group as ``parent_item_id`` (an item sold in one form only is a group of its own).
 - ``tags`` carry ``timing`` groups: orders are taken at any hour (``Order``), goods leave
-  the location in its opening hours (``Delivery``, the fulfilment's type).
+  the location in its opening hours (``Delivery``, the fulfilment's type), and a store
+  where buyers collect their goods is open for it in the same hours (``Self-Pickup``).
 """
 
 from __future__ import annotations
@@ -194,7 +195,8 @@ def item_payload(
         "@ondc/org/return_window": item.return_window,
         "@ondc/org/seller_pickup_return": False,
         "@ondc/org/time_to_ship": item.time_to_ship,
-        "@ondc/org/available_on_cod": item.available_on_cod,
+        # Cash on delivery is offered only by a seller who takes cash.
+        "@ondc/org/available_on_cod": item.available_on_cod and seller.accepts_cash,
         "@ondc/org/contact_details_consumer_care": f"{seller.name},{seller.email},{seller.phone}",
         "tags": item_tags(item),
     }
@@ -282,6 +284,9 @@ def provider_payload(
         _timing("Order", location.code, _ALL_DAY),
         _timing("Delivery", location.code, (start, end)),
     ]
+    if "Self-Pickup" in location.fulfillment_types:
+        # A store where buyers collect their goods says when: its opening hours.
+        timing.append(_timing("Self-Pickup", location.code, (start, end)))
     domain = items[0].domain if items else ""
     attributes = variant_attributes(domain)
     # One variant group per product family the seller sells in variants, and one for each

@@ -136,6 +136,13 @@ def _gps(text: str) -> str:
     return f"{lat:.6f},{lon:.6f}"
 
 
+# Retail 1.2.5's optional flows in the demo: cash on delivery from the cooperatives whose
+# goods it plays in RET10 and RET12, and collection at the Kangra store (Dharamshala).
+# District -> the dearest order paid in cash (rupees): a Kinnauri shawl costs over 20,000.
+_TAKE_CASH = {"Kangra": "5000", "Kinnaur": "30000"}
+_STORE_PICKUP = frozenset({"Kangra"})
+
+
 def main() -> None:
     districts = json.loads(SOURCE.read_text("utf-8"))
     sellers = []
@@ -208,6 +215,8 @@ def main() -> None:
                     "other_FSSAI_license_no": "NA",
                     "importer_FSSAI_license_no": "NA",
                 }
+            if district["district"] in _TAKE_CASH:
+                item["available_on_cod"] = True
             items.append(item)
         sellers.append({
             "seller": {
@@ -222,6 +231,8 @@ def main() -> None:
                 # A cooperative's PAN (the fourth letter A: association of persons); demo
                 # values of the right shape, sent as provider_tax_number.
                 "pan": f"AAAAH{1000 + len(sellers):04d}C",
+                **({"accepts_cash": True, "cash_limit": _TAKE_CASH[district["district"]]}
+                   if district["district"] in _TAKE_CASH else {}),
             },
             "location": {
                 "code": f"{code}hq",
@@ -232,6 +243,8 @@ def main() -> None:
                 "pincode": district["pincode"],
                 "std_code": district["std_code"],
                 "gps": _gps(district["gps"]),
+                **({"fulfillment_types": ["Delivery", "Self-Pickup"]}
+                   if district["district"] in _STORE_PICKUP else {}),
             },
             "items": items,
         })  # fmt: skip

@@ -71,6 +71,8 @@ class SellerRow(_Strict):
     settlement_ifsc: Annotated[str, Field(pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")] | None = None
     settlement_bank_name: Annotated[str, Field(min_length=2, max_length=100)] | None = None
     settlement_branch: Annotated[str, Field(min_length=2, max_length=100)] | None = None
+    accepts_cash: bool = False
+    cash_limit: Annotated[str, Field(pattern=r"^\d{1,7}(\.\d{1,2})?$")] = "5000"
 
 
 class LocationRow(_Strict):

@@ -22,6 +22,7 @@ from adapter.core.orders import (
     money,
     next_state,
 )
+from adapter.core.retail125.cash_on_delivery import collected
 from adapter.core.retail125.routing import ROUTING_STATES, routing_of
 
 __all__ = [
@@ -264,6 +265,9 @@ def after_event(
             detail["tracking_url"] = tracking_url
         if invoice_url:
             document["documents"] = [{"url": invoice_url, "label": "Invoice"}]
+    if event in ("deliver", "hand_over"):
+        # Cash on delivery: paid now, in the seller's (or its courier's) hands.
+        collected(document, internal, stamp)
     if event == "deliver":
         internal["delivered_at"] = stamp
         end = dict(delivery.get("end", {}))

@@ -42,7 +42,7 @@ from adapter.core.orders import (
 from adapter.core.ownership import belongs_to
 from adapter.core.ratings import order_ratings
 from adapter.core.retail125.delivery_update import update_delivery
-from adapter.core.retail125.force_cancel import forced
+from adapter.core.retail125.force_cancel import ASK_KEY, ask_note, force_refusal, forced
 from catalog_sync.transform import serves
 
 __all__ = [
@@ -113,7 +113,8 @@ async def on_cancel(
     assert isinstance(request, schemas.CancelRequest)
     reason = request.message.cancellation_reason_id
     row = await confirmed_order(request, request.message.order_id, orders)
-    force = core_version_of(row) == "1.2.5" and forced(request.message.descriptor) is True
+    served_125 = core_version_of(row) == "1.2.5"
+    force = served_125 and forced(request.message.descriptor) is True
     by = request.context.bap_id or ""
     if row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by:
         return reply_envelope(
@@ -130,6 +131,12 @@ async def on_cancel(
             f"message.cancellation_reason_id {reason!r}: a forced cancel is for an order not "
             f"delivered in time ({' or '.join(sorted(TAT_BREACH_REASONS))})",
         )
+    if force:
+        why = force_refusal(row.document.get(INTERNAL, {}), row.order_id or "", now)
+        if why is not None:
+            raise Refusal("30014", why)
+    elif served_125 and forced(request.message.descriptor) is False:
+        row = await _note_first_ask(row, request.message.descriptor, orders, now)
     # A forced cancel is the buyer app insisting after the seller let its ask pass: the
     # seller may no longer refuse it as not late.
     if reason in TAT_BREACH_REASONS and row.confirmed_at is not None and not force:
@@ -171,6 +178,25 @@ async def on_cancel(
     return reply_envelope(
         request, identity=identity, now=now, message={"order": wire(row.document)}
     )
+
+
+async def _note_first_ask(
+    row: OrderRow, descriptor: schemas.Descriptor | None, orders: OrderBook, now: datetime
+) -> OrderRow:
+    """The order with the first asked cancel noted (retail 1.2.5: when the seller's time to
+    answer it, its ``ttl_response``, ends); a later ask leaves the first one's time."""
+    internal = row.document.get(INTERNAL, {})
+    note = ask_note(descriptor, now)
+    if note is None or ASK_KEY in internal:
+        return row
+    document = {**row.document, INTERNAL: {**internal, ASK_KEY: note}}
+    change = Change(row.state or "", row.fulfillment_state or "", document, detail=note)
+    try:
+        return await orders.transition(
+            row, actor="buyer", event="cancel_asked", change=change, now=now
+        )
+    except IllegalTransition as exc:
+        raise Refusal("31003", f"order {row.order_id} changed meanwhile: ask again") from exc
 
 
 async def on_rating(

@@ -357,6 +357,9 @@ def confirmed_document(
     payment = dict(base.get("payment", {}))
     if order.payment is not None:
         payment |= as_json(order.payment)
+    if base.get("payment", {}).get("status") == "NOT-PAID":
+        # Cash on delivery: nothing is paid before the goods are handed over.
+        payment["status"] = "NOT-PAID"
     # The order was created when the buyer app confirmed it: its created_at, else the
     # confirm's own timestamp (the log validator checks every later payload against it).
     stamp = confirmed_at

@@ -60,6 +60,7 @@ from adapter.core.orders import (
     parse_duration,
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
+from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
 from catalog_sync.records import LocationRecord, SellerRecord
 
 __all__ = [
@@ -175,6 +176,13 @@ async def _on_init(
         same = [(i["id"], i["quantity"]["count"]) for i in draft.document.get("items", [])]
         if same == [(i["id"], i["quantity"]["count"]) for i in document["items"]]:
             document["quote"], total = draft.document["quote"], draft.total
+    payment = payment_terms(seller, policy, order.payment)
+    if is_cash(order.payment):
+        skus = [str(i["id"]) for i in document["items"]]
+        refused = cash_refusal(seller, total, skus, await orders.cash_items(seller.code, skus))
+        if refused is not None:
+            raise Refusal("40004", refused)
+        payment = cash_terms(payment)
     fulfillment = dict(document["fulfillments"][0])
     fulfillment.pop("state", None)
     asked = order.fulfillments[0] if order.fulfillments else None
@@ -193,7 +201,7 @@ async def _on_init(
         "billing": as_json(order.billing),
         "fulfillments": [fulfillment],
         "quote": without_stock(document["quote"]),
-        "payment": payment_terms(seller, policy, order.payment),
+        "payment": payment,
         "tags": bpp_terms(seller, policy),
     }
     document = {k: v for k, v in document.items() if v is not None}
@@ -234,6 +242,12 @@ async def _on_confirm(
         raise Refusal(
             "40008",
             f"message.order.quote.price.value {asked} is not the quoted {money(draft.total)}",
+        )
+    quoted_type = draft.document.get("payment", {}).get("type")
+    if order.payment is not None and order.payment.type not in (None, quoted_type):
+        raise Refusal(
+            "40004",
+            f"message.order.payment.type {order.payment.type} is not on_init's {quoted_type}",
         )
     found = await orders.seller(draft.seller_code)
     if found is None:

@@ -8,10 +8,12 @@ from typing import Any
 
 import schemas
 from adapter.core.orders import (
+    INTERNAL,
     OrderRow,
     money,
     parse_duration,
 )
+from adapter.core.retail125.cash_on_delivery import CASH_KEY, is_cash
 
 __all__ = [
     "settlement",
@@ -50,7 +52,7 @@ def settlement(row: OrderRow, *, delivered_at: datetime | None) -> dict[str, Any
     expected = None
     if delivered_at is not None:
         expected = schemas.format_timestamp(delivered_at + parse_duration(window))
-    return {
+    terms = {
         "order_id": row.order_id,
         "items": money(by_type.get("item", Decimal(0))),
         "delivery_charges": money(by_type.get("delivery", Decimal(0))),
@@ -72,4 +74,25 @@ def settlement(row: OrderRow, *, delivered_at: datetime | None) -> dict[str, Any
         else "awaiting delivery"
         if expected is None
         else "due",
+    }
+    return terms | _cash_terms(row, finder_fee) if is_cash(payment) else terms
+
+
+def _cash_terms(row: OrderRow, finder_fee: Decimal) -> dict[str, Any]:
+    """What changes when the seller collects the cash at the door (retail 1.2.5 cash on
+    delivery): the buyer app is paid nothing, so the seller owes it its finder fee, from the
+    cash the seller or its courier reported collected."""
+    cash = row.document.get(INTERNAL, {}).get(CASH_KEY)
+    if row.state == "Cancelled":
+        status = "cancelled: nothing to settle"
+    elif cash is None:
+        status = "awaiting delivery: cash to collect"
+    else:
+        status = "cash collected: finder fee due to the buyer app"
+    return {
+        "collected_by": "BPP",
+        "cash_collected": cash["amount"] if cash else None,
+        "cash_collected_at": cash["at"] if cash else None,
+        "payable_to_buyer_app": money(finder_fee),
+        "status": status,
     }

@@ -23,6 +23,7 @@ from adapter.core.order_changes import delivery_states
 from adapter.core.order_replies import after_event, unsolicited
 from adapter.core.order_updates import part_cancel, return_event
 from adapter.core.orders import Change, IllegalTransition, OrderRow, next_state
+from adapter.core.retail125.delivery_auth import authorise
 from adapter.core.retail125.replacement import replacement_event
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import Outbox
@@ -111,6 +112,22 @@ class OrderDesk:
             order, change, action="on_status", event=f"replacement_{event}", actor="seller", now=now
         )
 
+    async def delivery_auth(self, order: OrderRow, code: str, *, valid_for: timedelta) -> OrderRow:
+        """The seller sets the code its delivery is authorised by (retail 1.2.5), told to
+        the buyer app with an unsolicited on_update; raises :class:`IllegalTransition` when
+        the order has no delivery on its way."""
+        now = self._clock.now()
+        change = authorise(order, code, valid_for=valid_for, now=now)
+        return await self._record(
+            order,
+            change,
+            action="on_update",
+            event="delivery_auth",
+            actor="seller",
+            now=now,
+            update_target="fulfillment",
+        )
+
     async def _record(
         self,
         order: OrderRow,
@@ -120,6 +137,7 @@ class OrderDesk:
         event: str,
         actor: str,
         now: datetime,
+        update_target: str = "item",
     ) -> OrderRow:
         """Store ``change`` with the unsolicited ``action`` callback that announces it, in
         one transaction, and wake the dispatchers."""
@@ -132,7 +150,7 @@ class OrderDesk:
             now=now,
         )
         if action == "on_update":
-            body["message"] = {"update_target": "item", **body["message"]}
+            body["message"] = {"update_target": update_target, **body["message"]}
         callback = Outbox.unsolicited_row(
             action=action,
             target_url=f"{order.bap_uri.rstrip('/')}/{action}",

@@ -44,12 +44,15 @@ def delivery_update_message(order_id: str, end: Mapping[str, Any]) -> dict[str, 
     }
 
 
-def force_cancel_message(order_id: str, *, force: bool, reason: str = "052") -> dict[str, Any]:
+def force_cancel_message(
+    order_id: str, *, force: bool, reason: str = "052", ttl_response: str = "PT1H"
+) -> dict[str, Any]:
     """The buyer app's ``cancel`` of a late order (reason 052, not delivered in time):
-    asking (``force`` no, the seller to answer within ``ttl_response``) or insisting."""
+    asking (``force`` no, the seller to answer within ``ttl_response``) or insisting (which
+    the seller takes only once the first ask's ``ttl_response`` has lapsed)."""
     params = [
         {"code": "force", "value": "yes" if force else "no"},
-        {"code": "ttl_response", "value": "PT1H"},
+        {"code": "ttl_response", "value": ttl_response},
     ]
     return {
         "order_id": order_id,

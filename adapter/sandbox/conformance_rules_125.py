@@ -43,12 +43,28 @@ delivery replacing a returned piece shows beside it (the order is sent whole).""
 _RETURN_CODES_RULE: Final = "return_request_codes"
 
 
+_DELIVERY: Final = "fulfillments[type=Delivery]"
+_HANDED_OVER: Final = "fulfillments[type=Delivery|Self-Pickup]"
+"""Retail 1.2.5 self-pickup (Pramaan's ``Self_Pickup_Flow``): the order's one fulfilment is
+a ``Self-Pickup``, which carries what 1.2.0's RET10 rules ask of a delivery (the buyer's
+``end`` in on_init and on_confirm, the store as its ``start`` in on_confirm and on_cancel),
+so those rules hold whichever of the two the order has."""
+
+_CATEGORY_RULE: Final = "FULFILLMENTS_ONDC_ORG_CATEGORY"
+
+
 def _inherited() -> list[FieldRule]:
     """1.2.0's rules, the version rule asking for 1.2.5, the later callbacks' delivery
-    states taking 1.2.5's courier legs (and a replaced piece's return states) too, and a
-    return request taking 1.2.5's ``replace``."""
+    states taking 1.2.5's courier legs (and a replaced piece's return states) too, a
+    return request taking 1.2.5's ``replace``, the delivery's rules holding a self-pickup
+    too, and the delivery categories asked of a delivery only (a self-pickup's is
+    ``Takeaway``, :func:`_self_pickup`)."""
     rules = []
     for rule in FIELD_RULES:
+        if _DELIVERY in rule.path and rule.name != _STATE_RULE:
+            rule = replace(rule, path=rule.path.replace(_DELIVERY, _HANDED_OVER))
+        if rule.name == _CATEGORY_RULE:
+            rule = replace(rule, path=rule.path.replace("fulfillments[]", _DELIVERY), optional=True)
         if rule.name == _VERSION_RULE:
             rule = replace(rule, values=("1.2.5",))
         elif rule.name == _STATE_RULE and "Agent-assigned" in rule.values:
@@ -86,7 +102,29 @@ def _added() -> list[FieldRule]:
         "bpp_terms_collect_payment", f"{base}[code=collect_payment].value", ("Y", "N"),
         optional=True,
     )  # fmt: skip
-    return [*context.rules, *confirm.rules, *creds.rules, *terms.rules]
+    return [*context.rules, *confirm.rules, *creds.rules, *terms.rules, *_self_pickup()]
+
+
+_PICKUP_STATES: Final = ("Pending", "Packed", "Order-picked-up", "Cancelled")
+"""The states of a self-pickup (ONDC retail 1.2.5 ``Self_Pickup_Flow``): accepted, packed
+and ready at the store, collected by the buyer; or cancelled. Nothing travels."""
+
+
+def _self_pickup() -> list[FieldRule]:
+    """What 1.2.5 asks of a ``Self-Pickup`` fulfilment (Pramaan's ``Self_Pickup_Flow``)."""
+    quote = RuleGroup("on_select", "message.order")
+    # Every fulfilment offered names its category: a delivery's is one of the delivery
+    # categories (FULFILLMENTS_ONDC_ORG_CATEGORY), a store pick-up's Takeaway.
+    quote.present("fulfillment_category", "fulfillments[].@ondc/org/category")
+    pickup = "fulfillments[type=Self-Pickup]"
+    quote.one_of(
+        "self_pickup_category", f"{pickup}.@ondc/org/category", ("Takeaway",), optional=True
+    )
+    later = RuleGroup(("on_confirm", "on_status", "on_cancel", "on_update"), "message.order")
+    later.one_of(
+        "self_pickup_state", f"{pickup}.state.descriptor.code", _PICKUP_STATES, optional=True
+    )
+    return [*quote.rules, *later.rules]
 
 
 FIELD_RULES_125: Final[tuple[FieldRule, ...]] = (*_inherited(), *_added())

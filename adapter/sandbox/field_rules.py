@@ -6,7 +6,8 @@ actions, domains and catalogue kind (:class:`Scope`) it applies to, and whether 
 field is allowed; :meth:`FieldRule.violations` finds where a message breaks it.
 
 Path syntax (ours): dot-separated keys; ``key[]`` is every element of a list (an empty or
-missing list counts as missing); ``key[code=x]`` the elements whose ``code`` is ``x``. Keys
+missing list counts as missing); ``key[code=x]`` the elements whose ``code`` is ``x``
+(``key[type=x|y]``: whose ``type`` is ``x`` or ``y``). Keys
 may hold ``/`` and ``@`` (``message.catalog.bpp/providers[].items[].@ondc/org/returnable``).
 A violation's path is a JSON path into the message (``$.message.catalog['bpp/providers'][0]``).
 """
@@ -211,10 +212,11 @@ def _selected(elements: list[Any], selector: str) -> list[tuple[int, Any]]:
     if not selector:
         return list(enumerate(elements))
     name, _, wanted = selector.partition("=")
+    choices = wanted.split("|")
     return [
         (index, element)
         for index, element in enumerate(elements)
-        if isinstance(element, dict) and element.get(name) == wanted
+        if isinstance(element, dict) and element.get(name) in choices
     ]
 
 

@@ -16,7 +16,9 @@ flow rules of the specification):
   routing (P2P or P2H2P), later callbacks keep it and show only the delivery states it
   allows, each move one ONDC's validator allows; the seller's credentials of on_confirm
   come back unchanged; the GST number of
-  on_init's ``bpp_terms`` is the one confirm and on_confirm carry.
+  on_init's ``bpp_terms`` is the one confirm and on_confirm carry; a cash on delivery order
+  is collected by the seller app and NOT-PAID until delivered, then PAID
+  (:mod:`adapter.sandbox.flowcheck_cash_125`).
 
 :func:`check_flow_125` returns every :class:`~adapter.sandbox.flowcheck.Violation`, naming
 the rule, the payload key and the JSON path.
@@ -33,6 +35,7 @@ import schemas
 from adapter.core.context_rules import parse_duration
 from adapter.core.retail125.routing import ROUTING_STATES, Routing, routing_of
 from adapter.sandbox.flowcheck import Violation
+from adapter.sandbox.flowcheck_cash_125 import check_cash_on_delivery
 
 __all__ = [
     "NEXT_ACTIONS",
@@ -388,4 +391,5 @@ def check_flow_125(steps: Sequence[Step]) -> list[Violation]:
         *_pairing(bodies),
         *_timing(bodies),
         *_contract(bodies),
+        *check_cash_on_delivery(bodies),
     ]

@@ -267,6 +267,10 @@ class FlowPlayer:
     def _init(self, on_select: dict[str, Any]) -> dict[str, Any]:
         return init_message(on_select, end=self._end)
 
+    def init_for(self, on_select: dict[str, Any]) -> dict[str, Any]:
+        """The /init after ``on_select``: billed and delivered where the buyer is."""
+        return self._init(on_select)
+
     def buyer_near(self, entry: dict[str, Any]) -> None:
         """Put the buyer in the seller's own city (as certification logs are made: ONDC's
         validator checks the search's city against each seller's PIN code)."""

@@ -13,6 +13,7 @@ layout of the automation framework's flow folders, which the conformance gate re
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import Any, Final
 import orjson
 
 import schemas
+from adapter.core.orders import parse_duration
 from adapter.sandbox.buyer_messages_125 import (
     INSTRUCTIONS,
     NEW_ADDRESS,
@@ -32,6 +34,7 @@ from adapter.sandbox.buyer_messages_125 import (
 )
 from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
+from adapter.sandbox.flows_pickup_cash_125 import EXTRA_FLOWS
 
 __all__ = [
     "NOT_PLAYED",
@@ -48,12 +51,13 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
                        "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow",
                        "Replacement_Flow", "Forced_Cancellation_Flow",
                        "Buyer_Instructions_And_Delivery_Update_Flow",
-                       "Out_Of_Stock_Flow_Error-code_"),
+                       "Out_Of_Stock_Flow_Error-code_", "Self_Pickup_Flow",
+                       "Cash_On_Delivery_Flow"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
                        "Seller_Cancellation_Flow", "Replacement_Flow",
                        "Force_Cancellation_Flow", "Buyer_Instructions_And_Delivery_Update_Flow",
-                       "Out_Of_Stock_Flow_Error-code_"),
+                       "Out_Of_Stock_Flow_Error-code_", "Cash_On_Delivery_Flow"),
         "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
                        "Replacement_Flow", "Force_Cancellation_Flow",
@@ -71,6 +75,13 @@ NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
 )
 """PRAMAAN or MANDATORY flows (by flow id, IGM variants under one name) the demo does not
 play, and why."""
+
+_ASK_TTL: Final = "PT2S"
+"""How long the demo's buyer app gives the seller to answer a cancel it asks before it
+forces one (Pramaan's example gives PT10S; the demo keeps its own runs short)."""
+
+_DOOR_CODE: Final = "4826"
+"""The code the demo's seller sets on a delivery the buyer authorises at the door."""
 
 _OUT_OF_STOCK_CODE: Final = "Out_Of_Stock_Flow_Error-code_"
 """Pramaan's ``Out_Of_Stock_Flow(Error-code)``, under the folder name ONDC's framework
@@ -158,6 +169,8 @@ class Pramaan125:
             finally:
                 await p.seller_stock(item["sku"], int(item["available"]))
             return steps
+        if flow_id in EXTRA_FLOWS:
+            return await EXTRA_FLOWS[flow_id](p, entry, item)
         part_cancel = flow_id in _PART_CANCEL_THEN_RTO
         count = 2 if part_cancel else 1  # a part cancel leaves a piece to deliver
         order_id = await p.order(steps, entry, item, transaction_id=tx, count=count)
@@ -201,7 +214,7 @@ class Pramaan125:
                     "update", delivery_update_message(order_id, end), transaction_id=tx,
                     domain=domain,
                 )  # fmt: skip
-            await self._deliver(steps, order_id, tx)
+            await self._deliver(steps, order_id, tx, auth=True)
         elif flow_id == "Replacement_Flow":
             await self._deliver(steps, order_id, tx)
             await self._replace(steps, order_id, item["sku"], tx, domain)
@@ -253,9 +266,12 @@ class Pramaan125:
         *,
         track: bool = False,
         until: str = "deliver",
+        auth: bool = False,
     ) -> None:
         """The seller's (and its courier's) steps to delivery (or to ``until``): the hub
-        legs when the order travels P2H2P; a track after pick-up when asked."""
+        legs when the order travels P2H2P; a track after pick-up when asked; with ``auth``,
+        a code set on the delivery after pick-up (``on_update_delivery_auth``) and given
+        at the door."""
         p = self.player
         # P2H2P goes through the hubs and out for delivery; P2P (within the city) has no
         # out-for-delivery state (ONDC retail 1.2.5 routing): picked up, then delivered.
@@ -268,16 +284,28 @@ class Pramaan125:
                 "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
                 "tracking_url": f"https://track.odop.example/{order_id}",
             }
-            moved = await p.seller_act(order_id, action, body if action == "ship" else None)
+            sent: dict[str, Any] | None = body if action == "ship" else None
+            if action == "deliver" and "on_update_delivery_auth" in steps:
+                sent = {"delivery_code": _DOOR_CODE}  # the buyer gives it at the door
+            moved = await p.seller_act(order_id, action, sent)
             if moved.status_code != 200:
                 raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
             steps[key] = await p.unsolicited(tx, "on_status")
+            if auth and action == "ship":
+                await self._seller_json(order_id, "delivery_auth", {"code": _DOOR_CODE})
+                steps["on_update_delivery_auth"] = await p.unsolicited(tx, "on_update")
             if track and action == "ship":
                 steps["track"], steps["on_track"] = await p.call(
                     "track", {"order_id": order_id}, transaction_id=tx, domain=_domain(steps)
                 )
             if action == until:
                 return
+
+    async def _seller_json(self, order_id: str, path: str, body: dict[str, Any]) -> None:
+        """One seller API action on the order with a JSON body."""
+        moved = await self.player.seller_act(order_id, path, body)
+        if moved.status_code != 200:
+            raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
 
     async def _seller(self, order_id: str, path: str) -> None:
         """One seller API action on the order (``pack``, ``returns/R-1/approve`` ...)."""
@@ -321,9 +349,12 @@ class Pramaan125:
         (``force`` yes), and settles the buyer's refund for the cancelled goods."""
         p = self.player
 
+        ask = force_cancel_message(order_id, force=False, ttl_response=_ASK_TTL)
         steps["cancel_no"], steps["on_cancel_no"] = await p.call(
-            "cancel", force_cancel_message(order_id, force=False), transaction_id=tx, domain=domain
+            "cancel", ask, transaction_id=tx, domain=domain
         )
+        # The seller lets its time to answer the ask lapse; only then may the buyer insist.
+        await asyncio.sleep(parse_duration(_ASK_TTL).total_seconds() + 0.2)
         answer = "on_cancel_force" if flow_id == "Forced_Cancellation_Flow" else "on_cancel_yes"
         steps["cancel_yes"], steps[answer] = await p.call(
             "cancel", force_cancel_message(order_id, force=True), transaction_id=tx, domain=domain

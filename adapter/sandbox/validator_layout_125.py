@@ -44,6 +44,7 @@ VALIDATOR_FLOWS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "Seller_Cancellation_Flow": ("5",),
         "Replacement_Flow": ("00B",),
         "Buyer_Instructions_And_Delivery_Update_Flow": ("011", "00F"),
+        "Cash_On_Delivery_Flow": ("012",),
     }
 )
 """Pramaan flow id -> the utility's 1.2.5 flow ids whose message sequence it plays (buyer
@@ -58,6 +59,8 @@ NOT_JUDGED: Final[Mapping[str, str]] = MappingProxyType(
         "Seller_Cred_Flow": "the utility's flow 017 wants a delivered order followed by an "
         "on_update and an on_cancel; Pramaan's Seller_Cred_Flow ends at on_confirm with the "
         "seller's credentials",
+        "Self_Pickup_Flow": "the utility (c3d10fe) lists no self-pickup flow among its 1.2.5 "
+        "flows (002 is not one of them)",
     }
 )
 """Played flows the utility has no matching 1.2.5 flow for, and why."""
@@ -95,6 +98,11 @@ PAYLOAD_KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "on_update_return_picked": "on_update_picked",
         "update_reverse_qc_settlement": "update_settlement_reverse_qc",
         "on_update_return_delivered": "on_update_delivered",
+        "init_cod": "init",
+        "on_init_cod": "on_init",
+        "confirm_cod": "confirm",
+        "on_confirm_cod": "on_confirm",
+        "on_status_order_delivered_cod": "on_status_delivered",
     }
 )
 """Pramaan step name -> the utility's payload key, where they differ. The utility's

@@ -12,6 +12,8 @@ sellers do not exist for a seller's key (404).
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -20,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from adapter.core.order_replies import INTERNAL, settlement, wire
 from adapter.core.order_updates import UpdateRefused
 from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderRow
+from adapter.core.retail125.cash_on_delivery import collection_refusal
+from adapter.core.retail125.delivery_auth import authorisation_refusal
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
 from adapter.seller_api.refusals import FieldNamingRoute
@@ -45,6 +49,20 @@ class ActionBody(BaseModel):
     reason: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None
     tracking_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
     invoice_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+    # Cash on delivery: the cash the seller or its courier collected (deliver, hand_over).
+    cash_collected: Annotated[str, Field(pattern=r"^\d{1,9}(\.\d{1,2})?$")] | None = None
+    # A delivery authorised by a code (retail 1.2.5): the code the buyer gave at the door.
+    delivery_code: Annotated[str, Field(pattern=r"^\d{4,8}$")] | None = None
+
+
+class DeliveryAuthBody(BaseModel):
+    """The code a delivery is authorised by (retail 1.2.5): given, or made up (six digits);
+    valid for ``valid_minutes``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[str, Field(pattern=r"^\d{4,8}$")] | None = None
+    valid_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] = 24 * 60
 
 
 class CancelLine(BaseModel):
@@ -242,6 +260,30 @@ def seller_orders_router() -> APIRouter:
             raise HTTPException(status_code=409, detail=f"state: {exc}") from exc
         return {**_summary(moved), "returns": moved.document.get(INTERNAL, {}).get("returns", {})}
 
+    @router.post("/{order_id}/delivery_auth")
+    async def authorise_delivery(
+        request: Request,
+        seller: Seller,
+        order_id: str,
+        body: DeliveryAuthBody | None = None,
+        buyer_app: BuyerApp = None,
+    ) -> dict[str, Any]:
+        """Set the code the delivery is authorised by (retail 1.2.5): the buyer app is told
+        with an unsolicited on_update, and ``deliver`` then needs the code as
+        ``delivery_code``."""
+        asked = body or DeliveryAuthBody()
+        code = asked.code or f"{secrets.randbelow(10**6):06d}"
+        runtime = _runtime(request)
+        row = await _own_order(runtime, seller, order_id, buyer_app)
+        try:
+            moved = await runtime.desk.delivery_auth(
+                row, code, valid_for=timedelta(minutes=asked.valid_minutes)
+            )
+        except IllegalTransition as exc:
+            raise HTTPException(status_code=409, detail=f"state: {exc}") from exc
+        authorization = moved.document["fulfillments"][0]["end"]["authorization"]
+        return {**_summary(moved), "delivery_code": code, "valid_to": authorization["valid_to"]}
+
     @router.post("/{order_id}/{action}")
     async def act(
         request: Request,
@@ -281,6 +323,22 @@ def seller_orders_router() -> APIRouter:
                 status_code=409,
                 detail=f"state: order {order_id} is {kind}: {action} does not apply "
                 f"({instead} does)",
+            )
+        if action == "deliver":
+            unauthorised = authorisation_refusal(
+                row.document, details.delivery_code, now=runtime.clock.now()
+            )
+            if unauthorised is not None:
+                raise HTTPException(status_code=422, detail=unauthorised)
+        elif details.delivery_code is not None:
+            raise HTTPException(status_code=422, detail="delivery_code: given with deliver only")
+        if action in ("deliver", "hand_over"):
+            unpaid = collection_refusal(row.document, details.cash_collected)
+            if unpaid is not None:
+                raise HTTPException(status_code=422, detail=unpaid)
+        elif details.cash_collected is not None:
+            raise HTTPException(
+                status_code=422, detail="cash_collected: reported with deliver or hand_over only"
             )
         try:
             moved = await runtime.desk.apply(

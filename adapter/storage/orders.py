@@ -558,6 +558,18 @@ class OrderStore:
         """The sellers' provider and item ratings so far, by (seller code, category, id)."""
         return await rating_tallies(self._db, seller_codes)
 
+    async def cash_items(self, seller_code: str, skus: Sequence[str]) -> set[str]:
+        """The SKUs among ``skus`` of a seller's items sold cash on delivery
+        (``available_on_cod``)."""
+        query = (
+            select(items.c.sku, items.c.record)
+            .join(sellers, items.c.seller_id == sellers.c.id)
+            .where(sellers.c.code == seller_code, items.c.sku.in_(list(skus)))
+        )
+        async with self._db.engine.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return {str(row.sku) for row in rows if row.record.get("available_on_cod")}
+
     @staticmethod
     async def _event(
         connection: AsyncConnection,

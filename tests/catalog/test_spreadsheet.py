@@ -32,7 +32,9 @@ def _rows() -> list[dict[str, Any]]:
         for item in entry["items"]:
             row: dict[str, Any] = {}
             row.update({SELLER.get(k, k): v for k, v in entry["seller"].items()})
-            row.update({LOCATION.get(k, k): v for k, v in entry["location"].items()})
+            # A list (a store's fulfilment types) is one cell, "Delivery; Self-Pickup".
+            row.update({LOCATION.get(k, k): "; ".join(v) if isinstance(v, list) else v
+                        for k, v in entry["location"].items()})  # fmt: skip
             row.update({**item, "images": "|".join(item["images"])})
             row.update(item.get("packaged_commodities", {}))
             food = item.get("prepackaged_food", {})

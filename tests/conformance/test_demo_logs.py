@@ -156,11 +156,22 @@ def test_the_demo_writes_its_1_2_5_flows_in_the_log_validation_utility_s_layout(
     root = demo_logs / "lvu-1.2.5" / domain
     # The utility's own flow ids: every domain's delivery, out of stock, buyer cancel, part
     # cancel then RTO, catalogue and replacement (00B); where the buyer may change the
-    # delivery (RET10, RET12), its instructions (011) and address (00F) too.
-    changes = ["flow00F", "flow011"] if domain in ("RET10", "RET12") else []
+    # delivery (RET10, RET12), its instructions (011) and address (00F) too, and there
+    # cash on delivery (012).
+    changes = ["flow00F", "flow011", "flow012"] if domain in ("RET10", "RET12") else []
     assert sorted(p.name for p in root.iterdir()) == sorted(
         ["flow2", "flow3", "flow4", "flow5", "flow8", "flow00B", *changes]
     )
+    if changes:
+        cash = root / "flow012"
+        delivered = orjson.loads((cash / "on_status_delivered.json").read_bytes())
+        assert delivered["message"]["order"]["payment"]["status"] == "PAID"
+        assert (
+            orjson.loads((cash / "on_init.json").read_bytes())["message"]["order"]["payment"][
+                "type"
+            ]
+            == "ON-FULFILLMENT"
+        )
     delivery = root / "flow2"
     keys = {p.stem for p in delivery.glob("*.json")}
     assert {"search_full_catalog_refresh", "on_search_full_catalog_refresh", "select",

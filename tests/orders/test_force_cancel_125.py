@@ -1,6 +1,8 @@
 """A forced cancel (retail 1.2.5, Pramaan's Force_Cancellation_Flow): a buyer app whose
-order is late insists with ``force`` yes, and the seller's order is cancelled even out for
-delivery; asked without force, a late order on the road is still the seller's to refuse."""
+order is late insists with ``force`` yes once its first ask's ``ttl_response`` has lapsed,
+and the seller's order is cancelled even out for delivery; asked without force, a late order
+on the road is still the seller's to refuse, and forced before the ask or its time to answer
+is over, it is refused."""
 
 from __future__ import annotations
 
@@ -42,6 +44,10 @@ async def test_a_forced_cancel_of_a_late_order_out_for_delivery_is_taken(
         assert wrong["error"]["code"] == "30012", "force is for a late order"
         assert "052" in wrong["error"]["message"]
 
+        early = await s.call("cancel", force_cancel_message(_ORDER, force=True), domain=domain)
+        assert early["error"]["code"] == "30014", "the seller's time to answer is not over"
+        assert "ttl_response" in early["error"]["message"]
+        clock.advance(3600)  # the ask's ttl_response, PT1H, lapses unanswered
         forced = await s.call("cancel", force_cancel_message(_ORDER, force=True), domain=domain)
         assert "error" not in forced, forced
         order = forced["message"]["order"]
@@ -70,3 +76,25 @@ async def test_a_1_2_0_order_on_the_road_is_not_force_cancelled(
         await s.seller_moves(key, _ORDER, ("pack", "ship"))
         refused = await s.call("cancel", force_cancel_message(_ORDER, force=True), domain=domain)
         assert refused["error"]["code"] == "30014", "1.2.0 knows no forced cancel"
+
+
+async def test_a_forced_cancel_with_no_ask_before_it_is_refused(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        s.core_version = "1.2.5"
+        await _out_for_delivery(s)
+        domain = demo_item("Kangra", 1)[1]["domain"]
+        clock.advance(7 * 24 * 3600)
+        refused = await s.call("cancel", force_cancel_message(_ORDER, force=True), domain=domain)
+        assert refused["error"]["code"] == "30014"
+        assert "no cancel of order" in refused["error"]["message"]
+        asked = force_cancel_message(_ORDER, force=False, ttl_response="PT10S")
+        first = await s.call("cancel", asked, domain=domain)
+        assert first["error"]["code"] == "30014", "on the road: the seller may refuse"
+        clock.advance(5)
+        again = force_cancel_message(_ORDER, force=False, ttl_response="PT1H")
+        await s.call("cancel", again, domain=domain)
+        clock.advance(6)  # the first ask's PT10S is over; the second's PT1H does not count
+        forced = await s.call("cancel", force_cancel_message(_ORDER, force=True), domain=domain)
+        assert forced["message"]["order"]["state"] == "Cancelled", forced

@@ -1,16 +1,19 @@
 """Self-pickup in retail 1.2.5 (Pramaan's Self_Pickup_Flow, mandatory for RET10): a buyer
 collecting Kangra tea at the store; the order names no routing (nothing travels), passes
 Pending and Packed, and is Completed, the goods out of the store then, when the seller hands
-it over. (The conformance gate's RET10 field rules, restated from 1.2.0, still ask every
-order for a Delivery fulfilment and a delivery category: the flow is not judged by them
-here.)"""
+it over. The conformance gate's 1.2.5 rules pass the flow (a self-pickup answers the RET10
+rules of a delivery, and its category is Takeaway), and a broken copy fails each rule 1.2.5
+adds for it."""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from adapter.core.clock import FixedClock
+from adapter.sandbox.conformance import check, check_callback
 from tests.orders.shop import cart, confirm_message, demo_item, init_message, shop
 
 
@@ -52,3 +55,26 @@ async def test_a_1_2_5_self_pickup_order_is_collected_without_routing(
         travel = await s.net.client.post(f"{orders}/in_transit", headers=key)
         assert travel.status_code == 409, "nothing travels"
         assert steps["on_status_accepted"]["context"]["core_version"] == "1.2.5"
+        assert check("Self_Pickup_Flow", steps) == []
+        for key, rule, breaks in _BROKEN:
+            body = copy.deepcopy(steps[key])
+            breaks(body["message"]["order"]["fulfillments"][0])
+            assert rule in {v.rule for v in check_callback(key, body)}, rule
+
+
+def _drop_store_gps(collection: dict[str, Any]) -> None:
+    del collection["start"]["location"]["gps"]
+
+
+_BROKEN: Final[tuple[tuple[str, str, Callable[[dict[str, Any]], None]], ...]] = (
+    ("on_select_self_pickup", "self_pickup_category",
+     lambda f: f.update({"@ondc/org/category": "Standard Delivery"})),
+    ("on_select_self_pickup", "FULFILLMENTS_ONDC_ORG_CATEGORY",
+     lambda f: f.update({"type": "Delivery"})),  # a delivery cannot be Takeaway
+    ("on_select_self_pickup", "fulfillment_category",
+     lambda f: f.pop("@ondc/org/category")),
+    ("on_confirm", "FULFILLMENTS_START_LOCATION_GPS", _drop_store_gps),
+    ("on_status_self_pick_picked", "self_pickup_state",
+     lambda f: f.update({"state": {"descriptor": {"code": "Out-for-delivery"}}})),
+)  # fmt: skip
+"""(step, rule, how a copy of its fulfilment breaks the rule)."""

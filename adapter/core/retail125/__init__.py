@@ -6,7 +6,10 @@
 - :mod:`~adapter.core.retail125.sequence`: Pramaan's sequence rules, checked at the edge.
 - :mod:`~adapter.core.retail125.replacement`: a returned piece replaced by a second delivery;
 - :mod:`~adapter.core.retail125.force_cancel`: a buyer app's forced cancel of a late order;
-- :mod:`~adapter.core.retail125.delivery_update`: buyer instructions and a new address.
+- :mod:`~adapter.core.retail125.delivery_update`: buyer instructions and a new address;
+- :mod:`~adapter.core.retail125.delivery_auth`: a delivery authorised by a code at the door;
+- :mod:`~adapter.core.retail125.cash_on_delivery`: paid in cash at the door, PAID at delivery;
+- :mod:`~adapter.core.retail125.bap_features`: what a buyer app says it supports.
 
 The family itself is put together in ``adapter.core.contract_table`` (``RETAIL_1_2_5``).
 """

@@ -4,7 +4,9 @@ ONDC retail 1.2.5 keeps 1.2.0's actions and payloads and adds to a few of them:
 
 - ``/on_search``: the marketplace's ``bpp_terms`` say it is a marketplace (``np_type``
   MSN) and that the buyer app collects the payment (``collect_payment`` N); providers and
-  items buyers have rated carry the average ``rating`` (:mod:`adapter.core.ratings`);
+  items buyers have rated carry the average ``rating`` (:mod:`adapter.core.ratings`); a
+  buyer app whose ``bap_features`` say it has no self-pickup gets no ``Self-Pickup``
+  fulfilments (:mod:`adapter.core.retail125.bap_features`);
 - ``/on_confirm``: the delivery fulfilment names its routing (``tags[code=routing]``, P2P or
   P2H2P, see :mod:`adapter.core.retail125.routing`), and the provider carries the seller's
   credentials (``provider.creds``: its goods' Geographical Indications, ``type`` GI), which
@@ -38,6 +40,7 @@ from adapter.core.order_replies import confirm_reply
 from adapter.core.orders import OrderRow
 from adapter.core.ratings import rate_providers
 from adapter.core.replies import REPLIES, ReplyBuilder
+from adapter.core.retail125.bap_features import SELF_PICKUP, features_of, without_self_pickup
 from adapter.core.retail125.routing import route_for, routing_tag
 from catalog_sync.records import LocationRecord, SellerRecord
 
@@ -60,6 +63,13 @@ async def _on_search(request: schemas.Envelope, **ports: Any) -> schemas.Prebuil
     descriptor["tags"] = [{"code": "bpp_terms", "list": [dict(t) for t in ON_SEARCH_TERMS]}]
     descriptor["tags"] += others
     catalog["bpp/descriptor"] = descriptor
+    assert isinstance(request, schemas.SearchRequest)
+    if features_of(request).get(SELF_PICKUP) is False:
+        # The buyer app cannot offer collection at the store (bap_features 002 no).
+        providers = catalog.get("bpp/providers", [])
+        if isinstance(providers, orjson.Fragment):  # shared by the round's equal searches
+            providers = orjson.loads(orjson.dumps(providers))
+        catalog["bpp/providers"] = [without_self_pickup(provider) for provider in providers]
     orders: OrderBook | None = ports.get("orders")
     providers = catalog["bpp/providers"]
     if orders is not None and providers:

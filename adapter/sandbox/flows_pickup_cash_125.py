@@ -1,0 +1,133 @@
+"""Two retail 1.2.5 flows of Pramaan the demo plays beside :mod:`adapter.sandbox.flows_125`:
+``Self_Pickup_Flow`` (MANDATORY in RET10: the buyer collects at the store) and
+``Cash_On_Delivery_Flow`` (PRAMAAN, OPTIONAL in RET10 and RET12: paid in cash at the door).
+Each is the list of messages in the order sent, under the step names of Pramaan's flow
+(``on_select_self_pickup``, ``on_confirm_cod`` ...), played over real HTTP, the seller's
+steps taken through the seller API."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+from adapter.sandbox.cash_messages_125 import cash_confirm_message, cash_init_message
+from adapter.sandbox.flows import FlowPlayer, confirm_message
+
+__all__ = ["EXTRA_FLOWS", "play_cash_on_delivery", "play_self_pickup"]
+
+
+async def _seller_step(p: FlowPlayer, order_id: str, action: str, body: Any, tx: str) -> Any:
+    moved = await p.seller_act(order_id, action, body)
+    if moved.status_code != 200:
+        raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
+    return await p.unsolicited(tx, "on_status")
+
+
+async def play_self_pickup(
+    p: FlowPlayer, entry: dict[str, Any], item: dict[str, Any]
+) -> dict[str, Any]:
+    """The buyer collects ``item`` at the seller's store: the cart asks for a
+    ``Self-Pickup`` (quoted Takeaway, nothing to deliver), the seller accepts and packs, and
+    hands the goods over when the buyer comes (``Order-picked-up``, the order Completed)."""
+    steps: dict[str, Any] = {}
+    tx, domain = str(uuid.uuid4()), item["domain"]
+    ask = p.cart_for(entry, item, 1)
+    for fulfillment in ask["order"]["fulfillments"]:
+        fulfillment["type"] = "Self-Pickup"
+    steps["select"], steps["on_select_self_pickup"] = await p.call(
+        "select", ask, transaction_id=tx, domain=domain
+    )
+    init = p.init_for(steps["on_select_self_pickup"])
+    init["order"]["fulfillments"][0]["type"] = "Self-Pickup"
+    steps["init_self_pickup"], steps["on_init_self_pickup"] = await p.call(
+        "init", init, transaction_id=tx, domain=domain
+    )
+    order_id = f"ODOP{uuid.uuid4().hex[:10].upper()}"
+    steps["confirm"], steps["on_confirm"] = await p.call(
+        "confirm",
+        confirm_message(steps["on_init_self_pickup"], order_id),
+        transaction_id=tx,
+        domain=domain,
+    )
+    steps["on_status_accepted"] = await p.unsolicited(tx, "on_status")
+    steps["on_status_self_pick_packed"] = await _seller_step(p, order_id, "pack", None, tx)
+    steps["on_status_self_pick_picked"] = await _seller_step(p, order_id, "hand_over", None, tx)
+    return steps
+
+
+async def play_cash_on_delivery(
+    p: FlowPlayer, entry: dict[str, Any], item: dict[str, Any]
+) -> dict[str, Any]:
+    """``item`` paid in cash at the door: the init asks for ``ON-FULFILLMENT``, the confirm
+    gives the buyer app's settlement account, the order travels NOT-PAID and is PAID at
+    delivery, where the courier reports the cash collected."""
+    steps: dict[str, Any] = {}
+    tx, domain = str(uuid.uuid4()), item["domain"]
+    steps["select"], steps["on_select"] = await p.call(
+        "select", p.cart_for(entry, item, 1), transaction_id=tx, domain=domain
+    )
+    steps["init_cod"], steps["on_init_cod"] = await p.call(
+        "init", cash_init_message_for(p, steps["on_select"]), transaction_id=tx, domain=domain
+    )
+    if "error" in steps["on_init_cod"]:
+        raise RuntimeError(f"cash on delivery refused: {steps['on_init_cod']['error']}")
+    order_id = f"ODOP{uuid.uuid4().hex[:10].upper()}"
+    steps["confirm_cod"], steps["on_confirm_cod"] = await p.call(
+        "confirm",
+        cash_confirm_message(steps["on_init_cod"], order_id),
+        transaction_id=tx,
+        domain=domain,
+    )
+    steps["on_status_accepted"] = await p.unsolicited(tx, "on_status")
+    on_confirm = steps["on_confirm_cod"]["message"]["order"]
+    total = on_confirm["quote"]["price"]["value"]
+    ship = {
+        "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
+        "tracking_url": f"https://track.odop.example/{order_id}",
+    }
+    legs: list[tuple[str, str, Any]] = [
+        ("pack", "on_status_packed", None),
+        ("agent_assigned", "on_status_agent_assigned", None),
+        ("ship", "on_status_picked", ship),
+    ]
+    routing = _routing(on_confirm)
+    if routing == "P2H2P":
+        legs += [
+            ("in_transit", "on_status_in_transit", None),
+            ("at_destination_hub", "on_status_at_destination_hub", None),
+            ("out_for_delivery", "on_status_out_for_delivery", None),
+        ]
+    legs.append(("deliver", "on_status_order_delivered_cod", {"cash_collected": total}))
+    for action, step, body in legs:
+        steps[step] = await _seller_step(p, order_id, action, body, tx)
+    paid = steps["on_status_order_delivered_cod"]["message"]["order"]["payment"]["status"]
+    if paid != "PAID":
+        raise RuntimeError(f"cash order delivered but its payment says {paid}")
+    return steps
+
+
+def cash_init_message_for(p: FlowPlayer, on_select: dict[str, Any]) -> dict[str, Any]:
+    """The buyer app's cash ``init``, billed and delivered where ``p``'s buyer is."""
+    message = p.init_for(on_select)
+    message["order"]["payment"] = cash_init_message(on_select)["order"]["payment"]
+    return message
+
+
+def _routing(order: Mapping[str, Any]) -> str | None:
+    for fulfillment in order.get("fulfillments", []):
+        for tag in fulfillment.get("tags", []):
+            if tag.get("code") == "routing":
+                for entry in tag.get("list", []):
+                    if entry.get("code") == "type":
+                        return str(entry.get("value"))
+    return None
+
+
+EXTRA_FLOWS: Final[
+    Mapping[str, Callable[[FlowPlayer, dict[str, Any], dict[str, Any]], Awaitable[dict[str, Any]]]]
+] = MappingProxyType(
+    {"Self_Pickup_Flow": play_self_pickup, "Cash_On_Delivery_Flow": play_cash_on_delivery}
+)
+"""Pramaan flow id -> the function that plays it."""
