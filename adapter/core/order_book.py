@@ -138,6 +138,7 @@ class OrderBook(Protocol):
         self, seller_codes: Sequence[str]
     ) -> Mapping[tuple[str, str, str], RatingTally]:
         """The sellers' provider and item ratings so far, by (seller code, category, id)."""
+
     async def cash_items(self, seller_code: str, skus: Sequence[str]) -> set[str]: ...
 
 
