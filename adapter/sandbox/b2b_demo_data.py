@@ -107,21 +107,22 @@ PRICE_LISTS: Final = {
     },
 }  # fmt: skip
 SELLER_TERMS: Final = {
-    "odopkinnaur": {"payment_types": ["ON-FULFILLMENT", "PRE-FULFILLMENT"]},
     # Its minimum order value (rupees, with GST): the minimum-order journey's first RFQ is
-    # below it.
-    "odopkangra": {
-        "payment_types": ["POST-FULFILLMENT", "ON-FULFILLMENT"],
-        "min_order_value": "50000",
+    # below it, the other journeys of this seller above.
+    "odopkinnaur": {
+        "payment_types": ["ON-FULFILLMENT", "PRE-FULFILLMENT"],
+        "min_order_value": "15000",
     },
+    "odopkangra": {"payment_types": ["POST-FULFILLMENT", "ON-FULFILLMENT"]},
 }
 FSSAI: Final = {"odopkinnaur": "10026011000101", "odopkangra": "10026011000102"}  # demo
 # Set again on each run. A rejected PO's stock stays held for ONDC_STOCK_HOLD_SECONDS (its
 # buyer may still confirm), so the chulli oil covers a few runs within that hold.
-# The tea covers the credit order and, for a few runs within the hold, the 300 packs held
-# for the quotation the minimum-order buyer never takes further.
-STOCK: Final = {"odopkinnaur02": 60, "odopkinnaur01": 1500, "odopkinnaur03": 150,
-                "odopkangra01": 2000}  # fmt: skip
+# The kala zeera covers the cancelled order and, for a few runs within the hold, the 100
+# packs held for the quotation the minimum-order buyer never takes further (an item the
+# retail flows leave alone: they set their items' stock to one).
+STOCK: Final = {"odopkinnaur02": 60, "odopkinnaur01": 1500, "odopkinnaur03": 400,
+                "odopkangra01": 800}  # fmt: skip
 
 
 EXPECTED_STAGES: Final = {

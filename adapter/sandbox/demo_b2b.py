@@ -11,7 +11,7 @@ ONDC's B2B log verifier and judged by the conformance gate's B2B rules):
   two split deliveries, payment on delivery;
 - ``credit-kangra-tea`` (RET10): a tea blender's letter on credit (POST-FULFILLMENT): PO,
   proforma, delivery with the tax invoice, then the payment the seller records;
-- ``minimum-order-kangra-tea`` (RET10): a store's RFQ below the tea seller's minimum order
+- ``minimum-order-kala-zeera`` (RET10): a store's RFQ below the seller's minimum order
   value, refused with 30023 naming it, then one for enough in the same transaction,
   quoted;
 - ``po-rejected-chulli-oil`` (RET10): a PO that does not accept the seller's terms,
@@ -223,18 +223,17 @@ async def _quoted(app: B2BBuyer, ask: _Rfq) -> tuple[Journey, dict[str, Any], di
     return journey, rfq, quoted["message"]["order"]
 
 
-async def _minimum_order_tea(app: B2BBuyer) -> Journey:
+async def _minimum_order_zeera(app: B2BBuyer) -> Journey:
     """A first RFQ below the seller's minimum order value, refused with 30023 naming it,
     then one for enough in the same transaction, quoted. The buyer goes no further: ONDC's
     B2B verifier judges a transaction's ``on_init`` against its first quotation, the
     refused one (docs/b2b.md)."""
-    ask = _Rfq("ONDC:RET10", OIL_BUYER, "Kangra Tea", "odopkangra", "odopkangra01", 300,
-               "ON-FULFILLMENT", "orthodox second flush, 250 g packs",
-               "packs in 5-ply cartons of 50")  # fmt: skip
+    ask = _Rfq("ONDC:RET10", OIL_BUYER, "Kala Zeera", "odopkinnaur", "odopkinnaur03", 100,
+               "ON-FULFILLMENT", "sun dried, cleaned", "250 g pouches")  # fmt: skip
     journey = app.journey(ask.domain, ask.party)
     found = await search(journey, ask.words, ask.payment, finder_fee=FINDER_FEE)
     provider, location = provider_of(found, ask.seller)
-    small = rfq_order(journey, provider, location, ask.sku, ask.count // 3, ask.payment,
+    small = rfq_order(journey, provider, location, ask.sku, ask.count // 5, ask.payment,
                       item_req=ask.item_req, packaging_req=ask.packaging_req)  # fmt: skip
     refused = await journey.ask("select", small, ttl="P2D", label="_below_minimum")
     if (refused.get("error") or {}).get("code") != "30023":
@@ -310,7 +309,7 @@ JOURNEYS: Final = (
     ("RET10", "credit-kangra-tea", "odopkangra"),
     ("RET10", "po-rejected-chulli-oil", None),
     ("RET10", "buyer-cancel-kala-zeera", None),
-    ("RET10", "minimum-order-kangra-tea", None),
+    ("RET10", "minimum-order-kala-zeera", None),
 )
 """The demo's B2B folders: domain, name, the seller whose steps it takes (if any)."""
 
@@ -349,7 +348,7 @@ async def play_b2b(
             "credit-kangra-tea": lambda: _credit_tea(app, steps["odopkangra"]),
             "po-rejected-chulli-oil": lambda: _rejected_oil(app),
             "buyer-cancel-kala-zeera": lambda: _cancelled_zeera(app),
-            "minimum-order-kangra-tea": lambda: _minimum_order_tea(app),
+            "minimum-order-kala-zeera": lambda: _minimum_order_zeera(app),
         }
         for domain, name, _seller in JOURNEYS:
             label = f"B2B {domain} {name}"

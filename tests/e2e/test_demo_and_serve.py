@@ -59,7 +59,7 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(tmp_pa
     for domain in ("RET10", "RET12", "RET16"):
         assert f"ok   1.2.5 rating {domain} (" in first.stdout
     assert "ok   B2B RET12 rfq-export-shawls:" in first.stdout
-    assert "ok   B2B RET10 minimum-order-kangra-tea:" in first.stdout  # 30023, then quoted
+    assert "ok   B2B RET10 minimum-order-kala-zeera:" in first.stdout  # 30023, then quoted
     assert "05 signed ON PAPER" in first.stdout  # the letter no RFQ followed
     assert (logs / "b2b" / "RET10" / "credit-kangra-tea").is_dir()
     assert "FAIL" not in first.stdout

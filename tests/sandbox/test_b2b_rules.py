@@ -38,7 +38,7 @@ def _step(steps: Steps, key_part: str) -> dict[str, Any]:
         "po-rejected-chulli-oil",
         "buyer-cancel-kala-zeera",
         "rfq-export-shawls",
-        "minimum-order-kangra-tea",
+        "minimum-order-kala-zeera",
     ],
 )
 def test_the_demo_s_flows_pass(name: str) -> None:
