@@ -94,11 +94,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield migrated_sqlite(tmp_path / "store.db")
         return
-    server_url = request.getfixturevalue("postgres_server_url")
-    drop = request.getfixturevalue("drop_database")
-    url = _fresh_schema_url(server_url, request.getfixturevalue("migrated_postgres"))
+    yield request.getfixturevalue("migrated_postgres_url")
+
+
+@pytest.fixture
+def migrated_postgres_url(
+    postgres_server_url: str, migrated_postgres: str, drop_database: Callable[[str], None]
+) -> Iterator[str]:
+    """A migrated, empty PostgreSQL database of its own (a copy of ``migrated_postgres``),
+    dropped afterwards."""
+    url = _fresh_schema_url(postgres_server_url, migrated_postgres)
     yield url
-    drop(url)
+    drop_database(url)
 
 
 @pytest.fixture
