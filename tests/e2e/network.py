@@ -171,11 +171,13 @@ async def network(
         }
     )
     adapters = [AdapterProcess(subprocess_env(values), p, tmp_path, serve_args) for p in ports]
-    if buyer_up:
-        await buyer_server.start()
-    for adapter in adapters:
-        await adapter.start()
     try:
+        # Inside the try: when one process does not become healthy, those already
+        # started are stopped too (they were left serving after a failed test).
+        if buyer_up:
+            await buyer_server.start()
+        for adapter in adapters:
+            await adapter.start()
         async with httpx.AsyncClient(timeout=10.0) as http:
             yield Network(
                 registry, buyer, buyer_server, adapters, http, seller.public_key.to_base64()
