@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import sqlite3
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -64,6 +68,30 @@ async def connect_redis() -> Redis:
         await client.aclose()
         pytest.fail(f"Redis is required and not reachable at {REDIS_URL}: {exc}")
     return client
+
+
+@cache
+def _migrated_sqlite() -> Path:
+    """A SQLite file migrated to head, made once per process (per worker under xdist)."""
+    from adapter.storage import upgrade
+
+    folder = Path(tempfile.mkdtemp(prefix="ondc-migrated-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "store.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+def migrated_sqlite(target: Path) -> str:
+    """The URL of a new SQLite database at ``target``, holding what a fresh upgrade to head
+    leaves: a copy (SQLite's backup) of one migrated once per process. Running every
+    migration's DDL takes a second or more per database on a loaded machine; tests of the
+    migrations themselves migrate files of their own."""
+    with sqlite3.connect(_migrated_sqlite()) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    return f"sqlite:///{target}"
 
 
 SELLER_KEY = "k1"

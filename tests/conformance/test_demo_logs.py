@@ -12,7 +12,6 @@ the file and the JSON path."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -24,26 +23,25 @@ from adapter.sandbox.conformance import check_folder, read_flow_logs
 from adapter.sandbox.demo_b2b import JOURNEYS as B2B_JOURNEYS
 from adapter.sandbox.flows_125 import PLAYED
 from adapter.sandbox.igm_rules import check_igm
-from tests.e2e.processes import CLI, free_port
+from tests.demo_run import DemoRuns
 
 DOMAINS = ("RET10", "RET12", "RET16")
 FLOWS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 
 
-@pytest.fixture(scope="module")
-def demo_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The flow logs of one demo run, in a fresh data directory."""
-    data = tmp_path_factory.mktemp("demo")
-    ports = [str(free_port()) for _ in range(3)]
-    run = subprocess.run(
-        [*CLI, "demo", "--once", "--data-dir", str(data), "--port", ports[0],
-         "--registry-port", ports[1], "--buyer-port", ports[2]],
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+# The demo's logs are shared with tests/e2e/test_demo_and_serve (one run per session,
+# tests/demo_run.py); under pytest-xdist its tests run on one worker with them.
+pytestmark = pytest.mark.xdist_group("demo")
+
+
+@pytest.fixture
+def demo_logs(demo_runs: DemoRuns) -> Path:
+    """The flow logs of the session's first demo run, in a fresh data directory."""
+    run = demo_runs.first
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     timing = next(line for line in run.stdout.splitlines() if "1.2.5 timing" in line)
     assert timing.startswith("ok"), timing
-    return data / "logs"
+    return run.logs
 
 
 @pytest.mark.e2e

@@ -19,7 +19,13 @@ from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackServer
 from tests.e2e.processes import CLI, free_port
-from tests.fixtures import REPO_ROOT, settings_values, signing_vectors, subprocess_env
+from tests.fixtures import (
+    REPO_ROOT,
+    migrated_sqlite,
+    settings_values,
+    signing_vectors,
+    subprocess_env,
+)
 
 KEYS = signing_vectors()["keys"]
 
@@ -141,8 +147,13 @@ async def network(
     registry.add(buyer.registry_record(buyer_server.url))
     ports = [free_port() for _ in range(processes)]
     port = ports[0]
+    database = tmp_path / "adapter.db"
+    if processes == 1 and "DATABASE_URL" not in overrides and not database.exists():
+        # A copy of a database migrated once: ``serve`` finds it at head. Processes that
+        # start together migrate a fresh database between them, as they would in production.
+        migrated_sqlite(database)
     values = settings_values(
-        f"sqlite:///{tmp_path}/adapter.db",
+        f"sqlite:///{database}",
         ONDC_SUBSCRIBER_URL=f"http://127.0.0.1:{port}/ondc",
         ONDC_REGISTRY_URL=registry_server.url,
         **overrides,
@@ -160,11 +171,13 @@ async def network(
         }
     )
     adapters = [AdapterProcess(subprocess_env(values), p, tmp_path, serve_args) for p in ports]
-    if buyer_up:
-        await buyer_server.start()
-    for adapter in adapters:
-        await adapter.start()
     try:
+        # Inside the try: when one process does not become healthy, those already
+        # started are stopped too (they were left serving after a failed test).
+        if buyer_up:
+            await buyer_server.start()
+        for adapter in adapters:
+            await adapter.start()
         async with httpx.AsyncClient(timeout=10.0) as http:
             yield Network(
                 registry, buyer, buyer_server, adapters, http, seller.public_key.to_base64()

@@ -20,7 +20,7 @@ from adapter.app import create_app
 from adapter.coordination import SharedState
 from adapter.core.clock import FixedClock
 from adapter.settings import Settings, load_settings
-from tests.fixtures import settings_values, signing_vectors
+from tests.fixtures import migrated_sqlite, settings_values, signing_vectors
 from tests.network.loopback import running
 
 KEYS = signing_vectors()["keys"]
@@ -156,10 +156,12 @@ async def edge(
 
     router.route(host="buyer.example").mock(side_effect=buyer)
     router.route(host="other-buyer.example").mock(side_effect=buyer)
-    settings = load_settings(
-        env_file=None,
-        **settings_values(database_url or f"sqlite:///{tmp_path}/edge.db", **overrides),
-    )
+    if database_url is None:
+        # A copy of a database migrated once (the lifespan's upgrade finds it at head); a
+        # second edge on the same folder, as after a restart, reopens the file it left.
+        database = tmp_path / "edge.db"
+        database_url = f"sqlite:///{database}" if database.exists() else migrated_sqlite(database)
+    settings = load_settings(env_file=None, **settings_values(database_url, **overrides))
     app = create_app(
         settings,
         transport=httpx.MockTransport(router.async_handler),

@@ -85,6 +85,7 @@ def _database_and_another_connection(tmp_path: Path) -> tuple[Database, sqlite3.
     return Database.connect(url), sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
 
 
+@pytest.mark.serial
 async def test_a_sqlite_write_goes_through_within_milliseconds_of_another_processs_commit(
     tmp_path: Path,
 ) -> None:
@@ -183,6 +184,7 @@ def _add_rows(count: int) -> Callable[[Connection], None]:
     return add
 
 
+@pytest.mark.serial
 async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -221,6 +223,7 @@ async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
         other.close()
 
 
+@pytest.mark.serial
 async def test_checkpoints_beside_the_writes_flush_the_database_file_the_one_holding_them_does_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -347,6 +350,7 @@ async def test_a_failed_wal_checkpoint_is_logged_and_writes_go_on(
     assert "WAL checkpoint failed" in caplog.text
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("wal_pages", [100, 9000])
 async def test_writes_go_on_beside_a_checkpoint_and_wait_only_to_restart_a_long_wal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wal_pages: int
