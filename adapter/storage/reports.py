@@ -23,6 +23,8 @@ from adapter.storage.callback_days import CALLBACK_WINDOW_SECONDS, callback_figu
 from adapter.storage.database import Database
 from adapter.storage.scope import Scope, facts_in
 from adapter.storage.tables import (
+    ACTIVE_STATES,
+    BEFORE_PICKUP,
     delivery_attempts,
     items,
     messages,
@@ -36,8 +38,9 @@ from adapter.storage.timeline import daily
 __all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope"]
 
 _COLUMN: Final = COLUMN
-_BEFORE_PICKUP: Final = ("Pending", "Packed")
-_ACTIVE: Final = ("Created", "Accepted", "In-progress")
+# The same tuples as the partial index late to ship reads (ix_orders_ship_by_not_handed_over).
+_BEFORE_PICKUP: Final = BEFORE_PICKUP
+_ACTIVE: Final = ACTIVE_STATES
 
 
 async def _no_row() -> None:

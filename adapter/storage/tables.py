@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Final
 
 from sqlalchemy import (
     JSON,
@@ -35,10 +36,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.expression import false, true
+from sqlalchemy.sql.expression import and_, false, true
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "ACTIVE_STATES",
+    "BEFORE_PICKUP",
     "UtcDateTime",
     "catalog_rejections",
     "catalog_subscriptions",
@@ -544,6 +547,39 @@ Index("ix_messages_action_received_at", messages.c.action, messages.c.received_a
 Index("ix_orders_ship_by", orders.c.ship_by)
 Index("ix_outbox_created_at", outbox.c.created_at)
 Index("ix_delivery_attempts_attempted_at", delivery_attempts.c.attempted_at)
+
+# Two partial indexes for the dashboard's year-long views, each holding only the few rows
+# its view reads: orders not yet handed over while their time to ship runs (late to ship)
+# and cancelled order lines (cancellation reasons). Both carry the columns their queries
+# read, so the database answers from the index alone.
+ACTIVE_STATES: Final = ("Created", "Accepted", "In-progress")
+BEFORE_PICKUP: Final = ("Pending", "Packed")
+_NOT_HANDED_OVER = and_(
+    orders.c.state.in_(ACTIVE_STATES), orders.c.fulfillment_state.in_(BEFORE_PICKUP)
+)
+Index(
+    "ix_orders_ship_by_not_handed_over",
+    orders.c.ship_by,
+    postgresql_include=["seller_code"],
+    postgresql_where=_NOT_HANDED_OVER,
+    sqlite_where=_NOT_HANDED_OVER,
+)
+Index(
+    "ix_order_facts_confirmed_at_cancelled",
+    order_facts.c.confirmed_at,
+    postgresql_include=[
+        "line_no",
+        "seller_code",
+        "district",
+        "product",
+        "gi_tag",
+        "channel",
+        "cancel_reason",
+        "cancelled_by",
+    ],
+    postgresql_where=order_facts.c.state == "Cancelled",
+    sqlite_where=order_facts.c.state == "Cancelled",
+)
 
 # Tables defined in modules of their own, on this metadata (imported last: they import it).
 from adapter.storage import b2b_tables as _b2b_tables  # noqa: E402, F401

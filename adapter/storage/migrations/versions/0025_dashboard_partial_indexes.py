@@ -1,0 +1,66 @@
+"""dashboard: partial indexes for late to ship and cancellation reasons
+
+- ``ix_orders_ship_by_not_handed_over``: orders not yet handed over (state Created,
+  Accepted or In-progress; fulfillment Pending or Packed) by their time to ship, with the
+  seller: late to ship reads these few rows instead of a year of orders.
+- ``ix_order_facts_confirmed_at_cancelled``: cancelled order lines by confirmation, with
+  the columns the reasons tables group and filter by (PostgreSQL answers from the index
+  alone).
+
+Revision ID: 0025
+Revises: 0024
+Create Date: 2026-12-07 03:30:00
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "0025"
+down_revision = "0024"
+branch_labels = None
+depends_on = None
+
+_NOT_HANDED_OVER = sa.text(
+    "state IN ('Created', 'Accepted', 'In-progress') "
+    "AND fulfillment_state IN ('Pending', 'Packed')"
+)
+_CANCELLED = sa.text("state = 'Cancelled'")
+_CANCELLED_COLUMNS = [
+    "line_no",
+    "seller_code",
+    "district",
+    "product",
+    "gi_tag",
+    "channel",
+    "cancel_reason",
+    "cancelled_by",
+]
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_orders_ship_by_not_handed_over",
+            ["ship_by"],
+            unique=False,
+            postgresql_include=["seller_code"],
+            postgresql_where=_NOT_HANDED_OVER,
+            sqlite_where=_NOT_HANDED_OVER,
+        )
+    with op.batch_alter_table("order_facts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_order_facts_confirmed_at_cancelled",
+            ["confirmed_at"],
+            unique=False,
+            postgresql_include=_CANCELLED_COLUMNS,
+            postgresql_where=_CANCELLED,
+            sqlite_where=_CANCELLED,
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("order_facts", schema=None) as batch_op:
+        batch_op.drop_index("ix_order_facts_confirmed_at_cancelled")
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_orders_ship_by_not_handed_over")
