@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
+from adapter.storage.attempt_days import count_attempts
 from adapter.storage.callback_days import count_settled, uncount_parked
 from adapter.storage.database import Database
 from adapter.storage.leases import LeasedQueue, settle_statement
@@ -346,6 +347,7 @@ def _settle(
     ]
     if attempts:
         connection.execute(_RECORD_ATTEMPTS, attempts)
+        count_attempts(connection, attempts)
     sent = [s.sent for s in settlements if s.sent is not None]
     if sent:
         connection.execute(_AUDIT_SENT, sent)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Select, func, literal, select
 
 from adapter.core.odop import districts
+from adapter.storage.attempt_days import delivery_figures
 from adapter.storage.breakdown import COLUMN, Dimension, breakdown
 from adapter.storage.callback_days import CALLBACK_WINDOW_SECONDS, callback_figures
 from adapter.storage.database import Database
@@ -25,7 +26,6 @@ from adapter.storage.scope import Scope, facts_in
 from adapter.storage.tables import (
     ACTIVE_STATES,
     BEFORE_PICKUP,
-    delivery_attempts,
     items,
     messages,
     order_facts,
@@ -193,23 +193,9 @@ class Reports:
         ]
 
     async def delivery(self, scope: Scope) -> list[dict[str, Any]]:
-        """Delivery attempts of callbacks by outcome (ACK, NACK, error) and mean latency."""
-        a = delivery_attempts.c
-        query = (
-            select(
-                a.outcome,
-                func.count().label("attempts"),
-                func.avg(a.latency_ms).label("mean_latency_ms"),
-            )
-            .where(a.attempted_at >= scope.since, a.attempted_at < scope.until)
-            .group_by(a.outcome)
-            .order_by(a.outcome)
-        )
-        rows = await self._rows(query)
-        for row in rows:
-            mean = row["mean_latency_ms"]
-            row["mean_latency_ms"] = None if mean is None else round(float(mean), 1)
-        return rows
+        """Delivery attempts of callbacks by outcome (ACK, NACK, error) and mean latency
+        (see :mod:`.attempt_days`)."""
+        return await delivery_figures(self._db, scope)
 
     async def parked(self, *, limit: int = 100) -> list[dict[str, Any]]:
         """Parked callbacks, newest first: what an operator may replay."""

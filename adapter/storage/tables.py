@@ -43,6 +43,7 @@ __all__ = [
     "ACTIVE_STATES",
     "BEFORE_PICKUP",
     "UtcDateTime",
+    "attempt_days",
     "catalog_rejections",
     "catalog_subscriptions",
     "dashboard_credentials",
@@ -529,6 +530,20 @@ callback_days = Table(
     Column("on_time", Integer, nullable=False),
     Column("failed", Integer, nullable=False),
     PrimaryKeyConstraint("day", "action", "channel"),
+)
+
+# ``delivery_attempts`` summed by the IST day of the attempt and its outcome, kept by the
+# outbox's settling transactions (adapter/storage/attempt_days.py).
+attempt_days = Table(
+    "attempt_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("outcome", String(12), nullable=False),
+    Column("attempts", BigInteger, nullable=False),
+    # The attempts with a latency, and the sum of their latencies in ms.
+    Column("timed", BigInteger, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    PrimaryKeyConstraint("day", "outcome"),
 )
 
 # How far a derived table has caught up with its source (``order_facts``: orders'

@@ -119,6 +119,12 @@ INSERT INTO delivery_attempts (outbox_id, attempted_at, http_status, latency_ms,
 SELECT id, created_at, 200, 20 + id % 200, CASE WHEN status = 'failed' THEN 'error' ELSE 'ACK' END
 FROM outbox;
 
+-- What the outbox's settling transactions keep beside the attempts: their sums by IST day.
+INSERT INTO attempt_days (day, outcome, attempts, timed, latency_ms)
+SELECT (attempted_at AT TIME ZONE 'Asia/Kolkata')::date, outcome, count(*), count(latency_ms),
+       coalesce(sum(latency_ms), 0)
+FROM delivery_attempts GROUP BY 1, 2;
+
 -- The LOI desk: 10,000 letters signed at 24 buyer-seller meets (one every 15 days), every
 -- district, one item each, and the B2B movements against them:
 -- a quarter untouched (signed), a quarter quoted, a quarter ordered and half delivered,

@@ -1,4 +1,9 @@
-"""dashboard: partial indexes for late to ship and cancellation reasons
+"""dashboard: delivery attempts summed by day; partial indexes for late to ship and reasons
+
+- ``attempt_days``: per IST day of the attempt and its outcome, the callbacks' delivery
+  attempts, those with a latency and the sum of their latencies; kept by the outbox's
+  settling transactions (``adapter/storage/attempt_days.py``) and made here from the
+  attempts already recorded.
 
 - ``ix_orders_ship_by_not_handed_over``: orders not yet handed over (state Created,
   Accepted or In-progress; fulfillment Pending or Packed) by their time to ship, with the
@@ -38,7 +43,31 @@ _CANCELLED_COLUMNS = [
 ]
 
 
+_DAY = {
+    "postgresql": "(attempted_at AT TIME ZONE 'Asia/Kolkata')::date",
+    "sqlite": "date(attempted_at, '+330 minutes')",
+}
+
+
 def upgrade() -> None:
+    op.create_table(
+        "attempt_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("outcome", sa.String(length=12), nullable=False),
+        sa.Column("attempts", sa.BigInteger(), nullable=False),
+        sa.Column("timed", sa.BigInteger(), nullable=False),
+        sa.Column("latency_ms", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "outcome", name=op.f("pk_attempt_days")),
+    )
+    day = _DAY["postgresql" if op.get_bind().dialect.name == "postgresql" else "sqlite"]
+    op.execute(
+        f"""
+        INSERT INTO attempt_days (day, outcome, attempts, timed, latency_ms)
+        SELECT {day}, outcome, count(*), count(latency_ms), coalesce(sum(latency_ms), 0)
+        FROM delivery_attempts
+        GROUP BY 1, 2
+        """
+    )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(
             "ix_orders_ship_by_not_handed_over",
@@ -64,3 +93,4 @@ def downgrade() -> None:
         batch_op.drop_index("ix_order_facts_confirmed_at_cancelled")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index("ix_orders_ship_by_not_handed_over")
+    op.drop_table("attempt_days")
