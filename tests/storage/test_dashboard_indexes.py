@@ -1,6 +1,7 @@
-"""The dashboard's late-to-ship and cancellation-reason queries read their partial indexes
-on both stores: a query whose filter no longer implies the index's predicate (a state
-added to one and not the other) would read a year of rows again, silently."""
+"""The dashboard's late-to-ship, cancellation-reason and GI product queries read their
+partial indexes on both stores: a query whose filter no longer implies the index's
+predicate (a state added to one and not the other) would read a year of rows again,
+silently."""
 
 from __future__ import annotations
 
@@ -29,8 +30,10 @@ async def _plans(database_url: str, read: str) -> str:
     reports = Reports(database)
     if read == "late_to_ship":
         await reports.late_to_ship(YEAR, now=NOW)
-    else:
+    elif read == "reasons":
         await reports.reasons(YEAR, "district")
+    else:
+        await reports.breakdown(YEAR, "gi")
     await database.dispose()
     assert statements
     postgres = database_url.startswith("postgresql")
@@ -53,6 +56,7 @@ async def _plans(database_url: str, read: str) -> str:
     [
         ("late_to_ship", "ix_orders_ship_by_not_handed_over"),
         ("reasons", "ix_order_facts_confirmed_at_cancelled"),
+        ("gi", "ix_order_facts_confirmed_at_gi"),
     ],
 )
 async def test_the_query_reads_its_partial_index(database_url: str, read: str, index: str) -> None:

@@ -8,6 +8,8 @@
 - ``ix_orders_ship_by_not_handed_over``: orders not yet handed over (state Created,
   Accepted or In-progress; fulfillment Pending or Packed) by their time to ship, with the
   seller: late to ship reads these few rows instead of a year of orders.
+- ``ix_order_facts_confirmed_at_gi``: order lines of GI products by confirmation, with the
+  columns the breakdown by GI product sums and filters by.
 - ``ix_order_facts_confirmed_at_cancelled``: cancelled order lines by confirmation, with
   the columns the reasons tables group and filter by (PostgreSQL answers from the index
   alone).
@@ -31,6 +33,18 @@ _NOT_HANDED_OVER = sa.text(
     "AND fulfillment_state IN ('Pending', 'Packed')"
 )
 _CANCELLED = sa.text("state = 'Cancelled'")
+_GI = sa.text("gi_tag IS NOT NULL")
+_GI_COLUMNS = [
+    "gi_tag",
+    "seller_code",
+    "district",
+    "product",
+    "channel",
+    "state",
+    "amount_paise",
+    "returned",
+    "fulfillment_state",
+]
 _CANCELLED_COLUMNS = [
     "line_no",
     "seller_code",
@@ -86,10 +100,19 @@ def upgrade() -> None:
             postgresql_where=_CANCELLED,
             sqlite_where=_CANCELLED,
         )
+        batch_op.create_index(
+            "ix_order_facts_confirmed_at_gi",
+            ["confirmed_at"],
+            unique=False,
+            postgresql_include=_GI_COLUMNS,
+            postgresql_where=_GI,
+            sqlite_where=_GI,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("order_facts", schema=None) as batch_op:
+        batch_op.drop_index("ix_order_facts_confirmed_at_gi")
         batch_op.drop_index("ix_order_facts_confirmed_at_cancelled")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index("ix_orders_ship_by_not_handed_over")
