@@ -27,7 +27,13 @@ from adapter.dashboard.table_model import (
     table_ids,
 )
 from adapter.storage.loi_desk import LoiDesk
-from adapter.storage.reports import CALLBACK_WINDOW_SECONDS, Dimension, Reports, Scope
+from adapter.storage.reports import (
+    CALLBACK_WINDOW_SECONDS,
+    Dimension,
+    Reports,
+    Scope,
+    searches_of,
+)
 from adapter.storage.timeline import hourly
 
 __all__ = [
@@ -56,6 +62,10 @@ _DIMENSIONS: Final[tuple[tuple[str, Dimension], ...]] = (
 )
 
 
+async def _searches(rows: Awaitable[list[dict[str, Any]]]) -> int:
+    return searches_of(await rows)
+
+
 class _Builder:
     def __init__(
         self,
@@ -78,6 +88,9 @@ class _Builder:
         self.by_hour = by_hour
         self.rows_limit = rows_limit
         self.rows_offset = rows_offset
+        # Set by build when the page has both the funnel and ACK latency.
+        self.share_ack_rows = False
+        self._ack_rows: asyncio.Future[list[dict[str, Any]]] | None = None
 
     def table(
         self, table_id: str, columns: list[str], rows: list[list[Any]], **extra: Any
@@ -86,8 +99,18 @@ class _Builder:
         title = text(table_id, self.lang, window=CALLBACK_WINDOW_SECONDS)
         return Table(table_id, title, columns, labels, rows, **extra)
 
+    def ack_rows(self) -> Awaitable[list[dict[str, Any]]]:
+        """ACK latency's rows, read once for the page (the funnel's searches and the ACK
+        latency table share them: one pass over a year of the audit log, not two)."""
+        if self._ack_rows is None:
+            self._ack_rows = asyncio.ensure_future(self.reports.ack_latency(self.scope))
+        return self._ack_rows
+
     async def funnel(self) -> Table:
-        figures = await self.reports.funnel(self.scope)
+        searches = None
+        if self.share_ack_rows and self.scope.seller_code is None:
+            searches = _searches(self.ack_rows())
+        figures = await self.reports.funnel(self.scope, searches=searches)
         names = {"delivered": "delivered_stage"}
         rows = [
             [text(names.get(stage, stage), self.lang), count]
@@ -192,7 +215,7 @@ class _Builder:
 
     async def ack_latency(self) -> Table:
         columns = ["action", "requests", "nacks", "p50_ms", "p95_ms", "p99_ms"]
-        rows = [[r[c] for c in columns] for r in await self.reports.ack_latency(self.scope)]
+        rows = [[r[c] for c in columns] for r in await self.ack_rows()]
         return self.table("ack_latency", columns, rows)
 
     async def callbacks(self) -> Table:
@@ -357,6 +380,7 @@ async def build(
     # on its own pooled connection), so the page takes about its slowest table's time on
     # a database with cores to spare, not the sum of them all.
     gate = asyncio.Semaphore(_AT_ONCE)
+    b.share_ack_rows = {"funnel", "ack_latency"} <= wanted
 
     async def made(make: Callable[[], Awaitable[Any]]) -> Any:
         async with gate:

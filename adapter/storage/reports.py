@@ -11,6 +11,7 @@ log, the outbox and its delivery attempts. Money is in paise (integers, exact).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -35,7 +36,7 @@ from adapter.storage.tables import (
 )
 from adapter.storage.timeline import daily
 
-__all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope"]
+__all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope", "searches_of"]
 
 _COLUMN: Final = COLUMN
 # The same tuples as the partial index late to ship reads (ix_orders_ship_by_not_handed_over).
@@ -43,8 +44,11 @@ _BEFORE_PICKUP: Final = BEFORE_PICKUP
 _ACTIVE: Final = ACTIVE_STATES
 
 
-async def _no_row() -> None:
-    return None
+def searches_of(ack_rows: list[dict[str, Any]]) -> int:
+    """The searches the funnel counts (buyer apps' ``search`` requests accepted, ``in``),
+    from :meth:`Reports.ack_latency`'s rows of the same period: its ``search`` requests
+    less those NACKed (``rejected``)."""
+    return sum(row["requests"] - row["nacks"] for row in ack_rows if row["action"] == "search")
 
 
 def _nearest_rank(histogram: dict[int, int], q: float) -> int | None:
@@ -83,9 +87,15 @@ class Reports:
 
     # -- orders ----------------------------------------------------------------------------
 
-    async def funnel(self, scope: Scope) -> dict[str, int | None]:
+    async def funnel(
+        self, scope: Scope, *, searches: Awaitable[int] | None = None
+    ) -> dict[str, int | None]:
         """Buyer journeys begun in the period: searches (all sellers' only), carts quoted
-        (select), orders initialised, confirmed, delivered."""
+        (select), orders initialised, confirmed, delivered.
+
+        ``searches``, if given, gives the period's searches instead of a count of the
+        audit log (:func:`searches_of` makes it from :meth:`ack_latency`'s rows, when a
+        page reads both)."""
         o = orders.c
         query = select(
             func.count().label("select"),
@@ -106,12 +116,16 @@ class Reports:
             async with self._db.engine.connect() as connection:
                 return (await connection.execute(statement)).one()
 
+        async def count_searches() -> int | None:
+            if scope.seller_code is not None:
+                return None
+            if searches is not None:
+                return await searches
+            return int((await one(searched))[0])
+
         # The orders and the searches are two tables: read side by side.
-        row, searched_row = await asyncio.gather(
-            one(query), one(searched) if scope.seller_code is None else _no_row()
-        )
-        searches = None if searched_row is None else int(searched_row[0])
-        return {"search": searches, **{k: int(v) for k, v in row._mapping.items()}}
+        row, searched_count = await asyncio.gather(one(query), count_searches())
+        return {"search": searched_count, **{k: int(v) for k, v in row._mapping.items()}}
 
     async def timeline(self, scope: Scope) -> list[dict[str, Any]]:
         """Orders, their value and cancellations by IST day (see :mod:`.timeline`)."""
