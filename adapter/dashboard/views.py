@@ -91,6 +91,9 @@ class _Builder:
         # Set by build when the page has both the funnel and ACK latency.
         self.share_ack_rows = False
         self._ack_rows: asyncio.Future[list[dict[str, Any]]] | None = None
+        # Set by build when the page has both the breakdown by district and coverage.
+        self.share_breakdown = False
+        self._breakdowns: dict[Dimension, asyncio.Future[list[dict[str, Any]]]] = {}
 
     def table(
         self, table_id: str, columns: list[str], rows: list[list[Any]], **extra: Any
@@ -105,6 +108,13 @@ class _Builder:
         if self._ack_rows is None:
             self._ack_rows = asyncio.ensure_future(self.reports.ack_latency(self.scope))
         return self._ack_rows
+
+    def breakdown_rows(self, by: Dimension) -> Awaitable[list[dict[str, Any]]]:
+        """The breakdown's rows by ``by``, read once for the page (the breakdown by district
+        and coverage's orders share them)."""
+        if by not in self._breakdowns:
+            self._breakdowns[by] = asyncio.ensure_future(self.reports.breakdown(self.scope, by))
+        return self._breakdowns[by]
 
     async def funnel(self) -> Table:
         searches = None
@@ -172,7 +182,7 @@ class _Builder:
                 _rupees(r["value_paise"] - r["b2b_value_paise"]),
                 _rupees(r["b2b_value_paise"]),
             ]
-            for r in await self.reports.breakdown(self.scope, by)
+            for r in await self.breakdown_rows(by)
         ]
         columns = [
             by,
@@ -261,7 +271,8 @@ class _Builder:
         return self.table("late_to_ship", ["seller", "late_orders", "oldest_ship_by"], rows)
 
     async def coverage(self) -> tuple[Table, Table]:
-        districts, held = await self.reports.coverage(self.scope)
+        shared = self.breakdown_rows("district") if self.share_breakdown else None
+        districts, held = await self.reports.coverage(self.scope, by_district=shared)
         lang = self.lang
         if self.scope.district is not None:
             districts = [d for d in districts if d["district"] == self.scope.district]
@@ -381,6 +392,7 @@ async def build(
     # a database with cores to spare, not the sum of them all.
     gate = asyncio.Semaphore(_AT_ONCE)
     b.share_ack_rows = {"funnel", "ack_latency"} <= wanted
+    b.share_breakdown = "by_district" in wanted and bool(wanted & {"coverage", "held_items"})
 
     async def made(make: Callable[[], Awaitable[Any]]) -> Any:
         async with gate:

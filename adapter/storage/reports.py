@@ -258,10 +258,15 @@ class Reports:
 
     # -- coverage ----------------------------------------------------------------------------
 
-    async def coverage(self, scope: Scope) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    async def coverage(
+        self, scope: Scope, *, by_district: Awaitable[list[dict[str, Any]]] | None = None
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Per district: its ODOP products and which are live (a published item), sellers
         onboarded, items published and held back, orders in the period; and the items held
-        back by pre-flight checks with the reasons."""
+        back by pre-flight checks with the reasons.
+
+        ``by_district``, if given, gives the period's :meth:`breakdown` by district (a page
+        that shows that table too reads it once)."""
         query = select(
             sellers.c.code,
             sellers.c.record.label("seller"),
@@ -274,11 +279,11 @@ class Reports:
         ).select_from(sellers.outerjoin(items, items.c.seller_id == sellers.c.id))
         if scope.seller_code is not None:
             query = query.where(sellers.c.code == scope.seller_code)
-        rows = await self._rows(query)
         # The orders of each district in the period: the breakdown's, from the day sums.
-        orders_by = {
-            row["key"]: row["orders"] for row in await breakdown(self._db, scope, "district")
-        }
+        if by_district is None:
+            by_district = breakdown(self._db, scope, "district")
+        rows, breakdown_rows = await asyncio.gather(self._rows(query), by_district)
+        orders_by = {row["key"]: row["orders"] for row in breakdown_rows}
         table = {
             d.name: {
                 "district": d.name,
