@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -61,6 +62,11 @@ class RedisWakeup:
     Under load an edge commits a batch every millisecond or two; a publish per batch, and
     a round trip waited for before the next batch, would cost more than the wake-ups are
     worth (any one of them wakes a dispatcher, which then claims everything due).
+
+    Each process publishes its own token and ignores it when it comes back: this process
+    was woken directly, and the echo, arriving a moment later, would wake its dispatcher
+    again for a claim that finds nothing (on PostgreSQL a write transaction of several
+    round trips, which a job queued meanwhile waited behind).
     """
 
     def __init__(self, client: Redis, channel: str = "ondc-seller:outbox") -> None:
@@ -70,6 +76,7 @@ class RedisWakeup:
         self._listener: asyncio.Task[None] | None = None
         self._publisher: asyncio.Task[None] | None = None
         self._again = False
+        self._token = uuid.uuid4().hex.encode()
 
     async def _listen(self) -> None:
         while True:
@@ -77,7 +84,8 @@ class RedisWakeup:
                 async with self._redis.pubsub() as pubsub:
                     await pubsub.subscribe(self._channel)
                     async for message in pubsub.listen():
-                        if message.get("type") == "message":
+                        ours = message.get("data") == self._token
+                        if message.get("type") == "message" and not ours:
                             await self._local.notify()
             except (RedisError, OSError):
                 await asyncio.sleep(1.0)  # Redis away: polling carries on meanwhile
@@ -95,7 +103,7 @@ class RedisWakeup:
         while again:
             self._again = False
             with contextlib.suppress(RedisError, OSError):
-                await self._redis.publish(self._channel, b"1")
+                await self._redis.publish(self._channel, self._token)
             again = self._again
 
     async def wait(self, seconds: float) -> None:

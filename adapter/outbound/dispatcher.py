@@ -100,6 +100,7 @@ class Dispatcher:
         self._on_settled = on_settled
         self._lease = lease or timedelta(seconds=settings.job_lease_seconds)
         self._jobs: dict[int, ClaimedJob] = {}
+        self._settling: asyncio.Task[None] | None = None
         self._idle_poll = idle_poll_seconds
         self._poll_first = poll_first
         self._edge_load = edge_load
@@ -162,7 +163,8 @@ class Dispatcher:
 
     async def _round(self, *, wait_seconds: float | None, claim: bool = True) -> int:
         """Claim what capacity allows, start its attempts, wait up to ``wait_seconds``
-        (``None``: until every attempt is done), then settle the attempts that are done.
+        (``None``: until every attempt is done), then settle the attempts that are done:
+        in the background while the next round claims (``None``: before returning).
 
         Three writes per round, whatever its size: the claim, the built callbacks' bytes,
         and the settlement of every finished attempt (with the audit rows of what was sent).
@@ -185,9 +187,39 @@ class Dispatcher:
                 releases.append((job_id, at))
             else:
                 settlements.append(outcome)
+        await self._settled()
+        if wait_seconds is None:
+            await self._settle(releases, settlements)
+        elif releases or settlements:
+            # Settled while the next round claims: a job queued meanwhile waits for no
+            # settlement (on PostgreSQL a few round trips, 6 to 28 ms under load) before
+            # it is claimed. One settlement at a time, awaited by the next round.
+            self._settling = asyncio.create_task(self._settle(releases, settlements))
+        return len(jobs) or len(done)
+
+    async def _settled(self) -> None:
+        """Wait for the settlement started by the previous round, if one is running.
+
+        A settlement that fails is logged: its jobs' leases lapse and they are claimed
+        and sent again, as when a process dies mid-send.
+        """
+        task, self._settling = self._settling, None
+        if task is None:
+            return
+        try:
+            await task
+        except Exception:  # the round goes on; these jobs are claimed again later
+            log.exception("settling outbox jobs failed; they are sent again after their lease")
+
+    async def _settle(
+        self, releases: list[tuple[int, datetime]], settlements: list[Settlement]
+    ) -> None:
+        """Hand back the released jobs, record the settled ones, tell who listens."""
         await self._outbox.queue.release(self.worker, releases)
+        for job_id, _ in releases:
+            self._jobs.pop(job_id, None)
         if not settlements:
-            return len(jobs)
+            return
         kept = await self._outbox.settle_many(self.worker, settlements)
         if self._metrics is not None:
             self._metrics.settled(self._jobs.values(), settlements)
@@ -205,9 +237,6 @@ class Dispatcher:
                 log.warning("outbox job %d: lease lost before settling", settlement.job_id)
         if failed and self._on_failed is not None:
             await self._on_failed(failed)
-        for job_id, _ in releases:
-            self._jobs.pop(job_id, None)
-        return len(jobs) or len(done)
 
     async def _start(self, jobs: list[ClaimedJob], now: datetime) -> list[Settlement]:
         """Build the claimed jobs' callbacks and start their attempts; the settlements of

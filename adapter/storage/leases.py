@@ -120,10 +120,23 @@ class LeasedQueue:
         """Take up to ``limit`` due jobs for ``worker`` until ``lease_until`` (inside the
         caller's transaction); their ids."""
         claimed = connection.execute(
-            self._claim,
-            {"now": now, "claim_limit": limit, "worker": worker, "lease_until": lease_until},
+            self._claim, self.claim_values(worker, now=now, lease_until=lease_until, limit=limit)
         )
         return [int(row[0]) for row in claimed]
+
+    @property
+    def claim_statement(self) -> Update:
+        """The claim's ``UPDATE ... RETURNING id``, for a caller that reads the claimed rows
+        in the same statement (a data-modifying ``WITH`` on PostgreSQL), bound with
+        :meth:`claim_values`."""
+        return self._claim
+
+    @staticmethod
+    def claim_values(
+        worker: str, *, now: datetime, lease_until: datetime, limit: int
+    ) -> dict[str, Any]:
+        """The values the claim statement is bound with."""
+        return {"now": now, "claim_limit": limit, "worker": worker, "lease_until": lease_until}
 
     def held(self, connection: Connection, worker: str, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` ``worker`` still holds (inside a settling transaction)."""

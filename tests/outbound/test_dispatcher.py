@@ -331,3 +331,39 @@ async def test_callbacks_to_one_buyer_app_are_limited_at_a_time_not_those_to_oth
         statuses = [job["status"] for job in await net.app.state.runtime.outbox.jobs()]
         assert statuses == ["delivered"] * 12
         assert most == {"a.example": 2, "b.example": 2, "both": 4}
+
+
+async def test_a_round_claims_the_next_job_while_the_last_one_is_being_settled(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # A job queued while a settlement is on its way is claimed and sent without waiting
+    # for that settlement's transaction.
+    async with edge(tmp_path, clock) as net:
+        for _ in range(2):
+            await _search(net, clock)
+        runtime = net.app.state.runtime
+        settle_many = runtime.outbox.settle_many
+        gate = asyncio.Event()
+        settling = []
+
+        async def slow_settle(worker: str, settlements: Any) -> Any:
+            settling.append(len(settlements))
+            await gate.wait()
+            return await settle_many(worker, settlements)
+
+        runtime.outbox.settle_many = slow_settle
+        dispatcher = _dispatcher(net, clock, concurrency=1, edge_load=lambda: 0)
+        stop = asyncio.Event()
+        running = asyncio.create_task(dispatcher.run(stop))
+        try:
+            for _ in range(100):
+                if len(net.received) == 2:
+                    break
+                await asyncio.sleep(0.05)
+            assert len(net.received) == 2  # the second sent while the first was settling
+            assert settling == [1]  # the second waits for the first's settlement to end
+        finally:
+            gate.set()
+            stop.set()
+            await asyncio.wait_for(running, timeout=5.0)
+        assert [job["status"] for job in await runtime.outbox.jobs()] == ["delivered"] * 2
