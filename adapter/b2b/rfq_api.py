@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from adapter.admin.api import RowId
 from adapter.catalog.b2b_rows import duration
 from adapter.core.b2b.rfq_review import HeldRfq, RfqRules, RfqState, counter_quote
 from adapter.runtime import Runtime
@@ -122,7 +123,7 @@ def b2b_rfq_router() -> APIRouter:
         return [shown(held) for held in await store.listed(seller, state)]
 
     @router.get("/rfqs/{rfq_id}")
-    async def one(request: Request, seller: Seller, rfq_id: int) -> dict[str, Any]:
+    async def one(request: Request, seller: Seller, rfq_id: RowId) -> dict[str, Any]:
         """One held RFQ."""
         _, store = _runtime(request)
         held = await store.of_seller(seller, rfq_id)
@@ -131,7 +132,7 @@ def b2b_rfq_router() -> APIRouter:
         return shown(held)
 
     @router.post("/rfqs/{rfq_id}/accept")
-    async def accept(request: Request, seller: Seller, rfq_id: int) -> dict[str, Any]:
+    async def accept(request: Request, seller: Seller, rfq_id: RowId) -> dict[str, Any]:
         """Quote the RFQ from the price list."""
         runtime, store = _runtime(request)
         held = await _pending(store, seller, rfq_id, runtime)
@@ -140,7 +141,7 @@ def b2b_rfq_router() -> APIRouter:
 
     @router.post("/rfqs/{rfq_id}/counter")
     async def counter(
-        request: Request, seller: Seller, rfq_id: int, body: CounterIn
+        request: Request, seller: Seller, rfq_id: RowId, body: CounterIn
     ) -> dict[str, Any]:
         """Quote the RFQ at the seller's own unit prices."""
         runtime, store = _runtime(request)
@@ -155,7 +156,7 @@ def b2b_rfq_router() -> APIRouter:
 
     @router.post("/rfqs/{rfq_id}/decline")
     async def decline(
-        request: Request, seller: Seller, rfq_id: int, body: DeclineIn
+        request: Request, seller: Seller, rfq_id: RowId, body: DeclineIn
     ) -> dict[str, Any]:
         """Decline the RFQ with a code and the reason the buyer is given."""
         runtime, store = _runtime(request)

@@ -205,6 +205,11 @@ async def test_a_declined_rfq_answers_50005_with_the_reason_and_keeps_no_quotati
         short = await net.client.post(f"{base}/decline", json={"reason": ""}, headers=key)
         assert short.status_code == 422
         assert "reason" in short.text
+        # An id past PostgreSQL's bigint is the caller's mistake, named, never a 500.
+        for path in ("/seller/v1/b2b/rfqs/9223372036854775808", f"{base[: -len(str(rfq['id']))]}0"):
+            wide = await net.client.get(path, headers=key)
+            assert wide.status_code == 422, wide.text
+            assert "rfq_id" in wide.text
         declined = await net.client.post(
             f"{base}/decline", json={"reason": "no 5 l tins this season"}, headers=key
         )
