@@ -15,15 +15,14 @@ wait on each other in a cycle.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapter.storage.database import Database
-from adapter.storage.order_facts import IST, ist_day
+from adapter.storage.day_sums import add_to_day_sums, day_start
+from adapter.storage.order_facts import ist_day
 from adapter.storage.scope import Scope
 from adapter.storage.tables import attempt_days, delivery_attempts
 
@@ -47,20 +46,7 @@ def count_attempts(connection: Connection, attempts: Iterable[Mapping[str, Any]]
             row["latency_ms"] += float(attempt["latency_ms"])
     if not summed:
         return
-    rows = [summed[key] for key in sorted(summed)]
-    make = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = make(attempt_days)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["day", "outcome"],
-            set_={name: attempt_days.c[name] + statement.excluded[name] for name in _FIGURES},
-        ),
-        rows,
-    )
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time(0), IST)
+    add_to_day_sums(connection, attempt_days, ("day", "outcome"), _FIGURES, list(summed.values()))
 
 
 async def delivery_figures(database: Database, scope: Scope) -> list[dict[str, Any]]:
@@ -81,8 +67,8 @@ async def delivery_figures(database: Database, scope: Scope) -> list[dict[str, A
     ).group_by(a.outcome)
     queries = []
     if first + timedelta(days=1) < last:
-        whole_from = _start(first + timedelta(days=1))
-        whole_until = _start(last)
+        whole_from = day_start(first + timedelta(days=1))
+        whole_until = day_start(last)
         queries.append(
             select(
                 d.outcome,

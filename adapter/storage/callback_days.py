@@ -27,15 +27,14 @@ order (sorted keys), so two never wait on each other in a cycle.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Connection, LargeBinary, Table, case, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, LargeBinary, case, func, literal, select
 
 from adapter.storage.database import Database
-from adapter.storage.order_facts import IST, ist_day
+from adapter.storage.day_sums import add_to_day_sums, day_start
+from adapter.storage.order_facts import ist_day
 from adapter.storage.scope import Scope
 from adapter.storage.tables import callback_days, outbox
 
@@ -77,20 +76,6 @@ def seconds_between(dialect: str, later: Any, earlier: Any) -> Any:
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
-def _upsert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Add ``rows``' figures to their day sums (inserted when new), in key order."""
-    rows.sort(key=lambda row: (row["day"], row["action"], row["channel"]))
-    make = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = make(table)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["day", "action", "channel"],
-            set_={name: table.c[name] + statement.excluded[name] for name in _FIGURES},
-        ),
-        rows,
-    )
-
-
 def _sums(jobs: Iterable[Any], sign: int) -> list[dict[str, Any]]:
     summed: dict[tuple[date, str, str], dict[str, Any]] = {}
     for job in jobs:
@@ -130,7 +115,7 @@ def count_settled(connection: Connection, ids: list[int]) -> None:
     if ids:
         rows = _sums(_jobs(connection, ids), +1)
         if rows:
-            _upsert(connection, callback_days, rows)
+            add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
 
 
 def uncount_parked(connection: Connection, job_id: int) -> None:
@@ -138,11 +123,7 @@ def uncount_parked(connection: Connection, job_id: int) -> None:
     in the queue (before its status changes; nothing if it is not parked)."""
     rows = _sums((job for job in _jobs(connection, [job_id]) if job.status == "failed"), -1)
     if rows:
-        _upsert(connection, callback_days, rows)
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time(0), IST)
+        add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
 
 
 async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[str, int]]:
@@ -154,7 +135,7 @@ async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[s
     last days, which it may cover only in part, are counted from ``outbox``.
     """
     first, last = ist_day(scope.since), ist_day(scope.until)
-    whole_from, whole_until = _start(first + timedelta(days=1)), _start(last)
+    whole_from, whole_until = day_start(first + timedelta(days=1)), day_start(last)
     figures: dict[str, dict[str, int]] = {}
 
     def add(action: str, **counts: Any) -> None:
