@@ -5,7 +5,9 @@ A buyer app rates an order's parts with ``/rating``: ``ratings[]`` of ``rating_c
 ``value`` of ``"1"`` to ``"5"``. The seller app keeps them and publishes the aggregate in its
 catalogue: ``bpp/providers[].rating`` and ``items[].rating`` (Beckn core ``Rating.value``,
 a string; ONDC's 1.2.5 RET10 and RET16 full-catalogue examples carry both, ``"4"`` and
-``"4.0"``; ONDC's log-validation-utility at c3d10fe requires them in a 1.2.5 catalogue).
+``"4.0"``; ONDC's log-validation-utility at c3d10fe requires them in a 1.2.5 catalogue and
+its later commits allow only the whole stars ``"1"`` to ``"5"``, so the average is shown in
+whole stars, which every one of them accepts).
 Nothing is invented: a provider or item no buyer has rated carries no ``rating``.
 
 Pure: :func:`order_ratings` picks what a ``/rating`` may rate of the order it names, and
@@ -54,9 +56,10 @@ class RatingTally:
 
     @property
     def average(self) -> str:
-        """The mean as the catalogue shows it: one decimal, ``"4.5"``."""
+        """The mean as the catalogue shows it: whole stars, rounded half up (4.5 is ``"5"``,
+        4.4 is ``"4"``), always ``"1"`` to ``"5"`` since every value is."""
         mean = Decimal(self.total) / Decimal(self.count)
-        return str(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        return str(mean.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def order_ratings(order: OrderRow, ratings: Sequence[tuple[str, str, str]]) -> list[BuyerRating]:

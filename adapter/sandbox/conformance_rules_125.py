@@ -102,7 +102,16 @@ def _added() -> list[FieldRule]:
         "bpp_terms_collect_payment", f"{base}[code=collect_payment].value", ("Y", "N"),
         optional=True,
     )  # fmt: skip
-    return [*context.rules, *confirm.rules, *creds.rules, *terms.rules, *_self_pickup()]
+    # Buyers' ratings shown in the catalogue (provider and item ``rating``) are whole stars:
+    # ONDC's log-validation-utility allows "1" to "5" from its commit cec7a6a on.
+    stars = RuleGroup("on_search", "message.catalog")
+    whole = ("1", "2", "3", "4", "5")
+    stars.one_of("provider_rating_stars", "bpp/providers[].rating", whole, optional=True)
+    stars.one_of("item_rating_stars", "bpp/providers[].items[].rating", whole, optional=True)
+    return [
+        *context.rules, *confirm.rules, *creds.rules, *terms.rules, *stars.rules,
+        *_self_pickup(),
+    ]  # fmt: skip
 
 
 _PICKUP_STATES: Final = ("Pending", "Packed", "Order-picked-up", "Cancelled")

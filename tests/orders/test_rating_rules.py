@@ -61,11 +61,20 @@ def test_only_the_order_and_its_own_parts_are_rated_the_last_value_counting() ->
     ]
 
 
-def test_averages_have_one_decimal_rounded_half_up() -> None:
-    assert RatingTally(9, 2).average == "4.5"
-    assert RatingTally(5, 1).average == "5.0"
-    assert RatingTally(14, 3).average == "4.7"  # 4.666...
-    assert RatingTally(13, 4).average == "3.3"  # 3.25 -> 3.3
+def test_averages_are_whole_stars_rounded_half_up() -> None:
+    assert RatingTally(9, 2).average == "5"  # 4.5
+    assert RatingTally(5, 1).average == "5"
+    assert RatingTally(14, 3).average == "5"  # 4.666...
+    assert RatingTally(13, 3).average == "4"  # 4.333...
+    assert RatingTally(13, 4).average == "3"  # 3.25
+    assert RatingTally(7, 5).average == "1"  # 1.4
+    # Every average of values 1 to 5 is one of the five whole stars.
+    stars = {
+        RatingTally(total, count).average
+        for count in range(1, 8)
+        for total in range(count, 5 * count + 1)
+    }
+    assert stars == {"1", "2", "3", "4", "5"}
 
 
 def test_rated_providers_and_items_carry_their_average_the_others_nothing() -> None:
@@ -81,8 +90,8 @@ def test_rated_providers_and_items_carry_their_average_the_others_nothing() -> N
     assert rated == [
         {
             "id": "odopkangra",
-            "rating": "4.5",
-            "items": [{"id": "odopkangra01"}, {"id": "odopkangra02", "rating": "4.0"}],
+            "rating": "5",
+            "items": [{"id": "odopkangra01"}, {"id": "odopkangra02", "rating": "4"}],
         },
         # The same item id at another seller is another item.
         {"id": "odopchamba", "items": [{"id": "odopkangra02"}]},

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from adapter.core.clock import FixedClock
+from adapter.sandbox.conformance import check_callback
 from tests.network.peers import context, signed
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
@@ -28,6 +29,12 @@ async def _confirmed(s: Shop, order_id: str) -> tuple[str, str, str]:
 
 
 async def _catalogue(s: Shop, clock: FixedClock, version: str) -> list[dict[str, Any]]:
+    on_search = await _on_search(s, clock, version)
+    providers: list[dict[str, Any]] = on_search["message"]["catalog"]["bpp/providers"]
+    return providers
+
+
+async def _on_search(s: Shop, clock: FixedClock, version: str) -> dict[str, Any]:
     body = orjson.dumps(
         {
             "context": context("search", clock, core_version=version),
@@ -37,8 +44,8 @@ async def _catalogue(s: Shop, clock: FixedClock, version: str) -> list[dict[str,
     response = await s.net.post("search", body, signed(body, clock))
     assert response.status_code == 200, response.text
     (on_search,) = await s.unsolicited()
-    providers: list[dict[str, Any]] = on_search["message"]["catalog"]["bpp/providers"]
-    return providers
+    answer: dict[str, Any] = on_search
+    return answer
 
 
 def _rating(category: str, subject: str, value: str) -> dict[str, str]:
@@ -72,15 +79,16 @@ async def test_ratings_of_bought_goods_show_as_averages_in_the_1_2_5_catalogue_o
         )
         assert on_rating["message"]["rating_ack"] is True
         # Rating the same item of the same order again replaces the first value.
-        await s.call("rating", {"ratings": [_rating("Item", sku, "3")]}, domain=domain)
+        await s.call("rating", {"ratings": [_rating("Item", sku, "1")]}, domain=domain)
         await _confirmed(s, "ODOP-RATE-2")
-        await s.call("rating", {"ratings": [_rating("Item", sku, "4")]}, domain=domain)
+        await s.call("rating", {"ratings": [_rating("Item", sku, "1")]}, domain=domain)
 
         providers = await _catalogue(s, clock, "1.2.5")
         rated = {p["id"]: p for p in providers}[provider]
-        assert rated["rating"] == "5.0"
+        assert rated["rating"] == "5"
         items = {i["id"]: i for i in rated["items"]}
-        assert items[sku]["rating"] == "3.5"  # (3 + 4) / 2: the replaced 4 is gone
+        # (1 + 1) / 2: the replaced 4 is gone (with it, 6 / 3 would show "2").
+        assert items[sku]["rating"] == "1"
         assert all("rating" not in i for i in rated["items"] if i["id"] != sku)
         others = [p for p in providers if p["id"] != provider]
         assert all("rating" not in p for p in others)
@@ -106,3 +114,25 @@ async def test_a_rating_out_of_range_keeps_nothing_and_says_why(
         assert "ratings[1].value" in on_rating["error"]["message"]
         providers = await _catalogue(s, clock, "1.2.5")
         assert all("rating" not in p for p in providers)
+
+
+async def test_the_gate_holds_catalogue_ratings_to_whole_stars(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        s.core_version = "1.2.5"
+        domain, provider, sku = await _confirmed(s, "ODOP-RATE-4")
+        ratings = [_rating("Provider", provider, "4"), _rating("Item", sku, "5")]
+        await s.call("rating", {"ratings": ratings}, domain=domain)
+        await _confirmed(s, "ODOP-RATE-5")
+        again = [ratings[0], _rating("Item", sku, "4")]
+        await s.call("rating", {"ratings": again}, domain=domain)
+        on_search = await _on_search(s, clock, "1.2.5")
+        rated = {p["id"]: p for p in on_search["message"]["catalog"]["bpp/providers"]}[provider]
+        assert rated["rating"] == "4"
+        assert {i["id"]: i for i in rated["items"]}[sku]["rating"] == "5"  # 4.5, half up
+        assert check_callback("on_search", on_search) == []
+        rated["rating"] = "4.0"
+        rated["items"][0]["rating"] = "4.5"
+        rules = {v.rule for v in check_callback("on_search", on_search)}
+        assert {"provider_rating_stars", "item_rating_stars"} <= rules
