@@ -14,7 +14,6 @@ import signal
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -227,39 +226,6 @@ async def _price_change_is_pushed(
 # One ODOP product per domain for the certification flows: Kangra tea (RET10), the
 # Kinnauri shawl (RET12) and a Kangra painting (RET16). Flow 3 comes last: it sells out.
 FLOW_PRODUCTS: Final = (("Kangra", 0), ("Kinnaur", 1), ("Kangra", 1))
-# Letters of intent as signed at a buyer-seller meet: three for products the flows then
-# order (so the dashboard shows letters turning into trade), two still on paper.
-DEMO_LETTERS: Final = (
-    ("Himalayan Handloom Exports, New Delhi", "Kinnaur", "Kinnauri Shawl", "450000.00"),
-    ("Assam Valley Traders, Kolkata", "Kangra", "Kangra Tea", "220000.00"),
-    ("Crafts Council Gallery, Bengaluru", "Kangra", "Kangra miniature painting", "1250000.00"),
-    ("Dilli Haat Emporium, New Delhi", "Chamba", "Chamba Rumal", "380000.00"),
-    ("Organic Fresh Retail, Chandigarh", "Lahaul and Spiti", "Sea buckthorn juice", "2500000.00"),
-)
-
-
-async def _sign_letters(adapter_url: str, admin_key: str, clock: SystemClock) -> Check:
-    """Record the demo's letters of intent, signed a minute ago, through the admin API."""
-    signed_on = (clock.now() - timedelta(minutes=1)).isoformat()
-    async with httpx.AsyncClient(base_url=adapter_url, timeout=10.0) as http:
-        for buyer, district, product, value in DEMO_LETTERS:
-            added = await http.post(
-                "/admin/v1/dashboard/letters",
-                json={
-                    "buyer": buyer,
-                    "product": product,
-                    "district": district,
-                    "value": value,
-                    "signed_on": signed_on,
-                    "meet": "ODOP buyer-seller meet, Shimla",
-                },
-                headers={"Authorization": f"Bearer {admin_key}"},
-            )
-            if added.status_code != 201:
-                return Check("letters of intent", False, f"{added.status_code}: {added.text}")
-    return Check("letters of intent", True, f"{len(DEMO_LETTERS)} letters recorded")
-
-
 CATALOGUE_FLOWS: Final = (8, 7, 1, 9)
 FLOWS: Final = (2, 4, 5, 6, 3)
 
@@ -425,7 +391,6 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
                 buyer, buyer_url, adapter_server.url, identity["admin_api_key"], clock
             )
         )
-        checks.append(await _sign_letters(adapter_server.url, identity["admin_api_key"], clock))
         checks.extend(
             await _play_flows(
                 buyer,

@@ -33,7 +33,7 @@ from adapter.storage.loi_rows import (
     on_paper_payload,
     terms_of,
 )
-from adapter.storage.loi_tables import loi_items, loi_letters, loi_movements
+from adapter.storage.loi_tables import counted_letters, loi_items, loi_letters, loi_movements
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.tables import sellers
 
@@ -350,10 +350,12 @@ class LoiDesk:
         return flagged
 
     async def by_district(self) -> list[dict[str, Any]]:
-        """Per district with letters: how many, their value signed, and the value ordered,
-        delivered and paid against them, with how many letters have a PO placed (summed in
-        the database by the rules of ``adapter.core.b2b.loi.figures``: a transaction's
-        latest PO counts unless it was cancelled; deliveries and payments add up)."""
+        """Per district with letters (those the dashboard counts: demo letters only while
+        the desk holds no other, :func:`counted_letters`): how many, their value signed,
+        and the value ordered, delivered and paid against them, with how many letters have
+        a PO placed (summed in the database by the rules of ``adapter.core.b2b.loi.figures``:
+        a transaction's latest PO counts unless it was cancelled; deliveries and payments
+        add up)."""
         m = loi_movements.c
         latest = (
             select(
@@ -418,6 +420,7 @@ class LoiDesk:
             .select_from(loi_letters)
             .outerjoin(ordered, ordered.c.letter_id == letters.id)
             .outerjoin(moved, moved.c.letter_id == letters.id)
+            .where(counted_letters())
             .group_by(letters.district)
             .order_by(letters.district)
         )

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, true, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from adapter.storage.database import Database
-from adapter.storage.loi_tables import loi_letters, loi_movements
+from adapter.storage.loi_tables import counted_letters, loi_letters, loi_movements
 
 __all__ = ["LoiFigures", "LoiGroup"]
 
@@ -40,8 +40,7 @@ class LoiFigures:
         whether it is flagged on paper (only letters ever flagged, if ``flagged_only``). Demo
         letters count only when the desk holds no other letter."""
         m, letter = loi_movements.c, loi_letters.c
-        real = exists(select(loi_letters.c.id).where(loi_letters.c.demo.is_(False)))
-        chosen: list[ColumnElement[bool]] = [or_(letter.demo.is_(False), ~real)]
+        chosen: list[ColumnElement[bool]] = [counted_letters()]
         if district is not None:
             chosen.append(letter.district == district)
         if product is not None:

@@ -31,11 +31,15 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    exists,
+    or_,
+    select,
 )
+from sqlalchemy.sql.elements import ColumnElement
 
 from adapter.storage.tables import UtcDateTime, metadata
 
-__all__ = ["loi_items", "loi_letters", "loi_movements"]
+__all__ = ["counted_letters", "loi_items", "loi_letters", "loi_movements"]
 
 _id = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -95,3 +99,11 @@ loi_movements = Table(
     UniqueConstraint("letter_id", "event_key"),
     Index(None, "transaction_id"),
 )
+
+
+def counted_letters() -> ColumnElement[bool]:
+    """The letters the department's figures count: every letter but the demo's, and the
+    demo's only while the desk holds no other (so a fresh demo shows its letters and a live
+    desk is never mixed with them). Every dashboard figure of the desk reads this one rule."""
+    real = exists(select(loi_letters.c.id).where(loi_letters.c.demo.is_(False)))
+    return or_(loi_letters.c.demo.is_(False), ~real)

@@ -208,3 +208,20 @@ async def test_sums_by_district_in_the_database_are_the_letters_figures_added_up
         "letters": 2, "signed_paise": 2 * 90_000_000, "ordered_paise": 0,
         "delivered_paise": 0, "paid_paise": 0, "realising": 0,
     }  # fmt: skip
+
+
+async def test_sums_by_district_count_demo_letters_only_while_the_desk_has_no_other(
+    database: Database,
+) -> None:
+    desk = LoiDesk(database)
+    await desk.save(_letter("DEMO-1", demo=True), now=NOW)
+    await desk.save(_letter("DEMO-2", district="Chamba", demo=True), now=NOW)
+    # A fresh demo: its letters are all there is, so the overview and the map show them.
+    assert {row["district"]: row["letters"] for row in await desk.by_district()} == {
+        "Chamba": 1, "Kinnaur": 1,
+    }  # fmt: skip
+    # Once a real letter is on the desk, the demo's are left out, as the LOI view does.
+    await desk.save(_letter("HIM-2026-101", district="Kangra"), now=NOW)
+    assert [(row["district"], row["letters"]) for row in await desk.by_district()] == [
+        ("Kangra", 1)
+    ]

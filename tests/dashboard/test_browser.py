@@ -5,10 +5,10 @@ map and the tables off the page and holds them to the JSON API, switches to Hind
 downloads a CSV export, and checks from the browser's own network log that no request
 left the machine. It reads the letters-of-intent view (``/dashboard/loi``) over a letter
 on the LOI desk and holds it to the JSON API too. It photographs the overview, the map
-and the LOI view at phone and desktop widths in English and Hindi.
+and the LOI view at phone and desktop widths in English and Hindi (kept with the test's
+files; the pictures in the docs are of the demo's data, ``test_browser_demo.py``).
 
 ``scripts/services`` installs both packages when they are missing; this test never skips.
-Set ``ONDC_DASHBOARD_SCREENSHOTS=docs/screenshots`` to refresh the pictures in the docs.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from adapter.dashboard.formats import Formats
 from adapter.sandbox.flows import FlowPlayer
 from tests.e2e.network import Network, network
 from tests.e2e.processes import run_cli
-from tests.fixtures import DASHBOARD_SCREENSHOTS, REPO_ROOT
+from tests.fixtures import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -441,8 +441,3 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
     for name, png in [*pictures.items(), ("dashboard", seen["screenshot"])]:
         assert png.startswith(b"\x89PNG"), name
         (tmp_path / f"dashboard-{name}.png").write_bytes(png)
-    if DASHBOARD_SCREENSHOTS:
-        folder = REPO_ROOT / DASHBOARD_SCREENSHOTS
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, png in pictures.items():
-            (folder / f"dashboard-{name}.png").write_bytes(png)
