@@ -67,6 +67,13 @@ async def test_a_complaint_unresolved_past_its_time_is_taken_over_by_our_officer
         buyer = await _complaint(s, "Kullu", "ODOP-KU-E1")
         timers = _timers(s, clock)
         assert await timers.run_once() == TimerRound(0, 0, 0)
+        key = await s.seller_key(entry["seller"]["code"])
+        [before] = (await s.net.client.get("/seller/v1/issues", headers=key)).json()
+        assert before["owner"] == {
+            "role": "seller",
+            "label": {"en": "You, the seller", "hi": "आप, विक्रेता"},
+            "seller": entry["seller"]["code"],
+        }
         clock.advance(4 * 3600 + 29 * 60)  # past its time, within the grace
         assert await timers.run_once() == TimerRound(0, 1, 0)
         assert await s.unsolicited() == []
@@ -104,7 +111,6 @@ async def test_a_complaint_unresolved_past_its_time_is_taken_over_by_our_officer
         [note] = [n for n in notes if n["event"] == "issue.escalated"]
         assert note["payload"]["owner"]["role"] == "grievance_officer"
         assert note["payload"]["owner"]["phone"] == "9418000001"
-        key = await s.seller_key(code)
         [shown] = (await s.net.client.get("/seller/v1/issues", headers=key)).json()
         assert shown["owner"]["name"] == OFFICER
         assert shown["owner"]["label"]["hi"] == "शिकायत अधिकारी"
@@ -230,3 +236,26 @@ async def test_an_igm_1_0_0_complaint_is_taken_over_with_the_officer_as_provider
         assert "resolution" not in sent  # taken over, not resolved
         broken = [v for v in check_igm("IGM1", {"ret_on_issue": told}) if v.rule != "required_keys"]
         assert broken == []
+
+
+async def test_an_igm_1_0_0_escalation_by_the_buyer_app_is_answered_by_our_officer(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        _, key = await delivered(s, "Chamba", "ODOP-CH-E2")
+        _, item = demo_item("Chamba")
+        opened = issue_v1(s, "ODOP-CH-E2", item["sku"], "OPEN")
+        await s.call("issue", {"issue": opened}, domain=item["domain"], core_version="1.0.0")
+        clock.advance(3600)
+        escalated = issue_v1(s, "ODOP-CH-E2", item["sku"], "ESCALATE") | {"issue_type": "GRIEVANCE"}
+        answer = await s.call(
+            "issue", {"issue": escalated}, domain=item["domain"], core_version="1.0.0"
+        )
+        steps = answer["message"]["issue"]["issue_actions"]["respondent_actions"]
+        assert [a["updated_by"]["person"]["name"] for a in steps] == [
+            "ODOP Himachal grievance desk",
+            OFFICER,
+        ]
+        [shown] = (await s.net.client.get("/seller/v1/issues", headers=key)).json()
+        assert shown["owner"]["role"] == "grievance_officer"
+        assert shown["owner"]["email"] == "gro@odop.himachal.example"
