@@ -28,7 +28,8 @@ from tests.orders.shop import Shop, demo_item, shop
 OFFICER = "Grievance Redressal Officer, ODOP Himachal"
 
 
-def _timers(s: Shop, clock: FixedClock) -> IssueTimers:
+def escalating_timers(s: Shop, clock: FixedClock) -> IssueTimers:
+    """The shop's grievance clock: warns an hour before, escalates 30 minutes after."""
     runtime = s.runtime
     assert runtime.issues is not None
     assert runtime.grievances is not None
@@ -65,7 +66,7 @@ async def test_a_complaint_unresolved_past_its_time_is_taken_over_by_our_officer
     async with shop(tmp_path, clock, database_url) as s:
         entry, _ = demo_item("Kullu")
         buyer = await _complaint(s, "Kullu", "ODOP-KU-E1")
-        timers = _timers(s, clock)
+        timers = escalating_timers(s, clock)
         assert await timers.run_once() == TimerRound(0, 0, 0)
         key = await s.seller_key(entry["seller"]["code"])
         [before] = (await s.net.client.get("/seller/v1/issues", headers=key)).json()
@@ -169,7 +170,7 @@ async def test_resolved_closed_and_proposed_complaints_are_not_escalated(
         await s.unsolicited()
 
         clock.advance(2 * 86_400)
-        assert (await _timers(s, clock).run_once()).escalated == 0
+        assert (await escalating_timers(s, clock).run_once()).escalated == 0
         assert await s.unsolicited() == []
         for buyer in (resolved, closed, proposed):
             stored = await s.runtime.issues.find(s.bap_id, buyer.issue["id"])
@@ -184,7 +185,9 @@ async def test_two_timer_rounds_racing_escalate_a_complaint_once(
         first = await _complaint(s, "Kangra", "ODOP-KA-E1")
         second = await _complaint(s, "Kangra", "ODOP-KA-E2")
         clock.advance(5 * 3600)
-        rounds = await asyncio.gather(_timers(s, clock).run_once(), _timers(s, clock).run_once())
+        rounds = await asyncio.gather(
+            escalating_timers(s, clock).run_once(), escalating_timers(s, clock).run_once()
+        )
         assert sum(r.escalated for r in rounds) == 2
         told = await s.unsolicited()
         assert sorted(c["message"]["issue"]["id"] for c in told) == sorted(
@@ -218,7 +221,7 @@ async def test_an_igm_1_0_0_complaint_is_taken_over_with_the_officer_as_provider
         issue = issue_v1(s, "ODOP-CH-E1", item["sku"], "OPEN")
         await s.call("issue", {"issue": issue}, domain=item["domain"], core_version="1.0.0")
         clock.advance(86_400 + 31 * 60)
-        assert (await _timers(s, clock).run_once()).escalated == 1
+        assert (await escalating_timers(s, clock).run_once()).escalated == 1
 
         [told] = await s.unsolicited()
         assert told["context"]["action"] == "on_issue_status"
