@@ -406,6 +406,7 @@ def create_app(
                         grievances,
                         the_clock,
                         warn_before=timedelta(minutes=settings.grievance_warn_minutes),
+                        escalate_after=timedelta(minutes=settings.grievance_escalate_minutes),
                         notify=issues.notify,
                     ).run(stop)
                 ),

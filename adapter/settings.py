@@ -488,6 +488,17 @@ class Settings(BaseSettings):
         description="Minutes before an open complaint's expected resolution time at which the "
         "seller (webhook `issue.due`) and the operator (log warning) are told it is nearly due.",
     )
+    grievance_escalate_minutes: int = Field(
+        default=30,
+        ge=0,
+        le=10_080,
+        alias="ONDC_GRIEVANCE_ESCALATE_MINUTES",
+        description="Minutes after an open complaint's expected resolution time, with no "
+        "resolution proposed or made, at which our grievance officer (`ONDC_GRO_*`) takes it "
+        "over: the buyer app is told with an unsolicited `on_issue` (IGM 2.0.0) or "
+        "`on_issue_status` (IGM 1.0.0), the seller with the webhook `issue.escalated`, the "
+        "operator with an error in the log.",
+    )
     dedupe_window_seconds: int = Field(
         default=86_400,
         ge=60,

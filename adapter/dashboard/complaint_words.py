@@ -79,6 +79,7 @@ _HI: Final = MappingProxyType(
         "raised_at": "दर्ज",
         "resolve_by": "समाधान की अंतिम तिथि",
         "breaching": "समय पार",
+        "owner": "ज़िम्मेदार",
     }
 )
 

@@ -74,6 +74,12 @@ class IssueRecord(IssueThread):
     closed_at: datetime | None = None
     flagged_at: datetime | None = None
 
+    @property
+    def escalated(self) -> bool:
+        """Whether our grievance officer owns the issue: the buyer app escalated it (level
+        past ``ISSUE``) or the officer took it over when the seller left it unresolved."""
+        return self.escalated_at is not None or self.level != "ISSUE"
+
 
 @dataclass(frozen=True, slots=True)
 class IssueRow(IssueRecord):

@@ -5,7 +5,9 @@ A seller's step (ask for information, propose resolutions, resolve; in IGM 1.0.0
 unsolicited callback with a fresh message id (``/on_issue`` in IGM 2.0.0,
 ``/on_issue_status`` in IGM 1.0.0), stored in one transaction with the issue, and, when
 the step resolves it with a refund, return or replacement, with the order's change and its
-``/on_update``. The timers (``adapter.igm.timers``) act through the same desk.
+``/on_update``. The timers (``adapter.igm.timers``) act through the same desk, including
+the escalation of an issue left unresolved past its expected resolution time: our grievance
+officer takes it over (:meth:`IssueDesk.escalate`) and acts in every step after it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from adapter.igm.remedies import RemedyRefused, remedy_for
 
 __all__ = [
     "ISSUE_DUE",
+    "ISSUE_ESCALATED",
     "IssueDesk",
     "IssueStorePort",
     "Proposal",
@@ -42,6 +45,10 @@ log = logging.getLogger(__name__)
 
 ISSUE_DUE: Final = "issue.due"
 """The seller webhook's event for a complaint nearing its expected resolution time."""
+ISSUE_ESCALATED: Final = "issue.escalated"
+"""The seller webhook's event for a complaint our grievance officer took over, unresolved
+past its expected resolution time."""
+_TAKEN_OVER: Final = "Taken up by the grievance officer: not resolved in the expected time"
 
 RESOLUTION_CODES: Final = frozenset(
     {"REFUND", "REPLACEMENT", "RETURN", "CANCEL", "NO_ACTION", "NO-ACTION"}
@@ -93,6 +100,8 @@ class IssueStorePort(IssueBook, Protocol):
     async def due(self, now: datetime, *, warn_before: timedelta) -> list[IssueRow]: ...
 
     async def flag(self, row: IssueRow, *, now: datetime) -> bool: ...
+
+    async def overdue(self, now: datetime, *, grace: timedelta) -> list[IssueRow]: ...
 
 
 def _context(row: IssueRow, action: str, identity: Identity, now: datetime) -> dict[str, Any]:
@@ -173,12 +182,46 @@ class IssueDesk:
             issue, body, remedy = await self._step_v2(row, step, text, proposals, now)
         else:
             issue, body, remedy = await self._step_v1(row, step, text, proposals, now)
-        record = responded(
-            _with_document(row, issue, now=now),
-            now,
-        )
+        record = responded(_with_document(row, issue, now=now), now)
         saved = await self._issues.save(record, previous=row, now=now, callback=body, remedy=remedy)
         log.info("issue %s: %s by %s", row.issue_id, step, by)
+        await self._wakeup.notify()
+        return saved
+
+    async def escalate(self, row: IssueRow) -> IssueRow:
+        """Hand the issue as read in ``row`` to our grievance officer: a ``PROCESSING`` step
+        by the officer (``COUNTERPARTY_NP_GRO`` in IGM 2.0.0, the level unchanged; the
+        officer as ``updated_by`` and ``resolution_provider`` in IGM 1.0.0), sent unasked to
+        the buyer app, ``escalated_at`` set and the seller's ``issue.escalated`` webhook,
+        in one compare-and-set: raises :class:`StepRefused` for an issue resolved, closed
+        or escalated already, ``IssueMoved`` when someone acted meanwhile."""
+        if row.status in (IssueStatus.RESOLVED, IssueStatus.CLOSED) or row.escalated:
+            raise StepRefused(f"status: issue {row.issue_id} is {row.status} at {row.level}")
+        now = self._clock.now()
+        stamp = schemas.format_timestamp(now)
+        us = self._issues.respondent
+        if row.version == "2.0.0":
+            issue = respond(
+                row.document, ActionCode.PROCESSING, us=us, domain=row.domain, now=stamp,
+                short_desc=_TAKEN_OVER, officer=True,
+            )  # fmt: skip
+            message = on_issue_message(issue)
+        else:
+            issue = respond_v1(
+                row.document, RespondentStep.PROCESSING, us=us, domain=row.domain, now=stamp,
+                short_desc=_TAKEN_OVER, officer=True,
+            )  # fmt: skip
+            message = status_v1(issue)
+        action = "on_issue" if row.version == "2.0.0" else "on_issue_status"
+        body = {"context": _context(row, action, self._identity, now), "message": message}
+        record = dataclasses.replace(
+            responded(_with_document(row, issue, now=now), now),
+            escalated_at=now,
+            flagged_at=row.flagged_at or now,  # past due: no "nearly due" after this
+        )
+        saved = await self._issues.save(
+            record, previous=row, now=now, callback=body, notify=ISSUE_ESCALATED
+        )
         await self._wakeup.notify()
         return saved
 
@@ -209,6 +252,7 @@ class IssueDesk:
             now=schemas.format_timestamp(now),
             short_desc=text or default,
             resolutions=resolutions,
+            officer=row.escalated,
         )
         body = {
             "context": _context(row, "on_issue", self._identity, now),
@@ -256,6 +300,7 @@ class IssueDesk:
             now=schemas.format_timestamp(now),
             short_desc=text or default,
             resolution=resolution,
+            officer=row.escalated,
         )
         if kind == RespondentStep.RESOLVED:
             issue["status"] = "RESOLVED"

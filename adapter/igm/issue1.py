@@ -43,11 +43,37 @@ RESOLUTIONS_V1: Final = frozenset({"REFUND", "REPLACEMENT", "RETURN", "CANCEL", 
 """IGM 1.0.0 ``resolution.action_triggered`` values."""
 
 
-def _updated_by(us: Respondent, domain: str) -> dict[str, Any]:
+def _updated_by(us: Respondent, domain: str, *, officer: bool = False) -> dict[str, Any]:
+    """Our organisation, and the desk or (``officer``) the grievance officer acting for it."""
+    name, phone, email = (
+        (us.gro_name, us.gro_phone, us.gro_email) if officer else (us.name, us.phone, us.email)
+    )
     return {
         "org": {"name": f"{us.subscriber_id}::{domain}"},
-        "contact": {"phone": us.phone, "email": us.email},
-        "person": {"name": us.name},
+        "contact": {"phone": phone, "email": email},
+        "person": {"name": name},
+    }
+
+
+def _provider(us: Respondent, domain: str, *, officer: bool) -> dict[str, Any]:
+    """IGM 1.0.0 ``resolution_provider``: we, the transaction's counterparty, with our
+    grievance officer as its ``gros``; the organisation's person is the officer once the
+    officer handles the issue."""
+    return {
+        "respondent_info": {
+            "type": "TRANSACTION-COUNTERPARTY-NP",
+            "organization": _updated_by(us, domain, officer=officer),
+            "resolution_support": {
+                "contact": {"phone": us.phone, "email": us.email},
+                "gros": [
+                    {
+                        "person": {"name": us.gro_name},
+                        "contact": {"phone": us.gro_phone, "email": us.gro_email},
+                        "gro_type": "TRANSACTION-COUNTERPARTY-NP-GRO",
+                    }
+                ],
+            },
+        }
     }
 
 
@@ -86,10 +112,12 @@ def respond_v1(
     now: str,
     short_desc: str,
     resolution: Mapping[str, Any] | None = None,
+    officer: bool = False,
 ) -> dict[str, Any]:
-    """``issue`` with our ``step`` appended at ``now``; a ``RESOLVED`` step carries the
-    ``resolution`` (``action_triggered`` one of :data:`RESOLUTIONS_V1`) and names us and
-    our grievance officer as its provider."""
+    """``issue`` with our ``step`` appended at ``now``, by our desk or (``officer``) our
+    grievance officer; a ``RESOLVED`` step carries the ``resolution`` (``action_triggered``
+    one of :data:`RESOLUTIONS_V1`) and names us and our grievance officer as its provider,
+    as does any step of the officer's."""
     updated = dict(issue)
     actions = dict(updated.get("issue_actions") or {})
     steps = list(actions.get("respondent_actions") or [])
@@ -98,7 +126,7 @@ def respond_v1(
             "respondent_action": str(step),
             "short_desc": short_desc,
             "updated_at": now,
-            "updated_by": _updated_by(us, domain),
+            "updated_by": _updated_by(us, domain, officer=officer),
             "cascaded_level": 1,
         }
     )
@@ -112,22 +140,8 @@ def respond_v1(
         if kept.get("refund_amount") is not None:
             kept["refund_amount"] = f"{Decimal(str(kept['refund_amount'])):.2f}"
         updated["resolution"] = kept
-        updated["resolution_provider"] = {
-            "respondent_info": {
-                "type": "TRANSACTION-COUNTERPARTY-NP",
-                "organization": _updated_by(us, domain),
-                "resolution_support": {
-                    "contact": {"phone": us.phone, "email": us.email},
-                    "gros": [
-                        {
-                            "person": {"name": us.gro_name},
-                            "contact": {"phone": us.gro_phone, "email": us.gro_email},
-                            "gro_type": "TRANSACTION-COUNTERPARTY-NP-GRO",
-                        }
-                    ],
-                },
-            }
-        }
+    if step == RespondentStep.RESOLVED or officer:
+        updated["resolution_provider"] = _provider(us, domain, officer=officer)
     return updated
 
 

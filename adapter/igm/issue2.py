@@ -9,7 +9,10 @@ appends the same action, not a second one.
 
 Who acts for us: the seller app as ``COUNTERPARTY_NP`` while the issue is at level
 ``ISSUE``, and our grievance officer (``COUNTERPARTY_NP_GRO``) once the buyer app has
-escalated it (level ``GRIEVANCE``).
+escalated it (level ``GRIEVANCE``) or once the officer has taken over an issue the seller
+left unresolved past its expected resolution time (the level stays: in IGM 2.0.0 only the
+complainant raises it, and the contract's examples show the respondent's officer acting at
+level ``ISSUE``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ __all__ = [
     "last_buyer_action",
     "merge_buyer",
     "on_issue_message",
+    "proposal_pending",
     "ref_of",
     "respond",
     "seller_reply_to",
@@ -210,15 +214,16 @@ def respond(
     short_desc: str,
     resolutions: Sequence[Mapping[str, Any]] = (),
     ref: tuple[str, str] | None = None,
+    officer: bool = False,
 ) -> dict[str, Any]:
     """``issue`` with our action ``code`` appended at ``now`` (an RFC 3339 stamp), by our
-    grievance officer if the issue is past level ``ISSUE``; ``resolutions`` (proposed with
-    ``RESOLUTION_PROPOSED``) are added to the issue's, and ``ref`` (``(ref_id,
-    ref_type)``) points the action at one of them."""
+    grievance officer if the issue is past level ``ISSUE`` or ``officer`` says he has taken
+    it over; ``resolutions`` (proposed with ``RESOLUTION_PROPOSED``) are added to the
+    issue's, and ``ref`` (``(ref_id, ref_type)``) points the action at one of them."""
     if code not in SELLER_CODES:
         raise ValueError(f"{code} is the complainant's action, not ours")
     updated = dict(issue)
-    officer = updated.get("level", IssueLevel.ISSUE) != IssueLevel.ISSUE
+    officer = officer or updated.get("level", IssueLevel.ISSUE) != IssueLevel.ISSUE
     me = us.actor(updated, domain, officer=officer)
     actors = _union_by_id(updated.get("actors") or [], [us.actor(updated, domain, officer=False)])
     updated["actors"] = _union_by_id(actors, [me])
@@ -244,6 +249,14 @@ def respond(
     updated["last_action_id"] = action["id"]
     updated["updated_at"] = now
     return updated
+
+
+def proposal_pending(issue: Mapping[str, Any]) -> bool:
+    """Whether the issue's newest action is a resolution we proposed, which the buyer app
+    has yet to accept or reject (its turn, not ours)."""
+    actions = issue.get("actions") or []
+    last = actions[-1] if actions and isinstance(actions[-1], dict) else {}
+    return (last.get("descriptor") or {}).get("code") == ActionCode.RESOLUTION_PROPOSED
 
 
 def ref_of(issue: Mapping[str, Any], ref_type: str) -> str | None:

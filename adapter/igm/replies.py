@@ -187,6 +187,7 @@ async def _on_issue_v2(
                 now=stamp,
                 short_desc=text,
                 ref=ref,
+                officer=stored is not None and stored.escalated,
             )
         record = record_of(
             version="2.0.0",
@@ -307,6 +308,7 @@ async def _on_issue_v1(
                 domain=context.domain or "",
                 now=stamp,
                 short_desc="Complaint is being processed",
+                officer=last == "ESCALATE" or (stored is not None and stored.escalated),
             )
             answered = True
         record = record_of(

@@ -10,7 +10,10 @@ views.
 ONDC's service levels for a grievance are the times the issue itself carries:
 ``expected_response_time`` (ONDC's default is one hour) and ``expected_resolution_time``
 (one day at level ``ISSUE``). An issue breaches its response time if our first answer came
-after it (or has not come and it has passed), and its resolution time likewise.
+after it (or has not come and it has passed), and its resolution time likewise. An issue
+is escalated once our grievance officer owns it: the buyer app raised its level, or the
+officer took it over when the seller left it unresolved past its resolution time; the open
+complaints name their owner (the seller, or the officer and how to reach him).
 """
 
 from __future__ import annotations
@@ -115,8 +118,12 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) and value else _UNKNOWN
 
 
-def grievance_report(rows: Sequence[Mapping[str, Any]], *, now: datetime) -> list[GrievanceTable]:
-    """The department's grievance tables over ``rows`` (``IssueStore.report_rows``)."""
+def grievance_report(
+    rows: Sequence[Mapping[str, Any]], *, now: datetime, officer: str = "grievance officer"
+) -> list[GrievanceTable]:
+    """The department's grievance tables over ``rows`` (``IssueStore.report_rows``);
+    ``officer`` names our grievance officer (and his contact) as the owner of the open
+    complaints he has taken over."""
     keys, labels = [k for k, _ in _COUNTS], [label for _, label in _COUNTS]
     by_district = GrievanceTable(
         "grievances_by_district", "Complaints by district", ["district", *keys],
@@ -143,15 +150,16 @@ def grievance_report(rows: Sequence[Mapping[str, Any]], *, now: datetime) -> lis
                 _text(row.get("seller_code")), row.get("order_id"), row.get("category"),
                 row.get("status"), row.get("level"), row.get("created_at"),
                 row.get("resolve_by"), late_response or late_resolution,
+                officer if row.get("escalated_at") is not None else _text(row.get("seller_code")),
             ]
         )  # fmt: skip
     open_issues = GrievanceTable(
         "grievances_open",
         "Open complaints, soonest due first",
         ["id", "district", "product", "seller", "order_id", "category", "status", "level",
-         "raised_at", "resolve_by", "breaching"],
+         "raised_at", "resolve_by", "breaching", "owner"],
         ["Complaint", "District", "Product", "Seller", "Order", "Complaint code", "Status",
-         "Level", "Raised at", "Resolve by", "Breaching its times"],
+         "Level", "Raised at", "Resolve by", "Breaching its times", "Owner"],
         open_rows,
     )  # fmt: skip
     return [by_district, by_product, by_seller, open_issues]

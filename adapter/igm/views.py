@@ -1,6 +1,8 @@
 """What a seller reads of a complaint (pure): the buyer's words and images, the order and
 items, the log of actions and the resolutions, the times it must be answered and resolved
-by, with English and Hindi labels. Never the complainant's phone, e-mail or address.
+by, who owns it (the seller, or our grievance officer with his contact details once the
+issue is escalated), with English and Hindi labels. Never the complainant's phone, e-mail
+or address.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from typing import Any, Final
 
 import schemas
 from adapter.igm.book import IssueRecord
+from adapter.igm.issue2 import Respondent
 
-__all__ = ["LABELS", "action_log", "seller_view"]
+__all__ = ["LABELS", "action_log", "owner", "seller_view"]
 
 LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     "OPEN": {"en": "Open: awaiting your answer", "hi": "खुली: आपके उत्तर की प्रतीक्षा"},
@@ -22,6 +25,8 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     "ISSUE": {"en": "Complaint", "hi": "शिकायत"},
     "GRIEVANCE": {"en": "Escalated to the grievance officer", "hi": "शिकायत अधिकारी को भेजी गई"},
     "DISPUTE": {"en": "Dispute", "hi": "विवाद"},
+    "seller": {"en": "You, the seller", "hi": "आप, विक्रेता"},
+    "grievance_officer": {"en": "The grievance officer", "hi": "शिकायत अधिकारी"},
 }
 """English and Hindi labels of the statuses and levels a seller sees."""
 
@@ -74,8 +79,24 @@ def _log_v1(issue: Mapping[str, Any]) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda entry: str(entry["at"] or ""))
 
 
-def seller_view(record: IssueRecord) -> dict[str, Any]:
-    """The complaint as the seller API and the seller's webhook show it."""
+def owner(record: IssueRecord, us: Respondent) -> dict[str, Any]:
+    """Who must answer the complaint now: the seller, or, once it is escalated (by the
+    buyer app or because it was left unresolved), our grievance officer and how to reach
+    him."""
+    if not record.escalated:
+        return {"role": "seller", "label": dict(LABELS["seller"]), "seller": record.seller_code}
+    return {
+        "role": "grievance_officer",
+        "label": dict(LABELS["grievance_officer"]),
+        "name": us.gro_name,
+        "phone": us.gro_phone,
+        "email": us.gro_email,
+    }
+
+
+def seller_view(record: IssueRecord, us: Respondent) -> dict[str, Any]:
+    """The complaint as the seller API and the seller's webhook show it (``us``: our desk
+    and grievance officer)."""
     issue = record.document
     if record.version == "2.0.0":
         description = issue.get("descriptor") or {}
@@ -123,5 +144,7 @@ def seller_view(record: IssueRecord) -> dict[str, Any]:
         "resolutions": resolutions,
         "respond_by": _stamp(record.respond_by),
         "resolve_by": _stamp(record.resolve_by),
+        "escalated_at": _stamp(record.escalated_at),
+        "owner": owner(record, us),
         "buyer_app": record.bap_id,
     }

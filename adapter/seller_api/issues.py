@@ -3,7 +3,8 @@
 ``GET /seller/v1/issues`` lists them (``?status=OPEN``), ``GET /seller/v1/issues/{id}``
 shows one: the buyer's words and images, the order and item, the log of actions, the
 resolutions and the times it must be answered and resolved by, with English and Hindi
-labels, and never the complainant's phone or e-mail. ``POST /seller/v1/issues/{id}/{step}``
+labels, who owns it (the seller, or our grievance officer once escalated), and never
+the complainant's phone or e-mail. ``POST /seller/v1/issues/{id}/{step}``
 acts: ``process``, ``ask_info``, ``propose`` (with ``resolutions``), ``resolve`` (IGM
 1.0.0: with one resolution, carried out at once), ``cascade`` (IGM 1.0.0). The buyer app
 is told with an unsolicited ``on_issue`` (IGM 2.0.0) or ``on_issue_status`` (IGM 1.0.0).
@@ -59,8 +60,8 @@ def _parts(request: Request) -> tuple[IssueStore, IssueDesk]:
     return runtime.issues, runtime.grievances
 
 
-def _view(row: IssueRow) -> dict[str, Any]:
-    return {"id": row.pk, **seller_view(row), "created_at": row.created_at}
+def _view(store: IssueStore, row: IssueRow) -> dict[str, Any]:
+    return {"id": row.pk, **seller_view(row, store.respondent), "created_at": row.created_at}
 
 
 async def _own_issue(store: IssueStore, seller: str, pk: int) -> IssueRow:
@@ -83,13 +84,13 @@ def seller_issues_router() -> APIRouter:
         """This seller's complaints, newest first."""
         store, _ = _parts(request)
         rows = await store.listing(seller_code=seller, statuses=[status] if status else None)
-        return [_view(row) for row in rows]
+        return [_view(store, row) for row in rows]
 
     @router.get("/{pk}")
     async def issue(request: Request, seller: Seller, pk: RowId) -> dict[str, Any]:
         """One complaint, as the seller may see it."""
         store, _ = _parts(request)
-        return _view(await _own_issue(store, seller, pk))
+        return _view(store, await _own_issue(store, seller, pk))
 
     @router.post("/{pk}/{step}")
     async def act(
@@ -111,6 +112,6 @@ def seller_issues_router() -> APIRouter:
             raise HTTPException(
                 status_code=409, detail=f"state: changed meanwhile ({exc}); read it again"
             ) from exc
-        return _view(moved)
+        return _view(store, moved)
 
     return router

@@ -87,6 +87,22 @@ class IssueStore:
         )
         return await self._rows.all(query)
 
+    async def overdue(self, now: datetime, *, grace: timedelta) -> list[IssueRow]:
+        """Open issues at level ``ISSUE``, never escalated, more than ``grace`` past their
+        expected resolution time, soonest due first."""
+        query = (
+            select(issues)
+            .where(
+                issues.c.status.in_(["OPEN", "PROCESSING"]),
+                issues.c.level == "ISSUE",
+                issues.c.escalated_at.is_(None),
+                issues.c.resolve_by.is_not(None),
+                issues.c.resolve_by <= now - grace,
+            )
+            .order_by(issues.c.resolve_by)
+        )
+        return await self._rows.all(query)
+
     async def unanswered(self, now: datetime) -> list[IssueRow]:
         """Issues past their response time with no answer from us."""
         query = select(issues).where(
@@ -159,7 +175,7 @@ class IssueStore:
             seller_code=record.seller_code,
             event=event,
             order_id=record.order_id,
-            payload=seller_view(record),
+            payload=seller_view(record, self.respondent),
             now=now,
         )
 

@@ -14,6 +14,7 @@ from adapter.core.clock import FixedClock
 from adapter.sandbox.flows import BILLING, BUYER_END
 from tests.dashboard.test_dashboard import _token
 from tests.igm.complainant import CONSUMER, Complainant
+from tests.igm.test_escalation import escalating_timers
 from tests.igm.test_igm2_flow import delivered
 from tests.orders.shop import Shop, demo_item, shop
 
@@ -45,7 +46,8 @@ async def test_a_complaint_is_shown_by_district_product_and_seller_without_buyer
         entry, item = demo_item("Kullu")
         viewer = await _token(s, "viewer")
         client = s.net.client
-        clock.advance(2 * 86_400)  # past its day to resolve
+        clock.advance(2 * 86_400)  # past its day to resolve: our grievance officer takes over
+        assert (await escalating_timers(s, clock).run_once()).escalated == 1
 
         answer = await client.get("/dashboard/api/complaints", headers=viewer)
         assert answer.status_code == 200, answer.text
@@ -54,6 +56,7 @@ async def test_a_complaint_is_shown_by_district_product_and_seller_without_buyer
         assert district["district"] == "Kullu"
         assert (district["complaints"], district["open"], district["late_resolution"]) == (1, 1, 1)
         assert district["late_response"] == 0  # answered PROCESSING at once
+        assert district["escalated"] == 1
         [product] = tables["grievances_by_product"]["rows"]
         assert product["product"] == item["name"]
         [seller] = tables["grievances_by_seller"]["rows"]
@@ -61,6 +64,9 @@ async def test_a_complaint_is_shown_by_district_product_and_seller_without_buyer
         [open_one] = tables["grievances_open"]["rows"]
         assert open_one["order_id"] == "ODOP-C-1"
         assert open_one["breaching"] is True
+        assert open_one["owner"] == (
+            "Grievance Redressal Officer, ODOP Himachal (9418000001, gro@odop.himachal.example)"
+        )
 
         page = await client.get("/dashboard/complaints?lang=en", headers=viewer)
         hindi = await client.get("/dashboard/complaints?lang=hi", headers=viewer)

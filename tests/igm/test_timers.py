@@ -38,12 +38,12 @@ async def test_a_complaint_near_its_resolution_time_is_flagged_once_to_seller_an
             warn_before=timedelta(hours=1),
             notify=runtime.issues.notify,
         )
-        assert await timers.run_once() == (0, 0)  # four hours left
+        assert await timers.run_once() == (0, 0, 0)  # four hours left
         clock.advance(3 * 3600 + 60)
         with caplog.at_level(logging.WARNING, logger="adapter.igm.timers"):
-            assert await timers.run_once() == (0, 1)
+            assert await timers.run_once() == (0, 1, 0)
         assert "is due for resolution" in caplog.text
-        assert await timers.run_once() == (0, 0)  # flagged once
+        assert await timers.run_once() == (0, 0, 0)  # flagged once
 
         code = entry["seller"]["code"]
         events = [n["event"] for n in await runtime.notifications.log(code)]
