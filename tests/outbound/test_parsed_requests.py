@@ -45,9 +45,9 @@ def test_past_its_bound_the_oldest_request_goes_first() -> None:
 
 
 async def _callback(tmp_path: Path, body: bytes, *, dispatch: bool) -> tuple[bytes, int]:
-    """The on_search the buyer app received for the search ``body``, and how many parsed
-    requests the edge still kept once it was sent."""
-    tmp_path.mkdir()
+    """The on_search the buyer app received for the search ``body`` (the edge's files in
+    ``tmp_path``, a new folder), and how many parsed requests the edge still kept once it
+    was sent."""
     clock = FixedClock(START)
     async with edge(tmp_path, clock, dispatch=dispatch) as net:
         response = await net.post("search", body, signed(body, clock))
@@ -76,8 +76,11 @@ async def test_one_process_builds_the_callback_from_the_edge_parse_with_the_same
 
     monkeypatch.setattr(ParsedRequests, "take", spy)
     body = search_body(FixedClock(START))
+    for folder in ("one", "edge-only"):
+        (tmp_path / folder).mkdir()
     handed, left = await _callback(tmp_path / "one", body, dispatch=True)
-    assert len(taken) == 1 and taken[0] is not None  # the build took the edge's parse
+    [took] = taken
+    assert took is not None  # the build took the edge's parse
     assert left == 0
     taken.clear()
     parsed_again, _ = await _callback(tmp_path / "edge-only", body, dispatch=False)
