@@ -25,10 +25,16 @@ from sqlalchemy import Connection, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from adapter.storage.sqlite_driver import Busy, DriverConnection, immediate_driver
+from adapter.storage.inline_writes import (
+    Busy,
+    DriverConnection,
+    KeptConnection,
+    immediate,
+    immediate_driver,
+)
 
 __all__ = ["Database", "async_url", "sync_url"]
 
@@ -99,26 +105,6 @@ def _inline_pragmas(dbapi_connection: Any, _record: Any) -> None:
 _BUSY_FIRST_PAUSE = 0.00025
 _BUSY_LONGEST_PAUSE = 0.002
 _BUSY_TIMEOUT = 10.0
-
-
-def _immediate(engine: Engine, work: Callable[[Connection], T]) -> tuple[T, int]:
-    """``work`` in one ``BEGIN IMMEDIATE`` transaction on a connection of ``engine``, and
-    how many rows it wrote; :class:`Busy` at once if another process holds the lock
-    (``engine``'s connections wait for no lock)."""
-    with engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        assert driver is not None  # a checked-out connection
-        before = driver.total_changes
-        immediate = connection.execution_options(sqlite_begin="IMMEDIATE")
-        try:
-            transaction = immediate.begin()
-        except OperationalError as exc:
-            if "locked" in str(exc.orig):
-                raise Busy(exc) from exc
-            raise
-        with transaction:
-            result = work(immediate)
-        return result, driver.total_changes - before
 
 
 def _checkpoint(engine: Engine, *, flush: bool) -> int:
@@ -330,7 +316,7 @@ class Database:
     # SQLite only: a synchronous engine, the one thread that writes with it (write) and
     # the threads that read with it (read).
     _sync_engine: Engine | None = field(default=None, compare=False, repr=False)
-    _inline_engine: Engine | None = field(default=None, compare=False, repr=False)
+    _inline: KeptConnection | None = field(default=None, compare=False, repr=False)
     # SQLite only: the connection of :meth:`write_driver`.
     _driver: DriverConnection | None = field(default=None, compare=False, repr=False)
     _writer: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
@@ -381,15 +367,15 @@ class Database:
         the writes, after every few hundred rows (:class:`_WalCheckpoints`). On
         PostgreSQL it runs on the async connection as usual (``run_sync``).
         """
-        if self._inline_engine is None:
+        if self._inline is None:
             async with self.engine.begin() as connection:
                 return await connection.run_sync(work)
-        return await self._write_inline(partial(_immediate, self._inline_engine, work))
+        return await self._write_inline(partial(immediate, self._inline, work))
 
     async def write_driver(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work``, plain driver calls on a ``sqlite3`` connection, as one write
         transaction on the event loop, as :meth:`write` would (SQLite only: the edge's
-        group commit, ``adapter/storage/sqlite_driver.py``)."""
+        group commit, ``adapter/storage/inline_writes.py``)."""
         if self._driver is None:
             raise NotImplementedError("driver-level writes are for SQLite")
         return await self._write_inline(partial(immediate_driver, self._driver, work))
@@ -468,7 +454,7 @@ class Database:
                 engine=engine,
                 dialect="sqlite",
                 _sync_engine=threaded,
-                _inline_engine=inline,
+                _inline=KeptConnection(inline),
                 _driver=DriverConnection(driver),
                 _writer=ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer"),
                 _readers=ThreadPoolExecutor(
@@ -495,8 +481,8 @@ class Database:
         await self.engine.dispose()
         if self._direct is not None:
             await self._direct.close()
-        if self._inline_engine is not None:
-            self._inline_engine.dispose()
+        if self._inline is not None:
+            self._inline.close()
         if self._driver is not None:
             self._driver.close()
         if self._sync_engine is not None and self._writer is not None:
