@@ -74,6 +74,7 @@ from adapter.outbound.destination import Destinations
 from adapter.outbound.dispatcher import Dispatcher
 from adapter.outbound.notifier import SellerNotifier
 from adapter.outbound.order_desk import OrderDesk, OrderTimers
+from adapter.outbound.parsed_requests import ParsedRequests
 from adapter.outbound.raised_desk import RaisedDesk
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
@@ -267,6 +268,8 @@ def create_app(
         inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
         contracts = table_for(settings.core_version_set)
+        # The edge's parsed requests, for this process's dispatcher (when it runs one).
+        parsed = ParsedRequests() if dispatch else None
         admission = AdmissionControl(
             shared,
             the_clock,
@@ -339,6 +342,7 @@ def create_app(
             raised_issues=raised_issues,
             raised=raised,
             history=SqlTransactionHistory(database),
+            parsed=parsed,
         )
         log.info(
             "adapter started as %s (%s store, %s shared state)",
@@ -367,6 +371,7 @@ def create_app(
             on_failed=app.state.runtime.b2b_po.unheard,
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
+            parsed=parsed,
         )
         app.state.dispatcher = dispatcher
         destinations = Destinations(

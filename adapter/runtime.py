@@ -24,6 +24,7 @@ from adapter.metrics import Metrics
 from adapter.network.admission import AdmissionControl
 from adapter.network.authentication import Authenticator
 from adapter.outbound.order_desk import OrderDesk
+from adapter.outbound.parsed_requests import ParsedRequests
 from adapter.outbound.raised_desk import RaisedDesk
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
@@ -98,3 +99,6 @@ class Runtime:
     catalogue_links: SignedCatalogueLinks | None = None
     # Sellers' RFQ rules and the RFQs held for their decision.
     b2b_rfqs: RfqStore | None = None
+    # Requests parsed by the edge, kept for this process's dispatcher to build their
+    # callbacks from (``None`` when no dispatcher runs in the process).
+    parsed: ParsedRequests | None = None

@@ -21,17 +21,13 @@ limit is not remembered as seen, so its retry is new work.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from functools import partial
 from typing import Final
 
-import pydantic
 from fastapi import APIRouter, Request
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 import schemas
@@ -53,7 +49,7 @@ from adapter.network.authentication import Sender
 from adapter.network.catalogue_requests import record_rejections, subscribe
 from adapter.network.nack import ack_response, nack_response
 from adapter.network.nack_audit import kept_headers, record_nack, unverified_over_rate
-from adapter.network.nul_text import nul_path
+from adapter.network.request_body import parse_body, read_body
 from adapter.outbound.destination import UnsafeDestination, callback_url
 from adapter.outbound.raised_desk import UnknownComplaint
 from adapter.runtime import Runtime
@@ -72,27 +68,6 @@ INBOUND_ACTIONS: Final = (
 )  # fmt: skip
 # Actions no family answers with a callback (checked before the body is parsed).
 _NO_CALLBACK: Final = frozenset({"catalog_rejection", "on_issue"})
-# Bodies up to this size are parsed on the event loop (a few ms at most); larger ones on
-# the parser thread (see _Endpoint._parse).
-_INLINE_PARSE_BYTES: Final = 8 * 1024
-
-
-async def _read_body(request: Request) -> bytes | None:
-    """The raw body, or ``None`` when the client went away before sending it whole (or the
-    body limit refused it and answered already: ``adapter.network.body_limit``)."""
-    chunks: list[bytes] = []
-    try:
-        async for chunk in request.stream():
-            chunks.append(chunk)
-    except ClientDisconnect:
-        return None
-    return b"".join(chunks)
-
-
-def _validation_message(error: pydantic.ValidationError) -> tuple[str, str]:
-    first = error.errors()[0]
-    path = ".".join(str(part) for part in first["loc"]) or "body"
-    return f"{path}: {first['msg']}", path
 
 
 async def _check_bap_uri(runtime: Runtime, context: schemas.Context, sender: Sender) -> None:
@@ -150,7 +125,7 @@ class _Endpoint:
         body = b""
         sender: Sender | None = None
         try:
-            read = await _read_body(request)
+            read = await read_body(request)
             if read is None:
                 # Nobody to answer: this response goes nowhere.
                 return Response(status_code=400)
@@ -162,7 +137,7 @@ class _Endpoint:
                 request.headers, body, gateway_allowed=self.action == "search"
             )
             try:
-                contract, parsed = await self._parse(runtime, body)
+                contract, parsed = await parse_body(runtime, self.action, body)
                 ttl, subscription = self._check(runtime, contract, parsed, sender)
                 await _check_bap_uri(runtime, parsed.context, sender)
                 if contract.check_sequence is not None and runtime.history is not None:
@@ -199,34 +174,6 @@ class _Endpoint:
         limit = runtime.settings.rate_limit_per_second
         if not await runtime.state.take(f"rate:{sender.subscriber_id}", limit):
             raise RateLimited(f"{sender.subscriber_id} is over {limit} requests per second")
-
-    async def _parse(self, runtime: Runtime, body: bytes) -> tuple[Contract, schemas.Envelope]:
-        """The body as its family's model of the action (the family its context's version
-        names: ``adapter.core.contracts``); a large one is parsed on the parser thread.
-
-        Validating a body of many small objects costs about 1.2 ms of CPU per kB (a dense
-        120 kB confirm took 148 ms on a loaded machine): on the event loop it stalls every
-        other request. pydantic-core keeps the interpreter lock through long stretches of
-        its work, so a thread does not hide all of it (a dense 1 MB confirm: longest
-        stall 0.8 s of 4.3 s on the thread, 1.6 s of 1.7 s on the loop); the per-action
-        body limits (``adapter.network.body_limit``) bound what is left. One thread: large
-        bodies wait for each other, not for the rest.
-        """
-        path = nul_path(body)
-        if path is not None:
-            # PostgreSQL cannot store it: refused here, never failing a batched write.
-            raise InvalidRequest(f"{path}: text with a NUL character (\\u0000)", path=path)
-        try:
-            parse = partial(runtime.contracts.parse_request, self.action, body)
-            if len(body) <= _INLINE_PARSE_BYTES:
-                return parse()
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(runtime.parser, parse)
-        except pydantic.ValidationError as exc:
-            message, path = _validation_message(exc)
-            raise InvalidRequest(message, path=path) from None
-        except ValueError as exc:
-            raise InvalidRequest(f"body is not JSON: {exc}") from None
 
     def _check(
         self, runtime: Runtime, contract: Contract, parsed: schemas.Envelope, sender: Sender
@@ -326,6 +273,9 @@ class _Endpoint:
             raise StoreUnavailable("could not record the request; retry") from exc
         if job is not None:
             runtime.admission.queued()
+            if runtime.parsed is not None:
+                # Built by this process's dispatcher from the same bytes: not parsed again.
+                runtime.parsed.keep(self.action, body, (contract, parsed))
         if isinstance(parsed, schemas.CatalogRejectionRequest):
             await record_rejections(runtime, parsed, sender)
         if subscription is not None:

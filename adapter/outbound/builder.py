@@ -1,11 +1,12 @@
 """Building a round's callbacks: each reply once, from the stored request, kept as bytes.
 
 A first attempt builds its reply (the request as its family's model, answered by the
-family's reply function); its bytes are saved with the job, so every retry sends the same
-message. A search's ``on_search`` past ``ONDC_ON_SEARCH_MAX_BYTES`` is split into parts,
-the rest queued as callbacks of our own. Builds run a few at a time (a reply may read the
-catalogue, and the database pool is small), and searches of one round that ask the same
-thing share one catalogue query (``adapter/catalog/shared_answers.py``).
+family's reply function; in one process, the model the edge parsed, kept in
+``adapter/outbound/parsed_requests.py``); its bytes are saved with the job, so every retry
+sends the same message. A search's ``on_search`` past ``ONDC_ON_SEARCH_MAX_BYTES`` is split
+into parts, the rest queued as callbacks of our own. Builds run a few at a time (a reply
+may read the catalogue, and the database pool is small), and searches of one round that
+ask the same thing share one catalogue query (``adapter/catalog/shared_answers.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from adapter.core.context_rules import ContextError
 from adapter.core.contracts import ContractTable
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
 from adapter.igm.book import IssueBook
+from adapter.outbound.parsed_requests import ParsedRequests
 from adapter.settings import Settings
 from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
 
@@ -66,8 +68,10 @@ class CallbackBuilder:
         issues: IssueBook | None,
         b2b: B2BDesk | None,
         links: CatalogueLinks | None = None,
+        parsed: ParsedRequests | None = None,
     ) -> None:
         self._settings = settings
+        self._parsed = parsed
         self._contracts = contracts
         self._clock = clock
         self._catalog = catalog
@@ -142,9 +146,9 @@ class CallbackBuilder:
             message_id = job.payload.get("context", {}).get("message_id")
             return body, message_id
         assert job.inbound_body is not None
-        contract, request = self._contracts.parse_request(
-            job.action.removeprefix("on_"), job.inbound_body
-        )
+        action, body = job.action.removeprefix("on_"), bytes(job.inbound_body)
+        kept = self._parsed.take(action, body) if self._parsed is not None else None
+        contract, request = kept or self._contracts.parse_request(action, body)
         reply = await contract.replies[request.context.action](
             request,
             identity=self._identity,

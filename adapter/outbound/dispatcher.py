@@ -40,6 +40,8 @@ from adapter.outbound.builder import CallbackBuilder
 from adapter.outbound.client import CallbackClient, HttpxCallbacks
 from adapter.outbound.delivery import Delivery, Release, backoff_delay
 from adapter.outbound.in_flight import InFlight
+from adapter.outbound.parsed_requests import ParsedRequests
+from adapter.outbound.settling import Settler
 from adapter.settings import Settings
 from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
 from adapter.storage.store import Store
@@ -83,24 +85,16 @@ class Dispatcher:
         b2b: B2BDesk | None = None,
         catalogue_links: CatalogueLinks | None = None,
         on_failed: Callable[[list[ClaimedJob]], Coroutine[Any, Any, None]] | None = None,
+        parsed: ParsedRequests | None = None,
     ) -> None:
         self._outbox = outbox
-        # Told of the jobs parked unsent or undelivered (a held PO's decision is then sent
-        # again unsolicited: adapter/b2b/po_decisions.py).
-        self._on_failed = on_failed
         self._store = store
         if client is None:
             assert http is not None, "a callback client or an httpx client"
             client = HttpxCallbacks(http)
         self._clock = clock
         self._wakeup = wakeup
-        self._metrics = metrics
-        # Told how many jobs left the queue and how many of them were delivered, for the
-        # edge's admission control (adapter/network/admission.py).
-        self._on_settled = on_settled
         self._lease = lease or timedelta(seconds=settings.job_lease_seconds)
-        self._jobs: dict[int, ClaimedJob] = {}
-        self._settling: asyncio.Task[None] | None = None
         self._idle_poll = idle_poll_seconds
         self._poll_first = poll_first
         self._edge_load = edge_load
@@ -110,12 +104,19 @@ class Dispatcher:
         self._builder = CallbackBuilder(
             settings=settings, contracts=contracts or default_table(), clock=clock,
             catalog=catalog, orders=orders, policy=policy, issues=issues, b2b=b2b,
-            links=catalogue_links,
+            links=catalogue_links, parsed=parsed,
         )  # fmt: skip
         self._delivery = Delivery(
             settings=settings, client=client, clock=clock, concurrency=concurrency
         )
         self.worker = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        # Told how many jobs left the queue and how many of them were delivered, for the
+        # edge's admission control (adapter/network/admission.py); told of the jobs parked
+        # unsent or undelivered (a held PO's decision is then sent again unsolicited:
+        # adapter/b2b/po_decisions.py).
+        self._settler = Settler(
+            outbox, self.worker, metrics=metrics, on_settled=on_settled, on_failed=on_failed
+        )
         self._in_flight: InFlight[Settlement | Release] = InFlight(
             outbox, worker=self.worker, lease=self._lease, clock=clock, what="outbox jobs"
         )
@@ -187,62 +188,19 @@ class Dispatcher:
                 releases.append((job_id, at))
             else:
                 settlements.append(outcome)
-        await self._settled()
+        await self._settler.finished()
         if wait_seconds is None:
-            await self._settle(releases, settlements)
+            await self._settler.settle(releases, settlements)
         elif releases or settlements:
-            # Settled while the next round claims: a job queued meanwhile waits for no
-            # settlement (on PostgreSQL a few round trips, 6 to 28 ms under load) before
-            # it is claimed. One settlement at a time, awaited by the next round.
-            self._settling = asyncio.create_task(self._settle(releases, settlements))
+            # Settled while the next round claims (adapter/outbound/settling.py).
+            self._settler.start(releases, settlements)
         return len(jobs) or len(done)
-
-    async def _settled(self) -> None:
-        """Wait for the settlement started by the previous round, if one is running.
-
-        A settlement that fails is logged: its jobs' leases lapse and they are claimed
-        and sent again, as when a process dies mid-send.
-        """
-        task, self._settling = self._settling, None
-        if task is None:
-            return
-        try:
-            await task
-        except Exception:  # the round goes on; these jobs are claimed again later
-            log.exception("settling outbox jobs failed; they are sent again after their lease")
-
-    async def _settle(
-        self, releases: list[tuple[int, datetime]], settlements: list[Settlement]
-    ) -> None:
-        """Hand back the released jobs, record the settled ones, tell who listens."""
-        await self._outbox.queue.release(self.worker, releases)
-        for job_id, _ in releases:
-            self._jobs.pop(job_id, None)
-        if not settlements:
-            return
-        kept = await self._outbox.settle_many(self.worker, settlements)
-        if self._metrics is not None:
-            self._metrics.settled(self._jobs.values(), settlements)
-        if self._on_settled is not None:
-            ended = [s.status for s in settlements if s.status != "pending"]
-            self._on_settled(len(ended), ended.count("delivered"))
-        failed = [
-            self._jobs[s.job_id]
-            for s, held in zip(settlements, kept, strict=True)
-            if held and s.status == "failed" and s.job_id in self._jobs
-        ]
-        for settlement, held in zip(settlements, kept, strict=True):
-            self._jobs.pop(settlement.job_id, None)
-            if not held:
-                log.warning("outbox job %d: lease lost before settling", settlement.job_id)
-        if failed and self._on_failed is not None:
-            await self._on_failed(failed)
 
     async def _start(self, jobs: list[ClaimedJob], now: datetime) -> list[Settlement]:
         """Build the claimed jobs' callbacks and start their attempts; the settlements of
         jobs that end without an attempt (expired, not buildable)."""
         for job in jobs:
-            self._jobs[job.id] = job
+            self._settler.jobs[job.id] = job
         settlements: list[Settlement] = []
         # A callback whose request's ttl has passed is parked unsent: the buyer app has
         # stopped waiting for it, and sending it would delay the ones still awaited (an

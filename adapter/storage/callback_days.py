@@ -28,9 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Final
 
-from sqlalchemy import Connection, LargeBinary, case, func, literal, select
+from sqlalchemy import Connection, LargeBinary, Select, bindparam, case, func, literal, select
 
 from adapter.storage.database import Database
 from adapter.storage.day_sums import add_to_day_sums, day_start
@@ -94,19 +95,22 @@ def _sums(jobs: Iterable[Any], sign: int) -> list[dict[str, Any]]:
 
 
 def _jobs(connection: Connection, ids: list[int]) -> list[Any]:
+    return list(connection.execute(_settled_jobs(connection.dialect.name), {"ids": ids}))
+
+
+@lru_cache(maxsize=2)
+def _settled_jobs(dialect: str) -> Select[Any]:
+    """The jobs' figures :func:`_sums` reads, built once per dialect (every settlement
+    runs it) and bound per call."""
     o = outbox.c
-    return list(
-        connection.execute(
-            select(
-                o.id,
-                o.action,
-                o.status,
-                o.created_at,
-                o.delivered_at,
-                channel_of(connection.dialect.name, o.callback_body).label("channel"),
-            ).where(o.id.in_(ids))
-        )
-    )
+    return select(
+        o.id,
+        o.action,
+        o.status,
+        o.created_at,
+        o.delivered_at,
+        channel_of(dialect, o.callback_body).label("channel"),
+    ).where(o.id.in_(bindparam("ids", expanding=True)))
 
 
 def count_settled(connection: Connection, ids: list[int]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -24,8 +25,16 @@ from sqlalchemy import Connection, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from adapter.storage.inline_writes import (
+    Busy,
+    DriverConnection,
+    KeptConnection,
+    immediate,
+    immediate_driver,
+)
 
 __all__ = ["Database", "async_url", "sync_url"]
 
@@ -90,40 +99,12 @@ def _inline_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
-class _Busy(Exception):
-    """Another process holds SQLite's write lock."""
-
-    def __init__(self, locked: OperationalError) -> None:
-        super().__init__(str(locked))
-        self.locked = locked
-
-
 # How a write on the event loop waits for another process's write lock (see
 # Database.write): pauses from a quarter of a millisecond, doubling up to 2 ms, for up to
 # 10 s (SQLite's busy_timeout on the other connections).
 _BUSY_FIRST_PAUSE = 0.00025
 _BUSY_LONGEST_PAUSE = 0.002
 _BUSY_TIMEOUT = 10.0
-
-
-def _immediate(engine: Engine, work: Callable[[Connection], T]) -> tuple[T, int]:
-    """``work`` in one ``BEGIN IMMEDIATE`` transaction on a connection of ``engine``, and
-    how many rows it wrote; :class:`_Busy` at once if another process holds the lock
-    (``engine``'s connections wait for no lock)."""
-    with engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        assert driver is not None  # a checked-out connection
-        before = driver.total_changes
-        immediate = connection.execution_options(sqlite_begin="IMMEDIATE")
-        try:
-            transaction = immediate.begin()
-        except OperationalError as exc:
-            if "locked" in str(exc.orig):
-                raise _Busy(exc) from exc
-            raise
-        with transaction:
-            result = work(immediate)
-        return result, driver.total_changes - before
 
 
 def _checkpoint(engine: Engine, *, flush: bool) -> int:
@@ -335,7 +316,9 @@ class Database:
     # SQLite only: a synchronous engine, the one thread that writes with it (write) and
     # the threads that read with it (read).
     _sync_engine: Engine | None = field(default=None, compare=False, repr=False)
-    _inline_engine: Engine | None = field(default=None, compare=False, repr=False)
+    _inline: KeptConnection | None = field(default=None, compare=False, repr=False)
+    # SQLite only: the connection of :meth:`write_driver`.
+    _driver: DriverConnection | None = field(default=None, compare=False, repr=False)
     _writer: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
     _checkpoints: _WalCheckpoints = field(
         default_factory=_WalCheckpoints, compare=False, repr=False
@@ -384,16 +367,32 @@ class Database:
         the writes, after every few hundred rows (:class:`_WalCheckpoints`). On
         PostgreSQL it runs on the async connection as usual (``run_sync``).
         """
-        if self._sync_engine is None or self._inline_engine is None or self._writer is None:
+        if self._inline is None:
             async with self.engine.begin() as connection:
                 return await connection.run_sync(work)
+        return await self._write_inline(partial(immediate, self._inline, work))
+
+    async def write_driver(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work``, plain driver calls on a ``sqlite3`` connection, as one write
+        transaction on the event loop, as :meth:`write` would (SQLite only: the edge's
+        group commit, ``adapter/storage/inline_writes.py``)."""
+        if self._driver is None:
+            raise NotImplementedError("driver-level writes are for SQLite")
+        return await self._write_inline(partial(immediate_driver, self._driver, work))
+
+    async def _write_inline(self, attempt: Callable[[], tuple[T, int]]) -> T:
+        """``attempt`` (one transaction on the event loop: its result and rows written)
+        under the process's write lock, tried again while another process holds SQLite's
+        (see :meth:`write`); the rows counted towards the next checkpoint."""
+        assert self._sync_engine is not None
+        assert self._writer is not None
         await self._checkpoints.let_run()
         async with self._write_lock:
             pause, give_up = _BUSY_FIRST_PAUSE, time.monotonic() + _BUSY_TIMEOUT
             while True:
                 try:
-                    result, rows = _immediate(self._inline_engine, work)
-                except _Busy as busy:
+                    result, rows = attempt()
+                except Busy as busy:
                     if time.monotonic() >= give_up:
                         raise busy.locked from None
                     await asyncio.sleep(pause)
@@ -445,15 +444,18 @@ class Database:
             engine = create_async_engine(target)
             threaded = create_engine(sync_url(url), pool_size=1 + _SQLITE_READERS)
             inline = create_engine(sync_url(url), pool_size=1)
-            for each in (engine.sync_engine, threaded, inline):
+            driver = create_engine(sync_url(url), pool_size=1)
+            for each in (engine.sync_engine, threaded, inline, driver):
                 event.listen(each, "connect", _sqlite_pragmas)
                 event.listen(each, "begin", _sqlite_begin)
-            event.listen(inline, "connect", _inline_pragmas)
+            for each in (inline, driver):
+                event.listen(each, "connect", _inline_pragmas)
             return cls(
                 engine=engine,
                 dialect="sqlite",
                 _sync_engine=threaded,
-                _inline_engine=inline,
+                _inline=KeptConnection(inline),
+                _driver=DriverConnection(driver),
                 _writer=ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer"),
                 _readers=ThreadPoolExecutor(
                     max_workers=_SQLITE_READERS, thread_name_prefix="sqlite-reader"
@@ -479,8 +481,10 @@ class Database:
         await self.engine.dispose()
         if self._direct is not None:
             await self._direct.close()
-        if self._inline_engine is not None:
-            self._inline_engine.dispose()
+        if self._inline is not None:
+            self._inline.close()
+        if self._driver is not None:
+            self._driver.close()
         if self._sync_engine is not None and self._writer is not None:
             await asyncio.get_running_loop().run_in_executor(
                 self._writer, self._sync_engine.dispose

@@ -7,6 +7,7 @@ callback queued; a duplicate (peer, action, message_id) writes nothing and says 
 
 from __future__ import annotations
 
+import sqlite3
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from operator import itemgetter
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from adapter.storage.database import Database
 from adapter.storage.tables import messages, outbox
@@ -97,7 +98,7 @@ class Store:
             inserted = await self._db.statement(_PG_ACCEPT, {"batch": _pg_batch(batch)})
             return _outcomes(batch, inserted)
         rows = [_message_row(message) for message, _ in batch]
-        return await self._db.write(partial(_accept_sqlite, batch, rows))
+        return await self._db.write_driver(partial(_accept_sqlite, batch, rows))
 
     async def messages_for_transaction(self, transaction_id: str) -> list[dict[str, Any]]:
         """Every audited message of one transaction, oldest first."""
@@ -272,18 +273,18 @@ _SQLITE_OUTBOX_JOBS: Final = _sqlite_insert("outbox", _JOB_COLUMNS)
 def _accept_sqlite(
     batch: Sequence[tuple[InboundRecord, OutboxJob | None]],
     rows: list[tuple[Any, ...]],
-    connection: Connection,
+    connection: sqlite3.Connection,
 ) -> list[int | None]:
     # The transaction holds SQLite's only write lock, so the rows this batch adds are
     # exactly those past the highest id before it. When none was a duplicate they are
     # the ids right after it, in order: a rowid table without AUTOINCREMENT gives each
     # new row the largest rowid plus one.
-    before = connection.exec_driver_sql(_SQLITE_LAST_MESSAGE).scalar_one()
-    added = connection.exec_driver_sql(_SQLITE_MESSAGES_UNLESS_DUPLICATE, rows).rowcount
+    [before] = connection.execute(_SQLITE_LAST_MESSAGE).fetchone()
+    added = connection.executemany(_SQLITE_MESSAGES_UNLESS_DUPLICATE, rows).rowcount
     if added == len(rows):
         outcomes: list[int | None] = list(range(before + 1, before + 1 + added))
     else:
-        inserted = connection.exec_driver_sql(_SQLITE_MESSAGES_AFTER, (before,))
+        inserted = connection.execute(_SQLITE_MESSAGES_AFTER, (before,))
         outcomes = _outcomes(batch, inserted)
     jobs = [
         _job_row(row_id, job)
@@ -291,7 +292,7 @@ def _accept_sqlite(
         if row_id is not None and job is not None
     ]
     if jobs:
-        connection.exec_driver_sql(_SQLITE_OUTBOX_JOBS, jobs)
+        connection.executemany(_SQLITE_OUTBOX_JOBS, jobs)
     return outcomes
 
 

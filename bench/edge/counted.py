@@ -180,12 +180,13 @@ def _loop_counted() -> None:
 
 # The stages whose share of the count bench/edge prints (callgrind's inclusive count of
 # ondc_bench_part_N, N the position here): module, class, method. A stage inside another
-# (signing inside delivery) is counted in both.
+# (signing inside delivery) is counted in both. An empty class names a module function.
 PARTS: list[tuple[str, str, str, str]] = [
     ("HTTP request read (uvicorn)", "", "", ""),
     ("endpoint, whole", "adapter.network.inbound", "_Endpoint", "__call__"),
     ("  verify signature", "adapter.network.authentication", "Authenticator", "authenticate"),
-    ("  parse", "adapter.network.inbound", "_Endpoint", "_parse"),
+    # A function: patched where the endpoint calls it (the name it imported).
+    ("  parse", "adapter.network.inbound", "", "parse_body"),
     ("  context checks", "adapter.network.inbound", "_Endpoint", "_check"),
     ("  rate limit + dedupe (memory)", "adapter.coordination.memory", "MemoryState", "admit"),
     ("  rate limit + dedupe (redis)", "adapter.coordination.redis_state", "RedisState", "admit"),
@@ -229,21 +230,23 @@ class _PartCoroutine(Counted):
         return call(part, self._index, self._coro.throw, *exc)
 
 
-def _attribute(index: int, cls: type, name: str) -> None:
-    original = cls.__dict__[name]
+def _attribute(index: int, owner: Any, name: str) -> None:
+    """Route ``owner.name`` (a class's method or a module's function) through stage
+    ``index``."""
+    original = vars(owner)[name]
     if asyncio.iscoroutinefunction(original):
 
         @functools.wraps(original)
-        async def stage(self: Any, *args: Any, **kwargs: Any) -> Any:
-            return await _PartCoroutine(index, original(self, *args, **kwargs))
+        async def stage(*args: Any, **kwargs: Any) -> Any:
+            return await _PartCoroutine(index, original(*args, **kwargs))
 
     else:
 
         @functools.wraps(original)
-        def stage(self: Any, *args: Any, **kwargs: Any) -> Any:
-            return part(index, original, self, *args, **kwargs)
+        def stage(*args: Any, **kwargs: Any) -> Any:
+            return part(index, original, *args, **kwargs)
 
-    setattr(cls, name, stage)
+    setattr(owner, name, stage)
 
 
 def _looks_first(dispatcher: type) -> None:
@@ -299,7 +302,8 @@ def install(*, dispatcher: bool) -> None:
         _patient_client()
         for index, (_, module, cls, name) in enumerate(PARTS):
             if module:
-                _attribute(index, getattr(importlib.import_module(module), cls), name)
+                owner = importlib.import_module(module)
+                _attribute(index, getattr(owner, cls) if cls else owner, name)
 
 
 def start() -> None:

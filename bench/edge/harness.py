@@ -22,10 +22,38 @@ import sink
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _port_range() -> range | None:
+    """``ONDC_BENCH_PORTS=FIRST-LAST``: the ports the bench's servers may listen on (a
+    machine shared with other work may reserve ranges); unset, any free port."""
+    spec = os.environ.get("ONDC_BENCH_PORTS", "")
+    if not spec:
+        return None
+    first, _, last = spec.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+_next_port = 0
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port free now, from ``ONDC_BENCH_PORTS`` when set: each call in a process gives
+    the next free one of the range, so two servers about to start never get the same."""
+    global _next_port
+    ports = _port_range()
+    if ports is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
+    for _ in ports:
+        port = ports[_next_port % len(ports)]
+        _next_port += 1
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in ONDC_BENCH_PORTS={ports.start}-{ports.stop - 1}")
 
 
 def percentile(values: list[float], fraction: float) -> float:

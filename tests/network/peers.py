@@ -143,9 +143,11 @@ async def edge(
     *,
     state: SharedState | None = None,
     database_url: str | None = None,
+    dispatch: bool = False,
     **overrides: Any,
 ) -> AsyncIterator[Edge]:
-    """The adapter in process with a respx buyer app and registry (dispatcher manual)."""
+    """The adapter in process with a respx buyer app and registry (dispatcher manual, or
+    running in the background as in production with ``dispatch``)."""
     router = respx.Router(assert_all_called=False)
     router.post(f"{REGISTRY}/v2.0/lookup").mock(side_effect=lookup)
     received: list[httpx.Request] = []
@@ -167,7 +169,7 @@ async def edge(
         transport=httpx.MockTransport(router.async_handler),
         clock=clock,
         state=state,
-        dispatch=False,
+        dispatch=dispatch,
     )
     async with (
         running(app),

@@ -130,6 +130,53 @@ async def test_a_sqlite_write_gives_up_on_a_lock_held_too_long(
         await database.dispose()
 
 
+def _add_driver_rows(count: int) -> Callable[[sqlite3.Connection], int]:
+    def add(connection: sqlite3.Connection) -> int:
+        connection.execute("CREATE TABLE IF NOT EXISTS t (body BLOB)")
+        return connection.executemany("INSERT INTO t VALUES (?)", [(b"x",)] * count).rowcount
+
+    return add
+
+
+async def test_a_driver_level_sqlite_write_waits_for_another_processs_lock(
+    tmp_path: Path,
+) -> None:
+    database, other = _database_and_another_connection(tmp_path)
+    try:
+        assert await database.write_driver(_add_driver_rows(1)) == 1
+        other.execute("BEGIN IMMEDIATE")
+        writing = asyncio.create_task(database.write_driver(_add_driver_rows(2)))
+        await asyncio.sleep(0.05)
+        assert not writing.done()  # the event loop went on meanwhile
+        other.execute("COMMIT")
+        assert await asyncio.wait_for(writing, timeout=10) == 2
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (3,)
+    finally:
+        other.close()
+        await database.dispose()
+
+
+async def test_a_driver_level_sqlite_write_that_fails_is_rolled_back_as_sqlalchemys_error(
+    tmp_path: Path,
+) -> None:
+    database, other = _database_and_another_connection(tmp_path)
+
+    def half_then_fail(connection: sqlite3.Connection) -> None:
+        _add_driver_rows(5)(connection)
+        connection.execute("INSERT INTO no_such_table VALUES (1)")
+
+    try:
+        await database.write_driver(_add_driver_rows(1))
+        with pytest.raises(OperationalError, match="no_such_table"):
+            await database.write_driver(half_then_fail)
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (1,)
+        await database.write_driver(_add_driver_rows(1))  # nothing left open
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (2,)
+    finally:
+        other.close()
+        await database.dispose()
+
+
 async def test_one_statement_writes_are_for_postgresql(tmp_path: Path) -> None:
     database = Database.connect(f"sqlite:///{tmp_path}/one.db")
     try:

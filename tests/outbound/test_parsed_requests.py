@@ -1,0 +1,89 @@
+"""The edge's parsed request handed to its callback's build in one process."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+import schemas
+from adapter.core.clock import FixedClock
+from adapter.core.contract_table import default_table
+from adapter.outbound.parsed_requests import ParsedRequests
+from tests.network.peers import edge, search_body, signed
+
+START = datetime(2026, 11, 23, 10, 0, 0, 123000, tzinfo=UTC)
+
+
+def _parsed(body: bytes) -> tuple[object, schemas.Envelope]:
+    return default_table().parse_request("search", body)
+
+
+def test_a_kept_request_is_taken_back_once_by_action_and_bytes() -> None:
+    body = search_body(FixedClock(START))
+    parsed = _parsed(body)
+    kept = ParsedRequests()
+    kept.keep("search", body, parsed)  # type: ignore[arg-type]
+    assert kept.take("select", body) is None
+    assert kept.take("search", bytes(bytearray(body))) is parsed  # equal bytes, another object
+    assert kept.take("search", body) is None
+    assert len(kept) == 0
+
+
+def test_past_its_bound_the_oldest_request_goes_first() -> None:
+    clock = FixedClock(START)
+    kept = ParsedRequests(limit=2)
+    bodies = [search_body(clock, message_id=f"m-{n}") for n in range(3)]
+    for body in bodies:
+        kept.keep("search", body, _parsed(body))  # type: ignore[arg-type]
+    assert kept.take("search", bodies[0]) is None
+    assert kept.take("search", bodies[1]) is not None
+    assert kept.take("search", bodies[2]) is not None
+
+
+async def _callback(tmp_path: Path, body: bytes, *, dispatch: bool) -> tuple[bytes, int]:
+    """The on_search the buyer app received for the search ``body`` (the edge's files in
+    ``tmp_path``, a new folder), and how many parsed requests the edge still kept once it
+    was sent."""
+    clock = FixedClock(START)
+    async with edge(tmp_path, clock, dispatch=dispatch) as net:
+        response = await net.post("search", body, signed(body, clock))
+        assert response.json() == {"message": {"ack": {"status": "ACK"}}}
+        if dispatch:
+            for _ in range(500):
+                if net.received:
+                    break
+                await asyncio.sleep(0.01)
+        else:
+            await net.dispatch()
+        [callback] = net.received
+        parsed = net.app.state.runtime.parsed
+        return callback.content, 0 if parsed is None else len(parsed)
+
+
+async def test_one_process_builds_the_callback_from_the_edge_parse_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken: list[object] = []
+    take = ParsedRequests.take
+
+    def spy(self: ParsedRequests, action: str, body: bytes) -> object:
+        taken.append(found := take(self, action, body))
+        return found
+
+    monkeypatch.setattr(ParsedRequests, "take", spy)
+    body = search_body(FixedClock(START))
+    for folder in ("one", "edge-only"):
+        (tmp_path / folder).mkdir()
+    handed, left = await _callback(tmp_path / "one", body, dispatch=True)
+    [took] = taken
+    assert took is not None  # the build took the edge's parse
+    assert left == 0
+    taken.clear()
+    parsed_again, _ = await _callback(tmp_path / "edge-only", body, dispatch=False)
+    assert taken == []  # no dispatcher of its own: nothing kept, the build parsed
+    assert handed == parsed_again
+    assert orjson.loads(handed)["context"]["action"] == "on_search"
