@@ -15,13 +15,13 @@ wait on each other in a cycle.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from adapter.storage.database import Database
-from adapter.storage.day_sums import add_to_day_sums, day_start
+from adapter.storage.day_sums import add_to_day_sums, period_days
 from adapter.storage.order_facts import ist_day
 from adapter.storage.scope import Scope
 from adapter.storage.tables import attempt_days, delivery_attempts
@@ -57,7 +57,7 @@ async def delivery_figures(database: Database, scope: Scope) -> list[dict[str, A
     days, which it may cover only in part, are counted from ``delivery_attempts`` (its
     index on ``attempted_at`` finds them).
     """
-    first, last = ist_day(scope.since), ist_day(scope.until)
+    days = period_days(scope.since, scope.until)
     a, d = delivery_attempts.c, attempt_days.c
     direct = select(
         a.outcome,
@@ -66,9 +66,7 @@ async def delivery_figures(database: Database, scope: Scope) -> list[dict[str, A
         func.coalesce(func.sum(a.latency_ms), 0.0).label("latency_ms"),
     ).group_by(a.outcome)
     queries = []
-    if first + timedelta(days=1) < last:
-        whole_from = day_start(first + timedelta(days=1))
-        whole_until = day_start(last)
+    if days.has_whole:
         queries.append(
             select(
                 d.outcome,
@@ -76,16 +74,11 @@ async def delivery_figures(database: Database, scope: Scope) -> list[dict[str, A
                 func.sum(d.timed).label("timed"),
                 func.sum(d.latency_ms).label("latency_ms"),
             )
-            .where(d.day > first, d.day < last)
+            .where(days.whole(d.day))
             .group_by(d.outcome)
         )
-        edges = [(scope.since, whole_from), (whole_until, scope.until)]
-    else:
-        edges = [(scope.since, scope.until)]
     queries.extend(
-        direct.where(a.attempted_at >= since, a.attempted_at < until)
-        for since, until in edges
-        if since < until
+        direct.where(a.attempted_at >= since, a.attempted_at < until) for since, until in days.edges
     )
     totals: dict[str, dict[str, Any]] = {}
     async with database.engine.connect() as connection:

@@ -17,7 +17,7 @@ from typing import Any, Final, Literal
 from sqlalchemy import case, func, literal, select, union_all
 
 from adapter.storage.database import Database
-from adapter.storage.order_facts import ist_day
+from adapter.storage.day_sums import period_days
 from adapter.storage.scope import Scope, days_in, facts_in
 from adapter.storage.tables import order_days, order_facts
 
@@ -75,7 +75,7 @@ def _from_facts(scope: Scope, by: Dimension) -> Any:
 
 def _from_days(scope: Scope, by: Dimension) -> Any:
     """The whole IST days' sums and the edge days' facts, added up by key."""
-    first, last = ist_day(scope.since), ist_day(scope.until)
+    days = period_days(scope.since, scope.until)
     d = order_days.c
     orders = d.orders if by in ("district", "seller") else d.lines
     counts = {
@@ -92,10 +92,10 @@ def _from_days(scope: Scope, by: Dimension) -> Any:
             func.sum(case((b2b, orders), else_=0)).label("b2b_orders"),
             func.sum(case((b2b, d.live_value_paise), else_=0)).label("b2b_value_paise"),
             *(func.sum(column).label(name) for name, column in counts.items()),
-        ).where(d.day > first, d.day < last),
+        ).where(days.whole(d.day)),
         scope,
     ).group_by(_DAY_COLUMN[by])
-    edges = _from_facts(scope, by).where(order_facts.c.day.in_(sorted({first, last})))
+    edges = _from_facts(scope, by).where(order_facts.c.day.in_(days.edge_days))
     both = union_all(whole, edges).subquery()
     return (
         select(both.c.key, *(func.sum(both.c[name]).label(name) for name in _FIGURES))

@@ -27,13 +27,13 @@ order (sorted keys), so two never wait on each other in a cycle.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Final
 
 from sqlalchemy import Connection, LargeBinary, case, func, literal, select
 
 from adapter.storage.database import Database
-from adapter.storage.day_sums import add_to_day_sums, day_start
+from adapter.storage.day_sums import add_to_day_sums, period_days
 from adapter.storage.order_facts import ist_day
 from adapter.storage.scope import Scope
 from adapter.storage.tables import callback_days, outbox
@@ -134,8 +134,7 @@ async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[s
     jobs of those days from ``outbox``, where the status index finds them); its first and
     last days, which it may cover only in part, are counted from ``outbox``.
     """
-    first, last = ist_day(scope.since), ist_day(scope.until)
-    whole_from, whole_until = day_start(first + timedelta(days=1)), day_start(last)
+    days = period_days(scope.since, scope.until)
     figures: dict[str, dict[str, int]] = {}
 
     def add(action: str, **counts: Any) -> None:
@@ -161,7 +160,7 @@ async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[s
     if scope.channel is not None:
         direct = direct.where(channel == scope.channel)
     queries = []
-    if whole_from < whole_until:
+    if days.has_whole:
         summed = (
             select(
                 d.action,
@@ -169,7 +168,7 @@ async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[s
                 func.sum(d.on_time).label("on_time"),
                 func.sum(d.failed).label("parked"),
             )
-            .where(d.day > first, d.day < last)
+            .where(days.whole(d.day))
             .group_by(d.action)
         )
         if scope.channel is not None:
@@ -177,16 +176,13 @@ async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[s
         queries.append(summed)
         queries.append(
             direct.where(
-                o.status == "pending", o.created_at >= whole_from, o.created_at < whole_until
+                o.status == "pending",
+                o.created_at >= days.whole_span[0],
+                o.created_at < days.whole_span[1],
             )
         )
-        edges = [(scope.since, whole_from), (whole_until, scope.until)]
-    else:
-        edges = [(scope.since, scope.until)]
     queries.extend(
-        direct.where(o.created_at >= since, o.created_at < until)
-        for since, until in edges
-        if since < until
+        direct.where(o.created_at >= since, o.created_at < until) for since, until in days.edges
     )
     async with database.engine.connect() as connection:
         for query in queries:
