@@ -18,6 +18,10 @@ REVIEW_EN: Final[dict[str, str]] = {
         " value by district and by product are stacked B2C under B2B."
     ),
     "b2c_orders": "B2C orders",
+    "b2c": "B2C",
+    "b2b": "B2B",
+    "b2c_requests": "B2C requests",
+    "b2b_requests": "B2B requests",
     "b2b_orders": "B2B orders",
     "b2c_value": "B2C value (₹)",
     "b2b_value": "B2B value (₹)",
@@ -79,6 +83,10 @@ REVIEW_HI: Final[dict[str, str]] = {
         " उत्पाद के अनुसार मूल्य की पट्टियों में नीचे बी2सी और ऊपर बी2बी है।"
     ),
     "b2c_orders": "बी2सी ऑर्डर",
+    "b2c": "बी2सी",
+    "b2b": "बी2बी",
+    "b2c_requests": "बी2सी अनुरोध",
+    "b2b_requests": "बी2बी अनुरोध",
     "b2b_orders": "बी2बी ऑर्डर",
     "b2c_value": "बी2सी मूल्य (₹)",
     "b2b_value": "बी2बी मूल्य (₹)",

@@ -44,11 +44,13 @@ __all__ = [
     "BEFORE_PICKUP",
     "UtcDateTime",
     "attempt_days",
+    "audit_days",
     "catalog_rejections",
     "catalog_subscriptions",
     "dashboard_credentials",
     "dashboard_sessions",
     "delivery_attempts",
+    "funnel_days",
     "include_name",
     "items",
     "locations",
@@ -544,6 +546,36 @@ attempt_days = Table(
     Column("timed", BigInteger, nullable=False),
     Column("latency_ms", Float, nullable=False),
     PrimaryKeyConstraint("day", "outcome"),
+)
+
+# Buyer apps' requests in the audit log (``in`` and ``rejected``) per IST day of arrival,
+# action, direction, channel and time to answer in tenths of a ms (-1: none), kept by
+# triggers on ``messages`` (migration 0026; adapter/storage/audit_days.py reads them).
+audit_days = Table(
+    "audit_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("direction", String(8), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("tenths", BigInteger, nullable=False),
+    Column("requests", BigInteger, nullable=False),
+    PrimaryKeyConstraint("day", "action", "direction", "channel", "tenths"),
+)
+
+# Orders and drafts per IST day of creation, seller and channel, by how far they went,
+# kept by triggers on ``orders`` (migration 0026; adapter/storage/funnel_days.py).
+funnel_days = Table(
+    "funnel_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("seller_code", String(64), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("drafts", BigInteger, nullable=False),  # every draft and order (select)
+    Column("initialized", BigInteger, nullable=False),  # initialised or confirmed
+    Column("confirmed", BigInteger, nullable=False),
+    Column("delivered", BigInteger, nullable=False),  # fulfilment Order-delivered
+    PrimaryKeyConstraint("day", "seller_code", "channel"),
 )
 
 # How far a derived table has caught up with its source (``order_facts``: orders'
