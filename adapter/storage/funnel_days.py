@@ -34,6 +34,10 @@ STAGES: Final = ("select", "init", "confirm", "delivered")
 _SUMS: Final = dict(zip(STAGES, ("drafts", "initialized", "confirmed", "delivered"), strict=True))
 
 
+# What a B2B order's document holds, as stored (SQLAlchemy's JSON: ", " and ": ").
+_TEXT_MARKS = ('"_internal"', '"b2b": {"')
+
+
 def order_channel(dialect: str) -> Any:
     """The SQL expression of an ``orders`` row's channel (``b2b``/``b2c``) on ``dialect``,
     as the triggers of migration 0026 compute it."""
@@ -44,7 +48,7 @@ def order_channel(dialect: str) -> Any:
         wire = "(orders.document #> '{_internal,b2b}')"
         b2b = (
             f"CASE WHEN strpos({text}, '\\u0000') > 0 "
-            f"THEN strpos({text}, '\"_internal\"') > 0 AND strpos({text}, '\"b2b\": {{\"') > 0 "
+            f"THEN {' AND '.join(f'strpos({text}, {mark!r}) > 0' for mark in _TEXT_MARKS)} "
             f"ELSE json_typeof({wire}) = 'object' AND {wire}::text <> '{{}}' END"
         )
     else:

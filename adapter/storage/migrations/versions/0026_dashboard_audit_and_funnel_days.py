@@ -38,6 +38,10 @@ _FUNNEL_FIGURES = ("drafts", "initialized", "confirmed", "delivered")
 _B2B_MARKS = ('"version":"2.0.2"', '"version": "2.0.2"')
 
 
+# What a B2B order's document holds, as stored (SQLAlchemy's JSON: ", " and ": ").
+_TEXT_MARKS = ('"_internal"', '"b2b": {"')
+
+
 def _audit_columns(dialect: str, row: str) -> dict[str, str]:
     """The SQL of each key of ``audit_days`` for the audit row ``row`` (a table or alias)."""
     if dialect == "postgresql":
@@ -67,7 +71,7 @@ def _funnel_columns(dialect: str, row: str) -> dict[str, str]:
         wire = f"({row}.document #> '{{_internal,b2b}}')"
         b2b = (
             f"CASE WHEN strpos({text}, '\\u0000') > 0 "
-            f"THEN strpos({text}, '\"_internal\"') > 0 AND strpos({text}, '\"b2b\": {{\"') > 0 "
+            f"THEN {' AND '.join(f'strpos({text}, {mark!r}) > 0' for mark in _TEXT_MARKS)} "
             f"ELSE json_typeof({wire}) = 'object' AND {wire}::text <> '{{}}' END"
         )
     else:
