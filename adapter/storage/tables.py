@@ -51,6 +51,7 @@ __all__ = [
     "dashboard_sessions",
     "delivery_attempts",
     "funnel_days",
+    "gi_days",
     "include_name",
     "items",
     "locations",
@@ -518,6 +519,26 @@ order_days = Table(
     Column("rto_lines", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("day", "seller_code", "district", "product", "bap_id", "channel"),
     Index(None, "district", "product", "day"),
+)
+
+# The lines of GI products' orders summed by IST day, GI tag, seller, district, ODOP
+# product and channel, recomputed with ``order_days`` by each refresh of the facts
+# (migration 0026): the breakdown by GI product reads them for a period's whole days.
+gi_days = Table(
+    "gi_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("gi_tag", String(80), nullable=False),
+    Column("seller_code", String(64), nullable=False),
+    Column("district", String(40), nullable=False),
+    Column("product", String(120), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("lines", Integer, nullable=False),
+    Column("live_value_paise", BigInteger, nullable=False),  # lines of orders not cancelled
+    Column("cancelled_lines", Integer, nullable=False),
+    Column("returned_lines", Integer, nullable=False),
+    Column("rto_lines", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "gi_tag", "seller_code", "district", "product", "channel"),
 )
 
 # Callbacks summed by the IST day their job was created, action and channel: what

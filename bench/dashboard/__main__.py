@@ -94,6 +94,18 @@ SELECT day, seller_code, district, product, bap_id, channel,
        count(*) FILTER (WHERE fulfillment_state LIKE 'RTO%')
 FROM order_facts GROUP BY day, seller_code, district, product, bap_id, channel;
 
+-- What OrderFacts.refresh keeps beside them: GI products' lines by day.
+INSERT INTO gi_days (day, gi_tag, seller_code, district, product, channel, lines,
+                     live_value_paise, cancelled_lines, returned_lines, rto_lines)
+SELECT day, gi_tag, seller_code, district, product, channel, count(*),
+       coalesce(sum(amount_paise) FILTER (WHERE state IS DISTINCT FROM 'Cancelled'), 0),
+       count(*) FILTER (WHERE state = 'Cancelled'), count(*) FILTER (WHERE returned),
+       count(*) FILTER (WHERE fulfillment_state LIKE 'RTO%')
+FROM order_facts WHERE gi_tag IS NOT NULL
+GROUP BY day, gi_tag, seller_code, district, product, channel;
+
+-- The audit log's and the orders' day sums (audit_days, funnel_days) are kept by the
+-- triggers of migration 0026 as these rows go in.
 INSERT INTO messages (direction, action, peer_id, transaction_id, message_id, received_at,
                       headers, body, verification, http_status, duration_ms)
 SELECT 'in', 'search', 'buyer.example', 'tx-' || g, 'm-' || g, created_at, '{}'::json, '\\x'::bytea,

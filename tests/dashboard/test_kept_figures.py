@@ -1,6 +1,6 @@
 """Figures the dashboard sums in SQL equal the same figures counted in full, on SQLite and
 PostgreSQL: the LOI desk's letters summed by stage, district and product, and orders by
-district, ODOP product and seller read from the day sums."""
+district, ODOP product, GI product and seller read from the day sums."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from adapter.core.b2b.loi import LetterItem, MovementKind
 from adapter.storage import Database
 from adapter.storage.loi_desk import LetterRecord, LoiDesk
 from adapter.storage.loi_figures import LoiFigures
-from adapter.storage.order_facts import OrderFacts, ist_day
+from adapter.storage.order_facts import OrderFacts, ist_day, sum_gi_days
 from adapter.storage.overview import Overview
 from adapter.storage.reports import Reports
 from adapter.storage.scope import Scope
@@ -158,10 +158,12 @@ async def test_breakdowns_from_day_sums_match_the_facts(database: Database) -> N
             fact["channel"] = "b2b" if pk % 5 == 0 else "b2c"
             fact["returned"] = pk % 11 == 0
             fact["fulfillment_state"] = "RTO-Delivered" if pk % 13 == 0 else "Order-delivered"
+            fact["gi_tag"] = fact["product"] if pk % 3 else None
             facts.append(fact)
     async with database.transaction() as connection:
         await connection.execute(insert(order_facts), facts)
         await connection.execute(OrderFacts(database)._sum_days({f["day"] for f in facts}))
+        await connection.execute(sum_gi_days({f["day"] for f in facts}))
     reports = Reports(database)
     since = NOW - timedelta(days=9, hours=3)  # in the middle of an IST day
     for scope in (
@@ -171,7 +173,7 @@ async def test_breakdowns_from_day_sums_match_the_facts(database: Database) -> N
         Scope(NOW - timedelta(hours=20), NOW, district="Kullu"),  # within a day or two
     ):
         for by, column in (("district", "district"), ("seller", "seller_code"),
-                           ("product", "product")):  # fmt: skip
+                           ("product", "product"), ("gi", "gi_tag")):  # fmt: skip
             expected: dict[str, dict[str, int]] = {}
             for f in facts:
                 if not (scope.since <= f["confirmed_at"] < scope.until) or (
@@ -180,8 +182,10 @@ async def test_breakdowns_from_day_sums_match_the_facts(database: Database) -> N
                     or scope.district not in (None, f["district"])
                 ):
                     continue
-                if by != "product" and f["line_no"] != 0:
+                if by in ("district", "seller") and f["line_no"] != 0:
                     continue  # by district and seller an order counts once
+                if f[column] is None:
+                    continue  # not a GI product
                 row = expected.setdefault(f[column], dict.fromkeys(
                     ("orders", "value_paise", "b2b_orders", "b2b_value_paise", "cancelled",
                      "returned", "rto"), 0))  # fmt: skip

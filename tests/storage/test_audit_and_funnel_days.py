@@ -2,7 +2,8 @@
 count of the rows on every store: kept by triggers whoever writes (the audit log's writers,
 its retention purge, every order change), made by migration 0026 from the rows a
 deployment already had, and read for a period's whole IST days while its edge days are
-counted from the rows."""
+counted from the rows; and GI products' day sums (``gi_days``) made by the same migration
+from the facts."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
 
 from adapter.storage import Database, InboundRecord, Store, upgrade
 from adapter.storage.audit_days import request_counts
 from adapter.storage.funnel_days import funnel_counts
+from adapter.storage.migrate import alembic_config
 from adapter.storage.order_facts import ist_day
 from adapter.storage.orders import OrderStore
 from adapter.storage.reports import Reports, searches_of
 from adapter.storage.scope import Scope
-from adapter.storage.tables import audit_days, funnel_days, messages, orders
+from adapter.storage.tables import audit_days, funnel_days, gi_days, messages, order_facts, orders
 from tests.storage.test_callback_days import unmigrated_url  # noqa: F401 (a fixture)
 
 # 18:30 UTC is midnight in India: rows around it fall on two IST days.
@@ -311,13 +314,61 @@ async def test_migration_sums_the_audit_log_and_orders_already_there(
     database = Database.connect(unmigrated_url)
     await _record_plan(Store(database))
     await _orders_plan(database)
+    facts = [
+        {
+            "order_pk": pk, "line_no": 0, "seller_code": "odop-Kullu", "district": "Kullu",
+            "product": "Kullu Shawl", "gi_tag": "Kullu Shawl" if pk % 3 else None, "sku": "s",
+            "bap_id": "a", "quantity": 1, "amount_paise": 100 * pk, "confirmed_at": at,
+            "day": ist_day(at), "state": "Cancelled" if pk % 4 == 0 else "Accepted",
+            "fulfillment_state": "RTO-Delivered" if pk % 5 == 0 else "Pending",
+            "returned": pk % 7 == 0, "order_updated_at": at, "channel": "b2b" if pk % 2 else "b2c",
+        }
+        for pk, at in ((pk, MIDNIGHT + timedelta(hours=5 * pk - 40)) for pk in range(1, 30))
+    ]  # fmt: skip
+    async with database.transaction() as connection:
+        await connection.execute(sa.insert(order_facts), facts)
     await database.dispose()
     upgrade(unmigrated_url)
     database = Database.connect(unmigrated_url)
+    gi: Counter[tuple[Any, ...]] = Counter()
+    for fact in facts:
+        if fact["gi_tag"] is not None:
+            key = (fact["day"], fact["channel"])
+            gi[(*key, "lines")] += 1
+            gi[(*key, "value")] += 0 if fact["state"] == "Cancelled" else fact["amount_paise"]
+            gi[(*key, "cancelled")] += fact["state"] == "Cancelled"
+            gi[(*key, "returned")] += fact["returned"]
+            gi[(*key, "rto")] += fact["fulfillment_state"].startswith("RTO")
+    summed: Counter[tuple[Any, ...]] = Counter()
+    for row in await _rows(database, gi_days):
+        key = (row.day, row.channel)
+        summed[(*key, "lines")] += row.lines
+        summed[(*key, "value")] += row.live_value_paise
+        summed[(*key, "cancelled")] += row.cancelled_lines
+        summed[(*key, "returned")] += row.returned_lines
+        summed[(*key, "rto")] += row.rto_lines
+    assert +summed == +gi
+    assert len({key[0] for key in gi}) > 3
     direct = _direct_requests(await _rows(database, messages))
     assert await _summed_requests(database) == direct
     assert len(direct) > 10
     direct_funnel = _direct_funnel(await _rows(database, orders))
     assert await _summed_funnel(database) == direct_funnel
     assert len(direct_funnel) > 10
+    await database.dispose()
+
+
+async def test_the_migration_goes_down_and_up_again_with_the_sums_kept(
+    unmigrated_url: str,  # noqa: F811
+) -> None:
+    upgrade(unmigrated_url)
+    command.downgrade(alembic_config(unmigrated_url), "0025")
+    database = Database.connect(unmigrated_url)
+    await _record_plan(Store(database))  # no triggers: nothing summed, nothing refused
+    await _orders_plan(database)
+    await database.dispose()
+    upgrade(unmigrated_url)
+    database = Database.connect(unmigrated_url)
+    assert await _summed_requests(database) == _direct_requests(await _rows(database, messages))
+    assert await _summed_funnel(database) == _direct_funnel(await _rows(database, orders))
     await database.dispose()

@@ -1,4 +1,4 @@
-"""dashboard: the audit log's requests and the orders' funnel summed by IST day
+"""dashboard: the audit log's requests, the orders' funnel and GI products summed by IST day
 
 - ``audit_days``: buyer apps' requests (audit rows ``in`` and ``rejected``) per IST day of
   arrival, action, direction, channel and time to answer in tenths of a millisecond (-1:
@@ -6,7 +6,12 @@
 - ``funnel_days``: orders and drafts per IST day of creation, seller and channel: all
   (select), initialised or confirmed (init), confirmed, delivered.
 
-Both are kept by triggers on ``messages`` and ``orders``, in the transaction of the rows
+- ``gi_days``: GI products' order lines per IST day, GI tag, seller, district, ODOP
+  product and channel: lines, their value (orders not cancelled), cancelled, returned and
+  returned to origin; made again for the days of each refresh of ``order_facts``
+  (``adapter/storage/order_facts.py``), and here from the facts already there.
+
+``audit_days`` and ``funnel_days`` are kept by triggers on ``messages`` and ``orders``, in the transaction of the rows
 they sum, whoever writes them (the audit log's writers and its retention purge, every
 order change): they always equal a count of the rows there are. On PostgreSQL one trigger
 per statement adds the statement's rows at once, in key order (concurrent statements adding
@@ -34,6 +39,7 @@ depends_on = None
 
 _AUDIT_KEYS = ("day", "action", "direction", "channel", "tenths")
 _FUNNEL_KEYS = ("day", "seller_code", "channel")
+_GI_KEYS = ("day", "gi_tag", "seller_code", "district", "product", "channel")
 _FUNNEL_FIGURES = ("drafts", "initialized", "confirmed", "delivered")
 _B2B_MARKS = ('"version":"2.0.2"', '"version": "2.0.2"')
 
@@ -225,6 +231,7 @@ def upgrade() -> None:
         *(sa.Column(name, sa.BigInteger(), nullable=False) for name in _FUNNEL_FIGURES),
         sa.PrimaryKeyConstraint(*_FUNNEL_KEYS, name=op.f("pk_funnel_days")),
     )
+    _gi_days()
     for table, (keys, figures, select, source) in _TABLES.items():
         op.execute(_summed(table, keys, figures, [(select(dialect, source, "r"), "")]))
         if dialect == "postgresql":
@@ -233,7 +240,42 @@ def upgrade() -> None:
             _sqlite_triggers(table)
 
 
+def _gi_days() -> None:
+    op.create_table(
+        "gi_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("gi_tag", sa.String(length=80), nullable=False),
+        sa.Column("seller_code", sa.String(length=64), nullable=False),
+        sa.Column("district", sa.String(length=40), nullable=False),
+        sa.Column("product", sa.String(length=120), nullable=False),
+        sa.Column("channel", sa.String(length=3), nullable=False),
+        sa.Column("lines", sa.Integer(), nullable=False),
+        sa.Column("live_value_paise", sa.BigInteger(), nullable=False),
+        sa.Column("cancelled_lines", sa.Integer(), nullable=False),
+        sa.Column("returned_lines", sa.Integer(), nullable=False),
+        sa.Column("rto_lines", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*_GI_KEYS, name=op.f("pk_gi_days")),
+    )
+    keys = ", ".join(_GI_KEYS)
+    op.execute(
+        f"""
+        INSERT INTO gi_days ({keys}, lines, live_value_paise, cancelled_lines, returned_lines,
+                             rto_lines)
+        SELECT {keys}, count(*),
+               coalesce(sum(CASE WHEN state IS NULL OR state <> 'Cancelled'
+                                 THEN amount_paise ELSE 0 END), 0),
+               sum(CASE WHEN state = 'Cancelled' THEN 1 ELSE 0 END),
+               sum(CASE WHEN returned THEN 1 ELSE 0 END),
+               sum(CASE WHEN fulfillment_state LIKE 'RTO%' THEN 1 ELSE 0 END)
+        FROM order_facts
+        WHERE gi_tag IS NOT NULL
+        GROUP BY {keys}
+        """
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("gi_days")
     postgresql = op.get_bind().dialect.name == "postgresql"
     for table, (*_, source) in _TABLES.items():
         for event in ("insert", "delete", "update"):
