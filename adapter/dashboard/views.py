@@ -246,7 +246,7 @@ class _Builder:
         return self.table("callbacks", columns, rows)
 
     async def delivery(self) -> Table:
-        columns = ["outcome", "attempts", "mean_latency_ms"]
+        columns = ["outcome", "attempts", "b2c_attempts", "b2b_attempts", "mean_latency_ms"]
         rows = [[r[c] for c in columns] for r in await self.reports.delivery(self.scope)]
         return self.table("delivery", columns, rows, chart="bar", chart_value="attempts")
 

@@ -44,6 +44,7 @@ __all__ = [
     "callback_figures",
     "channel_of",
     "count_settled",
+    "settled_jobs",
     "uncount_parked",
 ]
 
@@ -93,7 +94,9 @@ def _sums(jobs: Iterable[Any], sign: int) -> list[dict[str, Any]]:
     return list(summed.values())
 
 
-def _jobs(connection: Connection, ids: list[int]) -> list[Any]:
+def settled_jobs(connection: Connection, ids: list[int]) -> list[Any]:
+    """The jobs ``ids`` as this transaction sees them (id, action, status, times and
+    channel): what :func:`count_settled` sums, and the channel of their attempts."""
     o = outbox.c
     return list(
         connection.execute(
@@ -109,19 +112,18 @@ def _jobs(connection: Connection, ids: list[int]) -> list[Any]:
     )
 
 
-def count_settled(connection: Connection, ids: list[int]) -> None:
-    """Add the jobs ``ids``, just settled in this transaction, to their day sums (the
-    delivered and parked ones; pending ones are not summed)."""
-    if ids:
-        rows = _sums(_jobs(connection, ids), +1)
-        if rows:
-            add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
+def count_settled(connection: Connection, jobs: list[Any]) -> None:
+    """Add ``jobs`` (:func:`settled_jobs`, just settled in this transaction) to their day
+    sums (the delivered and parked ones; pending ones are not summed)."""
+    rows = _sums(jobs, +1)
+    if rows:
+        add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
 
 
 def uncount_parked(connection: Connection, job_id: int) -> None:
     """Take the parked job ``job_id`` off its day sum, in the transaction that puts it back
     in the queue (before its status changes; nothing if it is not parked)."""
-    rows = _sums((job for job in _jobs(connection, [job_id]) if job.status == "failed"), -1)
+    rows = _sums((job for job in settled_jobs(connection, [job_id]) if job.status == "failed"), -1)
     if rows:
         add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
 

@@ -562,11 +562,12 @@ attempt_days = Table(
     metadata,
     Column("day", Date, nullable=False),
     Column("outcome", String(12), nullable=False),
+    Column("channel", String(3), nullable=False),  # the job's (migration 0026)
     Column("attempts", BigInteger, nullable=False),
     # The attempts with a latency, and the sum of their latencies in ms.
     Column("timed", BigInteger, nullable=False),
     Column("latency_ms", Float, nullable=False),
-    PrimaryKeyConstraint("day", "outcome"),
+    PrimaryKeyConstraint("day", "outcome", "channel"),
 )
 
 # Buyer apps' requests in the audit log (``in`` and ``rejected``) per IST day of arrival,

@@ -132,9 +132,9 @@ SELECT id, created_at, 200, 20 + id % 200, CASE WHEN status = 'failed' THEN 'err
 FROM outbox;
 
 -- What the outbox's settling transactions keep beside the attempts: their sums by IST day.
-INSERT INTO attempt_days (day, outcome, attempts, timed, latency_ms)
-SELECT (attempted_at AT TIME ZONE 'Asia/Kolkata')::date, outcome, count(*), count(latency_ms),
-       coalesce(sum(latency_ms), 0)
+INSERT INTO attempt_days (day, outcome, channel, attempts, timed, latency_ms)
+SELECT (attempted_at AT TIME ZONE 'Asia/Kolkata')::date, outcome, 'b2c', count(*),
+       count(latency_ms), coalesce(sum(latency_ms), 0)
 FROM delivery_attempts GROUP BY 1, 2;
 
 -- The LOI desk: 10,000 letters signed at 24 buyer-seller meets (one every 15 days), every

@@ -11,6 +11,10 @@
   returned to origin; made again for the days of each refresh of ``order_facts``
   (``adapter/storage/order_facts.py``), and here from the facts already there.
 
+- ``attempt_days`` gains its attempts' channel (their job's, as ``callback_days`` has it:
+  ``b2b`` when the callback's bytes carry ``"version":"2.0.2"``), part of its key: made
+  again here from the attempts and their jobs.
+
 ``audit_days`` and ``funnel_days`` are kept by triggers on ``messages`` and ``orders``, in the transaction of the rows
 they sum, whoever writes them (the audit log's writers and its retention purge, every
 order change): they always equal a count of the rows there are. On PostgreSQL one trigger
@@ -232,6 +236,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(*_FUNNEL_KEYS, name=op.f("pk_funnel_days")),
     )
     _gi_days()
+    _attempt_days(dialect, with_channel=True)
     for table, (keys, figures, select, source) in _TABLES.items():
         op.execute(_summed(table, keys, figures, [(select(dialect, source, "r"), "")]))
         if dialect == "postgresql":
@@ -274,7 +279,51 @@ def _gi_days() -> None:
     )
 
 
+# The same rules as adapter.storage.callback_days and attempt_days (a migration keeps its
+# own copy).
+_ATTEMPTS = {
+    "postgresql": {
+        "day": "(a.attempted_at AT TIME ZONE 'Asia/Kolkata')::date",
+        "carried": "o.callback_body LIKE '\\x252276657273696f6e223a22322e302e322225'::bytea",
+    },
+    "sqlite": {
+        "day": "date(a.attempted_at, '+330 minutes')",
+        "carried": "instr(o.callback_body, X'2276657273696f6e223a22322e302e3222') > 0",
+    },
+}
+
+
+def _attempt_days(dialect: str, *, with_channel: bool) -> None:
+    """``attempt_days`` made again from the attempts, by channel or not."""
+    op.drop_table("attempt_days")
+    keys = ["day", "outcome", *(["channel"] if with_channel else [])]
+    op.create_table(
+        "attempt_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("outcome", sa.String(length=12), nullable=False),
+        *([sa.Column("channel", sa.String(length=3), nullable=False)] if with_channel else []),
+        sa.Column("attempts", sa.BigInteger(), nullable=False),
+        sa.Column("timed", sa.BigInteger(), nullable=False),
+        sa.Column("latency_ms", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint(*keys, name=op.f("pk_attempt_days")),
+    )
+    words = _ATTEMPTS[dialect]
+    channel = f", CASE WHEN {words['carried']} THEN 'b2b' ELSE 'b2c' END" if with_channel else ""
+    groups = ", ".join(str(n + 1) for n in range(len(keys)))
+    op.execute(
+        f"""
+        INSERT INTO attempt_days ({", ".join(keys)}, attempts, timed, latency_ms)
+        SELECT {words["day"]}, a.outcome{channel}, count(*), count(a.latency_ms),
+               coalesce(sum(a.latency_ms), 0)
+        FROM delivery_attempts AS a JOIN outbox AS o ON o.id = a.outbox_id
+        GROUP BY {groups}
+        """
+    )
+
+
 def downgrade() -> None:
+    dialect = "postgresql" if op.get_bind().dialect.name == "postgresql" else "sqlite"
+    _attempt_days(dialect, with_channel=False)
     op.drop_table("gi_days")
     postgresql = op.get_bind().dialect.name == "postgresql"
     for table, (*_, source) in _TABLES.items():
