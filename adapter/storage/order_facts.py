@@ -12,8 +12,8 @@ Each fact carries its channel: ``b2b`` for an order placed through ONDC B2B 2.0.
 stored document holds the B2B order, ``adapter.core.b2b.rfq.b2b_order``), ``b2c`` for a
 retail one.
 
-Each refresh also recomputes ``order_days`` and ``gi_days`` (GI products' lines by day, GI
-tag, seller, district, ODOP product and channel) (the facts summed by IST day, seller, district,
+Each refresh also recomputes ``order_days``, and the day sums of :mod:`.fact_days` (GI
+products' lines, cancellation reasons) (the facts summed by IST day, seller, district,
 ODOP product, buyer app and channel: orders and lines, cancelled, returned, returned to
 origin, value) for the days whose facts it copied, in the same transaction, so the
 timeline and the breakdowns over a year read a few thousand rows, not a million.
@@ -25,14 +25,14 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from sqlalchemy import case, delete, func, insert, literal, select, tuple_
+from sqlalchemy import case, func, literal, select, tuple_
 
 from adapter.core.b2b.rfq import b2b_order
 from adapter.core.odop import odop_product
 from adapter.core.order_updates import RETURN_EVENTS
+from adapter.storage import fact_days
 from adapter.storage.database import Database
 from adapter.storage.tables import (
-    gi_days,
     items,
     order_days,
     order_events,
@@ -42,7 +42,7 @@ from adapter.storage.tables import (
     sellers,
 )
 
-__all__ = ["IST", "OrderFacts", "ist_day", "sum_gi_days"]
+__all__ = ["IST", "OrderFacts", "ist_day"]
 
 _MARK: Final = "order_facts"
 _BATCH: Final = 2000
@@ -256,9 +256,8 @@ class OrderFacts:
             )
             days = {v["day"] for v in values}
             await connection.execute(self._sum_days(days))
-            # GI products' sums are made afresh: a day's groups are few.
-            await connection.execute(delete(gi_days).where(gi_days.c.day.in_(sorted(days))))
-            await connection.execute(sum_gi_days(days))
+            for statement in fact_days.made_again(days):
+                await connection.execute(statement)
 
     def _sum_days(self, days: set[date]) -> Any:
         """Recompute ``order_days`` for ``days`` from the facts (an upsert: a group never
@@ -317,26 +316,3 @@ class OrderFacts:
             )
             mark: datetime | None = result.scalar_one_or_none()
             return mark
-
-
-def sum_gi_days(days: set[date]) -> Any:
-    """The insert of ``gi_days``' rows for ``days`` from the facts (after those days' rows
-    were deleted)."""
-    f = order_facts.c
-    keys = [f.day, f.gi_tag, f.seller_code, f.district, f.product, f.channel]
-    live = f.state.is_distinct_from("Cancelled")
-    summed = (
-        select(
-            *keys,
-            func.count(),
-            func.coalesce(func.sum(case((live, f.amount_paise), else_=0)), 0),
-            func.count().filter(f.state == "Cancelled"),
-            func.count().filter(f.returned.is_(True)),
-            func.count().filter(f.fulfillment_state.like("RTO%")),
-        )
-        .where(f.gi_tag.is_not(None), f.day.in_(sorted(days)))
-        .group_by(*keys)
-    )
-    columns = ["day", "gi_tag", "seller_code", "district", "product", "channel"]
-    figures = ["lines", "live_value_paise", "cancelled_lines", "returned_lines", "rto_lines"]
-    return insert(gi_days).from_select(columns + figures, summed)

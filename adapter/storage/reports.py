@@ -16,21 +16,21 @@ from datetime import datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, func, select
 
 from adapter.core.odop import districts
 from adapter.storage.attempt_days import delivery_figures
 from adapter.storage.audit_days import request_counts
-from adapter.storage.breakdown import COLUMN, Dimension, breakdown
+from adapter.storage.breakdown import Dimension, breakdown
 from adapter.storage.callback_days import CALLBACK_WINDOW_SECONDS, callback_figures
 from adapter.storage.database import Database
 from adapter.storage.funnel_days import funnel_counts
+from adapter.storage.reasons import reasons
 from adapter.storage.scope import Scope, facts_in
 from adapter.storage.tables import (
     ACTIVE_STATES,
     BEFORE_PICKUP,
     items,
-    order_facts,
     orders,
     outbox,
     sellers,
@@ -39,7 +39,6 @@ from adapter.storage.timeline import daily
 
 __all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope", "searches_of"]
 
-_COLUMN: Final = COLUMN
 # The same tuples as the partial index late to ship reads (ix_orders_ship_by_not_handed_over).
 _BEFORE_PICKUP: Final = BEFORE_PICKUP
 _ACTIVE: Final = ACTIVE_STATES
@@ -124,23 +123,9 @@ class Reports:
         return await breakdown(self._db, scope, by)
 
     async def reasons(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
-        """Cancellations (and returns to origin) by ``by``, reason code and who cancelled."""
-        f = order_facts.c
-        key = _COLUMN[by].label("key")
-        counted = f.line_no == 0 if by in ("district", "seller") else literal(True)
-        query = self._facts(
-            select(
-                key,
-                f.cancel_reason.label("reason"),
-                f.cancelled_by,
-                func.count().filter(counted).label("orders"),
-            ).where(f.state == "Cancelled"),
-            scope,
-        )
-        if by == "gi":
-            query = query.where(f.gi_tag.is_not(None))
-        grouped = query.group_by(key, f.cancel_reason, f.cancelled_by)
-        return await self._rows(grouped.order_by(key, f.cancel_reason))
+        """Cancellations (and returns to origin) by ``by``, reason code and who cancelled
+        (see :mod:`.reasons`)."""
+        return await reasons(self._db, scope, by)
 
     # -- service levels ----------------------------------------------------------------------
 

@@ -62,6 +62,7 @@ __all__ = [
     "order_facts",
     "orders",
     "outbox",
+    "reason_days",
     "report_marks",
     "seller_endpoints",
     "seller_feeds",
@@ -539,6 +540,35 @@ gi_days = Table(
     Column("returned_lines", Integer, nullable=False),
     Column("rto_lines", Integer, nullable=False),
     PrimaryKeyConstraint("day", "gi_tag", "seller_code", "district", "product", "channel"),
+)
+
+# Cancelled orders (first lines) and lines by IST day, seller, district, ODOP product, GI
+# tag, channel, reason and who cancelled ("" for none), made again with ``order_days`` by
+# each refresh of the facts (migration 0026): the cancellation reasons read them for a
+# period's whole days.
+reason_days = Table(
+    "reason_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("seller_code", String(64), nullable=False),
+    Column("district", String(40), nullable=False),
+    Column("product", String(120), nullable=False),
+    Column("gi_tag", String(80), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("reason", String(8), nullable=False),
+    Column("cancelled_by", String(16), nullable=False),
+    Column("orders", Integer, nullable=False),
+    Column("lines", Integer, nullable=False),
+    PrimaryKeyConstraint(
+        "day",
+        "seller_code",
+        "district",
+        "product",
+        "gi_tag",
+        "channel",
+        "reason",
+        "cancelled_by",
+    ),
 )
 
 # Callbacks summed by the IST day their job was created, action and channel: what

@@ -2,8 +2,8 @@
 count of the rows on every store: kept by triggers whoever writes (the audit log's writers,
 its retention purge, every order change), made by migration 0026 from the rows a
 deployment already had, and read for a period's whole IST days while its edge days are
-counted from the rows; and GI products' day sums (``gi_days``) made by the same migration
-from the facts."""
+counted from the rows; and GI products' and cancellation reasons' day sums (``gi_days``,
+``reason_days``) made by the same migration from the facts."""
 
 from __future__ import annotations
 
@@ -23,7 +23,15 @@ from adapter.storage.order_facts import ist_day
 from adapter.storage.orders import OrderStore
 from adapter.storage.reports import Reports, searches_of
 from adapter.storage.scope import Scope
-from adapter.storage.tables import audit_days, funnel_days, gi_days, messages, order_facts, orders
+from adapter.storage.tables import (
+    audit_days,
+    funnel_days,
+    gi_days,
+    messages,
+    order_facts,
+    orders,
+    reason_days,
+)
 from tests.storage.test_callback_days import unmigrated_url  # noqa: F401 (a fixture)
 
 # 18:30 UTC is midnight in India: rows around it fall on two IST days.
@@ -349,6 +357,19 @@ async def test_migration_sums_the_audit_log_and_orders_already_there(
         summed[(*key, "rto")] += row.rto_lines
     assert +summed == +gi
     assert len({key[0] for key in gi}) > 3
+    reasons: Counter[tuple[Any, ...]] = Counter()
+    for fact in facts:
+        if fact["state"] == "Cancelled":
+            key = (fact["day"], fact["gi_tag"] or "", fact["channel"])
+            reasons[(*key, "orders")] += 1
+            reasons[(*key, "lines")] += 1
+    summed_reasons: Counter[tuple[Any, ...]] = Counter()
+    for row in await _rows(database, reason_days):
+        key = (row.day, row.gi_tag, row.channel)
+        summed_reasons[(*key, "orders")] += row.orders
+        summed_reasons[(*key, "lines")] += row.lines
+    assert summed_reasons == reasons
+    assert len(reasons) > 4
     direct = _direct_requests(await _rows(database, messages))
     assert await _summed_requests(database) == direct
     assert len(direct) > 10

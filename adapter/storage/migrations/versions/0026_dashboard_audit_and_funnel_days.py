@@ -1,4 +1,4 @@
-"""dashboard: the audit log's requests, the orders' funnel and GI products summed by IST day
+"""dashboard: the audit log's requests, the orders' funnel, GI products and reasons by IST day
 
 - ``audit_days``: buyer apps' requests (audit rows ``in`` and ``rejected``) per IST day of
   arrival, action, direction, channel and time to answer in tenths of a millisecond (-1:
@@ -11,6 +11,9 @@
   returned to origin; made again for the days of each refresh of ``order_facts``
   (``adapter/storage/order_facts.py``), and here from the facts already there.
 
+- ``reason_days``: cancelled orders (first lines) and lines per IST day, seller, district,
+  ODOP product, GI tag, channel, reason and who cancelled (``""`` for a missing GI tag,
+  reason or canceller); made again likewise (``adapter/storage/fact_days.py``).
 - ``attempt_days`` gains its attempts' channel (their job's, as ``callback_days`` has it:
   ``b2b`` when the callback's bytes carry ``"version":"2.0.2"``), part of its key: made
   again here from the attempts and their jobs.
@@ -236,6 +239,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(*_FUNNEL_KEYS, name=op.f("pk_funnel_days")),
     )
     _gi_days()
+    _reason_days()
     _attempt_days(dialect, with_channel=True)
     for table, (keys, figures, select, source) in _TABLES.items():
         op.execute(_summed(table, keys, figures, [(select(dialect, source, "r"), "")]))
@@ -321,9 +325,45 @@ def _attempt_days(dialect: str, *, with_channel: bool) -> None:
     )
 
 
+_REASON_KEYS = (
+    "day", "seller_code", "district", "product", "gi_tag", "channel", "reason", "cancelled_by",
+)  # fmt: skip
+
+
+def _reason_days() -> None:
+    op.create_table(
+        "reason_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("seller_code", sa.String(length=64), nullable=False),
+        sa.Column("district", sa.String(length=40), nullable=False),
+        sa.Column("product", sa.String(length=120), nullable=False),
+        sa.Column("gi_tag", sa.String(length=80), nullable=False),
+        sa.Column("channel", sa.String(length=3), nullable=False),
+        sa.Column("reason", sa.String(length=8), nullable=False),
+        sa.Column("cancelled_by", sa.String(length=16), nullable=False),
+        sa.Column("orders", sa.Integer(), nullable=False),
+        sa.Column("lines", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*_REASON_KEYS, name=op.f("pk_reason_days")),
+    )
+    op.execute(
+        """
+        INSERT INTO reason_days (day, seller_code, district, product, gi_tag, channel, reason,
+                                 cancelled_by, orders, lines)
+        SELECT day, seller_code, district, product, coalesce(gi_tag, ''), channel,
+               coalesce(cancel_reason, ''), coalesce(cancelled_by, ''),
+               sum(CASE WHEN line_no = 0 THEN 1 ELSE 0 END), count(*)
+        FROM order_facts
+        WHERE state = 'Cancelled'
+        GROUP BY day, seller_code, district, product, coalesce(gi_tag, ''), channel,
+                 coalesce(cancel_reason, ''), coalesce(cancelled_by, '')
+        """
+    )
+
+
 def downgrade() -> None:
     dialect = "postgresql" if op.get_bind().dialect.name == "postgresql" else "sqlite"
     _attempt_days(dialect, with_channel=False)
+    op.drop_table("reason_days")
     op.drop_table("gi_days")
     postgresql = op.get_bind().dialect.name == "postgresql"
     for table, (*_, source) in _TABLES.items():
