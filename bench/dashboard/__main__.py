@@ -94,7 +94,8 @@ SELECT day, seller_code, district, product, bap_id, channel,
        count(*) FILTER (WHERE fulfillment_state LIKE 'RTO%')
 FROM order_facts GROUP BY day, seller_code, district, product, bap_id, channel;
 
--- What OrderFacts.refresh keeps beside them: GI products' lines by day.
+-- What OrderFacts.refresh keeps beside them (adapter/storage/fact_days.py): GI products'
+-- lines by day.
 INSERT INTO gi_days (day, gi_tag, seller_code, district, product, channel, lines,
                      live_value_paise, cancelled_lines, returned_lines, rto_lines)
 SELECT day, gi_tag, seller_code, district, product, channel, count(*),
@@ -103,6 +104,15 @@ SELECT day, gi_tag, seller_code, district, product, channel, count(*),
        count(*) FILTER (WHERE fulfillment_state LIKE 'RTO%')
 FROM order_facts WHERE gi_tag IS NOT NULL
 GROUP BY day, gi_tag, seller_code, district, product, channel;
+
+-- And the cancellation reasons by day.
+INSERT INTO reason_days (day, seller_code, district, product, gi_tag, channel, reason,
+                         cancelled_by, orders, lines)
+SELECT day, seller_code, district, product, coalesce(gi_tag, ''), channel,
+       coalesce(cancel_reason, ''), coalesce(cancelled_by, ''),
+       count(*) FILTER (WHERE line_no = 0), count(*)
+FROM order_facts WHERE state = 'Cancelled'
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 
 -- The audit log's and the orders' day sums (audit_days, funnel_days) are kept by the
 -- triggers of migration 0026 as these rows go in.
