@@ -100,8 +100,21 @@ def _direct_requests(rows: list[Any], since: datetime | None = None) -> Counter[
 
 
 async def _record_plan(store: Store) -> None:
-    for number, hours in enumerate(OFFSETS * 3):
-        await store.record(_message(number, MIDNIGHT + timedelta(hours=hours, seconds=number)))
+    """Audit rows written one by one, and accepted in batches as the edge writes them (on
+    PostgreSQL one statement with the jobs; a repeated message id is refused)."""
+    messages_ = [
+        _message(number, MIDNIGHT + timedelta(hours=hours, seconds=number))
+        for number, hours in enumerate(OFFSETS * 3)
+    ]
+    for message in messages_[::2]:
+        await store.record(message)
+    accepted = [m for m in messages_[1::2] if m.direction in ("in", "rejected")]
+    for start in range(0, len(accepted), 5):
+        batch = accepted[start : start + 5]
+        await store.accept_inbound_batch([(m, None) for m in [*batch, batch[0]]])
+    for message in messages_[1::2]:
+        if message.direction not in ("in", "rejected"):
+            await store.record(message)
 
 
 async def test_audit_sums_equal_a_count_of_the_kept_rows_through_the_retention_purge(
