@@ -32,7 +32,6 @@ from adapter.storage.reports import (
     Dimension,
     Reports,
     Scope,
-    searches_of,
 )
 from adapter.storage.timeline import hourly
 
@@ -60,10 +59,6 @@ _DIMENSIONS: Final[tuple[tuple[str, Dimension], ...]] = (
     ("by_gi", "gi"),
     ("by_seller", "seller"),
 )
-
-
-async def _searches(rows: Awaitable[list[dict[str, Any]]]) -> int:
-    return searches_of(await rows)
 
 
 class _Builder:
@@ -119,15 +114,22 @@ class _Builder:
     async def funnel(self) -> Table:
         searches = None
         if self.share_ack_rows and self.scope.seller_code is None:
-            searches = _searches(self.ack_rows())
+            searches = self.ack_rows()
         figures = await self.reports.funnel(self.scope, searches=searches)
         names = {"delivered": "delivered_stage"}
         rows = [
-            [text(names.get(stage, stage), self.lang), count]
-            for stage, count in figures.items()
-            if count is not None
+            [
+                text(names.get(stage, stage), self.lang),
+                sum(channels.values()),
+                channels["b2c"],
+                channels["b2b"],
+            ]
+            for stage, channels in figures.items()
+            if channels is not None
         ]
-        return self.table("funnel", ["stage", "count"], rows, chart="bar", chart_value="count")
+        return self.table(
+            "funnel", ["stage", "count", "b2c", "b2b"], rows, chart="bar", chart_value="count"
+        )
 
     async def timeline(self) -> Table:
         """Orders by IST day (by hour for a single day), live and cancelled stacked, with
@@ -225,7 +227,16 @@ class _Builder:
 
     async def ack_latency(self) -> Table:
         columns = ["action", "requests", "nacks", "p50_ms", "p95_ms", "p99_ms"]
-        rows = [[r[c] for c in columns] for r in await self.ack_rows()]
+        rows = [
+            [
+                *(r[c] for c in columns[:3]),
+                r["channels"]["b2c"]["requests"],
+                r["channels"]["b2b"]["requests"],
+                *(r[c] for c in columns[3:]),
+            ]
+            for r in await self.ack_rows()
+        ]
+        columns[3:3] = ["b2c_requests", "b2b_requests"]
         return self.table("ack_latency", columns, rows)
 
     async def callbacks(self) -> Table:
@@ -235,7 +246,7 @@ class _Builder:
         return self.table("callbacks", columns, rows)
 
     async def delivery(self) -> Table:
-        columns = ["outcome", "attempts", "mean_latency_ms"]
+        columns = ["outcome", "attempts", "b2c_attempts", "b2b_attempts", "mean_latency_ms"]
         rows = [[r[c] for c in columns] for r in await self.reports.delivery(self.scope)]
         return self.table("delivery", columns, rows, chart="bar", chart_value="attempts")
 

@@ -4,10 +4,9 @@ By district or seller an order counts once; by product or GI product each line c
 order of two products is an order of each). Value is the items' value, cancelled orders
 excluded; ``b2b_orders`` and ``b2b_value_paise`` are the part placed through ONDC B2B.
 
-By district, product and seller, the IST days wholly inside the period are read from
-their sums (``order_days``, a few thousand rows for a year) and only the period's first
-and last days, which it may cover in part, from ``order_facts``, in one statement. GI
-products are not a key of the day sums: they are counted from the facts.
+The IST days wholly inside the period are read from their sums (``order_days``, by GI
+product ``gi_days``: a few thousand rows for a year) and only the period's first and last
+days, which it may cover in part, from ``order_facts``, in one statement.
 """
 
 from __future__ import annotations
@@ -17,9 +16,9 @@ from typing import Any, Final, Literal
 from sqlalchemy import case, func, literal, select, union_all
 
 from adapter.storage.database import Database
-from adapter.storage.order_facts import ist_day
+from adapter.storage.day_sums import period_days
 from adapter.storage.scope import Scope, days_in, facts_in
-from adapter.storage.tables import order_days, order_facts
+from adapter.storage.tables import gi_days, order_days, order_facts
 
 __all__ = ["COLUMN", "Dimension", "breakdown"]
 
@@ -75,27 +74,33 @@ def _from_facts(scope: Scope, by: Dimension) -> Any:
 
 def _from_days(scope: Scope, by: Dimension) -> Any:
     """The whole IST days' sums and the edge days' facts, added up by key."""
-    first, last = ist_day(scope.since), ist_day(scope.until)
-    d = order_days.c
-    orders = d.orders if by in ("district", "seller") else d.lines
+    days = period_days(scope.since, scope.until)
+    if by == "gi":
+        table, key = gi_days, gi_days.c.gi_tag
+    else:
+        table, key = order_days, _DAY_COLUMN[by]
+    d = table.c
+    by_order = by in ("district", "seller")
+    orders = d.orders if by_order else d.lines
     counts = {
-        "cancelled": d.cancelled if by in ("district", "seller") else d.cancelled_lines,
-        "returned": d.returned if by in ("district", "seller") else d.returned_lines,
-        "rto": d.rto if by in ("district", "seller") else d.rto_lines,
+        "cancelled": d.cancelled if by_order else d.cancelled_lines,
+        "returned": d.returned if by_order else d.returned_lines,
+        "rto": d.rto if by_order else d.rto_lines,
     }
     b2b = d.channel == "b2b"
     whole = days_in(
         select(
-            _DAY_COLUMN[by].label("key"),
+            key.label("key"),
             func.sum(orders).label("orders"),
             func.sum(d.live_value_paise).label("value_paise"),
             func.sum(case((b2b, orders), else_=0)).label("b2b_orders"),
             func.sum(case((b2b, d.live_value_paise), else_=0)).label("b2b_value_paise"),
             *(func.sum(column).label(name) for name, column in counts.items()),
-        ).where(d.day > first, d.day < last),
+        ).where(days.whole(d.day)),
         scope,
-    ).group_by(_DAY_COLUMN[by])
-    edges = _from_facts(scope, by).where(order_facts.c.day.in_(sorted({first, last})))
+        table,
+    ).group_by(key)
+    edges = _from_facts(scope, by).where(order_facts.c.day.in_(days.edge_days))
     both = union_all(whole, edges).subquery()
     return (
         select(both.c.key, *(func.sum(both.c[name]).label(name) for name in _FIGURES))
@@ -107,7 +112,7 @@ def _from_days(scope: Scope, by: Dimension) -> Any:
 async def breakdown(database: Database, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
     """Orders, value, cancellations, returns and returns to origin by ``by`` (see the
     module's docstring), in order of the key."""
-    query = _from_facts(scope, by).order_by("key") if by == "gi" else _from_days(scope, by)
+    query = _from_days(scope, by)
     async with database.engine.connect() as connection:
         rows = await connection.execute(query)
         return [

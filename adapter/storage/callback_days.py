@@ -27,14 +27,14 @@ order (sorted keys), so two never wait on each other in a cycle.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from typing import Any, Final
 
 from sqlalchemy import Connection, LargeBinary, Select, bindparam, case, func, literal, select
 
 from adapter.storage.database import Database
-from adapter.storage.day_sums import add_to_day_sums, day_start
+from adapter.storage.day_sums import add_to_day_sums, period_days
 from adapter.storage.order_facts import ist_day
 from adapter.storage.scope import Scope
 from adapter.storage.tables import callback_days, outbox
@@ -45,6 +45,7 @@ __all__ = [
     "callback_figures",
     "channel_of",
     "count_settled",
+    "settled_jobs",
     "uncount_parked",
 ]
 
@@ -94,13 +95,15 @@ def _sums(jobs: Iterable[Any], sign: int) -> list[dict[str, Any]]:
     return list(summed.values())
 
 
-def _jobs(connection: Connection, ids: list[int]) -> list[Any]:
+def settled_jobs(connection: Connection, ids: list[int]) -> list[Any]:
+    """The jobs ``ids`` as this transaction sees them (id, action, status, times and
+    channel): what :func:`count_settled` sums, and the channel of their attempts."""
     return list(connection.execute(_settled_jobs(connection.dialect.name), {"ids": ids}))
 
 
 @lru_cache(maxsize=2)
 def _settled_jobs(dialect: str) -> Select[Any]:
-    """The jobs' figures :func:`_sums` reads, built once per dialect (every settlement
+    """The statement of :func:`settled_jobs`, built once per dialect (every settlement
     runs it) and bound per call."""
     o = outbox.c
     return select(
@@ -113,19 +116,18 @@ def _settled_jobs(dialect: str) -> Select[Any]:
     ).where(o.id.in_(bindparam("ids", expanding=True)))
 
 
-def count_settled(connection: Connection, ids: list[int]) -> None:
-    """Add the jobs ``ids``, just settled in this transaction, to their day sums (the
-    delivered and parked ones; pending ones are not summed)."""
-    if ids:
-        rows = _sums(_jobs(connection, ids), +1)
-        if rows:
-            add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
+def count_settled(connection: Connection, jobs: list[Any]) -> None:
+    """Add ``jobs`` (:func:`settled_jobs`, just settled in this transaction) to their day
+    sums (the delivered and parked ones; pending ones are not summed)."""
+    rows = _sums(jobs, +1)
+    if rows:
+        add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
 
 
 def uncount_parked(connection: Connection, job_id: int) -> None:
     """Take the parked job ``job_id`` off its day sum, in the transaction that puts it back
     in the queue (before its status changes; nothing if it is not parked)."""
-    rows = _sums((job for job in _jobs(connection, [job_id]) if job.status == "failed"), -1)
+    rows = _sums((job for job in settled_jobs(connection, [job_id]) if job.status == "failed"), -1)
     if rows:
         add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
 
@@ -138,8 +140,7 @@ async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[s
     jobs of those days from ``outbox``, where the status index finds them); its first and
     last days, which it may cover only in part, are counted from ``outbox``.
     """
-    first, last = ist_day(scope.since), ist_day(scope.until)
-    whole_from, whole_until = day_start(first + timedelta(days=1)), day_start(last)
+    days = period_days(scope.since, scope.until)
     figures: dict[str, dict[str, int]] = {}
 
     def add(action: str, **counts: Any) -> None:
@@ -165,7 +166,7 @@ async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[s
     if scope.channel is not None:
         direct = direct.where(channel == scope.channel)
     queries = []
-    if whole_from < whole_until:
+    if days.has_whole:
         summed = (
             select(
                 d.action,
@@ -173,7 +174,7 @@ async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[s
                 func.sum(d.on_time).label("on_time"),
                 func.sum(d.failed).label("parked"),
             )
-            .where(d.day > first, d.day < last)
+            .where(days.whole(d.day))
             .group_by(d.action)
         )
         if scope.channel is not None:
@@ -181,16 +182,13 @@ async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[s
         queries.append(summed)
         queries.append(
             direct.where(
-                o.status == "pending", o.created_at >= whole_from, o.created_at < whole_until
+                o.status == "pending",
+                o.created_at >= days.whole_span[0],
+                o.created_at < days.whole_span[1],
             )
         )
-        edges = [(scope.since, whole_from), (whole_until, scope.until)]
-    else:
-        edges = [(scope.since, scope.until)]
     queries.extend(
-        direct.where(o.created_at >= since, o.created_at < until)
-        for since, until in edges
-        if since < until
+        direct.where(o.created_at >= since, o.created_at < until) for since, until in days.edges
     )
     async with database.engine.connect() as connection:
         for query in queries:

@@ -12,7 +12,8 @@ Each fact carries its channel: ``b2b`` for an order placed through ONDC B2B 2.0.
 stored document holds the B2B order, ``adapter.core.b2b.rfq.b2b_order``), ``b2c`` for a
 retail one.
 
-Each refresh also recomputes ``order_days`` (the facts summed by IST day, seller, district,
+Each refresh also recomputes ``order_days``, and the day sums of :mod:`.fact_days` (GI
+products' lines, cancellation reasons) (the facts summed by IST day, seller, district,
 ODOP product, buyer app and channel: orders and lines, cancelled, returned, returned to
 origin, value) for the days whose facts it copied, in the same transaction, so the
 timeline and the breakdowns over a year read a few thousand rows, not a million.
@@ -29,6 +30,7 @@ from sqlalchemy import case, func, literal, select, tuple_
 from adapter.core.b2b.rfq import b2b_order
 from adapter.core.odop import odop_product
 from adapter.core.order_updates import RETURN_EVENTS
+from adapter.storage import fact_days
 from adapter.storage.database import Database
 from adapter.storage.tables import (
     items,
@@ -252,7 +254,10 @@ class OrderFacts:
                     set_={name: statement.excluded[name] for name in changing},
                 )
             )
-            await connection.execute(self._sum_days({v["day"] for v in values}))
+            days = {v["day"] for v in values}
+            await connection.execute(self._sum_days(days))
+            for statement in fact_days.made_again(days):
+                await connection.execute(statement)
 
     def _sum_days(self, days: set[date]) -> Any:
         """Recompute ``order_days`` for ``days`` from the facts (an upsert: a group never

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, bindparam, func, insert, select, update
 
 from adapter.storage.attempt_days import count_attempts
-from adapter.storage.callback_days import count_settled, uncount_parked
+from adapter.storage.callback_days import count_settled, settled_jobs, uncount_parked
 from adapter.storage.database import Database
 from adapter.storage.leases import LeasedQueue, settle_statement
 from adapter.storage.tables import delivery_attempts, messages, outbox
@@ -344,16 +344,16 @@ def _settle(
         for s, kept in zip(settlements, outcomes, strict=True)
         if kept
     ]
+    jobs: list[Any] = []
     if updates:
         # One statement for the batch; the rows are the ones this worker still holds.
         connection.execute(_SETTLE, updates)
-        # The day sums of callbacks move with the jobs they count, in this transaction.
-        ended = [
-            s.job_id
-            for s, kept in zip(settlements, outcomes, strict=True)
-            if kept and s.status != "pending"
-        ]
-        count_settled(connection, ended)
+        # The day sums of callbacks and of their attempts move with the rows they count,
+        # in this transaction.
+        jobs = settled_jobs(
+            connection, [s.job_id for s, kept in zip(settlements, outcomes, strict=True) if kept]
+        )
+        count_settled(connection, jobs)
     attempts = [
         {
             "outbox_id": s.job_id,
@@ -368,7 +368,7 @@ def _settle(
     ]
     if attempts:
         connection.execute(_RECORD_ATTEMPTS, attempts)
-        count_attempts(connection, attempts)
+        count_attempts(connection, attempts, {job.id: job.channel for job in jobs})
     sent = [s.sent for s in settlements if s.sent is not None]
     if sent:
         connection.execute(_AUDIT_SENT, sent)

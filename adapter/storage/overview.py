@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 from adapter.core.odop import districts
 from adapter.storage.callback_days import callback_figures
 from adapter.storage.database import Database
-from adapter.storage.order_facts import ist_day
+from adapter.storage.day_sums import period_days
 from adapter.storage.scope import Scope, days_in, facts_in
 from adapter.storage.tables import items, order_days, order_facts, sellers
 
@@ -74,7 +74,7 @@ class Overview:
         """Orders, cancellations and value (cancelled orders excluded), all and B2B, by
         district: the IST days wholly inside the period from their sums (``order_days``),
         its first and last days, which it may cover only in part, from the facts."""
-        first, last = ist_day(scope.since), ist_day(scope.until)
+        days = period_days(scope.since, scope.until)
         d = order_days.c
         d_b2b = d.channel == "b2b"
         whole = days_in(
@@ -85,7 +85,7 @@ class Overview:
                 func.sum(d.live_value_paise).label("value_paise"),
                 func.sum(case((d_b2b, d.orders), else_=0)).label("b2b_orders"),
                 func.sum(case((d_b2b, d.live_value_paise), else_=0)).label("b2b_value_paise"),
-            ).where(d.day > first, d.day < last),
+            ).where(days.whole(d.day)),
             scope,
         ).group_by(d.district)
         f = order_facts.c
@@ -103,7 +103,7 @@ class Overview:
                 func.coalesce(func.sum(case((live & b2b, f.amount_paise), else_=0)), 0).label(
                     "b2b_value_paise"
                 ),
-            ).where(f.day.in_(sorted({first, last}))),
+            ).where(f.day.in_(days.edge_days)),
             scope,
         ).group_by(f.district)
         summed: dict[str, dict[str, Any]] = {}

@@ -16,20 +16,21 @@ from datetime import datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, func, select
 
 from adapter.core.odop import districts
 from adapter.storage.attempt_days import delivery_figures
-from adapter.storage.breakdown import COLUMN, Dimension, breakdown
+from adapter.storage.audit_days import request_counts
+from adapter.storage.breakdown import Dimension, breakdown
 from adapter.storage.callback_days import CALLBACK_WINDOW_SECONDS, callback_figures
 from adapter.storage.database import Database
+from adapter.storage.funnel_days import funnel_counts
+from adapter.storage.reasons import reasons
 from adapter.storage.scope import Scope, facts_in
 from adapter.storage.tables import (
     ACTIVE_STATES,
     BEFORE_PICKUP,
     items,
-    messages,
-    order_facts,
     orders,
     outbox,
     sellers,
@@ -38,17 +39,22 @@ from adapter.storage.timeline import daily
 
 __all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope", "searches_of"]
 
-_COLUMN: Final = COLUMN
 # The same tuples as the partial index late to ship reads (ix_orders_ship_by_not_handed_over).
 _BEFORE_PICKUP: Final = BEFORE_PICKUP
 _ACTIVE: Final = ACTIVE_STATES
 
 
-def searches_of(ack_rows: list[dict[str, Any]]) -> int:
+def searches_of(ack_rows: list[dict[str, Any]], channel: str | None = None) -> int:
     """The searches the funnel counts (buyer apps' ``search`` requests accepted, ``in``),
-    from :meth:`Reports.ack_latency`'s rows of the same period: its ``search`` requests
-    less those NACKed (``rejected``)."""
-    return sum(row["requests"] - row["nacks"] for row in ack_rows if row["action"] == "search")
+    of ``channel`` (None: both), from :meth:`Reports.ack_latency`'s rows of the same
+    period: its ``search`` requests less those NACKed (``rejected``)."""
+    return sum(
+        counts["requests"] - counts["nacks"]
+        for row in ack_rows
+        if row["action"] == "search"
+        for name, counts in row["channels"].items()
+        if channel in (None, name)
+    )
 
 
 def _nearest_rank(histogram: dict[int, int], q: float) -> int | None:
@@ -88,44 +94,24 @@ class Reports:
     # -- orders ----------------------------------------------------------------------------
 
     async def funnel(
-        self, scope: Scope, *, searches: Awaitable[int] | None = None
-    ) -> dict[str, int | None]:
-        """Buyer journeys begun in the period: searches (all sellers' only), carts quoted
-        (select), orders initialised, confirmed, delivered.
+        self, scope: Scope, *, searches: Awaitable[list[dict[str, Any]]] | None = None
+    ) -> dict[str, dict[str, int] | None]:
+        """Buyer journeys begun in the period by channel (``{"b2c": n, "b2b": n}``):
+        searches (all sellers' only, else None), carts quoted (select), orders initialised,
+        confirmed, delivered (see :mod:`.funnel_days`).
 
-        ``searches``, if given, gives the period's searches instead of a count of the
-        audit log (:func:`searches_of` makes it from :meth:`ack_latency`'s rows, when a
-        page reads both)."""
-        o = orders.c
-        query = select(
-            func.count().label("select"),
-            func.count().filter(o.stage.in_(("initialized", "confirmed"))).label("init"),
-            func.count().filter(o.stage == "confirmed").label("confirm"),
-            func.count().filter(o.fulfillment_state == "Order-delivered").label("delivered"),
-        ).where(o.created_at >= scope.since, o.created_at < scope.until)
-        if scope.seller_code is not None:
-            query = query.where(o.seller_code == scope.seller_code)
-        searched = select(func.count()).where(
-            messages.c.action == "search",
-            messages.c.received_at >= scope.since,
-            messages.c.received_at < scope.until,
-            messages.c.direction == "in",
-        )
+        ``searches``, if given, gives :meth:`ack_latency`'s rows of the period (a page
+        that reads both reads the audit log's figures once); else they are read here."""
 
-        async def one(statement: Any) -> Any:
-            async with self._db.engine.connect() as connection:
-                return (await connection.execute(statement)).one()
-
-        async def count_searches() -> int | None:
-            if scope.seller_code is not None:
-                return None
-            if searches is not None:
-                return await searches
-            return int((await one(searched))[0])
+        async def count_searches() -> dict[str, int] | None:
+            if scope.seller_code is None:
+                rows = await (searches if searches is not None else self.ack_latency(scope))
+                return {channel: searches_of(rows, channel) for channel in ("b2c", "b2b")}
+            return None
 
         # The orders and the searches are two tables: read side by side.
-        row, searched_count = await asyncio.gather(one(query), count_searches())
-        return {"search": searched_count, **{k: int(v) for k, v in row._mapping.items()}}
+        stages, searched = await asyncio.gather(funnel_counts(self._db, scope), count_searches())
+        return {"search": searched, **stages}
 
     async def timeline(self, scope: Scope) -> list[dict[str, Any]]:
         """Orders, their value and cancellations by IST day (see :mod:`.timeline`)."""
@@ -137,60 +123,45 @@ class Reports:
         return await breakdown(self._db, scope, by)
 
     async def reasons(self, scope: Scope, by: Dimension) -> list[dict[str, Any]]:
-        """Cancellations (and returns to origin) by ``by``, reason code and who cancelled."""
-        f = order_facts.c
-        key = _COLUMN[by].label("key")
-        counted = f.line_no == 0 if by in ("district", "seller") else literal(True)
-        query = self._facts(
-            select(
-                key,
-                f.cancel_reason.label("reason"),
-                f.cancelled_by,
-                func.count().filter(counted).label("orders"),
-            ).where(f.state == "Cancelled"),
-            scope,
-        )
-        if by == "gi":
-            query = query.where(f.gi_tag.is_not(None))
-        grouped = query.group_by(key, f.cancel_reason, f.cancelled_by)
-        return await self._rows(grouped.order_by(key, f.cancel_reason))
+        """Cancellations (and returns to origin) by ``by``, reason code and who cancelled
+        (see :mod:`.reasons`)."""
+        return await reasons(self._db, scope, by)
 
     # -- service levels ----------------------------------------------------------------------
 
     async def ack_latency(self, scope: Scope) -> list[dict[str, Any]]:
-        """Per action of the buyer apps' requests: how many, how many NACKed, and the time
-        to answer (p50, p95, p99, in ms).
+        """Per action of the buyer apps' requests: how many, how many NACKed, of each
+        channel (``channels``: ``{"b2c": {"requests": n, "nacks": n}, "b2b": ...}``), and the
+        time to answer (p50, p95, p99, in ms).
 
-        One pass groups the requests by action, outcome and time to answer to the tenth of
-        a millisecond (the precision shown); each percentile is then the nearest-rank value
-        of that histogram, the same on every backend: the ``int(q * n)``-th smallest time
-        (0-based), to the tenth of a millisecond.
+        The requests are counted by action, outcome, channel and time to answer to the
+        tenth of a millisecond (the precision shown; see :mod:`.audit_days`); each
+        percentile is then the nearest-rank value of that histogram, the same on every
+        backend: the ``int(q * n)``-th smallest time (0-based), to the tenth of a
+        millisecond.
         """
-        m = messages.c
-        tenths = func.round(m.duration_ms * 10).label("tenths")
-        query = (
-            select(m.action, m.direction, tenths, func.count().label("requests"))
-            .where(
-                m.received_at >= scope.since,
-                m.received_at < scope.until,
-                m.direction.in_(("in", "rejected")),
-            )
-            .group_by(m.action, m.direction, tenths)
-        )
-        counts: dict[str, dict[str, int]] = {}
+        counts: dict[str, dict[str, dict[str, int]]] = {}
         histograms: dict[str, dict[int, int]] = {}
-        for row in await self._rows(query):
-            count = counts.setdefault(row["action"], {"requests": 0, "nacks": 0})
+        for row in await request_counts(self._db, scope):
+            channels = counts.setdefault(
+                row["action"], {name: {"requests": 0, "nacks": 0} for name in ("b2c", "b2b")}
+            )
+            count = channels[row["channel"]]
             count["requests"] += row["requests"]
             if row["direction"] == "rejected":
                 count["nacks"] += row["requests"]
             if row["tenths"] is not None:
                 histogram = histograms.setdefault(row["action"], {})
-                bucket = int(row["tenths"])
-                histogram[bucket] = histogram.get(bucket, 0) + row["requests"]
+                histogram[row["tenths"]] = histogram.get(row["tenths"], 0) + row["requests"]
         rows = []
         for action in sorted(counts):
-            figures: dict[str, Any] = {"action": action, **counts[action]}
+            channels = counts[action]
+            figures: dict[str, Any] = {
+                "action": action,
+                "requests": sum(c["requests"] for c in channels.values()),
+                "nacks": sum(c["nacks"] for c in channels.values()),
+                "channels": channels,
+            }
             for q in (0.5, 0.95, 0.99):
                 rank = _nearest_rank(histograms.get(action, {}), q)
                 figures[f"p{int(q * 100)}_ms"] = None if rank is None else rank / 10

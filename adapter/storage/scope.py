@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, Table
 
 from adapter.storage.tables import order_days, order_facts
 
@@ -46,10 +46,11 @@ def facts_in(query: Select[Any], scope: Scope) -> Select[Any]:
     return query
 
 
-def days_in(query: Select[Any], scope: Scope) -> Select[Any]:
-    """``query`` over ``order_days`` narrowed to the scope's filters (not its period:
-    the caller picks the whole days)."""
-    d = order_days.c
+def days_in(query: Select[Any], scope: Scope, table: Table = order_days) -> Select[Any]:
+    """``query`` over ``order_days`` (or another day-sum table with the same filter
+    columns, ``gi_days``) narrowed to the scope's filters (not its period: the caller picks
+    the whole days)."""
+    d = table.c
     if scope.seller_code is not None:
         query = query.where(d.seller_code == scope.seller_code)
     if scope.district is not None:

@@ -44,11 +44,14 @@ __all__ = [
     "BEFORE_PICKUP",
     "UtcDateTime",
     "attempt_days",
+    "audit_days",
     "catalog_rejections",
     "catalog_subscriptions",
     "dashboard_credentials",
     "dashboard_sessions",
     "delivery_attempts",
+    "funnel_days",
+    "gi_days",
     "include_name",
     "items",
     "locations",
@@ -59,6 +62,7 @@ __all__ = [
     "order_facts",
     "orders",
     "outbox",
+    "reason_days",
     "report_marks",
     "seller_endpoints",
     "seller_feeds",
@@ -518,6 +522,55 @@ order_days = Table(
     Index(None, "district", "product", "day"),
 )
 
+# The lines of GI products' orders summed by IST day, GI tag, seller, district, ODOP
+# product and channel, recomputed with ``order_days`` by each refresh of the facts
+# (migration 0026): the breakdown by GI product reads them for a period's whole days.
+gi_days = Table(
+    "gi_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("gi_tag", String(80), nullable=False),
+    Column("seller_code", String(64), nullable=False),
+    Column("district", String(40), nullable=False),
+    Column("product", String(120), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("lines", Integer, nullable=False),
+    Column("live_value_paise", BigInteger, nullable=False),  # lines of orders not cancelled
+    Column("cancelled_lines", Integer, nullable=False),
+    Column("returned_lines", Integer, nullable=False),
+    Column("rto_lines", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "gi_tag", "seller_code", "district", "product", "channel"),
+)
+
+# Cancelled orders (first lines) and lines by IST day, seller, district, ODOP product, GI
+# tag, channel, reason and who cancelled ("" for none), made again with ``order_days`` by
+# each refresh of the facts (migration 0026): the cancellation reasons read them for a
+# period's whole days.
+reason_days = Table(
+    "reason_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("seller_code", String(64), nullable=False),
+    Column("district", String(40), nullable=False),
+    Column("product", String(120), nullable=False),
+    Column("gi_tag", String(80), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("reason", String(8), nullable=False),
+    Column("cancelled_by", String(16), nullable=False),
+    Column("orders", Integer, nullable=False),
+    Column("lines", Integer, nullable=False),
+    PrimaryKeyConstraint(
+        "day",
+        "seller_code",
+        "district",
+        "product",
+        "gi_tag",
+        "channel",
+        "reason",
+        "cancelled_by",
+    ),
+)
+
 # Callbacks summed by the IST day their job was created, action and channel: what
 # adapter.storage.callback_days adds in each settling transaction (migration 0022).
 callback_days = Table(
@@ -539,11 +592,42 @@ attempt_days = Table(
     metadata,
     Column("day", Date, nullable=False),
     Column("outcome", String(12), nullable=False),
+    Column("channel", String(3), nullable=False),  # the job's (migration 0026)
     Column("attempts", BigInteger, nullable=False),
     # The attempts with a latency, and the sum of their latencies in ms.
     Column("timed", BigInteger, nullable=False),
     Column("latency_ms", Float, nullable=False),
-    PrimaryKeyConstraint("day", "outcome"),
+    PrimaryKeyConstraint("day", "outcome", "channel"),
+)
+
+# Buyer apps' requests in the audit log (``in`` and ``rejected``) per IST day of arrival,
+# action, direction, channel and time to answer in tenths of a ms (-1: none), kept by
+# triggers on ``messages`` (migration 0026; adapter/storage/audit_days.py reads them).
+audit_days = Table(
+    "audit_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("direction", String(8), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("tenths", BigInteger, nullable=False),
+    Column("requests", BigInteger, nullable=False),
+    PrimaryKeyConstraint("day", "action", "direction", "channel", "tenths"),
+)
+
+# Orders and drafts per IST day of creation, seller and channel, by how far they went,
+# kept by triggers on ``orders`` (migration 0026; adapter/storage/funnel_days.py).
+funnel_days = Table(
+    "funnel_days",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("seller_code", String(64), nullable=False),
+    Column("channel", String(3), nullable=False),
+    Column("drafts", BigInteger, nullable=False),  # every draft and order (select)
+    Column("initialized", BigInteger, nullable=False),  # initialised or confirmed
+    Column("confirmed", BigInteger, nullable=False),
+    Column("delivered", BigInteger, nullable=False),  # fulfilment Order-delivered
+    PrimaryKeyConstraint("day", "seller_code", "channel"),
 )
 
 # How far a derived table has caught up with its source (``order_facts``: orders'

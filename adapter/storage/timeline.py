@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from adapter.storage.database import Database
-from adapter.storage.order_facts import IST, ist_day
+from adapter.storage.day_sums import period_days
+from adapter.storage.order_facts import IST
 from adapter.storage.scope import Scope, days_in, facts_in
 from adapter.storage.tables import order_days, order_facts
 
@@ -45,7 +46,7 @@ async def daily(database: Database, scope: Scope) -> list[dict[str, Any]]:
     which it may cover only in part, from ``order_facts``. Value is every line's value
     (cancelled orders included), as ``order_days`` keeps it.
     """
-    first, last = ist_day(scope.since), ist_day(scope.until)
+    days = period_days(scope.since, scope.until)
     d = order_days.c
     whole = days_in(
         select(
@@ -54,7 +55,7 @@ async def daily(database: Database, scope: Scope) -> list[dict[str, Any]]:
             func.sum(d.cancelled).label("cancelled"),
             func.sum(d.value_paise).label("value_paise"),
             func.sum(case((d.channel == "b2b", d.orders), else_=0)).label("b2b_orders"),
-        ).where(d.day > first, d.day < last),
+        ).where(days.whole(d.day)),
         scope,
     )
     f = order_facts.c
@@ -65,7 +66,7 @@ async def daily(database: Database, scope: Scope) -> list[dict[str, Any]]:
             func.count().filter(f.line_no == 0, f.state == "Cancelled").label("cancelled"),
             func.coalesce(func.sum(f.amount_paise), 0).label("value_paise"),
             func.count().filter(f.line_no == 0, f.channel == "b2b").label("b2b_orders"),
-        ).where(f.day.in_(sorted({first, last}))),
+        ).where(f.day.in_(days.edge_days)),
         scope,
     )
     by_day: dict[date, dict[str, Any]] = {}

@@ -94,6 +94,28 @@ SELECT day, seller_code, district, product, bap_id, channel,
        count(*) FILTER (WHERE fulfillment_state LIKE 'RTO%')
 FROM order_facts GROUP BY day, seller_code, district, product, bap_id, channel;
 
+-- What OrderFacts.refresh keeps beside them (adapter/storage/fact_days.py): GI products'
+-- lines by day.
+INSERT INTO gi_days (day, gi_tag, seller_code, district, product, channel, lines,
+                     live_value_paise, cancelled_lines, returned_lines, rto_lines)
+SELECT day, gi_tag, seller_code, district, product, channel, count(*),
+       coalesce(sum(amount_paise) FILTER (WHERE state IS DISTINCT FROM 'Cancelled'), 0),
+       count(*) FILTER (WHERE state = 'Cancelled'), count(*) FILTER (WHERE returned),
+       count(*) FILTER (WHERE fulfillment_state LIKE 'RTO%')
+FROM order_facts WHERE gi_tag IS NOT NULL
+GROUP BY day, gi_tag, seller_code, district, product, channel;
+
+-- And the cancellation reasons by day.
+INSERT INTO reason_days (day, seller_code, district, product, gi_tag, channel, reason,
+                         cancelled_by, orders, lines)
+SELECT day, seller_code, district, product, coalesce(gi_tag, ''), channel,
+       coalesce(cancel_reason, ''), coalesce(cancelled_by, ''),
+       count(*) FILTER (WHERE line_no = 0), count(*)
+FROM order_facts WHERE state = 'Cancelled'
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+
+-- The audit log's and the orders' day sums (audit_days, funnel_days) are kept by the
+-- triggers of migration 0026 as these rows go in.
 INSERT INTO messages (direction, action, peer_id, transaction_id, message_id, received_at,
                       headers, body, verification, http_status, duration_ms)
 SELECT 'in', 'search', 'buyer.example', 'tx-' || g, 'm-' || g, created_at, '{}'::json, '\\x'::bytea,
@@ -120,9 +142,9 @@ SELECT id, created_at, 200, 20 + id % 200, CASE WHEN status = 'failed' THEN 'err
 FROM outbox;
 
 -- What the outbox's settling transactions keep beside the attempts: their sums by IST day.
-INSERT INTO attempt_days (day, outcome, attempts, timed, latency_ms)
-SELECT (attempted_at AT TIME ZONE 'Asia/Kolkata')::date, outcome, count(*), count(latency_ms),
-       coalesce(sum(latency_ms), 0)
+INSERT INTO attempt_days (day, outcome, channel, attempts, timed, latency_ms)
+SELECT (attempted_at AT TIME ZONE 'Asia/Kolkata')::date, outcome, 'b2c', count(*),
+       count(latency_ms), coalesce(sum(latency_ms), 0)
 FROM delivery_attempts GROUP BY 1, 2;
 
 -- The LOI desk: 10,000 letters signed at 24 buyer-seller meets (one every 15 days), every

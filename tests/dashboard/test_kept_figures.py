@@ -1,6 +1,7 @@
 """Figures the dashboard sums in SQL equal the same figures counted in full, on SQLite and
 PostgreSQL: the LOI desk's letters summed by stage, district and product, and orders by
-district, ODOP product and seller read from the day sums."""
+district, ODOP product, GI product and seller and their cancellation reasons read from the
+day sums."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import insert
 from adapter.b2b.loi_report import summarise
 from adapter.core.b2b.loi import LetterItem, MovementKind
 from adapter.storage import Database
+from adapter.storage.fact_days import made_again
 from adapter.storage.loi_desk import LetterRecord, LoiDesk
 from adapter.storage.loi_figures import LoiFigures
 from adapter.storage.order_facts import OrderFacts, ist_day
@@ -39,7 +41,8 @@ def _fact(pk: int, at: datetime, *, line: int = 0, bap: str = "a", product: str 
         "product": product, "gi_tag": None, "sku": f"s{line}", "bap_id": bap, "quantity": 1,
         "amount_paise": 1000 * pk + line, "confirmed_at": at, "day": ist_day(at),
         "state": "Cancelled" if cancelled else "Accepted", "fulfillment_state": "Pending",
-        "returned": False, "order_updated_at": at, "channel": "b2c",
+        "returned": False, "order_updated_at": at, "channel": "b2c", "cancel_reason": None,
+        "cancelled_by": None,
     }  # fmt: skip
 
 
@@ -158,10 +161,16 @@ async def test_breakdowns_from_day_sums_match_the_facts(database: Database) -> N
             fact["channel"] = "b2b" if pk % 5 == 0 else "b2c"
             fact["returned"] = pk % 11 == 0
             fact["fulfillment_state"] = "RTO-Delivered" if pk % 13 == 0 else "Order-delivered"
+            fact["gi_tag"] = fact["product"] if pk % 3 else None
+            if fact["state"] == "Cancelled":
+                fact["cancel_reason"] = ("002", "005", None)[(pk + line) % 3]
+                fact["cancelled_by"] = ("seller", "buyer")[pk % 2] if pk % 5 else None
             facts.append(fact)
     async with database.transaction() as connection:
         await connection.execute(insert(order_facts), facts)
         await connection.execute(OrderFacts(database)._sum_days({f["day"] for f in facts}))
+        for statement in made_again({f["day"] for f in facts}):
+            await connection.execute(statement)
     reports = Reports(database)
     since = NOW - timedelta(days=9, hours=3)  # in the middle of an IST day
     for scope in (
@@ -171,7 +180,7 @@ async def test_breakdowns_from_day_sums_match_the_facts(database: Database) -> N
         Scope(NOW - timedelta(hours=20), NOW, district="Kullu"),  # within a day or two
     ):
         for by, column in (("district", "district"), ("seller", "seller_code"),
-                           ("product", "product")):  # fmt: skip
+                           ("product", "product"), ("gi", "gi_tag")):  # fmt: skip
             expected: dict[str, dict[str, int]] = {}
             for f in facts:
                 if not (scope.since <= f["confirmed_at"] < scope.until) or (
@@ -180,8 +189,10 @@ async def test_breakdowns_from_day_sums_match_the_facts(database: Database) -> N
                     or scope.district not in (None, f["district"])
                 ):
                     continue
-                if by != "product" and f["line_no"] != 0:
+                if by in ("district", "seller") and f["line_no"] != 0:
                     continue  # by district and seller an order counts once
+                if f[column] is None:
+                    continue  # not a GI product
                 row = expected.setdefault(f[column], dict.fromkeys(
                     ("orders", "value_paise", "b2b_orders", "b2b_value_paise", "cancelled",
                      "returned", "rto"), 0))  # fmt: skip
@@ -203,3 +214,22 @@ async def test_breakdowns_from_day_sums_match_the_facts(database: Database) -> N
                         expected[f[column]]["b2b_value_paise"] += f["amount_paise"]
             found = {row.pop("key"): row for row in await reports.breakdown(scope, by)}
             assert found == expected, (scope, by)
+            # The cancellation reasons by the same key, counted from the facts.
+            reasons: dict[tuple[Any, ...], int] = {}
+            for f in facts:
+                if f["state"] != "Cancelled" or f[column] is None:
+                    continue
+                if not (scope.since <= f["confirmed_at"] < scope.until) or (
+                    scope.channel not in (None, f["channel"])
+                    or scope.seller_code not in (None, f["seller_code"])
+                    or scope.district not in (None, f["district"])
+                ):
+                    continue
+                key = (f[column], f["cancel_reason"], f["cancelled_by"])
+                counted = by in ("product", "gi") or f["line_no"] == 0
+                reasons[key] = reasons.get(key, 0) + counted
+            got = {
+                (r["key"], r["reason"], r["cancelled_by"]): r["orders"]
+                for r in await reports.reasons(scope, by)
+            }
+            assert got == reasons, (scope, by)

@@ -67,7 +67,7 @@ async def test_the_page_shows_each_tables_own_figures_reading_them_once(database
         )
     reports = Reports(database)
     counted = await reports.funnel(scope)
-    assert counted["search"] == 3
+    assert counted["search"] == {"b2c": 3, "b2b": 0}
     assert searches_of(await reports.ack_latency(scope)) == 3
 
     sections = await build(
@@ -75,7 +75,7 @@ async def test_the_page_shows_each_tables_own_figures_reading_them_once(database
     )
     tables = {t.id: t for section in sections for t in section.tables}
     assert "ack_latency" in tables
-    assert tables["funnel"].rows[0][1] == counted["search"]
+    assert tables["funnel"].rows[0][1:] == [3, 3, 0]  # all, B2C, B2B
     [search] = [row for row in tables["ack_latency"].rows if row[0] == "search"]
     assert search[1:3] == [4, 1]  # requests, NACKs
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,15 +18,31 @@ from adapter.storage.outbox import Attempt, Outbox, Settlement
 from adapter.storage.reports import Reports
 from adapter.storage.scope import Scope
 from adapter.storage.tables import attempt_days, delivery_attempts, outbox
-from tests.storage.test_callback_days import unmigrated_url  # noqa: F401 (a fixture)
+from tests.storage.test_callback_days import (
+    B2B_BODY,
+    B2C_BODY,
+    unmigrated_url,  # noqa: F401 (a fixture)
+)
 
 # 18:20 UTC is 23:50 in India: attempts ten minutes apart fall on two IST days.
 START = datetime(2026, 11, 20, 18, 20, tzinfo=UTC)
 
 
 async def _attempts(database: Database) -> list[Any]:
+    """The attempts, each with its job's channel."""
+    body = outbox.c.callback_body
     async with database.engine.connect() as connection:
-        return list(await connection.execute(sa.select(delivery_attempts)))
+        rows = await connection.execute(
+            sa.select(delivery_attempts, body).join(
+                outbox, outbox.c.id == delivery_attempts.c.outbox_id
+            )
+        )
+        return [
+            SimpleNamespace(
+                **row._mapping, channel="b2b" if row.callback_body == B2B_BODY else "b2c"
+            )
+            for row in rows
+        ]
 
 
 async def _summed(database: Database) -> Counter[tuple[Any, ...]]:
@@ -33,16 +50,17 @@ async def _summed(database: Database) -> Counter[tuple[Any, ...]]:
         rows = list(await connection.execute(sa.select(attempt_days)))
     summed: Counter[tuple[Any, ...]] = Counter()
     for row in rows:
-        summed[(row.day, row.outcome, "attempts")] += row.attempts
-        summed[(row.day, row.outcome, "timed")] += row.timed
-        summed[(row.day, row.outcome, "latency_ms")] += row.latency_ms
+        key = (row.day, row.outcome, row.channel)
+        summed[(*key, "attempts")] += row.attempts
+        summed[(*key, "timed")] += row.timed
+        summed[(*key, "latency_ms")] += row.latency_ms
     return +summed
 
 
 def _direct(rows: list[Any]) -> Counter[tuple[Any, ...]]:
     counted: Counter[tuple[Any, ...]] = Counter()
     for row in rows:
-        key = (ist_day(row.attempted_at), row.outcome)
+        key = (ist_day(row.attempted_at), row.outcome, row.channel)
         counted[(*key, "attempts")] += 1
         if row.latency_ms is not None:
             counted[(*key, "timed")] += 1
@@ -50,17 +68,27 @@ def _direct(rows: list[Any]) -> Counter[tuple[Any, ...]]:
     return +counted
 
 
-def _figures(rows: list[Any], since: datetime, until: datetime) -> list[dict[str, Any]]:
+def _figures(
+    rows: list[Any], since: datetime, until: datetime, channel: str | None = None
+) -> list[dict[str, Any]]:
     """What the delivery table shows, counted from the attempts themselves."""
     by: dict[str, list[Any]] = {}
     for row in rows:
-        if since <= row.attempted_at < until:
-            by.setdefault(row.outcome, []).append(row.latency_ms)
+        if since <= row.attempted_at < until and channel in (None, row.channel):
+            by.setdefault(row.outcome, []).append(row)
     result = []
-    for outcome, latencies in sorted(by.items()):
-        timed = [x for x in latencies if x is not None]
+    for outcome, attempts in sorted(by.items()):
+        timed = [row.latency_ms for row in attempts if row.latency_ms is not None]
         mean = round(sum(timed) / len(timed), 1) if timed else None
-        result.append({"outcome": outcome, "attempts": len(latencies), "mean_latency_ms": mean})
+        result.append(
+            {
+                "outcome": outcome,
+                "attempts": len(attempts),
+                "b2c_attempts": sum(row.channel == "b2c" for row in attempts),
+                "b2b_attempts": sum(row.channel == "b2b" for row in attempts),
+                "mean_latency_ms": mean,
+            }
+        )
     return result
 
 
@@ -88,6 +116,11 @@ async def test_day_sums_follow_the_recorded_attempts(database_url: str) -> None:
             deadline_at=at + timedelta(seconds=30),
         )
         [job] = await jobs.claim("w", now=at, lease_until=at + timedelta(days=30), limit=1)
+        if minutes in (1, 11, 3 * 24 * 60):  # B2B callbacks
+            async with database.transaction() as connection:
+                await connection.execute(
+                    sa.update(outbox).where(outbox.c.id == job.id).values(callback_body=B2B_BODY)
+                )
         http = None if outcome == "error" else 200
         retry = at + timedelta(hours=1) if status == "pending" else None
         settled = Settlement(job.id, Attempt(at, http, latency, outcome), status, retry)
@@ -102,17 +135,36 @@ async def test_day_sums_follow_the_recorded_attempts(database_url: str) -> None:
         (START + timedelta(minutes=1), START + timedelta(minutes=12)),  # within two days
         (START + timedelta(days=10), START + timedelta(days=20)),  # nothing
     ]:
-        scope = Scope(since, until)
-        expected = _figures(rows, since, until)
-        assert await delivery_figures(database, scope) == expected, (since, until)
-        assert await Reports(database).delivery(scope) == expected
+        for channel in (None, "b2c", "b2b"):
+            scope = Scope(since, until, channel=channel)
+            expected = _figures(rows, since, until, channel)
+            assert await delivery_figures(database, scope) == expected, (since, until, channel)
+            assert await Reports(database).delivery(scope) == expected
     whole = await delivery_figures(
         database, Scope(START - timedelta(days=2), START + timedelta(days=5))
     )
     assert whole == [
-        {"outcome": "ACK", "attempts": 3, "mean_latency_ms": 13.2},
-        {"outcome": "NACK", "attempts": 2, "mean_latency_ms": 35.0},
-        {"outcome": "error", "attempts": 2, "mean_latency_ms": None},
+        {
+            "outcome": "ACK",
+            "attempts": 3,
+            "b2c_attempts": 1,
+            "b2b_attempts": 2,
+            "mean_latency_ms": 13.2,
+        },
+        {
+            "outcome": "NACK",
+            "attempts": 2,
+            "b2c_attempts": 1,
+            "b2b_attempts": 1,
+            "mean_latency_ms": 35.0,
+        },
+        {
+            "outcome": "error",
+            "attempts": 2,
+            "b2c_attempts": 2,
+            "b2b_attempts": 0,
+            "mean_latency_ms": None,
+        },
     ]
     await database.dispose()
 
@@ -128,6 +180,7 @@ async def test_migration_sums_the_attempts_already_recorded(unmigrated_url: str)
             "target_url": "https://buyer.example/ondc",
             "payload": {},
             "status": "delivered",
+            "callback_body": (B2B_BODY, B2C_BODY, None)[number % 3],
             "attempts": 1,
             "created_at": START,
             "next_attempt_at": START,
@@ -155,4 +208,5 @@ async def test_migration_sums_the_attempts_already_recorded(unmigrated_url: str)
     direct = _direct(rows)
     assert await _summed(database) == direct
     assert len({key[0] for key in direct}) == 2  # the attempts span two IST days
+    assert {key[2] for key in direct} == {"b2b", "b2c"}
     await database.dispose()
