@@ -62,21 +62,30 @@ def _axis_label(value: Any, column: str, formats: Formats) -> str:
     return str(value)
 
 
+def _stacked(table: Table, stack: list[str], labels: list[str], formats: Formats) -> str:
+    """One stacked chart of ``table``: each bar the sum of the columns ``stack``, titled by
+    the table and its parts (``Orders by day: live orders, cancelled``)."""
+    parts = [
+        (
+            table.labels[table.columns.index(part)],
+            [row[table.columns.index(part)] for row in table.rows],
+        )
+        for part in stack
+    ]
+    top = max(sum(int(values[i] or 0) for _, values in parts) for i in range(len(labels)))
+    title = f"{table.title}: {', '.join(name for name, _ in parts)}"
+    return stacked_chart(labels, parts, title=title, top_shown=formats.number(top))
+
+
 def _chart(table: Table, formats: Formats) -> str:
     if not (table.chart and table.chart_value and table.rows):
         return ""
     first = table.columns[0]
     if table.chart == "stacked":
         labels = [_axis_label(row[0], first, formats) for row in table.rows]
-        parts = [
-            (
-                table.labels[table.columns.index(part)],
-                [row[table.columns.index(part)] for row in table.rows],
-            )
-            for part in table.parts
-        ]
-        top = max(sum(int(values[i] or 0) for _, values in parts) for i in range(len(labels)))
-        return stacked_chart(labels, parts, title=table.title, top_shown=formats.number(top))
+        return "".join(
+            _stacked(table, stack, labels, formats) for stack in (table.parts, *table.more_stacks)
+        )
     index = table.columns.index(table.chart_value)
     values = [row[index] for row in table.rows]
     shown = [

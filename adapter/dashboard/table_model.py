@@ -49,6 +49,9 @@ class Table:
     # The columns whose values make up each bar (bottom or left first): a stacked chart's,
     # or a bar chart's when its bars are split (B2C and B2B value).
     parts: list[str] = field(default_factory=list)
+    # Further stacked charts over the same rows, each the columns making up the whole
+    # another way (the timeline's orders: live and cancelled, then B2C and B2B).
+    more_stacks: list[list[str]] = field(default_factory=list)
     # How many rows the whole table has, when ``rows`` holds only the first of them.
     total: int | None = None
 

@@ -132,8 +132,8 @@ class _Builder:
         )
 
     async def timeline(self) -> Table:
-        """Orders by IST day (by hour for a single day), live and cancelled stacked, with
-        the B2C and B2B parts of each."""
+        """Orders by IST day (by hour for a single day), in two stacked charts: live and
+        cancelled, and B2C and B2B."""
         if self.by_hour:
             points = await hourly(self.reports.database, self.scope)
         else:
@@ -167,6 +167,7 @@ class _Builder:
             chart="stacked",
             chart_value="orders",
             parts=["live_orders", "cancelled"],
+            more_stacks=[["b2c_orders", "b2b_orders"]],
         )
 
     async def breakdown(self, table_id: str, by: Dimension) -> Table:

@@ -119,6 +119,23 @@ async def test_filters_in_the_url_narrow_every_figure_and_bad_ones_are_named(
         assert len(day["rows"]) in (24, 25)
         assert sum(r["orders"] for r in day["rows"]) == 2
 
+        # The timeline draws its orders twice, each a whole: live and cancelled, then B2C
+        # and B2B; each bar's pieces name their part and count.
+        page = (await client.get("/dashboard?days=1", headers=viewer)).text
+        section = page.split('id="table-timeline"', 1)[1].split("</section>", 1)[0]
+        labels = re.findall(r'<svg class="chart" role="img" aria-label="([^"]*)"', section)
+        assert labels == [
+            "Orders and value over time: Live, Cancelled",
+            "Orders and value over time: B2C orders, B2B orders",
+        ], labels
+        b2c = sum(int(n) for n in re.findall(r"<title>[^<]*: B2C orders (\d+)</title>", section))
+        b2b = sum(int(n) for n in re.findall(r"<title>[^<]*: B2B orders (\d+)</title>", section))
+        assert (b2c, b2b) == (
+            sum(r["b2c_orders"] for r in day["rows"]),
+            sum(r["b2b_orders"] for r in day["rows"]),
+        )
+        assert b2c + b2b == 2
+
 
 async def test_a_seller_sees_no_network_figures_and_a_source_can_be_registered(
     tmp_path: Path, clock: FixedClock, database_url: str
