@@ -38,7 +38,13 @@ import schemas
 import schemas.b2b
 from adapter.core.b2b.context import parse_b2b_duration
 from adapter.core.b2b.delivery_terms import delivery_terms_refusal
-from adapter.core.b2b.loi import LetterItem, MovementKind, agreed_lines
+from adapter.core.b2b.loi import (
+    LetterItem,
+    LetterTerms,
+    MovementKind,
+    agreed_lines,
+    standing_lines,
+)
 from adapter.core.b2b.po_review import Deferred
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import PriceList, SellerTerms, minimum_order_refusal, unit_price
@@ -50,6 +56,7 @@ from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
 from adapter.core.orders import parse_duration
 from adapter.core.ownership import belongs_to, foreign_refusal
+from catalog_sync.records import SellerRecord
 from catalog_sync.transform import serves
 
 __all__ = ["b2b_order", "buyer_gstin", "on_select", "stored"]
@@ -72,6 +79,23 @@ def _wants(order: schemas.b2b.B2BOrder) -> dict[str, int]:
         wants[item.id] = wants.get(item.id, 0) + count
     if not wants:
         raise Refusal("30000", "message.order.items: at least one item is required")
+    return wants
+
+
+def _standing(
+    letters: list[LetterTerms], gstin: str | None, bap_id: str | None, seller: SellerRecord
+) -> dict[str, int]:
+    """A seller-led RFQ (no items): the seller quotes what the buyer's letters of intent
+    with it still cover."""
+    wants = standing_lines(letters, buyer_gstin=gstin, buyer_app_id=bap_id or "",
+                           seller_code=seller.code)  # fmt: skip
+    if not wants:
+        raise Refusal(
+            "30000",
+            "message.order.items: at least one item is required (a select without items "
+            f"asks for the standing quotation of a letter of intent with {seller.name}, and "
+            "this buyer has none with any quantity left)",
+        )
     return wants
 
 
@@ -188,7 +212,9 @@ async def on_select(
     if held is not None:  # a deferred answer built again: the seller's decision, or later
         return await answer_held(request, held, identity=identity, now=now, orders=orders,
                                  b2b=b2b)  # fmt: skip
-    wants = _wants(order)
+    gstin = buyer_gstin(order)
+    letters = await b2b.terms_for_buyer(gstin) if gstin else []
+    wants = _wants(order) if order.items else _standing(letters, gstin, context.bap_id, seller)
     kind, end = _end(order)
     if kind not in location.fulfillment_types:
         raise Refusal(
@@ -213,11 +239,9 @@ async def on_select(
     # Terms the seller will not meet are answered with the quotation it would make and the
     # error naming why (as the contract's rejected RFQ), so the buyer can select again.
     refused_terms = delivery_terms_refusal(order)
-    gstin = buyer_gstin(order)
     lines = [(seller.code, sku) for sku in wants]
-    letters = await b2b.terms_for_buyer(gstin) if gstin else []
     agreed = agreed_lines(letters, buyer_gstin=gstin, buyer_app_id=context.bap_id or "",
-                          lines=lines)  # fmt: skip
+                          wants={(seller.code, sku): n for sku, n in wants.items()})  # fmt: skip
     letter_payment = next(
         (letter.payment_type for letter in reversed(letters) if letter.payment_type), None
     )
