@@ -39,10 +39,22 @@ def _step(steps: Steps, key_part: str) -> dict[str, Any]:
         "buyer-cancel-kala-zeera",
         "rfq-export-shawls",
         "minimum-order-kala-zeera",
+        "rfq-countered-ginger-garlic",
     ],
 )
 def test_the_demo_s_flows_pass(name: str) -> None:
     assert check_b2b(_flow(name)) == []
+
+
+def test_a_held_rfq_answered_after_its_selects_window_is_caught() -> None:
+    # The seller decided by hand within the /select's PT15M: the on_select may come later
+    # than 5 s, but not after the window the buyer gave.
+    steps = _flow("rfq-countered-ginger-garlic")
+    on_select = _step(steps, "on_select")
+    on_select["context"]["timestamp"] = "2026-12-07T04:52:54.000Z"  # 10 min after the select
+    assert _rules(steps) == set()
+    on_select["context"]["timestamp"] = "2026-12-07T04:57:54.000Z"  # 15 min and a second
+    assert _rules(steps) == {"B2B_CONTEXT_CALLBACK_TIME"}
 
 
 def test_the_certified_flow_breaks_only_what_the_verifier_reports() -> None:
