@@ -1,5 +1,6 @@
-"""A seller's B2B category codes, minimum order value and the buyer app's finder fee, at
-the edge: entered through the seller API, sent in on_search, on_select and on_init."""
+"""A seller's B2B category codes, minimum order value and the buyer app's finder fee (and
+the seller app's ceiling on it), at the edge: entered through the seller API and settings,
+sent in on_search, on_select and on_init."""
 
 from __future__ import annotations
 
@@ -130,3 +131,61 @@ async def test_on_init_offers_the_marketplaces_finder_fee_when_the_search_named_
     (tmp_path / "again").mkdir()
     async with edge(tmp_path / "again", clock, ONDC_DOMAINS=DOMAINS) as net:
         assert await _fee_in_init(net, clock, None) == ("percent", "3")
+
+
+def _search_with_amount(clock: FixedClock, amount: str) -> bytes:
+    search = orjson.loads(_search_with_fee(clock, amount))
+    search["message"]["intent"]["tags"][0]["list"][0]["value"] = "amount"
+    return orjson.dumps(search)
+
+
+async def test_a_finder_fee_above_the_seller_apps_ceiling_is_refused_50005_naming_both(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with edge(tmp_path, clock, database_url=database_url, ONDC_DOMAINS=DOMAINS,
+                    ONDC_B2B_MAX_FINDER_FEE_PERCENT="5") as net:  # fmt: skip
+        await _seller(net)
+        await _quote_like(net, clock, "search", _search_with_fee(clock, "7.5"))
+        dear = await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN))
+        assert dear["error"]["code"] == "50005"
+        message = dear["error"]["message"]
+        assert "finder fee of 7.5 percent" in message
+        assert "ceiling of 5 percent" in message
+        assert "quote" in dear["message"]["order"]  # the quotation it would otherwise make
+        assert await net.app.state.runtime.orders.by_transaction(TXN) is None
+        # The buyer app searches again naming 5 percent: quoted, and /init carries it.
+        await _quote_like(net, clock, "search", _search_with_fee(clock, "5"))
+        quoted = await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN))
+        assert "error" not in quoted, quoted
+        init = await _step(net, clock, "init", _order(quoted["message"]["order"]))
+        assert (
+            init["message"]["order"]["payments"][0]["@ondc/org/buyer_app_finder_fee_amount"] == "5"
+        )
+        # A search after the quotation naming more again: the /init is refused too.
+        await _quote_like(net, clock, "search", _search_with_fee(clock, "12"))
+        late = await _step(net, clock, "init", _order(quoted["message"]["order"]))
+        assert late["error"]["code"] == "50005"
+        assert "finder fee of 12 percent" in late["error"]["message"]
+
+
+async def test_a_finder_fee_in_rupees_is_held_to_the_ceiling_as_a_share_of_the_quotation(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS=DOMAINS,
+                    ONDC_B2B_MAX_FINDER_FEE_PERCENT="5") as net:  # fmt: skip
+        await _seller(net)
+        # 120 tins at Rs 350 with 5 % GST: Rs 44,100; Rs 3,000 is 6.8 %, Rs 2,000 is 4.54 %.
+        await _quote_like(net, clock, "search", _search_with_amount(clock, "3000"))
+        dear = await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN))
+        assert dear["error"]["code"] == "50005"
+        assert "finder fee of INR 3000 (6.81 percent)" in dear["error"]["message"]
+        await _quote_like(net, clock, "search", _search_with_amount(clock, "2000"))
+        fair = await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN))
+        assert "error" not in fair, fair
+
+
+async def test_without_a_ceiling_any_finder_fee_the_search_names_is_carried(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS=DOMAINS) as net:
+        assert await _fee_in_init(net, clock, _search_with_fee(clock, "40")) == ("percent", "40")

@@ -36,8 +36,8 @@ import orjson
 
 import schemas
 import schemas.b2b
-from adapter.core.b2b.context import parse_b2b_duration
 from adapter.core.b2b.delivery_terms import delivery_terms_refusal
+from adapter.core.b2b.finder_fee import finder_fee_refusal
 from adapter.core.b2b.loi import (
     LetterItem,
     LetterTerms,
@@ -51,7 +51,7 @@ from adapter.core.b2b.price_list import PriceList, SellerTerms, minimum_order_re
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.b2b.rfq_held import answer_held
 from adapter.core.b2b.rfq_order import FULFILLMENT_ID, b2b_order, buyer_gstin, stored
-from adapter.core.b2b.rfq_review import decide_by, held_reason, with_buyer_terms
+from adapter.core.b2b.rfq_review import answer_deadline, decide_by, held_reason, with_buyer_terms
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
 from adapter.core.orders import parse_duration
@@ -131,23 +131,6 @@ def _beyond(price_list: PriceList, count: int) -> bool:
     """Whether ``count`` is more than the price list's last (closed) slab."""
     last = price_list.slabs[-1].max_quantity if price_list.slabs else None
     return last is not None and count > last
-
-
-def _answer_deadline(
-    request: schemas.Envelope, now: datetime, policy: OrderPolicy
-) -> datetime | None:
-    """When the ``/select``'s answer is due: its timestamp plus its ttl, as far as the outbox
-    keeps an answer (``policy.answer_window``). ``None`` for the usual PT30S (or none):
-    then the answer is owed within 5 s, as ONDC's B2B verifier holds it, and no RFQ waits."""
-    context = request.context
-    try:
-        sent = schemas.parse_timestamp(context.timestamp) if context.timestamp else now
-        ttl = parse_b2b_duration(context.ttl) if context.ttl else timedelta(seconds=30)
-    except ValueError:
-        return None
-    if ttl <= timedelta(seconds=30):
-        return None
-    return sent + min(ttl, policy.answer_window)
 
 
 def _price(
@@ -262,7 +245,7 @@ async def on_select(
               and _beyond(price_lists[sku], want)]  # fmt: skip
     reason = held_reason(rules, buyer_terms=with_buyer_terms(order), beyond=beyond)
     closes = None
-    deadline = _answer_deadline(request, now, policy)
+    deadline = answer_deadline(request, now, policy.answer_window)
     if rules is not None and reason is not None and refused_terms is None and deadline:
         closes = decide_by(rules, now=now, answer_deadline=deadline)
     until = now + policy.hold
@@ -325,9 +308,17 @@ async def on_select(
         breakup.append({"@ondc/org/item_id": FULFILLMENT_ID, "title": title,
                         "@ondc/org/title_type": kind_code, "price": _money(amount)})  # fmt: skip
     total = subtotal + delivery + packing
-    # Like terms the seller will not meet, an order below its minimum value is answered
-    # with the quotation and the error naming the minimum; no draft is kept from it.
-    refused_terms = refused_terms or minimum_order_refusal(terms, int(total * 100))
+    # Like terms the seller will not meet, an order below its minimum value, or of a buyer
+    # app whose finder fee is above the seller app's ceiling, is answered with the
+    # quotation and the error naming why; no draft is kept from it.
+    refused_terms = (
+        refused_terms
+        or minimum_order_refusal(terms, int(total * 100))
+        or finder_fee_refusal(
+            await b2b.search_finder_fee(transaction_id, context.bap_id or ""),
+            total=total, ceiling=policy.finder_fee_ceiling,
+        )
+    )  # fmt: skip
     window = order.provider.ttl or _DEFAULT_QUOTE_TTL
     fulfilment_in = order.fulfillments[0] if order.fulfillments else None
     tat = ship if pickup else ship + timedelta(days=seller.transit_days)
