@@ -26,6 +26,9 @@ from adapter.seller_api.refusals import FieldNamingRoute
 
 __all__ = ["b2b_catalogue_router"]
 
+_Rupees = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+_Domain = Annotated[str, Field(pattern=r"^ONDC:RET1[0-9A-D]$")]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -60,7 +63,13 @@ class TermsIn(_Strict):
     po_decision_seconds: Annotated[int, Field(ge=5, le=7 * 24 * 3600)] = 7200
     po_default: Literal["accept", "reject"] = "reject"
     # The smallest B2B order (rupees, the quote's total with GST); none: no minimum.
-    min_order_value: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
+    min_order_value: _Rupees | None = None
+    # The smallest B2B order in a domain ({"ONDC:RET12": "25000"}), before min_order_value.
+    min_order_values: Annotated[dict[_Domain, _Rupees], Field(max_length=14)] = {}
+
+
+def _rupees_in(value: Decimal | None) -> int | None:
+    return None if value is None else int(value * 100)
 
 
 def _runtime(request: Request) -> Runtime:
@@ -99,6 +108,9 @@ def _terms_shown(terms: SellerTerms) -> dict[str, Any]:
         "min_order_value": (
             None if terms.min_order_value_paise is None else rupees(terms.min_order_value_paise)
         ),
+        "min_order_values": {
+            domain: rupees(paise) for domain, paise in sorted(terms.min_order_values_paise.items())
+        },
     }
 
 
@@ -144,12 +156,13 @@ def b2b_catalogue_router() -> APIRouter:
             seller,
             body.gst_credit_invoice,
             tuple(dict.fromkeys(body.payment_types)),
-            po_review_above_paise=None if above is None else int(above * 100),
+            po_review_above_paise=_rupees_in(above),
             po_decision_seconds=body.po_decision_seconds,
             po_default=body.po_default,
-            min_order_value_paise=(
-                None if body.min_order_value is None else int(body.min_order_value * 100)
-            ),
+            min_order_value_paise=_rupees_in(body.min_order_value),
+            min_order_values_paise={
+                domain: int(value * 100) for domain, value in body.min_order_values.items()
+            },
         )
         await runtime.b2b_terms.put_seller_terms(terms, now=runtime.clock.now())
         return _terms_shown(terms)

@@ -51,6 +51,8 @@ b2b_seller_terms = Table(
     Column("po_default", String(6), nullable=False, server_default="reject"),
     # The minimum order value in paise (migration 0020); None: no minimum.
     Column("min_order_value_paise", BigInteger, nullable=True),
+    # By ONDC domain, paise (migration 0027); a domain not named has min_order_value_paise.
+    Column("min_order_values", JSON, nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("seller_code"),
 )

@@ -94,6 +94,36 @@ async def test_rfq_below_the_minimum_order_value_is_refused_30023_naming_it_then
         assert "min_order_value" in str(zero.json()["detail"])
 
 
+async def test_a_minimum_order_value_for_a_domain_is_entered_and_applied_to_its_rfqs(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with edge(tmp_path, clock, database_url=database_url, ONDC_DOMAINS=DOMAINS) as net:
+        key = await _seller(net)
+        terms = {"payment_types": ["PRE-FULFILLMENT"], "min_order_value": "10000",
+                 "min_order_values": {"ONDC:RET10": "50000"}}  # fmt: skip
+        put = await net.client.put("/seller/v1/b2b/terms", json=terms, headers=key)
+        assert put.status_code == 200, put.text
+        assert put.json()["min_order_values"] == {"ONDC:RET10": "50000.00"}
+        shown = await net.client.get("/seller/v1/b2b/terms", headers=key)
+        assert shown.json()["min_order_values"] == {"ONDC:RET10": "50000.00"}
+        # 60 tins at Rs 400 with 5 % GST: Rs 25,200, above the seller's Rs 10,000 but
+        # below its Rs 50,000 for grocery (the chulli oil's domain, RET10); 150 at Rs 350
+        # (the slab from 100 up): Rs 55,125.
+        small = await _quote(net, clock, _rfq(clock, 60, transaction_id="T-DOM"))
+        assert small["error"]["code"] == "30023"
+        assert "INR 50000.00 in ONDC:RET10" in small["error"]["message"]
+        enough = await _quote(net, clock, _rfq(clock, 150, transaction_id="T-DOM"))
+        assert "error" not in enough, enough
+        for wrong, field in (({"ONDC:RET99": "100"}, "ONDC:RET99"),
+                             ({"ONDC:RET12": "0"}, "ONDC:RET12")):  # fmt: skip
+            refused = await net.client.put(
+                "/seller/v1/b2b/terms", json={**terms, "min_order_values": wrong}, headers=key
+            )
+            assert refused.status_code == 422, refused.text
+            assert "min_order_values" in str(refused.json()["detail"])
+            assert field in str(refused.json()["detail"])
+
+
 def _search_with_fee(clock: FixedClock, fee: str) -> bytes:
     terms = {"descriptor": {"code": "bap_terms"},
              "list": [{"descriptor": {"code": "finder_fee_type"}, "value": "percent"},

@@ -109,3 +109,17 @@ def test_a_finder_fee_above_the_ceiling_is_refused_and_within_it_or_without_one_
     code, message = finder_fee_refusal(("amount", "2205.01"), total=total, ceiling="5") or ("", "")
     assert code == "50005"
     assert "INR 2205.01 (5.01 percent)" in message
+
+
+def test_a_domains_own_minimum_order_value_comes_before_the_sellers() -> None:
+    terms = SellerTerms("odopkinnaur", min_order_value_paise=1_500_000,
+                        min_order_values_paise={"ONDC:RET12": 5_000_000})  # fmt: skip
+    # Rs 20,000 clears the seller's Rs 15,000 in grocery, not its Rs 50,000 for shawls.
+    assert minimum_order_refusal(terms, 2_000_000, "ONDC:RET10") is None
+    code, message = minimum_order_refusal(terms, 2_000_000, "ONDC:RET12") or ("", "")
+    assert code == "30023"
+    assert message.endswith("minimum order value of INR 50000.00 in ONDC:RET12")
+    below = minimum_order_refusal(terms, 1_000_000, "ONDC:RET10") or ("", "")
+    assert below[1].endswith("minimum order value of INR 15000.00")
+    only_domain = SellerTerms("odopkinnaur", min_order_values_paise={"ONDC:RET12": 5_000_000})
+    assert minimum_order_refusal(only_domain, 1, "ONDC:RET10") is None

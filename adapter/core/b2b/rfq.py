@@ -313,7 +313,7 @@ async def on_select(
     # quotation and the error naming why; no draft is kept from it.
     refused_terms = (
         refused_terms
-        or minimum_order_refusal(terms, int(total * 100))
+        or minimum_order_refusal(terms, int(total * 100), context.domain)
         or finder_fee_refusal(
             await b2b.search_finder_fee(transaction_id, context.bap_id or ""),
             total=total, ceiling=policy.finder_fee_ceiling,

@@ -1,0 +1,29 @@
+"""B2B terms: a seller's minimum order value per domain
+
+- ``b2b_seller_terms.min_order_values``: the seller's minimum order value (paise, the
+  quotation's total with GST) by ONDC domain, e.g. ``{"ONDC:RET12": 2500000}``; a domain
+  not named has the seller's ``min_order_value_paise``. NULL: none by domain.
+
+Revision ID: 0027
+Revises: 0025
+Create Date: 2026-12-07 05:00:00
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0027'
+down_revision = '0025'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('b2b_seller_terms', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('min_order_values', sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('b2b_seller_terms', schema=None) as batch_op:
+        batch_op.drop_column('min_order_values')
