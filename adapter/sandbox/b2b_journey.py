@@ -197,14 +197,16 @@ async def search(journey: Journey, words: str, payment: str, *, finder_fee: str)
 def rfq_order(
     journey: Journey, provider: str, location: str, sku: str, count: int, payment: str,
     *, item_req: str, packaging_req: str, delivery_terms: dict[str, str] | None = None,
-    collected_by: str | None = None,
+    collected_by: str | None = None, window: str = "P2D",
 ) -> dict[str, Any]:  # fmt: skip
+    """An RFQ of one line; ``window`` is the provider's ``ttl``, which the ``/select``'s
+    context ttl must equal (ONDC's B2B verifier: "context/ttl should match provider ttl")."""
     fulfilment: dict[str, Any] = {"id": "1", "type": "Delivery", "stops": [end_stop(journey.party)]}
     if delivery_terms:
         fulfilment["tags"] = [tag_group("DELIVERY_TERMS", **delivery_terms)]
     return {
         "order": {
-            "provider": {"id": provider, "locations": [{"id": location}], "ttl": "P2D"},
+            "provider": {"id": provider, "locations": [{"id": location}], "ttl": window},
             "items": [{
                 "id": sku, "location_ids": [location], "fulfillment_ids": ["1"],
                 "quantity": {"selected": {"count": count}},

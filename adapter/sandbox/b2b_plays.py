@@ -252,8 +252,11 @@ async def countered_paste(app: B2BBuyer, seller: SellerSteps) -> Journey:
     journey = app.journey(ask.domain, ask.party)
     found = await search(journey, ask.words, ask.payment, finder_fee=FINDER_FEE)
     provider, location = provider_of(found, ask.seller)
+    # A window of 15 minutes (the provider's ttl and the /select's): the seller's 10-minute
+    # decision window fits in it.
     rfq = rfq_order(journey, provider, location, ask.sku, ask.count, ask.payment,
-                    item_req=ask.item_req, packaging_req=ask.packaging_req)  # fmt: skip
+                    item_req=ask.item_req, packaging_req=ask.packaging_req,
+                    window="PT15M")  # fmt: skip
 
     async def counter() -> None:
         held = await seller.held_rfq(journey.transaction_id)
