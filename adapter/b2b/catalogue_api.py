@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from adapter.catalog.b2b_rows import PriceListTerms
 from adapter.core.b2b.category_codes import category_code_problem
@@ -28,6 +28,7 @@ __all__ = ["b2b_catalogue_router"]
 
 _Rupees = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 _Domain = Annotated[str, Field(pattern=r"^ONDC:RET1[0-9A-D]$")]
+_Licence = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9/.-]{2,63}$")]
 
 
 class _Strict(BaseModel):
@@ -66,6 +67,14 @@ class TermsIn(_Strict):
     min_order_value: _Rupees | None = None
     # The smallest B2B order in a domain ({"ONDC:RET12": "25000"}), before min_order_value.
     min_order_values: Annotated[dict[_Domain, _Rupees], Field(max_length=14)] = {}
+    # The seller's export licence (its number) and where a buyer can verify it; without
+    # one the seller quotes no delivery abroad.
+    export_licence: _Licence | None = None
+    export_licence_url: HttpUrl | None = None
+
+
+def _text(url: HttpUrl | None) -> str | None:
+    return None if url is None else str(url)
 
 
 def _rupees_in(value: Decimal | None) -> int | None:
@@ -111,6 +120,8 @@ def _terms_shown(terms: SellerTerms) -> dict[str, Any]:
         "min_order_values": {
             domain: rupees(paise) for domain, paise in sorted(terms.min_order_values_paise.items())
         },
+        "export_licence": terms.export_licence,
+        "export_licence_url": terms.export_licence_url,
     }
 
 
@@ -163,6 +174,8 @@ def b2b_catalogue_router() -> APIRouter:
             min_order_values_paise={
                 domain: int(value * 100) for domain, value in body.min_order_values.items()
             },
+            export_licence=body.export_licence,
+            export_licence_url=_text(body.export_licence_url),
         )
         await runtime.b2b_terms.put_seller_terms(terms, now=runtime.clock.now())
         return _terms_shown(terms)

@@ -61,6 +61,8 @@ async def write_seller_terms(
         "po_default": terms.po_default,
         "min_order_value_paise": terms.min_order_value_paise,
         "min_order_values": dict(terms.min_order_values_paise) or None,
+        "export_licence": terms.export_licence,
+        "export_licence_url": terms.export_licence_url,
         "updated_at": now,
     }
     statement = database.insert(b2b_seller_terms).values(seller_code=terms.seller_code, **values)
@@ -135,4 +137,6 @@ class B2BTermsStore:
             po_default=row.po_default,
             min_order_value_paise=row.min_order_value_paise,
             min_order_values_paise=dict(row.min_order_values or {}),
+            export_licence=row.export_licence,
+            export_licence_url=row.export_licence_url,
         )

@@ -219,3 +219,50 @@ async def test_without_a_ceiling_any_finder_fee_the_search_names_is_carried(
 ) -> None:
     async with edge(tmp_path, clock, ONDC_DOMAINS=DOMAINS) as net:
         assert await _fee_in_init(net, clock, _search_with_fee(clock, "40")) == ("percent", "40")
+
+
+def _rfq_abroad(clock: FixedClock, transaction_id: str) -> bytes:
+    """An RFQ for delivery in Singapore (the contract's exports example)."""
+    rfq = orjson.loads(_rfq(clock, 120, transaction_id=transaction_id))
+    stop = rfq["message"]["order"]["fulfillments"][0]["stops"][0]
+    stop["location"] = {"gps": "1.38119772,103.74437074", "area_code": "680230",
+                        "country": {"code": "SGP"}}  # fmt: skip
+    return orjson.dumps(rfq)
+
+
+async def test_only_a_seller_with_an_export_licence_quotes_abroad_and_shows_it_in_its_catalogue(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with edge(tmp_path, clock, database_url=database_url, ONDC_DOMAINS=DOMAINS) as net:
+        key = await _seller(net)
+        without = await _quote(net, clock, _rfq_abroad(clock, "T-EXP-1"))
+        assert without["error"]["code"] == "30009"
+        assert "to SGP is not serviceable" in without["error"]["message"]
+        assert "no export licence" in without["error"]["message"]
+        terms = {"payment_types": ["PRE-FULFILLMENT"], "export_licence": "IEC-0512345678",
+                 "export_licence_url": "https://dgft.example/verify/IEC-0512345678"}  # fmt: skip
+        put = await net.client.put("/seller/v1/b2b/terms", json=terms, headers=key)
+        assert put.status_code == 200, put.text
+        assert put.json()["export_licence"] == "IEC-0512345678"
+        found = await _quote_like(net, clock, "search", _search_with_fee(clock, "2"))
+        [provider] = found["message"]["catalog"]["providers"]
+        assert provider["creds"] == [{
+            "id": "IEC-0512345678", "type": "License",
+            "desc": "Export License No. IEC-0512345678",
+            "url": "https://dgft.example/verify/IEC-0512345678",
+        }]  # fmt: skip
+        quoted = await _quote(net, clock, _rfq_abroad(clock, "T-EXP-2"))
+        assert "error" not in quoted, quoted
+        wrongs = (({"export_licence": "!"}, "export_licence"),
+                  ({"export_licence_url": "not a url"}, "export_licence_url"))  # fmt: skip
+        for wrong, field in wrongs:
+            refused = await net.client.put("/seller/v1/b2b/terms", json={**terms, **wrong},
+                                           headers=key)  # fmt: skip
+            assert refused.status_code == 422, refused.text
+            assert field in str(refused.json()["detail"])
+        # Without a licence again: no creds in the catalogue.
+        plain = await net.client.put("/seller/v1/b2b/terms", headers=key,
+                                     json={"payment_types": ["PRE-FULFILLMENT"]})  # fmt: skip
+        assert plain.json()["export_licence"] is None
+        again = await _quote_like(net, clock, "search", _search_with_fee(clock, "2"))
+        assert "creds" not in again["message"]["catalog"]["providers"][0]

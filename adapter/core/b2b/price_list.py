@@ -21,6 +21,7 @@ __all__ = [
     "PriceSlab",
     "SellerTerms",
     "b2b_tag",
+    "export_creds",
     "item_tags",
     "minimum_order_refusal",
     "payment_id",
@@ -82,6 +83,10 @@ class SellerTerms:
     min_order_value_paise: int | None = None
     # The smallest order by ONDC domain ("ONDC:RET12"), before min_order_value_paise.
     min_order_values_paise: Mapping[str, int] = field(default_factory=dict)
+    # The seller's export licence number and where it can be verified: the provider's
+    # creds in a B2B catalogue; without one the seller quotes no delivery abroad.
+    export_licence: str | None = None
+    export_licence_url: str | None = None
 
     def minimum_order(self, domain: str | None) -> int | None:
         """The smallest B2B order (paise) the seller takes in ``domain``: the domain's own
@@ -121,6 +126,18 @@ def unit_price(price_list: PriceList, quantity: int) -> int | None:
         ):
             return slab.unit_price_paise
     return None
+
+
+def export_creds(terms: SellerTerms) -> list[dict[str, str]]:
+    """The provider's ``creds`` in a B2B catalogue: its export licence, as the contract's
+    examples carry one (ONDC B2B 2.0.2 on_search: type License, "Export License No. ...")."""
+    if terms.export_licence is None:
+        return []
+    licence = {"id": terms.export_licence, "type": "License",
+               "desc": f"Export License No. {terms.export_licence}"}  # fmt: skip
+    if terms.export_licence_url:
+        licence["url"] = terms.export_licence_url
+    return [licence]
 
 
 def minimum_order_refusal(

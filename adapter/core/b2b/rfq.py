@@ -219,6 +219,12 @@ async def on_select(
             f"delivery to {end.get('area_code') or gps or country} is not serviceable from "
             f"{location.city}",
         )
+    terms = await b2b.seller_terms(seller.code)
+    if not pickup and country != "IND" and (terms is None or terms.export_licence is None):
+        raise Refusal(
+            "30009",
+            f"delivery to {country} is not serviceable: {seller.name} has no export licence",
+        )
     # Terms the seller will not meet are answered with the quotation it would make and the
     # error naming why (as the contract's rejected RFQ), so the buyer can select again.
     refused_terms = delivery_terms_refusal(order)
@@ -228,7 +234,6 @@ async def on_select(
     letter_payment = next(
         (letter.payment_type for letter in reversed(letters) if letter.payment_type), None
     )
-    terms = await b2b.seller_terms(seller.code)
     payment_type = _payment_type(order, agreed, letter_payment, terms)
     price_lists = await b2b.price_lists(seller.code, wants)
     for sku, want in wants.items():
