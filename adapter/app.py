@@ -117,6 +117,7 @@ def order_policy(settings: Settings) -> OrderPolicy:
         hold=timedelta(seconds=settings.stock_hold_seconds),
         answer_window=timedelta(seconds=settings.max_ttl_seconds),
         finder_fee_amount=settings.buyer_finder_fee_percent,
+        finder_fee_ceiling=settings.b2b_max_finder_fee_percent,
         gstin=settings.gstin,
         bank_account=settings.settlement_bank_account,
         ifsc=settings.settlement_ifsc,

@@ -373,6 +373,14 @@ class Settings(BaseSettings):
         description="Buyer app finder fee offered in on_init when the buyer app names none "
         "(percent of the order value).",
     )
+    b2b_max_finder_fee_percent: str | None = Field(
+        default=None,
+        pattern=r"^(100|\d{1,2}(\.\d{1,2})?)$",
+        alias="ONDC_B2B_MAX_FINDER_FEE_PERCENT",
+        description="The most a B2B buyer app's finder fee may be (percent of the order "
+        "value; a fee in rupees is compared as a share of the quotation): an RFQ or /init of "
+        "a transaction whose search names more is refused with 50005. Unset: no ceiling.",
+    )
     gstin: str | None = Field(
         default=None,
         pattern=r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$",

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from adapter.catalog.b2b_rows import PriceListTerms
 from adapter.core.b2b.category_codes import category_code_problem
@@ -25,6 +25,10 @@ from adapter.seller_api.api import Seller
 from adapter.seller_api.refusals import FieldNamingRoute
 
 __all__ = ["b2b_catalogue_router"]
+
+_Rupees = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+_Domain = Annotated[str, Field(pattern=r"^ONDC:RET1[0-9A-D]$")]
+_Licence = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9/.-]{2,63}$")]
 
 
 class _Strict(BaseModel):
@@ -60,7 +64,21 @@ class TermsIn(_Strict):
     po_decision_seconds: Annotated[int, Field(ge=5, le=7 * 24 * 3600)] = 7200
     po_default: Literal["accept", "reject"] = "reject"
     # The smallest B2B order (rupees, the quote's total with GST); none: no minimum.
-    min_order_value: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
+    min_order_value: _Rupees | None = None
+    # The smallest B2B order in a domain ({"ONDC:RET12": "25000"}), before min_order_value.
+    min_order_values: Annotated[dict[_Domain, _Rupees], Field(max_length=14)] = {}
+    # The seller's export licence (its number) and where a buyer can verify it; without
+    # one the seller quotes no delivery abroad.
+    export_licence: _Licence | None = None
+    export_licence_url: HttpUrl | None = None
+
+
+def _text(url: HttpUrl | None) -> str | None:
+    return None if url is None else str(url)
+
+
+def _rupees_in(value: Decimal | None) -> int | None:
+    return None if value is None else int(value * 100)
 
 
 def _runtime(request: Request) -> Runtime:
@@ -99,6 +117,11 @@ def _terms_shown(terms: SellerTerms) -> dict[str, Any]:
         "min_order_value": (
             None if terms.min_order_value_paise is None else rupees(terms.min_order_value_paise)
         ),
+        "min_order_values": {
+            domain: rupees(paise) for domain, paise in sorted(terms.min_order_values_paise.items())
+        },
+        "export_licence": terms.export_licence,
+        "export_licence_url": terms.export_licence_url,
     }
 
 
@@ -144,12 +167,15 @@ def b2b_catalogue_router() -> APIRouter:
             seller,
             body.gst_credit_invoice,
             tuple(dict.fromkeys(body.payment_types)),
-            po_review_above_paise=None if above is None else int(above * 100),
+            po_review_above_paise=_rupees_in(above),
             po_decision_seconds=body.po_decision_seconds,
             po_default=body.po_default,
-            min_order_value_paise=(
-                None if body.min_order_value is None else int(body.min_order_value * 100)
-            ),
+            min_order_value_paise=_rupees_in(body.min_order_value),
+            min_order_values_paise={
+                domain: int(value * 100) for domain, value in body.min_order_values.items()
+            },
+            export_licence=body.export_licence,
+            export_licence_url=_text(body.export_licence_url),
         )
         await runtime.b2b_terms.put_seller_terms(terms, now=runtime.clock.now())
         return _terms_shown(terms)

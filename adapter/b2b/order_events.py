@@ -1,9 +1,9 @@
 """A seller's steps on its B2B orders: stages of delivery, split deliveries, payments.
 
-Each step changes the stored order and queues the unsolicited B2B ``on_status`` that tells
-the buyer app, in one transaction (``OrderStore.transition``); then what the step realised
-is recorded on the LOI desk (delivered, paid) under a key of its own, so a step retried
-after a failure between the two records nothing twice.
+Each step changes the stored order, queues the unsolicited B2B ``on_status`` that tells
+the buyer app and records what it realised on the LOI desk (delivered, paid, cancelled),
+in one transaction (``OrderStore.transition``); the movement's key of its own makes a
+retried step record nothing twice.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Final
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.b2b.documents import KINDS, DocumentLinks, invoice_pdf
 from adapter.coordination.wakeup import Wakeup
@@ -174,20 +176,25 @@ class B2BOrderSteps:
             deadline_at=now + _DELIVERY_WINDOW,
         )
         change = Change(step.state, step.fulfillment_state, document, restock=restock)
-        moved = await self._store.transition(
-            order, actor="seller", event=event,
-            change=dataclasses.replace(change, callback=callback), now=now,
-        )  # fmt: skip
-        await self._wakeup.notify()
-        if kind is not None:
+
+        async def record(connection: AsyncConnection) -> None:
+            if kind is None:
+                return
             movement, key = kind
-            wire = step.wire
             await self._loi.record(
                 buyer_gstin=order.document[INTERNAL].get("buyer_gstin"),
                 buyer_app_id=order.bap_id,
-                lines=[(order.seller_code, item["id"]) for item in wire["items"]],
+                lines=[(order.seller_code, item["id"]) for item in step.wire["items"]],
                 transaction_id=order.transaction_id, order_id=order.order_id, kind=movement,
                 amount_paise=step.realised_paise, event_key=f"{order.transaction_id}:{key}",
-                at=now,
+                at=now, connection=connection,
             )  # fmt: skip
+
+        # The step, its callback and the letter's movement are one transaction: a process
+        # killed between them loses none of them.
+        moved = await self._store.transition(
+            order, actor="seller", event=event,
+            change=dataclasses.replace(change, callback=callback), now=now, also=record,
+        )  # fmt: skip
+        await self._wakeup.notify()
         return moved

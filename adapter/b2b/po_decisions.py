@@ -26,6 +26,8 @@ import uuid
 from datetime import timedelta
 from typing import Final
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from adapter.coordination.wakeup import Wakeup
 from adapter.core.b2b.fulfilment import b2b_unsolicited
 from adapter.core.b2b.loi import MovementKind
@@ -89,20 +91,25 @@ class PoDecisions:
         )
         if not waits:
             change = dataclasses.replace(change, callback=self._callback(order, wire, internal))
-        moved = await self._store.transition(
-            order, actor=actor, event=f"b2b_po_{decision}", change=change, now=now
-        )
-        if waits:
-            await self._outbox.hurry(order.transaction_id, "on_confirm", now=now)
-        await self._wakeup.notify()
-        if decision is Decision.ACCEPT:
+
+        async def ordered(connection: AsyncConnection) -> None:
+            if decision is not Decision.ACCEPT:
+                return
             await self._loi.record(
                 buyer_gstin=internal.get("buyer_gstin"), buyer_app_id=order.bap_id,
                 lines=[(order.seller_code, item["id"]) for item in wire["items"]],
                 transaction_id=order.transaction_id, order_id=order.order_id,
                 kind=MovementKind.ORDERED, amount_paise=int(order.total * 100),
-                event_key=f"{order.transaction_id}:ordered", at=now,
+                event_key=f"{order.transaction_id}:ordered", at=now, connection=connection,
             )  # fmt: skip
+
+        # The decision and the letter's movement are one transaction.
+        moved = await self._store.transition(
+            order, actor=actor, event=f"b2b_po_{decision}", change=change, now=now, also=ordered
+        )
+        if waits:
+            await self._outbox.hurry(order.transaction_id, "on_confirm", now=now)
+        await self._wakeup.notify()
         return moved
 
     async def apply_default(self, order: OrderRow) -> bool:

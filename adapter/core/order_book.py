@@ -60,6 +60,8 @@ class OrderPolicy:
     answer_window: timedelta = timedelta(days=2)
     finder_fee_type: str = "percent"
     finder_fee_amount: str = "3"
+    # The most a B2B buyer app's finder fee may be, percent (ONDC_B2B_MAX_FINDER_FEE_PERCENT).
+    finder_fee_ceiling: str | None = None
     settlement_window: str = "PT24H"  # the log validator refuses day forms such as P1D
     settlement_basis: str = "delivery"
     withholding_amount: str = "0.00"

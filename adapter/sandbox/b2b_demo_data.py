@@ -9,8 +9,9 @@ from typing import Final
 from adapter.sandbox.b2b_journey import Party
 
 __all__ = [
-    "DEMO_LETTERS", "EXPECTED_STAGES", "EXPORTER", "FINDER_FEE", "FSSAI", "MEET", "OIL_BUYER",
-    "PRICE_LISTS", "SELLER_TERMS", "SOURCE", "SPICE_BUYER", "STOCK", "TEA_BLENDER", "DemoLetter",
+    "CATERER", "COUNTER_PRICE", "DEMO_LETTERS", "EXPECTED_STAGES", "EXPORTER", "FINDER_FEE",
+    "FSSAI", "MEET", "OIL_BUYER", "PRICE_LISTS", "RFQ_RULES", "SELLER_TERMS", "SOURCE",
+    "SPICE_BUYER", "STOCK", "TEA_BLENDER", "DemoLetter",
 ]  # fmt: skip
 
 # The finder fee (percent) the demo's buyer app names in its searches, not the marketplace's
@@ -42,6 +43,12 @@ SPICE_BUYER: Final = Party(
     address="The Mall, Shimla 171001", city="Shimla", state="Himachal Pradesh",
     std_code="0177", pincode="171001", gps="31.104800,77.173400",
     phone="9816000004", email="stores@mallroad-spice.example",
+)  # fmt: skip
+CATERER: Final = Party(
+    name="Deccan Flight Kitchens (demo)", gstin="36AADCD5826L1Z3",
+    address="Plot 9, IDA Uppal, Hyderabad 500039", city="Hyderabad", state="Telangana",
+    std_code="040", pincode="500039", gps="17.401200,78.559700",
+    phone="9849000005", email="stores@deccan-kitchens.example",
 )  # fmt: skip
 RUMAL_BUYER_GSTIN: Final = "07AAKCD9753R1Z1"
 
@@ -79,8 +86,11 @@ DEMO_LETTERS: Final = (
     DemoLetter("HIM-MSME-2026-DEMO-05", "Delhi Heritage Crafts (demo)", RUMAL_BUYER_GSTIN,
                "Chamba", "Chamba Rumal", "odopchamba", "odopchamba01", 20, "21000.00",
                "PRE-FULFILLMENT", "20 embroidered Chamba rumals; no RFQ sent since"),
+    DemoLetter("HIM-MSME-2026-DEMO-06", CATERER.name, CATERER.gstin, "Sirmaur",
+               "Ginger-garlic paste", "odopsirmaur", "odopsirmaur01", 600, "76.00",
+               "ON-FULFILLMENT", "600 jars of ginger-garlic paste for flight kitchens"),
 )  # fmt: skip
-"""Five letters like the meet's; the fifth's buyer never sends an RFQ."""
+"""Six letters like the meet's; the fifth's buyer never sends an RFQ."""
 
 # The sellers' B2B price lists (before GST) and terms, as they would enter them.
 PRICE_LISTS: Final = {
@@ -100,6 +110,11 @@ PRICE_LISTS: Final = {
         "slabs": [{"min_quantity": 1, "unit_price": "200"}],
         "min_order_quantity": 20, "time_to_ship": "P2D", "tax_rate": "5", "origin": "IND",
     },
+    ("odopsirmaur", "odopsirmaur01"): {
+        "slabs": [{"min_quantity": 1, "max_quantity": 199, "unit_price": "80"},
+                  {"min_quantity": 200, "unit_price": "78"}],
+        "min_order_quantity": 100, "time_to_ship": "P3D", "tax_rate": "5", "origin": "IND",
+    },
     ("odopkangra", "odopkangra01"): {
         "slabs": [{"min_quantity": 1, "max_quantity": 99, "unit_price": "190"},
                   {"min_quantity": 100, "unit_price": "170"}],
@@ -114,15 +129,24 @@ SELLER_TERMS: Final = {
         "min_order_value": "15000",
     },
     "odopkangra": {"payment_types": ["POST-FULFILLMENT", "ON-FULFILLMENT"]},
+    "odopsirmaur": {"payment_types": ["ON-FULFILLMENT"]},
 }
-FSSAI: Final = {"odopkinnaur": "10026011000101", "odopkangra": "10026011000102"}  # demo
+RFQ_RULES: Final = {
+    # The Sirmaur cooperative answers by hand the RFQs that carry the buyer's own terms
+    # (docs/b2b.md, RFQs the seller decides), within ten minutes, else from its price list.
+    "odopsirmaur": {"review": "terms", "decision_seconds": 600, "default": "quote"},
+}
+COUNTER_PRICE: Final = "74.00"
+"""The Sirmaur seller's counter-offer per jar (before GST) for jars in catering cartons."""
+FSSAI: Final = {"odopkinnaur": "10026011000101", "odopkangra": "10026011000102",
+                "odopsirmaur": "10026011000103"}  # demo  # fmt: skip
 # Set again on each run. A rejected PO's stock stays held for ONDC_STOCK_HOLD_SECONDS (its
 # buyer may still confirm), so the chulli oil covers a few runs within that hold.
 # The kala zeera covers the cancelled order and, for a few runs within the hold, the 100
 # packs held for the quotation the minimum-order buyer never takes further (an item the
 # retail flows leave alone: they set their items' stock to one).
 STOCK: Final = {"odopkinnaur02": 60, "odopkinnaur01": 1500, "odopkinnaur03": 400,
-                "odopkangra01": 800}  # fmt: skip
+                "odopkangra01": 800, "odopsirmaur01": 1200}  # fmt: skip
 
 
 EXPECTED_STAGES: Final = {
@@ -131,5 +155,6 @@ EXPECTED_STAGES: Final = {
     "HIM-MSME-2026-DEMO-03": ("quoted", False),  # its PO was rejected
     "HIM-MSME-2026-DEMO-04": ("signed", False),  # cancelled: counts for nothing, but moved
     "HIM-MSME-2026-DEMO-05": ("signed", True),  # no RFQ since the meet: on paper
+    "HIM-MSME-2026-DEMO-06": ("po_placed", False),  # countered by hand, then ordered
 }
 """Each demo letter's stage after the journeys, and whether the sweep flags it."""

@@ -6,7 +6,7 @@ log folder (the layout of ONDC's B2B log verifier: one folder per transaction,
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -93,14 +93,19 @@ class Journey:
         return values
 
     async def ask(
-        self, action: str, message: dict[str, Any], *, ttl: str = "PT30S", label: str = ""
-    ) -> dict[str, Any]:
-        """Send a signed request; return its verified callback (both are kept)."""
+        self, action: str, message: dict[str, Any], *, ttl: str = "PT30S", label: str = "",
+        meanwhile: Callable[[], Awaitable[None]] | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Send a signed request; return its verified callback (both are kept). The
+        ``meanwhile`` step (the seller deciding a held RFQ) runs once the request is ACKed,
+        before the callback is awaited."""
         payload = {"context": self.context(action, ttl=ttl), "message": message}
         answer = await self.app.buyer.send(self.app.http, f"/ondc/{action}", payload)
         if answer.status_code != 200:
             raise RuntimeError(f"/{action} answered {answer.status_code}: {answer.text[:300]}")
         self.steps.append((f"{action}{label}", payload))
+        if meanwhile is not None:
+            await meanwhile()
         [callback] = await self.app.buyer.wait_for(
             payload["context"]["message_id"], seconds=_CALLBACK_SECONDS
         )
@@ -192,14 +197,16 @@ async def search(journey: Journey, words: str, payment: str, *, finder_fee: str)
 def rfq_order(
     journey: Journey, provider: str, location: str, sku: str, count: int, payment: str,
     *, item_req: str, packaging_req: str, delivery_terms: dict[str, str] | None = None,
-    collected_by: str | None = None,
+    collected_by: str | None = None, window: str = "P2D",
 ) -> dict[str, Any]:  # fmt: skip
+    """An RFQ of one line; ``window`` is the provider's ``ttl``, which the ``/select``'s
+    context ttl must equal (ONDC's B2B verifier: "context/ttl should match provider ttl")."""
     fulfilment: dict[str, Any] = {"id": "1", "type": "Delivery", "stops": [end_stop(journey.party)]}
     if delivery_terms:
         fulfilment["tags"] = [tag_group("DELIVERY_TERMS", **delivery_terms)]
     return {
         "order": {
-            "provider": {"id": provider, "locations": [{"id": location}], "ttl": "P2D"},
+            "provider": {"id": provider, "locations": [{"id": location}], "ttl": window},
             "items": [{
                 "id": sku, "location_ids": [location], "fulfillment_ids": ["1"],
                 "quantity": {"selected": {"count": count}},

@@ -1,31 +1,17 @@
 """The demo's B2B 2.0.2 part: letters of intent like those signed at a buyer-seller meet
 (marked as demo data) turned into trade by a B2B buyer app over real signed HTTP.
 
-Journeys (one transaction each, written under ``logs/b2b/<domain>/<name>`` in the layout of
-ONDC's B2B log verifier and judged by the conformance gate's B2B rules):
-
-- ``rfq-export-shawls`` (RET12): an export house's RFQ for Kinnauri shawls asks delivered
-  duty paid (DDP) and is refused with 50005 naming why; it selects again, delivered at place
-  (DAP), in the same transaction, and is quoted its letter's price; PO (init with the
-  seller's terms, confirm accepting them), proforma invoice, pick-up with the tax invoice,
-  two split deliveries, payment on delivery;
-- ``credit-kangra-tea`` (RET10): a tea blender's letter on credit (POST-FULFILLMENT): PO,
-  proforma, delivery with the tax invoice, then the payment the seller records;
-- ``minimum-order-kala-zeera`` (RET10): a store's RFQ below the seller's minimum order
-  value, refused with 30023 naming it, then one for enough in the same transaction,
-  quoted;
-- ``po-rejected-chulli-oil`` (RET10): a PO that does not accept the seller's terms,
-  rejected with 30019 and the reason;
-- ``buyer-cancel-kala-zeera`` (RET10): a PO the buyer cancels before dispatch.
-
-A fifth letter's buyer never sends an RFQ: the LOI desk's sweep flags it "on paper".
+The sellers' B2B price lists, terms, RFQ rules and stock are entered and the letters
+signed; then the journeys of ``adapter.sandbox.b2b_plays`` are played, one transaction
+each, written under ``logs/b2b/<domain>/<name>`` in the layout of ONDC's B2B log verifier
+and judged by the conformance gate's B2B rules. A fifth letter's buyer never sends an RFQ:
+the LOI desk's sweep flags it "on paper".
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -36,28 +22,23 @@ from adapter.registry.self_test import Check
 from adapter.sandbox.b2b_demo_data import (
     DEMO_LETTERS,
     EXPECTED_STAGES,
-    EXPORTER,
-    FINDER_FEE,
     FSSAI,
     MEET,
-    OIL_BUYER,
     PRICE_LISTS,
+    RFQ_RULES,
     SELLER_TERMS,
     SOURCE,
-    SPICE_BUYER,
     STOCK,
-    TEA_BLENDER,
 )  # fmt: skip
-from adapter.sandbox.b2b_journey import (
-    B2BBuyer,
-    Journey,
-    Party,
-    advance_paid,
-    provider_of,
-    purchase_order,
-    rfq_order,
-    search,
-    write_journey,
+from adapter.sandbox.b2b_journey import B2BBuyer, write_journey
+from adapter.sandbox.b2b_plays import (
+    SellerSteps,
+    cancelled_zeera,
+    countered_paste,
+    credit_tea,
+    export_shawls,
+    minimum_order_zeera,
+    rejected_oil,
 )  # fmt: skip
 from adapter.sandbox.b2b_rules import check_b2b
 from adapter.sandbox.buyer import SandboxBuyer
@@ -65,32 +46,12 @@ from adapter.sandbox.buyer import SandboxBuyer
 __all__ = ["DEMO_LETTERS", "play_b2b"]
 
 
-class _Seller:
-    """A seller's own API key and its B2B steps."""
-
-    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str]) -> None:
-        self._http = http
-        self._headers = headers
-
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return lambda: self._http.post(path, json=body, headers=self._headers)
-
-    def stage(self, order_id: str, stage: str, *, proof: str = "") -> Any:
-        body: dict[str, Any] = {"stage": stage}
-        if proof:
-            body["proof_images"] = [f"https://odop.himachal.example/proof/{proof}.jpg"]
-        return self.post(f"/seller/v1/b2b/orders/{order_id}/stage", body)
-
-    def deliver(self, order_id: str, body: dict[str, Any]) -> Any:
-        return self.post(f"/seller/v1/b2b/orders/{order_id}/deliveries", body)
-
-
 async def _prepare(
     http: httpx.AsyncClient, admin: dict[str, str], entries: Sequence[Mapping[str, Any]]
-) -> dict[str, _Seller]:
+) -> dict[str, SellerSteps]:
     """Each trading seller's FSSAI licence (food businesses trading B2B), key, B2B price
     lists, terms and bulk stock."""
-    sellers: dict[str, _Seller] = {}
+    sellers: dict[str, SellerSteps] = {}
     for code in SELLER_TERMS:
         entry = next(e for e in entries if e["seller"]["code"] == code)
         record = {"seller": {**entry["seller"], "fssai": FSSAI[code]},
@@ -100,8 +61,11 @@ async def _prepare(
         made = await http.post(f"/admin/v1/sellers/{code}/keys", json={}, headers=admin)
         made.raise_for_status()
         headers = {"Authorization": f"Bearer {made.json()['api_key']}"}
-        sellers[code] = _Seller(http, headers)
+        sellers[code] = SellerSteps(http, headers)
         (await http.put("/seller/v1/b2b/terms", json=SELLER_TERMS[code], headers=headers)
+         ).raise_for_status()  # fmt: skip
+        rules = RFQ_RULES.get(code, {"review": "off"})
+        (await http.put("/seller/v1/b2b/rfq-rules", json=rules, headers=headers)
          ).raise_for_status()  # fmt: skip
         stock = [{"sku": sku, "available": count} for (seller, sku) in PRICE_LISTS
                  if seller == code for count in (STOCK[sku],)]  # fmt: skip
@@ -138,178 +102,13 @@ async def _sign_letters(
     return ids
 
 
-async def _export_shawls(app: B2BBuyer, seller: _Seller) -> Journey:
-    journey = app.journey("ONDC:RET12", EXPORTER)
-    found = await search(journey, "Kinnauri Shawl", "PRE-FULFILLMENT", finder_fee=FINDER_FEE)
-    provider, location = provider_of(found, "odopkinnaur")
-    wants = {"item_req": "pure wool, natural dyes, 100 x 200 cm",
-             "packaging_req": "each shawl in a cotton bag, 10 to a carton"}  # fmt: skip
-    ddp = rfq_order(
-        journey,
-        provider,
-        location,
-        "odopkinnaur02",
-        40,
-        "PRE-FULFILLMENT",
-        **wants,
-        delivery_terms={"INCOTERMS": "DDP", "NAMED_PLACE_OF_DELIVERY": "New Delhi"},
-        collected_by="BAP",
-    )
-    refused = await journey.ask("select", ddp, ttl="P2D", label="_DDP")
-    if (refused.get("error") or {}).get("code") != "50005":
-        raise RuntimeError(f"the DDP RFQ was not refused with 50005: {refused.get('error')}")
-    dap = rfq_order(
-        journey,
-        provider,
-        location,
-        "odopkinnaur02",
-        40,
-        "PRE-FULFILLMENT",
-        **wants,
-        delivery_terms={"INCOTERMS": "DAP", "NAMED_PLACE_OF_DELIVERY": "New Delhi"},
-        collected_by="BAP",
-    )
-    quoted = await journey.ask("select", dap, ttl="P2D", label="_DAP")
-    if "error" in quoted:
-        raise RuntimeError(f"the DAP RFQ was refused: {quoted['error']}")
-    order = quoted["message"]["order"]
-    po = journey.po_number("HLE")
-    confirmed = await purchase_order(journey, dap, order, po)
-    if confirmed["message"]["order"].get("state") != "Accepted":
-        raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
-    await journey.told(seller.stage(po, "Packed"), label="_PROFORMA_INVOICE")
-    # The exporter pays the proforma in advance through its buyer app, which reports it.
-    await advance_paid(journey, po, confirmed["message"]["order"])
-    await journey.told(
-        seller.stage(po, "Order-picked-up", proof=f"{po}-pickup"), label="_Order-picked-up"
-    )
-    await journey.told(seller.stage(po, "Out-for-delivery"), label="_Out-for-delivery")
-    first = {
-        "items": [{"sku": "odopkinnaur02", "count": 15}],
-        "proof_images": [f"https://odop.himachal.example/pod/{po}-1.jpg"],
-    }
-    await journey.told(seller.deliver(po, first), label="_delivery-1")
-    rest = {"proof_images": [f"https://odop.himachal.example/pod/{po}-2.jpg"]}
-    await journey.told(seller.deliver(po, rest), label="_delivery-2")
-    return journey
-
-
-@dataclass(frozen=True, slots=True)
-class _Rfq:
-    """What a buyer asks for in an RFQ of one line."""
-
-    domain: str
-    party: Party
-    words: str
-    seller: str
-    sku: str
-    count: int
-    payment: str
-    item_req: str
-    packaging_req: str
-
-
-async def _quoted(app: B2BBuyer, ask: _Rfq) -> tuple[Journey, dict[str, Any], dict[str, Any]]:
-    """Search, then an RFQ of one line, in a fresh transaction: the journey, the RFQ and
-    the quotation (an RFQ refused is an error)."""
-    journey = app.journey(ask.domain, ask.party)
-    found = await search(journey, ask.words, ask.payment, finder_fee=FINDER_FEE)
-    provider, location = provider_of(found, ask.seller)
-    rfq = rfq_order(journey, provider, location, ask.sku, ask.count, ask.payment,
-                    item_req=ask.item_req, packaging_req=ask.packaging_req)  # fmt: skip
-    quoted = await journey.ask("select", rfq, ttl="P2D")
-    if "error" in quoted:
-        raise RuntimeError(f"the RFQ for {ask.words} was refused: {quoted['error']}")
-    return journey, rfq, quoted["message"]["order"]
-
-
-async def _minimum_order_zeera(app: B2BBuyer) -> Journey:
-    """A first RFQ below the seller's minimum order value, refused with 30023 naming it,
-    then one for enough in the same transaction, quoted. The buyer goes no further: ONDC's
-    B2B verifier judges a transaction's ``on_init`` against its first quotation, the
-    refused one (docs/b2b.md)."""
-    ask = _Rfq("ONDC:RET10", OIL_BUYER, "Kala Zeera", "odopkinnaur", "odopkinnaur03", 100,
-               "ON-FULFILLMENT", "sun dried, cleaned", "250 g pouches")  # fmt: skip
-    journey = app.journey(ask.domain, ask.party)
-    found = await search(journey, ask.words, ask.payment, finder_fee=FINDER_FEE)
-    provider, location = provider_of(found, ask.seller)
-    small = rfq_order(journey, provider, location, ask.sku, ask.count // 5, ask.payment,
-                      item_req=ask.item_req, packaging_req=ask.packaging_req)  # fmt: skip
-    refused = await journey.ask("select", small, ttl="P2D", label="_below_minimum")
-    if (refused.get("error") or {}).get("code") != "30023":
-        raise RuntimeError(f"the small RFQ was not refused with 30023: {refused.get('error')}")
-    rfq = rfq_order(journey, provider, location, ask.sku, ask.count, ask.payment,
-                    item_req=ask.item_req, packaging_req=ask.packaging_req)  # fmt: skip
-    quoted = await journey.ask("select", rfq, ttl="P2D", label="_above_minimum")
-    if "error" in quoted:
-        raise RuntimeError(f"the RFQ for {ask.words} was refused: {quoted['error']}")
-    return journey
-
-
-async def _ordered(app: B2BBuyer, ask: _Rfq, buyer: str) -> tuple[Journey, str]:
-    """A quoted RFQ turned into a purchase order the seller accepts: the journey, the PO."""
-    journey, rfq, quotation = await _quoted(app, ask)
-    po = journey.po_number(buyer)
-    confirmed = await purchase_order(journey, rfq, quotation, po)
-    if confirmed["message"]["order"].get("state") != "Accepted":
-        raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
-    return journey, po
-
-
-async def _credit_tea(app: B2BBuyer, seller: _Seller) -> Journey:
-    ask = _Rfq("ONDC:RET10", TEA_BLENDER, "Kangra Tea", "odopkangra", "odopkangra01", 500,
-               "POST-FULFILLMENT", "orthodox first flush, 250 g packs",
-               "packs in 5-ply cartons of 50")  # fmt: skip
-    journey, po = await _ordered(app, ask, "HTB")
-    await journey.told(seller.stage(po, "Packed"), label="_PROFORMA_INVOICE")
-    await journey.told(
-        seller.stage(po, "Order-picked-up", proof=f"{po}-pickup"), label="_Order-picked-up"
-    )
-    await journey.told(seller.stage(po, "Out-for-delivery"), label="_Out-for-delivery")
-    done = await journey.told(
-        seller.deliver(po, {"proof_images": [f"https://odop.himachal.example/pod/{po}.jpg"]}),
-        label="_Order-delivered",
-    )
-    # On credit: the buyer's NEFT reaches the seller after delivery, and the seller records it.
-    total = done["message"]["order"]["quote"]["price"]["value"]
-    paid = await journey.told(
-        seller.post(f"/seller/v1/b2b/orders/{po}/payments",
-                    {"amount": total, "reference": f"NEFT-{po}"}),
-        label="_PAID",
-    )  # fmt: skip
-    if paid["message"]["order"]["payments"][0].get("status") != "PAID":
-        raise RuntimeError("the credit payment was not recorded")
-    return journey
-
-
-async def _rejected_oil(app: B2BBuyer) -> Journey:
-    ask = _Rfq("ONDC:RET10", OIL_BUYER, "Chulli oil", "odopkinnaur", "odopkinnaur01", 300,
-               "ON-FULFILLMENT", "cold pressed, 500 ml glass bottles", "cartons of 24")  # fmt: skip
-    journey, rfq, quotation = await _quoted(app, ask)
-    # The buyer's PO does not accept the seller's liability and jurisdiction terms.
-    po = journey.po_number("KOS")
-    refused = await purchase_order(journey, rfq, quotation, po, accept="N")
-    if (refused.get("error") or {}).get("code") != "30019":
-        raise RuntimeError(f"the PO was not rejected with 30019: {refused.get('error')}")
-    return journey
-
-
-async def _cancelled_zeera(app: B2BBuyer) -> Journey:
-    ask = _Rfq("ONDC:RET10", SPICE_BUYER, "Kala Zeera", "odopkinnaur", "odopkinnaur03", 100,
-               "ON-FULFILLMENT", "sun dried, cleaned", "100 g pouches")  # fmt: skip
-    journey, po = await _ordered(app, ask, "MRS")
-    cancelled = await journey.ask("cancel", {"order_id": po, "cancellation_reason_id": "001"})
-    if cancelled["message"]["order"].get("state") != "Cancelled":
-        raise RuntimeError(f"the cancellation was refused: {cancelled.get('error')}")
-    return journey
-
-
 JOURNEYS: Final = (
     ("RET12", "rfq-export-shawls", "odopkinnaur"),
     ("RET10", "credit-kangra-tea", "odopkangra"),
     ("RET10", "po-rejected-chulli-oil", None),
     ("RET10", "buyer-cancel-kala-zeera", None),
     ("RET10", "minimum-order-kala-zeera", None),
+    ("RET10", "rfq-countered-ginger-garlic", "odopsirmaur"),
 )
 """The demo's B2B folders: domain, name, the seller whose steps it takes (if any)."""
 
@@ -344,11 +143,12 @@ async def play_b2b(
                             "LOI desk, sellers' B2B price lists and terms entered"))  # fmt: skip
         app = B2BBuyer(buyer, buyer_url, http, seller_id, seller_uri)
         plays = {
-            "rfq-export-shawls": lambda: _export_shawls(app, steps["odopkinnaur"]),
-            "credit-kangra-tea": lambda: _credit_tea(app, steps["odopkangra"]),
-            "po-rejected-chulli-oil": lambda: _rejected_oil(app),
-            "buyer-cancel-kala-zeera": lambda: _cancelled_zeera(app),
-            "minimum-order-kala-zeera": lambda: _minimum_order_zeera(app),
+            "rfq-export-shawls": lambda: export_shawls(app, steps["odopkinnaur"]),
+            "credit-kangra-tea": lambda: credit_tea(app, steps["odopkangra"]),
+            "po-rejected-chulli-oil": lambda: rejected_oil(app),
+            "buyer-cancel-kala-zeera": lambda: cancelled_zeera(app),
+            "minimum-order-kala-zeera": lambda: minimum_order_zeera(app),
+            "rfq-countered-ginger-garlic": lambda: countered_paste(app, steps["odopsirmaur"]),
         }
         for domain, name, _seller in JOURNEYS:
             label = f"B2B {domain} {name}"

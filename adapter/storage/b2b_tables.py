@@ -10,7 +10,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, String, Table, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from adapter.storage.tables import UtcDateTime, metadata
 
@@ -51,6 +61,11 @@ b2b_seller_terms = Table(
     Column("po_default", String(6), nullable=False, server_default="reject"),
     # The minimum order value in paise (migration 0020); None: no minimum.
     Column("min_order_value_paise", BigInteger, nullable=True),
+    # By ONDC domain, paise (migration 0027); a domain not named has min_order_value_paise.
+    Column("min_order_values", JSON, nullable=True),
+    # The seller's export licence and where to verify it (migration 0027).
+    Column("export_licence", String(64), nullable=True),
+    Column("export_licence_url", Text, nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("seller_code"),
 )

@@ -52,7 +52,7 @@ async def write_seller_terms(
 ) -> None:
     """Create or replace a seller's B2B terms in ``connection``'s transaction; with
     ``keep_po_rules`` (a catalogue file, which does not state them), an existing seller's
-    rules for held POs and its minimum order value stay as they are."""
+    rules for held POs and its minimum order values stay as they are."""
     values = {
         "gst_credit_invoice": terms.gst_credit_invoice,
         "payment_types": list(terms.payment_types),
@@ -60,6 +60,9 @@ async def write_seller_terms(
         "po_decision_seconds": terms.po_decision_seconds,
         "po_default": terms.po_default,
         "min_order_value_paise": terms.min_order_value_paise,
+        "min_order_values": dict(terms.min_order_values_paise) or None,
+        "export_licence": terms.export_licence,
+        "export_licence_url": terms.export_licence_url,
         "updated_at": now,
     }
     statement = database.insert(b2b_seller_terms).values(seller_code=terms.seller_code, **values)
@@ -133,4 +136,7 @@ class B2BTermsStore:
             po_decision_seconds=row.po_decision_seconds,
             po_default=row.po_default,
             min_order_value_paise=row.min_order_value_paise,
+            min_order_values_paise=dict(row.min_order_values or {}),
+            export_licence=row.export_licence,
+            export_licence_url=row.export_licence_url,
         )

@@ -31,6 +31,7 @@ from adapter.storage.loi_rows import (
     letter_view,
     load_letters,
     on_paper_payload,
+    ordered_counts,
     terms_of,
 )
 from adapter.storage.loi_tables import counted_letters, loi_items, loi_letters, loi_movements
@@ -178,12 +179,14 @@ class LoiDesk:
             return bool(result.rowcount)
 
     async def terms_for_buyer(self, buyer_gstin: str) -> list[LetterTerms]:
-        """Every letter signed by this GSTIN, oldest first, as terms to link and price by."""
+        """Every letter signed by this GSTIN, oldest first, as terms to link and price by,
+        with the pieces of each line its purchase orders have taken."""
         async with self._db.engine.connect() as connection:
             loaded = await load_letters(
                 connection, loi_letters.c.buyer_gstin == buyer_gstin.strip().upper()
             )
-        return [terms_of(entry) for entry in loaded]
+            taken = await ordered_counts(connection, loaded)
+        return [terms_of(entry, taken.get(entry.row["id"])) for entry in loaded]
 
     async def record(
         self,
@@ -287,13 +290,19 @@ class LoiDesk:
         return shown
 
     async def letter(self, letter_id: int) -> dict[str, Any] | None:
-        """One letter with its items, movements, figures and stage."""
+        """One letter with its items (each with the pieces ordered), movements, figures and
+        stage."""
         async with self._db.engine.connect() as connection:
             loaded = await load_letters(connection, loi_letters.c.id == letter_id)
+            taken = (await ordered_counts(connection, loaded)).get(letter_id, {})
         if not loaded:
             return None
         [entry] = loaded
         view = letter_view(entry)
+        # What the letter's purchase orders took of each line: the agreed price covers the
+        # rest (adapter.core.b2b.loi.agreed_lines).
+        for item in view["items"]:
+            item["ordered"] = taken.get((item["seller_code"], item["sku"]), 0)
         view["movements"] = [
             {
                 "transaction_id": move.transaction_id,

@@ -4,10 +4,11 @@ webhook's payload)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.core.b2b.loi import (
@@ -19,6 +20,7 @@ from adapter.core.b2b.loi import (
     figures,
 )
 from adapter.storage.loi_tables import loi_items, loi_letters, loi_movements
+from adapter.storage.tables import orders
 
 __all__ = [
     "LoadedLetter",
@@ -26,6 +28,7 @@ __all__ = [
     "letter_view",
     "load_letters",
     "on_paper_payload",
+    "ordered_counts",
     "terms_of",
 ]
 
@@ -89,17 +92,65 @@ def on_paper_payload(
     }
 
 
-def terms_of(entry: LoadedLetter) -> LetterTerms:
+def terms_of(
+    entry: LoadedLetter, ordered: Mapping[tuple[str, str], int] | None = None
+) -> LetterTerms:
+    """The letter as terms to link and price by; ``ordered``: the pieces of each (seller,
+    SKU) its purchase orders took (:func:`ordered_counts`)."""
+    taken = ordered or {}
     return LetterTerms(
         letter_id=entry.row["id"],
         buyer_gstin=entry.row["buyer_gstin"],
         buyer_app_id=entry.row["buyer_app_id"],
         payment_type=entry.row["payment_type"],
         items=tuple(
-            LetterItem(i["seller_code"], i["sku"], i["quantity"], i["unit_price_paise"], i["name"])
+            LetterItem(
+                i["seller_code"],
+                i["sku"],
+                i["quantity"],
+                i["unit_price_paise"],
+                i["name"],
+                taken.get((i["seller_code"], i["sku"]), 0),
+            )
             for i in entry.items
         ),
     )
+
+
+async def ordered_counts(
+    connection: AsyncConnection, loaded: Sequence[LoadedLetter]
+) -> dict[int, dict[tuple[str, str], int]]:
+    """By letter, the pieces of each (seller, SKU) taken by the purchase orders of its
+    linked transactions: confirmed orders not cancelled (a rejected PO is ``Cancelled``)."""
+    placed: dict[int, set[str]] = {}
+    for entry in loaded:
+        cancelled = {m.transaction_id for m in entry.movements
+                     if m.kind is MovementKind.CANCELLED}  # fmt: skip
+        placed[entry.row["id"]] = {m.transaction_id for m in entry.movements
+                                   if m.kind is MovementKind.ORDERED} - cancelled  # fmt: skip
+    wanted = set().union(*placed.values()) if placed else set()
+    if not wanted:
+        return {}
+    rows = await connection.execute(
+        select(orders.c.transaction_id, orders.c.seller_code, orders.c.document).where(
+            orders.c.transaction_id.in_(sorted(wanted)),
+            orders.c.stage == "confirmed",
+            or_(orders.c.state.is_(None), orders.c.state != "Cancelled"),
+        )
+    )
+    pieces: dict[str, dict[tuple[str, str], int]] = {}
+    for row in rows:
+        counts = pieces.setdefault(row.transaction_id, {})
+        for item in row.document.get("items") or []:
+            line = (row.seller_code, str(item.get("id")))
+            counts[line] = counts.get(line, 0) + int((item.get("quantity") or {}).get("count") or 0)
+    taken: dict[int, dict[tuple[str, str], int]] = {}
+    for letter_id, transactions in placed.items():
+        mine = taken.setdefault(letter_id, {})
+        for transaction_id in transactions:
+            for line, count in pieces.get(transaction_id, {}).items():
+                mine[line] = mine.get(line, 0) + count
+    return taken
 
 
 def figures_of(entry: LoadedLetter) -> LetterFigures:

@@ -15,7 +15,7 @@ returns and the callback that tells the buyer app are written in one transaction
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -385,14 +385,19 @@ class OrderStore:
         event: str,
         change: Change,
         now: datetime,
+        also: Callable[[AsyncConnection], Awaitable[object]] | None = None,
     ) -> OrderRow:
         """Move ``order`` from the states it was read in to ``change``'s, with its event
-        row, returned stock and callback, in one transaction; raises
-        :class:`IllegalTransition` if someone else moved it first."""
+        row, returned stock and callback, and what ``also`` writes (the LOI desk's movement
+        of a B2B step), in one transaction; raises :class:`IllegalTransition` if someone
+        else moved it first."""
         async with self._db.transaction() as connection:
-            return await self.transition_within(
+            moved = await self.transition_within(
                 connection, order, actor=actor, event=event, change=change, now=now
             )
+            if also is not None:
+                await also(connection)
+            return moved
 
     async def transition_within(
         self,

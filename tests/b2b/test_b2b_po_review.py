@@ -170,9 +170,9 @@ async def test_a_window_longer_than_the_ttl_answers_created_then_an_unsolicited_
 
 
 async def test_a_po_confirmed_twice_at_once_is_one_order_taking_its_stock_once(
-    tmp_path: Path, clock: FixedClock
+    tmp_path: Path, clock: FixedClock, database_url: str
 ) -> None:
-    async with edge(tmp_path, clock, **DOMAINS) as net:
+    async with edge(tmp_path, clock, database_url=database_url, **DOMAINS) as net:
         key = await _seller(net)
         quoted = (await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN)))["message"][
             "order"

@@ -1,5 +1,6 @@
-"""A seller's B2B category codes, minimum order value and the buyer app's finder fee, at
-the edge: entered through the seller API, sent in on_search, on_select and on_init."""
+"""A seller's B2B category codes, minimum order value and the buyer app's finder fee (and
+the seller app's ceiling on it), at the edge: entered through the seller API and settings,
+sent in on_search, on_select and on_init."""
 
 from __future__ import annotations
 
@@ -93,6 +94,36 @@ async def test_rfq_below_the_minimum_order_value_is_refused_30023_naming_it_then
         assert "min_order_value" in str(zero.json()["detail"])
 
 
+async def test_a_minimum_order_value_for_a_domain_is_entered_and_applied_to_its_rfqs(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with edge(tmp_path, clock, database_url=database_url, ONDC_DOMAINS=DOMAINS) as net:
+        key = await _seller(net)
+        terms = {"payment_types": ["PRE-FULFILLMENT"], "min_order_value": "10000",
+                 "min_order_values": {"ONDC:RET10": "50000"}}  # fmt: skip
+        put = await net.client.put("/seller/v1/b2b/terms", json=terms, headers=key)
+        assert put.status_code == 200, put.text
+        assert put.json()["min_order_values"] == {"ONDC:RET10": "50000.00"}
+        shown = await net.client.get("/seller/v1/b2b/terms", headers=key)
+        assert shown.json()["min_order_values"] == {"ONDC:RET10": "50000.00"}
+        # 60 tins at Rs 400 with 5 % GST: Rs 25,200, above the seller's Rs 10,000 but
+        # below its Rs 50,000 for grocery (the chulli oil's domain, RET10); 150 at Rs 350
+        # (the slab from 100 up): Rs 55,125.
+        small = await _quote(net, clock, _rfq(clock, 60, transaction_id="T-DOM"))
+        assert small["error"]["code"] == "30023"
+        assert "INR 50000.00 in ONDC:RET10" in small["error"]["message"]
+        enough = await _quote(net, clock, _rfq(clock, 150, transaction_id="T-DOM"))
+        assert "error" not in enough, enough
+        for wrong, field in (({"ONDC:RET99": "100"}, "ONDC:RET99"),
+                             ({"ONDC:RET12": "0"}, "ONDC:RET12")):  # fmt: skip
+            refused = await net.client.put(
+                "/seller/v1/b2b/terms", json={**terms, "min_order_values": wrong}, headers=key
+            )
+            assert refused.status_code == 422, refused.text
+            assert "min_order_values" in str(refused.json()["detail"])
+            assert field in str(refused.json()["detail"])
+
+
 def _search_with_fee(clock: FixedClock, fee: str) -> bytes:
     terms = {"descriptor": {"code": "bap_terms"},
              "list": [{"descriptor": {"code": "finder_fee_type"}, "value": "percent"},
@@ -130,3 +161,108 @@ async def test_on_init_offers_the_marketplaces_finder_fee_when_the_search_named_
     (tmp_path / "again").mkdir()
     async with edge(tmp_path / "again", clock, ONDC_DOMAINS=DOMAINS) as net:
         assert await _fee_in_init(net, clock, None) == ("percent", "3")
+
+
+def _search_with_amount(clock: FixedClock, amount: str) -> bytes:
+    search = orjson.loads(_search_with_fee(clock, amount))
+    search["message"]["intent"]["tags"][0]["list"][0]["value"] = "amount"
+    return orjson.dumps(search)
+
+
+async def test_a_finder_fee_above_the_seller_apps_ceiling_is_refused_50005_naming_both(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with edge(tmp_path, clock, database_url=database_url, ONDC_DOMAINS=DOMAINS,
+                    ONDC_B2B_MAX_FINDER_FEE_PERCENT="5") as net:  # fmt: skip
+        await _seller(net)
+        await _quote_like(net, clock, "search", _search_with_fee(clock, "7.5"))
+        dear = await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN))
+        assert dear["error"]["code"] == "50005"
+        message = dear["error"]["message"]
+        assert "finder fee of 7.5 percent" in message
+        assert "ceiling of 5 percent" in message
+        assert "quote" in dear["message"]["order"]  # the quotation it would otherwise make
+        assert await net.app.state.runtime.orders.by_transaction(TXN) is None
+        # The buyer app searches again naming 5 percent: quoted, and /init carries it.
+        await _quote_like(net, clock, "search", _search_with_fee(clock, "5"))
+        quoted = await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN))
+        assert "error" not in quoted, quoted
+        init = await _step(net, clock, "init", _order(quoted["message"]["order"]))
+        assert (
+            init["message"]["order"]["payments"][0]["@ondc/org/buyer_app_finder_fee_amount"] == "5"
+        )
+        # A search after the quotation naming more again: the /init is refused too.
+        await _quote_like(net, clock, "search", _search_with_fee(clock, "12"))
+        late = await _step(net, clock, "init", _order(quoted["message"]["order"]))
+        assert late["error"]["code"] == "50005"
+        assert "finder fee of 12 percent" in late["error"]["message"]
+
+
+async def test_a_finder_fee_in_rupees_is_held_to_the_ceiling_as_a_share_of_the_quotation(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS=DOMAINS,
+                    ONDC_B2B_MAX_FINDER_FEE_PERCENT="5") as net:  # fmt: skip
+        await _seller(net)
+        # 120 tins at Rs 350 with 5 % GST: Rs 44,100; Rs 3,000 is 6.8 %, Rs 2,000 is 4.54 %.
+        await _quote_like(net, clock, "search", _search_with_amount(clock, "3000"))
+        dear = await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN))
+        assert dear["error"]["code"] == "50005"
+        assert "finder fee of INR 3000 (6.81 percent)" in dear["error"]["message"]
+        await _quote_like(net, clock, "search", _search_with_amount(clock, "2000"))
+        fair = await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN))
+        assert "error" not in fair, fair
+
+
+async def test_without_a_ceiling_any_finder_fee_the_search_names_is_carried(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock, ONDC_DOMAINS=DOMAINS) as net:
+        assert await _fee_in_init(net, clock, _search_with_fee(clock, "40")) == ("percent", "40")
+
+
+def _rfq_abroad(clock: FixedClock, transaction_id: str) -> bytes:
+    """An RFQ for delivery in Singapore (the contract's exports example)."""
+    rfq = orjson.loads(_rfq(clock, 120, transaction_id=transaction_id))
+    stop = rfq["message"]["order"]["fulfillments"][0]["stops"][0]
+    stop["location"] = {"gps": "1.38119772,103.74437074", "area_code": "680230",
+                        "country": {"code": "SGP"}}  # fmt: skip
+    return orjson.dumps(rfq)
+
+
+async def test_only_a_seller_with_an_export_licence_quotes_abroad_and_shows_it_in_its_catalogue(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with edge(tmp_path, clock, database_url=database_url, ONDC_DOMAINS=DOMAINS) as net:
+        key = await _seller(net)
+        without = await _quote(net, clock, _rfq_abroad(clock, "T-EXP-1"))
+        assert without["error"]["code"] == "30009"
+        assert "to SGP is not serviceable" in without["error"]["message"]
+        assert "no export licence" in without["error"]["message"]
+        terms = {"payment_types": ["PRE-FULFILLMENT"], "export_licence": "IEC-0512345678",
+                 "export_licence_url": "https://dgft.example/verify/IEC-0512345678"}  # fmt: skip
+        put = await net.client.put("/seller/v1/b2b/terms", json=terms, headers=key)
+        assert put.status_code == 200, put.text
+        assert put.json()["export_licence"] == "IEC-0512345678"
+        found = await _quote_like(net, clock, "search", _search_with_fee(clock, "2"))
+        [provider] = found["message"]["catalog"]["providers"]
+        assert provider["creds"] == [{
+            "id": "IEC-0512345678", "type": "License",
+            "desc": "Export License No. IEC-0512345678",
+            "url": "https://dgft.example/verify/IEC-0512345678",
+        }]  # fmt: skip
+        quoted = await _quote(net, clock, _rfq_abroad(clock, "T-EXP-2"))
+        assert "error" not in quoted, quoted
+        wrongs = (({"export_licence": "!"}, "export_licence"),
+                  ({"export_licence_url": "not a url"}, "export_licence_url"))  # fmt: skip
+        for wrong, field in wrongs:
+            refused = await net.client.put("/seller/v1/b2b/terms", json={**terms, **wrong},
+                                           headers=key)  # fmt: skip
+            assert refused.status_code == 422, refused.text
+            assert field in str(refused.json()["detail"])
+        # Without a licence again: no creds in the catalogue.
+        plain = await net.client.put("/seller/v1/b2b/terms", headers=key,
+                                     json={"payment_types": ["PRE-FULFILLMENT"]})  # fmt: skip
+        assert plain.json()["export_licence"] is None
+        again = await _quote_like(net, clock, "search", _search_with_fee(clock, "2"))
+        assert "creds" not in again["message"]["catalog"]["providers"][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from adapter.core.b2b.category_codes import (
     code_domain,
     is_known_code,
 )
-from adapter.core.b2b.finder_fee import search_finder_fee
+from adapter.core.b2b.finder_fee import finder_fee_refusal, search_finder_fee
 from adapter.core.b2b.price_list import SellerTerms, minimum_order_refusal
 
 
@@ -95,3 +96,30 @@ def test_a_total_below_the_sellers_minimum_order_value_is_refused_30023_naming_i
     assert minimum_order_refusal(terms, 5_000_000) is None
     assert minimum_order_refusal(SellerTerms("odopkangra"), 1) is None
     assert minimum_order_refusal(None, 1) is None
+
+
+def test_a_finder_fee_above_the_ceiling_is_refused_and_within_it_or_without_one_is_not() -> None:
+    total = Decimal("44100.00")
+    assert finder_fee_refusal(("percent", "5"), total=total, ceiling="5") is None
+    assert finder_fee_refusal(("percent", "5.01"), total=total, ceiling="5") is not None
+    assert finder_fee_refusal(("percent", "90"), total=total, ceiling=None) is None
+    assert finder_fee_refusal(None, total=total, ceiling="5") is None
+    # An amount is a share of the quotation: Rs 2,205 of Rs 44,100 is exactly 5 %.
+    assert finder_fee_refusal(("amount", "2205"), total=total, ceiling="5") is None
+    code, message = finder_fee_refusal(("amount", "2205.01"), total=total, ceiling="5") or ("", "")
+    assert code == "50005"
+    assert "INR 2205.01 (5.01 percent)" in message
+
+
+def test_a_domains_own_minimum_order_value_comes_before_the_sellers() -> None:
+    terms = SellerTerms("odopkinnaur", min_order_value_paise=1_500_000,
+                        min_order_values_paise={"ONDC:RET12": 5_000_000})  # fmt: skip
+    # Rs 20,000 clears the seller's Rs 15,000 in grocery, not its Rs 50,000 for shawls.
+    assert minimum_order_refusal(terms, 2_000_000, "ONDC:RET10") is None
+    code, message = minimum_order_refusal(terms, 2_000_000, "ONDC:RET12") or ("", "")
+    assert code == "30023"
+    assert message.endswith("minimum order value of INR 50000.00 in ONDC:RET12")
+    below = minimum_order_refusal(terms, 1_000_000, "ONDC:RET10") or ("", "")
+    assert below[1].endswith("minimum order value of INR 15000.00")
+    only_domain = SellerTerms("odopkinnaur", min_order_values_paise={"ONDC:RET12": 5_000_000})
+    assert minimum_order_refusal(only_domain, 1, "ONDC:RET10") is None

@@ -17,6 +17,7 @@ from adapter.core.b2b.loi import (
     figures,
     is_on_paper,
     realises,
+    standing_lines,
 )
 
 T0 = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
@@ -117,10 +118,42 @@ def test_agreed_lines_give_the_newest_letters_price() -> None:
         [LETTER, newer],
         buyer_gstin=GSTIN,
         buyer_app_id="buyer.example",
-        lines=[("odopkinnaur", "odopkinnaur02"), ("odopkullu", "odopkullu01")],
+        wants={("odopkinnaur", "odopkinnaur02"): 40, ("odopkullu", "odopkullu01"): 40},
     )
     assert list(agreed) == [("odopkinnaur", "odopkinnaur02")]
     assert agreed[("odopkinnaur", "odopkinnaur02")].unit_price_paise == 400_000
+
+
+def test_the_agreed_price_covers_only_what_the_letter_has_left() -> None:
+    shawl = ("odopkinnaur", "odopkinnaur02")
+    # 100 agreed, 70 taken by earlier purchase orders: 30 left at the agreed price.
+    letter = LetterTerms(4, GSTIN, None, (LetterItem(*shawl, 100, 400_000, ordered=70),))
+    assert letter.items[0].left == 30
+    ask = {"buyer_gstin": GSTIN, "buyer_app_id": "buyer.example"}
+    assert agreed_lines([letter], **ask, wants={shawl: 30}) == {shawl: letter.items[0]}
+    assert agreed_lines([letter], **ask, wants={shawl: 31}) == {}
+    # An older letter with enough left covers a count the newer one cannot.
+    older = LetterTerms(1, GSTIN, None, (LetterItem(*shawl, 500, 450_000),))
+    assert agreed_lines([older, letter], **ask, wants={shawl: 31})[shawl].unit_price_paise == (
+        450_000
+    )
+    ordered_out = LetterTerms(5, GSTIN, None, (LetterItem(*shawl, 100, 400_000, ordered=130),))
+    assert ordered_out.items[0].left == 0
+
+
+def test_a_seller_led_rfq_is_quoted_what_the_buyers_letters_have_left_with_that_seller() -> None:
+    items = (
+        LetterItem("odopkinnaur", "odopkinnaur02", 200, 450_000, ordered=50),
+        LetterItem("odopkinnaur", "odopkinnaur01", 100, 30_000, ordered=100),
+        LetterItem("odopkullu", "odopkullu01", 80, 200_000),
+    )
+    letter = LetterTerms(6, GSTIN, "buyer.example", items)
+    ask = {"buyer_gstin": GSTIN, "seller_code": "odopkinnaur"}
+    # The oil is all ordered; Kullu's shawl is another seller's.
+    assert standing_lines([letter], **ask, buyer_app_id="buyer.example") == {"odopkinnaur02": 150}
+    assert standing_lines([letter], **ask, buyer_app_id="other.example") == {}
+    assert standing_lines([letter], buyer_gstin="02ZZZZZ9999Z1Z5", buyer_app_id="buyer.example",
+                          seller_code="odopkinnaur") == {}  # fmt: skip
 
 
 def test_on_paper_after_the_quiet_days_and_once_per_quiet_spell() -> None:

@@ -1,26 +1,28 @@
 """A SIGKILL between a purchase order's acceptance and its on_confirm loses nothing: the
 order and its callback were written together, so the restarted process sends the
-on_confirm (Accepted) and the PO is still one order that took its stock once. Real
+on_confirm (Accepted), the PO is still one order that took its stock once, and the letter
+of intent it realises shows it placed, once. Real
 processes, real HTTP: the adapter is ``ondc-seller serve``, the buyer app a loopback
 server that takes the on_confirm's connection and never answers while the adapter dies."""
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 import pytest
+from sqlalchemy import select
 
 import schemas
 from adapter.core.clock import FixedClock, SystemClock
 from adapter.sandbox.servers import LoopbackServer
+from adapter.storage import Database
+from adapter.storage.tables import items, orders
 from tests.b2b.test_b2b_purchase_order import ACCEPT, _order
-from tests.b2b.test_b2b_rfq import OIL, _rfq
+from tests.b2b.test_b2b_rfq import GSTIN, OIL, _rfq
 from tests.e2e.network import Network, network
 from tests.network.test_seller_api import _entry
 from tests.outbound.hostile import HostilePeer
@@ -47,6 +49,20 @@ async def _seller(http: httpx.AsyncClient) -> None:
     assert (await http.put(f"/seller/v1/b2b/items/{OIL}", json=slabs, headers=key)).is_success
     terms = {"payment_types": ["PRE-FULFILLMENT", "POST-FULFILLMENT"]}
     assert (await http.put("/seller/v1/b2b/terms", json=terms, headers=key)).is_success
+
+
+async def _letter(http: httpx.AsyncClient) -> int:
+    """The buyer's letter of intent for the oil the PO orders."""
+    letter = {
+        "reference": "HIM-KILL-1", "buyer_name": "Alpine Foods (demo)", "buyer_gstin": GSTIN,
+        "district": "Kinnaur", "product": "Chulli oil (wild apricot kernel)", "value": "42000",
+        "signed_on": "2026-11-15",
+        "items": [{"seller_code": "odopkinnaur", "sku": OIL, "quantity": 120,
+                   "unit_price": "350"}],
+    }  # fmt: skip
+    created = await http.post("/admin/v1/loi/letters", json=letter, headers=ADMIN)
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
 
 
 def _request(
@@ -83,15 +99,19 @@ async def _ask(net: Network, action: str, message: dict[str, Any], txn: str) -> 
 
 
 async def test_a_sigkill_after_the_po_is_accepted_loses_neither_order_nor_on_confirm(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str
 ) -> None:
     # Short leases: the restarted process takes the killed one's job over within seconds.
     async with network(
-        tmp_path, ONDC_JOB_LEASE_SECONDS="3", ONDC_DOMAINS="ONDC:RET10,ONDC:RET12"
+        tmp_path,
+        ONDC_JOB_LEASE_SECONDS="3",
+        ONDC_DOMAINS="ONDC:RET10,ONDC:RET12",
+        DATABASE_URL=database_url,
     ) as net:
         base = net.adapter.url.removesuffix("/ondc")
         async with httpx.AsyncClient(base_url=base, timeout=10.0) as http:
             await _seller(http)
+            letter_id = await _letter(http)
         txn = str(uuid.uuid4())
         rfq = orjson.loads(_rfq(FixedClock(SystemClock().now()), 120))["message"]
         quoted = (await _ask(net, "select", rfq, txn))["message"]["order"]
@@ -110,7 +130,7 @@ async def test_a_sigkill_after_the_po_is_accepted_loses_neither_order_nor_on_con
             assert (await net.send("confirm", confirm)).status_code == 200
             await hang.wait_for_requests(1, 20.0)
             net.adapter.kill()
-        orders = _orders(tmp_path)
+        orders = await _orders(database_url)
         assert [(o["order_id"], o["state"]) for o in orders] == [("PO-K1", "Accepted")]
 
         back = LoopbackServer(net.buyer.app(), net.buyer_server.port)
@@ -123,18 +143,34 @@ async def test_a_sigkill_after_the_po_is_accepted_loses_neither_order_nor_on_con
         assert answer.signer == "seller.odop.example"
         assert answer.payload["message"]["order"]["id"] == "PO-K1"
         assert answer.payload["message"]["order"]["state"] == "Accepted"
-        assert [o["order_id"] for o in _orders(tmp_path)] == ["PO-K1"]
-        assert _available(tmp_path) == 1000 - 120
+        assert [o["order_id"] for o in await _orders(database_url)] == ["PO-K1"]
+        assert await _available(database_url) == 1000 - 120
+        async with httpx.AsyncClient(base_url=base, timeout=10.0) as http:
+            shown = (await http.get(f"/admin/v1/loi/letters/{letter_id}", headers=ADMIN)).json()
+        assert shown["stage"] == "po_placed"
+        total = answer.payload["message"]["order"]["quote"]["price"]["value"]
+        assert shown["ordered_paise"] == round(float(total) * 100)
+        assert [m["stage"] for m in shown["movements"]].count("ordered") == 1
+        assert shown["items"][0]["ordered"] == 120
 
 
-def _orders(tmp_path: Path) -> list[dict[str, Any]]:
-    with closing(sqlite3.connect(tmp_path / "adapter.db")) as db:
-        db.row_factory = sqlite3.Row
-        rows = db.execute("SELECT order_id, state FROM orders WHERE stage = 'confirmed'")
-        return [dict(row) for row in rows]
+async def _orders(database_url: str) -> list[dict[str, Any]]:
+    database = Database.connect(database_url)
+    try:
+        async with database.engine.connect() as connection:
+            rows = await connection.execute(
+                select(orders.c.order_id, orders.c.state).where(orders.c.stage == "confirmed")
+            )
+            return [dict(row._mapping) for row in rows]
+    finally:
+        await database.dispose()
 
 
-def _available(tmp_path: Path) -> int:
-    with closing(sqlite3.connect(tmp_path / "adapter.db")) as db:
-        [(available,)] = db.execute("SELECT available FROM items WHERE sku = ?", (OIL,))
-        return int(available)
+async def _available(database_url: str) -> int:
+    database = Database.connect(database_url)
+    try:
+        async with database.engine.connect() as connection:
+            found = await connection.execute(select(items.c.available).where(items.c.sku == OIL))
+            return int(found.scalar_one())
+    finally:
+        await database.dispose()

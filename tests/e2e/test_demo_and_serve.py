@@ -20,8 +20,8 @@ pytestmark = pytest.mark.e2e
 def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(
     demo_runs: DemoRuns,
 ) -> None:
-    # The demo plays 27 retail 1.2.0, 6 grievance and 33 retail 1.2.5 flows and 4 B2B
-    # journeys (47 messages); the session plays it once for this test and the conformance
+    # The demo plays 27 retail 1.2.0, 6 grievance and 33 retail 1.2.5 flows and 6 B2B
+    # journeys (62 messages); the session plays it once for this test and the conformance
     # gate (tests/demo_run.py), then once more on what it left.
     first = demo_runs.first
     assert first.returncode == 0, first.stdout + first.stderr
@@ -60,6 +60,9 @@ def test_demo_onboards_with_the_sandbox_registry_and_passes_its_self_test(
     assert "ok   B2B RET12 rfq-export-shawls:" in first.stdout
     assert "ok   B2B RET10 minimum-order-kala-zeera:" in first.stdout  # 30023, then quoted
     assert "05 signed ON PAPER" in first.stdout  # the letter no RFQ followed
+    # An RFQ held for its seller, countered by hand, its on_select carrying the counter.
+    assert "ok   B2B RET10 rfq-countered-ginger-garlic:" in first.stdout
+    assert "06 po_placed" in first.stdout
     assert (logs / "b2b" / "RET10" / "credit-kangra-tea").is_dir()
     assert "FAIL" not in first.stdout
     assert (first.data / "ondc-seller.db").exists()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from adapter.sandbox.b2b_rules import check_b2b, read_b2b_folder
+from schemas import format_timestamp, parse_timestamp
 from tests.fixtures import REPO_ROOT
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "b2b"
@@ -39,10 +41,24 @@ def _step(steps: Steps, key_part: str) -> dict[str, Any]:
         "buyer-cancel-kala-zeera",
         "rfq-export-shawls",
         "minimum-order-kala-zeera",
+        "rfq-countered-ginger-garlic",
     ],
 )
 def test_the_demo_s_flows_pass(name: str) -> None:
     assert check_b2b(_flow(name)) == []
+
+
+def test_a_held_rfq_answered_after_its_selects_window_is_caught() -> None:
+    # The seller decided by hand within the /select's PT15M: the on_select may come later
+    # than 5 s, but not after the window the buyer gave.
+    steps = _flow("rfq-countered-ginger-garlic")
+    asked = parse_timestamp(_step(steps, "select")["context"]["timestamp"])
+    on_select = _step(steps, "on_select")
+    late = {"B2B_CONTEXT_CALLBACK_TIME"}
+    for after, rules in ((timedelta(minutes=10), set()),
+                         (timedelta(minutes=15, seconds=1), late)):  # fmt: skip
+        on_select["context"]["timestamp"] = format_timestamp(asked + after)
+        assert _rules(steps) == rules
 
 
 def test_the_certified_flow_breaks_only_what_the_verifier_reports() -> None:

@@ -124,11 +124,24 @@ async def on_cancel(
     wire = b2b_order(order.document) if order is not None else {}
     if order is None or not wire:
         raise Refusal("30018", f"message.order_id {message.order_id!r}: no such B2B order of yours")
+
+    async def record() -> None:
+        # Keyed once per transaction: a retried cancel records nothing twice, and one retried
+        # after a crash between the order's change and this records it then.
+        await b2b.record(
+            buyer_gstin=order.document[INTERNAL].get("buyer_gstin"), buyer_app_id=order.bap_id,
+            lines=[(order.seller_code, item["id"]) for item in wire["items"]],
+            transaction_id=order.transaction_id, order_id=order.order_id,
+            kind=MovementKind.CANCELLED, amount_paise=0,
+            event_key=f"{order.transaction_id}:cancelled", at=now,
+        )  # fmt: skip
+
     if (
         wire.get("state") == "Cancelled"
         and wire.get("cancellation", {}).get("reason", {}).get("id") == reason
     ):
         # A retried cancel changes nothing and hears the same answer.
+        await record()
         return b2b_reply(request, identity=identity, now=now, message={"order": wire})
     step = cancel(wire, order.document[INTERNAL], by=request.context.bap_id or "",
                   reason=reason, now=now)  # fmt: skip
@@ -138,11 +151,5 @@ async def on_cancel(
         order, actor="buyer", event="b2b_cancel",
         change=Change("Cancelled", "Cancelled", document, restock=True), now=now,
     )  # fmt: skip
-    await b2b.record(
-        buyer_gstin=order.document[INTERNAL].get("buyer_gstin"), buyer_app_id=order.bap_id,
-        lines=[(order.seller_code, item["id"]) for item in wire["items"]],
-        transaction_id=order.transaction_id, order_id=order.order_id,
-        kind=MovementKind.CANCELLED, amount_paise=0,
-        event_key=f"{order.transaction_id}:cancelled", at=now,
-    )  # fmt: skip
+    await record()
     return b2b_reply(request, identity=identity, now=now, message={"order": step.wire})

@@ -28,7 +28,14 @@ import schemas.b2b
 from adapter.core.b2b.cancellation import cancellation_terms
 from adapter.core.b2b.categories import b2b_category
 from adapter.core.b2b.ports import B2BDesk
-from adapter.core.b2b.price_list import PAYMENT_TYPES, SellerTerms, b2b_tag, item_tags, payment_id
+from adapter.core.b2b.price_list import (
+    PAYMENT_TYPES,
+    SellerTerms,
+    b2b_tag,
+    export_creds,
+    item_tags,
+    payment_id,
+)
 from adapter.core.b2b.replies import b2b_reply
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook
@@ -234,9 +241,11 @@ def b2b_provider(
         if quantity.get("unitized"):
             shown["quantity"]["unitized"] = quantity["unitized"]
         items.append(shown)
+    creds = export_creds(terms)
     return {
         "id": provider["id"],
         "descriptor": {"code": provider["id"], **_images_as_objects(descriptor)},
+        **({"creds": creds} if creds else {}),
         "ttl": "P1D",
         "fulfillments": [
             {key: value for key, value in f.items() if key in ("id", "type", "contact")}

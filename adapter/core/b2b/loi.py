@@ -23,7 +23,7 @@ delivered, delivered, paid. A letter not yet paid with no movement for a number 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -41,6 +41,7 @@ __all__ = [
     "figures",
     "is_on_paper",
     "realises",
+    "standing_lines",
 ]
 
 GSTIN: Final = re.compile(r"\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]")
@@ -178,13 +179,20 @@ def is_on_paper(
 
 @dataclass(frozen=True, slots=True)
 class LetterItem:
-    """A line of a letter: a seller's item, the quantity and the agreed unit price."""
+    """A line of a letter: a seller's item, the quantity and the agreed unit price, and
+    how many pieces purchase orders of the letter's buyer (not cancelled) have taken."""
 
     seller_code: str
     sku: str
     quantity: int
     unit_price_paise: int
     name: str | None = None
+    ordered: int = 0
+
+    @property
+    def left(self) -> int:
+        """The pieces the letter still covers at its agreed price."""
+        return max(self.quantity - self.ordered, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,16 +231,39 @@ def agreed_lines(
     *,
     buyer_gstin: str | None,
     buyer_app_id: str,
-    lines: Sequence[tuple[str, str]],
+    wants: Mapping[tuple[str, str], int],
 ) -> dict[tuple[str, str], LetterItem]:
-    """The buyer's price agreement for these lines: for each (seller, SKU) a letter of
-    theirs covers, the agreed item (the newest letter wins: later letters are listed
-    later)."""
+    """The buyer's price agreement for these lines (``wants``: count by (seller, SKU)): for
+    each line a letter of theirs covers with at least the count still left, the agreed item
+    (the newest such letter wins: later letters are listed later). A line asking more than
+    any letter has left is not agreed: the letter agreed a price for its quantity, and the
+    rest is the seller's to price."""
     agreed: dict[tuple[str, str], LetterItem] = {}
+    lines = list(wants)
     for letter in letters:
         if not realises(letter, buyer_gstin=buyer_gstin, buyer_app_id=buyer_app_id, lines=lines):
             continue
         for item in letter.items:
-            if (item.seller_code, item.sku) in lines:
-                agreed[(item.seller_code, item.sku)] = item
+            line = (item.seller_code, item.sku)
+            if line in wants and wants[line] <= item.left:
+                agreed[line] = item
     return agreed
+
+
+def standing_lines(
+    letters: Sequence[LetterTerms], *, buyer_gstin: str | None, buyer_app_id: str,
+    seller_code: str,
+) -> dict[str, int]:  # fmt: skip
+    """What a seller-led RFQ (a ``/select`` naming no items, ONDC B2B 2.0.2
+    ``select_seller_led_journey``) is quoted: each item of this seller the buyer's letters
+    still cover, for the count left (the newest letter with some left wins), by SKU."""
+    wants: dict[str, int] = {}
+    for letter in letters:
+        mine = [(item.seller_code, item.sku) for item in letter.items
+                if item.seller_code == seller_code]  # fmt: skip
+        if not realises(letter, buyer_gstin=buyer_gstin, buyer_app_id=buyer_app_id, lines=mine):
+            continue
+        for item in letter.items:
+            if item.seller_code == seller_code and item.left > 0:
+                wants[item.sku] = item.left
+    return wants

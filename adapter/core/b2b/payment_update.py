@@ -59,14 +59,27 @@ async def on_update(
             "50002",
             "message.order.payments[0]: status PAID with params.transaction_id and amount",
         )
-    if reference in (order.document[INTERNAL].get("payment_references") or []):
-        # A retried update changes nothing and hears the same answer.
-        return b2b_reply(request, identity=identity, now=now,
-                         message={"update_target": "payments", "order": _paid(wire)})  # fmt: skip
     try:
         amount = Decimal(str(payment.params.amount if payment.params else ""))
     except InvalidOperation:
         raise Refusal("30000", "message.order.payments[0].params.amount: a number") from None
+
+    async def record() -> None:
+        # Keyed by the payment's reference: a retried update records nothing twice, and
+        # one retried after a crash between the order's change and this records it then.
+        await b2b.record(
+            buyer_gstin=order.document[INTERNAL].get("buyer_gstin"), buyer_app_id=order.bap_id,
+            lines=[(order.seller_code, item["id"]) for item in wire["items"]],
+            transaction_id=order.transaction_id, order_id=order.order_id,
+            kind=MovementKind.PAID, amount_paise=int(amount * 100),
+            event_key=f"{order.transaction_id}:paid:{reference}", at=now,
+        )  # fmt: skip
+
+    if reference in (order.document[INTERNAL].get("payment_references") or []):
+        # A retried update changes nothing and hears the same answer.
+        await record()
+        return b2b_reply(request, identity=identity, now=now,
+                         message={"update_target": "payments", "order": _paid(wire)})  # fmt: skip
     _check_due(wire, order.document[INTERNAL], payment.type, amount)
     step = pay(wire, order.document[INTERNAL], amount, reference, now=now)
     document = dict(order.document)
@@ -76,13 +89,7 @@ async def on_update(
         change=Change(order.state or "Accepted", order.fulfillment_state or "Pending", document),
         now=now,
     )  # fmt: skip
-    await b2b.record(
-        buyer_gstin=order.document[INTERNAL].get("buyer_gstin"), buyer_app_id=order.bap_id,
-        lines=[(order.seller_code, item["id"]) for item in wire["items"]],
-        transaction_id=order.transaction_id, order_id=order.order_id, kind=MovementKind.PAID,
-        amount_paise=step.realised_paise, event_key=f"{order.transaction_id}:paid:{reference}",
-        at=now,
-    )  # fmt: skip
+    await record()
     return b2b_reply(request, identity=identity, now=now,
                      message={"update_target": "payments", "order": _paid(step.wire)})  # fmt: skip
 

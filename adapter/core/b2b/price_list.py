@@ -10,8 +10,8 @@ minimum order quantity as ``quantity.minimum.count``; providers carry ``seller_t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
@@ -21,6 +21,7 @@ __all__ = [
     "PriceSlab",
     "SellerTerms",
     "b2b_tag",
+    "export_creds",
     "item_tags",
     "minimum_order_refusal",
     "payment_id",
@@ -80,6 +81,18 @@ class SellerTerms:
     # The smallest order (paise, the quote's total with GST) the seller takes in B2B; a
     # select below it is answered 30023 (adapter.core.b2b.rfq). None: no minimum.
     min_order_value_paise: int | None = None
+    # The smallest order by ONDC domain ("ONDC:RET12"), before min_order_value_paise.
+    min_order_values_paise: Mapping[str, int] = field(default_factory=dict)
+    # The seller's export licence number and where it can be verified: the provider's
+    # creds in a B2B catalogue; without one the seller quotes no delivery abroad.
+    export_licence: str | None = None
+    export_licence_url: str | None = None
+
+    def minimum_order(self, domain: str | None) -> int | None:
+        """The smallest B2B order (paise) the seller takes in ``domain``: the domain's own
+        minimum, else the seller's, else ``None``."""
+        by_domain = self.min_order_values_paise.get(domain or "")
+        return by_domain if by_domain is not None else self.min_order_value_paise
 
 
 def slab_problem(slabs: Sequence[PriceSlab]) -> str | None:
@@ -115,16 +128,36 @@ def unit_price(price_list: PriceList, quantity: int) -> int | None:
     return None
 
 
-def minimum_order_refusal(terms: SellerTerms | None, total_paise: int) -> tuple[str, str] | None:
-    """The 30023 refusal of a quotation whose total (paise, with GST) is below the seller's
-    minimum order value (ONDC B2B 2.0.2 error 30023, "minimum order value"), or ``None``."""
-    floor = terms.min_order_value_paise if terms is not None else None
+def export_creds(terms: SellerTerms) -> list[dict[str, str]]:
+    """The provider's ``creds`` in a B2B catalogue: its export licence, as the contract's
+    examples carry one (ONDC B2B 2.0.2 on_search: type License, "Export License No. ...")."""
+    if terms.export_licence is None:
+        return []
+    licence = {"id": terms.export_licence, "type": "License",
+               "desc": f"Export License No. {terms.export_licence}"}  # fmt: skip
+    if terms.export_licence_url:
+        licence["url"] = terms.export_licence_url
+    return [licence]
+
+
+def minimum_order_refusal(
+    terms: SellerTerms | None, total_paise: int, domain: str | None = None
+) -> tuple[str, str] | None:
+    """The 30023 refusal of a quotation in ``domain`` whose total (paise, with GST) is below
+    the seller's minimum order value there (ONDC B2B 2.0.2 error 30023, "minimum order
+    value"), or ``None``."""
+    floor = terms.minimum_order(domain) if terms is not None else None
     if floor is None or total_paise >= floor:
         return None
+    where = (
+        f" in {domain}"
+        if terms is not None and domain and domain in terms.min_order_values_paise
+        else ""
+    )
     return (
         "30023",
         f"message.order.quote.price {rupees(total_paise)}: below the seller's minimum order "
-        f"value of INR {rupees(floor)}",
+        f"value of INR {rupees(floor)}{where}",
     )
 
 

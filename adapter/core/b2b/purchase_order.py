@@ -24,6 +24,7 @@ from typing import Any, Final
 import schemas
 import schemas.b2b
 from adapter.core.b2b.cancellation import cancellation_terms
+from adapter.core.b2b.finder_fee import finder_fee_refusal
 from adapter.core.b2b.loi import GSTIN, MovementKind
 from adapter.core.b2b.po_review import Deferred, Review, held_for, review_of
 from adapter.core.b2b.ports import B2BDesk
@@ -147,6 +148,10 @@ async def on_init(
         raise Refusal("40004", f"message.order.payments[0].type {asked!r}: quoted {quoted_type}")
     found = await orders.seller(draft.seller_code)
     finder_fee = await b2b.search_finder_fee(draft.transaction_id, draft.bap_id)
+    quoted_total = Decimal(wire["quote"]["price"]["value"])
+    too_dear = finder_fee_refusal(finder_fee, total=quoted_total, ceiling=policy.finder_fee_ceiling)
+    if too_dear is not None:  # a search sent after the quotation named more
+        raise Refusal(*too_dear)
     fulfilment = dict(wire["fulfillments"][0])
     fulfilment.pop("state", None)
     asked_fulfilment = order.fulfillments[0] if order.fulfillments else None

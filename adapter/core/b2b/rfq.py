@@ -36,20 +36,27 @@ import orjson
 
 import schemas
 import schemas.b2b
-from adapter.core.b2b.context import parse_b2b_duration
 from adapter.core.b2b.delivery_terms import delivery_terms_refusal
-from adapter.core.b2b.loi import LetterItem, MovementKind, agreed_lines
+from adapter.core.b2b.finder_fee import finder_fee_refusal
+from adapter.core.b2b.loi import (
+    LetterItem,
+    LetterTerms,
+    MovementKind,
+    agreed_lines,
+    standing_lines,
+)
 from adapter.core.b2b.po_review import Deferred
 from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import PriceList, SellerTerms, minimum_order_refusal, unit_price
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.b2b.rfq_held import answer_held
 from adapter.core.b2b.rfq_order import FULFILLMENT_ID, b2b_order, buyer_gstin, stored
-from adapter.core.b2b.rfq_review import decide_by, held_reason, with_buyer_terms
+from adapter.core.b2b.rfq_review import answer_deadline, decide_by, held_reason, with_buyer_terms
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
 from adapter.core.orders import parse_duration
 from adapter.core.ownership import belongs_to, foreign_refusal
+from catalog_sync.records import SellerRecord
 from catalog_sync.transform import serves
 
 __all__ = ["b2b_order", "buyer_gstin", "on_select", "stored"]
@@ -72,6 +79,23 @@ def _wants(order: schemas.b2b.B2BOrder) -> dict[str, int]:
         wants[item.id] = wants.get(item.id, 0) + count
     if not wants:
         raise Refusal("30000", "message.order.items: at least one item is required")
+    return wants
+
+
+def _standing(
+    letters: list[LetterTerms], gstin: str | None, bap_id: str | None, seller: SellerRecord
+) -> dict[str, int]:
+    """A seller-led RFQ (no items): the seller quotes what the buyer's letters of intent
+    with it still cover."""
+    wants = standing_lines(letters, buyer_gstin=gstin, buyer_app_id=bap_id or "",
+                           seller_code=seller.code)  # fmt: skip
+    if not wants:
+        raise Refusal(
+            "30000",
+            "message.order.items: at least one item is required (a select without items "
+            f"asks for the standing quotation of a letter of intent with {seller.name}, and "
+            "this buyer has none with any quantity left)",
+        )
     return wants
 
 
@@ -107,23 +131,6 @@ def _beyond(price_list: PriceList, count: int) -> bool:
     """Whether ``count`` is more than the price list's last (closed) slab."""
     last = price_list.slabs[-1].max_quantity if price_list.slabs else None
     return last is not None and count > last
-
-
-def _answer_deadline(
-    request: schemas.Envelope, now: datetime, policy: OrderPolicy
-) -> datetime | None:
-    """When the ``/select``'s answer is due: its timestamp plus its ttl, as far as the outbox
-    keeps an answer (``policy.answer_window``). ``None`` for the usual PT30S (or none):
-    then the answer is owed within 5 s, as ONDC's B2B verifier holds it, and no RFQ waits."""
-    context = request.context
-    try:
-        sent = schemas.parse_timestamp(context.timestamp) if context.timestamp else now
-        ttl = parse_b2b_duration(context.ttl) if context.ttl else timedelta(seconds=30)
-    except ValueError:
-        return None
-    if ttl <= timedelta(seconds=30):
-        return None
-    return sent + min(ttl, policy.answer_window)
 
 
 def _price(
@@ -188,7 +195,9 @@ async def on_select(
     if held is not None:  # a deferred answer built again: the seller's decision, or later
         return await answer_held(request, held, identity=identity, now=now, orders=orders,
                                  b2b=b2b)  # fmt: skip
-    wants = _wants(order)
+    gstin = buyer_gstin(order)
+    letters = await b2b.terms_for_buyer(gstin) if gstin else []
+    wants = _wants(order) if order.items else _standing(letters, gstin, context.bap_id, seller)
     kind, end = _end(order)
     if kind not in location.fulfillment_types:
         raise Refusal(
@@ -210,18 +219,21 @@ async def on_select(
             f"delivery to {end.get('area_code') or gps or country} is not serviceable from "
             f"{location.city}",
         )
+    terms = await b2b.seller_terms(seller.code)
+    if not pickup and country != "IND" and (terms is None or terms.export_licence is None):
+        raise Refusal(
+            "30009",
+            f"delivery to {country} is not serviceable: {seller.name} has no export licence",
+        )
     # Terms the seller will not meet are answered with the quotation it would make and the
     # error naming why (as the contract's rejected RFQ), so the buyer can select again.
     refused_terms = delivery_terms_refusal(order)
-    gstin = buyer_gstin(order)
     lines = [(seller.code, sku) for sku in wants]
-    letters = await b2b.terms_for_buyer(gstin) if gstin else []
     agreed = agreed_lines(letters, buyer_gstin=gstin, buyer_app_id=context.bap_id or "",
-                          lines=lines)  # fmt: skip
+                          wants={(seller.code, sku): n for sku, n in wants.items()})  # fmt: skip
     letter_payment = next(
         (letter.payment_type for letter in reversed(letters) if letter.payment_type), None
     )
-    terms = await b2b.seller_terms(seller.code)
     payment_type = _payment_type(order, agreed, letter_payment, terms)
     price_lists = await b2b.price_lists(seller.code, wants)
     for sku, want in wants.items():
@@ -238,7 +250,7 @@ async def on_select(
               and _beyond(price_lists[sku], want)]  # fmt: skip
     reason = held_reason(rules, buyer_terms=with_buyer_terms(order), beyond=beyond)
     closes = None
-    deadline = _answer_deadline(request, now, policy)
+    deadline = answer_deadline(request, now, policy.answer_window)
     if rules is not None and reason is not None and refused_terms is None and deadline:
         closes = decide_by(rules, now=now, answer_deadline=deadline)
     until = now + policy.hold
@@ -301,9 +313,17 @@ async def on_select(
         breakup.append({"@ondc/org/item_id": FULFILLMENT_ID, "title": title,
                         "@ondc/org/title_type": kind_code, "price": _money(amount)})  # fmt: skip
     total = subtotal + delivery + packing
-    # Like terms the seller will not meet, an order below its minimum value is answered
-    # with the quotation and the error naming the minimum; no draft is kept from it.
-    refused_terms = refused_terms or minimum_order_refusal(terms, int(total * 100))
+    # Like terms the seller will not meet, an order below its minimum value, or of a buyer
+    # app whose finder fee is above the seller app's ceiling, is answered with the
+    # quotation and the error naming why; no draft is kept from it.
+    refused_terms = (
+        refused_terms
+        or minimum_order_refusal(terms, int(total * 100), context.domain)
+        or finder_fee_refusal(
+            await b2b.search_finder_fee(transaction_id, context.bap_id or ""),
+            total=total, ceiling=policy.finder_fee_ceiling,
+        )
+    )  # fmt: skip
     window = order.provider.ttl or _DEFAULT_QUOTE_TTL
     fulfilment_in = order.fulfillments[0] if order.fulfillments else None
     tat = ship if pickup else ship + timedelta(days=seller.transit_days)

@@ -28,7 +28,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
+import schemas
 import schemas.b2b
+from adapter.core.b2b.context import parse_b2b_duration
 from adapter.core.b2b.po_review import ANSWER_MARGIN
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "HeldRfq",
     "RfqRules",
     "RfqState",
+    "answer_deadline",
     "counter_quote",
     "decide_by",
     "held_reason",
@@ -47,6 +50,24 @@ DECLINE_CODES: Final = ("50005", "40002", "40009", "30009")
 stock, more than it can supply, not serviceable (ONDC error codes)."""
 
 _SHORTEST_WINDOW: Final = timedelta(seconds=5)
+
+
+def answer_deadline(
+    request: schemas.Envelope, now: datetime, answer_window: timedelta
+) -> datetime | None:
+    """When a ``/select``'s answer is due: its timestamp plus its ttl, as far as the outbox
+    keeps an answer (``answer_window``, ONDC_MAX_TTL_SECONDS). ``None`` for the usual PT30S
+    (or none): then the answer is owed within 5 s, as ONDC's B2B verifier holds it, and no
+    RFQ waits for its seller."""
+    context = request.context
+    try:
+        sent = schemas.parse_timestamp(context.timestamp) if context.timestamp else now
+        ttl = parse_b2b_duration(context.ttl) if context.ttl else timedelta(seconds=30)
+    except ValueError:
+        return None
+    if ttl <= timedelta(seconds=30):
+        return None
+    return sent + min(ttl, answer_window)
 
 
 class RfqState(StrEnum):
