@@ -80,7 +80,7 @@ async def test_minimum_order_values_by_domain_and_export_licence_round_trip(
         assert cleared.export_licence is None
     finally:
         await database.dispose()
-    command.downgrade(alembic_config(database_url), "0025")
+    command.downgrade(alembic_config(database_url), "0026")
     upgrade(database_url)
     database = Database.connect(database_url)
     try:

@@ -8,7 +8,7 @@
   B2B catalogue; deliveries abroad are quoted only by a seller that has one. NULL: none.
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-07 05:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0027'
-down_revision = '0025'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
