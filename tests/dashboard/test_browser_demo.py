@@ -1,11 +1,11 @@
 """The dashboard over the demo's own data, as a new user meets it: ``ondc-seller demo``
 plays its orders, complaints, B2B journeys and letters of intent, and a department viewer
 signs in to a ``serve`` process on what the demo left. Headless Chromium reads the overview,
-the map and the letters-of-intent view and holds them to the JSON API (the five demo
-letters: two paid, one quoted, one signed, one on paper), checks that no request leaves the
-machine, and photographs the three views at phone and desktop widths in English and Hindi:
-the pictures in ``docs/screenshots`` are these (``ONDC_DASHBOARD_SCREENSHOTS=docs/screenshots``
-refreshes them).
+the map and the letters-of-intent view and holds them to the JSON API (the six demo
+letters: two paid, one quoted, one with its PO placed, one signed, one on paper), checks
+that no request leaves the machine, and photographs the three views at phone and desktop
+widths in English and Hindi: the pictures in ``docs/screenshots`` are these
+(``ONDC_DASHBOARD_SCREENSHOTS=docs/screenshots`` refreshes them).
 
 It reads the session's demo run (``tests/demo_run.py``) on a copy of its data directory.
 """
@@ -23,6 +23,7 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 
+from adapter.sandbox.b2b_demo_data import EXPECTED_STAGES
 from tests.dashboard.test_browser import (
     PICTURES,
     WIDTHS,
@@ -124,10 +125,11 @@ def test_a_viewer_reads_the_demos_letters_and_orders_in_chromium(
             process.wait(timeout=30)
 
     overview = api["overview"]
-    # The demo's letters on the LOI desk: two paid (Rs 7,56,000 and Rs 86,625), one quoted,
-    # one signed and one on paper, and the overview's tile reads them in Indian short forms.
+    # The demo's letters on the LOI desk (adapter/sandbox/b2b_demo_data.py, EXPECTED_STAGES):
+    # two paid (Rs 7,56,000 and Rs 86,625), one quoted, one with its PO placed, one signed and
+    # one on paper, and the overview's tile reads them in Indian short forms.
     letters = overview["letters"]
-    assert letters["letters"] == 5
+    assert letters["letters"] == len(EXPECTED_STAGES) == 6
     assert Decimal(letters["paid"]) == Decimal("842625.00")
     assert seen["tiles"]["tile-letters"].splitlines()[1:5] == [
         f"{_short(letters['signed'], 'en')} signed",
@@ -157,8 +159,9 @@ def test_a_viewer_reads_the_demos_letters_and_orders_in_chromium(
         shown = stages[row["stage"]]
         assert int(shown["letters_n"]) == row["letters_n"]
         assert _rupees(shown["loi_signed"]) == Decimal(row["loi_signed"])
-    assert sum(int(row["letters_n"]) for row in seen["loi_stages"]) == 5
+    assert sum(int(row["letters_n"]) for row in seen["loi_stages"]) == 6
     assert (stages["paid"]["letters_n"], stages["quoted"]["letters_n"]) == ("2", "1")
+    assert stages["PO placed"]["letters_n"] == "1"
     assert stages["signed"]["letters_n"] == "2"  # one of them on paper
     by_district = {row["district"]: row for row in seen["loi_by_district"]}
     for row in api["loi_by_district"]["rows"]:
