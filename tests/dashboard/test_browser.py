@@ -144,6 +144,28 @@ def _rows(driver: WebDriver, table_id: str) -> list[dict[str, str]]:
     ]
 
 
+def overview_seen(driver: WebDriver) -> dict[str, Any]:
+    """What the overview shows: each tile's text by its id, the map's districts, and the
+    map table's cells by district and column."""
+    return {
+        "tiles": {
+            tile.get_attribute("id"): tile.text
+            for tile in driver.find_elements(By.CSS_SELECTOR, "li.tile")
+        },
+        "districts": [
+            area.get_attribute("data-district")
+            for area in driver.find_elements(By.CSS_SELECTOR, "#map a.district")
+        ],
+        "map_rows": {
+            row.get_attribute("data-district"): {
+                cell.get_attribute("data-col"): cell.text
+                for cell in row.find_elements(By.CSS_SELECTOR, "th, td")
+            }
+            for row in driver.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
+        },
+    }
+
+
 def _rupees(shown: str) -> Decimal:
     """An amount as the page writes it (``₹1,10,100`` or ``₹56,800.50``)."""
     assert shown.startswith("₹"), shown
@@ -238,21 +260,7 @@ def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
         driver.find_element(By.ID, "table-by_district")
         seen["title"] = driver.title
         seen["who"] = driver.find_element(By.ID, "who").text
-        seen["tiles"] = {
-            tile.get_attribute("id"): tile.text
-            for tile in driver.find_elements(By.CSS_SELECTOR, "li.tile")
-        }
-        seen["districts"] = [
-            area.get_attribute("data-district")
-            for area in driver.find_elements(By.CSS_SELECTOR, "#map a.district")
-        ]
-        seen["map_rows"] = {
-            row.get_attribute("data-district"): {
-                cell.get_attribute("data-col"): cell.text
-                for cell in row.find_elements(By.CSS_SELECTOR, "th, td")
-            }
-            for row in driver.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
-        }
+        seen.update(overview_seen(driver))
         seen["by_district"] = _rows(driver, "by_district")
         seen["charts"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.chart"))
         seen["screenshot"] = driver.get_screenshot_as_png()

@@ -33,6 +33,7 @@ from tests.dashboard.test_browser import (
     _rows,
     _rupees,
     _short,
+    overview_seen,
 )
 from tests.demo_run import DemoRuns
 from tests.e2e.processes import CLI, free_port, wait_healthy
@@ -54,21 +55,7 @@ def _browse(base: str, token: str, work: Path) -> dict[str, Any]:
         driver.find_element(By.ID, "token").send_keys(token)
         driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
         driver.find_element(By.ID, "overview")
-        seen["tiles"] = {
-            tile.get_attribute("id"): tile.text
-            for tile in driver.find_elements(By.CSS_SELECTOR, "li.tile")
-        }
-        seen["districts"] = [
-            area.get_attribute("data-district")
-            for area in driver.find_elements(By.CSS_SELECTOR, "#map a.district")
-        ]
-        seen["map_rows"] = {
-            row.get_attribute("data-district"): {
-                cell.get_attribute("data-col"): cell.text
-                for cell in row.find_elements(By.CSS_SELECTOR, "th, td")
-            }
-            for row in driver.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
-        }
+        seen.update(overview_seen(driver))
         driver.get(f"{base}/dashboard/loi?lang=en")
         seen["loi_stages"] = _rows(driver, "loi_stages")
         seen["loi_by_district"] = _rows(driver, "loi_by_district")
