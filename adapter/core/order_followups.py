@@ -30,12 +30,12 @@ from adapter.core.order_updates import (
 )
 from adapter.core.orders import (
     BUYER_CANCEL_REASONS,
-    DELIVERY_FULFILLMENT_ID,
     INTERNAL,
     TAT_BREACH_REASONS,
     Change,
     IllegalTransition,
     OrderRow,
+    forward_id,
     next_state,
     parse_duration,
 )
@@ -100,7 +100,7 @@ async def on_track(
         raise Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
     status = "active" if row.fulfillment_state in _ON_THE_WAY else "inactive"
     # The tracking's id is the delivery fulfilment's (RET10 rule TRACKING_ID).
-    tracking = {"id": DELIVERY_FULFILLMENT_ID, "url": url, "status": status}
+    tracking = {"id": forward_id(row.document), "url": url, "status": status}
     return reply_envelope(request, identity=identity, now=now, message={"tracking": tracking})
 
 

@@ -20,11 +20,11 @@ from typing import Any, Final
 
 import schemas
 from adapter.core.orders import (
-    DELIVERY_FULFILLMENT_ID,
     INTERNAL,
     Change,
     IllegalTransition,
     OrderRow,
+    forward_id,
     money,
     parse_duration,
 )
@@ -83,7 +83,7 @@ def _lines(document: Mapping[str, Any]) -> dict[str, int]:
     return {
         item["id"]: int(item["quantity"]["count"])
         for item in document.get("items", [])
-        if item.get("fulfillment_id") == DELIVERY_FULFILLMENT_ID
+        if item.get("fulfillment_id") == forward_id(document)
     }
 
 
@@ -158,8 +158,9 @@ def part_cancel(
     prices = _unit_prices(document)
     _take_out_of_quote(document, pieces)
     items = []
+    forward = forward_id(document)
     for item in document["items"]:
-        if item.get("fulfillment_id") == DELIVERY_FULFILLMENT_ID and item["id"] in pieces:
+        if item.get("fulfillment_id") == forward and item["id"] in pieces:
             item = {**item, "quantity": {"count": lines[item["id"]] - pieces[item["id"]]}}
         items.append(item)
     items += [

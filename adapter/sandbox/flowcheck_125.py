@@ -18,7 +18,9 @@ flow rules of the specification):
   come back unchanged; the GST number of
   on_init's ``bpp_terms`` is the one confirm and on_confirm carry; a cash on delivery order
   is collected by the seller app and NOT-PAID until delivered, then PAID
-  (:mod:`adapter.sandbox.flowcheck_cash_125`).
+  (:mod:`adapter.sandbox.flowcheck_cash_125`); the fulfilment an init chose among
+  on_select's options keeps its type and TAT, and on_select's quote when it is the quoted
+  one (:mod:`adapter.sandbox.flowcheck_options_125`).
 
 :func:`check_flow_125` returns every :class:`~adapter.sandbox.flowcheck.Violation`, naming
 the rule, the payload key and the JSON path.
@@ -36,6 +38,7 @@ from adapter.core.context_rules import parse_duration
 from adapter.core.retail125.routing import ROUTING_STATES, Routing, routing_of
 from adapter.sandbox.flowcheck import Violation
 from adapter.sandbox.flowcheck_cash_125 import check_cash_on_delivery
+from adapter.sandbox.flowcheck_options_125 import check_fulfillment_options
 
 __all__ = [
     "NEXT_ACTIONS",
@@ -392,4 +395,5 @@ def check_flow_125(steps: Sequence[Step]) -> list[Violation]:
         *_timing(bodies),
         *_contract(bodies),
         *check_cash_on_delivery(bodies),
+        *check_fulfillment_options(bodies),
     ]

@@ -52,7 +52,7 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
                        "Replacement_Flow", "Forced_Cancellation_Flow",
                        "Buyer_Instructions_And_Delivery_Update_Flow",
                        "Out_Of_Stock_Flow_Error-code_", "Self_Pickup_Flow",
-                       "Cash_On_Delivery_Flow"),
+                       "Multi_Option_Fulfillment_Flow", "Cash_On_Delivery_Flow"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
                        "Seller_Cancellation_Flow", "Replacement_Flow",

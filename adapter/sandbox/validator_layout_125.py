@@ -61,6 +61,11 @@ NOT_JUDGED: Final[Mapping[str, str]] = MappingProxyType(
         "seller's credentials",
         "Self_Pickup_Flow": "the utility (c3d10fe) lists no self-pickup flow among its 1.2.5 "
         "flows (002 is not one of them)",
+        "Multi_Option_Fulfillment_Flow": "the utility (c3d10fe) lists no multi-option flow "
+        "among its 1.2.5 flows (003 is the slotted delivery, its options time slots); the "
+        "options its every order is judged by (a pick-up's TAT above time_to_ship, charges "
+        "only to a fulfilment an item names) are met in flows 4 and 8, whose on_select offers "
+        "the Kangra store's pick-up too",
     }
 )
 """Played flows the utility has no matching 1.2.5 flow for, and why."""
