@@ -45,6 +45,7 @@ __all__ = [
     "Transition",
     "build_quote",
     "forward_id",
+    "keep_return",
     "money",
     "next_state",
     "parse_duration",
@@ -74,6 +75,17 @@ def forward_id(document: Mapping[str, Any]) -> str:
     order document's; fulfilment 1, or the option the buyer app chose in its init)."""
     fulfillments = document.get("fulfillments") or [{}]
     return str(fulfillments[0].get("id", DELIVERY_FULFILLMENT_ID))
+
+
+def keep_return(
+    document: dict[str, Any], return_id: str, entry: Mapping[str, Any], *, stamp: str
+) -> None:
+    """Keep ``entry`` as what the adapter knows of return ``return_id`` (never sent), the
+    order ``document`` updated at ``stamp``."""
+    internal = dict(document.get(INTERNAL, {}))
+    internal["returns"] = {**internal.get("returns", {}), return_id: dict(entry)}
+    document[INTERNAL] = internal
+    document["updated_at"] = stamp
 
 
 def money(value: Decimal) -> str:

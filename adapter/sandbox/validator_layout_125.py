@@ -45,6 +45,7 @@ VALIDATOR_FLOWS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "Replacement_Flow": ("00B",),
         "Buyer_Instructions_And_Delivery_Update_Flow": ("011", "00F"),
         "Cash_On_Delivery_Flow": ("012",),
+        "Cancel_Return_Request_Flow": ("00D",),
     }
 )
 """Pramaan flow id -> the utility's 1.2.5 flow ids whose message sequence it plays (buyer
@@ -108,6 +109,8 @@ PAYLOAD_KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "confirm_cod": "confirm",
         "on_confirm_cod": "on_confirm",
         "on_status_order_delivered_cod": "on_status_delivered",
+        "cancel_return_request": "cancel",
+        "on_cancel_return_request": "on_cancel",
     }
 )
 """Pramaan step name -> the utility's payload key, where they differ. The utility's
