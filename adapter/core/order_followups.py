@@ -118,7 +118,8 @@ async def on_cancel(
     served_125 = core_version_of(row) == "1.2.5"
     force = served_125 and forced(request.message.descriptor) is True
     by = request.context.bap_id or ""
-    withdrawn = return_to_withdraw(request.message.descriptor) if served_125 else None
+    descriptor = request.message.descriptor
+    withdrawn = return_to_withdraw(descriptor, row.document) if served_125 else None
     if withdrawn is not None:
         row = await _withdraw(row, withdrawn, by=by, reason=reason, orders=orders, now=now)
         # The answer names the request it cancelled: ONDC's example and the workbench's

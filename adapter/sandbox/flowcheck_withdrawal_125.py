@@ -2,7 +2,8 @@
 ``Cancel_Return_Request_Flow``; ONDC's log-validation-utility, flow 00D), restated (pure).
 
 A ``/cancel`` whose ``descriptor.name`` is ``fulfillment`` withdraws the return whose id
-its ``descriptor.short_desc`` gives. Our ``/on_cancel`` answering it is held to (each rule
+its ``descriptor.short_desc`` gives (one naming a delivery, as a forced cancel does, is about
+the order). Our ``/on_cancel`` answering it is held to (each rule
 with our own name, as ONDC publishes none; the first three are the utility's flow-00D
 checks):
 
@@ -27,6 +28,7 @@ from adapter.sandbox.flowcheck import Violation
 __all__ = ["check_return_withdrawal"]
 
 _BEFORE: Final = frozenset({"Return_Initiated", "Return_Approved"})
+_FORWARD: Final = frozenset({"Delivery", "Self-Pickup"})
 
 
 def _group(fulfillment: Mapping[str, Any], code: str) -> dict[str, Any] | None:
@@ -49,13 +51,19 @@ def check_return_withdrawal(
     """The return-withdrawal rules the ordered ``steps`` of one transaction break."""
     asked: Mapping[str, Any] | None = None
     delivered: Any = None
+    forward: set[Any] = set()
     for key, body in steps:
         action = str((body.get("context") or {}).get("action", ""))
         message = body.get("message") or {}
         order = message.get("order") or {}
+        forward |= {
+            f.get("id") for f in order.get("fulfillments") or [] if f.get("type") in _FORWARD
+        }
         if action == "cancel":
+            # A cancel naming a delivery (a forced cancel does) is about the order.
             descriptor = message.get("descriptor") or {}
-            asked = message if descriptor.get("name") == "fulfillment" else None
+            named = descriptor.get("name") == "fulfillment" and descriptor.get("short_desc")
+            asked = message if named and descriptor["short_desc"] not in forward else None
             continue
         if action != "on_cancel" or asked is None:
             delivered = _delivery_state(order) or delivered

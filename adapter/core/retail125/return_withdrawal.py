@@ -2,7 +2,8 @@
 ``Cancel_Return_Request_Flow``), pure.
 
 The buyer app sends ``/cancel`` for the order with ``descriptor.name`` ``fulfillment`` and
-``descriptor.short_desc`` the id of the ``Return`` fulfilment it asked for. A return may be
+``descriptor.short_desc`` the id of the ``Return`` fulfilment it asked for (a cancel naming
+the delivery there, as a forced cancel does, is about the order). A return may be
 withdrawn while nothing has moved: asked (``Return_Initiated``) or approved by the seller
 (``Return_Approved``); once the courier has the piece (``Return_Picked`` on) or the seller
 has refused it, it can no longer be withdrawn (50001). The order itself is not cancelled:
@@ -35,21 +36,22 @@ WITHDRAWN: Final = "Cancelled"
 """The state of a withdrawn ``Return`` fulfilment (ONDC retail 1.2.5)."""
 
 _FULFILLMENT: Final = "fulfillment"
+_FORWARD: Final = frozenset({"Delivery", "Self-Pickup"})
 
 
-def return_to_withdraw(descriptor: schemas.Descriptor | None) -> str | None:
-    """The ``Return`` fulfilment id a ``/cancel`` withdraws (its ``descriptor.name``
-    ``fulfillment``), or ``None`` for a cancel of the order; 30000 naming the field if it
-    names no fulfilment."""
-    if descriptor is None or descriptor.name != _FULFILLMENT:
+def return_to_withdraw(
+    descriptor: schemas.Descriptor | None, document: Mapping[str, Any]
+) -> str | None:
+    """The ``Return`` fulfilment id a ``/cancel`` withdraws: its ``descriptor.name`` is
+    ``fulfillment`` and its ``short_desc`` names no fulfilment taking goods to the buyer of
+    the order ``document`` (a cancel naming the delivery, as a forced cancel does, cancels
+    the order); ``None`` for a cancel of the order."""
+    if descriptor is None or descriptor.name != _FULFILLMENT or not descriptor.short_desc:
         return None
-    if not descriptor.short_desc:
-        raise Refusal(
-            "30000",
-            "message.descriptor.short_desc: the id of the Return fulfilment to withdraw is "
-            "required when descriptor.name is fulfillment",
-        )
-    return descriptor.short_desc
+    forward = {
+        str(f.get("id")) for f in document.get("fulfillments", []) if f.get("type") in _FORWARD
+    }
+    return None if descriptor.short_desc in forward else descriptor.short_desc
 
 
 def withdraw_return(
