@@ -147,13 +147,18 @@ def _chosen(order: schemas.Order, offered: Sequence[Mapping[str, Any]]) -> tuple
     """The fulfilment (id, type) the buyer app asks for. Where on_select ``offered`` more
     than one, the one it names by id (any type it names must be that one's; naming none,
     the one of the type it names, else fulfilment 1); 30000 naming the field if it names
-    one on_select did not offer, or gives it another type. Otherwise fulfilment 1, of the
+    one on_select did not offer, or gives it another type. Otherwise the one fulfilment
+    offered if it names it (an init repeated after choosing), else fulfilment 1, of the
     type it names (Delivery unless it says otherwise)."""
     kind = next((f.type for f in order.fulfillments or [] if f.type), None)
     options = {str(f.get("id")): str(f.get("type", "Delivery")) for f in offered}
-    if len(options) < 2:
-        return DELIVERY_FULFILLMENT_ID, kind or "Delivery"
     named = order.fulfillments[0].id if order.fulfillments else None
+    if len(options) < 2:
+        # An init again after choosing an option names the one it chose.
+        only = next(iter(options.items()), None)
+        if only is not None and named == only[0] and kind in (None, only[1]):
+            return only
+        return DELIVERY_FULFILLMENT_ID, kind or "Delivery"
     if not named:
         typed = [option for option, of in options.items() if of == kind]
         named = typed[0] if typed else DELIVERY_FULFILLMENT_ID

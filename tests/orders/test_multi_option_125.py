@@ -79,6 +79,10 @@ async def test_a_cart_naming_no_type_is_offered_the_pickup_and_the_init_chooses_
         quoted = Decimal(offered["quote"]["price"]["value"])
         assert Decimal(order["quote"]["price"]["value"]) == quoted - Decimal(60)
 
+        again = await s.call("init", init, domain=domain)
+        assert again["message"]["order"]["fulfillments"] == order["fulfillments"]
+        assert again["message"]["order"]["quote"] == order["quote"], "an init again: the same"
+
         answer = await s.call("confirm", confirm_message(answer, "ODOPMULTI1"), domain=domain)
         steps["confirm_multi_fulfillment"], steps["on_confirm"] = s.sent[-1], answer
         (collection,) = answer["message"]["order"]["fulfillments"]
