@@ -15,10 +15,10 @@ from adapter.core.callbacks import Identity
 from adapter.core.order_book import wire
 from adapter.core.orders import (
     CLASSIC_STATES,
-    DELIVERY_FULFILLMENT_ID,
     INTERNAL,
     Change,
     OrderRow,
+    forward_id,
     money,
     next_state,
 )
@@ -58,8 +58,9 @@ def _moved_lines(
     """The order's item lines left on the delivery with count 0, and the same lines (their
     counts) moved to fulfilment ``to``: how ONDC shows goods leaving a delivery."""
     emptied, moved = [], []
+    forward = forward_id(document)
     for item in document.get("items", []):
-        if item.get("fulfillment_id") != DELIVERY_FULFILLMENT_ID:
+        if item.get("fulfillment_id") != forward:
             continue
         count = item.get("quantity", {}).get("count", 0)
         emptied.append(
@@ -80,7 +81,7 @@ def _other_lines(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
         dict(item)
         for item in document.get("items", [])
-        if item.get("fulfillment_id") != DELIVERY_FULFILLMENT_ID
+        if item.get("fulfillment_id") != forward_id(document)
     ]
 
 

@@ -30,12 +30,12 @@ from adapter.core.order_updates import (
 )
 from adapter.core.orders import (
     BUYER_CANCEL_REASONS,
-    DELIVERY_FULFILLMENT_ID,
     INTERNAL,
     TAT_BREACH_REASONS,
     Change,
     IllegalTransition,
     OrderRow,
+    forward_id,
     next_state,
     parse_duration,
 )
@@ -43,6 +43,7 @@ from adapter.core.ownership import belongs_to
 from adapter.core.ratings import order_ratings
 from adapter.core.retail125.delivery_update import update_delivery
 from adapter.core.retail125.force_cancel import ASK_KEY, ask_note, force_refusal, forced
+from adapter.core.retail125.return_withdrawal import WITHDRAWN, return_to_withdraw, withdraw_return
 from catalog_sync.transform import serves
 
 __all__ = [
@@ -100,7 +101,7 @@ async def on_track(
         raise Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
     status = "active" if row.fulfillment_state in _ON_THE_WAY else "inactive"
     # The tracking's id is the delivery fulfilment's (RET10 rule TRACKING_ID).
-    tracking = {"id": DELIVERY_FULFILLMENT_ID, "url": url, "status": status}
+    tracking = {"id": forward_id(row.document), "url": url, "status": status}
     return reply_envelope(request, identity=identity, now=now, message={"tracking": tracking})
 
 
@@ -109,13 +110,23 @@ async def on_cancel(
 ) -> schemas.Envelope:
     """``/on_cancel``: a buyer's cancellation before pick-up, its stock returned; in retail
     1.2.5 also a forced cancel of a late order on the road
-    (:mod:`adapter.core.retail125.force_cancel`)."""
+    (:mod:`adapter.core.retail125.force_cancel`) and a return request withdrawn
+    (:mod:`adapter.core.retail125.return_withdrawal`)."""
     assert isinstance(request, schemas.CancelRequest)
     reason = request.message.cancellation_reason_id
     row = await confirmed_order(request, request.message.order_id, orders)
     served_125 = core_version_of(row) == "1.2.5"
     force = served_125 and forced(request.message.descriptor) is True
     by = request.context.bap_id or ""
+    descriptor = request.message.descriptor
+    withdrawn = return_to_withdraw(descriptor, row.document) if served_125 else None
+    if withdrawn is not None:
+        row = await _withdraw(row, withdrawn, by=by, reason=reason, orders=orders, now=now)
+        # The answer names the request it cancelled: ONDC's example and the workbench's
+        # ORDER_STATE rule of /on_cancel say Cancelled; the order itself stays delivered,
+        # as /status and every later callback show.
+        shown = {**wire(row.document), "state": WITHDRAWN}
+        return reply_envelope(request, identity=identity, now=now, message={"order": shown})
     if row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by:
         return reply_envelope(
             request, identity=identity, now=now, message={"order": wire(row.document)}
@@ -178,6 +189,28 @@ async def on_cancel(
     return reply_envelope(
         request, identity=identity, now=now, message={"order": wire(row.document)}
     )
+
+
+async def _withdraw(
+    row: OrderRow, return_id: str, *, by: str, reason: str | None, orders: OrderBook, now: datetime
+) -> OrderRow:
+    """The order with return ``return_id`` withdrawn by the buyer app ``by`` (a retried
+    withdrawal changes nothing)."""
+    returns = row.document.get(INTERNAL, {}).get("returns", {})
+    if returns.get(return_id, {}).get("state") == WITHDRAWN:
+        return row
+    if reason is None or reason not in BUYER_CANCEL_REASONS:
+        raise Refusal(
+            "30012",
+            f"message.cancellation_reason_id {reason!r} is not a buyer cancellation reason",
+        )
+    change = withdraw_return(row, return_id, by=by, reason=reason, now=now)
+    try:
+        return await orders.transition(
+            row, actor="buyer", event="return_withdrawn", change=change, now=now
+        )
+    except IllegalTransition as exc:
+        raise Refusal("31003", f"order {row.order_id} changed meanwhile: ask again") from exc
 
 
 async def _note_first_ask(

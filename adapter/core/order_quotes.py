@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import schemas
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
@@ -26,6 +26,8 @@ from catalog_sync.records import LocationRecord, SellerRecord
 from catalog_sync.transform import closed_on, serves
 
 __all__ = [
+    "COLLECTION_WINDOW",
+    "PICKUP_OPTION_ID",
     "as_json",
     "as_json_list",
     "bpp_terms",
@@ -34,6 +36,7 @@ __all__ = [
     "order_stamp",
     "payment_terms",
     "quote_cart",
+    "ready_within",
     "transaction_of",
     "without_stock",
 ]
@@ -111,28 +114,79 @@ def _lines(stocks: Sequence[Stock], wants: Mapping[str, int]) -> list[Line]:
     return lines
 
 
+COLLECTION_WINDOW: Final = timedelta(days=1)
+"""How long a store keeps goods ready for the buyer to collect: a pick-up's TAT is the time
+to get them ready plus this window (never equal to the items' ``time_to_ship``, which
+ONDC's log-validation-utility refuses for every fulfilment of an ``/on_select``)."""
+
+PICKUP_OPTION_ID: Final = "2"
+"""The fulfilment id of the store pick-up offered beside the delivery (fulfilment 1) when a
+select names no fulfilment type (ONDC retail 1.2.5, multi-option fulfilment)."""
+
+
 def _tat(seller: SellerRecord, stocks: Sequence[Stock], *, pickup: bool = False) -> timedelta:
     ship = max(
         (parse_duration(stock.item.time_to_ship) for stock in stocks if stock.item is not None),
         default=timedelta(days=1),
     )
-    # Ready to collect once ready to ship; a delivery adds the days in transit.
-    return ship if pickup else ship + timedelta(days=seller.transit_days)
+    # Ready to collect once ready to ship, and kept for the buyer for the collection
+    # window; a delivery adds the days in transit.
+    return ship + (COLLECTION_WINDOW if pickup else timedelta(days=seller.transit_days))
 
 
-def _requested_type(order: schemas.Order) -> str:
-    """The fulfilment type the buyer app asks for (Delivery unless it says otherwise)."""
-    for fulfillment in order.fulfillments or []:
-        if fulfillment.type:
-            return fulfillment.type
-    return "Delivery"
+def ready_within(seller: SellerRecord, fulfillment: Mapping[str, Any]) -> timedelta:
+    """How long after the order the goods of ``fulfillment`` (as quoted) leave the store or
+    are ready to collect: its TAT less the days in transit, or less the collection window."""
+    tat = parse_duration(fulfillment["@ondc/org/TAT"])
+    if fulfillment.get("type") == "Self-Pickup":
+        return tat - COLLECTION_WINDOW
+    return tat - timedelta(days=seller.transit_days)
+
+
+def _chosen(order: schemas.Order, offered: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+    """The fulfilment (id, type) the buyer app asks for. Where on_select ``offered`` more
+    than one, the one it names by id (any type it names must be that one's; naming none,
+    the one of the type it names, else fulfilment 1); 30000 naming the field if it names
+    one on_select did not offer, or gives it another type. Otherwise the one fulfilment
+    offered if it names it (an init repeated after choosing), else fulfilment 1, of the
+    type it names (Delivery unless it says otherwise)."""
+    kind = next((f.type for f in order.fulfillments or [] if f.type), None)
+    options = {str(f.get("id")): str(f.get("type", "Delivery")) for f in offered}
+    named = order.fulfillments[0].id if order.fulfillments else None
+    if len(options) < 2:
+        # An init again after choosing an option names the one it chose.
+        only = next(iter(options.items()), None)
+        if only is not None and named == only[0] and kind in (None, only[1]):
+            return only
+        return DELIVERY_FULFILLMENT_ID, kind or "Delivery"
+    if not named:
+        typed = [option for option, of in options.items() if of == kind]
+        named = typed[0] if typed else DELIVERY_FULFILLMENT_ID
+    if named not in options:
+        raise Refusal(
+            "30000",
+            f"message.order.fulfillments[0].id {named!r} is not one on_select offered "
+            f"({', '.join(sorted(options))})",
+        )
+    if kind is not None and kind != options[named]:
+        raise Refusal(
+            "30000",
+            f"message.order.fulfillments[0].type {kind!r}: on_select offered fulfilment "
+            f"{named} as {options[named]}",
+        )
+    return named, options[named]
 
 
 def _fulfillment(
-    seller: SellerRecord, tat: timedelta, *, serviceable: bool, kind: str = "Delivery"
+    seller: SellerRecord,
+    tat: timedelta,
+    *,
+    serviceable: bool,
+    kind: str = "Delivery",
+    fulfillment_id: str = DELIVERY_FULFILLMENT_ID,
 ) -> dict[str, Any]:
     return {
-        "id": DELIVERY_FULFILLMENT_ID,
+        "id": fulfillment_id,
         "type": kind,
         "@ondc/org/provider_name": seller.name,
         "tracking": False,
@@ -149,8 +203,16 @@ async def quote_cart(
     book: OrderBook,
     policy: OrderPolicy,
     now: datetime,
+    offered: Sequence[Mapping[str, Any]] = (),
+    options: bool = False,
 ) -> tuple[dict[str, Any], tuple[str, str] | None, Decimal, SellerRecord, LocationRecord]:
-    """Hold what the cart asks for and quote it: the order document of an ``on_select``."""
+    """Hold what the cart asks for and quote it: the order document of an ``on_select``.
+
+    ``offered``: the fulfilments of the transaction's on_select, one of which an init may
+    choose by id. ``options``: a cart that names no fulfilment type is also offered the
+    store's pick-up (:data:`PICKUP_OPTION_ID`, no quote line of its own: nothing to pay for
+    it), its items naming both in ``fulfillment_ids`` (ONDC retail 1.2.5); the quote stays
+    the delivery's, which an init choosing the pick-up quotes afresh."""
     seller, location = await _seller(book, order)
     if closed_on(location, now.date()):
         until = location.closed_until if location.closed_from else None
@@ -160,12 +222,12 @@ async def quote_cart(
             + (f"until {until} (seasonal closure)" if until else "today (holiday)"),
         )
     wants = _wants(order)
-    kind = _requested_type(order)
+    chosen, kind = _chosen(order, offered)
     if kind not in location.fulfillment_types:
-        offered = " or ".join(location.fulfillment_types)
+        types = " or ".join(location.fulfillment_types)
         raise Refusal(
             "30008" if kind == "Self-Pickup" else "30009",
-            f"message.order.fulfillments[0].type {kind!r}: {seller.name} offers {offered}",
+            f"message.order.fulfillments[0].type {kind!r}: {seller.name} offers {types}",
         )
     gps, pincode = _end_location(order)
     pickup = kind == "Self-Pickup"
@@ -184,32 +246,49 @@ async def quote_cart(
     packing = Decimal(seller.packing_charge) if serviceable else Decimal(0)
     # Item prices include GST (retail prices in India are tax-inclusive by law), so the
     # breakup has no separate tax line.
-    quote = build_quote(lines, delivery=delivery, packing=packing, with_stock=True)
+    quote = build_quote(
+        lines, delivery=delivery, packing=packing, with_stock=True, fulfillment_id=chosen
+    )
     if not serviceable:
         error = (
             "30009",
             f"delivery to {pincode or gps or 'the given location'} is not serviceable "
             f"from {location.city}",
         )
+    fulfillments = [
+        _fulfillment(
+            seller,
+            _tat(seller, stocks, pickup=pickup),
+            serviceable=serviceable,
+            kind=kind,
+            fulfillment_id=chosen,
+        )
+    ]
+    untyped = not any(f.type for f in order.fulfillments or [])
+    if options and untyped and serviceable and "Self-Pickup" in location.fulfillment_types:
+        fulfillments.append(
+            _fulfillment(
+                seller,
+                _tat(seller, stocks, pickup=True),
+                serviceable=True,
+                kind="Self-Pickup",
+                fulfillment_id=PICKUP_OPTION_ID,
+            )
+        )
+    ids = [f["id"] for f in fulfillments] if len(fulfillments) > 1 else None
     document = {
         "provider": {"id": seller.code, "locations": [{"id": location.code}]},
         "items": [
             {
                 "id": line.sku,
-                "fulfillment_id": DELIVERY_FULFILLMENT_ID,
+                "fulfillment_id": chosen,
+                **({"fulfillment_ids": ids} if ids else {}),
                 "quantity": {"count": line.can_have},
                 "location_id": location.code,
             }
             for line in lines
         ],
-        "fulfillments": [
-            _fulfillment(
-                seller,
-                _tat(seller, stocks, pickup=pickup),
-                serviceable=serviceable,
-                kind=kind,
-            )
-        ],
+        "fulfillments": fulfillments,
         "quote": quote.payload,
     }
     return document, error, quote.total, seller, location

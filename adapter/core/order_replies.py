@@ -47,6 +47,7 @@ from adapter.core.order_quotes import (
     order_stamp,
     payment_terms,
     quote_cart,
+    ready_within,
     transaction_of,
     without_stock,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "confirm_reply",
     "iso_duration",
     "parse_duration",
+    "select_reply",
     "settlement",
     "unsolicited",
     "wire",
@@ -101,6 +103,7 @@ async def _on_select(
     now: datetime,
     orders: OrderBook,
     policy: OrderPolicy,
+    options: bool = False,
     **_: Any,
 ) -> schemas.Envelope:
     order = order_of(request)
@@ -110,13 +113,14 @@ async def _on_select(
         # must not touch (its holds are what a cancel gives back).
         raise Refusal("30000", _ALREADY_CONFIRMED)
     document, error, total, seller, _location = await quote_cart(
-        request, order, book=orders, policy=policy, now=now
+        request, order, book=orders, policy=policy, now=now, options=options
     )
     await _save(orders, request, seller, "selected", document, total, now)
     shown = {
         "provider": document["provider"],
         "items": [
-            {"id": i["id"], "fulfillment_id": i["fulfillment_id"]} for i in document["items"]
+            {key: i[key] for key in ("id", "fulfillment_id", "fulfillment_ids") if key in i}
+            for i in document["items"]
         ],
         "fulfillments": document["fulfillments"],
         "quote": document["quote"],
@@ -167,14 +171,19 @@ async def _on_init(
     draft = await orders.by_transaction(transaction_of(request))
     if draft is not None and draft.stage == "confirmed":
         raise Refusal("30000", _ALREADY_CONFIRMED)
+    offered = draft.document.get("fulfillments", []) if draft is not None else []
     document, error, total, seller, _location = await quote_cart(
-        request, order, book=orders, policy=policy, now=now
+        request, order, book=orders, policy=policy, now=now, offered=offered
     )
     if draft is not None and error is None:
-        # Same cart: the quote of on_select holds (its prices, even if the seller has
-        # changed them since); a changed cart is quoted afresh and says so.
+        # Same cart and fulfilment: the quote of on_select holds (its prices, even if the
+        # seller has changed them since); a changed cart, or another option on_select
+        # offered (a pick-up has no delivery charge), is quoted afresh.
         same = [(i["id"], i["quantity"]["count"]) for i in draft.document.get("items", [])]
-        if same == [(i["id"], i["quantity"]["count"]) for i in document["items"]]:
+        quoted_for = offered[0].get("id") if offered else None
+        if quoted_for == document["fulfillments"][0]["id"] and same == [
+            (i["id"], i["quantity"]["count"]) for i in document["items"]
+        ]:
             document["quote"], total = draft.document["quote"], draft.total
     payment = payment_terms(seller, policy, order.payment)
     if is_cash(order.payment):
@@ -253,10 +262,7 @@ async def _on_confirm(
     if found is None:
         raise Refusal("30001", f"provider {draft.seller_code} not found")
     seller, location = found
-    chosen = draft.document["fulfillments"][0]
-    tat = parse_duration(chosen["@ondc/org/TAT"])
-    pickup = chosen.get("type") == "Self-Pickup"
-    ship = tat if pickup else tat - timedelta(days=seller.transit_days)
+    ship = ready_within(seller, draft.document["fulfillments"][0])
     # Every order starts Created; the order timers accept it at once for a seller who
     # accepts automatically (an on_status after the on_confirm), or cancel it if the
     # seller has not accepted it by accept_by.
@@ -315,6 +321,14 @@ def _bound_to_opener(action: str, builder: _Builder) -> _Builder:
         return await builder(request, orders=orders, **ports)
 
     return answer
+
+
+def select_reply(*, options: bool) -> _Builder:
+    """The ``/select`` builder of a contract version; ``options``: a cart naming no
+    fulfilment type is offered the store's pick-up beside the delivery (retail 1.2.5)."""
+    return answers_refusals(
+        _bound_to_opener("select", functools.partial(_on_select, options=options))
+    )
 
 
 def confirm_reply(dress: ConfirmDress) -> _Builder:

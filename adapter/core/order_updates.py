@@ -20,11 +20,12 @@ from typing import Any, Final
 
 import schemas
 from adapter.core.orders import (
-    DELIVERY_FULFILLMENT_ID,
     INTERNAL,
     Change,
     IllegalTransition,
     OrderRow,
+    forward_id,
+    keep_return,
     money,
     parse_duration,
 )
@@ -68,6 +69,9 @@ RETURN_EVENTS: Final[Mapping[str, tuple[frozenset[str], str]]] = {
     "liquidate": (frozenset({"Return_Initiated", "Return_Approved"}), "Liquidated"),
 }
 _REFUNDED_AT: Final = frozenset({"Return_Picked", "Liquidated"})
+_NOT_RETURNING: Final = frozenset({"Return_Rejected", "Cancelled"})
+"""Return states whose piece stays with the buyer (refused by the seller, or withdrawn by
+the buyer, :mod:`adapter.core.retail125.return_withdrawal`): it may be asked for again."""
 
 
 class UpdateRefused(ValueError):
@@ -83,7 +87,7 @@ def _lines(document: Mapping[str, Any]) -> dict[str, int]:
     return {
         item["id"]: int(item["quantity"]["count"])
         for item in document.get("items", [])
-        if item.get("fulfillment_id") == DELIVERY_FULFILLMENT_ID
+        if item.get("fulfillment_id") == forward_id(document)
     }
 
 
@@ -158,8 +162,9 @@ def part_cancel(
     prices = _unit_prices(document)
     _take_out_of_quote(document, pieces)
     items = []
+    forward = forward_id(document)
     for item in document["items"]:
-        if item.get("fulfillment_id") == DELIVERY_FULFILLMENT_ID and item["id"] in pieces:
+        if item.get("fulfillment_id") == forward and item["id"] in pieces:
             item = {**item, "quantity": {"count": lines[item["id"]] - pieces[item["id"]]}}
         items.append(item)
     items += [
@@ -249,7 +254,7 @@ def request_return(
     kept = _lines(row.document).get(sku, 0) - sum(
         r["quantity"]
         for r in existing.values()
-        if r["item"] == sku and r["state"] != "Return_Rejected"
+        if r["item"] == sku and r["state"] not in _NOT_RETURNING
     )
     if count > kept:
         raise UpdateRefused(
@@ -320,6 +325,7 @@ def request_return(
             "item": sku,
             "quantity": count,
             "state": "Return_Initiated",
+            "since": schemas.format_timestamp(now),
             "reason": asked.get("reason_id"),
             "window_seconds": int(window.total_seconds()),
             **({"replace": True} if replace else {}),
@@ -380,7 +386,7 @@ def return_event(
         the_return["end"] = arrival
     replacing = bool(entry.get("replace"))
     sent = entry.get("replacement")  # an IGM replacement is sent at once (igm.remedies)
-    new_entry = {**entry, "state": target}
+    new_entry = {**entry, "state": target, "since": stamp}
     if target == "Return_Picked" and replacing:
         # No refund: another piece goes to the buyer (adapter.core.retail125.replacement).
         if not sent:
@@ -398,10 +404,7 @@ def return_event(
             {"code": "return_rejected", "list": [{"code": "reason_id", "value": reason}]},
         ]
     document["fulfillments"] = fulfillments
-    internal = dict(document.get(INTERNAL, {}))
-    internal["returns"] = {**returns, return_id: new_entry}
-    document[INTERNAL] = internal
-    document["updated_at"] = schemas.format_timestamp(now)
+    keep_return(document, return_id, new_entry, stamp=stamp)
     # A replaced piece coming back takes the shelf place of the one sent in its stead.
     back = pieces if target == "Return_Delivered" and not replacing else None
     return Change(

@@ -44,6 +44,8 @@ __all__ = [
     "Stock",
     "Transition",
     "build_quote",
+    "forward_id",
+    "keep_return",
     "money",
     "next_state",
     "parse_duration",
@@ -65,6 +67,25 @@ def parse_duration(text: str) -> timedelta:
 
 
 DELIVERY_FULFILLMENT_ID: Final = "1"
+"""The id of an order's forward fulfilment unless the buyer app chose another option."""
+
+
+def forward_id(document: Mapping[str, Any]) -> str:
+    """The id of the fulfilment that takes the order's goods to the buyer (the first of the
+    order document's; fulfilment 1, or the option the buyer app chose in its init)."""
+    fulfillments = document.get("fulfillments") or [{}]
+    return str(fulfillments[0].get("id", DELIVERY_FULFILLMENT_ID))
+
+
+def keep_return(
+    document: dict[str, Any], return_id: str, entry: Mapping[str, Any], *, stamp: str
+) -> None:
+    """Keep ``entry`` as what the adapter knows of return ``return_id`` (never sent), the
+    order ``document`` updated at ``stamp``."""
+    internal = dict(document.get(INTERNAL, {}))
+    internal["returns"] = {**internal.get("returns", {}), return_id: dict(entry)}
+    document[INTERNAL] = internal
+    document["updated_at"] = stamp
 
 
 def money(value: Decimal) -> str:
@@ -105,9 +126,10 @@ def build_quote(
     packing: Decimal = Decimal(0),
     with_stock: bool = False,
     ttl: str = "P1D",
+    fulfillment_id: str = DELIVERY_FULFILLMENT_ID,
 ) -> Quote:
-    """The quote for ``lines`` plus delivery and packing; ``with_stock`` adds each item's
-    available and maximum counts (``/on_select`` only)."""
+    """The quote for ``lines`` plus delivery and packing (charged to ``fulfillment_id``);
+    ``with_stock`` adds each item's available and maximum counts (``/on_select`` only)."""
     breakup: list[dict[str, Any]] = []
     total = Decimal(0)
     for line in lines:
@@ -143,7 +165,7 @@ def build_quote(
         total += amount
         breakup.append(
             {
-                "@ondc/org/item_id": DELIVERY_FULFILLMENT_ID,
+                "@ondc/org/item_id": fulfillment_id,
                 "title": title,
                 "@ondc/org/title_type": title_type,
                 "price": {"currency": "INR", "value": money(amount)},

@@ -57,6 +57,7 @@ class SellerEvent(StrEnum):
     ORDER_UPDATED = "order.updated"
     ORDER_CANCELLED = "order.cancelled"
     ORDER_RETURN_REQUESTED = "order.return_requested"
+    ORDER_RETURN_WITHDRAWN = "order.return_withdrawn"
 
 
 def notification_body(

@@ -1,13 +1,20 @@
 """The sandbox buyer app's retail 1.2.5 requests about a confirmed order, beside 1.2.0's
 (:mod:`adapter.sandbox.flows`): a change of the delivery's end (buyer instructions, a new
-address) and a cancel asked or forced (ONDC retail 1.2.5, ``descriptor.tags[code=params]``)."""
+address), a cancel asked or forced (ONDC retail 1.2.5, ``descriptor.tags[code=params]``)
+and a return request withdrawn (a cancel naming the ``Return`` fulfilment)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Final
 
-__all__ = ["INSTRUCTIONS", "NEW_ADDRESS", "delivery_update_message", "force_cancel_message"]
+__all__ = [
+    "INSTRUCTIONS",
+    "NEW_ADDRESS",
+    "delivery_update_message",
+    "force_cancel_message",
+    "withdraw_return_message",
+]
 
 NEW_ADDRESS: Final = {
     "location": {
@@ -62,4 +69,15 @@ def force_cancel_message(
             "short_desc": "1",
             "tags": [{"code": "params", "list": params}],
         },
+    }
+
+
+def withdraw_return_message(order_id: str, return_id: str) -> dict[str, Any]:
+    """The buyer app's ``/cancel`` withdrawing return ``return_id`` of ``order_id`` (ONDC
+    retail 1.2.5: ``descriptor.name`` fulfillment, ``short_desc`` the return's id; reason
+    001, as in Pramaan's ``Cancel_Return_Request_Flow``)."""
+    return {
+        "order_id": order_id,
+        "cancellation_reason_id": "001",
+        "descriptor": {"name": "fulfillment", "short_desc": return_id},
     }

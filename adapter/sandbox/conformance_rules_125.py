@@ -110,7 +110,7 @@ def _added() -> list[FieldRule]:
     stars.one_of("item_rating_stars", "bpp/providers[].items[].rating", whole, optional=True)
     return [
         *context.rules, *confirm.rules, *creds.rules, *terms.rules, *stars.rules,
-        *_self_pickup(),
+        *_self_pickup(), *_options(),
     ]  # fmt: skip
 
 
@@ -134,6 +134,27 @@ def _self_pickup() -> list[FieldRule]:
         "self_pickup_state", f"{pickup}.state.descriptor.code", _PICKUP_STATES, optional=True
     )
     return [*quote.rules, *later.rules]
+
+
+def _options() -> list[FieldRule]:
+    """What 1.2.5 asks of an ``/on_select`` offering more than one fulfilment (Pramaan's
+    ``Multi_Option_Fulfillment_Flow``) and of the quotes that follow: each item's
+    ``fulfillment_ids`` are fulfilments offered, and a delivery, packing or misc line is
+    charged to a fulfilment an item names (ONDC's log-validation-utility: "should be a
+    valid fulfillment_id as provided in message.items for the items")."""
+    offered = RuleGroup("on_select", "message.order")
+    offered.refers(
+        "item_fulfillment_options", "items[].fulfillment_ids[]", "fulfillments[].id",
+        optional=True,
+    )  # fmt: skip
+    quoted = RuleGroup(("on_select", "on_init", "on_confirm"), "message.order")
+    quoted.refers(
+        "charge_fulfillment_named",
+        "quote.breakup[@ondc/org/title_type=delivery|packing|misc].@ondc/org/item_id",
+        "items[].fulfillment_id",
+        optional=True,
+    )
+    return [*offered.rules, *quoted.rules]
 
 
 FIELD_RULES_125: Final[tuple[FieldRule, ...]] = (*_inherited(), *_added())

@@ -18,7 +18,11 @@ flow rules of the specification):
   come back unchanged; the GST number of
   on_init's ``bpp_terms`` is the one confirm and on_confirm carry; a cash on delivery order
   is collected by the seller app and NOT-PAID until delivered, then PAID
-  (:mod:`adapter.sandbox.flowcheck_cash_125`).
+  (:mod:`adapter.sandbox.flowcheck_cash_125`); the fulfilment an init chose among
+  on_select's options keeps its type and TAT, and on_select's quote when it is the quoted
+  one (:mod:`adapter.sandbox.flowcheck_options_125`); a withdrawn return request shows its
+  Return fulfilment Cancelled with the state it was withdrawn from
+  (:mod:`adapter.sandbox.flowcheck_withdrawal_125`).
 
 :func:`check_flow_125` returns every :class:`~adapter.sandbox.flowcheck.Violation`, naming
 the rule, the payload key and the JSON path.
@@ -36,6 +40,8 @@ from adapter.core.context_rules import parse_duration
 from adapter.core.retail125.routing import ROUTING_STATES, Routing, routing_of
 from adapter.sandbox.flowcheck import Violation
 from adapter.sandbox.flowcheck_cash_125 import check_cash_on_delivery
+from adapter.sandbox.flowcheck_options_125 import check_fulfillment_options
+from adapter.sandbox.flowcheck_withdrawal_125 import check_return_withdrawal
 
 __all__ = [
     "NEXT_ACTIONS",
@@ -392,4 +398,6 @@ def check_flow_125(steps: Sequence[Step]) -> list[Violation]:
         *_timing(bodies),
         *_contract(bodies),
         *check_cash_on_delivery(bodies),
+        *check_fulfillment_options(bodies),
+        *check_return_withdrawal(bodies),
     ]

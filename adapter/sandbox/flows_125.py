@@ -31,6 +31,7 @@ from adapter.sandbox.buyer_messages_125 import (
     NEW_ADDRESS,
     delivery_update_message,
     force_cancel_message,
+    withdraw_return_message,
 )
 from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
@@ -52,12 +53,13 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
                        "Replacement_Flow", "Forced_Cancellation_Flow",
                        "Buyer_Instructions_And_Delivery_Update_Flow",
                        "Out_Of_Stock_Flow_Error-code_", "Self_Pickup_Flow",
-                       "Cash_On_Delivery_Flow"),
+                       "Multi_Option_Fulfillment_Flow", "Cash_On_Delivery_Flow"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
                        "Seller_Cancellation_Flow", "Replacement_Flow",
                        "Force_Cancellation_Flow", "Buyer_Instructions_And_Delivery_Update_Flow",
-                       "Out_Of_Stock_Flow_Error-code_", "Cash_On_Delivery_Flow"),
+                       "Out_Of_Stock_Flow_Error-code_", "Cash_On_Delivery_Flow",
+                       "Cancel_Return_Request_Flow"),
         "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
                        "Replacement_Flow", "Force_Cancellation_Flow",
@@ -202,6 +204,13 @@ class Pramaan125:
         elif flow_id == "Return_Flow":
             await self._deliver(steps, order_id, tx)
             await self._return(steps, order_id, item["sku"], tx, domain)
+        elif flow_id == "Cancel_Return_Request_Flow":
+            await self._deliver(steps, order_id, tx)
+            return_id = await self._return(steps, order_id, item["sku"], tx, domain, withdraw=True)
+            steps["cancel_return_request"], steps["on_cancel_return_request"] = await p.call(
+                "cancel", withdraw_return_message(order_id, return_id), transaction_id=tx,
+                domain=domain,
+            )  # fmt: skip
         elif flow_id in ("Forced_Cancellation_Flow", "Force_Cancellation_Flow"):
             await self._deliver(steps, order_id, tx, until="out_for_delivery")
             if "on_status_out_for_delivery" in steps:  # P2P stops at the pick-up: on the road
@@ -314,9 +323,17 @@ class Pramaan125:
             raise RuntimeError(f"seller {path}: {moved.status_code} {moved.text}")
 
     async def _return(
-        self, steps: dict[str, Any], order_id: str, sku: str, tx: str, domain: str
-    ) -> None:
-        """The buyer returns the piece; the seller approves, has it picked and received."""
+        self,
+        steps: dict[str, Any],
+        order_id: str,
+        sku: str,
+        tx: str,
+        domain: str,
+        *,
+        withdraw: bool = False,
+    ) -> str:
+        """The buyer returns the piece; the seller approves, has it picked and received
+        (only approves, when the buyer is to ``withdraw`` the request). Its return id."""
         p = self.player
         return_id = f"R-{uuid.uuid4().hex[:8]}"
 
@@ -325,6 +342,8 @@ class Pramaan125:
         )
         await self._seller(order_id, f"returns/{return_id}/approve")
         steps["on_update_return_approved"] = await p.unsolicited(tx, "on_update")
+        if withdraw:
+            return return_id
         await self._seller(order_id, f"returns/{return_id}/pick")
         steps["on_update_return_picked"] = await p.unsolicited(tx, "on_update")
         refund = refund_of(steps["on_update_return_picked"], return_id)
@@ -340,6 +359,7 @@ class Pramaan125:
         )
         await self._seller(order_id, f"returns/{return_id}/deliver")
         steps["on_update_return_delivered"] = await p.unsolicited(tx, "on_update")
+        return return_id
 
     async def _force_cancel(
         self, steps: dict[str, Any], order_id: str, tx: str, domain: str, flow_id: str

@@ -1,5 +1,7 @@
-"""Two retail 1.2.5 flows of Pramaan the demo plays beside :mod:`adapter.sandbox.flows_125`:
-``Self_Pickup_Flow`` (MANDATORY in RET10: the buyer collects at the store) and
+"""Three retail 1.2.5 flows of Pramaan the demo plays beside :mod:`adapter.sandbox.flows_125`:
+``Self_Pickup_Flow`` (MANDATORY in RET10: the buyer collects at the store),
+``Multi_Option_Fulfillment_Flow`` (WORKBENCH, MANDATORY in RET10: the cart is offered the
+delivery and the pick-up, the buyer chooses the pick-up in its init) and
 ``Cash_On_Delivery_Flow`` (PRAMAAN, OPTIONAL in RET10 and RET12: paid in cash at the door).
 Each is the list of messages in the order sent, under the step names of Pramaan's flow
 (``on_select_self_pickup``, ``on_confirm_cod`` ...), played over real HTTP, the seller's
@@ -15,7 +17,7 @@ from typing import Any, Final
 from adapter.sandbox.cash_messages_125 import cash_confirm_message, cash_init_message
 from adapter.sandbox.flows import FlowPlayer, confirm_message
 
-__all__ = ["EXTRA_FLOWS", "play_cash_on_delivery", "play_self_pickup"]
+__all__ = ["EXTRA_FLOWS", "play_cash_on_delivery", "play_multi_option", "play_self_pickup"]
 
 
 async def _seller_step(p: FlowPlayer, order_id: str, action: str, body: Any, tx: str) -> Any:
@@ -41,13 +43,54 @@ async def play_self_pickup(
     )
     init = p.init_for(steps["on_select_self_pickup"])
     init["order"]["fulfillments"][0]["type"] = "Self-Pickup"
-    steps["init_self_pickup"], steps["on_init_self_pickup"] = await p.call(
+    return await _collected(p, steps, init, tx, domain, named="_self_pickup")
+
+
+async def play_multi_option(
+    p: FlowPlayer, entry: dict[str, Any], item: dict[str, Any]
+) -> dict[str, Any]:
+    """A cart naming no fulfilment type is offered every way the store hands ``item``
+    over: the delivery (quoted) and the pick-up at the store (its own TAT, nothing to pay
+    for it). The buyer app chooses the pick-up by its id in the init, which is quoted
+    without the delivery; the seller packs and hands the goods over at the counter."""
+    steps: dict[str, Any] = {}
+    tx, domain = str(uuid.uuid4()), item["domain"]
+    steps["select"], steps["on_select_multi_fulfillment"] = await p.call(
+        "select", p.cart_for(entry, item, 1), transaction_id=tx, domain=domain
+    )
+    offered = steps["on_select_multi_fulfillment"]["message"]["order"]["fulfillments"]
+    pickup = next((f for f in offered if f.get("type") == "Self-Pickup"), None)
+    if len(offered) < 2 or pickup is None:
+        raise RuntimeError(f"on_select offered {[f.get('type') for f in offered]}")
+    init = p.init_for(steps["on_select_multi_fulfillment"])
+    for line in init["order"]["items"]:
+        line["fulfillment_id"] = pickup["id"]
+    init["order"]["fulfillments"][0] |= {"id": pickup["id"], "type": "Self-Pickup"}
+    return await _collected(
+        p, steps, init, tx, domain, named="_multi_fulfillment", confirm="confirm_multi_fulfillment"
+    )
+
+
+async def _collected(
+    p: FlowPlayer,
+    steps: dict[str, Any],
+    init: dict[str, Any],
+    tx: str,
+    domain: str,
+    *,
+    named: str,
+    confirm: str = "confirm",
+) -> dict[str, Any]:
+    """``steps`` of a cart the buyer collects at the store, after its on_select: the
+    ``init`` (step ``init<named>``), the confirm (step ``confirm``), the seller accepting,
+    packing and handing the goods over."""
+    steps[f"init{named}"], steps[f"on_init{named}"] = await p.call(
         "init", init, transaction_id=tx, domain=domain
     )
     order_id = f"ODOP{uuid.uuid4().hex[:10].upper()}"
-    steps["confirm"], steps["on_confirm"] = await p.call(
+    steps[confirm], steps["on_confirm"] = await p.call(
         "confirm",
-        confirm_message(steps["on_init_self_pickup"], order_id),
+        confirm_message(steps[f"on_init{named}"], order_id),
         transaction_id=tx,
         domain=domain,
     )
@@ -128,6 +171,10 @@ def _routing(order: Mapping[str, Any]) -> str | None:
 EXTRA_FLOWS: Final[
     Mapping[str, Callable[[FlowPlayer, dict[str, Any], dict[str, Any]], Awaitable[dict[str, Any]]]]
 ] = MappingProxyType(
-    {"Self_Pickup_Flow": play_self_pickup, "Cash_On_Delivery_Flow": play_cash_on_delivery}
+    {
+        "Self_Pickup_Flow": play_self_pickup,
+        "Multi_Option_Fulfillment_Flow": play_multi_option,
+        "Cash_On_Delivery_Flow": play_cash_on_delivery,
+    }
 )
 """Pramaan flow id -> the function that plays it."""

@@ -45,6 +45,7 @@ VALIDATOR_FLOWS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "Replacement_Flow": ("00B",),
         "Buyer_Instructions_And_Delivery_Update_Flow": ("011", "00F"),
         "Cash_On_Delivery_Flow": ("012",),
+        "Cancel_Return_Request_Flow": ("00D",),
     }
 )
 """Pramaan flow id -> the utility's 1.2.5 flow ids whose message sequence it plays (buyer
@@ -61,6 +62,11 @@ NOT_JUDGED: Final[Mapping[str, str]] = MappingProxyType(
         "seller's credentials",
         "Self_Pickup_Flow": "the utility (c3d10fe) lists no self-pickup flow among its 1.2.5 "
         "flows (002 is not one of them)",
+        "Multi_Option_Fulfillment_Flow": "the utility (c3d10fe) lists no multi-option flow "
+        "among its 1.2.5 flows (003 is the slotted delivery, its options time slots); the "
+        "options its every order is judged by (a pick-up's TAT above time_to_ship, charges "
+        "only to a fulfilment an item names) are met in flows 4 and 8, whose on_select offers "
+        "the Kangra store's pick-up too",
     }
 )
 """Played flows the utility has no matching 1.2.5 flow for, and why."""
@@ -103,6 +109,8 @@ PAYLOAD_KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "confirm_cod": "confirm",
         "on_confirm_cod": "on_confirm",
         "on_status_order_delivered_cod": "on_status_delivered",
+        "cancel_return_request": "cancel",
+        "on_cancel_return_request": "on_cancel",
     }
 )
 """Pramaan step name -> the utility's payload key, where they differ. The utility's

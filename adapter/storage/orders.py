@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -42,6 +42,12 @@ from adapter.storage.tables import (
 from catalog_sync.records import LocationRecord, SellerRecord
 
 __all__ = ["OrderStore"]
+
+_TOLD_SELLER: Final = {
+    "return_requested": SellerEvent.ORDER_RETURN_REQUESTED,
+    "return_withdrawn": SellerEvent.ORDER_RETURN_WITHDRAWN,
+}
+"""The buyer's order events the seller is notified of (besides a cancellation)."""
 
 
 def _row(values: Any) -> OrderRow:
@@ -443,8 +449,9 @@ class OrderStore:
         )
         if change.state == "Cancelled" and order.state != "Cancelled" and actor != "seller":
             await self._tell_seller(connection, moved_row, SellerEvent.ORDER_CANCELLED, now)
-        if event == "return_requested":
-            await self._tell_seller(connection, moved_row, SellerEvent.ORDER_RETURN_REQUESTED, now)
+        told = _TOLD_SELLER.get(event)
+        if told is not None:
+            await self._tell_seller(connection, moved_row, told, now)
         return moved_row
 
     @staticmethod

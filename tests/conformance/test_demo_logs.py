@@ -155,11 +155,19 @@ def test_the_demo_writes_its_1_2_5_flows_in_the_log_validation_utility_s_layout(
     # The utility's own flow ids: every domain's delivery, out of stock, buyer cancel, part
     # cancel then RTO, catalogue and replacement (00B); where the buyer may change the
     # delivery (RET10, RET12), its instructions (011) and address (00F) too, and there
-    # cash on delivery (012).
+    # cash on delivery (012); in RET12 a return request withdrawn (00D).
     changes = ["flow00F", "flow011", "flow012"] if domain in ("RET10", "RET12") else []
+    withdrawn = ["flow00D"] if domain == "RET12" else []
     assert sorted(p.name for p in root.iterdir()) == sorted(
-        ["flow2", "flow3", "flow4", "flow5", "flow8", "flow00B", *changes]
+        ["flow2", "flow3", "flow4", "flow5", "flow8", "flow00B", *changes, *withdrawn]
     )
+    if withdrawn:
+        cancel = orjson.loads((root / "flow00D" / "cancel.json").read_bytes())
+        assert cancel["message"]["descriptor"]["name"] == "fulfillment"
+        on_cancel = orjson.loads((root / "flow00D" / "on_cancel.json").read_bytes())
+        order = on_cancel["message"]["order"]
+        (back,) = [f for f in order["fulfillments"] if f["type"] == "Return"]
+        assert back["id"] == cancel["message"]["descriptor"]["short_desc"]
     if changes:
         cash = root / "flow012"
         delivered = orjson.loads((cash / "on_status_delivered.json").read_bytes())

@@ -38,6 +38,7 @@ from adapter.core.orders import (
     Change,
     IllegalTransition,
     OrderRow,
+    keep_return,
     next_state,
     parse_duration,
 )
@@ -202,13 +203,8 @@ def replacement_event(
         moved["end"] = {**moved.get("end", {})}
         moved["end"]["time"] = {**moved["end"].get("time", {}), "timestamp": stamp}
     document["fulfillments"] = fulfillments
-    internal = dict(document.get(INTERNAL, {}))
-    internal["returns"] = {
-        **returns,
-        return_id: {**entry, "replacement": {**replacing, "state": transition.fulfillment}},
-    }
-    document[INTERNAL] = internal
-    document["updated_at"] = stamp
+    replaced = {**entry, "replacement": {**replacing, "state": transition.fulfillment}}
+    keep_return(document, return_id, replaced, stamp=stamp)
     return Change(
         row.state or "",
         row.fulfillment_state or "",

@@ -7,6 +7,11 @@ ONDC retail 1.2.5 keeps 1.2.0's actions and payloads and adds to a few of them:
   items buyers have rated carry the average ``rating`` (:mod:`adapter.core.ratings`); a
   buyer app whose ``bap_features`` say it has no self-pickup gets no ``Self-Pickup``
   fulfilments (:mod:`adapter.core.retail125.bap_features`);
+- ``/on_select``: a cart that names no fulfilment type is offered every way the store
+  hands goods over: the delivery (fulfilment 1, the quote's) and, where the store offers
+  it, collection at the store (fulfilment 2, its own TAT: ready to ship plus the collection
+  window), each item naming both in ``fulfillment_ids``; the init chooses one by id
+  (Pramaan's ``Multi_Option_Fulfillment_Flow``, RET10), a pick-up quoted without delivery;
 - ``/on_confirm``: the delivery fulfilment names its routing (``tags[code=routing]``, P2P or
   P2H2P, see :mod:`adapter.core.retail125.routing`), and the provider carries the seller's
   credentials (``provider.creds``: its goods' Geographical Indications, ``type`` GI), which
@@ -36,7 +41,7 @@ import orjson
 import schemas
 from adapter.core.order_book import OrderBook, Refusal
 from adapter.core.order_quotes import as_json_list, order_of
-from adapter.core.order_replies import confirm_reply
+from adapter.core.order_replies import confirm_reply, select_reply
 from adapter.core.orders import OrderRow
 from adapter.core.ratings import rate_providers
 from adapter.core.replies import REPLIES, ReplyBuilder
@@ -183,6 +188,7 @@ REPLIES_125: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
         for action, builder in {
             **REPLIES,
             "search": _on_search,
+            "select": select_reply(options=True),
             "confirm": confirm_reply(_dress),
         }.items()
     }
