@@ -166,6 +166,21 @@ def overview_seen(driver: WebDriver) -> dict[str, Any]:
     }
 
 
+def keep_pictures(pictures: dict[str, bytes], folder: Path) -> None:
+    """Check that ``pictures`` holds every view in both languages at both widths (and
+    perhaps more), each a PNG, and write them to ``folder`` as ``dashboard-<name>.png``."""
+    expected = {
+        f"{picture}-{language}-{width}"
+        for picture in PICTURES
+        for language in ("en", "hi")
+        for width in WIDTHS
+    }
+    assert expected <= set(pictures), sorted(expected - set(pictures))
+    for name, png in pictures.items():
+        assert png.startswith(b"\x89PNG"), name
+        (folder / f"dashboard-{name}.png").write_bytes(png)
+
+
 def _rupees(shown: str) -> Decimal:
     """An amount as the page writes it (``₹1,10,100`` or ``₹56,800.50``)."""
     assert shown.startswith("₹"), shown
@@ -439,13 +454,4 @@ async def test_a_department_viewer_reads_the_stored_orders_in_chromium(tmp_path:
     assert seen["away"] == []
     assert seen["local"] > 10  # the log did see the pages' own requests
 
-    pictures: dict[str, bytes] = seen["pictures"]
-    assert sorted(pictures) == sorted(
-        f"{picture}-{language}-{width}"
-        for picture in PICTURES
-        for language in ("en", "hi")
-        for width in WIDTHS
-    )
-    for name, png in [*pictures.items(), ("dashboard", seen["screenshot"])]:
-        assert png.startswith(b"\x89PNG"), name
-        (tmp_path / f"dashboard-{name}.png").write_bytes(png)
+    keep_pictures({**seen["pictures"], "dashboard": seen["screenshot"]}, tmp_path)
