@@ -39,6 +39,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Final
 
+from catalog_sync.customisation import custom_group, custom_group_id, customisation_item
 from catalog_sync.item_tags import item_tags, long_description
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
@@ -200,8 +201,37 @@ def item_payload(
         "@ondc/org/contact_details_consumer_care": f"{seller.name},{seller.email},{seller.phone}",
         "tags": item_tags(item),
     }
+    if item.text_input is not None:
+        # ONDC retail 1.2.5: the item names the custom group of its text input.
+        group = {
+            "code": "custom_group",
+            "list": [{"code": "id", "value": custom_group_id(item.sku)}],
+        }
+        payload["tags"] = [*payload["tags"], group]
     payload.update(item.statutory)
     return payload
+
+
+def _customisations(
+    items: list[ItemRecord], location: LocationRecord, *, now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The custom groups and customisation items of the items a buyer may write on."""
+    groups: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    for item in items:
+        if item.text_input is None:
+            continue
+        groups.append(custom_group(item.sku, item.text_input, seq=len(groups) + 1))
+        entries.append(
+            customisation_item(
+                item.sku,
+                item.text_input,
+                category_id=item.category_id,
+                location_id=location.code,
+                time={"label": "enable", "timestamp": _timestamp(now)},
+            )
+        )
+    return groups, entries
 
 
 def variant_group_id(item: ItemRecord) -> str:
@@ -314,6 +344,7 @@ def provider_payload(
         }
         for group, name in sorted(groups.items())
     ]
+    text_groups, text_items = _customisations(items, location, now=now)
     provider: dict[str, Any] = {
         "id": seller.code,
         # How long a buyer app may keep the catalogue before asking again (ONDC retail
@@ -336,8 +367,8 @@ def provider_payload(
             }
             for number, kind in enumerate(location.fulfillment_types or ("Delivery",), start=1)
         ],
-        "categories": categories,
-        "items": [item_payload(seller, location, item, now=now) for item in items],
+        "categories": [*categories, *text_groups],
+        "items": [*(item_payload(seller, location, item, now=now) for item in items), *text_items],
         "tags": [*serviceability, *timing],
     }
     if seller.fssai:

@@ -22,6 +22,7 @@ from adapter.core.orders import (
     parse_duration,
     problems_message,
 )
+from adapter.core.retail125.text_input import buyer_texts, echoed, is_customisation
 from catalog_sync.records import LocationRecord, SellerRecord
 from catalog_sync.transform import closed_on, serves
 
@@ -62,6 +63,8 @@ def _wants(order: schemas.Order) -> dict[str, int]:
         raise Refusal("30000", "message.order.items must list at least one item")
     wants: dict[str, int] = {}
     for index, item in enumerate(order.items):
+        if is_customisation(item):
+            continue  # a buyer's text on an item of the cart (retail 1.2.5)
         count = item.quantity.count if item.quantity is not None else None
         if not item.id:
             raise Refusal("30000", f"message.order.items[{index}].id is required")
@@ -240,6 +243,8 @@ async def quote_cart(
         now=now,
         until=now + policy.hold,
     )
+    found = {stock.sku: stock.item for stock in stocks if stock.item is not None}
+    texts = buyer_texts(order, found)
     lines = _lines(stocks, wants)
     error = problems_message(lines)
     delivery = Decimal(seller.delivery_charge) if serviceable and not pickup else Decimal(0)
@@ -291,6 +296,8 @@ async def quote_cart(
         "fulfillments": fulfillments,
         "quote": quote.payload,
     }
+    if texts:
+        document["customisations"] = echoed(texts, found, fulfillment_id=chosen)
     return document, error, quote.total, seller, location
 
 

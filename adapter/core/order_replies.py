@@ -121,7 +121,8 @@ async def _on_select(
         "items": [
             {key: i[key] for key in ("id", "fulfillment_id", "fulfillment_ids") if key in i}
             for i in document["items"]
-        ],
+        ]
+        + document.get("customisations", []),
         "fulfillments": document["fulfillments"],
         "quote": document["quote"],
     }
@@ -197,6 +198,8 @@ async def _on_init(
     asked = order.fulfillments[0] if order.fulfillments else None
     if asked is not None and asked.end is not None:
         fulfillment["end"] = as_json(asked.end)
+    # The buyer's texts are echoed by on_select only for now; the order keeps its items.
+    document.pop("customisations", None)
     document |= {
         "items": [
             {
