@@ -124,27 +124,32 @@ def describe(spec: TextInput) -> str:
     return f"{spec.label}: up to {spec.max_length} {kind} ({need})"
 
 
-def customisation_item(
-    sku: str, spec: TextInput, *, category_id: str, location_id: str, time: dict[str, Any]
-) -> dict[str, Any]:
-    """The ``customization`` item of an item's text input: its price is the add-on, its
-    ``parent`` the item's custom group (ONDC retail 1.2.5)."""
+def customisation_item(parent: Mapping[str, Any], spec: TextInput) -> dict[str, Any]:
+    """The ``customization`` item of an item's text input (ONDC retail 1.2.5): its price is
+    the add-on, its ``parent`` the item's custom group. It keeps the item's terms (returns,
+    shipping, consumer care, statutory declarations, origin and attributes): ONDC's rules
+    for a domain's catalogue items hold for every item, a customisation among them."""
+    sku = str(parent["id"])
     price = f"{Decimal(spec.price):.2f}"
-    return {
+    own = [tag for tag in parent.get("tags", []) if tag.get("code") != "custom_group"]
+    entry = {key: value for key, value in parent.items() if key != "parent_item_id"}
+    return entry | {
         "id": customisation_id(sku),
-        "descriptor": {"name": spec.label, "short_desc": describe(spec)},
+        "descriptor": {
+            **parent["descriptor"],
+            "name": spec.label,
+            "short_desc": describe(spec),
+            "long_desc": describe(spec),
+        },
         "quantity": {
-            "unitized": {"measure": {"unit": "unit", "value": "1"}},
-            "available": {"count": "99"},
+            **parent["quantity"],
             "maximum": {"count": "1"},
         },
         "price": {"currency": "INR", "value": price, "maximum_value": price},
-        "category_id": category_id,
-        "location_id": location_id,
         "related": True,
-        "time": dict(time),
         "tags": [
             {"code": "type", "list": [{"code": "type", "value": "customization"}]},
             {"code": "parent", "list": [{"code": "id", "value": custom_group_id(sku)}]},
+            *own,
         ],
     }

@@ -213,25 +213,18 @@ def item_payload(
 
 
 def _customisations(
-    items: list[ItemRecord], location: LocationRecord, *, now: datetime
+    items: list[ItemRecord], entries: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The custom groups and customisation items of the items a buyer may write on."""
+    """The custom groups and customisation items of the items a buyer may write on
+    (``entries``: the items' catalogue entries, in the same order)."""
     groups: list[dict[str, Any]] = []
-    entries: list[dict[str, Any]] = []
-    for item in items:
+    extras: list[dict[str, Any]] = []
+    for item, entry in zip(items, entries, strict=True):
         if item.text_input is None:
             continue
         groups.append(custom_group(item.sku, item.text_input, seq=len(groups) + 1))
-        entries.append(
-            customisation_item(
-                item.sku,
-                item.text_input,
-                category_id=item.category_id,
-                location_id=location.code,
-                time={"label": "enable", "timestamp": _timestamp(now)},
-            )
-        )
-    return groups, entries
+        extras.append(customisation_item(entry, item.text_input))
+    return groups, extras
 
 
 def variant_group_id(item: ItemRecord) -> str:
@@ -344,7 +337,8 @@ def provider_payload(
         }
         for group, name in sorted(groups.items())
     ]
-    text_groups, text_items = _customisations(items, location, now=now)
+    entries = [item_payload(seller, location, item, now=now) for item in items]
+    text_groups, text_items = _customisations(items, entries)
     provider: dict[str, Any] = {
         "id": seller.code,
         # How long a buyer app may keep the catalogue before asking again (ONDC retail
@@ -368,7 +362,7 @@ def provider_payload(
             for number, kind in enumerate(location.fulfillment_types or ("Delivery",), start=1)
         ],
         "categories": [*categories, *text_groups],
-        "items": [*(item_payload(seller, location, item, now=now) for item in items), *text_items],
+        "items": [*entries, *text_items],
         "tags": [*serviceability, *timing],
     }
     if seller.fssai:

@@ -80,6 +80,9 @@ def cart(
     }
 
 
+_CUSTOMISATION_KEYS: Final = ("id", "parent_item_id", "fulfillment_id", "quantity", "tags")
+
+
 def init_message(on_select: dict[str, Any], *, end: dict[str, Any] = BUYER_END) -> dict[str, Any]:
     """The /init a buyer app sends after an on_select: the quoted cart, billing, address."""
     order = on_select["message"]["order"]
@@ -98,6 +101,14 @@ def init_message(on_select: dict[str, Any], *, end: dict[str, Any] = BUYER_END) 
                     "fulfillment_id": i["fulfillment_id"],
                 }
                 for i in order["items"]
+                if i["id"] in quantities
+            ]
+            # A buyer's text on an item (retail 1.2.5): the customisation line goes on as
+            # on_select echoed it, without the words (ONDC's RET16 init example).
+            + [
+                {key: i[key] for key in _CUSTOMISATION_KEYS if key in i}
+                for i in order["items"]
+                if i["id"] not in quantities
             ],
             "billing": {**BILLING, "address": end["location"]["address"]},
             "fulfillments": [{"id": "1", "type": "Delivery", "end": end}],

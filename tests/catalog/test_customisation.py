@@ -80,10 +80,16 @@ def test_the_catalogue_declares_the_text_as_a_custom_group_with_a_priced_customi
         "currency": "INR", "value": "150.00", "maximum_value": "150.00",
     }  # fmt: skip
     assert customisation["related"] is True
-    assert customisation["tags"] == [
+    assert customisation["tags"][:2] == [
         {"code": "type", "list": [{"code": "type", "value": "customization"}]},
         {"code": "parent", "list": [{"code": "id", "value": group}]},
     ]
+    # The item's own terms and tags hold for its customisation (ONDC's item rules), but it
+    # neither names the custom group nor belongs to the variant group.
+    assert customisation["tags"][2:] == [t for t in item["tags"] if t["code"] != "custom_group"]
+    assert "parent_item_id" not in customisation
+    for term in ("@ondc/org/returnable", "@ondc/org/time_to_ship", "fulfillment_id"):
+        assert customisation[term] == item[term]
     assert customisation["descriptor"]["short_desc"] == (
         "Name to embroider: up to 12 letters (required)"
     )

@@ -11,17 +11,27 @@ request), the message naming the field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import schemas
 from adapter.core.order_book import Refusal
+from adapter.core.orders import INTERNAL, Quote, money
 from catalog_sync.customisation import custom_group_id, customisation_id, text_problem
 from catalog_sync.records import ItemRecord
 from catalog_sync.transform import variant_group_id
 
-__all__ = ["BuyerText", "buyer_texts", "echoed", "is_customisation"]
+__all__ = [
+    "BuyerText",
+    "buyer_texts",
+    "echoed",
+    "is_customisation",
+    "kept_texts",
+    "priced",
+    "texts_confirmed",
+]
 
 
 def is_customisation(item: schemas.Item) -> bool:
@@ -45,9 +55,18 @@ def _text_of(item: schemas.Item) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def buyer_texts(order: schemas.Order, items: Mapping[str, ItemRecord]) -> list[BuyerText]:
+def buyer_texts(
+    order: schemas.Order,
+    items: Mapping[str, ItemRecord],
+    draft: Mapping[str, Any] | None = None,
+) -> list[BuyerText]:
     """The texts of the cart, by item, each within its seller's limits; raises
-    :class:`Refusal` naming the field when one is not (``items``: the cart's items by SKU)."""
+    :class:`Refusal` naming the field when one is not (``items``: the cart's items by SKU).
+
+    ``draft``: the transaction's order document so far, whose texts (the select's) stand
+    when an init carries the customisation line without the words, as ONDC's RET16
+    examples do; words it does carry replace them."""
+    kept = kept_texts(draft or {})
     by_group = {
         custom_group_id(sku): item for sku, item in items.items() if item.text_input is not None
     }
@@ -65,6 +84,8 @@ def buyer_texts(order: schemas.Order, items: Mapping[str, ItemRecord]) -> list[B
                 "no item of this cart takes a text",
             )
         text = _text_of(line)
+        if text is None:
+            text = kept.get(customisation_id(item.sku))
         problem = text_problem(item.text_input, text)
         if problem is not None:
             raise Refusal(
@@ -117,3 +138,65 @@ def echoed(
             }
         )
     return lines
+
+
+def priced(
+    quote: Quote,
+    texts: Sequence[BuyerText],
+    items: Mapping[str, ItemRecord],
+    counts: Mapping[str, int],
+    *,
+    fulfillment_id: str,
+) -> Quote:
+    """``quote`` with the price of each text on top: a ``misc`` line charged to the
+    fulfilment (as ONDC's RET16 customisation examples charge their extras), the add-on
+    once per piece (``counts``: pieces offered, by SKU); a free text adds no line."""
+    breakup = list(quote.payload["breakup"])
+    total = quote.total
+    for written in texts:
+        item = items[written.sku]
+        spec = item.text_input
+        pieces = counts.get(written.sku, 0)
+        if spec is None or not Decimal(spec.price) or not pieces:
+            continue
+        amount = Decimal(spec.price) * pieces
+        total += amount
+        breakup.append(
+            {
+                "@ondc/org/item_id": fulfillment_id,
+                "title": f"{spec.label} ({item.name})",
+                "@ondc/org/title_type": "misc",
+                "price": {"currency": "INR", "value": money(amount)},
+            }
+        )
+    payload = {**quote.payload, "price": {"currency": "INR", "value": money(total)}}
+    return Quote(total=total, payload={**payload, "breakup": breakup})
+
+
+def kept_texts(document: Mapping[str, Any]) -> dict[str, str]:
+    """The buyer's texts an order document keeps, by customisation id."""
+    lines = document.get(INTERNAL, {}).get("customisations", [])
+    texts = {}
+    for line in lines:
+        words = line["descriptor"]["tags"][0]["list"][0]["value"]
+        texts[str(line["id"])] = str(words)
+    return texts
+
+
+def texts_confirmed(order: schemas.Order, document: Mapping[str, Any]) -> None:
+    """Check a ``/confirm``'s customisation lines against the texts on_init quoted: a line
+    naming no text of the order is refused with 30004, words other than the quoted ones
+    with 30000 (the price and the order were agreed for those)."""
+    kept = kept_texts(document)
+    for index, line in enumerate(order.items or []):
+        if not is_customisation(line):
+            continue
+        if line.id not in kept:
+            raise Refusal("30004", f"message.order.items[{index}].id {line.id!r}: not in the quote")
+        text = _text_of(line)
+        if text is not None and text.strip() != kept[line.id]:
+            raise Refusal(
+                "30000",
+                f"message.order.items[{index}].descriptor.tags.customization.input_text "
+                f"is not the text quoted in on_init ({kept[line.id]!r})",
+            )
