@@ -250,6 +250,8 @@ class FlowPlayer:
     seller_id: str
     seller_act: SellerAct  # POST /seller/v1/orders/{order_id}/{action} as the order's seller
     seller_stock: Callable[[str, int], Awaitable[None]]  # the seller sets an item's stock
+    # The seller creates or replaces an item (PUT /seller/v1/items/{sku}), where it may.
+    seller_item: Callable[[dict[str, Any]], Awaitable[httpx.Response]] | None = None
     seconds: float = 30.0
     version: str = "1.2.0"  # the retail version the buyer app's transactions speak
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -608,6 +610,9 @@ async def seller_player(
         lines = {"items": [{"sku": sku, "available": count}]}
         (await http.patch("/seller/v1/stock", json=lines, headers=seller)).raise_for_status()
 
+    async def put_item(item: dict[str, Any]) -> httpx.Response:
+        return await http.put(f"/seller/v1/items/{item['sku']}", json=item, headers=seller)
+
     return FlowPlayer(
         buyer=buyer,
         http=http,
@@ -617,5 +622,6 @@ async def seller_player(
         seller_id=seller_id,
         seller_act=act,
         seller_stock=stock,
+        seller_item=put_item,
         version=version,
     )

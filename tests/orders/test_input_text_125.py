@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from adapter.core.clock import FixedClock
+from adapter.sandbox.conformance import check
 from catalog_sync.customisation import custom_group_id, customisation_id
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
@@ -92,6 +93,10 @@ async def test_a_name_to_embroider_travels_from_select_to_the_sellers_order(
         on_confirm = await s.call("confirm", confirm_message(on_init, "RUMAL1"), domain=domain)
         assert "error" not in on_confirm, on_confirm
         assert _texts(on_confirm["message"]["order"]) == [NAME]
+        steps = {"select_input": s.sent[0], "on_select_input": on_select, "init": s.sent[1],
+                 "on_init": on_init, "confirm": s.sent[2], "on_confirm": on_confirm}  # fmt: skip
+        problems = check("Customization_Input_Text_Flow", steps)
+        assert not problems, [(p.rule, p.key, p.message) for p in problems]
 
         [order] = (await s.net.client.get("/seller/v1/orders", headers=key)).json()
         assert order["items"] == [{"sku": item["sku"], "quantity": 1, "text": NAME}]
