@@ -197,6 +197,9 @@ class ItemRow(_Strict):
     def _preflight(self) -> ItemRow:
         if self.price > self.mrp:
             raise ValueError(f"price {self.price} is above the MRP {self.mrp}")
+        if self.text_input is not None and self.domain == "ONDC:RET10":
+            # ONDC's grocery catalogue allows no custom tag group (custom_group among them).
+            raise ValueError("text_input: grocery (ONDC:RET10) items take no customisation")
         if self.b2b is not None and self.b2b.category_code is not None:
             problem = category_code_problem(self.b2b.category_code, self.domain)
             if problem is not None:

@@ -119,3 +119,9 @@ def test_bad_limits_are_refused_naming_the_field(limits: dict[str, object], fiel
     _, item = demo_item("Chamba", 0)
     with pytest.raises(ValueError, match=field):
         ItemRow.model_validate({**item, "text_input": limits})
+
+
+def test_a_grocery_item_takes_no_text() -> None:
+    _, tea = demo_item("Kangra", 0)
+    with pytest.raises(ValueError, match="text_input: grocery"):
+        ItemRow.model_validate({**tea, "text_input": {"label": "Name", "max_length": 12}})
