@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from adapter.catalog.rows import ItemRow
+from adapter.sandbox.conformance import check_callback
 from catalog_sync.customisation import TextInput, custom_group_id, customisation_id, text_problem
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.transform import provider_payload, variant_group_id
@@ -125,3 +126,33 @@ def test_a_grocery_item_takes_no_text() -> None:
     _, tea = demo_item("Kangra", 0)
     with pytest.raises(ValueError, match="text_input: grocery"):
         ItemRow.model_validate({**tea, "text_input": {"label": "Name", "max_length": 12}})
+
+
+def _on_search(provider: dict[str, object]) -> dict[str, object]:
+    context = {
+        "domain": "ONDC:RET16", "action": "on_search", "core_version": "1.2.5",
+        "bap_id": "buyer.example", "bap_uri": "https://buyer.example/ondc",
+        "bpp_id": "seller.example", "bpp_uri": "https://seller.example/ondc",
+        "transaction_id": "T1", "message_id": "M1", "city": "std:01899", "country": "IND",
+        "timestamp": "2026-12-07T06:00:00.000Z", "ttl": "PT30S",
+    }  # fmt: skip
+    return {
+        "context": context,
+        "message": {
+            "catalog": {
+                "bpp/descriptor": {"name": "ODOP Himachal"},
+                "bpp/providers": [provider],
+            }
+        },
+    }
+
+
+def test_the_gate_finds_nothing_more_in_a_catalogue_with_a_text_input() -> None:
+    seller, location, rumal = _rumal(None)
+    plain = provider_payload(seller, location, [rumal], now=NOW)
+    seller, location, rumal = _rumal(NAME)
+    named = provider_payload(seller, location, [rumal], now=NOW)
+    before = {(v.rule, v.message) for v in check_callback("on_search", _on_search(plain))}
+    after = {(v.rule, v.message) for v in check_callback("on_search", _on_search(named))}
+    assert after == before
+    assert len(named["items"]) == 2  # type: ignore[arg-type]
