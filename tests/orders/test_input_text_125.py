@@ -128,6 +128,24 @@ async def test_an_over_long_or_missing_name_is_refused_naming_the_field(
         assert digits["error"]["message"].endswith("has characters outside letters: '0' '2' '6'")
 
 
+async def test_the_seller_api_refuses_bad_limits_naming_the_field(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Chamba", 0)
+        key = await s.seller_key(entry["seller"]["code"])
+        for limits, field in (
+            ({**LIMITS, "max_length": 0}, "text_input.max_length: "),
+            ({**LIMITS, "characters": "emoji"}, "text_input.characters: "),
+            ({**LIMITS, "colour": "red"}, "text_input.colour: "),
+        ):
+            put = await s.net.client.put(
+                f"/seller/v1/items/{item['sku']}", json={**item, "text_input": limits}, headers=key
+            )
+            assert put.status_code == 422, put.text
+            assert put.json()["detail"].startswith(field), put.json()
+
+
 async def test_a_text_for_an_item_that_takes_none_is_refused_as_not_found(
     tmp_path: Path, clock: FixedClock, database_url: str
 ) -> None:
