@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from catalog_sync.customisation import TextInput
+
 __all__ = ["ItemRecord", "LocationRecord", "SellerRecord"]
 
 
@@ -118,3 +120,6 @@ class ItemRecord:
     # registered with GS1, if the pack carries one. Handmade ODOP goods rarely have an EAN.
     hsn: str | None = None
     ean: str | None = None
+    # A text the buyer writes for the item (a name embroidered on a rumal), with the
+    # seller's limits; ONDC retail 1.2.5 customisation input text.
+    text_input: TextInput | None = None

@@ -39,6 +39,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Final
 
+from catalog_sync.customisation import custom_group, custom_group_id, customisation_item
 from catalog_sync.item_tags import item_tags, long_description
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 
@@ -200,8 +201,30 @@ def item_payload(
         "@ondc/org/contact_details_consumer_care": f"{seller.name},{seller.email},{seller.phone}",
         "tags": item_tags(item),
     }
+    if item.text_input is not None:
+        # ONDC retail 1.2.5: the item names the custom group of its text input.
+        group = {
+            "code": "custom_group",
+            "list": [{"code": "id", "value": custom_group_id(item.sku)}],
+        }
+        payload["tags"] = [*payload["tags"], group]
     payload.update(item.statutory)
     return payload
+
+
+def _customisations(
+    items: list[ItemRecord], entries: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The custom groups and customisation items of the items a buyer may write on
+    (``entries``: the items' catalogue entries, in the same order)."""
+    groups: list[dict[str, Any]] = []
+    extras: list[dict[str, Any]] = []
+    for item, entry in zip(items, entries, strict=True):
+        if item.text_input is None:
+            continue
+        groups.append(custom_group(item.sku, item.text_input, seq=len(groups) + 1))
+        extras.append(customisation_item(entry, item.text_input))
+    return groups, extras
 
 
 def variant_group_id(item: ItemRecord) -> str:
@@ -314,6 +337,8 @@ def provider_payload(
         }
         for group, name in sorted(groups.items())
     ]
+    entries = [item_payload(seller, location, item, now=now) for item in items]
+    text_groups, text_items = _customisations(items, entries)
     provider: dict[str, Any] = {
         "id": seller.code,
         # How long a buyer app may keep the catalogue before asking again (ONDC retail
@@ -336,8 +361,8 @@ def provider_payload(
             }
             for number, kind in enumerate(location.fulfillment_types or ("Delivery",), start=1)
         ],
-        "categories": categories,
-        "items": [item_payload(seller, location, item, now=now) for item in items],
+        "categories": [*categories, *text_groups],
+        "items": [*entries, *text_items],
         "tags": [*serviceability, *timing],
     }
     if seller.fssai:

@@ -16,6 +16,7 @@ from adapter.catalog.b2b_rows import B2BPriceRow
 from adapter.core.b2b.category_codes import category_code_problem
 from adapter.core.context_rules import parse_duration
 from adapter.storage.bounds import MAX_COUNT
+from catalog_sync.customisation import TextInput
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD
 from catalog_sync.records import ItemRecord
 
@@ -116,6 +117,27 @@ class LocationRow(_Strict):
         return self
 
 
+class TextInputRow(_Strict):
+    """A text the buyer may write for the item (a name embroidered on a rumal): what the
+    buyer is asked, how long, which characters, the price on top, required or not."""
+
+    label: Annotated[str, Field(min_length=1, max_length=60)]
+    max_length: Annotated[int, Field(ge=1, le=200)]
+    characters: Literal["letters", "letters_digits", "printable"] = "letters"
+    price: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] = Decimal(0)
+    required: bool = True
+
+    def record(self) -> TextInput:
+        """The limits as the catalogue keeps them."""
+        return TextInput(
+            label=self.label,
+            max_length=self.max_length,
+            characters=self.characters,
+            price=f"{self.price:.2f}",
+            required=self.required,
+        )
+
+
 class ItemRow(_Strict):
     """An item in an import file."""
 
@@ -150,10 +172,14 @@ class ItemRow(_Strict):
     variant_group: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")] | None = None
     # The item's B2B price list (ONDC B2B 2.0.2), if it is sold in bulk too.
     b2b: B2BPriceRow | None = None
+    # A buyer's own text on the item (ONDC retail 1.2.5 customisation input text).
+    text_input: TextInputRow | None = None
 
     def record(self) -> ItemRecord:
         """The item as the catalogue keeps it, statutory blocks under their ONDC keys."""
-        values = self.model_dump(exclude={"packaged_commodities", "prepackaged_food", "b2b"})
+        values = self.model_dump(
+            exclude={"packaged_commodities", "prepackaged_food", "b2b", "text_input"}
+        )
         statutory: dict[str, Any] = {}
         if self.packaged_commodities:
             statutory[PACKAGED_COMMODITIES] = self.packaged_commodities
@@ -161,12 +187,19 @@ class ItemRow(_Strict):
             # A licence the seller leaves blank does not apply to it (goods not imported,
             # no other licensee): ONDC wants every field of the block, so it says "NA".
             statutory[PREPACKAGED_FOOD] = {**_FOOD_NOT_APPLICABLE, **self.prepackaged_food}
-        return ItemRecord(**{**values, "images": tuple(self.images), "statutory": statutory})
+        text_input = self.text_input.record() if self.text_input is not None else None
+        return ItemRecord(
+            **{**values, "images": tuple(self.images), "statutory": statutory},
+            text_input=text_input,
+        )
 
     @model_validator(mode="after")
     def _preflight(self) -> ItemRow:
         if self.price > self.mrp:
             raise ValueError(f"price {self.price} is above the MRP {self.mrp}")
+        if self.text_input is not None and self.domain == "ONDC:RET10":
+            # ONDC's grocery catalogue allows no custom tag group (custom_group among them).
+            raise ValueError("text_input: grocery (ONDC:RET10) items take no customisation")
         if self.b2b is not None and self.b2b.category_code is not None:
             problem = category_code_problem(self.b2b.category_code, self.domain)
             if problem is not None:

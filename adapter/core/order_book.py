@@ -182,6 +182,10 @@ def wire(document: Mapping[str, Any]) -> dict[str, Any]:
     schema allows only ``cancel_request``, ``igm_request``, ``precancel_state`` and
     ``quote_trail``, and it holds every later callback's delivery to on_cancel's)."""
     order = {key: value for key, value in document.items() if key != INTERNAL}
+    # A buyer's texts on items (retail 1.2.5 customisation input text) follow the items.
+    written = document.get(INTERNAL, {}).get("customisations")
+    if written:
+        order["items"] = [*order.get("items", []), *written]
     if order.get("state") == "Cancelled" and isinstance(order.get("fulfillments"), list):
         order["fulfillments"] = [
             {**f, "tags": [t for t in f["tags"] if t.get("code") != "routing"]}

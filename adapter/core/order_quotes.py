@@ -22,6 +22,12 @@ from adapter.core.orders import (
     parse_duration,
     problems_message,
 )
+from adapter.core.retail125.text_input import (
+    buyer_texts,
+    echoed,
+    is_customisation,
+    priced,
+)
 from catalog_sync.records import LocationRecord, SellerRecord
 from catalog_sync.transform import closed_on, serves
 
@@ -62,6 +68,8 @@ def _wants(order: schemas.Order) -> dict[str, int]:
         raise Refusal("30000", "message.order.items must list at least one item")
     wants: dict[str, int] = {}
     for index, item in enumerate(order.items):
+        if is_customisation(item):
+            continue  # a buyer's text on an item of the cart (retail 1.2.5)
         count = item.quantity.count if item.quantity is not None else None
         if not item.id:
             raise Refusal("30000", f"message.order.items[{index}].id is required")
@@ -205,6 +213,7 @@ async def quote_cart(
     now: datetime,
     offered: Sequence[Mapping[str, Any]] = (),
     options: bool = False,
+    draft: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], tuple[str, str] | None, Decimal, SellerRecord, LocationRecord]:
     """Hold what the cart asks for and quote it: the order document of an ``on_select``.
 
@@ -212,7 +221,9 @@ async def quote_cart(
     choose by id. ``options``: a cart that names no fulfilment type is also offered the
     store's pick-up (:data:`PICKUP_OPTION_ID`, no quote line of its own: nothing to pay for
     it), its items naming both in ``fulfillment_ids`` (ONDC retail 1.2.5); the quote stays
-    the delivery's, which an init choosing the pick-up quotes afresh."""
+    the delivery's, which an init choosing the pick-up quotes afresh. ``draft``: the
+    transaction's order document so far, whose buyer's texts (retail 1.2.5 customisation
+    input text) an init that does not repeat them keeps."""
     seller, location = await _seller(book, order)
     if closed_on(location, now.date()):
         until = location.closed_until if location.closed_from else None
@@ -240,6 +251,8 @@ async def quote_cart(
         now=now,
         until=now + policy.hold,
     )
+    found = {stock.sku: stock.item for stock in stocks if stock.item is not None}
+    texts = buyer_texts(order, found, draft or {})
     lines = _lines(stocks, wants)
     error = problems_message(lines)
     delivery = Decimal(seller.delivery_charge) if serviceable and not pickup else Decimal(0)
@@ -249,6 +262,8 @@ async def quote_cart(
     quote = build_quote(
         lines, delivery=delivery, packing=packing, with_stock=True, fulfillment_id=chosen
     )
+    counts = {line.sku: line.can_have for line in lines}
+    quote = priced(quote, texts, found, counts, fulfillment_id=chosen)
     if not serviceable:
         error = (
             "30009",
@@ -291,6 +306,9 @@ async def quote_cart(
         "fulfillments": fulfillments,
         "quote": quote.payload,
     }
+    if texts:
+        # Kept with the order, sent after its items (order_book.wire).
+        document[INTERNAL] = {"customisations": echoed(texts, found, fulfillment_id=chosen)}
     return document, error, quote.total, seller, location
 
 
@@ -462,6 +480,7 @@ def confirmed_document(
         "created_at": created,
         "updated_at": updated,
         INTERNAL: {
+            **{k: v for k, v in base.get(INTERNAL, {}).items() if k == "customisations"},
             "fulfillment_since": updated,
             **({"core_version": core_version} if core_version else {}),
         },

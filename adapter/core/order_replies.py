@@ -62,6 +62,7 @@ from adapter.core.orders import (
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
 from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
+from adapter.core.retail125.text_input import kept_texts, texts_confirmed
 from catalog_sync.records import LocationRecord, SellerRecord
 
 __all__ = [
@@ -116,12 +117,14 @@ async def _on_select(
         request, order, book=orders, policy=policy, now=now, options=options
     )
     await _save(orders, request, seller, "selected", document, total, now)
+    sent = wire(document)
     shown = {
         "provider": document["provider"],
         "items": [
             {key: i[key] for key in ("id", "fulfillment_id", "fulfillment_ids") if key in i}
             for i in document["items"]
-        ],
+        ]
+        + sent["items"][len(document["items"]) :],
         "fulfillments": document["fulfillments"],
         "quote": document["quote"],
     }
@@ -173,7 +176,13 @@ async def _on_init(
         raise Refusal("30000", _ALREADY_CONFIRMED)
     offered = draft.document.get("fulfillments", []) if draft is not None else []
     document, error, total, seller, _location = await quote_cart(
-        request, order, book=orders, policy=policy, now=now, offered=offered
+        request,
+        order,
+        book=orders,
+        policy=policy,
+        now=now,
+        offered=offered,
+        draft=draft.document if draft is not None else None,
     )
     if draft is not None and error is None:
         # Same cart and fulfilment: the quote of on_select holds (its prices, even if the
@@ -181,9 +190,11 @@ async def _on_init(
         # offered (a pick-up has no delivery charge), is quoted afresh.
         same = [(i["id"], i["quantity"]["count"]) for i in draft.document.get("items", [])]
         quoted_for = offered[0].get("id") if offered else None
-        if quoted_for == document["fulfillments"][0]["id"] and same == [
-            (i["id"], i["quantity"]["count"]) for i in document["items"]
-        ]:
+        if (
+            quoted_for == document["fulfillments"][0]["id"]
+            and same == [(i["id"], i["quantity"]["count"]) for i in document["items"]]
+            and kept_texts(draft.document).keys() == kept_texts(document).keys()
+        ):
             document["quote"], total = draft.document["quote"], draft.total
     payment = payment_terms(seller, policy, order.payment)
     if is_cash(order.payment):
@@ -219,7 +230,7 @@ async def _on_init(
         request,
         identity=identity,
         now=now,
-        message={"order": document},
+        message={"order": wire(document)},
         error=error,
     )
 
@@ -246,6 +257,7 @@ async def _on_confirm(
         return reply_envelope(
             request, identity=identity, now=now, message={"order": wire(draft.document)}
         )
+    texts_confirmed(order, draft.document)
     asked = order.quote.price.value if order.quote and order.quote.price else None
     if asked is None or Decimal(str(asked)) != draft.total:
         raise Refusal(

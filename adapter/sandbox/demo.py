@@ -33,6 +33,7 @@ from adapter.sandbox.demo_125 import play_flows_125
 from adapter.sandbox.demo_b2b import play_b2b
 from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import seller_player
+from adapter.sandbox.flows_125 import OWN_GOODS
 from adapter.sandbox.grievance_demo import play_grievances
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackNames, LoopbackServer
@@ -424,6 +425,7 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
                 [_product(district, index) for district, index in FLOW_PRODUCTS],
                 options.data_dir / "logs" / "1.2.5",
                 options.data_dir / "logs" / "lvu-1.2.5",
+                {flow: _product(*goods) for flow, goods in OWN_GOODS.items()},
             )
         )
         checks.extend(

@@ -5,7 +5,7 @@ timing figures Pramaan holds a seller to."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +17,7 @@ from adapter.registry.self_test import Check
 from adapter.sandbox.buyer import SandboxBuyer
 from adapter.sandbox.conformance import check
 from adapter.sandbox.flows import FlowPlayer, seller_player
-from adapter.sandbox.flows_125 import PLAYED, Pramaan125, timing_of, write_steps
+from adapter.sandbox.flows_125 import OWN_GOODS, PLAYED, Pramaan125, timing_of, write_steps
 from adapter.sandbox.validator_layout_125 import write_validator_flow
 
 __all__ = ["play_flows_125"]
@@ -33,6 +33,7 @@ async def play_flows_125(
     products: Sequence[tuple[dict[str, Any], dict[str, Any]]],
     logs_dir: Path,
     validator_dir: Path,
+    own_goods: Mapping[str, tuple[dict[str, Any], dict[str, Any]]] | None = None,
 ) -> list[Check]:
     """For each (seller entry, item), the 1.2.5 flows of the item's domain, their folders
     written under ``logs_dir/<domain>/<flow id>`` and checked, and written again for ONDC's
@@ -40,7 +41,8 @@ async def play_flows_125(
     with the worst stamp and arrival delays of on_select, on_init and on_confirm against
     Pramaan's limits.
     The buyer is in the seller's city (P2P), then once more in Shimla for an intercity
-    (P2H2P) delivery."""
+    (P2H2P) delivery. A flow of :data:`~adapter.sandbox.flows_125.OWN_GOODS` is played
+    last, with its goods from ``own_goods`` (flow id -> seller entry and item)."""
     checks: list[Check] = []
     admin = {"Authorization": f"Bearer {admin_key}"}
     timing = _Timing()
@@ -81,6 +83,8 @@ async def play_flows_125(
             pramaan = Pramaan125(player)
             discovery: dict[str, Any] = {}
             for flow_id in PLAYED[item["domain"]]:
+                if flow_id in OWN_GOODS:
+                    continue
                 steps = await _play(pramaan, flow_id, entry, item, logs_dir, checks, timing)
                 if steps is None:
                     continue
@@ -89,6 +93,13 @@ async def play_flows_125(
                 await asyncio.to_thread(
                     write_validator_flow, validator_dir, item["domain"], flow_id, steps, discovery
                 )
+        for flow_id, (entry, item) in (own_goods or {}).items():
+            # After every other flow: the goods change for this one (the Chamba rumal takes
+            # a name to embroider), which no other flow's catalogue shows.
+            player = await player_of(entry["seller"]["code"])
+            await player.seller_stock(item["sku"], int(item["available"]))
+            player.buyer_near(entry)
+            await _play(Pramaan125(player), flow_id, entry, item, logs_dir, checks, timing)
     worst_stamp, worst_arrival, timed = timing.worst_stamp, timing.worst_arrival, timing.callbacks
     within = worst_stamp <= timedelta(seconds=5) and worst_arrival <= timedelta(seconds=30)
     checks.append(

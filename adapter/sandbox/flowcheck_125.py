@@ -22,7 +22,8 @@ flow rules of the specification):
   on_select's options keeps its type and TAT, and on_select's quote when it is the quoted
   one (:mod:`adapter.sandbox.flowcheck_options_125`); a withdrawn return request shows its
   Return fulfilment Cancelled with the state it was withdrawn from
-  (:mod:`adapter.sandbox.flowcheck_withdrawal_125`).
+  (:mod:`adapter.sandbox.flowcheck_withdrawal_125`); a buyer's text on an item is echoed
+  unchanged by on_select, on_init and on_confirm (:mod:`adapter.sandbox.flowcheck_text_125`).
 
 :func:`check_flow_125` returns every :class:`~adapter.sandbox.flowcheck.Violation`, naming
 the rule, the payload key and the JSON path.
@@ -41,6 +42,7 @@ from adapter.core.retail125.routing import ROUTING_STATES, Routing, routing_of
 from adapter.sandbox.flowcheck import Violation
 from adapter.sandbox.flowcheck_cash_125 import check_cash_on_delivery
 from adapter.sandbox.flowcheck_options_125 import check_fulfillment_options
+from adapter.sandbox.flowcheck_text_125 import check_input_text
 from adapter.sandbox.flowcheck_withdrawal_125 import check_return_withdrawal
 
 __all__ = [
@@ -400,4 +402,5 @@ def check_flow_125(steps: Sequence[Step]) -> list[Violation]:
         *check_cash_on_delivery(bodies),
         *check_fulfillment_options(bodies),
         *check_return_withdrawal(bodies),
+        *check_input_text(bodies),
     ]

@@ -80,6 +80,9 @@ def cart(
     }
 
 
+_CUSTOMISATION_KEYS: Final = ("id", "parent_item_id", "fulfillment_id", "quantity", "tags")
+
+
 def init_message(on_select: dict[str, Any], *, end: dict[str, Any] = BUYER_END) -> dict[str, Any]:
     """The /init a buyer app sends after an on_select: the quoted cart, billing, address."""
     order = on_select["message"]["order"]
@@ -98,6 +101,14 @@ def init_message(on_select: dict[str, Any], *, end: dict[str, Any] = BUYER_END) 
                     "fulfillment_id": i["fulfillment_id"],
                 }
                 for i in order["items"]
+                if i["id"] in quantities
+            ]
+            # A buyer's text on an item (retail 1.2.5): the customisation line goes on as
+            # on_select echoed it, without the words (ONDC's RET16 init example).
+            + [
+                {key: i[key] for key in _CUSTOMISATION_KEYS if key in i}
+                for i in order["items"]
+                if i["id"] not in quantities
             ],
             "billing": {**BILLING, "address": end["location"]["address"]},
             "fulfillments": [{"id": "1", "type": "Delivery", "end": end}],
@@ -239,6 +250,8 @@ class FlowPlayer:
     seller_id: str
     seller_act: SellerAct  # POST /seller/v1/orders/{order_id}/{action} as the order's seller
     seller_stock: Callable[[str, int], Awaitable[None]]  # the seller sets an item's stock
+    # The seller creates or replaces an item (PUT /seller/v1/items/{sku}), where it may.
+    seller_item: Callable[[dict[str, Any]], Awaitable[httpx.Response]] | None = None
     seconds: float = 30.0
     version: str = "1.2.0"  # the retail version the buyer app's transactions speak
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -597,6 +610,9 @@ async def seller_player(
         lines = {"items": [{"sku": sku, "available": count}]}
         (await http.patch("/seller/v1/stock", json=lines, headers=seller)).raise_for_status()
 
+    async def put_item(item: dict[str, Any]) -> httpx.Response:
+        return await http.put(f"/seller/v1/items/{item['sku']}", json=item, headers=seller)
+
     return FlowPlayer(
         buyer=buyer,
         http=http,
@@ -606,5 +622,6 @@ async def seller_player(
         seller_id=seller_id,
         seller_act=act,
         seller_stock=stock,
+        seller_item=put_item,
         version=version,
     )

@@ -36,9 +36,11 @@ from adapter.sandbox.buyer_messages_125 import (
 from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
 from adapter.sandbox.flows_pickup_cash_125 import EXTRA_FLOWS
+from adapter.sandbox.flows_text_125 import TEXT_FLOW, customisable, order_with_text
 
 __all__ = [
     "NOT_PLAYED",
+    "OWN_GOODS",
     "PLAYED",
     "Pramaan125",
     "TimingFigures",
@@ -63,11 +65,16 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
                        "Replacement_Flow", "Force_Cancellation_Flow",
-                       "Out_Of_Stock_Flow_Error-code_"),
+                       "Out_Of_Stock_Flow_Error-code_", TEXT_FLOW),
     }
 )  # fmt: skip
 """Domain -> the PRAMAAN or MANDATORY 1.2.5 flows the demo plays (RET16's Return_Flow has no
-tag upstream; it is played as the return flow of the other two domains)."""
+tag upstream; it is played as the return flow of the other two domains). The
+customisation input text flow (:data:`OWN_GOODS`) is played with goods of its own."""
+
+OWN_GOODS: Final[Mapping[str, tuple[str, int]]] = MappingProxyType({TEXT_FLOW: ("Chamba", 0)})
+"""Flows the demo plays with other goods than the domain's (district and item of the demo
+catalogue): a name embroidered on a Chamba rumal."""
 
 NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -173,6 +180,11 @@ class Pramaan125:
             return steps
         if flow_id in EXTRA_FLOWS:
             return await EXTRA_FLOWS[flow_id](p, entry, item)
+        if flow_id == TEXT_FLOW:
+            async with customisable(p, item):
+                order_id = await order_with_text(p, steps, entry, item, tx)
+                await self._deliver(steps, order_id, tx)
+            return steps
         part_cancel = flow_id in _PART_CANCEL_THEN_RTO
         count = 2 if part_cancel else 1  # a part cancel leaves a piece to deliver
         order_id = await p.order(steps, entry, item, transaction_id=tx, count=count)

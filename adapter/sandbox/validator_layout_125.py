@@ -62,6 +62,10 @@ NOT_JUDGED: Final[Mapping[str, str]] = MappingProxyType(
         "seller's credentials",
         "Self_Pickup_Flow": "the utility (c3d10fe) lists no self-pickup flow among its 1.2.5 "
         "flows (002 is not one of them)",
+        "Customization_Input_Text_Flow": "no flow of the utility the demo writes for it "
+        "(VALIDATOR_FLOWS) plays a select with a customisation input; the catalogue its RET16 "
+        "flows 4 and 8 search keeps the rumal without one (the seller offers the name only "
+        "while this flow plays)",
         "Multi_Option_Fulfillment_Flow": "the utility (c3d10fe) lists no multi-option flow "
         "among its 1.2.5 flows (003 is the slotted delivery, its options time slots); the "
         "options its every order is judged by (a pick-up's TAT above time_to_ship, charges "

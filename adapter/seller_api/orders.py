@@ -24,10 +24,12 @@ from adapter.core.order_updates import UpdateRefused
 from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderRow
 from adapter.core.retail125.cash_on_delivery import collection_refusal
 from adapter.core.retail125.delivery_auth import authorisation_refusal
+from adapter.core.retail125.text_input import kept_texts
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
 from adapter.seller_api.refusals import FieldNamingRoute
 from adapter.storage.bounds import MAX_COUNT
+from catalog_sync.customisation import customisation_id
 
 __all__ = ["seller_orders_router"]
 
@@ -108,6 +110,8 @@ def _runtime(request: Request) -> Runtime:
 
 def _summary(row: OrderRow) -> dict[str, Any]:
     document = row.document
+    # What the buyer asked to have written on an item (a name to embroider), by item.
+    written = kept_texts(document)
     return {
         "order_id": row.order_id,
         "state": row.state,
@@ -115,7 +119,15 @@ def _summary(row: OrderRow) -> dict[str, Any]:
         "total": str(row.total),
         "buyer_app": row.bap_id,
         "items": [
-            {"sku": item["id"], "quantity": item["quantity"]["count"]}
+            {
+                "sku": item["id"],
+                "quantity": item["quantity"]["count"],
+                **(
+                    {"text": written[customisation_id(item["id"])]}
+                    if customisation_id(item["id"]) in written
+                    else {}
+                ),
+            }
             for item in document.get("items", [])
         ],
         "confirmed_at": row.confirmed_at,

@@ -30,6 +30,7 @@ from adapter.storage.tables import (
     seller_webhooks,
     sellers,
 )
+from catalog_sync.customisation import TextInput
 from catalog_sync.preflight import preflight
 from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
 from catalog_sync.rejections import Rejection
@@ -143,6 +144,7 @@ def item_record(values: dict[str, Any]) -> ItemRecord:
             "price": Decimal(values["price"]),
             "mrp": Decimal(values["mrp"]),
             "images": tuple(values["images"]),
+            "text_input": TextInput(**values["text_input"]) if values.get("text_input") else None,
         }
     )
 

@@ -147,6 +147,20 @@ def test_the_demo_s_1_2_5_flows_are_made_in_the_seller_s_city_and_travel_p2p(
 
 
 @pytest.mark.e2e
+def test_the_demo_s_rumal_carries_a_name_only_in_its_own_flow(demo_logs: Path) -> None:
+    folder = demo_logs / "1.2.5" / "RET16" / "Customization_Input_Text_Flow"
+    order = _on_confirm(folder)
+    [line] = [i for i in order["items"] if "descriptor" in i]
+    assert line["descriptor"]["tags"][0]["list"][0]["value"] == "आशा ठाकुर"
+    assert [b["@ondc/org/title_type"] for b in order["quote"]["breakup"]][-1] == "misc"
+    assert _delivery_states(folder)[-1] == "Order-delivered"
+    # The catalogues the other flows searched show no text input: the seller offered it
+    # only while this flow played.
+    for catalogue in demo_logs.rglob("*on_search*.json"):
+        assert b"custom_group" not in catalogue.read_bytes(), catalogue
+
+
+@pytest.mark.e2e
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_the_demo_writes_its_1_2_5_flows_in_the_log_validation_utility_s_layout(
     demo_logs: Path, domain: str
