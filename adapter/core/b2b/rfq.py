@@ -329,7 +329,9 @@ async def on_select(
     tat = ship if pickup else ship + timedelta(days=seller.transit_days)
     fulfilment: dict[str, Any] = {
         "id": FULFILLMENT_ID, "type": kind, "@ondc/org/provider_name": seller.name,
-        "tracking": False, "@ondc/org/category": "Standard Delivery",
+        "tracking": False,
+        # ONDC B2B 2.0.2 on_select_domestic_self_pickup names the category after the type.
+        "@ondc/org/category": "Self-Pickup" if pickup else "Standard Delivery",
         "@ondc/org/TAT": iso_duration(tat),
         "state": {"descriptor": {"code": "Serviceable"}},
     }  # fmt: skip
