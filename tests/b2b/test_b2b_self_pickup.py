@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 
 from adapter.core.clock import FixedClock
+from tests.b2b.peers import b2b_body
 from tests.b2b.test_b2b_purchase_order import ACCEPT, TXN, _order, _quote_like, _step
 from tests.b2b.test_b2b_rfq import GSTIN, _quote, _rfq, _seller
 from tests.network.peers import Edge, edge
@@ -36,9 +37,11 @@ async def _offers_pickup(net: Edge, *types: str) -> dict[str, str]:
 
 
 def _pickup_rfq(clock: FixedClock) -> bytes:
-    """The RFQ with the contract's Self-Pickup fulfilment: a type, no stops."""
+    """The RFQ with the contract's Self-Pickup fulfilment: a type, no stops, and the id the
+    catalogue gives it (the location's second type)."""
     body = orjson.loads(_rfq(clock, 120, transaction_id=TXN))
-    body["message"]["order"]["fulfillments"] = [{"id": "1", "type": "Self-Pickup"}]
+    body["message"]["order"]["fulfillments"] = [{"id": "2", "type": "Self-Pickup"}]
+    body["message"]["order"]["items"][0]["fulfillment_ids"] = ["2"]
     return orjson.dumps(body)
 
 
@@ -56,16 +59,29 @@ async def test_a_self_pickup_is_quoted_ordered_made_ready_and_handed_over(
         }  # fmt: skip
         created = await net.client.post("/admin/v1/loi/letters", json=letter, headers=ADMIN)
         assert created.status_code == 201, created.text
+        # The catalogue offers the pick-up beside the delivery, on the provider and its items.
+        search = b2b_body("search", clock, {"intent": {"item": {"descriptor": {"name": "chulli"}}}},
+                          bpp_id=None, bpp_uri=None)  # fmt: skip
+        catalogue = (await _quote_like(net, clock, "search", search))["message"]["catalog"]
+        [provider] = catalogue["providers"]
+        offered = [(f["id"], f["type"]) for f in provider["fulfillments"]]
+        assert offered == [("1", "Delivery"), ("2", "Self-Pickup")]
+        assert provider["items"][0]["fulfillment_ids"] == ["1", "2"]
         quoted = (await _quote(net, clock, _pickup_rfq(clock)))["message"]["order"]
         [fulfilment] = quoted["fulfillments"]
         assert (fulfilment["type"], fulfilment["@ondc/org/category"]) == (
             "Self-Pickup", "Self-Pickup",
         )  # fmt: skip
         assert fulfilment["state"]["descriptor"]["code"] == "Serviceable"
+        # The catalogue's id for the location's self-pickup, on the lines and charges too.
+        assert fulfilment["id"] == "2"
+        assert [item["fulfillment_ids"] for item in quoted["items"]] == [["2"]]
         delivery = [line for line in quoted["quote"]["breakup"]
                     if line["@ondc/org/title_type"] == "delivery"]  # fmt: skip
-        assert [line["price"]["value"] for line in delivery] == ["0.00"]
-        pickup = [{"id": "1", "type": "Self-Pickup"}]
+        assert [(line["@ondc/org/item_id"], line["price"]["value"]) for line in delivery] == [
+            ("2", "0.00")
+        ]
+        pickup = [{"id": "2", "type": "Self-Pickup"}]
         init = await _step(net, clock, "init", _order(quoted, fulfillments=pickup))
         assert "error" not in init, init
         assert init["message"]["order"]["fulfillments"][0]["type"] == "Self-Pickup"

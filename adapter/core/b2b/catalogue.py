@@ -194,6 +194,7 @@ def b2b_provider(
             },
         }
     }
+    offered = [str(f["id"]) for f in provider.get("fulfillments") or [] if f.get("id")]
     items = []
     # The seller's own B2B category code of each retail category it entered one for.
     codes: dict[str, str] = {}
@@ -219,7 +220,8 @@ def b2b_provider(
                 "minimum": {"count": price_list.min_order_quantity if price_list else 1},
             },
             "category_ids": [entered or b2b_category(item.get("category_id"))],
-            "fulfillment_ids": [item.get("fulfillment_id")],
+            # Every way the seller's location hands goods over (delivery, self-pickup).
+            "fulfillment_ids": offered or [item.get("fulfillment_id")],
             "location_ids": [item.get("location_id")],
             "payment_ids": payment_ids,
             "cancellation_terms": cancellation_terms(),

@@ -50,7 +50,7 @@ from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import PriceList, SellerTerms, minimum_order_refusal, unit_price
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.b2b.rfq_held import answer_held
-from adapter.core.b2b.rfq_order import FULFILLMENT_ID, b2b_order, buyer_gstin, stored
+from adapter.core.b2b.rfq_order import b2b_order, buyer_gstin, fulfilment_id, stored
 from adapter.core.b2b.rfq_review import answer_deadline, decide_by, held_reason, with_buyer_terms
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
@@ -206,6 +206,7 @@ async def on_select(
             f"{' or '.join(location.fulfillment_types)}",
         )
     pickup = kind == "Self-Pickup"
+    fid = fulfilment_id(location.fulfillment_types, kind)
     country = ((end.get("country") or {}).get("code")) or "IND"
     gps = str(end["gps"]).replace(" ", "") if end.get("gps") else None
     serviceable = (
@@ -302,7 +303,7 @@ async def on_select(
         asked = requested.get(stock.sku)
         items.append({
             "id": stock.sku, "location_ids": [location.code],
-            "fulfillment_ids": [FULFILLMENT_ID], "quantity": {"selected": {"count": count}},
+            "fulfillment_ids": [fid], "quantity": {"selected": {"count": count}},
             **({"tags": [t.model_dump(mode="json", by_alias=True, exclude_none=True)
                          for t in asked.tags]} if asked is not None and asked.tags else {}),
         })  # fmt: skip
@@ -310,7 +311,7 @@ async def on_select(
     packing = Decimal(seller.packing_charge)
     for title, kind_code, amount in (("Delivery charges", "delivery", delivery),
                                      ("Packing charges", "packing", packing)):  # fmt: skip
-        breakup.append({"@ondc/org/item_id": FULFILLMENT_ID, "title": title,
+        breakup.append({"@ondc/org/item_id": fid, "title": title,
                         "@ondc/org/title_type": kind_code, "price": _money(amount)})  # fmt: skip
     total = subtotal + delivery + packing
     # Like terms the seller will not meet, an order below its minimum value, or of a buyer
@@ -328,7 +329,7 @@ async def on_select(
     fulfilment_in = order.fulfillments[0] if order.fulfillments else None
     tat = ship if pickup else ship + timedelta(days=seller.transit_days)
     fulfilment: dict[str, Any] = {
-        "id": FULFILLMENT_ID, "type": kind, "@ondc/org/provider_name": seller.name,
+        "id": fid, "type": kind, "@ondc/org/provider_name": seller.name,
         "tracking": False,
         # ONDC B2B 2.0.2 on_select_domestic_self_pickup names the category after the type.
         "@ondc/org/category": "Self-Pickup" if pickup else "Standard Delivery",
