@@ -70,7 +70,7 @@ async def test_a_self_pickup_is_quoted_ordered_made_ready_and_handed_over(
         quoted = (await _quote(net, clock, _pickup_rfq(clock)))["message"]["order"]
         [fulfilment] = quoted["fulfillments"]
         assert (fulfilment["type"], fulfilment["@ondc/org/category"]) == (
-            "Self-Pickup", "Self-Pickup",
+            "Self-Pickup", "Takeaway",
         )  # fmt: skip
         assert fulfilment["state"]["descriptor"]["code"] == "Serviceable"
         # The catalogue's id for the location's self-pickup, on the lines and charges too.

@@ -206,7 +206,7 @@ async def on_select(
             f"{' or '.join(location.fulfillment_types)}",
         )
     pickup = kind == "Self-Pickup"
-    fid = fulfilment_id(location.fulfillment_types, kind)
+    fid = fulfilment_id(kind)
     country = ((end.get("country") or {}).get("code")) or "IND"
     gps = str(end["gps"]).replace(" ", "") if end.get("gps") else None
     serviceable = (
@@ -331,8 +331,9 @@ async def on_select(
     fulfilment: dict[str, Any] = {
         "id": fid, "type": kind, "@ondc/org/provider_name": seller.name,
         "tracking": False,
-        # ONDC B2B 2.0.2 on_select_domestic_self_pickup names the category after the type.
-        "@ondc/org/category": "Self-Pickup" if pickup else "Standard Delivery",
+        # A self-pickup is "Takeaway", as in retail: ONDC's B2B verifier allows no other
+        # category for it (the contract's on_select example says "Self-Pickup": docs/b2b.md).
+        "@ondc/org/category": "Takeaway" if pickup else "Standard Delivery",
         "@ondc/org/TAT": iso_duration(tat),
         "state": {"descriptor": {"code": "Serviceable"}},
     }  # fmt: skip

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Final
 
 import schemas.b2b
 from adapter.core.orders import INTERNAL
 
-__all__ = ["FULFILLMENT_ID", "b2b_order", "buyer_gstin", "fulfilment_id", "stored"]
+__all__ = [
+    "FULFILLMENT_ID", "FULFILMENT_TYPES", "b2b_order", "buyer_gstin", "fulfilment_id", "stored",
+]  # fmt: skip
 
 FULFILLMENT_ID: Final = "1"
-"""The id of a location's first fulfilment type (a delivery, unless it offers none)."""
+"""The id of a delivery, and of a quotation's fulfilment of no known type."""
+
+FULFILMENT_TYPES: Final = ("Delivery", "Self-Pickup")
+"""The ways a B2B seller hands goods over, numbered from 1 in this order throughout the
+B2B catalogue and its quotations, whichever of them a location offers."""
 
 
-def fulfilment_id(types: Sequence[str], kind: str) -> str:
-    """The id the catalogue gives a fulfilment ``kind`` of a location offering ``types``
-    (numbered from 1 in the order entered, ``catalog_sync.transform``), which the
-    quotation keeps so that a buyer selecting the catalogue's self-pickup is answered with
-    it (ONDC's B2B verifier matches the select's fulfilment id and type to on_search's)."""
-    return str(list(types).index(kind) + 1) if kind in types else FULFILLMENT_ID
+def fulfilment_id(kind: str) -> str:
+    """The id of a fulfilment ``kind`` in the B2B catalogue, which its quotation keeps: a
+    buyer selecting the catalogue's self-pickup is answered with it (ONDC's B2B verifier
+    matches the select's fulfilment id and type to on_search's ``fulfillments``)."""
+    return str(FULFILMENT_TYPES.index(kind) + 1) if kind in FULFILMENT_TYPES else FULFILLMENT_ID
 
 
 def stored(wire: dict[str, Any], gstin: str | None) -> dict[str, Any]:
