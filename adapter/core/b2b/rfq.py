@@ -36,6 +36,7 @@ import orjson
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.buyer_creds import buyer_creds
 from adapter.core.b2b.delivery_terms import delivery_terms_refusal
 from adapter.core.b2b.finder_fee import finder_fee_refusal
 from adapter.core.b2b.loi import (
@@ -196,6 +197,7 @@ async def on_select(
         return await answer_held(request, held, identity=identity, now=now, orders=orders,
                                  b2b=b2b)  # fmt: skip
     gstin = buyer_gstin(order)
+    creds = buyer_creds(order)  # an importer's licence, kept with the order
     letters = await b2b.terms_for_buyer(gstin) if gstin else []
     wants = _wants(order) if order.items else _standing(letters, gstin, context.bap_id, seller)
     kind, end = _end(order)
@@ -374,7 +376,7 @@ async def on_select(
             transaction_id=transaction_id, bap_id=context.bap_id or "",
             bap_uri=context.bap_uri or "", domain=context.domain or "",
             city=context.city_code or "", seller_code=seller.code, stage="selected",
-            document=stored(document, gstin), total=total, now=now,
+            document=stored(document, gstin, creds), total=total, now=now,
         )  # fmt: skip
         quoted = int(total * 100)
         moves += ((MovementKind.QUOTED, quoted, f"{transaction_id}:quoted:{context.message_id}"),)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import schemas.b2b
@@ -26,10 +27,13 @@ def fulfilment_id(kind: str) -> str:
     return str(FULFILMENT_TYPES.index(kind) + 1) if kind in FULFILMENT_TYPES else FULFILLMENT_ID
 
 
-def stored(wire: dict[str, Any], gstin: str | None) -> dict[str, Any]:
+def stored(
+    wire: dict[str, Any], gstin: str | None, creds: Sequence[Mapping[str, str]] = ()
+) -> dict[str, Any]:
     """A B2B order as the order store keeps it: the item lines and quote in the shape the
     store's stock, confirm and reporting steps read (``id``, ``quantity.count``,
-    ``fulfillment_id``), and the B2B wire order itself under the adapter's own key."""
+    ``fulfillment_id``), and the B2B wire order itself under the adapter's own key, with
+    the buyer's GSTIN and credentials (``adapter.core.b2b.buyer_creds``)."""
     return {
         "provider": wire["provider"],
         "items": [
@@ -41,7 +45,12 @@ def stored(wire: dict[str, Any], gstin: str | None) -> dict[str, Any]:
             for item in wire["items"]
         ],
         "quote": wire["quote"],
-        INTERNAL: {"contract": "B2B 2.0.2", "b2b": wire, "buyer_gstin": gstin},
+        INTERNAL: {
+            "contract": "B2B 2.0.2",
+            "b2b": wire,
+            "buyer_gstin": gstin,
+            "buyer_creds": [dict(cred) for cred in creds],
+        },
     }
 
 
