@@ -393,6 +393,8 @@ def create_app(
             deadline_seconds=settings.outbound_deadline_seconds,
         )
         app.state.notifier = notifier
+        # A held PO's decision whose resend a killed process never queued is queued now.
+        await app.state.runtime.b2b_po.recover()
         stop = asyncio.Event()
         # Every process shares its counts: an edge alone queues, a dispatcher alone settles.
         admission_task = asyncio.create_task(admission.run(stop))

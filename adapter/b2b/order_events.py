@@ -91,8 +91,8 @@ class B2BOrderSteps:
     async def ship(
         self, order_id: str, seller_code: str, stage: str, proof: Sequence[str] = ()
     ) -> OrderRow:
-        """Move the delivery to ``stage`` (with proof of pick-up images). Raises
-        ``Refusal`` or ``NotB2BOrder``."""
+        """Move the delivery to ``stage`` (with proof of pick-up images); a self-pickup's
+        ``Order-picked-up`` completes the order. Raises ``Refusal`` or ``NotB2BOrder``."""
         order = await self._order(order_id, seller_code)
         step = ship(
             b2b_order(order.document), order.document[INTERNAL], stage,
@@ -100,7 +100,9 @@ class B2BOrderSteps:
             proforma_url=self._links.url(seller_code, order_id, "proforma"),
             invoice_url=self._links.url(seller_code, order_id, "invoice"),
         )  # fmt: skip
-        return await self._apply(order, step, event=f"b2b_{stage.lower()}", kind=None)
+        # A self-pickup handed over is its one delivery: the letter realises its value.
+        kind = (MovementKind.DELIVERED, "delivered:1") if step.realised_paise else None
+        return await self._apply(order, step, event=f"b2b_{stage.lower()}", kind=kind)
 
     async def deliver(
         self,

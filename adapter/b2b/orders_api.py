@@ -16,7 +16,7 @@ from adapter.b2b.order_events import B2BOrderSteps, NotB2BOrder
 from adapter.core.b2b.po_review import Decision
 from adapter.core.b2b.rfq import b2b_order
 from adapter.core.order_book import Refusal
-from adapter.core.orders import IllegalTransition, OrderRow
+from adapter.core.orders import INTERNAL, IllegalTransition, OrderRow
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
 from adapter.seller_api.refusals import FieldNamingRoute
@@ -88,6 +88,8 @@ def _shown(order: OrderRow) -> dict[str, Any]:
         "state": order.state,
         "fulfillment_state": order.fulfillment_state,
         "order": b2b_order(order.document),
+        # What the buyer named of itself (an importer's licence): the callbacks omit it.
+        "buyer_creds": order.document[INTERNAL].get("buyer_creds") or [],
     }
 
 

@@ -15,6 +15,8 @@ A solicited answer that could not be delivered at all (the buyer app down until 
 :meth:`PoDecisions.unheard` of every parked job, and a held PO's decision is then queued
 again as an unsolicited ``/on_confirm`` (once; or, when the decision is still to come, it
 goes out unsolicited when it is taken, since its solicited answer is no longer pending).
+A process killed between a park and that resend loses nothing: at start,
+:meth:`PoDecisions.recover` queues the decisions of parked answers not yet queued again.
 
 An accepted PO is then recorded on the LOI desk as ordered (once per key, as every PO).
 """
@@ -36,7 +38,7 @@ from adapter.core.b2b.rfq import b2b_order
 from adapter.core.callbacks import Identity
 from adapter.core.clock import Clock
 from adapter.core.order_book import Refusal
-from adapter.core.orders import INTERNAL, Change, OrderRow
+from adapter.core.orders import INTERNAL, Change, IllegalTransition, OrderRow
 from adapter.storage.loi_desk import LoiDesk
 from adapter.storage.orders import OrderStore
 from adapter.storage.outbox import ClaimedJob, Outbox
@@ -129,31 +131,50 @@ class PoDecisions:
         for job in jobs:
             if job.kind == "unsolicited" or job.action != "on_confirm" or not job.transaction_id:
                 continue
-            order = await self._store.by_transaction(job.transaction_id)
-            if order is None or order.stage != "confirmed" or order.order_id is None:
+            await self._resend(job.transaction_id)
+
+    async def recover(self) -> int:
+        """At start: the decisions of held POs whose solicited ``/on_confirm`` is parked
+        but were never queued again (the process died between the park's commit and
+        :meth:`unheard`), queued now; how many. The order's ``po_decision_resent`` mark,
+        written with the resend, keeps it to once."""
+        queued = 0
+        for transaction_id in await self._outbox.parked_answers("on_confirm"):
+            try:
+                queued += await self._resend(transaction_id)
+            except IllegalTransition:  # another process queued it (or moved the order) first
                 continue
-            internal = order.document[INTERNAL]
-            review = review_of(internal.get("po_review"))
-            if review is None or not review.solicited or order.state == "Created":
-                # Not held, answered "Created" at once (its decision is sent unsolicited
-                # anyway), or undecided: the decision will be sent unsolicited when taken.
-                continue
-            if internal.get("po_decision_resent") or order.state not in ("Accepted", "Cancelled"):
-                continue
-            wire = b2b_order(order.document)
-            document = dict(order.document)
-            document[INTERNAL] = {**internal, "po_decision_resent": True}
-            change = Change(
-                order.state,
-                order.fulfillment_state or "Pending",
-                document,
-                callback=self._callback(order, wire, internal),
-            )
-            await self._store.transition(
-                order, actor="system", event="b2b_po_decision_resent", change=change,
-                now=self._clock.now(),
-            )  # fmt: skip
-            await self._wakeup.notify()
+        return queued
+
+    async def _resend(self, transaction_id: str) -> bool:
+        """Queue a held PO's decision again, unsolicited, with the order's mark that it
+        was (one transaction); whether it was queued."""
+        order = await self._store.by_transaction(transaction_id)
+        if order is None or order.stage != "confirmed" or order.order_id is None:
+            return False
+        internal = order.document[INTERNAL]
+        review = review_of(internal.get("po_review"))
+        if review is None or not review.solicited or order.state == "Created":
+            # Not held, answered "Created" at once (its decision is sent unsolicited
+            # anyway), or undecided: the decision will be sent unsolicited when taken.
+            return False
+        if internal.get("po_decision_resent") or order.state not in ("Accepted", "Cancelled"):
+            return False
+        wire = b2b_order(order.document)
+        document = dict(order.document)
+        document[INTERNAL] = {**internal, "po_decision_resent": True}
+        change = Change(
+            order.state,
+            order.fulfillment_state or "Pending",
+            document,
+            callback=self._callback(order, wire, internal),
+        )
+        await self._store.transition(
+            order, actor="system", event="b2b_po_decision_resent", change=change,
+            now=self._clock.now(),
+        )  # fmt: skip
+        await self._wakeup.notify()
+        return True
 
     def _callback(
         self, order: OrderRow, wire: dict[str, object], internal: dict[str, object]

@@ -50,6 +50,12 @@ CATERER: Final = Party(
     std_code="040", pincode="500039", gps="17.401200,78.559700",
     phone="9849000005", email="stores@deccan-kitchens.example",
 )  # fmt: skip
+HOTELIER: Final = Party(
+    name="Dhauladhar Heritage Hotels (demo)", gstin="02AAFCD4682H1Z7",
+    address="Temple Road, McLeod Ganj, Dharamshala 176219", city="Dharamshala",
+    state="Himachal Pradesh", std_code="01892", pincode="176219", gps="32.242300,76.324500",
+    phone="9816000006", email="stores@dhauladhar-hotels.example",
+)  # fmt: skip
 RUMAL_BUYER_GSTIN: Final = "07AAKCD9753R1Z1"
 
 

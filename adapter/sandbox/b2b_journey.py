@@ -197,18 +197,23 @@ async def search(journey: Journey, words: str, payment: str, *, finder_fee: str)
 def rfq_order(
     journey: Journey, provider: str, location: str, sku: str, count: int, payment: str,
     *, item_req: str, packaging_req: str, delivery_terms: dict[str, str] | None = None,
-    collected_by: str | None = None, window: str = "P2D",
+    collected_by: str | None = None, window: str = "P2D", pickup: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """An RFQ of one line; ``window`` is the provider's ``ttl``, which the ``/select``'s
-    context ttl must equal (ONDC's B2B verifier: "context/ttl should match provider ttl")."""
+    context ttl must equal (ONDC's B2B verifier: "context/ttl should match provider ttl").
+    With ``pickup`` (the catalogue's id of the seller's self-pickup) the buyer collects the
+    goods: a ``Self-Pickup`` fulfilment with no stops, as the contract's
+    ``select_domestic_SelfPickup``."""
     fulfilment: dict[str, Any] = {"id": "1", "type": "Delivery", "stops": [end_stop(journey.party)]}
+    if pickup is not None:
+        fulfilment = {"id": pickup, "type": "Self-Pickup"}
     if delivery_terms:
         fulfilment["tags"] = [tag_group("DELIVERY_TERMS", **delivery_terms)]
     return {
         "order": {
             "provider": {"id": provider, "locations": [{"id": location}], "ttl": window},
             "items": [{
-                "id": sku, "location_ids": [location], "fulfillment_ids": ["1"],
+                "id": sku, "location_ids": [location], "fulfillment_ids": [fulfilment["id"]],
                 "quantity": {"selected": {"count": count}},
                 "tags": [tag_group("BUYER_TERMS", ITEM_REQ=item_req, PACKAGING_REQ=packaging_req)],
             }],
@@ -260,6 +265,35 @@ async def purchase_order(
     if offered.get("cancellation_terms"):
         po["cancellation_terms"] = offered["cancellation_terms"]
     return await journey.ask("confirm", {"order": po})
+
+
+def fulfilment_of(on_search: dict[str, Any], seller: str, kind: str) -> str:
+    """The id ``seller``'s catalogue gives the fulfilment ``kind`` (``Self-Pickup``)."""
+    for provider in on_search["message"]["catalog"].get("providers", []):
+        if provider["id"] == seller:
+            for fulfilment in provider.get("fulfillments") or []:
+                if fulfilment.get("type") == kind:
+                    return str(fulfilment["id"])
+    raise RuntimeError(f"{seller} offers no {kind} in the on_search catalogue")
+
+
+def pickup_stop(on_search: dict[str, Any], seller: str, party: Party) -> dict[str, Any]:
+    """Where the buyer collects (``seller``'s location as its catalogue gives it) and who
+    collects: the ``start`` stop of a self-pickup's init, as the contract's
+    ``init_domestic_self_pickup``."""
+    for provider in on_search["message"]["catalog"].get("providers", []):
+        if provider["id"] == seller:
+            where = provider["locations"][0]
+            return {
+                "type": "start",
+                "location": {
+                    "gps": where["gps"], "address": where["address"],
+                    "city": {"name": where["city"]["name"]}, "country": where["country"],
+                    "area_code": where["area_code"], "state": {"name": where["state"]["name"]},
+                },
+                "contact": {"phone": party.phone, "email": party.email},
+            }  # fmt: skip
+    raise RuntimeError(f"{seller} is not in the on_search catalogue")
 
 
 def provider_of(on_search: dict[str, Any], seller: str) -> tuple[str, str]:

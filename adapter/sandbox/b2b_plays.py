@@ -14,6 +14,10 @@ real signed HTTP, with the sellers' steps through their own API keys
 - ``rejected_oil`` (RET10): a PO that does not accept the seller's terms, rejected with
   30019 and the reason;
 - ``cancelled_zeera`` (RET10): a PO the buyer cancels before dispatch;
+- ``pickup_tea`` (RET10): a Dharamshala hotel collects its Kangra tea at the seller's
+  store (``Self-Pickup``, quoted with no delivery charge): PO, the proforma as the goods are
+  packed and ready, handed over with proof and the tax invoice (the order ``Completed``),
+  then paid at the counter, which the seller records;
 - ``countered_paste`` (RET10): a flight kitchen's RFQ with its own packing terms, held for
   the seller (its RFQ rules), who counters it by hand; the waiting ``on_select`` carries
   the counter-offer, which the buyer turns into a PO.
@@ -32,6 +36,7 @@ from adapter.sandbox.b2b_demo_data import (
     COUNTER_PRICE,
     EXPORTER,
     FINDER_FEE,
+    HOTELIER,
     OIL_BUYER,
     SPICE_BUYER,
     TEA_BLENDER,
@@ -41,6 +46,8 @@ from adapter.sandbox.b2b_journey import (
     Journey,
     Party,
     advance_paid,
+    fulfilment_of,
+    pickup_stop,
     provider_of,
     purchase_order,
     rfq_order,
@@ -49,7 +56,7 @@ from adapter.sandbox.b2b_journey import (
 
 __all__ = [
     "Rfq", "SellerSteps", "cancelled_zeera", "countered_paste", "credit_tea", "export_shawls",
-    "minimum_order_zeera", "rejected_oil",
+    "minimum_order_zeera", "pickup_tea", "rejected_oil",
 ]  # fmt: skip
 
 _HELD_SECONDS: Final = 30.0
@@ -218,6 +225,40 @@ async def credit_tea(app: B2BBuyer, seller: SellerSteps) -> Journey:
     )  # fmt: skip
     if paid["message"]["order"]["payments"][0].get("status") != "PAID":
         raise RuntimeError("the credit payment was not recorded")
+    return journey
+
+
+async def pickup_tea(app: B2BBuyer, seller: SellerSteps) -> Journey:
+    """ONDC B2B 2.0.2's ``B2B_Self_Pickup`` flow: the buyer collects at the seller's store."""
+    journey = app.journey("ONDC:RET10", HOTELIER)
+    found = await search(journey, "Kangra Tea", "ON-FULFILLMENT", finder_fee=FINDER_FEE)
+    provider, location = provider_of(found, "odopkangra")
+    rfq = rfq_order(journey, provider, location, "odopkangra01", 100, "ON-FULFILLMENT",
+                    item_req="orthodox green tea, 100 g tins", packaging_req="cartons of 20",
+                    pickup=fulfilment_of(found, "odopkangra", "Self-Pickup"))  # fmt: skip
+    quoted = await journey.ask("select", rfq, ttl="P2D")
+    if "error" in quoted:
+        raise RuntimeError(f"the self-pickup RFQ was refused: {quoted['error']}")
+    # The PO names where and who collects (the contract's init has the pick-up's stop).
+    [asked] = rfq["order"]["fulfillments"]
+    stop = pickup_stop(found, "odopkangra", HOTELIER)
+    placed = {"order": {**rfq["order"], "fulfillments": [{**asked, "stops": [stop]}]}}
+    po = journey.po_number("DHH")
+    confirmed = await purchase_order(journey, placed, quoted["message"]["order"], po)
+    if confirmed["message"]["order"].get("state") != "Accepted":
+        raise RuntimeError(f"the PO was not accepted: {confirmed.get('error')}")
+    await journey.told(seller.stage(po, "Packed"), label="_PROFORMA_INVOICE")
+    handed = await journey.told(
+        seller.stage(po, "Order-picked-up", proof=f"{po}-pickup"), label="_Order-picked-up"
+    )
+    if handed["message"]["order"].get("state") != "Completed":
+        raise RuntimeError("the self-pickup handed over did not complete the order")
+    total = handed["message"]["order"]["quote"]["price"]["value"]
+    await journey.told(
+        seller.post(f"/seller/v1/b2b/orders/{po}/payments",
+                    {"amount": total, "reference": f"UPI-{po}"}),
+        label="_PAID",
+    )  # fmt: skip
     return journey
 
 

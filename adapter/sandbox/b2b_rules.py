@@ -116,7 +116,33 @@ def _payments(
                 yield Violation("B2B_FINDER_FEE", key, at, f"not the search's {amount} {kind}")
 
 
-def _on_status(key: str, order: Mapping[str, Any], rfq: bool) -> Iterator[Violation]:
+def _self_pickup(
+    key: str, state: Any, code: str, at: str, start: Mapping[str, Any],
+    end: Mapping[str, Any], stamped: str,
+) -> Iterator[Violation]:  # fmt: skip
+    """A self-pickup's on_status (``utils/b2b/b2bOnStatus.js``, Self-Pickup): no stop
+    timestamps while pending or ready; once picked up the order ``Completed`` and the
+    pick-up's timestamp given, not after the callback's own, with no delivery timestamp."""
+    picked = (start.get("time") or {}).get("timestamp")
+    if code in ("Pending", "Packed"):
+        if picked or (end.get("time") or {}).get("timestamp"):
+            yield Violation("B2B_STOP_TIMES", key, at, f"no stop timestamps while {code}")
+        return
+    if code != "Order-picked-up":
+        return
+    if state != "Completed":
+        yield Violation(
+            "B2B_ORDER_STATE", key, "message.order.state", f"{state}: Completed once picked up"
+        )
+    if not picked:
+        yield Violation("B2B_STOP_TIMES", key, at, "a pick-up timestamp when Order-picked-up")
+    elif stamped and str(picked) > stamped:
+        yield Violation("B2B_STOP_TIMES", key, at, "a pick-up timestamp after the callback's")
+    if (end.get("time") or {}).get("timestamp"):
+        yield Violation("B2B_STOP_TIMES", key, at, "no delivery timestamp for a self-pickup")
+
+
+def _on_status(key: str, order: Mapping[str, Any], rfq: bool, stamped: str) -> Iterator[Violation]:
     state = order.get("state")
     documents = order.get("documents")
     for n, fulfilment in enumerate(order.get("fulfillments") or []):
@@ -124,6 +150,9 @@ def _on_status(key: str, order: Mapping[str, Any], rfq: bool) -> Iterator[Violat
         at = f"message.order.fulfillments[{n}]"
         stops = {s.get("type"): s for s in fulfilment.get("stops") or []}
         start, end = stops.get("start") or {}, stops.get("end") or {}
+        if fulfilment.get("type") == "Self-Pickup" and code is not None:
+            yield from _self_pickup(key, state, code, at, start, end, stamped)
+            continue
         if fulfilment.get("type") != "Delivery" or code is None:
             continue
         if code in ("Pending", "Packed", "Agent-assigned"):
@@ -307,7 +336,7 @@ def check_b2b(steps: Sequence[Step]) -> list[Violation]:
             found += _payments(key, order, fee, action)
             found += _order_callback(key, body, action)
             if action == "on_status":
-                found += _on_status(key, order, rfq)
+                found += _on_status(key, order, rfq, str(context.get("timestamp") or ""))
             if action == "on_cancel":
                 who = (order.get("cancellation") or {}).get("cancelled_by")
                 wanted = context.get("bap_id") if cancelled_by_buyer else context.get("bpp_id")

@@ -38,6 +38,7 @@ from adapter.sandbox.b2b_plays import (
     credit_tea,
     export_shawls,
     minimum_order_zeera,
+    pickup_tea,
     rejected_oil,
 )  # fmt: skip
 from adapter.sandbox.b2b_rules import check_b2b
@@ -109,6 +110,7 @@ JOURNEYS: Final = (
     ("RET10", "buyer-cancel-kala-zeera", None),
     ("RET10", "minimum-order-kala-zeera", None),
     ("RET10", "rfq-countered-ginger-garlic", "odopsirmaur"),
+    ("RET10", "self-pickup-kangra-tea", "odopkangra"),
 )
 """The demo's B2B folders: domain, name, the seller whose steps it takes (if any)."""
 
@@ -149,6 +151,7 @@ async def play_b2b(
             "buyer-cancel-kala-zeera": lambda: cancelled_zeera(app),
             "minimum-order-kala-zeera": lambda: minimum_order_zeera(app),
             "rfq-countered-ginger-garlic": lambda: countered_paste(app, steps["odopsirmaur"]),
+            "self-pickup-kangra-tea": lambda: pickup_tea(app, steps["odopkangra"]),
         }
         for domain, name, _seller in JOURNEYS:
             label = f"B2B {domain} {name}"

@@ -262,6 +262,21 @@ class Outbox:
             ).first()
         return found is not None
 
+    async def parked_answers(self, action: str) -> list[str]:
+        """The transactions whose solicited answer of ``action`` was parked (``failed``)."""
+        async with self._db.engine.connect() as connection:
+            rows = await connection.execute(
+                select(outbox.c.transaction_id)
+                .where(
+                    outbox.c.action == action,
+                    outbox.c.kind != "unsolicited",
+                    outbox.c.status == "failed",
+                    outbox.c.transaction_id.is_not(None),
+                )
+                .distinct()
+            )
+            return [str(row.transaction_id) for row in rows]
+
     async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
         """Record each attempt, move each job to its status and audit the messages sent,
         in one transaction. A job whose lease ``worker`` lost is left alone (False)."""

@@ -112,3 +112,28 @@ def test_proof_of_delivery_images_go_on_the_end_stop() -> None:
     assert end["instructions"]["images"] == ["https://x.example/pod.jpg"]
     assert end["time"]["timestamp"] == "2026-11-20T10:00:00.000Z"
     assert end["time"]["range"]["end"] == "2026-11-22T10:00:00.000Z"
+
+
+def _pickup() -> dict[str, Any]:
+    wire = _wire()
+    wire["fulfillments"][0] |= {"type": "Self-Pickup", "stops": [{"type": "start"}]}
+    return wire
+
+
+def test_a_self_pickup_handed_over_completes_the_order_with_its_whole_value() -> None:
+    ready = ship(_pickup(), {"tat": "P3D"}, "Packed", now=NOW)
+    assert (ready.state, ready.realised_paise) == ("Accepted", 0)
+    handed = ship(ready.wire, ready.internal, "Order-picked-up", now=NOW,
+                  proof=["https://x.example/pickup.jpg"])  # fmt: skip
+    assert (handed.state, handed.fulfillment_state) == ("Completed", "Order-picked-up")
+    assert handed.realised_paise == 115_500
+    [stop] = handed.wire["fulfillments"][0]["stops"]
+    assert stop["time"]["timestamp"] == "2026-11-20T10:00:00.000Z"
+    assert stop["instructions"]["name"] == "Proof of pickup"
+
+
+def test_a_self_pickup_is_never_on_the_road_nor_delivered() -> None:
+    with pytest.raises(Refusal, match="Order-picked-up"):
+        ship(_pickup(), {}, "Out-for-delivery", now=NOW)
+    with pytest.raises(Refusal, match="self-pickup"):
+        deliver(_pickup(), {}, None, now=NOW)

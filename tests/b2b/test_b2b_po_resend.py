@@ -116,3 +116,41 @@ async def test_a_decision_taken_after_the_solicited_answer_was_parked_goes_unsol
         assert decision["message"]["order"]["state"] == "Cancelled"
         assert decision["error"]["code"] == "30019"
         assert "credit limit" in decision["error"]["message"]
+
+
+async def test_a_resend_lost_with_the_process_after_the_park_is_queued_at_the_next_start(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with edge(tmp_path, clock, database_url=database_url, **DOMAINS) as net:
+        key, po = await _held_po(net, clock, seconds=10)
+        await _confirm(net, clock, po)
+        _buyer_down(net)
+        assert await net.dispatch() == 1  # deferred: the answer waits for the decision
+        clock.advance(3)
+        accepted = await net.client.post("/seller/v1/b2b/orders/PO-H1/accept", headers=key)
+        assert accepted.status_code == 200, accepted.text
+        # The answer is parked and the process dies before the resend is queued: the
+        # dispatcher's hook for parked jobs never runs.
+        net.app.state.dispatcher._settler._on_failed = None
+        for _ in range(40):
+            await net.dispatch()
+            clock.advance(1)
+        kinds = [(kind, status) for kind, status, _ in await _statuses(net)]
+        assert "failed" in {status for kind, status in kinds if kind != "unsolicited"}
+        assert "unsolicited" not in {kind for kind, _ in kinds}
+    # The next start queues the decision and sends it; a start after that, nothing more.
+    sent: list[int] = []
+    for _ in range(2):
+        async with edge(tmp_path, clock, database_url=database_url, **DOMAINS) as net:
+            clock.advance(60)
+            await net.dispatch()
+            sent.append(len(net.received))
+            if len(sent) == 1:
+                [resent] = _sent(net, 0)
+                assert resent["message"]["order"]["state"] == "Accepted"
+                assert str(net.received[0].url).endswith("/on_confirm")
+            statuses = await _statuses(net)
+    assert sent == [1, 0]
+    assert [s for s in statuses if s[0] == "unsolicited"] == [
+        ("unsolicited", "delivered", "on_confirm")
+    ]

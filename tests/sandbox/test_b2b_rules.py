@@ -42,6 +42,7 @@ def _step(steps: Steps, key_part: str) -> dict[str, Any]:
         "rfq-export-shawls",
         "minimum-order-kala-zeera",
         "rfq-countered-ginger-garlic",
+        "self-pickup-kangra-tea",
     ],
 )
 def test_the_demo_s_flows_pass(name: str) -> None:
@@ -239,3 +240,24 @@ def test_fashion_named_by_its_retail_category_or_another_domains_code_is_caught(
     item = _step(steps, "on_search")["message"]["catalog"]["providers"][0]["items"][0]
     item["category_ids"] = ["RET12-1013"]
     assert _rules(steps) == {"B2B_ITEM_CATEGORY"}
+
+
+def test_a_self_pickup_handed_over_is_held_to_the_verifier_s_rules() -> None:
+    # The contract's on_status_self_picked_up: the order Completed, the pick-up stamped.
+    steps = _flow("self-pickup-kangra-tea")
+    handed = _step(steps, "Order-picked-up")
+    order = handed["message"]["order"]
+    assert (order["state"], order["fulfillments"][0]["type"]) == ("Completed", "Self-Pickup")
+    broken = copy.deepcopy(steps)
+    _step(broken, "Order-picked-up")["message"]["order"]["state"] = "In-progress"
+    assert _rules(broken) == {"B2B_ORDER_STATE"}
+    broken = copy.deepcopy(steps)
+    [stop] = _step(broken, "Order-picked-up")["message"]["order"]["fulfillments"][0]["stops"]
+    stop["time"]["timestamp"] = format_timestamp(
+        parse_timestamp(handed["context"]["timestamp"]) + timedelta(seconds=1)
+    )
+    assert _rules(broken) == {"B2B_STOP_TIMES"}
+    broken = copy.deepcopy(steps)
+    [stop] = _step(broken, "PROFORMA")["message"]["order"]["fulfillments"][0]["stops"]
+    stop["time"]["timestamp"] = handed["context"]["timestamp"]
+    assert _rules(broken) == {"B2B_STOP_TIMES"}

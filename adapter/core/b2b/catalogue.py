@@ -37,6 +37,7 @@ from adapter.core.b2b.price_list import (
     payment_id,
 )
 from adapter.core.b2b.replies import b2b_reply
+from adapter.core.b2b.rfq_order import FULFILMENT_TYPES, fulfilment_id
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook
 from adapter.core.replies import CatalogPort, provider_rows
@@ -194,6 +195,13 @@ def b2b_provider(
             },
         }
     }
+    # Numbered by type, as in the catalogue's own list and the quotations (rfq_order).
+    fulfilments = [
+        {**{k: v for k, v in f.items() if k in ("type", "contact")}, "id": fulfilment_id(f["type"])}
+        for f in provider.get("fulfillments") or []
+        if f.get("type") in FULFILMENT_TYPES
+    ]
+    offered = [f["id"] for f in fulfilments]
     items = []
     # The seller's own B2B category code of each retail category it entered one for.
     codes: dict[str, str] = {}
@@ -219,7 +227,8 @@ def b2b_provider(
                 "minimum": {"count": price_list.min_order_quantity if price_list else 1},
             },
             "category_ids": [entered or b2b_category(item.get("category_id"))],
-            "fulfillment_ids": [item.get("fulfillment_id")],
+            # Every way the seller's location hands goods over (delivery, self-pickup).
+            "fulfillment_ids": offered or [item.get("fulfillment_id")],
             "location_ids": [item.get("location_id")],
             "payment_ids": payment_ids,
             "cancellation_terms": cancellation_terms(),
@@ -247,10 +256,7 @@ def b2b_provider(
         "descriptor": {"code": provider["id"], **_images_as_objects(descriptor)},
         **({"creds": creds} if creds else {}),
         "ttl": "P1D",
-        "fulfillments": [
-            {key: value for key, value in f.items() if key in ("id", "type", "contact")}
-            for f in provider.get("fulfillments") or []
-        ],
+        "fulfillments": fulfilments,
         "locations": [_location(loc, city_code) for loc in provider.get("locations") or []],
         "items": items,
         "tags": [
@@ -298,8 +304,13 @@ async def on_search(
             "long_desc": front.long_desc,
             "images": [{"url": url} for url in front.images],
         },
+        # Every way of handing goods over any provider shown offers (ONDC's B2B verifier
+        # holds a select's fulfilment to this list).
         "fulfillments": [
-            {"id": str(n), "type": kind} for n, kind in enumerate(front.fulfillment_types, 1)
+            {"id": fulfilment_id(kind), "type": kind}
+            for kind in FULFILMENT_TYPES
+            if kind in front.fulfillment_types
+            or any(f["type"] == kind for p in shown for f in p["fulfillments"])
         ],
         "payments": [
             {"id": str(n), "type": kind}

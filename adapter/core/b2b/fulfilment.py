@@ -2,12 +2,14 @@
 the unsolicited ``on_status`` that announces each (ONDC B2B 2.0.2).
 
 The seller moves the delivery through ``Packed`` -> ``Order-picked-up`` ->
-``Out-for-delivery`` -> ``Order-delivered``. A delivery of part of the order (a split
-delivery: some pieces of some lines) is recorded with the pieces it carried; the order is
-``In-progress`` until every piece is delivered, then ``Completed``. Payments received
-(advance, on delivery or on credit) add up; the order's payment is ``PAID`` once they
-cover its total. Each step returns the new wire order and the value it realised (paise),
-which the LOI desk records.
+``Out-for-delivery`` -> ``Order-delivered``. A self-pickup (the buyer collects at the
+seller's location, ONDC B2B 2.0.2 flow ``B2B_Self_Pickup``) is ``Packed`` when ready and
+``Order-picked-up`` when handed over, which completes the order with everything in it.
+A delivery of part of the order (a split delivery: some pieces of some lines) is recorded
+with the pieces it carried; the order is ``In-progress`` until every piece is delivered,
+then ``Completed``. Payments received (advance, on delivery or on credit) add up; the
+order's payment is ``PAID`` once they cover its total. Each step returns the new wire
+order and the value it realised (paise), which the LOI desk records.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from adapter.core.callbacks import Identity
 from adapter.core.order_book import Refusal
 from adapter.core.orders import parse_duration
 
-__all__ = ["STAGES", "Step", "b2b_unsolicited", "deliver", "pay", "ship"]
+__all__ = ["STAGES", "Step", "b2b_unsolicited", "deliver", "pay", "self_pickup", "ship"]
 
 STAGES: Final = ("Packed", "Order-picked-up", "Out-for-delivery")
 """The delivery's stages before the goods arrive."""
@@ -98,9 +100,12 @@ def ship(
         raise Refusal("30000", f"stage: one of {', '.join(STAGES)} (or a delivery)")
     if wire.get("state") in ("Completed", "Cancelled"):
         raise Refusal("50008", f"the order is {wire['state']}")
+    pickup = self_pickup(wire)
+    if pickup and stage == "Out-for-delivery":
+        raise Refusal("30000", "stage: a self-pickup is handed over (Order-picked-up)")
     moved = _fulfilment_state(wire, stage, now, internal)
     if proof:
-        _with_proof(moved["fulfillments"][0], "start", "Proof of pick-up", proof)
+        _with_proof(moved["fulfillments"][0], "start", "Proof of pickup", proof)
     documents = list(moved.get("documents") or [])
     labels = {document.get("label") for document in documents}
     if proforma_url and "PROFORMA_INVOICE" not in labels:
@@ -109,9 +114,30 @@ def ship(
         documents.append({"url": invoice_url, "label": "INVOICE"})
     if documents:
         moved["documents"] = documents
+    if pickup and stage == "Order-picked-up":
+        return _handed_over(moved, internal)
     state = "In-progress" if stage != "Packed" else str(wire.get("state", "Accepted"))
     moved["state"] = state
     return Step(moved, state, stage, 0, dict(internal))
+
+
+def self_pickup(wire: Mapping[str, Any]) -> bool:
+    """Whether the buyer collects the order at the seller's location (a ``Self-Pickup``
+    fulfilment, ONDC B2B 2.0.2)."""
+    fulfilments = wire.get("fulfillments") or [{}]
+    return bool(fulfilments[0].get("type") == "Self-Pickup")
+
+
+def _handed_over(moved: dict[str, Any], internal: Mapping[str, Any]) -> Step:
+    """A self-pickup handed over: the buyer has everything, so the order is ``Completed``
+    (as the contract's ``on_status_self_picked_up``) and realises what no delivery did."""
+    ordered = {i["id"]: int(i["quantity"]["selected"]["count"]) for i in moved["items"]}
+    before = int(internal.get("delivered_paise", 0))
+    realised = int(Decimal(moved["quote"]["price"]["value"]) * 100) - before
+    moved["state"] = "Completed"
+    kept = {**internal, "delivered": ordered, "deliveries": int(internal.get("deliveries", 0)) + 1,
+            "delivered_paise": before + realised}  # fmt: skip
+    return Step(moved, "Completed", "Order-picked-up", realised, kept)
 
 
 def _with_proof(fulfilment: dict[str, Any], kind: str, name: str, proof: Sequence[str]) -> None:
@@ -147,6 +173,8 @@ def deliver(
     stop's ``instructions.images``). Refused beyond what was ordered."""
     if wire.get("state") in ("Completed", "Cancelled"):
         raise Refusal("50008", f"the order is {wire['state']}")
+    if self_pickup(wire):
+        raise Refusal("30000", "a self-pickup is handed over by its stage Order-picked-up")
     ordered = {i["id"]: int(i["quantity"]["selected"]["count"]) for i in wire["items"]}
     done: dict[str, int] = dict(internal.get("delivered") or {})
     left = {sku: count - done.get(sku, 0) for sku, count in ordered.items()}

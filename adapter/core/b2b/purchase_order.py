@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.buyer_creds import buyer_creds
 from adapter.core.b2b.cancellation import cancellation_terms
 from adapter.core.b2b.finder_fee import finder_fee_refusal
 from adapter.core.b2b.loi import GSTIN, MovementKind
@@ -172,7 +173,10 @@ async def on_init(
         "cancellation_terms": cancellation_terms(),
     }
     document = dict(draft.document)
-    document[INTERNAL] = {**draft.document[INTERNAL], "b2b": wire, "buyer_gstin": tax_id}
+    # The init may name the buyer's credentials anew (the contract's init_exports does).
+    creds = buyer_creds(order) or draft.document[INTERNAL].get("buyer_creds") or []
+    document[INTERNAL] = {**draft.document[INTERNAL], "b2b": wire, "buyer_gstin": tax_id,
+                          "buyer_creds": creds}  # fmt: skip
     await orders.save_draft(
         transaction_id=draft.transaction_id, bap_id=draft.bap_id, bap_uri=draft.bap_uri,
         domain=draft.domain, city=draft.city, seller_code=draft.seller_code,

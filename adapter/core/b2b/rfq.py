@@ -36,6 +36,7 @@ import orjson
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.buyer_creds import buyer_creds
 from adapter.core.b2b.delivery_terms import delivery_terms_refusal
 from adapter.core.b2b.finder_fee import finder_fee_refusal
 from adapter.core.b2b.loi import (
@@ -50,7 +51,7 @@ from adapter.core.b2b.ports import B2BDesk
 from adapter.core.b2b.price_list import PriceList, SellerTerms, minimum_order_refusal, unit_price
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
 from adapter.core.b2b.rfq_held import answer_held
-from adapter.core.b2b.rfq_order import FULFILLMENT_ID, b2b_order, buyer_gstin, stored
+from adapter.core.b2b.rfq_order import b2b_order, buyer_gstin, fulfilment_id, stored
 from adapter.core.b2b.rfq_review import answer_deadline, decide_by, held_reason, with_buyer_terms
 from adapter.core.callbacks import Identity
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal, iso_duration
@@ -196,6 +197,7 @@ async def on_select(
         return await answer_held(request, held, identity=identity, now=now, orders=orders,
                                  b2b=b2b)  # fmt: skip
     gstin = buyer_gstin(order)
+    creds = buyer_creds(order)  # an importer's licence, kept with the order
     letters = await b2b.terms_for_buyer(gstin) if gstin else []
     wants = _wants(order) if order.items else _standing(letters, gstin, context.bap_id, seller)
     kind, end = _end(order)
@@ -206,6 +208,7 @@ async def on_select(
             f"{' or '.join(location.fulfillment_types)}",
         )
     pickup = kind == "Self-Pickup"
+    fid = fulfilment_id(kind)
     country = ((end.get("country") or {}).get("code")) or "IND"
     gps = str(end["gps"]).replace(" ", "") if end.get("gps") else None
     serviceable = (
@@ -302,7 +305,7 @@ async def on_select(
         asked = requested.get(stock.sku)
         items.append({
             "id": stock.sku, "location_ids": [location.code],
-            "fulfillment_ids": [FULFILLMENT_ID], "quantity": {"selected": {"count": count}},
+            "fulfillment_ids": [fid], "quantity": {"selected": {"count": count}},
             **({"tags": [t.model_dump(mode="json", by_alias=True, exclude_none=True)
                          for t in asked.tags]} if asked is not None and asked.tags else {}),
         })  # fmt: skip
@@ -310,7 +313,7 @@ async def on_select(
     packing = Decimal(seller.packing_charge)
     for title, kind_code, amount in (("Delivery charges", "delivery", delivery),
                                      ("Packing charges", "packing", packing)):  # fmt: skip
-        breakup.append({"@ondc/org/item_id": FULFILLMENT_ID, "title": title,
+        breakup.append({"@ondc/org/item_id": fid, "title": title,
                         "@ondc/org/title_type": kind_code, "price": _money(amount)})  # fmt: skip
     total = subtotal + delivery + packing
     # Like terms the seller will not meet, an order below its minimum value, or of a buyer
@@ -328,8 +331,11 @@ async def on_select(
     fulfilment_in = order.fulfillments[0] if order.fulfillments else None
     tat = ship if pickup else ship + timedelta(days=seller.transit_days)
     fulfilment: dict[str, Any] = {
-        "id": FULFILLMENT_ID, "type": kind, "@ondc/org/provider_name": seller.name,
-        "tracking": False, "@ondc/org/category": "Standard Delivery",
+        "id": fid, "type": kind, "@ondc/org/provider_name": seller.name,
+        "tracking": False,
+        # A self-pickup is "Takeaway", as in retail: ONDC's B2B verifier allows no other
+        # category for it (the contract's on_select example says "Self-Pickup": docs/b2b.md).
+        "@ondc/org/category": "Takeaway" if pickup else "Standard Delivery",
         "@ondc/org/TAT": iso_duration(tat),
         "state": {"descriptor": {"code": "Serviceable"}},
     }  # fmt: skip
@@ -370,7 +376,7 @@ async def on_select(
             transaction_id=transaction_id, bap_id=context.bap_id or "",
             bap_uri=context.bap_uri or "", domain=context.domain or "",
             city=context.city_code or "", seller_code=seller.code, stage="selected",
-            document=stored(document, gstin), total=total, now=now,
+            document=stored(document, gstin, creds), total=total, now=now,
         )  # fmt: skip
         quoted = int(total * 100)
         moves += ((MovementKind.QUOTED, quoted, f"{transaction_id}:quoted:{context.message_id}"),)

@@ -14,6 +14,7 @@ from typing import Any
 
 import schemas
 import schemas.b2b
+from adapter.core.b2b.buyer_creds import buyer_creds
 from adapter.core.b2b.loi import MovementKind
 from adapter.core.b2b.po_review import Deferred
 from adapter.core.b2b.ports import B2BDesk
@@ -75,7 +76,8 @@ async def answer_held(
         transaction_id=held.transaction_id, bap_id=context.bap_id or "",
         bap_uri=context.bap_uri or "", domain=context.domain or "",
         city=context.city_code or "", seller_code=held.seller_code, stage="selected",
-        document=stored(quoted, gstin), total=total, now=now,
+        document=stored(quoted, gstin, buyer_creds(order) if order is not None else ()),
+        total=total, now=now,
     )  # fmt: skip
     await b2b.record(
         buyer_gstin=gstin, buyer_app_id=context.bap_id or "",
