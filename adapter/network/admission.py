@@ -204,25 +204,25 @@ class AdmissionControl:
     def _check(self, action: str, time_left: float, ahead: int) -> None:
         if not self._enabled:
             return
-        seen = self.snapshot
-        if ahead:
-            seen = dataclasses.replace(seen, backlog=seen.backlog + ahead)
+        # Read in place: no snapshot built on every request's path.
+        seen = self._snapshot
+        backlog = seen.backlog + self._queued + ahead
         if seen.stalled:
             raise Overloaded(
-                f"{seen.backlog} callbacks are waiting and none has been sent for "
+                f"{backlog} callbacks are waiting and none has been sent for "
                 f"{_RATE_WINDOW_SECONDS} s: this /{action} could not be answered within its "
                 f"ttl; retry in {_RATE_WINDOW_SECONDS} s",
                 retry_after=_RATE_WINDOW_SECONDS,
             )
         delay = refusal_delay(
-            backlog=seen.backlog,
+            backlog=backlog,
             rate=seen.rate,
             time_left=time_left,
             share=self.policy.share(action),
         )
         if delay is not None:
             raise Overloaded(
-                f"{seen.backlog} callbacks are waiting to be sent at about {seen.rate:.0f} a "
+                f"{backlog} callbacks are waiting to be sent at about {seen.rate:.0f} a "
                 f"second: this /{action} could not be answered within its ttl; retry in "
                 f"{delay} s",
                 retry_after=delay,
