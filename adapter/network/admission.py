@@ -36,9 +36,13 @@ database) and every request with a callback is refused until one is delivered ag
 nothing is due; an edge that kept ACKing at the floor's rate would promise callbacks no
 process is sending.
 
-Every request with a callback is checked twice: as soon as its body is read, as if its
-ttl were the usual 30 s (so that under overload a request is shed before the cost of its
-signature and parsing), and with its own ttl once parsed.
+Every request with a callback is checked twice: as soon as its body is read (so that
+under overload a request is shed before the cost of its signature and parsing), and with
+its own ttl once verified and parsed. The first check judges the request as the second
+will: by the ttl and timestamp its context claims, read from the bytes without parsing
+them (the usual 30 s when they cannot be read), and counting the requests that passed it
+and are not yet decided as if they were queued already. Nothing unverified is trusted to
+ACK: a claim can only get its own request refused early, and the second check decides.
 
 A check reads this process's latest snapshot of the figures, plus what it has queued
 itself since, so it costs no round trip; :meth:`AdmissionControl.run` refreshes the
@@ -52,15 +56,25 @@ import contextlib
 import dataclasses
 import logging
 import math
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
+import schemas
 from adapter.coordination.port import SharedState
 from adapter.core.clock import Clock
+from adapter.core.context_rules import parse_duration
 from adapter.core.errors import Overloaded, SharedStateUnavailable
 
-__all__ = ["AdmissionControl", "AdmissionPolicy", "estimated_wait", "refusal_delay"]
+__all__ = [
+    "AdmissionControl",
+    "AdmissionPolicy",
+    "claimed_time_left",
+    "estimated_wait",
+    "refusal_delay",
+]
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +90,11 @@ _LONGEST_RETRY_AFTER: Final = 120
 _USUAL_TTL_SECONDS: Final = 30.0
 # Searches, and the catalogue's incremental pulls, which arrive as searches.
 _SEARCH_ACTIONS: Final = frozenset({"search"})
+# The context's ttl and timestamp as the (unverified) bytes claim them: the first of each
+# after the context's opening brace (the context's own fields are flat strings).
+_CONTEXT: Final = re.compile(rb'"context"\s*:\s*\{')
+_TTL: Final = re.compile(rb'"ttl"\s*:\s*"([^"\\]{1,32})"')
+_TIMESTAMP: Final = re.compile(rb'"timestamp"\s*:\s*"([^"\\]{1,64})"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +108,26 @@ class AdmissionPolicy:
     def share(self, action: str) -> float:
         """The fraction of its remaining ttl a request of ``action`` may wait."""
         return self.search_share if action in _SEARCH_ACTIONS else self.order_share
+
+
+def claimed_time_left(body: bytes, now: datetime) -> float:
+    """The seconds of ttl a request's body claims to have left at ``now``
+    (``context.timestamp`` + ``context.ttl``), read from the bytes before they are verified
+    or parsed; the usual ttl (30 s) when either cannot be read. A claim only guides the
+    check made before verification: the one that decides uses the verified context."""
+    context = _CONTEXT.search(body)
+    if context is None:
+        return _USUAL_TTL_SECONDS
+    start = context.end()
+    ttl = _TTL.search(body, start)
+    timestamp = _TIMESTAMP.search(body, start)
+    if ttl is None or timestamp is None:
+        return _USUAL_TTL_SECONDS
+    try:
+        deadline = schemas.parse_timestamp(timestamp[1].decode()) + parse_duration(ttl[1].decode())
+    except (ValueError, OverflowError, UnicodeDecodeError):
+        return _USUAL_TTL_SECONDS
+    return (deadline - now).total_seconds()
 
 
 def estimated_wait(backlog: int, rate: float) -> float:
@@ -149,6 +188,8 @@ class AdmissionControl:
         self._queued = 0
         self._settled = 0
         self._delivered = 0
+        # Requests past the early check and not yet decided (ACKed, refused or queued).
+        self._deciding = 0
 
     @property
     def snapshot(self) -> Snapshot:
@@ -158,36 +199,53 @@ class AdmissionControl:
     def check(self, action: str, time_left: float) -> None:
         """Raise :class:`Overloaded` unless a request of ``action`` with ``time_left``
         seconds of ttl can be answered in time. No I/O: reads the latest snapshot."""
+        self._check(action, time_left, 0)
+
+    def _check(self, action: str, time_left: float, ahead: int) -> None:
         if not self._enabled:
             return
-        seen = self.snapshot
+        # Read in place: no snapshot built on every request's path.
+        seen = self._snapshot
+        backlog = seen.backlog + self._queued + ahead
         if seen.stalled:
             raise Overloaded(
-                f"{seen.backlog} callbacks are waiting and none has been sent for "
+                f"{backlog} callbacks are waiting and none has been sent for "
                 f"{_RATE_WINDOW_SECONDS} s: this /{action} could not be answered within its "
                 f"ttl; retry in {_RATE_WINDOW_SECONDS} s",
                 retry_after=_RATE_WINDOW_SECONDS,
             )
         delay = refusal_delay(
-            backlog=seen.backlog,
+            backlog=backlog,
             rate=seen.rate,
             time_left=time_left,
             share=self.policy.share(action),
         )
         if delay is not None:
             raise Overloaded(
-                f"{seen.backlog} callbacks are waiting to be sent at about {seen.rate:.0f} a "
+                f"{backlog} callbacks are waiting to be sent at about {seen.rate:.0f} a "
                 f"second: this /{action} could not be answered within its ttl; retry in "
                 f"{delay} s",
                 retry_after=delay,
             )
 
-    def check_early(self, action: str) -> None:
-        """:meth:`check` as if the request had the usual ttl, ``_USUAL_TTL_SECONDS``: made
-        as soon as the body is read, so that under overload a request is shed before its
-        signature is verified and its body parsed (most of what an ACK costs the edge).
-        A request with a shorter ttl is checked again on its own once parsed."""
-        self.check(action, _USUAL_TTL_SECONDS)
+    def check_early(self, action: str, body: bytes) -> None:
+        """:meth:`check` made as soon as the body is read, so that under overload a request
+        is shed before its signature is verified and its body parsed (most of what an ACK
+        costs the edge): by the ttl left that the body claims (:func:`claimed_time_left`),
+        with the requests that passed this check and are not yet decided counted as queued
+        (under load many are between the two checks, and would fill the room this one
+        saw). A request that passes holds its place until :meth:`decided` is called,
+        whatever its outcome; it is checked again on its verified ttl once parsed."""
+        left = claimed_time_left(body, self._clock.now())
+        # A ttl too short even for an empty queue (spent, or nearly) is not an overload:
+        # the verified checks say what is wrong with it (a stale request, ONDC 30022).
+        if estimated_wait(0, self._snapshot.rate) <= self.policy.share(action) * left:
+            self._check(action, left, self._deciding)
+        self._deciding += 1
+
+    def decided(self) -> None:
+        """A request that passed :meth:`check_early` was ACKed, refused or queued."""
+        self._deciding -= 1
 
     def queued(self, count: int = 1) -> None:
         """``count`` callbacks were promised (ACKed requests)."""

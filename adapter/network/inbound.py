@@ -2,7 +2,7 @@
 
 For every request: read the raw bytes (bounded by the action's limit before they reach the
 endpoint: ``adapter.network.body_limit``) -> shed it at once if the callbacks queued are
-past what a usual (30 s) ttl could wait -> verify
+past what the ttl its context claims could wait -> verify
 ``Authorization`` (and, on search, ``X-Gateway-Authorization``) on those bytes -> parse
 once with the action's model -> check the context rules -> refuse it if its callback could
 not be sent within its ttl (``adapter.network.admission``; not audited, so shedding load
@@ -124,6 +124,7 @@ class _Endpoint:
         runtime.metrics.requests.labels(self.action).inc()
         body = b""
         sender: Sender | None = None
+        early = False
         try:
             read = await read_body(request)
             if read is None:
@@ -131,8 +132,9 @@ class _Endpoint:
                 return Response(status_code=400)
             body = read
             if self.action not in _NO_CALLBACK:
-                # Past what any usual request could wait: shed before the signature's cost.
-                runtime.admission.check_early(self.action)
+                # Shed before the signature's cost, judged as the verified check will be.
+                runtime.admission.check_early(self.action, body)
+                early = True
             sender = await runtime.authenticator.authenticate(
                 request.headers, body, gateway_allowed=self.action == "search"
             )
@@ -169,6 +171,9 @@ class _Endpoint:
         except Exception:
             log.exception("unexpected failure handling /%s", self.action)
             return nack_response(InternalError("the request could not be processed; retry"))
+        finally:
+            if early:
+                runtime.admission.decided()
 
     async def _rate_limit(self, runtime: Runtime, sender: Sender) -> None:
         limit = runtime.settings.rate_limit_per_second

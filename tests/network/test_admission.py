@@ -12,12 +12,14 @@ from pathlib import Path
 import orjson
 import pytest
 
+import schemas
 from adapter.coordination import MemoryState, RedisState, SharedState
 from adapter.core.clock import FixedClock
 from adapter.core.errors import Overloaded
 from adapter.network.admission import (
     AdmissionControl,
     AdmissionPolicy,
+    claimed_time_left,
     estimated_wait,
     refusal_delay,
 )
@@ -60,6 +62,60 @@ def test_order_actions_are_admitted_at_a_backlog_where_searches_are_shed() -> No
         share = policy.share(action)
         assert share > policy.share("search")
         assert refusal_delay(backlog=backlog, rate=rate, time_left=left, share=share) is None
+
+
+def test_the_early_check_reads_the_ttl_left_the_context_claims(clock: FixedClock) -> None:
+    now = clock.now()
+    stamp = schemas.format_timestamp(now - timedelta(seconds=20))
+    assert claimed_time_left(search_body(clock, timestamp=stamp), now) == pytest.approx(10.0)
+    long = search_body(clock, ttl="PT2M")
+    assert claimed_time_left(long, now) == pytest.approx(120.0)
+    # A timestamp before the context (in the message) is not the context's.
+    message_first = orjson.dumps(
+        {"message": {"timestamp": "2020-01-01T00:00:00Z"}, "context": context("search", clock)}
+    )
+    assert claimed_time_left(message_first, now) == pytest.approx(30.0)
+    # Unreadable or missing: judged as the usual 30 s (the verified check decides).
+    for body in (
+        b"not json",
+        search_body(clock, ttl="thirty seconds"),
+        search_body(clock, ttl=None),
+        search_body(clock, timestamp="yesterday"),
+    ):
+        assert claimed_time_left(body, now) == 30.0
+
+
+def test_requests_between_the_two_checks_count_as_queued(clock: FixedClock) -> None:
+    # At 1 callback a second a search with 30 s of ttl may wait 9 s (share 0.3): 8 ahead.
+    async def nothing() -> int:
+        return 0
+
+    control = AdmissionControl(MemoryState(clock), clock, AdmissionPolicy(min_rate=1.0),
+                               pending=nothing)  # fmt: skip
+    body = search_body(clock)
+    for _ in range(9):
+        control.check_early("search", body)
+    with pytest.raises(Overloaded):
+        control.check_early("search", body)
+    control.check("search", 30.0)  # the verified check does not count them
+    control.decided()
+    control.check_early("search", body)
+    # Claimed 10 s left: 3 s of wait, so at most 2 ahead.
+    stale = search_body(
+        clock, timestamp=schemas.format_timestamp(clock.now() - timedelta(seconds=20))
+    )
+    for _ in range(9):
+        control.decided()
+    for _ in range(3):
+        control.check_early("search", stale)
+    with pytest.raises(Overloaded):
+        control.check_early("search", stale)
+    # A claimed ttl already spent is not judged early (not an overload: the verified
+    # context rules refuse it as stale).
+    spent = search_body(
+        clock, timestamp=schemas.format_timestamp(clock.now() - timedelta(seconds=31))
+    )
+    control.check_early("search", spent)
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
@@ -162,6 +218,35 @@ async def test_the_edge_sheds_searches_first_with_nack_and_retry_after(
         retried = await net.post("search", last, signed(last, clock))
         assert retried.status_code == 200
         assert net.app.state.runtime.metrics.shed.labels("search")._value.get() == 2
+
+
+async def test_the_edge_sheds_before_verifying_by_the_ttl_the_request_claims(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # 1 callback a second assumed, none sent: a fresh search may wait 9 s, one whose claimed
+    # timestamp is 20 s old 3 s (share 0.3 of what its ttl leaves).
+    async with edge(tmp_path, clock, ONDC_ADMISSION_MIN_RATE="1") as net:
+        # Refused requests (a bad signature) release their place: all nine then fit.
+        for _ in range(9):
+            body = search_body(clock)
+            bad = await net.post("search", body.replace("शॉल".encode(), b"x"), signed(body, clock))
+            assert bad.status_code == 401
+        for _ in range(3):
+            body = search_body(clock)
+            assert (await net.post("search", body, signed(body, clock))).status_code == 200
+        old = search_body(
+            clock, timestamp=schemas.format_timestamp(clock.now() - timedelta(seconds=20))
+        )
+        # Shed before its signature is checked: a tampered copy hears 503, not 401.
+        tampered = await net.post("search", old.replace("शॉल".encode(), b"x"), signed(old, clock))
+        assert (tampered.status_code, tampered.headers["Retry-After"]) == (503, "1")
+        assert tampered.json()["error"]["code"] == "31001"
+        # Fresh searches still find room up to 9 s of wait.
+        statuses = []
+        for _ in range(7):
+            body = search_body(clock)
+            statuses.append((await net.post("search", body, signed(body, clock))).status_code)
+        assert statuses == [200] * 6 + [503]
 
 
 async def test_admission_figures_are_refreshed_in_the_background(
