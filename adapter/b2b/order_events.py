@@ -89,14 +89,21 @@ class B2BOrderSteps:
         return order
 
     async def ship(
-        self, order_id: str, seller_code: str, stage: str, proof: Sequence[str] = ()
+        self,
+        order_id: str,
+        seller_code: str,
+        stage: str,
+        proof: Sequence[str] = (),
+        *,
+        tracking_url: str | None = None,
     ) -> OrderRow:
-        """Move the delivery to ``stage`` (with proof of pick-up images); a self-pickup's
-        ``Order-picked-up`` completes the order. Raises ``Refusal`` or ``NotB2BOrder``."""
+        """Move the delivery to ``stage`` (with proof of pick-up images and the courier's
+        ``tracking_url``); a self-pickup's ``Order-picked-up`` completes the order. Raises
+        ``Refusal`` or ``NotB2BOrder``."""
         order = await self._order(order_id, seller_code)
         step = ship(
             b2b_order(order.document), order.document[INTERNAL], stage,
-            now=self._clock.now(), proof=proof,
+            now=self._clock.now(), proof=proof, tracking_url=tracking_url,
             proforma_url=self._links.url(seller_code, order_id, "proforma"),
             invoice_url=self._links.url(seller_code, order_id, "invoice"),
         )  # fmt: skip

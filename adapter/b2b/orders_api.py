@@ -33,6 +33,8 @@ class StageIn(_Strict):
 
     stage: Literal["Packed", "Order-picked-up", "Out-for-delivery"]
     proof_images: Annotated[list[HttpUrl], Field(max_length=10)] = []
+    # The courier's tracking page, answered to the buyer app's /track from then on.
+    tracking_url: HttpUrl | None = None
 
 
 class PiecesIn(_Strict):
@@ -125,7 +127,10 @@ def b2b_orders_router() -> APIRouter:
     ) -> dict[str, Any]:
         """Move the delivery to a stage (packed, picked up, out for delivery)."""
         proof = [str(url) for url in body.proof_images]
-        return await _run(_steps(request).ship(order_id, seller, body.stage, proof))
+        tracking_url = str(body.tracking_url) if body.tracking_url is not None else None
+        return await _run(
+            _steps(request).ship(order_id, seller, body.stage, proof, tracking_url=tracking_url)
+        )
 
     @router.post("/{order_id}/deliveries")
     async def delivery(

@@ -4,6 +4,7 @@ book they are given; each reads the order of the asking buyer app only."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -44,15 +45,19 @@ from adapter.core.ratings import order_ratings
 from adapter.core.retail125.delivery_update import update_delivery
 from adapter.core.retail125.force_cancel import ASK_KEY, ask_note, force_refusal, forced
 from adapter.core.retail125.return_withdrawal import WITHDRAWN, return_to_withdraw, withdraw_return
+from catalog_sync.records import SellerRecord
 from catalog_sync.transform import serves
 
 __all__ = [
+    "keep_ratings",
     "on_cancel",
     "on_rating",
     "on_status",
     "on_support",
     "on_track",
     "on_update",
+    "support_contact",
+    "tracking",
 ]
 
 
@@ -90,19 +95,26 @@ _ON_THE_WAY: Final = frozenset(
 legs), so a tracking link is live."""
 
 
+def tracking(row: OrderRow, wire: Mapping[str, Any]) -> dict[str, str]:
+    """``tracking`` of ``row`` (shown to buyer apps as ``wire``): the link the seller gave
+    at shipping, ``active`` while the goods are on the road; 40005 while the seller has
+    given none."""
+    url = row.document.get(INTERNAL, {}).get("tracking_url")
+    if not url:
+        raise Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
+    status = "active" if row.fulfillment_state in _ON_THE_WAY else "inactive"
+    # The tracking's id is the delivery fulfilment's (RET10 rule TRACKING_ID).
+    return {"id": forward_id(wire), "url": url, "status": status}
+
+
 async def on_track(
     request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
 ) -> schemas.Envelope:
     """``/on_track``: the tracking link the seller gave at shipping, once there is one."""
     assert isinstance(request, schemas.TrackRequest)
     row = await confirmed_order(request, request.message.order_id, orders)
-    url = row.document.get(INTERNAL, {}).get("tracking_url")
-    if not url:
-        raise Refusal("40005", f"tracking is not enabled for order {row.order_id} yet")
-    status = "active" if row.fulfillment_state in _ON_THE_WAY else "inactive"
-    # The tracking's id is the delivery fulfilment's (RET10 rule TRACKING_ID).
-    tracking = {"id": forward_id(row.document), "url": url, "status": status}
-    return reply_envelope(request, identity=identity, now=now, message={"tracking": tracking})
+    message = {"tracking": tracking(row, row.document)}
+    return reply_envelope(request, identity=identity, now=now, message=message)
 
 
 async def on_cancel(
@@ -232,15 +244,18 @@ async def _note_first_ask(
         raise Refusal("31003", f"order {row.order_id} changed meanwhile: ask again") from exc
 
 
-async def on_rating(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
-) -> schemas.Envelope:
-    """``/on_rating``: ratings of 1 to 5 acknowledged, and those that rate the transaction's
-    confirmed order (its provider, items, fulfilments) kept for the catalogue's ``rating``
-    (``adapter.core.ratings``)."""
-    assert isinstance(request, schemas.RatingRequest)
+async def keep_ratings(
+    request: schemas.Envelope,
+    ratings: Sequence[schemas.Rating] | None,
+    *,
+    orders: OrderBook,
+    now: datetime,
+) -> None:
+    """Check ``ratings`` are 1 to 5 (else 30015) and keep those that rate the transaction's
+    confirmed order of the asking buyer app (its provider, items, fulfilments) for the
+    catalogue's ``rating`` (``adapter.core.ratings``); the others are acknowledged only."""
     given: list[tuple[str, str, str]] = []
-    for index, rating in enumerate(request.message.ratings or []):
+    for index, rating in enumerate(ratings or []):
         if rating.value not in {"1", "2", "3", "4", "5"}:
             raise Refusal(
                 "30015", f"message.ratings[{index}].value must be 1 to 5, not {rating.value!r}"
@@ -249,6 +264,15 @@ async def on_rating(
     row = await orders.by_transaction(request.context.transaction_id or "")
     if row is not None and row.order_id and belongs_to(row, request.context):
         await orders.rate(row, order_ratings(row, given), now=now)
+
+
+async def on_rating(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    """``/on_rating``: ratings of 1 to 5 acknowledged, and those that rate the transaction's
+    confirmed order kept (:func:`keep_ratings`)."""
+    assert isinstance(request, schemas.RatingRequest)
+    await keep_ratings(request, request.message.ratings, orders=orders, now=now)
     return reply_envelope(
         request,
         identity=identity,
@@ -257,13 +281,12 @@ async def on_rating(
     )
 
 
-async def on_support(
-    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
-) -> schemas.Envelope:
-    """``/on_support``: the seller's phone and e-mail, for an order or transaction of the
-    asking buyer app."""
-    assert isinstance(request, schemas.SupportRequest)
-    ref = request.message.ref_id
+async def support_contact(
+    request: schemas.Envelope, ref: str | None, *, orders: OrderBook
+) -> SellerRecord:
+    """The seller of the order or transaction ``ref`` of the asking buyer app, whose phone
+    and e-mail answer ``/support``; 50004 if the buyer app has no such order or
+    transaction."""
     row: OrderRow | None = None
     if ref:
         row = await orders.by_order_id(ref, bap_id=request.context.bap_id)
@@ -275,7 +298,16 @@ async def on_support(
     found = await orders.seller(row.seller_code) if row is not None else None
     if found is None:
         raise Refusal("50004", f"no order or transaction {ref!r} to give support for")
-    seller = found[0]
+    return found[0]
+
+
+async def on_support(
+    request: schemas.Envelope, *, identity: Identity, now: datetime, orders: OrderBook, **_: Any
+) -> schemas.Envelope:
+    """``/on_support``: the seller's phone and e-mail, for an order or transaction of the
+    asking buyer app."""
+    assert isinstance(request, schemas.SupportRequest)
+    seller = await support_contact(request, request.message.ref_id, orders=orders)
     return reply_envelope(
         request,
         identity=identity,

@@ -14,6 +14,8 @@ from typing import Final, Generic, NamedTuple, TypeVar
 
 from schemas._ack import Error
 from schemas._base import WireModel
+from schemas._fulfillment import Tracking
+from schemas._messages import OnRatingMessage, RatingMessage
 from schemas._payloads import Envelope
 from schemas.b2b._catalog import B2BCatalog
 from schemas.b2b._context import B2BContext
@@ -90,6 +92,30 @@ class B2BUpdateMessage(WireModel):
     order: B2BOrder | None = None
 
 
+class B2BSupport(WireModel):
+    """``Support`` (ONDC B2B 2.0.2, ``/support`` and ``/on_support`` ``message.support``):
+    ``ref_id`` the order or transaction asked about; the seller answers with its ``phone``,
+    ``email`` (and ``url``)."""
+
+    ref_id: str | None = None
+    callback_phone: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    url: str | None = None
+
+
+class B2BSupportMessage(WireModel):
+    """``{"support": ...}`` of ``/support`` and ``/on_support``."""
+
+    support: B2BSupport | None = None
+
+
+class B2BOnTrackMessage(WireModel):
+    """``{"tracking": ...}`` of ``/on_track``: an ``id``, a ``url`` and its ``status``."""
+
+    tracking: Tracking | None = None
+
+
 class B2BSearchRequest(B2BRequest[B2BSearchMessage]):
     """``/search`` (ONDC B2B 2.0.2)."""
 
@@ -122,11 +148,11 @@ class B2BUpdateRequest(B2BRequest[B2BUpdateMessage]):
     """``/update`` (ONDC B2B 2.0.2): payment made through the buyer app."""
 
 
-class B2BRatingRequest(B2BRequest[WireModel]):
-    """``/rating`` (ONDC B2B 2.0.2)."""
+class B2BRatingRequest(B2BRequest[RatingMessage]):
+    """``/rating`` (ONDC B2B 2.0.2): ``ratings[]`` as retail's (``Rating``)."""
 
 
-class B2BSupportRequest(B2BRequest[WireModel]):
+class B2BSupportRequest(B2BRequest[B2BSupportMessage]):
     """``/support`` (ONDC B2B 2.0.2)."""
 
 
@@ -150,7 +176,7 @@ class B2BOnStatusCallback(B2BCallback[B2BOrderMessage]):
     """``/on_status`` (ONDC B2B 2.0.2): the order's state, proforma and tax invoices."""
 
 
-class B2BOnTrackCallback(B2BCallback[WireModel]):
+class B2BOnTrackCallback(B2BCallback[B2BOnTrackMessage]):
     """``/on_track`` (ONDC B2B 2.0.2)."""
 
 
@@ -162,11 +188,12 @@ class B2BOnUpdateCallback(B2BCallback[B2BOrderMessage]):
     """``/on_update`` (ONDC B2B 2.0.2): payment status, split fulfilments."""
 
 
-class B2BOnRatingCallback(B2BCallback[WireModel]):
-    """``/on_rating`` (ONDC B2B 2.0.2)."""
+class B2BOnRatingCallback(B2BCallback[OnRatingMessage]):
+    """``/on_rating`` (ONDC B2B 2.0.2): the rating taken; a ``feedback_form`` is kept as an
+    extra."""
 
 
-class B2BOnSupportCallback(B2BCallback[WireModel]):
+class B2BOnSupportCallback(B2BCallback[B2BSupportMessage]):
     """``/on_support`` (ONDC B2B 2.0.2)."""
 
 

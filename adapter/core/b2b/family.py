@@ -1,8 +1,8 @@
 """The ONDC B2B 2.0.2 contract family (pure): its models, context rules and replies.
 
-Every action of the contract is taken and every callback has its model. An action whose
-reply is not built here is refused at the edge with NACK 40001 (``Contract.replies``), so
-a B2B buyer app never waits on an ACK nobody will answer.
+Every action of the contract is taken, answered by its builder here, and every callback
+has its model. An action without a reply builder would be refused at the edge with NACK
+40001 (``Contract.replies``), so a B2B buyer app never waits on an ACK nobody answers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import schemas.b2b
 from adapter.core.b2b.cancellation import on_cancel
 from adapter.core.b2b.catalogue import on_search
 from adapter.core.b2b.context import check_b2b_context
+from adapter.core.b2b.followups import on_rating, on_support, on_track
 from adapter.core.b2b.payment_update import on_update
 from adapter.core.b2b.purchase_order import on_confirm, on_init
 from adapter.core.b2b.rfq import on_select
@@ -33,6 +34,9 @@ B2B_REPLIES: Final[Mapping[str, ReplyBuilder]] = MappingProxyType(
         "status": on_status,
         "cancel": on_cancel,
         "update": on_update,
+        "track": on_track,
+        "rating": on_rating,
+        "support": on_support,
     }
 )
 """B2B inbound action -> reply builder, for the actions whose business logic exists."""

@@ -90,12 +90,13 @@ def ship(
     proforma_url: str | None = None,
     invoice_url: str | None = None,
     proof: Sequence[str] = (),
+    tracking_url: str | None = None,
 ) -> Step:
     """The delivery moved to ``stage`` (one of :data:`STAGES`). The proforma invoice
     (``proforma_url``) joins the order's documents at the first step after the purchase
     order (B2B 2.0.2 sends it in ``on_status``, never in ``on_confirm``), the tax invoice
     (``invoice_url``) once the goods are picked up; ``proof`` images of the pick-up go on
-    the start stop."""
+    the start stop; a ``tracking_url`` is kept for the buyer app's ``/track``."""
     if stage not in STAGES:
         raise Refusal("30000", f"stage: one of {', '.join(STAGES)} (or a delivery)")
     if wire.get("state") in ("Completed", "Cancelled"):
@@ -118,7 +119,10 @@ def ship(
         return _handed_over(moved, internal)
     state = "In-progress" if stage != "Packed" else str(wire.get("state", "Accepted"))
     moved["state"] = state
-    return Step(moved, state, stage, 0, dict(internal))
+    kept = dict(internal)
+    if tracking_url:
+        kept["tracking_url"] = tracking_url
+    return Step(moved, state, stage, 0, kept)
 
 
 def self_pickup(wire: Mapping[str, Any]) -> bool:
