@@ -123,15 +123,22 @@ async def test_b2b_request_with_retail_context_fields_is_nacked_at_the_edge(
         assert "context.location" in error["message"]
 
 
-@pytest.mark.parametrize("action", ["track", "rating", "support"])
-async def test_b2b_action_without_a_reply_is_nacked_40001_not_left_unanswered(
-    tmp_path: Path, clock: FixedClock, action: str
+def test_every_b2b_action_has_a_reply_so_none_is_nacked_40001() -> None:
+    assert set(B2B_2_0_2.replies) == set(B2B_2_0_2.requests)
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [("track", {"order_id": "O1"}), ("rating", {"ratings": []}),
+     ("support", {"support": {"ref_id": "O1"}})],
+)  # fmt: skip
+async def test_b2b_track_rating_and_support_are_acked_and_answered(
+    tmp_path: Path, clock: FixedClock, action: str, message: dict[str, Any]
 ) -> None:
     async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET16") as net:
-        body = b2b_body(action, clock, {"order_id": "O1"})
+        body = b2b_body(action, clock, message)
         response = await net.post(action, body, signed(body, clock))
         assert isinstance(response, httpx.Response)
-        error = response.json()["error"]
-        assert error["code"] == "40001", response.text
-        assert "B2B 2.0.2" in error["message"]
-        assert await net.dispatch() == 0
+        assert response.json()["message"]["ack"]["status"] == "ACK", response.text
+        assert await net.dispatch() == 1
+        assert str(net.received[-1].url).endswith(f"/on_{action}")
