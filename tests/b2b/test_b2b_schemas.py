@@ -80,3 +80,37 @@ def test_catalogue_reads_price_slabs_and_moq() -> None:
     assert [p.type for p in catalog.catalog.payments or []] == [
         "PRE-FULFILLMENT", "ON-FULFILLMENT", "POST-FULFILLMENT",
     ]  # fmt: skip
+
+
+_SHAPES = {
+    # Bodies of the shapes B2B 2.0.2's api/build/build.yaml gives track, rating, support and
+    # their callbacks (the contract has no examples of them), with non-ASCII text on purpose.
+    "track": {"order_id": "PO-1", "callback_url": "https://bap.example/track/PO-1"},
+    "on_track": {"tracking": {"id": "1", "url": "https://track.example/PO-1?शहर=कुल्लू",
+                              "status": "active"}},
+    "rating": {"ratings": [{"rating_category": "Support", "id": "PO-1", "value": "5"}]},
+    "on_rating": {"feedback_form": {"form": {"url": "https://bpp.example/feedback",
+                                             "mime_type": "text/html"}, "required": False}},
+    "support": {"support": {"ref_id": "PO-1", "callback_phone": "+91-9876543210"}},
+    "on_support": {"support": {"ref_id": "PO-1", "phone": "+91-9876543210",
+                               "email": "सहायता@odop.example", "url": "https://odop.example/₹"}},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("action", sorted(_SHAPES))
+def test_track_rating_and_support_bodies_round_trip_in_their_b2b_models(action: str) -> None:
+    context = {"domain": "ONDC:RET10", "action": action, "version": "2.0.2",
+               "location": {"city": {"code": "std:080"}, "country": {"code": "IND"}}}  # fmt: skip
+    raw = orjson.dumps({"context": context, "message": _SHAPES[action]})
+    parsed = schemas.parse(schemas.b2b.B2B_PAYLOAD_MODELS[action], raw)
+    assert_same_json(orjson.loads(schemas.dump(parsed)), orjson.loads(raw))
+    dumped = parsed.model_dump(by_alias=True, exclude_unset=True)["message"]
+    assert dumped == _SHAPES[action]
+
+
+def test_b2b_support_is_read_from_message_support_unlike_retails_ref_id() -> None:
+    raw = orjson.dumps({"context": {"action": "support", "version": "2.0.2"},
+                        "message": {"support": {"ref_id": "PO-1"}}})  # fmt: skip
+    parsed = schemas.parse(schemas.b2b.B2BSupportRequest, raw)
+    assert parsed.message.support is not None
+    assert parsed.message.support.ref_id == "PO-1"
