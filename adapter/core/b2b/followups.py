@@ -18,9 +18,9 @@ from typing import Any
 import schemas
 import schemas.b2b
 from adapter.core.b2b.replies import answers_b2b_refusals, b2b_reply
-from adapter.core.b2b.rfq import b2b_order
+from adapter.core.b2b.status import buyers_order
 from adapter.core.callbacks import Identity
-from adapter.core.order_book import OrderBook, Refusal
+from adapter.core.order_book import OrderBook
 from adapter.core.order_followups import keep_ratings, support_contact, tracking
 
 __all__ = ["on_rating", "on_support", "on_track"]
@@ -32,13 +32,7 @@ async def on_track(
 ) -> schemas.Envelope:
     """The tracking link of the buyer app's B2B order (ONDC B2B 2.0.2 ``/on_track``)."""
     assert isinstance(request, schemas.b2b.B2BTrackRequest)
-    order_id = request.message.order_id
-    if not order_id:
-        raise Refusal("30000", "message.order_id is required")
-    found = await orders.by_order_id(order_id, bap_id=request.context.bap_id or "")
-    wire = b2b_order(found.document) if found is not None else {}
-    if found is None or not wire:
-        raise Refusal("30018", f"message.order_id {order_id!r}: no such B2B order of yours")
+    found, wire = await buyers_order(request.message.order_id, request, orders)
     message = {"tracking": tracking(found, wire)}
     return b2b_reply(request, identity=identity, now=now, message=message)
 
