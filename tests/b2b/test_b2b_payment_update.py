@@ -12,7 +12,7 @@ import orjson
 from adapter.core.clock import FixedClock
 from tests.b2b.peers import b2b_body
 from tests.b2b.test_b2b_purchase_order import ACCEPT, TXN, _order, _quote_like, _step
-from tests.b2b.test_b2b_rfq import GSTIN, _quote, _rfq, _seller
+from tests.b2b.test_b2b_rfq import _quote, _rfq, _seller, oil_letter
 from tests.network.peers import edge
 from tests.network.test_seller_api import ADMIN
 
@@ -37,13 +37,7 @@ async def test_a_buyer_app_payment_must_be_the_orders_due_and_moves_the_letter_t
 ) -> None:
     async with edge(tmp_path, clock, database_url=database_url, **DOMAINS) as net:
         await _seller(net)
-        letter = {
-            "reference": "HIM-PAY-1", "buyer_name": "Alpine Foods (demo)", "buyer_gstin": GSTIN,
-            "district": "Kinnaur", "product": "Chulli oil (wild apricot kernel)",
-            "value": "60000", "signed_on": "2026-11-15",
-            "items": [{"seller_code": "odopkinnaur", "sku": "odopkinnaur01", "quantity": 120,
-                       "unit_price": "350"}],
-        }  # fmt: skip
+        letter = oil_letter("HIM-PAY-1")
         created = await net.client.post("/admin/v1/loi/letters", json=letter, headers=ADMIN)
         assert created.status_code == 201, created.text
         quoted = (await _quote(net, clock, _rfq(clock, 120, transaction_id=TXN)))["message"][

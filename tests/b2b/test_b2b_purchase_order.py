@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from adapter.core.clock import FixedClock
 from adapter.storage.loi_tables import loi_movements
 from tests.b2b.peers import b2b_body
-from tests.b2b.test_b2b_rfq import GSTIN, _quote, _rfq, _seller
+from tests.b2b.test_b2b_rfq import GSTIN, _quote, _rfq, _seller, oil_letter
 from tests.network.peers import Edge, edge, signed
 from tests.network.test_seller_api import ADMIN
 
@@ -67,13 +67,7 @@ async def test_rfq_to_purchase_order_accepted_once_and_the_letter_moves(
 ) -> None:
     async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
         quoted = await _quoted(net, clock)
-        letter = {
-            "reference": "HIM-PO-1", "buyer_name": "Alpine Foods (demo)", "buyer_gstin": GSTIN,
-            "district": "Kinnaur", "product": "Chulli oil (wild apricot kernel)",
-            "value": "60000", "signed_on": "2026-11-15",
-            "items": [{"seller_code": "odopkinnaur", "sku": "odopkinnaur01", "quantity": 120,
-                       "unit_price": "350"}],
-        }  # fmt: skip
+        letter = oil_letter("HIM-PO-1")
         created = await net.client.post("/admin/v1/loi/letters", json=letter, headers=ADMIN)
         assert created.status_code == 201
         init = await _step(net, clock, "init", _order(quoted))
@@ -155,13 +149,7 @@ async def test_staged_split_deliveries_and_payment_move_the_order_and_the_letter
         quoted = await _quoted(net, clock)
         key = await net.client.post("/admin/v1/sellers/odopkinnaur/keys", json={}, headers=ADMIN)
         seller = {"Authorization": f"Bearer {key.json()['api_key']}"}
-        letter = {
-            "reference": "HIM-PO-2", "buyer_name": "Alpine Foods (demo)", "buyer_gstin": GSTIN,
-            "district": "Kinnaur", "product": "Chulli oil (wild apricot kernel)",
-            "value": "60000", "signed_on": "2026-11-15",
-            "items": [{"seller_code": "odopkinnaur", "sku": "odopkinnaur01", "quantity": 120,
-                       "unit_price": "350"}],
-        }  # fmt: skip
+        letter = oil_letter("HIM-PO-2")
         letter_id = (
             await net.client.post("/admin/v1/loi/letters", json=letter, headers=ADMIN)
         ).json()["id"]

@@ -20,6 +20,18 @@ GSTIN = "02ABCDE1234F1Z5"
 OIL = "odopkinnaur01"
 
 
+def oil_letter(reference: str) -> dict[str, Any]:
+    """A letter of intent (admin API body) for 120 bottles of Kinnaur's chulli oil at Rs 350
+    from the buyer of ``GSTIN``: the letter the B2B tests' RFQs realise."""
+    return {
+        "reference": reference, "buyer_name": "Alpine Foods (demo)", "buyer_gstin": GSTIN,
+        "district": "Kinnaur", "product": "Chulli oil (wild apricot kernel)",
+        "value": "60000", "signed_on": "2026-11-15",
+        "items": [{"seller_code": "odopkinnaur", "sku": OIL, "quantity": 120,
+                   "unit_price": "350"}],
+    }  # fmt: skip
+
+
 async def _seller(net: Edge) -> dict[str, str]:
     _, key = await _register(net, "Kinnaur")
     item = dict(_entry("Kinnaur")["items"][0])

@@ -19,7 +19,7 @@ from adapter.core.clock import FixedClock
 from adapter.storage.tables import seller_notifications
 from tests.b2b.peers import b2b_body
 from tests.b2b.test_b2b_purchase_order import _order, _quote_like
-from tests.b2b.test_b2b_rfq import GSTIN, OIL, _rfq, _seller
+from tests.b2b.test_b2b_rfq import OIL, _rfq, _seller, oil_letter
 from tests.network.peers import Edge, edge, signed
 from tests.network.test_seller_api import ADMIN
 
@@ -126,13 +126,7 @@ async def test_a_held_rfq_is_countered_by_the_seller_and_its_on_select_carries_i
 ) -> None:
     async with edge(tmp_path, clock, database_url=database_url, **DOMAINS) as net:
         key = await _held(net, clock)
-        letter = {
-            "reference": "HIM-RFQ-1", "buyer_name": "Alpine Foods (demo)", "buyer_gstin": GSTIN,
-            "district": "Kinnaur", "product": "Chulli oil (wild apricot kernel)",
-            "value": "60000", "signed_on": "2026-11-15",
-            "items": [{"seller_code": "odopkinnaur", "sku": OIL, "quantity": 120,
-                       "unit_price": "350"}],
-        }  # fmt: skip
+        letter = oil_letter("HIM-RFQ-1")
         created = await net.client.post("/admin/v1/loi/letters", json=letter, headers=ADMIN)
         assert created.status_code == 201, created.text
         shown = f"/admin/v1/loi/letters/{created.json()['id']}"

@@ -14,7 +14,7 @@ import orjson
 from adapter.core.clock import FixedClock
 from tests.b2b.peers import b2b_body
 from tests.b2b.test_b2b_purchase_order import ACCEPT, TXN, _order, _quote_like, _step
-from tests.b2b.test_b2b_rfq import GSTIN, _quote, _rfq, _seller
+from tests.b2b.test_b2b_rfq import _quote, _rfq, _seller, oil_letter
 from tests.network.peers import Edge, edge
 from tests.network.test_seller_api import ADMIN, _entry
 
@@ -50,13 +50,7 @@ async def test_a_self_pickup_is_quoted_ordered_made_ready_and_handed_over(
 ) -> None:
     async with edge(tmp_path, clock, database_url=database_url, **DOMAINS) as net:
         key = await _offers_pickup(net, "Delivery", "Self-Pickup")
-        letter = {
-            "reference": "HIM-SP-1", "buyer_name": "Alpine Foods (demo)", "buyer_gstin": GSTIN,
-            "district": "Kinnaur", "product": "Chulli oil (wild apricot kernel)",
-            "value": "60000", "signed_on": "2026-11-15",
-            "items": [{"seller_code": "odopkinnaur", "sku": "odopkinnaur01", "quantity": 120,
-                       "unit_price": "350"}],
-        }  # fmt: skip
+        letter = oil_letter("HIM-SP-1")
         created = await net.client.post("/admin/v1/loi/letters", json=letter, headers=ADMIN)
         assert created.status_code == 201, created.text
         # The catalogue offers the pick-up beside the delivery, on the provider and its items.
