@@ -79,7 +79,12 @@ from adapter.outbound.raised_desk import RaisedDesk
 from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
-from adapter.seller_api import notifications_router, seller_admin_router, seller_router
+from adapter.seller_api import (
+    notifications_router,
+    seller_admin_router,
+    seller_availability_router,
+    seller_router,
+)
 from adapter.seller_api.complaints import seller_complaints_router
 from adapter.seller_api.issues import seller_issues_router
 from adapter.seller_api.orders import seller_orders_router
@@ -488,6 +493,7 @@ def create_app(
     app.include_router(admin_router(), dependencies=json_body)
     app.include_router(seller_admin_router(), dependencies=json_body)
     app.include_router(seller_router(), dependencies=json_body)
+    app.include_router(seller_availability_router(), dependencies=json_body)
     app.include_router(seller_orders_router(), dependencies=json_body)
     app.include_router(seller_issues_router(), dependencies=json_body)
     app.include_router(seller_complaints_router(), dependencies=json_body)

@@ -123,3 +123,6 @@ class ItemRecord:
     # A text the buyer writes for the item (a name embroidered on a rumal), with the
     # seller's limits; ONDC retail 1.2.5 customisation input text.
     text_input: TextInput | None = None
+    # False while the seller has taken the item off sale: buyer apps are told to drop it
+    # (``time.label`` "disable"), no new order takes it; put back on sale, it is "enable".
+    on_sale: bool = True

@@ -168,8 +168,9 @@ def item_payload(
     payload: dict[str, Any] = {"id": item.sku, "parent_item_id": variant_group_id(item)}
     payload |= {
         # A sold-out item stays listed ("enable", count "0"): "disable" is the contract's
-        # soft delete, and a buyer app drops the item until it is pushed again.
-        "time": {"label": "enable", "timestamp": _timestamp(now)},
+        # soft delete, and a buyer app drops the item until it is pushed again; it is sent
+        # only for an item the seller has taken off sale.
+        "time": {"label": "enable" if item.on_sale else "disable", "timestamp": _timestamp(now)},
         "descriptor": {
             "name": item.name,
             "code": item_code(item),

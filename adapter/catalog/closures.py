@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
@@ -20,7 +20,14 @@ from adapter.core.clock import Clock
 from adapter.storage.catalog import CatalogStore
 from catalog_sync.transform import closed_on
 
-__all__ = ["ClosureWatcher"]
+__all__ = ["ClosureWatcher", "closure_claim"]
+
+
+def closure_claim(seller_code: str, location_code: str, day: date) -> str:
+    """The shared-state key of "this store's open or shut state was pushed on ``day``": the
+    watcher pushes a store once a day, and not at all if its seller already did."""
+    return f"store-label:{seller_code}:{location_code}:{day.isoformat()}"
+
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +51,7 @@ class ClosureWatcher:
         for seller, location in await self._store.stores():
             if closed_on(location, today) == closed_on(location, yesterday):
                 continue
-            claim = f"store-label:{seller.code}:{location.code}:{today.isoformat()}"
+            claim = closure_claim(seller.code, location.code, today)
             if not await self._state.first_seen(claim, ttl_seconds=2 * 86_400):
                 continue  # pushed today already, by this process or another
             skus = [item.sku for item, _ in await self._store.items_of(seller.code)]

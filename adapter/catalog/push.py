@@ -1,14 +1,14 @@
 """Push catalogue changes to subscribed buyer apps (ONDC retail 1.2.0 and 1.2.5 incremental
 refresh).
 
-When a seller changes items (price, stock, availability, a new item), each buyer app with
-a live ``catalog_inc`` subscription for the items' domain gets an unsolicited ``on_search``
-with only those items, a fresh message id, its subscription's transaction id, the
-``core_version`` the subscription was started in and city ``*``, through the outbox like
-every callback (retried, parked, audited). The provider carries only its id and the changed
-items: its descriptor, locations and fulfilments did not change, and ONDC's validator
-refuses them in an item delta (a location repeated with the same ``time.label`` reads as a
-location change that changes nothing).
+When a seller changes items (price, stock, availability, a new item, an item taken off sale
+or put back), each buyer app with a live ``catalog_inc`` subscription for the items' domain
+gets an unsolicited ``on_search`` with only those items, a fresh message id, its
+subscription's transaction id, the ``core_version`` the subscription was started in and city
+``*``, through the outbox like every callback (retried, parked, audited). The provider
+carries only its id and the changed items: its descriptor, locations and fulfilments did not
+change, and ONDC's validator refuses them in an item delta (a location repeated with the
+same ``time.label`` reads as a location change that changes nothing).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from adapter.core.clock import Clock
 from adapter.core.replies import Identity
 from adapter.storage.catalog import CatalogStore, Listing
 from adapter.storage.outbox import Outbox
+from catalog_sync.preflight import preflight
 from catalog_sync.transform import item_payload, location_change, provider_payload
 
 __all__ = ["CatalogPush"]
@@ -54,7 +55,15 @@ class CatalogPush:
         ``store``: the store itself changed (opening hours, holidays, a closure), so its
         location goes too, with its ``time.label`` (``enable`` or ``disable``) and its hours
         as split timings (:func:`catalog_sync.transform.location_change`)."""
-        listings = await self._store.listings(seller_code=seller_code, skus=skus)
+        # Published items go as they are; an item the seller took off sale goes as
+        # "disable" (buyer apps drop it); one held back by pre-flight is not sent.
+        listings = [
+            listing
+            for listing in await self._store.listings(
+                seller_code=seller_code, skus=skus, published_only=False
+            )
+            if not listing[2].on_sale or not preflight(listing[1], listing[2], listing[0])
+        ]
         by_domain: dict[str, list[Listing]] = defaultdict(list)
         for listing in listings:
             by_domain[listing[2].domain].append(listing)

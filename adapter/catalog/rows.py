@@ -174,6 +174,8 @@ class ItemRow(_Strict):
     b2b: B2BPriceRow | None = None
     # A buyer's own text on the item (ONDC retail 1.2.5 customisation input text).
     text_input: TextInputRow | None = None
+    # False: the seller has taken the item off sale (kept, shown to buyer apps as disabled).
+    on_sale: bool = True
 
     def record(self) -> ItemRecord:
         """The item as the catalogue keeps it, statutory blocks under their ONDC keys."""

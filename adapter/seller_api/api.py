@@ -32,7 +32,7 @@ from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD, prefl
 from catalog_sync.records import ItemRecord
 from catalog_sync.rejections import explain
 
-__all__ = ["Seller", "seller_router"]
+__all__ = ["Seller", "item_json", "seller_router"]
 
 
 async def _seller_code(request: Request) -> str:
@@ -119,7 +119,7 @@ def _item_row(body: Any) -> ItemRow:
         raise HTTPException(status_code=422, detail=field_errors(exc.errors())) from None
 
 
-def _item_json(item: ItemRecord) -> dict[str, Any]:
+def item_json(item: ItemRecord) -> dict[str, Any]:
     values = dataclasses.asdict(item)
     values["price"], values["mrp"] = str(item.price), str(item.mrp)
     return values
@@ -143,7 +143,7 @@ def seller_router() -> APIRouter:
         """This seller's items, with their true stock and, for an item buyers cannot see
         yet, the pre-flight reasons it is held back."""
         return [
-            {**_item_json(item), "held_back": held}
+            {**item_json(item), "held_back": held}
             for item, held in await catalogue(request).items_of(seller)
         ]
 
@@ -180,7 +180,7 @@ def seller_router() -> APIRouter:
         runtime: Runtime = request.app.state.runtime
         await store.upsert(entry[0], entry[1], [record], now=runtime.clock.now())
         await runtime.push.changed(seller, [record.sku])
-        return {**_item_json(record), "held_back": preflight(entry[1], record, entry[0])}
+        return {**item_json(record), "held_back": preflight(entry[1], record, entry[0])}
 
     @router.get("/items/held")
     async def list_held(request: Request, seller: Seller) -> list[dict[str, Any]]:

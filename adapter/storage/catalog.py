@@ -65,7 +65,8 @@ def _item_row(
         "available": good.available,
         "record": _json(good),
         "held": held,
-        "published": not held,
+        # Shown to buyers: passes pre-flight and is on sale.
+        "published": not held and good.on_sale,
         "search_text": searchable_text(good),
         "updated_at": now,
     }

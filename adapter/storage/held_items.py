@@ -80,6 +80,7 @@ class HeldItems:
         return [
             HeldItem(code, sku, str(record.get("name", "")), tuple(held or ()))
             for _, sku, record, held, code, _, _ in rows
+            if held  # not shown for a reason of its own: the seller took it off sale
         ]
 
     async def recheck(self, seller_code: str | None = None, *, now: datetime) -> Recheck:
@@ -94,12 +95,14 @@ class HeldItems:
                 reasons = preflight(LocationRecord(**location), item, SellerRecord(**seller))
                 if reasons:
                     held.append(HeldItem(code, sku, item.name, tuple(reasons)))
-                elif before:
+                elif before and item.on_sale:
                     released.append((code, sku))
                 if list(before or []) != reasons:
                     await connection.execute(
                         update(items)
                         .where(items.c.id == item_id)
-                        .values(held=reasons, published=not reasons, updated_at=now)
+                        .values(
+                            held=reasons, published=not reasons and item.on_sale, updated_at=now
+                        )
                     )
         return Recheck(len(rows), held, released)
