@@ -12,6 +12,7 @@ import orjson
 from adapter.core.clock import FixedClock
 from tests.catalog.test_incremental import _mode, _publish, _search
 from tests.network.peers import Edge, edge, signed
+from tests.orders.shop import cart, demo_item, shop
 
 
 async def _subscribe(net: Edge, clock: FixedClock) -> None:
@@ -135,3 +136,20 @@ async def test_a_bad_closure_names_its_field(tmp_path: Path, clock: FixedClock) 
             answer = await net.client.put("/seller/v1/store/closure", json=body, headers=key)
             assert answer.status_code == 422, body
             assert words in answer.text, (body, answer.text)
+
+
+async def test_a_cart_with_an_item_off_sale_is_refused_until_it_is_back(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Mandi")
+        key = await s.seller_key(entry["seller"]["code"])
+        off = await s.net.client.post(f"/seller/v1/items/{item['sku']}/off_sale", headers=key)
+        assert off.status_code == 200, off.text
+        refused = await s.call("select", cart(entry, item, 1), domain=item["domain"])
+        assert refused["error"]["code"] == "30004"
+        await s.net.client.post(f"/seller/v1/items/{item['sku']}/on_sale", headers=key)
+        s.new_transaction()
+        quoted = await s.call("select", cart(entry, item, 1), domain=item["domain"])
+        assert "error" not in quoted
+        assert quoted["message"]["order"]["items"][0]["id"] == item["sku"]
