@@ -9,7 +9,8 @@ flow rules of the specification):
   one before it, and only once its transaction partners have been seen (a ``confirm`` needs
   an ``init`` and ``on_init`` before it);
 - **pairing**: ``on_X`` answers the latest ``X`` and repeats its ``message_id``; no request
-  reuses a message id, and an unasked callback has a fresh one;
+  reuses a message id, and an unasked callback has a fresh one (so has each ``on_search``
+  pushed to an incremental refresh subscription);
 - **timing**: ``on_select``, ``on_init`` and ``on_confirm`` are stamped within 5 s of their
   request and before the request's timestamp plus its ``ttl``; callbacks say ``ttl`` PT30S;
 - **contract**: one transaction and version throughout; on_confirm's delivery names its
@@ -196,6 +197,18 @@ def _sequence(steps: Sequence[Step]) -> Iterator[Violation]:
         previous = action
 
 
+def _subscribes(search: Mapping[str, Any]) -> bool:
+    """Whether ``search`` starts an incremental refresh subscription (``catalog_inc``
+    ``mode`` ``start``): its catalogue changes come as pushes, each with a message id of its
+    own (ONDC's incremental refresh; the utility refuses a push repeating an earlier id)."""
+    intent = (search.get("message") or {}).get("intent") or {}
+    for group in intent.get("tags") or ():
+        if isinstance(group, dict) and group.get("code") == "catalog_inc":
+            pairs = {entry.get("code"): entry.get("value") for entry in group.get("list") or ()}
+            return pairs.get("mode") == "start"
+    return False
+
+
 def _pairing(steps: Sequence[Step]) -> Iterator[Violation]:
     asked: dict[str, str] = {}  # message id -> request action
     latest: dict[str, Mapping[str, Any]] = {}  # request action -> its latest body
@@ -215,7 +228,8 @@ def _pairing(steps: Sequence[Step]) -> Iterator[Violation]:
         request = action.removeprefix("on_")
         if asked.get(message_id) == request:
             continue  # the answer to that request
-        if action in TIMED_CALLBACKS or action in ("on_search", "on_track"):
+        pushed = action == "on_search" and _subscribes(latest.get("search", {}))
+        if not pushed and (action in TIMED_CALLBACKS or action in ("on_search", "on_track")):
             asked_id = _context(latest.get(request, {})).get("message_id")
             yield Violation(
                 "message_id_pairing", key, "$.context.message_id",

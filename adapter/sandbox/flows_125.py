@@ -35,6 +35,7 @@ from adapter.sandbox.buyer_messages_125 import (
 )
 from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
+from adapter.sandbox.flows_inc_125 import INCREMENTAL_FLOW, play_incremental
 from adapter.sandbox.flows_pickup_cash_125 import EXTRA_FLOWS
 from adapter.sandbox.flows_text_125 import TEXT_FLOW, customisable, order_with_text
 
@@ -50,19 +51,22 @@ __all__ = [
 
 PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
-        "ONDC:RET10": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Cancellation_Flow",
+        "ONDC:RET10": ("Discovery_Flow_full_catalog", INCREMENTAL_FLOW,
+                       "Delivery_Flow", "Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "RTO_And_Part_Cancellation_Flow",
                        "Replacement_Flow", "Forced_Cancellation_Flow",
                        "Buyer_Instructions_And_Delivery_Update_Flow",
                        "Out_Of_Stock_Flow_Error-code_", "Self_Pickup_Flow",
                        "Multi_Option_Fulfillment_Flow", "Cash_On_Delivery_Flow"),
-        "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
+        "ONDC:RET12": ("Discovery_Flow_full_catalog", INCREMENTAL_FLOW,
+                       "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
                        "Seller_Cancellation_Flow", "Replacement_Flow",
                        "Force_Cancellation_Flow", "Buyer_Instructions_And_Delivery_Update_Flow",
                        "Out_Of_Stock_Flow_Error-code_", "Cash_On_Delivery_Flow",
                        "Cancel_Return_Request_Flow"),
-        "ONDC:RET16": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
+        "ONDC:RET16": ("Discovery_Flow_full_catalog", INCREMENTAL_FLOW,
+                       "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
                        "Replacement_Flow", "Force_Cancellation_Flow",
                        "Out_Of_Stock_Flow_Error-code_", TEXT_FLOW),
@@ -78,7 +82,6 @@ catalogue): a name embroidered on a Chamba rumal."""
 
 NOT_PLAYED: Final[Mapping[str, str]] = MappingProxyType(
     {
-        "Discovery_Flow_incremental_catalog": "the 1.2.0 demo plays the incremental refresh",
         "Delivery_Flow_With_IGM": "IGM flows come with the IGM families",
     }
 )
@@ -178,6 +181,8 @@ class Pramaan125:
             finally:
                 await p.seller_stock(item["sku"], int(item["available"]))
             return steps
+        if flow_id == INCREMENTAL_FLOW:
+            return await play_incremental(p, entry, item)
         if flow_id in EXTRA_FLOWS:
             return await EXTRA_FLOWS[flow_id](p, entry, item)
         if flow_id == TEXT_FLOW:

@@ -36,6 +36,7 @@ __all__ = [
 VALIDATOR_FLOWS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "Discovery_Flow_full_catalog": ("8",),
+        "Discovery_Flow_incremental_catalog": ("1",),
         "Delivery_Flow": ("2",),
         "Out_Of_Stock_Flow": ("3",),
         "Cancellation_Flow": ("4",),

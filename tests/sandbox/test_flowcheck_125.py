@@ -254,3 +254,30 @@ def test_a_refusing_callback_is_held_to_its_context_and_error_block() -> None:
     assert check_callback("on_cancel", hollow), "an empty order breaks the order rules"
     bad_context = {"context": {**context, "ttl": "PT1H"}, "error": error}
     assert [v.rule for v in check_callback("on_cancel_no", bad_context)] == ["ttl_pt30s"]
+
+
+def _pushed(flow: str) -> list[tuple[str, dict[str, Any]]]:
+    """ONDC's incremental flow as a seller sends it: every on_search a push with a
+    message id of its own."""
+    steps = consistent(flow)
+    for _, body in steps:
+        if body["context"]["action"] == "on_search":
+            body["context"]["message_id"] = str(uuid.uuid4())
+    return steps
+
+
+@pytest.mark.parametrize(
+    "flow",
+    [
+        "RET10-1.2.5/Discovery_Flow_incremental_catalog",
+        "RET12-1.2.5/Discovery_Flow_incremental_catalog",
+    ],
+)
+def test_pushes_to_a_subscription_have_fresh_message_ids(flow: str) -> None:
+    assert check_flow_125(_pushed(flow)) == []
+
+
+def test_an_on_search_with_a_fresh_id_answers_no_plain_search() -> None:
+    steps = _pushed("RET12-1.2.5/Discovery_Flow_incremental_catalog")
+    steps[0][1]["message"]["intent"]["tags"] = []  # a plain search: answered, not pushed
+    assert "message_id_pairing" in _rules(steps)
