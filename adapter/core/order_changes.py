@@ -24,6 +24,7 @@ from adapter.core.orders import (
 )
 from adapter.core.retail125.cash_on_delivery import collected
 from adapter.core.retail125.routing import ROUTING_STATES, routing_of
+from adapter.core.retail125.text_input import add_ons_out
 
 __all__ = [
     "CANCEL_FULFILLMENT_ID",
@@ -161,8 +162,11 @@ def _return_to_origin(
         },
     ]
     quote = document.get("quote", {})
+    lines = [dict(line) for line in quote.get("breakup", [])]
+    # The buyer's texts on the goods (retail 1.2.5 customisation) go back with them.
+    add_on_trail = add_ons_out(document, lines, None)
     breakup, trail, total = [], [], Decimal(0)
-    for line in quote.get("breakup", []):
+    for line in lines:
         if line.get("@ondc/org/title_type") == "item":
             trail.append(
                 {
@@ -197,7 +201,7 @@ def _return_to_origin(
                 key: end[key] for key in ("location", "contact", "person", "time") if key in end
             },
             "end": {"location": delivery.get("start", {}).get("location", {})},
-            "tags": trail,
+            "tags": trail + add_on_trail,
         }
     )
     emptied, moved = _moved_lines(document, RTO_FULFILLMENT_ID)

@@ -23,6 +23,7 @@ from adapter.core.orders import (
     problems_message,
 )
 from adapter.core.retail125.text_input import (
+    add_ons,
     buyer_texts,
     echoed,
     is_customisation,
@@ -308,7 +309,10 @@ async def quote_cart(
     }
     if texts:
         # Kept with the order, sent after its items (order_book.wire).
-        document[INTERNAL] = {"customisations": echoed(texts, found, fulfillment_id=chosen)}
+        document[INTERNAL] = {
+            "customisations": echoed(texts, found, fulfillment_id=chosen),
+            "add_ons": add_ons(texts, found),
+        }
     return document, error, quote.total, seller, location
 
 
@@ -480,7 +484,11 @@ def confirmed_document(
         "created_at": created,
         "updated_at": updated,
         INTERNAL: {
-            **{k: v for k, v in base.get(INTERNAL, {}).items() if k == "customisations"},
+            **{
+                k: v
+                for k, v in base.get(INTERNAL, {}).items()
+                if k in ("customisations", "add_ons")
+            },
             "fulfillment_since": updated,
             **({"core_version": core_version} if core_version else {}),
         },

@@ -34,6 +34,7 @@ from adapter.core.retail125.replacement import (
     asks_replacement,
     open_replacement,
 )
+from adapter.core.retail125.text_input import add_ons_out
 
 __all__ = [
     "RETURN_EVENTS",
@@ -99,16 +100,19 @@ def _unit_prices(document: Mapping[str, Any]) -> dict[str, Decimal]:
     }
 
 
-def _take_out_of_quote(document: dict[str, Any], pieces: Mapping[str, int]) -> Decimal:
-    """Lower the quote's item lines by ``pieces``; the value taken out."""
+def _take_out_of_quote(document: dict[str, Any], pieces: Mapping[str, int]) -> list[dict[str, Any]]:
+    """Lower the quote's item lines by ``pieces``, and the add-ons of the buyer's texts on
+    them (retail 1.2.5 customisation); the quote trail of the add-ons taken out (the items'
+    is :func:`_trail`)."""
     quote = document["quote"]
-    breakup, total, taken = [], Decimal(0), Decimal(0)
-    for line in quote["breakup"]:
+    lines: list[Any] = [dict(line) for line in quote["breakup"]]
+    add_on_trail = add_ons_out(document, lines, pieces)
+    breakup, total = [], Decimal(0)
+    for line in lines:
         sku = line.get("@ondc/org/item_id")
         if line.get("@ondc/org/title_type") == "item" and sku in pieces:
             count = int(line["@ondc/org/item_quantity"]["count"]) - pieces[sku]
             unit = Decimal(line["item"]["price"]["value"])
-            taken += unit * pieces[sku]
             line = {
                 **line,
                 "@ondc/org/item_quantity": {"count": count},
@@ -121,7 +125,7 @@ def _take_out_of_quote(document: dict[str, Any], pieces: Mapping[str, int]) -> D
         "breakup": breakup,
         "price": {"currency": "INR", "value": money(total)},
     }
-    return taken
+    return add_on_trail
 
 
 def _trail(pieces: Mapping[str, int], prices: Mapping[str, Decimal]) -> list[dict[str, Any]]:
@@ -160,7 +164,7 @@ def part_cancel(
         raise UpdateRefused("50002", "items: that is the whole order; cancel the order instead")
     document = {key: value for key, value in row.document.items()}
     prices = _unit_prices(document)
-    _take_out_of_quote(document, pieces)
+    add_on_trail = _take_out_of_quote(document, pieces)
     items = []
     forward = forward_id(document)
     for item in document["items"]:
@@ -192,6 +196,7 @@ def part_cancel(
                     ],
                 },
                 *_trail(pieces, prices),
+                *add_on_trail,
             ],
         },
     ]
@@ -396,8 +401,12 @@ def return_event(
             new_entry["replacement"] = {"id": new_id, "state": "Pending"}
     elif target in _REFUNDED_AT and not sent:
         prices = _unit_prices(document)
-        _take_out_of_quote(document, pieces)
-        the_return["tags"] = [*the_return.get("tags", []), *_trail(pieces, prices)]
+        add_on_trail = _take_out_of_quote(document, pieces)
+        the_return["tags"] = [
+            *the_return.get("tags", []),
+            *_trail(pieces, prices),
+            *add_on_trail,
+        ]
     if target == "Return_Rejected" and reason:
         the_return["tags"] = [
             *the_return.get("tags", []),

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from adapter.core.clock import FixedClock
 from adapter.sandbox.conformance import check
+from adapter.sandbox.flows import return_message
 from catalog_sync.customisation import custom_group_id, customisation_id
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
@@ -173,3 +174,102 @@ async def test_a_confirm_with_other_words_than_quoted_is_refused(
             "message.order.items[1].descriptor.tags.customization.input_text is not the text "
             "quoted in on_init ('Asha')"
         )
+
+
+def _misc(order: dict[str, Any]) -> list[str]:
+    return [
+        line["price"]["value"]
+        for line in order["quote"]["breakup"]
+        if line["@ondc/org/title_type"] == "misc"
+    ]
+
+
+def _trail(fulfillment: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (entries["type"], entries["value"])
+        for tag in fulfillment.get("tags", [])
+        if tag["code"] == "quote_trail"
+        for entries in [{e["code"]: e["value"] for e in tag["list"]}]
+    ]
+
+
+async def _two_named_rumals(s: Shop, order_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """Two Chamba rumals with a name each way, confirmed: (the item, the seller's key)."""
+    entry, item, key = await _customisable(s)
+    ask = _with_text(entry, item, NAME)
+    ask["order"]["items"][0]["quantity"]["count"] = 2
+    on_select = await s.call("select", ask, domain=item["domain"])
+    on_init = await s.call("init", init_message(on_select), domain=item["domain"])
+    on_confirm = await s.call("confirm", confirm_message(on_init, order_id), domain=item["domain"])
+    assert _misc(on_confirm["message"]["order"]) == ["300.00"], "the add-on for each piece"
+    return item, key
+
+
+async def test_a_part_cancelled_piece_takes_its_add_on_out_of_the_quote(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        item, key = await _two_named_rumals(s, "RUMAL2")
+        cut = await s.net.client.post(
+            "/seller/v1/orders/RUMAL2/part_cancel",
+            json={"items": [{"sku": item["sku"], "quantity": 1}]},
+            headers=key,
+        )
+        assert cut.status_code == 200, cut.text
+        (update,) = await s.unsolicited()
+        order = update["message"]["order"]
+        assert _misc(order) == ["150.00"], "one piece's add-on stays"
+        unit = order["quote"]["breakup"][0]["item"]["price"]["value"]
+        [cancel] = [f for f in order["fulfillments"] if f["type"] == "Cancel"]
+        assert _trail(cancel) == [("item", f"-{unit}"), ("misc", "-150.00")]
+        parts = sum(float(line["price"]["value"]) for line in order["quote"]["breakup"])
+        assert float(order["quote"]["price"]["value"]) == parts
+        assert _texts(order) == [NAME], "the remaining rumal keeps its name"
+
+
+async def test_a_returned_piece_is_refunded_with_its_add_on(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        item, key = await _two_named_rumals(s, "RUMAL3")
+        await s.timers()
+        legs = ("pack", "agent_assigned", "ship", "in_transit", "at_destination_hub",
+                "out_for_delivery", "deliver")  # fmt: skip
+        await s.seller_moves(key, "RUMAL3", legs)
+        asked = await s.call(
+            "update", return_message("RUMAL3", "R-1", item["sku"], 1), domain=item["domain"]
+        )
+        assert "error" not in asked, asked
+        returns = "/seller/v1/orders/RUMAL3/returns/R-1"
+        for step in ("approve", "pick"):
+            moved = await s.net.client.post(f"{returns}/{step}", headers=key)
+            assert moved.status_code == 200, moved.text
+            (update,) = await s.unsolicited()
+        order = update["message"]["order"]
+        assert _misc(order) == ["150.00"]
+        [back] = [f for f in order["fulfillments"] if f["id"] == "R-1"]
+        assert ("misc", "-150.00") in _trail(back)
+        parts = sum(float(line["price"]["value"]) for line in order["quote"]["breakup"])
+        assert float(order["quote"]["price"]["value"]) == parts
+
+
+async def test_goods_returned_to_origin_take_their_add_on_with_them(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        _, key = await _two_named_rumals(s, "RUMAL4")
+        await s.timers()
+        legs = ("pack", "agent_assigned", "ship", "in_transit", "at_destination_hub",
+                "out_for_delivery")  # fmt: skip
+        await s.seller_moves(key, "RUMAL4", legs)
+        failed = await s.net.client.post(
+            "/seller/v1/orders/RUMAL4/rto", json={"reason": "013"}, headers=key
+        )
+        assert failed.status_code == 200, failed.text
+        (cancelled,) = await s.unsolicited()
+        order = cancelled["message"]["order"]
+        assert _misc(order) == ["0.00"]
+        [rto] = [f for f in order["fulfillments"] if f["type"] == "RTO"]
+        assert ("misc", "-300.00") in _trail(rto)
+        parts = sum(float(line["price"]["value"]) for line in order["quote"]["breakup"])
+        assert float(order["quote"]["price"]["value"]) == parts

@@ -25,6 +25,8 @@ from catalog_sync.transform import variant_group_id
 
 __all__ = [
     "BuyerText",
+    "add_ons",
+    "add_ons_out",
     "buyer_texts",
     "echoed",
     "is_customisation",
@@ -164,13 +166,64 @@ def priced(
         breakup.append(
             {
                 "@ondc/org/item_id": fulfillment_id,
-                "title": f"{spec.label} ({item.name})",
+                "title": _add_on_title(item),
                 "@ondc/org/title_type": "misc",
                 "price": {"currency": "INR", "value": money(amount)},
             }
         )
     payload = {**quote.payload, "price": {"currency": "INR", "value": money(total)}}
     return Quote(total=total, payload={**payload, "breakup": breakup})
+
+
+def _add_on_title(item: ItemRecord) -> str:
+    spec = item.text_input
+    return f"{spec.label if spec else 'Customisation'} ({item.name})"
+
+
+def add_ons(texts: Sequence[BuyerText], items: Mapping[str, ItemRecord]) -> dict[str, Any]:
+    """What the order keeps of each priced text (by SKU: its quote line's title and the
+    price per piece), so that a piece leaving the order (part cancel, return, RTO) takes
+    its add-on out of the quote with it (:func:`add_ons_out`)."""
+    kept: dict[str, Any] = {}
+    for written in texts:
+        item = items[written.sku]
+        spec = item.text_input
+        if spec is not None and Decimal(spec.price):
+            kept[written.sku] = {"title": _add_on_title(item), "price": money(Decimal(spec.price))}
+    return kept
+
+
+def add_ons_out(
+    document: Mapping[str, Any], breakup: list[dict[str, Any]], pieces: Mapping[str, int] | None
+) -> list[dict[str, Any]]:
+    """Lower, in ``breakup`` (the order's quote lines, changed in place), the add-on line of
+    each text whose item loses ``pieces`` (SKU -> count; ``None``: every piece), and return
+    the quote trail of what left (``type`` misc, the line's id, the value negative)."""
+    trail: list[dict[str, Any]] = []
+    kept = document.get(INTERNAL, {}).get("add_ons", {})
+    for sku, add_on in kept.items():
+        if pieces is not None and not pieces.get(sku):
+            continue
+        for index, line in enumerate(breakup):
+            if line.get("@ondc/org/title_type") != "misc" or line.get("title") != add_on["title"]:
+                continue
+            value = Decimal(line["price"]["value"])
+            out = value if pieces is None else min(value, Decimal(add_on["price"]) * pieces[sku])
+            if not out:
+                continue
+            breakup[index] = {**line, "price": {"currency": "INR", "value": money(value - out)}}
+            trail.append(
+                {
+                    "code": "quote_trail",
+                    "list": [
+                        {"code": "type", "value": "misc"},
+                        {"code": "id", "value": str(line["@ondc/org/item_id"])},
+                        {"code": "currency", "value": "INR"},
+                        {"code": "value", "value": money(-out)},
+                    ],
+                }
+            )
+    return trail
 
 
 def kept_texts(document: Mapping[str, Any]) -> dict[str, str]:
