@@ -32,6 +32,7 @@ from adapter.catalog.sheets import MAX_ROWS, FileUnusable, csv_sheet, size_probl
 from adapter.catalog.spreadsheet import (
     LOCATION_COLUMNS,
     SELLER_COLUMNS,
+    TEXT_COLUMNS,
     CellProblem,
     header_problem,
     known_column,
@@ -102,6 +103,7 @@ class ImportReport:
 # A spreadsheet's B2B columns, by the field each fills (a problem names the column).
 _B2B_FIELD_COLUMNS: Final = {
     **{f"b2b.{field}": column for column, field in ITEM_B2B_COLUMNS.items()},
+    **{f"text_input.{field}": column for column, field in TEXT_COLUMNS.items()},
     **{f"seller_terms.{field}": column for column, field in SELLER_TERMS_COLUMNS.items()},
 }
 
@@ -126,6 +128,8 @@ def _field(loc: tuple[Any, ...], sheet: bool) -> str:
                 return column
         if named == "b2b":
             return "b2b_price_slabs"
+        if named == "text_input":
+            return "text_label"
     return named
 
 

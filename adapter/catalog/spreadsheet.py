@@ -32,6 +32,7 @@ from catalog_sync.taxonomy import rule
 __all__ = [
     "ATTRIBUTE_PREFIX",
     "COLUMNS",
+    "TEXT_COLUMNS",
     "CellProblem",
     "header_problem",
     "known_column",
@@ -60,8 +61,14 @@ ITEM_COLUMNS: Final = (
     "sku", "domain", "category_id", "name", "name_hi", "short_desc", "long_desc", "images",
     "price", "mrp", "available", "maximum", "unit", "unit_value", "returnable", "cancellable",
     "return_window", "time_to_ship", "available_on_cod", "gi_tag", "odop_district", "hsn",
-    "ean", "variant_group",
+    "ean", "variant_group", "on_sale",
 )  # fmt: skip
+# A text the buyer may write on the item (retail 1.2.5 customisation input text): blank
+# ``text_label`` for an item that takes none.
+TEXT_COLUMNS: Final = {
+    "text_label": "label", "text_max_length": "max_length", "text_characters": "characters",
+    "text_price": "price", "text_required": "required",
+}  # fmt: skip
 # Statutory declarations (ONDC @ondc/org/statutory_reqs_*) as flat columns.
 COMMODITY_COLUMNS: Final = (
     "manufacturer_or_packer_name", "manufacturer_or_packer_address",
@@ -76,17 +83,20 @@ FOOD_COLUMNS: Final = {
 }
 COLUMNS: Final = (
     *SELLER_COLUMNS, *LOCATION_COLUMNS, *ITEM_COLUMNS, *COMMODITY_COLUMNS, *FOOD_COLUMNS,
-    *ITEM_B2B_COLUMNS, *SELLER_TERMS_COLUMNS,
+    *TEXT_COLUMNS, *ITEM_B2B_COLUMNS, *SELLER_TERMS_COLUMNS,
 )  # fmt: skip
 ATTRIBUTE_PREFIX: Final = "attribute."
 # An ONDC item attribute's code, as the importer's ``AttributeName`` takes it.
 _ATTRIBUTE_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _BOOLEANS: Final = {"yes": True, "y": True, "true": True, "1": True,
                     "no": False, "n": False, "false": False, "0": False}  # fmt: skip
-_INTEGERS: Final = frozenset({"available", "maximum", "radius_km", "b2b_min_order_quantity"})
-_FLAGS: Final = frozenset(
-    {"returnable", "cancellable", "available_on_cod", "b2b_cancellable", "b2b_gst_credit_invoice"}
+_INTEGERS: Final = frozenset(
+    {"available", "maximum", "radius_km", "b2b_min_order_quantity", "text_max_length"}
 )
+_FLAGS: Final = frozenset(
+    {"returnable", "cancellable", "available_on_cod", "b2b_cancellable", "b2b_gst_credit_invoice",
+     "on_sale", "text_required"}
+)  # fmt: skip
 # Numbers a spreadsheet may turn into integers that are really codes.
 _DIGIT_STRINGS: Final = frozenset(
     {"pincode", "std_code", "phone", "brand_owner_fssai_license_no", "other_fssai_license_no",
@@ -106,7 +116,7 @@ def _cell(name: str, value: Any) -> Any:
         return _BOOLEANS.get(value.strip().lower(), value)
     if name in _INTEGERS and isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
-    if name in ("price", "mrp") and isinstance(value, int | float):
+    if name in ("price", "mrp", "text_price") and isinstance(value, int | float):
         return f"{value:.2f}"
     if name == "b2b_tax_rate" and isinstance(value, int | float):
         return f"{value:g}"
@@ -244,6 +254,9 @@ def rows_to_document(
         attributes = {name: value for name, value in attributes.items() if value}
         if attributes:
             item["attributes"] = attributes
+        text = _pick(values, TEXT_COLUMNS)
+        if text:
+            item["text_input"] = text
         b2b = _pick(values, ITEM_B2B_COLUMNS)
         if b2b:
             item["b2b"] = b2b

@@ -153,3 +153,38 @@ def test_an_unreadable_file_is_one_clear_problem() -> None:
     assert problem.row == "file"
     _, report = read_catalogue_file("odop.pdf", b"%PDF")
     assert "expected a .json, .csv or .xlsx" in report.problems[0].reason
+
+
+def test_a_buyers_text_and_an_item_off_sale_come_from_their_columns() -> None:
+    rows = _rows()
+    rumal = next(n for n, row in enumerate(rows) if row["name"] == "Chamba Rumal")
+    # Number cells, as a workbook keeps them; a flag in words.
+    rows[rumal] |= {"text_label": "Name to embroider", "text_max_length": 12.0,
+                    "text_characters": "letters", "text_price": 150, "text_required": "no"}  # fmt: skip
+    shawl = next(n for n, row in enumerate(rows) if row["name"] == "Kullu Shawl")
+    rows[shawl]["on_sale"] = "no"
+    accepted, report = read_catalogue_file("odop.xlsx", _xlsx(rows))
+    assert report.problems == []
+    goods = {i.name: i for _, _, items in accepted for i in items}
+    spec = goods["Chamba Rumal"].text_input
+    assert spec is not None
+    assert (spec.label, spec.max_length, spec.characters, spec.price, spec.required) == (
+        "Name to embroider", 12, "letters", "150.00", False,
+    )  # fmt: skip
+    assert goods["Kullu Shawl"].on_sale is False
+    assert goods["Kangra Tea"].text_input is None and goods["Kangra Tea"].on_sale is True
+
+
+def test_a_bad_text_cell_is_reported_under_its_column() -> None:
+    rows = _rows()
+    rumal = next(n for n, row in enumerate(rows) if row["name"] == "Chamba Rumal")
+    rows[rumal] |= {"text_label": "Name to embroider", "text_max_length": "12",
+                    "text_characters": "anything"}  # fmt: skip
+    _, report = read_catalogue_file("odop.csv", _csv(rows))
+    [problem] = report.problems
+    assert problem.row.startswith(f"row {rumal + 2}")
+    assert problem.field == "text_characters"
+    rows[rumal] |= {"text_characters": None, "text_label": None}  # a length without a label
+    _, report = read_catalogue_file("odop.csv", _csv(rows))
+    [problem] = report.problems
+    assert problem.field == "text_label", problem
