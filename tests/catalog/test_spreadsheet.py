@@ -160,7 +160,8 @@ def test_a_buyers_text_and_an_item_off_sale_come_from_their_columns() -> None:
     rumal = next(n for n, row in enumerate(rows) if row["name"] == "Chamba Rumal")
     # Number cells, as a workbook keeps them; a flag in words.
     rows[rumal] |= {"text_label": "Name to embroider", "text_max_length": 12.0,
-                    "text_characters": "letters", "text_price": 150, "text_required": "no"}  # fmt: skip
+                    "text_characters": "letters", "text_price": 150,
+                    "text_required": "no"}  # fmt: skip
     shawl = next(n for n, row in enumerate(rows) if row["name"] == "Kullu Shawl")
     rows[shawl]["on_sale"] = "no"
     accepted, report = read_catalogue_file("odop.xlsx", _xlsx(rows))
@@ -172,7 +173,8 @@ def test_a_buyers_text_and_an_item_off_sale_come_from_their_columns() -> None:
         "Name to embroider", 12, "letters", "150.00", False,
     )  # fmt: skip
     assert goods["Kullu Shawl"].on_sale is False
-    assert goods["Kangra Tea"].text_input is None and goods["Kangra Tea"].on_sale is True
+    assert goods["Kangra Tea"].text_input is None
+    assert goods["Kangra Tea"].on_sale is True
 
 
 def test_a_bad_text_cell_is_reported_under_its_column() -> None:
