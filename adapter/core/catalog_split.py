@@ -5,7 +5,8 @@ is larger than that. Rather than truncating, the answer is sent as several ``on_
 callbacks for the same request (same context, same message id), each carrying a share of
 the providers' items; a provider whose items span parts appears in each with its own
 descriptor, locations and fulfilments. Nothing is dropped: every item is in exactly one
-part. An item too large for any part travels alone.
+part, an item's customisations (retail 1.2.5) in its part. An item too large for any part
+travels alone.
 """
 
 from __future__ import annotations
@@ -19,6 +20,28 @@ __all__ = ["split_on_search"]
 
 def _size(value: Any) -> int:
     return len(orjson.dumps(value))
+
+
+def _tag_value(item: dict[str, Any], code: str) -> str | None:
+    for tag in item.get("tags") or ():
+        if isinstance(tag, dict) and tag.get("code") == code:
+            for entry in tag.get("list") or ():
+                if isinstance(entry, dict) and entry.get("code") == "id":
+                    return str(entry.get("value"))
+    return None
+
+
+def _units(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The items in the order given, each with the customisations of its custom group
+    (retail 1.2.5 customisation input text) right after it: a buyer app must find an item
+    and its customisation in the same part."""
+    groups = {_tag_value(item, "custom_group"): index for index, item in enumerate(items)}
+    groups.pop(None, None)
+    units: dict[int, list[dict[str, Any]]] = {}
+    for index, item in enumerate(items):
+        owner = groups.get(_tag_value(item, "parent"), index)
+        units.setdefault(owner, []).append(item)
+    return [units[index] for index in sorted(units)]
 
 
 def split_on_search(body: bytes, budget: int) -> list[bytes]:
@@ -47,8 +70,8 @@ def split_on_search(body: bytes, budget: int) -> list[bytes]:
             continue
         frame_size = _size({**provider, "items": []}) + 1
         entry: dict[str, Any] | None = None
-        for item in provider["items"]:
-            item_size = _size(item) + 1
+        for unit in _units(provider["items"]):
+            item_size = sum(_size(item) + 1 for item in unit)
             extra = item_size + (frame_size if entry is None else 0)
             if current and used + extra > budget:
                 parts.append(current)
@@ -57,7 +80,7 @@ def split_on_search(body: bytes, budget: int) -> list[bytes]:
             if entry is None:
                 entry = {**provider, "items": []}
                 current.append(entry)
-            entry["items"].append(item)
+            entry["items"].extend(unit)
             used += extra
     if current:
         parts.append(current)

@@ -88,3 +88,26 @@ async def test_a_full_catalogue_over_the_budget_arrives_in_several_signed_callba
                     if i["domain"] == "ONDC:RET10"}  # fmt: skip
         assert len(found) == len(set(found))  # each item once
         assert set(found) == expected
+
+
+def _group(code: str, group: str) -> dict[str, Any]:
+    return {"code": code, "list": [{"code": "id", "value": group}]}
+
+
+def test_a_customisation_travels_in_its_items_part() -> None:
+    # Each rumal and its name to embroider (retail 1.2.5) would fall either side of a part's
+    # edge if split item by item.
+    items: list[dict[str, Any]] = []
+    for n in range(6):
+        items.append(
+            {"id": f"rumal{n}", "pad": "x" * 300, "tags": [_group("custom_group", f"CG{n}")]}
+        )
+        items.append({"id": f"C{n}", "pad": "y" * 300, "tags": [_group("parent", f"CG{n}")]})
+    body = _answer([{"id": "p", "items": items}])
+    parts = split_on_search(body, 1_500)
+    assert len(parts) > 1
+    assert _items(parts) == _items([body]), "the order and every item kept"
+    for part in parts:
+        ids = [item for _, item in _items([part])]
+        for n in range(6):
+            assert (f"rumal{n}" in ids) == (f"C{n}" in ids), ids
