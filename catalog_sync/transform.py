@@ -36,7 +36,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Final
 
 from catalog_sync.customisation import custom_group, custom_group_id, customisation_item
@@ -54,6 +54,7 @@ __all__ = [
     "provider_payload",
     "searchable_text",
     "serves",
+    "store_day",
     "variant_attributes",
     "variant_group_id",
     "variant_key",
@@ -238,6 +239,15 @@ def variant_group_id(item: ItemRecord) -> str:
     return f"V{digest}"
 
 
+_STORE_TIME: Final = timezone(timedelta(hours=5, minutes=30), "IST")
+
+
+def store_day(now: datetime) -> date:
+    """The day it is at the store (India Standard Time): a holiday or closure begins and
+    ends at the store's midnight, not at midnight UTC, 05:30 there."""
+    return now.astimezone(_STORE_TIME).date()
+
+
 def closed_on(location: LocationRecord, day: date) -> bool:
     """Whether the store is shut on ``day``: a holiday or inside its seasonal closure."""
     if day.isoformat() in location.holidays:
@@ -265,7 +275,7 @@ def provider_payload(
     start, end = location.opening_hours.split("-")
     # A store shut today (holiday, winter closure) is shown disabled: buyer apps keep it
     # listed but take no orders.
-    label = "disable" if closed_on(location, now.date()) else "enable"
+    label = "disable" if closed_on(location, store_day(now)) else "enable"
     location_payload: dict[str, Any] = {
         "id": location.code,
         "time": {

@@ -18,7 +18,7 @@ from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.core.clock import Clock
 from adapter.storage.catalog import CatalogStore
-from catalog_sync.transform import closed_on
+from catalog_sync.transform import closed_on, store_day
 
 __all__ = ["ClosureWatcher", "closure_claim"]
 
@@ -45,7 +45,7 @@ class ClosureWatcher:
 
     async def run_once(self) -> int:
         """Push the stores that opened or shut today (once a day each); how many."""
-        today = self._clock.now().date()
+        today = store_day(self._clock.now())
         yesterday = today - timedelta(days=1)
         pushed = 0
         for seller, location in await self._store.stores():

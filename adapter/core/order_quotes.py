@@ -30,7 +30,7 @@ from adapter.core.retail125.text_input import (
     priced,
 )
 from catalog_sync.records import LocationRecord, SellerRecord
-from catalog_sync.transform import closed_on, serves
+from catalog_sync.transform import closed_on, serves, store_day
 
 __all__ = [
     "COLLECTION_WINDOW",
@@ -226,7 +226,7 @@ async def quote_cart(
     transaction's order document so far, whose buyer's texts (retail 1.2.5 customisation
     input text) an init that does not repeat them keeps."""
     seller, location = await _seller(book, order)
-    if closed_on(location, now.date()):
+    if closed_on(location, store_day(now)):
         until = location.closed_until if location.closed_from else None
         raise Refusal(
             "30017",

@@ -15,9 +15,11 @@ seller's steps go through the seller API; what the flow changed is put back afte
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, Final
 
 from adapter.sandbox.flows import FlowPlayer
+from catalog_sync.transform import store_day
 
 __all__ = ["INCREMENTAL_FLOW", "play_incremental"]
 
@@ -57,7 +59,8 @@ async def play_incremental(
         await p.seller_stock(sku, stocked - 1)  # one piece sold in the seller's own shop
         steps["on_search_inc"] = await p.unsolicited(tx, "on_search")
         if domain == "ONDC:RET10":
-            today = steps["search_inc"]["context"]["timestamp"][:10]  # the day, UTC
+            asked = datetime.fromisoformat(steps["search_inc"]["context"]["timestamp"])
+            today = store_day(asked).isoformat()
             await _seller(p, "PUT", "store/closure", {"from": today, "until": today})
             steps["on_search_inc_close"] = await p.unsolicited(tx, "on_search")
             await _seller(p, "DELETE", "store/closure", None)

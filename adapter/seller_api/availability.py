@@ -25,7 +25,7 @@ from adapter.seller_api.api import Seller, item_json
 from adapter.seller_api.refusals import FieldNamingRoute
 from adapter.seller_api.stores import catalogue
 from catalog_sync.records import LocationRecord
-from catalog_sync.transform import closed_on
+from catalog_sync.transform import closed_on, store_day
 
 __all__ = ["seller_availability_router"]
 
@@ -99,20 +99,21 @@ def seller_availability_router() -> APIRouter:
             raise HTTPException(status_code=409, detail="location: register a location first")
         runtime: Runtime = request.app.state.runtime
         now = runtime.clock.now()
+        today = store_day(now)
         before = entry[1]
         after = dataclasses.replace(before, closed_from=first, closed_until=last)
         if after != before:
             await store.upsert(entry[0], after, [], now=now)
-            if closed_on(after, now.date()) != closed_on(before, now.date()):
+            if closed_on(after, today) != closed_on(before, today):
                 # Shut or opened today: buyer apps hear it now (a closure starting later is
                 # pushed on its first day by the closure watcher).
                 skus = [item.sku for item, _ in await store.items_of(seller)]
                 if skus:
                     await runtime.push.changed(seller, skus, store=True)
                 await runtime.state.first_seen(
-                    closure_claim(seller, after.code, now.date()), ttl_seconds=2 * 86_400
+                    closure_claim(seller, after.code, today), ttl_seconds=2 * 86_400
                 )
-        return _closure_json(after, now.date())
+        return _closure_json(after, today)
 
     @router.get("/store/closure")
     async def closure(request: Request, seller: Seller) -> dict[str, Any]:
@@ -121,7 +122,7 @@ def seller_availability_router() -> APIRouter:
         if entry is None:
             raise HTTPException(status_code=404, detail=f"seller {seller} has no location yet")
         runtime: Runtime = request.app.state.runtime
-        return _closure_json(entry[1], runtime.clock.now().date())
+        return _closure_json(entry[1], store_day(runtime.clock.now()))
 
     @router.put("/store/closure")
     async def shut(request: Request, seller: Seller, days: Closure) -> dict[str, Any]:

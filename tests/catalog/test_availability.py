@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from adapter.core.clock import FixedClock
+from catalog_sync.transform import store_day
 from tests.catalog.test_incremental import _mode, _publish, _search
 from tests.network.peers import Edge, edge, signed
 from tests.orders.shop import cart, demo_item, shop
@@ -87,7 +88,7 @@ async def test_a_store_shut_today_is_pushed_disabled_and_opened_again_enabled(
     async with edge(tmp_path, clock, database_url=database_url) as net:
         key, item = await _publish(net, clock)
         await _subscribe(net, clock)
-        today = clock.now().date().isoformat()
+        today = store_day(clock.now()).isoformat()
 
         shut = await net.client.put(
             "/seller/v1/store/closure", json={"from": today, "until": today}, headers=key

@@ -67,3 +67,14 @@ def test_a_closed_store_is_disabled_and_lists_only_holidays_to_come() -> None:
     assert open_day["locations"][0]["time"]["schedule"]["holidays"] == ["2026-12-25"]
     winter = provider_payload(seller, location, [], now=datetime(2027, 2, 1, tzinfo=UTC))
     assert winter["time"]["label"] == "disable"
+
+
+def test_a_holiday_begins_at_the_stores_midnight_not_utcs() -> None:
+    base = next(s for s in DEMO["sellers"] if s["seller"]["district"] == "Lahaul and Spiti")
+    location = LocationRecord(**{**base["location"], "holidays": ("2026-12-25",)})
+    seller = SellerRecord(**base["seller"])
+    # 00:30 in Himachal on the 25th is still the 24th in UTC.
+    night = provider_payload(seller, location, [], now=datetime(2026, 12, 24, 19, 0, tzinfo=UTC))
+    assert night["time"]["label"] == "disable"
+    before = provider_payload(seller, location, [], now=datetime(2026, 12, 24, 18, 0, tzinfo=UTC))
+    assert before["time"]["label"] == "enable"
