@@ -80,6 +80,7 @@ from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.seller_api import notifications_router, seller_admin_router, seller_router
+from adapter.seller_api.delivery_slots import delivery_slots_router
 from adapter.seller_api.complaints import seller_complaints_router
 from adapter.seller_api.issues import seller_issues_router
 from adapter.seller_api.orders import seller_orders_router
@@ -488,6 +489,7 @@ def create_app(
     app.include_router(admin_router(), dependencies=json_body)
     app.include_router(seller_admin_router(), dependencies=json_body)
     app.include_router(seller_router(), dependencies=json_body)
+    app.include_router(delivery_slots_router(), dependencies=json_body)
     app.include_router(seller_orders_router(), dependencies=json_body)
     app.include_router(seller_issues_router(), dependencies=json_body)
     app.include_router(seller_complaints_router(), dependencies=json_body)
