@@ -6,7 +6,7 @@ the buyer chooses (ONDC retail 1.2.5 slotted delivery; see
 ones a buyer would be offered now; ``PUT`` sets the slot length, the hours it delivers in
 (``HHMM-HHMM``, Indian Standard Time) and how many slots on_select offers; ``DELETE`` stops
 delivering in slots. Orders already placed keep their slots. The same fields are the
-location's ``slot_minutes``, ``slot_hours`` and ``slots_offered`` in catalogue files.
+location's ``slot_minutes``, ``slot_hours`` and ``slots_offered`` in JSON catalogue files.
 """
 
 from __future__ import annotations
