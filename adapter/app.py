@@ -80,8 +80,8 @@ from adapter.registry.client import RegistryClient
 from adapter.registry.directory import KeyDirectory
 from adapter.runtime import Runtime
 from adapter.seller_api import notifications_router, seller_admin_router, seller_router
-from adapter.seller_api.delivery_slots import delivery_slots_router
 from adapter.seller_api.complaints import seller_complaints_router
+from adapter.seller_api.delivery_slots import delivery_slots_router
 from adapter.seller_api.issues import seller_issues_router
 from adapter.seller_api.orders import seller_orders_router
 from adapter.seller_api.refusals import field_errors

@@ -20,7 +20,14 @@ from typing import Any, Final
 
 from adapter.sandbox.flows import FlowPlayer, confirm_message
 
-__all__ = ["CHOSEN", "DEMO_SLOTS", "SLOT_FLOW", "SLOT_FLOWS", "delivering_in_slots", "play_slotted_delivery"]
+__all__ = [
+    "CHOSEN",
+    "DEMO_SLOTS",
+    "SLOT_FLOW",
+    "SLOT_FLOWS",
+    "delivering_in_slots",
+    "play_slotted_delivery",
+]
 
 SLOT_FLOW: Final = "Slotted_Delivery_Flow"
 """Pramaan's flow id."""

@@ -115,7 +115,10 @@ def delivery_slots_router() -> APIRouter:
                 f"types are {', '.join(location.fulfillment_types)})",
             )
         location = dataclasses.replace(
-            location, slot_minutes=slots.minutes, slot_hours=slots.hours, slots_offered=slots.offered
+            location,
+            slot_minutes=slots.minutes,
+            slot_hours=slots.hours,
+            slots_offered=slots.offered,
         )
         await _save(request, seller, location)
         return _shown(location, request)

@@ -50,9 +50,7 @@ def test_slots_wait_for_the_goods_and_roll_over_to_the_next_open_day() -> None:
     slots = next_slots(_HOURLY, now=_NOW, ready=timedelta(days=2))
     assert [s.start for s in slots] == [_ist(25, h) for h in (16, 17, 18, 19)]
     # Six offered: the 26th opens at 09:00 after the 25th closes at 20:00.
-    six = next_slots(
-        SlotPlan(60, time(9), time(20), offered=6), now=_NOW, ready=timedelta(days=2)
-    )
+    six = next_slots(SlotPlan(60, time(9), time(20), offered=6), now=_NOW, ready=timedelta(days=2))
     assert [s.start for s in six][-2:] == [_ist(26, 9), _ist(26, 10)]
 
 
@@ -60,9 +58,7 @@ def test_the_last_slot_that_would_run_past_closing_is_left_out() -> None:
     plan = SlotPlan(minutes=40, opens=time(9), closes=time(10), offered=3)
     slots = next_slots(plan, now=_NOW, ready=timedelta(0))
     # 09:00-09:40 fits; 09:40-10:20 does not: one slot a day.
-    assert [(s.start, s.end) for s in slots] == [
-        (_ist(d, 9), _ist(d, 9, 40)) for d in (24, 25, 26)
-    ]
+    assert [(s.start, s.end) for s in slots] == [(_ist(d, 9), _ist(d, 9, 40)) for d in (24, 25, 26)]
 
 
 def test_days_the_store_is_shut_are_skipped() -> None:
@@ -122,11 +118,13 @@ def test_an_init_must_name_an_offered_slot_that_has_not_begun() -> None:
 def test_a_confirm_must_name_the_slot_on_init_kept() -> None:
     kept = _offered()[1]
     slot = confirmed_slot("S2", kept, _NOW)
-    assert slot is not None and slot.start == _ist(23, 17)
+    assert slot is not None
+    assert slot.start == _ist(23, 17)
     assert confirmed_slot("1", {"id": "1", "type": "Delivery"}, _NOW) is None
     with pytest.raises(Refusal) as refused:
         confirmed_slot("S1", kept, _NOW)
-    assert refused.value.code == "30000" and "(S2)" in refused.value.message
+    assert refused.value.code == "30000"
+    assert "(S2)" in refused.value.message
     with pytest.raises(Refusal) as refused:
         confirmed_slot("S2", kept, _ist(23, 17).astimezone(UTC))
     assert refused.value.code == "40003"

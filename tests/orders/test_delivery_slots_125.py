@@ -80,7 +80,8 @@ async def test_the_buyer_chooses_an_offered_slot_which_the_order_keeps_to_delive
         assert "error" not in answer, answer
         order = answer["message"]["order"]
         (chosen,) = order["fulfillments"]
-        assert chosen["id"] == "S2" and _range(chosen) == _RANGES[1]
+        assert chosen["id"] == "S2"
+        assert _range(chosen) == _RANGES[1]
         assert chosen["@ondc/org/TAT"] == slots[1]["@ondc/org/TAT"]
         assert chosen["end"]["location"]["address"]["area_code"], "the buyer's address too"
         assert {b["@ondc/org/item_id"] for b in order["quote"]["breakup"]} >= {"S2"}
@@ -89,13 +90,15 @@ async def test_the_buyer_chooses_an_offered_slot_which_the_order_keeps_to_delive
         answer = await s.call("confirm", confirm_message(answer, "ODOPSLOT1"), domain=domain)
         steps["confirm"], steps["on_confirm"] = s.sent[-1], answer
         (delivery,) = answer["message"]["order"]["fulfillments"]
-        assert delivery["id"] == "S2" and _range(delivery) == _RANGES[1]
+        assert delivery["id"] == "S2"
+        assert _range(delivery) == _RANGES[1]
         # The goods leave the store by the slot's start.
         assert delivery["start"]["time"]["range"]["end"] == _RANGES[1][0]
         routing = {t["code"]: t["list"][0]["value"] for t in delivery["tags"]}["routing"]
         assert routing == "P2P", "slots are deliveries within the store's city"
         (steps["on_status_accepted"],) = await s.timers()
-        moved = await s.seller_moves(key, "ODOPSLOT1", ("pack", "agent_assigned", "ship", "deliver"))
+        legs = ("pack", "agent_assigned", "ship", "deliver")
+        moved = await s.seller_moves(key, "ODOPSLOT1", legs)
         for name, callback in zip(
             ("packed", "agent_assigned", "picked", "order_delivered"), moved, strict=True
         ):
@@ -112,7 +115,8 @@ async def test_the_buyer_chooses_an_offered_slot_which_the_order_keeps_to_delive
             "id": "S2", "start": _RANGES[1][0], "end": _RANGES[1][1],
         }  # fmt: skip
         row = await s.runtime.orders.by_transaction(s.transaction_id)
-        assert row is not None and row.ship_by == datetime(2026, 11, 25, 11, 30, tzinfo=UTC)
+        assert row is not None
+        assert row.ship_by == datetime(2026, 11, 25, 11, 30, tzinfo=UTC)
 
         assert check(_FLOW, steps) == []
         for step, rule, breaks in _BROKEN:
@@ -205,7 +209,8 @@ async def test_the_seller_sets_shows_and_stops_its_delivery_slots(
             {"start": "2026-11-24T04:30:00.000Z", "end": "2026-11-24T06:30:00.000Z"},
         ]
         found = await s.runtime.orders.seller(entry["seller"]["code"])
-        assert found is not None and found[1].slot_minutes == 120, "kept with the store"
+        assert found is not None
+        assert found[1].slot_minutes == 120, "kept with the store"
         for body, field in (
             ({"minutes": 60, "hours": "9-20"}, "hours"),
             ({"minutes": 600, "hours": "0900-1000"}, "minutes"),
@@ -217,7 +222,8 @@ async def test_the_seller_sets_shows_and_stops_its_delivery_slots(
             assert refused.status_code == 422, (body, refused.text)
             assert field in refused.text, (body, refused.text)
         stopped = await client.delete("/seller/v1/delivery-slots", headers=key)
-        assert stopped.status_code == 200 and stopped.json()["minutes"] == 0
+        assert stopped.status_code == 200
+        assert stopped.json()["minutes"] == 0
         assert (await client.get("/seller/v1/delivery-slots")).status_code == 401
 
 

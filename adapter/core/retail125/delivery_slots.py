@@ -38,8 +38,8 @@ __all__ = [
     "next_slots",
     "plan_of",
     "slot_fulfillments",
-    "slot_problem",
     "slot_of",
+    "slot_problem",
 ]
 
 IST: Final = timezone(timedelta(hours=5, minutes=30), "IST")
