@@ -102,6 +102,7 @@ class LocationRow(_Strict):
     slot_minutes: Annotated[int, Field(ge=0, le=720)] = 0
     slot_hours: Annotated[str, Field(pattern=_HOURS)] = "0900-1900"
     slots_offered: Annotated[int, Field(ge=1, le=12)] = 4
+    slot_orders: Annotated[int, Field(ge=0, le=10_000)] = 0
 
     @field_validator("holidays", "pincodes", "fulfillment_types", mode="before")
     @classmethod

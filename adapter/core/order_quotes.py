@@ -24,11 +24,15 @@ from adapter.core.orders import (
 )
 from adapter.core.retail125.delivery_slots import (
     Slot,
+    SlotPlan,
+    candidates_for,
     chosen_slot,
+    full_refusal,
     next_slots,
     plan_of,
     slot_fulfillments,
     slot_of,
+    with_room,
 )
 from adapter.core.retail125.text_input import (
     buyer_texts,
@@ -51,6 +55,7 @@ __all__ = [
     "payment_terms",
     "quote_cart",
     "ready_within",
+    "refuse_full",
     "transaction_of",
     "without_stock",
 ]
@@ -277,9 +282,19 @@ async def quote_cart(
     local = request.context.city == f"std:{location.std_code}"
     if plan is not None and kind == "Delivery" and serviceable and local:
         # The store delivers in its own city in slots: the first open one is quoted.
-        slots = next_slots(
-            plan, now=now, ready=_ship(stocks), closed=lambda day: closed_on(location, day)
+        upcoming = next_slots(
+            plan,
+            now=now,
+            ready=_ship(stocks),
+            closed=lambda day: closed_on(location, day),
+            limit=candidates_for(plan),
         )
+        booked = (
+            await book.slot_bookings(seller.code, [s.start for s in upcoming])
+            if plan.capacity
+            else {}
+        )
+        slots = with_room(upcoming, booked, plan)
         chosen = slots[0].id if slots else chosen
     delivery = Decimal(seller.delivery_charge) if serviceable and not pickup else Decimal(0)
     packing = Decimal(seller.packing_charge) if serviceable else Decimal(0)
@@ -308,7 +323,8 @@ async def quote_cart(
     if slots:
         fulfillments = slot_fulfillments(slots, now, fulfillments[0])
     elif slot is not None:
-        # The slot keeps the TAT and time range on_select gave it.
+        # The slot keeps the TAT and time range on_select gave it, while it has room.
+        await refuse_full(book, seller.code, slot_of(slot), plan_of(location))
         fulfillments[0] |= {"@ondc/org/TAT": slot["@ondc/org/TAT"], "end": slot["end"]}
     untyped = not any(f.type for f in order.fulfillments or [])
     if options and untyped and serviceable and "Self-Pickup" in location.fulfillment_types:
@@ -341,6 +357,19 @@ async def quote_cart(
         # Kept with the order, sent after its items (order_book.wire).
         document[INTERNAL] = {"customisations": echoed(texts, found, fulfillment_id=chosen)}
     return document, error, quote.total, seller, location
+
+
+async def refuse_full(
+    book: OrderBook, seller_code: str, slot: Slot | None, plan: SlotPlan | None
+) -> None:
+    """40003 if ``slot`` already has as many orders as the store's ``plan`` lets a slot
+    take (retail 1.2.5 slotted delivery)."""
+    if slot is None or plan is None or not plan.capacity:
+        return
+    booked = await book.slot_bookings(seller_code, [slot.start])
+    refused = full_refusal(slot, booked.get(slot.start, 0), plan)
+    if refused is not None:
+        raise refused
 
 
 def without_stock(quote: dict[str, Any]) -> dict[str, Any]:

@@ -48,6 +48,7 @@ from adapter.core.order_quotes import (
     payment_terms,
     quote_cart,
     ready_within,
+    refuse_full,
     transaction_of,
     without_stock,
 )
@@ -62,7 +63,7 @@ from adapter.core.orders import (
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
 from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
-from adapter.core.retail125.delivery_slots import confirmed_slot, slot_of
+from adapter.core.retail125.delivery_slots import confirmed_slot, plan_of, slot_of
 from adapter.core.retail125.text_input import kept_texts, texts_confirmed
 from catalog_sync.records import LocationRecord, SellerRecord
 
@@ -282,6 +283,7 @@ async def _on_confirm(
     kept = draft.document["fulfillments"][0]
     named = order.fulfillments[0].id if order.fulfillments else None
     slot = confirmed_slot(named, kept, now)
+    await refuse_full(orders, seller.code, slot, plan_of(location))
     # A slotted delivery leaves the store by its slot's start.
     ship = slot.start - now if slot is not None else ready_within(seller, kept)
     # Every order starts Created; the order timers accept it at once for a seller who

@@ -3,10 +3,11 @@ the buyer chooses (ONDC retail 1.2.5 slotted delivery; see
 :mod:`adapter.core.retail125.delivery_slots`).
 
 ``GET`` shows the store's slots (``minutes`` 0: it does not deliver in slots) and the next
-ones a buyer would be offered now; ``PUT`` sets the slot length, the hours it delivers in
-(``HHMM-HHMM``, Indian Standard Time) and how many slots on_select offers; ``DELETE`` stops
-delivering in slots. Orders already placed keep their slots. The same fields are the
-location's ``slot_minutes``, ``slot_hours`` and ``slots_offered`` in JSON catalogue files.
+ones with the orders each has; ``PUT`` sets the slot length, the hours it delivers in
+(``HHMM-HHMM``, Indian Standard Time), how many slots on_select offers and how many orders
+a slot takes; ``DELETE`` stops delivering in slots. Orders already placed keep their slots.
+The same fields are the location's ``slot_minutes``, ``slot_hours``, ``slots_offered`` and
+``slot_orders`` in JSON catalogue files.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ __all__ = ["DeliverySlots", "delivery_slots_router"]
 
 class DeliverySlots(BaseModel):
     """A store's delivery slots: ``minutes`` long, within ``hours`` (IST), the next
-    ``offered`` of them offered to a buyer."""
+    ``offered`` of them offered to a buyer, each taking at most ``orders_per_slot`` orders
+    (0: no limit)."""
 
     model_config = ConfigDict(extra="forbid")
 
     minutes: Annotated[int, Field(ge=15, le=720)]
     hours: Annotated[str, Field(pattern=r"^([01]\d|2[0-3])[0-5]\d-([01]\d|2[0-3])[0-5]\d$")]
     offered: Annotated[int, Field(ge=1, le=12)] = 4
+    orders_per_slot: Annotated[int, Field(ge=0, le=10_000)] = 0
 
     @model_validator(mode="after")
     def _fits(self) -> DeliverySlots:
@@ -50,9 +53,10 @@ class DeliverySlots(BaseModel):
         return self
 
 
-def _shown(location: LocationRecord, request: Request) -> dict[str, Any]:
-    """The store's slots and the next ones open now (for goods ready at once: an order's
-    slots also wait for its items' time to ship)."""
+async def _shown(seller: str, location: LocationRecord, request: Request) -> dict[str, Any]:
+    """The store's slots and the next ones that have not started, with the orders each
+    has (for goods ready at once: an order's slots also wait for its items' time to ship,
+    and a full slot is not offered)."""
     runtime: Runtime = request.app.state.runtime
     plan = plan_of(location)
     if plan is None:
@@ -63,16 +67,19 @@ def _shown(location: LocationRecord, request: Request) -> dict[str, Any]:
         ready=timedelta(0),
         closed=lambda day: closed_on(location, day),
     )
+    booked = await runtime.orders.slot_bookings(seller, [slot.start for slot in upcoming])
     return {
         "store": location.code,
         "minutes": plan.minutes,
         "hours": location.slot_hours,
         "offered": plan.offered,
+        "orders_per_slot": plan.capacity,
         "timezone": "Asia/Kolkata",
         "next": [
             {
                 "start": schemas.format_timestamp(slot.start),
                 "end": schemas.format_timestamp(slot.end),
+                "orders": booked.get(slot.start, 0),
             }
             for slot in upcoming
         ],
@@ -102,7 +109,7 @@ def delivery_slots_router() -> APIRouter:
     async def show(request: Request, seller: Seller) -> dict[str, Any]:
         """The store's delivery slots and the next ones open."""
         _, location = await _store(request, seller)
-        return _shown(location, request)
+        return await _shown(seller, location, request)
 
     @router.put("")
     async def put(request: Request, seller: Seller, slots: DeliverySlots) -> dict[str, Any]:
@@ -119,9 +126,10 @@ def delivery_slots_router() -> APIRouter:
             slot_minutes=slots.minutes,
             slot_hours=slots.hours,
             slots_offered=slots.offered,
+            slot_orders=slots.orders_per_slot,
         )
         await _save(request, seller, location)
-        return _shown(location, request)
+        return await _shown(seller, location, request)
 
     @router.delete("")
     async def stop(request: Request, seller: Seller) -> dict[str, Any]:
@@ -129,6 +137,6 @@ def delivery_slots_router() -> APIRouter:
         _, location = await _store(request, seller)
         location = dataclasses.replace(location, slot_minutes=0)
         await _save(request, seller, location)
-        return _shown(location, request)
+        return await _shown(seller, location, request)
 
     return router

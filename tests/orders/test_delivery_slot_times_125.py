@@ -12,12 +12,15 @@ from adapter.core.order_book import Refusal
 from adapter.core.retail125.delivery_slots import (
     IST,
     SlotPlan,
+    candidates_for,
     chosen_slot,
     confirmed_slot,
+    full_refusal,
     next_slots,
     slot_fulfillments,
     slot_of,
     slot_problem,
+    with_room,
 )
 
 _HOURLY = SlotPlan(minutes=60, opens=time(9), closes=time(20), offered=4)
@@ -143,3 +146,27 @@ def test_slot_settings_that_hold_no_slot_are_named(
     minutes: int, hours: str, problem: str | None
 ) -> None:
     assert slot_problem(minutes, hours) == problem
+
+
+def test_full_slots_are_passed_over_and_the_rest_numbered_again() -> None:
+    plan = SlotPlan(minutes=60, opens=time(9), closes=time(20), offered=2, capacity=3)
+    upcoming = next_slots(plan, now=_NOW, ready=timedelta(0), limit=candidates_for(plan))
+    assert len(upcoming) == 16, "eight times those offered are looked at"
+    booked = {_ist(23, 16): 3, _ist(23, 17): 2, _ist(23, 18): 5}
+    left = with_room(upcoming, booked, plan)
+    assert [(s.id, s.start) for s in left] == [("S1", _ist(23, 17)), ("S2", _ist(23, 19))]
+    unlimited = SlotPlan(minutes=60, opens=time(9), closes=time(20), offered=2)
+    assert candidates_for(unlimited) == 2
+    assert [s.start for s in with_room(upcoming, booked, unlimited)] == [_ist(23, 16), _ist(23, 17)]
+
+
+def test_a_slot_is_full_at_its_limit_only_when_the_store_sets_one() -> None:
+    plan = SlotPlan(minutes=60, opens=time(9), closes=time(20), offered=2, capacity=2)
+    (slot, *_) = next_slots(plan, now=_NOW, ready=timedelta(0))
+    assert full_refusal(slot, 1, plan) is None
+    refused = full_refusal(slot, 2, plan)
+    assert refused is not None
+    assert refused.code == "40003"
+    assert "is full (2 orders)" in refused.message
+    assert full_refusal(slot, 99, SlotPlan(60, time(9), time(20), offered=2)) is None
+    assert full_refusal(slot, 99, None) is None

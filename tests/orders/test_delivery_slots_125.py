@@ -201,12 +201,12 @@ async def test_the_seller_sets_shows_and_stops_its_delivery_slots(
         shown = (await client.get("/seller/v1/delivery-slots", headers=key)).json()
         assert shown | {"next": None} == {
             "store": entry["location"]["code"], "minutes": 120, "hours": "1000-1800",
-            "offered": 2, "timezone": "Asia/Kolkata", "next": None,
+            "offered": 2, "orders_per_slot": 0, "timezone": "Asia/Kolkata", "next": None,
         }  # fmt: skip
         # 15:30 IST: 14:00-16:00 has begun; 16:00-18:00 today, then 10:00-12:00 tomorrow.
         assert shown["next"] == [
-            {"start": "2026-11-23T10:30:00.000Z", "end": "2026-11-23T12:30:00.000Z"},
-            {"start": "2026-11-24T04:30:00.000Z", "end": "2026-11-24T06:30:00.000Z"},
+            {"start": "2026-11-23T10:30:00.000Z", "end": "2026-11-23T12:30:00.000Z", "orders": 0},
+            {"start": "2026-11-24T04:30:00.000Z", "end": "2026-11-24T06:30:00.000Z", "orders": 0},
         ]
         found = await s.runtime.orders.seller(entry["seller"]["code"])
         assert found is not None
@@ -217,6 +217,7 @@ async def test_the_seller_sets_shows_and_stops_its_delivery_slots(
             ({"minutes": 60, "hours": "2000-0900"}, "hours"),
             ({"minutes": 60, "hours": "0900-2000", "offered": 0}, "offered"),
             ({"minutes": 60, "hours": "0900-2000", "days": 3}, "days"),
+            ({"minutes": 60, "hours": "0900-2000", "orders_per_slot": -1}, "orders_per_slot"),
         ):
             refused = await client.put("/seller/v1/delivery-slots", json=body, headers=key)
             assert refused.status_code == 422, (body, refused.text)
@@ -225,6 +226,61 @@ async def test_the_seller_sets_shows_and_stops_its_delivery_slots(
         assert stopped.status_code == 200
         assert stopped.json()["minutes"] == 0
         assert (await client.get("/seller/v1/delivery-slots")).status_code == 401
+
+
+async def _selected(s: Shop, entry: dict[str, Any], item: dict[str, Any]) -> Any:
+    """A new transaction's on_select."""
+    s.new_transaction()
+    return await s.call("select", cart(entry, item, 1), domain=item["domain"])
+
+
+async def _init(s: Shop, on_select: dict[str, Any], slot: str) -> Any:
+    """The init choosing ``slot`` after ``on_select`` (in the current transaction)."""
+    init = init_message(on_select)
+    init["order"]["items"][0]["fulfillment_id"] = slot
+    init["order"]["fulfillments"][0]["id"] = slot
+    return await s.call("init", init, domain=on_select["context"]["domain"])
+
+
+async def test_a_full_slot_is_offered_no_more_and_refused_at_init_and_confirm(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item, domain, key = await _slotted(s)
+        limit = {**_SLOTS, "orders_per_slot": 1}
+        put = await s.net.client.put("/seller/v1/delivery-slots", json=limit, headers=key)
+        assert put.status_code == 200, put.text
+        first = await _init(s, await _selected(s, entry, item), "S1")
+        first_tx = s.transaction_id
+        waiting = await _selected(s, entry, item)  # chooses S1 after the first order
+        waiting_tx = s.transaction_id
+        late = await _init(s, await _selected(s, entry, item), "S1")  # confirms after it
+        late_tx = s.transaction_id
+        s.transaction_id = first_tx
+        done = await s.call("confirm", confirm_message(first, "ODOPSLOTA"), domain=domain)
+        assert "error" not in done, done
+
+        s.transaction_id = waiting_tx
+        refused = await _init(s, waiting, "S1")
+        assert refused["error"]["code"] == "40003", refused
+        assert "is full (1 orders)" in refused["error"]["message"]
+        s.transaction_id = late_tx
+        refused = await s.call("confirm", confirm_message(late, "ODOPSLOTB"), domain=domain)
+        assert refused["error"]["code"] == "40003", refused
+        assert await s.runtime.orders.with_order_id("ODOPSLOTB", seller_code="odopkangra") == []
+
+        # S1 has its one order: a new cart is offered the next four from 17:00 IST.
+        on_select = await _selected(s, entry, item)
+        slots = [f for f in on_select["message"]["order"]["fulfillments"] if "end" in f]
+        assert [f["id"] for f in slots] == ["S1", "S2", "S3", "S4"]
+        assert [_range(f) for f in slots][:3] == _RANGES[1:]
+        assert "error" not in await _init(s, on_select, "S1"), "the new S1 has room"
+
+        clock.advance(2 * 86_400)  # 15:30 IST on the 25th: its four last slots are next
+        shown = (await s.net.client.get("/seller/v1/delivery-slots", headers=key)).json()
+        assert [(n["start"], n["orders"]) for n in shown["next"]] == [
+            (start, 1 if start == _RANGES[0][0] else 0) for start, _ in _RANGES
+        ]
 
 
 def _moved_slot(body: dict[str, Any]) -> None:

@@ -7,14 +7,16 @@ saving). A cart naming no fulfilment type, or a delivery, to a buyer in the stor
 city is then offered the next open slots, each a ``Delivery`` fulfilment of its own
 (:func:`slot_fulfillments`): ``end.time.range`` the slot, ``@ondc/org/TAT`` the time from
 the on_select to the slot's end. A slot is open when the goods are ready by its start
-(the items' time to ship), it has not started, and the store is not shut that day.
+(the items' time to ship), it has not started, the store is not shut that day, and it has
+fewer orders than the store lets a slot take (:func:`with_room`; no limit by default).
 
 The init names one of them by id (:func:`chosen_slot`); naming none, or one on_select did
 not offer, is refused with 30000 naming ``message.order.fulfillments[0].id``; a slot that
-has started since is refused with 40003 (the quote for it no longer stands: select again).
-The confirm must name the slot on_init kept (:func:`confirmed_slot`). The order keeps the
-slot in its delivery's ``end.time.range`` in on_init, on_confirm and every later callback;
-the goods are to leave the store by the slot's start (the order's ship-by).
+has started since, or filled up, is refused with 40003 (the quote for it no longer stands:
+select again). The confirm must name the slot on_init kept (:func:`confirmed_slot`), and
+is refused the same way if it has begun or filled up meanwhile (:func:`full_refusal`). The
+order keeps the slot in its delivery's ``end.time.range`` in on_init, on_confirm and every
+later callback; the goods are to leave the store by the slot's start (the order's ship-by).
 """
 
 from __future__ import annotations
@@ -33,13 +35,16 @@ __all__ = [
     "SLOT_PREFIX",
     "Slot",
     "SlotPlan",
+    "candidates_for",
     "chosen_slot",
     "confirmed_slot",
+    "full_refusal",
     "next_slots",
     "plan_of",
     "slot_fulfillments",
     "slot_of",
     "slot_problem",
+    "with_room",
 ]
 
 IST: Final = timezone(timedelta(hours=5, minutes=30), "IST")
@@ -56,12 +61,14 @@ _LOOK_AHEAD: Final = 14
 @dataclass(frozen=True, slots=True)
 class SlotPlan:
     """A store's delivery slots: ``minutes`` long, tiling ``opens`` to ``closes`` (IST)
-    from the opening; on_select offers the next ``offered`` open ones."""
+    from the opening; on_select offers the next ``offered`` open ones, a slot taking at most
+    ``capacity`` orders (0: no limit)."""
 
     minutes: int
     opens: time
     closes: time
     offered: int
+    capacity: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +111,13 @@ def plan_of(location: LocationRecord) -> SlotPlan | None:
     if location.slot_minutes <= 0:
         return None
     opens, _, closes = location.slot_hours.partition("-")
-    return SlotPlan(location.slot_minutes, _clock(opens), _clock(closes), location.slots_offered)
+    return SlotPlan(
+        location.slot_minutes,
+        _clock(opens),
+        _clock(closes),
+        location.slots_offered,
+        location.slot_orders,
+    )
 
 
 def next_slots(
@@ -113,16 +126,53 @@ def next_slots(
     now: datetime,
     ready: timedelta,
     closed: Callable[[date], bool] = lambda _: False,
+    limit: int | None = None,
 ) -> list[Slot]:
-    """The next ``plan.offered`` slots that start after ``now`` and no earlier than
-    ``now + ready`` (the goods ready to leave the store), on days the store is not
-    ``closed``; the slots of a day tile its delivery hours from the opening, a last slot
+    """The next ``plan.offered`` (or ``limit``) slots that start after ``now`` and no
+    earlier than ``now + ready`` (the goods ready to leave the store), on days the store is
+    not ``closed``; the slots of a day tile its delivery hours from the opening, a last slot
     that would run past the closing left out."""
-    return list(_open_slots(plan, now=now, ready=ready, closed=closed))[: plan.offered]
+    count = plan.offered if limit is None else limit
+    return list(_open_slots(plan, now=now, ready=ready, closed=closed, count=count))
+
+
+def candidates_for(plan: SlotPlan) -> int:
+    """How many upcoming slots to look at so that ``plan.offered`` are left once the full
+    ones are passed over (all of them are looked at only for a store with a limit)."""
+    return plan.offered * 8 if plan.capacity else plan.offered
+
+
+def with_room(slots: Sequence[Slot], booked: Mapping[datetime, int], plan: SlotPlan) -> list[Slot]:
+    """The first ``plan.offered`` of ``slots`` that have room for another order
+    (``booked``: the orders each slot start already has), numbered ``S1``, ``S2`` ... again."""
+    left = [
+        slot for slot in slots if not plan.capacity or booked.get(slot.start, 0) < plan.capacity
+    ]
+    return [
+        Slot(f"{SLOT_PREFIX}{number}", slot.start, slot.end)
+        for number, slot in enumerate(left[: plan.offered], start=1)
+    ]
+
+
+def full_refusal(slot: Slot, booked: int, plan: SlotPlan | None) -> Refusal | None:
+    """40003 for an order in ``slot`` when the store's ``plan`` limits a slot's orders and
+    the slot has ``booked`` that many already; else ``None``."""
+    if plan is None or not plan.capacity or booked < plan.capacity:
+        return None
+    return Refusal(
+        "40003",
+        f"message.order.fulfillments[0].id {slot.id!r}: the slot starting "
+        f"{schemas.format_timestamp(slot.start)} is full ({plan.capacity} orders); select again",
+    )
 
 
 def _open_slots(
-    plan: SlotPlan, *, now: datetime, ready: timedelta, closed: Callable[[date], bool]
+    plan: SlotPlan,
+    *,
+    now: datetime,
+    ready: timedelta,
+    closed: Callable[[date], bool],
+    count: int,
 ) -> Iterator[Slot]:
     earliest = max(now + ready, now)
     first_day = earliest.astimezone(IST).date()
@@ -137,7 +187,7 @@ def _open_slots(
         while start + length <= closes:
             if start >= earliest and start > now:
                 number += 1
-                if number > plan.offered:
+                if number > count:
                     return
                 yield Slot(f"{SLOT_PREFIX}{number}", start, start + length)
             start += length
