@@ -1,11 +1,11 @@
 """Pramaan's ``Slotted_Delivery_Flow`` (retail 1.2.5, WORKBENCH and MANDATORY in RET10) as
 the demo plays it: Kangra tea delivered in Dharamshala in an hour the buyer chose.
 
-The Kangra seller delivers in hourly slots (09:00 to 20:00 IST, the next four offered),
-set through the seller API for the flow only and stopped afterwards, so the on_select of
-every other flow is as it was. The buyer's ``select`` names no fulfilment type; its
-on_select offers the slots (``S1`` ... ``S4``, each a Delivery with its
-``end.time.range``) and the store pick-up; the buyer app chooses a slot by id in its init
+The Kangra seller delivers in hourly slots (09:00 to 20:00 IST, the next four offered, six
+orders a slot at most), set through the seller API for the flow only and stopped
+afterwards, so the on_select of every other flow is as it was. The buyer's ``select`` names
+no fulfilment type; its on_select offers the slots (``S1`` ... ``S4``, each a Delivery with
+its ``end.time.range``) and the store pick-up; the buyer app chooses a slot by id in its init
 (:data:`CHOSEN`); the order is confirmed and delivered within the city (P2P), every
 callback keeping the slot.
 """
@@ -32,7 +32,7 @@ __all__ = [
 SLOT_FLOW: Final = "Slotted_Delivery_Flow"
 """Pramaan's flow id."""
 
-DEMO_SLOTS: Final = {"minutes": 60, "hours": "0900-2000", "offered": 4}
+DEMO_SLOTS: Final = {"minutes": 60, "hours": "0900-2000", "offered": 4, "orders_per_slot": 6}
 """The demo's Kangra store's slots (seller API ``PUT /seller/v1/delivery-slots``)."""
 
 CHOSEN: Final = 0
