@@ -23,17 +23,12 @@ from adapter.core.orders import (
     problems_message,
 )
 from adapter.core.retail125.delivery_slots import (
-    Slot,
-    SlotPlan,
-    candidates_for,
     chosen_slot,
-    full_refusal,
-    next_slots,
     plan_of,
     slot_fulfillments,
     slot_of,
-    with_room,
 )
+from adapter.core.retail125.slot_offers import open_slots, refuse_full
 from adapter.core.retail125.text_input import (
     buyer_texts,
     echoed,
@@ -55,7 +50,6 @@ __all__ = [
     "payment_terms",
     "quote_cart",
     "ready_within",
-    "refuse_full",
     "transaction_of",
     "without_stock",
 ]
@@ -277,25 +271,16 @@ async def quote_cart(
     texts = buyer_texts(order, found, draft or {})
     lines = _lines(stocks, wants)
     error = problems_message(lines)
-    slots: list[Slot] = []
-    plan = plan_of(location) if options and not offered else None
+    # A 1.2.5 cart delivered in the store's own city is offered its delivery slots, if it
+    # has any: the first open one is quoted.
     local = request.context.city == f"std:{location.std_code}"
-    if plan is not None and kind == "Delivery" and serviceable and local:
-        # The store delivers in its own city in slots: the first open one is quoted.
-        upcoming = next_slots(
-            plan,
-            now=now,
-            ready=_ship(stocks),
-            closed=lambda day: closed_on(location, day),
-            limit=candidates_for(plan),
-        )
-        booked = (
-            await book.slot_bookings(seller.code, [s.start for s in upcoming])
-            if plan.capacity
-            else {}
-        )
-        slots = with_room(upcoming, booked, plan)
-        chosen = slots[0].id if slots else chosen
+    slotted = options and not offered and kind == "Delivery" and serviceable and local
+    slots = (
+        await open_slots(book, seller.code, location, now=now, ready=_ship(stocks))
+        if slotted
+        else []
+    )
+    chosen = slots[0].id if slots else chosen
     delivery = Decimal(seller.delivery_charge) if serviceable and not pickup else Decimal(0)
     packing = Decimal(seller.packing_charge) if serviceable else Decimal(0)
     # Item prices include GST (retail prices in India are tax-inclusive by law), so the
@@ -357,19 +342,6 @@ async def quote_cart(
         # Kept with the order, sent after its items (order_book.wire).
         document[INTERNAL] = {"customisations": echoed(texts, found, fulfillment_id=chosen)}
     return document, error, quote.total, seller, location
-
-
-async def refuse_full(
-    book: OrderBook, seller_code: str, slot: Slot | None, plan: SlotPlan | None
-) -> None:
-    """40003 if ``slot`` already has as many orders as the store's ``plan`` lets a slot
-    take (retail 1.2.5 slotted delivery)."""
-    if slot is None or plan is None or not plan.capacity:
-        return
-    booked = await book.slot_bookings(seller_code, [slot.start])
-    refused = full_refusal(slot, booked.get(slot.start, 0), plan)
-    if refused is not None:
-        raise refused
 
 
 def without_stock(quote: dict[str, Any]) -> dict[str, Any]:

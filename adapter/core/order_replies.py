@@ -48,7 +48,6 @@ from adapter.core.order_quotes import (
     payment_terms,
     quote_cart,
     ready_within,
-    refuse_full,
     transaction_of,
     without_stock,
 )
@@ -64,6 +63,7 @@ from adapter.core.orders import (
 from adapter.core.ownership import belongs_to, foreign_refusal
 from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
 from adapter.core.retail125.delivery_slots import confirmed_slot, plan_of, slot_of
+from adapter.core.retail125.slot_offers import refuse_full
 from adapter.core.retail125.text_input import kept_texts, texts_confirmed
 from catalog_sync.records import LocationRecord, SellerRecord
 

@@ -4,7 +4,9 @@
 An ``/on_select`` offering delivery slots lists each as a ``Delivery`` fulfilment with its
 ``end.time.range``; the init chooses one by id. Our callbacks of the order are held to (each
 rule with our own name, as ONDC publishes none; ``slot_kept`` is the check ONDC's
-log-validation-utility makes of its flow 003 in on_init, on_confirm and on_status_picked):
+log-validation-utility makes of its flow 003 in on_init, on_confirm and on_status_picked,
+made stricter: the utility compares the ranges only where both messages carry one, and
+Pramaan's example leaves it out of on_init and on_confirm):
 
 - ``slot_open``: every slot on_select offers starts after the on_select is stamped, and
   ends after it starts;
