@@ -7,7 +7,7 @@ ones with the orders each has; ``PUT`` sets the slot length, the hours it delive
 (``HHMM-HHMM``, Indian Standard Time), how many slots on_select offers and how many orders
 a slot takes; ``DELETE`` stops delivering in slots. Orders already placed keep their slots.
 The same fields are the location's ``slot_minutes``, ``slot_hours``, ``slots_offered`` and
-``slot_orders`` in JSON catalogue files.
+``slot_orders`` in catalogue files.
 """
 
 from __future__ import annotations
