@@ -276,8 +276,23 @@ async def test_a_full_slot_is_offered_no_more_and_refused_at_init_and_confirm(
         assert [_range(f) for f in slots][:3] == _RANGES[1:]
         assert "error" not in await _init(s, on_select, "S1"), "the new S1 has room"
 
+        # The seller cancels the order: its slot has room again.
+        await s.timers()  # accepted
+        cancelled = await s.net.client.post(
+            "/seller/v1/orders/ODOPSLOTA/cancel", json={"reason": "002"}, headers=key
+        )
+        assert cancelled.status_code == 200, cancelled.text
+        await s.unsolicited()
+        on_select = await _selected(s, entry, item)
+        first_slot = on_select["message"]["order"]["fulfillments"][0]
+        assert (first_slot["id"], _range(first_slot)) == ("S1", _RANGES[0])
+        on_init = await _init(s, on_select, "S1")
+        done = await s.call("confirm", confirm_message(on_init, "ODOPSLOTC"), domain=domain)
+        assert "error" not in done, done
+
         clock.advance(2 * 86_400)  # 15:30 IST on the 25th: its four last slots are next
         shown = (await s.net.client.get("/seller/v1/delivery-slots", headers=key)).json()
+        # ODOPSLOTC in the 16:00 slot; the cancelled ODOPSLOTA holds no place.
         assert [(n["start"], n["orders"]) for n in shown["next"]] == [
             (start, 1 if start == _RANGES[0][0] else 0) for start, _ in _RANGES
         ]
