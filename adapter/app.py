@@ -86,6 +86,7 @@ from adapter.seller_api import (
     seller_router,
 )
 from adapter.seller_api.complaints import seller_complaints_router
+from adapter.seller_api.delivery_slots import delivery_slots_router
 from adapter.seller_api.issues import seller_issues_router
 from adapter.seller_api.orders import seller_orders_router
 from adapter.seller_api.refusals import field_errors
@@ -494,6 +495,7 @@ def create_app(
     app.include_router(seller_admin_router(), dependencies=json_body)
     app.include_router(seller_router(), dependencies=json_body)
     app.include_router(seller_availability_router(), dependencies=json_body)
+    app.include_router(delivery_slots_router(), dependencies=json_body)
     app.include_router(seller_orders_router(), dependencies=json_body)
     app.include_router(seller_issues_router(), dependencies=json_body)
     app.include_router(seller_complaints_router(), dependencies=json_body)

@@ -79,6 +79,13 @@ class LocationRecord:
     holidays: tuple[str, ...] = ()
     closed_from: str | None = None
     closed_until: str | None = None
+    # Slotted delivery (retail 1.2.5) within the store's city: slots of slot_minutes
+    # (0: no slots) tiling slot_hours ("HHMM-HHMM", IST); on_select offers the next
+    # slots_offered of them that have fewer than slot_orders orders (0: no limit).
+    slot_minutes: int = 0
+    slot_hours: str = "0900-1900"
+    slots_offered: int = 4
+    slot_orders: int = 0
 
 
 @dataclass(frozen=True, slots=True)

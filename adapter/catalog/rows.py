@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from adapter.catalog.b2b_rows import B2BPriceRow
 from adapter.core.b2b.category_codes import category_code_problem
 from adapter.core.context_rules import parse_duration
+from adapter.core.retail125.delivery_slots import slot_problem
 from adapter.storage.bounds import MAX_COUNT
 from catalog_sync.customisation import TextInput
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD
@@ -23,6 +24,7 @@ from catalog_sync.records import ItemRecord
 __all__ = ["ItemRow", "LocationRow", "SellerRow"]
 
 _GPS: Final = re.compile(r"-?\d{1,2}\.\d{6},-?\d{1,3}\.\d{6}")
+_HOURS: Final = r"^([01]\d|2[0-3])[0-5]\d-([01]\d|2[0-3])[0-5]\d$"
 
 
 _FOOD_NOT_APPLICABLE: Final = {"other_FSSAI_license_no": "NA", "importer_FSSAI_license_no": "NA"}
@@ -97,6 +99,10 @@ class LocationRow(_Strict):
     holidays: tuple[IsoDay, ...] = ()
     closed_from: IsoDay | None = None
     closed_until: IsoDay | None = None
+    slot_minutes: Annotated[int, Field(ge=0, le=720)] = 0
+    slot_hours: Annotated[str, Field(pattern=_HOURS)] = "0900-1900"
+    slots_offered: Annotated[int, Field(ge=1, le=12)] = 4
+    slot_orders: Annotated[int, Field(ge=0, le=10_000)] = 0
 
     @field_validator("holidays", "pincodes", "fulfillment_types", mode="before")
     @classmethod
@@ -108,6 +114,9 @@ class LocationRow(_Strict):
 
     @model_validator(mode="after")
     def _closure_is_a_range(self) -> LocationRow:
+        problem = slot_problem(self.slot_minutes, self.slot_hours)
+        if problem:
+            raise ValueError(problem)
         if (self.closed_from is None) != (self.closed_until is None):
             raise ValueError("closed_from and closed_until go together (first and last day shut)")
         if self.closed_from and self.closed_until and self.closed_from > self.closed_until:

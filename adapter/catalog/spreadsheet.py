@@ -55,7 +55,8 @@ LOCATION_COLUMNS: Final = {
     "serviceability": "serviceability", "radius_km": "radius_km", "pincodes": "pincodes",
     "fulfillment_types": "fulfillment_types",
     "opening_hours": "opening_hours", "holidays": "holidays", "closed_from": "closed_from",
-    "closed_until": "closed_until",
+    "closed_until": "closed_until", "slot_minutes": "slot_minutes", "slot_hours": "slot_hours",
+    "slots_offered": "slots_offered", "slot_orders": "slot_orders",
 }  # fmt: skip
 ITEM_COLUMNS: Final = (
     "sku", "domain", "category_id", "name", "name_hi", "short_desc", "long_desc", "images",
@@ -91,8 +92,9 @@ _ATTRIBUTE_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _BOOLEANS: Final = {"yes": True, "y": True, "true": True, "1": True,
                     "no": False, "n": False, "false": False, "0": False}  # fmt: skip
 _INTEGERS: Final = frozenset(
-    {"available", "maximum", "radius_km", "b2b_min_order_quantity", "text_max_length"}
-)
+    {"available", "maximum", "radius_km", "b2b_min_order_quantity", "text_max_length",
+     "slot_minutes", "slots_offered", "slot_orders"}
+)  # fmt: skip
 _FLAGS: Final = frozenset(
     {"returnable", "cancellable", "available_on_cod", "b2b_cancellable", "b2b_gst_credit_invoice",
      "on_sale", "text_required"}

@@ -143,6 +143,12 @@ class OrderBook(Protocol):
 
     async def cash_items(self, seller_code: str, skus: Sequence[str]) -> set[str]: ...
 
+    async def slot_bookings(
+        self, seller_code: str, starts: Sequence[datetime]
+    ) -> Mapping[datetime, int]:
+        """How many live orders of the seller are to be delivered in the delivery slots
+        starting at ``starts`` (retail 1.2.5 slotted delivery), by start."""
+
 
 class Refusal(Exception):
     """A request the seller side cannot serve: answered with an error in the callback."""

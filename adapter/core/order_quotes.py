@@ -22,6 +22,13 @@ from adapter.core.orders import (
     parse_duration,
     problems_message,
 )
+from adapter.core.retail125.delivery_slots import (
+    chosen_slot,
+    plan_of,
+    slot_fulfillments,
+    slot_of,
+)
+from adapter.core.retail125.slot_offers import open_slots, refuse_full
 from adapter.core.retail125.text_input import (
     add_ons,
     buyer_texts,
@@ -133,11 +140,16 @@ PICKUP_OPTION_ID: Final = "2"
 select names no fulfilment type (ONDC retail 1.2.5, multi-option fulfilment)."""
 
 
-def _tat(seller: SellerRecord, stocks: Sequence[Stock], *, pickup: bool = False) -> timedelta:
-    ship = max(
+def _ship(stocks: Sequence[Stock]) -> timedelta:
+    """How long the goods take to be ready to leave the store: the longest time to ship."""
+    return max(
         (parse_duration(stock.item.time_to_ship) for stock in stocks if stock.item is not None),
         default=timedelta(days=1),
     )
+
+
+def _tat(seller: SellerRecord, stocks: Sequence[Stock], *, pickup: bool = False) -> timedelta:
+    ship = _ship(stocks)
     # Ready to collect once ready to ship, and kept for the buyer for the collection
     # window; a delivery adds the days in transit.
     return ship + (COLLECTION_WINDOW if pickup else timedelta(days=seller.transit_days))
@@ -234,6 +246,10 @@ async def quote_cart(
             + (f"until {until} (seasonal closure)" if until else "today (holiday)"),
         )
     wants = _wants(order)
+    named = order.fulfillments[0].id if order.fulfillments else None
+    asked_kind = next((f.type for f in order.fulfillments or [] if f.type), None)
+    # An init after on_select offered delivery slots chooses one of them (retail 1.2.5).
+    slot = None if asked_kind == "Self-Pickup" else chosen_slot(named, offered, now)
     chosen, kind = _chosen(order, offered)
     if kind not in location.fulfillment_types:
         types = " or ".join(location.fulfillment_types)
@@ -256,6 +272,16 @@ async def quote_cart(
     texts = buyer_texts(order, found, draft or {})
     lines = _lines(stocks, wants)
     error = problems_message(lines)
+    # A 1.2.5 cart delivered in the store's own city is offered its delivery slots, if it
+    # has any: the first open one is quoted.
+    local = request.context.city == f"std:{location.std_code}"
+    slotted = options and not offered and kind == "Delivery" and serviceable and local
+    slots = (
+        await open_slots(book, seller.code, location, now=now, ready=_ship(stocks))
+        if slotted
+        else []
+    )
+    chosen = slots[0].id if slots else chosen
     delivery = Decimal(seller.delivery_charge) if serviceable and not pickup else Decimal(0)
     packing = Decimal(seller.packing_charge) if serviceable else Decimal(0)
     # Item prices include GST (retail prices in India are tax-inclusive by law), so the
@@ -280,6 +306,12 @@ async def quote_cart(
             fulfillment_id=chosen,
         )
     ]
+    if slots:
+        fulfillments = slot_fulfillments(slots, now, fulfillments[0])
+    elif slot is not None:
+        # The slot keeps the TAT and time range on_select gave it, while it has room.
+        await refuse_full(book, seller.code, slot_of(slot), plan_of(location))
+        fulfillments[0] |= {"@ondc/org/TAT": slot["@ondc/org/TAT"], "end": slot["end"]}
     untyped = not any(f.type for f in order.fulfillments or [])
     if options and untyped and serviceable and "Self-Pickup" in location.fulfillment_types:
         fulfillments.append(
@@ -418,6 +450,8 @@ def confirmed_document(
     seller's later events are announced in it)."""
     base = draft.document
     fulfillment = dict(base["fulfillments"][0])
+    # A delivery slot the buyer chose stays the delivery's time (retail 1.2.5).
+    slot_time = fulfillment["end"]["time"] if slot_of(fulfillment) is not None else None
     asked = order.fulfillments[0] if order.fulfillments else None
     if asked is not None and asked.end is not None:
         fulfillment["end"] = as_json(asked.end)
@@ -427,7 +461,8 @@ def confirmed_document(
     if "end" in fulfillment:
         fulfillment["end"] = {
             **fulfillment["end"],
-            "time": {
+            "time": slot_time
+            or {
                 "range": {
                     "start": schemas.format_timestamp(ship_by),
                     "end": schemas.format_timestamp(deliver_by),

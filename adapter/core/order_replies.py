@@ -62,6 +62,8 @@ from adapter.core.orders import (
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
 from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
+from adapter.core.retail125.delivery_slots import confirmed_slot, plan_of, slot_of
+from adapter.core.retail125.slot_offers import refuse_full
 from adapter.core.retail125.text_input import kept_texts, texts_confirmed
 from catalog_sync.records import LocationRecord, SellerRecord
 
@@ -205,9 +207,13 @@ async def _on_init(
         payment = cash_terms(payment)
     fulfillment = dict(document["fulfillments"][0])
     fulfillment.pop("state", None)
+    # The delivery slot the init chose is kept beside the buyer's address (retail 1.2.5).
+    slot_time = fulfillment["end"]["time"] if slot_of(fulfillment) is not None else None
     asked = order.fulfillments[0] if order.fulfillments else None
     if asked is not None and asked.end is not None:
         fulfillment["end"] = as_json(asked.end)
+    if slot_time is not None:
+        fulfillment["end"] = {**fulfillment.get("end", {}), "time": slot_time}
     document |= {
         "items": [
             {
@@ -274,7 +280,12 @@ async def _on_confirm(
     if found is None:
         raise Refusal("30001", f"provider {draft.seller_code} not found")
     seller, location = found
-    ship = ready_within(seller, draft.document["fulfillments"][0])
+    kept = draft.document["fulfillments"][0]
+    named = order.fulfillments[0].id if order.fulfillments else None
+    slot = confirmed_slot(named, kept, now)
+    await refuse_full(orders, seller.code, slot, plan_of(location))
+    # A slotted delivery leaves the store by its slot's start.
+    ship = slot.start - now if slot is not None else ready_within(seller, kept)
     # Every order starts Created; the order timers accept it at once for a seller who
     # accepts automatically (an on_status after the on_confirm), or cancel it if the
     # seller has not accepted it by accept_by.

@@ -21,7 +21,9 @@ flow rules of the specification):
   is collected by the seller app and NOT-PAID until delivered, then PAID
   (:mod:`adapter.sandbox.flowcheck_cash_125`); the fulfilment an init chose among
   on_select's options keeps its type and TAT, and on_select's quote when it is the quoted
-  one (:mod:`adapter.sandbox.flowcheck_options_125`); a withdrawn return request shows its
+  one (:mod:`adapter.sandbox.flowcheck_options_125`); a delivery slot the init chose is
+  one on_select offered and keeps its time range (:mod:`adapter.sandbox.flowcheck_slots_125`);
+  a withdrawn return request shows its
   Return fulfilment Cancelled with the state it was withdrawn from
   (:mod:`adapter.sandbox.flowcheck_withdrawal_125`); a buyer's text on an item is echoed
   unchanged by on_select, on_init and on_confirm (:mod:`adapter.sandbox.flowcheck_text_125`).
@@ -43,6 +45,7 @@ from adapter.core.retail125.routing import ROUTING_STATES, Routing, routing_of
 from adapter.sandbox.flowcheck import Violation
 from adapter.sandbox.flowcheck_cash_125 import check_cash_on_delivery
 from adapter.sandbox.flowcheck_options_125 import check_fulfillment_options
+from adapter.sandbox.flowcheck_slots_125 import check_delivery_slots
 from adapter.sandbox.flowcheck_text_125 import check_input_text
 from adapter.sandbox.flowcheck_withdrawal_125 import check_return_withdrawal
 
@@ -415,6 +418,7 @@ def check_flow_125(steps: Sequence[Step]) -> list[Violation]:
         *_contract(bodies),
         *check_cash_on_delivery(bodies),
         *check_fulfillment_options(bodies),
+        *check_delivery_slots(bodies),
         *check_return_withdrawal(bodies),
         *check_input_text(bodies),
     ]

@@ -236,6 +236,7 @@ def refund_of(on_update: dict[str, Any], fulfillment_id: str) -> str:
 
 
 SellerAct = Callable[[str, str, dict[str, Any] | None], Awaitable[httpx.Response]]
+SellerRequest = Callable[[str, str, dict[str, Any] | None], Awaitable[httpx.Response]]
 
 
 @dataclass
@@ -252,10 +253,8 @@ class FlowPlayer:
     seller_stock: Callable[[str, int], Awaitable[None]]  # the seller sets an item's stock
     # The seller creates or replaces an item (PUT /seller/v1/items/{sku}), where it may.
     seller_item: Callable[[dict[str, Any]], Awaitable[httpx.Response]] | None = None
-    # Any other seller API call: method, path under ``/seller/v1``, JSON body or None.
-    seller_call: Callable[[str, str, dict[str, Any] | None], Awaitable[httpx.Response]] | None = (
-        None
-    )
+    # Any other seller API call (method, path under /seller/v1, JSON body), where it may.
+    seller_request: SellerRequest | None = None
     seconds: float = 30.0
     version: str = "1.2.0"  # the retail version the buyer app's transactions speak
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -617,7 +616,7 @@ async def seller_player(
     async def put_item(item: dict[str, Any]) -> httpx.Response:
         return await http.put(f"/seller/v1/items/{item['sku']}", json=item, headers=seller)
 
-    async def call(method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
+    async def request(method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
         return await http.request(method, f"/seller/v1/{path}", json=body, headers=seller)
 
     return FlowPlayer(
@@ -630,6 +629,6 @@ async def seller_player(
         seller_act=act,
         seller_stock=stock,
         seller_item=put_item,
-        seller_call=call,
+        seller_request=request,
         version=version,
     )

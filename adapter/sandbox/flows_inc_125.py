@@ -37,9 +37,9 @@ def _subscription(mode: str) -> dict[str, Any]:
 
 
 async def _seller(p: FlowPlayer, method: str, path: str, body: dict[str, Any] | None) -> None:
-    if p.seller_call is None:
+    if p.seller_request is None:
         raise RuntimeError("the incremental flow needs the seller API")
-    answer = await p.seller_call(method, path, body)
+    answer = await p.seller_request(method, path, body)
     if answer.status_code != 200:
         raise RuntimeError(f"seller {method} {path}: {answer.status_code} {answer.text}")
 

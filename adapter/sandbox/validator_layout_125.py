@@ -47,6 +47,7 @@ VALIDATOR_FLOWS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "Buyer_Instructions_And_Delivery_Update_Flow": ("011", "00F"),
         "Cash_On_Delivery_Flow": ("012",),
         "Cancel_Return_Request_Flow": ("00D",),
+        "Slotted_Delivery_Flow": ("003",),
     }
 )
 """Pramaan flow id -> the utility's 1.2.5 flow ids whose message sequence it plays (buyer
@@ -116,6 +117,9 @@ PAYLOAD_KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "on_status_order_delivered_cod": "on_status_delivered",
         "cancel_return_request": "cancel",
         "on_cancel_return_request": "on_cancel",
+        "on_select_slotted_delivery": "on_select",
+        "init_slotted_delivery": "init",
+        "on_init_slotted_delivery": "on_init",
     }
 )
 """Pramaan step name -> the utility's payload key, where they differ. The utility's

@@ -24,6 +24,7 @@ from adapter.core.order_updates import UpdateRefused
 from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderRow
 from adapter.core.retail125.cash_on_delivery import collection_refusal
 from adapter.core.retail125.delivery_auth import authorisation_refusal
+from adapter.core.retail125.delivery_slots import slot_of
 from adapter.core.retail125.text_input import kept_texts
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
@@ -134,7 +135,17 @@ def _summary(row: OrderRow) -> dict[str, Any]:
         "accept_by": row.accept_by,
         "ship_by": row.ship_by,
         "tracking_url": document.get(INTERNAL, {}).get("tracking_url"),
+        **_slot(document),
     }
+
+
+def _slot(document: dict[str, Any]) -> dict[str, Any]:
+    """The delivery slot the buyer chose (retail 1.2.5), when the order has one."""
+    slot = next(filter(None, map(slot_of, document.get("fulfillments") or [])), None)
+    if slot is None:
+        return {}
+    window = slot.time_range()["range"]
+    return {"delivery_slot": {"id": slot.id, "start": window["start"], "end": window["end"]}}
 
 
 BuyerApp = Annotated[

@@ -31,6 +31,7 @@ from adapter.storage.catalog import CatalogStore, item_record
 from adapter.storage.database import Database
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.ratings import rating_tallies, record_ratings
+from adapter.storage.slot_bookings import slot_bookings
 from adapter.storage.tables import (
     items,
     order_events,
@@ -581,6 +582,13 @@ class OrderStore:
         async with self._db.engine.connect() as connection:
             rows = (await connection.execute(query)).all()
         return {str(row.sku) for row in rows if row.record.get("available_on_cod")}
+
+    async def slot_bookings(
+        self, seller_code: str, starts: Sequence[datetime]
+    ) -> dict[datetime, int]:
+        """How many live orders of the seller are to be delivered in the delivery slots
+        starting at ``starts``, by start (:mod:`adapter.storage.slot_bookings`)."""
+        return await slot_bookings(self._db, seller_code, starts)
 
     @staticmethod
     async def _event(

@@ -81,3 +81,17 @@ def test_a_flow_the_utility_does_not_know_writes_nothing(tmp_path: Path) -> None
     flow = FIXTURES / "RET10-1.2.5" / "Return_Flow"
     assert write_validator_flow(tmp_path, "ONDC:RET10", flow.name, _steps(flow)) == []
     assert not any(tmp_path.iterdir())
+
+
+def test_the_slotted_delivery_becomes_the_utility_s_flow_003(tmp_path: Path) -> None:
+    domain = FIXTURES / "RET10-1.2.5"
+    steps = _steps(domain / "Slotted_Delivery_Flow")
+    write_validator_flow(tmp_path, "ONDC:RET10", "Slotted_Delivery_Flow", steps)
+    payloads = read_flow_logs(tmp_path / "RET10" / "flow003")
+    # The keys of the utility's flow 003 (validateRetailLogsV2.ts, flow003Sequence).
+    assert payloads["on_select"] == steps["on_select_slotted_delivery"]
+    assert payloads["init"] == steps["init_slotted_delivery"]
+    assert payloads["on_init"] == steps["on_init_slotted_delivery"]
+    assert payloads["on_status_pending"] == steps["on_status_accepted"]
+    for key in ("select", "confirm", "on_confirm", "on_status_packed", "on_status_picked"):
+        assert payloads[key] == steps[key]

@@ -9,7 +9,9 @@
 - :mod:`~adapter.core.retail125.delivery_update`: buyer instructions and a new address;
 - :mod:`~adapter.core.retail125.delivery_auth`: a delivery authorised by a code at the door;
 - :mod:`~adapter.core.retail125.cash_on_delivery`: paid in cash at the door, PAID at delivery;
-- :mod:`~adapter.core.retail125.bap_features`: what a buyer app says it supports.
+- :mod:`~adapter.core.retail125.bap_features`: what a buyer app says it supports;
+- :mod:`~adapter.core.retail125.delivery_slots`: delivery in a time slot the buyer chooses,
+  and :mod:`~adapter.core.retail125.slot_offers`, the slots a store has room in.
 
 The family itself is put together in ``adapter.core.contract_table`` (``RETAIL_1_2_5``).
 """

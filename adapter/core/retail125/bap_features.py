@@ -8,9 +8,12 @@ codes, one changes what this adapter sends: ``002`` (self-pickup) ``no`` takes t
 ``Self-Pickup`` fulfilments (and their ``timing`` tags) out of the catalogue, as such a buyer
 app cannot offer its buyers collection at the store. The others describe flows a buyer app
 starts itself (cash on delivery, forced cancel, a delivery address update...), which the
-adapter serves when asked and never pushes, or features it does not offer (offers, slotted
-delivery): they change nothing here. A code not in the table, or a value other than yes or
-no, is ignored (the list grows with the contract; a search is not refused for it).
+adapter serves when asked and never pushes, or features it does not offer (offers): they
+change nothing here. Slotted delivery (``003``) is offered in ``/on_select``, which the
+search's features do not reach (they are not kept per buyer app): a buyer app that cannot
+show slots may still choose the first, the quoted one, by its id. A code not in the table,
+or a value other than yes or no, is ignored (the list grows with the contract; a search is
+not refused for it).
 """
 
 from __future__ import annotations
