@@ -12,7 +12,7 @@ from typing import Any
 
 from catalog_sync.customisation import TextInput
 
-__all__ = ["ItemRecord", "LocationRecord", "SellerRecord"]
+__all__ = ["ItemRecord", "LocationRecord", "Package", "SellerRecord"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,8 @@ class LocationRecord:
     # pincode region, its first three digits).
     pincodes: tuple[str, ...] = ()
     # How buyers get their goods: "Delivery" (by courier or the seller's own), and/or
-    # "Self-Pickup" (collected at the store).
+    # "Self-Pickup" (collected at the store), and/or "Buyer-Delivery" (the buyer app's own
+    # logistics collects the packed goods at the store; retail 1.2.5).
     fulfillment_types: tuple[str, ...] = ("Delivery",)
     opening_hours: str = "0900-1900"
     # Days the store is shut (ISO dates), and a seasonal closure (first and last day shut,
@@ -79,6 +80,19 @@ class LocationRecord:
     holidays: tuple[str, ...] = ()
     closed_from: str | None = None
     closed_until: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """One piece of an item as it is packed for carriage: its weight in kilograms and its
+    length, breadth and height in centimetres (decimal strings, as ONDC writes them). A
+    buyer app that carries the goods itself books its courier on these (retail 1.2.5
+    ``Buyer-Delivery``)."""
+
+    weight_kg: str
+    length_cm: str
+    breadth_cm: str
+    height_cm: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +137,5 @@ class ItemRecord:
     # A text the buyer writes for the item (a name embroidered on a rumal), with the
     # seller's limits; ONDC retail 1.2.5 customisation input text.
     text_input: TextInput | None = None
+    # One piece as packed for carriage (weight and size), if the seller gave it.
+    package: Package | None = None

@@ -61,6 +61,7 @@ from adapter.core.orders import (
     parse_duration,
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
+from adapter.core.retail125.buyer_delivery import without_package_tags
 from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
 from adapter.core.retail125.text_input import kept_texts, texts_confirmed
 from catalog_sync.records import LocationRecord, SellerRecord
@@ -203,7 +204,8 @@ async def _on_init(
         if refused is not None:
             raise Refusal("40004", refused)
         payment = cash_terms(payment)
-    fulfillment = dict(document["fulfillments"][0])
+    # The package a buyer app's courier is booked on is on_select's only.
+    fulfillment = without_package_tags(document["fulfillments"][0])
     fulfillment.pop("state", None)
     asked = order.fulfillments[0] if order.fulfillments else None
     if asked is not None and asked.end is not None:

@@ -35,6 +35,7 @@ from adapter.sandbox.buyer_messages_125 import (
 )
 from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
+from adapter.sandbox.flows_buyer_delivery_125 import BUYER_DELIVERY_FLOWS
 from adapter.sandbox.flows_pickup_cash_125 import EXTRA_FLOWS
 from adapter.sandbox.flows_text_125 import TEXT_FLOW, customisable, order_with_text
 
@@ -55,7 +56,8 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
                        "Replacement_Flow", "Forced_Cancellation_Flow",
                        "Buyer_Instructions_And_Delivery_Update_Flow",
                        "Out_Of_Stock_Flow_Error-code_", "Self_Pickup_Flow",
-                       "Multi_Option_Fulfillment_Flow", "Cash_On_Delivery_Flow"),
+                       "Multi_Option_Fulfillment_Flow", "Cash_On_Delivery_Flow",
+                       "Buyer_Delivery_Flow"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
                        "Seller_Cancellation_Flow", "Replacement_Flow",
@@ -180,6 +182,8 @@ class Pramaan125:
             return steps
         if flow_id in EXTRA_FLOWS:
             return await EXTRA_FLOWS[flow_id](p, entry, item)
+        if flow_id in BUYER_DELIVERY_FLOWS:
+            return await BUYER_DELIVERY_FLOWS[flow_id](p, entry, item)
         if flow_id == TEXT_FLOW:
             async with customisable(p, item):
                 order_id = await order_with_text(p, steps, entry, item, tx)
