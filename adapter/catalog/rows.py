@@ -111,6 +111,11 @@ class LocationRow(_Strict):
 
     @model_validator(mode="after")
     def _closure_is_a_range(self) -> LocationRow:
+        if self.fulfillment_types == ("Buyer-Delivery",):
+            raise ValueError(
+                "fulfillment_types: Buyer-Delivery goes with Delivery or Self-Pickup (buyer "
+                "apps without a courier of their own need one of them)"
+            )
         if (self.closed_from is None) != (self.closed_until is None):
             raise ValueError("closed_from and closed_until go together (first and last day shut)")
         if self.closed_from and self.closed_until and self.closed_from > self.closed_until:

@@ -9,14 +9,22 @@ it adds for it."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
+import orjson
+import pytest
+from pydantic import ValidationError
+
+from adapter.catalog.rows import ItemRow, LocationRow
 from adapter.core.clock import FixedClock
 from adapter.sandbox.conformance import check, check_callback
 from adapter.sandbox.flows_buyer_delivery_125 import MEASURED, buyer_update_message
+from adapter.storage.catalog import item_record
+from catalog_sync.records import Package
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
 _FLOW: Final = "Buyer_Delivery_Flow"
@@ -262,3 +270,18 @@ _BROKEN: Final[list[tuple[str, str, Callable[[dict[str, Any]], None]]]] = [
     ("on_update_delivered", "buyer_update_answered", _still_packed),
 ]
 """(step, the rule its breaking must trip, how to break it)."""
+
+
+def test_the_catalogue_keeps_each_items_package_and_a_store_needs_another_way_besides() -> None:
+    entry, item = demo_item("Kangra", 0)
+    record = ItemRow.model_validate(item).record()
+    assert record.package == Package(weight_kg="0.55", length_cm="20", breadth_cm="12",
+                                     height_cm="8")  # fmt: skip
+    stored = {
+        k: str(v) if isinstance(v, Decimal) else v for k, v in dataclasses.asdict(record).items()
+    }
+    assert item_record(orjson.loads(orjson.dumps(stored))) == record
+    with pytest.raises(ValidationError, match="Buyer-Delivery goes with"):
+        LocationRow.model_validate(entry["location"] | {"fulfillment_types": ["Buyer-Delivery"]})
+    store = LocationRow.model_validate(entry["location"])
+    assert "Buyer-Delivery" in store.fulfillment_types
