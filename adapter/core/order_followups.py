@@ -42,7 +42,12 @@ from adapter.core.orders import (
 )
 from adapter.core.ownership import belongs_to
 from adapter.core.ratings import order_ratings
-from adapter.core.retail125.buyer_delivery import BUYER_EVENTS, buyer_update, reports_state
+from adapter.core.retail125.buyer_delivery import (
+    BUYER_EVENTS,
+    awaits_courier,
+    buyer_update,
+    reports_state,
+)
 from adapter.core.retail125.delivery_update import update_delivery
 from adapter.core.retail125.force_cancel import ASK_KEY, ask_note, force_refusal, forced
 from adapter.core.retail125.return_withdrawal import WITHDRAWN, return_to_withdraw, withdraw_return
@@ -166,7 +171,10 @@ async def on_cancel(
     if reason in TAT_BREACH_REASONS and row.confirmed_at is not None and not force:
         # Late: not delivered within the TAT, or not shipped by the seller's time to ship.
         tat = parse_duration(row.document["fulfillments"][0].get("@ondc/org/TAT", "P0D"))
-        unshipped = row.fulfillment_state in ("Pending", "Packed")
+        # Goods ready for a buyer app's own courier have left the seller's hands in time.
+        unshipped = row.fulfillment_state in ("Pending", "Packed") and not awaits_courier(
+            row.document
+        )
         missed_ship = unshipped and row.ship_by is not None and now > row.ship_by
         if now < row.confirmed_at + tat and not missed_ship:
             raise Refusal(

@@ -142,6 +142,9 @@ async def test_the_buyer_apps_courier_carries_the_order_from_ready_to_ship_to_de
         assert final["state"] == "Completed"
         assert final["fulfillments"][0]["state"]["descriptor"]["code"] == "Order-delivered"
         assert final["quote"] == confirmed["quote"]
+        kept = _tags(final["fulfillments"][0])
+        assert kept["bnp_diff_height"] == {"unit": "centimeter", "value": "8.5"}, "as measured"
+        assert kept["update_fulfillment_time"]["state"] == "Order-delivered"
         late = await s.call("update", picked, domain=domain)
         assert late["error"]["code"] == "50008", "delivered: nothing moves it back"
 
@@ -285,3 +288,19 @@ def test_the_catalogue_keeps_each_items_package_and_a_store_needs_another_way_be
         LocationRow.model_validate(entry["location"] | {"fulfillment_types": ["Buyer-Delivery"]})
     store = LocationRow.model_validate(entry["location"])
     assert "Buyer-Delivery" in store.fulfillment_types
+
+
+async def test_goods_ready_for_the_buyer_apps_courier_are_not_late_for_the_seller(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        steps: dict[str, Any] = {}
+        domain, key = await _confirmed(s, steps)
+        await s.seller_moves(key, _ORDER, ("pack", "ready_to_ship"))
+        clock.advance(60 * 60 * 60)  # past the time to ship (P2D), within the TAT (P3D)
+        late = {"order_id": _ORDER, "cancellation_reason_id": "052"}
+        answer = await s.call("cancel", late, domain=domain)
+        assert answer["error"]["code"] == "30014", "the courier is late, not the seller"
+        order = await s.runtime.orders.by_order_id(_ORDER, bap_id=s.bap_id)
+        assert order is not None
+        assert order.state == "In-progress"

@@ -42,6 +42,7 @@ __all__ = [
     "BUYER_DELIVERY",
     "BUYER_EVENTS",
     "SELLER_ACTIONS",
+    "awaits_courier",
     "buyer_update",
     "carrier_of",
     "is_buyer_delivery",
@@ -150,6 +151,13 @@ def _is_ready(fulfillment: Mapping[str, Any]) -> bool:
     return _entries(fulfillment.get("tags"), "state").get("ready_to_ship") == "yes"
 
 
+def awaits_courier(document: Mapping[str, Any]) -> bool:
+    """Whether the order's goods are ready and wait for the buyer app's courier: from then
+    on a late pick-up is not the seller's (it shipped in time, as far as it can)."""
+    fulfillments = document.get("fulfillments") or [{}]
+    return is_buyer_delivery(document) and _is_ready(fulfillments[0])
+
+
 def reports_state(order: schemas.Order | None) -> bool:
     """Whether an ``/update``'s order reports a fulfilment state (``update_state``)."""
     for fulfillment in (order.fulfillments or []) if order is not None else []:
@@ -215,10 +223,13 @@ def buyer_update(row: OrderRow, order: schemas.Order, *, by: str, now: datetime)
     stamp = schemas.format_timestamp(now)
     moved = dict(delivery)
     moved["state"] = {"descriptor": {"code": state}}
-    # The buyer app's tags are shown back as sent (ONDC's on_update for fulfilments).
+    # The buyer app's tags are shown back as sent (ONDC's on_update for fulfilments); a
+    # later report keeps what it does not repeat (the parcel measured at pick-up).
+    sent = [t for t in tags if t.get("code") in _ECHOED]
+    replaced = {t.get("code") for t in sent}
     moved["tags"] = [
-        *(t for t in delivery.get("tags") or [] if t.get("code") not in _ECHOED),
-        *(t for t in tags if t.get("code") in _ECHOED),
+        *(t for t in delivery.get("tags") or [] if t.get("code") not in replaced),
+        *sent,
     ]
     if agent.get("name") or agent.get("phone"):
         moved["agent"] = {k: agent[k] for k in ("name", "phone") if agent.get(k)}
