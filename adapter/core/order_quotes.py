@@ -17,7 +17,6 @@ from adapter.core.orders import (
     INTERNAL,
     Line,
     OrderRow,
-    Quote,
     Stock,
     build_quote,
     parse_duration,
@@ -28,7 +27,6 @@ from adapter.core.retail125.buyer_delivery import (
     package_of,
     package_tags,
     quoted_package,
-    without_delivery_line,
 )
 from adapter.core.retail125.text_input import (
     buyer_texts,
@@ -285,8 +283,9 @@ async def quote_cart(
     quote = priced(quote, texts, found, counts, fulfillment_id=chosen)
     package = None
     if kind == BUYER_DELIVERY:
-        # The buyer app's courier is its own cost: no delivery line at all.
-        quote = Quote(quote.total, without_delivery_line(quote.payload))
+        # The buyer app's courier is its own cost: the delivery line says 0.00 (ONDC's
+        # log-validation-utility wants one on every serviceable on_select, and Pramaan's
+        # example has it).
         package = package_of([(s.item, counts[s.sku]) for s in stocks if s.item is not None])
         if package is None:
             unpacked = sorted(

@@ -6,8 +6,8 @@ ONDC publishes no rule names for them, so they carry ours:
 - ``buyer_delivery_package``: on_select's Buyer-Delivery names the package its courier is
   booked on: tags ``weight`` (kilogram), ``length``, ``breadth``, ``height`` (centimetre),
   each a positive number, and ``tracking`` false (the seller tracks nothing);
-- ``buyer_delivery_no_charge``: no quote of the order has a delivery line (the courier is
-  the buyer app's);
+- ``buyer_delivery_no_charge``: no quote of the order charges for delivery (its delivery
+  line, which ONDC's utility wants on on_select, says 0.00: the courier is the buyer app's);
 - ``buyer_delivery_kept``: on_init, on_confirm and every later callback keep on_select's
   Buyer-Delivery (its id and type), without the package tags (on_select's only);
 - ``ready_before_pickup``: the buyer app reports its courier's pick-up only after an
@@ -83,11 +83,15 @@ def _package(key: str, offered: Mapping[str, Any]) -> Iterator[Violation]:
 
 def _no_charge(key: str, order: Mapping[str, Any]) -> Iterator[Violation]:
     for line in (order.get("quote") or {}).get("breakup") or []:
-        if line.get("@ondc/org/title_type") == "delivery":
+        value = str((line.get("price") or {}).get("value"))
+        try:
+            charged = Decimal(value) != 0
+        except InvalidOperation:
+            charged = True
+        if line.get("@ondc/org/title_type") == "delivery" and charged:
             yield Violation(
                 "buyer_delivery_no_charge", key, "$.message.order.quote.breakup",
-                f"a delivery line ({line.get('price', {}).get('value')}) on an order the "
-                "buyer app's courier carries",
+                f"a delivery charge ({value}) on an order the buyer app's courier carries",
             )  # fmt: skip
 
 

@@ -85,8 +85,13 @@ async def test_the_buyer_apps_courier_carries_the_order_from_ready_to_ship_to_de
             "breadth": {"unit": "centimeter", "value": "12"},
             "height": {"unit": "centimeter", "value": "16"},
         }
-        titles = [line["@ondc/org/title_type"] for line in offered["quote"]["breakup"]]
-        assert "delivery" not in titles, "the seller charges no delivery it does not make"
+        charges = [
+            (line["@ondc/org/item_id"], line["price"]["value"])
+            for line in offered["quote"]["breakup"]
+            if line["@ondc/org/title_type"] == "delivery"
+        ]
+        # The seller charges no delivery it does not make (the seller's own is 60).
+        assert charges == [(carried["id"], "0.00")]
         items = sum(
             Decimal(line["price"]["value"])
             for line in offered["quote"]["breakup"]
@@ -237,14 +242,9 @@ def _drop_weight(body: dict[str, Any]) -> None:
 
 
 def _charge_delivery(body: dict[str, Any]) -> None:
-    _order(body)["quote"]["breakup"].append(
-        {
-            "@ondc/org/item_id": "1",
-            "@ondc/org/title_type": "delivery",
-            "title": "Delivery",
-            "price": {"currency": "INR", "value": "0.00"},
-        }
-    )
+    for line in _order(body)["quote"]["breakup"]:
+        if line["@ondc/org/title_type"] == "delivery":
+            line["price"]["value"] = "60.00"
 
 
 def _as_delivery(body: dict[str, Any]) -> None:

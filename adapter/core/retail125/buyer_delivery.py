@@ -5,8 +5,8 @@ A store that allows it (its location's ``fulfillment_types`` include ``Buyer-Del
 hands the packed goods to the courier the buyer app sends; the seller delivers nothing and
 charges no delivery. The life of such an order:
 
-- ``/on_select`` quotes the fulfilment ``Buyer-Delivery`` (``tracking`` false, no delivery
-  charge line: the buyer app's courier is the buyer app's cost) with the package the
+- ``/on_select`` quotes the fulfilment ``Buyer-Delivery`` (``tracking`` false, its delivery
+  line 0.00: the buyer app's courier is the buyer app's cost) with the package the
   courier is booked on as tags ``weight`` (kilogram), ``length``, ``breadth``, ``height``
   (centimetre), made from the catalogue items' ``package`` (:func:`package_of`); init and
   confirm choose it; the order has no routing (the seller ships nothing);
@@ -51,7 +51,6 @@ __all__ = [
     "package_tags",
     "quoted_package",
     "reports_state",
-    "without_delivery_line",
     "without_package_tags",
 ]
 
@@ -129,15 +128,6 @@ def without_package_tags(fulfillment: Mapping[str, Any]) -> dict[str, Any]:
     else:
         kept.pop("tags", None)
     return kept
-
-
-def without_delivery_line(quote: Mapping[str, Any]) -> dict[str, Any]:
-    """``quote`` without its delivery charge line, which a buyer-app delivery does not
-    have (the seller delivers nothing); its total is unchanged (the line was zero)."""
-    breakup = [
-        line for line in quote.get("breakup", []) if line.get("@ondc/org/title_type") != "delivery"
-    ]
-    return {**quote, "breakup": breakup}
 
 
 def mark_ready(fulfillment: dict[str, Any]) -> None:
