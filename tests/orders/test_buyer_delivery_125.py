@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -196,6 +197,13 @@ async def test_updates_out_of_turn_or_from_another_buyer_app_are_refused(
         assert order.fulfillment_state == "Packed"
         ok = await s.call("update", picked, domain=domain)
         assert "error" not in ok
+        before = clock.now() - timedelta(hours=1)
+        backdated = buyer_update_message(_ORDER, fid, "Order-delivered", before)
+        refused = await s.call("update", backdated, domain=domain)
+        assert refused["error"]["code"] == "30000", "delivered before it was picked up"
+        future = buyer_update_message(_ORDER, fid, "Order-delivered", clock.now() + timedelta(1))
+        refused = await s.call("update", future, domain=domain)
+        assert refused["error"]["code"] == "30000", "a delivery time in the future"
 
 
 async def test_a_store_without_buyer_delivery_or_an_item_without_a_package_is_not_offered_it(

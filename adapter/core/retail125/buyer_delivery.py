@@ -223,12 +223,20 @@ def buyer_update(row: OrderRow, order: schemas.Order, *, by: str, now: datetime)
     ]
     if agent.get("name") or agent.get("phone"):
         moved["agent"] = {k: agent[k] for k in ("name", "phone") if agent.get(k)}
-    stop = "start" if state == "Order-picked-up" else "end"
-    moved[stop] = {**moved.get(stop, {}), "time": {**moved.get(stop, {}).get("time", {}),
-                                                     "timestamp": when}}  # fmt: skip
+    # When the goods left the store (start) or reached the buyer (end).
+    stop = dict(moved.get("start" if state == "Order-picked-up" else "end", {}))
+    stop["time"] = {**stop.get("time", {}), "timestamp": when}
+    moved["start" if state == "Order-picked-up" else "end"] = stop
     internal = dict(document.get(INTERNAL, {}))
     internal["fulfillment_since"] = stamp
     carried = dict(internal.get("buyer_delivery", {}))
+    picked_at = carried.get("Order-picked-up", {}).get("at")
+    if state == "Order-delivered" and picked_at and when < picked_at:
+        raise UpdateRefused(
+            "30000",
+            f"{field}.tags[update_fulfillment_time].timestamp {when} is before the pick-up "
+            f"({picked_at})",
+        )
     carried[state] = {
         "at": when,
         "by": by,
