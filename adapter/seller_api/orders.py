@@ -194,7 +194,10 @@ def seller_orders_router() -> APIRouter:
         runtime = _runtime(request)
         row = await _own_order(runtime, seller, order_id, buyer_app)
         events = await runtime.orders.events(row.pk)
-        delivered = next((e["at"] for e in events if e["event"] == "deliver"), None)
+        # Delivered by the seller's courier, or reported so by the buyer app's own.
+        delivered = next(
+            (e["at"] for e in events if e["event"] in ("deliver", "buyer_delivered")), None
+        )
         return {
             **_summary(row),
             "order": wire(row.document),

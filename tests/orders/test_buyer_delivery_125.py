@@ -151,6 +151,10 @@ async def test_the_buyer_apps_courier_carries_the_order_from_ready_to_ship_to_de
         kept = _tags(final["fulfillments"][0])
         assert kept["bnp_diff_height"] == {"unit": "centimeter", "value": "8.5"}, "as measured"
         assert kept["update_fulfillment_time"]["state"] == "Order-delivered"
+        seen = await s.net.client.get(f"/seller/v1/orders/{_ORDER}", headers=key)
+        settled = seen.json()["settlement"]
+        assert settled["delivery_charges"] == "0.00"
+        assert settled["status"] == "due", "the buyer app's delivery starts the window"
         late = await s.call("update", picked, domain=domain)
         assert late["error"]["code"] == "50008", "delivered: nothing moves it back"
 
