@@ -39,18 +39,21 @@ def _tags(fulfillment: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-async def _confirmed(s: Shop, steps: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    """A Kangra tea carried by the buyer app, confirmed and accepted: (domain, seller key)."""
+async def _confirmed(
+    s: Shop, steps: dict[str, Any], kind: str = "Buyer-Delivery"
+) -> tuple[str, dict[str, str]]:
+    """A Kangra tea carried by the buyer app (or as ``kind`` says), confirmed and accepted:
+    (domain, seller key)."""
     s.core_version = "1.2.5"
     entry, item = demo_item("Kangra", 0)
     domain = item["domain"]
     await s.reshape(entry["seller"]["code"], seller={"delivery_charge": "60"})
     ask = cart(entry, item, 2)
-    ask["order"]["fulfillments"][0]["type"] = "Buyer-Delivery"
+    ask["order"]["fulfillments"][0]["type"] = kind
     steps["on_select_buyer_delivery"] = await s.call("select", ask, domain=domain)
     steps["select"] = s.sent[-1]
     init = init_message(steps["on_select_buyer_delivery"])
-    init["order"]["fulfillments"][0]["type"] = "Buyer-Delivery"
+    init["order"]["fulfillments"][0]["type"] = kind
     steps["on_init_buyer_delivery"] = await s.call("init", init, domain=domain)
     steps["init_buyer_delivery"] = s.sent[-1]
     steps["on_confirm"] = await s.call(
@@ -114,6 +117,8 @@ async def test_the_buyer_apps_courier_carries_the_order_from_ready_to_ship_to_de
         )
         assert refused.status_code == 409
         assert "ready_to_ship" in refused.text
+        refused = await s.net.client.post(f"/seller/v1/orders/{_ORDER}/ready_to_ship", headers=key)
+        assert refused.status_code == 409, "not packed yet"
         steps["on_status_packed"], steps["on_status_ready_to_ship"] = await s.seller_moves(
             key, _ORDER, ("pack", "ready_to_ship")
         )
@@ -136,6 +141,12 @@ async def test_the_buyer_apps_courier_carries_the_order_from_ready_to_ship_to_de
         # Quoted 1.1 kg and 16 cm high; the courier weighed one pack at 0.6 kg, 8.5 cm high.
         assert carrier["difference"] == {"weight_kg": "-0.5", "length_cm": "0",
                                          "breadth_cm": "0", "height_cm": "-7.5"}  # fmt: skip
+
+        code = confirmed["provider"]["id"]
+        told = [n for n in await s.runtime.notifications.log(code)
+                if n["event"] == "order.buyer_app_delivery"]  # fmt: skip
+        assert len(told) == 1, "the seller is told of the pick-up"
+        assert told[0]["payload"]["delivery"]["measured"]["weight_kg"] == "0.6"
 
         again = await s.call("update", picked, domain=domain)  # a resend: nothing moves
         assert "error" not in again
@@ -316,3 +327,18 @@ async def test_goods_ready_for_the_buyer_apps_courier_are_not_late_for_the_selle
         order = await s.runtime.orders.by_order_id(_ORDER, bap_id=s.bap_id)
         assert order is not None
         assert order.state == "In-progress"
+
+
+async def test_the_sellers_own_delivery_neither_waits_for_a_courier_nor_takes_its_reports(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url) as s:
+        steps: dict[str, Any] = {}
+        domain, key = await _confirmed(s, steps, kind="Delivery")
+        await s.seller_moves(key, _ORDER, ("pack",))
+        ready = await s.net.client.post(f"/seller/v1/orders/{_ORDER}/ready_to_ship", headers=key)
+        assert ready.status_code == 409, "the seller's own courier needs no ready_to_ship"
+        fid = steps["on_confirm"]["message"]["order"]["fulfillments"][0]["id"]
+        picked = buyer_update_message(_ORDER, fid, "Order-picked-up", clock.now())
+        answer = await s.call("update", picked, domain=domain)
+        assert answer["error"]["code"] == "50002", "the buyer app does not carry it"
