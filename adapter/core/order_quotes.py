@@ -24,8 +24,8 @@ from adapter.core.orders import (
 )
 from adapter.core.retail125.buyer_delivery import (
     BUYER_DELIVERY,
-    package_of,
     package_tags,
+    parcel_of,
     quoted_package,
 )
 from adapter.core.retail125.text_input import (
@@ -282,21 +282,9 @@ async def quote_cart(
     counts = {line.sku: line.can_have for line in lines}
     quote = priced(quote, texts, found, counts, fulfillment_id=chosen)
     package = None
-    if kind == BUYER_DELIVERY:
-        # The buyer app's courier is its own cost: the delivery line says 0.00 (ONDC's
-        # log-validation-utility wants one on every serviceable on_select, and Pramaan's
-        # example has it).
-        package = package_of([(s.item, counts[s.sku]) for s in stocks if s.item is not None])
-        if package is None:
-            unpacked = sorted(
-                s.sku for s in stocks if s.item is not None and s.item.package is None
-            )
-            serviceable = False
-            error = (
-                "30008",
-                f"items {', '.join(unpacked)} have no package weight and size in the "
-                "catalogue: a buyer app's courier cannot be booked for them",
-            )
+    if kind == BUYER_DELIVERY:  # its delivery line is 0.00: the courier is the buyer app's
+        package, unpacked = parcel_of(stocks, counts)
+        serviceable, error = package is not None, unpacked or error
     if not serviceable and kind != BUYER_DELIVERY:
         error = (
             "30009",

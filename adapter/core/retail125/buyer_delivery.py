@@ -35,7 +35,7 @@ from typing import Any, Final
 
 import schemas
 from adapter.core.order_updates import UpdateRefused
-from adapter.core.orders import INTERNAL, Change, OrderRow
+from adapter.core.orders import INTERNAL, Change, OrderRow, Stock
 from catalog_sync.records import ItemRecord, Package
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "mark_ready",
     "package_of",
     "package_tags",
+    "parcel_of",
     "quoted_package",
     "reports_state",
     "without_package_tags",
@@ -100,6 +101,26 @@ def package_of(lines: Sequence[tuple[ItemRecord, int]]) -> Package | None:
         length_cm=_text(max(Decimal(p.length_cm) for p, _ in packages)),
         breadth_cm=_text(max(Decimal(p.breadth_cm) for p, _ in packages)),
         height_cm=_text(height),
+    )
+
+
+def parcel_of(
+    stocks: Sequence[Stock], counts: Mapping[str, int]
+) -> tuple[Package | None, tuple[str, str] | None]:
+    """The parcel a buyer app's courier is booked on for the cart (``counts`` of the
+    ``stocks`` found), or the on_select error (30008 naming the items) when an item has no
+    package in the catalogue. The quote's delivery line stays 0.00: ONDC's
+    log-validation-utility wants one on every serviceable on_select, and Pramaan's example
+    has it."""
+    found = [(stock.item, counts[stock.sku]) for stock in stocks if stock.item is not None]
+    package = package_of(found)
+    if package is not None:
+        return package, None
+    unpacked = sorted(item.sku for item, _ in found if item.package is None)
+    return None, (
+        "30008",
+        f"items {', '.join(unpacked)} have no package weight and size in the catalogue: a "
+        "buyer app's courier cannot be booked for them",
     )
 
 
