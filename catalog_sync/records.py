@@ -12,7 +12,7 @@ from typing import Any
 
 from catalog_sync.customisation import TextInput
 
-__all__ = ["ItemRecord", "LocationRecord", "SellerRecord"]
+__all__ = ["ItemRecord", "LocationRecord", "Package", "SellerRecord"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,8 @@ class LocationRecord:
     # pincode region, its first three digits).
     pincodes: tuple[str, ...] = ()
     # How buyers get their goods: "Delivery" (by courier or the seller's own), and/or
-    # "Self-Pickup" (collected at the store).
+    # "Self-Pickup" (collected at the store), and/or "Buyer-Delivery" (the buyer app's own
+    # logistics collects the packed goods at the store; retail 1.2.5).
     fulfillment_types: tuple[str, ...] = ("Delivery",)
     opening_hours: str = "0900-1900"
     # Days the store is shut (ISO dates), and a seasonal closure (first and last day shut,
@@ -86,6 +87,19 @@ class LocationRecord:
     slot_hours: str = "0900-1900"
     slots_offered: int = 4
     slot_orders: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """One piece of an item as it is packed for carriage: its weight in kilograms and its
+    length, breadth and height in centimetres (decimal strings, as ONDC writes them). A
+    buyer app that carries the goods itself books its courier on these (retail 1.2.5
+    ``Buyer-Delivery``)."""
+
+    weight_kg: str
+    length_cm: str
+    breadth_cm: str
+    height_cm: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,3 +147,5 @@ class ItemRecord:
     # False while the seller has taken the item off sale: buyer apps are told to drop it
     # (``time.label`` "disable"), no new order takes it; put back on sale, it is "enable".
     on_sale: bool = True
+    # One piece as packed for carriage (weight and size), if the seller gave it.
+    package: Package | None = None

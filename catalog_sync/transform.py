@@ -370,7 +370,7 @@ def provider_payload(
                 "type": kind,
                 "contact": {"phone": seller.phone, "email": seller.email},
             }
-            for number, kind in enumerate(location.fulfillment_types or ("Delivery",), start=1)
+            for number, kind in enumerate(_advertised(location), start=1)
         ],
         "categories": [*categories, *text_groups],
         "items": [*entries, *text_items],
@@ -409,6 +409,15 @@ def _serviceable_value(location: LocationRecord) -> str:
 
 def _serviceable_unit(location: LocationRecord) -> str:
     return {"12": "country", "11": "pincode"}.get(location.serviceability, "km")
+
+
+def _advertised(location: LocationRecord) -> tuple[str, ...]:
+    """The fulfilment types the catalogue lists for ``location``: not ``Buyer-Delivery``
+    (retail 1.2.5), which a buyer app asks for in its select. Listed, it would need a
+    ``timing`` tag of its type, which ONDC's log-validation-utility refuses (only Order,
+    Delivery, Self-Pickup and All count as the provider's timings there)."""
+    kinds = tuple(k for k in location.fulfillment_types if k != "Buyer-Delivery")
+    return kinds or ("Delivery",)
 
 
 def _timing(kind: str, location: str, hours: tuple[str, str]) -> dict[str, Any]:

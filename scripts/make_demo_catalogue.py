@@ -141,6 +141,19 @@ def _gps(text: str) -> str:
 # District -> the dearest order paid in cash (rupees): a Kinnauri shawl costs over 20,000.
 _TAKE_CASH = {"Kangra": "5000", "Kinnaur": "30000"}
 _STORE_PICKUP = frozenset({"Kangra"})
+# The Kangra store also hands packed goods to buyer apps' own couriers (retail 1.2.5
+# Buyer-Delivery); each of its goods says how it is packed (one piece: kilograms, and
+# centimetres long, broad, high), which the courier is booked on.
+_BUYER_DELIVERY = frozenset({"Kangra"})
+_PACKAGES = {
+    "Kangra Tea": {"weight_kg": "0.55", "length_cm": "20", "breadth_cm": "12", "height_cm": "8"},
+    "Kangra miniature": {
+        "weight_kg": "0.8",
+        "length_cm": "45",
+        "breadth_cm": "35",
+        "height_cm": "4",
+    },
+}
 
 
 def main() -> None:
@@ -217,6 +230,8 @@ def main() -> None:
                 }
             if district["district"] in _TAKE_CASH:
                 item["available_on_cod"] = True
+            if district["district"] in _BUYER_DELIVERY:
+                item["package"] = _PACKAGES[key]
             items.append(item)
         sellers.append({
             "seller": {
@@ -243,7 +258,10 @@ def main() -> None:
                 "pincode": district["pincode"],
                 "std_code": district["std_code"],
                 "gps": _gps(district["gps"]),
-                **({"fulfillment_types": ["Delivery", "Self-Pickup"]}
+                **({"fulfillment_types": ["Delivery", "Self-Pickup",
+                                          *(["Buyer-Delivery"]
+                                            if district["district"] in _BUYER_DELIVERY
+                                            else [])]}
                    if district["district"] in _STORE_PICKUP else {}),
             },
             "items": items,

@@ -19,7 +19,7 @@ from adapter.core.retail125.delivery_slots import slot_problem
 from adapter.storage.bounds import MAX_COUNT
 from catalog_sync.customisation import TextInput
 from catalog_sync.preflight import PACKAGED_COMMODITIES, PREPACKAGED_FOOD
-from catalog_sync.records import ItemRecord
+from catalog_sync.records import ItemRecord, Package
 
 __all__ = ["ItemRow", "LocationRow", "SellerRow"]
 
@@ -92,8 +92,11 @@ class LocationRow(_Strict):
     serviceability: Annotated[str, Field(pattern=r"^1[0-2]$")] = "12"
     radius_km: Annotated[int, Field(ge=0, le=500)] = 0
     pincodes: tuple[Annotated[str, Field(pattern=r"^[1-9]\d{5}$")], ...] = ()
+    # "Buyer-Delivery": the store lets buyer apps' own logistics collect the packed goods
+    # (retail 1.2.5); its items then need their ``package`` (weight and size).
     fulfillment_types: Annotated[
-        tuple[Literal["Delivery", "Self-Pickup"], ...], Field(min_length=1, max_length=2)
+        tuple[Literal["Delivery", "Self-Pickup", "Buyer-Delivery"], ...],
+        Field(min_length=1, max_length=3),
     ] = ("Delivery",)
     opening_hours: Annotated[str, Field(pattern=r"^\d{4}-\d{4}$")] = "0900-1900"
     holidays: tuple[IsoDay, ...] = ()
@@ -117,6 +120,11 @@ class LocationRow(_Strict):
         problem = slot_problem(self.slot_minutes, self.slot_hours)
         if problem:
             raise ValueError(problem)
+        if self.fulfillment_types == ("Buyer-Delivery",):
+            raise ValueError(
+                "fulfillment_types: Buyer-Delivery goes with Delivery or Self-Pickup (buyer "
+                "apps without a courier of their own need one of them)"
+            )
         if (self.closed_from is None) != (self.closed_until is None):
             raise ValueError("closed_from and closed_until go together (first and last day shut)")
         if self.closed_from and self.closed_until and self.closed_from > self.closed_until:
@@ -145,6 +153,33 @@ class TextInputRow(_Strict):
             price=f"{self.price:.2f}",
             required=self.required,
         )
+
+
+_Measure = Annotated[Decimal, Field(gt=0, le=100000, max_digits=9, decimal_places=3)]
+
+
+class PackageRow(_Strict):
+    """One piece of the item as packed for carriage: weight in kilograms, length, breadth
+    and height in centimetres (what a buyer app carrying the goods books its courier on)."""
+
+    weight_kg: _Measure
+    length_cm: _Measure
+    breadth_cm: _Measure
+    height_cm: _Measure
+
+    def record(self) -> Package:
+        """The package as the catalogue keeps it (decimal strings, trailing zeros dropped)."""
+        return Package(
+            weight_kg=_decimal_text(self.weight_kg),
+            length_cm=_decimal_text(self.length_cm),
+            breadth_cm=_decimal_text(self.breadth_cm),
+            height_cm=_decimal_text(self.height_cm),
+        )
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ItemRow(_Strict):
@@ -185,11 +220,13 @@ class ItemRow(_Strict):
     text_input: TextInputRow | None = None
     # False: the seller has taken the item off sale (kept, shown to buyer apps as disabled).
     on_sale: bool = True
+    # One piece as packed for carriage, for buyer apps that carry the goods themselves.
+    package: PackageRow | None = None
 
     def record(self) -> ItemRecord:
         """The item as the catalogue keeps it, statutory blocks under their ONDC keys."""
         values = self.model_dump(
-            exclude={"packaged_commodities", "prepackaged_food", "b2b", "text_input"}
+            exclude={"packaged_commodities", "prepackaged_food", "b2b", "text_input", "package"}
         )
         statutory: dict[str, Any] = {}
         if self.packaged_commodities:
@@ -202,6 +239,7 @@ class ItemRow(_Strict):
         return ItemRecord(
             **{**values, "images": tuple(self.images), "statutory": statutory},
             text_input=text_input,
+            package=self.package.record() if self.package is not None else None,
         )
 
     @model_validator(mode="after")

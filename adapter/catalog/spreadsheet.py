@@ -82,9 +82,14 @@ FOOD_COLUMNS: Final = {
     "other_fssai_license_no": "other_FSSAI_license_no",
     "importer_fssai_license_no": "importer_FSSAI_license_no",
 }
+# One piece as packed for carriage (for buyer apps' own couriers, retail 1.2.5).
+PACKAGE_COLUMNS: Final = {
+    "package_weight_kg": "weight_kg", "package_length_cm": "length_cm",
+    "package_breadth_cm": "breadth_cm", "package_height_cm": "height_cm",
+}  # fmt: skip
 COLUMNS: Final = (
     *SELLER_COLUMNS, *LOCATION_COLUMNS, *ITEM_COLUMNS, *COMMODITY_COLUMNS, *FOOD_COLUMNS,
-    *TEXT_COLUMNS, *ITEM_B2B_COLUMNS, *SELLER_TERMS_COLUMNS,
+    *TEXT_COLUMNS, *PACKAGE_COLUMNS, *ITEM_B2B_COLUMNS, *SELLER_TERMS_COLUMNS,
 )  # fmt: skip
 ATTRIBUTE_PREFIX: Final = "attribute."
 # An ONDC item attribute's code, as the importer's ``AttributeName`` takes it.
@@ -248,6 +253,9 @@ def rows_to_document(
         food = {key: str(values[col]) for col, key in FOOD_COLUMNS.items() if values.get(col)}
         if food:
             item["prepackaged_food"] = food
+        package = {key: str(values[col]) for col, key in PACKAGE_COLUMNS.items() if values.get(col)}
+        if package:
+            item["package"] = package
         attributes = {
             name.removeprefix(ATTRIBUTE_PREFIX).strip(): _attribute(value)
             for name, value in row.items()

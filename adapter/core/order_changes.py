@@ -22,6 +22,7 @@ from adapter.core.orders import (
     money,
     next_state,
 )
+from adapter.core.retail125.buyer_delivery import mark_ready
 from adapter.core.retail125.cash_on_delivery import collected
 from adapter.core.retail125.routing import ROUTING_STATES, routing_of
 from adapter.core.retail125.text_input import add_ons_out
@@ -253,6 +254,8 @@ def after_event(
         rto["end"] = {**rto.get("end", {}), "time": {"timestamp": stamp}}
     else:
         delivery["state"] = {"descriptor": {"code": transition.fulfillment}}
+    if event == "ready_to_ship":
+        mark_ready(delivery)  # for the buyer app's courier (retail 1.2.5 Buyer-Delivery)
     if event in ("ship", "hand_over"):
         # When the goods left the store: with the courier, or in the collecting buyer's hands.
         start = dict(delivery.get("start", {}))

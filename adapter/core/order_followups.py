@@ -42,6 +42,12 @@ from adapter.core.orders import (
 )
 from adapter.core.ownership import belongs_to
 from adapter.core.ratings import order_ratings
+from adapter.core.retail125.buyer_delivery import (
+    BUYER_EVENTS,
+    awaits_courier,
+    buyer_update,
+    reports_state,
+)
 from adapter.core.retail125.delivery_update import update_delivery
 from adapter.core.retail125.force_cancel import ASK_KEY, ask_note, force_refusal, forced
 from adapter.core.retail125.return_withdrawal import WITHDRAWN, return_to_withdraw, withdraw_return
@@ -165,7 +171,10 @@ async def on_cancel(
     if reason in TAT_BREACH_REASONS and row.confirmed_at is not None and not force:
         # Late: not delivered within the TAT, or not shipped by the seller's time to ship.
         tat = parse_duration(row.document["fulfillments"][0].get("@ondc/org/TAT", "P0D"))
-        unshipped = row.fulfillment_state in ("Pending", "Packed")
+        # Goods ready for a buyer app's own courier have left the seller's hands in time.
+        unshipped = row.fulfillment_state in ("Pending", "Packed") and not awaits_courier(
+            row.document
+        )
         missed_ship = unshipped and row.ship_by is not None and now > row.ship_by
         if now < row.confirmed_at + tat and not missed_ship:
             raise Refusal(
@@ -340,6 +349,17 @@ async def on_update(
             codes = RETURN_REQUEST_CODES_125 if is_125 else RETURN_REQUEST_CODES
             change = request_return(row, order, by=by, now=now, returnable=terms, codes=codes)
             event = "return_requested"
+        elif target == "fulfillment" and core_version_of(row) == "1.2.5" and reports_state(order):
+            # The buyer app's courier picked the goods up or delivered them.
+            carried = buyer_update(row, order, by=by, now=now)
+            if carried is None:  # already so: a resent update changes nothing
+                return reply_envelope(
+                    request,
+                    identity=identity,
+                    now=now,
+                    message={"update_target": target, "order": wire(row.document)},
+                )
+            change, event = carried, BUYER_EVENTS[carried.fulfillment_state]
         elif target == "fulfillment" and core_version_of(row) == "1.2.5":
             found = await orders.seller(row.seller_code)
             if found is None:
@@ -358,7 +378,7 @@ async def on_update(
                 "50002",
                 f"message.update_target {target!r}: only item (returns), payment (refund "
                 "settlement) and, in retail 1.2.5, fulfillment (buyer instructions, delivery "
-                "address) can be updated",
+                "address, a buyer app's own delivery) can be updated",
             )
         row = await orders.transition(row, actor="buyer", event=event, change=change, now=now)
     except UpdateRefused as refusal:

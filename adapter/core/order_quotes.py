@@ -22,6 +22,12 @@ from adapter.core.orders import (
     parse_duration,
     problems_message,
 )
+from adapter.core.retail125.buyer_delivery import (
+    BUYER_DELIVERY,
+    package_tags,
+    parcel_of,
+    quoted_package,
+)
 from adapter.core.retail125.delivery_slots import (
     chosen_slot,
     plan_of,
@@ -135,6 +141,10 @@ COLLECTION_WINDOW: Final = timedelta(days=1)
 to get them ready plus this window (never equal to the items' ``time_to_ship``, which
 ONDC's log-validation-utility refuses for every fulfilment of an ``/on_select``)."""
 
+_COLLECTED: Final = frozenset({"Self-Pickup", BUYER_DELIVERY})
+"""Fulfilment types whose goods are collected at the store (by the buyer, or by the buyer
+app's courier): ready once ready to ship, kept for the collection window, no delivery."""
+
 PICKUP_OPTION_ID: Final = "2"
 """The fulfilment id of the store pick-up offered beside the delivery (fulfilment 1) when a
 select names no fulfilment type (ONDC retail 1.2.5, multi-option fulfilment)."""
@@ -159,7 +169,7 @@ def ready_within(seller: SellerRecord, fulfillment: Mapping[str, Any]) -> timede
     """How long after the order the goods of ``fulfillment`` (as quoted) leave the store or
     are ready to collect: its TAT less the days in transit, or less the collection window."""
     tat = parse_duration(fulfillment["@ondc/org/TAT"])
-    if fulfillment.get("type") == "Self-Pickup":
+    if fulfillment.get("type") in _COLLECTED:
         return tat - COLLECTION_WINDOW
     return tat - timedelta(days=seller.transit_days)
 
@@ -254,12 +264,19 @@ async def quote_cart(
     if kind not in location.fulfillment_types:
         types = " or ".join(location.fulfillment_types)
         raise Refusal(
-            "30008" if kind == "Self-Pickup" else "30009",
+            "30008" if kind in _COLLECTED else "30009",
             f"message.order.fulfillments[0].type {kind!r}: {seller.name} offers {types}",
         )
+    if kind == BUYER_DELIVERY and request.context.core_version != "1.2.5":
+        raise Refusal(
+            "30008",
+            f"message.order.fulfillments[0].type {kind!r}: a buyer app's own delivery is "
+            "served in retail 1.2.5 (its courier's states come by /update)",
+        )
     gps, pincode = _end_location(order)
-    pickup = kind == "Self-Pickup"
-    # A buyer collecting at the store needs no delivery to its address.
+    pickup = kind in _COLLECTED
+    # A buyer (or the buyer app's courier) collecting at the store needs no delivery to
+    # the buyer's address from the seller.
     serviceable = pickup or serves(location, gps=gps, pincode=pincode)
     stocks = await book.hold(
         transaction_id=transaction_of(request),
@@ -291,7 +308,11 @@ async def quote_cart(
     )
     counts = {line.sku: line.can_have for line in lines}
     quote = priced(quote, texts, found, counts, fulfillment_id=chosen)
-    if not serviceable:
+    package = None
+    if kind == BUYER_DELIVERY:  # its delivery line is 0.00: the courier is the buyer app's
+        package, unpacked = parcel_of(stocks, counts)
+        serviceable, error = package is not None, unpacked or error
+    if not serviceable and kind != BUYER_DELIVERY:
         error = (
             "30009",
             f"delivery to {pincode or gps or 'the given location'} is not serviceable "
@@ -312,6 +333,9 @@ async def quote_cart(
         # The slot keeps the TAT and time range on_select gave it, while it has room.
         await refuse_full(book, seller.code, slot_of(slot), plan_of(location))
         fulfillments[0] |= {"@ondc/org/TAT": slot["@ondc/org/TAT"], "end": slot["end"]}
+    if package is not None:
+        # The package the buyer app books its courier on (ONDC retail 1.2.5 on_select).
+        fulfillments[0]["tags"] = package_tags(package)
     untyped = not any(f.type for f in order.fulfillments or [])
     if options and untyped and serviceable and "Self-Pickup" in location.fulfillment_types:
         fulfillments.append(
@@ -339,12 +363,15 @@ async def quote_cart(
         "fulfillments": fulfillments,
         "quote": quote.payload,
     }
+    kept: dict[str, Any] = {}
     if texts:
         # Kept with the order, sent after its items (order_book.wire).
-        document[INTERNAL] = {
-            "customisations": echoed(texts, found, fulfillment_id=chosen),
-            "add_ons": add_ons(texts, found),
-        }
+        kept["customisations"] = echoed(texts, found, fulfillment_id=chosen)
+        kept["add_ons"] = add_ons(texts, found)
+    if package is not None:
+        kept["package"] = quoted_package(package)  # for the seller, against the one measured
+    if kept:
+        document[INTERNAL] = kept
     return document, error, quote.total, seller, location
 
 
@@ -433,6 +460,11 @@ def as_json_list(models: Any) -> list[Any] | None:
     return None if not models else [as_json(model) for model in models]
 
 
+_KEPT_AT_CONFIRM: Final[frozenset[str]] = frozenset({"customisations", "add_ons", "package"})
+"""What the adapter kept of the cart that the order keeps: the buyer's texts and their
+add-ons' prices, and the package a buyer app's courier was booked on."""
+
+
 def confirmed_document(
     draft: OrderRow,
     order: schemas.Order,
@@ -519,11 +551,7 @@ def confirmed_document(
         "created_at": created,
         "updated_at": updated,
         INTERNAL: {
-            **{
-                k: v
-                for k, v in base.get(INTERNAL, {}).items()
-                if k in ("customisations", "add_ons")
-            },
+            **{k: v for k, v in base.get(INTERNAL, {}).items() if k in _KEPT_AT_CONFIRM},
             "fulfillment_since": updated,
             **({"core_version": core_version} if core_version else {}),
         },

@@ -61,6 +61,7 @@ from adapter.core.orders import (
     parse_duration,
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
+from adapter.core.retail125.buyer_delivery import without_package_tags
 from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
 from adapter.core.retail125.delivery_slots import confirmed_slot, plan_of, slot_of
 from adapter.core.retail125.slot_offers import refuse_full
@@ -205,7 +206,8 @@ async def _on_init(
         if refused is not None:
             raise Refusal("40004", refused)
         payment = cash_terms(payment)
-    fulfillment = dict(document["fulfillments"][0])
+    # The package a buyer app's courier is booked on is on_select's only.
+    fulfillment = without_package_tags(document["fulfillments"][0])
     fulfillment.pop("state", None)
     # The delivery slot the init chose is kept beside the buyer's address (retail 1.2.5).
     slot_time = fulfillment["end"]["time"] if slot_of(fulfillment) is not None else None

@@ -291,6 +291,12 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
             (("Accepted", "Pending"),),
             Transition("In-progress", "Packed", "on_status"),
         ),
+        # Retail 1.2.5 Buyer-Delivery: packed and ready for the buyer app's courier (the
+        # fulfilment stays Packed, tagged ready_to_ship).
+        "ready_to_ship": (
+            (("In-progress", "Packed"),),
+            Transition("In-progress", "Packed", "on_status"),
+        ),
         "agent_assigned": (
             (("In-progress", "Packed"),),
             Transition("In-progress", "Agent-assigned", "on_status"),
@@ -376,8 +382,8 @@ _RULES: Final[Mapping[str, tuple[tuple[tuple[str, str], ...], Transition]]] = Ma
     }
 )
 
-SELLER_EVENTS: Final = ("accept", "reject", "pack", "agent_assigned", "out_for_pickup",
-                        "at_pickup", "pickup_failed", "ship", "in_transit",
+SELLER_EVENTS: Final = ("accept", "reject", "pack", "ready_to_ship", "agent_assigned",
+                        "out_for_pickup", "at_pickup", "pickup_failed", "ship", "in_transit",
                         "at_destination_hub", "out_for_delivery", "at_delivery",
                         "delivery_failed", "deliver", "hand_over", "cancel", "rto",
                         "rto_delivered", "rto_disposed")  # fmt: skip

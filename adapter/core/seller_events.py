@@ -58,6 +58,9 @@ class SellerEvent(StrEnum):
     ORDER_CANCELLED = "order.cancelled"
     ORDER_RETURN_REQUESTED = "order.return_requested"
     ORDER_RETURN_WITHDRAWN = "order.return_withdrawn"
+    # Retail 1.2.5 Buyer-Delivery: the buyer app's courier picked the goods up (with the
+    # package it measured) or delivered them.
+    ORDER_BUYER_APP_DELIVERY = "order.buyer_app_delivery"
 
 
 def notification_body(

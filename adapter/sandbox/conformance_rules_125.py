@@ -44,11 +44,12 @@ _RETURN_CODES_RULE: Final = "return_request_codes"
 
 
 _DELIVERY: Final = "fulfillments[type=Delivery]"
-_HANDED_OVER: Final = "fulfillments[type=Delivery|Self-Pickup]"
+_HANDED_OVER: Final = "fulfillments[type=Delivery|Self-Pickup|Buyer-Delivery]"
 """Retail 1.2.5 self-pickup (Pramaan's ``Self_Pickup_Flow``): the order's one fulfilment is
 a ``Self-Pickup``, which carries what 1.2.0's RET10 rules ask of a delivery (the buyer's
 ``end`` in on_init and on_confirm, the store as its ``start`` in on_confirm and on_cancel),
-so those rules hold whichever of the two the order has."""
+so those rules hold whichever of the two the order has; so does a ``Buyer-Delivery`` (the
+buyer app's courier collects at the store and takes the goods to the buyer's ``end``)."""
 
 _CATEGORY_RULE: Final = "FULFILLMENTS_ONDC_ORG_CATEGORY"
 

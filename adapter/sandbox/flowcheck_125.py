@@ -26,7 +26,10 @@ flow rules of the specification):
   a withdrawn return request shows its
   Return fulfilment Cancelled with the state it was withdrawn from
   (:mod:`adapter.sandbox.flowcheck_withdrawal_125`); a buyer's text on an item is echoed
-  unchanged by on_select, on_init and on_confirm (:mod:`adapter.sandbox.flowcheck_text_125`).
+  unchanged by on_select, on_init and on_confirm (:mod:`adapter.sandbox.flowcheck_text_125`);
+  a buyer app's own courier is booked on the package on_select names, charged nothing, and
+  reports pick-up only once the goods are ready to ship
+  (:mod:`adapter.sandbox.flowcheck_buyer_delivery_125`).
 
 :func:`check_flow_125` returns every :class:`~adapter.sandbox.flowcheck.Violation`, naming
 the rule, the payload key and the JSON path.
@@ -43,6 +46,7 @@ import schemas
 from adapter.core.context_rules import parse_duration
 from adapter.core.retail125.routing import ROUTING_STATES, Routing, routing_of
 from adapter.sandbox.flowcheck import Violation
+from adapter.sandbox.flowcheck_buyer_delivery_125 import check_buyer_delivery
 from adapter.sandbox.flowcheck_cash_125 import check_cash_on_delivery
 from adapter.sandbox.flowcheck_options_125 import check_fulfillment_options
 from adapter.sandbox.flowcheck_slots_125 import check_delivery_slots
@@ -421,4 +425,5 @@ def check_flow_125(steps: Sequence[Step]) -> list[Violation]:
         *check_delivery_slots(bodies),
         *check_return_withdrawal(bodies),
         *check_input_text(bodies),
+        *check_buyer_delivery(bodies),
     ]

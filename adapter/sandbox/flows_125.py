@@ -35,6 +35,7 @@ from adapter.sandbox.buyer_messages_125 import (
 )
 from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
+from adapter.sandbox.flows_buyer_delivery_125 import BUYER_DELIVERY_FLOWS
 from adapter.sandbox.flows_inc_125 import INCREMENTAL_FLOW, play_incremental
 from adapter.sandbox.flows_pickup_cash_125 import EXTRA_FLOWS
 from adapter.sandbox.flows_slots_125 import SLOT_FLOW, SLOT_FLOWS
@@ -58,7 +59,8 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
                        "Replacement_Flow", "Forced_Cancellation_Flow",
                        "Buyer_Instructions_And_Delivery_Update_Flow",
                        "Out_Of_Stock_Flow_Error-code_", "Self_Pickup_Flow",
-                       "Multi_Option_Fulfillment_Flow", "Cash_On_Delivery_Flow", SLOT_FLOW),
+                       "Multi_Option_Fulfillment_Flow", "Cash_On_Delivery_Flow", SLOT_FLOW,
+                       "Buyer_Delivery_Flow"),
         "ONDC:RET12": ("Discovery_Flow_full_catalog", INCREMENTAL_FLOW,
                        "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cred_Flow",
@@ -188,6 +190,8 @@ class Pramaan125:
             return await EXTRA_FLOWS[flow_id](p, entry, item)
         if flow_id in SLOT_FLOWS:
             return await SLOT_FLOWS[flow_id](p, entry, item)
+        if flow_id in BUYER_DELIVERY_FLOWS:
+            return await BUYER_DELIVERY_FLOWS[flow_id](p, entry, item)
         if flow_id == TEXT_FLOW:
             async with customisable(p, item):
                 order_id = await order_with_text(p, steps, entry, item, tx)

@@ -73,6 +73,9 @@ NOT_JUDGED: Final[Mapping[str, str]] = MappingProxyType(
         "options its every order is judged by (a pick-up's TAT above time_to_ship, charges "
         "only to a fulfilment an item names) are met in flows 4 and 8, whose on_select offers "
         "the Kangra store's pick-up too",
+        "Buyer_Delivery_Flow": "the utility (c3d10fe) lists no buyer-delivery flow among its "
+        "1.2.5 flows (its 00E is RET11's sale-invoice update by an ISN) and no rule for a "
+        "Buyer-Delivery fulfilment, ready_to_ship, update_state or bnp_diff tags",
     }
 )
 """Played flows the utility has no matching 1.2.5 flow for, and why."""

@@ -1,20 +1,20 @@
 """``/seller/v1/orders``: a seller sees and moves its own orders.
 
 Each action (accept, reject, pack, ship, out_for_delivery, deliver, cancel, rto,
-rto_delivered, rto_disposed) is one ``POST /seller/v1/orders/{order_id}/{action}``; the
-adapter moves the order and tells the buyer app with an unsolicited ``on_status`` or
-``on_cancel``. A return is moved by ``.../returns/{return_id}/{action}`` (``on_update``), and
-the delivery replacing a returned piece (retail 1.2.5) by
-``.../returns/{return_id}/replacement/{action}`` (``on_status``). An action the order's
-state does not allow is refused with 409 and says what is allowed now. Orders of other
-sellers do not exist for a seller's key (404).
+rto_delivered, rto_disposed; ready_to_ship for goods the buyer app's courier collects) is
+one ``POST /seller/v1/orders/{order_id}/{action}``; the adapter moves the order and tells
+the buyer app with an unsolicited ``on_status`` or ``on_cancel``. A return is moved by
+``.../returns/{return_id}/{action}`` (``on_update``), and the delivery replacing a returned
+piece (retail 1.2.5) by ``.../returns/{return_id}/replacement/{action}`` (``on_status``).
+An action the order's state does not allow is refused with 409 and says what is allowed
+now. Orders of other sellers do not exist for a seller's key (404).
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from adapter.core.order_replies import INTERNAL, settlement, wire
 from adapter.core.order_updates import UpdateRefused
 from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderRow
+from adapter.core.retail125.buyer_delivery import BUYER_DELIVERY, SELLER_ACTIONS, carrier_of
 from adapter.core.retail125.cash_on_delivery import collection_refusal
 from adapter.core.retail125.delivery_auth import authorisation_refusal
 from adapter.core.retail125.delivery_slots import slot_of
@@ -37,6 +38,8 @@ __all__ = ["seller_orders_router"]
 SellerAction = Literal[
     "accept", "reject", "pack", "ship", "out_for_delivery", "deliver", "hand_over", "cancel",
     "rto", "rto_delivered", "rto_disposed",
+    # Retail 1.2.5 Buyer-Delivery: packed and ready for the buyer app's courier.
+    "ready_to_ship",
     # The courier's legs, announced for orders served in retail 1.2.5 (their routing, P2P
     # or P2H2P, says which apply).
     "agent_assigned", "out_for_pickup", "at_pickup", "pickup_failed", "in_transit",
@@ -136,6 +139,8 @@ def _summary(row: OrderRow) -> dict[str, Any]:
         "ship_by": row.ship_by,
         "tracking_url": document.get(INTERNAL, {}).get("tracking_url"),
         **_slot(document),
+        # Who carries the goods; for a buyer app's courier, the package quoted and measured.
+        "delivery": carrier_of(document),
     }
 
 
@@ -200,7 +205,10 @@ def seller_orders_router() -> APIRouter:
         runtime = _runtime(request)
         row = await _own_order(runtime, seller, order_id, buyer_app)
         events = await runtime.orders.events(row.pk)
-        delivered = next((e["at"] for e in events if e["event"] == "deliver"), None)
+        # Delivered by the seller's courier, or reported so by the buyer app's own.
+        delivered = next(
+            (e["at"] for e in events if e["event"] in ("deliver", "buyer_delivered")), None
+        )
         return {
             **_summary(row),
             "order": wire(row.document),
@@ -339,9 +347,13 @@ def seller_orders_router() -> APIRouter:
         runtime = _runtime(request)
         row = await _own_order(runtime, seller, order_id, buyer_app)
         kind = row.document.get("fulfillments", [{}])[0].get("type", "Delivery")
-        wrong = _DELIVERY_ONLY if kind == "Self-Pickup" else {"hand_over"}
+        wrong = _DELIVERY_ONLY if kind == "Self-Pickup" else {"hand_over", "ready_to_ship"}
+        instead = "hand_over" if kind == "Self-Pickup" else "ship, out_for_delivery, deliver"
+        if kind == BUYER_DELIVERY:
+            # The buyer app's courier carries it: the buyer app reports pick-up and delivery.
+            wrong = set(get_args(SellerAction)) - SELLER_ACTIONS
+            instead = "ready_to_ship; the buyer app reports pick-up and delivery"
         if action in wrong:
-            instead = "hand_over" if kind == "Self-Pickup" else "ship, out_for_delivery, deliver"
             raise HTTPException(
                 status_code=409,
                 detail=f"state: order {order_id} is {kind}: {action} does not apply "

@@ -32,7 +32,7 @@ from adapter.storage.tables import (
 )
 from catalog_sync.customisation import TextInput
 from catalog_sync.preflight import preflight
-from catalog_sync.records import ItemRecord, LocationRecord, SellerRecord
+from catalog_sync.records import ItemRecord, LocationRecord, Package, SellerRecord
 from catalog_sync.rejections import Rejection
 from catalog_sync.transform import normalise, searchable_text
 
@@ -146,6 +146,7 @@ def item_record(values: dict[str, Any]) -> ItemRecord:
             "mrp": Decimal(values["mrp"]),
             "images": tuple(values["images"]),
             "text_input": TextInput(**values["text_input"]) if values.get("text_input") else None,
+            "package": Package(**values["package"]) if values.get("package") else None,
         }
     )
 

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapter.core.order_replies import wire
 from adapter.core.orders import INTERNAL, Change, IllegalTransition, OrderRow, Shortfall, Stock
 from adapter.core.ratings import BuyerRating, RatingTally
+from adapter.core.retail125.buyer_delivery import carrier_of, is_buyer_delivery
 from adapter.core.seller_events import SellerEvent
 from adapter.storage.catalog import CatalogStore, item_record
 from adapter.storage.database import Database
@@ -47,6 +48,8 @@ __all__ = ["OrderStore"]
 _TOLD_SELLER: Final = {
     "return_requested": SellerEvent.ORDER_RETURN_REQUESTED,
     "return_withdrawn": SellerEvent.ORDER_RETURN_WITHDRAWN,
+    "buyer_picked_up": SellerEvent.ORDER_BUYER_APP_DELIVERY,
+    "buyer_delivered": SellerEvent.ORDER_BUYER_APP_DELIVERY,
 }
 """The buyer's order events the seller is notified of (besides a cancellation)."""
 
@@ -79,6 +82,9 @@ class OrderStore:
             "buyer_app": row.bap_id,
             "order": wire(row.document),
         }
+        if is_buyer_delivery(row.document):
+            # The package quoted, the one the buyer app's courier measured, the difference.
+            payload["delivery"] = carrier_of(row.document)
         review = row.document.get(INTERNAL, {}).get("po_review")
         if review is not None and row.state == "Created":
             # A B2B purchase order held for the seller: accept or reject it by decide_by

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from adapter.catalog.importer import read_catalogue_file
 from adapter.catalog.spreadsheet import COLUMNS, template_columns, template_csv, template_xlsx
+from catalog_sync.records import Package
 from tests.fixtures import REPO_ROOT
 
 DEMO = orjson.loads((REPO_ROOT / "config" / "demo" / "odop-catalogue.json").read_bytes())
@@ -40,6 +41,7 @@ def _rows() -> list[dict[str, Any]]:
             food = item.get("prepackaged_food", {})
             row.update({k.lower(): v for k, v in food.items()})
             row.update({f"attribute.{k}": v for k, v in item.get("attributes", {}).items()})
+            row.update({f"package_{k}": v for k, v in item.get("package", {}).items()})
             rows.append({column: row.get(column) for column in HEADER})
     return rows
 
@@ -105,6 +107,19 @@ def test_the_demo_catalogue_as_xlsx_lands_every_row() -> None:
     accepted, report = read_catalogue_file("odop.xlsx", _xlsx(_rows()))
     assert report.problems == []
     assert len({seller.code for seller, _, _ in accepted}) == 12
+
+
+def test_package_columns_give_the_item_its_parcel_numbers_cells_too() -> None:
+    rows = _rows()
+    tea = next(n for n, row in enumerate(rows) if row["name"] == "Kangra Tea")
+    rows[tea] |= {"package_weight_kg": 0.55, "package_height_cm": 8.0}  # number cells
+    accepted, report = read_catalogue_file("odop.xlsx", _xlsx(rows))
+    assert report.problems == []
+    item = next(i for _, _, goods in accepted for i in goods if i.name == "Kangra Tea")
+    assert item.package == Package(weight_kg="0.55", length_cm="20", breadth_cm="12",
+                                   height_cm="8")  # fmt: skip
+    shawl = next(i for _, _, goods in accepted for i in goods if i.name == "Kullu Shawl")
+    assert shawl.package is None, "no package columns, no package"
 
 
 def test_a_bad_spreadsheet_row_is_reported_by_its_row_number() -> None:
