@@ -28,6 +28,8 @@ from adapter.core.retail125.text_input import (
     is_customisation,
     priced,
 )
+from adapter.core.retail125.purchase_finance import FINANCE_KEY
+from adapter.core.retail125.seller_collects import kept_collection
 from catalog_sync.records import LocationRecord, SellerRecord
 from catalog_sync.transform import closed_on, serves
 
@@ -46,6 +48,10 @@ __all__ = [
     "transaction_of",
     "without_stock",
 ]
+
+_KEPT_NOTES: Final = frozenset({"customisations", FINANCE_KEY})
+"""The draft's internal notes the confirmed order keeps: the buyer's texts on items, the
+buyer app's purchase finance terms."""
 
 
 def order_of(request: schemas.Envelope) -> schemas.Order:
@@ -457,6 +463,7 @@ def confirmed_document(
     if base.get("payment", {}).get("status") == "NOT-PAID":
         # Cash on delivery: nothing is paid before the goods are handed over.
         payment["status"] = "NOT-PAID"
+    payment = kept_collection(base.get("payment", {}), payment)
     # The order was created when the buyer app confirmed it: its created_at, else the
     # confirm's own timestamp (the log validator checks every later payload against it).
     stamp = confirmed_at
@@ -480,7 +487,7 @@ def confirmed_document(
         "created_at": created,
         "updated_at": updated,
         INTERNAL: {
-            **{k: v for k, v in base.get(INTERNAL, {}).items() if k == "customisations"},
+            **{k: v for k, v in base.get(INTERNAL, {}).items() if k in _KEPT_NOTES},
             "fulfillment_since": updated,
             **({"core_version": core_version} if core_version else {}),
         },

@@ -41,6 +41,7 @@ from adapter.core.order_followups import (
 )
 from adapter.core.order_quotes import (
     as_json,
+    as_json_list,
     bpp_terms,
     confirmed_document,
     order_of,
@@ -62,6 +63,18 @@ from adapter.core.orders import (
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
 from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
+from adapter.core.retail125.purchase_finance import (
+    FINANCE_KEY,
+    finance_of,
+    finance_refusal,
+    finance_tags,
+)
+from adapter.core.retail125.seller_collects import (
+    collection_refusal,
+    collection_terms,
+    confirm_refusal,
+    seller_collects,
+)
 from adapter.core.retail125.text_input import kept_texts, texts_confirmed
 from catalog_sync.records import LocationRecord, SellerRecord
 
@@ -203,6 +216,12 @@ async def _on_init(
         if refused is not None:
             raise Refusal("40004", refused)
         payment = cash_terms(payment)
+    else:
+        payment = _collected_terms(request, seller, policy, payment, total)
+    finance = finance_of(as_json_list(order.tags))
+    refused = finance_refusal(as_json_list(order.tags))
+    if refused is not None:
+        raise Refusal("30000", refused)
     fulfillment = dict(document["fulfillments"][0])
     fulfillment.pop("state", None)
     asked = order.fulfillments[0] if order.fulfillments else None
@@ -222,8 +241,12 @@ async def _on_init(
         "fulfillments": [fulfillment],
         "quote": without_stock(document["quote"]),
         "payment": payment,
-        "tags": bpp_terms(seller, policy),
+        "tags": bpp_terms(seller, policy) + (finance_tags(finance) if finance else []),
     }
+    # The version the transaction speaks: a callback the seller app sends before the
+    # confirm (the payment it collected) says it.
+    notes = {**document.get(INTERNAL, {}), "core_version": request.context.core_version}
+    document[INTERNAL] = notes | ({FINANCE_KEY: finance} if finance else {})
     document = {k: v for k, v in document.items() if v is not None}
     await _save(orders, request, seller, "initialized", document, total, now)
     return reply_envelope(
@@ -232,6 +255,32 @@ async def _on_init(
         now=now,
         message={"order": wire(document)},
         error=error,
+    )
+
+
+def _collected_terms(
+    request: schemas.Envelope,
+    seller: SellerRecord,
+    policy: OrderPolicy,
+    prepaid: dict[str, Any],
+    total: Decimal,
+) -> dict[str, Any]:
+    """The prepaid terms of on_init: the buyer app collects, or the seller app on its
+    gateway (retail 1.2.5, :mod:`adapter.core.retail125.seller_collects`)."""
+    asked = order_of(request).payment
+    collector = asked.collected_by if asked is not None else None
+    refused = collection_refusal(seller, policy.payment_gateway, collector)
+    if refused is not None:
+        raise Refusal("40004", refused)
+    if policy.payment_gateway is None or not seller_collects(
+        seller, policy.payment_gateway, collector
+    ):
+        return prepaid
+    return collection_terms(
+        prepaid,
+        gateway=policy.payment_gateway,
+        transaction_id=transaction_of(request),
+        total=total,
     )
 
 
@@ -264,6 +313,9 @@ async def _on_confirm(
             "40008",
             f"message.order.quote.price.value {asked} is not the quoted {money(draft.total)}",
         )
+    unpaid = confirm_refusal(draft.document)
+    if unpaid is not None:
+        raise Refusal("30019", unpaid)
     quoted_type = draft.document.get("payment", {}).get("type")
     if order.payment is not None and order.payment.type not in (None, quoted_type):
         raise Refusal(

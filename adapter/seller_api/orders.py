@@ -24,6 +24,7 @@ from adapter.core.order_updates import UpdateRefused
 from adapter.core.orders import SELLER_CANCEL_REASONS, IllegalTransition, OrderRow
 from adapter.core.retail125.cash_on_delivery import collection_refusal
 from adapter.core.retail125.delivery_auth import authorisation_refusal
+from adapter.core.retail125.purchase_finance import FINANCE_KEY
 from adapter.core.retail125.text_input import kept_texts
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
@@ -134,6 +135,12 @@ def _summary(row: OrderRow) -> dict[str, Any]:
         "accept_by": row.accept_by,
         "ship_by": row.ship_by,
         "tracking_url": document.get(INTERNAL, {}).get("tracking_url"),
+        # How the buyer pays: who collects (BAP, or BPP: this seller app) and whether it is
+        # paid; a buyer app's purchase finance terms (retail 1.2.5), if it lends the price.
+        "payment": {
+            key: document.get("payment", {}).get(key) for key in ("collected_by", "status")
+        },
+        "purchase_finance": document.get(INTERNAL, {}).get(FINANCE_KEY),
     }
 
 
