@@ -265,4 +265,4 @@ def test_a_payment_gateway_with_its_secret_loads(tmp_path: Path) -> None:
         ONDC_PAYMENT_GATEWAY_URL="https://pay.example/checkout",
         ONDC_PAYMENT_GATEWAY_SECRET="a-secret-long-enough",
     )
-    assert str(getattr(settings, "payment_gateway_url")) == "https://pay.example/checkout"
+    assert str(settings.payment_gateway_url) == "https://pay.example/checkout"

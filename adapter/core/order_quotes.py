@@ -22,14 +22,14 @@ from adapter.core.orders import (
     parse_duration,
     problems_message,
 )
+from adapter.core.retail125.purchase_finance import FINANCE_KEY
+from adapter.core.retail125.seller_collects import kept_collection
 from adapter.core.retail125.text_input import (
     buyer_texts,
     echoed,
     is_customisation,
     priced,
 )
-from adapter.core.retail125.purchase_finance import FINANCE_KEY
-from adapter.core.retail125.seller_collects import kept_collection
 from catalog_sync.records import LocationRecord, SellerRecord
 from catalog_sync.transform import closed_on, serves
 

@@ -243,9 +243,13 @@ async def _on_init(
         "payment": payment,
         "tags": bpp_terms(seller, policy) + (finance_tags(finance) if finance else []),
     }
-    # The version the transaction speaks: a callback the seller app sends before the
-    # confirm (the payment it collected) says it.
-    notes = {**document.get(INTERNAL, {}), "core_version": request.context.core_version}
+    # The version the transaction speaks and the init answered: the seller app's later
+    # on_init (the payment it collected) says the one and repeats the other.
+    notes = {
+        **document.get(INTERNAL, {}),
+        "core_version": request.context.core_version,
+        "init_message_id": request.context.message_id,
+    }
     document[INTERNAL] = notes | ({FINANCE_KEY: finance} if finance else {})
     document = {k: v for k, v in document.items() if v is not None}
     await _save(orders, request, seller, "initialized", document, total, now)

@@ -252,6 +252,8 @@ class FlowPlayer:
     seller_stock: Callable[[str, int], Awaitable[None]]  # the seller sets an item's stock
     # The seller creates or replaces an item (PUT /seller/v1/items/{sku}), where it may.
     seller_item: Callable[[dict[str, Any]], Awaitable[httpx.Response]] | None = None
+    # An operator registers the seller again (PUT /admin/v1/sellers/{code}), where it may.
+    operator_seller: Callable[[dict[str, Any]], Awaitable[httpx.Response]] | None = None
     seconds: float = 30.0
     version: str = "1.2.0"  # the retail version the buyer app's transactions speak
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -613,6 +615,9 @@ async def seller_player(
     async def put_item(item: dict[str, Any]) -> httpx.Response:
         return await http.put(f"/seller/v1/items/{item['sku']}", json=item, headers=seller)
 
+    async def put_seller(setup: dict[str, Any]) -> httpx.Response:
+        return await http.put(f"/admin/v1/sellers/{seller_code}", json=setup, headers=admin)
+
     return FlowPlayer(
         buyer=buyer,
         http=http,
@@ -623,5 +628,6 @@ async def seller_player(
         seller_act=act,
         seller_stock=stock,
         seller_item=put_item,
+        operator_seller=put_seller,
         version=version,
     )

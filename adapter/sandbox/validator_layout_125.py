@@ -71,6 +71,12 @@ NOT_JUDGED: Final[Mapping[str, str]] = MappingProxyType(
         "options its every order is judged by (a pick-up's TAT above time_to_ship, charges "
         "only to a fulfilment an item names) are met in flows 4 and 8, whose on_select offers "
         "the Kangra store's pick-up too",
+        "SNP_Collecting_Payment_Flow": "the utility (c3d10fe) names the flow (007, SNP "
+        "collecting payment) and has on_init rules for it, but 007 is not among the flows its "
+        '1.2.5 path accepts ("Provided flow is invalid")',
+        "Purchase_Finance_Flow": "the utility (c3d10fe) names the flow (0099, purchase "
+        "finance by BNP) and has init rules for it, but 0099 is not among the flows its 1.2.5 "
+        'path accepts ("Provided flow is invalid")',
     }
 )
 """Played flows the utility has no matching 1.2.5 flow for, and why."""

@@ -9,7 +9,8 @@ The gateway POSTs one report per attempt to pay a transaction's order::
 
 signed as a seller's stock push is (``stock_webhook.py``: ``X-ODOP-Timestamp``,
 ``X-ODOP-Delivery``, ``X-ODOP-Signature``), with ``ONDC_PAYMENT_GATEWAY_SECRET``. A
-report is recorded on the cart, and the buyer app told with an unsolicited ``/on_init``,
+report is recorded on the cart, and the buyer app told with an unsolicited ``/on_init`` (under
+the init's message id, as Pramaan's example has it),
 once: the gateway's retry of a captured payment already recorded is answered 200
 (``recorded`` false) and announced no second time, whatever its delivery id; another
 report under a delivery id already received is 409; a
@@ -29,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import schemas
 from adapter.core.callbacks import Identity
-from adapter.core.order_replies import unsolicited
+from adapter.core.order_replies import INTERNAL, unsolicited
 from adapter.core.retail125.seller_collects import (
     GatewayReport,
     already_recorded,
@@ -69,7 +70,9 @@ class PaymentReport(BaseModel):
 
 def payment_webhook_router() -> APIRouter:
     """The payment gateway's webhook."""
-    router = APIRouter(prefix="/seller/v1/webhooks", tags=["payments"], route_class=FieldNamingRoute)
+    router = APIRouter(
+        prefix="/seller/v1/webhooks", tags=["payments"], route_class=FieldNamingRoute
+    )
 
     @router.post("/payment")
     async def payment_webhook(request: Request) -> dict[str, Any]:
@@ -132,7 +135,11 @@ def payment_webhook_router() -> APIRouter:
             document,
             action="on_init",
             identity=identity,
-            message_id=str(uuid.uuid4()),
+            # The init's: buyer apps take the payment's news as a second answer to their
+            # init (Pramaan's example repeats its message id, and its rules pair every
+            # on_init with its init).
+            message_id=str(draft.document.get(INTERNAL, {}).get("init_message_id"))
+            or str(uuid.uuid4()),
             now=now,
         )
         row = Outbox.unsolicited_row(

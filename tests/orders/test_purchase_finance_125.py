@@ -30,11 +30,14 @@ def test_finance_terms_that_are_not_a_cost_are_refused_naming_the_field() -> Non
     assert finance_refusal(None) is None
     assert finance_refusal(_with({"accept_bpp_terms": "Y"})) is None
     wrong_type = finance_refusal(_with({"finance_cost_type": "emi", "finance_cost_value": "5"}))
-    assert wrong_type is not None and "finance_cost_type" in wrong_type
+    assert wrong_type is not None
+    assert "finance_cost_type" in wrong_type
     not_number = finance_refusal(_with({"finance_cost_type": "amount", "finance_cost_value": "x"}))
-    assert not_number is not None and "finance_cost_value" in not_number
+    assert not_number is not None
+    assert "finance_cost_value" in not_number
     too_much = finance_refusal(_with({"finance_cost_type": "percent", "finance_cost_value": "101"}))
-    assert too_much is not None and "more than the order" in too_much
+    assert too_much is not None
+    assert "more than the order" in too_much
     negative = finance_refusal(_with({"finance_cost_type": "amount", "finance_cost_value": "-1"}))
     assert negative is not None
 
@@ -76,7 +79,8 @@ async def test_the_buyer_apps_finance_is_kept_echoed_and_leaves_the_settlement_a
         on_confirm = await s.call("confirm", confirm, domain=domain)
         assert "error" not in on_confirm, on_confirm
         echoed = [t for t in on_confirm["message"]["order"]["tags"] if t["code"] == "bap_terms"]
-        assert echoed and echoed[0]["list"][:2] == _FINANCE["list"]
+        assert echoed
+        assert echoed[0]["list"][:2] == _FINANCE["list"]
 
         entry, _ = demo_item("Kangra", 1)
         key = await s.seller_key(entry["seller"]["code"])

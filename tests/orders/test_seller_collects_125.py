@@ -77,7 +77,8 @@ async def test_the_seller_app_collects_reports_paid_and_only_then_confirms(
         paid = {"transaction_id": s.transaction_id, "payment_id": "pay_K29QQ", "amount": total,
                 "status": "captured"}  # fmt: skip
         short = await _report(s, paid | {"amount": "1.00"})
-        assert short.status_code == 422 and "amount" in short.text
+        assert short.status_code == 422
+        assert "amount" in short.text
         forged = await _report(s, paid, secret="another-secret-entirely")
         assert forged.status_code == 401
         assert await s.unsolicited() == [], "nothing announced for a refused report"
@@ -89,7 +90,7 @@ async def test_the_seller_app_collects_reports_paid_and_only_then_confirms(
         (update,) = await s.unsolicited()
         assert update["context"]["action"] == "on_init"
         assert update["context"]["core_version"] == "1.2.5"
-        assert update["context"]["message_id"] != on_init["context"]["message_id"]
+        assert update["context"]["message_id"] == on_init["context"]["message_id"]
         now_paid = update["message"]["order"]["payment"]
         assert now_paid["status"] == "PAID"
         assert now_paid["params"] == {"currency": "INR", "amount": total,
@@ -100,10 +101,12 @@ async def test_the_seller_app_collects_reports_paid_and_only_then_confirms(
         assert update["message"]["order"]["quote"] == on_init["message"]["order"]["quote"]
 
         again = await _report(s, paid)  # the gateway's retry, a new delivery id
-        assert again.status_code == 200 and again.json()["recorded"] is False
+        assert again.status_code == 200
+        assert again.json()["recorded"] is False
         assert await s.unsolicited() == [], "a retry is announced no second time"
         other = await _report(s, paid | {"payment_id": "pay_OTHER"})
-        assert other.status_code == 409 and "pay_K29QQ" in other.text
+        assert other.status_code == 409
+        assert "pay_K29QQ" in other.text
 
         # The buyer app confirms with its own copy of the terms; the seller app's record
         # of the payment stands.
@@ -135,9 +138,11 @@ async def test_a_failed_payment_is_announced_not_paid_with_the_gateways_reason(
         failed = {"transaction_id": s.transaction_id, "payment_id": "pay_F1", "amount": total,
                   "status": "failed"}  # fmt: skip
         unexplained = await _report(s, failed)
-        assert unexplained.status_code == 422 and "error" in unexplained.text
+        assert unexplained.status_code == 422
+        assert "error" in unexplained.text
         told = await _report(s, failed | {"error": "card declined"})
-        assert told.status_code == 200 and told.json()["status"] == "NOT-PAID"
+        assert told.status_code == 200
+        assert told.json()["status"] == "NOT-PAID"
         (update,) = await s.unsolicited()
         payment = update["message"]["order"]["payment"]
         assert payment["status"] == "NOT-PAID"

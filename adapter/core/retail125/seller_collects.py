@@ -76,9 +76,7 @@ def collected_by_seller(payment: Mapping[str, Any] | None) -> bool:
     )
 
 
-def collection_refusal(
-    seller: SellerRecord, gateway: str | None, asked: str | None
-) -> str | None:
+def collection_refusal(seller: SellerRecord, gateway: str | None, asked: str | None) -> str | None:
     """Why the init's ask that the seller app collect (``asked``, its
     ``payment.collected_by``) cannot be met (the message of a 40004), or None."""
     if asked != "BPP":
