@@ -7,8 +7,9 @@ not among its 1.2.5 flows), so each rule has our own name.
 A transaction whose ``/on_init`` payment is ``collected_by`` BPP and ``ON-ORDER`` is paid on
 the seller app's gateway:
 
-- ``snp_link``: the answer to the init gives the link (``uri``, https), NOT-PAID, and the
-  amount to pay (``params.amount``), the quote's total;
+- ``snp_link``: the answer to the init gives the link (``uri``, https), NOT-PAID, and an
+  amount to pay (``params.amount``, which Pramaan's example leaves out) that is the quote's
+  total;
 - ``snp_collected_by``: every later payment is still collected by BPP, ON-ORDER;
 - ``snp_paid_before_confirm``: an on_init says PAID, with the gateway's
   ``params.transaction_id`` and ``bpp_collect`` ``success`` Y, before the confirm;
@@ -92,6 +93,7 @@ def check_seller_collection(steps: Sequence[tuple[str, Mapping[str, Any]]]) -> I
                 "snp_paid_before_confirm", key, _PAY,
                 "confirmed before an on_init said the seller app was paid",
             )  # fmt: skip
+            paid_with = params.get("transaction_id")  # later callbacks judged by it
         elif action in _AFTER_CONFIRM and (
             payment.get("status") != "PAID" or params.get("transaction_id") != paid_with
         ):
@@ -109,7 +111,7 @@ def _link(key: str, order: Mapping[str, Any], payment: Mapping[str, Any]) -> Ite
         yield Violation("snp_link", key, f"{_PAY}.status", "NOT-PAID before the buyer pays")
     total = (order.get("quote") or {}).get("price", {}).get("value")
     amount = (payment.get("params") or {}).get("amount")
-    if amount is None or total is None or float(amount) != float(total):
+    if amount is not None and (total is None or float(amount) != float(total)):
         yield Violation(
             "snp_link", key, f"{_PAY}.params.amount", f"{amount!r} is not the quote's {total!r}"
         )

@@ -13,6 +13,7 @@ import httpx
 import orjson
 
 from adapter.core.clock import FixedClock
+from adapter.sandbox.flowcheck_payment_125 import check_seller_collection
 from adapter.sandbox.flows import confirm_message, init_message
 from adapter.seller_api.stock_webhook import (
     DELIVERY_HEADER,
@@ -114,6 +115,10 @@ async def test_the_seller_app_collects_reports_paid_and_only_then_confirms(
         confirm["order"]["payment"]["params"]["transaction_id"] = "buyer-app-says-so"
         on_confirm = await s.call("confirm", confirm, domain=domain)
         assert "error" not in on_confirm, on_confirm
+        callbacks = [("on_init_snp", on_init), ("on_init_snp_unsolicited", update),
+                     ("confirm_snp", {"context": {"action": "confirm"}, "message": confirm}),
+                     ("on_confirm", on_confirm)]  # fmt: skip
+        assert list(check_seller_collection(callbacks)) == []
         kept = on_confirm["message"]["order"]["payment"]
         assert (kept["status"], kept["collected_by"]) == ("PAID", "BPP")
         assert kept["params"]["transaction_id"] == "pay_K29QQ"
