@@ -70,6 +70,7 @@ from adapter.core.retail125.purchase_finance import (
     finance_tags,
 )
 from adapter.core.retail125.seller_collects import (
+    collected_by_seller,
     collection_refusal,
     collection_terms,
     confirm_refusal,
@@ -217,7 +218,8 @@ async def _on_init(
             raise Refusal("40004", refused)
         payment = cash_terms(payment)
     else:
-        payment = _collected_terms(request, seller, policy, payment, total)
+        earlier = draft.document.get("payment") if draft is not None else None
+        payment = _collected_terms(request, seller, policy, payment, total, earlier)
     finance = finance_of(as_json_list(order.tags))
     refused = finance_refusal(as_json_list(order.tags))
     if refused is not None:
@@ -268,16 +270,19 @@ def _collected_terms(
     policy: OrderPolicy,
     prepaid: dict[str, Any],
     total: Decimal,
+    earlier: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The prepaid terms of on_init: the buyer app collects, or the seller app on its
-    gateway (retail 1.2.5, :mod:`adapter.core.retail125.seller_collects`)."""
+    gateway (retail 1.2.5, :mod:`adapter.core.retail125.seller_collects`), keeping a
+    payment the cart's ``earlier`` terms record."""
     asked = order_of(request).payment
     collector = asked.collected_by if asked is not None else None
     refused = collection_refusal(seller, policy.payment_gateway, collector)
     if refused is not None:
         raise Refusal("40004", refused)
-    if policy.payment_gateway is None or not seller_collects(
-        seller, policy.payment_gateway, collector
+    paid_before = collected_by_seller(earlier) and (earlier or {}).get("status") == "PAID"
+    if policy.payment_gateway is None or not (
+        paid_before or seller_collects(seller, policy.payment_gateway, collector)
     ):
         return prepaid
     return collection_terms(
@@ -285,6 +290,7 @@ def _collected_terms(
         gateway=policy.payment_gateway,
         transaction_id=transaction_of(request),
         total=total,
+        earlier=earlier,
     )
 
 

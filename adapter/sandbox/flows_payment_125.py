@@ -196,6 +196,14 @@ async def play_purchase_finance(
         raise RuntimeError(f"on_init_fin: {steps['on_init_fin']['error']}")
     order_id = f"ODOP{uuid.uuid4().hex[:10].upper()}"
     confirm = confirm_message(steps["on_init_fin"], order_id)
+    # One bap_terms group, as ONDC's example has it: the buyer app's own terms (its GST
+    # number) with the finance terms of its init.
+    tags = confirm["order"]["tags"]
+    ours = [entry for tag in tags if tag["code"] == "bap_terms" for entry in tag["list"]]
+    confirm["order"]["tags"] = [
+        *(tag for tag in tags if tag["code"] != "bap_terms"),
+        {"code": "bap_terms", "list": list({e["code"]: e for e in ours}.values())},
+    ]
     steps["confirm_fin"], steps["on_confirm_fin"] = await p.call(
         "confirm", confirm, transaction_id=tx, domain=domain
     )

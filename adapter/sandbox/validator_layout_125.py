@@ -72,11 +72,12 @@ NOT_JUDGED: Final[Mapping[str, str]] = MappingProxyType(
         "only to a fulfilment an item names) are met in flows 4 and 8, whose on_select offers "
         "the Kangra store's pick-up too",
         "SNP_Collecting_Payment_Flow": "the utility (c3d10fe) names the flow (007, SNP "
-        "collecting payment) and has on_init rules for it, but 007 is not among the flows its "
-        '1.2.5 path accepts ("Provided flow is invalid")',
+        "collecting payment) and has on_init rules for it, but no 1.2.5 flow 007: posted as "
+        '007 it answers "Logs were verified successfully" with nothing checked (a pass '
+        "that proves nothing, left out)",
         "Purchase_Finance_Flow": "the utility (c3d10fe) names the flow (0099, purchase "
-        "finance by BNP) and has init rules for it, but 0099 is not among the flows its 1.2.5 "
-        'path accepts ("Provided flow is invalid")',
+        "finance by BNP) and has init rules for it, but no 1.2.5 flow 0099: posted as 0099 "
+        'it answers "Logs were verified successfully" with nothing checked',
     }
 )
 """Played flows the utility has no matching 1.2.5 flow for, and why."""

@@ -199,3 +199,26 @@ async def test_without_a_gateway_the_seller_app_collects_nothing(
         report = await _report(s, {"transaction_id": s.transaction_id, "payment_id": "p1",
                                    "amount": "1.00", "status": "captured"})  # fmt: skip
         assert report.status_code == 404
+
+
+async def test_an_init_asked_again_after_the_payment_keeps_it(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    async with shop(tmp_path, clock, database_url, **_GATEWAY_SETTINGS) as s:
+        s.core_version = "1.2.5"
+        on_init, domain = await _initialised(s)
+        total = on_init["message"]["order"]["quote"]["price"]["value"]
+        paid = {"transaction_id": s.transaction_id, "payment_id": "pay_AGAIN", "amount": total,
+                "status": "captured"}  # fmt: skip
+        assert (await _report(s, paid)).status_code == 200
+        await s.unsolicited()
+        entry, _ = demo_item("Kangra", 1)
+        # The operator stops collecting for the seller meanwhile: the paid cart stays paid.
+        await s.reshape(entry["seller"]["code"], seller={"collects_payment": False})
+        on_select = {"message": {"order": on_init["message"]["order"]}}
+        again = await s.call("init", init_message(on_select), domain=domain)
+        kept = again["message"]["order"]["payment"]
+        assert (kept["status"], kept["collected_by"]) == ("PAID", "BPP")
+        assert kept["params"]["transaction_id"] == "pay_AGAIN"
+        on_confirm = await s.call("confirm", confirm_message(again, _ORDER), domain=domain)
+        assert on_confirm["message"]["order"]["payment"]["status"] == "PAID"

@@ -96,11 +96,25 @@ def seller_collects(seller: SellerRecord, gateway: str | None, asked: str | None
 
 
 def collection_terms(
-    prepaid: Mapping[str, Any], *, gateway: str, transaction_id: str, total: Decimal
+    prepaid: Mapping[str, Any],
+    *,
+    gateway: str,
+    transaction_id: str,
+    total: Decimal,
+    earlier: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The ``/on_init`` payment of an order the seller app collects, from the prepaid
-    terms: collected by BPP, the gateway link for this transaction and amount, NOT-PAID."""
+    terms: collected by BPP, the gateway link for this transaction and amount, NOT-PAID;
+    or, when the cart's ``earlier`` terms record a payment of this very amount (an init
+    asked again after the buyer paid), that payment, kept."""
     amount = money(total)
+    if (
+        earlier is not None
+        and collected_by_seller(earlier)
+        and earlier.get("status") == "PAID"
+        and (earlier.get("params") or {}).get("amount") == amount
+    ):
+        return {**prepaid, **{key: earlier[key] for key in _PAID_KEYS if key in earlier}}
     link = f"{gateway}{'&' if '?' in gateway else '?'}" + urlencode(
         {"transaction_id": transaction_id, "amount": amount, "currency": "INR"}
     )
