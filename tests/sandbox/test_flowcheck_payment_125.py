@@ -11,6 +11,7 @@ from typing import Any, Final
 import pytest
 
 from adapter.sandbox.conformance import read_flow_logs
+from adapter.sandbox.flowcheck_125 import check_flow_125
 from adapter.sandbox.flowcheck_payment_125 import check_purchase_finance, check_seller_collection
 from tests.fixtures import REPO_ROOT
 
@@ -93,3 +94,12 @@ def test_finance_terms_dropped_changed_or_priced_fail_their_rules() -> None:
         ("finance_quote", "04_on_init_fin"),
         ("finance_kept", "06_on_confirm_fin"),
     ]
+
+
+def test_the_payment_news_on_init_is_not_held_to_the_answers_five_seconds() -> None:
+    steps = _paid_example()
+    dict(steps)["05_on_init_snp_unsolicited"]["context"]["timestamp"] = "2026-03-18T10:58:15.047Z"
+    assert not [v for v in check_flow_125(steps) if v.rule.startswith("callback_")]
+    late = _steps("SNP_Collecting_Payment_Flow")
+    dict(late)["04_on_init_snp"]["context"]["timestamp"] = "2026-03-18T10:58:15.047Z"
+    assert ("callback_stamp", "04_on_init_snp") in _rules(check_flow_125(late))
