@@ -70,11 +70,9 @@ from adapter.core.retail125.purchase_finance import (
     finance_tags,
 )
 from adapter.core.retail125.seller_collects import (
-    collected_by_seller,
+    collected_terms,
     collection_refusal,
-    collection_terms,
     confirm_refusal,
-    seller_collects,
 )
 from adapter.core.retail125.text_input import kept_texts, texts_confirmed
 from catalog_sync.records import LocationRecord, SellerRecord
@@ -218,8 +216,19 @@ async def _on_init(
             raise Refusal("40004", refused)
         payment = cash_terms(payment)
     else:
-        earlier = draft.document.get("payment") if draft is not None else None
-        payment = _collected_terms(request, seller, policy, payment, total, earlier)
+        collector = order.payment.collected_by if order.payment is not None else None
+        refused = collection_refusal(seller, policy.payment_gateway, collector)
+        if refused is not None:
+            raise Refusal("40004", refused)
+        payment = collected_terms(
+            payment,
+            seller=seller,
+            gateway=policy.payment_gateway,
+            asked=collector,
+            transaction_id=transaction_of(request),
+            total=total,
+            earlier=draft.document.get("payment") if draft is not None else None,
+        )
     finance = finance_of(as_json_list(order.tags))
     refused = finance_refusal(as_json_list(order.tags))
     if refused is not None:
@@ -261,36 +270,6 @@ async def _on_init(
         now=now,
         message={"order": wire(document)},
         error=error,
-    )
-
-
-def _collected_terms(
-    request: schemas.Envelope,
-    seller: SellerRecord,
-    policy: OrderPolicy,
-    prepaid: dict[str, Any],
-    total: Decimal,
-    earlier: dict[str, Any] | None,
-) -> dict[str, Any]:
-    """The prepaid terms of on_init: the buyer app collects, or the seller app on its
-    gateway (retail 1.2.5, :mod:`adapter.core.retail125.seller_collects`), keeping a
-    payment the cart's ``earlier`` terms record."""
-    asked = order_of(request).payment
-    collector = asked.collected_by if asked is not None else None
-    refused = collection_refusal(seller, policy.payment_gateway, collector)
-    if refused is not None:
-        raise Refusal("40004", refused)
-    paid_before = collected_by_seller(earlier) and (earlier or {}).get("status") == "PAID"
-    if policy.payment_gateway is None or not (
-        paid_before or seller_collects(seller, policy.payment_gateway, collector)
-    ):
-        return prepaid
-    return collection_terms(
-        prepaid,
-        gateway=policy.payment_gateway,
-        transaction_id=transaction_of(request),
-        total=total,
-        earlier=earlier,
     )
 
 

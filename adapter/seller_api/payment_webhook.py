@@ -96,10 +96,10 @@ def payment_webhook_router() -> APIRouter:
                 signature=request.headers.get(SIGNATURE_HEADER),
                 now=runtime.clock.timestamp(),
                 window_seconds=window,
+                keyed_with="ONDC_PAYMENT_GATEWAY_SECRET",
             )
         except StockWebhookRefused as refused:
-            message = refused.message.replace("this seller's webhook secret", "the gateway secret")
-            raise HTTPException(status_code=refused.status, detail=message) from None
+            raise HTTPException(status_code=refused.status, detail=refused.message) from None
         try:
             asked = PaymentReport.model_validate_json(body)
         except ValidationError as exc:

@@ -82,6 +82,7 @@ async def test_the_seller_app_collects_reports_paid_and_only_then_confirms(
         assert "amount" in short.text
         forged = await _report(s, paid, secret="another-secret-entirely")
         assert forged.status_code == 401
+        assert "ONDC_PAYMENT_GATEWAY_SECRET" in forged.text
         assert await s.unsolicited() == [], "nothing announced for a refused report"
 
         recorded = await _report(s, paid)

@@ -9,6 +9,8 @@
 - :mod:`~adapter.core.retail125.delivery_update`: buyer instructions and a new address;
 - :mod:`~adapter.core.retail125.delivery_auth`: a delivery authorised by a code at the door;
 - :mod:`~adapter.core.retail125.cash_on_delivery`: paid in cash at the door, PAID at delivery;
+- :mod:`~adapter.core.retail125.seller_collects`: paid on the seller app's own gateway;
+- :mod:`~adapter.core.retail125.purchase_finance`: the buyer app's finance terms, kept;
 - :mod:`~adapter.core.retail125.bap_features`: what a buyer app says it supports.
 
 The family itself is put together in ``adapter.core.contract_table`` (``RETAIL_1_2_5``).

@@ -38,6 +38,7 @@ __all__ = [
     "GatewayReport",
     "already_recorded",
     "collected_by_seller",
+    "collected_terms",
     "collection_refusal",
     "collection_terms",
     "confirm_refusal",
@@ -126,6 +127,28 @@ def collection_terms(
         "status": "NOT-PAID",
         "params": {"currency": "INR", "amount": amount},
     }
+
+
+def collected_terms(
+    prepaid: dict[str, Any],
+    *,
+    seller: SellerRecord,
+    gateway: str | None,
+    asked: str | None,
+    transaction_id: str,
+    total: Decimal,
+    earlier: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The prepaid terms of ``/on_init``: the buyer app collects (``prepaid`` as they are),
+    or the seller app on its ``gateway`` (:func:`collection_terms`) when the seller has it
+    collect and the buyer app did not keep collecting (``asked`` BAP), or when the cart's
+    ``earlier`` terms record a payment the seller app took (kept if the amount holds)."""
+    paid_before = collected_by_seller(earlier) and (earlier or {}).get("status") == "PAID"
+    if gateway is None or not (paid_before or seller_collects(seller, gateway, asked)):
+        return prepaid
+    return collection_terms(
+        prepaid, gateway=gateway, transaction_id=transaction_id, total=total, earlier=earlier
+    )
 
 
 def report_refusal(document: Mapping[str, Any], report: GatewayReport) -> tuple[int, str] | None:
