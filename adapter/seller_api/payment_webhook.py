@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 import schemas
 from adapter.core.callbacks import Identity
 from adapter.core.order_replies import INTERNAL, unsolicited
+from adapter.core.orders import OrderRow
 from adapter.core.retail125.seller_collects import (
     GatewayReport,
     already_recorded,
@@ -53,6 +54,8 @@ __all__ = ["PaymentReport", "payment_webhook_router"]
 
 # The unsolicited on_init is retried for as long as a seller's status updates are.
 _DELIVERY_WINDOW: Final = timedelta(hours=6)
+# Times a report is tried on a cart that keeps changing under it.
+_ATTEMPTS: Final = 3
 
 
 class PaymentReport(BaseModel):
@@ -105,11 +108,7 @@ def payment_webhook_router() -> APIRouter:
         except ValidationError as exc:
             raise HTTPException(status_code=422, detail=field_errors(exc.errors())) from None
         report = GatewayReport(**asked.model_dump())
-        draft = await runtime.orders.by_transaction(report.transaction_id)
-        if draft is None:
-            raise HTTPException(
-                status_code=404, detail=f"transaction_id: no cart {report.transaction_id}"
-            )
+        draft = await _cart(runtime, report)
         if already_recorded(draft.document, report):
             return {"transaction_id": draft.transaction_id, "status": "PAID", "recorded": False}
         # A retry of the recorded payment is answered above whatever its delivery id.
@@ -118,55 +117,78 @@ def payment_webhook_router() -> APIRouter:
                 status_code=409,
                 detail=f"{DELIVERY_HEADER}: {delivery} was already received; send a fresh id",
             )
-        if draft.stage != "initialized":
-            raise HTTPException(
-                status_code=409,
-                detail=f"transaction_id: {report.transaction_id} is {draft.stage}, not awaiting "
-                "payment",
-            )
-        refused_report = report_refusal(draft.document, report)
-        if refused_report is not None:
-            raise HTTPException(status_code=refused_report[0], detail=refused_report[1])
-        now = runtime.clock.now()
-        document = reported(draft.document, report, schemas.format_timestamp(now))
-        identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
-        callback = unsolicited(
-            draft,
-            document,
-            action="on_init",
-            identity=identity,
-            # The init's: buyer apps take the payment's news as a second answer to their
-            # init (Pramaan's example repeats its message id, and its rules pair every
-            # on_init with its init).
-            message_id=str(draft.document.get(INTERNAL, {}).get("init_message_id"))
-            or str(uuid.uuid4()),
-            now=now,
+        # The cart may change under the report (a new init): read it again and retry.
+        for _ in range(_ATTEMPTS):
+            if await _record(runtime, draft, report):
+                status = "PAID" if report.status == "captured" else "NOT-PAID"
+                return {"transaction_id": draft.transaction_id, "status": status, "recorded": True}
+            draft = await _cart(runtime, report)
+            if already_recorded(draft.document, report):
+                return {"transaction_id": draft.transaction_id, "status": "PAID",
+                        "recorded": False}  # fmt: skip
+        raise HTTPException(
+            status_code=409,
+            detail=f"transaction_id: {report.transaction_id} kept changing while this report "
+            "was recorded; send it again with a fresh X-ODOP-Delivery",
         )
-        row = Outbox.unsolicited_row(
-            action="on_init",
-            target_url=f"{draft.bap_uri.rstrip('/')}/on_init",
-            transaction_id=draft.transaction_id,
-            payload=callback,
-            now=now,
-            deadline_at=now + _DELIVERY_WINDOW,
-        )
-        recorded = await record_draft_payment(
-            runtime.store.database,
-            draft,
-            document=document,
-            event=f"payment_{report.status}",
-            detail={"payment_id": report.payment_id, "amount": report.amount},
-            callback=row,
-            now=now,
-        )
-        if not recorded:
-            raise HTTPException(
-                status_code=409,
-                detail=f"transaction_id: {report.transaction_id} changed while this report was "
-                "recorded; send it again",
-            )
-        await runtime.wakeup.notify()
-        status = "PAID" if report.status == "captured" else "NOT-PAID"
-        return {"transaction_id": draft.transaction_id, "status": status, "recorded": True}
 
     return router
+
+
+async def _cart(runtime: Runtime, report: GatewayReport) -> OrderRow:
+    """The cart (or order) of the report's transaction; 404 when there is none."""
+    draft = await runtime.orders.by_transaction(report.transaction_id)
+    if draft is None:
+        raise HTTPException(
+            status_code=404, detail=f"transaction_id: no cart {report.transaction_id}"
+        )
+    return draft
+
+
+async def _record(runtime: Runtime, draft: OrderRow, report: GatewayReport) -> bool:
+    """Record ``report`` on ``draft`` with the on_init that announces it; False when the
+    draft changed since it was read (nothing written), an HTTP error when the report cannot
+    be recorded."""
+    if draft.stage != "initialized":
+        raise HTTPException(
+            status_code=409,
+            detail=f"transaction_id: {report.transaction_id} is {draft.stage}, not awaiting "
+            "payment",
+        )
+    refused = report_refusal(draft.document, report)
+    if refused is not None:
+        raise HTTPException(status_code=refused[0], detail=refused[1])
+    settings = runtime.settings
+    now = runtime.clock.now()
+    document = reported(draft.document, report, schemas.format_timestamp(now))
+    callback = unsolicited(
+        draft,
+        document,
+        action="on_init",
+        identity=Identity(settings.subscriber_id, str(settings.subscriber_url)),
+        # The init's: buyer apps take the payment's news as a second answer to their init
+        # (Pramaan's example repeats its message id, and its rules pair every on_init with
+        # its init).
+        message_id=str(draft.document.get(INTERNAL, {}).get("init_message_id") or uuid.uuid4()),
+        now=now,
+    )
+    row = Outbox.unsolicited_row(
+        action="on_init",
+        target_url=f"{draft.bap_uri.rstrip('/')}/on_init",
+        transaction_id=draft.transaction_id,
+        payload=callback,
+        now=now,
+        deadline_at=now + _DELIVERY_WINDOW,
+    )
+    recorded = await record_draft_payment(
+        runtime.store.database,
+        draft,
+        document=document,
+        event=f"payment_{report.status}",
+        detail={"payment_id": report.payment_id, "amount": report.amount},
+        callback=row,
+        now=now,
+    )
+    if recorded:
+        await runtime.wakeup.notify()
+    return recorded

@@ -6,21 +6,29 @@ before it is refused 30019; the settlement shows the finder fee the seller app o
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
 import httpx
 import orjson
+import pytest
+from sqlalchemy import update
 
 from adapter.core.clock import FixedClock
+from adapter.core.orders import OrderRow
 from adapter.sandbox.flowcheck_payment_125 import check_seller_collection
 from adapter.sandbox.flows import confirm_message, init_message
+from adapter.seller_api import payment_webhook
 from adapter.seller_api.stock_webhook import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     sign_stock_push,
 )
+from adapter.storage.database import Database
+from adapter.storage.draft_payments import record_draft_payment
+from adapter.storage.tables import orders
 from tests.orders.shop import Shop, cart, demo_item, shop
 
 _GATEWAY: Final = "https://pay.odop.example/checkout"
@@ -223,3 +231,35 @@ async def test_an_init_asked_again_after_the_payment_keeps_it(
         assert kept["params"]["transaction_id"] == "pay_AGAIN"
         on_confirm = await s.call("confirm", confirm_message(again, _ORDER), domain=domain)
         assert on_confirm["message"]["order"]["payment"]["status"] == "PAID"
+
+
+async def test_a_report_on_a_cart_changed_under_it_is_recorded_on_the_cart_as_it_now_is(
+    tmp_path: Path, clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with shop(tmp_path, clock, database_url, **_GATEWAY_SETTINGS) as s:
+        s.core_version = "1.2.5"
+        on_init, _ = await _initialised(s)
+        total = on_init["message"]["order"]["quote"]["price"]["value"]
+        calls: list[bool] = []
+
+        async def another_process_writes_first(
+            database: Database, draft: OrderRow, **record: Any
+        ) -> bool:
+            if not calls:  # another process touches the cart just before this write
+                async with database.transaction() as connection:
+                    await connection.execute(
+                        update(orders)
+                        .where(orders.c.id == draft.pk)
+                        .values(updated_at=draft.updated_at + timedelta(seconds=1))
+                    )
+            calls.append(await record_draft_payment(database, draft, **record))
+            return calls[-1]
+
+        monkeypatch.setattr(payment_webhook, "record_draft_payment", another_process_writes_first)
+        paid = {"transaction_id": s.transaction_id, "payment_id": "pay_RACE", "amount": total,
+                "status": "captured"}  # fmt: skip
+        answer = await _report(s, paid)
+        assert answer.status_code == 200, answer.text
+        assert calls == [False, True]
+        (update_,) = await s.unsolicited()
+        assert update_["message"]["order"]["payment"]["status"] == "PAID"
