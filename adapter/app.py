@@ -89,6 +89,7 @@ from adapter.seller_api.complaints import seller_complaints_router
 from adapter.seller_api.delivery_slots import delivery_slots_router
 from adapter.seller_api.issues import seller_issues_router
 from adapter.seller_api.orders import seller_orders_router
+from adapter.seller_api.payment_webhook import payment_webhook_router
 from adapter.seller_api.refusals import field_errors
 from adapter.settings import Settings
 from adapter.storage import Database, Store, upgrade
@@ -131,6 +132,9 @@ def order_policy(settings: Settings) -> OrderPolicy:
         bank_name=settings.settlement_bank_name,
         branch=settings.settlement_branch,
         upi=settings.settlement_upi,
+        payment_gateway=(
+            None if settings.payment_gateway_url is None else str(settings.payment_gateway_url)
+        ),
     )
 
 
@@ -497,6 +501,7 @@ def create_app(
     app.include_router(seller_availability_router(), dependencies=json_body)
     app.include_router(delivery_slots_router(), dependencies=json_body)
     app.include_router(seller_orders_router(), dependencies=json_body)
+    app.include_router(payment_webhook_router(), dependencies=json_body)
     app.include_router(seller_issues_router(), dependencies=json_body)
     app.include_router(seller_complaints_router(), dependencies=json_body)
     app.include_router(notifications_router(), dependencies=json_body)

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from dotenv import dotenv_values
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -418,6 +425,23 @@ class Settings(BaseSettings):
         alias="ONDC_SETTLEMENT_UPI",
         description="UPI address for settlements, if any.",
     )
+    payment_gateway_url: AnyHttpUrl | None = Field(
+        default=None,
+        alias="ONDC_PAYMENT_GATEWAY_URL",
+        description="The seller app's payment page (https), for sellers whose payments it "
+        "collects (their `collects_payment`; ONDC retail 1.2.5 SNP collecting payment): "
+        "on_init gives buyer apps this link with the transaction id and amount added as "
+        "query parameters. Unset: buyer apps collect every payment. Needs "
+        "ONDC_PAYMENT_GATEWAY_SECRET.",
+    )
+    payment_gateway_secret: SecretStr | None = Field(
+        default=None,
+        validate_default=True,
+        alias="ONDC_PAYMENT_GATEWAY_SECRET",
+        description="Secret (at least 16 characters) the payment gateway signs its reports "
+        "to `/seller/v1/webhooks/payment` with (docs/payments.md); required with "
+        "ONDC_PAYMENT_GATEWAY_URL.",
+    )
     marketplace_symbol: AnyHttpUrl = Field(
         default=AnyHttpUrl("https://odop.himachal.example/img/marketplace.png"),
         alias="ONDC_MARKETPLACE_SYMBOL",
@@ -647,6 +671,7 @@ class Settings(BaseSettings):
         "registry_encryption_public_key", "request_id", "redis_url", "gstin",
         "settlement_bank_account", "settlement_ifsc", "settlement_beneficiary",
         "settlement_bank_name", "settlement_branch", "settlement_upi", "metrics_token",
+        "payment_gateway_url", "payment_gateway_secret",
         mode="before",
     )  # fmt: skip
     @classmethod
@@ -695,6 +720,32 @@ class Settings(BaseSettings):
     def _secret_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("must be at least 16 characters")
+        return value
+
+    @field_validator("payment_gateway_url")
+    @classmethod
+    def _gateway_is_https(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        if value is not None and value.scheme != "https":
+            raise ValueError("must be an https:// URL: buyers pay on this page")
+        return value
+
+    @field_validator("payment_gateway_secret")
+    @classmethod
+    def _gateway_has_a_secret(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
+        if "payment_gateway_url" not in info.data:
+            return value  # the URL itself was refused: that is the problem reported
+        has_url = info.data["payment_gateway_url"] is not None
+        if has_url and value is None:
+            raise ValueError(
+                "is required with ONDC_PAYMENT_GATEWAY_URL: the gateway's reports of "
+                "payments are checked with it"
+            )
+        if value is not None and not has_url:
+            raise ValueError("is set but ONDC_PAYMENT_GATEWAY_URL is not")
         return value
 
     @field_validator("database_url")

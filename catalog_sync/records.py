@@ -48,6 +48,9 @@ class SellerRecord:
     # up to ``cash_limit`` rupees.
     accepts_cash: bool = False
     cash_limit: str = "5000"
+    # The seller app collects its prepaid orders' payments on its own gateway (retail
+    # 1.2.5, ONDC_PAYMENT_GATEWAY_URL) instead of the buyer app.
+    collects_payment: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,3 +231,38 @@ def test_misspelt_variables_are_named_with_the_closest_setting(tmp_path: Path) -
         ("ONDC_REGISTERY_URL", "ONDC_REGISTRY_URL"),
         ("ONDC_SUBSCRIBER_UR", "ONDC_SUBSCRIBER_URL"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "variable", "reason"),
+    [
+        ({"ONDC_PAYMENT_GATEWAY_URL": "https://pay.example/checkout"},
+         "ONDC_PAYMENT_GATEWAY_SECRET", "required with ONDC_PAYMENT_GATEWAY_URL"),
+        ({"ONDC_PAYMENT_GATEWAY_SECRET": "a-secret-long-enough"},
+         "ONDC_PAYMENT_GATEWAY_SECRET", "ONDC_PAYMENT_GATEWAY_URL is not"),
+        ({"ONDC_PAYMENT_GATEWAY_URL": "http://pay.example/checkout",
+          "ONDC_PAYMENT_GATEWAY_SECRET": "a-secret-long-enough"},
+         "ONDC_PAYMENT_GATEWAY_URL", "https"),
+        ({"ONDC_PAYMENT_GATEWAY_URL": "https://pay.example/checkout",
+          "ONDC_PAYMENT_GATEWAY_SECRET": "short"},
+         "ONDC_PAYMENT_GATEWAY_SECRET", "at least 16"),
+    ],
+)  # fmt: skip
+def test_the_payment_gateway_needs_an_https_link_and_its_secret(
+    tmp_path: Path, overrides: dict[str, str], variable: str, reason: str
+) -> None:
+    with pytest.raises(SettingsError) as caught:
+        _load(tmp_path, **overrides)
+    named = dict(caught.value.problems)
+    assert variable in named, caught.value
+    assert reason in named[variable]
+    assert "a-secret-long-enough" not in str(caught.value)
+
+
+def test_a_payment_gateway_with_its_secret_loads(tmp_path: Path) -> None:
+    settings = _load(
+        tmp_path,
+        ONDC_PAYMENT_GATEWAY_URL="https://pay.example/checkout",
+        ONDC_PAYMENT_GATEWAY_SECRET="a-secret-long-enough",
+    )
+    assert str(settings.payment_gateway_url) == "https://pay.example/checkout"

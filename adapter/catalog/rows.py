@@ -76,6 +76,7 @@ class SellerRow(_Strict):
     settlement_branch: Annotated[str, Field(min_length=2, max_length=100)] | None = None
     accepts_cash: bool = False
     cash_limit: Annotated[str, Field(pattern=r"^\d{1,7}(\.\d{1,2})?$")] = "5000"
+    collects_payment: bool = False
 
 
 class LocationRow(_Strict):

@@ -75,6 +75,9 @@ class OrderPolicy:
     bank_name: str | None = None
     branch: str | None = None
     upi: str | None = None
+    # The seller app's payment gateway (ONDC_PAYMENT_GATEWAY_URL): where buyers pay the
+    # orders of sellers whose payments the seller app collects (retail 1.2.5).
+    payment_gateway: str | None = None
 
 
 class OrderBook(Protocol):

@@ -34,6 +34,8 @@ from adapter.core.retail125.delivery_slots import (
     slot_fulfillments,
     slot_of,
 )
+from adapter.core.retail125.purchase_finance import FINANCE_KEY
+from adapter.core.retail125.seller_collects import kept_collection
 from adapter.core.retail125.slot_offers import open_slots, refuse_full
 from adapter.core.retail125.text_input import (
     add_ons,
@@ -460,9 +462,12 @@ def as_json_list(models: Any) -> list[Any] | None:
     return None if not models else [as_json(model) for model in models]
 
 
-_KEPT_AT_CONFIRM: Final[frozenset[str]] = frozenset({"customisations", "add_ons", "package"})
+_KEPT_AT_CONFIRM: Final[frozenset[str]] = frozenset(
+    {"customisations", "add_ons", "package", FINANCE_KEY}
+)
 """What the adapter kept of the cart that the order keeps: the buyer's texts and their
-add-ons' prices, and the package a buyer app's courier was booked on."""
+add-ons' prices, the package a buyer app's courier was booked on, the buyer app's purchase
+finance terms."""
 
 
 def confirmed_document(
@@ -528,6 +533,7 @@ def confirmed_document(
     if base.get("payment", {}).get("status") == "NOT-PAID":
         # Cash on delivery: nothing is paid before the goods are handed over.
         payment["status"] = "NOT-PAID"
+    payment = kept_collection(base.get("payment", {}), payment)
     # The order was created when the buyer app confirmed it: its created_at, else the
     # confirm's own timestamp (the log validator checks every later payload against it).
     stamp = confirmed_at

@@ -41,6 +41,7 @@ from adapter.core.order_followups import (
 )
 from adapter.core.order_quotes import (
     as_json,
+    as_json_list,
     bpp_terms,
     confirmed_document,
     order_of,
@@ -64,6 +65,17 @@ from adapter.core.ownership import belongs_to, foreign_refusal
 from adapter.core.retail125.buyer_delivery import without_package_tags
 from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
 from adapter.core.retail125.delivery_slots import confirmed_slot, plan_of, slot_of
+from adapter.core.retail125.purchase_finance import (
+    FINANCE_KEY,
+    finance_of,
+    finance_refusal,
+    finance_tags,
+)
+from adapter.core.retail125.seller_collects import (
+    collected_terms,
+    collection_refusal,
+    confirm_refusal,
+)
 from adapter.core.retail125.slot_offers import refuse_full
 from adapter.core.retail125.text_input import kept_texts, texts_confirmed
 from catalog_sync.records import LocationRecord, SellerRecord
@@ -206,6 +218,24 @@ async def _on_init(
         if refused is not None:
             raise Refusal("40004", refused)
         payment = cash_terms(payment)
+    else:
+        collector = order.payment.collected_by if order.payment is not None else None
+        refused = collection_refusal(seller, policy.payment_gateway, collector)
+        if refused is not None:
+            raise Refusal("40004", refused)
+        payment = collected_terms(
+            payment,
+            seller=seller,
+            gateway=policy.payment_gateway,
+            asked=collector,
+            transaction_id=transaction_of(request),
+            total=total,
+            earlier=draft.document.get("payment") if draft is not None else None,
+        )
+    finance = finance_of(as_json_list(order.tags))
+    refused = finance_refusal(as_json_list(order.tags))
+    if refused is not None:
+        raise Refusal("30000", refused)
     # The package a buyer app's courier is booked on is on_select's only.
     fulfillment = without_package_tags(document["fulfillments"][0])
     fulfillment.pop("state", None)
@@ -230,8 +260,16 @@ async def _on_init(
         "fulfillments": [fulfillment],
         "quote": without_stock(document["quote"]),
         "payment": payment,
-        "tags": bpp_terms(seller, policy),
+        "tags": bpp_terms(seller, policy) + (finance_tags(finance) if finance else []),
     }
+    # The version the transaction speaks and the init answered: the seller app's later
+    # on_init (the payment it collected) says the one and repeats the other.
+    notes = {
+        **document.get(INTERNAL, {}),
+        "core_version": request.context.core_version,
+        "init_message_id": request.context.message_id,
+    }
+    document[INTERNAL] = notes | ({FINANCE_KEY: finance} if finance else {})
     document = {k: v for k, v in document.items() if v is not None}
     await _save(orders, request, seller, "initialized", document, total, now)
     return reply_envelope(
@@ -272,6 +310,9 @@ async def _on_confirm(
             "40008",
             f"message.order.quote.price.value {asked} is not the quoted {money(draft.total)}",
         )
+    unpaid = confirm_refusal(draft.document)
+    if unpaid is not None:
+        raise Refusal("30019", unpaid)
     quoted_type = draft.document.get("payment", {}).get("type")
     if order.payment is not None and order.payment.type not in (None, quoted_type):
         raise Refusal(

@@ -14,6 +14,7 @@ from adapter.core.orders import (
     parse_duration,
 )
 from adapter.core.retail125.cash_on_delivery import CASH_KEY, is_cash
+from adapter.core.retail125.seller_collects import collected_by_seller, seller_app_settlement
 
 __all__ = [
     "settlement",
@@ -75,6 +76,8 @@ def settlement(row: OrderRow, *, delivered_at: datetime | None) -> dict[str, Any
         if expected is None
         else "due",
     }
+    if collected_by_seller(payment):
+        return terms | seller_app_settlement(row.document, finder_fee)
     return terms | _cash_terms(row, finder_fee) if is_cash(payment) else terms
 
 

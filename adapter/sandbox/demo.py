@@ -34,6 +34,7 @@ from adapter.sandbox.demo_b2b import play_b2b
 from adapter.sandbox.flowcheck import write_flow_logs
 from adapter.sandbox.flows import seller_player
 from adapter.sandbox.flows_125 import OWN_GOODS
+from adapter.sandbox.flows_payment_125 import DEMO_GATEWAY_SECRET, DEMO_GATEWAY_URL
 from adapter.sandbox.grievance_demo import play_grievances
 from adapter.sandbox.registry import SandboxRegistry
 from adapter.sandbox.servers import LoopbackNames, LoopbackServer
@@ -116,6 +117,10 @@ def _settings(
         ONDC_SETTLEMENT_BENEFICIARY=DEMO_ENTITY.legal_name,
         ONDC_SETTLEMENT_BANK_NAME="Himachal Pradesh State Co-operative Bank (demo)",
         ONDC_SETTLEMENT_BRANCH="The Mall, Shimla",
+        # The seller app's own payment page and the secret its gateway signs reports with
+        # (the demo's gateway is the sandbox: adapter.sandbox.flows_payment_125).
+        ONDC_PAYMENT_GATEWAY_URL=DEMO_GATEWAY_URL,
+        ONDC_PAYMENT_GATEWAY_SECRET=DEMO_GATEWAY_SECRET,
         DATABASE_URL=f"sqlite:///{(options.data_dir / 'ondc-seller.db').resolve()}",
         # The demo's buyer app, registry and sellers are all on loopback, over plain HTTP.
         ONDC_OUTBOUND_ALLOW_HTTP=True,

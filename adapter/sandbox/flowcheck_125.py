@@ -30,6 +30,9 @@ flow rules of the specification):
   a buyer app's own courier is booked on the package on_select names, charged nothing, and
   reports pick-up only once the goods are ready to ship
   (:mod:`adapter.sandbox.flowcheck_buyer_delivery_125`).
+  a payment the seller app collects is linked NOT-PAID, PAID before the confirm and after,
+  and a buyer app's finance terms are echoed and kept
+  (:mod:`adapter.sandbox.flowcheck_payment_125`).
 
 :func:`check_flow_125` returns every :class:`~adapter.sandbox.flowcheck.Violation`, naming
 the rule, the payload key and the JSON path.
@@ -49,6 +52,7 @@ from adapter.sandbox.flowcheck import Violation
 from adapter.sandbox.flowcheck_buyer_delivery_125 import check_buyer_delivery
 from adapter.sandbox.flowcheck_cash_125 import check_cash_on_delivery
 from adapter.sandbox.flowcheck_options_125 import check_fulfillment_options
+from adapter.sandbox.flowcheck_payment_125 import check_purchase_finance, check_seller_collection
 from adapter.sandbox.flowcheck_slots_125 import check_delivery_slots
 from adapter.sandbox.flowcheck_text_125 import check_input_text
 from adapter.sandbox.flowcheck_withdrawal_125 import check_return_withdrawal
@@ -252,6 +256,7 @@ def _pairing(steps: Sequence[Step]) -> Iterator[Violation]:
 
 def _timing(steps: Sequence[Step]) -> Iterator[Violation]:
     requests: dict[str, Mapping[str, Any]] = {}
+    answered: set[tuple[str, str]] = set()
     for key, body in steps:
         context = _context(body)
         action = str(context.get("action"))
@@ -266,11 +271,14 @@ def _timing(steps: Sequence[Step]) -> Iterator[Violation]:
         request = requests.get(str(context.get("message_id")))
         if action not in TIMED_CALLBACKS or request is None:
             continue
-        sent, answered = _stamp(request), _stamp(body)
-        if sent is None or answered is None:
+        if (action, str(context.get("message_id"))) in answered:
+            continue  # a later word on an answered request (the payment an on_init awaited)
+        answered.add((action, str(context.get("message_id"))))
+        sent, stamped = _stamp(request), _stamp(body)
+        if sent is None or stamped is None:
             yield Violation("timestamp", key, "$.context.timestamp", "not an RFC 3339 time")
             continue
-        delay = answered - sent
+        delay = stamped - sent
         if not timedelta(0) <= delay <= STAMP_WITHIN:
             yield Violation(
                 "callback_stamp", key, "$.context.timestamp",
@@ -281,7 +289,7 @@ def _timing(steps: Sequence[Step]) -> Iterator[Violation]:
             ttl = parse_duration(str(_context(request).get("ttl", "")))
         except ValueError:
             continue
-        if answered > sent + ttl:
+        if stamped > sent + ttl:
             yield Violation(
                 "callback_after_ttl", key, "$.context.timestamp",
                 f"{action} stamped after its request's ttl ran out",
@@ -426,4 +434,6 @@ def check_flow_125(steps: Sequence[Step]) -> list[Violation]:
         *check_return_withdrawal(bodies),
         *check_input_text(bodies),
         *check_buyer_delivery(bodies),
+        *check_seller_collection(bodies),
+        *check_purchase_finance(bodies),
     ]

@@ -255,6 +255,8 @@ class FlowPlayer:
     seller_item: Callable[[dict[str, Any]], Awaitable[httpx.Response]] | None = None
     # Any other seller API call (method, path under /seller/v1, JSON body), where it may.
     seller_request: SellerRequest | None = None
+    # An operator registers the seller again (PUT /admin/v1/sellers/{code}), where it may.
+    operator_seller: Callable[[dict[str, Any]], Awaitable[httpx.Response]] | None = None
     seconds: float = 30.0
     version: str = "1.2.0"  # the retail version the buyer app's transactions speak
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -619,6 +621,9 @@ async def seller_player(
     async def request(method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
         return await http.request(method, f"/seller/v1/{path}", json=body, headers=seller)
 
+    async def put_seller(setup: dict[str, Any]) -> httpx.Response:
+        return await http.put(f"/admin/v1/sellers/{seller_code}", json=setup, headers=admin)
+
     return FlowPlayer(
         buyer=buyer,
         http=http,
@@ -630,5 +635,6 @@ async def seller_player(
         seller_stock=stock,
         seller_item=put_item,
         seller_request=request,
+        operator_seller=put_seller,
         version=version,
     )

@@ -37,6 +37,7 @@ from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
 from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
 from adapter.sandbox.flows_buyer_delivery_125 import BUYER_DELIVERY_FLOWS
 from adapter.sandbox.flows_inc_125 import INCREMENTAL_FLOW, play_incremental
+from adapter.sandbox.flows_payment_125 import PAYMENT_FLOWS
 from adapter.sandbox.flows_pickup_cash_125 import EXTRA_FLOWS
 from adapter.sandbox.flows_slots_125 import SLOT_FLOW, SLOT_FLOWS
 from adapter.sandbox.flows_text_125 import TEXT_FLOW, customisable, order_with_text
@@ -72,7 +73,8 @@ PLAYED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
                        "Delivery_Flow", "Buyer_Cancellation_Flow",
                        "Out_Of_Stock_Flow", "Return_Flow", "Seller_Cancellation_Flow",
                        "Replacement_Flow", "Force_Cancellation_Flow",
-                       "Out_Of_Stock_Flow_Error-code_", TEXT_FLOW),
+                       "Out_Of_Stock_Flow_Error-code_", TEXT_FLOW,
+                       "SNP_Collecting_Payment_Flow", "Purchase_Finance_Flow"),
     }
 )  # fmt: skip
 """Domain -> the PRAMAAN or MANDATORY 1.2.5 flows the demo plays (RET16's Return_Flow has no
@@ -192,6 +194,8 @@ class Pramaan125:
             return await SLOT_FLOWS[flow_id](p, entry, item)
         if flow_id in BUYER_DELIVERY_FLOWS:
             return await BUYER_DELIVERY_FLOWS[flow_id](p, entry, item)
+        if flow_id in PAYMENT_FLOWS:
+            return await PAYMENT_FLOWS[flow_id](p, entry, item)
         if flow_id == TEXT_FLOW:
             async with customisable(p, item):
                 order_id = await order_with_text(p, steps, entry, item, tx)
@@ -455,12 +459,16 @@ def timing_of(steps: Mapping[str, Any], arrivals: Mapping[str, Any]) -> TimingFi
     }
     worst_stamp = worst_arrival = timedelta(0)
     counted = 0
+    answered: set[tuple[str, str]] = set()
     for body in steps.values():
         context = body.get("context", {}) if isinstance(body, dict) else {}
         action = context.get("action")
         request = requests.get(context.get("message_id"))
         if action not in TIMED_CALLBACKS or request is None:
             continue
+        if (action, context["message_id"]) in answered:
+            continue  # a later word on an answered request: the payment an on_init awaited
+        answered.add((action, context["message_id"]))
         sent = schemas.parse_timestamp(request["context"]["timestamp"])
         stamped = schemas.parse_timestamp(context["timestamp"])
         counted += 1

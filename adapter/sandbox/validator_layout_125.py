@@ -76,6 +76,13 @@ NOT_JUDGED: Final[Mapping[str, str]] = MappingProxyType(
         "Buyer_Delivery_Flow": "the utility (c3d10fe) lists no buyer-delivery flow among its "
         "1.2.5 flows (its 00E is RET11's sale-invoice update by an ISN) and no rule for a "
         "Buyer-Delivery fulfilment, ready_to_ship, update_state or bnp_diff tags",
+        "SNP_Collecting_Payment_Flow": "the utility (c3d10fe) names the flow (007, SNP "
+        "collecting payment) and has on_init rules for it, but no 1.2.5 flow 007: posted as "
+        '007 it answers "Logs were verified successfully" with nothing checked (a pass '
+        "that proves nothing, left out)",
+        "Purchase_Finance_Flow": "the utility (c3d10fe) names the flow (0099, purchase "
+        "finance by BNP) and has init rules for it, but no 1.2.5 flow 0099: posted as 0099 "
+        'it answers "Logs were verified successfully" with nothing checked',
     }
 )
 """Played flows the utility has no matching 1.2.5 flow for, and why."""

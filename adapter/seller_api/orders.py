@@ -26,6 +26,7 @@ from adapter.core.retail125.buyer_delivery import BUYER_DELIVERY, SELLER_ACTIONS
 from adapter.core.retail125.cash_on_delivery import collection_refusal
 from adapter.core.retail125.delivery_auth import authorisation_refusal
 from adapter.core.retail125.delivery_slots import slot_of
+from adapter.core.retail125.purchase_finance import FINANCE_KEY
 from adapter.core.retail125.text_input import kept_texts
 from adapter.runtime import Runtime
 from adapter.seller_api.api import Seller
@@ -141,6 +142,12 @@ def _summary(row: OrderRow) -> dict[str, Any]:
         **_slot(document),
         # Who carries the goods; for a buyer app's courier, the package quoted and measured.
         "delivery": carrier_of(document),
+        # How the buyer pays: who collects (BAP, or BPP: this seller app) and whether it is
+        # paid; a buyer app's purchase finance terms (retail 1.2.5), if it lends the price.
+        "payment": {
+            key: document.get("payment", {}).get(key) for key in ("collected_by", "status")
+        },
+        "purchase_finance": document.get(INTERNAL, {}).get(FINANCE_KEY),
     }
 
 

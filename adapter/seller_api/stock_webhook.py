@@ -64,9 +64,11 @@ def verify_stock_push(
     signature: str | None,
     now: int,
     window_seconds: int,
+    keyed_with: str = "this seller's webhook secret",
 ) -> str:
     """Check a push's headers; returns its delivery id (for the replay check), or raises
-    :class:`StockWebhookRefused`. A seller with no secret cannot push at all."""
+    :class:`StockWebhookRefused` (naming the key as ``keyed_with``). A seller with no
+    secret cannot push at all."""
     if not timestamp or not _TIMESTAMP.fullmatch(timestamp):
         raise StockWebhookRefused(401, f"{TIMESTAMP_HEADER}: expected whole seconds since 1970")
     if not delivery or not _DELIVERY_ID.fullmatch(delivery):
@@ -79,7 +81,7 @@ def verify_stock_push(
             401,
             f"{SIGNATURE_HEADER}: expected sha256=<hex HMAC-SHA256 of "
             f'"{{{TIMESTAMP_HEADER}}}.{{{DELIVERY_HEADER}}}." + the body> '
-            "made with this seller's webhook secret",
+            f"made with {keyed_with}",
         )
     if abs(now - int(timestamp)) > window_seconds:
         raise StockWebhookRefused(

@@ -12,6 +12,8 @@
 - :mod:`~adapter.core.retail125.bap_features`: what a buyer app says it supports;
 - :mod:`~adapter.core.retail125.delivery_slots`: delivery in a time slot the buyer chooses,
   and :mod:`~adapter.core.retail125.slot_offers`, the slots a store has room in.
+- :mod:`~adapter.core.retail125.seller_collects`: paid on the seller app's own gateway;
+- :mod:`~adapter.core.retail125.purchase_finance`: the buyer app's finance terms, kept.
 
 The family itself is put together in ``adapter.core.contract_table`` (``RETAIL_1_2_5``).
 """

@@ -42,10 +42,11 @@ import schemas
 from adapter.core.order_book import OrderBook, Refusal
 from adapter.core.order_quotes import as_json_list, order_of
 from adapter.core.order_replies import confirm_reply, select_reply
-from adapter.core.orders import OrderRow
+from adapter.core.orders import INTERNAL, OrderRow
 from adapter.core.ratings import rate_providers
 from adapter.core.replies import REPLIES, ReplyBuilder
 from adapter.core.retail125.bap_features import SELF_PICKUP, features_of, without_self_pickup
+from adapter.core.retail125.purchase_finance import FINANCE_KEY, finance_change
 from adapter.core.retail125.routing import route_for, routing_tag
 from catalog_sync.records import LocationRecord, SellerRecord
 
@@ -139,6 +140,9 @@ async def _dress(
 ) -> Callable[[dict[str, Any]], dict[str, Any]]:
     confirm_tags = as_json_list(order_of(request).tags) or []
     tags = order_terms(draft, confirm_tags)
+    changed = finance_change(draft.document.get(INTERNAL, {}).get(FINANCE_KEY), confirm_tags)
+    if changed is not None:
+        raise Refusal("30000", changed)
     skus = [str(item["id"]) for item in draft.document.get("items", [])]
     creds = gi_credentials(await orders.gi_tags(seller.code, skus))
     first = draft.document.get("fulfillments", [{}])[0]
