@@ -324,8 +324,9 @@ class Database:
         default_factory=_WalCheckpoints, compare=False, repr=False
     )
     _readers: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
-    # PostgreSQL only: the connection of :meth:`statement`.
+    # PostgreSQL only: the connections of :meth:`statement` (the edge's, the dispatcher's).
     _direct: _DirectConnection | None = field(default=None, compare=False, repr=False)
+    _direct_dispatch: _DirectConnection | None = field(default=None, compare=False, repr=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -401,7 +402,9 @@ class Database:
                 self._checkpoints.count(rows, self._sync_engine, self._writer, self._write_lock)
                 return result
 
-    async def statement(self, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
+    async def statement(
+        self, sql: str, parameters: dict[str, Any], *, dispatcher: bool = False
+    ) -> list[tuple[Any, ...]]:
         """Run one driver-level statement in autocommit and return its rows (PostgreSQL).
 
         For the hottest write, one statement per batch (a data-modifying ``WITH`` writes
@@ -411,11 +414,14 @@ class Database:
         of 13 rows, against 0.77 ms through an autocommit connection of the pool). A
         connection found dead is opened again and the statement run once more, so the
         statement must be safe to run twice (an insert that skips what it already wrote).
-        Errors are raised as SQLAlchemy's, as from every other method.
+        Errors are raised as SQLAlchemy's, as from every other method. The dispatcher's
+        statements (``dispatcher``: its settlements) have a connection of their own, so
+        an edge's batch never waits for a settlement's round trip.
         """
-        if self._direct is None:
+        direct = self._direct_dispatch if dispatcher else self._direct
+        if direct is None:
             raise NotImplementedError("one-statement writes are for PostgreSQL")
-        return await self._direct.rows(sql, parameters)
+        return await direct.rows(sql, parameters)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work``, written against a synchronous connection, as one read (a
@@ -469,6 +475,7 @@ class Database:
             engine=engine,
             dialect="postgresql",
             _direct=_DirectConnection(f"postgresql://{_normalise(url)[1]}"),
+            _direct_dispatch=_DirectConnection(f"postgresql://{_normalise(url)[1]}"),
         )
 
     def insert(self, table: Table) -> Any:
@@ -479,8 +486,9 @@ class Database:
         """Close every connection: the pools' and that of :meth:`statement`."""
         await self._checkpoints.finished()
         await self.engine.dispose()
-        if self._direct is not None:
-            await self._direct.close()
+        for direct in (self._direct, self._direct_dispatch):
+            if direct is not None:
+                await direct.close()
         if self._inline is not None:
             self._inline.close()
         if self._driver is not None:

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, func, insert, select, update
 
-from adapter.storage.attempt_days import count_attempts
-from adapter.storage.callback_days import count_settled, settled_jobs, uncount_parked
+from adapter.storage.callback_days import uncount_parked
 from adapter.storage.database import Database
-from adapter.storage.leases import LeasedQueue, settle_statement
+from adapter.storage.leases import LeasedQueue
+from adapter.storage.settlements import PG_SETTLE, pg_settle_values, settle_sqlite
 from adapter.storage.tables import delivery_attempts, messages, outbox
 
 __all__ = ["Attempt", "ClaimedJob", "Outbox", "Settlement"]
@@ -66,7 +66,8 @@ class Settlement:
 
 
 # The dispatcher's statements of every round, built once (see LeasedQueue): the claimed
-# jobs with their requests, the built callbacks' bytes, the settlement and its records.
+# jobs with their requests and the built callbacks' bytes (the settlement's are driver
+# SQL, adapter/storage/settlements.py).
 _CLAIMED = (
     select(outbox, messages.c.body.label("inbound_body"))
     .select_from(outbox.outerjoin(messages, outbox.c.inbound_id == messages.c.id))
@@ -78,9 +79,6 @@ _SAVE_CALLBACK = (
     .where(outbox.c.id == bindparam("job_id"))
     .values(callback_body=bindparam("body"), callback_message_id=bindparam("mid"))
 )
-_SETTLE = settle_statement(outbox, id_param="job_id", status_param="status", tried=1)
-_RECORD_ATTEMPTS = insert(delivery_attempts)
-_AUDIT_SENT = insert(messages)
 
 
 class Outbox:
@@ -280,7 +278,15 @@ class Outbox:
     async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
         """Record each attempt, move each job to its status and audit the messages sent,
         in one transaction. A job whose lease ``worker`` lost is left alone (False)."""
-        return await self._db.write(partial(_settle, self.queue, worker, settlements))
+        if not settlements:
+            return []
+        if self._db.dialect == "postgresql":
+            settled = await self._db.statement(
+                PG_SETTLE, pg_settle_values(worker, settlements), dispatcher=True
+            )
+            held = {int(job_id) for (job_id,) in settled}
+            return [settlement.job_id in held for settlement in settlements]
+        return await self._db.write_driver(partial(settle_sqlite, worker, settlements))
 
     async def settle(
         self,
@@ -340,51 +346,3 @@ def _replay(job_id: int, now: datetime, deadline_at: datetime, connection: Conne
         )
     )
     return bool(result.rowcount)
-
-
-def _settle(
-    queue: LeasedQueue, worker: str, settlements: Sequence[Settlement], connection: Connection
-) -> list[bool]:
-    """:meth:`Outbox.settle_many`'s transaction."""
-    held = queue.held(connection, worker, [settlement.job_id for settlement in settlements])
-    outcomes = [settlement.job_id in held for settlement in settlements]
-    updates = [
-        {
-            "job_id": s.job_id,
-            "status": s.status,
-            "error": s.attempt.error,
-            "delivered": s.attempt.attempted_at if s.status == "delivered" else None,
-            "next_at": s.next_attempt_at,
-        }
-        for s, kept in zip(settlements, outcomes, strict=True)
-        if kept
-    ]
-    jobs: list[Any] = []
-    if updates:
-        # One statement for the batch; the rows are the ones this worker still holds.
-        connection.execute(_SETTLE, updates)
-        # The day sums of callbacks and of their attempts move with the rows they count,
-        # in this transaction.
-        jobs = settled_jobs(
-            connection, [s.job_id for s, kept in zip(settlements, outcomes, strict=True) if kept]
-        )
-        count_settled(connection, jobs)
-    attempts = [
-        {
-            "outbox_id": s.job_id,
-            "attempted_at": s.attempt.attempted_at,
-            "http_status": s.attempt.http_status,
-            "latency_ms": s.attempt.latency_ms,
-            "outcome": s.attempt.outcome,
-            "error": s.attempt.error,
-        }
-        for s, kept in zip(settlements, outcomes, strict=True)
-        if kept
-    ]
-    if attempts:
-        connection.execute(_RECORD_ATTEMPTS, attempts)
-        count_attempts(connection, attempts, {job.id: job.channel for job in jobs})
-    sent = [s.sent for s in settlements if s.sent is not None]
-    if sent:
-        connection.execute(_AUDIT_SENT, sent)
-    return outcomes
