@@ -14,13 +14,14 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from adapter.storage.callback_days import uncount_parked
+from adapter.storage.claims import PG_CLAIM, claim_sqlite, claimed_rows, pg_claim_values
 from adapter.storage.database import Database
 from adapter.storage.leases import LeasedQueue
 from adapter.storage.settlements import PG_SETTLE, pg_settle_values, settle_sqlite
-from adapter.storage.tables import delivery_attempts, messages, outbox
+from adapter.storage.tables import delivery_attempts, outbox
 
 __all__ = ["Attempt", "ClaimedJob", "Outbox", "Settlement"]
 
@@ -65,15 +66,8 @@ class Settlement:
     sent: dict[str, Any] | None = None
 
 
-# The dispatcher's statements of every round, built once (see LeasedQueue): the claimed
-# jobs with their requests and the built callbacks' bytes (the settlement's are driver
-# SQL, adapter/storage/settlements.py).
-_CLAIMED = (
-    select(outbox, messages.c.body.label("inbound_body"))
-    .select_from(outbox.outerjoin(messages, outbox.c.inbound_id == messages.c.id))
-    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(outbox.c.id)
-)
+# The built callbacks' bytes, saved every round: built once (see LeasedQueue). The claim
+# and the settlement are driver SQL (adapter/storage/claims.py, settlements.py).
 _SAVE_CALLBACK = (
     update(outbox)
     .where(outbox.c.id == bindparam("job_id"))
@@ -90,21 +84,6 @@ class Outbox:
         # were taken) keeps its place ahead of the jobs queued after it, and the
         # callbacks with the least of their ttl left go before those that can wait.
         self.queue = LeasedQueue(database, outbox, first=(outbox.c.deadline_at,))
-        # On PostgreSQL the claim and the read of the claimed jobs are one statement: one
-        # round trip instead of two (the rows read are the claim's snapshot, whose columns
-        # read here the claim does not change).
-        self._claim_and_read: Select[Any] | None = None
-        if database.dialect == "postgresql":
-            claimed = self.queue.claim_statement.cte("claimed")
-            self._claim_and_read = (
-                select(outbox, messages.c.body.label("inbound_body"))
-                .select_from(
-                    outbox.join(claimed, claimed.c.id == outbox.c.id).outerjoin(
-                        messages, outbox.c.inbound_id == messages.c.id
-                    )
-                )
-                .order_by(outbox.c.id)
-            )
 
     async def enqueue_unsolicited(
         self,
@@ -145,38 +124,14 @@ class Outbox:
     ) -> list[ClaimedJob]:
         """Take up to ``limit`` due jobs for ``worker`` until ``lease_until``."""
 
-        def take(connection: Connection) -> list[ClaimedJob]:
-            if self._claim_and_read is not None:
-                values = self.queue.claim_values(
-                    worker, now=now, lease_until=lease_until, limit=limit
-                )
-                rows = connection.execute(self._claim_and_read, values)
-            else:
-                ids = self.queue.claim(
-                    connection, worker, now=now, lease_until=lease_until, limit=limit
-                )
-                if not ids:
-                    return []
-                rows = connection.execute(_CLAIMED, {"ids": ids})
-            return [
-                ClaimedJob(
-                    id=row.id,
-                    kind=row.kind,
-                    action=row.action,
-                    target_url=row.target_url,
-                    transaction_id=row.transaction_id,
-                    payload=row.payload,
-                    callback_body=row.callback_body,
-                    callback_message_id=row.callback_message_id,
-                    attempts=row.attempts,
-                    created_at=row.created_at,
-                    deadline_at=row.deadline_at,
-                    inbound_body=row.inbound_body,
-                )
-                for row in rows
-            ]
-
-        return await self._db.write(take)
+        if self._db.dialect == "postgresql":
+            values = pg_claim_values(worker, now=now, lease_until=lease_until, limit=limit)
+            rows = await self._db.statement(PG_CLAIM, values, dispatcher=True)
+        else:
+            rows = await self._db.write_driver(
+                partial(claim_sqlite, worker, now, lease_until, limit)
+            )
+        return claimed_rows(rows, dialect=self._db.dialect, job=ClaimedJob)
 
     async def renew(self, worker: str, ids: Sequence[int], *, lease_until: datetime) -> set[int]:
         """Extend ``worker``'s lease on the jobs it is still sending; the ids it held."""
