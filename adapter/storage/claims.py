@@ -14,20 +14,33 @@ by the driver:
   joined to the requests, in autocommit on the dispatcher's own connection
   (``Database.statement``).
 
-Instants are compared and read as ``UtcDateTime`` stores them.
+Instants are compared and read as ``UtcDateTime`` stores them. The callbacks a round
+builds are saved the same way (:func:`save_sqlite`, :data:`PG_SAVE`), so every retry
+sends exactly those bytes.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from base64 import b64encode
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
+import orjson
+
 from adapter.storage.driver_rows import instant, sqlite_instant
 
-__all__ = ["PG_CLAIM", "claim_sqlite", "claimed_rows", "pg_claim_values"]
+__all__ = [
+    "PG_CLAIM",
+    "PG_SAVE",
+    "claim_sqlite",
+    "claimed_rows",
+    "pg_claim_values",
+    "pg_save_values",
+    "save_sqlite",
+]
 
 # What a round reads of a claimed job, in this order, then its request's bytes.
 _COLUMNS: Final = (
@@ -106,3 +119,27 @@ def claimed_rows(
         fields["deadline_at"] = stored(fields["deadline_at"])
         made.append(job(**fields))
     return made
+
+
+_SQLITE_SAVE: Final = "UPDATE outbox SET callback_body = ?, callback_message_id = ? WHERE id = ?"
+
+PG_SAVE: Final = """
+UPDATE outbox AS o SET callback_body = decode(b.body, 'base64'), callback_message_id = b.mid
+FROM json_to_recordset(CAST(%(built)s AS json)) AS b(job_id bigint, body text, mid text)
+WHERE o.id = b.job_id
+"""
+"""The built callbacks' bytes saved on PostgreSQL, bound with :func:`pg_save_values`."""
+
+
+def pg_save_values(built: Sequence[tuple[int, bytes, str | None]]) -> dict[str, Any]:
+    """The values :data:`PG_SAVE` is bound with: (job id, body, message id) per callback."""
+    rows = [{"job_id": job_id, "body": b64encode(body).decode("ascii"), "mid": mid}
+            for job_id, body, mid in built]  # fmt: skip
+    return {"built": orjson.dumps(rows).decode()}
+
+
+def save_sqlite(
+    built: Sequence[tuple[int, bytes, str | None]], connection: sqlite3.Connection
+) -> None:
+    """The built callbacks' bytes saved on SQLite (``Database.write_driver``)."""
+    connection.executemany(_SQLITE_SAVE, [(body, mid, job_id) for job_id, body, mid in built])

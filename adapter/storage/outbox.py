@@ -17,7 +17,15 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from adapter.storage.callback_days import uncount_parked
-from adapter.storage.claims import PG_CLAIM, claim_sqlite, claimed_rows, pg_claim_values
+from adapter.storage.claims import (
+    PG_CLAIM,
+    PG_SAVE,
+    claim_sqlite,
+    claimed_rows,
+    pg_claim_values,
+    pg_save_values,
+    save_sqlite,
+)
 from adapter.storage.database import Database
 from adapter.storage.leases import LeasedQueue
 from adapter.storage.settlements import PG_SETTLE, pg_settle_values, settle_sqlite
@@ -146,6 +154,13 @@ class Outbox:
         exactly the same message, and queue ``more`` callbacks (outbox rows, e.g. the further
         parts of a split answer) in the same transaction."""
         if not built and not more:
+            return
+        if not more:
+            # Every round saves its callbacks' bytes: driver SQL prepared once.
+            if self._db.dialect == "postgresql":
+                await self._db.statement(PG_SAVE, pg_save_values(built), dispatcher=True)
+            else:
+                await self._db.write_driver(partial(save_sqlite, built))
             return
 
         def keep(connection: Connection) -> None:

@@ -47,8 +47,13 @@ async def test_a_claimed_job_reads_back_whole_earliest_deadline_first(
     assert second.created_at.tzinfo == UTC
     assert second.deadline_at == clock.now() + timedelta(seconds=30)
     assert (second.attempts, second.callback_body, second.transaction_id) == (0, None, "t-1")
+    # The bytes built for a job are saved with it: a retry sends exactly them.
+    built = '{"message":{"catalog":"कांगड़ा ₹"}}'.encode()
+    await outbox.save_callbacks([(second.id, built, "cb-1")])
     # The claimed jobs are this worker's until the lease ends, then anyone's.
     clock.advance(11)
     again = await outbox.claim("v", now=clock.now(), lease_until=clock.now(), limit=5)
-    assert sorted(j.id for j in again) == sorted([first.id, second.id])
+    assert [j.id for j in again] == sorted([first.id, second.id])
+    retry = next(j for j in again if j.id == second.id)
+    assert (retry.callback_body, retry.callback_message_id) == (built, "cb-1")
     await database.dispose()
