@@ -11,7 +11,7 @@ by the driver:
   read by a subquery of its ``RETURNING``;
 - PostgreSQL (:data:`PG_CLAIM`): the same ``UPDATE`` with ``FOR UPDATE SKIP LOCKED`` (so
   processes sharing the database never take the same job) in a data-modifying ``WITH``,
-  joined to the requests, in autocommit on the dispatcher's own connection
+  joined to the requests, in autocommit on the connection of a dispatcher's rounds
   (``Database.statement``).
 
 Instants are compared and read as ``UtcDateTime`` stores them. The callbacks a round

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 import psycopg
 from sqlalchemy import Connection, Table, create_engine, event
@@ -36,9 +36,12 @@ from adapter.storage.inline_writes import (
     immediate_driver,
 )
 
-__all__ = ["Database", "async_url", "sync_url"]
+__all__ = ["Database", "Lane", "async_url", "sync_url"]
 
 T = TypeVar("T")
+
+Lane = Literal["edge", "round", "settle"]
+"""Whose one-statement writes (:meth:`Database.statement`) share a connection."""
 
 log = logging.getLogger(__name__)
 
@@ -324,9 +327,8 @@ class Database:
         default_factory=_WalCheckpoints, compare=False, repr=False
     )
     _readers: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
-    # PostgreSQL only: the connections of :meth:`statement` (the edge's, the dispatcher's).
-    _direct: _DirectConnection | None = field(default=None, compare=False, repr=False)
-    _direct_dispatch: _DirectConnection | None = field(default=None, compare=False, repr=False)
+    # PostgreSQL only: the connections of :meth:`statement`, one per lane.
+    _direct: dict[Lane, _DirectConnection] | None = field(default=None, compare=False, repr=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -403,7 +405,7 @@ class Database:
                 return result
 
     async def statement(
-        self, sql: str, parameters: dict[str, Any], *, dispatcher: bool = False
+        self, sql: str, parameters: dict[str, Any], *, lane: Lane = "edge"
     ) -> list[tuple[Any, ...]]:
         """Run one driver-level statement in autocommit and return its rows (PostgreSQL).
 
@@ -414,14 +416,15 @@ class Database:
         of 13 rows, against 0.77 ms through an autocommit connection of the pool). A
         connection found dead is opened again and the statement run once more, so the
         statement must be safe to run twice (an insert that skips what it already wrote).
-        Errors are raised as SQLAlchemy's, as from every other method. The dispatcher's
-        statements (``dispatcher``: its settlements) have a connection of their own, so
-        an edge's batch never waits for a settlement's round trip.
+        Errors are raised as SQLAlchemy's, as from every other method. Each ``lane`` has a
+        connection of its own, so statements of different lanes never wait for each
+        other's round trips: the edge's batches (``edge``), a dispatcher round's claim and
+        saved bytes (``round``), and its settlement (``settle``), which runs while the
+        next round claims.
         """
-        direct = self._direct_dispatch if dispatcher else self._direct
-        if direct is None:
+        if self._direct is None:
             raise NotImplementedError("one-statement writes are for PostgreSQL")
-        return await direct.rows(sql, parameters)
+        return await self._direct[lane].rows(sql, parameters)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work``, written against a synchronous connection, as one read (a
@@ -474,8 +477,10 @@ class Database:
         return cls(
             engine=engine,
             dialect="postgresql",
-            _direct=_DirectConnection(f"postgresql://{_normalise(url)[1]}"),
-            _direct_dispatch=_DirectConnection(f"postgresql://{_normalise(url)[1]}"),
+            _direct={
+                lane: _DirectConnection(f"postgresql://{_normalise(url)[1]}")
+                for lane in get_args(Lane)
+            },
         )
 
     def insert(self, table: Table) -> Any:
@@ -486,9 +491,8 @@ class Database:
         """Close every connection: the pools' and that of :meth:`statement`."""
         await self._checkpoints.finished()
         await self.engine.dispose()
-        for direct in (self._direct, self._direct_dispatch):
-            if direct is not None:
-                await direct.close()
+        for direct in (self._direct or {}).values():
+            await direct.close()
         if self._inline is not None:
             self._inline.close()
         if self._driver is not None:

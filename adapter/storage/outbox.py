@@ -134,7 +134,7 @@ class Outbox:
 
         if self._db.dialect == "postgresql":
             values = pg_claim_values(worker, now=now, lease_until=lease_until, limit=limit)
-            rows = await self._db.statement(PG_CLAIM, values, dispatcher=True)
+            rows = await self._db.statement(PG_CLAIM, values, lane="round")
         else:
             rows = await self._db.write_driver(
                 partial(claim_sqlite, worker, now, lease_until, limit)
@@ -158,7 +158,7 @@ class Outbox:
         if not more:
             # Every round saves its callbacks' bytes: driver SQL prepared once.
             if self._db.dialect == "postgresql":
-                await self._db.statement(PG_SAVE, pg_save_values(built), dispatcher=True)
+                await self._db.statement(PG_SAVE, pg_save_values(built), lane="round")
             else:
                 await self._db.write_driver(partial(save_sqlite, built))
             return
@@ -252,7 +252,7 @@ class Outbox:
             return []
         if self._db.dialect == "postgresql":
             settled = await self._db.statement(
-                PG_SETTLE, pg_settle_values(worker, settlements), dispatcher=True
+                PG_SETTLE, pg_settle_values(worker, settlements), lane="settle"
             )
             held = {int(job_id) for (job_id,) in settled}
             return [settlement.job_id in held for settlement in settlements]

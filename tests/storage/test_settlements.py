@@ -112,9 +112,9 @@ async def test_postgres_settlement_run_again_records_nothing_twice(
                        sent=_sent(parked, now)),
         ],
     )  # fmt: skip
-    first = await database.statement(PG_SETTLE, values, dispatcher=True)
+    first = await database.statement(PG_SETTLE, values, lane="settle")
     # As after a reply lost with its connection: the statement is sent once more.
-    again = await database.statement(PG_SETTLE, values, dispatcher=True)
+    again = await database.statement(PG_SETTLE, values, lane="settle")
     assert sorted(job_id for (job_id,) in first) == [delivered, parked]
     assert again == []
     assert len(await _rows(database, delivery_attempts)) == 2
