@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
+from prometheus_client.metrics import MetricWrapperBase
 from pydantic import SecretStr
 
 from adapter.storage.outbox import ClaimedJob, Settlement
@@ -63,6 +64,21 @@ class Metrics:
         self.orders = Gauge(
             "ondc_orders", "Orders by ONDC order state", ["state"], registry=self.registry
         )
+        # Each metric's child per label values, looked up once: ``labels`` takes a lock and
+        # checks its values on every call, and an answered search counts three times.
+        # The label values are closed sets (actions, outcomes).
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def _labelled(self, metric: MetricWrapperBase, *values: str) -> Any:
+        key = (id(metric), *values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
+
+    def received(self, action: str) -> None:
+        """Count one Beckn request of ``action``."""
+        self._labelled(self.requests, action).inc()
 
     def settled(self, jobs: Iterable[ClaimedJob], settlements: Iterable[Settlement]) -> None:
         """Count one dispatcher round's delivery attempts."""
@@ -70,9 +86,9 @@ class Metrics:
         for settlement in settlements:
             action = actions.get(settlement.job_id, "unknown")
             attempt = settlement.attempt
-            self.callbacks.labels(action, attempt.outcome).inc()
+            self._labelled(self.callbacks, action, attempt.outcome).inc()
             if attempt.latency_ms is not None:
-                self.callback_latency.labels(action).observe(attempt.latency_ms / 1000)
+                self._labelled(self.callback_latency, action).observe(attempt.latency_ms / 1000)
 
 
 # Addresses that may scrape without a token when ONDC_METRICS_TOKEN is not set.

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Final
+from typing import Any, Final
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError, RedisError
 
 from adapter.coordination.port import Admission
 from adapter.core.clock import Clock
@@ -74,6 +77,51 @@ def _integer(value: bytes | None) -> int:
         return 0
 
 
+class _ScriptCalls:
+    """One script, called on a connection of the client's pool kept for it.
+
+    For the admissions every request waits on: a call through the client (its pool's
+    check-out and the check of the connection, its retry wrapper, the script object's
+    fallback) cost about as much CPU again as sending the call and reading its answer.
+    One call at a time (the admissions' one task); ``EVALSHA``, and ``EVAL`` (which
+    loads the script) when Redis has lost it. A call that breaks off (an error, a
+    timeout, a cancellation) may leave an answer unread on the connection, so it is
+    closed and the next call takes another; a connection found closed is replaced once
+    at once. The client's ``aclose`` closes it too.
+    """
+
+    def __init__(self, client: Redis, script: str) -> None:
+        self._pool = client.connection_pool
+        self._script = script
+        self._sha = hashlib.sha1(script.encode(), usedforsecurity=False).hexdigest()
+        self._connection: AbstractConnection | None = None
+
+    async def __call__(self, *, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        try:
+            return await self._call(keys, args)
+        except RedisConnectionError:
+            # The kept connection was closed while idle (Redis restarted, a proxy's idle
+            # limit): once more on a new one, as the client's own retry would.
+            return await self._call(keys, args)
+
+    async def _call(self, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        if self._connection is None:
+            self._connection = await self._pool.get_connection()  # type: ignore[no-untyped-call]
+        connection = self._connection
+        try:
+            await connection.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
+            try:
+                return await connection.read_response()
+            except NoScriptError:
+                await connection.send_command("EVAL", self._script, len(keys), *keys, *args)
+                return await connection.read_response()
+        except BaseException:
+            self._connection = None
+            await connection.disconnect(nowait=True)
+            await self._pool.release(connection)
+            raise
+
+
 class RedisState:
     """Keys live under ``prefix``; expiry is Redis's own, set from relative TTLs."""
 
@@ -82,7 +130,7 @@ class RedisState:
         self._clock = clock
         self._prefix = prefix
         # EVALSHA, falling back to EVAL (and loading the script) when Redis lacks it.
-        self._admit = client.register_script(_ADMIT)
+        self._admit = _ScriptCalls(client, _ADMIT)
         self._take = client.register_script(_TAKE)
         self._admissions: list[tuple[str, str, int, int, str, asyncio.Future[Admission]]] = []
         self._admitting: asyncio.Task[None] | None = None

@@ -121,7 +121,7 @@ class _Endpoint:
     async def __call__(self, request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
         started = runtime.clock.monotonic()
-        runtime.metrics.requests.labels(self.action).inc()
+        runtime.metrics.received(self.action)
         body = b""
         sender: Sender | None = None
         early = False

@@ -25,6 +25,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
 
@@ -136,9 +137,11 @@ class _GuardedResolver(AbstractResolver):
         await self._resolver.close()
 
 
+@lru_cache(maxsize=4096)
 def _refuse_private_literal(url: str) -> None:
     """A host written as an IP address is connected to without a look-up (aiohttp skips
-    the resolver): it is checked here."""
+    the resolver): it is checked here. A pure function of the URL: a URL that passed is
+    not checked again (a refusal is not cached, it raises every time)."""
     host = urlsplit(url).hostname or ""
     try:
         ipaddress.ip_address(host.split("%", 1)[0])

@@ -4,7 +4,8 @@ channel.
 A year of delivery attempts is a million rows or more; the dashboard's delivery table
 (attempts by outcome, mean latency) would read them all for a one-year view. Instead,
 each attempt is added to its day's sum in the transaction that records it
-(:func:`count_attempts`, called by the outbox's settling transaction), so the sums always
+(:func:`attempt_sums`, added by the outbox's settling transaction,
+``adapter/storage/settlements.py``), so the sums always
 equal a count of ``delivery_attempts`` (migration 0025 made them from the rows that were
 there; migration 0026 made them again by channel). A row holds, for one IST day of the
 attempt, one outcome (ACK, NACK, error) and one channel (its job's, as
@@ -19,29 +20,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 
 from adapter.storage.callback_days import channel_of
 from adapter.storage.database import Database
-from adapter.storage.day_sums import add_to_day_sums, period_days
+from adapter.storage.day_sums import period_days
 from adapter.storage.order_facts import ist_day
 from adapter.storage.scope import Scope
 from adapter.storage.tables import attempt_days, delivery_attempts, outbox
 
-__all__ = ["attempt_days", "count_attempts", "delivery_figures"]
+__all__ = [
+    "ATTEMPT_FIGURES",
+    "ATTEMPT_KEYS",
+    "attempt_days",
+    "attempt_sums",
+    "delivery_figures",
+]
 
-_FIGURES = ("attempts", "timed", "latency_ms")
+ATTEMPT_KEYS: Final = ("day", "outcome", "channel")
+"""The keys of an ``attempt_days`` row."""
+ATTEMPT_FIGURES: Final = ("attempts", "timed", "latency_ms")
+"""The figures of an ``attempt_days`` row."""
 _CHANNELS = ("b2c", "b2b")
 
 
-def count_attempts(
-    connection: Connection, attempts: Iterable[Mapping[str, Any]], channels: Mapping[int, str]
-) -> None:
-    """Add ``attempts`` (rows of ``delivery_attempts`` being recorded in this
-    transaction) to their day sums; ``channels`` gives each job's channel (``b2c`` if
-    not given)."""
+def attempt_sums(
+    attempts: Iterable[Mapping[str, Any]], channels: Mapping[int, str]
+) -> list[dict[str, Any]]:
+    """The day-sum rows of ``attempts`` (rows of ``delivery_attempts`` being recorded in a
+    settling transaction); ``channels`` gives each job's channel (``b2c`` if not given)."""
     summed: dict[tuple[date, str, str], dict[str, Any]] = {}
     for attempt in attempts:
         channel = channels.get(attempt["outbox_id"], "b2c")
@@ -55,10 +64,7 @@ def count_attempts(
         if attempt["latency_ms"] is not None:
             row["timed"] += 1
             row["latency_ms"] += float(attempt["latency_ms"])
-    if not summed:
-        return
-    keys = ("day", "outcome", "channel")
-    add_to_day_sums(connection, attempt_days, keys, _FIGURES, list(summed.values()))
+    return list(summed.values())
 
 
 async def delivery_figures(database: Database, scope: Scope) -> list[dict[str, Any]]:
@@ -109,7 +115,9 @@ async def delivery_figures(database: Database, scope: Scope) -> list[dict[str, A
     async with database.engine.connect() as connection:
         for query in queries:
             for row in await connection.execute(query):
-                entry = totals.setdefault(row.outcome, dict.fromkeys((*_FIGURES, *_CHANNELS), 0))
+                entry = totals.setdefault(
+                    row.outcome, dict.fromkeys((*ATTEMPT_FIGURES, *_CHANNELS), 0)
+                )
                 entry["attempts"] += int(row.attempts or 0)
                 entry[row.channel] += int(row.attempts or 0)
                 entry["timed"] += int(row.timed or 0)

@@ -3,7 +3,7 @@
 A year of callbacks is a million ``outbox`` rows; the dashboard's service levels and the
 overview's "callbacks on time" would count them all for every one-year view. Instead, each
 job's outcome is added to its day's sum in the transaction that settles it
-(:func:`count_settled`, called by ``Outbox.settle_many``), and taken off again in the
+(:func:`callback_sums`, added by ``Outbox.settle_many``), and taken off again in the
 transaction that puts a parked job back in the queue (:func:`uncount_parked`, called by
 ``Outbox.replay``), so the sums always equal a count of the outbox's settled rows
 (migration 0022 made them from the rows that were there).
@@ -40,11 +40,13 @@ from adapter.storage.scope import Scope
 from adapter.storage.tables import callback_days, outbox
 
 __all__ = [
+    "CALLBACK_FIGURES",
+    "CALLBACK_KEYS",
     "CALLBACK_WINDOW_SECONDS",
     "callback_days",
     "callback_figures",
+    "callback_sums",
     "channel_of",
-    "count_settled",
     "settled_jobs",
     "uncount_parked",
 ]
@@ -57,7 +59,10 @@ B2B_CONTEXT: Final = b'"version":"2.0.2"'
 """What marks a callback of ONDC B2B 2.0.2 in its serialised bytes (see the module's
 docstring)."""
 
-_FIGURES: Final = ("delivered", "on_time", "failed")
+CALLBACK_KEYS: Final = ("day", "action", "channel")
+"""The keys of a ``callback_days`` row."""
+CALLBACK_FIGURES: Final = ("delivered", "on_time", "failed")
+"""The figures of a ``callback_days`` row."""
 
 
 def channel_of(dialect: str, callback_body: Any) -> Any:
@@ -78,13 +83,16 @@ def seconds_between(dialect: str, later: Any, earlier: Any) -> Any:
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
-def _sums(jobs: Iterable[Any], sign: int) -> list[dict[str, Any]]:
+def callback_sums(jobs: Iterable[Any], sign: int) -> list[dict[str, Any]]:
+    """The day-sum rows of ``jobs`` (each with its ``created_at``, ``action``, ``channel``,
+    ``status`` and ``delivered_at``), each figure counted ``sign`` times."""
     summed: dict[tuple[date, str, str], dict[str, Any]] = {}
     for job in jobs:
         key = (ist_day(job.created_at), job.action, job.channel)
         row = summed.setdefault(
             key,
-            {"day": key[0], "action": key[1], "channel": key[2]} | dict.fromkeys(_FIGURES, 0),
+            {"day": key[0], "action": key[1], "channel": key[2]}
+            | dict.fromkeys(CALLBACK_FIGURES, 0),
         )
         if job.status == "delivered":
             row["delivered"] += sign
@@ -97,7 +105,7 @@ def _sums(jobs: Iterable[Any], sign: int) -> list[dict[str, Any]]:
 
 def settled_jobs(connection: Connection, ids: list[int]) -> list[Any]:
     """The jobs ``ids`` as this transaction sees them (id, action, status, times and
-    channel): what :func:`count_settled` sums, and the channel of their attempts."""
+    channel): what :func:`callback_sums` sums, and the channel of their attempts."""
     return list(connection.execute(_settled_jobs(connection.dialect.name), {"ids": ids}))
 
 
@@ -116,20 +124,13 @@ def _settled_jobs(dialect: str) -> Select[Any]:
     ).where(o.id.in_(bindparam("ids", expanding=True)))
 
 
-def count_settled(connection: Connection, jobs: list[Any]) -> None:
-    """Add ``jobs`` (:func:`settled_jobs`, just settled in this transaction) to their day
-    sums (the delivered and parked ones; pending ones are not summed)."""
-    rows = _sums(jobs, +1)
-    if rows:
-        add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
-
-
 def uncount_parked(connection: Connection, job_id: int) -> None:
     """Take the parked job ``job_id`` off its day sum, in the transaction that puts it back
     in the queue (before its status changes; nothing if it is not parked)."""
-    rows = _sums((job for job in settled_jobs(connection, [job_id]) if job.status == "failed"), -1)
+    parked = (job for job in settled_jobs(connection, [job_id]) if job.status == "failed")
+    rows = callback_sums(parked, -1)
     if rows:
-        add_to_day_sums(connection, callback_days, ("day", "action", "channel"), _FIGURES, rows)
+        add_to_day_sums(connection, callback_days, CALLBACK_KEYS, CALLBACK_FIGURES, rows)
 
 
 async def callback_figures(database: Database, scope: Scope) -> dict[str, dict[str, int]]:

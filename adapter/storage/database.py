@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 import psycopg
 from sqlalchemy import Connection, Table, create_engine, event
@@ -36,9 +36,12 @@ from adapter.storage.inline_writes import (
     immediate_driver,
 )
 
-__all__ = ["Database", "async_url", "sync_url"]
+__all__ = ["Database", "Lane", "async_url", "sync_url"]
 
 T = TypeVar("T")
+
+Lane = Literal["edge", "round", "settle"]
+"""Whose one-statement writes (:meth:`Database.statement`) share a connection."""
 
 log = logging.getLogger(__name__)
 
@@ -324,8 +327,8 @@ class Database:
         default_factory=_WalCheckpoints, compare=False, repr=False
     )
     _readers: ThreadPoolExecutor | None = field(default=None, compare=False, repr=False)
-    # PostgreSQL only: the connection of :meth:`statement`.
-    _direct: _DirectConnection | None = field(default=None, compare=False, repr=False)
+    # PostgreSQL only: the connections of :meth:`statement`, one per lane.
+    _direct: dict[Lane, _DirectConnection] | None = field(default=None, compare=False, repr=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -401,7 +404,9 @@ class Database:
                 self._checkpoints.count(rows, self._sync_engine, self._writer, self._write_lock)
                 return result
 
-    async def statement(self, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
+    async def statement(
+        self, sql: str, parameters: dict[str, Any], *, lane: Lane = "edge"
+    ) -> list[tuple[Any, ...]]:
         """Run one driver-level statement in autocommit and return its rows (PostgreSQL).
 
         For the hottest write, one statement per batch (a data-modifying ``WITH`` writes
@@ -411,11 +416,15 @@ class Database:
         of 13 rows, against 0.77 ms through an autocommit connection of the pool). A
         connection found dead is opened again and the statement run once more, so the
         statement must be safe to run twice (an insert that skips what it already wrote).
-        Errors are raised as SQLAlchemy's, as from every other method.
+        Errors are raised as SQLAlchemy's, as from every other method. Each ``lane`` has a
+        connection of its own, so statements of different lanes never wait for each
+        other's round trips: the edge's batches (``edge``), a dispatcher round's claim and
+        saved bytes (``round``), and its settlement (``settle``), which runs while the
+        next round claims.
         """
         if self._direct is None:
             raise NotImplementedError("one-statement writes are for PostgreSQL")
-        return await self._direct.rows(sql, parameters)
+        return await self._direct[lane].rows(sql, parameters)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work``, written against a synchronous connection, as one read (a
@@ -468,7 +477,10 @@ class Database:
         return cls(
             engine=engine,
             dialect="postgresql",
-            _direct=_DirectConnection(f"postgresql://{_normalise(url)[1]}"),
+            _direct={
+                lane: _DirectConnection(f"postgresql://{_normalise(url)[1]}")
+                for lane in get_args(Lane)
+            },
         )
 
     def insert(self, table: Table) -> Any:
@@ -479,8 +491,8 @@ class Database:
         """Close every connection: the pools' and that of :meth:`statement`."""
         await self._checkpoints.finished()
         await self.engine.dispose()
-        if self._direct is not None:
-            await self._direct.close()
+        for direct in (self._direct or {}).values():
+            await direct.close()
         if self._inline is not None:
             self._inline.close()
         if self._driver is not None:

@@ -16,7 +16,14 @@ from sqlalchemy import ColumnElement, Connection, Dialect, Table, and_
 
 from adapter.storage.order_facts import IST, ist_day
 
-__all__ = ["PeriodDays", "add_to_day_sums", "day_start", "period_days"]
+__all__ = [
+    "DaySumsUpsert",
+    "PeriodDays",
+    "add_to_day_sums",
+    "day_start",
+    "day_sums_upsert",
+    "period_days",
+]
 
 
 def day_start(day: date) -> datetime:
@@ -82,31 +89,37 @@ def add_to_day_sums(
 ) -> None:
     """Add ``rows``' ``figures`` to the rows of ``table`` with the same ``keys`` (inserted
     when new), in key order."""
-    rows = sorted(rows, key=lambda row: tuple(row[key] for key in keys))
-    upsert = _upsert(table, connection.dialect, keys, figures)
-    connection.exec_driver_sql(upsert.sql, [upsert.values(row) for row in rows])
+    upsert = day_sums_upsert(table, connection.dialect, keys, figures)
+    connection.exec_driver_sql(upsert.sql, upsert.rows(rows))
 
 
 @dataclass(frozen=True, slots=True)
-class _Upsert:
+class DaySumsUpsert:
     """The driver's SQL of an upsert and how a row's values are bound to it."""
 
     sql: str
+    keys: tuple[str, ...]
     columns: tuple[str, ...]
     # Each column's bind processor for the dialect (a date as SQLite stores it), or None.
     processors: tuple[Callable[[Any], Any] | None, ...]
 
     def values(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """One row's values, in the statement's order."""
         return tuple(
             row[name] if process is None else process(row[name])
             for name, process in zip(self.columns, self.processors, strict=True)
         )
 
+    def rows(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        """The rows' values, in key order (see :func:`add_to_day_sums`)."""
+        ordered = sorted(rows, key=lambda row: tuple(row[key] for key in self.keys))
+        return [self.values(row) for row in ordered]
+
 
 @lru_cache(maxsize=16)
-def _upsert(
+def day_sums_upsert(
     table: Table, dialect: Dialect, keys: tuple[str, ...], figures: tuple[str, ...]
-) -> _Upsert:
+) -> DaySumsUpsert:
     """The upsert of :func:`add_to_day_sums` as driver SQL, built once per table and
     dialect. SQLAlchemy cannot cache an ``ON CONFLICT DO UPDATE`` statement (it has no
     cache key), so as a Core statement it was compiled anew on every settlement: two
@@ -120,4 +133,4 @@ def _upsert(
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}"
     )
     processors = tuple(table.c[name].type.bind_processor(dialect) for name in columns)
-    return _Upsert(sql, columns, processors)
+    return DaySumsUpsert(sql, keys, columns, processors)

@@ -124,13 +124,6 @@ class LeasedQueue:
         )
         return [int(row[0]) for row in claimed]
 
-    @property
-    def claim_statement(self) -> Update:
-        """The claim's ``UPDATE ... RETURNING id``, for a caller that reads the claimed rows
-        in the same statement (a data-modifying ``WITH`` on PostgreSQL), bound with
-        :meth:`claim_values`."""
-        return self._claim
-
     @staticmethod
     def claim_values(
         worker: str, *, now: datetime, lease_until: datetime, limit: int

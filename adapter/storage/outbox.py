@@ -14,13 +14,22 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
-from adapter.storage.attempt_days import count_attempts
-from adapter.storage.callback_days import count_settled, settled_jobs, uncount_parked
+from adapter.storage.callback_days import uncount_parked
+from adapter.storage.claims import (
+    PG_CLAIM,
+    PG_SAVE,
+    claim_sqlite,
+    claimed_rows,
+    pg_claim_values,
+    pg_save_values,
+    save_sqlite,
+)
 from adapter.storage.database import Database
-from adapter.storage.leases import LeasedQueue, settle_statement
-from adapter.storage.tables import delivery_attempts, messages, outbox
+from adapter.storage.leases import LeasedQueue
+from adapter.storage.settlements import PG_SETTLE, pg_settle_values, settle_sqlite
+from adapter.storage.tables import delivery_attempts, outbox
 
 __all__ = ["Attempt", "ClaimedJob", "Outbox", "Settlement"]
 
@@ -65,22 +74,13 @@ class Settlement:
     sent: dict[str, Any] | None = None
 
 
-# The dispatcher's statements of every round, built once (see LeasedQueue): the claimed
-# jobs with their requests, the built callbacks' bytes, the settlement and its records.
-_CLAIMED = (
-    select(outbox, messages.c.body.label("inbound_body"))
-    .select_from(outbox.outerjoin(messages, outbox.c.inbound_id == messages.c.id))
-    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(outbox.c.id)
-)
+# The built callbacks' bytes, saved every round: built once (see LeasedQueue). The claim
+# and the settlement are driver SQL (adapter/storage/claims.py, settlements.py).
 _SAVE_CALLBACK = (
     update(outbox)
     .where(outbox.c.id == bindparam("job_id"))
     .values(callback_body=bindparam("body"), callback_message_id=bindparam("mid"))
 )
-_SETTLE = settle_statement(outbox, id_param="job_id", status_param="status", tried=1)
-_RECORD_ATTEMPTS = insert(delivery_attempts)
-_AUDIT_SENT = insert(messages)
 
 
 class Outbox:
@@ -92,21 +92,6 @@ class Outbox:
         # were taken) keeps its place ahead of the jobs queued after it, and the
         # callbacks with the least of their ttl left go before those that can wait.
         self.queue = LeasedQueue(database, outbox, first=(outbox.c.deadline_at,))
-        # On PostgreSQL the claim and the read of the claimed jobs are one statement: one
-        # round trip instead of two (the rows read are the claim's snapshot, whose columns
-        # read here the claim does not change).
-        self._claim_and_read: Select[Any] | None = None
-        if database.dialect == "postgresql":
-            claimed = self.queue.claim_statement.cte("claimed")
-            self._claim_and_read = (
-                select(outbox, messages.c.body.label("inbound_body"))
-                .select_from(
-                    outbox.join(claimed, claimed.c.id == outbox.c.id).outerjoin(
-                        messages, outbox.c.inbound_id == messages.c.id
-                    )
-                )
-                .order_by(outbox.c.id)
-            )
 
     async def enqueue_unsolicited(
         self,
@@ -147,38 +132,14 @@ class Outbox:
     ) -> list[ClaimedJob]:
         """Take up to ``limit`` due jobs for ``worker`` until ``lease_until``."""
 
-        def take(connection: Connection) -> list[ClaimedJob]:
-            if self._claim_and_read is not None:
-                values = self.queue.claim_values(
-                    worker, now=now, lease_until=lease_until, limit=limit
-                )
-                rows = connection.execute(self._claim_and_read, values)
-            else:
-                ids = self.queue.claim(
-                    connection, worker, now=now, lease_until=lease_until, limit=limit
-                )
-                if not ids:
-                    return []
-                rows = connection.execute(_CLAIMED, {"ids": ids})
-            return [
-                ClaimedJob(
-                    id=row.id,
-                    kind=row.kind,
-                    action=row.action,
-                    target_url=row.target_url,
-                    transaction_id=row.transaction_id,
-                    payload=row.payload,
-                    callback_body=row.callback_body,
-                    callback_message_id=row.callback_message_id,
-                    attempts=row.attempts,
-                    created_at=row.created_at,
-                    deadline_at=row.deadline_at,
-                    inbound_body=row.inbound_body,
-                )
-                for row in rows
-            ]
-
-        return await self._db.write(take)
+        if self._db.dialect == "postgresql":
+            values = pg_claim_values(worker, now=now, lease_until=lease_until, limit=limit)
+            rows = await self._db.statement(PG_CLAIM, values, lane="round")
+        else:
+            rows = await self._db.write_driver(
+                partial(claim_sqlite, worker, now, lease_until, limit)
+            )
+        return claimed_rows(rows, dialect=self._db.dialect, job=ClaimedJob)
 
     async def renew(self, worker: str, ids: Sequence[int], *, lease_until: datetime) -> set[int]:
         """Extend ``worker``'s lease on the jobs it is still sending; the ids it held."""
@@ -193,6 +154,13 @@ class Outbox:
         exactly the same message, and queue ``more`` callbacks (outbox rows, e.g. the further
         parts of a split answer) in the same transaction."""
         if not built and not more:
+            return
+        if not more:
+            # Every round saves its callbacks' bytes: driver SQL prepared once.
+            if self._db.dialect == "postgresql":
+                await self._db.statement(PG_SAVE, pg_save_values(built), lane="round")
+            else:
+                await self._db.write_driver(partial(save_sqlite, built))
             return
 
         def keep(connection: Connection) -> None:
@@ -280,7 +248,15 @@ class Outbox:
     async def settle_many(self, worker: str, settlements: Sequence[Settlement]) -> list[bool]:
         """Record each attempt, move each job to its status and audit the messages sent,
         in one transaction. A job whose lease ``worker`` lost is left alone (False)."""
-        return await self._db.write(partial(_settle, self.queue, worker, settlements))
+        if not settlements:
+            return []
+        if self._db.dialect == "postgresql":
+            settled = await self._db.statement(
+                PG_SETTLE, pg_settle_values(worker, settlements), lane="settle"
+            )
+            held = {int(job_id) for (job_id,) in settled}
+            return [settlement.job_id in held for settlement in settlements]
+        return await self._db.write_driver(partial(settle_sqlite, worker, settlements))
 
     async def settle(
         self,
@@ -340,51 +316,3 @@ def _replay(job_id: int, now: datetime, deadline_at: datetime, connection: Conne
         )
     )
     return bool(result.rowcount)
-
-
-def _settle(
-    queue: LeasedQueue, worker: str, settlements: Sequence[Settlement], connection: Connection
-) -> list[bool]:
-    """:meth:`Outbox.settle_many`'s transaction."""
-    held = queue.held(connection, worker, [settlement.job_id for settlement in settlements])
-    outcomes = [settlement.job_id in held for settlement in settlements]
-    updates = [
-        {
-            "job_id": s.job_id,
-            "status": s.status,
-            "error": s.attempt.error,
-            "delivered": s.attempt.attempted_at if s.status == "delivered" else None,
-            "next_at": s.next_attempt_at,
-        }
-        for s, kept in zip(settlements, outcomes, strict=True)
-        if kept
-    ]
-    jobs: list[Any] = []
-    if updates:
-        # One statement for the batch; the rows are the ones this worker still holds.
-        connection.execute(_SETTLE, updates)
-        # The day sums of callbacks and of their attempts move with the rows they count,
-        # in this transaction.
-        jobs = settled_jobs(
-            connection, [s.job_id for s, kept in zip(settlements, outcomes, strict=True) if kept]
-        )
-        count_settled(connection, jobs)
-    attempts = [
-        {
-            "outbox_id": s.job_id,
-            "attempted_at": s.attempt.attempted_at,
-            "http_status": s.attempt.http_status,
-            "latency_ms": s.attempt.latency_ms,
-            "outcome": s.attempt.outcome,
-            "error": s.attempt.error,
-        }
-        for s, kept in zip(settlements, outcomes, strict=True)
-        if kept
-    ]
-    if attempts:
-        connection.execute(_RECORD_ATTEMPTS, attempts)
-        count_attempts(connection, attempts, {job.id: job.channel for job in jobs})
-    sent = [s.sent for s in settlements if s.sent is not None]
-    if sent:
-        connection.execute(_AUDIT_SENT, sent)
-    return outcomes

@@ -11,7 +11,7 @@ import sqlite3
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache, partial
 from operator import itemgetter
 from typing import Any, Final
@@ -20,6 +20,13 @@ import orjson
 from sqlalchemy import delete, func, insert, select, update
 
 from adapter.storage.database import Database
+from adapter.storage.driver_rows import (
+    MESSAGE_COLUMNS,
+    column_definitions,
+    column_names,
+    instant,
+    sqlite_instant,
+)
 from adapter.storage.tables import messages, outbox
 
 __all__ = ["InboundRecord", "OutboxJob", "Store"]
@@ -189,12 +196,6 @@ _PURGE_ROUND: Final = 2000
 # is a new statement, parsed again, for every batch size.) On SQLite one statement runs for
 # every row. The columns are (name, PostgreSQL type); SQLite instants are written as
 # SQLAlchemy stores them.
-_MESSAGE_COLUMNS: Final = (
-    ("direction", "text"), ("action", "text"), ("peer_id", "text"),
-    ("transaction_id", "text"), ("message_id", "text"), ("received_at", "timestamptz"),
-    ("headers", "json"), ("body", "bytea"), ("verification", "text"),
-    ("http_status", "integer"), ("duration_ms", "float8"), ("error", "text"),
-)  # fmt: skip
 _JOB_COLUMNS: Final = (
     ("inbound_id", "bigint"), ("kind", "text"), ("action", "text"), ("target_url", "text"),
     ("transaction_id", "text"), ("payload", "json"), ("status", "text"),
@@ -212,15 +213,6 @@ _NEW_REPLY: Final = {"inbound_id": "inserted.id", "kind": "'reply'", "status": "
 _JOB_FIELDS: Final = tuple((name, kind) for name, kind in _JOB_COLUMNS if name not in _NEW_REPLY)
 
 
-def _names(columns: tuple[tuple[str, str], ...]) -> str:
-    return ", ".join(name for name, _ in columns)
-
-
-def _definitions(columns: tuple[tuple[str, str], ...]) -> str:
-    # Bytes travel in JSON as base64 text.
-    return ", ".join(f"{name} {'text' if kind == 'bytea' else kind}" for name, kind in columns)
-
-
 def _pg_accept() -> str:
     """The PostgreSQL statement of a batch: messages inserted unless duplicate, and the
     job of each inserted message queued, as one statement.
@@ -231,24 +223,24 @@ def _pg_accept() -> str:
     id (the context rules require one).
     """
     values = ", ".join(
-        f"decode({name}, 'base64')" if kind == "bytea" else name for name, kind in _MESSAGE_COLUMNS
+        f"decode({name}, 'base64')" if kind == "bytea" else name for name, kind in MESSAGE_COLUMNS
     )
     job_values = ", ".join(_NEW_REPLY.get(name, f"j.{name}") for name, _ in _JOB_COLUMNS)
     return f"""
 WITH batch AS (
     SELECT * FROM json_to_recordset(CAST(%(batch)s AS json))
-        AS r(ord integer, {_definitions(_MESSAGE_COLUMNS)}, job json)
+        AS r(ord integer, {column_definitions(MESSAGE_COLUMNS)}, job json)
 ), inserted AS (
-    INSERT INTO messages ({_names(_MESSAGE_COLUMNS)})
+    INSERT INTO messages ({column_names(MESSAGE_COLUMNS)})
     SELECT {values} FROM batch ORDER BY ord
     {_UNLESS_DUPLICATE}
     RETURNING id, peer_id, action, message_id
 ), queued AS (
-    INSERT INTO outbox ({_names(_JOB_COLUMNS)})
+    INSERT INTO outbox ({column_names(_JOB_COLUMNS)})
     SELECT DISTINCT ON (inserted.id) {job_values}
     FROM inserted
     JOIN batch USING (peer_id, action, message_id)
-    CROSS JOIN LATERAL json_to_record(batch.job) AS j({_definitions(_JOB_FIELDS)})
+    CROSS JOIN LATERAL json_to_record(batch.job) AS j({column_definitions(_JOB_FIELDS)})
     WHERE batch.job IS NOT NULL
     ORDER BY inserted.id, batch.ord
 )
@@ -258,12 +250,12 @@ SELECT id, peer_id, action, message_id FROM inserted
 
 def _sqlite_insert(table: str, columns: tuple[tuple[str, str], ...], tail: str = "") -> str:
     marks = ", ".join("?" for _ in columns)
-    return f"INSERT INTO {table} ({_names(columns)}) VALUES ({marks}) {tail}"
+    return f"INSERT INTO {table} ({column_names(columns)}) VALUES ({marks}) {tail}"
 
 
 _PG_ACCEPT: Final = _pg_accept()
 _SQLITE_MESSAGES_UNLESS_DUPLICATE: Final = _sqlite_insert(
-    "messages", _MESSAGE_COLUMNS, _UNLESS_DUPLICATE
+    "messages", MESSAGE_COLUMNS, _UNLESS_DUPLICATE
 )
 _SQLITE_LAST_MESSAGE: Final = "SELECT coalesce(max(id), 0) FROM messages"
 _SQLITE_MESSAGES_AFTER: Final = "SELECT id, peer_id, action, message_id FROM messages WHERE id > ?"
@@ -310,7 +302,7 @@ def _pg_batch(batch: Sequence[tuple[InboundRecord, OutboxJob | None]]) -> str:
     records = []
     for ord_, (message, job) in enumerate(batch):
         record = _message_values(message)
-        record["received_at"] = _instant(message.received_at)
+        record["received_at"] = instant(message.received_at)
         record["body"] = b64encode(message.body).decode("ascii")
         record["ord"] = ord_
         record["job"] = None if job is None else _job_values(job)
@@ -338,18 +330,11 @@ def _job_row(inbound_id: int, job: OutboxJob) -> tuple[Any, ...]:
 
 # A record's values in its statement's column order.
 _MESSAGE_ROW: Final[Callable[[dict[str, Any]], tuple[Any, ...]]] = itemgetter(
-    *(name for name, _ in _MESSAGE_COLUMNS)
+    *(name for name, _ in MESSAGE_COLUMNS)
 )
 _JOB_ROW: Final[Callable[[dict[str, Any]], tuple[Any, ...]]] = itemgetter(
     *(name for name, _ in _JOB_COLUMNS)
 )
-
-
-def _instant(value: datetime) -> datetime:
-    # As :class:`~adapter.storage.tables.UtcDateTime` does for SQLAlchemy's own statements.
-    if value.tzinfo is None:
-        raise ValueError("naive datetime: store instants with a time zone")
-    return value
 
 
 @lru_cache(maxsize=256)
@@ -358,7 +343,7 @@ def _sqlite_instant(value: datetime) -> str:
 
     Cached: a request's arrival is also its job's creation and first attempt.
     """
-    return _instant(value).astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return sqlite_instant(value)
 
 
 def _message_values(message: InboundRecord) -> dict[str, Any]:
@@ -384,7 +369,7 @@ def _job_values(job: OutboxJob) -> dict[str, Any]:
         "target_url": job.target_url,
         "transaction_id": job.transaction_id,
         "payload": job.payload,
-        "created_at": _instant(job.created_at),
-        "next_attempt_at": _instant(job.next_attempt_at or job.created_at),
-        "deadline_at": _instant(job.deadline_at),
+        "created_at": instant(job.created_at),
+        "next_attempt_at": instant(job.next_attempt_at or job.created_at),
+        "deadline_at": instant(job.deadline_at),
     }

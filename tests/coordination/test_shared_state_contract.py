@@ -271,3 +271,23 @@ async def test_add_under_concurrency_loses_no_update(state: SharedState) -> None
     await asyncio.gather(*(state.add("n", 1, 60) for _ in range(50)))
     await asyncio.gather(*(state.add("n", -1, 60) for _ in range(20)))
     assert await state.counts(["n"]) == [30]
+
+
+@pytest.mark.redis
+async def test_admit_goes_on_after_redis_forgets_its_script_and_drops_its_connection(
+    redis_client: Redis, clock: FixedClock
+) -> None:
+    prefix = f"test-{secrets.token_hex(4)}:"
+    state = RedisState.from_url(REDIS_URL, clock, prefix=prefix)
+    try:
+        assert await state.admit("rate:b", 10, "dedupe:1", 60) is Admission.FIRST
+        await redis_client.script_flush()  # as after a restart: EVALSHA finds nothing
+        assert await state.admit("rate:b", 10, "dedupe:2", 60) is Admission.FIRST
+        # Every other client's connection closed (the admissions' kept one too).
+        await redis_client.client_kill_filter(_type="normal", skipme=True)
+        assert await state.admit("rate:b", 10, "dedupe:3", 60) is Admission.FIRST
+        assert await state.admit("rate:b", 10, "dedupe:3", 60) is Admission.DUPLICATE
+    finally:
+        await state.close()
+        keys = [key async for key in redis_client.scan_iter(match=f"{prefix}*")]
+        await redis_client.delete(*keys)

@@ -106,4 +106,9 @@ async def test_aiohttp_refuses_loopback_written_in_a_non_canonical_form() -> Non
             with pytest.raises(UnsafeDestination, match="not a public address"):
                 await c.post(f"http://{host}:{peer.port}/on_search", BODY, HEADERS,
                              max_bytes=65536, deadline_seconds=5.0)  # fmt: skip
+        # A literal address is refused on every attempt, not only the first.
+        for _ in range(2):
+            with pytest.raises(UnsafeDestination, match="not a public address"):
+                await c.post(f"http://127.0.0.1:{peer.port}/on_search", BODY, HEADERS,
+                             max_bytes=65536, deadline_seconds=5.0)  # fmt: skip
         assert peer.paths == []

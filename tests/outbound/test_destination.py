@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
 
+from adapter.core.clock import FixedClock
+from adapter.outbound.client import CallbackClient
+from adapter.outbound.delivery import Delivery
 from adapter.outbound.destination import Destinations, UnsafeDestination, callback_url
+from adapter.settings import Settings
 
 PRODUCTION = Destinations()
 
@@ -57,3 +64,26 @@ def test_on_action_is_never_swallowed_by_a_query_or_fragment(bap_uri: str) -> No
 
 def test_on_action_is_appended_as_the_last_path_segment() -> None:
     assert callback_url("https://b.example/ondc/", "on_init") == "https://b.example/ondc/on_init"
+
+
+def test_delivery_checks_a_callback_urls_form_once_and_refuses_a_bad_one_every_time(
+    monkeypatch: pytest.MonkeyPatch, clock: FixedClock
+) -> None:
+    checked: list[str] = []
+    check_form = Destinations.check_form
+
+    def counted(self: Destinations, url: str, *, query_allowed: bool = True) -> None:
+        checked.append(url)
+        check_form(self, url, query_allowed=query_allowed)
+
+    monkeypatch.setattr(Destinations, "check_form", counted)
+    settings = SimpleNamespace(outbound_allow_http=False, outbound_allow_private=False,
+                               outbound_deadline_seconds=10.0, callbacks_per_peer=8)  # fmt: skip
+    delivery = Delivery(settings=cast(Settings, settings), client=cast(CallbackClient, None),
+                        clock=clock, concurrency=1)  # fmt: skip
+    for _ in range(3):
+        delivery._check_form("https://buyer.example/ondc/on_search")
+        with pytest.raises(UnsafeDestination, match="must not have a query"):
+            delivery._check_form("https://buyer.example/ondc/on_search?to=internal")
+    assert checked.count("https://buyer.example/ondc/on_search") == 1
+    assert checked.count("https://buyer.example/ondc/on_search?to=internal") == 3

@@ -1,0 +1,82 @@
+"""What the hot writes in driver SQL share: the audit log's columns and how a row's values
+are given to each driver.
+
+The edge's group commit (``adapter/storage/store.py``) and the outbox's settlement
+(``adapter/storage/settlements.py``) write ``messages`` rows without SQLAlchemy's
+statements, so they do here what its column types would: on SQLite an instant as naive
+UTC text and JSON as text; on PostgreSQL a batch as one JSON document (bytes as base64)
+unpacked by the server with these column types.
+"""
+
+from __future__ import annotations
+
+from base64 import b64encode
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from operator import itemgetter
+from typing import Any, Final
+
+import orjson
+
+__all__ = [
+    "MESSAGE_COLUMNS",
+    "column_definitions",
+    "column_names",
+    "instant",
+    "pg_message_record",
+    "sqlite_instant",
+    "sqlite_message_row",
+]
+
+MESSAGE_COLUMNS: Final = (
+    ("direction", "text"), ("action", "text"), ("peer_id", "text"),
+    ("transaction_id", "text"), ("message_id", "text"), ("received_at", "timestamptz"),
+    ("headers", "json"), ("body", "bytea"), ("verification", "text"),
+    ("http_status", "integer"), ("duration_ms", "float8"), ("error", "text"),
+)  # fmt: skip
+"""The audit log's columns a row is written with: (name, PostgreSQL type)."""
+
+_MESSAGE_ROW: Final[Callable[[Mapping[str, Any]], tuple[Any, ...]]] = itemgetter(
+    *(name for name, _ in MESSAGE_COLUMNS)
+)
+
+
+def column_names(columns: tuple[tuple[str, str], ...]) -> str:
+    """The columns' names, for an ``INSERT``'s column list."""
+    return ", ".join(name for name, _ in columns)
+
+
+def column_definitions(columns: tuple[tuple[str, str], ...]) -> str:
+    """The columns as a PostgreSQL record definition (``json_to_recordset``): bytes travel
+    in JSON as base64 text."""
+    return ", ".join(f"{name} {'text' if kind == 'bytea' else kind}" for name, kind in columns)
+
+
+def instant(value: datetime) -> datetime:
+    """``value``, refused if naive, as :class:`~adapter.storage.tables.UtcDateTime` does
+    for SQLAlchemy's own statements."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: store instants with a time zone")
+    return value
+
+
+def sqlite_instant(value: datetime) -> str:
+    """An instant as :class:`~adapter.storage.tables.UtcDateTime` stores it in SQLite."""
+    return instant(value).astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def sqlite_message_row(values: Mapping[str, Any], received_at: str) -> tuple[Any, ...]:
+    """An audit row (``values`` by column name) as SQLite's statement takes it, its
+    instant already in SQLite's form."""
+    row = dict(values)
+    row["received_at"] = received_at
+    row["headers"] = orjson.dumps(values["headers"]).decode()
+    return _MESSAGE_ROW(row)
+
+
+def pg_message_record(values: Mapping[str, Any]) -> dict[str, Any]:
+    """An audit row (``values`` by column name) as a record of a PostgreSQL JSON batch."""
+    record = dict(values)
+    record["received_at"] = instant(values["received_at"])
+    record["body"] = b64encode(values["body"]).decode("ascii")
+    return record

@@ -1,0 +1,286 @@
+"""The outbox's settlement in driver SQL: every dispatcher round ends with one.
+
+A settlement ends the lease of each job a round sent (if this worker still holds it),
+moves the job to its status, records the attempt, adds both to their day sums
+(``callback_days``, ``attempt_days``) and writes the audit row of each message sent, in one
+transaction. Its statements are plain driver SQL whose text never changes with the
+batch's size, so each driver prepares them once; none goes through SQLAlchemy's
+execution (which, per statement, cost more than the database's own work):
+
+- SQLite (:func:`settle_sqlite`): on the kept ``sqlite3`` connection of the event loop's
+  writes (``Database.write_driver``): one read of the held jobs (their action, creation and
+  channel, before the settlement clears the lease), then one statement per table for the
+  batch's rows;
+- PostgreSQL (:data:`PG_SETTLE`, :func:`pg_settle_values`): the whole settlement as one
+  statement in autocommit (``Database.statement``): one round trip, the batch as JSON
+  documents unpacked by the server, the lease checked by the ``UPDATE`` itself.
+
+Both keep what the SQLAlchemy version did: a job whose lease the worker lost is left
+alone (and its attempt not recorded), every message sent is audited, the day sums'
+rows are added in key order, and an instant is stored as ``UtcDateTime`` stores it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Final, NamedTuple, Protocol
+
+import orjson
+from sqlalchemy.dialects import sqlite
+
+from adapter.storage.attempt_days import ATTEMPT_FIGURES, ATTEMPT_KEYS, attempt_sums
+from adapter.storage.callback_days import (
+    B2B_CONTEXT,
+    CALLBACK_FIGURES,
+    CALLBACK_KEYS,
+    CALLBACK_WINDOW_SECONDS,
+    callback_sums,
+)
+from adapter.storage.day_sums import day_sums_upsert
+from adapter.storage.driver_rows import (
+    MESSAGE_COLUMNS,
+    column_definitions,
+    column_names,
+    instant,
+    pg_message_record,
+    sqlite_instant,
+    sqlite_message_row,
+)
+from adapter.storage.tables import attempt_days, callback_days
+
+__all__ = ["PG_SETTLE", "Settled", "pg_settle_values", "settle_sqlite"]
+
+
+class _Attempt(Protocol):
+    @property
+    def attempted_at(self) -> datetime: ...
+    @property
+    def http_status(self) -> int | None: ...
+    @property
+    def latency_ms(self) -> float | None: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+class Settled(Protocol):
+    """What a settlement needs of one job's outcome (``adapter.storage.outbox.Settlement``)."""
+
+    @property
+    def job_id(self) -> int: ...
+    @property
+    def attempt(self) -> _Attempt: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def next_attempt_at(self) -> datetime | None: ...
+    @property
+    def sent(self) -> dict[str, Any] | None: ...
+
+
+class _Job(NamedTuple):
+    """A settled job as its day sum counts it."""
+
+    action: str
+    created_at: datetime
+    channel: str
+    status: str
+    delivered_at: datetime | None
+
+
+# SQLite --------------------------------------------------------------------------------
+
+_SQLITE: Final = sqlite.dialect()
+_SQLITE_HELD: Final = (
+    "SELECT id, action, created_at, instr(callback_body, ?) > 0 FROM outbox"
+    " WHERE claimed_by = ? AND id IN (SELECT value FROM json_each(?))"
+)
+_SQLITE_SETTLE: Final = (
+    "UPDATE outbox SET status = ?, attempts = attempts + 1, claimed_by = NULL,"
+    " claimed_until = NULL, last_error = ?, delivered_at = coalesce(?, delivered_at),"
+    " next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?"
+)
+_SQLITE_ATTEMPT: Final = (
+    "INSERT INTO delivery_attempts"
+    " (outbox_id, attempted_at, http_status, latency_ms, outcome, error)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+_SQLITE_AUDIT: Final = (
+    f"INSERT INTO messages ({column_names(MESSAGE_COLUMNS)})"
+    f" VALUES ({', '.join('?' for _ in MESSAGE_COLUMNS)})"
+)
+_CALLBACK_SUMS: Final = day_sums_upsert(callback_days, _SQLITE, CALLBACK_KEYS, CALLBACK_FIGURES)
+_ATTEMPT_SUMS: Final = day_sums_upsert(attempt_days, _SQLITE, ATTEMPT_KEYS, ATTEMPT_FIGURES)
+
+
+def _stored_instant(text: str) -> datetime:
+    """An instant SQLite holds as ``UtcDateTime`` wrote it (naive UTC text)."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def settle_sqlite(
+    worker: str, settlements: Sequence[Settled], connection: sqlite3.Connection
+) -> list[bool]:
+    """``Outbox.settle_many``'s transaction on SQLite (``Database.write_driver``): whether
+    each job was still ``worker``'s (and so settled)."""
+    ids = orjson.dumps([s.job_id for s in settlements]).decode()
+    held = {
+        job_id: (action, _stored_instant(created), "b2b" if b2b else "b2c")
+        for job_id, action, created, b2b in connection.execute(
+            _SQLITE_HELD, (B2B_CONTEXT, worker, ids)
+        )
+    }
+    kept = [s for s in settlements if s.job_id in held]
+    if kept:
+        attempted = {s.job_id: sqlite_instant(s.attempt.attempted_at) for s in kept}
+        connection.executemany(
+            _SQLITE_SETTLE,
+            [
+                (
+                    s.status,
+                    s.attempt.error,
+                    attempted[s.job_id] if s.status == "delivered" else None,
+                    None if s.next_attempt_at is None else sqlite_instant(s.next_attempt_at),
+                    s.job_id,
+                )
+                for s in kept
+            ],
+        )
+        jobs = []
+        for s in kept:
+            action, created_at, channel = held[s.job_id]
+            delivered_at = s.attempt.attempted_at if s.status == "delivered" else None
+            if s.status in ("delivered", "failed"):
+                jobs.append(_Job(action, created_at, channel, s.status, delivered_at))
+        rows = callback_sums(jobs, +1)
+        if rows:
+            connection.executemany(_CALLBACK_SUMS.sql, _CALLBACK_SUMS.rows(rows))
+        connection.executemany(
+            _SQLITE_ATTEMPT,
+            [
+                (s.job_id, attempted[s.job_id], s.attempt.http_status, s.attempt.latency_ms,
+                 s.attempt.outcome, s.attempt.error)
+                for s in kept
+            ],
+        )  # fmt: skip
+        attempts = [
+            {
+                "outbox_id": s.job_id,
+                "attempted_at": s.attempt.attempted_at,
+                "latency_ms": s.attempt.latency_ms,
+                "outcome": s.attempt.outcome,
+            }
+            for s in kept
+        ]
+        channels = {job_id: channel for job_id, (_, _, channel) in held.items()}
+        connection.executemany(
+            _ATTEMPT_SUMS.sql, _ATTEMPT_SUMS.rows(attempt_sums(attempts, channels))
+        )
+    sent = [s.sent for s in settlements if s.sent is not None]
+    if sent:
+        connection.executemany(
+            _SQLITE_AUDIT,
+            [sqlite_message_row(row, sqlite_instant(row["received_at"])) for row in sent],
+        )
+    return [s.job_id in held for s in settlements]
+
+
+# PostgreSQL ----------------------------------------------------------------------------
+
+_IST_DAY: Final = "(({0} AT TIME ZONE 'UTC') + interval '5 hours 30 minutes')::date"
+_PG_AUDIT_VALUES: Final = ", ".join(
+    f"decode(a.{name}, 'base64')" if kind == "bytea" else f"a.{name}"
+    for name, kind in MESSAGE_COLUMNS
+)
+
+PG_SETTLE: Final = f"""
+WITH batch AS (
+    SELECT * FROM json_to_recordset(CAST(%(settled)s AS json)) AS b(
+        job_id bigint, status text, error text, delivered timestamptz, next_at timestamptz,
+        attempted_at timestamptz, http_status integer, latency_ms float8, outcome text)
+), settled AS (
+    UPDATE outbox AS o SET
+        status = b.status, attempts = o.attempts + 1, claimed_by = NULL,
+        claimed_until = NULL, last_error = b.error,
+        delivered_at = coalesce(b.delivered, o.delivered_at),
+        next_attempt_at = coalesce(b.next_at, o.next_attempt_at)
+    FROM batch AS b
+    WHERE o.id = b.job_id AND o.claimed_by = %(worker)s
+    RETURNING o.id, o.action, o.status, o.created_at, o.delivered_at,
+        CASE WHEN position(%(b2b)s::bytea IN o.callback_body) > 0
+             THEN 'b2b' ELSE 'b2c' END AS channel
+), attempts AS (
+    INSERT INTO delivery_attempts
+        (outbox_id, attempted_at, http_status, latency_ms, outcome, error)
+    SELECT b.job_id, b.attempted_at, b.http_status, b.latency_ms, b.outcome, b.error
+    FROM batch AS b JOIN settled AS s ON s.id = b.job_id
+    ORDER BY b.job_id
+), callback_sums AS (
+    INSERT INTO callback_days (day, action, channel, delivered, on_time, failed)
+    SELECT {_IST_DAY.format("s.created_at")}, s.action, s.channel,
+        count(*) FILTER (WHERE s.status = 'delivered'),
+        count(*) FILTER (WHERE s.status = 'delivered'
+            AND s.delivered_at - s.created_at <= interval '{CALLBACK_WINDOW_SECONDS} seconds'),
+        count(*) FILTER (WHERE s.status = 'failed')
+    FROM settled AS s WHERE s.status IN ('delivered', 'failed')
+    GROUP BY 1, 2, 3 ORDER BY 1, s.action COLLATE "C", s.channel COLLATE "C"
+    ON CONFLICT (day, action, channel) DO UPDATE SET
+        delivered = callback_days.delivered + excluded.delivered,
+        on_time = callback_days.on_time + excluded.on_time,
+        failed = callback_days.failed + excluded.failed
+), attempt_sums AS (
+    INSERT INTO attempt_days (day, outcome, channel, attempts, timed, latency_ms)
+    SELECT {_IST_DAY.format("b.attempted_at")}, b.outcome, s.channel,
+        count(*), count(b.latency_ms), coalesce(sum(b.latency_ms), 0)
+    FROM batch AS b JOIN settled AS s ON s.id = b.job_id
+    GROUP BY 1, 2, 3 ORDER BY 1, b.outcome COLLATE "C", s.channel COLLATE "C"
+    ON CONFLICT (day, outcome, channel) DO UPDATE SET
+        attempts = attempt_days.attempts + excluded.attempts,
+        timed = attempt_days.timed + excluded.timed,
+        latency_ms = attempt_days.latency_ms + excluded.latency_ms
+), audited AS (
+    INSERT INTO messages ({column_names(MESSAGE_COLUMNS)})
+    SELECT {_PG_AUDIT_VALUES}
+    FROM json_to_recordset(CAST(%(sent)s AS json)) AS a({column_definitions(MESSAGE_COLUMNS)})
+    -- Run again after a reply lost with its connection, the statement finds its jobs
+    -- settled (no lease held) and must not audit their messages twice.
+    WHERE NOT EXISTS (
+        SELECT 1 FROM messages AS m
+        WHERE m.transaction_id IS NOT DISTINCT FROM a.transaction_id
+          AND m.direction = 'out' AND m.received_at = a.received_at
+          AND m.message_id IS NOT DISTINCT FROM a.message_id
+    )
+)
+SELECT id FROM settled
+"""
+"""``Outbox.settle_many``'s transaction on PostgreSQL, as one statement: bound with
+:func:`pg_settle_values`, it returns the ids of the jobs settled (those ``worker`` still
+held)."""
+
+
+def pg_settle_values(worker: str, settlements: Sequence[Settled]) -> dict[str, Any]:
+    """The values :data:`PG_SETTLE` is bound with."""
+    settled = [
+        {
+            "job_id": s.job_id,
+            "status": s.status,
+            "error": s.attempt.error,
+            "delivered": instant(s.attempt.attempted_at) if s.status == "delivered" else None,
+            "next_at": None if s.next_attempt_at is None else instant(s.next_attempt_at),
+            "attempted_at": instant(s.attempt.attempted_at),
+            "http_status": s.attempt.http_status,
+            "latency_ms": s.attempt.latency_ms,
+            "outcome": s.attempt.outcome,
+        }
+        for s in settlements
+    ]
+    sent = [pg_message_record(s.sent) for s in settlements if s.sent is not None]
+    return {
+        "settled": orjson.dumps(settled).decode(),
+        "sent": orjson.dumps(sent).decode(),
+        "worker": worker,
+        "b2b": B2B_CONTEXT,
+    }

@@ -1,0 +1,124 @@
+"""The outbox's settlement in driver SQL (``adapter/storage/settlements.py``): on every
+store it settles only the jobs the worker still holds, records their attempts and day
+sums, and audits every message sent; on PostgreSQL, run again after a lost reply, it
+records nothing twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from adapter.core.clock import FixedClock
+from adapter.storage import Database
+from adapter.storage.outbox import Attempt, Outbox, Settlement
+from adapter.storage.settlements import PG_SETTLE, pg_settle_values
+from adapter.storage.tables import attempt_days, callback_days, delivery_attempts, messages
+
+
+def _sent(job_id: int, at: Any) -> dict[str, Any]:
+    return {
+        "direction": "out", "action": "on_status", "peer_id": "buyer.example",
+        "transaction_id": f"t-{job_id}", "message_id": f"m-{job_id}", "received_at": at,
+        "headers": {"Authorization": "Signature …"}, "body": '{"₹":"मसाला"}'.encode(),
+        "verification": "signed", "http_status": 200, "duration_ms": 4.5, "error": None,
+    }  # fmt: skip
+
+
+async def _rows(database: Database, table: sa.Table) -> list[Any]:
+    async with database.engine.connect() as connection:
+        return list(await connection.execute(sa.select(table)))
+
+
+async def _three_jobs(outbox: Outbox, clock: FixedClock) -> list[int]:
+    for number in range(3):
+        await outbox.enqueue_unsolicited(
+            action="on_status", target_url="https://buyer.example/ondc/on_status",
+            transaction_id=f"t-{number}", payload={"n": number}, now=clock.now(),
+            deadline_at=clock.now() + timedelta(seconds=30),
+        )  # fmt: skip
+    lease = clock.now() + timedelta(seconds=30)
+    mine = await outbox.claim("w", now=clock.now(), lease_until=lease, limit=2)
+    [theirs] = await outbox.claim("other", now=clock.now(), lease_until=lease, limit=1)
+    return [*(job.id for job in mine), theirs.id]
+
+
+async def test_settles_held_jobs_only_and_audits_every_message_sent(
+    database_url: str, clock: FixedClock
+) -> None:
+    database = Database.connect(database_url)
+    outbox = Outbox(database)
+    delivered, retried, lost = await _three_jobs(outbox, clock)
+    clock.advance(2)
+    now = clock.now()
+    kept = await outbox.settle_many(
+        "w",
+        [
+            Settlement(delivered, Attempt(now, 200, 12.5, "ACK"), "delivered",
+                       sent=_sent(delivered, now)),
+            Settlement(retried, Attempt(now, 503, None, "error", "HTTP 503"), "pending",
+                       next_attempt_at=now + timedelta(seconds=4)),
+            Settlement(lost, Attempt(now, 200, 3.0, "ACK"), "delivered", sent=_sent(lost, now)),
+        ],
+    )  # fmt: skip
+    assert kept == [True, True, False]
+    jobs = {row["id"]: row for row in await outbox.jobs()}
+    assert (jobs[delivered]["status"], jobs[delivered]["attempts"]) == ("delivered", 1)
+    assert jobs[delivered]["delivered_at"] == now
+    assert jobs[delivered]["claimed_by"] is None
+    assert (jobs[retried]["status"], jobs[retried]["last_error"]) == ("pending", "HTTP 503")
+    assert jobs[retried]["next_attempt_at"] == now + timedelta(seconds=4)
+    assert jobs[retried]["delivered_at"] is None
+    # The job another worker holds is not touched, and its attempt not recorded...
+    assert (jobs[lost]["status"], jobs[lost]["claimed_by"], jobs[lost]["attempts"]) == (
+        "pending", "other", 0,
+    )  # fmt: skip
+    attempts = await _rows(database, delivery_attempts)
+    assert sorted((a.outbox_id, a.outcome, a.latency_ms) for a in attempts) == [
+        (delivered, "ACK", 12.5), (retried, "error", None),
+    ]  # fmt: skip
+    # ... but the message it sent is audited, bytes and headers as sent.
+    audited = [m for m in await _rows(database, messages) if m.direction == "out"]
+    assert sorted(m.message_id for m in audited) == [f"m-{delivered}", f"m-{lost}"]
+    assert {bytes(m.body) for m in audited} == {'{"₹":"मसाला"}'.encode()}
+    assert audited[0].headers == {"Authorization": "Signature …"}
+    assert audited[0].received_at == now
+    [day] = await _rows(database, callback_days)
+    assert (day.action, day.channel, day.delivered, day.on_time, day.failed) == (
+        "on_status", "b2c", 1, 1, 0,
+    )  # fmt: skip
+    summed = {(row.outcome, row.attempts, row.timed, row.latency_ms)
+              for row in await _rows(database, attempt_days)}  # fmt: skip
+    assert summed == {("ACK", 1, 1, 12.5), ("error", 1, 0, 0.0)}
+    await database.dispose()
+
+
+@pytest.mark.postgres
+async def test_postgres_settlement_run_again_records_nothing_twice(
+    migrated_postgres_url: str, clock: FixedClock
+) -> None:
+    database = Database.connect(migrated_postgres_url)
+    outbox = Outbox(database)
+    delivered, parked, _ = await _three_jobs(outbox, clock)
+    now = clock.now()
+    values = pg_settle_values(
+        "w",
+        [
+            Settlement(delivered, Attempt(now, 200, 7.0, "ACK"), "delivered",
+                       sent=_sent(delivered, now)),
+            Settlement(parked, Attempt(now, 200, 2.0, "NACK", "bad"), "failed",
+                       sent=_sent(parked, now)),
+        ],
+    )  # fmt: skip
+    first = await database.statement(PG_SETTLE, values, lane="settle")
+    # As after a reply lost with its connection: the statement is sent once more.
+    again = await database.statement(PG_SETTLE, values, lane="settle")
+    assert sorted(job_id for (job_id,) in first) == [delivered, parked]
+    assert again == []
+    assert len(await _rows(database, delivery_attempts)) == 2
+    assert len([m for m in await _rows(database, messages) if m.direction == "out"]) == 2
+    [day] = await _rows(database, callback_days)
+    assert (day.delivered, day.on_time, day.failed) == (1, 1, 1)
+    await database.dispose()
