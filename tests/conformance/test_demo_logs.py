@@ -166,15 +166,26 @@ def test_the_demo_writes_its_1_2_5_flows_in_the_log_validation_utility_s_layout(
     demo_logs: Path, domain: str
 ) -> None:
     root = demo_logs / "lvu-1.2.5" / domain
-    # The utility's own flow ids: every domain's delivery, out of stock, buyer cancel, part
-    # cancel then RTO, catalogue and replacement (00B); where the buyer may change the
-    # delivery (RET10, RET12), its instructions (011) and address (00F) too, and there
-    # cash on delivery (012); in RET12 a return request withdrawn (00D).
+    # The utility's own flow ids: every domain's incremental catalogue (1), delivery, out
+    # of stock, buyer cancel, part cancel then RTO, catalogue and replacement (00B); where
+    # the buyer may change the delivery (RET10, RET12), its instructions (011) and address
+    # (00F) too, and there cash on delivery (012); in RET12 a return request withdrawn
+    # (00D); in RET10 the slotted delivery (003).
     changes = ["flow00F", "flow011", "flow012"] if domain in ("RET10", "RET12") else []
     withdrawn = ["flow00D"] if domain == "RET12" else []
+    slotted = ["flow003"] if domain == "RET10" else []
     assert sorted(p.name for p in root.iterdir()) == sorted(
-        ["flow2", "flow3", "flow4", "flow5", "flow8", "flow00B", *changes, *withdrawn]
-    )
+        ["flow1", "flow2", "flow3", "flow4", "flow5", "flow8", "flow00B",
+         *changes, *withdrawn, *slotted]
+    )  # fmt: skip
+    incremental = root / "flow1"
+    written = {p.name for p in incremental.iterdir()}
+    assert {"search_full_catalog_refresh.json", "on_search_full_catalog_refresh.json",
+            "search_inc_refresh.json", "on_search_inc_refresh.json"} <= written  # fmt: skip
+    start = orjson.loads((incremental / "search_inc_refresh.json").read_bytes())
+    push = orjson.loads((incremental / "on_search_inc_refresh.json").read_bytes())
+    assert start["context"]["transaction_id"] == push["context"]["transaction_id"]
+    assert start["context"]["message_id"] != push["context"]["message_id"], "a push's own id"
     if withdrawn:
         cancel = orjson.loads((root / "flow00D" / "cancel.json").read_bytes())
         assert cancel["message"]["descriptor"]["name"] == "fulfillment"
