@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
@@ -24,6 +24,9 @@ from adapter.core.orders import (
 )
 from adapter.core.ratings import BuyerRating, RatingTally
 from catalog_sync.records import LocationRecord, SellerRecord
+
+if TYPE_CHECKING:  # the slot arithmetic imports this module
+    from adapter.core.retail125.delivery_slots import SlotPlace
 
 __all__ = [
     "OrderBook",
@@ -126,7 +129,12 @@ class OrderBook(Protocol):
         finish: Callable[[OrderRow], Change],
         accept_by: datetime | None,
         ship_by: datetime | None,
-    ) -> OrderRow | Shortfall: ...
+        slot: SlotPlace | None = None,
+    ) -> OrderRow | Shortfall:
+        """Turn the transaction's draft into an order, taking its stock and, for a slotted
+        delivery, its ``slot`` place, all or nothing (raises
+        :class:`~adapter.core.retail125.delivery_slots.SlotFull` when the slot has none
+        left)."""
 
     async def transition(
         self, order: OrderRow, *, actor: str, event: str, change: Change, now: datetime

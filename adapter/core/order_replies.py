@@ -64,7 +64,14 @@ from adapter.core.orders import (
 from adapter.core.ownership import belongs_to, foreign_refusal
 from adapter.core.retail125.buyer_delivery import without_package_tags
 from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
-from adapter.core.retail125.delivery_slots import confirmed_slot, plan_of, slot_of
+from adapter.core.retail125.delivery_slots import (
+    SlotFull,
+    SlotPlace,
+    confirmed_slot,
+    full_slot,
+    plan_of,
+    slot_of,
+)
 from adapter.core.retail125.purchase_finance import (
     FINANCE_KEY,
     finance_of,
@@ -76,7 +83,6 @@ from adapter.core.retail125.seller_collects import (
     collection_refusal,
     confirm_refusal,
 )
-from adapter.core.retail125.slot_offers import refuse_full
 from adapter.core.retail125.text_input import kept_texts, texts_confirmed
 from catalog_sync.records import LocationRecord, SellerRecord
 
@@ -326,7 +332,9 @@ async def _on_confirm(
     kept = draft.document["fulfillments"][0]
     named = order.fulfillments[0].id if order.fulfillments else None
     slot = confirmed_slot(named, kept, now)
-    await refuse_full(orders, seller.code, slot, plan_of(location))
+    # The slot's place is taken with the stock, in the transaction that writes the order.
+    plan = plan_of(location)
+    place = SlotPlace(slot.start, plan.capacity if plan else 0) if slot is not None else None
     # A slotted delivery leaves the store by its slot's start.
     ship = slot.start - now if slot is not None else ready_within(seller, kept)
     # Every order starts Created; the order timers accept it at once for a seller who
@@ -352,14 +360,19 @@ async def _on_confirm(
             document = dressed(document)
         return Change(state, "Pending", document)
 
-    result = await orders.confirm(
-        transaction_of(request),
-        order_id=order.id,
-        now=now,
-        finish=finish,
-        accept_by=accept_by,
-        ship_by=now + ship,
-    )
+    try:
+        result = await orders.confirm(
+            transaction_of(request),
+            order_id=order.id,
+            now=now,
+            finish=finish,
+            accept_by=accept_by,
+            ship_by=now + ship,
+            slot=place,
+        )
+    except SlotFull as full:
+        assert slot is not None  # only an order with a slot takes a place
+        raise full_slot(slot, full.capacity) from None
     if isinstance(result, Shortfall):
         message = orjson.dumps(
             [

@@ -11,6 +11,7 @@ from adapter.storage import (  # noqa: F401 - their tables join the shared metad
     issue_table,
     raised_table,
     rating_table,
+    slot_table,
 )
 from adapter.storage.database import sync_url
 

@@ -27,12 +27,13 @@ from adapter.core.order_replies import wire
 from adapter.core.orders import INTERNAL, Change, IllegalTransition, OrderRow, Shortfall, Stock
 from adapter.core.ratings import BuyerRating, RatingTally
 from adapter.core.retail125.buyer_delivery import carrier_of, is_buyer_delivery
+from adapter.core.retail125.delivery_slots import SlotPlace
 from adapter.core.seller_events import SellerEvent
 from adapter.storage.catalog import CatalogStore, item_record
 from adapter.storage.database import Database
 from adapter.storage.notifications import SellerNotifications
 from adapter.storage.ratings import rating_tallies, record_ratings
-from adapter.storage.slot_bookings import slot_bookings
+from adapter.storage.slot_bookings import give_back_place, slot_bookings, take_place
 from adapter.storage.tables import (
     items,
     order_events,
@@ -302,14 +303,17 @@ class OrderStore:
         finish: Callable[[OrderRow], Change],
         accept_by: datetime | None,
         ship_by: datetime | None,
+        slot: SlotPlace | None = None,
     ) -> OrderRow | Shortfall:
         """Turn a transaction's draft into an order, taking its stock, exactly once.
 
         A confirm already done returns the order as it is (a retried confirm makes no
         second order). Otherwise, in one transaction: lock the items, check each line's
-        free stock, lower the available counts, mark the holds committed, store the order
-        as ``finish`` describes it. If any line cannot be had, nothing changes and the
-        shortfall is returned (the transaction's holds are then released).
+        free stock, take the order's place in its delivery ``slot`` (if it has one), lower
+        the available counts, mark the holds committed, store the order as ``finish``
+        describes it. If any line cannot be had, nothing changes and the shortfall is
+        returned (the transaction's holds are then released); if the slot is full, nothing
+        changes and :class:`SlotFull` is raised (the holds stay, for a select again).
         """
         async with self._db.transaction() as connection:
             row = (
@@ -338,6 +342,8 @@ class OrderStore:
                 # A line of nothing (quoted when nothing could be had) is no order either.
                 if free < quantity or quantity < 1:
                     short[sku] = max(free, 0)
+            if slot is not None and not short:
+                await take_place(self._db, connection, draft.seller_code, slot, now)
             if short:
                 shortfall: OrderRow | Shortfall = Shortfall(short)
             else:
@@ -448,6 +454,9 @@ class OrderStore:
             await self._restock(connection, order.transaction_id, now)
         elif change.restock_items:
             await self._restock_some(connection, order, change.restock_items, now)
+        if change.state == "Cancelled" and order.state != "Cancelled":
+            # After the items, as a confirm locks them before the slot: never a deadlock.
+            await give_back_place(connection, order.seller_code, order.ship_by, order.document, now)
         await self._event(connection, order.pk, now, actor, event, change)
         if change.callback is not None:
             await connection.execute(insert(outbox).values(**change.callback))

@@ -13,8 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+import orjson
+
 from adapter.core.clock import FixedClock
 from adapter.sandbox.conformance import check
+from tests.network.peers import context, signed
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
 _FLOW: Final = "Slotted_Delivery_Flow"
@@ -296,6 +299,56 @@ async def test_a_full_slot_is_offered_no_more_and_refused_at_init_and_confirm(
         assert [(n["start"], n["orders"]) for n in shown["next"]] == [
             (start, 1 if start == _RANGES[0][0] else 0) for start, _ in _RANGES
         ]
+
+
+async def test_confirms_racing_for_a_slots_last_places_take_only_its_places(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    """Six buyers confirm the same slot, which takes two orders, before any is answered:
+    the dispatcher answers them together, two get the order and four 40003, and the goods
+    of only two leave the stock."""
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item, domain, key = await _slotted(s)
+        limit = {**_SLOTS, "orders_per_slot": 2}
+        put = await s.net.client.put("/seller/v1/delivery-slots", json=limit, headers=key)
+        assert put.status_code == 200, put.text
+        code = entry["seller"]["code"]
+        stock = await s.stock(code, item["sku"])
+        inits = []
+        for _ in range(6):
+            on_init = await _init(s, await _selected(s, entry, item), "S1")
+            assert "error" not in on_init, on_init
+            inits.append((s.transaction_id, on_init))
+
+        before = len(s.net.received)
+        for n, (transaction_id, on_init) in enumerate(inits):
+            body = {
+                "context": context(
+                    "confirm",
+                    clock,
+                    domain=domain,
+                    transaction_id=transaction_id,
+                    core_version=s.core_version,
+                    city=s.city,
+                ),
+                "message": confirm_message(on_init, f"ODOPRUSH{n}"),
+            }
+            stamp = body["context"]["timestamp"]
+            body["message"]["order"] |= {"created_at": stamp, "updated_at": stamp}
+            raw = orjson.dumps(body)
+            acked = await s.net.post("confirm", raw, signed(raw, clock, s.signer))
+            assert acked.json()["message"]["ack"]["status"] == "ACK", acked.text
+        await s.net.dispatch()
+        answers = [
+            orjson.loads(r.content)
+            for r in s.net.received[before:]
+            if r.url.path.endswith("/on_confirm")
+        ]
+        outcomes = sorted(a.get("error", {}).get("code", "order") for a in answers)
+        assert outcomes == ["40003"] * 4 + ["order"] * 2, answers
+        assert await s.stock(code, item["sku"]) == stock - 2
+        start = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)  # S1, _RANGES[0]
+        assert await s.runtime.orders.slot_bookings(code, [start]) == {start: 2}
 
 
 def _moved_slot(body: dict[str, Any]) -> None:

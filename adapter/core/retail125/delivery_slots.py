@@ -14,7 +14,9 @@ The init names one of them by id (:func:`chosen_slot`); naming none, or one on_s
 not offer, is refused with 30000 naming ``message.order.fulfillments[0].id``; a slot that
 has started since, or filled up, is refused with 40003 (the quote for it no longer stands:
 select again). The confirm must name the slot on_init kept (:func:`confirmed_slot`), and
-is refused the same way if it has begun or filled up meanwhile (:func:`full_refusal`). The
+is refused the same way if it has begun or filled up meanwhile (:func:`full_refusal`): the
+order takes its :class:`SlotPlace` in the transaction that writes it, so of two confirms of
+a slot's last place one has it and the other gets :class:`SlotFull`. The
 order keeps the slot in its delivery's ``end.time.range`` in on_init, on_confirm and every
 later callback; the goods are to leave the store by the slot's start (the order's ship-by).
 """
@@ -34,11 +36,14 @@ __all__ = [
     "IST",
     "SLOT_PREFIX",
     "Slot",
+    "SlotFull",
+    "SlotPlace",
     "SlotPlan",
     "candidates_for",
     "chosen_slot",
     "confirmed_slot",
     "full_refusal",
+    "full_slot",
     "next_slots",
     "plan_of",
     "slot_fulfillments",
@@ -87,6 +92,24 @@ class Slot:
                 "end": schemas.format_timestamp(self.end),
             }
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SlotPlace:
+    """The place an order takes in the delivery slot starting at ``start`` when it is
+    confirmed, from a store that lets a slot take ``capacity`` orders (0: no limit)."""
+
+    start: datetime
+    capacity: int
+
+
+class SlotFull(Exception):
+    """Raised by a confirm that found its slot's places all taken (``capacity`` of them):
+    nothing of the order is written."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__(f"the slot's {capacity} places are taken")
+        self.capacity = capacity
 
 
 def _clock(hhmm: str) -> time:
@@ -159,10 +182,15 @@ def full_refusal(slot: Slot, booked: int, plan: SlotPlan | None) -> Refusal | No
     the slot has ``booked`` that many already; else ``None``."""
     if plan is None or not plan.capacity or booked < plan.capacity:
         return None
+    return full_slot(slot, plan.capacity)
+
+
+def full_slot(slot: Slot, capacity: int) -> Refusal:
+    """40003 for an order in ``slot``, whose ``capacity`` places are all taken."""
     return Refusal(
         "40003",
         f"message.order.fulfillments[0].id {slot.id!r}: the slot starting "
-        f"{schemas.format_timestamp(slot.start)} is full ({plan.capacity} orders); select again",
+        f"{schemas.format_timestamp(slot.start)} is full ({capacity} orders); select again",
     )
 
 
