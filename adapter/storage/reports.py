@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 
 from adapter.core.odop import districts
 from adapter.storage.attempt_days import delivery_figures
@@ -31,6 +31,7 @@ from adapter.storage.tables import (
     ACTIVE_STATES,
     BEFORE_PICKUP,
     items,
+    order_events,
     orders,
     outbox,
     sellers,
@@ -42,6 +43,9 @@ __all__ = ["CALLBACK_WINDOW_SECONDS", "Dimension", "Reports", "Scope", "searches
 # The same tuples as the partial index late to ship reads (ix_orders_ship_by_not_handed_over).
 _BEFORE_PICKUP: Final = BEFORE_PICKUP
 _ACTIVE: Final = ACTIVE_STATES
+# The seller's event that tells a buyer app its courier may collect the packed goods
+# (adapter.core.retail125.buyer_delivery; the fulfilment stays Packed until pick-up).
+_READY_FOR_COURIER: Final = "ready_to_ship"
 
 
 def searches_of(ack_rows: list[dict[str, Any]], channel: str | None = None) -> int:
@@ -206,8 +210,13 @@ class Reports:
 
     async def late_to_ship(self, scope: Scope, *, now: datetime) -> list[dict[str, Any]]:
         """Sellers with orders past their time to ship (due in the period) and not yet
-        handed over, and how late the latest is."""
+        handed over, and how late the latest is. Goods packed and said ready for a buyer
+        app's own courier (retail 1.2.5 Buyer-Delivery) are handed over as far as the
+        seller can: they wait for the courier, not for the seller."""
         o = orders.c
+        ready = exists().where(
+            order_events.c.order_pk == o.id, order_events.c.event == _READY_FOR_COURIER
+        )
         query = (
             select(
                 o.seller_code,
@@ -219,6 +228,7 @@ class Reports:
                 o.ship_by < min(now, scope.until),
                 o.state.in_(_ACTIVE),
                 o.fulfillment_state.in_(_BEFORE_PICKUP),
+                ~ready,
             )
             .group_by(o.seller_code)
             .order_by(func.count().desc(), o.seller_code)

@@ -25,6 +25,7 @@ from adapter.core.clock import FixedClock
 from adapter.sandbox.conformance import check, check_callback
 from adapter.sandbox.flows_buyer_delivery_125 import MEASURED, buyer_update_message
 from adapter.storage.catalog import item_record
+from adapter.storage.scope import Scope
 from catalog_sync.records import Package
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
@@ -327,6 +328,30 @@ async def test_goods_ready_for_the_buyer_apps_courier_are_not_late_for_the_selle
         order = await s.runtime.orders.by_order_id(_ORDER, bap_id=s.bap_id)
         assert order is not None
         assert order.state == "In-progress"
+
+
+async def test_the_dashboard_counts_goods_ready_for_the_buyer_apps_courier_as_not_late(
+    tmp_path: Path, clock: FixedClock, database_url: str
+) -> None:
+    """Sellers missing their time to ship: packed is not enough (the buyer app's courier
+    was not told), said ready is the seller's part done."""
+    async with shop(tmp_path, clock, database_url) as s:
+        steps: dict[str, Any] = {}
+        _, key = await _confirmed(s, steps)
+        since = clock.now()
+        await s.seller_moves(key, _ORDER, ("pack",))
+        clock.advance(60 * 60 * 60)  # past the time to ship (P2D)
+        year = Scope(since - timedelta(days=365), since + timedelta(days=365))
+        (late,) = await s.runtime.reports.late_to_ship(year, now=clock.now())
+        assert (late["seller_code"], late["late_orders"]) == ("odopkangra", 1)
+
+        await s.seller_moves(key, _ORDER, ("ready_to_ship",))
+        assert await s.runtime.reports.late_to_ship(year, now=clock.now()) == []
+        order = await s.runtime.orders.by_order_id(_ORDER, bap_id=s.bap_id)
+        assert order is not None
+        assert (order.state, order.fulfillment_state) == ("In-progress", "Packed")
+        assert order.ship_by is not None
+        assert order.ship_by < clock.now()
 
 
 async def test_the_sellers_own_delivery_neither_waits_for_a_courier_nor_takes_its_reports(
