@@ -87,10 +87,14 @@ def _in_wire_order(model: Any, data: Any) -> Any:
         return [_in_wire_order(m, d) for m, d in zip(model, data, strict=False)]
     if not (isinstance(model, WireModel) and isinstance(data, dict)):
         return data
-    for name in model.model_fields_set:
-        key = model.wire_key(name)
-        if key in data:
-            data[key] = _in_wire_order(getattr(model, name), data[key])
+    alias_of = type(model)._alias_of
+    for name in model.__pydantic_fields_set__:
+        key = alias_of.get(name, name)
+        value = data.get(key)
+        # Only objects and lists hold keys to order: a text or number is left as dumped
+        # (most of a context's fields), without fetching the field to walk it.
+        if isinstance(value, dict | list):
+            data[key] = _in_wire_order(getattr(model, name), value)
     order = wire_order(model)
     if order is None:
         return data
