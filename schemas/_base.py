@@ -136,24 +136,34 @@ def remember_order(model: Any, data: Any) -> None:
     if isinstance(model, list):
         if isinstance(data, list):
             for item, item_data in zip(model, data, strict=False):
-                remember_order(item, item_data)
+                # Only objects (and lists of them) have an order: texts and numbers skip
+                # the call.
+                if isinstance(item_data, _CONTAINERS):
+                    remember_order(item, item_data)
         return
     if not isinstance(model, WireModel) or not isinstance(data, dict):
         return
     alias_of = type(model)._alias_of
-    if alias_of:
+    if alias_of and not alias_of.keys().isdisjoint(data):
+        # Some key was given by its field name (only Python callers do): spelt as its alias.
         extra = model.__pydantic_extra__ or {}
         _ORDER_SLOT.__set__(
             model, tuple([key if key in extra else alias_of.get(key, key) for key in data])
         )
     else:
         _ORDER_SLOT.__set__(model, tuple(data))
+    get = data.get
     for name in model.__pydantic_fields_set__:
-        value = data.get(alias_of.get(name, name))
+        value = get(alias_of.get(name, name))
         if value is None and name in data:
             value = data[name]
-        if isinstance(value, dict | list):
+        if isinstance(value, _CONTAINERS):
             remember_order(getattr(model, name), value)
+
+
+# What ``isinstance`` is asked on every value of a walk: a tuple, not ``dict | list`` (a
+# union object is checked more slowly).
+_CONTAINERS: Final = (dict, list)
 
 
 class StrictModel(BaseModel):

@@ -10,7 +10,7 @@ callbacks whose message we built as plain JSON data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import orjson
 from pydantic import BaseModel
@@ -72,6 +72,11 @@ def dump(body: BaseModel | Prebuilt) -> bytes:
     return orjson.dumps(_data(body))
 
 
+# What ``isinstance`` is asked on every value of a walk: a tuple, not ``dict | list`` (a
+# union object is checked more slowly).
+_CONTAINERS: Final = (dict, list)
+
+
 def _data(model: BaseModel) -> Any:
     data = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return _in_wire_order(model, data)
@@ -87,13 +92,21 @@ def _in_wire_order(model: Any, data: Any) -> Any:
         return [_in_wire_order(m, d) for m, d in zip(model, data, strict=False)]
     if not (isinstance(model, WireModel) and isinstance(data, dict)):
         return data
-    for name in model.model_fields_set:
-        key = model.wire_key(name)
-        if key in data:
-            data[key] = _in_wire_order(getattr(model, name), data[key])
+    alias_of = type(model)._alias_of
+    get = data.get
+    for name in model.__pydantic_fields_set__:
+        key = alias_of.get(name, name)
+        value = get(key)
+        # Only objects and lists hold keys to order: a text or number is left as dumped
+        # (most of a context's fields), without fetching the field to walk it.
+        if isinstance(value, _CONTAINERS):
+            data[key] = _in_wire_order(getattr(model, name), value)
     order = wire_order(model)
     if order is None:
         return data
+    if len(order) == len(data) and data.keys() == set(order):
+        # Every key dumped was received and no other (the usual case): no test per key.
+        return dict(zip(order, map(data.__getitem__, order), strict=True))
     ordered = {key: data[key] for key in order if key in data}
     if len(ordered) != len(data):
         ordered.update((key, value) for key, value in data.items() if key not in ordered)

@@ -30,7 +30,7 @@ from typing import Any, Final
 
 import orjson
 
-from adapter.storage.driver_rows import instant, sqlite_instant
+from adapter.storage.driver_rows import instant, sqlite_instant, sqlite_stored
 
 __all__ = [
     "PG_CLAIM",
@@ -92,10 +92,6 @@ def claim_sqlite(
     return sorted(connection.execute(_SQLITE_CLAIM, values), key=lambda row: row[0])
 
 
-def _sqlite_stored(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
 def _pg_stored(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
@@ -106,7 +102,7 @@ def claimed_rows(
     """``job(**fields)`` for each claimed row: its columns as ``UtcDateTime`` and ``JSON``
     read them (an aware UTC instant; the payload decoded by ``json``, as theirs), its
     request's bytes as ``inbound_body``."""
-    stored = _sqlite_stored if dialect == "sqlite" else _pg_stored
+    stored = sqlite_stored if dialect == "sqlite" else _pg_stored
     made = []
     for row in rows:
         fields = dict(zip(_COLUMNS, row, strict=False))

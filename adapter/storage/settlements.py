@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final, NamedTuple, Protocol
 
 import orjson
@@ -47,6 +47,7 @@ from adapter.storage.driver_rows import (
     pg_message_record,
     sqlite_instant,
     sqlite_message_row,
+    sqlite_stored,
 )
 from adapter.storage.tables import attempt_days, callback_days
 
@@ -116,11 +117,6 @@ _CALLBACK_SUMS: Final = day_sums_upsert(callback_days, _SQLITE, CALLBACK_KEYS, C
 _ATTEMPT_SUMS: Final = day_sums_upsert(attempt_days, _SQLITE, ATTEMPT_KEYS, ATTEMPT_FIGURES)
 
 
-def _stored_instant(text: str) -> datetime:
-    """An instant SQLite holds as ``UtcDateTime`` wrote it (naive UTC text)."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def settle_sqlite(
     worker: str, settlements: Sequence[Settled], connection: sqlite3.Connection
 ) -> list[bool]:
@@ -128,7 +124,7 @@ def settle_sqlite(
     each job was still ``worker``'s (and so settled)."""
     ids = orjson.dumps([s.job_id for s in settlements]).decode()
     held = {
-        job_id: (action, _stored_instant(created), "b2b" if b2b else "b2c")
+        job_id: (action, sqlite_stored(created), "b2b" if b2b else "b2c")
         for job_id, action, created, b2b in connection.execute(
             _SQLITE_HELD, (B2B_CONTEXT, worker, ids)
         )

@@ -139,6 +139,25 @@ def test_the_key_is_domain_city_and_intent_not_the_ids() -> None:
     assert search_key(_search("shawl")) != search_key(_search("shawls"))
 
 
+def _intent_search(intent: bytes) -> schemas.SearchRequest:
+    context = (b'{"domain":"ONDC:RET12","action":"search","city":"std:0177",'
+               b'"transaction_id":"t1","message_id":"m1"}')  # fmt: skip
+    body = b'{"context":' + context + b',"message":{"intent":' + intent + b"}}"
+    return schemas.parse(schemas.SearchRequest, body)
+
+
+def test_the_key_holds_every_key_of_the_intent_whatever_its_order() -> None:
+    item = b'"item":{"descriptor":{"name":"shawl"}}'
+    fulfillment = b'"fulfillment":{"type":"Delivery"}'
+    one = _intent_search(b"{" + item + b"," + fulfillment + b"}")
+    # The same intent, its keys in another order: the same answer, so one query.
+    assert search_key(one) == search_key(_intent_search(b"{" + fulfillment + b"," + item + b"}"))
+    # A key the model does not know (kept as an extra) still tells intents apart.
+    extra = _intent_search(b"{" + item + b"," + fulfillment + b',"x-note":"gift"}')
+    assert search_key(one) != search_key(extra)
+    assert search_key(one) != search_key(_intent_search(b"{" + item + b"}"))
+
+
 async def test_rewriting_answers_share_the_rounds_decoded_providers(
     store: Store, clock: FixedClock
 ) -> None:

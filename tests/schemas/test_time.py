@@ -71,6 +71,17 @@ def test_format_timestamp_writes_utc_with_milliseconds_and_z() -> None:
     )
 
 
+def test_format_timestamp_drops_digits_below_the_millisecond_without_rounding() -> None:
+    assert (
+        schemas.format_timestamp(datetime(2025, 3, 31, 16, 45, 45, 999, tzinfo=UTC))
+        == "2025-03-31T16:45:45.000Z"
+    )
+    assert (
+        schemas.format_timestamp(datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
+        == "2025-12-31T23:59:59.999Z"
+    )
+
+
 def test_format_timestamp_refuses_a_naive_datetime() -> None:
     with pytest.raises(ValueError, match="aware"):
         schemas.format_timestamp(datetime(2025, 3, 31, 16, 45, 45))

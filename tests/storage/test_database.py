@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adapter.storage import Database, upgrade
 from adapter.storage import database as database_module
+from adapter.storage.driver_rows import sqlite_instant, sqlite_stored
 
 
 @pytest.mark.postgres
@@ -444,3 +446,19 @@ async def test_writes_go_on_beside_a_checkpoint_and_wait_only_to_restart_a_long_
         release.release()
         release.release()
         await database.dispose()
+
+
+def test_an_instant_written_for_sqlite_reads_back_as_the_same_aware_utc_instant() -> None:
+    ist = timezone(timedelta(hours=5, minutes=30))
+    for moment in (
+        datetime(2026, 12, 7, 16, 15, 0, 123456, tzinfo=ist),
+        datetime(2026, 12, 7, 10, 45, tzinfo=UTC),
+    ):
+        text = sqlite_instant(moment)
+        # Naive UTC text, as UtcDateTime stores it, microseconds always written.
+        assert text == moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        back = sqlite_stored(text)
+        assert back == moment
+        assert back.tzinfo is UTC
+    with pytest.raises(ValueError, match="naive"):
+        sqlite_instant(datetime(2026, 12, 7, 10, 45))
