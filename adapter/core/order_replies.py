@@ -21,6 +21,7 @@ import orjson
 
 import schemas
 from adapter.core.callbacks import Identity
+from adapter.core.init_payment import init_payment
 from adapter.core.order_book import (
     OrderBook,
     OrderPolicy,
@@ -40,19 +41,20 @@ from adapter.core.order_followups import (
     on_update,
 )
 from adapter.core.order_quotes import (
-    as_json,
-    as_json_list,
-    bpp_terms,
-    confirmed_document,
     order_of,
-    order_stamp,
-    payment_terms,
     quote_cart,
     ready_within,
     transaction_of,
     without_stock,
 )
 from adapter.core.order_settlement import settlement
+from adapter.core.order_terms import (
+    as_json,
+    as_json_list,
+    bpp_terms,
+    confirmed_document,
+    order_stamp,
+)
 from adapter.core.orders import (
     INTERNAL,
     Change,
@@ -63,7 +65,6 @@ from adapter.core.orders import (
 )
 from adapter.core.ownership import belongs_to, foreign_refusal
 from adapter.core.retail125.buyer_delivery import without_package_tags
-from adapter.core.retail125.cash_on_delivery import cash_refusal, cash_terms, is_cash
 from adapter.core.retail125.delivery_slots import (
     SlotFull,
     SlotPlace,
@@ -79,8 +80,6 @@ from adapter.core.retail125.purchase_finance import (
     finance_tags,
 )
 from adapter.core.retail125.seller_collects import (
-    collected_terms,
-    collection_refusal,
     confirm_refusal,
 )
 from adapter.core.retail125.text_input import kept_texts, texts_confirmed
@@ -217,27 +216,16 @@ async def _on_init(
             and kept_texts(draft.document).keys() == kept_texts(document).keys()
         ):
             document["quote"], total = draft.document["quote"], draft.total
-    payment = payment_terms(seller, policy, order.payment)
-    if is_cash(order.payment):
-        skus = [str(i["id"]) for i in document["items"]]
-        refused = cash_refusal(seller, total, skus, await orders.cash_items(seller.code, skus))
-        if refused is not None:
-            raise Refusal("40004", refused)
-        payment = cash_terms(payment)
-    else:
-        collector = order.payment.collected_by if order.payment is not None else None
-        refused = collection_refusal(seller, policy.payment_gateway, collector)
-        if refused is not None:
-            raise Refusal("40004", refused)
-        payment = collected_terms(
-            payment,
-            seller=seller,
-            gateway=policy.payment_gateway,
-            asked=collector,
-            transaction_id=transaction_of(request),
-            total=total,
-            earlier=draft.document.get("payment") if draft is not None else None,
-        )
+    payment = await init_payment(
+        order.payment,
+        seller,
+        policy,
+        orders,
+        skus=[str(i["id"]) for i in document["items"]],
+        total=total,
+        transaction_id=transaction_of(request),
+        earlier=draft.document.get("payment") if draft is not None else None,
+    )
     finance = finance_of(as_json_list(order.tags))
     refused = finance_refusal(as_json_list(order.tags))
     if refused is not None:

@@ -35,7 +35,7 @@ from adapter.core.b2b.rfq import b2b_order, buyer_gstin
 from adapter.core.callbacks import Identity
 from adapter.core.context_rules import parse_duration
 from adapter.core.order_book import OrderBook, OrderPolicy, Refusal
-from adapter.core.order_quotes import payment_terms
+from adapter.core.order_terms import payment_terms
 from adapter.core.orders import INTERNAL, Change, OrderRow, Shortfall
 from adapter.core.ownership import belongs_to, foreign_refusal
 from catalog_sync.records import LocationRecord, SellerRecord

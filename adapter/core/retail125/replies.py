@@ -40,8 +40,9 @@ import orjson
 
 import schemas
 from adapter.core.order_book import OrderBook, Refusal
-from adapter.core.order_quotes import as_json_list, order_of
+from adapter.core.order_quotes import order_of
 from adapter.core.order_replies import confirm_reply, select_reply
+from adapter.core.order_terms import as_json_list
 from adapter.core.orders import INTERNAL, OrderRow
 from adapter.core.ratings import rate_providers
 from adapter.core.replies import REPLIES, ReplyBuilder
