@@ -11,13 +11,14 @@ here too; the test suite plays the same messages in process.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
 import httpx
 
+from adapter.core.retail125.routing import routing_of
 from adapter.sandbox.buyer import Received, SandboxBuyer
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "FlowPlayer",
     "cart",
     "confirm_message",
+    "delivery_legs",
+    "delivery_routing",
     "init_message",
     "refund_message",
     "refund_of",
@@ -235,6 +238,34 @@ def refund_of(on_update: dict[str, Any], fulfillment_id: str) -> str:
     return str(total)
 
 
+def delivery_legs(routing: str | None) -> list[tuple[str, str]]:
+    """The seller's steps to delivery, each with the step name of its on_status: packed, an
+    agent assigned, picked up, then for an intercity order (P2H2P) in transit, at the
+    destination hub and out for delivery, then delivered (a P2P order has no
+    out-for-delivery, retail 1.2.5)."""
+    legs = [
+        ("pack", "on_status_packed"),
+        ("agent_assigned", "on_status_agent_assigned"),
+        ("ship", "on_status_picked"),
+    ]
+    if routing == "P2H2P":
+        legs += [
+            ("in_transit", "on_status_in_transit"),
+            ("at_destination_hub", "on_status_at_destination_hub"),
+            ("out_for_delivery", "on_status_out_for_delivery"),
+        ]
+    return [*legs, ("deliver", "on_status_order_delivered")]
+
+
+def delivery_routing(order: Mapping[str, Any]) -> str | None:
+    """The routing (``P2P`` or ``P2H2P``) an order's fulfilments name, or None."""
+    for fulfillment in order.get("fulfillments") or []:
+        routing = routing_of(fulfillment)
+        if routing is not None:
+            return routing.value
+    return None
+
+
 SellerAct = Callable[[str, str, dict[str, Any] | None], Awaitable[httpx.Response]]
 SellerRequest = Callable[[str, str, dict[str, Any] | None], Awaitable[httpx.Response]]
 
@@ -264,6 +295,15 @@ class FlowPlayer:
     # Where the buyer is: by default Shimla; a flow puts it in the seller's own city.
     _city: str = "std:0177"
     _end: dict[str, Any] = field(default_factory=lambda: dict(BUYER_END))
+
+    async def seller_json(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """A seller API call (``path`` under ``/seller/v1``) that must succeed; its JSON."""
+        if self.seller_request is None:
+            raise RuntimeError("this player cannot reach the seller API")
+        answer = await self.seller_request(method, path, body)
+        if answer.status_code != 200:
+            raise RuntimeError(f"seller {method} {path}: {answer.status_code} {answer.text}")
+        return answer.json()
 
     def _cart(self, entry: dict[str, Any], item: dict[str, Any], count: int) -> dict[str, Any]:
         return cart(

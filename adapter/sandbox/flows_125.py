@@ -34,7 +34,14 @@ from adapter.sandbox.buyer_messages_125 import (
     withdraw_return_message,
 )
 from adapter.sandbox.flowcheck_125 import TIMED_CALLBACKS
-from adapter.sandbox.flows import FlowPlayer, refund_message, refund_of, return_message
+from adapter.sandbox.flows import (
+    FlowPlayer,
+    delivery_legs,
+    delivery_routing,
+    refund_message,
+    refund_of,
+    return_message,
+)
 from adapter.sandbox.flows_buyer_delivery_125 import BUYER_DELIVERY_FLOWS
 from adapter.sandbox.flows_inc_125 import INCREMENTAL_FLOW, play_incremental
 from adapter.sandbox.flows_payment_125 import PAYMENT_FLOWS
@@ -106,20 +113,6 @@ gives it."""
 
 _PART_CANCEL_THEN_RTO: Final = frozenset(
     {"Seller_Cancellation_Flow", "RTO_And_Part_Cancellation_Flow"}
-)
-
-_DELIVERY: Final = (
-    ("pack", "on_status_packed"),
-    ("agent_assigned", "on_status_agent_assigned"),
-    ("ship", "on_status_picked"),
-)
-_HUB: Final = (
-    ("in_transit", "on_status_in_transit"),
-    ("at_destination_hub", "on_status_at_destination_hub"),
-)
-_LAST_MILE: Final = (
-    ("out_for_delivery", "on_status_out_for_delivery"),
-    ("deliver", "on_status_order_delivered"),
 )
 
 
@@ -313,7 +306,7 @@ class Pramaan125:
         # P2H2P goes through the hubs and out for delivery; P2P (within the city) has no
         # out-for-delivery state (ONDC retail 1.2.5 routing): picked up, then delivered.
         intercity = _routing(steps) == "P2H2P"
-        legs = [*_DELIVERY, *(_HUB if intercity else ()), *_LAST_MILE[0 if intercity else 1 :]]
+        legs = delivery_legs("P2H2P" if intercity else "P2P")
         if until not in {action for action, _ in legs}:
             until = "ship"  # the last leg before the door: P2P's is the pick-up
         for action, key in legs:
@@ -480,12 +473,8 @@ def timing_of(steps: Mapping[str, Any], arrivals: Mapping[str, Any]) -> TimingFi
 
 
 def _routing(steps: Mapping[str, Any]) -> str | None:
-    order = steps.get("on_confirm", steps.get("on_confirm_seller_cred", {}))
-    for fulfillment in order.get("message", {}).get("order", {}).get("fulfillments", []):
-        for tag in fulfillment.get("tags") or []:
-            if tag.get("code") == "routing":
-                return str(tag["list"][0]["value"])
-    return None
+    confirmed = steps.get("on_confirm", steps.get("on_confirm_seller_cred", {}))
+    return delivery_routing(confirmed.get("message", {}).get("order", {}))
 
 
 def _domain(steps: Mapping[str, Any]) -> str:

@@ -36,14 +36,6 @@ def _subscription(mode: str) -> dict[str, Any]:
     return {"message": {"intent": {"payment": dict(_FINDER_FEE), "tags": tags}}}
 
 
-async def _seller(p: FlowPlayer, method: str, path: str, body: dict[str, Any] | None) -> None:
-    if p.seller_request is None:
-        raise RuntimeError("the incremental flow needs the seller API")
-    answer = await p.seller_request(method, path, body)
-    if answer.status_code != 200:
-        raise RuntimeError(f"seller {method} {path}: {answer.status_code} {answer.text}")
-
-
 async def play_incremental(
     p: FlowPlayer, entry: dict[str, Any], item: dict[str, Any]
 ) -> dict[str, Any]:
@@ -61,18 +53,18 @@ async def play_incremental(
         if domain == "ONDC:RET10":
             asked = datetime.fromisoformat(steps["search_inc"]["context"]["timestamp"])
             today = store_day(asked).isoformat()
-            await _seller(p, "PUT", "store/closure", {"from": today, "until": today})
+            await p.seller_json("PUT", "store/closure", {"from": today, "until": today})
             steps["on_search_inc_close"] = await p.unsolicited(tx, "on_search")
-            await _seller(p, "DELETE", "store/closure", None)
+            await p.seller_json("DELETE", "store/closure", None)
             steps["on_search_inc_open"] = await p.unsolicited(tx, "on_search")
         else:
-            await _seller(p, "POST", f"items/{sku}/off_sale", None)
+            await p.seller_json("POST", f"items/{sku}/off_sale", None)
             steps["on_search_inc_disable"] = await p.unsolicited(tx, "on_search")
         steps["search_inc_stop"] = await p.send(
             "search", _subscription("stop"), transaction_id=tx, domain=domain, city="*"
         )
     finally:
         if domain != "ONDC:RET10":
-            await _seller(p, "POST", f"items/{sku}/on_sale", None)
+            await p.seller_json("POST", f"items/{sku}/on_sale", None)
         await p.seller_stock(sku, stocked)
     return steps

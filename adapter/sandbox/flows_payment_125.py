@@ -27,7 +27,12 @@ from typing import Any, Final
 import orjson
 
 from adapter.sandbox.buyer import Received
-from adapter.sandbox.flows import FlowPlayer, confirm_message
+from adapter.sandbox.flows import (
+    FlowPlayer,
+    confirm_message,
+    delivery_legs,
+    delivery_routing,
+)
 from adapter.seller_api.stock_webhook import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
@@ -59,17 +64,6 @@ FINANCE_TERMS: Final = {
     ],
 }
 """The demo buyer app's finance terms (Pramaan's example): 5% of the order."""
-
-_LEGS: Final = (
-    ("pack", "on_status_packed"),
-    ("agent_assigned", "on_status_agent_assigned"),
-    ("ship", "on_status_picked"),
-)
-_HUB: Final = (
-    ("in_transit", "on_status_in_transit"),
-    ("at_destination_hub", "on_status_at_destination_hub"),
-    ("out_for_delivery", "on_status_out_for_delivery"),
-)
 
 
 @asynccontextmanager
@@ -220,8 +214,7 @@ async def _deliver(
     """The seller's steps to delivery (the hub legs when the order travels P2H2P), each
     step named with ``suffix``."""
     on_confirm = next(v for k, v in steps.items() if k.startswith("on_confirm"))
-    legs = [*_LEGS, *(_HUB if _routing(on_confirm) == "P2H2P" else ())]
-    legs.append(("deliver", "on_status_order_delivered"))
+    legs = delivery_legs(delivery_routing(on_confirm["message"]["order"]))
     ship = {
         "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
         "tracking_url": f"https://track.odop.example/{order_id}",
@@ -231,16 +224,6 @@ async def _deliver(
         if moved.status_code != 200:
             raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
         steps[f"{step}{suffix}"] = await p.unsolicited(tx, "on_status")
-
-
-def _routing(callback: Mapping[str, Any]) -> str | None:
-    for fulfillment in callback["message"]["order"].get("fulfillments", []):
-        for tag in fulfillment.get("tags", []):
-            if tag.get("code") == "routing":
-                for entry in tag.get("list", []):
-                    if entry.get("code") == "type":
-                        return str(entry.get("value"))
-    return None
 
 
 PAYMENT_FLOWS: Final[

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from adapter.sandbox.cash_messages_125 import cash_confirm_message, cash_init_message
-from adapter.sandbox.flows import FlowPlayer, confirm_message
+from adapter.sandbox.flows import FlowPlayer, confirm_message, delivery_routing
 
 __all__ = ["EXTRA_FLOWS", "play_cash_on_delivery", "play_multi_option", "play_self_pickup"]
 
@@ -135,7 +135,7 @@ async def play_cash_on_delivery(
         ("agent_assigned", "on_status_agent_assigned", None),
         ("ship", "on_status_picked", ship),
     ]
-    routing = _routing(on_confirm)
+    routing = delivery_routing(on_confirm)
     if routing == "P2H2P":
         legs += [
             ("in_transit", "on_status_in_transit", None),
@@ -156,16 +156,6 @@ def cash_init_message_for(p: FlowPlayer, on_select: dict[str, Any]) -> dict[str,
     message = p.init_for(on_select)
     message["order"]["payment"] = cash_init_message(on_select)["order"]["payment"]
     return message
-
-
-def _routing(order: Mapping[str, Any]) -> str | None:
-    for fulfillment in order.get("fulfillments", []):
-        for tag in fulfillment.get("tags", []):
-            if tag.get("code") == "routing":
-                for entry in tag.get("list", []):
-                    if entry.get("code") == "type":
-                        return str(entry.get("value"))
-    return None
 
 
 EXTRA_FLOWS: Final[

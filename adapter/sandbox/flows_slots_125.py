@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from types import MappingProxyType
 from typing import Any, Final
 
-from adapter.sandbox.flows import FlowPlayer, confirm_message
+from adapter.sandbox.flows import FlowPlayer, confirm_message, delivery_legs
 
 __all__ = [
     "CHOSEN",
@@ -43,33 +43,16 @@ every init to the fulfilment on_select's items name (``item_FFErr``, ``ffID``) a
 quote to on_select's (``quoteErr``), so a later slot fails its flow 003 on those generic
 rules (docs/validating-logs.md)."""
 
-_LEGS: Final = (
-    ("pack", "on_status_packed"),
-    ("agent_assigned", "on_status_agent_assigned"),
-    ("ship", "on_status_picked"),
-    ("deliver", "on_status_order_delivered"),
-)
-"""The seller's steps of a delivery within the city (P2P: picked up, then delivered)."""
-
-
-async def _seller(p: FlowPlayer, method: str, path: str, body: dict[str, Any] | None) -> Any:
-    if p.seller_request is None:
-        raise RuntimeError("this player cannot reach the seller API")
-    answer = await p.seller_request(method, path, body)
-    if answer.status_code != 200:
-        raise RuntimeError(f"seller {method} {path}: {answer.status_code} {answer.text}")
-    return answer.json()
-
 
 @asynccontextmanager
 async def delivering_in_slots(p: FlowPlayer) -> AsyncIterator[dict[str, Any]]:
     """The player's seller delivers in :data:`DEMO_SLOTS` while the block runs (the
     seller API's answer: the next slots open), and in no slots after."""
-    shown = await _seller(p, "PUT", "delivery-slots", dict(DEMO_SLOTS))
+    shown = await p.seller_json("PUT", "delivery-slots", dict(DEMO_SLOTS))
     try:
         yield shown
     finally:
-        await _seller(p, "DELETE", "delivery-slots", None)
+        await p.seller_json("DELETE", "delivery-slots", None)
 
 
 async def play_slotted_delivery(
@@ -106,7 +89,7 @@ async def play_slotted_delivery(
     if "error" in steps["on_confirm"]:
         raise RuntimeError(f"on_confirm: {steps['on_confirm']['error']}")
     steps["on_status_accepted"] = await p.unsolicited(tx, "on_status")
-    for action, step in _LEGS:
+    for action, step in delivery_legs("P2P"):  # within the city: picked up, delivered
         body = (
             {
                 "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
