@@ -136,8 +136,13 @@ async def _run(url: str, requests: Iterator[tuple[str, bytes, str]], concurrency
             if retry_after:
                 result.retry_after += 1
                 if not rate:
-                    # Closed loop: a buyer app told to come back later does so, not at once.
+                    # Closed loop: a buyer app told to come back later does so, not at once,
+                    # on a new connection: the server may close one idle that long (uvicorn
+                    # after 5 s, the adapter's shortest Retry-After), and a write racing that
+                    # close reads nothing back (an HTTP client would reconnect too).
                     await asyncio.sleep(max(0.0, min(retry_after, deadline - time.monotonic())))
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(host, int(port))
         writer.close()
 
     await asyncio.gather(*(worker(i) for i in range(concurrency)))
