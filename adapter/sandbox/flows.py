@@ -35,6 +35,7 @@ __all__ = [
     "refund_of",
     "return_message",
     "seller_player",
+    "shipping_papers",
 ]
 
 SHIMLA_END: Final = {"location": {"gps": "31.104800,77.173400", "address": {"area_code": "171001"}}}
@@ -238,6 +239,14 @@ def refund_of(on_update: dict[str, Any], fulfillment_id: str) -> str:
     return str(total)
 
 
+def shipping_papers(order_id: str) -> dict[str, str]:
+    """What the demo's seller sends with its ``ship``: the invoice and the tracking link."""
+    return {
+        "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
+        "tracking_url": f"https://track.odop.example/{order_id}",
+    }
+
+
 def delivery_legs(routing: str | None) -> list[tuple[str, str]]:
     """The seller's steps to delivery, each with the step name of its on_status: packed, an
     agent assigned, picked up, then for an intercity order (P2H2P) in transit, at the
@@ -295,6 +304,16 @@ class FlowPlayer:
     # Where the buyer is: by default Shimla; a flow puts it in the seller's own city.
     _city: str = "std:0177"
     _end: dict[str, Any] = field(default_factory=lambda: dict(BUYER_END))
+
+    async def seller_step(
+        self, order_id: str, action: str, transaction_id: str, body: Any = None
+    ) -> dict[str, Any]:
+        """The seller's ``action`` on an order (``POST /seller/v1/orders/{id}/{action}``),
+        which must succeed; the on_status it sent."""
+        moved = await self.seller_act(order_id, action, body)
+        if moved.status_code != 200:
+            raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
+        return await self.unsolicited(transaction_id, "on_status")
 
     async def seller_json(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """A seller API call (``path`` under ``/seller/v1``) that must succeed; its JSON."""

@@ -41,6 +41,7 @@ from adapter.sandbox.flows import (
     refund_message,
     refund_of,
     return_message,
+    shipping_papers,
 )
 from adapter.sandbox.flows_buyer_delivery_125 import BUYER_DELIVERY_FLOWS
 from adapter.sandbox.flows_inc_125 import INCREMENTAL_FLOW, play_incremental
@@ -310,17 +311,10 @@ class Pramaan125:
         if until not in {action for action, _ in legs}:
             until = "ship"  # the last leg before the door: P2P's is the pick-up
         for action, key in legs:
-            body = {
-                "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
-                "tracking_url": f"https://track.odop.example/{order_id}",
-            }
-            sent: dict[str, Any] | None = body if action == "ship" else None
+            sent: dict[str, Any] | None = shipping_papers(order_id) if action == "ship" else None
             if action == "deliver" and "on_update_delivery_auth" in steps:
                 sent = {"delivery_code": _DOOR_CODE}  # the buyer gives it at the door
-            moved = await p.seller_act(order_id, action, sent)
-            if moved.status_code != 200:
-                raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
-            steps[key] = await p.unsolicited(tx, "on_status")
+            steps[key] = await p.seller_step(order_id, action, tx, sent)
             if auth and action == "ship":
                 await self._seller_json(order_id, "delivery_auth", {"code": _DOOR_CODE})
                 steps["on_update_delivery_auth"] = await p.unsolicited(tx, "on_update")

@@ -106,10 +106,7 @@ async def play_buyer_delivery(
         ("pack", "on_status_packed"),
         ("ready_to_ship", "on_status_ready_to_ship"),
     ):
-        moved = await p.seller_act(order_id, action, None)
-        if moved.status_code != 200:
-            raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
-        steps[step] = await p.unsolicited(tx, "on_status")
+        steps[step] = await p.seller_step(order_id, action, tx)
     fulfillment_id = steps["on_confirm"]["message"]["order"]["fulfillments"][0]["id"]
     before = "on_status_ready_to_ship"
     for state, name, measured in (

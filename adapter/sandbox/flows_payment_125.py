@@ -32,6 +32,7 @@ from adapter.sandbox.flows import (
     confirm_message,
     delivery_legs,
     delivery_routing,
+    shipping_papers,
 )
 from adapter.seller_api.stock_webhook import (
     DELIVERY_HEADER,
@@ -214,16 +215,9 @@ async def _deliver(
     """The seller's steps to delivery (the hub legs when the order travels P2H2P), each
     step named with ``suffix``."""
     on_confirm = next(v for k, v in steps.items() if k.startswith("on_confirm"))
-    legs = delivery_legs(delivery_routing(on_confirm["message"]["order"]))
-    ship = {
-        "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
-        "tracking_url": f"https://track.odop.example/{order_id}",
-    }
-    for action, step in legs:
-        moved = await p.seller_act(order_id, action, ship if action == "ship" else None)
-        if moved.status_code != 200:
-            raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
-        steps[f"{step}{suffix}"] = await p.unsolicited(tx, "on_status")
+    for action, step in delivery_legs(delivery_routing(on_confirm["message"]["order"])):
+        body = shipping_papers(order_id) if action == "ship" else None
+        steps[f"{step}{suffix}"] = await p.seller_step(order_id, action, tx, body)
 
 
 PAYMENT_FLOWS: Final[

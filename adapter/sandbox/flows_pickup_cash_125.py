@@ -15,16 +15,15 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from adapter.sandbox.cash_messages_125 import cash_confirm_message, cash_init_message
-from adapter.sandbox.flows import FlowPlayer, confirm_message, delivery_routing
+from adapter.sandbox.flows import (
+    FlowPlayer,
+    confirm_message,
+    delivery_legs,
+    delivery_routing,
+    shipping_papers,
+)
 
 __all__ = ["EXTRA_FLOWS", "play_cash_on_delivery", "play_multi_option", "play_self_pickup"]
-
-
-async def _seller_step(p: FlowPlayer, order_id: str, action: str, body: Any, tx: str) -> Any:
-    moved = await p.seller_act(order_id, action, body)
-    if moved.status_code != 200:
-        raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
-    return await p.unsolicited(tx, "on_status")
 
 
 async def play_self_pickup(
@@ -95,8 +94,8 @@ async def _collected(
         domain=domain,
     )
     steps["on_status_accepted"] = await p.unsolicited(tx, "on_status")
-    steps["on_status_self_pick_packed"] = await _seller_step(p, order_id, "pack", None, tx)
-    steps["on_status_self_pick_picked"] = await _seller_step(p, order_id, "hand_over", None, tx)
+    steps["on_status_self_pick_packed"] = await p.seller_step(order_id, "pack", tx)
+    steps["on_status_self_pick_picked"] = await p.seller_step(order_id, "hand_over", tx)
     return steps
 
 
@@ -126,25 +125,11 @@ async def play_cash_on_delivery(
     steps["on_status_accepted"] = await p.unsolicited(tx, "on_status")
     on_confirm = steps["on_confirm_cod"]["message"]["order"]
     total = on_confirm["quote"]["price"]["value"]
-    ship = {
-        "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
-        "tracking_url": f"https://track.odop.example/{order_id}",
-    }
-    legs: list[tuple[str, str, Any]] = [
-        ("pack", "on_status_packed", None),
-        ("agent_assigned", "on_status_agent_assigned", None),
-        ("ship", "on_status_picked", ship),
-    ]
-    routing = delivery_routing(on_confirm)
-    if routing == "P2H2P":
-        legs += [
-            ("in_transit", "on_status_in_transit", None),
-            ("at_destination_hub", "on_status_at_destination_hub", None),
-            ("out_for_delivery", "on_status_out_for_delivery", None),
-        ]
-    legs.append(("deliver", "on_status_order_delivered_cod", {"cash_collected": total}))
-    for action, step, body in legs:
-        steps[step] = await _seller_step(p, order_id, action, body, tx)
+    for action, step in delivery_legs(delivery_routing(on_confirm)):
+        body: dict[str, Any] | None = shipping_papers(order_id) if action == "ship" else None
+        if action == "deliver":  # the cash handed over at the door
+            step, body = "on_status_order_delivered_cod", {"cash_collected": total}
+        steps[step] = await p.seller_step(order_id, action, tx, body)
     paid = steps["on_status_order_delivered_cod"]["message"]["order"]["payment"]["status"]
     if paid != "PAID":
         raise RuntimeError(f"cash order delivered but its payment says {paid}")

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from types import MappingProxyType
 from typing import Any, Final
 
-from adapter.sandbox.flows import FlowPlayer, confirm_message, delivery_legs
+from adapter.sandbox.flows import FlowPlayer, confirm_message, delivery_legs, shipping_papers
 
 __all__ = [
     "CHOSEN",
@@ -90,18 +90,8 @@ async def play_slotted_delivery(
         raise RuntimeError(f"on_confirm: {steps['on_confirm']['error']}")
     steps["on_status_accepted"] = await p.unsolicited(tx, "on_status")
     for action, step in delivery_legs("P2P"):  # within the city: picked up, delivered
-        body = (
-            {
-                "invoice_url": f"https://odop.example/invoices/{order_id}.pdf",
-                "tracking_url": f"https://track.odop.example/{order_id}",
-            }
-            if action == "ship"
-            else None
-        )
-        moved = await p.seller_act(order_id, action, body)
-        if moved.status_code != 200:
-            raise RuntimeError(f"seller {action}: {moved.status_code} {moved.text}")
-        steps[step] = await p.unsolicited(tx, "on_status")
+        body = shipping_papers(order_id) if action == "ship" else None
+        steps[step] = await p.seller_step(order_id, action, tx, body)
     return steps
 
 
