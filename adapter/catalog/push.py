@@ -25,7 +25,6 @@ from adapter.core.clock import Clock
 from adapter.core.replies import Identity
 from adapter.storage.catalog import CatalogStore, Listing
 from adapter.storage.outbox import Outbox
-from catalog_sync.preflight import preflight
 from catalog_sync.transform import item_payload, location_change, provider_payload
 
 __all__ = ["CatalogPush"]
@@ -56,14 +55,19 @@ class CatalogPush:
         location goes too, with its ``time.label`` (``enable`` or ``disable``) and its hours
         as split timings (:func:`catalog_sync.transform.location_change`)."""
         # Published items go as they are; an item the seller took off sale goes as
-        # "disable" (buyer apps drop it); one held back by pre-flight is not sent.
-        listings = [
-            listing
-            for listing in await self._store.listings(
-                seller_code=seller_code, skus=skus, published_only=False
-            )
-            if not listing[2].on_sale or not preflight(listing[1], listing[2], listing[0])
-        ]
+        # "disable" (buyer apps drop it); one held back by pre-flight is not sent. The
+        # store's published flag says which is which: the unpublished are read only
+        # when some SKU was not among the published.
+        listings = await self._store.listings(seller_code=seller_code, skus=skus)
+        unpublished = set(skus) - {listing[2].sku for listing in listings}
+        if unpublished:
+            listings += [
+                listing
+                for listing in await self._store.listings(
+                    seller_code=seller_code, skus=sorted(unpublished), published_only=False
+                )
+                if not listing[2].on_sale
+            ]
         by_domain: dict[str, list[Listing]] = defaultdict(list)
         for listing in listings:
             by_domain[listing[2].domain].append(listing)
