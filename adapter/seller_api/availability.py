@@ -67,15 +67,14 @@ def seller_availability_router() -> APIRouter:
         request: Request, seller: str, sku: str, on_sale: bool
     ) -> dict[str, Any]:
         store = catalogue(request)
-        entry = await store.seller(seller)
-        found = [item for item, _ in await store.items_of(seller) if item.sku == sku]
-        if entry is None or not found:
+        found = await store.listings(seller_code=seller, skus=[sku], published_only=False)
+        if not found:
             raise HTTPException(status_code=404, detail=f"sku: {sku} is not one of your items")
-        record = found[0]
+        owner, location, record = found[0]
         runtime: Runtime = request.app.state.runtime
         if record.on_sale != on_sale:
             record = dataclasses.replace(record, on_sale=on_sale)
-            await store.upsert(entry[0], entry[1], [record], now=runtime.clock.now())
+            await store.upsert(owner, location, [record], now=runtime.clock.now())
             await runtime.push.changed(seller, [sku])
         return item_json(record)
 
