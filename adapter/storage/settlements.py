@@ -240,10 +240,15 @@ WITH batch AS (
 ), audited AS (
     INSERT INTO messages ({column_names(MESSAGE_COLUMNS)})
     SELECT {_PG_AUDIT_VALUES}
-    FROM json_to_recordset(CAST(%(sent)s AS json)) AS a({column_definitions(MESSAGE_COLUMNS)})
-    -- Run again after a reply lost with its connection, the statement finds its jobs
-    -- settled (no lease held) and must not audit their messages twice.
-    WHERE NOT EXISTS (
+    FROM json_to_recordset(CAST(%(sent)s AS json))
+        AS a(job_id bigint, {column_definitions(MESSAGE_COLUMNS)})
+    -- A job settled here was still this worker's, so its message is new to the log.
+    -- Any other (its lease lost, or the statement run again after a reply lost with its
+    -- connection, which finds its jobs settled) is looked up first, so nothing is audited
+    -- twice; only those rows probe the log, by the index on received_at, one row each,
+    -- and never by reading the whole log (a hash of every outbound message, per round).
+    WHERE EXISTS (SELECT 1 FROM settled AS s WHERE s.id = a.job_id)
+       OR NOT EXISTS (
         SELECT 1 FROM messages AS m
         WHERE m.transaction_id IS NOT DISTINCT FROM a.transaction_id
           AND m.direction = 'out' AND m.received_at = a.received_at
@@ -273,7 +278,11 @@ def pg_settle_values(worker: str, settlements: Sequence[Settled]) -> dict[str, A
         }
         for s in settlements
     ]
-    sent = [pg_message_record(s.sent) for s in settlements if s.sent is not None]
+    sent = [
+        {"job_id": s.job_id, **pg_message_record(s.sent)}
+        for s in settlements
+        if s.sent is not None
+    ]
     return {
         "settled": orjson.dumps(settled).decode(),
         "sent": orjson.dumps(sent).decode(),
