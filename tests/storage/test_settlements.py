@@ -122,3 +122,64 @@ async def test_postgres_settlement_run_again_records_nothing_twice(
     [day] = await _rows(database, callback_days)
     assert (day.delivered, day.on_time, day.failed) == (1, 1, 1)
     await database.dispose()
+
+
+# An audit log of a busy hour (each request and its callback), never analysed: a fresh
+# database, or a server whose autovacuum is off, has no planner statistics for it.
+_GROWN_LOG = """
+INSERT INTO messages (direction, action, peer_id, transaction_id, message_id, received_at,
+                      headers, body, verification)
+SELECT CASE WHEN mod(g, 2) = 0 THEN 'in' ELSE 'out' END, 'search', 'buyer.example', 't' || g / 2,
+       'm' || g / 2, TIMESTAMPTZ '2026-11-23 09:00:00+00' + g * INTERVAL '10 ms', '{}',
+       convert_to(repeat('x', 900), 'UTF8'), 'signed'
+FROM generate_series(1, 60000) AS g
+"""
+
+
+@pytest.mark.postgres
+async def test_postgres_settlement_never_reads_the_whole_audit_log(
+    migrated_postgres_url: str, clock: FixedClock
+) -> None:
+    """A settlement audits what it sent without hashing every outbound message of the
+    log: the messages of the jobs it settled go in unchecked, and the others (a lease lost,
+    the statement run again) are looked up by the index on ``received_at``, one row each."""
+    database = Database.connect(migrated_postgres_url)
+    outbox = Outbox(database)
+    delivered, _, lost = await _three_jobs(outbox, clock)
+    now = clock.now()
+    values = pg_settle_values(
+        "w",
+        [
+            Settlement(delivered, Attempt(now, 200, 7.0, "ACK"), "delivered",
+                       sent=_sent(delivered, now)),
+            Settlement(lost, Attempt(now, 200, 3.0, "ACK"), "delivered", sent=_sent(lost, now)),
+        ],
+    )  # fmt: skip
+    async with database.engine.begin() as connection:
+        await connection.exec_driver_sql(_GROWN_LOG)
+    [(plan,)] = await database.statement(
+        "EXPLAIN (ANALYZE, FORMAT JSON) " + PG_SETTLE, values, lane="settle"
+    )
+    reads = _reads(plan)
+    assert ("Seq Scan", "messages", None) not in reads
+    # The message of the job whose lease was lost, one index probe; none for the other.
+    assert ("Bitmap Index Scan", None, "ix_messages_received_at") in reads
+    sent = {f"m-{delivered}", f"m-{lost}"}
+    audited = [m.message_id for m in await _rows(database, messages) if m.message_id in sent]
+    assert sorted(audited) == sorted(sent)
+    await database.statement(PG_SETTLE, values, lane="settle")  # run again: nothing new
+    audited = [m.message_id for m in await _rows(database, messages) if m.message_id in sent]
+    assert sorted(audited) == sorted(sent)
+    await database.dispose()
+
+
+def _reads(plan: Any) -> set[tuple[str, str | None, str | None]]:
+    """Every scan an ``EXPLAIN (FORMAT JSON)`` plan ran: (node type, table, index)."""
+    found = set()
+    nodes = [node["Plan"] for node in plan]
+    while nodes:
+        node = nodes.pop()
+        if node.get("Actual Loops", 1) and "Scan" in node["Node Type"]:
+            found.add((node["Node Type"], node.get("Relation Name"), node.get("Index Name")))
+        nodes.extend(node.get("Plans", []))
+    return found
