@@ -288,6 +288,7 @@ def create_app(
                 search_share=settings.admission_search_share,
                 order_share=settings.admission_order_share,
                 min_rate=settings.admission_min_rate,
+                longest_retry_after=settings.admission_longest_retry_after,
             ),
             pending=partial(pending_callbacks, database),
             due=lambda: outbox.due_count(the_clock.now()),

@@ -33,6 +33,7 @@ from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import signing
+from adapter.core.errors import FIXED_RETRY_AFTER
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.x25519 import (
@@ -358,6 +359,27 @@ class Settings(BaseSettings):
         "delivered fewer in the last 5 s (after start-up or a quiet spell). Set it no higher "
         "than the slowest rate the dispatchers keep up, or requests admitted on the "
         "assumption may miss their ttl.",
+    )
+    admission_longest_retry_after: int = Field(
+        default=120,
+        ge=1,
+        le=3600,
+        alias="ONDC_ADMISSION_LONGEST_RETRY_AFTER",
+        description="The longest Retry-After, in seconds, the edge advises when it refuses a "
+        "request to keep its callbacks within their ttl (NACK 31001, HTTP 503); it advises "
+        "less when the backlog will drain sooner. ONDC_HTTP_KEEP_ALIVE_SECONDS must be "
+        "longer.",
+    )
+    http_keep_alive_seconds: int = Field(
+        default=130,
+        ge=6,
+        le=3600,
+        alias="ONDC_HTTP_KEEP_ALIVE_SECONDS",
+        description="How long the HTTP server keeps an idle keep-alive connection open for "
+        "its client's next request. Longer than every Retry-After the edge sends "
+        "(ONDC_ADMISSION_LONGEST_RETRY_AFTER, and the 5 s of a rate limit's 429), so a buyer "
+        "app that waits the Retry-After and retries on its kept connection never races the "
+        "server closing it.",
     )
     rate_limit_per_second: int = Field(
         default=200,
@@ -746,6 +768,18 @@ class Settings(BaseSettings):
             )
         if value is not None and not has_url:
             raise ValueError("is set but ONDC_PAYMENT_GATEWAY_URL is not")
+        return value
+
+    @field_validator("http_keep_alive_seconds")
+    @classmethod
+    def _keep_alive_outlasts_retry_after(cls, value: int, info: ValidationInfo) -> int:
+        longest = info.data.get("admission_longest_retry_after")
+        if longest is not None and value <= max(longest, FIXED_RETRY_AFTER):
+            raise ValueError(
+                f"{value} s is not longer than every Retry-After the edge sends "
+                f"(ONDC_ADMISSION_LONGEST_RETRY_AFTER={longest} s; {FIXED_RETRY_AFTER} s for a "
+                "rate limit): a buyer app retrying on its kept connection would race the close"
+            )
         return value
 
     @field_validator("database_url")

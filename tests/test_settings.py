@@ -266,3 +266,21 @@ def test_a_payment_gateway_with_its_secret_loads(tmp_path: Path) -> None:
         ONDC_PAYMENT_GATEWAY_SECRET="a-secret-long-enough",
     )
     assert str(settings.payment_gateway_url) == "https://pay.example/checkout"
+
+
+def test_keep_alive_must_outlast_every_retry_after_the_edge_sends(tmp_path: Path) -> None:
+    settings = _load(tmp_path)
+    assert settings.http_keep_alive_seconds > settings.admission_longest_retry_after  # type: ignore[attr-defined]
+    for overrides in (
+        {"ONDC_ADMISSION_LONGEST_RETRY_AFTER": "130"},
+        {"ONDC_ADMISSION_LONGEST_RETRY_AFTER": "8", "ONDC_HTTP_KEEP_ALIVE_SECONDS": "8"},
+    ):
+        with pytest.raises(SettingsError) as caught:
+            _load(tmp_path, **overrides)
+        [(variable, reason)] = caught.value.problems
+        assert variable == "ONDC_HTTP_KEEP_ALIVE_SECONDS"
+        assert "is not longer than every Retry-After the edge sends" in reason
+    shorter = _load(
+        tmp_path, ONDC_ADMISSION_LONGEST_RETRY_AFTER="5", ONDC_HTTP_KEEP_ALIVE_SECONDS="6"
+    )
+    assert shorter.http_keep_alive_seconds == 6  # type: ignore[attr-defined]

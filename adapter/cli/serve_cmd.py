@@ -71,6 +71,9 @@ def serve(
         # Access lines are logged at INFO: above it they would be formatted for nothing.
         access_log=settings.log_level in ("DEBUG", "INFO"),
         proxy_headers=True,
+        # Idle kept connections outlive every Retry-After the edge sends (uvicorn's default,
+        # 5 s, raced a buyer app's retry after a Retry-After of 5 s on the same connection).
+        timeout_keep_alive=settings.http_keep_alive_seconds,
     )
 
 

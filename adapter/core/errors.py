@@ -29,9 +29,10 @@ Codes: ONDC developer-docs error-codes.md (30000 invalid request, 30016 invalid 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Final
 
 __all__ = [
+    "FIXED_RETRY_AFTER",
     "AdapterError",
     "AuthenticationFailed",
     "FeatureNotSupported",
@@ -47,6 +48,10 @@ __all__ = [
     "StoreUnavailable",
     "UnknownSigningKey",
 ]
+
+FIXED_RETRY_AFTER: Final = 5
+"""The ``Retry-After`` seconds of a 429 or 503 refusal that names no time of its own (a
+sender over its rate, an internal error). :class:`Overloaded` names its own."""
 
 
 class AdapterError(Exception):

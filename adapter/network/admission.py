@@ -104,6 +104,10 @@ class AdmissionPolicy:
     search_share: float = 0.3
     order_share: float = 0.6
     min_rate: float = 20.0
+    # The longest Retry-After a refusal advises: shorter than the HTTP server keeps an idle
+    # connection open (ONDC_HTTP_KEEP_ALIVE_SECONDS), so a retry on the kept connection
+    # never races its close.
+    longest_retry_after: int = _LONGEST_RETRY_AFTER
 
     def share(self, action: str) -> float:
         """The fraction of its remaining ttl a request of ``action`` may wait."""
@@ -136,15 +140,19 @@ def estimated_wait(backlog: int, rate: float) -> float:
     return (max(0, backlog) + 1) / rate
 
 
-def refusal_delay(*, backlog: int, rate: float, time_left: float, share: float) -> int | None:
+def refusal_delay(
+    *, backlog: int, rate: float, time_left: float, share: float,
+    longest: int = _LONGEST_RETRY_AFTER,
+) -> int | None:  # fmt: skip
     """``None`` when a request with ``time_left`` seconds of ttl may be ACKed (its
     estimated wait is within ``share`` of that time); otherwise the whole seconds after
-    which the backlog, drained at ``rate``, would admit a request like it."""
+    which the backlog, drained at ``rate``, would admit a request like it (1 to
+    ``longest``)."""
     wait = estimated_wait(backlog, rate)
     allowed = share * time_left
     if wait <= allowed:
         return None
-    return max(1, min(_LONGEST_RETRY_AFTER, math.ceil(wait - max(0.0, allowed))))
+    return max(1, min(longest, math.ceil(wait - max(0.0, allowed))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,17 +216,19 @@ class AdmissionControl:
         seen = self._snapshot
         backlog = seen.backlog + self._queued + ahead
         if seen.stalled:
+            retry = min(_RATE_WINDOW_SECONDS, self.policy.longest_retry_after)
             raise Overloaded(
                 f"{backlog} callbacks are waiting and none has been sent for "
                 f"{_RATE_WINDOW_SECONDS} s: this /{action} could not be answered within its "
-                f"ttl; retry in {_RATE_WINDOW_SECONDS} s",
-                retry_after=_RATE_WINDOW_SECONDS,
+                f"ttl; retry in {retry} s",
+                retry_after=retry,
             )
         delay = refusal_delay(
             backlog=backlog,
             rate=seen.rate,
             time_left=time_left,
             share=self.policy.share(action),
+            longest=self.policy.longest_retry_after,
         )
         if delay is not None:
             raise Overloaded(

@@ -11,7 +11,7 @@ from typing import Final
 import orjson
 from starlette.responses import Response
 
-from adapter.core.errors import NetworkError, Overloaded
+from adapter.core.errors import FIXED_RETRY_AFTER, NetworkError, Overloaded
 
 __all__ = ["ACK_BODY", "ack_response", "nack_body", "nack_response"]
 
@@ -42,7 +42,7 @@ def nack_response(error: NetworkError) -> Response:
     if isinstance(error, Overloaded):
         headers["Retry-After"] = str(error.retry_after)
     elif error.http_status in (429, 503):
-        headers["Retry-After"] = "5"
+        headers["Retry-After"] = str(FIXED_RETRY_AFTER)
     if error.http_status == 401:
         headers["WWW-Authenticate"] = 'Signature realm="ondc", headers="(created) (expires) digest"'
     return Response(

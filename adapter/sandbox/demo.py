@@ -353,7 +353,9 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
     # The sandbox registry sends its own Date header (from its clock), as registries do.
     registry_server = LoopbackServer(registry.app(), options.registry_port, date_header=False)
     adapter_server = LoopbackServer(
-        create_app(settings, clock=clock, transport=LoopbackNames()), options.port
+        create_app(settings, clock=clock, transport=LoopbackNames()),
+        options.port,
+        keep_alive=settings.http_keep_alive_seconds,
     )
     await registry_server.start()
     await buyer_server.start()

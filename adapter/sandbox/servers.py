@@ -41,7 +41,13 @@ class LoopbackServer:
     """One app served by uvicorn on 127.0.0.1; start() returns once it is listening."""
 
     def __init__(
-        self, app: Any, port: int, *, log_level: str = "warning", date_header: bool = True
+        self,
+        app: Any,
+        port: int,
+        *,
+        log_level: str = "warning",
+        date_header: bool = True,
+        keep_alive: int = 5,
     ) -> None:
         config = uvicorn.Config(
             app,
@@ -51,6 +57,7 @@ class LoopbackServer:
             lifespan="on",
             access_log=False,
             date_header=date_header,
+            timeout_keep_alive=keep_alive,
         )
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None

@@ -353,3 +353,23 @@ async def test_the_outbox_counts_the_jobs_a_dispatcher_could_claim_now(
         assert await outbox.due_count(clock.now()) == 2
     finally:
         await database.dispose()
+
+
+def test_no_refusal_advises_a_retry_after_longer_than_the_policy_allows(
+    clock: FixedClock,
+) -> None:
+    # Kept below the HTTP server's keep-alive (ONDC_HTTP_KEEP_ALIVE_SECONDS), so a retry
+    # on the kept connection finds it open.
+    assert refusal_delay(backlog=10**9, rate=1.0, time_left=30.0, share=0.5, longest=7) == 7
+
+    async def nothing() -> int:
+        return 0
+
+    control = AdmissionControl(
+        MemoryState(clock), clock, AdmissionPolicy(min_rate=1.0, longest_retry_after=3),
+        pending=nothing,
+    )  # fmt: skip
+    control.queued(1000)  # 1,001 s to wait at one a second
+    with pytest.raises(Overloaded) as caught:
+        control.check("search", 30.0)
+    assert caught.value.retry_after == 3
