@@ -187,6 +187,17 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
         await load_run(pool, adapter_url, bap_uri, 4, 1.0, None)  # warm: key cache, pools
         if not args.dispatcher_later:
             print(f"  warm-up: {await outbox.drain(args.drain_limit)}")
+        # A server without autovacuum (CI images turn it off) never vacuums nor analyses
+        # the bench's database: each claim then reads every dead version of the jobs
+        # before it, and the rounds slow down as the outbox grows, which no deployment
+        # with autovacuum on sees. The bench then vacuums after each phase's drain.
+        vacuuming = outbox.autovacuum_off() and not args.no_vacuum
+        if outbox.autovacuum_off():
+            print("  PostgreSQL's autovacuum is off on this server: "
+                  + ("the bench runs VACUUM (ANALYZE) after the warm-up and each round"
+                     if vacuuming else "not vacuumed (--no-vacuum)"))  # fmt: skip
+        if vacuuming:
+            await outbox.vacuum()
 
         # Closed loop in interleaved rounds (baseline, adapter, ...), the outbox drained
         # after each: on a shared machine the rounds' ratios say more than one long run.
@@ -211,6 +222,7 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
                                 (after_system - system) * 1000 / base_acks))  # fmt: skip
             user, system = cpu_times(processes[0])
             all_cpu = cpu_seconds(*processes)
+            server = outbox.server_cpu()
             ours = await load_run(pool, adapter_url, bap_uri, args.concurrency, args.duration, None)
             after_user, after_system = cpu_times(processes[0])
             edge_user += after_user - user
@@ -227,6 +239,12 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
                 answered_rounds.append(got)
                 answered_cpu.append((cpu_seconds(*processes) - all_cpu) / max(1, got.answered))
                 drained = f"\n    {got}; CPU per answered search {answered_cpu[-1] * 1000:.2f} ms"
+                server_after = outbox.server_cpu()
+                if server:
+                    used = sum(server_after[pid] - server[pid] for pid in server if pid in server_after)
+                    drained += f" (PostgreSQL's backends {used * 1000 / max(1, got.answered):.2f} ms)"
+                if vacuuming:
+                    drained += f"; vacuumed in {await outbox.vacuum():.1f} s"
             print(f"  round {round_number}: baseline {base_rate:7,.0f} ACK/s, adapter "
                   f"{our_rate:7,.0f} ACK/s, ratio {our_rate / base_rate:.2f} ({machine_load()}){drained}")  # fmt: skip
         middle = sorted(range(len(ratios)), key=ratios.__getitem__)[len(ratios) // 2]
@@ -376,6 +394,9 @@ async def main() -> None:
                              "(0: none)")  # fmt: skip
     parser.add_argument("--overload-concurrency", type=int, default=64,
                         help="connections of the overload phase")  # fmt: skip
+    parser.add_argument("--no-vacuum", action="store_true",
+                        help="on a PostgreSQL server without autovacuum, do not vacuum the "
+                        "bench's database between phases either")
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved closed-loop rounds of baseline and adapter")  # fmt: skip
     parser.add_argument("--dispatcher-nice", type=int, default=10,

@@ -137,6 +137,47 @@ class OutboxProbe:
             text += "; errors: " + ", ".join(f"{e!r} x{n}" for e, n in errors)
         return text
 
+    def autovacuum_off(self) -> bool:
+        """Whether the PostgreSQL server runs without autovacuum (some CI images): then
+        nothing vacuums or analyses the bench's database unless the bench does."""
+        if self._url.startswith("sqlite:///"):
+            return False
+        return self._query("SHOW autovacuum") == [("off",)]
+
+    async def vacuum(self) -> float:
+        """``VACUUM (ANALYZE)`` the adapter's database, as autovacuum would between phases;
+        the seconds it took."""
+        began = time.monotonic()
+
+        def run() -> None:
+            with psycopg.connect(self._url, autocommit=True) as db:
+                db.execute("VACUUM (ANALYZE)")
+
+        await asyncio.to_thread(run)
+        return time.monotonic() - began
+
+    def server_cpu(self) -> dict[int, float]:
+        """CPU seconds (user + system) used so far by each PostgreSQL backend connected to
+        the adapter's database, by process id (Linux /proc; empty for SQLite, or when the
+        server runs elsewhere). The adapter's connections are kept for the run, so the
+        difference between two readings over the backends in both is their work."""
+        if self._url.startswith("sqlite:///"):
+            return {}
+        database = self._url.rsplit("/", 1)[1]
+        rows = self._query(
+            "SELECT pid FROM pg_stat_activity WHERE datname = "
+            f"'{database}' AND pid <> pg_backend_pid()"
+        )
+        ticks = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for (pid,) in rows:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used[int(pid)] = (int(fields[11]) + int(fields[12])) / ticks  # type: ignore[call-overload]
+        return used
+
     async def drain(self, limit: float) -> str:
         """Wait until no job is pending (or ``limit`` seconds); say how long it took."""
         began = time.monotonic()
