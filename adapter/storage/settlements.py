@@ -279,9 +279,7 @@ def pg_settle_values(worker: str, settlements: Sequence[Settled]) -> dict[str, A
         for s in settlements
     ]
     sent = [
-        {"job_id": s.job_id, **pg_message_record(s.sent)}
-        for s in settlements
-        if s.sent is not None
+        {"job_id": s.job_id, **pg_message_record(s.sent)} for s in settlements if s.sent is not None
     ]
     return {
         "settled": orjson.dumps(settled).decode(),

@@ -241,8 +241,12 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
                 drained = f"\n    {got}; CPU per answered search {answered_cpu[-1] * 1000:.2f} ms"
                 server_after = outbox.server_cpu()
                 if server:
-                    used = sum(server_after[pid] - server[pid] for pid in server if pid in server_after)
-                    drained += f" (PostgreSQL's backends {used * 1000 / max(1, got.answered):.2f} ms)"
+                    used = sum(
+                        server_after[pid] - server[pid] for pid in server if pid in server_after
+                    )
+                    drained += (
+                        f" (PostgreSQL's backends {used * 1000 / max(1, got.answered):.2f} ms)"
+                    )
                 if vacuuming:
                     drained += f"; vacuumed in {await outbox.vacuum():.1f} s"
             print(f"  round {round_number}: baseline {base_rate:7,.0f} ACK/s, adapter "
@@ -394,9 +398,12 @@ async def main() -> None:
                              "(0: none)")  # fmt: skip
     parser.add_argument("--overload-concurrency", type=int, default=64,
                         help="connections of the overload phase")  # fmt: skip
-    parser.add_argument("--no-vacuum", action="store_true",
-                        help="on a PostgreSQL server without autovacuum, do not vacuum the "
-                        "bench's database between phases either")
+    parser.add_argument(
+        "--no-vacuum",
+        action="store_true",
+        help="on a PostgreSQL server without autovacuum, do not vacuum the "
+        "bench's database between phases either",
+    )
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved closed-loop rounds of baseline and adapter")  # fmt: skip
     parser.add_argument("--dispatcher-nice", type=int, default=10,

@@ -7,11 +7,12 @@ the kept connection after a Retry-After of 5 s raced the server closing it."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from adapter.core.clock import SystemClock
 from adapter.storage import Database
 from adapter.storage.outbox import Outbox
 from tests.e2e.network import AdapterProcess
@@ -32,7 +33,7 @@ BACKLOG = 40
 async def _queue_backlog(database_url: str) -> None:
     database = Database.connect(database_url)
     outbox = Outbox(database)
-    now = datetime.now(UTC)
+    now = SystemClock().now()
     for n in range(BACKLOG):
         await outbox.enqueue_unsolicited(
             action="on_status", target_url="http://buyer.invalid/on_status",
