@@ -24,7 +24,15 @@ from schemas._ack import (
     nack,
 )
 from schemas._actions import ACTIONS, PAYLOAD_MODELS, Action, ActionSpec
-from schemas._base import Count, DecimalValue, Flag, StrictModel, TagValue, WireModel
+from schemas._base import (
+    Count,
+    DecimalValue,
+    Flag,
+    StrictModel,
+    TagValue,
+    WireModel,
+    received_json,
+)
 from schemas._catalog import Catalog, Category, Credential, Intent, Offer, Provider
 from schemas._codec import Prebuilt, dump, parse
 from schemas._context import Context
@@ -289,5 +297,6 @@ __all__ = [
     "format_timestamp",
     "nack",
     "parse",
+    "received_json",
     "parse_timestamp",
 ]

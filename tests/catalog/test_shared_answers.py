@@ -158,6 +158,23 @@ def test_the_key_holds_every_key_of_the_intent_whatever_its_order() -> None:
     assert search_key(one) != search_key(_intent_search(b"{" + item + b"}"))
 
 
+def test_a_search_built_in_python_is_keyed_by_its_model_and_never_shares_wrongly() -> None:
+    item = b'"item":{"descriptor":{"name":"shawl"}}'
+    parsed = _intent_search(b"{" + item + b"}")
+    built = schemas.SearchRequest.model_validate(orjson.loads(schemas.dump(parsed)))
+    other = schemas.SearchRequest.model_validate(
+        orjson.loads(schemas.dump(_intent_search(b'{"item":{"descriptor":{"name":"rumal"}}}')))
+    )
+
+    # No JSON as received: pydantic's JSON of the intent, equal for equal intents.
+    assert schemas.received_json(built) is None
+    assert search_key(built) == search_key(built.model_copy())
+    assert search_key(built) != search_key(other)
+    # The two kinds of key never meet: a parsed and a built search only miss a share.
+    assert search_key(built) != search_key(parsed)
+    assert search_key(parsed) == search_key(_intent_search(b"{" + item + b"}"))
+
+
 async def test_rewriting_answers_share_the_rounds_decoded_providers(
     store: Store, clock: FixedClock
 ) -> None:
