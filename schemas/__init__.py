@@ -31,6 +31,7 @@ from schemas._base import (
     StrictModel,
     TagValue,
     WireModel,
+    complete_order,
     received_json,
 )
 from schemas._catalog import Catalog, Category, Credential, Intent, Offer, Provider
@@ -292,11 +293,12 @@ __all__ = [
     "Vehicle",
     "WireModel",
     "ack",
+    "complete_order",
     "dump",
     "find_tag_group",
     "format_timestamp",
     "nack",
     "parse",
-    "received_json",
     "parse_timestamp",
+    "received_json",
 ]

@@ -165,6 +165,21 @@ def wire_order(model: WireModel) -> tuple[str, ...] | None:
     return order
 
 
+ORDER_AT_ONCE: Final = frozenset({"context"})
+"""What a parse with ``defer_order`` remembers the order of below the body's top at once: the
+context, which every callback copies from its request's."""
+
+
+class _Pending:
+    """A parsed body's JSON whose key order below the top and its ``context`` is still to
+    be remembered (``schemas.parse(..., defer_order=True)``)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+
 def received_json(model: WireModel) -> Any:
     """The JSON value ``model`` was parsed from by ``schemas.parse`` (as ``orjson.loads``
     gives it: keys as received, in their order), or ``None`` for a model not parsed from
@@ -175,14 +190,33 @@ def received_json(model: WireModel) -> Any:
     answers are built as new models), where it is the peer's JSON without a dump.
     """
     try:
-        return _JSON_SLOT.__get__(model, type(model))
+        kept = _JSON_SLOT.__get__(model, type(model))
     except AttributeError:
         return None
+    return kept.data if isinstance(kept, _Pending) else kept
 
 
-def keep_received_json(model: WireModel, data: Any) -> None:
-    """Keep ``data``, the JSON value ``model`` was just parsed from (``schemas.parse``)."""
-    _JSON_SLOT.__set__(model, data)
+def keep_received_json(model: WireModel, data: Any, *, order_pending: bool = False) -> None:
+    """Keep ``data``, the JSON value ``model`` was just parsed from (``schemas.parse``);
+    ``order_pending`` when the order of its parts is left to :func:`complete_order`."""
+    _JSON_SLOT.__set__(model, _Pending(data) if order_pending else data)
+
+
+def complete_order(model: WireModel) -> None:
+    """Remember the key order of every part of ``model``, a body parsed with
+    ``defer_order=True``, so that its parts dump in the order received; nothing for any
+    other model (its order is complete). Call it before parts of the body are dumped or
+    copied into another model."""
+    try:
+        kept = _JSON_SLOT.__get__(model, type(model))
+    except AttributeError:
+        return
+    if isinstance(kept, _Pending):
+        # The top's and the context's order were remembered by the parse.
+        remember_order(
+            model, kept.data, into=frozenset(model.__pydantic_fields_set__) - ORDER_AT_ONCE
+        )
+        _JSON_SLOT.__set__(model, kept.data)
 
 
 def _set_order(model: WireModel, order: tuple[str, ...] | None) -> None:
@@ -190,11 +224,12 @@ def _set_order(model: WireModel, order: tuple[str, ...] | None) -> None:
         _ORDER_SLOT.__set__(model, order)
 
 
-def remember_order(model: Any, data: Any) -> None:
+def remember_order(model: Any, data: Any, *, into: frozenset[str] | None = None) -> None:
     """Record on ``model`` (a ``WireModel``, or a list of them) and on every model inside
     it the order of the keys of ``data``, the JSON object (or the mapping given in Python)
     it was validated from. A key given by field name is recorded under its alias; a key
-    that merely looks like a field name but was kept as an extra stays as it came."""
+    that merely looks like a field name but was kept as an extra stays as it came.
+    ``into``: the fields of ``model`` to go into (and all below them); ``None``, every one."""
     if isinstance(model, list):
         if isinstance(data, list):
             for item, item_data in zip(model, data, strict=False):
@@ -215,7 +250,7 @@ def remember_order(model: Any, data: Any) -> None:
     else:
         _ORDER_SLOT.__set__(model, tuple(data))
     get = data.get
-    for name in model.__pydantic_fields_set__:
+    for name in model.__pydantic_fields_set__ if into is None else into:
         value = get(alias_of.get(name, name))
         if value is None and name in data:
             value = data[name]

@@ -15,19 +15,30 @@ from typing import Any, Final, TypeVar
 import orjson
 from pydantic import BaseModel
 
-from schemas._base import WireModel, keep_received_json, remember_order, wire_order
+from schemas._base import (
+    ORDER_AT_ONCE,
+    WireModel,
+    keep_received_json,
+    remember_order,
+    wire_order,
+)
 from schemas._context import Context
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def parse(model: type[ModelT], raw: bytes) -> ModelT:
+def parse(model: type[ModelT], raw: bytes, *, defer_order: bool = False) -> ModelT:
     """Validate a JSON body into ``model`` (``model.model_validate_json``).
 
     Keys are matched by their wire spelling only (``bpp/providers``, not ``providers``),
     so a key that happens to equal a Python field name stays an extra and is written back
     unchanged. Raises ``pydantic.ValidationError`` for malformed JSON or a body that does
     not fit the model; the network edge turns that into a NACK.
+
+    ``defer_order``: remember the received key order of the body's top and its
+    ``context`` only, and of the rest when ``schemas.complete_order`` is called: for a
+    body whose other parts may never be dumped (the edge parses every request to check
+    it; only the build of an answer that writes parts of it back needs their order).
     """
     parsed = model.model_validate_json(raw, by_alias=True, by_name=False)
     if isinstance(parsed, WireModel):
@@ -38,8 +49,8 @@ def parse(model: type[ModelT], raw: bytes) -> ModelT:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError:
             return parsed
-        remember_order(parsed, data)
-        keep_received_json(parsed, data)
+        remember_order(parsed, data, into=ORDER_AT_ONCE if defer_order else None)
+        keep_received_json(parsed, data, order_pending=defer_order)
     return parsed
 
 

@@ -344,3 +344,36 @@ def test_a_parsed_body_keeps_the_json_it_came_from_and_a_copy_does_not() -> None
     assert schemas.received_json(parsed.model_copy()) is None
     assert schemas.received_json(parsed.context) is None
     assert schemas.received_json(schemas.SearchRequest.model_validate(orjson.loads(raw))) is None
+
+
+def test_a_deferred_parse_remembers_the_context_at_once_and_the_rest_when_completed() -> None:
+    raw = (
+        b'{"message":{"order":{"state":"Accepted","id":"O1","x-note":"\xe0\xa4\xb6"}},'
+        b'"context":{"timestamp":"2025-04-01T11:32:28.024Z","action":"on_status"}}'
+    )
+    parsed = schemas.parse(schemas.OnStatusCallback, raw, defer_order=True)
+
+    assert schemas.dump(parsed.context) == orjson.dumps(orjson.loads(raw)["context"])
+    # The order (and the copy of the JSON) wait for complete_order: field order till then.
+    assert (
+        schemas.dump(parsed.message.order)
+        == b'{"id":"O1","state":"Accepted","x-note":"\xe0\xa4\xb6"}'
+    )
+    assert schemas.received_json(parsed) == orjson.loads(raw)
+
+    schemas.complete_order(parsed)
+    schemas.complete_order(parsed)  # once is enough; again does nothing
+
+    assert schemas.dump(parsed) == raw
+    assert schemas.dump(parsed.message.order) == orjson.dumps(orjson.loads(raw)["message"]["order"])
+
+
+def test_completing_the_order_of_a_body_parsed_at_once_changes_nothing() -> None:
+    raw = b'{"message":{"order":{"state":"Accepted","id":"O1"}},"context":{"action":"on_status"}}'
+    parsed = schemas.parse(schemas.OnStatusCallback, raw)
+    built = schemas.OnStatusCallback.model_validate(orjson.loads(raw))
+
+    schemas.complete_order(parsed)
+    schemas.complete_order(built)
+
+    assert schemas.dump(parsed) == schemas.dump(built) == raw
