@@ -290,7 +290,8 @@ _ANSWERED = {
         # Every key of the answer received already: no key is added.
         dict(CONTEXT),
         # An extension object in the context: written the general way.
-        {"action": "search", "location": {"city": {"code": "std:0177"}, "country": {"code": "IND"}}},
+        {"action": "search",
+         "location": {"city": {"code": "std:0177"}, "country": {"code": "IND"}}},
     ],
 )  # fmt: skip
 def test_a_prebuilt_callback_context_is_written_as_the_general_dump_writes_it(
