@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
+import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -312,7 +313,7 @@ class CatalogStore:
             parameters = tuple([values[name] for name in names])
 
             def read(connection: Connection) -> list[Any]:
-                driver = connection.connection.driver_connection
+                driver: sqlite3.Connection | None = connection.connection.driver_connection
                 assert driver is not None  # a checked-out connection
                 return driver.execute(sql, parameters).fetchall()
 
