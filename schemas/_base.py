@@ -107,9 +107,9 @@ class WireModel(BaseModel):
         then sets each update, several times the work for the contexts every callback
         copies from its request's (ONDC retail 1.2.0: same transaction and message ids).
         """
-        if deep:
-            return super().model_copy(update=update, deep=True)
         cls = type(self)
+        if deep or cls.model_config.get("extra") != "allow":
+            return super().model_copy(update=update, deep=deep)
         copied = cls.__new__(cls)
         values = self.__dict__.copy()
         extra = self.__pydantic_extra__
