@@ -97,12 +97,7 @@ class CallbackBuilder:
         # query after another would make the whole batch wait on each in turn.
         fresh = [job for job in jobs if job.callback_body is None]
         catalog = RoundCatalog(self._catalog)
-        if len(fresh) == 1:
-            # Nothing to build beside it: in this task, without a task of its own (a task
-            # and its scheduling cost more than the rest of a small round's build).
-            built_now = [await self._try_build(fresh[0], catalog)]
-        else:
-            built_now = await asyncio.gather(*(self._try_build(job, catalog) for job in fresh))
+        built_now = await asyncio.gather(*(self._try_build(job, catalog) for job in fresh))
         outcomes = {job.id: outcome for job, outcome in zip(fresh, built_now, strict=True)}
         for job in jobs:
             if job.callback_body is not None:
