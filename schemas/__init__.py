@@ -24,7 +24,16 @@ from schemas._ack import (
     nack,
 )
 from schemas._actions import ACTIONS, PAYLOAD_MODELS, Action, ActionSpec
-from schemas._base import Count, DecimalValue, Flag, StrictModel, TagValue, WireModel
+from schemas._base import (
+    Count,
+    DecimalValue,
+    Flag,
+    StrictModel,
+    TagValue,
+    WireModel,
+    complete_order,
+    received_json,
+)
 from schemas._catalog import Catalog, Category, Credential, Intent, Offer, Provider
 from schemas._codec import Prebuilt, dump, parse
 from schemas._context import Context
@@ -284,10 +293,12 @@ __all__ = [
     "Vehicle",
     "WireModel",
     "ack",
+    "complete_order",
     "dump",
     "find_tag_group",
     "format_timestamp",
     "nack",
     "parse",
     "parse_timestamp",
+    "received_json",
 ]

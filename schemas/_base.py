@@ -12,7 +12,9 @@ on:
   union of what is actually sent (``Flag``, ``Count``, ``DecimalValue``, ``TagValue``);
 - the order of keys as received is remembered, and ``schemas.dump`` restores it, so
   ``dump(parse(raw))`` reproduces the peer's JSON value key for key (a bare
-  ``model_dump`` gives field order).
+  ``model_dump`` gives field order);
+- a body parsed from bytes keeps the JSON value it was parsed from
+  (``schemas.received_json``), for readers that want the peer's JSON as it came.
 
 ``StrictModel`` is for our own seller API: unknown keys are an error there, because a
 seller's typo must not vanish silently.
@@ -20,9 +22,11 @@ seller's typo must not vanish silently.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Final, Self, TypeAlias
 
 from pydantic import BaseModel, ConfigDict
+from pydantic_core import PydanticUndefined
 
 Flag: TypeAlias = bool | str
 """A Beckn boolean as peers send it: ``true``/``false``, or the strings ``"true"``/``"false"``.
@@ -74,7 +78,7 @@ class WireModel(BaseModel):
     # into Python data again, at every depth), which made parsing a 435-byte /search
     # about five times as slow. The order is filled in after validation, by one walk over
     # the model and its data (``remember_order``).
-    __slots__ = ("_received_order",)
+    __slots__ = ("_received_json", "_received_order")
     _alias_of: ClassVar[dict[str, str]] = {}
 
     @classmethod
@@ -95,6 +99,42 @@ class WireModel(BaseModel):
         remember_order(model, obj)
         return model
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """As pydantic's (a shallow copy, ``update`` set without validation, keys not among
+        the fields kept as extras), with the received order kept.
+
+        A shallow copy is made here in one step: pydantic's goes through ``__copy__`` and
+        then sets each update, several times the work for the contexts every callback
+        copies from its request's (ONDC retail 1.2.0: same transaction and message ids).
+        """
+        cls = type(self)
+        if deep or cls.model_config.get("extra") != "allow":
+            return super().model_copy(update=update, deep=deep)
+        copied = cls.__new__(cls)
+        values = self.__dict__.copy()
+        extra = self.__pydantic_extra__
+        extra = None if extra is None else extra.copy()
+        fields_set = set(self.__pydantic_fields_set__)
+        if update:
+            fields = cls.__pydantic_fields__
+            for key, value in update.items():
+                if key in fields:
+                    values[key] = value
+                else:
+                    if extra is None:
+                        extra = {}
+                    extra[key] = value
+            fields_set.update(update.keys())
+        _setattr(copied, "__dict__", values)
+        _setattr(copied, "__pydantic_extra__", extra)
+        _setattr(copied, "__pydantic_fields_set__", fields_set)
+        private = getattr(self, "__pydantic_private__", None)
+        if private is not None:
+            private = {k: v for k, v in private.items() if v is not PydanticUndefined}
+        _setattr(copied, "__pydantic_private__", private)
+        _set_order(copied, wire_order(self))
+        return copied
+
     def __copy__(self) -> Self:
         copied = super().__copy__()
         _set_order(copied, wire_order(self))
@@ -111,6 +151,8 @@ class WireModel(BaseModel):
 
 
 _ORDER_SLOT: Final = WireModel.__dict__["_received_order"]
+_JSON_SLOT: Final = WireModel.__dict__["_received_json"]
+_setattr: Final = object.__setattr__
 
 
 def wire_order(model: WireModel) -> tuple[str, ...] | None:
@@ -123,16 +165,71 @@ def wire_order(model: WireModel) -> tuple[str, ...] | None:
     return order
 
 
+ORDER_AT_ONCE: Final = frozenset({"context"})
+"""What a parse with ``defer_order`` remembers the order of below the body's top at once: the
+context, which every callback copies from its request's."""
+
+
+class _Pending:
+    """A parsed body's JSON whose key order below the top and its ``context`` is still to
+    be remembered (``schemas.parse(..., defer_order=True)``)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+
+def received_json(model: WireModel) -> Any:
+    """The JSON value ``model`` was parsed from by ``schemas.parse`` (as ``orjson.loads``
+    gives it: keys as received, in their order), or ``None`` for a model not parsed from
+    bytes, a part of one, or a copy.
+
+    Models are not frozen: this is what was received, and it says nothing of a change made
+    to the model since. Read it only from a request as parsed (requests are never changed:
+    answers are built as new models), where it is the peer's JSON without a dump.
+    """
+    try:
+        kept = _JSON_SLOT.__get__(model, type(model))
+    except AttributeError:
+        return None
+    return kept.data if isinstance(kept, _Pending) else kept
+
+
+def keep_received_json(model: WireModel, data: Any, *, order_pending: bool = False) -> None:
+    """Keep ``data``, the JSON value ``model`` was just parsed from (``schemas.parse``);
+    ``order_pending`` when the order of its parts is left to :func:`complete_order`."""
+    _JSON_SLOT.__set__(model, _Pending(data) if order_pending else data)
+
+
+def complete_order(model: WireModel) -> None:
+    """Remember the key order of every part of ``model``, a body parsed with
+    ``defer_order=True``, so that its parts dump in the order received; nothing for any
+    other model (its order is complete). Call it before parts of the body are dumped or
+    copied into another model."""
+    try:
+        kept = _JSON_SLOT.__get__(model, type(model))
+    except AttributeError:
+        return
+    if isinstance(kept, _Pending):
+        # The top's and the context's order were remembered by the parse.
+        remember_order(
+            model, kept.data, into=frozenset(model.__pydantic_fields_set__) - ORDER_AT_ONCE
+        )
+        _JSON_SLOT.__set__(model, kept.data)
+
+
 def _set_order(model: WireModel, order: tuple[str, ...] | None) -> None:
     if order is not None:
         _ORDER_SLOT.__set__(model, order)
 
 
-def remember_order(model: Any, data: Any) -> None:
+def remember_order(model: Any, data: Any, *, into: frozenset[str] | None = None) -> None:
     """Record on ``model`` (a ``WireModel``, or a list of them) and on every model inside
     it the order of the keys of ``data``, the JSON object (or the mapping given in Python)
     it was validated from. A key given by field name is recorded under its alias; a key
-    that merely looks like a field name but was kept as an extra stays as it came."""
+    that merely looks like a field name but was kept as an extra stays as it came.
+    ``into``: the fields of ``model`` to go into (and all below them); ``None``, every one."""
     if isinstance(model, list):
         if isinstance(data, list):
             for item, item_data in zip(model, data, strict=False):
@@ -153,7 +250,7 @@ def remember_order(model: Any, data: Any) -> None:
     else:
         _ORDER_SLOT.__set__(model, tuple(data))
     get = data.get
-    for name in model.__pydantic_fields_set__:
+    for name in model.__pydantic_fields_set__ if into is None else into:
         value = get(alias_of.get(name, name))
         if value is None and name in data:
             value = data[name]

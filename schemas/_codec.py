@@ -15,19 +15,30 @@ from typing import Any, Final, TypeVar
 import orjson
 from pydantic import BaseModel
 
-from schemas._base import WireModel, remember_order, wire_order
+from schemas._base import (
+    ORDER_AT_ONCE,
+    WireModel,
+    keep_received_json,
+    remember_order,
+    wire_order,
+)
 from schemas._context import Context
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def parse(model: type[ModelT], raw: bytes) -> ModelT:
+def parse(model: type[ModelT], raw: bytes, *, defer_order: bool = False) -> ModelT:
     """Validate a JSON body into ``model`` (``model.model_validate_json``).
 
     Keys are matched by their wire spelling only (``bpp/providers``, not ``providers``),
     so a key that happens to equal a Python field name stays an extra and is written back
     unchanged. Raises ``pydantic.ValidationError`` for malformed JSON or a body that does
     not fit the model; the network edge turns that into a NACK.
+
+    ``defer_order``: remember the received key order of the body's top and its
+    ``context`` only, and of the rest when ``schemas.complete_order`` is called: for a
+    body whose other parts may never be dumped (the edge parses every request to check
+    it; only the build of an answer that writes parts of it back needs their order).
     """
     parsed = model.model_validate_json(raw, by_alias=True, by_name=False)
     if isinstance(parsed, WireModel):
@@ -38,7 +49,8 @@ def parse(model: type[ModelT], raw: bytes) -> ModelT:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError:
             return parsed
-        remember_order(parsed, data)
+        remember_order(parsed, data, into=ORDER_AT_ONCE if defer_order else None)
+        keep_received_json(parsed, data, order_pending=defer_order)
     return parsed
 
 
@@ -68,7 +80,7 @@ def dump(body: BaseModel | Prebuilt) -> bytes:
     was given. Non-ASCII text is written as raw UTF-8.
     """
     if isinstance(body, Prebuilt):
-        return orjson.dumps({"context": _data(body.context), "message": body.message})
+        return orjson.dumps({"context": _context_data(body.context), "message": body.message})
     return orjson.dumps(_data(body))
 
 
@@ -80,6 +92,44 @@ _CONTAINERS: Final = (dict, list)
 def _data(model: BaseModel) -> Any:
     data = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return _in_wire_order(model, data)
+
+
+# The values a context written without pydantic may hold: what JSON scalars parse to.
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+_CONTEXT_FIELDS: Final = tuple(Context.model_fields)
+
+
+def _context_data(context: Context) -> Any:
+    """``_data(context)``, written directly when every value of the context is a text, a
+    number, a boolean or null (as Beckn core 1.2.0 contexts are): the same keys in the same
+    order (those received, in their order, then those set since, in field order), without
+    pydantic's dump and the walk, which were most of a prebuilt callback's serialisation.
+    Anything else (a subclass, a value set from Python that pydantic would convert, an
+    extra not among the keys set) takes the general way."""
+    if type(context) is not Context or Context._alias_of:
+        return _data(context)
+    fields_set = context.__pydantic_fields_set__
+    values = context.__dict__
+    extra = context.__pydantic_extra__ or {}
+    if not fields_set.issuperset(extra):
+        return _data(context)
+    order = wire_order(context) or ()
+    if not fields_set.issuperset(order):
+        return _data(context)
+    data: dict[str, Any] = {}
+    # A received key is a field (no alias: its name) or an extra.
+    for key in order:
+        data[key] = values[key] if key in values else extra[key]
+    if len(data) != len(fields_set):
+        for name in _CONTEXT_FIELDS:
+            if name in fields_set and name not in data:
+                data[name] = values[name]
+        for key, value in extra.items():
+            if key not in data:
+                data[key] = value
+    if not _SCALARS.issuperset(map(type, data.values())):
+        return _data(context)
+    return data
 
 
 def _in_wire_order(model: Any, data: Any) -> Any:
@@ -101,6 +151,12 @@ def _in_wire_order(model: Any, data: Any) -> Any:
         # (most of a context's fields), without fetching the field to walk it.
         if isinstance(value, _CONTAINERS):
             data[key] = _in_wire_order(getattr(model, name), value)
+    return _ordered(model, data)
+
+
+def _ordered(model: WireModel, data: dict[str, Any]) -> dict[str, Any]:
+    """``data``, the dump of ``model`` alone, its keys in the order received (those added
+    since last, in the dump's order)."""
     order = wire_order(model)
     if order is None:
         return data

@@ -178,20 +178,26 @@ class ContractTable:
         """:meth:`select` by a parsed context's version."""
         return self.select(action, _named_version(context))
 
-    def parse_request(self, action: str, body: bytes) -> tuple[Contract, schemas.Envelope]:
+    def parse_request(
+        self, action: str, body: bytes, *, defer_order: bool = False
+    ) -> tuple[Contract, schemas.Envelope]:
         """A stored or received request body of ``action`` as its family's model, with the
-        family. Raises ``pydantic.ValidationError``, ``ValueError`` or ``ContextError``."""
+        family. Raises ``pydantic.ValidationError``, ``ValueError`` or ``ContextError``.
+        ``defer_order``: as ``schemas.parse``'s (``schemas.complete_order`` before parts of
+        the request are written back)."""
         model = self.shared_model(action)
         if model is not None:
-            request = schemas.parse(model, body)
+            request = schemas.parse(model, body, defer_order=defer_order)
             return self.select_for(action, request.context), request
-        guessed = self._guess(action, body)
+        guessed = self._guess(action, body, defer_order)
         if guessed is not None:
             return guessed
         contract = self.select(action, peek_version(body))
-        return contract, schemas.parse(contract.requests[action], body)
+        return contract, schemas.parse(contract.requests[action], body, defer_order=defer_order)
 
-    def _guess(self, action: str, body: bytes) -> tuple[Contract, schemas.Envelope] | None:
+    def _guess(
+        self, action: str, body: bytes, defer_order: bool
+    ) -> tuple[Contract, schemas.Envelope] | None:
         """The body parsed once, by the family of the first version string it spells out,
         when the parsed context names that same version; ``None`` otherwise (then the
         version is read properly first and the body parsed by its family). A guess that
@@ -206,7 +212,7 @@ class ContractTable:
         if contract is None:
             return None
         try:
-            request = schemas.parse(contract.requests[action], body)
+            request = schemas.parse(contract.requests[action], body, defer_order=defer_order)
         except (pydantic.ValidationError, ValueError):
             return None
         if _named_version(request.context) != version:

@@ -64,7 +64,9 @@ async def parse_body(
         # PostgreSQL cannot store it: refused here, never failing a batched write.
         raise InvalidRequest(f"{path}: text with a NUL character (\\u0000)", path=path)
     try:
-        parse = partial(runtime.contracts.parse_request, action, body)
+        # The order of the request's parts is remembered by the build of an answer that
+        # writes them back (adapter/outbound/builder.py), not for every request checked.
+        parse = partial(runtime.contracts.parse_request, action, body, defer_order=True)
         if len(body) <= _INLINE_PARSE_BYTES:
             return parse()
         loop = asyncio.get_running_loop()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import orjson
 import pydantic
@@ -35,6 +35,11 @@ from adapter.settings import Settings
 from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
 
 __all__ = ["Builds", "CallbackBuilder"]
+
+# Requests whose answers, in every family, write no part of them back but their context
+# (whose order a parse remembers at once): an /on_search reads its search's intent and
+# answers with the catalogue. The parse leaves the order of their other parts unread.
+_ORDER_UNUSED: Final = frozenset({"search"})
 
 
 @dataclasses.dataclass(slots=True)
@@ -148,7 +153,10 @@ class CallbackBuilder:
         assert job.inbound_body is not None
         action, body = job.action.removeprefix("on_"), bytes(job.inbound_body)
         kept = self._parsed.take(action, body) if self._parsed is not None else None
-        contract, request = kept or self._contracts.parse_request(action, body)
+        contract, request = kept or self._contracts.parse_request(action, body, defer_order=True)
+        if action not in _ORDER_UNUSED:
+            # The answer may write parts of the request back: in the order they came.
+            schemas.complete_order(request)
         reply = await contract.replies[request.context.action](
             request,
             identity=self._identity,

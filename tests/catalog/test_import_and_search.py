@@ -228,3 +228,44 @@ async def test_the_migration_cleans_search_text_stored_with_invisible_characters
         assert await found() == {"Kinnauri Shawl", "Kullu Shawl"}
     finally:
         await database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("domain", "words", "some"),
+    [
+        ("ONDC:RET12", ["shawl"], True),
+        ("ONDC:RET12", ["kullu", "shawl"], True),
+        ("ONDC:RET10", ["te"], True),  # too short for the trigram index: LIKE alone
+        ("ONDC:RET16", ["शॉल"], False),
+        ("ONDC:RET10", [], True),
+        (None, ["100%_"], False),  # LIKE's wildcards, escaped
+    ],
+)
+async def test_a_search_read_as_driver_sql_finds_what_sqlalchemy_finds(
+    store: Store, clock: FixedClock, domain: str | None, words: list[str], some: bool
+) -> None:
+    from adapter.storage.catalog import _like, _listings_query
+    from catalog_sync.transform import normalise
+
+    catalogue = CatalogStore(store.database)
+    await import_catalogue(DEMO, catalogue, now=clock.now())
+    sqlite = store.database.dialect == "sqlite"
+    wanted = [normalise(word) for word in words if normalise(word)]
+    indexed = [word for word in wanted if len(word) >= 3]
+    query = _listings_query(
+        fts=bool(indexed) and sqlite, domain=domain is not None, published_only=True,
+        changed=False, seller=False, skus=False, words=len(wanted), sqlite=sqlite,
+    )  # fmt: skip
+    values: dict[str, Any] = {f"word_{n}": _like(word) for n, word in enumerate(wanted)}
+    values["phrase"] = " AND ".join(f'"{word}"' for word in indexed)
+    if domain is not None:
+        values["domain"] = domain
+    rows = await store.database.read(lambda connection: connection.execute(query, values).all())
+
+    found = await catalogue.listings(domain=domain, words=words)
+
+    assert [(s.code, item.sku, item.available) for s, _, item in found] == [
+        (orjson.loads(seller)["code"], orjson.loads(item)["sku"], available)
+        for _, seller, _, _, item, available in rows
+    ]
+    assert bool(found) == some

@@ -16,7 +16,7 @@ from adapter.catalog.shared_answers import RoundCatalog, search_key
 from adapter.core.callbacks import Identity
 from adapter.core.clock import FixedClock
 from adapter.core.replies import OrderPolicy, provider_rows, reply_to
-from adapter.storage import Store
+from adapter.storage import Database, Store
 from adapter.storage.catalog import CatalogStore
 from tests.fixtures import REPO_ROOT
 
@@ -103,6 +103,31 @@ async def test_the_next_round_sees_a_catalogue_change(store: Store, clock: Fixed
     assert inner.queries == 2
 
 
+async def test_a_catalogue_write_through_another_connection_shows_in_the_next_search(
+    database_url: str, clock: FixedClock
+) -> None:
+    # Two databases on the same store: the dispatcher's reads and, as another process
+    # would, a seller's write on connections of their own.
+    reader, writer = Database.connect(database_url), Database.connect(database_url)
+    try:
+        catalogue, elsewhere = CatalogStore(reader), CatalogStore(writer)
+        await import_catalogue(DEMO, elsewhere, now=clock.now())
+        inner = CountingCatalog(catalogue)
+        before = await _answer(RoundCatalog(inner), _search("kullu shawl"), clock.now())
+        assert _names(before)["Kullu Shawl"] == "99"
+        [(seller, _, item)] = await elsewhere.listings(
+            domain="ONDC:RET12", words=["kullu", "shawl"]
+        )
+        assert await elsewhere.set_stock(seller.code, [(item.sku, 0)], now=clock.now()) == []
+        again = _search("kullu shawl", message_id="m2")
+        after = await _answer(RoundCatalog(inner), again, clock.now())
+        assert _names(after)["Kullu Shawl"] == "0"
+        assert inner.queries == 2
+    finally:
+        await reader.dispose()
+        await writer.dispose()
+
+
 async def test_a_failed_query_fails_every_search_that_shared_it_and_not_the_next_round(
     store: Store, clock: FixedClock
 ) -> None:
@@ -156,6 +181,23 @@ def test_the_key_holds_every_key_of_the_intent_whatever_its_order() -> None:
     extra = _intent_search(b"{" + item + b"," + fulfillment + b',"x-note":"gift"}')
     assert search_key(one) != search_key(extra)
     assert search_key(one) != search_key(_intent_search(b"{" + item + b"}"))
+
+
+def test_a_search_built_in_python_is_keyed_by_its_model_and_never_shares_wrongly() -> None:
+    item = b'"item":{"descriptor":{"name":"shawl"}}'
+    parsed = _intent_search(b"{" + item + b"}")
+    built = schemas.SearchRequest.model_validate(orjson.loads(schemas.dump(parsed)))
+    other = schemas.SearchRequest.model_validate(
+        orjson.loads(schemas.dump(_intent_search(b'{"item":{"descriptor":{"name":"rumal"}}}')))
+    )
+
+    # No JSON as received: pydantic's JSON of the intent, equal for equal intents.
+    assert schemas.received_json(built) is None
+    assert search_key(built) == search_key(built.model_copy())
+    assert search_key(built) != search_key(other)
+    # The two kinds of key never meet: a parsed and a built search only miss a share.
+    assert search_key(built) != search_key(parsed)
+    assert search_key(parsed) == search_key(_intent_search(b"{" + item + b"}"))
 
 
 async def test_rewriting_answers_share_the_rounds_decoded_providers(

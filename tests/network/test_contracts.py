@@ -132,9 +132,9 @@ def test_a_body_whose_context_names_its_version_is_parsed_once(
     calls: list[type[object]] = []
     real_parse = schemas.parse
 
-    def counted(model: type[schemas.Envelope], raw: bytes) -> schemas.Envelope:
+    def counted(model: type[schemas.Envelope], raw: bytes, **options: bool) -> schemas.Envelope:
         calls.append(model)
-        return real_parse(model, raw)
+        return real_parse(model, raw, **options)
 
     monkeypatch.setattr(schemas, "parse", counted)
     peeked: list[bytes] = []

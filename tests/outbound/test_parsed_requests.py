@@ -13,7 +13,7 @@ import schemas
 from adapter.core.clock import FixedClock
 from adapter.core.contract_table import default_table
 from adapter.outbound.parsed_requests import ParsedRequests
-from tests.network.peers import edge, search_body, signed
+from tests.network.peers import context, edge, search_body, signed
 
 START = datetime(2026, 11, 23, 10, 0, 0, 123000, tzinfo=UTC)
 
@@ -87,3 +87,47 @@ async def test_one_process_builds_the_callback_from_the_edge_parse_with_the_same
     assert taken == []  # no dispatcher of its own: nothing kept, the build parsed
     assert handed == parsed_again
     assert orjson.loads(handed)["context"]["action"] == "on_search"
+
+
+@pytest.mark.parametrize("version", ["1.2.0", "1.2.5"])
+async def test_an_on_search_from_a_parse_that_left_the_order_for_later_is_the_same_bytes(
+    version: str,
+) -> None:
+    from adapter.core.callbacks import Identity
+    from adapter.core.replies import EmptyCatalog
+
+    clock = FixedClock(START)
+    # The intent's keys out of field order, an extension among them, the context's too.
+    body = orjson.dumps(
+        {
+            "message": {
+                "intent": {
+                    "x-note": {"b": 1, "a": "शॉल"},
+                    "fulfillment": {"type": "Delivery"},
+                    "item": {"descriptor": {"name": "शॉल"}},
+                    "payment": {"@ondc/org/buyer_app_finder_fee_type": "percent"},
+                }
+            },
+            "context": {
+                **dict(reversed(context("search", clock).items())),
+                "core_version": version,
+            },
+        }
+    )
+    table = default_table()
+    answers = []
+    for defer_order in (False, True):
+        contract, request = table.parse_request("search", body, defer_order=defer_order)
+        reply = await contract.replies["search"](
+            request,
+            identity=Identity("seller.example", "https://seller.example/ondc"),
+            now=START,
+            catalog=EmptyCatalog(),
+            orders=None,
+        )
+        answers.append(schemas.dump(reply))
+    assert answers[0] == answers[1]
+    assert (
+        list(orjson.loads(answers[1])["context"])[:3]
+        == list(reversed(context("search", clock)))[:3]
+    )

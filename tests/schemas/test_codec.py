@@ -258,3 +258,123 @@ def test_a_prebuilt_callback_dumps_its_context_as_received_and_its_message_as_gi
 
     assert raw == orjson.dumps({"context": dict(reversed(CONTEXT.items())), "message": message})
     assert "चंबा रुमाल ₹".encode() in raw  # raw UTF-8, not \u escapes
+
+
+def _generic_dump(body: schemas.Prebuilt) -> bytes:
+    """A prebuilt callback written the general way: pydantic's dump of its context and
+    the walk back to the received order (what ``dump`` did for every context before)."""
+    from schemas._codec import _data
+
+    return orjson.dumps({"context": _data(body.context), "message": body.message})
+
+
+_ANSWERED = {
+    "action": "on_search",
+    "bpp_id": "odop.example.in",
+    "bpp_uri": "https://odop.example.in/ondc",
+    "timestamp": "2025-03-31T16:45:46.001Z",
+}
+
+
+@pytest.mark.parametrize(
+    "received",
+    [
+        # A search from a gateway: no bpp_id or bpp_uri, so the answer adds them.
+        {k: v for k, v in CONTEXT.items() if not k.startswith("bpp")} | {"action": "search"},
+        # Keys in another order, an extension key among them, a count given as text.
+        {"ttl": "PT30S", "action": "search", "x-trace": "7", "city": "std:0177",
+         "max_callbacks": "2", "domain": "ONDC:RET10", "timestamp": "2025-03-31T16:45:45Z"},
+        # Nulls, a number and a boolean as extras, both core_version and version.
+        {"action": "search", "key": None, "core_version": "1.2.0", "version": "1.2.0",
+         "retries": 3, "test": True, "ratio": 0.5},
+        # Every key of the answer received already: no key is added.
+        dict(CONTEXT),
+        # An extension object in the context: written the general way.
+        {"action": "search",
+         "location": {"city": {"code": "std:0177"}, "country": {"code": "IND"}}},
+    ],
+)  # fmt: skip
+def test_a_prebuilt_callback_context_is_written_as_the_general_dump_writes_it(
+    received: dict[str, object],
+) -> None:
+    request = schemas.parse(schemas.Context, orjson.dumps(received))
+    answered = request.model_copy(update=_ANSWERED)
+    body = schemas.Prebuilt(context=answered, message={"catalog": {"bpp/providers": []}})
+
+    dumped = schemas.dump(body)
+
+    assert dumped == _generic_dump(body)
+    context = orjson.loads(dumped)["context"]
+    assert list(context)[: len(received)] == list(received)
+    assert {key: context[key] for key in _ANSWERED} == _ANSWERED
+
+
+def test_a_prebuilt_context_with_a_python_value_is_converted_as_pydantic_converts_it() -> None:
+    from datetime import UTC, datetime
+
+    request = schemas.parse(schemas.Context, orjson.dumps({"action": "search"}))
+    answered = request.model_copy(update={"x-when": datetime(2025, 3, 31, tzinfo=UTC)})
+    body = schemas.Prebuilt(context=answered, message={})
+
+    assert schemas.dump(body) == _generic_dump(body)
+    assert orjson.loads(schemas.dump(body))["context"]["x-when"] == "2025-03-31T00:00:00Z"
+
+
+def test_a_copy_with_updates_is_pydantics_copy_with_the_received_order() -> None:
+    raw = orjson.dumps({"ttl": "PT30S", "action": "search", "x-trace": "7"})
+    request = schemas.parse(schemas.Context, raw)
+
+    copied = request.model_copy(update={"action": "on_search", "bpp_id": "b", "x-new": 1})
+
+    assert copied.model_fields_set == {"ttl", "action", "x-trace", "bpp_id", "x-new"}
+    assert copied.model_extra == {"x-trace": "7", "x-new": 1}
+    assert (copied.action, copied.bpp_id, request.action, request.bpp_id) == (
+        "on_search", "b", "search", None,
+    )  # fmt: skip
+    assert request.model_extra == {"x-trace": "7"}
+    assert schemas.dump(copied) == (
+        b'{"ttl":"PT30S","action":"on_search","x-trace":"7","bpp_id":"b","x-new":1}'
+    )
+
+
+def test_a_parsed_body_keeps_the_json_it_came_from_and_a_copy_does_not() -> None:
+    raw = _body({"intent": {"item": {"descriptor": {"name": "शॉल"}}}}, action="search")
+    parsed = schemas.parse(schemas.SearchRequest, raw)
+
+    assert schemas.received_json(parsed) == orjson.loads(raw)
+    assert schemas.received_json(parsed.model_copy()) is None
+    assert schemas.received_json(parsed.context) is None
+    assert schemas.received_json(schemas.SearchRequest.model_validate(orjson.loads(raw))) is None
+
+
+def test_a_deferred_parse_remembers_the_context_at_once_and_the_rest_when_completed() -> None:
+    raw = (
+        b'{"message":{"order":{"state":"Accepted","id":"O1","x-note":"\xe0\xa4\xb6"}},'
+        b'"context":{"timestamp":"2025-04-01T11:32:28.024Z","action":"on_status"}}'
+    )
+    parsed = schemas.parse(schemas.OnStatusCallback, raw, defer_order=True)
+
+    assert schemas.dump(parsed.context) == orjson.dumps(orjson.loads(raw)["context"])
+    # The order (and the copy of the JSON) wait for complete_order: field order till then.
+    assert (
+        schemas.dump(parsed.message.order)
+        == b'{"id":"O1","state":"Accepted","x-note":"\xe0\xa4\xb6"}'
+    )
+    assert schemas.received_json(parsed) == orjson.loads(raw)
+
+    schemas.complete_order(parsed)
+    schemas.complete_order(parsed)  # once is enough; again does nothing
+
+    assert schemas.dump(parsed) == raw
+    assert schemas.dump(parsed.message.order) == orjson.dumps(orjson.loads(raw)["message"]["order"])
+
+
+def test_completing_the_order_of_a_body_parsed_at_once_changes_nothing() -> None:
+    raw = b'{"message":{"order":{"state":"Accepted","id":"O1"}},"context":{"action":"on_status"}}'
+    parsed = schemas.parse(schemas.OnStatusCallback, raw)
+    built = schemas.OnStatusCallback.model_validate(orjson.loads(raw))
+
+    schemas.complete_order(parsed)
+    schemas.complete_order(built)
+
+    assert schemas.dump(parsed) == schemas.dump(built) == raw
