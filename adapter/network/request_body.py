@@ -64,9 +64,13 @@ async def parse_body(
         # PostgreSQL cannot store it: refused here, never failing a batched write.
         raise InvalidRequest(f"{path}: text with a NUL character (\\u0000)", path=path)
     try:
-        # The order of the request's parts is remembered by the build of an answer that
-        # writes them back (adapter/outbound/builder.py), not for every request checked.
-        parse = partial(runtime.contracts.parse_request, action, body, defer_order=True)
+        # A search's parts other than its context are never written back (its answer
+        # reads the intent): their key order is left unread. Every other request keeps
+        # its whole order at once, since the edge itself may store or forward parts of it
+        # (an /on_issue's answer, say) before any build completes it.
+        parse = partial(
+            runtime.contracts.parse_request, action, body, defer_order=action == "search"
+        )
         if len(body) <= _INLINE_PARSE_BYTES:
             return parse()
         loop = asyncio.get_running_loop()
