@@ -5,11 +5,13 @@ their commit, already leased to it (``adapter/outbound/handoff.py``; earliest de
 first), then, for the capacity left, due jobs claimed from the store. It builds their
 callbacks (``adapter/outbound/builder.py``: first attempts only), starts one attempt per
 job (``adapter/outbound/delivery.py``: sign, POST, judge the answer, retry with backoff
-within the ttl) and settles the attempts that are done. A callback's bytes are saved
-with its job's settlement (with the attempt, status and audit row, one transaction), so
-every later try, here or in another process, sends exactly those bytes; within the
-process a job handed back unsent keeps them too. Every attempt is recorded with its
-status, latency and the peer's answer, and every sent message goes into the audit log.
+within the ttl) and settles the attempts that are done. A callback's bytes are kept, so
+every later try sends exactly them: a search's on_search (and an unsolicited callback)
+with its job's settlement (the attempt, status, audit row and bytes in one transaction),
+every other answer before it is sent (its build moved an order or a complaint on, and a
+build again would answer from the new state); within the process a job handed back
+unsent keeps its bytes too. Every attempt is recorded with its status, latency and the
+peer's answer, and every sent message goes into the audit log.
 
 When the edge hands its jobs over, a claim is made only when one may find something: when
 a job is queued otherwise (a wake-up: a seller's event, a catalogue push, another
@@ -19,7 +21,7 @@ SQLite a claim that finds nothing is still a write transaction.
 
 Jobs are held on short leases renewed while they are being sent (``ONDC_JOB_LEASE_SECONDS``),
 so a process killed mid-send loses nothing: its jobs are claimable again one lease later
-(and built again: the bytes were not saved before the attempt). Each buyer app is isolated
+(a search's on_search is then built again: its bytes were not saved before the attempt). Each buyer app is isolated
 (``adapter/outbound/peers.py``): a few attempts at a time, a breaker when it keeps
 failing, and a round does not wait for a slow peer's attempts: they are settled by a later
 round while other peers' callbacks keep going out.
@@ -351,20 +353,35 @@ class Dispatcher:
         builds = await self._builder.build(jobs, now)
         settlements.extend(builds.failed)
         settlements.extend(builds.deferred)
-        if builds.more:
-            # A split on_search: its further parts are queued, with the first part's bytes
-            # (a rebuild would queue them again), before it is sent.
-            await self._outbox.save_callbacks(builds.built, builds.more)
-            self._claim_wanted = True
-        else:
-            # Saved with the settlement, in the same transaction.
+        # Saved with their settlement (same transaction): callbacks whose build changed
+        # nothing, so that a process killed mid-send builds them again harmlessly (a
+        # search's on_search, an unsolicited callback's stored payload). Saved now,
+        # before they are sent: answers whose build moved an order or a complaint on (a
+        # build again would answer from the new state), and a split on_search's first
+        # part with the further parts it queues (a build again would queue them twice).
+        later = {job.id for job, _, _ in builds.ready if _built_freely(job)}
+        now_saved = builds.built
+        if not builds.more:
+            now_saved = [built for built in builds.built if built[0] not in later]
             if len(self._unsaved) + len(builds.built) > _UNSAVED_KEPT:
                 self._unsaved.clear()  # jobs handed back and claimed elsewhere: rebuilt
             for job_id, body, message_id in builds.built:
-                self._unsaved[job_id] = (body, message_id)
+                if job_id in later:
+                    self._unsaved[job_id] = (body, message_id)
+        if now_saved or builds.more:
+            await self._outbox.save_callbacks(now_saved, builds.more)
+            if builds.more:
+                self._claim_wanted = True
         for job, body, message_id in builds.ready:
             self._in_flight.start(job.id, self._delivery.send(job, body, message_id))
         return settlements
+
+
+def _built_freely(job: ClaimedJob) -> bool:
+    """Whether building the job's callback changed nothing in the store: built again
+    after a crash, it is the same answer (a search's on_search: from the catalogue as it
+    is then) or the same bytes (an unsolicited callback's stored payload)."""
+    return job.kind == "unsolicited" or job.action == "on_search"
 
 
 async def _first_of(*waits: Coroutine[Any, Any, Any]) -> set[int]:
