@@ -21,10 +21,10 @@ SQLite a claim that finds nothing is still a write transaction.
 
 Jobs are held on short leases renewed while they are being sent (``ONDC_JOB_LEASE_SECONDS``),
 so a process killed mid-send loses nothing: its jobs are claimable again one lease later
-(a search's on_search is then built again: its bytes were not saved before the attempt). Each buyer app is isolated
-(``adapter/outbound/peers.py``): a few attempts at a time, a breaker when it keeps
-failing, and a round does not wait for a slow peer's attempts: they are settled by a later
-round while other peers' callbacks keep going out.
+(a search's on_search is then built again: its bytes were not saved before the attempt).
+Each buyer app is isolated (``adapter/outbound/peers.py``): a few attempts at a time, a
+breaker when it keeps failing, and a round does not wait for a slow peer's attempts: they
+are settled by a later round while other peers' callbacks keep going out.
 """
 
 from __future__ import annotations
