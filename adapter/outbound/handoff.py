@@ -19,7 +19,6 @@ for one lease at most, then claimed by whichever process claims first.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import heapq
 import socket
 import uuid
@@ -36,12 +35,8 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
 
 
-@dataclasses.dataclass(order=True, slots=True)
-class _Handed:
-    deadline_at: datetime
-    job_id: int
-    until: datetime = dataclasses.field(compare=False)
-    job: ClaimedJob = dataclasses.field(compare=False)
+# A waiting job: (deadline, id) orders the heap, then its lease's end and the job.
+_Handed = tuple[datetime, int, datetime, ClaimedJob]
 
 
 class Handoff:
@@ -64,7 +59,7 @@ class Handoff:
     def hand(self, jobs: list[ClaimedJob], until: datetime) -> None:
         """Take over ``jobs``, committed leased until ``until``, and wake the dispatcher."""
         for job in jobs:
-            heapq.heappush(self._waiting, _Handed(job.deadline_at, job.id, until, job))
+            heapq.heappush(self._waiting, (job.deadline_at, job.id, until, job))
         if jobs:
             self._ready.set()
 
@@ -77,7 +72,7 @@ class Handoff:
         first: those left have two thirds of their lease or more)."""
         taken: list[ClaimedJob] = []
         while self._waiting and len(taken) < limit:
-            taken.append(heapq.heappop(self._waiting).job)
+            taken.append(heapq.heappop(self._waiting)[3])
         if not self._waiting:
             self._ready.clear()
         return taken
@@ -86,9 +81,9 @@ class Handoff:
         """Forget the jobs that have waited a third of their lease; their ids, for the
         dispatcher to end their leases in the store (a claim then takes them)."""
         keep_after = self._clock.now() + self.lease * 2 / 3
-        stale = [handed.job_id for handed in self._waiting if handed.until < keep_after]
+        stale = [handed[1] for handed in self._waiting if handed[2] < keep_after]
         if stale:
-            self._waiting = [handed for handed in self._waiting if handed.until >= keep_after]
+            self._waiting = [handed for handed in self._waiting if handed[2] >= keep_after]
             heapq.heapify(self._waiting)
             if not self._waiting:
                 self._ready.clear()
@@ -96,7 +91,7 @@ class Handoff:
 
     def drop(self) -> list[int]:
         """Forget every waiting job (the dispatcher stops); their ids."""
-        ids = [handed.job_id for handed in self._waiting]
+        ids = [handed[1] for handed in self._waiting]
         self._waiting = []
         self._ready.clear()
         return ids
