@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from adapter.app import _due_callbacks
 from adapter.coordination.wakeup import LocalWakeup
 from adapter.core.clock import FixedClock
 from adapter.core.replies import EmptyCatalog, OrderPolicy
@@ -179,3 +180,19 @@ async def test_a_handed_jobs_retry_sends_the_bytes_built_first(
         assert seen[1].content == seen[0].content
         [job] = await net.app.state.runtime.outbox.jobs()
         assert job["status"] == "delivered"
+
+
+async def test_admission_counts_handed_jobs_not_started_as_due(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # Leased at their commit, handed jobs are not due in the outbox's own count; a
+    # dispatcher that stalls with jobs handed to it must still show as stalled.
+    async with edge(tmp_path, clock) as net:
+        handoff, writer, dispatcher, _ = _parts(net, clock, 10)
+        outbox = net.app.state.runtime.outbox
+        for number in range(3):
+            await writer.accept(*_request(clock, number))
+        assert await outbox.due_count(clock.now()) == 0
+        assert await _due_callbacks(outbox, handoff, clock) == 3
+        await dispatcher.run_once()
+        assert await _due_callbacks(outbox, handoff, clock) == 0
