@@ -15,9 +15,10 @@ peer's answer, and every sent message goes into the audit log.
 
 When the edge hands its jobs over, a claim is made only when one may find something: when
 a job is queued otherwise (a wake-up: a seller's event, a catalogue push, another
-process's edge), when one of this dispatcher's own retries is due, and at least once per
-idle poll (``idle_poll_seconds``) for other processes' retries and lapsed leases. On
-SQLite a claim that finds nothing is still a write transaction.
+process's edge; looked for between busy rounds too), when one of this dispatcher's own
+retries is due, and at least once per idle poll (``idle_poll_seconds``) for other
+processes' retries and lapsed leases. On SQLite a claim that finds nothing is still a
+write transaction.
 
 Jobs are held on short leases renewed while they are being sent (``ONDC_JOB_LEASE_SECONDS``),
 so a process killed mid-send loses nothing: its jobs are claimable again one lease later
@@ -220,6 +221,8 @@ class Dispatcher:
         (with ``poll_first``, only if the store has a job due: a read, no write lock)."""
         if self._retry_at is not None and self._retry_at <= self._clock.now():
             return True
+        if self._wakeup.take():
+            self._claim_wanted = True  # a job queued otherwise, while rounds kept busy
         if not self._claim_wanted and self._clock.monotonic() - self._claimed_at < self._idle_poll:
             return False
         if self._poll_first and not await self._due():

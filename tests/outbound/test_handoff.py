@@ -86,7 +86,8 @@ def _parts(net: Any, clock: FixedClock, lease: float, **options: Any) -> tuple[
     writer = InboundWriter(runtime.store, hand_off=handoff)
     dispatcher = Dispatcher(
         settings=net.settings, outbox=runtime.outbox, store=runtime.store, http=runtime.http,
-        clock=clock, wakeup=LocalWakeup(), catalog=EmptyCatalog(), orders=runtime.orders,
+        clock=clock, wakeup=options.pop("wakeup", LocalWakeup()), catalog=EmptyCatalog(),
+        orders=runtime.orders,
         policy=OrderPolicy(), handoff=handoff, **options,
     )  # fmt: skip
     claims: list[int] = []
@@ -196,3 +197,43 @@ async def test_admission_counts_handed_jobs_not_started_as_due(
         assert await _due_callbacks(outbox, handoff, clock) == 3
         await dispatcher.run_once()
         assert await _due_callbacks(outbox, handoff, clock) == 0
+
+
+async def test_a_job_queued_otherwise_is_claimed_when_its_wake_up_comes(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # A seller's event queues an unsolicited callback and wakes the dispatcher: a claim
+    # follows at once, not at the next idle poll (a minute here).
+    async with edge(tmp_path, clock) as net:
+        wakeup = LocalWakeup()
+        _, _, dispatcher, claims = _parts(net, clock, 10, idle_poll_seconds=60.0, wakeup=wakeup)
+        stop = asyncio.Event()
+        running = asyncio.create_task(dispatcher.run(stop))
+        try:
+            for _ in range(100):
+                if claims:
+                    break
+                await asyncio.sleep(0.01)
+            await net.app.state.runtime.outbox.enqueue_unsolicited(
+                action="on_status", target_url="https://buyer.example/on_status",
+                transaction_id="t-1", payload={"context": {"message_id": "u-1"}},
+                now=clock.now(), deadline_at=clock.now() + timedelta(seconds=30),
+            )  # fmt: skip
+            await wakeup.notify()
+            for _ in range(300):
+                if net.received:
+                    break
+                await asyncio.sleep(0.01)
+            assert [request.url.path for request in net.received] == ["/on_status"]
+            assert claims == [0, 1]
+        finally:
+            stop.set()
+            await running
+
+
+async def test_a_wake_up_is_taken_once_without_waiting() -> None:
+    wakeup = LocalWakeup()
+    assert wakeup.take() is False
+    await wakeup.notify()
+    assert wakeup.take() is True
+    assert wakeup.take() is False
