@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import heapq
 import logging
 import math
 from collections.abc import Callable, Coroutine
@@ -129,11 +130,12 @@ class Dispatcher:
         )
         self.worker = handoff.worker if handoff is not None else worker_name()
         self._handoff = handoff
-        # When to claim (with a hand-off): a wake-up asked for it, this dispatcher's own
-        # retry is due (``_retry_at``), or an idle poll has passed since the last claim.
+        # When to claim (with a hand-off): a wake-up asked for it, one of this dispatcher's
+        # own retries is due (``_retries``, a heap of their times), or an idle poll has
+        # passed since the last claim.
         self._claim_wanted = True
         self._claimed_at = -math.inf
-        self._retry_at: datetime | None = None
+        self._retries: list[datetime] = []
         # Callbacks built here whose bytes are saved with their settlement, by job id.
         self._unsaved: dict[int, tuple[bytes, str | None]] = {}
         # Told how many jobs left the queue and how many of them were delivered, for the
@@ -219,7 +221,7 @@ class Dispatcher:
         """Whether a round beside the edge should claim: a wake-up asked for it, one of
         this dispatcher's retries is due, or an idle poll has passed since the last claim
         (with ``poll_first``, only if the store has a job due: a read, no write lock)."""
-        if self._retry_at is not None and self._retry_at <= self._clock.now():
+        if self._retries and self._retries[0] <= self._clock.now():
             return True
         if self._wakeup.take():
             self._claim_wanted = True  # a job queued otherwise, while rounds kept busy
@@ -238,8 +240,8 @@ class Dispatcher:
             if claim or handoff:
                 return claim
             seconds = _ROUND_SECONDS if once else self._idle_poll
-            if self._retry_at is not None:
-                until_retry = (self._retry_at - self._clock.now()).total_seconds()
+            if self._retries:
+                until_retry = (self._retries[0] - self._clock.now()).total_seconds()
                 seconds = max(0.0, min(seconds, until_retry))
             done = await _first_of(self._wakeup.wait(seconds), stop.wait(), handoff.wait())
             if 0 in done:
@@ -291,8 +293,8 @@ class Dispatcher:
             # A full claim may have left due jobs behind: the next round claims again.
             self._claim_wanted = len(claimed) >= limit
             self._claimed_at = self._clock.monotonic()
-            if not self._claim_wanted:
-                self._retry_at = None
+            while not self._claim_wanted and self._retries and self._retries[0] <= now:
+                heapq.heappop(self._retries)  # due, so this claim took it
             jobs.extend(self._built_before(job) for job in claimed)
         settlements = await self._start(jobs, now) if jobs else []
         await self._in_flight.wait(wait_seconds)
@@ -330,14 +332,14 @@ class Dispatcher:
     def _note_retries(
         self, releases: list[tuple[int, datetime]], settlements: list[Settlement]
     ) -> None:
-        """Remember when the earliest of this round's retries is due: a claim then."""
-        times = [at for _, at in releases]
-        times += [s.next_attempt_at for s in settlements
-                  if s.status == "pending" and s.next_attempt_at is not None]  # fmt: skip
-        if times:
-            earliest = min(times)
-            if self._retry_at is None or earliest < self._retry_at:
-                self._retry_at = earliest
+        """Remember when this round's retries are due: a claim then."""
+        if self._handoff is None:
+            return  # every round claims
+        for _, at in releases:
+            heapq.heappush(self._retries, at)
+        for settlement in settlements:
+            if settlement.status == "pending" and settlement.next_attempt_at is not None:
+                heapq.heappush(self._retries, settlement.next_attempt_at)
 
     async def _start(self, jobs: list[ClaimedJob], now: datetime) -> list[Settlement]:
         """Build the jobs' callbacks and start their attempts; the settlements of jobs
