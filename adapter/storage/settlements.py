@@ -1,9 +1,10 @@
 """The outbox's settlement in driver SQL: every dispatcher round ends with one.
 
 A settlement ends the lease of each job a round sent (if this worker still holds it),
-moves the job to its status, records the attempt, adds both to their day sums
-(``callback_days``, ``attempt_days``) and writes the audit row of each message sent, in one
-transaction. Its statements are plain driver SQL whose text never changes with the
+moves the job to its status, saves the callback's bytes when the round built them and did
+not save them before sending (a search's on_search), records the attempt, adds both to
+their day sums (``callback_days``, ``attempt_days``; the channel read from the bytes) and
+writes the audit row of each message sent, in one transaction. Its statements are plain driver SQL whose text never changes with the
 batch's size, so each driver prepares them once; none goes through SQLAlchemy's
 execution (which, per statement, cost more than the database's own work):
 
