@@ -4,9 +4,10 @@ A settlement ends the lease of each job a round sent (if this worker still holds
 moves the job to its status, saves the callback's bytes when the round built them and did
 not save them before sending (a search's on_search), records the attempt, adds both to
 their day sums (``callback_days``, ``attempt_days``; the channel read from the bytes) and
-writes the audit row of each message sent, in one transaction. Its statements are plain driver SQL whose text never changes with the
-batch's size, so each driver prepares them once; none goes through SQLAlchemy's
-execution (which, per statement, cost more than the database's own work):
+writes the audit row of each message sent, in one transaction. Its statements are plain
+driver SQL whose text never changes with the batch's size, so each driver prepares them
+once; none goes through SQLAlchemy's execution (which, per statement, cost more than the
+database's own work):
 
 - SQLite (:func:`settle_sqlite`): on the kept ``sqlite3`` connection of the event loop's
   writes (``Database.write_driver``): one read of the held jobs (their action, creation and
