@@ -183,3 +183,52 @@ def _reads(plan: Any) -> set[tuple[str, str | None, str | None]]:
             found.add((node["Node Type"], node.get("Relation Name"), node.get("Index Name")))
         nodes.extend(node.get("Plans", []))
     return found
+
+
+async def test_a_callback_built_by_the_round_is_saved_with_its_settlement(
+    database_url: str, clock: FixedClock
+) -> None:
+    # The bytes go with the settlement (no write of their own before the POST): a retry,
+    # an operator's replay and the dashboard's channel read them from the job; a job
+    # whose lease was lost keeps its row as the other worker left it.
+    database = Database.connect(database_url)
+    outbox = Outbox(database)
+    delivered, retried, lost = await _three_jobs(outbox, clock)
+    b2b = b'{"context":{"version":"2.0.2","action":"on_status"},"message":"\xe2\x82\xb9"}'
+    b2c = '{"context":{"action":"on_status"},"message":"मसाला ₹"}'.encode()
+    now = clock.now()
+    kept = await outbox.settle_many(
+        "w",
+        [
+            Settlement(delivered, Attempt(now, 200, 2.0, "ACK"), "delivered",
+                       callback=(b2b, "m-b2b")),
+            Settlement(retried, Attempt(now, 503, 1.0, "error", "HTTP 503"), "pending",
+                       next_attempt_at=now + timedelta(seconds=1), callback=(b2c, None)),
+            Settlement(lost, Attempt(now, 200, 3.0, "ACK"), "delivered", callback=(b2c, "x")),
+        ],
+    )  # fmt: skip
+    assert kept == [True, True, False]
+    jobs = {row["id"]: row for row in await outbox.jobs()}
+    assert (bytes(jobs[delivered]["callback_body"]), jobs[delivered]["callback_message_id"]) == (
+        b2b, "m-b2b",
+    )  # fmt: skip
+    assert (bytes(jobs[retried]["callback_body"]), jobs[retried]["callback_message_id"]) == (
+        b2c, None,
+    )  # fmt: skip
+    assert jobs[lost]["callback_body"] is None
+    # The delivered B2B callback is counted on its channel, read from the bytes saved now.
+    [day] = await _rows(database, callback_days)
+    assert (day.channel, day.delivered) == ("b2b", 1)
+    # The retry, claimed again, sends exactly the bytes built first.
+    clock.advance(2)
+    [again] = await outbox.claim(
+        "w", now=clock.now(), lease_until=clock.now() + timedelta(seconds=30), limit=5
+    )
+    assert (again.id, again.callback_body, again.callback_message_id) == (retried, b2c, None)
+    # A later settlement without bytes keeps those saved.
+    await outbox.settle_many(
+        "w", [Settlement(retried, Attempt(clock.now(), 200, 1.0, "ACK"), "delivered")]
+    )
+    [row] = [r for r in await outbox.jobs() if r["id"] == retried]
+    assert (row["status"], bytes(row["callback_body"])) == ("delivered", b2c)
+    await database.dispose()
