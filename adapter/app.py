@@ -72,7 +72,6 @@ from adapter.network.security_headers import SecurityHeaders
 from adapter.outbound.client import AiohttpCallbacks, CallbackClient, HttpxCallbacks
 from adapter.outbound.destination import Destinations
 from adapter.outbound.dispatcher import Dispatcher
-from adapter.outbound.handoff import Handoff, worker_name
 from adapter.outbound.notifier import SellerNotifier
 from adapter.outbound.order_desk import OrderDesk, OrderTimers
 from adapter.outbound.parsed_requests import ParsedRequests
@@ -193,12 +192,6 @@ async def _refused_fields(_: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
 
 
-async def _due_callbacks(outbox: Outbox, handoff: Handoff | None, clock: Clock) -> int:
-    """Callbacks a running dispatcher would be sending now: due in the outbox, or handed
-    over by the edge and not started yet (leased, so the outbox's count leaves them out)."""
-    return await outbox.due_count(clock.now()) + (len(handoff) if handoff is not None else 0)
-
-
 def create_app(
     settings: Settings,
     *,
@@ -283,19 +276,7 @@ def create_app(
         raised_issues = RaisedIssueStore(database, notifications=notifications)
         raised = RaisedDesk(raised_issues, wakeup, identity, respondent(settings), the_clock)
         push = CatalogPush(catalogue, outbox, wakeup, identity, the_clock)
-        # One process answering requests and delivering callbacks: the edge hands its jobs
-        # to this process's dispatcher, leased to it at their commit (no claim reads them
-        # back). A --dispatcher-only process claims what other processes' edges queue.
-        handoff = (
-            Handoff(
-                worker=worker_name(),
-                lease=timedelta(seconds=settings.job_lease_seconds),
-                clock=the_clock,
-            )
-            if dispatch and not queued_elsewhere
-            else None
-        )
-        inbound = InboundWriter(store, after_commit=wakeup.notify, hand_off=handoff)
+        inbound = InboundWriter(store, after_commit=wakeup.notify)
         parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-parser")
         contracts = table_for(settings.core_version_set)
         # The edge's parsed requests, for this process's dispatcher (when it runs one).
@@ -310,7 +291,7 @@ def create_app(
                 longest_retry_after=settings.admission_longest_retry_after,
             ),
             pending=partial(pending_callbacks, database),
-            due=partial(_due_callbacks, outbox, handoff, the_clock),
+            due=lambda: outbox.due_count(the_clock.now()),
             enabled=settings.admission_control,
         )
         loi_desk = LoiDesk(database)
@@ -403,7 +384,6 @@ def create_app(
             idle_poll_seconds=0.05 if polled else 1.0,
             poll_first=polled,
             parsed=parsed,
-            handoff=handoff,
         )
         app.state.dispatcher = dispatcher
         destinations = Destinations(

@@ -29,11 +29,6 @@ class Wakeup(Protocol):
         """Return when notified or after ``seconds``."""
         ...
 
-    def take(self) -> bool:
-        """Whether a notification came since the last wait or take, without waiting (a
-        busy dispatcher looks between rounds); it is taken."""
-        ...
-
     async def close(self) -> None:
         """Release connections."""
         ...
@@ -54,12 +49,6 @@ class LocalWakeup:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._event.wait(), seconds)
         self._event.clear()
-
-    def take(self) -> bool:
-        """Whether the event is set; it is cleared."""
-        notified = self._event.is_set()
-        self._event.clear()
-        return notified
 
     async def close(self) -> None:
         """Nothing to release."""
@@ -122,12 +111,6 @@ class RedisWakeup:
         if self._listener is None:
             self._listener = asyncio.create_task(self._listen())
         await self._local.wait(seconds)
-
-    def take(self) -> bool:
-        """Whether a local or remote notification came; it is taken."""
-        if self._listener is None:
-            self._listener = asyncio.create_task(self._listen())
-        return self._local.take()
 
     async def close(self) -> None:
         """Stop publishing and listening and close the connection (a wake-up lost here

@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from functools import partial
 from typing import Final
 
 from fastapi import APIRouter, Request
@@ -271,19 +270,17 @@ class _Endpoint:
             http_status=200,
             duration_ms=(runtime.clock.monotonic() - started) * 1000,
         )
-        keep = None
-        if job is not None and runtime.parsed is not None:
-            # Built by this process's dispatcher from the same bytes: not parsed again.
-            # Kept once committed, before the job is handed over.
-            keep = partial(runtime.parsed.keep, self.action, body, (contract, parsed))
         try:
-            await runtime.inbound.accept(record, job, keep)
+            await runtime.inbound.accept(record, job)
         except SQLAlchemyError as exc:
             await runtime.state.delete(dedupe_key)  # let the sender's retry do the work
             log.exception("could not record %s %s", self.action, context.message_id)
             raise StoreUnavailable("could not record the request; retry") from exc
         if job is not None:
             runtime.admission.queued()
+            if runtime.parsed is not None:
+                # Built by this process's dispatcher from the same bytes: not parsed again.
+                runtime.parsed.keep(self.action, body, (contract, parsed))
         if isinstance(parsed, schemas.CatalogRejectionRequest):
             await record_rejections(runtime, parsed, sender)
         if subscription is not None:

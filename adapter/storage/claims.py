@@ -15,11 +15,8 @@ by the driver:
   (``Database.statement``).
 
 Instants are compared and read as ``UtcDateTime`` stores them. The callbacks a round
-builds and must keep before sending them (answers whose build moved an order on) are saved
-the same way (:func:`save_sqlite`, :data:`PG_SAVE`), so every retry sends exactly those
-bytes; a search's on_search is saved with its settlement (``settlements.py``). In one
-process the edge's jobs reach the dispatcher without a claim: queued already leased to it
-(``Store.accept_leased``).
+builds are saved the same way (:func:`save_sqlite`, :data:`PG_SAVE`), so every retry
+sends exactly those bytes.
 """
 
 from __future__ import annotations

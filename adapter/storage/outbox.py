@@ -65,17 +65,13 @@ class Attempt:
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
-    """How one attempt ended for its job, the audit row of what was sent, if any, and
-    the callback's bytes (body, message id) when they were built and not saved yet: they
-    are saved with the settlement, for the job's retries, an operator's replay and the
-    dashboard's channel."""
+    """How one attempt ended for its job, and the audit row of what was sent, if any."""
 
     job_id: int
     attempt: Attempt
     status: str  # delivered | failed | pending
     next_attempt_at: datetime | None = None
     sent: dict[str, Any] | None = None
-    callback: tuple[bytes, str | None] | None = None
 
 
 # The built callbacks' bytes, saved every round: built once (see LeasedQueue). The claim

@@ -1,13 +1,11 @@
 """The outbox's settlement in driver SQL: every dispatcher round ends with one.
 
 A settlement ends the lease of each job a round sent (if this worker still holds it),
-moves the job to its status, saves the callback's bytes when the round built them and did
-not save them before sending (a search's on_search), records the attempt, adds both to
-their day sums (``callback_days``, ``attempt_days``; the channel read from the bytes) and
-writes the audit row of each message sent, in one transaction. Its statements are plain
-driver SQL whose text never changes with the batch's size, so each driver prepares them
-once; none goes through SQLAlchemy's execution (which, per statement, cost more than the
-database's own work):
+moves the job to its status, records the attempt, adds both to their day sums
+(``callback_days``, ``attempt_days``) and writes the audit row of each message sent, in one
+transaction. Its statements are plain driver SQL whose text never changes with the
+batch's size, so each driver prepares them once; none goes through SQLAlchemy's
+execution (which, per statement, cost more than the database's own work):
 
 - SQLite (:func:`settle_sqlite`): on the kept ``sqlite3`` connection of the event loop's
   writes (``Database.write_driver``): one read of the held jobs (their action, creation and
@@ -25,7 +23,6 @@ rows are added in key order, and an instant is stored as ``UtcDateTime`` stores 
 from __future__ import annotations
 
 import sqlite3
-from base64 import b64encode
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final, NamedTuple, Protocol
@@ -83,8 +80,6 @@ class Settled(Protocol):
     def next_attempt_at(self) -> datetime | None: ...
     @property
     def sent(self) -> dict[str, Any] | None: ...
-    @property
-    def callback(self) -> tuple[bytes, str | None] | None: ...
 
 
 class _Job(NamedTuple):
@@ -109,8 +104,6 @@ _SQLITE_SETTLE: Final = (
     " claimed_until = NULL, last_error = ?, delivered_at = coalesce(?, delivered_at),"
     " next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?"
 )
-# A callback built by the round that sent it is saved with its settlement.
-_SQLITE_SAVE: Final = "UPDATE outbox SET callback_body = ?, callback_message_id = ? WHERE id = ?"
 _SQLITE_ATTEMPT: Final = (
     "INSERT INTO delivery_attempts"
     " (outbox_id, attempted_at, http_status, latency_ms, outcome, error)"
@@ -137,17 +130,6 @@ def settle_sqlite(
         )
     }
     kept = [s for s in settlements if s.job_id in held]
-    built = [s for s in kept if s.callback is not None]
-    if built:
-        saved = []
-        for s in built:
-            assert s.callback is not None
-            body, message_id = s.callback
-            saved.append((body, message_id, s.job_id))
-            # The channel is the callback's, read from the bytes saved now.
-            action, created_at, _ = held[s.job_id]
-            held[s.job_id] = (action, created_at, "b2b" if B2B_CONTEXT in body else "b2c")
-        connection.executemany(_SQLITE_SAVE, saved)
     if kept:
         attempted = {s.job_id: sqlite_instant(s.attempt.attempted_at) for s in kept}
         connection.executemany(
@@ -214,17 +196,13 @@ PG_SETTLE: Final = f"""
 WITH batch AS (
     SELECT * FROM json_to_recordset(CAST(%(settled)s AS json)) AS b(
         job_id bigint, status text, error text, delivered timestamptz, next_at timestamptz,
-        attempted_at timestamptz, http_status integer, latency_ms float8, outcome text,
-        body text, mid text)
+        attempted_at timestamptz, http_status integer, latency_ms float8, outcome text)
 ), settled AS (
     UPDATE outbox AS o SET
         status = b.status, attempts = o.attempts + 1, claimed_by = NULL,
         claimed_until = NULL, last_error = b.error,
         delivered_at = coalesce(b.delivered, o.delivered_at),
-        next_attempt_at = coalesce(b.next_at, o.next_attempt_at),
-        callback_body = coalesce(decode(b.body, 'base64'), o.callback_body),
-        callback_message_id = CASE WHEN b.body IS NULL THEN o.callback_message_id
-                                   ELSE b.mid END
+        next_attempt_at = coalesce(b.next_at, o.next_attempt_at)
     FROM batch AS b
     WHERE o.id = b.job_id AND o.claimed_by = %(worker)s
     RETURNING o.id, o.action, o.status, o.created_at, o.delivered_at,
@@ -297,8 +275,6 @@ def pg_settle_values(worker: str, settlements: Sequence[Settled]) -> dict[str, A
             "http_status": s.attempt.http_status,
             "latency_ms": s.attempt.latency_ms,
             "outcome": s.attempt.outcome,
-            "body": None if s.callback is None else b64encode(s.callback[0]).decode("ascii"),
-            "mid": None if s.callback is None else s.callback[1],
         }
         for s in settlements
     ]

@@ -107,28 +107,6 @@ class Store:
         rows = [_message_row(message) for message, _ in batch]
         return await self._db.write_driver(partial(_accept_sqlite, batch, rows))
 
-    async def accept_leased(
-        self,
-        batch: Sequence[tuple[InboundRecord, OutboxJob | None]],
-        worker: str,
-        lease_until: datetime,
-    ) -> tuple[list[int | None], dict[int, int]]:
-        """:meth:`accept_inbound_batch` with each job queued already leased to ``worker``
-        until ``lease_until`` (this process's dispatcher, which gets the jobs in memory:
-        no claim reads them back); each request's outcome, and the id of each queued job
-        by its message's id."""
-        if not batch:
-            return [], {}
-        if self._db.dialect == "postgresql":
-            values = {"batch": _pg_batch(batch), "worker": worker,
-                      "lease_until": instant(lease_until)}  # fmt: skip
-            rows = await self._db.statement(_PG_ACCEPT_LEASED, values)
-            jobs = {int(row[0]): int(row[4]) for row in rows if row[4] is not None}
-            return _outcomes(batch, [row[:4] for row in rows]), jobs
-        rows = [_message_row(message) for message, _ in batch]
-        lease = (worker, _sqlite_instant(lease_until))
-        return await self._db.write_driver(partial(_accept_sqlite_leased, batch, rows, lease))
-
     async def messages_for_transaction(self, transaction_id: str) -> list[dict[str, Any]]:
         """Every audited message of one transaction, oldest first."""
         async with self._db.engine.connect() as connection:
@@ -235,7 +213,7 @@ _NEW_REPLY: Final = {"inbound_id": "inserted.id", "kind": "'reply'", "status": "
 _JOB_FIELDS: Final = tuple((name, kind) for name, kind in _JOB_COLUMNS if name not in _NEW_REPLY)
 
 
-def _pg_accept(*, leased: bool = False) -> str:
+def _pg_accept() -> str:
     """The PostgreSQL statement of a batch: messages inserted unless duplicate, and the
     job of each inserted message queued, as one statement.
 
@@ -248,18 +226,6 @@ def _pg_accept(*, leased: bool = False) -> str:
         f"decode({name}, 'base64')" if kind == "bytea" else name for name, kind in MESSAGE_COLUMNS
     )
     job_values = ", ".join(_NEW_REPLY.get(name, f"j.{name}") for name, _ in _JOB_COLUMNS)
-    job_columns = column_names(_JOB_COLUMNS)
-    if leased:
-        # Queued already leased to this process's dispatcher; the ids come back with the
-        # messages', for the hand-off.
-        job_values += ", %(worker)s, CAST(%(lease_until)s AS timestamptz)"
-        job_columns += ", claimed_by, claimed_until"
-        returned = (
-            "SELECT inserted.id, inserted.peer_id, inserted.action, inserted.message_id,"
-            " queued.id FROM inserted LEFT JOIN queued ON queued.inbound_id = inserted.id"
-        )
-    else:
-        returned = "SELECT id, peer_id, action, message_id FROM inserted"
     return f"""
 WITH batch AS (
     SELECT * FROM json_to_recordset(CAST(%(batch)s AS json))
@@ -270,16 +236,15 @@ WITH batch AS (
     {_UNLESS_DUPLICATE}
     RETURNING id, peer_id, action, message_id
 ), queued AS (
-    INSERT INTO outbox ({job_columns})
+    INSERT INTO outbox ({column_names(_JOB_COLUMNS)})
     SELECT DISTINCT ON (inserted.id) {job_values}
     FROM inserted
     JOIN batch USING (peer_id, action, message_id)
     CROSS JOIN LATERAL json_to_record(batch.job) AS j({column_definitions(_JOB_FIELDS)})
     WHERE batch.job IS NOT NULL
     ORDER BY inserted.id, batch.ord
-    RETURNING id, inbound_id
 )
-{returned}
+SELECT id, peer_id, action, message_id FROM inserted
 """
 
 
@@ -289,17 +254,12 @@ def _sqlite_insert(table: str, columns: tuple[tuple[str, str], ...], tail: str =
 
 
 _PG_ACCEPT: Final = _pg_accept()
-_PG_ACCEPT_LEASED: Final = _pg_accept(leased=True)
 _SQLITE_MESSAGES_UNLESS_DUPLICATE: Final = _sqlite_insert(
     "messages", MESSAGE_COLUMNS, _UNLESS_DUPLICATE
 )
 _SQLITE_LAST_MESSAGE: Final = "SELECT coalesce(max(id), 0) FROM messages"
 _SQLITE_MESSAGES_AFTER: Final = "SELECT id, peer_id, action, message_id FROM messages WHERE id > ?"
 _SQLITE_OUTBOX_JOBS: Final = _sqlite_insert("outbox", _JOB_COLUMNS)
-_SQLITE_OUTBOX_LEASED_JOBS: Final = _sqlite_insert(
-    "outbox", (*_JOB_COLUMNS, ("claimed_by", "text"), ("claimed_until", "timestamptz"))
-)
-_SQLITE_LAST_ROW: Final = "SELECT last_insert_rowid()"
 
 
 def _accept_sqlite(
@@ -326,41 +286,6 @@ def _accept_sqlite(
     if jobs:
         connection.executemany(_SQLITE_OUTBOX_JOBS, jobs)
     return outcomes
-
-
-def _accept_sqlite_leased(
-    batch: Sequence[tuple[InboundRecord, OutboxJob | None]],
-    rows: list[tuple[Any, ...]],
-    lease: tuple[str, str],
-    connection: sqlite3.Connection,
-) -> tuple[list[int | None], dict[int, int]]:
-    """:func:`_accept_sqlite` with the jobs leased (``lease``: worker, lease end as
-    stored); the outcomes and each job's id by its message's id."""
-    [before] = connection.execute(_SQLITE_LAST_MESSAGE).fetchone()
-    added = connection.executemany(_SQLITE_MESSAGES_UNLESS_DUPLICATE, rows).rowcount
-    if added == len(rows):
-        outcomes: list[int | None] = list(range(before + 1, before + 1 + added))
-    else:
-        inserted = connection.execute(_SQLITE_MESSAGES_AFTER, (before,))
-        outcomes = _outcomes(batch, inserted)
-    queued = [
-        row_id
-        for (_, job), row_id in zip(batch, outcomes, strict=True)
-        if row_id is not None and job is not None
-    ]
-    jobs = [
-        (*_job_row(row_id, job), *lease)
-        for (_, job), row_id in zip(batch, outcomes, strict=True)
-        if row_id is not None and job is not None
-    ]
-    if not jobs:
-        return outcomes, {}
-    connection.executemany(_SQLITE_OUTBOX_LEASED_JOBS, jobs)
-    # The write lock is held and the table has no AUTOINCREMENT: each row took the
-    # largest rowid plus one, so this batch's jobs are the ids up to the last one.
-    [last] = connection.execute(_SQLITE_LAST_ROW).fetchone()
-    first = last - len(jobs) + 1
-    return outcomes, {message: first + n for n, message in enumerate(queued)}
 
 
 def _outcomes(

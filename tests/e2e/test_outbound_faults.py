@@ -93,9 +93,7 @@ async def test_a_sigkill_between_ack_and_callback_loses_no_callback(tmp_path: Pa
     async with network(tmp_path, buyer_up=False, ONDC_CALLBACKS_PER_PEER="16") as net:
         searches = [net.search() for _ in range(10)]
         # The buyer app accepts the callbacks' connections but does not answer yet, so the
-        # adapter holds every job's lease when it is killed. The jobs were handed to its
-        # dispatcher leased at their commit and their on_search bytes are in no row yet:
-        # the restarted process claims them once the lease lapses and builds them again.
+        # adapter holds every job's lease when it is killed.
         async with HostilePeer("hang", port=net.buyer_server.port).running() as hang:
             acked = time.monotonic()
             for search in searches:
