@@ -27,6 +27,12 @@ def _sent(job_id: int, at: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _acked(job_id: int, at: Any, latency_ms: float) -> Settlement:
+    """The settlement of a job whose callback was ACKed, with its audit row."""
+    return Settlement(job_id, Attempt(at, 200, latency_ms, "ACK"), "delivered",
+                      sent=_sent(job_id, at))  # fmt: skip
+
+
 async def _rows(database: Database, table: sa.Table) -> list[Any]:
     async with database.engine.connect() as connection:
         return list(await connection.execute(sa.select(table)))
@@ -60,7 +66,7 @@ async def test_settles_held_jobs_only_and_audits_every_message_sent(
                        sent=_sent(delivered, now)),
             Settlement(retried, Attempt(now, 503, None, "error", "HTTP 503"), "pending",
                        next_attempt_at=now + timedelta(seconds=4)),
-            Settlement(lost, Attempt(now, 200, 3.0, "ACK"), "delivered", sent=_sent(lost, now)),
+            _acked(lost, now, 3.0),
         ],
     )  # fmt: skip
     assert kept == [True, True, False]
@@ -106,8 +112,7 @@ async def test_postgres_settlement_run_again_records_nothing_twice(
     values = pg_settle_values(
         "w",
         [
-            Settlement(delivered, Attempt(now, 200, 7.0, "ACK"), "delivered",
-                       sent=_sent(delivered, now)),
+            _acked(delivered, now, 7.0),
             Settlement(parked, Attempt(now, 200, 2.0, "NACK", "bad"), "failed",
                        sent=_sent(parked, now)),
         ],
@@ -150,9 +155,8 @@ async def test_postgres_settlement_never_reads_the_whole_audit_log(
     values = pg_settle_values(
         "w",
         [
-            Settlement(delivered, Attempt(now, 200, 7.0, "ACK"), "delivered",
-                       sent=_sent(delivered, now)),
-            Settlement(lost, Attempt(now, 200, 3.0, "ACK"), "delivered", sent=_sent(lost, now)),
+            _acked(delivered, now, 7.0),
+            _acked(lost, now, 3.0),
         ],
     )  # fmt: skip
     async with database.engine.begin() as connection:
