@@ -9,7 +9,7 @@ from adapter.storage.tables import outbox
 
 __all__ = ["pending_callbacks"]
 
-# Covered by the index on (status, next_attempt_at): the count reads no table row.
+# Covered by the partial index of pending jobs: the count reads no table row.
 _PENDING = select(func.count()).select_from(outbox).where(outbox.c.status == "pending")
 
 

@@ -164,7 +164,15 @@ outbox = Table(
     Column("claimed_until", UtcDateTime(), nullable=True),
     Column("last_error", Text, nullable=True),
     Column("delivered_at", UtcDateTime(), nullable=True),
-    Index(None, "status", "next_attempt_at"),
+)
+# Pending jobs in the order a claim takes them (earliest deadline first), so a claim reads
+# the few it takes, not the whole backlog; the backlog is counted from it too.
+Index(
+    "ix_outbox_pending_deadline",
+    outbox.c.deadline_at,
+    outbox.c.id,
+    sqlite_where=outbox.c.status == "pending",
+    postgresql_where=outbox.c.status == "pending",
 )
 
 delivery_attempts = Table(
