@@ -381,6 +381,24 @@ class Settings(BaseSettings):
         "app that waits the Retry-After and retries on its kept connection never races the "
         "server closing it.",
     )
+    http_request_head_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=300,
+        alias="ONDC_HTTP_REQUEST_HEAD_SECONDS",
+        description="How long a client has to send a request's head (request line and "
+        "headers) from its first byte, or from opening the connection; also the grace "
+        "before a body is held to ONDC_HTTP_BODY_MIN_BYTES_PER_SECOND. A connection that "
+        "sends too slowly is closed, unanswered, before any of its request is recorded.",
+    )
+    http_body_min_bytes_per_second: int = Field(
+        default=4096,
+        ge=1,
+        alias="ONDC_HTTP_BODY_MIN_BYTES_PER_SECOND",
+        description="The slowest average a request body may arrive at, after the grace of "
+        "ONDC_HTTP_REQUEST_HEAD_SECONDS (a 10 MB upload may take 40 minutes at the "
+        "default); a body slower than this is cut off, its connection closed.",
+    )
     rate_limit_per_second: int = Field(
         default=200,
         ge=1,

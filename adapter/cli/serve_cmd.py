@@ -74,6 +74,9 @@ def serve(
         # Idle kept connections outlive every Retry-After the edge sends (uvicorn's default,
         # 5 s, raced a buyer app's retry after a Retry-After of 5 s on the same connection).
         timeout_keep_alive=settings.http_keep_alive_seconds,
+        # Requests sent too slowly are cut off (adapter/network/slow_clients.py); by import
+        # path, so that each of --workers starts it with its settings.
+        http="adapter.network.slow_clients:SettingsGuardedProtocol",
     )
 
 

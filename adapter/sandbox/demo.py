@@ -24,6 +24,7 @@ import signing
 from adapter.app import create_app
 from adapter.catalog.importer import import_catalogue
 from adapter.core.clock import SystemClock
+from adapter.network.slow_clients import RequestLimits
 from adapter.registry.client import RegistryClient
 from adapter.registry.self_test import Check, run_self_test
 from adapter.registry.subscription import Entity, subscribe_payload
@@ -356,6 +357,9 @@ async def run_demo(options: DemoOptions, say: Callable[[str], None]) -> bool:
         create_app(settings, clock=clock, transport=LoopbackNames()),
         options.port,
         keep_alive=settings.http_keep_alive_seconds,
+        request_limits=RequestLimits(
+            settings.http_request_head_seconds, settings.http_body_min_bytes_per_second
+        ),
     )
     await registry_server.start()
     await buyer_server.start()

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import uvicorn
 
+from adapter.network.slow_clients import RequestLimits, guarded_protocol
+
 __all__ = ["LoopbackNames", "LoopbackServer"]
 
 
@@ -48,6 +50,7 @@ class LoopbackServer:
         log_level: str = "warning",
         date_header: bool = True,
         keep_alive: int = 5,
+        request_limits: RequestLimits | None = None,
     ) -> None:
         config = uvicorn.Config(
             app,
@@ -58,6 +61,7 @@ class LoopbackServer:
             access_log=False,
             date_header=date_header,
             timeout_keep_alive=keep_alive,
+            http="auto" if request_limits is None else guarded_protocol(request_limits),
         )
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
