@@ -17,12 +17,16 @@ execution (which, per statement, cost more than the database's own work):
 
 Both keep what the SQLAlchemy version did: a job whose lease the worker lost is left
 alone (and its attempt not recorded), every message sent is audited, the day sums'
-rows are added in key order, and an instant is stored as ``UtcDateTime`` stores it.
+rows are added in key order, and an instant is stored as ``UtcDateTime`` stores it. A
+callback whose bytes were not saved before its attempt (an on_search's) has them kept with
+its job by the same ``UPDATE`` that ends its lease, so a retry or a replay sends them
+again; its channel is read from those bytes.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from base64 import b64encode
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final, NamedTuple, Protocol
@@ -80,6 +84,8 @@ class Settled(Protocol):
     def next_attempt_at(self) -> datetime | None: ...
     @property
     def sent(self) -> dict[str, Any] | None: ...
+    @property
+    def callback(self) -> tuple[bytes, str | None] | None: ...
 
 
 class _Job(NamedTuple):
@@ -102,7 +108,9 @@ _SQLITE_HELD: Final = (
 _SQLITE_SETTLE: Final = (
     "UPDATE outbox SET status = ?, attempts = attempts + 1, claimed_by = NULL,"
     " claimed_until = NULL, last_error = ?, delivered_at = coalesce(?, delivered_at),"
-    " next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?"
+    " next_attempt_at = coalesce(?, next_attempt_at),"
+    " callback_body = coalesce(?, callback_body),"
+    " callback_message_id = coalesce(?, callback_message_id) WHERE id = ?"
 )
 _SQLITE_ATTEMPT: Final = (
     "INSERT INTO delivery_attempts"
@@ -113,6 +121,9 @@ _SQLITE_AUDIT: Final = (
     f"INSERT INTO messages ({column_names(MESSAGE_COLUMNS)})"
     f" VALUES ({', '.join('?' for _ in MESSAGE_COLUMNS)})"
 )
+# A settlement's callback bytes and message id when the job's were saved before: the
+# saved ones stay.
+_NOT_KEPT: Final = (None, None)
 _CALLBACK_SUMS: Final = day_sums_upsert(callback_days, _SQLITE, CALLBACK_KEYS, CALLBACK_FIGURES)
 _ATTEMPT_SUMS: Final = day_sums_upsert(attempt_days, _SQLITE, ATTEMPT_KEYS, ATTEMPT_FIGURES)
 
@@ -123,12 +134,15 @@ def settle_sqlite(
     """``Outbox.settle_many``'s transaction on SQLite (``Database.write_driver``): whether
     each job was still ``worker``'s (and so settled)."""
     ids = orjson.dumps([s.job_id for s in settlements]).decode()
+    # The bytes kept by this settlement: the saved ones' channel is read by the query.
+    fresh = {s.job_id: s.callback[0] for s in settlements if s.callback is not None}
     held = {
-        job_id: (action, sqlite_stored(created), "b2b" if b2b else "b2c")
+        job_id: (action, sqlite_stored(created),
+                 "b2b" if b2b or B2B_CONTEXT in fresh.get(job_id, b"") else "b2c")
         for job_id, action, created, b2b in connection.execute(
             _SQLITE_HELD, (B2B_CONTEXT, worker, ids)
         )
-    }
+    }  # fmt: skip
     kept = [s for s in settlements if s.job_id in held]
     if kept:
         attempted = {s.job_id: sqlite_instant(s.attempt.attempted_at) for s in kept}
@@ -140,6 +154,7 @@ def settle_sqlite(
                     s.attempt.error,
                     attempted[s.job_id] if s.status == "delivered" else None,
                     None if s.next_attempt_at is None else sqlite_instant(s.next_attempt_at),
+                    *(_NOT_KEPT if s.callback is None else s.callback),
                     s.job_id,
                 )
                 for s in kept
@@ -196,15 +211,19 @@ PG_SETTLE: Final = f"""
 WITH batch AS (
     SELECT * FROM json_to_recordset(CAST(%(settled)s AS json)) AS b(
         job_id bigint, status text, error text, delivered timestamptz, next_at timestamptz,
-        attempted_at timestamptz, http_status integer, latency_ms float8, outcome text)
+        attempted_at timestamptz, http_status integer, latency_ms float8, outcome text,
+        body text, mid text)
 ), settled AS (
     UPDATE outbox AS o SET
         status = b.status, attempts = o.attempts + 1, claimed_by = NULL,
         claimed_until = NULL, last_error = b.error,
         delivered_at = coalesce(b.delivered, o.delivered_at),
-        next_attempt_at = coalesce(b.next_at, o.next_attempt_at)
+        next_attempt_at = coalesce(b.next_at, o.next_attempt_at),
+        callback_body = coalesce(decode(b.body, 'base64'), o.callback_body),
+        callback_message_id = coalesce(b.mid, o.callback_message_id)
     FROM batch AS b
     WHERE o.id = b.job_id AND o.claimed_by = %(worker)s
+    -- RETURNING reads the row as updated: the callback's bytes kept here included.
     RETURNING o.id, o.action, o.status, o.created_at, o.delivered_at,
         CASE WHEN position(%(b2b)s::bytea IN o.callback_body) > 0
              THEN 'b2b' ELSE 'b2c' END AS channel
@@ -275,6 +294,8 @@ def pg_settle_values(worker: str, settlements: Sequence[Settled]) -> dict[str, A
             "http_status": s.attempt.http_status,
             "latency_ms": s.attempt.latency_ms,
             "outcome": s.attempt.outcome,
+            "body": None if s.callback is None else b64encode(s.callback[0]).decode("ascii"),
+            "mid": None if s.callback is None else s.callback[1],
         }
         for s in settlements
     ]
