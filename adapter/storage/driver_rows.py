@@ -11,9 +11,8 @@ unpacked by the server with these column types.
 from __future__ import annotations
 
 from base64 import b64encode
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Any, Final
 
 import orjson
@@ -35,10 +34,6 @@ MESSAGE_COLUMNS: Final = (
     ("http_status", "integer"), ("duration_ms", "float8"), ("error", "text"),
 )  # fmt: skip
 """The audit log's columns a row is written with: (name, PostgreSQL type)."""
-
-_MESSAGE_ROW: Final[Callable[[Mapping[str, Any]], tuple[Any, ...]]] = itemgetter(
-    *(name for name, _ in MESSAGE_COLUMNS)
-)
 
 
 def column_names(columns: tuple[tuple[str, str], ...]) -> str:
@@ -77,11 +72,13 @@ def sqlite_stored(text: str) -> datetime:
 
 def sqlite_message_row(values: Mapping[str, Any], received_at: str) -> tuple[Any, ...]:
     """An audit row (``values`` by column name) as SQLite's statement takes it, its
-    instant already in SQLite's form."""
-    row = dict(values)
-    row["received_at"] = received_at
-    row["headers"] = orjson.dumps(values["headers"]).decode()
-    return _MESSAGE_ROW(row)
+    instant already in SQLite's form: the tuple the driver binds, built at once."""
+    return (
+        values["direction"], values["action"], values["peer_id"], values["transaction_id"],
+        values["message_id"], received_at, orjson.dumps(values["headers"]).decode(),
+        values["body"], values["verification"], values["http_status"],
+        values["duration_ms"], values["error"],
+    )  # fmt: skip
 
 
 def pg_message_record(values: Mapping[str, Any]) -> dict[str, Any]:

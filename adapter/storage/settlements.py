@@ -132,64 +132,49 @@ def settle_sqlite(
     worker: str, settlements: Sequence[Settled], connection: sqlite3.Connection
 ) -> list[bool]:
     """``Outbox.settle_many``'s transaction on SQLite (``Database.write_driver``): whether
-    each job was still ``worker``'s (and so settled)."""
+    each job was still ``worker``'s (and so settled).
+
+    Each job's rows for every statement are built in one pass over the batch, as the
+    tuples the driver binds (no dict per row)."""
     ids = orjson.dumps([s.job_id for s in settlements]).decode()
     # The bytes kept by this settlement: the saved ones' channel is read by the query.
     fresh = {s.job_id: s.callback[0] for s in settlements if s.callback is not None}
     held = {
-        job_id: (action, sqlite_stored(created),
-                 "b2b" if b2b or B2B_CONTEXT in fresh.get(job_id, b"") else "b2c")
+        job_id: (action, created, "b2b" if b2b or B2B_CONTEXT in fresh.get(job_id, b"") else "b2c")
         for job_id, action, created, b2b in connection.execute(
             _SQLITE_HELD, (B2B_CONTEXT, worker, ids)
         )
-    }  # fmt: skip
-    kept = [s for s in settlements if s.job_id in held]
-    if kept:
-        attempted = {s.job_id: sqlite_instant(s.attempt.attempted_at) for s in kept}
-        connection.executemany(
-            _SQLITE_SETTLE,
-            [
-                (
-                    s.status,
-                    s.attempt.error,
-                    attempted[s.job_id] if s.status == "delivered" else None,
-                    None if s.next_attempt_at is None else sqlite_instant(s.next_attempt_at),
-                    *(_NOT_KEPT if s.callback is None else s.callback),
-                    s.job_id,
-                )
-                for s in kept
-            ],
-        )
-        jobs = []
-        for s in kept:
-            action, created_at, channel = held[s.job_id]
-            delivered_at = s.attempt.attempted_at if s.status == "delivered" else None
-            if s.status in ("delivered", "failed"):
-                jobs.append(_Job(action, created_at, channel, s.status, delivered_at))
-        rows = callback_sums(jobs, +1)
+    }
+    settled: list[tuple[Any, ...]] = []
+    tried: list[tuple[Any, ...]] = []
+    ended: list[_Job] = []
+    timed: list[tuple[datetime, str, str, float | None]] = []
+    for s in settlements:
+        job = held.get(s.job_id)
+        if job is None:
+            continue
+        action, created, channel = job
+        attempt = s.attempt
+        at = sqlite_instant(attempt.attempted_at)
+        delivered = s.status == "delivered"
+        settled.append((
+            s.status, attempt.error, at if delivered else None,
+            None if s.next_attempt_at is None else sqlite_instant(s.next_attempt_at),
+            *(_NOT_KEPT if s.callback is None else s.callback), s.job_id,
+        ))  # fmt: skip
+        tried.append((s.job_id, at, attempt.http_status, attempt.latency_ms, attempt.outcome,
+                      attempt.error))  # fmt: skip
+        if delivered or s.status == "failed":
+            ended.append(_Job(action, sqlite_stored(created), channel, s.status,
+                              attempt.attempted_at if delivered else None))  # fmt: skip
+        timed.append((attempt.attempted_at, attempt.outcome, channel, attempt.latency_ms))
+    if settled:
+        connection.executemany(_SQLITE_SETTLE, settled)
+        rows = callback_sums(ended, +1)
         if rows:
             connection.executemany(_CALLBACK_SUMS.sql, _CALLBACK_SUMS.rows(rows))
-        connection.executemany(
-            _SQLITE_ATTEMPT,
-            [
-                (s.job_id, attempted[s.job_id], s.attempt.http_status, s.attempt.latency_ms,
-                 s.attempt.outcome, s.attempt.error)
-                for s in kept
-            ],
-        )  # fmt: skip
-        attempts = [
-            {
-                "outbox_id": s.job_id,
-                "attempted_at": s.attempt.attempted_at,
-                "latency_ms": s.attempt.latency_ms,
-                "outcome": s.attempt.outcome,
-            }
-            for s in kept
-        ]
-        channels = {job_id: channel for job_id, (_, _, channel) in held.items()}
-        connection.executemany(
-            _ATTEMPT_SUMS.sql, _ATTEMPT_SUMS.rows(attempt_sums(attempts, channels))
-        )
+        connection.executemany(_SQLITE_ATTEMPT, tried)
+        connection.executemany(_ATTEMPT_SUMS.sql, _ATTEMPT_SUMS.rows(attempt_sums(timed)))
     sent = [s.sent for s in settlements if s.sent is not None]
     if sent:
         connection.executemany(
