@@ -118,14 +118,15 @@ async def test_a_settlement_keeps_the_bytes_not_saved_before_and_reads_their_cha
     await outbox.save_callbacks([(saved, b'{"saved":"\xe2\x82\xb9"}', "m-saved")])
     now = clock.now()
     b2b = b'{"context":{"version":"2.0.2","message_id":"m-b2b"},"\xe0\xa4\xae":1}'
-    b2c = '{"context":{"version":"1.2.0"},"₹":"मसाला"}'.encode()
+    # The parked job's answer reached its peer: its audit row carries the same bytes.
+    b2c = _sent(parked, now)["body"]
     kept = await outbox.settle_many(
         "w",
         [
             Settlement(retried, Attempt(now, None, None, "error", "timeout"), "pending",
                        next_attempt_at=now + timedelta(seconds=2), callback=(b2b, "m-b2b")),
             Settlement(parked, Attempt(now, 400, 5.0, "NACK", "no"), "failed",
-                       callback=(b2c, None)),
+                       sent=_sent(parked, now), callback=(b2c, None)),
             _acked(saved, now, 2.0),
         ],
     )  # fmt: skip
