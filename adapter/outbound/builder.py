@@ -12,9 +12,10 @@ the same search from the catalogue as it then is. Any other answer may depend on
 that has moved on since (an /on_issue rebuilt after ``kill -9`` answered PROCESSING, not
 the RESOLVED first sent), so its bytes are saved first. A search's ``on_search`` past
 ``ONDC_ON_SEARCH_MAX_BYTES`` is split into parts, the rest queued as callbacks of our own
-(with its bytes, in one transaction before its attempt: the parts are queued once). Builds run a few at a time (a reply
-may read the catalogue, and the database pool is small), and searches of one round that
-ask the same thing share one catalogue query (``adapter/catalog/shared_answers.py``).
+(with its bytes, in one transaction before its attempt: the parts are queued once).
+Builds run a few at a time (a reply may read the catalogue, and the database pool is
+small), and searches of one round that ask the same thing share one catalogue query
+(``adapter/catalog/shared_answers.py``).
 """
 
 from __future__ import annotations
