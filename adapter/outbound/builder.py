@@ -146,8 +146,8 @@ class CallbackBuilder:
                     )
                     for part in rest
                 )
-            later = job.action in _SAVED_WITH_SETTLEMENT and not rest
-            (builds.unsaved if later else builds.built).append((job.id, body, message_id))
+            settled_with = job.action in _SAVED_WITH_SETTLEMENT and not rest
+            (builds.unsaved if settled_with else builds.built).append((job.id, body, message_id))
             builds.ready.append((job, body, message_id))
         return builds
 
