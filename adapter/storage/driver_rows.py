@@ -37,7 +37,7 @@ MESSAGE_COLUMNS: Final = (
 
 
 _UTC_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_NAIVE_EPOCH: Final = datetime(1970, 1, 1)
+_NAIVE_EPOCH: Final = _UTC_EPOCH.replace(tzinfo=None)
 
 
 def column_names(columns: tuple[tuple[str, str], ...]) -> str:
