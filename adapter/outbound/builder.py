@@ -3,10 +3,19 @@
 A first attempt builds its reply (the request as its family's model, answered by the
 family's reply function; in one process, the model the edge parsed, kept in
 ``adapter/outbound/parsed_requests.py``); its bytes are saved with the job, so every retry
-sends the same message. A search's ``on_search`` past ``ONDC_ON_SEARCH_MAX_BYTES`` is split
-into parts, the rest queued as callbacks of our own. Builds run a few at a time (a reply
-may read the catalogue, and the database pool is small), and searches of one round that
-ask the same thing share one catalogue query (``adapter/catalog/shared_answers.py``).
+sends the same message. They are saved before the attempt, except an ``on_search``'s
+(unsplit): those are kept by the attempt's settlement, in the write the round makes anyway,
+so a round of searches has no write of its own for them. A retry, a release or a replay
+still sends the first attempt's bytes; only a process that dies (or fails to settle)
+between the POST and the settlement leaves its on_search to be built again, which answers
+the same search from the catalogue as it then is. Any other answer may depend on state
+that has moved on since (an /on_issue rebuilt after ``kill -9`` answered PROCESSING, not
+the RESOLVED first sent), so its bytes are saved first. A search's ``on_search`` past
+``ONDC_ON_SEARCH_MAX_BYTES`` is split into parts, the rest queued as callbacks of our own
+(with its bytes, in one transaction before its attempt: the parts are queued once).
+Builds run a few at a time (a reply may read the catalogue, and the database pool is
+small), and searches of one round that ask the same thing share one catalogue query
+(``adapter/catalog/shared_answers.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +45,9 @@ from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
 
 __all__ = ["Builds", "CallbackBuilder"]
 
+# The answers whose bytes, when not split, are kept by their attempt's settlement rather
+# than saved before it (see the module's docstring).
+_SAVED_WITH_SETTLEMENT: Final = frozenset({"on_search"})
 # Requests whose answers, in every family, write no part of them back but their context
 # (whose order a parse remembers at once): an /on_search reads its search's intent and
 # answers with the catalogue. The parse leaves the order of their other parts unread.
@@ -48,8 +60,11 @@ class Builds:
 
     # (job, bytes, message id) for every job to attempt now.
     ready: list[tuple[ClaimedJob, bytes, str | None]] = dataclasses.field(default_factory=list)
-    # (job id, bytes, message id) of the callbacks built this round, to save with their jobs.
+    # (job id, bytes, message id) of the callbacks built this round, to save with their jobs
+    # before their attempts.
     built: list[tuple[int, bytes, str | None]] = dataclasses.field(default_factory=list)
+    # The same, of the callbacks built this round whose bytes their settlement keeps.
+    unsaved: list[tuple[int, bytes, str | None]] = dataclasses.field(default_factory=list)
     # Outbox rows of the further parts of split on_search callbacks.
     more: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     # Jobs parked because their callback could not be built.
@@ -117,6 +132,7 @@ class CallbackBuilder:
                 builds.failed.append(Settlement(job.id, attempt, "failed"))
                 continue
             body, message_id = outcome
+            rest: list[bytes] = []
             if job.action == "on_search":
                 body, *rest = split_on_search(body, self._settings.on_search_max_bytes)
                 builds.more.extend(
@@ -130,7 +146,8 @@ class CallbackBuilder:
                     )
                     for part in rest
                 )
-            builds.built.append((job.id, body, message_id))
+            settled_with = job.action in _SAVED_WITH_SETTLEMENT and not rest
+            (builds.unsaved if settled_with else builds.built).append((job.id, body, message_id))
             builds.ready.append((job, body, message_id))
         return builds
 

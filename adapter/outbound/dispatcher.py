@@ -1,8 +1,9 @@
 """The outbox dispatcher: claims jobs, builds each callback once, signs and delivers it.
 
 A round claims what capacity allows, builds the claimed jobs' callbacks
-(``adapter/outbound/builder.py``: first attempts only; their bytes are kept, so every retry
-sends the same message), starts one attempt per job (``adapter/outbound/delivery.py``:
+(``adapter/outbound/builder.py``: first attempts only; their bytes are kept, saved before
+the attempt or, an on_search's, by its settlement, so every retry sends the same message),
+starts one attempt per job (``adapter/outbound/delivery.py``:
 sign, POST, judge the answer, retry with backoff within the ttl) and settles the attempts
 that are done. Every attempt is recorded with its status, latency and the peer's answer,
 and every sent message goes into the audit log.
@@ -167,8 +168,9 @@ class Dispatcher:
         (``None``: until every attempt is done), then settle the attempts that are done:
         in the background while the next round claims (``None``: before returning).
 
-        Three writes per round, whatever its size: the claim, the built callbacks' bytes,
-        and the settlement of every finished attempt (with the audit rows of what was sent).
+        Three writes per round at most, whatever its size: the claim, the built callbacks'
+        bytes (none in a round of on_search answers only: their settlement keeps them), and
+        the settlement of every finished attempt (with the audit rows of what was sent).
         """
         await self._in_flight.renew()
         now = self._clock.now()
@@ -214,6 +216,7 @@ class Dispatcher:
         settlements.extend(builds.failed)
         settlements.extend(builds.deferred)
         await self._outbox.save_callbacks(builds.built, builds.more)
+        self._settler.keep(builds.unsaved)
         for job, body, message_id in builds.ready:
             self._in_flight.start(job.id, self._delivery.send(job, body, message_id))
         return settlements

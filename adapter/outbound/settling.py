@@ -6,11 +6,17 @@ job queued meanwhile waits for no settlement (on PostgreSQL a few round trips, 6
 under load) before it is claimed. One settlement runs at a time; the next round awaits it
 before starting its own. Those told of the outcome (admission control, metrics, the held
 purchase orders' watcher) hear of it here.
+
+The settlement also keeps the bytes of the callbacks not saved before their attempts (an
+on_search's: ``adapter/outbound/builder.py``) with their jobs: a job settled with its
+attempt's outcome in the same ``UPDATE``, a job handed back unsent in a write before its
+release, so its next attempt sends the bytes built for the first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import datetime
@@ -43,7 +49,15 @@ class Settler:
         self._on_failed = on_failed
         # The jobs claimed and not settled yet, by id.
         self.jobs: dict[int, ClaimedJob] = {}
+        # Of those, the callbacks' (bytes, message id) to keep with their jobs, by job id.
+        self._unsaved: dict[int, tuple[bytes, str | None]] = {}
         self._running: asyncio.Task[None] | None = None
+
+    def keep(self, built: list[tuple[int, bytes, str | None]]) -> None:
+        """Keep these callbacks' bytes (job id, body, message id) with their jobs when they
+        are settled or released: they were not saved before their attempts."""
+        for job_id, body, message_id in built:
+            self._unsaved[job_id] = (body, message_id)
 
     def start(self, releases: list[tuple[int, datetime]], settlements: list[Settlement]) -> None:
         """Settle in the background; :meth:`finished` awaits it."""
@@ -67,11 +81,23 @@ class Settler:
         self, releases: list[tuple[int, datetime]], settlements: list[Settlement]
     ) -> None:
         """Hand back the released jobs, record the settled ones, tell who listens."""
+        unsent = [
+            (job_id, *self._unsaved.pop(job_id))
+            for job_id, _ in releases
+            if job_id in self._unsaved
+        ]
+        # Saved before the release: the job is claimable again only with its bytes.
+        await self._outbox.save_callbacks(unsent)
         await self._outbox.queue.release(self._worker, releases)
         for job_id, _ in releases:
             self.jobs.pop(job_id, None)
         if not settlements:
             return
+        settlements = [
+            s if (built := self._unsaved.pop(s.job_id, None)) is None
+            else dataclasses.replace(s, callback=built)
+            for s in settlements
+        ]  # fmt: skip
         kept = await self._outbox.settle_many(self._worker, settlements)
         if self._metrics is not None:
             self._metrics.settled(self.jobs.values(), settlements)

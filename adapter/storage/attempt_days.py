@@ -18,8 +18,8 @@ wait on each other in a cycle.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import func, select
@@ -47,23 +47,23 @@ _CHANNELS = ("b2c", "b2b")
 
 
 def attempt_sums(
-    attempts: Iterable[Mapping[str, Any]], channels: Mapping[int, str]
+    attempts: Iterable[tuple[datetime, str, str, float | None]],
 ) -> list[dict[str, Any]]:
     """The day-sum rows of ``attempts`` (rows of ``delivery_attempts`` being recorded in a
-    settling transaction); ``channels`` gives each job's channel (``b2c`` if not given)."""
+    settling transaction), each given as (attempted at, outcome, its job's channel,
+    latency in ms or None)."""
     summed: dict[tuple[date, str, str], dict[str, Any]] = {}
-    for attempt in attempts:
-        channel = channels.get(attempt["outbox_id"], "b2c")
-        key = (ist_day(attempt["attempted_at"]), attempt["outcome"], channel)
+    for attempted_at, outcome, channel, latency_ms in attempts:
+        key = (ist_day(attempted_at), outcome, channel)
         row = summed.setdefault(
             key,
-            {"day": key[0], "outcome": key[1], "channel": channel}
+            {"day": key[0], "outcome": outcome, "channel": channel}
             | {"attempts": 0, "timed": 0, "latency_ms": 0.0},
         )
         row["attempts"] += 1
-        if attempt["latency_ms"] is not None:
+        if latency_ms is not None:
             row["timed"] += 1
-            row["latency_ms"] += float(attempt["latency_ms"])
+            row["latency_ms"] += float(latency_ms)
     return list(summed.values())
 
 

@@ -89,7 +89,8 @@ def claim_sqlite(
     :func:`claimed_rows`, in id order."""
     values = {"worker": worker, "now": sqlite_instant(now),
               "lease_until": sqlite_instant(lease_until), "claim_limit": limit}  # fmt: skip
-    return sorted(connection.execute(_SQLITE_CLAIM, values), key=lambda row: row[0])
+    # Ids are unique: the rows sort by their first column alone.
+    return sorted(connection.execute(_SQLITE_CLAIM, values))
 
 
 def _pg_stored(value: datetime) -> datetime:
@@ -99,22 +100,23 @@ def _pg_stored(value: datetime) -> datetime:
 def claimed_rows(
     rows: Iterable[tuple[Any, ...]], *, dialect: str, job: Callable[..., Any]
 ) -> list[Any]:
-    """``job(**fields)`` for each claimed row: its columns as ``UtcDateTime`` and ``JSON``
-    read them (an aware UTC instant; the payload decoded by ``json``, as theirs), its
-    request's bytes as ``inbound_body``."""
+    """``job(*fields)`` for each claimed row, its fields in the order read (the columns of
+    :data:`_COLUMNS`, then its request's bytes, as ``ClaimedJob`` has them): its columns
+    as ``UtcDateTime`` and ``JSON`` read them (an aware UTC instant; the payload decoded by
+    ``json``, as theirs). Each job is made from the row at once, with no dict of it."""
     stored = sqlite_stored if dialect == "sqlite" else _pg_stored
-    made = []
-    for row in rows:
-        fields = dict(zip(_COLUMNS, row, strict=False))
-        fields["inbound_body"] = None if row[-1] is None else bytes(row[-1])
-        if fields["callback_body"] is not None:
-            fields["callback_body"] = bytes(fields["callback_body"])
-        if isinstance(fields["payload"], str | bytes):
-            fields["payload"] = json.loads(fields["payload"])  # as SQLAlchemy's JSON
-        fields["created_at"] = stored(fields["created_at"])
-        fields["deadline_at"] = stored(fields["deadline_at"])
-        made.append(job(**fields))
-    return made
+    return [
+        job(
+            id_, kind, action, target_url, transaction_id,
+            # As SQLAlchemy's JSON (PostgreSQL's driver gives it decoded).
+            json.loads(payload) if isinstance(payload, str | bytes) else payload,
+            None if callback_body is None else bytes(callback_body),
+            callback_message_id, attempts, stored(created_at), stored(deadline_at),
+            None if inbound_body is None else bytes(inbound_body),
+        )
+        for (id_, kind, action, target_url, transaction_id, payload, callback_body,
+             callback_message_id, attempts, created_at, deadline_at, inbound_body) in rows
+    ]  # fmt: skip
 
 
 _SQLITE_SAVE: Final = "UPDATE outbox SET callback_body = ?, callback_message_id = ? WHERE id = ?"

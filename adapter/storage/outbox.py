@@ -65,17 +65,21 @@ class Attempt:
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
-    """How one attempt ended for its job, and the audit row of what was sent, if any."""
+    """How one attempt ended for its job, the audit row of what was sent, if any, and the
+    callback's bytes and message id to keep with the job, if they were not saved before
+    the attempt (an on_search's: see ``adapter/outbound/builder.py``)."""
 
     job_id: int
     attempt: Attempt
     status: str  # delivered | failed | pending
     next_attempt_at: datetime | None = None
     sent: dict[str, Any] | None = None
+    callback: tuple[bytes, str | None] | None = None
 
 
-# The built callbacks' bytes, saved every round: built once (see LeasedQueue). The claim
-# and the settlement are driver SQL (adapter/storage/claims.py, settlements.py).
+# The built callbacks' bytes, saved before their first attempt: built once (see
+# LeasedQueue). The claim and the settlement are driver SQL (adapter/storage/claims.py,
+# settlements.py).
 _SAVE_CALLBACK = (
     update(outbox)
     .where(outbox.c.id == bindparam("job_id"))
@@ -152,11 +156,12 @@ class Outbox:
     ) -> None:
         """Keep each callback's bytes (job id, body, message id), so every retry sends
         exactly the same message, and queue ``more`` callbacks (outbox rows, e.g. the further
-        parts of a split answer) in the same transaction."""
+        parts of a split answer) in the same transaction. (A settlement keeps the bytes of
+        the callbacks not saved before their attempt: :attr:`Settlement.callback`.)"""
         if not built and not more:
             return
         if not more:
-            # Every round saves its callbacks' bytes: driver SQL prepared once.
+            # A round's callbacks' bytes: driver SQL prepared once.
             if self._db.dialect == "postgresql":
                 await self._db.statement(PG_SAVE, pg_save_values(built), lane="round")
             else:

@@ -367,3 +367,75 @@ async def test_a_round_claims_the_next_job_while_the_last_one_is_being_settled(
             stop.set()
             await asyncio.wait_for(running, timeout=5.0)
         assert [job["status"] for job in await runtime.outbox.jobs()] == ["delivered"] * 2
+
+
+def _recorded_saves(net: object) -> list[tuple[int, bytes, str | None]]:
+    """The callbacks' bytes saved by writes of their own (``Outbox.save_callbacks``)."""
+    outbox = net.app.state.runtime.outbox  # type: ignore[attr-defined]
+    save_callbacks = outbox.save_callbacks
+    saved: list[tuple[int, bytes, str | None]] = []
+
+    async def recording(built: Any, more: Any = ()) -> None:
+        saved.extend(built)
+        await save_callbacks(built, more)
+
+    outbox.save_callbacks = recording
+    return saved
+
+
+async def test_an_on_search_is_kept_by_its_settlement_and_retried_with_its_first_bytes(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        seen = _buyer(net, httpx.Response(503), ACK)
+        saved = _recorded_saves(net)
+        await _search(net, clock)
+        await net.dispatch()
+        # No write of its own before the POST: the settlement kept the bytes sent.
+        assert saved == []
+        outbox = net.app.state.runtime.outbox
+        [job] = await outbox.jobs()
+        first = orjson.loads(seen[0].content)["context"]
+        assert (job["status"], job["attempts"]) == ("pending", 1)
+        assert (bytes(job["callback_body"]), job["callback_message_id"]) == (
+            seen[0].content, first["message_id"],
+        )  # fmt: skip
+        clock.advance(5.0)  # a rebuild now would carry another timestamp
+        await _drain(net, clock)
+        assert len(seen) == 2
+        assert seen[1].content == seen[0].content
+        assert orjson.loads(seen[1].content)["context"]["timestamp"] == first["timestamp"]
+        assert saved == []
+        [job] = await outbox.jobs()
+        assert job["status"] == "delivered"
+
+
+async def test_an_on_search_handed_back_unsent_keeps_the_bytes_built_for_it(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    async with edge(tmp_path, clock) as net:
+        seen = _buyer(net, httpx.Response(503))
+        for _ in range(3):
+            await _search(net, clock)
+        await net.dispatch()  # three attempts fail in a row: the buyer app's breaker opens
+        assert len(seen) == 3
+        saved = _recorded_saves(net)
+        body = await _search(net, clock)
+        transaction_id = orjson.loads(body)["context"]["transaction_id"]
+        await net.dispatch()  # built, then handed back unsent: the breaker is open
+        assert len(seen) == 3
+        outbox = net.app.state.runtime.outbox
+        [job] = [j for j in await outbox.jobs() if j["transaction_id"] == transaction_id]
+        assert (job["status"], job["attempts"]) == ("pending", 0)
+        # Saved before the release, so the job is claimable again only with its bytes.
+        assert saved == [(job["id"], bytes(job["callback_body"]), job["callback_message_id"])]
+        built = bytes(job["callback_body"])
+        later = _buyer(net, ACK)
+        clock.advance(10.0)  # the breaker closes; a rebuild now would carry another timestamp
+        await _drain(net, clock, rounds=3)
+        [mine] = [
+            request.content
+            for request in later
+            if orjson.loads(request.content)["context"]["transaction_id"] == transaction_id
+        ]
+        assert mine == built

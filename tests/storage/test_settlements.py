@@ -101,6 +101,62 @@ async def test_settles_held_jobs_only_and_audits_every_message_sent(
     await database.dispose()
 
 
+async def test_a_settlement_keeps_the_bytes_not_saved_before_and_reads_their_channel(
+    database_url: str, clock: FixedClock
+) -> None:
+    """An on_search's bytes travel with its settlement: kept with the job whatever the
+    outcome (a retry and a replay send them again), its day sums' channel read from them;
+    a settlement without bytes leaves those saved before."""
+    database = Database.connect(database_url)
+    outbox = Outbox(database)
+    retried, parked, other = await _three_jobs(outbox, clock)
+    await outbox.settle(other, "other", Attempt(clock.now(), None, None, "error", "x"),
+                        status="pending", next_attempt_at=clock.now())  # fmt: skip
+    lease = clock.now() + timedelta(seconds=30)
+    [again] = await outbox.claim("w", now=clock.now(), lease_until=lease, limit=1)
+    saved = again.id
+    await outbox.save_callbacks([(saved, b'{"saved":"\xe2\x82\xb9"}', "m-saved")])
+    now = clock.now()
+    b2b = b'{"context":{"version":"2.0.2","message_id":"m-b2b"},"\xe0\xa4\xae":1}'
+    # The parked job's answer reached its peer: its audit row carries the same bytes.
+    b2c = _sent(parked, now)["body"]
+    kept = await outbox.settle_many(
+        "w",
+        [
+            Settlement(retried, Attempt(now, None, None, "error", "timeout"), "pending",
+                       next_attempt_at=now + timedelta(seconds=2), callback=(b2b, "m-b2b")),
+            Settlement(parked, Attempt(now, 400, 5.0, "NACK", "no"), "failed",
+                       sent=_sent(parked, now), callback=(b2c, None)),
+            _acked(saved, now, 2.0),
+        ],
+    )  # fmt: skip
+    assert kept == [True, True, True]
+    jobs = {row["id"]: row for row in await outbox.jobs()}
+    assert (bytes(jobs[retried]["callback_body"]), jobs[retried]["callback_message_id"]) == (
+        b2b, "m-b2b",
+    )  # fmt: skip
+    assert (bytes(jobs[parked]["callback_body"]), jobs[parked]["callback_message_id"]) == (
+        b2c, None,
+    )  # fmt: skip
+    assert (bytes(jobs[saved]["callback_body"]), jobs[saved]["callback_message_id"]) == (
+        b'{"saved":"\xe2\x82\xb9"}', "m-saved",
+    )  # fmt: skip
+    # The retry is claimed with the bytes of its first attempt.
+    clock.advance(3)
+    lease = clock.now() + timedelta(seconds=30)
+    [retry] = await outbox.claim("w", now=clock.now(), lease_until=lease, limit=5)
+    assert (retry.id, retry.callback_body, retry.callback_message_id) == (retried, b2b, "m-b2b")
+    # Channels from the bytes each settlement kept: the retried attempt's is B2B.
+    summed = {(row.outcome, row.channel, row.attempts)
+              for row in await _rows(database, attempt_days)}  # fmt: skip
+    assert summed == {("error", "b2b", 1), ("error", "b2c", 1), ("NACK", "b2c", 1),
+                      ("ACK", "b2c", 1)}  # fmt: skip
+    days = {(row.channel, row.delivered, row.failed)
+            for row in await _rows(database, callback_days)}  # fmt: skip
+    assert days == {("b2c", 1, 1)}
+    await database.dispose()
+
+
 @pytest.mark.postgres
 async def test_postgres_settlement_run_again_records_nothing_twice(
     migrated_postgres_url: str, clock: FixedClock

@@ -1,0 +1,73 @@
+"""The rows the driver-SQL writes bind are tuples built field by field: each holds its
+statement's columns in their order, so a column added to one and not the other fails here,
+not as a value written into the wrong column."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from adapter.storage import claims, store
+from adapter.storage.driver_rows import MESSAGE_COLUMNS, sqlite_instant, sqlite_message_row
+from adapter.storage.outbox import ClaimedJob
+
+AT = datetime(2026, 12, 7, 10, 0, 0, 123000, tzinfo=UTC)
+HEADERS = {"Authorization": 'Signature keyId="buyer|k1|ed25519"', "X-Note": "₹ मसाला"}
+
+
+def _named(columns: tuple[tuple[str, str], ...], row: tuple[object, ...]) -> dict[str, object]:
+    return dict(zip((name for name, _ in columns), row, strict=True))
+
+
+def test_an_inbound_message_row_holds_each_column_in_its_place() -> None:
+    message = store.InboundRecord(
+        direction="in", action="search", peer_id="buyer.example", transaction_id="t-1",
+        message_id="m-1", received_at=AT, headers=HEADERS, body="{\"₹\":1}".encode(),
+        verification="valid via gateway", http_status=202, duration_ms=1.5, error="none",
+    )  # fmt: skip
+    assert _named(MESSAGE_COLUMNS, store._message_row(message)) == {
+        "direction": "in", "action": "search", "peer_id": "buyer.example",
+        "transaction_id": "t-1", "message_id": "m-1", "received_at": sqlite_instant(AT),
+        "headers": orjson.dumps(HEADERS).decode(), "body": "{\"₹\":1}".encode(),
+        "verification": "valid via gateway", "http_status": 202, "duration_ms": 1.5,
+        "error": "none",
+    }  # fmt: skip
+
+
+def test_a_queued_job_row_holds_each_column_in_its_place() -> None:
+    job = store.OutboxJob(
+        action="on_search", target_url="https://buyer.example/on_search", transaction_id="t-1",
+        payload={"₹": [1, None]}, created_at=AT, deadline_at=AT + timedelta(seconds=30),
+    )  # fmt: skip
+    first = {
+        "inbound_id": 7, "kind": "reply", "action": "on_search",
+        "target_url": "https://buyer.example/on_search", "transaction_id": "t-1",
+        "payload": orjson.dumps({"₹": [1, None]}).decode(), "status": "pending",
+        "attempts": 0, "created_at": sqlite_instant(AT), "next_attempt_at": sqlite_instant(AT),
+        "deadline_at": sqlite_instant(AT + timedelta(seconds=30)),
+    }  # fmt: skip
+    assert _named(store._JOB_COLUMNS, store._job_row(7, job)) == first
+    later = dataclasses.replace(job, next_attempt_at=AT + timedelta(seconds=5))
+    assert _named(store._JOB_COLUMNS, store._job_row(7, later)) == first | {
+        "next_attempt_at": sqlite_instant(AT + timedelta(seconds=5))
+    }
+
+
+def test_an_audit_row_of_a_message_sent_holds_each_column_in_its_place() -> None:
+    sent = {
+        "direction": "out", "action": "on_search", "peer_id": "buyer.example",
+        "transaction_id": "t-1", "message_id": "m-1", "received_at": AT, "headers": HEADERS,
+        "body": b"{}", "verification": "signed", "http_status": 200, "duration_ms": 3.5,
+        "error": None,
+    }  # fmt: skip
+    row = sqlite_message_row(sent, sqlite_instant(AT))
+    assert _named(MESSAGE_COLUMNS, row) == sent | {
+        "received_at": sqlite_instant(AT), "headers": orjson.dumps(HEADERS).decode(),
+    }  # fmt: skip
+
+
+def test_a_claimed_row_is_read_in_the_order_of_a_claimed_jobs_fields() -> None:
+    fields = tuple(field.name for field in dataclasses.fields(ClaimedJob))
+    assert (*claims._COLUMNS, "inbound_body") == fields
