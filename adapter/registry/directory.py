@@ -126,6 +126,15 @@ class KeyDirectory:
         cached: the registry is asked again, at most a few times a minute per subscriber
         (a flood of wrong URLs must not become a flood of lookups).
         """
+        local = self._local.get(self._cache_key(subscriber_id, unique_key_id))
+        if (
+            local is not None
+            and local[1] > self._clock.now().timestamp()
+            and (expected is None or local[2].rstrip("/") == expected.rstrip("/"))
+        ):
+            # The request's own key was just found here (every request's, from a buyer app
+            # this process has heard lately): what public_key and the cached URL would give.
+            return local[2]
         await self.public_key(subscriber_id, unique_key_id)
         url = await self._cached_url(subscriber_id, unique_key_id)
         if expected is None or url.rstrip("/") == expected.rstrip("/"):
