@@ -81,9 +81,13 @@ async def _check_bap_uri(runtime: Runtime, context: schemas.Context, sender: Sen
         callback_url(context.bap_uri, "on_search")
     except UnsafeDestination as exc:
         raise ContextError(str(exc), path="context.bap_uri") from None
-    registered = await runtime.keys.subscriber_url(
-        sender.subscriber_id, sender.unique_key_id, expected=context.bap_uri
-    )
+    registered = sender.registered_url
+    if registered is None or context.bap_uri.rstrip("/") != registered.rstrip("/"):
+        # Not held with the key, or not this one: the directory asks the registry again
+        # when the record may have changed since it was cached.
+        registered = await runtime.keys.subscriber_url(
+            sender.subscriber_id, sender.unique_key_id, expected=context.bap_uri
+        )
     if context.bap_uri.rstrip("/") != registered.rstrip("/"):
         raise ContextError(
             f"context.bap_uri {context.bap_uri!r} is not the subscriber_url the registry "

@@ -263,3 +263,24 @@ async def test_subscriber_url_of_an_expired_key_is_looked_up_again(
     with pytest.raises(UnknownSigningKey):
         await directory.subscriber_url("buyer.example", "uk-1", expected=url)
     assert route.call_count == 2
+
+
+@respx.mock
+async def test_key_and_url_gives_the_url_held_with_a_live_key_only(
+    http: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    route = respx.post(f"{REGISTRY}/v2.0/lookup")
+    url = "https://buyer.example/ondc"
+    route.respond(
+        json=[_record("uk-1", BUYER_KEY_1, clock.now() + timedelta(seconds=20), subscriber_url=url)]
+    )
+    directory, _ = _directory(http, clock)
+    key, held = await directory.key_and_url("buyer.example", "uk-1")
+    assert (key.to_base64(), held) == (BUYER_KEY_1, None)  # from the registry
+    key, held = await directory.key_and_url("buyer.example", "uk-1")
+    assert (key.to_base64(), held) == (BUYER_KEY_1, url)
+    assert route.call_count == 1
+    clock.advance(21)
+    route.respond(json=[])
+    with pytest.raises(UnknownSigningKey):
+        await directory.key_and_url("buyer.example", "uk-1")
