@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import heapq
+import struct
+from typing import Final
 
 from adapter.coordination.port import Admission
 from adapter.core.clock import Clock
 
 __all__ = ["MemoryState"]
+
+# A rate bucket's level and when it was set, as two doubles: exact, like the text of their
+# reprs it replaces, at a tenth of the cost (writing the text took 9,800 instructions
+# of every admitted request).
+_BUCKET: Final = struct.Struct("<dd")
 
 
 class MemoryState:
@@ -17,6 +23,10 @@ class MemoryState:
     Expired entries go as soon as anything is stored; when it holds ``max_entries`` live
     ones, those that expire soonest make room. Both are found on a heap of expiry times,
     so each costs a few steps, however full the state is.
+
+    No method awaits anything, so each runs as one step of the event loop, atomic against
+    every other request without a lock (an ``asyncio.Lock`` around each cost about 6,000
+    instructions per admitted request and excluded nothing).
     """
 
     def __init__(self, clock: Clock, *, max_entries: int = 200_000) -> None:
@@ -26,7 +36,6 @@ class MemoryState:
         # expiry leaves its old pair behind, skipped when it comes up.
         self._expiries: list[tuple[float, str]] = []
         self._max_entries = max_entries
-        self._lock = asyncio.Lock()
 
     def _now(self) -> float:
         return self._clock.now().timestamp()
@@ -77,17 +86,15 @@ class MemoryState:
 
     async def first_seen(self, key: str, ttl_seconds: float) -> bool:
         """Set-if-absent with expiry."""
-        async with self._lock:
-            now = self._now()
-            if self._live(key, now) is not None:
-                return False
-            self._store(key, b"1", now + ttl_seconds, now)
-            return True
+        now = self._now()
+        if self._live(key, now) is not None:
+            return False
+        self._store(key, b"1", now + ttl_seconds, now)
+        return True
 
     async def hit(self, key: str, window_seconds: int) -> int:
         """Fixed-window counter."""
-        async with self._lock:
-            return self._hit(key, window_seconds, self._now())
+        return self._hit(key, window_seconds, self._now())
 
     def _hit(self, key: str, window_seconds: int, now: float) -> int:
         window = int(now // window_seconds)
@@ -101,11 +108,10 @@ class MemoryState:
         """Integer add with expiry."""
         if ttl_seconds <= 0:
             raise ValueError("ttl_seconds must be positive")
-        async with self._lock:
-            now = self._now()
-            value = int(self._live(key, now) or b"0") + amount
-            self._store(key, str(value).encode(), now + ttl_seconds, now)
-            return value
+        now = self._now()
+        value = int(self._live(key, now) or b"0") + amount
+        self._store(key, str(value).encode(), now + ttl_seconds, now)
+        return value
 
     async def counts(self, keys: list[str]) -> list[int]:
         """The integers under ``keys`` (absent: 0)."""
@@ -114,8 +120,7 @@ class MemoryState:
 
     async def take(self, key: str, rate: int) -> bool:
         """Leaky bucket."""
-        async with self._lock:
-            return self._take(key, rate, self._now())
+        return self._take(key, rate, self._now())
 
     def _take(self, key: str, rate: int, now: float) -> bool:
         # The bucket's level and when it was last set; absent is empty, so the entry
@@ -123,26 +128,25 @@ class MemoryState:
         level = 0.0
         stored = self._live(key, now)
         if stored is not None:
-            held, at = stored.split(b" ")
-            level = max(0.0, float(held) - max(0.0, now - float(at)) * rate)
+            held, at = _BUCKET.unpack(stored)
+            level = max(0.0, held - max(0.0, now - at) * rate)
         if level + 1 > rate:
             return False
         level += 1
-        self._store(key, f"{level!r} {now!r}".encode(), now + level / rate, now)
+        self._store(key, _BUCKET.pack(level, now), now + level / rate, now)
         return True
 
     async def admit(
         self, rate_key: str, limit: int, seen_key: str, seen_ttl_seconds: float
     ) -> Admission:
-        """Rate limit, then set-if-absent, under one lock."""
-        async with self._lock:
-            now = self._now()
-            if not self._take(rate_key, limit, now):
-                return Admission.LIMITED
-            if self._live(seen_key, now) is not None:
-                return Admission.DUPLICATE
-            self._store(seen_key, b"1", now + seen_ttl_seconds, now)
-            return Admission.FIRST
+        """Rate limit, then set-if-absent, in one step."""
+        now = self._now()
+        if not self._take(rate_key, limit, now):
+            return Admission.LIMITED
+        if self._live(seen_key, now) is not None:
+            return Admission.DUPLICATE
+        self._store(seen_key, b"1", now + seen_ttl_seconds, now)
+        return Admission.FIRST
 
     async def close(self) -> None:
         """Nothing to release."""

@@ -26,6 +26,9 @@ class Sender:
     subscriber_id: str
     unique_key_id: str
     gateway_id: str | None = None
+    registered_url: str | None = None
+    """The ``subscriber_url`` of the signer's registry record, as held with the key that
+    verified the signature; ``None`` when it was not at hand."""
 
 
 class Authenticator:
@@ -44,7 +47,9 @@ class Authenticator:
         self._skew = skew_seconds
         self._max_lifetime = max_lifetime_seconds
 
-    async def _verify(self, name: str, header: str, body: bytes) -> signing.SignatureParams:
+    async def _verify(
+        self, name: str, header: str, body: bytes
+    ) -> tuple[signing.SignatureParams, str | None]:
         try:
             params = signing.parse_header(header)
         except signing.SignatureError as exc:
@@ -62,9 +67,9 @@ class Authenticator:
             signing.check_time_window(params, now=now, skew=self._skew)
         except signing.SignatureError as exc:
             raise AuthenticationFailed(f"{name} header: {exc}") from exc
-        key = await self._keys.public_key(params.subscriber_id, params.unique_key_id)
+        key, url = await self._keys.key_and_url(params.subscriber_id, params.unique_key_id)
         try:
-            return signing.verify(body, params, key, now=now, skew=self._skew)
+            return signing.verify(body, params, key, now=now, skew=self._skew), url
         except signing.SignatureError as exc:
             raise AuthenticationFailed(f"{name} header: {exc}") from exc
 
@@ -75,11 +80,10 @@ class Authenticator:
         header = headers.get("authorization")
         if not header:
             raise AuthenticationFailed("Authorization header is missing: requests must be signed")
-        params = await self._verify("Authorization", header, body)
+        params, url = await self._verify("Authorization", header, body)
         gateway_id: str | None = None
         gateway_header = headers.get("x-gateway-authorization")
         if gateway_header and gateway_allowed:
-            gateway_id = (
-                await self._verify("X-Gateway-Authorization", gateway_header, body)
-            ).subscriber_id
-        return Sender(params.subscriber_id, params.unique_key_id, gateway_id)
+            gateway, _ = await self._verify("X-Gateway-Authorization", gateway_header, body)
+            gateway_id = gateway.subscriber_id
+        return Sender(params.subscriber_id, params.unique_key_id, gateway_id, url)

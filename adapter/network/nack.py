@@ -19,9 +19,31 @@ ACK_BODY: Final = orjson.dumps({"message": {"ack": {"status": "ACK"}}})
 _JSON: Final = "application/json"
 
 
+# What ``Response(ACK_BODY, media_type=_JSON)`` makes of its headers, made once.
+_ACK_HEADERS: Final = (
+    (b"content-length", str(len(ACK_BODY)).encode("latin-1")),
+    (b"content-type", _JSON.encode("latin-1")),
+)
+
+
+class _Ack(Response):
+    """The ACK, its body and headers made once: ``Response`` renders its body and builds
+    its headers for every instance (10,900 instructions an ACK, of about 1.6 M an
+    answered search), the same bytes every time."""
+
+    media_type = _JSON
+
+    def __init__(self) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = ACK_BODY
+        # A list of its own: whoever sends it may add to it.
+        self.raw_headers = list(_ACK_HEADERS)
+
+
 def ack_response() -> Response:
     """HTTP 200 with a Beckn ACK."""
-    return Response(ACK_BODY, status_code=200, media_type=_JSON)
+    return _Ack()
 
 
 def nack_body(error: NetworkError) -> bytes:

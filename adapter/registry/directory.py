@@ -116,6 +116,18 @@ class KeyDirectory:
         finally:
             del self._in_flight[cache_key]
 
+    async def key_and_url(
+        self, subscriber_id: str, unique_key_id: str
+    ) -> tuple[signing.PublicKey, str | None]:
+        """:meth:`public_key`, with the ``subscriber_url`` of the key's record when this
+        process holds the key (most requests: their buyer app's key is held here), so
+        the edge checks ``context.bap_uri`` without a second lookup; ``None`` when the
+        key came from further away (then :meth:`subscriber_url` answers)."""
+        local = self._local.get(self._cache_key(subscriber_id, unique_key_id))
+        if local is not None and local[1] > self._clock.now().timestamp():
+            return local[0], local[2]
+        return await self.public_key(subscriber_id, unique_key_id), None
+
     async def subscriber_url(
         self, subscriber_id: str, unique_key_id: str, *, expected: str | None = None
     ) -> str:
@@ -126,6 +138,15 @@ class KeyDirectory:
         cached: the registry is asked again, at most a few times a minute per subscriber
         (a flood of wrong URLs must not become a flood of lookups).
         """
+        local = self._local.get(self._cache_key(subscriber_id, unique_key_id))
+        if (
+            local is not None
+            and local[1] > self._clock.now().timestamp()
+            and (expected is None or local[2].rstrip("/") == expected.rstrip("/"))
+        ):
+            # The request's own key was just found here (every request's, from a buyer app
+            # this process has heard lately): what public_key and the cached URL would give.
+            return local[2]
         await self.public_key(subscriber_id, unique_key_id)
         url = await self._cached_url(subscriber_id, unique_key_id)
         if expected is None or url.rstrip("/") == expected.rstrip("/"):

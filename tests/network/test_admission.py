@@ -373,3 +373,29 @@ def test_no_refusal_advises_a_retry_after_longer_than_the_policy_allows(
     with pytest.raises(Overloaded) as caught:
         control.check("search", 30.0)
     assert caught.value.retry_after == 3
+
+
+async def test_a_stalled_deployment_refuses_early_even_with_nothing_queued(
+    clock: FixedClock,
+) -> None:
+    # Callbacks due at every reconciliation and none delivered, while the backlog reads 0:
+    # the early check reads the claim and refuses (the claim is left unread only when
+    # nothing is queued and nothing is stalled).
+    async def nothing() -> int:
+        return 0
+
+    async def three() -> int:
+        return 3
+
+    policy = AdmissionPolicy(search_share=0.5, order_share=0.9, min_rate=20.0)
+    control = AdmissionControl(MemoryState(clock), clock, policy, pending=nothing, due=three)
+    body = search_body(clock)
+    control.check_early("search", body)  # nothing queued, nothing stalled
+    control.decided()
+    for _ in range(7):
+        await control.reconcile()
+        clock.advance(1)
+    assert control.snapshot.backlog == 0
+    body = search_body(clock)
+    with pytest.raises(Overloaded, match="none has been sent"):
+        control.check_early("search", body)

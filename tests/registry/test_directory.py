@@ -242,3 +242,45 @@ async def test_a_cache_value_in_another_format_is_a_miss_not_an_error(
     await state.put("regkey:buyer.example|uk-1", BUYER_KEY_1.encode(), 60)  # no "|until"
     assert (await directory.public_key("buyer.example", "uk-1")).to_base64() == BUYER_KEY_1
     assert route.call_count == 1
+
+
+@respx.mock
+async def test_subscriber_url_of_an_expired_key_is_looked_up_again(
+    http: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    route = respx.post(f"{REGISTRY}/v2.0/lookup")
+    url = "https://buyer.example/ondc"
+    route.respond(
+        json=[_record("uk-1", BUYER_KEY_1, clock.now() + timedelta(seconds=20), subscriber_url=url)]
+    )
+    directory, _ = _directory(http, clock)
+    await directory.public_key("buyer.example", "uk-1")
+    assert await directory.subscriber_url("buyer.example", "uk-1", expected=url) == url
+    assert route.call_count == 1  # the request's own key, found in the process's cache
+    clock.advance(21)
+    route.respond(json=[])
+    # The URL is served with its key only while the key is live.
+    with pytest.raises(UnknownSigningKey):
+        await directory.subscriber_url("buyer.example", "uk-1", expected=url)
+    assert route.call_count == 2
+
+
+@respx.mock
+async def test_key_and_url_gives_the_url_held_with_a_live_key_only(
+    http: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    route = respx.post(f"{REGISTRY}/v2.0/lookup")
+    url = "https://buyer.example/ondc"
+    route.respond(
+        json=[_record("uk-1", BUYER_KEY_1, clock.now() + timedelta(seconds=20), subscriber_url=url)]
+    )
+    directory, _ = _directory(http, clock)
+    key, held = await directory.key_and_url("buyer.example", "uk-1")
+    assert (key.to_base64(), held) == (BUYER_KEY_1, None)  # from the registry
+    key, held = await directory.key_and_url("buyer.example", "uk-1")
+    assert (key.to_base64(), held) == (BUYER_KEY_1, url)
+    assert route.call_count == 1
+    clock.advance(21)
+    route.respond(json=[])
+    with pytest.raises(UnknownSigningKey):
+        await directory.key_and_url("buyer.example", "uk-1")
