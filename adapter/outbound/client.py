@@ -1,7 +1,8 @@
 """The callbacks' HTTP client: one small interface, so the library behind it can change.
 
 A callback is one signed POST whose answer (a Beckn ACK or NACK) is read streaming, capped
-and inflated here (``adapter.outbound.answer.read_capped``), all under one deadline. Two
+and inflated here (``adapter.outbound.answer.read_capped``), all under one deadline. A
+redirect is an answer like any other (not a Beckn ACK): neither client follows it. Two
 clients implement it:
 
 - :class:`AiohttpCallbacks`, the default: measured with ``bench/outbound`` against the
@@ -199,7 +200,11 @@ class AiohttpCallbacks:
         sent = {**headers, "Accept-Encoding": ACCEPT_ENCODING}
         limits = _timeout(deadline_seconds, *self._phases)
         try:
-            async with self._session.post(url, data=body, headers=sent, timeout=limits) as response:
+            # A redirect is an answer, not followed: aiohttp would send the signed body on
+            # to wherever it points (an address literal there skips every check above).
+            async with self._session.post(
+                url, data=body, headers=sent, timeout=limits, allow_redirects=False
+            ) as response:
                 coding = response.headers.get("Content-Encoding", "identity")
                 content = await read_capped(response.content.iter_any(), coding, max_bytes)
                 return Answer(response.status, response.headers, content)

@@ -1,8 +1,8 @@
 """Both callback clients against real hostile peers on loopback: an ACK is read, a gzip
 bomb is refused at the cap without being inflated, a dribbling or silent peer is cut off
-at the deadline (to the fraction of a second), a peer that is not there fails as an
-exchange; and aiohttp's connect-time guard refuses a host name that resolves to a loopback
-address."""
+at the deadline (to the fraction of a second), a redirect is not followed, a peer that is
+not there fails as an exchange; and aiohttp's connect-time guard refuses a host name that
+resolves to a loopback address."""
 
 from __future__ import annotations
 
@@ -107,6 +107,30 @@ async def test_a_deadline_of_seconds_is_kept_to_the_fraction_not_rounded_up(kind
             await client.post(peer.url, BODY, HEADERS, max_bytes=65536,
                               deadline_seconds=deadline)  # fmt: skip
         assert time.monotonic() - began < deadline + 0.5
+
+
+@CLIENTS
+async def test_a_redirect_is_the_answer_and_the_callback_goes_nowhere_else(kind: str) -> None:
+    elsewhere = HostilePeer("ack")
+    async with elsewhere.running() as inner, _client(kind) as client:
+
+        async def redirect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 307 Temporary Redirect\r\nContent-Length: 0\r\n"
+                         + f"Location: {inner.url}/internal\r\n\r\n".encode())  # fmt: skip
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(redirect, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            answer = await client.post(f"http://127.0.0.1:{port}/on_search", BODY, HEADERS,
+                                       max_bytes=65536, deadline_seconds=5.0)  # fmt: skip
+        finally:
+            server.close()
+            await server.wait_closed()
+    assert answer.status_code == 307
+    assert elsewhere.paths == []
 
 
 @CLIENTS
