@@ -108,14 +108,15 @@ class Delivery:
                               "failed")  # fmt: skip
         peer = peer_of(job.target_url)
         can_wait = (job.deadline_at - self._clock.now()).total_seconds()
-        try:
-            async with (
-                self._slots,
-                self._gate.slot(peer, self._clock.monotonic(), can_wait=can_wait),
-            ):
+        async with self._slots:
+            try:
+                leave = await self._gate.enter(peer, self._clock.monotonic(), can_wait=can_wait)
+            except PeerBusy as busy:
+                return Release(job.id, busy.retry_in)
+            try:
                 return await self._post(job, body, message_id, peer)
-        except PeerBusy as busy:
-            return Release(job.id, busy.retry_in)
+            finally:
+                leave()
 
     async def _post(
         self, job: ClaimedJob, body: bytes, message_id: str | None, peer: str

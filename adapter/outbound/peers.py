@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 __all__ = ["PeerBusy", "PeerGate"]
@@ -33,9 +33,16 @@ class PeerBusy(Exception):
 @dataclass(slots=True)
 class _Peer:
     slots: asyncio.Semaphore
+    # Attempts holding one of the slots now: a peer with any is never forgotten, or a new
+    # record's fresh slots would let twice ``per_peer`` attempts reach it.
+    busy: int = 0
     failures: int = 0
     openings: int = 0
     open_until: float = 0.0
+
+    def leave(self) -> None:
+        self.busy -= 1
+        self.slots.release()
 
 
 class PeerGate:
@@ -62,7 +69,7 @@ class PeerGate:
         if peer is None:
             if len(self._peers) >= 10_000:
                 # Forget idle peers rather than grow without bound.
-                self._peers = {k: p for k, p in self._peers.items() if p.slots.locked()}
+                self._peers = {k: p for k, p in self._peers.items() if p.busy}
             peer = self._peers[key] = _Peer(asyncio.Semaphore(self._per_peer))
         return peer
 
@@ -71,9 +78,9 @@ class PeerGate:
         peer = self._peers.get(key)
         return 0.0 if peer is None else max(0.0, peer.open_until - now)
 
-    @contextlib.asynccontextmanager
-    async def slot(self, key: str, now: float, *, can_wait: float) -> AsyncIterator[None]:
-        """Hold one of the peer's slots for an attempt, or raise :class:`PeerBusy`.
+    async def enter(self, key: str, now: float, *, can_wait: float) -> Callable[[], None]:
+        """Take one of the peer's slots for an attempt, or raise :class:`PeerBusy`; the
+        function that gives the slot back (call it once, when the attempt is over).
 
         ``can_wait`` is how long the job may still wait: a job that cannot outwait an open
         breaker gets its attempt anyway (its last chance, still one of the peer's slots).
@@ -82,15 +89,28 @@ class PeerGate:
         shut = peer.open_until - now
         if 0 < shut < can_wait:
             raise PeerBusy(f"{key} is failing; held back for {shut:.0f} s", shut)
-        try:
-            await asyncio.wait_for(peer.slots.acquire(), self._slot_wait)
-        except TimeoutError:
-            # Back soon: the job waited its turn already, and keeps its place in the queue.
-            raise PeerBusy(f"{key} has {self._per_peer} attempts in flight", 0.25) from None
+        if peer.slots.locked():
+            try:
+                async with asyncio.timeout(self._slot_wait):
+                    await peer.slots.acquire()
+            except TimeoutError:
+                # Back soon: the job waited its turn already, and keeps its place in the queue.
+                raise PeerBusy(f"{key} has {self._per_peer} attempts in flight", 0.25) from None
+        else:
+            # A free slot is taken without suspending: no timer to arm (and cancel) for a
+            # wait that cannot happen.
+            await peer.slots.acquire()
+        peer.busy += 1
+        return peer.leave
+
+    @contextlib.asynccontextmanager
+    async def slot(self, key: str, now: float, *, can_wait: float) -> AsyncIterator[None]:
+        """:meth:`enter` as a context: the slot is held for the block."""
+        leave = await self.enter(key, now, can_wait=can_wait)
         try:
             yield
         finally:
-            peer.slots.release()
+            leave()
 
     def succeeded(self, key: str) -> None:
         """The peer answered: close its breaker."""

@@ -1,10 +1,13 @@
 """Both callback clients against real hostile peers on loopback: an ACK is read, a gzip
-bomb is refused at the cap without being inflated, a dribbling peer is cut off at the
-deadline, a peer that is not there fails as an exchange; and aiohttp's connect-time guard
-refuses a host name that resolves to a loopback address."""
+bomb is refused at the cap without being inflated, a dribbling or silent peer is cut off
+at the deadline (to the fraction of a second), a redirect is not followed, a peer that is
+not there fails as an exchange; and aiohttp's connect-time guard refuses a host name that
+resolves to a loopback address."""
 
 from __future__ import annotations
 
+import asyncio
+import math
 import time
 import tracemalloc
 from collections.abc import AsyncIterator
@@ -78,6 +81,56 @@ async def test_a_dribbling_peer_is_cut_off_at_the_deadline(kind: str) -> None:
         with pytest.raises(AnswerTooSlow):
             await client.post(peer.url, BODY, HEADERS, max_bytes=65536, deadline_seconds=1.5)
         assert time.monotonic() - began < 4.0
+
+
+@CLIENTS
+async def test_a_peer_that_never_answers_is_cut_off_at_the_deadline_before_the_read_limit(
+    kind: str,
+) -> None:
+    # The deadline covers the wait for the answer's head too, not only its body's reads.
+    async with HostilePeer("hang").running() as peer, _client(kind) as client:
+        began = time.monotonic()
+        with pytest.raises(AnswerTooSlow):
+            await client.post(peer.url, BODY, HEADERS, max_bytes=65536, deadline_seconds=1.5)
+        assert time.monotonic() - began < 3.0  # the 5 s read limit did not end it
+
+
+@CLIENTS
+async def test_a_deadline_of_seconds_is_kept_to_the_fraction_not_rounded_up(kind: str) -> None:
+    # aiohttp rounds its timers of 5 s or more up to the next whole second of the loop's
+    # clock unless told not to: a deadline ending just past a whole second shows it.
+    async with HostilePeer("dribble").running() as peer, _client(kind) as client:
+        loop = asyncio.get_running_loop()
+        deadline = 5.05 + (math.ceil(loop.time()) - loop.time())
+        began = time.monotonic()
+        with pytest.raises(AnswerTooSlow):
+            await client.post(peer.url, BODY, HEADERS, max_bytes=65536,
+                              deadline_seconds=deadline)  # fmt: skip
+        assert time.monotonic() - began < deadline + 0.5
+
+
+@CLIENTS
+async def test_a_redirect_is_the_answer_and_the_callback_goes_nowhere_else(kind: str) -> None:
+    elsewhere = HostilePeer("ack")
+    async with elsewhere.running() as inner, _client(kind) as client:
+
+        async def redirect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 307 Temporary Redirect\r\nContent-Length: 0\r\n"
+                         + f"Location: {inner.url}/internal\r\n\r\n".encode())  # fmt: skip
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(redirect, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            answer = await client.post(f"http://127.0.0.1:{port}/on_search", BODY, HEADERS,
+                                       max_bytes=65536, deadline_seconds=5.0)  # fmt: skip
+        finally:
+            server.close()
+            await server.wait_closed()
+    assert answer.status_code == 307
+    assert elsewhere.paths == []
 
 
 @CLIENTS
