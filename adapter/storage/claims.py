@@ -15,8 +15,10 @@ by the driver:
   (``Database.statement``).
 
 Instants are compared and read as ``UtcDateTime`` stores them. The callbacks a round
-builds are saved the same way (:func:`save_sqlite`, :data:`PG_SAVE`), so every retry
-sends exactly those bytes.
+builds are saved the same way (:func:`save_sqlite`, :data:`PG_SAVE`) before their
+attempts, so every retry sends exactly those bytes; an unsplit on_search's are kept by its
+attempt's settlement instead (``adapter/storage/settlements.py``), or saved here before
+its job is handed back unsent.
 """
 
 from __future__ import annotations

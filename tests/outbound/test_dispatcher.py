@@ -439,3 +439,39 @@ async def test_an_on_search_handed_back_unsent_keeps_the_bytes_built_for_it(
             if orjson.loads(request.content)["context"]["transaction_id"] == transaction_id
         ]
         assert mine == built
+
+
+async def test_any_other_callback_has_its_bytes_saved_before_its_post(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # Only an on_search's bytes wait for its settlement: any other answer may depend on
+    # state that moves on, so a rebuild after a crash could say something else.
+    async with edge(tmp_path, clock) as net:
+        events: list[str] = []
+        saved = _recorded_saves(net)
+        save_callbacks = net.app.state.runtime.outbox.save_callbacks
+
+        async def saving(built: Any, more: Any = ()) -> None:
+            events.extend("save" for _ in built)
+            await save_callbacks(built, more)
+
+        net.app.state.runtime.outbox.save_callbacks = saving
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            events.append("post")
+            return ACK
+
+        net.router.route(host="buyer.example").mock(side_effect=answer)
+        await net.app.state.runtime.outbox.enqueue_unsolicited(
+            action="on_status", target_url="https://buyer.example/ondc/on_status",
+            transaction_id="t-1", payload={"context": {"action": "on_status", "message_id": "m"}},
+            now=clock.now(), deadline_at=clock.now(),
+        )  # fmt: skip
+        await net.dispatch()
+        assert events == ["save", "post"]
+        [(job_id, body, message_id)] = saved
+        [job] = await net.app.state.runtime.outbox.jobs()
+        assert (job["id"], bytes(job["callback_body"]), job["callback_message_id"]) == (
+            job_id, body, message_id,
+        )  # fmt: skip
+        assert job["status"] == "delivered"
