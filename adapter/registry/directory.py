@@ -9,7 +9,8 @@ lookups. Concurrent misses for the same key share one lookup.
 
 The cache keeps the record's ``subscriber_url`` beside its key, so the network edge can
 check a request's ``context.bap_uri`` against where the registry says the sender lives
-(:meth:`KeyDirectory.subscriber_url`) without another lookup.
+without another lookup (:meth:`KeyDirectory.key_and_url` gives both at once;
+:meth:`KeyDirectory.subscriber_url` asks again when the URL differs).
 """
 
 from __future__ import annotations
