@@ -132,3 +132,27 @@ def subprocess_env(settings: dict[str, Any]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ONDC_", "DATABASE_URL"))}
     env.update({k: str(v) for k, v in settings.items()})
     return env
+
+
+def explained(
+    database_url: str, statements: list[tuple[str, Any]], *, no_seqscan: bool = False
+) -> str:
+    """The plans of ``statements`` (SQL and parameters, as captured from a run) on the
+    database at ``database_url``, as one text; with ``no_seqscan``, PostgreSQL is told to
+    avoid sequential scans (on empty tables, to show which index it can use at all)."""
+    from sqlalchemy import create_engine
+
+    from adapter.storage import sync_url
+
+    postgres = database_url.startswith("postgresql")
+    engine = create_engine(sync_url(database_url))
+    plans = []
+    with engine.connect() as connection:
+        if postgres and no_seqscan:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+        for statement, parameters in statements:
+            explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            rows = connection.exec_driver_sql(explain + statement, parameters).all()
+            plans.append("\n".join(" ".join(str(v) for v in row) for row in rows))
+    engine.dispose()
+    return "\n".join(plans)

@@ -244,16 +244,25 @@ async def test_a_cache_value_in_another_format_is_a_miss_not_an_error(
     assert route.call_count == 1
 
 
-@respx.mock
-async def test_subscriber_url_of_an_expired_key_is_looked_up_again(
+def _url_held_20_seconds(
     http: httpx.AsyncClient, clock: FixedClock
-) -> None:
+) -> tuple[respx.Route, KeyDirectory, str]:
+    """The registry's lookup route answering with a key live for 20 s and its
+    subscriber_url; a directory asking it; that URL."""
     route = respx.post(f"{REGISTRY}/v2.0/lookup")
     url = "https://buyer.example/ondc"
     route.respond(
         json=[_record("uk-1", BUYER_KEY_1, clock.now() + timedelta(seconds=20), subscriber_url=url)]
     )
     directory, _ = _directory(http, clock)
+    return route, directory, url
+
+
+@respx.mock
+async def test_subscriber_url_of_an_expired_key_is_looked_up_again(
+    http: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    route, directory, url = _url_held_20_seconds(http, clock)
     await directory.public_key("buyer.example", "uk-1")
     assert await directory.subscriber_url("buyer.example", "uk-1", expected=url) == url
     assert route.call_count == 1  # the request's own key, found in the process's cache
@@ -269,12 +278,7 @@ async def test_subscriber_url_of_an_expired_key_is_looked_up_again(
 async def test_key_and_url_gives_the_url_held_with_a_live_key_only(
     http: httpx.AsyncClient, clock: FixedClock
 ) -> None:
-    route = respx.post(f"{REGISTRY}/v2.0/lookup")
-    url = "https://buyer.example/ondc"
-    route.respond(
-        json=[_record("uk-1", BUYER_KEY_1, clock.now() + timedelta(seconds=20), subscriber_url=url)]
-    )
-    directory, _ = _directory(http, clock)
+    route, directory, url = _url_held_20_seconds(http, clock)
     key, held = await directory.key_and_url("buyer.example", "uk-1")
     assert (key.to_base64(), held) == (BUYER_KEY_1, None)  # from the registry
     key, held = await directory.key_and_url("buyer.example", "uk-1")

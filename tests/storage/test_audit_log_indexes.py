@@ -16,6 +16,7 @@ from adapter.storage import Database, Store, sync_url
 from adapter.storage.audit_days import request_counts
 from adapter.storage.history import SqlTransactionHistory
 from adapter.storage.scope import Scope
+from tests.fixtures import explained
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 LOG_START = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
@@ -77,15 +78,7 @@ async def _plans(database_url: str, read: str) -> str:
     await _READS[read](database)
     await database.dispose()
     assert statements
-    engine = create_engine(sync_url(database_url))
-    plans = []
-    with engine.connect() as connection:
-        for statement, parameters in statements:
-            explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
-            rows = connection.exec_driver_sql(explain + statement, parameters).all()
-            plans.append("\n".join(" ".join(str(v) for v in row) for row in rows))
-    engine.dispose()
-    return "\n".join(plans)
+    return explained(database_url, statements)
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, event
+from sqlalchemy import event
 
-from adapter.storage import Database, sync_url
+from adapter.storage import Database
 from adapter.storage.reports import Reports, Scope
+from tests.fixtures import explained
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 YEAR = Scope(NOW - timedelta(days=366), NOW)
@@ -36,19 +37,8 @@ async def _plans(database_url: str, read: str) -> str:
         await reports.breakdown(YEAR, "gi")
     await database.dispose()
     assert statements
-    postgres = database_url.startswith("postgresql")
-    engine = create_engine(sync_url(database_url))
-    plans = []
-    with engine.connect() as connection:
-        if postgres:
-            # Empty tables: make the planner show which index it can use at all.
-            connection.exec_driver_sql("SET enable_seqscan = off")
-        for statement, parameters in statements:
-            explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
-            rows = connection.exec_driver_sql(explain + statement, parameters).all()
-            plans.append("\n".join(" ".join(str(v) for v in row) for row in rows))
-    engine.dispose()
-    return "\n".join(plans)
+    # Empty tables: make the planner show which index it can use at all.
+    return explained(database_url, statements, no_seqscan=True)
 
 
 @pytest.mark.parametrize(
