@@ -83,13 +83,23 @@ class KeyDirectory:
     def _cache_key(subscriber_id: str, unique_key_id: str) -> str:
         return f"regkey:{subscriber_id}|{unique_key_id}"
 
+    def _held(
+        self, cache_key: str, now: float | None = None
+    ) -> tuple[signing.PublicKey, float, str] | None:
+        """This process's entry for the key (key, live until, subscriber_url) while it is
+        live at ``now`` (a timestamp; the clock's when not given)."""
+        local = self._local.get(cache_key)
+        if local is None or local[1] <= (self._clock.now().timestamp() if now is None else now):
+            return None
+        return local
+
     async def public_key(self, subscriber_id: str, unique_key_id: str) -> signing.PublicKey:
         """The signer's key, or :class:`UnknownSigningKey` / :class:`KeyLookupUnavailable`."""
         cache_key = self._cache_key(subscriber_id, unique_key_id)
         now = self._clock.now().timestamp()
-        local = self._local.get(cache_key)
-        if local is not None and local[1] > now:
-            return local[0]
+        held = self._held(cache_key, now)
+        if held is not None:
+            return held[0]
         cached = await self._state.get(cache_key)
         if cached == _UNKNOWN:
             raise UnknownSigningKey(
@@ -124,9 +134,9 @@ class KeyDirectory:
         process holds the key (most requests: their buyer app's key is held here), so
         the edge checks ``context.bap_uri`` without a second lookup; ``None`` when the
         key came from further away (then :meth:`subscriber_url` answers)."""
-        local = self._local.get(self._cache_key(subscriber_id, unique_key_id))
-        if local is not None and local[1] > self._clock.now().timestamp():
-            return local[0], local[2]
+        held = self._held(self._cache_key(subscriber_id, unique_key_id))
+        if held is not None:
+            return held[0], held[2]
         return await self.public_key(subscriber_id, unique_key_id), None
 
     async def subscriber_url(
@@ -139,15 +149,11 @@ class KeyDirectory:
         cached: the registry is asked again, at most a few times a minute per subscriber
         (a flood of wrong URLs must not become a flood of lookups).
         """
-        local = self._local.get(self._cache_key(subscriber_id, unique_key_id))
-        if (
-            local is not None
-            and local[1] > self._clock.now().timestamp()
-            and (expected is None or local[2].rstrip("/") == expected.rstrip("/"))
-        ):
+        held = self._held(self._cache_key(subscriber_id, unique_key_id))
+        if held is not None and (expected is None or held[2].rstrip("/") == expected.rstrip("/")):
             # The request's own key was just found here (every request's, from a buyer app
             # this process has heard lately): what public_key and the cached URL would give.
-            return local[2]
+            return held[2]
         await self.public_key(subscriber_id, unique_key_id)
         url = await self._cached_url(subscriber_id, unique_key_id)
         if expected is None or url.rstrip("/") == expected.rstrip("/"):
