@@ -5,7 +5,7 @@ not as a value written into the wrong column."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import orjson
 
@@ -71,3 +71,17 @@ def test_an_audit_row_of_a_message_sent_holds_each_column_in_its_place() -> None
 def test_a_claimed_row_is_read_in_the_order_of_a_claimed_jobs_fields() -> None:
     fields = tuple(field.name for field in dataclasses.fields(ClaimedJob))
     assert (*claims._COLUMNS, "inbound_body") == fields
+
+
+def test_an_instant_in_any_zone_is_stored_as_its_utc_time() -> None:
+    """SQLite keeps instants as naive UTC text, to the microsecond, whatever zone the
+    instant was made in."""
+    ist = timezone(timedelta(hours=5, minutes=30))
+    assert sqlite_instant(datetime(2026, 12, 7, 23, 59, 59, 999_999, tzinfo=ist)) == (
+        "2026-12-07 18:29:59.999999"
+    )
+    west = timezone(timedelta(hours=-8))
+    assert sqlite_instant(datetime(1999, 3, 1, 0, 0, 0, 1, tzinfo=west)) == (
+        "1999-03-01 08:00:00.000001"
+    )
+    assert sqlite_instant(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01 00:00:00.000000"
