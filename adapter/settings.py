@@ -711,7 +711,7 @@ class Settings(BaseSettings):
         "registry_encryption_public_key", "request_id", "redis_url", "gstin",
         "settlement_bank_account", "settlement_ifsc", "settlement_beneficiary",
         "settlement_bank_name", "settlement_branch", "settlement_upi", "metrics_token",
-        "payment_gateway_url", "payment_gateway_secret",
+        "payment_gateway_url", "payment_gateway_secret", "b2b_max_finder_fee_percent",
         mode="before",
     )  # fmt: skip
     @classmethod

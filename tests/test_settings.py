@@ -200,6 +200,21 @@ def test_the_example_env_placeholder_admin_key_is_refused(tmp_path: Path) -> Non
     assert "placeholder of config/example.env" in message
 
 
+def test_every_setting_config_example_env_leaves_blank_is_taken_as_unset(
+    tmp_path: Path,
+) -> None:
+    """An operator who copies config/example.env as it is (systemd's EnvironmentFile, or
+    sourced) passes its blank settings as empty strings: each means "not set", never a
+    start-up error."""
+    from tests.fixtures import REPO_ROOT
+
+    example = (REPO_ROOT / "config" / "example.env").read_text("utf-8")
+    blank = [line[:-1] for line in example.splitlines() if line.endswith("=")]
+    assert "ONDC_B2B_MAX_FINDER_FEE_PERCENT" in blank
+    for name in blank:
+        _load(tmp_path, **{name: ""})
+
+
 def test_database_and_redis_passwords_never_appear_in_reprs(tmp_path: Path) -> None:
     settings = load_settings(
         env_file=None,
