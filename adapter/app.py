@@ -292,6 +292,8 @@ def create_app(
             ),
             pending=partial(pending_callbacks, database),
             due=lambda: outbox.due_count(the_clock.now()),
+            # The dispatcher below; its loop comes round at least every idle poll (1 s).
+            dispatching=(lambda: app.state.dispatcher.running(within=2.5)) if dispatch else None,
             enabled=settings.admission_control,
         )
         loi_desk = LoiDesk(database)

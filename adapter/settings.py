@@ -356,9 +356,10 @@ class Settings(BaseSettings):
         gt=0,
         alias="ONDC_ADMISSION_MIN_RATE",
         description="Callbacks per second the deployment is assumed to deliver when it has "
-        "delivered fewer in the last 5 s (after start-up or a quiet spell). Set it no higher "
-        "than the slowest rate the dispatchers keep up, or requests admitted on the "
-        "assumption may miss their ttl.",
+        "delivered fewer in the last 5 s and no pace of its dispatchers is known (after "
+        "start-up, or with no dispatcher running; a pace measured under load is kept through "
+        "quiet spells). Set it no higher than the slowest rate the dispatchers keep up, or "
+        "requests admitted on the assumption may miss their ttl.",
     )
     admission_longest_retry_after: int = Field(
         default=120,

@@ -27,6 +27,17 @@ or in process without it):
   delivered, never taken below
   ``ONDC_ADMISSION_MIN_RATE`` (an idle deployment has delivered nothing lately, which says
   nothing of what it could).
+- ``admission:capacity``: the pace the dispatchers kept when they were last *saturated*:
+  the mean of the whole seconds in which the backlog held at least half a second's
+  deliveries both when the second began and when it ended (they never ran short of work,
+  so the count is what they can do, not what was asked of them). A quiet spell or a light
+  load says nothing of it, and it is not forgotten then (it lives an hour past its last
+  measurement): the rate is never taken below it while the dispatchers are seen working
+  (a delivery in the rate window, in the current second, or by this process since the
+  last refresh). Without it a burst after a quiet spell or a light load was measured
+  against the pace of the demand before it, and shed though the dispatchers could have
+  answered it: in the bench, the first seconds of every burst, at twenty to a few
+  hundred a second against some 1,500.
 
 The floor is for a deployment with nothing to send, never for one that has work and does
 not send it: when callbacks have been *due* (pending, their next attempt not in the
@@ -80,6 +91,16 @@ log = logging.getLogger(__name__)
 
 _BACKLOG: Final = "admission:backlog"
 _DELIVERED: Final = "admission:delivered:"
+_CAPACITY: Final = "admission:capacity"
+# The best saturated second's deliveries in the last hour: how fast a backlog drains once
+# the edge sheds (the pace a Retry-After is reckoned at).
+_DRAIN: Final = "admission:drain"
+# The latest second (Unix time) in which a process saw its delivery loop running, set at
+# every reconciliation; older than a few seconds, no loop is known to run.
+_DISPATCHING: Final = "admission:dispatching"
+_DISPATCHING_SECONDS: Final = 3
+# How long a measured capacity is trusted after its last measurement.
+_CAPACITY_TTL: Final = 3600.0
 # How long the shared backlog outlives its last change (it is set again every second).
 _BACKLOG_TTL: Final = 86_400.0
 _RATE_WINDOW_SECONDS: Final = 5
@@ -142,17 +163,18 @@ def estimated_wait(backlog: int, rate: float) -> float:
 
 def refusal_delay(
     *, backlog: int, rate: float, time_left: float, share: float,
-    longest: int = _LONGEST_RETRY_AFTER,
+    longest: int = _LONGEST_RETRY_AFTER, drain: float = 0.0,
 ) -> int | None:  # fmt: skip
     """``None`` when a request with ``time_left`` seconds of ttl may be ACKed (its
-    estimated wait is within ``share`` of that time); otherwise the whole seconds after
-    which the backlog, drained at ``rate``, would admit a request like it (1 to
-    ``longest``)."""
+    estimated wait at ``rate`` is within ``share`` of that time); otherwise the whole
+    seconds after which the backlog, drained at ``drain`` callbacks a second (``rate``
+    when that is higher), would admit a request like it (1 to ``longest``)."""
     wait = estimated_wait(backlog, rate)
     allowed = share * time_left
     if wait <= allowed:
         return None
-    return max(1, min(longest, math.ceil(wait - max(0.0, allowed))))
+    excess = (wait - max(0.0, allowed)) * rate  # callbacks to be sent first
+    return max(1, min(longest, math.ceil(excess / max(rate, drain))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +185,8 @@ class Snapshot:
     rate: float
     # Callbacks were due throughout the rate window and none was delivered.
     stalled: bool = False
+    # The best pace the dispatchers were seen to keep lately (0: none seen).
+    drain: float = 0.0
 
 
 class AdmissionControl:
@@ -179,6 +203,7 @@ class AdmissionControl:
         *,
         pending: Callable[[], Awaitable[int]],
         due: Callable[[], Awaitable[int]] | None = None,
+        dispatching: Callable[[], bool] | None = None,
         enabled: bool = True,
     ) -> None:
         self._state = state
@@ -186,12 +211,19 @@ class AdmissionControl:
         self.policy = policy
         self._pending = pending
         self._due = due
+        # Whether this process's delivery loop is running (a process without one: None).
+        self._dispatching = dispatching
         # Since when (monotonic) callbacks have been due at every reconciliation.
         self._due_since: float | None = None
         # Reconciliations in a row that found callbacks due, none delivered meanwhile.
         self._due_rounds = 0
         self._enabled = enabled
         self._snapshot = Snapshot(0, policy.min_rate)
+        # The dispatchers' pace when last saturated (``admission:capacity``), 0 when unknown;
+        # the backlog this process saw first in each recent second, to judge which seconds
+        # were saturated.
+        self._capacity = 0.0
+        self._backlog_at: dict[int, int] = {}
         # Counted here, not yet added to the shared figures.
         self._queued = 0
         self._settled = 0
@@ -229,6 +261,7 @@ class AdmissionControl:
             time_left=time_left,
             share=self.policy.share(action),
             longest=self.policy.longest_retry_after,
+            drain=seen.drain,
         )
         if delay is not None:
             raise Overloaded(
@@ -270,6 +303,11 @@ class AdmissionControl:
         """``settled`` callbacks left the backlog, ``delivered`` of them sent and ACKed."""
         self._settled += settled
         self._delivered += delivered
+        if delivered and self._snapshot.rate < self._capacity:
+            # The dispatchers are working again after a quiet spell: the capacity they were
+            # measured at applies now, not at the next refresh (up to 0.1 s of a burst shed
+            # at the floor's rate).
+            self._snapshot = dataclasses.replace(self._snapshot, rate=self._capacity)
 
     async def refresh(self) -> None:
         """Add this process's counts to the shared figures and read them back."""
@@ -280,8 +318,19 @@ class AdmissionControl:
             backlog = await self._state.add(_BACKLOG, queued - settled, _BACKLOG_TTL)
             if delivered:
                 await self._state.add(f"{_DELIVERED}{second}", delivered, _RATE_WINDOW_SECONDS + 2)
-            window = [f"{_DELIVERED}{second - n}" for n in range(1, _RATE_WINDOW_SECONDS + 1)]
-            counts = await self._state.counts(window)
+            # This second, the window's whole seconds (latest first), the shared capacity.
+            keys = [f"{_DELIVERED}{second - n}" for n in range(_RATE_WINDOW_SECONDS + 1)]
+            *counts, shared_capacity, drain, dispatching = await self._state.counts(
+                [*keys, _CAPACITY, _DRAIN, _DISPATCHING]
+            )
+            now_count, counts = counts[0], counts[1:]
+            saturated = self._saturated(second, max(0, backlog), counts)
+            capacity = sum(saturated) / len(saturated) if saturated else None
+            if capacity is not None and round(capacity) != shared_capacity:
+                await self._state.put(_CAPACITY, str(round(capacity)).encode(), _CAPACITY_TTL)
+            if saturated and max(saturated) > drain:
+                drain = max(saturated)
+                await self._state.put(_DRAIN, str(drain).encode(), _CAPACITY_TTL)
         except SharedStateUnavailable:
             # Counted again next time; meanwhile the last snapshot stands.
             self._queued += queued
@@ -296,10 +345,39 @@ class AdmissionControl:
         # varied (a bench run on a loaded machine parked 1,297 ACKed callbacks with it).
         active = [count for count in counts if count > 0]
         rate = max(self.policy.min_rate, sum(active) / len(active) if active else 0.0)
+        self._capacity = capacity if capacity is not None else float(shared_capacity)
+        if second - dispatching <= _DISPATCHING_SECONDS or active or now_count or self._delivered:
+            # The dispatchers are running (their loops come round, or they deliver): they
+            # can keep their last saturated pace. Not otherwise: a deployment whose
+            # dispatchers went down in a quiet spell admits only at the floor's rate.
+            rate = max(rate, self._capacity)
         if active or delivered:
             # A delivery, by any process: whatever is due is being sent.
             self._due_since, self._due_rounds = None, 0
-        self._snapshot = Snapshot(max(0, backlog), rate, self._stalled())
+        self._snapshot = Snapshot(max(0, backlog), rate, self._stalled(), float(drain))
+
+    def _saturated(self, second: int, backlog: int, counts: list[int]) -> list[int]:
+        """The deliveries of the window's saturated seconds (``counts``, latest first);
+        records ``backlog`` as this process's first sight of ``second``."""
+        seen = self._backlog_at
+        seen.setdefault(second, backlog)
+        if len(seen) > _RATE_WINDOW_SECONDS + 2:
+            for old in [s for s in seen if s < second - _RATE_WINDOW_SECONDS - 1]:
+                del seen[old]
+        saturated = []
+        for n, count in enumerate(counts, start=1):
+            began, ended = seen.get(second - n), seen.get(second - n + 1)
+            # Half a second's work waiting at both ends: the dispatchers were never short
+            # of it in between (a burst's first second begins with an empty backlog, its
+            # last ends with one, and a light load keeps only what is in flight).
+            if (
+                count > 0
+                and began is not None
+                and ended is not None
+                and min(began, ended) * 2 >= count
+            ):
+                saturated.append(count)
+        return saturated
 
     def _stalled(self) -> bool:
         # Both a rate window of time and as many reconciliations (one a second): a clock
@@ -316,6 +394,9 @@ class AdmissionControl:
         await self.refresh()
         pending = await self._pending()
         await self._state.put(_BACKLOG, str(pending).encode(), _BACKLOG_TTL)
+        if self._dispatching is not None and self._dispatching():
+            second = int(self._clock.now().timestamp())
+            await self._state.put(_DISPATCHING, str(second).encode(), _DISPATCHING_SECONDS + 2)
         if self._due is not None:
             if await self._due() > 0:
                 if self._due_since is None:
@@ -323,7 +404,9 @@ class AdmissionControl:
                 self._due_rounds += 1
             else:
                 self._due_since, self._due_rounds = None, 0
-        self._snapshot = Snapshot(pending, self._snapshot.rate, self._stalled())
+        self._snapshot = dataclasses.replace(
+            self._snapshot, backlog=pending, stalled=self._stalled()
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Share the counts every ``_FLUSH_SECONDS`` and reconcile every second, until

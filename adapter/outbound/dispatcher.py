@@ -79,6 +79,7 @@ class Dispatcher:
         edge_load: Callable[[], int] | None = None,
         busy_edge: int = 8,
         busy_pause_seconds: float = 0.2,
+        behind_seconds: float = 1.0,
         metrics: Metrics | None = None,
         contracts: ContractTable | None = None,
         on_settled: Callable[[int, int], None] | None = None,
@@ -101,6 +102,9 @@ class Dispatcher:
         self._edge_load = edge_load
         self._busy_edge = busy_edge
         self._busy_pause = busy_pause_seconds
+        self._behind_seconds = behind_seconds
+        # The last round claimed a callback queued at least ``behind_seconds`` before.
+        self._behind = False
         self._concurrency = concurrency
         self._builder = CallbackBuilder(
             settings=settings, contracts=contracts or default_table(), clock=clock,
@@ -121,11 +125,20 @@ class Dispatcher:
         self._in_flight: InFlight[Settlement | Release] = InFlight(
             outbox, worker=self.worker, lease=self._lease, clock=clock, what="outbox jobs"
         )
+        # When the delivery loop last came round (the clock's monotonic seconds).
+        self._came_round: float | None = None
+
+    def running(self, within: float) -> bool:
+        """Whether the delivery loop has come round in the last ``within`` seconds: it is
+        running, not stopped or stuck in a call (an idle loop looks every second)."""
+        came = self._came_round
+        return came is not None and self._clock.monotonic() - came <= within
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a round in progress is finished first, so no
         database call is cut off halfway."""
         while not stop.is_set():
+            self._came_round = self._clock.monotonic()
             try:
                 handled = await self._round(wait_seconds=_ROUND_SECONDS)
             except Exception:  # the loop must outlive a database hiccup; logged, retried
@@ -140,12 +153,20 @@ class Dispatcher:
                     # Nothing wakes this process when another one queues a job: look before
                     # claiming, so an idle poll takes no write lock.
                     while not stop.is_set() and not await self._due():
+                        self._came_round = self._clock.monotonic()
                         await _first_of(self._wakeup.wait(self._idle_poll), stop.wait())
-            elif self._edge_load is not None and self._edge_load() >= self._busy_edge:
+            elif (
+                not self._behind
+                and self._edge_load is not None
+                and self._edge_load() >= self._busy_edge
+            ):
                 # This process's edge is saturated: requests are waiting for their ACK,
                 # which buyer apps wait for on the spot, while a callback has the request's
                 # ttl. Pause between rounds so the edge gets the CPU; a batch still goes
                 # out every pause, and the backlog is worked off as soon as the edge eases.
+                # Not once the callbacks fall behind (one queued a second ago or more): a
+                # paused dispatcher sent 160 a second while its edge ACKed ten times as
+                # many, until admission control shed every buyer app at once for seconds.
                 await _first_of(asyncio.sleep(self._busy_pause), stop.wait())
         # Attempts still running end within their deadline; settle them before leaving.
         with contextlib.suppress(Exception):
@@ -180,6 +201,9 @@ class Dispatcher:
             jobs = await self._outbox.claim(
                 self.worker, now=now, lease_until=now + self._lease, limit=free
             )
+        self._behind = bool(jobs) and (now - jobs[0].created_at).total_seconds() >= (
+            self._behind_seconds
+        )
         settlements = await self._start(jobs, now) if jobs else []
         await self._in_flight.wait(wait_seconds)
         done = self._in_flight.finished()

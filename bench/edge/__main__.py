@@ -121,6 +121,9 @@ class Answered:
         self.answered = len(in_time)
         self.unanswered = self.acked - self.answered
         self.shed = run.retry_after
+        # Closed loop: the share of the phase's connection time spent waiting to retry.
+        connection_time = run.elapsed * run.connections
+        self.waiting = run.waited / connection_time if connection_time else 0.0
         began = min(run.sent_at.values(), default=0.0)
         # From the phase's first request to its last callback in time (or its end).
         self.seconds = max([run.elapsed, *(t - began for t in in_time)])
@@ -129,7 +132,9 @@ class Answered:
     def __str__(self) -> str:
         return (f"{self.answered:,} answered in ttl of {self.acked:,} ACKed "
                 f"({self.rate:,.0f}/s over {self.seconds:.1f} s), unanswered "
-                f"{self.unanswered}, shed {self.shed:,}")  # fmt: skip
+                f"{self.unanswered}, shed {self.shed:,}"
+                + (f" (connections waiting to retry {self.waiting:.0%} of the time)"
+                   if self.waiting else ""))  # fmt: skip
 
 
 async def answered(callbacks: SinkProcess, run: load.Result, outbox: OutboxProbe,

@@ -40,6 +40,9 @@ class Result:
     acked: dict[str, float] = field(default_factory=dict)
     # Refusals with a Retry-After header (admission control's NACKs).
     retry_after: int = 0
+    # Closed loop: the seconds connections spent waiting out a Retry-After, in all.
+    waited: float = 0.0
+    connections: int = 0
     elapsed: float = 0.0
 
 
@@ -140,11 +143,14 @@ async def _run(url: str, requests: Iterator[tuple[str, bytes, str]], concurrency
                     # on a new connection: the server may close one idle that long (uvicorn
                     # after 5 s, the adapter's shortest Retry-After), and a write racing that
                     # close reads nothing back (an HTTP client would reconnect too).
-                    await asyncio.sleep(max(0.0, min(retry_after, deadline - time.monotonic())))
+                    pause = max(0.0, min(retry_after, deadline - time.monotonic()))
+                    result.waited += pause
+                    await asyncio.sleep(pause)
                     writer.close()
                     reader, writer = await asyncio.open_connection(host, int(port))
         writer.close()
 
+    result.connections = concurrency
     await asyncio.gather(*(worker(i) for i in range(concurrency)))
     result.elapsed = time.monotonic() - start
     return result

@@ -399,3 +399,139 @@ async def test_a_stalled_deployment_refuses_early_even_with_nothing_queued(
     body = search_body(clock)
     with pytest.raises(Overloaded, match="none has been sent"):
         control.check_early("search", body)
+
+
+async def _saturated(control: AdmissionControl, clock: FixedClock, *, seconds: int,
+                     per_second: int) -> None:  # fmt: skip
+    """``seconds`` whole seconds in which the dispatchers deliver ``per_second`` callbacks
+    from a backlog that never runs short (each second's count queued ahead of it, twice
+    over), then the rest of the backlog settled: the figures refreshed at every second's
+    start, as the background refresh does."""
+    control.queued(2 * per_second)
+    await control.refresh()
+    for _ in range(seconds):
+        control.queued(per_second)
+        control.settled(per_second, delivered=per_second)
+        await control.refresh()
+        clock.advance(1)
+        await control.refresh()
+    control.settled(2 * per_second, delivered=0)
+    await control.refresh()
+
+
+async def test_a_burst_after_a_quiet_spell_is_judged_by_the_pace_last_kept_under_load(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    edge_process = _control(shared, clock)
+    await _saturated(edge_process, clock, seconds=3, per_second=100)
+    assert edge_process.snapshot.rate == 100
+    clock.advance(60)  # a quiet minute: nothing delivered, nothing queued
+    await edge_process.refresh()
+    # Nothing delivered in the window: the dispatchers are not known to be working (they
+    # may have gone down meanwhile), so the floor of 2 a second applies.
+    assert edge_process.snapshot.rate == 2
+    edge_process.queued(40)  # 20.5 s at the floor, over half of a search's 30 s
+    with pytest.raises(Overloaded):
+        edge_process.check("search", 30.0)
+    # One of them delivered: the dispatchers work, at the pace they kept when saturated
+    # (at once, not at the next refresh).
+    edge_process.settled(1, delivered=1)
+    edge_process.check("search", 30.0)
+    assert edge_process.snapshot.rate == 100
+    # Another process of the deployment learns it through the shared figures.
+    await edge_process.refresh()
+    other = _control(shared, clock)
+    await other.refresh()
+    assert other.snapshot.rate == 100
+    other.check("search", 30.0)
+
+
+async def test_a_light_load_does_not_lower_the_pace_measured_under_load(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    control = _control(shared, clock)
+    await _saturated(control, clock, seconds=3, per_second=100)
+    for _ in range(8):
+        # Three a second, each sent as it comes: the count is the demand, not the pace.
+        control.queued(3)
+        control.settled(3, delivered=3)
+        await control.refresh()
+        clock.advance(1)
+        await control.refresh()
+    assert control.snapshot.rate == 100
+    # 1,400 queued at once: 14 s at 100 a second, within half of 30 s (at the light
+    # load's 3 a second, 467 s: refused).
+    control.queued(1400)
+    control.check("search", 30.0)
+
+
+async def test_a_burst_that_never_saturates_the_dispatchers_measures_no_pace(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    control = _control(shared, clock)
+    await control.refresh()
+    # 50 queued and delivered within one second: it began and ended with an empty backlog.
+    control.queued(50)
+    await control.refresh()
+    control.settled(50, delivered=50)
+    await control.refresh()
+    clock.advance(1)
+    await control.refresh()
+    assert control.snapshot.rate == 50  # the seconds with deliveries, as before
+    clock.advance(60)
+    await control.refresh()
+    assert control.snapshot.rate == 2
+    # The dispatchers work again after a quiet spell: no pace was measured, so the floor.
+    control.settled(1, delivered=1)
+    assert control.snapshot.rate == 2
+    await control.refresh()
+    assert control.snapshot.rate == 2
+
+
+async def test_dispatchers_slowing_under_load_lower_the_pace(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    control = _control(shared, clock)
+    await _saturated(control, clock, seconds=3, per_second=100)
+    # Still saturated, but at 10 a second (a buyer app answering slowly): the window's
+    # seconds are all slow ones after five of them.
+    await _saturated(control, clock, seconds=6, per_second=10)
+    assert control.snapshot.rate == 10
+    control.queued(200)  # 20 s at 10 a second: refused
+    with pytest.raises(Overloaded):
+        control.check("search", 30.0)
+
+
+async def test_running_dispatchers_keep_their_pace_through_a_quiet_spell(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    # Split topology: the dispatcher process's delivery loop is running; the edge learns
+    # it through the shared figures and admits a burst at the measured pace before any of
+    # it is delivered (at the floor, the burst's first 0.1 s was shed: a second lost to
+    # every buyer app told to retry in 1 s).
+    loop_running = [True]
+
+    async def nothing() -> int:
+        return 0
+
+    policy = AdmissionPolicy(search_share=0.5, order_share=0.9, min_rate=2.0)
+    dispatcher_process = AdmissionControl(
+        shared, clock, policy, pending=nothing, dispatching=lambda: loop_running[0]
+    )
+    edge_process = _control(shared, clock)
+    await _saturated(dispatcher_process, clock, seconds=3, per_second=100)
+    clock.advance(60)
+    await dispatcher_process.reconcile()
+    await edge_process.refresh()
+    assert edge_process.snapshot.rate == 100
+    edge_process.queued(1400)
+    edge_process.check("search", 30.0)
+    # The loop stops (the process is killed, or stuck in a call): within a few seconds the
+    # heartbeat lapses and the edge is back at the floor until a delivery is seen.
+    loop_running[0] = False
+    clock.advance(4)
+    await dispatcher_process.reconcile()
+    await edge_process.refresh()
+    assert edge_process.snapshot.rate == 2
+    with pytest.raises(Overloaded):
+        edge_process.check("search", 30.0)

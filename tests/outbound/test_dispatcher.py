@@ -475,3 +475,24 @@ async def test_any_other_callback_has_its_bytes_saved_before_its_post(
             job_id, body, message_id,
         )  # fmt: skip
         assert job["status"] == "delivered"
+
+
+async def test_the_delivery_loop_says_whether_it_is_running(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # Admission control trusts the pace the dispatchers were measured at only while their
+    # loop comes round (adapter/network/admission.py): idle, it looks every idle poll.
+    async with edge(tmp_path, clock) as net:
+        dispatcher = _dispatcher(net, clock, idle_poll_seconds=0.05)
+        assert not dispatcher.running(within=2.5)  # never started
+        stop = asyncio.Event()
+        running = asyncio.create_task(dispatcher.run(stop))
+        await asyncio.sleep(0.2)
+        assert dispatcher.running(within=2.5)
+        clock.advance(1.0)
+        await asyncio.sleep(0.2)  # idle rounds since: still running
+        assert dispatcher.running(within=0.5)
+        stop.set()
+        await asyncio.wait_for(running, timeout=5.0)
+        clock.advance(3.0)
+        assert not dispatcher.running(within=2.5)  # stopped: no round since
