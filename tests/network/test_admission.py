@@ -535,3 +535,31 @@ async def test_running_dispatchers_keep_their_pace_through_a_quiet_spell(
     assert edge_process.snapshot.rate == 2
     with pytest.raises(Overloaded):
         edge_process.check("search", 30.0)
+
+
+def test_retry_after_is_reckoned_at_the_drain_pace_when_it_is_faster() -> None:
+    # 400 queued at 10 a second: 40.1 s against 15 s allowed, so 251 must go first; at 10 a
+    # second that is 26 s, at a drain of 100 a second 3 s. The decision itself stays at
+    # the rate.
+    assert refusal_delay(backlog=400, rate=10.0, time_left=30.0, share=0.5, drain=100.0) == 3
+    assert refusal_delay(backlog=149, rate=10.0, time_left=30.0, share=0.5, drain=100.0) is None
+    assert refusal_delay(backlog=400, rate=10.0, time_left=30.0, share=0.5, drain=5.0) == 26
+
+
+async def test_a_refusal_advises_the_time_the_best_recent_pace_needs(
+    shared: SharedState, clock: FixedClock
+) -> None:
+    # Saturated at 100 a second, then at 10 (the edge taking the CPU): the rate falls to
+    # 10, but a Retry-After counts on the 100 the dispatchers reached when the edge shed.
+    control = _control(shared, clock)
+    await _saturated(control, clock, seconds=3, per_second=100)
+    await _saturated(control, clock, seconds=6, per_second=10)
+    assert control.snapshot.rate == 10
+    control.queued(400)
+    with pytest.raises(Overloaded) as refused:
+        control.check("search", 30.0)
+    assert refused.value.retry_after == 3
+    # Another process learns the drain through the shared figures.
+    other = _control(shared, clock)
+    await other.refresh()
+    assert other.snapshot.drain == 100
