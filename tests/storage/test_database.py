@@ -225,6 +225,32 @@ def _wal_pages(tmp_path: Path) -> int:
     return (tmp_path / "wal.db-wal").stat().st_size // (4096 + 24)
 
 
+class _LongWal:
+    """Holds each checkpoint's first pass, on the writer thread, until the test's writes
+    have made the WAL long (``writes`` writes of 100 rows since it last started again,
+    some 28 pages each) or are over. Left to itself, how long the WAL grew between passes
+    depended on how fast the machine copied against the writes: on a loaded one the
+    passes kept up, the WAL never got long, no second pass ran, and the tests failed."""
+
+    def __init__(self, writes: int = 25) -> None:
+        self._writes = writes
+        self._since_restart = 0
+        self.over = threading.Event()
+
+    def wrote(self) -> None:
+        self._since_restart += 1
+
+    def before(self, *, flush: bool) -> None:
+        deadline = time.monotonic() + 10.0
+        while flush and self._since_restart < self._writes and not self.over.is_set():
+            assert time.monotonic() < deadline, "the writes stopped coming"
+            time.sleep(0.001)
+
+    def after(self, *, flush: bool) -> None:
+        if not flush:  # the second pass: the next write starts the WAL again
+            self._since_restart = 0
+
+
 def _add_rows(count: int) -> Callable[[Connection], None]:
     def add(connection: Connection) -> None:
         connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS t (body BLOB)")
@@ -240,10 +266,14 @@ async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
     database = _migrated_sqlite(tmp_path)
     checkpointed_on: list[str] = []
     checkpoint = database_module._checkpoint
+    wal = _LongWal()
 
     def spy(engine: Engine, *, flush: bool) -> int:
         checkpointed_on.append(threading.current_thread().name)
-        return checkpoint(engine, flush=flush)
+        wal.before(flush=flush)
+        pages = checkpoint(engine, flush=flush)
+        wal.after(flush=flush)
+        return pages
 
     monkeypatch.setattr(database_module, "_checkpoint", spy)
     monkeypatch.setattr(database_module, "_WAL_RESTART_PAGES", 600)
@@ -254,20 +284,23 @@ async def test_sqlite_writes_leave_the_wal_checkpoints_to_the_writer_thread(
             lambda connection: connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
         )
         assert automatic == 0
-        for _ in range(200):  # 20,000 rows of 1 kB: some 5,000 pages of WAL
+        for _ in range(400):  # 40,000 rows of 1 kB: some 11,000 pages of WAL
             await database.write(_add_rows(100))
-        assert len(checkpointed_on) >= 4  # 10 to 40 by how fast the machine copies
+            wal.wrote()
+        wal.over.set()
+        assert len(checkpointed_on) >= 4
         assert {name.split("_")[0] for name in checkpointed_on} == {"sqlite-writer"}
         # Once the WAL was long, a checkpoint copied all of it and the next write started
         # it again from its beginning: the file (reused, never shrunk) is as long as the
         # longest stretch between two restarts, not the whole run.
         wal_pages = _wal_pages(tmp_path)
-        assert 600 <= wal_pages < 3000  # the whole run: some 5,500
+        # (At least 25 writes between restarts, more when the machine copies slowly.)
+        assert 600 <= wal_pages < 5500  # the whole run: some 11,000
     finally:
         await database.dispose()
     other = sqlite3.connect(tmp_path / "wal.db", isolation_level=None)
     try:
-        assert other.execute("SELECT count(*) FROM t").fetchone() == (20_000,)
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (40_000,)
     finally:
         other.close()
 
@@ -283,10 +316,13 @@ async def test_checkpoints_beside_the_writes_flush_the_database_file_the_one_hol
     passes: list[tuple[bool, int]] = []  # (flush asked, pages in the WAL)
     flushed: list[tuple[str, str]] = []  # (path, thread)
     checkpoint, flush_file = database_module._checkpoint, database_module._flush
+    wal = _LongWal()
 
     def checkpoint_spy(engine: Engine, *, flush: bool) -> int:
+        wal.before(flush=flush)
         pages = checkpoint(engine, flush=flush)
         passes.append((flush, pages))
+        wal.after(flush=flush)
         return pages
 
     def flush_spy(path: str) -> None:
@@ -299,12 +335,12 @@ async def test_checkpoints_beside_the_writes_flush_the_database_file_the_one_hol
     try:
         for _ in range(200):  # 20,000 rows of 1 kB
             await database.write(_add_rows(100))
+            wal.wrote()
     finally:
+        wal.over.set()
         await database.dispose()
     # Every pass beside the writes flushed; the passes holding them (those after a first
     # pass that found the WAL long) did not.
-    # How many passes run depends on how fast the writer thread copies against the writes
-    # (10 on a loaded CI machine, 30 or more on a quiet one): what must hold is their kind.
     holding = [i for i, (flush, _pages) in enumerate(passes) if not flush]
     assert len(passes) - len(holding) >= 4
     assert len(holding) >= 2
