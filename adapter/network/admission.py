@@ -34,10 +34,14 @@ or in process without it):
   load says nothing of it, and it is not forgotten then (it lives an hour past its last
   measurement): the rate is never taken below it while the dispatchers are seen working
   (a delivery in the rate window, in the current second, or by this process since the
-  last refresh). Without it a burst after a quiet spell or a light load was measured
-  against the pace of the demand before it, and shed though the dispatchers could have
-  answered it: in the bench, the first seconds of every burst, at twenty to a few
-  hundred a second against some 1,500.
+  last refresh; or a delivery loop that reported itself running in the last few seconds,
+  ``admission:dispatching``). Without it a burst after a quiet spell or a light load was
+  measured against the pace of the demand before it, and shed though the dispatchers
+  could have answered it: in the bench, the first seconds of every burst, at twenty to a
+  few hundred a second against some 1,500.
+- ``admission:drain``: the best saturated second of the last hour, the pace at which a
+  backlog drains once the edge sheds and leaves the CPU to the dispatchers. A refusal's
+  ``Retry-After`` is reckoned at it; the decision to refuse stays with the rate.
 
 The floor is for a deployment with nothing to send, never for one that has work and does
 not send it: when callbacks have been *due* (pending, their next attempt not in the

@@ -496,3 +496,30 @@ async def test_the_delivery_loop_says_whether_it_is_running(
         await asyncio.wait_for(running, timeout=5.0)
         clock.advance(3.0)
         assert not dispatcher.running(within=2.5)  # stopped: no round since
+
+
+async def test_a_saturated_edge_does_not_hold_back_callbacks_already_behind(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # The same saturated edge, but the callbacks were queued two seconds ago: pausing
+    # would let the backlog grow until admission control sheds every buyer app at once.
+    async with edge(tmp_path, clock) as net:
+        for _ in range(2):
+            await _search(net, clock)
+        clock.advance(2.0)
+        dispatcher = _dispatcher(
+            net,
+            clock,
+            concurrency=1,
+            edge_load=lambda: 100,
+            busy_pause_seconds=60.0,
+        )
+        stop = asyncio.Event()
+        running = asyncio.create_task(dispatcher.run(stop))
+        for _ in range(100):
+            if len(net.received) == 2:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(running, timeout=5.0)
+        assert len(net.received) == 2  # round after round, no pause between
