@@ -249,6 +249,10 @@ def remember_order(model: Any, data: Any, *, into: frozenset[str] | None = None)
         )
     else:
         _ORDER_SLOT.__set__(model, tuple(data))
+    if _SCALARS.issuperset(map(type, data.values())):
+        # Nothing below to order (a context, a descriptor): checked in one pass in C, not
+        # field by field.
+        return
     get = data.get
     for name in model.__pydantic_fields_set__ if into is None else into:
         value = get(alias_of.get(name, name))
@@ -261,6 +265,9 @@ def remember_order(model: Any, data: Any, *, into: frozenset[str] | None = None)
 # What ``isinstance`` is asked on every value of a walk: a tuple, not ``dict | list`` (a
 # union object is checked more slowly).
 _CONTAINERS: Final = (dict, list)
+# The types of the values that hold no keys, as JSON parses them (exact types: a subclass,
+# or any other Python value, is walked as before).
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
 class StrictModel(BaseModel):

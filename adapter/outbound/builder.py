@@ -52,6 +52,11 @@ _SAVED_WITH_SETTLEMENT: Final = frozenset({"on_search"})
 # (whose order a parse remembers at once): an /on_search reads its search's intent and
 # answers with the catalogue. The parse leaves the order of their other parts unread.
 _ORDER_UNUSED: Final = frozenset({"search"})
+# First attempts built at once (see CallbackBuilder._build_all).
+_BUILDERS: Final = 4
+# Why a callback cannot be built, parking its job: a stored request that no longer parses,
+# or whose version is no longer served; or an answer that waits for an event (Deferred).
+_UNBUILDABLE: Final = (pydantic.ValidationError, KeyError, ValueError, ContextError, Deferred)
 
 
 @dataclasses.dataclass(slots=True)
@@ -101,19 +106,12 @@ class CallbackBuilder:
         self._b2b = b2b
         self._links = links
         self._identity = Identity(settings.subscriber_id, str(settings.subscriber_url))
-        # Builds may query the catalogue: a few at a time stay within the database pool
-        # (a connection beyond it is opened and closed again for every query).
-        self._building = asyncio.Semaphore(4)
 
     async def build(self, jobs: list[ClaimedJob], now: datetime) -> Builds:
         """The callbacks of ``jobs``: those built before as they were, the others built now."""
         builds = Builds()
-        # First attempts are built a few at a time: a reply may read the catalogue, and one
-        # query after another would make the whole batch wait on each in turn.
         fresh = [job for job in jobs if job.callback_body is None]
-        catalog = RoundCatalog(self._catalog)
-        built_now = await asyncio.gather(*(self._try_build(job, catalog) for job in fresh))
-        outcomes = {job.id: outcome for job, outcome in zip(fresh, built_now, strict=True)}
+        outcomes = await self._build_all(fresh, RoundCatalog(self._catalog))
         for job in jobs:
             if job.callback_body is not None:
                 builds.ready.append((job, job.callback_body, job.callback_message_id))
@@ -133,7 +131,7 @@ class CallbackBuilder:
                 continue
             body, message_id = outcome
             rest: list[bytes] = []
-            if job.action == "on_search":
+            if job.action == "on_search" and len(body) > self._settings.on_search_max_bytes:
                 body, *rest = split_on_search(body, self._settings.on_search_max_bytes)
                 builds.more.extend(
                     Outbox.unsolicited_row(
@@ -151,16 +149,31 @@ class CallbackBuilder:
             builds.ready.append((job, body, message_id))
         return builds
 
-    async def _try_build(
-        self, job: ClaimedJob, catalog: CatalogPort
-    ) -> tuple[bytes, str | None] | Exception:
-        """:meth:`_build`, or the reason the callback cannot be built (the job is parked):
-        a stored request that no longer parses, or whose version is no longer served."""
-        try:
-            async with self._building:
-                return await self._build(job, catalog)
-        except (pydantic.ValidationError, KeyError, ValueError, ContextError, Deferred) as exc:
-            return exc
+    async def _build_all(
+        self, jobs: list[ClaimedJob], catalog: CatalogPort
+    ) -> dict[int, tuple[bytes, str | None] | Exception]:
+        """Each of ``jobs`` built (:meth:`_build`), or the reason its callback cannot be
+        (the job is parked: :data:`_UNBUILDABLE`), by job id.
+
+        A few at a time, in their order: a reply may read the catalogue, and one query
+        after another would make the whole batch wait on each in turn, while more at once
+        would go beyond the database pool (a connection beyond it is opened and closed
+        again for every query). A few builders take the jobs in turn, rather than a task
+        per job waiting for a semaphore: the searches of a round that ask the same thing
+        wait for one shared query, then each builder answers the rest as it comes to them.
+        """
+        outcomes: dict[int, tuple[bytes, str | None] | Exception] = {}
+        waiting = iter(jobs)
+
+        async def builder() -> None:
+            for job in waiting:
+                try:
+                    outcomes[job.id] = await self._build(job, catalog)
+                except _UNBUILDABLE as exc:
+                    outcomes[job.id] = exc
+
+        await asyncio.gather(*(builder() for _ in range(min(_BUILDERS, len(jobs)))))
+        return outcomes
 
     async def _build(self, job: ClaimedJob, catalog: CatalogPort) -> tuple[bytes, str | None]:
         if job.kind == "unsolicited":

@@ -71,6 +71,10 @@ class Delivery:
             allow_http=settings.outbound_allow_http, allow_private=settings.outbound_allow_private
         )
         self._deadline = settings.outbound_deadline_seconds
+        # The dispatcher claims no more jobs than it has attempts free, so this seldom
+        # waits. It is the bound that holds when that count misses an attempt: a job
+        # whose lease ran out while its attempt was still running can be claimed again,
+        # and the dispatcher then tracks only the new attempt.
         self._slots = asyncio.Semaphore(concurrency)
         # Per buyer app (scheme, host and port): httpx's pool looks over every connection
         # and every waiting request on each request, so its CPU per callback grows with the

@@ -378,3 +378,29 @@ def test_completing_the_order_of_a_body_parsed_at_once_changes_nothing() -> None
     schemas.complete_order(built)
 
     assert schemas.dump(parsed) == schemas.dump(built) == raw
+
+
+def test_objects_of_texts_numbers_and_nulls_keep_their_received_order() -> None:
+    # Every value of the context and of the descriptor is a scalar (the order is taken
+    # without a walk into them); their keys come in reverse field order, an extension
+    # key, a null and a number among them.
+    context = dict(reversed(CONTEXT.items())) | {"x-hop": 2, "key": None, "action": "select"}
+    descriptor = {"short_desc": "ऊनी ₹", "x-grade": 1.5, "name": "शॉल", "code": None}
+    raw = orjson.dumps(
+        {"message": {"order": {"items": [{"descriptor": descriptor, "id": "I1"}]}},
+         "context": context}
+    )  # fmt: skip
+
+    parsed = schemas.parse(schemas.SelectRequest, raw)
+
+    assert schemas.dump(parsed) == raw
+    assert schemas.dump(parsed.context) == orjson.dumps(context)
+
+
+def test_a_model_given_among_values_in_python_keeps_the_order_of_both() -> None:
+    descriptor = schemas.Descriptor.model_validate({"short_desc": "s", "name": "n"})
+    item = schemas.Item.model_validate({"x-note": "k", "descriptor": descriptor, "id": "I1"})
+
+    assert (
+        schemas.dump(item) == b'{"x-note":"k","descriptor":{"short_desc":"s","name":"n"},"id":"I1"}'
+    )
