@@ -32,7 +32,7 @@ from typing import Any, Final
 
 import orjson
 
-from adapter.storage.driver_rows import instant, sqlite_instant, sqlite_stored
+from adapter.storage.driver_rows import instant, sqlite_blob, sqlite_instant, sqlite_stored
 
 __all__ = [
     "PG_CLAIM",
@@ -142,4 +142,5 @@ def save_sqlite(
     built: Sequence[tuple[int, bytes, str | None]], connection: sqlite3.Connection
 ) -> None:
     """The built callbacks' bytes saved on SQLite (``Database.write_driver``)."""
-    connection.executemany(_SQLITE_SAVE, [(body, mid, job_id) for job_id, body, mid in built])
+    rows = [(sqlite_blob(body), mid, job_id) for job_id, body, mid in built]
+    connection.executemany(_SQLITE_SAVE, rows)
