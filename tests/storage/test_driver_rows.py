@@ -76,8 +76,7 @@ def test_an_audit_row_of_a_message_sent_holds_each_column_in_its_place() -> None
 
 
 def test_a_claimed_row_is_read_in_the_order_of_a_claimed_jobs_fields() -> None:
-    fields = tuple(field.name for field in dataclasses.fields(ClaimedJob))
-    assert (*claims._COLUMNS, "inbound_body") == fields
+    assert (*claims._COLUMNS, "inbound_body") == ClaimedJob._fields
 
 
 def test_an_instant_in_any_zone_is_stored_as_its_utc_time() -> None:
