@@ -55,11 +55,10 @@ def attempt_sums(
     summed: dict[tuple[date, str, str], dict[str, Any]] = {}
     for attempted_at, outcome, channel, latency_ms in attempts:
         key = (ist_day(attempted_at), outcome, channel)
-        row = summed.setdefault(
-            key,
-            {"day": key[0], "outcome": outcome, "channel": channel}
-            | {"attempts": 0, "timed": 0, "latency_ms": 0.0},
-        )
+        row = summed.get(key)
+        if row is None:  # made once a key, not for every attempt (as a setdefault's default)
+            row = summed[key] = {"day": key[0], "outcome": outcome, "channel": channel,
+                                 "attempts": 0, "timed": 0, "latency_ms": 0.0}  # fmt: skip
         row["attempts"] += 1
         if latency_ms is not None:
             row["timed"] += 1

@@ -5,10 +5,11 @@ time to answer by action) and the funnel's searches would read them all for a on
 view. Instead, a row of ``audit_days`` holds, for one IST day of arrival, action,
 direction (``in`` accepted, ``rejected`` NACKed), channel and time to answer in tenths of
 a millisecond (the precision ACK latency shows; -1 for a request with none recorded), how
-many requests there were. Triggers on ``messages`` (migration 0026) keep it in the
-transaction that writes or deletes audit rows, so the sums always equal a count of the
-rows there are: the retention purge takes its rows off the sums as it deletes them, and a
-period's figures are those of the audit rows kept.
+many requests there were. Triggers on ``messages`` (migration 0026; since 0031 SQLite's
+skip the callbacks sent before their body runs) keep it in the transaction that writes or
+deletes audit rows, so the sums always equal a count of the rows there are: the retention
+purge takes its rows off the sums as it deletes them, and a period's figures are those of
+the audit rows kept.
 
 The channel is ``b2b`` when the request's bytes carry ONDC B2B 2.0.2's context key
 ``"version":"2.0.2"`` (compact, as buyer apps' SDKs write JSON, or with one space after
@@ -40,7 +41,8 @@ REQUESTS: Final = ("in", "rejected")
 
 def request_channel(dialect: str, body: Any) -> Any:
     """The SQL expression of an audit row's channel (``b2b``/``b2c``) from its ``body`` on
-    ``dialect``, as the triggers of migration 0026 compute it."""
+    ``dialect``, as the triggers compute it (migration 0031 reads a body on SQLite once
+    for ``"2.0.2"`` first: the same channel)."""
     if dialect == "postgresql":
         marked = [
             func.position(literal(mark, LargeBinary).op("IN")(body)) > 0

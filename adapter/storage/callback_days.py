@@ -89,11 +89,10 @@ def callback_sums(jobs: Iterable[Any], sign: int) -> list[dict[str, Any]]:
     summed: dict[tuple[date, str, str], dict[str, Any]] = {}
     for job in jobs:
         key = (ist_day(job.created_at), job.action, job.channel)
-        row = summed.setdefault(
-            key,
-            {"day": key[0], "action": key[1], "channel": key[2]}
-            | dict.fromkeys(CALLBACK_FIGURES, 0),
-        )
+        row = summed.get(key)
+        if row is None:  # made once a key, not for every job (as a setdefault's default)
+            keys = {"day": key[0], "action": key[1], "channel": key[2]}
+            row = summed[key] = keys | dict.fromkeys(CALLBACK_FIGURES, 0)
         if job.status == "delivered":
             row["delivered"] += sign
             took = (job.delivered_at - job.created_at).total_seconds()

@@ -32,7 +32,7 @@ from typing import Any, Final
 
 import orjson
 
-from adapter.storage.driver_rows import instant, sqlite_instant, sqlite_stored
+from adapter.storage.driver_rows import instant, sqlite_blob, sqlite_instant, sqlite_stored
 
 __all__ = [
     "PG_CLAIM",
@@ -99,6 +99,15 @@ def _pg_stored(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _payload(stored: Any) -> Any:
+    """A job's payload as SQLAlchemy's JSON reads it (``json``; PostgreSQL's driver gives it
+    decoded). A reply's job carries no payload of its own (the edge writes ``{}``): that one
+    is not parsed (``json.loads`` took 10.3 thousand instructions for it, callgrind)."""
+    if stored == "{}":
+        return {}
+    return json.loads(stored) if isinstance(stored, str | bytes) else stored
+
+
 def claimed_rows(
     rows: Iterable[tuple[Any, ...]], *, dialect: str, job: Callable[..., Any]
 ) -> list[Any]:
@@ -109,9 +118,7 @@ def claimed_rows(
     stored = sqlite_stored if dialect == "sqlite" else _pg_stored
     return [
         job(
-            id_, kind, action, target_url, transaction_id,
-            # As SQLAlchemy's JSON (PostgreSQL's driver gives it decoded).
-            json.loads(payload) if isinstance(payload, str | bytes) else payload,
+            id_, kind, action, target_url, transaction_id, _payload(payload),
             None if callback_body is None else bytes(callback_body),
             callback_message_id, attempts, stored(created_at), stored(deadline_at),
             None if inbound_body is None else bytes(inbound_body),
@@ -142,4 +149,5 @@ def save_sqlite(
     built: Sequence[tuple[int, bytes, str | None]], connection: sqlite3.Connection
 ) -> None:
     """The built callbacks' bytes saved on SQLite (``Database.write_driver``)."""
-    connection.executemany(_SQLITE_SAVE, [(body, mid, job_id) for job_id, body, mid in built])
+    rows = [(sqlite_blob(body), mid, job_id) for job_id, body, mid in built]
+    connection.executemany(_SQLITE_SAVE, rows)

@@ -21,7 +21,7 @@ timeline and the breakdowns over a year read a few thousand rows, not a million.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -51,9 +51,20 @@ IST: Final = timezone(timedelta(hours=5, minutes=30), "IST")
 """India Standard Time: the department's days (no daylight saving)."""
 
 
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# India's wall clock at the epoch, without a zone: an instant's time in India is this plus
+# the time since the epoch.
+_IST_AT_EPOCH: Final = _EPOCH.astimezone(IST).replace(tzinfo=None)
+
+
 def ist_day(instant: datetime) -> date:
     """The calendar day ``instant`` falls on in India."""
-    return instant.astimezone(IST).date()
+    if instant.tzinfo is None:
+        return instant.astimezone(IST).date()  # a naive instant read as the local time
+    # By arithmetic, not ``astimezone`` (an aware subtraction measures from the epoch in
+    # any zone): callgrind, a call: 1.3 thousand instructions, 4.0 thousand with
+    # ``astimezone``; a settlement takes two days for each job it settles.
+    return (_IST_AT_EPOCH + (instant - _EPOCH)).date()
 
 
 def _paise(value: Any) -> int:

@@ -49,6 +49,7 @@ from adapter.storage.driver_rows import (
     column_names,
     instant,
     pg_message_record,
+    sqlite_blob,
     sqlite_instant,
     sqlite_message_row,
     sqlite_stored,
@@ -102,8 +103,8 @@ class _Job(NamedTuple):
 
 _SQLITE: Final = sqlite.dialect()
 _SQLITE_HELD: Final = (
-    "SELECT id, action, created_at, instr(callback_body, ?) > 0 FROM outbox"
-    " WHERE claimed_by = ? AND id IN (SELECT value FROM json_each(?))"
+    f"SELECT id, action, created_at, instr(callback_body, X'{B2B_CONTEXT.hex()}') > 0"
+    " FROM outbox WHERE claimed_by = ? AND id IN (SELECT value FROM json_each(?))"
 )
 _SQLITE_SETTLE: Final = (
     "UPDATE outbox SET status = ?, attempts = attempts + 1, claimed_by = NULL,"
@@ -121,11 +122,17 @@ _SQLITE_AUDIT: Final = (
     f"INSERT INTO messages ({column_names(MESSAGE_COLUMNS)})"
     f" VALUES ({', '.join('?' for _ in MESSAGE_COLUMNS)})"
 )
-# A settlement's callback bytes and message id when the job's were saved before: the
-# saved ones stay.
-_NOT_KEPT: Final = (None, None)
 _CALLBACK_SUMS: Final = day_sums_upsert(callback_days, _SQLITE, CALLBACK_KEYS, CALLBACK_FIGURES)
 _ATTEMPT_SUMS: Final = day_sums_upsert(attempt_days, _SQLITE, ATTEMPT_KEYS, ATTEMPT_FIGURES)
+
+
+def _kept(callback: tuple[bytes, str | None] | None) -> tuple[bytearray | None, str | None]:
+    """A settlement's callback bytes and message id as its ``UPDATE`` binds them: ``None``
+    for both when the job's were saved before (the saved ones stay)."""
+    if callback is None:
+        return None, None
+    body, message_id = callback
+    return sqlite_blob(body), message_id
 
 
 def settle_sqlite(
@@ -141,9 +148,7 @@ def settle_sqlite(
     fresh = {s.job_id: s.callback[0] for s in settlements if s.callback is not None}
     held = {
         job_id: (action, created, "b2b" if b2b or B2B_CONTEXT in fresh.get(job_id, b"") else "b2c")
-        for job_id, action, created, b2b in connection.execute(
-            _SQLITE_HELD, (B2B_CONTEXT, worker, ids)
-        )
+        for job_id, action, created, b2b in connection.execute(_SQLITE_HELD, (worker, ids))
     }
     settled: list[tuple[Any, ...]] = []
     tried: list[tuple[Any, ...]] = []
@@ -160,7 +165,7 @@ def settle_sqlite(
         settled.append((
             s.status, attempt.error, at if delivered else None,
             None if s.next_attempt_at is None else sqlite_instant(s.next_attempt_at),
-            *(_NOT_KEPT if s.callback is None else s.callback), s.job_id,
+            *_kept(s.callback), s.job_id,
         ))  # fmt: skip
         tried.append((s.job_id, at, attempt.http_status, attempt.latency_ms, attempt.outcome,
                       attempt.error))  # fmt: skip

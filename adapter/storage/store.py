@@ -24,6 +24,7 @@ from adapter.storage.driver_rows import (
     column_definitions,
     column_names,
     instant,
+    sqlite_blob,
     sqlite_instant,
 )
 from adapter.storage.tables import messages, outbox
@@ -318,7 +319,7 @@ def _message_row(message: InboundRecord) -> tuple[Any, ...]:
     return (
         message.direction, message.action, message.peer_id, message.transaction_id,
         message.message_id, _sqlite_instant(message.received_at),
-        orjson.dumps(message.headers).decode(), message.body, message.verification,
+        orjson.dumps(message.headers).decode(), sqlite_blob(message.body), message.verification,
         message.http_status, message.duration_ms, message.error,
     )  # fmt: skip
 

@@ -171,3 +171,28 @@ def _nodes(plan: Any) -> list[dict[str, Any]]:
             found.append(node)
         nodes.extend(node.get("Plans", []))
     return found
+
+
+async def test_replies_without_a_payload_each_read_back_an_empty_one_of_their_own(
+    database_url: str, clock: FixedClock
+) -> None:
+    database = Database.connect(database_url)
+    store, outbox = Store(database), Outbox(database)
+    for number in range(2):
+        message = InboundRecord(
+            direction="in", action="search", peer_id="buyer.example",
+            transaction_id=f"t-{number}", message_id=f"m-{number}", received_at=clock.now(),
+            headers={}, body=REQUEST.encode(), verification="valid",
+        )  # fmt: skip
+        job = OutboxJob(
+            action="on_search", target_url="https://buyer.example/on_search",
+            transaction_id=f"t-{number}", payload={}, created_at=clock.now(),
+            deadline_at=clock.now() + timedelta(seconds=30),
+        )  # fmt: skip
+        await store.accept_inbound(message, job)
+    lease = clock.now() + timedelta(seconds=10)
+    first, second = await outbox.claim("w", now=clock.now(), lease_until=lease, limit=2)
+    assert first.payload == second.payload == {}
+    first.payload["changed"] = True  # a job's own: the other's stays empty
+    assert second.payload == {}
+    await database.dispose()
