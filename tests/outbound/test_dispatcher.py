@@ -225,24 +225,31 @@ async def test_an_idle_edge_lets_the_dispatcher_run_round_after_round(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     async with edge(tmp_path, clock) as net:
-        for _ in range(2):
-            await _search(net, clock)
-        dispatcher = _dispatcher(
-            net,
-            clock,
-            concurrency=1,
-            edge_load=lambda: 0,
-            busy_pause_seconds=60.0,
-        )
-        stop = asyncio.Event()
-        running = asyncio.create_task(dispatcher.run(stop))
-        for _ in range(100):
-            if len(net.received) == 2:
-                break
-            await asyncio.sleep(0.05)
-        stop.set()
-        await asyncio.wait_for(running, timeout=5.0)
-        assert len(net.received) == 2
+        assert await _rounds_in_a_row(net, clock, edge_load=0) == 2
+
+
+async def _rounds_in_a_row(
+    net: object, clock: FixedClock, *, edge_load: int, queued_ago: float = 0.0
+) -> int:
+    """Two searches queued ``queued_ago`` seconds before a dispatcher of one job a round
+    starts, with a minute's pause for a busy edge (``edge_load`` requests waiting): how
+    many callbacks went out within 5 s."""
+    for _ in range(2):
+        await _search(net, clock)
+    clock.advance(queued_ago)
+    dispatcher = _dispatcher(
+        net, clock, concurrency=1, edge_load=lambda: edge_load, busy_pause_seconds=60.0
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(dispatcher.run(stop))
+    received = net.received  # type: ignore[attr-defined]
+    for _ in range(100):
+        if len(received) == 2:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(running, timeout=5.0)
+    return len(received)
 
 
 async def test_a_dispatcher_nobody_wakes_finds_jobs_queued_by_another_process(
@@ -504,22 +511,4 @@ async def test_a_saturated_edge_does_not_hold_back_callbacks_already_behind(
     # The same saturated edge, but the callbacks were queued two seconds ago: pausing
     # would let the backlog grow until admission control sheds every buyer app at once.
     async with edge(tmp_path, clock) as net:
-        for _ in range(2):
-            await _search(net, clock)
-        clock.advance(2.0)
-        dispatcher = _dispatcher(
-            net,
-            clock,
-            concurrency=1,
-            edge_load=lambda: 100,
-            busy_pause_seconds=60.0,
-        )
-        stop = asyncio.Event()
-        running = asyncio.create_task(dispatcher.run(stop))
-        for _ in range(100):
-            if len(net.received) == 2:
-                break
-            await asyncio.sleep(0.05)
-        stop.set()
-        await asyncio.wait_for(running, timeout=5.0)
-        assert len(net.received) == 2  # round after round, no pause between
+        assert await _rounds_in_a_row(net, clock, edge_load=100, queued_ago=2.0) == 2
