@@ -177,8 +177,10 @@ def refusal_delay(
     allowed = share * time_left
     if wait <= allowed:
         return None
-    excess = (wait - max(0.0, allowed)) * rate  # callbacks to be sent first
-    return max(1, min(longest, math.ceil(excess / max(rate, drain))))
+    late = wait - max(0.0, allowed)
+    if drain > rate:  # the callbacks to be sent first, at the faster pace
+        late = late * rate / drain
+    return max(1, min(longest, math.ceil(late)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -132,12 +132,17 @@ async def shared(request: pytest.FixtureRequest, clock: FixedClock) -> AsyncIter
     await client.aclose()
 
 
-def _control(shared: SharedState, clock: FixedClock, pending: int = 0) -> AdmissionControl:
+def _control(
+    shared: SharedState,
+    clock: FixedClock,
+    pending: int = 0,
+    dispatching: Callable[[], bool] | None = None,
+) -> AdmissionControl:
     async def count() -> int:
         return pending
 
     policy = AdmissionPolicy(search_share=0.5, order_share=0.9, min_rate=2.0)
-    return AdmissionControl(shared, clock, policy, pending=count)
+    return AdmissionControl(shared, clock, policy, pending=count, dispatching=dispatching)
 
 
 async def test_processes_share_the_backlog_and_the_delivery_rate(
@@ -520,14 +525,7 @@ async def test_running_dispatchers_keep_their_pace_through_a_quiet_spell(
     # it is delivered (at the floor, the burst's first 0.1 s was shed: a second lost to
     # every buyer app told to retry in 1 s).
     loop_running = [True]
-
-    async def nothing() -> int:
-        return 0
-
-    policy = AdmissionPolicy(search_share=0.5, order_share=0.9, min_rate=2.0)
-    dispatcher_process = AdmissionControl(
-        shared, clock, policy, pending=nothing, dispatching=lambda: loop_running[0]
-    )
+    dispatcher_process = _control(shared, clock, dispatching=lambda: loop_running[0])
     edge_process = _control(shared, clock)
     await _saturated(dispatcher_process, clock, seconds=3, per_second=100)
     clock.advance(60)
