@@ -281,17 +281,27 @@ class _Endpoint:
             http_status=200,
             duration_ms=(runtime.clock.monotonic() - started) * 1000,
         )
+        # Built by this process's dispatcher from the same bytes: not parsed again. Kept
+        # before the commit, which wakes the dispatcher: it may build the job before this
+        # coroutine comes back (adapter/outbound/parsed_requests.py).
+        keeper = runtime.parsed if job is not None else None
+        if keeper is not None and not keeper.keep(
+            self.action, body, (contract, parsed), deadline=deadline, now=now
+        ):
+            keeper = None
         try:
-            await runtime.inbound.accept(record, job)
+            queued = await runtime.inbound.accept(record, job)
         except SQLAlchemyError as exc:
+            if keeper is not None:
+                keeper.drop(self.action, body)
             await runtime.state.delete(dedupe_key)  # let the sender's retry do the work
             log.exception("could not record %s %s", self.action, context.message_id)
             raise StoreUnavailable("could not record the request; retry") from exc
-        if job is not None:
+        if queued is None:  # a duplicate the database refused: no callback promised
+            if keeper is not None:
+                keeper.drop(self.action, body)
+        elif job is not None:
             runtime.admission.queued()
-            if runtime.parsed is not None:
-                # Built by this process's dispatcher from the same bytes: not parsed again.
-                runtime.parsed.keep(self.action, body, (contract, parsed))
         if isinstance(parsed, schemas.CatalogRejectionRequest):
             await record_rejections(runtime, parsed, sender)
         if subscription is not None:

@@ -64,6 +64,7 @@ from harness import (
     cpu_seconds,
     cpu_times,
     drop_postgres,
+    io_counts,
     empty_redis,
     free_port,
     fresh_postgres,
@@ -227,6 +228,7 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
                                 (after_system - system) * 1000 / base_acks))  # fmt: skip
             user, system = cpu_times(processes[0])
             all_cpu = cpu_seconds(*processes)
+            io_before = io_counts(*processes)
             server = outbox.server_cpu()
             ours = await load_run(pool, adapter_url, bap_uri, args.concurrency, args.duration, None)
             after_user, after_system = cpu_times(processes[0])
@@ -243,7 +245,12 @@ async def bench_backend(name: str, database_url: str, redis_url: str | None, arg
                 got = await answered(callbacks, ours, outbox, args.drain_limit)
                 answered_rounds.append(got)
                 answered_cpu.append((cpu_seconds(*processes) - all_cpu) / max(1, got.answered))
-                drained = f"\n    {got}; CPU per answered search {answered_cpu[-1] * 1000:.2f} ms"
+                calls, written = (
+                    b - a for a, b in zip(io_before, io_counts(*processes), strict=True)
+                )
+                drained = (f"\n    {got}; CPU per answered search {answered_cpu[-1] * 1000:.2f} ms,"
+                           f" writes {written / 1024 / max(1, got.answered):.1f} kB in "
+                           f"{calls / max(1, got.answered):.1f} calls")  # fmt: skip
                 server_after = outbox.server_cpu()
                 if server:
                     used = sum(

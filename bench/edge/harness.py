@@ -205,6 +205,21 @@ def cpu_times(*processes: subprocess.Popen[bytes]) -> tuple[float, float]:
     return user / tick, system / tick
 
 
+def io_counts(*processes: subprocess.Popen[bytes]) -> tuple[int, int]:
+    """Write calls and bytes written so far by ``processes``, to files and sockets alike
+    (Linux /proc's ``syscw`` and ``wchar``): what the store's pages cost in the kernel
+    (each WAL frame is two calls, a checkpoint's copy of a page one more) counted the same
+    however busy the machine is."""
+    calls = written = 0
+    for process in processes:
+        fields = dict(
+            line.split(": ", 1) for line in Path(f"/proc/{process.pid}/io").read_text().splitlines()
+        )
+        calls += int(fields["syscw"])
+        written += int(fields["wchar"])
+    return calls, written
+
+
 def cpu_seconds(*processes: subprocess.Popen[bytes]) -> float:
     """User + system CPU seconds used so far by ``processes``."""
     return sum(cpu_times(*processes))

@@ -100,8 +100,9 @@ async def test_identical_searches_share_one_query_and_each_gets_the_bytes_built_
     if parsed is not None:
         for body in bodies:
             parsed.keep(
-                "search", body, default_table().parse_request("search", body, defer_order=True)
-            )
+                "search", body, default_table().parse_request("search", body, defer_order=True),
+                deadline=clock.now() + timedelta(seconds=30), now=clock.now(),
+            )  # fmt: skip
     jobs = [_job(clock, n, body) for n, body in enumerate(bodies)]
 
     builds = await _builder(catalog, clock, parsed).build(jobs, clock.now())

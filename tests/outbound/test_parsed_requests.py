@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -13,6 +13,8 @@ import schemas
 from adapter.core.clock import FixedClock
 from adapter.core.contract_table import default_table
 from adapter.outbound.parsed_requests import ParsedRequests
+from adapter.storage.group_commit import InboundWriter
+from adapter.storage.store import InboundRecord, OutboxJob
 from tests.network.peers import context, edge, search_body, signed
 
 START = datetime(2026, 11, 23, 10, 0, 0, 123000, tzinfo=UTC)
@@ -22,23 +24,59 @@ def _parsed(body: bytes) -> tuple[object, schemas.Envelope]:
     return default_table().parse_request("search", body)
 
 
+LATER = START + timedelta(seconds=30)
+
+
 def test_a_kept_request_is_taken_back_once_by_action_and_bytes() -> None:
     body = search_body(FixedClock(START))
     parsed = _parsed(body)
     kept = ParsedRequests()
-    kept.keep("search", body, parsed)  # type: ignore[arg-type]
+    assert kept.keep("search", body, parsed, deadline=LATER, now=START)  # type: ignore[arg-type]
     assert kept.take("select", body) is None
     assert kept.take("search", bytes(bytearray(body))) is parsed  # equal bytes, another object
     assert kept.take("search", body) is None
     assert len(kept) == 0
 
 
-def test_past_its_bound_the_oldest_request_goes_first() -> None:
+def test_a_dropped_request_is_not_taken() -> None:
+    body = search_body(FixedClock(START))
+    kept = ParsedRequests()
+    kept.keep("search", body, _parsed(body), deadline=LATER, now=START)  # type: ignore[arg-type]
+    kept.drop("search", body)
+    kept.drop("search", body)  # twice: nothing to drop, nothing raised
+    assert kept.take("search", body) is None
+
+
+def test_when_full_the_newest_request_is_left_out_not_the_oldest() -> None:
+    # The dispatcher builds the earliest deadline first: the oldest requests are the next
+    # ones built, so they stay; a request that finds no room is parsed again when built.
     clock = FixedClock(START)
     kept = ParsedRequests(limit=2)
     bodies = [search_body(clock, message_id=f"m-{n}") for n in range(3)]
-    for body in bodies:
-        kept.keep("search", body, _parsed(body))  # type: ignore[arg-type]
+    stored = [
+        kept.keep("search", body, _parsed(body), deadline=LATER, now=START)  # type: ignore[arg-type]
+        for body in bodies
+    ]
+    assert stored == [True, True, False]
+    assert kept.take("search", bodies[0]) is not None
+    assert kept.take("search", bodies[1]) is not None
+    assert kept.take("search", bodies[2]) is None
+    # A take makes room again.
+    assert kept.keep("search", bodies[2], _parsed(bodies[2]), deadline=LATER, now=START)  # type: ignore[arg-type]
+
+
+def test_when_full_requests_past_their_deadline_make_room() -> None:
+    clock = FixedClock(START)
+    kept = ParsedRequests(limit=2)
+    bodies = [search_body(clock, message_id=f"m-{n}") for n in range(3)]
+    soon, later = START + timedelta(seconds=5), START + timedelta(seconds=60)
+    kept.keep("search", bodies[0], _parsed(bodies[0]), deadline=soon, now=START)  # type: ignore[arg-type]
+    kept.keep("search", bodies[1], _parsed(bodies[1]), deadline=later, now=START)  # type: ignore[arg-type]
+    # Before the first one's deadline: no room.
+    assert not kept.keep("search", bodies[2], _parsed(bodies[2]), deadline=later, now=soon)  # type: ignore[arg-type]
+    # Past it: its callback is parked unsent, never built; the newcomer takes its place.
+    after = soon + timedelta(microseconds=1)
+    assert kept.keep("search", bodies[2], _parsed(bodies[2]), deadline=later, now=after)  # type: ignore[arg-type]
     assert kept.take("search", bodies[0]) is None
     assert kept.take("search", bodies[1]) is not None
     assert kept.take("search", bodies[2]) is not None
@@ -87,6 +125,44 @@ async def test_one_process_builds_the_callback_from_the_edge_parse_with_the_same
     assert taken == []  # no dispatcher of its own: nothing kept, the build parsed
     assert handed == parsed_again
     assert orjson.loads(handed)["context"]["action"] == "on_search"
+
+
+async def test_the_build_finds_the_edge_parse_when_it_runs_before_the_edge_comes_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The commit wakes the dispatcher: under load it claims and builds the job before the
+    # request's own coroutine is back from the commit. Here the commit returns only once
+    # the callback has been built and sent.
+    taken: list[object] = []
+    take = ParsedRequests.take
+
+    def spy(self: ParsedRequests, action: str, body: bytes) -> object:
+        taken.append(found := take(self, action, body))
+        return found
+
+    monkeypatch.setattr(ParsedRequests, "take", spy)
+    accept = InboundWriter.accept
+    clock = FixedClock(START)
+    async with edge(tmp_path, clock, dispatch=True) as net:
+
+        async def slow_to_come_back(
+            self: InboundWriter, message: InboundRecord, job: OutboxJob | None
+        ) -> int | None:
+            queued = await accept(self, message, job)
+            for _ in range(500):
+                if net.received:
+                    break
+                await asyncio.sleep(0.01)
+            return queued
+
+        monkeypatch.setattr(InboundWriter, "accept", slow_to_come_back)
+        body = search_body(clock)
+        response = await net.post("search", body, signed(body, clock))
+        assert response.json() == {"message": {"ack": {"status": "ACK"}}}
+        assert len(net.received) == 1  # built and sent while the edge was away
+        [took] = taken
+        assert took is not None  # from the edge's parse, kept before the commit
+        assert len(net.app.state.runtime.parsed) == 0
 
 
 @pytest.mark.parametrize("version", ["1.2.0", "1.2.5"])
