@@ -157,8 +157,12 @@ def check_origin(request: Request) -> None:
     forwarded = request.headers.get("x-forwarded-host")
     if forwarded:
         ours.add(forwarded.split(",")[0].strip())
-    sent_from = urlsplit(origin)
-    if sent_from.netloc not in ours and sent_from.hostname not in ours:
+    try:
+        sent_from = urlsplit(origin)
+        host = sent_from.hostname
+    except ValueError:  # no URL at all ("http://[", an unclosed IPv6 address)
+        raise HTTPException(status_code=403, detail="Origin: not a URL") from None
+    if sent_from.netloc not in ours and host not in ours:
         raise HTTPException(status_code=403, detail="Origin: not this dashboard")
 
 

@@ -19,6 +19,11 @@ bench/edge's closed loop, where they made half of all builds parse again:
   the requests built next, and with a backlog longer than the bound every build missed.
   Room is made first by dropping requests whose deadline has passed (their jobs are parked
   unsent, never built).
+
+The store is bounded by count and by the bytes of the requests it holds, whichever comes
+first: a parsed model and the JSON value it keeps take about twenty times a small
+request's bytes (9 kB for a 400-byte search, tracemalloc), and a buyer app may send
+requests up to ``ONDC_MAX_ACTION_BYTES`` each.
 """
 
 from __future__ import annotations
@@ -32,9 +37,10 @@ from adapter.core.contracts import Contract
 
 __all__ = ["ParsedRequests"]
 
-# Requests kept at most; past it new ones are not kept (they are parsed again when built).
-# A parsed search takes about 9 kB (tracemalloc, a 400-byte search): some 18 MB at most.
-_KEPT: Final = 2048
+# Requests kept at most, and their bytes at most; past either, new ones are not kept (they
+# are parsed again when built). 4,096 small searches hold about 37 MB.
+_KEPT: Final = 4096
+_KEPT_BYTES: Final = 4 * 1024 * 1024
 
 _Parsed = tuple[Contract, schemas.Envelope]
 
@@ -47,14 +53,21 @@ class _Kept(NamedTuple):
 class ParsedRequests:
     """Parsed requests by (action, stored bytes), each taken back at most once."""
 
-    def __init__(self, limit: int = _KEPT) -> None:
+    def __init__(self, limit: int = _KEPT, limit_bytes: int = _KEPT_BYTES) -> None:
         self._limit = limit
+        self._limit_bytes = limit_bytes
+        self._bytes = 0
         # In the order kept, which is the order of arrival: the oldest deadlines first, as
         # far as the requests' ttls agree.
         self._kept: OrderedDict[tuple[str, bytes], _Kept] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._kept)
+
+    @property
+    def held_bytes(self) -> int:
+        """The bytes of the requests kept."""
+        return self._bytes
 
     def keep(
         self, action: str, body: bytes, parsed: _Parsed, *, deadline: datetime, now: datetime
@@ -63,19 +76,34 @@ class ParsedRequests:
         it is taken or ``deadline`` (its callback's) passes; whether it was kept (not when
         full of requests still awaiting their callbacks)."""
         kept = self._kept
-        if len(kept) >= self._limit:
+        key = (action, body)
+        if key in kept:  # the same bytes again (a retry, before its dedupe): kept once
+            return True
+        size = len(body)
+        if not self._room(size):
             while kept and next(iter(kept.values())).deadline < now:
-                kept.popitem(last=False)
-            if len(kept) >= self._limit:
+                self._forget(*kept.popitem(last=False))
+            if not self._room(size):
                 return False
-        kept[(action, body)] = _Kept(parsed, deadline)
+        kept[key] = _Kept(parsed, deadline)
+        self._bytes += size
         return True
 
     def take(self, action: str, body: bytes) -> _Parsed | None:
         """The request ``body`` of ``action`` as kept, once; ``None`` when not kept."""
-        found = self._kept.pop((action, body), None)
-        return None if found is None else found.parsed
+        key = (action, body)
+        found = self._kept.pop(key, None)
+        if found is None:
+            return None
+        self._bytes -= len(body)
+        return found.parsed
 
     def drop(self, action: str, body: bytes) -> None:
         """Forget the request ``body`` of ``action`` (its job was not queued after all)."""
-        self._kept.pop((action, body), None)
+        self.take(action, body)
+
+    def _room(self, size: int) -> bool:
+        return len(self._kept) < self._limit and self._bytes + size <= self._limit_bytes
+
+    def _forget(self, key: tuple[str, bytes], _kept: _Kept) -> None:
+        self._bytes -= len(key[1])

@@ -160,6 +160,15 @@ async def test_a_sign_in_posted_from_another_site_is_refused(
         )
         assert answer.status_code == 403
         assert "set-cookie" not in answer.headers
+        # Not a URL at all (an unclosed IPv6 address): refused the same way, never a 500.
+        for broken in ("http://[", "http://[::1", "https://[x]:1"):
+            garbled = await http.post(
+                "/dashboard/login",
+                content=f"token={KEY}",
+                headers=FORM | {"Origin": broken},
+            )
+            assert garbled.status_code == 403, broken
+            assert "set-cookie" not in garbled.headers
         same = await http.post(
             "/dashboard/login",
             content=f"token={KEY}",

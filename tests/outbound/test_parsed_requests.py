@@ -82,6 +82,31 @@ def test_when_full_requests_past_their_deadline_make_room() -> None:
     assert kept.take("search", bodies[2]) is not None
 
 
+def test_the_bytes_held_are_bounded_as_well_as_the_count() -> None:
+    # A parsed model and its JSON take many times a request's bytes, and a buyer app may
+    # send large ones: the bound on bytes comes first for those.
+    clock = FixedClock(START)
+    bodies = [search_body(clock, message_id=f"m-{n}") for n in range(3)]
+    size = len(bodies[0])
+    assert all(len(body) == size for body in bodies)
+    kept = ParsedRequests(limit=100, limit_bytes=2 * size)
+    stored = [
+        kept.keep("search", body, _parsed(body), deadline=LATER, now=START)  # type: ignore[arg-type]
+        for body in bodies
+    ]
+    assert stored == [True, True, False]
+    assert kept.held_bytes == 2 * size
+    kept.take("search", bodies[0])
+    kept.drop("search", bodies[1])
+    assert kept.held_bytes == 0
+    assert kept.keep("search", bodies[2], _parsed(bodies[2]), deadline=LATER, now=START)  # type: ignore[arg-type]
+    assert kept.held_bytes == size
+    # One larger than the whole bound is never kept.
+    huge = ParsedRequests(limit=100, limit_bytes=size - 1)
+    assert not huge.keep("search", bodies[0], _parsed(bodies[0]), deadline=LATER, now=START)  # type: ignore[arg-type]
+    assert len(huge) == 0
+
+
 async def _callback(tmp_path: Path, body: bytes, *, dispatch: bool) -> tuple[bytes, int]:
     """The on_search the buyer app received for the search ``body`` (the edge's files in
     ``tmp_path``, a new folder), and how many parsed requests the edge still kept once it
