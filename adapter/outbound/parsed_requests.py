@@ -77,8 +77,10 @@ class ParsedRequests:
         full of requests still awaiting their callbacks)."""
         kept = self._kept
         key = (action, body)
-        if key in kept:  # the same bytes again (a retry, before its dedupe): kept once
-            return True
+        if key in kept:
+            # The same bytes again, from a request the database will refuse as a duplicate:
+            # kept for the first (whose job the build takes), not for this one to drop.
+            return False
         size = len(body)
         if not self._room(size):
             while kept and next(iter(kept.values())).deadline < now:

@@ -47,6 +47,18 @@ def test_a_dropped_request_is_not_taken() -> None:
     assert kept.take("search", body) is None
 
 
+def test_the_same_bytes_kept_twice_stay_the_first_request_s() -> None:
+    # A second request with the same bytes is one the database refuses as a duplicate:
+    # it is not kept, so the drop that follows its refusal cannot take the first's away.
+    body = search_body(FixedClock(START))
+    first = _parsed(body)
+    kept = ParsedRequests()
+    assert kept.keep("search", body, first, deadline=LATER, now=START)  # type: ignore[arg-type]
+    assert not kept.keep("search", body, _parsed(body), deadline=LATER, now=START)  # type: ignore[arg-type]
+    assert kept.held_bytes == len(body)
+    assert kept.take("search", body) is first
+
+
 def test_when_full_the_newest_request_is_left_out_not_the_oldest() -> None:
     # The dispatcher builds the earliest deadline first: the oldest requests are the next
     # ones built, so they stay; a request that finds no room is parsed again when built.
