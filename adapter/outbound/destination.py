@@ -39,7 +39,10 @@ class UnsafeDestination(OutboundError):
 def callback_url(bap_uri: str, action: str) -> str:
     """``{bap_uri}/{action}``, refusing a ``bap_uri`` whose query or fragment would swallow
     the action (``https://bap.example/x?`` + ``/on_search`` names another path)."""
-    parts = urlsplit(bap_uri)
+    try:
+        parts = urlsplit(bap_uri)
+    except ValueError as exc:  # "http://[": an unclosed IPv6 address
+        raise UnsafeDestination(f"context.bap_uri is not a usable URL: {exc}") from None
     if parts.query or parts.fragment or "?" in bap_uri or "#" in bap_uri:
         raise UnsafeDestination("context.bap_uri must not have a query or a fragment")
     return f"{bap_uri.rstrip('/')}/{action}"

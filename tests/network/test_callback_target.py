@@ -23,6 +23,7 @@ ACK = {"message": {"ack": {"status": "ACK"}}}
         "https://buyer.example/ondc/admin",  # another path on the buyer's host
         f"{BUYER_URI}?",  # a query that would swallow the appended /on_search
         f"{BUYER_URI}#",
+        "http://[",  # no URL at all (an unclosed IPv6 address): not an internal error
     ],
 )
 async def test_a_bap_uri_other_than_the_registered_one_is_nacked_naming_the_field(
