@@ -56,7 +56,8 @@ async def test_the_loopback_settings_let_tests_and_the_demo_through() -> None:
 
 
 @pytest.mark.parametrize("bap_uri", ["https://b.example/ondc?", "https://b.example/x?a=1",
-                                     "https://b.example/ondc#", "http://[", "https://[::1"])  # fmt: skip
+                                     "https://b.example/ondc#",
+                                     "http://[", "https://[::1"])  # fmt: skip
 def test_on_action_is_never_swallowed_by_a_query_or_fragment(bap_uri: str) -> None:
     with pytest.raises(UnsafeDestination):
         callback_url(bap_uri, "on_search")
