@@ -139,17 +139,23 @@ async def _callback(tmp_path: Path, body: bytes, *, dispatch: bool) -> tuple[byt
         return callback.content, 0 if parsed is None else len(parsed)
 
 
-async def test_one_process_builds_the_callback_from_the_edge_parse_with_the_same_bytes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    taken: list[object] = []
+@pytest.fixture
+def taken(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What each build's take found (``None``: parsed again), in order."""
+    found_by_take: list[object] = []
     take = ParsedRequests.take
 
     def spy(self: ParsedRequests, action: str, body: bytes) -> object:
-        taken.append(found := take(self, action, body))
+        found_by_take.append(found := take(self, action, body))
         return found
 
     monkeypatch.setattr(ParsedRequests, "take", spy)
+    return found_by_take
+
+
+async def test_one_process_builds_the_callback_from_the_edge_parse_with_the_same_bytes(
+    tmp_path: Path, taken: list[object]
+) -> None:
     body = search_body(FixedClock(START))
     for folder in ("one", "edge-only"):
         (tmp_path / folder).mkdir()
@@ -165,19 +171,11 @@ async def test_one_process_builds_the_callback_from_the_edge_parse_with_the_same
 
 
 async def test_the_build_finds_the_edge_parse_when_it_runs_before_the_edge_comes_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[object]
 ) -> None:
     # The commit wakes the dispatcher: under load it claims and builds the job before the
     # request's own coroutine is back from the commit. Here the commit returns only once
     # the callback has been built and sent.
-    taken: list[object] = []
-    take = ParsedRequests.take
-
-    def spy(self: ParsedRequests, action: str, body: bytes) -> object:
-        taken.append(found := take(self, action, body))
-        return found
-
-    monkeypatch.setattr(ParsedRequests, "take", spy)
     accept = InboundWriter.accept
     clock = FixedClock(START)
     async with edge(tmp_path, clock, dispatch=True) as net:
