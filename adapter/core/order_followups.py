@@ -206,7 +206,16 @@ async def on_cancel(
     try:
         row = await orders.transition(row, actor="buyer", event="cancel", change=change, now=now)
     except IllegalTransition as exc:
-        raise Refusal("50001", f"cancellation not possible: {exc}") from exc
+        # Moved by someone else since it was read. The same cancel built twice at once (a
+        # job claimed again after its lease lapsed under load) finds the other build's
+        # work done: it answers with the cancelled order, as a repeated cancel does.
+        moved = await confirmed_order(request, request.message.order_id, orders)
+        if (
+            moved.state != "Cancelled"
+            or moved.document.get("cancellation", {}).get("cancelled_by") != by
+        ):
+            raise Refusal("50001", f"cancellation not possible: {exc}") from exc
+        row = moved
     return reply_envelope(
         request, identity=identity, now=now, message={"order": wire(row.document)}
     )

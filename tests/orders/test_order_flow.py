@@ -11,7 +11,9 @@ import orjson
 import pytest
 
 from adapter.core.clock import FixedClock
+from adapter.core.orders import OrderRow
 from adapter.sandbox.conformance import check_callback
+from adapter.storage.orders import OrderStore
 from tests.network.peers import context, signed
 from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
 
@@ -203,6 +205,38 @@ async def test_a_buyer_cancel_returns_the_stock_and_a_second_cancel_changes_noth
             domain=item["domain"],
         )
         assert retried["message"]["order"]["state"] == "Cancelled"
+        assert await s.stock(code, item["sku"]) == before
+
+
+async def test_a_cancel_built_twice_at_once_answers_cancelled_both_times(
+    tmp_path: Path, clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two builds of the same cancel race (a job claimed again after its lease lapsed under
+    # load): the one that moves the order second finds it moved, by that same cancel. It
+    # answers with the cancelled order, not 50001, and the stock comes back once.
+    real = OrderStore.transition
+    raced: list[str] = []
+
+    async def racing(self: OrderStore, order: OrderRow, **kwargs: Any) -> OrderRow:
+        if kwargs["event"] == "cancel" and not raced:
+            raced.append(order.order_id or "")
+            await real(self, order, **kwargs)  # the other build, first to the row
+        return await real(self, order, **kwargs)
+
+    monkeypatch.setattr(OrderStore, "transition", racing)
+    async with shop(tmp_path, clock, database_url) as s:
+        entry, item = demo_item("Chamba")
+        code = entry["seller"]["code"]
+        before = await s.stock(code, item["sku"])
+        await _order(s, "Chamba", 1, "ODOP-3101")
+        on_cancel = await s.call(
+            "cancel",
+            {"order_id": "ODOP-3101", "cancellation_reason_id": "003"},
+            domain=item["domain"],
+        )
+        assert raced == ["ODOP-3101"]
+        assert "error" not in on_cancel, on_cancel
+        assert on_cancel["message"]["order"]["state"] == "Cancelled"
         assert await s.stock(code, item["sku"]) == before
 
 
