@@ -145,7 +145,7 @@ async def on_cancel(
         # as /status and every later callback show.
         shown = {**wire(row.document), "state": WITHDRAWN}
         return reply_envelope(request, identity=identity, now=now, message={"order": shown})
-    if row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by:
+    if _cancelled_by(row, by):
         return reply_envelope(
             request, identity=identity, now=now, message={"order": wire(row.document)}
         )
@@ -210,14 +210,19 @@ async def on_cancel(
         # job claimed again after its lease lapsed under load) finds the other build's
         # work done: it answers with the cancelled order, as a repeated cancel does.
         moved = await confirmed_order(request, request.message.order_id, orders)
-        if (
-            moved.state != "Cancelled"
-            or moved.document.get("cancellation", {}).get("cancelled_by") != by
-        ):
+        if not _cancelled_by(moved, by):
             raise Refusal("50001", f"cancellation not possible: {exc}") from exc
         row = moved
     return reply_envelope(
         request, identity=identity, now=now, message={"order": wire(row.document)}
+    )
+
+
+def _cancelled_by(row: OrderRow, by: str) -> bool:
+    """Whether ``row`` is cancelled already, by ``by``: a cancel from it again is answered
+    with the order as it is."""
+    return (
+        row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by
     )
 
 

@@ -15,7 +15,7 @@ from adapter.coordination.wakeup import LocalWakeup
 from adapter.core.clock import FixedClock
 from adapter.core.replies import EmptyCatalog, OrderPolicy
 from adapter.outbound import Dispatcher, backoff_delay
-from tests.network.peers import edge, search_body, signed
+from tests.network.peers import Edge, edge, search_body, signed
 
 
 async def _search(net: object, clock: FixedClock) -> bytes:
@@ -229,7 +229,7 @@ async def test_an_idle_edge_lets_the_dispatcher_run_round_after_round(
 
 
 async def _rounds_in_a_row(
-    net: object, clock: FixedClock, *, edge_load: int, queued_ago: float = 0.0
+    net: Edge, clock: FixedClock, *, edge_load: int, queued_ago: float = 0.0
 ) -> int:
     """Two searches queued ``queued_ago`` seconds before a dispatcher of one job a round
     starts, with a minute's pause for a busy edge (``edge_load`` requests waiting): how
@@ -242,7 +242,7 @@ async def _rounds_in_a_row(
     )
     stop = asyncio.Event()
     running = asyncio.create_task(dispatcher.run(stop))
-    received = net.received  # type: ignore[attr-defined]
+    received = net.received
     for _ in range(100):
         if len(received) == 2:
             break
