@@ -35,6 +35,7 @@ from adapter.core.orders import (
     TAT_BREACH_REASONS,
     Change,
     IllegalTransition,
+    OrderMoved,
     OrderRow,
     forward_id,
     next_state,
@@ -203,16 +204,10 @@ async def on_cancel(
         restock=not on_the_road,
         detail={"reason": reason, **({"force": True} if force else {})},
     )
-    try:
-        row = await orders.transition(row, actor="buyer", event="cancel", change=change, now=now)
-    except IllegalTransition as exc:
-        # Moved by someone else since it was read. The same cancel built twice at once (a
-        # job claimed again after its lease lapsed under load) finds the other build's
-        # work done: it answers with the cancelled order, as a repeated cancel does.
-        moved = await confirmed_order(request, request.message.order_id, orders)
-        if not _cancelled_by(moved, by):
-            raise Refusal("50001", f"cancellation not possible: {exc}") from exc
-        row = moved
+    # An order moved meanwhile (OrderMoved) is read again and the cancel built again from
+    # it (adapter/outbound/builder.py): the same cancel built twice at once (a job claimed
+    # again after its lease lapsed under load) then answers as a repeated cancel does.
+    row = await orders.transition(row, actor="buyer", event="cancel", change=change, now=now)
     return reply_envelope(
         request, identity=identity, now=now, message={"order": wire(row.document)}
     )
@@ -240,12 +235,9 @@ async def _withdraw(
             f"message.cancellation_reason_id {reason!r} is not a buyer cancellation reason",
         )
     change = withdraw_return(row, return_id, by=by, reason=reason, now=now)
-    try:
-        return await orders.transition(
-            row, actor="buyer", event="return_withdrawn", change=change, now=now
-        )
-    except IllegalTransition as exc:
-        raise Refusal("31003", f"order {row.order_id} changed meanwhile: ask again") from exc
+    return await orders.transition(
+        row, actor="buyer", event="return_withdrawn", change=change, now=now
+    )
 
 
 async def _note_first_ask(
@@ -259,12 +251,7 @@ async def _note_first_ask(
         return row
     document = {**row.document, INTERNAL: {**internal, ASK_KEY: note}}
     change = Change(row.state or "", row.fulfillment_state or "", document, detail=note)
-    try:
-        return await orders.transition(
-            row, actor="buyer", event="cancel_asked", change=change, now=now
-        )
-    except IllegalTransition as exc:
-        raise Refusal("31003", f"order {row.order_id} changed meanwhile: ask again") from exc
+    return await orders.transition(row, actor="buyer", event="cancel_asked", change=change, now=now)
 
 
 async def keep_ratings(
@@ -397,6 +384,8 @@ async def on_update(
         row = await orders.transition(row, actor="buyer", event=event, change=change, now=now)
     except UpdateRefused as refusal:
         raise Refusal(refusal.code, str(refusal)) from refusal
+    except OrderMoved:
+        raise  # built again from the order as it is now (adapter/outbound/builder.py)
     except IllegalTransition as exc:
         raise Refusal("50002", f"update not possible: {exc}") from exc
     return reply_envelope(

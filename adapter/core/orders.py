@@ -38,6 +38,7 @@ __all__ = [
     "Change",
     "IllegalTransition",
     "Line",
+    "OrderMoved",
     "OrderRow",
     "Quote",
     "Shortfall",
@@ -261,6 +262,20 @@ class IllegalTransition(ValueError):
         super().__init__(
             f"cannot {event.replace('_', ' ')} an order that is {state} "
             f"(fulfilment {fulfillment}); allowed now: {hint}"
+        )
+
+
+class OrderMoved(IllegalTransition):
+    """The order changed between the read a change was made from and its write (another
+    build, process or the seller moved it first). Not a refusal: the work that read it is
+    done again from the order as it is now (``adapter.outbound.builder``)."""
+
+    def __init__(self, event: str, state: str, fulfillment: str):
+        super().__init__(event, state, fulfillment, ())
+        ValueError.__init__(
+            self,
+            f"cannot {event.replace('_', ' ')}: the order changed meanwhile (it is now "
+            f"{state}, fulfilment {fulfillment})",
         )
 
 

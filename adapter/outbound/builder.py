@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from datetime import datetime
 from typing import Any, Final
 
@@ -37,6 +38,7 @@ from adapter.core.catalog_split import split_on_search
 from adapter.core.clock import Clock
 from adapter.core.context_rules import ContextError
 from adapter.core.contracts import ContractTable
+from adapter.core.orders import OrderMoved
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
 from adapter.igm.book import IssueBook
 from adapter.outbound.parsed_requests import ParsedRequests
@@ -44,6 +46,8 @@ from adapter.settings import Settings
 from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
 
 __all__ = ["Builds", "CallbackBuilder"]
+
+log = logging.getLogger(__name__)
 
 # The answers whose bytes, when not split, are kept by their attempt's settlement rather
 # than saved before it (see the module's docstring).
@@ -54,6 +58,10 @@ _SAVED_WITH_SETTLEMENT: Final = frozenset({"on_search"})
 _ORDER_UNUSED: Final = frozenset({"search"})
 # First attempts built at once (see CallbackBuilder._build_all).
 _BUILDERS: Final = 4
+# Builds of one job that may meet its order moved by someone else between the reply's read
+# and its write (``OrderMoved``): each is built again from the order as it then is; the
+# last one's move parks the job (three moves in a row mean a hot order, not a race).
+_MOVED_TRIES: Final = 3
 # Why a callback cannot be built, parking its job: a stored request that no longer parses,
 # or whose version is no longer served; or an answer that waits for an event (Deferred).
 _UNBUILDABLE: Final = (pydantic.ValidationError, KeyError, ValueError, ContextError, Deferred)
@@ -183,19 +191,33 @@ class CallbackBuilder:
         assert job.inbound_body is not None
         action, body = job.action.removeprefix("on_"), bytes(job.inbound_body)
         kept = self._parsed.take(action, body) if self._parsed is not None else None
-        contract, request = kept or self._contracts.parse_request(action, body, defer_order=True)
-        if action not in _ORDER_UNUSED:
-            # The answer may write parts of the request back: in the order they came.
-            schemas.complete_order(request)
-        reply = await contract.replies[request.context.action](
-            request,
-            identity=self._identity,
-            now=self._clock.now(),
-            catalog=catalog,
-            orders=self._orders,
-            policy=self._policy,
-            issues=self._issues,
-            b2b=self._b2b,
-            links=self._links,
-        )
-        return schemas.dump(reply), reply.context.message_id
+        tries = _MOVED_TRIES
+        while True:
+            contract, request = kept or self._contracts.parse_request(
+                action, body, defer_order=True
+            )
+            if action not in _ORDER_UNUSED:
+                # The answer may write parts of the request back: in the order they came.
+                schemas.complete_order(request)
+            try:
+                reply = await contract.replies[request.context.action](
+                    request,
+                    identity=self._identity,
+                    now=self._clock.now(),
+                    catalog=catalog,
+                    orders=self._orders,
+                    policy=self._policy,
+                    issues=self._issues,
+                    b2b=self._b2b,
+                    links=self._links,
+                )
+            except OrderMoved as moved:
+                tries -= 1
+                if not tries:
+                    raise
+                # Answered from the order as it is now, from a fresh parse of the request
+                # (a reply may have changed the model it was given).
+                log.info("%s %s: %s; building it again", job.action, job.id, moved)
+                kept = None
+                continue
+            return schemas.dump(reply), reply.context.message_id

@@ -9,7 +9,8 @@ simply stops counting, so nothing has to sweep holds for stock to come back.
 
 An order's state changes with a compare-and-set on its current state, so two processes
 (or a seller's click racing a buyer's cancel) can never both move it; the loser gets
-:class:`~adapter.core.orders.IllegalTransition`. The change, its event row, the stock it
+:class:`~adapter.core.orders.OrderMoved` (an :class:`~adapter.core.orders.IllegalTransition`).
+The change, its event row, the stock it
 returns and the callback that tells the buyer app are written in one transaction.
 """
 
@@ -24,7 +25,14 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.core.order_replies import wire
-from adapter.core.orders import INTERNAL, Change, IllegalTransition, OrderRow, Shortfall, Stock
+from adapter.core.orders import (
+    INTERNAL,
+    Change,
+    OrderMoved,
+    OrderRow,
+    Shortfall,
+    Stock,
+)
 from adapter.core.ratings import BuyerRating, RatingTally
 from adapter.core.retail125.buyer_delivery import carrier_of, is_buyer_delivery
 from adapter.core.retail125.delivery_slots import SlotPlace
@@ -408,8 +416,8 @@ class OrderStore:
     ) -> OrderRow:
         """Move ``order`` from the states it was read in to ``change``'s, with its event
         row, returned stock and callback, and what ``also`` writes (the LOI desk's movement
-        of a B2B step), in one transaction; raises :class:`IllegalTransition` if someone
-        else moved it first."""
+        of a B2B step), in one transaction; raises :class:`OrderMoved` if someone else
+        moved it first."""
         async with self._db.transaction() as connection:
             moved = await self.transition_within(
                 connection, order, actor=actor, event=event, change=change, now=now
@@ -449,7 +457,7 @@ class OrderStore:
         )
         if moved.rowcount != 1:
             current = await self._current(connection, order.pk)
-            raise IllegalTransition(event, current[0] or "", current[1] or "", ())
+            raise OrderMoved(event, current[0] or "", current[1] or "")
         if change.restock:
             await self._restock(connection, order.transaction_id, now)
         elif change.restock_items:

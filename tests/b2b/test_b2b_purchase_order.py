@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from sqlalchemy import delete
 
 from adapter.core.clock import FixedClock
@@ -16,6 +17,7 @@ from tests.b2b.peers import b2b_body
 from tests.b2b.test_b2b_rfq import GSTIN, _quote, _rfq, _seller, oil_letter
 from tests.network.peers import Edge, edge, signed
 from tests.network.test_seller_api import ADMIN
+from tests.orders.shop import moved_first, noted, same_write
 
 TXN = "b2b-txn-0001"
 
@@ -249,6 +251,49 @@ async def test_buyer_cancels_before_dispatch_and_the_stock_comes_back(
         items = await net.app.state.runtime.catalogue.items_of("odopkinnaur")
         [oil] = [item for item, _ in items if item.sku == "odopkinnaur01"]
         assert oil.available == 1000  # the 120 taken by the PO are back
+
+
+def _cancel_body(clock: FixedClock, order_id: str) -> bytes:
+    return b2b_body("cancel", clock, {"order_id": order_id, "cancellation_reason_id": "003"},
+                    transaction_id=TXN)  # fmt: skip
+
+
+async def test_a_b2b_cancel_built_twice_at_once_is_answered_both_times(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same cancel built twice at once (its job claimed again after a lapsed lease): the
+    # build that writes second finds the order moved by the first. It is built again from
+    # the cancelled order and answered as a retried cancel, instead of its job being
+    # parked unanswered ("could not build the callback").
+    met = moved_first(monkeypatch, "b2b_cancel", same_write)
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        await _accepted(net, clock, "PO-C4")
+        cancelled = await _quote_like(net, clock, "cancel", _cancel_body(clock, "PO-C4"))
+        assert met == ["PO-C4"]
+        assert "error" not in cancelled, cancelled
+        assert cancelled["message"]["order"]["state"] == "Cancelled"
+        items = await net.app.state.runtime.catalogue.items_of("odopkinnaur")
+        [oil] = [item for item, _ in items if item.sku == "odopkinnaur01"]
+        assert oil.available == 1000  # given back once
+
+
+async def test_a_cancel_whose_order_moves_under_every_build_is_parked_after_three(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An order that another writer moves before each of the cancel's writes is a hot
+    # order, not a race: three builds, then the job is parked naming why.
+    async with edge(tmp_path, clock, ONDC_DOMAINS="ONDC:RET10,ONDC:RET12") as net:
+        await _accepted(net, clock, "PO-C5")
+        met = moved_first(monkeypatch, "b2b_cancel", noted(clock), times=10)
+        body = _cancel_body(clock, "PO-C5")
+        assert (await net.post("cancel", body, signed(body, clock))).status_code == 200
+        before = len(net.received)
+        await net.dispatch()
+        assert met == ["PO-C5"] * 3
+        assert len(net.received) == before
+        [parked] = await net.app.state.runtime.outbox.jobs(status="failed")
+        assert parked["action"] == "on_cancel"
+        assert "changed meanwhile" in parked["last_error"]
 
 
 async def test_no_cancel_after_pick_up_and_the_seller_cancels_with_a_reason(

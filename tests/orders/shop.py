@@ -4,20 +4,24 @@ order flow: posts signed requests, runs the dispatcher, reads the callbacks it g
 from __future__ import annotations
 
 import dataclasses
+import functools
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 from adapter.catalog.importer import import_catalogue
 from adapter.core.clock import FixedClock
+from adapter.core.orders import Change, OrderRow
 from adapter.outbound.order_desk import OrderTimers
 from adapter.runtime import Runtime
 from adapter.sandbox.flows import cart, confirm_message, init_message
+from adapter.storage.orders import OrderStore
 from signing import Signer
 from tests.fixtures import REPO_ROOT
 from tests.network.peers import (
@@ -200,3 +204,45 @@ async def shop(
 
 
 __all__ = ["BUYER_ID", "Shop", "cart", "confirm_message", "demo_item", "init_message", "shop"]
+
+
+Write = Callable[..., Awaitable[OrderRow]]
+# What another writer does to an order just before a request's own write of it: given the
+# order as the request read it, the store's real write, and the request's write's
+# arguments.
+FirstMove = Callable[[OrderRow, Write, dict[str, Any]], Awaitable[object]]
+
+
+def moved_first(
+    monkeypatch: pytest.MonkeyPatch, event: str, first: FirstMove, *, times: int = 1
+) -> list[str]:
+    """``OrderStore.transition`` patched so that ``first`` moves the order just before each
+    of the first ``times`` writes of ``event`` (between its build's read and its write);
+    the order ids it met, as they are met."""
+    real = OrderStore.transition
+    met: list[str] = []
+
+    async def racing(self: OrderStore, order: OrderRow, **kwargs: Any) -> OrderRow:
+        if kwargs["event"] == event and len(met) < times:
+            met.append(order.order_id or "")
+            await first(order, functools.partial(real, self), kwargs)
+        return await real(self, order, **kwargs)
+
+    monkeypatch.setattr(OrderStore, "transition", racing)
+    return met
+
+
+async def same_write(order: OrderRow, write: Write, kwargs: dict[str, Any]) -> None:
+    """The same request's other build, first to the row."""
+    await write(order, **kwargs)
+
+
+def noted(clock: FixedClock) -> FirstMove:
+    """A change a moment later that keeps the order's states (a seller's note)."""
+
+    async def note(order: OrderRow, write: Write, _: dict[str, Any]) -> None:
+        clock.advance(1)
+        change = Change(order.state or "", order.fulfillment_state or "", order.document)
+        await write(order, actor="seller", event="noted", change=change, now=clock.now())
+
+    return note

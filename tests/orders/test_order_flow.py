@@ -11,11 +11,22 @@ import orjson
 import pytest
 
 from adapter.core.clock import FixedClock
-from adapter.core.orders import OrderRow
+from adapter.core.orders import Change, OrderRow
 from adapter.sandbox.conformance import check_callback
-from adapter.storage.orders import OrderStore
+from adapter.sandbox.flows import return_message
 from tests.network.peers import context, signed
-from tests.orders.shop import Shop, cart, confirm_message, demo_item, init_message, shop
+from tests.orders.shop import (
+    Shop,
+    Write,
+    cart,
+    confirm_message,
+    demo_item,
+    init_message,
+    moved_first,
+    noted,
+    same_write,
+    shop,
+)
 
 
 def _total(callback: dict[str, Any]) -> Decimal:
@@ -33,6 +44,15 @@ async def _order(s: Shop, district: str, count: int, order_id: str) -> dict[str,
     on_confirm = await s.call("confirm", confirm_message(on_init, order_id), domain=domain)
     await s.timers()
     return on_confirm
+
+
+async def _delivered(s: Shop, order_id: str) -> dict[str, Any]:
+    """A Kangra item ordered and delivered; the item."""
+    entry, item = demo_item("Kangra")
+    await _order(s, "Kangra", 1, order_id)
+    key = await s.seller_key(entry["seller"]["code"])
+    await s.seller_moves(key, order_id, ("pack", "ship", "out_for_delivery", "deliver"))
+    return item
 
 
 async def test_select_init_confirm_quote_the_same_and_take_the_stock_once(
@@ -208,36 +228,66 @@ async def test_a_buyer_cancel_returns_the_stock_and_a_second_cancel_changes_noth
         assert await s.stock(code, item["sku"]) == before
 
 
+async def _cancel(s: Shop, order_id: str) -> None:
+    """A Chamba rumal ordered and cancelled; the cancel is answered with the cancelled
+    order and the stock is back once."""
+    entry, item = demo_item("Chamba")
+    code = entry["seller"]["code"]
+    before = await s.stock(code, item["sku"])
+    await _order(s, "Chamba", 1, order_id)
+    on_cancel = await s.call(
+        "cancel", {"order_id": order_id, "cancellation_reason_id": "003"}, domain=item["domain"]
+    )
+    assert "error" not in on_cancel, on_cancel
+    assert on_cancel["message"]["order"]["state"] == "Cancelled"
+    assert await s.stock(code, item["sku"]) == before
+
+
 async def test_a_cancel_built_twice_at_once_answers_cancelled_both_times(
     tmp_path: Path, clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Two builds of the same cancel race (a job claimed again after its lease lapsed under
     # load): the one that moves the order second finds it moved, by that same cancel. It
-    # answers with the cancelled order, not 50001, and the stock comes back once.
-    real = OrderStore.transition
-    raced: list[str] = []
-
-    async def racing(self: OrderStore, order: OrderRow, **kwargs: Any) -> OrderRow:
-        if kwargs["event"] == "cancel" and not raced:
-            raced.append(order.order_id or "")
-            await real(self, order, **kwargs)  # the other build, first to the row
-        return await real(self, order, **kwargs)
-
-    monkeypatch.setattr(OrderStore, "transition", racing)
+    # is built again and answers with the cancelled order, not 50001.
+    met = moved_first(monkeypatch, "cancel", same_write)
     async with shop(tmp_path, clock, database_url) as s:
-        entry, item = demo_item("Chamba")
-        code = entry["seller"]["code"]
-        before = await s.stock(code, item["sku"])
-        await _order(s, "Chamba", 1, "ODOP-3101")
-        on_cancel = await s.call(
-            "cancel",
-            {"order_id": "ODOP-3101", "cancellation_reason_id": "003"},
-            domain=item["domain"],
+        await _cancel(s, "ODOP-3101")
+        assert met == ["ODOP-3101"]
+
+
+async def test_a_cancel_that_meets_the_sellers_move_is_built_again_from_the_moved_order(
+    tmp_path: Path, clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The seller packs the order between the cancel's read and its write: the cancel is
+    # built again from the packed order (a buyer may cancel a packed one), not refused
+    # with 50001 as if the order were closed.
+    async def pack(order: OrderRow, write: Write, _: dict[str, Any]) -> None:
+        change = Change("In-progress", "Packed", order.document)
+        await write(order, actor="seller", event="pack", change=change, now=clock.now())
+
+    met = moved_first(monkeypatch, "cancel", pack)
+    async with shop(tmp_path, clock, database_url) as s:
+        await _cancel(s, "ODOP-3102")
+        assert met == ["ODOP-3102"]
+
+
+async def test_a_return_that_meets_another_change_is_built_again_not_refused_as_closed(
+    tmp_path: Path, clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another change to the delivered order (same states, a later time) lands between the
+    # return request's read and its write: the request is built again from the order as
+    # it now is and the return opens, instead of "update not possible ... the order is
+    # closed" (50002), which was not true.
+    async with shop(tmp_path, clock, database_url) as s:
+        item = await _delivered(s, "ODOP-3103")
+        met = moved_first(monkeypatch, "return_requested", noted(clock))
+        on_update = await s.call(
+            "update", return_message("ODOP-3103", "R-1", item["sku"], 1), domain=item["domain"]
         )
-        assert raced == ["ODOP-3101"]
-        assert "error" not in on_cancel, on_cancel
-        assert on_cancel["message"]["order"]["state"] == "Cancelled"
-        assert await s.stock(code, item["sku"]) == before
+        assert met == ["ODOP-3103"]
+        assert "error" not in on_update, on_update
+        (returned,) = [f for f in on_update["message"]["order"]["fulfillments"] if f["id"] == "R-1"]
+        assert returned["type"] == "Return"
 
 
 async def test_out_of_stock_comes_back_with_what_can_be_had_then_the_reselect_works(
