@@ -16,6 +16,12 @@ the RESOLVED first sent), so its bytes are saved first. A search's ``on_search``
 Builds run a few at a time (a reply may read the catalogue, and the database pool is
 small), and searches of one round that ask the same thing share one catalogue query
 (``adapter/catalog/shared_answers.py``).
+
+A job whose build fails is the only one it holds up: a request that cannot be answered
+(no longer parses, a version no longer served) is parked; an order moved by someone else
+between the reply's read and its write is built again at once from the order as it now
+is, up to three times; anything else (an exception nobody expected, a database hiccup)
+is logged and the job tried again after a backoff, within its request's ttl, then parked.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import orjson
@@ -41,6 +47,7 @@ from adapter.core.contracts import ContractTable
 from adapter.core.orders import OrderMoved
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
 from adapter.igm.book import IssueBook
+from adapter.outbound.delivery import backoff_delay
 from adapter.outbound.parsed_requests import ParsedRequests
 from adapter.settings import Settings
 from adapter.storage.outbox import Attempt, ClaimedJob, Outbox, Settlement
@@ -59,8 +66,8 @@ _ORDER_UNUSED: Final = frozenset({"search"})
 # First attempts built at once (see CallbackBuilder._build_all).
 _BUILDERS: Final = 4
 # Builds of one job that may meet its order moved by someone else between the reply's read
-# and its write (``OrderMoved``): each is built again from the order as it then is; the
-# last one's move parks the job (three moves in a row mean a hot order, not a race).
+# and its write (``OrderMoved``): each is built again at once from the order as it then
+# is; after the last, the job is tried again after a backoff (a hot order, not a race).
 _MOVED_TRIES: Final = 3
 # Why a callback cannot be built, parking its job: a stored request that no longer parses,
 # or whose version is no longer served; or an answer that waits for an event (Deferred).
@@ -84,6 +91,16 @@ class Builds:
     failed: list[Settlement] = dataclasses.field(default_factory=list)
     # Answers that wait for an event (a seller's decision): tried again at their time.
     deferred: list[Settlement] = dataclasses.field(default_factory=list)
+    # Builds that failed for now (an exception nobody expected, an order that kept moving):
+    # tried again after a backoff within the ttl, parked once it is spent.
+    later: list[Settlement] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Later:
+    """A build that failed for now: why."""
+
+    reason: Exception
 
 
 class CallbackBuilder:
@@ -137,6 +154,9 @@ class CallbackBuilder:
                 attempt = Attempt(self._clock.now(), None, None, "error", problem)
                 builds.failed.append(Settlement(job.id, attempt, "failed"))
                 continue
+            if isinstance(outcome, _Later):
+                builds.later.append(self._later(job, outcome.reason))
+                continue
             body, message_id = outcome
             rest: list[bytes] = []
             if job.action == "on_search" and len(body) > self._settings.on_search_max_bytes:
@@ -157,11 +177,21 @@ class CallbackBuilder:
             builds.ready.append((job, body, message_id))
         return builds
 
+    def _later(self, job: ClaimedJob, reason: Exception) -> Settlement:
+        """``job`` tried again after a backoff, or parked when that would pass its ttl."""
+        now = self._clock.now()
+        attempt = Attempt(now, None, None, "error", f"could not build the callback: {reason}")
+        again = now + timedelta(seconds=backoff_delay(job.attempts))
+        if again >= job.deadline_at:
+            return Settlement(job.id, attempt, "failed")
+        return Settlement(job.id, attempt, "pending", next_attempt_at=again)
+
     async def _build_all(
         self, jobs: list[ClaimedJob], catalog: CatalogPort
-    ) -> dict[int, tuple[bytes, str | None] | Exception]:
+    ) -> dict[int, tuple[bytes, str | None] | Exception | _Later]:
         """Each of ``jobs`` built (:meth:`_build`), or the reason its callback cannot be
-        (the job is parked: :data:`_UNBUILDABLE`), by job id.
+        (the job is parked: :data:`_UNBUILDABLE`) or cannot be yet (:class:`_Later`), by
+        job id. One job's failure is its own: the round's other jobs are built and sent.
 
         A few at a time, in their order: a reply may read the catalogue, and one query
         after another would make the whole batch wait on each in turn, while more at once
@@ -170,15 +200,25 @@ class CallbackBuilder:
         per job waiting for a semaphore: the searches of a round that ask the same thing
         wait for one shared query, then each builder answers the rest as it comes to them.
         """
-        outcomes: dict[int, tuple[bytes, str | None] | Exception] = {}
+        outcomes: dict[int, tuple[bytes, str | None] | Exception | _Later] = {}
         waiting = iter(jobs)
+        # A database gone away fails every build of the round alike: its traceback once.
+        traced = False
 
         async def builder() -> None:
+            nonlocal traced
             for job in waiting:
                 try:
                     outcomes[job.id] = await self._build(job, catalog)
+                except OrderMoved as exc:  # moved under every build: not a bad request
+                    outcomes[job.id] = _Later(exc)
                 except _UNBUILDABLE as exc:
                     outcomes[job.id] = exc
+                except Exception as exc:  # a bug's or a hiccup's: logged, tried again
+                    log.warning("could not build %s %s; trying again: %r", job.action, job.id,
+                                exc, exc_info=not traced)  # fmt: skip
+                    traced = True
+                    outcomes[job.id] = _Later(exc)
 
         await asyncio.gather(*(builder() for _ in range(min(_BUILDERS, len(jobs)))))
         return outcomes

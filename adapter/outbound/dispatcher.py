@@ -239,6 +239,7 @@ class Dispatcher:
         builds = await self._builder.build(jobs, now)
         settlements.extend(builds.failed)
         settlements.extend(builds.deferred)
+        settlements.extend(builds.later)
         await self._outbox.save_callbacks(builds.built, builds.more)
         self._settler.keep(builds.unsaved)
         for job, body, message_id in builds.ready:

@@ -5,6 +5,7 @@ memory)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -133,15 +134,28 @@ async def test_an_unbuildable_job_is_parked_and_the_rest_of_its_round_built(
     assert [job.id for job, _, _ in builds.ready] == [0, 1, 3, 4, 5]
 
 
-async def test_an_error_that_is_not_about_the_job_fails_the_whole_round(
-    clock: FixedClock,
+async def test_an_error_that_is_not_about_the_job_has_each_job_tried_again_later(
+    clock: FixedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # The catalogue's database went away: no job of the round can be built now. Each is
+    # tried again after a backoff within its ttl (one too close to its deadline for that
+    # is parked), and the traceback is logged once for the round, not once a job.
     class Broken(SlowCatalog):
         async def providers_for(
             self, search: schemas.SearchRequest, *, now: datetime
         ) -> list[dict[str, Any]]:
             raise ConnectionError("the database went away")
 
-    jobs = [_job(clock, n, _search(clock, n)) for n in range(3)]
-    with pytest.raises(ConnectionError):
-        await _builder(Broken(), clock, None).build(jobs, clock.now())
+    jobs = [_job(clock, n, _search(clock, n, words=f"shawl {n}")) for n in range(3)]
+    jobs[2] = jobs[2]._replace(deadline_at=clock.now())
+    with caplog.at_level(logging.WARNING, logger="adapter.outbound.builder"):
+        builds = await _builder(Broken(), clock, None).build(jobs, clock.now())
+    assert builds.ready == builds.failed == []
+    assert [(s.job_id, s.status) for s in builds.later] == [
+        (0, "pending"), (1, "pending"), (2, "failed")
+    ]  # fmt: skip
+    for settlement in builds.later[:2]:
+        assert settlement.next_attempt_at is not None
+        assert clock.now() <= settlement.next_attempt_at <= clock.now() + timedelta(seconds=0.25)
+        assert settlement.attempt.error == ("could not build the callback: the database went away")
+    assert [bool(record.exc_info) for record in caplog.records] == [True, False, False]
