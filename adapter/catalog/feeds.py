@@ -14,12 +14,10 @@ import logging
 from typing import Protocol
 
 import httpx
-from sqlalchemy.exc import SQLAlchemyError
 
 from adapter.catalog.push import CatalogPush
 from adapter.coordination.port import SharedState
 from adapter.core.clock import Clock
-from adapter.core.errors import SharedStateUnavailable
 from adapter.outbound.answer import OutboundError, exchange
 from adapter.outbound.destination import Destinations
 from adapter.storage.catalog import CatalogStore
@@ -94,7 +92,7 @@ class FeedPoller:
         while not stop.is_set():
             try:
                 await self.run_once()
-            except (SQLAlchemyError, SharedStateUnavailable):
+            except Exception:  # must outlive a database or Redis hiccup; logged, retried
                 log.exception("stock feed round failed; retrying")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), every_seconds)
@@ -119,7 +117,9 @@ class FeedPoller:
         now = self._clock.now()
         try:
             content = await self._source.fetch(url)
-        except (httpx.HTTPError, OutboundError) as exc:
+        except Exception as exc:  # the seller's server, or the client's bug: its feed alone
+            if not isinstance(exc, (httpx.HTTPError, OutboundError)):
+                log.exception("stock feed of %s: reading %s failed unexpectedly", code, url)
             reason = f"{type(exc).__name__}: {exc}"[:300]
             await self._store.feed_fetched(code, now=now, result=f"could not read {url}: {reason}")
             return

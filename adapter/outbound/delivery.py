@@ -6,8 +6,9 @@ bytes built for the job and POSTs them through the callback client
 (``adapter/outbound/client.py``), reading the answer streaming, capped and under one
 deadline. An ACK settles the job; a NACK parks it (the peer refused the message, resending
 it would not help); a network failure, timeout, 5xx or 429 is retried with exponential
-backoff and full jitter until the request's ttl is spent, then parked. An attempt that
-reached its peer carries the audit-log row of what was sent.
+backoff and full jitter until the request's ttl is spent, then parked, as is an attempt
+that failed in a way the client never should (a library's bug: logged with its
+traceback). An attempt that reached its peer carries the audit-log row of what was sent.
 """
 
 from __future__ import annotations
@@ -119,6 +120,14 @@ class Delivery:
                 return Release(job.id, busy.retry_in)
             try:
                 return await self._post(job, body, message_id, peer)
+            except Exception as exc:  # a client's bug, not the peer's: logged, tried again
+                # Raised out of the attempt's task, it would fail the round that collects
+                # it and lose the outcomes of the attempts collected with it.
+                log.exception("callback %s to %s failed unexpectedly", job.action,
+                              job.target_url)  # fmt: skip
+                problem = f"{type(exc).__name__}: {exc}"[:300]
+                failed = Attempt(self._clock.now(), None, None, "error", problem)
+                return self._retry_or_park(job, failed)
             finally:
                 leave()
 

@@ -123,7 +123,7 @@ class SellerNotifier:
         while not stop.is_set():
             try:
                 handled = await self._round(wait_seconds=_ROUND_SECONDS)
-            except SQLAlchemyError:
+            except Exception:  # must outlive a database hiccup; logged, retried
                 log.exception("seller notification round failed; retrying")
                 handled = 0
             if not handled:
@@ -228,6 +228,13 @@ class SellerNotifier:
             latency = (self._clock.monotonic() - started) * 1000
             error = _reason(f"{type(exc).__name__}: {exc}")
             attempt = DeliveryAttempt(attempted_at, None, latency, "error", error)
+            return self._retry_or_fail(notification, attempt)
+        except Exception as exc:  # the client's bug, not the seller's: logged, tried again
+            # Raised out of the attempt's task, it would fail the round that collects it
+            # and lose the outcomes of the attempts collected with it.
+            log.exception("seller notification %d failed unexpectedly", notification.id)
+            error = _reason(f"{type(exc).__name__}: {exc}")
+            attempt = DeliveryAttempt(attempted_at, None, None, "error", error)
             return self._retry_or_fail(notification, attempt)
         latency = (self._clock.monotonic() - started) * 1000
         status = answer.status_code

@@ -14,8 +14,6 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from adapter.core.clock import Clock
 from adapter.storage.store import Store
 
@@ -55,7 +53,7 @@ class AuditRetention:
         while not stop.is_set():
             try:
                 await self.run_once()
-            except SQLAlchemyError:
+            except Exception:  # must outlive a database hiccup; logged, retried
                 log.warning("audit retention pass failed; trying again later", exc_info=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self._every)

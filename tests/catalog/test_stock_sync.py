@@ -168,3 +168,36 @@ async def test_a_captured_stock_push_replayed_later_does_not_undo_a_sell_out(
         catalog = orjson.loads(net.received[-1].content)["message"]["catalog"]
         kullu = [p for p in catalog["bpp/providers"] if p["id"] == code]
         assert kullu[0]["items"][0]["quantity"]["available"] == {"count": "0"}
+
+
+async def test_a_feed_whose_read_fails_unexpectedly_is_reported_and_the_others_read(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # One seller's feed failing in a way the HTTP client never should (a library's bug on
+    # what that server sent) is that feed's failure alone: reported on it, and the next
+    # seller's feed is read in the same round.
+    async with edge(tmp_path, clock) as net:
+        broken, _ = await _register(net, "Kinnaur")
+        code, key = await _register(net, "Kullu")
+        item = _entry("Kullu")["items"][0]
+        await net.client.put(f"/seller/v1/items/{item['sku']}", json=item, headers=key)
+        net.router.get("https://erp.kinnaur.example/stock.csv").mock(
+            side_effect=RuntimeError("a library's bug")
+        )
+        net.router.get("https://erp.kullu.example/stock.csv").mock(
+            return_value=httpx.Response(200, content=f"sku,available\n{item['sku']},7\n".encode())
+        )
+        for seller, host in ((broken, "erp.kinnaur.example"), (code, "erp.kullu.example")):
+            setup = {"url": f"https://{host}/stock.csv", "interval_seconds": 300}
+            put = await net.client.put(
+                f"/admin/v1/sellers/{seller}/feed", json=setup, headers=ADMIN
+            )
+            assert put.status_code == 200
+        assert await net.app.state.feed_poller.run_once() == 2
+        results = {
+            f["seller_code"]: f["last_result"]
+            for f in await net.app.state.runtime.catalogue.feeds()
+        }
+        assert results[broken].startswith("could not read https://erp.kinnaur.example/stock.csv")
+        assert "a library's bug" in results[broken]
+        assert results[code] == "1 SKU(s) updated"

@@ -15,6 +15,7 @@ from adapter.coordination.wakeup import LocalWakeup
 from adapter.core.clock import FixedClock
 from adapter.core.replies import EmptyCatalog, OrderPolicy
 from adapter.outbound import Dispatcher, backoff_delay
+from adapter.outbound.answer import Answer
 from tests.network.peers import Edge, edge, search_body, signed
 
 
@@ -559,3 +560,46 @@ async def test_a_build_that_fails_unexpectedly_is_tried_again_alone(
             "delivered",
             "delivered",
         ]
+
+
+class _FirstPostBreaks:
+    """A callback client whose first POST fails with an exception no client should raise
+    (a library's bug); later POSTs are ACKed."""
+
+    checks_addresses = True
+
+    def __init__(self) -> None:
+        self.posted: list[bytes] = []
+
+    async def post(self, url: str, body: bytes, headers: Any, **_: Any) -> Answer:
+        self.posted.append(body)
+        if len(self.posted) == 1:
+            raise AssertionError("a library's bug")
+        return Answer(200, {}, b'{"message":{"ack":{"status":"ACK"}}}')
+
+    async def aclose(self) -> None:
+        """Nothing to close."""
+
+
+async def test_an_attempt_that_fails_unexpectedly_is_retried_and_the_others_settled(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # One attempt raising what no client should must not lose the other attempts' outcomes
+    # (their jobs would be sent again once their leases lapse): it is an error attempt,
+    # retried with the usual backoff, and the round's other callback is settled delivered.
+    async with edge(tmp_path, clock) as net:
+        await _search(net, clock)
+        await _search(net, clock)
+        client = _FirstPostBreaks()
+        dispatcher = _dispatcher(net, clock, client=client)
+        assert await dispatcher.run_once() == 2
+        outbox = net.app.state.runtime.outbox
+        by_status = {job["status"]: job for job in await outbox.jobs()}
+        assert set(by_status) == {"delivered", "pending"}
+        [tried] = await outbox.attempts(by_status["pending"]["id"])
+        assert (tried["outcome"], tried["http_status"]) == ("error", None)
+        assert "a library's bug" in tried["error"]
+        clock.advance(10)
+        assert await dispatcher.run_once() == 1
+        assert [job["status"] for job in await outbox.jobs()] == ["delivered", "delivered"]
+        assert len(client.posted) == 3

@@ -196,6 +196,27 @@ async def test_failures_are_retried_with_backoff_then_delivered_with_the_same_bo
     assert all(a["latency_ms"] is not None for a in row["attempts_log"])
 
 
+async def test_an_attempt_that_fails_unexpectedly_is_retried_not_the_round_failed(
+    database: Database, clock: FixedClock
+) -> None:
+    # The HTTP client raising what it never should (a library's bug) is an error attempt
+    # retried with the backoff, not a failure of the round that would lose the outcomes of
+    # the attempts collected with it (or, before, stop the notifier's loop for good).
+    store, _ = await _setup(database, clock)
+    router, seen = _seller(RuntimeError("a library's bug"), httpx.Response(204))
+    async with _notifier(store, router, clock) as notifier:
+        assert await notifier.run_once() == 1
+        [row] = await store.log(SELLER)
+        assert (row["status"], row["attempts"]) == ("pending", 1)
+        [tried] = row["attempts_log"]
+        assert (tried["outcome"], tried["http_status"]) == ("error", None)
+        assert "a library's bug" in tried["error"]
+        clock.advance(3600)
+        assert await notifier.run_once() == 1
+    [row] = await store.log(SELLER)
+    assert (row["status"], len(seen)) == ("delivered", 2)
+
+
 @pytest.mark.parametrize("status", [400, 401, 404, 410, 422])
 async def test_a_4xx_refusal_fails_at_once_without_a_retry(
     database: Database, clock: FixedClock, status: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
@@ -61,3 +62,40 @@ async def test_retention_purges_by_age_then_by_size(store: Store, clock: FixedCl
     retention = AuditRetention(store, clock, max_age=timedelta(days=90), max_bytes=2_500)
     assert await retention.run_once() == 5
     assert await _ids_left(store) == ["new-2", "new-3"]
+
+
+async def test_a_pass_that_fails_unexpectedly_leaves_the_next_one_to_run(
+    store: Store, clock: FixedClock
+) -> None:
+    # Any failure of a pass (not only the database's) is logged and the next pass runs:
+    # the loop is the only thing that bounds the log, and it must not stop for good.
+    class Flaky:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        async def purge_messages(self, **_: object) -> int:
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError("a bug in one pass")
+            return 0
+
+        async def purge_messages_over(self, _: int) -> int:
+            return 0
+
+    flaky = Flaky()
+    retention = AuditRetention(
+        flaky,  # type: ignore[arg-type]
+        clock,
+        max_age=timedelta(days=90),
+        max_bytes=2_500,
+        every_seconds=0.01,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(retention.run(stop))
+    for _ in range(200):
+        if flaky.calls >= 2:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    assert flaky.calls >= 2
