@@ -46,7 +46,7 @@ from adapter.core.context_rules import ContextError
 from adapter.core.contracts import ContractTable
 from adapter.core.orders import OrderMoved
 from adapter.core.replies import CatalogPort, Identity, OrderBook, OrderPolicy
-from adapter.igm.book import IssueBook
+from adapter.igm.book import IssueBook, IssueMoved
 from adapter.outbound.delivery import backoff_delay
 from adapter.outbound.parsed_requests import ParsedRequests
 from adapter.settings import Settings
@@ -91,8 +91,8 @@ class Builds:
     failed: list[Settlement] = dataclasses.field(default_factory=list)
     # Answers that wait for an event (a seller's decision): tried again at their time.
     deferred: list[Settlement] = dataclasses.field(default_factory=list)
-    # Builds that failed for now (an exception nobody expected, an order that kept moving):
-    # tried again after a backoff within the ttl, parked once it is spent.
+    # Builds that failed for now (an exception nobody expected, an order or a complaint
+    # that kept moving): tried again after a backoff within the ttl, parked once it is spent.
     later: list[Settlement] = dataclasses.field(default_factory=list)
 
 
@@ -210,7 +210,7 @@ class CallbackBuilder:
             for job in waiting:
                 try:
                     outcomes[job.id] = await self._build(job, catalog)
-                except OrderMoved as exc:  # moved under every build: not a bad request
+                except (OrderMoved, IssueMoved) as exc:  # kept moving: not a bad request
                     outcomes[job.id] = _Later(exc)
                 except _UNBUILDABLE as exc:
                     outcomes[job.id] = exc
