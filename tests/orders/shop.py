@@ -203,7 +203,20 @@ async def shop(
         yield Shop(net, clock)
 
 
-__all__ = ["BUYER_ID", "Shop", "cart", "confirm_message", "demo_item", "init_message", "shop"]
+__all__ = [
+    "BUYER_ID",
+    "FirstMove",
+    "Shop",
+    "Write",
+    "cart",
+    "confirm_message",
+    "demo_item",
+    "init_message",
+    "moved_first",
+    "noted",
+    "same_write",
+    "shop",
+]
 
 
 Write = Callable[..., Awaitable[OrderRow]]
