@@ -146,7 +146,7 @@ async def on_cancel(
         # as /status and every later callback show.
         shown = {**wire(row.document), "state": WITHDRAWN}
         return reply_envelope(request, identity=identity, now=now, message={"order": shown})
-    if _cancelled_by(row, by):
+    if row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by:
         return reply_envelope(
             request, identity=identity, now=now, message={"order": wire(row.document)}
         )
@@ -210,14 +210,6 @@ async def on_cancel(
     row = await orders.transition(row, actor="buyer", event="cancel", change=change, now=now)
     return reply_envelope(
         request, identity=identity, now=now, message={"order": wire(row.document)}
-    )
-
-
-def _cancelled_by(row: OrderRow, by: str) -> bool:
-    """Whether ``row`` is cancelled already, by ``by``: a cancel from it again is answered
-    with the order as it is."""
-    return (
-        row.state == "Cancelled" and row.document.get("cancellation", {}).get("cancelled_by") == by
     )
 
 

@@ -9,9 +9,9 @@ simply stops counting, so nothing has to sweep holds for stock to come back.
 
 An order's state changes with a compare-and-set on its current state, so two processes
 (or a seller's click racing a buyer's cancel) can never both move it; the loser gets
-:class:`~adapter.core.orders.OrderMoved` (an :class:`~adapter.core.orders.IllegalTransition`).
-The change, its event row, the stock it
-returns and the callback that tells the buyer app are written in one transaction.
+:class:`~adapter.core.orders.OrderMoved` (an ``IllegalTransition``). The change, its event
+row, the stock it returns and the callback that tells the buyer app are written in one
+transaction.
 """
 
 from __future__ import annotations
@@ -25,14 +25,7 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapter.core.order_replies import wire
-from adapter.core.orders import (
-    INTERNAL,
-    Change,
-    OrderMoved,
-    OrderRow,
-    Shortfall,
-    Stock,
-)
+from adapter.core.orders import INTERNAL, Change, OrderMoved, OrderRow, Shortfall, Stock
 from adapter.core.ratings import BuyerRating, RatingTally
 from adapter.core.retail125.buyer_delivery import carrier_of, is_buyer_delivery
 from adapter.core.retail125.delivery_slots import SlotPlace

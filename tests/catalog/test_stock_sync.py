@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from adapter.core.clock import FixedClock
 from catalog_sync.stock_feed import parse_stock_feed
-from tests.network.peers import edge, search_body, signed
+from tests.network.peers import Edge, edge, search_body, signed
 from tests.network.test_seller_api import ADMIN, _entry, _register
 
 
@@ -59,6 +59,13 @@ def test_any_feed_bytes_give_counts_and_problems_never_an_error(raw: bytes) -> N
     assert all(isinstance(count, int) and count >= 0 for _, count in feed.counts)
 
 
+async def _set_feed(net: Edge, code: str, url: str) -> None:
+    """Seller ``code``'s stock feed at ``url``, read every 300 s (an operator's call)."""
+    setup = {"url": url, "interval_seconds": 300}
+    response = await net.client.put(f"/admin/v1/sellers/{code}/feed", json=setup, headers=ADMIN)
+    assert response.status_code == 200
+
+
 async def test_a_sellers_feed_is_pulled_applied_and_reported(
     tmp_path: Path, clock: FixedClock
 ) -> None:
@@ -71,9 +78,7 @@ async def test_a_sellers_feed_is_pulled_applied_and_reported(
         net.router.get("https://erp.kinnaur.example/stock.csv").mock(
             return_value=httpx.Response(200, content=feed)
         )
-        setup = {"url": "https://erp.kinnaur.example/stock.csv", "interval_seconds": 300}
-        response = await net.client.put(f"/admin/v1/sellers/{code}/feed", json=setup, headers=ADMIN)
-        assert response.status_code == 200
+        await _set_feed(net, code, "https://erp.kinnaur.example/stock.csv")
         poller = net.app.state.feed_poller
         assert await poller.run_once() == 1
         assert await poller.run_once() == 0  # not due again for 300 s
@@ -187,12 +192,8 @@ async def test_a_feed_whose_read_fails_unexpectedly_is_reported_and_the_others_r
         net.router.get("https://erp.kullu.example/stock.csv").mock(
             return_value=httpx.Response(200, content=f"sku,available\n{item['sku']},7\n".encode())
         )
-        for seller, host in ((broken, "erp.kinnaur.example"), (code, "erp.kullu.example")):
-            setup = {"url": f"https://{host}/stock.csv", "interval_seconds": 300}
-            put = await net.client.put(
-                f"/admin/v1/sellers/{seller}/feed", json=setup, headers=ADMIN
-            )
-            assert put.status_code == 200
+        await _set_feed(net, broken, "https://erp.kinnaur.example/stock.csv")
+        await _set_feed(net, code, "https://erp.kullu.example/stock.csv")
         assert await net.app.state.feed_poller.run_once() == 2
         results = {
             f["seller_code"]: f["last_result"]

@@ -3,6 +3,7 @@ in process on each store, the buyer app's callbacks read as it receives them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from adapter.sandbox.conformance import check_callback
 from adapter.sandbox.flows import return_message
 from tests.network.peers import context, signed
 from tests.orders.shop import (
+    FirstMove,
     Shop,
     Write,
     cart,
@@ -243,32 +245,37 @@ async def _cancel(s: Shop, order_id: str) -> None:
     assert await s.stock(code, item["sku"]) == before
 
 
-async def test_a_cancel_built_twice_at_once_answers_cancelled_both_times(
-    tmp_path: Path, clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Two builds of the same cancel race (a job claimed again after its lease lapsed under
-    # load): the one that moves the order second finds it moved, by that same cancel. It
-    # is built again and answers with the cancelled order, not 50001.
-    met = moved_first(monkeypatch, "cancel", same_write)
-    async with shop(tmp_path, clock, database_url) as s:
-        await _cancel(s, "ODOP-3101")
-        assert met == ["ODOP-3101"]
+def _packing(clock: FixedClock) -> FirstMove:
+    """The seller packs the order."""
 
-
-async def test_a_cancel_that_meets_the_sellers_move_is_built_again_from_the_moved_order(
-    tmp_path: Path, clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The seller packs the order between the cancel's read and its write: the cancel is
-    # built again from the packed order (a buyer may cancel a packed one), not refused
-    # with 50001 as if the order were closed.
     async def pack(order: OrderRow, write: Write, _: dict[str, Any]) -> None:
         change = Change("In-progress", "Packed", order.document)
         await write(order, actor="seller", event="pack", change=change, now=clock.now())
 
-    met = moved_first(monkeypatch, "cancel", pack)
+    return pack
+
+
+@pytest.mark.parametrize(
+    "first",
+    [lambda _: same_write, _packing],
+    ids=["the same cancel built twice at once", "the seller packs it first"],
+)
+async def test_a_cancel_that_meets_its_order_moved_is_built_again_from_the_moved_order(
+    tmp_path: Path,
+    clock: FixedClock,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    first: Callable[[FixedClock], FirstMove],
+) -> None:
+    # Between the cancel's read and its write the order moves: by the same cancel's other
+    # build (a job claimed again after its lease lapsed under load), or by the seller
+    # packing it (a buyer may cancel a packed order). The cancel is built again from the
+    # order as it now is and answers with the cancelled order, not 50001 as if the order
+    # were closed.
+    met = moved_first(monkeypatch, "cancel", first(clock))
     async with shop(tmp_path, clock, database_url) as s:
-        await _cancel(s, "ODOP-3102")
-        assert met == ["ODOP-3102"]
+        await _cancel(s, "ODOP-3101")
+        assert met == ["ODOP-3101"]
 
 
 async def test_a_return_that_meets_another_change_is_built_again_not_refused_as_closed(
